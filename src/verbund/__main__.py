@@ -1,0 +1,3 @@
+from verbund.cli import main
+
+main()

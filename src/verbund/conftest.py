@@ -1,0 +1,64 @@
+"""Shared fixtures: users in each role, API clients, and parties built through the actions."""
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from rest_framework.test import APIClient
+
+from verbund.parties.actions import do_create_party
+from verbund.parties.models import Party
+
+os.environ.setdefault("VERBUND_TASKS_IMMEDIATE", "1")
+
+ROLES = ["viewer", "editor", "steward", "compliance", "admin"]
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(role: str | None = None, username: str | None = None, **extra: Any) -> User:
+        user = User.objects.create_user(username=username or f"{role or 'nobody'}-user", password="pw-Verbund-2026", **extra)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def api_for(make_user: Callable[..., User]) -> Callable[[str | None], APIClient]:
+    """An API client logged in as a fresh user of the given role (None: no role at all)."""
+
+    def client(role: str | None) -> APIClient:
+        c = APIClient()
+        c.force_authenticate(make_user(role, username=f"api-{role or 'none'}"))
+        return c
+
+    return client
+
+
+@pytest.fixture
+def admin_api(api_for: Callable[[str | None], APIClient]) -> APIClient:
+    return api_for("admin")
+
+
+@pytest.fixture
+def org(db: Any) -> Callable[..., Party]:
+    """Create an organisation through the actions module."""
+
+    def make(name: str = "Muster GmbH", **fields: Any) -> Party:
+        fields.setdefault("city", "Köln")
+        fields.setdefault("postcode", "50667")
+        return do_create_party(actor=None, kind="organisation", name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def person(db: Any) -> Callable[..., Party]:
+    def make(first_name: str = "Erika", last_name: str = "Mustermann", **fields: Any) -> Party:
+        return do_create_party(actor=None, kind="person", first_name=first_name, last_name=last_name, **fields)
+
+    return make

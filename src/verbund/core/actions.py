@@ -1,0 +1,46 @@
+"""Core writes: API tokens and user preferences."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from verbund.core import audit
+from verbund.core.models import UserProfile
+
+
+@transaction.atomic
+def do_create_token(username: str, *, actor: Any = None, rotate: bool = False) -> str:
+    """Return the API token of ``username``, creating it (or replacing it when ``rotate``)."""
+    User = get_user_model()
+    try:
+        user = User.objects.get(username=username)
+    except User.DoesNotExist:
+        raise ValidationError({"username": f"No user named {username!r}."}) from None
+    if rotate:
+        Token.objects.filter(user=user).delete()
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        audit.record(actor=actor, action="token.create", object_type="auth.user", object_id=user.pk, note=username)
+    return token.key
+
+
+@transaction.atomic
+def do_set_language(user: Any, language: str) -> UserProfile:
+    profile, _ = UserProfile.objects.get_or_create(user=user)
+    before = {"language": profile.language}
+    profile.language = language
+    profile.save(update_fields=["language"])
+    audit.record(actor=user, action="profile.language", obj=profile, before=before, after={"language": language})
+    return profile
+
+
+def remember_recent_party(user: Any, party_id: int, keep: int = 10) -> None:
+    """Keep the user's recently opened files (a preference, not business data: not audited)."""
+    profile, _ = UserProfile.objects.get_or_create(user=user)
+    recent = [party_id] + [p for p in profile.recent_party_ids if p != party_id]
+    if recent[:keep] != profile.recent_party_ids:
+        profile.recent_party_ids = recent[:keep]
+        profile.save(update_fields=["recent_party_ids"])

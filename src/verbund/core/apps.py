@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class VerbundAppConfig(AppConfig):
+    """Base for Verbund's domain apps.
+
+    ``role_permissions`` maps a role (a Django group) to the permission codenames of this
+    app that the role holds; ``sync_roles`` gathers them from every app after migrate.
+    """
+
+    default_auto_field = "django.db.models.BigAutoField"
+    role_permissions: dict[str, list[str]] = {}
+
+
+class CoreConfig(VerbundAppConfig):
+    default = True
+    name = "verbund.core"
+    label = "core"
+    verbose_name = _("Core")
+    role_permissions = {
+        "viewer": ["view_auditrecord"],
+        "admin": ["view_auditrecord"],
+    }
+
+    def ready(self) -> None:
+        from verbund.core.roles import sync_roles
+
+        post_migrate.connect(sync_roles, dispatch_uid="verbund.core.sync_roles")

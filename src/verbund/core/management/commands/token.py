@@ -1,0 +1,25 @@
+"""`verbund token create USERNAME`: print an API token for ``Authorization: Token ...``."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from verbund.core.actions import do_create_token
+
+
+class Command(BaseCommand):
+    help = "Create (or show) a user's API token."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="verb", required=True)
+        create = sub.add_parser("create", help="Print the user's token, creating it if needed.")
+        create.add_argument("username")
+        create.add_argument("--rotate", action="store_true", help="Replace an existing token.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            key = do_create_token(options["username"], rotate=options["rotate"])
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        self.stdout.write(key)

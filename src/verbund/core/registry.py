@@ -1,0 +1,16 @@
+"""Where the domain apps plug into the shared `verbund bench` and `verbund check` commands.
+
+Each entry names a module with ``add_arguments(parser)`` and ``run(options, stdout) -> int``.
+"""
+
+BENCHMARKS: dict[str, str] = {
+    "hierarchy": "verbund.hierarchies.bench",
+    "revenue": "verbund.revenue.bench",
+    "import": "verbund.interfaces.bench",
+    "dedupe": "verbund.quality.bench",
+    "screening": "verbund.compliance.bench",
+}
+
+CONSISTENCY_CHECKS: dict[str, str] = {
+    "hierarchies": "verbund.hierarchies.consistency",
+}

@@ -1,0 +1,193 @@
+"""Every write to parties: create, update, archive. Atomic, audited, signalled.
+
+Views, API, CLI and importers call these functions and nothing else to change a party.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from verbund.core import audit, numbers
+from verbund.core.text import koelner_phonetik, search_key
+from verbund.parties.models import Party, PartyKind, Tag
+from verbund.parties.signals import party_saved
+from verbund.parties.validators import validate_country, validate_lei, validate_vat_id
+
+NUMBER_SEQUENCE = "party"
+EDITABLE_FIELDS = [
+    "kind", "number", "name", "name2", "name3", "legal_form", "salutation", "title", "first_name",
+    "last_name", "position", "organisation", "organisation_id", "birth_date", "street", "postcode", "city",
+    "country", "vat_id", "lei", "register_number", "phone", "email", "website", "status",
+    "responsible", "responsible_id", "erp_source", "erp_id",
+]  # fmt: skip
+
+
+def derive_fields(party: Party) -> None:
+    """Fill the derived search columns (and a person's display name) from the party's data."""
+    if party.kind == PartyKind.PERSON and not party.name:
+        party.name = " ".join(p for p in (party.first_name, party.last_name) if p)
+    party.country = (party.country or "").upper()
+    party.vat_id = (party.vat_id or "").replace(" ", "").upper()
+    party.lei = (party.lei or "").strip().upper()
+    party.search_text = search_key(party.name, party.name2, party.number, party.city, party.postcode, party.vat_id)[:500]
+    party.phonetic = koelner_phonetik(party.name)[:200]
+
+
+def validate_party(party: Party) -> None:
+    """Raise ValidationError naming each bad field."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    for field, check in (("country", validate_country), ("lei", validate_lei), ("vat_id", validate_vat_id)):
+        try:
+            check(getattr(party, field))
+        except ValidationError as exc:
+            add(field, exc.messages[0])
+    if party.kind == PartyKind.PERSON:
+        if not (party.last_name or party.name):
+            add("last_name", _("A person needs a last name."))
+        if party.organisation_id and party.organisation and party.organisation.kind != PartyKind.ORGANISATION:
+            add("organisation", _("A person's organisation must be an organisation."))
+    else:
+        if not party.name:
+            add("name", _("An organisation needs a name."))
+        if party.organisation_id:
+            add("organisation", _("Only persons belong to an organisation."))
+    if bool(party.erp_source) != bool(party.erp_id):
+        add("erp_id", _("An ERP key needs both the source and the external id."))
+    if party.erp_source and party.erp_id:
+        clash = Party.objects.filter(erp_source=party.erp_source, erp_id=party.erp_id).exclude(pk=party.pk)
+        if clash.exists():
+            add("erp_id", _("ERP key %(key)s is already used by another party.") % {"key": f"{party.erp_source}:{party.erp_id}"})
+    if party.number and Party.objects.filter(number=party.number).exclude(pk=party.pk).exists():
+        add("number", _("Number %(number)s is already taken.") % {"number": party.number})
+    try:
+        party.full_clean(exclude=["number", "tags", "organisation", "responsible", "merged_into"], validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            for m in messages:
+                add(field, m)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _assign_number(party: Party) -> None:
+    if party.number:
+        if party.number.isdigit():
+            numbers.bump_past(NUMBER_SEQUENCE, int(party.number))
+        return
+    party.number = str(numbers.reserve(NUMBER_SEQUENCE))
+
+
+def _set_tags(party: Party, tags: Iterable[str | Tag]) -> None:
+    objs = []
+    for tag in tags:
+        if isinstance(tag, Tag):
+            objs.append(tag)
+        elif tag.strip():
+            objs.append(Tag.objects.get_or_create(name=tag.strip())[0])
+    party.tags.set(objs)
+
+
+@transaction.atomic
+def do_create_party(*, actor: Any, tags: Iterable[str | Tag] = (), **data: Any) -> Party:
+    """Create a party from field values; the number is generated when not given."""
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
+    party = Party(**data)
+    derive_fields(party)
+    validate_party(party)
+    _assign_number(party)
+    party.save()
+    if tags:
+        _set_tags(party, tags)
+    audit.record(actor=actor, action="party.create", obj=party, after=audit.snapshot(party), party_id=party.pk)
+    party_saved.send(sender=Party, party=party, created=True, changed_fields=set(data), actor=actor)
+    return party
+
+
+@transaction.atomic
+def do_update_party(party: Party, *, actor: Any, tags: Iterable[str | Tag] | None = None, **changes: Any) -> Party:
+    """Change some fields of a party; unchanged values are not audited."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    if party.merged_into_id:
+        raise ValidationError(_("This party was merged into another and can no longer be changed."))
+    before = audit.snapshot(party)
+    old_tags = sorted(party.tags.values_list("name", flat=True))
+    for field, value in changes.items():
+        setattr(party, field, value)
+    derive_fields(party)
+    validate_party(party)
+    if not party.number:
+        _assign_number(party)
+    elif party.number.isdigit() and party.number != before["number"]:
+        numbers.bump_past(NUMBER_SEQUENCE, int(party.number))
+    after = audit.snapshot(party)
+    changed = {k for k in after if after[k] != before[k] and k not in ("updated_at", "search_text", "phonetic")}
+    if tags is not None:
+        _set_tags(party, tags)
+        new_tags = sorted(party.tags.values_list("name", flat=True))
+        if new_tags != old_tags:
+            before["tags"], after["tags"] = old_tags, new_tags
+            changed.add("tags")
+    if not changed:
+        return party
+    party.save()
+    after = {**audit.snapshot(party), **({"tags": after["tags"]} if "tags" in after else {})}
+    audit.record(actor=actor, action="party.update", obj=party, before=before, after=after, party_id=party.pk)
+    party_saved.send(sender=Party, party=party, created=False, changed_fields=changed, actor=actor)
+    return party
+
+
+@transaction.atomic
+def do_archive_party(party: Party, *, actor: Any, archived: bool = True, note: str = "") -> Party:
+    """Archive (or restore) a party. Archived parties keep their history and relationships."""
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    if party.archived == archived:
+        return party
+    party.archived = archived
+    party.save(update_fields=["archived", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="party.archive" if archived else "party.restore",
+        obj=party,
+        before={"archived": not archived},
+        after={"archived": archived},
+        party_id=party.pk,
+        note=note,
+    )
+    return party
+
+
+def resolve_party(reference: str) -> Party:
+    """Find a party by id, number or ERP key ``SOURCE:EXTERNAL_ID``; merged records redirect.
+
+    Raises Party.DoesNotExist naming the reference.
+    """
+    ref = reference.strip()
+    party: Party | None = None
+    if ":" in ref:
+        source, _, external = ref.partition(":")
+        party = Party.objects.filter(erp_source=source, erp_id=external).first()
+    if party is None:
+        party = Party.objects.filter(number=ref).first()
+    if party is None and ref.isdigit():
+        party = Party.objects.filter(pk=int(ref)).first()
+    if party is None:
+        raise Party.DoesNotExist(_("No party with id, number or ERP key %(ref)s.") % {"ref": reference})
+    seen = {party.pk}
+    while party.merged_into_id:
+        party = Party.objects.get(pk=party.merged_into_id)
+        if party.pk in seen:  # pragma: no cover - merges never form loops
+            break
+        seen.add(party.pk)
+    return party

@@ -1,0 +1,143 @@
+"""Parties: organisations (addresses) and persons (contacts) in one table.
+
+One table, as Odoo's res.partner and CiviCRM's contact do, so that any party relates to any
+other with plain foreign keys. A party is never deleted: it is archived, or merged into a
+survivor (``merged_into``), where its number and ERP key keep redirecting.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PartyKind(models.TextChoices):
+    ORGANISATION = "organisation", _("Organisation")
+    PERSON = "person", _("Person")
+
+
+class PartyStatus(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    PROSPECT = "prospect", _("Prospect")
+    SUPPLIER = "supplier", _("Supplier")
+    PARTNER = "partner", _("Partner")
+    FORMER_CUSTOMER = "former_customer", _("Former customer")
+    BLOCKED = "blocked", _("Blocked")
+    OTHER = "other", _("Other")
+
+
+class Tag(models.Model):
+    """A free label on parties (e.g. "A-Kunde", "Messe 2026")."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Party(models.Model):
+    """An organisation or a person.
+
+    Contract: ``number`` is unique and generated when not given; ``(erp_source, erp_id)`` is
+    unique where set; persons carry salutation, names, position and their organisation.
+    ``search_text`` and ``phonetic`` are derived from the names and address by the actions
+    module and are what search and duplicate blocking read.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=PartyKind.choices, default=PartyKind.ORGANISATION)
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name2 = models.CharField(_("name line 2"), max_length=200, blank=True)
+    name3 = models.CharField(_("name line 3"), max_length=200, blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=64, blank=True)
+    # Person fields
+    salutation = models.CharField(_("salutation"), max_length=32, blank=True)
+    title = models.CharField(_("title"), max_length=64, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("organisation"),
+        limit_choices_to={"kind": PartyKind.ORGANISATION},
+    )
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # Address
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="DE", help_text=_("ISO 3166-1 alpha-2 code"))
+    # Numbers
+    vat_id = models.CharField(_("VAT id"), max_length=32, blank=True)
+    lei = models.CharField(_("LEI"), max_length=20, blank=True)
+    register_number = models.CharField(_("register number"), max_length=64, blank=True)
+    # Contact channels
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=200, blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    # Classification
+    status = models.CharField(_("status"), max_length=32, choices=PartyStatus.choices, default=PartyStatus.CUSTOMER)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("responsible")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="parties", verbose_name=_("tags"))
+    archived = models.BooleanField(_("archived"), default=False)
+    # ERP key: the record's id in a source system.
+    erp_source = models.CharField(_("ERP source"), max_length=32, null=True, blank=True)
+    erp_id = models.CharField(_("ERP id"), max_length=64, null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", verbose_name=_("merged into")
+    )
+    # Derived by the actions module; read by search and duplicate detection.
+    search_text = models.CharField(max_length=500, blank=True, editable=False)
+    phonetic = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["erp_source", "erp_id"],
+                name="party_erp_key_unique",
+                condition=Q(erp_source__isnull=False, erp_id__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["city"]),
+            models.Index(fields=["postcode"]),
+            models.Index(fields=["vat_id"]),
+            models.Index(fields=["lei"]),
+            models.Index(fields=["status", "id"]),
+            models.Index(fields=["kind", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.number})"
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == PartyKind.PERSON:
+            full = " ".join(p for p in (self.title, self.first_name, self.last_name) if p)
+            return full or self.name
+        return self.name
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == PartyKind.PERSON
+
+    @property
+    def erp_key(self) -> str:
+        return f"{self.erp_source}:{self.erp_id}" if self.erp_source and self.erp_id else ""

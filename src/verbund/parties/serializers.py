@@ -1,0 +1,45 @@
+"""API representations of parties."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from verbund.parties.models import Party, PartyKind
+
+
+class PartyRefSerializer(serializers.ModelSerializer):
+    """A party as others refer to it: id, number, name, city."""
+
+    class Meta:
+        model = Party
+        fields = ["id", "number", "name", "city", "kind"]
+        read_only_fields = fields
+
+
+class PartySerializer(serializers.ModelSerializer):
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    tag_names = serializers.ListField(child=serializers.CharField(max_length=64), write_only=True, required=False)
+    number = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    erp_key = serializers.CharField(read_only=True)
+    merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
+    kind = serializers.ChoiceField(choices=PartyKind.choices, default=PartyKind.ORGANISATION)
+
+    class Meta:
+        model = Party
+        fields = [
+            "id", "kind", "number", "name", "name2", "name3", "legal_form", "salutation", "title",
+            "first_name", "last_name", "position", "organisation", "birth_date", "street", "postcode",
+            "city", "country", "vat_id", "lei", "register_number", "phone", "email", "website", "status",
+            "responsible", "tags", "tag_names", "archived", "erp_source", "erp_id", "erp_key",
+            "merged_into", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "archived", "created_at", "updated_at"]
+        # Uniqueness is checked by the actions module, with field-named messages.
+        validators: list[Any] = []
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        for name in ("erp_source", "erp_id"):
+            fields[name].validators = []
+        return fields

@@ -1,0 +1,285 @@
+"""Every write to relationship types and relationships. Atomic, audited.
+
+Hierarchy types get their extra rules (one parent at any date, no cycle) and their closure
+upkeep from ``verbund.hierarchies.engine``, called here inside the same transaction:
+lock, then check, then write.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from verbund.core import audit
+from verbund.hierarchies import engine
+from verbund.parties.models import Party
+from verbund.relationships.models import (
+    MIN_DATE,
+    KindRule,
+    Relationship,
+    RelationshipSource,
+    RelationshipType,
+    overlaps_q,
+)
+
+TYPE_FIELDS = [
+    "key", "label_forward_de", "label_forward_en", "label_inverse_de", "label_inverse_en", "name_de",
+    "name_en", "symmetric", "structure", "from_kind", "to_kind", "rolls_up_revenue", "carries_share",
+    "active", "order", "colour",
+]  # fmt: skip
+# Fields that change what existing relationships mean; locked once a type is in use.
+TYPE_SHAPE_FIELDS = {"symmetric", "structure", "from_kind", "to_kind", "carries_share"}
+
+
+# --- relationship types -------------------------------------------------------------------
+
+
+def _validate_type(rtype: RelationshipType) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        rtype.full_clean(validate_unique=True)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if rtype.symmetric and rtype.structure == "hierarchy":
+        errors.setdefault("symmetric", []).append(_("A hierarchy cannot be symmetric."))
+    if rtype.symmetric and rtype.from_kind != rtype.to_kind:
+        errors.setdefault("to_kind", []).append(_("Both sides of a symmetric type must allow the same kinds."))
+    if not rtype.symmetric and not (rtype.label_inverse_de and rtype.label_inverse_en):
+        errors.setdefault("label_inverse_de", []).append(_("A type that is not symmetric needs inverse labels."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_create_relationship_type(*, actor: Any, **data: Any) -> RelationshipType:
+    unknown = set(data) - set(TYPE_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
+    rtype = RelationshipType(**data)
+    _validate_type(rtype)
+    rtype.save()
+    audit.record(actor=actor, action="relationship_type.create", obj=rtype, after=audit.snapshot(rtype))
+    return rtype
+
+
+@transaction.atomic
+def do_update_relationship_type(rtype: RelationshipType, *, actor: Any, **changes: Any) -> RelationshipType:
+    """Edit a type. Its shape (symmetric, structure, kinds, shares) is fixed once it is in use."""
+    unknown = set(changes) - set(TYPE_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
+    rtype = RelationshipType.objects.select_for_update().get(pk=rtype.pk)
+    before = audit.snapshot(rtype)
+    in_use = rtype.relationships.exists()
+    errors = {}
+    for field, value in changes.items():
+        if field in TYPE_SHAPE_FIELDS and in_use and getattr(rtype, field) != value:
+            errors[field] = [_("Cannot change this while relationships of the type exist.")]
+        if field == "key" and rtype.builtin and value != rtype.key:
+            errors[field] = [_("The key of a built-in type cannot change.")]
+        setattr(rtype, field, value)
+    if errors:
+        raise ValidationError(errors)
+    _validate_type(rtype)
+    rtype.save()
+    after = audit.snapshot(rtype)
+    if after != before:
+        audit.record(actor=actor, action="relationship_type.update", obj=rtype, before=before, after=after)
+    return rtype
+
+
+def do_deactivate_relationship_type(rtype: RelationshipType, *, actor: Any, active: bool = False) -> RelationshipType:
+    """Deactivated types keep their relationships but accept no new ones."""
+    return do_update_relationship_type(rtype, actor=actor, active=active)
+
+
+@transaction.atomic
+def do_delete_relationship_type(rtype: RelationshipType, *, actor: Any) -> None:
+    rtype = RelationshipType.objects.select_for_update().get(pk=rtype.pk)
+    if rtype.relationships.exists():
+        raise ValidationError({"type": [_("Type %(name)s is in use and cannot be deleted; deactivate it instead.") % {"name": rtype.name}]})
+    before = audit.snapshot(rtype)
+    pk = rtype.pk
+    rtype.delete()
+    audit.record(actor=actor, action="relationship_type.delete", object_type="relationships.relationshiptype", object_id=pk, before=before)
+
+
+# --- relationships ------------------------------------------------------------------------
+
+
+def _as_date(value: Any, field: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({field: [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}]}) from None
+
+
+def _as_share(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        share = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError({"share": [_("%(value)s is not a number.") % {"value": value}]}) from None
+    if not share.is_finite():
+        raise ValidationError({"share": [_("%(value)s is not a number.") % {"value": value}]})
+    return share
+
+
+def _kind_ok(rule: str, party: Party) -> bool:
+    return rule == KindRule.ANY or rule == party.kind
+
+
+def validate_relationship(rel: Relationship, *, exclude_pk: int | None = None) -> None:
+    """Every rule of a single relationship except the hierarchy rules; errors name the field."""
+    rtype = rel.type
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if rel.from_party_id == rel.to_party_id:
+        add("to_party", _("A party cannot be related to itself."))
+    if not _kind_ok(rtype.from_kind, rel.from_party):
+        add("from_party", _("%(type)s does not allow a %(kind)s on this side.") % {"type": rtype.name, "kind": rel.from_party.get_kind_display()})
+    if not _kind_ok(rtype.to_kind, rel.to_party):
+        add("to_party", _("%(type)s does not allow a %(kind)s on this side.") % {"type": rtype.name, "kind": rel.to_party.get_kind_display()})
+    if rel.valid_from and rel.valid_to and rel.valid_to < rel.valid_from:
+        add("valid_to", _("The end date %(to)s lies before the start date %(from)s.") % {"to": rel.valid_to, "from": rel.valid_from})
+    if rel.share is not None:
+        if not rtype.carries_share:
+            add("share", _("%(type)s does not carry a share.") % {"type": rtype.name})
+        elif not (Decimal(0) < rel.share <= Decimal(100)):
+            add("share", _("A share must be more than 0 and at most 100 percent."))
+    if rel.from_party.merged_into_id or rel.to_party.merged_into_id:
+        add("to_party", _("A merged party cannot take new relationships; use the surviving record."))
+    if not errors:
+        same = Relationship.objects.filter(type=rtype, from_party_id=rel.from_party_id, to_party_id=rel.to_party_id)
+        if exclude_pk:
+            same = same.exclude(pk=exclude_pk)
+        clash = same.filter(overlaps_q(rel.valid_from, rel.valid_to)).first()
+        if clash:
+            if clash.valid_to is None and rel.valid_to is None:
+                add("to_party", _("This link exists already (since %(from)s).") % {"from": clash.valid_from or "—"})
+            else:
+                add(
+                    "valid_from",
+                    _("The validity overlaps the same link from %(from)s to %(to)s.")
+                    % {"from": clash.valid_from or "—", "to": clash.valid_to or "—"},
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _audit_party_ids(rel: Relationship) -> tuple[int, int]:
+    return rel.from_party_id, rel.to_party_id
+
+
+def _record(actor: Any, action: str, rel: Relationship, before: dict[str, Any] | None, after: dict[str, Any] | None, note: str = "") -> None:
+    # One record per side, so each party's history shows the link.
+    for party_id in _audit_party_ids(rel):
+        audit.record(actor=actor, action=action, obj=rel, before=before, after=after, party_id=party_id, note=note)
+
+
+@transaction.atomic
+def do_create_relationship(
+    *,
+    actor: Any,
+    type: RelationshipType | str,
+    from_party: Party,
+    to_party: Party,
+    valid_from: Any = None,
+    valid_to: Any = None,
+    share: Any = None,
+    source: str = RelationshipSource.MANUAL,
+    external_ref: str = "",
+    note: str = "",
+) -> Relationship:
+    """Link two parties. Hierarchy types are locked, checked (one parent, no cycle), then written."""
+    rtype = RelationshipType.objects.get(key=type) if isinstance(type, str) else type
+    if not rtype.active:
+        raise ValidationError({"type": [_("Type %(name)s is inactive and takes no new relationships.") % {"name": rtype.name}]})
+    if rtype.symmetric and from_party.pk > to_party.pk:
+        from_party, to_party = to_party, from_party
+    rel = Relationship(
+        type=rtype,
+        from_party=from_party,
+        to_party=to_party,
+        valid_from=_as_date(valid_from, "valid_from"),
+        valid_to=_as_date(valid_to, "valid_to"),
+        share=_as_share(share),
+        source=source,
+        external_ref=external_ref or "",
+        note=note or "",
+    )
+    if rtype.is_hierarchy:
+        engine.lock_for_write(rtype, [from_party.pk, to_party.pk])
+    validate_relationship(rel)
+    if rtype.is_hierarchy:
+        engine.check_link(rel)
+    rel.save()
+    if rtype.is_hierarchy:
+        engine.after_link_changed(rel, before=None)
+    _record(actor, "relationship.create", rel, None, audit.snapshot(rel))
+    return rel
+
+
+EDITABLE_RELATIONSHIP_FIELDS = {"valid_from", "valid_to", "share", "note", "external_ref", "source"}
+
+
+@transaction.atomic
+def do_update_relationship(rel: Relationship, *, actor: Any, **changes: Any) -> Relationship:
+    """Correct dates, share, note or reference. Type and parties never change: end and relink."""
+    unknown = set(changes) - EDITABLE_RELATIONSHIP_FIELDS
+    if unknown:
+        raise ValidationError({f: [_("This field cannot be changed; end the relationship and create a new one.")] for f in sorted(unknown)})
+    rel = Relationship.objects.select_for_update().select_related("type", "from_party", "to_party").get(pk=rel.pk)
+    before = audit.snapshot(rel)
+    for field, value in changes.items():
+        if field in ("valid_from", "valid_to"):
+            value = _as_date(value, field)
+        elif field == "share":
+            value = _as_share(value)
+        setattr(rel, field, value if value is not None or field in ("valid_from", "valid_to", "share") else "")
+    if rel.type.is_hierarchy:
+        engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
+    validate_relationship(rel, exclude_pk=rel.pk)
+    if rel.type.is_hierarchy:
+        engine.check_link(rel)
+    after = audit.snapshot(rel)
+    if {k: v for k, v in after.items() if k != "updated_at"} == {k: v for k, v in before.items() if k != "updated_at"}:
+        return rel
+    rel.save()
+    if rel.type.is_hierarchy:
+        engine.after_link_changed(rel, before=before)
+    _record(actor, "relationship.update", rel, before, audit.snapshot(rel))
+    return rel
+
+
+@transaction.atomic
+def do_end_relationship(rel: Relationship, *, actor: Any, valid_to: Any = None, note: str = "") -> Relationship:
+    """End a relationship at ``valid_to`` (default today): its last valid day. Nothing is deleted."""
+    day = _as_date(valid_to, "valid_to") or dt.date.today()
+    rel = Relationship.objects.select_for_update().select_related("type", "from_party", "to_party").get(pk=rel.pk)
+    if rel.valid_to is not None and rel.valid_to <= day:
+        raise ValidationError({"valid_to": [_("This relationship already ended on %(day)s.") % {"day": rel.valid_to}]})
+    if (rel.valid_from or MIN_DATE) > day:
+        raise ValidationError({"valid_to": [_("The end date %(to)s lies before the start date %(from)s.") % {"to": day, "from": rel.valid_from}]})
+    before = audit.snapshot(rel)
+    if rel.type.is_hierarchy:
+        engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
+    rel.valid_to = day
+    rel.save(update_fields=["valid_to", "updated_at"])
+    if rel.type.is_hierarchy:
+        engine.after_link_changed(rel, before=before)
+    _record(actor, "relationship.end", rel, before, audit.snapshot(rel), note=note)
+    return rel

@@ -1,0 +1,76 @@
+"""API representations of relationship types and relationships."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from verbund.parties.models import Party
+from verbund.relationships.models import Relationship, RelationshipType
+from verbund.relationships.selectors import SeenRelationship
+
+
+class RelationshipTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RelationshipType
+        fields = [
+            "id", "key", "name_de", "name_en", "label_forward_de", "label_forward_en", "label_inverse_de",
+            "label_inverse_en", "symmetric", "structure", "from_kind", "to_kind", "rolls_up_revenue",
+            "carries_share", "active", "builtin", "order", "colour",
+        ]  # fmt: skip
+        read_only_fields = ["id", "builtin"]
+        validators: list[Any] = []
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["key"].validators = [v for v in fields["key"].validators if not isinstance(v, serializers.UniqueValidator)]  # type: ignore[attr-defined]
+        return fields
+
+
+class RelationshipSerializer(serializers.ModelSerializer):
+    type = serializers.SlugRelatedField(slug_field="key", queryset=RelationshipType.objects.all())
+    from_party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all())
+    to_party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all())
+    share = serializers.DecimalField(max_digits=7, decimal_places=4, required=False, allow_null=True)
+
+    class Meta:
+        model = Relationship
+        fields = ["id", "type", "from_party", "to_party", "valid_from", "valid_to", "share", "source", "external_ref", "note", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators: list[Any] = []
+
+
+class RelationshipUpdateSerializer(serializers.ModelSerializer):
+    share = serializers.DecimalField(max_digits=7, decimal_places=4, required=False, allow_null=True)
+
+    class Meta:
+        model = Relationship
+        fields = ["valid_from", "valid_to", "share", "source", "external_ref", "note"]
+        validators: list[Any] = []
+
+
+class EndRelationshipSerializer(serializers.Serializer):
+    valid_to = serializers.DateField(required=False, allow_null=True, help_text="Last valid day; default today.")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SeenRelationshipSerializer(serializers.Serializer):
+    """A relationship as seen from one party (GET /parties/{id}/relationships/)."""
+
+    id = serializers.IntegerField(source="relationship.id")
+    type = serializers.CharField(source="relationship.type.key")
+    label = serializers.CharField()
+    direction = serializers.SerializerMethodField()
+    other_party_id = serializers.IntegerField(source="other.id")
+    other_party_number = serializers.CharField(source="other.number")
+    other_party_name = serializers.CharField(source="other.name")
+    valid_from = serializers.DateField(source="relationship.valid_from")
+    valid_to = serializers.DateField(source="relationship.valid_to")
+    share = serializers.DecimalField(source="relationship.share", max_digits=7, decimal_places=4)
+    source = serializers.CharField(source="relationship.source")
+    external_ref = serializers.CharField(source="relationship.external_ref")
+    is_current = serializers.BooleanField(source="relationship.is_current")
+
+    def get_direction(self, obj: SeenRelationship) -> str:
+        if obj.relationship.type.symmetric:
+            return "symmetric"
+        return "forward" if obj.forward else "inverse"

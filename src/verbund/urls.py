@@ -1,0 +1,34 @@
+"""URL map: each domain app contributes UI routes (``<app>/urls.py``) and API routes
+(``<app>/api.py`` with ``register(router)`` and optional ``urlpatterns``)."""
+
+import importlib
+from importlib.util import find_spec
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+DOMAIN_APPS = ["parties", "relationships", "hierarchies", "activities", "revenue", "interfaces", "quality", "compliance", "web"]
+
+router = DefaultRouter()
+api_extra: list[URLPattern | URLResolver] = []
+ui_patterns: list[URLPattern | URLResolver] = []
+for app in DOMAIN_APPS:
+    if find_spec(f"verbund.{app}.api"):
+        module = importlib.import_module(f"verbund.{app}.api")
+        if hasattr(module, "register"):
+            module.register(router)
+        api_extra += getattr(module, "urlpatterns", [])
+    if find_spec(f"verbund.{app}.urls"):
+        ui_patterns.append(path("", include(f"verbund.{app}.urls")))
+
+urlpatterns = [
+    path("api/v1/", include(api_extra)),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    *ui_patterns,
+]
