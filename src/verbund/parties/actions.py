@@ -32,7 +32,12 @@ def derive_fields(party: Party) -> None:
     party.country = (party.country or "").upper()
     party.vat_id = (party.vat_id or "").replace(" ", "").upper()
     party.lei = (party.lei or "").strip().upper()
-    party.search_text = search_key(party.name, party.name2, party.number, party.city, party.postcode, party.vat_id)[:500]
+    # An empty ERP key is no key: stored as NULL so the partial unique constraint ignores it.
+    party.erp_source = (party.erp_source or "").strip() or None
+    party.erp_id = (party.erp_id or "").strip() or None
+    party.search_text = search_key(
+        party.name, party.name2, party.number, party.city, party.postcode, party.vat_id
+    )[:500]
     party.phonetic = koelner_phonetik(party.name)[:200]
 
 
@@ -43,7 +48,11 @@ def validate_party(party: Party) -> None:
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    for field, check in (("country", validate_country), ("lei", validate_lei), ("vat_id", validate_vat_id)):
+    for field, check in (
+        ("country", validate_country),
+        ("lei", validate_lei),
+        ("vat_id", validate_vat_id),
+    ):
         try:
             check(getattr(party, field))
         except ValidationError as exc:
@@ -51,7 +60,11 @@ def validate_party(party: Party) -> None:
     if party.kind == PartyKind.PERSON:
         if not (party.last_name or party.name):
             add("last_name", _("A person needs a last name."))
-        if party.organisation_id and party.organisation and party.organisation.kind != PartyKind.ORGANISATION:
+        if (
+            party.organisation_id
+            and party.organisation
+            and party.organisation.kind != PartyKind.ORGANISATION
+        ):
             add("organisation", _("A person's organisation must be an organisation."))
     else:
         if not party.name:
@@ -61,13 +74,22 @@ def validate_party(party: Party) -> None:
     if bool(party.erp_source) != bool(party.erp_id):
         add("erp_id", _("An ERP key needs both the source and the external id."))
     if party.erp_source and party.erp_id:
-        clash = Party.objects.filter(erp_source=party.erp_source, erp_id=party.erp_id).exclude(pk=party.pk)
+        clash = Party.objects.filter(erp_source=party.erp_source, erp_id=party.erp_id).exclude(
+            pk=party.pk
+        )
         if clash.exists():
-            add("erp_id", _("ERP key %(key)s is already used by another party.") % {"key": f"{party.erp_source}:{party.erp_id}"})
+            add(
+                "erp_id",
+                _("ERP key %(key)s is already used by another party.")
+                % {"key": f"{party.erp_source}:{party.erp_id}"},
+            )
     if party.number and Party.objects.filter(number=party.number).exclude(pk=party.pk).exists():
         add("number", _("Number %(number)s is already taken.") % {"number": party.number})
     try:
-        party.full_clean(exclude=["number", "tags", "organisation", "responsible", "merged_into"], validate_unique=False)
+        party.full_clean(
+            exclude=["number", "tags", "organisation", "responsible", "merged_into"],
+            validate_unique=False,
+        )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             for m in messages:
@@ -107,13 +129,21 @@ def do_create_party(*, actor: Any, tags: Iterable[str | Tag] = (), **data: Any) 
     party.save()
     if tags:
         _set_tags(party, tags)
-    audit.record(actor=actor, action="party.create", obj=party, after=audit.snapshot(party), party_id=party.pk)
+    audit.record(
+        actor=actor,
+        action="party.create",
+        obj=party,
+        after=audit.snapshot(party),
+        party_id=party.pk,
+    )
     party_saved.send(sender=Party, party=party, created=True, changed_fields=set(data), actor=actor)
     return party
 
 
 @transaction.atomic
-def do_update_party(party: Party, *, actor: Any, tags: Iterable[str | Tag] | None = None, **changes: Any) -> Party:
+def do_update_party(
+    party: Party, *, actor: Any, tags: Iterable[str | Tag] | None = None, **changes: Any
+) -> Party:
     """Change some fields of a party; unchanged values are not audited."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -132,7 +162,11 @@ def do_update_party(party: Party, *, actor: Any, tags: Iterable[str | Tag] | Non
     elif party.number.isdigit() and party.number != before["number"]:
         numbers.bump_past(NUMBER_SEQUENCE, int(party.number))
     after = audit.snapshot(party)
-    changed = {k for k in after if after[k] != before[k] and k not in ("updated_at", "search_text", "phonetic")}
+    changed = {
+        k
+        for k in after
+        if after[k] != before[k] and k not in ("updated_at", "search_text", "phonetic")
+    }
     if tags is not None:
         _set_tags(party, tags)
         new_tags = sorted(party.tags.values_list("name", flat=True))
@@ -143,7 +177,9 @@ def do_update_party(party: Party, *, actor: Any, tags: Iterable[str | Tag] | Non
         return party
     party.save()
     after = {**audit.snapshot(party), **({"tags": after["tags"]} if "tags" in after else {})}
-    audit.record(actor=actor, action="party.update", obj=party, before=before, after=after, party_id=party.pk)
+    audit.record(
+        actor=actor, action="party.update", obj=party, before=before, after=after, party_id=party.pk
+    )
     party_saved.send(sender=Party, party=party, created=False, changed_fields=changed, actor=actor)
     return party
 
@@ -183,7 +219,9 @@ def resolve_party(reference: str) -> Party:
     if party is None and ref.isdigit():
         party = Party.objects.filter(pk=int(ref)).first()
     if party is None:
-        raise Party.DoesNotExist(_("No party with id, number or ERP key %(ref)s.") % {"ref": reference})
+        raise Party.DoesNotExist(
+            _("No party with id, number or ERP key %(ref)s.") % {"ref": reference}
+        )
     seen = {party.pk}
     while party.merged_into_id:
         party = Party.objects.get(pk=party.merged_into_id)

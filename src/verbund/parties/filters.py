@@ -23,11 +23,18 @@ class PartyFilterSet(django_filters.FilterSet):
     erp_id = django_filters.CharFilter(label=_("ERP id"))
     tag = django_filters.CharFilter(field_name="tags__name", label=_("Tag"))
     archived = django_filters.BooleanFilter(label=_("Archived"))
-    organisation = django_filters.NumberFilter(field_name="organisation_id", label=_("Organisation"))
-    relationship_type = django_filters.ModelChoiceFilter(
-        queryset=RelationshipType.objects.all(), to_field_name="key", method="filter_relationship_type", label=_("Has relationship of type")
+    organisation = django_filters.NumberFilter(
+        field_name="organisation_id", label=_("Organisation")
     )
-    group = django_filters.NumberFilter(method="filter_group", label=_("Member of the group of party"))
+    relationship_type = django_filters.ModelChoiceFilter(
+        queryset=RelationshipType.objects.all(),
+        to_field_name="key",
+        method="filter_relationship_type",
+        label=_("Has relationship of type"),
+    )
+    group = django_filters.NumberFilter(
+        method="filter_group", label=_("Member of the group of party")
+    )
 
     class Meta:
         model = Party
@@ -42,10 +49,14 @@ class PartyFilterSet(django_filters.FilterSet):
     def filter_country(self, queryset: QuerySet[Party], name: str, value: str) -> QuerySet[Party]:
         return queryset.filter(country=value.upper())
 
-    def filter_relationship_type(self, queryset: QuerySet[Party], name: str, value: RelationshipType) -> QuerySet[Party]:
+    def filter_relationship_type(
+        self, queryset: QuerySet[Party], name: str, value: RelationshipType
+    ) -> QuerySet[Party]:
         if not value:
             return queryset
-        rels = Relationship.objects.filter(type=value).filter(Q(from_party=OuterRef("pk")) | Q(to_party=OuterRef("pk")))
+        rels = Relationship.objects.filter(type=value).filter(
+            Q(from_party=OuterRef("pk")) | Q(to_party=OuterRef("pk"))
+        )
         return queryset.filter(Exists(rels))
 
     def filter_group(self, queryset: QuerySet[Party], name: str, value: int) -> QuerySet[Party]:

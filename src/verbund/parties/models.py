@@ -49,7 +49,9 @@ class Party(models.Model):
     module and are what search and duplicate blocking read.
     """
 
-    kind = models.CharField(_("kind"), max_length=16, choices=PartyKind.choices, default=PartyKind.ORGANISATION)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=PartyKind.choices, default=PartyKind.ORGANISATION
+    )
     number = models.CharField(_("number"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name2 = models.CharField(_("name line 2"), max_length=200, blank=True)
@@ -75,7 +77,9 @@ class Party(models.Model):
     street = models.CharField(_("street"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=16, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, default="DE", help_text=_("ISO 3166-1 alpha-2 code"))
+    country = models.CharField(
+        _("country"), max_length=2, default="DE", help_text=_("ISO 3166-1 alpha-2 code")
+    )
     # Numbers
     vat_id = models.CharField(_("VAT id"), max_length=32, blank=True)
     lei = models.CharField(_("LEI"), max_length=20, blank=True)
@@ -85,9 +89,16 @@ class Party(models.Model):
     email = models.EmailField(_("e-mail"), max_length=200, blank=True)
     website = models.CharField(_("website"), max_length=200, blank=True)
     # Classification
-    status = models.CharField(_("status"), max_length=32, choices=PartyStatus.choices, default=PartyStatus.CUSTOMER)
+    status = models.CharField(
+        _("status"), max_length=32, choices=PartyStatus.choices, default=PartyStatus.CUSTOMER
+    )
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("responsible")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("responsible"),
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="parties", verbose_name=_("tags"))
     archived = models.BooleanField(_("archived"), default=False)
@@ -95,7 +106,12 @@ class Party(models.Model):
     erp_source = models.CharField(_("ERP source"), max_length=32, null=True, blank=True)
     erp_id = models.CharField(_("ERP id"), max_length=64, null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", verbose_name=_("merged into")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
     )
     # Derived by the actions module; read by search and duplicate detection.
     search_text = models.CharField(max_length=500, blank=True, editable=False)

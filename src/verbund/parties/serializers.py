@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from verbund.parties.models import Party, PartyKind
+from verbund.parties.models import Party, PartyKind, Tag
 
 
 class PartyRefSerializer(serializers.ModelSerializer):
@@ -17,12 +17,18 @@ class PartyRefSerializer(serializers.ModelSerializer):
 
 
 class PartySerializer(serializers.ModelSerializer):
-    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    tag_names = serializers.ListField(child=serializers.CharField(max_length=64), write_only=True, required=False)
+    tags: serializers.SlugRelatedField[Tag] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
+    tag_names = serializers.ListField(
+        child=serializers.CharField(max_length=64), write_only=True, required=False
+    )
     number = serializers.CharField(max_length=32, required=False, allow_blank=True)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     erp_key = serializers.CharField(read_only=True)
-    merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
+    merged_into: serializers.PrimaryKeyRelatedField[Party] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     kind = serializers.ChoiceField(choices=PartyKind.choices, default=PartyKind.ORGANISATION)
 
     class Meta:

@@ -6,6 +6,7 @@ lock, then check, then write.
 """
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -36,6 +37,8 @@ TYPE_SHAPE_FIELDS = {"symmetric", "structure", "from_kind", "to_kind", "carries_
 
 # --- relationship types -------------------------------------------------------------------
 
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
 
 def _validate_type(rtype: RelationshipType) -> None:
     errors: dict[str, list[str]] = {}
@@ -43,12 +46,20 @@ def _validate_type(rtype: RelationshipType) -> None:
         rtype.full_clean(validate_unique=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if rtype.colour and not _COLOUR.match(rtype.colour):
+        errors.setdefault("colour", []).append(
+            _("%(value)s is not a colour like #1f4e79.") % {"value": rtype.colour}
+        )
     if rtype.symmetric and rtype.structure == "hierarchy":
         errors.setdefault("symmetric", []).append(_("A hierarchy cannot be symmetric."))
     if rtype.symmetric and rtype.from_kind != rtype.to_kind:
-        errors.setdefault("to_kind", []).append(_("Both sides of a symmetric type must allow the same kinds."))
+        errors.setdefault("to_kind", []).append(
+            _("Both sides of a symmetric type must allow the same kinds.")
+        )
     if not rtype.symmetric and not (rtype.label_inverse_de and rtype.label_inverse_en):
-        errors.setdefault("label_inverse_de", []).append(_("A type that is not symmetric needs inverse labels."))
+        errors.setdefault("label_inverse_de", []).append(
+            _("A type that is not symmetric needs inverse labels.")
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -61,12 +72,16 @@ def do_create_relationship_type(*, actor: Any, **data: Any) -> RelationshipType:
     rtype = RelationshipType(**data)
     _validate_type(rtype)
     rtype.save()
-    audit.record(actor=actor, action="relationship_type.create", obj=rtype, after=audit.snapshot(rtype))
+    audit.record(
+        actor=actor, action="relationship_type.create", obj=rtype, after=audit.snapshot(rtype)
+    )
     return rtype
 
 
 @transaction.atomic
-def do_update_relationship_type(rtype: RelationshipType, *, actor: Any, **changes: Any) -> RelationshipType:
+def do_update_relationship_type(
+    rtype: RelationshipType, *, actor: Any, **changes: Any
+) -> RelationshipType:
     """Edit a type. Its shape (symmetric, structure, kinds, shares) is fixed once it is in use."""
     unknown = set(changes) - set(TYPE_FIELDS)
     if unknown:
@@ -87,11 +102,15 @@ def do_update_relationship_type(rtype: RelationshipType, *, actor: Any, **change
     rtype.save()
     after = audit.snapshot(rtype)
     if after != before:
-        audit.record(actor=actor, action="relationship_type.update", obj=rtype, before=before, after=after)
+        audit.record(
+            actor=actor, action="relationship_type.update", obj=rtype, before=before, after=after
+        )
     return rtype
 
 
-def do_deactivate_relationship_type(rtype: RelationshipType, *, actor: Any, active: bool = False) -> RelationshipType:
+def do_deactivate_relationship_type(
+    rtype: RelationshipType, *, actor: Any, active: bool = False
+) -> RelationshipType:
     """Deactivated types keep their relationships but accept no new ones."""
     return do_update_relationship_type(rtype, actor=actor, active=active)
 
@@ -100,11 +119,24 @@ def do_deactivate_relationship_type(rtype: RelationshipType, *, actor: Any, acti
 def do_delete_relationship_type(rtype: RelationshipType, *, actor: Any) -> None:
     rtype = RelationshipType.objects.select_for_update().get(pk=rtype.pk)
     if rtype.relationships.exists():
-        raise ValidationError({"type": [_("Type %(name)s is in use and cannot be deleted; deactivate it instead.") % {"name": rtype.name}]})
+        raise ValidationError(
+            {
+                "type": [
+                    _("Type %(name)s is in use and cannot be deleted; deactivate it instead.")
+                    % {"name": rtype.name}
+                ]
+            }
+        )
     before = audit.snapshot(rtype)
     pk = rtype.pk
     rtype.delete()
-    audit.record(actor=actor, action="relationship_type.delete", object_type="relationships.relationshiptype", object_id=pk, before=before)
+    audit.record(
+        actor=actor,
+        action="relationship_type.delete",
+        object_type="relationships.relationshiptype",
+        object_id=pk,
+        before=before,
+    )
 
 
 # --- relationships ------------------------------------------------------------------------
@@ -120,7 +152,9 @@ def _as_date(value: Any, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError({field: [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}]}) from None
+        raise ValidationError(
+            {field: [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}]}
+        ) from None
 
 
 def _as_share(value: Any) -> Decimal | None:
@@ -129,7 +163,9 @@ def _as_share(value: Any) -> Decimal | None:
     try:
         share = Decimal(str(value))
     except InvalidOperation:
-        raise ValidationError({"share": [_("%(value)s is not a number.") % {"value": value}]}) from None
+        raise ValidationError(
+            {"share": [_("%(value)s is not a number.") % {"value": value}]}
+        ) from None
     if not share.is_finite():
         raise ValidationError({"share": [_("%(value)s is not a number.") % {"value": value}]})
     return share
@@ -150,26 +186,64 @@ def validate_relationship(rel: Relationship, *, exclude_pk: int | None = None) -
     if rel.from_party_id == rel.to_party_id:
         add("to_party", _("A party cannot be related to itself."))
     if not _kind_ok(rtype.from_kind, rel.from_party):
-        add("from_party", _("%(type)s does not allow a %(kind)s on this side.") % {"type": rtype.name, "kind": rel.from_party.get_kind_display()})
+        add(
+            "from_party",
+            _("%(type)s does not allow a %(kind)s on this side.")
+            % {"type": rtype.name, "kind": rel.from_party.get_kind_display()},
+        )
     if not _kind_ok(rtype.to_kind, rel.to_party):
-        add("to_party", _("%(type)s does not allow a %(kind)s on this side.") % {"type": rtype.name, "kind": rel.to_party.get_kind_display()})
+        add(
+            "to_party",
+            _("%(type)s does not allow a %(kind)s on this side.")
+            % {"type": rtype.name, "kind": rel.to_party.get_kind_display()},
+        )
     if rel.valid_from and rel.valid_to and rel.valid_to < rel.valid_from:
-        add("valid_to", _("The end date %(to)s lies before the start date %(from)s.") % {"to": rel.valid_to, "from": rel.valid_from})
+        add(
+            "valid_to",
+            _("The end date %(to)s lies before the start date %(from)s.")
+            % {"to": rel.valid_to, "from": rel.valid_from},
+        )
     if rel.share is not None:
         if not rtype.carries_share:
             add("share", _("%(type)s does not carry a share.") % {"type": rtype.name})
         elif not (Decimal(0) < rel.share <= Decimal(100)):
             add("share", _("A share must be more than 0 and at most 100 percent."))
-    if rel.from_party.merged_into_id or rel.to_party.merged_into_id:
-        add("to_party", _("A merged party cannot take new relationships; use the surviving record."))
+    for field, party in (("from_party", rel.from_party), ("to_party", rel.to_party)):
+        if party.merged_into_id:
+            add(
+                field,
+                _("%(party)s was merged into another party; use the surviving record.")
+                % {"party": party.number},
+            )
+    if rel.source not in RelationshipSource.values:
+        add("source", _("%(value)s is not a known source.") % {"value": rel.source})
+    # Lengths and number formats, as the database would enforce them (PostgreSQL refuses an
+    # overlong value with an error, SQLite would silently store it).
+    try:
+        rel.full_clean(
+            exclude=["type", "from_party", "to_party", "source"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                if message not in errors.get(field, []):
+                    add(field, message)
     if not errors:
-        same = Relationship.objects.filter(type=rtype, from_party_id=rel.from_party_id, to_party_id=rel.to_party_id)
+        same = Relationship.objects.filter(
+            type=rtype, from_party_id=rel.from_party_id, to_party_id=rel.to_party_id
+        )
         if exclude_pk:
             same = same.exclude(pk=exclude_pk)
         clash = same.filter(overlaps_q(rel.valid_from, rel.valid_to)).first()
         if clash:
             if clash.valid_to is None and rel.valid_to is None:
-                add("to_party", _("This link exists already (since %(from)s).") % {"from": clash.valid_from or "—"})
+                add(
+                    "to_party",
+                    _("This link exists already (since %(from)s).")
+                    % {"from": clash.valid_from or "—"},
+                )
             else:
                 add(
                     "valid_from",
@@ -180,14 +254,53 @@ def validate_relationship(rel: Relationship, *, exclude_pk: int | None = None) -
         raise ValidationError(errors)
 
 
+def resolve_type(value: "RelationshipType | str") -> RelationshipType:
+    """The type itself, or the type with this key; an unknown key is a validation error on ``type``."""
+    if isinstance(value, RelationshipType):
+        return value
+    rtype = RelationshipType.objects.filter(key=str(value).strip()).first()
+    if rtype is None:
+        raise ValidationError(
+            {"type": [_("There is no relationship type with the key %(key)s.") % {"key": value}]}
+        )
+    return rtype
+
+
+def _lock_parties(party_ids: list[int]) -> None:
+    """Serialise writers of links between the same parties, so the duplicate and overlap
+    checks hold under concurrency on PostgreSQL (SQLite serialises writers already).
+    Hierarchy types take the engine's locks instead."""
+    list(
+        Party.objects.select_for_update()
+        .filter(pk__in=sorted(set(party_ids)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _audit_party_ids(rel: Relationship) -> tuple[int, int]:
     return rel.from_party_id, rel.to_party_id
 
 
-def _record(actor: Any, action: str, rel: Relationship, before: dict[str, Any] | None, after: dict[str, Any] | None, note: str = "") -> None:
+def _record(
+    actor: Any,
+    action: str,
+    rel: Relationship,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    note: str = "",
+) -> None:
     # One record per side, so each party's history shows the link.
     for party_id in _audit_party_ids(rel):
-        audit.record(actor=actor, action=action, obj=rel, before=before, after=after, party_id=party_id, note=note)
+        audit.record(
+            actor=actor,
+            action=action,
+            obj=rel,
+            before=before,
+            after=after,
+            party_id=party_id,
+            note=note,
+        )
 
 
 @transaction.atomic
@@ -205,11 +318,20 @@ def do_create_relationship(
     note: str = "",
 ) -> Relationship:
     """Link two parties. Hierarchy types are locked, checked (one parent, no cycle), then written."""
-    rtype = RelationshipType.objects.get(key=type) if isinstance(type, str) else type
+    rtype = resolve_type(type)
     if not rtype.active:
-        raise ValidationError({"type": [_("Type %(name)s is inactive and takes no new relationships.") % {"name": rtype.name}]})
+        raise ValidationError(
+            {
+                "type": [
+                    _("Type %(name)s is inactive and takes no new relationships.")
+                    % {"name": rtype.name}
+                ]
+            }
+        )
     if rtype.symmetric and from_party.pk > to_party.pk:
         from_party, to_party = to_party, from_party
+    if not rtype.is_hierarchy:
+        _lock_parties([from_party.pk, to_party.pk])
     rel = Relationship(
         type=rtype,
         from_party=from_party,
@@ -217,7 +339,7 @@ def do_create_relationship(
         valid_from=_as_date(valid_from, "valid_from"),
         valid_to=_as_date(valid_to, "valid_to"),
         share=_as_share(share),
-        source=source,
+        source=source or RelationshipSource.MANUAL,
         external_ref=external_ref or "",
         note=note or "",
     )
@@ -241,22 +363,39 @@ def do_update_relationship(rel: Relationship, *, actor: Any, **changes: Any) -> 
     """Correct dates, share, note or reference. Type and parties never change: end and relink."""
     unknown = set(changes) - EDITABLE_RELATIONSHIP_FIELDS
     if unknown:
-        raise ValidationError({f: [_("This field cannot be changed; end the relationship and create a new one.")] for f in sorted(unknown)})
-    rel = Relationship.objects.select_for_update().select_related("type", "from_party", "to_party").get(pk=rel.pk)
+        raise ValidationError(
+            {
+                f: [_("This field cannot be changed; end the relationship and create a new one.")]
+                for f in sorted(unknown)
+            }
+        )
+    if not rel.type.is_hierarchy:
+        _lock_parties([rel.from_party_id, rel.to_party_id])
+    rel = (
+        Relationship.objects.select_for_update()
+        .select_related("type", "from_party", "to_party")
+        .get(pk=rel.pk)
+    )
     before = audit.snapshot(rel)
     for field, value in changes.items():
         if field in ("valid_from", "valid_to"):
             value = _as_date(value, field)
         elif field == "share":
             value = _as_share(value)
-        setattr(rel, field, value if value is not None or field in ("valid_from", "valid_to", "share") else "")
+        setattr(
+            rel,
+            field,
+            value if value is not None or field in ("valid_from", "valid_to", "share") else "",
+        )
     if rel.type.is_hierarchy:
         engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
     validate_relationship(rel, exclude_pk=rel.pk)
     if rel.type.is_hierarchy:
         engine.check_link(rel)
     after = audit.snapshot(rel)
-    if {k: v for k, v in after.items() if k != "updated_at"} == {k: v for k, v in before.items() if k != "updated_at"}:
+    if {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }:
         return rel
     rel.save()
     if rel.type.is_hierarchy:
@@ -266,14 +405,29 @@ def do_update_relationship(rel: Relationship, *, actor: Any, **changes: Any) -> 
 
 
 @transaction.atomic
-def do_end_relationship(rel: Relationship, *, actor: Any, valid_to: Any = None, note: str = "") -> Relationship:
+def do_end_relationship(
+    rel: Relationship, *, actor: Any, valid_to: Any = None, note: str = ""
+) -> Relationship:
     """End a relationship at ``valid_to`` (default today): its last valid day. Nothing is deleted."""
     day = _as_date(valid_to, "valid_to") or dt.date.today()
-    rel = Relationship.objects.select_for_update().select_related("type", "from_party", "to_party").get(pk=rel.pk)
+    rel = (
+        Relationship.objects.select_for_update()
+        .select_related("type", "from_party", "to_party")
+        .get(pk=rel.pk)
+    )
     if rel.valid_to is not None and rel.valid_to <= day:
-        raise ValidationError({"valid_to": [_("This relationship already ended on %(day)s.") % {"day": rel.valid_to}]})
+        raise ValidationError(
+            {"valid_to": [_("This relationship already ended on %(day)s.") % {"day": rel.valid_to}]}
+        )
     if (rel.valid_from or MIN_DATE) > day:
-        raise ValidationError({"valid_to": [_("The end date %(to)s lies before the start date %(from)s.") % {"to": day, "from": rel.valid_from}]})
+        raise ValidationError(
+            {
+                "valid_to": [
+                    _("The end date %(to)s lies before the start date %(from)s.")
+                    % {"to": day, "from": rel.valid_from}
+                ]
+            }
+        )
     before = audit.snapshot(rel)
     if rel.type.is_hierarchy:
         engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])

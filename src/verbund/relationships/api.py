@@ -29,23 +29,35 @@ class RelationshipTypeViewSet(viewsets.ModelViewSet):
     filterset_class = RelationshipTypeFilterSet
     search_fields = ["key", "name_de", "name_en", "label_forward_de", "label_forward_en"]
     ordering_fields = ["order", "key", "id"]
+    ordering = ["order", "key"]
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = actions.do_create_relationship_type(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = actions.do_create_relationship_type(
+            actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer: Any) -> None:
-        serializer.instance = actions.do_update_relationship_type(serializer.instance, actor=self.request.user, **serializer.validated_data)
+        serializer.instance = actions.do_update_relationship_type(
+            serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_destroy(self, instance: RelationshipType) -> None:
         actions.do_delete_relationship_type(instance, actor=self.request.user)
 
 
-class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class RelationshipViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Dated links between parties. Ending sets valid_to; relationships are never deleted."""
 
     queryset = Relationship.objects.all()
     filterset_class = RelationshipFilterSet
     ordering_fields = ["id", "valid_from", "valid_to", "created_at"]
+    ordering = ["id"]
     search_fields = ["external_ref", "note"]
 
     def get_queryset(self) -> QuerySet[Relationship]:
@@ -57,7 +69,9 @@ class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         return RelationshipSerializer
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = actions.do_create_relationship(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = actions.do_create_relationship(
+            actor=self.request.user, **serializer.validated_data
+        )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
@@ -73,7 +87,9 @@ class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         """End the relationship at ``valid_to`` (its last valid day; default today)."""
         body = EndRelationshipSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        rel = actions.do_end_relationship(self.get_object(), actor=request.user, **body.validated_data)
+        rel = actions.do_end_relationship(
+            self.get_object(), actor=request.user, **body.validated_data
+        )
         return Response(RelationshipSerializer(rel).data, status=status.HTTP_200_OK)
 
 

@@ -6,7 +6,13 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from verbund.relationships.models import Relationship, RelationshipSource, RelationshipType, Structure, valid_on_q
+from verbund.relationships.models import (
+    Relationship,
+    RelationshipSource,
+    RelationshipType,
+    Structure,
+    valid_on_q,
+)
 
 
 class RelationshipTypeFilterSet(django_filters.FilterSet):
@@ -19,7 +25,9 @@ class RelationshipTypeFilterSet(django_filters.FilterSet):
 
 
 class RelationshipFilterSet(django_filters.FilterSet):
-    type = django_filters.ModelMultipleChoiceFilter(queryset=RelationshipType.objects.all(), to_field_name="key", label=_("Type"))
+    type = django_filters.ModelMultipleChoiceFilter(
+        queryset=RelationshipType.objects.all(), to_field_name="key", label=_("Type")
+    )
     party = django_filters.NumberFilter(method="filter_party", label=_("Party (either side)"))
     from_party = django_filters.NumberFilter(field_name="from_party_id", label=_("From party"))
     to_party = django_filters.NumberFilter(field_name="to_party_id", label=_("To party"))
@@ -32,12 +40,18 @@ class RelationshipFilterSet(django_filters.FilterSet):
         model = Relationship
         fields = ["type", "source", "external_ref"]
 
-    def filter_party(self, queryset: QuerySet[Relationship], name: str, value: int) -> QuerySet[Relationship]:
+    def filter_party(
+        self, queryset: QuerySet[Relationship], name: str, value: int
+    ) -> QuerySet[Relationship]:
         return queryset.filter(Q(from_party_id=value) | Q(to_party_id=value))
 
-    def filter_valid_on(self, queryset: QuerySet[Relationship], name: str, value: dt.date) -> QuerySet[Relationship]:
+    def filter_valid_on(
+        self, queryset: QuerySet[Relationship], name: str, value: dt.date
+    ) -> QuerySet[Relationship]:
         return queryset.filter(valid_on_q(value))
 
-    def filter_current(self, queryset: QuerySet[Relationship], name: str, value: bool) -> QuerySet[Relationship]:
+    def filter_current(
+        self, queryset: QuerySet[Relationship], name: str, value: bool
+    ) -> QuerySet[Relationship]:
         today = valid_on_q(dt.date.today())
         return queryset.filter(today) if value else queryset.exclude(today)

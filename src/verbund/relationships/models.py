@@ -40,9 +40,15 @@ class RelationshipType(models.Model):
     name_de = models.CharField(_("name (German)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
     symmetric = models.BooleanField(_("symmetric"), default=False)
-    structure = models.CharField(_("structure"), max_length=16, choices=Structure.choices, default=Structure.NETWORK)
-    from_kind = models.CharField(_("from side may be"), max_length=16, choices=KindRule.choices, default=KindRule.ANY)
-    to_kind = models.CharField(_("to side may be"), max_length=16, choices=KindRule.choices, default=KindRule.ANY)
+    structure = models.CharField(
+        _("structure"), max_length=16, choices=Structure.choices, default=Structure.NETWORK
+    )
+    from_kind = models.CharField(
+        _("from side may be"), max_length=16, choices=KindRule.choices, default=KindRule.ANY
+    )
+    to_kind = models.CharField(
+        _("to side may be"), max_length=16, choices=KindRule.choices, default=KindRule.ANY
+    )
     rolls_up_revenue = models.BooleanField(_("rolls up revenue"), default=False)
     carries_share = models.BooleanField(_("carries ownership share"), default=False)
     active = models.BooleanField(_("active"), default=True)
@@ -101,13 +107,35 @@ class Relationship(models.Model):
     with the smaller party id as from-party, and read from both sides.
     """
 
-    type = models.ForeignKey(RelationshipType, on_delete=models.PROTECT, related_name="relationships", verbose_name=_("type"))
-    from_party = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="relationships_from", verbose_name=_("from"))
-    to_party = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="relationships_to", verbose_name=_("to"))
+    type = models.ForeignKey(
+        RelationshipType,
+        on_delete=models.PROTECT,
+        related_name="relationships",
+        verbose_name=_("type"),
+    )
+    from_party = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.PROTECT,
+        related_name="relationships_from",
+        verbose_name=_("from"),
+    )
+    to_party = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.PROTECT,
+        related_name="relationships_to",
+        verbose_name=_("to"),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    share = models.DecimalField(_("share (%)"), max_digits=7, decimal_places=4, null=True, blank=True)
-    source = models.CharField(_("source"), max_length=16, choices=RelationshipSource.choices, default=RelationshipSource.MANUAL)
+    share = models.DecimalField(
+        _("share (%)"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=16,
+        choices=RelationshipSource.choices,
+        default=RelationshipSource.MANUAL,
+    )
     external_ref = models.CharField(_("external reference"), max_length=128, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -124,9 +152,13 @@ class Relationship(models.Model):
             models.Index(fields=["source", "external_ref"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(from_party=models.F("to_party")), name="relationship_not_self"),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=~Q(from_party=models.F("to_party")), name="relationship_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="relationship_dates_ordered",
             ),
             models.CheckConstraint(

@@ -25,15 +25,21 @@ class SeenRelationship:
         return self.relationship.to_party if self.forward else self.relationship.from_party
 
 
-def party_relationships(party_id: int, *, on: dt.date | None = None, include_ended: bool = True) -> QuerySet[Relationship]:
+def party_relationships(
+    party_id: int, *, on: dt.date | None = None, include_ended: bool = True
+) -> QuerySet[Relationship]:
     """All relationships where the party stands on either side, with types and parties loaded."""
     qs = Relationship.objects.filter(Q(from_party_id=party_id) | Q(to_party_id=party_id))
     if on is not None:
         qs = qs.filter(valid_on_q(on))
     elif not include_ended:
         qs = qs.filter(valid_on_q(dt.date.today()) | Q(valid_from__gt=dt.date.today()))
-    return qs.select_related("type", "from_party", "to_party").order_by("type__order", "type__key", "-valid_from", "id")
+    return qs.select_related("type", "from_party", "to_party").order_by(
+        "type__order", "type__key", "-valid_from", "id"
+    )
 
 
-def seen_from(party_id: int, relationships: QuerySet[Relationship] | list[Relationship]) -> list[SeenRelationship]:
+def seen_from(
+    party_id: int, relationships: QuerySet[Relationship] | list[Relationship]
+) -> list[SeenRelationship]:
     return [SeenRelationship(rel, rel.from_party_id == party_id) for rel in relationships]

@@ -3,6 +3,7 @@
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipType
@@ -22,7 +23,9 @@ class RelationshipTypeSerializer(serializers.ModelSerializer):
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
-        fields["key"].validators = [v for v in fields["key"].validators if not isinstance(v, serializers.UniqueValidator)]  # type: ignore[attr-defined]
+        fields["key"].validators = [
+            v for v in fields["key"].validators if not isinstance(v, UniqueValidator)
+        ]
         return fields
 
 
@@ -30,17 +33,34 @@ class RelationshipSerializer(serializers.ModelSerializer):
     type = serializers.SlugRelatedField(slug_field="key", queryset=RelationshipType.objects.all())
     from_party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all())
     to_party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all())
-    share = serializers.DecimalField(max_digits=7, decimal_places=4, required=False, allow_null=True)
+    share = serializers.DecimalField(
+        max_digits=7, decimal_places=4, required=False, allow_null=True
+    )
 
     class Meta:
         model = Relationship
-        fields = ["id", "type", "from_party", "to_party", "valid_from", "valid_to", "share", "source", "external_ref", "note", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "type",
+            "from_party",
+            "to_party",
+            "valid_from",
+            "valid_to",
+            "share",
+            "source",
+            "external_ref",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
         validators: list[Any] = []
 
 
 class RelationshipUpdateSerializer(serializers.ModelSerializer):
-    share = serializers.DecimalField(max_digits=7, decimal_places=4, required=False, allow_null=True)
+    share = serializers.DecimalField(
+        max_digits=7, decimal_places=4, required=False, allow_null=True
+    )
 
     class Meta:
         model = Relationship
@@ -49,7 +69,9 @@ class RelationshipUpdateSerializer(serializers.ModelSerializer):
 
 
 class EndRelationshipSerializer(serializers.Serializer):
-    valid_to = serializers.DateField(required=False, allow_null=True, help_text="Last valid day; default today.")
+    valid_to = serializers.DateField(
+        required=False, allow_null=True, help_text="Last valid day; default today."
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -58,16 +80,19 @@ class SeenRelationshipSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="relationship.id")
     type = serializers.CharField(source="relationship.type.key")
-    label = serializers.CharField()
+    # "label" and "source" shadow attributes of DRF's Field in the stubs; as API names they are right.
+    label = serializers.CharField()  # type: ignore[assignment]
     direction = serializers.SerializerMethodField()
     other_party_id = serializers.IntegerField(source="other.id")
     other_party_number = serializers.CharField(source="other.number")
     other_party_name = serializers.CharField(source="other.name")
+    other_party_kind = serializers.CharField(source="other.kind")
     valid_from = serializers.DateField(source="relationship.valid_from")
     valid_to = serializers.DateField(source="relationship.valid_to")
     share = serializers.DecimalField(source="relationship.share", max_digits=7, decimal_places=4)
-    source = serializers.CharField(source="relationship.source")
+    source = serializers.CharField(source="relationship.source")  # type: ignore[assignment]
     external_ref = serializers.CharField(source="relationship.external_ref")
+    note = serializers.CharField(source="relationship.note")
     is_current = serializers.BooleanField(source="relationship.is_current")
 
     def get_direction(self, obj: SeenRelationship) -> str:

@@ -2,7 +2,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from verbund.core.models import AuditRecord
-from verbund.parties.actions import do_archive_party, do_create_party, do_update_party, resolve_party
+from verbund.parties.actions import (
+    do_archive_party,
+    do_create_party,
+    do_update_party,
+    resolve_party,
+)
 
 
 @pytest.mark.django_db
