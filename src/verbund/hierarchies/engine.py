@@ -1,24 +1,459 @@
 """Hierarchy rules and closure upkeep, called by the relationships actions.
 
 Interface (kept stable for callers):
-- ``lock_for_write(rtype, party_ids)``: take the locks that make check-then-write safe.
+- ``lock_for_write(rtype, party_ids)``: take the locks that make check-then-write safe, and
+  bring the type's closure up to today.
 - ``check_link(rel)``: raise ValidationError when ``rel`` would give its child a second
   parent or close a cycle at any date inside its validity (the message names the path).
 - ``after_link_changed(rel, before)``: keep the closure table in step, same transaction.
+- ``rebuild_closure(type_keys=None)``: set-based rebuild after bulk loads (demo, imports).
+- ``ensure_fresh(rtype)``: replay the links that started or ended since the closure's day.
+
+Locking: on PostgreSQL every writer of a hierarchy type takes a transaction-scoped advisory
+lock on the type before it checks. Group roots would be a finer lock, but a dated link can join
+groups that only meet at another date, and the root set can change while one waits; one lock
+per type is always right and writes are rare next to reads. SQLite writers are serialised by
+BEGIN IMMEDIATE (settings). After the lock, READ COMMITTED lets each check see the rows the
+previous writer committed.
 """
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from verbund.relationships.models import Relationship, RelationshipType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verbund.hierarchies.models import ClosureEntry, ClosureState
+from verbund.parties.models import Party
+from verbund.relationships.models import (
+    MAX_DATE,
+    MIN_DATE,
+    Relationship,
+    RelationshipType,
+    Structure,
+    overlaps_q,
+)
+
+CT = ClosureEntry._meta.db_table
+RT = Relationship._meta.db_table
+PT = Party._meta.db_table
+
+# Namespace of the advisory locks (first key), the type id is the second key.
+LOCK_NAMESPACE = 0x5645
+# Above this many links changing state since the closure's day a full rebuild is cheaper.
+REPLAY_LIMIT = 5000
+# Safety net for walks over broken (bulk-loaded, unchecked) data.
+MAX_WALK = 200
+
+# (database alias, type id) -> the day the closure was last seen fresh by this process.
+_fresh: dict[tuple[str, int], dt.date] = {}
+
+
+def today() -> dt.date:
+    """The day 'today' means for the closure (a function, so tests can move the calendar)."""
+    return dt.date.today()
+
+
+def _type_id(rtype: RelationshipType | int) -> int:
+    return rtype if isinstance(rtype, int) else int(rtype.pk)
+
+
+def _valid_sql(alias: str = "r") -> str:
+    return f"({alias}.valid_from IS NULL OR {alias}.valid_from <= %s) AND ({alias}.valid_to IS NULL OR {alias}.valid_to >= %s)"
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _advisory_lock(type_id: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, type_id])
+
+
+# --- the write interface ------------------------------------------------------------------
 
 
 def lock_for_write(rtype: RelationshipType, party_ids: list[int]) -> None:
-    return None
+    """Serialise writers of this hierarchy type, then make sure the closure describes today."""
+    _advisory_lock(_type_id(rtype))
+    ensure_fresh(rtype, locked=True)
+
+
+def _party_label(party_id: int, names: dict[int, str]) -> str:
+    return names.get(party_id) or str(party_id)
+
+
+def _names(ids: Iterable[int]) -> dict[int, str]:
+    return {
+        p.pk: p.display_name
+        for p in Party.objects.filter(pk__in=set(ids)).only(
+            "id", "kind", "name", "title", "first_name", "last_name"
+        )
+    }
 
 
 def check_link(rel: Relationship) -> None:
-    return None
+    """Refuse a second parent or a cycle at any date inside the validity of ``rel``."""
+    type_id = rel.type_id
+    child, parent = rel.from_party_id, rel.to_party_id
+    lo, hi = rel.valid_from or MIN_DATE, rel.valid_to or MAX_DATE
+    clash = (
+        Relationship.objects.filter(type_id=type_id, from_party_id=child)
+        .exclude(pk=rel.pk or -1)
+        .filter(overlaps_q(rel.valid_from, rel.valid_to))
+        .select_related("to_party")
+        .order_by("valid_from", "id")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            {
+                "to_party": [
+                    _(
+                        "%(child)s already has a parent in %(type)s from %(from)s to %(to)s: %(parent)s."
+                    )
+                    % {
+                        "child": rel.from_party.display_name,
+                        "type": rel.type.name,
+                        "from": clash.valid_from or "—",
+                        "to": clash.valid_to or "—",
+                        "parent": clash.to_party.display_name,
+                    }
+                ]
+            }
+        )
+    found = _cycle_path(type_id, child, parent, lo, hi, exclude_pk=rel.pk or -1)
+    if found is not None:
+        path, day = found
+        names = _names(path)
+        text = " → ".join(_party_label(p, names) for p in path)
+        raise ValidationError(
+            {
+                "to_party": [
+                    _("This link would close a cycle on %(day)s: %(path)s")
+                    % {"day": day, "path": text}
+                ]
+            }
+        )
+
+
+def _cycle_path(
+    type_id: int, child: int, parent: int, lo: dt.date, hi: dt.date, *, exclude_pk: int
+) -> tuple[list[int], dt.date] | None:
+    """Walk up from ``parent`` over links that are valid together with [lo, hi]; reaching
+    ``child`` means the new link closes a cycle on the first day of that common interval."""
+    greatest = (
+        "CASE WHEN COALESCE(r.valid_from, %s) > {lo} THEN COALESCE(r.valid_from, %s) ELSE {lo} END"
+    )
+    least = "CASE WHEN COALESCE(r.valid_to, %s) < {hi} THEN COALESCE(r.valid_to, %s) ELSE {hi} END"
+    sql = f"""
+        WITH RECURSIVE walk(node, lo, hi, path, steps) AS (
+            SELECT r.to_party_id, {greatest.format(lo="%s")}, {least.format(hi="%s")},
+                   CAST(r.from_party_id AS TEXT) || ',' || CAST(r.to_party_id AS TEXT), 1
+            FROM {RT} r
+            WHERE r.type_id = %s AND r.from_party_id = %s AND r.id <> %s
+              AND COALESCE(r.valid_from, %s) <= %s AND COALESCE(r.valid_to, %s) >= %s
+            UNION ALL
+            SELECT r.to_party_id, {greatest.format(lo="w.lo")}, {least.format(hi="w.hi")},
+                   w.path || ',' || CAST(r.to_party_id AS TEXT), w.steps + 1
+            FROM walk w JOIN {RT} r ON r.from_party_id = w.node
+            WHERE r.type_id = %s AND r.id <> %s AND w.node <> %s AND w.steps < %s
+              AND COALESCE(r.valid_from, %s) <= w.hi AND COALESCE(r.valid_to, %s) >= w.lo
+        )
+        SELECT path, lo FROM walk WHERE node = %s ORDER BY lo LIMIT 1
+    """
+    params = [
+        MIN_DATE, lo, MIN_DATE, lo, MAX_DATE, hi, MAX_DATE, hi,
+        type_id, parent, exclude_pk, MIN_DATE, hi, MAX_DATE, lo,
+        MIN_DATE, MIN_DATE, MAX_DATE, MAX_DATE,
+        type_id, exclude_pk, child, MAX_WALK, MIN_DATE, MAX_DATE,
+        child,
+    ]  # fmt: skip
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    if row is None:
+        return None
+    # walk runs from the new parent up to the child; read top-down and close the circle.
+    walk = [int(x) for x in row[0].split(",")]
+    return [*reversed(walk), child], _as_date(row[1])
 
 
 def after_link_changed(rel: Relationship, before: dict[str, Any] | None) -> None:
-    return None
+    """Bring the closure in step with ``rel`` (new, corrected or ended), same transaction."""
+    day = today()
+    now_valid = rel.is_valid_on(day)
+    if before is not None:
+        was_valid = (
+            (_opt_date(before.get("valid_from")) or MIN_DATE)
+            <= day
+            <= (_opt_date(before.get("valid_to")) or MAX_DATE)
+        )
+        if was_valid == now_valid and before.get("to_party_id") == rel.to_party_id:
+            return
+    elif not now_valid:
+        return
+    _detach(rel.type_id, rel.from_party_id)
+    _attach(rel.type_id, rel.from_party_id, day)
+
+
+def _opt_date(value: Any) -> dt.date | None:
+    return None if value in (None, "") else _as_date(value)
+
+
+# --- closure primitives -------------------------------------------------------------------
+
+
+def _scalar(sql: str, params: Sequence[Any]) -> Any:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
+def _execute(sql: str, params: Sequence[Any] = ()) -> int:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return int(cur.rowcount or 0)
+
+
+def _detach(type_id: int, child: int) -> None:
+    """Cut ``child``'s subtree off its ancestors in the closure (whatever the closure says)."""
+    old_parent = _scalar(
+        f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth = 1",
+        [type_id, child],
+    )
+    if old_parent is None:
+        _drop_if_isolated(type_id, [child])
+        return
+    if connection.vendor == "postgresql":
+        _execute(
+            f"""DELETE FROM {CT} x USING {CT} s, {CT} a
+                WHERE s.type_id = %s AND s.ancestor_id = %s
+                  AND a.type_id = %s AND a.descendant_id = %s AND a.depth > 0
+                  AND x.type_id = %s AND x.ancestor_id = a.ancestor_id AND x.descendant_id = s.descendant_id""",
+            [type_id, child, type_id, child, type_id],
+        )
+    else:
+        _execute(
+            f"""DELETE FROM {CT} WHERE type_id = %s
+                  AND ancestor_id IN (SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0)
+                  AND descendant_id IN (SELECT descendant_id FROM {CT} WHERE type_id = %s AND ancestor_id = %s)""",
+            [type_id, type_id, child, type_id, child],
+        )
+    _drop_if_isolated(type_id, [child, int(old_parent)])
+
+
+def _drop_if_isolated(type_id: int, ids: list[int]) -> None:
+    """Remove the self rows of parties that no longer have any link of the type today."""
+    for pid in ids:
+        _execute(
+            f"""DELETE FROM {CT} WHERE type_id = %s AND ancestor_id = %s AND descendant_id = %s AND depth = 0
+                  AND NOT EXISTS (SELECT 1 FROM {CT} k WHERE k.type_id = %s AND k.ancestor_id = %s AND k.depth > 0)
+                  AND NOT EXISTS (SELECT 1 FROM {CT} k WHERE k.type_id = %s AND k.descendant_id = %s AND k.depth > 0)""",
+            [type_id, pid, pid, type_id, pid, type_id, pid],
+        )
+
+
+def _ensure_self(type_id: int, ids: list[int]) -> None:
+    for pid in ids:
+        _execute(
+            f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth)
+                SELECT %s, p.id, p.id, 0 FROM {PT} p WHERE p.id = %s
+                  AND NOT EXISTS (SELECT 1 FROM {CT} k WHERE k.type_id = %s AND k.ancestor_id = p.id AND k.descendant_id = p.id)""",
+            [type_id, pid, type_id],
+        )
+
+
+def _attach(type_id: int, child: int, day: dt.date) -> None:
+    """Hang ``child``'s subtree under the parent it has on ``day`` (if any): ancestors x subtree."""
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT r.to_party_id FROM {RT} r WHERE r.type_id = %s AND r.from_party_id = %s AND {_valid_sql()}",
+            [type_id, child, day, day],
+        )
+        parents = [int(r[0]) for r in cur.fetchall()]
+    if not parents:
+        return
+    parent = parents[0]
+    _ensure_self(type_id, [child, parent])
+    _execute(
+        f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth)
+            SELECT %s, a.ancestor_id, s.descendant_id, a.depth + s.depth + 1
+            FROM {CT} a, {CT} s
+            WHERE a.type_id = %s AND a.descendant_id = %s AND s.type_id = %s AND s.ancestor_id = %s""",
+        [type_id, type_id, parent, type_id, child],
+    )
+
+
+# --- freshness: the calendar moves on -----------------------------------------------------
+
+
+def ensure_fresh(rtype: RelationshipType | int, *, locked: bool = False) -> None:
+    """Make the type's closure describe today; cheap when it already does.
+
+    Readers call it without a lock (a per-process memo answers most calls without a query);
+    when work is due they take the writer lock and re-check, so two readers never replay twice.
+    """
+    type_id = _type_id(rtype)
+    day = today()
+    key = (connection.alias, type_id)
+    if not locked and _fresh.get(key) == day:
+        return
+    as_of = ClosureState.objects.filter(type_id=type_id).values_list("as_of", flat=True).first()
+    if as_of == day:
+        _fresh[key] = day
+        return
+    if not locked:
+        with transaction.atomic():
+            _advisory_lock(type_id)
+            ensure_fresh(type_id, locked=True)
+        return
+    if as_of is None:
+        _rebuild_type(type_id, day)
+    else:
+        _replay(type_id, as_of, day)
+    ClosureState.objects.update_or_create(type_id=type_id, defaults={"as_of": day})
+    _fresh[key] = day
+
+
+def _replay(type_id: int, since: dt.date, day: dt.date) -> int:
+    """Re-hang the children whose link is valid on exactly one of ``since`` and ``day``."""
+    lo, hi = min(since, day), max(since, day)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""SELECT DISTINCT from_party_id FROM {RT}
+                WHERE type_id = %s AND ((valid_from > %s AND valid_from <= %s) OR (valid_to >= %s AND valid_to < %s))""",
+            [type_id, lo, hi, lo, hi],
+        )
+        children = [int(r[0]) for r in cur.fetchall()]
+    if len(children) > REPLAY_LIMIT:
+        _rebuild_type(type_id, day)
+        return len(children)
+    # Detach all first: the closure then holds only links valid on both days, a forest, and
+    # attaching in any order keeps it one.
+    for child in children:
+        _detach(type_id, child)
+    for child in children:
+        _attach(type_id, child, day)
+    return len(children)
+
+
+def refresh_all() -> dict[str, int]:
+    """Bring every hierarchy type's closure to today (``verbund hierarchy refresh``, cron)."""
+    done: dict[str, int] = {}
+    for rtype in RelationshipType.objects.filter(structure=Structure.HIERARCHY).order_by("key"):
+        with transaction.atomic():
+            _advisory_lock(rtype.pk)
+            day = today()
+            as_of = (
+                ClosureState.objects.filter(type_id=rtype.pk)
+                .values_list("as_of", flat=True)
+                .first()
+            )
+            if as_of is None:
+                _rebuild_type(rtype.pk, day)
+                changed = -1
+            elif as_of != day:
+                changed = _replay(rtype.pk, as_of, day)
+            else:
+                changed = 0
+            ClosureState.objects.update_or_create(type_id=rtype.pk, defaults={"as_of": day})
+            _fresh[(connection.alias, rtype.pk)] = day
+        done[rtype.key] = changed
+    return done
+
+
+# --- bulk rebuild -------------------------------------------------------------------------
+
+
+def rebuild_closure(type_keys: Iterable[str] | None = None) -> dict[str, int]:
+    """Rebuild the closure of the given hierarchy types (all by default) from the relationships
+    valid today, set-based and level by level. Returns the row count per type key.
+
+    Used after bulk loads (demo generator, importers); one transaction. Raises ValidationError
+    when the loaded relationships give a party two parents today or contain a cycle.
+    """
+    types = RelationshipType.objects.filter(structure=Structure.HIERARCHY).order_by("pk")
+    if type_keys is not None:
+        types = types.filter(key__in=list(type_keys))
+    counts: dict[str, int] = {}
+    day = today()
+    with transaction.atomic():
+        for rtype in types:
+            _advisory_lock(rtype.pk)
+            counts[rtype.key] = _rebuild_type(rtype.pk, day)
+            ClosureState.objects.update_or_create(
+                type_id=rtype.pk, defaults={"as_of": day, "rebuilt_at": timezone.now()}
+            )
+            _fresh[(connection.alias, rtype.pk)] = day
+        if sum(counts.values()) > 10000:
+            _execute(f"ANALYZE {CT}")
+    return counts
+
+
+def _rebuild_type(type_id: int, day: dt.date) -> int:
+    pg = connection.vendor == "postgresql"
+    temp = "TEMPORARY TABLE"
+    for name in ("hier_edges", "hier_front", "hier_next"):
+        _execute(f"DROP TABLE IF EXISTS {name}")
+    _execute(f"DELETE FROM {CT} WHERE type_id = %s", [type_id])
+    try:
+        with transaction.atomic():
+            # The child is the key: a second parent today fails here.
+            _execute(f"CREATE {temp} hier_edges (child BIGINT PRIMARY KEY, parent BIGINT NOT NULL)")
+            _execute(
+                f"INSERT INTO hier_edges (child, parent) SELECT r.from_party_id, r.to_party_id FROM {RT} r WHERE r.type_id = %s AND {_valid_sql()}",
+                [type_id, day, day],
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"type": [_("Some party has two parents today; the closure cannot be built.")]}
+        ) from None
+    _execute("CREATE INDEX hier_edges_parent ON hier_edges (parent, child)")
+    if pg:
+        _execute("ANALYZE hier_edges")
+    total = _execute(
+        f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth)
+            SELECT %s, u.id, u.id, 0 FROM (SELECT child AS id FROM hier_edges UNION SELECT parent FROM hier_edges) u""",
+        [type_id],
+    )
+    _execute("CREATE " + temp + " hier_front AS SELECT parent AS anc, child AS des FROM hier_edges")
+    depth = 1
+    try:
+        with transaction.atomic():
+            while True:
+                added = _execute(
+                    f"INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth) SELECT %s, anc, des, %s FROM hier_front",
+                    [type_id, depth],
+                )
+                total += added
+                if added == 0:
+                    break
+                _execute(
+                    f"CREATE {temp} hier_next AS SELECT f.anc AS anc, e.child AS des FROM hier_front f JOIN hier_edges e ON e.parent = f.des"
+                )
+                _execute("DROP TABLE hier_front")
+                _execute("ALTER TABLE hier_next RENAME TO hier_front")
+                depth += 1
+    except IntegrityError:
+        # A cycle repeats a pair (the self row of its first party): the unique key stops it.
+        raise ValidationError(
+            {
+                "type": [
+                    _("The relationships valid today contain a cycle; the closure cannot be built.")
+                ]
+            }
+        ) from None
+    for name in ("hier_edges", "hier_front", "hier_next"):
+        _execute(f"DROP TABLE IF EXISTS {name}")
+    return total

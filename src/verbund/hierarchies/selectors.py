@@ -1,5 +1,462 @@
-"""Hierarchy queries shared by the UI, API and CLI (filled in by the hierarchy engine)."""
+"""Hierarchy queries shared by the UI, API and CLI.
+
+Today's questions read the closure table (index-only range scans); questions about another
+date walk the relationships with a recursive CTE filtered by validity. Every function returns
+plain dicts, lists and ints, ready for JSON. A node is
+``{id, number, name, city, depth, child_count, parent_id}``; ``depth`` counts links from the
+ultimate parent.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from verbund.hierarchies import engine
+from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
+from verbund.relationships.models import MAX_DATE, MIN_DATE, RelationshipType, Structure
+
+Node = dict[str, Any]
+# Trees with more members than this come level by level unless a depth is asked for.
+LARGE_TREE = 2000
+DEFAULT_LEVELS = 2
 
 
-def group_member_ids(party_id: int) -> list[int]:
-    return [party_id]
+def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return list(cur.fetchall())
+
+
+def _valid(alias: str = "r") -> str:
+    return engine._valid_sql(alias)
+
+
+def hierarchy_type(type_key: str) -> RelationshipType:
+    """The active-or-not hierarchy type with this key; ValidationError naming ``type`` otherwise."""
+    rtype = RelationshipType.objects.filter(key=type_key, structure=Structure.HIERARCHY).first()
+    if rtype is None:
+        raise ValidationError({"type": [_("%(key)s is not a hierarchy type.") % {"key": type_key}]})
+    return rtype
+
+
+def _day(as_of: dt.date | str | None) -> tuple[dt.date, bool]:
+    """The date asked about and whether the closure answers it (it holds today only)."""
+    today = engine.today()
+    if as_of in (None, ""):
+        return today, True
+    try:
+        day = engine._as_date(as_of)
+    except ValueError:
+        raise ValidationError(
+            {"as_of": [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": as_of}]}
+        ) from None
+    return day, day == today
+
+
+def _prepare(type_key: str, as_of: dt.date | str | None) -> tuple[int, dt.date, bool]:
+    rtype = hierarchy_type(type_key)
+    day, current = _day(as_of)
+    if current:
+        engine.ensure_fresh(rtype)
+    return int(rtype.pk), day, current
+
+
+def hierarchy_types() -> list[dict[str, Any]]:
+    """Every active hierarchy type: key, name, labels, colour, whether revenue rolls up."""
+    return [
+        {
+            "key": t.key,
+            "name": t.name,
+            "label_forward": t.label_forward,
+            "label_inverse": t.label_inverse,
+            "colour": t.colour,
+            "rolls_up_revenue": t.rolls_up_revenue,
+        }
+        for t in RelationshipType.objects.filter(
+            structure=Structure.HIERARCHY, active=True
+        ).order_by("order", "key")
+    ]
+
+
+# --- ancestors and the ultimate parent ----------------------------------------------------
+
+
+def _ancestor_ids(party_id: int, type_id: int, day: dt.date, current: bool) -> list[int]:
+    """Ancestors from the top, without the party itself."""
+    if current:
+        rows = _rows(
+            f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0 ORDER BY depth DESC",
+            [type_id, party_id],
+        )
+        return [int(r[0]) for r in rows]
+    rows = _rows(
+        f"""WITH RECURSIVE up(node, steps) AS (
+                SELECT r.to_party_id, 1 FROM {RT} r WHERE r.type_id = %s AND r.from_party_id = %s AND {_valid()}
+                UNION ALL
+                SELECT r.to_party_id, up.steps + 1 FROM up JOIN {RT} r ON r.from_party_id = up.node
+                WHERE r.type_id = %s AND up.steps < %s AND {_valid()}
+            ) SELECT node FROM up ORDER BY steps DESC""",
+        [type_id, party_id, day, day, type_id, MAX_WALK, day, day],
+    )
+    return [int(r[0]) for r in rows]
+
+
+def ultimate_parent(party_id: int, type_key: str, as_of: dt.date | str | None = None) -> int:
+    """The top of the party's tree (the party itself when it has no parent)."""
+    type_id, day, current = _prepare(type_key, as_of)
+    if current:
+        top = engine._scalar(
+            f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1",
+            [type_id, party_id],
+        )
+        return int(top) if top is not None else int(party_id)
+    path = _ancestor_ids(party_id, type_id, day, current)
+    return path[0] if path else int(party_id)
+
+
+def _party_rows(ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    if not ids:
+        return {}
+    marks = ",".join(["%s"] * len(ids))
+    return {
+        int(r[0]): r
+        for r in _rows(f"SELECT id, number, name, city FROM {PT} WHERE id IN ({marks})", list(ids))
+    }
+
+
+def _child_counts(ids: Sequence[int], type_id: int, day: dt.date, current: bool) -> dict[int, int]:
+    if not ids:
+        return {}
+    marks = ",".join(["%s"] * len(ids))
+    if current:
+        sql = f"SELECT ancestor_id, COUNT(*) FROM {CT} WHERE type_id = %s AND depth = 1 AND ancestor_id IN ({marks}) GROUP BY ancestor_id"
+        params: list[Any] = [type_id, *ids]
+    else:
+        sql = f"SELECT r.to_party_id, COUNT(*) FROM {RT} r WHERE r.type_id = %s AND r.to_party_id IN ({marks}) AND {_valid()} GROUP BY r.to_party_id"
+        params = [type_id, *ids, day, day]
+    counts = {int(i): 0 for i in ids}
+    counts.update({int(a): int(n) for a, n in _rows(sql, params)})
+    return counts
+
+
+def _node(row: tuple[Any, ...], depth: int, parent_id: int | None, child_count: int) -> Node:
+    return {
+        "id": int(row[0]),
+        "number": row[1],
+        "name": row[2],
+        "city": row[3],
+        "depth": depth,
+        "child_count": child_count,
+        "parent_id": parent_id,
+    }
+
+
+def ancestors(party_id: int, type_key: str, as_of: dt.date | str | None = None) -> list[Node]:
+    """The path from the ultimate parent down to (not including) the party."""
+    type_id, day, current = _prepare(type_key, as_of)
+    ids = _ancestor_ids(party_id, type_id, day, current)
+    rows = _party_rows(ids)
+    counts = _child_counts(ids, type_id, day, current)
+    return [
+        _node(rows[pid], i, ids[i - 1] if i else None, counts[pid])
+        for i, pid in enumerate(ids)
+        if pid in rows
+    ]
+
+
+def depth_of(party_id: int, type_key: str, as_of: dt.date | str | None = None) -> int:
+    type_id, day, current = _prepare(type_key, as_of)
+    return len(_ancestor_ids(party_id, type_id, day, current))
+
+
+# --- children, subtrees and groups --------------------------------------------------------
+
+
+def _children_rows(
+    parent_ids: Sequence[int], type_id: int, day: dt.date, current: bool
+) -> list[tuple[int, int]]:
+    """(parent, child) pairs of the given parents."""
+    if not parent_ids:
+        return []
+    marks = ",".join(["%s"] * len(parent_ids))
+    if current:
+        sql = f"SELECT ancestor_id, descendant_id FROM {CT} WHERE type_id = %s AND depth = 1 AND ancestor_id IN ({marks})"
+        params: list[Any] = [type_id, *parent_ids]
+    else:
+        sql = f"SELECT r.to_party_id, r.from_party_id FROM {RT} r WHERE r.type_id = %s AND r.to_party_id IN ({marks}) AND {_valid()}"
+        params = [type_id, *parent_ids, day, day]
+    return [(int(a), int(b)) for a, b in _rows(sql, params)]
+
+
+def children(party_id: int, type_key: str, as_of: dt.date | str | None = None) -> list[Node]:
+    """The party's direct children, by name, each with its own child count."""
+    type_id, day, current = _prepare(type_key, as_of)
+    depth = len(_ancestor_ids(party_id, type_id, day, current)) + 1
+    ids = [c for _p, c in _children_rows([party_id], type_id, day, current)]
+    rows = _party_rows(ids)
+    counts = _child_counts(ids, type_id, day, current)
+    nodes = [_node(rows[c], depth, int(party_id), counts[c]) for c in ids if c in rows]
+    return sorted(nodes, key=lambda n: (n["name"] or "", n["id"]))
+
+
+def _subtree_rows(
+    root: int, type_id: int, day: dt.date, current: bool, max_depth: int | None = None
+) -> list[tuple[Any, ...]]:
+    """(id, number, name, city, depth below root, parent id) for root and its subtree, by depth."""
+    limit = MAX_WALK if max_depth is None else max_depth
+    if current:
+        return _rows(
+            f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, pr.ancestor_id
+                FROM {CT} c
+                JOIN {PT} p ON p.id = c.descendant_id
+                LEFT JOIN {CT} pr ON pr.type_id = c.type_id AND pr.descendant_id = c.descendant_id AND pr.depth = 1
+                WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth <= %s
+                ORDER BY c.depth""",
+            [type_id, root, limit],
+        )
+    # Anchored on the root's own row (a bare constant anchor makes SQLite scan every step).
+    return _rows(
+        f"""WITH RECURSIVE down(id, parent, depth) AS (
+                SELECT p.id, CAST(NULL AS BIGINT), 0 FROM {PT} p WHERE p.id = %s
+                UNION ALL
+                SELECT r.from_party_id, r.to_party_id, down.depth + 1 FROM down JOIN {RT} r ON r.to_party_id = down.id
+                WHERE r.type_id = %s AND down.depth < %s AND {_valid()}
+            )
+            SELECT d.id, p.number, p.name, p.city, d.depth, d.parent FROM down d JOIN {PT} p ON p.id = d.id
+            ORDER BY d.depth""",
+        [root, type_id, limit, day, day],
+    )
+
+
+def subtree_ids(party_id: int, type_key: str, as_of: dt.date | str | None = None) -> list[int]:
+    """The party and everything below it."""
+    type_id, day, current = _prepare(type_key, as_of)
+    if current:
+        ids = [
+            int(r[0])
+            for r in _rows(
+                f"SELECT descendant_id FROM {CT} WHERE type_id = %s AND ancestor_id = %s ORDER BY depth",
+                [type_id, party_id],
+            )
+        ]
+        return ids or [int(party_id)]
+    return [int(r[0]) for r in _subtree_rows(party_id, type_id, day, current)]
+
+
+def group_member_ids(party_id: int, type_key: str = "group") -> list[int]:
+    """Every member of the party's group today (the ultimate parent's subtree), itself included."""
+    try:
+        return subtree_ids(ultimate_parent(party_id, type_key), type_key)
+    except ValidationError:
+        return [int(party_id)]
+
+
+def group_rows(party_id: int, type_key: str, as_of: dt.date | str | None = None) -> list[Node]:
+    """The whole group of the party as flat nodes (with ``parent_id``), top-down by depth."""
+    type_id, day, current = _prepare(type_key, as_of)
+    path = _ancestor_ids(party_id, type_id, day, current)
+    root = path[0] if path else int(party_id)
+    rows = _subtree_rows(root, type_id, day, current)
+    counts: dict[int, int] = {}
+    for r in rows:
+        if r[5] is not None:
+            counts[r[5]] = counts.get(r[5], 0) + 1
+    return [
+        {
+            "id": r[0],
+            "number": r[1],
+            "name": r[2],
+            "city": r[3],
+            "depth": r[4],
+            "child_count": counts.get(r[0], 0),
+            "parent_id": r[5],
+        }
+        for r in rows
+    ]
+
+
+def group_size(party_id: int, type_key: str) -> int:
+    type_id = _prepare(type_key, None)[0]
+    root = ultimate_parent(party_id, type_key)
+    return int(
+        engine._scalar(
+            f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s", [type_id, root]
+        )
+        or 1
+    )
+
+
+def party_hierarchies(party_id: int) -> list[dict[str, Any]]:
+    """The hierarchies the party belongs to today: type, root, size of the group, its depth."""
+    out: list[dict[str, Any]] = []
+    for rtype in RelationshipType.objects.filter(structure=Structure.HIERARCHY).order_by(
+        "order", "key"
+    ):
+        engine.ensure_fresh(rtype)
+        top = _rows(
+            f"SELECT ancestor_id, depth FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1",
+            [rtype.pk, party_id],
+        )
+        if not top:
+            continue
+        root, depth = int(top[0][0]), int(top[0][1])
+        size = int(
+            engine._scalar(
+                f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s",
+                [rtype.pk, root],
+            )
+            or 1
+        )
+        out.append(
+            {
+                "type_key": rtype.key,
+                "type_name": rtype.name,
+                "root_id": root,
+                "size": size,
+                "depth": depth,
+            }
+        )
+    return out
+
+
+# --- the tree -----------------------------------------------------------------------------
+
+
+def tree(
+    party_id: int, type_key: str, as_of: dt.date | str | None = None, depth: int | None = None
+) -> Node:
+    """The party's tree from its ultimate parent as nested nodes.
+
+    Each node has ``children`` (a list, or None where not loaded: fetch them with
+    ``children()``), ``requested`` (the asked-for party) and ``on_path``. With ``depth`` the
+    levels below it are left out except along the path to the party; without it, groups larger
+    than LARGE_TREE come with DEFAULT_LEVELS levels, smaller ones whole.
+    """
+    if depth is not None and depth < 0:
+        raise ValidationError({"depth": [_("The depth must not be negative.")]})
+    type_id, day, current = _prepare(type_key, as_of)
+    path = [*_ancestor_ids(party_id, type_id, day, current), int(party_id)]
+    root = path[0]
+    if depth is None and current:
+        size = int(
+            engine._scalar(
+                f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s",
+                [type_id, root],
+            )
+            or 1
+        )
+        if size > LARGE_TREE:
+            depth = DEFAULT_LEVELS
+    rows = _subtree_rows(root, type_id, day, current, depth)
+    by_id: dict[int, Node] = {}
+    for r in rows:
+        by_id[int(r[0])] = {
+            "id": int(r[0]), "number": r[1], "name": r[2], "city": r[3], "depth": int(r[4]), "child_count": 0,
+            "parent_id": None if r[5] is None else int(r[5]), "children": None, "requested": False, "on_path": False,
+        }  # fmt: skip
+    if not by_id:
+        raise ValidationError({"party": [_("No party with id %(id)s.") % {"id": party_id}]})
+    # Along the path to the party every level is open, however deep.
+    if depth is not None:
+        deep_path = [p for i, p in enumerate(path[:-1]) if i >= depth]
+        extra = _children_rows(deep_path, type_id, day, current)
+        missing = [c for _p, c in extra if c not in by_id]
+        prow = _party_rows(missing)
+        level = {p: i for i, p in enumerate(path)}
+        for p, c in extra:
+            if c in prow and c not in by_id:
+                r = prow[c]
+                by_id[c] = {
+                    "id": c, "number": r[1], "name": r[2], "city": r[3], "depth": level[p] + 1, "child_count": 0,
+                    "parent_id": p, "children": None, "requested": False, "on_path": False,
+                }  # fmt: skip
+    for node in by_id.values():
+        parent = node["parent_id"]
+        if parent is not None and parent in by_id and node["id"] != root:
+            siblings = by_id[parent]["children"]
+            if siblings is None:
+                by_id[parent]["children"] = siblings = []
+            siblings.append(node)
+    unopened = [n["id"] for n in by_id.values() if n["children"] is None]
+    counts = _child_counts(unopened, type_id, day, current)
+    for node in by_id.values():
+        if node["children"] is None:
+            node["child_count"] = counts.get(node["id"], 0)
+            if node["child_count"] == 0:
+                node["children"] = []
+        else:
+            node["child_count"] = len(node["children"])
+            node["children"].sort(key=lambda n: (n["name"] or "", n["id"]))
+    for p in path:
+        if p in by_id:
+            by_id[p]["on_path"] = True
+    if int(party_id) in by_id:
+        by_id[int(party_id)]["requested"] = True
+    return by_id[root]
+
+
+def flatten(node: Node) -> list[Node]:
+    """The nodes of a tree in display order (depth first), without their children lists."""
+    out: list[Node] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        out.append({k: v for k, v in n.items() if k != "children"})
+        stack.extend(reversed(n["children"] or []))
+    return out
+
+
+# --- membership periods -------------------------------------------------------------------
+
+
+def membership_periods(
+    party_id: int, root_id: int, type_key: str
+) -> list[tuple[dt.date | None, dt.date | None]]:
+    """When the party stood under ``root_id``: the intersections of the validities along each
+    path, merged; None is an open end. A party is always in its own group."""
+    type_id = int(hierarchy_type(type_key).pk)
+    if int(party_id) == int(root_id):
+        return [(None, None)]
+    greatest = "CASE WHEN COALESCE(r.valid_from, %s) > up.lo THEN COALESCE(r.valid_from, %s) ELSE up.lo END"
+    least = (
+        "CASE WHEN COALESCE(r.valid_to, %s) < up.hi THEN COALESCE(r.valid_to, %s) ELSE up.hi END"
+    )
+    rows = _rows(
+        f"""WITH RECURSIVE up(node, lo, hi, steps) AS (
+                SELECT r.to_party_id, COALESCE(r.valid_from, %s), COALESCE(r.valid_to, %s), 1
+                FROM {RT} r WHERE r.type_id = %s AND r.from_party_id = %s
+                UNION ALL
+                SELECT r.to_party_id, {greatest}, {least}, up.steps + 1
+                FROM up JOIN {RT} r ON r.from_party_id = up.node
+                WHERE r.type_id = %s AND up.node <> %s AND up.steps < %s
+                  AND COALESCE(r.valid_from, %s) <= up.hi AND COALESCE(r.valid_to, %s) >= up.lo
+            ) SELECT lo, hi FROM up WHERE node = %s ORDER BY lo""",
+        [
+            MIN_DATE,
+            MAX_DATE,
+            type_id,
+            party_id,
+            MIN_DATE,
+            MIN_DATE,
+            MAX_DATE,
+            MAX_DATE,
+            type_id,
+            root_id,
+            MAX_WALK,
+            MIN_DATE,
+            MAX_DATE,
+            root_id,
+        ],
+    )
+    merged: list[list[dt.date]] = []
+    for lo_raw, hi_raw in rows:
+        lo, hi = engine._as_date(lo_raw), engine._as_date(hi_raw)
+        if merged and (merged[-1][1] == MAX_DATE or lo <= merged[-1][1] + dt.timedelta(days=1)):
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [(None if lo == MIN_DATE else lo, None if hi == MAX_DATE else hi) for lo, hi in merged]

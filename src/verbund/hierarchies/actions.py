@@ -1,0 +1,146 @@
+"""Writes of the hierarchy domain: moving a subtree, refreshing and rebuilding the closure."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from verbund.core import audit
+from verbund.hierarchies import engine
+from verbund.hierarchies.selectors import hierarchy_type
+from verbund.parties.models import Party
+from verbund.relationships.actions import do_create_relationship, do_end_relationship
+from verbund.relationships.models import MIN_DATE, Relationship, RelationshipSource, valid_on_q
+
+
+@transaction.atomic
+def do_move_subtree(
+    child: Party,
+    new_parent: Party | None,
+    type_key: str,
+    *,
+    actor: Any,
+    on: dt.date | None = None,
+    source: str = RelationshipSource.MANUAL,
+    note: str = "",
+) -> Relationship | None:
+    """Re-parent ``child`` (and so its whole subtree) from day ``on`` (default today).
+
+    The link valid on ``on`` ends the day before; the new one starts on ``on`` and keeps the old
+    link's planned end. ``new_parent=None`` only ends the link (the child becomes a root).
+    Locked, cycle-checked and audited like every hierarchy write; one transaction.
+    """
+    day = on or engine.today()
+    rtype = hierarchy_type(type_key)
+    engine.lock_for_write(rtype, [child.pk] + ([new_parent.pk] if new_parent else []))
+    current = (
+        Relationship.objects.select_for_update()
+        .filter(type=rtype, from_party=child)
+        .filter(valid_on_q(day))
+        .select_related("to_party")
+        .first()
+    )
+    if current is not None and new_parent is not None and current.to_party_id == new_parent.pk:
+        raise ValidationError(
+            {
+                "to_party": [
+                    _("%(child)s is already under %(parent)s.")
+                    % {"child": child.display_name, "parent": new_parent.display_name}
+                ]
+            }
+        )
+    if current is None and new_parent is None:
+        raise ValidationError(
+            {
+                "to_party": [
+                    _("%(child)s has no parent on %(day)s.")
+                    % {"child": child.display_name, "day": day}
+                ]
+            }
+        )
+    before = {
+        "parent_id": current.to_party_id if current else None,
+        "relationship_id": current.pk if current else None,
+    }
+    planned_end = current.valid_to if current else None
+    if current is not None:
+        if (current.valid_from or MIN_DATE) >= day:
+            raise ValidationError(
+                {
+                    "on": [
+                        _("The current link only starts on %(day)s; correct it instead of moving.")
+                        % {"day": current.valid_from}
+                    ]
+                }
+            )
+        do_end_relationship(current, actor=actor, valid_to=day - dt.timedelta(days=1), note=note)
+    new: Relationship | None = None
+    if new_parent is not None:
+        new = do_create_relationship(
+            actor=actor,
+            type=rtype,
+            from_party=child,
+            to_party=new_parent,
+            valid_from=day,
+            valid_to=planned_end,
+            source=source,
+            note=note,
+        )
+    audit.record(
+        actor=actor,
+        action="hierarchy.move",
+        obj=child,
+        before=before,
+        after={
+            "parent_id": new_parent.pk if new_parent else None,
+            "relationship_id": new.pk if new else None,
+            "type": rtype.key,
+            "on": day.isoformat(),
+        },
+        party_id=child.pk,
+        note=note,
+    )
+    return new
+
+
+def do_rebuild_closure(*, actor: Any, type_keys: list[str] | None = None) -> dict[str, int]:
+    """Rebuild the closure from the relationships (after bulk loads); one audit record."""
+    with transaction.atomic():
+        counts = engine.rebuild_closure(type_keys)
+        audit.record(
+            actor=actor,
+            action="hierarchy.rebuild",
+            object_type="hierarchies.closureentry",
+            after=counts,
+        )
+    return counts
+
+
+def do_refresh_closures(*, actor: Any = None) -> dict[str, int]:
+    """Bring every closure to today (cron: ``verbund hierarchy refresh``); audited when it changed."""
+    with transaction.atomic():
+        done = engine.refresh_all()
+        if any(done.values()):
+            audit.record(
+                actor=actor,
+                action="hierarchy.refresh",
+                object_type="hierarchies.closurestate",
+                after=done,
+            )
+    return done
+
+
+def rebuild_closure(type_keys: list[str] | None = None) -> dict[str, int]:
+    """Alias of ``engine.rebuild_closure`` for bulk loaders that import from actions."""
+    return engine.rebuild_closure(type_keys)
+
+
+__all__ = [
+    "ValidationError",
+    "do_move_subtree",
+    "do_rebuild_closure",
+    "do_refresh_closures",
+    "rebuild_closure",
+]

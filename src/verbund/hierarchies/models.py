@@ -1,0 +1,83 @@
+"""The closure table: the current structure of every hierarchy type, ready for index lookups."""
+
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ClosureEntry(models.Model):
+    """One (ancestor, descendant, depth) pair of a hierarchy type, for the structure valid TODAY.
+
+    Contract:
+    - For every relationship of a hierarchy type valid on ``ClosureState.as_of`` (which the
+      engine keeps equal to today), every ancestor of its child is stored with every member
+      of the child's subtree; ``depth`` is the number of links between them.
+    - Every party with at least one link of the type valid today has its depth-0 self row.
+    - Kept exactly in step with the relationships by ``verbund.hierarchies.engine`` inside the
+      writing transaction; written by nothing else (bulk loads call ``rebuild_closure``).
+    - Subtree reads use the index (type, ancestor, depth, descendant) and ancestor reads the
+      index (type, descendant, depth, ancestor): both answer from the index alone.
+    """
+
+    type = models.ForeignKey(
+        "relationships.RelationshipType",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("type"),
+    )
+    ancestor = models.ForeignKey(
+        "parties.Party", on_delete=models.CASCADE, related_name="+", verbose_name=_("ancestor")
+    )
+    descendant = models.ForeignKey(
+        "parties.Party", on_delete=models.CASCADE, related_name="+", verbose_name=_("descendant")
+    )
+    depth = models.PositiveIntegerField(_("depth"))
+
+    class Meta:
+        verbose_name = _("closure entry")
+        verbose_name_plural = _("closure entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["type", "ancestor", "descendant"], name="closure_unique_pair"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["type", "ancestor", "depth", "descendant"], name="closure_subtree"
+            ),
+            models.Index(
+                fields=["type", "descendant", "depth", "ancestor"], name="closure_ancestors"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type_id}: {self.ancestor_id} > {self.descendant_id} ({self.depth})"
+
+
+class ClosureState(models.Model):
+    """The day the closure of one hierarchy type describes.
+
+    Contract: the closure rows of ``type`` equal the transitive closure of the relationships
+    valid on ``as_of``. When the calendar moves on, ``engine.ensure_fresh`` (called lazily by
+    every selector and writer, and by ``verbund hierarchy refresh`` from cron) replays only the
+    relationships whose validity starts or ends between ``as_of`` and today. A type without a
+    state row has never been built: the engine rebuilds it before first use.
+    """
+
+    type = models.OneToOneField(
+        "relationships.RelationshipType",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("type"),
+    )
+    as_of = models.DateField(_("closure as of"), default=dt.date.today)
+    rebuilt_at = models.DateTimeField(_("last full rebuild"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("closure state")
+        verbose_name_plural = _("closure states")
+
+    def __str__(self) -> str:
+        return f"{self.type_id}: {self.as_of}"
