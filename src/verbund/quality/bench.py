@@ -1,0 +1,329 @@
+"""`verbund bench dedupe`: quality (precision/recall) and speed of duplicate detection.
+
+Three parts, each runs the production path (``matching.features`` -> ``bulk.detect``):
+- FEBRL4 (persons, 5,000 + 5,000 records, 5,000 true links), linked across the two files;
+- dedupe-examples Chicago early-childhood sites (organisations with true cluster ids);
+- N synthetic German companies (default 1,000,000) with injected duplicates (typos, umlaut
+  spellings, legal-form variants, swapped words, moved address, changed phone format).
+A fourth part (``--entry N``) measures the entry-time check ``find_similar`` on a database of
+N parties built in /work/bench-data/dup (SQLite) or the configured PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import os
+import random
+import re
+import resource
+import statistics
+import time
+from collections.abc import Iterator
+from itertools import combinations
+from pathlib import Path
+from typing import Any, TextIO
+
+from verbund.quality.bulk import detect, to_arrow
+from verbund.quality.matching import features
+
+DATA = Path(os.environ.get("VERBUND_SHARED_DATA", "/work/shared/data")) / "dedupe"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--size", type=int, default=1_000_000, help="synthetic parties (0 skips)")
+    parser.add_argument("--dup-rate", type=float, default=0.1, help="share of synthetic parties that get a duplicate")
+    parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument("--skip-real", action="store_true", help="skip FEBRL4 and dedupe-examples")
+    parser.add_argument("--entry", type=int, default=0, help="parties in the entry-time check database (0 skips)")
+    parser.add_argument("--entry-queries", type=int, default=300)
+
+
+def _pr(found: set[tuple[Any, Any]], truth: set[tuple[Any, Any]]) -> tuple[float, float]:
+    tp = len(found & truth)
+    return (tp / len(found) if found else 0.0), (tp / len(truth) if truth else 0.0)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---------------------------------------------------------------- FEBRL4
+
+
+def _read_febrl(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh, skipinitialspace=True)]
+
+
+def febrl4_records() -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
+    rows = []
+    ids: dict[str, int] = {}
+    for src, name in (("a", "dataset4a.csv"), ("b", "dataset4b.csv")):
+        for row in _read_febrl(DATA / "febrl" / name):
+            rid = len(ids) + 1
+            ids[row["rec_id"]] = rid
+            dob = row["date_of_birth"]
+            rec = {
+                "id": rid,
+                "kind": "person",
+                "first_name": row["given_name"],
+                "last_name": row["surname"],
+                "street": f"{row['address_1']} {row['street_number']}".strip(),
+                "postcode": row["postcode"],
+                "city": row["suburb"],
+                "birth_date": f"{dob[:4]}-{dob[4:6]}-{dob[6:8]}" if len(dob) == 8 else dob,
+                "country": "AU",
+            }
+            f = features(rec)
+            f["src"] = src
+            rows.append(f)
+    truth = set()
+    for rec_id, rid in ids.items():
+        m = re.match(r"rec-(\d+)-org", rec_id)
+        if m:
+            other = ids.get(f"rec-{m.group(1)}-dup-0")
+            if other:
+                truth.add((min(rid, other), max(rid, other)))
+    return rows, truth
+
+
+# ---------------------------------------------------------------- dedupe-examples (organisations)
+
+_LEADING_NUMBER = re.compile(r"^\s*(\d+[a-zA-Z]?)\s+(.*)$")
+
+
+def org_example_records() -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
+    path = DATA / "dedupe_examples" / "csv_example_input_with_true_ids.csv"
+    rows = []
+    clusters: dict[str, list[int]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            rid = int(row["Id"]) + 1
+            address = " ".join((row["Address"] or "").split())
+            m = _LEADING_NUMBER.match(address)
+            street = f"{m.group(2)} {m.group(1)}" if m else address  # US order: number first
+            rec = {
+                "id": rid,
+                "kind": "organisation",
+                "name": " ".join((row["Site name"] or "").split()),
+                "street": street,
+                "postcode": (row["Zip"] or "").strip()[:5],
+                "phone": (row["Phone"] or "").strip(),
+                "country": "US",
+            }
+            rows.append(features(rec))
+            clusters.setdefault(row["True Id"], []).append(rid)
+    truth = {(min(a, b), max(a, b)) for ids in clusters.values() for a, b in combinations(ids, 2)}
+    return rows, truth
+
+
+# ---------------------------------------------------------------- synthetic German companies
+
+_STEMS = [
+    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann",
+    "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann",
+    "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Schmitt", "Werner", "Krause", "Meier", "Lehmann",
+    "Köhler", "Maier", "Huber", "Kaiser", "Fuchs", "Peters", "Lang", "Scholz", "Möller", "Weiß", "Jung",
+    "Hahn", "Vogel", "Friedrich", "Günther", "Keller", "Roth", "Frank", "Berger", "Winkler", "Lorenz",
+    "Baumann", "Albrecht", "Schuster", "Simon", "Ludwig", "Böhm", "Winter", "Kraus", "Martin", "Schumacher",
+    "Krämer", "Vogt", "Stein", "Jäger", "Otto", "Sommer", "Groß", "Seidel", "Heinrich", "Brandt", "Haas",
+    "Nord", "Süd", "Rhein", "Main", "Elbe", "Alpen", "Ostsee", "Harz", "Eifel", "Taunus", "Hansa", "Nova",
+    "Alpha", "Delta", "Sonnen", "Stern", "Adler", "Löwen", "Falken", "Eichen", "Linden", "Birken", "Tannen",
+]  # fmt: skip
+_TRADES = [
+    "Bau", "Elektro", "Metallbau", "Holzbau", "Transporte", "Logistik", "Handel", "Großhandel", "Autohaus",
+    "Maschinenbau", "Druckerei", "Bäckerei", "Metzgerei", "Gartenbau", "Dachdeckerei", "Sanitär", "Heizungsbau",
+    "Immobilien", "Software", "Consulting", "Steuerberatung", "Apotheke", "Optik", "Reisen", "Getränke",
+    "Lebensmittel", "Textil", "Möbel", "Fliesen", "Malerbetrieb", "Kfz-Technik", "Werkzeugbau", "Kunststoffe",
+    "Verpackung", "Medizintechnik", "Energie", "Solartechnik", "Reinigung", "Sicherheit", "Personal",
+]  # fmt: skip
+_FORMS = ["GmbH", "GmbH & Co. KG", "AG", "KG", "e.K.", "OHG", "UG (haftungsbeschränkt)", "GmbH", "GmbH", "e.V."]
+_FORM_VARIANTS = {
+    "GmbH": ["Gesellschaft mit beschränkter Haftung", "G.m.b.H.", "Ges.m.b.H."],
+    "GmbH & Co. KG": ["GmbH u. Co KG", "GmbH und Co. KG", "GmbH + Co. KG"],
+    "AG": ["Aktiengesellschaft"],
+    "KG": ["Kommanditgesellschaft"],
+    "e.K.": ["e. K.", "eingetragener Kaufmann"],
+    "OHG": ["oHG", "offene Handelsgesellschaft"],
+    "UG (haftungsbeschränkt)": ["UG (haftungsbeschraenkt)", "UG haftungsbeschr."],
+    "e.V.": ["eingetragener Verein", "e. V."],
+}
+_STREETS = [
+    "Hauptstraße", "Bahnhofstraße", "Gartenstraße", "Schulstraße", "Dorfstraße", "Bergstraße", "Lindenstraße",
+    "Kirchstraße", "Waldstraße", "Ringstraße", "Mühlenweg", "Industriestraße", "Am Markt", "Poststraße",
+    "Goethestraße", "Schillerstraße", "Friedrichstraße", "Wiesenweg", "Kastanienallee", "Gewerbering",
+]  # fmt: skip
+_CITIES = [
+    "Berlin", "Hamburg", "München", "Köln", "Frankfurt am Main", "Stuttgart", "Düsseldorf", "Leipzig", "Dortmund",
+    "Essen", "Bremen", "Dresden", "Hannover", "Nürnberg", "Duisburg", "Bochum", "Wuppertal", "Bielefeld", "Bonn",
+    "Münster", "Mannheim", "Karlsruhe", "Augsburg", "Wiesbaden", "Mönchengladbach", "Gelsenkirchen", "Aachen",
+    "Braunschweig", "Kiel", "Chemnitz", "Halle", "Magdeburg", "Freiburg", "Krefeld", "Mainz", "Lübeck", "Erfurt",
+    "Oberhausen", "Rostock", "Kassel", "Hagen", "Potsdam", "Saarbrücken", "Hamm", "Ludwigshafen", "Oldenburg",
+]  # fmt: skip
+
+
+def _umlaut_variant(text: str) -> str:
+    return text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss").replace("Ä", "Ae").replace("Ö", "Oe").replace("Ü", "Ue")
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    letters = [i for i, ch in enumerate(text) if ch.isalpha()]
+    if len(letters) < 4:
+        return text
+    i = rng.choice(letters[1:])
+    op = rng.randrange(3)
+    if op == 0:
+        return text[:i] + text[i + 1 :]
+    if op == 1 and i + 1 < len(text):
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    return text[:i] + rng.choice("aeinrst") + text[i + 1 :]
+
+
+def _phone_variant(rng: random.Random, area: str, local: str) -> str:
+    return rng.choice([f"+49 {area[1:]} {local}", f"{area}/{local}", f"({area}) {local[:3]}-{local[3:]}", f"0049{area[1:]}{local}", f"{area} {local}"])
+
+
+def synthetic_records(n: int, dup_rate: float, seed: int = 7) -> Iterator[tuple[dict[str, Any], int]]:
+    """(party fields, truth entity id) for ``n`` originals plus injected duplicates.
+
+    Names combine a stem, a trade and a city-district word, so many originals share words
+    (as real data does); each duplicate applies one or two of the named changes.
+    """
+    rng = random.Random(seed)
+    rid = 0
+    for entity in range(n):
+        city_i = rng.randrange(len(_CITIES))
+        postcode = f"{10000 + city_i * 1900 + rng.randrange(1900):05d}"
+        form = rng.choice(_FORMS)
+        stem = rng.choice(_STEMS)
+        style = rng.randrange(3)
+        if style == 0:
+            core = f"{stem} {rng.choice(_TRADES)}"
+        elif style == 1:
+            core = f"{rng.choice(_TRADES)} {stem} {rng.choice(_STEMS)}"
+        else:
+            core = f"{stem} & {rng.choice(_STEMS)} {rng.choice(_TRADES)}"
+        area = f"0{rng.randrange(20, 999)}"
+        local = f"{rng.randrange(100000, 9999999)}"
+        base = {
+            "kind": "organisation",
+            "name": f"{core} {form}",
+            "street": f"{rng.choice(_STREETS)} {rng.randrange(1, 200)}",
+            "postcode": postcode,
+            "city": _CITIES[city_i],
+            "phone": f"{area} {local}" if rng.random() < 0.8 else "",
+            "country": "DE",
+        }
+        rid += 1
+        yield {"id": rid, **base}, entity
+        if rng.random() < dup_rate:
+            dup = dict(base)
+            changes = rng.sample(["typo", "umlaut", "form", "swap", "moved", "phone", "street_abbr"], k=rng.choice((1, 2, 2, 3)))
+            for change in changes:
+                if change == "typo":
+                    dup["name"] = _typo(rng, dup["name"])
+                elif change == "umlaut":
+                    dup["name"] = _umlaut_variant(dup["name"])
+                    dup["street"] = _umlaut_variant(dup["street"])
+                    dup["city"] = _umlaut_variant(dup["city"])
+                elif change == "form":
+                    dup["name"] = f"{core} {rng.choice(_FORM_VARIANTS[form])}"
+                elif change == "swap":
+                    words = core.replace("&", "").split()
+                    rng.shuffle(words)
+                    dup["name"] = " ".join(words) + f" {form}"
+                elif change == "moved":
+                    dup["street"] = f"{rng.choice(_STREETS)} {rng.randrange(1, 200)}"
+                    dup["postcode"] = f"{10000 + city_i * 1900 + rng.randrange(1900):05d}"
+                elif change == "phone" and dup["phone"]:
+                    dup["phone"] = _phone_variant(rng, area, local)
+                elif change == "street_abbr":
+                    dup["street"] = dup["street"].replace("straße", "str.").replace("Straße", "Str.")
+            rid += 1
+            yield {"id": rid, **dup}, entity
+
+
+# ---------------------------------------------------------------- runner
+
+
+def _line(out: TextIO, cells: list[str]) -> None:
+    out.write("| " + " | ".join(cells) + " |\n")
+
+
+def run(options: dict[str, Any], stdout: TextIO) -> int:
+    threshold = float(options.get("threshold") or 0.9)
+    rows_out: list[list[str]] = []
+    ok = True
+    if not options.get("skip_real"):
+        if (DATA / "febrl" / "dataset4a.csv").exists():
+            recs, truth = febrl4_records()
+            start = time.perf_counter()
+            result = detect(to_arrow(recs, extra=("src",)), kind="person", threshold=threshold, link_column="src")
+            secs = time.perf_counter() - start
+            p, r = _pr({(p["a"], p["b"]) for p in result.pairs}, truth)
+            ok &= p >= 0.95 and r >= 0.95
+            rows_out.append(["FEBRL4 persons", "10,000", f"{result.candidate_pairs:,}", f"{p:.3f}", f"{r:.3f}", f"{secs:.1f} s", "≥ 0.95"])
+        else:
+            stdout.write("FEBRL4 data absent, skipped\n")
+        path = DATA / "dedupe_examples" / "csv_example_input_with_true_ids.csv"
+        if path.exists():
+            recs, truth = org_example_records()
+            start = time.perf_counter()
+            result = detect(to_arrow(recs), kind="organisation", threshold=threshold)
+            secs = time.perf_counter() - start
+            found = {(min(a, b), max(a, b)) for c in result.clusters for a, b in combinations(c, 2)}
+            p, r = _pr(found, truth)
+            ok &= p >= 0.90 and r >= 0.90
+            rows_out.append(["dedupe-examples sites (clusters)", f"{len(recs):,}", f"{result.candidate_pairs:,}", f"{p:.3f}", f"{r:.3f}", f"{secs:.1f} s", "≥ 0.90"])
+        else:
+            stdout.write("dedupe-examples data absent, skipped\n")
+    size = int(options.get("size") or 0)
+    if size:
+        gc.collect()
+        start = time.perf_counter()
+        truth_of: dict[int, int] = {}
+        feats = []
+        for rec, entity in synthetic_records(size, float(options.get("dup_rate") or 0.1)):
+            truth_of[rec["id"]] = entity
+            feats.append(features(rec))
+        table = to_arrow(feats)
+        del feats
+        t_features = time.perf_counter() - start
+        result = detect(table, kind="organisation", threshold=threshold)
+        secs = time.perf_counter() - start
+        by_entity: dict[int, list[int]] = {}
+        for rid, ent in truth_of.items():
+            by_entity.setdefault(ent, []).append(rid)
+        truth = {(min(a, b), max(a, b)) for ids in by_entity.values() if len(ids) > 1 for a, b in combinations(ids, 2)}
+        p, r = _pr({(p["a"], p["b"]) for p in result.pairs}, truth)
+        mem = _rss_mb()
+        ok &= secs <= 120 and mem <= 4096
+        rows_out.append(
+            [
+                f"synthetic German companies ({len(truth):,} injected)",
+                f"{len(truth_of):,}",
+                f"{result.candidate_pairs:,}",
+                f"{p:.3f}",
+                f"{r:.3f}",
+                f"{secs:.1f} s (features {t_features:.1f} s), peak RSS {mem:,.0f} MB",
+                "≤ 120 s, ≤ 4 GB",
+            ]
+        )
+    _line(stdout, ["data set", "records", "candidate pairs", "precision", "recall", "time", "floor"])
+    _line(stdout, ["---"] * 7)
+    for row in rows_out:
+        _line(stdout, row)
+    if int(options.get("entry") or 0):
+        from verbund.quality.entry_bench import run_entry_bench
+
+        ok &= run_entry_bench(int(options["entry"]), int(options.get("entry_queries") or 300), stdout)
+    stdout.write(f"threshold {threshold}; {'all floors met' if ok else 'FLOOR MISSED'}\n")
+    return 0 if ok else 1
+
+
+def quick_stats(values: list[float]) -> str:
+    values = sorted(values)
+    p95 = values[int(0.95 * (len(values) - 1))]
+    return f"median {statistics.median(values) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"

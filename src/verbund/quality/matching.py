@@ -1,0 +1,475 @@
+"""Duplicate scoring for German business data: features, comparisons, explainable scores.
+
+One set of comparisons serves both places that match: the entry-time check scores a handful of
+candidates in Python (``score_pair``), the bulk run scores millions of pairs in DuckDB with the
+SQL that the same ``Comparison`` objects emit (``sql_score_columns``). Each comparison has
+ordered levels; the first level whose condition holds gives the comparison's weight (points, a
+log2 Bayes factor as in Fellegi-Sunter). The sum of the weights plus a prior is turned into a
+match probability. Similarities are Jaro-Winkler, which rapidfuzz and DuckDB compute
+identically (the tests check that both paths agree).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import phonenumbers
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz.distance import JaroWinkler
+
+from verbund.core.text import fold, koelner_phonetik, legal_form_of, name_key, sorted_tokens, street_key
+
+# log2 prior odds that a blocked pair is a match; the weights below add evidence to it.
+PRIOR = -6.0
+DEFAULT_THRESHOLD = 0.9
+ENTRY_THRESHOLD = 0.5
+
+FEATURE_COLUMNS = [
+    "id", "kind", "name_key", "name_sorted", "legal_form", "first", "last", "street", "house", "postcode",
+    "city", "phone", "email", "email_domain", "vat", "lei", "birth", "org", "erp_source", "erp_id",
+    "group_root", "b_name", "b_first", "b_last",
+]  # fmt: skip
+
+_HOUSE = re.compile(r"(\d+[a-z]?)\s*(?:[-/]\s*\d+[a-z]?)?\s*$")
+_FREEMAIL = {"gmail.com", "web.de", "gmx.de", "gmx.net", "t-online.de", "yahoo.com", "yahoo.de", "outlook.com", "hotmail.com", "icloud.com", "freenet.de", "aol.com"}
+
+
+@lru_cache(maxsize=100_000)
+def normalise_phone(raw: str, country: str = "DE") -> str:
+    """E.164 form of a phone number ("" when unparsable): "0221 / 12 34-5" == "+49 221 12345"."""
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, (country or "DE").upper())
+    except phonenumbers.NumberParseException:
+        digits = re.sub(r"\D", "", raw)
+        return digits if len(digits) >= 6 else ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def split_street(street: str) -> tuple[str, str]:
+    """Street key without the house number, and the house number ("hauptstrasse", "5a")."""
+    key = fold(street)
+    match = _HOUSE.search(key)
+    house = ""
+    if match:
+        house = match.group(1).replace(" ", "")
+        key = key[: match.start()]
+    return street_key(key), house
+
+
+def _first_phon(text: str) -> str:
+    code = koelner_phonetik(text.split()[0]) if text else ""
+    return code
+
+
+def features(rec: Mapping[str, Any]) -> dict[str, Any]:
+    """The comparable form of a party (a Party's field values or any mapping with those keys).
+
+    Persons are compared by first and last name, organisations by their name without legal
+    form; legal form, numbers, address and contact channels are evidence for both.
+    """
+    kind = rec.get("kind") or "organisation"
+    name = rec.get("name") or ""
+    first = fold(rec.get("first_name") or "")
+    last = fold(rec.get("last_name") or "")
+    if kind == "person" and not (first or last) and name:
+        parts = fold(name).split()
+        first, last = " ".join(parts[:-1]), (parts[-1] if parts else "")
+    if kind == "person":
+        nkey = f"{first} {last}".strip()
+        form = ""
+    else:
+        nkey = name_key(name)
+        form = (rec.get("legal_form") and legal_form_of(rec["legal_form"])) or legal_form_of(name)
+    street, house = split_street(rec.get("street") or "")
+    email = (rec.get("email") or "").strip().lower()
+    domain = email.rpartition("@")[2] if "@" in email else ""
+    birth = rec.get("birth_date")
+    org = rec.get("organisation_id") or rec.get("organisation") or None
+    if org is not None and not isinstance(org, int | str):
+        org = getattr(org, "pk", None)
+    return {
+        "id": rec.get("id"),
+        "kind": kind,
+        "name_key": nkey,
+        "name_sorted": sorted_tokens(nkey),
+        "legal_form": form,
+        "first": first,
+        "last": last,
+        "street": street,
+        "house": house,
+        "postcode": (rec.get("postcode") or "").strip().replace(" ", ""),
+        "city": fold(rec.get("city") or ""),
+        "phone": normalise_phone(rec.get("phone") or "", rec.get("country") or "DE"),
+        "email": email,
+        "email_domain": "" if domain in _FREEMAIL else domain,
+        "vat": (rec.get("vat_id") or "").replace(" ", "").upper(),
+        "lei": (rec.get("lei") or "").strip().upper(),
+        "birth": birth.isoformat() if hasattr(birth, "isoformat") else (birth or ""),
+        "org": str(org) if org else "",
+        "erp_source": rec.get("erp_source") or "",
+        "erp_id": rec.get("erp_id") or "",
+        "group_root": rec.get("group_root") or None,
+        # Blocking keys: Kölner Phonetik of the first significant word, of first and last name.
+        "b_name": _first_phon(sorted_tokens(nkey)) if kind != "person" else "",
+        "b_first": koelner_phonetik(first)[:4] if first else "",
+        "b_last": koelner_phonetik(last) if last else "",
+    }
+
+
+def _jw(a: str, b: str) -> float:
+    return float(JaroWinkler.similarity(a, b))
+
+
+@dataclass(frozen=True)
+class Level:
+    """One outcome of a comparison: a condition (Python and SQL) and its weight in points."""
+
+    key: str
+    label: Any
+    weight: float
+    test: Callable[[dict[str, Any], dict[str, Any]], bool]
+    sql: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A field comparison: applies when ``columns`` are filled on both sides; first level wins."""
+
+    key: str
+    label: Any
+    columns: tuple[str, ...]
+    levels: tuple[Level, ...]
+    kinds: tuple[str, ...] = ("organisation", "person")
+
+    def applies(self, a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return all(a.get(c) and b.get(c) for c in self.columns)
+
+    def evaluate(self, a: dict[str, Any], b: dict[str, Any]) -> Level | None:
+        if not self.applies(a, b):
+            return None
+        for level in self.levels:
+            if level.test(a, b):
+                return level
+        return None  # pragma: no cover - every comparison ends with a catch-all level
+
+    def sql_weight(self) -> str:
+        """A DuckDB expression (over aliases l and r) giving this comparison's weight."""
+        present = " AND ".join(f"coalesce(l.{c}, '') <> '' AND coalesce(r.{c}, '') <> ''" for c in self.columns)
+        cases = " ".join(f"WHEN {lv.sql} THEN CAST({lv.weight} AS DOUBLE)" for lv in self.levels)
+        return f"(CASE WHEN NOT ({present}) THEN 0.0 ELSE (CASE {cases} ELSE 0.0 END) END)"
+
+    def sql_level(self) -> str:
+        present = " AND ".join(f"coalesce(l.{c}, '') <> '' AND coalesce(r.{c}, '') <> ''" for c in self.columns)
+        cases = " ".join(f"WHEN {lv.sql} THEN '{lv.key}'" for lv in self.levels)
+        return f"(CASE WHEN NOT ({present}) THEN NULL ELSE (CASE {cases} END) END)"
+
+
+def _eq(col: str) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    return (lambda a, b: a[col] == b[col]), f"l.{col} = r.{col}"
+
+
+def _jw_at_least(col: str, floor: float) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    return (lambda a, b: _jw(a[col], b[col]) >= floor), f"jaro_winkler_similarity(l.{col}, r.{col}) >= {floor}"
+
+
+def _name_at_least(floor: float) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return max(_jw(a["name_key"], b["name_key"]), _jw(a["name_sorted"], b["name_sorted"])) >= floor
+
+    sql = (
+        "greatest(jaro_winkler_similarity(l.name_key, r.name_key), "
+        f"jaro_winkler_similarity(l.name_sorted, r.name_sorted)) >= {floor}"
+    )
+    return test, sql
+
+
+def _tokens(text: str) -> set[str]:
+    return set(text.split())
+
+
+def _token_overlap(floor: float) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    # Share of the shorter name's words found in the other name (1.0: one contains the other).
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        x, y = _tokens(a["name_key"]), _tokens(b["name_key"])
+        return bool(x and y) and len(x & y) / min(len(x), len(y)) >= floor
+
+    sql = (
+        "(len(list_distinct(list_intersect(string_split(l.name_key, ' '), string_split(r.name_key, ' ')))) "
+        "/ least(len(list_distinct(string_split(l.name_key, ' '))), len(list_distinct(string_split(r.name_key, ' '))))"
+        f" >= {floor})"
+    )
+    return test, sql
+
+
+def _swapped(col: str, other: str) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return bool(a[col] and b[other] and a[other] and b[col]) and _jw(a[col], b[other]) >= 0.9 and _jw(a[other], b[col]) >= 0.9
+
+    sql = (
+        f"(coalesce(r.{other}, '') <> '' AND coalesce(l.{other}, '') <> '' AND jaro_winkler_similarity(l.{col}, r.{other}) >= 0.9 "
+        f"AND jaro_winkler_similarity(l.{other}, r.{col}) >= 0.9)"
+    )
+    return test, sql
+
+
+def _always() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    return (lambda a, b: True), "TRUE"
+
+
+def _lv(key: str, label: Any, weight: float, cond: tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]) -> Level:
+    return Level(key=key, label=label, weight=weight, test=cond[0], sql=cond[1])
+
+
+def _first_initial() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    return (lambda a, b: a["first"][:1] == b["first"][:1]), "left(l.first, 1) = left(r.first, 1)"
+
+
+def _birth_near() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    # One typed digit or day and month swapped: the same date entered twice by hand.
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        x, y = a["birth"], b["birth"]
+        if len(x) != len(y):
+            return False
+        diff = sum(1 for p, q in zip(x, y, strict=True) if p != q)
+        return diff <= 1 or (len(x) == 10 and x[:4] == y[:4] and x[5:7] == y[8:10] and x[8:10] == y[5:7])
+
+    sql = (
+        "(length(l.birth) = length(r.birth) AND (hamming(l.birth, r.birth) <= 1 OR "
+        "(length(l.birth) = 10 AND left(l.birth, 4) = left(r.birth, 4) AND substr(l.birth, 6, 2) = substr(r.birth, 9, 2) "
+        "AND substr(l.birth, 9, 2) = substr(r.birth, 6, 2))))"
+    )
+    return test, sql
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "vat", _("VAT id"), ("vat",),
+        (_lv("same", _("same VAT id"), 14.0, _eq("vat")), _lv("different", _("different VAT ids"), -12.0, _always())),
+    ),
+    Comparison(
+        "lei", _("LEI"), ("lei",),
+        (_lv("same", _("same LEI"), 14.0, _eq("lei")), _lv("different", _("different LEIs"), -12.0, _always())),
+    ),
+    Comparison(
+        "name", _("Name"), ("name_key",),
+        (
+            _lv("exact", _("same name"), 9.0, _eq("name_key")),
+            _lv("jw95", _("nearly the same name"), 7.0, _name_at_least(0.95)),
+            _lv("jw90", _("similar name"), 4.0, _name_at_least(0.90)),
+            _lv("contained", _("one name contains the other"), 3.0, _token_overlap(1.0)),
+            _lv("overlap", _("names share words"), 1.0, _token_overlap(0.5)),
+            _lv("jw80", _("somewhat similar name"), 0.0, _name_at_least(0.80)),
+            _lv("different", _("different name"), -5.0, _always()),
+        ),
+        kinds=("organisation",),
+    ),
+    Comparison(
+        "legal_form", _("Legal form"), ("legal_form",),
+        (_lv("same", _("same legal form"), 1.0, _eq("legal_form")), _lv("different", _("different legal form"), -3.0, _always())),
+        kinds=("organisation",),
+    ),
+    Comparison(
+        "last", _("Last name"), ("last",),
+        (
+            _lv("exact", _("same last name"), 6.0, _eq("last")),
+            _lv("jw92", _("nearly the same last name"), 4.0, _jw_at_least("last", 0.92)),
+            _lv("jw85", _("similar last name"), 1.0, _jw_at_least("last", 0.85)),
+            _lv("swapped", _("first and last name swapped"), 3.0, _swapped("last", "first")),
+            _lv("different", _("different last name"), -3.0, _always()),
+        ),
+        kinds=("person",),
+    ),
+    Comparison(
+        "first", _("First name"), ("first",),
+        (
+            _lv("exact", _("same first name"), 4.0, _eq("first")),
+            _lv("jw90", _("nearly the same first name"), 2.5, _jw_at_least("first", 0.90)),
+            _lv("swapped", _("first and last name swapped"), 3.0, _swapped("first", "last")),
+            _lv("initial", _("same initial"), 0.0, _first_initial()),
+            _lv("different", _("different first name"), -3.0, _always()),
+        ),
+        kinds=("person",),
+    ),
+    Comparison(
+        "birth", _("Date of birth"), ("birth",),
+        (
+            _lv("same", _("same date of birth"), 7.0, _eq("birth")),
+            _lv("near", _("date of birth one digit off"), 2.5, _birth_near()),
+            _lv("different", _("different date of birth"), -6.0, _always()),
+        ),
+        kinds=("person",),
+    ),
+    Comparison(
+        "org", _("Organisation"), ("org",),
+        (_lv("same", _("same organisation"), 3.0, _eq("org")), _lv("different", _("different organisation"), -3.0, _always())),
+        kinds=("person",),
+    ),
+    Comparison(
+        "street", _("Street"), ("street",),
+        (
+            _lv("exact", _("same street"), 2.5, _eq("street")),
+            _lv("jw92", _("similar street"), 1.5, _jw_at_least("street", 0.92)),
+            _lv("different", _("different street"), -2.0, _always()),
+        ),
+    ),
+    Comparison(
+        "house", _("House number"), ("house",),
+        (_lv("same", _("same house number"), 1.5, _eq("house")), _lv("different", _("different house number"), -1.5, _always())),
+    ),
+    Comparison(
+        "postcode", _("Postcode"), ("postcode",),
+        (
+            _lv("same", _("same postcode"), 2.5, _eq("postcode")),
+            _lv("near", _("postcode one digit off"), 0.5, (lambda a, b: _hamming1(a["postcode"], b["postcode"]), "(length(l.postcode) = length(r.postcode) AND hamming(l.postcode, r.postcode) <= 1)")),
+            _lv("different", _("different postcode"), -1.5, _always()),
+        ),
+    ),
+    Comparison(
+        "city", _("City"), ("city",),
+        (
+            _lv("same", _("same city"), 1.0, _eq("city")),
+            _lv("jw90", _("similar city"), 0.5, _jw_at_least("city", 0.90)),
+            _lv("different", _("different city"), -1.0, _always()),
+        ),
+    ),
+    Comparison(
+        "phone", _("Phone"), ("phone",),
+        (_lv("same", _("same phone number"), 6.0, _eq("phone")), _lv("different", _("different phone number"), -1.0, _always())),
+    ),
+    Comparison(
+        "email", _("E-mail"), ("email",),
+        (_lv("same", _("same e-mail address"), 7.0, _eq("email")), _lv("different", _("different e-mail address"), -1.0, _always())),
+    ),
+    Comparison(
+        "email_domain", _("E-mail domain"), ("email_domain",),
+        (_lv("same", _("same company e-mail domain"), 1.5, _eq("email_domain")), _lv("different", _("different e-mail domain"), -1.0, _always())),
+    ),
+)  # fmt: skip
+
+
+def _hamming1(x: str, y: str) -> bool:
+    return len(x) == len(y) and sum(1 for p, q in zip(x, y, strict=True) if p != q) <= 1
+
+
+def comparisons_for(kind: str) -> list[Comparison]:
+    return [c for c in COMPARISONS if kind in c.kinds]
+
+
+@dataclass
+class Evidence:
+    """How one field compared and what it weighed."""
+
+    field: str
+    label: str
+    level: str
+    level_label: str
+    weight: float
+    left: Any = ""
+    right: Any = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "label": self.label,
+            "level": self.level,
+            "level_label": self.level_label,
+            "weight": self.weight,
+            "left": self.left,
+            "right": self.right,
+        }
+
+
+@dataclass
+class MatchResult:
+    """A scored pair: points (sum of weights plus prior), probability and the evidence."""
+
+    points: float
+    probability: float
+    evidence: list[Evidence] = field(default_factory=list)
+    category: str = "duplicate"
+    excluded: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "points": round(self.points, 2),
+            "probability": round(self.probability, 4),
+            "category": self.category,
+            "excluded": self.excluded,
+            "evidence": [e.as_dict() for e in self.evidence],
+        }
+
+
+def probability(points: float) -> float:
+    """Match probability from points (log2 odds), as splink reports it."""
+    return 1.0 / (1.0 + math.pow(2.0, -points))
+
+
+# Categories: a pair of records of one ERP source with different external ids is a duplicate
+# inside the ERP (to be cleaned there); same group at different addresses is not a duplicate.
+CATEGORY_DUPLICATE = "duplicate"
+CATEGORY_ERP = "erp"
+EXCLUDED_SAME_GROUP = "same_group_other_address"
+
+
+def pair_category(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    if a.get("erp_source") and a.get("erp_source") == b.get("erp_source") and a.get("erp_id") and b.get("erp_id") and a["erp_id"] != b["erp_id"]:
+        return CATEGORY_ERP
+    return CATEGORY_DUPLICATE
+
+
+def hierarchy_exclusion(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    """Branches and delivery addresses of one group, chain or association are not duplicates."""
+    if a.get("group_root") and a.get("group_root") == b.get("group_root"):
+        if a.get("street") != b.get("street") or a.get("postcode") != b.get("postcode") or a.get("house") != b.get("house"):
+            return EXCLUDED_SAME_GROUP
+    return ""
+
+
+def score_pair(a: dict[str, Any], b: dict[str, Any]) -> MatchResult:
+    """Score two feature dicts (see ``features``); every weight that counted is in the evidence."""
+    kind = a.get("kind") or "organisation"
+    points = PRIOR
+    evidence: list[Evidence] = []
+    if kind != (b.get("kind") or "organisation"):
+        return MatchResult(points=-30.0, probability=probability(-30.0), excluded="kind")
+    for comp in comparisons_for(kind):
+        level = comp.evaluate(a, b)
+        if level is None:
+            continue
+        points += level.weight
+        cols = comp.columns[0]
+        evidence.append(Evidence(comp.key, str(comp.label), level.key, str(level.label), level.weight, a.get(cols), b.get(cols)))
+    result = MatchResult(points=points, probability=probability(points), evidence=evidence, category=pair_category(a, b))
+    result.excluded = hierarchy_exclusion(a, b)
+    return result
+
+
+def sql_points(kind: str) -> str:
+    """The DuckDB expression for a pair's points (aliases l and r): the same levels as ``score_pair``."""
+    return " + ".join([f"CAST({PRIOR} AS DOUBLE)"] + [c.sql_weight() for c in comparisons_for(kind)])
+
+
+def sql_levels(kind: str) -> list[tuple[str, str]]:
+    """(column alias, DuckDB expression) giving each comparison's level key, for explanations."""
+    return [(f"lv_{c.key}", c.sql_level()) for c in comparisons_for(kind)]
+
+
+def explain_levels(kind: str, levels: Mapping[str, str | None]) -> list[Evidence]:
+    """Evidence from the level keys the bulk run stored (same labels and weights as ``score_pair``)."""
+    out: list[Evidence] = []
+    for comp in comparisons_for(kind):
+        key = levels.get(comp.key)
+        if not key:
+            continue
+        for lv in comp.levels:
+            if lv.key == key:
+                out.append(Evidence(comp.key, str(comp.label), lv.key, str(lv.label), lv.weight))
+                break
+    return out
