@@ -8,4 +8,20 @@ class RevenueConfig(VerbundAppConfig):
     name = "verbund.revenue"
     label = "revenue"
     verbose_name = _("Revenue")
-    role_permissions: dict[str, list[str]] = {}
+    # Viewers read every figure; editors and stewards (who inherit from editor) write them.
+    role_permissions: dict[str, list[str]] = {
+        "viewer": [
+            "view_revenuemonth",
+            "view_revenueyear",
+            "view_currencyrate",
+            "view_invoiceline",
+        ],
+        "editor": [
+            "add_revenuemonth",
+            "change_revenuemonth",
+            "delete_revenuemonth",
+            "add_currencyrate",
+            "change_currencyrate",
+            "add_invoiceline",
+        ],
+    }

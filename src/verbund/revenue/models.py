@@ -1,0 +1,170 @@
+"""Revenue per party per month, currency rates, optional invoice lines and yearly pre-aggregates.
+
+Amounts are stored as integer EUR cents so that sums are exact on SQLite and PostgreSQL alike.
+Group, chain and association totals are never stored: they join today's closure table (or the
+dated relationships) with the per-party figures at query time, so moving a subtree needs no
+aggregate upkeep. See docs/decisions/0003-revenue-aggregates.md.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RevenueSource(models.TextChoices):
+    MANUAL = "manual", _("Manual")
+    ERP = "erp", _("ERP")
+    IMPORT = "import", _("Import")
+    INVOICE_LINES = "lines", _("Invoice lines")
+    DEMO = "demo", _("Demo data")
+
+
+class CurrencyRate(models.Model):
+    """The monthly rate of one currency, ECB style: units of ``currency`` per one euro.
+
+    Contract: one rate per (currency, month); ``month`` is the first day of the month; an
+    amount converts as ``amount / per_eur`` rounded half-up to the cent. EUR needs no rate.
+    """
+
+    currency = models.CharField(_("currency"), max_length=3)
+    month = models.DateField(_("month"))
+    per_eur = models.DecimalField(_("units per euro"), max_digits=18, decimal_places=8)
+
+    class Meta:
+        verbose_name = _("currency rate")
+        verbose_name_plural = _("currency rates")
+        ordering = ["currency", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "month"], name="revenue_rate_unique"),
+            models.CheckConstraint(condition=Q(per_eur__gt=0), name="revenue_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.month:%Y-%m} {self.per_eur}"
+
+
+class RevenueMonth(models.Model):
+    """One party's revenue in one month from one source.
+
+    Contract: ``party`` is the customer (ship-to / delivery address); ``settled_by`` is the
+    settling party named on the invoices, where the ERP sent one (provenance only: association
+    totals follow the settlement relationships); ``month`` is the first day of the month;
+    ``amount_cents`` is in EUR cents (negative for credit notes); ``currency`` and
+    ``amount_original`` keep what was delivered. One row per (party, month, settled_by, source,
+    reference): recording the same key again replaces the figure. Every write keeps
+    :class:`RevenueYear` in step in the same transaction (``revenue.actions``).
+    """
+
+    party = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.PROTECT,
+        related_name="revenue_months",
+        verbose_name=_("customer"),
+    )
+    settled_by = models.ForeignKey(
+        "parties.Party",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="settled_revenue_months",
+        verbose_name=_("settled by"),
+    )
+    month = models.DateField(_("month"))
+    amount_cents = models.BigIntegerField(_("amount (EUR cents)"))
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    amount_original = models.DecimalField(
+        _("amount in original currency"), max_digits=16, decimal_places=2
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=RevenueSource.choices, default=RevenueSource.MANUAL
+    )
+    reference = models.CharField(_("document reference"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly revenue")
+        verbose_name_plural = _("monthly revenue")
+        ordering = ["party", "month", "id"]
+        indexes = [
+            models.Index(fields=["party", "month"], name="revenue_party_month"),
+            models.Index(fields=["settled_by", "month"], name="revenue_settled_month"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "month", "source", "reference"],
+                condition=Q(settled_by__isnull=True),
+                name="revenue_month_unique_direct",
+            ),
+            models.UniqueConstraint(
+                fields=["party", "month", "settled_by", "source", "reference"],
+                condition=Q(settled_by__isnull=False),
+                name="revenue_month_unique_settled",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.month:%Y-%m} {self.amount_cents / 100:.2f} EUR"
+
+
+class RevenueYear(models.Model):
+    """Pre-aggregate: one party's revenue in one calendar year, in EUR cents.
+
+    Contract: always equal to the sum of the party's :class:`RevenueMonth` rows of that year;
+    written only by ``revenue.actions`` / ``revenue.bulk`` in the same transaction as the
+    monthly rows (``verbund check revenue`` style verification: ``selectors.verify_aggregates``).
+    """
+
+    party = models.ForeignKey(
+        "parties.Party", on_delete=models.CASCADE, related_name="+", verbose_name=_("party")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount_cents = models.BigIntegerField(_("amount (EUR cents)"), default=0)
+
+    class Meta:
+        verbose_name = _("yearly revenue")
+        verbose_name_plural = _("yearly revenue")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "party"], name="revenue_year_unique")
+        ]
+        indexes = [models.Index(fields=["party", "year"], name="revenue_year_party")]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.year} {self.amount_cents / 100:.2f} EUR"
+
+
+class InvoiceLine(models.Model):
+    """A raw invoice line, kept optionally beside the monthly figures it was aggregated into.
+
+    Contract: loading lines (``actions.do_load_invoice_lines``) replaces the monthly rows of
+    source ``lines`` for every (party, month) touched with the sums of all stored lines;
+    roll-ups never read this table at request time.
+    """
+
+    party = models.ForeignKey(
+        "parties.Party", on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    settled_by = models.ForeignKey(
+        "parties.Party",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("settled by"),
+    )
+    invoice_date = models.DateField(_("invoice date"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    amount_cents = models.BigIntegerField(_("amount (EUR cents)"))
+    document = models.CharField(_("document number"), max_length=128)
+    line = models.PositiveIntegerField(_("line"), default=1)
+    created_at = models.DateTimeField(_("loaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "line"], name="revenue_invoice_line_unique")
+        ]
+        indexes = [models.Index(fields=["party", "invoice_date"], name="revenue_line_party_date")]
+
+    def __str__(self) -> str:
+        return f"{self.document}/{self.line}"

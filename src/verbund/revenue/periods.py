@@ -1,0 +1,93 @@
+"""Months and periods: parsing ``YYYY-MM``, month arithmetic, and the month-end rule."""
+
+import calendar
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of the month: the day whose structure a month counts for (ADR 0003)."""
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(value: str | dt.date, field: str = "month") -> dt.date:
+    """``YYYY-MM`` (or a date) to the first day of that month; errors name ``field``."""
+    if isinstance(value, dt.date):
+        return month_start(value)
+    text = str(value).strip()
+    try:
+        year_s, month_s = text.split("-")[:2]
+        year, month = int(year_s), int(month_s)
+        if not (1900 <= year <= 9999 and 1 <= month <= 12) or len(text) not in (7, 10):
+            raise ValueError
+        return dt.date(year, month, 1)
+    except ValueError:
+        raise ValidationError(
+            {field: [_("%(value)s is not a month (YYYY-MM).") % {"value": value}]}
+        ) from None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A run of whole months, ``first`` to ``last`` inclusive (both first days of months)."""
+
+    first: dt.date
+    last: dt.date
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValidationError({"to": [_("The period ends before it begins.")]})
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 1))
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> "Period":
+        first = dt.date(year, 3 * (quarter - 1) + 1, 1)
+        return cls(first, add_months(first, 2))
+
+    @classmethod
+    def parse(
+        cls, start: str | None, end: str | None, *, default_year: int | None = None
+    ) -> "Period":
+        year = default_year or dt.date.today().year
+        first = parse_month(start, "from") if start else dt.date(year, 1, 1)
+        last = (
+            parse_month(end, "to")
+            if end
+            else (dt.date(first.year, 12, 1) if start else dt.date(year, 12, 1))
+        )
+        return cls(first, last)
+
+    @property
+    def whole_years(self) -> list[int] | None:
+        """The calendar years covered when the period is made of whole years, else None."""
+        if self.first.month == 1 and self.last.month == 12:
+            return list(range(self.first.year, self.last.year + 1))
+        return None
+
+    def months(self) -> Iterator[dt.date]:
+        m = self.first
+        while m <= self.last:
+            yield m
+            m = add_months(m, 1)
+
+    @property
+    def label(self) -> str:
+        if self.whole_years and len(self.whole_years) == 1:
+            return str(self.first.year)
+        return f"{self.first:%Y-%m} – {self.last:%Y-%m}"

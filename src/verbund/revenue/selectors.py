@@ -1,0 +1,518 @@
+"""Revenue figures shared by the UI, API and CLI.
+
+Scopes: ``own`` (one party), ``group`` (the whole tree the party belongs to today, along a
+hierarchy type that rolls up revenue), ``subtree`` (the party and everything below it) and
+``association`` (everything settled through the party: its subtree along ``settlement``).
+
+Structures: ``current`` counts every month for today's structure (closure table joined with
+the per-party figures); ``historic`` counts each month for the structure valid on that month's
+LAST day (dated relationships walked with a recursive CTE). Either way a party is counted at
+most once per total: members are selected with ``IN``/``EXISTS``, never joined twice.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from verbund.parties.models import Party
+from verbund.relationships.models import Relationship, RelationshipType, valid_on_q
+from verbund.revenue.models import RevenueMonth, RevenueYear
+from verbund.revenue.periods import Period, month_end
+
+SCOPES = ("own", "group", "subtree", "association")
+STRUCTURES = ("current", "historic")
+SETTLEMENT = "settlement"
+MIN_DAY = dt.date(1, 1, 1)
+MAX_DAY = dt.date(9999, 12, 31)
+
+T_MONTH = RevenueMonth._meta.db_table
+T_YEAR = RevenueYear._meta.db_table
+T_REL = Relationship._meta.db_table
+T_PARTY = Party._meta.db_table
+
+
+@dataclass
+class MemberFigure:
+    party_id: int
+    cents: int
+    number: str = ""
+    name: str = ""
+    depth: int | None = None
+
+    @property
+    def amount(self) -> str:
+        return cents_str(self.cents)
+
+
+@dataclass
+class Figures:
+    """The answer to one revenue question: total, months and (optionally) members, in EUR cents."""
+
+    party_id: int
+    scope: str
+    structure: str
+    period: Period
+    type_key: str | None
+    root_id: int | None
+    total_cents: int
+    months: list[tuple[dt.date, int]] = field(default_factory=list)
+    members: list[MemberFigure] = field(default_factory=list)
+    member_count: int = 0
+    invoiced_through_cents: int | None = None
+
+    @property
+    def total(self) -> str:
+        return cents_str(self.total_cents)
+
+    def quarters(self) -> list[tuple[str, int]]:
+        sums: dict[str, int] = {}
+        for month, cents in self.months:
+            key = f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+            sums[key] = sums.get(key, 0) + cents
+        return sorted(sums.items())
+
+    def years(self) -> list[tuple[int, int]]:
+        sums: dict[int, int] = {}
+        for month, cents in self.months:
+            sums[month.year] = sums.get(month.year, 0) + cents
+        return sorted(sums.items())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "party": self.party_id,
+            "scope": self.scope,
+            "structure": self.structure,
+            "type": self.type_key,
+            "root": self.root_id,
+            "from": f"{self.period.first:%Y-%m}",
+            "to": f"{self.period.last:%Y-%m}",
+            "currency": "EUR",
+            "total": cents_str(self.total_cents),
+            "total_cents": self.total_cents,
+            "months": [{"month": f"{m:%Y-%m}", "amount": cents_str(c), "cents": c} for m, c in self.months],
+            "quarters": [{"quarter": q, "amount": cents_str(c), "cents": c} for q, c in self.quarters()],
+            "years": [{"year": y, "amount": cents_str(c), "cents": c} for y, c in self.years()],
+            "member_count": self.member_count,
+            "breakdown": [
+                {"party": m.party_id, "number": m.number, "name": m.name, "amount": cents_str(m.cents), "cents": m.cents}
+                for m in self.members
+            ],
+            **({"invoiced_through": cents_str(self.invoiced_through_cents), "invoiced_through_cents": self.invoiced_through_cents}
+               if self.invoiced_through_cents is not None else {}),
+        }  # fmt: skip
+
+
+def cents_str(cents: int | None) -> str:
+    if cents is None:
+        return ""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+# --- SQL helpers --------------------------------------------------------------------------
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _day(value: dt.date) -> Any:
+    # SQLite stores dates as ISO text; PostgreSQL takes the date itself.
+    return value if _pg() else value.isoformat()
+
+
+def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cur:
+        cur.execute(sql, list(params))
+        return list(cur.fetchall())
+
+
+def _month_value(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def hierarchy_type(key: str | None) -> RelationshipType:
+    """A hierarchy type that rolls up revenue; errors name the ``type`` parameter."""
+    rtype = RelationshipType.objects.filter(key=key or "group").first()
+    if rtype is None:
+        raise ValidationError({"type": [_("Unknown relationship type %(key)s.") % {"key": key}]})
+    if not rtype.is_hierarchy or not rtype.rolls_up_revenue:
+        raise ValidationError(
+            {"type": [_("%(type)s is no hierarchy that rolls up revenue.") % {"type": rtype.name}]}
+        )
+    return rtype
+
+
+def revenue_types() -> list[RelationshipType]:
+    return list(
+        RelationshipType.objects.filter(structure="hierarchy", rolls_up_revenue=True, active=True)
+    )
+
+
+def _closure() -> Any:
+    """The hierarchy engine's closure model, brought up to today, or None where absent."""
+    try:
+        from verbund.hierarchies import engine
+        from verbund.hierarchies.models import ClosureEntry
+    except ImportError:  # pragma: no cover - the engine ships with the project
+        return None
+    if not hasattr(engine, "ensure_fresh"):
+        return None
+    return ClosureEntry
+
+
+def _fresh(rtype: RelationshipType) -> bool:
+    model = _closure()
+    if model is None:
+        return False
+    from verbund.hierarchies import engine
+
+    engine.ensure_fresh(rtype)
+    return True
+
+
+def _closure_table() -> str:
+    return str(_closure()._meta.db_table)
+
+
+# Members of a subtree today, as a SELECT of one column ``party_id``. The root is always a
+# member (a party without any link has no closure row).
+def _current_members_sql(rtype: RelationshipType, root_id: int) -> tuple[str, list[Any]]:
+    if _fresh(rtype):
+        sql = f"SELECT descendant_id AS party_id FROM {_closure_table()} WHERE type_id = %s AND ancestor_id = %s UNION SELECT %s"
+        return sql, [rtype.pk, root_id, root_id]
+    return _tree_sql(rtype, root_id, dt.date.today(), dt.date.today(), members_only=True)
+
+
+def _tree_sql(
+    rtype: RelationshipType, root_id: int, lo: dt.date, hi: dt.date, *, members_only: bool = False
+) -> tuple[str, list[Any]]:
+    """Recursive CTE ``tree(party_id, lo, hi, depth)``: every member with the dates it belonged.
+
+    The anchor selects the root row from the party table (a bare constant anchor made SQLite
+    scan the whole table on every step). Each step intersects the parent's interval with the
+    link's validity, so a member reached through a link ended in September carries that end.
+    """
+    greatest, least = ("GREATEST", "LEAST") if _pg() else ("MAX", "MIN")
+    cast = "CAST(%s AS date)" if _pg() else "%s"
+    vf = f"COALESCE(r.valid_from, {cast})"
+    vt = f"COALESCE(r.valid_to, {cast})"
+    sql = (
+        "WITH RECURSIVE tree(party_id, lo, hi, depth) AS ("
+        f" SELECT p.id, {cast}, {cast}, 0 FROM {T_PARTY} p WHERE p.id = %s"
+        " UNION ALL"
+        f" SELECT r.from_party_id, {greatest}(t.lo, {vf}), {least}(t.hi, {vt}), t.depth + 1"
+        f" FROM tree t JOIN {T_REL} r ON r.to_party_id = t.party_id AND r.type_id = %s"
+        f" WHERE {greatest}(t.lo, {vf}) <= {least}(t.hi, {vt}) AND t.depth < 64"
+        ")"
+    )
+    params: list[Any] = [
+        _day(lo),
+        _day(hi),
+        root_id,
+        _day(MIN_DAY),
+        _day(MAX_DAY),
+        rtype.pk,
+        _day(MIN_DAY),
+        _day(MAX_DAY),
+    ]
+    if members_only:
+        return sql + " SELECT DISTINCT party_id FROM tree", params
+    return sql, params
+
+
+def _month_bounds_sql() -> tuple[str, str]:
+    """SQL for the first and last month a tree row counts in under the month-end rule.
+
+    A member counts in month m when its interval holds m's last day: from the month of ``lo``
+    up to the month before the one holding ``hi + 1 day``.
+    """
+    if _pg():
+        return (
+            "CAST(date_trunc('month', t.lo) AS date)",
+            "CAST(date_trunc('month', t.hi + 1) - interval '1 month' AS date)",
+        )
+    return "date(t.lo, 'start of month')", "date(t.hi, '+1 day', 'start of month', '-1 month')"
+
+
+def _historic_rows_sql(
+    rtype: RelationshipType, root_id: int, period: Period
+) -> tuple[str, list[Any]]:
+    """CTE + ``counted`` rows (party_id, month, amount_cents): each revenue row at most once."""
+    tree, params = _tree_sql(rtype, root_id, period.first, month_end(period.last))
+    m_lo, m_hi = _month_bounds_sql()
+    sql = (
+        tree + f" SELECT rm.party_id, rm.month, rm.amount_cents FROM {T_MONTH} rm"
+        " WHERE rm.party_id IN (SELECT party_id FROM tree) AND rm.month >= %s AND rm.month <= %s"
+        f" AND EXISTS (SELECT 1 FROM tree t WHERE t.party_id = rm.party_id AND rm.month >= {m_lo} AND rm.month <= {m_hi})"
+    )
+    return sql, [*params, _day(period.first), _day(period.last)]
+
+
+# --- own revenue --------------------------------------------------------------------------
+
+
+def own_revenue(party_id: int, period: Period) -> Figures:
+    rows = _rows(
+        f"SELECT month, SUM(amount_cents) FROM {T_MONTH} WHERE party_id = %s AND month >= %s AND month <= %s GROUP BY month ORDER BY month",
+        [party_id, _day(period.first), _day(period.last)],
+    )
+    months = [(_month_value(m), int(c)) for m, c in rows]
+    return Figures(
+        party_id, "own", "current", period, None, party_id, sum(c for _, c in months), months, [], 1
+    )
+
+
+def own_total(party_id: int, period: Period) -> int:
+    years = period.whole_years
+    if years:
+        sql = f"SELECT COALESCE(SUM(amount_cents), 0) FROM {T_YEAR} WHERE party_id = %s AND year >= %s AND year <= %s"
+        return int(_rows(sql, [party_id, years[0], years[-1]])[0][0])
+    sql = f"SELECT COALESCE(SUM(amount_cents), 0) FROM {T_MONTH} WHERE party_id = %s AND month >= %s AND month <= %s"
+    return int(_rows(sql, [party_id, _day(period.first), _day(period.last)])[0][0])
+
+
+# --- structures ---------------------------------------------------------------------------
+
+
+def group_root(party_id: int, rtype: RelationshipType) -> int:
+    """The party's ultimate parent along ``rtype`` today (itself when it has none)."""
+    if _fresh(rtype):
+        row = _rows(
+            f"SELECT ancestor_id FROM {_closure_table()} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1",
+            [rtype.pk, party_id],
+        )
+        return int(row[0][0]) if row else party_id
+    today = dt.date.today()
+    seen = {party_id}
+    current = party_id
+    while True:
+        nxt = (
+            Relationship.objects.filter(type=rtype, from_party_id=current)
+            .filter(valid_on_q(today))
+            .values_list("to_party_id", flat=True)
+            .first()
+        )
+        if nxt is None or nxt in seen:
+            return current
+        seen.add(nxt)
+        current = nxt
+
+
+def _label(members: list[MemberFigure]) -> None:
+    names = {
+        p["id"]: p
+        for p in Party.objects.filter(pk__in=[m.party_id for m in members]).values(
+            "id", "number", "name"
+        )
+    }
+    for m in members:
+        info = names.get(m.party_id)
+        if info:
+            m.number, m.name = info["number"], info["name"]
+
+
+def tree_revenue(
+    root_id: int,
+    rtype: RelationshipType,
+    period: Period,
+    *,
+    structure: str = "current",
+    scope: str = "subtree",
+    party_id: int | None = None,
+    monthly: bool = True,
+    breakdown: int | None = 1000,
+) -> Figures:
+    """Revenue of ``root_id`` and everything below it along ``rtype``.
+
+    ``breakdown`` caps the members listed (largest first; None lists all); ``member_count``
+    counts all members with revenue in the period.
+    """
+    if structure not in STRUCTURES:
+        raise ValidationError({"structure": [_("Choose current or historic.")]})
+    figures = Figures(party_id or root_id, scope, structure, period, rtype.key, root_id, 0)
+    if structure == "current":
+        members_sql, mparams = _current_members_sql(rtype, root_id)
+        years = period.whole_years
+        if years:
+            src = f"SELECT y.party_id, y.amount_cents FROM {T_YEAR} y WHERE y.party_id IN ({members_sql}) AND y.year >= %s AND y.year <= %s"
+            sparams = [*mparams, years[0], years[-1]]
+        else:
+            src = f"SELECT y.party_id, y.amount_cents FROM {T_MONTH} y WHERE y.party_id IN ({members_sql}) AND y.month >= %s AND y.month <= %s"
+            sparams = [*mparams, _day(period.first), _day(period.last)]
+        figures.total_cents = int(
+            _rows(f"SELECT COALESCE(SUM(amount_cents), 0) FROM ({src}) s", sparams)[0][0]
+        )
+        if monthly:
+            sql = (
+                f"SELECT month, SUM(amount_cents) FROM {T_MONTH} WHERE party_id IN ({members_sql})"
+                " AND month >= %s AND month <= %s GROUP BY month ORDER BY month"
+            )
+            figures.months = [
+                (_month_value(m), int(c))
+                for m, c in _rows(sql, [*mparams, _day(period.first), _day(period.last)])
+            ]
+        if breakdown != 0:
+            by_member = (
+                f"SELECT party_id, SUM(amount_cents) AS cents FROM ({src}) s GROUP BY party_id"
+            )
+            figures.member_count = int(
+                _rows(f"SELECT COUNT(*) FROM ({by_member}) b", sparams)[0][0]
+            )
+            limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
+            rows = _rows(f"{by_member} ORDER BY cents DESC, party_id{limit}", sparams)
+            figures.members = [MemberFigure(int(p), int(c)) for p, c in rows]
+    else:
+        counted, cparams = _historic_rows_sql(rtype, root_id, period)
+        # The CTE must lead the statement on both databases, so the grouping wraps its rows.
+        head, _sep, tail = counted.rpartition(" SELECT rm.party_id")
+        body = "SELECT rm.party_id" + tail
+        month_rows = _rows(
+            f"{head} SELECT month, SUM(amount_cents) FROM ({body}) c GROUP BY month ORDER BY month",
+            cparams,
+        )
+        figures.months = [(_month_value(m), int(c)) for m, c in month_rows]
+        figures.total_cents = sum(c for _, c in figures.months)
+        if breakdown != 0:
+            by_member = (
+                f"SELECT party_id, SUM(amount_cents) AS cents FROM ({body}) c GROUP BY party_id"
+            )
+            figures.member_count = int(
+                _rows(f"{head} SELECT COUNT(*) FROM ({by_member}) b", cparams)[0][0]
+            )
+            limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
+            rows = _rows(f"{head} {by_member} ORDER BY cents DESC, party_id{limit}", cparams)
+            figures.members = [MemberFigure(int(p), int(c)) for p, c in rows]
+        if not monthly:
+            figures.months = []
+    _label(figures.members)
+    return figures
+
+
+def party_revenue(
+    party: Party | int,
+    *,
+    scope: str = "own",
+    period: Period,
+    type_key: str | None = None,
+    structure: str = "current",
+    breakdown: int | None = 1000,
+) -> Figures:
+    """The one entry point the API, CLI and customer file call."""
+    party_id = party if isinstance(party, int) else party.pk
+    if scope not in SCOPES:
+        raise ValidationError(
+            {"scope": [_("Choose one of %(choices)s.") % {"choices": ", ".join(SCOPES)}]}
+        )
+    if structure not in STRUCTURES:
+        raise ValidationError({"structure": [_("Choose current or historic.")]})
+    if scope == "own":
+        return own_revenue(party_id, period)
+    if scope == "association":
+        if type_key not in (None, "", SETTLEMENT):
+            raise ValidationError(
+                {"type": [_("The association scope always follows central settlement.")]}
+            )
+        rtype = hierarchy_type(SETTLEMENT)
+        figures = tree_revenue(
+            party_id, rtype, period, structure=structure, scope=scope, breakdown=breakdown
+        )
+        figures.invoiced_through_cents = invoiced_through(party_id, period)
+        return figures
+    rtype = hierarchy_type(type_key)
+    root = group_root(party_id, rtype) if scope == "group" else party_id
+    return tree_revenue(
+        root,
+        rtype,
+        period,
+        structure=structure,
+        scope=scope,
+        party_id=party_id,
+        breakdown=breakdown,
+    )
+
+
+def group_total(
+    root_id: int, rtype: RelationshipType, period: Period, *, structure: str = "current"
+) -> int:
+    """Just the total (what the benchmark times and what top lists compare)."""
+    return tree_revenue(
+        root_id, rtype, period, structure=structure, monthly=False, breakdown=0
+    ).total_cents
+
+
+def invoiced_through(settling_party_id: int, period: Period) -> int:
+    """Revenue whose invoices named this party as settling party (the ERP's own attribution)."""
+    sql = f"SELECT COALESCE(SUM(amount_cents), 0) FROM {T_MONTH} WHERE settled_by_id = %s AND month >= %s AND month <= %s"
+    return int(_rows(sql, [settling_party_id, _day(period.first), _day(period.last)])[0][0])
+
+
+def delivery_addresses(
+    settlement_party_id: int, period: Period, *, structure: str = "current"
+) -> list[MemberFigure]:
+    """Each delivery address's revenue, one by one, for a settlement party."""
+    return tree_revenue(
+        settlement_party_id,
+        hierarchy_type(SETTLEMENT),
+        period,
+        structure=structure,
+        scope="association",
+        breakdown=None,
+    ).members
+
+
+def top_groups(rtype: RelationshipType, period: Period, *, limit: int = 100) -> list[MemberFigure]:
+    """The largest groups (roots of today's structure along ``rtype``) over the whole database."""
+    if not _fresh(rtype):
+        raise ValidationError(
+            {"type": [_("The closure of %(type)s is not available.") % {"type": rtype.name}]}
+        )
+    closure = _closure_table()
+    years = period.whole_years
+    if years:
+        src, sparams = (
+            f"SELECT party_id, SUM(amount_cents) AS cents FROM {T_YEAR} WHERE year >= %s AND year <= %s GROUP BY party_id",
+            [years[0], years[-1]],
+        )
+    else:
+        src = f"SELECT party_id, SUM(amount_cents) AS cents FROM {T_MONTH} WHERE month >= %s AND month <= %s GROUP BY party_id"
+        sparams = [_day(period.first), _day(period.last)]
+    # Every member sits under exactly one root today, so summing over the roots' closure rows
+    # counts each party once. Roots: self rows of parties without an ancestor row.
+    sql = (
+        f"SELECT c.ancestor_id, SUM(r.cents) AS total FROM {closure} c JOIN ({src}) r ON r.party_id = c.descendant_id"
+        f" WHERE c.type_id = %s AND c.ancestor_id IN ("
+        f"  SELECT s.ancestor_id FROM {closure} s WHERE s.type_id = %s AND s.depth = 0"
+        f"  AND NOT EXISTS (SELECT 1 FROM {closure} a WHERE a.type_id = s.type_id AND a.descendant_id = s.ancestor_id AND a.depth > 0))"
+        f" GROUP BY c.ancestor_id ORDER BY total DESC, c.ancestor_id LIMIT {int(limit)}"
+    )
+    rows = _rows(sql, [*sparams, rtype.pk, rtype.pk])
+    result = [MemberFigure(int(p), int(c)) for p, c in rows]
+    _label(result)
+    return result
+
+
+def verify_aggregates(party_ids: Sequence[int] | None = None) -> list[tuple[int, int, int, int]]:
+    """(party, year, stored, recomputed) for every yearly aggregate that disagrees with its months."""
+    year_expr = (
+        "CAST(EXTRACT(YEAR FROM month) AS integer)"
+        if _pg()
+        else "CAST(strftime('%%Y', month) AS integer)"
+    )
+    where, params = (
+        ("", [])
+        if party_ids is None
+        else (" WHERE party_id IN (" + ",".join(["%s"] * len(party_ids)) + ")", list(party_ids))
+    )
+    sql = (
+        f"SELECT m.party_id, m.yr, COALESCE(y.amount_cents, 0), m.cents FROM"
+        f" (SELECT party_id, {year_expr} AS yr, SUM(amount_cents) AS cents FROM {T_MONTH}{where} GROUP BY party_id, {year_expr}) m"
+        f" LEFT JOIN {T_YEAR} y ON y.party_id = m.party_id AND y.year = m.yr"
+        " WHERE COALESCE(y.amount_cents, 0) <> m.cents"
+    )
+    return [(int(a), int(b), int(c), int(d)) for a, b, c, d in _rows(sql, params)]
