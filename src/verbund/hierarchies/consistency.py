@@ -16,9 +16,16 @@ Row = tuple[int, int, int]  # ancestor, descendant, depth
 
 def expected_closure(type_id: int) -> set[Row]:
     """The transitive closure of the type's links valid on the closure's day, walked in Python."""
-    day = ClosureState.objects.filter(type_id=type_id).values_list("as_of", flat=True).first() or engine.today()
+    day = (
+        ClosureState.objects.filter(type_id=type_id).values_list("as_of", flat=True).first()
+        or engine.today()
+    )
     parent: dict[int, int] = {}
-    for child, par in Relationship.objects.filter(type_id=type_id).filter(valid_on_q(day)).values_list("from_party_id", "to_party_id"):
+    for child, par in (
+        Relationship.objects.filter(type_id=type_id)
+        .filter(valid_on_q(day))
+        .values_list("from_party_id", "to_party_id")
+    ):
         parent[child] = par
     rows: set[Row] = set()
     members = set(parent) | set(parent.values())
@@ -43,16 +50,35 @@ def differences(type_keys: list[str] | None = None) -> list[dict[str, Any]]:
         types = types.filter(key__in=type_keys)
     for rtype in types:
         want = expected_closure(rtype.pk)
-        have = set(ClosureEntry.objects.filter(type_id=rtype.pk).values_list("ancestor_id", "descendant_id", "depth"))
+        have = set(
+            ClosureEntry.objects.filter(type_id=rtype.pk).values_list(
+                "ancestor_id", "descendant_id", "depth"
+            )
+        )
         for a, d, k in sorted(want - have):
-            out.append({"type": rtype.key, "problem": "missing", "ancestor": a, "descendant": d, "depth": k})
+            out.append(
+                {
+                    "type": rtype.key,
+                    "problem": "missing",
+                    "ancestor": a,
+                    "descendant": d,
+                    "depth": k,
+                }
+            )
         for a, d, k in sorted(have - want):
-            out.append({"type": rtype.key, "problem": "extra", "ancestor": a, "descendant": d, "depth": k})
+            out.append(
+                {"type": rtype.key, "problem": "extra", "ancestor": a, "descendant": d, "depth": k}
+            )
     return out
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--type", dest="hierarchy_type", action="append", help="Only this hierarchy type (repeatable).")
+    parser.add_argument(
+        "--type",
+        dest="hierarchy_type",
+        action="append",
+        help="Only this hierarchy type (repeatable).",
+    )
 
 
 def run(options: dict[str, Any], stdout: TextIO) -> int:
@@ -65,6 +91,12 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     else:
         for d in found:
             label = _("missing") if d["problem"] == "missing" else _("extra")
-            stdout.write(f"{d['type']}: {label} {d['ancestor']} > {d['descendant']} ({d['depth']})\n")
-        stdout.write(_("hierarchies: %(n)s difference(s) on %(db)s") % {"n": len(found), "db": connection.vendor} + "\n")
+            stdout.write(
+                f"{d['type']}: {label} {d['ancestor']} > {d['descendant']} ({d['depth']})\n"
+            )
+        stdout.write(
+            _("hierarchies: %(n)s difference(s) on %(db)s")
+            % {"n": len(found), "db": connection.vendor}
+            + "\n"
+        )
     return len(found)

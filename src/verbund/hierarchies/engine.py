@@ -171,7 +171,7 @@ def _cycle_path(
         )
         SELECT path, lo FROM walk WHERE node = %s ORDER BY lo LIMIT 1
     """
-    params = [
+    params: list[Any] = [
         MIN_DATE, lo, MIN_DATE, lo, MAX_DATE, hi, MAX_DATE, hi,
         type_id, parent, exclude_pk, MIN_DATE, hi, MAX_DATE, lo,
         MIN_DATE, MIN_DATE, MAX_DATE, MAX_DATE,

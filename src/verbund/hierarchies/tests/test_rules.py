@@ -27,30 +27,43 @@ def muller(org: Callable[..., Any], link: Callable[..., Any]) -> dict[str, Any]:
     return {"holding": holding, "gmbh": gmbh, "logistik": logistik}
 
 
-def test_it_rejects_a_cycle_and_names_the_path(muller: dict[str, Any], link: Callable[..., Any]) -> None:
+def test_it_rejects_a_cycle_and_names_the_path(
+    muller: dict[str, Any], link: Callable[..., Any]
+) -> None:
     with pytest.raises(ValidationError) as err:
         link(muller["holding"], muller["logistik"])
     message = err.value.message_dict["to_party"][0]
     assert "Müller Holding AG → Müller GmbH → Müller Logistik GmbH → Müller Holding AG" in message
 
 
-def test_it_rejects_a_second_parent(muller: dict[str, Any], org: Callable[..., Any], link: Callable[..., Any]) -> None:
+def test_it_rejects_a_second_parent(
+    muller: dict[str, Any], org: Callable[..., Any], link: Callable[..., Any]
+) -> None:
     other = org("Schmidt AG")
     with pytest.raises(ValidationError) as err:
         link(muller["logistik"], other)
     assert "Müller GmbH" in err.value.message_dict["to_party"][0]
 
 
-def test_it_allows_a_second_parent_after_the_first_link_ends(muller: dict[str, Any], org: Callable[..., Any], link: Callable[..., Any]) -> None:
+def test_it_allows_a_second_parent_after_the_first_link_ends(
+    muller: dict[str, Any], org: Callable[..., Any], link: Callable[..., Any]
+) -> None:
     other = org("Schmidt AG")
     rel = muller["logistik"].relationships_from.get()
     do_end_relationship(rel, actor=None, valid_to=TODAY + 10 * DAY)
     link(muller["logistik"], other, valid_from=TODAY + 11 * DAY)
     with pytest.raises(ValidationError):
-        link(muller["logistik"], org("Dritte GmbH"), valid_from=TODAY + 5 * DAY, valid_to=TODAY + 20 * DAY)
+        link(
+            muller["logistik"],
+            org("Dritte GmbH"),
+            valid_from=TODAY + 5 * DAY,
+            valid_to=TODAY + 20 * DAY,
+        )
 
 
-def test_it_rejects_a_cycle_that_exists_only_in_the_future(org: Callable[..., Any], link: Callable[..., Any]) -> None:
+def test_it_rejects_a_cycle_that_exists_only_in_the_future(
+    org: Callable[..., Any], link: Callable[..., Any]
+) -> None:
     a, b, c = org("A AG"), org("B AG"), org("C AG")
     link(b, a, valid_from=TODAY + 30 * DAY)
     link(c, b)
@@ -63,7 +76,9 @@ def test_it_rejects_a_cycle_that_exists_only_in_the_future(org: Callable[..., An
     link(a, c, valid_to=TODAY + 29 * DAY)
 
 
-def test_it_rejects_a_correction_of_dates_that_would_close_a_cycle(org: Callable[..., Any], link: Callable[..., Any]) -> None:
+def test_it_rejects_a_correction_of_dates_that_would_close_a_cycle(
+    org: Callable[..., Any], link: Callable[..., Any]
+) -> None:
     a, b = org("A AG"), org("B AG")
     link(b, a, valid_to=TODAY - 10 * DAY)
     back = link(a, b, valid_from=TODAY - 5 * DAY)
@@ -84,13 +99,17 @@ def test_the_closure_follows_links_and_ends(muller: dict[str, Any]) -> None:
     assert differences() == []
 
 
-def test_moving_a_subtree_takes_the_whole_subtree(muller: dict[str, Any], org: Callable[..., Any], link: Callable[..., Any]) -> None:
+def test_moving_a_subtree_takes_the_whole_subtree(
+    muller: dict[str, Any], org: Callable[..., Any], link: Callable[..., Any]
+) -> None:
     other = org("Schmidt AG")
     leaf = org("Müller Lager GmbH")
     link(leaf, muller["logistik"])
     do_move_subtree(muller["logistik"], other, "group", actor=None)
     assert selectors.ultimate_parent(leaf.pk, "group") == other.pk
-    assert sorted(selectors.subtree_ids(other.pk, "group")) == sorted([other.pk, muller["logistik"].pk, leaf.pk])
+    assert sorted(selectors.subtree_ids(other.pk, "group")) == sorted(
+        [other.pk, muller["logistik"].pk, leaf.pk]
+    )
     # Yesterday the subtree was still under the holding.
     assert selectors.ultimate_parent(leaf.pk, "group", as_of=TODAY - DAY) == muller["holding"].pk
     assert differences() == []
@@ -99,7 +118,9 @@ def test_moving_a_subtree_takes_the_whole_subtree(muller: dict[str, Any], org: C
 def test_moving_under_its_own_descendant_is_refused(muller: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as err:
         do_move_subtree(muller["gmbh"], muller["logistik"], "group", actor=None)
-    assert "Müller GmbH → Müller Logistik GmbH → Müller GmbH" in err.value.message_dict["to_party"][0]
+    assert (
+        "Müller GmbH → Müller Logistik GmbH → Müller GmbH" in err.value.message_dict["to_party"][0]
+    )
 
 
 def test_the_tree_marks_the_party_and_counts_children(muller: dict[str, Any]) -> None:
@@ -112,7 +133,9 @@ def test_the_tree_marks_the_party_and_counts_children(muller: dict[str, Any]) ->
     assert shallow["children"][0]["children"][0]["id"] == muller["logistik"].pk
 
 
-def test_membership_periods_intersect_the_validities_along_the_path(org: Callable[..., Any], link: Callable[..., Any]) -> None:
+def test_membership_periods_intersect_the_validities_along_the_path(
+    org: Callable[..., Any], link: Callable[..., Any]
+) -> None:
     top, mid, leaf = org("Top AG"), org("Mid GmbH"), org("Leaf GmbH")
     d = dt.date(2024, 1, 1)
     link(mid, top, valid_from=d, valid_to=dt.date(2024, 12, 31))
@@ -122,7 +145,9 @@ def test_membership_periods_intersect_the_validities_along_the_path(org: Callabl
     assert periods == [(dt.date(2024, 6, 1), dt.date(2025, 3, 31))]
 
 
-def test_the_closure_moves_on_when_the_calendar_does(org: Callable[..., Any], link: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_closure_moves_on_when_the_calendar_does(
+    org: Callable[..., Any], link: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     a, b, c = org("A AG"), org("B AG"), org("C AG")
     link(b, a, valid_to=TODAY + 2 * DAY)
     link(b, c, valid_from=TODAY + 3 * DAY)
@@ -134,7 +159,11 @@ def test_the_closure_moves_on_when_the_calendar_does(org: Callable[..., Any], li
 
 
 def test_rebuild_reproduces_the_maintained_closure(muller: dict[str, Any]) -> None:
-    before = sorted(ClosureEntry.objects.values_list("type_id", "ancestor_id", "descendant_id", "depth"))
+    before = sorted(
+        ClosureEntry.objects.values_list("type_id", "ancestor_id", "descendant_id", "depth")
+    )
     counts = engine.rebuild_closure()
-    after = sorted(ClosureEntry.objects.values_list("type_id", "ancestor_id", "descendant_id", "depth"))
+    after = sorted(
+        ClosureEntry.objects.values_list("type_id", "ancestor_id", "descendant_id", "depth")
+    )
     assert before == after and counts["group"] == len(after)

@@ -1,0 +1,143 @@
+"""REST API for hierarchies: a party's tree, its ancestors, and the hierarchies it belongs to.
+
+GET /api/v1/parties/{id}/hierarchy/?type=KEY&as_of=YYYY-MM-DD&depth=N[&node=ID]
+GET /api/v1/parties/{id}/ancestors/?type=KEY[&as_of=YYYY-MM-DD]
+Without ``type`` both list the party's hierarchies.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from verbund.core import extensions
+from verbund.hierarchies import selectors
+from verbund.parties.models import Party
+
+PARAMS = [
+    OpenApiParameter(
+        "type", OpenApiTypes.STR, description="Hierarchy type key (group, chain, settlement, ...)."
+    ),
+    OpenApiParameter(
+        "as_of", OpenApiTypes.DATE, description="The structure on this date (default today)."
+    ),
+]
+
+
+def _int_param(request: Request, name: str, minimum: int = 0) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise ValidationError(
+            {name: [_("%(value)s is not a whole number.") % {"value": raw}]}
+        ) from None
+    if value < minimum:
+        raise ValidationError({name: [_("The value must be at least %(min)s.") % {"min": minimum}]})
+    return value
+
+
+def _as_of(request: Request) -> str | None:
+    raw = request.query_params.get("as_of") or None
+    if raw is not None:
+        selectors._day(raw)  # raises naming as_of
+    return raw
+
+
+def annotate(nodes: list[dict[str, Any]], type_key: str, as_of: str | None) -> None:
+    """Let other apps (revenue, compliance) add per-node data under ``annotations``."""
+    if not nodes:
+        return
+    ids = [n["id"] for n in nodes]
+    for module in extensions.modules("annotations"):
+        extra = module.node_annotations(ids, type_key, as_of)
+        for n in nodes:
+            if n["id"] in extra:
+                n.setdefault("annotations", {}).update(extra[n["id"]])
+
+
+def _walk(node: dict[str, Any]) -> list[dict[str, Any]]:
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        stack.extend(n.get("children") or [])
+    return out
+
+
+class PartyHierarchyView(APIView):
+    """The party's tree from its ultimate parent (or one node's children with ``node``)."""
+
+    required_permission = "parties.view_party"
+
+    @extend_schema(
+        parameters=[
+            *PARAMS,
+            OpenApiParameter(
+                "depth",
+                OpenApiTypes.INT,
+                description="Levels below the ultimate parent (the path to the party is always open).",
+            ),
+            OpenApiParameter(
+                "node",
+                OpenApiTypes.INT,
+                description="Return only the children of this node (lazy loading).",
+            ),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party, pk=pk)
+        type_key = request.query_params.get("type")
+        if not type_key:
+            return Response(
+                {"party_id": party.pk, "hierarchies": selectors.party_hierarchies(party.pk)}
+            )
+        as_of = _as_of(request)
+        depth = _int_param(request, "depth")
+        node = _int_param(request, "node", minimum=1)
+        selectors.hierarchy_type(type_key)
+        if node is not None:
+            if not Party.objects.filter(pk=node).exists():
+                raise ValidationError({"node": [_("No party with id %(id)s.") % {"id": node}]})
+            kids = selectors.children(node, type_key, as_of)
+            annotate(kids, type_key, as_of)
+            return Response({"type": type_key, "as_of": as_of, "node": node, "children": kids})
+        root = selectors.tree(party.pk, type_key, as_of, depth)
+        annotate(_walk(root), type_key, as_of)
+        return Response({"type": type_key, "as_of": as_of, "party_id": party.pk, "root": root})
+
+
+class PartyAncestorsView(APIView):
+    """The path from the ultimate parent down to the party."""
+
+    required_permission = "parties.view_party"
+
+    @extend_schema(parameters=PARAMS, responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party, pk=pk)
+        type_key = request.query_params.get("type")
+        if not type_key:
+            return Response(
+                {"party_id": party.pk, "hierarchies": selectors.party_hierarchies(party.pk)}
+            )
+        as_of = _as_of(request)
+        nodes = selectors.ancestors(party.pk, type_key, as_of)
+        return Response(
+            {"type": type_key, "as_of": as_of, "party_id": party.pk, "ancestors": nodes}
+        )
+
+
+urlpatterns = [
+    path("parties/<int:pk>/hierarchy/", PartyHierarchyView.as_view(), name="party-hierarchy"),
+    path("parties/<int:pk>/ancestors/", PartyAncestorsView.as_view(), name="party-ancestors"),
+]
