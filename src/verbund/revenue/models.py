@@ -85,8 +85,13 @@ class RevenueMonth(models.Model):
         verbose_name_plural = _("monthly revenue")
         ordering = ["party", "month", "id"]
         indexes = [
-            models.Index(fields=["party", "month"], name="revenue_party_month"),
-            models.Index(fields=["settled_by", "month"], name="revenue_settled_month"),
+            # Covers the amount so that group sums over months read the index alone.
+            models.Index(fields=["party", "month", "amount_cents"], name="revenue_party_month"),
+            models.Index(
+                fields=["settled_by", "month"],
+                name="revenue_settled_month",
+                condition=Q(settled_by__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -125,7 +130,10 @@ class RevenueYear(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "party"], name="revenue_year_unique")
         ]
-        indexes = [models.Index(fields=["party", "year"], name="revenue_year_party")]
+        # (party, year, amount): group sums over the closure read this index alone.
+        indexes = [
+            models.Index(fields=["party", "year", "amount_cents"], name="revenue_year_party")
+        ]
 
     def __str__(self) -> str:
         return f"{self.party_id} {self.year} {self.amount_cents / 100:.2f} EUR"

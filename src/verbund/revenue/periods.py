@@ -90,4 +90,4 @@ class Period:
     def label(self) -> str:
         if self.whole_years and len(self.whole_years) == 1:
             return str(self.first.year)
-        return f"{self.first:%Y-%m} – {self.last:%Y-%m}"
+        return f"{self.first:%Y-%m} - {self.last:%Y-%m}"

@@ -1,0 +1,248 @@
+"""REST API for revenue.
+
+- ``GET /api/v1/parties/{id}/revenue/?from=YYYY-MM&to=YYYY-MM&scope=own|group|subtree|association
+  &type=KEY&structure=current|historic&breakdown=N``: totals, months, quarters, years, members.
+- ``GET /api/v1/revenue/top-groups/?type=KEY&year=YYYY&limit=N``: the largest groups.
+- ``POST /api/v1/revenue/months/``: record (or correct) one monthly figure.
+- ``POST /api/v1/parties/{id}/main-address/``: set, change or clear the main address.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from verbund.parties.actions import resolve_party
+from verbund.parties.models import Party
+from verbund.revenue import actions, selectors
+from verbund.revenue.periods import Period
+
+READ = "revenue.view_revenuemonth"
+WRITE = "revenue.add_revenuemonth"
+
+
+def _int_param(
+    params: Any, name: str, default: int | None, minimum: int = 0, maximum: int = 10_000_000
+) -> int | None:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError(
+            {name: [_("%(value)s is not a whole number.") % {"value": raw}]}
+        ) from None
+    if not (minimum <= value <= maximum):
+        raise ValidationError(
+            {
+                name: [
+                    _("The value must lie between %(min)s and %(max)s.")
+                    % {"min": minimum, "max": maximum}
+                ]
+            }
+        )
+    return value
+
+
+def period_from_params(params: Any) -> Period:
+    """``from``/``to`` (YYYY-MM) or ``year``; errors name the parameter."""
+    year = _int_param(params, "year", None, 1900, 9999)
+    if year and not params.get("from") and not params.get("to"):
+        return Period.year(year)
+    return Period.parse(params.get("from"), params.get("to"), default_year=year)
+
+
+def figures_from_params(party: Party, params: Any) -> selectors.Figures:
+    scope = params.get("scope") or "own"
+    structure = params.get("structure") or "current"
+    if scope not in selectors.SCOPES:
+        raise ValidationError(
+            {"scope": [_("Choose one of %(choices)s.") % {"choices": ", ".join(selectors.SCOPES)}]}
+        )
+    if structure not in selectors.STRUCTURES:
+        raise ValidationError({"structure": [_("Choose current or historic.")]})
+    period = period_from_params(params)
+    breakdown = _int_param(params, "breakdown", 1000, 0, 100_000)
+    return selectors.party_revenue(
+        party,
+        scope=scope,
+        period=period,
+        type_key=params.get("type") or None,
+        structure=structure,
+        breakdown=breakdown,
+    )
+
+
+PARAMS = [
+    OpenApiParameter("from", str, description="YYYY-MM"),
+    OpenApiParameter("to", str, description="YYYY-MM"),
+    OpenApiParameter("year", int),
+    OpenApiParameter("scope", str, enum=list(selectors.SCOPES)),
+    OpenApiParameter(
+        "type", str, description="hierarchy type key that rolls up revenue (default group)"
+    ),
+    OpenApiParameter("structure", str, enum=list(selectors.STRUCTURES)),
+    OpenApiParameter("breakdown", int, description="members listed, largest first (0: none)"),
+]
+
+
+class PartyRevenueView(APIView):
+    """A party's revenue: own, its group or subtree along a hierarchy type, or its association."""
+
+    required_permission = READ
+
+    @extend_schema(parameters=PARAMS, responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party, pk=pk)
+        return Response(figures_from_params(party, request.query_params).as_dict())
+
+
+class TopGroupsView(APIView):
+    """The largest groups by revenue for a period over the whole database (today's structure)."""
+
+    required_permission = READ
+
+    @extend_schema(
+        parameters=[*PARAMS[:3], PARAMS[4], OpenApiParameter("limit", int)], responses={200: dict}
+    )
+    def get(self, request: Request) -> Response:
+        rtype = selectors.hierarchy_type(request.query_params.get("type") or "group")
+        period = period_from_params(request.query_params)
+        limit = _int_param(request.query_params, "limit", 100, 1, 10_000) or 100
+        rows = selectors.top_groups(rtype, period, limit=limit)
+        return Response(
+            {
+                "type": rtype.key,
+                "from": f"{period.first:%Y-%m}",
+                "to": f"{period.last:%Y-%m}",
+                "groups": [
+                    {
+                        "party": g.party_id,
+                        "number": g.number,
+                        "name": g.name,
+                        "amount": g.amount,
+                        "cents": g.cents,
+                    }
+                    for g in rows
+                ],
+            }
+        )
+
+
+class RevenueMonthSerializer(serializers.Serializer):
+    party = serializers.CharField(help_text="id, number or SOURCE:EXTERNAL_ID")
+    month = serializers.CharField(help_text="YYYY-MM")
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    currency = serializers.CharField(required=False, default="EUR")
+    settled_by = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=None
+    )
+    source = serializers.CharField(required=False, default="erp")
+    reference = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _party_ref(value: str, field: str) -> Party:
+    try:
+        return resolve_party(str(value))
+    except (Party.DoesNotExist, ValidationError, ValueError):
+        raise ValidationError({field: [_("No party %(ref)s.") % {"ref": value}]}) from None
+
+
+class RevenueMonthView(APIView):
+    """Record or correct one party's revenue for one month (same key replaces)."""
+
+    required_permission = READ
+    write_permission = WRITE
+
+    @extend_schema(request=RevenueMonthSerializer, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        body = RevenueMonthSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        party = _party_ref(data["party"], "party")
+        settled = _party_ref(data["settled_by"], "settled_by") if data.get("settled_by") else None
+        row = actions.do_record_revenue(
+            actor=request.user,
+            party=party,
+            month=data["month"],
+            amount=data["amount"],
+            currency=data["currency"],
+            settled_by=settled,
+            source=data["source"],
+            reference=data["reference"],
+        )
+        return Response(
+            {
+                "id": row.pk,
+                "party": row.party_id,
+                "month": f"{row.month:%Y-%m}",
+                "amount": selectors.cents_str(row.amount_cents),
+                "currency": row.currency,
+                "amount_original": str(row.amount_original),
+                "settled_by": row.settled_by_id,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MainAddressSerializer(serializers.Serializer):
+    main = serializers.CharField(
+        allow_null=True,
+        allow_blank=True,
+        help_text="settlement party (id, number, SOURCE:ID); null clears",
+    )
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class MainAddressView(APIView):
+    """The party's main address (settlement party): read, or set / change / clear from a date."""
+
+    required_permission = READ
+    write_permission = "relationships.add_relationship"
+
+    def get(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party, pk=pk)
+        rel = actions.main_address_relationship(party)
+        return Response(
+            {
+                "party": party.pk,
+                "main": rel.to_party_id if rel else None,
+                "since": rel.valid_from if rel else None,
+            }
+        )
+
+    @extend_schema(request=MainAddressSerializer, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party, pk=pk)
+        body = MainAddressSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ref = body.validated_data["main"]
+        main = _party_ref(ref, "main") if ref else None
+        on: dt.date | None = body.validated_data["on"]
+        rel = actions.do_set_main_address(party, main, actor=request.user, on=on)
+        return Response(
+            {
+                "party": party.pk,
+                "main": rel.to_party_id if rel else None,
+                "since": rel.valid_from if rel else None,
+            }
+        )
+
+
+urlpatterns = [
+    path("parties/<int:pk>/revenue/", PartyRevenueView.as_view(), name="api-party-revenue"),
+    path(
+        "parties/<int:pk>/main-address/", MainAddressView.as_view(), name="api-party-main-address"
+    ),
+    path("revenue/top-groups/", TopGroupsView.as_view(), name="api-revenue-top-groups"),
+    path("revenue/months/", RevenueMonthView.as_view(), name="api-revenue-months"),
+]

@@ -1,0 +1,258 @@
+"""Bulk writes of monthly revenue: one transaction, one audit record, aggregates in step.
+
+- ``do_bulk_load_months(rows)``: rows from an ERP export or a benchmark, written with
+  ``executemany`` (SQLite) or ``COPY`` (PostgreSQL); the yearly aggregates of the touched
+  parties are added in the same transaction (``INSERT ... ON CONFLICT DO UPDATE``).
+- ``do_generate_demo_revenue(...)``: plausible figures computed by the database itself
+  (``INSERT ... SELECT`` over the parties and the months), so that a million customers take
+  seconds, not the minutes that shipping 24 million rows through Python would.
+
+Both expect new keys: a row whose (party, month, settling party, source, reference) exists
+already makes the whole load fail and roll back. Corrections go through ``actions``.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+from verbund.core import audit
+from verbund.revenue.models import RevenueMonth, RevenueSource, RevenueYear
+
+T_MONTH = RevenueMonth._meta.db_table
+T_YEAR = RevenueYear._meta.db_table
+MONTH_COLUMNS = (
+    "party_id",
+    "settled_by_id",
+    "month",
+    "amount_cents",
+    "currency",
+    "amount_original",
+    "source",
+    "reference",
+)
+# The big indexes are dropped during very large loads and built again afterwards (sorted
+# index builds are several times faster than row-by-row upkeep). Names come from the model.
+BIG_LOAD = 2_000_000
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _month_indexes() -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the monthly table's indexes other than the primary key."""
+    out = []
+    with connection.cursor() as cur:
+        if _pg():
+            cur.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE %s",
+                [T_MONTH, "%pkey"],
+            )
+        else:
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [T_MONTH],
+            )
+        out = [(str(n), str(s)) for n, s in cur.fetchall()]
+    return out
+
+
+def _drop_indexes() -> list[tuple[str, str]]:
+    indexes = _month_indexes()
+    with connection.cursor() as cur:
+        for name, _sql in indexes:
+            cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return indexes
+
+
+def _create_indexes(indexes: list[tuple[str, str]]) -> None:
+    with connection.cursor() as cur:
+        for _name, sql in indexes:
+            cur.execute(sql)
+
+
+def _add_years(deltas: dict[tuple[int, int], int]) -> None:
+    rows = [(p, y, c) for (p, y), c in deltas.items() if c]
+    if not rows:
+        return
+    upsert = (
+        f"INSERT INTO {T_YEAR} (party_id, year, amount_cents) VALUES (%s, %s, %s)"
+        f" ON CONFLICT (year, party_id) DO UPDATE SET amount_cents = {T_YEAR}.amount_cents + excluded.amount_cents"
+    )
+    with connection.cursor() as cur:
+        if _pg():
+            cur.execute(
+                "CREATE TEMP TABLE revenue_year_load (party_id bigint, year int, amount_cents bigint) ON COMMIT DROP"
+            )
+            with cur.cursor.copy(
+                "COPY revenue_year_load (party_id, year, amount_cents) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(
+                f"INSERT INTO {T_YEAR} (party_id, year, amount_cents) SELECT party_id, year, amount_cents FROM revenue_year_load"
+                f" ON CONFLICT (year, party_id) DO UPDATE SET amount_cents = {T_YEAR}.amount_cents + excluded.amount_cents"
+            )
+        else:
+            cur.executemany(upsert, rows)
+
+
+@transaction.atomic
+def do_bulk_load_months(
+    rows: Iterable[Sequence[Any]], *, actor: Any, note: str = "", action: str = "revenue.bulk_load"
+) -> int:
+    """Insert monthly rows ``(party_id, settled_by_id, month, amount_cents, currency,
+    amount_original, source, reference)``; amounts already in EUR cents. Returns the count."""
+    deltas: dict[tuple[int, int], int] = defaultdict(int)
+    count = 0
+
+    def stream() -> Iterable[tuple[Any, ...]]:
+        nonlocal count
+        for party_id, settled_id, month, cents, currency, original, source, reference in rows:
+            deltas[(party_id, month.year)] += cents
+            count += 1
+            yield (
+                party_id,
+                settled_id,
+                month if _pg() else month.isoformat(),
+                cents,
+                currency,
+                str(original),
+                source,
+                reference or "",
+            )
+
+    cols = ", ".join(MONTH_COLUMNS)
+    with connection.cursor() as cur:
+        if _pg():
+            with cur.cursor.copy(f"COPY {T_MONTH} ({cols}) FROM STDIN") as copy:
+                for row in stream():
+                    copy.write_row(row)
+        else:
+            cur.cursor.executemany(
+                f"INSERT INTO {T_MONTH} ({cols}) VALUES ({', '.join('?' * len(MONTH_COLUMNS))})",
+                stream(),
+            )
+    _add_years(deltas)
+    audit.record(
+        actor=actor,
+        action=action,
+        object_type="revenue.revenuemonth",
+        after={"rows": count, "parties": len({p for p, _ in deltas})},
+        note=note,
+    )
+    return count
+
+
+def _demo_select(months: Sequence[dt.date], seed: int, party_filter: str) -> tuple[str, list[Any]]:
+    """SELECT of demo rows: a size per customer (skewed: few large, many small), a season per
+    month, +-20 % noise, and about one month in ten without orders. Integer arithmetic only,
+    so both databases give the same figures for the same seed."""
+    cast = "CAST(%s AS date)" if _pg() else "%s"
+    season = [92, 95, 104, 101, 103, 99, 88, 90, 105, 108, 112, 103]
+    month_sql = " UNION ALL ".join(
+        f"SELECT {cast} AS month, %s AS idx, %s AS factor" for _ in months
+    )
+    params: list[Any] = []
+    for i, m in enumerate(months):
+        params += [m if _pg() else m.isoformat(), i, season[m.month - 1]]
+    h = f"((p.id * 7919 + {int(seed) % 100_003} * 104729) % 1000)"
+    noise = f"(80 + ((p.id * 31 + m.idx * 17 + {int(seed) % 1009}) % 41))"
+    cents = (
+        f"((2000 + {h} * {h} * 3) * m.factor / 100 * {noise} / 100 * 100 + ((p.id + m.idx) % 100))"
+    )
+    sql = (
+        f"SELECT p.id, NULL, m.month, {cents}, 'EUR', {cents} / 100.0, %s, '' FROM parties_party p CROSS JOIN ({month_sql}) m"
+        f" WHERE {party_filter} AND ((p.id * 13 + m.idx * 7 + {int(seed) % 997}) % 10) <> 0"
+    )
+    return sql, [*params, RevenueSource.DEMO]
+
+
+@transaction.atomic
+def do_generate_demo_revenue(
+    party_ids: Sequence[int] | None, months: Sequence[dt.date], seed: int, *, actor: Any = None
+) -> int:
+    """Write demo revenue for the parties (None: every customer organisation) and months.
+
+    Earlier demo figures of the same parties are replaced. Yearly aggregates follow in the
+    same transaction. Returns the number of monthly rows written.
+    """
+    months = sorted(set(months))
+    if not months:
+        return 0
+    if party_ids is None:
+        party_filter, fparams = (
+            "p.kind = %s AND p.status = %s AND p.merged_into_id IS NULL AND p.archived = %s",
+            ["organisation", "customer", False],
+        )
+        chunks: list[tuple[str, list[Any]]] = [(party_filter, fparams)]
+    else:
+        ids = sorted({int(i) for i in party_ids})
+        chunks = []
+        for start in range(0, len(ids), 5000):
+            part = ids[start : start + 5000]
+            chunks.append((f"p.id IN ({', '.join(['%s'] * len(part))})", list(part)))
+    cols = ", ".join(MONTH_COLUMNS)
+    with connection.cursor() as cur:
+        # Replace earlier demo figures of these parties (and take them out of the aggregates).
+        for flt, fparams in chunks:
+            sub = f"SELECT p.id FROM parties_party p WHERE {flt}"
+            cur.execute(
+                f"SELECT party_id, month, amount_cents FROM {T_MONTH} WHERE source = %s AND party_id IN ({sub})",
+                [RevenueSource.DEMO, *fparams],
+            )
+            old: dict[tuple[int, int], int] = defaultdict(int)
+            for party_id, month, cents in cur.fetchall():
+                year = month.year if isinstance(month, dt.date) else int(str(month)[:4])
+                old[(int(party_id), year)] -= int(cents)
+            if old:
+                cur.execute(
+                    f"DELETE FROM {T_MONTH} WHERE source = %s AND party_id IN ({sub})",
+                    [RevenueSource.DEMO, *fparams],
+                )
+                _add_years(old)
+        estimate = len(months) * (sum(len(p) for _f, p in chunks) if party_ids is not None else 0)
+        if party_ids is None:
+            cur.execute("SELECT COUNT(*) FROM parties_party")
+            estimate = len(months) * int(cur.fetchone()[0])
+        dropped = _drop_indexes() if estimate >= BIG_LOAD else []
+        written = 0
+        for flt, fparams in chunks:
+            select, sparams = _demo_select(months, seed, flt)
+            cur.execute(f"INSERT INTO {T_MONTH} ({cols}) {select}", [*sparams, *fparams])
+            written += max(cur.rowcount, 0)
+        if dropped:
+            _create_indexes(dropped)
+        # Aggregates: the demo rows just written, summed per party and year by the database.
+        year_expr = (
+            "CAST(EXTRACT(YEAR FROM month) AS integer)"
+            if _pg()
+            else "CAST(substr(month, 1, 4) AS integer)"
+        )
+        for flt, fparams in chunks:
+            cur.execute(
+                f"INSERT INTO {T_YEAR} (party_id, year, amount_cents)"
+                f" SELECT party_id, {year_expr}, SUM(amount_cents) FROM {T_MONTH}"
+                f" WHERE source = %s AND party_id IN (SELECT p.id FROM parties_party p WHERE {flt}) GROUP BY party_id, {year_expr}"
+                f" ON CONFLICT (year, party_id) DO UPDATE SET amount_cents = {T_YEAR}.amount_cents + excluded.amount_cents",
+                [RevenueSource.DEMO, *fparams],
+            )
+    audit.record(
+        actor=actor,
+        action="revenue.demo",
+        object_type="revenue.revenuemonth",
+        after={
+            "rows": written,
+            "months": [f"{months[0]:%Y-%m}", f"{months[-1]:%Y-%m}"],
+            "seed": seed,
+        },
+    )
+    return written
+
+
+def euro(cents: int) -> Decimal:
+    return Decimal(cents) / 100

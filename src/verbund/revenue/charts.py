@@ -1,0 +1,69 @@
+"""A monthly bar chart drawn on the server as inline SVG (no JavaScript, no CDN)."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+MONTH_ABBR = ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"]
+
+
+def month_bars(
+    months: Sequence[tuple[dt.date, int]], *, title: str, width: int = 640, height: int = 180
+) -> SafeString:
+    """Bars per month (negative months point down); every label is escaped."""
+    if not months:
+        return format_html(
+            '<svg class="revenue-chart" role="img" aria-label="{}" width="{}" height="20"></svg>',
+            title,
+            width,
+        )
+    top = max(0, max(c for _, c in months))
+    bottom = min(0, min(c for _, c in months))
+    span = (top - bottom) or 1
+    plot_h = height - 30
+    zero_y = 10 + plot_h * top / span
+    step = width / len(months)
+    bar_w = max(2.0, step * 0.7)
+    bars = []
+    for i, (month, cents) in enumerate(months):
+        h = plot_h * abs(cents) / span
+        y = zero_y - h if cents >= 0 else zero_y
+        x = i * step + (step - bar_w) / 2
+        label = (
+            f"{MONTH_ABBR[month.month - 1]} {month.year}: {cents / 100:,.2f} €".replace(",", "X")
+            .replace(".", ",")
+            .replace("X", ".")
+        )
+        text = MONTH_ABBR[month.month - 1] if len(months) <= 24 else ""
+        bars.append(
+            (
+                f"{x:.1f}",
+                f"{y:.1f}",
+                f"{bar_w:.1f}",
+                f"{max(h, 0.5):.1f}",
+                label,
+                f"{x + bar_w / 2:.1f}",
+                str(height - 6),
+                text,
+            )
+        )
+    body = format_html_join(
+        "",
+        '<g><rect x="{}" y="{}" width="{}" height="{}" fill="#4a6fa5"><title>{}</title></rect>'
+        '<text x="{}" y="{}" font-size="9" text-anchor="middle">{}</text></g>',
+        bars,
+    )
+    return format_html(
+        '<svg class="revenue-chart" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" height="{}">'
+        '<line x1="0" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#999" stroke-width="0.5"/>{}</svg>',
+        title,
+        width,
+        height,
+        height,
+        width,
+        zero_y,
+        zero_y,
+        body,
+    )

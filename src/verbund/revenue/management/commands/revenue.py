@@ -1,0 +1,112 @@
+"""`verbund revenue PARTY --scope group --year 2025 [--structure historic] [--json]`."""
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from verbund.parties.actions import resolve_party
+from verbund.parties.models import Party
+from verbund.revenue import selectors
+from verbund.revenue.periods import Period
+
+
+def euro(cents: int) -> str:
+    """German display: 1.234,56 €."""
+    text = f"{abs(cents) // 100:,}".replace(",", ".")
+    return f"{'-' if cents < 0 else ''}{text},{abs(cents) % 100:02d} €"
+
+
+class Command(BaseCommand):
+    help = "Show a party's revenue: own, group, subtree or association, for a year or months."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("party", nargs="?", help="id, number or SOURCE:EXTERNAL_ID")
+        parser.add_argument("--scope", choices=selectors.SCOPES, default="own")
+        parser.add_argument(
+            "--type", dest="type_key", default=None, help="hierarchy type key (default group)"
+        )
+        parser.add_argument("--structure", choices=selectors.STRUCTURES, default="current")
+        parser.add_argument("--year", type=int, default=None)
+        parser.add_argument("--from", dest="start", default=None, help="YYYY-MM")
+        parser.add_argument("--to", dest="end", default=None, help="YYYY-MM")
+        parser.add_argument("--members", type=int, default=20, help="members listed, largest first")
+        parser.add_argument(
+            "--top", type=int, default=None, help="list the N largest groups instead"
+        )
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        try:
+            if o["year"] and not o["start"] and not o["end"]:
+                period = Period.year(o["year"])
+            else:
+                period = Period.parse(o["start"], o["end"], default_year=o["year"])
+            if o["top"]:
+                self._top(o, period)
+                return
+            if not o["party"]:
+                raise CommandError(
+                    _("Name a party (id, number or SOURCE:EXTERNAL_ID) or use --top.")
+                )
+            try:
+                party = resolve_party(o["party"])
+            except Party.DoesNotExist as exc:
+                raise CommandError(str(exc)) from None
+            figures = selectors.party_revenue(
+                party,
+                scope=o["scope"],
+                period=period,
+                type_key=o["type_key"],
+                structure=o["structure"],
+                breakdown=o["members"],
+            )
+        except ValidationError as exc:
+            raise CommandError(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            ) from None
+        if o["json"]:
+            self.stdout.write(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{party.display_name} ({party.number})")
+        scope = o["scope"] + (f" [{figures.type_key}]" if figures.type_key else "")
+        self.stdout.write(
+            f"{_('Scope')}: {scope}  {_('Structure')}: {o['structure']}  {_('Period')}: {period.label}"
+        )
+        self.stdout.write(f"{_('Total')}: {euro(figures.total_cents)}")
+        for month, cents in figures.months:
+            self.stdout.write(f"  {month:%Y-%m}  {euro(cents):>20}")
+        if figures.members:
+            self.stdout.write(f"{_('Members')} ({figures.member_count}):")
+            for m in figures.members:
+                self.stdout.write(f"  {m.number:<12} {m.name[:40]:<40} {euro(m.cents):>20}")
+        if figures.invoiced_through_cents is not None:
+            self.stdout.write(
+                f"{_('Invoiced through this party')}: {euro(figures.invoiced_through_cents)}"
+            )
+
+    def _top(self, o: dict[str, Any], period: Period) -> None:
+        rows = selectors.top_groups(
+            selectors.hierarchy_type(o["type_key"] or "group"), period, limit=o["top"]
+        )
+        if o["json"]:
+            self.stdout.write(
+                json.dumps(
+                    [
+                        {
+                            "party": r.party_id,
+                            "number": r.number,
+                            "name": r.name,
+                            "amount": r.amount,
+                        }
+                        for r in rows
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return
+        for i, r in enumerate(rows, start=1):
+            self.stdout.write(f"{i:>4}. {r.number:<12} {r.name[:40]:<40} {euro(r.cents):>20}")

@@ -1,0 +1,131 @@
+"""The revenue section of the customer file: own, group and association figures."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from verbund.core.extensions import Badge, Section
+from verbund.parties.models import Party
+from verbund.relationships.models import Relationship, valid_on_q
+from verbund.revenue import selectors
+from verbund.revenue.actions import main_address_relationship
+from verbund.revenue.charts import month_bars
+from verbund.revenue.periods import Period
+
+PERMISSION = "revenue.view_revenuemonth"
+MEMBERS_SHOWN = 20
+
+
+def _period(request: HttpRequest) -> Period:
+    params = request.GET
+    try:
+        year = int(params["rev_year"]) if params.get("rev_year") else None
+        if year and not params.get("rev_from"):
+            return Period.year(year)
+        return Period.parse(params.get("rev_from"), params.get("rev_to"), default_year=year)
+    except (ValidationError, ValueError):
+        return Period.year(dt.date.today().year)
+
+
+def _block(key: str, title: str, figures: selectors.Figures, query: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "title": title,
+        "figures": figures,
+        "chart": month_bars(figures.months, title=title),
+        "query": query,
+    }
+
+
+def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
+    period = _period(request)
+    structure = (
+        request.GET.get("rev_structure")
+        if request.GET.get("rev_structure") in selectors.STRUCTURES
+        else "current"
+    )
+    base = f"from={period.first:%Y-%m}&to={period.last:%Y-%m}&structure={structure}"
+    blocks = [
+        _block(
+            "own", _("Own revenue"), selectors.own_revenue(party.pk, period), f"scope=own&{base}"
+        )
+    ]
+    today = dt.date.today()
+    for rtype in selectors.revenue_types():
+        if rtype.key == selectors.SETTLEMENT:
+            continue
+        linked = Relationship.objects.filter(type=rtype).filter(valid_on_q(today))
+        if not (linked.filter(from_party=party).exists() or linked.filter(to_party=party).exists()):
+            continue
+        figures = selectors.party_revenue(
+            party,
+            scope="group",
+            period=period,
+            type_key=rtype.key,
+            structure=structure,
+            breakdown=MEMBERS_SHOWN,
+        )
+        blocks.append(
+            _block(
+                f"group-{rtype.key}",
+                _("%(type)s revenue") % {"type": rtype.name},
+                figures,
+                f"scope=group&type={rtype.key}&{base}",
+            )
+        )
+    settles_for = Relationship.objects.filter(
+        type__key=selectors.SETTLEMENT, to_party=party
+    ).exists()
+    if settles_for:
+        figures = selectors.party_revenue(
+            party, scope="association", period=period, structure=structure, breakdown=MEMBERS_SHOWN
+        )
+        blocks.append(
+            _block(
+                "association",
+                _("Association revenue (settled through this party)"),
+                figures,
+                f"scope=association&{base}",
+            )
+        )
+    main = main_address_relationship(party)
+    years = list(range(today.year - 3, today.year + 1))
+    return {
+        "party": party,
+        "period": period,
+        "structure": structure,
+        "blocks": blocks,
+        "main_address": main.to_party if main else None,
+        "main_since": main.valid_from if main else None,
+        "years": years,
+        "selected_year": period.first.year
+        if period.whole_years and len(period.whole_years) == 1
+        else None,
+    }
+
+
+def party_sections(request: HttpRequest, party: Party) -> list[Section]:
+    if not request.user.has_perm(PERMISSION):
+        return []
+    return [
+        Section(
+            key="revenue",
+            title=str(_("Revenue")),
+            template="revenue/section.html",
+            context=section_context(request, party),
+            order=30,
+        )
+    ]
+
+
+def party_badges(party: Party) -> list[Badge]:
+    if (
+        Relationship.objects.filter(type__key=selectors.SETTLEMENT, to_party=party)
+        .filter(valid_on_q(dt.date.today()))
+        .exists()
+    ):
+        return [Badge(label=str(_("Central settlement")), css="badge badge-settlement")]
+    return []
