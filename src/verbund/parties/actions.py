@@ -27,7 +27,8 @@ EDITABLE_FIELDS = [
 
 def derive_fields(party: Party) -> None:
     """Fill the derived search columns (and a person's display name) from the party's data."""
-    if party.kind == PartyKind.PERSON and not party.name:
+    if party.kind == PartyKind.PERSON and party.last_name:
+        # A person's name line follows the first and last name, also after a rename.
         party.name = " ".join(p for p in (party.first_name, party.last_name) if p)
     party.country = (party.country or "").upper()
     party.vat_id = (party.vat_id or "").replace(" ", "").upper()

@@ -52,6 +52,9 @@ class PartyViewSet(
     ordering = ["id"]
 
     def get_queryset(self) -> QuerySet[Party]:
+        if self.action == "relationships":
+            # Only the party's existence matters there; its rows come from the relationships.
+            return Party.objects.only("id")
         return Party.objects.prefetch_related("tags")
 
     def perform_create(self, serializer: Any) -> None:

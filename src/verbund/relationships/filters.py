@@ -25,8 +25,12 @@ class RelationshipTypeFilterSet(django_filters.FilterSet):
 
 
 class RelationshipFilterSet(django_filters.FilterSet):
+    # Filtered on the key column through the join, as the values are keys (?type=group&type=chain).
     type = django_filters.ModelMultipleChoiceFilter(
-        queryset=RelationshipType.objects.all(), to_field_name="key", label=_("Type")
+        field_name="type__key",
+        queryset=RelationshipType.objects.all(),
+        to_field_name="key",
+        label=_("Type"),
     )
     party = django_filters.NumberFilter(method="filter_party", label=_("Party (either side)"))
     from_party = django_filters.NumberFilter(field_name="from_party_id", label=_("From party"))

@@ -1,0 +1,119 @@
+"""`verbund demo --size N [--seed S] [--if-empty] [--login] [--revenue-months M]`: demo data."""
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from verbund.demo.actions import (
+    DEMO_LOGIN,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    do_ensure_demo_users,
+    do_load_demo,
+    generate_revenue,
+)
+from verbund.parties.models import Party
+
+URL = "http://127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = _(
+        "Generate realistic German demo data: groups, chains, purchasing associations, customers, contacts."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--size",
+            type=int,
+            default=2000,
+            help=_("Number of parties to generate (default 2000)."),
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=1,
+            help=_("Random seed; the same seed gives the same data (default 1)."),
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help=_("Do nothing (but ensure the demo users) when parties exist already."),
+        )
+        parser.add_argument(
+            "--login", action="store_true", help=_("Print the address and the demo login.")
+        )
+        parser.add_argument(
+            "--revenue-months",
+            type=int,
+            default=24,
+            help=_(
+                "Months of demo revenue, where the revenue module offers it (default 24, 0: none)."
+            ),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        size: int = options["size"]
+        if size < 1:
+            raise CommandError(_("--size: must be at least 1 (got %(size)s).") % {"size": size})
+        if options["revenue_months"] < 0:
+            raise CommandError(_("--revenue-months: must not be negative."))
+        created = do_ensure_demo_users()
+        if created:
+            self.stdout.write(_("Demo users created: %(users)s") % {"users": ", ".join(created)})
+        if options["if_empty"] and Party.objects.exists():
+            self.stdout.write(_("Parties exist already; no demo data generated."))
+        else:
+            self._load(size, options["seed"], options["revenue_months"])
+        if options["login"]:
+            self._print_login()
+
+    def _load(self, size: int, seed: int, months: int) -> None:
+        started = time.perf_counter()
+        self.stdout.write(
+            _("Generating %(size)s demo parties (seed %(seed)s) ...")
+            % {"size": f"{size:,}", "seed": seed}
+        )
+        result = do_load_demo(
+            size=size, seed=seed, progress=lambda message: self.stdout.write(f"  {message}")
+        )
+        if not result.closure_rebuilt:
+            self.stdout.write(
+                _("  (the hierarchy engine has no rebuild_closure yet: closure not rebuilt)")
+            )
+        stats = result.stats
+        self.stdout.write(
+            _(
+                "%(parties)s parties, %(rels)s relationships: %(groups)s corporate groups (largest %(largest)s members, "
+                "%(depth)s levels below the top), %(chains)s chains, %(assocs)s purchasing associations, %(persons)s contacts."
+            )
+            % {
+                "parties": f"{len(result.party_ids):,}",
+                "rels": f"{len(result.relationship_ids):,}",
+                "groups": f"{stats.get('groups', 0):,}",
+                "largest": f"{stats.get('group_max_size', 0):,}",
+                "depth": stats.get("group_max_depth", 0),
+                "chains": f"{stats.get('chains', 0):,}",
+                "assocs": f"{stats.get('associations', 0):,}",
+                "persons": f"{stats.get('person', 0):,}",
+            }
+        )
+        loaded = time.perf_counter()
+        if months and generate_revenue(result.party_ids, months, seed, self.stdout):
+            self.stdout.write(
+                _("  revenue: %(months)s months in %(sec).1f s")
+                % {"months": months, "sec": time.perf_counter() - loaded}
+            )
+        self.stdout.write(_("Done in %(sec).1f s.") % {"sec": time.perf_counter() - started})
+
+    def _print_login(self) -> None:
+        others = ", ".join(u for u, _role, _staff in DEMO_USERS if u != DEMO_LOGIN)
+        self.stdout.write("")
+        self.stdout.write(_("Verbund is ready at %(url)s") % {"url": URL})
+        self.stdout.write(
+            _("Demo login: user %(user)s, password %(password)s (may do everything)")
+            % {"user": DEMO_LOGIN, "password": DEMO_PASSWORD}
+        )
+        self.stdout.write(_("One user per role, same password: %(users)s") % {"users": others})
