@@ -8,4 +8,7 @@ class InterfacesConfig(VerbundAppConfig):
     name = "verbund.interfaces"
     label = "interfaces"
     verbose_name = _("Interfaces")
-    role_permissions: dict[str, list[str]] = {}
+    role_permissions: dict[str, list[str]] = {
+        "viewer": ["view_importrun"],
+        "steward": ["view_importrun", "add_importrun"],
+    }

@@ -1,0 +1,385 @@
+"""Every write of the interfaces domain: import runs (files, API batches) and exports.
+
+``do_start_import`` records a run (who, source, file hash, options) and hands it to the
+background worker; ``do_execute_run`` does the work in ONE transaction with ONE audit record
+for the whole run (action ``import.<kind>``), keeps a per-party summary in the run's report,
+and rolls everything back when the run is a dry run or an all-or-nothing run with errors.
+The run itself is always saved, outside that transaction, so failed runs stay visible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verbund.core import audit
+from verbund.hierarchies import engine as hierarchy_engine
+from verbund.interfaces import engine
+from verbund.interfaces.engine import Abort, Context, Issue, Outcome
+from verbund.interfaces.gleif import COLUMNS as GLEIF_COLUMNS
+from verbund.interfaces.gleif import GleifRows, gleif_rows
+from verbund.interfaces.mapping import Mapping, load_mapping
+from verbund.interfaces.models import ImportKind, ImportRun, ImportStatus
+from verbund.interfaces.parsers import (
+    FORMATS,
+    ImportFileError,
+    Reader,
+    guess_format,
+    records_reader,
+)
+from verbund.interfaces.sap import sap_party_rows
+from verbund.relationships.models import RelationshipType
+
+Progress = Callable[[float, str], None]
+MAX_API_RECORDS = 10_000
+# Below this many touched hierarchy children the closure is patched child by child.
+CLOSURE_PATCH_LIMIT = 2000
+
+
+def upload_dir() -> Path:
+    base = getattr(settings, "VERBUND_IMPORT_DIR", "") or os.environ.get("VERBUND_IMPORT_DIR", "")
+    path = Path(base) if base else Path(tempfile.gettempdir()) / "verbund-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def progress_path(run: ImportRun) -> Path:
+    return upload_dir() / f"run-{run.pk}.progress.json"
+
+
+def write_progress(run: ImportRun, fraction: float, message: str) -> None:
+    """Progress goes to a small file, not the database: the run's transaction is still open."""
+    target = progress_path(run)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(
+        json.dumps({"fraction": round(fraction, 4), "message": message}), encoding="utf-8"
+    )
+    os.replace(tmp, target)
+
+
+def read_progress(run: ImportRun) -> dict[str, Any]:
+    if run.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return {"fraction": 1.0, "message": run.get_status_display()}
+    try:
+        return dict(json.loads(progress_path(run).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {"fraction": 0.0, "message": run.get_status_display()}
+
+
+# --- starting runs --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_run(
+    *,
+    actor: Any,
+    kind: str,
+    source: str,
+    path: str | Path | None = None,
+    file_name: str = "",
+    mapping: str = "generic",
+    fmt: str = "",
+    dry_run: bool = False,
+    full: bool = False,
+    skip_invalid: bool = False,
+    channel: str = "file",
+) -> ImportRun:
+    """Record a run before anything is read; the file's hash and size are taken now."""
+    if kind not in ImportKind.values:
+        raise ImportFileError(_("Unknown import kind %(kind)s.") % {"kind": kind})
+    if not source or len(source) > 32:
+        raise ImportFileError(_("A source name of 1 to 32 characters is required."))
+    run = ImportRun(
+        kind=kind,
+        source=source,
+        mapping=mapping or "generic",
+        dry_run=dry_run,
+        full=full,
+        skip_invalid=skip_invalid,
+        channel=channel,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if path is not None:
+        run.file_path = str(path)
+        run.file_name = file_name or Path(path).name
+        run.format = fmt or guess_format(run.file_name)
+        if run.format not in FORMATS:
+            raise ImportFileError(
+                _("Unknown format %(format)s; use one of %(formats)s.")
+                % {"format": run.format, "formats": ", ".join(FORMATS)}
+            )
+        if os.path.exists(path):
+            run.file_size = os.path.getsize(path)
+            run.file_hash = file_sha256(path)
+    run.save()
+    audit.record(
+        actor=actor,
+        action="import.queued",
+        obj=run,
+        after={"kind": kind, "source": source, "file": run.file_name, "hash": run.file_hash},
+    )
+    return run
+
+
+def do_start_import(run: ImportRun) -> ImportRun:
+    """Queue the run for the background worker (django-tasks)."""
+    from verbund.interfaces.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(run.pk))
+    return run
+
+
+# --- executing runs -------------------------------------------------------------------------
+
+
+def _finish(
+    run: ImportRun, outcome: Outcome | None, started: float, *, failed: bool, file_error: str = ""
+) -> None:
+    run.finished_at = timezone.now()
+    run.duration = round(time.monotonic() - started, 3)
+    if outcome is not None:
+        run.counts = dict(outcome.counts)
+        run.report = outcome.report()
+    if file_error:
+        run.counts = {
+            **(run.counts or {}),
+            "errors": max(1, int((run.counts or {}).get("errors", 0))),
+        }
+        run.report = {
+            **(run.report or {}),
+            "errors": [{"row": 0, "key": "", "field": "", "value": "", "reason": file_error}],
+            "errors_total": 1,
+        }
+    run.status = ImportStatus.FAILED if failed else ImportStatus.DONE
+    run.save(update_fields=["finished_at", "duration", "counts", "report", "status"])
+
+
+def do_execute_run(
+    run: ImportRun,
+    *,
+    progress: Progress | None = None,
+    records: list[dict[str, Any]] | None = None,
+    create_missing: bool = False,
+) -> Outcome | None:
+    """Run the import. Returns the outcome (None when the file could not be read)."""
+    started = time.monotonic()
+    run.status = ImportStatus.RUNNING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+
+    def report(fraction: float, message: str) -> None:
+        if records is None:
+            write_progress(run, fraction, message)
+        if progress:
+            progress(fraction, message)
+
+    ctx = Context(
+        source=run.source,
+        skip_invalid=run.skip_invalid,
+        full=run.full,
+        progress=report,
+        track_outcomes=records is not None,
+        create_missing=create_missing,
+    )
+    outcome: Outcome | None = None
+    failed = False
+    try:
+        mapping = load_mapping(run.mapping)
+        ctx.numbers, ctx.dates = mapping.numbers, mapping.dates
+        with transaction.atomic():
+            try:
+                outcome = _dispatch(run, mapping, ctx, records)
+                _after_links(outcome)
+                audit.record(
+                    actor=run.actor,
+                    action=f"import.{run.kind}",
+                    obj=run,
+                    after={k: v for k, v in outcome.counts.items() if v},
+                    note=f"{run.source} {run.file_name} {run.file_hash[:12]}".strip(),
+                )
+                if run.dry_run:
+                    transaction.set_rollback(True)
+            except Abort as abort:
+                outcome = abort.outcome
+                failed = not run.skip_invalid or outcome.counts.get("rows", 0) == 0
+                transaction.set_rollback(True)
+        if outcome is not None and outcome.counts["errors"] and not run.skip_invalid:
+            failed = True
+        report(1.0, _("Finished"))
+    except ImportFileError as exc:
+        _finish(run, outcome, started, failed=True, file_error=str(exc))
+        return None
+    _finish(run, outcome, started, failed=failed)
+    return outcome
+
+
+def _after_links(outcome: Outcome) -> None:
+    """Keep the hierarchy closure exact after bulk-written links, in the same transaction."""
+    if not outcome.touched:
+        return
+    if len(outcome.touched) > CLOSURE_PATCH_LIMIT:
+        hierarchy_engine.rebuild_closure(sorted(outcome.hierarchy_types))
+        return
+    from verbund.relationships.models import Relationship
+
+    for type_id, child in sorted(outcome.touched):
+        probe = Relationship(type_id=type_id, from_party_id=child, to_party_id=child)
+        hierarchy_engine.after_link_changed(probe, before={"to_party_id": -1})
+
+
+def _dispatch(
+    run: ImportRun, mapping: Mapping, ctx: Context, records: list[dict[str, Any]] | None
+) -> Outcome:
+    header: list[str]
+    reader: Reader | None = None
+    rows: Iterator[tuple[int, dict[str, str]]]
+    if records is not None:
+        if len(records) > MAX_API_RECORDS:
+            raise ImportFileError(
+                _("At most %(n)s records per batch.") % {"n": f"{MAX_API_RECORDS:,}"}
+            )
+        header = list(dict.fromkeys(k for r in records if isinstance(r, dict) for k in r))
+        rows = records_reader(records)
+        name = _("API batch")
+    else:
+        reader = Reader(run.file_path, run.format, mapping.read, name=run.file_name)
+        rows = reader.rows()
+        name = run.file_name
+        first = next(rows, None)
+        header = reader.columns
+        if first is None:
+            raise ImportFileError(
+                _("%(file)s: the file has a header but no data rows.") % {"file": name}
+            )
+        rows = _prepend(first, rows)
+    hint = reader.progress if reader else None
+
+    if run.kind == ImportKind.PARTIES:
+        columns = mapping.resolve("parties", header, name)
+        initial: list[Issue] = []
+        if mapping.partner_functions is not None:
+            ctx.report_progress(0.01, _("Reading partner functions"))
+            grouped, columns, initial = sap_party_rows(
+                rows, header, columns, mapping.partner_functions, name
+            )
+            rows = iter(grouped)
+        return engine.import_parties(rows, columns, ctx, total_hint=hint, initial_errors=initial)
+    if run.kind == ImportKind.RELATIONSHIPS:
+        if run.format == "gleif-rr":
+            state = GleifRows()
+            out = engine.import_relationships(
+                gleif_rows(rows, header, name, state),
+                GLEIF_COLUMNS,
+                ctx,
+                resolve_by="lei",
+                total_hint=hint,
+            )
+            _check_ultimate(state, out)
+            return out
+        columns = mapping.resolve("relationships", header, name)
+        return engine.import_relationships(
+            rows, columns, ctx, type_aliases=mapping.type_values, total_hint=hint
+        )
+    if run.kind == ImportKind.REVENUE:
+        from verbund.interfaces.revenue import import_revenue
+
+        columns = mapping.resolve("revenue", header, name)
+        return import_revenue(rows, columns, ctx, actor=run.actor)
+    raise ImportFileError(_("Unknown import kind %(kind)s.") % {"kind": run.kind})
+
+
+def _prepend(
+    first: tuple[int, dict[str, str]], rest: Iterator[tuple[int, dict[str, str]]]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    yield first
+    yield from rest
+
+
+def _check_ultimate(state: GleifRows, out: Outcome) -> None:
+    """Compare GLEIF's ultimate parents with the roots the group tree gives."""
+    for kind, count in sorted(state.skipped.items()):
+        out.counts[f"skipped_{kind.lower()}"] = count
+        out.counts["skipped"] += count
+    if not state.ultimate:
+        return
+    leis = {c for _r, c, _u in state.ultimate} | {u for _r, _c, u in state.ultimate}
+    ids = engine._party_lookup(leis, "gleif", "lei", whole=False)
+    group = RelationshipType.objects.get(key="group")
+    pm = engine.ParentMap(group.pk, engine.dt.date.today(), whole=False)
+    checked = 0
+    for row, child, ultimate in state.ultimate:
+        cid, uid = ids.get(child), ids.get(ultimate)
+        if cid is None:
+            continue
+        node, hops = cid, 0
+        while hops < 100:
+            pm.load([node])
+            up = pm.get(node)
+            if up is None:
+                break
+            node, hops = up, hops + 1
+        checked += 1
+        if node != uid:
+            out.warn(
+                row,
+                _(
+                    "GLEIF names %(u)s as the ultimate parent of %(c)s; the group tree ends at party #%(root)s."
+                )
+                % {"u": ultimate, "c": child, "root": node},
+                child=child,
+                ultimate=ultimate,
+            )
+    out.counts["ultimate_checked"] = checked
+
+
+# --- API batches ----------------------------------------------------------------------------
+
+
+def do_sync(
+    *,
+    actor: Any,
+    kind: str,
+    source: str,
+    records: list[dict[str, Any]],
+    dry_run: bool = False,
+    atomic: bool = False,
+    full: bool = False,
+) -> tuple[ImportRun, Outcome | None]:
+    """An ERP batch: same engine, per-record outcome. Invalid records are skipped unless ``atomic``."""
+    run = do_create_run(
+        actor=actor,
+        kind=kind,
+        source=source,
+        mapping="generic",
+        fmt="api",
+        dry_run=dry_run,
+        full=full,
+        skip_invalid=not atomic,
+        channel="api",
+    )
+    run.file_hash = hashlib.sha256(
+        json.dumps(records, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    run.file_size = len(records)
+    run.save(update_fields=["file_hash", "file_size"])
+    outcome = do_execute_run(run, records=records)
+    return run, outcome

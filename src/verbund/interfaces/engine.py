@@ -1,0 +1,1486 @@
+"""The set-based import engine: parse and validate streaming, compare in bulk, write in bulk.
+
+One run = one transaction. Rows are validated one by one in Python (cheap checks only), the
+existing records of the source are loaded once as (external id -> id, hash of the mapped
+values), and writes go out in chunks with executemany / COPY (``demo.bulk.BulkLoad``). No
+per-row action is called; the caller (``interfaces.actions``) writes one audit record for the
+run and keeps a per-party summary in the run's report.
+
+Keys: a party is ``(erp_source, erp_id)``. Links derived from party rows carry
+``external_ref = "<source>/parent"`` (group) or ``"<source>/main"`` (settlement) and belong to
+the import; links from relationship files carry ``"<source>:<external id>"`` (the external id
+defaults to ``type:from:to``). Other links (manual, other sources) are never changed by an
+import; clashing with them (a second parent) is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection
+from django.db.models import CharField
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from verbund.hierarchies import engine as hierarchy_engine
+from verbund.demo.bulk import PARTY_COLUMNS, RELATIONSHIP_COLUMNS, BulkLoad, derive_search_columns
+from verbund.interfaces.parsers import parse_date, parse_decimal
+from verbund.parties.models import Party, PartyKind, PartyStatus
+from verbund.parties.validators import validate_country, validate_lei, validate_vat_id
+from verbund.relationships.models import (
+    Relationship,
+    RelationshipSource,
+    RelationshipType,
+    Structure,
+)
+
+PT = Party._meta.db_table
+RT = Relationship._meta.db_table
+CHUNK = 5000
+MAX_STORED_ERRORS = 10_000
+SAMPLE = 50
+SUMMARY_LIMIT = 10_000
+PARTY_CHAR_LIMITS = {
+    f.name: f.max_length for f in Party._meta.fields if isinstance(f, CharField) and f.max_length
+}
+# Above this many touched parties the whole source is loaded at once; below, only the keys in play.
+WHOLE_SOURCE = 20_000
+
+
+def _choice_lookup(choices: Any, extra: dict[str, str]) -> dict[str, str]:
+    table = dict(extra)
+    for value, label in choices:
+        table[str(value).lower()] = value
+        for lang in ("de", "en"):
+            with translation.override(lang):
+                table[str(label).lower()] = value
+    return table
+
+
+KIND_VALUES = _choice_lookup(
+    PartyKind.choices,
+    {"org": "organisation", "organization": "organisation", "o": "organisation", "firma": "organisation", "company": "organisation",
+     "unternehmen": "organisation", "p": "person", "kontakt": "person", "contact": "person"},
+)  # fmt: skip
+STATUS_VALUES = _choice_lookup(PartyStatus.choices, {})
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+@dataclass
+class Issue:
+    row: int
+    field: str
+    value: str
+    reason: str
+    key: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "key": self.key,
+            "field": self.field,
+            "value": self.value[:200],
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Outcome:
+    """What the engine did; ``outcomes`` (per external id) only when asked (API batches)."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ["rows", "created", "updated", "unchanged", "archived", "ended", "links_created", "links_ended", "skipped", "errors", "warnings"], 0))  # fmt: skip
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    diffs: list[dict[str, Any]] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    ended: list[str] = field(default_factory=list)
+    summary: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: dict[str, dict[str, Any]] | None = None
+    hierarchy_types: set[str] = field(default_factory=set)
+    # (type id, child id) of every hierarchy link written, for closure upkeep.
+    touched: set[tuple[int, int]] = field(default_factory=set)
+    party_ids: list[range] = field(default_factory=list)
+
+    def error(self, issue: Issue) -> None:
+        self.counts["errors"] += 1
+        if len(self.errors) < MAX_STORED_ERRORS:
+            self.errors.append(issue)
+        if self.outcomes is not None and issue.key:
+            entry = self.outcomes.setdefault(issue.key, {"status": "error", "errors": []})
+            entry["status"] = "error"
+            entry["errors"].append(
+                {"field": issue.field, "value": issue.value[:200], "reason": issue.reason}
+            )
+
+    def warn(self, row: int, reason: str, **extra: Any) -> None:
+        self.counts["warnings"] += 1
+        if len(self.warnings) < MAX_STORED_ERRORS:
+            self.warnings.append({"row": row, "reason": reason, **extra})
+
+    def outcome(self, key: str, status: str) -> None:
+        if self.outcomes is not None:
+            entry = self.outcomes.setdefault(key, {"status": status, "errors": []})
+            if entry["status"] != "error":
+                entry["status"] = status
+
+    def note_summary(self, item: dict[str, Any]) -> None:
+        if len(self.summary) < SUMMARY_LIMIT:
+            self.summary.append(item)
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "errors": [e.as_dict() for e in self.errors],
+            "errors_total": self.counts["errors"],
+            "warnings": self.warnings,
+            "diffs": self.diffs,
+            "archived": self.archived,
+            "ended": self.ended,
+            "parties": self.summary,
+        }
+
+
+@dataclass
+class Context:
+    source: str
+    skip_invalid: bool = False
+    full: bool = False
+    numbers: str = "auto"
+    dates: str = "auto"
+    today: dt.date = field(default_factory=dt.date.today)
+    progress: Callable[[float, str], None] | None = None
+    track_outcomes: bool = False
+    create_missing: bool = False
+
+    def report_progress(self, fraction: float, message: str) -> None:
+        if self.progress:
+            self.progress(fraction, message)
+
+
+class Abort(Exception):
+    """All-or-nothing run with errors: roll back (the outcome holds the errors)."""
+
+    def __init__(self, outcome: "Outcome") -> None:
+        super().__init__("import aborted")
+        self.outcome = outcome
+
+
+# --- database helpers -----------------------------------------------------------------------
+
+
+def _stream(sql: str, params: list[Any], size: int = 20_000) -> Iterator[tuple[Any, ...]]:
+    """Rows of a big query without holding them all (server-side cursor on PostgreSQL)."""
+    with connection.chunked_cursor() as cur:
+        cur.execute(sql, params)
+        while True:
+            rows = cur.fetchmany(size)
+            if not rows:
+                break
+            yield from rows
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while True:
+        chunk = list(itertools.islice(it, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _db_date(value: dt.date | None) -> Any:
+    return value.isoformat() if value is not None else None
+
+
+def _as_date_value(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _share_key(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def _executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        with connection.cursor() as cur:
+            cur.executemany(sql, rows)
+
+
+# --- party rows -----------------------------------------------------------------------------
+
+
+class PartyRowChecker:
+    """Turns one mapped row into normalised field values, naming every bad field."""
+
+    def __init__(self, fields: list[str], ctx: Context) -> None:
+        self.fields = fields
+        self.ctx = ctx
+
+    def clean(
+        self, values: dict[str, str], row: int, key: str, out: Outcome
+    ) -> tuple[list[str], bool]:
+        ok = True
+        result: list[str] = []
+
+        def bad(f: str, value: str, reason: str) -> None:
+            nonlocal ok
+            ok = False
+            out.error(Issue(row, f, value, reason, key))
+
+        for f in self.fields:
+            v = values.get(f, "")
+            if f == "kind":
+                if not v:
+                    v = PartyKind.ORGANISATION
+                else:
+                    k = KIND_VALUES.get(v.lower())
+                    if k is None:
+                        bad(f, v, _("Unknown kind; use organisation or person."))
+                    v = k or v
+            elif f == "status":
+                if not v:
+                    v = PartyStatus.CUSTOMER
+                else:
+                    s = STATUS_VALUES.get(v.lower())
+                    if s is None:
+                        bad(f, v, _("Unknown status."))
+                    v = s or v
+            elif f == "country":
+                v = v.upper() or "DE"
+                if len(v) != 2 or not v.isalpha():
+                    bad(f, v, _("%(value)s is not an ISO 3166 country code.") % {"value": v})
+                else:
+                    try:
+                        validate_country(v)
+                    except ValidationError as exc:
+                        bad(f, v, exc.messages[0])
+            elif f == "vat_id":
+                v = v.replace(" ", "").upper()
+                if v:
+                    try:
+                        validate_vat_id(v)
+                    except ValidationError as exc:
+                        bad(f, v, exc.messages[0])
+            elif f == "lei":
+                v = v.upper()
+                if v:
+                    try:
+                        validate_lei(v)
+                    except ValidationError as exc:
+                        bad(f, v, exc.messages[0])
+            elif f == "email" and v:
+                try:
+                    validate_email(v)
+                except ValidationError:
+                    bad(f, v, _("%(value)s is not an e-mail address.") % {"value": v})
+            elif f == "birth_date" and v:
+                try:
+                    v = parse_date(v, self.ctx.dates).isoformat()
+                except ValueError:
+                    bad(
+                        f,
+                        v,
+                        _("%(value)s is not a date (31.12.2025 or 2025-12-31).") % {"value": v},
+                    )
+            limit = PARTY_CHAR_LIMITS.get(f)
+            if limit and len(v) > limit:
+                bad(f, v, _("Longer than %(limit)s characters.") % {"limit": limit})
+            result.append(v)
+        return result, ok
+
+
+@dataclass(slots=True)
+class _PendingRef:
+    row: int
+    key: str
+    party_id: int
+    created: bool
+    parent: str | None
+    share: str | None
+    main: str | None
+
+
+def import_parties(
+    rows: Iterator[tuple[int, dict[str, str]]],
+    columns: dict[str, str],
+    ctx: Context,
+    total_hint: Callable[[], float] | None = None,
+    initial_errors: list[Issue] | None = None,
+) -> Outcome:
+    """Upsert parties of ``ctx.source`` from mapped rows; caller holds the transaction.
+
+    Raises :class:`Abort` when the run must roll back (all-or-nothing with errors).
+    """
+    out = Outcome(outcomes={} if ctx.track_outcomes else None)
+    mapped = set(columns.values())
+    fields = [f for f in PARTY_COLUMNS_ORDER if f in mapped]
+    has_parent = "parent" in mapped
+    has_main = "main_address" in mapped
+    has_share = "parent_share" in mapped
+    checker = PartyRowChecker(fields, ctx)
+    atomic = not ctx.skip_invalid
+    col_items = list(columns.items())
+    now = timezone.now()
+    now_db = connection.ops.adapt_datetimefield_value(now)
+    bulk = BulkLoad()
+
+    # 1. What the source already holds: external id -> (id, hash of the mapped values).
+    keys: dict[str, int] = {}
+    ids = array("q")
+    hashes = array("q")
+    merged: dict[int, int] = {}
+    select_cols = ", ".join(["id", "erp_id", "merged_into_id", *fields])
+    date_pos = [i for i, f in enumerate(fields) if f == "birth_date"]
+    for rec in _stream(f"SELECT {select_cols} FROM {PT} WHERE erp_source = %s", [ctx.source]):
+        vals = rec[3:]
+        if date_pos:
+            vals = tuple(_text(v) if i in date_pos else (v or "") for i, v in enumerate(vals))
+        else:
+            vals = tuple(v or "" for v in vals)
+        keys[rec[1]] = len(ids)
+        ids.append(rec[0])
+        hashes.append(hash(vals))
+        if rec[2]:
+            merged[len(ids) - 1] = rec[2]
+    if merged:
+        _redirect_merged(merged, ids, hashes, fields, date_pos)
+    ctx.report_progress(0.02, _("Existing records loaded"))
+
+    # 2. Stream the rows.
+    seen: dict[str, int] = {}
+    invalid: set[str] = set()
+    refs: list[_PendingRef] = []
+    new_ids: dict[str, int] = {}
+    create_buf: list[tuple[str, list[str], int]] = []
+    update_buf: list[tuple[int, list[str], str, int]] = []
+    merged_targets: dict[int, int] = {}
+    failed = False
+    for issue in initial_errors or ():
+        out.error(issue)
+        failed = True
+        if issue.key:
+            invalid.add(issue.key)
+    n = 0
+
+    def flush() -> None:
+        nonlocal failed
+        if (failed and atomic) or (not create_buf and not update_buf):
+            create_buf.clear()
+            update_buf.clear()
+            return
+        if create_buf:
+            _insert_parties(bulk, create_buf, fields, ctx.source, new_ids, out)
+            create_buf.clear()
+        if update_buf:
+            _update_parties(update_buf, fields, now_db, out)
+            update_buf.clear()
+
+    for row_no, raw in rows:
+        n += 1
+        values = {f: raw.get(c, "").strip() for c, f in col_items}
+        key = values.get("external_id", "")
+        if not key:
+            out.error(Issue(row_no, "external_id", "", _("The external id is empty.")))
+            failed = True
+            continue
+        if len(key) > 64:
+            out.error(
+                Issue(
+                    row_no,
+                    "external_id",
+                    key,
+                    _("Longer than %(limit)s characters.") % {"limit": 64},
+                    key,
+                )
+            )
+            failed = True
+            continue
+        first = seen.get(key)
+        if first is not None:
+            out.error(
+                Issue(
+                    row_no,
+                    "external_id",
+                    key,
+                    _("The external id %(key)s appears twice: rows %(first)s and %(row)s.")
+                    % {"key": key, "first": first, "row": row_no},
+                    key,
+                )
+            )
+            failed = True
+            invalid.add(key)
+            continue
+        seen[key] = row_no
+        cleaned, ok = checker.clean(values, row_no, key, out)
+        idx = keys.get(key)
+        if ok and (idx is None or "name" in mapped or "last_name" in mapped):
+            kind = values.get("kind", "") if "kind" in mapped else "organisation"
+            kind_v = KIND_VALUES.get(kind.lower(), "organisation") if kind else "organisation"
+            if kind_v == PartyKind.PERSON:
+                if not (values.get("last_name") or values.get("name")):
+                    out.error(Issue(row_no, "last_name", "", _("A person needs a last name."), key))
+                    ok = False
+            elif not values.get("name"):
+                out.error(Issue(row_no, "name", "", _("An organisation needs a name."), key))
+                ok = False
+        share = values.get("parent_share", "") if has_share else None
+        if share:
+            try:
+                d = parse_decimal(share, ctx.numbers)
+                if not (Decimal(0) < d <= Decimal(100)):
+                    raise ValueError(share)
+                share = _share_key(d)
+            except ValueError:
+                out.error(
+                    Issue(
+                        row_no,
+                        "parent_share",
+                        share,
+                        _("A share must be a number more than 0 and at most 100."),
+                        key,
+                    )
+                )
+                ok = False
+        if not ok:
+            failed = True
+            invalid.add(key)
+            continue
+        h = hash(tuple(cleaned))
+        if idx is None:
+            create_buf.append((key, cleaned, row_no))
+            created = True
+            pid = 0
+        else:
+            pid = ids[idx]
+            created = False
+            if idx in merged:
+                other = merged_targets.get(pid)
+                if other is not None:
+                    out.error(
+                        Issue(
+                            row_no,
+                            "external_id",
+                            key,
+                            _("Rows %(a)s and %(b)s both describe party %(id)s (merged).")
+                            % {"a": other, "b": row_no, "id": pid},
+                            key,
+                        )
+                    )
+                    failed = True
+                    continue
+                merged_targets[pid] = row_no
+            if hashes[idx] == h:
+                out.counts["unchanged"] += 1
+                out.outcome(key, "unchanged")
+            else:
+                update_buf.append((pid, cleaned, key, row_no))
+        if has_parent or has_main:
+            parent = values.get("parent", "") if has_parent else None
+            main = values.get("main_address", "") if has_main else None
+            if parent or main or not created:
+                refs.append(_PendingRef(row_no, key, pid, created, parent, share, main))
+        if len(create_buf) >= CHUNK or len(update_buf) >= CHUNK:
+            flush()
+            if total_hint:
+                ctx.report_progress(
+                    0.02 + 0.6 * total_hint(), _("%(n)s rows read") % {"n": f"{n:,}"}
+                )
+    flush()
+    out.counts["rows"] = n
+    if n == 0:
+        out.error(Issue(0, "", "", _("The file has no data rows.")))
+        raise Abort(out)
+    if failed and atomic:
+        raise Abort(out)
+    ctx.report_progress(0.65, _("Resolving references"))
+
+    # Newly created ids for pending references.
+    for ref in refs:
+        if ref.created:
+            ref.party_id = new_ids.get(ref.key, 0)
+
+    def resolve(ext: str) -> int | None:
+        pid = new_ids.get(ext)
+        if pid is not None:
+            return pid
+        i = keys.get(ext)
+        return ids[i] if i is not None else None
+
+    # 3. Links from parent / main-address fields.
+    if refs:
+        specs = []
+        if has_parent:
+            specs.append(("group", "parent", RelationshipSource.ERP, f"{ctx.source}/parent"))
+        if has_main:
+            specs.append(
+                ("settlement", "main_address", RelationshipSource.SETTLEMENT, f"{ctx.source}/main")
+            )
+        changes: list[LinkChange] = []
+        for type_key, fname, rsource, ext_ref in specs:
+            rtype = RelationshipType.objects.get(key=type_key)
+            current = _managed_links(
+                rtype.pk,
+                ext_ref,
+                ctx.today,
+                [r.party_id for r in refs] if len(refs) < WHOLE_SOURCE else None,
+            )
+            for ref in refs:
+                target_ext = ref.parent if fname == "parent" else ref.main
+                if target_ext is None or ref.party_id == 0:
+                    continue
+                target = None
+                if target_ext:
+                    if target_ext in invalid:
+                        out.error(
+                            Issue(
+                                ref.row,
+                                fname,
+                                target_ext,
+                                _("Refers to %(key)s, whose own row is invalid.")
+                                % {"key": target_ext},
+                                ref.key,
+                            )
+                        )
+                        continue
+                    target = resolve(target_ext)
+                    if target is None:
+                        out.error(
+                            Issue(
+                                ref.row,
+                                fname,
+                                target_ext,
+                                _(
+                                    "No party with external id %(key)s in the file or in source %(source)s."
+                                )
+                                % {"key": target_ext, "source": ctx.source},
+                                ref.key,
+                            )
+                        )
+                        continue
+                    if target == ref.party_id:
+                        out.error(
+                            Issue(
+                                ref.row,
+                                fname,
+                                target_ext,
+                                _("A party cannot refer to itself."),
+                                ref.key,
+                            )
+                        )
+                        continue
+                cur = current.get(ref.party_id)
+                share = (ref.share or "") if fname == "parent" else ""
+                if (
+                    cur is not None
+                    and target is not None
+                    and cur[1] == target
+                    and (fname != "parent" or cur[3] == share)
+                ):
+                    continue
+                if cur is None and target is None:
+                    continue
+                changes.append(
+                    LinkChange(
+                        ref.row,
+                        ref.key,
+                        rtype,
+                        ref.party_id,
+                        target,
+                        cur,
+                        share or None,
+                        rsource,
+                        ext_ref,
+                        ref.created,
+                    )
+                )
+        _apply_link_changes(changes, ctx, out, atomic)
+
+    # 4. Full sync: archive what the source no longer sends.
+    if ctx.full:
+        gone = [(k, ids[i]) for k, i in keys.items() if k not in seen]
+        if gone:
+            _archive(gone, out, now_db)
+    if out.counts["errors"] and atomic:
+        raise Abort(out)
+    return out
+
+
+PARTY_COLUMNS_ORDER = [
+    "kind", "name", "name2", "name3", "legal_form", "salutation", "title", "first_name", "last_name",
+    "position", "birth_date", "street", "postcode", "city", "country", "vat_id", "lei",
+    "register_number", "phone", "email", "website", "status",
+]  # fmt: skip
+
+
+def _redirect_merged(
+    merged: dict[int, int],
+    ids: array[int],
+    hashes: array[int],
+    fields: list[str],
+    date_pos: list[int],
+) -> None:
+    """Keys of merged parties point to the survivor (following chains of merges)."""
+    survivor: dict[int, int] = {}
+    pending = set(merged.values())
+    parent_of: dict[int, int | None] = {}
+    while pending:
+        found = dict(Party.objects.filter(pk__in=pending).values_list("pk", "merged_into_id"))
+        parent_of.update(found)
+        pending = {v for v in found.values() if v and v not in parent_of}
+    for idx, target in merged.items():
+        hops = 0
+        while parent_of.get(target) and hops < 100:
+            target = parent_of[target]  # type: ignore[assignment]
+            hops += 1
+        survivor[idx] = target
+    rows = Party.objects.filter(pk__in=set(survivor.values())).values_list("pk", *fields)
+    by_id = {}
+    for rec in rows:
+        vals = tuple(_text(v) if i in date_pos else (v or "") for i, v in enumerate(rec[1:]))
+        by_id[rec[0]] = hash(vals)
+    for idx, target in survivor.items():
+        ids[idx] = target
+        hashes[idx] = by_id.get(target, 0)
+
+
+def _insert_parties(
+    bulk: BulkLoad,
+    buf: list[tuple[str, list[str], int]],
+    fields: list[str],
+    source: str,
+    new_ids: dict[str, int],
+    out: Outcome,
+) -> None:
+    ix = {c: i for i, c in enumerate(PARTY_COLUMNS)}
+    defaults = {
+        f.column: (f.get_default() if f.has_default() else (None if f.null else ""))
+        for f in Party._meta.concrete_fields
+    }
+    base = [defaults.get(c) for c in PARTY_COLUMNS]
+    base[ix["created_at"]] = base[ix["updated_at"]] = bulk.now_db
+    positions = [ix[f] for f in fields]
+    i_src, i_ext, i_num = ix["erp_source"], ix["erp_id"], ix["number"]
+    i_kind, i_name, i_first, i_last = ix["kind"], ix["name"], ix["first_name"], ix["last_name"]
+    i_st, i_ph, i_n2, i_city, i_pc, i_vat = (
+        ix["search_text"],
+        ix["phonetic"],
+        ix["name2"],
+        ix["city"],
+        ix["postcode"],
+        ix["vat_id"],
+    )
+    i_birth = ix["birth_date"]
+    prepared = []
+    first_number = bulk.reserve_numbers(len(buf))
+    numbers = iter(range(first_number, first_number + len(buf)))
+    for key, cleaned, _row in buf:
+        row = list(base)
+        for p, v in zip(positions, cleaned, strict=True):
+            row[p] = v
+        row[i_src] = source
+        row[i_ext] = key
+        number = str(next(numbers))
+        row[i_num] = number
+        if row[i_kind] == "person" and not row[i_name]:
+            row[i_name] = " ".join(p for p in (row[i_first], row[i_last]) if p)
+        row[i_st], row[i_ph] = derive_search_columns(
+            row[i_name], row[i_n2], number, row[i_city], row[i_pc], row[i_vat]
+        )
+        if not row[i_birth]:
+            row[i_birth] = None
+        prepared.append(row)
+    ids = bulk.insert_parties(prepared, derive=False)
+    out.party_ids.append(ids)
+    for (key, _cleaned, _row), pid in zip(buf, ids, strict=True):
+        new_ids[key] = pid
+        out.outcome(key, "created")
+    out.counts["created"] += len(buf)
+
+
+def _update_parties(
+    buf: list[tuple[int, list[str], str, int]], fields: list[str], now_db: Any, out: Outcome
+) -> None:
+    derive_cols = [
+        "kind",
+        "name",
+        "name2",
+        "number",
+        "city",
+        "postcode",
+        "vat_id",
+        "first_name",
+        "last_name",
+    ]
+    want = list(dict.fromkeys([*derive_cols, *fields]))
+    current: dict[int, dict[str, Any]] = {}
+    for rec in Party.objects.filter(pk__in=[b[0] for b in buf]).values("pk", *want):
+        current[rec["pk"]] = rec
+    set_cols = [*fields, "search_text", "phonetic", "updated_at"]
+    sql = f"UPDATE {PT} SET " + ", ".join(f"{c} = %s" for c in set_cols) + " WHERE id = %s"
+    params = []
+    for pid, cleaned, key, row_no in buf:
+        cur = current.get(pid)
+        if cur is None:
+            continue
+        new = dict(cur)
+        changed = {}
+        for f, v in zip(fields, cleaned, strict=True):
+            old = _text(cur.get(f))
+            if old != v:
+                changed[f] = [old, v]
+            new[f] = v
+        if new["kind"] == "person" and not new["name"]:
+            new["name"] = " ".join(p for p in (new["first_name"], new["last_name"]) if p)
+        st, ph = derive_search_columns(
+            new["name"], new["name2"], new["number"], new["city"], new["postcode"], new["vat_id"]
+        )
+        vals = [
+            None if (f == "birth_date" and not v) else v
+            for f, v in zip(fields, cleaned, strict=True)
+        ]
+        params.append((*vals, st, ph, now_db, pid))
+        out.counts["updated"] += 1
+        out.outcome(key, "updated")
+        if len(out.diffs) < SAMPLE:
+            out.diffs.append({"row": row_no, "key": key, "party": pid, "changes": changed})
+        out.note_summary({"party": pid, "key": key, "action": "updated", "fields": sorted(changed)})
+    _executemany(sql, params)
+
+
+def _archive(gone: list[tuple[str, int]], out: Outcome, now_db: Any) -> None:
+    active: set[int] = set()
+    for chunk in _chunks([pid for _k, pid in gone], 900):
+        active.update(
+            Party.objects.filter(
+                pk__in=chunk, archived=False, merged_into__isnull=True
+            ).values_list("pk", flat=True)
+        )
+    todo = [(k, pid) for k, pid in gone if pid in active]
+    _executemany(
+        f"UPDATE {PT} SET archived = %s, updated_at = %s WHERE id = %s",
+        [(True, now_db, pid) for _k, pid in todo],
+    )
+    for k, pid in todo:
+        out.archived.append(k)
+        out.outcome(k, "archived")
+        out.note_summary({"party": pid, "key": k, "action": "archived"})
+    out.counts["archived"] += len(todo)
+
+
+# --- links ----------------------------------------------------------------------------------
+
+
+@dataclass
+class LinkChange:
+    """Replace the import's current link of ``child`` (``current``) by one to ``target``.
+
+    ``current`` is (rel id, to id, valid_from, share) or None; ``target`` None ends it.
+    """
+
+    row: int
+    key: str
+    rtype: RelationshipType
+    child: int
+    target: int | None
+    current: tuple[int, int, dt.date | None, str] | None
+    share: str | None
+    source: str
+    external_ref: str
+    child_created: bool
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    note: str = ""
+    # Only the link's dates/share change: update in place (relationship files).
+    in_place: bool = False
+
+
+def _managed_links(
+    type_id: int, external_ref: str, today: dt.date, child_ids: list[int] | None
+) -> dict[int, tuple[int, int, dt.date | None, str]]:
+    """The import's links of one kind that are valid today or later, by child."""
+    sql = f"SELECT from_party_id, id, to_party_id, valid_from, share FROM {RT} WHERE type_id = %s AND external_ref = %s AND (valid_to IS NULL OR valid_to >= %s)"
+    result: dict[int, tuple[int, int, dt.date | None, str]] = {}
+    if child_ids is None:
+        for rec in _stream(sql, [type_id, external_ref, today]):
+            result[rec[0]] = (rec[1], rec[2], _as_date_value(rec[3]), _share_key(rec[4]))
+        return result
+    for chunk in _chunks(child_ids, 900):
+        marks = ", ".join(["%s"] * len(chunk))
+        with connection.cursor() as cur:
+            cur.execute(
+                sql + f" AND from_party_id IN ({marks})", [type_id, external_ref, today, *chunk]
+            )
+            for rec in cur.fetchall():
+                result[rec[0]] = (rec[1], rec[2], _as_date_value(rec[3]), _share_key(rec[4]))
+    return result
+
+
+class ParentMap:
+    """Current parents of one hierarchy type (links valid today or later), loaded whole or lazily."""
+
+    def __init__(self, type_id: int, today: dt.date, whole: bool) -> None:
+        self.type_id = type_id
+        self.today = today
+        self.parent: dict[int, int] = {}
+        self.loaded: set[int] = set()
+        self.whole = whole
+        self._sql = f"SELECT from_party_id, to_party_id FROM {RT} WHERE type_id = %s AND (valid_to IS NULL OR valid_to >= %s)"
+        if whole:
+            for child, parent in _stream(self._sql, [type_id, today]):
+                self.parent[child] = parent
+
+    def load(self, nodes: Iterable[int]) -> None:
+        if self.whole:
+            return
+        todo = [n for n in set(nodes) if n not in self.loaded]
+        for chunk in _chunks(todo, 900):
+            marks = ", ".join(["%s"] * len(chunk))
+            with connection.cursor() as cur:
+                cur.execute(
+                    self._sql + f" AND from_party_id IN ({marks})",
+                    [self.type_id, self.today, *chunk],
+                )
+                for child, parent in cur.fetchall():
+                    self.parent[child] = parent
+            self.loaded.update(chunk)
+
+    def get(self, node: int) -> int | None:
+        return self.parent.get(node)
+
+
+def _names(ids: Iterable[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in _chunks(list(set(ids)), 900):
+        for pk, name, ext in Party.objects.filter(pk__in=chunk).values_list("pk", "name", "erp_id"):
+            out[pk] = f"{name} ({ext})" if ext else name
+    return out
+
+
+def check_hierarchy(changes: list[LinkChange], ctx: Context, out: Outcome) -> set[int]:
+    """Second parents and cycles the batch would create, against the current parents.
+
+    Returns the indexes of the changes that fail (each reported with its path)."""
+    bad: set[int] = set()
+    by_type: dict[int, list[int]] = {}
+    for i, ch in enumerate(changes):
+        if ch.rtype.structure == Structure.HIERARCHY:
+            by_type.setdefault(ch.rtype.pk, []).append(i)
+    for type_id, idxs in by_type.items():
+        rtype = changes[idxs[0]].rtype
+        hierarchy_engine.lock_for_write(rtype, [])
+        pm = ParentMap(type_id, ctx.today, whole=len(idxs) > WHOLE_SOURCE)
+        children = [changes[i].child for i in idxs]
+        pm.load(children)
+        # Remove the links the batch ends or replaces, then add the new ones.
+        for i in idxs:
+            ch = changes[i]
+            if ch.current is not None and pm.parent.get(ch.child) == ch.current[1]:
+                del pm.parent[ch.child]
+        new_parent: dict[int, int] = {}
+        for i in idxs:
+            ch = changes[i]
+            if ch.target is None or (ch.valid_to is not None and ch.valid_to < ctx.today):
+                continue
+            existing = pm.parent.get(ch.child)
+            if existing is not None and existing != ch.target:
+                names = _names([ch.child, existing, ch.target])
+                out.error(Issue(ch.row, "to", names.get(ch.target, str(ch.target)),
+                                _("%(child)s already has a parent in %(type)s: %(parent)s; a party has one parent at a time.")
+                                % {"child": names.get(ch.child), "type": rtype.name, "parent": names.get(existing)}, ch.key))  # fmt: skip
+                bad.add(i)
+                continue
+            if ch.child in new_parent and new_parent[ch.child] != ch.target:
+                bad.add(i)
+                names = _names([ch.child, ch.target, new_parent[ch.child]])
+                out.error(Issue(ch.row, "to", names.get(ch.target, ""), _("%(child)s gets two parents in %(type)s in this batch: %(a)s and %(b)s.")
+                                % {"child": names.get(ch.child), "type": rtype.name, "a": names.get(new_parent[ch.child]), "b": names.get(ch.target)}, ch.key))  # fmt: skip
+                continue
+            new_parent[ch.child] = ch.target
+            pm.parent[ch.child] = ch.target
+        # Cycles: walk up from every child that got a new parent, level by level.
+        ok: set[int] = set()
+        reported: set[frozenset[int]] = set()
+        walkers = {c: [c] for c in new_parent}
+        while walkers:
+            pm.load(path[-1] for path in walkers.values())
+            nxt: dict[int, list[int]] = {}
+            for start, path in walkers.items():
+                node = path[-1]
+                up = pm.get(node)
+                if up is None or up in ok:
+                    ok.update(path)
+                    continue
+                if up == start or up in path:
+                    loop = [*path[path.index(up) :], up] if up in path else [*path, up]
+                    ring = frozenset(loop)
+                    if ring not in reported:
+                        reported.add(ring)
+                        names = _names(loop)
+                        text = " → ".join(names.get(p, str(p)) for p in loop)
+                        for i in idxs:
+                            if changes[i].child in ring and changes[i].child in new_parent:
+                                bad.add(i)
+                                out.error(Issue(changes[i].row, "to", names.get(changes[i].target or 0, ""),
+                                                _("This link would close a cycle in %(type)s: %(path)s") % {"type": rtype.name, "path": text}, changes[i].key))  # fmt: skip
+                    continue
+                if len(path) > 10_000:
+                    continue
+                nxt[start] = [*path, up]
+            walkers = nxt
+    return bad
+
+
+def _apply_link_changes(
+    changes: list[LinkChange], ctx: Context, out: Outcome, atomic: bool
+) -> None:
+    if not changes:
+        return
+    bad = check_hierarchy(changes, ctx, out)
+    if bad and atomic:
+        raise Abort(out)
+    today = ctx.today
+    yesterday = today - dt.timedelta(days=1)
+    ends: list[tuple[Any, Any, int]] = []
+    updates: list[tuple[Any, Any, Any, Any, int]] = []
+    creates: list[dict[str, Any]] = []
+    now_db = connection.ops.adapt_datetimefield_value(timezone.now())
+    for i, ch in enumerate(changes):
+        if i in bad:
+            continue
+        start: dt.date | None = None if ch.child_created else today
+        if ch.in_place and ch.current is not None:
+            updates.append(
+                (_db_date(ch.valid_from), _db_date(ch.valid_to), ch.share, now_db, ch.current[0])
+            )
+            out.counts["links_updated"] = out.counts.get("links_updated", 0) + 1
+            continue
+        if ch.current is not None:
+            cur_from = ch.current[2]
+            end = yesterday
+            if cur_from is not None and cur_from >= today:
+                # A link that began today ends today; its successor starts tomorrow.
+                end = cur_from
+                start = cur_from + dt.timedelta(days=1)
+            ends.append((_db_date(end), now_db, ch.current[0]))
+            out.counts["links_ended"] += 1
+            if len(out.ended) < SUMMARY_LIMIT:
+                out.ended.append(f"{ch.key}: {ch.rtype.key} -> #{ch.current[1]}")
+        if ch.target is not None:
+            frm, to = ch.child, ch.target
+            if ch.rtype.symmetric and frm > to:
+                frm, to = to, frm
+            creates.append({
+                "type_id": ch.rtype.pk, "from_party_id": frm, "to_party_id": to, "valid_from": start,
+                "valid_to": ch.valid_to, "share": ch.share or None, "source": ch.source,
+                "external_ref": ch.external_ref, "note": ch.note,
+            })  # fmt: skip
+            out.counts["links_created"] += 1
+        if ch.rtype.structure == Structure.HIERARCHY:
+            out.hierarchy_types.add(ch.rtype.key)
+            out.touched.add((ch.rtype.pk, ch.child))
+    _executemany(f"UPDATE {RT} SET valid_to = %s, updated_at = %s WHERE id = %s", ends)
+    _executemany(
+        f"UPDATE {RT} SET valid_from = %s, valid_to = %s, share = %s, updated_at = %s WHERE id = %s",
+        updates,
+    )
+    if creates:
+        BulkLoad().insert_relationships(creates)
+    if out.counts["errors"] and atomic:
+        raise Abort(out)
+
+
+# --- relationship rows ----------------------------------------------------------------------
+
+_KEY_SAFE = re.compile(r"\s+")
+
+
+def import_relationships(
+    rows: Iterator[tuple[int, dict[str, str]]],
+    columns: dict[str, str],
+    ctx: Context,
+    *,
+    type_aliases: dict[str, str] | None = None,
+    resolve_by: str = "erp",
+    total_hint: Callable[[], float] | None = None,
+) -> Outcome:
+    """Upsert links of ``ctx.source`` from relationship rows (``resolve_by``: erp or lei)."""
+    out = Outcome(outcomes={} if ctx.track_outcomes else None)
+    atomic = not ctx.skip_invalid
+    col_items = list(columns.items())
+    aliases = {k.upper(): v for k, v in (type_aliases or {}).items()}
+    types = {t.key: t for t in RelationshipType.objects.all()}
+    for t in list(types.values()):
+        for label in (t.name_de, t.name_en):
+            types.setdefault(label.lower(), t)
+    rsource = RelationshipSource.GLEIF if resolve_by == "lei" else RelationshipSource.ERP
+    prefix = f"{ctx.source}:"
+
+    # 1. Read and check every row; parties are resolved after the whole file is read.
+    parsed: list[
+        tuple[int, str, RelationshipType, str, str, dt.date | None, dt.date | None, str | None, str]
+    ] = []
+    seen: dict[str, int] = {}
+    failed = False
+    n = 0
+    for row_no, raw in rows:
+        n += 1
+        v = {f: raw.get(c, "").strip() for c, f in col_items}
+        ok = True
+        type_text = v.get("type", "")
+        rtype = types.get(aliases.get(type_text.upper(), type_text)) or types.get(type_text.lower())
+        frm, to = v.get("from", ""), v.get("to", "")
+        ext = v.get("external_id", "") or f"{rtype.key if rtype else type_text}:{frm}:{to}"
+        key = prefix + ext
+        if len(key) > 128:
+            out.error(
+                Issue(
+                    row_no,
+                    "external_id",
+                    ext,
+                    _("Longer than %(limit)s characters.") % {"limit": 128 - len(prefix)},
+                    ext,
+                )
+            )
+            failed = True
+            continue
+
+        def bad(f: str, value: str, reason: str, ext: str = ext, row_no: int = row_no) -> None:
+            nonlocal ok
+            ok = False
+            out.error(Issue(row_no, f, value, reason, ext))
+
+        if rtype is None:
+            bad("type", type_text, _("Unknown relationship type."))
+        elif not rtype.active:
+            bad(
+                "type",
+                type_text,
+                _("Type %(name)s is inactive and takes no new relationships.")
+                % {"name": rtype.name},
+            )
+        if not frm:
+            bad("from", frm, _("Empty."))
+        if not to:
+            bad("to", to, _("Empty."))
+        if frm and frm == to:
+            bad("to", to, _("A party cannot be related to itself."))
+        dates: dict[str, dt.date | None] = {}
+        for f in ("valid_from", "valid_to"):
+            text = v.get(f, "")
+            dates[f] = None
+            if text:
+                try:
+                    dates[f] = parse_date(text, ctx.dates)
+                except ValueError:
+                    bad(
+                        f,
+                        text,
+                        _("%(value)s is not a date (31.12.2025 or 2025-12-31).") % {"value": text},
+                    )
+        if dates["valid_from"] and dates["valid_to"] and dates["valid_to"] < dates["valid_from"]:
+            bad("valid_to", _text(dates["valid_to"]), _("The end date lies before the start date."))
+        share_text = v.get("share", "")
+        share: str | None = None
+        if share_text:
+            try:
+                d = parse_decimal(share_text, ctx.numbers)
+                if not (Decimal(0) < d <= Decimal(100)):
+                    raise ValueError(share_text)
+                share = _share_key(d)
+                if rtype is not None and not rtype.carries_share:
+                    bad(
+                        "share",
+                        share_text,
+                        _("%(type)s does not carry a share.") % {"type": rtype.name},
+                    )
+            except ValueError:
+                bad("share", share_text, _("A share must be a number more than 0 and at most 100."))
+        first = seen.get(key)
+        if first is not None:
+            bad(
+                "external_id",
+                ext,
+                _("The relationship %(key)s appears twice: rows %(first)s and %(row)s.")
+                % {"key": ext, "first": first, "row": row_no},
+            )
+        seen[key] = row_no
+        if not ok or rtype is None:
+            failed = True
+            continue
+        parsed.append(
+            (
+                row_no,
+                ext,
+                rtype,
+                frm,
+                to,
+                dates["valid_from"],
+                dates["valid_to"],
+                share,
+                v.get("note", ""),
+            )
+        )
+        if total_hint and n % CHUNK == 0:
+            ctx.report_progress(0.02 + 0.4 * total_hint(), _("%(n)s rows read") % {"n": f"{n:,}"})
+    out.counts["rows"] = n
+    if n == 0:
+        out.error(Issue(0, "", "", _("The file has no data rows.")))
+        raise Abort(out)
+    if failed and atomic:
+        raise Abort(out)
+    ctx.report_progress(0.45, _("Resolving parties"))
+
+    # 2. Parties by external id of the source (or by LEI).
+    refs = {p[3] for p in parsed} | {p[4] for p in parsed}
+    party_ids = _party_lookup(refs, ctx.source, resolve_by, whole=len(refs) > WHOLE_SOURCE)
+    if resolve_by == "lei" and ctx.create_missing:
+        missing = sorted(r for r in refs if r not in party_ids)
+        if missing:
+            _create_lei_parties(missing, party_ids, out)
+    persons = (
+        _person_ids(party_ids.values())
+        if any(t.from_kind != "any" or t.to_kind != "any" for t in {p[2] for p in parsed})
+        else set()
+    )
+
+    # 3. Compare with the import's existing links.
+    existing = _existing_rel_keys(
+        prefix,
+        {prefix + p[1] for p in parsed} if len(parsed) <= WHOLE_SOURCE and not ctx.full else None,
+    )
+    changes: list[LinkChange] = []
+    for row_no, ext, rtype, frm, to, vf, vt, share, note in parsed:
+        a, b = party_ids.get(frm), party_ids.get(to)
+        missing_ok = True
+        for f, ref, pid in (("from", frm, a), ("to", to, b)):
+            if pid is None:
+                what = _("LEI") if resolve_by == "lei" else _("external id")
+                out.error(
+                    Issue(
+                        row_no,
+                        f,
+                        ref,
+                        _("No party with %(what)s %(key)s (source %(source)s).")
+                        % {"what": what, "key": ref, "source": ctx.source},
+                        ext,
+                    )
+                )
+                missing_ok = False
+        if not missing_ok or a is None or b is None:
+            continue
+        kind_ok = True
+        for f, pid, rule in (("from", a, rtype.from_kind), ("to", b, rtype.to_kind)):
+            is_person = pid in persons
+            if (rule == "person" and not is_person) or (rule == "organisation" and is_person):
+                out.error(
+                    Issue(
+                        row_no,
+                        f,
+                        frm if f == "from" else to,
+                        _("%(type)s does not allow this kind of party on this side.")
+                        % {"type": rtype.name},
+                        ext,
+                    )
+                )
+                kind_ok = False
+        if not kind_ok:
+            continue
+        key = prefix + ext
+        cur = existing.pop(key, None)
+        ident = (rtype.pk, a, b)
+        values = (_text(vf), _text(vt), share or "", note)
+        if cur is not None:
+            rel_id, cur_ident, cur_values, cur_from = cur
+            if cur_ident == ident and cur_values == values:
+                out.counts["unchanged"] += 1
+                out.outcome(ext, "unchanged")
+                continue
+            if cur_ident == ident:
+                changes.append(
+                    LinkChange(
+                        row_no,
+                        ext,
+                        rtype,
+                        a,
+                        b,
+                        (rel_id, b, cur_from, ""),
+                        share,
+                        rsource,
+                        key,
+                        False,
+                        vf,
+                        vt,
+                        note,
+                        in_place=True,
+                    )
+                )
+                out.counts["updated"] += 1
+                out.outcome(ext, "updated")
+                if len(out.diffs) < SAMPLE:
+                    out.diffs.append(
+                        {
+                            "row": row_no,
+                            "key": ext,
+                            "before": list(cur_values),
+                            "after": list(values),
+                        }
+                    )
+                continue
+            # Type or parties changed: end the old link, create the new one.
+            changes.append(
+                LinkChange(
+                    row_no,
+                    ext,
+                    rtype,
+                    a,
+                    None,
+                    (rel_id, cur_ident[2], cur_from, ""),
+                    None,
+                    rsource,
+                    key,
+                    False,
+                )
+            )
+            changes.append(
+                LinkChange(row_no, ext, rtype, a, b, None, share, rsource, key, False, vf, vt, note)
+            )
+            out.counts["updated"] += 1
+            out.outcome(ext, "updated")
+            continue
+        changes.append(
+            LinkChange(row_no, ext, rtype, a, b, None, share, rsource, key, False, vf, vt, note)
+        )
+        out.counts["created"] += 1
+        out.outcome(ext, "created")
+    if out.counts["errors"] and atomic:
+        raise Abort(out)
+    ctx.report_progress(0.6, _("Checking hierarchies"))
+    if ctx.full:
+        types_by_id = {t.pk: t for t in RelationshipType.objects.all()}
+        today_text = ctx.today.isoformat()
+        for key, (rel_id, ident, cur_values, cur_from) in existing.items():
+            if key in seen or (cur_values[1] and cur_values[1] < today_text):
+                continue
+            changes.append(
+                LinkChange(
+                    0,
+                    key[len(prefix) :],
+                    types_by_id[ident[0]],
+                    ident[1],
+                    None,
+                    (rel_id, ident[2], cur_from, ""),
+                    None,
+                    rsource,
+                    key,
+                    False,
+                )
+            )
+    _apply_relationship_changes(changes, ctx, out, atomic)
+    out.counts["ended"] = out.counts["links_ended"]
+    if out.counts["errors"] and atomic:
+        raise Abort(out)
+    return out
+
+
+def _apply_relationship_changes(
+    changes: list[LinkChange], ctx: Context, out: Outcome, atomic: bool
+) -> None:
+    """Write links from relationship rows: explicit dates, ended links end today or yesterday."""
+    if not changes:
+        return
+    bad = check_hierarchy(changes, ctx, out)
+    if bad and atomic:
+        raise Abort(out)
+    today = ctx.today
+    now_db = connection.ops.adapt_datetimefield_value(timezone.now())
+    ends: list[tuple[Any, Any, int]] = []
+    updates: list[tuple[Any, Any, Any, Any, Any, int]] = []
+    creates: list[dict[str, Any]] = []
+    for i, ch in enumerate(changes):
+        if i in bad:
+            continue
+        if ch.in_place and ch.current is not None:
+            updates.append(
+                (
+                    _db_date(ch.valid_from),
+                    _db_date(ch.valid_to),
+                    ch.share,
+                    ch.note,
+                    now_db,
+                    ch.current[0],
+                )
+            )
+        elif ch.target is None and ch.current is not None:
+            cur_from = ch.current[2]
+            end = today - dt.timedelta(days=1)
+            if cur_from is not None and cur_from > end:
+                end = cur_from
+            ends.append((_db_date(end), now_db, ch.current[0]))
+            out.counts["links_ended"] += 1
+            if len(out.ended) < SUMMARY_LIMIT:
+                out.ended.append(ch.key)
+            out.outcome(ch.key, "ended")
+        elif ch.target is not None:
+            frm, to = ch.child, ch.target
+            if ch.rtype.symmetric and frm > to:
+                frm, to = to, frm
+            creates.append({
+                "type_id": ch.rtype.pk, "from_party_id": frm, "to_party_id": to, "valid_from": ch.valid_from,
+                "valid_to": ch.valid_to, "share": ch.share, "source": ch.source, "external_ref": ch.external_ref, "note": ch.note,
+            })  # fmt: skip
+            out.counts["links_created"] += 1
+        if ch.rtype.structure == Structure.HIERARCHY:
+            out.hierarchy_types.add(ch.rtype.key)
+            out.touched.add((ch.rtype.pk, ch.child))
+    _executemany(f"UPDATE {RT} SET valid_to = %s, updated_at = %s WHERE id = %s", ends)
+    _executemany(
+        f"UPDATE {RT} SET valid_from = %s, valid_to = %s, share = %s, note = %s, updated_at = %s WHERE id = %s",
+        updates,
+    )
+    if creates:
+        BulkLoad().insert_relationships(creates)
+
+
+def _party_lookup(refs: set[str], source: str, resolve_by: str, whole: bool) -> dict[str, int]:
+    """External id (or LEI) -> party id; merged parties resolve to their survivor."""
+    col = "lei" if resolve_by == "lei" else "erp_id"
+    result: dict[str, int] = {}
+    merged: dict[str, int] = {}
+    base = f"SELECT {col}, id, merged_into_id FROM {PT} WHERE "
+    if resolve_by == "lei":
+        base += "lei <> '' AND "
+        params: list[Any] = []
+    else:
+        base += "erp_source = %s AND "
+        params = [source]
+    if whole:
+        sql = base[: -len(" AND ")] if resolve_by != "lei" else base + "1 = 1"
+        rows: Iterable[tuple[Any, ...]] = _stream(sql, params)
+        for key, pid, into in rows:
+            if key in refs:
+                if into:
+                    merged[key] = into
+                result.setdefault(key, pid)
+    else:
+        for chunk in _chunks(sorted(refs), 900):
+            marks = ", ".join(["%s"] * len(chunk))
+            with connection.cursor() as cur:
+                cur.execute(base + f"{col} IN ({marks}) ORDER BY id", [*params, *chunk])
+                for key, pid, into in cur.fetchall():
+                    if into:
+                        merged[key] = into
+                    result.setdefault(key, pid)
+    for key, into in merged.items():
+        hops = 0
+        target = into
+        while hops < 100:
+            nxt = Party.objects.filter(pk=target).values_list("merged_into_id", flat=True).first()
+            if not nxt:
+                break
+            target = nxt
+            hops += 1
+        result[key] = target
+    return result
+
+
+def _person_ids(ids: Iterable[int]) -> set[int]:
+    result: set[int] = set()
+    for chunk in _chunks(list(ids), 900):
+        result.update(
+            Party.objects.filter(pk__in=chunk, kind=PartyKind.PERSON).values_list("pk", flat=True)
+        )
+    return result
+
+
+def _existing_rel_keys(
+    prefix: str, only: set[str] | None
+) -> dict[str, tuple[int, tuple[int, int, int], tuple[str, str, str, str], dt.date | None]]:
+    """The import's open (not yet ended) links by key: id, (type, from, to), (from, to, share, note)."""
+    sql = f"SELECT external_ref, id, type_id, from_party_id, to_party_id, valid_from, valid_to, share, note FROM {RT} WHERE "
+    result: dict[
+        str, tuple[int, tuple[int, int, int], tuple[str, str, str, str], dt.date | None]
+    ] = {}
+
+    def take(rec: tuple[Any, ...]) -> None:
+        vf = _as_date_value(rec[5])
+        result[rec[0]] = (
+            rec[1],
+            (rec[2], rec[3], rec[4]),
+            (_text(vf), _text(_as_date_value(rec[6])), _share_key(rec[7]), rec[8] or ""),
+            vf,
+        )
+
+    if only is None:
+        # Ended links stay ended: a key that comes back gets a new link.
+        for rec in _stream(
+            sql + "external_ref >= %s AND external_ref < %s ORDER BY id",
+            [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)],
+        ):
+            take(rec)
+    else:
+        for chunk in _chunks(sorted(only), 900):
+            marks = ", ".join(["%s"] * len(chunk))
+            with connection.cursor() as cur:
+                cur.execute(sql + f"external_ref IN ({marks}) ORDER BY id", chunk)
+                for rec in cur.fetchall():
+                    take(rec)
+    return result
+
+
+def _create_lei_parties(leis: list[str], party_ids: dict[str, int], out: Outcome) -> None:
+    bulk = BulkLoad()
+    rows = [
+        {
+            "kind": "organisation",
+            "name": lei,
+            "lei": lei,
+            "erp_source": "gleif",
+            "erp_id": lei,
+            "country": "",
+        }
+        for lei in leis
+    ]
+    ids = bulk.insert_parties(rows)
+    out.party_ids.append(ids)
+    for lei, pid in zip(leis, ids, strict=True):
+        party_ids[lei] = pid
+        out.note_summary({"party": pid, "key": lei, "action": "created"})
+    out.counts["parties_created"] = out.counts.get("parties_created", 0) + len(leis)
+
+
+__all__ = [
+    "RELATIONSHIP_COLUMNS",
+    "Abort",
+    "Context",
+    "Issue",
+    "Outcome",
+    "import_parties",
+    "import_relationships",
+]

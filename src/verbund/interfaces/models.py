@@ -1,0 +1,75 @@
+"""Import runs: every file import, API sync batch and export, recorded with its report."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    PARTIES = "parties", _("Parties")
+    RELATIONSHIPS = "relationships", _("Relationships")
+    REVENUE = "revenue", _("Revenue")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportRun(models.Model):
+    """One import (file, API batch) of one kind from one source.
+
+    Contract: a run is created before any data is touched and finished whatever happens:
+    ``status`` ends as done (written, or a dry run) or failed (nothing written: an error
+    made the all-or-nothing run roll back). ``counts`` holds created/updated/unchanged/
+    ended/archived/errors; ``report`` holds the error list (row, field, value, reason),
+    the archived keys of a full sync and a sample of differences. Runs are never deleted.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    source = models.CharField(_("source"), max_length=32)
+    mapping = models.CharField(_("mapping"), max_length=200, default="generic")
+    format = models.CharField(_("format"), max_length=16, blank=True)
+    channel = models.CharField(_("channel"), max_length=8, default="file")  # file, api, ui
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_path = models.CharField(max_length=500, blank=True, editable=False)
+    file_hash = models.CharField(_("file hash (SHA-256)"), max_length=64, blank=True)
+    file_size = models.BigIntegerField(_("file size"), default=0)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    full = models.BooleanField(_("full sync"), default=False)
+    skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    duration = models.FloatField(_("duration (s)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.source} #{self.pk}"
+
+    @property
+    def error_count(self) -> int:
+        return int(self.counts.get("errors", 0) or 0)
+
+    @property
+    def written(self) -> bool:
+        return self.status == ImportStatus.DONE and not self.dry_run

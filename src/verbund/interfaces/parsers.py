@@ -1,0 +1,435 @@
+"""Reading import files: CSV, XLSX, JSON Lines and the GLEIF RR golden copy.
+
+Every reader yields ``(row_number, {column: text})`` with row numbers as a user sees them
+(the header is row 1 in CSV and XLSX, JSON Lines count from line 1). Problems with the file
+itself (size, encoding, structure) raise :class:`ImportFileError` naming file, row and reason;
+problems with values are the engine's business.
+"""
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+FORMATS = ["csv", "xlsx", "jsonl", "gleif-rr"]
+# A single CSV field or JSON line larger than this is not ERP data but a broken file.
+MAX_FIELD_BYTES = 1024 * 1024
+MAX_LINE_BYTES = 4 * 1024 * 1024
+DELIMITERS = [";", ",", "\t", "|"]
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all; nothing is written. The message names file and row."""
+
+
+@dataclass
+class ReadOptions:
+    encoding: str = "auto"  # auto, utf-8, utf-8-sig, cp1252 ...
+    delimiter: str = "auto"
+
+
+def guess_format(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    return "csv"
+
+
+def check_size(path: str | Path, name: str | None = None) -> int:
+    size = os.path.getsize(path)
+    limit = int(getattr(settings, "VERBUND_MAX_UPLOAD_BYTES", 512 * 1024 * 1024))
+    if size > limit:
+        raise ImportFileError(
+            _("%(file)s: the file has %(size)s bytes, more than the limit of %(limit)s bytes.")
+            % {"file": name or Path(path).name, "size": f"{size:,}", "limit": f"{limit:,}"}
+        )
+    if size == 0:
+        raise ImportFileError(_("%(file)s: the file is empty.") % {"file": name or Path(path).name})
+    return size
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 with BOM, UTF-8, or else Windows-1252 (which decodes any byte)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"
+        return "cp1252"
+
+
+def detect_delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+class _LineGuard:
+    """Line iterator over a text stream: counts lines, refuses over-long lines and names the
+    row of a decoding error (found again by a byte scan, since decoding runs in chunks)."""
+
+    def __init__(self, raw: IO[bytes], encoding: str, name: str) -> None:
+        self._text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")  # type: ignore[arg-type]
+        self._name = name
+        self._encoding = encoding
+        self._path = getattr(raw, "name", None)
+        self.line = 0
+
+    def readline(self) -> str:
+        try:
+            text = self._text.readline(MAX_LINE_BYTES + 1)
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                _(
+                    "%(file)s, row %(row)s: the text is not valid %(encoding)s; declare the file's encoding (e.g. cp1252)."
+                )
+                % {"file": self._name, "row": self._bad_line(), "encoding": self._encoding}
+            ) from None
+        if len(text) > MAX_LINE_BYTES:
+            raise ImportFileError(
+                _("%(file)s, row %(row)s: the line is longer than %(limit)s characters.")
+                % {"file": self._name, "row": self.line + 1, "limit": f"{MAX_LINE_BYTES:,}"}
+            )
+        if text:
+            self.line += 1
+        return text
+
+    def _bad_line(self) -> int:
+        if not self._path:
+            return self.line + 1
+        with open(self._path, "rb") as fh:
+            for number, raw_line in enumerate(fh, start=1):
+                try:
+                    raw_line.decode(self._encoding)
+                except UnicodeDecodeError:
+                    return number
+        return self.line + 1
+
+    def __iter__(self) -> "_LineGuard":
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def detach(self) -> None:
+        self._text.detach()
+
+
+class Reader:
+    """Iterates a file's rows; ``columns`` is the header, ``progress()`` the fraction read."""
+
+    columns: list[str]
+
+    def __init__(
+        self,
+        path: str | Path,
+        fmt: str,
+        options: ReadOptions | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.name = name or self.path.name
+        self.fmt = fmt
+        self.options = options or ReadOptions()
+        self.size = check_size(self.path, self.name)
+        self._fh: IO[bytes] | None = None
+        self._pos = 0
+        self.columns = []
+        self.encoding = ""
+        self.delimiter = ""
+
+    def progress(self) -> float:
+        return min(1.0, self._pos / self.size) if self.size else 1.0
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        if self.fmt in ("csv", "gleif-rr"):
+            yield from self._csv_rows()
+        elif self.fmt == "xlsx":
+            yield from self._xlsx_rows()
+        elif self.fmt == "jsonl":
+            yield from self._jsonl_rows()
+        else:
+            raise ImportFileError(_("Unknown format %(format)s.") % {"format": self.fmt})
+
+    # --- CSV ------------------------------------------------------------------------------
+
+    def _csv_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        with open(self.path, "rb") as raw:
+            sample = raw.read(65536)
+            raw.seek(0)
+            encoding = self.options.encoding
+            if not encoding or encoding == "auto":
+                encoding = detect_encoding(sample)
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise ImportFileError(
+                    _("%(file)s: unknown encoding %(encoding)s.")
+                    % {"file": self.name, "encoding": encoding}
+                ) from None
+            if encoding.replace("_", "-").lower() in ("utf-8", "utf8") and sample.startswith(
+                codecs.BOM_UTF8
+            ):
+                encoding = "utf-8-sig"
+            self.encoding = encoding
+            stream = _LineGuard(raw, encoding, self.name)
+            header_line = stream.readline()
+            while header_line and not header_line.strip():
+                header_line = stream.readline()
+            if not header_line.strip():
+                raise ImportFileError(_("%(file)s: the file is empty.") % {"file": self.name})
+            delimiter = self.options.delimiter
+            if not delimiter or delimiter == "auto":
+                delimiter = detect_delimiter(header_line)
+            elif delimiter in ("tab", "\\t"):
+                delimiter = "\t"
+            self.delimiter = delimiter
+            header = next(csv.reader([header_line], delimiter=delimiter))
+            self.columns = [h.strip() for h in header]
+            self._check_header()
+            csv.field_size_limit(MAX_FIELD_BYTES)
+            reader = csv.reader(stream, delimiter=delimiter)
+            width = len(self.columns)
+            row_no = stream.line
+            while True:
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    raise ImportFileError(
+                        _("%(file)s, row %(row)s: %(reason)s")
+                        % {"file": self.name, "row": stream.line, "reason": exc}
+                    ) from None
+                row_no = stream.line
+                if row_no & 1023 == 0:
+                    self._pos = raw.tell()
+                if not values or (len(values) == 1 and not values[0].strip()):
+                    continue
+                if len(values) != width:
+                    raise ImportFileError(
+                        _(
+                            "%(file)s, row %(row)s: %(found)s fields where the header has %(expected)s."
+                        )
+                        % {
+                            "file": self.name,
+                            "row": row_no,
+                            "found": len(values),
+                            "expected": width,
+                        }
+                    )
+                yield row_no, dict(zip(self.columns, values, strict=True))
+            self._pos = self.size
+
+    def _check_header(self) -> None:
+        seen: set[str] = set()
+        for col in self.columns:
+            key = col.lower()
+            if key in seen:
+                raise ImportFileError(
+                    _("%(file)s, row 1: the column %(column)s appears twice.")
+                    % {"file": self.name, "column": col}
+                )
+            seen.add(key)
+
+    # --- XLSX -----------------------------------------------------------------------------
+
+    def _xlsx_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        import openpyxl
+
+        def broken(exc: Exception) -> ImportFileError:
+            return ImportFileError(
+                _("%(file)s: not a readable XLSX workbook (truncated or damaged: %(reason)s).")
+                % {"file": self.name, "reason": type(exc).__name__}
+            )
+
+        try:
+            wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+            raise broken(exc) from None
+        except Exception as exc:  # openpyxl raises assorted errors for damaged archives
+            raise broken(exc) from None
+        try:
+            ws = wb.worksheets[0]
+            it = ws.iter_rows(values_only=True)
+            try:
+                header = next(it, None)
+            except (
+                zipfile.BadZipFile,
+                KeyError,
+                OSError,
+                ValueError,
+                EOFError,
+                zipfile.LargeZipFile,
+            ) as exc:
+                raise broken(exc) from None
+            if not header or all(h is None for h in header):
+                raise ImportFileError(_("%(file)s: the file is empty.") % {"file": self.name})
+            self.columns = [str(h).strip() if h is not None else "" for h in header]
+            while self.columns and not self.columns[-1]:
+                self.columns.pop()
+            self._check_header()
+            width = len(self.columns)
+            total = max(ws.max_row or 1, 1)
+            row_no = 1
+            while True:
+                try:
+                    values = next(it)
+                except StopIteration:
+                    break
+                except Exception as exc:  # zlib/zip errors surface while streaming
+                    raise broken(exc) from None
+                row_no += 1
+                self._pos = int(self.size * row_no / total)
+                cells = [_cell_text(v) for v in values[:width]]
+                if not any(cells):
+                    continue
+                cells += [""] * (width - len(cells))
+                yield row_no, dict(zip(self.columns, cells, strict=True))
+        finally:
+            wb.close()
+        self._pos = self.size
+
+    # --- JSON Lines -----------------------------------------------------------------------
+
+    def _jsonl_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        with open(self.path, "rb") as raw:
+            bom = raw.read(3) == codecs.BOM_UTF8
+            raw.seek(0)
+            stream = _LineGuard(raw, "utf-8-sig" if bom else "utf-8", self.name)
+            self.encoding = "utf-8"
+            columns: dict[str, None] = {}
+            seen_any = False
+            for line in stream:
+                if stream.line & 1023 == 0:
+                    self._pos = raw.tell()
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ImportFileError(
+                        _("%(file)s, row %(row)s: not valid JSON (%(reason)s).")
+                        % {"file": self.name, "row": stream.line, "reason": exc.msg}
+                    ) from None
+                if not isinstance(obj, dict):
+                    raise ImportFileError(
+                        _("%(file)s, row %(row)s: each line must be a JSON object.")
+                        % {"file": self.name, "row": stream.line}
+                    )
+                seen_any = True
+                for k in obj:
+                    columns.setdefault(k, None)
+                self.columns = list(columns)
+                yield stream.line, {str(k): _json_text(v) for k, v in obj.items()}
+            if not seen_any:
+                raise ImportFileError(_("%(file)s: the file is empty.") % {"file": self.name})
+        self._pos = self.size
+
+
+def records_reader(records: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, str]]]:
+    """API batches: record n (from 1) as row n."""
+    for i, rec in enumerate(records, start=1):
+        yield i, {str(k): _json_text(v) for k, v in rec.items()} if isinstance(rec, dict) else {}
+
+
+def _json_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --- values ---------------------------------------------------------------------------------
+
+_DE_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def parse_date(text: str, style: str = "auto") -> dt.date:
+    """ISO (2025-12-31, also with a time), German (31.12.2025) or SAP (20251231) dates."""
+    text = text.strip()
+    m = _DE_DATE.match(text)
+    if m and style in ("auto", "de"):
+        day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
+        return dt.date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+    m = _COMPACT_DATE.match(text)
+    if m:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if "T" in text or " " in text.strip():
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    return dt.date.fromisoformat(text)
+
+
+_EN_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def parse_decimal(text: str, style: str = "auto") -> Decimal:
+    """German "1.234,56" or English "1,234.56"; ``style`` de/en decides plain "1.234" and "1,5"."""
+    raw = text.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
+    if raw.endswith("-"):  # SAP writes negative amounts with a trailing minus
+        raw = "-" + raw[:-1]
+    if style == "de":
+        raw = raw.replace(".", "").replace(",", ".")
+    elif style == "en":
+        raw = raw.replace(",", "")
+    elif "," in raw and "." in raw:
+        if raw.rfind(",") > raw.rfind("."):
+            raw = raw.replace(".", "").replace(",", ".")
+        else:
+            raw = raw.replace(",", "")
+    elif "," in raw:
+        raw = (
+            raw.replace(",", "")
+            if _EN_GROUPED.match(raw) and raw.count(",") > 1
+            else raw.replace(",", ".")
+        )
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
