@@ -8,4 +8,11 @@ class QualityConfig(VerbundAppConfig):
     name = "verbund.quality"
     label = "quality"
     verbose_name = _("Data quality")
-    role_permissions: dict[str, list[str]] = {}
+    role_permissions: dict[str, list[str]] = {
+        "viewer": ["view_duplicatecandidate", "view_mergerecord", "view_deduperun"],
+        "editor": ["view_duplicatecandidate", "view_mergerecord", "view_deduperun"],
+        "steward": [
+            "view_duplicatecandidate", "change_duplicatecandidate", "view_notduplicate", "add_notduplicate",
+            "view_mergerecord", "add_mergerecord", "change_mergerecord", "view_deduperun", "add_deduperun",
+        ],
+    }  # fmt: skip

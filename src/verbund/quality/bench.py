@@ -33,10 +33,17 @@ DATA = Path(os.environ.get("VERBUND_SHARED_DATA", "/work/shared/data")) / "dedup
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", type=int, default=1_000_000, help="synthetic parties (0 skips)")
-    parser.add_argument("--dup-rate", type=float, default=0.1, help="share of synthetic parties that get a duplicate")
+    parser.add_argument(
+        "--dup-rate",
+        type=float,
+        default=0.1,
+        help="share of synthetic parties that get a duplicate",
+    )
     parser.add_argument("--threshold", type=float, default=0.9)
     parser.add_argument("--skip-real", action="store_true", help="skip FEBRL4 and dedupe-examples")
-    parser.add_argument("--entry", type=int, default=0, help="parties in the entry-time check database (0 skips)")
+    parser.add_argument(
+        "--entry", type=int, default=0, help="parties in the entry-time check database (0 skips)"
+    )
     parser.add_argument("--entry-queries", type=int, default=300)
 
 
@@ -54,7 +61,10 @@ def _rss_mb() -> float:
 
 def _read_febrl(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
-        return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh, skipinitialspace=True)]
+        return [
+            {k.strip(): (v or "").strip() for k, v in row.items()}
+            for row in csv.DictReader(fh, skipinitialspace=True)
+        ]
 
 
 def febrl4_records() -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
@@ -139,7 +149,18 @@ _TRADES = [
     "Lebensmittel", "Textil", "Möbel", "Fliesen", "Malerbetrieb", "Kfz-Technik", "Werkzeugbau", "Kunststoffe",
     "Verpackung", "Medizintechnik", "Energie", "Solartechnik", "Reinigung", "Sicherheit", "Personal",
 ]  # fmt: skip
-_FORMS = ["GmbH", "GmbH & Co. KG", "AG", "KG", "e.K.", "OHG", "UG (haftungsbeschränkt)", "GmbH", "GmbH", "e.V."]
+_FORMS = [
+    "GmbH",
+    "GmbH & Co. KG",
+    "AG",
+    "KG",
+    "e.K.",
+    "OHG",
+    "UG (haftungsbeschränkt)",
+    "GmbH",
+    "GmbH",
+    "e.V.",
+]
 _FORM_VARIANTS = {
     "GmbH": ["Gesellschaft mit beschränkter Haftung", "G.m.b.H.", "Ges.m.b.H."],
     "GmbH & Co. KG": ["GmbH u. Co KG", "GmbH und Co. KG", "GmbH + Co. KG"],
@@ -165,7 +186,15 @@ _CITIES = [
 
 
 def _umlaut_variant(text: str) -> str:
-    return text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss").replace("Ä", "Ae").replace("Ö", "Oe").replace("Ü", "Ue")
+    return (
+        text.replace("ä", "ae")
+        .replace("ö", "oe")
+        .replace("ü", "ue")
+        .replace("ß", "ss")
+        .replace("Ä", "Ae")
+        .replace("Ö", "Oe")
+        .replace("Ü", "Ue")
+    )
 
 
 def _typo(rng: random.Random, text: str) -> str:
@@ -182,10 +211,20 @@ def _typo(rng: random.Random, text: str) -> str:
 
 
 def _phone_variant(rng: random.Random, area: str, local: str) -> str:
-    return rng.choice([f"+49 {area[1:]} {local}", f"{area}/{local}", f"({area}) {local[:3]}-{local[3:]}", f"0049{area[1:]}{local}", f"{area} {local}"])
+    return rng.choice(
+        [
+            f"+49 {area[1:]} {local}",
+            f"{area}/{local}",
+            f"({area}) {local[:3]}-{local[3:]}",
+            f"0049{area[1:]}{local}",
+            f"{area} {local}",
+        ]
+    )
 
 
-def synthetic_records(n: int, dup_rate: float, seed: int = 7) -> Iterator[tuple[dict[str, Any], int]]:
+def synthetic_records(
+    n: int, dup_rate: float, seed: int = 7
+) -> Iterator[tuple[dict[str, Any], int]]:
     """(party fields, truth entity id) for ``n`` originals plus injected duplicates.
 
     Names combine a stem, a trade and a city-district word, so many originals share words
@@ -220,7 +259,10 @@ def synthetic_records(n: int, dup_rate: float, seed: int = 7) -> Iterator[tuple[
         yield {"id": rid, **base}, entity
         if rng.random() < dup_rate:
             dup = dict(base)
-            changes = rng.sample(["typo", "umlaut", "form", "swap", "moved", "phone", "street_abbr"], k=rng.choice((1, 2, 2, 3)))
+            changes = rng.sample(
+                ["typo", "umlaut", "form", "swap", "moved", "phone", "street_abbr"],
+                k=rng.choice((1, 2, 2, 3)),
+            )
             for change in changes:
                 if change == "typo":
                     dup["name"] = _typo(rng, dup["name"])
@@ -240,7 +282,9 @@ def synthetic_records(n: int, dup_rate: float, seed: int = 7) -> Iterator[tuple[
                 elif change == "phone" and dup["phone"]:
                     dup["phone"] = _phone_variant(rng, area, local)
                 elif change == "street_abbr":
-                    dup["street"] = dup["street"].replace("straße", "str.").replace("Straße", "Str.")
+                    dup["street"] = (
+                        dup["street"].replace("straße", "str.").replace("Straße", "Str.")
+                    )
             rid += 1
             yield {"id": rid, **dup}, entity
 
@@ -260,11 +304,26 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         if (DATA / "febrl" / "dataset4a.csv").exists():
             recs, truth = febrl4_records()
             start = time.perf_counter()
-            result = detect(to_arrow(recs, extra=("src",)), kind="person", threshold=threshold, link_column="src")
+            result = detect(
+                to_arrow(recs, extra=("src",)),
+                kind="person",
+                threshold=threshold,
+                link_column="src",
+            )
             secs = time.perf_counter() - start
             p, r = _pr({(p["a"], p["b"]) for p in result.pairs}, truth)
             ok &= p >= 0.95 and r >= 0.95
-            rows_out.append(["FEBRL4 persons", "10,000", f"{result.candidate_pairs:,}", f"{p:.3f}", f"{r:.3f}", f"{secs:.1f} s", "≥ 0.95"])
+            rows_out.append(
+                [
+                    "FEBRL4 persons",
+                    "10,000",
+                    f"{result.candidate_pairs:,}",
+                    f"{p:.3f}",
+                    f"{r:.3f}",
+                    f"{secs:.1f} s",
+                    "≥ 0.95",
+                ]
+            )
         else:
             stdout.write("FEBRL4 data absent, skipped\n")
         path = DATA / "dedupe_examples" / "csv_example_input_with_true_ids.csv"
@@ -276,7 +335,17 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             found = {(min(a, b), max(a, b)) for c in result.clusters for a, b in combinations(c, 2)}
             p, r = _pr(found, truth)
             ok &= p >= 0.90 and r >= 0.90
-            rows_out.append(["dedupe-examples sites (clusters)", f"{len(recs):,}", f"{result.candidate_pairs:,}", f"{p:.3f}", f"{r:.3f}", f"{secs:.1f} s", "≥ 0.90"])
+            rows_out.append(
+                [
+                    "dedupe-examples sites (clusters)",
+                    f"{len(recs):,}",
+                    f"{result.candidate_pairs:,}",
+                    f"{p:.3f}",
+                    f"{r:.3f}",
+                    f"{secs:.1f} s",
+                    "≥ 0.90",
+                ]
+            )
         else:
             stdout.write("dedupe-examples data absent, skipped\n")
     size = int(options.get("size") or 0)
@@ -296,7 +365,12 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         by_entity: dict[int, list[int]] = {}
         for rid, ent in truth_of.items():
             by_entity.setdefault(ent, []).append(rid)
-        truth = {(min(a, b), max(a, b)) for ids in by_entity.values() if len(ids) > 1 for a, b in combinations(ids, 2)}
+        truth = {
+            (min(a, b), max(a, b))
+            for ids in by_entity.values()
+            if len(ids) > 1
+            for a, b in combinations(ids, 2)
+        }
         p, r = _pr({(p["a"], p["b"]) for p in result.pairs}, truth)
         mem = _rss_mb()
         ok &= secs <= 120 and mem <= 4096
@@ -311,14 +385,18 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
                 "≤ 120 s, ≤ 4 GB",
             ]
         )
-    _line(stdout, ["data set", "records", "candidate pairs", "precision", "recall", "time", "floor"])
+    _line(
+        stdout, ["data set", "records", "candidate pairs", "precision", "recall", "time", "floor"]
+    )
     _line(stdout, ["---"] * 7)
     for row in rows_out:
         _line(stdout, row)
     if int(options.get("entry") or 0):
         from verbund.quality.entry_bench import run_entry_bench
 
-        ok &= run_entry_bench(int(options["entry"]), int(options.get("entry_queries") or 300), stdout)
+        ok &= run_entry_bench(
+            int(options["entry"]), int(options.get("entry_queries") or 300), stdout
+        )
     stdout.write(f"threshold {threshold}; {'all floors met' if ok else 'FLOOR MISSED'}\n")
     return 0 if ok else 1
 

@@ -86,7 +86,9 @@ def to_arrow(rows: Iterable[dict[str, Any]], extra: tuple[str, ...] = ()) -> pa.
         for c, values in cols.items():
             v = row.get(c)
             values.append(v if c == "id" else (None if v is None or v == "" else str(v)))
-    arrays = {c: pa.array(v, type=pa.int64() if c == "id" else pa.string()) for c, v in cols.items()}
+    arrays = {
+        c: pa.array(v, type=pa.int64() if c == "id" else pa.string()) for c, v in cols.items()
+    }
     return pa.table(arrays)
 
 
@@ -125,7 +127,9 @@ def detect(
             f"GROUP BY {cols} HAVING count(*) BETWEEN 2 AND {int(max_block)}) k ON {bon}) l "
             f"JOIN f r ON {on} AND l.id < r.id{link}"
         )
-    con.execute("CREATE TABLE pairs AS SELECT DISTINCT a, b FROM (" + " UNION ALL ".join(selects) + ")")
+    con.execute(
+        "CREATE TABLE pairs AS SELECT DISTINCT a, b FROM (" + " UNION ALL ".join(selects) + ")"
+    )
     candidate_pairs = con.execute("SELECT count(*) FROM pairs").fetchone()[0]  # type: ignore[index]
     levels = sql_levels(kind)
     level_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in levels)
@@ -155,7 +159,12 @@ def detect(
         rec["probability"] = 1.0 / (1.0 + 2.0 ** (-rec["points"]))
         pairs.append(rec)
     con.close()
-    return BulkResult(pairs=pairs, clusters=clusters_of((p["a"], p["b"]) for p in pairs), candidate_pairs=candidate_pairs, records=records)
+    return BulkResult(
+        pairs=pairs,
+        clusters=clusters_of((p["a"], p["b"]) for p in pairs),
+        candidate_pairs=candidate_pairs,
+        records=records,
+    )
 
 
 def clusters_of(edges: Iterable[tuple[Any, Any]]) -> list[list[Any]]:

@@ -22,7 +22,14 @@ import phonenumbers
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import JaroWinkler
 
-from verbund.core.text import fold, koelner_phonetik, legal_form_of, name_key, sorted_tokens, street_key
+from verbund.core.text import (
+    fold,
+    koelner_phonetik,
+    legal_form_of,
+    name_key,
+    sorted_tokens,
+    street_key,
+)
 
 # log2 prior odds that a blocked pair is a match; the weights below add evidence to it.
 PRIOR = -6.0
@@ -36,7 +43,21 @@ FEATURE_COLUMNS = [
 ]  # fmt: skip
 
 _HOUSE = re.compile(r"(\d+[a-z]?)\s*(?:[-/]\s*\d+[a-z]?)?\s*$")
-_FREEMAIL = {"gmail.com", "web.de", "gmx.de", "gmx.net", "t-online.de", "yahoo.com", "yahoo.de", "outlook.com", "hotmail.com", "icloud.com", "freenet.de", "aol.com"}
+_STR_SUFFIX = re.compile(r"(\w)str\b")
+_FREEMAIL = {
+    "gmail.com",
+    "web.de",
+    "gmx.de",
+    "gmx.net",
+    "t-online.de",
+    "yahoo.com",
+    "yahoo.de",
+    "outlook.com",
+    "hotmail.com",
+    "icloud.com",
+    "freenet.de",
+    "aol.com",
+}
 
 
 @lru_cache(maxsize=100_000)
@@ -60,6 +81,8 @@ def split_street(street: str) -> tuple[str, str]:
     if match:
         house = match.group(1).replace(" ", "")
         key = key[: match.start()]
+    # "Hauptstr." is "Hauptstraße" (core.text only expands a free-standing "Str.").
+    key = _STR_SUFFIX.sub(r"\1strasse", key)
     return street_key(key), house
 
 
@@ -161,12 +184,16 @@ class Comparison:
 
     def sql_weight(self) -> str:
         """A DuckDB expression (over aliases l and r) giving this comparison's weight."""
-        present = " AND ".join(f"coalesce(l.{c}, '') <> '' AND coalesce(r.{c}, '') <> ''" for c in self.columns)
+        present = " AND ".join(
+            f"coalesce(l.{c}, '') <> '' AND coalesce(r.{c}, '') <> ''" for c in self.columns
+        )
         cases = " ".join(f"WHEN {lv.sql} THEN CAST({lv.weight} AS DOUBLE)" for lv in self.levels)
         return f"(CASE WHEN NOT ({present}) THEN 0.0 ELSE (CASE {cases} ELSE 0.0 END) END)"
 
     def sql_level(self) -> str:
-        present = " AND ".join(f"coalesce(l.{c}, '') <> '' AND coalesce(r.{c}, '') <> ''" for c in self.columns)
+        present = " AND ".join(
+            f"coalesce(l.{c}, '') <> '' AND coalesce(r.{c}, '') <> ''" for c in self.columns
+        )
         cases = " ".join(f"WHEN {lv.sql} THEN '{lv.key}'" for lv in self.levels)
         return f"(CASE WHEN NOT ({present}) THEN NULL ELSE (CASE {cases} END) END)"
 
@@ -175,13 +202,19 @@ def _eq(col: str) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str
     return (lambda a, b: a[col] == b[col]), f"l.{col} = r.{col}"
 
 
-def _jw_at_least(col: str, floor: float) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
-    return (lambda a, b: _jw(a[col], b[col]) >= floor), f"jaro_winkler_similarity(l.{col}, r.{col}) >= {floor}"
+def _jw_at_least(
+    col: str, floor: float
+) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    return (
+        lambda a, b: _jw(a[col], b[col]) >= floor
+    ), f"jaro_winkler_similarity(l.{col}, r.{col}) >= {floor}"
 
 
 def _name_at_least(floor: float) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        return max(_jw(a["name_key"], b["name_key"]), _jw(a["name_sorted"], b["name_sorted"])) >= floor
+        return (
+            max(_jw(a["name_key"], b["name_key"]), _jw(a["name_sorted"], b["name_sorted"])) >= floor
+        )
 
     sql = (
         "greatest(jaro_winkler_similarity(l.name_key, r.name_key), "
@@ -210,7 +243,11 @@ def _token_overlap(floor: float) -> tuple[Callable[[dict[str, Any], dict[str, An
 
 def _swapped(col: str, other: str) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        return bool(a[col] and b[other] and a[other] and b[col]) and _jw(a[col], b[other]) >= 0.9 and _jw(a[other], b[col]) >= 0.9
+        return (
+            bool(a[col] and b[other] and a[other] and b[col])
+            and _jw(a[col], b[other]) >= 0.9
+            and _jw(a[other], b[col]) >= 0.9
+        )
 
     sql = (
         f"(coalesce(r.{other}, '') <> '' AND coalesce(l.{other}, '') <> '' AND jaro_winkler_similarity(l.{col}, r.{other}) >= 0.9 "
@@ -223,7 +260,12 @@ def _always() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     return (lambda a, b: True), "TRUE"
 
 
-def _lv(key: str, label: Any, weight: float, cond: tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]) -> Level:
+def _lv(
+    key: str,
+    label: Any,
+    weight: float,
+    cond: tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str],
+) -> Level:
     return Level(key=key, label=label, weight=weight, test=cond[0], sql=cond[1])
 
 
@@ -238,7 +280,9 @@ def _birth_near() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str
         if len(x) != len(y):
             return False
         diff = sum(1 for p, q in zip(x, y, strict=True) if p != q)
-        return diff <= 1 or (len(x) == 10 and x[:4] == y[:4] and x[5:7] == y[8:10] and x[8:10] == y[5:7])
+        return diff <= 1 or (
+            len(x) == 10 and x[:4] == y[:4] and x[5:7] == y[8:10] and x[8:10] == y[5:7]
+        )
 
     sql = (
         "(length(l.birth) = length(r.birth) AND (hamming(l.birth, r.birth) <= 1 OR "
@@ -419,7 +463,13 @@ EXCLUDED_SAME_GROUP = "same_group_other_address"
 
 
 def pair_category(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
-    if a.get("erp_source") and a.get("erp_source") == b.get("erp_source") and a.get("erp_id") and b.get("erp_id") and a["erp_id"] != b["erp_id"]:
+    if (
+        a.get("erp_source")
+        and a.get("erp_source") == b.get("erp_source")
+        and a.get("erp_id")
+        and b.get("erp_id")
+        and a["erp_id"] != b["erp_id"]
+    ):
         return CATEGORY_ERP
     return CATEGORY_DUPLICATE
 
@@ -427,7 +477,11 @@ def pair_category(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
 def hierarchy_exclusion(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     """Branches and delivery addresses of one group, chain or association are not duplicates."""
     if a.get("group_root") and a.get("group_root") == b.get("group_root"):
-        if a.get("street") != b.get("street") or a.get("postcode") != b.get("postcode") or a.get("house") != b.get("house"):
+        if (
+            a.get("street") != b.get("street")
+            or a.get("postcode") != b.get("postcode")
+            or a.get("house") != b.get("house")
+        ):
             return EXCLUDED_SAME_GROUP
     return ""
 
@@ -445,15 +499,32 @@ def score_pair(a: dict[str, Any], b: dict[str, Any]) -> MatchResult:
             continue
         points += level.weight
         cols = comp.columns[0]
-        evidence.append(Evidence(comp.key, str(comp.label), level.key, str(level.label), level.weight, a.get(cols), b.get(cols)))
-    result = MatchResult(points=points, probability=probability(points), evidence=evidence, category=pair_category(a, b))
+        evidence.append(
+            Evidence(
+                comp.key,
+                str(comp.label),
+                level.key,
+                str(level.label),
+                level.weight,
+                a.get(cols),
+                b.get(cols),
+            )
+        )
+    result = MatchResult(
+        points=points,
+        probability=probability(points),
+        evidence=evidence,
+        category=pair_category(a, b),
+    )
     result.excluded = hierarchy_exclusion(a, b)
     return result
 
 
 def sql_points(kind: str) -> str:
     """The DuckDB expression for a pair's points (aliases l and r): the same levels as ``score_pair``."""
-    return " + ".join([f"CAST({PRIOR} AS DOUBLE)"] + [c.sql_weight() for c in comparisons_for(kind)])
+    return " + ".join(
+        [f"CAST({PRIOR} AS DOUBLE)"] + [c.sql_weight() for c in comparisons_for(kind)]
+    )
 
 
 def sql_levels(kind: str) -> list[tuple[str, str]]:

@@ -1,0 +1,456 @@
+"""Every write of the quality app: candidates, "not a duplicate", merges and their undo.
+
+A merge is one transaction: the survivor takes the chosen values (parties actions), contacts
+and relationships move to it, every other app moves its rows through its ``merge.reassign``,
+and the merged record stays as an archived redirect (``merged_into``) for its number and ERP
+key. The merge record keeps what moved, so ``do_undo_merge`` puts it all back.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verbund.core import audit, extensions
+from verbund.hierarchies import engine
+from verbund.parties.actions import EDITABLE_FIELDS, do_archive_party, do_update_party
+from verbund.parties.models import Party
+from verbund.quality.models import (
+    CandidateStatus,
+    DedupeRun,
+    DuplicateCandidate,
+    MergeRecord,
+    NotDuplicate,
+    RunStatus,
+)
+from verbund.relationships.actions import validate_relationship
+from verbund.relationships.models import Relationship
+
+# Fields a steward may take over from the merged record; numbers and ERP keys stay with
+# their record, because the merged record keeps redirecting through them.
+MERGEABLE_FIELDS = [
+    f
+    for f in EDITABLE_FIELDS
+    if f not in ("kind", "number", "erp_source", "erp_id", "organisation", "responsible")
+]
+
+
+def _ordered(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+@transaction.atomic
+def do_mark_not_duplicate(
+    party_a: Party, party_b: Party, *, actor: Any, note: str = ""
+) -> NotDuplicate:
+    """Remember that two parties are different; their pair is not proposed again."""
+    if party_a.pk == party_b.pk:
+        raise ValidationError(_("A party cannot be its own duplicate."))
+    a, b = _ordered(party_a.pk, party_b.pk)
+    decision, created = NotDuplicate.objects.get_or_create(
+        party_a_id=a, party_b_id=b, defaults={"note": note, "decided_by": _user(actor)}
+    )
+    DuplicateCandidate.objects.filter(party_a_id=a, party_b_id=b).update(
+        status=CandidateStatus.REJECTED, updated_at=timezone.now()
+    )
+    if created:
+        for pid in (a, b):
+            audit.record(
+                actor=actor,
+                action="quality.not_duplicate",
+                obj=decision,
+                after={"party_a": a, "party_b": b},
+                party_id=pid,
+                note=note,
+            )
+    return decision
+
+
+@transaction.atomic
+def do_reopen_pair(party_a: Party, party_b: Party, *, actor: Any) -> None:
+    """Withdraw a "not a duplicate" decision."""
+    a, b = _ordered(party_a.pk, party_b.pk)
+    deleted, _n = NotDuplicate.objects.filter(party_a_id=a, party_b_id=b).delete()
+    if deleted:
+        DuplicateCandidate.objects.filter(
+            party_a_id=a, party_b_id=b, status=CandidateStatus.REJECTED
+        ).update(status=CandidateStatus.OPEN)
+        for pid in (a, b):
+            audit.record(
+                actor=actor,
+                action="quality.reopen_pair",
+                object_type="quality.notduplicate",
+                before={"party_a": a, "party_b": b},
+                party_id=pid,
+            )
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def do_record_candidates(
+    pairs: Iterable[dict[str, Any]], *, actor: Any, run: DedupeRun | None = None
+) -> dict[str, int]:
+    """Store bulk-detected pairs as open candidates (one audit record for the whole batch).
+
+    ``pairs``: dicts with a, b, probability, points, evidence, category, cluster. Pairs decided
+    "not a duplicate", pairs with a merged party and pairs already merged are skipped; open
+    candidates get their score refreshed.
+    """
+    rejected = set(NotDuplicate.objects.values_list("party_a_id", "party_b_id"))
+    merged = set(Party.objects.filter(merged_into__isnull=False).values_list("id", flat=True))
+    existing = {(c.party_a_id, c.party_b_id): c for c in DuplicateCandidate.objects.all()}
+    new: list[DuplicateCandidate] = []
+    changed: list[DuplicateCandidate] = []
+    skipped = 0
+    for p in pairs:
+        a, b = _ordered(int(p["a"]), int(p["b"]))
+        if (a, b) in rejected or a in merged or b in merged:
+            skipped += 1
+            continue
+        values = {
+            "score": float(p["probability"]),
+            "points": float(p["points"]),
+            "evidence": p.get("evidence", []),
+            "category": p.get("category", "duplicate"),
+            "cluster": p.get("cluster"),
+            "run": run,
+        }
+        cand = existing.get((a, b))
+        if cand is None:
+            new.append(DuplicateCandidate(party_a_id=a, party_b_id=b, **values))
+        elif cand.status == CandidateStatus.OPEN:
+            for k, v in values.items():
+                setattr(cand, k, v)
+            changed.append(cand)
+    DuplicateCandidate.objects.bulk_create(new, batch_size=2000)
+    DuplicateCandidate.objects.bulk_update(
+        changed, ["score", "points", "evidence", "category", "cluster", "run"], batch_size=2000
+    )
+    stats = {"created": len(new), "updated": len(changed), "skipped": skipped}
+    audit.record(
+        actor=actor,
+        action="quality.record_candidates",
+        obj=run,
+        object_type="quality.deduperun",
+        after=stats,
+    )
+    return stats
+
+
+@transaction.atomic
+def do_create_run(*, actor: Any, kind: str = "organisation", threshold: float = 0.9) -> DedupeRun:
+    """Queue a bulk duplicate detection; the background job fills it in."""
+    if kind not in ("organisation", "person"):
+        raise ValidationError({"kind": _("Kind must be organisation or person.")})
+    if not 0 < threshold < 1:
+        raise ValidationError({"threshold": _("The threshold is a probability between 0 and 1.")})
+    run = DedupeRun.objects.create(kind=kind, threshold=threshold, created_by=_user(actor))
+    audit.record(
+        actor=actor,
+        action="quality.run_create",
+        obj=run,
+        after={"kind": kind, "threshold": threshold},
+    )
+    return run
+
+
+def do_finish_run(
+    run: DedupeRun, *, status: str, stats: dict[str, Any] | None = None, error: str = ""
+) -> DedupeRun:
+    """Record the outcome of a run (called by the job; the candidates carry their own audit)."""
+    DedupeRun.objects.filter(pk=run.pk).update(
+        status=status, stats=stats or {}, error=error, finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+    return run
+
+
+def do_start_run(run: DedupeRun) -> None:
+    DedupeRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+
+
+# ------------------------------------------------------------------ merge
+
+
+def _move_relationship(
+    rel: Relationship, source: Party, survivor: Party, *, actor: Any
+) -> dict[str, Any]:
+    """Point one relationship at the survivor, or end it when it would become a self-link or
+    a repeat (or give a child a second parent). Returns what happened, for the merge record."""
+    before = audit.snapshot(rel)
+    side = "from" if rel.from_party_id == source.pk else "to"
+    new_from = survivor.pk if rel.from_party_id == source.pk else rel.from_party_id
+    new_to = survivor.pk if rel.to_party_id == source.pk else rel.to_party_id
+    outcome: dict[str, Any] = {
+        "id": rel.pk,
+        "side": side,
+        "from": rel.from_party_id,
+        "to": rel.to_party_id,
+    }
+    reason = ""
+    if new_from == new_to:
+        reason = "self"
+    else:
+        rel.from_party_id, rel.to_party_id = new_from, new_to
+        if rel.type.symmetric and rel.from_party_id > rel.to_party_id:
+            rel.from_party_id, rel.to_party_id = rel.to_party_id, rel.from_party_id
+        rel.from_party = Party.objects.get(pk=rel.from_party_id)
+        rel.to_party = Party.objects.get(pk=rel.to_party_id)
+        try:
+            with transaction.atomic():
+                if rel.type.is_hierarchy:
+                    engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
+                validate_relationship(rel, exclude_pk=rel.pk)
+                if rel.type.is_hierarchy:
+                    engine.check_link(rel)
+                rel.save(update_fields=["from_party", "to_party", "updated_at"])
+                if rel.type.is_hierarchy:
+                    engine.after_link_changed(rel, before=before)
+        except ValidationError as exc:
+            reason = "conflict" if rel.type.is_hierarchy else "repeat"
+            outcome["message"] = "; ".join(exc.messages)
+            rel.refresh_from_db()
+    if not reason:
+        for pid in {
+            before["from_party_id"],
+            before["to_party_id"],
+            rel.from_party_id,
+            rel.to_party_id,
+        }:
+            audit.record(
+                actor=actor,
+                action="relationship.reassign",
+                obj=rel,
+                before=before,
+                after=audit.snapshot(rel),
+                party_id=pid,
+            )
+        outcome["result"] = "moved"
+        return outcome
+    outcome["result"] = "ended"
+    outcome["reason"] = reason
+    outcome["valid_to_before"] = before["valid_to"]
+    today = dt.date.today()
+    if (rel.valid_to is None or rel.valid_to > today) and (rel.valid_from or dt.date.min) <= today:
+        # Ending, not deleting: the link's history stays on the merged record.
+        from verbund.relationships.actions import do_end_relationship
+
+        do_end_relationship(rel, actor=actor, valid_to=today, note=_("Ended by merge"))
+        outcome["ended"] = True
+    else:
+        outcome["ended"] = False
+    return outcome
+
+
+def _merge_modules() -> list[Any]:
+    return [
+        m for m in extensions.modules("merge") if hasattr(m, "reassign") and m.__name__ != __name__
+    ]
+
+
+@transaction.atomic
+def do_merge(
+    source: Party,
+    survivor: Party,
+    *,
+    actor: Any,
+    values: dict[str, Any] | None = None,
+    note: str = "",
+) -> MergeRecord:
+    """Merge ``source`` into ``survivor`` as one action (see the module docstring).
+
+    ``values``: field -> value the survivor takes (only ``MERGEABLE_FIELDS``); the report on
+    the merge record lists every relationship that was ended instead of moved, and why.
+    """
+    if source.pk == survivor.pk:
+        raise ValidationError(_("A party cannot be merged into itself."))
+    locked = {
+        p.pk: p
+        for p in Party.objects.select_for_update()
+        .filter(pk__in=[source.pk, survivor.pk])
+        .order_by("pk")
+    }
+    source, survivor = locked[source.pk], locked[survivor.pk]
+    if source.merged_into_id or survivor.merged_into_id:
+        raise ValidationError(_("One of the parties was already merged."))
+    if source.kind != survivor.kind:
+        raise ValidationError(_("An organisation and a person cannot be merged."))
+    if Party.objects.filter(organisation_id=source.pk, pk=survivor.pk).exists():
+        raise ValidationError(_("A person cannot be merged with their own organisation."))
+    values = dict(values or {})
+    unknown = set(values) - set(MERGEABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {f: _("This field cannot be taken over in a merge.") for f in sorted(unknown)}
+        )
+    survivor_snapshot = audit.snapshot(survivor)
+    source_snapshot = audit.snapshot(source)
+    changes = {
+        f: v
+        for f, v in values.items()
+        if survivor_snapshot.get(f if f != "organisation_id" else "organisation_id")
+        != audit._jsonable(v)
+    }
+    survivor_before = {f: survivor_snapshot.get(f) for f in changes}
+    if changes:
+        survivor = do_update_party(survivor, actor=actor, **changes)
+    report: list[dict[str, Any]] = []
+    moved: dict[str, Any] = {"relationships": [], "ended": [], "contacts": [], "apps": {}}
+    # Contacts (persons whose organisation is the merged record) move to the survivor.
+    for contact in Party.objects.filter(
+        organisation_id=source.pk, merged_into__isnull=True
+    ).order_by("pk"):
+        do_update_party(contact, actor=actor, organisation=survivor)
+        moved["contacts"].append(contact.pk)
+    rels = Relationship.objects.select_related("type").filter(
+        from_party_id=source.pk
+    ) | Relationship.objects.select_related("type").filter(to_party_id=source.pk)
+    for rel in rels.order_by("pk"):
+        outcome = _move_relationship(rel, source, survivor, actor=actor)
+        if outcome["result"] == "moved":
+            moved["relationships"].append(outcome)
+        else:
+            moved["ended"].append(outcome)
+            report.append(
+                {
+                    "relationship": rel.pk,
+                    "type": rel.type.key,
+                    "reason": outcome["reason"],
+                    "message": outcome.get("message", ""),
+                }
+            )
+    for module in _merge_modules():
+        moved["apps"][module.__name__] = module.reassign(source, survivor, actor=actor)
+    # The merged record stays: archived, redirecting to the survivor by number and ERP key.
+    if not source.archived:
+        do_archive_party(
+            source, actor=actor, note=_("Merged into %(number)s") % {"number": survivor.number}
+        )
+    Party.objects.filter(pk=source.pk).update(merged_into=survivor, updated_at=timezone.now())
+    a, b = _ordered(source.pk, survivor.pk)
+    DuplicateCandidate.objects.filter(party_a_id=a, party_b_id=b).update(
+        status=CandidateStatus.MERGED, updated_at=timezone.now()
+    )
+    record = MergeRecord.objects.create(
+        source=source,
+        survivor=survivor,
+        actor=_user(actor),
+        values={k: audit._jsonable(v) for k, v in changes.items()},
+        survivor_before=survivor_before,
+        source_before=source_snapshot,
+        moved=moved,
+        report=report,
+        note=note,
+    )
+    summary = {
+        "merge": record.pk,
+        "source": source.pk,
+        "survivor": survivor.pk,
+        "values": record.values,
+        "relationships_moved": len(moved["relationships"]),
+        "relationships_ended": len(moved["ended"]),
+        "contacts_moved": len(moved["contacts"]),
+    }
+    for pid in (source.pk, survivor.pk):
+        audit.record(
+            actor=actor,
+            action="quality.merge",
+            obj=record,
+            before=survivor_before,
+            after=summary,
+            party_id=pid,
+            note=note,
+        )
+    return record
+
+
+@transaction.atomic
+def do_undo_merge(record: MergeRecord, *, actor: Any) -> MergeRecord:
+    """Undo a merge: the merged record returns, and what moved goes back to it."""
+    record = MergeRecord.objects.select_for_update().get(pk=record.pk)
+    if record.undone_at:
+        raise ValidationError(_("This merge was already undone."))
+    source = Party.objects.select_for_update().get(pk=record.source_id)
+    survivor = Party.objects.select_for_update().get(pk=record.survivor_id)
+    if survivor.merged_into_id:
+        raise ValidationError(_("The survivor was merged again; undo that merge first."))
+    later = MergeRecord.objects.filter(
+        survivor_id=source.pk, undone_at__isnull=True, created_at__gt=record.created_at
+    )
+    if later.exists():
+        raise ValidationError(
+            _("Another record was merged into this one later; undo that merge first.")
+        )
+    Party.objects.filter(pk=source.pk).update(merged_into=None, updated_at=timezone.now())
+    source.refresh_from_db()
+    if not record.source_before.get("archived"):
+        do_archive_party(source, actor=actor, archived=False, note=_("Merge undone"))
+    moved = record.moved
+    for module in reversed(_merge_modules()):
+        if module.__name__ in moved.get("apps", {}) and hasattr(module, "unassign"):
+            module.unassign(moved["apps"][module.__name__], source, survivor, actor=actor)
+    for item in moved.get("relationships", []):
+        rel = Relationship.objects.select_related("type").get(pk=item["id"])
+        before = audit.snapshot(rel)
+        rel.from_party_id, rel.to_party_id = item["from"], item["to"]
+        rel.from_party = Party.objects.get(pk=rel.from_party_id)
+        rel.to_party = Party.objects.get(pk=rel.to_party_id)
+        if rel.type.is_hierarchy:
+            engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
+        rel.save(update_fields=["from_party", "to_party", "updated_at"])
+        if rel.type.is_hierarchy:
+            engine.after_link_changed(rel, before=before)
+        for pid in {
+            before["from_party_id"],
+            before["to_party_id"],
+            rel.from_party_id,
+            rel.to_party_id,
+        }:
+            audit.record(
+                actor=actor,
+                action="relationship.reassign",
+                obj=rel,
+                before=before,
+                after=audit.snapshot(rel),
+                party_id=pid,
+                note="undo merge",
+            )
+    from verbund.relationships.actions import do_update_relationship
+
+    for item in moved.get("ended", []):
+        if item.get("ended"):
+            rel = Relationship.objects.get(pk=item["id"])
+            do_update_relationship(rel, actor=actor, valid_to=item["valid_to_before"])
+    for contact_id in moved.get("contacts", []):
+        contact = Party.objects.get(pk=contact_id)
+        if contact.organisation_id == survivor.pk and not contact.merged_into_id:
+            do_update_party(contact, actor=actor, organisation=source)
+    if record.survivor_before:
+        restore = {f: v for f, v in record.survivor_before.items()}
+        if "birth_date" in restore and restore["birth_date"]:
+            restore["birth_date"] = dt.date.fromisoformat(restore["birth_date"])
+        do_update_party(survivor, actor=actor, **restore)
+    a, b = _ordered(source.pk, survivor.pk)
+    DuplicateCandidate.objects.filter(
+        party_a_id=a, party_b_id=b, status=CandidateStatus.MERGED
+    ).update(status=CandidateStatus.OPEN)
+    record.undone_at = timezone.now()
+    record.undone_by = _user(actor)
+    record.save(update_fields=["undone_at", "undone_by"])
+    for pid in (source.pk, survivor.pk):
+        audit.record(
+            actor=actor,
+            action="quality.undo_merge",
+            obj=record,
+            before={"merge": record.pk},
+            after=None,
+            party_id=pid,
+        )
+    return record

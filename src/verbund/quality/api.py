@@ -1,0 +1,126 @@
+"""REST API of the quality app, under /api/v1/quality/."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
+
+from verbund.quality import actions
+from verbund.quality.entry import find_similar
+from verbund.quality.models import CandidateStatus, DedupeRun, DuplicateCandidate, MergeRecord
+from verbund.quality.serializers import (
+    CandidateSerializer,
+    MergeRecordSerializer,
+    MergeRequestSerializer,
+    NoteSerializer,
+    RunSerializer,
+    SimilarQuerySerializer,
+)
+
+
+class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Duplicate candidates (the review queue). Filter with ``status`` and ``category``."""
+
+    queryset = DuplicateCandidate.objects.all()
+    serializer_class = CandidateSerializer
+    write_permission = "quality.add_notduplicate"
+    ordering_fields = ["id", "score", "created_at"]
+
+    def get_queryset(self) -> QuerySet[DuplicateCandidate]:
+        qs = DuplicateCandidate.objects.select_related("party_a", "party_b")
+        params = self.request.query_params
+        qs = qs.filter(status=params.get("status", CandidateStatus.OPEN))
+        if params.get("category"):
+            qs = qs.filter(category=params["category"])
+        return qs
+
+    @extend_schema(request=NoteSerializer, responses=CandidateSerializer)
+    @action(detail=True, methods=["post"], url_path="not-duplicate")
+    def not_duplicate(self, request: Request, pk: Any = None) -> Response:
+        """Decide "not a duplicate": the pair is not proposed again."""
+        cand = get_object_or_404(DuplicateCandidate, pk=pk)
+        body = NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actions.do_mark_not_duplicate(
+            cand.party_a, cand.party_b, actor=request.user, note=body.validated_data["note"]
+        )
+        cand.refresh_from_db()
+        return Response(CandidateSerializer(cand).data)
+
+
+class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Merges: POST source, survivor and the values the survivor takes; undo with /undo/."""
+
+    queryset = MergeRecord.objects.all()
+    serializer_class = MergeRecordSerializer
+    write_permission = "quality.add_mergerecord"
+
+    @extend_schema(request=MergeRequestSerializer, responses=MergeRecordSerializer)
+    def create(self, request: Request) -> Response:
+        body = MergeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        record = actions.do_merge(
+            d["source"], d["survivor"], actor=request.user, values=d["values"], note=d["note"]
+        )
+        return Response(MergeRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=MergeRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def undo(self, request: Request, pk: Any = None) -> Response:
+        """Undo a merge: the merged record and everything that moved come back."""
+        record = actions.do_undo_merge(self.get_object(), actor=request.user)
+        return Response(MergeRecordSerializer(record).data)
+
+
+class RunViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Bulk duplicate detection runs; POST starts one as a background job."""
+
+    queryset = DedupeRun.objects.all()
+    serializer_class = RunSerializer
+
+    def perform_create(self, serializer: Any) -> None:
+        from verbund.quality.tasks import run_dedupe
+
+        run = actions.do_create_run(actor=self.request.user, **serializer.validated_data)
+        run_dedupe.enqueue(run.pk)
+        run.refresh_from_db()
+        serializer.instance = run
+
+
+class SimilarView(APIView):
+    """Parties similar to the given data, best first, each with the evidence for its score."""
+
+    required_permission = "parties.view_party"
+    write_permission = "parties.view_party"
+
+    @extend_schema(request=SimilarQuerySerializer)
+    def post(self, request: Request) -> Response:
+        body = SimilarQuerySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.to_data()
+        found = find_similar(data, limit=data.pop("limit"), exclude_id=data.pop("exclude"))
+        return Response({"results": [s.as_dict() for s in found]})
+
+
+def register(router: DefaultRouter) -> None:
+    router.register("quality/candidates", CandidateViewSet, basename="quality-candidate")
+    router.register("quality/merges", MergeViewSet, basename="quality-merge")
+    router.register("quality/runs", RunViewSet, basename="quality-run")
+
+
+from django.urls import path  # noqa: E402
+
+urlpatterns = [path("quality/similar/", SimilarView.as_view(), name="quality-similar-api")]

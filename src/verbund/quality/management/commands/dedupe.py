@@ -1,0 +1,67 @@
+"""`verbund dedupe`: bulk duplicate detection over all parties of one kind."""
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from verbund.parties.models import Party
+from verbund.quality import actions
+from verbund.quality.detection import detect_parties
+from verbund.quality.matching import DEFAULT_THRESHOLD
+
+
+class Command(BaseCommand):
+    help = "Find duplicate parties (pairs and clusters with explainable scores)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--kind", choices=["organisation", "person"], default="organisation")
+        parser.add_argument(
+            "--threshold", type=float, default=DEFAULT_THRESHOLD, help="match probability, 0..1"
+        )
+        parser.add_argument("--json", action="store_true", help="print pairs and clusters as JSON")
+        parser.add_argument(
+            "--save", action="store_true", help="store the pairs in the review queue"
+        )
+        parser.add_argument("--limit", type=int, default=50, help="pairs printed in text mode")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = detect_parties(options["kind"], options["threshold"])
+        stats: dict[str, Any] = {
+            "records": result.records,
+            "candidate_pairs": result.candidate_pairs,
+            "pairs": len(result.pairs),
+            "clusters": len(result.clusters),
+        }
+        if options["save"]:
+            stats["saved"] = actions.do_record_candidates(result.pairs, actor=None)
+        if options["json"]:
+            pairs = [
+                {
+                    k: p[k]
+                    for k in ("a", "b", "points", "probability", "category", "cluster", "evidence")
+                }
+                for p in result.pairs
+            ]
+            self.stdout.write(
+                json.dumps(
+                    {"stats": stats, "pairs": pairs, "clusters": result.clusters},
+                    ensure_ascii=False,
+                    default=str,
+                )
+            )
+            return
+        names = dict(
+            Party.objects.filter(
+                id__in={x for p in result.pairs[: options["limit"]] for x in (p["a"], p["b"])}
+            ).values_list("id", "name")
+        )
+        for p in sorted(result.pairs, key=lambda p: -p["points"])[: options["limit"]]:
+            why = ", ".join(
+                f"{e['label']} {e['level_label']} ({e['weight']:+g})" for e in p["evidence"]
+            )
+            erp = " [ERP]" if p["category"] == "erp" else ""
+            self.stdout.write(
+                f"{p['probability']:.3f}{erp}  {p['a']} {names.get(p['a'], '')!r} ~ {p['b']} {names.get(p['b'], '')!r}: {why}"
+            )
+        self.stdout.write(" ".join(f"{k}={v}" for k, v in stats.items()))
