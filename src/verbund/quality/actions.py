@@ -27,7 +27,11 @@ from verbund.quality.models import (
     NotDuplicate,
     RunStatus,
 )
-from verbund.relationships.actions import validate_relationship
+from verbund.relationships.actions import (
+    do_end_relationship,
+    do_update_relationship,
+    validate_relationship,
+)
 from verbund.relationships.models import Relationship
 
 # Fields a steward may take over from the merged record; numbers and ERP keys stay with
@@ -179,12 +183,62 @@ def do_start_run(run: DedupeRun) -> None:
 # ------------------------------------------------------------------ merge
 
 
+class HierarchyConflict(ValidationError):
+    """Moving a link would give a child a second parent or close a cycle."""
+
+
+def _repoint(rel: Relationship, new_from: int, new_to: int, *, actor: Any, note: str = "") -> None:
+    """Point ``rel`` at other parties in place (same id, dates and history), audited.
+
+    Hierarchy links keep the closure in step through the engine's public hooks: a changed
+    child is detached as if its link were removed, then the link is added for the new child.
+    """
+    before = audit.snapshot(rel)
+    old_from = rel.from_party_id
+    if rel.type.symmetric and new_from > new_to:
+        new_from, new_to = new_to, new_from
+    rel.from_party_id, rel.to_party_id = new_from, new_to
+    rel.from_party = Party.objects.get(pk=new_from)
+    rel.to_party = Party.objects.get(pk=new_to)
+    if rel.type.is_hierarchy:
+        engine.lock_for_write(rel.type, [old_from, new_from, new_to])
+    validate_relationship(rel, exclude_pk=rel.pk)
+    if rel.type.is_hierarchy:
+        try:
+            engine.check_link(rel)
+        except ValidationError as exc:
+            raise HierarchyConflict(exc.messages) from exc
+    rel.save(update_fields=["from_party", "to_party", "updated_at"])
+    if rel.type.is_hierarchy:
+        if old_from != new_from:
+            ghost = Relationship(
+                type=rel.type,
+                from_party_id=old_from,
+                to_party_id=before["to_party_id"],
+                valid_from=rel.valid_from,
+                valid_to=rel.valid_to,
+            )
+            engine.after_link_changed(ghost, before=None)
+            engine.after_link_changed(rel, before=None)
+        else:
+            engine.after_link_changed(rel, before=before)
+    for pid in {before["from_party_id"], before["to_party_id"], rel.from_party_id, rel.to_party_id}:
+        audit.record(
+            actor=actor,
+            action="relationship.reassign",
+            obj=rel,
+            before=before,
+            after=audit.snapshot(rel),
+            party_id=pid,
+            note=note,
+        )
+
+
 def _move_relationship(
     rel: Relationship, source: Party, survivor: Party, *, actor: Any
 ) -> dict[str, Any]:
     """Point one relationship at the survivor, or end it when it would become a self-link or
     a repeat (or give a child a second parent). Returns what happened, for the merge record."""
-    before = audit.snapshot(rel)
     side = "from" if rel.from_party_id == source.pk else "to"
     new_from = survivor.pk if rel.from_party_id == source.pk else rel.from_party_id
     new_to = survivor.pk if rel.to_party_id == source.pk else rel.to_party_id
@@ -198,50 +252,22 @@ def _move_relationship(
     if new_from == new_to:
         reason = "self"
     else:
-        rel.from_party_id, rel.to_party_id = new_from, new_to
-        if rel.type.symmetric and rel.from_party_id > rel.to_party_id:
-            rel.from_party_id, rel.to_party_id = rel.to_party_id, rel.from_party_id
-        rel.from_party = Party.objects.get(pk=rel.from_party_id)
-        rel.to_party = Party.objects.get(pk=rel.to_party_id)
         try:
             with transaction.atomic():
-                if rel.type.is_hierarchy:
-                    engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
-                validate_relationship(rel, exclude_pk=rel.pk)
-                if rel.type.is_hierarchy:
-                    engine.check_link(rel)
-                rel.save(update_fields=["from_party", "to_party", "updated_at"])
-                if rel.type.is_hierarchy:
-                    engine.after_link_changed(rel, before=before)
+                _repoint(rel, new_from, new_to, actor=actor)
         except ValidationError as exc:
-            reason = "conflict" if rel.type.is_hierarchy else "repeat"
+            reason = "conflict" if isinstance(exc, HierarchyConflict) else "repeat"
             outcome["message"] = "; ".join(exc.messages)
             rel.refresh_from_db()
     if not reason:
-        for pid in {
-            before["from_party_id"],
-            before["to_party_id"],
-            rel.from_party_id,
-            rel.to_party_id,
-        }:
-            audit.record(
-                actor=actor,
-                action="relationship.reassign",
-                obj=rel,
-                before=before,
-                after=audit.snapshot(rel),
-                party_id=pid,
-            )
         outcome["result"] = "moved"
         return outcome
     outcome["result"] = "ended"
     outcome["reason"] = reason
-    outcome["valid_to_before"] = before["valid_to"]
+    outcome["valid_to_before"] = rel.valid_to.isoformat() if rel.valid_to else None
     today = dt.date.today()
     if (rel.valid_to is None or rel.valid_to > today) and (rel.valid_from or dt.date.min) <= today:
         # Ending, not deleting: the link's history stays on the merged record.
-        from verbund.relationships.actions import do_end_relationship
-
         do_end_relationship(rel, actor=actor, valid_to=today, note=_("Ended by merge"))
         outcome["ended"] = True
     else:
@@ -292,12 +318,7 @@ def do_merge(
         )
     survivor_snapshot = audit.snapshot(survivor)
     source_snapshot = audit.snapshot(source)
-    changes = {
-        f: v
-        for f, v in values.items()
-        if survivor_snapshot.get(f if f != "organisation_id" else "organisation_id")
-        != audit._jsonable(v)
-    }
+    changes = {f: v for f, v in values.items() if survivor_snapshot.get(f) != audit._jsonable(v)}
     survivor_before = {f: survivor_snapshot.get(f) for f in changes}
     if changes:
         survivor = do_update_party(survivor, actor=actor, **changes)
@@ -398,32 +419,7 @@ def do_undo_merge(record: MergeRecord, *, actor: Any) -> MergeRecord:
             module.unassign(moved["apps"][module.__name__], source, survivor, actor=actor)
     for item in moved.get("relationships", []):
         rel = Relationship.objects.select_related("type").get(pk=item["id"])
-        before = audit.snapshot(rel)
-        rel.from_party_id, rel.to_party_id = item["from"], item["to"]
-        rel.from_party = Party.objects.get(pk=rel.from_party_id)
-        rel.to_party = Party.objects.get(pk=rel.to_party_id)
-        if rel.type.is_hierarchy:
-            engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
-        rel.save(update_fields=["from_party", "to_party", "updated_at"])
-        if rel.type.is_hierarchy:
-            engine.after_link_changed(rel, before=before)
-        for pid in {
-            before["from_party_id"],
-            before["to_party_id"],
-            rel.from_party_id,
-            rel.to_party_id,
-        }:
-            audit.record(
-                actor=actor,
-                action="relationship.reassign",
-                obj=rel,
-                before=before,
-                after=audit.snapshot(rel),
-                party_id=pid,
-                note="undo merge",
-            )
-    from verbund.relationships.actions import do_update_relationship
-
+        _repoint(rel, item["from"], item["to"], actor=actor, note="undo merge")
     for item in moved.get("ended", []):
         if item.get("ended"):
             rel = Relationship.objects.get(pk=item["id"])
@@ -434,7 +430,7 @@ def do_undo_merge(record: MergeRecord, *, actor: Any) -> MergeRecord:
             do_update_party(contact, actor=actor, organisation=source)
     if record.survivor_before:
         restore = {f: v for f, v in record.survivor_before.items()}
-        if "birth_date" in restore and restore["birth_date"]:
+        if restore.get("birth_date"):
             restore["birth_date"] = dt.date.fromisoformat(restore["birth_date"])
         do_update_party(survivor, actor=actor, **restore)
     a, b = _ordered(source.pk, survivor.pk)

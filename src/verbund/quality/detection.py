@@ -42,13 +42,15 @@ def detect_parties(kind: str = "organisation", threshold: float = DEFAULT_THRESH
     return result
 
 
-def execute_run(run_id: int) -> dict[str, int]:
+def execute_run(run_id: int) -> dict[str, Any]:
     run = DedupeRun.objects.get(pk=run_id)
     actions.do_start_run(run)
     start = time.perf_counter()
     try:
         result = detect_parties(run.kind, run.threshold)
-        stats = actions.do_record_candidates(result.pairs, actor=run.created_by, run=run)
+        stats: dict[str, Any] = dict(
+            actions.do_record_candidates(result.pairs, actor=run.created_by, run=run)
+        )
     except Exception as exc:  # the run records the failure for the UI, then re-raises
         actions.do_finish_run(run, status=RunStatus.FAILED, error=str(exc)[:2000])
         raise
@@ -57,7 +59,7 @@ def execute_run(run_id: int) -> dict[str, int]:
         candidate_pairs=result.candidate_pairs,
         pairs=len(result.pairs),
         clusters=len(result.clusters),
-        seconds=round(time.perf_counter() - start, 2),  # type: ignore[dict-item]
+        seconds=round(time.perf_counter() - start, 2),
     )
     actions.do_finish_run(run, status=RunStatus.DONE, stats=stats)
     return stats

@@ -7,12 +7,14 @@ addresses are branches or delivery addresses of one group, not duplicates.
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from verbund.relationships.models import Relationship, Structure, valid_on_q
 
 MAX_DEPTH = 50
 
 
-def _current_links() -> "Relationship.objects":  # type: ignore[name-defined]
+def _current_links() -> QuerySet[Relationship]:
     today = dt.date.today()
     return Relationship.objects.filter(valid_on_q(today), type__structure=Structure.HIERARCHY)
 

@@ -11,6 +11,7 @@ identically (the tests check that both paths agree).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -134,7 +135,7 @@ def features(rec: Mapping[str, Any]) -> dict[str, Any]:
         "email_domain": "" if domain in _FREEMAIL else domain,
         "vat": (rec.get("vat_id") or "").replace(" ", "").upper(),
         "lei": (rec.get("lei") or "").strip().upper(),
-        "birth": birth.isoformat() if hasattr(birth, "isoformat") else (birth or ""),
+        "birth": birth.isoformat() if isinstance(birth, dt.date) else str(birth or ""),
         "org": str(org) if org else "",
         "erp_source": rec.get("erp_source") or "",
         "erp_id": rec.get("erp_id") or "",
@@ -476,13 +477,16 @@ def pair_category(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
 
 def hierarchy_exclusion(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     """Branches and delivery addresses of one group, chain or association are not duplicates."""
-    if a.get("group_root") and a.get("group_root") == b.get("group_root"):
-        if (
+    if (
+        a.get("group_root")
+        and a.get("group_root") == b.get("group_root")
+        and (
             a.get("street") != b.get("street")
             or a.get("postcode") != b.get("postcode")
             or a.get("house") != b.get("house")
-        ):
-            return EXCLUDED_SAME_GROUP
+        )
+    ):
+        return EXCLUDED_SAME_GROUP
     return ""
 
 

@@ -37,7 +37,7 @@ class NoteSerializer(serializers.Serializer):
 
 
 class MergeRequestSerializer(serializers.Serializer):
-    source = serializers.PrimaryKeyRelatedField(
+    source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Party.objects.all(), help_text="The record that is merged away."
     )
     survivor = serializers.PrimaryKeyRelatedField(

@@ -128,3 +128,37 @@ def test_a_merged_party_cannot_be_merged_again(pair, org):
     do_merge(source, survivor, actor=None)
     with pytest.raises(ValidationError):
         do_merge(Party.objects.get(pk=source.pk), org("Dritte GmbH"), actor=None)
+
+
+def test_the_hierarchy_closure_stays_consistent_through_merge_and_undo(pair, org):
+    from verbund.hierarchies.consistency import differences
+
+    source, survivor = pair
+    top = org("Holding AG", street="Ring 1")
+    child = org("Tochter GmbH", street="Weg 3")
+    do_create_relationship(actor=None, type="group", from_party=source, to_party=top)
+    do_create_relationship(actor=None, type="group", from_party=child, to_party=source)
+    record = do_merge(source, survivor, actor=None)
+    assert differences() == []
+    from verbund.hierarchies.selectors import ultimate_parent
+
+    assert ultimate_parent(child.pk, "group") == top.pk
+    do_undo_merge(record, actor=None)
+    assert differences() == []
+
+
+def test_a_second_parent_is_not_created_but_reported(pair, org):
+    source, survivor = pair
+    p1, p2 = org("Eins AG", street="A 1"), org("Zwei AG", street="B 2")
+    link = do_create_relationship(actor=None, type="group", from_party=source, to_party=p1)
+    do_create_relationship(actor=None, type="group", from_party=survivor, to_party=p2)
+    record = do_merge(source, survivor, actor=None)
+    link.refresh_from_db()
+    assert link.from_party_id == source.pk and link.valid_to is not None
+    assert record.report[0]["reason"] == "conflict"
+    assert (
+        Relationship.objects.filter(
+            from_party=survivor, type__key="group", valid_to__isnull=True
+        ).count()
+        == 1
+    )
