@@ -1,0 +1,64 @@
+from django.test import Client
+
+from verbund.parties.models import Party
+from verbund.quality.models import MergeRecord, NotDuplicate
+
+
+def client_for(make_user, role):
+    c = Client()
+    c.force_login(make_user(role))
+    return c
+
+
+def test_the_similar_fragment_lists_matches_as_the_user_types(org, make_user):
+    org("Müller Bau GmbH")
+    resp = client_for(make_user, "editor").get(
+        "/quality/similar/", {"name": "Mueller Bau", "postcode": "50667"}
+    )
+    assert resp.status_code == 200
+    assert "Müller Bau GmbH" in resp.content.decode()
+    assert client_for(make_user, None).get("/quality/similar/", {"name": "x"}).status_code == 403
+
+
+def test_the_steward_compares_side_by_side_and_merges_with_chosen_values(org, make_user):
+    a = org("Müller Bau GmbH", phone="")
+    b = org("Mueller Bau GmbH", phone="0221 1234")
+    c = client_for(make_user, "steward")
+    page = c.get(f"/quality/compare/{a.pk}/{b.pk}/")
+    assert page.status_code == 200 and "field_phone" in page.content.decode()
+    resp = c.post(
+        f"/quality/compare/{a.pk}/{b.pk}/merge/",
+        {"survivor": "a", "field_phone": "b", "field_name": "a"},
+    )
+    record = MergeRecord.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == f"/quality/merges/{record.pk}/"
+    assert Party.objects.get(pk=a.pk).phone == "0221 1234"
+    assert Party.objects.get(pk=b.pk).merged_into_id == a.pk
+    assert c.get(f"/quality/merges/{record.pk}/").status_code == 200
+    c.post(f"/quality/merges/{record.pk}/undo/")
+    assert Party.objects.get(pk=b.pk).merged_into_id is None
+
+
+def test_not_a_duplicate_from_the_ui_is_remembered(org, make_user):
+    a, b = org("Müller Bau GmbH"), org("Müller Bau GmbH", street="Ring 2")
+    client_for(make_user, "steward").post(
+        f"/quality/compare/{a.pk}/{b.pk}/not-duplicate/", {"note": "Filialen"}
+    )
+    assert NotDuplicate.objects.filter(note="Filialen").exists()
+
+
+def test_an_editor_sees_the_queue_but_cannot_merge(org, make_user):
+    a, b = org("A GmbH"), org("A GmbH", street="x")
+    c = client_for(make_user, "editor")
+    assert c.get("/quality/").status_code == 200
+    assert c.post(f"/quality/compare/{a.pk}/{b.pk}/merge/", {"survivor": "a"}).status_code == 403
+
+
+def test_a_run_can_be_started_from_the_queue(org, make_user, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    org("Müller Bau GmbH", street="Hauptstraße 5")
+    org("Mueller Bau GmbH", street="Hauptstr. 5")
+    c = client_for(make_user, "steward")
+    assert c.post("/quality/runs/", {"kind": "organisation", "threshold": "0.9"}).status_code == 302
+    page = c.get("/quality/").content.decode()
+    assert "Mueller Bau GmbH" in page

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from verbund.quality import views
+
+urlpatterns = [
+    path("quality/", views.queue, name="quality-queue"),
+    path("quality/runs/", views.start_run, name="quality-start-run"),
+    path("quality/similar/", views.similar, name="quality-similar"),
+    path("quality/candidates/<int:candidate_id>/", views.candidate, name="quality-candidate"),
+    path("quality/compare/<int:a>/<int:b>/", views.compare, name="quality-compare"),
+    path("quality/compare/<int:a>/<int:b>/merge/", views.merge, name="quality-merge-do"),
+    path(
+        "quality/compare/<int:a>/<int:b>/not-duplicate/",
+        views.not_duplicate,
+        name="quality-not-duplicate",
+    ),
+    path("quality/merges/<int:merge_id>/", views.merge_detail, name="quality-merge"),
+    path("quality/merges/<int:merge_id>/undo/", views.undo, name="quality-undo"),
+]
