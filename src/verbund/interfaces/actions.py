@@ -282,7 +282,21 @@ def _dispatch(
                 rows, header, columns, mapping.partner_functions, name
             )
             rows = iter(grouped)
-        return engine.import_parties(rows, columns, ctx, total_hint=hint, initial_errors=initial)
+        keys_hint = None
+        if records is not None:
+            wanted = {
+                c for c, f in columns.items() if f in ("external_id", "parent", "main_address")
+            }
+            keys_hint = {
+                str(r.get(c, "")).strip()
+                for r in records
+                if isinstance(r, dict)
+                for c in wanted
+                if r.get(c) not in (None, "")
+            }
+        return engine.import_parties(
+            rows, columns, ctx, total_hint=hint, initial_errors=initial, keys_hint=keys_hint
+        )
     if run.kind == ImportKind.RELATIONSHIPS:
         if run.format == "gleif-rr":
             state = GleifRows()
@@ -383,3 +397,17 @@ def do_sync(
     run.save(update_fields=["file_hash", "file_size"])
     outcome = do_execute_run(run, records=records)
     return run, outcome
+
+
+@transaction.atomic
+def do_record_export(
+    *, actor: Any, kind: str, source: str, fmt: str, rows: int, target: str = ""
+) -> None:
+    """Exports change nothing but are audited: who took which data out, and how much."""
+    audit.record(
+        actor=actor,
+        action=f"export.{kind}",
+        object_type="interfaces.export",
+        object_id=source,
+        after={"format": fmt, "rows": rows, "target": target},
+    )

@@ -31,8 +31,8 @@ from django.db.models import CharField
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from verbund.hierarchies import engine as hierarchy_engine
 from verbund.demo.bulk import PARTY_COLUMNS, RELATIONSHIP_COLUMNS, BulkLoad, derive_search_columns
+from verbund.hierarchies import engine as hierarchy_engine
 from verbund.interfaces.parsers import parse_date, parse_decimal
 from verbund.parties.models import Party, PartyKind, PartyStatus
 from verbund.parties.validators import validate_country, validate_lei, validate_vat_id
@@ -171,7 +171,7 @@ class Context:
 class Abort(Exception):
     """All-or-nothing run with errors: roll back (the outcome holds the errors)."""
 
-    def __init__(self, outcome: "Outcome") -> None:
+    def __init__(self, outcome: Outcome) -> None:
         super().__init__("import aborted")
         self.outcome = outcome
 
@@ -197,6 +197,17 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         if not chunk:
             return
         yield chunk
+
+
+def _select_in(
+    sql: str, params: list[Any], column: str, values: list[Any]
+) -> Iterator[tuple[Any, ...]]:
+    """``sql AND column IN (...)`` in chunks small enough for SQLite's parameter limit."""
+    for chunk in _chunks(values, 900):
+        marks = ", ".join(["%s"] * len(chunk))
+        with connection.cursor() as cur:
+            cur.execute(f"{sql} AND {column} IN ({marks})", [*params, *chunk])
+            yield from cur.fetchall()
 
 
 def _db_date(value: dt.date | None) -> Any:
@@ -255,7 +266,11 @@ class PartyRowChecker:
             out.error(Issue(row, f, value, reason, key))
 
         for f in self.fields:
-            v = values.get(f, "")
+            if f not in values:
+                # Absent (an API record without this key): keep what the party has.
+                result.append(None)  # type: ignore[arg-type]
+                continue
+            v = values[f]
             if f == "kind":
                 if not v:
                     v = PartyKind.ORGANISATION
@@ -333,6 +348,7 @@ def import_parties(
     ctx: Context,
     total_hint: Callable[[], float] | None = None,
     initial_errors: list[Issue] | None = None,
+    keys_hint: set[str] | None = None,
 ) -> Outcome:
     """Upsert parties of ``ctx.source`` from mapped rows; caller holds the transaction.
 
@@ -356,9 +372,17 @@ def import_parties(
     ids = array("q")
     hashes = array("q")
     merged: dict[int, int] = {}
+    # Small batches keep the stored values, so absent keys can keep them.
+    ex_values: list[tuple[Any, ...]] | None = [] if keys_hint is not None else None
     select_cols = ", ".join(["id", "erp_id", "merged_into_id", *fields])
     date_pos = [i for i, f in enumerate(fields) if f == "birth_date"]
-    for rec in _stream(f"SELECT {select_cols} FROM {PT} WHERE erp_source = %s", [ctx.source]):
+    base_sql = f"SELECT {select_cols} FROM {PT} WHERE erp_source = %s"
+    existing_rows: Iterable[tuple[Any, ...]]
+    if keys_hint is not None and not ctx.full:
+        existing_rows = _select_in(base_sql, [ctx.source], "erp_id", sorted(keys_hint))
+    else:
+        existing_rows = _stream(base_sql, [ctx.source])
+    for rec in existing_rows:
         vals = rec[3:]
         if date_pos:
             vals = tuple(_text(v) if i in date_pos else (v or "") for i, v in enumerate(vals))
@@ -367,6 +391,8 @@ def import_parties(
         keys[rec[1]] = len(ids)
         ids.append(rec[0])
         hashes.append(hash(vals))
+        if ex_values is not None:
+            ex_values.append(vals)
         if rec[2]:
             merged[len(ids) - 1] = rec[2]
     if merged:
@@ -404,7 +430,7 @@ def import_parties(
 
     for row_no, raw in rows:
         n += 1
-        values = {f: raw.get(c, "").strip() for c, f in col_items}
+        values = {f: raw[c].strip() for c, f in col_items if c in raw}
         key = values.get("external_id", "")
         if not key:
             out.error(Issue(row_no, "external_id", "", _("The external id is empty.")))
@@ -440,7 +466,7 @@ def import_parties(
         seen[key] = row_no
         cleaned, ok = checker.clean(values, row_no, key, out)
         idx = keys.get(key)
-        if ok and (idx is None or "name" in mapped or "last_name" in mapped):
+        if ok and (idx is None or "name" in values or "last_name" in values):
             kind = values.get("kind", "") if "kind" in mapped else "organisation"
             kind_v = KIND_VALUES.get(kind.lower(), "organisation") if kind else "organisation"
             if kind_v == PartyKind.PERSON:
@@ -472,6 +498,15 @@ def import_parties(
             failed = True
             invalid.add(key)
             continue
+        if None in cleaned:
+            if idx is not None and ex_values is not None:
+                stored = ex_values[idx]
+                cleaned = [stored[i] if v is None else v for i, v in enumerate(cleaned)]
+            else:
+                cleaned = [
+                    CREATE_DEFAULTS.get(f, "") if v is None else v
+                    for f, v in zip(fields, cleaned, strict=True)
+                ]
         h = hash(tuple(cleaned))
         if idx is None:
             create_buf.append((key, cleaned, row_no))
@@ -502,8 +537,8 @@ def import_parties(
             else:
                 update_buf.append((pid, cleaned, key, row_no))
         if has_parent or has_main:
-            parent = values.get("parent", "") if has_parent else None
-            main = values.get("main_address", "") if has_main else None
+            parent = values.get("parent")
+            main = values.get("main_address")
             if parent or main or not created:
                 refs.append(_PendingRef(row_no, key, pid, created, parent, share, main))
         if len(create_buf) >= CHUNK or len(update_buf) >= CHUNK:
@@ -632,6 +667,7 @@ def import_parties(
     return out
 
 
+CREATE_DEFAULTS = {"kind": PartyKind.ORGANISATION, "status": PartyStatus.CUSTOMER, "country": "DE"}
 PARTY_COLUMNS_ORDER = [
     "kind", "name", "name2", "name3", "legal_form", "salutation", "title", "first_name", "last_name",
     "position", "birth_date", "street", "postcode", "city", "country", "vat_id", "lei",

@@ -28,6 +28,9 @@ FORMATS = ["csv", "xlsx", "jsonl", "gleif-rr"]
 MAX_FIELD_BYTES = 1024 * 1024
 MAX_LINE_BYTES = 4 * 1024 * 1024
 DELIMITERS = [";", ",", "\t", "|"]
+# Exports write text starting with = + - @ behind an apostrophe (no formula in spreadsheets);
+# CSV and XLSX imports remove exactly that apostrophe again.
+NEUTRALISED = frozenset(("'=", "'+", "'-", "'@"))
 
 
 class ImportFileError(Exception):
@@ -92,6 +95,8 @@ class _LineGuard:
         self._encoding = encoding
         self._path = getattr(raw, "name", None)
         self.line = 0
+        # Set when a line holds an apostrophe: the record may carry a neutralised formula.
+        self.quote_seen = False
 
     def readline(self) -> str:
         try:
@@ -110,6 +115,8 @@ class _LineGuard:
             )
         if text:
             self.line += 1
+            if "'" in text:
+                self.quote_seen = True
         return text
 
     def _bad_line(self) -> int:
@@ -227,6 +234,9 @@ class Reader:
                     self._pos = raw.tell()
                 if not values or (len(values) == 1 and not values[0].strip()):
                     continue
+                if stream.quote_seen:
+                    stream.quote_seen = False
+                    values = [v[1:] if v[:2] in NEUTRALISED else v for v in values]
                 if len(values) != width:
                     raise ImportFileError(
                         _(
@@ -379,7 +389,8 @@ def _cell_text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    return text[1:] if text[:2] in NEUTRALISED else text
 
 
 # --- values ---------------------------------------------------------------------------------

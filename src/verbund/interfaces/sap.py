@@ -119,7 +119,7 @@ def sap_party_rows(
     out_rows: list[tuple[int, dict[str, str]]] = []
     for key, (row_no, values) in master.items():
         out_rows.append((row_no, {**values, "main_address": main.get(key, (0, ""))[1]}))
-    for w, (row_no, target) in main.items():
+    for w, (row_no, _target) in main.items():
         if w not in master:
             issues.append(
                 Issue(

@@ -1,0 +1,176 @@
+"""Exports in the import formats, so that export -> import reports everything unchanged.
+
+Parties: the records of one source with the generic columns, plus ``parent`` and
+``main_address`` from the import's own links. Relationships: the links of the source's
+relationship files. Revenue: the monthly figures of the source's parties.
+
+Spreadsheet safety: in CSV and XLSX a text cell starting with = + - @ is written with a
+leading apostrophe ('=SUM(...) stays text in Excel and LibreOffice); the importers remove
+exactly that apostrophe again, so the round trip is exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import connection
+
+from verbund.interfaces.engine import PARTY_COLUMNS_ORDER, _share_key, _stream, _text
+from verbund.parties.models import Party
+from verbund.relationships.models import Relationship, RelationshipType
+
+FORMULA_START = ("=", "+", "-", "@")
+NEUTRALISED = frozenset("'" + c for c in FORMULA_START)
+PT = Party._meta.db_table
+RT = Relationship._meta.db_table
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in FORMULA_START:
+        return "'" + value
+    return value
+
+
+def unneutralise(value: str) -> str:
+    return value[1:] if value[:2] in NEUTRALISED else value
+
+
+def party_rows(source: str) -> tuple[list[str], Iterator[list[Any]]]:
+    header = ["external_id", *PARTY_COLUMNS_ORDER, "parent", "main_address"]
+    types = dict(
+        RelationshipType.objects.filter(key__in=["group", "settlement"]).values_list("key", "pk")
+    )
+
+    def links(type_key: str, ref: str) -> dict[int, str]:
+        sql = (
+            f"SELECT r.from_party_id, p.erp_id FROM {RT} r JOIN {PT} p ON p.id = r.to_party_id "
+            f"WHERE r.type_id = %s AND r.external_ref = %s AND (r.valid_to IS NULL OR r.valid_to >= %s)"
+        )
+        return {a: b or "" for a, b in _stream(sql, [types[type_key], ref, dt.date.today()])}
+
+    parents = links("group", f"{source}/parent")
+    mains = links("settlement", f"{source}/main")
+    cols = ", ".join(["id", "erp_id", *PARTY_COLUMNS_ORDER])
+
+    def rows() -> Iterator[list[Any]]:
+        for rec in _stream(
+            f"SELECT {cols} FROM {PT} WHERE erp_source = %s AND merged_into_id IS NULL ORDER BY id",
+            [source],
+        ):
+            pid = rec[0]
+            yield [rec[1], *(_text(v) for v in rec[2:]), parents.get(pid, ""), mains.get(pid, "")]
+
+    return header, rows()
+
+
+def relationship_rows(source: str) -> tuple[list[str], Iterator[list[Any]]]:
+    header = ["external_id", "type", "from", "to", "valid_from", "valid_to", "share", "note"]
+    prefix = f"{source}:"
+    sql = (
+        f"SELECT r.external_ref, t.key, a.erp_id, b.erp_id, r.valid_from, r.valid_to, r.share, r.note FROM {RT} r "
+        f"JOIN relationships_relationshiptype t ON t.id = r.type_id JOIN {PT} a ON a.id = r.from_party_id "
+        f"JOIN {PT} b ON b.id = r.to_party_id WHERE r.external_ref >= %s AND r.external_ref < %s ORDER BY r.id"
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        latest: dict[str, list[Any]] = {}
+        for ref, key, a, b, vf, vt, share, note in _stream(sql, [prefix, source + ";"]):
+            latest[ref] = [
+                ref[len(prefix) :],
+                key,
+                a or "",
+                b or "",
+                _text(vf),
+                _text(vt),
+                _share_key(share),
+                note or "",
+            ]
+        yield from latest.values()
+
+    return header, rows()
+
+
+def revenue_rows(source: str) -> tuple[list[str], Iterator[list[Any]]]:
+    header = ["party", "settled_by", "month", "amount", "currency", "reference"]
+    try:
+        from verbund.revenue.models import RevenueMonth
+    except ImportError:  # pragma: no cover - revenue app absent
+        return header, iter(())
+    table = RevenueMonth._meta.db_table
+    sql = (
+        f"SELECT a.erp_id, b.erp_id, m.month, m.amount_original, m.currency, m.reference FROM {table} m "
+        f"JOIN {PT} a ON a.id = m.party_id LEFT JOIN {PT} b ON b.id = m.settled_by_id "
+        f"WHERE a.erp_source = %s AND m.source = %s ORDER BY m.id"
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        for a, b, month, amount, currency, ref in _stream(sql, [source, "erp"]):
+            yield [
+                a,
+                b or "",
+                _text(month)[:7],
+                format(amount, "f") if amount is not None else "",
+                currency,
+                ref or "",
+            ]
+
+    return header, rows()
+
+
+EXPORTS = {"parties": party_rows, "relationships": relationship_rows, "revenue": revenue_rows}
+
+
+def export(kind: str, source: str, fmt: str, target: IO[bytes] | Path) -> int:
+    """Write the export; returns the number of data rows."""
+    header, rows = EXPORTS[kind](source)
+    count = 0
+    if fmt == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.Workbook(write_only=True)
+        ws = wb.create_sheet(kind)
+        ws.append(header)
+        for row in rows:
+            ws.append([neutralise(v) for v in row])
+            count += 1
+        wb.save(target)  # type: ignore[arg-type]
+        return count
+    stream: IO[Any]
+    close = False
+    if isinstance(target, Path):
+        stream = open(target, "w", encoding="utf-8", newline="")
+        close = True
+    else:
+        import io
+
+        stream = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
+    try:
+        if fmt == "jsonl":
+            for row in rows:
+                stream.write(
+                    json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) + "\n"
+                )
+                count += 1
+        else:
+            w = csv.writer(stream, delimiter=";")
+            w.writerow(header)
+            for row in rows:
+                w.writerow([neutralise(v) for v in row])
+                count += 1
+        stream.flush()
+    finally:
+        if close:
+            stream.close()
+        elif hasattr(stream, "detach"):
+            stream.detach()
+    return count
+
+
+def vendor() -> str:
+    return connection.vendor
