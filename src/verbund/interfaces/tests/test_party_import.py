@@ -1,0 +1,184 @@
+"""Party imports: idempotent upsert, references in any order, links ended never deleted."""
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from verbund.core.models import AuditRecord
+from verbund.hierarchies.consistency import differences
+from verbund.interfaces.models import ImportRun
+from verbund.interfaces.tests.conftest import reasons
+from verbund.parties.actions import derive_fields
+from verbund.parties.models import Party
+from verbund.relationships.actions import do_create_relationship
+from verbund.relationships.models import Relationship
+
+pytestmark = pytest.mark.django_db
+
+BASE = """id;name;city;postcode;country;parent;main_address
+K3;Müller Filiale Bonn;Bonn;53111;DE;K1;K2
+K1;Müller Holding AG;Köln;50667;DE;;
+K2;Einkaufsverband Süd eG;München;80331;DE;;
+K4;Müller Filiale Ulm;Ulm;89073;de;K1;K2
+"""
+
+Write = Callable[..., Path]
+Run = Callable[..., ImportRun]
+
+
+def party(key: str, source: str = "erp") -> Party:
+    return Party.objects.get(erp_source=source, erp_id=key)
+
+
+def links(type_key: str) -> list[tuple[str, str, Any]]:
+    return sorted(
+        (r.from_party.erp_id or "", r.to_party.erp_id or "", r.valid_to)
+        for r in Relationship.objects.filter(type__key=type_key).select_related("from_party", "to_party")
+    )
+
+
+def test_it_creates_parties_and_resolves_references_in_any_row_order(write: Write, run_import: Run) -> None:
+    run = run_import("parties", write("p.csv", BASE))
+    assert run.status == "done", reasons(run)
+    assert run.counts["created"] == 4
+    assert links("group") == [("K3", "K1", None), ("K4", "K1", None)]
+    assert links("settlement") == [("K3", "K2", None), ("K4", "K2", None)]
+    assert party("K4").country == "DE"
+    assert differences(["group", "settlement"]) == []
+
+
+def test_it_fills_the_derived_search_columns_like_the_actions_do(write: Write, run_import: Run) -> None:
+    run_import("parties", write("p.csv", BASE))
+    p = party("K2")
+    expected = Party(**{f: getattr(p, f) for f in ("kind", "name", "name2", "number", "city", "postcode", "vat_id", "country", "lei")})
+    derive_fields(expected)
+    assert (p.search_text, p.phonetic) == (expected.search_text, expected.phonetic)
+
+
+def test_a_second_run_of_the_same_file_writes_nothing(write: Write, run_import: Run) -> None:
+    path = write("p.csv", BASE)
+    run_import("parties", path)
+    stamps = list(Party.objects.order_by("pk").values_list("updated_at", flat=True))
+    rel_stamps = list(Relationship.objects.order_by("pk").values_list("updated_at", flat=True))
+    audits = AuditRecord.objects.count()
+    again = run_import("parties", path)
+    assert again.counts["unchanged"] == 4
+    assert again.counts["created"] == again.counts["updated"] == again.counts["links_created"] == 0
+    assert list(Party.objects.order_by("pk").values_list("updated_at", flat=True)) == stamps
+    assert list(Relationship.objects.order_by("pk").values_list("updated_at", flat=True)) == rel_stamps
+    # Only the run's own records: queued and the run summary.
+    assert AuditRecord.objects.count() == audits + 2
+
+
+def test_one_audit_record_covers_the_whole_run(write: Write, run_import: Run) -> None:
+    run = run_import("parties", write("p.csv", BASE))
+    records = AuditRecord.objects.filter(action="import.parties")
+    assert records.count() == 1
+    assert records.get().after["created"] == 4
+    assert str(run.pk) == records.get().object_id
+
+
+def test_a_changed_field_updates_and_reports_the_difference(write: Write, run_import: Run) -> None:
+    run_import("parties", write("p.csv", BASE))
+    run = run_import("parties", write("p2.csv", BASE.replace("Ulm;89073", "Neu-Ulm;89231")))
+    assert run.counts["updated"] == 1
+    assert party("K4").city == "Neu-Ulm"
+    assert "neu ulm" in party("K4").search_text
+    assert run.report["diffs"][0]["changes"]["city"] == ["Ulm", "Neu-Ulm"]
+    assert run.report["parties"][0]["fields"] == ["city", "postcode"]
+
+
+def test_a_new_parent_ends_the_old_link_and_keeps_it(write: Write, run_import: Run) -> None:
+    run_import("parties", write("p.csv", BASE))
+    Relationship.objects.update(valid_from=dt.date(2020, 1, 1))
+    run = run_import("parties", write("p2.csv", BASE.replace("K4;Müller Filiale Ulm;Ulm;89073;de;K1;K2", "K4;Müller Filiale Ulm;Ulm;89073;de;K2;")))
+    assert run.status == "done", reasons(run)
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    assert ("K4", "K1", yesterday) in links("group")
+    assert ("K4", "K2", None) in links("group")
+    assert ("K4", "K2", yesterday) in links("settlement")
+    assert run.counts["links_ended"] == 2
+    assert differences(["group", "settlement"]) == []
+
+
+def test_full_sync_archives_the_missing_parties_and_lists_them(write: Write, run_import: Run) -> None:
+    run_import("parties", write("p.csv", BASE))
+    run = run_import("parties", write("p2.csv", BASE.replace("K4;Müller Filiale Ulm;Ulm;89073;de;K1;K2\n", "")), full=True)
+    assert run.report["archived"] == ["K4"]
+    assert party("K4").archived
+    assert Party.objects.filter(archived=False).count() == 3
+
+
+def test_without_full_missing_parties_stay(write: Write, run_import: Run) -> None:
+    run_import("parties", write("p.csv", BASE))
+    run = run_import("parties", write("p2.csv", BASE.replace("K4;Müller Filiale Ulm;Ulm;89073;de;K1;K2\n", "")))
+    assert run.counts["archived"] == 0
+    assert not party("K4").archived
+
+
+def test_a_dry_run_reports_counts_and_writes_nothing(write: Write, run_import: Run) -> None:
+    run_import("parties", write("p.csv", BASE))
+    run = run_import("parties", write("p2.csv", BASE.replace("Bonn;53111", "Siegburg;53721") + "K5;Neu GmbH;Bonn;53111;DE;;\n"), dry_run=True)
+    assert run.status == "done"
+    assert run.counts["created"] == 1 and run.counts["updated"] == 1
+    assert run.report["diffs"][0]["changes"]["city"] == ["Bonn", "Siegburg"]
+    assert not Party.objects.filter(erp_id="K5").exists()
+    assert party("K3").city == "Bonn"
+
+
+def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(write: Write, run_import: Run) -> None:
+    text = BASE + "K5;Kaputt GmbH;Bonn;53111;XX;;\nK6;Gut GmbH;Bonn;53111;DE;K5;\n"
+    run = run_import("parties", write("p.csv", text), skip_invalid=True)
+    assert run.status == "done"
+    assert Party.objects.filter(erp_id__in=["K1", "K2", "K3", "K4", "K6"]).count() == 5
+    assert not Party.objects.filter(erp_id="K5").exists()
+    text_errors = reasons(run)
+    assert "row 6 country XX" in text_errors
+    assert "row 7 parent K5" in text_errors
+
+
+def test_a_reference_to_a_merged_party_goes_to_the_survivor(write: Write, run_import: Run) -> None:
+    run_import("parties", write("p.csv", BASE))
+    survivor = party("K2")
+    old = Party.objects.create(kind="organisation", name="Alt eG", number="900001", erp_source="erp", erp_id="K9", merged_into=survivor)
+    run = run_import("parties", write("p2.csv", BASE + "K7;Filiale Trier;Trier;54290;DE;;K9\n"))
+    assert run.status == "done", reasons(run)
+    link = Relationship.objects.get(type__key="settlement", from_party=party("K7"))
+    assert link.to_party_id == survivor.pk != old.pk
+
+
+def test_a_parent_in_the_database_resolves_without_being_in_the_file(write: Write, run_import: Run) -> None:
+    run_import("parties", write("p.csv", BASE))
+    run = run_import("parties", write("p2.csv", "id;name;parent\nK8;Filiale Köln-Süd;K1\n"))
+    assert run.status == "done", reasons(run)
+    assert ("K8", "K1", None) in links("group")
+
+
+def test_a_person_needs_a_last_name_and_an_organisation_a_name(write: Write, run_import: Run) -> None:
+    run = run_import("parties", write("p.csv", "id;kind;name;first_name;last_name\nP1;person;;Erika;\nO1;organisation;;;\nP2;Person;;Max;Muster\n"))
+    assert run.status == "failed"
+    text = reasons(run)
+    assert "row 2 last_name" in text and "row 3 name" in text
+    assert not Party.objects.exists()
+
+
+def test_it_reads_german_dates_and_the_sap_date_format(write: Write, run_import: Run) -> None:
+    run = run_import("parties", write("p.csv", "id;kind;last_name;birth_date\nP1;person;Muster;31.12.1980\nP2;person;Beispiel;19750102\n"))
+    assert run.status == "done", reasons(run)
+    assert party("P1").birth_date == dt.date(1980, 12, 31)
+    assert party("P2").birth_date == dt.date(1975, 1, 2)
+    assert party("P1").name == "Muster"
+
+
+def test_a_manual_parent_is_a_second_parent_for_the_import(write: Write, run_import: Run, org: Callable[..., Party]) -> None:
+    run_import("parties", write("p.csv", BASE))
+    other = org("Fremde Holding AG")
+    k2 = party("K2")
+    do_create_relationship(actor=None, type="group", from_party=k2, to_party=other)
+    run = run_import("parties", write("p2.csv", BASE.replace("K2;Einkaufsverband Süd eG;München;80331;DE;;", "K2;Einkaufsverband Süd eG;München;80331;DE;K1;")))
+    assert run.status == "failed"
+    assert "already has a parent" in reasons(run)
+    assert Relationship.objects.filter(type__key="group", from_party=k2).count() == 1
