@@ -146,7 +146,7 @@ class RevenueMonthSerializer(serializers.Serializer):
     settled_by = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, default=None
     )
-    source = serializers.CharField(required=False, default="erp")
+    source = serializers.CharField(required=False, default="erp")  # type: ignore[assignment]
     reference = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -160,16 +160,14 @@ def _demo_select(months: Sequence[dt.date], seed: int, party_filter: str) -> tup
     params: list[Any] = []
     for i, m in enumerate(months):
         params += [m if _pg() else m.isoformat(), i, season[m.month - 1]]
-    h = f"((p.id * 7919 + {int(seed) % 100_003} * 104729) % 1000)"
-    noise = f"(80 + ((p.id * 31 + m.idx * 17 + {int(seed) % 1009}) % 41))"
-    cents = (
-        f"((2000 + {h} * {h} * 3) * m.factor / 100 * {noise} / 100 * 100 + ((p.id + m.idx) % 100))"
-    )
+    h = f"((p.id * 7919 + {int(seed) % 100_003} * 104729) %% 1000)"
+    noise = f"(80 + ((p.id * 31 + m.idx * 17 + {int(seed) % 1009}) %% 41))"
+    cents = f"((20000 + {h} * {h} * 5) * m.factor / 100 * {noise} / 100 + ((p.id + m.idx) %% 100))"
     sql = (
         f"SELECT p.id, NULL, m.month, {cents}, 'EUR', {cents} / 100.0, %s, '' FROM parties_party p CROSS JOIN ({month_sql}) m"
-        f" WHERE {party_filter} AND ((p.id * 13 + m.idx * 7 + {int(seed) % 997}) % 10) <> 0"
+        f" WHERE {party_filter} AND ((p.id * 13 + m.idx * 7 + {int(seed) % 997}) %% 10) <> 0"
     )
-    return sql, [*params, RevenueSource.DEMO]
+    return sql, [RevenueSource.DEMO, *params]
 
 
 @transaction.atomic
@@ -184,6 +182,7 @@ def do_generate_demo_revenue(
     months = sorted(set(months))
     if not months:
         return 0
+    fparams: list[Any]
     if party_ids is None:
         party_filter, fparams = (
             "p.kind = %s AND p.status = %s AND p.merged_into_id IS NULL AND p.archived = %s",

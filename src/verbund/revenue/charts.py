@@ -57,13 +57,13 @@ def month_bars(
     )
     return format_html(
         '<svg class="revenue-chart" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" height="{}">'
-        '<line x1="0" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#999" stroke-width="0.5"/>{}</svg>',
+        '<line x1="0" x2="{}" y1="{}" y2="{}" stroke="#999" stroke-width="0.5"/>{}</svg>',
         title,
         width,
         height,
         height,
         width,
-        zero_y,
-        zero_y,
+        f"{zero_y:.1f}",
+        f"{zero_y:.1f}",
         body,
     )

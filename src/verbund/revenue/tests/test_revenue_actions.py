@@ -30,7 +30,9 @@ def test_recording_the_same_key_again_replaces_the_figure_and_the_year(org: Any)
 def test_a_different_source_or_reference_is_a_separate_figure(org: Any) -> None:
     p = org()
     actions.do_record_revenue(actor=None, party=p, month="2025-03", amount="10", source="erp")
-    actions.do_record_revenue(actor=None, party=p, month="2025-03", amount="5", source="erp", reference="GS-1")
+    actions.do_record_revenue(
+        actor=None, party=p, month="2025-03", amount="5", source="erp", reference="GS-1"
+    )
     actions.do_record_revenue(actor=None, party=p, month="2025-03", amount="-2", source="manual")
     assert year_cents(p) == 1300
 
@@ -46,7 +48,9 @@ def test_deleting_a_figure_takes_it_out_of_the_year_and_is_audited(org: Any) -> 
 
 def test_a_foreign_currency_without_a_rate_is_refused_naming_the_currency(org: Any) -> None:
     with pytest.raises(ValidationError) as err:
-        actions.do_record_revenue(actor=None, party=org(), month="2025-03", amount="10", currency="CHF")
+        actions.do_record_revenue(
+            actor=None, party=org(), month="2025-03", amount="10", currency="CHF"
+        )
     assert "currency" in err.value.message_dict
 
 
@@ -77,15 +81,38 @@ def test_invoice_lines_are_summed_into_months_and_loading_twice_changes_nothing(
     p, z = org("Kunde"), org("Verband")
     actions.do_set_currency_rate(actor=None, currency="USD", month="2025-02", per_eur="1.25")
     lines = [
-        {"party": p, "invoice_date": "2025-01-03", "amount": "100.10", "document": "RE-1", "line": 1},
+        {
+            "party": p,
+            "invoice_date": "2025-01-03",
+            "amount": "100.10",
+            "document": "RE-1",
+            "line": 1,
+        },
         {"party": p, "invoice_date": "2025-01-28", "amount": "0.90", "document": "RE-2", "line": 1},
-        {"party": p, "invoice_date": "2025-01-28", "amount": "5.00", "document": "RE-2", "line": 2, "settled_by": z},
-        {"party": p, "invoice_date": "2025-02-10", "amount": "12.50", "currency": "USD", "document": "RE-3", "line": 1},
+        {
+            "party": p,
+            "invoice_date": "2025-01-28",
+            "amount": "5.00",
+            "document": "RE-2",
+            "line": 2,
+            "settled_by": z,
+        },
+        {
+            "party": p,
+            "invoice_date": "2025-02-10",
+            "amount": "12.50",
+            "currency": "USD",
+            "document": "RE-3",
+            "line": 1,
+        },
     ]
     actions.do_load_invoice_lines(lines, actor=None)
     actions.do_load_invoice_lines(lines, actor=None)
     assert InvoiceLine.objects.count() == 4
-    months = {(r.month.month, r.settled_by_id): r.amount_cents for r in RevenueMonth.objects.filter(party=p)}
+    months = {
+        (r.month.month, r.settled_by_id): r.amount_cents
+        for r in RevenueMonth.objects.filter(party=p)
+    }
     assert months == {(1, None): 10100, (1, z.pk): 500, (2, None): 1000}
     assert year_cents(p) == 11600
     assert selectors.invoiced_through(z.pk, Period.year(2025)) == 500
@@ -93,8 +120,12 @@ def test_invoice_lines_are_summed_into_months_and_loading_twice_changes_nothing(
 
 def test_a_reloaded_line_that_moved_to_another_month_leaves_its_old_month(org: Any) -> None:
     p = org()
-    actions.do_load_invoice_lines([{"party": p, "invoice_date": "2025-01-31", "amount": "10", "document": "RE-9"}], actor=None)
-    actions.do_load_invoice_lines([{"party": p, "invoice_date": "2025-02-01", "amount": "10", "document": "RE-9"}], actor=None)
+    actions.do_load_invoice_lines(
+        [{"party": p, "invoice_date": "2025-01-31", "amount": "10", "document": "RE-9"}], actor=None
+    )
+    actions.do_load_invoice_lines(
+        [{"party": p, "invoice_date": "2025-02-01", "amount": "10", "document": "RE-9"}], actor=None
+    )
     assert [r.month for r in RevenueMonth.objects.filter(party=p)] == [dt.date(2025, 2, 1)]
     assert year_cents(p) == 1000
 
@@ -103,7 +134,9 @@ def test_a_reloaded_line_that_moved_to_another_month_leaves_its_old_month(org: A
 
 
 def settlement_links(party: Any) -> list[tuple[int, dt.date | None, dt.date | None]]:
-    rels = Relationship.objects.filter(type__key="settlement", from_party=party).order_by("valid_from")
+    rels = Relationship.objects.filter(type__key="settlement", from_party=party).order_by(
+        "valid_from"
+    )
     return [(r.to_party_id, r.valid_from, r.valid_to) for r in rels]
 
 
@@ -139,5 +172,10 @@ def test_a_party_cannot_be_its_own_main_address(org: Any) -> None:
 def test_the_main_address_is_the_settlement_relationship_and_nothing_else(org: Any) -> None:
     shop, z = org("Filiale"), org("Verband Z")
     rel = actions.do_set_main_address(shop, z, actor=None)
-    assert rel is not None and rel.type.key == "settlement" and rel.from_party_id == shop.pk and rel.to_party_id == z.pk
+    assert (
+        rel is not None
+        and rel.type.key == "settlement"
+        and rel.from_party_id == shop.pk
+        and rel.to_party_id == z.pk
+    )
     assert AuditRecord.objects.filter(action="relationship.create", party_id=shop.pk).exists()
