@@ -42,11 +42,8 @@ def _block(key: str, title: str, figures: selectors.Figures, query: str) -> dict
 
 def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
     period = _period(request)
-    structure = (
-        request.GET.get("rev_structure")
-        if request.GET.get("rev_structure") in selectors.STRUCTURES
-        else "current"
-    )
+    wanted = str(request.GET.get("rev_structure") or "current")
+    structure = wanted if wanted in selectors.STRUCTURES else "current"
     base = f"from={period.first:%Y-%m}&to={period.last:%Y-%m}&structure={structure}"
     blocks = [
         _block(
