@@ -8,4 +8,7 @@ class ActivitiesConfig(VerbundAppConfig):
     name = "verbund.activities"
     label = "activities"
     verbose_name = _("Activities")
-    role_permissions: dict[str, list[str]] = {}
+    role_permissions = {
+        "viewer": ["view_activity"],
+        "editor": ["add_activity", "change_activity"],
+    }

@@ -9,3 +9,6 @@ class WebConfig(VerbundAppConfig):
     label = "web"
     verbose_name = _("Web interface")
     role_permissions: dict[str, list[str]] = {}
+
+    def ready(self) -> None:
+        from verbund.web import signals  # noqa: F401

@@ -1,0 +1,45 @@
+"""The activities timeline on the customer file."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from verbund.activities.forms import ActivityForm
+from verbund.activities.models import Activity
+from verbund.core.extensions import Badge, Section
+from verbund.parties.models import Party
+
+TIMELINE_LIMIT = 50
+
+
+def timeline_context(
+    request: HttpRequest, party: Party, form: ActivityForm | None = None
+) -> dict[str, Any]:
+    activities = list(
+        Activity.objects.filter(party=party).select_related("user")[: TIMELINE_LIMIT + 1]
+    )
+    return {
+        "party": party,
+        "activities": activities[:TIMELINE_LIMIT],
+        "more_activities": len(activities) > TIMELINE_LIMIT,
+        "activity_form": form or ActivityForm(),
+        "can_add_activity": request.user.has_perm("activities.add_activity"),
+        "can_change_activity": request.user.has_perm("activities.change_activity"),
+    }
+
+
+def party_sections(request: HttpRequest, party: Party) -> list[Section]:
+    return [
+        Section(
+            key="activities",
+            title=str(_("Activities")),
+            template="activities/section.html",
+            context=timeline_context(request, party),
+            order=40,
+        )
+    ]
+
+
+def party_badges(party: Party) -> list[Badge]:
+    return []

@@ -1,0 +1,72 @@
+"""Activity create and edit, answered with the re-rendered timeline (HTMX) or a redirect."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from verbund.activities import actions
+from verbund.activities.forms import ActivityForm
+from verbund.activities.models import Activity
+from verbund.activities.sections import timeline_context
+from verbund.parties.models import Party
+from verbund.web.views.common import is_htmx
+
+
+def _apply_errors(form: ActivityForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _section(
+    request: HttpRequest, party: Party, form: ActivityForm | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "activities/section.html", timeline_context(request, party, form), status=status
+    )
+
+
+@require_http_methods(["POST"])
+def activity_create(request: HttpRequest, party_id: int) -> HttpResponse:
+    if not request.user.has_perm("activities.add_activity"):
+        raise PermissionDenied
+    party = get_object_or_404(Party, pk=party_id)
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_create_activity(actor=request.user, party=party, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if not is_htmx(request):
+                return redirect("party-detail", party_id=party.pk)
+            return _section(request, party)
+    return _section(request, party, form, status=200 if is_htmx(request) else 400)
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = get_object_or_404(Activity.objects.select_related("party", "user"), pk=activity_id)
+    if not request.user.has_perm("activities.change_activity"):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ActivityForm(request.POST, instance=activity)
+        if form.is_valid():
+            try:
+                actions.do_update_activity(activity, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if not is_htmx(request):
+                    return redirect("party-detail", party_id=activity.party_id)
+                return _section(request, activity.party)
+    else:
+        form = ActivityForm(instance=activity)
+    return render(
+        request,
+        "activities/edit.html",
+        {"activity": activity, "form": form, "party": activity.party},
+    )

@@ -1,0 +1,65 @@
+"""Which hierarchies a party belongs to, and the header badges that follow from it."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from verbund.core.extensions import Badge
+from verbund.relationships.models import Relationship, RelationshipType
+
+
+@dataclass
+class Membership:
+    """The party's place in one hierarchy type, today."""
+
+    type: RelationshipType
+    has_parent: bool
+    has_children: bool
+
+    @property
+    def is_head(self) -> bool:
+        return self.has_children and not self.has_parent
+
+
+def for_party(party_id: int, relationships: list[Relationship]) -> list[Membership]:
+    """Memberships from the party's own current links (already loaded for the relationships section)."""
+    today = dt.date.today()
+    found: dict[int, Membership] = {}
+    for rel in relationships:
+        rtype = rel.type
+        if not rtype.is_hierarchy or not rel.is_valid_on(today):
+            continue
+        m = found.setdefault(rtype.pk, Membership(rtype, False, False))
+        if rel.from_party_id == party_id:
+            m.has_parent = True
+        else:
+            m.has_children = True
+    return sorted(found.values(), key=lambda m: (m.type.order, m.type.key))
+
+
+def badges(memberships: list[Membership]) -> list[Badge]:
+    result = []
+    for m in memberships:
+        key = m.type.key
+        if key == "group":
+            result.append(
+                Badge(_("Group head") if m.is_head else _("Group member"), css="badge badge-group")
+            )
+        elif key == "settlement":
+            if m.has_parent:
+                result.append(
+                    Badge(_("Member of a central settlement"), css="badge badge-settlement")
+                )
+            if m.has_children:
+                result.append(Badge(_("Central settlement party"), css="badge badge-settlement"))
+        elif key == "chain":
+            result.append(
+                Badge(
+                    _("Head of a chain") if m.is_head else _("Chain branch"),
+                    css="badge badge-chain",
+                )
+            )
+        else:
+            result.append(Badge(m.type.name, css="badge"))
+    return result

@@ -1,0 +1,55 @@
+"""Keyset paging: the next page starts after the last row's sort key, so no OFFSET and no COUNT."""
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+
+SORTABLE = {"name", "number", "city", "postcode", "id"}
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    next_cursor: str
+    sort: str
+
+
+def _encode(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> list[Any] | None:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError):
+        return None
+    return data if isinstance(data, list) and len(data) == 2 else None
+
+
+def keyset_page(qs: QuerySet[Any], sort: str, cursor: str, size: int) -> Page:
+    """One page of ``qs`` ordered by ``sort`` (a field, "-" for descending) and then id."""
+    field = sort.lstrip("-")
+    if field not in SORTABLE:
+        sort, field = "name", "name"
+    desc = sort.startswith("-")
+    after = _decode(cursor) if cursor else None
+    if after is not None:
+        value, last_id = after
+        op = "lt" if desc else "gt"
+        if field == "id":
+            qs = qs.filter(**{f"id__{op}": last_id})
+        else:
+            qs = qs.filter(
+                Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"id__{op}": last_id})
+            )
+    order = [sort, "-id" if desc else "id"] if field != "id" else [sort]
+    rows = list(qs.order_by(*order)[: size + 1])
+    next_cursor = ""
+    if len(rows) > size:
+        rows = rows[:size]
+        last: Model = rows[-1]
+        next_cursor = _encode([getattr(last, field), last.pk])
+    return Page(rows=rows, next_cursor=next_cursor, sort=sort)

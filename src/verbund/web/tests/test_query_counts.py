@@ -1,0 +1,103 @@
+"""Pinned query counts: the customer file and the hierarchy view do no per-row queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from verbund.activities.actions import do_create_activity
+from verbund.relationships.actions import do_create_relationship
+
+pytestmark = pytest.mark.django_db
+
+
+def only_activities_sections(monkeypatch):
+    """Pin our own page: other apps' sections are measured by their own tests."""
+    import verbund.activities.sections as activities_sections
+    from verbund.web.views import parties
+
+    monkeypatch.setattr(
+        parties.extensions,
+        "modules",
+        lambda name: iter([activities_sections]) if name == "sections" else iter([]),
+    )
+
+
+def count(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_customer_file_query_count_is_pinned(
+    client_for, group, person, monkeypatch, django_assert_num_queries
+):
+    only_activities_sections(monkeypatch)
+    for i in range(3):
+        person("Kontakt", f"Nr{i}", organisation=group["handel"])
+        do_create_activity(actor=None, party=group["handel"], subject=f"Anruf {i}")
+    c = client_for("viewer")
+    url = reverse("party-detail", args=[group["handel"].pk])
+    c.get(url)  # the profile exists from now on
+    # session, user, party, relationships, contacts, history, permissions (user + groups),
+    # profile read for recent files, activities
+    with django_assert_num_queries(10):
+        c.get(url)
+
+
+def test_the_customer_file_does_not_grow_with_its_relationships(client_for, group, org, person):
+    c = client_for("viewer")
+    url = reverse("party-detail", args=[group["handel"].pk])
+    c.get(url)
+    before = count(c, url)
+    for i in range(8):
+        do_create_relationship(
+            actor=None, type="supplier", from_party=org(f"Lieferant {i}"), to_party=group["handel"]
+        )
+        person("Kontakt", f"Nr{i}", organisation=group["handel"])
+        do_create_activity(actor=None, party=group["handel"], subject=f"Notiz {i}")
+    assert count(c, url) == before
+
+
+def test_the_hierarchy_view_query_count_is_pinned(
+    client_for, group, org, monkeypatch, django_assert_num_queries
+):
+    from verbund.web.views import hierarchy
+
+    monkeypatch.setattr(hierarchy.extensions, "modules", lambda name: iter([]))
+    do_create_relationship(
+        actor=None, type="group", from_party=org("Enkel"), to_party=group["sued"]
+    )
+    c = client_for("viewer")
+    url = reverse("hierarchy", args=[group["sued"].pk])
+    c.get(url, {"type": "group"})
+    first = count(c, url, {"type": "group"})
+    for i in range(6):
+        do_create_relationship(
+            actor=None, type="group", from_party=org(f"Tochter {i}"), to_party=group["handel"]
+        )
+        do_create_relationship(
+            actor=None, type="group", from_party=org(f"Enkel {i}"), to_party=group["sued"]
+        )
+    # session, user, party, the party's hierarchies (one per hierarchy type), the types,
+    # the tree (path, first level, children of the path, counts), the party's own children,
+    # permissions for the menu
+    with django_assert_num_queries(27):
+        c.get(url, {"type": "group"})
+    assert first == 27
+
+
+def test_lazy_children_take_a_fixed_number_of_queries(client_for, group, org, monkeypatch):
+    from verbund.web.views import hierarchy
+
+    monkeypatch.setattr(hierarchy.extensions, "modules", lambda name: iter([]))
+    c = client_for("viewer")
+    url = reverse("hierarchy-children", args=[group["handel"].pk])
+    c.get(url, {"type": "group"})
+    first = count(c, url, {"type": "group"})
+    for i in range(6):
+        do_create_relationship(
+            actor=None, type="group", from_party=org(f"Tochter {i}"), to_party=group["handel"]
+        )
+    assert count(c, url, {"type": "group"}) == first

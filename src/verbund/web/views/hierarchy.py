@@ -1,0 +1,233 @@
+"""The hierarchy view: the whole tree from the ultimate parent, lazily expanded.
+
+Only the path to the party and the first levels are rendered; every further level is one
+HTMX request for the children of one node. Long child lists come in batches.
+"""
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from verbund.core import extensions
+from verbund.core.text import fold, koelner_phonetik
+from verbund.hierarchies import selectors
+from verbund.hierarchies.models import ClosureEntry
+from verbund.parties.models import Party
+from verbund.web.search import LIST_FIELDS
+
+BATCH = 100
+SEARCH_LIMIT = 50
+
+
+def _as_of(request: HttpRequest) -> dt.date | None:
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _annotate(nodes: list[dict[str, Any]], type_key: str, as_of: dt.date | None) -> None:
+    """Let other apps add per-node facts (revenue, blocked, ...) for the rendered nodes only."""
+    ids = [n["id"] for n in nodes]
+    if not ids:
+        return
+    merged: dict[int, dict[str, Any]] = {}
+    for module in extensions.modules("annotations"):
+        if hasattr(module, "node_annotations"):
+            for pid, values in (module.node_annotations(ids, type_key, as_of) or {}).items():
+                merged.setdefault(int(pid), {}).update(values)
+    for n in nodes:
+        n["annotations"] = merged.get(n["id"], {})
+
+
+def _visible(node: dict[str, Any], out: list[dict[str, Any]]) -> None:
+    """Cut long child lists to one batch (keeping the node on the path) and collect the nodes shown."""
+    out.append(node)
+    kids = node.get("children")
+    if kids:
+        shown = kids[:BATCH]
+        path_kids = [k for k in kids[BATCH:] if k.get("on_path")]
+        node["children"] = shown + path_kids
+        node["more_offset"] = BATCH if len(kids) > BATCH else 0
+        node["hidden_count"] = len(kids) - len(node["children"])
+        for k in node["children"]:
+            _visible(k, out)
+
+
+def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
+    party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)
+    memberships = selectors.party_hierarchies(party.pk)
+    types = selectors.hierarchy_types()
+    type_key = request.GET.get("type") or (memberships[0]["type_key"] if memberships else "group")
+    if type_key not in {t["key"] for t in types}:
+        raise Http404(_("No such hierarchy type."))
+    as_of = _as_of(request)
+    try:
+        root = selectors.tree(party.pk, type_key, as_of, depth=1)
+    except ValidationError:
+        root = None
+    shown: list[dict[str, Any]] = []
+    if root is not None:
+        # The party's own first level is open too, so its subsidiaries are one click away.
+        _open_requested(root, party.pk, type_key, as_of)
+        _visible(root, shown)
+        _annotate(shown, type_key, as_of)
+    query = request.GET.get("q", "").strip()
+    matches = _search(root["id"], type_key, as_of, query) if (root is not None and query) else []
+    context = {
+        "party": party,
+        "root": root,
+        "memberships": memberships,
+        "types": types,
+        "type_key": type_key,
+        "as_of": as_of,
+        "query": query,
+        "matches": matches,
+        "node_count": len(shown),
+        "current_id": party.pk,
+    }
+    return render(request, "web/hierarchy/view.html", context)
+
+
+def _open_requested(
+    root: dict[str, Any], party_id: int, type_key: str, as_of: dt.date | None
+) -> None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node["id"] == party_id:
+            if node.get("children") is None and node["child_count"]:
+                node["children"] = selectors.children(party_id, type_key, as_of)
+            return
+        stack.extend(node.get("children") or [])
+
+
+def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
+    """The children of one node (HTMX), in batches of BATCH."""
+    type_key = request.GET.get("type", "group")
+    as_of = _as_of(request)
+    try:
+        offset = max(int(request.GET.get("offset", "0")), 0)
+    except ValueError:
+        offset = 0
+    try:
+        kids = selectors.children(party_id, type_key, as_of)
+    except ValidationError as exc:
+        raise Http404(str(exc)) from None
+    batch = kids[offset : offset + BATCH]
+    _annotate(batch, type_key, as_of)
+    more = offset + BATCH if len(kids) > offset + BATCH else 0
+    context = {
+        "nodes": batch,
+        "more_offset": more,
+        "parent_id": party_id,
+        "type_key": type_key,
+        "as_of": as_of,
+        "current_id": int(request.GET.get("current", "0") or 0),
+    }
+    template = "web/hierarchy/more.html" if offset else "web/hierarchy/children.html"
+    return render(request, template, context)
+
+
+def _search(root_id: int, type_key: str, as_of: dt.date | None, query: str) -> list[Party]:
+    words = fold(query).split()
+    if not words:
+        return []
+    text_match = Q()
+    for w in words:
+        text_match &= Q(search_text__contains=w)
+    # Kölner Phonetik forgives "Muller" for "Müller" and similar slips.
+    code = koelner_phonetik(query)
+    if code:
+        text_match |= Q(phonetic__gte=code, phonetic__lt=code + "~")
+    qs = Party.objects.only(*LIST_FIELDS).filter(text_match)
+    if as_of is None or as_of == dt.date.today():
+        rtype = selectors.hierarchy_type(type_key)
+        members = ClosureEntry.objects.filter(type=rtype, ancestor_id=root_id).values(
+            "descendant_id"
+        )
+        return list(qs.filter(pk__in=members).order_by("name", "id")[:SEARCH_LIMIT])
+    ids = selectors.subtree_ids(root_id, type_key, as_of)
+    found: list[Party] = []
+    for start in range(0, len(ids), 500):
+        found.extend(qs.filter(pk__in=ids[start : start + 500]))
+        if len(found) >= SEARCH_LIMIT:
+            break
+    return sorted(found, key=lambda p: (p.name, p.pk))[:SEARCH_LIMIT]
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def _safe(value: Any) -> Any:
+    """Neutralise spreadsheet formulas (CSV/XLSX injection): a leading = + - @ becomes text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _export_rows(party_id: int, type_key: str, as_of: dt.date | None) -> list[list[Any]]:
+    root = selectors.tree(
+        party_id,
+        type_key,
+        as_of,
+        depth=selectors.MAX_WALK if hasattr(selectors, "MAX_WALK") else 200,
+    )
+    nodes = selectors.flatten(root)
+    numbers = {n["id"]: n["number"] for n in nodes}
+    header = [_("Level"), _("Number"), _("Name"), _("City"), _("Children"), _("Parent number")]
+    rows: list[list[Any]] = [header]
+    for n in nodes:
+        rows.append(
+            [
+                n["depth"],
+                _safe(n["number"]),
+                _safe(n["name"]),
+                _safe(n["city"]),
+                n["child_count"],
+                _safe(numbers.get(n["parent_id"], "")),
+            ]
+        )
+    return rows
+
+
+def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(_("Unknown export format."))
+    party = get_object_or_404(Party.objects.only("id", "number"), pk=party_id)
+    type_key = request.GET.get("type", "group")
+    as_of = _as_of(request)
+    try:
+        rows = _export_rows(party.pk, type_key, as_of)
+    except ValidationError as exc:
+        raise Http404(str(exc)) from None
+    stem = f"hierarchy-{type_key}-{party.number}-{(as_of or dt.date.today()).isoformat()}"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter=";")
+        writer.writerows(rows)
+        response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(title=type_key[:31])
+        for row in rows:
+            ws.append(row)
+        out = io.BytesIO()
+        wb.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response

@@ -1,0 +1,62 @@
+"""Start page: search with live results, recently opened files; the language switch."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from verbund.core.actions import do_set_language
+from verbund.core.models import UserProfile
+from verbund.parties.models import Party
+from verbund.web.search import LIST_FIELDS, search_parties
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    results = search_parties(query) if query else []
+    profile = UserProfile.objects.filter(user_id=request.user.pk or 0).first()
+    recent_ids = list(profile.recent_party_ids) if profile else []
+    by_id = Party.objects.only(*LIST_FIELDS).in_bulk(recent_ids)
+    recent = [by_id[i] for i in recent_ids if i in by_id]
+    return render(request, "web/home.html", {"query": query, "results": results, "recent": recent})
+
+
+def search_results(request: HttpRequest) -> HttpResponse:
+    """The live result list under the search box (HTMX)."""
+    query = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "web/search_results.html",
+        {"query": query, "results": search_parties(query) if query else []},
+    )
+
+
+def party_picker(request: HttpRequest) -> HttpResponse:
+    """Type-ahead for choosing the other party of a relationship (HTMX)."""
+    query = request.GET.get("other_query", "").strip()
+    exclude = [int(x) for x in request.GET.getlist("exclude") if x.isdigit()]
+    results = search_parties(query, limit=10, exclude=exclude) if query else []
+    return render(request, "web/party_picker.html", {"query": query, "results": results})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Store the chosen language in the profile and the session, and set Django's cookie."""
+    language = request.POST.get("language", "")
+    nxt = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        nxt = "/"
+    response = HttpResponseRedirect(nxt)
+    if language in dict(settings.LANGUAGES):
+        do_set_language(request.user, language)
+        request.session["verbund_language"] = language
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+        )
+    return response

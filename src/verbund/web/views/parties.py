@@ -1,0 +1,152 @@
+"""Party list, customer file (Kundenakte), party create and edit."""
+
+from itertools import groupby
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from verbund.core import extensions
+from verbund.core.actions import remember_recent_party
+from verbund.core.extensions import Badge, Section
+from verbund.core.models import AuditRecord
+from verbund.parties.actions import do_create_party, do_update_party
+from verbund.parties.filters import PartyFilterSet
+from verbund.parties.models import Party, PartyKind
+from verbund.relationships.models import Relationship
+from verbund.relationships.selectors import party_relationships, seen_from
+from verbund.web import hierarchy_info
+from verbund.web.forms import PartyForm, apply_errors
+from verbund.web.paging import keyset_page
+from verbund.web.search import LIST_FIELDS
+from verbund.web.views.common import require_perm
+
+PAGE_SIZE = 50
+CONTACTS_LIMIT = 50
+HISTORY_LIMIT = 30
+
+
+def party_list(request: HttpRequest) -> HttpResponse:
+    params = request.GET.copy()
+    cursor = params.pop("after", [""])[-1]
+    sort = params.pop("sort", ["name"])[-1]
+    filterset = PartyFilterSet(
+        params, queryset=Party.objects.filter(merged_into__isnull=True).only(*LIST_FIELDS)
+    )
+    page = keyset_page(filterset.qs, sort, cursor, PAGE_SIZE)
+    base_query = params.urlencode()
+    return render(
+        request,
+        "web/parties/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "base_query": base_query,
+            "sort": page.sort,
+            "first_page": not cursor,
+        },
+    )
+
+
+def collect_sections(request: HttpRequest, party: Party) -> list[Section]:
+    sections: list[Section] = []
+    for module in extensions.modules("sections"):
+        if hasattr(module, "party_sections"):
+            sections.extend(module.party_sections(request, party))
+    return sorted(sections, key=lambda s: s.order)
+
+
+def collect_badges(party: Party) -> list[Badge]:
+    badges: list[Badge] = []
+    for module in extensions.modules("sections"):
+        if hasattr(module, "party_badges"):
+            badges.extend(module.party_badges(party))
+    return badges
+
+
+def _relationship_groups(party: Party, relationships: list[Relationship]) -> list[dict[str, Any]]:
+    seen = seen_from(party.pk, relationships)
+    groups = []
+    for _type_id, items in groupby(seen, key=lambda s: s.relationship.type_id):
+        entries = list(items)
+        groups.append({"type": entries[0].relationship.type, "entries": entries})
+    return groups
+
+
+def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
+    party = get_object_or_404(
+        Party.objects.select_related("organisation", "merged_into", "responsible"), pk=party_id
+    )
+    if party.merged_into_id:
+        return render(request, "web/parties/merged.html", {"party": party}, status=200)
+    relationships = list(party_relationships(party.pk))
+    hierarchies = hierarchy_info.for_party(party.pk, relationships)
+    badges = hierarchy_info.badges(hierarchies) + collect_badges(party)
+    contacts = []
+    if party.kind == PartyKind.ORGANISATION:
+        contacts = list(
+            Party.objects.filter(organisation=party, merged_into__isnull=True).only(
+                *LIST_FIELDS, "position", "phone", "email", "organisation_id"
+            )[:CONTACTS_LIMIT]
+        )
+    history = list(
+        AuditRecord.objects.filter(party_id=party.pk).select_related("actor")[:HISTORY_LIMIT]
+    )
+    remember_recent_party(request.user, party.pk)
+    context = {
+        "party": party,
+        "badges": badges,
+        "hierarchies": hierarchies,
+        "contacts": contacts,
+        "relationship_groups": _relationship_groups(party, relationships),
+        "history": history,
+        "sections": collect_sections(request, party),
+        "can_edit": request.user.has_perm("parties.change_party"),
+        "can_relate": request.user.has_perm("relationships.add_relationship"),
+        "can_end": request.user.has_perm("relationships.change_relationship"),
+    }
+    return render(request, "web/parties/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def party_create(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "parties.add_party")
+    form = PartyForm(
+        request.POST or None, initial={"kind": request.GET.get("kind", PartyKind.ORGANISATION)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            party = do_create_party(actor=request.user, **form.changes())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("party-detail", party_id=party.pk)
+    return render(
+        request,
+        "web/parties/form.html",
+        {"form": form, "party": None, "title": _("New party")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def party_edit(request: HttpRequest, party_id: int) -> HttpResponse:
+    require_perm(request, "parties.change_party")
+    party = get_object_or_404(Party, pk=party_id)
+    form = PartyForm(request.POST or None, instance=party)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_party(Party.objects.get(pk=party.pk), actor=request.user, **form.changes())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("party-detail", party_id=party.pk)
+    return render(
+        request,
+        "web/parties/form.html",
+        {"form": form, "party": party, "title": _("Edit %(name)s") % {"name": party.display_name}},
+        status=400 if form.errors else 200,
+    )
