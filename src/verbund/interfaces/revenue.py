@@ -1,0 +1,157 @@
+"""Revenue rows (party, month, amount ...) through the revenue app's own writers.
+
+New figures go in bulk through ``revenue.bulk.do_bulk_load_months`` (aggregates kept in step
+there); changed figures through ``revenue.actions.do_record_revenue``, which replaces the
+figure of the same key. Parties and settling parties are external ids of the run's source.
+Key of a figure: (party, month, settling party, reference), revenue source ``erp``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from verbund.interfaces.engine import Abort, Context, Issue, Outcome, _chunks, _party_lookup
+from verbund.interfaces.parsers import parse_date, parse_decimal
+from verbund.parties.models import Party
+
+_MONTH = [
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), (1, 2)),
+    (re.compile(r"^(\d{4})(\d{2})$"), (1, 2)),
+    (re.compile(r"^(\d{1,2})[./](\d{4})$"), (2, 1)),
+    (re.compile(r"^(\d{4})/(\d{1,2})$"), (1, 2)),
+]
+CENT = Decimal("0.01")
+
+
+def parse_month(text: str, style: str = "auto") -> dt.date:
+    """2025-12, 202512 (SAP SPMON), 12.2025, 12/2025 or any date in the month."""
+    text = text.strip()
+    for pattern, (yi, mi) in _MONTH:
+        m = pattern.match(text)
+        if m:
+            year, month = int(m.group(yi)), int(m.group(mi))
+            return dt.date(year, month, 1)
+    return parse_date(text, style).replace(day=1)
+
+
+def import_revenue(rows: Iterator[tuple[int, dict[str, str]]], columns: dict[str, str], ctx: Context, *, actor: Any) -> Outcome:
+    from verbund.revenue import actions as revenue_actions
+    from verbund.revenue.bulk import do_bulk_load_months
+    from verbund.revenue.models import RevenueMonth, RevenueSource
+
+    out = Outcome(outcomes={} if ctx.track_outcomes else None)
+    atomic = not ctx.skip_invalid
+    col_items = list(columns.items())
+    parsed: list[tuple[int, str, str, dt.date, Decimal, str, str]] = []
+    seen: dict[tuple[str, dt.date, str, str], int] = {}
+    n = 0
+    for row_no, raw in rows:
+        n += 1
+        v = {f: raw[c].strip() for c, f in col_items if c in raw}
+        party, settled = v.get("party", ""), v.get("settled_by", "")
+        reference = v.get("reference", "")
+        key = f"{party}:{v.get('month', '')}:{settled}:{reference}"
+        ok = True
+
+        def bad(f: str, value: str, reason: str, row_no: int = row_no, key: str = key) -> None:
+            nonlocal ok
+            ok = False
+            out.error(Issue(row_no, f, value, reason, key))
+
+        if not party:
+            bad("party", "", _("Empty."))
+        month = None
+        try:
+            month = parse_month(v.get("month", ""), ctx.dates)
+        except ValueError:
+            bad("month", v.get("month", ""), _("%(value)s is not a month (2025-12, 12.2025 or 202512).") % {"value": v.get("month", "")})
+        amount = None
+        try:
+            amount = parse_decimal(v.get("amount", ""), ctx.numbers).quantize(CENT, rounding=ROUND_HALF_UP)
+        except ValueError:
+            bad("amount", v.get("amount", ""), _("%(value)s is not an amount (1.234,56 or 1234.56).") % {"value": v.get("amount", "")})
+        currency = (v.get("currency", "") or "EUR").upper()
+        if len(currency) != 3 or not currency.isalpha():
+            bad("currency", currency, _("%(value)s is not a currency code (ISO 4217).") % {"value": currency})
+        if len(reference) > 128:
+            bad("reference", reference, _("Longer than %(limit)s characters.") % {"limit": 128})
+        if month is not None:
+            dup = seen.get((party, month, settled, reference))
+            if dup is not None:
+                bad("month", v.get("month", ""), _("The same figure appears twice: rows %(first)s and %(row)s.") % {"first": dup, "row": row_no})
+            seen[(party, month, settled, reference)] = row_no
+        if ok and month is not None and amount is not None:
+            parsed.append((row_no, party, settled, month, amount, currency, reference))
+    out.counts["rows"] = n
+    if n == 0:
+        out.error(Issue(0, "", "", _("The file has no data rows.")))
+        raise Abort(out)
+    if out.counts["errors"] and atomic:
+        raise Abort(out)
+    refs = {p[1] for p in parsed} | {p[2] for p in parsed if p[2]}
+    ids = _party_lookup(refs, ctx.source, "erp", whole=len(refs) > 20_000)
+    rates: dict[tuple[str, dt.date], Decimal] = {}
+    resolved: list[tuple[int, str, int, int | None, dt.date, Decimal, str, str, int]] = []
+    for row_no, party, settled, month, amount, currency, reference in parsed:
+        key = f"{party}:{month:%Y-%m}:{settled}:{reference}"
+        pid = ids.get(party)
+        sid = ids.get(settled) if settled else None
+        if pid is None:
+            out.error(Issue(row_no, "party", party, _("No party with external id %(key)s (source %(source)s).") % {"key": party, "source": ctx.source}, key))
+            continue
+        if settled and sid is None:
+            out.error(Issue(row_no, "settled_by", settled, _("No party with external id %(key)s (source %(source)s).") % {"key": settled, "source": ctx.source}, key))
+            continue
+        if sid == pid:
+            sid = None
+        try:
+            rate = rates.get((currency, month))
+            if rate is None:
+                rate = rates[(currency, month)] = revenue_actions.rate_for(currency, month)
+        except ValidationError as exc:
+            out.error(Issue(row_no, "currency", currency, exc.messages[0], key))
+            continue
+        cents = revenue_actions.to_cents(amount, currency, month, rate)
+        resolved.append((row_no, key, pid, sid, month, amount, currency, reference, cents))
+    if out.counts["errors"] and atomic:
+        raise Abort(out)
+    existing: dict[tuple[int, dt.date, int | None, str], tuple[int, Decimal, str]] = {}
+    for chunk in _chunks(sorted({r[2] for r in resolved}), 900):
+        for pid, month, sid, ref, cents, original, currency in RevenueMonth.objects.filter(party_id__in=chunk, source=RevenueSource.ERP).values_list(
+            "party_id", "month", "settled_by_id", "reference", "amount_cents", "amount_original", "currency"
+        ):
+            existing[(pid, month, sid, ref)] = (cents, original, currency)
+    new_rows = []
+    changed = []
+    for row_no, key, pid, sid, month, amount, currency, reference, cents in resolved:
+        have = existing.get((pid, month, sid, reference))
+        if have is None:
+            new_rows.append((pid, sid, month, cents, currency, amount, RevenueSource.ERP, reference))
+            out.counts["created"] += 1
+            out.outcome(key, "created")
+        elif have == (cents, amount, currency):
+            out.counts["unchanged"] += 1
+            out.outcome(key, "unchanged")
+        else:
+            changed.append((row_no, key, pid, sid, month, amount, currency, reference))
+            out.counts["updated"] += 1
+            out.outcome(key, "updated")
+            if len(out.diffs) < 50:
+                out.diffs.append({"row": row_no, "key": key, "before": str(have[1]), "after": str(amount)})
+    if new_rows:
+        do_bulk_load_months(new_rows, actor=actor, note=f"import {ctx.source}", action="revenue.import")
+    if changed:
+        parties = {p.pk: p for p in Party.objects.filter(pk__in={c[2] for c in changed} | {c[3] for c in changed if c[3]})}
+        for _row, _key, pid, sid, month, amount, currency, reference in changed:
+            revenue_actions.do_record_revenue(
+                actor=actor, party=parties[pid], month=month, amount=amount, currency=currency,
+                settled_by=parties.get(sid) if sid else None, source=RevenueSource.ERP, reference=reference,
+            )  # fmt: skip
+    return out
