@@ -148,7 +148,9 @@ def do_bulk_load_months(
     return count
 
 
-def _demo_select(months: Sequence[dt.date], seed: int, party_filter: str) -> tuple[str, list[Any]]:
+def _demo_select(
+    months: Sequence[dt.date], seed: int, party_filter: str, gaps: bool = True
+) -> tuple[str, list[Any]]:
     """SELECT of demo rows: a size per customer (skewed: few large, many small), a season per
     month, +-20 % noise, and about one month in ten without orders. Integer arithmetic only,
     so both databases give the same figures for the same seed."""
@@ -165,18 +167,25 @@ def _demo_select(months: Sequence[dt.date], seed: int, party_filter: str) -> tup
     cents = f"((20000 + {h} * {h} * 5) * m.factor / 100 * {noise} / 100 + ((p.id + m.idx) %% 100))"
     sql = (
         f"SELECT p.id, NULL, m.month, {cents}, 'EUR', {cents} / 100.0, %s, '' FROM parties_party p CROSS JOIN ({month_sql}) m"
-        f" WHERE {party_filter} AND ((p.id * 13 + m.idx * 7 + {int(seed) % 997}) %% 10) <> 0"
+        f" WHERE {party_filter}"
+        + (f" AND ((p.id * 13 + m.idx * 7 + {int(seed) % 997}) %% 10) <> 0" if gaps else "")
     )
     return sql, [RevenueSource.DEMO, *params]
 
 
 @transaction.atomic
 def do_generate_demo_revenue(
-    party_ids: Sequence[int] | None, months: Sequence[dt.date], seed: int, *, actor: Any = None
+    party_ids: Sequence[int] | None,
+    months: Sequence[dt.date],
+    seed: int,
+    *,
+    actor: Any = None,
+    gaps: bool = True,
 ) -> int:
     """Write demo revenue for the parties (None: every customer organisation) and months.
 
-    Earlier demo figures of the same parties are replaced. Yearly aggregates follow in the
+    Earlier demo figures of the same parties are replaced. ``gaps``: about one month in ten
+    without orders (the benchmark turns this off to get every month for every party). Yearly aggregates follow in the
     same transaction. Returns the number of monthly rows written.
     """
     months = sorted(set(months))
@@ -221,7 +230,7 @@ def do_generate_demo_revenue(
         dropped = _drop_indexes() if estimate >= BIG_LOAD else []
         written = 0
         for flt, fparams in chunks:
-            select, sparams = _demo_select(months, seed, flt)
+            select, sparams = _demo_select(months, seed, flt, gaps)
             cur.execute(f"INSERT INTO {T_MONTH} ({cols}) {select}", [*sparams, *fparams])
             written += max(cur.rowcount, 0)
         if dropped:

@@ -180,13 +180,31 @@ def _closure_table() -> str:
     return str(_closure()._meta.db_table)
 
 
-# Members of a subtree today, as a SELECT of one column ``party_id``. The root is always a
-# member (a party without any link has no closure row).
-def _current_members_sql(rtype: RelationshipType, root_id: int) -> tuple[str, list[Any]]:
+def _current_source(
+    rtype: RelationshipType, root_id: int, table: str, cond: str, cparams: list[Any]
+) -> tuple[str, list[Any]]:
+    """FROM clause (rows aliased ``y``) of a subtree's figures in today's structure.
+
+    With the closure: a plain join on (type, ancestor) that reads the covering indexes. A root
+    without any link has no closure row and stands alone.
+    """
     if _fresh(rtype):
-        sql = f"SELECT descendant_id AS party_id FROM {_closure_table()} WHERE type_id = %s AND ancestor_id = %s UNION SELECT %s"
-        return sql, [rtype.pk, root_id, root_id]
-    return _tree_sql(rtype, root_id, dt.date.today(), dt.date.today(), members_only=True)
+        ct = _closure_table()
+        in_closure = _rows(
+            f"SELECT 1 FROM {ct} WHERE type_id = %s AND ancestor_id = %s AND depth = 0",
+            [rtype.pk, root_id],
+        )
+        if in_closure:
+            sql = f"{ct} c JOIN {table} y ON y.party_id = c.descendant_id AND {cond} WHERE c.type_id = %s AND c.ancestor_id = %s"
+            return sql, [*cparams, rtype.pk, root_id]
+        return f"{table} y WHERE y.party_id = %s AND {cond}", [root_id, *cparams]
+    members_sql, mparams = _tree_sql(
+        rtype, root_id, dt.date.today(), dt.date.today(), members_only=True
+    )
+    # The CTE cannot sit inside IN on every database version, so members come as a list.
+    ids = [int(r[0]) for r in _rows(members_sql, mparams)] or [root_id]
+    marks = ", ".join(["%s"] * len(ids))
+    return f"{table} y WHERE y.party_id IN ({marks}) AND {cond}", [*ids, *cparams]
 
 
 def _tree_sql(
@@ -337,36 +355,41 @@ def tree_revenue(
         raise ValidationError({"structure": [_("Choose current or historic.")]})
     figures = Figures(party_id or root_id, scope, structure, period, rtype.key, root_id, 0)
     if structure == "current":
-        members_sql, mparams = _current_members_sql(rtype, root_id)
         years = period.whole_years
         if years:
-            src = f"SELECT y.party_id, y.amount_cents FROM {T_YEAR} y WHERE y.party_id IN ({members_sql}) AND y.year >= %s AND y.year <= %s"
-            sparams = [*mparams, years[0], years[-1]]
+            src, sparams = _current_source(
+                rtype, root_id, T_YEAR, "y.year >= %s AND y.year <= %s", [years[0], years[-1]]
+            )
         else:
-            src = f"SELECT y.party_id, y.amount_cents FROM {T_MONTH} y WHERE y.party_id IN ({members_sql}) AND y.month >= %s AND y.month <= %s"
-            sparams = [*mparams, _day(period.first), _day(period.last)]
+            src, sparams = _current_source(
+                rtype,
+                root_id,
+                T_MONTH,
+                "y.month >= %s AND y.month <= %s",
+                [_day(period.first), _day(period.last)],
+            )
         figures.total_cents = int(
-            _rows(f"SELECT COALESCE(SUM(amount_cents), 0) FROM ({src}) s", sparams)[0][0]
+            _rows(f"SELECT COALESCE(SUM(y.amount_cents), 0) FROM {src}", sparams)[0][0]
         )
         if monthly:
+            msrc, mparams = _current_source(
+                rtype,
+                root_id,
+                T_MONTH,
+                "y.month >= %s AND y.month <= %s",
+                [_day(period.first), _day(period.last)],
+            )
             sql = (
-                f"SELECT month, SUM(amount_cents) FROM {T_MONTH} WHERE party_id IN ({members_sql})"
-                " AND month >= %s AND month <= %s GROUP BY month ORDER BY month"
+                f"SELECT y.month, SUM(y.amount_cents) FROM {msrc} GROUP BY y.month ORDER BY y.month"
             )
-            figures.months = [
-                (_month_value(m), int(c))
-                for m, c in _rows(sql, [*mparams, _day(period.first), _day(period.last)])
-            ]
+            figures.months = [(_month_value(m), int(c)) for m, c in _rows(sql, mparams)]
         if breakdown != 0:
-            by_member = (
-                f"SELECT party_id, SUM(amount_cents) AS cents FROM ({src}) s GROUP BY party_id"
-            )
             figures.member_count = int(
-                _rows(f"SELECT COUNT(*) FROM ({by_member}) b", sparams)[0][0]
+                _rows(f"SELECT COUNT(DISTINCT y.party_id) FROM {src}", sparams)[0][0]
             )
             limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
-            rows = _rows(f"{by_member} ORDER BY cents DESC, party_id{limit}", sparams)
-            figures.members = [MemberFigure(int(p), int(c)) for p, c in rows]
+            sql = f"SELECT y.party_id, SUM(y.amount_cents) AS cents FROM {src} GROUP BY y.party_id ORDER BY cents DESC, y.party_id{limit}"
+            figures.members = [MemberFigure(int(p), int(c)) for p, c in _rows(sql, sparams)]
     else:
         counted, cparams = _historic_rows_sql(rtype, root_id, period)
         # The CTE must lead the statement on both databases, so the grouping wraps its rows.
@@ -475,17 +498,17 @@ def top_groups(rtype: RelationshipType, period: Period, *, limit: int = 100) -> 
     closure = _closure_table()
     years = period.whole_years
     if years:
-        src, sparams = (
-            f"SELECT party_id, SUM(amount_cents) AS cents FROM {T_YEAR} WHERE year >= %s AND year <= %s GROUP BY party_id",
+        join, sparams = (
+            f"{T_YEAR} y ON y.party_id = c.descendant_id AND y.year >= %s AND y.year <= %s",
             [years[0], years[-1]],
         )
     else:
-        src = f"SELECT party_id, SUM(amount_cents) AS cents FROM {T_MONTH} WHERE month >= %s AND month <= %s GROUP BY party_id"
+        join = f"{T_MONTH} y ON y.party_id = c.descendant_id AND y.month >= %s AND y.month <= %s"
         sparams = [_day(period.first), _day(period.last)]
     # Every member sits under exactly one root today, so summing over the roots' closure rows
     # counts each party once. Roots: self rows of parties without an ancestor row.
     sql = (
-        f"SELECT c.ancestor_id, SUM(r.cents) AS total FROM {closure} c JOIN ({src}) r ON r.party_id = c.descendant_id"
+        f"SELECT c.ancestor_id, SUM(y.amount_cents) AS total FROM {closure} c JOIN {join}"
         f" WHERE c.type_id = %s AND c.ancestor_id IN ("
         f"  SELECT s.ancestor_id FROM {closure} s WHERE s.type_id = %s AND s.depth = 0"
         f"  AND NOT EXISTS (SELECT 1 FROM {closure} a WHERE a.type_id = s.type_id AND a.descendant_id = s.ancestor_id AND a.depth > 0))"

@@ -1,0 +1,380 @@
+"""Revenue roll-ups at scale: ``verbund bench revenue --size 1000000``.
+
+Runs against the configured database, which must be a benchmark database (a SQLite file in
+/work/bench-data/rev/ or the PostgreSQL database ``bench_rev``). On first use it builds, in
+bulk: ``--size`` customer organisations, one group of ``--group-size`` members (a tree of
+fan-out 10, so each of the root's children heads a subtree of about 11,000), a second group of
+half that size, thousands of smaller groups over 60 % of the rest, the closure, and
+``--months`` months of revenue for every party (with the yearly pre-aggregates). Later runs
+reuse the data. Prints medians of ``--repeat`` runs, each with its ratio to raw SQL measured in
+the same run:
+
+- the large group's year total (application selector vs. the bare closure join);
+- the same with monthly series and the top-100 member breakdown, and by the structure of each
+  month (no target; for information);
+- the top 100 groups for a year;
+- moving a ~10,000-member subtree from the large group to the second one with
+  ``hierarchies.actions.do_move_subtree`` and reading both groups' totals afterwards (checked
+  against the totals before; the transaction is rolled back so every repeat moves the same
+  subtree and the data stay as built).
+"""
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
+
+from django.db import connection, transaction
+
+from verbund.parties.models import Party
+from verbund.relationships.models import Relationship, RelationshipType
+from verbund.revenue import selectors
+from verbund.revenue.bulk import do_generate_demo_revenue
+from verbund.revenue.demo import demo_months
+from verbund.revenue.models import RevenueMonth, RevenueYear
+from verbund.revenue.periods import Period
+
+PREFIX = "RB"
+FANOUT = 10
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--size", type=int, default=1_000_000, help="customer organisations")
+    parser.add_argument(
+        "--group-size",
+        type=int,
+        default=None,
+        help="members of the large group (default size/10, at most 100,000)",
+    )
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=5)
+
+
+def _median(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def _scalar(sql: str, params: list[Any]) -> Any:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+        return row[0] if row else None
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return list(cur.fetchall())
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+def _tree_links(members: range | list[int]) -> Iterator[tuple[int, int]]:
+    """(child, parent) of a tree of fan-out FANOUT over ``members`` (the first is the root)."""
+    for k in range(1, len(members)):
+        yield members[k], members[(k - 1) // FANOUT]
+
+
+def _build(size: int, group_size: int, months: int, seed: int, stdout: TextIO) -> None:
+    from verbund.demo.bulk import BulkLoad, do_bulk_load
+    from verbund.hierarchies.engine import rebuild_closure
+
+    rng = random.Random(seed)
+    valid_from = dt.date(2015, 1, 1)
+
+    def fill(load: BulkLoad) -> range:
+        from verbund.demo.bulk import PARTY_COLUMNS, _defaults
+
+        template = _defaults(Party)
+        template.update(
+            kind="organisation", city="Köln", postcode="50667", status="customer", country="DE"
+        )
+        template["created_at"] = template["updated_at"] = load.now_db
+        ix = {c: i for i, c in enumerate(PARTY_COLUMNS)}
+        base = [template.get(c) for c in PARTY_COLUMNS]
+
+        def party_rows() -> Iterator[list[Any]]:
+            for i in range(size):
+                row = list(base)
+                name = f"Bench Kunde {i} GmbH"
+                row[ix["name"]], row[ix["number"]] = name, f"{PREFIX}{i:07d}"
+                row[ix["search_text"]], row[ix["phonetic"]] = name.lower() + " koeln 50667", ""
+                yield row
+
+        ids = load.insert_parties(party_rows(), derive=False, rebuild_indexes=True)
+        type_id = load.type_id("group")
+        big = ids[0:group_size]
+        second = ids[group_size : group_size + group_size // 2]
+        links = list(_tree_links(big)) + list(_tree_links(second))
+        rest = list(ids[group_size + group_size // 2 :])
+        pos, limit = 0, int(len(rest) * 0.6)
+        while pos < limit:
+            n = min(int(2 + 1500 * rng.random() ** 4), limit - pos)
+            if n >= 2:
+                links += [(c, p) for c, p in _tree_links(rest[pos : pos + n])]
+            pos += max(n, 1)
+        load.insert_relationships(
+            (
+                {
+                    "type_id": type_id,
+                    "from_party_id": c,
+                    "to_party_id": p,
+                    "valid_from": valid_from,
+                    "source": "import",
+                }
+                for c, p in links
+            ),
+            rebuild_indexes=True,
+        )
+        return ids
+
+    t0 = time.perf_counter()
+    do_bulk_load(fill, action="revenue.bench", note="revenue benchmark data")
+    stdout.write(f"parties and group links: {time.perf_counter() - t0:.1f} s\n")
+    t0 = time.perf_counter()
+    counts = rebuild_closure(["group"])
+    stdout.write(f"closure: {counts} in {time.perf_counter() - t0:.1f} s\n")
+    t0 = time.perf_counter()
+    written = do_generate_demo_revenue(None, demo_months(months), seed, gaps=False)
+    took = time.perf_counter() - t0
+    stdout.write(
+        f"revenue: {written:,} monthly rows + yearly aggregates in {took:.1f} s ({written / took:,.0f} rows/s)\n"
+    )
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+# --- raw SQL baselines ----------------------------------------------------------------------
+
+
+def _closure_table() -> str:
+    from verbund.hierarchies.models import ClosureEntry
+
+    return str(ClosureEntry._meta.db_table)
+
+
+def raw_group_year(type_id: int, root: int, year: int) -> int:
+    sql = (
+        f"SELECT SUM(y.amount_cents) FROM {_closure_table()} c JOIN {RevenueYear._meta.db_table} y"
+        " ON y.party_id = c.descendant_id AND y.year = %s WHERE c.type_id = %s AND c.ancestor_id = %s"
+    )
+    return int(_scalar(sql, [year, type_id, root]) or 0)
+
+
+def raw_group_months(type_id: int, root: int, first: Any, last: Any) -> list[tuple[Any, ...]]:
+    sql = (
+        f"SELECT m.month, SUM(m.amount_cents) FROM {_closure_table()} c JOIN {RevenueMonth._meta.db_table} m"
+        " ON m.party_id = c.descendant_id WHERE c.type_id = %s AND c.ancestor_id = %s AND m.month >= %s AND m.month <= %s"
+        " GROUP BY m.month"
+    )
+    return _rows(sql, [type_id, root, first, last])
+
+
+def raw_top(type_id: int, year: int, limit: int) -> list[tuple[Any, ...]]:
+    ct = _closure_table()
+    sql = (
+        f"SELECT c.ancestor_id, SUM(y.amount_cents) AS total FROM {ct} c JOIN {RevenueYear._meta.db_table} y"
+        " ON y.party_id = c.descendant_id AND y.year = %s"
+        f" WHERE c.type_id = %s AND c.ancestor_id IN (SELECT s.ancestor_id FROM {ct} s WHERE s.type_id = %s AND s.depth = 0"
+        f" AND NOT EXISTS (SELECT 1 FROM {ct} a WHERE a.type_id = %s AND a.descendant_id = s.ancestor_id AND a.depth > 0))"
+        f" GROUP BY c.ancestor_id ORDER BY total DESC LIMIT {int(limit)}"
+    )
+    return _rows(sql, [year, type_id, type_id, type_id])
+
+
+def raw_move(
+    type_id: int, child: int, old_root: int, new_parent: int, year: int
+) -> tuple[int, int]:
+    """Move with bare SQL: end the link, add the new one, fix the closure, read both totals."""
+    ct = _closure_table()
+    rt = Relationship._meta.db_table
+    today = dt.date.today()
+    day = today if connection.vendor == "postgresql" else today.isoformat()
+    before = (
+        (today - dt.timedelta(days=1))
+        if connection.vendor == "postgresql"
+        else (today - dt.timedelta(days=1)).isoformat()
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE {rt} SET valid_to = %s WHERE type_id = %s AND from_party_id = %s AND valid_to IS NULL",
+            [before, type_id, child],
+        )
+        cur.execute(
+            f"INSERT INTO {rt} (type_id, from_party_id, to_party_id, valid_from, source, external_ref, note, created_at, updated_at)"
+            " VALUES (%s, %s, %s, %s, 'manual', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+            [type_id, child, new_parent, day],
+        )
+        cur.execute(
+            f"DELETE FROM {ct} WHERE type_id = %s AND descendant_id IN (SELECT descendant_id FROM {ct} WHERE type_id = %s AND ancestor_id = %s)"
+            f" AND ancestor_id IN (SELECT ancestor_id FROM {ct} WHERE type_id = %s AND descendant_id = %s AND depth > 0)",
+            [type_id, type_id, child, type_id, child],
+        )
+        cur.execute(
+            f"INSERT INTO {ct} (type_id, ancestor_id, descendant_id, depth) SELECT %s, a.ancestor_id, d.descendant_id, a.depth + d.depth + 1"
+            f" FROM {ct} a, {ct} d WHERE a.type_id = %s AND a.descendant_id = %s AND d.type_id = %s AND d.ancestor_id = %s",
+            [type_id, type_id, new_parent, type_id, child],
+        )
+    return raw_group_year(type_id, old_root, year), raw_group_year(type_id, new_parent, year)
+
+
+# --- run ------------------------------------------------------------------------------------
+
+
+def run(options: dict[str, Any], stdout: TextIO) -> int:
+    from verbund.hierarchies.actions import do_move_subtree
+
+    size = int(options["size"])
+    group_size = int(options["group_size"] or min(100_000, max(size // 10, 100)))
+    repeat = int(options["repeat"])
+    ours = Party.objects.filter(number__startswith=PREFIX).count()
+    if ours == 0:
+        if Party.objects.exists():
+            stdout.write(
+                "The database holds other parties; run against an empty benchmark database.\n"
+            )
+            return 1
+        _build(size, group_size, int(options["months"]), int(options["seed"]), stdout)
+    elif ours != size:
+        stdout.write(
+            f"The benchmark database holds {ours:,} bench parties, not {size:,}; use a fresh one.\n"
+        )
+        return 1
+    rtype = RelationshipType.objects.get(key="group")
+    first_id = int(
+        Party.objects.filter(number__startswith=PREFIX)
+        .order_by("id")
+        .values_list("id", flat=True)[0]
+    )
+    big_root, second_root, subtree = first_id, first_id + group_size, first_id + 1
+    months = demo_months(int(options["months"]))
+    year = max({m.year for m in months}, key=lambda y: (sum(1 for m in months if m.year == y), -y))
+    period = Period.year(year)
+    vendor = connection.vendor
+    pg = vendor == "postgresql"
+    ct = _closure_table()
+    members = int(
+        _scalar(
+            f"SELECT COUNT(*) FROM {ct} WHERE type_id = %s AND ancestor_id = %s",
+            [rtype.pk, big_root],
+        )
+    )
+    sub_members = int(
+        _scalar(
+            f"SELECT COUNT(*) FROM {ct} WHERE type_id = %s AND ancestor_id = %s",
+            [rtype.pk, subtree],
+        )
+    )
+    rows_total = int(_scalar(f"SELECT COUNT(*) FROM {RevenueMonth._meta.db_table}", []))
+    stdout.write(
+        f"{vendor}: {size:,} parties, {rows_total:,} monthly rows; large group {members:,} members; subtree {sub_members:,}; year {year}\n"
+    )
+    selectors._fresh(rtype)  # bring the closure up to today once, outside the timings
+
+    results: list[tuple[str, float, float, str]] = []
+
+    t_app, total = _median(lambda: selectors.group_total(big_root, rtype, period), repeat)
+    t_raw, raw_total = _median(lambda: raw_group_year(rtype.pk, big_root, year), repeat)
+    assert total == raw_total, (total, raw_total)
+    results.append(
+        (
+            f"group year total ({members:,} members)",
+            t_app,
+            t_raw,
+            f"{selectors.cents_str(total)} EUR",
+        )
+    )
+
+    first, last = (
+        (period.first, period.last) if pg else (period.first.isoformat(), period.last.isoformat())
+    )
+    t_app, fig = _median(
+        lambda: selectors.tree_revenue(big_root, rtype, period, breakdown=100), repeat
+    )
+    t_raw, _r = _median(lambda: raw_group_months(rtype.pk, big_root, first, last), repeat)
+    assert fig.total_cents == total
+    results.append(
+        (
+            "group year with 12 months + top-100 members",
+            t_app,
+            t_raw,
+            "raw: monthly sums via closure",
+        )
+    )
+
+    t_hist, _hist = _median(
+        lambda: selectors.group_total(big_root, rtype, period, structure="historic"),
+        max(1, repeat // 2),
+    )
+    results.append(
+        (
+            "group year, structure of each month",
+            t_hist,
+            t_raw,
+            "raw: monthly sums via closure (today)",
+        )
+    )
+
+    t_app, top = _median(lambda: selectors.top_groups(rtype, period, limit=100), repeat)
+    t_raw, top_raw = _median(lambda: raw_top(rtype.pk, year, 100), repeat)
+    assert [g.party_id for g in top] == [int(r[0]) for r in top_raw]
+    results.append(
+        (
+            "top 100 groups for a year",
+            t_app,
+            t_raw,
+            f"largest {selectors.cents_str(top[0].cents)} EUR",
+        )
+    )
+
+    big_before = selectors.group_total(big_root, rtype, period)
+    second_before = selectors.group_total(second_root, rtype, period)
+    sub_total = selectors.group_total(subtree, rtype, period)
+    child, new_parent = Party.objects.get(pk=subtree), Party.objects.get(pk=second_root)
+
+    def app_move() -> tuple[int, int]:
+        with transaction.atomic():
+            do_move_subtree(child, new_parent, "group", actor=None)
+            after = (
+                selectors.group_total(big_root, rtype, period),
+                selectors.group_total(second_root, rtype, period),
+            )
+            transaction.set_rollback(True)
+        return after
+
+    def raw_move_rolled_back() -> tuple[int, int]:
+        with transaction.atomic():
+            after = raw_move(rtype.pk, subtree, big_root, second_root, year)
+            transaction.set_rollback(True)
+        return after
+
+    t_app, after = _median(app_move, repeat)
+    t_raw, after_raw = _median(raw_move_rolled_back, repeat)
+    correct = after == (big_before - sub_total, second_before + sub_total) == after_raw
+    results.append(
+        (
+            f"move {sub_members:,}-member subtree + both totals",
+            t_app,
+            t_raw,
+            "totals correct" if correct else f"WRONG {after} {after_raw}",
+        )
+    )
+
+    stdout.write(
+        f"\n| {vendor}, {size:,} parties x {options['months']} months | median (app) | raw SQL | ratio | note |\n|---|---|---|---|---|\n"
+    )
+    for name, app, raw, note in results:
+        stdout.write(
+            f"| {name} | {app * 1000:.1f} ms | {raw * 1000:.1f} ms | {app / raw:.2f}x | {note} |\n"
+        )
+    return 0 if correct else 1
