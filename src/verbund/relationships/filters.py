@@ -3,6 +3,8 @@
 import datetime as dt
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -24,9 +26,14 @@ class RelationshipTypeFilterSet(django_filters.FilterSet):
         fields = ["structure", "active", "symmetric", "rolls_up_revenue", "carries_share"]
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class TypeKeyFilter(django_filters.ModelMultipleChoiceFilter):
+    """Relationship types by key; repeat the parameter for several."""
+
+
 class RelationshipFilterSet(django_filters.FilterSet):
     # Filtered on the key column through the join, as the values are keys (?type=group&type=chain).
-    type = django_filters.ModelMultipleChoiceFilter(
+    type = TypeKeyFilter(
         field_name="type__key",
         queryset=RelationshipType.objects.all(),
         to_field_name="key",
