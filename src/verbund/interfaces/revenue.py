@@ -41,7 +41,9 @@ def parse_month(text: str, style: str = "auto") -> dt.date:
     return parse_date(text, style).replace(day=1)
 
 
-def import_revenue(rows: Iterator[tuple[int, dict[str, str]]], columns: dict[str, str], ctx: Context, *, actor: Any) -> Outcome:
+def import_revenue(
+    rows: Iterator[tuple[int, dict[str, str]]], columns: dict[str, str], ctx: Context, *, actor: Any
+) -> Outcome:
     from verbund.revenue import actions as revenue_actions
     from verbund.revenue.bulk import do_bulk_load_months
     from verbund.revenue.models import RevenueMonth, RevenueSource
@@ -71,21 +73,42 @@ def import_revenue(rows: Iterator[tuple[int, dict[str, str]]], columns: dict[str
         try:
             month = parse_month(v.get("month", ""), ctx.dates)
         except ValueError:
-            bad("month", v.get("month", ""), _("%(value)s is not a month (2025-12, 12.2025 or 202512).") % {"value": v.get("month", "")})
+            bad(
+                "month",
+                v.get("month", ""),
+                _("%(value)s is not a month (2025-12, 12.2025 or 202512).")
+                % {"value": v.get("month", "")},
+            )
         amount = None
         try:
-            amount = parse_decimal(v.get("amount", ""), ctx.numbers).quantize(CENT, rounding=ROUND_HALF_UP)
+            amount = parse_decimal(v.get("amount", ""), ctx.numbers).quantize(
+                CENT, rounding=ROUND_HALF_UP
+            )
         except ValueError:
-            bad("amount", v.get("amount", ""), _("%(value)s is not an amount (1.234,56 or 1234.56).") % {"value": v.get("amount", "")})
+            bad(
+                "amount",
+                v.get("amount", ""),
+                _("%(value)s is not an amount (1.234,56 or 1234.56).")
+                % {"value": v.get("amount", "")},
+            )
         currency = (v.get("currency", "") or "EUR").upper()
         if len(currency) != 3 or not currency.isalpha():
-            bad("currency", currency, _("%(value)s is not a currency code (ISO 4217).") % {"value": currency})
+            bad(
+                "currency",
+                currency,
+                _("%(value)s is not a currency code (ISO 4217).") % {"value": currency},
+            )
         if len(reference) > 128:
             bad("reference", reference, _("Longer than %(limit)s characters.") % {"limit": 128})
         if month is not None:
             dup = seen.get((party, month, settled, reference))
             if dup is not None:
-                bad("month", v.get("month", ""), _("The same figure appears twice: rows %(first)s and %(row)s.") % {"first": dup, "row": row_no})
+                bad(
+                    "month",
+                    v.get("month", ""),
+                    _("The same figure appears twice: rows %(first)s and %(row)s.")
+                    % {"first": dup, "row": row_no},
+                )
             seen[(party, month, settled, reference)] = row_no
         if ok and month is not None and amount is not None:
             parsed.append((row_no, party, settled, month, amount, currency, reference))
@@ -104,10 +127,28 @@ def import_revenue(rows: Iterator[tuple[int, dict[str, str]]], columns: dict[str
         pid = ids.get(party)
         sid = ids.get(settled) if settled else None
         if pid is None:
-            out.error(Issue(row_no, "party", party, _("No party with external id %(key)s (source %(source)s).") % {"key": party, "source": ctx.source}, key))
+            out.error(
+                Issue(
+                    row_no,
+                    "party",
+                    party,
+                    _("No party with external id %(key)s (source %(source)s).")
+                    % {"key": party, "source": ctx.source},
+                    key,
+                )
+            )
             continue
         if settled and sid is None:
-            out.error(Issue(row_no, "settled_by", settled, _("No party with external id %(key)s (source %(source)s).") % {"key": settled, "source": ctx.source}, key))
+            out.error(
+                Issue(
+                    row_no,
+                    "settled_by",
+                    settled,
+                    _("No party with external id %(key)s (source %(source)s).")
+                    % {"key": settled, "source": ctx.source},
+                    key,
+                )
+            )
             continue
         if sid == pid:
             sid = None
@@ -124,8 +165,16 @@ def import_revenue(rows: Iterator[tuple[int, dict[str, str]]], columns: dict[str
         raise Abort(out)
     existing: dict[tuple[int, dt.date, int | None, str], tuple[int, Decimal, str]] = {}
     for chunk in _chunks(sorted({r[2] for r in resolved}), 900):
-        for pid, month, sid, ref, cents, original, currency in RevenueMonth.objects.filter(party_id__in=chunk, source=RevenueSource.ERP).values_list(
-            "party_id", "month", "settled_by_id", "reference", "amount_cents", "amount_original", "currency"
+        for pid, month, sid, ref, cents, original, currency in RevenueMonth.objects.filter(
+            party_id__in=chunk, source=RevenueSource.ERP
+        ).values_list(
+            "party_id",
+            "month",
+            "settled_by_id",
+            "reference",
+            "amount_cents",
+            "amount_original",
+            "currency",
         ):
             existing[(pid, month, sid, ref)] = (cents, original, currency)
     new_rows = []
@@ -133,7 +182,9 @@ def import_revenue(rows: Iterator[tuple[int, dict[str, str]]], columns: dict[str
     for row_no, key, pid, sid, month, amount, currency, reference, cents in resolved:
         have = existing.get((pid, month, sid, reference))
         if have is None:
-            new_rows.append((pid, sid, month, cents, currency, amount, RevenueSource.ERP, reference))
+            new_rows.append(
+                (pid, sid, month, cents, currency, amount, RevenueSource.ERP, reference)
+            )
             out.counts["created"] += 1
             out.outcome(key, "created")
         elif have == (cents, amount, currency):
@@ -144,11 +195,20 @@ def import_revenue(rows: Iterator[tuple[int, dict[str, str]]], columns: dict[str
             out.counts["updated"] += 1
             out.outcome(key, "updated")
             if len(out.diffs) < 50:
-                out.diffs.append({"row": row_no, "key": key, "before": str(have[1]), "after": str(amount)})
+                out.diffs.append(
+                    {"row": row_no, "key": key, "before": str(have[1]), "after": str(amount)}
+                )
     if new_rows:
-        do_bulk_load_months(new_rows, actor=actor, note=f"import {ctx.source}", action="revenue.import")
+        do_bulk_load_months(
+            new_rows, actor=actor, note=f"import {ctx.source}", action="revenue.import"
+        )
     if changed:
-        parties = {p.pk: p for p in Party.objects.filter(pk__in={c[2] for c in changed} | {c[3] for c in changed if c[3]})}
+        parties = {
+            p.pk: p
+            for p in Party.objects.filter(
+                pk__in={c[2] for c in changed} | {c[3] for c in changed if c[3]}
+            )
+        }
         for _row, _key, pid, sid, month, amount, currency, reference in changed:
             revenue_actions.do_record_revenue(
                 actor=actor, party=parties[pid], month=month, amount=amount, currency=currency,

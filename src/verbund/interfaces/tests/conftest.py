@@ -14,6 +14,8 @@ from verbund.interfaces.models import ImportRun
 @pytest.fixture(autouse=True)
 def _import_dir(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.VERBUND_IMPORT_DIR = str(tmp_path / "imports")
+    # Jobs run inline: the shared conftest sets VERBUND_TASKS_IMMEDIATE after settings loaded.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Messages are asserted in English; the product's default language is German.
     with translation.override("en"):
         yield
@@ -45,4 +47,7 @@ def run_import(db: Any) -> Callable[..., ImportRun]:
 
 
 def reasons(run: ImportRun) -> str:
-    return " | ".join(f"row {e['row']} {e['field']} {e['value']}: {e['reason']}" for e in run.report.get("errors", []))
+    return " | ".join(
+        f"row {e['row']} {e['field']} {e['value']}: {e['reason']}"
+        for e in run.report.get("errors", [])
+    )

@@ -37,9 +37,13 @@ def test_a_wrong_declared_encoding_names_the_row(write: Write, run_import: Run) 
 
 
 def test_windows_1252_and_utf8_with_bom_are_detected(write: Write, run_import: Run) -> None:
-    run = run_import("parties", write("a.csv", HEADER + "K1;Müller GmbH;Köln;DE;\n", encoding="cp1252"))
+    run = run_import(
+        "parties", write("a.csv", HEADER + "K1;Müller GmbH;Köln;DE;\n", encoding="cp1252")
+    )
     assert run.status == "done", reasons(run)
-    run = run_import("parties", write("b.csv", HEADER + "K2;Bäcker AG;Köln;DE;\n", encoding="utf-8-sig"))
+    run = run_import(
+        "parties", write("b.csv", HEADER + "K2;Bäcker AG;Köln;DE;\n", encoding="utf-8-sig")
+    )
     assert run.status == "done", reasons(run)
     assert sorted(Party.objects.values_list("name", flat=True)) == ["Bäcker AG", "Müller GmbH"]
 
@@ -50,12 +54,16 @@ def test_a_missing_required_column_is_named(write: Write, run_import: Run) -> No
 
 
 def test_a_malformed_date_is_named(write: Write, run_import: Run) -> None:
-    run = run_import("parties", write("p.csv", "id;kind;last_name;birth_date\nP1;person;Muster;31.13.1980\n"))
+    run = run_import(
+        "parties", write("p.csv", "id;kind;last_name;birth_date\nP1;person;Muster;31.13.1980\n")
+    )
     assert_failed(run, "row 2 birth_date 31.13.1980")
 
 
 def test_a_malformed_amount_is_named(write: Write, run_import: Run) -> None:
-    run = run_import("parties", write("p.csv", "id;name;parent;parent_share\nK1;A GmbH;;\nK2;B GmbH;K1;zwölf\n"))
+    run = run_import(
+        "parties", write("p.csv", "id;name;parent;parent_share\nK1;A GmbH;;\nK2;B GmbH;K1;zwölf\n")
+    )
     assert_failed(run, "row 3 parent_share zwölf")
 
 
@@ -75,17 +83,26 @@ def test_a_reference_to_a_missing_party_names_the_row(write: Write, run_import: 
 
 
 def test_a_cycle_is_refused_with_its_path(write: Write, run_import: Run) -> None:
-    run = run_import("parties", write("p.csv", HEADER + "K1;A GmbH;Köln;DE;K3\nK2;B GmbH;Köln;DE;K1\nK3;C GmbH;Köln;DE;K2\n"))
+    run = run_import(
+        "parties",
+        write(
+            "p.csv", HEADER + "K1;A GmbH;Köln;DE;K3\nK2;B GmbH;Köln;DE;K1\nK3;C GmbH;Köln;DE;K2\n"
+        ),
+    )
     assert_failed(run, "cycle")
     assert "→" in reasons(run)
 
 
 def test_a_cycle_with_the_database_is_refused(write: Write, run_import: Run) -> None:
-    first = run_import("parties", write("p.csv", HEADER + "K1;A GmbH;Köln;DE;\nK2;B GmbH;Köln;DE;K1\n"))
+    first = run_import(
+        "parties", write("p.csv", HEADER + "K1;A GmbH;Köln;DE;\nK2;B GmbH;Köln;DE;K1\n")
+    )
     assert first.status == "done"
     run = run_import("parties", write("p2.csv", HEADER + "K1;A GmbH;Köln;DE;K2\n"))
     assert run.status == "failed"
-    assert "A GmbH (K1) → B GmbH (K2) → A GmbH (K1)" in reasons(run) or "B GmbH (K2) → A GmbH (K1) → B GmbH (K2)" in reasons(run)
+    assert "A GmbH (K1) → B GmbH (K2) → A GmbH (K1)" in reasons(
+        run
+    ) or "B GmbH (K2) → A GmbH (K1) → B GmbH (K2)" in reasons(run)
     assert Relationship.objects.count() == 1
 
 
@@ -108,11 +125,15 @@ def test_a_truncated_xlsx_is_refused(write: Write, run_import: Run) -> None:
 
 
 def test_a_line_of_ten_megabytes_is_refused(write: Write, run_import: Run) -> None:
-    run = run_import("parties", write("p.csv", HEADER + "K1;" + "x" * (10 * 1024 * 1024) + ";Köln;DE;\n"))
+    run = run_import(
+        "parties", write("p.csv", HEADER + "K1;" + "x" * (10 * 1024 * 1024) + ";Köln;DE;\n")
+    )
     assert_failed(run, "p.csv, row 2")
 
 
-def test_a_file_over_the_size_limit_is_refused(write: Write, run_import: Run, settings: object) -> None:
+def test_a_file_over_the_size_limit_is_refused(
+    write: Write, run_import: Run, settings: object
+) -> None:
     settings.VERBUND_MAX_UPLOAD_BYTES = 100  # type: ignore[attr-defined]
     run = run_import("parties", write("p.csv", HEADER + "K1;A GmbH;Köln;DE;\n" * 10))
     assert_failed(run, "p.csv", "limit")
@@ -130,7 +151,10 @@ def test_broken_json_lines_name_the_line(write: Write, run_import: Run) -> None:
 
 
 def test_all_errors_are_listed_not_just_the_first(write: Write, run_import: Run) -> None:
-    run = run_import("parties", write("p.csv", HEADER + "K1;A GmbH;Köln;XX;\nK2;;Köln;DE;\nK3;C GmbH;Köln;DE;K9\n"))
+    run = run_import(
+        "parties",
+        write("p.csv", HEADER + "K1;A GmbH;Köln;XX;\nK2;;Köln;DE;\nK3;C GmbH;Köln;DE;K9\n"),
+    )
     assert run.status == "failed"
     rows = sorted({e["row"] for e in run.report["errors"]})
     assert rows == [2, 3]  # references are checked once every row is valid

@@ -21,11 +21,15 @@ pytestmark = pytest.mark.django_db
 
 Write = Callable[..., Path]
 Run = Callable[..., ImportRun]
-PARTIES = "id;name;phone\nK1;Alpha AG;+49 221 1\nK2;Beta GmbH;=1+2\nK3;Gamma KG;@home\nK4;Delta OHG;-5\n"
+PARTIES = (
+    "id;name;phone\nK1;Alpha AG;+49 221 1\nK2;Beta GmbH;=1+2\nK3;Gamma KG;@home\nK4;Delta OHG;-5\n"
+)
 RELS = "type;from;to;valid_from;share\ngroup;K2;K1;01.01.2020;75,5\nsupplier;K3;K4;2024-01-01;\n"
 
 
-def test_relationship_files_create_then_leave_unchanged_then_end_missing_links(write: Write, run_import: Run) -> None:
+def test_relationship_files_create_then_leave_unchanged_then_end_missing_links(
+    write: Write, run_import: Run
+) -> None:
     run_import("parties", write("p.csv", PARTIES))
     first = run_import("relationships", write("r.csv", RELS))
     assert first.status == "done", reasons(first)
@@ -33,16 +37,25 @@ def test_relationship_files_create_then_leave_unchanged_then_end_missing_links(w
     assert (group.valid_from, str(group.share)) == (dt.date(2020, 1, 1), "75.5000")
     again = run_import("relationships", write("r.csv", RELS))
     assert again.counts["unchanged"] == 2 and again.counts["links_created"] == 0
-    full = run_import("relationships", write("r2.csv", "type;from;to;valid_from;share\ngroup;K2;K1;01.01.2020;75,5\n"), full=True)
+    full = run_import(
+        "relationships",
+        write("r2.csv", "type;from;to;valid_from;share\ngroup;K2;K1;01.01.2020;75,5\n"),
+        full=True,
+    )
     assert full.counts["ended"] == 1
     supplier = Relationship.objects.get(type__key="supplier")
     assert supplier.valid_to == dt.date.today() - dt.timedelta(days=1)
     assert differences(["group"]) == []
 
 
-def test_a_relationship_file_cycle_and_a_second_parent_are_errors(write: Write, run_import: Run) -> None:
+def test_a_relationship_file_cycle_and_a_second_parent_are_errors(
+    write: Write, run_import: Run
+) -> None:
     run_import("parties", write("p.csv", PARTIES))
-    run = run_import("relationships", write("r.csv", "type;from;to\ngroup;K1;K2\ngroup;K2;K1\ngroup;K3;K1\ngroup;K3;K2\n"))
+    run = run_import(
+        "relationships",
+        write("r.csv", "type;from;to\ngroup;K1;K2\ngroup;K2;K1\ngroup;K3;K1\ngroup;K3;K2\n"),
+    )
     assert run.status == "failed"
     text = reasons(run)
     assert "cycle" in text and "one parent at a time" in text
@@ -62,7 +75,10 @@ def test_sap_partner_functions_become_main_addresses(write: Write, run_import: R
     )
     run = run_import("parties", write("sap.csv", text), mapping="sap")
     assert run.status == "done", reasons(run)
-    pairs = sorted((r.from_party.erp_id, r.to_party.erp_id) for r in Relationship.objects.filter(type__key="settlement"))
+    pairs = sorted(
+        (r.from_party.erp_id, r.to_party.erp_id)
+        for r in Relationship.objects.filter(type__key="settlement")
+    )
     assert pairs == [("2000", "1000"), ("2001", "1000"), ("3000", "1000")]
     assert run_import("parties", write("sap.csv", text), mapping="sap").counts["unchanged"] == 4
 
@@ -85,7 +101,10 @@ def test_xlsx_and_json_lines_import_like_csv(write: Write, run_import: Run) -> N
     run = run_import("parties", write("p.xlsx", buf.getvalue()))
     assert run.status == "done", reasons(run)
     assert Party.objects.get(erp_id="P1").birth_date == dt.date(1980, 12, 31)
-    lines = "\n".join(json.dumps(r) for r in [{"id": "K2", "name": "Beta GmbH", "parent": "K1"}, {"id": 3, "name": "Gamma KG"}])
+    lines = "\n".join(
+        json.dumps(r)
+        for r in [{"id": "K2", "name": "Beta GmbH", "parent": "K1"}, {"id": 3, "name": "Gamma KG"}]
+    )
     run = run_import("parties", write("p.jsonl", lines))
     assert run.status == "done", reasons(run)
     assert Party.objects.filter(erp_id="3").exists()
@@ -93,7 +112,9 @@ def test_xlsx_and_json_lines_import_like_csv(write: Write, run_import: Run) -> N
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])
-def test_export_then_import_reports_everything_unchanged(fmt: str, write: Write, run_import: Run, tmp_path: Path) -> None:
+def test_export_then_import_reports_everything_unchanged(
+    fmt: str, write: Write, run_import: Run, tmp_path: Path
+) -> None:
     run_import("parties", write("p.csv", PARTIES + "K5;Epsilon GmbH;\n"))
     run_import("parties", write("p2.csv", "id;parent;main_address\nK5;K1;K2\n"))
     run_import("relationships", write("r.csv", RELS))
@@ -102,11 +123,15 @@ def test_export_then_import_reports_everything_unchanged(fmt: str, write: Write,
         export(kind, "erp", fmt, target)
         run = run_import(kind, target, fmt=fmt)
         assert run.status == "done", reasons(run)
-        assert run.counts["created"] == run.counts["updated"] == run.counts["links_created"] == 0, run.counts
+        assert run.counts["created"] == run.counts["updated"] == run.counts["links_created"] == 0, (
+            run.counts
+        )
         assert run.counts["unchanged"] == (5 if kind == "parties" else 2)
 
 
-def test_exports_neutralise_formulas_in_csv_and_xlsx(write: Write, run_import: Run, tmp_path: Path) -> None:
+def test_exports_neutralise_formulas_in_csv_and_xlsx(
+    write: Write, run_import: Run, tmp_path: Path
+) -> None:
     run_import("parties", write("p.csv", PARTIES))
     csv_path = tmp_path / "out.csv"
     export("parties", "erp", "csv", csv_path)
@@ -114,11 +139,17 @@ def test_exports_neutralise_formulas_in_csv_and_xlsx(write: Write, run_import: R
     assert ";'=1+2;" in text and ";'@home;" in text and ";'+49 221 1;" in text and ";'-5;" in text
     xlsx_path = tmp_path / "out.xlsx"
     export("parties", "erp", "xlsx", xlsx_path)
-    cells = [c for row in openpyxl.load_workbook(xlsx_path).active.iter_rows(values_only=True) for c in row]
+    cells = [
+        c
+        for row in openpyxl.load_workbook(xlsx_path).active.iter_rows(values_only=True)
+        for c in row
+    ]
     assert "'=1+2" in cells and "=1+2" not in cells
 
 
-def test_the_export_command_writes_the_import_format(write: Write, run_import: Run, tmp_path: Path) -> None:
+def test_the_export_command_writes_the_import_format(
+    write: Write, run_import: Run, tmp_path: Path
+) -> None:
     run_import("parties", write("p.csv", PARTIES))
     call_command("export", "parties", "--source", "erp", "--output", str(tmp_path / "x.csv"))
     assert (tmp_path / "x.csv").read_text(encoding="utf-8").startswith("external_id;kind;name")
@@ -129,11 +160,19 @@ def test_the_import_command_reports_errors_with_file_row_and_field(write: Write)
 
     out = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import", "parties", str(write("p.csv", "id;name;country\nK1;A GmbH;XX\n")), stdout=out, verbosity=0)
+        call_command(
+            "import",
+            "parties",
+            str(write("p.csv", "id;name;country\nK1;A GmbH;XX\n")),
+            stdout=out,
+            verbosity=0,
+        )
     assert "p.csv, row 2, country = 'XX'" in out.getvalue()
 
 
-def test_gleif_direct_parents_become_group_links_and_ultimate_parents_are_checked(write: Write, run_import: Run) -> None:
+def test_gleif_direct_parents_become_group_links_and_ultimate_parents_are_checked(
+    write: Write, run_import: Run
+) -> None:
     header = "Relationship.StartNode.NodeID,Relationship.StartNode.NodeIDType,Relationship.EndNode.NodeID,Relationship.EndNode.NodeIDType,Relationship.RelationshipType,Relationship.RelationshipStatus,Relationship.Period.1.startDate,Relationship.Period.1.endDate,Relationship.Period.1.periodType\n"
     a, b, c = "5493001KJTIIGC8Y1R12", "529900T8BM49AURSDO55", "213800WAVVOPS85N2205"
     rows = (
@@ -147,12 +186,19 @@ def test_gleif_direct_parents_become_group_links_and_ultimate_parents_are_checke
     run = run_import("relationships", path, source="gleif", fmt="gleif-rr", create_missing=True)
     assert run.status == "done", reasons(run)
     link = Relationship.objects.get(type__key="group")
-    assert (link.from_party.lei, link.to_party.lei, link.valid_from, link.source) == (a, b, dt.date(2017, 10, 2), "gleif")
+    assert (link.from_party.lei, link.to_party.lei, link.valid_from, link.source) == (
+        a,
+        b,
+        dt.date(2017, 10, 2),
+        "gleif",
+    )
     assert run.counts["skipped"] == 1
     assert run.report["warnings"][0]["ultimate"] == c
 
 
-GLEIF = Path("/work/shared/data/gleif/20260123-0800-gleif-goldencopy-rr-golden-copy-subset-small.csv")
+GLEIF = Path(
+    "/work/shared/data/gleif/20260123-0800-gleif-goldencopy-rr-golden-copy-subset-small.csv"
+)
 
 
 @pytest.mark.skipif(not GLEIF.exists(), reason="GLEIF sample data not present")
@@ -177,5 +223,11 @@ def test_revenue_rows_in_german_format_are_idempotent(write: Write, run_import: 
     changed = run_import("revenue", write("u2.csv", text.replace("1.234,56", "1.000,00")))
     assert changed.counts["updated"] == 1
     assert sorted(RevenueMonth.objects.values_list("amount_cents", flat=True)) == [-1250, 100000]
-    bad = run_import("revenue", write("u3.csv", "party;month;amount\nK2;13.2025;1\nK3;2025-11;zehn\n"))
-    assert bad.status == "failed" and "row 2 month" in reasons(bad) and "row 3 amount zehn" in reasons(bad)
+    bad = run_import(
+        "revenue", write("u3.csv", "party;month;amount\nK2;13.2025;1\nK3;2025-11;zehn\n")
+    )
+    assert (
+        bad.status == "failed"
+        and "row 2 month" in reasons(bad)
+        and "row 3 amount zehn" in reasons(bad)
+    )

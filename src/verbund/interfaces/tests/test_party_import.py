@@ -36,11 +36,15 @@ def party(key: str, source: str = "erp") -> Party:
 def links(type_key: str) -> list[tuple[str, str, Any]]:
     return sorted(
         (r.from_party.erp_id or "", r.to_party.erp_id or "", r.valid_to)
-        for r in Relationship.objects.filter(type__key=type_key).select_related("from_party", "to_party")
+        for r in Relationship.objects.filter(type__key=type_key).select_related(
+            "from_party", "to_party"
+        )
     )
 
 
-def test_it_creates_parties_and_resolves_references_in_any_row_order(write: Write, run_import: Run) -> None:
+def test_it_creates_parties_and_resolves_references_in_any_row_order(
+    write: Write, run_import: Run
+) -> None:
     run = run_import("parties", write("p.csv", BASE))
     assert run.status == "done", reasons(run)
     assert run.counts["created"] == 4
@@ -50,10 +54,27 @@ def test_it_creates_parties_and_resolves_references_in_any_row_order(write: Writ
     assert differences(["group", "settlement"]) == []
 
 
-def test_it_fills_the_derived_search_columns_like_the_actions_do(write: Write, run_import: Run) -> None:
+def test_it_fills_the_derived_search_columns_like_the_actions_do(
+    write: Write, run_import: Run
+) -> None:
     run_import("parties", write("p.csv", BASE))
     p = party("K2")
-    expected = Party(**{f: getattr(p, f) for f in ("kind", "name", "name2", "number", "city", "postcode", "vat_id", "country", "lei")})
+    expected = Party(
+        **{
+            f: getattr(p, f)
+            for f in (
+                "kind",
+                "name",
+                "name2",
+                "number",
+                "city",
+                "postcode",
+                "vat_id",
+                "country",
+                "lei",
+            )
+        }
+    )
     derive_fields(expected)
     assert (p.search_text, p.phonetic) == (expected.search_text, expected.phonetic)
 
@@ -68,7 +89,9 @@ def test_a_second_run_of_the_same_file_writes_nothing(write: Write, run_import: 
     assert again.counts["unchanged"] == 4
     assert again.counts["created"] == again.counts["updated"] == again.counts["links_created"] == 0
     assert list(Party.objects.order_by("pk").values_list("updated_at", flat=True)) == stamps
-    assert list(Relationship.objects.order_by("pk").values_list("updated_at", flat=True)) == rel_stamps
+    assert (
+        list(Relationship.objects.order_by("pk").values_list("updated_at", flat=True)) == rel_stamps
+    )
     # Only the run's own records: queued and the run summary.
     assert AuditRecord.objects.count() == audits + 2
 
@@ -94,7 +117,15 @@ def test_a_changed_field_updates_and_reports_the_difference(write: Write, run_im
 def test_a_new_parent_ends_the_old_link_and_keeps_it(write: Write, run_import: Run) -> None:
     run_import("parties", write("p.csv", BASE))
     Relationship.objects.update(valid_from=dt.date(2020, 1, 1))
-    run = run_import("parties", write("p2.csv", BASE.replace("K4;Müller Filiale Ulm;Ulm;89073;de;K1;K2", "K4;Müller Filiale Ulm;Ulm;89073;de;K2;")))
+    run = run_import(
+        "parties",
+        write(
+            "p2.csv",
+            BASE.replace(
+                "K4;Müller Filiale Ulm;Ulm;89073;de;K1;K2", "K4;Müller Filiale Ulm;Ulm;89073;de;K2;"
+            ),
+        ),
+    )
     assert run.status == "done", reasons(run)
     yesterday = dt.date.today() - dt.timedelta(days=1)
     assert ("K4", "K1", yesterday) in links("group")
@@ -104,9 +135,15 @@ def test_a_new_parent_ends_the_old_link_and_keeps_it(write: Write, run_import: R
     assert differences(["group", "settlement"]) == []
 
 
-def test_full_sync_archives_the_missing_parties_and_lists_them(write: Write, run_import: Run) -> None:
+def test_full_sync_archives_the_missing_parties_and_lists_them(
+    write: Write, run_import: Run
+) -> None:
     run_import("parties", write("p.csv", BASE))
-    run = run_import("parties", write("p2.csv", BASE.replace("K4;Müller Filiale Ulm;Ulm;89073;de;K1;K2\n", "")), full=True)
+    run = run_import(
+        "parties",
+        write("p2.csv", BASE.replace("K4;Müller Filiale Ulm;Ulm;89073;de;K1;K2\n", "")),
+        full=True,
+    )
     assert run.report["archived"] == ["K4"]
     assert party("K4").archived
     assert Party.objects.filter(archived=False).count() == 3
@@ -114,14 +151,22 @@ def test_full_sync_archives_the_missing_parties_and_lists_them(write: Write, run
 
 def test_without_full_missing_parties_stay(write: Write, run_import: Run) -> None:
     run_import("parties", write("p.csv", BASE))
-    run = run_import("parties", write("p2.csv", BASE.replace("K4;Müller Filiale Ulm;Ulm;89073;de;K1;K2\n", "")))
+    run = run_import(
+        "parties", write("p2.csv", BASE.replace("K4;Müller Filiale Ulm;Ulm;89073;de;K1;K2\n", ""))
+    )
     assert run.counts["archived"] == 0
     assert not party("K4").archived
 
 
 def test_a_dry_run_reports_counts_and_writes_nothing(write: Write, run_import: Run) -> None:
     run_import("parties", write("p.csv", BASE))
-    run = run_import("parties", write("p2.csv", BASE.replace("Bonn;53111", "Siegburg;53721") + "K5;Neu GmbH;Bonn;53111;DE;;\n"), dry_run=True)
+    run = run_import(
+        "parties",
+        write(
+            "p2.csv", BASE.replace("Bonn;53111", "Siegburg;53721") + "K5;Neu GmbH;Bonn;53111;DE;;\n"
+        ),
+        dry_run=True,
+    )
     assert run.status == "done"
     assert run.counts["created"] == 1 and run.counts["updated"] == 1
     assert run.report["diffs"][0]["changes"]["city"] == ["Bonn", "Siegburg"]
@@ -129,7 +174,9 @@ def test_a_dry_run_reports_counts_and_writes_nothing(write: Write, run_import: R
     assert party("K3").city == "Bonn"
 
 
-def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(write: Write, run_import: Run) -> None:
+def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(
+    write: Write, run_import: Run
+) -> None:
     text = BASE + "K5;Kaputt GmbH;Bonn;53111;XX;;\nK6;Gut GmbH;Bonn;53111;DE;K5;\n"
     run = run_import("parties", write("p.csv", text), skip_invalid=True)
     assert run.status == "done"
@@ -143,22 +190,39 @@ def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(write: Write, r
 def test_a_reference_to_a_merged_party_goes_to_the_survivor(write: Write, run_import: Run) -> None:
     run_import("parties", write("p.csv", BASE))
     survivor = party("K2")
-    old = Party.objects.create(kind="organisation", name="Alt eG", number="900001", erp_source="erp", erp_id="K9", merged_into=survivor)
+    old = Party.objects.create(
+        kind="organisation",
+        name="Alt eG",
+        number="900001",
+        erp_source="erp",
+        erp_id="K9",
+        merged_into=survivor,
+    )
     run = run_import("parties", write("p2.csv", BASE + "K7;Filiale Trier;Trier;54290;DE;;K9\n"))
     assert run.status == "done", reasons(run)
     link = Relationship.objects.get(type__key="settlement", from_party=party("K7"))
     assert link.to_party_id == survivor.pk != old.pk
 
 
-def test_a_parent_in_the_database_resolves_without_being_in_the_file(write: Write, run_import: Run) -> None:
+def test_a_parent_in_the_database_resolves_without_being_in_the_file(
+    write: Write, run_import: Run
+) -> None:
     run_import("parties", write("p.csv", BASE))
     run = run_import("parties", write("p2.csv", "id;name;parent\nK8;Filiale Köln-Süd;K1\n"))
     assert run.status == "done", reasons(run)
     assert ("K8", "K1", None) in links("group")
 
 
-def test_a_person_needs_a_last_name_and_an_organisation_a_name(write: Write, run_import: Run) -> None:
-    run = run_import("parties", write("p.csv", "id;kind;name;first_name;last_name\nP1;person;;Erika;\nO1;organisation;;;\nP2;Person;;Max;Muster\n"))
+def test_a_person_needs_a_last_name_and_an_organisation_a_name(
+    write: Write, run_import: Run
+) -> None:
+    run = run_import(
+        "parties",
+        write(
+            "p.csv",
+            "id;kind;name;first_name;last_name\nP1;person;;Erika;\nO1;organisation;;;\nP2;Person;;Max;Muster\n",
+        ),
+    )
     assert run.status == "failed"
     text = reasons(run)
     assert "row 2 last_name" in text and "row 3 name" in text
@@ -166,19 +230,36 @@ def test_a_person_needs_a_last_name_and_an_organisation_a_name(write: Write, run
 
 
 def test_it_reads_german_dates_and_the_sap_date_format(write: Write, run_import: Run) -> None:
-    run = run_import("parties", write("p.csv", "id;kind;last_name;birth_date\nP1;person;Muster;31.12.1980\nP2;person;Beispiel;19750102\n"))
+    run = run_import(
+        "parties",
+        write(
+            "p.csv",
+            "id;kind;last_name;birth_date\nP1;person;Muster;31.12.1980\nP2;person;Beispiel;19750102\n",
+        ),
+    )
     assert run.status == "done", reasons(run)
     assert party("P1").birth_date == dt.date(1980, 12, 31)
     assert party("P2").birth_date == dt.date(1975, 1, 2)
     assert party("P1").name == "Muster"
 
 
-def test_a_manual_parent_is_a_second_parent_for_the_import(write: Write, run_import: Run, org: Callable[..., Party]) -> None:
+def test_a_manual_parent_is_a_second_parent_for_the_import(
+    write: Write, run_import: Run, org: Callable[..., Party]
+) -> None:
     run_import("parties", write("p.csv", BASE))
     other = org("Fremde Holding AG")
     k2 = party("K2")
     do_create_relationship(actor=None, type="group", from_party=k2, to_party=other)
-    run = run_import("parties", write("p2.csv", BASE.replace("K2;Einkaufsverband Süd eG;München;80331;DE;;", "K2;Einkaufsverband Süd eG;München;80331;DE;K1;")))
+    run = run_import(
+        "parties",
+        write(
+            "p2.csv",
+            BASE.replace(
+                "K2;Einkaufsverband Süd eG;München;80331;DE;;",
+                "K2;Einkaufsverband Süd eG;München;80331;DE;K1;",
+            ),
+        ),
+    )
     assert run.status == "failed"
     assert "already has a parent" in reasons(run)
     assert Relationship.objects.filter(type__key="group", from_party=k2).count() == 1

@@ -1,0 +1,193 @@
+"""The sync API (per-record answers, steward permission) and the import page with its job."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from verbund.interfaces.models import ImportRun
+from verbund.parties.models import Party
+from verbund.relationships.models import Relationship
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_stewards_may_sync(api_for: Callable[[str | None], Any]) -> None:
+    body = {"source": "sap", "records": [{"external_id": "K1", "name": "A GmbH"}]}
+    assert api_for("viewer").post("/api/v1/sync/parties", body, format="json").status_code == 403
+    assert api_for("editor").post("/api/v1/sync/parties", body, format="json").status_code == 403
+    assert api_for("steward").post("/api/v1/sync/parties", body, format="json").status_code == 200
+
+
+def test_the_api_answers_per_record(api_for: Callable[[str | None], Any]) -> None:
+    api = api_for("steward")
+    records = [
+        {"external_id": "K1", "name": "Alpha AG", "city": "Köln"},
+        {"external_id": "K2", "name": "Beta GmbH", "parent": "K1"},
+        {"external_id": "K3", "name": "Gamma KG", "country": "XX"},
+    ]
+    resp = api.post("/api/v1/sync/parties", {"source": "sap", "records": records}, format="json")
+    assert resp.status_code == 200
+    results = {r["key"]: r for r in resp.json()["results"]}
+    assert results["K1"]["status"] == "created" and results["K2"]["status"] == "created"
+    assert results["K3"]["status"] == "error"
+    assert results["K3"]["errors"][0]["field"] == "country"
+    records[0]["city"] = "Bonn"
+    resp = api.post(
+        "/api/v1/sync/parties", {"source": "sap", "records": records[:2]}, format="json"
+    )
+    statuses = [r["status"] for r in resp.json()["results"]]
+    assert statuses == ["updated", "unchanged"]
+    assert Relationship.objects.filter(type__key="group").count() == 1
+
+
+def test_keys_missing_from_an_api_record_keep_their_values(
+    api_for: Callable[[str | None], Any],
+) -> None:
+    api = api_for("steward")
+    api.post(
+        "/api/v1/sync/parties",
+        {
+            "source": "sap",
+            "records": [
+                {"external_id": "K1", "name": "Alpha AG", "city": "Köln"},
+                {"external_id": "K2", "name": "Beta", "parent": "K1"},
+            ],
+        },
+        format="json",
+    )
+    resp = api.post(
+        "/api/v1/sync/parties",
+        {
+            "source": "sap",
+            "records": [
+                {"external_id": "K1", "name": "Alpha AG"},
+                {"external_id": "K2", "city": "Bonn"},
+            ],
+        },
+        format="json",
+    )
+    assert [r["status"] for r in resp.json()["results"]] == ["unchanged", "updated"]
+    assert Party.objects.get(erp_id="K1").city == "Köln"
+    assert Relationship.objects.get(type__key="group").valid_to is None
+
+
+def test_an_atomic_batch_with_an_error_writes_nothing(api_for: Callable[[str | None], Any]) -> None:
+    api = api_for("steward")
+    records = [
+        {"external_id": "K1", "name": "Alpha AG"},
+        {"external_id": "K2", "name": "Beta", "parent": "K9"},
+    ]
+    resp = api.post(
+        "/api/v1/sync/parties", {"source": "sap", "records": records, "atomic": True}, format="json"
+    )
+    body = resp.json()
+    assert body["status"] == "failed"
+    assert [r["status"] for r in body["results"]] == ["unchanged", "error"]
+    assert body["results"][1]["errors"][0]["field"] == "parent"
+    assert not Party.objects.exists()
+
+
+def test_a_batch_over_ten_thousand_records_is_refused(api_for: Callable[[str | None], Any]) -> None:
+    records = [{"external_id": f"K{i}", "name": "X"} for i in range(10_001)]
+    resp = api_for("steward").post(
+        "/api/v1/sync/parties", {"source": "sap", "records": records}, format="json"
+    )
+    assert resp.status_code == 400
+    assert not Party.objects.exists()
+
+
+def test_relationship_and_revenue_batches(api_for: Callable[[str | None], Any]) -> None:
+    api = api_for("steward")
+    api.post(
+        "/api/v1/sync/parties",
+        {
+            "source": "sap",
+            "records": [
+                {"external_id": "K1", "name": "A AG"},
+                {"external_id": "K2", "name": "B GmbH"},
+            ],
+        },
+        format="json",
+    )
+    resp = api.post(
+        "/api/v1/sync/relationships",
+        {"source": "sap", "records": [{"type": "supplier", "from": "K1", "to": "K2"}]},
+        format="json",
+    )
+    assert resp.json()["results"][0] == {"key": "supplier:K1:K2", "status": "created", "errors": []}
+    resp = api.post(
+        "/api/v1/sync/revenue",
+        {"source": "sap", "records": [{"party": "K2", "month": "2025-12", "amount": 100.5}]},
+        format="json",
+    )
+    assert resp.json()["results"][0]["status"] == "created"
+    runs = api.get("/api/v1/import-runs/").json()["results"]
+    assert [r["kind"] for r in runs][:3] == ["revenue", "relationships", "parties"]
+
+
+def _login(role: str, make_user: Callable[..., User]) -> Client:
+    client = Client()
+    client.force_login(make_user(role, username=f"ui-{role}"))
+    return client
+
+
+def test_the_import_page_runs_a_dry_run_then_the_confirmed_import(
+    make_user: Callable[..., User], django_capture_on_commit_callbacks: Any
+) -> None:
+    client = _login("steward", make_user)
+    upload = SimpleUploadedFile("kunden.csv", "id;name;city\nK1;Alpha AG;Köln\n".encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(
+            "/imports/",
+            {
+                "kind": "parties",
+                "file": upload,
+                "source": "sap",
+                "mapping": "generic",
+                "format": "",
+                "dry_run": "on",
+            },
+        )
+    assert resp.status_code == 302
+    dry = ImportRun.objects.get()
+    assert dry.status == "done" and dry.dry_run and dry.counts["created"] == 1
+    assert not Party.objects.exists()
+    page = client.get(f"/imports/{dry.pk}/")
+    assert b"confirm-import" in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(f"/imports/{dry.pk}/confirm/")
+    assert resp.status_code == 302
+    assert Party.objects.get().name == "Alpha AG"
+    history = client.get("/imports/")
+    assert b"kunden.csv" in history.content and b"import-history" in history.content
+    progress = client.get(f"/imports/{dry.pk}/progress/")
+    assert progress.status_code == 200 and b"100" in progress.content
+
+
+def test_the_import_page_refuses_a_file_over_the_limit(
+    make_user: Callable[..., User], settings: Any
+) -> None:
+    settings.VERBUND_MAX_UPLOAD_BYTES = 10
+    client = _login("steward", make_user)
+    upload = SimpleUploadedFile("kunden.csv", b"id;name\nK1;Alpha AG\n")
+    resp = client.post(
+        "/imports/", {"kind": "parties", "file": upload, "source": "sap", "mapping": "generic"}
+    )
+    assert resp.status_code in (200, 400)
+    assert not ImportRun.objects.exists()
+
+
+def test_viewers_see_the_history_but_cannot_import(make_user: Callable[..., User]) -> None:
+    client = _login("viewer", make_user)
+    assert client.get("/imports/").status_code == 200
+    upload = SimpleUploadedFile("kunden.csv", b"id;name\nK1;Alpha AG\n")
+    assert (
+        client.post(
+            "/imports/", {"kind": "parties", "file": upload, "source": "sap", "mapping": "generic"}
+        ).status_code
+        == 403
+    )

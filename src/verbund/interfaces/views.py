@@ -1,0 +1,117 @@
+"""The import page: upload, dry run, confirm, progress (HTMX polling), report and history."""
+
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from verbund.interfaces import actions
+from verbund.interfaces.forms import ImportForm
+from verbund.interfaces.models import ImportRun, ImportStatus
+from verbund.interfaces.parsers import ImportFileError
+
+VIEW = "interfaces.view_importrun"
+ADD = "interfaces.add_importrun"
+
+
+def _store(upload: object, suffix: str) -> Path:
+    target = actions.upload_dir() / f"{uuid.uuid4().hex}{suffix}"
+    with open(target, "wb") as fh:
+        for chunk in upload.chunks():  # type: ignore[attr-defined]
+            fh.write(chunk)
+    return target
+
+
+@permission_required(VIEW, raise_exception=True)
+def import_page(request: HttpRequest) -> HttpResponse:
+    form = ImportForm()
+    if request.method == "POST":
+        if not request.user.has_perm(ADD):
+            return HttpResponse(status=403)
+        # Refuse oversized uploads before Django reads the body.
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.VERBUND_MAX_UPLOAD_BYTES + 1024 * 1024:
+            return HttpResponseBadRequest(
+                _("The upload is larger than the limit of %(limit)s bytes.")
+                % {"limit": f"{settings.VERBUND_MAX_UPLOAD_BYTES:,}"}
+            )
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            upload = data["file"]
+            path = _store(upload, Path(upload.name).suffix.lower()[:8])
+            mapping = data["mapping"]
+            if data.get("mapping_file"):
+                mapping = str(_store(data["mapping_file"], ".toml"))
+            try:
+                with transaction.atomic():
+                    run = actions.do_create_run(
+                        actor=request.user, kind=data["kind"], source=data["source"], path=path, file_name=upload.name,
+                        mapping=mapping, fmt=data["format"], dry_run=data["dry_run"], full=data["full"],
+                        skip_invalid=data["skip_invalid"], channel="ui",
+                    )  # fmt: skip
+                    actions.do_start_import(run)
+            except ImportFileError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("import-run", run_id=run.pk)
+    runs = Paginator(ImportRun.objects.select_related("actor"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "interfaces/import.html",
+        {"form": form, "runs": runs, "can_import": request.user.has_perm(ADD)},
+    )
+
+
+@permission_required(VIEW, raise_exception=True)
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = get_object_or_404(ImportRun, pk=run_id)
+    return render(
+        request,
+        "interfaces/run.html",
+        {
+            "run": run,
+            "progress": actions.read_progress(run),
+            "can_import": request.user.has_perm(ADD),
+        },
+    )
+
+
+@permission_required(VIEW, raise_exception=True)
+def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The HTMX-polled fragment; once the run has finished it asks for a full refresh."""
+    run = get_object_or_404(ImportRun, pk=run_id)
+    response = render(
+        request, "interfaces/_progress.html", {"run": run, "progress": actions.read_progress(run)}
+    )
+    if run.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@permission_required(ADD, raise_exception=True)
+def run_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Write what a successful dry run showed: the same file and options, for real."""
+    dry = get_object_or_404(ImportRun, pk=run_id, dry_run=True, status=ImportStatus.DONE)
+    if not Path(dry.file_path).exists():
+        return HttpResponseBadRequest(_("The uploaded file is no longer there; upload it again."))
+    copy = actions.upload_dir() / f"{uuid.uuid4().hex}{Path(dry.file_path).suffix}"
+    shutil.copyfile(dry.file_path, copy)
+    with transaction.atomic():
+        run = actions.do_create_run(
+            actor=request.user, kind=dry.kind, source=dry.source, path=copy, file_name=dry.file_name, mapping=dry.mapping,
+            fmt=dry.format, dry_run=False, full=dry.full, skip_invalid=dry.skip_invalid, channel="ui",
+        )  # fmt: skip
+        actions.do_start_import(run)
+    return redirect("import-run", run_id=run.pk)
