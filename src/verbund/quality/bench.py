@@ -149,6 +149,12 @@ _TRADES = [
     "Lebensmittel", "Textil", "Möbel", "Fliesen", "Malerbetrieb", "Kfz-Technik", "Werkzeugbau", "Kunststoffe",
     "Verpackung", "Medizintechnik", "Energie", "Solartechnik", "Reinigung", "Sicherheit", "Personal",
 ]  # fmt: skip
+_GIVEN = [
+    "Hans", "Peter", "Klaus", "Wolfgang", "Jürgen", "Michael", "Thomas", "Andreas", "Stefan", "Frank",
+    "Uwe", "Dieter", "Horst", "Bernd", "Günter", "Karl", "Heinz", "Werner", "Gerhard", "Helmut", "Anna",
+    "Maria", "Ursula", "Monika", "Petra", "Sabine", "Renate", "Karin", "Brigitte", "Ingrid", "Erika",
+    "Jörg", "Sven", "Jens", "Lars", "Björn", "Tobias", "Florian", "Markus", "Christian", "Sebastian",
+]  # fmt: skip
 _FORMS = [
     "GmbH",
     "GmbH & Co. KG",
@@ -237,8 +243,10 @@ def synthetic_records(
         postcode = f"{10000 + city_i * 1900 + rng.randrange(1900):05d}"
         form = rng.choice(_FORMS)
         stem = rng.choice(_STEMS)
-        style = rng.randrange(3)
-        if style == 0:
+        style = rng.randrange(5)
+        if style >= 3:
+            core = f"{rng.choice(_GIVEN)} {stem} {rng.choice(_TRADES)}"
+        elif style == 0:
             core = f"{stem} {rng.choice(_TRADES)}"
         elif style == 1:
             core = f"{rng.choice(_TRADES)} {stem} {rng.choice(_STEMS)}"
@@ -351,17 +359,19 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     size = int(options.get("size") or 0)
     if size:
         gc.collect()
-        start = time.perf_counter()
         truth_of: dict[int, int] = {}
-        feats = []
+        raw: list[dict[str, Any]] = []
         for rec, entity in synthetic_records(size, float(options.get("dup_rate") or 0.1)):
             truth_of[rec["id"]] = entity
-            feats.append(features(rec))
-        table = to_arrow(feats)
-        del feats
+            raw.append(rec)
+        start, cpu0 = time.perf_counter(), time.process_time()
+        table = to_arrow(features(rec) for rec in raw)
+        del raw
+        gc.collect()
         t_features = time.perf_counter() - start
         result = detect(table, kind="organisation", threshold=threshold)
         secs = time.perf_counter() - start
+        cpu = time.process_time() - cpu0
         by_entity: dict[int, list[int]] = {}
         for rid, ent in truth_of.items():
             by_entity.setdefault(ent, []).append(rid)
@@ -381,7 +391,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
                 f"{result.candidate_pairs:,}",
                 f"{p:.3f}",
                 f"{r:.3f}",
-                f"{secs:.1f} s (features {t_features:.1f} s), peak RSS {mem:,.0f} MB",
+                f"{secs:.1f} s wall (features {t_features:.1f} s; CPU {cpu:.1f} s), peak RSS {mem:,.0f} MB",
                 "≤ 120 s, ≤ 4 GB",
             ]
         )

@@ -12,6 +12,7 @@ scoring are splink's approach on the same engine.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,7 @@ BLOCKING_RULES: dict[str, list[tuple[str, ...]]] = {
         ("name_key",),
         ("name_sorted",),
         ("b_name", "postcode"),
-        ("b_name", "city"),
+        ("name_key", "city"),
         ("postcode", "street", "house"),
         ("street", "house", "phone"),
         ("postcode", "house"),
@@ -71,6 +72,7 @@ class BulkResult:
     clusters: list[list[Any]] = field(default_factory=list)
     candidate_pairs: int = 0
     records: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def threshold_points(threshold: float) -> float:
@@ -79,17 +81,36 @@ def threshold_points(threshold: float) -> float:
     return math.log2(threshold / (1 - threshold))
 
 
-def to_arrow(rows: Iterable[dict[str, Any]], extra: tuple[str, ...] = ()) -> pa.Table:
-    """Feature dicts to an Arrow table (ids as int64, everything else as text)."""
-    cols: dict[str, list[Any]] = {c: [] for c in (*FEATURE_COLUMNS, *extra)}
+def to_arrow(
+    rows: Iterable[dict[str, Any]], extra: tuple[str, ...] = (), chunk: int = 100_000
+) -> pa.Table:
+    """Feature dicts to an Arrow table (ids as int64, everything else as text), built in
+    chunks so that a million rows never sit in Python lists at once."""
+    names = (*FEATURE_COLUMNS, *extra)
+    schema = pa.schema([(c, pa.int64() if c == "id" else pa.string()) for c in names])
+    batches: list[pa.RecordBatch] = []
+    cols: dict[str, list[Any]] = {c: [] for c in names}
+
+    def flush() -> None:
+        batches.append(
+            pa.record_batch(
+                [pa.array(cols[c], type=schema.field(c).type) for c in names], schema=schema
+            )
+        )
+        for values in cols.values():
+            values.clear()
+
+    n = 0
     for row in rows:
         for c, values in cols.items():
             v = row.get(c)
             values.append(v if c == "id" else (None if v is None or v == "" else str(v)))
-    arrays = {
-        c: pa.array(v, type=pa.int64() if c == "id" else pa.string()) for c, v in cols.items()
-    }
-    return pa.table(arrays)
+        n += 1
+        if n % chunk == 0:
+            flush()
+    if n % chunk or not batches:
+        flush()
+    return pa.Table.from_batches(batches, schema=schema)
 
 
 def detect(
@@ -111,6 +132,8 @@ def detect(
     con.execute(f"SET threads = {int(threads)}")
     con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("SET preserve_insertion_order = false")
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
     con.register("src", table)
     con.execute("CREATE TABLE f AS SELECT * FROM src WHERE kind = ?", [kind])
     records = con.execute("SELECT count(*) FROM f").fetchone()[0]  # type: ignore[index]
@@ -131,6 +154,8 @@ def detect(
         "CREATE TABLE pairs AS SELECT DISTINCT a, b FROM (" + " UNION ALL ".join(selects) + ")"
     )
     candidate_pairs = con.execute("SELECT count(*) FROM pairs").fetchone()[0]  # type: ignore[index]
+    timings["blocking"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     levels = sql_levels(kind)
     level_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in levels)
     t = threshold_points(threshold)
@@ -150,6 +175,7 @@ def detect(
         """,
         [t],
     ).fetchall()
+    timings["scoring"] = time.perf_counter() - t0
     names = ["a", "b", "points", *[alias for alias, _ in levels], "category", "excluded"]
     keys = [c.key for c in comparisons_for(kind)]
     pairs = []
@@ -163,6 +189,7 @@ def detect(
         pairs=pairs,
         clusters=clusters_of((p["a"], p["b"]) for p in pairs),
         candidate_pairs=candidate_pairs,
+        timings=timings,
         records=records,
     )
 

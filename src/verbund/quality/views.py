@@ -104,7 +104,7 @@ def _compare_context(a: Party, b: Party) -> dict[str, Any]:
         rows.append(
             {
                 "field": f,
-                "label": Party._meta.get_field(f).verbose_name,
+                "label": getattr(Party._meta.get_field(f), "verbose_name", f),
                 "a": va or "",
                 "b": vb or "",
                 "differs": (va or "") != (vb or ""),
