@@ -264,10 +264,12 @@ def _historic_rows_sql(
     """CTE + ``counted`` rows (party_id, month, amount_cents): each revenue row at most once."""
     tree, params = _tree_sql(rtype, root_id, period.first, month_end(period.last))
     m_lo, m_hi = _month_bounds_sql()
+    # Joining the tree finds each revenue row through the (party, month) index; selecting the
+    # rows by id then counts every row once even if broken data gave a party two paths.
     sql = (
-        tree + f" SELECT rm.party_id, rm.month, rm.amount_cents FROM {T_MONTH} rm"
-        " WHERE rm.party_id IN (SELECT party_id FROM tree) AND rm.month >= %s AND rm.month <= %s"
-        f" AND EXISTS (SELECT 1 FROM tree t WHERE t.party_id = rm.party_id AND rm.month >= {m_lo} AND rm.month <= {m_hi})"
+        tree + f" SELECT rm.party_id, rm.month, rm.amount_cents FROM {T_MONTH} rm WHERE rm.id IN ("
+        f"SELECT r2.id FROM tree t JOIN {T_MONTH} r2 ON r2.party_id = t.party_id"
+        f" AND r2.month >= {m_lo} AND r2.month <= {m_hi} AND r2.month >= %s AND r2.month <= %s)"
     )
     return sql, [*params, _day(period.first), _day(period.last)]
 

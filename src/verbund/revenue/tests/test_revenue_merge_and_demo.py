@@ -58,7 +58,7 @@ def test_demo_revenue_is_plausible_repeatable_and_its_aggregates_exact(org: Any)
     ids = [p.pk for p in parties]
     out = io.StringIO()
     written = generate_revenue(ids, months=24, seed=7, stdout=out)
-    assert 0.8 * 30 * 24 <= written <= 30 * 24
+    assert 0.3 * 30 * 24 <= written <= 0.95 * 30 * 24
     assert "revenue" in out.getvalue()
     assert selectors.verify_aggregates() == []
     amounts = list(RevenueMonth.objects.values_list("amount_cents", flat=True))
