@@ -1,0 +1,526 @@
+"""Every write of the compliance domain: list imports, screening results, reviews, ownership flags.
+
+Each function is atomic and audited. Bulk screening writes hits in batches inside one
+transaction with one audit record for the whole run.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verbund.compliance import ownership, screening
+from verbund.compliance.matching import Index, Match
+from verbund.compliance.models import (
+    Hit,
+    HitStatus,
+    ListEntry,
+    ListVersion,
+    OwnershipFlag,
+    OwnershipRegime,
+    RunTrigger,
+    SanctionsList,
+    ScreeningRun,
+)
+from verbund.compliance.parsers import DEFAULT_LIST_KEYS, ListFormatError, parse
+from verbund.compliance.screening import PARTY_COLUMNS, PartyRow
+from verbund.core import audit
+from verbund.parties.models import Party
+
+log = logging.getLogger(__name__)
+CHUNK = 5000
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_import_list(
+    fmt: str,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    actor: Any,
+    list_key: str = "",
+    list_name: str = "",
+    rescreen: bool = True,
+) -> ListVersion:
+    """Import one list snapshot from ``files``; the previous version stays, the new one becomes current.
+
+    A file that cannot be read raises ValidationError and leaves everything as it was. After
+    the import, parties are screened again against the entries added or changed.
+    """
+    try:
+        result = parse(fmt, list(files))
+    except ListFormatError as exc:
+        raise ValidationError({"files": [str(exc)]}) from exc
+    default_key, default_name = DEFAULT_LIST_KEYS[fmt]
+    slist, _created = SanctionsList.objects.select_for_update().get_or_create(
+        key=list_key or default_key, defaults={"name": list_name or default_name, "format": fmt}
+    )
+    previous = (
+        {
+            e.external_id: e.content_hash
+            for e in ListEntry.objects.filter(version_id=slist.current_id).only(
+                "external_id", "content_hash"
+            )
+        }
+        if slist.current_id
+        else {}
+    )
+    new = {e.external_id: e.content_hash() for e in result.entries}
+    added = sorted(set(new) - set(previous))
+    removed = sorted(set(previous) - set(new))
+    changed = sorted(k for k in set(new) & set(previous) if new[k] != previous[k])
+    digest = hashlib.sha256(b"".join(data for _n, data in files)).hexdigest()
+    number = (slist.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = ListVersion.objects.create(
+        list=slist, number=number, imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+        files=[n for n, _d in files], sha256=digest, published=result.published, entry_count=len(new),
+        added=len(added), changed=len(changed), removed=len(removed),
+        diff={"added": added, "changed": changed, "removed": removed},
+    )  # fmt: skip
+    ListEntry.objects.bulk_create(
+        [
+            ListEntry(
+                version=version,
+                external_id=e.external_id[:128],
+                schema=e.schema,
+                name=e.name[:500],
+                names=e.names,
+                countries=e.countries,
+                birth_dates=e.birth_dates,
+                identifiers=e.identifiers,
+                programs=e.programs,
+                remarks=e.remarks,
+                content_hash=new[e.external_id],
+            )
+            for e in result.entries
+        ],
+        batch_size=2000,
+    )
+    before = {"current": slist.current_id}
+    slist.current = version
+    slist.format = fmt
+    slist.save(update_fields=["current", "format"])
+    # Hits on entries that left the list are no longer open questions.
+    if removed:
+        Hit.objects.filter(list=slist, entry_external_id__in=removed, status=HitStatus.OPEN).update(
+            status=HitStatus.OBSOLETE, updated_at=timezone.now()
+        )
+    audit.record(
+        actor=actor, action="compliance.list_import", obj=version, before=before,
+        after={"version": number, "entries": len(new), "added": len(added), "changed": len(changed), "removed": len(removed), "files": version.files},
+    )  # fmt: skip
+    screening.forget_index()
+    if rescreen and (added or changed) and Party.objects.exists():
+        ids = list(
+            ListEntry.objects.filter(version=version, external_id__in=added + changed).values_list(
+                "id", flat=True
+            )
+        )
+        index = screening.build_index({slist.id: version.id}, only_entries=ids)
+        do_screen_parties(
+            actor=actor,
+            trigger=RunTrigger.LIST_UPDATE,
+            index=index,
+            lists=[slist.id],
+            close_missing=False,
+        )
+    return version
+
+
+# --- screening ------------------------------------------------------------------------------
+
+
+def _hit_payload(match: Match) -> dict[str, Any]:
+    return {
+        "entry_id": match.entry.entry_id, "entry_hash": match.entry.content_hash, "entry_name": match.entry.name[:500],
+        "matched_name": match.matched_name[:500], "score": match.score, "explanation": match.explanation,
+    }  # fmt: skip
+
+
+def _apply(
+    existing: dict[tuple[int, str], Hit],
+    party_id: int,
+    fp: str,
+    matches: list[Match],
+    run: ScreeningRun | None,
+    lists: Iterable[int] | None,
+    close_missing: bool,
+) -> tuple[list[Hit], list[Hit], list[dict[str, Any]]]:
+    """Merge one party's matches into its hits: (new hits, changed hits, reopened notes)."""
+    new: list[Hit] = []
+    changed: list[Hit] = []
+    notes: list[dict[str, Any]] = []
+    seen: set[tuple[int, str]] = set()
+    for m in matches:
+        key = (m.entry.list_id, m.entry.external_id)
+        seen.add(key)
+        data = _hit_payload(m)
+        hit = existing.get(key)
+        if hit is None:
+            new.append(
+                Hit(
+                    party_id=party_id,
+                    list_id=key[0],
+                    entry_external_id=key[1],
+                    party_fingerprint=fp,
+                    status=HitStatus.OPEN,
+                    run=run,
+                    **{"entry_id": data.pop("entry_id"), **data},
+                )
+            )
+            continue
+        reopen = hit.status in (HitStatus.DISMISSED, HitStatus.OBSOLETE) and (
+            hit.party_fingerprint != fp or hit.entry_hash != data["entry_hash"]
+        )
+        if hit.status == HitStatus.OBSOLETE:
+            reopen = True
+        if reopen:
+            notes.append({"hit": hit.pk, "was": hit.status})
+            hit.status = HitStatus.OPEN
+            hit.reason = ""
+            hit.reviewed_by = None
+            hit.reviewed_at = None
+            hit.first_reviewer = None
+        hit.entry_id = data["entry_id"]
+        hit.entry_hash = data["entry_hash"]
+        hit.entry_name = data["entry_name"]
+        hit.matched_name = data["matched_name"]
+        hit.score = data["score"]
+        hit.explanation = data["explanation"]
+        hit.party_fingerprint = fp
+        hit.run = run or hit.run
+        changed.append(hit)
+    if close_missing:
+        for key, hit in existing.items():
+            if (
+                key in seen
+                or hit.status != HitStatus.OPEN
+                or (lists is not None and key[0] not in lists)
+            ):
+                continue
+            hit.status = HitStatus.OBSOLETE
+            hit.run = run or hit.run
+            changed.append(hit)
+    return new, changed, notes
+
+
+_UPDATE_FIELDS = [
+    "entry",
+    "entry_hash",
+    "entry_name",
+    "matched_name",
+    "score",
+    "explanation",
+    "party_fingerprint",
+    "status",
+    "reason",
+    "reviewed_by",
+    "reviewed_at",
+    "first_reviewer",
+    "run",
+    "updated_at",
+]
+
+
+@transaction.atomic
+def do_screen_party(party: Party, *, actor: Any, index: Index | None = None) -> list[Hit]:
+    """Screen one party now (the synchronous trigger on create and change); returns its current hits."""
+    if index is None:
+        index, _versions = screening.get_index()
+    if not index.entries:
+        return []
+    row = PartyRow.of(party)
+    matches = index.screen(screening.query_for(row), screening.threshold())
+    existing = {(h.list_id, h.entry_external_id): h for h in Hit.objects.filter(party_id=party.pk)}
+    new, changed, notes = _apply(
+        existing, party.pk, screening.fingerprint(row), matches, None, None, close_missing=True
+    )
+    now = timezone.now()
+    for h in changed:
+        h.updated_at = now
+    Hit.objects.bulk_create(new)
+    if changed:
+        Hit.objects.bulk_update(changed, _UPDATE_FIELDS)
+    if new or notes or any(h.status == HitStatus.OBSOLETE for h in changed):
+        audit.record(
+            actor=actor, action="compliance.screen_party", obj=party, party_id=party.pk,
+            after={"new_hits": [h.entry_name for h in new], "reopened": notes, "matches": len(matches)},
+        )  # fmt: skip
+    return list(Hit.objects.filter(party_id=party.pk).exclude(status=HitStatus.OBSOLETE))
+
+
+def _party_rows(party_ids: Sequence[int] | None) -> Iterable[list[PartyRow]]:
+    qs = Party.objects.filter(merged_into__isnull=True, archived=False)
+    if party_ids is not None:
+        ids = list(party_ids)
+        for i in range(0, len(ids), CHUNK):
+            yield [
+                PartyRow(*r)
+                for r in qs.filter(id__in=ids[i : i + CHUNK])
+                .order_by("id")
+                .values_list(*PARTY_COLUMNS)
+            ]
+        return
+    last = 0
+    while True:
+        rows = list(qs.filter(id__gt=last).order_by("id").values_list(*PARTY_COLUMNS)[:CHUNK])
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield [PartyRow(*r) for r in rows]
+
+
+# Set in forked workers: the index is inherited, never pickled.
+_WORKER_INDEX: Index | None = None
+
+
+def _screen_chunk(
+    args: tuple[list[PartyRow], float],
+) -> tuple[list[int], list[tuple[int, str, list[Match]]]]:
+    rows, limit = args
+    index = _WORKER_INDEX
+    assert index is not None
+    out = []
+    for row in rows:
+        matches = index.screen(screening.query_for(row), limit)
+        out.append((row.id, screening.fingerprint(row), matches))
+    return [r.id for r in rows], out
+
+
+def do_screen_parties(
+    *,
+    actor: Any,
+    trigger: str = RunTrigger.ALL,
+    party_ids: Sequence[int] | None = None,
+    index: Index | None = None,
+    lists: Sequence[int] | None = None,
+    close_missing: bool = True,
+    workers: int = 1,
+    run: ScreeningRun | None = None,
+    progress: Callable[[ScreeningRun], None] | None = None,
+) -> ScreeningRun:
+    """Screen many parties (all, or ``party_ids``) in batches; one audit record for the run.
+
+    With ``workers`` > 1 the batches are scored in forked processes sharing the index; the
+    database work stays in this process.
+    """
+    global _WORKER_INDEX
+    if index is None:
+        index, versions = screening.get_index()
+    else:
+        versions = screening.current_versions()
+    limit = screening.threshold()
+    qs = Party.objects.filter(merged_into__isnull=True, archived=False)
+    total = len(party_ids) if party_ids is not None else qs.count()
+    if run is None:
+        run = ScreeningRun.objects.create(
+            trigger=trigger,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            threshold=limit,
+            versions={str(k): v for k, v in versions.items()},
+            total=total,
+        )
+    else:
+        run.total, run.threshold, run.versions = (
+            total,
+            limit,
+            {str(k): v for k, v in versions.items()},
+        )
+        run.save(update_fields=["total", "threshold", "versions"])
+    pool = None
+    results: Iterable[tuple[list[int], list[tuple[int, str, list[Match]]]]]
+    try:
+        with transaction.atomic():
+            if workers > 1 and total > 2 * CHUNK:
+                import multiprocessing
+
+                _WORKER_INDEX = index
+                pool = multiprocessing.get_context("fork").Pool(workers)
+                results = pool.imap(
+                    _screen_chunk, ((rows, limit) for rows in _party_rows(party_ids))
+                )
+            else:
+                _WORKER_INDEX = index
+                results = (_screen_chunk((rows, limit)) for rows in _party_rows(party_ids))
+            hits = new_count = 0
+            for ids, found in results:
+                screened = len(ids)
+                if not close_missing:
+                    found = [f for f in found if f[2]]
+                    ids = [f[0] for f in found]
+                existing: dict[int, dict[tuple[int, str], Hit]] = {}
+                for h in Hit.objects.filter(party_id__in=ids):
+                    existing.setdefault(h.party_id, {})[(h.list_id, h.entry_external_id)] = h
+                new_all: list[Hit] = []
+                changed_all: list[Hit] = []
+                for pid, fp, matches in found:
+                    if not matches and pid not in existing:
+                        continue
+                    new, changed, _notes = _apply(
+                        existing.get(pid, {}), pid, fp, matches, run, lists, close_missing
+                    )
+                    new_all += new
+                    changed_all += changed
+                    hits += len(matches)
+                now = timezone.now()
+                for h in changed_all:
+                    h.updated_at = now
+                Hit.objects.bulk_create(new_all, batch_size=1000)
+                if changed_all:
+                    Hit.objects.bulk_update(changed_all, _UPDATE_FIELDS, batch_size=500)
+                new_count += len(new_all)
+                run.done = min(total, run.done + screened)
+                run.hit_count, run.new_hit_count = hits, new_count
+                ScreeningRun.objects.filter(pk=run.pk).update(
+                    done=run.done, hit_count=hits, new_hit_count=new_count
+                )
+                if progress:
+                    progress(run)
+            run.done = total
+            run.status = "finished"
+            run.finished_at = timezone.now()
+            run.save(update_fields=["done", "status", "finished_at", "hit_count", "new_hit_count"])
+            audit.record(
+                actor=actor, action="compliance.screen_run", obj=run,
+                after={"trigger": trigger, "parties": total, "hits": hits, "new_hits": new_count, "versions": run.versions, "threshold": limit},
+            )  # fmt: skip
+    except Exception as exc:
+        ScreeningRun.objects.filter(pk=run.pk).update(
+            status="failed", error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+        _WORKER_INDEX = None
+    do_recompute_ownership(actor=actor)
+    return run
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+def _review_check(hit: Hit, actor: Any) -> None:
+    if not (actor and getattr(actor, "has_perm", None) and actor.has_perm("compliance.review_hit")):
+        raise PermissionDenied(_("Only the compliance role may review hits."))
+
+
+@transaction.atomic
+def do_confirm_hit(hit: Hit, *, actor: Any, reason: str = "") -> Hit:
+    """Confirm a hit as a true match: the party is blocked (with four-eyes, after a second reviewer)."""
+    _review_check(hit, actor)
+    hit = Hit.objects.select_for_update().get(pk=hit.pk)
+    before = audit.snapshot(hit, exclude=["explanation"])
+    if hit.status == HitStatus.CONFIRMED:
+        return hit
+    if screening.four_eyes():
+        if hit.status == HitStatus.PENDING:
+            if hit.first_reviewer_id == actor.pk:
+                raise ValidationError(_("Four-eyes review: a second person must confirm this hit."))
+            hit.status = HitStatus.CONFIRMED
+        else:
+            hit.status = HitStatus.PENDING
+            hit.first_reviewer = actor
+    else:
+        hit.status = HitStatus.CONFIRMED
+        hit.first_reviewer = hit.first_reviewer or actor
+    hit.reviewed_by = actor
+    hit.reviewed_at = timezone.now()
+    hit.reason = reason or hit.reason
+    hit.save()
+    audit.record(
+        actor=actor,
+        action="compliance.hit_confirm",
+        obj=hit,
+        before=before,
+        after=audit.snapshot(hit, exclude=["explanation"]),
+        party_id=hit.party_id,
+        note=reason,
+    )
+    if hit.status == HitStatus.CONFIRMED:
+        transaction.on_commit(lambda: do_recompute_ownership(actor=actor))
+    return hit
+
+
+@transaction.atomic
+def do_dismiss_hit(hit: Hit, *, actor: Any, reason: str) -> Hit:
+    """Dismiss a hit as a false positive; remembered until the party or the list entry changes."""
+    _review_check(hit, actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("A dismissal needs a reason.")]})
+    hit = Hit.objects.select_for_update().get(pk=hit.pk)
+    before = audit.snapshot(hit, exclude=["explanation"])
+    was_confirmed = hit.status == HitStatus.CONFIRMED
+    hit.status = HitStatus.DISMISSED
+    hit.reason = reason.strip()
+    hit.reviewed_by = actor
+    hit.reviewed_at = timezone.now()
+    hit.save()
+    audit.record(
+        actor=actor,
+        action="compliance.hit_dismiss",
+        obj=hit,
+        before=before,
+        after=audit.snapshot(hit, exclude=["explanation"]),
+        party_id=hit.party_id,
+        note=reason,
+    )
+    if was_confirmed:
+        transaction.on_commit(lambda: do_recompute_ownership(actor=actor))
+    return hit
+
+
+# --- ownership ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_recompute_ownership(*, actor: Any = None, day: dt.date | None = None) -> dict[str, int]:
+    """Recompute every ownership flag from confirmed hits and current shares; audit what changed."""
+    blocked = ownership.blocked_by_hits()
+    counts: dict[str, int] = {}
+    changes: dict[str, Any] = {}
+    for regime in OwnershipRegime.values:
+        flagged = ownership.compute(blocked, regime, day) if blocked else {}
+        existing = {f.party_id: f for f in OwnershipFlag.objects.filter(regime=regime)}
+        gone = [pid for pid in existing if pid not in flagged]
+        if gone:
+            OwnershipFlag.objects.filter(regime=regime, party_id__in=gone).delete()
+        added, updated = [], []
+        for pid, info in flagged.items():
+            share = Decimal(info["share"]).quantize(Decimal("0.0001"))
+            flag = existing.get(pid)
+            if flag is None:
+                added.append(
+                    OwnershipFlag(party_id=pid, regime=regime, share=share, chains=info["chains"])
+                )
+            elif flag.share != share or flag.chains != info["chains"]:
+                flag.share, flag.chains = share, info["chains"]
+                updated.append(flag)
+        OwnershipFlag.objects.bulk_create(added)
+        if updated:
+            OwnershipFlag.objects.bulk_update(updated, ["share", "chains"])
+        counts[regime] = len(flagged)
+        if added or updated or gone:
+            changes[regime] = {
+                "added": [f.party_id for f in added],
+                "updated": [f.party_id for f in updated],
+                "removed": gone,
+            }
+    if changes:
+        audit.record(
+            actor=actor,
+            action="compliance.ownership",
+            object_type="compliance.ownershipflag",
+            after=changes,
+        )
+    return counts

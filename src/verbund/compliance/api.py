@@ -1,0 +1,167 @@
+"""REST API for compliance, under /api/v1/compliance/.
+
+lists (read; POST lists/import/ with multipart ``format``, ``files``), hits (read; POST
+hits/{id}/confirm/ and hits/{id}/dismiss/ with ``reason``), runs (read; POST runs/ starts a
+background screening of every party; runs/{id}/report.csv and report.pdf), ownership flags
+(read), and POST screen/{party id}/ to screen one party now.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
+
+from verbund.compliance import actions, reports, tasks
+from verbund.compliance.models import Hit, OwnershipFlag, SanctionsList, ScreeningRun
+from verbund.compliance.serializers import (
+    HitSerializer,
+    ImportSerializer,
+    OwnershipFlagSerializer,
+    ReviewSerializer,
+    RunSerializer,
+    SanctionsListSerializer,
+)
+from verbund.core.permissions import RolePermission
+from verbund.parties.models import Party
+
+
+class SanctionsListViewSet(viewsets.ReadOnlyModelViewSet[SanctionsList]):
+    """Sanctions lists and their current versions."""
+
+    queryset = SanctionsList.objects.select_related("current")
+    serializer_class = SanctionsListSerializer
+    permission_classes = [RolePermission]
+
+    @extend_schema(request=ImportSerializer, responses=SanctionsListSerializer)
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_list(self, request: Request) -> Response:
+        """Import a list snapshot; a bad file is refused with 400 and changes nothing."""
+        if not request.user.has_perm("compliance.add_listversion"):
+            raise PermissionDenied()
+        body = ImportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        files = [(f.name, f.read()) for f in body.validated_data["files"]]
+        version = actions.do_import_list(
+            body.validated_data["format"],
+            files,
+            actor=request.user,
+            list_key=body.validated_data["list"],
+        )
+        return Response(SanctionsListSerializer(version.list).data, status=status.HTTP_201_CREATED)
+
+
+class HitViewSet(viewsets.ReadOnlyModelViewSet[Hit]):
+    """Screening hits; filter with ?status=open|pending|confirmed|dismissed and ?party=ID."""
+
+    serializer_class = HitSerializer
+    permission_classes = [RolePermission]
+    queryset = Hit.objects.all()
+
+    def get_queryset(self) -> QuerySet[Hit]:
+        qs = Hit.objects.select_related("list", "party")
+        params = self.request.query_params
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("party", "").isdigit():
+            qs = qs.filter(party_id=int(params["party"]))
+        if params.get("run", "").isdigit():
+            qs = qs.filter(run_id=int(params["run"]))
+        return qs.order_by("-score", "id")
+
+    def _review(self, request: Request, fn: Any) -> Response:
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            hit = fn(self.get_object(), actor=request.user, reason=body.validated_data["reason"])
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(HitSerializer(hit).data)
+
+    @extend_schema(request=ReviewSerializer, responses=HitSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: Any = None) -> Response:
+        """Confirm a true match (blocks the party; with four-eyes, a second reviewer completes it)."""
+        return self._review(request, actions.do_confirm_hit)
+
+    @extend_schema(request=ReviewSerializer, responses=HitSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: Any = None) -> Response:
+        """Dismiss as a false positive; ``reason`` is required."""
+        return self._review(request, actions.do_dismiss_hit)
+
+
+class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[ScreeningRun]):
+    """Screening runs with progress; POST starts screening every party in the background."""
+
+    queryset = ScreeningRun.objects.all()
+    serializer_class = RunSerializer
+    permission_classes = [RolePermission]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not request.user.has_perm("compliance.run_screening"):
+            raise PermissionDenied()
+        run = tasks.start_screen_all(request.user)
+        return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @action(detail=True, methods=["get"], url_path="report.csv")
+    def report_csv(self, request: Request, pk: Any = None) -> HttpResponse:
+        run = self.get_object()
+        response = HttpResponse(reports.run_csv(run), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="screening-{run.pk}.csv"'
+        return response
+
+    @action(detail=True, methods=["get"], url_path="report.pdf")
+    def report_pdf(self, request: Request, pk: Any = None) -> HttpResponse:
+        run = self.get_object()
+        response = HttpResponse(reports.run_pdf(run), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="screening-{run.pk}.pdf"'
+        return response
+
+
+class OwnershipFlagViewSet(viewsets.ReadOnlyModelViewSet[OwnershipFlag]):
+    """Parties flagged by the ownership rules, with the chains and percentages."""
+
+    queryset = OwnershipFlag.objects.all()
+    serializer_class = OwnershipFlagSerializer
+    permission_classes = [RolePermission]
+
+
+class ScreenPartyView(APIView):
+    """Screen one party now; returns its current hits."""
+
+    permission_classes = [RolePermission]
+    required_permission = "compliance.view_hit"
+    write_permission = "compliance.run_screening"
+
+    @extend_schema(request=None, responses=HitSerializer(many=True))
+    def post(self, request: Request, party_id: int) -> Response:
+        party = get_object_or_404(Party, pk=party_id)
+        hits = actions.do_screen_party(party, actor=request.user)
+        return Response(HitSerializer(hits, many=True).data)
+
+
+def register(router: DefaultRouter) -> None:
+    router.register("compliance/lists", SanctionsListViewSet, basename="compliance-list")
+    router.register("compliance/hits", HitViewSet, basename="compliance-hit")
+    router.register("compliance/runs", RunViewSet, basename="compliance-run")
+    router.register("compliance/ownership", OwnershipFlagViewSet, basename="compliance-ownership")
+
+
+urlpatterns = [
+    path(
+        "compliance/screen/<int:party_id>/",
+        ScreenPartyView.as_view(),
+        name="compliance-screen-party",
+    )
+]

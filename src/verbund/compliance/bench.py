@@ -1,0 +1,690 @@
+"""Screening quality and speed: ``verbund bench screening``.
+
+Quality runs against the real OFAC SDN and UN lists (from ``--data``, default
+/work/shared/data/sanctions; skipped when absent):
+
+- recall: names derived from list entries with realistic perturbations (transliteration
+  variants, word order, legal-form changes, one or two typos, dropped middle names) must find
+  their entry at the default threshold;
+- false positives: generated German company and person names (``--negatives``) must not hit.
+
+Speed: one party through ``screen_party`` (the synchronous trigger, with database writes), and
+the bulk path over ``--parties`` generated parties in the bench database (``screen_all``).
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from verbund.compliance import matching
+from verbund.compliance.matching import EntryRecord, Index, Query
+from verbund.compliance.parsers import ParsedEntry, parse
+
+DEFAULT_DATA = "/work/shared/data/sanctions"
+
+FIRST_M = [
+    "Peter",
+    "Thomas",
+    "Michael",
+    "Andreas",
+    "Stefan",
+    "Christian",
+    "Frank",
+    "Markus",
+    "Jürgen",
+    "Uwe",
+    "Klaus",
+    "Wolfgang",
+    "Hans",
+    "Bernd",
+    "Jörg",
+    "Ralf",
+    "Dieter",
+    "Matthias",
+    "Alexander",
+    "Martin",
+    "Daniel",
+    "Tobias",
+    "Jan",
+    "Lukas",
+    "Felix",
+    "Jonas",
+    "Leon",
+    "Paul",
+    "Maximilian",
+    "Sebastian",
+    "Florian",
+    "Tim",
+    "Niklas",
+    "Philipp",
+    "Simon",
+    "Moritz",
+    "David",
+    "Kevin",
+    "Dennis",
+    "Sven",
+    "Oliver",
+    "Holger",
+    "Karl",
+    "Heinz",
+    "Günter",
+    "Horst",
+    "Werner",
+    "Manfred",
+    "Helmut",
+    "Rainer",
+    "Volker",
+    "Norbert",
+    "Mehmet",
+    "Ali",
+    "Mustafa",
+    "Ahmet",
+    "Murat",
+    "Hasan",
+    "Ibrahim",
+    "Yusuf",
+    "Omar",
+    "Marco",
+    "Luca",
+    "Piotr",
+    "Tomasz",
+    "Ivan",
+    "Dmitri",
+    "Sergej",
+    "Alexej",
+    "Nikolai",
+]
+FIRST_F = [
+    "Sabine",
+    "Petra",
+    "Andrea",
+    "Claudia",
+    "Susanne",
+    "Birgit",
+    "Monika",
+    "Karin",
+    "Ursula",
+    "Renate",
+    "Anja",
+    "Nicole",
+    "Stefanie",
+    "Katrin",
+    "Julia",
+    "Anna",
+    "Lena",
+    "Laura",
+    "Lea",
+    "Sarah",
+    "Hannah",
+    "Marie",
+    "Sophie",
+    "Emma",
+    "Mia",
+    "Lisa",
+    "Katharina",
+    "Christina",
+    "Melanie",
+    "Sandra",
+    "Tanja",
+    "Heike",
+    "Silke",
+    "Martina",
+    "Gabriele",
+    "Elke",
+    "Ingrid",
+    "Helga",
+    "Ayse",
+    "Fatma",
+    "Elif",
+    "Zeynep",
+    "Emine",
+    "Natalia",
+    "Olga",
+    "Irina",
+    "Elena",
+    "Maria",
+    "Anastasia",
+]
+LAST = [
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Schäfer",
+    "Koch",
+    "Bauer",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+    "Krüger",
+    "Hofmann",
+    "Hartmann",
+    "Lange",
+    "Schmitt",
+    "Werner",
+    "Schmitz",
+    "Krause",
+    "Meier",
+    "Lehmann",
+    "Schmid",
+    "Schulze",
+    "Maier",
+    "Köhler",
+    "Herrmann",
+    "König",
+    "Walter",
+    "Mayer",
+    "Huber",
+    "Kaiser",
+    "Fuchs",
+    "Peters",
+    "Lang",
+    "Scholz",
+    "Möller",
+    "Weiß",
+    "Jung",
+    "Hahn",
+    "Schubert",
+    "Vogel",
+    "Friedrich",
+    "Keller",
+    "Günther",
+    "Frank",
+    "Berger",
+    "Winkler",
+    "Roth",
+    "Beck",
+    "Lorenz",
+    "Baumann",
+    "Franke",
+    "Albrecht",
+    "Schuster",
+    "Simon",
+    "Ludwig",
+    "Böhm",
+    "Winter",
+    "Kraus",
+    "Martin",
+    "Schumacher",
+    "Krämer",
+    "Vogt",
+    "Stein",
+    "Jäger",
+    "Otto",
+    "Sommer",
+    "Groß",
+    "Seidel",
+    "Heinrich",
+    "Brandt",
+    "Haas",
+    "Schreiber",
+    "Graf",
+    "Schulte",
+    "Dietrich",
+    "Ziegler",
+    "Kuhn",
+    "Kühn",
+    "Pohl",
+    "Engel",
+    "Horn",
+    "Busch",
+    "Bergmann",
+    "Thomas",
+    "Voigt",
+    "Sauer",
+    "Arnold",
+    "Wolff",
+    "Pfeiffer",
+    "Yilmaz",
+    "Kaya",
+    "Demir",
+    "Sahin",
+    "Celik",
+    "Öztürk",
+    "Aydin",
+    "Özdemir",
+    "Arslan",
+    "Dogan",
+    "Kowalski",
+    "Nowak",
+    "Wiśniewski",
+    "Ivanov",
+    "Petrov",
+    "Popov",
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Nguyen",
+    "Hoang",
+]
+ORG_WORDS = [
+    "Bau",
+    "Holz",
+    "Metall",
+    "Technik",
+    "Elektro",
+    "Sanitär",
+    "Heizung",
+    "Logistik",
+    "Transport",
+    "Spedition",
+    "Handel",
+    "Großhandel",
+    "Autohaus",
+    "Bäckerei",
+    "Fleischerei",
+    "Apotheke",
+    "Reisebüro",
+    "Immobilien",
+    "Verwaltung",
+    "Beratung",
+    "Software",
+    "Systeme",
+    "Service",
+    "Dienstleistung",
+    "Gebäudereinigung",
+    "Malerbetrieb",
+    "Dachdeckerei",
+    "Tischlerei",
+    "Schreinerei",
+    "Maschinenbau",
+    "Anlagenbau",
+    "Werkzeugbau",
+    "Kunststoff",
+    "Druckerei",
+    "Verlag",
+    "Medien",
+    "Agrar",
+    "Landtechnik",
+    "Gartenbau",
+    "Getränke",
+    "Lebensmittel",
+    "Feinkost",
+    "Optik",
+    "Hörgeräte",
+    "Pflegedienst",
+    "Zahntechnik",
+    "Steuerberatung",
+    "Ingenieurbüro",
+    "Architekten",
+    "Energie",
+    "Solar",
+    "Umwelt",
+    "Recycling",
+    "Entsorgung",
+    "Sicherheit",
+    "Personal",
+    "Reifen",
+    "Kfz",
+    "Textil",
+    "Mode",
+    "Schuhe",
+    "Möbel",
+    "Küchen",
+    "Fenster",
+    "Türen",
+    "Stahl",
+    "Beton",
+    "Naturstein",
+    "Fliesen",
+    "Glas",
+]
+ORG_PLACES = [
+    "Nord",
+    "Süd",
+    "Ost",
+    "West",
+    "Rhein",
+    "Main",
+    "Ruhr",
+    "Elbe",
+    "Weser",
+    "Donau",
+    "Alster",
+    "Spree",
+    "Harz",
+    "Eifel",
+    "Taunus",
+    "Allgäu",
+    "Franken",
+    "Schwaben",
+    "Baden",
+    "Sachsen",
+    "Hessen",
+    "Westfalen",
+    "Hanse",
+    "Berliner",
+    "Hamburger",
+    "Münchner",
+    "Kölner",
+    "Bremer",
+    "Dresdner",
+    "Leipziger",
+    "Stuttgarter",
+    "Frankfurter",
+    "Rheinische",
+    "Bayerische",
+    "Norddeutsche",
+    "Süddeutsche",
+    "Deutsche",
+    "Europa",
+    "Euro",
+    "Global",
+    "Inter",
+    "Trans",
+    "Alpha",
+    "Beta",
+    "Delta",
+    "Omega",
+    "Nova",
+    "Prima",
+    "Optima",
+    "Vita",
+    "Medi",
+    "Tec",
+    "Pro",
+]
+FORMS = [
+    "GmbH",
+    "GmbH & Co. KG",
+    "AG",
+    "KG",
+    "e.K.",
+    "OHG",
+    "UG (haftungsbeschränkt)",
+    "GbR",
+    "mbH",
+    "e.V.",
+    "eG",
+    "SE",
+]
+FOREIGN_FORMS = [
+    "LLC",
+    "LTD",
+    "Limited",
+    "Co., Ltd.",
+    "S.A.",
+    "GmbH",
+    "JSC",
+    "OOO",
+    "Inc.",
+    "Corp.",
+    "FZE",
+    "PJSC",
+    "AG",
+    "",
+]
+TRANSLIT = [
+    ("ou", "u"),
+    ("u", "ou"),
+    ("kh", "h"),
+    ("y", "i"),
+    ("i", "y"),
+    ("ee", "i"),
+    ("sh", "sch"),
+    ("j", "dj"),
+    ("q", "k"),
+    ("ph", "f"),
+    ("mohammad", "muhammad"),
+    ("mohammed", "mohamed"),
+    ("muhammad", "mohammed"),
+    ("abdul", "abd al"),
+    ("al-", "el "),
+    ("v", "w"),
+    ("w", "v"),
+    ("ch", "tch"),
+    ("e", "a"),
+    ("a", "e"),
+    ("o", "u"),
+    ("ei", "ey"),
+    ("c", "k"),
+    ("k", "c"),
+    ("z", "s"),
+    ("yu", "ju"),
+    ("ya", "ja"),
+]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", default=DEFAULT_DATA, help="folder with ofac/ and un/")
+    parser.add_argument("--queries", type=int, default=5000, help="perturbed list names for recall")
+    parser.add_argument(
+        "--negatives", type=int, default=100_000, help="German names for the false-positive rate"
+    )
+    parser.add_argument(
+        "--parties",
+        type=int,
+        default=0,
+        help="parties to generate in the bench database and screen in bulk (0: skip)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=0, help="processes for bulk screening (0: one per core)"
+    )
+    parser.add_argument("--threshold", type=float, default=0.70)
+    parser.add_argument("--seed", type=int, default=7)
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+def load_real_lists(data: str) -> list[ParsedEntry]:
+    base = Path(data)
+    files = [(n, (base / "ofac/2024-05-03" / n).read_bytes()) for n in ("sdn.csv",)]
+    files += [(n, (base / "ofac/2022-01-21" / n).read_bytes()) for n in ("alt.csv", "add.csv")]
+    ofac = parse("ofac-csv", files).entries
+    un = parse(
+        "un-xml", [("consolidated.xml", (base / "un/consolidated.xml").read_bytes())]
+    ).entries
+    return ofac + un
+
+
+def build_index(entries: list[ParsedEntry]) -> Index:
+    def records() -> Any:
+        for i, e in enumerate(entries):
+            rec = EntryRecord(
+                list_id=0, entry_id=i, external_id=e.external_id, content_hash="", schema=e.schema, name=e.name,
+                countries=frozenset(e.countries), birth_dates=tuple(e.birth_dates),
+                identifiers=tuple((x["type"], x["value"]) for x in e.identifiers),
+            )  # fmt: skip
+            yield rec, e.names
+
+    return Index(records())
+
+
+def german_name(rng: random.Random) -> tuple[str, str]:
+    """A German company or person name, as a CRM holds them."""
+    if rng.random() < 0.5:
+        first = rng.choice(FIRST_M if rng.random() < 0.5 else FIRST_F)
+        if rng.random() < 0.15:
+            first += " " + rng.choice(FIRST_M + FIRST_F)
+        last = rng.choice(LAST)
+        if rng.random() < 0.08:
+            last += "-" + rng.choice(LAST)
+        return matching.PERSON, f"{first} {last}"
+    style = rng.random()
+    form = rng.choice(FORMS)
+    if style < 0.35:
+        name = f"{rng.choice(LAST)} {rng.choice(ORG_WORDS)} {form}"
+    elif style < 0.55:
+        name = f"{rng.choice(ORG_PLACES)} {rng.choice(ORG_WORDS)} {form}"
+    elif style < 0.7:
+        name = f"{rng.choice(LAST)} & {rng.choice(LAST)} {form}"
+    elif style < 0.85:
+        name = f"{rng.choice(ORG_WORDS)} {rng.choice(LAST)} {form}"
+    else:
+        name = f"{rng.choice(FIRST_M + FIRST_F)} {rng.choice(LAST)} {rng.choice(ORG_WORDS)} {form}"
+    return matching.ORGANISATION, name
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    op = rng.randrange(4)
+    letters = "abcdefghijklmnoprstuvwyz"
+    if op == 0:
+        return word[:i] + rng.choice(letters) + word[i + 1 :]
+    if op == 1:
+        return word[:i] + word[i + 1 :]
+    if op == 2:
+        return word[:i] + rng.choice(letters) + word[i:]
+    return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+
+
+def perturb(name: str, schema: str, rng: random.Random) -> tuple[str, list[str]]:
+    """One to two realistic changes to a list name; returns the name and what was done."""
+    words = name.replace(",", " ").split()
+    kinds = ["translit", "order", "typo", "typo2"]
+    if schema == matching.PERSON and len(words) >= 3:
+        kinds.append("drop_middle")
+    if schema != matching.PERSON:
+        kinds.append("legal_form")
+    done = rng.sample(kinds, k=min(len(kinds), rng.choice([1, 2])))
+    if "typo" in done and "typo2" in done:  # one or two typos in all, not three
+        done.remove("typo")
+    # Words are dropped and forms changed before letters are, and shuffled last.
+    done.sort(key=["drop_middle", "legal_form", "translit", "typo", "typo2", "order"].index)
+    for kind in done:
+        if kind == "translit":
+            lowered = " ".join(words).lower()
+            options = [(a, b) for a, b in TRANSLIT if a in lowered]
+            if options:
+                a, b = rng.choice(options)
+                pos = [i for i in range(len(lowered)) if lowered.startswith(a, i)]
+                at = rng.choice(pos)
+                lowered = lowered[:at] + b + lowered[at + len(a) :]
+                words = lowered.title().split()
+        elif kind == "order" and len(words) > 1:
+            rng.shuffle(words)
+        elif kind in ("typo", "typo2"):
+            # Two typos land in two different words where the name has two long enough.
+            long = [i for i, w in enumerate(words) if len(w) >= 4]
+            for i in rng.sample(long, k=min(len(long), 1 if kind == "typo" else 2)) if long else []:
+                words[i] = _typo(words[i], rng)
+            if kind == "typo2" and len(long) == 1:
+                words[long[0]] = _typo(words[long[0]], rng)
+        elif kind == "drop_middle" and len(words) >= 3:
+            del words[rng.randrange(1, len(words) - 1)]
+        elif kind == "legal_form":
+            stripped = matching.name_key(" ".join(words))
+            words = (
+                (stripped.title() + " " + rng.choice(FOREIGN_FORMS)).split() if stripped else words
+            )
+    return " ".join(words), done
+
+
+# --- runs -----------------------------------------------------------------------------------
+
+
+def quality(
+    index: Index, entries: list[ParsedEntry], options: dict[str, Any], out: TextIO
+) -> dict[str, Any]:
+    rng = random.Random(options["seed"])
+    threshold = options["threshold"]
+    pool = [
+        (i, e)
+        for i, e in enumerate(entries)
+        if e.schema in ("person", "organisation") and matching.name_tokens(e.name)
+    ]
+    found = 0
+    misses: list[str] = []
+    by_kind: dict[str, list[int]] = {}
+    n = options["queries"]
+    for _ in range(n):
+        i, e = rng.choice(pool)
+        name, kinds = perturb(e.name, e.schema, rng)
+        matches = index.screen(Query(kind=e.schema, names=[name]), threshold)
+        ok = any(m.entry.entry_id == i for m in matches)
+        found += ok
+        for k in kinds:
+            by_kind.setdefault(k, [0, 0])
+            by_kind[k][0] += ok
+            by_kind[k][1] += 1
+        if (
+            not ok
+            and len(misses) < int(os.environ.get("SANC_MISSES", "15"))
+            and (not os.environ.get("SANC_ONLY") or kinds == [os.environ["SANC_ONLY"]])
+        ):
+            misses.append(f"{e.name!r} -> {name!r} ({'+'.join(kinds)})")
+    recall = found / n if n else 1.0
+    neg = options["negatives"]
+    rng = random.Random(options["seed"] + 1)
+    fps = 0
+    fp_examples: list[str] = []
+    t0 = time.perf_counter()
+    for _ in range(neg):
+        kind, name = german_name(rng)
+        birth = (
+            dt.date(1940 + rng.randrange(60), 1 + rng.randrange(12), 1 + rng.randrange(28))
+            if kind == matching.PERSON and rng.random() < 0.3
+            else None
+        )
+        matches = index.screen(
+            Query(kind=kind, names=[name], country="DE", birth_date=birth), threshold
+        )
+        if matches:
+            fps += 1
+            if len(fp_examples) < 15:
+                fp_examples.append(f"{name!r} ~ {matches[0].matched_name!r} {matches[0].score:.2f}")
+    neg_secs = time.perf_counter() - t0
+    out.write(f"recall: {found}/{n} = {recall:.4f}\n")
+    for k, (ok_count, total) in sorted(by_kind.items()):
+        out.write(f"  {k:12s} {ok_count}/{total} = {ok_count / total:.3f}\n")
+    for m in misses:
+        out.write(f"  miss: {m}\n")
+    out.write(
+        f"false positives: {fps}/{neg} = {fps / max(neg, 1):.4%} ({neg_secs:.1f} s, {neg / max(neg_secs, 1e-9):.0f} names/s engine only)\n"
+    )
+    for f in fp_examples:
+        out.write(f"  fp: {f}\n")
+    return {
+        "recall": recall,
+        "fp_rate": fps / max(neg, 1),
+        "engine_names_per_s": neg / max(neg_secs, 1e-9),
+    }
+
+
+def run(options: dict[str, Any], stdout: TextIO) -> int:
+    data = options.get("data") or DEFAULT_DATA
+    if not os.path.isdir(data):
+        stdout.write(f"no sanctions data at {data}; nothing to measure\n")
+        return 0
+    t0 = time.perf_counter()
+    entries = load_real_lists(data)
+    t1 = time.perf_counter()
+    index = build_index(entries)
+    t2 = time.perf_counter()
+    stdout.write(
+        f"lists: {len(entries)} entries (OFAC SDN 2024-05-03 + UN 2020-11-24), parsed in {t1 - t0:.2f} s, index {len(index.names)} names / {len(index.words)} tokens built in {t2 - t1:.2f} s\n"
+    )
+    result = quality(index, entries, options, stdout)
+    rows = [
+        ("recall on perturbed OFAC/UN names", f"{result['recall']:.4f}", ">= 0.98"),
+        ("false-positive rate, German names", f"{result['fp_rate']:.4%}", "<= 0.5%"),
+        ("engine throughput (names/s, 1 core)", f"{result['engine_names_per_s']:.0f}", ""),
+    ]
+    if options.get("parties"):
+        from verbund.compliance.bench_db import bulk_bench
+
+        rows += bulk_bench(options, stdout)
+    stdout.write("\n| measure | value | target |\n|---|---|---|\n")
+    for r in rows:
+        stdout.write(f"| {r[0]} | {r[1]} | {r[2]} |\n")
+    _ = statistics
+    return 0

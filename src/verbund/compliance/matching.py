@@ -1,0 +1,567 @@
+"""The screening engine: normalised list names in an inverted index, candidates, scores.
+
+Names are transliterated (anyascii), folded (ä = ae, accents dropped), stripped of legal
+forms and punctuation, and cut into tokens; each token is reduced to a canonical spelling
+that absorbs common transliteration variants (Mohammed/Muhamad, Yusuf/Jusuf, Mueller/Muller).
+
+The index, built once per set of list versions and kept in memory, maps every list token to
+the names containing it, plus two fuzzy ways in: a consonant skeleton (phonetic key) and the
+single-deletion neighbourhood (a typo is one deletion away on one side or the other). A
+query token is expanded once to the list tokens it resembles, with their similarity
+(rapidfuzz Levenshtein), and the expansion is cached, so a million parties with a few hundred
+thousand distinct words cost a few hundred thousand expansions.
+
+Score of a query against one list name (0..1): tokens are aligned one to one, each pair
+weighing its similarity times the token's rarity (rare words count more than "al" or
+"trading"). ``cq`` is the share of the party's name found in the list name, ``cc`` the share
+of the list name found in the party's. Persons score ``cq * (0.75 + 0.25 cc)`` (a party
+called by fewer names than the list gives, e.g. without middle names, still matches; a
+single shared first name does not); organisations take the better of both directions (a
+party "Bank Melli Iran Hamburg" contains the listed "Bank Melli Iran"). Weak aliases count
+0.85 of a strong name. Qualifiers move the score only when both sides have them: birth date
+(persons), country, identifiers (LEI, IMO, register numbers: an identical identifier is a
+match regardless of the name).
+"""
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from anyascii import anyascii
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from verbund.core.text import fold, name_key
+
+# Words that say what kind of entity something is, not which one: ignored for the name.
+NOISE = frozenset(
+    [
+        "gmbh",
+        "mbh",
+        "ag",
+        "kg",
+        "ohg",
+        "gbr",
+        "ug",
+        "ek",
+        "ev",
+        "eg",
+        "se",
+        "kgaa",
+        "co",
+        "cie",
+        "company",
+        "compania",
+        "companhia",
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "lp",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "plc",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "ab",
+        "as",
+        "oy",
+        "pte",
+        "pty",
+        "pvt",
+        "private",
+        "jsc",
+        "ojsc",
+        "cjsc",
+        "pjsc",
+        "oao",
+        "ooo",
+        "zao",
+        "tov",
+        "fze",
+        "fzco",
+        "fzc",
+        "llc",
+        "sal",
+        "wll",
+        "the",
+        "und",
+        "and",
+        "of",
+        "joint",
+        "stock",
+        "liability",
+    ]
+)
+_LONG_NOISE = sorted(w for w in NOISE if len(w) >= 5)
+
+
+@lru_cache(maxsize=200_000)
+def is_noise(token: str) -> bool:
+    """A noise word, also when mistyped ("cmopany", "limted")."""
+    if token in NOISE:
+        return True
+    if len(token) < 5:
+        return False
+    return any(
+        OSA.normalized_similarity(token, w) >= 0.8
+        for w in _LONG_NOISE
+        if abs(len(w) - len(token)) <= 1
+    )
+
+
+WEAK_FACTOR = 0.85
+WHOLE_NAME = False
+SOFTEN = 0.7
+PERSON = "person"
+ORGANISATION = "organisation"
+
+# Consonant spellings that transliterations swap. Vowel digraphs and double letters are
+# left alone: rewriting them turns a one-letter typo into a two-letter difference.
+_CANON_RULES = [
+    ("sch", "sh"), ("tch", "ch"), ("ph", "f"), ("th", "t"), ("kh", "k"), ("gh", "g"), ("dh", "d"),
+    ("ck", "k"), ("c", "k"), ("q", "k"), ("z", "s"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"),
+]  # fmt: skip
+_DOUBLE = re.compile(r"(.)\1+")
+_VOWELS = re.compile(r"[aeiouh]")
+_APOSTROPHES = re.compile("['`\u00b4\u2019\u2018\u02bc]")
+_UMLAUT_FIRST = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+@lru_cache(maxsize=500_000)
+def canon_token(token: str) -> str:
+    """A token's spelling with transliteration variants merged (both sides get the same)."""
+    t = token
+    for a, b in _CANON_RULES:
+        if a in t:
+            t = t.replace(a, b)
+    return t
+
+
+def phonetic_key(token: str) -> str:
+    """First letter and consonant skeleton of a canonical token ("muhamad" -> "mhmd").
+
+    Only for longer words with at least three consonants: shorter skeletons ("kn", "mr")
+    are shared by too many unrelated names.
+    """
+    if len(token) < 5:
+        return ""
+    key = _DOUBLE.sub(r"\1", token[:1] + _VOWELS.sub("", token[1:]))
+    return key if len(key) >= 3 else ""
+
+
+@lru_cache(maxsize=500_000)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Tokens of a name: transliterated, folded, without legal forms and noise words."""
+    if not name:
+        return ()
+    latin = anyascii(_APOSTROPHES.sub("", name.translate(_UMLAUT_FIRST)))
+    tokens = [t for t in name_key(latin).split() if t]
+    kept = [t for t in tokens if not is_noise(t)]
+    return tuple(kept or tokens)
+
+
+def deletions(token: str) -> set[str]:
+    if len(token) < 2:
+        return {token}
+    return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def identifier_key(value: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", fold(value or ""))
+
+
+@dataclass
+class EntryRecord:
+    """What the engine keeps of a list entry."""
+
+    list_id: int
+    entry_id: int
+    external_id: str
+    content_hash: str
+    schema: str
+    name: str
+    countries: frozenset[str]
+    birth_dates: tuple[str, ...]
+    identifiers: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class NameRecord:
+    entry: int
+    name: str
+    tokens: tuple[int, ...]
+    weak: bool
+    total_weight: float
+
+
+@dataclass
+class Query:
+    """A party as the engine sees it."""
+
+    kind: str
+    names: Sequence[str]
+    country: str = ""
+    birth_date: dt.date | None = None
+    identifiers: Sequence[str] = ()
+
+
+@dataclass
+class Match:
+    entry: EntryRecord
+    score: float
+    matched_name: str
+    explanation: dict[str, Any] = field(default_factory=dict)
+
+
+class Index:
+    """The inverted index over every name of the given list entries. Immutable once built."""
+
+    DF_CAP = 400  # names sharing a token beyond which the token alone does not make candidates
+
+    def __init__(self, entries: Iterable[tuple[EntryRecord, list[dict[str, Any]]]]) -> None:
+        self.entries: list[EntryRecord] = []
+        self.names: list[NameRecord] = []
+        self.vocab: dict[str, int] = {}
+        self.words: list[str] = []
+        postings: list[list[int]] = []
+        self.by_identifier: dict[str, list[int]] = defaultdict(list)
+        raw_names: list[tuple[int, str, tuple[str, ...], bool]] = []
+        for record, names in entries:
+            idx = len(self.entries)
+            self.entries.append(record)
+            for _kind, value in record.identifiers:
+                key = identifier_key(value)
+                if len(key) >= 5:
+                    self.by_identifier[key].append(idx)
+            for n in names:
+                toks = name_tokens(n["name"])
+                if toks:
+                    raw_names.append((idx, n["name"], toks, bool(n.get("weak"))))
+        self.raw: list[str] = []
+        for idx, name, toks, weak in raw_names:
+            tids = []
+            for raw in toks:
+                t = canon_token(raw)
+                tid = self.vocab.get(t)
+                if tid is None:
+                    tid = self.vocab[t] = len(self.words)
+                    self.words.append(t)
+                    self.raw.append(raw)
+                    postings.append([])
+                tids.append(tid)
+            nid = len(self.names)
+            self.names.append(NameRecord(idx, name, tuple(tids), weak, 0.0))
+            for tid in set(tids):
+                postings[tid].append(nid)
+        self.postings = [tuple(p) for p in postings]
+        n_names = max(len(self.names), 2)
+        self._max_idf = math.log(n_names)
+        self.df = [len(p) for p in self.postings]
+        self.weights = [self._weight(w, df) for w, df in zip(self.words, self.df, strict=True)]
+        for rec in self.names:
+            rec.total_weight = sum(self.weights[t] for t in rec.tokens)
+        self.by_key: dict[str, list[int]] = defaultdict(list)
+        self.by_deletion: dict[str, list[int]] = defaultdict(list)
+        for tid, word in enumerate(self.words):
+            key = phonetic_key(word)
+            if key:
+                self.by_key[key].append(tid)
+            for d in deletions(word) | deletions(self.raw[tid]):
+                self.by_deletion[d].append(tid)
+        by_length: dict[int, tuple[list[str], list[int]]] = {}
+        for tid, word in enumerate(self.words):
+            bucket = by_length.setdefault(len(word), ([], []))
+            bucket[0].append(word)
+            bucket[1].append(tid)
+        self._by_length = by_length
+        self._expansions: dict[str, dict[int, float]] = {}
+        self._results: dict[
+            tuple[str, tuple[str, ...]], list[tuple[int, float, dict[str, Any]]]
+        ] = {}
+
+    def _weight(self, word: str, df: int) -> float:
+        idf = math.log((len(self.names) + 1) / (df + 1)) if df else self._max_idf
+        w = 0.2 + 0.8 * min(1.0, idf / self._max_idf) if self._max_idf > 0 else 1.0
+        return w * (0.5 if len(word) <= 2 else 1.0)
+
+    def weight_of(self, token: str) -> float:
+        tid = self.vocab.get(canon_token(token))
+        return self.weights[tid] if tid is not None else self._weight(token, 0)
+
+    def expand(self, raw: str) -> dict[int, float]:
+        """List tokens resembling ``raw`` with their similarity (>= 0.66: one edit in three
+        letters), the better of the raw and the canonical spellings; cached."""
+        cached = self._expansions.get(raw)
+        if cached is not None:
+            return cached
+        token = canon_token(raw)
+        found: dict[int, float] = {}
+        exact = self.vocab.get(token)
+        if exact is not None:
+            found[exact] = 1.0
+        if len(token) >= 2:
+            near: set[int] = set()
+            for d in deletions(token) | deletions(raw):
+                near.update(self.by_deletion.get(d, ()))
+            key = phonetic_key(token)
+            keyed = set(self.by_key.get(key, ())) if key else set()
+            for tid in near | keyed:
+                if tid in found:
+                    continue
+                word = self.words[tid]
+                sim = max(
+                    OSA.normalized_similarity(token, word),
+                    OSA.normalized_similarity(raw, self.raw[tid]),
+                )
+                if tid in keyed:
+                    sim = max(sim, 0.75)
+                if sim >= 0.66:
+                    found[tid] = round(_soften(sim), 3)
+            if exact is None and len(token) >= 5:
+                # Two typos in one word escape the deletion neighbourhood: scan the words of
+                # similar length (in C, and once per distinct word thanks to the cache).
+                for length in range(len(token) - 2, len(token) + 3):
+                    bucket = self._by_length.get(length)
+                    if not bucket:
+                        continue
+                    for _w, sim, pos in process.extract(
+                        token,
+                        bucket[0],
+                        scorer=OSA.normalized_similarity,
+                        score_cutoff=0.7,
+                        limit=20,
+                    ):
+                        tid = bucket[1][pos]
+                        if tid not in found:
+                            found[tid] = round(_soften(sim), 3)
+        if len(self._expansions) > 400_000:
+            self._expansions.clear()
+        self._expansions[raw] = found
+        return found
+
+    # --- scoring ---------------------------------------------------------------------------
+
+    def _name_candidates(
+        self, kind: str, tokens: tuple[str, ...]
+    ) -> list[tuple[int, float, dict[str, Any]]]:
+        key = (kind, tokens)
+        cached = self._results.get(key)
+        if cached is not None:
+            return cached
+        expansions = [self.expand(t) for t in tokens]
+        qweights = [self.weight_of(t) for t in tokens]
+        total_q = sum(qweights) or 1.0
+        usable = [
+            i for i, e in enumerate(expansions) if e and min(self.df[t] for t in e) <= self.DF_CAP
+        ]
+        acc: dict[int, float] = defaultdict(float)
+        skipped = 0.0
+        for i, exp in enumerate(expansions):
+            if usable and i not in usable:
+                skipped += qweights[i]
+                continue
+            for tid, sim in exp.items():
+                if usable and self.df[tid] > self.DF_CAP:
+                    continue
+                for nid in self.postings[tid]:
+                    acc[nid] += qweights[i] * sim
+        limit = 0.4 * total_q - skipped
+        out: list[tuple[int, float, dict[str, Any]]] = []
+        for nid, got in acc.items():
+            if got < limit:
+                continue
+            rec = self.names[nid]
+            entry_schema = self.entries[rec.entry].schema
+            if (kind == PERSON) != (entry_schema == PERSON) and entry_schema != "other":
+                continue
+            score, pairs = self._score(kind, tokens, qweights, total_q, expansions, rec)
+            if score >= 0.5:
+                out.append((nid, score, {"pairs": pairs}))
+        if len(self._results) > 300_000:
+            self._results.clear()
+        self._results[key] = out
+        return out
+
+    def _score(
+        self,
+        kind: str,
+        tokens: tuple[str, ...],
+        qweights: list[float],
+        total_q: float,
+        expansions: list[dict[int, float]],
+        rec: NameRecord,
+    ) -> tuple[float, list[tuple[str, str, float]]]:
+        cand = []
+        for qi, exp in enumerate(expansions):
+            for cj, tid in enumerate(rec.tokens):
+                sim = exp.get(tid)
+                if sim:
+                    cand.append((sim * qweights[qi], sim, qi, cj))
+        cand.sort(reverse=True)
+        used_q: set[int] = set()
+        used_c: set[int] = set()
+        mq = mc = 0.0
+        pairs = []
+        matched_c: list[int] = []
+        for _w, sim, qi, cj in cand:
+            if qi in used_q or cj in used_c:
+                continue
+            used_q.add(qi)
+            used_c.add(cj)
+            mq += qweights[qi] * sim
+            mc += self.weights[rec.tokens[cj]] * sim
+            pairs.append((tokens[qi], self.words[rec.tokens[cj]], sim))
+            matched_c.append(cj)
+        cq = mq / total_q
+        cc = mc / (rec.total_weight or 1.0)
+        if kind == PERSON:
+            # A person is named by at least two of the list's names unless either side has one.
+            if len(pairs) < 2 and min(len(tokens), len(rec.tokens)) >= 2:
+                return 0.0, pairs
+            # Middle names may be left out; the first and the last name may not.
+            core = {0, len(rec.tokens) - 1}
+            core_w = sum(self.weights[rec.tokens[j]] for j in core) or 1.0
+            core_m = sum(
+                self.weights[rec.tokens[j]] * sim
+                for (_q, _c, sim), j in zip(pairs, matched_c, strict=True)
+                if j in core
+            )
+            score = cq * (0.3 + 0.7 * core_m / core_w)
+        elif len(rec.tokens) == 1:
+            # A one-word list name inside a longer party name is weak evidence ("Gross" in
+            # "Gross Stahl KG"): the party's name must be mostly that word.
+            score = cq
+        else:
+            score = 0.5 * (cq + cc)
+        if WHOLE_NAME and abs(len(tokens) - len(rec.tokens)) <= 1 and score < 0.9:
+            # Typos that break a word beyond recognition (two in one short word, a swapped
+            # first letter) still leave the whole name close, letter by letter.
+            whole = (
+                fuzz.token_sort_ratio(" ".join(tokens), " ".join(self.words[t] for t in rec.tokens))
+                / 100.0
+            )
+            if whole > score:
+                pairs = [
+                    *pairs,
+                    (
+                        " ".join(tokens),
+                        " ".join(self.words[t] for t in rec.tokens),
+                        round(whole, 3),
+                    ),
+                ]
+                score = whole
+        if rec.weak:
+            score *= WEAK_FACTOR
+        return score, pairs
+
+    def screen(self, query: Query, threshold: float) -> list[Match]:
+        """Entries matching ``query`` at ``threshold`` or above, best first, one per entry."""
+        best: dict[int, Match] = {}
+        for name in query.names:
+            tokens = name_tokens(name)
+            if not tokens:
+                continue
+            for nid, base, info in self._name_candidates(query.kind, tokens):
+                rec = self.names[nid]
+                entry = self.entries[rec.entry]
+                score, quals = _qualify(base, query, entry)
+                if score < threshold:
+                    continue
+                current = best.get(rec.entry)
+                if current is None or score > current.score:
+                    best[rec.entry] = Match(
+                        entry,
+                        round(score, 4),
+                        rec.name,
+                        {
+                            "query": name,
+                            "matched_name": rec.name,
+                            "weak_alias": rec.weak,
+                            "name_score": round(base, 4),
+                            "tokens": [[q, c, s] for q, c, s in info["pairs"]],
+                            "qualifiers": quals,
+                        },
+                    )
+        for ident in query.identifiers:
+            key = identifier_key(ident)
+            for idx in self.by_identifier.get(key, ()) if len(key) >= 5 else ():
+                entry = self.entries[idx]
+                current = best.get(idx)
+                quals = [{"kind": "identifier", "effect": "match", "detail": ident}]
+                if current is None or current.score < 0.98:
+                    best[idx] = Match(
+                        entry,
+                        0.98,
+                        entry.name,
+                        {
+                            "query": ident,
+                            "matched_name": entry.name,
+                            "name_score": current.score if current else 0.0,
+                            "tokens": [],
+                            "qualifiers": quals,
+                        },
+                    )
+        return sorted(best.values(), key=lambda m: -m.score)
+
+
+def _soften(sim: float) -> float:
+    """A typo costs less than its share of letters: one wrong letter in a five-letter word
+    leaves the word 0.86 alike, not 0.8 (the rarity weights keep unrelated words apart)."""
+    return 1.0 - (1.0 - sim) * SOFTEN
+
+
+def _qualify(score: float, query: Query, entry: EntryRecord) -> tuple[float, list[dict[str, Any]]]:
+    quals: list[dict[str, Any]] = []
+    if query.kind == PERSON and query.birth_date and entry.birth_dates:
+        iso = query.birth_date.isoformat()
+        year = iso[:4]
+        if iso in entry.birth_dates:
+            quals.append({"kind": "birth_date", "effect": 0.08, "detail": iso})
+        elif any(d[:4] == year for d in entry.birth_dates):
+            exact = [d for d in entry.birth_dates if len(d) == 10 and d[:4] == year]
+            quals.append({"kind": "birth_date", "effect": 0.0 if exact else 0.04, "detail": year})
+        elif any(d[:4].isdigit() and abs(int(d[:4]) - int(year)) <= 1 for d in entry.birth_dates):
+            quals.append(
+                {
+                    "kind": "birth_date",
+                    "effect": -0.05,
+                    "detail": f"{iso} ~ {', '.join(entry.birth_dates[:3])}",
+                }
+            )
+        else:
+            quals.append(
+                {
+                    "kind": "birth_date",
+                    "effect": -0.3,
+                    "detail": f"{iso} ≠ {', '.join(entry.birth_dates[:3])}",
+                }
+            )
+    if query.country and entry.countries:
+        if query.country in entry.countries:
+            quals.append({"kind": "country", "effect": 0.03, "detail": query.country})
+        else:
+            quals.append(
+                {
+                    "kind": "country",
+                    "effect": -0.08,
+                    "detail": f"{query.country} ∉ {', '.join(sorted(entry.countries))}",
+                }
+            )
+    for q in quals:
+        score += q["effect"]
+    return max(0.0, min(1.0, score)), quals

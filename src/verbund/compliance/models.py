@@ -1,0 +1,277 @@
+"""Sanctions lists as versioned snapshots, screening runs, hits with their review, ownership flags.
+
+A list (``SanctionsList``) is one source such as OFAC SDN or the UN consolidated list; each
+import creates a ``ListVersion`` holding a full snapshot of its entries (``ListEntry``), so an
+update can be compared with the version before it and an old screening result stays
+explainable. Only the list's ``current`` version is screened against.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _empty_list() -> list[str]:
+    # Not ``default=list``: inside ListVersion's body ``list`` is the foreign key field.
+    return []
+
+
+class ListFormat(models.TextChoices):
+    EU_XML = "eu-xml", _("EU consolidated list (XML 1.1)")
+    EU_CSV = "eu-csv", _("EU consolidated list (CSV 1.1)")
+    UN_XML = "un-xml", _("UN Security Council consolidated list (XML)")
+    OFAC_CSV = "ofac-csv", _("OFAC SDN (sdn.csv, add.csv, alt.csv)")
+    OFAC_XML = "ofac-xml", _("OFAC SDN (sdn.xml)")
+    UK_XML = "uk-xml", _("UK Sanctions List (XML)")
+    UK_CSV = "uk-csv", _("UK Sanctions List (CSV)")
+    FTM = "ftm", _("OpenSanctions FollowTheMoney (JSON lines)")
+    OPENSANCTIONS_CSV = "opensanctions-csv", _("OpenSanctions targets.simple.csv")
+
+
+class EntrySchema(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+    VESSEL = "vessel", _("Vessel")
+    AIRCRAFT = "aircraft", _("Aircraft")
+    OTHER = "other", _("Other")
+
+
+class SanctionsList(models.Model):
+    """One list source (e.g. ``ofac-sdn``); ``current`` is the version screening uses."""
+
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    format = models.CharField(_("format"), max_length=32, choices=ListFormat.choices)
+    active = models.BooleanField(_("active"), default=True)
+    current = models.ForeignKey(
+        "ListVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("current version"),
+    )
+
+    class Meta:
+        verbose_name = _("sanctions list")
+        verbose_name_plural = _("sanctions lists")
+        ordering = ["key"]
+        permissions = [
+            ("review_hit", "Can review screening hits"),
+            ("run_screening", "Can run screening"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ListVersion(models.Model):
+    """An imported snapshot of a list. Immutable once written; ``diff`` counts against the previous one."""
+
+    list = models.ForeignKey(
+        SanctionsList, on_delete=models.CASCADE, related_name="versions", verbose_name=_("list")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    files = models.JSONField(_("files"), default=_empty_list)
+    sha256 = models.CharField(_("checksum"), max_length=64, blank=True)
+    published = models.CharField(_("published"), max_length=64, blank=True)
+    entry_count = models.PositiveIntegerField(_("entries"), default=0)
+    added = models.PositiveIntegerField(_("added"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    removed = models.PositiveIntegerField(_("removed"), default=0)
+    diff = models.JSONField(
+        _("changes"), default=dict, help_text=_("external ids added, changed and removed")
+    )
+
+    class Meta:
+        verbose_name = _("list version")
+        verbose_name_plural = _("list versions")
+        ordering = ["list", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["list", "number"], name="compliance_listversion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.list.key} v{self.number}"
+
+
+class ListEntry(models.Model):
+    """A designated person, organisation, vessel or aircraft in one list version.
+
+    ``names`` is a list of ``{"name": str, "weak": bool}`` (the primary name first);
+    ``birth_dates`` holds ``YYYY`` or ``YYYY-MM-DD`` strings; ``countries`` ISO 3166 alpha-2
+    codes; ``identifiers`` ``{"type": str, "value": str}``. ``content_hash`` changes exactly
+    when the entry's content changes, which is what update diffs and remembered dismissals use.
+    """
+
+    version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="entries")
+    external_id = models.CharField(_("list id"), max_length=128)
+    schema = models.CharField(_("type"), max_length=16, choices=EntrySchema.choices)
+    name = models.CharField(_("name"), max_length=500)
+    names = models.JSONField(default=list)
+    countries = models.JSONField(default=list)
+    birth_dates = models.JSONField(default=list)
+    identifiers = models.JSONField(default=list)
+    programs = models.JSONField(default=list)
+    remarks = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("list entry")
+        verbose_name_plural = _("list entries")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "external_id"], name="compliance_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RunTrigger(models.TextChoices):
+    PARTY = "party", _("Party created or changed")
+    LIST_UPDATE = "list_update", _("List update")
+    ALL = "all", _("All parties")
+    PARTIES = "parties", _("Selected parties")
+
+
+class ScreeningRun(models.Model):
+    """One screening pass: what triggered it, against which list versions, progress and result counts."""
+
+    trigger = models.CharField(_("trigger"), max_length=16, choices=RunTrigger.choices)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    threshold = models.FloatField(_("threshold"))
+    versions = models.JSONField(_("list versions"), default=dict)
+    total = models.PositiveIntegerField(_("parties to screen"), default=0)
+    done = models.PositiveIntegerField(_("parties screened"), default=0)
+    hit_count = models.PositiveIntegerField(_("hits"), default=0)
+    new_hit_count = models.PositiveIntegerField(_("new hits"), default=0)
+    status = models.CharField(_("status"), max_length=16, default="running")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("screening run")
+        verbose_name_plural = _("screening runs")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.trigger}"
+
+    @property
+    def progress(self) -> int:
+        return int(100 * self.done / self.total) if self.total else (100 if self.finished_at else 0)
+
+
+class HitStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Confirmed, awaiting second review")
+    CONFIRMED = "confirmed", _("Confirmed match")
+    DISMISSED = "dismissed", _("False positive")
+    OBSOLETE = "obsolete", _("No longer matching")
+
+
+class Hit(models.Model):
+    """A possible match of a party against a list entry, and its review.
+
+    One row per (party, list, entry id). ``party_fingerprint`` and ``entry_hash`` record what
+    was compared: a dismissal stays valid while both are unchanged and reopens otherwise.
+    Confirmed hits block the party. With four-eyes review a first confirmation sets
+    ``pending`` and a different reviewer must confirm.
+    """
+
+    party = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.CASCADE,
+        related_name="screening_hits",
+        verbose_name=_("party"),
+    )
+    list = models.ForeignKey(
+        SanctionsList, on_delete=models.CASCADE, related_name="hits", verbose_name=_("list")
+    )
+    entry = models.ForeignKey(
+        ListEntry,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="hits",
+        verbose_name=_("entry"),
+    )
+    entry_external_id = models.CharField(max_length=128)
+    entry_hash = models.CharField(max_length=64)
+    entry_name = models.CharField(_("listed name"), max_length=500)
+    matched_name = models.CharField(_("matched name"), max_length=500)
+    score = models.FloatField(_("score"))
+    explanation = models.JSONField(default=dict)
+    party_fingerprint = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=16, choices=HitStatus.choices, default=HitStatus.OPEN
+    )
+    run = models.ForeignKey(
+        ScreeningRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="hits"
+    )
+    first_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("screening hit")
+        verbose_name_plural = _("screening hits")
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "list", "entry_external_id"], name="compliance_hit_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "id"]), models.Index(fields=["run"])]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} ~ {self.entry_name} ({self.score:.2f})"
+
+
+class OwnershipRegime(models.TextChoices):
+    OFAC = "ofac", _("OFAC 50% rule (50% or more)")
+    EU_UK = "eu_uk", _("EU/UK (more than 50%)")
+
+
+class OwnershipFlag(models.Model):
+    """A party owned by blocked parties above a regime's limit, with the chains that add up to it.
+
+    ``chains`` is a list of ``{"path": [party ids from owner to owned], "shares": [percent per
+    link], "effective": percent}``. Recomputed from scratch whenever shares, relationships or
+    hits change, so a row exists exactly while the condition holds.
+    """
+
+    party = models.ForeignKey(
+        "parties.Party", on_delete=models.CASCADE, related_name="ownership_flags"
+    )
+    regime = models.CharField(max_length=8, choices=OwnershipRegime.choices)
+    share = models.DecimalField(max_digits=9, decimal_places=4)
+    chains = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ownership flag")
+        verbose_name_plural = _("ownership flags")
+        ordering = ["party", "regime"]
+        constraints = [
+            models.UniqueConstraint(fields=["party", "regime"], name="compliance_ownership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.regime} {self.share}%"

@@ -1,0 +1,67 @@
+"""Triggers: screen a party when it is created or its screened fields change; recompute
+ownership flags when a share-carrying relationship changes.
+
+The relationships actions module is not ours to edit, so ownership reacts to the
+Relationship model's post_save/post_delete, after the transaction commits (lazily, once per
+transaction).
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from verbund.compliance.screening import SCREENED_FIELDS
+
+
+def on_party_saved(
+    sender: Any, party: Any, created: bool, changed_fields: set[str], actor: Any, **kwargs: Any
+) -> None:
+    if not created and not (set(changed_fields) & SCREENED_FIELDS):
+        return
+    from verbund.compliance.actions import do_screen_party
+
+    do_screen_party(party, actor=actor)
+    if not created and "kind" in changed_fields:
+        schedule_ownership()
+
+
+def schedule_ownership() -> None:
+    """Recompute ownership once after the current transaction commits, however many links changed."""
+    conn = transaction.get_connection()
+    if any(getattr(item[1], "verbund_ownership", False) for item in conn.run_on_commit):
+        return
+
+    def run() -> None:
+        from verbund.compliance.actions import do_recompute_ownership
+        from verbund.compliance.models import Hit, HitStatus
+
+        if Hit.objects.filter(status=HitStatus.CONFIRMED).exists() or _has_flags():
+            do_recompute_ownership(actor=None)
+
+    run.verbund_ownership = True  # type: ignore[attr-defined]
+    transaction.on_commit(run)
+
+
+def _has_flags() -> bool:
+    from verbund.compliance.models import OwnershipFlag
+
+    return OwnershipFlag.objects.exists()
+
+
+def on_relationship_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if getattr(instance.type, "carries_share", False):
+        schedule_ownership()
+
+
+def connect() -> None:
+    from verbund.parties.signals import party_saved
+    from verbund.relationships.models import Relationship
+
+    party_saved.connect(on_party_saved, dispatch_uid="verbund.compliance.screen_party")
+    post_save.connect(
+        on_relationship_changed, sender=Relationship, dispatch_uid="verbund.compliance.rel_saved"
+    )
+    post_delete.connect(
+        on_relationship_changed, sender=Relationship, dispatch_uid="verbund.compliance.rel_deleted"
+    )

@@ -1,0 +1,201 @@
+"""Glue between the database and the matching engine: the cached index, parties as queries.
+
+No writes here; ``actions`` stores what this module finds.
+"""
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from verbund.compliance.matching import EntryRecord, Index, Match, Query
+from verbund.compliance.models import ListEntry, SanctionsList
+from verbund.parties.models import Party, PartyKind
+
+# Party fields whose change makes a new screening necessary.
+SCREENED_FIELDS = frozenset(
+    {
+        "kind",
+        "name",
+        "name2",
+        "first_name",
+        "last_name",
+        "country",
+        "birth_date",
+        "lei",
+        "register_number",
+    }
+)
+PARTY_COLUMNS = [
+    "id",
+    "kind",
+    "name",
+    "name2",
+    "first_name",
+    "last_name",
+    "country",
+    "birth_date",
+    "lei",
+    "register_number",
+]
+
+_lock = threading.Lock()
+_cache: dict[str, Any] = {"key": None, "index": None}
+
+
+def threshold() -> float:
+    """The score from which a match becomes a hit (setting VERBUND_SCREENING_THRESHOLD, default 0.70)."""
+    value = (
+        getattr(settings, "VERBUND_SCREENING_THRESHOLD", None)
+        or os.environ.get("VERBUND_SCREENING_THRESHOLD")
+        or 0.70
+    )
+    return float(value)
+
+
+def four_eyes() -> bool:
+    """Whether a confirmation needs a second reviewer (setting VERBUND_SCREENING_FOUR_EYES)."""
+    value = getattr(settings, "VERBUND_SCREENING_FOUR_EYES", None)
+    if value is None:
+        value = os.environ.get("VERBUND_SCREENING_FOUR_EYES", "0").lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+        )
+    return bool(value)
+
+
+def current_versions() -> dict[int, int]:
+    """list id -> current version id, for every active list with a version."""
+    return dict(
+        SanctionsList.objects.filter(active=True, current__isnull=False).values_list(
+            "id", "current_id"
+        )
+    )
+
+
+def entry_records(
+    entries: Iterable[ListEntry] | Iterable[dict[str, Any]], version_list: dict[int, int]
+) -> Iterator[tuple[EntryRecord, list[dict[str, Any]]]]:
+    for e in entries:
+        row = (
+            e
+            if isinstance(e, dict)
+            else {
+                f: getattr(e, f)
+                for f in (
+                    "id",
+                    "version_id",
+                    "external_id",
+                    "content_hash",
+                    "schema",
+                    "name",
+                    "names",
+                    "countries",
+                    "birth_dates",
+                    "identifiers",
+                )
+            }
+        )
+        rec = EntryRecord(
+            list_id=version_list[row["version_id"]], entry_id=row["id"], external_id=row["external_id"],
+            content_hash=row["content_hash"], schema=row["schema"], name=row["name"],
+            countries=frozenset(row["countries"] or ()), birth_dates=tuple(row["birth_dates"] or ()),
+            identifiers=tuple((i.get("type", ""), i.get("value", "")) for i in row["identifiers"] or ()),
+        )  # fmt: skip
+        yield rec, row["names"]
+
+
+ENTRY_COLUMNS = [
+    "id",
+    "version_id",
+    "external_id",
+    "content_hash",
+    "schema",
+    "name",
+    "names",
+    "countries",
+    "birth_dates",
+    "identifiers",
+]
+
+
+def build_index(version_ids: dict[int, int], only_entries: Sequence[int] | None = None) -> Index:
+    """An index over the given list versions (list id -> version id), or over some entries only."""
+    version_list = {v: k for k, v in version_ids.items()}
+    qs = ListEntry.objects.filter(version_id__in=list(version_list))
+    if only_entries is not None:
+        qs = qs.filter(id__in=list(only_entries))
+    return Index(entry_records(qs.values(*ENTRY_COLUMNS).iterator(chunk_size=5000), version_list))
+
+
+def get_index() -> tuple[Index, dict[int, int]]:
+    """The index over the current list versions, built once per process and version set."""
+    versions = current_versions()
+    key = tuple(sorted(versions.items()))
+    with _lock:
+        if _cache["key"] != key:
+            _cache["index"] = build_index(versions)
+            _cache["key"] = key
+        return _cache["index"], versions
+
+
+def forget_index() -> None:
+    with _lock:
+        _cache["key"] = None
+        _cache["index"] = None
+
+
+@dataclass
+class PartyRow:
+    id: int
+    kind: str
+    name: str
+    name2: str
+    first_name: str
+    last_name: str
+    country: str
+    birth_date: Any
+    lei: str
+    register_number: str
+
+    @classmethod
+    def of(cls, party: Party) -> "PartyRow":
+        return cls(*(getattr(party, c) for c in PARTY_COLUMNS))
+
+
+def query_for(row: PartyRow) -> Query:
+    kind = "person" if row.kind == PartyKind.PERSON else "organisation"
+    names = [row.name]
+    if kind == "person":
+        full = f"{row.first_name} {row.last_name}".strip()
+        if full and full.lower() != (row.name or "").lower():
+            names.append(full)
+    elif row.name2:
+        names.append(f"{row.name} {row.name2}")
+    identifiers = [v for v in (row.lei, row.register_number) if v]
+    return Query(
+        kind=kind,
+        names=[n for n in names if n],
+        country=row.country or "",
+        birth_date=row.birth_date,
+        identifiers=identifiers,
+    )
+
+
+def fingerprint(row: PartyRow) -> str:
+    """Changes exactly when a screened field of the party changes."""
+    data = "|".join(str(getattr(row, c) or "") for c in PARTY_COLUMNS[1:])
+    return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
+def screen_rows(
+    index: Index, rows: Iterable[PartyRow], limit: float
+) -> Iterator[tuple[PartyRow, list[Match]]]:
+    for row in rows:
+        yield row, index.screen(query_for(row), limit)

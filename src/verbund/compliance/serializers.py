@@ -1,0 +1,85 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from verbund.compliance.models import Hit, ListVersion, OwnershipFlag, SanctionsList, ScreeningRun
+from verbund.compliance.parsers import PARSERS
+
+
+class ListVersionSerializer(serializers.ModelSerializer[ListVersion]):
+    class Meta:
+        model = ListVersion
+        fields = [
+            "id",
+            "number",
+            "imported_at",
+            "files",
+            "published",
+            "entry_count",
+            "added",
+            "changed",
+            "removed",
+        ]
+
+
+class SanctionsListSerializer(serializers.ModelSerializer[SanctionsList]):
+    current = ListVersionSerializer(read_only=True)
+
+    class Meta:
+        model = SanctionsList
+        fields = ["id", "key", "name", "format", "active", "current"]
+
+
+class ImportSerializer(serializers.Serializer[Any]):
+    format = serializers.ChoiceField(choices=sorted(PARSERS))
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    list = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HitSerializer(serializers.ModelSerializer[Hit]):
+    list: serializers.SlugRelatedField[SanctionsList] = serializers.SlugRelatedField(
+        slug_field="key", read_only=True
+    )
+    party_name = serializers.CharField(source="party.display_name", read_only=True)
+
+    class Meta:
+        model = Hit
+        fields = [
+            "id", "party", "party_name", "list", "entry_external_id", "entry_name", "matched_name", "score",
+            "explanation", "status", "reason", "first_reviewer", "reviewed_by", "reviewed_at", "run", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ReviewSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RunSerializer(serializers.ModelSerializer[ScreeningRun]):
+    progress = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ScreeningRun
+        fields = [
+            "id",
+            "trigger",
+            "started_at",
+            "finished_at",
+            "threshold",
+            "versions",
+            "total",
+            "done",
+            "progress",
+            "hit_count",
+            "new_hit_count",
+            "status",
+            "error",
+        ]
+        read_only_fields = fields
+
+
+class OwnershipFlagSerializer(serializers.ModelSerializer[OwnershipFlag]):
+    class Meta:
+        model = OwnershipFlag
+        fields = ["id", "party", "regime", "share", "chains", "computed_at"]
+        read_only_fields = fields

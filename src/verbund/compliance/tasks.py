@@ -1,0 +1,34 @@
+"""Background jobs (django-tasks): screening every party, with progress on the run row."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django_tasks import task
+
+from verbund.compliance.models import RunTrigger, ScreeningRun
+
+
+@task()
+def screen_all_task(run_id: int, actor_id: int | None = None) -> int:
+    from verbund.compliance.actions import do_screen_parties
+
+    actor: Any = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    run = ScreeningRun.objects.get(pk=run_id)
+    do_screen_parties(actor=actor, trigger=RunTrigger.ALL, run=run)
+    return run_id
+
+
+def start_screen_all(actor: Any) -> ScreeningRun:
+    """Create the run row (so the UI can show progress at once) and enqueue the job."""
+    from verbund.compliance import screening
+
+    run = ScreeningRun.objects.create(
+        trigger=RunTrigger.ALL,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        threshold=screening.threshold(),
+        status="queued",
+    )
+    ScreeningRun.objects.filter(pk=run.pk).update(status="running")
+    screen_all_task.enqueue(run.pk, getattr(actor, "pk", None))
+    run.refresh_from_db()
+    return run

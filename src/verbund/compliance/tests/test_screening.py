@@ -1,0 +1,161 @@
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from verbund.compliance.actions import do_import_list, do_screen_parties
+from verbund.compliance.matching import EntryRecord, Index, Query
+from verbund.compliance.models import Hit, HitStatus, ScreeningRun
+from verbund.compliance.tests import fixtures
+from verbund.core.models import AuditRecord
+from verbund.parties.actions import do_update_party
+
+
+def _index(*entries: tuple[str, str, list[dict[str, Any]], dict[str, Any]]) -> Index:
+    recs = []
+    for i, (schema, name, names, extra) in enumerate(entries):
+        rec = EntryRecord(
+            list_id=1, entry_id=i, external_id=str(i), content_hash="h", schema=schema, name=name,
+            countries=frozenset(extra.get("countries", ())), birth_dates=tuple(extra.get("birth_dates", ())),
+            identifiers=tuple(extra.get("identifiers", ())),
+        )  # fmt: skip
+        recs.append((rec, names or [{"name": name, "weak": False}]))
+    return Index(recs)
+
+
+def test_word_order_legal_forms_transliteration_and_typos_still_match() -> None:
+    index = _index(
+        ("organisation", "KRASNY OKTYABR OOO", [], {}),
+        ("person", "Muhammad ZAYDAN", [], {}),
+        ("person", "Oleg Valentinovich DERIPASKA", [{"name": "Олег Дерипаска", "weak": False}], {}),
+    )
+    assert (
+        index.screen(Query("organisation", ["Oktyabr Krasny GmbH"]), 0.7)[0].entry.external_id
+        == "0"
+    )
+    assert index.screen(Query("person", ["Mohammed Zaidan"]), 0.7)[0].entry.external_id == "1"
+    assert index.screen(Query("person", ["Oleg Deripaska"]), 0.7)[0].entry.external_id == "2"
+    assert index.screen(Query("person", ["Oleg Deripasca"]), 0.7)[0].entry.external_id == "2"
+    assert index.screen(Query("person", ["Олег Дерипаска"]), 0.7)[0].entry.external_id == "2"
+
+
+def test_a_shared_first_name_alone_is_not_a_hit() -> None:
+    index = _index(
+        ("person", "Bernd Guenter DIEGELMANN", [], {}), ("organisation", "GROSS", [], {})
+    )
+    assert index.screen(Query("person", ["Bernd Günther"]), 0.7) == []
+    assert index.screen(Query("organisation", ["Groß Stahl KG"]), 0.7) == []
+
+
+def test_a_weak_alias_weighs_less_than_a_strong_name() -> None:
+    index = _index(
+        (
+            "organisation",
+            "BANCO NACIONAL DE CUBA",
+            [
+                {"name": "BANCO NACIONAL DE CUBA", "weak": False},
+                {"name": "BNC HOLDING", "weak": True},
+            ],
+            {},
+        )
+    )
+    weak = index.screen(Query("organisation", ["BNC Holding"]), 0.5)[0]
+    assert weak.explanation["weak_alias"] is True
+    assert (
+        weak.score < index.screen(Query("organisation", ["Banco Nacional de Cuba"]), 0.5)[0].score
+    )
+
+
+def test_birth_date_and_country_move_the_score_only_when_both_sides_have_them() -> None:
+    index = _index(
+        ("person", "Abu ABBAS", [], {"birth_dates": ["1948-12-10"], "countries": ["IQ"]})
+    )
+    plain = index.screen(Query("person", ["Abu Abbas"]), 0.0)[0].score
+    same = index.screen(
+        Query("person", ["Abu Abbas"], birth_date=dt.date(1948, 12, 10), country="IQ"), 0.0
+    )[0]
+    other = index.screen(
+        Query("person", ["Abu Abbas"], birth_date=dt.date(1980, 1, 1), country="DE"), 0.0
+    )[0]
+    assert same.score >= plain > other.score
+    assert {q["kind"] for q in other.explanation["qualifiers"]} == {"birth_date", "country"}
+    assert other.score < 0.7
+
+
+def test_an_identical_identifier_matches_regardless_of_the_name() -> None:
+    index = _index(
+        (
+            "organisation",
+            "NORDSTERN TRADING LLC",
+            [],
+            {"identifiers": [("lei", "5299001ABCDEFGHIJ123")]},
+        )
+    )
+    match = index.screen(
+        Query("organisation", ["Completely Different GmbH"], identifiers=["5299001abcdefghij123"]),
+        0.7,
+    )[0]
+    assert match.score >= 0.98 and match.explanation["qualifiers"][0]["kind"] == "identifier"
+
+
+def test_creating_a_party_screens_it_at_once(ofac: object, person: Callable[..., Any]) -> None:
+    p = person("Mohammed", "Zaydan", birth_date=dt.date(1948, 12, 10))
+    hit = Hit.objects.get(party=p)
+    assert hit.entry_external_id == "2674" and hit.status == HitStatus.OPEN
+    assert hit.score >= 0.8
+    assert AuditRecord.objects.filter(action="compliance.screen_party", party_id=p.pk).exists()
+
+
+def test_an_unrelated_change_does_not_screen_again(ofac: object, org: Callable[..., Any]) -> None:
+    party = org("Nordstern Trading GmbH")
+    hit = Hit.objects.get(party=party)
+    Hit.objects.filter(pk=hit.pk).update(score=0.1)
+    do_update_party(party, actor=None, phone="+49 221 1234")
+    assert Hit.objects.get(pk=hit.pk).score == 0.1
+    do_update_party(party, actor=None, name="Nordstern Trading Hamburg GmbH")
+    assert Hit.objects.get(pk=hit.pk).score > 0.1
+
+
+def test_screen_all_records_a_run_and_marks_vanished_matches_obsolete(
+    ofac: object, org: Callable[..., Any]
+) -> None:
+    a = org("Banco Nacional de Cuba")
+    org("Müller Bau GmbH")
+    run = do_screen_parties(actor=None)
+    assert run.status == "finished" and run.total == 2 and run.hit_count >= 1
+    Hit.objects.filter(party=a).update(status=HitStatus.OPEN)
+    do_update_party(a, actor=None, name="Meier Logistik GmbH")
+    assert not Hit.objects.filter(party=a, status=HitStatus.OPEN).exists()
+    assert AuditRecord.objects.filter(action="compliance.screen_run").count() == 1
+
+
+def test_a_list_update_screens_parties_against_new_entries_only(
+    ofac: object, org: Callable[..., Any]
+) -> None:
+    party = org("Krasny Oktyabr GmbH")
+    assert not Hit.objects.filter(party=party).exists()
+    do_import_list("ofac-csv", [("sdn.csv", fixtures.OFAC_SDN_V2)], actor=None)
+    hit = Hit.objects.get(party=party)
+    assert hit.entry_external_id == "7777"
+    assert ScreeningRun.objects.filter(trigger="list_update").count() == 1
+
+
+@pytest.mark.parametrize("workers", [1])
+def test_bulk_screening_matches_single_screening(
+    ofac: object, org: Callable[..., Any], workers: int
+) -> None:
+    parties = [
+        org(n) for n in ("Aerocaribbean Airlines SA", "Schmidt Elektro KG", "National Bank of Cuba")
+    ]
+    single = {
+        p.pk: sorted(Hit.objects.filter(party=p).values_list("entry_external_id", flat=True))
+        for p in parties
+    }
+    Hit.objects.all().delete()
+    do_screen_parties(actor=None, workers=workers)
+    bulk = {
+        p.pk: sorted(Hit.objects.filter(party=p).values_list("entry_external_id", flat=True))
+        for p in parties
+    }
+    assert bulk == single and single[parties[0].pk] == ["36"] and single[parties[1].pk] == []

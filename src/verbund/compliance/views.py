@@ -1,0 +1,171 @@
+"""Compliance UI: hits queue, hit review, lists with upload, runs with progress and reports."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from verbund.compliance import actions, reports, tasks
+from verbund.compliance.models import (
+    Hit,
+    HitStatus,
+    ListVersion,
+    OwnershipFlag,
+    SanctionsList,
+    ScreeningRun,
+)
+from verbund.compliance.parsers import PARSERS
+from verbund.parties.models import Party
+
+view_hits = permission_required("compliance.view_hit", raise_exception=True)
+review = permission_required("compliance.review_hit", raise_exception=True)
+
+
+@login_required
+@view_hits
+def queue(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    hits = (
+        Hit.objects.select_related("party", "list")
+        .filter(status=status)
+        .order_by("-score", "id")[:500]
+    )
+    counts = {s: Hit.objects.filter(status=s).count() for s in HitStatus.values}
+    return render(
+        request,
+        "compliance/queue.html",
+        {"hits": hits, "status": status, "statuses": HitStatus.choices, "counts": counts},
+    )
+
+
+@login_required
+@view_hits
+def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hit = get_object_or_404(
+        Hit.objects.select_related("party", "list", "entry", "reviewed_by", "first_reviewer"), pk=pk
+    )
+    return render(
+        request,
+        "compliance/hit.html",
+        {"hit": hit, "can_review": request.user.has_perm("compliance.review_hit")},
+    )
+
+
+@login_required
+@review
+@require_POST
+def hit_review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    hit = get_object_or_404(Hit, pk=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if decision == "confirm":
+            hit = actions.do_confirm_hit(hit, actor=request.user, reason=reason)
+        else:
+            hit = actions.do_dismiss_hit(hit, actor=request.user, reason=reason)
+        messages.success(request, _("Saved: %(status)s") % {"status": hit.get_status_display()})
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("compliance:hit", pk=pk)
+
+
+@login_required
+@permission_required("compliance.view_sanctionslist", raise_exception=True)
+def lists(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if not request.user.has_perm("compliance.add_listversion"):
+            raise PermissionDenied
+        files = [(f.name or "upload", f.read()) for f in request.FILES.getlist("files")]
+        try:
+            version = actions.do_import_list(
+                request.POST.get("format", ""),
+                files,
+                actor=request.user,
+                list_key=request.POST.get("list", ""),
+            )
+            messages.success(
+                request,
+                _(
+                    "%(list)s version %(n)s: %(count)s entries, %(added)s added, %(changed)s changed, %(removed)s removed."
+                )
+                % {
+                    "list": version.list.name,
+                    "n": version.number,
+                    "count": version.entry_count,
+                    "added": version.added,
+                    "changed": version.changed,
+                    "removed": version.removed,
+                },
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("compliance:lists")
+    versions = ListVersion.objects.select_related("list").order_by("list__key", "-number")[:100]
+    return render(
+        request,
+        "compliance/lists.html",
+        {
+            "lists": SanctionsList.objects.select_related("current"),
+            "versions": versions,
+            "formats": sorted(PARSERS),
+        },
+    )
+
+
+@login_required
+@permission_required("compliance.view_screeningrun", raise_exception=True)
+def runs(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if not request.user.has_perm("compliance.run_screening"):
+            raise PermissionDenied
+        run = tasks.start_screen_all(request.user)
+        return redirect("compliance:run", pk=run.pk)
+    return render(request, "compliance/runs.html", {"runs": ScreeningRun.objects.all()[:100]})
+
+
+@login_required
+@permission_required("compliance.view_screeningrun", raise_exception=True)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(ScreeningRun, pk=pk)
+    template = (
+        "compliance/_run_progress.html"
+        if request.headers.get("HX-Request")
+        else "compliance/run.html"
+    )
+    return render(
+        request,
+        template,
+        {"run": run, "hits": Hit.objects.filter(run=run).select_related("party", "list")[:200]},
+    )
+
+
+@login_required
+@permission_required("compliance.view_screeningrun", raise_exception=True)
+def run_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    run = get_object_or_404(ScreeningRun, pk=pk)
+    if fmt == "pdf":
+        response = HttpResponse(reports.run_pdf(run), content_type="application/pdf")
+    else:
+        response = HttpResponse(reports.run_csv(run), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="screening-{run.pk}.{fmt}"'
+    return response
+
+
+@login_required
+def party(request: HttpRequest, pk: int) -> HttpResponse:
+    party_obj = get_object_or_404(Party, pk=pk)
+    ctx: dict[str, Any] = {
+        "party": party_obj,
+        "flags": OwnershipFlag.objects.filter(party=party_obj),
+    }
+    if request.user.has_perm("compliance.view_hit"):
+        ctx["hits"] = (
+            Hit.objects.filter(party=party_obj)
+            .select_related("list")
+            .exclude(status=HitStatus.OBSOLETE)
+        )
+    return render(request, "compliance/party.html", ctx)
