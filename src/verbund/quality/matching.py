@@ -23,7 +23,7 @@ import phonenumbers
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import JaroWinkler
 
-from verbund.core.text import LEGAL_FORMS, fold, koelner_phonetik, sorted_tokens, street_key
+from verbund.core.text import LEGAL_FORMS, fold, koelner_phonetik, street_key
 
 # log2 prior odds that a blocked pair is a match; the weights below add evidence to it.
 # Person blocks (name + birth date or address) hold more true pairs than organisation blocks.
@@ -130,7 +130,7 @@ _UMLAUTS = str.maketrans(
         "þ": "th",
         "ł": "l",
         "đ": "d",
-        "ı": "i",
+        "ı": "i",  # noqa: RUF001
     }
 )
 _NON_WORD = re.compile(r"[^\w&]+")
@@ -204,7 +204,7 @@ def features(rec: Mapping[str, Any]) -> dict[str, Any]:
     else:
         nkey, form = name_parts(name)
         if get("legal_form"):
-            form = name_parts(get("legal_form"))[1] or form
+            form = name_parts(str(get("legal_form")))[1] or form
     nsorted = " ".join(sorted(nkey.split()))
     street_raw = get("street")
     street, house = split_street(street_raw) if street_raw else ("", "")
