@@ -40,9 +40,10 @@ def test_the_customer_file_query_count_is_pinned(
     c = client_for("viewer")
     url = reverse("party-detail", args=[group["handel"].pk])
     c.get(url)  # the profile exists from now on
-    # session, user, party, relationships, contacts, history, permissions (user + groups),
-    # profile read for recent files, activities
-    with django_assert_num_queries(10):
+    # session, user, party, relationships, contacts, history (+ the types and other parties
+    # named by its relationship records), profile for recent files, activities, permissions
+    # (user + groups)
+    with django_assert_num_queries(12):
         c.get(url)
 
 

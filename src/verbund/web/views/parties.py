@@ -16,7 +16,7 @@ from verbund.core.models import AuditRecord
 from verbund.parties.actions import do_create_party, do_update_party
 from verbund.parties.filters import PartyFilterSet
 from verbund.parties.models import Party, PartyKind
-from verbund.relationships.models import Relationship
+from verbund.relationships.models import Relationship, RelationshipType
 from verbund.relationships.selectors import party_relationships, seen_from
 from verbund.web import hierarchy_info
 from verbund.web.forms import PartyForm, apply_errors
@@ -95,6 +95,7 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
     history = list(
         AuditRecord.objects.filter(party_id=party.pk).select_related("actor")[:HISTORY_LIMIT]
     )
+    _describe_history(party, history)
     remember_recent_party(request.user, party.pk)
     context = {
         "party": party,
@@ -109,6 +110,32 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
         "can_end": request.user.has_perm("relationships.change_relationship"),
     }
     return render(request, "web/parties/detail.html", context)
+
+
+def _describe_history(party: Party, records: list[AuditRecord]) -> None:
+    """Name the other party and the type of relationship records (two queries for all of them)."""
+    wanted: dict[int, tuple[int, int]] = {}
+    for rec in records:
+        data = rec.after or rec.before or {}
+        if rec.object_type == "relationships.relationship" and "type_id" in data:
+            other = (
+                data.get("to_party_id")
+                if data.get("from_party_id") == party.pk
+                else data.get("from_party_id")
+            )
+            if isinstance(other, int):
+                wanted[rec.pk] = (int(data["type_id"]), other)
+        elif rec.object_type == "activities.activity":
+            rec.detail = data.get("subject", "")  # type: ignore[attr-defined]
+    if not wanted:
+        return
+    types = RelationshipType.objects.in_bulk({t for t, _o in wanted.values()})
+    others = Party.objects.only(*LIST_FIELDS).in_bulk({o for _t, o in wanted.values()})
+    for rec in records:
+        if rec.pk in wanted:
+            type_id, other_id = wanted[rec.pk]
+            rec.detail = types[type_id].name if type_id in types else ""  # type: ignore[attr-defined]
+            rec.other = others.get(other_id)  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "POST"])
