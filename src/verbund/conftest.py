@@ -16,6 +16,12 @@ os.environ.setdefault("VERBUND_TASKS_IMMEDIATE", "1")
 ROLES = ["viewer", "editor", "steward", "compliance", "admin"]
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Password hashing is deliberately slow; tests create many users and need none of that.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
     def make(role: str | None = None, username: str | None = None, **extra: Any) -> User:
