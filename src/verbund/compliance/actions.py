@@ -448,7 +448,7 @@ def do_confirm_hit(hit: Hit, *, actor: Any, reason: str = "") -> Hit:
         note=reason,
     )
     if hit.status == HitStatus.CONFIRMED:
-        transaction.on_commit(lambda: do_recompute_ownership(actor=actor))
+        do_recompute_ownership(actor=actor)
     return hit
 
 
@@ -476,7 +476,7 @@ def do_dismiss_hit(hit: Hit, *, actor: Any, reason: str) -> Hit:
         note=reason,
     )
     if was_confirmed:
-        transaction.on_commit(lambda: do_recompute_ownership(actor=actor))
+        do_recompute_ownership(actor=actor)
     return hit
 
 

@@ -42,6 +42,8 @@ class SanctionsListViewSet(viewsets.ReadOnlyModelViewSet[SanctionsList]):
     queryset = SanctionsList.objects.select_related("current")
     serializer_class = SanctionsListSerializer
     permission_classes = [RolePermission]
+    required_permission = "compliance.view_sanctionslist"
+    write_permission = "compliance.add_listversion"
 
     @extend_schema(request=ImportSerializer, responses=SanctionsListSerializer)
     @action(detail=False, methods=["post"], url_path="import")
@@ -67,6 +69,8 @@ class HitViewSet(viewsets.ReadOnlyModelViewSet[Hit]):
     serializer_class = HitSerializer
     permission_classes = [RolePermission]
     queryset = Hit.objects.all()
+    required_permission = "compliance.view_hit"
+    write_permission = "compliance.review_hit"
 
     def get_queryset(self) -> QuerySet[Hit]:
         qs = Hit.objects.select_related("list", "party")
@@ -107,6 +111,8 @@ class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Screenin
     queryset = ScreeningRun.objects.all()
     serializer_class = RunSerializer
     permission_classes = [RolePermission]
+    required_permission = "compliance.view_screeningrun"
+    write_permission = "compliance.run_screening"
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not request.user.has_perm("compliance.run_screening"):

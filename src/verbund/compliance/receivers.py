@@ -33,6 +33,7 @@ def schedule_ownership() -> None:
         return
 
     def run() -> None:
+        run.verbund_ownership = False  # type: ignore[attr-defined]
         from verbund.compliance.actions import do_recompute_ownership
         from verbund.compliance.models import Hit, HitStatus
 

@@ -29,6 +29,11 @@ def start_screen_all(actor: Any) -> ScreeningRun:
         status="queued",
     )
     ScreeningRun.objects.filter(pk=run.pk).update(status="running")
-    screen_all_task.enqueue(run.pk, getattr(actor, "pk", None))
+    result = screen_all_task.enqueue(run.pk, getattr(actor, "pk", None))
+    if result.errors:
+        # The immediate backend (tests, VERBUND_TASKS_IMMEDIATE) swallows exceptions: keep them on the run.
+        ScreeningRun.objects.filter(pk=run.pk).update(
+            status="failed", error=result.errors[-1].traceback[-2000:]
+        )
     run.refresh_from_db()
     return run

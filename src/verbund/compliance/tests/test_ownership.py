@@ -1,0 +1,101 @@
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from verbund.compliance.actions import do_confirm_hit, do_dismiss_hit, do_recompute_ownership
+from verbund.compliance.models import Hit, OwnershipFlag
+from verbund.compliance.selectors import is_blocked
+from verbund.relationships.actions import (
+    do_create_relationship,
+    do_create_relationship_type,
+    do_end_relationship,
+)
+
+
+@pytest.fixture
+def shareholder(db: Any) -> Any:
+    return do_create_relationship_type(
+        actor=None, key="shareholder", name_de="Beteiligung", name_en="Shareholding", label_forward_de="gehört teilweise",
+        label_forward_en="is partly owned by", label_inverse_de="hält Anteile an", label_inverse_en="holds shares in",
+        structure="network", from_kind="organisation", to_kind="organisation", carries_share=True,
+    )  # fmt: skip
+
+
+def _block(party: Any, reviewer: Any) -> None:
+    for hit in Hit.objects.filter(party=party):
+        do_confirm_hit(hit, actor=reviewer)
+
+
+def test_aggregate_ownership_applies_the_ofac_and_eu_limits_recursively(
+    ofac: object,
+    org: Callable[..., Any],
+    reviewer: Any,
+    shareholder: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    bank = org("Banco Nacional de Cuba")
+    airline = org("Aerocaribbean Airlines")
+    target = org("Karibik Handel GmbH")
+    below = org("Karibik Logistik GmbH")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_create_relationship(
+            actor=None, type=shareholder, from_party=target, to_party=bank, share=Decimal("30")
+        )
+        do_create_relationship(
+            actor=None, type=shareholder, from_party=target, to_party=airline, share=Decimal("20")
+        )
+        do_create_relationship(
+            actor=None, type="group", from_party=below, to_party=target, share=Decimal("60")
+        )
+    _block(bank, reviewer)
+    _block(airline, reviewer)
+    ofac_flag = OwnershipFlag.objects.get(party=target, regime="ofac")
+    assert ofac_flag.share == Decimal("50")
+    assert {tuple(c["path"]) for c in ofac_flag.chains} == {
+        (bank.pk, target.pk),
+        (airline.pk, target.pk),
+    }
+    # Exactly 50% is not "more than 50%".
+    assert not OwnershipFlag.objects.filter(party=target, regime="eu_uk").exists()
+    # The flagged entity's own 60% holding passes the block on (OFAC), naming the whole chain.
+    below_flag = OwnershipFlag.objects.get(party=below, regime="ofac")
+    assert [bank.pk, target.pk, below.pk] in [c["path"] for c in below_flag.chains]
+    assert is_blocked(below.pk)
+
+
+def test_a_changed_relationship_or_dismissed_hit_recomputes_the_flags(
+    ofac: object,
+    org: Callable[..., Any],
+    reviewer: Any,
+    shareholder: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    bank = org("Banco Nacional de Cuba")
+    target = org("Karibik Handel GmbH")
+    _block(bank, reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        rel = do_create_relationship(
+            actor=None, type=shareholder, from_party=target, to_party=bank, share=Decimal("75")
+        )
+    assert OwnershipFlag.objects.filter(party=target, regime="eu_uk").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_end_relationship(rel, actor=None, valid_to=dt.date.today() - dt.timedelta(days=1))
+    assert not OwnershipFlag.objects.filter(party=target).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        rel2 = do_create_relationship(
+            actor=None,
+            type=shareholder,
+            from_party=target,
+            to_party=bank,
+            share=Decimal("75"),
+            valid_from=dt.date.today(),
+        )
+    assert OwnershipFlag.objects.filter(party=target).count() == 2
+    for hit in Hit.objects.filter(party=bank):
+        do_dismiss_hit(hit, actor=reviewer, reason="other bank")
+    assert not OwnershipFlag.objects.filter(party=target).exists()
+    assert rel2.pk
+    assert do_recompute_ownership() == {"ofac": 0, "eu_uk": 0}

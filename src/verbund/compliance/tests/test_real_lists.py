@@ -1,0 +1,36 @@
+"""Checks against the real OFAC and UN files in /work/shared/data (skipped when absent)."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from verbund.compliance.actions import do_import_list
+from verbund.compliance.parsers import parse
+
+DATA = Path("/work/shared/data/sanctions")
+pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="real sanctions data not available")
+
+
+def test_the_real_un_lists_parse_completely() -> None:
+    entries = parse("un-xml", [("c.xml", (DATA / "un/consolidated.xml").read_bytes())]).entries
+    assert sum(e.schema == "person" for e in entries) == 713
+    assert sum(e.schema == "organisation" for e in entries) == 305
+
+
+def test_real_ofac_versions_give_the_published_differences(db: Any) -> None:
+    do_import_list(
+        "ofac-csv",
+        [("sdn.csv", (DATA / "ofac/2022-01-21/sdn.csv").read_bytes())],
+        actor=None,
+        rescreen=False,
+    )
+    v2 = do_import_list(
+        "ofac-csv",
+        [("sdn.csv", (DATA / "ofac/2023-05-02/sdn.csv").read_bytes())],
+        actor=None,
+        rescreen=False,
+    )
+    assert (v2.entry_count, v2.added, v2.removed) == (12211, 3338, 171)
+    # Changes in columns screening ignores (call sign, tonnage) are not counted.
+    assert 0 < v2.changed <= 652
