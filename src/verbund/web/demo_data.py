@@ -181,4 +181,35 @@ def build_demo() -> Demo:
             text=text,
             happened_at=now - dt.timedelta(days=days),
         )
+    _demo_revenue(demo, actor)
     return demo
+
+
+def _demo_revenue(demo: Demo, actor: User) -> None:
+    """Some monthly revenue this year, where the revenue module is installed."""
+    try:
+        from verbund.revenue.actions import do_record_revenue
+    except ImportError:  # pragma: no cover - the revenue module is optional
+        return
+    today = timezone.localdate()
+    yearly = {
+        "holding": 0,
+        "handel": 1_840_000,
+        "sued": 920_000,
+        "nord": 610_000,
+        "ost": 275_000,
+        "logistik": 1_150_000,
+        "immo": 96_000,
+        "frisch1": 310_000,
+        "frisch2": 280_000,
+    }
+    for key, amount in yearly.items():
+        if not amount:
+            continue
+        for month in range(1, today.month + 1):
+            do_record_revenue(
+                actor=actor,
+                party=demo.parties[key],
+                month=dt.date(today.year, month, 1),
+                amount=round(amount / 12, 2),
+            )

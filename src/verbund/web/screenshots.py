@@ -46,7 +46,9 @@ def shoot(out_dir: Path, extra: bool = False) -> list[Path]:
     written: list[Path] = []
     out_dir.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # German date fields and number formats need the browser's own locale set too.
+        env = {**os.environ, "LANG": "de_DE.UTF-8", "LANGUAGE": "de"}
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
         page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="de-DE")
         page.goto(f"{base}/accounts/login/")
         page.fill("#id_username", "admin")

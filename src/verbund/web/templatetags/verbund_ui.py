@@ -34,7 +34,11 @@ def query_with(context: template.Context, **changes: Any) -> str:
 
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
-    return mapping.get(key) if hasattr(mapping, "get") else None
+    """``mapping[key]`` in a template (dicts, forms); None when absent."""
+    try:
+        return mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return None
 
 
 ACTION_LABELS = {

@@ -25,6 +25,7 @@ from verbund.web.search import LIST_FIELDS
 from verbund.web.views.common import require_perm
 
 PAGE_SIZE = 50
+FILTER_FIELDS = ["q", "kind", "status", "city", "country", "relationship_type", "group"]
 CONTACTS_LIMIT = 50
 HISTORY_LIMIT = 30
 
@@ -43,6 +44,7 @@ def party_list(request: HttpRequest) -> HttpResponse:
         "web/parties/list.html",
         {
             "filter": filterset,
+            "filter_fields": FILTER_FIELDS,
             "page": page,
             "base_query": base_query,
             "sort": page.sort,
