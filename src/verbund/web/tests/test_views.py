@@ -339,3 +339,26 @@ def test_the_language_switch_refuses_foreign_redirects(client_for):
         reverse("set-language"), {"language": "en", "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+def test_a_new_contact_is_created_at_the_organisation_whose_file_it_came_from(client_for, group):
+    c = client_for("editor")
+    form = c.get(
+        reverse("party-create"), {"kind": "person", "organisation": group["handel"].pk}
+    ).content.decode()
+    assert "Müller Handel GmbH" in form
+    data = {
+        "kind": "person",
+        "first_name": "Erika",
+        "last_name": "Mustermann",
+        "country": "DE",
+        "status": "customer",
+        "organisation": group["handel"].pk,
+    }
+    assert c.post(reverse("party-create"), data).status_code == 302
+    person = Party.objects.get(last_name="Mustermann")
+    assert person.organisation == group["handel"]
+    assert (
+        "Erika Mustermann"
+        in c.get(reverse("party-detail", args=[group["handel"].pk])).content.decode()
+    )

@@ -144,7 +144,11 @@ def _describe_history(party: Party, records: list[AuditRecord]) -> None:
 def party_create(request: HttpRequest) -> HttpResponse:
     require_perm(request, "parties.add_party")
     form = PartyForm(
-        request.POST or None, initial={"kind": request.GET.get("kind", PartyKind.ORGANISATION)}
+        request.POST or None,
+        initial={
+            "kind": request.GET.get("kind", PartyKind.ORGANISATION),
+            "organisation": request.GET.get("organisation") or None,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
