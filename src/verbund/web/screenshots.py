@@ -47,7 +47,7 @@ def shoot(out_dir: Path, extra: bool = False) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         # German date fields and number formats need the browser's own locale set too.
-        env = {**os.environ, "LANG": "de_DE.UTF-8", "LANGUAGE": "de"}
+        env: dict[str, str | float | bool] = {**os.environ, "LANG": "de_DE.UTF-8", "LANGUAGE": "de"}
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
         page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="de-DE")
         page.goto(f"{base}/accounts/login/")
