@@ -35,7 +35,7 @@ class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 
 class SyncRequestSerializer(serializers.Serializer):
-    source = serializers.CharField(max_length=32)
+    source = serializers.CharField(max_length=32)  # type: ignore[assignment]
     records = serializers.ListField(
         child=serializers.DictField(), max_length=actions.MAX_API_RECORDS, allow_empty=False
     )
@@ -53,7 +53,7 @@ class SyncRecordResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=["created", "updated", "unchanged", "error", "archived", "ended"]
     )
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]
 
 
 class SyncResponseSerializer(serializers.Serializer):

@@ -122,7 +122,7 @@ def generate(size: int, folder: Path) -> tuple[Path, Path]:
     with open(rels, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter=";")
         w.writerow(["type", "from", "to", "valid_from"])
-        for i in range(size - n_group - n_main):
+        for _i in range(size - n_group - n_main):
             a = rnd.randrange(0, size)
             b = (a + 1 + rnd.randrange(0, size - 1)) % size
             w.writerow(["supplier", f"C{a}", f"C{b}", "01.01.2024"])

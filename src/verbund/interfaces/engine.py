@@ -733,11 +733,11 @@ def _insert_parties(
         ix["vat_id"],
     )
     i_birth = ix["birth_date"]
-    prepared = []
+    prepared: list[list[Any]] = []
     first_number = bulk.reserve_numbers(len(buf))
     numbers = iter(range(first_number, first_number + len(buf)))
     for key, cleaned, _row in buf:
-        row = list(base)
+        row: list[Any] = list(base)
         for p, v in zip(positions, cleaned, strict=True):
             row[p] = v
         row[i_src] = source

@@ -141,34 +141,31 @@ def export(kind: str, source: str, fmt: str, target: IO[bytes] | Path) -> int:
             count += 1
         wb.save(target)  # type: ignore[arg-type]
         return count
-    stream: IO[Any]
-    close = False
     if isinstance(target, Path):
-        stream = open(target, "w", encoding="utf-8", newline="")
-        close = True
-    else:
-        import io
+        with open(target, "w", encoding="utf-8", newline="") as fh:
+            return _write_text(fmt, header, rows, fh)
+    import io
 
-        stream = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
+    wrapper = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
     try:
-        if fmt == "jsonl":
-            for row in rows:
-                stream.write(
-                    json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) + "\n"
-                )
-                count += 1
-        else:
-            w = csv.writer(stream, delimiter=";")
-            w.writerow(header)
-            for row in rows:
-                w.writerow([neutralise(v) for v in row])
-                count += 1
-        stream.flush()
+        return _write_text(fmt, header, rows, wrapper)
     finally:
-        if close:
-            stream.close()
-        elif hasattr(stream, "detach"):
-            stream.detach()
+        wrapper.detach()
+
+
+def _write_text(fmt: str, header: list[str], rows: Iterator[list[Any]], stream: IO[str]) -> int:
+    count = 0
+    if fmt == "jsonl":
+        for row in rows:
+            stream.write(json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) + "\n")
+            count += 1
+    else:
+        w = csv.writer(stream, delimiter=";")
+        w.writerow(header)
+        for row in rows:
+            w.writerow([neutralise(v) for v in row])
+            count += 1
+    stream.flush()
     return count
 
 

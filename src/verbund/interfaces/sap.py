@@ -100,10 +100,10 @@ def sap_party_rows(
         for row_no, w in targets:
             if w == settled_by:
                 continue
-            have = main.get(w)
-            if have is None:
+            known = main.get(w)
+            if known is None:
                 main[w] = (row_no, settled_by)
-            elif have[1] != settled_by:
+            elif known[1] != settled_by:
                 issues.append(
                     Issue(
                         row_no,
@@ -112,7 +112,7 @@ def sap_party_rows(
                         _(
                             "Ship-to %(w)s would be settled through both %(a)s (row %(row)s) and %(b)s."
                         )
-                        % {"w": w, "a": have[1], "row": have[0], "b": settled_by},
+                        % {"w": w, "a": known[1], "row": known[0], "b": settled_by},
                         w,
                     )
                 )
