@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -17,14 +17,23 @@ from rest_framework.exceptions import APIException
 from verbund.core.text import koelner_phonetik
 from verbund.parties.models import Party
 from verbund.quality.groups import group_roots
-from verbund.quality.matching import ENTRY_THRESHOLD, MatchResult, features, score_pair
+from verbund.quality.matching import (
+    ENTRY_THRESHOLD,
+    MatchResult,
+    features,
+    hierarchy_exclusion,
+    score_pair,
+)
 from verbund.quality.models import NotDuplicate
 
 CANDIDATE_FIELDS = [
     "id", "kind", "number", "name", "legal_form", "first_name", "last_name", "organisation_id", "birth_date",
     "street", "postcode", "city", "country", "phone", "email", "vat_id", "lei", "erp_source", "erp_id", "archived",
 ]  # fmt: skip
+# The attribute names above are the column names (foreign keys as ``<name>_id``).
+CANDIDATE_COLUMNS = CANDIDATE_FIELDS
 PER_BLOCK = 200
+NEIGHBOURS = 60
 
 
 @dataclass
@@ -49,43 +58,76 @@ class Similar:
         }
 
 
-def _candidate_ids(f: dict[str, Any], data: Mapping[str, Any]) -> set[int]:
-    base = Party.objects.filter(merged_into__isnull=True, kind=f["kind"])
-    queries: list[Q] = []
+def _block_queries(f: dict[str, Any], data: Mapping[str, Any]) -> list[tuple[str, list[Any]]]:
+    """(SQL, params) per block; each reads one indexed column. Column names come from code."""
+    t = Party._meta.db_table
+    cols = "id, kind, merged_into_id"
+    out: list[tuple[str, list[Any]]] = []
+    # Only the indexed condition goes to the database, so that SQLite cannot prefer the
+    # (kind, id) index and scan every organisation; kind and merge state are checked here.
     if f["vat"]:
-        queries.append(Q(vat_id=f["vat"]))
+        out.append((f"SELECT {cols} FROM {t} WHERE vat_id = %s LIMIT {PER_BLOCK}", [f["vat"]]))
     if f["lei"]:
-        queries.append(Q(lei=f["lei"]))
+        out.append((f"SELECT {cols} FROM {t} WHERE lei = %s LIMIT {PER_BLOCK}", [f["lei"]]))
     if f["email"]:
-        queries.append(Q(email__in={f["email"], data.get("email") or f["email"]}))
-    ids: set[int] = set()
-    if queries:
-        q = queries[0]
-        for extra in queries[1:]:
-            q |= extra
-        ids.update(base.filter(q).values_list("id", flat=True)[:PER_BLOCK])
+        raw = (data.get("email") or f["email"]).strip()
+        out.append(
+            (f"SELECT {cols} FROM {t} WHERE email IN (%s, %s) LIMIT {PER_BLOCK}", [f["email"], raw])
+        )
     name = data.get("name") or " ".join(
         p for p in (data.get("first_name"), data.get("last_name")) if p
     )
     phon = koelner_phonetik(name)[:200] if name else ""
     if phon:
-        ids.update(base.filter(phonetic=phon).values_list("id", flat=True)[:PER_BLOCK])
-        first = phon.split()[0]
-        if len(first) >= 2:
-            # Index range scan over names starting with the same sound ("phonetic" is indexed).
-            upper = first[:-1] + chr(ord(first[-1]) + 1)
-            ids.update(
-                base.filter(phonetic__gte=first, phonetic__lt=upper).values_list("id", flat=True)[
-                    :PER_BLOCK
-                ]
+        out.append((f"SELECT {cols} FROM {t} WHERE phonetic = %s LIMIT {PER_BLOCK}", [phon]))
+        # The nearest names in phonetic order on both sides (two short index range scans):
+        # names that sound alike share a long prefix of their code, whatever their legal form.
+        out.append(
+            (
+                f"SELECT {cols} FROM {t} WHERE phonetic > %s ORDER BY phonetic LIMIT {NEIGHBOURS}",
+                [phon],
             )
+        )
+        out.append(
+            (
+                f"SELECT {cols} FROM {t} WHERE phonetic < %s ORDER BY phonetic DESC LIMIT {NEIGHBOURS}",
+                [phon],
+            )
+        )
     if f["postcode"]:
-        ids.update(
-            base.filter(postcode=f["postcode"]).values_list("id", flat=True)[: PER_BLOCK * 2]
+        out.append(
+            (f"SELECT {cols} FROM {t} WHERE postcode = %s LIMIT {PER_BLOCK * 2}", [f["postcode"]])
         )
     if f["kind"] == "person" and f["org"]:
-        ids.update(base.filter(organisation_id=f["org"]).values_list("id", flat=True)[:PER_BLOCK])
-    return ids
+        out.append(
+            (
+                f"SELECT {cols} FROM {t} WHERE organisation_id = %s LIMIT {PER_BLOCK}",
+                [int(f["org"])],
+            )
+        )
+    return out
+
+
+def _candidate_ids(f: dict[str, Any], data: Mapping[str, Any]) -> set[int]:
+    blocks = _block_queries(f, data)
+    if not blocks:
+        return set()
+    # One round trip: each block a sub-select with its own order and limit.
+    sql = " UNION ALL ".join(f"SELECT * FROM ({q}) b{i}" for i, (q, _p) in enumerate(blocks))
+    params = [p for _q, ps in blocks for p in ps]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    return {pid for pid, kind, merged in rows if kind == f["kind"] and merged is None}
+
+
+def _rows(ids: set[int]) -> list[dict[str, Any]]:
+    t = Party._meta.db_table
+    cols = ", ".join(CANDIDATE_COLUMNS)
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {cols} FROM {t} WHERE id IN ({marks})", list(ids))
+        return [dict(zip(CANDIDATE_FIELDS, r, strict=True)) for r in cur.fetchall()]
 
 
 def find_similar(
@@ -97,7 +139,8 @@ def find_similar(
 ) -> list[Similar]:
     """Parties similar to ``data`` (party field values), best first, at most ``limit``.
 
-    Merged records never appear; pairs decided "not a duplicate" with ``exclude_id`` neither.
+    Merged records never appear; pairs decided "not a duplicate" with ``exclude_id`` neither;
+    branches of the same group at another address neither.
     """
     f = features({**data, "id": None})
     if not (f["name_key"] or f["vat"] or f["lei"] or f["email"]):
@@ -106,8 +149,16 @@ def find_similar(
     ids.discard(exclude_id)  # type: ignore[arg-type]
     if not ids:
         return []
-    rows = list(Party.objects.filter(id__in=ids).values(*CANDIDATE_FIELDS))
-    roots = group_roots([r["id"] for r in rows] + ([exclude_id] if exclude_id else []))
+    scored = []
+    for row in _rows(ids):
+        result = score_pair(f, features(row))
+        if result.probability >= threshold:
+            scored.append((row, result))
+    if not scored:
+        return []
+    # Group membership is read for the few candidates that scored, not for every block row.
+    roots = group_roots([r["id"] for r, _res in scored] + ([exclude_id] if exclude_id else []))
+    rejected: set[int] = set()
     if exclude_id:
         f["group_root"] = roots.get(exclude_id)
         rejected = set(
@@ -116,15 +167,11 @@ def find_similar(
         rejected |= set(
             NotDuplicate.objects.filter(party_b_id=exclude_id).values_list("party_a_id", flat=True)
         )
-    else:
-        rejected = set()
     out = []
-    for row in rows:
+    for row, result in scored:
         if row["id"] in rejected:
             continue
-        other = features({**row, "group_root": roots.get(row["id"])})
-        result = score_pair(f, other)
-        if result.excluded or result.probability < threshold:
+        if hierarchy_exclusion(f, features({**row, "group_root": roots.get(row["id"])})):
             continue
         out.append(Similar(row, result))
     out.sort(key=lambda s: (-s.result.points, s.party["id"]))

@@ -521,9 +521,9 @@ class Evidence:
     """How one field compared and what it weighed."""
 
     field: str
-    label: str
+    label: Any
     level: str
-    level_label: str
+    level_label: Any
     weight: float
     left: Any = ""
     right: Any = ""
@@ -531,9 +531,9 @@ class Evidence:
     def as_dict(self) -> dict[str, Any]:
         return {
             "field": self.field,
-            "label": self.label,
+            "label": str(self.label),
             "level": self.level,
-            "level_label": self.level_label,
+            "level_label": str(self.level_label),
             "weight": self.weight,
             "left": self.left,
             "right": self.right,
@@ -612,15 +612,10 @@ def score_pair(a: dict[str, Any], b: dict[str, Any]) -> MatchResult:
             continue
         points += level.weight
         cols = comp.columns[0]
+        # Labels stay lazy: translated only when shown (thousands of pairs per check otherwise).
         evidence.append(
             Evidence(
-                comp.key,
-                str(comp.label),
-                level.key,
-                str(level.label),
-                level.weight,
-                a.get(cols),
-                b.get(cols),
+                comp.key, comp.label, level.key, level.label, level.weight, a.get(cols), b.get(cols)
             )
         )
     result = MatchResult(
