@@ -58,6 +58,7 @@ bulk_loaded = Signal()
 
 NUMBER_SEQUENCE = "party"
 _NUMBER_BLOCK = 10_000
+_CHUNK = 50_000  # rows prepared and written at a time
 
 
 def _columns(model: type[Any], skip: Sequence[str] = ("id",)) -> tuple[str, ...]:
@@ -392,22 +393,34 @@ class BulkLoad:
         first = self._next_id(table)
         counter = itertools.count(first)
         all_cols = ["id", *cols]
-        body = ((next(counter), *row) for row in rows)
         col_sql = ", ".join(qn(c) for c in all_cols)
-        with connection.cursor() as wrapper:
-            raw = wrapper.cursor
-            if self.vendor == "postgresql":
-                with raw.copy(f"COPY {qn(table)} ({col_sql}) FROM STDIN") as copy:
-                    for row in body:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join("?" for _ in all_cols)
-                raw.executemany(f"INSERT INTO {qn(table)} ({col_sql}) VALUES ({marks})", body)
+        marks = ", ".join("?" for _ in all_cols)
+        source = iter(rows)
+        while True:
+            # Rows are prepared a chunk at a time, outside the COPY: preparing may query the
+            # database (number blocks, type keys), which psycopg cannot do while a COPY is open.
+            chunk = [(next(counter), *row) for row in itertools.islice(source, _CHUNK)]
+            if not chunk:
+                break
+            with connection.cursor() as wrapper:
+                raw = wrapper.cursor
+                if self.vendor == "postgresql":
+                    with raw.copy(f"COPY {qn(table)} ({col_sql}) FROM STDIN") as copy:
+                        for row in chunk:
+                            copy.write_row(row)
+                else:
+                    raw.executemany(f"INSERT INTO {qn(table)} ({col_sql}) VALUES ({marks})", chunk)
         last = next(counter)
         if dropped:
             with connection.cursor() as cur:
+                if self.vendor == "postgresql":
+                    # CREATE INDEX refuses to run while deferred foreign-key checks are queued:
+                    # run them now (they would run at commit anyway), then defer again.
+                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 for _name, sql in dropped:
                     cur.execute(sql)
+                if self.vendor == "postgresql":
+                    cur.execute("SET CONSTRAINTS ALL DEFERRED")
         if self.vendor == "postgresql" and last > first:
             with connection.cursor() as cur:
                 cur.execute(

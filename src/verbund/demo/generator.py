@@ -358,11 +358,10 @@ class DemoData:
         r = rng.random()
         email = f"{self._pick(W.MAIL_LOCALS)}@{domain}" if r < 0.8 else ""
         website = f"www.{domain}" if r < 0.7 else ""
-        responsible = (
-            self._pick(self.responsible_ids)
-            if self.responsible_ids and rng.random() < 0.3
-            else None
-        )
+        # One draw whether or not there are users, so the data does not depend on them.
+        r = rng.random()
+        ids = self.responsible_ids
+        responsible = ids[int(r / 0.3 * len(ids))] if ids and r < 0.3 else None
         erp = rng.random() < 0.6
         if rng.random() < 0.25:
             tags = {self._pick(W.TAGS) for _ in range(1 + int(rng.random() * 2))}

@@ -1,0 +1,179 @@
+"""The bulk writer: rows in, ids out, one transaction, one audit record, derived columns exact."""
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verbund.core.models import AuditRecord
+from verbund.demo.bulk import BulkLoad, derive_search_columns, do_bulk_load
+from verbund.parties.actions import derive_fields, do_create_party
+from verbund.parties.models import Party, PartyKind
+from verbund.relationships.actions import do_create_relationship
+from verbund.relationships.models import Relationship
+
+NAMES = [
+    "Müller Metallbau GmbH & Co. KG",
+    "Bäckerei Krüger e.K.",
+    "Weiß+Partner mbB",
+    "  Dr. Oetker  Nahrungsmittel KG ",
+    "Straßenbau Öztürk UG (haftungsbeschränkt)",
+    "A&B",
+    "Ærø Shipping A/S",
+    "",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_derived_columns_equal_what_the_actions_module_derives(name: str) -> None:
+    party = Party(
+        kind="organisation",
+        name=name,
+        name2="Lager Süd",
+        number="100001",
+        city="Köln",
+        postcode="50667",
+        vat_id="DE136695976",
+    )
+    derive_fields(party)
+    assert derive_search_columns(name, "Lager Süd", "100001", "Köln", "50667", "DE136695976") == (
+        party.search_text,
+        party.phonetic,
+    )
+
+
+def test_derived_columns_from_name_parts_equal_the_whole_name() -> None:
+    whole = derive_search_columns("Helios Services Köln GmbH & Co. KG", "", "7", "Köln", "", "")
+    parts = derive_search_columns(
+        "Helios Services Köln GmbH & Co. KG",
+        "",
+        "7",
+        "Köln",
+        "",
+        "",
+        name_parts=("Helios Services Köln", "GmbH & Co. KG"),
+    )
+    assert whole == parts
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcäöüßÄÖÜ &+.-,/()éèç0123 \t", max_size=40))
+def test_derived_columns_match_for_any_text(name: str) -> None:
+    party = Party(kind="organisation", name=name, number="42", city="Münster")
+    derive_fields(party)
+    assert derive_search_columns(name, "", "42", "Münster", "", "") == (
+        party.search_text,
+        party.phonetic,
+    )
+
+
+def test_it_inserts_dict_rows_with_numbers_and_derived_columns(db: Any) -> None:
+    existing = do_create_party(actor=None, kind="organisation", name="Vorher GmbH")
+
+    def fill(load: BulkLoad) -> range:
+        ids = load.insert_parties(
+            [
+                {
+                    "name": "Müller Metallbau GmbH",
+                    "city": "Köln",
+                    "postcode": "50667",
+                    "vat_id": "de 136695976",
+                },
+                {
+                    "kind": "person",
+                    "first_name": "Erika",
+                    "last_name": "Mustermann",
+                    "country": "de",
+                },
+                {"name": "Nummer gegeben AG", "number": "K-77"},
+            ]
+        )
+        load.insert_party_tags([(ids[0], load.tag_ids(["A-Kunde"])["A-Kunde"])])
+        return ids
+
+    ids = do_bulk_load(fill, action="test.load", note="three rows")
+    assert len(ids) == 3 and ids.start > existing.pk
+    first, person, given_number = (Party.objects.get(pk=i) for i in ids)
+    assert first.number.isdigit() and first.number != existing.number
+    assert first.vat_id == "DE136695976"
+    assert (
+        first.search_text == "mueller metallbau gmbh " + first.number + " koeln 50667 de136695976"
+    )
+    assert first.phonetic
+    assert list(first.tags.values_list("name", flat=True)) == ["A-Kunde"]
+    assert (
+        person.name == "Erika Mustermann"
+        and person.country == "DE"
+        and person.kind == PartyKind.PERSON
+    )
+    assert given_number.number == "K-77"
+    assert first.created_at is not None
+    record = AuditRecord.objects.get(action="test.load")
+    assert record.after["parties"] == 3 and record.note == "three rows"
+
+
+def test_ordinary_writes_after_a_bulk_load_get_fresh_ids_and_numbers(db: Any) -> None:
+    ids = do_bulk_load(lambda load: load.insert_parties([{"name": f"Firma {i}"} for i in range(5)]))
+    later = do_create_party(actor=None, kind="organisation", name="Später GmbH")
+    assert later.pk > ids[-1]
+    assert int(later.number) > max(int(p.number) for p in Party.objects.filter(pk__in=list(ids)))
+
+
+def test_it_inserts_relationships_by_type_key_and_returns_their_ids(db: Any) -> None:
+    def fill(load: BulkLoad) -> tuple[range, range]:
+        parties = load.insert_parties([{"name": "Mutter AG"}, {"name": "Tochter GmbH"}])
+        rels = load.insert_relationships(
+            [
+                {
+                    "type": "group",
+                    "from_party_id": parties[1],
+                    "to_party_id": parties[0],
+                    "share": "75.5",
+                    "valid_from": "2020-01-01",
+                    "source": "import",
+                }
+            ]
+        )
+        return parties, rels
+
+    parties, rels = do_bulk_load(fill)
+    rel = Relationship.objects.get(pk=rels[0])
+    assert (
+        rel.type.key == "group" and rel.from_party_id == parties[1] and str(rel.share) == "75.5000"
+    )
+    assert str(rel.valid_from) == "2020-01-01"
+    # The ordinary path still sees the bulk-loaded link (same link twice is refused).
+    tochter, mutter = Party.objects.get(pk=parties[1]), Party.objects.get(pk=parties[0])
+    later = do_create_relationship(actor=None, type="sister", from_party=tochter, to_party=mutter)
+    assert later.pk > rels[-1]
+
+
+def test_rebuilding_indexes_keeps_every_index(db: Any) -> None:
+    def index_names() -> set[str]:
+        with connection.cursor() as cur:
+            return {
+                c
+                for c, info in connection.introspection.get_constraints(
+                    cur, Party._meta.db_table
+                ).items()
+                if info["index"]
+            }
+
+    before = index_names()
+    rows = [{"number": f"X{i}", "name": f"Firma {i}"} for i in range(3)]
+    ids = do_bulk_load(lambda load: load.insert_parties(rows, rebuild_indexes=True))
+    assert index_names() == before
+    assert Party.objects.filter(pk__in=list(ids), number="X1").exists()
+
+
+def test_a_failing_load_leaves_nothing_behind(db: Any) -> None:
+    def fill(load: BulkLoad) -> None:
+        load.insert_parties([{"name": "Erst GmbH", "number": "D-1"}])
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        do_bulk_load(fill)
+    assert not Party.objects.filter(number="D-1").exists()
+    assert not AuditRecord.objects.filter(action="bulk.load").exists()
