@@ -667,6 +667,20 @@ def import_parties(
     return out
 
 
+# The order of the link tuples written in bulk (the writer reorders when its own differs).
+REL_ORDER = (
+    "type_id",
+    "from_party_id",
+    "to_party_id",
+    "valid_from",
+    "valid_to",
+    "share",
+    "source",
+    "external_ref",
+    "note",
+    "created_at",
+    "updated_at",
+)
 CREATE_DEFAULTS = {"kind": PartyKind.ORGANISATION, "status": PartyStatus.CUSTOMER, "country": "DE"}
 PARTY_COLUMNS_ORDER = [
     "kind", "name", "name2", "name3", "legal_form", "salutation", "title", "first_name", "last_name",
@@ -1005,7 +1019,7 @@ def _apply_link_changes(
     yesterday = today - dt.timedelta(days=1)
     ends: list[tuple[Any, Any, int]] = []
     updates: list[tuple[Any, Any, Any, Any, int]] = []
-    creates: list[dict[str, Any]] = []
+    creates: list[tuple[Any, ...]] = []
     now_db = connection.ops.adapt_datetimefield_value(timezone.now())
     for i, ch in enumerate(changes):
         if i in bad:
@@ -1032,11 +1046,21 @@ def _apply_link_changes(
             frm, to = ch.child, ch.target
             if ch.rtype.symmetric and frm > to:
                 frm, to = to, frm
-            creates.append({
-                "type_id": ch.rtype.pk, "from_party_id": frm, "to_party_id": to, "valid_from": start,
-                "valid_to": ch.valid_to, "share": ch.share or None, "source": ch.source,
-                "external_ref": ch.external_ref, "note": ch.note,
-            })  # fmt: skip
+            creates.append(
+                (
+                    ch.rtype.pk,
+                    frm,
+                    to,
+                    _db_date(start),
+                    _db_date(ch.valid_to),
+                    ch.share or None,
+                    ch.source,
+                    ch.external_ref,
+                    ch.note,
+                    now_db,
+                    now_db,
+                )
+            )
             out.counts["links_created"] += 1
         if ch.rtype.structure == Structure.HIERARCHY:
             out.hierarchy_types.add(ch.rtype.key)
@@ -1047,7 +1071,7 @@ def _apply_link_changes(
         updates,
     )
     if creates:
-        BulkLoad().insert_relationships(creates)
+        BulkLoad().insert_relationships(creates, REL_ORDER)
     if out.counts["errors"] and atomic:
         raise Abort(out)
 
@@ -1358,7 +1382,7 @@ def _apply_relationship_changes(
     now_db = connection.ops.adapt_datetimefield_value(timezone.now())
     ends: list[tuple[Any, Any, int]] = []
     updates: list[tuple[Any, Any, Any, Any, Any, int]] = []
-    creates: list[dict[str, Any]] = []
+    creates: list[tuple[Any, ...]] = []
     for i, ch in enumerate(changes):
         if i in bad:
             continue
@@ -1387,10 +1411,21 @@ def _apply_relationship_changes(
             frm, to = ch.child, ch.target
             if ch.rtype.symmetric and frm > to:
                 frm, to = to, frm
-            creates.append({
-                "type_id": ch.rtype.pk, "from_party_id": frm, "to_party_id": to, "valid_from": ch.valid_from,
-                "valid_to": ch.valid_to, "share": ch.share, "source": ch.source, "external_ref": ch.external_ref, "note": ch.note,
-            })  # fmt: skip
+            creates.append(
+                (
+                    ch.rtype.pk,
+                    frm,
+                    to,
+                    _db_date(ch.valid_from),
+                    _db_date(ch.valid_to),
+                    ch.share or None,
+                    ch.source,
+                    ch.external_ref,
+                    ch.note,
+                    now_db,
+                    now_db,
+                )
+            )
             out.counts["links_created"] += 1
         if ch.rtype.structure == Structure.HIERARCHY:
             out.hierarchy_types.add(ch.rtype.key)
@@ -1401,7 +1436,7 @@ def _apply_relationship_changes(
         updates,
     )
     if creates:
-        BulkLoad().insert_relationships(creates)
+        BulkLoad().insert_relationships(creates, REL_ORDER)
 
 
 def _party_lookup(refs: set[str], source: str, resolve_by: str, whole: bool) -> dict[str, int]:
@@ -1492,6 +1527,8 @@ def _existing_rel_keys(
 
 def _create_lei_parties(leis: list[str], party_ids: dict[str, int], out: Outcome) -> None:
     bulk = BulkLoad()
+    # Numbers are reserved before the write: no query may run while COPY streams.
+    first = bulk.reserve_numbers(len(leis))
     rows = [
         {
             "kind": "organisation",
@@ -1500,8 +1537,9 @@ def _create_lei_parties(leis: list[str], party_ids: dict[str, int], out: Outcome
             "erp_source": "gleif",
             "erp_id": lei,
             "country": "",
+            "number": str(first + i),
         }
-        for lei in leis
+        for i, lei in enumerate(leis)
     ]
     ids = bulk.insert_parties(rows)
     out.party_ids.append(ids)
