@@ -169,7 +169,11 @@ def _demo_select(
     sql = (
         f"SELECT p.id, NULL, m.month, {cents}, 'EUR', {cents} / 100.0, %s, '' FROM parties_party p CROSS JOIN ({month_sql}) m"
         f" WHERE {party_filter}"
-        + (f" AND ((p.id * 13 + m.idx * 7 + {int(seed) % 997}) %% 10) < 3 + {h} / 150" if gaps else "")
+        + (
+            f" AND ((p.id * 13 + m.idx * 7 + {int(seed) % 997}) %% 10) < 3 + {h} / 150"
+            if gaps
+            else ""
+        )
     )
     return sql, [RevenueSource.DEMO, *params]
 
