@@ -2,6 +2,7 @@
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +30,14 @@ def _decode(cursor: str) -> list[Any] | None:
     return data if isinstance(data, list) and len(data) == 2 else None
 
 
-def keyset_page(qs: QuerySet[Any], sort: str, cursor: str, size: int) -> Page:
-    """One page of ``qs`` ordered by ``sort`` (a field, "-" for descending) and then id."""
+def keyset_page(
+    qs: QuerySet[Any], sort: str, cursor: str, size: int, keep: Callable[[Any], bool] | None = None
+) -> Page:
+    """One page of ``qs`` ordered by ``sort`` (a field, "-" for descending) and then id.
+
+    ``keep`` drops rows in Python (e.g. merged records, rare) where a SQL condition would
+    mislead the planner; the page is refilled from further rows as needed.
+    """
     field = sort.lstrip("-")
     if field not in SORTABLE:
         sort, field = "name", "name"
@@ -46,7 +53,19 @@ def keyset_page(qs: QuerySet[Any], sort: str, cursor: str, size: int) -> Page:
                 Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"id__{op}": last_id})
             )
     order = [sort, "-id" if desc else "id"] if field != "id" else [sort]
-    rows = list(qs.order_by(*order)[: size + 1])
+    ordered = qs.order_by(*order)
+    if keep is None:
+        rows = list(ordered[: size + 1])
+    else:
+        rows = []
+        start = 0
+        while len(rows) <= size:
+            chunk = list(ordered[start : start + size + 1])
+            rows.extend(r for r in chunk if keep(r))
+            if len(chunk) < size + 1:
+                break
+            start += len(chunk)
+        rows = rows[: size + 1]
     next_cursor = ""
     if len(rows) > size:
         rows = rows[:size]

@@ -33,7 +33,9 @@ LIST_FIELDS = (
 
 
 def _base(exclude: Iterable[int] = ()) -> QuerySet[Party]:
-    qs = Party.objects.filter(merged_into__isnull=True).only(*LIST_FIELDS)
+    # Merged records are dropped in Python: "merged_into IS NULL" in SQL lures SQLite onto the
+    # merged_into index (nearly every row) instead of the selective one. No ORDER BY either.
+    qs = Party.objects.only(*LIST_FIELDS).order_by()
     ids = list(exclude)
     if ids:
         qs = qs.exclude(pk__in=ids)
@@ -57,6 +59,8 @@ def search_parties(query: str, *, limit: int = 20, exclude: Iterable[int] = ()) 
 
     def take(qs: QuerySet[Party], mark_exact: bool = False) -> None:
         for p in qs[:CANDIDATES_PER_QUERY]:
+            if p.merged_into_id:
+                continue
             found.setdefault(p.pk, p)
             if mark_exact:
                 exact.add(p.pk)

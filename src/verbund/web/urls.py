@@ -15,6 +15,9 @@ urlpatterns = [
     path("parties/", parties.party_list, name="party-list"),
     path("parties/new/", parties.party_create, name="party-create"),
     path("parties/<int:party_id>/", parties.party_detail, name="party-detail"),
+    path(
+        "parties/<int:party_id>/sections/<slug:app>/", parties.party_sections, name="party-sections"
+    ),
     path("parties/<int:party_id>/edit/", parties.party_edit, name="party-edit"),
     path(
         "parties/<int:party_id>/relationships/new/",
@@ -37,6 +40,7 @@ urlpatterns = [
         hierarchy.hierarchy_export,
         name="hierarchy-export",
     ),
+    path("hierarchy/annotations/", hierarchy.hierarchy_annotations, name="hierarchy-annotations"),
     path("relationship-types/", types.type_list, name="type-list"),
     path("relationship-types/new/", types.type_create, name="type-create"),
     path("relationship-types/<int:type_id>/edit/", types.type_edit, name="type-edit"),

@@ -54,7 +54,11 @@ def test_the_timeline_lists_newest_first_and_accepts_new_entries(client, org, ma
     )
     do_create_activity(actor=None, party=party, subject="Neu")
     client.force_login(make_user("editor"))
-    body = client.get(reverse("party-detail", args=[party.pk])).content.decode()
+    assert (
+        'data-testid="sections-activities"'
+        in client.get(reverse("party-detail", args=[party.pk])).content.decode()
+    )
+    body = client.get(reverse("party-sections", args=[party.pk, "activities"])).content.decode()
     assert body.index(">Neu<") < body.index(">Alt<")
     response = client.post(
         reverse("activity-create", args=[party.pk]),

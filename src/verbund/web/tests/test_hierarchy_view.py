@@ -96,11 +96,22 @@ def test_the_export_writes_csv_and_xlsx_with_formulas_neutralised(client_for, gr
     assert c.get(reverse("hierarchy-export", args=[group["sued"].pk, "exe"])).status_code == 404
 
 
-def test_nodes_show_annotations_from_other_apps(client_for, group, monkeypatch):
+def test_nodes_show_annotations_from_other_apps_loaded_after_the_tree(
+    client_for, group, monkeypatch
+):
+    import re
     import types
 
     module = types.SimpleNamespace(
-        node_annotations=lambda ids, type_key, as_of: {i: {"blocked": True} for i in ids}
+        node_annotations=lambda ids, type_key, as_of: {
+            i: {
+                "blocked": True,
+                "revenue": "1234.00",
+                "subtree_revenue": "5000.00",
+                "revenue_year": 2026,
+            }
+            for i in ids
+        }
     )
     from verbund.web.views import hierarchy
 
@@ -109,9 +120,16 @@ def test_nodes_show_annotations_from_other_apps(client_for, group, monkeypatch):
         "modules",
         lambda name: iter([module]) if name == "annotations" else iter([]),
     )
-    body = (
-        client_for("viewer")
-        .get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "group"})
-        .content.decode()
+    c = client_for("viewer")
+    page = c.get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "group"}).content.decode()
+    loader = (
+        re.search(r'hx-get="([^"]*hierarchy/annotations/[^"]*)"', page)
+        .group(1)
+        .replace("&amp;", "&")
     )
-    assert body.count("badge-danger") >= 5
+    body = c.get(loader).content.decode()
+    assert body.count("badge-danger") == 5
+    assert f'id="ann-{group["holding"].pk}" hx-swap-oob="true"' in body
+    # a leaf shows its own revenue but no subtree sum
+    leaf = body.split(f'id="ann-{group["nord"].pk}"')[1].split("</span>\n")[0]
+    assert "1.234" in leaf and "Σ" not in leaf

@@ -41,24 +41,35 @@ def test_the_customer_file_query_count_is_pinned(
     url = reverse("party-detail", args=[group["handel"].pk])
     c.get(url)  # the profile exists from now on
     # session, user, party, relationships, contacts, history (+ the types and other parties
-    # named by its relationship records), profile for recent files, activities, permissions
-    # (user + groups)
-    with django_assert_num_queries(12):
+    # named by its relationship records), profile for recent files, permissions (user + groups)
+    with django_assert_num_queries(11):
         c.get(url)
+    # the activities timeline, loaded right after the page: session, user, party, activities,
+    # permissions (user + groups)
+    with django_assert_num_queries(6):
+        c.get(reverse("party-sections", args=[group["handel"].pk, "activities"]))
 
 
 def test_the_customer_file_does_not_grow_with_its_relationships(client_for, group, org, person):
+    """The page and every app's lazily loaded sections keep their query count as data grows."""
+    from verbund.web.views import parties
+
     c = client_for("viewer")
     url = reverse("party-detail", args=[group["handel"].pk])
+    sections = [
+        reverse("party-sections", args=[group["handel"].pk, app]) for app in parties.section_apps()
+    ]
     c.get(url)
-    before = count(c, url)
+    for s in sections:
+        c.get(s)
+    before = [count(c, url)] + [count(c, s) for s in sections]
     for i in range(8):
         do_create_relationship(
             actor=None, type="supplier", from_party=org(f"Lieferant {i}"), to_party=group["handel"]
         )
         person("Kontakt", f"Nr{i}", organisation=group["handel"])
         do_create_activity(actor=None, party=group["handel"], subject=f"Notiz {i}")
-    assert count(c, url) == before
+    assert [count(c, url)] + [count(c, s) for s in sections] == before
 
 
 def test_the_hierarchy_view_query_count_is_pinned(

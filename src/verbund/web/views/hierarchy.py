@@ -10,7 +10,7 @@ import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -37,18 +37,59 @@ def _as_of(request: HttpRequest) -> dt.date | None:
         return None
 
 
-def _annotate(nodes: list[dict[str, Any]], type_key: str, as_of: dt.date | None) -> None:
-    """Let other apps add per-node facts (revenue, blocked, ...) for the rendered nodes only."""
-    ids = [n["id"] for n in nodes]
-    if not ids:
-        return
+MAX_ANNOTATED = 1000
+
+
+def _ids_csv(nodes: list[dict[str, Any]]) -> str:
+    return ",".join(str(n["id"]) for n in nodes[:MAX_ANNOTATED])
+
+
+def node_annotations(
+    ids: list[int], type_key: str, as_of: dt.date | None
+) -> dict[int, dict[str, Any]]:
+    """Per-node facts from other apps (revenue, blocked, ...), merged by node id."""
     merged: dict[int, dict[str, Any]] = {}
+    if not ids:
+        return merged
     for module in extensions.modules("annotations"):
         if hasattr(module, "node_annotations"):
             for pid, values in (module.node_annotations(ids, type_key, as_of) or {}).items():
                 merged.setdefault(int(pid), {}).update(values)
-    for n in nodes:
-        n["annotations"] = merged.get(n["id"], {})
+    return merged
+
+
+def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
+    """Annotations of the rendered nodes, as out-of-band swaps (HTMX, loaded after the tree:
+    a slow roll-up never holds up the tree itself)."""
+    type_key = request.GET.get("type", "group")
+    as_of = _as_of(request)
+    ids = [int(x) for x in request.GET.get("ids", "").split(",") if x.strip().isdigit()][
+        :MAX_ANNOTATED
+    ]
+    try:
+        selectors.hierarchy_type(type_key)
+    except ValidationError as exc:
+        raise Http404(str(exc)) from None
+    found = node_annotations(ids, type_key, as_of)
+    counts = {n: c for n, c in _child_counts(ids, type_key, as_of).items()}
+    items = [(pid, found[pid], counts.get(pid, 0) > 0) for pid in ids if found.get(pid)]
+    year = next((a.get("revenue_year") for _pid, a, _c in items if a.get("revenue_year")), None)
+    return render(
+        request, "web/hierarchy/annotation_list.html", {"items": items, "revenue_year": year}
+    )
+
+
+def _child_counts(ids: list[int], type_key: str, as_of: dt.date | None) -> dict[int, int]:
+    """Which nodes have children, from the closure (today) in one query; none for past dates."""
+    if as_of is not None and as_of != dt.date.today():
+        return {}
+    rtype = selectors.hierarchy_type(type_key)
+    rows = (
+        ClosureEntry.objects.filter(type=rtype, ancestor_id__in=ids, depth=1)
+        .values_list("ancestor_id")
+        .annotate(n=Count("descendant_id"))
+    )
+    return {int(a): int(n) for a, n in rows}
 
 
 def _visible(node: dict[str, Any], out: list[dict[str, Any]]) -> None:
@@ -82,7 +123,6 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         # The party's own first level is open too, so its subsidiaries are one click away.
         _open_requested(root, party.pk, type_key, as_of)
         _visible(root, shown)
-        _annotate(shown, type_key, as_of)
     query = request.GET.get("q", "").strip()
     matches = _search(root["id"], type_key, as_of, query) if (root is not None and query) else []
     context = {
@@ -96,6 +136,7 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         "matches": matches,
         "node_count": len(shown),
         "current_id": party.pk,
+        "annotation_ids": _ids_csv(shown),
     }
     return render(request, "web/hierarchy/view.html", context)
 
@@ -126,7 +167,6 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
     except ValidationError as exc:
         raise Http404(str(exc)) from None
     batch = kids[offset : offset + BATCH]
-    _annotate(batch, type_key, as_of)
     more = offset + BATCH if len(kids) > offset + BATCH else 0
     context = {
         "nodes": batch,
@@ -135,6 +175,7 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
         "type_key": type_key,
         "as_of": as_of,
         "current_id": int(request.GET.get("current", "0") or 0),
+        "annotation_ids": _ids_csv(batch),
     }
     template = "web/hierarchy/more.html" if offset else "web/hierarchy/children.html"
     return render(request, template, context)

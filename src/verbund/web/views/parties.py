@@ -4,7 +4,7 @@ from itertools import groupby
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -34,10 +34,8 @@ def party_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     cursor = params.pop("after", [""])[-1]
     sort = params.pop("sort", ["name"])[-1]
-    filterset = PartyFilterSet(
-        params, queryset=Party.objects.filter(merged_into__isnull=True).only(*LIST_FIELDS)
-    )
-    page = keyset_page(filterset.qs, sort, cursor, PAGE_SIZE)
+    filterset = PartyFilterSet(params, queryset=Party.objects.only(*LIST_FIELDS))
+    page = keyset_page(filterset.qs, sort, cursor, PAGE_SIZE, keep=lambda p: not p.merged_into_id)
     base_query = params.urlencode()
     return render(
         request,
@@ -53,10 +51,19 @@ def party_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def collect_sections(request: HttpRequest, party: Party) -> list[Section]:
+def section_apps() -> list[str]:
+    """The apps that add sections to the customer file, in the shared app order."""
+    return [
+        m.__name__.split(".")[1]
+        for m in extensions.modules("sections")
+        if hasattr(m, "party_sections")
+    ]
+
+
+def collect_sections(request: HttpRequest, party: Party, app: str | None = None) -> list[Section]:
     sections: list[Section] = []
     for module in extensions.modules("sections"):
-        if hasattr(module, "party_sections"):
+        if hasattr(module, "party_sections") and app in (None, module.__name__.split(".")[1]):
             sections.extend(module.party_sections(request, party))
     return sorted(sections, key=lambda s: s.order)
 
@@ -106,7 +113,9 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
         "contacts": contacts,
         "relationship_groups": _relationship_groups(party, relationships),
         "history": history,
-        "sections": collect_sections(request, party),
+        # Other apps' sections (revenue, screening, activities) load by HTMX right after the
+        # page: the file shows at once, and a slow section never holds up the rest.
+        "section_apps": section_apps(),
         "can_edit": request.user.has_perm("parties.change_party"),
         "can_relate": request.user.has_perm("relationships.add_relationship"),
         "can_end": request.user.has_perm("relationships.change_relationship"),
@@ -138,6 +147,20 @@ def _describe_history(party: Party, records: list[AuditRecord]) -> None:
             type_id, other_id = wanted[rec.pk]
             rec.detail = types[type_id].name if type_id in types else ""  # type: ignore[attr-defined]
             rec.other = others.get(other_id)  # type: ignore[attr-defined]
+
+
+def party_sections(request: HttpRequest, party_id: int, app: str) -> HttpResponse:
+    """One app's sections of the customer file (HTMX, loaded after the page)."""
+    if app not in section_apps():
+        raise Http404(_("No such section."))
+    party = get_object_or_404(
+        Party.objects.select_related("organisation", "merged_into"), pk=party_id
+    )
+    return render(
+        request,
+        "web/parties/sections.html",
+        {"party": party, "sections": collect_sections(request, party, app)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
