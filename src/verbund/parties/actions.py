@@ -213,11 +213,12 @@ def resolve_party(reference: str) -> Party:
     ref = reference.strip()
     party: Party | None = None
     if ":" in ref:
-        source, _, external = ref.partition(":")
+        source, _sep, external = ref.partition(":")
         party = Party.objects.filter(erp_source=source, erp_id=external).first()
     if party is None:
         party = Party.objects.filter(number=ref).first()
-    if party is None and ref.isdigit():
+    # Ids are 64-bit; longer digit strings can only be numbers.
+    if party is None and ref.isdigit() and len(ref) <= 18:
         party = Party.objects.filter(pk=int(ref)).first()
     if party is None:
         raise Party.DoesNotExist(

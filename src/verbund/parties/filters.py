@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from verbund.core.text import fold
 from verbund.parties.models import Party, PartyKind, PartyStatus
+from verbund.relationships.filters import IdFilter
 from verbund.relationships.models import Relationship, RelationshipType
 
 
@@ -23,18 +24,14 @@ class PartyFilterSet(django_filters.FilterSet):
     erp_id = django_filters.CharFilter(label=_("ERP id"))
     tag = django_filters.CharFilter(field_name="tags__name", label=_("Tag"))
     archived = django_filters.BooleanFilter(label=_("Archived"))
-    organisation = django_filters.NumberFilter(
-        field_name="organisation_id", label=_("Organisation")
-    )
+    organisation = IdFilter(field_name="organisation_id", label=_("Organisation"))
     relationship_type = django_filters.ModelChoiceFilter(
         queryset=RelationshipType.objects.all(),
         to_field_name="key",
         method="filter_relationship_type",
         label=_("Has relationship of type"),
     )
-    group = django_filters.NumberFilter(
-        method="filter_group", label=_("Member of the group of party")
-    )
+    group = IdFilter(method="filter_group", label=_("Member of the group of party"))
 
     class Meta:
         model = Party

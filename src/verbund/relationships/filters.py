@@ -1,6 +1,7 @@
 """FilterSets for relationship types and relationships, shared by the UI and the API."""
 
 import datetime as dt
+from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
@@ -26,6 +27,17 @@ class RelationshipTypeFilterSet(django_filters.FilterSet):
         fields = ["structure", "active", "symmetric", "rolls_up_revenue", "carries_share"]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A database id: a whole number in the 64-bit range (SQLite cannot even compare larger ones)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("decimal_places", 0)
+        super().__init__(*args, **kwargs)
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class TypeKeyFilter(django_filters.ModelMultipleChoiceFilter):
     """Relationship types by key; repeat the parameter for several."""
@@ -39,9 +51,9 @@ class RelationshipFilterSet(django_filters.FilterSet):
         to_field_name="key",
         label=_("Type"),
     )
-    party = django_filters.NumberFilter(method="filter_party", label=_("Party (either side)"))
-    from_party = django_filters.NumberFilter(field_name="from_party_id", label=_("From party"))
-    to_party = django_filters.NumberFilter(field_name="to_party_id", label=_("To party"))
+    party = IdFilter(method="filter_party", label=_("Party (either side)"))
+    from_party = IdFilter(field_name="from_party_id", label=_("From party"))
+    to_party = IdFilter(field_name="to_party_id", label=_("To party"))
     valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("Valid on"))
     current = django_filters.BooleanFilter(method="filter_current", label=_("Currently valid"))
     source = django_filters.ChoiceFilter(choices=RelationshipSource.choices, label=_("Source"))

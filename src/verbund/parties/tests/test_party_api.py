@@ -254,6 +254,7 @@ def test_bad_party_filters_get_a_400(viewer, parties):
     assert_400(viewer.get(URL, {"kind": "robot"}), "kind")
     assert_400(viewer.get(URL, {"status": "vip"}), "status")
     assert_400(viewer.get(URL, {"organisation": "abc"}), "organisation")
+    assert_400(viewer.get(URL, {"organisation": str(10**20)}), "organisation")
     assert_400(viewer.get(URL, {"relationship_type": "no-such-type"}), "relationship_type")
 
 

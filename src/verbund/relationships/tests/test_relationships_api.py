@@ -163,6 +163,7 @@ def test_it_refuses_an_unknown_party_id(editor, org, field):
     data = {"type": "supplier", "from_party": org("A").pk, "to_party": org("B").pk}
     assert_400(post(editor, {**data, field: 999999}), field, "999999")
     assert_400(post(editor, {**data, field: "abc"}), field)
+    assert_400(post(editor, {**data, field: 10**20}), field)
 
 
 def test_it_refuses_a_missing_type_and_parties(editor):
@@ -432,6 +433,8 @@ def test_bad_filter_values_get_a_400_naming_the_filter(viewer_api, network):
     assert_400(viewer_api.get(URL, {"type": "no-such-type"}), "type")
     assert_400(viewer_api.get(URL, {"valid_on": "2020-13-01"}), "valid_on")
     assert_400(viewer_api.get(URL, {"party": "abc"}), "party")
+    assert_400(viewer_api.get(URL, {"from_party": str(10**20)}), "from_party")
+    assert_400(viewer_api.get(URL, {"to_party": "1.5"}), "to_party")
     assert_400(viewer_api.get(URL, {"source": "fax"}), "source")
 
 

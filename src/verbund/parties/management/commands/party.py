@@ -1,0 +1,122 @@
+"""`verbund party create|update|archive|show`: parties from the command line, through the actions.
+
+Refusals print the field and the reason and exit with 1, never with a traceback.
+"""
+
+import json
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from verbund.core import audit
+from verbund.parties import actions
+from verbund.parties.cli import actor_from, add_actor_argument, find_party, only_given, refusal
+from verbund.parties.models import Party
+from verbund.relationships.selectors import party_relationships, seen_from
+
+# Plain text fields, given as --option VALUE.
+TEXT_FIELDS = [
+    "kind", "number", "name", "name2", "name3", "legal_form", "salutation", "title", "first_name",
+    "last_name", "position", "birth_date", "street", "postcode", "city", "country", "vat_id", "lei",
+    "register_number", "phone", "email", "website", "status", "erp_source", "erp_id",
+]  # fmt: skip
+
+
+def add_field_arguments(parser: CommandParser) -> None:
+    for field in TEXT_FIELDS:
+        parser.add_argument(f"--{field.replace('_', '-')}", dest=field, metavar=field.upper())
+    parser.add_argument(
+        "--organisation", metavar="REF", help="A person's organisation (id, number or ERP key)."
+    )
+    parser.add_argument("--responsible", metavar="USERNAME", help="The responsible user.")
+    parser.add_argument(
+        "--tag", dest="tags", action="append", metavar="TAG", help="A tag; repeat for several."
+    )
+    add_actor_argument(parser)
+
+
+def field_values(options: dict[str, Any]) -> dict[str, Any]:
+    data = only_given(options, TEXT_FIELDS)
+    if options.get("organisation"):
+        data["organisation"] = find_party(options["organisation"], "organisation")
+    if options.get("responsible"):
+        User = get_user_model()
+        try:
+            data["responsible"] = User.objects.get(username=options["responsible"])
+        except User.DoesNotExist:
+            raise refusal(
+                ValidationError({"responsible": [f"No user named {options['responsible']!r}."]})
+            ) from None
+    return data
+
+
+def describe(party: Party) -> dict[str, Any]:
+    data = audit.snapshot(party, exclude=("search_text", "phonetic"))
+    data["tags"] = sorted(party.tags.values_list("name", flat=True))
+    data["relationships"] = [
+        {
+            "id": seen.relationship.pk,
+            "type": seen.relationship.type.key,
+            "label": seen.label,
+            "other_party_id": seen.other.pk,
+            "other_party_number": seen.other.number,
+            "other_party_name": seen.other.name,
+            "valid_from": seen.relationship.valid_from.isoformat()
+            if seen.relationship.valid_from
+            else None,
+            "valid_to": seen.relationship.valid_to.isoformat()
+            if seen.relationship.valid_to
+            else None,
+        }
+        for seen in seen_from(party.pk, party_relationships(party.pk))
+    ]
+    return data
+
+
+class Command(BaseCommand):
+    help = "Create, change, archive or show a party."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="verb", required=True)
+        create = sub.add_parser("create", help="Create a party; prints its id and number.")
+        add_field_arguments(create)
+        update = sub.add_parser("update", help="Change fields of a party.")
+        update.add_argument("ref", help="Id, number or ERP key SOURCE:ID.")
+        add_field_arguments(update)
+        archive = sub.add_parser("archive", help="Archive a party (or --restore it).")
+        archive.add_argument("ref")
+        archive.add_argument("--restore", action="store_true")
+        archive.add_argument("--note", default="")
+        add_actor_argument(archive)
+        show = sub.add_parser("show", help="Print a party with its relationships as JSON.")
+        show.add_argument("ref")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verb = options["verb"]
+        try:
+            if verb == "show":
+                party = find_party(options["ref"], "ref")
+                self.stdout.write(json.dumps(describe(party), ensure_ascii=False, indent=2))
+                return
+            actor = actor_from(options)
+            if verb == "create":
+                data = field_values(options)
+                party = actions.do_create_party(actor=actor, tags=options.get("tags") or (), **data)
+            elif verb == "update":
+                party = find_party(options["ref"], "ref")
+                data = field_values(options)
+                if not data and options.get("tags") is None:
+                    raise CommandError("Nothing to change: give at least one field option.")
+                party = actions.do_update_party(
+                    party, actor=actor, tags=options.get("tags"), **data
+                )
+            else:
+                party = find_party(options["ref"], "ref")
+                party = actions.do_archive_party(
+                    party, actor=actor, archived=not options["restore"], note=options["note"]
+                )
+        except ValidationError as exc:
+            raise refusal(exc) from None
+        self.stdout.write(f"{party.pk}\t{party.number}\t{party.name}")

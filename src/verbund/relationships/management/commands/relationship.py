@@ -1,0 +1,164 @@
+"""`verbund relationship add|update|end|list|types`: relationships from the command line.
+
+    verbund relationship add --type group --from 100001 --to SAP:4711 --valid-from 2024-01-01 --share 51
+    verbund relationship end 17 --valid-to 2025-12-31
+    verbund relationship list 100001 --on 2024-06-30
+
+Every write goes through the relationships actions; refusals print the field and the reason and
+exit with 1, never with a traceback.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from verbund.parties.cli import actor_from, add_actor_argument, find_party, only_given, refusal
+from verbund.relationships import actions
+from verbund.relationships.models import Relationship, RelationshipType
+from verbund.relationships.selectors import party_relationships, seen_from
+
+UPDATE_FIELDS = ["valid_from", "valid_to", "share", "source", "external_ref", "note"]
+
+
+def find_relationship(value: str) -> Relationship:
+    rel = (
+        Relationship.objects.select_related("type").filter(pk=int(value)).first()
+        if value.isdigit()
+        else None
+    )
+    if rel is None:
+        raise refusal(ValidationError({"id": [f"No relationship with id {value}."]}))
+    return rel
+
+
+def parse_day(value: str | None, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise refusal(ValidationError({field: [f"{value} is not a date (YYYY-MM-DD)."]})) from None
+
+
+class Command(BaseCommand):
+    help = "Add, change, end or list relationships between parties."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="verb", required=True)
+        add = sub.add_parser("add", help="Link two parties; prints the new relationship's id.")
+        add.add_argument(
+            "--type", required=True, help="Relationship type key (see `relationship types`)."
+        )
+        add.add_argument(
+            "--from",
+            dest="from_party",
+            required=True,
+            metavar="REF",
+            help="From-party (the child in a hierarchy).",
+        )
+        add.add_argument(
+            "--to",
+            dest="to_party",
+            required=True,
+            metavar="REF",
+            help="To-party (the parent in a hierarchy).",
+        )
+        self._value_arguments(add)
+        update = sub.add_parser("update", help="Correct dates, share, source, reference or note.")
+        update.add_argument("id")
+        self._value_arguments(update)
+        end = sub.add_parser(
+            "end", help="End a relationship: set its last valid day (default today)."
+        )
+        end.add_argument("id")
+        end.add_argument("--valid-to", dest="valid_to", metavar="YYYY-MM-DD")
+        end.add_argument("--note", default="")
+        add_actor_argument(end)
+        listing = sub.add_parser("list", help="A party's relationships, labelled as seen from it.")
+        listing.add_argument("ref", help="Id, number or ERP key SOURCE:ID.")
+        listing.add_argument("--on", metavar="YYYY-MM-DD", help="Only those valid on this day.")
+        listing.add_argument(
+            "--type", action="append", help="Only this type key; repeat for several."
+        )
+        sub.add_parser("types", help="List the relationship types.")
+
+    @staticmethod
+    def _value_arguments(parser: CommandParser) -> None:
+        parser.add_argument("--valid-from", dest="valid_from", metavar="YYYY-MM-DD")
+        parser.add_argument("--valid-to", dest="valid_to", metavar="YYYY-MM-DD")
+        parser.add_argument(
+            "--share",
+            metavar="PERCENT",
+            help="Ownership share, 0 < share <= 100 (types with shares only).",
+        )
+        parser.add_argument("--source", help="manual, erp, gleif, import, ...")
+        parser.add_argument("--external-ref", dest="external_ref")
+        parser.add_argument("--note")
+        add_actor_argument(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"do_{options['verb']}")(options)
+        except ValidationError as exc:
+            raise refusal(exc) from None
+
+    def do_add(self, options: dict[str, Any]) -> None:
+        actor = actor_from(options)
+        rtype = actions.resolve_type(options["type"])
+        from_party = find_party(options["from_party"], "from_party")
+        to_party = find_party(options["to_party"], "to_party")
+        values = only_given(options, UPDATE_FIELDS)
+        rel = actions.do_create_relationship(
+            actor=actor, type=rtype, from_party=from_party, to_party=to_party, **values
+        )
+        self.stdout.write(str(rel.pk))
+
+    def do_update(self, options: dict[str, Any]) -> None:
+        rel = find_relationship(options["id"])
+        values = only_given(options, UPDATE_FIELDS)
+        if not values:
+            raise CommandError(
+                "Nothing to change: give at least one of --valid-from, --valid-to, --share, --source, --external-ref, --note."
+            )
+        rel = actions.do_update_relationship(rel, actor=actor_from(options), **values)
+        self.stdout.write(str(rel.pk))
+
+    def do_end(self, options: dict[str, Any]) -> None:
+        rel = find_relationship(options["id"])
+        rel = actions.do_end_relationship(
+            rel, actor=actor_from(options), valid_to=options.get("valid_to"), note=options["note"]
+        )
+        self.stdout.write(f"{rel.pk}\t{rel.valid_to}")
+
+    def do_list(self, options: dict[str, Any]) -> None:
+        party = find_party(options["ref"], "ref")
+        rels = party_relationships(party.pk, on=parse_day(options.get("on"), "on"))
+        if options.get("type"):
+            keys = [actions.resolve_type(k).key for k in options["type"]]
+            rels = rels.filter(type__key__in=keys)
+        for seen in seen_from(party.pk, rels):
+            rel = seen.relationship
+            period = f"{rel.valid_from or '…'} .. {rel.valid_to or '…'}"
+            share = f"\t{rel.share.normalize():f} %" if rel.share is not None else ""
+            self.stdout.write(
+                f"{rel.pk}\t{seen.label}\t{seen.other.name} ({seen.other.number})\t{period}{share}"
+            )
+
+    def do_types(self, options: dict[str, Any]) -> None:
+        for rtype in RelationshipType.objects.all():
+            flags = ", ".join(
+                flag
+                for flag, on in (
+                    (rtype.structure, True),
+                    ("symmetric", rtype.symmetric),
+                    ("shares", rtype.carries_share),
+                    ("roll-up", rtype.rolls_up_revenue),
+                    ("inactive", not rtype.active),
+                )
+                if on
+            )
+            self.stdout.write(
+                f"{rtype.key}\t{rtype.name}\t{rtype.from_kind} → {rtype.to_kind}\t{flags}"
+            )
