@@ -96,3 +96,34 @@ def test_nothing_similar_passes(org):
     check_duplicates_or_raise(
         {"kind": "organisation", "name": "Zeta Software AG", "postcode": "10115"}
     )
+
+
+def test_callers_confirm_with_a_query_parameter_or_a_body_field():
+    from rest_framework.parsers import JSONParser
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from verbund.quality.entry import is_confirmed
+
+    factory = APIRequestFactory()
+
+    def req(url: str, body: dict) -> Request:
+        return Request(factory.post(url, body, format="json"), parsers=[JSONParser()])
+
+    assert is_confirmed(req("/api/v1/parties/?confirm=1", {}))
+    assert is_confirmed(req("/api/v1/parties/", {"confirm_duplicate": True}))
+    assert not is_confirmed(req("/api/v1/parties/", {"name": "x"}))
+
+
+def test_the_check_accepts_serializer_data_with_an_organisation_object(org, person):
+    company = org("Müller Bau GmbH")
+    person("Erika", "Muster", organisation=company, email="e.muster@mueller-bau.de")
+    with pytest.raises(DuplicatesFound):
+        check_duplicates_or_raise(
+            {
+                "kind": "person",
+                "first_name": "Erika",
+                "last_name": "Muster",
+                "organisation": company,
+            }
+        )
