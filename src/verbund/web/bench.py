@@ -131,6 +131,15 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     results.append(("customer file", statistics.median(file_times), statistics.median(raw_times)))
     results.append(("customer file, worst sampled", max(file_times), None))
     results.append(("customer file of the group head", file_times[0], raw_times[0]))
+    from verbund.web.views.parties import section_apps
+
+    for app in section_apps():
+        lazy = [
+            _median_ms(get(f"/parties/{pid}/sections/{app}/"), max(3, repeat // 3))
+            for pid in sample_ids
+        ]
+        results.append((f"  + {app} sections (lazy), median / head", statistics.median(lazy), None))
+        results.append((f"  + {app} sections (lazy), group head", lazy[0], None))
     results.append(
         (
             "hierarchy first level (largest group)",

@@ -362,3 +362,14 @@ def test_a_new_contact_is_created_at_the_organisation_whose_file_it_came_from(cl
         "Erika Mustermann"
         in c.get(reverse("party-detail", args=[group["handel"].pk])).content.decode()
     )
+
+
+def test_the_search_skips_merged_records_and_survives_an_interrupted_scan(client_for, org, monkeypatch):
+    from verbund.web import search
+
+    kept = org("Zentralmolkerei Nord eG")
+    gone = org("Zentralmolkerei Nord eG Alt")
+    Party.objects.filter(pk=gone.pk).update(merged_into=kept)
+    assert [p.pk for p in search.search_parties("Zentralmolkerei")] == [kept.pk]
+    monkeypatch.setattr(search, "SCAN_BUDGET_S", -1.0)  # every scan is over budget at once
+    assert search.search_parties("molkerei nord") in ([], [kept])
