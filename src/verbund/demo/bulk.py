@@ -65,12 +65,13 @@ def _columns(model: type[Any], skip: Sequence[str] = ("id",)) -> tuple[str, ...]
     return tuple(f.column for f in model._meta.concrete_fields if f.column not in skip)
 
 
-PARTY_COLUMNS: tuple[str, ...] = _columns(Party)
+PARTY_COLUMNS: tuple[str, ...] = _columns(Party)  # the order of tuple rows for insert_parties
 RELATIONSHIP_COLUMNS: tuple[str, ...] = _columns(Relationship)
 _TIMESTAMPS = ("created_at", "updated_at")
 
 
-def _defaults(model: type[Any]) -> dict[str, Any]:
+def column_defaults(model: type[Any]) -> dict[str, Any]:
+    """Column -> default value for a bulk row of ``model`` (timestamps and id excluded)."""
     values: dict[str, Any] = {}
     for f in model._meta.concrete_fields:
         if f.column == "id" or f.column in _TIMESTAMPS:
@@ -166,8 +167,8 @@ class BulkLoad:
         self.tag_links = 0
         self._type_ids: dict[str, int] | None = None
         self._numbers: Iterator[int] = iter(())
-        self._party_defaults = _defaults(Party)
-        self._rel_defaults = _defaults(Relationship)
+        self._party_defaults = column_defaults(Party)
+        self._rel_defaults = column_defaults(Relationship)
 
     # -- helpers callers may use
 
@@ -472,3 +473,6 @@ def do_bulk_load(
         action=action,
     )
     return result
+
+
+_defaults = column_defaults  # older name, still used by callers

@@ -4,6 +4,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from verbund.demo.actions import (
@@ -103,9 +104,15 @@ class Command(BaseCommand):
         )
         loaded = time.perf_counter()
         # On a fresh database "every customer" is exactly the new parties, and far cheaper to select.
-        if months and not generate_revenue(
-            None if fresh else result.party_ids, months, seed, self.stdout
-        ):
+        try:
+            ids = None if fresh else result.party_ids
+            offered = not months or generate_revenue(ids, months, seed, self.stdout)
+        except DatabaseError as exc:
+            # The parties and relationships are committed; only the revenue step failed.
+            raise CommandError(
+                _("Demo data loaded, but demo revenue failed: %(error)s") % {"error": exc}
+            ) from None
+        if not offered:
             self.stdout.write(_("  (no revenue module: no demo revenue)"))
         result.timings["revenue"] = time.perf_counter() - loaded
         self.stdout.write(_("Done in %(sec).1f s.") % {"sec": time.perf_counter() - started})
