@@ -33,7 +33,7 @@ CANDIDATE_FIELDS = [
 # The attribute names above are the column names (foreign keys as ``<name>_id``).
 CANDIDATE_COLUMNS = CANDIDATE_FIELDS
 PER_BLOCK = 200
-NEIGHBOURS = 60
+NEIGHBOURS = 30
 
 
 @dataclass
@@ -79,7 +79,7 @@ def _block_queries(f: dict[str, Any], data: Mapping[str, Any]) -> list[tuple[str
     )
     phon = koelner_phonetik(name)[:200] if name else ""
     if phon:
-        out.append((f"SELECT {cols} FROM {t} WHERE phonetic = %s LIMIT {PER_BLOCK}", [phon]))
+        out.append((f"SELECT {cols} FROM {t} WHERE phonetic = %s LIMIT {PER_BLOCK // 2}", [phon]))
         # The nearest names in phonetic order on both sides (two short index range scans):
         # names that sound alike share a long prefix of their code, whatever their legal form.
         out.append(

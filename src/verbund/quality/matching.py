@@ -248,7 +248,9 @@ def features(rec: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=8192)
 def _jw(a: str, b: str) -> float:
+    # Cached: the levels of one comparison ask for the same similarity several times.
     return float(JaroWinkler.similarity(a, b))
 
 
@@ -274,6 +276,9 @@ class Comparison:
     kinds: tuple[str, ...] = ("organisation", "person")
 
     def applies(self, a: dict[str, Any], b: dict[str, Any]) -> bool:
+        if len(self.columns) == 1:
+            c = self.columns[0]
+            return bool(a.get(c) and b.get(c))
         return all(a.get(c) and b.get(c) for c in self.columns)
 
     def evaluate(self, a: dict[str, Any], b: dict[str, Any]) -> Level | None:
