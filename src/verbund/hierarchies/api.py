@@ -105,15 +105,18 @@ class PartyHierarchyView(APIView):
         as_of = _as_of(request)
         depth = _int_param(request, "depth")
         node = _int_param(request, "node", minimum=1)
-        selectors.hierarchy_type(type_key)
+        selectors.hierarchy_type_id(type_key)
+        with_notes = request.query_params.get("annotations") in ("1", "true", "yes")
         if node is not None:
             if not Party.objects.filter(pk=node).exists():
                 raise ValidationError({"node": [_("No party with id %(id)s.") % {"id": node}]})
             kids = selectors.children(node, type_key, as_of)
-            annotate(kids, type_key, as_of)
+            if with_notes:
+                annotate(kids, type_key, as_of)
             return Response({"type": type_key, "as_of": as_of, "node": node, "children": kids})
         root = selectors.tree(party.pk, type_key, as_of, depth)
-        annotate(_walk(root), type_key, as_of)
+        if with_notes:
+            annotate(_walk(root), type_key, as_of)
         return Response({"type": type_key, "as_of": as_of, "party_id": party.pk, "root": root})
 
 

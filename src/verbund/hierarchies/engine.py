@@ -52,6 +52,16 @@ MAX_WALK = 200
 _fresh: dict[tuple[str, int], dt.date] = {}
 
 
+def _remember(type_id: int, day: dt.date) -> None:
+    """Memo the closure's freshness, but only once it is committed: a rolled-back refresh
+    (say, inside a refused write) must not leave the memo claiming a fresh closure."""
+    key = (connection.alias, type_id)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: _fresh.__setitem__(key, day))
+    else:
+        _fresh[key] = day
+
+
 def today() -> dt.date:
     """The day 'today' means for the closure (a function, so tests can move the calendar)."""
     return dt.date.today()
@@ -226,6 +236,14 @@ def _execute(sql: str, params: Sequence[Any] = ()) -> int:
         return int(cur.rowcount or 0)
 
 
+# Detach on PostgreSQL: a join (DELETE ... USING), never NOT IN, which PostgreSQL plans as a
+# sequential scan. Parameters: type, child, type, child, type.
+DETACH_SQL_PG = f"""DELETE FROM {CT} x USING {CT} s, {CT} a
+    WHERE s.type_id = %s AND s.ancestor_id = %s
+      AND a.type_id = %s AND a.descendant_id = %s AND a.depth > 0
+      AND x.type_id = %s AND x.ancestor_id = a.ancestor_id AND x.descendant_id = s.descendant_id"""
+
+
 def _detach(type_id: int, child: int) -> None:
     """Cut ``child``'s subtree off its ancestors in the closure (whatever the closure says)."""
     old_parent = _scalar(
@@ -236,13 +254,7 @@ def _detach(type_id: int, child: int) -> None:
         _drop_if_isolated(type_id, [child])
         return
     if connection.vendor == "postgresql":
-        _execute(
-            f"""DELETE FROM {CT} x USING {CT} s, {CT} a
-                WHERE s.type_id = %s AND s.ancestor_id = %s
-                  AND a.type_id = %s AND a.descendant_id = %s AND a.depth > 0
-                  AND x.type_id = %s AND x.ancestor_id = a.ancestor_id AND x.descendant_id = s.descendant_id""",
-            [type_id, child, type_id, child, type_id],
-        )
+        _execute(DETACH_SQL_PG, [type_id, child, type_id, child, type_id])
     else:
         _execute(
             f"""DELETE FROM {CT} WHERE type_id = %s
@@ -311,7 +323,7 @@ def ensure_fresh(rtype: RelationshipType | int, *, locked: bool = False) -> None
         return
     as_of = ClosureState.objects.filter(type_id=type_id).values_list("as_of", flat=True).first()
     if as_of == day:
-        _fresh[key] = day
+        _remember(type_id, day)
         return
     if not locked:
         with transaction.atomic():
@@ -323,7 +335,7 @@ def ensure_fresh(rtype: RelationshipType | int, *, locked: bool = False) -> None
     else:
         _replay(type_id, as_of, day)
     ClosureState.objects.update_or_create(type_id=type_id, defaults={"as_of": day})
-    _fresh[key] = day
+    _remember(type_id, day)
 
 
 def _replay(type_id: int, since: dt.date, day: dt.date) -> int:
@@ -368,7 +380,7 @@ def refresh_all() -> dict[str, int]:
             else:
                 changed = 0
             ClosureState.objects.update_or_create(type_id=rtype.pk, defaults={"as_of": day})
-            _fresh[(connection.alias, rtype.pk)] = day
+            _remember(rtype.pk, day)
         done[rtype.key] = changed
     return done
 
@@ -395,7 +407,7 @@ def rebuild_closure(type_keys: Iterable[str] | None = None) -> dict[str, int]:
             ClosureState.objects.update_or_create(
                 type_id=rtype.pk, defaults={"as_of": day, "rebuilt_at": timezone.now()}
             )
-            _fresh[(connection.alias, rtype.pk)] = day
+            _remember(rtype.pk, day)
         if sum(counts.values()) > 10000:
             _execute(f"ANALYZE {CT}")
     return counts

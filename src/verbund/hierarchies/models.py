@@ -20,17 +20,28 @@ class ClosureEntry(models.Model):
       index (type, descendant, depth, ancestor): both answer from the index alone.
     """
 
+    # No single-column FK indexes: the two composite indexes below serve every read, and each
+    # extra index would slow the bulk rebuild and every move.
     type = models.ForeignKey(
         "relationships.RelationshipType",
+        db_index=False,
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("type"),
     )
     ancestor = models.ForeignKey(
-        "parties.Party", on_delete=models.CASCADE, related_name="+", verbose_name=_("ancestor")
+        "parties.Party",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("ancestor"),
     )
     descendant = models.ForeignKey(
-        "parties.Party", on_delete=models.CASCADE, related_name="+", verbose_name=_("descendant")
+        "parties.Party",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("descendant"),
     )
     depth = models.PositiveIntegerField(_("depth"))
 

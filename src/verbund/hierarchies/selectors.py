@@ -22,6 +22,7 @@ from verbund.relationships.models import MAX_DATE, MIN_DATE, RelationshipType, S
 Node = dict[str, Any]
 # Trees with more members than this come level by level unless a depth is asked for.
 LARGE_TREE = 2000
+TT = RelationshipType._meta.db_table
 DEFAULT_LEVELS = 2
 
 
@@ -57,12 +58,22 @@ def _day(as_of: dt.date | str | None) -> tuple[dt.date, bool]:
     return day, day == today
 
 
+def hierarchy_type_id(type_key: str) -> int:
+    """The id of the hierarchy type with this key (one indexed lookup, no model instance)."""
+    found = engine._scalar(
+        f"SELECT id FROM {TT} WHERE key = %s AND structure = %s", [type_key, Structure.HIERARCHY]
+    )
+    if found is None:
+        raise ValidationError({"type": [_("%(key)s is not a hierarchy type.") % {"key": type_key}]})
+    return int(found)
+
+
 def _prepare(type_key: str, as_of: dt.date | str | None) -> tuple[int, dt.date, bool]:
-    rtype = hierarchy_type(type_key)
+    type_id = hierarchy_type_id(type_key)
     day, current = _day(as_of)
     if current:
-        engine.ensure_fresh(rtype)
-    return int(rtype.pk), day, current
+        engine.ensure_fresh(type_id)
+    return type_id, day, current
 
 
 def hierarchy_types() -> list[dict[str, Any]]:
@@ -88,10 +99,7 @@ def hierarchy_types() -> list[dict[str, Any]]:
 def _ancestor_ids(party_id: int, type_id: int, day: dt.date, current: bool) -> list[int]:
     """Ancestors from the top, without the party itself."""
     if current:
-        rows = _rows(
-            f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0 ORDER BY depth DESC",
-            [type_id, party_id],
-        )
+        rows = _rows(ANCESTORS_SQL, [type_id, party_id])
         return [int(r[0]) for r in rows]
     rows = _rows(
         f"""WITH RECURSIVE up(node, steps) AS (
@@ -203,21 +211,40 @@ def children(party_id: int, type_key: str, as_of: dt.date | str | None = None) -
     return sorted(nodes, key=lambda n: (n["name"] or "", n["id"]))
 
 
+def subtree_sql() -> str:
+    """Today's subtree with node fields and parent ids; parameters: type id, root, max depth.
+
+    On PostgreSQL the party row and the parent are fetched per closure row through index
+    lookups (a LATERAL subquery behind an OFFSET 0 fence, and a correlated subquery): with
+    fresh statistics the planner otherwise likes to hash-join against a sequential scan of all
+    parties, which is what the design brief warns about. SQLite plans the plain joins well.
+    """
+    if connection.vendor == "postgresql":
+        return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth,
+                       (SELECT pr.ancestor_id FROM {CT} pr
+                        WHERE pr.type_id = c.type_id AND pr.descendant_id = c.descendant_id AND pr.depth = 1)
+                    FROM {CT} c
+                    CROSS JOIN LATERAL (SELECT q.number, q.name, q.city FROM {PT} q WHERE q.id = c.descendant_id OFFSET 0) p
+                    WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth <= %s
+                    ORDER BY c.depth"""
+    return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, pr.ancestor_id
+                FROM {CT} c
+                JOIN {PT} p ON p.id = c.descendant_id
+                LEFT JOIN {CT} pr ON pr.type_id = c.type_id AND pr.descendant_id = c.descendant_id AND pr.depth = 1
+                WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth <= %s
+                ORDER BY c.depth"""
+
+
+ANCESTORS_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0 ORDER BY depth DESC"
+
+
 def _subtree_rows(
     root: int, type_id: int, day: dt.date, current: bool, max_depth: int | None = None
 ) -> list[tuple[Any, ...]]:
     """(id, number, name, city, depth below root, parent id) for root and its subtree, by depth."""
     limit = MAX_WALK if max_depth is None else max_depth
     if current:
-        return _rows(
-            f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, pr.ancestor_id
-                FROM {CT} c
-                JOIN {PT} p ON p.id = c.descendant_id
-                LEFT JOIN {CT} pr ON pr.type_id = c.type_id AND pr.descendant_id = c.descendant_id AND pr.depth = 1
-                WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth <= %s
-                ORDER BY c.depth""",
-            [type_id, root, limit],
-        )
+        return _rows(subtree_sql(), [type_id, root, limit])
     # Anchored on the root's own row (a bare constant anchor makes SQLite scan every step).
     return _rows(
         f"""WITH RECURSIVE down(id, parent, depth) AS (
@@ -418,7 +445,7 @@ def membership_periods(
 ) -> list[tuple[dt.date | None, dt.date | None]]:
     """When the party stood under ``root_id``: the intersections of the validities along each
     path, merged; None is an open end. A party is always in its own group."""
-    type_id = int(hierarchy_type(type_key).pk)
+    type_id = hierarchy_type_id(type_key)
     if int(party_id) == int(root_id):
         return [(None, None)]
     greatest = "CASE WHEN COALESCE(r.valid_from, %s) > up.lo THEN COALESCE(r.valid_from, %s) ELSE up.lo END"

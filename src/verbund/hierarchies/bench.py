@@ -1,0 +1,469 @@
+"""Benchmark the hierarchy engine at scale: `verbund bench hierarchy --size 1000000 [--db-url URL]`.
+
+Builds (or reuses) a database with groups of 10, 1,000, 10,000 and 100,000 members, depth up to
+12, bulk-loaded with executemany (SQLite) or COPY (PostgreSQL) and a set-based closure rebuild,
+then prints medians and the ratio to raw SQL returning the same rows in the same run.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from verbund.core import audit
+from verbund.hierarchies import engine, selectors
+from verbund.hierarchies.engine import CT, PT
+from verbund.parties.models import Party
+from verbund.relationships.models import Relationship, RelationshipSource, RelationshipType
+
+NUMBER_PREFIX = "HB"
+MAX_DEPTH = 12
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--size", type=int, default=1_000_000, help="Parties in the benchmark database."
+    )
+    parser.add_argument(
+        "--db-url",
+        dest="db_url",
+        help="Database to build or reuse (default: SQLite under $VERBUND_BENCH_DIR).",
+    )
+    parser.add_argument("--repeat", type=int, default=20, help="Runs per query for the medians.")
+    parser.add_argument("--requests", type=int, default=200, help="Requests for the endpoint p95.")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="Rebuild the data even when it exists."
+    )
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+def random_tree(
+    n: int, rnd: random.Random, max_depth: int = MAX_DEPTH, first_depth: int = 0
+) -> tuple[list[int], list[int]]:
+    """Parents (index, -1 for the root) and depths of an n-node tree no deeper than max_depth.
+
+    Parents are drawn from the later half of the nodes so far, which makes deep trees; a node
+    that would be too deep hangs near the top instead.
+    """
+    parent, depth = [-1], [first_depth]
+    for i in range(1, n):
+        p = rnd.randrange(i // 2, i)
+        if depth[p] >= max_depth:
+            p = rnd.randrange(0, min(i, 8))
+            while depth[p] >= max_depth:
+                p = parent[p]
+        parent.append(p)
+        depth.append(depth[p] + 1)
+    return parent, depth
+
+
+def plan_groups(size: int) -> list[int]:
+    groups: list[int] = []
+    if size >= 250_000:
+        groups.append(100_000)
+    if size >= 20_000:
+        groups += [10_000] * min(5, max(1, size // 200_000))
+    groups += [1_000] * min(100, max(1, size // 10_000))
+    rest = size - sum(groups)
+    groups += [10] * max(0, rest // 10)
+    return groups
+
+
+def _row_template(model: type[models.Model], now: Any) -> tuple[list[str], dict[str, Any]]:
+    cols, defaults = [], {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        cols.append(field.column)
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            defaults[field.column] = now
+        elif field.null and not field.has_default():
+            defaults[field.column] = None
+        else:
+            defaults[field.column] = field.get_default()
+    return cols, defaults
+
+
+def _insert(model: type[models.Model], rows: Sequence[dict[str, Any]], now: Any) -> int:
+    """Insert raw rows: COPY on PostgreSQL, executemany in chunks on SQLite."""
+    cols, defaults = _row_template(model, now)
+    if rows and "id" in rows[0]:
+        cols = ["id", *cols]
+    table = model._meta.db_table
+    count = 0
+
+    def tuples() -> Iterable[tuple[Any, ...]]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield tuple(row.get(c, defaults.get(c)) for c in cols)
+
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            raw = cur.cursor
+            with raw.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+                for t in tuples():
+                    copy.write_row(t)
+        else:
+            sql = (
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+            )
+            batch: list[tuple[Any, ...]] = []
+            for t in tuples():
+                batch.append(t)
+                if len(batch) >= 50_000:
+                    cur.executemany(sql, batch)
+                    batch = []
+            if batch:
+                cur.executemany(sql, batch)
+    return count
+
+
+CITIES = [
+    "Köln",
+    "Bonn",
+    "Hamburg",
+    "München",
+    "Berlin",
+    "Leipzig",
+    "Dresden",
+    "Essen",
+    "Bremen",
+    "Mainz",
+]
+
+
+def build(size: int, out: TextIO, seed: int = 7) -> dict[str, Any]:
+    """Bulk-load ``size`` parties in groups and rebuild the closure; one transaction, one audit record."""
+    rnd = random.Random(seed)
+    now = timezone.now()
+    group_type = RelationshipType.objects.get(key="group")
+    start = (Party.objects.aggregate(m=models.Max("id"))["m"] or 0) + 1
+    groups = plan_groups(size)
+    parties: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    meta: dict[str, Any] = {"size": size, "groups": {}, "move": None}
+    next_id = start
+    for n in groups:
+        base = next_id
+        if n == 100_000:
+            # Root -> A -> B -> C, and C carries a 10,000-member subtree (the move benchmark).
+            rest = n - 10_002
+            rest_parent, rest_depth = random_tree(rest, rnd, MAX_DEPTH)
+            sub_parent, sub_depth = random_tree(10_000, rnd, MAX_DEPTH, first_depth=3)
+            parent = [
+                *rest_parent,
+                0,
+                rest,
+                *[(rest + 1 if p < 0 else rest + 2 + p) for p in sub_parent],
+            ]
+            depth = [*rest_depth, 1, 2, *sub_depth]
+            meta["move"] = {"subtree_root": base + rest + 2, "old_parent": base + rest + 1}
+        else:
+            parent, depth = random_tree(n, rnd, MAX_DEPTH if n > 10 else 3)
+        for i in range(n):
+            pid = next_id + i
+            parties.append(
+                {
+                    "id": pid,
+                    "kind": "organisation",
+                    "number": f"{NUMBER_PREFIX}{pid:09d}",
+                    "name": f"Firma {pid} GmbH",
+                    "city": CITIES[pid % 10],
+                    "country": "DE",
+                    "status": "customer",
+                }
+            )
+            if parent[i] >= 0:
+                links.append(
+                    {
+                        "type_id": group_type.pk,
+                        "from_party_id": pid,
+                        "to_party_id": base + parent[i],
+                        "source": RelationshipSource.DEMO,
+                    }
+                )
+        deepest = max(range(n), key=lambda i: depth[i])
+        meta["groups"].setdefault(str(n), []).append(
+            {"root": base, "deepest": base + deepest, "depth": depth[deepest]}
+        )
+        next_id += n
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        _insert(Party, parties, now)
+        _insert(Relationship, links, now)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{PT}', 'id'), (SELECT MAX(id) FROM {PT}))"
+                )
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{Relationship._meta.db_table}', 'id'), (SELECT MAX(id) FROM {Relationship._meta.db_table}))"
+                )
+                cur.execute(f"ANALYZE {PT}")
+                cur.execute(f"ANALYZE {Relationship._meta.db_table}")
+        t1 = time.perf_counter()
+        counts = engine.rebuild_closure(["group"])
+        t2 = time.perf_counter()
+        audit.record(
+            actor=None,
+            action="hierarchy.bench_load",
+            object_type="hierarchies.closureentry",
+            after={"parties": len(parties), "links": len(links), "closure": counts},
+        )
+    meta["load_seconds"] = round(t1 - t0, 1)
+    meta["rebuild_seconds"] = round(t2 - t1, 1)
+    meta["closure_rows"] = counts["group"]
+    out.write(
+        f"loaded {len(parties):,} parties and {len(links):,} links in {t1 - t0:.1f} s; closure {counts['group']:,} rows in {t2 - t1:.1f} s\n"
+    )
+    return meta
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+
+def _times(fn: Callable[[], Any], repeat: int) -> list[float]:
+    fn()  # warm
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def _raw(sql: str, params: Sequence[Any]) -> Callable[[], list[tuple[Any, ...]]]:
+    def run() -> list[tuple[Any, ...]]:
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return list(cur.fetchall())
+
+    return run
+
+
+def _raw_group(type_id: int, member: int) -> Callable[[], list[tuple[Any, ...]]]:
+    sql = f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, pr.ancestor_id
+              FROM {CT} c JOIN {PT} p ON p.id = c.descendant_id
+              LEFT JOIN {CT} pr ON pr.type_id = c.type_id AND pr.descendant_id = c.descendant_id AND pr.depth = 1
+              WHERE c.type_id = %s AND c.ancestor_id = (SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1)"""
+    return _raw(sql, [type_id, type_id, member])
+
+
+def _in_rollback(fn: Callable[[], Any]) -> Callable[[], float]:
+    """Time fn inside a transaction that is rolled back, so the data stays as built."""
+
+    def run() -> float:
+        with transaction.atomic():
+            t = time.perf_counter()
+            fn()
+            elapsed = (time.perf_counter() - t) * 1000
+            transaction.set_rollback(True)
+        engine._fresh.clear()
+        return elapsed
+
+    return run
+
+
+def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> list[dict[str, Any]]:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from verbund.hierarchies.actions import do_move_subtree
+
+    gtype = RelationshipType.objects.get(key="group")
+    engine.ensure_fresh(gtype)
+    results: list[dict[str, Any]] = []
+
+    def add(
+        name: str, app: list[float], raw: list[float] | None, target: float, stat: str = "median"
+    ) -> None:
+        value = (
+            statistics.median(app)
+            if stat == "median"
+            else sorted(app)[max(0, int(len(app) * 0.95) - 1)]
+        )
+        base = statistics.median(raw) if raw else None
+        row = {
+            "query": name,
+            "stat": stat,
+            "ms": round(value, 2),
+            "raw_ms": round(base, 2) if base else None,
+            "ratio": round(value / base, 2) if base else None,
+            "target_ms": target,
+            "ok": value <= target,
+        }
+        results.append(row)
+        out.write(
+            f"{name:<48} {stat:>6} {value:9.2f} ms   raw {base or 0:8.2f} ms   ratio {row['ratio'] or 0:5.2f}   target {target:>6} ms  {'ok' if row['ok'] else 'MISSED'}\n"
+        )
+
+    for size, target in (("100000", 250.0), ("1000", 10.0)):
+        if size not in meta["groups"]:
+            continue
+        member = meta["groups"][size][0]["deepest"]
+        reps = max(5, repeat // 4) if size == "100000" else repeat
+        app = _times(partial(selectors.group_rows, member, "group"), reps)
+        raw = _times(_raw_group(gtype.pk, member), reps)
+        add(f"whole {int(size):,} group from its deepest member", app, raw, target)
+        if size == "100000":
+            add(
+                "  ... as a nested tree (all levels)",
+                _times(partial(selectors.tree, member, "group", None, MAX_DEPTH), reps),
+                raw,
+                target,
+            )
+    big = next(
+        iter(meta["groups"].get("100000") or meta["groups"].get("10000") or meta["groups"]["1000"])
+    )
+    deepest = big["deepest"]
+    app = _times(lambda: selectors.ancestors(deepest, "group"), repeat * 5)
+    raw = _times(
+        _raw(
+            f"SELECT p.id, p.number, p.name, p.city, c.depth FROM {CT} c JOIN {PT} p ON p.id = c.ancestor_id WHERE c.type_id = %s AND c.descendant_id = %s AND c.depth > 0 ORDER BY c.depth DESC",
+            [gtype.pk, deepest],
+        ),
+        repeat * 5,
+    )
+    add(f"ancestors of a depth-{big['depth']} member", app, raw, 2.0)
+    past = engine.today().replace(year=engine.today().year - 1)
+    add(
+        "  ... as of a past date (recursive CTE)",
+        _times(lambda: selectors.ancestors(deepest, "group", past), repeat * 5),
+        raw,
+        2.0,
+    )
+
+    if meta.get("move"):
+        sub, old = meta["move"]["subtree_root"], meta["move"]["old_parent"]
+        target_group = meta["groups"]["1000"][0]["deepest"]
+        child, new_parent = Party.objects.get(pk=sub), Party.objects.get(pk=target_group)
+        n_sub = len(selectors.subtree_ids(sub, "group"))
+        moves = [
+            _in_rollback(lambda: do_move_subtree(child, new_parent, "group", actor=None))()
+            for _ in range(max(3, repeat // 4))
+        ]
+
+        def raw_move() -> None:
+            with connection.cursor() as cur:
+                if connection.vendor == "postgresql":
+                    cur.execute(
+                        f"""DELETE FROM {CT} x USING {CT} s, {CT} a WHERE s.type_id = %s AND s.ancestor_id = %s AND a.type_id = %s
+                            AND a.descendant_id = %s AND a.depth > 0 AND x.type_id = %s AND x.ancestor_id = a.ancestor_id AND x.descendant_id = s.descendant_id""",
+                        [gtype.pk, sub, gtype.pk, sub, gtype.pk],
+                    )
+                else:
+                    cur.execute(
+                        f"""DELETE FROM {CT} WHERE type_id = %s AND ancestor_id IN (SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0)
+                            AND descendant_id IN (SELECT descendant_id FROM {CT} WHERE type_id = %s AND ancestor_id = %s)""",
+                        [gtype.pk, gtype.pk, sub, gtype.pk, sub],
+                    )
+                cur.execute(
+                    f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth) SELECT %s, a.ancestor_id, s.descendant_id, a.depth + s.depth + 1
+                        FROM {CT} a, {CT} s WHERE a.type_id = %s AND a.descendant_id = %s AND s.type_id = %s AND s.ancestor_id = %s""",
+                    [gtype.pk, gtype.pk, target_group, gtype.pk, sub],
+                )
+
+        raws = [_in_rollback(raw_move)() for _ in range(max(3, repeat // 4))]
+        add(f"move a {n_sub:,}-member subtree (closure upkeep)", moves, raws, 1000.0)
+        assert old
+
+    if "1000" in meta["groups"]:
+        member = meta["groups"]["1000"][1 if len(meta["groups"]["1000"]) > 1 else 0]["deepest"]
+        user = User.objects.filter(username="bench-hier").first() or User.objects.create_superuser(
+            "bench-hier", "", None
+        )
+        if "testserver" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        client = Client()
+        client.force_login(user)
+        url = f"/api/v1/parties/{member}/hierarchy/?type=group"
+        assert client.get(url).status_code == 200
+        times = []
+        for _ in range(requests):
+            t = time.perf_counter()
+            res = client.get(url)
+            times.append((time.perf_counter() - t) * 1000)
+            assert res.status_code == 200
+        add(
+            "hierarchy endpoint, 1,000-member group",
+            times,
+            _times(_raw_group(gtype.pk, member), repeat),
+            100.0,
+            stat="p95",
+        )
+    return results
+
+
+def _bench_dir() -> Path:
+    return Path(os.environ.get("VERBUND_BENCH_DIR", "bench-data"))
+
+
+def run(options: dict[str, Any], stdout: TextIO) -> int:
+    size = int(options["size"])
+    url = options.get("db_url")
+    if url is None and connection.vendor == "sqlite" and not os.environ.get("VERBUND_BENCH_CHILD"):
+        _bench_dir().mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{(_bench_dir() / f'hier-{size}.sqlite3').resolve()}"
+    if url and not os.environ.get("VERBUND_BENCH_CHILD"):
+        # A fresh process, so settings, connections and migrations all point at the bench database.
+        args = [
+            sys.executable,
+            "-m",
+            "verbund",
+            "bench",
+            "hierarchy",
+            "--size",
+            str(size),
+            "--repeat",
+            str(options["repeat"]),
+            "--requests",
+            str(options["requests"]),
+        ]
+        if options.get("rebuild"):
+            args.append("--rebuild")
+        env = {**os.environ, "DATABASE_URL": url, "VERBUND_BENCH_CHILD": "1"}
+        return subprocess.call(args, env=env)  # noqa: S603 - our own interpreter and arguments
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    _bench_dir().mkdir(parents=True, exist_ok=True)
+    meta_file = (
+        _bench_dir()
+        / f"hier-{connection.vendor}-{connection.settings_dict['NAME'].replace('/', '_')[-60:]}-{size}.json"
+    )
+    existing = Party.objects.filter(number__startswith=NUMBER_PREFIX).count()
+    if options.get("rebuild") or existing != size or not meta_file.exists():
+        if existing:
+            stdout.write(
+                f"existing bench data ({existing:,} parties) does not match; building into a fresh database is advised\n"
+            )
+            if existing != size:
+                return 1
+        meta = build(size, stdout)
+        meta_file.write_text(json.dumps(meta))
+    else:
+        meta = json.loads(meta_file.read_text())
+        stdout.write(
+            f"reusing {existing:,} parties ({meta.get('closure_rows', 0):,} closure rows)\n"
+        )
+    stdout.write(f"\nhierarchy benchmark: {size:,} parties on {connection.vendor}\n")
+    results = measure(meta, int(options["repeat"]), int(options["requests"]), stdout)
+    (_bench_dir() / f"hier-results-{connection.vendor}-{size}.json").write_text(
+        json.dumps({"meta": meta, "results": results}, indent=1)
+    )
+    return 0
