@@ -162,3 +162,16 @@ def test_a_second_parent_is_not_created_but_reported(pair, org):
         ).count()
         == 1
     )
+
+
+def test_other_apps_rows_move_through_their_merge_modules_and_come_back_on_undo(pair):
+    from verbund.activities.actions import do_create_activity
+    from verbund.activities.models import Activity
+
+    source, survivor = pair
+    note = do_create_activity(actor=None, party=source, subject="Besuch")
+    record = do_merge(source, survivor, actor=None)
+    assert Activity.objects.get(pk=note.pk).party_id == survivor.pk
+    assert record.moved["apps"]["verbund.activities.merge"] == {"activities.activity": [note.pk]}
+    do_undo_merge(record, actor=None)
+    assert Activity.objects.get(pk=note.pk).party_id == source.pk
