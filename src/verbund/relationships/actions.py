@@ -371,6 +371,9 @@ def do_update_relationship(rel: Relationship, *, actor: Any, **changes: Any) -> 
         )
     if not rel.type.is_hierarchy:
         _lock_parties([rel.from_party_id, rel.to_party_id])
+    else:
+        # The type lock comes before the row lock, in every writer, so no two writers deadlock.
+        engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
     rel = (
         Relationship.objects.select_for_update()
         .select_related("type", "from_party", "to_party")
@@ -387,8 +390,6 @@ def do_update_relationship(rel: Relationship, *, actor: Any, **changes: Any) -> 
             field,
             value if value is not None or field in ("valid_from", "valid_to", "share") else "",
         )
-    if rel.type.is_hierarchy:
-        engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
     validate_relationship(rel, exclude_pk=rel.pk)
     if rel.type.is_hierarchy:
         engine.check_link(rel)
@@ -410,6 +411,9 @@ def do_end_relationship(
 ) -> Relationship:
     """End a relationship at ``valid_to`` (default today): its last valid day. Nothing is deleted."""
     day = _as_date(valid_to, "valid_to") or dt.date.today()
+    if rel.type.is_hierarchy:
+        # The type lock comes before the row lock, in every writer, so no two writers deadlock.
+        engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
     rel = (
         Relationship.objects.select_for_update()
         .select_related("type", "from_party", "to_party")
@@ -429,8 +433,6 @@ def do_end_relationship(
             }
         )
     before = audit.snapshot(rel)
-    if rel.type.is_hierarchy:
-        engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
     rel.valid_to = day
     rel.save(update_fields=["valid_to", "updated_at"])
     if rel.type.is_hierarchy:
