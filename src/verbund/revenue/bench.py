@@ -144,6 +144,9 @@ def _build(size: int, group_size: int, months: int, seed: int, stdout: TextIO) -
     t0 = time.perf_counter()
     counts = rebuild_closure(["group"])
     stdout.write(f"closure: {counts} in {time.perf_counter() - t0:.1f} s\n")
+
+
+def _build_revenue(months: int, seed: int, stdout: TextIO) -> None:
     t0 = time.perf_counter()
     written = do_generate_demo_revenue(None, demo_months(months), seed, gaps=False)
     took = time.perf_counter() - t0
@@ -250,6 +253,8 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             f"The benchmark database holds {ours:,} bench parties, not {size:,}; use a fresh one.\n"
         )
         return 1
+    if not RevenueMonth.objects.exists():
+        _build_revenue(int(options["months"]), int(options["seed"]), stdout)
     rtype = RelationshipType.objects.get(key="group")
     first_id = int(
         Party.objects.filter(number__startswith=PREFIX)

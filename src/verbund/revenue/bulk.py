@@ -230,6 +230,10 @@ def do_generate_demo_revenue(
             cur.execute(f"INSERT INTO {T_MONTH} ({cols}) {select}", [*sparams, *fparams])
             written += max(cur.rowcount, 0)
         if dropped:
+            if _pg():
+                # Django's foreign keys are deferred; their pending checks must run before
+                # PostgreSQL lets the same transaction build an index on the table.
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             _create_indexes(dropped)
         # Aggregates of the touched parties rebuilt from all their monthly rows (every source),
         # read in order from the covering (party, month, amount) index.

@@ -76,3 +76,14 @@ def test_demo_revenue_for_every_customer_organisation(org: Any, person: Any) -> 
     person()
     generate_revenue(None, months=3, seed=1)
     assert RevenueMonth.objects.values("party").distinct().count() == 1
+
+
+def test_a_large_demo_load_drops_and_rebuilds_the_indexes_in_its_transaction(org: Any, monkeypatch: Any) -> None:
+    from verbund.revenue import bulk
+
+    monkeypatch.setattr(bulk, "BIG_LOAD", 1)
+    before = sorted(name for name, _sql in bulk._month_indexes())
+    ids = [org(f"Kunde {i}").pk for i in range(3)]
+    assert generate_revenue(ids, months=12, seed=3) > 0
+    assert sorted(name for name, _sql in bulk._month_indexes()) == before
+    assert selectors.verify_aggregates() == []
