@@ -235,6 +235,7 @@ def subtree_sql() -> str:
                 ORDER BY c.depth"""
 
 
+_TOP_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1"
 ANCESTORS_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0 ORDER BY depth DESC"
 
 
@@ -368,11 +369,15 @@ def tree(
     type_id, day, current = _prepare(type_key, as_of)
     path = [*_ancestor_ids(party_id, type_id, day, current), int(party_id)]
     root = path[0]
-    if depth is None and current:
+    if depth is None:
+        # The size of today's group stands in for the size on another date: counting a past
+        # group would mean walking all of it, which is what this limit is there to avoid.
+        if not current:
+            engine.ensure_fresh(type_id)
+        top = root if current else (engine._scalar(_TOP_SQL, [type_id, root]) or root)
         size = int(
             engine._scalar(
-                f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s",
-                [type_id, root],
+                f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s", [type_id, top]
             )
             or 1
         )

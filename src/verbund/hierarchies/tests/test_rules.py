@@ -167,3 +167,16 @@ def test_rebuild_reproduces_the_maintained_closure(muller: dict[str, Any]) -> No
         ClosureEntry.objects.values_list("type_id", "ancestor_id", "descendant_id", "depth")
     )
     assert before == after and counts["group"] == len(after)
+
+
+def test_large_trees_come_level_by_level_with_the_path_open(
+    muller: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "LARGE_TREE", 2)
+    monkeypatch.setattr(selectors, "DEFAULT_LEVELS", 0)
+    for as_of in (None, TODAY - DAY):
+        root = selectors.tree(muller["logistik"].pk, "group", as_of)
+        gmbh = root["children"][0]
+        assert gmbh["children"][0]["requested"]
+        other = selectors.tree(muller["holding"].pk, "group", as_of)
+        assert other["children"] is None and other["child_count"] == 1
