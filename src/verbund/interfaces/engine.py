@@ -357,8 +357,6 @@ def import_parties(
     out = Outcome(outcomes={} if ctx.track_outcomes else None)
     mapped = set(columns.values())
     fields = [f for f in PARTY_COLUMNS_ORDER if f in mapped]
-    has_parent = "parent" in mapped
-    has_main = "main_address" in mapped
     has_share = "parent_share" in mapped
     checker = PartyRowChecker(fields, ctx)
     atomic = not ctx.skip_invalid
@@ -397,13 +395,30 @@ def import_parties(
             merged[len(ids) - 1] = rec[2]
     if merged:
         _redirect_merged(merged, ids, hashes, fields, date_pos)
+    # The import's current links by child, so unchanged references cost nothing more.
+    link_specs: list[
+        tuple[str, RelationshipType, str, str, dict[int, tuple[int, int, dt.date | None, str]]]
+    ] = []
+    for fname, type_key, rsource, suffix in (
+        ("parent", "group", RelationshipSource.ERP, "parent"),
+        ("main_address", "settlement", RelationshipSource.SETTLEMENT, "main"),
+    ):
+        if fname in mapped:
+            rtype = RelationshipType.objects.get(key=type_key)
+            ext_ref = f"{ctx.source}/{suffix}"
+            current = _managed_links(
+                rtype.pk, ext_ref, ctx.today, list(ids) if keys_hint is not None else None
+            )
+            link_specs.append((fname, rtype, rsource, ext_ref, current))
     ctx.report_progress(0.02, _("Existing records loaded"))
 
     # 2. Stream the rows.
-    seen: dict[str, int] = {}
+    seen_row = array("l", [0]) * len(ids)
+    seen_new: dict[str, int] = {}
+    new_row = array("l")
+    new_id = array("q")
     invalid: set[str] = set()
     refs: list[_PendingRef] = []
-    new_ids: dict[str, int] = {}
     create_buf: list[tuple[str, list[str], int]] = []
     update_buf: list[tuple[int, list[str], str, int]] = []
     merged_targets: dict[int, int] = {}
@@ -415,6 +430,9 @@ def import_parties(
             invalid.add(issue.key)
     n = 0
 
+    def assign_id(key: str, pid: int) -> None:
+        new_id[seen_new[key]] = pid
+
     def flush() -> None:
         nonlocal failed
         if (failed and atomic) or (not create_buf and not update_buf):
@@ -422,7 +440,7 @@ def import_parties(
             update_buf.clear()
             return
         if create_buf:
-            _insert_parties(bulk, create_buf, fields, ctx.source, new_ids, out)
+            _insert_parties(bulk, create_buf, fields, ctx.source, assign_id, out)
             create_buf.clear()
         if update_buf:
             _update_parties(update_buf, fields, now_db, out)
@@ -448,7 +466,12 @@ def import_parties(
             )
             failed = True
             continue
-        first = seen.get(key)
+        idx = keys.get(key)
+        if idx is not None:
+            first = seen_row[idx] or None
+        else:
+            pos = seen_new.get(key)
+            first = new_row[pos] if pos is not None else None
         if first is not None:
             out.error(
                 Issue(
@@ -463,9 +486,13 @@ def import_parties(
             failed = True
             invalid.add(key)
             continue
-        seen[key] = row_no
+        if idx is not None:
+            seen_row[idx] = row_no
+        else:
+            seen_new[key] = len(new_row)
+            new_row.append(row_no)
+            new_id.append(0)
         cleaned, ok = checker.clean(values, row_no, key, out)
-        idx = keys.get(key)
         if ok and (idx is None or "name" in values or "last_name" in values):
             kind = values.get("kind", "") if "kind" in mapped else "organisation"
             kind_v = KIND_VALUES.get(kind.lower(), "organisation") if kind else "organisation"
@@ -536,11 +563,37 @@ def import_parties(
                 out.outcome(key, "unchanged")
             else:
                 update_buf.append((pid, cleaned, key, row_no))
-        if has_parent or has_main:
-            parent = values.get("parent")
-            main = values.get("main_address")
-            if parent or main or not created:
-                refs.append(_PendingRef(row_no, key, pid, created, parent, share, main))
+        if link_specs:
+            need = False
+            for fname, _rtype, _rsource, _ref, current in link_specs:
+                want = values.get(fname)
+                if want is None:
+                    continue
+                cur = current.get(pid) if not created else None
+                if not want:
+                    need = need or cur is not None
+                    continue
+                if cur is not None:
+                    j = keys.get(want)
+                    if (
+                        j is not None
+                        and ids[j] == cur[1]
+                        and (fname != "parent" or cur[3] == (share or ""))
+                    ):
+                        continue
+                need = True
+            if need:
+                refs.append(
+                    _PendingRef(
+                        row_no,
+                        key,
+                        pid,
+                        created,
+                        values.get("parent"),
+                        share,
+                        values.get("main_address"),
+                    )
+                )
         if len(create_buf) >= CHUNK or len(update_buf) >= CHUNK:
             flush()
             if total_hint:
@@ -559,33 +612,20 @@ def import_parties(
     # Newly created ids for pending references.
     for ref in refs:
         if ref.created:
-            ref.party_id = new_ids.get(ref.key, 0)
+            pos = seen_new.get(ref.key)
+            ref.party_id = new_id[pos] if pos is not None else 0
 
     def resolve(ext: str) -> int | None:
-        pid = new_ids.get(ext)
-        if pid is not None:
-            return pid
+        pos = seen_new.get(ext)
+        if pos is not None and new_id[pos]:
+            return new_id[pos]
         i = keys.get(ext)
         return ids[i] if i is not None else None
 
     # 3. Links from parent / main-address fields.
     if refs:
-        specs = []
-        if has_parent:
-            specs.append(("group", "parent", RelationshipSource.ERP, f"{ctx.source}/parent"))
-        if has_main:
-            specs.append(
-                ("settlement", "main_address", RelationshipSource.SETTLEMENT, f"{ctx.source}/main")
-            )
         changes: list[LinkChange] = []
-        for type_key, fname, rsource, ext_ref in specs:
-            rtype = RelationshipType.objects.get(key=type_key)
-            current = _managed_links(
-                rtype.pk,
-                ext_ref,
-                ctx.today,
-                [r.party_id for r in refs] if len(refs) < WHOLE_SOURCE else None,
-            )
+        for fname, rtype, rsource, ext_ref, current in link_specs:
             for ref in refs:
                 target_ext = ref.parent if fname == "parent" else ref.main
                 if target_ext is None or ref.party_id == 0:
@@ -659,7 +699,7 @@ def import_parties(
 
     # 4. Full sync: archive what the source no longer sends.
     if ctx.full:
-        gone = [(k, ids[i]) for k, i in keys.items() if k not in seen]
+        gone = [(k, ids[i]) for k, i in keys.items() if not seen_row[i]]
         if gone:
             _archive(gone, out, now_db)
     if out.counts["errors"] and atomic:
@@ -725,7 +765,7 @@ def _insert_parties(
     buf: list[tuple[str, list[str], int]],
     fields: list[str],
     source: str,
-    new_ids: dict[str, int],
+    assign_id: Callable[[str, int], None],
     out: Outcome,
 ) -> None:
     ix = {c: i for i, c in enumerate(PARTY_COLUMNS)}
@@ -769,7 +809,7 @@ def _insert_parties(
     ids = bulk.insert_parties(prepared, derive=False)
     out.party_ids.append(ids)
     for (key, _cleaned, _row), pid in zip(buf, ids, strict=True):
-        new_ids[key] = pid
+        assign_id(key, pid)
         out.outcome(key, "created")
     out.counts["created"] += len(buf)
 
@@ -847,7 +887,7 @@ def _archive(gone: list[tuple[str, int]], out: Outcome, now_db: Any) -> None:
 # --- links ----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class LinkChange:
     """Replace the import's current link of ``child`` (``current``) by one to ``target``.
 
@@ -977,33 +1017,35 @@ def check_hierarchy(changes: list[LinkChange], ctx: Context, out: Outcome) -> se
         # Cycles: walk up from every child that got a new parent, level by level.
         ok: set[int] = set()
         reported: set[frozenset[int]] = set()
-        walkers = {c: [c] for c in new_parent}
-        while walkers:
-            pm.load(path[-1] for path in walkers.values())
-            nxt: dict[int, list[int]] = {}
-            for start, path in walkers.items():
-                node = path[-1]
-                up = pm.get(node)
-                if up is None or up in ok:
-                    ok.update(path)
-                    continue
-                if up == start or up in path:
-                    loop = [*path[path.index(up) :], up] if up in path else [*path, up]
-                    ring = frozenset(loop)
-                    if ring not in reported:
-                        reported.add(ring)
-                        names = _names(loop)
-                        text = " → ".join(names.get(p, str(p)) for p in loop)
-                        for i in idxs:
-                            if changes[i].child in ring and changes[i].child in new_parent:
-                                bad.add(i)
-                                out.error(Issue(changes[i].row, "to", names.get(changes[i].target or 0, ""),
-                                                _("This link would close a cycle in %(type)s: %(path)s") % {"type": rtype.name, "path": text}, changes[i].key))  # fmt: skip
-                    continue
-                if len(path) > 10_000:
-                    continue
-                nxt[start] = [*path, up]
-            walkers = nxt
+        starts = list(new_parent)
+        for lo in range(0, len(starts), 50_000):
+            walkers = {c: [c] for c in starts[lo : lo + 50_000] if c not in ok}
+            while walkers:
+                pm.load(path[-1] for path in walkers.values())
+                nxt: dict[int, list[int]] = {}
+                for start, path in walkers.items():
+                    node = path[-1]
+                    up = pm.get(node)
+                    if up is None or up in ok:
+                        ok.update(path)
+                        continue
+                    if up == start or up in path:
+                        loop = [*path[path.index(up) :], up] if up in path else [*path, up]
+                        ring = frozenset(loop)
+                        if ring not in reported:
+                            reported.add(ring)
+                            names = _names(loop)
+                            text = " → ".join(names.get(p, str(p)) for p in loop)
+                            for i in idxs:
+                                if changes[i].child in ring and changes[i].child in new_parent:
+                                    bad.add(i)
+                                    out.error(Issue(changes[i].row, "to", names.get(changes[i].target or 0, ""),
+                                                    _("This link would close a cycle in %(type)s: %(path)s") % {"type": rtype.name, "path": text}, changes[i].key))  # fmt: skip
+                        continue
+                    if len(path) > 10_000:
+                        continue
+                    nxt[start] = [*path, up]
+                walkers = nxt
     return bad
 
 
@@ -1061,6 +1103,9 @@ def _apply_link_changes(
                     now_db,
                 )
             )
+            if len(creates) >= 50_000:
+                BulkLoad().insert_relationships(creates, REL_ORDER)
+                creates.clear()
             out.counts["links_created"] += 1
         if ch.rtype.structure == Structure.HIERARCHY:
             out.hierarchy_types.add(ch.rtype.key)
@@ -1426,6 +1471,9 @@ def _apply_relationship_changes(
                     now_db,
                 )
             )
+            if len(creates) >= 50_000:
+                BulkLoad().insert_relationships(creates, REL_ORDER)
+                creates.clear()
             out.counts["links_created"] += 1
         if ch.rtype.structure == Structure.HIERARCHY:
             out.hierarchy_types.add(ch.rtype.key)
