@@ -26,7 +26,13 @@ from typing import Any
 
 from verbund.core.text import fold
 from verbund.demo import words as W
-from verbund.demo.bulk import PARTY_COLUMNS, RELATIONSHIP_COLUMNS, derive_search_columns
+from verbund.demo.bulk import (
+    PARTY_COLUMNS,
+    RELATIONSHIP_COLUMNS,
+    derive_search_columns,
+    fold_and_phonetic,
+    fold_fast,
+)
 from verbund.demo.cities import CITIES, FOREIGN_CITIES, City, ForeignCity
 
 EPOCH = dt.date(1990, 1, 1)
@@ -94,6 +100,18 @@ def german_vat_id(eight_digits: int) -> str:
 def slug(text: str) -> str:
     """A domain-name part from a company name: folded, words joined by hyphens."""
     return "-".join(w for w in fold(text).replace("&", " ").split() if w)[:60] or "firma"
+
+
+@lru_cache(maxsize=300_000)
+def _name_fold(base: str, form: str) -> tuple[str, str]:
+    """Folded name and phonetic key of ``f"{base} {form}"``, from cached pieces."""
+    folded, phonetic = fold_and_phonetic(base)
+    folded_form, phonetic_form = fold_and_phonetic(form) if form else ("", "")
+    if folded_form:
+        if folded:
+            return f"{folded} {folded_form}", f"{phonetic} {phonetic_form}"[:200]
+        return folded_form, phonetic_form[:200]
+    return folded, phonetic[:200]
 
 
 @lru_cache(maxsize=20_000)
@@ -176,6 +194,10 @@ class DemoData:
 
     # --- small generators -------------------------------------------------------------------
 
+    def _int(self, low: int, high: int) -> int:
+        """A number from low to high inclusive (cheaper than randint, and as reproducible)."""
+        return low + int(self._rnd() * (high - low + 1))
+
     def _pick(self, seq: Sequence[Any]) -> Any:
         return seq[int(self._rnd() * len(seq))]
 
@@ -184,7 +206,7 @@ class DemoData:
 
     def _postcode(self, city: City) -> str:
         low, high = self._pick(city.ranges)
-        return f"{self.rng.randint(low, high):05d}"
+        return f"{self._int(low, high):05d}"
 
     def _street(self) -> str:
         r = self.rng.random()
@@ -219,10 +241,10 @@ class DemoData:
         return EPOCH + dt.timedelta(days=int(self.rng.random() * self._past_span))
 
     def _date_recent(self) -> dt.date:
-        return self.today - dt.timedelta(days=self.rng.randint(30, 1500))
+        return self.today - dt.timedelta(days=self._int(30, 1500))
 
     def _date_future(self) -> dt.date:
-        return self.today + dt.timedelta(days=self.rng.randint(20, 400))
+        return self.today + dt.timedelta(days=self._int(20, 400))
 
     def _before(self, day: dt.date) -> dt.date:
         span = max(1, (day - EPOCH).days - 200)
@@ -265,7 +287,7 @@ class DemoData:
         if not reg:
             return ""
         top = {"HRB": 250_000, "HRA": 60_000, "GnR": 900}[reg]
-        return f"Amtsgericht {court} {reg} {self.rng.randint(100, top)}"
+        return f"Amtsgericht {court} {reg} {self._int(100, top)}"
 
     def _lei(self) -> str:
         entity = "".join(self._pick("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(12))
@@ -287,7 +309,7 @@ class DemoData:
         self.key_orgs: list[int] = []
         self.settlement_parties: list[int] = []
         self.head_offices: list[int] = []
-        self._vat_offset = self.rng.randrange(10**8)
+        self._vat_offset = self._int(0, 10**8 - 1)
         yield from self._groups()
         yield from self._chains()
         yield from self._associations()
@@ -327,10 +349,10 @@ class DemoData:
         if foreign is not None:
             country = foreign.country
             city_name = foreign.name
-            postcode = foreign.postcode(rng.randint(foreign.low, foreign.high))
+            postcode = foreign.postcode(self._int(foreign.low, foreign.high))
             area = ""
-            phone = f"{foreign.phone_prefix} {rng.randrange(1_000_000, 99_999_999)}"
-            vat_id = foreign.vat_format.format(rng.randrange(10**7, 10**8))
+            phone = f"{foreign.phone_prefix} {self._int(1_000_000, 99_999_998)}"
+            vat_id = foreign.vat_format.format(self._int(10**7, 10**8 - 1))
             court = ""
         else:
             city = city or self._city()
@@ -366,9 +388,18 @@ class DemoData:
         if rng.random() < 0.25:
             tags = {self._pick(W.TAGS) for _ in range(1 + int(rng.random() * 2))}
             self.tag_pairs.extend((idx, t) for t in sorted(tags))
-        search_text, phonetic = derive_search_columns(
-            name, name2, number, city_name, postcode, vat_id, name_parts=(base, form)
+        # derive_search_columns, unrolled for the values this generator makes: numbers and
+        # German postcodes are digits, VAT ids plain ASCII, names and cities from a vocabulary.
+        folded_name, phonetic = _name_fold(base, form)
+        pieces = (
+            folded_name,
+            fold_and_phonetic(name2)[0] if name2 else "",
+            number,
+            fold_and_phonetic(city_name)[0],
+            postcode if foreign is None else fold_fast(postcode),
+            vat_id.lower(),
         )
+        search_text = " ".join([p for p in pieces if p])[:500]
         return (
             "organisation", number, name, name2, "", form, "", "", "", "", "", None, None,
             street, postcode, city_name, country, vat_id, lei_value, register, phone, email, website,
@@ -572,7 +603,7 @@ class DemoData:
             parents = [head]
             branches = size - 1
             if size > 60:
-                regions = min(branches - 1, rng.randint(3, 7))
+                regions = min(branches - 1, self._int(3, 7))
                 parents = []
                 for compass in W.COMPASS[:regions]:
                     idx = self._index
@@ -637,7 +668,7 @@ class DemoData:
             parents = [head]
             members = size - 1
             if size > 300:
-                offices = min(members - 1, rng.randint(3, 6))
+                offices = min(members - 1, self._int(3, 6))
                 parents = []
                 for compass in W.COMPASS[:offices]:
                     idx = self._index
@@ -743,7 +774,7 @@ class DemoData:
             if rng.random() < 0.03 or not self.n_orgs:
                 org = None
                 email = f"{mail_part(first)}.{mail_part(last)}@{self._pick(('web.de', 'gmx.de', 't-online.de', 'posteo.de'))}"
-                phone = f"01{self._pick(('51', '52', '60', '62', '70', '71', '76'))} {rng.randrange(1_000_000, 99_999_999)}"
+                phone = f"01{self._pick(('51', '52', '60', '62', '70', '71', '76'))} {self._int(1_000_000, 99_999_998)}"
                 position = ""
             else:
                 org = (
