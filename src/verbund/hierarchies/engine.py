@@ -351,13 +351,21 @@ def _replay(type_id: int, since: dt.date, day: dt.date) -> int:
     if len(children) > REPLAY_LIMIT:
         _rebuild_type(type_id, day)
         return len(children)
-    # Detach all first: the closure then holds only links valid on both days, a forest, and
-    # attaching in any order keeps it one.
-    for child in children:
-        _detach(type_id, child)
-    for child in children:
-        _attach(type_id, child, day)
+    relink(type_id, children, day)
     return len(children)
+
+
+def relink(type_id: int, children: Iterable[int], day: dt.date | None = None) -> None:
+    """Re-hang several children after their links changed in bulk (importers): detach all
+    first, so the closure holds only links that stay, a forest; attaching in any order then
+    keeps it one. Hanging them one by one could meet a stale ancestor in between (B was under
+    A, now A is under B) and fail."""
+    day = day or today()
+    ids = sorted(set(children))
+    for child in ids:
+        _detach(type_id, child)
+    for child in ids:
+        _attach(type_id, child, day)
 
 
 def refresh_all() -> dict[str, int]:

@@ -12,6 +12,7 @@ from verbund.hierarchies.actions import do_move_subtree
 from verbund.hierarchies.consistency import differences
 from verbund.hierarchies.models import ClosureEntry
 from verbund.relationships.actions import do_end_relationship, do_update_relationship
+from verbund.relationships.models import Relationship
 
 TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)
@@ -180,3 +181,16 @@ def test_large_trees_come_level_by_level_with_the_path_open(
         assert gmbh["children"][0]["requested"]
         other = selectors.tree(muller["holding"].pk, "group", as_of)
         assert other["children"] is None and other["child_count"] == 1
+
+
+def test_relink_rehangs_children_changed_in_bulk_even_when_they_swap(
+    org: Callable[..., Any], link: Callable[..., Any]
+) -> None:
+    a, b = org("A AG"), org("B AG")
+    rel = link(b, a)
+    # What an importer's bulk write does: end one link and add the reverse, then relink.
+    Relationship.objects.filter(pk=rel.pk).update(valid_to=TODAY - DAY)
+    Relationship.objects.create(type=rel.type, from_party=a, to_party=b)
+    engine.relink(rel.type_id, [a.pk, b.pk])
+    assert differences() == []
+    assert selectors.ultimate_parent(a.pk, "group") == b.pk
