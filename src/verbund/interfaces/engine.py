@@ -695,6 +695,7 @@ def import_parties(
                         ref.created,
                     )
                 )
+        refs.clear()
         _apply_link_changes(changes, ctx, out, atomic)
 
     # 4. Full sync: archive what the source no longer sends.
