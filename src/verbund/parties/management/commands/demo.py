@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.demo.actions import (
@@ -18,6 +19,11 @@ from verbund.demo.actions import (
 from verbund.parties.models import Party
 
 URL = "http://127.0.0.1:8000"
+
+
+def _n(value: int) -> str:
+    """A count with the thousands separator of the active language (1.000.000 / 1,000,000)."""
+    return number_format(value, force_grouping=True)
 
 
 class Command(BaseCommand):
@@ -76,7 +82,7 @@ class Command(BaseCommand):
         fresh = not Party.objects.exists()
         self.stdout.write(
             _("Generating %(size)s demo parties (seed %(seed)s) ...")
-            % {"size": f"{size:,}", "seed": seed}
+            % {"size": _n(size), "seed": seed}
         )
         result = do_load_demo(
             size=size, seed=seed, progress=lambda message: self.stdout.write(f"  {message}")
@@ -92,14 +98,14 @@ class Command(BaseCommand):
                 "%(depth)s levels below the top), %(chains)s chains, %(assocs)s purchasing associations, %(persons)s contacts."
             )
             % {
-                "parties": f"{len(result.party_ids):,}",
-                "rels": f"{len(result.relationship_ids):,}",
-                "groups": f"{stats.get('groups', 0):,}",
-                "largest": f"{stats.get('group_max_size', 0):,}",
+                "parties": _n(len(result.party_ids)),
+                "rels": _n(len(result.relationship_ids)),
+                "groups": _n(stats.get("groups", 0)),
+                "largest": _n(stats.get("group_max_size", 0)),
                 "depth": stats.get("group_max_depth", 0),
-                "chains": f"{stats.get('chains', 0):,}",
-                "assocs": f"{stats.get('associations', 0):,}",
-                "persons": f"{stats.get('person', 0):,}",
+                "chains": _n(stats.get("chains", 0)),
+                "assocs": _n(stats.get("associations", 0)),
+                "persons": _n(stats.get("person", 0)),
             }
         )
         loaded = time.perf_counter()
