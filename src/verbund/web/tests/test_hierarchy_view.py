@@ -133,3 +133,12 @@ def test_nodes_show_annotations_from_other_apps_loaded_after_the_tree(
     # a leaf shows its own revenue but no subtree sum
     leaf = body.split(f'id="ann-{group["nord"].pk}"')[1].split("</span>\n")[0]
     assert "1.234" in leaf and "Σ" not in leaf
+
+
+def test_a_hierarchy_the_party_is_not_in_shows_a_hint_and_unknown_types_are_404(client_for, group):
+    c = client_for("viewer")
+    response = c.get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "chain"})
+    assert response.status_code == 200
+    tree = response.content.decode().split('class="card tree-card"')[1]
+    assert "Müller Holding AG" not in tree
+    assert c.get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "nope"}).status_code == 404
