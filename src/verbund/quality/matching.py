@@ -108,6 +108,17 @@ def split_street(street: str) -> tuple[str, str]:
 _SPELLING_TO_FORM = {
     sp: canonical for canonical, spellings in LEGAL_FORMS.items() for sp in spellings
 }
+# Spellings with dots between every letter fold to single letters ("G.m.b.H." -> "g m b h").
+_SPELLING_TO_FORM.update(
+    {
+        "g m b h": "gmbh",
+        "ges m b h": "gmbh",
+        "gmb h": "gmbh",
+        "a g": "ag",
+        "k g": "kg",
+        "o h g": "ohg",
+    }
+)
 _FORM_ALT = re.compile(
     r"(?:^|(?<=\s))("
     + "|".join(
@@ -363,6 +374,30 @@ def _swapped(col: str, other: str) -> tuple[Callable[[dict[str, Any], dict[str, 
     return test, sql
 
 
+def _other_town() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return bool(
+            a["city"] and b["city"] and a["city"] != b["city"] and a["postcode"] != b["postcode"]
+        )
+
+    sql = (
+        "(coalesce(l.city, '') <> '' AND coalesce(r.city, '') <> '' AND l.city <> r.city "
+        "AND coalesce(l.postcode, '') <> coalesce(r.postcode, ''))"
+    )
+    return test, sql
+
+
+def _moved() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    # House numbers only count in the same (or a similar) street of the same town.
+    town_test, town_sql = _other_town()
+
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return _jw(a["street"] or "", b["street"] or "") < 0.92 or town_test(a, b)
+
+    sql = f"(jaro_winkler_similarity(coalesce(l.street, ''), coalesce(r.street, '')) < 0.92 OR {town_sql})"
+    return test, sql
+
+
 def _always() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     return (lambda a, b: True), "TRUE"
 
@@ -411,7 +446,8 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "name", _("Name"), ("name_key",),
         (
-            _lv("exact", _("same name"), 10.5, _eq("name_key")),
+            _lv("exact", _("same name"), 9.5, _eq("name_key")),
+            _lv("same_words", _("same words in another order"), 9.0, _eq("name_sorted")),
             _lv("jw95", _("nearly the same name"), 7.0, _name_at_least(0.95)),
             _lv("jw90", _("similar name"), 4.0, _name_at_least(0.90)),
             _lv("contained", _("one name contains the other"), 3.0, _token_overlap(1.0)),
@@ -469,6 +505,8 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "street", _("Street"), ("street",),
         (
+            # The same street name in another town says nothing about the address.
+            _lv("elsewhere", _("another town"), -2.0, _other_town()),
             _lv("exact", _("same street"), 2.5, _eq("street")),
             _lv("jw92", _("similar street"), 1.5, _jw_at_least("street", 0.92)),
             _lv("different", _("different street"), -2.0, _always()),
@@ -477,7 +515,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "house", _("House number"), ("house",),
         (
-            _lv("moved", _("other street"), 0.0, ((lambda a, b: _jw(a["street"] or "", b["street"] or "") < 0.92), "jaro_winkler_similarity(coalesce(l.street, ''), coalesce(r.street, '')) < 0.92")),
+            _lv("moved", _("other street"), 0.0, _moved()),
             _lv("same", _("same house number"), 1.5, _eq("house")),
             _lv("different", _("other house number in the same street"), -2.5, _always()),
         ),
