@@ -239,11 +239,12 @@ def _after_links(outcome: Outcome) -> None:
     if len(outcome.touched) > CLOSURE_PATCH_LIMIT:
         hierarchy_engine.rebuild_closure(sorted(outcome.hierarchy_types))
         return
-    from verbund.relationships.models import Relationship
-
-    for type_id, child in sorted(outcome.touched):
-        probe = Relationship(type_id=type_id, from_party_id=child, to_party_id=child)
-        hierarchy_engine.after_link_changed(probe, before={"to_party_id": -1})
+    by_type: dict[int, list[int]] = {}
+    for type_id, child in outcome.touched:
+        by_type.setdefault(type_id, []).append(child)
+    for type_id, children in sorted(by_type.items()):
+        # Detach all, then attach all: a batch may swap parent and child.
+        hierarchy_engine.relink(type_id, children)
 
 
 def _dispatch(

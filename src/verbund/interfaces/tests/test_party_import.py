@@ -263,3 +263,14 @@ def test_a_manual_parent_is_a_second_parent_for_the_import(
     assert run.status == "failed"
     assert "already has a parent" in reasons(run)
     assert Relationship.objects.filter(type__key="group", from_party=k2).count() == 1
+
+
+def test_a_batch_may_swap_parent_and_child(write: Write, run_import: Run) -> None:
+    run_import("parties", write("p.csv", BASE))
+    swapped = BASE.replace("K1;Müller Holding AG;Köln;50667;DE;;", "K1;Müller Holding AG;Köln;50667;DE;K3;").replace(
+        "K3;Müller Filiale Bonn;Bonn;53111;DE;K1;K2", "K3;Müller Filiale Bonn;Bonn;53111;DE;;K2"
+    )
+    run = run_import("parties", write("p2.csv", swapped))
+    assert run.status == "done", reasons(run)
+    assert ("K1", "K3", None) in links("group")
+    assert differences(["group", "settlement"]) == []
