@@ -625,7 +625,7 @@ def import_parties(
     # 3. Links from parent / main-address fields.
     if refs:
         changes: list[LinkChange] = []
-        for fname, rtype, rsource, ext_ref, current in link_specs:
+        for fname, rtype, link_source, ext_ref, current in link_specs:
             for ref in refs:
                 target_ext = ref.parent if fname == "parent" else ref.main
                 if target_ext is None or ref.party_id == 0:
@@ -690,7 +690,7 @@ def import_parties(
                         target,
                         cur,
                         share or None,
-                        rsource,
+                        link_source,
                         ext_ref,
                         ref.created,
                     )

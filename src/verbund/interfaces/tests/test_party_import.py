@@ -267,7 +267,9 @@ def test_a_manual_parent_is_a_second_parent_for_the_import(
 
 def test_a_batch_may_swap_parent_and_child(write: Write, run_import: Run) -> None:
     run_import("parties", write("p.csv", BASE))
-    swapped = BASE.replace("K1;Müller Holding AG;Köln;50667;DE;;", "K1;Müller Holding AG;Köln;50667;DE;K3;").replace(
+    swapped = BASE.replace(
+        "K1;Müller Holding AG;Köln;50667;DE;;", "K1;Müller Holding AG;Köln;50667;DE;K3;"
+    ).replace(
         "K3;Müller Filiale Bonn;Bonn;53111;DE;K1;K2", "K3;Müller Filiale Bonn;Bonn;53111;DE;;K2"
     )
     run = run_import("parties", write("p2.csv", swapped))

@@ -79,9 +79,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         bar = ProgressBar(sys.stderr, enabled=opts["verbosity"] > 0)
         if opts["queue"]:
-            from django.db import transaction
-
-            transaction.on_commit(lambda: None)
             from verbund.interfaces.tasks import run_import
 
             run_import.enqueue(run.pk)
