@@ -61,18 +61,44 @@ def _month_indexes() -> list[tuple[str, str]]:
     return out
 
 
+def _month_foreign_keys() -> list[tuple[str, str]]:
+    """(name, definition) of the monthly table's foreign keys (PostgreSQL only)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+            [T_MONTH],
+        )
+        return [(str(n), str(d)) for n, d in cur.fetchall()]
+
+
 def _drop_indexes() -> list[tuple[str, str]]:
-    indexes = _month_indexes()
+    """Drop the secondary indexes (and on PostgreSQL the foreign keys, whose deferred per-row
+    checks would otherwise queue up); returns the statements that restore them."""
+    qn = connection.ops.quote_name
+    restore = [(name, sql) for name, sql in _month_indexes()]
     with connection.cursor() as cur:
-        for name, _sql in indexes:
-            cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    return indexes
+        if _pg():
+            # Checks still pending from earlier writes of this transaction (e.g. the demo's
+            # parties) would block the ALTER TABLE; run them now, then defer again afterwards.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for name, definition in _month_foreign_keys():
+                cur.execute(f"ALTER TABLE {qn(T_MONTH)} DROP CONSTRAINT {qn(name)}")
+                # Re-adding validates all rows in one pass instead of one check per row.
+                restore.append(
+                    (name, f"ALTER TABLE {qn(T_MONTH)} ADD CONSTRAINT {qn(name)} {definition}")
+                )
+        for name, _sql in _month_indexes():
+            cur.execute(f"DROP INDEX {qn(name)}")
+    return restore
 
 
-def _create_indexes(indexes: list[tuple[str, str]]) -> None:
+def _create_indexes(statements: list[tuple[str, str]]) -> None:
     with connection.cursor() as cur:
-        for _name, sql in indexes:
+        for _name, sql in statements:
             cur.execute(sql)
+        if _pg():
+            # Django declares every foreign key DEFERRABLE INITIALLY DEFERRED: back to that.
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _add_years(deltas: dict[tuple[int, int], int]) -> None:
@@ -230,10 +256,6 @@ def do_generate_demo_revenue(
             cur.execute(f"INSERT INTO {T_MONTH} ({cols}) {select}", [*sparams, *fparams])
             written += max(cur.rowcount, 0)
         if dropped:
-            if _pg():
-                # Django's foreign keys are deferred; their pending checks must run before
-                # PostgreSQL lets the same transaction build an index on the table.
-                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             _create_indexes(dropped)
         # Aggregates of the touched parties rebuilt from all their monthly rows (every source),
         # read in order from the covering (party, month, amount) index.

@@ -78,7 +78,9 @@ def test_demo_revenue_for_every_customer_organisation(org: Any, person: Any) -> 
     assert RevenueMonth.objects.values("party").distinct().count() == 1
 
 
-def test_a_large_demo_load_drops_and_rebuilds_the_indexes_in_its_transaction(org: Any, monkeypatch: Any) -> None:
+def test_a_large_demo_load_drops_and_rebuilds_the_indexes_in_its_transaction(
+    org: Any, monkeypatch: Any
+) -> None:
     from verbund.revenue import bulk
 
     monkeypatch.setattr(bulk, "BIG_LOAD", 1)
