@@ -418,10 +418,15 @@ class BulkLoad:
                     # CREATE INDEX refuses to run while deferred foreign-key checks are queued:
                     # run them now (they would run at commit anyway), then defer again.
                     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                else:
+                    # Let SQLite's sorter use a second core for the index builds.
+                    cur.execute("PRAGMA threads = 2")
                 for _name, sql in dropped:
                     cur.execute(sql)
                 if self.vendor == "postgresql":
                     cur.execute("SET CONSTRAINTS ALL DEFERRED")
+                else:
+                    cur.execute("PRAGMA threads = 0")
         if self.vendor == "postgresql" and last > first:
             with connection.cursor() as cur:
                 cur.execute(
