@@ -11,7 +11,7 @@ from verbund.hierarchies import engine
 from verbund.hierarchies.models import ClosureEntry, ClosureState
 from verbund.relationships.models import Relationship, RelationshipType, Structure, valid_on_q
 
-Row = tuple[int, int, int]  # ancestor, descendant, depth
+Row = tuple[int, int, int, int | None]  # ancestor, descendant, depth, descendant's parent
 
 
 def expected_closure(type_id: int) -> set[Row]:
@@ -30,7 +30,7 @@ def expected_closure(type_id: int) -> set[Row]:
     rows: set[Row] = set()
     members = set(parent) | set(parent.values())
     for node in members:
-        rows.add((node, node, 0))
+        rows.add((node, node, 0, parent.get(node)))
         seen = {node}
         cur, depth = node, 0
         while cur in parent:
@@ -38,7 +38,7 @@ def expected_closure(type_id: int) -> set[Row]:
             if cur in seen:
                 break  # a cycle in the data: reported by the difference it makes
             seen.add(cur)
-            rows.add((cur, node, depth))
+            rows.add((cur, node, depth, parent[node]))
     return rows
 
 
@@ -50,25 +50,20 @@ def differences(type_keys: list[str] | None = None) -> list[dict[str, Any]]:
         types = types.filter(key__in=type_keys)
     for rtype in types:
         want = expected_closure(rtype.pk)
-        have = set(
-            ClosureEntry.objects.filter(type_id=rtype.pk).values_list(
-                "ancestor_id", "descendant_id", "depth"
-            )
-        )
-        for a, d, k in sorted(want - have):
-            out.append(
-                {
-                    "type": rtype.key,
-                    "problem": "missing",
-                    "ancestor": a,
-                    "descendant": d,
-                    "depth": k,
-                }
-            )
-        for a, d, k in sorted(have - want):
-            out.append(
-                {"type": rtype.key, "problem": "extra", "ancestor": a, "descendant": d, "depth": k}
-            )
+        rows = ClosureEntry.objects.filter(type_id=rtype.pk)
+        have: set[Row] = set(rows.values_list("ancestor_id", "descendant_id", "depth", "parent_id"))
+        for problem, diff in (("missing", want - have), ("extra", have - want)):
+            for a, d, k, p in sorted(diff, key=lambda r: (r[0], r[1], r[2], r[3] or 0)):
+                out.append(
+                    {
+                        "type": rtype.key,
+                        "problem": problem,
+                        "ancestor": a,
+                        "descendant": d,
+                        "depth": k,
+                        "parent": p,
+                    }
+                )
     return out
 
 
@@ -92,7 +87,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         for d in found:
             label = _("missing") if d["problem"] == "missing" else _("extra")
             stdout.write(
-                f"{d['type']}: {label} {d['ancestor']} > {d['descendant']} ({d['depth']})\n"
+                f"{d['type']}: {label} {d['ancestor']} > {d['descendant']} ({d['depth']}, parent {d['parent']})\n"
             )
         stdout.write(
             _("hierarchies: %(n)s difference(s) on %(db)s")

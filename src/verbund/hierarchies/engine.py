@@ -262,6 +262,10 @@ def _detach(type_id: int, child: int) -> None:
                   AND descendant_id IN (SELECT descendant_id FROM {CT} WHERE type_id = %s AND ancestor_id = %s)""",
             [type_id, type_id, child, type_id, child],
         )
+    _execute(
+        f"UPDATE {CT} SET parent_id = NULL WHERE type_id = %s AND descendant_id = %s",
+        [type_id, child],
+    )
     _drop_if_isolated(type_id, [child, int(old_parent)])
 
 
@@ -298,9 +302,14 @@ def _attach(type_id: int, child: int, day: dt.date) -> None:
         return
     parent = parents[0]
     _ensure_self(type_id, [child, parent])
+    # The child is detached, so its self row is its only row as a descendant.
     _execute(
-        f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth)
-            SELECT %s, a.ancestor_id, s.descendant_id, a.depth + s.depth + 1
+        f"UPDATE {CT} SET parent_id = %s WHERE type_id = %s AND descendant_id = %s",
+        [parent, type_id, child],
+    )
+    _execute(
+        f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id)
+            SELECT %s, a.ancestor_id, s.descendant_id, a.depth + s.depth + 1, s.parent_id
             FROM {CT} a, {CT} s
             WHERE a.type_id = %s AND a.descendant_id = %s AND s.type_id = %s AND s.ancestor_id = %s""",
         [type_id, type_id, parent, type_id, child],
@@ -443,24 +452,30 @@ def _rebuild_type(type_id: int, day: dt.date) -> int:
     if pg:
         _execute("ANALYZE hier_edges")
     total = _execute(
-        f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth)
-            SELECT %s, u.id, u.id, 0 FROM (SELECT child AS id FROM hier_edges UNION SELECT parent FROM hier_edges) u""",
+        f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id)
+            SELECT %s, u.id, u.id, 0, e.parent
+            FROM (SELECT child AS id FROM hier_edges UNION SELECT parent FROM hier_edges) u
+            LEFT JOIN hier_edges e ON e.child = u.id""",
         [type_id],
     )
-    _execute("CREATE " + temp + " hier_front AS SELECT parent AS anc, child AS des FROM hier_edges")
+    _execute(
+        "CREATE "
+        + temp
+        + " hier_front AS SELECT parent AS anc, child AS des, parent AS par FROM hier_edges"
+    )
     depth = 1
     try:
         with transaction.atomic():
             while True:
                 added = _execute(
-                    f"INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth) SELECT %s, anc, des, %s FROM hier_front",
+                    f"INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id) SELECT %s, anc, des, %s, par FROM hier_front",
                     [type_id, depth],
                 )
                 total += added
                 if added == 0:
                     break
                 _execute(
-                    f"CREATE {temp} hier_next AS SELECT f.anc AS anc, e.child AS des FROM hier_front f JOIN hier_edges e ON e.parent = f.des"
+                    f"CREATE {temp} hier_next AS SELECT f.anc AS anc, e.child AS des, e.parent AS par FROM hier_front f JOIN hier_edges e ON e.parent = f.des"
                 )
                 _execute("DROP TABLE hier_front")
                 _execute("ALTER TABLE hier_next RENAME TO hier_front")

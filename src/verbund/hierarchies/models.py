@@ -16,7 +16,8 @@ class ClosureEntry(models.Model):
     - Every party with at least one link of the type valid today has its depth-0 self row.
     - Kept exactly in step with the relationships by ``verbund.hierarchies.engine`` inside the
       writing transaction; written by nothing else (bulk loads call ``rebuild_closure``).
-    - Subtree reads use the index (type, ancestor, depth, descendant) and ancestor reads the
+    - ``parent`` is the descendant's parent today, the same on all of the descendant's rows.
+    - Subtree reads use the index (type, ancestor, depth, descendant, parent), ancestor reads the
       index (type, descendant, depth, ancestor): both answer from the index alone.
     """
 
@@ -44,6 +45,17 @@ class ClosureEntry(models.Model):
         verbose_name=_("descendant"),
     )
     depth = models.PositiveIntegerField(_("depth"))
+    # The descendant's parent today (null for a root), repeated on each of its rows so that a
+    # whole group with its tree shape comes from one index range, without a join per member.
+    parent = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+        verbose_name=_("parent"),
+    )
 
     class Meta:
         verbose_name = _("closure entry")
@@ -55,7 +67,8 @@ class ClosureEntry(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["type", "ancestor", "depth", "descendant"], name="closure_subtree"
+                fields=["type", "ancestor", "depth", "descendant", "parent"],
+                name="closure_subtree_parent",
             ),
             models.Index(
                 fields=["type", "descendant", "depth", "ancestor"], name="closure_ancestors"

@@ -101,15 +101,7 @@ def _ancestor_ids(party_id: int, type_id: int, day: dt.date, current: bool) -> l
     if current:
         rows = _rows(ANCESTORS_SQL, [type_id, party_id])
         return [int(r[0]) for r in rows]
-    rows = _rows(
-        f"""WITH RECURSIVE up(node, steps) AS (
-                SELECT r.to_party_id, 1 FROM {RT} r WHERE r.type_id = %s AND r.from_party_id = %s AND {_valid()}
-                UNION ALL
-                SELECT r.to_party_id, up.steps + 1 FROM up JOIN {RT} r ON r.from_party_id = up.node
-                WHERE r.type_id = %s AND up.steps < %s AND {_valid()}
-            ) SELECT node FROM up ORDER BY steps DESC""",
-        [type_id, party_id, day, day, type_id, MAX_WALK, day, day],
-    )
+    rows = _rows(ANCESTORS_AS_OF_SQL, [type_id, party_id, day, day, type_id, MAX_WALK, day, day])
     return [int(r[0]) for r in rows]
 
 
@@ -214,27 +206,32 @@ def children(party_id: int, type_key: str, as_of: dt.date | str | None = None) -
 def subtree_sql() -> str:
     """Today's subtree with node fields and parent ids; parameters: type id, root, max depth.
 
-    On PostgreSQL the party row and the parent are fetched per closure row through index
-    lookups (a LATERAL subquery behind an OFFSET 0 fence, and a correlated subquery): with
+    The parent comes from the closure row itself. On PostgreSQL the party row is fetched per
+    closure row through an index lookup (a LATERAL subquery behind an OFFSET 0 fence): with
     fresh statistics the planner otherwise likes to hash-join against a sequential scan of all
-    parties, which is what the design brief warns about. SQLite plans the plain joins well.
+    parties, which is what the design brief warns about. SQLite plans the plain join well.
     """
     if connection.vendor == "postgresql":
-        return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth,
-                       (SELECT pr.ancestor_id FROM {CT} pr
-                        WHERE pr.type_id = c.type_id AND pr.descendant_id = c.descendant_id AND pr.depth = 1)
+        return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.parent_id
                     FROM {CT} c
                     CROSS JOIN LATERAL (SELECT q.number, q.name, q.city FROM {PT} q WHERE q.id = c.descendant_id OFFSET 0) p
                     WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth <= %s
                     ORDER BY c.depth"""
-    return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, pr.ancestor_id
+    return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.parent_id
                 FROM {CT} c
                 JOIN {PT} p ON p.id = c.descendant_id
-                LEFT JOIN {CT} pr ON pr.type_id = c.type_id AND pr.descendant_id = c.descendant_id AND pr.depth = 1
                 WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth <= %s
                 ORDER BY c.depth"""
 
 
+# Parameters: type, party, day, day, type, max steps, day, day. Anchored on the party's own
+# relationship rows (a bare constant anchor makes SQLite scan on every step).
+ANCESTORS_AS_OF_SQL = f"""WITH RECURSIVE up(node, steps) AS (
+        SELECT r.to_party_id, 1 FROM {RT} r WHERE r.type_id = %s AND r.from_party_id = %s AND {engine._valid_sql()}
+        UNION ALL
+        SELECT r.to_party_id, up.steps + 1 FROM up JOIN {RT} r ON r.from_party_id = up.node
+        WHERE r.type_id = %s AND up.steps < %s AND {engine._valid_sql()}
+    ) SELECT node FROM up ORDER BY steps DESC"""
 _TOP_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1"
 ANCESTORS_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0 ORDER BY depth DESC"
 

@@ -158,5 +158,8 @@ def test_the_consistency_check_reports_a_corrupted_closure(group: dict[str, Part
     with pytest.raises(CommandError, match="2 difference"):
         call_command("check", "hierarchies", stdout=out)
     text = out.getvalue()
-    assert f"missing {group['holding'].pk} > {group['logistik'].pk} (2)" in text
-    assert f"extra {group['lager'].pk} > {group['gmbh'].pk} (1)" in text
+    assert (
+        f"missing {group['holding'].pk} > {group['logistik'].pk} (2, parent {group['gmbh'].pk})"
+        in text
+    )
+    assert f"extra {group['lager'].pk} > {group['gmbh'].pk} (1, parent None)" in text

@@ -62,13 +62,14 @@ def path_up(parent: dict[int, list[int]], pid: int) -> list[int]:
     return list(reversed(up))
 
 
-def closure_on(parent: dict[int, list[int]]) -> set[tuple[int, int, int]]:
-    rows: set[tuple[int, int, int]] = set()
+def closure_on(parent: dict[int, list[int]]) -> set[tuple[int, int, int, int | None]]:
+    rows: set[tuple[int, int, int, int | None]] = set()
     members = set(parent) | {p for ps in parent.values() for p in ps}
     for m in members:
-        rows.add((m, m, 0))
+        mine = parent[m][0] if m in parent else None
+        rows.add((m, m, 0, mine))
         for depth, a in enumerate(reversed(path_up(parent, m)), start=1):
-            rows.add((a, m, depth))
+            rows.add((a, m, depth, mine))
     return rows
 
 
@@ -154,6 +155,8 @@ def check_invariants(forest: list[Party], group: RelationshipType, today: dt.dat
             assert set(selectors.subtree_ids(p.pk, "group", as_of)) == below
     engine.ensure_fresh(group)
     have = set(
-        ClosureEntry.objects.filter(type=group).values_list("ancestor_id", "descendant_id", "depth")
+        ClosureEntry.objects.filter(type=group).values_list(
+            "ancestor_id", "descendant_id", "depth", "parent_id"
+        )
     )
     assert have == closure_on(parents_on(rels, today))

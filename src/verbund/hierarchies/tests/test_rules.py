@@ -161,11 +161,15 @@ def test_the_closure_moves_on_when_the_calendar_does(
 
 def test_rebuild_reproduces_the_maintained_closure(muller: dict[str, Any]) -> None:
     before = sorted(
-        ClosureEntry.objects.values_list("type_id", "ancestor_id", "descendant_id", "depth")
+        ClosureEntry.objects.values_list(
+            "type_id", "ancestor_id", "descendant_id", "depth", "parent_id"
+        )
     )
     counts = engine.rebuild_closure()
     after = sorted(
-        ClosureEntry.objects.values_list("type_id", "ancestor_id", "descendant_id", "depth")
+        ClosureEntry.objects.values_list(
+            "type_id", "ancestor_id", "descendant_id", "depth", "parent_id"
+        )
     )
     assert before == after and counts["group"] == len(after)
 
