@@ -16,6 +16,7 @@ from django.db import transaction
 from verbund.core import audit
 from verbund.demo.bulk import BulkLoad, do_bulk_load
 from verbund.demo.generator import DemoData
+from verbund.parties.models import Party
 
 DEMO_PASSWORD = "verbund-demo"  # noqa: S105 - documented demo login, never for production
 DEMO_LOGIN = "demo"
@@ -101,8 +102,9 @@ def do_load_demo(
         t = time.perf_counter()
         first_number = load.reserve_numbers(size)
         base = load.next_party_id()
-        # Large loads build the indexes once afterwards instead of row by row.
-        big = size >= 50_000
+        # Loads that are large, also against what is there, build the indexes once afterwards
+        # instead of row by row.
+        big = size >= 50_000 and size >= Party.objects.count()
         result.party_ids = load.insert_parties(
             data.party_rows(base, first_number, load.now_db), derive=False, rebuild_indexes=big
         )
