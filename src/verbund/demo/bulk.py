@@ -167,6 +167,7 @@ class BulkLoad:
         self.tag_links = 0
         self._type_ids: dict[str, int] | None = None
         self._numbers: Iterator[int] = iter(())
+        self._max_given_number = 0
         self._party_defaults = column_defaults(Party)
         self._rel_defaults = column_defaults(Relationship)
 
@@ -211,7 +212,9 @@ class BulkLoad:
 
         ``rows``: dicts keyed by column name (``organisation_id``, not ``organisation``) or
         tuples in the order of ``columns`` (default ``PARTY_COLUMNS``). Missing columns take
-        the model defaults; an empty number is generated; ``derive`` fills ``search_text`` and
+        the model defaults; an empty number is generated, a given numeric one moves the
+        sequence past it (on the fast path -- full tuples, ``derive=False`` -- numbers are the
+        caller's business: reserve them with ``reserve_numbers``); ``derive`` fills ``search_text`` and
         ``phonetic`` (and a person's name from first and last name), as ``derive_fields`` does.
         ``rebuild_indexes``: drop the table's secondary indexes for the load and build them
         afterwards (same transaction) -- much faster for loads as large as the table, but it
@@ -223,6 +226,9 @@ class BulkLoad:
             Party._meta.db_table, PARTY_COLUMNS, prepared, rebuild_indexes=rebuild_indexes
         )
         self.party_ids.append(ids)
+        if self._max_given_number:
+            # Numbers given explicitly: the sequence continues after them, as in the actions.
+            numbers.bump_past(NUMBER_SEQUENCE, self._max_given_number)
         return ids
 
     def insert_relationships(
@@ -269,8 +275,14 @@ class BulkLoad:
         fill = [defaults.get(c, self.now_db) for c in all_cols]
         for c in _TIMESTAMPS:
             fill[all_cols.index(c)] = self.now_db
+        allowed = set(all_cols) | {"type"}
         for row in rows:
             if isinstance(row, Mapping):
+                if not row.keys() <= allowed:
+                    unknown = ", ".join(sorted(set(row) - allowed))
+                    raise ValueError(
+                        f"Unknown columns in a bulk row: {unknown} (use column names, e.g. organisation_id)."
+                    )
                 yield [
                     row.get(c, fill[i]) if c not in _TIMESTAMPS else row.get(c) or fill[i]
                     for i, c in enumerate(all_cols)
@@ -301,6 +313,8 @@ class BulkLoad:
                 row[i_number] = str(self._next_number())
             else:
                 row[i_number] = str(row[i_number])
+                if row[i_number].isdigit():
+                    self._max_given_number = max(self._max_given_number, int(row[i_number]))
             if derive:
                 if row[i_kind] == "person" and row[i_last]:
                     row[i_name] = " ".join(p for p in (row[i_first], row[i_last]) if p)

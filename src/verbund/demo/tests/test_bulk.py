@@ -177,3 +177,14 @@ def test_a_failing_load_leaves_nothing_behind(db: Any) -> None:
         do_bulk_load(fill)
     assert not Party.objects.filter(number="D-1").exists()
     assert not AuditRecord.objects.filter(action="bulk.load").exists()
+
+
+def test_a_given_number_moves_the_sequence_past_it(db: Any) -> None:
+    do_bulk_load(lambda load: load.insert_parties([{"name": "Alt GmbH", "number": "987654"}]))
+    later = do_create_party(actor=None, kind="organisation", name="Neu GmbH")
+    assert int(later.number) > 987654
+
+
+def test_unknown_columns_are_refused_by_name(db: Any) -> None:
+    with pytest.raises(ValueError, match="organisation"):
+        do_bulk_load(lambda load: load.insert_parties([{"name": "X", "organisation": 1}]))
