@@ -4,7 +4,6 @@ Runs against pytest-django's live server. Skips with a message where no Chromium
 (`apt-get install chromium`, or point VERBUND_CHROMIUM at a binary).
 """
 
-import os
 import re
 from pathlib import Path
 
@@ -13,15 +12,14 @@ import pytest
 from verbund.web.demo_data import PASSWORD, build_demo
 from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
-# (building data, checking results) are synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
+    # (building data, checking results) are synchronous and safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not Path(CHROMIUM).exists():
         pytest.skip(
             f"No Chromium at {CHROMIUM}: browser tests skipped (apt-get install chromium, or set VERBUND_CHROMIUM)"

@@ -364,7 +364,9 @@ def test_a_new_contact_is_created_at_the_organisation_whose_file_it_came_from(cl
     )
 
 
-def test_the_search_skips_merged_records_and_survives_an_interrupted_scan(client_for, org, monkeypatch):
+def test_the_search_skips_merged_records_and_survives_an_interrupted_scan(
+    client_for, org, monkeypatch
+):
     from verbund.web import search
 
     kept = org("Zentralmolkerei Nord eG")
