@@ -8,15 +8,14 @@ Quality runs against the real OFAC SDN and UN lists (from ``--data``, default
   their entry at the default threshold;
 - false positives: generated German company and person names (``--negatives``) must not hit.
 
-Speed: one party through ``screen_party`` (the synchronous trigger, with database writes), and
-the bulk path over ``--parties`` generated parties in the bench database (``screen_all``).
+Speed (``--bulk``): every party of the bench database (load it first with ``verbund demo
+--size N``) through the bulk path, and single parties through the synchronous path.
 """
 
 import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import time
 from pathlib import Path
 from typing import Any, TextIO
@@ -430,35 +429,15 @@ FOREIGN_FORMS = [
     "AG",
     "",
 ]
+# Real transliteration variants (Arabic, Cyrillic, Korean, Chinese names in Latin letters);
+# vowel swaps without such a pattern are typos and counted as typos.
 TRANSLIT = [
-    ("ou", "u"),
-    ("u", "ou"),
-    ("kh", "h"),
-    ("y", "i"),
-    ("i", "y"),
-    ("ee", "i"),
-    ("sh", "sch"),
-    ("j", "dj"),
-    ("q", "k"),
-    ("ph", "f"),
-    ("mohammad", "muhammad"),
-    ("mohammed", "mohamed"),
-    ("muhammad", "mohammed"),
-    ("abdul", "abd al"),
-    ("al-", "el "),
-    ("v", "w"),
-    ("w", "v"),
-    ("ch", "tch"),
-    ("e", "a"),
-    ("a", "e"),
-    ("o", "u"),
-    ("ei", "ey"),
-    ("c", "k"),
-    ("k", "c"),
-    ("z", "s"),
-    ("yu", "ju"),
-    ("ya", "ja"),
-]
+    ("ou", "u"), ("u", "ou"), ("kh", "h"), ("y", "i"), ("i", "y"), ("ee", "i"), ("sh", "sch"), ("j", "dj"), ("q", "k"),
+    ("ph", "f"), ("mohammad", "muhammad"), ("mohammed", "mohamed"), ("muhammad", "mohammed"), ("abdul", "abd al"),
+    ("al-", "el "), ("v", "w"), ("w", "v"), ("ch", "tch"), ("ei", "ey"), ("c", "k"), ("k", "c"), ("z", "s"),
+    ("yu", "ju"), ("ya", "ja"), ("oo", "u"), ("ie", "i"), ("ai", "ay"), ("ay", "ai"), ("dzh", "j"), ("zh", "j"),
+    ("ts", "tz"), ("iy", "y"), ("ii", "i"), ("yi", "i"), ("ue", "u"), ("x", "ks"), ("hs", "s"),
+]  # fmt: skip
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -468,10 +447,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--negatives", type=int, default=100_000, help="German names for the false-positive rate"
     )
     parser.add_argument(
-        "--parties",
-        type=int,
-        default=0,
-        help="parties to generate in the bench database and screen in bulk (0: skip)",
+        "--bulk",
+        action="store_true",
+        help="also screen every party of the bench database (load it with `verbund demo --size N`)",
     )
     parser.add_argument(
         "--workers", type=int, default=0, help="processes for bulk screening (0: one per core)"
@@ -679,12 +657,11 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         ("false-positive rate, German names", f"{result['fp_rate']:.4%}", "<= 0.5%"),
         ("engine throughput (names/s, 1 core)", f"{result['engine_names_per_s']:.0f}", ""),
     ]
-    if options.get("parties"):
+    if options.get("bulk"):
         from verbund.compliance.bench_db import bulk_bench
 
         rows += bulk_bench(options, stdout)
     stdout.write("\n| measure | value | target |\n|---|---|---|\n")
     for r in rows:
         stdout.write(f"| {r[0]} | {r[1]} | {r[2]} |\n")
-    _ = statistics
     return 0

@@ -36,7 +36,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from verbund.core.text import fold, name_key
+from verbund.core.text import LEGAL_FORMS, fold, name_key
 
 # Words that say what kind of entity something is, not which one: ignored for the name.
 NOISE = frozenset(
@@ -105,13 +105,17 @@ NOISE = frozenset(
         "liability",
     ]
 )
+_FORM_WORDS = frozenset(
+    w for spellings in LEGAL_FORMS.values() for sp in spellings for w in sp.split()
+)
 _LONG_NOISE = sorted(w for w in NOISE if len(w) >= 5)
+_CANON_NOISE: frozenset[str] = frozenset()  # filled below, once canon_token exists
 
 
 @lru_cache(maxsize=200_000)
 def is_noise(token: str) -> bool:
-    """A noise word, also when mistyped ("cmopany", "limted")."""
-    if token in NOISE:
+    """A noise word, also when mistyped ("cmopany", "limted") or transliterated ("jsk")."""
+    if token in NOISE or canon_token(token) in _CANON_NOISE:
         return True
     if len(token) < 5:
         return False
@@ -124,7 +128,12 @@ def is_noise(token: str) -> bool:
 
 WEAK_FACTOR = 0.85
 WHOLE_NAME = False
-SOFTEN = 0.7
+SOFTEN = 0.6
+# The most qualifiers can add (birth date 0.08 + country 0.03): names below threshold - this cannot hit.
+MAX_BONUS = 0.11
+SINGLE_WORD_PENALTY = 0.1
+# Spellings at least this close to a query word make candidates; weaker ones only score.
+STRONG_SPELLING = 0.75
 PERSON = "person"
 ORGANISATION = "organisation"
 
@@ -135,7 +144,8 @@ _CANON_RULES = [
     ("ck", "k"), ("c", "k"), ("q", "k"), ("z", "s"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"),
 ]  # fmt: skip
 _DOUBLE = re.compile(r"(.)\1+")
-_VOWELS = re.compile(r"[aeiouh]")
+_VOWELS = re.compile(r"[aeiou]")
+_VOWEL_RUNS = re.compile(r"[aeiou]+")
 _APOSTROPHES = re.compile("['`\u00b4\u2019\u2018\u02bc]")
 _UMLAUT_FIRST = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
@@ -152,6 +162,9 @@ def canon_token(token: str) -> str:
     return t
 
 
+_CANON_NOISE = frozenset(canon_token(w) for w in NOISE if len(w) >= 3)
+
+
 def phonetic_key(token: str) -> str:
     """First letter and consonant skeleton of a canonical token ("muhamad" -> "mhmd").
 
@@ -164,13 +177,27 @@ def phonetic_key(token: str) -> str:
     return key if len(key) >= 3 else ""
 
 
+def vowel_key(token: str) -> str:
+    """The canonical token with every vowel run as one "a" and doubles merged: the shape
+    transliterations keep while they swap vowels ("green"/"grin", "food"/"fud")."""
+    if len(token) < 3:
+        return ""
+    key = _DOUBLE.sub(r"\1", _VOWEL_RUNS.sub("a", token))
+    return "v" + key if len(key) >= 3 else ""
+
+
 @lru_cache(maxsize=500_000)
 def name_tokens(name: str) -> tuple[str, ...]:
     """Tokens of a name: transliterated, folded, without legal forms and noise words."""
     if not name:
         return ()
     latin = anyascii(_APOSTROPHES.sub("", name.translate(_UMLAUT_FIRST)))
-    tokens = [t for t in name_key(latin).split() if t]
+    folded = fold(latin).split()
+    # name_key tries every legal-form spelling; most names contain none of their words.
+    if _FORM_WORDS.isdisjoint(folded):
+        tokens = [t for t in folded if t != "&"]
+    else:
+        tokens = [t for t in name_key(latin).split() if t]
     kept = [t for t in tokens if not is_noise(t)]
     return tuple(kept or tokens)
 
@@ -278,9 +305,9 @@ class Index:
         self.by_key: dict[str, list[int]] = defaultdict(list)
         self.by_deletion: dict[str, list[int]] = defaultdict(list)
         for tid, word in enumerate(self.words):
-            key = phonetic_key(word)
-            if key:
-                self.by_key[key].append(tid)
+            for key in (phonetic_key(word), vowel_key(word)):
+                if key:
+                    self.by_key[key].append(tid)
             for d in deletions(word) | deletions(self.raw[tid]):
                 self.by_deletion[d].append(tid)
         by_length: dict[int, tuple[list[str], list[int]]] = {}
@@ -290,6 +317,9 @@ class Index:
             bucket[1].append(tid)
         self._by_length = by_length
         self._expansions: dict[str, dict[int, float]] = {}
+        self._plans: dict[
+            str, tuple[list[tuple[int, float, float, tuple[int, ...]]], int, float]
+        ] = {}
         self._results: dict[
             tuple[str, tuple[str, ...]], list[tuple[int, float, dict[str, Any]]]
         ] = {}
@@ -318,8 +348,10 @@ class Index:
             near: set[int] = set()
             for d in deletions(token) | deletions(raw):
                 near.update(self.by_deletion.get(d, ()))
-            key = phonetic_key(token)
-            keyed = set(self.by_key.get(key, ())) if key else set()
+            keyed: set[int] = set()
+            for key in (phonetic_key(token), vowel_key(token)):
+                if key:
+                    keyed.update(self.by_key.get(key, ()))
             for tid in near | keyed:
                 if tid in found:
                     continue
@@ -328,10 +360,11 @@ class Index:
                     OSA.normalized_similarity(token, word),
                     OSA.normalized_similarity(raw, self.raw[tid]),
                 )
-                if tid in keyed:
+                if tid in keyed and len(token) >= 6:
+                    # Long words with the same skeleton are transliterations more often than not.
                     sim = max(sim, 0.75)
                 if sim >= 0.66:
-                    found[tid] = round(_soften(sim), 3)
+                    found[tid] = round(_soften(sim, len(token)), 3)
             if exact is None and len(token) >= 5:
                 # Two typos in one word escape the deletion neighbourhood: scan the words of
                 # similar length (in C, and once per distinct word thanks to the cache).
@@ -348,49 +381,86 @@ class Index:
                     ):
                         tid = bucket[1][pos]
                         if tid not in found:
-                            found[tid] = round(_soften(sim), 3)
+                            found[tid] = round(_soften(sim, len(token)), 3)
         if len(self._expansions) > 400_000:
             self._expansions.clear()
         self._expansions[raw] = found
         return found
 
+    def _plan(self, raw: str) -> tuple[list[tuple[int, float, float, tuple[int, ...]]], int, float]:
+        """For a query token: the postings of its close spellings (df, sim, candidate-side
+        gain, name ids), their smallest df, and the best similarity left out (cached)."""
+        plan = self._plans.get(raw)
+        if plan is None:
+            exp = self.expand(raw)
+            strong = {t: v for t, v in exp.items() if v >= STRONG_SPELLING} or exp
+            weak_max = max((v for t, v in exp.items() if t not in strong), default=0.0)
+            postings = [
+                (self.df[t], v, self.weights[t] * v, self.postings[t]) for t, v in strong.items()
+            ]
+            mindf = min((p[0] for p in postings), default=0)
+            plan = (postings, mindf, weak_max)
+            if len(self._plans) > 400_000:
+                self._plans.clear()
+            self._plans[raw] = plan
+        return plan
+
     # --- scoring ---------------------------------------------------------------------------
 
     def _name_candidates(
-        self, kind: str, tokens: tuple[str, ...]
+        self, kind: str, tokens: tuple[str, ...], floor: float = 0.5
     ) -> list[tuple[int, float, dict[str, Any]]]:
-        key = (kind, tokens)
+        """List names scoring at least ``floor`` against ``tokens``, with their scores (cached)."""
+        key = (kind, tokens, round(floor, 3))
         cached = self._results.get(key)
         if cached is not None:
             return cached
         expansions = [self.expand(t) for t in tokens]
         qweights = [self.weight_of(t) for t in tokens]
         total_q = sum(qweights) or 1.0
-        usable = [
-            i for i, e in enumerate(expansions) if e and min(self.df[t] for t in e) <= self.DF_CAP
-        ]
-        acc: dict[int, float] = defaultdict(float)
+        plans = [self._plan(t) for t in tokens]
+        usable = [i for i, p in enumerate(plans) if p[0] and p[1] <= self.DF_CAP]
+        acc_q: dict[int, float] = defaultdict(float)
+        acc_c: dict[int, float] = defaultdict(float)
         skipped = 0.0
-        for i, exp in enumerate(expansions):
+        for i, (postings, _mindf, weak_max) in enumerate(plans):
+            wq = qweights[i]
             if usable and i not in usable:
-                skipped += qweights[i]
+                skipped += wq
                 continue
-            for tid, sim in exp.items():
-                if usable and self.df[tid] > self.DF_CAP:
+            # Spellings below 0.8 do not make candidates; the bound allows for them.
+            skipped += wq * weak_max
+            capped = 0.0
+            for df, sim, gain_c, nids in postings:
+                if usable and df > self.DF_CAP:
+                    # Too common to make candidates; the bound still allows for it.
+                    capped = max(capped, sim)
                     continue
-                for nid in self.postings[tid]:
-                    acc[nid] += qweights[i] * sim
-        limit = 0.4 * total_q - skipped
+                gain_q = wq * sim
+                for nid in nids:
+                    acc_q[nid] += gain_q
+                    acc_c[nid] += gain_c
+            skipped += wq * capped
         out: list[tuple[int, float, dict[str, Any]]] = []
-        for nid, got in acc.items():
-            if got < limit:
-                continue
+        person = kind == PERSON
+        for nid, got in acc_q.items():
+            # An upper bound of the score from what was accumulated: most candidates end here.
+            ub_q = min(1.0, (got + skipped) / total_q)
             rec = self.names[nid]
+            if person or len(rec.tokens) == 1:
+                bound = ub_q
+            else:
+                ub_c = 1.0 if skipped else min(1.0, acc_c[nid] / (rec.total_weight or 1.0))
+                bound = 0.5 * (ub_q + ub_c)
+            if rec.weak:
+                bound *= WEAK_FACTOR
+            if bound < floor:
+                continue
             entry_schema = self.entries[rec.entry].schema
-            if (kind == PERSON) != (entry_schema == PERSON) and entry_schema != "other":
+            if person != (entry_schema == PERSON) and entry_schema != "other":
                 continue
             score, pairs = self._score(kind, tokens, qweights, total_q, expansions, rec)
-            if score >= 0.5:
+            if score >= floor:
                 out.append((nid, score, {"pairs": pairs}))
         if len(self._results) > 300_000:
             self._results.clear()
@@ -465,6 +535,9 @@ class Index:
                     ),
                 ]
                 score = whole
+        if len(tokens) == 1 and kind != PERSON:
+            # A one-word company name ("Argon", "Vita") is weak evidence on its own.
+            score -= SINGLE_WORD_PENALTY
         if rec.weak:
             score *= WEAK_FACTOR
         return score, pairs
@@ -476,7 +549,8 @@ class Index:
             tokens = name_tokens(name)
             if not tokens:
                 continue
-            for nid, base, info in self._name_candidates(query.kind, tokens):
+            floor = max(0.0, threshold - MAX_BONUS)
+            for nid, base, info in self._name_candidates(query.kind, tokens, floor):
                 rec = self.names[nid]
                 entry = self.entries[rec.entry]
                 score, quals = _qualify(base, query, entry)
@@ -519,10 +593,11 @@ class Index:
         return sorted(best.values(), key=lambda m: -m.score)
 
 
-def _soften(sim: float) -> float:
-    """A typo costs less than its share of letters: one wrong letter in a five-letter word
-    leaves the word 0.86 alike, not 0.8 (the rarity weights keep unrelated words apart)."""
-    return 1.0 - (1.0 - sim) * SOFTEN
+def _soften(sim: float, length: int) -> float:
+    """In a long word a typo costs less than its share of letters (one wrong letter in eight
+    leaves it 0.91 alike, not 0.875); in words under six letters one letter is a different
+    name ("Otto"/"Auto", "Juno"/"Iona") and counts in full."""
+    return 1.0 - (1.0 - sim) * SOFTEN if length >= 5 else sim
 
 
 def _qualify(score: float, query: Query, entry: EntryRecord) -> tuple[float, list[dict[str, Any]]]:
