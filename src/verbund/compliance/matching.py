@@ -321,7 +321,7 @@ class Index:
             str, tuple[list[tuple[int, float, float, tuple[int, ...]]], int, float]
         ] = {}
         self._results: dict[
-            tuple[str, tuple[str, ...]], list[tuple[int, float, dict[str, Any]]]
+            tuple[str, tuple[str, ...], float], list[tuple[int, float, dict[str, Any]]]
         ] = {}
 
     def _weight(self, word: str, df: int) -> float:
