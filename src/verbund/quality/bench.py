@@ -25,7 +25,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, TextIO
 
-from verbund.quality.bulk import detect, to_arrow
+from verbund.quality.bulk import detect, features_table, to_arrow
 from verbund.quality.matching import features
 
 DATA = Path(os.environ.get("VERBUND_SHARED_DATA", "/work/shared/data")) / "dedupe"
@@ -53,7 +53,11 @@ def _pr(found: set[tuple[Any, Any]], truth: set[tuple[Any, Any]]) -> tuple[float
 
 
 def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process plus the largest finished worker."""
+    return (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    ) / 1024
 
 
 # ---------------------------------------------------------------- FEBRL4
@@ -377,13 +381,14 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             truth_of[rec["id"]] = entity
             raw.append(rec)
         start, cpu0 = time.perf_counter(), time.process_time()
-        table = to_arrow(features(rec) for rec in raw)
+        table = features_table(raw, workers=2)
         del raw
         gc.collect()
         t_features = time.perf_counter() - start
         result = detect(table, kind="organisation", threshold=threshold)
         secs = time.perf_counter() - start
-        cpu = time.process_time() - cpu0
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = time.process_time() - cpu0 + children.ru_utime + children.ru_stime
         by_entity: dict[int, list[int]] = {}
         for rid, ent in truth_of.items():
             by_entity.setdefault(ent, []).append(rid)

@@ -12,8 +12,9 @@ scoring are splink's approach on the same engine.
 from __future__ import annotations
 
 import math
+import multiprocessing as mp
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from verbund.quality.matching import (
     EXCLUDED_SAME_GROUP,
     FEATURE_COLUMNS,
     comparisons_for,
+    features,
     sql_levels,
     sql_points,
 )
@@ -111,6 +113,54 @@ def to_arrow(
     if n % chunk or not batches:
         flush()
     return pa.Table.from_batches(batches, schema=schema)
+
+
+def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    chunk: list[Mapping[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _features_batch(args: tuple[list[Mapping[str, Any]], tuple[str, ...]]) -> pa.Table:
+    chunk, extra = args
+    table = to_arrow((_with_extra(features(row), row, extra) for row in chunk), extra=extra)
+    return table
+
+
+def _with_extra(
+    feat: dict[str, Any], row: Mapping[str, Any], extra: tuple[str, ...]
+) -> dict[str, Any]:
+    for c in extra:
+        feat[c] = row.get(c)
+    return feat
+
+
+def features_table(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    extra: tuple[str, ...] = (),
+    workers: int = 2,
+    chunk: int = 25_000,
+) -> pa.Table:
+    """Features of party rows (``matching.features``) as one Arrow table.
+
+    With ``workers`` > 1 the rows are cut into chunks and featured in forked worker
+    processes (the features are pure Python, so threads would not help); the order of the
+    rows is kept.
+    """
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+        return to_arrow((_with_extra(features(r), r, extra) for r in rows), extra=extra)
+    ctx = mp.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        parts = list(pool.imap(_features_batch, ((c, extra) for c in _chunks(rows, chunk))))
+    if not parts:
+        return to_arrow([], extra=extra)
+    return pa.concat_tables(parts)
 
 
 def detect(

@@ -162,3 +162,21 @@ def test_bulk_detection_finds_pairs_and_clusters():
 
 def test_clusters_join_chains_of_pairs():
     assert clusters_of([(1, 2), (3, 4), (2, 3), (7, 8)]) == [[1, 2, 3, 4], [7, 8]]
+
+
+def test_parallel_features_equal_serial_features():
+    from verbund.quality.bulk import features_table
+
+    rows = [
+        {
+            "id": i,
+            "kind": "organisation",
+            "name": f"Müller {i} Bau GmbH",
+            "phone": "0221 1234",
+            "street": f"Hauptstr. {i}",
+        }
+        for i in range(1, 60)
+    ]
+    serial = features_table(rows, workers=1)
+    parallel = features_table(rows, workers=2, chunk=7)
+    assert serial.to_pylist() == parallel.to_pylist()
