@@ -299,3 +299,20 @@ def test_the_party_list_uses_a_fixed_number_of_queries(viewer, org, django_asser
     make(20)
     with django_assert_num_queries(2):
         assert len(viewer.get(URL).json()["results"]) == 22
+
+
+def test_parties_filter_by_relationship_type_and_group(viewer, org):
+    from verbund.relationships.actions import do_create_relationship
+
+    holding, child, grandchild, alone = (
+        org("Holding AG"),
+        org("Tochter GmbH"),
+        org("Enkel GmbH"),
+        org("Solo KG"),
+    )
+    do_create_relationship(actor=None, type="group", from_party=child, to_party=holding)
+    do_create_relationship(actor=None, type="group", from_party=grandchild, to_party=child)
+    do_create_relationship(actor=None, type="supplier", from_party=alone, to_party=holding)
+    assert ids(viewer.get(URL, {"relationship_type": "supplier"})) == {alone.pk, holding.pk}
+    assert ids(viewer.get(URL, {"group": grandchild.pk})) == {holding.pk, child.pk, grandchild.pk}
+    assert ids(viewer.get(URL, {"group": alone.pk})) == {alone.pk}
