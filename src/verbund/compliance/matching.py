@@ -1,26 +1,30 @@
 """The screening engine: normalised list names in an inverted index, candidates, scores.
 
-Names are transliterated (anyascii), folded (ä = ae, accents dropped), stripped of legal
-forms and punctuation, and cut into tokens; each token is reduced to a canonical spelling
-that absorbs common transliteration variants (Mohammed/Muhamad, Yusuf/Jusuf, Mueller/Muller).
+Names are transliterated (anyascii, German umlauts spelled out first), folded, stripped of
+legal forms (core.text) and noise words ("joint stock company", also mistyped), and cut into
+tokens. A canonical spelling merges consonant transliterations (kh/h, ph/f, j/y/i, c/k, z/s,
+w/v); vowels and double letters stay, so a typo stays a one-letter difference.
 
-The index, built once per set of list versions and kept in memory, maps every list token to
-the names containing it, plus two fuzzy ways in: a consonant skeleton (phonetic key) and the
-single-deletion neighbourhood (a typo is one deletion away on one side or the other). A
-query token is expanded once to the list tokens it resembles, with their similarity
-(rapidfuzz Levenshtein), and the expansion is cached, so a million parties with a few hundred
-thousand distinct words cost a few hundred thousand expansions.
+The index, built once per set of list versions and kept in memory per process, maps every
+list token to the names containing it, with three fuzzy ways in: the single-deletion
+neighbourhood (raw and canonical spelling), a consonant skeleton ("mhmd") and a vowel
+skeleton ("grin"/"green"), plus a scan of words of similar length (rapidfuzz, in C) for words
+that are in no list. A query word is expanded once to the list words it resembles (OSA
+similarity, so a swap of two letters is one edit) and the expansion is cached.
 
-Score of a query against one list name (0..1): tokens are aligned one to one, each pair
-weighing its similarity times the token's rarity (rare words count more than "al" or
-"trading"). ``cq`` is the share of the party's name found in the list name, ``cc`` the share
-of the list name found in the party's. Persons score ``cq * (0.75 + 0.25 cc)`` (a party
-called by fewer names than the list gives, e.g. without middle names, still matches; a
-single shared first name does not); organisations take the better of both directions (a
-party "Bank Melli Iran Hamburg" contains the listed "Bank Melli Iran"). Weak aliases count
-0.85 of a strong name. Qualifiers move the score only when both sides have them: birth date
-(persons), country, identifiers (LEI, IMO, register numbers: an identical identifier is a
-match regardless of the name).
+Candidates: list names sharing a close spelling with the query, kept only while an upper
+bound of their score (from the weights accumulated so far) can reach the threshold.
+
+Score of a query against one list name (0..1): words are aligned one to one, each pair
+weighing its similarity times the word's rarity in the lists ("al", "trading" count little).
+``cq`` is the share of the party's name found in the list name, ``cc`` the share of the list
+name found in the party's. Persons score ``cq * (0.3 + 0.7 core)``, where ``core`` is the
+share of the list name's first and last word matched: middle names may be missing, a shared
+first name alone does not make a hit. Organisations score ``(cq + cc) / 2``; a one-word list
+name scores ``cq`` (the party's name must be mostly that word) and a one-word party name loses
+0.1. Weak aliases count 0.85. Qualifiers move the score only when both sides have them: birth
+date (persons: +0.08 same day, -0.3 other year), country (+0.03 / -0.08); an identical
+identifier (LEI, IMO, register number) is a match (0.98) whatever the name.
 """
 
 import datetime as dt
