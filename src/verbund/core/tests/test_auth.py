@@ -183,6 +183,12 @@ def test_the_docs_page_loads_swagger_ui_from_local_static_files_only(viewer_clie
     assert any("swagger-ui" in a for a in assets), assets
     for asset in assets:
         assert asset.startswith("/static/"), asset
+    # And the files are there, served locally.
+    for asset in assets:
+        served = viewer_client.get(asset)
+        assert served.status_code == 200, asset
+        if hasattr(served, "streaming_content"):
+            b"".join(served.streaming_content)  # close the file
     assert "cdn" not in html.lower() and "http://" not in html and "https://" not in html
 
 
