@@ -240,15 +240,14 @@ def build(size: int, out: TextIO, seed: int = 7) -> dict[str, Any]:
 
 def _settle() -> None:
     """After a bulk load, outside its transaction: statistics, and on PostgreSQL the visibility
-    map (index-only reads), on SQLite a checkpoint (reads need not consult a huge WAL)."""
+    map (index-only reads), on SQLite a checkpoint (reads need not consult a huge WAL).
+    Inside a transaction (tests) only ANALYZE is allowed."""
+    outside = not connection.in_atomic_block
     with connection.cursor() as cur:
         for table in (PT, Relationship._meta.db_table, CT):
-            cur.execute(
-                f"VACUUM ANALYZE {table}"
-                if connection.vendor == "postgresql"
-                else f"ANALYZE {table}"
-            )
-        if connection.vendor == "sqlite":
+            vacuum = connection.vendor == "postgresql" and outside
+            cur.execute(f"VACUUM ANALYZE {table}" if vacuum else f"ANALYZE {table}")
+        if connection.vendor == "sqlite" and outside:
             cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
@@ -336,11 +335,13 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
         )
         base = statistics.median(raw) if raw else None
         cpu = statistics.median(app.cpu)
+        raw_cpu = statistics.median(raw.cpu) if raw else None
         row = {
             "query": name,
             "stat": stat,
             "ms": round(value, 2),
             "cpu_ms": round(cpu, 2),
+            "raw_cpu_ms": round(raw_cpu, 2) if raw_cpu is not None else None,
             "raw_ms": round(base, 2) if base else None,
             "ratio": round(value / base, 2) if base else None,
             "target_ms": target,
@@ -348,7 +349,8 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
         }
         results.append(row)
         out.write(
-            f"{name:<46} {stat:>6} {value:9.2f} ms (cpu {cpu:8.2f})   raw {base or 0:8.2f} ms   ratio {row['ratio'] or 0:5.2f}   target {target:>6} ms  {'ok' if row['ok'] else 'MISSED'}\n"
+            f"{name:<46} {stat:>6} {value:9.2f} ms (cpu {cpu:8.2f})   raw {base or 0:8.2f} ms (cpu {raw_cpu or 0:8.2f})"
+            f"   ratio {row['ratio'] or 0:5.2f}   target {target:>6} ms  {'ok' if row['ok'] else 'MISSED'}\n"
         )
 
     for size, target in (("100000", 250.0), ("1000", 10.0)):
@@ -382,7 +384,7 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
     past = engine.today().replace(year=engine.today().year - 1)
     raw_past = _raw(
         selectors.ANCESTORS_AS_OF_SQL,
-        [gtype.pk, deepest, past, past, gtype.pk, engine.MAX_WALK, past, past],
+        [gtype.pk, deepest, past, past, gtype.pk, past, past, engine.MAX_WALK],
     )
     add(
         "  ... as of a past date (recursive CTE; info)",

@@ -156,46 +156,47 @@ def check_link(rel: Relationship) -> None:
         )
 
 
+def walk_up(
+    type_id: int, start: int, lo: dt.date, hi: dt.date, *, stop_at: int, exclude_pk: int = -1
+) -> list[tuple[list[int], dt.date, dt.date]]:
+    """Every upward path from ``start`` to ``stop_at`` over links valid together inside
+    [lo, hi], with the interval on which the whole path holds: (path from start, from, to).
+
+    A party may have had several parents over the years, so this is a search, one indexed
+    query per visited party. It is not a recursive CTE on purpose: SQLite (3.38+) builds a
+    Bloom filter over the whole relationships table for a recursive join once statistics
+    exist, about 100 ms at a million links on every call.
+    """
+    found: list[tuple[list[int], dt.date, dt.date]] = []
+    stack: list[tuple[int, dt.date, dt.date, list[int]]] = [(start, lo, hi, [start])]
+    sql = f"""SELECT to_party_id, valid_from, valid_to FROM {RT}
+              WHERE from_party_id = %s AND type_id = %s AND id <> %s
+                AND (valid_from IS NULL OR valid_from <= %s) AND (valid_to IS NULL OR valid_to >= %s)"""
+    with connection.cursor() as cur:
+        while stack:
+            node, a, b, path = stack.pop()
+            cur.execute(sql, [node, type_id, exclude_pk, b, a])
+            for to, vf, vt in cur.fetchall():
+                na = max(a, _as_date(vf) if vf else MIN_DATE)
+                nb = min(b, _as_date(vt) if vt else MAX_DATE)
+                if int(to) == stop_at:
+                    found.append(([*path, int(to)], na, nb))
+                elif len(path) < MAX_WALK and int(to) not in path:
+                    stack.append((int(to), na, nb, [*path, int(to)]))
+    return found
+
+
 def _cycle_path(
     type_id: int, child: int, parent: int, lo: dt.date, hi: dt.date, *, exclude_pk: int
 ) -> tuple[list[int], dt.date] | None:
     """Walk up from ``parent`` over links that are valid together with [lo, hi]; reaching
     ``child`` means the new link closes a cycle on the first day of that common interval."""
-    greatest = (
-        "CASE WHEN COALESCE(r.valid_from, %s) > {lo} THEN COALESCE(r.valid_from, %s) ELSE {lo} END"
-    )
-    least = "CASE WHEN COALESCE(r.valid_to, %s) < {hi} THEN COALESCE(r.valid_to, %s) ELSE {hi} END"
-    sql = f"""
-        WITH RECURSIVE walk(node, lo, hi, path, steps) AS (
-            SELECT r.to_party_id, {greatest.format(lo="%s")}, {least.format(hi="%s")},
-                   CAST(r.from_party_id AS TEXT) || ',' || CAST(r.to_party_id AS TEXT), 1
-            FROM {RT} r
-            WHERE r.type_id = %s AND r.from_party_id = %s AND r.id <> %s
-              AND COALESCE(r.valid_from, %s) <= %s AND COALESCE(r.valid_to, %s) >= %s
-            UNION ALL
-            SELECT r.to_party_id, {greatest.format(lo="w.lo")}, {least.format(hi="w.hi")},
-                   w.path || ',' || CAST(r.to_party_id AS TEXT), w.steps + 1
-            FROM walk w JOIN {RT} r ON r.from_party_id = w.node
-            WHERE r.type_id = %s AND r.id <> %s AND w.node <> %s AND w.steps < %s
-              AND COALESCE(r.valid_from, %s) <= w.hi AND COALESCE(r.valid_to, %s) >= w.lo
-        )
-        SELECT path, lo FROM walk WHERE node = %s ORDER BY lo LIMIT 1
-    """
-    params: list[Any] = [
-        MIN_DATE, lo, MIN_DATE, lo, MAX_DATE, hi, MAX_DATE, hi,
-        type_id, parent, exclude_pk, MIN_DATE, hi, MAX_DATE, lo,
-        MIN_DATE, MIN_DATE, MAX_DATE, MAX_DATE,
-        type_id, exclude_pk, child, MAX_WALK, MIN_DATE, MAX_DATE,
-        child,
-    ]  # fmt: skip
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-    if row is None:
+    paths = walk_up(type_id, parent, lo, hi, stop_at=child, exclude_pk=exclude_pk)
+    if not paths:
         return None
-    # walk runs from the new parent up to the child; read top-down and close the circle.
-    walk = [int(x) for x in row[0].split(",")]
-    return [*reversed(walk), child], _as_date(row[1])
+    path, first_day, _last = min(paths, key=lambda p: p[1])
+    # The path runs from the new parent up to the child; read it top-down and close the circle.
+    return [*reversed(path), child], first_day
 
 
 def after_link_changed(rel: Relationship, before: dict[str, Any] | None) -> None:
