@@ -24,6 +24,7 @@ class PartyFilterSet(django_filters.FilterSet):
     erp_id = django_filters.CharFilter(label=_("ERP id"))
     tag = django_filters.CharFilter(field_name="tags__name", label=_("Tag"))
     archived = django_filters.BooleanFilter(label=_("Archived"))
+    merged = django_filters.BooleanFilter(method="filter_merged", label=_("merged into"))
     organisation = IdFilter(field_name="organisation_id", label=_("Organisation"))
     relationship_type = django_filters.ModelChoiceFilter(
         queryset=RelationshipType.objects.all(),
@@ -42,6 +43,13 @@ class PartyFilterSet(django_filters.FilterSet):
         for word in words:
             queryset = queryset.filter(search_text__contains=word)
         return queryset
+
+    def filter_merged(
+        self, queryset: QuerySet[Party], name: str, value: bool | None
+    ) -> QuerySet[Party]:
+        if value is None:
+            return queryset
+        return queryset.filter(merged_into__isnull=not value)
 
     def filter_country(self, queryset: QuerySet[Party], name: str, value: str) -> QuerySet[Party]:
         return queryset.filter(country=value.upper())

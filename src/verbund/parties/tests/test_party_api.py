@@ -316,3 +316,12 @@ def test_parties_filter_by_relationship_type_and_group(viewer, org):
     assert ids(viewer.get(URL, {"relationship_type": "supplier"})) == {alone.pk, holding.pk}
     assert ids(viewer.get(URL, {"group": grandchild.pk})) == {holding.pk, child.pk, grandchild.pk}
     assert ids(viewer.get(URL, {"group": alone.pk})) == {alone.pk}
+
+
+def test_merged_records_can_be_left_out(viewer, org):
+    survivor, duplicate = org("Survivor GmbH"), org("Dublette GmbH")
+    # Merging belongs to the quality app; here only the redirect is set.
+    Party.objects.filter(pk=duplicate.pk).update(merged_into=survivor)
+    assert ids(viewer.get(URL, {"merged": "false"})) == {survivor.pk}
+    assert ids(viewer.get(URL, {"merged": "true"})) == {duplicate.pk}
+    assert viewer.get(f"{URL}{duplicate.pk}/").json()["merged_into"] == survivor.pk
