@@ -8,6 +8,7 @@ with `verbund demo --size 1000000`.
 """
 
 import argparse
+import datetime as dt
 import statistics
 import sys
 import time
@@ -25,6 +26,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--type", dest="type_key", default="group", help="Hierarchy type of the largest tree."
+    )
+    parser.add_argument(
+        "--build-group",
+        dest="build_group",
+        type=int,
+        default=0,
+        help="First make sure a group of at least this many members exists today, by putting the "
+        "largest groups under one new holding (through the actions; for benchmark databases only).",
+    )
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        default="",
+        help="Also measure the largest tree as it stood on this date (YYYY-MM-DD): dated structure, no closure.",
     )
 
 
@@ -44,6 +59,41 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(cur.fetchall())
 
 
+def _build_group(rtype: Any, size: int, stdout: TextIO) -> None:
+    """Put today's largest groups under one holding until it has ``size`` members."""
+    from verbund.parties.actions import do_create_party
+    from verbund.parties.models import Party
+    from verbund.relationships.actions import do_create_relationship
+
+    roots = _rows(
+        "SELECT c.ancestor_id, COUNT(*) FROM hierarchies_closureentry c WHERE c.type_id = %s"
+        " AND NOT EXISTS (SELECT 1 FROM hierarchies_closureentry u WHERE u.type_id = c.type_id AND u.descendant_id = c.ancestor_id AND u.depth > 0)"
+        " GROUP BY c.ancestor_id ORDER BY COUNT(*) DESC LIMIT 200",
+        [rtype.pk],
+    )
+    if roots and roots[0][1] >= size:
+        return
+    holding = Party.objects.filter(name="Benchmark Holding AG").first() or do_create_party(
+        actor=None, kind="organisation", name="Benchmark Holding AG", city="Frankfurt am Main"
+    )
+    total = 1
+    for root_id, members in roots:
+        if total >= size:
+            break
+        if root_id == holding.pk:
+            continue
+        # From today on: the groups may have had other parents in the past.
+        do_create_relationship(
+            actor=None,
+            type=rtype,
+            from_party=Party.objects.get(pk=root_id),
+            to_party=holding,
+            valid_from=dt.date.today(),
+        )
+        total += int(members)
+    stdout.write(f"built a group of {total:,} members under {holding.number}\n")
+
+
 def run(options: dict[str, Any], stdout: TextIO) -> int:
     from django.contrib.auth.models import Group, User
     from django.test import Client
@@ -58,6 +108,8 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         stdout.write("The database has no parties; run `verbund demo --size N` first.\n")
         return 1
     rtype = selectors.hierarchy_type(type_key)
+    if int(options.get("build_group") or 0):
+        _build_group(rtype, int(options["build_group"]), stdout)
     largest = _rows(
         "SELECT ancestor_id, COUNT(*) FROM hierarchies_closureentry WHERE type_id = %s GROUP BY ancestor_id ORDER BY COUNT(*) DESC LIMIT 1",
         [rtype.pk],
@@ -147,6 +199,28 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             _median_ms(raw_level(root_id), repeat),
         )
     )
+    as_of = options.get("as_of") or ""
+    if as_of:
+        then = len(selectors.subtree_ids(root_id, type_key, as_of))
+        results.append(
+            (
+                f"hierarchy first level on {as_of} ({then:,} members)",
+                _median_ms(
+                    get(f"/parties/{root_id}/hierarchy/children/", type=type_key, as_of=as_of),
+                    repeat,
+                ),
+                None,
+            )
+        )
+        results.append(
+            (
+                f"hierarchy view from the head on {as_of}",
+                _median_ms(
+                    get(f"/parties/{root_id}/hierarchy/", type=type_key, as_of=as_of), repeat
+                ),
+                None,
+            )
+        )
     results.append(
         (
             "hierarchy view from the head",

@@ -25,6 +25,11 @@ urlpatterns = [
         name="relationship-add",
     ),
     path(
+        "parties/<int:party_id>/relationships/<slug:type_key>/",
+        parties.party_relationship_list,
+        name="party-relationships",
+    ),
+    path(
         "relationships/<int:relationship_id>/end/",
         relationships.relationship_end,
         name="relationship-end",

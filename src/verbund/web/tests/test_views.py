@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from verbund.core.models import UserProfile
 from verbund.parties.models import Party
+from verbund.relationships.actions import do_create_relationship
 from verbund.relationships.models import Relationship, RelationshipType
 
 pytestmark = pytest.mark.django_db
@@ -375,3 +376,23 @@ def test_the_search_skips_merged_records_and_survives_an_interrupted_scan(
     assert [p.pk for p in search.search_parties("Zentralmolkerei")] == [kept.pk]
     monkeypatch.setattr(search, "SCAN_BUDGET_S", -1.0)  # every scan is over budget at once
     assert search.search_parties("molkerei nord") in ([], [kept])
+
+
+def test_a_head_with_many_subsidiaries_shows_the_first_ones_and_links_to_all(
+    client_for, group, org
+):
+    from verbund.web import file_relationships
+
+    for i in range(file_relationships.PER_TYPE + 5):
+        do_create_relationship(
+            actor=None, type="group", from_party=org(f"Filiale {i:02d}"), to_party=group["logistik"]
+        )
+    c = client_for("viewer")
+    body = text(c.get(reverse("party-detail", args=[group["logistik"].pk])))
+    total = file_relationships.PER_TYPE + 5 + 1
+    assert body.count("ist Muttergesellschaft von") == file_relationships.PER_TYPE - 1
+    assert "ist Tochtergesellschaft von" in body  # the one parent link is always shown
+    assert f"Alle {total} Beziehungen anzeigen" in body
+    assert "Konzernmitglied" in body
+    full = text(c.get(reverse("party-relationships", args=[group["logistik"].pk, "group"])))
+    assert full.count("ist Muttergesellschaft von") == total - 1

@@ -1,8 +1,5 @@
 """Party list, customer file (Kundenakte), party create and edit."""
 
-from itertools import groupby
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,9 +13,8 @@ from verbund.core.models import AuditRecord
 from verbund.parties.actions import do_create_party, do_update_party
 from verbund.parties.filters import PartyFilterSet
 from verbund.parties.models import Party, PartyKind
-from verbund.relationships.models import Relationship, RelationshipType
-from verbund.relationships.selectors import party_relationships, seen_from
-from verbund.web import hierarchy_info
+from verbund.relationships.models import RelationshipType
+from verbund.web import file_relationships, hierarchy_info
 from verbund.web.forms import PartyForm, apply_errors
 from verbund.web.paging import keyset_page
 from verbund.web.search import LIST_FIELDS
@@ -76,23 +72,13 @@ def collect_badges(party: Party) -> list[Badge]:
     return badges
 
 
-def _relationship_groups(party: Party, relationships: list[Relationship]) -> list[dict[str, Any]]:
-    seen = seen_from(party.pk, relationships)
-    groups = []
-    for _type_id, items in groupby(seen, key=lambda s: s.relationship.type_id):
-        entries = list(items)
-        groups.append({"type": entries[0].relationship.type, "entries": entries})
-    return groups
-
-
 def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(
         Party.objects.select_related("organisation", "merged_into", "responsible"), pk=party_id
     )
     if party.merged_into_id:
         return render(request, "web/parties/merged.html", {"party": party}, status=200)
-    relationships = list(party_relationships(party.pk))
-    hierarchies = hierarchy_info.for_party(party.pk, relationships)
+    relationship_groups, hierarchies = file_relationships.load(party.pk)
     badges = hierarchy_info.badges(hierarchies) + collect_badges(party)
     contacts = []
     if party.kind == PartyKind.ORGANISATION:
@@ -111,7 +97,7 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
         "badges": badges,
         "hierarchies": hierarchies,
         "contacts": contacts,
-        "relationship_groups": _relationship_groups(party, relationships),
+        "relationship_groups": relationship_groups,
         "history": history,
         # Other apps' sections (revenue, screening, activities) load by HTMX right after the
         # page: the file shows at once, and a slow section never holds up the rest.
@@ -161,6 +147,28 @@ def party_sections(request: HttpRequest, party_id: int, app: str) -> HttpRespons
         "web/parties/sections.html",
         {"party": party, "sections": collect_sections(request, party, app)},
     )
+
+
+def party_relationship_list(request: HttpRequest, party_id: int, type_key: str) -> HttpResponse:
+    """All relationships of one type of a party, 100 per page (the file shows the first few)."""
+    party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    try:
+        rtype, entries, more = file_relationships.full_list(party.pk, type_key, page)
+    except RelationshipType.DoesNotExist:
+        raise Http404(_("No such relationship type.")) from None
+    context = {
+        "party": party,
+        "rtype": rtype,
+        "entries": entries,
+        "page": page,
+        "more": more,
+        "can_end": request.user.has_perm("relationships.change_relationship"),
+    }
+    return render(request, "web/parties/relationship_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
