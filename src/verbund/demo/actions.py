@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from django.db import transaction
 
 from verbund.core import audit
 from verbund.demo.bulk import BulkLoad, do_bulk_load
-from verbund.demo.generator import DemoData
+from verbund.demo.generator import DemoData, party_rows_in_child
 from verbund.parties.models import Party
 
 DEMO_PASSWORD = "verbund-demo"  # noqa: S105 - documented demo login, never for production
@@ -105,8 +106,12 @@ def do_load_demo(
         # Loads that are large, also against what is there, build the indexes once afterwards
         # instead of row by row.
         big = size >= 50_000 and size >= Party.objects.count()
+        # From 100,000 parties a second process generates while this one writes.
+        rows = (
+            party_rows_in_child if size >= 100_000 and hasattr(os, "fork") else DemoData.party_rows
+        )
         result.party_ids = load.insert_parties(
-            data.party_rows(base, first_number, load.now_db), derive=False, rebuild_indexes=big
+            rows(data, base, first_number, load.now_db), derive=False, rebuild_indexes=big
         )
         assert result.party_ids.start == base
         result.timings["parties"] = time.perf_counter() - t

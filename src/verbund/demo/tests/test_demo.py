@@ -67,6 +67,21 @@ def test_the_same_seed_gives_the_same_names_and_structure() -> None:
     assert generated(400, 11) == generated(400, 11)
 
 
+def test_a_forked_generator_yields_the_same_rows_and_links() -> None:
+    from verbund.demo.generator import party_rows_in_child
+
+    day = dt.date(2026, 6, 1)
+    here, there = DemoData(1200, 5, today=day), DemoData(1200, 5, today=day)
+    rows_here = list(here.party_rows(1, 1000, "now"))
+    rows_there = list(party_rows_in_child(there, 1, 1000, "now"))
+    assert rows_there == rows_here
+    assert (
+        there.edges == here.edges
+        and there.tag_pairs == here.tag_pairs
+        and there.stats == here.stats
+    )
+
+
 def test_another_seed_gives_other_data() -> None:
     first, _ = generated(400, 11)
     second, _ = generated(400, 12)
