@@ -349,6 +349,7 @@ def import_parties(
     total_hint: Callable[[], float] | None = None,
     initial_errors: list[Issue] | None = None,
     keys_hint: set[str] | None = None,
+    rebuild_indexes: bool = False,
 ) -> Outcome:
     """Upsert parties of ``ctx.source`` from mapped rows; caller holds the transaction.
 
@@ -430,177 +431,190 @@ def import_parties(
             invalid.add(issue.key)
     n = 0
 
-    def assign_id(key: str, pid: int) -> None:
-        new_id[seen_new[key]] = pid
+    created_pos = array("l")
 
-    def flush() -> None:
-        nonlocal failed
+    def flush() -> Iterator[list[Any]]:
         if (failed and atomic) or (not create_buf and not update_buf):
             create_buf.clear()
             update_buf.clear()
             return
-        if create_buf:
-            _insert_parties(bulk, create_buf, fields, ctx.source, assign_id, out)
-            create_buf.clear()
         if update_buf:
             _update_parties(update_buf, fields, now_db, out)
             update_buf.clear()
+        if create_buf:
+            prepared = _prepare_parties(bulk, create_buf, fields, ctx.source)
+            for key, _cleaned, _row in create_buf:
+                created_pos.append(seen_new[key])
+                out.outcome(key, "created")
+            out.counts["created"] += len(create_buf)
+            create_buf.clear()
+            yield from prepared
 
-    for row_no, raw in rows:
-        n += 1
-        values = {f: raw[c].strip() for c, f in col_items if c in raw}
-        key = values.get("external_id", "")
-        if not key:
-            out.error(Issue(row_no, "external_id", "", _("The external id is empty.")))
-            failed = True
-            continue
-        if len(key) > 64:
-            out.error(
-                Issue(
-                    row_no,
-                    "external_id",
-                    key,
-                    _("Longer than %(limit)s characters.") % {"limit": 64},
-                    key,
-                )
-            )
-            failed = True
-            continue
-        idx = keys.get(key)
-        if idx is not None:
-            first = seen_row[idx] or None
-        else:
-            pos = seen_new.get(key)
-            first = new_row[pos] if pos is not None else None
-        if first is not None:
-            out.error(
-                Issue(
-                    row_no,
-                    "external_id",
-                    key,
-                    _("The external id %(key)s appears twice: rows %(first)s and %(row)s.")
-                    % {"key": key, "first": first, "row": row_no},
-                    key,
-                )
-            )
-            failed = True
-            invalid.add(key)
-            continue
-        if idx is not None:
-            seen_row[idx] = row_no
-        else:
-            seen_new[key] = len(new_row)
-            new_row.append(row_no)
-            new_id.append(0)
-        cleaned, ok = checker.clean(values, row_no, key, out)
-        if ok and (idx is None or "name" in values or "last_name" in values):
-            kind = values.get("kind", "") if "kind" in mapped else "organisation"
-            kind_v = KIND_VALUES.get(kind.lower(), "organisation") if kind else "organisation"
-            if kind_v == PartyKind.PERSON:
-                if not (values.get("last_name") or values.get("name")):
-                    out.error(Issue(row_no, "last_name", "", _("A person needs a last name."), key))
-                    ok = False
-            elif not values.get("name"):
-                out.error(Issue(row_no, "name", "", _("An organisation needs a name."), key))
-                ok = False
-        share = values.get("parent_share", "") if has_share else None
-        if share:
-            try:
-                d = parse_decimal(share, ctx.numbers)
-                if not (Decimal(0) < d <= Decimal(100)):
-                    raise ValueError(share)
-                share = _share_key(d)
-            except ValueError:
+    def produce() -> Iterator[list[Any]]:
+        nonlocal failed, n
+        for row_no, raw in rows:
+            n += 1
+            values = {f: raw[c].strip() for c, f in col_items if c in raw}
+            key = values.get("external_id", "")
+            if not key:
+                out.error(Issue(row_no, "external_id", "", _("The external id is empty.")))
+                failed = True
+                continue
+            if len(key) > 64:
                 out.error(
                     Issue(
                         row_no,
-                        "parent_share",
-                        share,
-                        _("A share must be a number more than 0 and at most 100."),
+                        "external_id",
+                        key,
+                        _("Longer than %(limit)s characters.") % {"limit": 64},
                         key,
                     )
                 )
-                ok = False
-        if not ok:
-            failed = True
-            invalid.add(key)
-            continue
-        if None in cleaned:
-            if idx is not None and ex_values is not None:
-                stored = ex_values[idx]
-                cleaned = [stored[i] if v is None else v for i, v in enumerate(cleaned)]
+                failed = True
+                continue
+            idx = keys.get(key)
+            if idx is not None:
+                first = seen_row[idx] or None
             else:
-                cleaned = [
-                    CREATE_DEFAULTS.get(f, "") if v is None else v
-                    for f, v in zip(fields, cleaned, strict=True)
-                ]
-        h = hash(tuple(cleaned))
-        if idx is None:
-            create_buf.append((key, cleaned, row_no))
-            created = True
-            pid = 0
-        else:
-            pid = ids[idx]
-            created = False
-            if idx in merged:
-                other = merged_targets.get(pid)
-                if other is not None:
+                pos = seen_new.get(key)
+                first = new_row[pos] if pos is not None else None
+            if first is not None:
+                out.error(
+                    Issue(
+                        row_no,
+                        "external_id",
+                        key,
+                        _("The external id %(key)s appears twice: rows %(first)s and %(row)s.")
+                        % {"key": key, "first": first, "row": row_no},
+                        key,
+                    )
+                )
+                failed = True
+                invalid.add(key)
+                continue
+            if idx is not None:
+                seen_row[idx] = row_no
+            else:
+                seen_new[key] = len(new_row)
+                new_row.append(row_no)
+                new_id.append(0)
+            cleaned, ok = checker.clean(values, row_no, key, out)
+            if ok and (idx is None or "name" in values or "last_name" in values):
+                kind = values.get("kind", "") if "kind" in mapped else "organisation"
+                kind_v = KIND_VALUES.get(kind.lower(), "organisation") if kind else "organisation"
+                if kind_v == PartyKind.PERSON:
+                    if not (values.get("last_name") or values.get("name")):
+                        out.error(
+                            Issue(row_no, "last_name", "", _("A person needs a last name."), key)
+                        )
+                        ok = False
+                elif not values.get("name"):
+                    out.error(Issue(row_no, "name", "", _("An organisation needs a name."), key))
+                    ok = False
+            share = values.get("parent_share", "") if has_share else None
+            if share:
+                try:
+                    d = parse_decimal(share, ctx.numbers)
+                    if not (Decimal(0) < d <= Decimal(100)):
+                        raise ValueError(share)
+                    share = _share_key(d)
+                except ValueError:
                     out.error(
                         Issue(
                             row_no,
-                            "external_id",
-                            key,
-                            _("Rows %(a)s and %(b)s both describe party %(id)s (merged).")
-                            % {"a": other, "b": row_no, "id": pid},
+                            "parent_share",
+                            share,
+                            _("A share must be a number more than 0 and at most 100."),
                             key,
                         )
                     )
-                    failed = True
-                    continue
-                merged_targets[pid] = row_no
-            if hashes[idx] == h:
-                out.counts["unchanged"] += 1
-                out.outcome(key, "unchanged")
+                    ok = False
+            if not ok:
+                failed = True
+                invalid.add(key)
+                continue
+            if None in cleaned:
+                if idx is not None and ex_values is not None:
+                    stored = ex_values[idx]
+                    cleaned = [stored[i] if v is None else v for i, v in enumerate(cleaned)]
+                else:
+                    cleaned = [
+                        CREATE_DEFAULTS.get(f, "") if v is None else v
+                        for f, v in zip(fields, cleaned, strict=True)
+                    ]
+            h = hash(tuple(cleaned))
+            if idx is None:
+                create_buf.append((key, cleaned, row_no))
+                created = True
+                pid = 0
             else:
-                update_buf.append((pid, cleaned, key, row_no))
-        if link_specs:
-            need = False
-            for fname, _rtype, _rsource, _ref, current in link_specs:
-                want = values.get(fname)
-                if want is None:
-                    continue
-                cur = current.get(pid) if not created else None
-                if not want:
-                    need = need or cur is not None
-                    continue
-                if cur is not None:
-                    j = keys.get(want)
-                    if (
-                        j is not None
-                        and ids[j] == cur[1]
-                        and (fname != "parent" or cur[3] == (share or ""))
-                    ):
+                pid = ids[idx]
+                created = False
+                if idx in merged:
+                    other = merged_targets.get(pid)
+                    if other is not None:
+                        out.error(
+                            Issue(
+                                row_no,
+                                "external_id",
+                                key,
+                                _("Rows %(a)s and %(b)s both describe party %(id)s (merged).")
+                                % {"a": other, "b": row_no, "id": pid},
+                                key,
+                            )
+                        )
+                        failed = True
                         continue
-                need = True
-            if need:
-                refs.append(
-                    _PendingRef(
-                        row_no,
-                        key,
-                        pid,
-                        created,
-                        values.get("parent"),
-                        share,
-                        values.get("main_address"),
+                    merged_targets[pid] = row_no
+                if hashes[idx] == h:
+                    out.counts["unchanged"] += 1
+                    out.outcome(key, "unchanged")
+                else:
+                    update_buf.append((pid, cleaned, key, row_no))
+            if link_specs:
+                need = False
+                for fname, _rtype, _rsource, _ref, current in link_specs:
+                    want = values.get(fname)
+                    if want is None:
+                        continue
+                    cur = current.get(pid) if not created else None
+                    if not want:
+                        need = need or cur is not None
+                        continue
+                    if cur is not None:
+                        j = keys.get(want)
+                        if (
+                            j is not None
+                            and ids[j] == cur[1]
+                            and (fname != "parent" or cur[3] == (share or ""))
+                        ):
+                            continue
+                    need = True
+                if need:
+                    refs.append(
+                        _PendingRef(
+                            row_no,
+                            key,
+                            pid,
+                            created,
+                            values.get("parent"),
+                            share,
+                            values.get("main_address"),
+                        )
                     )
-                )
-        if len(create_buf) >= CHUNK or len(update_buf) >= CHUNK:
-            flush()
-            if total_hint:
-                ctx.report_progress(
-                    0.02 + 0.6 * total_hint(), _("%(n)s rows read") % {"n": f"{n:,}"}
-                )
-    flush()
+            if len(create_buf) >= CHUNK or len(update_buf) >= CHUNK:
+                yield from flush()
+                if total_hint:
+                    ctx.report_progress(
+                        0.02 + 0.6 * total_hint(), _("%(n)s rows read") % {"n": f"{n:,}"}
+                    )
+        yield from flush()
+
+    # One insert for all new parties: the writer chunks it, and may rebuild the indexes.
+    created_ids = bulk.insert_parties(produce(), derive=False, rebuild_indexes=rebuild_indexes)
+    out.party_ids.append(created_ids)
+    for k, pid in enumerate(created_ids):
+        new_id[created_pos[k]] = pid
     out.counts["rows"] = n
     if n == 0:
         out.error(Issue(0, "", "", _("The file has no data rows.")))
@@ -761,14 +775,10 @@ def _redirect_merged(
         hashes[idx] = by_id.get(target, 0)
 
 
-def _insert_parties(
-    bulk: BulkLoad,
-    buf: list[tuple[str, list[str], int]],
-    fields: list[str],
-    source: str,
-    assign_id: Callable[[str, int], None],
-    out: Outcome,
-) -> None:
+def _prepare_parties(
+    bulk: BulkLoad, buf: list[tuple[str, list[str], int]], fields: list[str], source: str
+) -> list[list[Any]]:
+    """Complete party rows (numbers reserved, derived columns filled) for the bulk writer."""
     ix = {c: i for i, c in enumerate(PARTY_COLUMNS)}
     defaults = {
         f.column: (f.get_default() if f.has_default() else (None if f.null else ""))
@@ -807,12 +817,7 @@ def _insert_parties(
         if not row[i_birth]:
             row[i_birth] = None
         prepared.append(row)
-    ids = bulk.insert_parties(prepared, derive=False)
-    out.party_ids.append(ids)
-    for (key, _cleaned, _row), pid in zip(buf, ids, strict=True):
-        assign_id(key, pid)
-        out.outcome(key, "created")
-    out.counts["created"] += len(buf)
+    return prepared
 
 
 def _update_parties(

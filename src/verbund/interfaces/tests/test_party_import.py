@@ -276,3 +276,24 @@ def test_a_batch_may_swap_parent_and_child(write: Write, run_import: Run) -> Non
     assert run.status == "done", reasons(run)
     assert ("K1", "K3", None) in links("group")
     assert differences(["group", "settlement"]) == []
+
+
+def test_a_first_big_load_rebuilds_the_indexes_and_keeps_them(
+    write: Write, run_import: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    from verbund.interfaces import actions
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cur:
+            found = connection.introspection.get_constraints(cur, Party._meta.db_table)
+        return {name for name, info in found.items() if info["index"] or info["unique"]}
+
+    before = indexes()
+    monkeypatch.setattr(actions, "REBUILD_MIN_BYTES", 0)
+    run = run_import("parties", write("p.csv", BASE))
+    assert run.status == "done", reasons(run)
+    assert indexes() == before
+    assert links("group") == [("K3", "K1", None), ("K4", "K1", None)]
+    assert run_import("parties", write("p.csv", BASE)).counts["unchanged"] == 4
