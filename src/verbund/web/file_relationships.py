@@ -45,6 +45,24 @@ def _ordered(qs: QuerySet[Relationship], party_id: int) -> QuerySet[Relationship
     )
 
 
+def _ordered_by_row(qs: QuerySet[Relationship], party_id: int) -> QuerySet[Relationship]:
+    upward = Case(When(from_party_id=party_id, then=Value(0)), default=Value(1))
+    return qs.order_by(
+        upward, F("valid_to").asc(nulls_first=True), F("valid_from").desc(nulls_last=True), "id"
+    )
+
+
+def _row_key(rel: Relationship, party_id: int) -> tuple[int, int, int, int, int]:
+    """The order of ``_ordered_by_row`` in Python."""
+    return (
+        0 if rel.from_party_id == party_id else 1,
+        0 if rel.valid_to is None else 1,
+        rel.valid_to.toordinal() if rel.valid_to else 0,
+        -rel.valid_from.toordinal() if rel.valid_from else 1,
+        rel.pk,
+    )
+
+
 def load(party_id: int) -> tuple[list[TypeGroup], list[Membership]]:
     today = dt.date.today()
     current = valid_on_q(today)
@@ -65,9 +83,17 @@ def load(party_id: int) -> tuple[list[TypeGroup], list[Membership]]:
     if small:
         rels.extend(_ordered(party_relationships(party_id).filter(type_id__in=small), party_id))
     for type_id in big:
-        rels.extend(
-            _ordered(party_relationships(party_id).filter(type_id=type_id), party_id)[:PER_TYPE]
-        )
+        # Pick the first ids on the relationship table alone (its indexes, no joins), then load
+        # those rows with their parties: sorting thousands of joined rows cost 150 ms.
+        first_ids = _ordered_by_row(
+            Relationship.objects.filter(
+                Q(from_party_id=party_id) | Q(to_party_id=party_id), type_id=type_id
+            ),
+            party_id,
+        ).values("id")[:PER_TYPE]
+        chunk = list(party_relationships(party_id).filter(pk__in=first_ids))
+        chunk.sort(key=lambda r: _row_key(r, party_id))
+        rels.extend(chunk)
     types = {r.type_id: r.type for r in rels}
     totals = {c["type_id"]: c["total"] for c in counts}
     groups: list[TypeGroup] = []

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from verbund.core import extensions
 from verbund.core.text import fold, koelner_phonetik
-from verbund.hierarchies import selectors
+from verbund.hierarchies import engine, selectors
 from verbund.hierarchies.models import ClosureEntry
 from verbund.parties.models import Party
 from verbund.web.search import LIST_FIELDS
@@ -141,6 +141,45 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
     return render(request, "web/hierarchy/view.html", context)
 
 
+def children_page(
+    party_id: int, type_key: str, as_of: dt.date | None, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One batch of a node's children by name, and how many there are.
+
+    Today's structure is read from the closure a batch at a time (a central settlement party
+    can have thousands of direct members); other dates go through the dated selector.
+    """
+    if as_of is not None and as_of != engine.today():
+        kids = selectors.children(party_id, type_key, as_of)
+        return kids[offset : offset + limit], len(kids)
+    rtype = selectors.hierarchy_type(type_key)
+    engine.ensure_fresh(rtype)
+    level = ClosureEntry.objects.filter(type=rtype, ancestor_id=party_id, depth=1)
+    total = level.count()
+    rows = list(
+        Party.objects.filter(pk__in=level.values("descendant_id"))
+        .order_by("name", "id")
+        .values_list("id", "number", "name", "city")[offset : offset + limit]
+    )
+    counts = _child_counts([r[0] for r in rows], type_key, None)
+    nodes: list[dict[str, Any]] = [
+        {
+            "id": pid,
+            "number": number,
+            "name": name,
+            "city": city,
+            "child_count": counts.get(pid, 0),
+            "parent_id": party_id,
+            "children": None,
+        }
+        for pid, number, name, city in rows
+    ]
+    for n in nodes:
+        if not n["child_count"]:
+            n["children"] = []
+    return nodes, total
+
+
 def _open_requested(
     root: dict[str, Any], party_id: int, type_key: str, as_of: dt.date | None
 ) -> None:
@@ -149,7 +188,7 @@ def _open_requested(
         node = stack.pop()
         if node["id"] == party_id:
             if node.get("children") is None and node["child_count"]:
-                node["children"] = selectors.children(party_id, type_key, as_of)
+                node["children"], _total = children_page(party_id, type_key, as_of, 0, BATCH)
             return
         stack.extend(node.get("children") or [])
 
@@ -163,11 +202,10 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
     except ValueError:
         offset = 0
     try:
-        kids = selectors.children(party_id, type_key, as_of)
+        batch, total = children_page(party_id, type_key, as_of, offset, BATCH)
     except ValidationError as exc:
         raise Http404(str(exc)) from None
-    batch = kids[offset : offset + BATCH]
-    more = offset + BATCH if len(kids) > offset + BATCH else 0
+    more = offset + BATCH if total > offset + BATCH else 0
     context = {
         "nodes": batch,
         "more_offset": more,
