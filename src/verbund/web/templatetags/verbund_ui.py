@@ -52,6 +52,18 @@ ACTION_LABELS = {
     "relationship.end": _("Relationship ended"),
     "activity.create": _("Activity logged"),
     "activity.update": _("Activity changed"),
+    "relationship.reassign": _("Relationship moved by a merge"),
+    "hierarchy.move": _("Moved in the hierarchy"),
+    "revenue.record": _("Revenue recorded"),
+    "revenue.delete": _("Revenue deleted"),
+    "revenue.import": _("Revenue imported"),
+    "quality.merge": _("Merged"),
+    "quality.undo_merge": _("Merge undone"),
+    "quality.not_duplicate": _("Marked as not a duplicate"),
+    "compliance.screen_party": _("Screened against sanctions lists"),
+    "compliance.hit_confirm": _("Sanctions hit confirmed"),
+    "compliance.hit_dismiss": _("Sanctions hit dismissed"),
+    "compliance.ownership": _("Ownership screening"),
 }
 
 
