@@ -22,10 +22,14 @@ class ClosureEntry(models.Model):
     """
 
     # No single-column FK indexes: the two composite indexes below serve every read, and each
-    # extra index would slow the bulk rebuild and every move.
+    # extra index would slow the bulk rebuild and every move. No database FK constraints either:
+    # the rows are derived, parties are never deleted (archived or merged), and on PostgreSQL
+    # each inserted row would queue four deferred trigger checks (18 million for a rebuild at a
+    # million parties, run at COMMIT). `verbund check hierarchies` verifies the rows.
     type = models.ForeignKey(
         "relationships.RelationshipType",
         db_index=False,
+        db_constraint=False,
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("type"),
@@ -35,6 +39,7 @@ class ClosureEntry(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("ancestor"),
     )
     descendant = models.ForeignKey(
@@ -42,6 +47,7 @@ class ClosureEntry(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("descendant"),
     )
     depth = models.PositiveIntegerField(_("depth"))
@@ -54,6 +60,7 @@ class ClosureEntry(models.Model):
         null=True,
         blank=True,
         db_index=False,
+        db_constraint=False,
         verbose_name=_("parent"),
     )
 
