@@ -23,7 +23,13 @@ def do_create_token(username: str, *, actor: Any = None, rotate: bool = False) -
         Token.objects.filter(user=user).delete()
     token, created = Token.objects.get_or_create(user=user)
     if created:
-        audit.record(actor=actor, action="token.create", object_type="auth.user", object_id=user.pk, note=username)
+        audit.record(
+            actor=actor,
+            action="token.create",
+            object_type="auth.user",
+            object_id=user.pk,
+            note=username,
+        )
     return token.key
 
 
@@ -33,7 +39,13 @@ def do_set_language(user: Any, language: str) -> UserProfile:
     before = {"language": profile.language}
     profile.language = language
     profile.save(update_fields=["language"])
-    audit.record(actor=user, action="profile.language", obj=profile, before=before, after={"language": language})
+    audit.record(
+        actor=user,
+        action="profile.language",
+        obj=profile,
+        before=before,
+        after={"language": language},
+    )
     return profile
 
 

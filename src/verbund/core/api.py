@@ -28,7 +28,10 @@ class CursorPagination(pagination.CursorPagination):
 
 def validation_error_detail(exc: DjangoValidationError) -> dict[str, Any] | list[str]:
     if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+        return {
+            field: [str(m) for e in errors for m in e.messages]
+            for field, errors in exc.error_dict.items()
+        }
     return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
@@ -37,5 +40,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=validation_error_detail(exc))
     elif isinstance(exc, IntegrityError):
-        return Response({"non_field_errors": [str(exc).splitlines()[0]]}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"non_field_errors": [str(exc).splitlines()[0]]}, status=status.HTTP_409_CONFLICT
+        )
     return drf_exception_handler(exc, context)
