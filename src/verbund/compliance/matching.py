@@ -135,7 +135,7 @@ WHOLE_NAME = False
 SOFTEN = 0.6
 # The most qualifiers can add (birth date 0.08 + country 0.03): names below threshold - this cannot hit.
 MAX_BONUS = 0.11
-SINGLE_WORD_PENALTY = 0.1
+SINGLE_WORD_PENALTY = 0.06
 # Spellings at least this close to a query word make candidates; weaker ones only score.
 STRONG_SPELLING = 0.75
 PERSON = "person"
@@ -364,11 +364,11 @@ class Index:
                     OSA.normalized_similarity(token, word),
                     OSA.normalized_similarity(raw, self.raw[tid]),
                 )
-                if tid in keyed and len(token) >= 6:
-                    # Long words with the same skeleton are transliterations more often than not.
-                    sim = max(sim, 0.75)
                 if sim >= 0.66:
                     found[tid] = round(_soften(sim, len(token)), 3)
+                elif tid in keyed and len(token) >= 6:
+                    # Long words with the same skeleton are transliterations more often than not.
+                    found[tid] = 0.75
             if exact is None and len(token) >= 5:
                 # Two typos in one word escape the deletion neighbourhood: scan the words of
                 # similar length (in C, and once per distinct word thanks to the cache).
@@ -540,8 +540,9 @@ class Index:
                 ]
                 score = whole
         if len(tokens) == 1 and kind != PERSON:
-            # A one-word company name ("Argon", "Vita") is weak evidence on its own.
-            score -= SINGLE_WORD_PENALTY
+            # A one-word company name ("Argon", "Vita") is weak evidence on its own, and a
+            # near spelling of one word ("Thernet"/"Iteranet") weaker still.
+            score -= SINGLE_WORD_PENALTY + 0.25 * (1.0 - score)
         if rec.weak:
             score *= WEAK_FACTOR
         return score, pairs
