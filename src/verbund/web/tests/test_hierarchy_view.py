@@ -142,3 +142,39 @@ def test_a_hierarchy_the_party_is_not_in_shows_a_hint_and_unknown_types_are_404(
     tree = response.content.decode().split('class="card tree-card"')[1]
     assert "Müller Holding AG" not in tree
     assert c.get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "nope"}).status_code == 404
+
+
+def test_long_child_lists_come_in_batches_without_repeating_the_party_on_the_path(
+    client_for, group, org, monkeypatch
+):
+    import re
+
+    from verbund.web.views import hierarchy
+
+    monkeypatch.setattr(hierarchy, "BATCH", 3)
+    kids = [org(f"Tochter {i}") for i in range(5)]
+    for kid in kids:
+        do_create_relationship(actor=None, type="group", from_party=kid, to_party=group["handel"])
+    c = client_for("viewer")
+    # Müller Handel Süd sorts after the first batch (Müller Handel Nord, Tochter 0, Tochter 1)
+    page = c.get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "group"}).content.decode()
+    tree = page.split('data-testid="tree"')[1]
+    assert (
+        len(re.findall(r'role="treeitem" class="[^"]*" id="node-%d"' % group["sued"].pk, tree)) == 1
+    )
+    more = (
+        re.search(
+            r'hx-get="(/parties/%d/hierarchy/children/[^"]*offset=3[^"]*)"' % group["handel"].pk,
+            tree,
+        )
+        .group(1)
+        .replace("&amp;", "&")
+    )
+    rest = c.get(more).content.decode()
+    assert not re.findall(r'role="treeitem" class="[^"]*" id="node-%d"' % group["sued"].pk, rest)
+    assert "Tochter 2" in rest and "Tochter 4" not in rest  # the next batch of three, minus Süd
+    # a requested node with a long list of its own children gets a "show more" too
+    page = c.get(
+        reverse("hierarchy", args=[group["handel"].pk]), {"type": "group"}
+    ).content.decode()
+    assert re.search(r"hierarchy/children/\?type=group&amp;offset=3", page)

@@ -97,11 +97,13 @@ def _visible(node: dict[str, Any], out: list[dict[str, Any]]) -> None:
     out.append(node)
     kids = node.get("children")
     if kids:
+        total = int(node.get("children_total") or len(kids))
         shown = kids[:BATCH]
         path_kids = [k for k in kids[BATCH:] if k.get("on_path")]
         node["children"] = shown + path_kids
-        node["more_offset"] = BATCH if len(kids) > BATCH else 0
-        node["hidden_count"] = len(kids) - len(node["children"])
+        node["more_offset"] = BATCH if total > BATCH else 0
+        # The node on the path is shown already; "show more" must not list it twice.
+        node["skip"] = ",".join(str(k["id"]) for k in path_kids)
         for k in node["children"]:
             _visible(k, out)
 
@@ -188,7 +190,9 @@ def _open_requested(
         node = stack.pop()
         if node["id"] == party_id:
             if node.get("children") is None and node["child_count"]:
-                node["children"], _total = children_page(party_id, type_key, as_of, 0, BATCH)
+                node["children"], node["children_total"] = children_page(
+                    party_id, type_key, as_of, 0, BATCH
+                )
             return
         stack.extend(node.get("children") or [])
 
@@ -206,6 +210,9 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
     except ValidationError as exc:
         raise Http404(str(exc)) from None
     more = offset + BATCH if total > offset + BATCH else 0
+    skip = request.GET.get("skip", "")
+    skipped = {int(x) for x in skip.split(",") if x.strip().isdigit()}
+    batch = [n for n in batch if n["id"] not in skipped]
     context = {
         "nodes": batch,
         "more_offset": more,
@@ -214,6 +221,7 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
         "as_of": as_of,
         "current_id": int(request.GET.get("current", "0") or 0),
         "annotation_ids": _ids_csv(batch),
+        "skip": ",".join(str(x) for x in sorted(skipped)),
     }
     template = "web/hierarchy/more.html" if offset else "web/hierarchy/children.html"
     return render(request, template, context)
