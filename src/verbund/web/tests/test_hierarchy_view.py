@@ -160,18 +160,18 @@ def test_long_child_lists_come_in_batches_without_repeating_the_party_on_the_pat
     page = c.get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "group"}).content.decode()
     tree = page.split('data-testid="tree"')[1]
     assert (
-        len(re.findall(r'role="treeitem" class="[^"]*" id="node-%d"' % group["sued"].pk, tree)) == 1
+        len(re.findall(rf'role="treeitem" class="[^"]*" id="node-{group["sued"].pk}"', tree)) == 1
     )
     more = (
         re.search(
-            r'hx-get="(/parties/%d/hierarchy/children/[^"]*offset=3[^"]*)"' % group["handel"].pk,
+            rf'hx-get="(/parties/{group["handel"].pk}/hierarchy/children/[^"]*offset=3[^"]*)"',
             tree,
         )
         .group(1)
         .replace("&amp;", "&")
     )
     rest = c.get(more).content.decode()
-    assert not re.findall(r'role="treeitem" class="[^"]*" id="node-%d"' % group["sued"].pk, rest)
+    assert not re.findall(rf'role="treeitem" class="[^"]*" id="node-{group["sued"].pk}"', rest)
     assert "Tochter 2" in rest and "Tochter 4" not in rest  # the next batch of three, minus Süd
     # a requested node with a long list of its own children gets a "show more" too
     page = c.get(
