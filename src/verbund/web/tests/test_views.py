@@ -396,3 +396,21 @@ def test_a_head_with_many_subsidiaries_shows_the_first_ones_and_links_to_all(
     assert "Konzernmitglied" in body
     full = text(c.get(reverse("party-relationships", args=[group["logistik"].pk, "group"])))
     assert full.count("ist Muttergesellschaft von") == total - 1
+
+
+def test_the_history_shows_a_run_of_the_same_action_once_with_its_count(client_for, org):
+    from verbund.core import audit
+
+    party = org("Serie GmbH")
+    for month in range(1, 7):
+        audit.record(
+            actor=None,
+            action="revenue.record",
+            object_type="revenue.revenuemonth",
+            object_id=month,
+            party_id=party.pk,
+            after={"month": month},
+        )
+    body = text(client_for("viewer").get(reverse("party-detail", args=[party.pk])))
+    history = body.split('id="history"')[1]
+    assert history.count("Umsatz erfasst") == 1 and "\u00d7 6" in history

@@ -91,6 +91,7 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
         AuditRecord.objects.filter(party_id=party.pk).select_related("actor")[:HISTORY_LIMIT]
     )
     _describe_history(party, history)
+    history = _collapse_runs(history)
     remember_recent_party(request.user, party.pk)
     context = {
         "party": party,
@@ -107,6 +108,28 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
         "can_end": request.user.has_perm("relationships.change_relationship"),
     }
     return render(request, "web/parties/detail.html", context)
+
+
+def _collapse_runs(records: list[AuditRecord]) -> list[AuditRecord]:
+    """Show a run of the same plain action by the same user once, with its count (e.g. twelve
+    monthly revenue figures recorded in one go); changes with field details stay separate."""
+    out: list[AuditRecord] = []
+    for rec in records:
+        prev = out[-1] if out else None
+        same = (
+            prev is not None
+            and prev.action == rec.action
+            and prev.actor_id == rec.actor_id
+            and not getattr(prev, "detail", "")
+            and not getattr(rec, "detail", "")
+            and not (rec.before and rec.after)
+            and not (prev.before and prev.after)
+        )
+        if same and prev is not None:
+            prev.repeat = getattr(prev, "repeat", 1) + 1  # type: ignore[attr-defined]
+        else:
+            out.append(rec)
+    return out
 
 
 def _describe_history(party: Party, records: list[AuditRecord]) -> None:
