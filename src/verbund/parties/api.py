@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, ExpressionWrapper, F, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -23,11 +23,11 @@ from verbund.relationships.serializers import SeenRelationshipSerializer
 
 
 class SubListPagination(CursorPagination):
-    """Cursor paging of a party's relationships, always by id: the party list's ordering
-    parameters name party fields and do not apply here."""
+    """Cursor paging of a party's relationships, always by id (as ``seq``, see below): the party
+    list's ordering parameters name party fields and do not apply here."""
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
-        return ("id",)
+        return ("seq",)
 
 
 class ArchiveSerializer(serializers.Serializer):
@@ -106,7 +106,13 @@ class PartyViewSet(
         )
         if not filters.is_valid():
             raise ValidationError(filters.errors)
-        rels = filters.qs
+        # Ordered by id + 0 rather than id: with "ORDER BY id LIMIT 51" PostgreSQL walks the
+        # primary key and filters, reading hundreds of thousands of rows when a party's links
+        # were written late (measured 645 ms for a 6,000-link party in 1M); with the expression
+        # it combines the from/to indexes and sorts the party's own links (28 ms).
+        rels = filters.qs.annotate(
+            seq=ExpressionWrapper(F("id") + 0, output_field=BigIntegerField())
+        )
         page = self.paginate_queryset(rels)
         rows = seen_from(party.pk, page if page is not None else rels)
         data = SeenRelationshipSerializer(rows, many=True).data

@@ -116,7 +116,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         (
             f"one party's relationships ({hub_links} links)",
             f"/api/v1/parties/{hub}/relationships/",
-            f"SELECT {rel_cols} FROM relationships_relationship r WHERE r.from_party_id = %s OR r.to_party_id = %s ORDER BY r.id LIMIT {page}",
+            f"SELECT {rel_cols} FROM relationships_relationship r WHERE r.from_party_id = %s OR r.to_party_id = %s ORDER BY r.id + 0 LIMIT {page}",
             [hub, hub],
         ),
     ]

@@ -13,7 +13,10 @@ from verbund.relationships.models import Relationship, RelationshipType
 class PartyFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=PartyKind.choices, label=_("Kind"))
-    status = django_filters.MultipleChoiceFilter(choices=PartyStatus.choices, label=_("Status"))
+    # One status per party: no DISTINCT (which would make PostgreSQL read all matches first).
+    status = django_filters.MultipleChoiceFilter(
+        choices=PartyStatus.choices, label=_("Status"), distinct=False
+    )
     city = django_filters.CharFilter(lookup_expr="iexact", label=_("City"))
     postcode = django_filters.CharFilter(lookup_expr="startswith", label=_("Postcode"))
     country = django_filters.CharFilter(method="filter_country", label=_("Country"))
