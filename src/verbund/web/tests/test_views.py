@@ -414,3 +414,24 @@ def test_the_history_shows_a_run_of_the_same_action_once_with_its_count(client_f
     body = text(client_for("viewer").get(reverse("party-detail", args=[party.pk])))
     history = body.split('id="history"')[1]
     assert history.count("Umsatz erfasst") == 1 and "\u00d7 6" in history
+
+
+def test_a_wrong_party_kind_is_refused_inline_in_the_users_language(client_for, group, person):
+    erika = person("Erika", "Mustermann")
+    c = client_for("editor")
+    # "ist Muttergesellschaft von" a person: the group type takes organisations only
+    response = c.post(
+        reverse("relationship-add", args=[group["handel"].pk]),
+        {"choice": "group:inv", "other": erika.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    errors = text(response).split('data-testid="relationship-errors"')[1].split("</div>")[0]
+    assert "erlaubt auf dieser Seite keine Person" in errors
+    c.post(reverse("set-language"), {"language": "en"})
+    response = c.post(
+        reverse("relationship-add", args=[group["handel"].pk]),
+        {"choice": "group:inv", "other": erika.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "does not allow a Person on this side" in text(response)
+    assert not Relationship.objects.filter(from_party=erika).exists()
