@@ -48,13 +48,14 @@ def node_annotations(
     )
     subtree: dict[int, int] = {}
     if (day is None or day == today) and selectors._fresh(rtype):
-        closure = selectors._closure_table()
-        rows = selectors._rows(
-            f"SELECT c.ancestor_id, SUM(y.amount_cents) FROM {closure} c JOIN {selectors.T_YEAR} y"
-            f" ON y.party_id = c.descendant_id AND y.year = %s WHERE c.type_id = %s AND c.ancestor_id IN ({marks})"
-            " GROUP BY c.ancestor_id",
-            [year, rtype.pk, *ids],
-        )
+        with selectors.index_driven():
+            closure = selectors._closure_table()
+            rows = selectors._rows(
+                f"SELECT c.ancestor_id, SUM(y.amount_cents) FROM {closure} c JOIN {selectors.T_YEAR} y"
+                f" ON y.party_id = c.descendant_id AND y.year = %s WHERE c.type_id = %s AND c.ancestor_id IN ({marks})"
+                " GROUP BY c.ancestor_id",
+                [year, rtype.pk, *ids],
+            )
         subtree = {int(a): int(s) for a, s in rows}
     else:
         on = day or today

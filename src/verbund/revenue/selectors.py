@@ -11,12 +11,13 @@ most once per total: members are selected with ``IN``/``EXISTS``, never joined t
 """
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from verbund.parties.models import Party
@@ -130,6 +131,56 @@ def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cur:
         cur.execute(sql, list(params))
         return list(cur.fetchall())
+
+
+@contextmanager
+def index_driven() -> Iterator[None]:
+    """On PostgreSQL, run the enclosed subtree queries as index-driven nested loops.
+
+    A subtree is a small slice of the closure; probing the covering (party, year|month,
+    amount) index per member beats the hash join over the whole revenue table the planner
+    picks (measured 4x at a 100,000-member group). The settings are transaction-local and
+    put back afterwards, so an enclosing transaction keeps its own plan choices.
+    """
+    if not _pg():
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')"
+        )
+        hash_on, merge_on = cur.fetchone()
+        cur.execute(
+            "SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"
+        )
+        try:
+            yield
+        finally:
+            cur.execute(
+                "SELECT set_config('enable_hashjoin', %s, true), set_config('enable_mergejoin', %s, true)",
+                [hash_on, merge_on],
+            )
+
+
+@contextmanager
+def scan_driven() -> Iterator[None]:
+    """On PostgreSQL, run whole-database roll-ups (top groups) with hash joins.
+
+    The planner estimates one root group (the anti-join that finds roots is misjudged) and
+    answers with a nested loop of hundreds of thousands of random probes; hashing the
+    closure against the yearly table is several times faster. Transaction-local, restored.
+    """
+    if not _pg():
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT current_setting('enable_nestloop')")
+        (nest_on,) = cur.fetchone()
+        cur.execute("SELECT set_config('enable_nestloop', 'off', true)")
+        try:
+            yield
+        finally:
+            cur.execute("SELECT set_config('enable_nestloop', %s, true)", [nest_on])
 
 
 def _month_value(value: Any) -> dt.date:
@@ -357,41 +408,40 @@ def tree_revenue(
         raise ValidationError({"structure": [_("Choose current or historic.")]})
     figures = Figures(party_id or root_id, scope, structure, period, rtype.key, root_id, 0)
     if structure == "current":
-        years = period.whole_years
-        if years:
-            src, sparams = _current_source(
-                rtype, root_id, T_YEAR, "y.year >= %s AND y.year <= %s", [years[0], years[-1]]
+        with index_driven():
+            years = period.whole_years
+            if years:
+                src, sparams = _current_source(
+                    rtype, root_id, T_YEAR, "y.year >= %s AND y.year <= %s", [years[0], years[-1]]
+                )
+            else:
+                src, sparams = _current_source(
+                    rtype,
+                    root_id,
+                    T_MONTH,
+                    "y.month >= %s AND y.month <= %s",
+                    [_day(period.first), _day(period.last)],
+                )
+            figures.total_cents = int(
+                _rows(f"SELECT COALESCE(SUM(y.amount_cents), 0) FROM {src}", sparams)[0][0]
             )
-        else:
-            src, sparams = _current_source(
-                rtype,
-                root_id,
-                T_MONTH,
-                "y.month >= %s AND y.month <= %s",
-                [_day(period.first), _day(period.last)],
-            )
-        figures.total_cents = int(
-            _rows(f"SELECT COALESCE(SUM(y.amount_cents), 0) FROM {src}", sparams)[0][0]
-        )
-        if monthly:
-            msrc, mparams = _current_source(
-                rtype,
-                root_id,
-                T_MONTH,
-                "y.month >= %s AND y.month <= %s",
-                [_day(period.first), _day(period.last)],
-            )
-            sql = (
-                f"SELECT y.month, SUM(y.amount_cents) FROM {msrc} GROUP BY y.month ORDER BY y.month"
-            )
-            figures.months = [(_month_value(m), int(c)) for m, c in _rows(sql, mparams)]
-        if breakdown != 0:
-            figures.member_count = int(
-                _rows(f"SELECT COUNT(DISTINCT y.party_id) FROM {src}", sparams)[0][0]
-            )
-            limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
-            sql = f"SELECT y.party_id, SUM(y.amount_cents) AS cents FROM {src} GROUP BY y.party_id ORDER BY cents DESC, y.party_id{limit}"
-            figures.members = [MemberFigure(int(p), int(c)) for p, c in _rows(sql, sparams)]
+            if monthly:
+                msrc, mparams = _current_source(
+                    rtype,
+                    root_id,
+                    T_MONTH,
+                    "y.month >= %s AND y.month <= %s",
+                    [_day(period.first), _day(period.last)],
+                )
+                sql = f"SELECT y.month, SUM(y.amount_cents) FROM {msrc} GROUP BY y.month ORDER BY y.month"
+                figures.months = [(_month_value(m), int(c)) for m, c in _rows(sql, mparams)]
+            if breakdown != 0:
+                figures.member_count = int(
+                    _rows(f"SELECT COUNT(DISTINCT y.party_id) FROM {src}", sparams)[0][0]
+                )
+                limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
+                sql = f"SELECT y.party_id, SUM(y.amount_cents) AS cents FROM {src} GROUP BY y.party_id ORDER BY cents DESC, y.party_id{limit}"
+                figures.members = [MemberFigure(int(p), int(c)) for p, c in _rows(sql, sparams)]
     else:
         counted, cparams = _historic_rows_sql(rtype, root_id, period)
         # The CTE must lead the statement on both databases, so the grouping wraps its rows.
@@ -516,7 +566,8 @@ def top_groups(rtype: RelationshipType, period: Period, *, limit: int = 100) -> 
         f"  AND NOT EXISTS (SELECT 1 FROM {closure} a WHERE a.type_id = s.type_id AND a.descendant_id = s.ancestor_id AND a.depth > 0))"
         f" GROUP BY c.ancestor_id ORDER BY total DESC, c.ancestor_id LIMIT {int(limit)}"
     )
-    rows = _rows(sql, [*sparams, rtype.pk, rtype.pk])
+    with scan_driven():
+        rows = _rows(sql, [*sparams, rtype.pk, rtype.pk])
     result = [MemberFigure(int(p), int(c)) for p, c in rows]
     _label(result)
     return result
