@@ -296,6 +296,38 @@ def _screen_chunk(
     return [r.id for r in rows], out
 
 
+def _write_chunk(
+    ids: list[int],
+    found: list[tuple[int, str, list[Match]]],
+    run: ScreeningRun,
+    lists: Sequence[int] | None,
+    close_missing: bool,
+) -> tuple[int, int]:
+    """Merge one chunk's matches into the hits table; returns (new hits, matches)."""
+    existing: dict[int, dict[tuple[int, str], Hit]] = {}
+    for h in Hit.objects.filter(party_id__in=ids):
+        existing.setdefault(h.party_id, {})[(h.list_id, h.entry_external_id)] = h
+    new_all: list[Hit] = []
+    changed_all: list[Hit] = []
+    matched = 0
+    for pid, fp, matches in found:
+        if not matches and pid not in existing:
+            continue
+        new, changed, _notes = _apply(
+            existing.get(pid, {}), pid, fp, matches, run, lists, close_missing
+        )
+        new_all += new
+        changed_all += changed
+        matched += len(matches)
+    now = timezone.now()
+    for h in changed_all:
+        h.updated_at = now
+    Hit.objects.bulk_create(new_all, batch_size=1000)
+    if changed_all:
+        Hit.objects.bulk_update(changed_all, _UPDATE_FIELDS, batch_size=500)
+    return len(new_all), matched
+
+
 def do_screen_parties(
     *,
     actor: Any,
@@ -308,7 +340,8 @@ def do_screen_parties(
     run: ScreeningRun | None = None,
     progress: Callable[[ScreeningRun], None] | None = None,
 ) -> ScreeningRun:
-    """Screen many parties (all, or ``party_ids``) in batches; one audit record for the run.
+    """Screen many parties (all, or ``party_ids``) in batches of 5,000, each batch written in its
+    own transaction; one audit record for the run.
 
     With ``workers`` > 1 the batches are scored in forked processes sharing the index; the
     database work stays in this process.
@@ -339,52 +372,36 @@ def do_screen_parties(
     pool = None
     results: Iterable[tuple[list[int], list[tuple[int, str, list[Match]]]]]
     try:
-        with transaction.atomic():
-            if workers > 1 and total > 2 * CHUNK:
-                import multiprocessing
+        if workers > 1 and total > 2 * CHUNK:
+            import multiprocessing
 
-                _WORKER_INDEX = index
-                pool = multiprocessing.get_context("fork").Pool(workers)
-                results = pool.imap(
-                    _screen_chunk, ((rows, limit) for rows in _party_rows(party_ids))
-                )
-            else:
-                _WORKER_INDEX = index
-                results = (_screen_chunk((rows, limit)) for rows in _party_rows(party_ids))
-            hits = new_count = 0
-            for ids, found in results:
-                screened = len(ids)
-                if not close_missing:
-                    found = [f for f in found if f[2]]
-                    ids = [f[0] for f in found]
-                existing: dict[int, dict[tuple[int, str], Hit]] = {}
-                for h in Hit.objects.filter(party_id__in=ids):
-                    existing.setdefault(h.party_id, {})[(h.list_id, h.entry_external_id)] = h
-                new_all: list[Hit] = []
-                changed_all: list[Hit] = []
-                for pid, fp, matches in found:
-                    if not matches and pid not in existing:
-                        continue
-                    new, changed, _notes = _apply(
-                        existing.get(pid, {}), pid, fp, matches, run, lists, close_missing
-                    )
-                    new_all += new
-                    changed_all += changed
-                    hits += len(matches)
-                now = timezone.now()
-                for h in changed_all:
-                    h.updated_at = now
-                Hit.objects.bulk_create(new_all, batch_size=1000)
-                if changed_all:
-                    Hit.objects.bulk_update(changed_all, _UPDATE_FIELDS, batch_size=500)
-                new_count += len(new_all)
+            _WORKER_INDEX = index
+            pool = multiprocessing.get_context("fork").Pool(workers)
+            results = pool.imap(_screen_chunk, ((rows, limit) for rows in _party_rows(party_ids)))
+        else:
+            _WORKER_INDEX = index
+            results = (_screen_chunk((rows, limit)) for rows in _party_rows(party_ids))
+        hits = new_count = 0
+        for ids, found in results:
+            screened = len(ids)
+            if not close_missing:
+                found = [f for f in found if f[2]]
+                ids = [f[0] for f in found]
+            # One transaction per chunk, not per run: a run over a million parties must not
+            # hold the database's write lock (SQLite) for its whole duration, and the UI must
+            # see the progress. Results are per party and idempotent; a failed run is marked.
+            with transaction.atomic():
+                added, matched = _write_chunk(ids, found, run, lists, close_missing)
+                hits += matched
+                new_count += added
                 run.done = min(total, run.done + screened)
                 run.hit_count, run.new_hit_count = hits, new_count
                 ScreeningRun.objects.filter(pk=run.pk).update(
                     done=run.done, hit_count=hits, new_hit_count=new_count
                 )
-                if progress:
-                    progress(run)
+            if progress:
+                progress(run)
+        with transaction.atomic():
             run.done = total
             run.status = "finished"
             run.finished_at = timezone.now()
