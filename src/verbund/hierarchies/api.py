@@ -134,7 +134,7 @@ class PartyAncestorsView(APIView):
                 {"party_id": party.pk, "hierarchies": selectors.party_hierarchies(party.pk)}
             )
         as_of = _as_of(request)
-        nodes = selectors.ancestors(party.pk, type_key, as_of)
+        nodes = selectors.ancestors(party.pk, type_key, as_of, child_counts=True)
         return Response(
             {"type": type_key, "as_of": as_of, "party_id": party.pk, "ancestors": nodes}
         )

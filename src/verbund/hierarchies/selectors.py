@@ -8,6 +8,7 @@ ultimate parent.
 """
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ Node = dict[str, Any]
 # Trees with more members than this come level by level unless a depth is asked for.
 LARGE_TREE = 2000
 TT = RelationshipType._meta.db_table
+_TYPE_IDS: dict[str, tuple[int, float]] = {}
 DEFAULT_LEVELS = 2
 
 
@@ -59,12 +61,21 @@ def _day(as_of: dt.date | str | None) -> tuple[dt.date, bool]:
 
 
 def hierarchy_type_id(type_key: str) -> int:
-    """The id of the hierarchy type with this key (one indexed lookup, no model instance)."""
+    """The id of the hierarchy type with this key (one indexed lookup, no model instance;
+    remembered for a minute, since keys and structures of types in use do not change)."""
+    now = time.monotonic()
+    # Not inside transactions (tests roll types back and make them anew under the same key).
+    memo = not connection.in_atomic_block
+    hit = _TYPE_IDS.get(type_key)
+    if memo and hit is not None and now - hit[1] < 60:
+        return hit[0]
     found = engine._scalar(
         f"SELECT id FROM {TT} WHERE key = %s AND structure = %s", [type_key, Structure.HIERARCHY]
     )
     if found is None:
         raise ValidationError({"type": [_("%(key)s is not a hierarchy type.") % {"key": type_key}]})
+    if memo:
+        _TYPE_IDS[type_key] = (int(found), now)
     return int(found)
 
 
@@ -143,7 +154,7 @@ def _child_counts(ids: Sequence[int], type_id: int, day: dt.date, current: bool)
     return counts
 
 
-def _node(row: tuple[Any, ...], depth: int, parent_id: int | None, child_count: int) -> Node:
+def _node(row: tuple[Any, ...], depth: int, parent_id: int | None, child_count: int | None) -> Node:
     return {
         "id": int(row[0]),
         "number": row[1],
@@ -155,14 +166,26 @@ def _node(row: tuple[Any, ...], depth: int, parent_id: int | None, child_count: 
     }
 
 
-def ancestors(party_id: int, type_key: str, as_of: dt.date | str | None = None) -> list[Node]:
-    """The path from the ultimate parent down to (not including) the party."""
+def ancestors(
+    party_id: int, type_key: str, as_of: dt.date | str | None = None, *, child_counts: bool = False
+) -> list[Node]:
+    """The path from the ultimate parent down to (not including) the party.
+
+    ``child_count`` is None unless asked for: near the top of a large chain a node can have
+    tens of thousands of children, and counting them would cost more than the whole path.
+    Today's path is one index range joined to the party rows.
+    """
     type_id, day, current = _prepare(type_key, as_of)
-    ids = _ancestor_ids(party_id, type_id, day, current)
-    rows = _party_rows(ids)
-    counts = _child_counts(ids, type_id, day, current)
+    if current:
+        found = _rows(ANCESTOR_ROWS_SQL, [type_id, party_id])
+        ids = [int(r[0]) for r in found]
+        rows = {int(r[0]): r for r in found}
+    else:
+        ids = _ancestor_ids(party_id, type_id, day, current)
+        rows = _party_rows(ids)
+    counts = _child_counts(ids, type_id, day, current) if child_counts else {}
     return [
-        _node(rows[pid], i, ids[i - 1] if i else None, counts[pid])
+        _node(rows[pid], i, ids[i - 1] if i else None, counts.get(pid))
         for i, pid in enumerate(ids)
         if pid in rows
     ]
@@ -236,6 +259,8 @@ ANCESTORS_AS_OF_SQL = f"""WITH RECURSIVE up(node, steps) AS (
                up.steps + 1
         FROM up WHERE up.node IS NOT NULL AND up.steps < %s
     ) SELECT node FROM up WHERE node IS NOT NULL ORDER BY steps DESC"""
+ANCESTOR_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city FROM {CT} c JOIN {PT} p ON p.id = c.ancestor_id
+    WHERE c.type_id = %s AND c.descendant_id = %s AND c.depth > 0 ORDER BY c.depth DESC"""
 _TOP_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1"
 ANCESTORS_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0 ORDER BY depth DESC"
 
