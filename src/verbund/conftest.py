@@ -23,9 +23,22 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture
+def keep_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests that run commands from argv, which close every connection when they finish;
+    on PostgreSQL that would close the connection holding the test's transaction."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
+@pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
     def make(role: str | None = None, username: str | None = None, **extra: Any) -> User:
-        user = User.objects.create_user(username=username or f"{role or 'nobody'}-user", password="pw-Verbund-2026", **extra)
+        user = User.objects.create_user(
+            username=username or f"{role or 'nobody'}-user",
+            password="pw-Verbund-2026",
+            **extra,  # noqa: S106
+        )
         if role:
             user.groups.add(Group.objects.get(name=role))
         return user
@@ -65,6 +78,8 @@ def org(db: Any) -> Callable[..., Party]:
 @pytest.fixture
 def person(db: Any) -> Callable[..., Party]:
     def make(first_name: str = "Erika", last_name: str = "Mustermann", **fields: Any) -> Party:
-        return do_create_party(actor=None, kind="person", first_name=first_name, last_name=last_name, **fields)
+        return do_create_party(
+            actor=None, kind="person", first_name=first_name, last_name=last_name, **fields
+        )
 
     return make

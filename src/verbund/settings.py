@@ -23,8 +23,14 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("DEBUG", False)
 # A development key is only acceptable while DEBUG is on or under tests; production must set one.
 SECRET_KEY = os.environ.get("SECRET_KEY", "verbund-insecure-development-key-change-me")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -140,7 +146,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Uploads are bounded: imports stream files to disk, but never more than this.
 VERBUND_MAX_UPLOAD_BYTES = int(os.environ.get("VERBUND_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(64 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(64 * 1024 * 1024))
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
@@ -167,6 +175,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Parties, relationships, hierarchies, revenue, imports, data quality and screening.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "verbund.parties.models.PartyKind",
+        "PartyStatusEnum": "verbund.parties.models.PartyStatus",
+        "KindRuleEnum": "verbund.relationships.models.KindRule",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI served from the installed package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -9,7 +9,17 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-DOMAIN_APPS = ["parties", "relationships", "hierarchies", "activities", "revenue", "interfaces", "quality", "compliance", "web"]
+DOMAIN_APPS = [
+    "parties",
+    "relationships",
+    "hierarchies",
+    "activities",
+    "revenue",
+    "interfaces",
+    "quality",
+    "compliance",
+    "web",
+]
 
 router = DefaultRouter()
 api_extra: list[URLPattern | URLResolver] = []

@@ -21,7 +21,17 @@ from importlib.util import find_spec
 from types import ModuleType
 from typing import Any
 
-DOMAIN_APPS = ["parties", "relationships", "hierarchies", "activities", "revenue", "interfaces", "quality", "compliance", "web"]
+DOMAIN_APPS = [
+    "parties",
+    "relationships",
+    "hierarchies",
+    "activities",
+    "revenue",
+    "interfaces",
+    "quality",
+    "compliance",
+    "web",
+]
 
 
 @dataclass

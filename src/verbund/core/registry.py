@@ -4,6 +4,7 @@ Each entry names a module with ``add_arguments(parser)`` and ``run(options, stdo
 """
 
 BENCHMARKS: dict[str, str] = {
+    "api": "verbund.parties.bench",
     "hierarchy": "verbund.hierarchies.bench",
     "revenue": "verbund.revenue.bench",
     "import": "verbund.interfaces.bench",

@@ -8,11 +8,32 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "œ": "oe", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "ı": "i"})
+_UMLAUTS = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "æ": "ae",
+        "ø": "oe",
+        "œ": "oe",
+        "ð": "d",
+        "þ": "th",
+        "ł": "l",
+        "đ": "d",
+        "\u0131": "i",  # dotless i (Turkish)
+    }
+)
 
 # Canonical legal forms, and the spellings that mean them (after folding and punctuation removal).
 LEGAL_FORMS: dict[str, list[str]] = {
-    "gmbh & co. kg": ["gmbh co kg", "gmbh und co kg", "gmbh u co kg", "gmbh & co kg", "gmbh co kommanditgesellschaft"],
+    "gmbh & co. kg": [
+        "gmbh co kg",
+        "gmbh und co kg",
+        "gmbh u co kg",
+        "gmbh & co kg",
+        "gmbh co kommanditgesellschaft",
+    ],
     "gmbh & co. kgaa": ["gmbh co kgaa"],
     "ag & co. kg": ["ag co kg", "ag und co kg", "ag u co kg"],
     "ug (haftungsbeschränkt)": ["ug haftungsbeschraenkt", "ug haftungsbeschr", "ug hb", "ug"],
@@ -48,7 +69,10 @@ LEGAL_FORMS: dict[str, list[str]] = {
 
 _FORM_PATTERNS: list[tuple[re.Pattern[str], str]] = sorted(
     (
-        (re.compile(r"(?:^|\s)" + re.escape(spelling).replace(r"\ ", r"\s+") + r"(?=\s|$)"), canonical)
+        (
+            re.compile(r"(?:^|\s)" + re.escape(spelling).replace(r"\ ", r"\s+") + r"(?=\s|$)"),
+            canonical,
+        )
         for canonical, spellings in LEGAL_FORMS.items()
         for spelling in spellings
     ),
@@ -119,7 +143,23 @@ def street_key(street: str) -> str:
     return text.replace(" ", "")
 
 
-_KP_CODES = {**dict.fromkeys("aeijouy", "0"), "h": "-", "b": "1", "f": "3", "v": "3", "w": "3", "g": "4", "k": "4", "q": "4", "l": "5", "m": "6", "n": "6", "r": "7", "s": "8", "z": "8"}
+_KP_CODES = {
+    **dict.fromkeys("aeijouy", "0"),
+    "h": "-",
+    "b": "1",
+    "f": "3",
+    "v": "3",
+    "w": "3",
+    "g": "4",
+    "k": "4",
+    "q": "4",
+    "l": "5",
+    "m": "6",
+    "n": "6",
+    "r": "7",
+    "s": "8",
+    "z": "8",
+}
 
 
 @lru_cache(maxsize=200_000)

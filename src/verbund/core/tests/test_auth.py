@@ -192,10 +192,6 @@ def test_the_docs_page_loads_swagger_ui_from_local_static_files_only(viewer_clie
     assert "cdn" not in html.lower() and "http://" not in html and "https://" not in html
 
 
-@pytest.mark.xfail(
-    reason="needs SPECTACULAR_SETTINGS['SERVE_PERMISSIONS'] = ['rest_framework.permissions.IsAuthenticated'] in settings.py",
-    strict=False,
-)
 @pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
 def test_schema_and_docs_need_a_login(url):
     assert APIClient().get(url).status_code in (401, 403)

@@ -18,7 +18,10 @@ class Command(BaseCommand):
                 module = importlib.import_module(module_path)
             except ImportError:
                 continue
-            p = sub.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else None)
+            p = sub.add_parser(
+                name,
+                help=(module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else None,
+            )
             module.add_arguments(p)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -10,7 +10,11 @@ from verbund.core.registry import CONSISTENCY_CHECKS
 
 
 class Command(DjangoCheck):
-    help = "Check data consistency (" + ", ".join(CONSISTENCY_CHECKS) + ") or, without a name, the system."
+    help = (
+        "Check data consistency ("
+        + ", ".join(CONSISTENCY_CHECKS)
+        + ") or, without a name, the system."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)

@@ -12,9 +12,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--migrate", action="store_true", help="Apply migrations first.")
-        parser.add_argument("--reload", action="store_true", help="Restart when code changes (development).")
+        parser.add_argument(
+            "--reload", action="store_true", help="Restart when code changes (development)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
-        call_command("runserver", options["addrport"], use_reloader=options["reload"], use_threading=True)
+        call_command(
+            "runserver", options["addrport"], use_reloader=options["reload"], use_threading=True
+        )
