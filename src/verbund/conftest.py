@@ -37,7 +37,7 @@ def make_user(db: Any) -> Callable[..., User]:
         user = User.objects.create_user(
             username=username or f"{role or 'nobody'}-user",
             password="pw-Verbund-2026",
-            **extra,  # noqa: S106
+            **extra,
         )
         if role:
             user.groups.add(Group.objects.get(name=role))
