@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import pagination, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -36,7 +36,14 @@ def validation_error_detail(exc: DjangoValidationError) -> dict[str, Any] | list
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Django validation errors raised by actions become 400s naming the field."""
+    """Django validation errors raised by actions become 400s naming the field.
+
+    An API exception with a ``body`` attribute answers with that body as it is, keeping
+    numbers as numbers (DRF would turn every value of ``detail`` into a string).
+    """
+    body = getattr(exc, "body", None)
+    if isinstance(exc, APIException) and isinstance(body, dict):
+        return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=validation_error_detail(exc))
     elif isinstance(exc, IntegrityError):

@@ -80,10 +80,9 @@ _FORM_PATTERNS: list[tuple[re.Pattern[str], str]] = sorted(
 )
 
 _ABBREVIATIONS = [
-    (re.compile(r"\bstr\b"), "strasse"),
-    (re.compile(r"strasse\b"), "strasse"),
+    # "Hauptstr." and "Haupt-Str." are "Hauptstrasse"; "St.-Anna-Pl." is "Sankt-Anna-Platz".
+    (re.compile(r"str\b"), "strasse"),
     (re.compile(r"\bpl\b"), "platz"),
-    (re.compile(r"\bdr\b"), "dr"),
     (re.compile(r"\bst\b"), "sankt"),
 ]
 

@@ -17,6 +17,7 @@ from verbund.parties import actions
 from verbund.parties.filters import PartyFilterSet
 from verbund.parties.models import Party
 from verbund.parties.serializers import PartySerializer
+from verbund.quality.entry import check_duplicates_or_raise, is_confirmed
 from verbund.relationships.filters import RelationshipFilterSet
 from verbund.relationships.selectors import party_relationships, seen_from
 from verbund.relationships.serializers import SeenRelationshipSerializer
@@ -60,6 +61,8 @@ class PartyViewSet(
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         tags = data.pop("tag_names", ())
+        # Similar parties answer 409 with the candidates unless the caller confirms.
+        check_duplicates_or_raise(data, confirmed=is_confirmed(self.request))
         serializer.instance = actions.do_create_party(actor=self.request.user, tags=tags, **data)
 
     def perform_update(self, serializer: Any) -> None:

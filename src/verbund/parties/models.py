@@ -136,6 +136,8 @@ class Party(models.Model):
             models.Index(fields=["postcode"]),
             models.Index(fields=["vat_id"]),
             models.Index(fields=["lei"]),
+            # The entry-time duplicate check blocks on e-mail addresses.
+            models.Index(fields=["email"]),
             models.Index(fields=["status", "id"]),
             models.Index(fields=["kind", "id"]),
         ]

@@ -186,14 +186,14 @@ class DuplicatesFound(APIException):
     default_code = "duplicates_found"
 
     def __init__(self, candidates: list[dict[str, Any]]) -> None:
-        super().__init__(
-            {
-                "detail": str(self.default_detail),
-                "code": self.default_code,
-                "confirm": "confirm_duplicate=true",
-                "candidates": candidates,
-            }
-        )
+        # The body keeps its JSON types (ids stay numbers, scores floats): see core.api.
+        self.body = {
+            "detail": str(self.default_detail),
+            "code": self.default_code,
+            "confirm": "confirm_duplicate=true",
+            "candidates": candidates,
+        }
+        super().__init__(self.body)
 
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
