@@ -23,7 +23,7 @@ share of the list name's first and last word matched: middle names may be missin
 first name alone does not make a hit. Organisations score ``(cq + cc) / 2``; a one-word list
 name scores ``cq`` (the party's name must be mostly that word) and a one-word party name loses
 0.1. Weak aliases count 0.85. Qualifiers move the score only when both sides have them: birth
-date (persons: +0.08 same day, -0.3 other year), country (+0.03 / -0.08); an identical
+date (persons: +0.08 same day, -0.3 other year), country (+0.03 / -0.1); an identical
 identifier (LEI, IMO, register number) is a match (0.98) whatever the name.
 """
 
@@ -638,7 +638,7 @@ def _qualify(score: float, query: Query, entry: EntryRecord) -> tuple[float, lis
             quals.append(
                 {
                     "kind": "country",
-                    "effect": -0.08,
+                    "effect": -0.1,
                     "detail": f"{query.country} ∉ {', '.join(sorted(entry.countries))}",
                 }
             )
