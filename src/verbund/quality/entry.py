@@ -187,7 +187,7 @@ class DuplicatesFound(APIException):
 
     def __init__(self, candidates: list[dict[str, Any]]) -> None:
         # The body keeps its JSON types (ids stay numbers, scores floats): see core.api.
-        self.body = {
+        self.body: dict[str, Any] = {
             "detail": str(self.default_detail),
             "code": self.default_code,
             "confirm": "confirm_duplicate=true",
