@@ -190,11 +190,10 @@ def raw_top(type_id: int, year: int, limit: int) -> list[tuple[Any, ...]]:
     sql = (
         f"SELECT c.ancestor_id, SUM(y.amount_cents) AS total FROM {ct} c JOIN {RevenueYear._meta.db_table} y"
         " ON y.party_id = c.descendant_id AND y.year = %s"
-        f" WHERE c.type_id = %s AND c.ancestor_id IN (SELECT s.ancestor_id FROM {ct} s WHERE s.type_id = %s AND s.depth = 0"
-        f" AND NOT EXISTS (SELECT 1 FROM {ct} a WHERE a.type_id = %s AND a.descendant_id = s.ancestor_id AND a.depth > 0))"
-        f" GROUP BY c.ancestor_id ORDER BY total DESC LIMIT {int(limit)}"
+        f" WHERE c.type_id = %s AND c.ancestor_id IN ({selectors.roots_sql(ct)})"
+        f" GROUP BY c.ancestor_id ORDER BY total DESC, c.ancestor_id LIMIT {int(limit)}"
     )
-    return _rows(sql, [year, type_id, type_id, type_id])
+    return _rows(sql, [year, type_id, type_id])
 
 
 def raw_move(

@@ -541,6 +541,17 @@ def delivery_addresses(
     ).members
 
 
+def roots_sql(closure: str) -> str:
+    """SELECT of the root parties of type %s in today's closure (one parameter: the type)."""
+    model = _closure()
+    if model is not None and any(f.name == "parent" for f in model._meta.concrete_fields):
+        return f"SELECT s.ancestor_id FROM {closure} s WHERE s.type_id = %s AND s.depth = 0 AND s.parent_id IS NULL"
+    return (
+        f"SELECT s.ancestor_id FROM {closure} s WHERE s.type_id = %s AND s.depth = 0"
+        f" AND NOT EXISTS (SELECT 1 FROM {closure} a WHERE a.type_id = s.type_id AND a.descendant_id = s.ancestor_id AND a.depth > 0)"
+    )
+
+
 def top_groups(rtype: RelationshipType, period: Period, *, limit: int = 100) -> list[MemberFigure]:
     """The largest groups (roots of today's structure along ``rtype``) over the whole database."""
     if not _fresh(rtype):
@@ -558,12 +569,11 @@ def top_groups(rtype: RelationshipType, period: Period, *, limit: int = 100) -> 
         join = f"{T_MONTH} y ON y.party_id = c.descendant_id AND y.month >= %s AND y.month <= %s"
         sparams = [_day(period.first), _day(period.last)]
     # Every member sits under exactly one root today, so summing over the roots' closure rows
-    # counts each party once. Roots: self rows of parties without an ancestor row.
+    # counts each party once. Roots: self rows without a parent (where the closure stores each
+    # row's parent), else self rows without an ancestor row.
     sql = (
         f"SELECT c.ancestor_id, SUM(y.amount_cents) AS total FROM {closure} c JOIN {join}"
-        f" WHERE c.type_id = %s AND c.ancestor_id IN ("
-        f"  SELECT s.ancestor_id FROM {closure} s WHERE s.type_id = %s AND s.depth = 0"
-        f"  AND NOT EXISTS (SELECT 1 FROM {closure} a WHERE a.type_id = s.type_id AND a.descendant_id = s.ancestor_id AND a.depth > 0))"
+        f" WHERE c.type_id = %s AND c.ancestor_id IN ({roots_sql(closure)})"
         f" GROUP BY c.ancestor_id ORDER BY total DESC, c.ancestor_id LIMIT {int(limit)}"
     )
     with scan_driven():
