@@ -1,6 +1,5 @@
 """Shared fixtures: users in each role, API clients, and parties built through the actions."""
 
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -11,15 +10,15 @@ from rest_framework.test import APIClient
 from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party
 
-os.environ.setdefault("VERBUND_TASKS_IMMEDIATE", "1")
-
 ROLES = ["viewer", "editor", "steward", "compliance", "admin"]
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
+def _test_settings(settings: Any) -> None:
     # Password hashing is deliberately slow; tests create many users and need none of that.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background jobs run inline, so a test sees their result when the call returns.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

@@ -152,6 +152,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
+# Sanctions screening: the score from which a match is a hit, and whether confirming a hit
+# needs a second reviewer (four-eyes principle).
+VERBUND_SCREENING_THRESHOLD = float(os.environ.get("VERBUND_SCREENING_THRESHOLD", "0.70"))
+VERBUND_SCREENING_FOUR_EYES = env_bool("VERBUND_SCREENING_FOUR_EYES", False)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -4,7 +4,6 @@ No writes here; ``actions`` stores what this module finds.
 """
 
 import hashlib
-import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -49,25 +48,12 @@ _cache: dict[str, Any] = {"key": None, "index": None}
 
 def threshold() -> float:
     """The score from which a match becomes a hit (setting VERBUND_SCREENING_THRESHOLD, default 0.70)."""
-    value = (
-        getattr(settings, "VERBUND_SCREENING_THRESHOLD", None)
-        or os.environ.get("VERBUND_SCREENING_THRESHOLD")
-        or 0.70
-    )
-    return float(value)
+    return float(settings.VERBUND_SCREENING_THRESHOLD)
 
 
 def four_eyes() -> bool:
     """Whether a confirmation needs a second reviewer (setting VERBUND_SCREENING_FOUR_EYES)."""
-    value = getattr(settings, "VERBUND_SCREENING_FOUR_EYES", None)
-    if value is None:
-        value = os.environ.get("VERBUND_SCREENING_FOUR_EYES", "0").lower() in (
-            "1",
-            "true",
-            "yes",
-            "on",
-        )
-    return bool(value)
+    return bool(settings.VERBUND_SCREENING_FOUR_EYES)
 
 
 def current_versions() -> dict[int, int]:

@@ -27,7 +27,6 @@ def test_a_viewer_cannot_merge(org, api_for):
 
 
 def test_a_run_started_through_the_api_fills_the_review_queue(org, api_for, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     org("Müller Bau GmbH", street="Hauptstraße 5", phone="0221 123456")
     org("Mueller Bau G.m.b.H.", street="Hauptstr. 5", phone="+49 221 123456")
     org("Schulz Optik KG", street="Ring 3")

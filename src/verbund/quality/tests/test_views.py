@@ -55,7 +55,6 @@ def test_an_editor_sees_the_queue_but_cannot_merge(org, make_user):
 
 
 def test_a_run_can_be_started_from_the_queue(org, make_user, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     org("Müller Bau GmbH", street="Hauptstraße 5")
     org("Mueller Bau GmbH", street="Hauptstr. 5")
     c = client_for(make_user, "steward")
