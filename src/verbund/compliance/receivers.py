@@ -55,11 +55,24 @@ def on_relationship_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         schedule_ownership()
 
 
+def on_bulk_loaded(sender: Any, party_ids: list[range], **kwargs: Any) -> None:
+    """Parties written by bulk loads (ERP imports) are screened too, as a background job after
+    commit, so a large import is not held up; nothing to do while no list is loaded."""
+    from verbund.compliance.screening import current_versions
+    from verbund.compliance.tasks import screen_ranges_task
+
+    ranges = [[r.start, r.stop - 1] for r in party_ids if len(r)]
+    if ranges and current_versions():
+        transaction.on_commit(lambda: screen_ranges_task.enqueue(ranges))
+
+
 def connect() -> None:
+    from verbund.demo.bulk import bulk_loaded
     from verbund.parties.signals import party_saved
     from verbund.relationships.models import Relationship
 
     party_saved.connect(on_party_saved, dispatch_uid="verbund.compliance.screen_party")
+    bulk_loaded.connect(on_bulk_loaded, dispatch_uid="verbund.compliance.screen_bulk")
     post_save.connect(
         on_relationship_changed, sender=Relationship, dispatch_uid="verbund.compliance.rel_saved"
     )

@@ -18,6 +18,18 @@ def screen_all_task(run_id: int, actor_id: int | None = None) -> int:
     return run_id
 
 
+@task()
+def screen_ranges_task(id_ranges: list[list[int]]) -> int:
+    """Screen the parties a bulk load created (ids as inclusive [first, last] ranges)."""
+    from verbund.compliance.actions import do_screen_parties
+
+    ids = [pk for first, last in id_ranges for pk in range(first, last + 1)]
+    run = do_screen_parties(
+        actor=None, trigger=RunTrigger.PARTIES, party_ids=ids, close_missing=False
+    )
+    return run.pk
+
+
 def start_screen_all(actor: Any) -> ScreeningRun:
     """Create the run row (so the UI can show progress at once) and enqueue the job."""
     from verbund.compliance import screening

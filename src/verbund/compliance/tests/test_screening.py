@@ -159,3 +159,17 @@ def test_bulk_screening_matches_single_screening(
         for p in parties
     }
     assert bulk == single and single[parties[0].pk] == ["36"] and single[parties[1].pk] == []
+
+
+def test_parties_written_by_a_bulk_load_are_screened_after_commit(
+    ofac, django_capture_on_commit_callbacks
+) -> None:
+    from verbund.demo.bulk import do_bulk_load
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = do_bulk_load(
+            lambda load: load.insert_parties(
+                [{"kind": "organisation", "name": "Banco Nacional de Cuba SA", "country": "CU"}]
+            )
+        )
+    assert Hit.objects.filter(party_id=ids[0]).exists()
