@@ -152,6 +152,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
+# Uploaded import files and their progress files; keep it on the server's data disk, since
+# every import run refers to its file (by SHA-256) for later checks.
+VERBUND_IMPORT_DIR = os.environ.get("VERBUND_IMPORT_DIR", str(Path.cwd() / "imports"))
+
 # Sanctions screening: the score from which a match is a hit, and whether confirming a hit
 # needs a second reviewer (four-eyes principle).
 VERBUND_SCREENING_THRESHOLD = float(os.environ.get("VERBUND_SCREENING_THRESHOLD", "0.70"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -51,8 +50,7 @@ REBUILD_MAX_ROWS = 100_000
 
 
 def upload_dir() -> Path:
-    base = getattr(settings, "VERBUND_IMPORT_DIR", "") or os.environ.get("VERBUND_IMPORT_DIR", "")
-    path = Path(base) if base else Path(tempfile.gettempdir()) / "verbund-imports"
+    path = Path(settings.VERBUND_IMPORT_DIR)
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -14,8 +14,6 @@ from verbund.interfaces.models import ImportRun
 @pytest.fixture(autouse=True)
 def _import_dir(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.VERBUND_IMPORT_DIR = str(tmp_path / "imports")
-    # Jobs run inline: the shared conftest sets VERBUND_TASKS_IMMEDIATE after settings loaded.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Messages are asserted in English; the product's default language is German.
     with translation.override("en"):
         yield
