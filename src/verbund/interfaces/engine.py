@@ -1055,6 +1055,69 @@ def check_hierarchy(changes: list[LinkChange], ctx: Context, out: Outcome) -> se
     return bad
 
 
+class _LinkWriter:
+    """One apply run's relationship writes, shared by group files and relationship files.
+
+    New links go out in chunks as they come, so a large import never holds them all; ends and
+    in-place updates are written by ``finish`` after the loop. ``create`` and ``end`` count
+    into ``out``; what the caller reports besides differs per file kind and stays with it.
+    """
+
+    CHUNK = 50_000
+
+    def __init__(self, out: Outcome) -> None:
+        self.out = out
+        self.now_db = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.ends: list[tuple[Any, Any, int]] = []
+        self.updates: list[tuple[Any, ...]] = []
+        self.creates: list[tuple[Any, ...]] = []
+
+    def update(self, link_id: int, *values: Any) -> None:
+        """Change the link in place; ``values`` follow the columns given to ``finish``."""
+        self.updates.append((*values, self.now_db, link_id))
+
+    def end(self, link_id: int, on: dt.date) -> None:
+        self.ends.append((_db_date(on), self.now_db, link_id))
+        self.out.counts["links_ended"] += 1
+
+    def create(self, ch: LinkChange, target: int, valid_from: dt.date | None) -> None:
+        frm, to = ch.child, target
+        if ch.rtype.symmetric and frm > to:
+            frm, to = to, frm
+        self.creates.append(
+            (
+                ch.rtype.pk,
+                frm,
+                to,
+                _db_date(valid_from),
+                _db_date(ch.valid_to),
+                ch.share or None,
+                ch.source,
+                ch.external_ref,
+                ch.note,
+                self.now_db,
+                self.now_db,
+            )
+        )
+        if len(self.creates) >= self.CHUNK:
+            BulkLoad().insert_relationships(self.creates, REL_ORDER)
+            self.creates.clear()
+        self.out.counts["links_created"] += 1
+
+    def touch(self, ch: LinkChange) -> None:
+        """Mark the hierarchy the change belongs to for the closure rebuild after the import."""
+        if ch.rtype.structure == Structure.HIERARCHY:
+            self.out.hierarchy_types.add(ch.rtype.key)
+            self.out.touched.add((ch.rtype.pk, ch.child))
+
+    def finish(self, update_columns: tuple[str, ...]) -> None:
+        _executemany(f"UPDATE {RT} SET valid_to = %s, updated_at = %s WHERE id = %s", self.ends)
+        sets = ", ".join(f"{column} = %s" for column in (*update_columns, "updated_at"))
+        _executemany(f"UPDATE {RT} SET {sets} WHERE id = %s", self.updates)
+        if self.creates:
+            BulkLoad().insert_relationships(self.creates, REL_ORDER)
+
+
 def _apply_link_changes(
     changes: list[LinkChange], ctx: Context, out: Outcome, atomic: bool
 ) -> None:
@@ -1065,18 +1128,13 @@ def _apply_link_changes(
         raise Abort(out)
     today = ctx.today
     yesterday = today - dt.timedelta(days=1)
-    ends: list[tuple[Any, Any, int]] = []
-    updates: list[tuple[Any, Any, Any, Any, int]] = []
-    creates: list[tuple[Any, ...]] = []
-    now_db = connection.ops.adapt_datetimefield_value(timezone.now())
+    writer = _LinkWriter(out)
     for i, ch in enumerate(changes):
         if i in bad:
             continue
         start: dt.date | None = None if ch.child_created else today
         if ch.in_place and ch.current is not None:
-            updates.append(
-                (_db_date(ch.valid_from), _db_date(ch.valid_to), ch.share, now_db, ch.current[0])
-            )
+            writer.update(ch.current[0], _db_date(ch.valid_from), _db_date(ch.valid_to), ch.share)
             out.counts["links_updated"] = out.counts.get("links_updated", 0) + 1
             continue
         if ch.current is not None:
@@ -1086,43 +1144,13 @@ def _apply_link_changes(
                 # A link that began today ends today; its successor starts tomorrow.
                 end = cur_from
                 start = cur_from + dt.timedelta(days=1)
-            ends.append((_db_date(end), now_db, ch.current[0]))
-            out.counts["links_ended"] += 1
+            writer.end(ch.current[0], end)
             if len(out.ended) < SUMMARY_LIMIT:
                 out.ended.append(f"{ch.key}: {ch.rtype.key} -> #{ch.current[1]}")
         if ch.target is not None:
-            frm, to = ch.child, ch.target
-            if ch.rtype.symmetric and frm > to:
-                frm, to = to, frm
-            creates.append(
-                (
-                    ch.rtype.pk,
-                    frm,
-                    to,
-                    _db_date(start),
-                    _db_date(ch.valid_to),
-                    ch.share or None,
-                    ch.source,
-                    ch.external_ref,
-                    ch.note,
-                    now_db,
-                    now_db,
-                )
-            )
-            if len(creates) >= 50_000:
-                BulkLoad().insert_relationships(creates, REL_ORDER)
-                creates.clear()
-            out.counts["links_created"] += 1
-        if ch.rtype.structure == Structure.HIERARCHY:
-            out.hierarchy_types.add(ch.rtype.key)
-            out.touched.add((ch.rtype.pk, ch.child))
-    _executemany(f"UPDATE {RT} SET valid_to = %s, updated_at = %s WHERE id = %s", ends)
-    _executemany(
-        f"UPDATE {RT} SET valid_from = %s, valid_to = %s, share = %s, updated_at = %s WHERE id = %s",
-        updates,
-    )
-    if creates:
-        BulkLoad().insert_relationships(creates, REL_ORDER)
+            writer.create(ch, ch.target, start)
+        writer.touch(ch)
+    writer.finish(("valid_from", "valid_to", "share"))
     if out.counts["errors"] and atomic:
         raise Abort(out)
 
@@ -1430,67 +1458,28 @@ def _apply_relationship_changes(
     if bad and atomic:
         raise Abort(out)
     today = ctx.today
-    now_db = connection.ops.adapt_datetimefield_value(timezone.now())
-    ends: list[tuple[Any, Any, int]] = []
-    updates: list[tuple[Any, Any, Any, Any, Any, int]] = []
-    creates: list[tuple[Any, ...]] = []
+    writer = _LinkWriter(out)
     for i, ch in enumerate(changes):
         if i in bad:
             continue
         if ch.in_place and ch.current is not None:
-            updates.append(
-                (
-                    _db_date(ch.valid_from),
-                    _db_date(ch.valid_to),
-                    ch.share,
-                    ch.note,
-                    now_db,
-                    ch.current[0],
-                )
+            writer.update(
+                ch.current[0], _db_date(ch.valid_from), _db_date(ch.valid_to), ch.share, ch.note
             )
         elif ch.target is None and ch.current is not None:
             cur_from = ch.current[2]
             end = today - dt.timedelta(days=1)
             if cur_from is not None and cur_from > end:
                 end = cur_from
-            ends.append((_db_date(end), now_db, ch.current[0]))
-            out.counts["links_ended"] += 1
+            writer.end(ch.current[0], end)
             if len(out.ended) < SUMMARY_LIMIT:
                 out.ended.append(ch.key)
             out.outcome(ch.key, "ended")
         elif ch.target is not None:
-            frm, to = ch.child, ch.target
-            if ch.rtype.symmetric and frm > to:
-                frm, to = to, frm
-            creates.append(
-                (
-                    ch.rtype.pk,
-                    frm,
-                    to,
-                    _db_date(ch.valid_from),
-                    _db_date(ch.valid_to),
-                    ch.share or None,
-                    ch.source,
-                    ch.external_ref,
-                    ch.note,
-                    now_db,
-                    now_db,
-                )
-            )
-            if len(creates) >= 50_000:
-                BulkLoad().insert_relationships(creates, REL_ORDER)
-                creates.clear()
-            out.counts["links_created"] += 1
-        if ch.rtype.structure == Structure.HIERARCHY:
-            out.hierarchy_types.add(ch.rtype.key)
-            out.touched.add((ch.rtype.pk, ch.child))
-    _executemany(f"UPDATE {RT} SET valid_to = %s, updated_at = %s WHERE id = %s", ends)
-    _executemany(
-        f"UPDATE {RT} SET valid_from = %s, valid_to = %s, share = %s, note = %s, updated_at = %s WHERE id = %s",
-        updates,
-    )
-    if creates:
-        BulkLoad().insert_relationships(creates, REL_ORDER)
+            writer.create(ch, ch.target, ch.valid_from)
+        writer.touch(ch)
+    # Relationship files carry a note per link, so an in-place update rewrites it too.
+    writer.finish(("valid_from", "valid_to", "share", "note"))
 
 
 def _party_lookup(refs: set[str], source: str, resolve_by: str, whole: bool) -> dict[str, int]:
