@@ -8,7 +8,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_UMLAUTS = str.maketrans(
+# Public: quality.matching folds with the same table on its fast path and must stay in step.
+UMLAUTS = str.maketrans(
     {
         "ä": "ae",
         "ö": "oe",
@@ -24,6 +25,8 @@ _UMLAUTS = str.maketrans(
         "\u0131": "i",  # dotless i (Turkish)
     }
 )
+
+_UMLAUTS = UMLAUTS  # the name this module has always used
 
 # Canonical legal forms, and the spellings that mean them (after folding and punctuation removal).
 LEGAL_FORMS: dict[str, list[str]] = {

@@ -23,7 +23,7 @@ import phonenumbers
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import JaroWinkler
 
-from verbund.core.text import LEGAL_FORMS, fold, koelner_phonetik, street_key
+from verbund.core.text import LEGAL_FORMS, UMLAUTS, fold, koelner_phonetik, street_key
 
 # log2 prior odds that a blocked pair is a match; the weights below add evidence to it.
 # Person blocks (name + birth date or address) hold more true pairs than organisation blocks.
@@ -128,22 +128,6 @@ _FORM_ALT = re.compile(
     + r")(?=\s|$)"
 )
 _SPACES = re.compile(r"\s+")
-_UMLAUTS = str.maketrans(
-    {
-        "ä": "ae",
-        "ö": "oe",
-        "ü": "ue",
-        "ß": "ss",
-        "æ": "ae",
-        "ø": "oe",
-        "œ": "oe",
-        "ð": "d",
-        "þ": "th",
-        "ł": "l",
-        "đ": "d",
-        "ı": "i",  # noqa: RUF001
-    }
-)
 _NON_WORD = re.compile(r"[^\w&]+")
 
 
@@ -151,7 +135,7 @@ def fast_fold(text: str) -> str:
     """core.text.fold, skipping Unicode decomposition for text that is ASCII after the umlauts."""
     if not text:
         return ""
-    low = text.lower().translate(_UMLAUTS)
+    low = text.lower().translate(UMLAUTS)
     if not low.isascii():
         return fold(text)
     return _SPACES.sub(" ", _NON_WORD.sub(" ", low.replace("+", " & "))).strip()
