@@ -15,20 +15,7 @@ from verbund.compliance.matching import EntryRecord, Index, Match, Query
 from verbund.compliance.models import ListEntry, SanctionsList
 from verbund.parties.models import Party, PartyKind
 
-# Party fields whose change makes a new screening necessary.
-SCREENED_FIELDS = frozenset(
-    {
-        "kind",
-        "name",
-        "name2",
-        "first_name",
-        "last_name",
-        "country",
-        "birth_date",
-        "lei",
-        "register_number",
-    }
-)
+# The party fields screening reads (``PartyRow`` order).
 PARTY_COLUMNS = [
     "id",
     "kind",
@@ -41,6 +28,8 @@ PARTY_COLUMNS = [
     "lei",
     "register_number",
 ]
+# Party fields whose change makes a new screening necessary: every field screening reads.
+SCREENED_FIELDS = frozenset(PARTY_COLUMNS) - {"id"}
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {"key": None, "index": None}
@@ -69,25 +58,7 @@ def entry_records(
     entries: Iterable[ListEntry] | Iterable[dict[str, Any]], version_list: dict[int, int]
 ) -> Iterator[tuple[EntryRecord, list[dict[str, Any]]]]:
     for e in entries:
-        row = (
-            e
-            if isinstance(e, dict)
-            else {
-                f: getattr(e, f)
-                for f in (
-                    "id",
-                    "version_id",
-                    "external_id",
-                    "content_hash",
-                    "schema",
-                    "name",
-                    "names",
-                    "countries",
-                    "birth_dates",
-                    "identifiers",
-                )
-            }
-        )
+        row = e if isinstance(e, dict) else {f: getattr(e, f) for f in ENTRY_COLUMNS}
         rec = EntryRecord(
             list_id=version_list[row["version_id"]], entry_id=row["id"], external_id=row["external_id"],
             content_hash=row["content_hash"], schema=row["schema"], name=row["name"],
