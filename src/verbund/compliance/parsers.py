@@ -409,6 +409,21 @@ _EU_ID_TYPES = {
 }
 
 
+def _eu_schema(code: str) -> str:
+    """The entry schema from an EU subject type code (XML and CSV use the same codes)."""
+    low = code.lower()
+    if low in ("p", "person"):
+        return "person"
+    if low in ("e", "enterprise"):
+        return "organisation"
+    return "other"
+
+
+def _eu_whole_name(whole: str | None, *parts: str | None) -> str:
+    """An EU name alias: its whole name, else its first, middle and last name joined."""
+    return whole or " ".join(p for p in parts if p)
+
+
 def parse_eu_xml(files: list[tuple[str, bytes]]) -> ParseResult:
     label = "EU XML"
     entries: list[ParsedEntry] = []
@@ -419,27 +434,18 @@ def parse_eu_xml(files: list[tuple[str, bytes]]) -> ParseResult:
         for e in root.findall("sanctionEntity"):
             st = e.find("subjectType")
             code = (st.get("classificationCode") or st.get("code") or "") if st is not None else ""
-            schema = (
-                "person"
-                if code.lower() in ("p", "person")
-                else "organisation"
-                if code.lower() in ("e", "enterprise")
-                else "other"
-            )
+            schema = _eu_schema(code)
             entry = ParsedEntry(
                 external_id=e.get("logicalId") or e.get("euReferenceNumber") or "",
                 schema=schema,
                 names=[],
             )
             for alias in e.findall("nameAlias"):
-                whole = alias.get("wholeName") or " ".join(
-                    p
-                    for p in (
-                        alias.get("firstName"),
-                        alias.get("middleName"),
-                        alias.get("lastName"),
-                    )
-                    if p
+                whole = _eu_whole_name(
+                    alias.get("wholeName"),
+                    alias.get("firstName"),
+                    alias.get("middleName"),
+                    alias.get("lastName"),
                 )
                 entry.add_name(whole, weak=(alias.get("strong") or "true").lower() == "false")
             for el in e.findall("citizenship") + e.findall("address"):
@@ -507,22 +513,13 @@ def parse_eu_csv(files: list[tuple[str, bytes]]) -> ParseResult:
             code = row.get("entitysubjecttypeclassificationcode") or row.get(
                 "entitysubjecttype", ""
             )
-            schema = (
-                "person"
-                if code.lower() in ("p", "person")
-                else "organisation"
-                if code.lower() in ("e", "enterprise")
-                else "other"
-            )
+            schema = _eu_schema(code)
             entry = ParsedEntry(external_id=row["entitylogicalid"], schema=schema, names=[])
-        whole = row.get("namealiaswholename") or " ".join(
-            p
-            for p in (
-                row.get("namealiasfirstname"),
-                row.get("namealiasmiddlename"),
-                row.get("namealiaslastname"),
-            )
-            if p
+        whole = _eu_whole_name(
+            row.get("namealiaswholename"),
+            row.get("namealiasfirstname"),
+            row.get("namealiasmiddlename"),
+            row.get("namealiaslastname"),
         )
         entry.add_name(whole, weak=row.get("namealiasstrong", "true").lower() == "false")
         for col in ("citizenshipcountryiso2code", "addresscountryiso2code"):
