@@ -494,4 +494,5 @@ def do_bulk_load(
     return result
 
 
-_defaults = column_defaults  # older name, still used by callers
+# Older name; revenue/bench.py still imports it. Drop once that imports column_defaults.
+_defaults = column_defaults
