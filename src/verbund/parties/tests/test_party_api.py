@@ -329,8 +329,15 @@ def test_merged_records_can_be_left_out(viewer, org):
 
 @pytest.mark.django_db
 def test_creating_a_likely_duplicate_answers_409_with_candidates_until_confirmed(admin_api, org):
-    existing = org("Müller Maschinenbau GmbH", street="Hauptstraße 5", postcode="50667", city="Köln")
-    body = {"name": "Mueller Maschinenbau GmbH", "street": "Hauptstr. 5", "postcode": "50667", "city": "Köln"}
+    existing = org(
+        "Müller Maschinenbau GmbH", street="Hauptstraße 5", postcode="50667", city="Köln"
+    )
+    body = {
+        "name": "Mueller Maschinenbau GmbH",
+        "street": "Hauptstr. 5",
+        "postcode": "50667",
+        "city": "Köln",
+    }
     refused = admin_api.post("/api/v1/parties/", body, format="json")
     assert refused.status_code == 409
     assert existing.pk in [c["id"] for c in refused.json()["candidates"]]
