@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from verbund.parties.actions import do_create_party
@@ -17,6 +18,8 @@ ROLES = ["viewer", "editor", "steward", "compliance", "admin"]
 def _test_settings(settings: Any) -> None:
     # Password hashing is deliberately slow; tests create many users and need none of that.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test starts in the default language, whatever an earlier test activated.
+    translation.activate(settings.LANGUAGE_CODE)
     # Background jobs run inline, so a test sees their result when the call returns.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

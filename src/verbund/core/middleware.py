@@ -6,7 +6,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
 
 # Paths anyone may reach: the login page, static files and the JSON API (which answers 401/403
 # itself, so machine clients get a status code rather than a redirect to a login form).
@@ -36,7 +35,4 @@ class UserLanguageMiddleware:
         language = request.session.get("verbund_language") if hasattr(request, "session") else None
         if language:
             request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = language
-        response = self.get_response(request)
-        if language:
-            translation.activate(language)
-        return response
+        return self.get_response(request)

@@ -16,13 +16,16 @@ from verbund.parties.models import Party
 from verbund.relationships import actions
 from verbund.relationships.models import Relationship
 
-pytestmark = pytest.mark.postgres
+# Skipped at collection, not inside the test: a skipped transactional test with serialized
+# rollback would still flush the database and leave it empty for the tests after it.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only"),
+]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_writers_of_the_same_link_never_both_commit(monkeypatch: pytest.MonkeyPatch) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only")
     a = do_create_party(actor=None, name="A GmbH")
     b = do_create_party(actor=None, name="B GmbH")
     real_validate = actions.validate_relationship
