@@ -14,4 +14,5 @@ BENCHMARKS: dict[str, str] = {
 
 CONSISTENCY_CHECKS: dict[str, str] = {
     "hierarchies": "verbund.hierarchies.consistency",
+    "revenue": "verbund.revenue.consistency",
 }

@@ -492,7 +492,3 @@ def do_bulk_load(
         action=action,
     )
     return result
-
-
-# Older name; revenue/bench.py still imports it. Drop once that imports column_defaults.
-_defaults = column_defaults

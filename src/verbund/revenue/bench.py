@@ -93,9 +93,9 @@ def _build(size: int, group_size: int, months: int, seed: int, stdout: TextIO) -
     valid_from = dt.date(2015, 1, 1)
 
     def fill(load: BulkLoad) -> range:
-        from verbund.demo.bulk import PARTY_COLUMNS, _defaults
+        from verbund.demo.bulk import PARTY_COLUMNS, column_defaults
 
-        template = _defaults(Party)
+        template = column_defaults(Party)
         template.update(
             kind="organisation", city="Köln", postcode="50667", status="customer", country="DE"
         )

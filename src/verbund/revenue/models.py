@@ -119,7 +119,7 @@ class RevenueYear(models.Model):
 
     Contract: always equal to the sum of the party's :class:`RevenueMonth` rows of that year;
     written only by ``revenue.actions`` / ``revenue.bulk`` in the same transaction as the
-    monthly rows (``verbund check revenue`` style verification: ``selectors.verify_aggregates``).
+    monthly rows; ``verbund check revenue`` verifies it (``selectors.verify_aggregates``).
     """
 
     party = models.ForeignKey(
