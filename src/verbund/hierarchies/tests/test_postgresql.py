@@ -57,7 +57,7 @@ def test_subtree_and_ancestor_reads_use_the_indexes_at_a_realistic_size() -> Non
     assert len(selectors.group_rows(one_k["deepest"], "group")) == 1000
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_writers_closing_a_cycle_never_both_commit(monkeypatch: pytest.MonkeyPatch) -> None:
     a = do_create_party(actor=None, kind="organisation", name="A AG")
     b = do_create_party(actor=None, kind="organisation", name="B AG")

@@ -24,7 +24,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_writers_of_the_same_link_never_both_commit(monkeypatch: pytest.MonkeyPatch) -> None:
     a = do_create_party(actor=None, name="A GmbH")
     b = do_create_party(actor=None, name="B GmbH")
