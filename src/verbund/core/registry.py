@@ -10,6 +10,7 @@ BENCHMARKS: dict[str, str] = {
     "import": "verbund.interfaces.bench",
     "dedupe": "verbund.quality.bench",
     "screening": "verbund.compliance.bench",
+    "ui": "verbund.web.bench",
 }
 
 CONSISTENCY_CHECKS: dict[str, str] = {

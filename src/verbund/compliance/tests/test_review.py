@@ -79,3 +79,18 @@ def test_a_merge_moves_hits_to_the_survivor_and_back(ofac: object, org: Callable
     assert Hit.objects.filter(party=survivor).count() == len(moved["compliance.hit"]) > 0
     unassign(moved, source, survivor, actor=None)
     assert not Hit.objects.filter(party=survivor).exists()
+
+
+def test_the_edit_form_of_a_blocked_party_warns_and_offers_the_duplicate_hint(
+    ofac: object, org: Callable[..., Any], reviewer: Any, make_user: Callable[..., Any], client: Any
+) -> None:
+    party = org("Banco Nacional de Cuba")
+    client.force_login(make_user("admin", username="editor-of-forms"))
+    page = client.get(f"/parties/{party.pk}/edit/").content.decode()
+    assert 'data-testid="block-warning"' not in page
+    assert 'hx-get="/quality/similar/"' in page and f'name="exclude" value="{party.pk}"' in page
+    do_confirm_hit(
+        Hit.objects.get(party=party, entry_external_id="306"), actor=reviewer, reason="same bank"
+    )
+    page = client.get(f"/parties/{party.pk}/edit/").content.decode()
+    assert 'data-testid="block-warning"' in page and "BANCO NACIONAL DE CUBA" in page

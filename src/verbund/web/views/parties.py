@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from verbund.compliance.selectors import block_warning
 from verbund.core import extensions
 from verbund.core.actions import remember_recent_party
 from verbund.core.extensions import Badge, Section
@@ -234,6 +235,11 @@ def party_edit(request: HttpRequest, party_id: int) -> HttpResponse:
     return render(
         request,
         "web/parties/form.html",
-        {"form": form, "party": party, "title": _("Edit %(name)s") % {"name": party.display_name}},
+        {
+            "form": form,
+            "party": party,
+            "title": _("Edit %(name)s") % {"name": party.display_name},
+            "block_warning": block_warning(party.pk),
+        },
         status=400 if form.errors else 200,
     )
