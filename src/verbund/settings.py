@@ -5,6 +5,8 @@ SQLite in the working directory is the default; PostgreSQL is one variable away
 """
 
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -20,9 +22,33 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def secret_key(path: Path) -> str:
+    """The key that signs sessions and CSRF tokens: ``SECRET_KEY`` from the environment, else the
+    one kept in ``path``, made on first start (mode 0600). A key shipped in the source would let
+    anyone forge a session on every installation that forgot to set one."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(50)
+    # Written aside and linked into place, so a process starting at the same moment sees either
+    # no file or the whole key, never an empty one.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".verbund-secret-")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key + "\n")
+        os.link(tmp, path)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    finally:
+        os.unlink(tmp)
+    return key
+
+
 DEBUG = env_bool("DEBUG", False)
-# A development key is only acceptable while DEBUG is on or under tests; production must set one.
-SECRET_KEY = os.environ.get("SECRET_KEY", "verbund-insecure-development-key-change-me")
+SECRET_KEY = secret_key(Path(os.environ.get("SECRET_KEY_FILE") or Path.cwd() / "verbund.secret"))
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
