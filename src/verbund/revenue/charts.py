@@ -3,10 +3,11 @@
 import datetime as dt
 from collections.abc import Sequence
 
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-MONTH_ABBR = ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"]
+from verbund.core.formatting import format_eur
 
 
 def month_bars(
@@ -31,12 +32,9 @@ def month_bars(
         h = plot_h * abs(cents) / span
         y = zero_y - h if cents >= 0 else zero_y
         x = i * step + (step - bar_w) / 2
-        label = (
-            f"{MONTH_ABBR[month.month - 1]} {month.year}: {cents / 100:,.2f} €".replace(",", "X")
-            .replace(".", ",")
-            .replace("X", ".")
-        )
-        text = MONTH_ABBR[month.month - 1] if len(months) <= 24 else ""
+        abbr = date_format(month, "M")
+        label = f"{abbr} {month.year}: {format_eur(cents)}"
+        text = abbr if len(months) <= 24 else ""
         bars.append(
             (
                 f"{x:.1f}",

@@ -147,7 +147,18 @@ def test_the_customer_file_section_shows_own_group_and_chart(
     )
     assert res.status_code == 200
     html = res.content.decode()
-    assert "<svg" in html and "6000.60" in html and "26857.90" in html
+    assert "<svg" in html and "6.000,60 €" in html and "26.857,90 €" in html
+
+
+def test_the_section_formats_amounts_in_the_users_language(
+    example: Example, make_user: Any
+) -> None:
+    client = Client()
+    client.force_login(make_user("viewer"))
+    url = f"/parties/{example.a.pk}/revenue/"
+    params = {"rev_year": "2025", "rev_structure": "historic"}
+    english = client.get(url, params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "€26,857.90" in english and "26.857,90" not in english
 
 
 def test_the_section_of_a_settlement_party_lists_its_delivery_addresses(
@@ -156,7 +167,7 @@ def test_the_section_of_a_settlement_party_lists_its_delivery_addresses(
     client = Client()
     client.force_login(make_user("viewer"))
     html = client.get(f"/parties/{example.z.pk}/revenue/", {"rev_year": "2025"}).content.decode()
-    assert "10805.40" in html and example.m1.name in html
+    assert "10.805,40 €" in html and example.m1.name in html
 
 
 def test_exports_neutralise_cells_that_start_like_formulas(org: Any, make_user: Any) -> None:
