@@ -111,6 +111,32 @@ def febrl4_records() -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
 # ---------------------------------------------------------------- dedupe-examples (organisations)
 
 _LEADING_NUMBER = re.compile(r"^\s*(\d+[a-zA-Z]?)\s+(.*)$")
+# Parts of a US address line that are not the street: unit, floor, and a trailing
+# "City, IL 60302" that some sources put into the address field.
+_US_UNIT = re.compile(
+    r"\s*(?:,|\b(?:suite|ste|room|rm|unit|apt|floor|fl|lower level)\b|#|\d+(?:st|nd|rd|th) floor).*$",
+    re.I,
+)
+_US_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\s*$")
+
+
+def _us_address(raw: str, zip_field: str) -> tuple[str, str]:
+    """(street with its number last, postcode) of a US address as the sources wrote it.
+
+    This is what an import into Verbund's separate fields would do: the street line only
+    (number moved to the end, as German addresses write it), the ZIP from the ZIP column or,
+    where that is empty, from the end of the address text.
+    """
+    lines = [" ".join(x.split()) for x in (raw or "").splitlines() if x.strip()]
+    postcode = (zip_field or "").strip()[:5]
+    if not postcode and lines:
+        m = _US_ZIP.search(lines[-1])
+        postcode = m.group(1) if m else ""
+    line = next((x for x in lines if _LEADING_NUMBER.match(x)), lines[0] if lines else "")
+    line = _US_UNIT.sub("", line)
+    line = re.sub(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)? IL \d{5}$", "", line).strip()
+    m = _LEADING_NUMBER.match(line)
+    return (f"{m.group(2)} {m.group(1)}" if m else line), postcode
 
 
 def org_example_records() -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
@@ -120,15 +146,13 @@ def org_example_records() -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             rid = int(row["Id"]) + 1
-            address = " ".join((row["Address"] or "").split())
-            m = _LEADING_NUMBER.match(address)
-            street = f"{m.group(2)} {m.group(1)}" if m else address  # US order: number first
+            street, postcode = _us_address(row["Address"], row["Zip"])
             rec = {
                 "id": rid,
                 "kind": "organisation",
                 "name": " ".join((row["Site name"] or "").split()),
                 "street": street,
-                "postcode": (row["Zip"] or "").strip()[:5],
+                "postcode": postcode,
                 "phone": (row["Phone"] or "").strip(),
                 "country": "US",
             }
@@ -363,16 +387,18 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             )
             found = {(min(a, b), max(a, b)) for c in result.clusters for a, b in combinations(c, 2)}
             p, r = _pr(found, truth)
-            ok &= max(p, pp) >= 0.90 and max(r, pr_) >= 0.90
+            # The floor is judged on pairs, the metric of the other two sets and of the review
+            # queue; clusters (connected components) are printed for the cluster view.
+            ok &= pp >= 0.90 and pr_ >= 0.90
             rows_out.append(
                 [
-                    "dedupe-examples sites (clusters)",
+                    "dedupe-examples sites (clusters, for information)",
                     f"{len(recs):,}",
                     f"{result.candidate_pairs:,}",
                     f"{p:.3f}",
                     f"{r:.3f}",
                     f"{secs:.1f} s",
-                    "≥ 0.90",
+                    "",
                 ]
             )
         else:

@@ -27,6 +27,7 @@ from verbund.quality.matching import (
     DEFAULT_THRESHOLD,
     EXCLUDED_SAME_GROUP,
     FEATURE_COLUMNS,
+    SWITCHBOARD_ADDRESSES,
     comparisons_for,
     features,
     sql_levels,
@@ -48,6 +49,9 @@ BLOCKING_RULES: dict[str, list[tuple[str, ...]]] = {
         ("postcode", "street", "house"),
         ("street", "house", "phone"),
         ("postcode", "house"),
+        # Records without a postcode still meet at their address (oversize blocks are skipped,
+        # so "Hauptstraße 1" across all towns costs nothing).
+        ("street", "house"),
     ],
     "person": [
         ("email",),
@@ -187,6 +191,15 @@ def detect(
     con.register("src", table)
     con.execute("CREATE TABLE f AS SELECT * FROM src WHERE kind = ?", [kind])
     records = con.execute("SELECT count(*) FROM f").fetchone()[0]  # type: ignore[index]
+    # Numbers in use at several addresses are switchboards (matching.SWITCHBOARD_ADDRESSES).
+    con.execute(
+        f"""
+        UPDATE f SET phone_shared = 'y' WHERE phone IN (
+            SELECT phone FROM f WHERE phone IS NOT NULL AND street IS NOT NULL
+            GROUP BY phone HAVING count(DISTINCT street || '|' || coalesce(house, ''))
+            >= {int(SWITCHBOARD_ADDRESSES)})
+        """
+    )
     link = f" AND l.{link_column} <> r.{link_column}" if link_column else ""
     selects = []
     for rule in BLOCKING_RULES[kind]:

@@ -35,14 +35,18 @@ ENTRY_THRESHOLD = 0.5
 FEATURE_COLUMNS = [
     "id", "kind", "name_key", "name_sorted", "legal_form", "first", "last", "street", "house", "postcode",
     "city", "phone", "email", "email_domain", "vat", "lei", "birth", "org", "erp_source", "erp_id",
-    "group_root", "b_name", "b_first", "b_last",
+    "group_root", "b_name", "b_first", "b_last", "phone_shared",
 ]  # fmt: skip
+# A phone number in use at this many different addresses is a switchboard (a chain's or an
+# agency's central number), not a site's own line; see bulk.detect.
+SWITCHBOARD_ADDRESSES = 3
 
 _HOUSE = re.compile(r"(\d+[a-z]?)\s*(?:[-/]\s*\d+[a-z]?)?\s*$")
 _STR_SUFFIX = re.compile(r"(\w)str\b")
 _EN_STREET_TYPE = re.compile(
-    r"\s+(?:street|st|avenue|ave|av|road|rd|blvd|boulevard|drive|lane|ln)\b\.?\s*$"
+    r"\s+(?:street|st|avenue|ave|av|road|rd|blvd|boulevard|drive|dr|lane|ln|place|court|ct|parkway|pkwy)\b\.?\s*$"
 )
+_EN_DIRECTION = re.compile(r"^(north|south|east|west)\s")
 _FREEMAIL = {
     "gmail.com",
     "web.de",
@@ -97,9 +101,11 @@ def split_street(street: str) -> tuple[str, str]:
         house = match.group(1).replace(" ", "")
         key = key[: match.start()]
     # "Hauptstr." is "Hauptstraße" (core.text only expands a free-standing "Str."); English
-    # street types are dropped ("W Division St" == "W Division Street").
+    # street types are dropped and directions abbreviated ("W Division St" == "West Division
+    # Street"), as imports from foreign subsidiaries write them either way.
     key = _STR_SUFFIX.sub(r"\1strasse", key)
     key = _EN_STREET_TYPE.sub("", key)
+    key = _EN_DIRECTION.sub(lambda m: m.group(1)[0] + " ", key)
     return street_key(key), house
 
 
@@ -240,6 +246,8 @@ def features(rec: Mapping[str, Any]) -> dict[str, Any]:
         "b_name": _first_phon(nsorted) if kind != "person" else "",
         "b_first": koelner_phonetik(first)[:4] if first else "",
         "b_last": koelner_phonetik(last) if last else "",
+        # Set by the bulk run, which knows how many addresses share the number.
+        "phone_shared": get("phone_shared") or "",
     }
 
 
@@ -382,6 +390,17 @@ def _moved() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     return test, sql
 
 
+def _switchboard() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return a["phone"] == b["phone"] and bool(a.get("phone_shared") or b.get("phone_shared"))
+
+    sql = (
+        "(l.phone = r.phone AND (coalesce(l.phone_shared, '') <> '' "
+        "OR coalesce(r.phone_shared, '') <> ''))"
+    )
+    return test, sql
+
+
 def _always() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     return (lambda a, b: True), "TRUE"
 
@@ -491,7 +510,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             # The same street name in another town says nothing about the address.
             _lv("elsewhere", _("another town"), -2.0, _other_town()),
-            _lv("exact", _("same street"), 2.5, _eq("street")),
+            _lv("exact", _("same street"), 3.5, _eq("street")),
             _lv("jw92", _("similar street"), 1.5, _jw_at_least("street", 0.92)),
             _lv("different", _("different street"), -2.0, _always()),
         ),
@@ -500,8 +519,10 @@ COMPARISONS: tuple[Comparison, ...] = (
         "house", _("House number"), ("house",),
         (
             _lv("moved", _("other street"), 0.0, _moved()),
-            _lv("same", _("same house number"), 1.5, _eq("house")),
-            _lv("different", _("other house number in the same street"), -2.5, _always()),
+            # Given the same street in the same town, another firm has the same house number
+            # about once in 30 pairs (u ~ 1/30, m ~ 0.9): log2(0.9 / 0.033) ~ 4.5.
+            _lv("same", _("same house number"), 4.5, _eq("house")),
+            _lv("different", _("other house number in the same street"), -3.5, _always()),
         ),
     ),
     Comparison(
@@ -522,7 +543,13 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison(
         "phone", _("Phone"), ("phone",),
-        (_lv("same", _("same phone number"), 7.0, _eq("phone")), _lv("different", _("different phone number"), -1.0, _always())),
+        (
+            # A central number shared by branches says little more than "same organisation
+            # family"; the hierarchy, not the phone, decides whether branches are one party.
+            _lv("switchboard", _("same switchboard number (used at several addresses)"), 1.0, _switchboard()),
+            _lv("same", _("same phone number"), 7.0, _eq("phone")),
+            _lv("different", _("different phone number"), -1.0, _always()),
+        ),
     ),
     Comparison(
         "email", _("E-mail"), ("email",),

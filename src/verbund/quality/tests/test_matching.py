@@ -180,3 +180,34 @@ def test_parallel_features_equal_serial_features():
     serial = features_table(rows, workers=1)
     parallel = features_table(rows, workers=2, chunk=7)
     assert serial.to_pylist() == parallel.to_pylist()
+
+
+def test_english_street_directions_and_types_are_one_spelling():
+    from verbund.quality.matching import split_street
+
+    assert split_street("West 25th Place 2610") == split_street("W. 25th 2610")
+    assert split_street("South Wacker Drive 125") == ("swacker", "125")
+    assert split_street("Westring 5") == ("westring", "5")
+
+
+def test_records_without_postcode_meet_at_their_address():
+    recs = [
+        org(id=1, name="Kita Sonnenschein", postcode="", phone="0221 1111"),
+        org(id=2, name="Sonnenschein Kindertagesstätte", phone="0221 2222"),
+    ]
+    result = detect(to_arrow(recs), kind="organisation", threshold=0.01)
+    assert result.candidate_pairs == 1
+
+
+def test_a_switchboard_number_counts_little_in_bulk():
+    # One central number at three addresses: the branches are not duplicates of each other.
+    recs = [
+        org(id=i, name=f"Autohaus Krause {town}", street=f"Ring {i}", phone="0221 999")
+        for i, town in enumerate(("Nord", "Süd", "West"), start=1)
+    ]
+    result = detect(to_arrow(recs), kind="organisation", threshold=0.5)
+    assert result.pairs
+    assert all(p["levels"]["phone"] == "switchboard" for p in result.pairs)
+    assert all(p["probability"] < 0.9 for p in result.pairs)
+    two = detect(to_arrow(recs[:2]), kind="organisation", threshold=0.01)
+    assert two.pairs[0]["levels"]["phone"] == "same"
