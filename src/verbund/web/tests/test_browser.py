@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from verbund.web.demo_data import PASSWORD, build_demo
 from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
@@ -31,6 +32,9 @@ def browser_page(monkeypatch):
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+        # The test's ORM calls ran inside Playwright's context, whose connections the test
+        # database teardown cannot see; left open, PostgreSQL refuses to drop the database.
+        connections.close_all()
 
 
 def ensure_builtin_types() -> None:

@@ -269,7 +269,7 @@ def _export_rows(party_id: int, type_key: str, as_of: dt.date | None) -> list[li
         party_id,
         type_key,
         as_of,
-        depth=selectors.MAX_WALK if hasattr(selectors, "MAX_WALK") else 200,
+        depth=selectors.MAX_WALK,
     )
     nodes = selectors.flatten(root)
     numbers = {n["id"]: n["number"] for n in nodes}
