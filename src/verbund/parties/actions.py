@@ -205,6 +205,65 @@ def do_archive_party(party: Party, *, actor: Any, archived: bool = True, note: s
     return party
 
 
+@transaction.atomic
+def do_mark_merged(party: Party, survivor: Party, *, actor: Any, note: str = "") -> Party:
+    """Make ``party`` a redirect to ``survivor`` (the last step of a merge).
+
+    The merged record stays, archived, with its number and ERP key, so lookups by either
+    (``resolve_party``, the next ERP import) land on the survivor. The caller moves the rows
+    first; this only writes the redirect, as one audited change.
+    """
+    locked = {
+        p.pk: p
+        for p in Party.objects.select_for_update()
+        .filter(pk__in=[party.pk, survivor.pk])
+        .order_by("pk")
+    }
+    if party.pk == survivor.pk or len(locked) != 2:
+        raise ValidationError(_("A party cannot be merged into itself."))
+    party, survivor = locked[party.pk], locked[survivor.pk]
+    if party.merged_into_id or survivor.merged_into_id:
+        raise ValidationError(_("One of the parties was already merged."))
+    if party.kind != survivor.kind:
+        raise ValidationError(_("An organisation and a person cannot be merged."))
+    before = {"merged_into": None, "archived": party.archived}
+    party.merged_into = survivor
+    party.archived = True
+    party.save(update_fields=["merged_into", "archived", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="party.merge",
+        obj=party,
+        before=before,
+        after={"merged_into": survivor.pk, "archived": True},
+        party_id=party.pk,
+        note=note or _("Merged into %(number)s") % {"number": survivor.number},
+    )
+    return party
+
+
+@transaction.atomic
+def do_unmark_merged(party: Party, *, actor: Any, archived: bool = False, note: str = "") -> Party:
+    """Undo ``do_mark_merged``: the record stands on its own again, ``archived`` as it was."""
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    if not party.merged_into_id:
+        raise ValidationError(_("This party was not merged."))
+    before = {"merged_into": party.merged_into_id, "archived": party.archived}
+    party.merged_into = None
+    party.archived = archived
+    party.save(update_fields=["merged_into", "archived", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="party.unmerge",
+        obj=party,
+        before=before,
+        after={"merged_into": None, "archived": archived},
+        party_id=party.pk,
+        note=note,
+    )
+    return party
+
+
 def resolve_party(reference: str) -> Party:
     """Find a party by id, number or ERP key ``SOURCE:EXTERNAL_ID``; merged records redirect.
 

@@ -16,8 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, extensions
-from verbund.hierarchies import engine
-from verbund.parties.actions import EDITABLE_FIELDS, do_archive_party, do_update_party
+from verbund.parties.actions import (
+    EDITABLE_FIELDS,
+    do_mark_merged,
+    do_unmark_merged,
+    do_update_party,
+)
 from verbund.parties.models import Party
 from verbund.quality.models import (
     CandidateStatus,
@@ -27,12 +31,7 @@ from verbund.quality.models import (
     NotDuplicate,
     RunStatus,
 )
-from verbund.relationships.actions import (
-    do_end_relationship,
-    do_update_relationship,
-    validate_relationship,
-)
-from verbund.relationships.models import Relationship
+from verbund.relationships.actions import do_reassign_party_links, do_restore_party_links
 
 # Fields a steward may take over from the merged record; numbers and ERP keys stay with
 # their record, because the merged record keeps redirecting through them.
@@ -183,98 +182,6 @@ def do_start_run(run: DedupeRun) -> None:
 # ------------------------------------------------------------------ merge
 
 
-class HierarchyConflict(ValidationError):
-    """Moving a link would give a child a second parent or close a cycle."""
-
-
-def _repoint(rel: Relationship, new_from: int, new_to: int, *, actor: Any, note: str = "") -> None:
-    """Point ``rel`` at other parties in place (same id, dates and history), audited.
-
-    Hierarchy links keep the closure in step through the engine's public hooks: a changed
-    child is detached as if its link were removed, then the link is added for the new child.
-    """
-    before = audit.snapshot(rel)
-    old_from = rel.from_party_id
-    if rel.type.symmetric and new_from > new_to:
-        new_from, new_to = new_to, new_from
-    rel.from_party_id, rel.to_party_id = new_from, new_to
-    rel.from_party = Party.objects.get(pk=new_from)
-    rel.to_party = Party.objects.get(pk=new_to)
-    if rel.type.is_hierarchy:
-        engine.lock_for_write(rel.type, [old_from, new_from, new_to])
-    validate_relationship(rel, exclude_pk=rel.pk)
-    if rel.type.is_hierarchy:
-        try:
-            engine.check_link(rel)
-        except ValidationError as exc:
-            raise HierarchyConflict(exc.messages) from exc
-    rel.save(update_fields=["from_party", "to_party", "updated_at"])
-    if rel.type.is_hierarchy:
-        if old_from != new_from:
-            ghost = Relationship(
-                type=rel.type,
-                from_party_id=old_from,
-                to_party_id=before["to_party_id"],
-                valid_from=rel.valid_from,
-                valid_to=rel.valid_to,
-            )
-            engine.after_link_changed(ghost, before=None)
-            engine.after_link_changed(rel, before=None)
-        else:
-            engine.after_link_changed(rel, before=before)
-    for pid in {before["from_party_id"], before["to_party_id"], rel.from_party_id, rel.to_party_id}:
-        audit.record(
-            actor=actor,
-            action="relationship.reassign",
-            obj=rel,
-            before=before,
-            after=audit.snapshot(rel),
-            party_id=pid,
-            note=note,
-        )
-
-
-def _move_relationship(
-    rel: Relationship, source: Party, survivor: Party, *, actor: Any
-) -> dict[str, Any]:
-    """Point one relationship at the survivor, or end it when it would become a self-link or
-    a repeat (or give a child a second parent). Returns what happened, for the merge record."""
-    side = "from" if rel.from_party_id == source.pk else "to"
-    new_from = survivor.pk if rel.from_party_id == source.pk else rel.from_party_id
-    new_to = survivor.pk if rel.to_party_id == source.pk else rel.to_party_id
-    outcome: dict[str, Any] = {
-        "id": rel.pk,
-        "side": side,
-        "from": rel.from_party_id,
-        "to": rel.to_party_id,
-    }
-    reason = ""
-    if new_from == new_to:
-        reason = "self"
-    else:
-        try:
-            with transaction.atomic():
-                _repoint(rel, new_from, new_to, actor=actor)
-        except ValidationError as exc:
-            reason = "conflict" if isinstance(exc, HierarchyConflict) else "repeat"
-            outcome["message"] = "; ".join(exc.messages)
-            rel.refresh_from_db()
-    if not reason:
-        outcome["result"] = "moved"
-        return outcome
-    outcome["result"] = "ended"
-    outcome["reason"] = reason
-    outcome["valid_to_before"] = rel.valid_to.isoformat() if rel.valid_to else None
-    today = dt.date.today()
-    if (rel.valid_to is None or rel.valid_to > today) and (rel.valid_from or dt.date.min) <= today:
-        # Ending, not deleting: the link's history stays on the merged record.
-        do_end_relationship(rel, actor=actor, valid_to=today, note=_("Ended by merge"))
-        outcome["ended"] = True
-    else:
-        outcome["ended"] = False
-    return outcome
-
-
 def _merge_modules() -> list[Any]:
     return [
         m for m in extensions.modules("merge") if hasattr(m, "reassign") and m.__name__ != __name__
@@ -322,7 +229,6 @@ def do_merge(
     survivor_before = {f: survivor_snapshot.get(f) for f in changes}
     if changes:
         survivor = do_update_party(survivor, actor=actor, **changes)
-    report: list[dict[str, Any]] = []
     moved: dict[str, Any] = {"relationships": [], "ended": [], "contacts": [], "apps": {}}
     # Contacts (persons whose organisation is the merged record) move to the survivor.
     for contact in Party.objects.filter(
@@ -330,31 +236,21 @@ def do_merge(
     ).order_by("pk"):
         do_update_party(contact, actor=actor, organisation=survivor)
         moved["contacts"].append(contact.pk)
-    rels = Relationship.objects.select_related("type").filter(
-        from_party_id=source.pk
-    ) | Relationship.objects.select_related("type").filter(to_party_id=source.pk)
-    for rel in rels.order_by("pk"):
-        outcome = _move_relationship(rel, source, survivor, actor=actor)
-        if outcome["result"] == "moved":
-            moved["relationships"].append(outcome)
-        else:
-            moved["ended"].append(outcome)
-            report.append(
-                {
-                    "relationship": rel.pk,
-                    "type": rel.type.key,
-                    "reason": outcome["reason"],
-                    "message": outcome.get("message", ""),
-                }
-            )
+    links = do_reassign_party_links(source, survivor, actor=actor)
+    moved["relationships"], moved["ended"] = links["moved"], links["ended"]
+    report = [
+        {
+            "relationship": item["id"],
+            "type": item["type"],
+            "reason": item["reason"],
+            "message": item.get("message", ""),
+        }
+        for item in links["ended"]
+    ]
     for module in _merge_modules():
         moved["apps"][module.__name__] = module.reassign(source, survivor, actor=actor)
     # The merged record stays: archived, redirecting to the survivor by number and ERP key.
-    if not source.archived:
-        do_archive_party(
-            source, actor=actor, note=_("Merged into %(number)s") % {"number": survivor.number}
-        )
-    Party.objects.filter(pk=source.pk).update(merged_into=survivor, updated_at=timezone.now())
+    source = do_mark_merged(source, survivor, actor=actor)
     a, b = _ordered(source.pk, survivor.pk)
     DuplicateCandidate.objects.filter(party_a_id=a, party_b_id=b).update(
         status=CandidateStatus.MERGED, updated_at=timezone.now()
@@ -409,21 +305,21 @@ def do_undo_merge(record: MergeRecord, *, actor: Any) -> MergeRecord:
         raise ValidationError(
             _("Another record was merged into this one later; undo that merge first.")
         )
-    Party.objects.filter(pk=source.pk).update(merged_into=None, updated_at=timezone.now())
-    source.refresh_from_db()
-    if not record.source_before.get("archived"):
-        do_archive_party(source, actor=actor, archived=False, note=_("Merge undone"))
+    source = do_unmark_merged(
+        source,
+        actor=actor,
+        archived=bool(record.source_before.get("archived")),
+        note=_("Merge undone"),
+    )
     moved = record.moved
     for module in reversed(_merge_modules()):
         if module.__name__ in moved.get("apps", {}) and hasattr(module, "unassign"):
             module.unassign(moved["apps"][module.__name__], source, survivor, actor=actor)
-    for item in moved.get("relationships", []):
-        rel = Relationship.objects.select_related("type").get(pk=item["id"])
-        _repoint(rel, item["from"], item["to"], actor=actor, note="undo merge")
-    for item in moved.get("ended", []):
-        if item.get("ended"):
-            rel = Relationship.objects.get(pk=item["id"])
-            do_update_relationship(rel, actor=actor, valid_to=item["valid_to_before"])
+    do_restore_party_links(
+        {"moved": moved.get("relationships", []), "ended": moved.get("ended", [])},
+        actor=actor,
+        note="undo merge",
+    )
     for contact_id in moved.get("contacts", []):
         contact = Party.objects.get(pk=contact_id)
         if contact.organisation_id == survivor.pk and not contact.merged_into_id:

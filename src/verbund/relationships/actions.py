@@ -439,3 +439,140 @@ def do_end_relationship(
         engine.after_link_changed(rel, before=before)
     _record(actor, "relationship.end", rel, before, audit.snapshot(rel), note=note)
     return rel
+
+
+# --- merges -------------------------------------------------------------------------------
+
+
+class HierarchyConflict(ValidationError):
+    """Moving a link would give a child a second parent or close a cycle."""
+
+
+def _repoint(rel: Relationship, new_from: int, new_to: int, *, actor: Any, note: str = "") -> None:
+    """Point ``rel`` at other parties in place (same id, dates and history), audited.
+
+    Hierarchy links keep the closure in step through the engine's public hooks: a changed
+    child is detached as if its link were removed, then the link is added for the new child.
+    """
+    before = audit.snapshot(rel)
+    old_from = rel.from_party_id
+    if rel.type.symmetric and new_from > new_to:
+        new_from, new_to = new_to, new_from
+    rel.from_party_id, rel.to_party_id = new_from, new_to
+    rel.from_party = Party.objects.get(pk=new_from)
+    rel.to_party = Party.objects.get(pk=new_to)
+    if rel.type.is_hierarchy:
+        engine.lock_for_write(rel.type, [old_from, new_from, new_to])
+    validate_relationship(rel, exclude_pk=rel.pk)
+    if rel.type.is_hierarchy:
+        try:
+            engine.check_link(rel)
+        except ValidationError as exc:
+            raise HierarchyConflict(exc.messages) from exc
+    rel.save(update_fields=["from_party", "to_party", "updated_at"])
+    if rel.type.is_hierarchy:
+        if old_from != new_from:
+            ghost = Relationship(
+                type=rel.type,
+                from_party_id=old_from,
+                to_party_id=before["to_party_id"],
+                valid_from=rel.valid_from,
+                valid_to=rel.valid_to,
+            )
+            engine.after_link_changed(ghost, before=None)
+            engine.after_link_changed(rel, before=None)
+        else:
+            engine.after_link_changed(rel, before=before)
+    for pid in {before["from_party_id"], before["to_party_id"], rel.from_party_id, rel.to_party_id}:
+        audit.record(
+            actor=actor,
+            action="relationship.reassign",
+            obj=rel,
+            before=before,
+            after=audit.snapshot(rel),
+            party_id=pid,
+            note=note,
+        )
+
+
+def _reassign_link(
+    rel: Relationship, source_id: int, survivor_id: int, *, actor: Any, note: str
+) -> dict[str, Any]:
+    new_from = survivor_id if rel.from_party_id == source_id else rel.from_party_id
+    new_to = survivor_id if rel.to_party_id == source_id else rel.to_party_id
+    outcome: dict[str, Any] = {
+        "id": rel.pk,
+        "type": rel.type.key,
+        "side": "from" if rel.from_party_id == source_id else "to",
+        "from": rel.from_party_id,
+        "to": rel.to_party_id,
+    }
+    reason = ""
+    if new_from == new_to:
+        reason = "self"
+    else:
+        try:
+            with transaction.atomic():
+                _repoint(rel, new_from, new_to, actor=actor, note=note)
+        except ValidationError as exc:
+            reason = "conflict" if isinstance(exc, HierarchyConflict) else "repeat"
+            outcome["message"] = "; ".join(exc.messages)
+            rel.refresh_from_db()
+    if not reason:
+        outcome["result"] = "moved"
+        return outcome
+    outcome["result"] = "ended"
+    outcome["reason"] = reason
+    outcome["valid_to_before"] = rel.valid_to.isoformat() if rel.valid_to else None
+    today = dt.date.today()
+    if (rel.valid_to is None or rel.valid_to > today) and (rel.valid_from or MIN_DATE) <= today:
+        # Ending, not deleting: the link's history stays with the merged record.
+        do_end_relationship(rel, actor=actor, valid_to=today, note=_("Ended by merge"))
+        outcome["ended"] = True
+    else:
+        outcome["ended"] = False
+    return outcome
+
+
+@transaction.atomic
+def do_reassign_party_links(
+    source: Party, survivor: Party, *, actor: Any, note: str = ""
+) -> dict[str, list[dict[str, Any]]]:
+    """Move every relationship of ``source`` to ``survivor`` (the relationship part of a merge).
+
+    Links are re-pointed in place: same id, dates and history, audited as
+    ``relationship.reassign``; hierarchy links keep the closure in step through the engine.
+    A link that would become a self-link or repeat a link the survivor has, or that would give
+    a child a second parent or close a cycle, is ended today instead (when it is current) and
+    reported. Returns ``{"moved": [...], "ended": [...]}``, one item per link with its old ends
+    (and for ended links the reason, the message and the end date it had), which is what
+    ``do_restore_party_links`` needs to put everything back.
+    """
+    if source.pk == survivor.pk:
+        raise ValidationError(_("A party cannot be merged into itself."))
+    _lock_parties([source.pk, survivor.pk])
+    links = Relationship.objects.select_related("type").filter(
+        from_party_id=source.pk
+    ) | Relationship.objects.select_related("type").filter(to_party_id=source.pk)
+    result: dict[str, list[dict[str, Any]]] = {"moved": [], "ended": []}
+    for rel in links.order_by("pk"):
+        outcome = _reassign_link(rel, source.pk, survivor.pk, actor=actor, note=note)
+        result["moved" if outcome["result"] == "moved" else "ended"].append(outcome)
+    return result
+
+
+@transaction.atomic
+def do_restore_party_links(
+    result: dict[str, list[dict[str, Any]]], *, actor: Any, note: str = ""
+) -> None:
+    """Undo ``do_reassign_party_links``: moved links point back, ended links get their old end.
+
+    The merged party must stand on its own again first (a merged party takes no links).
+    """
+    for item in result.get("moved", []):
+        rel = Relationship.objects.select_related("type").get(pk=item["id"])
+        _repoint(rel, item["from"], item["to"], actor=actor, note=note)
+    for item in result.get("ended", []):
+        if item.get("ended"):
+            rel = Relationship.objects.select_related("type").get(pk=item["id"])
+            do_update_relationship(rel, actor=actor, valid_to=item["valid_to_before"])

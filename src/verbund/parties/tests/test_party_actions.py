@@ -163,3 +163,55 @@ def test_resolving_an_unknown_reference_names_it():
         resolve_party("SAP:0")
     with pytest.raises(Party.DoesNotExist):
         resolve_party("9" * 30)
+
+
+@pytest.mark.django_db
+def test_a_merged_party_redirects_to_its_survivor_and_can_stand_alone_again(org):
+    from verbund.parties.actions import do_mark_merged, do_unmark_merged
+
+    survivor = org("Müller Bau GmbH")
+    merged = org("Mueller Bau GmbH", erp_source="SAP", erp_id="200")
+    do_mark_merged(merged, survivor, actor=None)
+    merged.refresh_from_db()
+    assert merged.merged_into_id == survivor.pk and merged.archived
+    assert resolve_party("SAP:200") == survivor
+    assert resolve_party(merged.number) == survivor
+    record = AuditRecord.objects.get(party_id=merged.pk, action="party.merge")
+    assert record.before == {"merged_into": None, "archived": False}
+    with pytest.raises(ValidationError):
+        do_update_party(merged, actor=None, city="Bonn")
+    do_unmark_merged(merged, actor=None)
+    merged.refresh_from_db()
+    assert merged.merged_into_id is None and not merged.archived
+    assert resolve_party("SAP:200") == merged
+    assert AuditRecord.objects.filter(party_id=merged.pk, action="party.unmerge").exists()
+
+
+@pytest.mark.django_db
+def test_unmerging_keeps_a_party_archived_that_was_archived_before(org):
+    from verbund.parties.actions import do_mark_merged, do_unmark_merged
+
+    survivor, merged = org("Alpha GmbH"), org("Alpha GmbH", street="Weg 1")
+    do_archive_party(merged, actor=None)
+    do_mark_merged(merged, survivor, actor=None)
+    do_unmark_merged(merged, actor=None, archived=True)
+    merged.refresh_from_db()
+    assert merged.archived and merged.merged_into_id is None
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_mark_a_party_merged_into_itself_a_merged_party_or_another_kind(org, person):
+    from verbund.parties.actions import do_mark_merged, do_unmark_merged
+
+    a, b, c = org("Alpha GmbH"), org("Beta GmbH"), org("Gamma GmbH")
+    with pytest.raises(ValidationError):
+        do_mark_merged(a, a, actor=None)
+    with pytest.raises(ValidationError):
+        do_mark_merged(person(), a, actor=None)
+    do_mark_merged(a, b, actor=None)
+    with pytest.raises(ValidationError):
+        do_mark_merged(c, a, actor=None)
+    with pytest.raises(ValidationError):
+        do_mark_merged(a, c, actor=None)
+    with pytest.raises(ValidationError):
+        do_unmark_merged(c, actor=None)
