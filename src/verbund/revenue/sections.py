@@ -31,11 +31,15 @@ def _period(request: HttpRequest) -> Period:
 
 
 def _block(key: str, title: str, figures: selectors.Figures, query: str) -> dict[str, Any]:
+    by_month = dict(figures.months)
     return {
         "key": key,
         "title": title,
         "figures": figures,
-        "chart": month_bars(figures.months, title=title),
+        # Every month of the period gets its place on the axis, so a gap reads as a gap.
+        "chart": month_bars(
+            [(m, by_month.get(m, 0)) for m in figures.period.months()], title=title
+        ),
         "query": query,
     }
 

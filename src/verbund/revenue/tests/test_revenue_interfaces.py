@@ -150,6 +150,17 @@ def test_the_customer_file_section_shows_own_group_and_chart(
     assert "<svg" in html and "6.000,60 €" in html and "26.857,90 €" in html
 
 
+def test_the_chart_keeps_a_place_for_months_without_revenue(org: Any, make_user: Any) -> None:
+    shop = org("Eckladen")
+    actions.do_record_revenue(actor=None, party=shop, month="2025-02", amount="100.00")
+    actions.do_record_revenue(actor=None, party=shop, month="2025-11", amount="50.00")
+    client = Client()
+    client.force_login(make_user("viewer"))
+    html = client.get(f"/parties/{shop.pk}/revenue/", {"rev_year": "2025"}).content.decode()
+    assert html.count("<rect") == 12
+    assert "Jan 2025: 0,00 €" in html and "Nov 2025: 50,00 €" in html
+
+
 def test_the_section_formats_amounts_in_the_users_language(
     example: Example, make_user: Any
 ) -> None:
