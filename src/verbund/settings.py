@@ -225,7 +225,8 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {
     "default": {
-        # Background work (imports, bulk duplicate detection, screening) runs in `verbund worker`;
+        # Background work (imports, bulk duplicate detection, screening) runs in a job thread of
+        # `verbund serve` or in `verbund db_worker` processes;
         # set VERBUND_TASKS_IMMEDIATE=1 to run it inline, as the tests do.
         "BACKEND": (
             "django_tasks.backends.immediate.ImmediateBackend"

@@ -3,6 +3,7 @@
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -94,3 +95,33 @@ def test_it_takes_scheme_and_host_from_the_trusted_proxy(server):
         page = json.loads(resp.read())
     # Links the API builds point to what the user's browser sees: https through the proxy.
     assert page["next"].startswith("https://localhost/api/v1/parties/?")
+
+
+def test_it_runs_queued_background_jobs_in_its_job_thread(server):
+    _, tmp_path = server
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        SECRET_KEY_FILE=str(tmp_path / "secret"),
+    )
+    env.pop("VERBUND_TASKS_IMMEDIATE", None)
+    enqueue = (
+        "from verbund.quality.actions import do_create_run\n"
+        "from verbund.quality.tasks import run_dedupe\n"
+        "run = do_create_run(actor=None, kind='organisation', threshold=0.9)\n"
+        "run_dedupe.enqueue(run.pk)\n"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "verbund.cli", "shell", "-c", enqueue], env=env, check=True
+    )
+    db = sqlite3.connect(tmp_path / "serve.sqlite3")
+    deadline = time.monotonic() + 60
+    status = None
+    while time.monotonic() < deadline:
+        row = db.execute("SELECT status FROM django_tasks_database_dbtaskresult").fetchone()
+        status = row[0] if row else None
+        if status in ("SUCCESSFUL", "FAILED"):
+            break
+        time.sleep(0.5)
+    db.close()
+    assert status == "SUCCESSFUL"

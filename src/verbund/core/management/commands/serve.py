@@ -3,10 +3,17 @@
 Waitress runs the same on Linux and Windows servers, needs no compiler and no separate process
 manager, and buffers slow clients so a thread is never held by one. Static files come from
 WhiteNoise inside the application. `--reload` switches to Django's development server.
+
+Background jobs (imports, duplicate searches, screening runs) are taken from the database queue
+by `--jobs` threads of this process, so a single-server installation needs one command; larger
+ones run `verbund db_worker` processes beside it and start the web servers with `--jobs 0`.
 """
 
+import os
+import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -21,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--migrate", action="store_true", help="Apply migrations first.")
         parser.add_argument(
             "--threads", type=int, default=8, help="Requests served at once (default 8)."
+        )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="Threads that run background jobs in this process (0: `verbund db_worker` does).",
         )
         parser.add_argument(
             "--trusted-proxy",
@@ -41,14 +54,19 @@ class Command(BaseCommand):
             return
         if options["threads"] < 1:
             raise CommandError("threads (--threads): must be at least 1.")
+        if options["jobs"] < 0:
+            raise CommandError("jobs (--jobs): must be 0 or more.")
+        if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+            for n in range(options["jobs"]):
+                start_job_thread(n)
 
         from waitress import serve
 
         from verbund.wsgi import application
 
-        settings: dict[str, Any] = {"threads": options["threads"], "ident": "Verbund"}
+        server: dict[str, Any] = {"threads": options["threads"], "ident": "Verbund"}
         if options["trusted_proxy"]:
-            settings.update(
+            server.update(
                 trusted_proxy=options["trusted_proxy"],
                 trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
                 clear_untrusted_proxy_headers=True,
@@ -56,4 +74,23 @@ class Command(BaseCommand):
         listen = " ".join(options["addrport"])
         self.stdout.write(f"Verbund listens on http://{listen.split()[0]}/ (Ctrl+C stops)")
         self.stdout.flush()
-        serve(application, listen=listen, **settings)
+        serve(application, listen=listen, **server)
+
+
+def start_job_thread(n: int) -> threading.Thread:
+    """A daemon thread running django-tasks-db's worker loop on every queue of the database."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=1.0,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"serve-{os.getpid()}-{n}",
+        excluded_queue_names=[],
+    )
+    thread = threading.Thread(target=worker.run, name=f"jobs-{n}", daemon=True)
+    thread.start()
+    return thread
