@@ -83,6 +83,18 @@ def _as_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
+def no_jit() -> None:
+    """Switch PostgreSQL's JIT off for the rest of the current transaction (SET LOCAL).
+
+    Closure upkeep and whole-group reads are plans of many cheap index probes, costed above
+    ``jit_above_cost`` once a subtree has a few thousand members: compiling them takes
+    longer than running them. Harmless on a server where JIT is off already.
+    """
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL jit = off")
+
+
 def _advisory_lock(type_id: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
@@ -213,6 +225,7 @@ def after_link_changed(rel: Relationship, before: dict[str, Any] | None) -> None
             return
     elif not now_valid:
         return
+    no_jit()
     _detach(rel.type_id, rel.from_party_id)
     _attach(rel.type_id, rel.from_party_id, day)
 
@@ -237,12 +250,34 @@ def _execute(sql: str, params: Sequence[Any] = ()) -> int:
         return int(cur.rowcount or 0)
 
 
-# Detach on PostgreSQL: a join (DELETE ... USING), never NOT IN, which PostgreSQL plans as a
-# sequential scan. Parameters: type, child, type, child, type.
-DETACH_SQL_PG = f"""DELETE FROM {CT} x USING {CT} s, {CT} a
-    WHERE s.type_id = %s AND s.ancestor_id = %s
-      AND a.type_id = %s AND a.descendant_id = %s AND a.depth > 0
-      AND x.type_id = %s AND x.ancestor_id = a.ancestor_id AND x.descendant_id = s.descendant_id"""
+# Detach: the rows that tie a subtree to the ancestors above its root are, for each member,
+# its rows deeper than its own depth below the root: one range of the ancestors index per
+# member, depth in the index condition, no probe per (ancestor, member) pair. On PostgreSQL
+# the ranges are read per member behind an OFFSET 0 fence and the rows deleted by their
+# ctid: with a plain join the planner may prefer a hash join over a sequential scan of the
+# whole closure when it expects a big subtree (and never NOT IN, which it plans the same).
+# SQLite: the row ids from the join. Parameters: type, root.
+DETACH_SQL_PG = f"""DELETE FROM {CT} x USING (
+    SELECT y.ctid AS row_id FROM {CT} s
+    CROSS JOIN LATERAL (SELECT z.ctid FROM {CT} z WHERE z.type_id = s.type_id
+        AND z.descendant_id = s.descendant_id AND z.depth > s.depth OFFSET 0) y
+    WHERE s.type_id = %s AND s.ancestor_id = %s) d
+    WHERE x.ctid = d.row_id"""
+DETACH_SQL_SQLITE = f"""DELETE FROM {CT} WHERE id IN (
+    SELECT x.id FROM {CT} s JOIN {CT} x
+        ON x.type_id = s.type_id AND x.descendant_id = s.descendant_id AND x.depth > s.depth
+    WHERE s.type_id = %s AND s.ancestor_id = %s)"""
+# Attach: ancestors x subtree. The subtree drives the loop (its index order), so the rows
+# reach the ancestors index grouped by member and the subtree index at a dozen places.
+# Parameters: type, type, new parent, type, child.
+ATTACH_SQL = f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id)
+    SELECT %s, a.ancestor_id, s.descendant_id, a.depth + s.depth + 1, s.parent_id
+    FROM {CT} a, {CT} s
+    WHERE a.type_id = %s AND a.descendant_id = %s AND s.type_id = %s AND s.ancestor_id = %s"""
+
+
+def detach_sql() -> str:
+    return DETACH_SQL_PG if connection.vendor == "postgresql" else DETACH_SQL_SQLITE
 
 
 def _detach(type_id: int, child: int) -> None:
@@ -254,15 +289,7 @@ def _detach(type_id: int, child: int) -> None:
     if old_parent is None:
         _drop_if_isolated(type_id, [child])
         return
-    if connection.vendor == "postgresql":
-        _execute(DETACH_SQL_PG, [type_id, child, type_id, child, type_id])
-    else:
-        _execute(
-            f"""DELETE FROM {CT} WHERE type_id = %s
-                  AND ancestor_id IN (SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0)
-                  AND descendant_id IN (SELECT descendant_id FROM {CT} WHERE type_id = %s AND ancestor_id = %s)""",
-            [type_id, type_id, child, type_id, child],
-        )
+    _execute(detach_sql(), [type_id, child])
     _execute(
         f"UPDATE {CT} SET parent_id = NULL WHERE type_id = %s AND descendant_id = %s",
         [type_id, child],
@@ -308,13 +335,7 @@ def _attach(type_id: int, child: int, day: dt.date) -> None:
         f"UPDATE {CT} SET parent_id = %s WHERE type_id = %s AND descendant_id = %s",
         [parent, type_id, child],
     )
-    _execute(
-        f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id)
-            SELECT %s, a.ancestor_id, s.descendant_id, a.depth + s.depth + 1, s.parent_id
-            FROM {CT} a, {CT} s
-            WHERE a.type_id = %s AND a.descendant_id = %s AND s.type_id = %s AND s.ancestor_id = %s""",
-        [type_id, type_id, parent, type_id, child],
-    )
+    _execute(ATTACH_SQL, [type_id, type_id, parent, type_id, child])
 
 
 # --- freshness: the calendar moves on -----------------------------------------------------
@@ -372,6 +393,7 @@ def relink(type_id: int, children: Iterable[int], day: dt.date | None = None) ->
     A, now A is under B) and fail."""
     day = day or today()
     ids = sorted(set(children))
+    no_jit()
     for child in ids:
         _detach(type_id, child)
     for child in ids:
@@ -465,31 +487,32 @@ def _rebuild_type(type_id: int, day: dt.date) -> int:
         + " hier_front AS SELECT parent AS anc, child AS des, parent AS par FROM hier_edges"
     )
     depth = 1
-    try:
-        with transaction.atomic():
-            while True:
-                added = _execute(
-                    f"INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id) SELECT %s, anc, des, %s, par FROM hier_front",
-                    [type_id, depth],
-                )
-                total += added
-                if added == 0:
-                    break
-                _execute(
-                    f"CREATE {temp} hier_next AS SELECT f.anc AS anc, e.child AS des, e.parent AS par FROM hier_front f JOIN hier_edges e ON e.parent = f.des"
-                )
-                _execute("DROP TABLE hier_front")
-                _execute("ALTER TABLE hier_next RENAME TO hier_front")
-                depth += 1
-    except IntegrityError:
-        # A cycle repeats a pair (the self row of its first party): the unique key stops it.
-        raise ValidationError(
-            {
-                "type": [
-                    _("The relationships valid today contain a cycle; the closure cannot be built.")
-                ]
-            }
-        ) from None
+    while True:
+        # A cycle brings each of its parties back to itself as its own ancestor after one
+        # round; without this stop the levels would go round forever (no key stops them).
+        if _scalar("SELECT 1 FROM hier_front WHERE anc = des LIMIT 1", []) is not None:
+            raise ValidationError(
+                {
+                    "type": [
+                        _(
+                            "The relationships valid today contain a cycle; the closure cannot be built."
+                        )
+                    ]
+                }
+            )
+        added = _execute(
+            f"INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id) SELECT %s, anc, des, %s, par FROM hier_front",
+            [type_id, depth],
+        )
+        total += added
+        if added == 0:
+            break
+        _execute(
+            f"CREATE {temp} hier_next AS SELECT f.anc AS anc, e.child AS des, e.parent AS par FROM hier_front f JOIN hier_edges e ON e.parent = f.des"
+        )
+        _execute("DROP TABLE hier_front")
+        _execute("ALTER TABLE hier_next RENAME TO hier_front")
+        depth += 1
     for name in ("hier_edges", "hier_front", "hier_next"):
         _execute(f"DROP TABLE IF EXISTS {name}")
     return total

@@ -18,7 +18,10 @@ class ClosureEntry(models.Model):
       writing transaction; written by nothing else (bulk loads call ``rebuild_closure``).
     - ``parent`` is the descendant's parent today, the same on all of the descendant's rows.
     - Subtree reads use the index (type, ancestor, depth, descendant, parent), ancestor reads the
-      index (type, descendant, depth, ancestor): both answer from the index alone.
+      index (type, descendant, depth, ancestor): both answer from the index alone. The second
+      also finds the rows a move deletes: a subtree member's rows deeper than its own depth
+      below the subtree root.
+    - At most one row per (type, ancestor, descendant): kept by the engine, not by an index.
     """
 
     # No single-column FK indexes: the two composite indexes below serve every read, and each
@@ -67,11 +70,10 @@ class ClosureEntry(models.Model):
     class Meta:
         verbose_name = _("closure entry")
         verbose_name_plural = _("closure entries")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["type", "ancestor", "descendant"], name="closure_unique_pair"
-            ),
-        ]
+        # No unique constraint on (type, ancestor, descendant) either: its index cost more than
+        # a third of a subtree move on PostgreSQL (every inserted pair probes it). The engine,
+        # which alone writes here, deletes before it inserts under the type's writer lock; the
+        # rebuild stops at a cycle itself, and `verbund check hierarchies` reports a duplicate.
         indexes = [
             models.Index(
                 fields=["type", "ancestor", "depth", "descendant", "parent"],

@@ -47,10 +47,17 @@ def test_subtree_and_ancestor_reads_use_the_indexes_at_a_realistic_size() -> Non
     )
     assert "Seq Scan" not in plan, plan
     # The detach of a move joins with DELETE ... USING; no sequential scan of the closure either.
-    plan = _plan(
-        engine.DETACH_SQL_PG, [gtype.pk, one_k["deepest"], gtype.pk, one_k["deepest"], gtype.pk]
-    )
-    assert "Seq Scan" not in plan, plan
+    # A whole group in one statement (its root found inline) reads by index too.
+    for member in (one_k["deepest"], ten["deepest"]):
+        plan = _plan(
+            selectors.subtree_sql(selectors.TOP_SQL), [gtype.pk, gtype.pk, member, member, 200]
+        )
+        assert "Seq Scan" not in plan, plan
+    # The detach of a move joins with DELETE ... USING, one range of the ancestors index per
+    # subtree member; no sequential scan of the closure either.
+    for root in (ten_k["root"], one_k["root"]):
+        plan = _plan(engine.DETACH_SQL_PG, [gtype.pk, root])
+        assert "Seq Scan" not in plan and "closure_ancestors" in plan, plan
     # And the selectors answer from that data.
     assert selectors.ultimate_parent(ten_k["deepest"], "group") == ten_k["root"]
     assert len(selectors.ancestors(ten_k["deepest"], "group")) == ten_k["depth"]

@@ -198,3 +198,30 @@ def test_relink_rehangs_children_changed_in_bulk_even_when_they_swap(
     engine.relink(rel.type_id, [a.pk, b.pk])
     assert differences() == []
     assert selectors.ultimate_parent(a.pk, "group") == b.pk
+
+
+def test_rebuild_refuses_bulk_loaded_links_that_form_a_cycle(
+    org: Callable[..., Any], link: Callable[..., Any]
+) -> None:
+    a, b, c = org("A AG"), org("B AG"), org("C AG")
+    rel = link(b, a)
+    link(c, b)
+    # A bulk load writes around the rules; the rebuild must stop instead of going round.
+    Relationship.objects.create(type=rel.type, from_party=a, to_party=c)
+    with pytest.raises(ValidationError) as refused:
+        engine.rebuild_closure(["group"])
+    assert list(refused.value.message_dict) == ["type"]
+
+
+def test_the_consistency_check_reports_a_row_stored_twice(muller: dict[str, Any]) -> None:
+    row = ClosureEntry.objects.get(ancestor=muller["holding"], descendant=muller["logistik"])
+    ClosureEntry.objects.create(
+        type_id=row.type_id,
+        ancestor_id=row.ancestor_id,
+        descendant_id=row.descendant_id,
+        depth=row.depth,
+        parent_id=row.parent_id,
+    )
+    assert [(d["problem"], d["ancestor"], d["descendant"]) for d in differences()] == [
+        ("extra", muller["holding"].pk, muller["logistik"].pk)
+    ]
