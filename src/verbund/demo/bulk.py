@@ -37,9 +37,11 @@ must produce trees: one parent per child and date, no cycles) and closure upkeep
 from __future__ import annotations
 
 import itertools
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connection, transaction
 from django.dispatch import Signal
@@ -147,9 +149,28 @@ def derive_search_columns(
     return " ".join(parts)[:500], phonetic[:200]
 
 
+# Whitespace-free piece of a name -> (folded, its phonetic codes), for whole names that rarely
+# repeat but whose words do. A plain dict: one look-up per word is what makes it pay.
+_WORDS: dict[str, tuple[str, str]] = {}
+_WORDS_LIMIT = 500_000
+
+
+def _word(word: str) -> tuple[str, str]:
+    folded = word.lower() if word.isascii() and word.isalnum() else fold(word)
+    got = (folded, " ".join(koelner_phonetik(w) for w in folded.split()))
+    if len(_WORDS) >= _WORDS_LIMIT:
+        _WORDS.clear()
+    _WORDS[word] = got
+    return got
+
+
 def _fold_phonetic_uncached(text: str) -> tuple[str, str]:
-    folded = fold_fast(text)
-    return folded, " ".join(koelner_phonetik(w) for w in folded.split())
+    """``(fold_fast(text), phonetic)`` word by word: folding and the codes work per word."""
+    if not text:
+        return "", ""
+    get = _WORDS.get
+    pieces = [get(w) or _word(w) for w in text.split()]
+    return " ".join(f for f, _ in pieces if f), " ".join(ph for f, ph in pieces if f)
 
 
 # --- the writer -----------------------------------------------------------------------------
@@ -170,13 +191,17 @@ class BulkLoad:
         self._max_given_number = 0
         self._party_defaults = column_defaults(Party)
         self._rel_defaults = column_defaults(Relationship)
+        # Held by the background chunk writer while it writes; row producers that query the
+        # database in the middle of an insert (number blocks, lookups) take it too.
+        self.db_lock = threading.RLock()
 
     # -- helpers callers may use
 
     def type_id(self, key: str) -> int:
         """The id of the relationship type with ``key``."""
         if self._type_ids is None:
-            self._type_ids = dict(RelationshipType.objects.values_list("key", "id"))
+            with self.db_lock:
+                self._type_ids = dict(RelationshipType.objects.values_list("key", "id"))
         return self._type_ids[key]
 
     def tag_ids(self, names: Iterable[str]) -> dict[str, int]:
@@ -191,7 +216,8 @@ class BulkLoad:
 
     def reserve_numbers(self, count: int) -> int:
         """Reserve ``count`` consecutive party numbers; return the first."""
-        return numbers.reserve(NUMBER_SEQUENCE, count=count)
+        with self.db_lock:
+            return numbers.reserve(NUMBER_SEQUENCE, count=count)
 
     def next_party_id(self) -> int:
         """The id the next ``insert_parties`` call starts at, for rows that point at each other
@@ -237,15 +263,20 @@ class BulkLoad:
         columns: Sequence[str] | None = None,
         *,
         rebuild_indexes: bool = False,
+        complete: bool = False,
     ) -> range:
         """Insert relationships; return their ids in row order.
 
         ``rows``: dicts or tuples as for ``insert_parties``; in dicts ``type`` may be given as
-        a type key instead of ``type_id``. Symmetric types must already have the smaller party
+        a type key instead of ``type_id``. ``complete``: the rows are full tuples in the order
+        of ``RELATIONSHIP_COLUMNS`` with type ids and timestamps, written as they are. Symmetric types must already have the smaller party
         id on the from-side; hierarchy rows must form trees (nothing is checked here).
         """
         cols = tuple(columns or RELATIONSHIP_COLUMNS)
-        prepared = self._relationship_rows(rows, cols)
+        # The fast path: complete tuples in table order with type ids pass through unchanged.
+        prepared = (
+            cast(Iterable[Sequence[Any]], rows) if complete else self._relationship_rows(rows, cols)
+        )
         ids = self._write(
             Relationship._meta.db_table,
             RELATIONSHIP_COLUMNS,
@@ -409,22 +440,19 @@ class BulkLoad:
         counter = itertools.count(first)
         all_cols = ["id", *cols]
         col_sql = ", ".join(qn(c) for c in all_cols)
-        marks = ", ".join("?" for _ in all_cols)
+        if self.vendor == "postgresql":
+            sql = f"COPY {qn(table)} ({col_sql}) FROM STDIN"
+        else:
+            sql = f"INSERT INTO {qn(table)} ({col_sql}) VALUES ({', '.join('?' for _ in all_cols)})"
         source = iter(rows)
-        while True:
-            # Rows are prepared a chunk at a time, outside the COPY: preparing may query the
-            # database (number blocks, type keys), which psycopg cannot do while a COPY is open.
-            chunk = [(next(counter), *row) for row in itertools.islice(source, _CHUNK)]
-            if not chunk:
-                break
-            with connection.cursor() as wrapper:
-                raw = wrapper.cursor
-                if self.vendor == "postgresql":
-                    with raw.copy(f"COPY {qn(table)} ({col_sql}) FROM STDIN") as copy:
-                        for row in chunk:
-                            copy.write_row(row)
-                else:
-                    raw.executemany(f"INSERT INTO {qn(table)} ({col_sql}) VALUES ({marks})", chunk)
+        with _ChunkWriter(self, sql) as writer:
+            while True:
+                # Rows are prepared a chunk at a time, outside the COPY: preparing may query the
+                # database (number blocks, type keys) -- under ``db_lock``, between two chunks.
+                chunk = [(next(counter), *row) for row in itertools.islice(source, _CHUNK)]
+                if not chunk:
+                    break
+                writer.put(chunk)
         last = next(counter)
         if dropped:
             with connection.cursor() as cur:
@@ -447,6 +475,56 @@ class BulkLoad:
                     "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, last - 1]
                 )
         return range(first, last)
+
+
+class _ChunkWriter:
+    """Writes chunks in a background thread while the caller prepares the next one.
+
+    Preparing rows is Python work and writing them is mostly database work (SQLite's B-trees
+    with the GIL released, or the PostgreSQL server), so on two cores the two overlap. The
+    thread uses the same connection, hence the same transaction; it holds ``load.db_lock``
+    while it writes. At most one chunk waits, which bounds the memory.
+    """
+
+    def __init__(self, load: BulkLoad, sql: str) -> None:
+        connection.ensure_connection()
+        self._raw = connection.connection
+        self._pg = load.vendor == "postgresql"
+        self._lock = load.db_lock
+        self._sql = sql
+        self._queue: queue.Queue[list[tuple[Any, ...]] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="bulk-writer", daemon=True)
+
+    def __enter__(self) -> _ChunkWriter:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # keep draining so that the producer never blocks
+            try:
+                with self._lock:
+                    if self._pg:
+                        with self._raw.cursor() as cur, cur.copy(self._sql) as copy:
+                            for row in chunk:
+                                copy.write_row(row)
+                    else:
+                        self._raw.executemany(self._sql, chunk)
+            except BaseException as exc:  # re-raised in the caller's thread
+                self._error = exc
+
+    def put(self, chunk: list[tuple[Any, ...]]) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(chunk)
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and exc_info[0] is None:
+            raise self._error
 
 
 @transaction.atomic

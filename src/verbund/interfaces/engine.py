@@ -244,89 +244,150 @@ def _executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
             cur.executemany(sql, rows)
 
 
+def _update_by_id(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """``UPDATE table SET columns WHERE id``; each row is (*values, id).
+
+    SQLite: executemany (one cheap statement per row in process). PostgreSQL: the rows go by
+    COPY into a temporary table and out with one UPDATE ... FROM, instead of a round trip per
+    row.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql" or len(rows) < 50:
+        sets = ", ".join(f"{c} = %s" for c in columns)
+        _executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)
+        return
+    cols = ", ".join(columns)
+    with connection.cursor() as wrapper:
+        cur = wrapper.cursor
+        cur.execute("DROP TABLE IF EXISTS verbund_import_update")
+        # The columns' own types, taken from the table.
+        cur.execute(
+            f"CREATE TEMPORARY TABLE verbund_import_update ON COMMIT DROP AS SELECT {cols}, id FROM {table} WITH NO DATA"
+        )
+        with cur.copy(f"COPY verbund_import_update ({cols}, id) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        sets = ", ".join(f"{c} = u.{c}" for c in columns)
+        cur.execute(f"UPDATE {table} t SET {sets} FROM verbund_import_update u WHERE t.id = u.id")
+        cur.execute("DROP TABLE verbund_import_update")
+
+
 # --- party rows -----------------------------------------------------------------------------
+
+
+def _check_kind(v: str) -> tuple[str, str | None]:
+    if not v:
+        return PartyKind.ORGANISATION, None
+    k = KIND_VALUES.get(v.lower())
+    return (k, None) if k is not None else (v, _("Unknown kind; use organisation or person."))
+
+
+def _check_status(v: str) -> tuple[str, str | None]:
+    if not v:
+        return PartyStatus.CUSTOMER, None
+    s = STATUS_VALUES.get(v.lower())
+    return (s, None) if s is not None else (v, _("Unknown status."))
+
+
+def _check_country(v: str) -> tuple[str, str | None]:
+    v = v.upper() or "DE"
+    if len(v) != 2 or not v.isalpha():
+        return v, _("%(value)s is not an ISO 3166 country code.") % {"value": v}
+    try:
+        validate_country(v)
+    except ValidationError as exc:
+        return v, exc.messages[0]
+    return v, None
+
+
+def _check_vat_id(v: str) -> tuple[str, str | None]:
+    v = v.replace(" ", "").upper()
+    if v:
+        try:
+            validate_vat_id(v)
+        except ValidationError as exc:
+            return v, exc.messages[0]
+    return v, None
+
+
+def _check_lei(v: str) -> tuple[str, str | None]:
+    v = v.upper()
+    if v:
+        try:
+            validate_lei(v)
+        except ValidationError as exc:
+            return v, exc.messages[0]
+    return v, None
+
+
+def _check_email(v: str) -> tuple[str, str | None]:
+    if v:
+        try:
+            validate_email(v)
+        except ValidationError:
+            return v, _("%(value)s is not an e-mail address.") % {"value": v}
+    return v, None
 
 
 class PartyRowChecker:
     """Turns one mapped row into normalised field values, naming every bad field."""
 
+    # Fields whose few distinct values (kinds, countries ...) are checked once per value.
+    MEMO_FIELDS = frozenset(("kind", "status", "country"))
+
     def __init__(self, fields: list[str], ctx: Context) -> None:
         self.fields = fields
         self.ctx = ctx
+        checks: dict[str, Callable[[str], tuple[str, str | None]]] = {
+            "kind": _check_kind,
+            "status": _check_status,
+            "country": _check_country,
+            "vat_id": _check_vat_id,
+            "lei": _check_lei,
+            "email": _check_email,
+            "birth_date": self._check_birth_date,
+        }
+        self.plan = [(f, checks.get(f), PARTY_CHAR_LIMITS.get(f)) for f in fields]
+        self._memo: dict[tuple[str, str], tuple[str, str | None]] = {}
+
+    def _check_birth_date(self, v: str) -> tuple[str, str | None]:
+        if not v:
+            return v, None
+        try:
+            return parse_date(v, self.ctx.dates).isoformat(), None
+        except ValueError:
+            return v, _("%(value)s is not a date (31.12.2025 or 2025-12-31).") % {"value": v}
 
     def clean(
         self, values: dict[str, str], row: int, key: str, out: Outcome
     ) -> tuple[list[str], bool]:
         ok = True
         result: list[str] = []
-
-        def bad(f: str, value: str, reason: str) -> None:
-            nonlocal ok
-            ok = False
-            out.error(Issue(row, f, value, reason, key))
-
-        for f in self.fields:
-            if f not in values:
+        memo = self._memo
+        for f, check, limit in self.plan:
+            v = values.get(f)
+            if v is None:
                 # Absent (an API record without this key): keep what the party has.
                 result.append(None)  # type: ignore[arg-type]
                 continue
-            v = values[f]
-            if f == "kind":
-                if not v:
-                    v = PartyKind.ORGANISATION
+            if check is not None:
+                if f in self.MEMO_FIELDS:
+                    got = memo.get((f, v))
+                    if got is None:
+                        got = check(v)
+                        if len(memo) < 10_000:
+                            memo[(f, v)] = got
                 else:
-                    k = KIND_VALUES.get(v.lower())
-                    if k is None:
-                        bad(f, v, _("Unknown kind; use organisation or person."))
-                    v = k or v
-            elif f == "status":
-                if not v:
-                    v = PartyStatus.CUSTOMER
-                else:
-                    s = STATUS_VALUES.get(v.lower())
-                    if s is None:
-                        bad(f, v, _("Unknown status."))
-                    v = s or v
-            elif f == "country":
-                v = v.upper() or "DE"
-                if len(v) != 2 or not v.isalpha():
-                    bad(f, v, _("%(value)s is not an ISO 3166 country code.") % {"value": v})
-                else:
-                    try:
-                        validate_country(v)
-                    except ValidationError as exc:
-                        bad(f, v, exc.messages[0])
-            elif f == "vat_id":
-                v = v.replace(" ", "").upper()
-                if v:
-                    try:
-                        validate_vat_id(v)
-                    except ValidationError as exc:
-                        bad(f, v, exc.messages[0])
-            elif f == "lei":
-                v = v.upper()
-                if v:
-                    try:
-                        validate_lei(v)
-                    except ValidationError as exc:
-                        bad(f, v, exc.messages[0])
-            elif f == "email" and v:
-                try:
-                    validate_email(v)
-                except ValidationError:
-                    bad(f, v, _("%(value)s is not an e-mail address.") % {"value": v})
-            elif f == "birth_date" and v:
-                try:
-                    v = parse_date(v, self.ctx.dates).isoformat()
-                except ValueError:
-                    bad(
-                        f,
-                        v,
-                        _("%(value)s is not a date (31.12.2025 or 2025-12-31).") % {"value": v},
-                    )
-            limit = PARTY_CHAR_LIMITS.get(f)
+                    got = check(v)
+                v, reason = got
+                if reason is not None:
+                    ok = False
+                    out.error(Issue(row, f, v, reason, key))
             if limit and len(v) > limit:
-                bad(f, v, _("Longer than %(limit)s characters.") % {"limit": limit})
+                ok = False
+                reason = _("Longer than %(limit)s characters.") % {"limit": limit}
+                out.error(Issue(row, f, v, reason, key))
             result.append(v)
         return result, ok
 
@@ -439,7 +500,8 @@ def import_parties(
             update_buf.clear()
             return
         if update_buf:
-            _update_parties(update_buf, fields, now_db, out)
+            with bulk.db_lock:  # the bulk writer may be writing the previous chunk
+                _update_parties(update_buf, fields, now_db, out)
             update_buf.clear()
         if create_buf:
             prepared = _prepare_parties(bulk, create_buf, fields, ctx.source)
@@ -722,7 +784,7 @@ def import_parties(
     return out
 
 
-# The order of the link tuples written in bulk (the writer reorders when its own differs).
+# The order of the link tuples written in bulk: the table's own, so they pass through as they are.
 REL_ORDER = (
     "type_id",
     "from_party_id",
@@ -736,6 +798,7 @@ REL_ORDER = (
     "created_at",
     "updated_at",
 )
+assert REL_ORDER == RELATIONSHIP_COLUMNS, "link tuples must follow the table's columns"
 CREATE_DEFAULTS = {"kind": PartyKind.ORGANISATION, "status": PartyStatus.CUSTOMER, "country": "DE"}
 PARTY_COLUMNS_ORDER = [
     "kind", "name", "name2", "name3", "legal_form", "salutation", "title", "first_name", "last_name",
@@ -839,7 +902,6 @@ def _update_parties(
     for rec in Party.objects.filter(pk__in=[b[0] for b in buf]).values("pk", *want):
         current[rec["pk"]] = rec
     set_cols = [*fields, "search_text", "phonetic", "updated_at"]
-    sql = f"UPDATE {PT} SET " + ", ".join(f"{c} = %s" for c in set_cols) + " WHERE id = %s"
     params = []
     for pid, cleaned, key, row_no in buf:
         cur = current.get(pid)
@@ -867,7 +929,7 @@ def _update_parties(
         if len(out.diffs) < SAMPLE:
             out.diffs.append({"row": row_no, "key": key, "party": pid, "changes": changed})
         out.note_summary({"party": pid, "key": key, "action": "updated", "fields": sorted(changed)})
-    _executemany(sql, params)
+    _update_by_id(PT, set_cols, params)
 
 
 def _archive(gone: list[tuple[str, int]], out: Outcome, now_db: Any) -> None:
@@ -879,10 +941,7 @@ def _archive(gone: list[tuple[str, int]], out: Outcome, now_db: Any) -> None:
             ).values_list("pk", flat=True)
         )
     todo = [(k, pid) for k, pid in gone if pid in active]
-    _executemany(
-        f"UPDATE {PT} SET archived = %s, updated_at = %s WHERE id = %s",
-        [(True, now_db, pid) for _k, pid in todo],
-    )
+    _update_by_id(PT, ["archived", "updated_at"], [(True, now_db, pid) for _k, pid in todo])
     for k, pid in todo:
         out.archived.append(k)
         out.outcome(k, "archived")
@@ -1058,19 +1117,17 @@ def check_hierarchy(changes: list[LinkChange], ctx: Context, out: Outcome) -> se
 class _LinkWriter:
     """One apply run's relationship writes, shared by group files and relationship files.
 
-    New links go out in chunks as they come, so a large import never holds them all; ends and
-    in-place updates are written by ``finish`` after the loop. ``create`` and ``end`` count
-    into ``out``; what the caller reports besides differs per file kind and stays with it.
+    ``write(rows)`` streams the new links (tuples from ``create``) through one bulk insert, so
+    a large import never holds them all and preparing them overlaps with writing them; ends
+    and in-place updates are collected meanwhile and written by ``finish``. ``create`` and
+    ``end`` count into ``out``; what the caller reports besides differs per file kind.
     """
-
-    CHUNK = 50_000
 
     def __init__(self, out: Outcome) -> None:
         self.out = out
         self.now_db = connection.ops.adapt_datetimefield_value(timezone.now())
         self.ends: list[tuple[Any, Any, int]] = []
         self.updates: list[tuple[Any, ...]] = []
-        self.creates: list[tuple[Any, ...]] = []
 
     def update(self, link_id: int, *values: Any) -> None:
         """Change the link in place; ``values`` follow the columns given to ``finish``."""
@@ -1080,29 +1137,27 @@ class _LinkWriter:
         self.ends.append((_db_date(on), self.now_db, link_id))
         self.out.counts["links_ended"] += 1
 
-    def create(self, ch: LinkChange, target: int, valid_from: dt.date | None) -> None:
+    def create(self, ch: LinkChange, target: int, valid_from: dt.date | None) -> tuple[Any, ...]:
         frm, to = ch.child, target
         if ch.rtype.symmetric and frm > to:
             frm, to = to, frm
-        self.creates.append(
-            (
-                ch.rtype.pk,
-                frm,
-                to,
-                _db_date(valid_from),
-                _db_date(ch.valid_to),
-                ch.share or None,
-                ch.source,
-                ch.external_ref,
-                ch.note,
-                self.now_db,
-                self.now_db,
-            )
-        )
-        if len(self.creates) >= self.CHUNK:
-            BulkLoad().insert_relationships(self.creates, REL_ORDER)
-            self.creates.clear()
         self.out.counts["links_created"] += 1
+        return (
+            ch.rtype.pk,
+            frm,
+            to,
+            _db_date(valid_from),
+            _db_date(ch.valid_to),
+            ch.share or None,
+            ch.source,
+            ch.external_ref,
+            ch.note,
+            self.now_db,
+            self.now_db,
+        )
+
+    def write(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        BulkLoad().insert_relationships(rows, REL_ORDER, complete=True)
 
     def touch(self, ch: LinkChange) -> None:
         """Mark the hierarchy the change belongs to for the closure rebuild after the import."""
@@ -1111,11 +1166,8 @@ class _LinkWriter:
             self.out.touched.add((ch.rtype.pk, ch.child))
 
     def finish(self, update_columns: tuple[str, ...]) -> None:
-        _executemany(f"UPDATE {RT} SET valid_to = %s, updated_at = %s WHERE id = %s", self.ends)
-        sets = ", ".join(f"{column} = %s" for column in (*update_columns, "updated_at"))
-        _executemany(f"UPDATE {RT} SET {sets} WHERE id = %s", self.updates)
-        if self.creates:
-            BulkLoad().insert_relationships(self.creates, REL_ORDER)
+        _update_by_id(RT, ["valid_to", "updated_at"], self.ends)
+        _update_by_id(RT, [*update_columns, "updated_at"], self.updates)
 
 
 def _apply_link_changes(
@@ -1129,27 +1181,33 @@ def _apply_link_changes(
     today = ctx.today
     yesterday = today - dt.timedelta(days=1)
     writer = _LinkWriter(out)
-    for i, ch in enumerate(changes):
-        if i in bad:
-            continue
-        start: dt.date | None = None if ch.child_created else today
-        if ch.in_place and ch.current is not None:
-            writer.update(ch.current[0], _db_date(ch.valid_from), _db_date(ch.valid_to), ch.share)
-            out.counts["links_updated"] = out.counts.get("links_updated", 0) + 1
-            continue
-        if ch.current is not None:
-            cur_from = ch.current[2]
-            end = yesterday
-            if cur_from is not None and cur_from >= today:
-                # A link that began today ends today; its successor starts tomorrow.
-                end = cur_from
-                start = cur_from + dt.timedelta(days=1)
-            writer.end(ch.current[0], end)
-            if len(out.ended) < SUMMARY_LIMIT:
-                out.ended.append(f"{ch.key}: {ch.rtype.key} -> #{ch.current[1]}")
-        if ch.target is not None:
-            writer.create(ch, ch.target, start)
-        writer.touch(ch)
+
+    def creates() -> Iterator[tuple[Any, ...]]:
+        for i, ch in enumerate(changes):
+            if i in bad:
+                continue
+            start: dt.date | None = None if ch.child_created else today
+            if ch.in_place and ch.current is not None:
+                writer.update(
+                    ch.current[0], _db_date(ch.valid_from), _db_date(ch.valid_to), ch.share
+                )
+                out.counts["links_updated"] = out.counts.get("links_updated", 0) + 1
+                continue
+            if ch.current is not None:
+                cur_from = ch.current[2]
+                end = yesterday
+                if cur_from is not None and cur_from >= today:
+                    # A link that began today ends today; its successor starts tomorrow.
+                    end = cur_from
+                    start = cur_from + dt.timedelta(days=1)
+                writer.end(ch.current[0], end)
+                if len(out.ended) < SUMMARY_LIMIT:
+                    out.ended.append(f"{ch.key}: {ch.rtype.key} -> #{ch.current[1]}")
+            writer.touch(ch)
+            if ch.target is not None:
+                yield writer.create(ch, ch.target, start)
+
+    writer.write(creates())
     writer.finish(("valid_from", "valid_to", "share"))
     if out.counts["errors"] and atomic:
         raise Abort(out)
@@ -1459,25 +1517,33 @@ def _apply_relationship_changes(
         raise Abort(out)
     today = ctx.today
     writer = _LinkWriter(out)
-    for i, ch in enumerate(changes):
-        if i in bad:
-            continue
-        if ch.in_place and ch.current is not None:
-            writer.update(
-                ch.current[0], _db_date(ch.valid_from), _db_date(ch.valid_to), ch.share, ch.note
-            )
-        elif ch.target is None and ch.current is not None:
-            cur_from = ch.current[2]
-            end = today - dt.timedelta(days=1)
-            if cur_from is not None and cur_from > end:
-                end = cur_from
-            writer.end(ch.current[0], end)
-            if len(out.ended) < SUMMARY_LIMIT:
-                out.ended.append(ch.key)
-            out.outcome(ch.key, "ended")
-        elif ch.target is not None:
-            writer.create(ch, ch.target, ch.valid_from)
-        writer.touch(ch)
+
+    def creates() -> Iterator[tuple[Any, ...]]:
+        for i, ch in enumerate(changes):
+            if i in bad:
+                continue
+            writer.touch(ch)
+            if ch.in_place and ch.current is not None:
+                writer.update(
+                    ch.current[0],
+                    _db_date(ch.valid_from),
+                    _db_date(ch.valid_to),
+                    ch.share,
+                    ch.note,
+                )
+            elif ch.target is None and ch.current is not None:
+                cur_from = ch.current[2]
+                end = today - dt.timedelta(days=1)
+                if cur_from is not None and cur_from > end:
+                    end = cur_from
+                writer.end(ch.current[0], end)
+                if len(out.ended) < SUMMARY_LIMIT:
+                    out.ended.append(ch.key)
+                out.outcome(ch.key, "ended")
+            elif ch.target is not None:
+                yield writer.create(ch, ch.target, ch.valid_from)
+
+    writer.write(creates())
     # Relationship files carry a note per link, so an in-place update rewrites it too.
     writer.finish(("valid_from", "valid_to", "share", "note"))
 

@@ -297,3 +297,25 @@ def test_a_first_big_load_rebuilds_the_indexes_and_keeps_them(
     assert indexes() == before
     assert links("group") == [("K3", "K1", None), ("K4", "K1", None)]
     assert run_import("parties", write("p.csv", BASE)).counts["unchanged"] == 4
+
+
+def test_many_changes_at_once_update_archive_and_end_links_like_a_few(
+    write: Write, run_import: Run
+) -> None:
+    # Enough rows for the set-based path (a temporary table on PostgreSQL).
+    head = "id;name;city;postcode;parent\n"
+    first = "".join(f"M{i};Firma {i} GmbH;Köln;50667;{'M0' if i else ''}\n" for i in range(120))
+    run_import("parties", write("m.csv", head + first))
+    second = "".join(f"M{i};Firma {i} AG;Bonn;53111;\n" for i in range(100))
+    run = run_import("parties", write("m2.csv", head + second), full=True)
+    assert run.status == "done", reasons(run)
+    assert run.counts["updated"] == 100
+    assert run.counts["archived"] == 20
+    assert run.counts["links_ended"] == 99
+    m7 = party("M7")
+    assert (m7.name, m7.city, m7.postcode) == ("Firma 7 AG", "Bonn", "53111")
+    assert "firma 7 ag" in m7.search_text and "bonn" in m7.search_text
+    assert party("M110").archived and not party("M7").archived
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    assert Relationship.objects.filter(type__key="group", valid_to=yesterday).count() == 99
+    assert differences(["group"]) == []
