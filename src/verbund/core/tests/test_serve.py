@@ -20,17 +20,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def server(tmp_path: Path):
-    port = free_port()
+CLI = [sys.executable, "-m", "verbund.cli"]
+
+
+def env_for(tmp_path: Path) -> dict[str, str]:
+    """The server's and the helper commands' environment: their own database and key file."""
     env = dict(
         os.environ,
         DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
         SECRET_KEY_FILE=str(tmp_path / "secret"),
         DJANGO_SETTINGS_MODULE="verbund.settings",
     )
-    env.pop("SECRET_KEY", None)
-    argv = [sys.executable, "-m", "verbund.cli", "serve", f"127.0.0.1:{port}", "--migrate"]
+    for name in ("SECRET_KEY", "VERBUND_TASKS_IMMEDIATE"):
+        env.pop(name, None)
+    return env
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    port = free_port()
+    env = env_for(tmp_path)
+    argv = [*CLI, "serve", f"127.0.0.1:{port}", "--migrate"]
     argv += ["--threads", "2", "--trusted-proxy", "127.0.0.1"]
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -65,11 +75,7 @@ def test_it_serves_the_login_page_and_static_files_with_waitress(server):
 
 def test_it_takes_scheme_and_host_from_the_trusted_proxy(server):
     base, tmp_path = server
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-        SECRET_KEY_FILE=str(tmp_path / "secret"),
-    )
+    env = env_for(tmp_path)
     make_user = (
         "from django.contrib.auth.models import Group, User\n"
         "from verbund.parties.actions import do_create_party\n"
@@ -77,10 +83,9 @@ def test_it_takes_scheme_and_host_from_the_trusted_proxy(server):
         "do_create_party(actor=u, kind='organisation', name='Alpha GmbH')\n"
         "do_create_party(actor=u, kind='organisation', name='Beta AG')\n"
     )
-    cli = [sys.executable, "-m", "verbund.cli"]
-    subprocess.run([*cli, "shell", "-c", make_user], env=env, check=True)
+    subprocess.run([*CLI, "shell", "-c", make_user], env=env, check=True)
     token = subprocess.run(
-        [*cli, "token", "create", "ops"], env=env, check=True, capture_output=True, text=True
+        [*CLI, "token", "create", "ops"], env=env, check=True, capture_output=True, text=True
     ).stdout.strip()
     req = urllib.request.Request(
         base + "/api/v1/parties/?page_size=1",
@@ -99,21 +104,14 @@ def test_it_takes_scheme_and_host_from_the_trusted_proxy(server):
 
 def test_it_runs_queued_background_jobs_in_its_job_thread(server):
     _, tmp_path = server
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-        SECRET_KEY_FILE=str(tmp_path / "secret"),
-    )
-    env.pop("VERBUND_TASKS_IMMEDIATE", None)
+    env = env_for(tmp_path)
     enqueue = (
         "from verbund.quality.actions import do_create_run\n"
         "from verbund.quality.tasks import run_dedupe\n"
         "run = do_create_run(actor=None, kind='organisation', threshold=0.9)\n"
         "run_dedupe.enqueue(run.pk)\n"
     )
-    subprocess.run(
-        [sys.executable, "-m", "verbund.cli", "shell", "-c", enqueue], env=env, check=True
-    )
+    subprocess.run([*CLI, "shell", "-c", enqueue], env=env, check=True)
     db = sqlite3.connect(tmp_path / "serve.sqlite3")
     deadline = time.monotonic() + 60
     status = None
