@@ -1,9 +1,11 @@
 """Every write of the quality app: candidates, "not a duplicate", merges and their undo.
 
-A merge is one transaction: the survivor takes the chosen values (parties actions), contacts
-and relationships move to it, every other app moves its rows through its ``merge.reassign``,
-and the merged record stays as an archived redirect (``merged_into``) for its number and ERP
-key. The merge record keeps what moved, so ``do_undo_merge`` puts it all back.
+A merge is one transaction that only orchestrates other domains' actions: the survivor takes
+the chosen values and the contacts (parties actions), the relationships move
+(``relationships.actions.do_reassign_party_links``), every other app moves its rows through its
+``merge.reassign``, and the merged record becomes an archived redirect for its number and ERP
+key (``parties.actions.do_mark_merged``). The merge record keeps what moved, so
+``do_undo_merge`` puts it all back through the matching undo actions.
 """
 
 import datetime as dt
