@@ -95,8 +95,21 @@ def start_run(request: HttpRequest) -> HttpResponse:
 
 def _compare_context(a: Party, b: Party) -> dict[str, Any]:
     roots = group_roots([a.pk, b.pk])
-    fa = features({**_values(a), "group_root": roots.get(a.pk)})
-    fb = features({**_values(b), "group_root": roots.get(b.pk)})
+    lo, hi = sorted((a.pk, b.pk))
+    candidate = DuplicateCandidate.objects.filter(party_a_id=lo, party_b_id=hi).first()
+    # Only the bulk run knows a switchboard number (one number at many addresses); score the
+    # pair here as the run that proposed it did.
+    shared = (
+        "y"
+        if candidate
+        and any(
+            e.get("field") == "phone" and e.get("level") == "switchboard"
+            for e in candidate.evidence or []
+        )
+        else ""
+    )
+    fa = features({**_values(a), "group_root": roots.get(a.pk), "phone_shared": shared})
+    fb = features({**_values(b), "group_root": roots.get(b.pk), "phone_shared": shared})
     result = score_pair(fa, fb)
     rows = []
     for f in COMPARE_FIELDS:
@@ -110,7 +123,6 @@ def _compare_context(a: Party, b: Party) -> dict[str, Any]:
                 "differs": (va or "") != (vb or ""),
             }
         )
-    lo, hi = sorted((a.pk, b.pk))
     return {
         "a": a,
         "b": b,

@@ -61,3 +61,25 @@ def test_a_run_can_be_started_from_the_queue(org, make_user, settings):
     assert c.post("/quality/runs/", {"kind": "organisation", "threshold": "0.9"}).status_code == 302
     page = c.get("/quality/").content.decode()
     assert "Mueller Bau GmbH" in page
+
+
+def test_the_side_by_side_view_scores_a_switchboard_number_as_the_run_did(org, make_user):
+    from verbund.quality.models import DuplicateCandidate
+
+    a = org("Autohaus Krause Nord", street="Ring 1", phone="0221 999")
+    b = org("Autohaus Krause Süd", street="Ring 2", phone="0221 999")
+    c = client_for(make_user, "steward")
+    levels = {
+        e.field: e.level
+        for e in c.get(f"/quality/compare/{a.pk}/{b.pk}/").context["result"].evidence
+    }
+    assert levels["phone"] == "same"
+    lo, hi = sorted((a.pk, b.pk))
+    DuplicateCandidate.objects.create(
+        party_a_id=lo,
+        party_b_id=hi,
+        score=0.5,
+        evidence=[{"field": "phone", "level": "switchboard", "weight": 1.0}],
+    )
+    page = c.get(f"/quality/compare/{a.pk}/{b.pk}/")
+    assert {e.field: e.level for e in page.context["result"].evidence}["phone"] == "switchboard"
