@@ -437,6 +437,7 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
 
         def raw_move() -> None:
             # The same three statements as the engine's upkeep, without the rules around them.
+            engine.no_jit()
             with connection.cursor() as cur:
                 cur.execute(engine.detach_sql(), [gtype.pk, sub])
                 cur.execute(

@@ -86,9 +86,9 @@ def _as_date(value: Any) -> dt.date:
 def no_jit() -> None:
     """Switch PostgreSQL's JIT off for the rest of the current transaction (SET LOCAL).
 
-    Closure upkeep and whole-group reads are plans of many cheap index probes, costed above
-    ``jit_above_cost`` once a subtree has a few thousand members: compiling them takes
-    longer than running them. Harmless on a server where JIT is off already.
+    Whole-group reads and the detach of a big subtree are plans of many cheap index probes,
+    costed above ``jit_above_cost`` (a 100,000-member group above ``jit_inline_above_cost``):
+    compiling them takes longer than running them. Harmless where JIT is off already.
     """
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cur:
@@ -225,7 +225,6 @@ def after_link_changed(rel: Relationship, before: dict[str, Any] | None) -> None
             return
     elif not now_valid:
         return
-    no_jit()
     _detach(rel.type_id, rel.from_party_id)
     _attach(rel.type_id, rel.from_party_id, day)
 
@@ -282,10 +281,12 @@ def detach_sql() -> str:
 
 def _detach(type_id: int, child: int) -> None:
     """Cut ``child``'s subtree off its ancestors in the closure (whatever the closure says)."""
-    old_parent = _scalar(
-        f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth = 1",
-        [type_id, child],
-    )
+    sql = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth = 1"
+    if connection.vendor == "postgresql":
+        # JIT off for the rest of the transaction (see no_jit) in the same round trip: the
+        # detach of a big subtree is costed above jit_above_cost.
+        sql = f"SELECT ({sql}) FROM set_config('jit', 'off', true)"
+    old_parent = _scalar(sql, [type_id, child])
     if old_parent is None:
         _drop_if_isolated(type_id, [child])
         return
@@ -393,7 +394,6 @@ def relink(type_id: int, children: Iterable[int], day: dt.date | None = None) ->
     A, now A is under B) and fail."""
     day = day or today()
     ids = sorted(set(children))
-    no_jit()
     for child in ids:
         _detach(type_id, child)
     for child in ids:
