@@ -25,6 +25,7 @@ from verbund.parties.actions import (
     do_update_party,
 )
 from verbund.parties.models import Party
+from verbund.quality.matching import DEFAULT_THRESHOLD
 from verbund.quality.models import (
     CandidateStatus,
     DedupeRun,
@@ -150,7 +151,9 @@ def do_record_candidates(
 
 
 @transaction.atomic
-def do_create_run(*, actor: Any, kind: str = "organisation", threshold: float = 0.9) -> DedupeRun:
+def do_create_run(
+    *, actor: Any, kind: str = "organisation", threshold: float = DEFAULT_THRESHOLD
+) -> DedupeRun:
     """Queue a bulk duplicate detection; the background job fills it in."""
     if kind not in ("organisation", "person"):
         raise ValidationError({"kind": _("Kind must be organisation or person.")})

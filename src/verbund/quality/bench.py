@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from verbund.quality.bulk import clusters_of, detect, features_table, to_arrow
-from verbund.quality.matching import features
+from verbund.quality.matching import DEFAULT_THRESHOLD, features
 
 DATA = Path(os.environ.get("VERBUND_SHARED_DATA", "/work/shared/data")) / "dedupe"
 
@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.1,
         help="share of synthetic parties that get a duplicate",
     )
-    parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--skip-real", action="store_true", help="skip FEBRL4 and dedupe-examples")
     parser.add_argument(
         "--split-seed", type=int, default=11, help="shuffle of the dedupe-examples halves"
@@ -381,7 +381,7 @@ def _line(out: TextIO, cells: list[str]) -> None:
 
 
 def run(options: dict[str, Any], stdout: TextIO) -> int:
-    threshold = float(options.get("threshold") or 0.9)
+    threshold = float(options.get("threshold") or DEFAULT_THRESHOLD)
     rows_out: list[list[str]] = []
     ok = True
     if not options.get("skip_real"):

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from verbund.quality.matching import DEFAULT_THRESHOLD
+
 
 class CandidateStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -164,7 +166,7 @@ class DedupeRun(models.Model):
     """A bulk duplicate detection over all parties of one kind (CLI or background job)."""
 
     kind = models.CharField(_("kind"), max_length=16, default="organisation")
-    threshold = models.FloatField(_("threshold"), default=0.9)
+    threshold = models.FloatField(_("threshold"), default=DEFAULT_THRESHOLD)
     status = models.CharField(
         _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
     )

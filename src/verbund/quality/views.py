@@ -16,7 +16,7 @@ from verbund.parties.models import Party
 from verbund.quality import actions
 from verbund.quality.entry import find_similar
 from verbund.quality.groups import group_roots
-from verbund.quality.matching import features, score_pair
+from verbund.quality.matching import DEFAULT_THRESHOLD, features, score_pair
 from verbund.quality.models import (
     CandidateCategory,
     CandidateStatus,
@@ -65,6 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "statuses": CandidateStatus.choices,
         "categories": CandidateCategory.choices,
         "runs": DedupeRun.objects.all()[:5],
+        "default_threshold": DEFAULT_THRESHOLD,
         "merges": MergeRecord.objects.select_related("source", "survivor")[:10],
         "counts": {
             c: DuplicateCandidate.objects.filter(status=CandidateStatus.OPEN, category=c).count()
@@ -81,7 +82,7 @@ def start_run(request: HttpRequest) -> HttpResponse:
     from verbund.quality.tasks import run_dedupe
 
     try:
-        threshold = float(request.POST.get("threshold") or 0.9)
+        threshold = float(request.POST.get("threshold") or DEFAULT_THRESHOLD)
         run = actions.do_create_run(
             actor=request.user, kind=request.POST.get("kind", "organisation"), threshold=threshold
         )

@@ -61,6 +61,9 @@ def test_a_run_can_be_started_from_the_queue(org, make_user, settings):
     assert c.post("/quality/runs/", {"kind": "organisation", "threshold": "0.9"}).status_code == 302
     page = c.get("/quality/").content.decode()
     assert "Mueller Bau GmbH" in page
+    # The run's line says in words what it did.
+    assert "2 Datensätze" in page and "1 neu in der Prüfliste" in page
+    assert 'name="threshold" value="0.75"' in page
 
 
 def test_the_side_by_side_view_scores_a_switchboard_number_as_the_run_did(org, make_user):
