@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "party.archive": _("Archived"),
     "party.restore": _("Restored"),
     "party.merge": _("Merged"),
+    "party.unmerge": _("Merge undone"),
     "relationship.create": _("Relationship added"),
     "relationship.update": _("Relationship changed"),
     "relationship.end": _("Relationship ended"),
@@ -64,6 +65,9 @@ ACTION_LABELS = {
     "compliance.hit_confirm": _("Sanctions hit confirmed"),
     "compliance.hit_dismiss": _("Sanctions hit dismissed"),
     "compliance.ownership": _("Ownership screening"),
+    "compliance.merge_hits": _("Sanctions hits moved by a merge"),
+    "compliance.unmerge_hits": _("Sanctions hits moved back"),
+    "quality.reopen_pair": _("Duplicate suggestion reopened"),
 }
 
 
