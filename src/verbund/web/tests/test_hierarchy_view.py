@@ -132,7 +132,7 @@ def test_nodes_show_annotations_from_other_apps_loaded_after_the_tree(
     assert f'id="ann-{group["holding"].pk}" hx-swap-oob="true"' in body
     # a leaf shows its own revenue but no subtree sum
     leaf = body.split(f'id="ann-{group["nord"].pk}"')[1].split("</span>\n")[0]
-    assert "1.234" in leaf and "Σ" not in leaf
+    assert "1.234 €" in leaf and "Σ" not in leaf
 
 
 def test_a_hierarchy_the_party_is_not_in_shows_a_hint_and_unknown_types_are_404(client_for, group):
