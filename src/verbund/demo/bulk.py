@@ -48,6 +48,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from verbund.core import audit, numbers
+from verbund.core.models import NumberSequence
 from verbund.core.text import fold, koelner_phonetik
 from verbund.parties.models import Party, Tag
 from verbund.relationships.models import Relationship, RelationshipType
@@ -60,6 +61,7 @@ bulk_loaded = Signal()
 
 NUMBER_SEQUENCE = "party"
 _NUMBER_BLOCK = 10_000
+_TAKE_BLOCK = 250_000
 _CHUNK = 50_000  # rows prepared and written at a time
 
 
@@ -149,6 +151,26 @@ def derive_search_columns(
     return " ".join(parts)[:500], phonetic[:200]
 
 
+def search_pieces(
+    name: str, name2: str, city: str, postcode: str, vat_id: str
+) -> tuple[str, str, str]:
+    """``derive_search_columns`` before the number is known: ``(before, after, phonetic)``.
+
+    ``search_text_with(before, number, after)`` completes the search text; for row
+    preparation that runs before numbers are handed out (another process, say).
+    """
+    folded_name, phonetic = _fold_phonetic_uncached(name)
+    before = " ".join(p for p in (folded_name, fold_and_phonetic(name2)[0]) if p)
+    after = " ".join(
+        p for p in (fold_and_phonetic(city)[0], fold_fast(postcode), fold_fast(vat_id)) if p
+    )
+    return before, after, phonetic[:200]
+
+
+def search_text_with(before: str, number: str, after: str) -> str:
+    return " ".join(p for p in (before, fold_fast(number), after) if p)[:500]
+
+
 # Whitespace-free piece of a name -> (folded, its phonetic codes), for whole names that rarely
 # repeat but whose words do. A plain dict: one look-up per word is what makes it pay.
 _WORDS: dict[str, tuple[str, str]] = {}
@@ -194,6 +216,7 @@ class BulkLoad:
         # Held by the background chunk writer while it writes; row producers that query the
         # database in the middle of an insert (number blocks, lookups) take it too.
         self.db_lock = threading.RLock()
+        self._block_next = self._block_end = 0
 
     # -- helpers callers may use
 
@@ -218,6 +241,33 @@ class BulkLoad:
         """Reserve ``count`` consecutive party numbers; return the first."""
         with self.db_lock:
             return numbers.reserve(NUMBER_SEQUENCE, count=count)
+
+    def take_numbers(self, count: int) -> int:
+        """The first of ``count`` consecutive party numbers, from a block reserved ahead.
+
+        For callers that need numbers chunk by chunk while the background writer works:
+        reserving touches the database (and so waits for the writer), a block rarely does.
+        The sequence row stays locked until commit, so blocks follow on without gaps, and
+        ``release_numbers`` gives the unused rest back at the end.
+        """
+        if self._block_next + count > self._block_end:
+            size = max(count, _TAKE_BLOCK)
+            first = self.reserve_numbers(size)
+            if first != self._block_end:
+                self._block_next = first
+            self._block_end = first + size
+        first = self._block_next
+        self._block_next += count
+        return first
+
+    def release_numbers(self) -> None:
+        """Return the numbers ``take_numbers`` reserved but did not hand out."""
+        if self._block_next < self._block_end:
+            with self.db_lock:
+                NumberSequence.objects.filter(
+                    name=NUMBER_SEQUENCE, next_value=self._block_end
+                ).update(next_value=self._block_next)
+            self._block_end = self._block_next
 
     def next_party_id(self) -> int:
         """The id the next ``insert_parties`` call starts at, for rows that point at each other

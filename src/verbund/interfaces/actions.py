@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,11 +44,13 @@ from verbund.relationships.models import RelationshipType
 
 Progress = Callable[[float, str], None]
 MAX_API_RECORDS = 10_000
-# Below this many touched hierarchy children the closure is patched child by child.
-CLOSURE_PATCH_LIMIT = 2000
+# Up to this many touched hierarchy children the closure is patched child by child.
+CLOSURE_PATCH_LIMIT = engine.TOUCH_LIMIT
 # First loads from files this big into a party table this small rebuild its indexes afterwards.
 REBUILD_MIN_BYTES = 20 * 1024 * 1024
 REBUILD_MAX_ROWS = 100_000
+# Files from this size check their rows in a second process (``interfaces.pipeline``).
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
 
 def upload_dir() -> Path:
@@ -253,6 +255,9 @@ def _gc_paused() -> Iterator[None]:
 
 def _after_links(outcome: Outcome) -> None:
     """Keep the hierarchy closure exact after bulk-written links, in the same transaction."""
+    if outcome.touched_many:
+        hierarchy_engine.rebuild_closure(sorted(outcome.hierarchy_types))
+        return
     if not outcome.touched:
         return
     if len(outcome.touched) > CLOSURE_PATCH_LIMIT:
@@ -317,6 +322,7 @@ def _dispatch(
         return engine.import_parties(
             rows, columns, ctx, total_hint=hint, initial_errors=initial, keys_hint=keys_hint,
             rebuild_indexes=_first_big_load(run, reader),
+            parallel=reader is not None and reader.size >= PARALLEL_MIN_BYTES,
         )  # fmt: skip
     if run.kind == ImportKind.RELATIONSHIPS:
         if run.format == "gleif-rr":
@@ -352,6 +358,11 @@ def _first_big_load(run: ImportRun, reader: Reader | None) -> bool:
         return False
     if Party.objects.filter(erp_source=run.source).exists():
         return False
+    if connection.vendor == "postgresql":
+        # DROP INDEX locks PostgreSQL readers out of the table until commit: only into an
+        # empty party table (a new installation's first load). SQLite readers keep their
+        # snapshot of the table and its indexes (WAL) while the load runs.
+        return not Party.objects.exists()
     return (
         len(Party.objects.values_list("pk", flat=True)[REBUILD_MAX_ROWS : REBUILD_MAX_ROWS + 1])
         == 0

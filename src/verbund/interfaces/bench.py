@@ -247,6 +247,11 @@ def raw_load(parties: Path, rels: Path) -> float:
     with transaction.atomic():
         _write(pt, pcols, party_rows())
         _write(rt, rcols, link_rows())
+        if connection.vendor == "postgresql":
+            # The foreign keys are checked at commit, which this rolled-back load never reaches;
+            # the import pays for them, so the floor does too (SQLite checks them per insert).
+            with connection.cursor() as cur:
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)
     return elapsed
@@ -278,6 +283,11 @@ def _import(kind: str, path: Path) -> tuple[float, dict[str, int]]:
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _child_rss_mb() -> float:
+    """The largest child's max RSS (the forked row checker of big first loads)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 class AnonPeak:
@@ -357,7 +367,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         f"| API batch | {batch:,} records | {api_time:.2f}s | {api_time / api_raw:.1f}x to raw upsert of {batch:,} rows ({api_raw:.3f}s) | |\n"
     )
     stdout.write(
-        f"| peak memory | | {anon.stop():.0f} MB anonymous (heap + SQLite page cache); {max(rss_first, _rss_mb()):.0f} MB max RSS incl. the mapped database file | | whole benchmark process |\n"
+        f"| peak memory | | {anon.stop():.0f} MB anonymous (heap + SQLite page cache); {max(rss_first, _rss_mb()):.0f} MB max RSS incl. the mapped database file; row-check process {_child_rss_mb():.0f} MB max RSS (shared pages counted again) | | whole benchmark process |\n"
     )
     return 0
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -31,9 +32,17 @@ from django.db.models import CharField
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from verbund.demo.bulk import PARTY_COLUMNS, RELATIONSHIP_COLUMNS, BulkLoad, derive_search_columns
+from verbund.demo.bulk import (
+    PARTY_COLUMNS,
+    RELATIONSHIP_COLUMNS,
+    BulkLoad,
+    derive_search_columns,
+    search_pieces,
+    search_text_with,
+)
 from verbund.hierarchies import engine as hierarchy_engine
 from verbund.interfaces.parsers import parse_date, parse_decimal
+from verbund.interfaces.pipeline import Forked
 from verbund.parties.models import Party, PartyKind, PartyStatus
 from verbund.parties.validators import validate_country, validate_lei, validate_vat_id
 from verbund.relationships.models import (
@@ -54,6 +63,9 @@ PARTY_CHAR_LIMITS = {
 }
 # Above this many touched parties the whole source is loaded at once; below, only the keys in play.
 WHOLE_SOURCE = 20_000
+# Up to this many hierarchy children written, the closure is patched child by child afterwards;
+# beyond, it is rebuilt (and the children need not be kept).
+TOUCH_LIMIT = 2000
 
 
 def _choice_lookup(choices: Any, extra: dict[str, str]) -> dict[str, str]:
@@ -109,8 +121,10 @@ class Outcome:
     summary: list[dict[str, Any]] = field(default_factory=list)
     outcomes: dict[str, dict[str, Any]] | None = None
     hierarchy_types: set[str] = field(default_factory=set)
-    # (type id, child id) of every hierarchy link written, for closure upkeep.
+    # (type id, child id) of every hierarchy link written, for closure upkeep; beyond
+    # TOUCH_LIMIT only ``touched_many`` (the closure of ``hierarchy_types`` is rebuilt whole).
     touched: set[tuple[int, int]] = field(default_factory=set)
+    touched_many: bool = False
     party_ids: list[range] = field(default_factory=list)
 
     def error(self, issue: Issue) -> None:
@@ -360,7 +374,7 @@ class PartyRowChecker:
             return v, _("%(value)s is not a date (31.12.2025 or 2025-12-31).") % {"value": v}
 
     def clean(
-        self, values: dict[str, str], row: int, key: str, out: Outcome
+        self, values: dict[str, str], row: int, key: str, report: Callable[[Issue], None]
     ) -> tuple[list[str], bool]:
         ok = True
         result: list[str] = []
@@ -383,13 +397,101 @@ class PartyRowChecker:
                 v, reason = got
                 if reason is not None:
                     ok = False
-                    out.error(Issue(row, f, v, reason, key))
+                    report(Issue(row, f, v, reason, key))
             if limit and len(v) > limit:
                 ok = False
                 reason = _("Longer than %(limit)s characters.") % {"limit": limit}
-                out.error(Issue(row, f, v, reason, key))
+                report(Issue(row, f, v, reason, key))
             result.append(v)
         return result, ok
+
+
+class _PartyRows:
+    """The per-row work that needs no state of the run: map, check, normalise, derive.
+
+    Pure, so that big files can run it in a second process (``interfaces.pipeline``) while
+    this one compares and writes. Yields per row ``(row, key, cleaned, issues, name_issue,
+    has_name_columns, share, parent, main_address, derived)``; ``cleaned`` is None when the
+    key itself is unusable, ``derived`` the search columns without the number
+    (``demo.bulk.search_pieces``) when the row is complete and valid.
+    """
+
+    def __init__(self, columns: dict[str, str], fields: list[str], ctx: Context) -> None:
+        self.col_items = list(columns.items())
+        self.mapped = set(columns.values())
+        self.fields = fields
+        self.has_share = "parent_share" in self.mapped
+        self.numbers = ctx.numbers
+        self.checker = PartyRowChecker(fields, ctx)
+        pos = {f: i for i, f in enumerate(fields)}
+        self._pos = [
+            pos.get(f)
+            for f in ("kind", "name", "first_name", "last_name", "name2", "city", "postcode")
+        ] + [pos.get("vat_id")]
+
+    def derive(self, cleaned: list[str]) -> tuple[str, str, str]:
+        p_kind, p_name, p_first, p_last, p_name2, p_city, p_pc, p_vat = self._pos
+
+        def at(p: int | None, default: str = "") -> str:
+            return cleaned[p] if p is not None else default
+
+        name = at(p_name)
+        if at(p_kind, PartyKind.ORGANISATION) == "person" and not name:
+            name = " ".join(x for x in (at(p_first), at(p_last)) if x)
+        return search_pieces(name, at(p_name2), at(p_city), at(p_pc), at(p_vat))
+
+    def __call__(self, rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[tuple[Any, ...]]:
+        col_items, checker, mapped = self.col_items, self.checker, self.mapped
+        for row_no, raw in rows:
+            values = {f: raw[c].strip() for c, f in col_items if c in raw}
+            key = values.get("external_id", "")
+            if not key or len(key) > 64:
+                issue = (
+                    Issue(row_no, "external_id", "", _("The external id is empty."))
+                    if not key
+                    else Issue(row_no, "external_id", key,
+                               _("Longer than %(limit)s characters.") % {"limit": 64}, key)
+                )  # fmt: skip
+                yield row_no, key, None, [issue], None, False, None, None, None, None
+                continue
+            issues: list[Issue] = []
+            cleaned, ok = checker.clean(values, row_no, key, issues.append)
+            name_issue = None
+            if ok:
+                kind = values.get("kind", "") if "kind" in mapped else "organisation"
+                kind_v = KIND_VALUES.get(kind.lower(), "organisation") if kind else "organisation"
+                if kind_v == PartyKind.PERSON:
+                    if not (values.get("last_name") or values.get("name")):
+                        name_issue = Issue(
+                            row_no, "last_name", "", _("A person needs a last name."), key
+                        )
+                elif not values.get("name"):
+                    name_issue = Issue(row_no, "name", "", _("An organisation needs a name."), key)
+            share = values.get("parent_share", "") if self.has_share else None
+            if share:
+                try:
+                    d = parse_decimal(share, self.numbers)
+                    if not (Decimal(0) < d <= Decimal(100)):
+                        raise ValueError(share)
+                    share = _share_key(d)
+                except ValueError:
+                    issues.append(Issue(row_no, "parent_share", share,
+                                        _("A share must be a number more than 0 and at most 100."), key))  # fmt: skip
+            derived = None
+            if not issues and name_issue is None and None not in cleaned:
+                derived = self.derive(cleaned)
+            yield (
+                row_no,
+                key,
+                cleaned,
+                issues,
+                name_issue,
+                "name" in values or "last_name" in values,
+                share,
+                values.get("parent"),
+                values.get("main_address"),
+                derived,
+            )
 
 
 @dataclass(slots=True)
@@ -411,18 +513,17 @@ def import_parties(
     initial_errors: list[Issue] | None = None,
     keys_hint: set[str] | None = None,
     rebuild_indexes: bool = False,
+    parallel: bool = False,
 ) -> Outcome:
     """Upsert parties of ``ctx.source`` from mapped rows; caller holds the transaction.
 
+    ``parallel``: check and normalise the rows in a second process (big first loads).
     Raises :class:`Abort` when the run must roll back (all-or-nothing with errors).
     """
     out = Outcome(outcomes={} if ctx.track_outcomes else None)
     mapped = set(columns.values())
     fields = [f for f in PARTY_COLUMNS_ORDER if f in mapped]
-    has_share = "parent_share" in mapped
-    checker = PartyRowChecker(fields, ctx)
     atomic = not ctx.skip_invalid
-    col_items = list(columns.items())
     now = timezone.now()
     now_db = connection.ops.adapt_datetimefield_value(now)
     bulk = BulkLoad()
@@ -481,7 +582,7 @@ def import_parties(
     new_id = array("q")
     invalid: set[str] = set()
     refs: list[_PendingRef] = []
-    create_buf: list[tuple[str, list[str], int]] = []
+    create_buf: list[tuple[str, list[str], int, tuple[str, str, str] | None]] = []
     update_buf: list[tuple[int, list[str], str, int]] = []
     merged_targets: dict[int, int] = {}
     failed = False
@@ -505,33 +606,42 @@ def import_parties(
             update_buf.clear()
         if create_buf:
             prepared = _prepare_parties(bulk, create_buf, fields, ctx.source)
-            for key, _cleaned, _row in create_buf:
+            for key, _cleaned, _row, _derived in create_buf:
                 created_pos.append(seen_new[key])
                 out.outcome(key, "created")
             out.counts["created"] += len(create_buf)
             create_buf.clear()
             yield from prepared
 
+    stage = _PartyRows(columns, fields, ctx)
+    checked: Iterable[tuple[Any, ...]]
+    # Only first loads: when most rows are unchanged, this process has little to do per row and
+    # the hand-over would cost more than the second core gives.
+    if parallel and not ids and hasattr(os, "fork"):
+        # Forked before the bulk writer's thread exists; the child gets the stream as it is.
+        forked = Forked(lambda: stage(rows), total_hint)
+        checked, total_hint = forked, forked.progress
+    else:
+        checked = stage(rows)
+
     def produce() -> Iterator[list[Any]]:
         nonlocal failed, n
-        for row_no, raw in rows:
+        for (
+            row_no,
+            key,
+            cleaned,
+            issues,
+            name_issue,
+            has_name_columns,
+            share,
+            parent_ext,
+            main_ext,
+            derived,
+        ) in checked:
             n += 1
-            values = {f: raw[c].strip() for c, f in col_items if c in raw}
-            key = values.get("external_id", "")
-            if not key:
-                out.error(Issue(row_no, "external_id", "", _("The external id is empty.")))
-                failed = True
-                continue
-            if len(key) > 64:
-                out.error(
-                    Issue(
-                        row_no,
-                        "external_id",
-                        key,
-                        _("Longer than %(limit)s characters.") % {"limit": 64},
-                        key,
-                    )
-                )
+            if cleaned is None:
+                for issue in issues:
+                    out.error(issue)
                 failed = True
                 continue
             idx = keys.get(key)
@@ -560,38 +670,12 @@ def import_parties(
                 seen_new[key] = len(new_row)
                 new_row.append(row_no)
                 new_id.append(0)
-            cleaned, ok = checker.clean(values, row_no, key, out)
-            if ok and (idx is None or "name" in values or "last_name" in values):
-                kind = values.get("kind", "") if "kind" in mapped else "organisation"
-                kind_v = KIND_VALUES.get(kind.lower(), "organisation") if kind else "organisation"
-                if kind_v == PartyKind.PERSON:
-                    if not (values.get("last_name") or values.get("name")):
-                        out.error(
-                            Issue(row_no, "last_name", "", _("A person needs a last name."), key)
-                        )
-                        ok = False
-                elif not values.get("name"):
-                    out.error(Issue(row_no, "name", "", _("An organisation needs a name."), key))
-                    ok = False
-            share = values.get("parent_share", "") if has_share else None
-            if share:
-                try:
-                    d = parse_decimal(share, ctx.numbers)
-                    if not (Decimal(0) < d <= Decimal(100)):
-                        raise ValueError(share)
-                    share = _share_key(d)
-                except ValueError:
-                    out.error(
-                        Issue(
-                            row_no,
-                            "parent_share",
-                            share,
-                            _("A share must be a number more than 0 and at most 100."),
-                            key,
-                        )
-                    )
-                    ok = False
-            if not ok:
+            if name_issue is not None and (idx is None or has_name_columns):
+                # Set only for rows whose fields are clean: it comes before a share problem.
+                issues = [name_issue, *issues]
+            for issue in issues:
+                out.error(issue)
+            if issues:
                 failed = True
                 invalid.add(key)
                 continue
@@ -606,7 +690,7 @@ def import_parties(
                     ]
             h = hash(tuple(cleaned))
             if idx is None:
-                create_buf.append((key, cleaned, row_no))
+                create_buf.append((key, cleaned, row_no, derived))
                 created = True
                 pid = 0
             else:
@@ -636,7 +720,7 @@ def import_parties(
             if link_specs:
                 need = False
                 for fname, _rtype, _rsource, _ref, current in link_specs:
-                    want = values.get(fname)
+                    want = parent_ext if fname == "parent" else main_ext
                     if want is None:
                         continue
                     cur = current.get(pid) if not created else None
@@ -659,9 +743,9 @@ def import_parties(
                             key,
                             pid,
                             created,
-                            values.get("parent"),
+                            parent_ext,
                             share,
-                            values.get("main_address"),
+                            main_ext,
                         )
                     )
             if len(create_buf) >= CHUNK or len(update_buf) >= CHUNK:
@@ -674,6 +758,7 @@ def import_parties(
 
     # One insert for all new parties: the writer chunks it, and may rebuild the indexes.
     created_ids = bulk.insert_parties(produce(), derive=False, rebuild_indexes=rebuild_indexes)
+    bulk.release_numbers()
     out.party_ids.append(created_ids)
     for k, pid in enumerate(created_ids):
         new_id[created_pos[k]] = pid
@@ -839,7 +924,10 @@ def _redirect_merged(
 
 
 def _prepare_parties(
-    bulk: BulkLoad, buf: list[tuple[str, list[str], int]], fields: list[str], source: str
+    bulk: BulkLoad,
+    buf: list[tuple[str, list[str], int, tuple[str, str, str] | None]],
+    fields: list[str],
+    source: str,
 ) -> list[list[Any]]:
     """Complete party rows (numbers reserved, derived columns filled) for the bulk writer."""
     ix = {c: i for i, c in enumerate(PARTY_COLUMNS)}
@@ -862,9 +950,9 @@ def _prepare_parties(
     )
     i_birth = ix["birth_date"]
     prepared: list[list[Any]] = []
-    first_number = bulk.reserve_numbers(len(buf))
+    first_number = bulk.take_numbers(len(buf))
     numbers = iter(range(first_number, first_number + len(buf)))
-    for key, cleaned, _row in buf:
+    for key, cleaned, _row, derived in buf:
         row: list[Any] = list(base)
         for p, v in zip(positions, cleaned, strict=True):
             row[p] = v
@@ -874,9 +962,13 @@ def _prepare_parties(
         row[i_num] = number
         if row[i_kind] == "person" and not row[i_name]:
             row[i_name] = " ".join(p for p in (row[i_first], row[i_last]) if p)
-        row[i_st], row[i_ph] = derive_search_columns(
-            row[i_name], row[i_n2], number, row[i_city], row[i_pc], row[i_vat]
-        )
+        if derived is not None:
+            row[i_st] = search_text_with(derived[0], number, derived[1])
+            row[i_ph] = derived[2]
+        else:
+            row[i_st], row[i_ph] = derive_search_columns(
+                row[i_name], row[i_n2], number, row[i_city], row[i_pc], row[i_vat]
+            )
         if not row[i_birth]:
             row[i_birth] = None
         prepared.append(row)
@@ -1163,7 +1255,11 @@ class _LinkWriter:
         """Mark the hierarchy the change belongs to for the closure rebuild after the import."""
         if ch.rtype.structure == Structure.HIERARCHY:
             self.out.hierarchy_types.add(ch.rtype.key)
-            self.out.touched.add((ch.rtype.pk, ch.child))
+            if not self.out.touched_many:
+                self.out.touched.add((ch.rtype.pk, ch.child))
+                if len(self.out.touched) > TOUCH_LIMIT:
+                    self.out.touched_many = True
+                    self.out.touched.clear()
 
     def finish(self, update_columns: tuple[str, ...]) -> None:
         _update_by_id(RT, ["valid_to", "updated_at"], self.ends)
@@ -1244,6 +1340,7 @@ def import_relationships(
         tuple[int, str, RelationshipType, str, str, dt.date | None, dt.date | None, str | None, str]
     ] = []
     seen: dict[str, int] = {}
+    date_memo: dict[str, dt.date] = {}
     failed = False
     n = 0
     for row_no, raw in rows:
@@ -1294,7 +1391,13 @@ def import_relationships(
             dates[f] = None
             if text:
                 try:
-                    dates[f] = parse_date(text, ctx.dates)
+                    # Files repeat their dates: each text is parsed once.
+                    day = date_memo.get(text)
+                    if day is None:
+                        day = parse_date(text, ctx.dates)
+                        if len(date_memo) < 100_000:
+                            date_memo[text] = day
+                    dates[f] = day
                 except ValueError:
                     bad(
                         f,
@@ -1591,8 +1694,13 @@ def _party_lookup(refs: set[str], source: str, resolve_by: str, whole: bool) -> 
 
 
 def _person_ids(ids: Iterable[int]) -> set[int]:
+    wanted = ids if isinstance(ids, set) else set(ids)
+    if len(wanted) > WHOLE_SOURCE:
+        # Persons are few beside organisations: all of them in one indexed scan (kind, id).
+        sql = f"SELECT id FROM {PT} WHERE kind = %s"
+        return {pid for (pid,) in _stream(sql, [PartyKind.PERSON]) if pid in wanted}
     result: set[int] = set()
-    for chunk in _chunks(list(ids), 900):
+    for chunk in _chunks(list(wanted), 900):
         result.update(
             Party.objects.filter(pk__in=chunk, kind=PartyKind.PERSON).values_list("pk", flat=True)
         )

@@ -231,3 +231,17 @@ def test_revenue_rows_in_german_format_are_idempotent(write: Write, run_import: 
         and "row 2 month" in reasons(bad)
         and "row 3 amount zehn" in reasons(bad)
     )
+
+
+@pytest.mark.parametrize("whole", [False, True], ids=["by key", "whole table"])
+def test_a_person_on_an_organisation_side_is_an_error_however_persons_are_looked_up(
+    write: Write, run_import: Run, monkeypatch: pytest.MonkeyPatch, whole: bool
+) -> None:
+    from verbund.interfaces import engine
+
+    monkeypatch.setattr(engine, "WHOLE_SOURCE", 0 if whole else 20_000)
+    people = "id;name;kind;last_name\nK1;Alpha AG;;\nK2;Beta GmbH;;\nP1;;person;Muster\n"
+    assert run_import("parties", write("p.csv", people)).status == "done"
+    run = run_import("relationships", write("r.csv", "type;from;to\ngroup;P1;K1\ngroup;K2;K1\n"))
+    assert run.status == "failed"
+    assert [(e["row"], e["field"]) for e in run.report["errors"]] == [(2, "from")]

@@ -319,3 +319,57 @@ def test_many_changes_at_once_update_archive_and_end_links_like_a_few(
     yesterday = dt.date.today() - dt.timedelta(days=1)
     assert Relationship.objects.filter(type__key="group", valid_to=yesterday).count() == 99
     assert differences(["group"]) == []
+
+
+def test_imported_parties_get_consecutive_numbers_and_the_sequence_goes_on_after_them(
+    write: Write, run_import: Run
+) -> None:
+    from verbund.core.models import NumberSequence
+
+    run_import("parties", write("p.csv", BASE))
+    numbers = sorted(int(n) for n in Party.objects.values_list("number", flat=True))
+    assert numbers == list(range(numbers[0], numbers[0] + 4))
+    assert NumberSequence.objects.get(name="party").next_value == numbers[-1] + 1
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["one process", "rows checked in a child"])
+def test_checking_rows_in_a_second_process_gives_the_same_run(
+    write: Write, run_import: Run, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    from verbund.interfaces import actions
+
+    monkeypatch.setattr(actions, "PARALLEL_MIN_BYTES", 0 if parallel else 10**12)
+    bad = BASE + "K5;;Bonn;53111;XX;K1;\nK1;Doppelt AG;Köln;50667;DE;;\nK6;;Bonn;53111;DE;;\n"
+    run = run_import("parties", write("bad.csv", bad))
+    assert run.status == "failed"
+    assert [(e["row"], e["field"]) for e in run.report["errors"]] == [
+        (6, "country"),
+        (7, "external_id"),
+        (8, "name"),
+    ]
+    assert not Party.objects.exists()
+    run = run_import("parties", write("p.csv", BASE))
+    assert run.status == "done", reasons(run)
+    assert run.counts["created"] == 4
+    assert links("group") == [("K3", "K1", None), ("K4", "K1", None)]
+    assert "bonn" in party("K3").search_text and party("K3").phonetic
+    broken = BASE + "K7;Zu;viele;Felder;DE;;;x\n"
+    run = run_import("parties", write("broken.csv", broken))
+    assert run.status == "failed"
+    assert "row 6" in run.report["errors"][0]["reason"]
+
+
+def test_beyond_the_touch_limit_the_closure_is_rebuilt_whole_and_stays_exact(
+    write: Write, run_import: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verbund.interfaces import engine
+
+    monkeypatch.setattr(engine, "TOUCH_LIMIT", 1)
+    run = run_import("parties", write("p.csv", BASE))
+    assert run.status == "done", reasons(run)
+    assert differences(["group", "settlement"]) == []
+    moved = BASE.replace(
+        "K4;Müller Filiale Ulm;Ulm;89073;de;K1;K2", "K4;Müller Filiale Ulm;Ulm;89073;de;K3;"
+    )
+    assert run_import("parties", write("p2.csv", moved)).status == "done"
+    assert differences(["group", "settlement"]) == []
