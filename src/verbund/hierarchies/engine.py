@@ -266,8 +266,9 @@ DETACH_SQL_SQLITE = f"""DELETE FROM {CT} WHERE id IN (
     SELECT x.id FROM {CT} s JOIN {CT} x
         ON x.type_id = s.type_id AND x.descendant_id = s.descendant_id AND x.depth > s.depth
     WHERE s.type_id = %s AND s.ancestor_id = %s)"""
-# Attach: ancestors x subtree. The subtree drives the loop (its index order), so the rows
-# reach the ancestors index grouped by member and the subtree index at a dozen places.
+# Attach: ancestors x subtree in one statement. Both databases plan it with the subtree as
+# the outer loop (in its index order), so the new rows reach
+# the ancestors index grouped by member and the subtree index at a dozen places.
 # Parameters: type, type, new parent, type, child.
 ATTACH_SQL = f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id)
     SELECT %s, a.ancestor_id, s.descendant_id, a.depth + s.depth + 1, s.parent_id
