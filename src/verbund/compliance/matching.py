@@ -21,10 +21,17 @@ weighing its similarity times the word's rarity in the lists ("al", "trading" co
 name found in the party's. Persons score ``cq * (0.3 + 0.7 core)``, where ``core`` is the
 share of the list name's first and last word matched: middle names may be missing, a shared
 first name alone does not make a hit. Organisations score ``(cq + cc) / 2``; a one-word list
-name scores ``cq`` (the party's name must be mostly that word) and a one-word party name loses
-0.1. Weak aliases count 0.85. Qualifiers move the score only when both sides have them: birth
-date (persons: +0.08 same day, -0.3 other year), country (+0.03 / -0.1); an identical
-identifier (LEI, IMO, register number) is a match (0.98) whatever the name.
+name scores ``cq`` (the party's name must be mostly that word). A one-word party name loses
+0.06, and its word counts as a typo of a list word only one letter off: beyond that, the
+similarity is taken without the allowance for typos in long words. Weak aliases and vessels or
+aircraft matched by an organisation count 0.85. Qualifiers move the score only when both sides
+have them: birth date (persons: +0.08 same day, -0.3 other year), country (+0.03 / -0.1); an
+identical identifier (LEI, IMO, register number) is a match (0.98) whatever the name.
+
+Names are looked up as written and in the other ways they are written: hyphenated words as one
+word, a short word joined to the next ("Abd Alkadir"/"Abdulkadir"), an organisation's name
+without dotted letters in front ("D.O.O. Merideis"); mistyped legal forms at either end of an
+organisation's name ("GbH", "Curp.") and dotted ones at its end ("S.gA.") are dropped.
 """
 
 import datetime as dt
@@ -112,25 +119,60 @@ NOISE = frozenset(
 _FORM_WORDS = frozenset(
     w for spellings in LEGAL_FORMS.values() for sp in spellings for w in sp.split()
 )
-_LONG_NOISE = sorted(w for w in NOISE if len(w) >= 5)
-_CANON_NOISE: frozenset[str] = frozenset()  # filled below, once canon_token exists
+# Filled below, once canon_token exists: (spelling, canonical spelling) pairs.
+_LONG_NOISE: list[tuple[str, str]] = []
+_SHORT_FORMS: list[str] = []
+_CANON_NOISE: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=200_000)
 def is_noise(token: str) -> bool:
-    """A noise word, also when mistyped ("cmopany", "limted") or transliterated ("jsk")."""
-    if token in NOISE or canon_token(token) in _CANON_NOISE:
+    """A noise word, also when mistyped ("cmopany", "limted", "kompzany") or transliterated ("jsk")."""
+    canon = canon_token(token)
+    if token in NOISE or canon in _CANON_NOISE:
         return True
-    if len(token) < 5:
+    if len(token) < 4:
         return False
+    for w, c in _LONG_NOISE:
+        if abs(len(w) - len(token)) > 1:
+            continue
+        if len(w) >= 7:
+            if OSA.normalized_similarity(token, w) >= 0.8 or (
+                OSA.normalized_similarity(canon, c) >= 0.8
+            ):
+                return True
+        # In "joint" and "stock" a wrong letter makes a name ("point", "stork", "stack"), and
+        # so does one in their canonical spelling ("istok" ~ "stok"); a letter missing, added
+        # or swapped as written does not.
+        elif OSA.distance(token, w) == 1 and (len(token) != len(w) or sorted(token) == sorted(w)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def is_mistyped_form(token: str) -> bool:
+    """A four-letter legal form with one letter wrong ("gbh", "gmbrh", "curp", "pjusc"); with
+    three letters ("lrd" for "ltd") too many real names are one letter away ("gas", "sea").
+
+    Only asked about the first and the last word of an organisation's name, where legal forms
+    stand: elsewhere, and in persons' names, such short words are names ("Sal", "Zhao").
+    """
+    if len(token) < 3 or is_noise(token):
+        return False
+    # Spelled as written and with the first letter kept: canonical spellings and a changed
+    # first letter bring real names into reach ("kish" ~ "cjsc", "barl" ~ "sarl").
     return any(
-        OSA.normalized_similarity(token, w) >= 0.8
-        for w in _LONG_NOISE
+        w[0] == token[0] and OSA.distance(token, w) <= 1
+        for w in _SHORT_FORMS
         if abs(len(w) - len(token)) <= 1
     )
 
 
 WEAK_FACTOR = 0.85
+# A vessel or an aircraft is not a legal entity: its name matching an organisation's is evidence
+# (one-ship companies are named after their ship), but weaker, like a weak alias.
+ASSET_FACTOR = 0.85
+ASSETS = frozenset(["vessel", "aircraft"])
 WHOLE_NAME = False
 SOFTEN = 0.6
 # The most qualifiers can add (birth date 0.08 + country 0.03): names below threshold - this cannot hit.
@@ -144,6 +186,7 @@ ORGANISATION = "organisation"
 # Consonant spellings that transliterations swap. Vowel digraphs and double letters are
 # left alone: rewriting them turns a one-letter typo into a two-letter difference.
 _CANON_RULES = [
+    ("dzh", "j"), ("dj", "j"),  # French and Russian spellings of the same "j" ("Djamal"/"Jamal")
     ("sch", "sh"), ("tch", "ch"), ("ph", "f"), ("th", "t"), ("kh", "k"), ("gh", "g"), ("dh", "d"),
     ("ck", "k"), ("c", "k"), ("q", "k"), ("z", "s"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"),
 ]  # fmt: skip
@@ -151,6 +194,9 @@ _DOUBLE = re.compile(r"(.)\1+")
 _VOWELS = re.compile(r"[aeiou]")
 _VOWEL_RUNS = re.compile(r"[aeiou]+")
 _APOSTROPHES = re.compile("['`\u00b4\u2019\u2018\u02bc]")
+# A word of dotted letters ("S.A.", "C.V.", "L.L.C.", "S.p.A."): at the end of an
+# organisation's name, an abbreviated legal form, also when mistyped ("S.gA.", "L.LK.").
+_DOTTED = re.compile(r"^\.*(?:[A-Za-z]{1,2}\.+)+[A-Za-z]{0,2}\.*,?$")
 _UMLAUT_FIRST = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 )
@@ -167,6 +213,8 @@ def canon_token(token: str) -> str:
 
 
 _CANON_NOISE = frozenset(canon_token(w) for w in NOISE if len(w) >= 3)
+_LONG_NOISE = sorted((w, canon_token(w)) for w in NOISE if len(w) >= 5)
+_SHORT_FORMS = sorted(w for w in NOISE if len(w) == 4)
 
 
 def phonetic_key(token: str) -> str:
@@ -191,10 +239,16 @@ def vowel_key(token: str) -> str:
 
 
 @lru_cache(maxsize=500_000)
-def name_tokens(name: str) -> tuple[str, ...]:
-    """Tokens of a name: transliterated, folded, without legal forms and noise words."""
+def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
+    """Tokens of a name: transliterated, folded, without legal forms and noise words (for an
+    organisation also a mistyped legal form in first or last place: "Nordstrand GbH")."""
     if not name:
         return ()
+    if organisation and "." in name:
+        words = name.split()
+        while len(words) > 1 and _DOTTED.match(words[-1]):
+            words.pop()
+        name = " ".join(words)
     latin = anyascii(_APOSTROPHES.sub("", name.translate(_UMLAUT_FIRST)))
     folded = fold(latin).split()
     # name_key tries every legal-form spelling; most names contain none of their words.
@@ -203,7 +257,48 @@ def name_tokens(name: str) -> tuple[str, ...]:
     else:
         tokens = [t for t in name_key(latin).split() if t]
     kept = [t for t in tokens if not is_noise(t)]
+    if organisation and len(kept) >= 2:
+        # Only while a word of three letters or more is left ("SARA II" stays as it is).
+        if is_mistyped_form(kept[-1]) and any(len(t) >= 3 for t in kept[:-1]):
+            kept.pop()
+        if len(kept) >= 2 and is_mistyped_form(kept[0]) and any(len(t) >= 3 for t in kept[1:]):
+            kept.pop(0)
     return tuple(kept or tokens)
+
+
+def name_spellings(name: str, organisation: bool = False) -> list[tuple[str, ...]]:
+    """The tokens of a name, then those of other ways to write it, for list and party names
+    alike: hyphenated words as one ("Al-Kubaysi"/"Alkubaysi", "Valtex-St"/"Valtexst"), and an
+    organisation's name without dotted letters in front ("D.O.O. Merideis"; in front they may
+    be a legal form or part of the name, "V.R. Fruit", so both are kept)."""
+    base = name_tokens(name, organisation)
+    out = [base] if base else []
+    if "-" in name:
+        joined = name_tokens(name.replace("-", ""), organisation)
+        if joined and joined not in out:
+            out.append(joined)
+    if organisation and "." in name:
+        words = name.split()
+        while len(words) > 1 and _DOTTED.match(words[0]):
+            words.pop(0)
+        rest = name_tokens(" ".join(words), organisation)
+        if rest and rest not in out:
+            out.append(rest)
+    return out
+
+
+def name_variants(name: str, organisation: bool = False) -> list[tuple[str, ...]]:
+    """What a party's name is looked up as: its spellings (``name_spellings``) and the name
+    with a short word joined to the next ("Abd Alkadir"/"Abdulkadir", "Qa Ida"/"Qaida")."""
+    out = name_spellings(name, organisation)
+    base = out[0] if out else ()
+    for i in range(len(base) - 1):
+        if 2 <= len(base[i]) <= 3 and len(base[i + 1]) >= 3:
+            joined = (*base[:i], base[i] + base[i + 1], *base[i + 2 :])
+            if joined not in out:
+                out.append(joined)
+            break
+    return out
 
 
 def deletions(token: str) -> set[str]:
@@ -280,8 +375,7 @@ class Index:
                 if len(key) >= 5:
                     self.by_identifier[key].append(idx)
             for n in names:
-                toks = name_tokens(n["name"])
-                if toks:
+                for toks in name_spellings(n["name"], record.schema != PERSON):
                     raw_names.append((idx, n["name"], toks, bool(n.get("weak"))))
         self.raw: list[str] = []
         for idx, name, toks, weak in raw_names:
@@ -458,18 +552,28 @@ class Index:
                 bound = 0.5 * (ub_q + ub_c)
             if rec.weak:
                 bound *= WEAK_FACTOR
+            entry_schema = self.entries[rec.entry].schema
+            asset = entry_schema in ASSETS
+            if asset:
+                bound *= ASSET_FACTOR
             if bound < floor:
                 continue
-            entry_schema = self.entries[rec.entry].schema
             if person != (entry_schema == PERSON) and entry_schema != "other":
                 continue
             score, pairs = self._score(kind, tokens, qweights, total_q, expansions, rec)
+            if asset:
+                score *= ASSET_FACTOR
             if score >= floor:
-                out.append((nid, score, {"pairs": pairs}))
+                out.append((nid, score, {"pairs": pairs, "asset": asset}))
         if len(self._results) > 300_000:
             self._results.clear()
         self._results[key] = out
         return out
+
+    def _one_word_sim(self, raw: str, tid: int, sim: float) -> float:
+        canon = canon_token(raw)
+        edits = min(OSA.distance(canon, self.words[tid]), OSA.distance(raw, self.raw[tid]))
+        return sim if edits <= 1 else _unsoften(sim, len(canon))
 
     def _score(
         self,
@@ -480,11 +584,18 @@ class Index:
         expansions: list[dict[int, float]],
         rec: NameRecord,
     ) -> tuple[float, list[tuple[str, str, float]]]:
+        # A one-word company name stands on that word alone. Among some 25,000 list words
+        # one within two letters of any made-up name is easy to find ("Innotex" ~ "INKOTEKH",
+        # "Thertex" ~ "ARTEKS"), one within a single letter is not: beyond one edit the
+        # allowance for typos in long words (which other words would corroborate) is taken back.
+        one_word = len(tokens) == 1 and kind != PERSON
         cand = []
         for qi, exp in enumerate(expansions):
             for cj, tid in enumerate(rec.tokens):
                 sim = exp.get(tid)
                 if sim:
+                    if one_word and sim < 1.0:
+                        sim = self._one_word_sim(tokens[qi], tid, sim)
                     cand.append((sim * qweights[qi], sim, qi, cj))
         cand.sort(reverse=True)
         used_q: set[int] = set()
@@ -540,9 +651,9 @@ class Index:
                 ]
                 score = whole
         if len(tokens) == 1 and kind != PERSON:
-            # A one-word company name ("Argon", "Vita") is weak evidence on its own, and a
-            # near spelling of one word ("Thernet"/"Iteranet") weaker still.
-            score -= SINGLE_WORD_PENALTY + 0.25 * (1.0 - score)
+            # A one-word company name ("Argon", "Vita") is weak evidence on its own; how near
+            # a spelling of it counts is _one_word_sim's business.
+            score -= SINGLE_WORD_PENALTY
         if rec.weak:
             score *= WEAK_FACTOR
         return score, pairs
@@ -550,12 +661,14 @@ class Index:
     def screen(self, query: Query, threshold: float) -> list[Match]:
         """Entries matching ``query`` at ``threshold`` or above, best first, one per entry."""
         best: dict[int, Match] = {}
+        floor = max(0.0, threshold - MAX_BONUS)
         for name in query.names:
-            tokens = name_tokens(name)
-            if not tokens:
-                continue
-            floor = max(0.0, threshold - MAX_BONUS)
-            for nid, base, info in self._name_candidates(query.kind, tokens, floor):
+            found = [
+                hit
+                for tokens in name_variants(name, query.kind != PERSON)
+                for hit in self._name_candidates(query.kind, tokens, floor)
+            ]
+            for nid, base, info in found:
                 rec = self.names[nid]
                 entry = self.entries[rec.entry]
                 score, quals = _qualify(base, query, entry)
@@ -571,6 +684,7 @@ class Index:
                             "query": name,
                             "matched_name": rec.name,
                             "weak_alias": rec.weak,
+                            "asset": info["asset"],
                             "name_score": round(base, 4),
                             "tokens": [[q, c, s] for q, c, s in info["pairs"]],
                             "qualifiers": quals,
@@ -603,6 +717,11 @@ def _soften(sim: float, length: int) -> float:
     leaves it 0.91 alike, not 0.875); in words under six letters one letter is a different
     name ("Otto"/"Auto", "Juno"/"Iona") and counts in full."""
     return 1.0 - (1.0 - sim) * SOFTEN if length >= 5 else sim
+
+
+def _unsoften(sim: float, length: int) -> float:
+    """The plain letter similarity behind a softened one."""
+    return 1.0 - (1.0 - sim) / SOFTEN if length >= 5 else sim
 
 
 def _qualify(score: float, query: Query, entry: EntryRecord) -> tuple[float, list[dict[str, Any]]]:

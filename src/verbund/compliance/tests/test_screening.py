@@ -67,6 +67,57 @@ def test_a_weak_alias_weighs_less_than_a_strong_name() -> None:
     )
 
 
+def test_a_one_word_name_two_letters_off_a_list_name_is_not_a_hit() -> None:
+    index = _index(("organisation", "INKOTEKH", [], {}), ("organisation", "ARTEKS LIMITED", [], {}))
+    assert index.screen(Query("organisation", ["Innotex GmbH"]), 0.7) == []
+    assert index.screen(Query("organisation", ["Thertex GmbH"]), 0.7) == []
+    # One letter off is still a typo of the listed name.
+    assert index.screen(Query("organisation", ["Inkotex GmbH"]), 0.7)[0].entry.external_id == "0"
+
+
+def test_a_mistyped_or_dotted_legal_form_does_not_count_as_a_name_word() -> None:
+    index = _index(
+        ("organisation", "NORDSTRAND LTD.", [], {}),
+        ("organisation", "RUSTANKER LLC", [], {}),
+        ("organisation", "MERIDEIS D.O.O.", [], {}),
+    )
+    assert index.screen(Query("organisation", ["Nordstrand GbH"]), 0.7)[0].entry.external_id == "0"
+    assert index.screen(Query("organisation", ["Rustanker Curp."]), 0.7)[0].entry.external_id == "1"
+    assert index.screen(Query("organisation", ["D.O.O. Merideis"]), 0.7)[0].entry.external_id == "2"
+    assert index.screen(Query("organisation", ["Merideis S.R.L."]), 0.7)[0].entry.external_id == "2"
+
+
+def test_a_name_word_one_letter_off_a_legal_form_stays_a_name_word() -> None:
+    index = _index(
+        ("organisation", "STACK TELECOM LTD", [], {}), ("organisation", "SARA II", [], {})
+    )
+    assert index.screen(Query("organisation", ["Stack Telecom GmbH"]), 0.7)[0].score > 0.9
+    assert index.screen(Query("organisation", ["Telecom GmbH"]), 0.7) == []
+    assert index.screen(Query("organisation", ["II GmbH"]), 0.7) == []
+
+
+def test_hyphenated_and_split_names_match_written_as_one_word() -> None:
+    index = _index(
+        ("person", "'Umar AL-KUBAYSI", [], {}),
+        ("person", "Abdulkadir Omar ABDULLAHI", [], {}),
+    )
+    assert index.screen(Query("person", ["Umar Alkubaysi"]), 0.7)[0].entry.external_id == "0"
+    assert (
+        index.screen(Query("person", ["Abd Alkadir Omar Abdullahi"]), 0.7)[0].entry.external_id
+        == "1"
+    )
+
+
+def test_a_vessel_named_like_a_company_weighs_less_than_a_company() -> None:
+    index = _index(("vessel", "ARGON STAR", [], {}), ("organisation", "ARGON STAR", [], {}))
+    vessel, company = sorted(
+        index.screen(Query("organisation", ["Argon Star GmbH"]), 0.5), key=lambda m: m.score
+    )
+    assert vessel.entry.schema == "vessel"
+    assert vessel.explanation["asset"] is True
+    assert vessel.score < company.score
+
+
 def test_birth_date_and_country_move_the_score_only_when_both_sides_have_them() -> None:
     index = _index(
         ("person", "Abu ABBAS", [], {"birth_dates": ["1948-12-10"], "countries": ["IQ"]})
