@@ -62,7 +62,8 @@ bulk_loaded = Signal()
 NUMBER_SEQUENCE = "party"
 _NUMBER_BLOCK = 10_000
 _TAKE_BLOCK = 250_000
-_CHUNK = 50_000  # rows prepared and written at a time
+# Rows prepared and written at a time; three chunks are in flight (written, waiting, prepared).
+_CHUNK = 20_000
 
 
 def _columns(model: type[Any], skip: Sequence[str] = ("id",)) -> tuple[str, ...]:
@@ -510,6 +511,8 @@ class BulkLoad:
                     # CREATE INDEX refuses to run while deferred foreign-key checks are queued:
                     # run them now (they would run at commit anyway), then defer again.
                     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    # Sorts of a million keys in memory instead of on disk; this transaction only.
+                    cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 else:
                     # Let SQLite's sorter use a second core for the index builds.
                     cur.execute("PRAGMA threads = 2")

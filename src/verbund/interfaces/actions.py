@@ -10,6 +10,7 @@ The run itself is always saved, outside that transaction, so failed runs stay vi
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import hashlib
 import json
@@ -214,6 +215,8 @@ def do_execute_run(
             try:
                 outcome = _dispatch(run, mapping, ctx, records)
                 _after_links(outcome)
+                if not run.dry_run:
+                    _refresh_statistics(run.kind, outcome)
                 audit.record(
                     actor=run.actor,
                     action=f"import.{run.kind}",
@@ -251,11 +254,45 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+        release_free_memory()
+
+
+def release_free_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc keeps them otherwise), so that a
+    worker that ran a big import does not carry its peak into the next job."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+# Runs writing this many rows refresh the planner statistics of what they wrote (PostgreSQL).
+ANALYZE_MIN_ROWS = 50_000
+
+
+def _refresh_statistics(kind: str, outcome: Outcome) -> None:
+    """A big load changes the tables under the planner's feet: without fresh statistics the next
+    key look-up (an API batch right after a 1M-row first load) scanned the whole party table
+    (0.4 s per 900 keys instead of 14 ms) until autovacuum caught up. ANALYZE samples, takes no
+    lock that blocks readers or writers, and counts this transaction's rows."""
+    if connection.vendor != "postgresql":
+        return
+    counts = outcome.counts
+    tables = []
+    parties = counts.get("created", 0) + counts.get("updated", 0) + counts.get("archived", 0)
+    if kind == ImportKind.PARTIES and parties >= ANALYZE_MIN_ROWS:
+        tables.append(engine.PT)
+    if counts.get("links_created", 0) + counts.get("links_ended", 0) >= ANALYZE_MIN_ROWS:
+        tables.append(engine.RT)
+    with connection.cursor() as cur:
+        for table in dict.fromkeys(tables):
+            cur.execute(f"ANALYZE {table}")
 
 
 def _after_links(outcome: Outcome) -> None:
     """Keep the hierarchy closure exact after bulk-written links, in the same transaction."""
     if outcome.touched_many:
+        # The engine's per-row state is gone by now: give its pages back before the rebuild
+        # builds its temporary tables.
+        release_free_memory()
         hierarchy_engine.rebuild_closure(sorted(outcome.hierarchy_types))
         return
     if not outcome.touched:

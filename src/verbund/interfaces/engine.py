@@ -19,6 +19,7 @@ import datetime as dt
 import itertools
 import os
 import re
+import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -176,9 +177,15 @@ class Context:
     progress: Callable[[float, str], None] | None = None
     track_outcomes: bool = False
     create_missing: bool = False
+    _reported: float = 0.0
 
-    def report_progress(self, fraction: float, message: str) -> None:
+    def report_progress(self, fraction: float, message: str, *, often: bool = False) -> None:
+        """``often``: a per-chunk report, passed on at most twice a second (a file write each)."""
         if self.progress:
+            now = time.monotonic()
+            if often and now - self._reported < 0.5:
+                return
+            self._reported = now
             self.progress(fraction, message)
 
 
@@ -410,7 +417,7 @@ class _PartyRows:
     """The per-row work that needs no state of the run: map, check, normalise, derive.
 
     Pure, so that big files can run it in a second process (``interfaces.pipeline``) while
-    this one compares and writes. Yields per row ``(row, key, cleaned, issues, name_issue,
+    this one compares and writes. Yields per row ``(row, key, cleaned, issues or None, name_issue,
     has_name_columns, share, parent, main_address, derived)``; ``cleaned`` is None when the
     key itself is unusable, ``derived`` the search columns without the number
     (``demo.bulk.search_pieces``) when the row is complete and valid.
@@ -484,7 +491,7 @@ class _PartyRows:
                 row_no,
                 key,
                 cleaned,
-                issues,
+                issues or None,  # one object less to pickle per good row
                 name_issue,
                 "name" in values or "last_name" in values,
                 share,
@@ -672,10 +679,10 @@ def import_parties(
                 new_id.append(0)
             if name_issue is not None and (idx is None or has_name_columns):
                 # Set only for rows whose fields are clean: it comes before a share problem.
-                issues = [name_issue, *issues]
-            for issue in issues:
-                out.error(issue)
+                issues = [name_issue, *(issues or ())]
             if issues:
+                for issue in issues:
+                    out.error(issue)
                 failed = True
                 invalid.add(key)
                 continue
@@ -752,7 +759,9 @@ def import_parties(
                 yield from flush()
                 if total_hint:
                     ctx.report_progress(
-                        0.02 + 0.6 * total_hint(), _("%(n)s rows read") % {"n": f"{n:,}"}
+                        0.02 + 0.6 * total_hint(),
+                        _("%(n)s rows read") % {"n": f"{n:,}"},
+                        often=True,
                     )
         yield from flush()
 
@@ -1448,7 +1457,9 @@ def import_relationships(
             )
         )
         if total_hint and n % CHUNK == 0:
-            ctx.report_progress(0.02 + 0.4 * total_hint(), _("%(n)s rows read") % {"n": f"{n:,}"})
+            ctx.report_progress(
+                0.02 + 0.4 * total_hint(), _("%(n)s rows read") % {"n": f"{n:,}"}, often=True
+            )
     out.counts["rows"] = n
     if n == 0:
         out.error(Issue(0, "", "", _("The file has no data rows.")))
