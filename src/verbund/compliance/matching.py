@@ -116,6 +116,10 @@ NOISE = frozenset(
         "liability",
     ]
 )
+# Legal forms that are names elsewhere ("Ou" and "Ao" are Chinese surnames): only dropped from
+# organisations' names. Estonian OÜ ("OU", "OUE"), Bulgarian EOOD/OOD, the d.o.o. of the
+# former Yugoslavia, Russian PAO/AO (PJSC/JSC in Latin letters, frequent in the lists).
+ORG_FORMS = frozenset(["ou", "oue", "eood", "ood", "doo", "pao", "ao"])
 _FORM_WORDS = frozenset(
     w for spellings in LEGAL_FORMS.values() for sp in spellings for w in sp.split()
 )
@@ -190,6 +194,8 @@ _CANON_RULES = [
     ("sch", "sh"), ("tch", "ch"), ("ph", "f"), ("th", "t"), ("kh", "k"), ("gh", "g"), ("dh", "d"),
     ("ck", "k"), ("c", "k"), ("q", "k"), ("z", "s"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"),
 ]  # fmt: skip
+# The Arabic article as transliterations write it on its own ("Issa El Zeydi"/"Al-Zeydi").
+_ARTICLES = frozenset(["el", "ul"])
 _DOUBLE = re.compile(r"(.)\1+")
 _VOWELS = re.compile(r"[aeiou]")
 _VOWEL_RUNS = re.compile(r"[aeiou]+")
@@ -205,6 +211,8 @@ _UMLAUT_FIRST = str.maketrans(
 @lru_cache(maxsize=500_000)
 def canon_token(token: str) -> str:
     """A token's spelling with transliteration variants merged (both sides get the same)."""
+    if token in _ARTICLES:
+        return "al"
     t = token
     for a, b in _CANON_RULES:
         if a in t:
@@ -214,7 +222,7 @@ def canon_token(token: str) -> str:
 
 _CANON_NOISE = frozenset(canon_token(w) for w in NOISE if len(w) >= 3)
 _LONG_NOISE = sorted((w, canon_token(w)) for w in NOISE if len(w) >= 5)
-_SHORT_FORMS = sorted(w for w in NOISE if len(w) == 4)
+_SHORT_FORMS = sorted(w for w in NOISE | ORG_FORMS if len(w) == 4)
 
 
 def phonetic_key(token: str) -> str:
@@ -256,7 +264,7 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
         tokens = [t for t in folded if t != "&"]
     else:
         tokens = [t for t in name_key(latin).split() if t]
-    kept = [t for t in tokens if not is_noise(t)]
+    kept = [t for t in tokens if not is_noise(t) and not (organisation and t in ORG_FORMS)]
     if organisation and len(kept) >= 2:
         # Only while a word of three letters or more is left ("SARA II" stays as it is).
         if is_mistyped_form(kept[-1]) and any(len(t) >= 3 for t in kept[:-1]):
@@ -289,15 +297,19 @@ def name_spellings(name: str, organisation: bool = False) -> list[tuple[str, ...
 
 def name_variants(name: str, organisation: bool = False) -> list[tuple[str, ...]]:
     """What a party's name is looked up as: its spellings (``name_spellings``) and the name
-    with a short word joined to the next ("Abd Alkadir"/"Abdulkadir", "Qa Ida"/"Qaida")."""
+    with a short word joined to the next ("Abd Alkadir"/"Abdulkadir", "Qa Ida"/"Qaida", "D
+    Agostino"/"D'Agostino"), for the first two short words ("Ali Abd Alnabi")."""
     out = name_spellings(name, organisation)
     base = out[0] if out else ()
+    joins = 0
     for i in range(len(base) - 1):
-        if 2 <= len(base[i]) <= 3 and len(base[i + 1]) >= 3:
+        if len(base[i]) <= 3 and len(base[i + 1]) >= 3:
             joined = (*base[:i], base[i] + base[i + 1], *base[i + 2 :])
             if joined not in out:
                 out.append(joined)
-            break
+            joins += 1
+            if joins == 2:
+                break
     return out
 
 
@@ -415,8 +427,9 @@ class Index:
             bucket[1].append(tid)
         self._by_length = by_length
         self._expansions: dict[str, dict[int, float]] = {}
+        self._person_expansions: dict[str, dict[int, float]] = {}
         self._plans: dict[
-            str, tuple[list[tuple[int, float, float, tuple[int, ...]]], int, float]
+            tuple[str, bool], tuple[list[tuple[int, float, float, tuple[int, ...]]], int, float]
         ] = {}
         self._results: dict[
             tuple[str, tuple[str, ...], float], list[tuple[int, float, dict[str, Any]]]
@@ -453,13 +466,11 @@ class Index:
             for tid in near | keyed:
                 if tid in found:
                     continue
-                word = self.words[tid]
-                sim = max(
-                    OSA.normalized_similarity(token, word),
-                    OSA.normalized_similarity(raw, self.raw[tid]),
-                )
+                sim = _similarity(raw, token, self.raw[tid], self.words[tid])
                 if sim >= 0.66:
-                    found[tid] = round(_soften(sim, len(token)), 3)
+                    found[tid] = round(
+                        _soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3
+                    )
                 elif tid in keyed and len(token) >= 6:
                     # Long words with the same skeleton are transliterations more often than not.
                     found[tid] = 0.75
@@ -470,7 +481,7 @@ class Index:
                     bucket = self._by_length.get(length)
                     if not bucket:
                         continue
-                    for _w, sim, pos in process.extract(
+                    for _w, _sim, pos in process.extract(
                         token,
                         bucket[0],
                         scorer=OSA.normalized_similarity,
@@ -479,18 +490,43 @@ class Index:
                     ):
                         tid = bucket[1][pos]
                         if tid not in found:
-                            found[tid] = round(_soften(sim, len(token)), 3)
+                            found[tid] = round(
+                                _soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3
+                            )
         if len(self._expansions) > 400_000:
             self._expansions.clear()
         self._expansions[raw] = found
         return found
 
-    def _plan(self, raw: str) -> tuple[list[tuple[int, float, float, tuple[int, ...]]], int, float]:
+    def expand_person(self, raw: str) -> dict[int, float]:
+        """``expand`` for a word of a person's name, plus the list words of its shape that
+        differ only in their vowels (0.75): Arabic and Persian do not write short vowels, so
+        Latin spellings of the same name disagree on them ("Saeed"/"Said", "Usama"/"Osama",
+        "Mahmoud"/"Mahmud"). Not for organisations: there such pairs are different words
+        ("Ceres"/"Korus", "Otto"/"Auto")."""
+        cached = self._person_expansions.get(raw)
+        if cached is not None:
+            return cached
+        found = self.expand(raw)
+        token = canon_token(raw)
+        key = vowel_key(token) if len(raw) >= 4 else ""
+        if key:
+            extra = {tid: 0.75 for tid in self.by_key.get(key, ()) if found.get(tid, 0.0) < 0.75}
+            if extra:
+                found = {**found, **extra}
+        if len(self._person_expansions) > 200_000:
+            self._person_expansions.clear()
+        self._person_expansions[raw] = found
+        return found
+
+    def _plan(
+        self, raw: str, person: bool = False
+    ) -> tuple[list[tuple[int, float, float, tuple[int, ...]]], int, float]:
         """For a query token: the postings of its close spellings (df, sim, candidate-side
         gain, name ids), their smallest df, and the best similarity left out (cached)."""
-        plan = self._plans.get(raw)
+        plan = self._plans.get((raw, person))
         if plan is None:
-            exp = self.expand(raw)
+            exp = self.expand_person(raw) if person else self.expand(raw)
             strong = {t: v for t, v in exp.items() if v >= STRONG_SPELLING} or exp
             weak_max = max((v for t, v in exp.items() if t not in strong), default=0.0)
             postings = [
@@ -500,7 +536,7 @@ class Index:
             plan = (postings, mindf, weak_max)
             if len(self._plans) > 400_000:
                 self._plans.clear()
-            self._plans[raw] = plan
+            self._plans[(raw, person)] = plan
         return plan
 
     # --- scoring ---------------------------------------------------------------------------
@@ -513,11 +549,27 @@ class Index:
         cached = self._results.get(key)
         if cached is not None:
             return cached
-        expansions = [self.expand(t) for t in tokens]
+        person = kind == PERSON
+        expand = self.expand_person if person else self.expand
+        expansions = [expand(t) for t in tokens]
         qweights = [self.weight_of(t) for t in tokens]
         total_q = sum(qweights) or 1.0
-        plans = [self._plan(t) for t in tokens]
+        plans = [self._plan(t, person) for t in tokens]
         usable = [i for i, p in enumerate(plans) if p[0] and p[1] <= self.DF_CAP]
+        # Common spellings are left out only while the rare ones can carry the candidates: a
+        # name made of common words alone ("Muhammad 'Ali", "'Ali Ibrahim") shares no rare
+        # spelling with its own list entry, which would then never be scored.
+        common = sum(
+            qweights[i]
+            * (
+                1.0
+                if i not in usable
+                else max((p[1] for p in plans[i][0] if p[0] > self.DF_CAP), default=0.0)
+            )
+            for i in range(len(tokens))
+        )
+        if usable and common / total_q >= floor:
+            usable = []
         acc_q: dict[int, float] = defaultdict(float)
         acc_c: dict[int, float] = defaultdict(float)
         skipped = 0.0
@@ -540,7 +592,6 @@ class Index:
                     acc_c[nid] += gain_c
             skipped += wq * capped
         out: list[tuple[int, float, dict[str, Any]]] = []
-        person = kind == PERSON
         for nid, got in acc_q.items():
             # An upper bound of the score from what was accumulated: most candidates end here.
             ub_q = min(1.0, (got + skipped) / total_q)
@@ -573,7 +624,7 @@ class Index:
     def _one_word_sim(self, raw: str, tid: int, sim: float) -> float:
         canon = canon_token(raw)
         edits = min(OSA.distance(canon, self.words[tid]), OSA.distance(raw, self.raw[tid]))
-        return sim if edits <= 1 else _unsoften(sim, len(canon))
+        return sim if edits <= 1 else _similarity(raw, canon, self.raw[tid], self.words[tid])
 
     def _score(
         self,
@@ -719,9 +770,22 @@ def _soften(sim: float, length: int) -> float:
     return 1.0 - (1.0 - sim) * SOFTEN if length >= 5 else sim
 
 
-def _unsoften(sim: float, length: int) -> float:
-    """The plain letter similarity behind a softened one."""
-    return 1.0 - (1.0 - sim) / SOFTEN if length >= 5 else sim
+def _similarity(raw: str, canon: str, list_raw: str, list_canon: str) -> float:
+    """Letter similarity of two words, the better of the spellings as written and canonical."""
+    return max(
+        OSA.normalized_similarity(canon, list_canon), OSA.normalized_similarity(raw, list_raw)
+    )
+
+
+def _soft_similarity(raw: str, canon: str, list_raw: str, list_canon: str) -> float:
+    """``_similarity`` with the typo allowance of ``_soften``, each spelling by its own length
+    (the shorter of the two words): "Thefn" is a typo in the five-letter "Thein" as written,
+    although the canonical spellings ("tefn", "tein") have four letters. "Koch"/"Skoch" and
+    "Iris"/"Irisl" stay four-letter words, one letter off being another name."""
+    return max(
+        _soften(OSA.normalized_similarity(canon, list_canon), min(len(canon), len(list_canon))),
+        _soften(OSA.normalized_similarity(raw, list_raw), min(len(raw), len(list_raw))),
+    )
 
 
 def _qualify(score: float, query: Query, entry: EntryRecord) -> tuple[float, list[dict[str, Any]]]:

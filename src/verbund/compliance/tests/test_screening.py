@@ -12,6 +12,12 @@ from verbund.core.models import AuditRecord
 from verbund.parties.actions import do_update_party
 
 
+def fixtures_word(i: int) -> str:
+    """A made-up name word per number ("Bab", "Bac", ...)."""
+    letters = "bcdfghklmnprstvz"
+    return "Ba" + letters[i // 16 % 16] + "o" + letters[i % 16]
+
+
 def _index(*entries: tuple[str, str, list[dict[str, Any]], dict[str, Any]]) -> Index:
     recs = []
     for i, (schema, name, names, extra) in enumerate(entries):
@@ -106,6 +112,55 @@ def test_hyphenated_and_split_names_match_written_as_one_word() -> None:
         index.screen(Query("person", ["Abd Alkadir Omar Abdullahi"]), 0.7)[0].entry.external_id
         == "1"
     )
+
+
+def test_a_name_made_of_common_words_finds_its_own_entry() -> None:
+    # More names share "muhammad" and "ali" than make candidates on their own (Index.DF_CAP);
+    # a rare variant spelling ("muhammed") must not hide the common spellings' postings.
+    common = [
+        ("person", f"Muhammad {fixtures_word(i)} ALI", [], {}) for i in range(Index.DF_CAP + 10)
+    ]
+    index = _index(
+        *common, ("person", "Muhammed KARIMI", [], {}), ("person", "Muhammad 'ALI", [], {})
+    )
+    found = {m.entry.name for m in index.screen(Query("person", ["Ali Muhammad"]), 0.7)}
+    assert "Muhammad 'ALI" in found
+
+
+def test_person_names_differing_only_in_vowels_match_but_company_names_do_not() -> None:
+    index = _index(
+        ("person", "Saeed AGHAJANI", [], {}), ("organisation", "KORUS CONSULTING", [], {})
+    )
+    assert index.screen(Query("person", ["Said Aghajani"]), 0.7)[0].entry.external_id == "0"
+    assert index.screen(Query("person", ["Sead Aghajani"]), 0.7)[0].entry.external_id == "0"
+    assert index.screen(Query("organisation", ["Ceres Consulting GmbH"]), 0.7) == []
+
+
+def test_eastern_european_legal_forms_are_dropped_from_company_names_only() -> None:
+    index = _index(
+        ("organisation", "KONTRAKT OOO", [], {}),
+        ("organisation", "INTTRAFIK EOOD", [], {}),
+        ("person", "OU Wei", [], {}),
+    )
+    assert index.screen(Query("organisation", ["Kontrakt OÜ"]), 0.7)[0].entry.external_id == "0"
+    assert index.screen(Query("organisation", ["PAO Kontrakt"]), 0.7)[0].entry.external_id == "0"
+    assert index.screen(Query("organisation", ["Inttrafik OOD"]), 0.7)[0].entry.external_id == "1"
+    # In a person's name "Ou" is a surname, not a legal form.
+    assert index.screen(Query("person", ["Wei Li"]), 0.7) == []
+
+
+def test_a_typo_in_a_five_letter_word_counts_as_a_typo_in_five_letters() -> None:
+    # "Thein" is spelled "tein" canonically; as written, "Thefn" is one typo in five letters.
+    index = _index(("person", "Thein NYUNT", [], {}), ("person", "Andrey SKOCH", [], {}))
+    assert index.screen(Query("person", ["Thefn Nyunt"]), 0.7)[0].entry.external_id == "0"
+    # A four-letter word one letter off a five-letter one gets no typo allowance.
+    koch = index.screen(Query("person", ["Andrea Koch"]), 0.0)[0].explanation["tokens"]
+    assert ["koch", "skokh", 0.8] in koch
+
+
+def test_a_single_letter_in_front_is_also_tried_joined_to_the_next_word() -> None:
+    index = _index(("organisation", "D'AGOSTINO & COMPANY, LTD", [], {}))
+    assert index.screen(Query("organisation", ["D Agostino Korp."]), 0.7)[0].score > 0.9
 
 
 def test_a_vessel_named_like_a_company_weighs_less_than_a_company() -> None:
