@@ -55,15 +55,20 @@ def on_relationship_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         schedule_ownership()
 
 
-def on_bulk_loaded(sender: Any, party_ids: list[range], **kwargs: Any) -> None:
+def on_bulk_loaded(
+    sender: Any, party_ids: list[range], links_changed: bool = False, **kwargs: Any
+) -> None:
     """Parties written by bulk loads (ERP imports) are screened too, as a background job after
-    commit, so a large import is not held up; nothing to do while no list is loaded."""
+    commit, so a large import is not held up; nothing to do while no list is loaded. Links
+    written in bulk fire no ``post_save``: ownership is recomputed once after commit instead."""
     from verbund.compliance.screening import current_versions
     from verbund.compliance.tasks import screen_ranges_task
 
     ranges = [[r.start, r.stop - 1] for r in party_ids if len(r)]
     if ranges and current_versions():
         transaction.on_commit(lambda: screen_ranges_task.enqueue(ranges))
+    if links_changed:
+        schedule_ownership()
 
 
 def connect() -> None:

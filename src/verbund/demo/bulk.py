@@ -57,6 +57,8 @@ T = TypeVar("T")
 
 # Sent inside the load's transaction once ``fill`` has returned, with ``party_ids`` and
 # ``relationship_ids`` (lists of ranges) and ``action``, for receivers that keep derived data.
+# ERP imports send it too, with the parties they created or changed and ``links_changed``
+# (relationships created or ended, which ``relationship_ids`` does not list for them).
 bulk_loaded = Signal()
 
 NUMBER_SEQUENCE = "party"
@@ -621,5 +623,6 @@ def do_bulk_load(
         party_ids=load.party_ids,
         relationship_ids=load.relationship_ids,
         action=action,
+        links_changed=rel_count > 0,
     )
     return result

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
+from verbund.demo.bulk import bulk_loaded
 from verbund.hierarchies import engine as hierarchy_engine
 from verbund.interfaces import engine
 from verbund.interfaces.engine import Abort, Context, Issue, Outcome
@@ -217,6 +218,7 @@ def do_execute_run(
                 _after_links(outcome)
                 if not run.dry_run:
                     _refresh_statistics(run.kind, outcome)
+                    _announce(run, outcome)
                 audit.record(
                     actor=run.actor,
                     action=f"import.{run.kind}",
@@ -285,6 +287,35 @@ def _refresh_statistics(kind: str, outcome: Outcome) -> None:
     with connection.cursor() as cur:
         for table in dict.fromkeys(tables):
             cur.execute(f"ANALYZE {table}")
+
+
+def _announce(run: ImportRun, outcome: Outcome) -> None:
+    """Tell the apps that keep derived data (sanctions screening, ownership flags) what the run
+    wrote, as bulk loads do: created and changed parties as id ranges, and whether links changed."""
+    ranges = [r for r in outcome.party_ids if len(r)] + list(_ranges(sorted(outcome.updated_ids)))
+    counts = outcome.counts
+    links_changed = bool(counts.get("links_created") or counts.get("links_ended"))
+    if ranges or links_changed:
+        bulk_loaded.send(
+            sender=ImportRun,
+            party_ids=ranges,
+            relationship_ids=[],
+            action=f"import.{run.kind}",
+            links_changed=links_changed,
+        )
+
+
+def _ranges(ids: list[int]) -> Iterator[range]:
+    """Sorted ids as runs of consecutive ids."""
+    if not ids:
+        return
+    start = prev = ids[0]
+    for i in ids[1:]:
+        if i != prev + 1:
+            yield range(start, prev + 1)
+            start = i
+        prev = i
+    yield range(start, prev + 1)
 
 
 def _after_links(outcome: Outcome) -> None:

@@ -19,6 +19,7 @@ import datetime as dt
 import itertools
 import os
 import re
+import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -127,6 +128,7 @@ class Outcome:
     touched: set[tuple[int, int]] = field(default_factory=set)
     touched_many: bool = False
     party_ids: list[range] = field(default_factory=list)
+    updated_ids: array[int] = field(default_factory=lambda: array("q"))
 
     def error(self, issue: Issue) -> None:
         self.counts["errors"] += 1
@@ -624,7 +626,9 @@ def import_parties(
     checked: Iterable[tuple[Any, ...]]
     # Only first loads: when most rows are unchanged, this process has little to do per row and
     # the hand-over would cost more than the second core gives.
-    if parallel and not ids and hasattr(os, "fork"):
+    # A fork copies only the calling thread: with other threads running (the job thread of a
+    # web server, its request threads) a lock one of them held would stay locked in the child.
+    if parallel and not ids and hasattr(os, "fork") and threading.active_count() == 1:
         # Forked before the bulk writer's thread exists; the child gets the stream as it is.
         forked = Forked(lambda: stage(rows), total_hint)
         checked, total_hint = forked, forked.progress
@@ -1026,6 +1030,7 @@ def _update_parties(
         ]
         params.append((*vals, st, ph, now_db, pid))
         out.counts["updated"] += 1
+        out.updated_ids.append(pid)
         out.outcome(key, "updated")
         if len(out.diffs) < SAMPLE:
             out.diffs.append({"row": row_no, "key": key, "party": pid, "changes": changed})
