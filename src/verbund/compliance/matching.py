@@ -259,6 +259,11 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
         name = " ".join(words)
     latin = anyascii(_APOSTROPHES.sub("", name.translate(_UMLAUT_FIRST)))
     folded = fold(latin).split()
+    if organisation and len(folded) >= 4:
+        dropped = _mistyped_phrase(folded)
+        if dropped:
+            folded = [w for i, w in enumerate(folded) if i not in dropped]
+            latin = " ".join(folded)
     # name_key tries every legal-form spelling; most names contain none of their words.
     if _FORM_WORDS.isdisjoint(folded):
         tokens = [t for t in folded if t != "&"]
@@ -272,6 +277,28 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
         if len(kept) >= 2 and is_mistyped_form(kept[0]) and any(len(t) >= 3 for t in kept[1:]):
             kept.pop(0)
     return tuple(kept or tokens)
+
+
+# Legal forms of three words ("joint stock company", "limited liability company"): written out
+# in full, one of them may carry a typo that would make it a name word on its own ("Joict",
+# "Stovk" are one letter from "point", "stork").
+_PHRASES = (("joint", "stock", "company"), ("limited", "liability", "company"))
+
+
+def _mistyped_phrase(words: list[str]) -> set[int]:
+    """Positions of a three-word legal form in ``words`` with two words exact and the third
+    mistyped (two edits at most, first letter kept), provided other words remain."""
+    out: set[int] = set()
+    for i in range(len(words) - 2):
+        window = words[i : i + 3]
+        for phrase in _PHRASES:
+            exact = sum(a == b for a, b in zip(window, phrase, strict=True))
+            if exact == 2 and all(
+                a == b or (a[:1] == b[:1] and OSA.distance(a, b) <= 2)
+                for a, b in zip(window, phrase, strict=True)
+            ):
+                out.update(range(i, i + 3))
+    return out if len(out) < len(words) else set()
 
 
 def name_spellings(name: str, organisation: bool = False) -> list[tuple[str, ...]]:

@@ -163,6 +163,13 @@ def test_a_single_letter_in_front_is_also_tried_joined_to_the_next_word() -> Non
     assert index.screen(Query("organisation", ["D Agostino Korp."]), 0.7)[0].score > 0.9
 
 
+def test_a_mistyped_word_of_a_written_out_legal_form_is_not_a_name_word() -> None:
+    index = _index(("organisation", "JOINT STOCK COMPANY CLASS", [], {}))
+    assert index.screen(Query("organisation", ["Joict Stock Company Class"]), 0.7)[0].score > 0.9
+    # Outside the phrase, or with its first letter changed, such a word is a name.
+    assert index.screen(Query("organisation", ["Point Stock Company Class"]), 0.7) == []
+
+
 def test_a_vessel_named_like_a_company_weighs_less_than_a_company() -> None:
     index = _index(("vessel", "ARGON STAR", [], {}), ("organisation", "ARGON STAR", [], {}))
     vessel, company = sorted(
