@@ -23,7 +23,8 @@ share of the list name's first and last word matched: middle names may be missin
 first name alone does not make a hit. Organisations score ``(cq + cc) / 2``; a one-word list
 name scores ``cq`` (the party's name must be mostly that word). A one-word party name loses
 0.06, and its word counts as a typo of a list word only one letter off: beyond that, the
-similarity is taken without the allowance for typos in long words. Weak aliases and vessels or
+similarity is taken without the allowance for typos in long words. A word of a person's name
+also matches list words differing only in their vowels (0.75). Weak aliases and vessels or
 aircraft matched by an organisation count 0.85. Qualifiers move the score only when both sides
 have them: birth date (persons: +0.08 same day, -0.3 other year), country (+0.03 / -0.1); an
 identical identifier (LEI, IMO, register number) is a match (0.98) whatever the name.
@@ -31,7 +32,9 @@ identical identifier (LEI, IMO, register number) is a match (0.98) whatever the 
 Names are looked up as written and in the other ways they are written: hyphenated words as one
 word, a short word joined to the next ("Abd Alkadir"/"Abdulkadir"), an organisation's name
 without dotted letters in front ("D.O.O. Merideis"); mistyped legal forms at either end of an
-organisation's name ("GbH", "Curp.") and dotted ones at its end ("S.gA.") are dropped.
+organisation's name ("GbH", "Curp.") and dotted ones at its end ("S.gA.") are dropped, and
+so is a written-out "joint stock company" with one word mistyped. Names made of common words
+only are found like any other: the cap on common spellings never hides a name's own entry.
 """
 
 import datetime as dt
