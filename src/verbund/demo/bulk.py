@@ -36,6 +36,7 @@ must produce trees: one parent per child and date, no cycles) and closure upkeep
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import queue
 import threading
@@ -43,7 +44,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -530,6 +531,54 @@ class BulkLoad:
                     "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, last - 1]
                 )
         return range(first, last)
+
+
+class BrokenReference(IntegrityError):
+    """A foreign key added back after a load found a row referring to nothing."""
+
+
+@contextlib.contextmanager
+def foreign_keys_validated_after(tables: Sequence[str]) -> Iterator[None]:
+    """PostgreSQL: take out the foreign keys among ``tables`` for the block and add them back
+    afterwards, exactly as they were, in the same transaction (the pg_restore technique).
+
+    Each deferred key otherwise queues a trigger event per inserted row and checks it at commit
+    with one query per row; ``ADD CONSTRAINT`` checks all rows in one join, and a violation fails
+    it (``IntegrityError``), so nothing that violates a key can be committed. Only keys whose
+    referenced table is itself in ``tables``: dropping a key locks its referenced table against
+    readers until commit, which is acceptable for tables the load already has to itself (a first
+    load into empty tables) but not for shared ones such as the users or relationship types.
+    Call it before anything is written to these tables in the transaction (PostgreSQL refuses
+    to alter a table with pending trigger events); on an exception the transaction is expected
+    to roll back, which restores the keys.
+    """
+    if connection.vendor != "postgresql" or not tables:
+        yield
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c WHERE c.contype = 'f' "
+            "AND c.conrelid = ANY(%s::regclass[]) AND c.confrelid = ANY(%s::regclass[]) "
+            "ORDER BY c.conrelid::regclass::text, c.conname",
+            [list(tables), list(tables)],
+        )
+        keys = cur.fetchall()
+        for table, name, _definition in keys:
+            cur.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+    yield
+    with connection.cursor() as cur:
+        # ALTER TABLE refuses to run while other deferred checks of the table are queued:
+        # run them now (they would run at commit anyway), then defer again.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, definition in keys:
+            try:
+                cur.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
+            except IntegrityError as exc:
+                # PostgreSQL's message names the key and its DETAIL line the missing value.
+                raise BrokenReference(" ".join(str(exc).split())) from exc
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class _ChunkWriter:

@@ -444,14 +444,42 @@ def rebuild_closure(type_keys: Iterable[str] | None = None) -> dict[str, int]:
     with transaction.atomic():
         for rtype in types:
             _advisory_lock(rtype.pk)
+        indexes = _indexes_to_rebuild()
+        for name, _sql in indexes:
+            _execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        for rtype in types:
             counts[rtype.key] = _rebuild_type(rtype.pk, day)
             ClosureState.objects.update_or_create(
                 type_id=rtype.pk, defaults={"as_of": day, "rebuilt_at": timezone.now()}
             )
             _remember(rtype.pk, day)
+        if indexes:
+            # Sorts of a few million keys in memory rather than on disk; this transaction only.
+            _execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for _name, sql in indexes:
+                _execute(sql)
         if sum(counts.values()) > 10000:
             _execute(f"ANALYZE {CT}")
     return counts
+
+
+def _indexes_to_rebuild() -> list[tuple[str, str]]:
+    """PostgreSQL, empty closure table (a first load): its secondary indexes as (name, CREATE
+    statement), to be dropped for the rebuild and built afterwards from the sorted rows, which
+    is faster than growing two B-trees row by row. Only into an empty table, because DROP INDEX
+    locks every reader of the closure out until commit; a rebuild on a live database keeps the
+    indexes so that readers go on seeing the old closure meanwhile."""
+    if connection.vendor != "postgresql" or _scalar(f"SELECT 1 FROM {CT} LIMIT 1", []):
+        return []
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+            "WHERE i.tablename = %s AND i.schemaname = current_schema() AND NOT EXISTS ("
+            "SELECT 1 FROM pg_constraint c WHERE c.conindid = "
+            "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
+            [CT],
+        )
+        return [(name, sql) for name, sql in cur.fetchall()]
 
 
 def _rebuild_type(type_id: int, day: dt.date) -> int:

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
-from verbund.demo.bulk import bulk_loaded
+from verbund.demo.bulk import BrokenReference, bulk_loaded, foreign_keys_validated_after
 from verbund.hierarchies import engine as hierarchy_engine
 from verbund.interfaces import engine
 from verbund.interfaces.engine import Abort, Context, Issue, Outcome
@@ -387,11 +387,20 @@ def _dispatch(
                 for c in wanted
                 if r.get(c) not in (None, "")
             }
-        return engine.import_parties(
-            rows, columns, ctx, total_hint=hint, initial_errors=initial, keys_hint=keys_hint,
-            rebuild_indexes=_first_big_load(run, reader),
-            parallel=reader is not None and reader.size >= PARALLEL_MIN_BYTES,
-        )  # fmt: skip
+        first_load = _first_big_load(run, reader)
+        # A first load into empty tables also checks the keys between them once, afterwards.
+        keys_after = [engine.PT, engine.RT] if first_load else []
+        try:
+            with foreign_keys_validated_after(keys_after):
+                return engine.import_parties(
+                    rows, columns, ctx, total_hint=hint, initial_errors=initial,
+                    keys_hint=keys_hint, rebuild_indexes=first_load,
+                    parallel=reader is not None and reader.size >= PARALLEL_MIN_BYTES,
+                )  # fmt: skip
+        except BrokenReference as exc:
+            raise ImportFileError(
+                _("The loaded rows break a reference between records: %(detail)s") % {"detail": exc}
+            ) from exc
     if run.kind == ImportKind.RELATIONSHIPS:
         if run.format == "gleif-rr":
             state = GleifRows()

@@ -174,6 +174,34 @@ def test_rebuild_reproduces_the_maintained_closure(muller: dict[str, Any]) -> No
     assert before == after and counts["group"] == len(after)
 
 
+def closure_indexes() -> dict[str, list[str]]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        found = connection.introspection.get_constraints(cur, ClosureEntry._meta.db_table)
+    return {name: info["columns"] for name, info in found.items() if info["index"]}
+
+
+def test_a_rebuild_into_an_empty_closure_gives_the_same_rows_and_keeps_the_indexes(
+    muller: dict[str, Any],
+) -> None:
+    def rows() -> list[tuple[Any, ...]]:
+        return sorted(
+            ClosureEntry.objects.values_list(
+                "type_id", "ancestor_id", "descendant_id", "depth", "parent_id"
+            )
+        )
+
+    before, indexes = rows(), closure_indexes()
+    assert any(len(columns) > 1 for columns in indexes.values())
+    # An empty closure is a first load: PostgreSQL builds the indexes after the rows.
+    ClosureEntry.objects.all().delete()
+    engine.rebuild_closure()
+    assert rows() == before
+    assert closure_indexes() == indexes
+    assert differences() == []
+
+
 def test_large_trees_come_level_by_level_with_the_path_open(
     muller: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -211,6 +239,20 @@ def test_rebuild_refuses_bulk_loaded_links_that_form_a_cycle(
     with pytest.raises(ValidationError) as refused:
         engine.rebuild_closure(["group"])
     assert list(refused.value.message_dict) == ["type"]
+
+
+def test_a_rebuild_into_an_empty_closure_refuses_a_cycle_and_keeps_the_indexes(
+    org: Callable[..., Any], link: Callable[..., Any]
+) -> None:
+    a, b = org("A AG"), org("B AG")
+    rel = link(b, a)
+    Relationship.objects.create(type=rel.type, from_party=a, to_party=b)
+    indexes = closure_indexes()
+    ClosureEntry.objects.all().delete()
+    with pytest.raises(ValidationError) as refused:
+        engine.rebuild_closure(["group"])
+    assert list(refused.value.message_dict) == ["type"]
+    assert closure_indexes() == indexes
 
 
 def test_the_consistency_check_reports_a_row_stored_twice(muller: dict[str, Any]) -> None:

@@ -299,6 +299,64 @@ def test_a_first_big_load_rebuilds_the_indexes_and_keeps_them(
     assert run_import("parties", write("p.csv", BASE)).counts["unchanged"] == 4
 
 
+def foreign_keys() -> dict[str, tuple[str, ...]]:
+    from django.db import connection
+
+    found: dict[str, tuple[str, ...]] = {}
+    with connection.cursor() as cur:
+        for table in (Party._meta.db_table, Relationship._meta.db_table):
+            for name, info in connection.introspection.get_constraints(cur, table).items():
+                if info["foreign_key"]:
+                    found[name] = (table, *info["columns"], *info["foreign_key"])
+    return found
+
+
+def test_a_first_big_load_puts_the_foreign_keys_back_as_they_were(
+    write: Write, run_import: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verbund.interfaces import actions
+
+    before = foreign_keys()
+    assert before
+    monkeypatch.setattr(actions, "REBUILD_MIN_BYTES", 0)
+    run = run_import("parties", write("p.csv", BASE))
+    assert run.status == "done", reasons(run)
+    assert foreign_keys() == before
+    assert links("settlement") == [("K3", "K2", None), ("K4", "K2", None)]
+
+
+def test_a_first_big_load_that_breaks_a_reference_fails_and_writes_nothing(
+    write: Write, run_import: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    from verbund.demo.bulk import BulkLoad
+    from verbund.interfaces import actions
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps its row-wise foreign-key checks during a first load")
+    original = BulkLoad.insert_parties
+
+    def broken(self: BulkLoad, *args: Any, **kwargs: Any) -> range:
+        ids = original(self, *args, **kwargs)
+        # What a bug in the engine would do: point a new party at one that does not exist.
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {Party._meta.db_table} SET organisation_id = %s WHERE id = %s",
+                [ids[-1] + 1000, ids[0]],
+            )
+        return ids
+
+    monkeypatch.setattr(BulkLoad, "insert_parties", broken)
+    monkeypatch.setattr(actions, "REBUILD_MIN_BYTES", 0)
+    before = foreign_keys()
+    run = run_import("parties", write("p.csv", BASE))
+    assert run.status == "failed"
+    assert "organisation_id" in reasons(run) and "is not present" in reasons(run), reasons(run)
+    assert not Party.objects.exists() and not Relationship.objects.exists()
+    assert foreign_keys() == before
+
+
 def test_many_changes_at_once_update_archive_and_end_links_like_a_few(
     write: Write, run_import: Run
 ) -> None:
