@@ -228,6 +228,42 @@ def test_relink_rehangs_children_changed_in_bulk_even_when_they_swap(
     assert selectors.ultimate_parent(a.pk, "group") == b.pk
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_relink_keeps_the_closure_exact_after_a_whole_forest_is_rewritten_in_bulk(
+    seed: int, org: Callable[..., Any], link: Callable[..., Any]
+) -> None:
+    import random
+
+    rnd = random.Random(seed)
+    parties = [org(f"P{seed}-{i} GmbH") for i in range(14)]
+    # A first forest through the actions: a parent always comes earlier in the shuffled order.
+    order = parties[:10]
+    rnd.shuffle(order)
+    type_id = None
+    for i, child in enumerate(order[1:], start=1):
+        if rnd.random() < 0.8:
+            type_id = link(child, order[rnd.randrange(i)]).type_id
+    if type_id is None:
+        type_id = link(order[1], order[0]).type_id
+    # The importer's bulk write: every link ends, a new forest over old and brand-new parties
+    # (nested changed children, swapped roles, parties new to the closure) is written around
+    # the rules, then only the touched children are relinked.
+    Relationship.objects.filter(type_id=type_id, valid_to__isnull=True).update(
+        valid_to=TODAY - DAY
+    )
+    order = parties[:]
+    rnd.shuffle(order)
+    touched = {r.from_party_id for r in Relationship.objects.filter(type_id=type_id)}
+    for i, child in enumerate(order[1:], start=1):
+        if rnd.random() < 0.8:
+            Relationship.objects.create(
+                type_id=type_id, from_party=child, to_party=order[rnd.randrange(i)]
+            )
+            touched.add(child.pk)
+    engine.relink(type_id, touched)
+    assert differences() == []
+
+
 def test_rebuild_refuses_bulk_loaded_links_that_form_a_cycle(
     org: Callable[..., Any], link: Callable[..., Any]
 ) -> None:
