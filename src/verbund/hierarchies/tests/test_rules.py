@@ -248,9 +248,7 @@ def test_relink_keeps_the_closure_exact_after_a_whole_forest_is_rewritten_in_bul
     # The importer's bulk write: every link ends, a new forest over old and brand-new parties
     # (nested changed children, swapped roles, parties new to the closure) is written around
     # the rules, then only the touched children are relinked.
-    Relationship.objects.filter(type_id=type_id, valid_to__isnull=True).update(
-        valid_to=TODAY - DAY
-    )
+    Relationship.objects.filter(type_id=type_id, valid_to__isnull=True).update(valid_to=TODAY - DAY)
     order = parties[:]
     rnd.shuffle(order)
     touched = {r.from_party_id for r in Relationship.objects.filter(type_id=type_id)}
