@@ -2,7 +2,8 @@
 
 GET /api/v1/parties/{id}/hierarchy/?type=KEY&as_of=YYYY-MM-DD&depth=N[&node=ID]
 GET /api/v1/parties/{id}/ancestors/?type=KEY[&as_of=YYYY-MM-DD]
-Without ``type`` both list the party's hierarchies.
+GET /api/v1/parties/{id}/group/?type=KEY[&as_of=YYYY-MM-DD]
+Without ``type`` the first two list the party's hierarchies.
 """
 
 from typing import Any
@@ -140,7 +141,44 @@ class PartyAncestorsView(APIView):
         )
 
 
+class PartyGroupView(APIView):
+    """Every member of the party's group (or chain, ...) in one response, for integrations that
+    need the whole membership: ``columns`` names the fields once, ``rows`` holds one array per
+    member, top-down by depth, the ultimate parent first."""
+
+    required_permission = "parties.view_party"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "type",
+                OpenApiTypes.STR,
+                description="Hierarchy type key (default group).",
+            ),
+            PARAMS[1],
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party.objects.only("id"), pk=pk)
+        type_key = request.query_params.get("type") or "group"
+        as_of = _as_of(request)
+        rows = selectors.group_rows(party.pk, type_key, as_of)
+        return Response(
+            {
+                "type": type_key,
+                "as_of": as_of,
+                "party_id": party.pk,
+                "root_id": rows[0][0],
+                "count": len(rows),
+                "columns": selectors.GROUP_COLUMNS,
+                "rows": rows,
+            }
+        )
+
+
 urlpatterns = [
     path("parties/<int:pk>/hierarchy/", PartyHierarchyView.as_view(), name="party-hierarchy"),
     path("parties/<int:pk>/ancestors/", PartyAncestorsView.as_view(), name="party-ancestors"),
+    path("parties/<int:pk>/group/", PartyGroupView.as_view(), name="party-group"),
 ]

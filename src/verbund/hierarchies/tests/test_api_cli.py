@@ -120,6 +120,59 @@ def test_the_endpoint_needs_the_view_permission(
     )
 
 
+def test_the_group_endpoint_sends_every_member_as_a_row(
+    group: dict[str, Party], api_for: Callable[..., Any]
+) -> None:
+    res = api_for("viewer").get(f"/api/v1/parties/{group['logistik'].pk}/group/?type=group")
+    assert res.status_code == 200, res.content
+    body = res.json()
+    assert body["columns"] == [
+        "id", "number", "name", "city", "depth", "child_count", "parent_id"
+    ]  # fmt: skip
+    members = [dict(zip(body["columns"], row, strict=True)) for row in body["rows"]]
+    assert body["root_id"] == group["holding"].pk and body["count"] == 4
+    assert [m["depth"] for m in members] == [0, 1, 1, 2]
+    by_id = {m["id"]: m for m in members}
+    assert by_id[group["holding"].pk]["child_count"] == 2
+    assert by_id[group["holding"].pk]["parent_id"] is None
+    assert by_id[group["logistik"].pk]["parent_id"] == group["gmbh"].pk
+    assert by_id[group["gmbh"].pk]["city"] == "Bonn"
+    assert by_id[group["gmbh"].pk]["number"] == group["gmbh"].number
+
+
+def test_the_group_endpoint_answers_for_a_past_date(
+    group: dict[str, Party], api_for: Callable[..., Any]
+) -> None:
+    do_move_subtree(group["logistik"], group["lager"], "group", actor=None)
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    client = api_for("viewer")
+    url = f"/api/v1/parties/{group['logistik'].pk}/group/"
+    then = client.get(f"{url}?as_of={yesterday}").json()
+    now = client.get(url).json()
+    parent = then["columns"].index("parent_id")
+    assert {r[0]: r[parent] for r in then["rows"]}[group["logistik"].pk] == group["gmbh"].pk
+    assert {r[0]: r[parent] for r in now["rows"]}[group["logistik"].pk] == group["lager"].pk
+
+
+def test_a_party_outside_any_group_is_a_group_of_one(
+    org: Callable[..., Party], api_for: Callable[..., Any]
+) -> None:
+    alone = org("Einzelhandel Schulz")
+    body = api_for("viewer").get(f"/api/v1/parties/{alone.pk}/group/").json()
+    assert body["count"] == 1 and body["root_id"] == alone.pk
+    assert body["rows"] == [[alone.pk, alone.number, alone.name, alone.city, 0, 0, None]]
+
+
+def test_the_group_endpoint_refuses_an_unknown_type_and_needs_permission(
+    group: dict[str, Party], api_for: Callable[..., Any]
+) -> None:
+    url = f"/api/v1/parties/{group['gmbh'].pk}/group/"
+    viewer = api_for("viewer")
+    assert viewer.get(f"{url}?type=nonsense").status_code == 400
+    assert viewer.get(f"{url}?as_of=2024-13-01").status_code == 400
+    assert api_for(None).get(url).status_code == 403
+
+
 @translation.override("en")
 def test_the_cli_prints_the_tree_for_an_erp_key(group: dict[str, Party]) -> None:
     out = StringIO()
