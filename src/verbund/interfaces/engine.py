@@ -870,7 +870,7 @@ def import_parties(
                     )
                 )
         refs.clear()
-        _apply_link_changes(changes, ctx, out, atomic)
+        _apply_link_changes(changes, ctx, out, atomic, rebuild_indexes=rebuild_indexes)
 
     # 4. Full sync: archive what the source no longer sends.
     if ctx.full:
@@ -1229,8 +1229,9 @@ class _LinkWriter:
     ``end`` count into ``out``; what the caller reports besides differs per file kind.
     """
 
-    def __init__(self, out: Outcome) -> None:
+    def __init__(self, out: Outcome, rebuild_indexes: bool = False) -> None:
         self.out = out
+        self.rebuild_indexes = rebuild_indexes
         self.now_db = connection.ops.adapt_datetimefield_value(timezone.now())
         self.ends: list[tuple[Any, Any, int]] = []
         self.updates: list[tuple[Any, ...]] = []
@@ -1263,7 +1264,9 @@ class _LinkWriter:
         )
 
     def write(self, rows: Iterator[tuple[Any, ...]]) -> None:
-        BulkLoad().insert_relationships(rows, REL_ORDER, complete=True)
+        BulkLoad().insert_relationships(
+            rows, REL_ORDER, complete=True, rebuild_indexes=self.rebuild_indexes
+        )
 
     def touch(self, ch: LinkChange) -> None:
         """Mark the hierarchy the change belongs to for the closure rebuild after the import."""
@@ -1281,8 +1284,14 @@ class _LinkWriter:
 
 
 def _apply_link_changes(
-    changes: list[LinkChange], ctx: Context, out: Outcome, atomic: bool
+    changes: list[LinkChange],
+    ctx: Context,
+    out: Outcome,
+    atomic: bool,
+    rebuild_indexes: bool = False,
 ) -> None:
+    """Write the link changes of a party file. ``rebuild_indexes``: a first load, whose links
+    are written into a relationship table that holds few rows, with its indexes built after."""
     if not changes:
         return
     bad = check_hierarchy(changes, ctx, out)
@@ -1290,7 +1299,7 @@ def _apply_link_changes(
         raise Abort(out)
     today = ctx.today
     yesterday = today - dt.timedelta(days=1)
-    writer = _LinkWriter(out)
+    writer = _LinkWriter(out, rebuild_indexes=rebuild_indexes)
 
     def creates() -> Iterator[tuple[Any, ...]]:
         for i, ch in enumerate(changes):
