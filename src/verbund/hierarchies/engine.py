@@ -506,31 +506,44 @@ def rebuild_closure(type_keys: Iterable[str] | None = None) -> dict[str, int]:
             )
             _remember(rtype.pk, day)
         if indexes:
-            # Sorts of a few million keys in memory rather than on disk; this transaction only.
-            _execute("SET LOCAL maintenance_work_mem = '256MB'")
+            pg = connection.vendor == "postgresql"
+            # Sorts of a few million keys in memory rather than on disk (this transaction
+            # only); SQLite's sorter may use a second core.
+            _execute("SET LOCAL maintenance_work_mem = '256MB'" if pg else "PRAGMA threads = 2")
             for _name, sql in indexes:
                 _execute(sql)
+            if not pg:
+                _execute("PRAGMA threads = 0")
         if sum(counts.values()) > 10000:
             _execute(f"ANALYZE {CT}")
     return counts
 
 
 def _indexes_to_rebuild() -> list[tuple[str, str]]:
-    """PostgreSQL, empty closure table (a first load): its secondary indexes as (name, CREATE
-    statement), to be dropped for the rebuild and built afterwards from the sorted rows, which
-    is faster than growing two B-trees row by row. Only into an empty table, because DROP INDEX
-    locks every reader of the closure out until commit; a rebuild on a live database keeps the
-    indexes so that readers go on seeing the old closure meanwhile."""
-    if connection.vendor != "postgresql" or _scalar(f"SELECT 1 FROM {CT} LIMIT 1", []):
+    """Empty closure table (a first load): its secondary indexes as (name, CREATE statement),
+    to be dropped for the rebuild and built afterwards from the sorted rows, which is faster
+    than growing two B-trees row by row. Only into an empty table: on PostgreSQL DROP INDEX
+    locks every reader of the closure out until commit, and a rebuild on a live database keeps
+    the indexes so that readers go on seeing the old closure meanwhile. (SQLite readers keep
+    their snapshot in WAL mode; the rule is the same for both, for one behaviour to reason
+    about.)"""
+    if _scalar(f"SELECT 1 FROM {CT} LIMIT 1", []):
         return []
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-            "WHERE i.tablename = %s AND i.schemaname = current_schema() AND NOT EXISTS ("
-            "SELECT 1 FROM pg_constraint c WHERE c.conindid = "
-            "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
-            [CT],
-        )
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.tablename = %s AND i.schemaname = current_schema() AND NOT EXISTS ("
+                "SELECT 1 FROM pg_constraint c WHERE c.conindid = "
+                "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
+                [CT],
+            )
+        else:
+            # Indexes of inline UNIQUE/PRIMARY KEY constraints have no SQL and stay.
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [CT],
+            )
         return [(name, sql) for name, sql in cur.fetchall()]
 
 
