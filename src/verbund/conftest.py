@@ -15,13 +15,24 @@ ROLES = ["viewer", "editor", "steward", "compliance", "admin"]
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
+def _test_settings(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # Password hashing is deliberately slow; tests create many users and need none of that.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test starts in the default language, whatever an earlier test activated.
     translation.activate(settings.LANGUAGE_CODE)
+    # Commands speak the language of the environment: tests start from one that names none
+    # (so the default), whatever locale the developer's shell has.
+    for variable in ("VERBUND_LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     # Background jobs run inline, so a test sees their result when the call returns.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def english_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands speak English, for tests that assert English messages."""
+    monkeypatch.setenv("VERBUND_LANGUAGE", "en")
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from verbund.core import audit
@@ -18,7 +19,9 @@ def do_create_token(username: str, *, actor: Any = None, rotate: bool = False) -
     try:
         user = User.objects.get(username=username)
     except User.DoesNotExist:
-        raise ValidationError({"username": f"No user named {username!r}."}) from None
+        raise ValidationError(
+            {"username": _("No user named %(name)s.") % {"name": repr(username)}}
+        ) from None
     if rotate:
         Token.objects.filter(user=user).delete()
     token, created = Token.objects.get_or_create(user=user)

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from verbund.core import audit
 from verbund.demo.bulk import BulkLoad, do_bulk_load
@@ -115,7 +116,10 @@ def do_load_demo(
         )
         assert result.party_ids.start == base
         result.timings["parties"] = time.perf_counter() - t
-        say(f"parties: {len(result.party_ids)} in {result.timings['parties']:.1f} s")
+        say(
+            _("parties: %(n)s in %(sec).1f s")
+            % {"n": len(result.party_ids), "sec": result.timings["parties"]}
+        )
         t = time.perf_counter()
         type_ids = {
             key: load.type_id(key)
@@ -136,13 +140,14 @@ def do_load_demo(
         load.insert_party_tags((base + idx, tag_ids[t]) for idx, t in data.tag_pairs)
         result.timings["relationships"] = time.perf_counter() - t
         say(
-            f"relationships: {len(result.relationship_ids)} in {result.timings['relationships']:.1f} s"
+            _("relationships: %(n)s in %(sec).1f s")
+            % {"n": len(result.relationship_ids), "sec": result.timings["relationships"]}
         )
         t = time.perf_counter()
         result.closure_rebuilt = rebuild_closure()
         result.timings["closure"] = time.perf_counter() - t
         if result.closure_rebuilt:
-            say(f"closure: {result.timings['closure']:.1f} s")
+            say(_("closure: %(sec).1f s") % {"sec": result.timings["closure"]})
         return result
 
     do_bulk_load(

@@ -91,7 +91,11 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         for d in found:
             label = _("missing") if d["problem"] == "missing" else _("extra")
             stdout.write(
-                f"{d['type']}: {label} {d['ancestor']} > {d['descendant']} ({d['depth']}, parent {d['parent']})\n"
+                _(
+                    "%(type)s: %(problem)s %(ancestor)s > %(descendant)s (%(depth)s, parent %(parent)s)"
+                )
+                % {**d, "problem": label}
+                + "\n"
             )
         stdout.write(
             _("hierarchies: %(n)s difference(s) on %(db)s")

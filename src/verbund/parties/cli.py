@@ -7,7 +7,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from verbund.core.management.base import gettext_lazy
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
 
@@ -37,7 +39,9 @@ def add_actor_argument(parser: CommandParser) -> None:
         "--as",
         dest="as_user",
         metavar="USERNAME",
-        help="Record the change in the audit trail as this user (default: the system).",
+        help=gettext_lazy(
+            "Record the change in the audit trail as this user (default: the system)."
+        ),
     )
 
 
@@ -49,7 +53,7 @@ def actor_from(options: dict[str, Any]) -> Any:
     try:
         return User.objects.get(username=username)
     except User.DoesNotExist:
-        raise CommandError(f"--as: no user named {username!r}.") from None
+        raise CommandError(_("--as: no user named %(name)s.") % {"name": repr(username)}) from None
 
 
 def find_party(reference: str, field: str) -> Party:

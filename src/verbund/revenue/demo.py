@@ -5,6 +5,8 @@ import time
 from collections.abc import Sequence
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+
 from verbund.revenue.bulk import do_generate_demo_revenue
 from verbund.revenue.periods import add_months, month_start
 
@@ -27,6 +29,8 @@ def generate_revenue(
     written = do_generate_demo_revenue(party_ids_or_none, demo_months(months), seed)
     if stdout is not None:
         stdout.write(
-            f"revenue: {written} monthly figures in {time.perf_counter() - started:.1f} s\n"
+            _("revenue: %(n)s monthly figures in %(sec).1f s")
+            % {"n": written, "sec": time.perf_counter() - started}
+            + "\n"
         )
     return written

@@ -41,8 +41,8 @@ def reviewer2(make_user: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _english() -> Any:
-    # Messages are asserted in English; the UI default is German.
+def _english(english_cli: None) -> Any:
+    # Messages are asserted in English (commands' too: english_cli); the UI default is German.
     from django.utils import translation
 
     with translation.override("en"):

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from verbund.hierarchies.actions import do_move_subtree
 from verbund.hierarchies.models import ClosureEntry
@@ -173,7 +172,7 @@ def test_the_group_endpoint_refuses_an_unknown_type_and_needs_permission(
     assert api_for(None).get(url).status_code == 403
 
 
-@translation.override("en")
+@pytest.mark.usefixtures("english_cli")
 def test_the_cli_prints_the_tree_for_an_erp_key(group: dict[str, Party]) -> None:
     out = StringIO()
     call_command("hierarchy", "SAP:4711", "--type", "group", stdout=out)
@@ -195,7 +194,7 @@ def test_the_cli_refresh_runs(group: dict[str, Party]) -> None:
     assert "group" in out.getvalue()
 
 
-@translation.override("en")
+@pytest.mark.usefixtures("english_cli")
 def test_the_consistency_check_reports_a_corrupted_closure(group: dict[str, Party]) -> None:
     out = StringIO()
     call_command("check", "hierarchies", stdout=out)

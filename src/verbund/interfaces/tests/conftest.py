@@ -12,9 +12,10 @@ from verbund.interfaces.models import ImportRun
 
 
 @pytest.fixture(autouse=True)
-def _import_dir(settings: Any, tmp_path: Path) -> Iterator[None]:
+def _import_dir(settings: Any, tmp_path: Path, english_cli: None) -> Iterator[None]:
     settings.VERBUND_IMPORT_DIR = str(tmp_path / "imports")
-    # Messages are asserted in English; the product's default language is German.
+    # Messages are asserted in English (commands' too: english_cli); the product's default
+    # language is German.
     with translation.override("en"):
         yield
 

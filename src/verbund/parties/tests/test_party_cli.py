@@ -106,7 +106,7 @@ def test_a_taken_number_is_refused(cli, org):
     assert party.number in err
 
 
-def test_update_changes_fields_and_refuses_bad_ones(cli, org):
+def test_update_changes_fields_and_refuses_bad_ones(cli, org, english_cli):
     party = org("Alpha GmbH")
     code, _, err = cli("update", party.number, "--city", "Bonn")
     assert code == 0, err

@@ -265,7 +265,7 @@ def test_end_sets_valid_to_and_refuses_bad_dates(cli, two):
     assert rel.valid_to == dt.date(2024, 6, 30) and rel.valid_from == dt.date(2020, 1, 1)
 
 
-def test_update_corrects_values_and_refuses_bad_ones(cli, two):
+def test_update_corrects_values_and_refuses_bad_ones(cli, two, english_cli):
     rel = do_create_relationship(
         actor=None, type="group", from_party=two[0], to_party=two[1], share=40
     )
@@ -307,7 +307,7 @@ def test_list_shows_relationships_as_seen_from_the_party(cli, two, org):
     refused(cli, "list", "nobody", field="ref")
 
 
-def test_types_lists_the_types(cli):
+def test_types_lists_the_types(cli, english_cli):
     code, out, _ = cli("types")
     assert code == 0
     assert out.splitlines()[0].startswith("group\t") and "sister" in out and "symmetric" in out

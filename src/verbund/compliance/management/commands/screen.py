@@ -3,22 +3,28 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from verbund.compliance.actions import do_screen_parties, do_screen_party
 from verbund.compliance.models import Hit, HitStatus, RunTrigger
+from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
 
 
-class Command(BaseCommand):
-    help = "Screen parties against the current sanctions lists."
+class Command(VerbundCommand):
+    help = gettext_lazy("Screen parties against the current sanctions lists.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("parties", nargs="*", help="party id, number or ERP key")
-        parser.add_argument("--all", action="store_true", help="screen every party")
-        parser.add_argument("--json", action="store_true", help="print the result as JSON")
-        parser.add_argument("--workers", type=int, default=1, help="processes for bulk screening")
+        parser.add_argument("parties", nargs="*", help=gettext_lazy("party id, number or ERP key"))
+        parser.add_argument("--all", action="store_true", help=gettext_lazy("screen every party"))
+        parser.add_argument(
+            "--json", action="store_true", help=gettext_lazy("print the result as JSON")
+        )
+        parser.add_argument(
+            "--workers", type=int, default=1, help=gettext_lazy("processes for bulk screening")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["parties"]:
@@ -41,14 +47,17 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             else:
                 for p in out:
-                    self.stdout.write(f"{p['number']} {p['name']}: {len(p['hits'])} hit(s)")
+                    self.stdout.write(
+                        _("%(number)s %(name)s: %(n)s hit(s)")
+                        % {"number": p["number"], "name": p["name"], "n": len(p["hits"])}
+                    )
                     for h in p["hits"]:
                         self.stdout.write(
-                            f"  {h['score']:.2f} {h['list']} {h['entry_id']} {h['entry_name']} [{h['status']}]"
+                            f"  {h['score']:.2f} {h['list']} {h['entry_id']} {h['entry_name']} [{HitStatus(h['status']).label}]"
                         )
             return
         if not options["all"]:
-            raise CommandError("name parties to screen, or --all")
+            raise CommandError(_("name parties to screen, or --all"))
         run = do_screen_parties(actor=None, trigger=RunTrigger.ALL, workers=options["workers"])
         summary: dict[str, Any] = {
             "run": run.pk,
@@ -64,7 +73,16 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(
-                f"run #{run.pk}: {run.total} parties, {run.hit_count} hits ({run.new_hit_count} new), {summary['open']} open in the queue"
+                _(
+                    "run #%(run)s: %(parties)s parties, %(hits)s hits (%(new)s new), %(open)s open in the queue"
+                )
+                % {
+                    "run": run.pk,
+                    "parties": run.total,
+                    "hits": run.hit_count,
+                    "new": run.new_hit_count,
+                    "open": summary["open"],
+                }
             )
 
 

@@ -3,13 +3,19 @@
 import importlib
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from verbund.core.management.base import VerbundCommand, gettext_lazy, interpolate_lazy
 from verbund.core.registry import BENCHMARKS
 
 
-class Command(BaseCommand):
-    help = "Run a benchmark: " + ", ".join(BENCHMARKS)
+class Command(VerbundCommand):
+    # The figures and tables the benchmarks print stay English: they are read by developers
+    # and compared with the figures in the (English) domain docs.
+    help = interpolate_lazy(
+        gettext_lazy("Run a benchmark: %(names)s"), {"names": ", ".join(BENCHMARKS)}
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="benchmark", required=True)
@@ -28,4 +34,4 @@ class Command(BaseCommand):
         module = importlib.import_module(BENCHMARKS[options["benchmark"]])
         code = module.run(options, self.stdout)
         if code:
-            raise CommandError(f"benchmark {options['benchmark']} failed")
+            raise CommandError(_("Benchmark %(name)s failed.") % {"name": options["benchmark"]})

@@ -15,35 +15,50 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from verbund.core.management.base import VerbundCommand, gettext_lazy
 
 
-class Command(BaseCommand):
-    help = "Serve Verbund over HTTP (default 127.0.0.1:8000)."
+class Command(VerbundCommand):
+    help = gettext_lazy("Serve Verbund over HTTP (default 127.0.0.1:8000).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "addrport", nargs="*", default=["127.0.0.1:8000"], help="HOST:PORT to listen on"
+            "addrport",
+            nargs="*",
+            default=["127.0.0.1:8000"],
+            help=gettext_lazy("HOST:PORT to listen on"),
         )
-        parser.add_argument("--migrate", action="store_true", help="Apply migrations first.")
         parser.add_argument(
-            "--threads", type=int, default=8, help="Requests served at once (default 8)."
+            "--migrate", action="store_true", help=gettext_lazy("Apply migrations first.")
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=8,
+            help=gettext_lazy("Requests served at once (default 8)."),
         )
         parser.add_argument(
             "--jobs",
             type=int,
             default=1,
-            help="Threads that run background jobs in this process (0: `verbund db_worker` does).",
+            help=gettext_lazy(
+                "Threads that run background jobs in this process (0: `verbund db_worker` does)."
+            ),
         )
         parser.add_argument(
             "--trusted-proxy",
             metavar="ADDRESS",
-            help="Address of the TLS reverse proxy whose X-Forwarded-For/-Proto/-Host to trust.",
+            help=gettext_lazy(
+                "Address of the TLS reverse proxy whose X-Forwarded-For/-Proto/-Host to trust."
+            ),
         )
         parser.add_argument(
             "--reload",
             action="store_true",
-            help="Development: Django's server, restarting when code changes.",
+            help=gettext_lazy("Development: Django's server, restarting when code changes."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,9 +68,9 @@ class Command(BaseCommand):
             call_command("runserver", options["addrport"][0], use_reloader=True)
             return
         if options["threads"] < 1:
-            raise CommandError("threads (--threads): must be at least 1.")
+            raise CommandError(_("threads (--threads): must be at least 1."))
         if options["jobs"] < 0:
-            raise CommandError("jobs (--jobs): must be 0 or more.")
+            raise CommandError(_("jobs (--jobs): must be 0 or more."))
         if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
             for n in range(options["jobs"]):
                 start_job_thread(n)
@@ -72,7 +87,9 @@ class Command(BaseCommand):
                 clear_untrusted_proxy_headers=True,
             )
         listen = " ".join(options["addrport"])
-        self.stdout.write(f"Verbund listens on http://{listen.split()[0]}/ (Ctrl+C stops)")
+        self.stdout.write(
+            _("Verbund listens on %(url)s (Ctrl+C stops)") % {"url": f"http://{listen.split()[0]}/"}
+        )
         self.stdout.flush()
         serve(application, listen=listen, **server)
 

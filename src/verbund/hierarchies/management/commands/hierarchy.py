@@ -5,9 +5,10 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.hierarchies import selectors
 from verbund.hierarchies.actions import do_refresh_closures
 from verbund.parties.actions import resolve_party
@@ -30,25 +31,30 @@ def render(node: dict[str, Any], indent: int = 0) -> list[str]:
     return lines
 
 
-class Command(BaseCommand):
-    help = "Print a party's hierarchy as indented text or JSON; `refresh` brings the closures to today."
+class Command(VerbundCommand):
+    help = gettext_lazy(
+        "Print a party's hierarchy as indented text or JSON; `refresh` brings the closures to today."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "party", help="Party id, number or ERP key SOURCE:EXTERNAL_ID; or `refresh`."
+            "party",
+            help=gettext_lazy("Party id, number or ERP key SOURCE:EXTERNAL_ID; or `refresh`."),
         )
         parser.add_argument(
             "--type",
             dest="type_key",
-            help="Hierarchy type key (default: every hierarchy of the party).",
+            help=gettext_lazy("Hierarchy type key (default: every hierarchy of the party)."),
         )
         parser.add_argument(
-            "--as-of", dest="as_of", help="The structure on this date (YYYY-MM-DD)."
+            "--as-of", dest="as_of", help=gettext_lazy("The structure on this date (YYYY-MM-DD).")
         )
         parser.add_argument(
-            "--depth", type=int, help="Levels below the ultimate parent (the path stays open)."
+            "--depth",
+            type=int,
+            help=gettext_lazy("Levels below the ultimate parent (the path stays open)."),
         )
-        parser.add_argument("--json", action="store_true", help="Print JSON.")
+        parser.add_argument("--json", action="store_true", help=gettext_lazy("Print JSON."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["party"] == "refresh":

@@ -4,21 +4,37 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
+from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.interfaces.actions import do_record_export
 from verbund.interfaces.exporters import EXPORTS, export
 
 
-class Command(BaseCommand):
-    help = "Export parties, relationships or revenue of one source as CSV, XLSX or JSON Lines."
+class Command(VerbundCommand):
+    help = gettext_lazy(
+        "Export parties, relationships or revenue of one source as CSV, XLSX or JSON Lines."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(EXPORTS))
-        parser.add_argument("--source", default="erp")
-        parser.add_argument("--format", dest="fmt", choices=["csv", "xlsx", "jsonl"], default="")
         parser.add_argument(
-            "--output", "-o", default="-", help="file (default: standard output; XLSX needs a file)"
+            "--source", default="erp", help=gettext_lazy("Source system name (default: erp)")
+        )
+        parser.add_argument(
+            "--format",
+            dest="fmt",
+            choices=["csv", "xlsx", "jsonl"],
+            default="",
+            help=gettext_lazy("File format (default: from the file name, else csv)"),
+        )
+        parser.add_argument(
+            "--output",
+            "-o",
+            default="-",
+            help=gettext_lazy("file (default: standard output; XLSX needs a file)"),
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -28,7 +44,7 @@ class Command(BaseCommand):
             fmt = "csv"
         if out == "-":
             if fmt == "xlsx":
-                raise CommandError("XLSX needs --output FILE")
+                raise CommandError(_("XLSX needs --output FILE"))
             count = export(opts["kind"], opts["source"], fmt, sys.stdout.buffer)
         else:
             count = export(opts["kind"], opts["source"], fmt, Path(out))
@@ -36,4 +52,7 @@ class Command(BaseCommand):
             actor=None, kind=opts["kind"], source=opts["source"], fmt=fmt, rows=count, target=out
         )
         if out != "-":
-            self.stderr.write(f"{count:,} rows written to {out}")
+            self.stderr.write(
+                _("%(rows)s rows written to %(file)s")
+                % {"rows": number_format(count, force_grouping=True), "file": out}
+            )

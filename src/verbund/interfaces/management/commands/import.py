@@ -4,12 +4,38 @@ import sys
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
+from verbund.core.management.base import VerbundCommand, gettext_lazy, interpolate_lazy
 from verbund.interfaces import actions
 from verbund.interfaces.mapping import PRESETS
 from verbund.interfaces.models import ImportKind, ImportRun, ImportStatus
 from verbund.interfaces.parsers import FORMATS, ImportFileError
+
+# The run's counts by key; a key not named here (a GLEIF skip reason) prints as it is.
+COUNT_LABELS = {
+    "rows": gettext_lazy("rows"),
+    "created": gettext_lazy("created"),
+    "updated": gettext_lazy("updated"),
+    "unchanged": gettext_lazy("unchanged"),
+    "archived": gettext_lazy("archived"),
+    "ended": gettext_lazy("ended"),
+    "links_created": gettext_lazy("links created"),
+    "links_updated": gettext_lazy("links updated"),
+    "links_ended": gettext_lazy("links ended"),
+    "parties_created": gettext_lazy("parties created"),
+    "skipped": gettext_lazy("skipped"),
+    "ultimate_checked": gettext_lazy("ultimate parents checked"),
+    "errors": gettext_lazy("errors"),
+    "warnings": gettext_lazy("warnings"),
+}
+
+
+def _n(value: int) -> str:
+    """A count with the thousands separator of the active language (1.000 / 1,000)."""
+    return number_format(value, force_grouping=True)
 
 
 class ProgressBar:
@@ -32,8 +58,10 @@ class ProgressBar:
         self.stream.flush()
 
 
-class Command(BaseCommand):
-    help = "Import parties, relationships or revenue from CSV, XLSX, JSON Lines or GLEIF RR files."
+class Command(VerbundCommand):
+    help = gettext_lazy(
+        "Import parties, relationships or revenue from CSV, XLSX, JSON Lines or GLEIF RR files."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=ImportKind.values)
@@ -41,32 +69,52 @@ class Command(BaseCommand):
         parser.add_argument(
             "--source",
             default="",
-            help="Source system name (the ERP key's source); default: erp, gleif for gleif-rr",
+            help=gettext_lazy(
+                "Source system name (the ERP key's source); default: erp, gleif for gleif-rr"
+            ),
         )
         parser.add_argument(
-            "--mapping", default="generic", help=f"Preset ({', '.join(PRESETS)}) or TOML file"
+            "--mapping",
+            default="generic",
+            help=interpolate_lazy(
+                gettext_lazy("Preset (%(presets)s) or TOML file"), {"presets": ", ".join(PRESETS)}
+            ),
         )
-        parser.add_argument("--format", dest="fmt", choices=FORMATS, default="")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Report what would change; write nothing"
+            "--format",
+            dest="fmt",
+            choices=FORMATS,
+            default="",
+            help=gettext_lazy("File format (default: from the file name)"),
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=gettext_lazy("Report what would change; write nothing"),
         )
         parser.add_argument(
             "--full",
             action="store_true",
-            help="Archive (parties) or end (links) what the source no longer sends",
+            help=gettext_lazy("Archive (parties) or end (links) what the source no longer sends"),
         )
         parser.add_argument(
-            "--skip-invalid", action="store_true", help="Write the valid rows, report the rest"
+            "--skip-invalid",
+            action="store_true",
+            help=gettext_lazy("Write the valid rows, report the rest"),
         )
         parser.add_argument(
-            "--create-missing", action="store_true", help="GLEIF: create parties for unknown LEIs"
+            "--create-missing",
+            action="store_true",
+            help=gettext_lazy("GLEIF: create parties for unknown LEIs"),
         )
         parser.add_argument(
             "--queue",
             action="store_true",
-            help="Hand the run to the background worker and follow its progress",
+            help=gettext_lazy("Hand the run to the background worker and follow its progress"),
         )
-        parser.add_argument("--json", action="store_true", help="Print the run's report as JSON")
+        parser.add_argument(
+            "--json", action="store_true", help=gettext_lazy("Print the run's report as JSON")
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         source = opts["source"] or ("gleif" if opts["fmt"] == "gleif-rr" else "erp")
@@ -94,7 +142,9 @@ class Command(BaseCommand):
         run.refresh_from_db()
         self._print(run, opts["json"])
         if run.status == ImportStatus.FAILED:
-            raise CommandError(f"import run #{run.pk} failed: nothing was written")
+            raise CommandError(
+                _("Import run #%(run)s failed: nothing was written.") % {"run": run.pk}
+            )
 
     def _print(self, run: ImportRun, as_json: bool) -> None:
         import json
@@ -114,22 +164,48 @@ class Command(BaseCommand):
                 )
             )
             return
-        mode = " (dry run: nothing written)" if run.dry_run else ""
+        facts = {
+            "run": run.pk,
+            "kind": run.get_kind_display(),
+            "source": run.source,
+            "status": run.get_status_display(),
+            "seconds": run.duration,
+        }
+        if run.dry_run:
+            line = _(
+                "Run #%(run)s, %(kind)s from %(source)s: %(status)s (dry run: nothing written) in %(seconds)s s"
+            )
+        else:
+            line = _("Run #%(run)s, %(kind)s from %(source)s: %(status)s in %(seconds)s s")
+        self.stdout.write(line % facts)
         self.stdout.write(
-            f"run #{run.pk} {run.kind} from {run.source}: {run.status}{mode} in {run.duration}s"
+            "  "
+            + ", ".join(f"{COUNT_LABELS.get(k, k)} {_n(v)}" for k, v in run.counts.items() if v)
         )
-        self.stdout.write("  " + ", ".join(f"{k} {v:,}" for k, v in run.counts.items() if v))
         for err in run.report.get("errors", [])[:50]:
-            where = f"row {err['row']}" if err.get("row") else run.file_name
+            where = _("row %(row)s") % {"row": err["row"]} if err.get("row") else run.file_name
             field = f", {err['field']}" if err.get("field") else ""
             value = f" = {err['value']!r}" if err.get("value") else ""
-            self.stdout.write(f"  error: {run.file_name}, {where}{field}{value}: {err['reason']}")
+            self.stdout.write(
+                "  "
+                + _("error: %(place)s: %(reason)s")
+                % {"place": f"{run.file_name}, {where}{field}{value}", "reason": err["reason"]}
+            )
         more = int(run.report.get("errors_total", 0)) - 50
         if more > 0:
-            self.stdout.write(f"  ... and {more:,} more errors (see the run report: --json)")
+            self.stdout.write(
+                "  " + _("... and %(n)s more errors (see the run report: --json)") % {"n": _n(more)}
+            )
         for w in run.report.get("warnings", [])[:20]:
-            self.stdout.write(f"  warning: row {w.get('row')}: {w.get('reason')}")
+            self.stdout.write(
+                "  "
+                + _("warning: row %(row)s: %(reason)s")
+                % {"row": w.get("row"), "reason": w.get("reason")}
+            )
         if run.report.get("archived"):
-            self.stdout.write(f"  archived: {', '.join(run.report['archived'][:50])}")
+            self.stdout.write(
+                "  "
+                + _("archived: %(numbers)s") % {"numbers": ", ".join(run.report["archived"][:50])}
+            )
         for d in run.report.get("diffs", [])[:10]:
-            self.stdout.write(f"  changed: {d}")
+            self.stdout.write("  " + _("changed: %(change)s") % {"change": d})

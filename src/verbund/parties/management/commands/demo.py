@@ -3,11 +3,12 @@
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.demo.actions import (
     DEMO_LOGIN,
     DEMO_PASSWORD,
@@ -26,8 +27,8 @@ def _n(value: int) -> str:
     return number_format(value, force_grouping=True)
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(VerbundCommand):
+    help = gettext_lazy(
         "Generate realistic German demo data: groups, chains, purchasing associations, customers, contacts."
     )
 
@@ -36,27 +37,29 @@ class Command(BaseCommand):
             "--size",
             type=int,
             default=2000,
-            help=_("Number of parties to generate (default 2000)."),
+            help=gettext_lazy("Number of parties to generate (default 2000)."),
         )
         parser.add_argument(
             "--seed",
             type=int,
             default=1,
-            help=_("Random seed; the same seed gives the same data (default 1)."),
+            help=gettext_lazy("Random seed; the same seed gives the same data (default 1)."),
         )
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help=_("Do nothing (but ensure the demo users) when parties exist already."),
+            help=gettext_lazy("Do nothing (but ensure the demo users) when parties exist already."),
         )
         parser.add_argument(
-            "--login", action="store_true", help=_("Print the address and the demo login.")
+            "--login",
+            action="store_true",
+            help=gettext_lazy("Print the address and the demo login."),
         )
         parser.add_argument(
             "--revenue-months",
             type=int,
             default=24,
-            help=_(
+            help=gettext_lazy(
                 "Months of demo revenue, where the revenue module offers it (default 24, 0: none)."
             ),
         )

@@ -8,9 +8,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from verbund.core import audit
+from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties import actions
 from verbund.parties.cli import actor_from, add_actor_argument, find_party, only_given, refusal
 from verbund.parties.models import Party
@@ -28,11 +30,19 @@ def add_field_arguments(parser: CommandParser) -> None:
     for field in TEXT_FIELDS:
         parser.add_argument(f"--{field.replace('_', '-')}", dest=field, metavar=field.upper())
     parser.add_argument(
-        "--organisation", metavar="REF", help="A person's organisation (id, number or ERP key)."
+        "--organisation",
+        metavar="REF",
+        help=gettext_lazy("A person's organisation (id, number or ERP key)."),
     )
-    parser.add_argument("--responsible", metavar="USERNAME", help="The responsible user.")
     parser.add_argument(
-        "--tag", dest="tags", action="append", metavar="TAG", help="A tag; repeat for several."
+        "--responsible", metavar="USERNAME", help=gettext_lazy("The responsible user.")
+    )
+    parser.add_argument(
+        "--tag",
+        dest="tags",
+        action="append",
+        metavar="TAG",
+        help=gettext_lazy("A tag; repeat for several."),
     )
     add_actor_argument(parser)
 
@@ -47,7 +57,13 @@ def field_values(options: dict[str, Any]) -> dict[str, Any]:
             data["responsible"] = User.objects.get(username=options["responsible"])
         except User.DoesNotExist:
             raise refusal(
-                ValidationError({"responsible": [f"No user named {options['responsible']!r}."]})
+                ValidationError(
+                    {
+                        "responsible": [
+                            _("No user named %(name)s.") % {"name": repr(options["responsible"])}
+                        ]
+                    }
+                )
             ) from None
     return data
 
@@ -75,23 +91,29 @@ def describe(party: Party) -> dict[str, Any]:
     return data
 
 
-class Command(BaseCommand):
-    help = "Create, change, archive or show a party."
+class Command(VerbundCommand):
+    help = gettext_lazy("Create, change, archive or show a party.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)
-        create = sub.add_parser("create", help="Create a party; prints its id and number.")
+        create = sub.add_parser(
+            "create", help=gettext_lazy("Create a party; prints its id and number.")
+        )
         add_field_arguments(create)
-        update = sub.add_parser("update", help="Change fields of a party.")
-        update.add_argument("ref", help="Id, number or ERP key SOURCE:ID.")
+        update = sub.add_parser("update", help=gettext_lazy("Change fields of a party."))
+        update.add_argument("ref", help=gettext_lazy("Id, number or ERP key SOURCE:ID."))
         add_field_arguments(update)
-        archive = sub.add_parser("archive", help="Archive a party (or --restore it).")
-        archive.add_argument("ref")
-        archive.add_argument("--restore", action="store_true")
-        archive.add_argument("--note", default="")
+        archive = sub.add_parser("archive", help=gettext_lazy("Archive a party (or --restore it)."))
+        archive.add_argument("ref", help=gettext_lazy("Id, number or ERP key SOURCE:ID."))
+        archive.add_argument(
+            "--restore", action="store_true", help=gettext_lazy("Restore an archived party.")
+        )
+        archive.add_argument("--note", default="", help=gettext_lazy("Note for the audit trail."))
         add_actor_argument(archive)
-        show = sub.add_parser("show", help="Print a party with its relationships as JSON.")
-        show.add_argument("ref")
+        show = sub.add_parser(
+            "show", help=gettext_lazy("Print a party with its relationships as JSON.")
+        )
+        show.add_argument("ref", help=gettext_lazy("Id, number or ERP key SOURCE:ID."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         verb = options["verb"]
@@ -108,7 +130,7 @@ class Command(BaseCommand):
                 party = find_party(options["ref"], "ref")
                 data = field_values(options)
                 if not data and options.get("tags") is None:
-                    raise CommandError("Nothing to change: give at least one field option.")
+                    raise CommandError(_("Nothing to change: give at least one field option."))
                 party = actions.do_update_party(
                     party, actor=actor, tags=options.get("tags"), **data
                 )

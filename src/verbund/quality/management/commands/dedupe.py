@@ -3,27 +3,41 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
+from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.models import Party
 from verbund.quality import actions
 from verbund.quality.detection import detect_parties
 from verbund.quality.matching import DEFAULT_THRESHOLD
 
 
-class Command(BaseCommand):
-    help = "Find duplicate parties (pairs and clusters with explainable scores)."
+class Command(VerbundCommand):
+    help = gettext_lazy("Find duplicate parties (pairs and clusters with explainable scores).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--kind", choices=["organisation", "person"], default="organisation")
         parser.add_argument(
-            "--threshold", type=float, default=DEFAULT_THRESHOLD, help="match probability, 0..1"
+            "--kind",
+            choices=["organisation", "person"],
+            default="organisation",
+            help=gettext_lazy("kind of party compared (default organisation)"),
         )
-        parser.add_argument("--json", action="store_true", help="print pairs and clusters as JSON")
         parser.add_argument(
-            "--save", action="store_true", help="store the pairs in the review queue"
+            "--threshold",
+            type=float,
+            default=DEFAULT_THRESHOLD,
+            help=gettext_lazy("match probability, 0..1"),
         )
-        parser.add_argument("--limit", type=int, default=50, help="pairs printed in text mode")
+        parser.add_argument(
+            "--json", action="store_true", help=gettext_lazy("print pairs and clusters as JSON")
+        )
+        parser.add_argument(
+            "--save", action="store_true", help=gettext_lazy("store the pairs in the review queue")
+        )
+        parser.add_argument(
+            "--limit", type=int, default=50, help=gettext_lazy("pairs printed in text mode")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = detect_parties(options["kind"], options["threshold"])
@@ -64,4 +78,19 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{p['probability']:.3f}{erp}  {p['a']} {names.get(p['a'], '')!r} ~ {p['b']} {names.get(p['b'], '')!r}: {why}"
             )
-        self.stdout.write(" ".join(f"{k}={v}" for k, v in stats.items()))
+        self.stdout.write(
+            _(
+                "%(records)s records, %(candidates)s candidate pairs compared, %(pairs)s pairs, %(clusters)s clusters"
+            )
+            % {
+                "records": stats["records"],
+                "candidates": stats["candidate_pairs"],
+                "pairs": stats["pairs"],
+                "clusters": stats["clusters"],
+            }
+        )
+        if "saved" in stats:
+            self.stdout.write(
+                _("Review queue: %(created)s new, %(updated)s updated, %(skipped)s skipped")
+                % stats["saved"]
+            )

@@ -12,11 +12,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.cli import actor_from, add_actor_argument, find_party, only_given, refusal
 from verbund.relationships import actions
-from verbund.relationships.models import Relationship, RelationshipType
+from verbund.relationships.models import Relationship, RelationshipType, Structure
 from verbund.relationships.selectors import party_relationships, seen_from
 
 UPDATE_FIELDS = ["valid_from", "valid_to", "share", "source", "external_ref", "note"]
@@ -29,7 +31,9 @@ def find_relationship(value: str) -> Relationship:
         else None
     )
     if rel is None:
-        raise refusal(ValidationError({"id": [f"No relationship with id {value}."]}))
+        raise refusal(
+            ValidationError({"id": [_("No relationship with id %(id)s.") % {"id": value}]})
+        )
     return rel
 
 
@@ -39,63 +43,96 @@ def parse_day(value: str | None, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise refusal(ValidationError({field: [f"{value} is not a date (YYYY-MM-DD)."]})) from None
+        raise refusal(
+            ValidationError(
+                {field: [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}]}
+            )
+        ) from None
 
 
-class Command(BaseCommand):
-    help = "Add, change, end or list relationships between parties."
+class Command(VerbundCommand):
+    help = gettext_lazy("Add, change, end or list relationships between parties.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)
-        add = sub.add_parser("add", help="Link two parties; prints the new relationship's id.")
+        add = sub.add_parser(
+            "add", help=gettext_lazy("Link two parties; prints the new relationship's id.")
+        )
         add.add_argument(
-            "--type", required=True, help="Relationship type key (see `relationship types`)."
+            "--type",
+            required=True,
+            help=gettext_lazy("Relationship type key (see `relationship types`)."),
         )
         add.add_argument(
             "--from",
             dest="from_party",
             required=True,
             metavar="REF",
-            help="From-party (the child in a hierarchy).",
+            help=gettext_lazy("From-party (the child in a hierarchy)."),
         )
         add.add_argument(
             "--to",
             dest="to_party",
             required=True,
             metavar="REF",
-            help="To-party (the parent in a hierarchy).",
+            help=gettext_lazy("To-party (the parent in a hierarchy)."),
         )
         self._value_arguments(add)
-        update = sub.add_parser("update", help="Correct dates, share, source, reference or note.")
-        update.add_argument("id")
+        update = sub.add_parser(
+            "update", help=gettext_lazy("Correct dates, share, source, reference or note.")
+        )
+        update.add_argument("id", help=gettext_lazy("The relationship's id."))
         self._value_arguments(update)
         end = sub.add_parser(
-            "end", help="End a relationship: set its last valid day (default today)."
+            "end", help=gettext_lazy("End a relationship: set its last valid day (default today).")
         )
-        end.add_argument("id")
-        end.add_argument("--valid-to", dest="valid_to", metavar="YYYY-MM-DD")
-        end.add_argument("--note", default="")
+        end.add_argument("id", help=gettext_lazy("The relationship's id."))
+        end.add_argument(
+            "--valid-to",
+            dest="valid_to",
+            metavar="YYYY-MM-DD",
+            help=gettext_lazy("Last valid day (default today)."),
+        )
+        end.add_argument("--note", default="", help=gettext_lazy("Note for the audit trail."))
         add_actor_argument(end)
-        listing = sub.add_parser("list", help="A party's relationships, labelled as seen from it.")
-        listing.add_argument("ref", help="Id, number or ERP key SOURCE:ID.")
-        listing.add_argument("--on", metavar="YYYY-MM-DD", help="Only those valid on this day.")
-        listing.add_argument(
-            "--type", action="append", help="Only this type key; repeat for several."
+        listing = sub.add_parser(
+            "list", help=gettext_lazy("A party's relationships, labelled as seen from it.")
         )
-        sub.add_parser("types", help="List the relationship types.")
+        listing.add_argument("ref", help=gettext_lazy("Id, number or ERP key SOURCE:ID."))
+        listing.add_argument(
+            "--on", metavar="YYYY-MM-DD", help=gettext_lazy("Only those valid on this day.")
+        )
+        listing.add_argument(
+            "--type", action="append", help=gettext_lazy("Only this type key; repeat for several.")
+        )
+        sub.add_parser("types", help=gettext_lazy("List the relationship types."))
 
     @staticmethod
     def _value_arguments(parser: CommandParser) -> None:
-        parser.add_argument("--valid-from", dest="valid_from", metavar="YYYY-MM-DD")
-        parser.add_argument("--valid-to", dest="valid_to", metavar="YYYY-MM-DD")
+        parser.add_argument(
+            "--valid-from",
+            dest="valid_from",
+            metavar="YYYY-MM-DD",
+            help=gettext_lazy("First valid day (default: open)."),
+        )
+        parser.add_argument(
+            "--valid-to",
+            dest="valid_to",
+            metavar="YYYY-MM-DD",
+            help=gettext_lazy("Last valid day (default: open)."),
+        )
         parser.add_argument(
             "--share",
             metavar="PERCENT",
-            help="Ownership share, 0 < share <= 100 (types with shares only).",
+            help=gettext_lazy("Ownership share, 0 < share <= 100 (types with shares only)."),
         )
-        parser.add_argument("--source", help="manual, erp, gleif, import, ...")
-        parser.add_argument("--external-ref", dest="external_ref")
-        parser.add_argument("--note")
+        parser.add_argument("--source", help=gettext_lazy("manual, erp, gleif, import, ..."))
+        parser.add_argument(
+            "--external-ref",
+            dest="external_ref",
+            help=gettext_lazy("The relationship's key in the source system."),
+        )
+        parser.add_argument("--note", help=gettext_lazy("Note on the relationship."))
         add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -120,7 +157,9 @@ class Command(BaseCommand):
         values = only_given(options, UPDATE_FIELDS)
         if not values:
             raise CommandError(
-                "Nothing to change: give at least one of --valid-from, --valid-to, --share, --source, --external-ref, --note."
+                _(
+                    "Nothing to change: give at least one of --valid-from, --valid-to, --share, --source, --external-ref, --note."
+                )
             )
         rel = actions.do_update_relationship(rel, actor=actor_from(options), **values)
         self.stdout.write(str(rel.pk))
@@ -148,14 +187,15 @@ class Command(BaseCommand):
 
     def do_types(self, options: dict[str, Any]) -> None:
         for rtype in RelationshipType.objects.all():
+            structure = _("hierarchy") if rtype.structure == Structure.HIERARCHY else _("network")
             flags = ", ".join(
                 flag
                 for flag, on in (
-                    (rtype.structure, True),
-                    ("symmetric", rtype.symmetric),
-                    ("shares", rtype.carries_share),
-                    ("roll-up", rtype.rolls_up_revenue),
-                    ("inactive", not rtype.active),
+                    (structure, True),
+                    (_("symmetric"), rtype.symmetric),
+                    (_("shares"), rtype.carries_share),
+                    (_("roll-up"), rtype.rolls_up_revenue),
+                    (_("inactive"), not rtype.active),
                 )
                 if on
             )

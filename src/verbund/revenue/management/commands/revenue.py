@@ -4,9 +4,10 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
 from verbund.revenue import selectors
@@ -19,24 +20,49 @@ def euro(cents: int) -> str:
     return f"{'-' if cents < 0 else ''}{text},{abs(cents) % 100:02d} €"
 
 
-class Command(BaseCommand):
-    help = "Show a party's revenue: own, group, subtree or association, for a year or months."
+class Command(VerbundCommand):
+    help = gettext_lazy(
+        "Show a party's revenue: own, group, subtree or association, for a year or months."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("party", nargs="?", help="id, number or SOURCE:EXTERNAL_ID")
-        parser.add_argument("--scope", choices=selectors.SCOPES, default="own")
         parser.add_argument(
-            "--type", dest="type_key", default=None, help="hierarchy type key (default group)"
+            "party", nargs="?", help=gettext_lazy("id, number or SOURCE:EXTERNAL_ID")
         )
-        parser.add_argument("--structure", choices=selectors.STRUCTURES, default="current")
-        parser.add_argument("--year", type=int, default=None)
-        parser.add_argument("--from", dest="start", default=None, help="YYYY-MM")
-        parser.add_argument("--to", dest="end", default=None, help="YYYY-MM")
-        parser.add_argument("--members", type=int, default=20, help="members listed, largest first")
         parser.add_argument(
-            "--top", type=int, default=None, help="list the N largest groups instead"
+            "--scope",
+            choices=selectors.SCOPES,
+            default="own",
+            help=gettext_lazy("whose revenue: the party's own, its group, subtree or association"),
         )
-        parser.add_argument("--json", action="store_true")
+        parser.add_argument(
+            "--type",
+            dest="type_key",
+            default=None,
+            help=gettext_lazy("hierarchy type key (default group)"),
+        )
+        parser.add_argument(
+            "--structure",
+            choices=selectors.STRUCTURES,
+            default="current",
+            help=gettext_lazy(
+                "current: today's structure for every month; historic: each month's own structure"
+            ),
+        )
+        parser.add_argument("--year", type=int, default=None, help=gettext_lazy("calendar year"))
+        parser.add_argument(
+            "--from", dest="start", default=None, help=gettext_lazy("first month, YYYY-MM")
+        )
+        parser.add_argument(
+            "--to", dest="end", default=None, help=gettext_lazy("last month, YYYY-MM")
+        )
+        parser.add_argument(
+            "--members", type=int, default=20, help=gettext_lazy("members listed, largest first")
+        )
+        parser.add_argument(
+            "--top", type=int, default=None, help=gettext_lazy("list the N largest groups instead")
+        )
+        parser.add_argument("--json", action="store_true", help=gettext_lazy("print JSON"))
 
     def handle(self, *args: Any, **o: Any) -> None:
         try:
