@@ -343,9 +343,22 @@ def _raw_streamed(sql: str, params: Sequence[Any]) -> Callable[[], list[tuple[An
     return run
 
 
-def _best(shapes: list[Callable[[], Any]], repeat: int) -> Timings:
-    """The timings of the fastest shape (by median), each measured in this run."""
-    return min((_times(fn, repeat) for fn in shapes), key=statistics.median)
+def _interleaved(
+    app: Callable[[], Any], shapes: list[Callable[[], Any]], repeat: int
+) -> tuple[Timings, Timings]:
+    """Time the application and each raw shape in turns, one run each per round, so that a
+    busy minute on a shared machine falls on both alike; returns the application's timings
+    and those of the fastest raw shape (by median)."""
+    fns = [app, *shapes]
+    for fn in fns:
+        fn()  # warm
+    timings = [Timings() for _ in fns]
+    for _ in range(repeat):
+        for fn, out in zip(fns, timings, strict=True):
+            t = _clock()
+            fn()
+            out.add(*_since(t))
+    return timings[0], min(timings[1:], key=statistics.median)
 
 
 def _raw_group(type_id: int, member: int) -> Callable[[], list[tuple[Any, ...]]]:
@@ -407,9 +420,12 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
         if size not in meta["groups"]:
             continue
         member = meta["groups"][size][0]["deepest"]
-        reps = max(5, repeat // 4) if size == "100000" else repeat
-        app = _times(partial(selectors.group_rows, member, "group"), reps)
-        raw = _best(_raw_group_shapes(gtype.pk, member), reps)
+        reps = max(5, repeat // 2) if size == "100000" else repeat
+        app, raw = _interleaved(
+            partial(selectors.group_rows, member, "group"),
+            _raw_group_shapes(gtype.pk, member),
+            reps,
+        )
         add(f"whole {int(size):,} group from its deepest member", app, raw, target)
         if size == "100000":
             add(
