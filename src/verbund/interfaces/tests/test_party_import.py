@@ -79,6 +79,26 @@ def test_it_fills_the_derived_search_columns_like_the_actions_do(
     assert (p.search_text, p.phonetic) == (expected.search_text, expected.phonetic)
 
 
+def test_a_party_new_to_a_later_run_gets_the_same_search_columns_as_one_entered_by_hand(
+    write: Write, run_import: Run
+) -> None:
+    # A later run derives the search columns of its new rows only, when it writes them.
+    run_import("parties", write("p.csv", BASE))
+    later = BASE + "K9;Bäckerei Größer & Söhne;Straßlach;82064;DE;;\n"
+    run = run_import("parties", write("p2.csv", later))
+    assert run.counts["created"] == 1 and run.counts["unchanged"] == 4, reasons(run)
+    p = party("K9")
+    expected = Party(
+        **{
+            f: getattr(p, f)
+            for f in ("kind", "name", "name2", "number", "city", "postcode", "vat_id", "country")
+        }
+    )
+    derive_fields(expected)
+    assert (p.search_text, p.phonetic) == (expected.search_text, expected.phonetic)
+    assert "strasslach" in p.search_text and p.phonetic
+
+
 def test_a_second_run_of_the_same_file_writes_nothing(write: Write, run_import: Run) -> None:
     path = write("p.csv", BASE)
     run_import("parties", path)
