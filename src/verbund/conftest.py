@@ -27,6 +27,12 @@ def _test_settings(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
     # Background jobs run inline, so a test sees their result when the call returns.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The closure's "fresh today" memo outlives a test's rolled-back data when a test ran its
+    # commit callbacks; left over, it saves the next test a freshness query, and a pinned
+    # query count would then depend on the order the tests ran in.
+    from verbund.hierarchies import engine
+
+    engine._fresh.clear()
 
 
 @pytest.fixture
