@@ -73,3 +73,20 @@ def test_the_dedupe_command_prints_pairs_as_json(org, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["stats"]["pairs"] == 1
     assert out["pairs"][0]["evidence"]
+
+
+def test_the_dedupe_command_names_both_parties_of_every_pair_it_prints(org, capsys):
+    from django.core.management import call_command
+
+    # Pairs of different strength, so the strongest ones printed are not simply the first found.
+    org("Schmidt Logistik GmbH", city="Bonn", postcode="53111")
+    org("Schmitt Logistik GmbH", city="Bonn", postcode="53111")
+    org("Müller Bau GmbH", street="Hauptstraße 5", city="Köln", postcode="50667")
+    org("Mueller Bau GmbH", street="Hauptstr. 5", city="Köln", postcode="50667")
+    org("Weber Elektro KG", vat_id="DE136695976")
+    org("Weber Elektro KG", vat_id="DE136695976")
+    call_command("dedupe", "--limit", "2")
+    lines = [line for line in capsys.readouterr().out.splitlines() if " ~ " in line]
+    assert len(lines) == 2
+    for line in lines:
+        assert "''" not in line, line

@@ -65,12 +65,13 @@ class Command(VerbundCommand):
                 )
             )
             return
+        shown = sorted(result.pairs, key=lambda p: -p["points"])[: options["limit"]]
         names = dict(
-            Party.objects.filter(
-                id__in={x for p in result.pairs[: options["limit"]] for x in (p["a"], p["b"])}
-            ).values_list("id", "name")
+            Party.objects.filter(id__in={x for p in shown for x in (p["a"], p["b"])}).values_list(
+                "id", "name"
+            )
         )
-        for p in sorted(result.pairs, key=lambda p: -p["points"])[: options["limit"]]:
+        for p in shown:
             why = ", ".join(
                 f"{e['label']} {e['level_label']} ({e['weight']:+g})" for e in p["evidence"]
             )
