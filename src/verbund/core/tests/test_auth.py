@@ -4,7 +4,6 @@ schema and the Swagger UI served from local static files."""
 import re
 
 import pytest
-from django.core.management import ManagementUtility
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
@@ -12,23 +11,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from verbund.core.models import AuditRecord
+from verbund.core.tests.cli import run_cli
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "pw-Verbund-2026"
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run a `verbund` subcommand in-process as the command line does (argument parsing, errors
-    to stderr, exit code); return (exit code, stdout, stderr)."""
-    code = 0
-    argv = ["verbund", *args]
-    try:
-        ManagementUtility(argv).fetch_command(args[0]).run_from_argv(argv)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # --- tokens -------------------------------------------------------------------------------------

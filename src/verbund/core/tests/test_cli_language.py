@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from verbund.core.management.base import VerbundCommand, cli_language
+from verbund.core.tests.cli import run_cli
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +26,6 @@ VERBUND_COMMANDS = {
     "import", "export", "hierarchy", "party", "relationship", "revenue", "dedupe", "screen",
     "lists", "check", "token", "serve", "demo", "bench",
 }  # fmt: skip
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run `verbund ARGS` as the command line does; return (exit code, out, err)."""
-    argv = ["verbund", *args]
-    code = 0
-    try:
-        ManagementUtility(argv).fetch_command(args[0]).run_from_argv(argv)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def environment(monkeypatch: pytest.MonkeyPatch, **variables: str) -> None:
@@ -77,10 +66,10 @@ def test_the_command_line_speaks_german_by_default(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], org
 ) -> None:
     environment(monkeypatch)
-    code, out, _ = run(capsys, "relationship", "types")
+    code, out, _ = run_cli(capsys, "relationship", "types")
     assert code == 0
     assert "Hierarchie" in out and "symmetrisch" in out and "symmetric," not in out
-    code, _, err = run(capsys, "party", "update", org("Alpha GmbH").number)
+    code, _, err = run_cli(capsys, "party", "update", org("Alpha GmbH").number)
     assert code == 1 and "Nichts zu ändern: Geben Sie mindestens eine Feldoption an." in err
 
 
@@ -88,10 +77,10 @@ def test_verbund_language_en_gives_english(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], org
 ) -> None:
     environment(monkeypatch, VERBUND_LANGUAGE="en", LANG="de_DE.UTF-8")
-    code, out, _ = run(capsys, "relationship", "types")
+    code, out, _ = run_cli(capsys, "relationship", "types")
     assert code == 0
     assert "hierarchy" in out and "symmetric" in out and "symmetrisch" not in out
-    code, _, err = run(capsys, "party", "update", org("Alpha GmbH").number)
+    code, _, err = run_cli(capsys, "party", "update", org("Alpha GmbH").number)
     assert code == 1 and "Nothing to change: give at least one field option." in err
 
 
@@ -99,7 +88,7 @@ def test_an_english_lang_gives_english(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     environment(monkeypatch, LANG="en_US.UTF-8")
-    code, out, _ = run(capsys, "relationship", "types")
+    code, out, _ = run_cli(capsys, "relationship", "types")
     assert code == 0 and "symmetric" in out and "symmetrisch" not in out
 
 
@@ -108,7 +97,7 @@ def test_a_c_or_posix_locale_gives_german(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lang: str
 ) -> None:
     environment(monkeypatch, LANG=lang)
-    code, out, _ = run(capsys, "relationship", "types")
+    code, out, _ = run_cli(capsys, "relationship", "types")
     assert code == 0 and "symmetrisch" in out
 
 
@@ -125,12 +114,12 @@ def test_help_texts_follow_the_language_even_when_built_from_lists(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     environment(monkeypatch)
-    code, out, _ = run(capsys, "import", "--help")
+    code, out, _ = run_cli(capsys, "import", "--help")
     assert code == 0
     assert "Adressen, Beziehungen oder Umsätze aus CSV-" in out
     assert "Vorlage (generic" in out and "Die gültigen Zeilen schreiben" in out
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
-    code, out, _ = run(capsys, "import", "--help")
+    code, out, _ = run_cli(capsys, "import", "--help")
     assert code == 0
     assert "Import parties, relationships or revenue" in out and "Preset (generic" in out
 
@@ -155,7 +144,7 @@ def test_an_unknown_verbund_language_is_refused_naming_the_languages(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     environment(monkeypatch, VERBUND_LANGUAGE="fr")
-    code, out, err = run(capsys, "screen", "--all")
+    code, out, err = run_cli(capsys, "screen", "--all")
     assert code == 1 and out == ""
     assert "VERBUND_LANGUAGE=fr: keine Sprache von Verbund (de, en)." in err
     assert "Traceback" not in err
