@@ -4,6 +4,25 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# A run's counts by key, as people read them; a key not named here (a GLEIF skip reason) is shown
+# as it is.
+COUNT_LABELS = {
+    "rows": _("rows"),
+    "created": _("created"),
+    "updated": _("updated"),
+    "unchanged": _("unchanged"),
+    "archived": _("archived"),
+    "ended": _("ended"),
+    "links_created": _("links created"),
+    "links_updated": _("links updated"),
+    "links_ended": _("links ended"),
+    "parties_created": _("parties created"),
+    "skipped": _("skipped"),
+    "ultimate_checked": _("ultimate parents checked"),
+    "errors": _("errors"),
+    "warnings": _("warnings"),
+}
+
 
 class ImportKind(models.TextChoices):
     PARTIES = "parties", _("Parties")
@@ -65,6 +84,11 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.source} #{self.pk}"
+
+    @property
+    def count_items(self) -> list[tuple[str, int]]:
+        """The counts that are not zero, as (label, number), in the run's order."""
+        return [(str(COUNT_LABELS.get(k, k)), v) for k, v in self.counts.items() if v]
 
     @property
     def error_count(self) -> int:

@@ -14,24 +14,6 @@ from verbund.interfaces.mapping import PRESETS
 from verbund.interfaces.models import ImportKind, ImportRun, ImportStatus
 from verbund.interfaces.parsers import FORMATS, ImportFileError
 
-# The run's counts by key; a key not named here (a GLEIF skip reason) prints as it is.
-COUNT_LABELS = {
-    "rows": gettext_lazy("rows"),
-    "created": gettext_lazy("created"),
-    "updated": gettext_lazy("updated"),
-    "unchanged": gettext_lazy("unchanged"),
-    "archived": gettext_lazy("archived"),
-    "ended": gettext_lazy("ended"),
-    "links_created": gettext_lazy("links created"),
-    "links_updated": gettext_lazy("links updated"),
-    "links_ended": gettext_lazy("links ended"),
-    "parties_created": gettext_lazy("parties created"),
-    "skipped": gettext_lazy("skipped"),
-    "ultimate_checked": gettext_lazy("ultimate parents checked"),
-    "errors": gettext_lazy("errors"),
-    "warnings": gettext_lazy("warnings"),
-}
-
 
 def _n(value: int) -> str:
     """A count with the thousands separator of the active language (1.000 / 1,000)."""
@@ -178,10 +160,7 @@ class Command(VerbundCommand):
         else:
             line = _("Run #%(run)s, %(kind)s from %(source)s: %(status)s in %(seconds)s s")
         self.stdout.write(line % facts)
-        self.stdout.write(
-            "  "
-            + ", ".join(f"{COUNT_LABELS.get(k, k)} {_n(v)}" for k, v in run.counts.items() if v)
-        )
+        self.stdout.write("  " + ", ".join(f"{label} {_n(v)}" for label, v in run.count_items))
         for err in run.report.get("errors", [])[:50]:
             where = _("row %(row)s") % {"row": err["row"]} if err.get("row") else run.file_name
             field = f", {err['field']}" if err.get("field") else ""
