@@ -151,7 +151,7 @@ class Command(VerbundCommand):
             "kind": run.get_kind_display(),
             "source": run.source,
             "status": run.get_status_display(),
-            "seconds": run.duration,
+            "seconds": number_format(run.duration or 0, decimal_pos=3),
         }
         if run.dry_run:
             line = _(
