@@ -13,7 +13,15 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = ["verbund", *(sys.argv[1:] if argv is None else argv)]
-    execute_from_command_line(args)
+    try:
+        execute_from_command_line(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`verbund relationship types | head`): no traceback. Python's own
+        # recipe: stdout to devnull, so that the final flush at exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":
