@@ -10,8 +10,11 @@ def test_a_reader_that_goes_away_early_gets_no_traceback(tmp_path: Path) -> None
     # As `verbund help | head -0`: the pipe is closed before the command writes to it.
     proc = subprocess.Popen(
         [sys.executable, "-m", "verbund.cli", "help"],
-        env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
-             "SECRET_KEY_FILE": str(tmp_path / "secret")},  # fmt: skip
+        env={
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            "SECRET_KEY_FILE": str(tmp_path / "secret"),
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
