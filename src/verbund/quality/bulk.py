@@ -27,6 +27,7 @@ from verbund.quality.matching import (
     DEFAULT_THRESHOLD,
     EXCLUDED_SAME_GROUP,
     FEATURE_COLUMNS,
+    SHARED_MAILBOX_ADDRESSES,
     SWITCHBOARD_ADDRESSES,
     comparisons_for,
     features,
@@ -198,6 +199,15 @@ def detect(
             SELECT phone FROM f WHERE phone IS NOT NULL AND street IS NOT NULL
             GROUP BY phone HAVING count(DISTINCT street || '|' || coalesce(house, ''))
             >= {int(SWITCHBOARD_ADDRESSES)})
+        """
+    )
+    # Likewise mailboxes (matching.SHARED_MAILBOX_ADDRESSES).
+    con.execute(
+        f"""
+        UPDATE f SET email_shared = 'y' WHERE email IN (
+            SELECT email FROM f WHERE email IS NOT NULL AND street IS NOT NULL
+            GROUP BY email HAVING count(DISTINCT street || '|' || coalesce(house, ''))
+            >= {int(SHARED_MAILBOX_ADDRESSES)})
         """
     )
     link = f" AND l.{link_column} <> r.{link_column}" if link_column else ""

@@ -38,11 +38,14 @@ ENTRY_THRESHOLD = 0.5
 FEATURE_COLUMNS = [
     "id", "kind", "name_key", "name_sorted", "legal_form", "first", "last", "street", "house", "postcode",
     "city", "phone", "email", "email_domain", "vat", "lei", "birth", "org", "erp_source", "erp_id",
-    "group_root", "b_name", "b_first", "b_last", "phone_shared",
+    "group_root", "b_name", "b_first", "b_last", "phone_shared", "email_shared",
 ]  # fmt: skip
 # A phone number in use at this many different addresses is a switchboard (a chain's or an
 # agency's central number), not a site's own line; see bulk.detect.
 SWITCHBOARD_ADDRESSES = 3
+# The same for an e-mail address: one mailbox at this many addresses is a shared one (a group's
+# "info@"), which says "same family", not "same party".
+SHARED_MAILBOX_ADDRESSES = SWITCHBOARD_ADDRESSES
 
 _HOUSE = re.compile(r"(\d+[a-z]?)\s*(?:[-/]\s*\d+[a-z]?)?\s*$")
 _STR_SUFFIX = re.compile(r"(\w)str\b")
@@ -249,8 +252,9 @@ def features(rec: Mapping[str, Any]) -> dict[str, Any]:
         "b_name": _first_phon(nsorted) if kind != "person" else "",
         "b_first": koelner_phonetik(first)[:4] if first else "",
         "b_last": koelner_phonetik(last) if last else "",
-        # Set by the bulk run, which knows how many addresses share the number.
+        # Set by the bulk run, which knows how many addresses share the number or mailbox.
         "phone_shared": get("phone_shared") or "",
+        "email_shared": get("email_shared") or "",
     }
 
 
@@ -400,6 +404,17 @@ def _switchboard() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], st
     sql = (
         "(l.phone = r.phone AND (coalesce(l.phone_shared, '') <> '' "
         "OR coalesce(r.phone_shared, '') <> ''))"
+    )
+    return test, sql
+
+
+def _shared_mailbox() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return a["email"] == b["email"] and bool(a.get("email_shared") or b.get("email_shared"))
+
+    sql = (
+        "(l.email = r.email AND (coalesce(l.email_shared, '') <> '' "
+        "OR coalesce(r.email_shared, '') <> ''))"
     )
     return test, sql
 
@@ -556,7 +571,11 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison(
         "email", _("E-mail"), ("email",),
-        (_lv("same", _("same e-mail address"), 7.0, _eq("email")), _lv("different", _("different e-mail address"), -1.0, _always())),
+        (
+            _lv("shared", _("same shared mailbox (used at several addresses)"), 1.0, _shared_mailbox()),
+            _lv("same", _("same e-mail address"), 7.0, _eq("email")),
+            _lv("different", _("different e-mail address"), -1.0, _always()),
+        ),
     ),
     Comparison(
         "email_domain", _("E-mail domain"), ("email_domain",),

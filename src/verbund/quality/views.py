@@ -98,19 +98,19 @@ def _compare_context(a: Party, b: Party) -> dict[str, Any]:
     roots = group_roots([a.pk, b.pk])
     lo, hi = sorted((a.pk, b.pk))
     candidate = DuplicateCandidate.objects.filter(party_a_id=lo, party_b_id=hi).first()
-    # Only the bulk run knows a switchboard number (one number at many addresses); score the
-    # pair here as the run that proposed it did.
-    shared = (
-        "y"
+    # Only the bulk run knows a switchboard number or a shared mailbox (one number or address at
+    # many addresses); score the pair here as the run that proposed it did.
+    levels = (
+        {(e.get("field"), e.get("level")) for e in (candidate.evidence or [])}
         if candidate
-        and any(
-            e.get("field") == "phone" and e.get("level") == "switchboard"
-            for e in candidate.evidence or []
-        )
-        else ""
+        else set()
     )
-    fa = features({**_values(a), "group_root": roots.get(a.pk), "phone_shared": shared})
-    fb = features({**_values(b), "group_root": roots.get(b.pk), "phone_shared": shared})
+    shared = {
+        "phone_shared": "y" if ("phone", "switchboard") in levels else "",
+        "email_shared": "y" if ("email", "shared") in levels else "",
+    }
+    fa = features({**_values(a), "group_root": roots.get(a.pk), **shared})
+    fb = features({**_values(b), "group_root": roots.get(b.pk), **shared})
     result = score_pair(fa, fb)
     rows = []
     for f in COMPARE_FIELDS:

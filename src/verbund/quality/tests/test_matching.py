@@ -199,6 +199,22 @@ def test_records_without_postcode_meet_at_their_address():
     assert result.candidate_pairs == 1
 
 
+def test_a_shared_mailbox_counts_little_in_bulk():
+    # One group inbox at three addresses: the sister companies are not duplicates of each other.
+    recs = [
+        org(id=i, name=f"Agricon {unit} GmbH", street=f"Ring {i}", email="info@agricon.de")
+        for i, unit in enumerate(("Logistik", "Leasing", "Technik"), start=1)
+    ]
+    result = detect(to_arrow(recs), kind="organisation", threshold=0.01)
+    assert result.pairs
+    assert all(p["levels"]["email"] == "shared" for p in result.pairs)
+    assert all(p["probability"] < 0.9 for p in result.pairs)
+    # Two addresses sharing one mailbox are not a shared mailbox yet: there it counts fully.
+    two = detect(to_arrow(recs[:2]), kind="organisation", threshold=0.01)
+    assert two.pairs[0]["levels"]["email"] == "same"
+    assert two.pairs[0]["points"] - result.pairs[0]["points"] == 6.0
+
+
 def test_a_switchboard_number_counts_little_in_bulk():
     # One central number at three addresses: the branches are not duplicates of each other.
     recs = [

@@ -86,3 +86,22 @@ def test_the_side_by_side_view_scores_a_switchboard_number_as_the_run_did(org, m
     )
     page = c.get(f"/quality/compare/{a.pk}/{b.pk}/")
     assert {e.field: e.level for e in page.context["result"].evidence}["phone"] == "switchboard"
+
+
+def test_the_side_by_side_view_scores_a_shared_mailbox_as_the_run_did(org, make_user):
+    from verbund.quality.models import DuplicateCandidate
+
+    a = org("Agricon Logistik GmbH", street="Ring 1", email="info@agricon.de")
+    b = org("Agricon Leasing GmbH", street="Ring 2", email="info@agricon.de")
+    c = client_for(make_user, "steward")
+    url = f"/quality/compare/{a.pk}/{b.pk}/"
+    assert {e.field: e.level for e in c.get(url).context["result"].evidence}["email"] == "same"
+    lo, hi = sorted((a.pk, b.pk))
+    DuplicateCandidate.objects.create(
+        party_a_id=lo,
+        party_b_id=hi,
+        score=0.5,
+        evidence=[{"field": "email", "level": "shared", "weight": 1.0}],
+    )
+    levels = {e.field: e.level for e in c.get(url).context["result"].evidence}
+    assert levels["email"] == "shared" and levels.get("phone") != "switchboard"
