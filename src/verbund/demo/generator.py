@@ -520,6 +520,11 @@ class DemoData:
             self.key_orgs.append(first)
             by_level: list[list[int]] = [[first]]
             children: dict[int, list[int]] = {}
+            # A company name is registered once: a name that comes up again in the same group
+            # becomes one of the numbered project companies real groups keep ("Helios Projekt
+            # 7 GmbH"), without another random draw, so the rest of the data stays as it was.
+            taken = {(root_base, root_form)}
+            projects = 0
             for local in range(1, size):
                 level = levels[local]
                 parent = first + parents[local]
@@ -555,6 +560,10 @@ class DemoData:
                     form = self._form()
                 if form in ("e.K.", "GbR", "eG"):
                     form = "GmbH"
+                if (base, form) in taken:
+                    projects += 1
+                    base = f"{stem} Projekt {projects}"
+                taken.add((base, form))
                 idx = self._index
                 yield self._org(
                     base,
