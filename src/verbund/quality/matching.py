@@ -340,6 +340,26 @@ def _name_at_least(floor: float) -> tuple[Callable[[dict[str, Any], dict[str, An
     return test, sql
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def _numbers_differ() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    """Both names carry numbers, and not the same ones: "Filiale 0042" and "Filiale 0043",
+    "Helios Projekt 7" and "Helios Projekt 17" are siblings, however alike the rest reads."""
+
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        na, nb = _NUMBER.findall(a["name_key"] or ""), _NUMBER.findall(b["name_key"] or "")
+        return bool(na) and bool(nb) and na != nb
+
+    sql = (
+        "(len(regexp_extract_all(coalesce(l.name_key, ''), '\\d+')) > 0 "
+        "AND len(regexp_extract_all(coalesce(r.name_key, ''), '\\d+')) > 0 "
+        "AND regexp_extract_all(coalesce(l.name_key, ''), '\\d+') "
+        "<> regexp_extract_all(coalesce(r.name_key, ''), '\\d+'))"
+    )
+    return test, sql
+
+
 def _tokens(text: str) -> set[str]:
     return set(text.split())
 
@@ -469,6 +489,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             _lv("exact", _("same name"), 9.5, _eq("name_key")),
             _lv("same_words", _("same words in another order"), 9.0, _eq("name_sorted")),
+            _lv("numbers", _("names with different numbers"), -3.0, _numbers_differ()),
             _lv("jw95", _("nearly the same name"), 7.0, _name_at_least(0.95)),
             _lv("jw90", _("similar name"), 4.0, _name_at_least(0.90)),
             _lv("contained", _("one name contains the other"), 3.0, _token_overlap(1.0)),

@@ -227,3 +227,17 @@ def test_a_switchboard_number_counts_little_in_bulk():
     assert all(p["probability"] < 0.9 for p in result.pairs)
     two = detect(to_arrow(recs[:2]), kind="organisation", threshold=0.01)
     assert two.pairs[0]["levels"]["phone"] == "same"
+
+
+def test_names_that_differ_in_their_numbers_are_siblings_not_duplicates():
+    # Numbered branches and project companies read alike but are different parties.
+    a = org(id=1, name="Krause Getränke Filiale 0042", street="Ring 1")
+    b = org(id=2, name="Krause Getränke Filiale 0043", street="Weg 1")
+    scored = score_pair(a, b)
+    assert {e.field: e.level for e in scored.evidence}["name"] == "numbers"
+    assert scored.probability < 0.5
+    bulk = detect(to_arrow([a, b]), kind="organisation", threshold=0.0)
+    assert bulk.pairs[0]["levels"]["name"] == "numbers"
+    # The same number, or no number at all, reads as before.
+    same = score_pair(a, org(id=3, name="Krause Getraenke Filiale 0042", street="Ring 1"))
+    assert {e.field: e.level for e in same.evidence}["name"] in ("exact", "jw95")
