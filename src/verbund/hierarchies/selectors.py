@@ -2,9 +2,9 @@
 
 Today's questions read the closure table (index-only range scans); questions about another
 date walk the relationships with a recursive CTE filtered by validity. Every function returns
-plain dicts, lists and ints, ready for JSON. A node is
+plain dicts, lists, tuples and ints, ready for JSON. A node is
 ``{id, number, name, city, depth, child_count, parent_id}``; ``depth`` counts links from the
-ultimate parent.
+ultimate parent. Whole groups (``group_rows``) come as tuples in ``GROUP_COLUMNS`` order.
 """
 
 import datetime as dt
@@ -426,8 +426,8 @@ def group_rows(
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a big result is built: 100,000 rows and
-    dicts, none of them in a cycle, would otherwise set off collections that walk every
+    """Pause the cyclic garbage collector while a big result is built: 100,000 rows, none of
+    them in a cycle, would otherwise set off collections that walk every
     object of the process (about a tenth of the time, more in a big server process)."""
     was_on = gc.isenabled()
     gc.disable()
