@@ -531,12 +531,49 @@ def import_parties(
 ) -> Outcome:
     """Upsert parties of ``ctx.source`` from mapped rows; caller holds the transaction.
 
-    ``parallel``: check and normalise the rows in a second process (big first loads).
+    ``parallel``: read, check and normalise the rows in a second process (big files).
     Raises :class:`Abort` when the run must roll back (all-or-nothing with errors).
     """
+    fields = [f for f in PARTY_COLUMNS_ORDER if f in set(columns.values())]
+    # A fork copies only the calling thread: with other threads running (the job thread of a
+    # web server, its request threads) a lock one of them held would stay locked in the child.
+    if not (parallel and hasattr(os, "fork") and threading.active_count() == 1):
+        return _import_parties(
+            None, rows, columns, fields, ctx, total_hint, initial_errors, keys_hint, rebuild_indexes
+        )
+    # Big files: the rows are read and checked in a forked child from the start, so that its
+    # work overlaps this process's reading of what the source already holds as well as the
+    # comparing and writing. The search columns are derived there only for a source that holds
+    # nothing yet (a first load): for an unchanged row they would be a third of its cost, and
+    # the writer derives what it creates when the stage did not.
+    stage = _PartyRows(
+        columns, fields, ctx, derive=not Party.objects.filter(erp_source=ctx.source).exists()
+    )
+    # Forked before the bulk writer's thread exists; the child gets the stream as it is.
+    forked = Forked(lambda: stage(rows), total_hint)
+    try:
+        return _import_parties(
+            forked, rows, columns, fields, ctx, forked.progress, initial_errors, keys_hint,
+            rebuild_indexes,
+        )  # fmt: skip
+    finally:
+        forked.close()  # a no-op once the rows were read to the end
+
+
+def _import_parties(
+    checked: Iterable[tuple[Any, ...]] | None,
+    rows: Iterator[tuple[int, dict[str, str]]],
+    columns: dict[str, str],
+    fields: list[str],
+    ctx: Context,
+    total_hint: Callable[[], float] | None,
+    initial_errors: list[Issue] | None,
+    keys_hint: set[str] | None,
+    rebuild_indexes: bool,
+) -> Outcome:
+    """``import_parties`` with the rows checked already (``checked``) or still to check."""
     out = Outcome(outcomes={} if ctx.track_outcomes else None)
     mapped = set(columns.values())
-    fields = [f for f in PARTY_COLUMNS_ORDER if f in mapped]
     atomic = not ctx.skip_invalid
     now = timezone.now()
     now_db = connection.ops.adapt_datetimefield_value(now)
@@ -627,18 +664,8 @@ def import_parties(
             create_buf.clear()
             yield from prepared
 
-    stage = _PartyRows(columns, fields, ctx, derive=not ids)
-    checked: Iterable[tuple[Any, ...]]
-    # Only first loads: when most rows are unchanged, this process has little to do per row and
-    # the hand-over would cost more than the second core gives.
-    # A fork copies only the calling thread: with other threads running (the job thread of a
-    # web server, its request threads) a lock one of them held would stay locked in the child.
-    if parallel and not ids and hasattr(os, "fork") and threading.active_count() == 1:
-        # Forked before the bulk writer's thread exists; the child gets the stream as it is.
-        forked = Forked(lambda: stage(rows), total_hint)
-        checked, total_hint = forked, forked.progress
-    else:
-        checked = stage(rows)
+    if checked is None:
+        checked = _PartyRows(columns, fields, ctx, derive=not ids)(rows)
 
     def produce() -> Iterator[list[Any]]:
         nonlocal failed, n

@@ -11,16 +11,20 @@ stream, so a run behaves exactly as it would in one process.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import pickle
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
 _BATCH = 2000
+# Pickled rows the child may hold while the parent is not reading (about 250 bytes a row).
+SPOOL_BYTES = 256 * 1024 * 1024
 
 
 class Forked:
@@ -72,16 +76,70 @@ class Forked:
             self._pid = 0
 
 
+class _Spool:
+    """The child's side of the pipe: batches are pickled here and written by a thread, with up
+    to ``budget`` bytes waiting, so that the child keeps working while the parent is busy with
+    something else (reading what the database holds before it takes the first row) instead of
+    stopping as soon as the pipe's few kilobytes are full."""
+
+    def __init__(self, write_fd: int, budget: int) -> None:
+        self._fd = write_fd
+        self._queue: collections.deque[bytes | None] = collections.deque()
+        self._budget = budget
+        self._waiting = 0
+        self._cond = threading.Condition()
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._write, name="row-spool", daemon=True)
+        self._thread.start()
+
+    def send(self, kind: str, payload: Any, fraction: float) -> None:
+        data = pickle.dumps((kind, payload, fraction), protocol=pickle.HIGHEST_PROTOCOL)
+        with self._cond:
+            while self._waiting and self._waiting + len(data) > self._budget:
+                if self._failed is not None:
+                    raise self._failed
+                self._cond.wait()
+            self._queue.append(data)
+            self._waiting += len(data)
+            self._cond.notify_all()
+
+    def _write(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue:
+                    self._cond.wait()
+                data = self._queue.popleft()
+            if data is None:
+                return
+            try:
+                view = memoryview(data)
+                while view:  # os.write releases the GIL while the pipe is full
+                    view = view[os.write(self._fd, view) :]
+            except BaseException as exc:  # the parent went away: stop the producer
+                with self._cond:
+                    self._failed = exc
+                    self._cond.notify_all()
+                return
+            with self._cond:
+                self._waiting -= len(data)
+                self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self._queue.append(None)
+            self._cond.notify_all()
+        self._thread.join()
+        os.close(self._fd)
+
+
 def _child(
     write_fd: int, produce: Callable[[], Iterator[Any]], progress: Callable[[], float] | None
 ) -> None:  # pragma: no cover - runs in the child
     code = 0
     try:
-        with os.fdopen(write_fd, "wb", buffering=1 << 20) as out:
-
-            def send(kind: str, payload: Any, fraction: float) -> None:
-                pickle.dump((kind, payload, fraction), out, protocol=pickle.HIGHEST_PROTOCOL)
-
+        spool = _Spool(write_fd, SPOOL_BYTES)
+        try:
+            send = spool.send
             batch: list[Any] = []
             try:
                 for item in produce():
@@ -98,6 +156,8 @@ def _child(
                     send("error", exc, 0.0)
                 except Exception:  # an exception that does not pickle
                     send("error", RuntimeError(f"{type(exc).__name__}: {exc}"), 0.0)
+        finally:
+            spool.close()
     except BaseException:
         traceback.print_exc()
         code = 1

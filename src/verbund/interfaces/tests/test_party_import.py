@@ -440,6 +440,26 @@ def test_checking_rows_in_a_second_process_gives_the_same_run(
     assert run.counts["created"] == 4
     assert links("group") == [("K3", "K1", None), ("K4", "K1", None)]
     assert "bonn" in party("K3").search_text and party("K3").phonetic
+    # Into a source that holds parties: unchanged rows, a changed one, a new one (derived by
+    # the writer, since the stage derives only for an empty source).
+    run = run_import("parties", write("again.csv", BASE))
+    assert run.status == "done", reasons(run)
+    assert (run.counts["unchanged"], run.counts["created"], run.counts["updated"]) == (4, 0, 0)
+    changed = BASE.replace("Müller Filiale Bonn;Bonn", "Müller Filiale Beuel;Bonn")
+    run = run_import(
+        "parties", write("changed.csv", changed + "K8;Neue Filiale;Köln;50667;DE;K1;\n")
+    )
+    assert run.status == "done", reasons(run)
+    assert (run.counts["unchanged"], run.counts["created"], run.counts["updated"]) == (3, 1, 1)
+    assert party("K3").name == "Müller Filiale Beuel"
+    new = party("K8")
+    expected = Party(
+        **{f: getattr(new, f) for f in ("kind", "name", "city", "postcode", "country")}
+    )
+    expected.number = new.number
+    derive_fields(expected)
+    assert (new.search_text, new.phonetic) == (expected.search_text, expected.phonetic)
+    assert links("group") == [("K3", "K1", None), ("K4", "K1", None), ("K8", "K1", None)]
     broken = BASE + "K7;Zu;viele;Felder;DE;;;x\n"
     run = run_import("parties", write("broken.csv", broken))
     assert run.status == "failed"
