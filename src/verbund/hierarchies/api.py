@@ -6,9 +6,11 @@ GET /api/v1/parties/{id}/group/?type=KEY[&as_of=YYYY-MM-DD]
 Without ``type`` the first two list the party's hierarchies.
 """
 
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -159,22 +161,25 @@ class PartyGroupView(APIView):
         ],
         responses=OpenApiTypes.OBJECT,
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: int) -> HttpResponse:
         party = get_object_or_404(Party.objects.only("id"), pk=pk)
         type_key = request.query_params.get("type") or "group"
         as_of = _as_of(request)
-        rows = selectors.group_rows(party.pk, type_key, as_of)
-        return Response(
+        root, count, rows = selectors.group_json(party.pk, type_key, as_of)
+        head = json.dumps(
             {
                 "type": type_key,
                 "as_of": as_of,
                 "party_id": party.pk,
-                "root_id": rows[0][0],
-                "count": len(rows),
+                "root_id": root,
+                "count": count,
                 "columns": selectors.GROUP_COLUMNS,
-                "rows": rows,
-            }
+            },
+            ensure_ascii=False,
         )
+        # The rows are JSON already (written by the database): spliced in, not parsed again.
+        body = head[:-1] + ', "rows": ' + rows + "}"
+        return HttpResponse(body.encode(), content_type="application/json")
 
 
 urlpatterns = [

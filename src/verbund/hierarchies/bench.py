@@ -318,12 +318,12 @@ def _raw_group_shapes(type_id: int, member: int) -> list[Callable[[], list[tuple
     PostgreSQL) streamed. All without JIT."""
     top = f"(SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1)"
     params = [type_id, member, type_id]
-    plain = f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.parent_id
+    plain = f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.child_count, c.parent_id
               FROM {CT} c JOIN {PT} p ON p.id = c.descendant_id
               WHERE c.ancestor_id = {top} AND c.type_id = %s"""
     shapes = [_raw_no_jit(plain, params)]
     if connection.vendor == "postgresql":
-        probe = f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.parent_id
+        probe = f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.child_count, c.parent_id
               FROM {CT} c CROSS JOIN LATERAL (SELECT q.number, q.name, q.city FROM {PT} q WHERE q.id = c.descendant_id OFFSET 0) p
               WHERE c.ancestor_id = {top} AND c.type_id = %s"""
         shapes.append(_raw_no_jit(probe, params))

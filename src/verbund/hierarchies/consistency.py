@@ -12,7 +12,8 @@ from verbund.hierarchies import engine
 from verbund.hierarchies.models import ClosureEntry, ClosureState
 from verbund.relationships.models import Relationship, RelationshipType, Structure, valid_on_q
 
-Row = tuple[int, int, int, int | None]  # ancestor, descendant, depth, descendant's parent
+# ancestor, descendant, depth, the descendant's parent and its number of children
+Row = tuple[int, int, int, int | None, int]
 
 
 def expected_closure(type_id: int) -> set[Row]:
@@ -29,9 +30,10 @@ def expected_closure(type_id: int) -> set[Row]:
     ):
         parent[child] = par
     rows: set[Row] = set()
+    kids = Counter(parent.values())
     members = set(parent) | set(parent.values())
     for node in members:
-        rows.add((node, node, 0, parent.get(node)))
+        rows.add((node, node, 0, parent.get(node), kids[node]))
         seen = {node}
         cur, depth = node, 0
         while cur in parent:
@@ -39,7 +41,7 @@ def expected_closure(type_id: int) -> set[Row]:
             if cur in seen:
                 break  # a cycle in the data: reported by the difference it makes
             seen.add(cur)
-            rows.add((cur, node, depth, parent[node]))
+            rows.add((cur, node, depth, parent[node], kids[node]))
     return rows
 
 
@@ -52,12 +54,14 @@ def differences(type_keys: list[str] | None = None) -> list[dict[str, Any]]:
     for rtype in types:
         want = expected_closure(rtype.pk)
         rows = ClosureEntry.objects.filter(type_id=rtype.pk)
-        copies = Counter(rows.values_list("ancestor_id", "descendant_id", "depth", "parent_id"))
+        copies = Counter(
+            rows.values_list("ancestor_id", "descendant_id", "depth", "parent_id", "child_count")
+        )
         have: set[Row] = set(copies)
         # No unique key guards the closure: a second copy of a row is reported as extra too.
         twice = [r for r, n in copies.items() if r in want for _i in range(n - 1)]
         for problem, diff in (("missing", want - have), ("extra", [*(have - want), *twice])):
-            for a, d, k, p in sorted(diff, key=lambda r: (r[0], r[1], r[2], r[3] or 0)):
+            for a, d, k, p, n in sorted(diff, key=lambda r: (r[0], r[1], r[2], r[3] or 0, r[4])):
                 out.append(
                     {
                         "type": rtype.key,
@@ -66,6 +70,7 @@ def differences(type_keys: list[str] | None = None) -> list[dict[str, Any]]:
                         "descendant": d,
                         "depth": k,
                         "parent": p,
+                        "children": n,
                     }
                 )
     return out
@@ -92,7 +97,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             label = _("missing") if d["problem"] == "missing" else _("extra")
             stdout.write(
                 _(
-                    "%(type)s: %(problem)s %(ancestor)s > %(descendant)s (%(depth)s, parent %(parent)s)"
+                    "%(type)s: %(problem)s %(ancestor)s > %(descendant)s (%(depth)s, parent %(parent)s, %(children)s children)"
                 )
                 % {**d, "problem": label}
                 + "\n"

@@ -18,6 +18,7 @@ previous writer committed.
 """
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -270,8 +271,8 @@ DETACH_SQL_SQLITE = f"""DELETE FROM {CT} WHERE id IN (
 # the outer loop (in its index order), so the new rows reach
 # the ancestors index grouped by member and the subtree index at a dozen places.
 # Parameters: type, type, new parent, type, child.
-ATTACH_SQL = f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id)
-    SELECT %s, a.ancestor_id, s.descendant_id, a.depth + s.depth + 1, s.parent_id
+ATTACH_SQL = f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id, child_count)
+    SELECT %s, a.ancestor_id, s.descendant_id, a.depth + s.depth + 1, s.parent_id, s.child_count
     FROM {CT} a, {CT} s
     WHERE a.type_id = %s AND a.descendant_id = %s AND s.type_id = %s AND s.ancestor_id = %s"""
 
@@ -296,7 +297,18 @@ def _detach(type_id: int, child: int) -> None:
         f"UPDATE {CT} SET parent_id = NULL WHERE type_id = %s AND descendant_id = %s",
         [type_id, child],
     )
+    _add_children(type_id, int(old_parent), -1)
     _drop_if_isolated(type_id, [child, int(old_parent)])
+
+
+def _add_children(type_id: int, parent: int, n: int) -> None:
+    """Change the parent's child count by ``n`` on all its rows (a dozen at most), so that
+    every row of a descendant keeps the same count and the rows a later attach copies from a
+    subtree carry it along."""
+    _execute(
+        f"UPDATE {CT} SET child_count = child_count + %s WHERE type_id = %s AND descendant_id = %s",
+        [n, type_id, parent],
+    )
 
 
 def _drop_if_isolated(type_id: int, ids: list[int]) -> None:
@@ -338,6 +350,7 @@ def _attach(type_id: int, child: int, day: dt.date) -> None:
         [parent, type_id, child],
     )
     _execute(ATTACH_SQL, [type_id, type_id, parent, type_id, child])
+    _add_children(type_id, parent, 1)
 
 
 # --- freshness: the calendar moves on -----------------------------------------------------
@@ -429,6 +442,10 @@ def relink(type_id: int, children: Iterable[int], day: dt.date | None = None) ->
             [parent, type_id, child],
         )
         _execute(ATTACH_SQL, [type_id, type_id, parent, type_id, child])
+    # Counted after all attaches: an update reaches every row the parent has by then, the
+    # rows just attached included.
+    for parent, n in sorted(Counter(parents.values()).items()):
+        _add_children(type_id, parent, n)
 
 
 def _chunks(ids: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
@@ -547,10 +564,13 @@ def _indexes_to_rebuild() -> list[tuple[str, str]]:
         return [(name, sql) for name, sql in cur.fetchall()]
 
 
+TEMP_TABLES = ("hier_edges", "hier_kids", "hier_links", "hier_front", "hier_next")
+
+
 def _rebuild_type(type_id: int, day: dt.date) -> int:
     pg = connection.vendor == "postgresql"
     temp = "TEMPORARY TABLE"
-    for name in ("hier_edges", "hier_front", "hier_next"):
+    for name in TEMP_TABLES:
         _execute(f"DROP TABLE IF EXISTS {name}")
     _execute(f"DELETE FROM {CT} WHERE type_id = %s", [type_id])
     try:
@@ -565,20 +585,29 @@ def _rebuild_type(type_id: int, day: dt.date) -> int:
         raise ValidationError(
             {"type": [_("Some party has two parents today; the closure cannot be built.")]}
         ) from None
-    _execute("CREATE INDEX hier_edges_parent ON hier_edges (parent, child)")
+    # Each party's number of children, and the links with their child's number, so that
+    # every level below carries it along without a lookup per row.
+    _execute(f"CREATE {temp} hier_kids (id BIGINT PRIMARY KEY, n INTEGER NOT NULL)")
+    _execute(
+        "INSERT INTO hier_kids (id, n) SELECT parent, COUNT(*) FROM hier_edges GROUP BY parent"
+    )
+    _execute(
+        f"CREATE {temp} hier_links AS SELECT e.child AS child, e.parent AS parent,"
+        " COALESCE(k.n, 0) AS kids FROM hier_edges e LEFT JOIN hier_kids k ON k.id = e.child"
+    )
+    _execute("CREATE INDEX hier_links_parent ON hier_links (parent, child, kids)")
     if pg:
-        _execute("ANALYZE hier_edges")
+        _execute("ANALYZE hier_links")
     total = _execute(
-        f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id)
-            SELECT %s, u.id, u.id, 0, e.parent
+        f"""INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id, child_count)
+            SELECT %s, u.id, u.id, 0, e.parent, COALESCE(k.n, 0)
             FROM (SELECT child AS id FROM hier_edges UNION SELECT parent FROM hier_edges) u
-            LEFT JOIN hier_edges e ON e.child = u.id""",
+            LEFT JOIN hier_edges e ON e.child = u.id LEFT JOIN hier_kids k ON k.id = u.id""",
         [type_id],
     )
     _execute(
-        "CREATE "
-        + temp
-        + " hier_front AS SELECT parent AS anc, child AS des, parent AS par FROM hier_edges"
+        f"CREATE {temp} hier_front AS SELECT parent AS anc, child AS des, parent AS par, kids"
+        " FROM hier_links"
     )
     depth = 1
     while True:
@@ -595,18 +624,20 @@ def _rebuild_type(type_id: int, day: dt.date) -> int:
                 }
             )
         added = _execute(
-            f"INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id) SELECT %s, anc, des, %s, par FROM hier_front",
+            f"INSERT INTO {CT} (type_id, ancestor_id, descendant_id, depth, parent_id, child_count)"
+            " SELECT %s, anc, des, %s, par, kids FROM hier_front",
             [type_id, depth],
         )
         total += added
         if added == 0:
             break
         _execute(
-            f"CREATE {temp} hier_next AS SELECT f.anc AS anc, e.child AS des, e.parent AS par FROM hier_front f JOIN hier_edges e ON e.parent = f.des"
+            f"CREATE {temp} hier_next AS SELECT f.anc AS anc, e.child AS des, e.parent AS par,"
+            " e.kids AS kids FROM hier_front f JOIN hier_links e ON e.parent = f.des"
         )
         _execute("DROP TABLE hier_front")
         _execute("ALTER TABLE hier_next RENAME TO hier_front")
         depth += 1
-    for name in ("hier_edges", "hier_front", "hier_next"):
+    for name in TEMP_TABLES:
         _execute(f"DROP TABLE IF EXISTS {name}")
     return total

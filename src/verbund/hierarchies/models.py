@@ -16,11 +16,12 @@ class ClosureEntry(models.Model):
     - Every party with at least one link of the type valid today has its depth-0 self row.
     - Kept exactly in step with the relationships by ``verbund.hierarchies.engine`` inside the
       writing transaction; written by nothing else (bulk loads call ``rebuild_closure``).
-    - ``parent`` is the descendant's parent today, the same on all of the descendant's rows.
-    - Subtree reads use the index (type, ancestor, depth, descendant, parent), ancestor reads the
-      index (type, descendant, depth, ancestor): both answer from the index alone. The second
-      also finds the rows a move deletes: a subtree member's rows deeper than its own depth
-      below the subtree root.
+    - ``parent`` is the descendant's parent today and ``child_count`` the number of its
+      children today, each the same on all of the descendant's rows.
+    - Subtree reads use the index (type, ancestor, depth, descendant, parent, child_count),
+      ancestor reads the index (type, descendant, depth, ancestor): both answer from the index
+      alone. The second also finds the rows a move deletes: a subtree member's rows deeper
+      than its own depth below the subtree root.
     - At most one row per (type, ancestor, descendant): kept by the engine, not by an index.
     """
 
@@ -66,6 +67,11 @@ class ClosureEntry(models.Model):
         db_constraint=False,
         verbose_name=_("parent"),
     )
+    # The descendant's number of children today, repeated on each of its rows like ``parent``:
+    # a tree level or a whole group comes with every node's child count from the same index
+    # range, instead of one count per node. The database default fills the self rows the
+    # engine inserts for parties that have no children yet.
+    child_count = models.PositiveIntegerField(_("child count"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("closure entry")
@@ -76,8 +82,8 @@ class ClosureEntry(models.Model):
         # rebuild stops at a cycle itself, and `verbund check hierarchies` reports a duplicate.
         indexes = [
             models.Index(
-                fields=["type", "ancestor", "depth", "descendant", "parent"],
-                name="closure_subtree_parent",
+                fields=["type", "ancestor", "depth", "descendant", "parent", "child_count"],
+                name="closure_subtree",
             ),
             models.Index(
                 fields=["type", "descendant", "depth", "ancestor"], name="closure_ancestors"

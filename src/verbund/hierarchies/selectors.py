@@ -9,6 +9,7 @@ ultimate parent. Whole groups (``group_rows``) come as tuples in ``GROUP_COLUMNS
 
 import datetime as dt
 import gc
+import json
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -212,19 +213,24 @@ def ancestors(
 ) -> list[Node]:
     """The path from the ultimate parent down to (not including) the party.
 
-    ``child_count`` is None unless asked for: near the top of a large chain a node can have
-    tens of thousands of children, and counting them would cost more than the whole path.
-    Today's path is one index range joined to the party rows.
+    ``child_count`` is None unless asked for: on another date near the top of a large chain a
+    node can have tens of thousands of children, and counting them would cost more than the
+    whole path. Today's path is one index range joined to the party rows, and its child
+    counts come with it (the closure keeps them).
     """
     type_id, day, current = _prepare(type_key, as_of)
+    counts: dict[int, int | None] = {}
     if current:
         found = _rows(ANCESTOR_ROWS_SQL, [type_id, party_id])
         ids = [int(r[0]) for r in found]
         rows = {int(r[0]): r for r in found}
+        if child_counts:
+            counts = {int(r[0]): int(r[4]) for r in found}
     else:
         ids = _ancestor_ids(party_id, type_id, day, current)
         rows = _party_rows(ids)
-    counts = _child_counts(ids, type_id, day, current) if child_counts else {}
+        if child_counts:
+            counts = dict(_child_counts(ids, type_id, day, current))
     return [
         _node(rows[pid], i, ids[i - 1] if i else None, counts.get(pid))
         for i, pid in enumerate(ids)
@@ -260,29 +266,34 @@ def children(party_id: int, type_key: str, as_of: dt.date | str | None = None) -
     """The party's direct children, by name, each with its own child count."""
     type_id, day, current = _prepare(type_key, as_of)
     depth = len(_ancestor_ids(party_id, type_id, day, current)) + 1
-    ids = [c for _p, c in _children_rows([party_id], type_id, day, current)]
-    rows = _party_rows(ids)
-    counts = _child_counts(ids, type_id, day, current)
-    nodes = [_node(rows[c], depth, int(party_id), counts[c]) for c in ids if c in rows]
+    if current:
+        found = _rows(CHILD_ROWS_SQL, [type_id, party_id])
+        nodes = [_node(r, depth, int(party_id), int(r[4])) for r in found]
+    else:
+        ids = [c for _p, c in _children_rows([party_id], type_id, day, current)]
+        rows = _party_rows(ids)
+        counts = _child_counts(ids, type_id, day, current)
+        nodes = [_node(rows[c], depth, int(party_id), counts[c]) for c in ids if c in rows]
     return sorted(nodes, key=lambda n: (n["name"] or "", n["id"]))
 
 
 def subtree_sql(root: str = "%s") -> str:
-    """Today's subtree with node fields and parent ids; parameters: type id, root, max depth.
-    ``root`` is the SQL for the root id (a parameter, or ``TOP_SQL`` with its own parameters).
+    """Today's subtree as rows in ``GROUP_COLUMNS`` order; parameters: type id, root, max
+    depth. ``root`` is the SQL for the root id (a parameter, or ``TOP_SQL`` with its own
+    parameters).
 
-    The parent comes from the closure row itself. On PostgreSQL the party row is fetched per
+    Parent and child count come from the closure row itself. On PostgreSQL the party row is fetched per
     closure row through an index lookup (a LATERAL subquery behind an OFFSET 0 fence): with
     fresh statistics the planner otherwise likes to hash-join against a sequential scan of all
     parties, which is what the design brief warns about. SQLite plans the plain join well.
     """
     if connection.vendor == "postgresql":
-        return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.parent_id
+        return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.child_count, c.parent_id
                     FROM {CT} c
                     CROSS JOIN LATERAL (SELECT q.number, q.name, q.city FROM {PT} q WHERE q.id = c.descendant_id OFFSET 0) p
                     WHERE c.type_id = %s AND c.ancestor_id = {root} AND c.depth <= %s
                     ORDER BY c.depth"""
-    return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.parent_id
+    return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.child_count, c.parent_id
                 FROM {CT} c
                 JOIN {PT} p ON p.id = c.descendant_id
                 WHERE c.type_id = %s AND c.ancestor_id = {root} AND c.depth <= %s
@@ -306,8 +317,15 @@ ANCESTORS_AS_OF_SQL = f"""WITH RECURSIVE up(node, steps) AS (
                up.steps + 1
         FROM up WHERE up.node IS NOT NULL AND up.steps < %s
     ) SELECT node FROM up WHERE node IS NOT NULL ORDER BY steps DESC"""
-ANCESTOR_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city FROM {CT} c JOIN {PT} p ON p.id = c.ancestor_id
+# Today's path from the top with each ancestor's child count, from the ancestor's own self row.
+ANCESTOR_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city, s.child_count FROM {CT} c
+    JOIN {PT} p ON p.id = c.ancestor_id
+    JOIN {CT} s ON s.type_id = c.type_id AND s.descendant_id = c.ancestor_id AND s.depth = 0
     WHERE c.type_id = %s AND c.descendant_id = %s AND c.depth > 0 ORDER BY c.depth DESC"""
+# Today's children of a party with their own child counts (the closure's depth-1 rows).
+CHILD_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city, c.child_count FROM {CT} c
+    JOIN {PT} p ON p.id = c.descendant_id
+    WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth = 1"""
 _TOP_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1"
 ANCESTORS_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0 ORDER BY depth DESC"
 
@@ -315,12 +333,27 @@ ANCESTORS_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant
 def _subtree_rows(
     root: int, type_id: int, day: dt.date, current: bool, max_depth: int | None = None
 ) -> list[tuple[Any, ...]]:
-    """(id, number, name, city, depth below root, parent id) for root and its subtree, by depth."""
+    """Root and its subtree by depth, as rows in ``GROUP_COLUMNS`` order (depth below root).
+
+    Today's child counts come from the closure; on another date they are counted among the
+    rows read, so that below ``max_depth`` the deepest level's are 0 (callers count those).
+    """
     limit = MAX_WALK if max_depth is None else max_depth
     if current:
         return _rows(subtree_sql(), [type_id, root, limit])
     if connection.vendor == "sqlite":
-        return _subtree_rows_by_level(root, type_id, day, limit)
+        rows = _subtree_rows_by_level(root, type_id, day, limit)
+    else:
+        rows = _subtree_rows_as_of(root, type_id, day, limit)
+    counts = Counter(map(itemgetter(5), rows)).get
+    return [
+        (i, number, name, city, depth, counts(i, 0), parent)
+        for i, number, name, city, depth, parent in rows
+    ]
+
+
+def _subtree_rows_as_of(root: int, type_id: int, day: dt.date, limit: int) -> list[tuple[Any, ...]]:
+    """(id, number, name, city, depth, parent) of the as-of walk on PostgreSQL."""
     # Anchored on the root's own row (a bare constant anchor makes SQLite scan every step).
     return _rows(
         f"""WITH RECURSIVE down(id, parent, depth) AS (
@@ -400,8 +433,8 @@ def group_rows(
 
     Meant for whole groups of any size (the group API, exports): 100,000 members as tuples
     cost a fraction of 100,000 dicts, and are as ready for JSON (``{"columns": ..., "rows":
-    ...}``). Today's group is one statement (root, members, their fields and parents); the
-    child counts come from the parent ids (a C-level Counter).
+    ...}``). Today's group is one statement (root, members, their fields, parents and child
+    counts), its rows passed on as the database sends them.
     """
     type_id, day, current = _prepare(type_key, as_of)
     with _gc_paused():
@@ -412,16 +445,58 @@ def group_rows(
             )
             if not rows:
                 own = _party_rows([party]).get(party)
-                rows = [(*own, 0, None)] if own else []
-        else:
-            path = _ancestor_ids(party_id, type_id, day, current)
-            root = path[0] if path else int(party_id)
-            rows = _subtree_rows(root, type_id, day, current)
-        counts = Counter(map(itemgetter(5), rows)).get
-        return [
-            (i, number, name, city, depth, counts(i, 0), parent)
-            for i, number, name, city, depth, parent in rows
-        ]
+                rows = [(*own, 0, 0, None)] if own else []
+            return rows
+        path = _ancestor_ids(party_id, type_id, day, current)
+        root = path[0] if path else int(party_id)
+        return _subtree_rows(root, type_id, day, current)
+
+
+def group_json(
+    party_id: int, type_key: str, as_of: dt.date | str | None = None
+) -> tuple[int, int, str]:
+    """The rows of ``group_rows`` as one JSON array, with the root's id and the row count.
+
+    Today's group is written by the database itself, a level at a time (one aggregate per
+    depth, so the order top-down holds by construction, not by a plan): 100,000 members never
+    become Python objects, which is most of the time of reading them and then encoding them.
+    Other dates encode the walked rows.
+    """
+    type_id, _day, current = _prepare(type_key, as_of)
+    if not current:
+        rows = group_rows(party_id, type_key, as_of)
+        return int(rows[0][0]) if rows else int(party_id), len(rows), json.dumps(rows)
+    party = int(party_id)
+    root = int(engine._scalar(f"SELECT {TOP_SQL}", [type_id, party, party]))
+    levels: list[str] = []
+    count = 0
+    with _gc_paused():
+        while True:
+            found = _big_rows(LEVEL_JSON_SQL[connection.vendor], [type_id, root, len(levels)])
+            n, text = found[0] if found else (0, None)
+            if not n:
+                break
+            count += int(n)
+            levels.append(text[1:-1])  # the level's elements, without its brackets
+    if not levels:  # in no hierarchy of the type: a group of one
+        rows = group_rows(party_id, type_key, as_of)
+        return party, len(rows), json.dumps(rows)
+    return root, count, "[" + ",".join(levels) + "]"
+
+
+# One depth level of a subtree as a JSON array of rows in GROUP_COLUMNS order, with its row
+# count; parameters: type, root, depth.
+LEVEL_JSON_SQL = {
+    "sqlite": f"""SELECT COUNT(*), json_group_array(json_array(c.descendant_id, p.number, p.name,
+        p.city, c.depth, c.child_count, c.parent_id))
+        FROM {CT} c JOIN {PT} p ON p.id = c.descendant_id
+        WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth = %s""",
+    "postgresql": f"""SELECT COUNT(*), json_agg(json_build_array(c.descendant_id, p.number, p.name,
+        p.city, c.depth, c.child_count, c.parent_id))::text
+        FROM {CT} c
+        CROSS JOIN LATERAL (SELECT q.number, q.name, q.city FROM {PT} q WHERE q.id = c.descendant_id OFFSET 0) p
+        WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth = %s""",
+}
 
 
 @contextmanager
@@ -518,9 +593,12 @@ def tree(
     by_id: dict[int, Node] = {}
     for r in rows:
         by_id[int(r[0])] = {
-            "id": int(r[0]), "number": r[1], "name": r[2], "city": r[3], "depth": int(r[4]), "child_count": 0,
-            "parent_id": None if r[5] is None else int(r[5]), "children": None, "requested": False, "on_path": False,
+            "id": int(r[0]), "number": r[1], "name": r[2], "city": r[3], "depth": int(r[4]), "child_count": int(r[5]),
+            "parent_id": None if r[6] is None else int(r[6]), "children": None, "requested": False, "on_path": False,
         }  # fmt: skip
+    # Today's rows bring their exact child counts; on another date the walk's last level has
+    # none, and nodes added along the path below are counted apart.
+    counted = set(by_id) if current else set()
     if not by_id:
         raise ValidationError({"party": [_("No party with id %(id)s.") % {"id": party_id}]})
     # Along the path to the party every level is open, however deep.
@@ -544,11 +622,12 @@ def tree(
             if siblings is None:
                 by_id[parent]["children"] = siblings = []
             siblings.append(node)
-    unopened = [n["id"] for n in by_id.values() if n["children"] is None]
+    unopened = [n["id"] for n in by_id.values() if n["children"] is None and n["id"] not in counted]
     counts = _child_counts(unopened, type_id, day, current)
     for node in by_id.values():
         if node["children"] is None:
-            node["child_count"] = counts.get(node["id"], 0)
+            if node["id"] not in counted:
+                node["child_count"] = counts.get(node["id"], 0)
             if node["child_count"] == 0:
                 node["children"] = []
         else:

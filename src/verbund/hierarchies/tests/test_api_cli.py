@@ -206,12 +206,14 @@ def test_the_consistency_check_reports_a_corrupted_closure(group: dict[str, Part
         descendant=group["gmbh"],
         depth=1,
     )  # type: ignore[union-attr]
+    # A wrong child count is a difference too: the holding's self row says 5, not 2.
+    ClosureEntry.objects.filter(descendant=group["holding"], depth=0).update(child_count=5)
     out = StringIO()
-    with pytest.raises(CommandError, match="2 difference"):
+    with pytest.raises(CommandError, match="4 difference"):
         call_command("check", "hierarchies", stdout=out)
     text = out.getvalue()
-    assert (
-        f"missing {group['holding'].pk} > {group['logistik'].pk} (2, parent {group['gmbh'].pk})"
-        in text
-    )
-    assert f"extra {group['lager'].pk} > {group['gmbh'].pk} (1, parent None)" in text
+    holding, gmbh = group["holding"].pk, group["gmbh"].pk
+    assert f"missing {holding} > {group['logistik'].pk} (2, parent {gmbh}, 0 children)" in text
+    assert f"extra {group['lager'].pk} > {gmbh} (1, parent None, 0 children)" in text
+    assert f"missing {holding} > {holding} (0, parent None, 2 children)" in text
+    assert f"extra {holding} > {holding} (0, parent None, 5 children)" in text

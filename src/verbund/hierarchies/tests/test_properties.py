@@ -2,7 +2,9 @@
 moving on, keep every rule and keep the closure equal to the transitive closure."""
 
 import datetime as dt
+import json
 import os
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -62,14 +64,16 @@ def path_up(parent: dict[int, list[int]], pid: int) -> list[int]:
     return list(reversed(up))
 
 
-def closure_on(parent: dict[int, list[int]]) -> set[tuple[int, int, int, int | None]]:
-    rows: set[tuple[int, int, int, int | None]] = set()
+def closure_on(parent: dict[int, list[int]]) -> set[tuple[int, int, int, int | None, int]]:
+    """(ancestor, descendant, depth, descendant's parent, descendant's child count)."""
+    rows: set[tuple[int, int, int, int | None, int]] = set()
     members = set(parent) | {p for ps in parent.values() for p in ps}
+    kids = Counter(ps[0] for ps in parent.values())
     for m in members:
         mine = parent[m][0] if m in parent else None
-        rows.add((m, m, 0, mine))
+        rows.add((m, m, 0, mine, kids[m]))
         for depth, a in enumerate(reversed(path_up(parent, m)), start=1):
-            rows.add((a, m, depth, mine))
+            rows.add((a, m, depth, mine, kids[m]))
     return rows
 
 
@@ -153,10 +157,31 @@ def check_invariants(forest: list[Party], group: RelationshipType, today: dt.dat
             assert selectors.ultimate_parent(p.pk, "group", as_of) == (up[0] if up else p.pk)
             below = {m.pk for m in forest if p.pk in path_up(parent, m.pk)} | {p.pk}
             assert set(selectors.subtree_ids(p.pk, "group", as_of)) == below
+            check_group(p.pk, parent, as_of)
     engine.ensure_fresh(group)
     have = set(
         ClosureEntry.objects.filter(type=group).values_list(
-            "ancestor_id", "descendant_id", "depth", "parent_id"
+            "ancestor_id", "descendant_id", "depth", "parent_id", "child_count"
         )
     )
     assert have == closure_on(parents_on(rels, today))
+
+
+def check_group(pid: int, parent: dict[int, list[int]], as_of: dt.date | None) -> None:
+    """The whole group as rows and as the database's JSON: the same rows, top-down, with
+    depth, child count and parent as a brute-force walk has them."""
+    up = path_up(parent, pid)
+    root = up[0] if up else pid
+    kids = Counter(ps[0] for ps in parent.values())
+    members = [root] + [m for m in parent if root in path_up(parent, m)]
+    want = {
+        (m, len(path_up(parent, m)) - len(path_up(parent, root)), kids[m], parent[m][0] if m != root and m in parent else None)
+        for m in members
+    }  # fmt: skip
+    rows = selectors.group_rows(pid, "group", as_of)
+    assert {(r[0], r[4], r[5], r[6]) for r in rows} == want
+    assert [r[4] for r in rows] == sorted(r[4] for r in rows)
+    top, count, text = selectors.group_json(pid, "group", as_of)
+    assert (top, count) == (root, len(rows))
+    assert sorted(map(tuple, json.loads(text))) == sorted(rows)
+    assert [r[4] for r in json.loads(text)] == [r[4] for r in rows]

@@ -10,7 +10,7 @@ import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -80,16 +80,15 @@ def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
 
 
 def _child_counts(ids: list[int], type_key: str, as_of: dt.date | None) -> dict[int, int]:
-    """Which nodes have children, from the closure (today) in one query; none for past dates."""
+    """How many children the nodes have today, from their closure self rows (one query, one
+    row per node however many children it has); none for past dates."""
     if as_of is not None and as_of != dt.date.today():
         return {}
     rtype = selectors.hierarchy_type(type_key)
-    rows = (
-        ClosureEntry.objects.filter(type=rtype, ancestor_id__in=ids, depth=1)
-        .values_list("ancestor_id")
-        .annotate(n=Count("descendant_id"))
+    rows = ClosureEntry.objects.filter(type=rtype, descendant_id__in=ids, depth=0).values_list(
+        "descendant_id", "child_count"
     )
-    return {int(a): int(n) for a, n in rows}
+    return {int(a): int(n) for a, n in rows if n}
 
 
 def _visible(node: dict[str, Any], out: list[dict[str, Any]]) -> None:

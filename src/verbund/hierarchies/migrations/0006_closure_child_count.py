@@ -1,0 +1,41 @@
+"""Each closure row carries its descendant's child count today (see ClosureEntry)."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("hierarchies", "0005_closure_without_unique_pair"),
+        ("parties", "0003_party_card_covering_index"),
+        ("relationships", "0003_drop_redundant_key_indexes"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="closureentry",
+            name="child_count",
+            field=models.PositiveIntegerField(db_default=0, default=0, verbose_name="child count"),
+        ),
+        # Existing closures: a descendant's children are its depth-1 rows as an ancestor, found
+        # through the old subtree index, which is replaced only afterwards.
+        migrations.RunSQL(
+            "UPDATE hierarchies_closureentry SET child_count = (SELECT COUNT(*)"
+            " FROM hierarchies_closureentry x WHERE x.type_id = hierarchies_closureentry.type_id"
+            " AND x.ancestor_id = hierarchies_closureentry.descendant_id AND x.depth = 1)"
+            " WHERE EXISTS (SELECT 1 FROM hierarchies_closureentry x"
+            " WHERE x.type_id = hierarchies_closureentry.type_id"
+            " AND x.ancestor_id = hierarchies_closureentry.descendant_id AND x.depth = 1)",
+            migrations.RunSQL.noop,
+        ),
+        migrations.RemoveIndex(
+            model_name="closureentry",
+            name="closure_subtree_parent",
+        ),
+        migrations.AddIndex(
+            model_name="closureentry",
+            index=models.Index(
+                fields=["type", "ancestor", "depth", "descendant", "parent", "child_count"],
+                name="closure_subtree",
+            ),
+        ),
+    ]
