@@ -178,8 +178,8 @@ class PartyGroupView(APIView):
             ensure_ascii=False,
         )
         # The rows are JSON already (written by the database): spliced in, not parsed again.
-        body = head[:-1] + ', "rows": ' + rows + "}"
-        return HttpResponse(body.encode(), content_type="application/json")
+        body = head[:-1].encode() + b', "rows": ' + rows + b"}"
+        return HttpResponse(body, content_type="application/json")
 
 
 urlpatterns = [

@@ -361,6 +361,34 @@ def _interleaved(
     return timings[0], min(timings[1:], key=statistics.median)
 
 
+def _raw_group_json(type_id: int, member: int) -> Callable[[], list[tuple[Any, ...]]]:
+    """The whole group as one JSON array written by the database, in one raw statement."""
+    top = f"(SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1)"
+    cols = "c.descendant_id, p.number, p.name, p.city, c.depth, c.child_count, c.parent_id"
+    if connection.vendor == "postgresql":
+        sql = f"""SELECT COUNT(*), json_agg(json_build_array({cols}))::text FROM {CT} c
+              CROSS JOIN LATERAL (SELECT q.number, q.name, q.city FROM {PT} q WHERE q.id = c.descendant_id OFFSET 0) p
+              WHERE c.ancestor_id = {top} AND c.type_id = %s"""
+    else:
+        sql = f"""SELECT COUNT(*), json_group_array(json_array({cols})) FROM {CT} c
+              JOIN {PT} p ON p.id = c.descendant_id WHERE c.ancestor_id = {top} AND c.type_id = %s"""
+    return _raw_no_jit(sql, [type_id, member, type_id])
+
+
+def _client() -> Any:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    user = User.objects.filter(username="bench-hier").first() or User.objects.create_superuser(
+        "bench-hier", "", None
+    )
+    if "testserver" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def _raw_group(type_id: int, member: int) -> Callable[[], list[tuple[Any, ...]]]:
     return _raw_group_shapes(type_id, member)[0]
 
@@ -379,9 +407,6 @@ def _in_rollback(fn: Callable[[], Any], repeat: int) -> Timings:
 
 
 def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> list[dict[str, Any]]:
-    from django.contrib.auth.models import User
-    from django.test import Client
-
     from verbund.hierarchies.actions import do_move_subtree
 
     gtype = RelationshipType.objects.get(key="group")
@@ -428,6 +453,21 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
         )
         add(f"whole {int(size):,} group from its deepest member", app, raw, target)
         if size == "100000":
+            app_json, raw_json = _interleaved(
+                partial(selectors.group_json, member, "group"),
+                [_raw_group_json(gtype.pk, member)],
+                reps,
+            )
+            add("  ... as JSON written by the database", app_json, raw_json, target)
+            client = _client()
+            url = f"/api/v1/parties/{member}/group/?type=group"
+            assert client.get(url).status_code == 200
+            add(
+                "  ... the group endpoint, whole response",
+                _times(partial(client.get, url), reps),
+                raw_json,
+                target,
+            )
             add(
                 "  ... as a nested tree (all levels)",
                 _times(partial(selectors.tree, member, "group", None, MAX_DEPTH), reps),
@@ -484,13 +524,7 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
 
     if "1000" in meta["groups"]:
         member = meta["groups"]["1000"][1 if len(meta["groups"]["1000"]) > 1 else 0]["deepest"]
-        user = User.objects.filter(username="bench-hier").first() or User.objects.create_superuser(
-            "bench-hier", "", None
-        )
-        if "testserver" not in settings.ALLOWED_HOSTS:
-            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        client = Client()
-        client.force_login(user)
+        client = _client()
         url = f"/api/v1/parties/{member}/hierarchy/?type=group"
         assert client.get(url).status_code == 200
         times = Timings()

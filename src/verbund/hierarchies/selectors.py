@@ -317,10 +317,11 @@ ANCESTORS_AS_OF_SQL = f"""WITH RECURSIVE up(node, steps) AS (
                up.steps + 1
         FROM up WHERE up.node IS NOT NULL AND up.steps < %s
     ) SELECT node FROM up WHERE node IS NOT NULL ORDER BY steps DESC"""
-# Today's path from the top with each ancestor's child count, from the ancestor's own self row.
+# Today's path from the top with each ancestor's child count, from the ancestor's own self row
+# (its only depth-0 row as an ancestor: one seek in the subtree index, which holds the count).
 ANCESTOR_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city, s.child_count FROM {CT} c
     JOIN {PT} p ON p.id = c.ancestor_id
-    JOIN {CT} s ON s.type_id = c.type_id AND s.descendant_id = c.ancestor_id AND s.depth = 0
+    JOIN {CT} s ON s.type_id = c.type_id AND s.ancestor_id = c.ancestor_id AND s.depth = 0
     WHERE c.type_id = %s AND c.descendant_id = %s AND c.depth > 0 ORDER BY c.depth DESC"""
 # Today's children of a party with their own child counts (the closure's depth-1 rows).
 CHILD_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city, c.child_count FROM {CT} c
@@ -454,8 +455,9 @@ def group_rows(
 
 def group_json(
     party_id: int, type_key: str, as_of: dt.date | str | None = None
-) -> tuple[int, int, str]:
-    """The rows of ``group_rows`` as one JSON array, with the root's id and the row count.
+) -> tuple[int, int, bytes]:
+    """The rows of ``group_rows`` as one JSON array (UTF-8), with the root's id and the row
+    count.
 
     Today's group is written by the database itself, a level at a time (one aggregate per
     depth, so the order top-down holds by construction, not by a plan): 100,000 members never
@@ -465,10 +467,10 @@ def group_json(
     type_id, _day, current = _prepare(type_key, as_of)
     if not current:
         rows = group_rows(party_id, type_key, as_of)
-        return int(rows[0][0]) if rows else int(party_id), len(rows), json.dumps(rows)
+        return int(rows[0][0]) if rows else int(party_id), len(rows), json.dumps(rows).encode()
     party = int(party_id)
     root = int(engine._scalar(f"SELECT {TOP_SQL}", [type_id, party, party]))
-    levels: list[str] = []
+    levels: list[bytes] = []
     count = 0
     with _gc_paused():
         while True:
@@ -477,18 +479,20 @@ def group_json(
             if not n:
                 break
             count += int(n)
-            levels.append(text[1:-1])  # the level's elements, without its brackets
+            data = text.encode() if isinstance(text, str) else bytes(text)
+            levels.append(data[1:-1])  # the level's elements, without its brackets
     if not levels:  # in no hierarchy of the type: a group of one
         rows = group_rows(party_id, type_key, as_of)
-        return party, len(rows), json.dumps(rows)
-    return root, count, "[" + ",".join(levels) + "]"
+        return party, len(rows), json.dumps(rows).encode()
+    return root, count, b"[" + b",".join(levels) + b"]"
 
 
 # One depth level of a subtree as a JSON array of rows in GROUP_COLUMNS order, with its row
 # count; parameters: type, root, depth.
 LEVEL_JSON_SQL = {
-    "sqlite": f"""SELECT COUNT(*), json_group_array(json_array(c.descendant_id, p.number, p.name,
-        p.city, c.depth, c.child_count, c.parent_id))
+    # As a blob: the bytes as SQLite wrote them, not decoded here only to be encoded again.
+    "sqlite": f"""SELECT COUNT(*), CAST(json_group_array(json_array(c.descendant_id, p.number,
+        p.name, p.city, c.depth, c.child_count, c.parent_id)) AS BLOB)
         FROM {CT} c JOIN {PT} p ON p.id = c.descendant_id
         WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth = %s""",
     "postgresql": f"""SELECT COUNT(*), json_agg(json_build_array(c.descendant_id, p.number, p.name,

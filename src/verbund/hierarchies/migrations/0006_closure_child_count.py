@@ -1,6 +1,17 @@
 """Each closure row carries its descendant's child count today (see ClosureEntry)."""
 
+from typing import Any
+
 from django.db import migrations, models
+
+
+def analyze(apps: Any, schema_editor: Any) -> None:
+    # SQLite copied the table to add the column, and its statistics went with the old one:
+    # without them the planner may read a whole type's rows for a seek (test_plans).
+    with schema_editor.connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM hierarchies_closureentry LIMIT 1")
+        if cur.fetchone():
+            cur.execute("ANALYZE hierarchies_closureentry")
 
 
 class Migration(migrations.Migration):
@@ -38,4 +49,5 @@ class Migration(migrations.Migration):
                 name="closure_subtree",
             ),
         ),
+        migrations.RunPython(analyze, migrations.RunPython.noop),
     ]
