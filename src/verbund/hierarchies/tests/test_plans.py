@@ -49,7 +49,11 @@ def test_the_closure_reads_seek_by_ancestor_or_descendant(statistics: bool) -> N
     for sql, params in (
         (selectors.ANCESTOR_ROWS_SQL, [gtype, deep]),
         (selectors.CHILD_ROWS_SQL, [gtype, one_k["root"]]),
-        (selectors.LEVEL_JSON_SQL[connection.vendor], [gtype, one_k["root"], 3]),
+        *(
+            [(selectors.LEVEL_JSON_SQL, [gtype, one_k["root"], 3])]
+            if connection.vendor == "sqlite"
+            else []
+        ),
         (selectors.subtree_sql(), [gtype, one_k["root"], 2]),
     ):
         plan = _plan(sql, params)
