@@ -414,9 +414,11 @@ def _dispatch(
             _check_ultimate(state, out)
             return out
         columns = mapping.resolve("relationships", header, name)
+        # (GLEIF files stay in one process: their row reader keeps state the run reads after.)
         return engine.import_relationships(
-            rows, columns, ctx, type_aliases=mapping.type_values, total_hint=hint
-        )
+            rows, columns, ctx, type_aliases=mapping.type_values, total_hint=hint,
+            parallel=reader is not None and reader.size >= PARALLEL_MIN_BYTES,
+        )  # fmt: skip
     if run.kind == ImportKind.REVENUE:
         from verbund.interfaces.revenue import import_revenue
 

@@ -1369,6 +1369,138 @@ def _apply_link_changes(
 _KEY_SAFE = re.compile(r"\s+")
 
 
+class _RelationshipRows:
+    """The per-row work of a relationship file that needs no state of the run: map, check the
+    type, parties, dates and share. Pure, so that big files can run it in a second process
+    (``interfaces.pipeline``) while this one reads what the database holds. Yields per row
+    ``(row, key, ext, type key, from, to, valid_from, valid_to, share, note, issues or None)``;
+    the type key is None when the row has no usable type.
+    """
+
+    def __init__(
+        self,
+        columns: dict[str, str],
+        ctx: Context,
+        types: dict[str, RelationshipType],
+        aliases: dict[str, str],
+        prefix: str,
+    ) -> None:
+        self.col_items = list(columns.items())
+        self.ctx = ctx
+        self.types = types
+        self.aliases = aliases
+        self.prefix = prefix
+
+    def __call__(self, rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[tuple[Any, ...]]:
+        col_items, types, aliases, prefix, ctx = (
+            self.col_items, self.types, self.aliases, self.prefix, self.ctx,
+        )  # fmt: skip
+        date_memo: dict[str, dt.date] = {}
+        for row_no, raw in rows:
+            v = {f: raw.get(c, "").strip() for c, f in col_items}
+            type_text = v.get("type", "")
+            rtype = types.get(aliases.get(type_text.upper(), type_text)) or types.get(
+                type_text.lower()
+            )
+            frm, to = v.get("from", ""), v.get("to", "")
+            ext = v.get("external_id", "") or f"{rtype.key if rtype else type_text}:{frm}:{to}"
+            key = prefix + ext
+            if len(key) > 128:
+                issue = Issue(
+                    row_no,
+                    "external_id",
+                    ext,
+                    _("Longer than %(limit)s characters.") % {"limit": 128 - len(prefix)},
+                    ext,
+                )
+                yield row_no, None, ext, None, frm, to, None, None, None, "", [issue]
+                continue
+            issues: list[Issue] = []
+
+            def bad(
+                f: str,
+                value: str,
+                reason: str,
+                ext: str = ext,
+                row_no: int = row_no,
+                issues: list[Issue] = issues,
+            ) -> None:
+                issues.append(Issue(row_no, f, value, reason, ext))
+
+            if rtype is None:
+                bad("type", type_text, _("Unknown relationship type."))
+            elif not rtype.active:
+                bad(
+                    "type",
+                    type_text,
+                    _("Type %(name)s is inactive and takes no new relationships.")
+                    % {"name": rtype.name},
+                )
+            if not frm:
+                bad("from", frm, _("Empty."))
+            if not to:
+                bad("to", to, _("Empty."))
+            if frm and frm == to:
+                bad("to", to, _("A party cannot be related to itself."))
+            dates: dict[str, dt.date | None] = {}
+            for f in ("valid_from", "valid_to"):
+                text = v.get(f, "")
+                dates[f] = None
+                if text:
+                    try:
+                        # Files repeat their dates: each text is parsed once.
+                        day = date_memo.get(text)
+                        if day is None:
+                            day = parse_date(text, ctx.dates)
+                            if len(date_memo) < 100_000:
+                                date_memo[text] = day
+                        dates[f] = day
+                    except ValueError:
+                        bad(
+                            f,
+                            text,
+                            _("%(value)s is not a date (31.12.2025 or 2025-12-31).")
+                            % {"value": text},
+                        )
+            vf, vt = dates["valid_from"], dates["valid_to"]
+            if vf and vt and vt < vf:
+                bad("valid_to", _text(vt), _("The end date lies before the start date."))
+            share_text = v.get("share", "")
+            share: str | None = None
+            if share_text:
+                try:
+                    d = parse_decimal(share_text, ctx.numbers)
+                    if not (Decimal(0) < d <= Decimal(100)):
+                        raise ValueError(share_text)
+                    share = _share_key(d)
+                    if rtype is not None and not rtype.carries_share:
+                        bad(
+                            "share",
+                            share_text,
+                            _("%(type)s does not carry a share.") % {"type": rtype.name},
+                        )
+                except ValueError:
+                    bad(
+                        "share",
+                        share_text,
+                        _("A share must be a number more than 0 and at most 100."),
+                    )
+            type_key = rtype.key if rtype is not None else None
+            yield (
+                row_no,
+                key,
+                ext,
+                type_key,
+                frm,
+                to,
+                vf,
+                vt,
+                share,
+                v.get("note", ""),
+                issues or None,
+            )
+
+
 def import_relationships(
     rows: Iterator[tuple[int, dict[str, str]]],
     columns: dict[str, str],
@@ -1377,131 +1509,82 @@ def import_relationships(
     type_aliases: dict[str, str] | None = None,
     resolve_by: str = "erp",
     total_hint: Callable[[], float] | None = None,
+    parallel: bool = False,
 ) -> Outcome:
-    """Upsert links of ``ctx.source`` from relationship rows (``resolve_by``: erp or lei)."""
-    out = Outcome(outcomes={} if ctx.track_outcomes else None)
-    atomic = not ctx.skip_invalid
-    col_items = list(columns.items())
+    """Upsert links of ``ctx.source`` from relationship rows (``resolve_by``: erp or lei).
+
+    ``parallel``: read and check the rows in a second process (big files) while this one
+    loads the source's parties and links.
+    """
     aliases = {k.upper(): v for k, v in (type_aliases or {}).items()}
     types = {t.key: t for t in RelationshipType.objects.all()}
     for t in list(types.values()):
         for label in (t.name_de, t.name_en):
             types.setdefault(label.lower(), t)
-    rsource = RelationshipSource.GLEIF if resolve_by == "lei" else RelationshipSource.ERP
     prefix = f"{ctx.source}:"
+    stage = _RelationshipRows(columns, ctx, types, aliases, prefix)
+    # A fork copies only the calling thread (see import_parties).
+    if not (parallel and hasattr(os, "fork") and threading.active_count() == 1):
+        return _import_relationships(stage(rows), None, ctx, types, prefix, resolve_by, total_hint)
+    forked = Forked(lambda: stage(rows), total_hint)
+    try:
+        # What the database holds, read while the child reads the file: all of the source.
+        known = _source_parties(ctx.source, resolve_by)
+        existing = _existing_rel_keys(prefix, None)
+        return _import_relationships(
+            forked, (known, existing), ctx, types, prefix, resolve_by, forked.progress
+        )
+    finally:
+        forked.close()  # a no-op once the rows were read to the end
 
-    # 1. Read and check every row; parties are resolved after the whole file is read.
+
+def _import_relationships(
+    checked: Iterable[tuple[Any, ...]],
+    preloaded: tuple[dict[str, tuple[int, int | None]], Any] | None,
+    ctx: Context,
+    types: dict[str, RelationshipType],
+    prefix: str,
+    resolve_by: str,
+    total_hint: Callable[[], float] | None,
+) -> Outcome:
+    out = Outcome(outcomes={} if ctx.track_outcomes else None)
+    atomic = not ctx.skip_invalid
+    rsource = RelationshipSource.GLEIF if resolve_by == "lei" else RelationshipSource.ERP
+
+    # 1. Every row read and checked; parties are resolved after the whole file is read.
     parsed: list[
         tuple[int, str, RelationshipType, str, str, dt.date | None, dt.date | None, str | None, str]
     ] = []
     seen: dict[str, int] = {}
-    date_memo: dict[str, dt.date] = {}
     failed = False
     n = 0
-    for row_no, raw in rows:
+    for row_no, key, ext, type_key, frm, to, vf, vt, share, note, issues in checked:
         n += 1
-        v = {f: raw.get(c, "").strip() for c, f in col_items}
-        ok = True
-        type_text = v.get("type", "")
-        rtype = types.get(aliases.get(type_text.upper(), type_text)) or types.get(type_text.lower())
-        frm, to = v.get("from", ""), v.get("to", "")
-        ext = v.get("external_id", "") or f"{rtype.key if rtype else type_text}:{frm}:{to}"
-        key = prefix + ext
-        if len(key) > 128:
-            out.error(
+        if key is None:  # the key itself is unusable
+            for issue in issues:
+                out.error(issue)
+            failed = True
+            continue
+        first = seen.get(key)
+        if first is not None:
+            issues = [
+                *(issues or ()),
                 Issue(
                     row_no,
                     "external_id",
                     ext,
-                    _("Longer than %(limit)s characters.") % {"limit": 128 - len(prefix)},
+                    _("The relationship %(key)s appears twice: rows %(first)s and %(row)s.")
+                    % {"key": ext, "first": first, "row": row_no},
                     ext,
-                )
-            )
-            failed = True
-            continue
-
-        def bad(f: str, value: str, reason: str, ext: str = ext, row_no: int = row_no) -> None:
-            nonlocal ok
-            ok = False
-            out.error(Issue(row_no, f, value, reason, ext))
-
-        if rtype is None:
-            bad("type", type_text, _("Unknown relationship type."))
-        elif not rtype.active:
-            bad(
-                "type",
-                type_text,
-                _("Type %(name)s is inactive and takes no new relationships.")
-                % {"name": rtype.name},
-            )
-        if not frm:
-            bad("from", frm, _("Empty."))
-        if not to:
-            bad("to", to, _("Empty."))
-        if frm and frm == to:
-            bad("to", to, _("A party cannot be related to itself."))
-        dates: dict[str, dt.date | None] = {}
-        for f in ("valid_from", "valid_to"):
-            text = v.get(f, "")
-            dates[f] = None
-            if text:
-                try:
-                    # Files repeat their dates: each text is parsed once.
-                    day = date_memo.get(text)
-                    if day is None:
-                        day = parse_date(text, ctx.dates)
-                        if len(date_memo) < 100_000:
-                            date_memo[text] = day
-                    dates[f] = day
-                except ValueError:
-                    bad(
-                        f,
-                        text,
-                        _("%(value)s is not a date (31.12.2025 or 2025-12-31).") % {"value": text},
-                    )
-        if dates["valid_from"] and dates["valid_to"] and dates["valid_to"] < dates["valid_from"]:
-            bad("valid_to", _text(dates["valid_to"]), _("The end date lies before the start date."))
-        share_text = v.get("share", "")
-        share: str | None = None
-        if share_text:
-            try:
-                d = parse_decimal(share_text, ctx.numbers)
-                if not (Decimal(0) < d <= Decimal(100)):
-                    raise ValueError(share_text)
-                share = _share_key(d)
-                if rtype is not None and not rtype.carries_share:
-                    bad(
-                        "share",
-                        share_text,
-                        _("%(type)s does not carry a share.") % {"type": rtype.name},
-                    )
-            except ValueError:
-                bad("share", share_text, _("A share must be a number more than 0 and at most 100."))
-        first = seen.get(key)
-        if first is not None:
-            bad(
-                "external_id",
-                ext,
-                _("The relationship %(key)s appears twice: rows %(first)s and %(row)s.")
-                % {"key": ext, "first": first, "row": row_no},
-            )
+                ),
+            ]
         seen[key] = row_no
-        if not ok or rtype is None:
+        if issues or type_key is None:
+            for issue in issues or ():
+                out.error(issue)
             failed = True
             continue
-        parsed.append(
-            (
-                row_no,
-                ext,
-                rtype,
-                frm,
-                to,
-                dates["valid_from"],
-                dates["valid_to"],
-                share,
-                v.get("note", ""),
-            )
-        )
+        parsed.append((row_no, ext, types[type_key], frm, to, vf, vt, share, note))
         if total_hint and n % CHUNK == 0:
             ctx.report_progress(
                 0.02 + 0.4 * total_hint(), _("%(n)s rows read") % {"n": f"{n:,}"}, often=True
@@ -1516,7 +1599,13 @@ def import_relationships(
 
     # 2. Parties by external id of the source (or by LEI).
     refs = {p[3] for p in parsed} | {p[4] for p in parsed}
-    party_ids = _party_lookup(refs, ctx.source, resolve_by, whole=len(refs) > WHOLE_SOURCE)
+    party_ids = _party_lookup(
+        refs,
+        ctx.source,
+        resolve_by,
+        whole=len(refs) > WHOLE_SOURCE,
+        known=preloaded[0] if preloaded else None,
+    )
     if resolve_by == "lei" and ctx.create_missing:
         missing = sorted(r for r in refs if r not in party_ids)
         if missing:
@@ -1528,9 +1617,15 @@ def import_relationships(
     )
 
     # 3. Compare with the import's existing links.
-    existing = _existing_rel_keys(
-        prefix,
-        {prefix + p[1] for p in parsed} if len(parsed) <= WHOLE_SOURCE and not ctx.full else None,
+    existing = (
+        preloaded[1]
+        if preloaded
+        else _existing_rel_keys(
+            prefix,
+            {prefix + p[1] for p in parsed}
+            if len(parsed) <= WHOLE_SOURCE and not ctx.full
+            else None,
+        )
     )
     changes: list[LinkChange] = []
     for row_no, ext, rtype, frm, to, vf, vt, share, note in parsed:
@@ -1708,27 +1803,47 @@ def _apply_relationship_changes(
     writer.finish(("valid_from", "valid_to", "share", "note"))
 
 
-def _party_lookup(refs: set[str], source: str, resolve_by: str, whole: bool) -> dict[str, int]:
-    """External id (or LEI) -> party id; merged parties resolve to their survivor."""
+def _lookup_sql(source: str, resolve_by: str) -> tuple[str, list[Any], str]:
     col = "lei" if resolve_by == "lei" else "erp_id"
-    result: dict[str, int] = {}
-    merged: dict[str, int] = {}
     base = f"SELECT {col}, id, merged_into_id FROM {PT} WHERE "
     if resolve_by == "lei":
-        base += "lei <> '' AND "
-        params: list[Any] = []
+        return base + "lei <> '' AND ", [], col
+    return base + "erp_source = %s AND ", [source], col
+
+
+def _source_parties(source: str, resolve_by: str) -> dict[str, tuple[int, int | None]]:
+    """Every party of the source (or with an LEI): key -> (id, merged into); of parties that
+    share an LEI the first one read."""
+    base, params, _col = _lookup_sql(source, resolve_by)
+    sql = base[: -len(" AND ")] if resolve_by != "lei" else base + "1 = 1"
+    found: dict[str, tuple[int, int | None]] = {}
+    for key, pid, into in _stream(sql, params):
+        found.setdefault(key, (pid, into))
+    return found
+
+
+def _party_lookup(
+    refs: set[str],
+    source: str,
+    resolve_by: str,
+    whole: bool,
+    known: dict[str, tuple[int, int | None]] | None = None,
+) -> dict[str, int]:
+    """External id (or LEI) -> party id; merged parties resolve to their survivor. ``known``:
+    the source's parties read before (``_source_parties``)."""
+    result: dict[str, int] = {}
+    merged: dict[str, int] = {}
+    if known is None and whole:
+        known = _source_parties(source, resolve_by)
+    if known is not None:
+        for key in refs:
+            hit = known.get(key)
+            if hit is not None:
+                result[key] = hit[0]
+                if hit[1]:
+                    merged[key] = hit[1]
     else:
-        base += "erp_source = %s AND "
-        params = [source]
-    if whole:
-        sql = base[: -len(" AND ")] if resolve_by != "lei" else base + "1 = 1"
-        rows: Iterable[tuple[Any, ...]] = _stream(sql, params)
-        for key, pid, into in rows:
-            if key in refs:
-                if into:
-                    merged[key] = into
-                result.setdefault(key, pid)
-    else:
+        base, params, col = _lookup_sql(source, resolve_by)
         for chunk in _chunks(sorted(refs), 900):
             marks = ", ".join(["%s"] * len(chunk))
             with connection.cursor() as cur:

@@ -48,6 +48,42 @@ def test_relationship_files_create_then_leave_unchanged_then_end_missing_links(
     assert differences(["group"]) == []
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["one process", "rows checked in a child"])
+def test_relationship_files_checked_in_a_second_process_give_the_same_runs(
+    write: Write, run_import: Run, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    from verbund.interfaces import actions
+
+    monkeypatch.setattr(actions, "PARALLEL_MIN_BYTES", 0 if parallel else 10**12)
+    run_import("parties", write("p.csv", PARTIES))
+    bad = RELS + "nonsense;K1;K2;;\ngroup;K3;K1;31.02.2020;\nsupplier;K3;K4;;\n"
+    run = run_import("relationships", write("bad.csv", bad))
+    assert run.status == "failed"
+    assert [(e["row"], e["field"]) for e in run.report["errors"]] == [
+        (4, "type"),
+        (5, "valid_from"),
+        (6, "external_id"),
+    ]
+    run = run_import("relationships", write("missing.csv", RELS + "supplier;K1;K9;;\n"))
+    assert [(e["row"], e["field"]) for e in run.report["errors"]] == [(4, "to")]
+    assert not Relationship.objects.exclude(source="erp").exists()
+    assert not Relationship.objects.filter(external_ref__startswith="erp:").exists()
+    first = run_import("relationships", write("r.csv", RELS))
+    assert first.status == "done", reasons(first)
+    assert first.counts["created"] == 2
+    again = run_import("relationships", write("r.csv", RELS))
+    assert (again.counts["unchanged"], again.counts["links_created"]) == (2, 0)
+    moved = RELS.replace("supplier;K3;K4", "supplier;K3;K1")
+    changed = run_import("relationships", write("r3.csv", moved), full=True)
+    assert changed.status == "done", reasons(changed)
+    assert (changed.counts["updated"], changed.counts["created"], changed.counts["ended"]) == (
+        0,
+        1,
+        1,
+    )
+    assert differences(["group"]) == []
+
+
 def test_a_relationship_file_cycle_and_a_second_parent_are_errors(
     write: Write, run_import: Run
 ) -> None:
