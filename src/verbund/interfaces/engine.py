@@ -255,6 +255,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _parse_share(text: str, numbers: str) -> str:
+    """A share in percent (more than 0, at most 100) as its key; ValueError otherwise."""
+    d = parse_decimal(text, numbers)
+    if not (Decimal(0) < d <= Decimal(100)):
+        raise ValueError(text)
+    return _share_key(d)
+
+
 def _share_key(value: Any) -> str:
     if value is None or value == "":
         return ""
@@ -484,10 +492,7 @@ class _PartyRows:
             share = values.get("parent_share", "") if self.has_share else None
             if share:
                 try:
-                    d = parse_decimal(share, self.numbers)
-                    if not (Decimal(0) < d <= Decimal(100)):
-                        raise ValueError(share)
-                    share = _share_key(d)
+                    share = _parse_share(share, self.numbers)
                 except ValueError:
                     issues.append(Issue(row_no, "parent_share", share,
                                         _("A share must be a number more than 0 and at most 100."), key))  # fmt: skip
@@ -1469,10 +1474,7 @@ class _RelationshipRows:
             share: str | None = None
             if share_text:
                 try:
-                    d = parse_decimal(share_text, ctx.numbers)
-                    if not (Decimal(0) < d <= Decimal(100)):
-                        raise ValueError(share_text)
-                    share = _share_key(d)
+                    share = _parse_share(share_text, ctx.numbers)
                     if rtype is not None and not rtype.carries_share:
                         bad(
                             "share",
