@@ -48,6 +48,7 @@ def test_the_closure_reads_seek_by_ancestor_or_descendant(statistics: bool) -> N
     deep = meta["groups"]["10000"][0]["deepest"]
     for sql, params in (
         (selectors.ANCESTOR_ROWS_SQL, [gtype, deep]),
+        (selectors.ANCESTOR_COUNT_ROWS_SQL, [gtype, deep]),
         (selectors.CHILD_ROWS_SQL, [gtype, one_k["root"]]),
         *(
             [(selectors.LEVEL_JSON_SQL, [gtype, one_k["root"], 3])]
