@@ -9,7 +9,6 @@ ultimate parent. Whole groups (``group_rows``) come as tuples in ``GROUP_COLUMNS
 
 import datetime as dt
 import gc
-import json
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -17,6 +16,7 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
+import orjson
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -469,7 +469,8 @@ def group_json(
     members never become Python objects, which is most of the time of reading and then
     encoding them (about half). PostgreSQL's own JSON functions are slower than streaming the
     rows and encoding them here (720-820 against 640-670 ms for 100,000 members, same data),
-    so there, and for other dates, the rows are encoded.
+    so there, and for other dates, the rows are encoded, with orjson: 5 ms for 100,000 rows
+    where the standard library's encoder takes 47 (decision 0002, item 11).
     """
     type_id, _day, current = _prepare(type_key, as_of)
     if current and connection.vendor == "sqlite":
@@ -487,7 +488,7 @@ def group_json(
             return root, count, b"[" + b",".join(levels) + b"]"
     with _gc_paused():
         rows = group_rows(party_id, type_key, as_of)
-        body = json.dumps(rows).encode()
+        body = orjson.dumps(rows)
     return (int(rows[0][0]) if rows else int(party_id)), len(rows), body
 
 
@@ -561,6 +562,7 @@ def party_hierarchies(party_id: int) -> list[dict[str, Any]]:
 # --- the tree -----------------------------------------------------------------------------
 
 
+@_gc_paused()  # a whole big group is 100,000 dicts: collections during it cost half the time
 def tree(
     party_id: int, type_key: str, as_of: dt.date | str | None = None, depth: int | None = None
 ) -> Node:

@@ -10,7 +10,6 @@ The run itself is always saved, outside that transaction, so failed runs stay vi
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import hashlib
 import json
@@ -29,7 +28,7 @@ from verbund.core import audit
 from verbund.demo.bulk import BrokenReference, bulk_loaded, foreign_keys_validated_after
 from verbund.hierarchies import engine as hierarchy_engine
 from verbund.interfaces import engine
-from verbund.interfaces.engine import Abort, Context, Issue, Outcome
+from verbund.interfaces.engine import Abort, Context, Issue, Outcome, release_free_memory
 from verbund.interfaces.gleif import COLUMNS as GLEIF_COLUMNS
 from verbund.interfaces.gleif import GleifRows, gleif_rows
 from verbund.interfaces.mapping import Mapping, load_mapping
@@ -257,13 +256,6 @@ def _gc_paused() -> Iterator[None]:
         if enabled:
             gc.enable()
         release_free_memory()
-
-
-def release_free_memory() -> None:
-    """Hand the heap's free pages back to the system (glibc keeps them otherwise), so that a
-    worker that ran a big import does not carry its peak into the next job."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 # Runs writing this many rows refresh the planner statistics of what they wrote (PostgreSQL).

@@ -185,3 +185,73 @@ def check_group(pid: int, parent: dict[int, list[int]], as_of: dt.date | None) -
     assert (top, count) == (root, len(rows))
     assert sorted(map(tuple, json.loads(text))) == sorted(rows)
     assert [r[4] for r in json.loads(text)] == [r[4] for r in rows]
+
+
+corruption = st.lists(
+    st.one_of(
+        st.tuples(st.just("drop"), st.integers(min_value=0, max_value=40)),
+        st.tuples(st.just("count"), st.integers(min_value=0, max_value=40), st.integers(1, 3)),
+        st.tuples(st.just("copy"), st.integers(min_value=0, max_value=40)),
+        st.tuples(st.just("add"), node, node, st.integers(min_value=0, max_value=3)),
+    ),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("HIER_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(parents=st.lists(st.one_of(st.none(), node), min_size=N, max_size=N), damage=corruption)
+def test_the_check_reports_exactly_what_differs_from_the_links(
+    forest: list[Party], parents: list[int | None], damage: list[tuple[Any, ...]]
+) -> None:
+    from verbund.hierarchies.consistency import differences
+
+    group = RelationshipType.objects.get(key="group")
+    try:
+        with transaction.atomic():
+            for child, par in enumerate(parents):
+                if par is not None and par < child:  # a forest: parents come first
+                    do_create_relationship(
+                        actor=None, type=group, from_party=forest[child], to_party=forest[par]
+                    )
+            rows = list(ClosureEntry.objects.filter(type=group).order_by("id"))
+            for op in damage:
+                if op[0] == "add":
+                    _, a, d, depth = op
+                    ClosureEntry.objects.create(
+                        type=group, ancestor=forest[a], descendant=forest[d], depth=depth
+                    )
+                elif rows:
+                    row = rows[op[1] % len(rows)]
+                    if op[0] == "drop":
+                        ClosureEntry.objects.filter(pk=row.pk).delete()
+                    elif op[0] == "count":
+                        ClosureEntry.objects.filter(pk=row.pk).update(
+                            child_count=row.child_count + op[2]
+                        )
+                    else:
+                        row.pk = None
+                        row.save()
+            want = closure_on(parents_on(list(Relationship.objects.filter(type=group)), BASE))
+            have = Counter(
+                ClosureEntry.objects.filter(type=group).values_list(
+                    "ancestor_id", "descendant_id", "depth", "parent_id", "child_count"
+                )
+            )
+            extra = have - Counter(want)
+            found = Counter(
+                (
+                    d["problem"],
+                    (d["ancestor"], d["descendant"], d["depth"], d["parent"], d["children"]),
+                )
+                for d in differences(["group"])
+            )
+            assert found == Counter(("missing", r) for r in want - set(have)) + Counter(
+                {("extra", r): n for r, n in extra.items()}
+            )
+            raise Rollback
+    except Rollback:
+        pass
