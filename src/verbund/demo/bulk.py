@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import queue
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -172,7 +173,13 @@ def search_pieces(
 
 
 def search_text_with(before: str, number: str, after: str) -> str:
-    return " ".join(p for p in (before, fold_fast(number), after) if p)[:500]
+    # Once per created party: spelled out rather than a join over a generator.
+    text = number if number.isdigit() else fold_fast(number)
+    if before:
+        text = f"{before} {text}" if text else before
+    if after:
+        text = f"{text} {after}" if text else after
+    return text[:500]
 
 
 # Whitespace-free piece of a name -> (folded, its phonetic codes), for whole names that rarely
@@ -287,6 +294,7 @@ class BulkLoad:
         *,
         derive: bool = True,
         rebuild_indexes: bool = False,
+        constants: Mapping[str, Any] | None = None,
     ) -> range:
         """Insert parties; return their ids in row order.
 
@@ -299,8 +307,23 @@ class BulkLoad:
         ``rebuild_indexes``: drop the table's secondary indexes for the load and build them
         afterwards (same transaction) -- much faster for loads as large as the table, but it
         locks out readers on PostgreSQL until commit.
+        ``constants``: the fastest path, for callers that prepare everything themselves
+        (``derive=False``): tuples of ``columns`` plus these columns' values, the same in every
+        row, together all of ``PARTY_COLUMNS`` -- written as they are.
         """
         cols = tuple(columns or PARTY_COLUMNS)
+        if constants is not None:
+            if derive or sorted([*cols, *constants]) != sorted(PARTY_COLUMNS):
+                raise ValueError("constants: rows of prepared columns that, with them, are all.")
+            ids = self._write(
+                Party._meta.db_table,
+                cols,
+                cast(Iterable[Sequence[Any]], rows),
+                rebuild_indexes=rebuild_indexes,
+                constants=constants,
+            )
+            self.party_ids.append(ids)
+            return ids
         prepared = self._party_rows(rows, cols, derive)
         ids = self._write(
             Party._meta.db_table, PARTY_COLUMNS, prepared, rebuild_indexes=rebuild_indexes
@@ -483,7 +506,13 @@ class BulkLoad:
         rows: Iterable[Sequence[Any]],
         *,
         rebuild_indexes: bool = False,
+        constants: Mapping[str, Any] | None = None,
     ) -> range:
+        """Write ``rows`` (values of ``cols``) with ids from the table's next one on.
+
+        ``constants``: columns with the same value in every row, bound once per statement
+        instead of once per row (a first import leaves most party columns at their defaults).
+        """
         qn = connection.ops.quote_name
         dropped = self._secondary_indexes(table) if rebuild_indexes else []
         if dropped:
@@ -491,23 +520,33 @@ class BulkLoad:
                 for name, _sql in dropped:
                     cur.execute(f"DROP INDEX {qn(name)}")
         first = self._next_id(table)
-        counter = itertools.count(first)
-        all_cols = ["id", *cols]
+        const_cols = list(constants or {})
+        const_vals = [constants[c] for c in const_cols] if constants else []
+        all_cols = ["id", *cols, *const_cols]
         col_sql = ", ".join(qn(c) for c in all_cols)
-        if self.vendor == "postgresql":
-            sql = f"COPY {qn(table)} ({col_sql}) FROM STDIN"
-        else:
-            sql = f"INSERT INTO {qn(table)} ({col_sql}) VALUES ({', '.join('?' for _ in all_cols)})"
         source = iter(rows)
-        with _ChunkWriter(self, sql) as writer:
-            while True:
-                # Rows are prepared a chunk at a time, outside the COPY: preparing may query the
-                # database (number blocks, type keys) -- under ``db_lock``, between two chunks.
-                chunk = [(next(counter), *row) for row in itertools.islice(source, _CHUNK)]
-                if not chunk:
-                    break
-                writer.put(chunk)
-        last = next(counter)
+        if self.vendor == "postgresql":
+            copy_sql = f"COPY {qn(table)} ({col_sql}) FROM STDIN"
+            counter = itertools.count(first)
+            with _ChunkWriter(self) as writer:
+                while True:
+                    # Rows are prepared a chunk at a time, outside the COPY: preparing may query
+                    # the database (number blocks, type keys) -- under ``db_lock``, between chunks.
+                    chunk = [
+                        (next(counter), *row, *const_vals)
+                        for row in itertools.islice(source, _CHUNK)
+                    ]
+                    if not chunk:
+                        break
+                    writer.put([(copy_sql, chunk)])
+            last = next(counter)
+        else:
+            insert = _SqliteInsert(table, cols, const_cols)
+            last = first
+            with _ChunkWriter(self) as writer:
+                while rows_chunk := list(itertools.islice(source, _CHUNK)):
+                    writer.put(insert.statements(last, const_vals, rows_chunk))
+                    last += len(rows_chunk)
         if dropped:
             with connection.cursor() as cur:
                 if self.vendor == "postgresql":
@@ -531,6 +570,67 @@ class BulkLoad:
                     "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, last - 1]
                 )
         return range(first, last)
+
+
+class _SqliteInsert:
+    """Multi-row ``INSERT ... VALUES (...), (...)`` statements for SQLite.
+
+    One statement per few hundred rows instead of one ``executemany`` step per row: the writer
+    thread gives up and takes back the GIL once per statement, not once per row (while the
+    producer thread was busy, each take-back could wait a switch interval), and the constant
+    columns and the ids cost one bound value per statement: ``?1`` is the statement's first id,
+    row ``j`` gets ``?1 + j``; ``?2`` ... are the constants. Numbered parameters, so no value
+    ever becomes SQL text.
+    """
+
+    ROWS = 500
+
+    def __init__(self, table: str, cols: Sequence[str], const_cols: Sequence[str]) -> None:
+        qn = connection.ops.quote_name
+        self.head = (
+            f"INSERT INTO {qn(table)} ("
+            + ", ".join(qn(c) for c in ["id", *cols, *const_cols])
+            + ") VALUES "
+        )
+        self.width = len(cols)
+        self.n_const = len(const_cols)
+        try:
+            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        except AttributeError:  # pragma: no cover - Python built without getlimit
+            limit = 999
+        self.per_statement = max(
+            1, min(self.ROWS, (limit - 1 - self.n_const) // max(1, self.width))
+        )
+        self._sql: dict[int, str] = {}
+
+    def sql(self, n: int) -> str:
+        """The statement for ``n`` rows."""
+        got = self._sql.get(n)
+        if got is None:
+            consts = "".join(f", ?{2 + i}" for i in range(self.n_const))
+            base = 2 + self.n_const
+            values = []
+            for j in range(n):
+                start = base + j * self.width
+                row = "".join(f", ?{start + i}" for i in range(self.width))
+                values.append(f"(?1 + {j}{row}{consts})")
+            got = self._sql[n] = self.head + ", ".join(values)
+        return got
+
+    def statements(
+        self, first_id: int, const_vals: list[Any], rows: list[Sequence[Any]]
+    ) -> list[tuple[str, list[Any]]]:
+        """``(sql, parameters)`` for ``rows``, whose ids start at ``first_id``."""
+        out = []
+        step = self.per_statement
+        for s in range(0, len(rows), step):
+            part = rows[s : s + step]
+            params = [first_id + s, *const_vals, *itertools.chain.from_iterable(part)]
+            if len(params) != 1 + self.n_const + self.width * len(part):
+                bad = next(r for r in part if len(r) != self.width)
+                raise ValueError(f"A bulk row has {len(bad)} values, expected {self.width}.")
+            out.append((self.sql(len(part)), params))
+        return out
 
 
 class BrokenReference(IntegrityError):
@@ -587,16 +687,16 @@ class _ChunkWriter:
     Preparing rows is Python work and writing them is mostly database work (SQLite's B-trees
     with the GIL released, or the PostgreSQL server), so on two cores the two overlap. The
     thread uses the same connection, hence the same transaction; it holds ``load.db_lock``
-    while it writes. At most one chunk waits, which bounds the memory.
+    while it writes. At most one chunk waits, which bounds the memory. A chunk is a list of
+    ``(sql, parameters)``: a multi-row INSERT on SQLite, a COPY and its rows on PostgreSQL.
     """
 
-    def __init__(self, load: BulkLoad, sql: str) -> None:
+    def __init__(self, load: BulkLoad) -> None:
         connection.ensure_connection()
         self._raw = connection.connection
         self._pg = load.vendor == "postgresql"
         self._lock = load.db_lock
-        self._sql = sql
-        self._queue: queue.Queue[list[tuple[Any, ...]] | None] = queue.Queue(maxsize=1)
+        self._queue: queue.Queue[list[tuple[str, Any]] | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="bulk-writer", daemon=True)
 
@@ -610,16 +710,17 @@ class _ChunkWriter:
                 continue  # keep draining so that the producer never blocks
             try:
                 with self._lock:
-                    if self._pg:
-                        with self._raw.cursor() as cur, cur.copy(self._sql) as copy:
-                            for row in chunk:
-                                copy.write_row(row)
-                    else:
-                        self._raw.executemany(self._sql, chunk)
+                    for sql, params in chunk:
+                        if self._pg:
+                            with self._raw.cursor() as cur, cur.copy(sql) as copy:
+                                for row in params:
+                                    copy.write_row(row)
+                        else:
+                            self._raw.execute(sql, params)
             except BaseException as exc:  # re-raised in the caller's thread
                 self._error = exc
 
-    def put(self, chunk: list[tuple[Any, ...]]) -> None:
+    def put(self, chunk: list[tuple[str, Any]]) -> None:
         if self._error is not None:
             raise self._error
         self._queue.put(chunk)

@@ -604,6 +604,7 @@ def _import_parties(
     now = timezone.now()
     now_db = connection.ops.adapt_datetimefield_value(now)
     bulk = BulkLoad()
+    writes = _PartyInsert(bulk, fields, ctx.source)
 
     # 1. What the source already holds: external id -> (id, hash of the mapped values).
     keys: dict[str, int] = {}
@@ -682,7 +683,7 @@ def _import_parties(
                 _update_parties(update_buf, fields, now_db, out)
             update_buf.clear()
         if create_buf:
-            prepared = _prepare_parties(bulk, create_buf, fields, ctx.source)
+            prepared = writes.prepare(create_buf)
             for key, _cleaned, _row, _derived in create_buf:
                 created_pos.append(seen_new[key])
                 out.outcome(key, "created")
@@ -757,7 +758,6 @@ def _import_parties(
                         CREATE_DEFAULTS.get(f, "") if v is None else v
                         for f, v in zip(fields, cleaned, strict=True)
                     ]
-            h = hash(tuple(cleaned))
             if idx is None:
                 create_buf.append((key, cleaned, row_no, derived))
                 created = True
@@ -781,7 +781,7 @@ def _import_parties(
                         failed = True
                         continue
                     merged_targets[pid] = row_no
-                if hashes[idx] == h:
+                if hashes[idx] == hash(tuple(cleaned)):
                     out.counts["unchanged"] += 1
                     out.outcome(key, "unchanged")
                 else:
@@ -828,7 +828,13 @@ def _import_parties(
         yield from flush()
 
     # One insert for all new parties: the writer chunks it, and may rebuild the indexes.
-    created_ids = bulk.insert_parties(produce(), derive=False, rebuild_indexes=rebuild_indexes)
+    created_ids = bulk.insert_parties(
+        produce(),
+        writes.columns,
+        derive=False,
+        rebuild_indexes=rebuild_indexes,
+        constants=writes.constants,
+    )
     bulk.release_numbers()
     out.party_ids.append(created_ids)
     for k, pid in enumerate(created_ids):
@@ -994,56 +1000,73 @@ def _redirect_merged(
         hashes[idx] = by_id.get(target, 0)
 
 
-def _prepare_parties(
-    bulk: BulkLoad,
-    buf: list[tuple[str, list[str], int, tuple[str, str, str] | None]],
-    fields: list[str],
-    source: str,
-) -> list[list[Any]]:
-    """Complete party rows (numbers reserved, derived columns filled) for the bulk writer."""
-    ix = {c: i for i, c in enumerate(PARTY_COLUMNS)}
-    defaults = {
-        f.column: (f.get_default() if f.has_default() else (None if f.null else ""))
-        for f in Party._meta.concrete_fields
-    }
-    base = [defaults.get(c) for c in PARTY_COLUMNS]
-    base[ix["created_at"]] = base[ix["updated_at"]] = bulk.now_db
-    positions = [ix[f] for f in fields]
-    i_src, i_ext, i_num = ix["erp_source"], ix["erp_id"], ix["number"]
-    i_kind, i_name, i_first, i_last = ix["kind"], ix["name"], ix["first_name"], ix["last_name"]
-    i_st, i_ph, i_n2, i_city, i_pc, i_vat = (
-        ix["search_text"],
-        ix["phonetic"],
-        ix["name2"],
-        ix["city"],
-        ix["postcode"],
-        ix["vat_id"],
-    )
-    i_birth = ix["birth_date"]
-    prepared: list[list[Any]] = []
-    first_number = bulk.take_numbers(len(buf))
-    numbers = iter(range(first_number, first_number + len(buf)))
-    for key, cleaned, _row, derived in buf:
-        row: list[Any] = list(base)
-        for p, v in zip(positions, cleaned, strict=True):
-            row[p] = v
-        row[i_src] = source
-        row[i_ext] = key
-        number = str(next(numbers))
-        row[i_num] = number
-        if row[i_kind] == "person" and not row[i_name]:
-            row[i_name] = " ".join(p for p in (row[i_first], row[i_last]) if p)
-        if derived is not None:
-            row[i_st] = search_text_with(derived[0], number, derived[1])
-            row[i_ph] = derived[2]
-        else:
-            row[i_st], row[i_ph] = derive_search_columns(
-                row[i_name], row[i_n2], number, row[i_city], row[i_pc], row[i_vat]
+class _PartyInsert:
+    """How a run writes the parties it creates: the mapped fields, the key, the number and the
+    search columns per row; every other column is the same for all rows (its default, the
+    source, the run's timestamps) and goes to the bulk writer once, as a constant."""
+
+    def __init__(self, bulk: BulkLoad, fields: list[str], source: str) -> None:
+        self.bulk = bulk
+        extra = ["erp_id", "number", "search_text", "phonetic"]
+        self.extra_name = "name" not in fields  # a person's name comes from first and last
+        if self.extra_name:
+            extra.append("name")
+        self.columns = (*fields, *extra)
+        defaults = {
+            f.column: (f.get_default() if f.has_default() else (None if f.null else ""))
+            for f in Party._meta.concrete_fields
+        }
+        self.constants = {c: defaults.get(c) for c in PARTY_COLUMNS if c not in self.columns}
+        self.constants.update(created_at=bulk.now_db, updated_at=bulk.now_db, erp_source=source)
+        pos = {f: i for i, f in enumerate(fields)}
+        self._pos = [
+            pos.get(f)
+            for f in (
+                "kind",
+                "name",
+                "first_name",
+                "last_name",
+                "name2",
+                "city",
+                "postcode",
+                "vat_id",
+                "birth_date",
             )
-        if not row[i_birth]:
-            row[i_birth] = None
-        prepared.append(row)
-    return prepared
+        ]
+        self.default_kind = defaults["kind"]
+
+    def prepare(
+        self, buf: list[tuple[str, list[str], int, tuple[str, str, str] | None]]
+    ) -> list[list[Any]]:
+        """Rows of ``columns`` for the bulk writer (numbers reserved, search columns filled)."""
+        p_kind, p_name, p_first, p_last, p_name2, p_city, p_pc, p_vat, p_birth = self._pos
+        extra_name, default_kind = self.extra_name, self.default_kind
+        prepared: list[list[Any]] = []
+        first_number = self.bulk.take_numbers(len(buf))
+        for k, (key, cleaned, _row, derived) in enumerate(buf):
+            row: list[Any] = list(cleaned)
+            number = str(first_number + k)
+            name = row[p_name] if p_name is not None else ""
+            if not name and (row[p_kind] if p_kind is not None else default_kind) == "person":
+                name = " ".join(row[i] for i in (p_first, p_last) if i is not None and row[i])
+                if p_name is not None:
+                    row[p_name] = name
+            if derived is not None:
+                st, ph = search_text_with(derived[0], number, derived[1]), derived[2]
+            else:
+                st, ph = derive_search_columns(
+                    name,
+                    row[p_name2] if p_name2 is not None else "",
+                    number,
+                    row[p_city] if p_city is not None else "",
+                    row[p_pc] if p_pc is not None else "",
+                    row[p_vat] if p_vat is not None else "",
+                )
+            if p_birth is not None and not row[p_birth]:
+                row[p_birth] = None
+            row += (key, number, st, ph, name) if extra_name else (key, number, st, ph)
+            prepared.append(row)
+        return prepared
 
 
 def _update_parties(

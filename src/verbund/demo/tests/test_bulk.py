@@ -8,7 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verbund.core.models import AuditRecord
-from verbund.demo.bulk import BulkLoad, derive_search_columns, do_bulk_load
+from verbund.demo.bulk import (
+    PARTY_COLUMNS,
+    BulkLoad,
+    column_defaults,
+    derive_search_columns,
+    do_bulk_load,
+    search_pieces,
+    search_text_with,
+)
 from verbund.parties.actions import derive_fields, do_create_party
 from verbund.parties.models import Party, PartyKind
 from verbund.relationships.actions import do_create_relationship
@@ -188,3 +196,60 @@ def test_a_given_number_moves_the_sequence_past_it(db: Any) -> None:
 def test_unknown_columns_are_refused_by_name(db: Any) -> None:
     with pytest.raises(ValueError, match="organisation"):
         do_bulk_load(lambda load: load.insert_parties([{"name": "X", "organisation": 1}]))
+
+
+def test_the_search_text_with_a_known_number_is_the_derived_one() -> None:
+    for name, name2, number, city in [
+        ("Müller GmbH", "Lager Süd", "100001", "Köln"),
+        ("", "", "7", ""),
+        ("Ä", "", "X-1 b", "Berlin"),
+    ]:
+        before, after, phonetic = search_pieces(name, name2, city, "50667", "")
+        assert (search_text_with(before, number, after), phonetic) == derive_search_columns(
+            name, name2, number, city, "50667", ""
+        )
+
+
+def test_prepared_rows_with_constants_are_written_as_they_are(db: Any) -> None:
+    """More rows than one statement holds, so ids and constants cross statement borders."""
+    n = 1234
+    cols = ("name", "number", "city", "search_text", "phonetic")
+    defaults = column_defaults(Party)
+
+    def fill(load: BulkLoad) -> range:
+        constants = {c: defaults[c] for c in PARTY_COLUMNS if c not in cols and c in defaults}
+        constants |= {"created_at": load.now_db, "updated_at": load.now_db, "erp_source": "sap"}
+        rows = ((f"Firma {i}", f"P{i}", "Köln" if i % 2 else "Bonn", "", "") for i in range(n))
+        return load.insert_parties(rows, cols, derive=False, constants=constants)
+
+    ids = do_bulk_load(fill)
+    assert len(ids) == n
+    got = dict(Party.objects.filter(pk__in=list(ids)).values_list("pk", "number"))
+    assert got == {pk: f"P{i}" for i, pk in enumerate(ids)}
+    last = Party.objects.get(pk=ids[-1])
+    assert (last.name, last.city, last.erp_source, last.country) == (
+        f"Firma {n - 1}",
+        "Köln",
+        "sap",
+        defaults["country"],
+    )
+
+
+def test_constants_must_complete_the_columns(db: Any) -> None:
+    with pytest.raises(ValueError, match="constants"):
+        do_bulk_load(
+            lambda load: load.insert_parties([("X",)], ("name",), derive=False, constants={})
+        )
+
+
+def test_a_row_of_the_wrong_width_is_refused(db: Any) -> None:
+    rows = [("Firma A", "A1"), ("Firma B",)]
+    if connection.vendor == "sqlite":
+        expected: Any = pytest.raises(ValueError, match="1 values, expected 2")
+    else:
+        import psycopg
+
+        expected = pytest.raises(psycopg.Error)  # COPY refuses the short line
+    with expected:
+        do_bulk_load(lambda load: load._write(Party._meta.db_table, ("name", "number"), rows))
+    assert not Party.objects.filter(number="A1").exists()
