@@ -684,9 +684,10 @@ def _import_parties(
             update_buf.clear()
         if create_buf:
             prepared = writes.prepare(create_buf)
-            for key, _cleaned, _row, _derived in create_buf:
-                created_pos.append(seen_new[key])
-                out.outcome(key, "created")
+            created_pos.extend([seen_new[key] for key, _cleaned, _row, _derived in create_buf])
+            if out.outcomes is not None:
+                for key, _cleaned, _row, _derived in create_buf:
+                    out.outcome(key, "created")
             out.counts["created"] += len(create_buf)
             create_buf.clear()
             yield from prepared
