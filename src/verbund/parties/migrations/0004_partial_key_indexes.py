@@ -3,39 +3,19 @@
 ``organisation``, ``responsible`` and ``merged_into`` are NULL on nearly every party; Django's
 default index on each foreign key held a million NULLs for nothing (and cost a first load of a
 million parties about 0.35 s each to build). The state change is ``db_index=False`` plus a
-partial index per key; in the database the old indexes are dropped by what introspection finds
-(SQLite would otherwise copy the whole table three times to alter the fields).
+partial index per key; in the database only the old indexes go (one DROP INDEX each, on both
+databases; altering the fields directly would make SQLite copy the whole table three times).
 """
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-COLUMNS = ("organisation_id", "responsible_id", "merged_into_id")
-
-
-def drop_full_key_indexes(apps, schema_editor):
-    connection = schema_editor.connection
-    with connection.cursor() as cur:
-        constraints = connection.introspection.get_constraints(cur, "parties_party")
-    for name, info in sorted(constraints.items()):
-        if (
-            info["index"]
-            and not info["unique"]
-            and not info["primary_key"]
-            and len(info["columns"]) == 1
-            and info["columns"][0] in COLUMNS
-            and name not in ("party_organisation", "party_responsible", "party_merged_into")
-        ):
-            schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(name)}")
-
-
-def create_full_key_indexes(apps, schema_editor):
-    for column in COLUMNS:
-        schema_editor.execute(
-            f"CREATE INDEX {schema_editor.quote_name('parties_party_' + column)} "
-            f"ON parties_party ({schema_editor.quote_name(column)})"
-        )
+INDEXES = {
+    "organisation_id": "parties_party_organisation_id_7949977e",
+    "responsible_id": "parties_party_responsible_id_62261dfb",
+    "merged_into_id": "parties_party_merged_into_id_83b7b758",
+}
 
 
 class Migration(migrations.Migration):
@@ -89,7 +69,11 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[
-                migrations.RunPython(drop_full_key_indexes, create_full_key_indexes),
+                migrations.RunSQL(
+                    f'DROP INDEX IF EXISTS "{name}"',
+                    reverse_sql=f'CREATE INDEX "{name}" ON "parties_party" ("{column}")',
+                )
+                for column, name in INDEXES.items()
             ],
         ),
         migrations.AddIndex(
