@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from verbund.compliance.models import Hit, ScreeningRun
+from verbund.core.exports import safe_cell
 
 COLUMNS = [
     "party_number",
@@ -48,7 +49,7 @@ def run_csv(run: ScreeningRun) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, delimiter=";")
     writer.writeheader()
-    writer.writerows(run_rows(run))
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in run_rows(run))
     return buf.getvalue()
 
 

@@ -20,25 +20,13 @@ from typing import IO, Any
 
 from django.db import connection
 
+from verbund.core.exports import safe_row
 from verbund.interfaces.engine import PARTY_COLUMNS_ORDER, _share_key, _stream, _text
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipType
 
-FORMULA_START = ("=", "+", "-", "@")
-NEUTRALISED = frozenset("'" + c for c in FORMULA_START)
 PT = Party._meta.db_table
 RT = Relationship._meta.db_table
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in FORMULA_START:
-        return "'" + value
-    return value
-
-
-def unneutralise(value: str) -> str:
-    return value[1:] if value[:2] in NEUTRALISED else value
 
 
 def party_rows(source: str) -> tuple[list[str], Iterator[list[Any]]]:
@@ -137,7 +125,7 @@ def export(kind: str, source: str, fmt: str, target: IO[bytes] | Path) -> int:
         ws = wb.create_sheet(kind)
         ws.append(header)
         for row in rows:
-            ws.append([neutralise(v) for v in row])
+            ws.append(safe_row(row))
             count += 1
         wb.save(target)  # type: ignore[arg-type]
         return count
@@ -163,7 +151,7 @@ def _write_text(fmt: str, header: list[str], rows: Iterator[list[Any]], stream: 
         w = csv.writer(stream, delimiter=";")
         w.writerow(header)
         for row in rows:
-            w.writerow([neutralise(v) for v in row])
+            w.writerow(safe_row(row))
             count += 1
     stream.flush()
     return count

@@ -23,14 +23,13 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from verbund.core.exports import restore_cell
+
 FORMATS = ["csv", "xlsx", "jsonl", "gleif-rr"]
 # A single CSV field or JSON line larger than this is not ERP data but a broken file.
 MAX_FIELD_BYTES = 1024 * 1024
 MAX_LINE_BYTES = 4 * 1024 * 1024
 DELIMITERS = [";", ",", "\t", "|"]
-# Exports write text starting with = + - @ behind an apostrophe (no formula in spreadsheets);
-# CSV and XLSX imports remove exactly that apostrophe again.
-NEUTRALISED = frozenset(("'=", "'+", "'-", "'@"))
 
 
 class ImportFileError(Exception):
@@ -236,7 +235,7 @@ class Reader:
                     continue
                 if stream.quote_seen:
                     stream.quote_seen = False
-                    values = [v[1:] if v[:2] in NEUTRALISED else v for v in values]
+                    values = [restore_cell(v) for v in values]
                 if len(values) != width:
                     raise ImportFileError(
                         _(
@@ -390,7 +389,7 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
-    return text[1:] if text[:2] in NEUTRALISED else text
+    return restore_cell(text)
 
 
 # --- values ---------------------------------------------------------------------------------

@@ -8,16 +8,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from verbund.core.exports import safe_row
 from verbund.revenue.selectors import Figures, cents_str
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-
-def neutralise(value: Any) -> Any:
-    """Text starting like a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def _amount(cents: int) -> Decimal:
+    # A number, not text: the sanitiser leaves it alone and a spreadsheet can add it up.
+    return Decimal(cents_str(cents))
 
 
 def rows(figures: Figures) -> list[list[Any]]:
@@ -32,14 +29,14 @@ def rows(figures: Figures) -> list[list[Any]]:
         ]
     ]
     out.append([_("Period"), f"{figures.period.first:%Y-%m}", f"{figures.period.last:%Y-%m}"])
-    out.append([_("Total (EUR)"), cents_str(figures.total_cents)])
+    out.append([_("Total (EUR)"), _amount(figures.total_cents)])
     out.append([])
     out.append([_("Month"), _("Revenue (EUR)")])
-    out.extend([f"{m:%Y-%m}", cents_str(c)] for m, c in figures.months)
+    out.extend([f"{m:%Y-%m}", _amount(c)] for m, c in figures.months)
     if figures.members:
         out.append([])
         out.append([_("Number"), _("Name"), _("Revenue (EUR)")])
-        out.extend([m.number, m.name, cents_str(m.cents)] for m in figures.members)
+        out.extend([m.number, m.name, _amount(m.cents)] for m in figures.members)
     return out
 
 
@@ -47,16 +44,8 @@ def to_csv(figures: Figures) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";")
     for row in rows(figures):
-        # Amounts are written as plain decimal strings; only text cells can carry formulas.
-        writer.writerow([neutralise(v) if not _is_amount(v) else v for v in row])
+        writer.writerow(safe_row(row))
     return buf.getvalue()
-
-
-def _is_amount(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    text = value[1:] if value.startswith("-") else value
-    return text.replace(".", "", 1).isdigit()
 
 
 def to_xlsx(figures: Figures) -> bytes:
@@ -65,7 +54,7 @@ def to_xlsx(figures: Figures) -> bytes:
     assert ws is not None
     ws.title = _("Revenue")[:31]
     for row in rows(figures):
-        ws.append([Decimal(v) if _is_amount(v) else neutralise(v) for v in row])
+        ws.append(safe_row(row))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

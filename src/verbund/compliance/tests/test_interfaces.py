@@ -109,6 +109,23 @@ def test_a_run_report_comes_as_csv_and_pdf(ofac: object, org: Callable[..., Any]
     assert reports.run_pdf(run).startswith(b"%PDF")
 
 
+def test_the_run_report_writes_names_and_reasons_that_start_like_formulas_as_text(
+    ofac: object, org: Callable[..., Any]
+) -> None:
+    import csv
+
+    party = org("=Aerocaribbean Airlines")
+    run = do_screen_parties(actor=None)
+    hit = Hit.objects.get(run=run, party=party)
+    Hit.objects.filter(pk=hit.pk).update(reason="@SUM(1)\tx")
+    rows = list(csv.DictReader(StringIO(reports.run_csv(run)), delimiter=";"))
+    row = next(r for r in rows if r["party_number"] == party.number)
+    assert row["party_name"] == "'=Aerocaribbean Airlines"
+    assert row["reason"] == "'@SUM(1)\tx"
+    cells = [v for r in rows for v in r.values()]
+    assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in cells)
+
+
 @immediate_tasks
 def test_the_review_pages_render_for_compliance(
     ofac: object, org: Callable[..., Any], make_user: Callable[..., Any]

@@ -183,6 +183,22 @@ def test_exports_neutralise_formulas_in_csv_and_xlsx(
     assert "'=1+2" in cells and "=1+2" not in cells
 
 
+def test_exports_write_a_leading_tab_or_carriage_return_as_text(tmp_path: Path) -> None:
+    from verbund.parties.actions import do_create_party
+
+    do_create_party(actor=None, name="\tTab AG", street="\rHof 1", erp_source="erp", erp_id="T1")
+    csv_path = tmp_path / "out.csv"
+    export("parties", "erp", "csv", csv_path)
+    text = csv_path.read_bytes().decode("utf-8")
+    assert ";'\tTab AG;" in text and ';"\'\rHof 1";' in text
+    xlsx_path = tmp_path / "out.xlsx"
+    export("parties", "erp", "xlsx", xlsx_path)
+    sheet = openpyxl.load_workbook(xlsx_path).active
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    # XML reads a carriage return back as a line feed; the apostrophe in front is what counts.
+    assert "'\tTab AG" in cells and "'\nHof 1" in cells
+
+
 def test_the_export_command_writes_the_import_format(
     write: Write, run_import: Run, tmp_path: Path
 ) -> None:

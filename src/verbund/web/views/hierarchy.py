@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from verbund.core import extensions
+from verbund.core.exports import safe_row
 from verbund.core.text import fold, koelner_phonetik
 from verbund.hierarchies import engine, selectors
 from verbund.hierarchies.models import ClosureEntry
@@ -256,13 +257,6 @@ def _search(root_id: int, type_key: str, as_of: dt.date | None, query: str) -> l
 # --- export -------------------------------------------------------------------------------
 
 
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (CSV/XLSX injection): a leading = + - @ becomes text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _export_rows(party_id: int, type_key: str, as_of: dt.date | None) -> list[list[Any]]:
     root = selectors.tree(
         party_id,
@@ -276,14 +270,16 @@ def _export_rows(party_id: int, type_key: str, as_of: dt.date | None) -> list[li
     rows: list[list[Any]] = [header]
     for n in nodes:
         rows.append(
-            [
-                n["depth"],
-                _safe(n["number"]),
-                _safe(n["name"]),
-                _safe(n["city"]),
-                n["child_count"],
-                _safe(numbers.get(n["parent_id"], "")),
-            ]
+            safe_row(
+                [
+                    n["depth"],
+                    n["number"],
+                    n["name"],
+                    n["city"],
+                    n["child_count"],
+                    numbers.get(n["parent_id"], ""),
+                ]
+            )
         )
     return rows
 
