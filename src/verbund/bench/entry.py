@@ -18,9 +18,9 @@ from typing import Any, TextIO
 
 from django.db import connection
 
+from verbund.bench.dedupe import synthetic_records
 from verbund.core.models import AuditRecord
 from verbund.parties.models import Party
-from verbund.quality.bench import synthetic_records
 from verbund.quality.entry import find_similar
 
 LOAD_ACTION = "quality.bench_entry_load"

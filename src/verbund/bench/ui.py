@@ -1,5 +1,6 @@
-"""Benchmark the web UI on the current database: `python -m verbund.web.bench` (or, once
-registered, `verbund bench ui`).
+"""Benchmark the web UI on the current database: `verbund bench ui`.
+
+Also runs as `python -m verbund.bench.ui`.
 
 Measures server time (Django test client, no network) of the customer file, the hierarchy
 view and its lazy first level for the largest corporate group, the live search and the party

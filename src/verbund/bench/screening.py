@@ -776,7 +776,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             )
         )
     if options.get("bulk"):
-        from verbund.compliance.bench_db import bulk_bench
+        from verbund.bench.screening_db import bulk_bench
 
         rows += bulk_bench(options, stdout)
     stdout.write("\n| measure | value | target |\n|---|---|---|\n")

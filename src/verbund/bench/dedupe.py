@@ -512,7 +512,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     for row in rows_out:
         _line(stdout, row)
     if int(options.get("entry") or 0):
-        from verbund.quality.entry_bench import run_entry_bench
+        from verbund.bench.entry import run_entry_bench
 
         ok &= run_entry_bench(
             int(options["entry"]), int(options.get("entry_queries") or 300), stdout
