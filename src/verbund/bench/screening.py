@@ -692,14 +692,8 @@ def name_pairs(
     the lists as an entry of its own, and the query-side name must find it at ``threshold``
     exactly when the pair is labelled a match. None when the file is absent or not given."""
     if path is None or not os.path.isfile(path):
-        out.write(
-            missing_data(
-                "labelled name pairs",
-                Path(path) if path else None,
-                "--eval FILE (a nomenklatura cases.csv)",
-                "/".join(EVAL),
-            )
-        )
+        where, how = Path(path) if path else None, "--eval FILE (a nomenklatura cases.csv)"
+        out.write(missing_data("labelled name pairs", where, how, "/".join(EVAL)))
         return None
     with open(path, encoding="utf-8", newline="") as fh:
         cases = [
@@ -756,15 +750,8 @@ def name_pairs(
 def run(options: dict[str, Any], stdout: TextIO) -> int:
     data = data_path(options.get("data"), *LISTS)
     if data is None or not data.is_dir():
-        stdout.write(
-            missing_data(
-                "sanctions lists",
-                data,
-                "--data DIR (with ofac/ and un/)",
-                "sanctions/",
-                "nothing to measure",
-            )
-        )
+        how = "--data DIR (with ofac/ and un/)"
+        stdout.write(missing_data("sanctions lists", data, how, "sanctions/", "nothing to measure"))
         return 0
     t0 = time.perf_counter()
     entries = load_real_lists(data)
