@@ -1,16 +1,17 @@
-"""Where the domain apps plug into the shared `verbund bench` and `verbund check` commands.
+"""Where the shared `verbund bench` and `verbund check` commands find their modules: the
+benchmarks in the ``verbund.bench`` package, the consistency checks in the domain apps.
 
 Each entry names a module with ``add_arguments(parser)`` and ``run(options, stdout) -> int``.
 """
 
 BENCHMARKS: dict[str, str] = {
-    "api": "verbund.parties.bench",
-    "hierarchy": "verbund.hierarchies.bench",
-    "revenue": "verbund.revenue.bench",
-    "import": "verbund.interfaces.bench",
-    "dedupe": "verbund.quality.bench",
-    "screening": "verbund.compliance.bench",
-    "ui": "verbund.web.bench",
+    "api": "verbund.bench.api",
+    "hierarchy": "verbund.bench.hierarchy",
+    "revenue": "verbund.bench.revenue",
+    "import": "verbund.bench.imports",
+    "dedupe": "verbund.bench.dedupe",
+    "screening": "verbund.bench.screening",
+    "ui": "verbund.bench.ui",
 }
 
 CONSISTENCY_CHECKS: dict[str, str] = {

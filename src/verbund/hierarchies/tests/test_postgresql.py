@@ -1,67 +1,20 @@
-"""PostgreSQL only: query plans of the closure reads, and the rules under concurrency."""
+"""PostgreSQL only: the rules under concurrency (the query plans at a realistic size are in
+verbund/bench/tests/test_hierarchy_plans.py, on the benchmark's data)."""
 
 import threading
 import time
-from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from verbund.hierarchies import engine, selectors
-from verbund.hierarchies.bench import build
-from verbund.hierarchies.engine import CT, PT
+from verbund.hierarchies import engine
 from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party
 from verbund.relationships.actions import do_create_relationship
-from verbund.relationships.models import Relationship, RelationshipType
+from verbund.relationships.models import Relationship
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
-
-
-def _plan(sql: str, params: list[Any]) -> str:
-    with connection.cursor() as cur:
-        cur.execute("EXPLAIN " + sql, params)
-        return "\n".join(r[0] for r in cur.fetchall())
-
-
-@pytest.mark.django_db
-def test_subtree_and_ancestor_reads_use_the_indexes_at_a_realistic_size() -> None:
-    meta = build(20_000, StringIO())
-    with connection.cursor() as cur:
-        cur.execute(f"ANALYZE {PT}")
-        cur.execute(f"ANALYZE {CT}")
-    gtype = RelationshipType.objects.get(key="group")
-    one_k = meta["groups"]["1000"][0]
-    ten = meta["groups"]["10"][0]
-    ten_k = meta["groups"]["10000"][0]
-    for root in (one_k["root"], ten["root"]):
-        plan = _plan(selectors.subtree_sql(), [gtype.pk, root, 200])
-        assert "Seq Scan" not in plan, plan
-    plan = _plan(selectors.ANCESTORS_SQL, [gtype.pk, ten_k["deepest"]])
-    assert "Seq Scan" not in plan and "closure_ancestors" in plan, plan
-    plan = _plan(
-        f"SELECT id, number, name, city FROM {PT} WHERE id IN (%s, %s)",
-        [ten_k["root"], ten_k["deepest"]],
-    )
-    assert "Seq Scan" not in plan, plan
-    # The detach of a move joins with DELETE ... USING; no sequential scan of the closure either.
-    # A whole group in one statement (its root found inline) reads by index too.
-    for member in (one_k["deepest"], ten["deepest"]):
-        plan = _plan(
-            selectors.subtree_sql(selectors.TOP_SQL), [gtype.pk, gtype.pk, member, member, 200]
-        )
-        assert "Seq Scan" not in plan, plan
-    # The detach of a move joins with DELETE ... USING, one range of the ancestors index per
-    # subtree member; no sequential scan of the closure either.
-    for root in (ten_k["root"], one_k["root"]):
-        plan = _plan(engine.DETACH_SQL_PG, [gtype.pk, root])
-        assert "Seq Scan" not in plan and "closure_ancestors" in plan, plan
-    # And the selectors answer from that data.
-    assert selectors.ultimate_parent(ten_k["deepest"], "group") == ten_k["root"]
-    assert len(selectors.ancestors(ten_k["deepest"], "group")) == ten_k["depth"]
-    assert len(selectors.group_rows(one_k["deepest"], "group")) == 1000
 
 
 @pytest.mark.django_db(transaction=True)

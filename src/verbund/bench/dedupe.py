@@ -3,10 +3,12 @@
 Three parts, each runs the production path (``matching.features`` -> ``bulk.detect``):
 - FEBRL4 (persons, 5,000 + 5,000 records, 5,000 true links), linked across the two files;
 - dedupe-examples Chicago early-childhood sites (organisations with true cluster ids);
+  both real data sets from ``--data`` (else ``$VERBUND_DATA_DIR/dedupe``), each skipped with
+  one line saying what is missing when absent;
 - N synthetic German companies (default 1,000,000) with injected duplicates (typos, umlaut
   spellings, legal-form variants, swapped words, moved address, changed phone format).
 A fourth part (``--entry N``) measures the entry-time check ``find_similar`` on a database of
-N parties built in /work/bench-data/dup (SQLite) or the configured PostgreSQL.
+N parties in a database of its own (see ``verbund.bench.entry``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
-import os
 import random
 import re
 import resource
@@ -25,14 +26,20 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, TextIO
 
+from verbund.bench.common import data_path, missing_data
 from verbund.quality.bulk import clusters_of, detect, features_table, to_arrow
 from verbund.quality.matching import DEFAULT_THRESHOLD, features
 
-DATA = Path(os.environ.get("VERBUND_SHARED_DATA", "/work/shared/data")) / "dedupe"
+FEBRL4 = ("febrl", "dataset4a.csv")
+ORG_EXAMPLES = ("dedupe_examples", "csv_example_input_with_true_ids.csv")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", type=int, default=1_000_000, help="synthetic parties (0 skips)")
+    parser.add_argument(
+        "--data",
+        help="folder with febrl/ and dedupe_examples/ (default: $VERBUND_DATA_DIR/dedupe)",
+    )
     parser.add_argument(
         "--dup-rate",
         type=float,
@@ -79,11 +86,11 @@ def _read_febrl(path: Path) -> list[dict[str, str]]:
         ]
 
 
-def febrl4_records() -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
+def febrl4_records(data: Path) -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
     rows = []
     ids: dict[str, int] = {}
     for src, name in (("a", "dataset4a.csv"), ("b", "dataset4b.csv")):
-        for row in _read_febrl(DATA / "febrl" / name):
+        for row in _read_febrl(data / "febrl" / name):
             rid = len(ids) + 1
             ids[row["rec_id"]] = rid
             dob = row["date_of_birth"]
@@ -142,8 +149,8 @@ def _us_address(raw: str, zip_field: str) -> tuple[str, str]:
     return (f"{m.group(2)} {m.group(1)}" if m else line), postcode
 
 
-def org_example_records() -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
-    path = DATA / "dedupe_examples" / "csv_example_input_with_true_ids.csv"
+def org_example_records(data: Path) -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
+    path = data.joinpath(*ORG_EXAMPLES)
     rows = []
     clusters: dict[str, list[int]] = {}
     with path.open(encoding="utf-8", newline="") as fh:
@@ -376,6 +383,15 @@ def synthetic_records(
 # ---------------------------------------------------------------- runner
 
 
+def _missing(what: str, data: Path | None, file: tuple[str, ...]) -> str:
+    return missing_data(
+        what,
+        data.joinpath(*file) if data else None,
+        "--data DIR (with febrl/ and dedupe_examples/)",
+        "dedupe/",
+    )
+
+
 def _line(out: TextIO, cells: list[str]) -> None:
     out.write("| " + " | ".join(cells) + " |\n")
 
@@ -385,8 +401,9 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     rows_out: list[list[str]] = []
     ok = True
     if not options.get("skip_real"):
-        if (DATA / "febrl" / "dataset4a.csv").exists():
-            recs, truth = febrl4_records()
+        data = data_path(options.get("data"), "dedupe")
+        if data and data.joinpath(*FEBRL4).exists():
+            recs, truth = febrl4_records(data)
             start = time.perf_counter()
             result = detect(
                 to_arrow(recs, extra=("src",)),
@@ -409,10 +426,9 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
                 ]
             )
         else:
-            stdout.write("FEBRL4 data absent, skipped\n")
-        path = DATA / "dedupe_examples" / "csv_example_input_with_true_ids.csv"
-        if path.exists():
-            recs, truth = org_example_records()
+            stdout.write(_missing("FEBRL4 data", data, FEBRL4))
+        if data and data.joinpath(*ORG_EXAMPLES).exists():
+            recs, truth = org_example_records(data)
             start = time.perf_counter()
             result = detect(to_arrow(recs), kind="organisation", threshold=threshold)
             secs = time.perf_counter() - start
@@ -448,7 +464,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
                 _split_rows(recs, truth, result.pairs, int(options.get("split_seed") or 11))
             )
         else:
-            stdout.write("dedupe-examples data absent, skipped\n")
+            stdout.write(_missing("dedupe-examples data", data, ORG_EXAMPLES))
     size = int(options.get("size") or 0)
     if size:
         gc.collect()
@@ -512,7 +528,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     for row in rows_out:
         _line(stdout, row)
     if int(options.get("entry") or 0):
-        from verbund.quality.entry_bench import run_entry_bench
+        from verbund.bench.entry import run_entry_bench
 
         ok &= run_entry_bench(
             int(options["entry"]), int(options.get("entry_queries") or 300), stdout

@@ -1,5 +1,6 @@
-"""Benchmark the web UI on the current database: `python -m verbund.web.bench` (or, once
-registered, `verbund bench ui`).
+"""Benchmark the web UI on the current database: `verbund bench ui`.
+
+Also runs as `python -m verbund.bench.ui`.
 
 Measures server time (Django test client, no network) of the customer file, the hierarchy
 view and its lazy first level for the largest corporate group, the live search and the party
@@ -17,6 +18,8 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from django.db import connection
+
+from verbund.bench.common import median_ms, ratio, rows
 
 TARGETS_MS = {"customer file": 150.0, "hierarchy first level (largest group)": 300.0}
 
@@ -53,23 +56,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 # Wall time by default; "cpu" counts this process's CPU time only (the test client and SQLite
 # run in-process), which stays meaningful on a machine shared with other busy processes.
 CLOCK: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
-_clock: Callable[[], float] = time.perf_counter
-
-
-def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
-    fn()  # warm caches and the connection
-    times = []
-    for _ in range(repeat):
-        start = _clock()
-        fn()
-        times.append((_clock() - start) * 1000)
-    return statistics.median(times)
-
-
-def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return list(cur.fetchall())
 
 
 def _build_group(rtype: Any, size: int, stdout: TextIO) -> None:
@@ -78,7 +64,7 @@ def _build_group(rtype: Any, size: int, stdout: TextIO) -> None:
     from verbund.parties.models import Party
     from verbund.relationships.actions import do_create_relationship
 
-    roots = _rows(
+    roots = rows(
         "SELECT c.ancestor_id, COUNT(*) FROM hierarchies_closureentry c WHERE c.type_id = %s"
         " AND NOT EXISTS (SELECT 1 FROM hierarchies_closureentry u WHERE u.type_id = c.type_id AND u.descendant_id = c.ancestor_id AND u.depth > 0)"
         " GROUP BY c.ancestor_id ORDER BY COUNT(*) DESC LIMIT 200",
@@ -114,8 +100,11 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     from verbund.hierarchies import selectors
     from verbund.parties.models import Party
 
-    global _clock
-    _clock = CLOCK[options.get("clock") or "wall"]
+    clock = CLOCK[options.get("clock") or "wall"]
+
+    def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
+        return median_ms(fn, repeat, clock)
+
     repeat = int(options.get("repeat") or 15)
     type_key = options.get("type_key") or "group"
     total = Party.objects.count()
@@ -125,7 +114,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     rtype = selectors.hierarchy_type(type_key)
     if int(options.get("build_group") or 0):
         _build_group(rtype, int(options["build_group"]), stdout)
-    largest = _rows(
+    largest = rows(
         "SELECT ancestor_id, COUNT(*) FROM hierarchies_closureentry WHERE type_id = %s GROUP BY ancestor_id ORDER BY COUNT(*) DESC LIMIT 1",
         [rtype.pk],
     )
@@ -133,15 +122,15 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         stdout.write(f"No {type_key} hierarchy in the database.\n")
         return 1
     root_id, members = int(largest[0][0]), int(largest[0][1])
-    deep = _rows(
+    deep = rows(
         "SELECT descendant_id FROM hierarchies_closureentry WHERE type_id = %s AND ancestor_id = %s ORDER BY depth DESC, descendant_id LIMIT 1",
         [rtype.pk, root_id],
     )[0][0]
-    first_child = _rows(
+    first_child = rows(
         "SELECT descendant_id FROM hierarchies_closureentry WHERE type_id = %s AND ancestor_id = %s AND depth = 1 ORDER BY descendant_id LIMIT 1",
         [rtype.pk, root_id],
     )[0][0]
-    level1 = _rows(
+    level1 = rows(
         "SELECT COUNT(*) FROM hierarchies_closureentry WHERE type_id = %s AND ancestor_id = %s AND depth = 1",
         [rtype.pk, root_id],
     )[0][0]
@@ -163,7 +152,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     sample_ids = [root_id, int(first_child), int(deep)]
     sample_ids += [
         pk
-        for (pk,) in _rows(
+        for (pk,) in rows(
             "SELECT id FROM parties_party WHERE id IN (%s, %s, %s)",
             [total // 3, total // 2, (total * 9) // 10],
         )
@@ -171,12 +160,12 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
 
     def raw_file(pid: int) -> Callable[[], Any]:
         def call() -> None:
-            _rows("SELECT * FROM parties_party WHERE id = %s", [pid])
-            _rows(
+            rows("SELECT * FROM parties_party WHERE id = %s", [pid])
+            rows(
                 "SELECT r.*, p.name FROM relationships_relationship r JOIN parties_party p ON p.id = CASE WHEN r.from_party_id = %s THEN r.to_party_id ELSE r.from_party_id END WHERE r.from_party_id = %s OR r.to_party_id = %s",
                 [pid, pid, pid],
             )
-            _rows(
+            rows(
                 "SELECT * FROM core_auditrecord WHERE party_id = %s ORDER BY at DESC LIMIT 30",
                 [pid],
             )
@@ -185,7 +174,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
 
     def raw_level(pid: int) -> Callable[[], Any]:
         def call() -> None:
-            _rows(
+            rows(
                 "SELECT p.id, p.number, p.name, p.city FROM hierarchies_closureentry c JOIN parties_party p ON p.id = c.descendant_id WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth = 1",
                 [rtype.pk, pid],
             )
@@ -275,13 +264,14 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     failed = False
     for name, ms, raw in results:
         target = TARGETS_MS.get(name)
-        ratio = f"{ms / raw:7.1f}" if raw else " " * 7
+        multiple = ratio(ms, raw)
+        ratio_s = f"{multiple:7.1f}" if multiple is not None else " " * 7
         raw_s = f"{raw:11.2f}" if raw is not None else " " * 11
         mark = ""
         if target is not None:
             mark = f"≤{target:.0f}" + (" ok" if ms <= target else " MISS")
             failed = failed or ms > target
-        stdout.write(f"{name:45} {ms:10.1f} {raw_s} {ratio} {mark:>8}\n")
+        stdout.write(f"{name:45} {ms:10.1f} {raw_s} {ratio_s} {mark:>8}\n")
     stdout.write("targets met\n" if not failed else "targets MISSED\n")
     return 0
 

@@ -4,7 +4,7 @@ from io import StringIO
 
 import pytest
 
-from verbund.hierarchies.bench import build, measure
+from verbund.bench.hierarchy import build, measure
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

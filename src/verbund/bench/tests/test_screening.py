@@ -1,7 +1,7 @@
 import io
 from pathlib import Path
 
-from verbund.compliance.bench import name_pairs
+from verbund.bench.screening import name_pairs
 from verbund.compliance.parsers import ParsedEntry
 
 

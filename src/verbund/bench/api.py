@@ -1,7 +1,9 @@
 """API list endpoints at scale: milliseconds per page against a raw-SQL baseline.
 
-    DATABASE_URL=sqlite:////work/bench-data/api/bench.sqlite3 verbund migrate
-    DATABASE_URL=sqlite:////work/bench-data/api/bench.sqlite3 verbund bench api --size 100000
+    DATABASE_URL=sqlite:///$VERBUND_BENCH_DIR/api/bench.sqlite3 verbund migrate
+    DATABASE_URL=sqlite:///$VERBUND_BENCH_DIR/api/bench.sqlite3 verbund bench api --size 100000
+
+(with an absolute ``VERBUND_BENCH_DIR``, or any database of its own).
 
 Fills an empty database with demo data of ``--size`` parties first. Each endpoint is requested
 through the full stack (URL routing, authentication, permissions, filters, serializers, cursor
@@ -10,8 +12,6 @@ process. Figures are medians over ``--repeat`` runs.
 """
 
 import base64
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Count
 from rest_framework.test import APIClient
 
+from verbund.bench.common import median_ms, ratio
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship
 
@@ -31,16 +32,6 @@ def add_arguments(parser: Any) -> None:
     )
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--seed", type=int, default=1)
-
-
-def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
-    fn()  # warm caches and the permission cache
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def _raw(sql: str, params: list[Any]) -> Callable[[], Any]:
@@ -128,8 +119,9 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     stdout.write(f"{'case':<44} {'API ms':>8} {'raw SQL ms':>10} {'ratio':>6}\n")
     for name, url, sql, params in cases:
         target = url or middle_url
-        api_ms = _median_ms(_api(client, target), options["repeat"])
-        raw_ms = _median_ms(_raw(sql, params), options["repeat"])
-        ratio = api_ms / raw_ms if raw_ms else float("inf")
-        stdout.write(f"{name:<44} {api_ms:>8.2f} {raw_ms:>10.2f} {ratio:>6.1f}\n")
+        api_ms = median_ms(_api(client, target), options["repeat"])
+        raw_ms = median_ms(_raw(sql, params), options["repeat"])
+        multiple = ratio(api_ms, raw_ms)
+        multiple = float("inf") if multiple is None else multiple
+        stdout.write(f"{name:<44} {api_ms:>8.2f} {raw_ms:>10.2f} {multiple:>6.1f}\n")
     return 0

@@ -1,7 +1,8 @@
 """Revenue roll-ups at scale: ``verbund bench revenue --size 1000000``.
 
-Runs against the configured database, which must be a benchmark database (a SQLite file in
-/work/bench-data/rev/ or the PostgreSQL database ``bench_rev``). On first use it builds, in
+Runs against the configured database, which must be a benchmark database of its own (a SQLite
+file, e.g. under ``$VERBUND_BENCH_DIR/rev/``, or a PostgreSQL database such as ``bench_rev``).
+On first use it builds, in
 bulk: ``--size`` customer organisations, one group of ``--group-size`` members (a tree of
 fan-out 10, so each of the root's children heads a subtree of about 11,000), a second group of
 half that size, thousands of smaller groups over 60 % of the rest, the closure, and
@@ -29,6 +30,8 @@ from typing import Any, TextIO
 
 from django.db import connection, transaction
 
+from verbund.bench.common import rows, scalar
+from verbund.hierarchies import engine
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipType
 from verbund.revenue import selectors
@@ -61,19 +64,6 @@ def _median(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
         result = fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times), result
-
-
-def _scalar(sql: str, params: list[Any]) -> Any:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-        return row[0] if row else None
-
-
-def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return list(cur.fetchall())
 
 
 # --- data -----------------------------------------------------------------------------------
@@ -173,7 +163,7 @@ def raw_group_year(type_id: int, root: int, year: int) -> int:
         f"SELECT SUM(y.amount_cents) FROM {_closure_table()} c JOIN {RevenueYear._meta.db_table} y"
         " ON y.party_id = c.descendant_id AND y.year = %s WHERE c.type_id = %s AND c.ancestor_id = %s"
     )
-    return int(_scalar(sql, [year, type_id, root]) or 0)
+    return int(scalar(sql, [year, type_id, root]) or 0)
 
 
 def raw_group_months(type_id: int, root: int, first: Any, last: Any) -> list[tuple[Any, ...]]:
@@ -182,7 +172,7 @@ def raw_group_months(type_id: int, root: int, first: Any, last: Any) -> list[tup
         " ON m.party_id = c.descendant_id WHERE c.type_id = %s AND c.ancestor_id = %s AND m.month >= %s AND m.month <= %s"
         " GROUP BY m.month"
     )
-    return _rows(sql, [type_id, root, first, last])
+    return rows(sql, [type_id, root, first, last])
 
 
 def raw_top(type_id: int, year: int, limit: int) -> list[tuple[Any, ...]]:
@@ -193,7 +183,7 @@ def raw_top(type_id: int, year: int, limit: int) -> list[tuple[Any, ...]]:
         f" WHERE c.type_id = %s AND c.ancestor_id IN ({selectors.roots_sql(ct)})"
         f" GROUP BY c.ancestor_id ORDER BY total DESC, c.ancestor_id LIMIT {int(limit)}"
     )
-    return _rows(sql, [year, type_id, type_id])
+    return rows(sql, [year, type_id, type_id])
 
 
 def raw_move(
@@ -270,22 +260,22 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     pg = vendor == "postgresql"
     ct = _closure_table()
     members = int(
-        _scalar(
+        scalar(
             f"SELECT COUNT(*) FROM {ct} WHERE type_id = %s AND ancestor_id = %s",
             [rtype.pk, big_root],
         )
     )
     sub_members = int(
-        _scalar(
+        scalar(
             f"SELECT COUNT(*) FROM {ct} WHERE type_id = %s AND ancestor_id = %s",
             [rtype.pk, subtree],
         )
     )
-    rows_total = int(_scalar(f"SELECT COUNT(*) FROM {RevenueMonth._meta.db_table}", []))
+    rows_total = int(scalar(f"SELECT COUNT(*) FROM {RevenueMonth._meta.db_table}", []))
     stdout.write(
         f"{vendor}: {size:,} parties, {rows_total:,} monthly rows; large group {members:,} members; subtree {sub_members:,}; year {year}\n"
     )
-    selectors._fresh(rtype)  # bring the closure up to today once, outside the timings
+    engine.ensure_fresh(rtype)  # bring the closure up to today once, outside the timings
 
     results: list[tuple[str, float, float, str]] = []
 

@@ -15,13 +15,13 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
 from django.db import connection, transaction
 
+from verbund.bench.common import bench_dir
 from verbund.interfaces import actions
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipType
@@ -66,8 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
         default=None,
-        help="where the generated CSV files go (default: $VERBUND_BENCH_DIR/erp, else erp under "
-        "verbund-bench in the system temp directory)",
+        help="where the generated CSV files go (default: $VERBUND_BENCH_DIR/erp, else "
+        "bench-data/erp in the current directory)",
     )
     parser.add_argument(
         "--reset",
@@ -78,8 +78,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def default_data_dir() -> Path:
-    base = os.environ.get("VERBUND_BENCH_DIR")
-    return Path(base) / "erp" if base else Path(tempfile.gettempdir()) / "verbund-bench" / "erp"
+    return bench_dir() / "erp"
 
 
 def generate(size: int, folder: Path) -> tuple[Path, Path]:

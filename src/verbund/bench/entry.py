@@ -1,8 +1,9 @@
 """Entry-time check speed on a large party table (part of `verbund bench dedupe --entry N`).
 
-Run it against a database of its own, never the working one::
+Run it against a database of its own, never the working one (here with an absolute
+``VERBUND_BENCH_DIR``)::
 
-    export DATABASE_URL=sqlite:////work/bench-data/dup/entry.sqlite3
+    export DATABASE_URL=sqlite:///$VERBUND_BENCH_DIR/dup/entry.sqlite3
     verbund migrate && verbund bench dedupe --size 0 --skip-real --entry 1000000
 
 The first run loads N synthetic originals through ``demo.bulk.do_bulk_load`` (one
@@ -18,9 +19,9 @@ from typing import Any, TextIO
 
 from django.db import connection
 
+from verbund.bench.dedupe import synthetic_records
 from verbund.core.models import AuditRecord
 from verbund.parties.models import Party
-from verbund.quality.bench import synthetic_records
 from verbund.quality.entry import find_similar
 
 LOAD_ACTION = "quality.bench_entry_load"

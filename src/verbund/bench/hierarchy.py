@@ -15,7 +15,6 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from pathlib import Path
 from typing import Any, TextIO
 
 import orjson
@@ -23,6 +22,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from verbund.bench.common import bench_dir, ratio
 from verbund.core import audit
 from verbund.hierarchies import engine, selectors
 from verbund.hierarchies.engine import CT, PT
@@ -40,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db-url",
         dest="db_url",
-        help="Database to build or reuse (default: SQLite under $VERBUND_BENCH_DIR).",
+        help="Database to build or reuse (default: SQLite under $VERBUND_BENCH_DIR, else "
+        "bench-data in the current directory).",
     )
     parser.add_argument("--repeat", type=int, default=20, help="Runs per query for the medians.")
     parser.add_argument("--requests", type=int, default=200, help="Requests for the endpoint p95.")
@@ -430,6 +431,7 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
         base = statistics.median(raw) if raw else None
         cpu = statistics.median(app.cpu)
         raw_cpu = statistics.median(raw.cpu) if raw else None
+        multiple = ratio(value, base)
         row = {
             "query": name,
             "stat": stat,
@@ -437,7 +439,7 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
             "cpu_ms": round(cpu, 2),
             "raw_cpu_ms": round(raw_cpu, 2) if raw_cpu is not None else None,
             "raw_ms": round(base, 2) if base else None,
-            "ratio": round(value / base, 2) if base else None,
+            "ratio": round(multiple, 2) if multiple is not None else None,
             "target_ms": target,
             "ok": None if target is None else value <= target,
         }
@@ -551,16 +553,12 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
     return results
 
 
-def _bench_dir() -> Path:
-    return Path(os.environ.get("VERBUND_BENCH_DIR", "bench-data"))
-
-
 def run(options: dict[str, Any], stdout: TextIO) -> int:
     size = int(options["size"])
     url = options.get("db_url")
     if url is None and connection.vendor == "sqlite" and not os.environ.get("VERBUND_BENCH_CHILD"):
-        _bench_dir().mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{(_bench_dir() / f'hier-{size}.sqlite3').resolve()}"
+        bench_dir().mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{(bench_dir() / f'hier-{size}.sqlite3').resolve()}"
     if url and not os.environ.get("VERBUND_BENCH_CHILD"):
         # A fresh process, so settings, connections and migrations all point at the bench database.
         args = [
@@ -583,9 +581,9 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    _bench_dir().mkdir(parents=True, exist_ok=True)
+    bench_dir().mkdir(parents=True, exist_ok=True)
     meta_file = (
-        _bench_dir()
+        bench_dir()
         / f"hier-{connection.vendor}-{connection.settings_dict['NAME'].replace('/', '_')[-60:]}-{size}.json"
     )
     existing = Party.objects.filter(number__startswith=NUMBER_PREFIX).count()
@@ -617,7 +615,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             _settle()
     stdout.write(f"\nhierarchy benchmark: {size:,} parties on {connection.vendor}\n")
     results = measure(meta, int(options["repeat"]), int(options["requests"]), stdout)
-    (_bench_dir() / f"hier-results-{connection.vendor}-{size}.json").write_text(
+    (bench_dir() / f"hier-results-{connection.vendor}-{size}.json").write_text(
         json.dumps({"meta": meta, "results": results}, indent=1)
     )
     return 0

@@ -1,7 +1,8 @@
 """Screening quality and speed: ``verbund bench screening``.
 
-Quality runs against the real OFAC SDN and UN lists (from ``--data``, default
-/work/shared/data/sanctions; skipped when absent):
+Quality runs against the real OFAC SDN and UN lists (from ``--data``, else
+``$VERBUND_DATA_DIR/sanctions``; without them the bench says what is missing and measures
+nothing):
 
 - recall: names derived from list entries with realistic perturbations (transliteration
   variants, word order, legal-form changes, one or two typos, dropped middle names) must find
@@ -22,12 +23,14 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from verbund.bench.common import data_path, missing_data
 from verbund.compliance import matching
 from verbund.compliance.matching import EntryRecord, Index, Query
 from verbund.compliance.parsers import ParsedEntry, parse
 
-DEFAULT_DATA = "/work/shared/data/sanctions"
-DEFAULT_EVAL = "/work/shared/data/eval/nomenklatura/cases.csv"
+# Where the real data sets lie under $VERBUND_DATA_DIR.
+LISTS = ("sanctions",)
+EVAL = ("eval", "nomenklatura", "cases.csv")
 
 FIRST_M = [
     "Peter",
@@ -444,7 +447,9 @@ TRANSLIT = [
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", default=DEFAULT_DATA, help="folder with ofac/ and un/")
+    parser.add_argument(
+        "--data", help="folder with ofac/ and un/ (default: $VERBUND_DATA_DIR/sanctions)"
+    )
     parser.add_argument("--queries", type=int, default=5000, help="perturbed list names for recall")
     parser.add_argument(
         "--negatives", type=int, default=100_000, help="German names for the false-positive rate"
@@ -466,15 +471,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--eval",
-        default=DEFAULT_EVAL,
-        help="labelled name pairs (nomenklatura cases.csv); skipped when absent",
+        help="labelled name pairs, nomenklatura cases.csv (default: "
+        "$VERBUND_DATA_DIR/eval/nomenklatura/cases.csv); skipped when absent",
     )
 
 
 # --- data -----------------------------------------------------------------------------------
 
 
-def load_real_lists(data: str) -> list[ParsedEntry]:
+def load_real_lists(data: str | Path) -> list[ParsedEntry]:
     base = Path(data)
     files = [(n, (base / "ofac/2024-05-03" / n).read_bytes()) for n in ("sdn.csv",)]
     files += [(n, (base / "ofac/2022-01-21" / n).read_bytes()) for n in ("alt.csv", "add.csv")]
@@ -681,13 +686,14 @@ _FTM_SCHEMAS = {
 
 
 def name_pairs(
-    path: str, entries: list[ParsedEntry], threshold: float, out: TextIO
+    path: str | Path | None, entries: list[ParsedEntry], threshold: float, out: TextIO
 ) -> dict[str, Any] | None:
     """Labelled name pairs (nomenklatura's ``cases.csv``): each result-side name is added to
     the lists as an entry of its own, and the query-side name must find it at ``threshold``
-    exactly when the pair is labelled a match. None when the file is absent."""
-    if not os.path.isfile(path):
-        out.write(f"no labelled name pairs at {path}; skipped\n")
+    exactly when the pair is labelled a match. None when the file is absent or not given."""
+    if path is None or not os.path.isfile(path):
+        where, how = Path(path) if path else None, "--eval FILE (a nomenklatura cases.csv)"
+        out.write(missing_data("labelled name pairs", where, how, "/".join(EVAL)))
         return None
     with open(path, encoding="utf-8", newline="") as fh:
         cases = [
@@ -742,9 +748,10 @@ def name_pairs(
 
 
 def run(options: dict[str, Any], stdout: TextIO) -> int:
-    data = options.get("data") or DEFAULT_DATA
-    if not os.path.isdir(data):
-        stdout.write(f"no sanctions data at {data}; nothing to measure\n")
+    data = data_path(options.get("data"), *LISTS)
+    if data is None or not data.is_dir():
+        how = "--data DIR (with ofac/ and un/)"
+        stdout.write(missing_data("sanctions lists", data, how, "sanctions/", "nothing to measure"))
         return 0
     t0 = time.perf_counter()
     entries = load_real_lists(data)
@@ -766,7 +773,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         ("false-positive rate, German names", f"{result['fp_rate']:.4%}", "<= 0.5%"),
         ("engine throughput (names/s, 1 core)", f"{result['engine_names_per_s']:.0f}", ""),
     ]
-    pairs = name_pairs(options.get("eval") or DEFAULT_EVAL, entries, options["threshold"], stdout)
+    pairs = name_pairs(data_path(options.get("eval"), *EVAL), entries, options["threshold"], stdout)
     if pairs:
         rows.append(
             (
@@ -776,9 +783,9 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             )
         )
     if options.get("bulk"):
-        from verbund.compliance.bench_db import bulk_bench
+        from verbund.bench.screening_db import bulk_bench
 
-        rows += bulk_bench(options, stdout)
+        rows += bulk_bench({**options, "data": str(data)}, stdout)
     stdout.write("\n| measure | value | target |\n|---|---|---|\n")
     for r in rows:
         stdout.write(f"| {r[0]} | {r[1]} | {r[2]} |\n")

@@ -17,7 +17,7 @@ from verbund.compliance.models import Hit, SanctionsList
 from verbund.parties.models import Party
 
 
-def ensure_lists(data: str, stdout: TextIO) -> None:
+def ensure_lists(data: str | Path, stdout: TextIO) -> None:
     base = Path(data)
     if not SanctionsList.objects.filter(key="ofac-sdn", current__isnull=False).exists():
         files = [("sdn.csv", (base / "ofac/2024-05-03/sdn.csv").read_bytes())]
