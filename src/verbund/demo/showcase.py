@@ -1,4 +1,5 @@
-"""A small, fixed demo world for screenshots and browser tests, built through the actions."""
+"""A small, fixed demo world for the screenshots and the browser tests, built through the actions
+(``verbund demo`` generates large random data instead)."""
 
 import datetime as dt
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
-"""The hierarchy view: the whole tree from the ultimate parent, lazily expanded.
+"""The hierarchy view: the whole tree from the ultimate parent, lazily expanded. Every read
+goes through ``hierarchies.selectors``.
 
 Only the path to the party and the first levels are rendered; every further level is one
 HTMX request for the children of one node. Long child lists come in batches.
@@ -10,7 +11,6 @@ import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -18,11 +18,9 @@ from openpyxl import Workbook
 
 from verbund.core import extensions
 from verbund.core.exports import safe_row
-from verbund.core.text import fold, koelner_phonetik
-from verbund.hierarchies import engine, selectors
-from verbund.hierarchies.models import ClosureEntry
+from verbund.hierarchies import selectors
 from verbund.parties.models import Party
-from verbund.web.search import LIST_FIELDS
+from verbund.parties.selectors import LIST_FIELDS
 
 BATCH = 100
 SEARCH_LIMIT = 50
@@ -72,24 +70,12 @@ def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         raise Http404(str(exc)) from None
     found = node_annotations(ids, type_key, as_of)
-    counts = {n: c for n, c in _child_counts(ids, type_key, as_of).items()}
+    counts = selectors.child_counts(ids, type_key, as_of)
     items = [(pid, found[pid], counts.get(pid, 0) > 0) for pid in ids if found.get(pid)]
     year = next((a.get("revenue_year") for _pid, a, _c in items if a.get("revenue_year")), None)
     return render(
-        request, "web/hierarchy/annotation_list.html", {"items": items, "revenue_year": year}
+        request, "hierarchies/annotation_list.html", {"items": items, "revenue_year": year}
     )
-
-
-def _child_counts(ids: list[int], type_key: str, as_of: dt.date | None) -> dict[int, int]:
-    """How many children the nodes have today, from their closure self rows (one query, one
-    row per node however many children it has); none for past dates."""
-    if as_of is not None and as_of != dt.date.today():
-        return {}
-    rtype = selectors.hierarchy_type(type_key)
-    rows = ClosureEntry.objects.filter(type=rtype, descendant_id__in=ids, depth=0).values_list(
-        "descendant_id", "child_count"
-    )
-    return {int(a): int(n) for a, n in rows if n}
 
 
 def _visible(node: dict[str, Any], out: list[dict[str, Any]]) -> None:
@@ -126,7 +112,11 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         _open_requested(root, party.pk, type_key, as_of)
         _visible(root, shown)
     query = request.GET.get("q", "").strip()
-    matches = _search(root["id"], type_key, as_of, query) if (root is not None and query) else []
+    matches = (
+        selectors.search_tree(root["id"], type_key, as_of, query, limit=SEARCH_LIMIT)
+        if (root is not None and query)
+        else []
+    )
     context = {
         "party": party,
         "root": root,
@@ -140,46 +130,7 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         "current_id": party.pk,
         "annotation_ids": _ids_csv(shown),
     }
-    return render(request, "web/hierarchy/view.html", context)
-
-
-def children_page(
-    party_id: int, type_key: str, as_of: dt.date | None, offset: int, limit: int
-) -> tuple[list[dict[str, Any]], int]:
-    """One batch of a node's children by name, and how many there are.
-
-    Today's structure is read from the closure a batch at a time (a central settlement party
-    can have thousands of direct members); other dates go through the dated selector.
-    """
-    if as_of is not None and as_of != engine.today():
-        kids = selectors.children(party_id, type_key, as_of)
-        return kids[offset : offset + limit], len(kids)
-    rtype = selectors.hierarchy_type(type_key)
-    engine.ensure_fresh(rtype)
-    level = ClosureEntry.objects.filter(type=rtype, ancestor_id=party_id, depth=1)
-    total = level.count()
-    rows = list(
-        Party.objects.filter(pk__in=level.values("descendant_id"))
-        .order_by("name", "id")
-        .values_list("id", "number", "name", "city")[offset : offset + limit]
-    )
-    counts = _child_counts([r[0] for r in rows], type_key, None)
-    nodes: list[dict[str, Any]] = [
-        {
-            "id": pid,
-            "number": number,
-            "name": name,
-            "city": city,
-            "child_count": counts.get(pid, 0),
-            "parent_id": party_id,
-            "children": None,
-        }
-        for pid, number, name, city in rows
-    ]
-    for n in nodes:
-        if not n["child_count"]:
-            n["children"] = []
-    return nodes, total
+    return render(request, "hierarchies/view.html", context)
 
 
 def _open_requested(
@@ -190,7 +141,7 @@ def _open_requested(
         node = stack.pop()
         if node["id"] == party_id:
             if node.get("children") is None and node["child_count"]:
-                node["children"], node["children_total"] = children_page(
+                node["children"], node["children_total"] = selectors.children_page(
                     party_id, type_key, as_of, 0, BATCH
                 )
             return
@@ -206,7 +157,7 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
     except ValueError:
         offset = 0
     try:
-        batch, total = children_page(party_id, type_key, as_of, offset, BATCH)
+        batch, total = selectors.children_page(party_id, type_key, as_of, offset, BATCH)
     except ValidationError as exc:
         raise Http404(str(exc)) from None
     more = offset + BATCH if total > offset + BATCH else 0
@@ -223,35 +174,8 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
         "annotation_ids": _ids_csv(batch),
         "skip": ",".join(str(x) for x in sorted(skipped)),
     }
-    template = "web/hierarchy/more.html" if offset else "web/hierarchy/children.html"
+    template = "hierarchies/more.html" if offset else "hierarchies/children.html"
     return render(request, template, context)
-
-
-def _search(root_id: int, type_key: str, as_of: dt.date | None, query: str) -> list[Party]:
-    words = fold(query).split()
-    if not words:
-        return []
-    text_match = Q()
-    for w in words:
-        text_match &= Q(search_text__contains=w)
-    # Kölner Phonetik forgives "Muller" for "Müller" and similar slips.
-    code = koelner_phonetik(query)
-    if code:
-        text_match |= Q(phonetic__gte=code, phonetic__lt=code + "~")
-    qs = Party.objects.only(*LIST_FIELDS).filter(text_match)
-    if as_of is None or as_of == dt.date.today():
-        rtype = selectors.hierarchy_type(type_key)
-        members = ClosureEntry.objects.filter(type=rtype, ancestor_id=root_id).values(
-            "descendant_id"
-        )
-        return list(qs.filter(pk__in=members).order_by("name", "id")[:SEARCH_LIMIT])
-    ids = selectors.subtree_ids(root_id, type_key, as_of)
-    found: list[Party] = []
-    for start in range(0, len(ids), 500):
-        found.extend(qs.filter(pk__in=ids[start : start + 500]))
-        if len(found) >= SEARCH_LIMIT:
-            break
-    return sorted(found, key=lambda p: (p.name, p.pk))[:SEARCH_LIMIT]
 
 
 # --- export -------------------------------------------------------------------------------

@@ -1,8 +1,12 @@
-"""Party search for the start page and the type-ahead: tolerant of typos and ä/ae spellings.
+"""Reads of parties shared by the UI, API and CLI; above all the one party text search.
 
-A bounded candidate set is gathered with index-friendly queries (exact numbers, Kölner
-Phonetik prefix ranges, city) plus one bounded substring query on the folded search text;
-rapidfuzz then ranks the candidates. Nothing here scores the whole table.
+``text_search`` is what "a party matches this text" means: the party list's ``q`` (UI and
+API) and the hierarchy view's tree search (restricted to the tree's members) call it.
+``search_parties`` ranks for the start page and the type-ahead, tolerant of typos and ä/ae
+spellings: a bounded candidate set is gathered with index-friendly queries (exact numbers,
+Kölner Phonetik prefix ranges, city) plus one bounded substring query under a time budget
+(the word condition of ``text_search``); rapidfuzz then ranks the candidates. Nothing here
+scores the whole table.
 """
 
 import time
@@ -69,8 +73,42 @@ def _prefix(qs: QuerySet[Party], field: str, prefix: str) -> QuerySet[Party]:
     return qs.filter(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "~"})
 
 
+def _words(query: str) -> Q | None:
+    """Every word of the folded query in the search text; None without words."""
+    words = fold(query).split()
+    if not words:
+        return None
+    match = Q()
+    for word in words:
+        match &= Q(search_text__contains=word)
+    return match
+
+
+def text_search(qs: QuerySet[Party], query: str) -> QuerySet[Party]:
+    """The parties of ``qs`` matching the text ``query``: every word of the folded query occurs
+    in the party's search text (names, number, city, postcode, VAT id; case, accents and ä/ae
+    folded), or the Kölner Phonetik code of the query begins the party's name code (so "Muller"
+    finds "Müller"). A query without words leaves ``qs`` as it is.
+
+    Not ranked and not limited: callers order and page (the party list by keyset, the tree
+    search by name). The word condition reads every row of ``qs``: restrict ``qs`` first
+    where a smaller set is meant.
+    """
+    match = _words(query)
+    if match is None:
+        return qs
+    code = koelner_phonetik(query)
+    if code:
+        # A range instead of LIKE 'x%' so both SQLite and PostgreSQL can use the B-tree index.
+        match |= Q(phonetic__gte=code, phonetic__lt=code + "~")
+    return qs.filter(match)
+
+
 def search_parties(query: str, *, limit: int = 20, exclude: Iterable[int] = ()) -> list[Party]:
-    """The parties best matching ``query`` (name, number, city, VAT id), best first."""
+    """The parties best matching ``query`` (name, number, city, VAT id), best first, at most
+    ``limit``; merged records never. The substring stage runs only when the index-backed
+    sources found fewer than ``limit`` good matches, and stops after ``SCAN_BUDGET_S`` on
+    SQLite (then what the index-backed sources found is ranked)."""
     raw = (query or "").strip()
     folded = fold(raw)
     if not folded:
@@ -112,9 +150,9 @@ def search_parties(query: str, *, limit: int = 20, exclude: Iterable[int] = ()) 
     # The substring scan reads the whole table (~0.3-0.8 s at a million rows); it runs only
     # when the index-backed sources did not already give a full page of good matches.
     if len(folded) >= 3 and sum(1 for s in scores.values() if s >= GOOD_SCORE) < limit:
-        text_qs = base
-        for word in folded.split():
-            text_qs = text_qs.filter(search_text__contains=word)
+        # Words only: the phonetic matches came from the index above, and a scan stopping
+        # after CANDIDATES_PER_QUERY rows must not fill up with them again.
+        text_qs = base.filter(_words(raw) or Q())
         # Over budget: rank what the index-backed sources found.
         with _time_budget(SCAN_BUDGET_S), suppress(OperationalError):
             take(text_qs)

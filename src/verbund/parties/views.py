@@ -1,4 +1,8 @@
-"""Party list, customer file (Kundenakte), party create and edit."""
+"""Party list, customer file (Kundenakte), party create and edit.
+
+The customer file shows what other apps add to it through ``core.extensions`` (relationships,
+hierarchy badges, revenue, screening, activities); this module knows none of them.
+"""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -6,23 +10,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from verbund.compliance.selectors import block_warning
 from verbund.core import extensions
 from verbund.core.actions import remember_recent_party
-from verbund.core.extensions import Badge, Section
+from verbund.core.extensions import Badge, FilePart, Section
+from verbund.core.forms import apply_errors
 from verbund.core.models import AuditRecord
+from verbund.core.paging import keyset_page
+from verbund.core.views import require_perm
 from verbund.parties.actions import do_create_party, do_update_party
-from verbund.parties.filters import PartyFilterSet
+from verbund.parties.filters import party_filterset
+from verbund.parties.forms import PartyForm
 from verbund.parties.models import Party, PartyKind
-from verbund.relationships.models import RelationshipType
-from verbund.web import file_relationships, hierarchy_info
-from verbund.web.forms import PartyForm, apply_errors
-from verbund.web.paging import keyset_page
-from verbund.web.search import LIST_FIELDS
-from verbund.web.views.common import require_perm
+from verbund.parties.selectors import LIST_FIELDS
 
 PAGE_SIZE = 50
-FILTER_FIELDS = ["q", "kind", "status", "city", "country", "relationship_type", "group"]
+# The list's own filters; the ones other apps add (party_filters) follow them.
+FILTER_FIELDS = ["q", "kind", "status", "city", "country"]
 CONTACTS_LIMIT = 50
 HISTORY_LIMIT = 30
 
@@ -31,15 +34,17 @@ def party_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     cursor = params.pop("after", [""])[-1]
     sort = params.pop("sort", ["name"])[-1]
-    filterset = PartyFilterSet(params, queryset=Party.objects.only(*LIST_FIELDS))
+    filterset_class = party_filterset()
+    filterset = filterset_class(params, queryset=Party.objects.only(*LIST_FIELDS))
     page = keyset_page(filterset.qs, sort, cursor, PAGE_SIZE, keep=lambda p: not p.merged_into_id)
     base_query = params.urlencode()
     return render(
         request,
-        "web/parties/list.html",
+        "parties/list.html",
         {
             "filter": filterset,
-            "filter_fields": FILTER_FIELDS,
+            "filter_fields": FILTER_FIELDS
+            + [name for name in filterset_class.extension_filters if name not in FILTER_FIELDS],
             "page": page,
             "base_query": base_query,
             "sort": page.sort,
@@ -67,10 +72,20 @@ def collect_sections(request: HttpRequest, party: Party, app: str | None = None)
 
 def collect_badges(party: Party) -> list[Badge]:
     badges: list[Badge] = []
-    for module in extensions.modules("sections"):
-        if hasattr(module, "party_badges"):
-            badges.extend(module.party_badges(party))
+    for party_badges in extensions.hooks("sections", "party_badges"):
+        badges.extend(party_badges(party))
     return badges
+
+
+def collect_file_parts(request: HttpRequest, party: Party) -> FilePart:
+    """The parts other apps render with the file itself, merged in app order."""
+    merged = FilePart()
+    for party_file in extensions.hooks("sections", "party_file"):
+        part = party_file(request, party)
+        merged.badges += part.badges
+        merged.actions += part.actions
+        merged.sections += part.sections
+    return merged
 
 
 def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
@@ -78,9 +93,9 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
         Party.objects.select_related("organisation", "merged_into", "responsible"), pk=party_id
     )
     if party.merged_into_id:
-        return render(request, "web/parties/merged.html", {"party": party}, status=200)
-    relationship_groups, hierarchies = file_relationships.load(party.pk)
-    badges = hierarchy_info.badges(hierarchies) + collect_badges(party)
+        return render(request, "parties/merged.html", {"party": party}, status=200)
+    parts = collect_file_parts(request, party)
+    badges = parts.badges + collect_badges(party)
     contacts = []
     if party.kind == PartyKind.ORGANISATION:
         contacts = list(
@@ -97,18 +112,16 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
     context = {
         "party": party,
         "badges": badges,
-        "hierarchies": hierarchies,
+        "file_actions": parts.actions,
+        "file_sections": parts.sections,
         "contacts": contacts,
-        "relationship_groups": relationship_groups,
         "history": history,
         # Other apps' sections (revenue, screening, activities) load by HTMX right after the
         # page: the file shows at once, and a slow section never holds up the rest.
         "section_apps": section_apps(),
         "can_edit": request.user.has_perm("parties.change_party"),
-        "can_relate": request.user.has_perm("relationships.add_relationship"),
-        "can_end": request.user.has_perm("relationships.change_relationship"),
     }
-    return render(request, "web/parties/detail.html", context)
+    return render(request, "parties/detail.html", context)
 
 
 def _collapse_runs(records: list[AuditRecord]) -> list[AuditRecord]:
@@ -134,29 +147,14 @@ def _collapse_runs(records: list[AuditRecord]) -> list[AuditRecord]:
 
 
 def _describe_history(party: Party, records: list[AuditRecord]) -> None:
-    """Name the other party and the type of relationship records (two queries for all of them)."""
-    wanted: dict[int, tuple[int, int]] = {}
-    for rec in records:
-        data = rec.after or rec.before or {}
-        if rec.object_type == "relationships.relationship" and "type_id" in data:
-            other = (
-                data.get("to_party_id")
-                if data.get("from_party_id") == party.pk
-                else data.get("from_party_id")
-            )
-            if isinstance(other, int):
-                wanted[rec.pk] = (int(data["type_id"]), other)
-        elif rec.object_type == "activities.activity":
-            rec.detail = data.get("subject", "")  # type: ignore[attr-defined]
-    if not wanted:
-        return
-    types = RelationshipType.objects.in_bulk({t for t, _o in wanted.values()})
-    others = Party.objects.only(*LIST_FIELDS).in_bulk({o for _t, o in wanted.values()})
-    for rec in records:
-        if rec.pk in wanted:
-            type_id, other_id = wanted[rec.pk]
-            rec.detail = types[type_id].name if type_id in types else ""  # type: ignore[attr-defined]
-            rec.other = others.get(other_id)  # type: ignore[attr-defined]
+    """Let each app name what its records refer to (e.g. a relationship's type and other party)."""
+    for describe_history in extensions.hooks("sections", "describe_history"):
+        describe_history(party, records)
+
+
+def block_warnings(party_id: int) -> list[str]:
+    """The warnings other apps want shown on the party's edit form (e.g. a sanctions block)."""
+    return [w for hook in extensions.hooks("selectors", "block_warning") if (w := hook(party_id))]
 
 
 def party_sections(request: HttpRequest, party_id: int, app: str) -> HttpResponse:
@@ -168,31 +166,9 @@ def party_sections(request: HttpRequest, party_id: int, app: str) -> HttpRespons
     )
     return render(
         request,
-        "web/parties/sections.html",
+        "parties/sections.html",
         {"party": party, "sections": collect_sections(request, party, app)},
     )
-
-
-def party_relationship_list(request: HttpRequest, party_id: int, type_key: str) -> HttpResponse:
-    """All relationships of one type of a party, 100 per page (the file shows the first few)."""
-    party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)
-    try:
-        page = max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        page = 1
-    try:
-        rtype, entries, more = file_relationships.full_list(party.pk, type_key, page)
-    except RelationshipType.DoesNotExist:
-        raise Http404(_("No such relationship type.")) from None
-    context = {
-        "party": party,
-        "rtype": rtype,
-        "entries": entries,
-        "page": page,
-        "more": more,
-        "can_end": request.user.has_perm("relationships.change_relationship"),
-    }
-    return render(request, "web/parties/relationship_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -214,7 +190,7 @@ def party_create(request: HttpRequest) -> HttpResponse:
             return redirect("party-detail", party_id=party.pk)
     return render(
         request,
-        "web/parties/form.html",
+        "parties/form.html",
         {"form": form, "party": None, "title": _("New party")},
         status=400 if form.errors else 200,
     )
@@ -234,12 +210,12 @@ def party_edit(request: HttpRequest, party_id: int) -> HttpResponse:
             return redirect("party-detail", party_id=party.pk)
     return render(
         request,
-        "web/parties/form.html",
+        "parties/form.html",
         {
             "form": form,
             "party": party,
             "title": _("Edit %(name)s") % {"name": party.display_name},
-            "block_warning": block_warning(party.pk),
+            "block_warnings": block_warnings(party.pk),
         },
         status=400 if form.errors else 200,
     )

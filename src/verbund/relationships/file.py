@@ -13,9 +13,9 @@ from typing import Any
 
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
+from verbund.relationships.memberships import Membership
 from verbund.relationships.models import Relationship, RelationshipType, valid_on_q
 from verbund.relationships.selectors import SeenRelationship, party_relationships, seen_from
-from verbund.web.hierarchy_info import Membership
 
 PER_TYPE = 25
 

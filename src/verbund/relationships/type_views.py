@@ -6,22 +6,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from verbund.core.forms import apply_errors
+from verbund.core.views import require_perm
 from verbund.relationships.actions import (
     TYPE_FIELDS,
     do_create_relationship_type,
     do_deactivate_relationship_type,
     do_update_relationship_type,
 )
+from verbund.relationships.forms import RelationshipTypeForm
 from verbund.relationships.models import RelationshipType
-from verbund.web.forms import RelationshipTypeForm, apply_errors
-from verbund.web.views.common import require_perm
 
 TYPE_PERM = "relationships.change_relationshiptype"
 
 
 def type_list(request: HttpRequest) -> HttpResponse:
     require_perm(request, TYPE_PERM)
-    return render(request, "web/types/list.html", {"types": RelationshipType.objects.all()})
+    return render(
+        request, "relationships/type_list.html", {"types": RelationshipType.objects.all()}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +43,7 @@ def type_create(request: HttpRequest) -> HttpResponse:
             return redirect("type-list")
     return render(
         request,
-        "web/types/form.html",
+        "relationships/type_form.html",
         {"form": form, "title": _("New relationship type")},
         status=400 if form.errors else 200,
     )
@@ -64,7 +67,7 @@ def type_edit(request: HttpRequest, type_id: int) -> HttpResponse:
             return redirect("type-list")
     return render(
         request,
-        "web/types/form.html",
+        "relationships/type_form.html",
         {"form": form, "rtype": rtype, "title": _("Edit %(name)s") % {"name": rtype.name}},
         status=400 if form.errors else 200,
     )

@@ -1,23 +1,27 @@
-"""Relationship editing on the customer file: add (with quick actions), end. Writes go to
-``verbund.relationships.actions``; its refusals are shown inline in the user's language."""
+"""Relationship pages: add (with quick actions) and end on the customer file, and the list of
+all of a party's relationships of one type. Writes go to ``verbund.relationships.actions``;
+its refusals are shown inline in the user's language."""
 
 import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from verbund.core.forms import apply_errors
+from verbund.core.views import HtmxHttpRequest, finish, require_perm
 from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party, PartyKind
+from verbund.parties.selectors import LIST_FIELDS
+from verbund.relationships import file
 from verbund.relationships.actions import do_create_relationship, do_end_relationship
+from verbund.relationships.forms import EndRelationshipForm, RelationshipForm
 from verbund.relationships.models import Relationship, RelationshipType
-from verbund.web.forms import EndRelationshipForm, RelationshipForm
-from verbund.web.views.common import is_htmx, require_perm
 
 # Quick actions preset the type and direction; the labels are the ones users asked for.
 QUICK_ACTIONS = {
@@ -37,25 +41,8 @@ def quick_action_titles() -> dict[str, str]:
     }
 
 
-def _finish(request: HttpRequest, url: str) -> HttpResponse:
-    if is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
-def _map_errors(form: RelationshipForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            target = FIELD_MAP.get(field, field)
-            form.add_error(target if target in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @require_http_methods(["GET", "POST"])
-def relationship_add(request: HttpRequest, party_id: int) -> HttpResponse:
+def relationship_add(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(Party, pk=party_id)
     require_perm(request, "relationships.add_relationship")
     mode = request.POST.get("mode", request.GET.get("mode", ""))
@@ -97,9 +84,9 @@ def relationship_add(request: HttpRequest, party_id: int) -> HttpResponse:
                         note=form.cleaned_data["note"],
                     )
             except ValidationError as exc:
-                _map_errors(form, exc)
+                apply_errors(form, exc, FIELD_MAP)
             else:
-                return _finish(request, reverse("party-detail", args=[party.pk]))
+                return finish(request, reverse("party-detail", args=[party.pk]))
         chosen = str(form.data.get("other", ""))
         other = (
             Party.objects.filter(pk=int(chosen)).first()
@@ -115,17 +102,13 @@ def relationship_add(request: HttpRequest, party_id: int) -> HttpResponse:
         "new_name": new_name,
         "new_city": request.POST.get("new_city", ""),
     }
-    template = (
-        "web/relationships/add_panel.html"
-        if is_htmx(request)
-        else "web/relationships/add_page.html"
-    )
-    status = 400 if form.errors and not is_htmx(request) else 200
+    template = "relationships/add_panel.html" if request.htmx else "relationships/add_page.html"
+    status = 400 if form.errors and not request.htmx else 200
     return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
-def relationship_end(request: HttpRequest, relationship_id: int) -> HttpResponse:
+def relationship_end(request: HtmxHttpRequest, relationship_id: int) -> HttpResponse:
     require_perm(request, "relationships.change_relationship")
     rel = get_object_or_404(
         Relationship.objects.select_related("type", "from_party", "to_party"), pk=relationship_id
@@ -143,13 +126,33 @@ def relationship_end(request: HttpRequest, relationship_id: int) -> HttpResponse
             )
             form.add_error("valid_to", messages)
         else:
-            return _finish(request, reverse("party-detail", args=[party_id]))
-    template = (
-        "web/relationships/end_form.html" if is_htmx(request) else "web/relationships/end_page.html"
-    )
+            return finish(request, reverse("party-detail", args=[party_id]))
+    template = "relationships/end_form.html" if request.htmx else "relationships/end_page.html"
     return render(
         request,
         template,
         {"rel": rel, "form": form, "party_id": party_id},
-        status=400 if form.errors and not is_htmx(request) else 200,
+        status=400 if form.errors and not request.htmx else 200,
     )
+
+
+def party_relationship_list(request: HttpRequest, party_id: int, type_key: str) -> HttpResponse:
+    """All relationships of one type of a party, 100 per page (the file shows the first few)."""
+    party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    try:
+        rtype, entries, more = file.full_list(party.pk, type_key, page)
+    except RelationshipType.DoesNotExist:
+        raise Http404(_("No such relationship type.")) from None
+    context = {
+        "party": party,
+        "rtype": rtype,
+        "entries": entries,
+        "page": page,
+        "more": more,
+        "can_end": request.user.has_perm("relationships.change_relationship"),
+    }
+    return render(request, "relationships/party_relationships.html", context)

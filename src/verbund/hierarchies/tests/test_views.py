@@ -114,7 +114,7 @@ def test_nodes_show_annotations_from_other_apps_loaded_after_the_tree(
             for i in ids
         }
     )
-    from verbund.web.views import hierarchy
+    from verbund.hierarchies import views as hierarchy
 
     monkeypatch.setattr(
         hierarchy.extensions,
@@ -150,7 +150,7 @@ def test_long_child_lists_come_in_batches_without_repeating_the_party_on_the_pat
 ):
     import re
 
-    from verbund.web.views import hierarchy
+    from verbund.hierarchies import views as hierarchy
 
     monkeypatch.setattr(hierarchy, "BATCH", 3)
     kids = [org(f"Tochter {i}") for i in range(5)]

@@ -1,4 +1,4 @@
-"""Pinned query counts: the customer file and the hierarchy view do no per-row queries."""
+"""Pinned query counts: the customer file does no per-row queries."""
 
 import pytest
 from django.db import connection
@@ -12,14 +12,18 @@ pytestmark = pytest.mark.django_db
 
 
 def only_activities_sections(monkeypatch):
-    """Pin our own page: other apps' sections are measured by their own tests."""
+    """Pin our own page: other apps' sections are measured by their own tests. The
+    relationships come with the page itself (relationships.sections.party_file), so they stay."""
     import verbund.activities.sections as activities_sections
-    from verbund.web.views import parties
+    import verbund.relationships.sections as relationships_sections
+    from verbund.parties import views as parties
 
     monkeypatch.setattr(
         parties.extensions,
         "modules",
-        lambda name: iter([activities_sections]) if name == "sections" else iter([]),
+        lambda name: (
+            iter([relationships_sections, activities_sections]) if name == "sections" else iter([])
+        ),
     )
 
 
@@ -52,7 +56,7 @@ def test_the_customer_file_query_count_is_pinned(
 
 def test_the_customer_file_does_not_grow_with_its_relationships(client_for, group, org, person):
     """The page and every app's lazily loaded sections keep their query count as data grows."""
-    from verbund.web.views import parties
+    from verbund.parties import views as parties
 
     c = client_for("viewer")
     url = reverse("party-detail", args=[group["handel"].pk])
@@ -70,46 +74,3 @@ def test_the_customer_file_does_not_grow_with_its_relationships(client_for, grou
         person("Kontakt", f"Nr{i}", organisation=group["handel"])
         do_create_activity(actor=None, party=group["handel"], subject=f"Notiz {i}")
     assert [count(c, url)] + [count(c, s) for s in sections] == before
-
-
-def test_the_hierarchy_view_query_count_is_pinned(
-    client_for, group, org, monkeypatch, django_assert_num_queries
-):
-    from verbund.web.views import hierarchy
-
-    monkeypatch.setattr(hierarchy.extensions, "modules", lambda name: iter([]))
-    do_create_relationship(
-        actor=None, type="group", from_party=org("Enkel"), to_party=group["sued"]
-    )
-    c = client_for("viewer")
-    url = reverse("hierarchy", args=[group["sued"].pk])
-    c.get(url, {"type": "group"})
-    first = count(c, url, {"type": "group"})
-    for i in range(6):
-        do_create_relationship(
-            actor=None, type="group", from_party=org(f"Tochter {i}"), to_party=group["handel"]
-        )
-        do_create_relationship(
-            actor=None, type="group", from_party=org(f"Enkel {i}"), to_party=group["sued"]
-        )
-    # session, user, party, the party's hierarchies (one per hierarchy type), the types,
-    # the tree (path, first level, children of the path, counts), the party's own children,
-    # permissions for the menu
-    with django_assert_num_queries(27):
-        c.get(url, {"type": "group"})
-    assert first == 27
-
-
-def test_lazy_children_take_a_fixed_number_of_queries(client_for, group, org, monkeypatch):
-    from verbund.web.views import hierarchy
-
-    monkeypatch.setattr(hierarchy.extensions, "modules", lambda name: iter([]))
-    c = client_for("viewer")
-    url = reverse("hierarchy-children", args=[group["handel"].pk])
-    c.get(url, {"type": "group"})
-    first = count(c, url, {"type": "group"})
-    for i in range(6):
-        do_create_relationship(
-            actor=None, type="group", from_party=org(f"Tochter {i}"), to_party=group["handel"]
-        )
-    assert count(c, url, {"type": "group"}) == first
