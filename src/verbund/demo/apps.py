@@ -1,5 +1,3 @@
-from django.utils.translation import gettext_lazy as _
-
 from verbund.core.apps import VerbundAppConfig
 
 
@@ -9,4 +7,3 @@ class DemoConfig(VerbundAppConfig):
     default = True
     name = "verbund.demo"
     label = "demo"
-    verbose_name = _("Demo data")

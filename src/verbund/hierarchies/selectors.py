@@ -25,6 +25,19 @@ from verbund.core.text import fold
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
 from verbund.hierarchies.models import ClosureEntry
+from verbund.hierarchies.sql import (
+    _TOP_SQL,
+    ANCESTOR_COUNT_ROWS_SQL,
+    ANCESTOR_ROWS_SQL,
+    ANCESTORS_AS_OF_SQL,
+    ANCESTORS_SQL,
+    CHILD_ROWS_SQL,
+    LEVEL_JSON_SQL,
+    TOP_SQL,
+    subtree_sql,
+)
+from verbund.hierarchies.sql import ROOTS_SQL as ROOTS_SQL  # for revenue's roll-ups
+from verbund.hierarchies.sql import member_periods_sql as member_periods_sql  # the dated walk
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS, text_search
 from verbund.relationships.models import MAX_DATE, MIN_DATE, RelationshipType, Structure
@@ -283,63 +296,6 @@ def children(party_id: int, type_key: str, as_of: dt.date | str | None = None) -
     return sorted(nodes, key=lambda n: (n["name"] or "", n["id"]))
 
 
-def subtree_sql(root: str = "%s") -> str:
-    """Today's subtree as rows in ``GROUP_COLUMNS`` order; parameters: type id, root, max
-    depth. ``root`` is the SQL for the root id (a parameter, or ``TOP_SQL`` with its own
-    parameters).
-
-    Parent and child count come from the closure row itself. On PostgreSQL the party row is fetched per
-    closure row through an index lookup (a LATERAL subquery behind an OFFSET 0 fence): with
-    fresh statistics the planner otherwise likes to hash-join against a sequential scan of all
-    parties, which is what the design brief warns about. SQLite plans the plain join well.
-    """
-    if connection.vendor == "postgresql":
-        return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.child_count, c.parent_id
-                    FROM {CT} c
-                    CROSS JOIN LATERAL (SELECT q.number, q.name, q.city FROM {PT} q WHERE q.id = c.descendant_id OFFSET 0) p
-                    WHERE c.type_id = %s AND c.ancestor_id = {root} AND c.depth <= %s
-                    ORDER BY c.depth"""
-    return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.child_count, c.parent_id
-                FROM {CT} c
-                JOIN {PT} p ON p.id = c.descendant_id
-                WHERE c.type_id = %s AND c.ancestor_id = {root} AND c.depth <= %s
-                ORDER BY c.depth"""
-
-
-# The ultimate parent of a party as a scalar subquery (the party itself when it has none), so
-# a whole group is one statement. Parameters: type, party, party.
-TOP_SQL = f"""COALESCE((SELECT t.ancestor_id FROM {CT} t WHERE t.type_id = %s AND t.descendant_id = %s
-    ORDER BY t.depth DESC LIMIT 1), %s)"""
-
-# Parameters: type, party, day, day, type, day, day, max steps. Anchored on the party's own
-# relationship rows (a bare constant anchor makes SQLite scan on every step); the step is a
-# scalar subquery (one parent per day), because SQLite builds a Bloom filter over the whole
-# relationships table for a recursive join once statistics exist.
-ANCESTORS_AS_OF_SQL = f"""WITH RECURSIVE up(node, steps) AS (
-        SELECT r.to_party_id, 1 FROM {RT} r WHERE r.type_id = %s AND r.from_party_id = %s AND {engine._valid_sql()}
-        UNION ALL
-        SELECT (SELECT r.to_party_id FROM {RT} r
-                WHERE r.from_party_id = up.node AND r.type_id = %s AND {engine._valid_sql()} LIMIT 1),
-               up.steps + 1
-        FROM up WHERE up.node IS NOT NULL AND up.steps < %s
-    ) SELECT node FROM up WHERE node IS NOT NULL ORDER BY steps DESC"""
-ANCESTOR_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city FROM {CT} c JOIN {PT} p ON p.id = c.ancestor_id
-    WHERE c.type_id = %s AND c.descendant_id = %s AND c.depth > 0 ORDER BY c.depth DESC"""
-# The same with each ancestor's child count, from the ancestor's own self row (its only
-# depth-0 row as an ancestor: one seek in the subtree index, which holds the count). Apart,
-# because the third table costs the plain path about a millisecond on PostgreSQL.
-ANCESTOR_COUNT_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city, s.child_count FROM {CT} c
-    JOIN {PT} p ON p.id = c.ancestor_id
-    JOIN {CT} s ON s.type_id = c.type_id AND s.ancestor_id = c.ancestor_id AND s.depth = 0
-    WHERE c.type_id = %s AND c.descendant_id = %s AND c.depth > 0 ORDER BY c.depth DESC"""
-# Today's children of a party with their own child counts (the closure's depth-1 rows).
-CHILD_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city, c.child_count FROM {CT} c
-    JOIN {PT} p ON p.id = c.descendant_id
-    WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth = 1"""
-_TOP_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1"
-ANCESTORS_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0 ORDER BY depth DESC"
-
-
 def _subtree_rows(
     root: int, type_id: int, day: dt.date, current: bool, max_depth: int | None = None
 ) -> list[tuple[Any, ...]]:
@@ -494,15 +450,6 @@ def group_json(
         rows = group_rows(party_id, type_key, as_of)
         body = orjson.dumps(rows)
     return (int(rows[0][0]) if rows else int(party_id)), len(rows), body
-
-
-# SQLite: one depth level of a subtree as a JSON array of rows in GROUP_COLUMNS order (as a
-# blob: the bytes as SQLite wrote them, not decoded here to be encoded again), with its row
-# count; parameters: type, root, depth.
-LEVEL_JSON_SQL = f"""SELECT COUNT(*), CAST(json_group_array(json_array(c.descendant_id, p.number,
-    p.name, p.city, c.depth, c.child_count, c.parent_id)) AS BLOB)
-    FROM {CT} c JOIN {PT} p ON p.id = c.descendant_id
-    WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth = %s"""
 
 
 @contextmanager
@@ -680,6 +627,43 @@ def membership_periods(
         else:
             merged.append([lo, hi])
     return [(None if lo == MIN_DATE else lo, None if hi == MAX_DATE else hi) for lo, hi in merged]
+
+
+# --- for other domains' set-based reads (revenue's roll-ups) ------------------------------
+
+# Today's closure table, for joins of a whole subtree in one statement (revenue sums a group's
+# figures so): a row (type_id, ancestor_id, descendant_id, depth, parent_id, child_count) says
+# the descendant stands ``depth`` links below the ancestor today; every member of a tree has a
+# self row (depth 0, ``parent_id`` NULL on a root's). Call ``ensure_current`` first. Roots:
+# ``ROOTS_SQL``; the dated walk (for other dates): ``member_periods_sql``.
+CLOSURE = CT
+
+
+def ensure_current(rtype: RelationshipType | int) -> None:
+    """Bring the type's closure up to today (links that began or ended since it was last
+    brought up to date), so that it answers today's questions."""
+    engine.ensure_fresh(rtype)
+
+
+def top_ancestor(party_id: int, type_id: int, on: dt.date | None = None) -> int:
+    """The party's ultimate parent along the type (the party itself when it has none): today
+    from the closure as it stands (see ``ensure_current``), one index seek; on the date ``on``
+    by the dated walk up the links valid that day."""
+    if on is None:
+        rows = _rows(_TOP_SQL, [type_id, party_id])
+        return int(rows[0][0]) if rows else int(party_id)
+    path = _ancestor_ids(party_id, type_id, on, current=False)
+    return path[0] if path else int(party_id)
+
+
+def in_tree(party_id: int, type_id: int) -> bool:
+    """Whether the party belongs to a tree of the type today (has a closure self row)."""
+    return bool(
+        _rows(
+            f"SELECT 1 FROM {CT} WHERE type_id = %s AND ancestor_id = %s AND depth = 0",
+            [type_id, party_id],
+        )
+    )
 
 
 # --- the hierarchy view: batches of children, child counts, tree search -------------------
