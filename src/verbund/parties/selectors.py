@@ -13,11 +13,13 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 
+from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 
 from verbund.core.text import fold, koelner_phonetik
+from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
 
 CANDIDATES_PER_QUERY = 200
@@ -161,3 +163,13 @@ def search_parties(query: str, *, limit: int = 20, exclude: Iterable[int] = ()) 
         ((scores[pk], p.display_name, p) for pk, p in found.items()), key=lambda t: (-t[0], t[1])
     )
     return [p for s, _, p in ranked if s >= 55][:limit]
+
+
+def find_party(reference: str, field: str) -> Party:
+    """A party by id, number or ERP key ``SOURCE:ID`` (merged records lead to the survivor),
+    for commands and other input naming a party; an unknown reference is a ValidationError
+    naming ``field``."""
+    try:
+        return resolve_party(reference)
+    except Party.DoesNotExist as exc:
+        raise ValidationError({field: [str(exc)]}) from None

@@ -12,10 +12,11 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, extensions
+from verbund.core.cli import actor_from, add_actor_argument, only_given, refusal
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties import actions
-from verbund.parties.cli import actor_from, add_actor_argument, find_party, only_given, refusal
 from verbund.parties.models import Party
+from verbund.parties.selectors import find_party
 
 # Plain text fields, given as --option VALUE.
 TEXT_FIELDS = [

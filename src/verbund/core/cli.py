@@ -1,5 +1,6 @@
-"""Helpers shared by the parties and relationships commands: who acts, how parties are found,
-and how refusals are told (field and reason, exit code 1, no traceback)."""
+"""Helpers shared by the domains' commands: who acts, which options were given, and how
+refusals are told (field and reason, exit code 1, no traceback). Parties are found with
+``verbund.parties.selectors.find_party``."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -10,8 +11,6 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from verbund.core.management.base import gettext_lazy
-from verbund.parties.actions import resolve_party
-from verbund.parties.models import Party
 
 # Field names whose command-line option is spelt differently.
 OPTION_OF = {"from_party": "from", "to_party": "to"}
@@ -54,14 +53,6 @@ def actor_from(options: dict[str, Any]) -> Any:
         return User.objects.get(username=username)
     except User.DoesNotExist:
         raise CommandError(_("--as: no user named %(name)s.") % {"name": repr(username)}) from None
-
-
-def find_party(reference: str, field: str) -> Party:
-    """A party by id, number or ERP key; an unknown reference is a refusal naming ``field``."""
-    try:
-        return resolve_party(reference)
-    except Party.DoesNotExist as exc:
-        raise refusal(ValidationError({field: [str(exc)]})) from None
 
 
 def only_given(options: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
