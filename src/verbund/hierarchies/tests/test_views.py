@@ -79,6 +79,14 @@ def test_the_tree_search_finds_members_only(client_for, group, org):
     assert "Müller Handel Nord GmbH" in matches and "Müller Fremd GmbH" not in matches
 
 
+def test_a_tree_search_without_words_finds_nothing(client_for, group):
+    c = client_for("viewer")
+    body = c.get(
+        reverse("hierarchy", args=[group["sued"].pk]), {"type": "group", "q": "- ?"}
+    ).content.decode()
+    assert 'class="results"' not in body
+
+
 def test_the_export_writes_csv_and_xlsx_with_formulas_neutralised(client_for, group, org):
     evil = org('=HYPERLINK("http://x")', city="\tKöln")
     do_create_relationship(actor=None, type="group", from_party=evil, to_party=group["logistik"])
