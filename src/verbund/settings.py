@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "verbund.interfaces",
     "verbund.quality",
     "verbund.compliance",
+    "verbund.demo",
     "verbund.web",
 ]
 

@@ -43,3 +43,10 @@ def party_sections(request: HttpRequest, party: Party) -> list[Section]:
 
 def party_badges(party: Party) -> list[Badge]:
     return []
+
+
+def describe_history(party: Party, records: list[Any]) -> None:
+    """An activity's records in the file's history name its subject."""
+    for rec in records:
+        if rec.object_type == "activities.activity":
+            rec.detail = (rec.after or rec.before or {}).get("subject", "")

@@ -9,16 +9,9 @@ from verbund.activities import actions
 from verbund.activities.forms import ActivityForm
 from verbund.activities.models import Activity
 from verbund.activities.sections import timeline_context
+from verbund.core.forms import apply_errors
+from verbund.core.views import HtmxHttpRequest
 from verbund.parties.models import Party
-from verbund.web.views.common import is_htmx
-
-
-def _apply_errors(form: ActivityForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _section(
@@ -30,7 +23,7 @@ def _section(
 
 
 @require_http_methods(["POST"])
-def activity_create(request: HttpRequest, party_id: int) -> HttpResponse:
+def activity_create(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
     if not request.user.has_perm("activities.add_activity"):
         raise PermissionDenied
     party = get_object_or_404(Party, pk=party_id)
@@ -39,16 +32,16 @@ def activity_create(request: HttpRequest, party_id: int) -> HttpResponse:
         try:
             actions.do_create_activity(actor=request.user, party=party, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
-            if not is_htmx(request):
+            if not request.htmx:
                 return redirect("party-detail", party_id=party.pk)
             return _section(request, party)
-    return _section(request, party, form, status=200 if is_htmx(request) else 400)
+    return _section(request, party, form, status=200 if request.htmx else 400)
 
 
 @require_http_methods(["GET", "POST"])
-def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_edit(request: HtmxHttpRequest, activity_id: int) -> HttpResponse:
     activity = get_object_or_404(Activity.objects.select_related("party", "user"), pk=activity_id)
     if not request.user.has_perm("activities.change_activity"):
         raise PermissionDenied
@@ -58,9 +51,9 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
             try:
                 actions.do_update_activity(activity, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
-                if not is_htmx(request):
+                if not request.htmx:
                     return redirect("party-detail", party_id=activity.party_id)
                 return _section(request, activity.party)
     else:

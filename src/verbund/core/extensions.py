@@ -1,21 +1,35 @@
-"""How domain apps add to shared pages without the pages knowing them.
+"""How domain apps add to shared pages and commands without those knowing them.
 
-The customer file asks every app for sections and badges; the hierarchy view asks for
-per-node annotations; the merge action asks every app to move a party's rows. An app takes
-part by providing the module named below with the function named below; apps without it are
-skipped.
+A page or command of a lower layer (the customer file and the party list of ``parties``, the
+hierarchy view, the merge action) asks every app for its part; an app takes part by providing
+the module named below with the function named below, and apps without it are skipped. This
+is how a higher layer adds to a lower one without the lower one importing it (see
+docs/development/layers.md).
 
-- ``verbund.<app>.sections``:
-  ``party_sections(request, party) -> list[Section]`` and ``party_badges(party) -> list[Badge]``
-- ``verbund.<app>.annotations``:
+- ``verbund.<app>.sections`` (the customer file):
+  ``party_file(request, party) -> FilePart`` (badges, header buttons and blocks rendered with
+  the page itself), ``party_sections(request, party) -> list[Section]`` (blocks loaded right
+  after the page), ``party_badges(party) -> list[Badge]`` and
+  ``describe_history(party, records) -> None`` (sets ``detail`` and ``other`` on the audit
+  records of the app's objects in the file's history)
+- ``verbund.<app>.annotations`` (the hierarchy view):
   ``node_annotations(party_ids, type_key, as_of) -> dict[int, dict[str, Any]]``
-- ``verbund.<app>.merge``:
+- ``verbund.<app>.merge`` (the duplicate merge):
   ``reassign(source, survivor, *, actor) -> dict[str, list[int]]`` (moved row ids by model
   label) and ``unassign(moved, source, survivor, *, actor) -> None`` (undo)
+- ``verbund.<app>.filters`` (the party list of the UI and the API):
+  ``party_filters() -> dict[str, django_filters.Filter]``, filters added to ``PartyFilterSet``
+- ``verbund.<app>.entry`` (before the API creates a party):
+  ``check_duplicates_or_raise(data, *, confirmed) -> None`` raises an API exception (409 with
+  candidates) to refuse, unless ``is_confirmed(request)`` of the same module says the caller
+  confirmed
+- ``verbund.<app>.selectors`` (party pages and ``verbund party show``):
+  ``block_warning(party_id) -> str`` (a warning the party's edit form shows; "" for none) and
+  ``describe_party(party) -> dict[str, Any]`` (keys added to ``verbund party show``)
 """
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from types import ModuleType
@@ -55,6 +69,18 @@ class Badge:
     title: str = ""
 
 
+@dataclass
+class FilePart:
+    """An app's part of the customer file that comes with the page itself rather than after it
+    (so it costs the page its queries): header badges, header buttons (``actions``, rendered
+    where the file's own buttons are) and blocks at the top of the main column (``sections``,
+    each template rendering its own card)."""
+
+    badges: list[Badge] = field(default_factory=list)
+    actions: list[Section] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+
 def modules(name: str) -> Iterator[ModuleType]:
     """Each app's ``verbund.<app>.<name>`` module, where it exists."""
     for app in DOMAIN_APPS:
@@ -65,3 +91,11 @@ def modules(name: str) -> Iterator[ModuleType]:
             spec = None
         if spec is not None:
             yield importlib.import_module(path)
+
+
+def hooks(module: str, function: str) -> Iterator[Callable[..., Any]]:
+    """Each app's ``verbund.<app>.<module>.<function>``, where it exists, in app order."""
+    for found in modules(module):
+        hook = getattr(found, function, None)
+        if callable(hook):
+            yield hook

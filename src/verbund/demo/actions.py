@@ -162,10 +162,10 @@ def do_load_demo(
 
 
 def rebuild_closure() -> bool:
-    """Rebuild the hierarchy closure after a bulk load, when the hierarchy engine offers it."""
-    from verbund.hierarchies import engine
+    """Rebuild the hierarchy closure after a bulk load, when the hierarchy actions offer it."""
+    from verbund.hierarchies import actions
 
-    rebuild = getattr(engine, "rebuild_closure", None)
+    rebuild = getattr(actions, "rebuild_closure", None)
     if rebuild is None:
         return False
     rebuild()

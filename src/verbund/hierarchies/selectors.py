@@ -21,8 +21,25 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from verbund.core.text import fold
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
+from verbund.hierarchies.models import ClosureEntry
+from verbund.hierarchies.sql import (
+    _TOP_SQL,
+    ANCESTOR_COUNT_ROWS_SQL,
+    ANCESTOR_ROWS_SQL,
+    ANCESTORS_AS_OF_SQL,
+    ANCESTORS_SQL,
+    CHILD_ROWS_SQL,
+    LEVEL_JSON_SQL,
+    TOP_SQL,
+    subtree_sql,
+)
+from verbund.hierarchies.sql import ROOTS_SQL as ROOTS_SQL  # for revenue's roll-ups
+from verbund.hierarchies.sql import member_periods_sql as member_periods_sql  # the dated walk
+from verbund.parties.models import Party
+from verbund.parties.selectors import LIST_FIELDS, text_search
 from verbund.relationships.models import MAX_DATE, MIN_DATE, RelationshipType, Structure
 
 Node = dict[str, Any]
@@ -279,63 +296,6 @@ def children(party_id: int, type_key: str, as_of: dt.date | str | None = None) -
     return sorted(nodes, key=lambda n: (n["name"] or "", n["id"]))
 
 
-def subtree_sql(root: str = "%s") -> str:
-    """Today's subtree as rows in ``GROUP_COLUMNS`` order; parameters: type id, root, max
-    depth. ``root`` is the SQL for the root id (a parameter, or ``TOP_SQL`` with its own
-    parameters).
-
-    Parent and child count come from the closure row itself. On PostgreSQL the party row is fetched per
-    closure row through an index lookup (a LATERAL subquery behind an OFFSET 0 fence): with
-    fresh statistics the planner otherwise likes to hash-join against a sequential scan of all
-    parties, which is what the design brief warns about. SQLite plans the plain join well.
-    """
-    if connection.vendor == "postgresql":
-        return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.child_count, c.parent_id
-                    FROM {CT} c
-                    CROSS JOIN LATERAL (SELECT q.number, q.name, q.city FROM {PT} q WHERE q.id = c.descendant_id OFFSET 0) p
-                    WHERE c.type_id = %s AND c.ancestor_id = {root} AND c.depth <= %s
-                    ORDER BY c.depth"""
-    return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.depth, c.child_count, c.parent_id
-                FROM {CT} c
-                JOIN {PT} p ON p.id = c.descendant_id
-                WHERE c.type_id = %s AND c.ancestor_id = {root} AND c.depth <= %s
-                ORDER BY c.depth"""
-
-
-# The ultimate parent of a party as a scalar subquery (the party itself when it has none), so
-# a whole group is one statement. Parameters: type, party, party.
-TOP_SQL = f"""COALESCE((SELECT t.ancestor_id FROM {CT} t WHERE t.type_id = %s AND t.descendant_id = %s
-    ORDER BY t.depth DESC LIMIT 1), %s)"""
-
-# Parameters: type, party, day, day, type, day, day, max steps. Anchored on the party's own
-# relationship rows (a bare constant anchor makes SQLite scan on every step); the step is a
-# scalar subquery (one parent per day), because SQLite builds a Bloom filter over the whole
-# relationships table for a recursive join once statistics exist.
-ANCESTORS_AS_OF_SQL = f"""WITH RECURSIVE up(node, steps) AS (
-        SELECT r.to_party_id, 1 FROM {RT} r WHERE r.type_id = %s AND r.from_party_id = %s AND {engine._valid_sql()}
-        UNION ALL
-        SELECT (SELECT r.to_party_id FROM {RT} r
-                WHERE r.from_party_id = up.node AND r.type_id = %s AND {engine._valid_sql()} LIMIT 1),
-               up.steps + 1
-        FROM up WHERE up.node IS NOT NULL AND up.steps < %s
-    ) SELECT node FROM up WHERE node IS NOT NULL ORDER BY steps DESC"""
-ANCESTOR_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city FROM {CT} c JOIN {PT} p ON p.id = c.ancestor_id
-    WHERE c.type_id = %s AND c.descendant_id = %s AND c.depth > 0 ORDER BY c.depth DESC"""
-# The same with each ancestor's child count, from the ancestor's own self row (its only
-# depth-0 row as an ancestor: one seek in the subtree index, which holds the count). Apart,
-# because the third table costs the plain path about a millisecond on PostgreSQL.
-ANCESTOR_COUNT_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city, s.child_count FROM {CT} c
-    JOIN {PT} p ON p.id = c.ancestor_id
-    JOIN {CT} s ON s.type_id = c.type_id AND s.ancestor_id = c.ancestor_id AND s.depth = 0
-    WHERE c.type_id = %s AND c.descendant_id = %s AND c.depth > 0 ORDER BY c.depth DESC"""
-# Today's children of a party with their own child counts (the closure's depth-1 rows).
-CHILD_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city, c.child_count FROM {CT} c
-    JOIN {PT} p ON p.id = c.descendant_id
-    WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth = 1"""
-_TOP_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1"
-ANCESTORS_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s AND depth > 0 ORDER BY depth DESC"
-
-
 def _subtree_rows(
     root: int, type_id: int, day: dt.date, current: bool, max_depth: int | None = None
 ) -> list[tuple[Any, ...]]:
@@ -490,15 +450,6 @@ def group_json(
         rows = group_rows(party_id, type_key, as_of)
         body = orjson.dumps(rows)
     return (int(rows[0][0]) if rows else int(party_id)), len(rows), body
-
-
-# SQLite: one depth level of a subtree as a JSON array of rows in GROUP_COLUMNS order (as a
-# blob: the bytes as SQLite wrote them, not decoded here to be encoded again), with its row
-# count; parameters: type, root, depth.
-LEVEL_JSON_SQL = f"""SELECT COUNT(*), CAST(json_group_array(json_array(c.descendant_id, p.number,
-    p.name, p.city, c.depth, c.child_count, c.parent_id)) AS BLOB)
-    FROM {CT} c JOIN {PT} p ON p.id = c.descendant_id
-    WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth = %s"""
 
 
 @contextmanager
@@ -676,3 +627,126 @@ def membership_periods(
         else:
             merged.append([lo, hi])
     return [(None if lo == MIN_DATE else lo, None if hi == MAX_DATE else hi) for lo, hi in merged]
+
+
+# --- for other domains' set-based reads (revenue's roll-ups) ------------------------------
+
+# Today's closure table, for joins of a whole subtree in one statement (revenue sums a group's
+# figures so): a row (type_id, ancestor_id, descendant_id, depth, parent_id, child_count) says
+# the descendant stands ``depth`` links below the ancestor today; every member of a tree has a
+# self row (depth 0, ``parent_id`` NULL on a root's). Call ``ensure_current`` first. Roots:
+# ``ROOTS_SQL``; the dated walk (for other dates): ``member_periods_sql``.
+CLOSURE = CT
+
+
+def ensure_current(rtype: RelationshipType | int) -> None:
+    """Bring the type's closure up to today (links that began or ended since it was last
+    brought up to date), so that it answers today's questions."""
+    engine.ensure_fresh(rtype)
+
+
+def top_ancestor(party_id: int, type_id: int, on: dt.date | None = None) -> int:
+    """The party's ultimate parent along the type (the party itself when it has none): today
+    from the closure as it stands (see ``ensure_current``), one index seek; on the date ``on``
+    by the dated walk up the links valid that day."""
+    if on is None:
+        rows = _rows(_TOP_SQL, [type_id, party_id])
+        return int(rows[0][0]) if rows else int(party_id)
+    path = _ancestor_ids(party_id, type_id, on, current=False)
+    return path[0] if path else int(party_id)
+
+
+def in_tree(party_id: int, type_id: int) -> bool:
+    """Whether the party belongs to a tree of the type today (has a closure self row)."""
+    return bool(
+        _rows(
+            f"SELECT 1 FROM {CT} WHERE type_id = %s AND ancestor_id = %s AND depth = 0",
+            [type_id, party_id],
+        )
+    )
+
+
+# --- the hierarchy view: batches of children, child counts, tree search -------------------
+
+
+def child_counts(ids: Sequence[int], type_key: str, as_of: dt.date | None = None) -> dict[int, int]:
+    """How many children the nodes have today, nodes without children left out: one query on
+    their closure self rows (one row per node however many children it has), after the type's
+    lookup. Empty for any other date (the closure holds today only; the dated tree counts its
+    nodes' children itself)."""
+    if as_of is not None and as_of != dt.date.today():
+        return {}
+    rtype = hierarchy_type(type_key)
+    rows = ClosureEntry.objects.filter(type=rtype, descendant_id__in=ids, depth=0).values_list(
+        "descendant_id", "child_count"
+    )
+    return {int(a): int(n) for a, n in rows if n}
+
+
+def children_page(
+    party_id: int, type_key: str, as_of: dt.date | None, offset: int, limit: int
+) -> tuple[list[Node], int]:
+    """One batch of a node's children by name (``limit`` from ``offset``), and how many there
+    are. Nodes as in ``tree``: ``children`` is None where the node has children not loaded,
+    ``[]`` where it has none.
+
+    Today's structure is read from the closure a batch at a time (a central settlement party
+    can have thousands of direct members); other dates go through ``children``.
+    """
+    if as_of is not None and as_of != engine.today():
+        kids = children(party_id, type_key, as_of)
+        return kids[offset : offset + limit], len(kids)
+    rtype = hierarchy_type(type_key)
+    engine.ensure_fresh(rtype)
+    level = ClosureEntry.objects.filter(type=rtype, ancestor_id=party_id, depth=1)
+    total = level.count()
+    rows = list(
+        Party.objects.filter(pk__in=level.values("descendant_id"))
+        .order_by("name", "id")
+        .values_list("id", "number", "name", "city")[offset : offset + limit]
+    )
+    counts = child_counts([r[0] for r in rows], type_key, None)
+    nodes: list[Node] = [
+        {
+            "id": pid,
+            "number": number,
+            "name": name,
+            "city": city,
+            "child_count": counts.get(pid, 0),
+            "parent_id": party_id,
+            "children": None,
+        }
+        for pid, number, name, city in rows
+    ]
+    for n in nodes:
+        if not n["child_count"]:
+            n["children"] = []
+    return nodes, total
+
+
+def search_tree(
+    root_id: int, type_key: str, as_of: dt.date | None, query: str, *, limit: int
+) -> list[Party]:
+    """The members of the tree under ``root_id`` (itself included) that match ``query`` as
+    the party search does (``parties.selectors.text_search``), by name, at most ``limit``.
+
+    Party rows with ``LIST_FIELDS`` only. Today's members are a closure subquery of the one
+    statement; on another date the dated walk's ids are searched 500 at a time until
+    ``limit`` are found.
+    """
+    if not fold(query).split():
+        return []
+    qs = Party.objects.only(*LIST_FIELDS)
+    if as_of is None or as_of == dt.date.today():
+        rtype = hierarchy_type(type_key)
+        members = ClosureEntry.objects.filter(type=rtype, ancestor_id=root_id).values(
+            "descendant_id"
+        )
+        return list(text_search(qs, query).filter(pk__in=members).order_by("name", "id")[:limit])
+    ids = subtree_ids(root_id, type_key, as_of)
+    found: list[Party] = []
+    for start in range(0, len(ids), 500):
+        found.extend(text_search(qs, query).filter(pk__in=ids[start : start + 500]))
+        if len(found) >= limit:
+            break
+    return sorted(found, key=lambda p: (p.name, p.pk))[:limit]

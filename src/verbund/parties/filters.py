@@ -1,16 +1,26 @@
-"""The one FilterSet for parties, shared by the UI list and the API."""
+"""The one FilterSet for parties, shared by the UI list and the API.
+
+Other apps add filters to it (``party_filters`` in ``verbund.<app>.filters``, see
+``core.extensions``): ``relationship_type`` comes from relationships, ``group`` from
+hierarchies. ``party_filterset()`` is the FilterSet with them; parties imports neither app.
+"""
+
+from functools import cache
+from typing import Any
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from verbund.core.text import fold
+from verbund.core import extensions
+from verbund.core.filters import IdFilter
 from verbund.parties.models import Party, PartyKind, PartyStatus
-from verbund.relationships.filters import IdFilter
-from verbund.relationships.models import Relationship, RelationshipType
+from verbund.parties.selectors import text_search
 
 
 class PartyFilterSet(django_filters.FilterSet):
+    """The party filters of this app; use ``party_filterset()``, which adds the other apps'."""
+
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=PartyKind.choices, label=_("Kind"))
     # One status per party: no DISTINCT (which would make PostgreSQL read all matches first).
@@ -29,23 +39,16 @@ class PartyFilterSet(django_filters.FilterSet):
     archived = django_filters.BooleanFilter(label=_("Archived"))
     merged = django_filters.BooleanFilter(method="filter_merged", label=_("merged into"))
     organisation = IdFilter(field_name="organisation_id", label=_("Organisation"))
-    relationship_type = django_filters.ModelChoiceFilter(
-        queryset=RelationshipType.objects.all(),
-        to_field_name="key",
-        method="filter_relationship_type",
-        label=_("Has relationship of type"),
-    )
-    group = IdFilter(method="filter_group", label=_("Member of the group of party"))
+
+    # The names of the filters other apps added (in app order); empty on this base class.
+    extension_filters: tuple[str, ...] = ()
 
     class Meta:
         model = Party
         fields = ["kind", "status", "city", "country", "archived"]
 
     def filter_q(self, queryset: QuerySet[Party], name: str, value: str) -> QuerySet[Party]:
-        words = fold(value).split()
-        for word in words:
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        return text_search(queryset, value)
 
     def filter_merged(
         self, queryset: QuerySet[Party], name: str, value: bool | None
@@ -57,17 +60,18 @@ class PartyFilterSet(django_filters.FilterSet):
     def filter_country(self, queryset: QuerySet[Party], name: str, value: str) -> QuerySet[Party]:
         return queryset.filter(country=value.upper())
 
-    def filter_relationship_type(
-        self, queryset: QuerySet[Party], name: str, value: RelationshipType
-    ) -> QuerySet[Party]:
-        if not value:
-            return queryset
-        rels = Relationship.objects.filter(type=value).filter(
-            Q(from_party=OuterRef("pk")) | Q(to_party=OuterRef("pk"))
-        )
-        return queryset.filter(Exists(rels))
 
-    def filter_group(self, queryset: QuerySet[Party], name: str, value: int) -> QuerySet[Party]:
-        from verbund.hierarchies.selectors import group_member_ids
-
-        return queryset.filter(pk__in=group_member_ids(int(value)))
+@cache
+def party_filterset() -> type[PartyFilterSet]:
+    """``PartyFilterSet`` with the filters every app adds (built once, on first use, when every
+    app is loaded; the other apps' filter modules are never imported by this module's import)."""
+    added: dict[str, Any] = {}
+    for party_filters in extensions.hooks("filters", "party_filters"):
+        added.update(party_filters())
+    attrs: dict[str, Any] = {
+        **added,
+        "extension_filters": tuple(added),
+        "__module__": __name__,
+        "__doc__": PartyFilterSet.__doc__,
+    }
+    return type("PartyFilterSet", (PartyFilterSet,), attrs)

@@ -1,14 +1,15 @@
 """FilterSets for relationship types and relationships, shared by the UI and the API."""
 
 import datetime as dt
-from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from verbund.core.filters import IdFilter
+from verbund.parties.models import Party
 from verbund.relationships.models import (
     Relationship,
     RelationshipSource,
@@ -25,17 +26,6 @@ class RelationshipTypeFilterSet(django_filters.FilterSet):
     class Meta:
         model = RelationshipType
         fields = ["structure", "active", "symmetric", "rolls_up_revenue", "carries_share"]
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.NumberFilter):
-    """A database id: a whole number in the 64-bit range (SQLite cannot even compare larger ones)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        kwargs.setdefault("decimal_places", 0)
-        super().__init__(*args, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -81,3 +71,27 @@ class RelationshipFilterSet(django_filters.FilterSet):
     ) -> QuerySet[Relationship]:
         today = valid_on_q(dt.date.today())
         return queryset.filter(today) if value else queryset.exclude(today)
+
+
+def has_relationship_of_type(
+    queryset: QuerySet[Party], name: str, value: RelationshipType | None
+) -> QuerySet[Party]:
+    """Parties with a relationship of this type, on either side."""
+    if not value:
+        return queryset
+    rels = Relationship.objects.filter(type=value).filter(
+        Q(from_party=OuterRef("pk")) | Q(to_party=OuterRef("pk"))
+    )
+    return queryset.filter(Exists(rels))
+
+
+def party_filters() -> dict[str, django_filters.Filter]:
+    """The party list's filter of this app (see ``core.extensions``)."""
+    return {
+        "relationship_type": django_filters.ModelChoiceFilter(
+            queryset=RelationshipType.objects.all(),
+            to_field_name="key",
+            method=has_relationship_of_type,
+            label=_("Has relationship of type"),
+        )
+    }

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -43,3 +44,26 @@ def seen_from(
     party_id: int, relationships: QuerySet[Relationship] | list[Relationship]
 ) -> list[SeenRelationship]:
     return [SeenRelationship(rel, rel.from_party_id == party_id) for rel in relationships]
+
+
+def describe_party(party: Party) -> dict[str, Any]:
+    """The party's relationships for ``verbund party show`` (see ``core.extensions``)."""
+    return {
+        "relationships": [
+            {
+                "id": seen.relationship.pk,
+                "type": seen.relationship.type.key,
+                "label": seen.label,
+                "other_party_id": seen.other.pk,
+                "other_party_number": seen.other.number,
+                "other_party_name": seen.other.name,
+                "valid_from": seen.relationship.valid_from.isoformat()
+                if seen.relationship.valid_from
+                else None,
+                "valid_to": seen.relationship.valid_to.isoformat()
+                if seen.relationship.valid_to
+                else None,
+            }
+            for seen in seen_from(party.pk, party_relationships(party.pk))
+        ]
+    }

@@ -4,10 +4,11 @@ Scopes: ``own`` (one party), ``group`` (the whole tree the party belongs to toda
 hierarchy type that rolls up revenue), ``subtree`` (the party and everything below it) and
 ``association`` (everything settled through the party: its subtree along ``settlement``).
 
-Structures: ``current`` counts every month for today's structure (closure table joined with
-the per-party figures); ``historic`` counts each month for the structure valid on that month's
-LAST day (dated relationships walked with a recursive CTE). Either way a party is counted at
-most once per total: members are selected with ``IN``/``EXISTS``, never joined twice.
+Structures: ``current`` counts every month for today's structure (the hierarchy's closure
+joined with the per-party figures); ``historic`` counts each month for the structure valid on
+that month's LAST day (the hierarchy's dated walk, ``member_periods_sql``). Either way a party
+is counted at most once per total: members are selected with ``IN``/``EXISTS``, never joined
+twice. The trees themselves come from ``hierarchies.selectors`` only.
 """
 
 import datetime as dt
@@ -20,21 +21,18 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
-from verbund.relationships.models import Relationship, RelationshipType, valid_on_q
+from verbund.relationships.models import RelationshipType
 from verbund.revenue.models import RevenueMonth, RevenueYear
 from verbund.revenue.periods import Period, month_end
 
 SCOPES = ("own", "group", "subtree", "association")
 STRUCTURES = ("current", "historic")
 SETTLEMENT = "settlement"
-MIN_DAY = dt.date(1, 1, 1)
-MAX_DAY = dt.date(9999, 12, 31)
 
 T_MONTH = RevenueMonth._meta.db_table
 T_YEAR = RevenueYear._meta.db_table
-T_REL = Relationship._meta.db_table
-T_PARTY = Party._meta.db_table
 
 
 @dataclass
@@ -205,30 +203,22 @@ def revenue_types() -> list[RelationshipType]:
     )
 
 
-def _closure() -> Any:
-    """The hierarchy engine's closure model, brought up to today, or None where absent."""
-    try:
-        from verbund.hierarchies import engine
-        from verbund.hierarchies.models import ClosureEntry
-    except ImportError:  # pragma: no cover - the engine ships with the project
-        return None
-    if not hasattr(engine, "ensure_fresh"):
-        return None
-    return ClosureEntry
+def _closure() -> str | None:
+    """Today's closure table; where this is None (the tests make it so, to compare the two
+    ways), today's trees are walked along the dated links instead."""
+    return hierarchy.CLOSURE
 
 
 def _fresh(rtype: RelationshipType) -> bool:
-    model = _closure()
-    if model is None:
+    """Whether the closure answers today's questions, after bringing it up to today."""
+    if _closure() is None:
         return False
-    from verbund.hierarchies import engine
-
-    engine.ensure_fresh(rtype)
+    hierarchy.ensure_current(rtype)
     return True
 
 
 def _closure_table() -> str:
-    return str(_closure()._meta.db_table)
+    return str(_closure())
 
 
 def _current_source(
@@ -240,13 +230,8 @@ def _current_source(
     without any link has no closure row and stands alone.
     """
     if _fresh(rtype):
-        ct = _closure_table()
-        in_closure = _rows(
-            f"SELECT 1 FROM {ct} WHERE type_id = %s AND ancestor_id = %s AND depth = 0",
-            [rtype.pk, root_id],
-        )
-        if in_closure:
-            sql = f"{ct} c JOIN {table} y ON y.party_id = c.descendant_id AND {cond} WHERE c.type_id = %s AND c.ancestor_id = %s"
+        if hierarchy.in_tree(root_id, rtype.pk):
+            sql = f"{_closure_table()} c JOIN {table} y ON y.party_id = c.descendant_id AND {cond} WHERE c.type_id = %s AND c.ancestor_id = %s"
             return sql, [*cparams, rtype.pk, root_id]
         return f"{table} y WHERE y.party_id = %s AND {cond}", [root_id, *cparams]
     members_sql, mparams = _tree_sql(
@@ -261,38 +246,8 @@ def _current_source(
 def _tree_sql(
     rtype: RelationshipType, root_id: int, lo: dt.date, hi: dt.date, *, members_only: bool = False
 ) -> tuple[str, list[Any]]:
-    """Recursive CTE ``tree(party_id, lo, hi, depth)``: every member with the dates it belonged.
-
-    The anchor selects the root row from the party table (a bare constant anchor made SQLite
-    scan the whole table on every step). Each step intersects the parent's interval with the
-    link's validity, so a member reached through a link ended in September carries that end.
-    """
-    greatest, least = ("GREATEST", "LEAST") if _pg() else ("MAX", "MIN")
-    cast = "CAST(%s AS date)" if _pg() else "%s"
-    vf = f"COALESCE(r.valid_from, {cast})"
-    vt = f"COALESCE(r.valid_to, {cast})"
-    sql = (
-        "WITH RECURSIVE tree(party_id, lo, hi, depth) AS ("
-        f" SELECT p.id, {cast}, {cast}, 0 FROM {T_PARTY} p WHERE p.id = %s"
-        " UNION ALL"
-        f" SELECT r.from_party_id, {greatest}(t.lo, {vf}), {least}(t.hi, {vt}), t.depth + 1"
-        f" FROM tree t JOIN {T_REL} r ON r.to_party_id = t.party_id AND r.type_id = %s"
-        f" WHERE {greatest}(t.lo, {vf}) <= {least}(t.hi, {vt}) AND t.depth < 64"
-        ")"
-    )
-    params: list[Any] = [
-        _day(lo),
-        _day(hi),
-        root_id,
-        _day(MIN_DAY),
-        _day(MAX_DAY),
-        rtype.pk,
-        _day(MIN_DAY),
-        _day(MAX_DAY),
-    ]
-    if members_only:
-        return sql + " SELECT DISTINCT party_id FROM tree", params
-    return sql, params
+    """The hierarchy's dated walk ``tree(party_id, lo, hi, depth)`` under ``root_id``."""
+    return hierarchy.member_periods_sql(rtype.pk, root_id, lo, hi, members_only=members_only)
 
 
 def _month_bounds_sql() -> tuple[str, str]:
@@ -354,25 +309,8 @@ def own_total(party_id: int, period: Period) -> int:
 def group_root(party_id: int, rtype: RelationshipType) -> int:
     """The party's ultimate parent along ``rtype`` today (itself when it has none)."""
     if _fresh(rtype):
-        row = _rows(
-            f"SELECT ancestor_id FROM {_closure_table()} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1",
-            [rtype.pk, party_id],
-        )
-        return int(row[0][0]) if row else party_id
-    today = dt.date.today()
-    seen = {party_id}
-    current = party_id
-    while True:
-        nxt = (
-            Relationship.objects.filter(type=rtype, from_party_id=current)
-            .filter(valid_on_q(today))
-            .values_list("to_party_id", flat=True)
-            .first()
-        )
-        if nxt is None or nxt in seen:
-            return current
-        seen.add(nxt)
-        current = nxt
+        return hierarchy.top_ancestor(party_id, rtype.pk)
+    return hierarchy.top_ancestor(party_id, rtype.pk, on=dt.date.today())
 
 
 def _label(members: list[MemberFigure]) -> None:
@@ -541,15 +479,9 @@ def delivery_addresses(
     ).members
 
 
-def roots_sql(closure: str) -> str:
+def roots_sql(closure: str | None = None) -> str:
     """SELECT of the root parties of type %s in today's closure (one parameter: the type)."""
-    model = _closure()
-    if model is not None and any(f.name == "parent" for f in model._meta.concrete_fields):
-        return f"SELECT s.ancestor_id FROM {closure} s WHERE s.type_id = %s AND s.depth = 0 AND s.parent_id IS NULL"
-    return (
-        f"SELECT s.ancestor_id FROM {closure} s WHERE s.type_id = %s AND s.depth = 0"
-        f" AND NOT EXISTS (SELECT 1 FROM {closure} a WHERE a.type_id = s.type_id AND a.descendant_id = s.ancestor_id AND a.depth > 0)"
-    )
+    return hierarchy.ROOTS_SQL
 
 
 def top_groups(rtype: RelationshipType, period: Period, *, limit: int = 100) -> list[MemberFigure]:
@@ -573,7 +505,7 @@ def top_groups(rtype: RelationshipType, period: Period, *, limit: int = 100) -> 
     # row's parent), else self rows without an ancestor row.
     sql = (
         f"SELECT c.ancestor_id, SUM(y.amount_cents) AS total FROM {closure} c JOIN {join}"
-        f" WHERE c.type_id = %s AND c.ancestor_id IN ({roots_sql(closure)})"
+        f" WHERE c.type_id = %s AND c.ancestor_id IN ({roots_sql()})"
         f" GROUP BY c.ancestor_id ORDER BY total DESC, c.ancestor_id LIMIT {int(limit)}"
     )
     with scan_driven():

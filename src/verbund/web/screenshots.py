@@ -38,7 +38,7 @@ def _serve() -> tuple[str, object]:
 def shoot(out_dir: Path, extra: bool = False) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    from verbund.web.demo_data import PASSWORD, build_demo
+    from verbund.demo.showcase import PASSWORD, build_demo
 
     demo = build_demo()
     p = demo.parties

@@ -250,6 +250,16 @@ def test_parties_search_ignores_case_and_umlauts(viewer, parties):
     assert ids(viewer.get(URL, {"search": parties["wien"].number})) == {parties["wien"].pk}
 
 
+def test_q_finds_a_party_by_the_sound_of_its_name_in_the_api_and_the_list(
+    viewer, parties, client_for
+):
+    # "muller" is no part of the folded "mueller", but sounds alike (Kölner Phonetik): the one
+    # party search (parties.selectors.text_search) serves the API, the list and the tree search.
+    assert ids(viewer.get(URL, {"q": "Muller"})) == {parties["koeln"].pk}
+    page = client_for("viewer").get("/parties/", {"q": "Muller"}).content.decode()
+    assert "Müller Holding AG" in page and "Schmidt Bau GmbH" not in page
+
+
 def test_bad_party_filters_get_a_400(viewer, parties):
     assert_400(viewer.get(URL, {"kind": "robot"}), "kind")
     assert_400(viewer.get(URL, {"status": "vip"}), "status")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from verbund.web.demo_data import PASSWORD, build_demo
+from verbund.demo.showcase import PASSWORD, build_demo
 from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

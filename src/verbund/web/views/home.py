@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from verbund.core.actions import do_set_language
 from verbund.core.models import UserProfile
 from verbund.parties.models import Party
-from verbund.web.search import LIST_FIELDS, search_parties
+from verbund.parties.selectors import LIST_FIELDS, search_parties
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from verbund.core import audit
+from verbund.core import audit, extensions
+from verbund.core.cli import actor_from, add_actor_argument, only_given, refusal
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties import actions
-from verbund.parties.cli import actor_from, add_actor_argument, find_party, only_given, refusal
 from verbund.parties.models import Party
-from verbund.relationships.selectors import party_relationships, seen_from
+from verbund.parties.selectors import find_party
 
 # Plain text fields, given as --option VALUE.
 TEXT_FIELDS = [
@@ -71,23 +71,9 @@ def field_values(options: dict[str, Any]) -> dict[str, Any]:
 def describe(party: Party) -> dict[str, Any]:
     data = audit.snapshot(party, exclude=("search_text", "phonetic"))
     data["tags"] = sorted(party.tags.values_list("name", flat=True))
-    data["relationships"] = [
-        {
-            "id": seen.relationship.pk,
-            "type": seen.relationship.type.key,
-            "label": seen.label,
-            "other_party_id": seen.other.pk,
-            "other_party_number": seen.other.number,
-            "other_party_name": seen.other.name,
-            "valid_from": seen.relationship.valid_from.isoformat()
-            if seen.relationship.valid_from
-            else None,
-            "valid_to": seen.relationship.valid_to.isoformat()
-            if seen.relationship.valid_to
-            else None,
-        }
-        for seen in seen_from(party.pk, party_relationships(party.pk))
-    ]
+    # Other apps add what they know of the party (relationships, ...).
+    for describe_party in extensions.hooks("selectors", "describe_party"):
+        data.update(describe_party(party))
     return data
 
 

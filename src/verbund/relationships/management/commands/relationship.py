@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from verbund.core.cli import actor_from, add_actor_argument, only_given, refusal
 from verbund.core.management.base import VerbundCommand, gettext_lazy
-from verbund.parties.cli import actor_from, add_actor_argument, find_party, only_given, refusal
+from verbund.parties.selectors import find_party
 from verbund.relationships import actions
 from verbund.relationships.models import Relationship, RelationshipType, Structure
 from verbund.relationships.selectors import party_relationships, seen_from

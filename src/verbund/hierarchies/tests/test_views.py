@@ -1,0 +1,189 @@
+"""The hierarchy view: tree from the top, path open, lazy children, search, export."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from verbund.relationships.actions import do_create_relationship
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_tree_starts_at_the_top_with_the_party_highlighted_and_its_path_open(client_for, group):
+    c = client_for("viewer")
+    body = (
+        c.get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "group"})
+        .content.decode()
+        .split('data-testid="tree"')[1]
+    )
+    assert (
+        body.index("Müller Holding AG")
+        < body.index("Müller Handel GmbH")
+        < body.index("Müller Handel Süd GmbH")
+    )
+    assert f'class="node current on-path" id="node-{group["sued"].pk}"' in body
+    assert f'id="node-{group["handel"].pk}"' in body and "Müller Handel Nord GmbH" in body
+    assert f'href="/parties/{group["nord"].pk}/"' in body
+
+
+def test_children_are_loaded_one_node_at_a_time(client_for, group):
+    c = client_for("viewer")
+    body = (
+        c.get(reverse("hierarchy", args=[group["logistik"].pk]), {"type": "group"})
+        .content.decode()
+        .split('data-testid="tree"')[1]
+    )
+    assert f'data-testid="expand-{group["handel"].pk}"' in body
+    assert "Müller Handel Süd GmbH" not in body
+    part = c.get(
+        reverse("hierarchy-children", args=[group["handel"].pk]), {"type": "group"}
+    ).content.decode()
+    assert (
+        "Müller Handel Süd GmbH" in part
+        and "Müller Handel Nord GmbH" in part
+        and "Müller Holding AG" not in part
+    )
+
+
+def test_the_view_switches_between_the_party_hierarchies_and_dates(client_for, group, org):
+    verband = org("EK Einkaufsverband eG")
+    do_create_relationship(
+        actor=None,
+        type="settlement",
+        from_party=group["handel"],
+        to_party=verband,
+        valid_from="2020-01-01",
+    )
+    c = client_for("viewer")
+    body = c.get(
+        reverse("hierarchy", args=[group["handel"].pk]), {"type": "settlement"}
+    ).content.decode()
+    assert "EK Einkaufsverband eG" in body and "Müller Holding AG" not in body
+    past = c.get(
+        reverse("hierarchy", args=[group["handel"].pk]),
+        {"type": "settlement", "as_of": "2019-06-01"},
+    ).content.decode()
+    assert "EK Einkaufsverband eG" not in past.split('data-testid="tree"')[-1]
+
+
+def test_the_tree_search_finds_members_only(client_for, group, org):
+    org("Müller Fremd GmbH")
+    c = client_for("viewer")
+    body = c.get(
+        reverse("hierarchy", args=[group["sued"].pk]), {"type": "group", "q": "muller"}
+    ).content.decode()
+    matches = body.split('class="results"')[1].split("</ul>")[0]
+    assert "Müller Handel Nord GmbH" in matches and "Müller Fremd GmbH" not in matches
+
+
+def test_a_tree_search_without_words_finds_nothing(client_for, group):
+    c = client_for("viewer")
+    body = c.get(
+        reverse("hierarchy", args=[group["sued"].pk]), {"type": "group", "q": "- ?"}
+    ).content.decode()
+    assert 'class="results"' not in body
+
+
+def test_the_export_writes_csv_and_xlsx_with_formulas_neutralised(client_for, group, org):
+    evil = org('=HYPERLINK("http://x")', city="\tKöln")
+    do_create_relationship(actor=None, type="group", from_party=evil, to_party=group["logistik"])
+    c = client_for("viewer")
+    response = c.get(reverse("hierarchy-export", args=[group["sued"].pk, "csv"]), {"type": "group"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1 + 6
+    assert rows[1][2] == "Müller Holding AG"
+    names = [r[2] for r in rows[1:]]
+    assert '\'=HYPERLINK("http://x")' in names and all(not n.startswith("=") for n in names)
+    assert "'\tKöln" in [r[3] for r in rows[1:]]
+    xlsx = c.get(reverse("hierarchy-export", args=[group["sued"].pk, "xlsx"]), {"type": "group"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "Müller Handel Süd GmbH" in values and not any(str(v).startswith("=") for v in values)
+    assert c.get(reverse("hierarchy-export", args=[group["sued"].pk, "exe"])).status_code == 404
+
+
+def test_nodes_show_annotations_from_other_apps_loaded_after_the_tree(
+    client_for, group, monkeypatch
+):
+    import re
+    import types
+
+    module = types.SimpleNamespace(
+        node_annotations=lambda ids, type_key, as_of: {
+            i: {
+                "blocked": True,
+                "revenue": "1234.00",
+                "subtree_revenue": "5000.00",
+                "revenue_year": 2026,
+            }
+            for i in ids
+        }
+    )
+    from verbund.hierarchies import views as hierarchy
+
+    monkeypatch.setattr(
+        hierarchy.extensions,
+        "modules",
+        lambda name: iter([module]) if name == "annotations" else iter([]),
+    )
+    c = client_for("viewer")
+    page = c.get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "group"}).content.decode()
+    loader = (
+        re.search(r'hx-get="([^"]*hierarchy/annotations/[^"]*)"', page)
+        .group(1)
+        .replace("&amp;", "&")
+    )
+    body = c.get(loader).content.decode()
+    assert body.count("badge-danger") == 5
+    assert f'id="ann-{group["holding"].pk}" hx-swap-oob="true"' in body
+    # a leaf shows its own revenue but no subtree sum
+    leaf = body.split(f'id="ann-{group["nord"].pk}"')[1].split("</span>\n")[0]
+    assert "1.234 €" in leaf and "Σ" not in leaf
+
+
+def test_a_hierarchy_the_party_is_not_in_shows_a_hint_and_unknown_types_are_404(client_for, group):
+    c = client_for("viewer")
+    response = c.get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "chain"})
+    assert response.status_code == 200
+    tree = response.content.decode().split('class="card tree-card"')[1]
+    assert "Müller Holding AG" not in tree
+    assert c.get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "nope"}).status_code == 404
+
+
+def test_long_child_lists_come_in_batches_without_repeating_the_party_on_the_path(
+    client_for, group, org, monkeypatch
+):
+    import re
+
+    from verbund.hierarchies import views as hierarchy
+
+    monkeypatch.setattr(hierarchy, "BATCH", 3)
+    kids = [org(f"Tochter {i}") for i in range(5)]
+    for kid in kids:
+        do_create_relationship(actor=None, type="group", from_party=kid, to_party=group["handel"])
+    c = client_for("viewer")
+    # Müller Handel Süd sorts after the first batch (Müller Handel Nord, Tochter 0, Tochter 1)
+    page = c.get(reverse("hierarchy", args=[group["sued"].pk]), {"type": "group"}).content.decode()
+    tree = page.split('data-testid="tree"')[1]
+    assert (
+        len(re.findall(rf'role="treeitem" class="[^"]*" id="node-{group["sued"].pk}"', tree)) == 1
+    )
+    more = (
+        re.search(
+            rf'hx-get="(/parties/{group["handel"].pk}/hierarchy/children/[^"]*offset=3[^"]*)"',
+            tree,
+        )
+        .group(1)
+        .replace("&amp;", "&")
+    )
+    rest = c.get(more).content.decode()
+    assert not re.findall(rf'role="treeitem" class="[^"]*" id="node-{group["sued"].pk}"', rest)
+    assert "Tochter 2" in rest and "Tochter 4" not in rest  # the next batch of three, minus Süd
+    # a requested node with a long list of its own children gets a "show more" too
+    page = c.get(
+        reverse("hierarchy", args=[group["handel"].pk]), {"type": "group"}
+    ).content.decode()
+    assert re.search(r"hierarchy/children/\?type=group&amp;offset=3", page)

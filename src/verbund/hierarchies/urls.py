@@ -1,0 +1,21 @@
+"""UI routes of hierarchies: the tree of a party, its lazily loaded children, annotations and
+exports."""
+
+from django.urls import path
+
+from verbund.hierarchies import views
+
+urlpatterns = [
+    path("parties/<int:party_id>/hierarchy/", views.hierarchy_view, name="hierarchy"),
+    path(
+        "parties/<int:party_id>/hierarchy/children/",
+        views.hierarchy_children,
+        name="hierarchy-children",
+    ),
+    path(
+        "parties/<int:party_id>/hierarchy/export.<str:fmt>",
+        views.hierarchy_export,
+        name="hierarchy-export",
+    ),
+    path("hierarchy/annotations/", views.hierarchy_annotations, name="hierarchy-annotations"),
+]

@@ -1,0 +1,76 @@
+"""Pinned query counts: the customer file does no per-row queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from verbund.activities.actions import do_create_activity
+from verbund.relationships.actions import do_create_relationship
+
+pytestmark = pytest.mark.django_db
+
+
+def only_activities_sections(monkeypatch):
+    """Pin our own page: other apps' sections are measured by their own tests. The
+    relationships come with the page itself (relationships.sections.party_file), so they stay."""
+    import verbund.activities.sections as activities_sections
+    import verbund.relationships.sections as relationships_sections
+    from verbund.parties import views as parties
+
+    monkeypatch.setattr(
+        parties.extensions,
+        "modules",
+        lambda name: (
+            iter([relationships_sections, activities_sections]) if name == "sections" else iter([])
+        ),
+    )
+
+
+def count(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_customer_file_query_count_is_pinned(
+    client_for, group, person, monkeypatch, django_assert_num_queries
+):
+    only_activities_sections(monkeypatch)
+    for i in range(3):
+        person("Kontakt", f"Nr{i}", organisation=group["handel"])
+        do_create_activity(actor=None, party=group["handel"], subject=f"Anruf {i}")
+    c = client_for("viewer")
+    url = reverse("party-detail", args=[group["handel"].pk])
+    c.get(url)  # the profile exists from now on
+    # session, user, party, relationship counts per type, relationships, contacts, history (+ the types and other parties
+    # named by its relationship records), profile for recent files, permissions (user + groups)
+    with django_assert_num_queries(12):
+        c.get(url)
+    # the activities timeline, loaded right after the page: session, user, party, activities,
+    # permissions (user + groups)
+    with django_assert_num_queries(6):
+        c.get(reverse("party-sections", args=[group["handel"].pk, "activities"]))
+
+
+def test_the_customer_file_does_not_grow_with_its_relationships(client_for, group, org, person):
+    """The page and every app's lazily loaded sections keep their query count as data grows."""
+    from verbund.parties import views as parties
+
+    c = client_for("viewer")
+    url = reverse("party-detail", args=[group["handel"].pk])
+    sections = [
+        reverse("party-sections", args=[group["handel"].pk, app]) for app in parties.section_apps()
+    ]
+    c.get(url)
+    for s in sections:
+        c.get(s)
+    before = [count(c, url)] + [count(c, s) for s in sections]
+    for i in range(8):
+        do_create_relationship(
+            actor=None, type="supplier", from_party=org(f"Lieferant {i}"), to_party=group["handel"]
+        )
+        person("Kontakt", f"Nr{i}", organisation=group["handel"])
+        do_create_activity(actor=None, party=group["handel"], subject=f"Notiz {i}")
+    assert [count(c, url)] + [count(c, s) for s in sections] == before

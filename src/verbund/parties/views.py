@@ -1,0 +1,221 @@
+"""Party list, customer file (Kundenakte), party create and edit.
+
+The customer file shows what other apps add to it through ``core.extensions`` (relationships,
+hierarchy badges, revenue, screening, activities); this module knows none of them.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from verbund.core import extensions
+from verbund.core.actions import remember_recent_party
+from verbund.core.extensions import Badge, FilePart, Section
+from verbund.core.forms import apply_errors
+from verbund.core.models import AuditRecord
+from verbund.core.paging import keyset_page
+from verbund.core.views import require_perm
+from verbund.parties.actions import do_create_party, do_update_party
+from verbund.parties.filters import party_filterset
+from verbund.parties.forms import PartyForm
+from verbund.parties.models import Party, PartyKind
+from verbund.parties.selectors import LIST_FIELDS
+
+PAGE_SIZE = 50
+# The list's own filters; the ones other apps add (party_filters) follow them.
+FILTER_FIELDS = ["q", "kind", "status", "city", "country"]
+CONTACTS_LIMIT = 50
+HISTORY_LIMIT = 30
+
+
+def party_list(request: HttpRequest) -> HttpResponse:
+    params = request.GET.copy()
+    cursor = params.pop("after", [""])[-1]
+    sort = params.pop("sort", ["name"])[-1]
+    filterset_class = party_filterset()
+    filterset = filterset_class(params, queryset=Party.objects.only(*LIST_FIELDS))
+    page = keyset_page(filterset.qs, sort, cursor, PAGE_SIZE, keep=lambda p: not p.merged_into_id)
+    base_query = params.urlencode()
+    return render(
+        request,
+        "parties/list.html",
+        {
+            "filter": filterset,
+            "filter_fields": FILTER_FIELDS
+            + [name for name in filterset_class.extension_filters if name not in FILTER_FIELDS],
+            "page": page,
+            "base_query": base_query,
+            "sort": page.sort,
+            "first_page": not cursor,
+        },
+    )
+
+
+def section_apps() -> list[str]:
+    """The apps that add sections to the customer file, in the shared app order."""
+    return [
+        m.__name__.split(".")[1]
+        for m in extensions.modules("sections")
+        if hasattr(m, "party_sections")
+    ]
+
+
+def collect_sections(request: HttpRequest, party: Party, app: str | None = None) -> list[Section]:
+    sections: list[Section] = []
+    for module in extensions.modules("sections"):
+        if hasattr(module, "party_sections") and app in (None, module.__name__.split(".")[1]):
+            sections.extend(module.party_sections(request, party))
+    return sorted(sections, key=lambda s: s.order)
+
+
+def collect_badges(party: Party) -> list[Badge]:
+    badges: list[Badge] = []
+    for party_badges in extensions.hooks("sections", "party_badges"):
+        badges.extend(party_badges(party))
+    return badges
+
+
+def collect_file_parts(request: HttpRequest, party: Party) -> FilePart:
+    """The parts other apps render with the file itself, merged in app order."""
+    merged = FilePart()
+    for party_file in extensions.hooks("sections", "party_file"):
+        part = party_file(request, party)
+        merged.badges += part.badges
+        merged.actions += part.actions
+        merged.sections += part.sections
+    return merged
+
+
+def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
+    party = get_object_or_404(
+        Party.objects.select_related("organisation", "merged_into", "responsible"), pk=party_id
+    )
+    if party.merged_into_id:
+        return render(request, "parties/merged.html", {"party": party}, status=200)
+    parts = collect_file_parts(request, party)
+    badges = parts.badges + collect_badges(party)
+    contacts = []
+    if party.kind == PartyKind.ORGANISATION:
+        contacts = list(
+            Party.objects.filter(organisation=party, merged_into__isnull=True).only(
+                *LIST_FIELDS, "position", "phone", "email", "organisation_id"
+            )[:CONTACTS_LIMIT]
+        )
+    history = list(
+        AuditRecord.objects.filter(party_id=party.pk).select_related("actor")[:HISTORY_LIMIT]
+    )
+    _describe_history(party, history)
+    history = _collapse_runs(history)
+    remember_recent_party(request.user, party.pk)
+    context = {
+        "party": party,
+        "badges": badges,
+        "file_actions": parts.actions,
+        "file_sections": parts.sections,
+        "contacts": contacts,
+        "history": history,
+        # Other apps' sections (revenue, screening, activities) load by HTMX right after the
+        # page: the file shows at once, and a slow section never holds up the rest.
+        "section_apps": section_apps(),
+        "can_edit": request.user.has_perm("parties.change_party"),
+    }
+    return render(request, "parties/detail.html", context)
+
+
+def _collapse_runs(records: list[AuditRecord]) -> list[AuditRecord]:
+    """Show a run of the same plain action by the same user once, with its count (e.g. twelve
+    monthly revenue figures recorded in one go); changes with field details stay separate."""
+    out: list[AuditRecord] = []
+    for rec in records:
+        prev = out[-1] if out else None
+        same = (
+            prev is not None
+            and prev.action == rec.action
+            and prev.actor_id == rec.actor_id
+            and not getattr(prev, "detail", "")
+            and not getattr(rec, "detail", "")
+            and not (rec.before and rec.after)
+            and not (prev.before and prev.after)
+        )
+        if same and prev is not None:
+            prev.repeat = getattr(prev, "repeat", 1) + 1  # type: ignore[attr-defined]
+        else:
+            out.append(rec)
+    return out
+
+
+def _describe_history(party: Party, records: list[AuditRecord]) -> None:
+    """Let each app name what its records refer to (e.g. a relationship's type and other party)."""
+    for describe_history in extensions.hooks("sections", "describe_history"):
+        describe_history(party, records)
+
+
+def block_warnings(party_id: int) -> list[str]:
+    """The warnings other apps want shown on the party's edit form (e.g. a sanctions block)."""
+    return [w for hook in extensions.hooks("selectors", "block_warning") if (w := hook(party_id))]
+
+
+def party_sections(request: HttpRequest, party_id: int, app: str) -> HttpResponse:
+    """One app's sections of the customer file (HTMX, loaded after the page)."""
+    if app not in section_apps():
+        raise Http404(_("No such section."))
+    party = get_object_or_404(
+        Party.objects.select_related("organisation", "merged_into"), pk=party_id
+    )
+    return render(
+        request,
+        "parties/sections.html",
+        {"party": party, "sections": collect_sections(request, party, app)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def party_create(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "parties.add_party")
+    form = PartyForm(
+        request.POST or None,
+        initial={
+            "kind": request.GET.get("kind", PartyKind.ORGANISATION),
+            "organisation": request.GET.get("organisation") or None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            party = do_create_party(actor=request.user, **form.changes())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("party-detail", party_id=party.pk)
+    return render(
+        request,
+        "parties/form.html",
+        {"form": form, "party": None, "title": _("New party")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def party_edit(request: HttpRequest, party_id: int) -> HttpResponse:
+    require_perm(request, "parties.change_party")
+    party = get_object_or_404(Party, pk=party_id)
+    form = PartyForm(request.POST or None, instance=party)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_party(Party.objects.get(pk=party.pk), actor=request.user, **form.changes())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("party-detail", party_id=party.pk)
+    return render(
+        request,
+        "parties/form.html",
+        {
+            "form": form,
+            "party": party,
+            "title": _("Edit %(name)s") % {"name": party.display_name},
+            "block_warnings": block_warnings(party.pk),
+        },
+        status=400 if form.errors else 200,
+    )

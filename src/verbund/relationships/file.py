@@ -1,0 +1,121 @@
+"""The relationships of one party for its file: counted per type, capped per type.
+
+A chain head or a central settlement party can have tens of thousands of direct links; the
+file shows the first PER_TYPE of each type (current ones first) and links to the full list.
+One aggregate query counts every type and side; one query loads all small types; each type
+over the cap costs one more query (there are only a handful of types).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+
+from verbund.relationships.memberships import Membership
+from verbund.relationships.models import Relationship, RelationshipType, valid_on_q
+from verbund.relationships.selectors import SeenRelationship, party_relationships, seen_from
+
+PER_TYPE = 25
+
+
+@dataclass
+class TypeGroup:
+    type: RelationshipType
+    entries: list[SeenRelationship] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.entries)
+
+
+def _ordered(qs: QuerySet[Relationship], party_id: int) -> QuerySet[Relationship]:
+    # The party's own parent links first (at most one per hierarchy type), then current links,
+    # then the most recent; explicit NULL placement, as SQLite and PostgreSQL differ.
+    upward = Case(When(from_party_id=party_id, then=Value(0)), default=Value(1))
+    return qs.order_by(
+        "type__order",
+        "type__key",
+        upward,
+        F("valid_to").asc(nulls_first=True),
+        F("valid_from").desc(nulls_last=True),
+        "id",
+    )
+
+
+def _ordered_by_row(qs: QuerySet[Relationship], party_id: int) -> QuerySet[Relationship]:
+    upward = Case(When(from_party_id=party_id, then=Value(0)), default=Value(1))
+    return qs.order_by(
+        upward, F("valid_to").asc(nulls_first=True), F("valid_from").desc(nulls_last=True), "id"
+    )
+
+
+def _row_key(rel: Relationship, party_id: int) -> tuple[int, int, int, int, int]:
+    """The order of ``_ordered_by_row`` in Python."""
+    return (
+        0 if rel.from_party_id == party_id else 1,
+        0 if rel.valid_to is None else 1,
+        rel.valid_to.toordinal() if rel.valid_to else 0,
+        -rel.valid_from.toordinal() if rel.valid_from else 1,
+        rel.pk,
+    )
+
+
+def load(party_id: int) -> tuple[list[TypeGroup], list[Membership]]:
+    today = dt.date.today()
+    current = valid_on_q(today)
+    counts = list(
+        Relationship.objects.filter(Q(from_party_id=party_id) | Q(to_party_id=party_id))
+        .values("type_id")
+        .annotate(
+            total=Count("id"),
+            up=Count("id", filter=Q(from_party_id=party_id) & current),
+            down=Count("id", filter=Q(to_party_id=party_id) & current),
+        )
+    )
+    if not counts:
+        return [], []
+    small = [c["type_id"] for c in counts if c["total"] <= PER_TYPE]
+    big = [c["type_id"] for c in counts if c["total"] > PER_TYPE]
+    rels: list[Relationship] = []
+    if small:
+        rels.extend(_ordered(party_relationships(party_id).filter(type_id__in=small), party_id))
+    for type_id in big:
+        # Pick the first ids on the relationship table alone (its indexes, no joins), then load
+        # those rows with their parties: sorting thousands of joined rows cost 150 ms.
+        first_ids = _ordered_by_row(
+            Relationship.objects.filter(
+                Q(from_party_id=party_id) | Q(to_party_id=party_id), type_id=type_id
+            ),
+            party_id,
+        ).values("id")[:PER_TYPE]
+        chunk = list(party_relationships(party_id).filter(pk__in=first_ids))
+        chunk.sort(key=lambda r: _row_key(r, party_id))
+        rels.extend(chunk)
+    types = {r.type_id: r.type for r in rels}
+    totals = {c["type_id"]: c["total"] for c in counts}
+    groups: list[TypeGroup] = []
+    rels.sort(key=lambda r: (r.type.order, r.type.key))  # stable: keeps the order within a type
+    for type_id, items in groupby(seen_from(party_id, rels), key=lambda s: s.relationship.type_id):
+        group = TypeGroup(type=types[type_id], total=totals[type_id])
+        group.entries = list(items)
+        groups.append(group)
+    memberships = [
+        Membership(types[c["type_id"]], c["up"] > 0, c["down"] > 0)
+        for c in counts
+        if types[c["type_id"]].is_hierarchy and (c["up"] or c["down"])
+    ]
+    memberships.sort(key=lambda m: (m.type.order, m.type.key))
+    return groups, memberships
+
+
+def full_list(
+    party_id: int, type_key: str, page: int, size: int = 100
+) -> tuple[Any, list[SeenRelationship], bool]:
+    """One page of the party's relationships of one type, for the "show all" page."""
+    rtype = RelationshipType.objects.get(key=type_key)
+    qs = _ordered(party_relationships(party_id).filter(type=rtype), party_id)
+    rows = list(qs[(page - 1) * size : page * size + 1])
+    return rtype, seen_from(party_id, rows[:size]), len(rows) > size

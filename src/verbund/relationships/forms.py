@@ -1,0 +1,63 @@
+"""Forms of the relationship pages. They render and parse input; every rule lives in the
+actions and rules."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from verbund.relationships.models import RelationshipType
+
+
+class RelationshipTypeForm(forms.ModelForm):
+    class Meta:
+        model = RelationshipType
+        fields = [
+            "key", "name_de", "name_en", "label_forward_de", "label_forward_en", "label_inverse_de",
+            "label_inverse_en", "symmetric", "structure", "from_kind", "to_kind", "rolls_up_revenue",
+            "carries_share", "order", "colour",
+        ]  # fmt: skip
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+    def _post_clean(self) -> None:
+        return None
+
+
+class RelationshipForm(forms.Form):
+    """Add a relationship: one choice "type + direction" shows the label as read from this party."""
+
+    choice = forms.ChoiceField(label=_("Relationship"))
+    other = forms.IntegerField(
+        widget=forms.HiddenInput, required=True, error_messages={"required": _("Choose a party.")}
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_to = forms.DateField(
+        label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    share = forms.DecimalField(label=_("Share (%)"), required=False, max_digits=7, decimal_places=4)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput)
+
+    def __init__(self, *args: Any, types: list[RelationshipType], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.types = {t.key: t for t in types}
+        choices: list[tuple[str, Any]] = []
+        for t in types:
+            options = [(f"{t.key}:fwd", t.label_forward)]
+            if not t.symmetric:
+                options.append((f"{t.key}:inv", t.label_inverse))
+            choices.append((t.name, options))
+        choice_field = self.fields["choice"]
+        assert isinstance(choice_field, forms.ChoiceField)
+        choice_field.choices = choices
+
+    def type_and_direction(self) -> tuple[RelationshipType, bool]:
+        key, _, direction = self.cleaned_data["choice"].partition(":")
+        return self.types[key], direction == "fwd"
+
+
+class EndRelationshipForm(forms.Form):
+    valid_to = forms.DateField(
+        label=_("Last valid day"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,68 @@
+"""The relationships on the customer file: a block at the top of its main column, the
+hierarchy badges and buttons in its header, and the relationship records of its history.
+
+All of it comes with the page itself (``party_file``, see ``core.extensions``): one query counts
+the party's links per type and one loads the first of each (``file.load``); the history's
+relationship records cost two more, however many there are.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from verbund.core.extensions import FilePart, Section
+from verbund.parties.models import Party
+from verbund.parties.selectors import LIST_FIELDS
+from verbund.relationships import file, memberships
+from verbund.relationships.models import RelationshipType
+
+
+def party_file(request: HttpRequest, party: Party) -> FilePart:
+    groups, hierarchies = file.load(party.pk)
+    return FilePart(
+        badges=memberships.badges(hierarchies),
+        actions=[
+            Section(
+                key="hierarchies",
+                title="",
+                template="relationships/file_actions.html",
+                context={"hierarchies": hierarchies},
+            )
+        ],
+        sections=[
+            Section(
+                key="relationships",
+                title="",
+                template="relationships/file_section.html",
+                context={
+                    "relationship_groups": groups,
+                    "can_relate": request.user.has_perm("relationships.add_relationship"),
+                    "can_end": request.user.has_perm("relationships.change_relationship"),
+                },
+            )
+        ],
+    )
+
+
+def describe_history(party: Party, records: list[Any]) -> None:
+    """Name the type and the other party of relationship records (two queries for all)."""
+    wanted: dict[int, tuple[int, int]] = {}
+    for rec in records:
+        data = rec.after or rec.before or {}
+        if rec.object_type == "relationships.relationship" and "type_id" in data:
+            other = (
+                data.get("to_party_id")
+                if data.get("from_party_id") == party.pk
+                else data.get("from_party_id")
+            )
+            if isinstance(other, int):
+                wanted[rec.pk] = (int(data["type_id"]), other)
+    if not wanted:
+        return
+    types = RelationshipType.objects.in_bulk({t for t, _o in wanted.values()})
+    others = Party.objects.only(*LIST_FIELDS).in_bulk({o for _t, o in wanted.values()})
+    for rec in records:
+        if rec.pk in wanted:
+            type_id, other_id = wanted[rec.pk]
+            rec.detail = types[type_id].name if type_id in types else ""
+            rec.other = others.get(other_id)

@@ -1,0 +1,158 @@
+"""Relationship pages: add (with quick actions) and end on the customer file, and the list of
+all of a party's relationships of one type. Writes go to ``verbund.relationships.actions``;
+its refusals are shown inline in the user's language."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from verbund.core.forms import apply_errors
+from verbund.core.views import HtmxHttpRequest, finish, require_perm
+from verbund.parties.actions import do_create_party
+from verbund.parties.models import Party, PartyKind
+from verbund.parties.selectors import LIST_FIELDS
+from verbund.relationships import file
+from verbund.relationships.actions import do_create_relationship, do_end_relationship
+from verbund.relationships.forms import EndRelationshipForm, RelationshipForm
+from verbund.relationships.models import Relationship, RelationshipType
+
+# Quick actions preset the type and direction; the labels are the ones users asked for.
+QUICK_ACTIONS = {
+    "subsidiary": "group:inv",  # Tochtergesellschaft hinzufügen…
+    "parent_of": "group:inv",  # Als Muttergesellschaft markieren von…
+    "parent": "group:fwd",  # Muttergesellschaft festlegen…
+}
+FIELD_MAP = {"from_party": "other", "to_party": "other", "type": "choice"}
+
+
+def quick_action_titles() -> dict[str, str]:
+    return {
+        "subsidiary": _("Add subsidiary…"),
+        "parent_of": _("Mark as parent company of…"),
+        "parent": _("Set parent company…"),
+        "": _("Add relationship"),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def relationship_add(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
+    party = get_object_or_404(Party, pk=party_id)
+    require_perm(request, "relationships.add_relationship")
+    mode = request.POST.get("mode", request.GET.get("mode", ""))
+    if mode not in QUICK_ACTIONS:
+        mode = ""
+    types = list(RelationshipType.objects.filter(active=True))
+    initial = {"choice": QUICK_ACTIONS.get(mode, "")}
+    data = request.POST.copy() if request.method == "POST" else None
+    new_name = request.POST.get("new_name", "").strip()
+    if data is not None and mode == "subsidiary" and new_name and not data.get("other"):
+        data["other"] = "0"  # 0: the new party named in the form
+    form = RelationshipForm(data, types=types, initial=initial)
+    other: Party | None = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    if form.cleaned_data["other"] == 0:
+                        other = do_create_party(
+                            actor=request.user,
+                            kind=PartyKind.ORGANISATION,
+                            name=new_name,
+                            city=request.POST.get("new_city", "").strip(),
+                        )
+                    else:
+                        other = Party.objects.filter(pk=form.cleaned_data["other"]).first()
+                        if other is None:
+                            raise ValidationError({"other": [_("Choose a party.")]})
+                    rtype, forward = form.type_and_direction()
+                    from_party, to_party = (party, other) if forward else (other, party)
+                    do_create_relationship(
+                        actor=request.user,
+                        type=rtype,
+                        from_party=from_party,
+                        to_party=to_party,
+                        valid_from=form.cleaned_data["valid_from"],
+                        valid_to=form.cleaned_data["valid_to"],
+                        share=form.cleaned_data["share"],
+                        note=form.cleaned_data["note"],
+                    )
+            except ValidationError as exc:
+                apply_errors(form, exc, FIELD_MAP)
+            else:
+                return finish(request, reverse("party-detail", args=[party.pk]))
+        chosen = str(form.data.get("other", ""))
+        other = (
+            Party.objects.filter(pk=int(chosen)).first()
+            if chosen.isdigit() and chosen != "0"
+            else None
+        )
+    context: dict[str, Any] = {
+        "party": party,
+        "form": form,
+        "mode": mode,
+        "title": quick_action_titles()[mode],
+        "other": other,
+        "new_name": new_name,
+        "new_city": request.POST.get("new_city", ""),
+    }
+    template = "relationships/add_panel.html" if request.htmx else "relationships/add_page.html"
+    status = 400 if form.errors and not request.htmx else 200
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def relationship_end(request: HtmxHttpRequest, relationship_id: int) -> HttpResponse:
+    require_perm(request, "relationships.change_relationship")
+    rel = get_object_or_404(
+        Relationship.objects.select_related("type", "from_party", "to_party"), pk=relationship_id
+    )
+    party_id = int(request.GET.get("party") or request.POST.get("party") or rel.from_party_id)
+    form = EndRelationshipForm(request.POST or None, initial={"valid_to": dt.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_end_relationship(rel, actor=request.user, valid_to=form.cleaned_data["valid_to"])
+        except ValidationError as exc:
+            messages = (
+                exc.message_dict.get("valid_to", exc.messages)
+                if hasattr(exc, "error_dict")
+                else exc.messages
+            )
+            form.add_error("valid_to", messages)
+        else:
+            return finish(request, reverse("party-detail", args=[party_id]))
+    template = "relationships/end_form.html" if request.htmx else "relationships/end_page.html"
+    return render(
+        request,
+        template,
+        {"rel": rel, "form": form, "party_id": party_id},
+        status=400 if form.errors and not request.htmx else 200,
+    )
+
+
+def party_relationship_list(request: HttpRequest, party_id: int, type_key: str) -> HttpResponse:
+    """All relationships of one type of a party, 100 per page (the file shows the first few)."""
+    party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    try:
+        rtype, entries, more = file.full_list(party.pk, type_key, page)
+    except RelationshipType.DoesNotExist:
+        raise Http404(_("No such relationship type.")) from None
+    context = {
+        "party": party,
+        "rtype": rtype,
+        "entries": entries,
+        "page": page,
+        "more": more,
+        "can_end": request.user.has_perm("relationships.change_relationship"),
+    }
+    return render(request, "relationships/party_relationships.html", context)
