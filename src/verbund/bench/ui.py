@@ -187,7 +187,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     results.append(("customer file", statistics.median(file_times), statistics.median(raw_times)))
     results.append(("customer file, worst sampled", max(file_times), None))
     results.append(("customer file of the group head", file_times[0], raw_times[0]))
-    from verbund.web.views.parties import section_apps
+    from verbund.parties.views import section_apps
 
     for app in section_apps():
         lazy = [
