@@ -5,12 +5,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verbund.compliance import actions, reports, tasks
+from verbund.compliance.filters import (
+    HIT_ORDER,
+    RUN_ORDER,
+    HitFilterSet,
+    RunFilterSet,
+    RunStatus,
+    hit_rows,
+)
 from verbund.compliance.models import (
     Hit,
     HitStatus,
@@ -22,6 +32,8 @@ from verbund.compliance.models import (
 from verbund.compliance.parsers import PARSERS
 from verbund.parties.models import Party
 
+PAGE_SIZE = 50
+RUN_HITS_SHOWN = 200
 view_hits = permission_required("compliance.view_hit", raise_exception=True)
 review = permission_required("compliance.review_hit", raise_exception=True)
 
@@ -29,17 +41,22 @@ review = permission_required("compliance.review_hit", raise_exception=True)
 @login_required
 @view_hits
 def queue(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
-    hits = (
-        Hit.objects.select_related("party", "list")
-        .filter(status=status)
-        .order_by("-score", "id")[:500]
-    )
-    counts = {s: Hit.objects.filter(status=s).count() for s in HitStatus.values}
+    """The hits queue: the hits the shared filters select (open by default), best first."""
+    filterset = HitFilterSet(request.GET, queryset=hit_rows())
+    rows = filterset.qs.order_by(*HIT_ORDER) if filterset.is_valid() else filterset.qs.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(Hit.objects.values_list("status").annotate(n=Count("id")).order_by())
     return render(
         request,
         "compliance/queue.html",
-        {"hits": hits, "status": status, "statuses": HitStatus.choices, "counts": counts},
+        {
+            "filter": filterset,
+            "active_filters": filterset.active(),
+            "page_query": filterset.page_query(),
+            "page": page,
+            "counts": [(value, label, counts.get(value, 0)) for value, label in HitStatus.choices],
+            "total": sum(counts.values()),
+        },
     )
 
 
@@ -124,28 +141,41 @@ def runs(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         run = tasks.start_screen_all(request.user)
         return redirect("compliance:run", pk=run.pk)
-    return render(request, "compliance/runs.html", {"runs": ScreeningRun.objects.all()[:100]})
+    filterset = RunFilterSet(request.GET, queryset=ScreeningRun.objects.all())
+    rows = filterset.qs.order_by(*RUN_ORDER) if filterset.is_valid() else filterset.qs.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "compliance/runs.html",
+        {
+            "filter": filterset,
+            "active_filters": filterset.active(),
+            "page_query": filterset.page_query(),
+            "page": page,
+            "total": ScreeningRun.objects.count(),
+            "run_statuses": dict(RunStatus.choices),
+        },
+    )
 
 
 @login_required
 @permission_required("compliance.view_screeningrun", raise_exception=True)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ScreeningRun, pk=pk)
-    template = (
-        "compliance/_run_progress.html"
-        if request.headers.get("HX-Request")
-        else "compliance/run.html"
-    )
-    return render(
-        request,
-        template,
-        {"run": run, "hits": Hit.objects.filter(run=run).select_related("party", "list")[:200]},
-    )
+    context: dict[str, Any] = {"run": run, "run_statuses": dict(RunStatus.choices)}
+    if request.headers.get("HX-Request"):
+        return render(request, "compliance/_run_progress.html", context)
+    hits = hit_rows().filter(run=run)
+    context["hits"] = hits.order_by(*HIT_ORDER)[:RUN_HITS_SHOWN]
+    context["hits_total"] = hits.count()
+    return render(request, "compliance/run.html", context)
 
 
 @login_required
 @permission_required("compliance.view_screeningrun", raise_exception=True)
 def run_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "pdf"):
+        raise Http404
     run = get_object_or_404(ScreeningRun, pk=pk)
     if fmt == "pdf":
         response = HttpResponse(reports.run_pdf(run), content_type="application/pdf")

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,7 +11,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from verbund.interfaces import actions
+from verbund.interfaces import actions, selectors
+from verbund.interfaces.filters import RUN_ORDER, ImportRunFilterSet
 from verbund.interfaces.models import ImportKind, ImportRun
 from verbund.interfaces.parsers import ImportFileError
 
@@ -26,12 +28,16 @@ class ImportRunSerializer(serializers.ModelSerializer):
 
 
 class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Every import run (files, API batches) with counts and report. Read only."""
+    """Every import run (files, API batches) with counts and report, newest first, with the
+    import page's filters (``kind``, ``source``, ``status``, ``channel``, ``dry_run``). Read only."""
 
     queryset = ImportRun.objects.all()
     serializer_class = ImportRunSerializer
-    filterset_fields = ["kind", "source", "status", "channel"]
-    ordering = ["-id"]
+    filterset_class = ImportRunFilterSet
+    ordering = RUN_ORDER
+
+    def get_queryset(self) -> QuerySet[ImportRun]:
+        return selectors.run_rows()
 
 
 class SyncRequestSerializer(serializers.Serializer):

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,9 +11,11 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from verbund.core.filters import FiltersOnListMixin
 from verbund.quality import actions
 from verbund.quality.entry import find_similar
-from verbund.quality.models import CandidateStatus, DedupeRun, DuplicateCandidate, MergeRecord
+from verbund.quality.filters import CANDIDATE_ORDER, CandidateFilterSet, candidate_rows
+from verbund.quality.models import DedupeRun, DuplicateCandidate, MergeRecord
 from verbund.quality.serializers import (
     CandidateSerializer,
     MergeRecordSerializer,
@@ -25,29 +26,27 @@ from verbund.quality.serializers import (
 )
 
 
-class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
-    """Duplicate candidates (the review queue). Filter with ``status`` and ``category``."""
+class CandidateViewSet(FiltersOnListMixin, viewsets.ReadOnlyModelViewSet):
+    """Duplicate candidates (the review queue), best first; the queue's filters
+    (``status``, default open, ``status=`` for all; ``category``, ``party``, ``run``)."""
 
     queryset = DuplicateCandidate.objects.all()
     serializer_class = CandidateSerializer
+    filterset_class = CandidateFilterSet
     write_permission = "quality.add_notduplicate"
     ordering_fields = ["id", "score", "created_at"]
+    ordering = CANDIDATE_ORDER
 
     def get_queryset(self) -> QuerySet[DuplicateCandidate]:
-        qs = DuplicateCandidate.objects.select_related("party_a", "party_b")
-        params = self.request.query_params
-        qs = qs.filter(status=params.get("status", CandidateStatus.OPEN))
-        if params.get("category"):
-            qs = qs.filter(category=params["category"])
-        return qs
+        return candidate_rows()
 
     @extend_schema(request=NoteSerializer, responses=CandidateSerializer)
     @action(detail=True, methods=["post"], url_path="not-duplicate")
     def not_duplicate(self, request: Request, pk: Any = None) -> Response:
         """Decide "not a duplicate": the pair is not proposed again."""
-        cand = get_object_or_404(DuplicateCandidate, pk=pk)
         body = NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        cand = self.get_object()
         actions.do_mark_not_duplicate(
             cand.party_a, cand.party_b, actor=request.user, note=body.validated_data["note"]
         )
