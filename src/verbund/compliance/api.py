@@ -32,6 +32,7 @@ from verbund.compliance.serializers import (
     ReviewSerializer,
     RunSerializer,
     SanctionsListSerializer,
+    StartRunSerializer,
 )
 from verbund.core.filters import FiltersOnListMixin
 from verbund.core.permissions import RolePermission
@@ -117,9 +118,11 @@ class RunViewSet(
     required_permission = "compliance.view_screeningrun"
     write_permission = "compliance.run_screening"
 
+    @extend_schema(request=StartRunSerializer, responses={202: RunSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not request.user.has_perm("compliance.run_screening"):
             raise PermissionDenied()
+        StartRunSerializer(data=request.data).is_valid(raise_exception=True)
         run = tasks.start_screen_all(request.user)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 

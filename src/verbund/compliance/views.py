@@ -77,6 +77,8 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @review
 @require_POST
 def hit_review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    if decision not in ("confirm", "dismiss"):
+        raise Http404
     hit = get_object_or_404(Hit, pk=pk)
     reason = request.POST.get("reason", "")
     try:
@@ -97,12 +99,13 @@ def lists(request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("compliance.add_listversion"):
             raise PermissionDenied
         files = [(f.name or "upload", f.read()) for f in request.FILES.getlist("files")]
+        list_key = request.POST.get("list", "").strip()
         try:
+            if list_key:
+                # The key's own rule (a slug of at most 64 characters), as the API applies it.
+                SanctionsList._meta.get_field("key").run_validators(list_key)
             version = actions.do_import_list(
-                request.POST.get("format", ""),
-                files,
-                actor=request.user,
-                list_key=request.POST.get("list", ""),
+                request.POST.get("format", ""), files, actor=request.user, list_key=list_key
             )
             messages.success(
                 request,

@@ -15,6 +15,8 @@ from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from verbund.core.serializers import ID_MAX
+
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
@@ -22,7 +24,7 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("max_value", ID_MAX)
         kwargs.setdefault("decimal_places", 0)
         super().__init__(*args, **kwargs)
 

@@ -236,6 +236,13 @@ class _Crash:
         self.content = self.trace.encode()
 
 
+def detail(response: Any, limit: int = 400) -> str:
+    """What a failure message shows of a response: the exception of a crash, else the body."""
+    if isinstance(response, _Crash):
+        return " | ".join(response.trace.strip().splitlines()[-3:])
+    return str(response.content[:limit].decode(errors="replace"))
+
+
 def rolled_back(fn: Callable[[], Any]) -> Any:
     """Run ``fn`` in a savepoint that is rolled back afterwards."""
     with transaction.atomic():
@@ -281,8 +288,9 @@ def walk_route(route: Route, world: World, clients: Mapping[str, Any]) -> list[s
         wanted = expected_statuses(route, identity)
         status = response.status_code
         if status not in wanted:
-            detail = response.content[:300].decode(errors="replace")
-            failures.append(f"{identity}: {route} {url} answered {status}, not {wanted}: {detail}")
+            failures.append(
+                f"{identity}: {route} {url} answered {status}, not {wanted}: {detail(response)}"
+            )
         elif identity == ANONYMOUS and not route.is_api:
             login = reverse(settings.LOGIN_URL)
             if not response["Location"].startswith(login):
@@ -388,8 +396,9 @@ def bad_input_problems(
         status = response.status_code
         data = _body_of(response)
         if status not in expect:
-            detail = response.content[:400].decode(errors="replace")
-            problems.append(f"{method.upper()} {url} {label}: {status}, not {expect}: {detail}")
+            problems.append(
+                f"{method.upper()} {url} {label}: {status}, not {expect}: {detail(response)}"
+            )
         elif name is not None and not (isinstance(data, dict) and name in data):
             problems.append(
                 f"{method.upper()} {url} {label}: the error does not name {name}: {data}"
@@ -424,15 +433,18 @@ def not_id_problems(
     body: Any = None,
     expect: tuple[int, ...] = (404,),
 ) -> list[str]:
-    """Ids that are not ids in the URL (``null,null``, ``abc``, -1, 0, 1.5, 10^22): 404."""
+    """Ids that are not ids in the URL (``null,null``, ``abc``, -1, 0, 1.5, 10^22): 404.
+
+    ``body`` goes with requests that carry one (not with GET)."""
     problems = []
+    if method == "get":
+        body = None
     for bad in NOT_IDS:
         url = url_for(bad)
         response = rolled_back(lambda: send(client, method, url, body))  # noqa: B023
         if response.status_code not in expect:
-            detail = response.content[:400].decode(errors="replace")
             problems.append(
-                f"{method.upper()} {url}: {response.status_code}, not {expect}: {detail}"
+                f"{method.upper()} {url}: {response.status_code}, not {expect}: {detail(response)}"
             )
     return problems
 
@@ -447,11 +459,12 @@ def bad_query_problems(client: Any, url: str, params: Mapping[str, Iterable[str]
     problems = []
     for name, values in params.items():
         for value in values:
-            response = send(client, "get", f"{url}?{_query({name: value})}")
+            joint = "&" if "?" in url else "?"
+            target = f"{url}{joint}{_query({name: value})}"
+            response = send(client, "get", target)
             data = _body_of(response)
             if response.status_code != 400 or not (isinstance(data, dict) and name in data):
-                detail = response.content[:300].decode(errors="replace")
-                problems.append(f"GET {url}?{name}={value[:30]}: {response.status_code}: {detail}")
+                problems.append(f"GET {target[:120]}: {response.status_code}: {detail(response)}")
     return problems
 
 
@@ -464,6 +477,59 @@ def _query(params: Mapping[str, str]) -> str:
     from urllib.parse import urlencode
 
     return urlencode(params)
+
+
+def form_errors(response: Any) -> dict[str, Any]:
+    """The errors of every bound form a rendered page had in its context, by field."""
+    from django.forms import BaseForm
+
+    errors: dict[str, Any] = {}
+    context = getattr(response, "context", None)
+    if context is None:
+        return errors
+    for key in context.keys():  # noqa: SIM118 - a ContextList iterates its contexts, not keys
+        value = context[key]
+        if isinstance(value, BaseForm) and value.is_bound:
+            errors.update(value.errors)
+    return errors
+
+
+def form_problems(
+    client: Any,
+    url: str,
+    data: dict[str, Any],
+    bad: Mapping[str, Iterable[Any]],
+    *,
+    ok: tuple[int, ...] = (400,),
+    headers: Mapping[str, str] | None = None,
+) -> list[str]:
+    """A UI form posted with each bad value answers ``ok`` with the error at that field (the
+    form shown again), never a 500. Each post runs in a rolled-back savepoint."""
+    problems = []
+    for name, values in bad.items():
+        for value in values:
+            payload = {**data, name: value}
+            response = rolled_back(
+                lambda: _post_form(client, url, payload, headers)  # noqa: B023
+            )
+            label = f"POST {url} {name}={str(value)[:30]}"
+            if response.status_code not in ok:
+                problems.append(f"{label}: {response.status_code}, not {ok}: {detail(response)}")
+            elif name not in form_errors(response):
+                problems.append(f"{label}: no error at {name}: {form_errors(response)}")
+    return problems
+
+
+def _post_form(client: Any, url: str, data: Any, headers: Mapping[str, str] | None) -> Any:
+    try:
+        return client.post(url, data, headers=dict(headers or {}))
+    except Exception:
+        return _Crash(traceback.format_exc())
+
+
+def assert_form_refuses(client: Any, url: str, data: dict[str, Any], bad: Any, **kw: Any) -> None:
+    problems = form_problems(client, url, data, bad, **kw)
+    assert not problems, "\n".join(problems)
 
 
 # --------------------------------------------------------------------------------------------

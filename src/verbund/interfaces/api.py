@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from verbund.core.serializers import StrictFieldsMixin
 from verbund.interfaces import actions, selectors
 from verbund.interfaces.filters import RUN_ORDER, ImportRunFilterSet
 from verbund.interfaces.models import ImportKind, ImportRun
@@ -40,7 +41,7 @@ class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return selectors.run_rows()
 
 
-class SyncRequestSerializer(serializers.Serializer):
+class SyncRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     source = serializers.CharField(max_length=32)  # type: ignore[assignment]
     records = serializers.ListField(
         child=serializers.DictField(), max_length=actions.MAX_API_RECORDS, allow_empty=False

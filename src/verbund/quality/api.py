@@ -2,15 +2,18 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from verbund.core.api import validation_error_detail
 from verbund.core.filters import FiltersOnListMixin
 from verbund.quality import actions
 from verbund.quality.entry import find_similar
@@ -66,9 +69,12 @@ class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         body = MergeRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
-        record = actions.do_merge(
-            d["source"], d["survivor"], actor=request.user, values=d["values"], note=d["note"]
-        )
+        try:
+            record = actions.do_merge(
+                d["source"], d["survivor"], actor=request.user, values=d["values"], note=d["note"]
+            )
+        except DjangoValidationError as exc:
+            raise _values_nested(exc, d["values"]) from None
         return Response(MergeRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=MergeRecordSerializer)
@@ -77,6 +83,17 @@ class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         """Undo a merge: the merged record and everything that moved come back."""
         record = actions.do_undo_merge(self.get_object(), actor=request.user)
         return Response(MergeRecordSerializer(record).data)
+
+
+def _values_nested(exc: DjangoValidationError, values: dict[str, Any]) -> ValidationError:
+    """The merge's refusal with the errors of the survivor's new values under ``values``."""
+    detail: Any = validation_error_detail(exc)
+    if isinstance(detail, dict):
+        nested = {k: v for k, v in detail.items() if k in values}
+        detail = {k: v for k, v in detail.items() if k not in values}
+        if nested:
+            detail["values"] = nested
+    return ValidationError(detail)
 
 
 class RunViewSet(
