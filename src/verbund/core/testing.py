@@ -26,6 +26,7 @@ and **query counts** (:func:`assert_queries_stay`) are plain functions for each 
 
 import importlib
 import json
+import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -550,9 +551,13 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     return code, out, err
 
 
+# A progress bar line (`[####......]  42.0% message`), redrawn in place on a terminal.
+_PROGRESS = re.compile(r"^\s*\[[#. ]*\]\s+[\d.]+% ")
+
+
 def error_lines(stderr: str) -> list[str]:
-    """The lines of an error on stderr, without argparse's usage block."""
-    lines = [line for line in stderr.splitlines() if line.strip()]
+    """The lines of an error on stderr, without argparse's usage block and progress bars."""
+    lines = [line for line in stderr.splitlines() if line.strip() and not _PROGRESS.match(line)]
     if lines and lines[0].startswith("usage:"):
         for i, line in enumerate(lines):
             if ": error: " in line:
@@ -561,24 +566,31 @@ def error_lines(stderr: str) -> list[str]:
 
 
 def assert_cli_refuses(
-    capsys: pytest.CaptureFixture[str], *args: str, names: str | Iterable[str], lines: int = 1
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+    names: str | Iterable[str],
+    lines: int = 1,
+    report: bool = False,
 ) -> str:
     """``verbund ARGS`` exits non-zero with an error of at most ``lines`` lines (one by
-    default) that contains each of ``names`` (the file, row, field or argument), and no
-    traceback; returns the error."""
+    default) on stderr, and no traceback; each of ``names`` (the file, row, field or argument)
+    is in that error, or with ``report`` in the report the command printed before it (an
+    import lists its rows' errors, then fails with one line). Returns the text searched."""
+    command = f"verbund {' '.join(args)}"
     try:
         code, out, err = run_cli(capsys, *args)
     except Exception:
-        pytest.fail(f"verbund {' '.join(args)} raised:\n{traceback.format_exc()}")
+        pytest.fail(f"{command} raised:\n{traceback.format_exc()}")
     shown = error_lines(err)
-    text = "\n".join(shown)
-    assert code != 0, f"verbund {' '.join(args)} exited 0: {out}{err}"
+    error = "\n".join(shown)
+    assert code != 0, f"{command} exited 0: {out}{err}"
     assert "Traceback" not in out + err, err
-    assert shown, f"verbund {' '.join(args)} said nothing on stderr: {out}"
-    assert len(shown) <= lines, f"{len(shown)} lines, at most {lines}:\n{text}"
+    assert shown, f"{command} said nothing on stderr: {out}"
+    assert len(shown) <= lines, f"{command}: {len(shown)} lines, at most {lines}:\n{error}"
+    searched = f"{out}\n{error}" if report else error
     for name in [names] if isinstance(names, str) else names:
-        assert name in text, f"{name!r} is not named in:\n{text}"
-    return text
+        assert name in searched, f"{command}: {name!r} is not named in:\n{searched}"
+    return searched
 
 
 # --------------------------------------------------------------------------------------------
