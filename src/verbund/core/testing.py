@@ -205,11 +205,11 @@ def ui_routes() -> set[str]:
 
 
 def undeclared_api_routes(declared: Iterable[Declared]) -> set[tuple[str, str]]:
-    return api_routes() - {d.route.key for d in declared}
+    return api_routes() - {d.route.key for d in declared if d.route.is_api}
 
 
 def undeclared_ui_routes(declared: Iterable[Declared]) -> set[str]:
-    return ui_routes() - {d.route.name for d in declared}
+    return ui_routes() - {d.route.name for d in declared if d.route.ui}
 
 
 def send(client: Any, method: str, url: str, body: Any = None, format: str = "json") -> Any:

@@ -22,14 +22,15 @@ def test_every_api_route_is_declared_by_its_domain():
 
 
 def test_no_route_is_declared_twice():
-    keys = [d.route.key for d in DECLARED]
+    keys = [(d.route.ui, *d.route.key) for d in DECLARED]
     assert sorted(k for k in keys if keys.count(k) > 1) == []
 
 
 def test_every_declaration_names_a_route_and_a_method_it_offers():
-    offered = testing.api_routes()
+    offered, pages = testing.api_routes(), testing.ui_routes()
     api = [d.route for d in DECLARED if d.route.is_api]
     assert [str(r) for r in api if r.key not in offered] == []
+    assert [str(d.route) for d in DECLARED if d.route.ui and d.route.name not in pages] == []
 
 
 @pytest.mark.skip(
