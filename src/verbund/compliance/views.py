@@ -24,6 +24,7 @@ from verbund.compliance.filters import (
 from verbund.compliance.models import (
     Hit,
     HitStatus,
+    ListFormat,
     ListVersion,
     OwnershipFlag,
     SanctionsList,
@@ -131,7 +132,7 @@ def lists(request: HttpRequest) -> HttpResponse:
         {
             "lists": SanctionsList.objects.select_related("current"),
             "versions": versions,
-            "formats": sorted(PARSERS),
+            "formats": [(key, label) for key, label in ListFormat.choices if key in PARSERS],
         },
     )
 

@@ -8,8 +8,10 @@ from verbund.interfaces.models import ImportKind, ImportRun, ImportStatus
 
 # Newest first.
 RUN_ORDER = ["-id"]
+# ImportRun.channel: how a run came in (the model names no choices).
 CHANNELS = [
     ("file", _("file")),
+    ("cli", _("command line")),
     ("ui", _("upload")),
     ("api", _("API")),
     ("bench", _("benchmark")),

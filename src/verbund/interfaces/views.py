@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verbund.interfaces import actions, selectors
-from verbund.interfaces.filters import RUN_ORDER, ImportRunFilterSet
+from verbund.interfaces.filters import CHANNELS, RUN_ORDER, ImportRunFilterSet
 from verbund.interfaces.forms import ImportForm
 from verbund.interfaces.models import ImportRun, ImportStatus
 from verbund.interfaces.parsers import ImportFileError
@@ -78,6 +78,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             "active_filters": filterset.active(),
             "page_query": filterset.page_query(),
             "total": ImportRun.objects.count(),
+            "channels": dict(CHANNELS),
             "can_import": request.user.has_perm(ADD),
         },
     )
@@ -93,6 +94,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "run": run,
             "progress": actions.read_progress(run),
             "can_import": request.user.has_perm(ADD),
+            "channels": dict(CHANNELS),
         },
     )
 

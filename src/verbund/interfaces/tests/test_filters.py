@@ -70,5 +70,7 @@ def test_the_history_shows_its_filters_and_keeps_them_on_the_next_page(runs, ui)
     html = page.content.decode()
     assert [f.name for f in page.context["active_filters"]] == ["source"]
     assert "?source=sap&amp;page=2" in html
+    # The channel in words (the runs came through the API and have no file name).
+    assert ">API</td>" in html and ">api</td>" not in html
     # The upload form and the history's filters share field names, not element ids.
     assert html.count('id="id_kind"') == 1 and html.count('id="upload_kind"') in (0, 1)
