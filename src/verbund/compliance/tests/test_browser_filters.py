@@ -19,7 +19,7 @@ from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Verbund-2026"  # noqa: S105 - test data only
+PASSWORD = "pw-Verbund-2026"
 
 
 @pytest.fixture
