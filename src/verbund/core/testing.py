@@ -358,7 +358,8 @@ def _wrong_values(value: Any) -> list[Any]:
     if isinstance(value, int | float):
         return ["abc", {"a": 1}, 2**70, [1]]
     if isinstance(value, str):
-        return [{"a": 1}, [1, 2]]
+        # A NUL character: PostgreSQL cannot store it, so it must be refused before.
+        return [{"a": 1}, [1, 2], "a\x00b"]
     if isinstance(value, list):
         return ["abc", {"a": 1}, 5]
     if isinstance(value, dict):

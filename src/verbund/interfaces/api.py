@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -53,6 +54,25 @@ class SyncRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     full = serializers.BooleanField(
         default=False, help_text="Archive / end what this source holds but the batch lacks."
     )
+
+    def validate_records(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """No NUL character in a key or value: PostgreSQL can store none, not even in the
+        run's report, so such a record would fail the whole batch with a server error."""
+        message = ProhibitNullCharactersValidator.message
+        errors = {
+            str(i): {
+                str(k).replace("\x00", ""): [message] for k, v in record.items() if _has_nul(k, v)
+            }
+            for i, record in enumerate(records)
+            if any(_has_nul(k, v) for k, v in record.items())
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return records
+
+
+def _has_nul(*values: Any) -> bool:
+    return any("\x00" in str(value) for value in values)
 
 
 class SyncRecordResultSerializer(serializers.Serializer):

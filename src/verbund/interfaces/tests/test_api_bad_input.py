@@ -13,6 +13,7 @@ from verbund.core.testing import (
     assert_refuses_bad_query,
 )
 from verbund.interfaces.actions import MAX_API_RECORDS, do_sync
+from verbund.interfaces.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +57,8 @@ def test_records_that_are_no_records_are_refused(steward, records, field):
 
 @pytest.mark.parametrize(
     "value",
-    [{"a": 1}, [1, 2], OVERLONG, 2**70, -1.5, True, None],
-    ids=["dict", "list", "overlong", "huge", "float", "bool", "null"],
+    [{"a": 1}, [1, 2], OVERLONG, 2**70, -1.5, True, None, "a\x00b"],
+    ids=["dict", "list", "overlong", "huge", "float", "bool", "null", "nul-character"],
 )
 def test_odd_values_inside_a_record_are_errors_of_that_record(steward, value):
     record = {"external_id": "K1", "name": "A GmbH", "city": value, "parent_share": value}
@@ -82,3 +83,14 @@ def test_the_history_refuses_bad_filters_and_ids(steward):
         },
     )
     assert_not_ids_are_404(steward, "/api/v1/import-runs/{}/".format)
+
+
+def test_a_nul_character_in_a_record_is_refused_naming_the_record_and_field(steward):
+    records = [{"external_id": "K1", "name": "A GmbH"}, {"external_id": "K2", "city": "Kö\x00ln"}]
+    response = steward.post(
+        "/api/v1/sync/parties", {"source": "sap", "records": records}, format="json"
+    )
+    assert response.status_code == 400, response.content[:300]
+    assert set(response.json()["records"]) == {"1"}
+    assert set(response.json()["records"]["1"]) == {"city"}
+    assert not ImportRun.objects.exists()
