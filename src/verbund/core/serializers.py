@@ -26,14 +26,12 @@ def stored_length(model: type[Model], name: str) -> int:
     return length
 
 
+# Refuses fields the serializer does not know with a 400 naming each of them. Without it a
+# misspelt field ({"nmae": ...}) is dropped without a word and the request "succeeds" doing less
+# than the caller meant. Read-only fields the serializer shows (id, created_at) are known fields:
+# sending back what was read is no error. (A comment, not a docstring: drf-spectacular would show
+# a docstring as the description of every serializer that takes the mixin.)
 class StrictFieldsMixin:
-    """Refuse fields the serializer does not know with a 400 naming each of them.
-
-    Without it a misspelt field (``{"nmae": ...}``) is dropped without a word and the request
-    "succeeds" doing less than the caller meant. Read-only fields the serializer shows (``id``,
-    ``created_at``) are known fields: sending back what was read is no error.
-    """
-
     fields: Any
 
     def to_internal_value(self, data: Any) -> Any:
