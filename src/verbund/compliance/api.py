@@ -23,6 +23,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from verbund.compliance import actions, reports, tasks
+from verbund.compliance.filters import HIT_ORDER, RUN_ORDER, HitFilterSet, RunFilterSet, hit_rows
 from verbund.compliance.models import Hit, OwnershipFlag, SanctionsList, ScreeningRun
 from verbund.compliance.serializers import (
     HitSerializer,
@@ -31,7 +32,9 @@ from verbund.compliance.serializers import (
     ReviewSerializer,
     RunSerializer,
     SanctionsListSerializer,
+    StartRunSerializer,
 )
+from verbund.core.filters import FiltersOnListMixin
 from verbund.core.permissions import RolePermission
 from verbund.parties.models import Party
 
@@ -63,25 +66,21 @@ class SanctionsListViewSet(viewsets.ReadOnlyModelViewSet[SanctionsList]):
         return Response(SanctionsListSerializer(version.list).data, status=status.HTTP_201_CREATED)
 
 
-class HitViewSet(viewsets.ReadOnlyModelViewSet[Hit]):
-    """Screening hits; filter with ?status=open|pending|confirmed|dismissed and ?party=ID."""
+class HitViewSet(FiltersOnListMixin, viewsets.ReadOnlyModelViewSet[Hit]):
+    """Screening hits, best first, with the queue's filters: ``status`` (default open;
+    ``status=`` for every status), ``list`` (key), ``party`` and ``run`` (ids)."""
 
     serializer_class = HitSerializer
     permission_classes = [RolePermission]
     queryset = Hit.objects.all()
+    filterset_class = HitFilterSet
+    ordering = HIT_ORDER
+    ordering_fields = ["id", "score", "created_at"]
     required_permission = "compliance.view_hit"
     write_permission = "compliance.review_hit"
 
     def get_queryset(self) -> QuerySet[Hit]:
-        qs = Hit.objects.select_related("list", "party")
-        params = self.request.query_params
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        if params.get("party", "").isdigit():
-            qs = qs.filter(party_id=int(params["party"]))
-        if params.get("run", "").isdigit():
-            qs = qs.filter(run_id=int(params["run"]))
-        return qs.order_by("-score", "id")
+        return hit_rows()
 
     def _review(self, request: Request, fn: Any) -> Response:
         body = ReviewSerializer(data=request.data)
@@ -105,18 +104,25 @@ class HitViewSet(viewsets.ReadOnlyModelViewSet[Hit]):
         return self._review(request, actions.do_dismiss_hit)
 
 
-class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[ScreeningRun]):
-    """Screening runs with progress; POST starts screening every party in the background."""
+class RunViewSet(
+    FiltersOnListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[ScreeningRun]
+):
+    """Screening runs with progress, newest first (filters ``status``, ``trigger``); POST starts
+    screening every party in the background."""
 
     queryset = ScreeningRun.objects.all()
     serializer_class = RunSerializer
+    filterset_class = RunFilterSet
+    ordering = RUN_ORDER
     permission_classes = [RolePermission]
     required_permission = "compliance.view_screeningrun"
     write_permission = "compliance.run_screening"
 
+    @extend_schema(request=StartRunSerializer, responses={202: RunSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not request.user.has_perm("compliance.run_screening"):
             raise PermissionDenied()
+        StartRunSerializer(data=request.data).is_valid(raise_exception=True)
         run = tasks.start_screen_all(request.user)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from verbund.compliance.models import Hit, ListVersion, OwnershipFlag, SanctionsList, ScreeningRun
 from verbund.compliance.parsers import PARSERS
+from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
 
 
 class ListVersionSerializer(serializers.ModelSerializer[ListVersion]):
@@ -30,10 +31,17 @@ class SanctionsListSerializer(serializers.ModelSerializer[SanctionsList]):
         fields = ["id", "key", "name", "format", "active", "current"]
 
 
-class ImportSerializer(serializers.Serializer[Any]):
+class ImportSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
     format = serializers.ChoiceField(choices=sorted(PARSERS))
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
-    list = serializers.CharField(required=False, allow_blank=True, default="")
+    # The model field's own rules (a slug of at most 64 characters), as the UI applies them.
+    list = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[*SanctionsList._meta.get_field("key").validators],
+        help_text="The list's key (default: the format's list).",
+    )
 
 
 class HitSerializer(serializers.ModelSerializer[Hit]):
@@ -51,8 +59,14 @@ class HitSerializer(serializers.ModelSerializer[Hit]):
         read_only_fields = fields
 
 
-class ReviewSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+class ReviewSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
+    )
+
+
+class StartRunSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
+    """No fields: a run screens every party against the current lists."""
 
 
 class RunSerializer(serializers.ModelSerializer[ScreeningRun]):

@@ -5,15 +5,26 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verbund.compliance import actions, reports, tasks
+from verbund.compliance.filters import (
+    HIT_ORDER,
+    RUN_ORDER,
+    HitFilterSet,
+    RunFilterSet,
+    RunStatus,
+    hit_rows,
+)
 from verbund.compliance.models import (
     Hit,
     HitStatus,
+    ListFormat,
     ListVersion,
     OwnershipFlag,
     SanctionsList,
@@ -22,6 +33,8 @@ from verbund.compliance.models import (
 from verbund.compliance.parsers import PARSERS
 from verbund.parties.models import Party
 
+PAGE_SIZE = 50
+RUN_HITS_SHOWN = 200
 view_hits = permission_required("compliance.view_hit", raise_exception=True)
 review = permission_required("compliance.review_hit", raise_exception=True)
 
@@ -29,17 +42,22 @@ review = permission_required("compliance.review_hit", raise_exception=True)
 @login_required
 @view_hits
 def queue(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
-    hits = (
-        Hit.objects.select_related("party", "list")
-        .filter(status=status)
-        .order_by("-score", "id")[:500]
-    )
-    counts = {s: Hit.objects.filter(status=s).count() for s in HitStatus.values}
+    """The hits queue: the hits the shared filters select (open by default), best first."""
+    filterset = HitFilterSet(request.GET, queryset=hit_rows())
+    rows = filterset.qs.order_by(*HIT_ORDER) if filterset.is_valid() else filterset.qs.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(Hit.objects.values_list("status").annotate(n=Count("id")).order_by())
     return render(
         request,
         "compliance/queue.html",
-        {"hits": hits, "status": status, "statuses": HitStatus.choices, "counts": counts},
+        {
+            "filter": filterset,
+            "active_filters": filterset.active(),
+            "page_query": filterset.page_query(),
+            "page": page,
+            "counts": [(value, label, counts.get(value, 0)) for value, label in HitStatus.choices],
+            "total": sum(counts.values()),
+        },
     )
 
 
@@ -60,6 +78,8 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @review
 @require_POST
 def hit_review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    if decision not in ("confirm", "dismiss"):
+        raise Http404
     hit = get_object_or_404(Hit, pk=pk)
     reason = request.POST.get("reason", "")
     try:
@@ -80,12 +100,13 @@ def lists(request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("compliance.add_listversion"):
             raise PermissionDenied
         files = [(f.name or "upload", f.read()) for f in request.FILES.getlist("files")]
+        list_key = request.POST.get("list", "").strip()
         try:
+            if list_key:
+                # The key's own rule (a slug of at most 64 characters), as the API applies it.
+                SanctionsList._meta.get_field("key").run_validators(list_key)
             version = actions.do_import_list(
-                request.POST.get("format", ""),
-                files,
-                actor=request.user,
-                list_key=request.POST.get("list", ""),
+                request.POST.get("format", ""), files, actor=request.user, list_key=list_key
             )
             messages.success(
                 request,
@@ -111,7 +132,7 @@ def lists(request: HttpRequest) -> HttpResponse:
         {
             "lists": SanctionsList.objects.select_related("current"),
             "versions": versions,
-            "formats": sorted(PARSERS),
+            "formats": [(key, label) for key, label in ListFormat.choices if key in PARSERS],
         },
     )
 
@@ -124,28 +145,41 @@ def runs(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         run = tasks.start_screen_all(request.user)
         return redirect("compliance:run", pk=run.pk)
-    return render(request, "compliance/runs.html", {"runs": ScreeningRun.objects.all()[:100]})
+    filterset = RunFilterSet(request.GET, queryset=ScreeningRun.objects.all())
+    rows = filterset.qs.order_by(*RUN_ORDER) if filterset.is_valid() else filterset.qs.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "compliance/runs.html",
+        {
+            "filter": filterset,
+            "active_filters": filterset.active(),
+            "page_query": filterset.page_query(),
+            "page": page,
+            "total": ScreeningRun.objects.count(),
+            "run_statuses": dict(RunStatus.choices),
+        },
+    )
 
 
 @login_required
 @permission_required("compliance.view_screeningrun", raise_exception=True)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ScreeningRun, pk=pk)
-    template = (
-        "compliance/_run_progress.html"
-        if request.headers.get("HX-Request")
-        else "compliance/run.html"
-    )
-    return render(
-        request,
-        template,
-        {"run": run, "hits": Hit.objects.filter(run=run).select_related("party", "list")[:200]},
-    )
+    context: dict[str, Any] = {"run": run, "run_statuses": dict(RunStatus.choices)}
+    if request.headers.get("HX-Request"):
+        return render(request, "compliance/_run_progress.html", context)
+    hits = hit_rows().filter(run=run)
+    context["hits"] = hits.order_by(*HIT_ORDER)[:RUN_HITS_SHOWN]
+    context["hits_total"] = hits.count()
+    return render(request, "compliance/run.html", context)
 
 
 @login_required
 @permission_required("compliance.view_screeningrun", raise_exception=True)
 def run_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "pdf"):
+        raise Http404
     run = get_object_or_404(ScreeningRun, pk=pk)
     if fmt == "pdf":
         response = HttpResponse(reports.run_pdf(run), content_type="application/pdf")

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,7 +12,9 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from verbund.interfaces import actions
+from verbund.core.serializers import StrictFieldsMixin
+from verbund.interfaces import actions, selectors
+from verbund.interfaces.filters import RUN_ORDER, ImportRunFilterSet
 from verbund.interfaces.models import ImportKind, ImportRun
 from verbund.interfaces.parsers import ImportFileError
 
@@ -26,15 +30,19 @@ class ImportRunSerializer(serializers.ModelSerializer):
 
 
 class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Every import run (files, API batches) with counts and report. Read only."""
+    """Every import run (files, API batches) with counts and report, newest first, with the
+    import page's filters (``kind``, ``source``, ``status``, ``channel``, ``dry_run``). Read only."""
 
     queryset = ImportRun.objects.all()
     serializer_class = ImportRunSerializer
-    filterset_fields = ["kind", "source", "status", "channel"]
-    ordering = ["-id"]
+    filterset_class = ImportRunFilterSet
+    ordering = RUN_ORDER
+
+    def get_queryset(self) -> QuerySet[ImportRun]:
+        return selectors.run_rows()
 
 
-class SyncRequestSerializer(serializers.Serializer):
+class SyncRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     source = serializers.CharField(max_length=32)  # type: ignore[assignment]
     records = serializers.ListField(
         child=serializers.DictField(), max_length=actions.MAX_API_RECORDS, allow_empty=False
@@ -46,6 +54,25 @@ class SyncRequestSerializer(serializers.Serializer):
     full = serializers.BooleanField(
         default=False, help_text="Archive / end what this source holds but the batch lacks."
     )
+
+    def validate_records(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """No NUL character in a key or value: PostgreSQL can store none, not even in the
+        run's report, so such a record would fail the whole batch with a server error."""
+        message = ProhibitNullCharactersValidator.message
+        errors = {
+            str(i): {
+                str(k).replace("\x00", ""): [message] for k, v in record.items() if _has_nul(k, v)
+            }
+            for i, record in enumerate(records)
+            if any(_has_nul(k, v) for k, v in record.items())
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return records
+
+
+def _has_nul(*values: Any) -> bool:
+    return any("\x00" in str(value) for value in values)
 
 
 class SyncRecordResultSerializer(serializers.Serializer):

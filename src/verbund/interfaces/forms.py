@@ -39,6 +39,11 @@ class ImportForm(forms.Form):
         label=_("Skip invalid rows (default: all or nothing)"), required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The history's filters on the same page use the same names (kind, source, status).
+        kwargs.setdefault("auto_id", "upload_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         limit = settings.VERBUND_MAX_UPLOAD_BYTES

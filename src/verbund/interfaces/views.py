@@ -13,13 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.interfaces import actions
+from verbund.interfaces import actions, selectors
+from verbund.interfaces.filters import CHANNELS, RUN_ORDER, ImportRunFilterSet
 from verbund.interfaces.forms import ImportForm
 from verbund.interfaces.models import ImportRun, ImportStatus
 from verbund.interfaces.parsers import ImportFileError
 
 VIEW = "interfaces.view_importrun"
 ADD = "interfaces.add_importrun"
+PAGE_SIZE = 50
 
 
 def _store(upload: object, suffix: str) -> Path:
@@ -63,13 +65,22 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 return redirect("import-run", run_id=run.pk)
-    runs = Paginator(ImportRun.objects.select_related("actor"), 25).get_page(
-        request.GET.get("page")
-    )
+    filterset = ImportRunFilterSet(request.GET, queryset=selectors.run_rows())
+    rows = filterset.qs.order_by(*RUN_ORDER) if filterset.is_valid() else filterset.qs.none()
+    runs = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "interfaces/import.html",
-        {"form": form, "runs": runs, "can_import": request.user.has_perm(ADD)},
+        {
+            "form": form,
+            "runs": runs,
+            "filter": filterset,
+            "active_filters": filterset.active(),
+            "page_query": filterset.page_query(),
+            "total": ImportRun.objects.count(),
+            "channels": dict(CHANNELS),
+            "can_import": request.user.has_perm(ADD),
+        },
     )
 
 
@@ -83,6 +94,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "run": run,
             "progress": actions.read_progress(run),
             "can_import": request.user.has_perm(ADD),
+            "channels": dict(CHANNELS),
         },
     )
 

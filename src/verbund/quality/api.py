@@ -2,19 +2,23 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from verbund.core.api import validation_error_detail
+from verbund.core.filters import FiltersOnListMixin
 from verbund.quality import actions
 from verbund.quality.entry import find_similar
-from verbund.quality.models import CandidateStatus, DedupeRun, DuplicateCandidate, MergeRecord
+from verbund.quality.filters import CANDIDATE_ORDER, CandidateFilterSet, candidate_rows
+from verbund.quality.models import DedupeRun, DuplicateCandidate, MergeRecord
 from verbund.quality.serializers import (
     CandidateSerializer,
     MergeRecordSerializer,
@@ -25,29 +29,27 @@ from verbund.quality.serializers import (
 )
 
 
-class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
-    """Duplicate candidates (the review queue). Filter with ``status`` and ``category``."""
+class CandidateViewSet(FiltersOnListMixin, viewsets.ReadOnlyModelViewSet):
+    """Duplicate candidates (the review queue), best first; the queue's filters
+    (``status``, default open, ``status=`` for all; ``category``, ``party``, ``run``)."""
 
     queryset = DuplicateCandidate.objects.all()
     serializer_class = CandidateSerializer
+    filterset_class = CandidateFilterSet
     write_permission = "quality.add_notduplicate"
     ordering_fields = ["id", "score", "created_at"]
+    ordering = CANDIDATE_ORDER
 
     def get_queryset(self) -> QuerySet[DuplicateCandidate]:
-        qs = DuplicateCandidate.objects.select_related("party_a", "party_b")
-        params = self.request.query_params
-        qs = qs.filter(status=params.get("status", CandidateStatus.OPEN))
-        if params.get("category"):
-            qs = qs.filter(category=params["category"])
-        return qs
+        return candidate_rows()
 
     @extend_schema(request=NoteSerializer, responses=CandidateSerializer)
     @action(detail=True, methods=["post"], url_path="not-duplicate")
     def not_duplicate(self, request: Request, pk: Any = None) -> Response:
         """Decide "not a duplicate": the pair is not proposed again."""
-        cand = get_object_or_404(DuplicateCandidate, pk=pk)
         body = NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        cand = self.get_object()
         actions.do_mark_not_duplicate(
             cand.party_a, cand.party_b, actor=request.user, note=body.validated_data["note"]
         )
@@ -67,9 +69,12 @@ class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         body = MergeRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
-        record = actions.do_merge(
-            d["source"], d["survivor"], actor=request.user, values=d["values"], note=d["note"]
-        )
+        try:
+            record = actions.do_merge(
+                d["source"], d["survivor"], actor=request.user, values=d["values"], note=d["note"]
+            )
+        except DjangoValidationError as exc:
+            raise _values_nested(exc, d["values"]) from None
         return Response(MergeRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=MergeRecordSerializer)
@@ -78,6 +83,17 @@ class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         """Undo a merge: the merged record and everything that moved come back."""
         record = actions.do_undo_merge(self.get_object(), actor=request.user)
         return Response(MergeRecordSerializer(record).data)
+
+
+def _values_nested(exc: DjangoValidationError, values: dict[str, Any]) -> ValidationError:
+    """The merge's refusal with the errors of the survivor's new values under ``values``."""
+    detail: Any = validation_error_detail(exc)
+    if isinstance(detail, dict):
+        nested = {k: v for k, v in detail.items() if k in values}
+        detail = {k: v for k, v in detail.items() if k not in values}
+        if nested:
+            detail["values"] = nested
+    return ValidationError(detail)
 
 
 class RunViewSet(

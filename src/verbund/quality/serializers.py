@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from verbund.core.serializers import ID_MAX, NOTE_MAX_LENGTH, StrictFieldsMixin, stored_length
 from verbund.parties.models import Party
 from verbund.parties.serializers import PartyRefSerializer
 from verbund.quality.actions import MERGEABLE_FIELDS
@@ -32,11 +33,13 @@ class CandidateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+class NoteSerializer(StrictFieldsMixin, serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
+    )
 
 
-class MergeRequestSerializer(serializers.Serializer):
+class MergeRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Party.objects.all(), help_text="The record that is merged away."
     )
@@ -48,7 +51,9 @@ class MergeRequestSerializer(serializers.Serializer):
         default=dict,
         help_text=f"Field values the survivor takes: {', '.join(MERGEABLE_FIELDS)}",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
+    )
 
 
 class MergeRecordSerializer(serializers.ModelSerializer):
@@ -71,7 +76,7 @@ class MergeRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = DedupeRun
         fields = [
@@ -96,22 +101,36 @@ class RunSerializer(serializers.ModelSerializer):
         ]
 
 
-class SimilarQuerySerializer(serializers.Serializer):
+def _text(name: str, default: str = "") -> serializers.CharField:
+    """A search field, bounded like the party field it is compared with."""
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default=default,
+        max_length=stored_length(Party, name),
+    )
+
+
+class SimilarQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=["organisation", "person"], default="organisation")
-    name = serializers.CharField(required=False, allow_blank=True, default="")
-    first_name = serializers.CharField(required=False, allow_blank=True, default="")
-    last_name = serializers.CharField(required=False, allow_blank=True, default="")
-    street = serializers.CharField(required=False, allow_blank=True, default="")
-    postcode = serializers.CharField(required=False, allow_blank=True, default="")
-    city = serializers.CharField(required=False, allow_blank=True, default="")
-    country = serializers.CharField(required=False, allow_blank=True, default="DE")
-    phone = serializers.CharField(required=False, allow_blank=True, default="")
-    email = serializers.CharField(required=False, allow_blank=True, default="")
-    vat_id = serializers.CharField(required=False, allow_blank=True, default="")
-    lei = serializers.CharField(required=False, allow_blank=True, default="")
+    name = _text("name")
+    first_name = _text("first_name")
+    last_name = _text("last_name")
+    street = _text("street")
+    postcode = _text("postcode")
+    city = _text("city")
+    country = _text("country", "DE")
+    phone = _text("phone")
+    email = _text("email")
+    vat_id = _text("vat_id")
+    lei = _text("lei")
     birth_date = serializers.DateField(required=False, allow_null=True, default=None)
-    organisation = serializers.IntegerField(required=False, allow_null=True, default=None)
-    exclude = serializers.IntegerField(required=False, allow_null=True, default=None)
+    organisation = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=ID_MAX
+    )
+    exclude = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=ID_MAX
+    )
     limit = serializers.IntegerField(required=False, default=10, min_value=1, max_value=50)
 
     def to_data(self) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from verbund.parties.models import Party
 from verbund.quality import actions
 from verbund.quality.entry import find_similar
+from verbund.quality.filters import CANDIDATE_ORDER, CandidateFilterSet, candidate_rows
 from verbund.quality.groups import group_roots
 from verbund.quality.matching import DEFAULT_THRESHOLD, features, score_pair
 from verbund.quality.models import (
@@ -26,6 +28,7 @@ from verbund.quality.models import (
     NotDuplicate,
 )
 
+PAGE_SIZE = 50
 # Fields shown side by side; those in MERGEABLE_FIELDS can be chosen for the survivor.
 COMPARE_FIELDS = [
     "name", "name2", "name3", "legal_form", "salutation", "title", "first_name", "last_name", "position",
@@ -52,25 +55,29 @@ ENTRY_FIELDS = [
 @login_required
 @permission_required("quality.view_duplicatecandidate", raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", CandidateStatus.OPEN)
-    category = request.GET.get("category", "")
-    qs = DuplicateCandidate.objects.select_related("party_a", "party_b").filter(status=status)
-    if category:
-        qs = qs.filter(category=category)
-    page = Paginator(qs.order_by("-score", "id"), 50).get_page(request.GET.get("page"))
+    """The review queue: the candidates the shared filters select, best first, 50 a page."""
+    filterset = CandidateFilterSet(request.GET, queryset=candidate_rows())
+    rows = filterset.qs.order_by(*CANDIDATE_ORDER) if filterset.is_valid() else filterset.qs.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    by_status = dict(
+        DuplicateCandidate.objects.values_list("status").annotate(n=Count("id")).order_by()
+    )
+    open_by_category = dict(
+        DuplicateCandidate.objects.filter(status=CandidateStatus.OPEN)
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     context = {
+        "filter": filterset,
+        "active_filters": filterset.active(),
+        "page_query": filterset.page_query(),
         "page": page,
-        "status": status,
-        "category": category,
-        "statuses": CandidateStatus.choices,
-        "categories": CandidateCategory.choices,
+        "total": sum(by_status.values()),
+        "counts": {c: open_by_category.get(c, 0) for c, _l in CandidateCategory.choices},
         "runs": DedupeRun.objects.all()[:5],
         "default_threshold": DEFAULT_THRESHOLD,
         "merges": MergeRecord.objects.select_related("source", "survivor")[:10],
-        "counts": {
-            c: DuplicateCandidate.objects.filter(status=CandidateStatus.OPEN, category=c).count()
-            for c, _l in CandidateCategory.choices
-        },
     }
     return render(request, "quality/queue.html", context)
 

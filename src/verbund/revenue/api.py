@@ -20,9 +20,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from verbund.core.serializers import StrictFieldsMixin, stored_length
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
 from verbund.revenue import actions, selectors
+from verbund.revenue.models import RevenueMonth, RevenueSource
 from verbund.revenue.periods import Period
 
 READ = "revenue.view_revenuemonth"
@@ -138,16 +140,35 @@ class TopGroupsView(APIView):
         )
 
 
-class RevenueMonthSerializer(serializers.Serializer):
-    party = serializers.CharField(help_text="id, number or SOURCE:EXTERNAL_ID")
-    month = serializers.CharField(help_text="YYYY-MM")
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
-    currency = serializers.CharField(required=False, default="EUR")
-    settled_by = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, default=None
+# Longer than any id, party number or SOURCE:EXTERNAL_ID; a longer reference names no party.
+PARTY_REF_MAX_LENGTH = 200
+
+
+class RevenueMonthSerializer(StrictFieldsMixin, serializers.Serializer):
+    party = serializers.CharField(
+        help_text="id, number or SOURCE:EXTERNAL_ID", max_length=PARTY_REF_MAX_LENGTH
     )
-    source = serializers.CharField(required=False, default="erp")  # type: ignore[assignment]
-    reference = serializers.CharField(required=False, allow_blank=True, default="")
+    month = serializers.CharField(help_text="YYYY-MM", max_length=10)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    currency = serializers.CharField(
+        required=False, default="EUR", max_length=stored_length(RevenueMonth, "currency")
+    )
+    settled_by = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        max_length=PARTY_REF_MAX_LENGTH,
+    )
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=RevenueSource.choices, required=False, default=RevenueSource.ERP
+    )
+    reference = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=stored_length(RevenueMonth, "reference"),
+    )
 
 
 def _party_ref(value: str, field: str) -> Party:
@@ -194,10 +215,11 @@ class RevenueMonthView(APIView):
         )
 
 
-class MainAddressSerializer(serializers.Serializer):
+class MainAddressSerializer(StrictFieldsMixin, serializers.Serializer):
     main = serializers.CharField(
         allow_null=True,
         allow_blank=True,
+        max_length=PARTY_REF_MAX_LENGTH,
         help_text="settlement party (id, number, SOURCE:ID); null clears",
     )
     on = serializers.DateField(required=False, allow_null=True, default=None)

@@ -1,0 +1,87 @@
+"""Who may use the compliance API: declarations for the role matrix (core.testing)."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from verbund.compliance.actions import do_confirm_hit, do_import_list, do_screen_parties
+from verbund.compliance.models import Hit, OwnershipFlag
+from verbund.compliance.tests import fixtures
+from verbund.core.testing import COMPLIANCE, EVERYONE, Route, World
+from verbund.parties.actions import do_create_party
+from verbund.relationships.actions import do_create_relationship
+
+ROUTES = [
+    Route("compliance-list-list", allowed=COMPLIANCE),
+    Route("compliance-list-detail", allowed=COMPLIANCE, kwargs={"pk": "list"}),
+    Route(
+        "compliance-list-import-list",
+        "post",
+        COMPLIANCE,
+        body=lambda w: {
+            "format": "un-xml",
+            "files": [SimpleUploadedFile("un.xml", fixtures.UN_XML)],
+        },
+        format="multipart",
+        ok=(201,),
+    ),
+    Route("compliance-hit-list", allowed=COMPLIANCE),
+    Route("compliance-hit-detail", allowed=COMPLIANCE, kwargs={"pk": "hit"}),
+    Route(
+        "compliance-hit-confirm",
+        "post",
+        COMPLIANCE,
+        kwargs={"pk": "hit"},
+        body=lambda w: {"reason": "gleiche Bank"},
+    ),
+    Route(
+        "compliance-hit-dismiss",
+        "post",
+        COMPLIANCE,
+        kwargs={"pk": "hit"},
+        body=lambda w: {"reason": "andere Bank"},
+    ),
+    Route("compliance-run-list", allowed=COMPLIANCE),
+    Route("compliance-run-list", "post", COMPLIANCE, ok=(202,)),
+    Route("compliance-run-detail", allowed=COMPLIANCE, kwargs={"pk": "run"}),
+    Route("compliance-run-report-csv", allowed=COMPLIANCE, kwargs={"pk": "run"}),
+    Route("compliance-run-report-pdf", allowed=COMPLIANCE, kwargs={"pk": "run"}),
+    # Everyone sees that a party is blocked through its owners (the badge), not the hits.
+    Route("compliance-ownership-list", allowed=EVERYONE),
+    Route("compliance-ownership-detail", allowed=EVERYONE, kwargs={"pk": "flag"}),
+    Route("compliance-screen-party", "post", COMPLIANCE, kwargs={"party_id": "party"}),
+]
+
+
+def world() -> World:
+    from verbund.compliance import screening
+
+    screening.forget_index()
+    lst = do_import_list(
+        "ofac-csv",
+        [
+            ("sdn.csv", fixtures.OFAC_SDN),
+            ("alt.csv", fixtures.OFAC_ALT),
+            ("add.csv", fixtures.OFAC_ADD),
+        ],
+        actor=None,
+    ).list
+    bank = do_create_party(actor=None, name="Banco Nacional de Cuba")
+    airline = do_create_party(actor=None, name="Aerocaribbean Airlines")
+    owned = do_create_party(actor=None, name="Karibik Handel GmbH")
+    do_create_relationship(
+        actor=None, type="group", from_party=owned, to_party=airline, share=Decimal("60")
+    )
+    run = do_screen_parties(actor=None, party_ids=[bank.pk, airline.pk])
+    reviewer = User.objects.create_user("world-reviewer")
+    reviewer.groups.add(Group.objects.get(name="compliance"))
+    for hit in Hit.objects.filter(party=airline):
+        do_confirm_hit(hit, actor=reviewer)
+    return {
+        "list": lst.pk,
+        "hit": Hit.objects.filter(party=bank).order_by("id").first().pk,  # type: ignore[union-attr]
+        "run": run.pk,
+        "flag": OwnershipFlag.objects.filter(party=owned).first().pk,  # type: ignore[union-attr]
+        "party": bank.pk,
+    }

@@ -1,0 +1,42 @@
+"""Serializer pieces every domain's API shares."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+UNKNOWN_FIELD = _("Unknown field.")
+# The largest id a database holds (64-bit); a larger number is no id, and SQLite cannot even
+# compare it with one.
+ID_MAX = 2**63 - 1
+# Free text that is stored with a decision (a note, a reason): long enough for any real note.
+NOTE_MAX_LENGTH = 2000
+# Sent by the browsable API's forms, never a field of the request.
+_FORM_EXTRAS = {"csrfmiddlewaretoken"}
+
+
+def stored_length(model: type[Model], name: str) -> int:
+    """The ``max_length`` of a model's text field: API input is bounded as the column is, so
+    longer input is refused with a 400 rather than cut, or failing in the database."""
+    length = getattr(model._meta.get_field(name), "max_length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{model.__name__}.{name} has no max_length")
+    return length
+
+
+# Refuses fields the serializer does not know with a 400 naming each of them. Without it a
+# misspelt field ({"nmae": ...}) is dropped without a word and the request "succeeds" doing less
+# than the caller meant. Read-only fields the serializer shows (id, created_at) are known fields:
+# sending back what was read is no error. (A comment, not a docstring: drf-spectacular would show
+# a docstring as the description of every serializer that takes the mixin.)
+class StrictFieldsMixin:
+    fields: Any
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields) - _FORM_EXTRAS)
+            if unknown:
+                raise serializers.ValidationError({name: [UNKNOWN_FIELD] for name in unknown})
+        return super().to_internal_value(data)  # type: ignore[misc]

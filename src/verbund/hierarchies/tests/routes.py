@@ -1,0 +1,18 @@
+"""Who may read hierarchies through the API: declarations for the role matrix (core.testing)."""
+
+from verbund.core.testing import Route, World
+from verbund.parties.actions import do_create_party
+from verbund.relationships.actions import do_create_relationship
+
+ROUTES = [
+    Route("party-hierarchy", kwargs={"pk": "child"}, query={"type": "group"}),
+    Route("party-ancestors", kwargs={"pk": "child"}, query={"type": "group"}),
+    Route("party-group", kwargs={"pk": "child"}),
+]
+
+
+def world() -> World:
+    parent = do_create_party(actor=None, name="Mutter AG")
+    child = do_create_party(actor=None, name="Tochter GmbH")
+    do_create_relationship(actor=None, type="group", from_party=child, to_party=parent)
+    return {"parent": parent.pk, "child": child.pk}

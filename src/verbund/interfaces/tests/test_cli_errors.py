@@ -1,0 +1,80 @@
+"""`verbund import` and `verbund export` with bad input: a non-zero exit, a clear error naming
+the file, row, field or argument, and no traceback."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from verbund.core.testing import assert_cli_refuses
+from verbund.interfaces.models import ImportRun
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keep_test_connection")]
+
+Write = Callable[..., Path]
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["import", "robots", "x.csv"], "kind"),
+        (["import", "parties"], "file"),
+        (["import", "parties", "x.csv", "--format", "pdf"], "--format"),
+        (["export", "robots"], "kind"),
+        (["export", "parties", "--format", "pdf"], "--format"),
+        (["export", "parties", "--format", "xlsx"], "--output"),
+    ],
+)
+def test_bad_arguments_are_named(capsys, args, names):
+    assert_cli_refuses(capsys, *args, names=names)
+
+
+def test_a_row_error_names_file_row_and_field_and_the_run_says_nothing_was_written(
+    capsys, write: Write
+):
+    path = write("kunden.csv", "id;name;country\nK1;A GmbH;XX\n")
+    code_line = assert_cli_refuses(
+        capsys, "import", "parties", str(path), names=["#"], lines=1, report=True
+    )
+    assert "kunden.csv, row 2" in code_line and "country" in code_line
+
+
+def test_an_unknown_mapping_is_named(capsys, write: Write):
+    path = write("kunden.csv", "id;name\nK1;A GmbH\n")
+    assert_cli_refuses(
+        capsys, "import", "parties", str(path), "--mapping", "nosuch", names="nosuch", report=True
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a missing import file raises FileNotFoundError with a traceback from "
+    "interfaces/actions.py do_execute_run (and leaves the run running); check the file in the "
+    "import command (as `lists import` does) or refuse it in actions.do_create_run",
+)
+def test_a_missing_file_is_named(capsys):
+    assert_cli_refuses(capsys, "import", "parties", "/nonexistent/kunden.csv", names="kunden.csv")
+    assert not ImportRun.objects.filter(status="running").exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="interfaces/exporters.py export() opens the output unguarded: a missing folder is a "
+    "FileNotFoundError with a traceback; refuse it naming the file",
+)
+def test_an_output_file_that_cannot_be_written_is_named(capsys):
+    assert_cli_refuses(
+        capsys, "export", "parties", "--output", "/nonexistent/dir/out.csv", names="out.csv"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a NUL character in a cell is imported as it is on SQLite and fails with a traceback "
+    "on PostgreSQL (psycopg.DataError: text fields cannot contain NUL); the parsers or the row "
+    "rules should refuse the cell naming file, row and field, as the sync API now does",
+)
+def test_a_nul_character_in_a_cell_names_file_row_and_field(capsys, write: Write):
+    path = write("kunden.csv", "id;name;city\nK1;A GmbH;Kö\x00ln\n")
+    text = assert_cli_refuses(capsys, "import", "parties", str(path), names=["#"], report=True)
+    assert "kunden.csv, row 2" in text and "city" in text

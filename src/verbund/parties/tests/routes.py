@@ -1,0 +1,28 @@
+"""Who may use the parties API: the declarations the role matrix walks (core.testing)."""
+
+from verbund.core.testing import EVERYONE, WRITERS, Route, World
+from verbund.parties.actions import do_create_party
+from verbund.relationships.actions import do_create_relationship
+
+ROUTES = [
+    Route("party-list"),
+    Route("party-list", "post", WRITERS, body=lambda w: {"name": "Neu GmbH"}, ok=(201,)),
+    Route("party-detail", kwargs={"pk": "a"}),
+    Route("party-detail", "patch", WRITERS, kwargs={"pk": "a"}, body=lambda w: {"city": "Bonn"}),
+    Route(
+        "party-detail",
+        "put",
+        WRITERS,
+        kwargs={"pk": "a"},
+        body=lambda w: {"name": "A GmbH", "city": "Bonn"},
+    ),
+    Route("party-archive", "post", WRITERS, kwargs={"pk": "a"}, body=lambda w: {}),
+    Route("party-relationships", kwargs={"pk": "a"}, allowed=EVERYONE),
+]
+
+
+def world() -> World:
+    a = do_create_party(actor=None, name="A GmbH")
+    b = do_create_party(actor=None, name="B GmbH")
+    do_create_relationship(actor=None, type="supplier", from_party=a, to_party=b)
+    return {"a": a.pk, "b": b.pk}

@@ -1,0 +1,60 @@
+"""Who may use the quality API: declarations for the role matrix (core.testing)."""
+
+from verbund.core.testing import EVERYONE, STEWARDS, Route, World
+from verbund.parties.actions import do_create_party
+from verbund.quality.actions import do_create_run, do_merge, do_record_candidates
+from verbund.quality.models import DuplicateCandidate
+
+ROUTES = [
+    Route("quality-candidate-list"),
+    Route("quality-candidate-detail", kwargs={"pk": "candidate"}),
+    Route(
+        "quality-candidate-not-duplicate",
+        "post",
+        STEWARDS,
+        kwargs={"pk": "candidate"},
+        body=lambda w: {"note": "Filialen"},
+    ),
+    Route("quality-merge-list"),
+    Route(
+        "quality-merge-list",
+        "post",
+        STEWARDS,
+        body=lambda w: {"source": w["b"], "survivor": w["a"]},
+        ok=(201,),
+    ),
+    Route("quality-merge-detail", kwargs={"pk": "merge"}),
+    Route("quality-merge-undo", "post", STEWARDS, kwargs={"pk": "merge"}),
+    Route("quality-run-list"),
+    Route(
+        "quality-run-list",
+        "post",
+        STEWARDS,
+        body=lambda w: {"kind": "organisation", "threshold": 0.9},
+        ok=(201,),
+    ),
+    Route("quality-run-detail", kwargs={"pk": "run"}),
+    # A read that takes a body: everyone who may read parties.
+    Route("quality-similar-api", "post", EVERYONE, body=lambda w: {"name": "Müller Bau"}),
+]
+
+
+def world() -> World:
+    a = do_create_party(actor=None, name="Müller Bau GmbH", city="Köln")
+    b = do_create_party(actor=None, name="Mueller Bau GmbH", city="Köln")
+    run = do_create_run(actor=None)
+    do_record_candidates(
+        [{"a": a.pk, "b": b.pk, "probability": 0.95, "points": 9.0}], actor=None, run=run
+    )
+    merged = do_merge(
+        do_create_party(actor=None, name="Schulz KG"),
+        do_create_party(actor=None, name="Schulz KG", city="Bonn"),
+        actor=None,
+    )
+    return {
+        "a": a.pk,
+        "b": b.pk,
+        "run": run.pk,
+        "candidate": DuplicateCandidate.objects.get().pk,
+        "merge": merged.pk,
+    }
