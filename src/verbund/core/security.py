@@ -143,15 +143,15 @@ class ApiAuthFailureMiddleware:
             response["Retry-After"] = str(window)
             return response
         response = self.get_response(request)
+        # The window starts at the first failure; add() only sets a missing key.
         if (
             limit
             and response.status_code in (401, 403)
             and not getattr(getattr(request, "user", None), "is_authenticated", False)
+            and not cache.add(key, 1, window)
         ):
-            # The window starts at the first failure; add() only sets a missing key.
-            if not cache.add(key, 1, window):
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.add(key, 1, window)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, window)
         return response

@@ -82,7 +82,8 @@ def test_json_nested_just_past_the_limit_is_refused_and_at_the_limit_read(write:
     def line(depth: int) -> str:
         return '{"external_id": "K1", "x": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}\n"
 
-    assert list(Reader(write("ok.jsonl", line(32)), "jsonl").rows())[0][1]["external_id"] == "K1"
+    rows = list(Reader(write("ok.jsonl", line(32)), "jsonl").rows())
+    assert rows[0][1]["external_id"] == "K1"
     with pytest.raises(ImportFileError, match=r"too.jsonl, row 1: .*deeper than 32"):
         list(Reader(write("too.jsonl", line(33)), "jsonl").rows())
 
@@ -238,7 +239,7 @@ def test_a_mapping_cannot_extend_a_file_outside_the_import_folder(
     own = folder / "own.toml"
     own.write_text(f'extends = "{target}"\n[parties]\nKUNDE = "external_id"\n', encoding="utf-8")
     with pytest.raises(
-        ImportFileError, match="only a preset .* or a mapping file in the import folder"
+        ImportFileError, match=r"only a preset .* or a mapping file in the import folder"
     ):
         load_mapping(str(own))
 
