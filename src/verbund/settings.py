@@ -73,9 +73,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # Before django_tasks_db, so that core's `db_worker` (with the sweep of abandoned runs)
+    # replaces the library's.
+    "verbund.core",
     "django_tasks",
     "django_tasks_db",
-    "verbund.core",
     "verbund.parties",
     "verbund.relationships",
     "verbund.hierarchies",
@@ -242,3 +244,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background runs (core.jobs): the process working on a run refreshes its heartbeat this often;
+# a run of another host whose heartbeat is older than VERBUND_JOB_STALE_SECONDS is failed (runs
+# of this host are judged by whether their process still exists); servers and workers look for
+# such runs when they start and then this often.
+VERBUND_JOB_HEARTBEAT_SECONDS = float(os.environ.get("VERBUND_JOB_HEARTBEAT_SECONDS", "30"))
+VERBUND_JOB_STALE_SECONDS = float(os.environ.get("VERBUND_JOB_STALE_SECONDS", "300"))
+VERBUND_JOB_SWEEP_SECONDS = float(os.environ.get("VERBUND_JOB_SWEEP_SECONDS", "300"))

@@ -30,10 +30,11 @@ from verbund.compliance.models import (
     RunTrigger,
     SanctionsList,
     ScreeningRun,
+    ScreeningStatus,
 )
 from verbund.compliance.parsers import DEFAULT_LIST_KEYS, ListFormatError, parse
 from verbund.compliance.screening import PARTY_COLUMNS, PartyRow
-from verbund.core import audit
+from verbund.core import audit, jobs
 from verbund.parties.models import Party
 
 log = logging.getLogger(__name__)
@@ -421,6 +422,9 @@ def do_screen_parties(
             {str(k): v for k, v in versions.items()},
         )
         run.save(update_fields=["total", "threshold", "versions"])
+    # This process claims the run: if it dies, the next sweep fails the run (core.jobs).
+    run.status = ScreeningStatus.RUNNING
+    run.save(update_fields=["status", *jobs.claim(run)])
     pool = None
     results: Iterable[tuple[list[int], list[tuple[int, str, list[Match]]]]]
     try:
@@ -455,7 +459,7 @@ def do_screen_parties(
                 progress(run)
         with transaction.atomic():
             run.done = total
-            run.status = "finished"
+            run.status = ScreeningStatus.FINISHED
             run.finished_at = timezone.now()
             run.save(update_fields=["done", "status", "finished_at", "hit_count", "new_hit_count"])
             audit.record(
@@ -463,8 +467,9 @@ def do_screen_parties(
                 after={"trigger": trigger, "parties": total, "hits": hits, "new_hits": new_count, "versions": run.versions, "threshold": limit},
             )  # fmt: skip
     except Exception as exc:
+        run.status = ScreeningStatus.FAILED
         ScreeningRun.objects.filter(pk=run.pk).update(
-            status="failed", error=str(exc)[:2000], finished_at=timezone.now()
+            status=ScreeningStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         raise
     finally:
@@ -472,6 +477,7 @@ def do_screen_parties(
             pool.close()
             pool.join()
         _WORKER_INDEX = None
+        jobs.release(run)
     do_recompute_ownership(actor=actor)
     return run
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.jobs import ClaimedRun
+
 
 def _empty_list() -> list[str]:
     # Not ``default=list``: inside ListVersion's body ``list`` is the foreign key field.
@@ -141,8 +143,17 @@ class RunTrigger(models.TextChoices):
     PARTIES = "parties", _("Selected parties")
 
 
-class ScreeningRun(models.Model):
-    """One screening pass: what triggered it, against which list versions, progress and result counts."""
+class ScreeningStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class ScreeningRun(ClaimedRun):
+    """One screening pass: what triggered it, against which list versions, progress and result
+    counts. The process doing it claims it (``core.jobs``); a run whose process died is failed
+    by the next sweep."""
 
     trigger = models.CharField(_("trigger"), max_length=16, choices=RunTrigger.choices)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
@@ -156,7 +167,9 @@ class ScreeningRun(models.Model):
     done = models.PositiveIntegerField(_("parties screened"), default=0)
     hit_count = models.PositiveIntegerField(_("hits"), default=0)
     new_hit_count = models.PositiveIntegerField(_("new hits"), default=0)
-    status = models.CharField(_("status"), max_length=16, default="running")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ScreeningStatus.choices, default=ScreeningStatus.RUNNING
+    )
     error = models.TextField(blank=True)
 
     class Meta:
