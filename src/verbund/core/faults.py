@@ -124,7 +124,7 @@ class Lab:
 
     def start(self, name: str, *argv: str) -> subprocess.Popen[bytes]:
         log = open(self.logs / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        return subprocess.Popen(
+        return subprocess.Popen(  # noqa: S603 - our own interpreter and command
             [sys.executable, "-m", "verbund", *argv],
             cwd=self.tmp, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )  # fmt: skip

@@ -6,9 +6,9 @@ marked failed (``core.jobs``); and the worker id names this host and process
 (``host:pid:…``), so that a job of a killed worker can be told from one still running.
 """
 
+from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import CommandParser
 from django_tasks_db.management.commands import db_worker
 
 from verbund.core import jobs
@@ -16,7 +16,7 @@ from verbund.core.management.base import VerbundCommand
 
 
 class Command(VerbundCommand, db_worker.Command):
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.set_defaults(worker_id=None)
 
