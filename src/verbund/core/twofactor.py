@@ -251,6 +251,8 @@ def manage(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             for message in exc.message_dict.get("code", exc.messages):
                 form.add_error("code", message)
+        else:
+            form = CodeForm()  # a used code is not shown again
     enabled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     pending = (
         None
