@@ -78,7 +78,7 @@ def run_pdf(run: ScreeningRun) -> bytes:
     end = run.finished_at.strftime("%Y-%m-%d %H:%M") if run.finished_at else _("not finished")
     meta = _("Trigger: %(trigger)s · started %(start)s · finished %(end)s · status %(status)s · parties %(total)s · hits %(hits)s · threshold %(threshold).2f") % {
         "trigger": run.get_trigger_display(), "start": run.started_at.strftime("%Y-%m-%d %H:%M"), "end": end,
-        "status": run.status, "total": run.total, "hits": run.hit_count, "threshold": run.threshold,
+        "status": run.get_status_display(), "total": run.total, "hits": run.hit_count, "threshold": run.threshold,
     }  # fmt: skip
     pdf.multi_cell(0, 5, _latin(meta), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
