@@ -15,12 +15,22 @@ from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# The ORM calls of a test body run in Playwright's context, whose connection neither the
+# fixture's teardown nor the test database's sees: each test closes it itself, or PostgreSQL
+# refuses to drop the test database afterwards.
+
 PASSWORD = "pw-Verbund-2026"
 
 
 @pytest.fixture
 def page(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The live server's request threads close their connection after each request: kept open
+    # (CONN_MAX_AGE) by a keep-alive browser socket, PostgreSQL refused to drop the test database.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+    # The live server's request threads close their connection after each request: kept open
+    # (CONN_MAX_AGE) by a keep-alive browser socket, PostgreSQL refused to drop the test database.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     if not Path(CHROMIUM).exists():
         pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -63,6 +73,7 @@ def test_the_login_page_tells_a_locked_out_user_why_in_german(live_server, page)
     log_in(page, live_server.url, "erika", PASSWORD)  # the right password does not help now
     assert "/accounts/login/" in page.url
     assert page.locator("[data-testid=locked-out]").is_visible()
+    connections.close_all()  # the test's own connection, in Playwright's context (see below)
 
 
 def test_a_user_with_two_factor_login_enters_the_code_after_the_password(live_server, page) -> None:
@@ -78,6 +89,7 @@ def test_a_user_with_two_factor_login_enters_the_code_after_the_password(live_se
     page.click("[data-testid=two-factor-submit]")
     page.wait_for_url(f"{live_server.url}/parties/")
     assert page.locator("h1").first.is_visible()
+    connections.close_all()
 
 
 def test_an_admin_is_led_to_set_up_two_factor_login_when_it_is_required(
@@ -99,3 +111,4 @@ def test_an_admin_is_led_to_set_up_two_factor_login_when_it_is_required(
     assert codes.count() == 10
     page.goto(f"{live_server.url}/parties/")
     assert page.url == f"{live_server.url}/parties/"
+    connections.close_all()
