@@ -27,6 +27,11 @@ def _test_settings(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     for variable in ("VERBUND_LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    # Failed API authentications are counted per address in the cache (core.security): each
+    # test starts with none, whatever the tests before it sent from 127.0.0.1.
+    from django.core.cache import cache
+
+    cache.clear()
     # Background jobs run inline, so a test sees their result when the call returns.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # The closure's "fresh today" memo outlives a test's rolled-back data when a test ran its

@@ -7,6 +7,7 @@ SQLite in the working directory is the default; PostgreSQL is one variable away
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -73,9 +74,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Before django_tasks_db, so that core's `db_worker` (with the sweep of abandoned runs)
+    # replaces the library's.
+    "verbund.core",
     "django_tasks",
     "django_tasks_db",
-    "verbund.core",
     "verbund.parties",
     "verbund.relationships",
     "verbund.hierarchies",
@@ -97,10 +104,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "verbund.core.security.ApiAuthFailureMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "verbund.core.middleware.LoginRequiredMiddleware",
+    "verbund.core.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "verbund.urls"
@@ -143,6 +153,13 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_run}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out user name or address before the password is
+    # even checked (see SECURITY.md).
+    "verbund.core.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -168,8 +185,34 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# Behind a TLS proxy: cookies only over HTTPS (see SECURITY.md).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("VERBUND_SECURE_COOKIES", False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Login lockout (django-axes): this many failed logins for one user name, or from one address,
+# lock logging in for that user name or address for this many minutes. The lock ends by
+# itself; `verbund axes_reset` lifts it early. Failures during the lock do not extend it.
+AXES_ENABLED = env_bool("VERBUND_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("VERBUND_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("VERBUND_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "verbund.core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "verbund.core.security.client_ip"
+AXES_VERBOSE = False
+# Failed API authentication (a wrong token, missing credentials) per address: after this many
+# within the window, every API request from that address is answered 429 until the window ends.
+# Authenticated requests are never counted.
+VERBUND_API_AUTH_FAILURE_LIMIT = int(os.environ.get("VERBUND_API_AUTH_FAILURE_LIMIT", "20"))
+VERBUND_API_AUTH_WINDOW = int(os.environ.get("VERBUND_API_AUTH_WINDOW", "900"))
+# Two-factor login (TOTP, django-otp): optional for everyone; with VERBUND_REQUIRE_2FA=1 users
+# of the admin and compliance roles (and superusers) must set it up before they can do
+# anything else. API tokens are not affected.
+VERBUND_REQUIRE_2FA = env_bool("VERBUND_REQUIRE_2FA", False)
+VERBUND_2FA_ROLES = ["admin", "compliance"]
+OTP_TOTP_ISSUER = os.environ.get("VERBUND_2FA_ISSUER", "Verbund")
 
 # Uploads are bounded: imports stream files to disk, but never more than this.
 VERBUND_MAX_UPLOAD_BYTES = int(os.environ.get("VERBUND_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
@@ -194,6 +237,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["verbund.core.permissions.RolePermission"],
+    # JSON nested deeper than a record is refused with a 400, not a RecursionError (500).
+    "DEFAULT_PARSER_CLASSES": [
+        "verbund.core.security.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
@@ -243,3 +292,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background runs (core.jobs): the process working on a run refreshes its heartbeat this often;
+# a run of another host whose heartbeat is older than VERBUND_JOB_STALE_SECONDS is failed (runs
+# of this host are judged by whether their process still exists); servers and workers look for
+# such runs when they start and then this often.
+VERBUND_JOB_HEARTBEAT_SECONDS = float(os.environ.get("VERBUND_JOB_HEARTBEAT_SECONDS", "30"))
+VERBUND_JOB_STALE_SECONDS = float(os.environ.get("VERBUND_JOB_STALE_SECONDS", "300"))
+VERBUND_JOB_SWEEP_SECONDS = float(os.environ.get("VERBUND_JOB_SWEEP_SECONDS", "300"))

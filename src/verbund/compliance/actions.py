@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,13 +26,15 @@ from verbund.compliance.models import (
     ListVersion,
     OwnershipFlag,
     OwnershipRegime,
+    RunFinding,
     RunTrigger,
     SanctionsList,
     ScreeningRun,
+    ScreeningStatus,
 )
 from verbund.compliance.parsers import DEFAULT_LIST_KEYS, ListFormatError, parse
 from verbund.compliance.screening import PARTY_COLUMNS, PartyRow
-from verbund.core import audit
+from verbund.core import audit, jobs
 from verbund.parties.models import Party
 
 log = logging.getLogger(__name__)
@@ -325,7 +328,57 @@ def _write_chunk(
     Hit.objects.bulk_create(new_all, batch_size=1000)
     if changed_all:
         Hit.objects.bulk_update(changed_all, _UPDATE_FIELDS, batch_size=500)
+    _record_findings(run, new_all, changed_all)
     return len(new_all), matched
+
+
+def _record_findings(run: ScreeningRun, new: list[Hit], changed: list[Hit]) -> None:
+    """The run's snapshot of the hits it wrote (its report), in the chunk's transaction."""
+    hits = [(h, True) for h in new] + [(h, False) for h in changed]
+    if not hits:
+        return
+    parties = {
+        p.pk: p
+        for p in Party.objects.filter(id__in={h.party_id for h, _new in hits}).only(
+            "id", "kind", "number", "name", "title", "first_name", "last_name"
+        )
+    }
+    list_keys = dict(
+        SanctionsList.objects.filter(id__in={h.list_id for h, _new in hits}).values_list(
+            "id", "key"
+        )
+    )
+    reviewer_ids = {h.reviewed_by_id for h, _new in hits if h.reviewed_by_id}
+    reviewers = dict(
+        get_user_model()
+        .objects.filter(pk__in=reviewer_ids)
+        .values_list("pk", get_user_model().USERNAME_FIELD)
+        if reviewer_ids
+        else []
+    )
+    RunFinding.objects.bulk_create(
+        [
+            RunFinding(
+                run=run,
+                hit_id=h.pk,
+                party_id=h.party_id,
+                party_number=parties[h.party_id].number,
+                party_name=parties[h.party_id].display_name[:500],
+                list_key=list_keys[h.list_id],
+                entry_external_id=h.entry_external_id,
+                entry_name=h.entry_name,
+                matched_name=h.matched_name,
+                score=h.score,
+                status=h.status,
+                new=is_new,
+                reason=h.reason,
+                reviewed_at=h.reviewed_at,
+                reviewed_by=reviewers.get(h.reviewed_by_id, "") if h.reviewed_by_id else "",
+            )
+            for h, is_new in hits
+        ],
+        batch_size=1000,
+    )
 
 
 def do_screen_parties(
@@ -369,6 +422,9 @@ def do_screen_parties(
             {str(k): v for k, v in versions.items()},
         )
         run.save(update_fields=["total", "threshold", "versions"])
+    # This process claims the run: if it dies, the next sweep fails the run (core.jobs).
+    run.status = ScreeningStatus.RUNNING
+    run.save(update_fields=["status", *jobs.claim(run)])
     pool = None
     results: Iterable[tuple[list[int], list[tuple[int, str, list[Match]]]]]
     try:
@@ -403,7 +459,7 @@ def do_screen_parties(
                 progress(run)
         with transaction.atomic():
             run.done = total
-            run.status = "finished"
+            run.status = ScreeningStatus.FINISHED
             run.finished_at = timezone.now()
             run.save(update_fields=["done", "status", "finished_at", "hit_count", "new_hit_count"])
             audit.record(
@@ -411,8 +467,9 @@ def do_screen_parties(
                 after={"trigger": trigger, "parties": total, "hits": hits, "new_hits": new_count, "versions": run.versions, "threshold": limit},
             )  # fmt: skip
     except Exception as exc:
+        run.status = ScreeningStatus.FAILED
         ScreeningRun.objects.filter(pk=run.pk).update(
-            status="failed", error=str(exc)[:2000], finished_at=timezone.now()
+            status=ScreeningStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         raise
     finally:
@@ -420,6 +477,7 @@ def do_screen_parties(
             pool.close()
             pool.join()
         _WORKER_INDEX = None
+        jobs.release(run)
     do_recompute_ownership(actor=actor)
     return run
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.jobs import ClaimedRun
+
 
 def _empty_list() -> list[str]:
     # Not ``default=list``: inside ListVersion's body ``list`` is the foreign key field.
@@ -141,8 +143,17 @@ class RunTrigger(models.TextChoices):
     PARTIES = "parties", _("Selected parties")
 
 
-class ScreeningRun(models.Model):
-    """One screening pass: what triggered it, against which list versions, progress and result counts."""
+class ScreeningStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class ScreeningRun(ClaimedRun):
+    """One screening pass: what triggered it, against which list versions, progress and result
+    counts. The process doing it claims it (``core.jobs``); a run whose process died is failed
+    by the next sweep."""
 
     trigger = models.CharField(_("trigger"), max_length=16, choices=RunTrigger.choices)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
@@ -156,7 +167,9 @@ class ScreeningRun(models.Model):
     done = models.PositiveIntegerField(_("parties screened"), default=0)
     hit_count = models.PositiveIntegerField(_("hits"), default=0)
     new_hit_count = models.PositiveIntegerField(_("new hits"), default=0)
-    status = models.CharField(_("status"), max_length=16, default="running")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ScreeningStatus.choices, default=ScreeningStatus.RUNNING
+    )
     error = models.TextField(blank=True)
 
     class Meta:
@@ -275,3 +288,43 @@ class OwnershipFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_id} {self.regime} {self.share}%"
+
+
+class RunFinding(models.Model):
+    """What one screening run found, as it stood when the run wrote it: the run's report.
+
+    Contract: one row per hit the run created, matched again or closed, written in the same
+    transaction as that hit and never changed afterwards, so a run's report reads the same for
+    ever however later runs and reviews change the hits. ``new`` says the run created the hit;
+    ``status``, ``reason`` and the reviewer are the hit's as the run left it. ``hit`` points at
+    the live hit while it exists. Rows of runs before this table were taken from the hits'
+    last run when it was added (migration 0002).
+    """
+
+    run = models.ForeignKey(
+        ScreeningRun, on_delete=models.CASCADE, related_name="findings", verbose_name=_("run")
+    )
+    hit = models.ForeignKey(Hit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    party = models.ForeignKey(
+        "parties.Party", on_delete=models.PROTECT, related_name="+", verbose_name=_("party")
+    )
+    party_number = models.CharField(_("number"), max_length=32)
+    party_name = models.CharField(_("party"), max_length=500)
+    list_key = models.CharField(_("list"), max_length=64)
+    entry_external_id = models.CharField(_("list id"), max_length=128)
+    entry_name = models.CharField(_("listed name"), max_length=500)
+    matched_name = models.CharField(_("matched name"), max_length=500)
+    score = models.FloatField(_("score"))
+    status = models.CharField(_("status"), max_length=16, choices=HitStatus.choices)
+    new = models.BooleanField(_("new"), default=False)
+    reason = models.TextField(_("reason"), blank=True)
+    reviewed_by = models.CharField(_("reviewed by"), max_length=150, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("run finding")
+        verbose_name_plural = _("run findings")
+        ordering = ["-score", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.run_id} {self.party_number} ~ {self.entry_name}"

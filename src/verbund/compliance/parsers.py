@@ -22,6 +22,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from django.utils.translation import gettext as _
 
 from verbund.compliance.countries import to_iso, to_iso_list
+from verbund.core.security import MAX_JSON_DEPTH, json_depth
 
 
 class ListFormatError(ValueError):
@@ -655,11 +656,19 @@ def parse_ftm(files: list[tuple[str, bytes]]) -> ParseResult:
                 continue
             try:
                 obj = json.loads(line)
+                depth = json_depth(obj)
             except json.JSONDecodeError as exc:
                 raise ListFormatError(
                     _("%(file)s line %(line)s is not JSON: %(error)s")
                     % {"file": name, "line": lineno, "error": exc.msg}
                 ) from exc
+            except RecursionError:
+                depth = MAX_JSON_DEPTH + 1
+            if depth > MAX_JSON_DEPTH:
+                raise ListFormatError(
+                    _("%(file)s line %(line)s: the JSON is nested deeper than %(limit)s levels.")
+                    % {"file": name, "line": lineno, "limit": MAX_JSON_DEPTH}
+                )
             if not isinstance(obj, dict) or "schema" not in obj or "properties" not in obj:
                 raise ListFormatError(
                     _(

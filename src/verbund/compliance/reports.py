@@ -1,14 +1,18 @@
-"""Per-run screening reports as CSV and PDF."""
+"""Per-run screening reports as CSV and PDF.
+
+A report is the run's snapshot (``RunFinding``, written with the run's hits) and reads the same
+for ever: later runs and reviews change the hits, never what a run found. The PDF carries the
+run's own times only, so the same run gives the same bytes.
+"""
 
 import csv
 import io
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from verbund.compliance.models import Hit, ScreeningRun
+from verbund.compliance.models import RunFinding, ScreeningRun
 from verbund.core.exports import safe_cell
 
 COLUMNS = [
@@ -27,19 +31,16 @@ COLUMNS = [
 
 
 def run_rows(run: ScreeningRun) -> list[dict[str, Any]]:
+    """The run's findings as report rows, best score first."""
     rows = []
-    for h in (
-        Hit.objects.filter(run=run)
-        .select_related("party", "list", "reviewed_by")
-        .order_by("-score", "id")
-    ):
+    for f in RunFinding.objects.filter(run=run).order_by("-score", "id"):
         rows.append(
             {
-                "party_number": h.party.number, "party_name": h.party.display_name, "list": h.list.key,
-                "entry_id": h.entry_external_id, "entry_name": h.entry_name, "matched_name": h.matched_name,
-                "score": f"{h.score:.2f}", "status": h.get_status_display(), "reason": h.reason,
-                "reviewed_by": h.reviewed_by.get_username() if h.reviewed_by else "",
-                "reviewed_at": h.reviewed_at.isoformat(timespec="minutes") if h.reviewed_at else "",
+                "party_number": f.party_number, "party_name": f.party_name, "list": f.list_key,
+                "entry_id": f.entry_external_id, "entry_name": f.entry_name, "matched_name": f.matched_name,
+                "score": f"{f.score:.2f}", "status": f.get_status_display(), "reason": f.reason,
+                "reviewed_by": f.reviewed_by,
+                "reviewed_at": f.reviewed_at.isoformat(timespec="minutes") if f.reviewed_at else "",
             }
         )  # fmt: skip
     return rows
@@ -62,6 +63,7 @@ def _latin(text: str) -> str:
 
 def run_pdf(run: ScreeningRun) -> bytes:
     pdf = FPDF(orientation="L", format="A4")
+    pdf.set_creation_date(run.finished_at or run.started_at)
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
@@ -73,9 +75,10 @@ def run_pdf(run: ScreeningRun) -> bytes:
         new_y="NEXT",
     )
     pdf.set_font("Helvetica", "", 9)
-    meta = _("Trigger: %(trigger)s · started %(start)s · parties %(total)s · hits %(hits)s · threshold %(threshold).2f · printed %(now)s") % {
-        "trigger": run.get_trigger_display(), "start": run.started_at.strftime("%Y-%m-%d %H:%M"), "total": run.total,
-        "hits": run.hit_count, "threshold": run.threshold, "now": timezone.now().strftime("%Y-%m-%d %H:%M"),
+    end = run.finished_at.strftime("%Y-%m-%d %H:%M") if run.finished_at else _("not finished")
+    meta = _("Trigger: %(trigger)s · started %(start)s · finished %(end)s · status %(status)s · parties %(total)s · hits %(hits)s · threshold %(threshold).2f") % {
+        "trigger": run.get_trigger_display(), "start": run.started_at.strftime("%Y-%m-%d %H:%M"), "end": end,
+        "status": run.get_status_display(), "total": run.total, "hits": run.hit_count, "threshold": run.threshold,
     }  # fmt: skip
     pdf.multi_cell(0, 5, _latin(meta), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)

@@ -3,9 +3,29 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django_tasks import task
 
-from verbund.compliance.models import RunTrigger, ScreeningRun
+from verbund.compliance.models import RunTrigger, ScreeningRun, ScreeningStatus
+from verbund.core import jobs
+
+
+def fail_run(run: ScreeningRun, reason: str) -> list[str]:
+    """Set ``run`` failed with ``reason`` (for ``core.jobs``). The chunks it wrote stay: they
+    are per party and idempotent, and its report shows them under a failed run."""
+    run.status = ScreeningStatus.FAILED
+    run.error = reason
+    run.finished_at = timezone.now()
+    return ["status", "error", "finished_at"]
+
+
+SCREENING_RUNS = jobs.RunKind(
+    model=ScreeningRun,
+    open_statuses=(ScreeningStatus.QUEUED, ScreeningStatus.RUNNING),
+    fail=fail_run,
+    task_path="verbund.compliance.tasks.screen_all_task",
+)
+RUN_KINDS = [SCREENING_RUNS]
 
 
 @task()
@@ -38,9 +58,8 @@ def start_screen_all(actor: Any) -> ScreeningRun:
         trigger=RunTrigger.ALL,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         threshold=screening.threshold(),
-        status="queued",
+        status=ScreeningStatus.QUEUED,
     )
-    ScreeningRun.objects.filter(pk=run.pk).update(status="running")
     result = screen_all_task.enqueue(run.pk, getattr(actor, "pk", None))
     if result.errors:
         # The immediate backend (tests, VERBUND_TASKS_IMMEDIATE) swallows exceptions: keep them on the run.

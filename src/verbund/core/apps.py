@@ -25,6 +25,7 @@ class CoreConfig(VerbundAppConfig):
     }
 
     def ready(self) -> None:
+        from verbund.core import twofactor  # noqa: F401 - connects the after-login receiver
         from verbund.core.roles import sync_roles
 
         post_migrate.connect(sync_roles, dispatch_uid="verbund.core.sync_roles")

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verbund.core import audit
+from verbund.core import audit, jobs
 from verbund.demo.bulk import BrokenReference, bulk_loaded, foreign_keys_validated_after
 from verbund.hierarchies import engine as hierarchy_engine
 from verbund.interfaces import engine
@@ -190,7 +190,8 @@ def do_execute_run(
     started = time.monotonic()
     run.status = ImportStatus.RUNNING
     run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    # This process claims the run: if it dies, the next sweep fails the run (core.jobs).
+    run.save(update_fields=["status", "started_at", *jobs.claim(run)])
 
     def report(fraction: float, message: str) -> None:
         if records is None:

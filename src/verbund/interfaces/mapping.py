@@ -3,6 +3,10 @@
 A mapping is a preset name (``generic``, ``sap``) or the path of a TOML file of the same
 shape (see ``mappings/*.toml``); a file may say ``extends = "generic"`` to start from a preset.
 Column names match case-insensitively and with surrounding spaces ignored.
+
+``extends`` names a preset or a mapping file inside the import folder (``VERBUND_IMPORT_DIR``;
+a relative name is taken from there): mapping files come in through uploads, and an
+``extends`` naming any file would read any file the server can read.
 """
 
 import tomllib
@@ -10,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from verbund.interfaces.parsers import ImportFileError, ReadOptions
@@ -98,11 +103,27 @@ class Mapping:
         return result
 
 
-def _load_toml(ref: str) -> tuple[dict[str, Any], str]:
+def _confined(ref: str) -> Path:
+    """The file an ``extends`` names, if it lies inside the import folder (links resolved)."""
+    folder = Path(settings.VERBUND_IMPORT_DIR).resolve()
+    path = (folder / ref).resolve()  # an absolute ``ref`` replaces the folder
+    if not path.is_relative_to(folder):
+        raise ImportFileError(
+            _(
+                "Mapping %(ref)s: extends may name only a preset (%(presets)s) or a mapping file in the import folder."
+            )
+            % {"ref": ref, "presets": ", ".join(PRESETS)}
+        )
+    return path
+
+
+def _load_toml(ref: str, *, confined: bool = False) -> tuple[dict[str, Any], str]:
     path = Path(ref)
     if ref in PRESETS:
         path = PRESET_DIR / f"{ref}.toml"
-    elif not path.is_file():
+    elif confined:
+        path = _confined(ref)
+    if ref not in PRESETS and not path.is_file():
         raise ImportFileError(
             _("Unknown mapping %(ref)s: neither a preset (%(presets)s) nor a file.")
             % {"ref": ref, "presets": ", ".join(PRESETS)}
@@ -131,7 +152,7 @@ def load_mapping(ref: str | None = None) -> Mapping:
     seen = {stem}
     while isinstance(data.get("extends"), str):
         base_ref = data.pop("extends")
-        base, base_stem = _load_toml(base_ref)
+        base, base_stem = _load_toml(base_ref, confined=True)
         if base_stem in seen:
             break
         seen.add(base_stem)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.jobs import ClaimedRun
+
 # A run's counts by key, as people read them; a key not named here (a GLEIF skip reason) is shown
 # as it is.
 COUNT_LABELS = {
@@ -37,7 +39,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ImportRun(models.Model):
+class ImportRun(ClaimedRun):
     """One import (file, API batch) of one kind from one source.
 
     Contract: a run is created before any data is touched and finished whatever happens:
@@ -45,6 +47,8 @@ class ImportRun(models.Model):
     made the all-or-nothing run roll back). ``counts`` holds created/updated/unchanged/
     ended/archived/errors; ``report`` holds the error list (row, field, value, reason),
     the archived keys of a full sync and a sample of differences. Runs are never deleted.
+    The process executing the run claims it (``core.jobs``); a run whose process died is
+    failed by the next sweep.
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)

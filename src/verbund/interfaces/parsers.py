@@ -24,12 +24,27 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from verbund.core.exports import restore_cell
+from verbund.core.security import MAX_JSON_DEPTH, json_depth
 
 FORMATS = ["csv", "xlsx", "jsonl", "gleif-rr"]
 # A single CSV field or JSON line larger than this is not ERP data but a broken file.
 MAX_FIELD_BYTES = 1024 * 1024
 MAX_LINE_BYTES = 4 * 1024 * 1024
 DELIMITERS = [";", ",", "\t", "|"]
+# XLSX workbooks are zip archives. Before openpyxl reads one, the archive's own directory must
+# look like a workbook and not a zip bomb: the sizes it declares bound what zipfile will ever
+# unpack (it stops at the declared size and fails the CRC check of a member that lies).
+MAX_ARCHIVE_ENTRIES = 10_000
+MAX_ARCHIVE_RATIO = 100  # unpacked / packed, for members above RATIO_FLOOR_BYTES
+RATIO_FLOOR_BYTES = 1024 * 1024
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
 
 
 class ImportFileError(Exception):
@@ -64,10 +79,20 @@ def check_size(path: str | Path, name: str | None = None) -> int:
     return size
 
 
+def bom_encoding(sample: bytes) -> str | None:
+    """The encoding a byte order mark at the start of ``sample`` names (UTF-8/16/32), or None."""
+    for bom, encoding in BOMS:
+        if sample.startswith(bom):
+            return encoding
+    return None
+
+
 def detect_encoding(sample: bytes) -> str:
-    """UTF-8 with BOM, UTF-8, or else Windows-1252 (which decodes any byte)."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+    """The encoding a byte order mark names (UTF-8, UTF-16, UTF-32), else UTF-8, or else
+    Windows-1252 (which decodes any byte)."""
+    by_bom = bom_encoding(sample)
+    if by_bom:
+        return by_bom
     try:
         sample.decode("utf-8")
         return "utf-8"
@@ -76,6 +101,10 @@ def detect_encoding(sample: bytes) -> str:
         if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
             return "utf-8"
         return "cp1252"
+
+
+def _same_family(declared: str, by_bom: str) -> bool:
+    return declared.replace("_", "-").lower().startswith(by_bom)
 
 
 def detect_delimiter(header: str) -> str:
@@ -185,8 +214,13 @@ class Reader:
             sample = raw.read(65536)
             raw.seek(0)
             encoding = self.options.encoding
+            by_bom = bom_encoding(sample)
             if not encoding or encoding == "auto":
                 encoding = detect_encoding(sample)
+            elif by_bom in ("utf-16", "utf-32") and not _same_family(encoding, by_bom):
+                # A UTF-16/32 byte order mark cannot start text in any 8-bit encoding the
+                # mapping might declare (it would read as "ÿþ" and zero bytes): the mark wins.
+                encoding = by_bom
             try:
                 codecs.lookup(encoding)
             except LookupError:
@@ -273,6 +307,7 @@ class Reader:
                 % {"file": self.name, "reason": type(exc).__name__}
             )
 
+        check_archive(self.path, self.name)
         try:
             wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
@@ -324,10 +359,10 @@ class Reader:
 
     def _jsonl_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         with open(self.path, "rb") as raw:
-            bom = raw.read(3) == codecs.BOM_UTF8
+            encoding = bom_encoding(raw.read(4)) or "utf-8"
             raw.seek(0)
-            stream = _LineGuard(raw, "utf-8-sig" if bom else "utf-8", self.name)
-            self.encoding = "utf-8"
+            stream = _LineGuard(raw, encoding, self.name)
+            self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
             columns: dict[str, None] = {}
             seen_any = False
             for line in stream:
@@ -335,13 +370,7 @@ class Reader:
                     self._pos = raw.tell()
                 if not line.strip():
                     continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ImportFileError(
-                        _("%(file)s, row %(row)s: not valid JSON (%(reason)s).")
-                        % {"file": self.name, "row": stream.line, "reason": exc.msg}
-                    ) from None
+                obj = load_json_line(line, self.name, stream.line)
                 if not isinstance(obj, dict):
                     raise ImportFileError(
                         _("%(file)s, row %(row)s: each line must be a JSON object.")
@@ -355,6 +384,79 @@ class Reader:
             if not seen_any:
                 raise ImportFileError(_("%(file)s: the file is empty.") % {"file": self.name})
         self._pos = self.size
+
+
+def load_json_line(line: str, name: str, row: int) -> Any:
+    """One JSON Lines row, refused with file and row when it is not JSON or nested deeper than
+    MAX_JSON_DEPTH (the C decoder stops at Python's recursion limit with a RecursionError)."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(
+            _("%(file)s, row %(row)s: not valid JSON (%(reason)s).")
+            % {"file": name, "row": row, "reason": exc.msg}
+        ) from None
+    except RecursionError:
+        obj = None
+        depth = MAX_JSON_DEPTH + 1
+    else:
+        depth = json_depth(obj, MAX_JSON_DEPTH)
+    if depth > MAX_JSON_DEPTH:
+        raise ImportFileError(
+            _("%(file)s, row %(row)s: the JSON is nested deeper than %(limit)s levels.")
+            % {"file": name, "row": row, "limit": MAX_JSON_DEPTH}
+        )
+    return obj
+
+
+def check_archive(path: str | Path, name: str) -> None:
+    """Refuse a zip archive (XLSX) whose directory declares more members, more unpacked bytes or
+    a higher compression ratio than a workbook has, before anything is unpacked.
+
+    The limits: MAX_ARCHIVE_ENTRIES members; members above RATIO_FLOOR_BYTES unpack to at most
+    MAX_ARCHIVE_RATIO times their packed size; all members together to at most
+    ``VERBUND_MAX_UNPACKED_BYTES`` (default 4 GiB).
+    """
+    limit = int(getattr(settings, "VERBUND_MAX_UNPACKED_BYTES", 4 * 1024**3))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ImportFileError(
+            _("%(file)s: not a readable XLSX workbook (truncated or damaged: %(reason)s).")
+            % {"file": name, "reason": type(exc).__name__}
+        ) from None
+    if len(infos) > MAX_ARCHIVE_ENTRIES:
+        raise ImportFileError(
+            _(
+                "%(file)s: the archive holds %(count)s files, more than the %(limit)s a workbook may have."
+            )
+            % {"file": name, "count": f"{len(infos):,}", "limit": f"{MAX_ARCHIVE_ENTRIES:,}"}
+        )
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_ARCHIVE_RATIO:
+            raise ImportFileError(
+                _(
+                    "%(file)s: the archive member %(member)s unpacks to %(size)s bytes, %(ratio)s times its packed size (at most %(limit)s): refused as a possible zip bomb."
+                )
+                % {
+                    "file": name,
+                    "member": info.filename[:100],
+                    "size": f"{info.file_size:,}",
+                    "ratio": f"{ratio:,.0f}",
+                    "limit": MAX_ARCHIVE_RATIO,
+                }
+            )
+    if total > limit:
+        raise ImportFileError(
+            _(
+                "%(file)s: the archive unpacks to %(size)s bytes, more than the limit of %(limit)s bytes."
+            )
+            % {"file": name, "size": f"{total:,}", "limit": f"{limit:,}"}
+        )
 
 
 def records_reader(records: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.jobs import ClaimedRun
 from verbund.quality.matching import DEFAULT_THRESHOLD
 
 
@@ -162,8 +163,9 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class DedupeRun(models.Model):
-    """A bulk duplicate detection over all parties of one kind (CLI or background job)."""
+class DedupeRun(ClaimedRun):
+    """A bulk duplicate detection over all parties of one kind (CLI or background job); the
+    worker claims it (``core.jobs``), and a run whose worker died is failed by the next sweep."""
 
     kind = models.CharField(_("kind"), max_length=16, default="organisation")
     threshold = models.FloatField(_("threshold"), default=DEFAULT_THRESHOLD)

@@ -2,12 +2,38 @@
 
 from typing import Any
 
+from django.utils import timezone
 from django_tasks import task
 
+from verbund.core import jobs
 from verbund.quality.detection import execute_run
+from verbund.quality.models import DedupeRun, RunStatus
+
+
+def fail_run(run: DedupeRun, reason: str) -> list[str]:
+    """Set ``run`` failed with ``reason`` (for ``core.jobs``)."""
+    run.status = RunStatus.FAILED
+    run.error = reason
+    run.finished_at = timezone.now()
+    return ["status", "error", "finished_at"]
+
+
+DEDUPE_RUNS = jobs.RunKind(
+    model=DedupeRun,
+    open_statuses=(RunStatus.QUEUED, RunStatus.RUNNING),
+    fail=fail_run,
+    task_path="verbund.quality.tasks.run_dedupe",
+)
+RUN_KINDS = [DEDUPE_RUNS]
 
 
 @task()
 def run_dedupe(run_id: int) -> dict[str, Any]:
-    """Bulk duplicate detection for one ``DedupeRun``; started from the review queue."""
-    return execute_run(run_id)
+    """Bulk duplicate detection for one ``DedupeRun``; started from the review queue. The
+    worker claims the run first, so that the run fails if the worker dies."""
+    run = DedupeRun.objects.get(pk=run_id)
+    run.save(update_fields=jobs.claim(run))
+    try:
+        return execute_run(run_id)
+    finally:
+        jobs.release(run)

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 
 from verbund.compliance import reports
 from verbund.compliance.actions import do_screen_parties
-from verbund.compliance.models import Hit, HitStatus, SanctionsList, ScreeningRun
+from verbund.compliance.models import Hit, HitStatus, RunFinding, SanctionsList, ScreeningRun
 from verbund.compliance.tests import fixtures
 
 # Settings may be loaded before the root conftest asks for immediate tasks: ask again here.
@@ -116,8 +116,8 @@ def test_the_run_report_writes_names_and_reasons_that_start_like_formulas_as_tex
 
     party = org("=Aerocaribbean Airlines")
     run = do_screen_parties(actor=None)
-    hit = Hit.objects.get(run=run, party=party)
-    Hit.objects.filter(pk=hit.pk).update(reason="@SUM(1)\tx")
+    # The report is the run's snapshot: a reason it recorded (as a later run would after a review).
+    RunFinding.objects.filter(run=run, party=party).update(reason="@SUM(1)\tx")
     rows = list(csv.DictReader(StringIO(reports.run_csv(run)), delimiter=";"))
     row = next(r for r in rows if r["party_number"] == party.number)
     assert row["party_name"] == "'=Aerocaribbean Airlines"

@@ -7,9 +7,11 @@ WhiteNoise inside the application. `--reload` switches to Django's development s
 Background jobs (imports, duplicate searches, screening runs) are taken from the database queue
 by `--jobs` threads of this process, so a single-server installation needs one command; larger
 ones run `verbund db_worker` processes beside it and start the web servers with `--jobs 0`.
+
+On start, and every VERBUND_JOB_SWEEP_SECONDS after, the server fails the runs whose process
+is gone (killed, crashed; see ``core.jobs``), so no run stays "running" for ever.
 """
 
-import os
 import threading
 from typing import Any
 
@@ -18,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from verbund.core import jobs
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 
 
@@ -71,6 +74,9 @@ class Command(VerbundCommand):
             raise CommandError(_("threads (--threads): must be at least 1."))
         if options["jobs"] < 0:
             raise CommandError(_("jobs (--jobs): must be 0 or more."))
+        for line in jobs.sweep_quietly():
+            self.stderr.write(line)
+        jobs.start_sweeper()
         if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
             for n in range(options["jobs"]):
                 start_job_thread(n)
@@ -105,7 +111,7 @@ def start_job_thread(n: int) -> threading.Thread:
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
-        worker_id=f"serve-{os.getpid()}-{n}",
+        worker_id=jobs.worker_id(f"serve-{n}"),
         excluded_queue_names=[],
     )
     thread = threading.Thread(target=worker.run, name=f"jobs-{n}", daemon=True)
