@@ -1,16 +1,25 @@
-"""Writing audit records. Only actions modules call this, inside their transaction."""
+"""Writing audit records. Only actions modules (and the bulk paths, through ``record_many``)
+call this, inside their transaction."""
+
+from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from verbund.core.models import AuditRecord
 
+if TYPE_CHECKING:
+    from verbund.core.bulk import BulkLoad
 
-def _jsonable(value: Any) -> Any:
+
+def jsonable(value: Any) -> Any:
+    """``value`` as the audit trail stores it: dates as ISO text, decimals as text, model
+    instances as their primary key."""
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -18,8 +27,12 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
+
+
+# The name this module used before it was public (quality.actions still imports it).
+_jsonable = jsonable
 
 
 def snapshot(obj: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
@@ -29,7 +42,7 @@ def snapshot(obj: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
     for field in obj._meta.concrete_fields:
         if field.name in skip:
             continue
-        data[field.attname] = _jsonable(getattr(obj, field.attname))
+        data[field.attname] = jsonable(getattr(obj, field.attname))
     return data
 
 
@@ -61,3 +74,52 @@ def record(
         after=after,
         note=note,
     )
+
+
+def record_many(
+    load: BulkLoad,
+    *,
+    actor: Any,
+    action: str,
+    object_type: str = "",
+    object_id: Any = "",
+    note: str = "",
+    party_ids: Iterable[int] = (),
+    changes: Iterable[tuple[int, dict[str, Any] | None, dict[str, Any] | None]] = (),
+) -> int:
+    """One audit record per party, written in bulk in the load's transaction; returns how many.
+
+    For set-based writes (imports, sync batches) that change many parties in one go: each
+    party's history shows the write (``party_id``), all records share ``action``, ``actor``,
+    ``note`` and the object that did it (``object_type`` / ``object_id``, e.g. the import run).
+    ``party_ids``: records without before/after (a creation whose values the object describes);
+    ``changes``: ``(party_id, before, after)``. Ids come from the database, so the audit table
+    stays open to every other writer meanwhile.
+    """
+    table = AuditRecord._meta.db_table
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    shared = {
+        "at": load.now_db,
+        "actor_id": user.pk if user is not None else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id or ""),
+        "object_repr": "",
+        "note": note,
+    }
+    count = load.append(
+        table,
+        ("party_id",),
+        ((pid,) for pid in party_ids),
+        constants={**shared, "before": None, "after": None},
+    )
+    count += load.append(
+        table,
+        ("party_id", "before", "after"),
+        (
+            (pid, None if b is None else json.dumps(b), None if a is None else json.dumps(a))
+            for pid, b, a in changes
+        ),
+        constants=shared,
+    )
+    return count
