@@ -15,12 +15,15 @@ import gc
 import hashlib
 import json
 import os
+import shutil
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -159,6 +162,36 @@ def do_start_import(run: ImportRun) -> ImportRun:
 
     transaction.on_commit(lambda: run_import.enqueue(run.pk))
     return run
+
+
+def confirm_refusal(dry: ImportRun) -> str | None:
+    """Why a run cannot be confirmed, or None: only a finished dry run without errors whose
+    file is still there can be run for real."""
+    if not dry.dry_run or dry.status != ImportStatus.DONE:
+        return _("Only a finished dry run can be confirmed.")
+    if (dry.counts or {}).get("errors"):
+        return _("A dry run with errors cannot be confirmed; correct the file and try again.")
+    if not dry.file_path or not Path(dry.file_path).exists():
+        return _("The uploaded file is no longer there; upload it again.")
+    return None
+
+
+@transaction.atomic
+def do_confirm_dry_run(dry: ImportRun, *, actor: Any, channel: str = "ui") -> ImportRun:
+    """Write what a successful dry run showed: the same file (a copy) and options, for real,
+    queued for the worker. Refused (ValidationError) by ``confirm_refusal``'s rules."""
+    dry = ImportRun.objects.select_for_update().get(pk=dry.pk)
+    refusal = confirm_refusal(dry)
+    if refusal:
+        raise ValidationError(refusal)
+    copy = upload_dir() / f"{uuid.uuid4().hex}{Path(dry.file_path).suffix}"
+    shutil.copyfile(dry.file_path, copy)
+    run = do_create_run(
+        actor=actor, kind=dry.kind, source=dry.source, path=copy, file_name=dry.file_name,
+        mapping=dry.mapping, fmt=dry.format, dry_run=False, full=dry.full,
+        skip_invalid=dry.skip_invalid, channel=channel,
+    )  # fmt: skip
+    return do_start_import(run)
 
 
 # --- executing runs -------------------------------------------------------------------------

@@ -359,8 +359,8 @@ def test_a_first_big_load_that_breaks_a_reference_fails_and_writes_nothing(
 ) -> None:
     from django.db import connection
 
-    from verbund.parties.bulk import PartyWriter
     from verbund.interfaces import actions
+    from verbund.parties.bulk import PartyWriter
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite keeps its row-wise foreign-key checks during a first load")

@@ -155,7 +155,7 @@ CASES = [
             "valid_to",
             relationship_rules.dates_error(dt.date(2025, 6, 1), dt.date(2025, 1, 1)) or "",
         ),
-    ),  # fmt: skip
+    ),
     Case(
         "a share is more than 0 and at most 100",
         "relationships",
@@ -170,7 +170,7 @@ CASES = [
             "share",
             relationship_rules.share_error(Decimal(50), False, _type_name("supplier")) or "",
         ),
-    ),  # fmt: skip
+    ),
     Case(
         "an inactive type takes no new links",
         "relationships",
@@ -180,7 +180,7 @@ CASES = [
             relationship_rules.inactive_type_error(False, _type_name("consultant")) or "",
         ),
         setup=_deactivate("consultant"),
-    ),  # fmt: skip
+    ),
     Case(
         "a type key names a type",
         "relationships",
@@ -197,7 +197,7 @@ CASES = [
             relationship_rules.side_kind_error("organisation", "person", _type_name("supplier"))
             or "",
         ),
-    ),  # fmt: skip
+    ),
     Case(
         "a party has one parent at a time",
         "relationships",
@@ -209,7 +209,7 @@ CASES = [
             ),
         ),
         setup=_link("K3", "K1"),
-    ),  # fmt: skip
+    ),
     Case(
         "a hierarchy never closes a cycle",
         "relationships",
@@ -219,7 +219,7 @@ CASES = [
             hierarchy_rules.cycle(MIN_DATE, ["Alpha AG (K1)", "Beta GmbH (K2)", "Alpha AG (K1)"]),
         ),
         setup=_link("K2", "K1"),
-    ),  # fmt: skip
+    ),
 ]
 
 
