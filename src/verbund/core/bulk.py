@@ -140,23 +140,6 @@ class BulkLoad:
             got = cur.fetchone()
             return max(top, got[0] if got else 0) + 1
 
-    def secondary_indexes(self, table: str) -> list[tuple[str, str]]:
-        """(name, CREATE statement) of the table's indexes that back no constraint."""
-        with connection.cursor() as cur:
-            if self.vendor == "postgresql":
-                cur.execute(
-                    "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND i.schemaname = current_schema() "
-                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
-                    [table],
-                )
-            else:
-                # Indexes of inline UNIQUE/PRIMARY KEY constraints have no SQL and stay.
-                cur.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
-                    [table],
-                )
-            return [(name, sql) for name, sql in cur.fetchall()]
-
     def write(
         self,
         table: str,
@@ -173,7 +156,7 @@ class BulkLoad:
         and build them afterwards (same transaction).
         """
         qn = connection.ops.quote_name
-        dropped = self.secondary_indexes(table) if rebuild_indexes else []
+        dropped = secondary_indexes(table) if rebuild_indexes else []
         if dropped:
             with connection.cursor() as cur:
                 for name, _sql in dropped:
@@ -276,6 +259,25 @@ class BulkLoad:
                 cur.execute("SET CONSTRAINTS ALL DEFERRED")
             else:
                 cur.execute("PRAGMA threads = 0")
+
+
+def secondary_indexes(table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the table's indexes that back no constraint: those a bulk
+    load may drop and build again afterwards."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND i.schemaname = current_schema() "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
+                [table],
+            )
+        else:
+            # Indexes of inline UNIQUE/PRIMARY KEY constraints have no SQL and stay.
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+        return [(name, sql) for name, sql in cur.fetchall()]
 
 
 class _SqliteInsert:

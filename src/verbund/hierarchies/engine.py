@@ -28,7 +28,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verbund.core.bulk import scalar
+from verbund.core.bulk import scalar, secondary_indexes
 from verbund.hierarchies import rules
 from verbund.hierarchies.models import ClosureEntry, ClosureState
 from verbund.parties.models import Party
@@ -520,22 +520,7 @@ def _indexes_to_rebuild() -> list[tuple[str, str]]:
     about.)"""
     if scalar(f"SELECT 1 FROM {CT} LIMIT 1", []):
         return []
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(
-                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-                "WHERE i.tablename = %s AND i.schemaname = current_schema() AND NOT EXISTS ("
-                "SELECT 1 FROM pg_constraint c WHERE c.conindid = "
-                "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
-                [CT],
-            )
-        else:
-            # Indexes of inline UNIQUE/PRIMARY KEY constraints have no SQL and stay.
-            cur.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
-                [CT],
-            )
-        return [(name, sql) for name, sql in cur.fetchall()]
+    return secondary_indexes(CT)
 
 
 TEMP_TABLES = ("hier_edges", "hier_kids", "hier_links", "hier_front", "hier_next")

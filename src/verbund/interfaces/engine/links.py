@@ -83,11 +83,14 @@ def managed_links(
 
 def check_hierarchy(changes: list[LinkChange], ctx: Context, out: Outcome) -> set[int]:
     """The hierarchy rules for the batch (``hierarchies.batch``), each refusal reported as an
-    issue on the row's ``to``. Returns the indexes of the changes that fail."""
+    issue on the row's ``to``. Returns the indexes of the changes that fail; an all-or-nothing
+    run with a refusal stops here (``Abort``)."""
     bad = check_batch(changes, ctx.today)
     for i, (target, reason) in bad.items():
         ch = changes[i]
         out.error(Issue(ch.row, "to", target, reason, ch.key))
+    if bad and ctx.atomic:
+        raise Abort(out)
     return set(bad)
 
 
@@ -161,8 +164,6 @@ def apply_link_changes(
     if not changes:
         return
     bad = check_hierarchy(changes, ctx, out)
-    if bad and ctx.atomic:
-        raise Abort(out)
     today = ctx.today
     yesterday = today - dt.timedelta(days=1)
     writer = LinkWriter(out, rebuild_indexes=rebuild_indexes)
@@ -197,8 +198,6 @@ def apply_relationship_changes(changes: list[LinkChange], ctx: Context, out: Out
     if not changes:
         return
     bad = check_hierarchy(changes, ctx, out)
-    if bad and ctx.atomic:
-        raise Abort(out)
     today = ctx.today
     writer = LinkWriter(out)
 
