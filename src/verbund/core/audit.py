@@ -7,14 +7,12 @@ import datetime as dt
 import decimal
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 
+from verbund.core.bulk import BulkLoad, Rows
 from verbund.core.models import AuditRecord
-
-if TYPE_CHECKING:
-    from verbund.core.bulk import BulkLoad
 
 
 def jsonable(value: Any) -> Any:
@@ -76,8 +74,7 @@ def record(
     )
 
 
-def record_many(
-    load: BulkLoad,
+def many_rows(
     *,
     actor: Any,
     action: str,
@@ -85,21 +82,20 @@ def record_many(
     object_id: Any = "",
     note: str = "",
     party_ids: Iterable[int] = (),
-    changes: Iterable[tuple[int, dict[str, Any] | None, dict[str, Any] | None]] = (),
-) -> int:
-    """One audit record per party, written in bulk in the load's transaction; returns how many.
+    changes: Iterable[tuple[int, dict[str, Any] | None, dict[str, Any] | None]] | None = None,
+    at: Any,
+) -> Rows:
+    """Audit records, one per party, as rows for the bulk writer (``BulkLoad.append`` or a
+    ``write``'s companion): each party's history shows the write (``party_id``), all records
+    share ``action``, ``actor``, ``note``, the time ``at`` (a database value) and the object
+    that did it (``object_type`` / ``object_id``, e.g. the import run).
 
-    For set-based writes (imports, sync batches) that change many parties in one go: each
-    party's history shows the write (``party_id``), all records share ``action``, ``actor``,
-    ``note`` and the object that did it (``object_type`` / ``object_id``, e.g. the import run).
-    ``party_ids``: records without before/after (a creation whose values the object describes);
-    ``changes``: ``(party_id, before, after)``. Ids come from the database, so the audit table
-    stays open to every other writer meanwhile.
+    ``party_ids``: records without before/after (a creation whose values the object
+    describes): one value a row. ``changes``: ``(party_id, before, after)``.
     """
-    table = AuditRecord._meta.db_table
     user = actor if getattr(actor, "is_authenticated", False) else None
-    shared = {
-        "at": load.now_db,
+    shared: dict[str, Any] = {
+        "at": at,
         "actor_id": user.pk if user is not None else None,
         "action": action,
         "object_type": object_type,
@@ -107,19 +103,22 @@ def record_many(
         "object_repr": "",
         "note": note,
     }
-    count = load.append(
-        table,
-        ("party_id",),
-        ((pid,) for pid in party_ids),
-        constants={**shared, "before": None, "after": None},
-    )
-    count += load.append(
+    table = AuditRecord._meta.db_table
+    if changes is None:
+        return Rows(table, ("party_id",), ((pid,) for pid in party_ids),
+                    {**shared, "before": None, "after": None})  # fmt: skip
+    return Rows(
         table,
         ("party_id", "before", "after"),
         (
             (pid, None if b is None else json.dumps(b), None if a is None else json.dumps(a))
             for pid, b, a in changes
         ),
-        constants=shared,
+        shared,
     )
-    return count
+
+
+def record_many(load: BulkLoad, **records: Any) -> int:
+    """Write ``many_rows(**records)`` in bulk, in the load's transaction; returns how many.
+    Ids come from the database, so the audit table stays open to every other writer."""
+    return load.append(many_rows(at=load.now_db, **records))

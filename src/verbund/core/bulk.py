@@ -18,8 +18,9 @@ What the writer does:
 - ``constants``: columns with one value for every row are bound once per statement.
 - ``rebuild_indexes``: the table's secondary indexes are dropped for the load and built again
   afterwards, in the same transaction (PostgreSQL readers wait until commit: callers decide).
-- ``append(table, columns, rows)``: rows whose ids the database hands out (no table lock), for
-  tables every request writes to, such as the audit trail.
+- ``append(Rows(table, columns, rows))``: rows whose ids the database hands out (no table
+  lock), for tables every request writes to, such as the audit trail; ``write(...,
+  companion=...)`` appends such rows for each chunk it writes, in its writer thread.
 - ``foreign_keys_validated_after(tables)``: the keys among the loaded tables checked once by
   ``ADD CONSTRAINT`` after the load instead of one trigger per row (PostgreSQL).
 
@@ -35,7 +36,8 @@ import itertools
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection
@@ -100,6 +102,19 @@ def complete_rows(
             yield [row[p] if p >= 0 else fill[i] for i, p in enumerate(positions)]
 
 
+@dataclass
+class Rows:
+    """Rows for ``BulkLoad.append`` (or a ``write``'s companion): ``columns`` per row, the
+    ``constants`` the same for all; ids come from the database. ``count``: how many were
+    written."""
+
+    table: str
+    columns: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    constants: Mapping[str, Any] = field(default_factory=dict)
+    count: int = 0
+
+
 class BulkLoad:
     """Handle for one bulk load; valid only inside the caller's transaction.
 
@@ -148,12 +163,16 @@ class BulkLoad:
         *,
         rebuild_indexes: bool = False,
         constants: Mapping[str, Any] | None = None,
+        companion: Callable[[range], Rows | None] | None = None,
     ) -> range:
         """Write ``rows`` (values of ``cols``) with ids from the table's next one on; return them.
 
         ``constants``: columns with the same value in every row, bound once per statement
         instead of once per row. ``rebuild_indexes``: drop the secondary indexes for the load
-        and build them afterwards (same transaction).
+        and build them afterwards (same transaction). ``companion(ids)``: rows of another table
+        that belong to each chunk's rows (their audit records, say), as ``Rows``; the writer
+        thread appends them right after the chunk, so their cost overlaps with preparing the
+        next one.
         """
         qn = connection.ops.quote_name
         dropped = secondary_indexes(table) if rebuild_indexes else []
@@ -165,29 +184,30 @@ class BulkLoad:
         const_cols = list(constants or {})
         const_vals = [constants[c] for c in const_cols] if constants else []
         source = iter(rows)
+        last = first
         if self.vendor == "postgresql":
             col_sql = ", ".join(qn(c) for c in ["id", *cols, *const_cols])
             copy_sql = f"COPY {qn(table)} ({col_sql}) FROM STDIN"
-            counter = itertools.count(first)
-            with _ChunkWriter(self) as writer:
-                while True:
-                    # Rows are prepared a chunk at a time, outside the COPY: preparing may query
-                    # the database (number blocks, type keys) -- under ``db_lock``, between chunks.
-                    chunk = [
-                        (next(counter), *row, *const_vals)
-                        for row in itertools.islice(source, CHUNK)
-                    ]
-                    if not chunk:
-                        break
-                    writer.put([(copy_sql, chunk)])
-            last = next(counter)
+            insert = None
         else:
             insert = _SqliteInsert(table, cols, const_cols, with_ids=True)
-            last = first
-            with _ChunkWriter(self) as writer:
-                while rows_chunk := list(itertools.islice(source, CHUNK)):
-                    writer.put(insert.statements(last, const_vals, rows_chunk))
-                    last += len(rows_chunk)
+        with _ChunkWriter(self) as writer:
+            # Rows are prepared a chunk at a time, outside the writes: preparing may query the
+            # database (number blocks, type keys) -- under ``db_lock``, between chunks.
+            while rows_chunk := list(itertools.islice(source, CHUNK)):
+                if insert is None:
+                    ids = itertools.count(last)
+                    statements = [
+                        (copy_sql, [(next(ids), *row, *const_vals) for row in rows_chunk])
+                    ]
+                else:
+                    statements = insert.statements(last, const_vals, rows_chunk)
+                if companion is not None:
+                    extra = companion(range(last, last + len(rows_chunk)))
+                    if extra is not None:
+                        statements += self._append_statements(extra)
+                writer.put(statements)
+                last += len(rows_chunk)
         if dropped:
             self._build_indexes(dropped)
         if self.vendor == "postgresql" and last > first:
@@ -195,52 +215,47 @@ class BulkLoad:
                 cur.execute(
                     "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, last - 1]
                 )
-        ids = range(first, last)
-        self.ranges.setdefault(table, []).append(ids)
-        return ids
+        done = range(first, last)
+        self.ranges.setdefault(table, []).append(done)
+        return done
 
-    def append(
-        self,
-        table: str,
-        cols: Sequence[str],
-        rows: Iterable[Sequence[Any]],
-        *,
-        constants: Mapping[str, Any] | None = None,
-    ) -> int:
-        """Write ``rows`` with ids the database hands out; return how many.
+    def append(self, rows: Rows) -> int:
+        """Write ``rows`` with ids the database hands out, in chunks; return how many.
 
         No table lock, so tables that every request writes to (the audit trail) stay open to
         other writers; written in this thread, so it may also be called from a row producer
         while a ``write`` of another table streams (it takes ``db_lock``).
         """
+        source = iter(rows.rows)
+        while chunk := list(itertools.islice(source, CHUNK)):
+            part = Rows(rows.table, rows.columns, chunk, rows.constants)
+            with self.db_lock:
+                connection.ensure_connection()
+                raw = connection.connection
+                for sql, params in self._append_statements(part):
+                    if self.vendor == "postgresql":
+                        with raw.cursor() as cur, cur.copy(sql) as copy:
+                            for row in params:
+                                copy.write_row(row)
+                    else:
+                        raw.execute(sql, params)
+            rows.count += len(chunk)
+        return rows.count
+
+    def _append_statements(self, rows: Rows) -> list[tuple[str, Any]]:
+        """Statements that write ``rows`` with database ids, in the chunk writer's form."""
         qn = connection.ops.quote_name
-        const_cols = list(constants or {})
-        const_vals = [constants[c] for c in const_cols] if constants else []
-        source = iter(rows)
-        first = next(source, None)
-        if first is None:
-            return 0
-        source = itertools.chain([first], source)
-        count = 0
-        with self.db_lock:
-            connection.ensure_connection()
-            raw = connection.connection
-            if self.vendor == "postgresql":
-                col_sql = ", ".join(qn(c) for c in [*cols, *const_cols])
-                with (
-                    raw.cursor() as cur,
-                    cur.copy(f"COPY {qn(table)} ({col_sql}) FROM STDIN") as copy,
-                ):
-                    for row in source:
-                        copy.write_row((*row, *const_vals))
-                        count += 1
-                return count
-            insert = _SqliteInsert(table, cols, const_cols, with_ids=False)
-            while rows_chunk := list(itertools.islice(source, CHUNK)):
-                for sql, params in insert.statements(0, const_vals, rows_chunk):
-                    raw.execute(sql, params)
-                count += len(rows_chunk)
-        return count
+        data = rows.rows if isinstance(rows.rows, list) else list(rows.rows)
+        if not data:
+            return []
+        const_cols = list(rows.constants)
+        const_vals = [rows.constants[c] for c in const_cols]
+        if self.vendor == "postgresql":
+            col_sql = ", ".join(qn(c) for c in [*rows.columns, *const_cols])
+            copy_sql = f"COPY {qn(rows.table)} ({col_sql}) FROM STDIN"
+            return [(copy_sql, [(*row, *const_vals) for row in data])]
+        insert = _SqliteInsert(rows.table, rows.columns, const_cols, with_ids=False)
+        return insert.statements(0, const_vals, data)
 
     def _build_indexes(self, statements: list[tuple[str, str]]) -> None:
         with connection.cursor() as cur:

@@ -10,11 +10,11 @@ history gets its records through ``record_history``, in bulk, in the same transa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from verbund.core import audit, numbers
-from verbund.core.bulk import BulkLoad, column_defaults, complete_rows, table_columns
+from verbund.core.bulk import BulkLoad, Rows, column_defaults, complete_rows, table_columns
 from verbund.core.models import NumberSequence
 from verbund.parties import rules
 from verbund.parties.actions import NUMBER_SEQUENCE
@@ -104,6 +104,7 @@ class PartyWriter:
         derive: bool = True,
         rebuild_indexes: bool = False,
         constants: Mapping[str, Any] | None = None,
+        companion: Callable[[range], Rows | None] | None = None,
     ) -> range:
         """Insert parties; return their ids in row order.
 
@@ -120,6 +121,7 @@ class PartyWriter:
         ``constants``: the fastest path, for callers that prepare everything themselves
         (``derive=False``): tuples of ``columns`` plus these columns' values, the same in every
         row, together all of ``PARTY_COLUMNS`` -- written as they are.
+        ``companion(ids)``: rows written with each chunk of parties (their history, say).
         """
         cols = tuple(columns or PARTY_COLUMNS)
         if constants is not None:
@@ -131,12 +133,14 @@ class PartyWriter:
                 cast(Iterable[Sequence[Any]], rows),
                 rebuild_indexes=rebuild_indexes,
                 constants=constants,
+                companion=companion,
             )
         ids = self.load.write(
             PARTY_TABLE,
             PARTY_COLUMNS,
             self._rows(rows, cols, derive),
             rebuild_indexes=rebuild_indexes,
+            companion=companion,
         )
         if self._max_given_number:
             # Numbers given explicitly: the sequence continues after them, as in the actions.
@@ -196,31 +200,33 @@ class PartyWriter:
         return n
 
 
-def record_history(
-    load: BulkLoad,
+def history(
+    at: Any,
     action: str,
     *,
     actor: Any,
     by: tuple[str, Any],
     note: str = "",
     party_ids: Iterable[int] = (),
-    changes: Iterable[tuple[int, dict[str, Any] | None, dict[str, Any] | None]] = (),
-) -> int:
-    """Each party's history gets the bulk write: one audit record per party, written in bulk.
+    changes: Iterable[tuple[int, dict[str, Any] | None, dict[str, Any] | None]] | None = None,
+) -> Rows:
+    """Each party's history gets the bulk write: one audit record per party, as rows for the
+    bulk writer (``BulkLoad.append``, or ``PartyWriter.insert(..., companion=...)`` so that the
+    records of created parties are written with them).
 
     ``action``: ``party.create``, ``party.update`` or ``party.archive``, as the actions write
     them; ``by``: (object type, id) of what wrote them (an import run), so that the history
-    can name and link it. A created party's record holds no copy of its values (``party_ids``):
-    the run that created it describes them, and a first load of a million parties should not
-    write a million snapshots; changes hold the changed fields' values before and after.
+    can name and link it; ``at``: the load's time as a database value. A created party's
+    record holds no copy of its values (``party_ids``): what created it describes them, and a
+    first load of a million parties should not write a million snapshots (decision 0015);
+    ``changes`` hold the changed fields' values before and after.
     """
-    return audit.record_many(
-        load,
-        actor=actor,
-        action=action,
-        object_type=by[0],
-        object_id=by[1],
-        note=note,
-        party_ids=party_ids,
-        changes=changes,
-    )
+    return audit.many_rows(
+        at=at, actor=actor, action=action, object_type=by[0], object_id=by[1], note=note,
+        party_ids=party_ids, changes=changes,
+    )  # fmt: skip
+
+
+def record_history(load: BulkLoad, action: str, **records: Any) -> int:
+    """Write ``history(...)`` now, in the load's transaction; returns how many records."""
+    return load.append(history(load.now_db, action, **records))

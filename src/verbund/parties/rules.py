@@ -78,7 +78,8 @@ def lei_error(value: str) -> str | None:
 
 
 def vat_id_error(value: str) -> str | None:
-    if value and not _VAT.match(normal_vat_id(value)):
+    """A country prefix and 2 to 13 characters (of the normal form: no spaces, upper case)."""
+    if value and not _VAT.match(value):
         return _("%(value)s is not a VAT id (country prefix and 2 to 13 characters).") % {
             "value": value
         }

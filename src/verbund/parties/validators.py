@@ -24,6 +24,6 @@ def validate_lei(value: str) -> None:
 
 
 def validate_vat_id(value: str) -> None:
-    message = rules.vat_id_error(value)
+    message = rules.vat_id_error(rules.normal_vat_id(value or ""))
     if message:
         raise ValidationError(message, code="vat_id")

@@ -9,12 +9,11 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from verbund.core.bulk import BulkLoad, release_free_memory, select_in, stream
+from verbund.core.bulk import BulkLoad, Rows, release_free_memory, select_in, stream
 from verbund.interfaces.engine.links import LinkChange, apply_link_changes, managed_links
 from verbund.interfaces.engine.party_rows import (
     PartyInsert,
@@ -26,7 +25,7 @@ from verbund.interfaces.engine.party_rows import (
 from verbund.interfaces.engine.results import Abort, Context, Issue, Outcome, no_data_rows
 from verbund.interfaces.engine.values import CREATE_DEFAULTS, PARTY_FIELDS, text
 from verbund.interfaces.pipeline import Forked
-from verbund.parties.bulk import PARTY_TABLE, PartyWriter, record_history
+from verbund.parties.bulk import PARTY_TABLE, PartyWriter, history
 from verbund.parties.models import Party
 from verbund.relationships import rules as relationship_rules
 from verbund.relationships.models import RelationshipSource, RelationshipType
@@ -186,7 +185,6 @@ class PartyImport:
             raise Abort(out)
         if failed and ctx.atomic:
             raise Abort(out)
-        self.history_of_created()
         ctx.report_progress(0.65, _("Resolving references"))
         self.links()
         self.full_sync()
@@ -329,9 +327,27 @@ class PartyImport:
                         out.outcome(key, "unchanged")
                     else:
                         update_buf.append((pid, cleaned, key, row_no))
-                if link_specs and _needs_link(
-                    link_specs, keys, ids, pid, created, parent_ext, main_ext, share
-                ):
+                # A link to write unless the import's current one already is what the row asks
+                # for (spelled out here: it runs for every row).
+                need = False
+                for fname, _rtype, _rsource, _ref, current in link_specs:
+                    want = parent_ext if fname == "parent" else main_ext
+                    if want is None:
+                        continue
+                    cur = current.get(pid) if not created else None
+                    if not want:
+                        need = need or cur is not None
+                        continue
+                    if cur is not None:
+                        j = keys.get(want)
+                        if (
+                            j is not None
+                            and ids[j] == cur[1]
+                            and (fname != "parent" or cur[3] == (share or ""))
+                        ):
+                            continue
+                    need = True
+                if need:
                     refs.append(_PendingRef(row_no, key, pid, created, parent_ext, share, main_ext))
                 if len(create_buf) >= CHUNK or len(update_buf) >= CHUNK:
                     yield from flush()
@@ -343,6 +359,15 @@ class PartyImport:
                         )
             yield from flush()
 
+        # Each created party's history names the run: its records are written with each chunk
+        # of parties, by the writer thread (a run that fails later rolls them back with it).
+        by, note = ctx.history_by(), ctx.history_note()
+
+        def created_history(ids: range) -> Rows:
+            return history(
+                bulk.now_db, "party.create", actor=ctx.actor, by=by, note=note, party_ids=ids
+            )
+
         # One insert for all new parties: the writer chunks it, and may rebuild the indexes.
         created_ids = self.writer.insert(
             produce(),
@@ -350,6 +375,7 @@ class PartyImport:
             derive=False,
             rebuild_indexes=self.rebuild_indexes,
             constants=writes.constants,
+            companion=created_history,
         )
         self.writer.release_numbers()
         out.party_ids.append(created_ids)
@@ -357,14 +383,6 @@ class PartyImport:
             new_id[created_pos[k]] = pid
         out.counts["rows"] = n
         return failed
-
-    def history_of_created(self) -> None:
-        """Each created party's history names the run that created it."""
-        ctx = self.ctx
-        record_history(
-            self.bulk, "party.create", actor=ctx.actor, by=ctx.history_by(),
-            note=ctx.history_note(), party_ids=chain.from_iterable(self.out.party_ids),
-        )  # fmt: skip
 
     # -- 3. Links from parent / main-address fields.
 
@@ -436,35 +454,3 @@ class PartyImport:
         gone = [(k, ids[i]) for k, i in self.keys.items() if not seen_row[i]]
         if gone:
             archive(self.bulk, gone, self.ctx, self.out)
-
-
-def _needs_link(
-    link_specs: list[Any],
-    keys: dict[str, int],
-    ids: Any,
-    pid: int,
-    created: bool,
-    parent_ext: str | None,
-    main_ext: str | None,
-    share: str | None,
-) -> bool:
-    """Whether a row's reference fields ask for a link other than the one the import has."""
-    for fname, _rtype, _rsource, _ref, current in link_specs:
-        want = parent_ext if fname == "parent" else main_ext
-        if want is None:
-            continue
-        cur = current.get(pid) if not created else None
-        if not want:
-            if cur is not None:
-                return True
-            continue
-        if cur is not None:
-            j = keys.get(want)
-            if (
-                j is not None
-                and ids[j] == cur[1]
-                and (fname != "parent" or cur[3] == (share or ""))
-            ):
-                continue
-        return True
-    return False

@@ -76,6 +76,8 @@ class RelationshipRows:
         col_items, types, aliases, prefix, ctx = (
             self.col_items, self.types, self.aliases, self.prefix, self.ctx,
         )  # fmt: skip
+        # A type's name is in the active language: looked up once per type, not per row.
+        names = {t.key: t.name for t in types.values()}
         key_limit = KEY_LIMIT - len(prefix)
         date_memo: dict[str, dt.date] = {}
         for row_no, raw in rows:
@@ -107,7 +109,7 @@ class RelationshipRows:
             if rtype is None:
                 bad("type", type_text, rules.unknown_type(type_text))
             else:
-                bad("type", type_text, rules.inactive_type_error(rtype.active, rtype.name))
+                bad("type", type_text, rules.inactive_type_error(rtype.active, names[rtype.key]))
             if not frm:
                 bad("from", frm, empty_value())
             if not to:
@@ -302,6 +304,7 @@ class RelationshipImport:
             self.held = existing_links(prefix, only)
         held = self.held
         what = _("LEI") if self.resolve_by == "lei" else _("external id")
+        names = {t.pk: t.name for t in self.types.values()}
         changes: list[LinkChange] = []
         for row_no, ext, rtype, frm, to, vf, vt, share, note in parsed:
             a, b = party_ids.get(frm), party_ids.get(to)
@@ -322,7 +325,7 @@ class RelationshipImport:
             kind_ok = True
             for f, ref, pid, rule in (("from", frm, a, rtype.from_kind), ("to", to, b, rtype.to_kind)):  # fmt: skip
                 kind = PartyKind.PERSON if pid in persons else PartyKind.ORGANISATION
-                reason = rules.side_kind_error(rule, kind, rtype.name)
+                reason = rules.side_kind_error(rule, kind, names[rtype.pk])
                 if reason:
                     out.error(Issue(row_no, f, ref, reason, ext))
                     kind_ok = False
@@ -332,11 +335,12 @@ class RelationshipImport:
             cur = held.pop(key, None)
             ident = (rtype.pk, a, b)
             values = (text(vf), text(vt), share or "", note)
-            new = LinkChange(
-                row_no, ext, rtype, a, b, None, share, rsource, key, False, vf, vt, note
-            )
             if cur is None:
-                changes.append(new)
+                changes.append(
+                    LinkChange(
+                        row_no, ext, rtype, a, b, None, share, rsource, key, False, vf, vt, note
+                    )
+                )
                 out.counts["created"] += 1
                 out.outcome(ext, "created")
                 continue
@@ -347,6 +351,9 @@ class RelationshipImport:
                 continue
             out.counts["updated"] += 1
             out.outcome(ext, "updated")
+            new = LinkChange(
+                row_no, ext, rtype, a, b, None, share, rsource, key, False, vf, vt, note
+            )
             if cur_ident == ident:
                 new.current, new.in_place = (rel_id, b, cur_from, ""), True
                 changes.append(new)
