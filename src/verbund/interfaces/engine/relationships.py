@@ -108,14 +108,14 @@ class RelationshipRows:
 
             if rtype is None:
                 bad("type", type_text, rules.unknown_type(type_text))
-            else:
-                bad("type", type_text, rules.inactive_type_error(rtype.active, names[rtype.key]))
+            elif reason := rules.inactive_type_error(rtype.active, names[rtype.key]):
+                bad("type", type_text, reason)
             if not frm:
                 bad("from", frm, empty_value())
             if not to:
                 bad("to", to, empty_value())
-            if frm:
-                bad("to", to, rules.self_link_error(frm, to))
+            if frm and (reason := rules.self_link_error(frm, to)):
+                bad("to", to, reason)
             dates: dict[str, dt.date | None] = {}
             for f in ("valid_from", "valid_to"):
                 day_text = v.get(f, "")
@@ -132,7 +132,8 @@ class RelationshipRows:
                     except ValueError:
                         bad(f, day_text, not_a_date(day_text))
             vf, vt = dates["valid_from"], dates["valid_to"]
-            bad("valid_to", text(vt), rules.dates_error(vf, vt))
+            if reason := rules.dates_error(vf, vt):
+                bad("valid_to", text(vt), reason)
             share_text = v.get("share", "")
             share: str | None = None
             if share_text:
