@@ -1,6 +1,9 @@
-"""Every write to parties: create, update, archive. Atomic, audited, signalled.
+"""Every write to one party: create, update, archive. Atomic, audited, signalled.
 
-Views, API, CLI and importers call these functions and nothing else to change a party.
+Views, API and CLI call these functions and nothing else to change a party. The rules they
+enforce live in ``parties.rules`` (and the derived columns in ``parties.derive``), where the
+bulk paths -- ERP import, sync API, demo data, which write through ``parties.bulk`` -- call
+them too.
 """
 
 from collections.abc import Iterable

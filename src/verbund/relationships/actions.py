@@ -1,8 +1,9 @@
 """Every write to relationship types and relationships. Atomic, audited.
 
-Hierarchy types get their extra rules (one parent at any date, no cycle) and their closure
-upkeep from ``verbund.hierarchies.engine``, called here inside the same transaction:
-lock, then check, then write.
+The rules of a single link and their messages are ``relationships.rules`` (shared with the
+bulk paths). Hierarchy types get their extra rules (one parent at any date, no cycle; messages
+in ``hierarchies.rules``) and their closure upkeep from ``verbund.hierarchies.engine``, called
+here inside the same transaction: lock, then check, then write.
 """
 
 import datetime as dt
