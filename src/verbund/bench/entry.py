@@ -6,7 +6,7 @@ Run it against a database of its own, never the working one (here with an absolu
     export DATABASE_URL=sqlite:///$VERBUND_BENCH_DIR/dup/entry.sqlite3
     verbund migrate && verbund bench dedupe --size 0 --skip-real --entry 1000000
 
-The first run loads N synthetic originals through ``demo.bulk.do_bulk_load`` (one
+The first run loads N synthetic originals through ``relationships.bulk.do_bulk_load`` (one
 transaction, one audit record); later runs reuse them. Queries are the injected duplicates
 (typos, umlauts, legal forms, swapped words, moved address, phone formats) and fresh names;
 it prints median and p95 latency of ``find_similar`` and how often the original was found.
@@ -44,7 +44,8 @@ def _stream(n: int) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], in
 
 def _load(originals: list[dict[str, Any]], n: int, stdout: TextIO) -> dict[int, int]:
     """Load the originals (once); return the truth: synthetic entity -> party id."""
-    from verbund.demo.bulk import BulkLoad, do_bulk_load
+    from verbund.relationships.bulk import Load as BulkLoad
+    from verbund.relationships.bulk import do_bulk_load
 
     if not AuditRecord.objects.filter(action=LOAD_ACTION, note=str(n)).exists():
         if Party.objects.exists():

@@ -76,14 +76,16 @@ def _tree_links(members: range | list[int]) -> Iterator[tuple[int, int]]:
 
 
 def _build(size: int, group_size: int, months: int, seed: int, stdout: TextIO) -> None:
-    from verbund.demo.bulk import BulkLoad, do_bulk_load
     from verbund.hierarchies.engine import rebuild_closure
+    from verbund.relationships.bulk import Load as BulkLoad
+    from verbund.relationships.bulk import do_bulk_load
 
     rng = random.Random(seed)
     valid_from = dt.date(2015, 1, 1)
 
     def fill(load: BulkLoad) -> range:
-        from verbund.demo.bulk import PARTY_COLUMNS, column_defaults
+        from verbund.core.bulk import column_defaults
+        from verbund.parties.bulk import PARTY_COLUMNS
 
         template = column_defaults(Party)
         template.update(

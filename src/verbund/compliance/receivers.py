@@ -72,8 +72,7 @@ def on_bulk_loaded(
 
 
 def connect() -> None:
-    from verbund.demo.bulk import bulk_loaded
-    from verbund.parties.signals import party_saved
+    from verbund.parties.signals import bulk_loaded, party_saved
     from verbund.relationships.models import Relationship
 
     party_saved.connect(on_party_saved, dispatch_uid="verbund.compliance.screen_party")

@@ -1,16 +1,23 @@
-"""Writing audit records. Only actions modules call this, inside their transaction."""
+"""Writing audit records. Only actions modules (and the bulk paths, through ``record_many``)
+call this, inside their transaction."""
+
+from __future__ import annotations
 
 import datetime as dt
 import decimal
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from django.db import models
 
+from verbund.core.bulk import BulkLoad, Rows
 from verbund.core.models import AuditRecord
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` as the audit trail stores it: dates as ISO text, decimals as text, model
+    instances as their primary key."""
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -18,8 +25,12 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
+
+
+# The name this module used before it was public (quality.actions still imports it).
+_jsonable = jsonable
 
 
 def snapshot(obj: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
@@ -29,7 +40,7 @@ def snapshot(obj: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
     for field in obj._meta.concrete_fields:
         if field.name in skip:
             continue
-        data[field.attname] = _jsonable(getattr(obj, field.attname))
+        data[field.attname] = jsonable(getattr(obj, field.attname))
     return data
 
 
@@ -61,3 +72,59 @@ def record(
         after=after,
         note=note,
     )
+
+
+def many_rows(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str = "",
+    object_id: Any = "",
+    note: str = "",
+    party_ids: Iterable[int] = (),
+    changes: Iterable[tuple[int, dict[str, Any] | None, dict[str, Any] | None]] | None = None,
+    at: Any,
+) -> Rows:
+    """Audit records, one per party, as rows for the bulk writer (``BulkLoad.append`` or a
+    ``write``'s companion): each party's history shows the write (``party_id``), all records
+    share ``action``, ``actor``, ``note``, the time ``at`` (a database value) and the object
+    that did it (``object_type`` / ``object_id``, e.g. the import run).
+
+    ``party_ids``: records without before/after (a creation whose values the object
+    describes): one value a row. ``changes``: ``(party_id, before, after)``.
+    """
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    shared: dict[str, Any] = {
+        "at": at,
+        "actor_id": user.pk if user is not None else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id or ""),
+        "object_repr": "",
+        "note": note,
+    }
+    table = AuditRecord._meta.db_table
+    if changes is None:
+        return Rows(table, ("party_id",), ((pid,) for pid in party_ids),
+                    {**shared, "before": None, "after": None})  # fmt: skip
+    return Rows(
+        table,
+        ("party_id", "before", "after"),
+        # orjson: a change record per changed party of a big run, where json.dumps cost more
+        # than writing the row.
+        (
+            (pid, None if b is None else _json(b), None if a is None else _json(a))
+            for pid, b, a in changes
+        ),
+        shared,
+    )
+
+
+def _json(value: dict[str, Any]) -> str:
+    return orjson.dumps(value).decode()
+
+
+def record_many(load: BulkLoad, **records: Any) -> int:
+    """Write ``many_rows(**records)`` in bulk, in the load's transaction; returns how many.
+    Ids come from the database, so the audit table stays open to every other writer."""
+    return load.append(many_rows(at=load.now_db, **records))

@@ -1,4 +1,4 @@
-"""Demo data (``verbund demo``) and the bulk writer other bulk paths reuse (``verbund.demo.bulk``).
+"""Demo data (``verbund demo``): the generator and its load through the domains' bulk writers.
 
 Not a Django app: it has no models. The management command lives in ``verbund.parties``.
 """

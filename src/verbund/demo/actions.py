@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
-from verbund.demo.bulk import BulkLoad, do_bulk_load
 from verbund.demo.generator import DemoData, party_rows_in_child
 from verbund.parties.models import Party
+from verbund.relationships.bulk import Load, do_bulk_load
 
 DEMO_PASSWORD = "verbund-demo"  # noqa: S105 - documented demo login, never for production
 DEMO_LOGIN = "demo"
@@ -100,7 +100,7 @@ def do_load_demo(
     result = DemoResult()
     say = progress or (lambda _message: None)
 
-    def fill(load: BulkLoad) -> DemoResult:
+    def fill(load: Load) -> DemoResult:
         t = time.perf_counter()
         first_number = load.reserve_numbers(size)
         base = load.next_party_id()

@@ -31,14 +31,10 @@ from typing import Any
 
 from verbund.core.text import fold
 from verbund.demo import words as W
-from verbund.demo.bulk import (
-    PARTY_COLUMNS,
-    RELATIONSHIP_COLUMNS,
-    derive_search_columns,
-    fold_and_phonetic,
-    fold_fast,
-)
 from verbund.demo.cities import CITIES, FOREIGN_CITIES, City, ForeignCity
+from verbund.parties.bulk import PARTY_COLUMNS
+from verbund.parties.derive import derive_search_columns, fold_and_phonetic, fold_fast
+from verbund.relationships.bulk import RELATIONSHIP_COLUMNS
 
 EPOCH = dt.date(1990, 1, 1)
 MAX_DEPTH = 7  # edges below the root: 8 levels in all

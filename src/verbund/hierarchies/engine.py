@@ -4,7 +4,8 @@ Interface (kept stable for callers):
 - ``lock_for_write(rtype, party_ids)``: take the locks that make check-then-write safe, and
   bring the type's closure up to today.
 - ``check_link(rel)``: raise ValidationError when ``rel`` would give its child a second
-  parent or close a cycle at any date inside its validity (the message names the path).
+  parent or close a cycle at any date inside its validity (the message names the path; the
+  messages are ``hierarchies.rules``, shared with the batch check ``hierarchies.batch``).
 - ``after_link_changed(rel, before)``: keep the closure table in step, same transaction.
 - ``rebuild_closure(type_keys=None)``: set-based rebuild after bulk loads (demo, imports).
 - ``ensure_fresh(rtype)``: replay the links that started or ended since the closure's day.
@@ -27,6 +28,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from verbund.core.bulk import scalar, secondary_indexes
+from verbund.hierarchies import rules
 from verbund.hierarchies.models import ClosureEntry, ClosureState
 from verbund.parties.models import Party
 from verbund.relationships.models import (
@@ -72,16 +75,22 @@ def _type_id(rtype: RelationshipType | int) -> int:
     return rtype if isinstance(rtype, int) else int(rtype.pk)
 
 
-def _valid_sql(alias: str = "r") -> str:
+def valid_sql(alias: str = "r") -> str:
+    """SQL: the link ``alias`` is valid on a day (parameters: the day, twice)."""
     return f"({alias}.valid_from IS NULL OR {alias}.valid_from <= %s) AND ({alias}.valid_to IS NULL OR {alias}.valid_to >= %s)"
 
 
-def _as_date(value: Any) -> dt.date:
+def as_date(value: Any) -> dt.date:
+    """A date from the database (SQLite gives text) or from a caller."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
+
+
+# The names these had before they were public (hierarchies.selectors still uses them).
+_valid_sql, _as_date, _scalar = valid_sql, as_date, scalar
 
 
 def no_jit() -> None:
@@ -111,19 +120,6 @@ def lock_for_write(rtype: RelationshipType, party_ids: list[int]) -> None:
     ensure_fresh(rtype, locked=True)
 
 
-def _party_label(party_id: int, names: dict[int, str]) -> str:
-    return names.get(party_id) or str(party_id)
-
-
-def _names(ids: Iterable[int]) -> dict[int, str]:
-    return {
-        p.pk: p.display_name
-        for p in Party.objects.filter(pk__in=set(ids)).only(
-            "id", "kind", "name", "title", "first_name", "last_name"
-        )
-    }
-
-
 def check_link(rel: Relationship) -> None:
     """Refuse a second parent or a cycle at any date inside the validity of ``rel``."""
     type_id = rel.type_id
@@ -133,40 +129,25 @@ def check_link(rel: Relationship) -> None:
         Relationship.objects.filter(type_id=type_id, from_party_id=child)
         .exclude(pk=rel.pk or -1)
         .filter(overlaps_q(rel.valid_from, rel.valid_to))
-        .select_related("to_party")
         .order_by("valid_from", "id")
         .first()
     )
     if clash is not None:
-        raise ValidationError(
-            {
-                "to_party": [
-                    _(
-                        "%(child)s already has a parent in %(type)s from %(from)s to %(to)s: %(parent)s."
-                    )
-                    % {
-                        "child": rel.from_party.display_name,
-                        "type": rel.type.name,
-                        "from": clash.valid_from or "—",
-                        "to": clash.valid_to or "—",
-                        "parent": clash.to_party.display_name,
-                    }
-                ]
-            }
+        names = rules.party_labels([child, clash.to_party_id])
+        message = rules.second_parent(
+            names.get(child, str(child)),
+            rel.type.name,
+            clash.valid_from,
+            clash.valid_to,
+            names.get(clash.to_party_id, str(clash.to_party_id)),
         )
+        raise ValidationError({"to_party": [message]})
     found = _cycle_path(type_id, child, parent, lo, hi, exclude_pk=rel.pk or -1)
     if found is not None:
         path, day = found
-        names = _names(path)
-        text = " → ".join(_party_label(p, names) for p in path)
-        raise ValidationError(
-            {
-                "to_party": [
-                    _("This link would close a cycle on %(day)s: %(path)s")
-                    % {"day": day, "path": text}
-                ]
-            }
-        )
+        names = rules.party_labels(path)
+        message = rules.cycle(day, [names.get(p, str(p)) for p in path])
+        raise ValidationError({"to_party": [message]})
 
 
 def walk_up(
@@ -190,8 +171,8 @@ def walk_up(
             node, a, b, path = stack.pop()
             cur.execute(sql, [node, type_id, exclude_pk, b, a])
             for to, vf, vt in cur.fetchall():
-                na = max(a, _as_date(vf) if vf else MIN_DATE)
-                nb = min(b, _as_date(vt) if vt else MAX_DATE)
+                na = max(a, as_date(vf) if vf else MIN_DATE)
+                nb = min(b, as_date(vt) if vt else MAX_DATE)
                 if int(to) == stop_at:
                     found.append(([*path, int(to)], na, nb))
                 elif len(path) < MAX_WALK and int(to) not in path:
@@ -231,17 +212,10 @@ def after_link_changed(rel: Relationship, before: dict[str, Any] | None) -> None
 
 
 def _opt_date(value: Any) -> dt.date | None:
-    return None if value in (None, "") else _as_date(value)
+    return None if value in (None, "") else as_date(value)
 
 
 # --- closure primitives -------------------------------------------------------------------
-
-
-def _scalar(sql: str, params: Sequence[Any]) -> Any:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-    return row[0] if row else None
 
 
 def _execute(sql: str, params: Sequence[Any] = ()) -> int:
@@ -288,7 +262,7 @@ def _detach(type_id: int, child: int) -> None:
         # JIT off for the rest of the transaction (see no_jit) in the same round trip: the
         # detach of a big subtree is costed above jit_above_cost.
         sql = f"SELECT ({sql}) FROM set_config('jit', 'off', true)"
-    old_parent = _scalar(sql, [type_id, child])
+    old_parent = scalar(sql, [type_id, child])
     if old_parent is None:
         _drop_if_isolated(type_id, [child])
         return
@@ -336,7 +310,7 @@ def _attach(type_id: int, child: int, day: dt.date) -> None:
     """Hang ``child``'s subtree under the parent it has on ``day`` (if any): ancestors x subtree."""
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT r.to_party_id FROM {RT} r WHERE r.type_id = %s AND r.from_party_id = %s AND {_valid_sql()}",
+            f"SELECT r.to_party_id FROM {RT} r WHERE r.type_id = %s AND r.from_party_id = %s AND {valid_sql()}",
             [type_id, child, day, day],
         )
         parents = [int(r[0]) for r in cur.fetchall()]
@@ -420,7 +394,7 @@ def relink(type_id: int, children: Iterable[int], day: dt.date | None = None) ->
         with connection.cursor() as cur:
             cur.execute(
                 f"SELECT r.from_party_id, r.to_party_id FROM {RT} r WHERE r.type_id = %s"
-                f" AND r.from_party_id IN ({marks}) AND {_valid_sql()}",
+                f" AND r.from_party_id IN ({marks}) AND {valid_sql()}",
                 [type_id, *chunk, day, day],
             )
             for child, parent in cur.fetchall():
@@ -544,24 +518,9 @@ def _indexes_to_rebuild() -> list[tuple[str, str]]:
     the indexes so that readers go on seeing the old closure meanwhile. (SQLite readers keep
     their snapshot in WAL mode; the rule is the same for both, for one behaviour to reason
     about.)"""
-    if _scalar(f"SELECT 1 FROM {CT} LIMIT 1", []):
+    if scalar(f"SELECT 1 FROM {CT} LIMIT 1", []):
         return []
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(
-                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-                "WHERE i.tablename = %s AND i.schemaname = current_schema() AND NOT EXISTS ("
-                "SELECT 1 FROM pg_constraint c WHERE c.conindid = "
-                "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
-                [CT],
-            )
-        else:
-            # Indexes of inline UNIQUE/PRIMARY KEY constraints have no SQL and stay.
-            cur.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
-                [CT],
-            )
-        return [(name, sql) for name, sql in cur.fetchall()]
+    return secondary_indexes(CT)
 
 
 TEMP_TABLES = ("hier_edges", "hier_kids", "hier_links", "hier_front", "hier_next")
@@ -578,7 +537,7 @@ def _rebuild_type(type_id: int, day: dt.date) -> int:
             # The child is the key: a second parent today fails here.
             _execute(f"CREATE {temp} hier_edges (child BIGINT PRIMARY KEY, parent BIGINT NOT NULL)")
             _execute(
-                f"INSERT INTO hier_edges (child, parent) SELECT r.from_party_id, r.to_party_id FROM {RT} r WHERE r.type_id = %s AND {_valid_sql()}",
+                f"INSERT INTO hier_edges (child, parent) SELECT r.from_party_id, r.to_party_id FROM {RT} r WHERE r.type_id = %s AND {valid_sql()}",
                 [type_id, day, day],
             )
     except IntegrityError:
@@ -613,7 +572,7 @@ def _rebuild_type(type_id: int, day: dt.date) -> int:
     while True:
         # A cycle brings each of its parties back to itself as its own ancestor after one
         # round; without this stop the levels would go round forever (no key stops them).
-        if _scalar("SELECT 1 FROM hier_front WHERE anc = des LIMIT 1", []) is not None:
+        if scalar("SELECT 1 FROM hier_front WHERE anc = des LIMIT 1", []) is not None:
             raise ValidationError(
                 {
                     "type": [

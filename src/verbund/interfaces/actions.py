@@ -10,25 +10,32 @@ The run itself is always saved, outside that transaction, so failed runs stay vi
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 import json
 import os
+import shutil
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, jobs
-from verbund.demo.bulk import BrokenReference, bulk_loaded, foreign_keys_validated_after
+from verbund.core.bulk import BrokenReference, foreign_keys_validated_after, release_free_memory
 from verbund.hierarchies import engine as hierarchy_engine
+from verbund.hierarchies.batch import ParentMap
 from verbund.interfaces import engine
-from verbund.interfaces.engine import Abort, Context, Issue, Outcome, release_free_memory
+from verbund.interfaces.engine import Abort, Context, Issue, Outcome
+from verbund.interfaces.engine.relationships import party_lookup
+from verbund.interfaces.engine.results import TOUCH_LIMIT
 from verbund.interfaces.gleif import COLUMNS as GLEIF_COLUMNS
 from verbund.interfaces.gleif import GleifRows, gleif_rows
 from verbund.interfaces.mapping import Mapping, load_mapping
@@ -41,12 +48,15 @@ from verbund.interfaces.parsers import (
     records_reader,
 )
 from verbund.interfaces.sap import sap_party_rows
+from verbund.parties.bulk import PARTY_TABLE
+from verbund.parties.signals import bulk_loaded
+from verbund.relationships.bulk import RELATIONSHIP_TABLE
 from verbund.relationships.models import RelationshipType
 
 Progress = Callable[[float, str], None]
 MAX_API_RECORDS = 10_000
 # Up to this many touched hierarchy children the closure is patched child by child.
-CLOSURE_PATCH_LIMIT = engine.TOUCH_LIMIT
+CLOSURE_PATCH_LIMIT = TOUCH_LIMIT
 # First loads from files this big into a party table this small rebuild its indexes afterwards.
 REBUILD_MIN_BYTES = 20 * 1024 * 1024
 REBUILD_MAX_ROWS = 100_000
@@ -154,6 +164,36 @@ def do_start_import(run: ImportRun) -> ImportRun:
     return run
 
 
+def confirm_refusal(dry: ImportRun) -> str | None:
+    """Why a run cannot be confirmed, or None: only a finished dry run without errors whose
+    file is still there can be run for real."""
+    if not dry.dry_run or dry.status != ImportStatus.DONE:
+        return _("Only a finished dry run can be confirmed.")
+    if (dry.counts or {}).get("errors"):
+        return _("A dry run with errors cannot be confirmed; correct the file and try again.")
+    if not dry.file_path or not Path(dry.file_path).exists():
+        return _("The uploaded file is no longer there; upload it again.")
+    return None
+
+
+@transaction.atomic
+def do_confirm_dry_run(dry: ImportRun, *, actor: Any, channel: str = "ui") -> ImportRun:
+    """Write what a successful dry run showed: the same file (a copy) and options, for real,
+    queued for the worker. Refused (ValidationError) by ``confirm_refusal``'s rules."""
+    dry = ImportRun.objects.select_for_update().get(pk=dry.pk)
+    refusal = confirm_refusal(dry)
+    if refusal:
+        raise ValidationError(refusal)
+    copy = upload_dir() / f"{uuid.uuid4().hex}{Path(dry.file_path).suffix}"
+    shutil.copyfile(dry.file_path, copy)
+    run = do_create_run(
+        actor=actor, kind=dry.kind, source=dry.source, path=copy, file_name=dry.file_name,
+        mapping=dry.mapping, fmt=dry.format, dry_run=False, full=dry.full,
+        skip_invalid=dry.skip_invalid, channel=channel,
+    )  # fmt: skip
+    return do_start_import(run)
+
+
 # --- executing runs -------------------------------------------------------------------------
 
 
@@ -206,6 +246,8 @@ def do_execute_run(
         progress=report,
         track_outcomes=records is not None,
         create_missing=create_missing,
+        run_id=run.pk,
+        actor=run.actor,
     )
     outcome: Outcome | None = None
     failed = False
@@ -274,9 +316,9 @@ def _refresh_statistics(kind: str, outcome: Outcome) -> None:
     tables = []
     parties = counts.get("created", 0) + counts.get("updated", 0) + counts.get("archived", 0)
     if kind == ImportKind.PARTIES and parties >= ANALYZE_MIN_ROWS:
-        tables.append(engine.PT)
+        tables.append(PARTY_TABLE)
     if counts.get("links_created", 0) + counts.get("links_ended", 0) >= ANALYZE_MIN_ROWS:
-        tables.append(engine.RT)
+        tables.append(RELATIONSHIP_TABLE)
     with connection.cursor() as cur:
         for table in dict.fromkeys(tables):
             cur.execute(f"ANALYZE {table}")
@@ -382,7 +424,7 @@ def _dispatch(
             }
         first_load = _first_big_load(run, reader)
         # A first load into empty tables also checks the keys between them once, afterwards.
-        keys_after = [engine.PT, engine.RT] if first_load else []
+        keys_after = [PARTY_TABLE, RELATIONSHIP_TABLE] if first_load else []
         try:
             with foreign_keys_validated_after(keys_after):
                 return engine.import_parties(
@@ -456,9 +498,9 @@ def _check_ultimate(state: GleifRows, out: Outcome) -> None:
     if not state.ultimate:
         return
     leis = {c for _r, c, _u in state.ultimate} | {u for _r, _c, u in state.ultimate}
-    ids = engine._party_lookup(leis, "gleif", "lei", whole=False)
+    ids = party_lookup(leis, "gleif", "lei", whole=False)
     group = RelationshipType.objects.get(key="group")
-    pm = engine.ParentMap(group.pk, engine.dt.date.today(), whole=False)
+    pm = ParentMap(group.pk, dt.date.today(), whole=False)
     checked = 0
     for row, child, ultimate in state.ultimate:
         cid, uid = ids.get(child), ids.get(ultimate)

@@ -20,17 +20,19 @@ from typing import IO, Any
 
 from django.db import connection
 
+from verbund.core.bulk import stream
 from verbund.core.exports import safe_row
-from verbund.interfaces.engine import PARTY_COLUMNS_ORDER, _share_key, _stream, _text
+from verbund.interfaces.engine.values import PARTY_FIELDS, text
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipType
+from verbund.relationships.rules import share_key
 
 PT = Party._meta.db_table
 RT = Relationship._meta.db_table
 
 
 def party_rows(source: str) -> tuple[list[str], Iterator[list[Any]]]:
-    header = ["external_id", *PARTY_COLUMNS_ORDER, "parent", "main_address"]
+    header = ["external_id", *PARTY_FIELDS, "parent", "main_address"]
     types = dict(
         RelationshipType.objects.filter(key__in=["group", "settlement"]).values_list("key", "pk")
     )
@@ -40,19 +42,19 @@ def party_rows(source: str) -> tuple[list[str], Iterator[list[Any]]]:
             f"SELECT r.from_party_id, p.erp_id FROM {RT} r JOIN {PT} p ON p.id = r.to_party_id "
             f"WHERE r.type_id = %s AND r.external_ref = %s AND (r.valid_to IS NULL OR r.valid_to >= %s)"
         )
-        return {a: b or "" for a, b in _stream(sql, [types[type_key], ref, dt.date.today()])}
+        return {a: b or "" for a, b in stream(sql, [types[type_key], ref, dt.date.today()])}
 
     parents = links("group", f"{source}/parent")
     mains = links("settlement", f"{source}/main")
-    cols = ", ".join(["id", "erp_id", *PARTY_COLUMNS_ORDER])
+    cols = ", ".join(["id", "erp_id", *PARTY_FIELDS])
 
     def rows() -> Iterator[list[Any]]:
-        for rec in _stream(
+        for rec in stream(
             f"SELECT {cols} FROM {PT} WHERE erp_source = %s AND merged_into_id IS NULL ORDER BY id",
             [source],
         ):
             pid = rec[0]
-            yield [rec[1], *(_text(v) for v in rec[2:]), parents.get(pid, ""), mains.get(pid, "")]
+            yield [rec[1], *(text(v) for v in rec[2:]), parents.get(pid, ""), mains.get(pid, "")]
 
     return header, rows()
 
@@ -68,15 +70,15 @@ def relationship_rows(source: str) -> tuple[list[str], Iterator[list[Any]]]:
 
     def rows() -> Iterator[list[Any]]:
         latest: dict[str, list[Any]] = {}
-        for ref, key, a, b, vf, vt, share, note in _stream(sql, [prefix, source + ";"]):
+        for ref, key, a, b, vf, vt, share, note in stream(sql, [prefix, source + ";"]):
             latest[ref] = [
                 ref[len(prefix) :],
                 key,
                 a or "",
                 b or "",
-                _text(vf),
-                _text(vt),
-                _share_key(share),
+                text(vf),
+                text(vt),
+                share_key(share),
                 note or "",
             ]
         yield from latest.values()
@@ -98,11 +100,11 @@ def revenue_rows(source: str) -> tuple[list[str], Iterator[list[Any]]]:
     )
 
     def rows() -> Iterator[list[Any]]:
-        for a, b, month, amount, currency, ref in _stream(sql, [source, "erp"]):
+        for a, b, month, amount, currency, ref in stream(sql, [source, "erp"]):
             yield [
                 a,
                 b or "",
-                _text(month)[:7],
+                text(month)[:7],
                 format(amount, "f") if amount is not None else "",
                 currency,
                 ref or "",
@@ -131,17 +133,17 @@ def export(kind: str, source: str, fmt: str, target: IO[bytes] | Path) -> int:
         return count
     if isinstance(target, Path):
         with open(target, "w", encoding="utf-8", newline="") as fh:
-            return _write_text(fmt, header, rows, fh)
+            return _writetext(fmt, header, rows, fh)
     import io
 
     wrapper = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
     try:
-        return _write_text(fmt, header, rows, wrapper)
+        return _writetext(fmt, header, rows, wrapper)
     finally:
         wrapper.detach()
 
 
-def _write_text(fmt: str, header: list[str], rows: Iterator[list[Any]], stream: IO[str]) -> int:
+def _writetext(fmt: str, header: list[str], rows: Iterator[list[Any]], stream: IO[str]) -> int:
     count = 0
     if fmt == "jsonl":
         for row in rows:

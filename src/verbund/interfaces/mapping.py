@@ -39,6 +39,9 @@ RELATIONSHIP_FIELDS = [
     "share",
     "note",
 ]
+# The model field a relationship field fills where the names differ: an import reports
+# ``from``/``to`` where the actions and the API name ``from_party``/``to_party``.
+RELATIONSHIP_MODEL_FIELDS = {"from": "from_party", "to": "to_party"}
 REVENUE_FIELDS = ["party", "settled_by", "month", "amount", "currency", "reference"]
 FIELDS = {
     "parties": PARTY_FIELDS + PARTY_REFERENCES + PARTY_EXTRA,

@@ -2,7 +2,7 @@
 
 Reading, checking and normalising a row costs about as much Python time as comparing and
 writing it, and a Python process uses one core. For big files the pure per-row stage
-(``engine._PartyRows``) runs in a forked child while this process compares and writes; the
+(``engine.party_rows.PartyRows``) runs in a forked child while this process compares and writes; the
 results come back pickled through a pipe, in order. The child only computes: it never touches
 the database connection it inherited and leaves with ``os._exit``. A file error raised in the
 child (bad encoding, wrong field count, ...) is raised again here, at the same point of the

@@ -17,9 +17,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from verbund.interfaces.engine import Abort, Context, Issue, Outcome, _chunks, _party_lookup
+from verbund.core.bulk import chunks
+from verbund.interfaces.engine import Abort, Context, Issue, Outcome
+from verbund.interfaces.engine.relationships import party_lookup
+from verbund.interfaces.engine.results import empty_value, no_data_rows
 from verbund.interfaces.parsers import parse_date, parse_decimal
 from verbund.parties.models import Party
+from verbund.parties.rules import length_error
 
 _MONTH = [
     (re.compile(r"^(\d{4})-(\d{1,2})$"), (1, 2)),
@@ -68,7 +72,7 @@ def import_revenue(
             out.error(Issue(row_no, f, value, reason, key))
 
         if not party:
-            bad("party", "", _("Empty."))
+            bad("party", "", empty_value())
         month = None
         try:
             month = parse_month(v.get("month", ""), ctx.dates)
@@ -98,8 +102,9 @@ def import_revenue(
                 currency,
                 _("%(value)s is not a currency code (ISO 4217).") % {"value": currency},
             )
-        if len(reference) > 128:
-            bad("reference", reference, _("Longer than %(limit)s characters.") % {"limit": 128})
+        too_long = length_error(reference, 128)
+        if too_long:
+            bad("reference", reference, too_long)
         if month is not None:
             dup = seen.get((party, month, settled, reference))
             if dup is not None:
@@ -114,38 +119,27 @@ def import_revenue(
             parsed.append((row_no, party, settled, month, amount, currency, reference))
     out.counts["rows"] = n
     if n == 0:
-        out.error(Issue(0, "", "", _("The file has no data rows.")))
+        out.error(no_data_rows())
         raise Abort(out)
     if out.counts["errors"] and atomic:
         raise Abort(out)
     refs = {p[1] for p in parsed} | {p[2] for p in parsed if p[2]}
-    ids = _party_lookup(refs, ctx.source, "erp", whole=len(refs) > 20_000)
+    ids = party_lookup(refs, ctx.source, "erp", whole=len(refs) > 20_000)
     rates: dict[tuple[str, dt.date], Decimal] = {}
     resolved: list[tuple[int, str, int, int | None, dt.date, Decimal, str, str, int]] = []
     for row_no, party, settled, month, amount, currency, reference in parsed:
         key = f"{party}:{month:%Y-%m}:{settled}:{reference}"
         pid = ids.get(party)
         sid = ids.get(settled) if settled else None
-        if pid is None:
+        if pid is None or (settled and sid is None):
+            field, ref = ("party", party) if pid is None else ("settled_by", settled)
             out.error(
                 Issue(
                     row_no,
-                    "party",
-                    party,
+                    field,
+                    ref,
                     _("No party with external id %(key)s (source %(source)s).")
-                    % {"key": party, "source": ctx.source},
-                    key,
-                )
-            )
-            continue
-        if settled and sid is None:
-            out.error(
-                Issue(
-                    row_no,
-                    "settled_by",
-                    settled,
-                    _("No party with external id %(key)s (source %(source)s).")
-                    % {"key": settled, "source": ctx.source},
+                    % {"key": ref, "source": ctx.source},
                     key,
                 )
             )
@@ -164,7 +158,7 @@ def import_revenue(
     if out.counts["errors"] and atomic:
         raise Abort(out)
     existing: dict[tuple[int, dt.date, int | None, str], tuple[int, Decimal, str]] = {}
-    for chunk in _chunks(sorted({r[2] for r in resolved}), 900):
+    for chunk in chunks(sorted({r[2] for r in resolved}), 900):
         for pid, month, sid, ref, cents, original, currency in RevenueMonth.objects.filter(
             party_id__in=chunk, source=RevenueSource.ERP
         ).values_list(

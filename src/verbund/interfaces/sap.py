@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext as _
 
 from verbund.interfaces.engine import Issue
+from verbund.interfaces.engine.results import empty_external_id
 from verbund.interfaces.mapping import PartnerFunctions
 from verbund.interfaces.parsers import ImportFileError
 
@@ -51,7 +52,7 @@ def sap_party_rows(
         values = {f: raw.get(c, "").strip() for c, f in columns.items() if f != "main_address"}
         key = values.get("external_id", "")
         if not key:
-            issues.append(Issue(row_no, "external_id", "", _("The external id is empty.")))
+            issues.append(Issue(row_no, "external_id", "", empty_external_id()))
             continue
         first = master.get(key)
         if first is None:

@@ -1,6 +1,9 @@
-"""Every write to parties: create, update, archive. Atomic, audited, signalled.
+"""Every write to one party: create, update, archive. Atomic, audited, signalled.
 
-Views, API, CLI and importers call these functions and nothing else to change a party.
+Views, API and CLI call these functions and nothing else to change a party. The rules they
+enforce live in ``parties.rules`` (and the derived columns in ``parties.derive``), where the
+bulk paths -- ERP import, sync API, demo data, which write through ``parties.bulk`` -- call
+them too.
 """
 
 from collections.abc import Iterable
@@ -11,10 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, numbers
-from verbund.core.text import koelner_phonetik, search_key
+from verbund.parties import rules
+from verbund.parties.derive import derive_search_columns, person_name
 from verbund.parties.models import Party, PartyKind, Tag
 from verbund.parties.signals import party_saved
-from verbund.parties.validators import validate_country, validate_lei, validate_vat_id
 
 NUMBER_SEQUENCE = "party"
 EDITABLE_FIELDS = [
@@ -26,52 +29,55 @@ EDITABLE_FIELDS = [
 
 
 def derive_fields(party: Party) -> None:
-    """Fill the derived search columns (and a person's display name) from the party's data."""
+    """Fill the derived search columns (and a person's display name) from the party's data,
+    as every bulk path does (``parties.derive``), and bring codes to their stored form."""
     if party.kind == PartyKind.PERSON and party.last_name:
         # A person's name line follows the first and last name, also after a rename.
-        party.name = " ".join(p for p in (party.first_name, party.last_name) if p)
-    party.country = (party.country or "").upper()
-    party.vat_id = (party.vat_id or "").replace(" ", "").upper()
-    party.lei = (party.lei or "").strip().upper()
+        party.name = person_name(party.first_name, party.last_name)
+    party.country = rules.normal_country(party.country or "")
+    party.vat_id = rules.normal_vat_id(party.vat_id or "")
+    party.lei = rules.normal_lei(party.lei or "")
     # An empty ERP key is no key: stored as NULL so the partial unique constraint ignores it.
     party.erp_source = (party.erp_source or "").strip() or None
     party.erp_id = (party.erp_id or "").strip() or None
-    party.search_text = search_key(
-        party.name, party.name2, party.number, party.city, party.postcode, party.vat_id
-    )[:500]
-    party.phonetic = koelner_phonetik(party.name)[:200]
+    party.search_text, party.phonetic = derive_search_columns(
+        party.name or "",
+        party.name2 or "",
+        party.number or "",
+        party.city or "",
+        party.postcode or "",
+        party.vat_id,
+    )
 
 
 def validate_party(party: Party) -> None:
-    """Raise ValidationError naming each bad field."""
+    """Raise ValidationError naming each bad field: the rules of ``parties.rules`` first, then
+    what the model's fields check and no rule covers (required fields, dates, choices)."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    for field, check in (
-        ("country", validate_country),
-        ("lei", validate_lei),
-        ("vat_id", validate_vat_id),
-    ):
-        try:
-            check(getattr(party, field))
-        except ValidationError as exc:
-            add(field, exc.messages[0])
+    for field, check in rules.FIELD_ERRORS.items():
+        message = check(getattr(party, field) or "")
+        if message:
+            add(field, message)
+    for field, limit in rules.CHAR_LIMITS.items():
+        message = rules.length_error(str(getattr(party, field) or ""), limit)
+        if message:
+            add(field, message)
+    named = rules.name_error(party.kind, party.name, party.last_name)
+    if named:
+        add(*named)
     if party.kind == PartyKind.PERSON:
-        if not (party.last_name or party.name):
-            add("last_name", _("A person needs a last name."))
         if (
             party.organisation_id
             and party.organisation
             and party.organisation.kind != PartyKind.ORGANISATION
         ):
             add("organisation", _("A person's organisation must be an organisation."))
-    else:
-        if not party.name:
-            add("name", _("An organisation needs a name."))
-        if party.organisation_id:
-            add("organisation", _("Only persons belong to an organisation."))
+    elif party.organisation_id:
+        add("organisation", _("Only persons belong to an organisation."))
     if bool(party.erp_source) != bool(party.erp_id):
         add("erp_id", _("An ERP key needs both the source and the external id."))
     if party.erp_source and party.erp_id:
@@ -93,6 +99,9 @@ def validate_party(party: Party) -> None:
         )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
+            # A field a rule has spoken for keeps that one message (one message per rule).
+            if field in errors:
+                continue
             for m in messages:
                 add(field, m)
     if errors:
@@ -126,7 +135,11 @@ def do_create_party(*, actor: Any, tags: Iterable[str | Tag] = (), **data: Any) 
     party = Party(**data)
     derive_fields(party)
     validate_party(party)
+    generated = not party.number
     _assign_number(party)
+    if generated:
+        # The generated number belongs in the search text, as on every bulk path.
+        derive_fields(party)
     party.save()
     if tags:
         _set_tags(party, tags)

@@ -1,46 +1,29 @@
-"""Field rules for parties, shared by actions, forms and importers."""
+"""Django-style validators (raise ``ValidationError``) for form and model fields.
 
-import re
-import string
+Thin wrappers: each rule and its message live in ``parties.rules``.
+"""
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
-from verbund.core.countries import ISO_COUNTRIES
+from verbund.parties import rules
+from verbund.parties.rules import lei_checksum_ok
 
-_LEI = re.compile(r"^[0-9A-Z]{18}[0-9]{2}$")
+__all__ = ["lei_checksum_ok", "validate_country", "validate_lei", "validate_vat_id"]
 
 
 def validate_country(value: str) -> None:
-    if value and value.upper() not in ISO_COUNTRIES:
-        raise ValidationError(
-            _("%(value)s is not an ISO 3166 country code.") % {"value": value}, code="country"
-        )
-
-
-def lei_checksum_ok(lei: str) -> bool:
-    """ISO 17442 LEIs carry ISO 7064 MOD 97-10 check digits."""
-    digits = "".join(str(string.ascii_uppercase.index(c) + 10) if c.isalpha() else c for c in lei)
-    return int(digits) % 97 == 1
+    message = rules.country_error(value)
+    if message:
+        raise ValidationError(message, code="country")
 
 
 def validate_lei(value: str) -> None:
-    if not value:
-        return
-    if not _LEI.match(value) or not lei_checksum_ok(value):
-        raise ValidationError(
-            _("%(value)s is not a valid LEI (20 characters with check digits).") % {"value": value},
-            code="lei",
-        )
-
-
-_VAT = re.compile(r"^[A-Z]{2}[0-9A-Z+*.]{2,13}$")
+    message = rules.lei_error(value)
+    if message:
+        raise ValidationError(message, code="lei")
 
 
 def validate_vat_id(value: str) -> None:
-    if value and not _VAT.match(value.replace(" ", "").upper()):
-        raise ValidationError(
-            _("%(value)s is not a VAT id (country prefix and 2 to 13 characters).")
-            % {"value": value},
-            code="vat_id",
-        )
+    message = rules.vat_id_error(rules.normal_vat_id(value or ""))
+    if message:
+        raise ValidationError(message, code="vat_id")

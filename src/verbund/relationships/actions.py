@@ -1,8 +1,9 @@
 """Every write to relationship types and relationships. Atomic, audited.
 
-Hierarchy types get their extra rules (one parent at any date, no cycle) and their closure
-upkeep from ``verbund.hierarchies.engine``, called here inside the same transaction:
-lock, then check, then write.
+The rules of a single link and their messages are ``relationships.rules`` (shared with the
+bulk paths). Hierarchy types get their extra rules (one parent at any date, no cycle; messages
+in ``hierarchies.rules``) and their closure upkeep from ``verbund.hierarchies.engine``, called
+here inside the same transaction: lock, then check, then write.
 """
 
 import datetime as dt
@@ -17,9 +18,9 @@ from django.utils.translation import gettext as _
 from verbund.core import audit
 from verbund.hierarchies import engine
 from verbund.parties.models import Party
+from verbund.relationships import rules
 from verbund.relationships.models import (
     MIN_DATE,
-    KindRule,
     Relationship,
     RelationshipSource,
     RelationshipType,
@@ -163,51 +164,29 @@ def _as_share(value: Any) -> Decimal | None:
     try:
         share = Decimal(str(value))
     except InvalidOperation:
-        raise ValidationError(
-            {"share": [_("%(value)s is not a number.") % {"value": value}]}
-        ) from None
+        raise ValidationError({"share": [rules.not_a_number(value)]}) from None
     if not share.is_finite():
-        raise ValidationError({"share": [_("%(value)s is not a number.") % {"value": value}]})
+        raise ValidationError({"share": [rules.not_a_number(value)]})
     return share
 
 
-def _kind_ok(rule: str, party: Party) -> bool:
-    return rule == KindRule.ANY or rule == party.kind
-
-
 def validate_relationship(rel: Relationship, *, exclude_pk: int | None = None) -> None:
-    """Every rule of a single relationship except the hierarchy rules; errors name the field."""
+    """Every rule of a single relationship except the hierarchy rules; errors name the field.
+
+    The rules themselves (and their messages) are ``relationships.rules``, which the bulk
+    paths call too."""
     rtype = rel.type
     errors: dict[str, list[str]] = {}
 
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
+    def add(field: str, message: str | None) -> None:
+        if message:
+            errors.setdefault(field, []).append(message)
 
-    if rel.from_party_id == rel.to_party_id:
-        add("to_party", _("A party cannot be related to itself."))
-    if not _kind_ok(rtype.from_kind, rel.from_party):
-        add(
-            "from_party",
-            _("%(type)s does not allow a %(kind)s on this side.")
-            % {"type": rtype.name, "kind": rel.from_party.get_kind_display()},
-        )
-    if not _kind_ok(rtype.to_kind, rel.to_party):
-        add(
-            "to_party",
-            _("%(type)s does not allow a %(kind)s on this side.")
-            % {"type": rtype.name, "kind": rel.to_party.get_kind_display()},
-        )
-    if rel.valid_from and rel.valid_to and rel.valid_to < rel.valid_from:
-        add(
-            "valid_to",
-            _("The end date %(to)s lies before the start date %(from)s.")
-            % {"to": rel.valid_to, "from": rel.valid_from},
-        )
-    if rel.share is not None:
-        if not rtype.carries_share:
-            add("share", _("%(type)s does not carry a share.") % {"type": rtype.name})
-        elif not (Decimal(0) < rel.share <= Decimal(100)):
-            add("share", _("A share must be more than 0 and at most 100 percent."))
+    add("to_party", rules.self_link_error(rel.from_party_id, rel.to_party_id))
+    add("from_party", rules.side_kind_error(rtype.from_kind, rel.from_party.kind, rtype.name))
+    add("to_party", rules.side_kind_error(rtype.to_kind, rel.to_party.kind, rtype.name))
+    add("valid_to", rules.dates_error(rel.valid_from, rel.valid_to))
+    add("share", rules.share_error(rel.share, rtype.carries_share, rtype.name))
     for field, party in (("from_party", rel.from_party), ("to_party", rel.to_party)):
         if party.merged_into_id:
             add(
@@ -260,9 +239,7 @@ def resolve_type(value: "RelationshipType | str") -> RelationshipType:
         return value
     rtype = RelationshipType.objects.filter(key=str(value).strip()).first()
     if rtype is None:
-        raise ValidationError(
-            {"type": [_("There is no relationship type with the key %(key)s.") % {"key": value}]}
-        )
+        raise ValidationError({"type": [rules.unknown_type(str(value))]})
     return rtype
 
 
@@ -319,15 +296,9 @@ def do_create_relationship(
 ) -> Relationship:
     """Link two parties. Hierarchy types are locked, checked (one parent, no cycle), then written."""
     rtype = resolve_type(type)
-    if not rtype.active:
-        raise ValidationError(
-            {
-                "type": [
-                    _("Type %(name)s is inactive and takes no new relationships.")
-                    % {"name": rtype.name}
-                ]
-            }
-        )
+    inactive = rules.inactive_type_error(rtype.active, rtype.name)
+    if inactive:
+        raise ValidationError({"type": [inactive]})
     if rtype.symmetric and from_party.pk > to_party.pk:
         from_party, to_party = to_party, from_party
     if not rtype.is_hierarchy:
@@ -423,15 +394,9 @@ def do_end_relationship(
         raise ValidationError(
             {"valid_to": [_("This relationship already ended on %(day)s.") % {"day": rel.valid_to}]}
         )
-    if (rel.valid_from or MIN_DATE) > day:
-        raise ValidationError(
-            {
-                "valid_to": [
-                    _("The end date %(to)s lies before the start date %(from)s.")
-                    % {"to": day, "from": rel.valid_from}
-                ]
-            }
-        )
+    ends_too_early = rules.dates_error(rel.valid_from or MIN_DATE, day)
+    if ends_too_early:
+        raise ValidationError({"valid_to": [ends_too_early]})
     before = audit.snapshot(rel)
     rel.valid_to = day
     rel.save(update_fields=["valid_to", "updated_at"])

@@ -277,7 +277,7 @@ def test_bulk_screening_matches_single_screening(
 def test_parties_written_by_a_bulk_load_are_screened_after_commit(
     ofac, django_capture_on_commit_callbacks
 ) -> None:
-    from verbund.demo.bulk import do_bulk_load
+    from verbund.relationships.bulk import do_bulk_load
 
     with django_capture_on_commit_callbacks(execute=True):
         ids = do_bulk_load(

@@ -359,14 +359,14 @@ def test_a_first_big_load_that_breaks_a_reference_fails_and_writes_nothing(
 ) -> None:
     from django.db import connection
 
-    from verbund.demo.bulk import BulkLoad
     from verbund.interfaces import actions
+    from verbund.parties.bulk import PartyWriter
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite keeps its row-wise foreign-key checks during a first load")
-    original = BulkLoad.insert_parties
+    original = PartyWriter.insert
 
-    def broken(self: BulkLoad, *args: Any, **kwargs: Any) -> range:
+    def broken(self: PartyWriter, *args: Any, **kwargs: Any) -> range:
         ids = original(self, *args, **kwargs)
         # What a bug in the engine would do: point a new party at one that does not exist.
         with connection.cursor() as cur:
@@ -376,7 +376,7 @@ def test_a_first_big_load_that_breaks_a_reference_fails_and_writes_nothing(
             )
         return ids
 
-    monkeypatch.setattr(BulkLoad, "insert_parties", broken)
+    monkeypatch.setattr(PartyWriter, "insert", broken)
     monkeypatch.setattr(actions, "REBUILD_MIN_BYTES", 0)
     before = foreign_keys()
     run = run_import("parties", write("p.csv", BASE))
@@ -469,9 +469,9 @@ def test_checking_rows_in_a_second_process_gives_the_same_run(
 def test_beyond_the_touch_limit_the_closure_is_rebuilt_whole_and_stays_exact(
     write: Write, run_import: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from verbund.interfaces import engine
+    from verbund.interfaces.engine import results
 
-    monkeypatch.setattr(engine, "TOUCH_LIMIT", 1)
+    monkeypatch.setattr(results, "TOUCH_LIMIT", 1)
     run = run_import("parties", write("p.csv", BASE))
     assert run.status == "done", reasons(run)
     assert differences(["group", "settlement"]) == []

@@ -1,86 +1,25 @@
-"""The bulk writer: rows in, ids out, one transaction, one audit record, derived columns exact."""
+"""Bulk loads of parties and their links (``relationships.bulk.do_bulk_load``) through the
+generic writer: rows in, ids out, one transaction, one audit record, derived columns exact."""
 
 from typing import Any
 
 import pytest
 from django.db import connection
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
+from verbund.core.bulk import column_defaults
 from verbund.core.models import AuditRecord
-from verbund.demo.bulk import (
-    PARTY_COLUMNS,
-    BulkLoad,
-    column_defaults,
-    derive_search_columns,
-    do_bulk_load,
-    search_pieces,
-    search_text_with,
-)
-from verbund.parties.actions import derive_fields, do_create_party
+from verbund.parties.actions import do_create_party
+from verbund.parties.bulk import PARTY_COLUMNS
 from verbund.parties.models import Party, PartyKind
 from verbund.relationships.actions import do_create_relationship
+from verbund.relationships.bulk import Load, do_bulk_load
 from verbund.relationships.models import Relationship
-
-NAMES = [
-    "Müller Metallbau GmbH & Co. KG",
-    "Bäckerei Krüger e.K.",
-    "Weiß+Partner mbB",
-    "  Dr. Oetker  Nahrungsmittel KG ",
-    "Straßenbau Öztürk UG (haftungsbeschränkt)",
-    "A&B",
-    "Ærø Shipping A/S",
-    "",
-]
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_derived_columns_equal_what_the_actions_module_derives(name: str) -> None:
-    party = Party(
-        kind="organisation",
-        name=name,
-        name2="Lager Süd",
-        number="100001",
-        city="Köln",
-        postcode="50667",
-        vat_id="DE136695976",
-    )
-    derive_fields(party)
-    assert derive_search_columns(name, "Lager Süd", "100001", "Köln", "50667", "DE136695976") == (
-        party.search_text,
-        party.phonetic,
-    )
-
-
-def test_derived_columns_from_name_parts_equal_the_whole_name() -> None:
-    whole = derive_search_columns("Helios Services Köln GmbH & Co. KG", "", "7", "Köln", "", "")
-    parts = derive_search_columns(
-        "Helios Services Köln GmbH & Co. KG",
-        "",
-        "7",
-        "Köln",
-        "",
-        "",
-        name_parts=("Helios Services Köln", "GmbH & Co. KG"),
-    )
-    assert whole == parts
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="abcäöüßÄÖÜ &+.-,/()éèç0123 \t", max_size=40))
-def test_derived_columns_match_for_any_text(name: str) -> None:
-    party = Party(kind="organisation", name=name, number="42", city="Münster")
-    derive_fields(party)
-    assert derive_search_columns(name, "", "42", "Münster", "", "") == (
-        party.search_text,
-        party.phonetic,
-    )
 
 
 def test_it_inserts_dict_rows_with_numbers_and_derived_columns(db: Any) -> None:
     existing = do_create_party(actor=None, kind="organisation", name="Vorher GmbH")
 
-    def fill(load: BulkLoad) -> range:
+    def fill(load: Load) -> range:
         ids = load.insert_parties(
             [
                 {
@@ -130,7 +69,7 @@ def test_ordinary_writes_after_a_bulk_load_get_fresh_ids_and_numbers(db: Any) ->
 
 
 def test_it_inserts_relationships_by_type_key_and_returns_their_ids(db: Any) -> None:
-    def fill(load: BulkLoad) -> tuple[range, range]:
+    def fill(load: Load) -> tuple[range, range]:
         parties = load.insert_parties([{"name": "Mutter AG"}, {"name": "Tochter GmbH"}])
         rels = load.insert_relationships(
             [
@@ -177,7 +116,7 @@ def test_rebuilding_indexes_keeps_every_index(db: Any) -> None:
 
 
 def test_a_failing_load_leaves_nothing_behind(db: Any) -> None:
-    def fill(load: BulkLoad) -> None:
+    def fill(load: Load) -> None:
         load.insert_parties([{"name": "Erst GmbH", "number": "D-1"}])
         raise RuntimeError("boom")
 
@@ -198,25 +137,13 @@ def test_unknown_columns_are_refused_by_name(db: Any) -> None:
         do_bulk_load(lambda load: load.insert_parties([{"name": "X", "organisation": 1}]))
 
 
-def test_the_search_text_with_a_known_number_is_the_derived_one() -> None:
-    for name, name2, number, city in [
-        ("Müller GmbH", "Lager Süd", "100001", "Köln"),
-        ("", "", "7", ""),
-        ("Ä", "", "X-1 b", "Berlin"),
-    ]:
-        before, after, phonetic = search_pieces(name, name2, city, "50667", "")
-        assert (search_text_with(before, number, after), phonetic) == derive_search_columns(
-            name, name2, number, city, "50667", ""
-        )
-
-
 def test_prepared_rows_with_constants_are_written_as_they_are(db: Any) -> None:
     """More rows than one statement holds, so ids and constants cross statement borders."""
     n = 1234
     cols = ("name", "number", "city", "search_text", "phonetic")
     defaults = column_defaults(Party)
 
-    def fill(load: BulkLoad) -> range:
+    def fill(load: Load) -> range:
         constants = {c: defaults[c] for c in PARTY_COLUMNS if c not in cols and c in defaults}
         constants |= {"created_at": load.now_db, "updated_at": load.now_db, "erp_source": "sap"}
         rows = ((f"Firma {i}", f"P{i}", "Köln" if i % 2 else "Bonn", "", "") for i in range(n))
@@ -251,5 +178,5 @@ def test_a_row_of_the_wrong_width_is_refused(db: Any) -> None:
 
         expected = pytest.raises(psycopg.Error)  # COPY refuses the short line
     with expected:
-        do_bulk_load(lambda load: load._write(Party._meta.db_table, ("name", "number"), rows))
+        do_bulk_load(lambda load: load.write(Party._meta.db_table, ("name", "number"), rows))
     assert not Party.objects.filter(number="A1").exists()

@@ -1,4 +1,4 @@
-"""The fault test script (``python -m verbund.core.faults``) on the database of this test run:
+"""The fault test script (``python -m verbund.bench.faults``) on the database of this test run:
 SIGKILLed imports and workers leave nothing half-written, their runs end failed, re-runs work."""
 
 import os
@@ -26,7 +26,7 @@ def test_killed_imports_and_workers_are_failed_and_their_re_runs_succeed(tmp_pat
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     connection.close()
     result = subprocess.run(
-        [sys.executable, "-m", "verbund.core.faults", *args],
+        [sys.executable, "-m", "verbund.bench.faults", *args],
         capture_output=True,
         text=True,
         timeout=900,

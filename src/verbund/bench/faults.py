@@ -1,10 +1,10 @@
 """Fault test: an import and a worker killed with SIGKILL leave nothing half-written, their runs
 are marked failed when a server or worker starts again, and the re-run succeeds (issue 21).
 
-    python -m verbund.core.faults                      # SQLite in a temporary folder
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/x python -m verbund.core.faults
+    python -m verbund.bench.faults                      # SQLite in a temporary folder
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/x python -m verbund.bench.faults
                                                        # a scratch database on that server
-    python -m verbund.core.faults --database-url URL --no-migrate
+    python -m verbund.bench.faults --database-url URL --no-migrate
                                                        # an existing, migrated, empty database
 
 Scenario 1 kills `verbund import` in the middle of its transaction; `verbund serve` starting
@@ -306,7 +306,7 @@ def scenario_worker_killed(lab: Lab, checks: Checks, csv: Path, rows: int) -> No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m verbund.core.faults", description=__doc__.split("\n\n")[0]
+        prog="python -m verbund.bench.faults", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument(
         "--database-url", default="", help="an existing database (default: a scratch one)"

@@ -1,0 +1,134 @@
+"""The rules of a party's own fields: the one home of each check and of its message.
+
+Plain values in, a message or None out, so that a row-oriented bulk path can afford them:
+
+- ``normal_*`` give a value's stored form (upper-case codes, no spaces in a VAT id);
+  the checks take the normal form.
+- ``*_error(value)`` return the message for a bad value, or None.
+- ``name_error(kind, name, last_name)`` returns ``(field, message)`` or None.
+
+``parties.actions.validate_party`` calls them for one party and raises a ValidationError naming
+each field; the ERP import and the sync API call them per row and report row and field
+(``interfaces.engine``). Never copy a message out of here: call the rule.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import CharField
+from django.utils.translation import gettext as _
+
+from verbund.core.countries import ISO_COUNTRIES
+from verbund.parties.models import Party, PartyKind, PartyStatus
+
+_LEI = re.compile(r"^[0-9A-Z]{18}[0-9]{2}$")
+_VAT = re.compile(r"^[A-Z]{2}[0-9A-Z+*.]{2,13}$")
+
+# Every text column a user or a file may fill, with its length limit.
+CHAR_LIMITS: dict[str, int] = {
+    f.name: f.max_length
+    for f in Party._meta.concrete_fields
+    if isinstance(f, CharField) and f.max_length and f.editable
+}
+KINDS = frozenset(PartyKind.values)
+STATUSES = frozenset(PartyStatus.values)
+
+
+# --- stored forms ---------------------------------------------------------------------------
+
+
+def normal_country(value: str) -> str:
+    return value.strip().upper()
+
+
+def normal_vat_id(value: str) -> str:
+    return value.replace(" ", "").upper()
+
+
+def normal_lei(value: str) -> str:
+    return value.strip().upper()
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def country_error(value: str) -> str | None:
+    """An ISO 3166-1 alpha-2 code (empty passes: the field's own rule decides)."""
+    if value and value.upper() not in ISO_COUNTRIES:
+        return _("%(value)s is not an ISO 3166 country code.") % {"value": value}
+    return None
+
+
+def lei_checksum_ok(lei: str) -> bool:
+    """ISO 17442 LEIs carry ISO 7064 MOD 97-10 check digits."""
+    digits = "".join(str(string.ascii_uppercase.index(c) + 10) if c.isalpha() else c for c in lei)
+    return int(digits) % 97 == 1
+
+
+def lei_error(value: str) -> str | None:
+    if value and not (_LEI.match(value) and lei_checksum_ok(value)):
+        return _("%(value)s is not a valid LEI (20 characters with check digits).") % {
+            "value": value
+        }
+    return None
+
+
+def vat_id_error(value: str) -> str | None:
+    """A country prefix and 2 to 13 characters (of the normal form: no spaces, upper case)."""
+    if value and not _VAT.match(value):
+        return _("%(value)s is not a VAT id (country prefix and 2 to 13 characters).") % {
+            "value": value
+        }
+    return None
+
+
+def email_error(value: str) -> str | None:
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            return _("%(value)s is not an e-mail address.") % {"value": value}
+    return None
+
+
+def kind_error(value: str) -> str | None:
+    if value not in KINDS:
+        return _("Unknown kind; use organisation or person.")
+    return None
+
+
+def status_error(value: str) -> str | None:
+    if value not in STATUSES:
+        return _("Unknown status.")
+    return None
+
+
+def length_error(value: str, limit: int) -> str | None:
+    if len(value) > limit:
+        return _("Longer than %(limit)s characters.") % {"limit": limit}
+    return None
+
+
+def name_error(kind: str, name: str, last_name: str) -> tuple[str, str] | None:
+    """A person needs a last name (or a name line), an organisation a name."""
+    if kind == PartyKind.PERSON:
+        if not (last_name or name):
+            return "last_name", _("A person needs a last name.")
+    elif not name:
+        return "name", _("An organisation needs a name.")
+    return None
+
+
+# The field checks above by field, for callers that check whatever fields they were given.
+FIELD_ERRORS = {
+    "kind": kind_error,
+    "status": status_error,
+    "country": country_error,
+    "vat_id": vat_id_error,
+    "lei": lei_error,
+    "email": email_error,
+}

@@ -1,0 +1,88 @@
+"""The rules of a single relationship: the one home of each check and of its message.
+
+Plain values in, a message or None out, cheap enough for a row-oriented bulk path.
+``relationships.actions.validate_relationship`` calls them for one link and raises a
+ValidationError naming each field; the ERP import and the sync API call them per row and
+report row and field (``interfaces.engine``). The hierarchy rules (one parent at a time, no
+cycle) are ``hierarchies.rules``. Never copy a message out of here: call the rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from verbund.parties.models import PartyKind
+from verbund.relationships.models import KindRule
+
+_ZERO, _HUNDRED = Decimal(0), Decimal(100)
+
+
+def unknown_type(key: str) -> str:
+    """The message for a type key (or name) that names no relationship type."""
+    return _("There is no relationship type with the key %(key)s.") % {"key": key}
+
+
+def inactive_type_error(active: bool, type_name: str) -> str | None:
+    """Inactive types keep their links but take no new ones."""
+    if not active:
+        return _("Type %(name)s is inactive and takes no new relationships.") % {"name": type_name}
+    return None
+
+
+def self_link_error(from_party: Any, to_party: Any) -> str | None:
+    """A party is never related to itself (ids, or references that name parties)."""
+    if from_party == to_party:
+        return _("A party cannot be related to itself.")
+    return None
+
+
+def side_kind_error(rule: str, kind: str, type_name: str) -> str | None:
+    """The kind of party (organisation, person) a side of the type allows."""
+    if rule != KindRule.ANY and rule != kind:
+        return _("%(type)s does not allow a %(kind)s on this side.") % {
+            "type": type_name,
+            "kind": PartyKind(kind).label,
+        }
+    return None
+
+
+def dates_error(valid_from: dt.date | None, valid_to: dt.date | None) -> str | None:
+    """Validity is inclusive: the last day may be the first, never before it."""
+    if valid_from and valid_to and valid_to < valid_from:
+        return _("The end date %(to)s lies before the start date %(from)s.") % {
+            "to": valid_to,
+            "from": valid_from,
+        }
+    return None
+
+
+def not_a_number(value: Any) -> str:
+    """The message for a share that is no number."""
+    return _("%(value)s is not a number.") % {"value": value}
+
+
+def share_range_error(share: Decimal) -> str | None:
+    """A share is a percentage: more than 0, at most 100."""
+    if not (_ZERO < share <= _HUNDRED):
+        return _("A share must be more than 0 and at most 100 percent.")
+    return None
+
+
+def share_error(share: Decimal | None, carries_share: bool, type_name: str) -> str | None:
+    """Only types that carry a share take one, and then within its range."""
+    if share is None:
+        return None
+    if not carries_share:
+        return _("%(type)s does not carry a share.") % {"type": type_name}
+    return share_range_error(share)
+
+
+def share_key(value: Any) -> str:
+    """A share's canonical text (``75.5`` for 75.5000), for comparing and exporting."""
+    if value is None or value == "":
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
