@@ -537,10 +537,11 @@ def do_sync(
     source: str,
     records: list[dict[str, Any]],
     dry_run: bool = False,
-    atomic: bool = False,
+    atomic: bool = True,
     full: bool = False,
 ) -> tuple[ImportRun, Outcome | None]:
-    """An ERP batch: same engine, per-record outcome. Invalid records are skipped unless ``atomic``."""
+    """An ERP batch: same engine, per-record outcome. All or nothing unless ``atomic`` is
+    false: then the invalid records are skipped and the valid ones written."""
     run = do_create_run(
         actor=actor,
         kind=kind,

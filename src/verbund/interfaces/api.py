@@ -49,7 +49,10 @@ class SyncRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     )
     dry_run = serializers.BooleanField(default=False)
     atomic = serializers.BooleanField(
-        default=False, help_text="All or nothing: any error and nothing is written."
+        default=True,
+        help_text="All or nothing (the default): one invalid record and nothing is written; "
+        "the other records answer `unchanged`. `false` writes the valid records and answers "
+        "`error` for the invalid ones.",
     )
     full = serializers.BooleanField(
         default=False, help_text="Archive / end what this source holds but the batch lacks."
