@@ -118,8 +118,12 @@ def do_create_run(
     full: bool = False,
     skip_invalid: bool = False,
     channel: str = "file",
+    actor_name: str = "",
 ) -> ImportRun:
-    """Record a run before anything is read; the file's hash and size are taken now."""
+    """Record a run before anything is read; the file's hash and size are taken now.
+
+    ``actor_name``: who started it when that is not (only) a user, as the command line knows
+    it (the OS user or ``--actor``); the user's login otherwise."""
     if kind not in ImportKind.values:
         raise ImportFileError(_("Unknown import kind %(kind)s.") % {"kind": kind})
     if not source or len(source) > 32:
@@ -134,6 +138,7 @@ def do_create_run(
         channel=channel,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    run.actor_name = (actor_name or (run.actor.get_username() if run.actor else ""))[:150]
     if path is not None:
         run.file_path = str(path)
         run.file_name = file_name or Path(path).name
@@ -143,15 +148,25 @@ def do_create_run(
                 _("Unknown format %(format)s; use one of %(formats)s.")
                 % {"format": run.format, "formats": ", ".join(FORMATS)}
             )
-        if os.path.exists(path):
+        if os.path.isdir(path):
+            raise ImportFileError(_("%(file)s: is a folder, not a file.") % {"file": run.file_name})
+        if not os.path.exists(path):
+            raise ImportFileError(_("%(file)s: no such file.") % {"file": str(path)})
+        try:
             run.file_size = os.path.getsize(path)
             run.file_hash = file_sha256(path)
+        except OSError as exc:
+            raise ImportFileError(
+                _("%(file)s: cannot be read (%(reason)s).")
+                % {"file": str(path), "reason": exc.strerror or type(exc).__name__}
+            ) from None
     run.save()
     audit.record(
         actor=actor,
         action="import.queued",
         obj=run,
         after={"kind": kind, "source": source, "file": run.file_name, "hash": run.file_hash},
+        note=run.actor_name,
     )
     return run
 
@@ -225,8 +240,12 @@ def do_execute_run(
     progress: Progress | None = None,
     records: list[dict[str, Any]] | None = None,
     create_missing: bool = False,
+    level1: str = "",
 ) -> Outcome | None:
-    """Run the import. Returns the outcome (None when the file could not be read)."""
+    """Run the import. Returns the outcome (None when the file could not be read).
+
+    ``create_missing`` (GLEIF): create a party for an unknown LEI, named by the LEI, or from
+    the GLEIF Level-1 file ``level1`` when one is given."""
     started = time.monotonic()
     run.status = ImportStatus.RUNNING
     run.started_at = timezone.now()
@@ -246,8 +265,10 @@ def do_execute_run(
         progress=report,
         track_outcomes=records is not None,
         create_missing=create_missing,
+        level1=level1,
         run_id=run.pk,
         actor=run.actor,
+        actor_name="" if run.actor else run.actor_name,
     )
     outcome: Outcome | None = None
     failed = False
@@ -266,7 +287,11 @@ def do_execute_run(
                     action=f"import.{run.kind}",
                     obj=run,
                     after={k: v for k, v in outcome.counts.items() if v},
-                    note=f"{run.source} {run.file_name} {run.file_hash[:12]}".strip(),
+                    note=" ".join(
+                        p
+                        for p in (run.source, run.file_name, run.file_hash[:12], run.actor_name)
+                        if p
+                    ),
                 )
                 if run.dry_run:
                     transaction.set_rollback(True)
@@ -402,7 +427,7 @@ def _dispatch(
     hint = reader.progress if reader else None
 
     if run.kind == ImportKind.PARTIES:
-        columns = mapping.resolve("parties", header, name)
+        columns = mapping.resolve("parties", header, name, partial=records is not None)
         initial: list[Issue] = []
         if mapping.partner_functions is not None:
             ctx.report_progress(0.01, _("Reading partner functions"))

@@ -46,15 +46,16 @@ def test_an_unknown_mapping_is_named(capsys, write: Write):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a missing import file raises FileNotFoundError with a traceback from "
-    "interfaces/actions.py do_execute_run (and leaves the run running); check the file in the "
-    "import command (as `lists import` does) or refuse it in actions.do_create_run",
-)
 def test_a_missing_file_is_named(capsys):
     assert_cli_refuses(capsys, "import", "parties", "/nonexistent/kunden.csv", names="kunden.csv")
     assert not ImportRun.objects.filter(status="running").exists()
+
+
+def test_a_folder_given_as_the_import_file_is_named(capsys, tmp_path: Path):
+    folder = tmp_path / "kunden"
+    folder.mkdir()
+    assert_cli_refuses(capsys, "import", "parties", str(folder), names=["kunden", "folder"])
+    assert not ImportRun.objects.exists()
 
 
 @pytest.mark.xfail(
