@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import mmap
 import os
 import re
 import zipfile
@@ -49,6 +50,27 @@ BOMS = [
 
 class ImportFileError(Exception):
     """The file cannot be read at all; nothing is written. The message names file and row."""
+
+
+# Bytes no text file holds (controls other than tab, line feed, form feed, carriage return).
+CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+
+
+def looks_binary(sample: bytes) -> bool:
+    """Whether the start of a file is binary data rather than text in an 8-bit encoding or
+    UTF-8: more than one in a hundred bytes (and at least four) are control bytes. A single
+    NUL in a text file is a cell error (``Reader._refuse_nul``), not a binary file."""
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    return controls >= 4 and controls * 100 > len(sample)
+
+
+def not_text(name: str) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "%(file)s: not a text file (it holds binary data); import CSV, XLSX or JSON Lines, or choose the file's format."
+        )
+        % {"file": name}
+    )
 
 
 @dataclass
@@ -233,6 +255,10 @@ class Reader:
             ):
                 encoding = "utf-8-sig"
             self.encoding = encoding
+            if not by_bom or by_bom == "utf-8-sig":
+                if looks_binary(sample):
+                    raise not_text(self.name)
+                self._refuse_nul(encoding)
             stream = _LineGuard(raw, encoding, self.name)
             header_line = stream.readline()
             while header_line and not header_line.strip():
@@ -284,6 +310,36 @@ class Reader:
                     )
                 yield row_no, dict(zip(self.columns, values, strict=True))
             self._pos = self.size
+
+    def _refuse_nul(self, encoding: str) -> None:
+        """A NUL character in a cell (which PostgreSQL cannot store) refuses the file, naming
+        row and column; one scan of the mapped file, so the row loop stays as it is."""
+        with open(self.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            at = m.find(b"\x00")
+            if at < 0:
+                return
+            line_no = m[:at].count(b"\n") + 1
+            start = m.rfind(b"\n", 0, at) + 1
+            end = m.find(b"\n", at)
+            line = m[start : end if end >= 0 else len(m)]
+            head_end = m.find(b"\n")
+            header = m[: head_end if head_end >= 0 else len(m)]
+        text = line.decode(encoding, "replace")
+        delimiter = self.options.delimiter
+        header_text = header.decode(encoding, "replace").lstrip("\ufeff")
+        if not delimiter or delimiter == "auto":
+            delimiter = detect_delimiter(header_text)
+        elif delimiter in ("tab", "\\t"):
+            delimiter = "\t"
+        columns = next(csv.reader([header_text.strip()], delimiter=delimiter), [])
+        values = next(csv.reader([text.strip()], delimiter=delimiter), [])
+        column = next((c.strip() for c, v in zip(columns, values, strict=False) if "\x00" in v), "")
+        raise ImportFileError(
+            _(
+                "%(file)s, row %(row)s, %(field)s: the value holds a NUL character (binary data); remove it and import again."
+            )
+            % {"file": self.name, "row": line_no, "field": column or "?"}
+        )
 
     def _check_header(self) -> None:
         seen: set[str] = set()
@@ -357,9 +413,22 @@ class Reader:
 
     # --- JSON Lines -----------------------------------------------------------------------
 
+    def _refuse_json_nul(self, obj: dict[str, Any], row: int) -> None:
+        for key, value in obj.items():
+            if "\x00" in str(key) or "\x00" in _json_text(value):
+                raise ImportFileError(
+                    _(
+                        "%(file)s, row %(row)s, %(field)s: the value holds a NUL character (binary data); remove it and import again."
+                    )
+                    % {"file": self.name, "row": row, "field": str(key).replace("\x00", "")}
+                )
+
     def _jsonl_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         with open(self.path, "rb") as raw:
-            encoding = bom_encoding(raw.read(4)) or "utf-8"
+            sample = raw.read(65536)
+            encoding = bom_encoding(sample[:4]) or "utf-8"
+            if encoding == "utf-8" and looks_binary(sample):
+                raise not_text(self.name)
             raw.seek(0)
             stream = _LineGuard(raw, encoding, self.name)
             self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
@@ -376,6 +445,8 @@ class Reader:
                         _("%(file)s, row %(row)s: each line must be a JSON object.")
                         % {"file": self.name, "row": stream.line}
                     )
+                if "\\u0000" in line or "\x00" in line:
+                    self._refuse_json_nul(obj, stream.line)
                 seen_any = True
                 for k in obj:
                     columns.setdefault(k, None)

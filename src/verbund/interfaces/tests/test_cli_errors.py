@@ -58,24 +58,30 @@ def test_a_folder_given_as_the_import_file_is_named(capsys, tmp_path: Path):
     assert not ImportRun.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="interfaces/exporters.py export() opens the output unguarded: a missing folder is a "
-    "FileNotFoundError with a traceback; refuse it naming the file",
-)
 def test_an_output_file_that_cannot_be_written_is_named(capsys):
     assert_cli_refuses(
         capsys, "export", "parties", "--output", "/nonexistent/dir/out.csv", names="out.csv"
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a NUL character in a cell is imported as it is on SQLite and fails with a traceback "
-    "on PostgreSQL (psycopg.DataError: text fields cannot contain NUL); the parsers or the row "
-    "rules should refuse the cell naming file, row and field, as the sync API now does",
-)
 def test_a_nul_character_in_a_cell_names_file_row_and_field(capsys, write: Write):
     path = write("kunden.csv", "id;name;city\nK1;A GmbH;Kö\x00ln\n")
     text = assert_cli_refuses(capsys, "import", "parties", str(path), names=["#"], report=True)
     assert "kunden.csv, row 2" in text and "city" in text
+
+
+def test_a_random_binary_file_is_not_a_text_file(capsys, write: Write):
+    import random
+
+    data = random.Random(7).randbytes(4096)
+    text = assert_cli_refuses(
+        capsys, "import", "parties", str(write("kunden.csv", data)), names=["#"], report=True
+    )
+    assert "kunden.csv: not a text file" in text and "cp1252" not in text
+    assert "row 0" not in text
+
+
+def test_a_nul_character_in_a_json_lines_value_names_file_row_and_field(capsys, write: Write):
+    path = write("kunden.jsonl", '{"id": "K1", "name": "A GmbH", "city": "K\\u0000ln"}\n')
+    text = assert_cli_refuses(capsys, "import", "parties", str(path), names=["#"], report=True)
+    assert "kunden.jsonl, row 1, city" in text
