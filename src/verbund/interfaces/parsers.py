@@ -358,6 +358,16 @@ class Reader:
         import openpyxl
 
         def broken(exc: Exception) -> ImportFileError:
+            if isinstance(exc, SyntaxError):
+                # The XML parsers' own messages (ElementTree's ParseError, lxml's
+                # XMLSyntaxError) are English and name no file: say it in the user's words.
+                line, column = getattr(exc, "position", None) or (exc.lineno, exc.offset)
+                return ImportFileError(
+                    _(
+                        "%(file)s: not a readable XLSX workbook: its XML is damaged (line %(line)s, column %(column)s of the workbook's sheet data)."
+                    )
+                    % {"file": self.name, "line": line or "?", "column": column or "?"}
+                )
             return ImportFileError(
                 _("%(file)s: not a readable XLSX workbook (truncated or damaged: %(reason)s).")
                 % {"file": self.name, "reason": type(exc).__name__}
@@ -375,14 +385,7 @@ class Reader:
             it = ws.iter_rows(values_only=True)
             try:
                 header = next(it, None)
-            except (
-                zipfile.BadZipFile,
-                KeyError,
-                OSError,
-                ValueError,
-                EOFError,
-                zipfile.LargeZipFile,
-            ) as exc:
+            except Exception as exc:  # zip, zlib and XML errors of a damaged sheet
                 raise broken(exc) from None
             if not header or all(h is None for h in header):
                 raise ImportFileError(_("%(file)s: the file is empty.") % {"file": self.name})

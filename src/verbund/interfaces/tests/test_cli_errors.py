@@ -85,3 +85,26 @@ def test_a_nul_character_in_a_json_lines_value_names_file_row_and_field(capsys, 
     path = write("kunden.jsonl", '{"id": "K1", "name": "A GmbH", "city": "K\\u0000ln"}\n')
     text = assert_cli_refuses(capsys, "import", "parties", str(path), names=["#"], report=True)
     assert "kunden.jsonl, row 1, city" in text
+
+
+def test_damaged_xml_in_a_workbook_names_the_file_and_line_without_the_parsers_words(
+    capsys, tmp_path: Path
+):
+    import zipfile
+
+    import openpyxl
+
+    good, bad = tmp_path / "good.xlsx", tmp_path / "kunden.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["id", "name"])
+    wb.active.append(["K1", "A GmbH"])
+    wb.save(good)
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData><row <<")
+            zout.writestr(info, data)
+    text = assert_cli_refuses(capsys, "import", "parties", str(bad), names=["#"], report=True)
+    assert "kunden.xlsx: not a readable XLSX workbook" in text and "line 1" in text
+    assert "not well-formed" not in text and "ParseError" not in text
