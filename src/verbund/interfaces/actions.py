@@ -92,13 +92,27 @@ def write_progress(run: ImportRun, fraction: float, message: str) -> None:
     os.replace(tmp, target)
 
 
+# A running run shows at most this much: 100 % is for a finished run, whose status says so.
+RUNNING_CAP = 0.99
+
+
 def read_progress(run: ImportRun) -> dict[str, Any]:
+    """How far the run is, consistent with its status: a finished run is at 100 % (the status
+    says how it ended), a queued one at 0 %, a running one below 100 % with what it is doing
+    (its last step, "finished", is shown as finishing until the status follows)."""
     if run.status in (ImportStatus.DONE, ImportStatus.FAILED):
-        return {"fraction": 1.0, "message": run.get_status_display()}
+        return {"fraction": 1.0, "message": ""}
+    if run.status == ImportStatus.QUEUED:
+        return {"fraction": 0.0, "message": _("Waiting to start")}
     try:
-        return dict(json.loads(progress_path(run).read_text(encoding="utf-8")))
+        found = dict(json.loads(progress_path(run).read_text(encoding="utf-8")))
     except (OSError, ValueError):
-        return {"fraction": 0.0, "message": run.get_status_display()}
+        return {"fraction": 0.0, "message": _("Starting")}
+    fraction = min(float(found.get("fraction", 0.0)), RUNNING_CAP)
+    message = str(found.get("message", ""))
+    if float(found.get("fraction", 0.0)) >= 1.0:
+        message = _("Finishing: saving the report")
+    return {"fraction": fraction, "message": message}
 
 
 # --- starting runs --------------------------------------------------------------------------

@@ -51,6 +51,8 @@ class Outcome:
     archived: list[str] = field(default_factory=list)
     ended: list[str] = field(default_factory=list)
     summary: list[dict[str, Any]] = field(default_factory=list)
+    # A sample (SAMPLE) of the records created: row, key, name and, once written, the party id.
+    created: list[dict[str, Any]] = field(default_factory=list)
     outcomes: dict[str, dict[str, Any]] | None = None
     hierarchy_types: set[str] = field(default_factory=set)
     # (type id, child id) of every hierarchy link written, for closure upkeep; beyond
@@ -101,6 +103,7 @@ class Outcome:
             "errors_total": self.counts["errors"],
             "warnings": self.warnings,
             "diffs": self.diffs,
+            "created": self.created,
             "archived": self.archived,
             "ended": self.ended,
             "parties": self.summary,

@@ -191,8 +191,9 @@ def test_the_import_page_runs_a_dry_run_then_the_confirmed_import(
     assert b"confirm-import" in page.content
     # The counts in the user's language, not as the report's keys.
     text = page.content.decode()
-    assert "<th>angelegt</th><td>1</td>" in text and "<th>Zeilen</th>" in text
-    assert "created" not in text.split('data-testid="run-counts"')[1].split("</table>")[0]
+    counts = text.split('data-testid="run-counts"')[1].split("</ul>")[0]
+    assert '<span class="label">angelegt</span><span class="value">1</span>' in counts
+    assert '<span class="label">Zeilen</span>' in counts and "created" not in counts
     with django_capture_on_commit_callbacks(execute=True):
         resp = client.post(f"/imports/{dry.pk}/confirm/")
     assert resp.status_code == 302

@@ -156,6 +156,7 @@ class Command(VerbundCommand):
                 p = actions.read_progress(run)
                 bar(float(p.get("fraction", 0)), str(p.get("message", "")))
                 if run.status in (ImportStatus.DONE, ImportStatus.FAILED):
+                    bar(1.0, run.get_status_display())
                     break
                 time.sleep(0.5)
         else:
