@@ -44,6 +44,7 @@ from verbund.interfaces.parsers import (
     FORMATS,
     ImportFileError,
     Reader,
+    grouped,
     guess_format,
     records_reader,
 )
@@ -422,7 +423,7 @@ def _dispatch(
     if records is not None:
         if len(records) > MAX_API_RECORDS:
             raise ImportFileError(
-                _("At most %(n)s records per batch.") % {"n": f"{MAX_API_RECORDS:,}"}
+                _("At most %(n)s records per batch.") % {"n": grouped(MAX_API_RECORDS)}
             )
         header = list(dict.fromkeys(k for r in records if isinstance(r, dict) for k in r))
         rows = records_reader(records)
@@ -445,10 +446,10 @@ def _dispatch(
         initial: list[Issue] = []
         if mapping.partner_functions is not None:
             ctx.report_progress(0.01, _("Reading partner functions"))
-            grouped, columns, initial = sap_party_rows(
+            by_customer, columns, initial = sap_party_rows(
                 rows, header, columns, mapping.partner_functions, name
             )
-            rows = iter(grouped)
+            rows = iter(by_customer)
         keys_hint = None
         if records is not None:
             wanted = {

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from verbund.interfaces.mapping import PRESETS
 from verbund.interfaces.models import ImportKind
-from verbund.interfaces.parsers import FORMATS
+from verbund.interfaces.parsers import FORMATS, grouped
 
 # The drop-downs say what a choice is, not its key.
 FORMAT_LABELS = {
@@ -67,7 +67,7 @@ class ImportForm(forms.Form):
         if upload.size > limit:
             raise forms.ValidationError(
                 _("The file has %(size)s bytes, more than the limit of %(limit)s bytes.")
-                % {"size": f"{upload.size:,}", "limit": f"{limit:,}"}
+                % {"size": grouped(upload.size), "limit": grouped(limit)}
             )
         return upload
 

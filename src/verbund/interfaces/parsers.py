@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core.exports import restore_cell
@@ -50,6 +51,11 @@ BOMS = [
 
 class ImportFileError(Exception):
     """The file cannot be read at all; nothing is written. The message names file and row."""
+
+
+def grouped(value: float) -> str:
+    """A number in messages as the active language writes it: "20.000" / "20,000"."""
+    return number_format(value, decimal_pos=0, force_grouping=True)
 
 
 # Bytes no text file holds (controls other than tab, line feed, form feed, carriage return).
@@ -94,7 +100,7 @@ def check_size(path: str | Path, name: str | None = None) -> int:
     if size > limit:
         raise ImportFileError(
             _("%(file)s: the file has %(size)s bytes, more than the limit of %(limit)s bytes.")
-            % {"file": name or Path(path).name, "size": f"{size:,}", "limit": f"{limit:,}"}
+            % {"file": name or Path(path).name, "size": grouped(size), "limit": grouped(limit)}
         )
     if size == 0:
         raise ImportFileError(_("%(file)s: the file is empty.") % {"file": name or Path(path).name})
@@ -161,7 +167,7 @@ class _LineGuard:
         if len(text) > MAX_LINE_BYTES:
             raise ImportFileError(
                 _("%(file)s, row %(row)s: the line is longer than %(limit)s characters.")
-                % {"file": self._name, "row": self.line + 1, "limit": f"{MAX_LINE_BYTES:,}"}
+                % {"file": self._name, "row": self.line + 1, "limit": grouped(MAX_LINE_BYTES)}
             )
         if text:
             self.line += 1
@@ -505,7 +511,7 @@ def check_archive(path: str | Path, name: str) -> None:
             _(
                 "%(file)s: the archive holds %(count)s files, more than the %(limit)s a workbook may have."
             )
-            % {"file": name, "count": f"{len(infos):,}", "limit": f"{MAX_ARCHIVE_ENTRIES:,}"}
+            % {"file": name, "count": grouped(len(infos)), "limit": grouped(MAX_ARCHIVE_ENTRIES)}
         )
     total = 0
     for info in infos:
@@ -519,8 +525,8 @@ def check_archive(path: str | Path, name: str) -> None:
                 % {
                     "file": name,
                     "member": info.filename[:100],
-                    "size": f"{info.file_size:,}",
-                    "ratio": f"{ratio:,.0f}",
+                    "size": grouped(info.file_size),
+                    "ratio": grouped(ratio),
                     "limit": MAX_ARCHIVE_RATIO,
                 }
             )
@@ -529,7 +535,7 @@ def check_archive(path: str | Path, name: str) -> None:
             _(
                 "%(file)s: the archive unpacks to %(size)s bytes, more than the limit of %(limit)s bytes."
             )
-            % {"file": name, "size": f"{total:,}", "limit": f"{limit:,}"}
+            % {"file": name, "size": grouped(total), "limit": grouped(limit)}
         )
 
 

@@ -17,7 +17,7 @@ from verbund.interfaces import actions, selectors
 from verbund.interfaces.filters import CHANNELS, RUN_ORDER, ImportRunFilterSet
 from verbund.interfaces.forms import FORMAT_LABELS, MAPPING_LABELS, ImportForm
 from verbund.interfaces.models import ImportRun, ImportStatus
-from verbund.interfaces.parsers import ImportFileError
+from verbund.interfaces.parsers import ImportFileError, grouped
 
 VIEW = "interfaces.view_importrun"
 ADD = "interfaces.add_importrun"
@@ -43,7 +43,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if length > settings.VERBUND_MAX_UPLOAD_BYTES + 1024 * 1024:
             return HttpResponseBadRequest(
                 _("The upload is larger than the limit of %(limit)s bytes.")
-                % {"limit": f"{settings.VERBUND_MAX_UPLOAD_BYTES:,}"}
+                % {"limit": grouped(settings.VERBUND_MAX_UPLOAD_BYTES)}
             )
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():

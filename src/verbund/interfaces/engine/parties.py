@@ -31,6 +31,7 @@ from verbund.interfaces.engine.results import (
     no_data_rows,
 )
 from verbund.interfaces.engine.values import CREATE_DEFAULTS, PARTY_FIELDS, text
+from verbund.interfaces.parsers import grouped
 from verbund.interfaces.pipeline import Forked
 from verbund.parties.bulk import PARTY_TABLE, PartyWriter, history
 from verbund.parties.models import Party
@@ -369,7 +370,7 @@ class PartyImport:
                     if total_hint:
                         ctx.report_progress(
                             0.02 + 0.6 * total_hint(),
-                            _("%(n)s rows read") % {"n": f"{n:,}"},
+                            _("%(n)s rows read") % {"n": grouped(n)},
                             often=True,
                         )
             yield from flush()

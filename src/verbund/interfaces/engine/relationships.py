@@ -25,7 +25,7 @@ from verbund.interfaces.engine.results import (
 )
 from verbund.interfaces.engine.values import as_date, not_a_date, parse_share, text
 from verbund.interfaces.gleif import level1_records
-from verbund.interfaces.parsers import parse_date
+from verbund.interfaces.parsers import grouped, parse_date
 from verbund.interfaces.pipeline import Forked
 from verbund.parties import rules as party_rules
 from verbund.parties.bulk import PARTY_TABLE, PartyWriter, record_history
@@ -264,7 +264,7 @@ class RelationshipImport:
             parsed.append((row_no, ext, types[type_key], frm, to, vf, vt, share, note))
             if total_hint and n % CHUNK == 0:
                 ctx.report_progress(
-                    0.02 + 0.4 * total_hint(), _("%(n)s rows read") % {"n": f"{n:,}"}, often=True
+                    0.02 + 0.4 * total_hint(), _("%(n)s rows read") % {"n": grouped(n)}, often=True
                 )
         out.counts["rows"] = n
         if n == 0:

@@ -72,8 +72,15 @@ def upload(page: Any, base: str, path: Path, *, dry_run: bool = True) -> None:
     page.wait_for_load_state()
 
 
-def test_the_import_form_is_finished_german_and_fits_1024_px(live_server, page):
-    login(page, live_server.url)
+def test_the_import_form_is_finished_german_and_fits_1024_px(live_server, page, tmp_path):
+    user = login(page, live_server.url)
+    long_name = tmp_path / ("kundenstamm-export-sap-prod-mandant-100-" + "x" * 60 + ".csv")
+    long_name.write_text("id;name;country\nK1;A GmbH;XX\nK2;B GmbH;DE\n", encoding="utf-8")
+    for skip in (False, True):
+        run = actions.do_create_run(
+            actor=user, kind="parties", source="sap-prod", path=long_name, skip_invalid=skip
+        )
+        actions.do_execute_run(run)
     page.goto(f"{live_server.url}/imports/")
     button = page.locator("[data-testid=start-import]")
     assert "btn-primary" in (button.get_attribute("class") or "")
@@ -86,6 +93,15 @@ def test_the_import_form_is_finished_german_and_fits_1024_px(live_server, page):
     assert page.locator("main dl:not(.keydata)").count() == 0
     fits(page)
     shoot(page, "import-page-de-1024")
+    page.click("[data-testid=lang-en]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/imports/")
+    assert page.locator("[data-testid=start-import]").inner_text() == "Start import"
+    fits(page)
+    shoot(page, "import-page-en-1024")
+    page.goto(f"{live_server.url}/imports/{run.pk}/")
+    fits(page)
+    shoot(page, "import-run-en-1024")
 
 
 def test_a_dry_run_shows_its_sample_and_the_confirmed_run_links_to_its_records(

@@ -180,3 +180,14 @@ def test_level1_without_create_missing_is_refused(capsys, write: Write):
     args = ["import", "relationships", str(rr_file(write)), "--format", "gleif-rr"]
     code, _out, err = run_cli(capsys, *args, "--level1", str(write("l1.json", "{}")))
     assert code != 0 and "--create-missing" in err
+
+
+def test_numbers_in_german_messages_are_grouped_the_german_way(
+    write: Write, run_import: Run, settings
+):
+    settings.VERBUND_MAX_UPLOAD_BYTES = 20_000
+    path = write("kunden.csv", "id;name\n" + "K1;A GmbH\n" * 2_500)
+    with translation.override("de"):
+        run = run_import("parties", path)
+    reason = run.report["errors"][0]["reason"]
+    assert "20.000" in reason and "25.008" in reason, reason
