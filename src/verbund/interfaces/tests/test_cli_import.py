@@ -191,3 +191,10 @@ def test_numbers_in_german_messages_are_grouped_the_german_way(
         run = run_import("parties", path)
     reason = run.report["errors"][0]["reason"]
     assert "20.000" in reason and "25.008" in reason, reason
+
+
+def test_a_failed_dry_run_says_nothing_was_written_once(capsys, write: Write):
+    path = write("kunden.csv", "id;name;country\nK1;A GmbH;XX\n")
+    code, out, err = run_cli(capsys, "import", "parties", str(path), "--dry-run")
+    assert code != 0
+    assert (out + err).count("nothing w") == 1, out + err

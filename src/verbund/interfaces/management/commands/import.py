@@ -205,7 +205,8 @@ class Command(VerbundCommand):
             "status": run.get_status_display(),
             "seconds": number_format(run.duration or 0, decimal_pos=3),
         }
-        if run.dry_run:
+        # A failed run's error says that nothing was written; the summary says it only once.
+        if run.dry_run and run.status != ImportStatus.FAILED:
             line = _(
                 "Run #%(run)s, %(kind)s from %(source)s: %(status)s (dry run: nothing written) in %(seconds)s s"
             )
