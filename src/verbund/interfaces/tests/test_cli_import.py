@@ -66,6 +66,8 @@ def test_a_cycle_of_links_without_a_start_date_names_no_date(write: Write, run_i
     assert run.status == "failed"
     assert "would close a cycle:" in reasons(run)
     assert "0001" not in reasons(run)
+    # The refusal names the column the link came from.
+    assert {e["field"] for e in run.report["errors"]} == {"parent"}
 
 
 def test_a_party_file_without_a_name_column_gets_one_error_for_the_file(
