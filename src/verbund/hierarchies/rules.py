@@ -53,8 +53,12 @@ def two_parents_in_batch(child: str, type_name: str, first: str, second: str) ->
     }
 
 
-def cycle(day: dt.date, path: Sequence[str]) -> str:
-    """The link would close a cycle on ``day``; ``path`` from the top, back to it."""
+def cycle(day: dt.date | None, path: Sequence[str]) -> str:
+    """The link would close a cycle on ``day``; ``path`` from the top, back to it. Links
+    without a start date close it from the beginning: no day is named then (None or the
+    checks' earliest date)."""
+    if day is None or day == dt.date.min:
+        return _("This link would close a cycle: %(path)s") % {"path": " → ".join(path)}
     return _("This link would close a cycle on %(day)s: %(path)s") % {
         "day": day,
         "path": " → ".join(path),

@@ -44,6 +44,7 @@ from verbund.interfaces.parsers import (
     FORMATS,
     ImportFileError,
     Reader,
+    grouped,
     guess_format,
     records_reader,
 )
@@ -92,13 +93,27 @@ def write_progress(run: ImportRun, fraction: float, message: str) -> None:
     os.replace(tmp, target)
 
 
+# A running run shows at most this much: 100 % is for a finished run, whose status says so.
+RUNNING_CAP = 0.99
+
+
 def read_progress(run: ImportRun) -> dict[str, Any]:
+    """How far the run is, consistent with its status: a finished run is at 100 % (the status
+    says how it ended), a queued one at 0 %, a running one below 100 % with what it is doing
+    (its last step, "finished", is shown as finishing until the status follows)."""
     if run.status in (ImportStatus.DONE, ImportStatus.FAILED):
-        return {"fraction": 1.0, "message": run.get_status_display()}
+        return {"fraction": 1.0, "message": ""}
+    if run.status == ImportStatus.QUEUED:
+        return {"fraction": 0.0, "message": _("Waiting to start")}
     try:
-        return dict(json.loads(progress_path(run).read_text(encoding="utf-8")))
+        found = dict(json.loads(progress_path(run).read_text(encoding="utf-8")))
     except (OSError, ValueError):
-        return {"fraction": 0.0, "message": run.get_status_display()}
+        return {"fraction": 0.0, "message": _("Starting")}
+    fraction = min(float(found.get("fraction", 0.0)), RUNNING_CAP)
+    message = str(found.get("message", ""))
+    if float(found.get("fraction", 0.0)) >= 1.0:
+        message = _("Finishing: saving the report")
+    return {"fraction": fraction, "message": message}
 
 
 # --- starting runs --------------------------------------------------------------------------
@@ -118,8 +133,12 @@ def do_create_run(
     full: bool = False,
     skip_invalid: bool = False,
     channel: str = "file",
+    actor_name: str = "",
 ) -> ImportRun:
-    """Record a run before anything is read; the file's hash and size are taken now."""
+    """Record a run before anything is read; the file's hash and size are taken now.
+
+    ``actor_name``: who started it when that is not (only) a user, as the command line knows
+    it (the OS user or ``--actor``); the user's login otherwise."""
     if kind not in ImportKind.values:
         raise ImportFileError(_("Unknown import kind %(kind)s.") % {"kind": kind})
     if not source or len(source) > 32:
@@ -134,6 +153,7 @@ def do_create_run(
         channel=channel,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    run.actor_name = (actor_name or (run.actor.get_username() if run.actor else ""))[:150]
     if path is not None:
         run.file_path = str(path)
         run.file_name = file_name or Path(path).name
@@ -143,15 +163,25 @@ def do_create_run(
                 _("Unknown format %(format)s; use one of %(formats)s.")
                 % {"format": run.format, "formats": ", ".join(FORMATS)}
             )
-        if os.path.exists(path):
+        if os.path.isdir(path):
+            raise ImportFileError(_("%(file)s: is a folder, not a file.") % {"file": run.file_name})
+        if not os.path.exists(path):
+            raise ImportFileError(_("%(file)s: no such file.") % {"file": str(path)})
+        try:
             run.file_size = os.path.getsize(path)
             run.file_hash = file_sha256(path)
+        except OSError as exc:
+            raise ImportFileError(
+                _("%(file)s: cannot be read (%(reason)s).")
+                % {"file": str(path), "reason": exc.strerror or type(exc).__name__}
+            ) from None
     run.save()
     audit.record(
         actor=actor,
         action="import.queued",
         obj=run,
         after={"kind": kind, "source": source, "file": run.file_name, "hash": run.file_hash},
+        note=run.actor_name,
     )
     return run
 
@@ -225,8 +255,12 @@ def do_execute_run(
     progress: Progress | None = None,
     records: list[dict[str, Any]] | None = None,
     create_missing: bool = False,
+    level1: str = "",
 ) -> Outcome | None:
-    """Run the import. Returns the outcome (None when the file could not be read)."""
+    """Run the import. Returns the outcome (None when the file could not be read).
+
+    ``create_missing`` (GLEIF): create a party for an unknown LEI, named by the LEI, or from
+    the GLEIF Level-1 file ``level1`` when one is given."""
     started = time.monotonic()
     run.status = ImportStatus.RUNNING
     run.started_at = timezone.now()
@@ -246,8 +280,10 @@ def do_execute_run(
         progress=report,
         track_outcomes=records is not None,
         create_missing=create_missing,
+        level1=level1,
         run_id=run.pk,
         actor=run.actor,
+        actor_name="" if run.actor else run.actor_name,
     )
     outcome: Outcome | None = None
     failed = False
@@ -266,7 +302,11 @@ def do_execute_run(
                     action=f"import.{run.kind}",
                     obj=run,
                     after={k: v for k, v in outcome.counts.items() if v},
-                    note=f"{run.source} {run.file_name} {run.file_hash[:12]}".strip(),
+                    note=" ".join(
+                        p
+                        for p in (run.source, run.file_name, run.file_hash[:12], run.actor_name)
+                        if p
+                    ),
                 )
                 if run.dry_run:
                     transaction.set_rollback(True)
@@ -383,7 +423,7 @@ def _dispatch(
     if records is not None:
         if len(records) > MAX_API_RECORDS:
             raise ImportFileError(
-                _("At most %(n)s records per batch.") % {"n": f"{MAX_API_RECORDS:,}"}
+                _("At most %(n)s records per batch.") % {"n": grouped(MAX_API_RECORDS)}
             )
         header = list(dict.fromkeys(k for r in records if isinstance(r, dict) for k in r))
         rows = records_reader(records)
@@ -402,14 +442,14 @@ def _dispatch(
     hint = reader.progress if reader else None
 
     if run.kind == ImportKind.PARTIES:
-        columns = mapping.resolve("parties", header, name)
+        columns = mapping.resolve("parties", header, name, partial=records is not None)
         initial: list[Issue] = []
         if mapping.partner_functions is not None:
             ctx.report_progress(0.01, _("Reading partner functions"))
-            grouped, columns, initial = sap_party_rows(
+            by_customer, columns, initial = sap_party_rows(
                 rows, header, columns, mapping.partner_functions, name
             )
-            rows = iter(grouped)
+            rows = iter(by_customer)
         keys_hint = None
         if records is not None:
             wanted = {
@@ -537,10 +577,11 @@ def do_sync(
     source: str,
     records: list[dict[str, Any]],
     dry_run: bool = False,
-    atomic: bool = False,
+    atomic: bool = True,
     full: bool = False,
 ) -> tuple[ImportRun, Outcome | None]:
-    """An ERP batch: same engine, per-record outcome. Invalid records are skipped unless ``atomic``."""
+    """An ERP batch: same engine, per-record outcome. All or nothing unless ``atomic`` is
+    false: then the invalid records are skipped and the valid ones written."""
     run = do_create_run(
         actor=actor,
         kind=kind,

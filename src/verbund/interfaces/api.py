@@ -24,7 +24,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
         model = ImportRun
         fields = [
             "id", "kind", "source", "mapping", "format", "channel", "file_name", "file_hash", "file_size", "dry_run",
-            "full", "skip_invalid", "status", "counts", "report", "actor", "created_at", "started_at", "finished_at", "duration",
+            "full", "skip_invalid", "status", "counts", "report", "actor", "actor_name", "created_at", "started_at", "finished_at", "duration",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -49,7 +49,10 @@ class SyncRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     )
     dry_run = serializers.BooleanField(default=False)
     atomic = serializers.BooleanField(
-        default=False, help_text="All or nothing: any error and nothing is written."
+        default=True,
+        help_text="All or nothing (the default): one invalid record and nothing is written; "
+        "the other records answer `unchanged`. `false` writes the valid records and answers "
+        "`error` for the invalid ones.",
     )
     full = serializers.BooleanField(
         default=False, help_text="Archive / end what this source holds but the batch lacks."

@@ -8,7 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from verbund.interfaces.mapping import PRESETS
 from verbund.interfaces.models import ImportKind
-from verbund.interfaces.parsers import FORMATS
+from verbund.interfaces.parsers import FORMATS, grouped
+
+# The drop-downs say what a choice is, not its key.
+FORMAT_LABELS = {
+    "csv": _("CSV text file"),
+    "xlsx": _("Excel workbook (XLSX)"),
+    "jsonl": _("JSON Lines"),
+    "gleif-rr": _("GLEIF relationships (RR)"),
+}
+MAPPING_LABELS = {
+    "generic": _("Generic (columns as fields)"),
+    "sap": _("SAP customer master (KNA1/KNVP)"),
+}
 
 
 class ImportForm(forms.Form):
@@ -21,12 +33,17 @@ class ImportForm(forms.Form):
         help_text=_("The ERP's name; records are keyed by source and external id."),
     )
     mapping = forms.ChoiceField(
-        label=_("Column mapping"), choices=[(p, p) for p in PRESETS], initial="generic"
+        label=_("Column mapping"),
+        choices=[(p, MAPPING_LABELS.get(p, p)) for p in PRESETS],
+        initial="generic",
     )
     mapping_file = forms.FileField(label=_("Own mapping (TOML)"), required=False)
     format = forms.ChoiceField(
         label=_("Format"),
-        choices=[("", _("from the file name")), *[(f, f) for f in FORMATS]],
+        choices=[
+            ("", _("Detect from the file name")),
+            *[(f, FORMAT_LABELS.get(f, f)) for f in FORMATS],
+        ],
         required=False,
     )
     dry_run = forms.BooleanField(
@@ -50,7 +67,7 @@ class ImportForm(forms.Form):
         if upload.size > limit:
             raise forms.ValidationError(
                 _("The file has %(size)s bytes, more than the limit of %(limit)s bytes.")
-                % {"size": f"{upload.size:,}", "limit": f"{limit:,}"}
+                % {"size": grouped(upload.size), "limit": grouped(limit)}
             )
         return upload
 

@@ -1,17 +1,23 @@
-"""GLEIF Level-2 relationship records (RR golden copy CSV) as relationship rows.
+"""GLEIF Level-2 relationship records (RR golden copy CSV) as relationship rows, and GLEIF
+Level-1 records (who is who) for the parties a run creates from an LEI.
 
 IS_DIRECTLY_CONSOLIDATED_BY becomes a group link child -> direct parent, dated by the
 RELATIONSHIP_PERIOD; IS_ULTIMATELY_CONSOLIDATED_BY rows are kept aside and compared with the
 tree the direct links give. Other relationship types (funds, branches) are counted and skipped.
 """
 
+import codecs
 import datetime as dt
+import itertools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-from verbund.interfaces.parsers import ImportFileError
+from verbund.interfaces.parsers import ImportFileError, Reader, check_size
 
 START = "Relationship.StartNode.NodeID"
 END = "Relationship.EndNode.NodeID"
@@ -82,3 +88,102 @@ def gleif_rows(
                 "external_id": f"{child}>{parent}",
             },
         )
+
+
+# --- GLEIF Level 1 (who is who): names and addresses for parties created from an LEI ----------
+
+# Level-1 CSV golden copy columns -> party fields.
+LEVEL1_CSV = {
+    "Entity.LegalName": "name",
+    "Entity.LegalAddress.FirstAddressLine": "street",
+    "Entity.LegalAddress.PostalCode": "postcode",
+    "Entity.LegalAddress.City": "city",
+    "Entity.LegalAddress.Country": "country",
+    "Entity.RegistrationAuthority.RegistrationAuthorityEntityID": "register_number",
+}
+# The party columns' lengths: longer Level-1 values are cut, not refused (GLEIF's data is not
+# the user's to correct).
+LEVEL1_LIMITS = {
+    "name": 200,
+    "street": 200,
+    "postcode": 16,
+    "city": 100,
+    "country": 2,
+    "register_number": 64,
+}
+
+
+def _text(node: Any) -> str:
+    """A Level-1 JSON value: ``{"$": "text"}``."""
+    return str(node.get("$", "")).strip() if isinstance(node, dict) else ""
+
+
+def _level1_fields(entity: dict[str, Any]) -> dict[str, str]:
+    address = entity.get("LegalAddress") or {}
+    authority = entity.get("RegistrationAuthority") or {}
+    return {
+        "name": _text(entity.get("LegalName")),
+        "street": _text(address.get("FirstAddressLine")),
+        "postcode": _text(address.get("PostalCode")),
+        "city": _text(address.get("City")),
+        "country": _text(address.get("Country")),
+        "register_number": _text(authority.get("RegistrationAuthorityEntityID")),
+    }
+
+
+def _clean(fields: dict[str, str]) -> dict[str, str]:
+    out = {k: v[: LEVEL1_LIMITS[k]] for k, v in fields.items() if v}
+    country = out.get("country", "")
+    if not (len(country) == 2 and country.isalpha()):
+        out.pop("country", None)
+    else:
+        out["country"] = country.upper()
+    return out
+
+
+def level1_records(path: str | Path, wanted: set[str]) -> dict[str, dict[str, str]]:
+    """The party fields (name, street, postcode, city, country, register number) Level-1
+    records give for the ``wanted`` LEIs, from a golden copy or delta file as JSON
+    (``{"records": [...]}``) or CSV. Refused with the file named when it is neither."""
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise ImportFileError(_("%(file)s: no such file.") % {"file": str(path)})
+    check_size(path, name)
+    found: dict[str, dict[str, str]] = {}
+    with open(path, "rb") as fh:
+        start = fh.read(64).lstrip(codecs.BOM_UTF8).lstrip()
+    if start.startswith(b"{") or start.startswith(b"["):
+        try:
+            with open(path, encoding="utf-8-sig") as fh:
+                data = json.load(fh)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ImportFileError(
+                _("%(file)s: not a GLEIF Level-1 JSON file (%(reason)s).")
+                % {"file": name, "reason": getattr(exc, "msg", type(exc).__name__)}
+            ) from None
+        records = data.get("records") if isinstance(data, dict) else data
+        if not isinstance(records, list):
+            raise ImportFileError(
+                _("%(file)s: not a GLEIF Level-1 JSON file (no records).") % {"file": name}
+            )
+        for record in records:
+            if not isinstance(record, dict):
+                continue
+            lei = _text(record.get("LEI")).upper()
+            if lei in wanted and isinstance(record.get("Entity"), dict):
+                found[lei] = _clean(_level1_fields(record["Entity"]))
+        return found
+    reader = Reader(path, "csv", name=name)
+    rows = reader.rows()
+    first = next(rows, None)
+    if "LEI" not in reader.columns or "Entity.LegalName" not in reader.columns:
+        raise ImportFileError(
+            _("%(file)s, row 1: not a GLEIF Level-1 file; missing %(columns)s.")
+            % {"file": name, "columns": "LEI, Entity.LegalName"}
+        )
+    for _row, raw in itertools.chain([first] if first else [], rows):
+        lei = raw.get("LEI", "").strip().upper()
+        if lei in wanted:
+            found[lei] = _clean({f: raw.get(c, "") for c, f in LEVEL1_CSV.items()})
+    return found

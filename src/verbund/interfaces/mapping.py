@@ -79,8 +79,12 @@ class Mapping:
     partner_functions: PartnerFunctions | None = None
     description: str = ""
 
-    def resolve(self, kind: str, header: list[str], file_name: str) -> dict[str, str]:
-        """Map the file's header to fields: {column as in file: field}. Raises naming missing columns."""
+    def resolve(
+        self, kind: str, header: list[str], file_name: str, *, partial: bool = False
+    ) -> dict[str, str]:
+        """Map the file's header to fields: {column as in file: field}. Raises naming missing
+        columns, once for the file. ``partial``: API records, where a missing key keeps the
+        stored value, so a party batch may leave out the name."""
         wanted = self.columns.get(kind, {})
         result: dict[str, str] = {}
         taken: set[str] = set()
@@ -90,16 +94,21 @@ class Mapping:
                 result[col] = target
                 taken.add(target)
         required = list(REQUIRED[kind])
-        if kind == "parties" and self.partner_functions:
-            required = ["external_id"]
+        # A party needs a name; a person's may come from first and last name.
+        named = "last_name" in taken or self.partner_functions is not None
+        if kind == "parties" and not partial and not named:
+            required.append("name")
         missing = [f for f in required if f not in taken]
         if missing:
-            names = {f: [c for c, t in wanted.items() if t == f] for f in missing}
+            # The columns that feed a field besides one named like it ("external_id (id)").
+            names = {f: [c for c, t in wanted.items() if t == f and c != f] for f in missing}
             raise ImportFileError(
                 _("%(file)s, row 1: required column missing: %(columns)s (mapping %(mapping)s).")
                 % {
                     "file": file_name,
-                    "columns": ", ".join(f"{f} ({' / '.join(names[f]) or f})" for f in missing),
+                    "columns": ", ".join(
+                        f"{f} ({' / '.join(names[f])})" if names[f] else f for f in missing
+                    ),
                     "mapping": self.name,
                 }
             )

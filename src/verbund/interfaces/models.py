@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from verbund.core.jobs import ClaimedRun
 
-# A run's counts by key, as people read them; a key not named here (a GLEIF skip reason) is shown
-# as it is.
+# A run's counts by key, as people read them; a GLEIF skip reason not named here is shown as
+# "skipped: <reason in words>".
 COUNT_LABELS = {
     "rows": _("rows"),
     "created": _("created"),
@@ -19,11 +19,33 @@ COUNT_LABELS = {
     "links_updated": _("links updated"),
     "links_ended": _("links ended"),
     "parties_created": _("parties created"),
+    "parties_named": _("of them named from GLEIF Level 1"),
+    "parties_lei_only": _("of them named only by their LEI"),
+    "skipped_is_fund-managed_by": _("skipped: fund managed by"),
+    "skipped_is_subfund_of": _("skipped: sub-fund of"),
+    "skipped_is_feeder_to": _("skipped: feeder fund of"),
+    "skipped_is_international_branch_of": _("skipped: international branch of"),
+    "skipped_inactive": _("skipped: inactive"),
     "skipped": _("skipped"),
     "ultimate_checked": _("ultimate parents checked"),
     "errors": _("errors"),
     "warnings": _("warnings"),
 }
+# What a run writes: a failed run wrote none of it (it rolled back), so these are not shown.
+WRITE_COUNTS = frozenset({
+    "created", "updated", "archived", "ended", "links_created", "links_updated", "links_ended",
+    "parties_created", "parties_named", "parties_lei_only",
+})  # fmt: skip
+
+
+def count_label(key: str) -> str:
+    """A count's key as people read it."""
+    if key in COUNT_LABELS:
+        return str(COUNT_LABELS[key])
+    if key.startswith("skipped_"):
+        reason = key.removeprefix("skipped_").replace("_", " ").replace("-", " ")
+        return str(_("skipped: %(reason)s") % {"reason": reason})
+    return key
 
 
 class ImportKind(models.TextChoices):
@@ -76,6 +98,9 @@ class ImportRun(ClaimedRun):
         related_name="+",
         verbose_name=_("user"),
     )
+    # Who started the run by name: the user's login, or on the command line the OS user or
+    # ``--actor`` (a name that need not be a Verbund user).
+    actor_name = models.CharField(_("started by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -91,8 +116,22 @@ class ImportRun(ClaimedRun):
 
     @property
     def count_items(self) -> list[tuple[str, int]]:
-        """The counts that are not zero, as (label, number), in the run's order."""
-        return [(str(COUNT_LABELS.get(k, k)), v) for k, v in self.counts.items() if v]
+        """The counts that are not zero, as (label, number), in the run's order; of a failed
+        run (rolled back, nothing written) only what was read and found, not what it would
+        have written."""
+        failed = self.status == ImportStatus.FAILED
+        return [
+            (count_label(k), v)
+            for k, v in self.counts.items()
+            if v and not (failed and k in WRITE_COUNTS)
+        ]
+
+    @property
+    def actor_label(self) -> str:
+        """Who started the run, as the pages show it."""
+        if self.actor is not None:
+            return str(self.actor)
+        return self.actor_name or "—"
 
     @property
     def error_count(self) -> int:

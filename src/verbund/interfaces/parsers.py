@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import mmap
 import os
 import re
 import zipfile
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core.exports import restore_cell
@@ -51,6 +53,32 @@ class ImportFileError(Exception):
     """The file cannot be read at all; nothing is written. The message names file and row."""
 
 
+def grouped(value: float) -> str:
+    """A number in messages as the active language writes it: "20.000" / "20,000"."""
+    return number_format(value, decimal_pos=0, force_grouping=True)
+
+
+# Bytes no text file holds (controls other than tab, line feed, form feed, carriage return).
+CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+
+
+def looks_binary(sample: bytes) -> bool:
+    """Whether the start of a file is binary data rather than text in an 8-bit encoding or
+    UTF-8: more than one in a hundred bytes (and at least four) are control bytes. A single
+    NUL in a text file is a cell error (``Reader._refuse_nul``), not a binary file."""
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    return controls >= 4 and controls * 100 > len(sample)
+
+
+def not_text(name: str) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "%(file)s: not a text file (it holds binary data); import CSV, XLSX or JSON Lines, or choose the file's format."
+        )
+        % {"file": name}
+    )
+
+
 @dataclass
 class ReadOptions:
     encoding: str = "auto"  # auto, utf-8, utf-8-sig, cp1252 ...
@@ -72,7 +100,7 @@ def check_size(path: str | Path, name: str | None = None) -> int:
     if size > limit:
         raise ImportFileError(
             _("%(file)s: the file has %(size)s bytes, more than the limit of %(limit)s bytes.")
-            % {"file": name or Path(path).name, "size": f"{size:,}", "limit": f"{limit:,}"}
+            % {"file": name or Path(path).name, "size": grouped(size), "limit": grouped(limit)}
         )
     if size == 0:
         raise ImportFileError(_("%(file)s: the file is empty.") % {"file": name or Path(path).name})
@@ -139,7 +167,7 @@ class _LineGuard:
         if len(text) > MAX_LINE_BYTES:
             raise ImportFileError(
                 _("%(file)s, row %(row)s: the line is longer than %(limit)s characters.")
-                % {"file": self._name, "row": self.line + 1, "limit": f"{MAX_LINE_BYTES:,}"}
+                % {"file": self._name, "row": self.line + 1, "limit": grouped(MAX_LINE_BYTES)}
             )
         if text:
             self.line += 1
@@ -233,6 +261,10 @@ class Reader:
             ):
                 encoding = "utf-8-sig"
             self.encoding = encoding
+            if not by_bom or by_bom == "utf-8-sig":
+                if looks_binary(sample):
+                    raise not_text(self.name)
+                self._refuse_nul(encoding)
             stream = _LineGuard(raw, encoding, self.name)
             header_line = stream.readline()
             while header_line and not header_line.strip():
@@ -285,6 +317,36 @@ class Reader:
                 yield row_no, dict(zip(self.columns, values, strict=True))
             self._pos = self.size
 
+    def _refuse_nul(self, encoding: str) -> None:
+        """A NUL character in a cell (which PostgreSQL cannot store) refuses the file, naming
+        row and column; one scan of the mapped file, so the row loop stays as it is."""
+        with open(self.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            at = m.find(b"\x00")
+            if at < 0:
+                return
+            line_no = m[:at].count(b"\n") + 1
+            start = m.rfind(b"\n", 0, at) + 1
+            end = m.find(b"\n", at)
+            line = m[start : end if end >= 0 else len(m)]
+            head_end = m.find(b"\n")
+            header = m[: head_end if head_end >= 0 else len(m)]
+        text = line.decode(encoding, "replace")
+        delimiter = self.options.delimiter
+        header_text = header.decode(encoding, "replace").lstrip("\ufeff")
+        if not delimiter or delimiter == "auto":
+            delimiter = detect_delimiter(header_text)
+        elif delimiter in ("tab", "\\t"):
+            delimiter = "\t"
+        columns = next(csv.reader([header_text.strip()], delimiter=delimiter), [])
+        values = next(csv.reader([text.strip()], delimiter=delimiter), [])
+        column = next((c.strip() for c, v in zip(columns, values, strict=False) if "\x00" in v), "")
+        raise ImportFileError(
+            _(
+                "%(file)s, row %(row)s, %(field)s: the value holds a NUL character (binary data); remove it and import again."
+            )
+            % {"file": self.name, "row": line_no, "field": column or "?"}
+        )
+
     def _check_header(self) -> None:
         seen: set[str] = set()
         for col in self.columns:
@@ -302,6 +364,16 @@ class Reader:
         import openpyxl
 
         def broken(exc: Exception) -> ImportFileError:
+            if isinstance(exc, SyntaxError):
+                # The XML parsers' own messages (ElementTree's ParseError, lxml's
+                # XMLSyntaxError) are English and name no file: say it in the user's words.
+                line, column = getattr(exc, "position", None) or (exc.lineno, exc.offset)
+                return ImportFileError(
+                    _(
+                        "%(file)s: not a readable XLSX workbook: its XML is damaged (line %(line)s, column %(column)s of the workbook's sheet data)."
+                    )
+                    % {"file": self.name, "line": line or "?", "column": column or "?"}
+                )
             return ImportFileError(
                 _("%(file)s: not a readable XLSX workbook (truncated or damaged: %(reason)s).")
                 % {"file": self.name, "reason": type(exc).__name__}
@@ -319,14 +391,7 @@ class Reader:
             it = ws.iter_rows(values_only=True)
             try:
                 header = next(it, None)
-            except (
-                zipfile.BadZipFile,
-                KeyError,
-                OSError,
-                ValueError,
-                EOFError,
-                zipfile.LargeZipFile,
-            ) as exc:
+            except Exception as exc:  # zip, zlib and XML errors of a damaged sheet
                 raise broken(exc) from None
             if not header or all(h is None for h in header):
                 raise ImportFileError(_("%(file)s: the file is empty.") % {"file": self.name})
@@ -357,9 +422,22 @@ class Reader:
 
     # --- JSON Lines -----------------------------------------------------------------------
 
+    def _refuse_json_nul(self, obj: dict[str, Any], row: int) -> None:
+        for key, value in obj.items():
+            if "\x00" in str(key) or "\x00" in _json_text(value):
+                raise ImportFileError(
+                    _(
+                        "%(file)s, row %(row)s, %(field)s: the value holds a NUL character (binary data); remove it and import again."
+                    )
+                    % {"file": self.name, "row": row, "field": str(key).replace("\x00", "")}
+                )
+
     def _jsonl_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         with open(self.path, "rb") as raw:
-            encoding = bom_encoding(raw.read(4)) or "utf-8"
+            sample = raw.read(65536)
+            encoding = bom_encoding(sample[:4]) or "utf-8"
+            if encoding == "utf-8" and looks_binary(sample):
+                raise not_text(self.name)
             raw.seek(0)
             stream = _LineGuard(raw, encoding, self.name)
             self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
@@ -376,6 +454,8 @@ class Reader:
                         _("%(file)s, row %(row)s: each line must be a JSON object.")
                         % {"file": self.name, "row": stream.line}
                     )
+                if "\\u0000" in line or "\x00" in line:
+                    self._refuse_json_nul(obj, stream.line)
                 seen_any = True
                 for k in obj:
                     columns.setdefault(k, None)
@@ -431,7 +511,7 @@ def check_archive(path: str | Path, name: str) -> None:
             _(
                 "%(file)s: the archive holds %(count)s files, more than the %(limit)s a workbook may have."
             )
-            % {"file": name, "count": f"{len(infos):,}", "limit": f"{MAX_ARCHIVE_ENTRIES:,}"}
+            % {"file": name, "count": grouped(len(infos)), "limit": grouped(MAX_ARCHIVE_ENTRIES)}
         )
     total = 0
     for info in infos:
@@ -445,8 +525,8 @@ def check_archive(path: str | Path, name: str) -> None:
                 % {
                     "file": name,
                     "member": info.filename[:100],
-                    "size": f"{info.file_size:,}",
-                    "ratio": f"{ratio:,.0f}",
+                    "size": grouped(info.file_size),
+                    "ratio": grouped(ratio),
                     "limit": MAX_ARCHIVE_RATIO,
                 }
             )
@@ -455,7 +535,7 @@ def check_archive(path: str | Path, name: str) -> None:
             _(
                 "%(file)s: the archive unpacks to %(size)s bytes, more than the limit of %(limit)s bytes."
             )
-            % {"file": name, "size": f"{total:,}", "limit": f"{limit:,}"}
+            % {"file": name, "size": grouped(total), "limit": grouped(limit)}
         )
 
 

@@ -1,11 +1,11 @@
 """The import page: upload, dry run, confirm, progress (HTMX polling), report and history."""
 
-import shutil
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from verbund.interfaces import actions, selectors
 from verbund.interfaces.filters import CHANNELS, RUN_ORDER, ImportRunFilterSet
-from verbund.interfaces.forms import ImportForm
+from verbund.interfaces.forms import FORMAT_LABELS, MAPPING_LABELS, ImportForm
 from verbund.interfaces.models import ImportRun, ImportStatus
-from verbund.interfaces.parsers import ImportFileError
+from verbund.interfaces.parsers import ImportFileError, grouped
 
 VIEW = "interfaces.view_importrun"
 ADD = "interfaces.add_importrun"
@@ -43,7 +43,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if length > settings.VERBUND_MAX_UPLOAD_BYTES + 1024 * 1024:
             return HttpResponseBadRequest(
                 _("The upload is larger than the limit of %(limit)s bytes.")
-                % {"limit": f"{settings.VERBUND_MAX_UPLOAD_BYTES:,}"}
+                % {"limit": grouped(settings.VERBUND_MAX_UPLOAD_BYTES)}
             )
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -87,6 +87,18 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_object_or_404(ImportRun, pk=run_id)
+    return _run_page(request, run)
+
+
+def _run_page(
+    request: HttpRequest, run: ImportRun, *, confirm_error: str = "", status: int = 200
+) -> HttpResponse:
+    report = run.report or {}
+    errors = report.get("errors", [])[:500]
+    diffs = [
+        d if d.get("changes") else {**d, "before": _values(d.get("before")), "after": _values(d.get("after"))}
+        for d in report.get("diffs", [])
+    ]  # fmt: skip
     return render(
         request,
         "interfaces/run.html",
@@ -95,8 +107,26 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "progress": actions.read_progress(run),
             "can_import": request.user.has_perm(ADD),
             "channels": dict(CHANNELS),
+            "confirm_refusal": actions.confirm_refusal(run) if run.dry_run else None,
+            "confirm_error": confirm_error,
+            # Errors of the whole file (row 0) are said once, above the table of row errors.
+            "file_errors": [e for e in errors if not e.get("row")],
+            "row_errors": [e for e in errors if e.get("row")],
+            "created": report.get("created", []),
+            "diffs": diffs,
+            "field_labels": selectors.party_field_labels(),
+            "format_label": FORMAT_LABELS.get(run.format, run.format or "—"),
+            "mapping_label": MAPPING_LABELS.get(run.mapping, Path(run.mapping).name),
         },
+        status=status,
     )
+
+
+def _values(value: object) -> list[str]:
+    """A link's or revenue figure's stored values (a list or one value), as text."""
+    if isinstance(value, list):
+        return ["—" if v in (None, "") else str(v) for v in value]
+    return ["—" if value in (None, "") else str(value)]
 
 
 @permission_required(VIEW, raise_exception=True)
@@ -114,16 +144,10 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_POST
 @permission_required(ADD, raise_exception=True)
 def run_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
-    """Write what a successful dry run showed: the same file and options, for real."""
-    dry = get_object_or_404(ImportRun, pk=run_id, dry_run=True, status=ImportStatus.DONE)
-    if not Path(dry.file_path).exists():
-        return HttpResponseBadRequest(_("The uploaded file is no longer there; upload it again."))
-    copy = actions.upload_dir() / f"{uuid.uuid4().hex}{Path(dry.file_path).suffix}"
-    shutil.copyfile(dry.file_path, copy)
-    with transaction.atomic():
-        run = actions.do_create_run(
-            actor=request.user, kind=dry.kind, source=dry.source, path=copy, file_name=dry.file_name, mapping=dry.mapping,
-            fmt=dry.format, dry_run=False, full=dry.full, skip_invalid=dry.skip_invalid, channel="ui",
-        )  # fmt: skip
-        actions.do_start_import(run)
+    """Write what a successful dry run showed: the action decides whether it may."""
+    dry = get_object_or_404(ImportRun, pk=run_id)
+    try:
+        run = actions.do_confirm_dry_run(dry, actor=request.user, channel="ui")
+    except ValidationError as exc:
+        return _run_page(request, dry, confirm_error=" ".join(exc.messages), status=400)
     return redirect("import-run", run_id=run.pk)

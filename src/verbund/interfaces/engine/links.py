@@ -83,15 +83,25 @@ def managed_links(
 
 def check_hierarchy(changes: list[LinkChange], ctx: Context, out: Outcome) -> set[int]:
     """The hierarchy rules for the batch (``hierarchies.batch``), each refusal reported as an
-    issue on the row's ``to``. Returns the indexes of the changes that fail; an all-or-nothing
+    issue on the row's ``to`` (``parent`` / ``main_address`` in party files). Returns the indexes of the changes that fail; an all-or-nothing
     run with a refusal stops here (``Abort``)."""
     bad = check_batch(changes, ctx.today)
     for i, (target, reason) in bad.items():
         ch = changes[i]
-        out.error(Issue(ch.row, "to", target, reason, ch.key))
+        out.error(Issue(ch.row, _issue_field(ch.external_ref), target, reason, ch.key))
     if bad and ctx.atomic:
         raise Abort(out)
     return set(bad)
+
+
+def _issue_field(external_ref: str) -> str:
+    """The column a refused link came from: a party file's ``parent`` or ``main_address``
+    (its links are ``<source>/parent`` and ``<source>/main``), else a relationship file's ``to``."""
+    if external_ref.endswith("/parent"):
+        return "parent"
+    if external_ref.endswith("/main"):
+        return "main_address"
+    return "to"
 
 
 class LinkWriter:

@@ -22,8 +22,16 @@ from verbund.interfaces.engine.party_rows import (
     redirect_merged,
     update_parties,
 )
-from verbund.interfaces.engine.results import Abort, Context, Issue, Outcome, no_data_rows
+from verbund.interfaces.engine.results import (
+    SAMPLE,
+    Abort,
+    Context,
+    Issue,
+    Outcome,
+    no_data_rows,
+)
 from verbund.interfaces.engine.values import CREATE_DEFAULTS, PARTY_FIELDS, text
+from verbund.interfaces.parsers import grouped
 from verbund.interfaces.pipeline import Forked
 from verbund.parties.bulk import PARTY_TABLE, PartyWriter, history
 from verbund.parties.models import Party
@@ -216,6 +224,7 @@ class PartyImport:
         update_buf: list[tuple[int, list[str], str, int]] = []
         merged_targets: dict[int, int] = {}
         created_pos = array("l")
+        name_at = fields.index("name") if "name" in fields else -1
         failed = False
         for issue in self.initial_errors:
             out.error(issue)
@@ -236,6 +245,13 @@ class PartyImport:
             if create_buf:
                 prepared = writes.prepare(create_buf)
                 created_pos.extend([seen_new[key] for key, _cleaned, _row, _derived in create_buf])
+                room = SAMPLE - len(out.created)
+                if room > 0:
+                    # The report's sample of new parties (row, key, name; the id once written).
+                    out.created.extend(
+                        {"row": row, "key": key, "name": cleaned[name_at] if name_at >= 0 else ""}
+                        for key, cleaned, row, _derived in create_buf[:room]
+                    )
                 if out.outcomes is not None:
                     for key, _cleaned, _row, _derived in create_buf:
                         out.outcome(key, "created")
@@ -354,7 +370,7 @@ class PartyImport:
                     if total_hint:
                         ctx.report_progress(
                             0.02 + 0.6 * total_hint(),
-                            _("%(n)s rows read") % {"n": f"{n:,}"},
+                            _("%(n)s rows read") % {"n": grouped(n)},
                             often=True,
                         )
             yield from flush()
@@ -381,6 +397,8 @@ class PartyImport:
         out.party_ids.append(created_ids)
         for k, pid in enumerate(created_ids):
             new_id[created_pos[k]] = pid
+        for item, pid in zip(out.created, created_ids, strict=False):
+            item["party"] = pid
         out.counts["rows"] = n
         return failed
 

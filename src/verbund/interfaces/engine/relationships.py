@@ -24,7 +24,8 @@ from verbund.interfaces.engine.results import (
     no_data_rows,
 )
 from verbund.interfaces.engine.values import as_date, not_a_date, parse_share, text
-from verbund.interfaces.parsers import parse_date
+from verbund.interfaces.gleif import level1_records
+from verbund.interfaces.parsers import grouped, parse_date
 from verbund.interfaces.pipeline import Forked
 from verbund.parties import rules as party_rules
 from verbund.parties.bulk import PARTY_TABLE, PartyWriter, record_history
@@ -263,7 +264,7 @@ class RelationshipImport:
             parsed.append((row_no, ext, types[type_key], frm, to, vf, vt, share, note))
             if total_hint and n % CHUNK == 0:
                 ctx.report_progress(
-                    0.02 + 0.4 * total_hint(), _("%(n)s rows read") % {"n": f"{n:,}"}, often=True
+                    0.02 + 0.4 * total_hint(), _("%(n)s rows read") % {"n": grouped(n)}, often=True
                 )
         out.counts["rows"] = n
         if n == 0:
@@ -509,10 +510,15 @@ def existing_links(prefix: str, only: set[str] | None) -> dict[str, Held]:
 def create_lei_parties(
     leis: list[str], party_ids: dict[str, int], ctx: Context, out: Outcome
 ) -> None:
-    """GLEIF: a party for each LEI no party has yet (``--create-missing``), with its history."""
+    """GLEIF: a party for each LEI no party has yet (``--create-missing``), with its history.
+
+    Named by the LEI alone, unless the run has a GLEIF Level-1 file (``ctx.level1``): then
+    name, legal address and register number come from its record of the LEI."""
+    level1 = level1_records(ctx.level1, set(leis)) if ctx.level1 else {}
     writer = PartyWriter(BulkLoad())
     # Numbers are reserved before the write: no query may run while COPY streams.
     first = writer.reserve_numbers(len(leis))
+    blank = dict.fromkeys(("street", "postcode", "city", "register_number"), "")
     rows = [
         {
             "kind": "organisation",
@@ -522,6 +528,8 @@ def create_lei_parties(
             "erp_id": lei,
             "country": "",
             "number": str(first + i),
+            **blank,
+            **level1.get(lei, {}),
         }
         for i, lei in enumerate(leis)
     ]
@@ -531,6 +539,12 @@ def create_lei_parties(
         party_ids[lei] = pid
         out.note_summary({"party": pid, "key": lei, "action": "created"})
     out.counts["parties_created"] = out.counts.get("parties_created", 0) + len(leis)
+    if ctx.level1:
+        named = sum(1 for lei in leis if level1.get(lei, {}).get("name"))
+        out.counts["parties_named"] = out.counts.get("parties_named", 0) + named
+        if named < len(leis):
+            key = "parties_lei_only"
+            out.counts[key] = out.counts.get(key, 0) + len(leis) - named
     record_history(
         writer.load, "party.create", actor=ctx.actor, by=ctx.history_by(),
         note=ctx.history_note(), party_ids=ids,

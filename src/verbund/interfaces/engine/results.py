@@ -51,6 +51,8 @@ class Outcome:
     archived: list[str] = field(default_factory=list)
     ended: list[str] = field(default_factory=list)
     summary: list[dict[str, Any]] = field(default_factory=list)
+    # A sample (SAMPLE) of the records created: row, key, name and, once written, the party id.
+    created: list[dict[str, Any]] = field(default_factory=list)
     outcomes: dict[str, dict[str, Any]] | None = None
     hierarchy_types: set[str] = field(default_factory=set)
     # (type id, child id) of every hierarchy link written, for closure upkeep; beyond
@@ -101,6 +103,7 @@ class Outcome:
             "errors_total": self.counts["errors"],
             "warnings": self.warnings,
             "diffs": self.diffs,
+            "created": self.created,
             "archived": self.archived,
             "ended": self.ended,
             "parties": self.summary,
@@ -120,8 +123,12 @@ class Context:
     progress: Callable[[float, str], None] | None = None
     track_outcomes: bool = False
     create_missing: bool = False
+    # A GLEIF Level-1 file: names, addresses and register numbers of the parties created.
+    level1: str = ""
     run_id: int | None = None
     actor: Any = None
+    # Who started the run when no user did (the command line's OS user or --actor).
+    actor_name: str = ""
     _reported: float = 0.0
 
     @property
@@ -144,11 +151,15 @@ class Context:
 
     def history_note(self) -> str:
         if self.run_id is None:
-            return _("Import from %(source)s") % {"source": self.source}
-        return _("Import run #%(run)s from %(source)s") % {
-            "run": self.run_id,
-            "source": self.source,
-        }
+            note = _("Import from %(source)s") % {"source": self.source}
+        else:
+            note = _("Import run #%(run)s from %(source)s") % {
+                "run": self.run_id,
+                "source": self.source,
+            }
+        if self.actor_name:
+            note = _("%(note)s, started by %(name)s") % {"note": note, "name": self.actor_name}
+        return note
 
 
 def no_data_rows() -> Issue:

@@ -22,14 +22,45 @@ def test_only_stewards_may_sync(api_for: Callable[[str | None], Any]) -> None:
     assert api_for("steward").post("/api/v1/sync/parties", body, format="json").status_code == 200
 
 
-def test_the_api_answers_per_record(api_for: Callable[[str | None], Any]) -> None:
+def test_a_batch_with_one_invalid_record_writes_nothing_by_default(
+    api_for: Callable[[str | None], Any],
+) -> None:
+    records = [
+        {"external_id": "K1", "name": "Alpha AG"},
+        {"external_id": "K2", "name": "Beta GmbH", "country": "XX"},
+    ]
+    resp = api_for("steward").post(
+        "/api/v1/sync/parties", {"source": "sap", "records": records}, format="json"
+    )
+    body = resp.json()
+    assert body["status"] == "failed"
+    assert [r["status"] for r in body["results"]] == ["unchanged", "error"]
+    assert not Party.objects.exists()
+
+
+def test_the_openapi_schema_documents_that_atomic_is_the_default(
+    api_for: Callable[[str | None], Any],
+) -> None:
+    schema = api_for("steward").get("/api/schema/", {"format": "json"}).json()
+    atomic = schema["components"]["schemas"]["SyncRequestRequest"]["properties"]["atomic"]
+    assert atomic["default"] is True
+    assert "false" in atomic["description"]
+
+
+def test_the_api_answers_per_record_when_atomic_is_off(
+    api_for: Callable[[str | None], Any],
+) -> None:
     api = api_for("steward")
     records = [
         {"external_id": "K1", "name": "Alpha AG", "city": "Köln"},
         {"external_id": "K2", "name": "Beta GmbH", "parent": "K1"},
         {"external_id": "K3", "name": "Gamma KG", "country": "XX"},
     ]
-    resp = api.post("/api/v1/sync/parties", {"source": "sap", "records": records}, format="json")
+    resp = api.post(
+        "/api/v1/sync/parties",
+        {"source": "sap", "records": records, "atomic": False},
+        format="json",
+    )
     assert resp.status_code == 200
     results = {r["key"]: r for r in resp.json()["results"]}
     assert results["K1"]["status"] == "created" and results["K2"]["status"] == "created"
@@ -160,8 +191,9 @@ def test_the_import_page_runs_a_dry_run_then_the_confirmed_import(
     assert b"confirm-import" in page.content
     # The counts in the user's language, not as the report's keys.
     text = page.content.decode()
-    assert "<th>angelegt</th><td>1</td>" in text and "<th>Zeilen</th>" in text
-    assert "created" not in text.split('data-testid="run-counts"')[1].split("</table>")[0]
+    counts = text.split('data-testid="run-counts"')[1].split("</ul>")[0]
+    assert '<span class="label">angelegt</span><span class="value">1</span>' in counts
+    assert '<span class="label">Zeilen</span>' in counts and "created" not in counts
     with django_capture_on_commit_callbacks(execute=True):
         resp = client.post(f"/imports/{dry.pk}/confirm/")
     assert resp.status_code == 302

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -248,12 +249,13 @@ def test_gleif_direct_parents_become_group_links_and_ultimate_parents_are_checke
     assert run.report["warnings"][0]["ultimate"] == c
 
 
-GLEIF = Path(
-    "/work/shared/data/gleif/20260123-0800-gleif-goldencopy-rr-golden-copy-subset-small.csv"
+DATA_DIR = os.environ.get("VERBUND_DATA_DIR", "")
+GLEIF = Path(DATA_DIR or "/nonexistent") / (
+    "gleif/20260123-0800-gleif-goldencopy-rr-golden-copy-subset-small.csv"
 )
 
 
-@pytest.mark.skipif(not GLEIF.exists(), reason="GLEIF sample data not present")
+@pytest.mark.skipif(not GLEIF.exists(), reason="GLEIF sample not present (VERBUND_DATA_DIR)")
 def test_the_real_gleif_subset_imports_and_reimports_unchanged(run_import: Run) -> None:
     run = run_import("relationships", GLEIF, source="gleif", fmt="gleif-rr", create_missing=True)
     assert run.status == "done", reasons(run)

@@ -47,7 +47,19 @@ class Command(VerbundCommand):
                 raise CommandError(_("XLSX needs --output FILE"))
             count = export(opts["kind"], opts["source"], fmt, sys.stdout.buffer)
         else:
-            count = export(opts["kind"], opts["source"], fmt, Path(out))
+            target = Path(out)
+            if not target.parent.is_dir():
+                raise CommandError(
+                    _("%(file)s: cannot be written: the folder %(folder)s does not exist.")
+                    % {"file": out, "folder": str(target.parent)}
+                )
+            try:
+                count = export(opts["kind"], opts["source"], fmt, target)
+            except OSError as exc:
+                raise CommandError(
+                    _("%(file)s: cannot be written (%(reason)s).")
+                    % {"file": out, "reason": exc.strerror or type(exc).__name__}
+                ) from None
         do_record_export(
             actor=None, kind=opts["kind"], source=opts["source"], fmt=fmt, rows=count, target=out
         )

@@ -1,9 +1,12 @@
 """`verbund import parties|relationships|revenue FILE`: run an import with a progress bar."""
 
+import getpass
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -38,6 +41,13 @@ class ProgressBar:
         if fraction >= 1.0:
             self.stream.write("\n")
         self.stream.flush()
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (some containers)
+        return ""
 
 
 class Command(VerbundCommand):
@@ -87,7 +97,19 @@ class Command(VerbundCommand):
         parser.add_argument(
             "--create-missing",
             action="store_true",
-            help=gettext_lazy("GLEIF: create parties for unknown LEIs"),
+            help=gettext_lazy(
+                "GLEIF: create a party for each unknown LEI, named only by its LEI unless a "
+                "Level-1 file is given (--level1)"
+            ),
+        )
+        parser.add_argument(
+            "--level1",
+            default="",
+            metavar="FILE",
+            help=gettext_lazy(
+                "GLEIF Level-1 file (JSON or CSV golden copy or delta): names, legal addresses and "
+                "register numbers of the parties --create-missing creates"
+            ),
         )
         parser.add_argument(
             "--queue",
@@ -95,15 +117,32 @@ class Command(VerbundCommand):
             help=gettext_lazy("Hand the run to the background worker and follow its progress"),
         )
         parser.add_argument(
+            "--actor",
+            default="",
+            help=gettext_lazy(
+                "Who runs the import, as the run and the history name it (default: the OS user); "
+                "a Verbund user of that name is linked"
+            ),
+        )
+        parser.add_argument(
             "--json", action="store_true", help=gettext_lazy("Print the run's report as JSON")
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         source = opts["source"] or ("gleif" if opts["fmt"] == "gleif-rr" else "erp")
+        if opts["level1"] and not opts["create_missing"]:
+            raise CommandError(_("--level1 needs --create-missing: it names the parties created."))
+        if opts["level1"] and not Path(opts["level1"]).is_file():
+            raise CommandError(_("%(file)s: no such file.") % {"file": opts["level1"]})
+        name = opts["actor"].strip() or _os_user()
+        user = (
+            get_user_model().objects.filter(username=name, is_active=True).first() if name else None
+        )
         try:
             run = actions.do_create_run(
-                actor=None, kind=opts["kind"], source=source, path=opts["file"], mapping=opts["mapping"], fmt=opts["fmt"],
+                actor=user, kind=opts["kind"], source=source, path=opts["file"], mapping=opts["mapping"], fmt=opts["fmt"],
                 dry_run=opts["dry_run"], full=opts["full"], skip_invalid=opts["skip_invalid"], channel="cli",
+                actor_name=name,
             )  # fmt: skip
         except (ImportFileError, OSError) as exc:
             raise CommandError(str(exc)) from None
@@ -117,12 +156,25 @@ class Command(VerbundCommand):
                 p = actions.read_progress(run)
                 bar(float(p.get("fraction", 0)), str(p.get("message", "")))
                 if run.status in (ImportStatus.DONE, ImportStatus.FAILED):
+                    bar(1.0, run.get_status_display())
                     break
                 time.sleep(0.5)
         else:
-            actions.do_execute_run(run, progress=bar, create_missing=opts["create_missing"])
+            actions.do_execute_run(
+                run, progress=bar, create_missing=opts["create_missing"], level1=opts["level1"]
+            )
         run.refresh_from_db()
         self._print(run, opts["json"])
+        created = int(run.counts.get("parties_created", 0) or 0)
+        if created and run.status == ImportStatus.DONE and not opts["level1"]:
+            self.stdout.write(
+                "  "
+                + _(
+                    "Note: %(n)s parties were created named only by their LEI (no name, address or "
+                    "register number); give a GLEIF Level-1 file with --level1 FILE to fill them."
+                )
+                % {"n": _n(created)}
+            )
         if run.status == ImportStatus.FAILED:
             raise CommandError(
                 _("Import run #%(run)s failed: nothing was written.") % {"run": run.pk}
@@ -153,7 +205,8 @@ class Command(VerbundCommand):
             "status": run.get_status_display(),
             "seconds": number_format(run.duration or 0, decimal_pos=3),
         }
-        if run.dry_run:
+        # A failed run's error says that nothing was written; the summary says it only once.
+        if run.dry_run and run.status != ImportStatus.FAILED:
             line = _(
                 "Run #%(run)s, %(kind)s from %(source)s: %(status)s (dry run: nothing written) in %(seconds)s s"
             )
@@ -162,7 +215,11 @@ class Command(VerbundCommand):
         self.stdout.write(line % facts)
         self.stdout.write("  " + ", ".join(f"{label} {_n(v)}" for label, v in run.count_items))
         for err in run.report.get("errors", [])[:50]:
-            where = _("row %(row)s") % {"row": err["row"]} if err.get("row") else run.file_name
+            if not err.get("row"):
+                # A problem with the whole file: its message names the file (and row) itself.
+                self.stdout.write("  " + _("error: %(reason)s") % {"reason": err["reason"]})
+                continue
+            where = _("row %(row)s") % {"row": _n(err["row"])}
             field = f", {err['field']}" if err.get("field") else ""
             value = f" = {err['value']!r}" if err.get("value") else ""
             self.stdout.write(

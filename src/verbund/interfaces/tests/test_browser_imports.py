@@ -1,0 +1,185 @@
+"""The import pages in headless Chromium, in German: a finished form (styled buttons, readable
+choices, fits 1,024 px), a dry run that shows what it would create and change, a confirmed run
+that links to its records, file errors said once in German, and a status that matches the
+progress. Skips where no Chromium is installed."""
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connections
+from django.test import Client
+from django.utils import translation
+
+from verbund.interfaces import actions
+from verbund.interfaces.models import ImportRun, ImportStatus
+from verbund.parties.actions import do_create_party
+from verbund.parties.models import Party
+from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pw-Verbund-2026"
+SHOTS = Path("/tmp/verbund-import-shots")
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> Iterator[Any]:
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.VERBUND_IMPORT_DIR = str(tmp_path / "imports")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="de-DE")
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+        connections.close_all()
+
+
+def login(page: Any, base: str, role: str = "steward") -> User:
+    user = User.objects.create_user(username=f"browser-{role}", password=PASSWORD)
+    user.groups.add(Group.objects.get(name=role))
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return user
+
+
+def fits(page: Any, width: int = 1024) -> None:
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"the page is {scroll} px wide at {width} px"
+
+
+def shoot(page: Any, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def upload(page: Any, base: str, path: Path, *, dry_run: bool = True) -> None:
+    page.goto(f"{base}/imports/")
+    page.set_input_files("[data-testid=import-form] input[name=file]", str(path))
+    if not dry_run:
+        page.uncheck("[data-testid=import-form] input[name=dry_run]")
+    page.click("[data-testid=start-import]")
+    page.wait_for_load_state()
+
+
+def test_the_import_form_is_finished_german_and_fits_1024_px(live_server, page, tmp_path):
+    user = login(page, live_server.url)
+    long_name = tmp_path / ("kundenstamm-export-sap-prod-mandant-100-" + "x" * 60 + ".csv")
+    long_name.write_text("id;name;country\nK1;A GmbH;XX\nK2;B GmbH;DE\n", encoding="utf-8")
+    for skip in (False, True):
+        run = actions.do_create_run(
+            actor=user, kind="parties", source="sap-prod", path=long_name, skip_invalid=skip
+        )
+        actions.do_execute_run(run)
+    page.goto(f"{live_server.url}/imports/")
+    button = page.locator("[data-testid=start-import]")
+    assert "btn-primary" in (button.get_attribute("class") or "")
+    assert page.locator("[data-testid=filters] button").get_attribute("class") == "btn"
+    formats = page.locator("[data-testid=import-form] select[name=format] option").all_inner_texts()
+    assert "Excel-Arbeitsmappe (XLSX)" in formats
+    assert not any(text in ("csv", "xlsx", "jsonl", "gleif-rr") for text in formats)
+    mappings = page.locator("[data-testid=import-form] select[name=mapping] option")
+    assert "SAP" in " ".join(mappings.all_inner_texts())
+    assert page.locator("main dl:not(.keydata)").count() == 0
+    fits(page)
+    shoot(page, "import-page-de-1024")
+    page.click("[data-testid=lang-en]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/imports/")
+    assert page.locator("[data-testid=start-import]").inner_text() == "Start import"
+    fits(page)
+    shoot(page, "import-page-en-1024")
+    page.goto(f"{live_server.url}/imports/{run.pk}/")
+    fits(page)
+    shoot(page, "import-run-en-1024")
+
+
+def test_a_dry_run_shows_its_sample_and_the_confirmed_run_links_to_its_records(
+    live_server, page, tmp_path
+):
+    do_create_party(actor=None, name="Alt AG", city="Köln", erp_source="erp", erp_id="K1")
+    path = tmp_path / "kunden.csv"
+    path.write_text("id;name;city\nK1;Alt AG;Bonn\nK2;Neu GmbH;Bonn\n", encoding="utf-8")
+    login(page, live_server.url)
+    upload(page, live_server.url, path)
+    assert "Probelauf: nichts geschrieben" in page.locator("[data-testid=run-status]").inner_text()
+    created = page.locator("[data-testid=run-created]")
+    assert "Neu GmbH" in created.inner_text() and created.locator("a").count() == 0
+    assert "Ort: Köln → Bonn" in page.locator("[data-testid=run-diffs]").inner_text()
+    assert "angelegt" in page.locator("[data-testid=run-counts]").inner_text().lower()
+    fits(page)
+    shoot(page, "import-dry-run-de-1024")
+
+    page.click("[data-testid=confirm-import]")
+    page.wait_for_load_state()
+    assert Party.objects.filter(erp_id="K2").exists()
+    link = page.locator("[data-testid=run-created] a", has_text="Neu GmbH")
+    link.click()
+    page.wait_for_load_state()
+    assert "Neu GmbH" in page.locator("h1").inner_text()
+
+
+def test_a_binary_file_is_not_a_text_file_said_once_without_row_zero(live_server, page, tmp_path):
+    path = tmp_path / "kunden.csv"
+    path.write_bytes(random.Random(7).randbytes(4096))
+    login(page, live_server.url)
+    upload(page, live_server.url, path)
+    text = page.locator("main").inner_text()
+    assert "kunden.csv: keine Textdatei" in page.locator("[data-testid=file-errors]").inner_text()
+    assert "cp1252" not in text and "Zeile 0" not in text
+    assert text.count("nichts geschrieben") + text.count("Nichts wurde geschrieben") == 1
+    assert page.locator("[data-testid=run-errors]").count() == 0
+    fits(page)
+    shoot(page, "import-binary-de-1024")
+
+
+def test_the_status_matches_the_progress(live_server, page, tmp_path):
+    user = login(page, live_server.url)
+    path = tmp_path / "kunden.csv"
+    path.write_text("id;name\nK1;A GmbH\n", encoding="utf-8")
+    run = actions.do_create_run(actor=user, kind="parties", source="erp", path=path)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    actions.write_progress(run, 1.0, "Finished")
+    page.goto(f"{live_server.url}/imports/{run.pk}/")
+    progress = page.locator("[data-testid=import-progress]").inner_text()
+    assert "Läuft" in progress and "100 %" not in progress and "Beendet" not in progress
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.DONE)
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/imports/{run.pk}/")
+    progress = page.locator("[data-testid=import-progress]").inner_text()
+    assert "100 %" in progress and "Fertig" in progress and "Läuft" not in progress
+
+
+def test_a_dry_run_with_errors_shows_the_actions_refusal_and_no_button(live_server, page, tmp_path):
+    path = tmp_path / "kunden.csv"
+    path.write_text("id;name;country\nK1;A GmbH;XX\n", encoding="utf-8")
+    login(page, live_server.url)
+    upload(page, live_server.url, path)
+    run = ImportRun.objects.get()
+    refusal = actions.confirm_refusal(run)
+    assert refusal is None or run.status == "failed"
+    # A failed dry run is not confirmable at all; one that finished with skipped errors says why.
+    run.status, run.skip_invalid = ImportStatus.DONE, True
+    run.save()
+    page.goto(f"{live_server.url}/imports/{run.pk}/")
+    assert page.locator("[data-testid=confirm-import]").count() == 0
+    with translation.override("de"):
+        refusal = str(actions.confirm_refusal(run))
+    assert "mit Fehlern" in refusal
+    assert page.locator("[data-testid=confirm-refusal]").inner_text() == refusal
+    client = Client()
+    client.force_login(User.objects.get(username="browser-steward"))
+    answer = client.post(f"/imports/{run.pk}/confirm/", HTTP_ACCEPT_LANGUAGE="de")
+    assert answer.status_code == 400
+    assert refusal in answer.content.decode()
+    assert ImportRun.objects.count() == 1
