@@ -292,7 +292,7 @@ def _raw(sql: str, params: Sequence[Any]) -> Callable[[], list[tuple[Any, ...]]]
     # With the garbage collector paused, as the selectors read big results: otherwise the raw
     # floor pays for collections the application does not, and looks slower than it is.
     def run() -> list[tuple[Any, ...]]:
-        with selectors._gc_paused(), connection.cursor() as cur:
+        with selectors.gc_paused(), connection.cursor() as cur:
             cur.execute(sql, params)
             return list(cur.fetchall())
 
@@ -305,7 +305,7 @@ def _raw_no_jit(sql: str, params: Sequence[Any]) -> Callable[[], list[tuple[Any,
         return _raw(sql, params)
 
     def run() -> list[tuple[Any, ...]]:
-        with selectors._gc_paused(), transaction.atomic(), connection.cursor() as cur:
+        with selectors.gc_paused(), transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL jit = off")
             cur.execute(sql, params)
             return list(cur.fetchall())
@@ -338,7 +338,7 @@ def _raw_streamed(sql: str, params: Sequence[Any]) -> Callable[[], list[tuple[An
     floor gets every technique the application uses."""
 
     def run() -> list[tuple[Any, ...]]:
-        with selectors._gc_paused(), transaction.atomic(), connection.cursor() as cur:
+        with selectors.gc_paused(), transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL jit = off")
             return list(cur.cursor.stream(sql, params, size=selectors.STREAM_CHUNK))
 
@@ -404,7 +404,7 @@ def _in_rollback(fn: Callable[[], Any], repeat: int) -> Timings:
             fn()
             out.add(*_since(t))
             transaction.set_rollback(True)
-        engine._fresh.clear()
+        engine.forget_freshness()
     return out
 
 

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from verbund.core.bulk import scalar
 from verbund.core.text import fold
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
@@ -94,7 +95,7 @@ def _libpq_version() -> int:
 
 
 def _valid(alias: str = "r") -> str:
-    return engine._valid_sql(alias)
+    return engine.valid_sql(alias)
 
 
 def hierarchy_type(type_key: str) -> RelationshipType:
@@ -111,7 +112,7 @@ def _day(as_of: dt.date | str | None) -> tuple[dt.date, bool]:
     if as_of in (None, ""):
         return today, True
     try:
-        day = engine._as_date(as_of)
+        day = engine.as_date(as_of)
     except ValueError:
         raise ValidationError(
             {"as_of": [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": as_of}]}
@@ -128,7 +129,7 @@ def hierarchy_type_id(type_key: str) -> int:
     hit = _TYPE_IDS.get(type_key)
     if memo and hit is not None and now - hit[1] < 60:
         return hit[0]
-    found = engine._scalar(
+    found = scalar(
         f"SELECT id FROM {TT} WHERE key = %s AND structure = %s", [type_key, Structure.HIERARCHY]
     )
     if found is None:
@@ -179,7 +180,7 @@ def ultimate_parent(party_id: int, type_key: str, as_of: dt.date | str | None = 
     """The top of the party's tree (the party itself when it has no parent)."""
     type_id, day, current = _prepare(type_key, as_of)
     if current:
-        top = engine._scalar(
+        top = scalar(
             f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1",
             [type_id, party_id],
         )
@@ -403,7 +404,7 @@ def group_rows(
     counts), its rows passed on as the database sends them.
     """
     type_id, day, current = _prepare(type_key, as_of)
-    with _gc_paused():
+    with gc_paused():
         if current:
             party = int(party_id)
             rows = _big_rows(
@@ -435,7 +436,7 @@ def group_json(
     type_id, _day, current = _prepare(type_key, as_of)
     if current and connection.vendor == "sqlite":
         party = int(party_id)
-        root = int(engine._scalar(f"SELECT {TOP_SQL}", [type_id, party, party]))
+        root = int(scalar(f"SELECT {TOP_SQL}", [type_id, party, party]))
         levels: list[bytes] = []
         count = 0
         while True:
@@ -446,14 +447,14 @@ def group_json(
             levels.append(bytes(data)[1:-1])  # the level's elements, without its brackets
         if levels:
             return root, count, b"[" + b",".join(levels) + b"]"
-    with _gc_paused():
+    with gc_paused():
         rows = group_rows(party_id, type_key, as_of)
         body = orjson.dumps(rows)
     return (int(rows[0][0]) if rows else int(party_id)), len(rows), body
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a big result is built: 100,000 rows, none of
     them in a cycle, would otherwise set off collections that walk every
     object of the process (about a tenth of the time, more in a big server process)."""
@@ -470,7 +471,7 @@ def group_size(party_id: int, type_key: str) -> int:
     type_id = _prepare(type_key, None)[0]
     root = ultimate_parent(party_id, type_key)
     return int(
-        engine._scalar(
+        scalar(
             f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s", [type_id, root]
         )
         or 1
@@ -492,7 +493,7 @@ def party_hierarchies(party_id: int) -> list[dict[str, Any]]:
             continue
         root, depth = int(top[0][0]), int(top[0][1])
         size = int(
-            engine._scalar(
+            scalar(
                 f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s",
                 [rtype.pk, root],
             )
@@ -513,7 +514,7 @@ def party_hierarchies(party_id: int) -> list[dict[str, Any]]:
 # --- the tree -----------------------------------------------------------------------------
 
 
-@_gc_paused()  # a whole big group is 100,000 dicts: collections during it cost half the time
+@gc_paused()  # a whole big group is 100,000 dicts: collections during it cost half the time
 def tree(
     party_id: int, type_key: str, as_of: dt.date | str | None = None, depth: int | None = None
 ) -> Node:
@@ -526,6 +527,12 @@ def tree(
     """
     if depth is not None and depth < 0:
         raise ValidationError({"depth": [_("The depth must not be negative.")]})
+    if depth is not None and depth > MAX_WALK:
+        # No tree is deeper than the walks go; a bigger number would only reach the
+        # database as an integer it cannot hold.
+        raise ValidationError(
+            {"depth": [_("The depth must be at most %(max)s.") % {"max": MAX_WALK}]}
+        )
     type_id, day, current = _prepare(type_key, as_of)
     path = [*_ancestor_ids(party_id, type_id, day, current), int(party_id)]
     root = path[0]
@@ -534,9 +541,9 @@ def tree(
         # group would mean walking all of it, which is what this limit is there to avoid.
         if not current:
             engine.ensure_fresh(type_id)
-        top = root if current else (engine._scalar(_TOP_SQL, [type_id, root]) or root)
+        top = root if current else (scalar(_TOP_SQL, [type_id, root]) or root)
         size = int(
-            engine._scalar(
+            scalar(
                 f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s", [type_id, top]
             )
             or 1
@@ -621,7 +628,7 @@ def membership_periods(
     rows = sorted((lo, hi) for _path, lo, hi in paths)
     merged: list[list[dt.date]] = []
     for lo_raw, hi_raw in rows:
-        lo, hi = engine._as_date(lo_raw), engine._as_date(hi_raw)
+        lo, hi = engine.as_date(lo_raw), engine.as_date(hi_raw)
         if merged and (merged[-1][1] == MAX_DATE or lo <= merged[-1][1] + dt.timedelta(days=1)):
             merged[-1][1] = max(merged[-1][1], hi)
         else:
