@@ -22,10 +22,8 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from verbund.core.bulk import scalar
-from verbund.core.text import fold
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
-from verbund.hierarchies.models import ClosureEntry
 from verbund.hierarchies.sql import (
     _TOP_SQL,
     ANCESTOR_COUNT_ROWS_SQL,
@@ -39,8 +37,6 @@ from verbund.hierarchies.sql import (
 )
 from verbund.hierarchies.sql import ROOTS_SQL as ROOTS_SQL  # for revenue's roll-ups
 from verbund.hierarchies.sql import member_periods_sql as member_periods_sql  # the dated walk
-from verbund.parties.models import Party
-from verbund.parties.selectors import LIST_FIELDS, text_search
 from verbund.relationships.models import MAX_DATE, MIN_DATE, RelationshipType, Structure
 
 Node = dict[str, Any]
@@ -671,89 +667,3 @@ def in_tree(party_id: int, type_id: int) -> bool:
             [type_id, party_id],
         )
     )
-
-
-# --- the hierarchy view: batches of children, child counts, tree search -------------------
-
-
-def child_counts(ids: Sequence[int], type_key: str, as_of: dt.date | None = None) -> dict[int, int]:
-    """How many children the nodes have today, nodes without children left out: one query on
-    their closure self rows (one row per node however many children it has), after the type's
-    lookup. Empty for any other date (the closure holds today only; the dated tree counts its
-    nodes' children itself)."""
-    if as_of is not None and as_of != dt.date.today():
-        return {}
-    rtype = hierarchy_type(type_key)
-    rows = ClosureEntry.objects.filter(type=rtype, descendant_id__in=ids, depth=0).values_list(
-        "descendant_id", "child_count"
-    )
-    return {int(a): int(n) for a, n in rows if n}
-
-
-def children_page(
-    party_id: int, type_key: str, as_of: dt.date | None, offset: int, limit: int
-) -> tuple[list[Node], int]:
-    """One batch of a node's children by name (``limit`` from ``offset``), and how many there
-    are. Nodes as in ``tree``: ``children`` is None where the node has children not loaded,
-    ``[]`` where it has none.
-
-    Today's structure is read from the closure a batch at a time (a central settlement party
-    can have thousands of direct members); other dates go through ``children``.
-    """
-    if as_of is not None and as_of != engine.today():
-        kids = children(party_id, type_key, as_of)
-        return kids[offset : offset + limit], len(kids)
-    rtype = hierarchy_type(type_key)
-    engine.ensure_fresh(rtype)
-    level = ClosureEntry.objects.filter(type=rtype, ancestor_id=party_id, depth=1)
-    total = level.count()
-    rows = list(
-        Party.objects.filter(pk__in=level.values("descendant_id"))
-        .order_by("name", "id")
-        .values_list("id", "number", "name", "city")[offset : offset + limit]
-    )
-    counts = child_counts([r[0] for r in rows], type_key, None)
-    nodes: list[Node] = [
-        {
-            "id": pid,
-            "number": number,
-            "name": name,
-            "city": city,
-            "child_count": counts.get(pid, 0),
-            "parent_id": party_id,
-            "children": None,
-        }
-        for pid, number, name, city in rows
-    ]
-    for n in nodes:
-        if not n["child_count"]:
-            n["children"] = []
-    return nodes, total
-
-
-def search_tree(
-    root_id: int, type_key: str, as_of: dt.date | None, query: str, *, limit: int
-) -> list[Party]:
-    """The members of the tree under ``root_id`` (itself included) that match ``query`` as
-    the party search does (``parties.selectors.text_search``), by name, at most ``limit``.
-
-    Party rows with ``LIST_FIELDS`` only. Today's members are a closure subquery of the one
-    statement; on another date the dated walk's ids are searched 500 at a time until
-    ``limit`` are found.
-    """
-    if not fold(query).split():
-        return []
-    qs = Party.objects.only(*LIST_FIELDS)
-    if as_of is None or as_of == dt.date.today():
-        rtype = hierarchy_type(type_key)
-        members = ClosureEntry.objects.filter(type=rtype, ancestor_id=root_id).values(
-            "descendant_id"
-        )
-        return list(text_search(qs, query).filter(pk__in=members).order_by("name", "id")[:limit])
-    ids = subtree_ids(root_id, type_key, as_of)
-    found: list[Party] = []
-    for start in range(0, len(ids), 500):
-        found.extend(text_search(qs, query).filter(pk__in=ids[start : start + 500]))
-        if len(found) >= limit:
-            break
-    return sorted(found, key=lambda p: (p.name, p.pk))[:limit]

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from verbund.core import extensions
 from verbund.core.exports import safe_row
-from verbund.hierarchies import selectors
+from verbund.hierarchies import browse, selectors
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
 
@@ -70,7 +70,7 @@ def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         raise Http404(str(exc)) from None
     found = node_annotations(ids, type_key, as_of)
-    counts = selectors.child_counts(ids, type_key, as_of)
+    counts = browse.child_counts(ids, type_key, as_of)
     items = [(pid, found[pid], counts.get(pid, 0) > 0) for pid in ids if found.get(pid)]
     year = next((a.get("revenue_year") for _pid, a, _c in items if a.get("revenue_year")), None)
     return render(
@@ -113,7 +113,7 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         _visible(root, shown)
     query = request.GET.get("q", "").strip()
     matches = (
-        selectors.search_tree(root["id"], type_key, as_of, query, limit=SEARCH_LIMIT)
+        browse.search_tree(root["id"], type_key, as_of, query, limit=SEARCH_LIMIT)
         if (root is not None and query)
         else []
     )
@@ -141,7 +141,7 @@ def _open_requested(
         node = stack.pop()
         if node["id"] == party_id:
             if node.get("children") is None and node["child_count"]:
-                node["children"], node["children_total"] = selectors.children_page(
+                node["children"], node["children_total"] = browse.children_page(
                     party_id, type_key, as_of, 0, BATCH
                 )
             return
@@ -157,7 +157,7 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
     except ValueError:
         offset = 0
     try:
-        batch, total = selectors.children_page(party_id, type_key, as_of, offset, BATCH)
+        batch, total = browse.children_page(party_id, type_key, as_of, offset, BATCH)
     except ValidationError as exc:
         raise Http404(str(exc)) from None
     more = offset + BATCH if total > offset + BATCH else 0
