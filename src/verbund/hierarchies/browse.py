@@ -9,6 +9,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import F, Q
+
 from verbund.core.bulk import scalar
 from verbund.core.text import fold
 from verbund.hierarchies import engine
@@ -17,13 +19,16 @@ from verbund.hierarchies.models import ClosureEntry
 from verbund.hierarchies.selectors import (
     Node,
     children,
+    depth_of,
     hierarchy_type,
     hierarchy_type_id,
+    party_hierarchies,
     subtree_ids,
+    top_ancestor,
 )
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS, text_search
-from verbund.relationships.models import Relationship, valid_on_q
+from verbund.relationships.models import Relationship, RelationshipType, Structure, valid_on_q
 
 # --- the hierarchy view: batches of children, child counts, tree search -------------------
 
@@ -153,3 +158,81 @@ def subtree_size(party_id: int, type_key: str, on: dt.date | None = None) -> int
         )
         return int(n or 1)
     return len(subtree_ids(party_id, type_key, day))
+
+
+# --- expanding levels ---------------------------------------------------------------------
+
+
+def deepest_level(root_id: int, type_key: str) -> int:
+    """How many levels today's tree under ``root_id`` has below it (one seek in the subtree
+    index)."""
+    type_id = hierarchy_type_id(type_key)
+    engine.ensure_fresh(type_id)
+    return int(
+        scalar(
+            f"SELECT MAX(depth) FROM {CT} WHERE type_id = %s AND ancestor_id = %s",
+            [type_id, root_id],
+        )
+        or 0
+    )
+
+
+def levels_that_fit(root_id: int, type_key: str, wanted: int, limit: int) -> int:
+    """The most levels, at most ``wanted``, whose nodes number at most ``limit`` in today's
+    tree under ``root_id`` (the sizes of other dates are taken as today's, as ``tree`` does).
+    Each try reads at most ``limit + 1`` closure rows, so a 100,000-member group costs no
+    more than a small one."""
+    type_id = hierarchy_type_id(type_key)
+    engine.ensure_fresh(type_id)
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {CT} WHERE type_id = %s AND ancestor_id = %s"
+        " AND depth <= %s LIMIT %s) t"
+    )
+    for levels in range(wanted, 0, -1):
+        if int(scalar(sql, [type_id, root_id, levels, limit + 1]) or 0) <= limit:
+            return levels
+    return 0
+
+
+# --- the tabs: the party's hierarchies on a date ------------------------------------------
+
+
+def party_hierarchies_on(party_id: int, day: dt.date | None) -> list[dict[str, Any]]:
+    """The hierarchies the party belongs to on ``day`` with the size of its group that day
+    (as ``selectors.party_hierarchies``, which answers for today from the closure). On
+    another date each group is walked down from its top on that date."""
+    if day is None or day == engine.today():
+        return party_hierarchies(party_id)
+    out: list[dict[str, Any]] = []
+    for rtype in RelationshipType.objects.filter(structure=Structure.HIERARCHY).order_by(
+        "order", "key"
+    ):
+        linked = Relationship.objects.filter(type=rtype).filter(valid_on_q(day))
+        if not (
+            linked.filter(from_party_id=party_id).exists()
+            or linked.filter(to_party_id=party_id).exists()
+        ):
+            continue
+        root = top_ancestor(party_id, rtype.pk, day)
+        out.append(
+            {
+                "type_key": rtype.key,
+                "type_name": rtype.name,
+                "root_id": root,
+                "size": len(subtree_ids(root, rtype.key, day)),
+                "depth": depth_of(party_id, rtype.key, day),
+            }
+        )
+    return out
+
+
+def latest_hierarchy_key(party_id: int) -> str | None:
+    """The type of the party's hierarchy link that starts last (either end), or None."""
+    rel = (
+        Relationship.objects.filter(type__structure=Structure.HIERARCHY)
+        .filter(Q(from_party_id=party_id) | Q(to_party_id=party_id))
+        .select_related("type")
+        .order_by(F("valid_from").desc(nulls_last=True), "-id")
+        .first()
+    )
+    return rel.type.key if rel else None

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from verbund.core.bulk import scalar
+from verbund.core.bulk import chunks, scalar
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
 from verbund.hierarchies.sql import (
@@ -512,7 +512,12 @@ def party_hierarchies(party_id: int) -> list[dict[str, Any]]:
 
 @gc_paused()  # a whole big group is 100,000 dicts: collections during it cost half the time
 def tree(
-    party_id: int, type_key: str, as_of: dt.date | str | None = None, depth: int | None = None
+    party_id: int,
+    type_key: str,
+    as_of: dt.date | str | None = None,
+    depth: int | None = None,
+    *,
+    open_to: Sequence[int] = (),
 ) -> Node:
     """The party's tree from its ultimate parent as nested nodes.
 
@@ -520,6 +525,9 @@ def tree(
     ``children()``), ``requested`` (the asked-for party) and ``on_path``. With ``depth`` the
     levels below it are left out except along the path to the party; without it, groups larger
     than LARGE_TREE come with DEFAULT_LEVELS levels, smaller ones whole.
+
+    ``open_to``: further members (tree search hits) whose paths are open too; each of them is
+    marked ``hit`` and the nodes above it ``hit_path``. Members of other trees are ignored.
     """
     if depth is not None and depth < 0:
         raise ValidationError({"depth": [_("The depth must not be negative.")]})
@@ -558,14 +566,18 @@ def tree(
     counted = set(by_id) if current else set()
     if not by_id:
         raise ValidationError({"party": [_("No party with id %(id)s.") % {"id": party_id}]})
-    # Along the path to the party every level is open, however deep.
+    # Along the path to the party (and to each of ``open_to``) every level is open, however deep.
+    hit_paths = _paths_to(open_to, root, type_id, day, current)
     if depth is not None:
-        deep_path = [p for i, p in enumerate(path[:-1]) if i >= depth]
-        extra = _children_rows(deep_path, type_id, day, current)
+        level = {p: i for i, p in enumerate(path)}
+        for hit_path in hit_paths:
+            level.update((p, i) for i, p in enumerate(hit_path))
+        opened = {p for i, p in enumerate(path[:-1]) if i >= depth}
+        opened.update(p for hp in hit_paths for i, p in enumerate(hp[:-1]) if i >= depth)
+        extra = _children_rows(sorted(opened), type_id, day, current)
         missing = [c for _p, c in extra if c not in by_id]
         prow = _party_rows(missing)
-        level = {p: i for i, p in enumerate(path)}
-        for p, c in extra:
+        for p, c in sorted(extra, key=lambda pc: level[pc[0]]):
             if c in prow and c not in by_id:
                 r = prow[c]
                 by_id[c] = {
@@ -593,9 +605,45 @@ def tree(
     for p in path:
         if p in by_id:
             by_id[p]["on_path"] = True
+    for hit_path in hit_paths:
+        for p in hit_path[:-1]:
+            if p in by_id:
+                by_id[p]["hit_path"] = True
+        if hit_path[-1] in by_id:
+            by_id[hit_path[-1]]["hit"] = True
     if int(party_id) in by_id:
         by_id[int(party_id)]["requested"] = True
     return by_id[root]
+
+
+def _paths_to(
+    ids: Sequence[int], root: int, type_id: int, day: dt.date, current: bool
+) -> list[list[int]]:
+    """The paths from ``root`` down to each of ``ids`` that stand under it on the day (root
+    first, the member last): today one query on the closure for all, on another date one
+    dated walk up per member."""
+    wanted = [int(i) for i in dict.fromkeys(ids)]
+    if not wanted:
+        return []
+    if not current:
+        found = [[*_ancestor_ids(i, type_id, day, current), i] for i in wanted]
+        return [p for p in found if p[0] == root]
+    ups: dict[int, list[tuple[int, int]]] = {}
+    for chunk in chunks(wanted, 500):
+        marks = ",".join(["%s"] * len(chunk))
+        for member, ancestor, depth in _rows(
+            f"SELECT descendant_id, ancestor_id, depth FROM {CT} WHERE type_id = %s"
+            f" AND descendant_id IN ({marks}) AND depth > 0",
+            [type_id, *chunk],
+        ):
+            ups.setdefault(int(member), []).append((int(depth), int(ancestor)))
+    paths = []
+    for member in wanted:
+        above = [a for _d, a in sorted(ups.get(member, []), reverse=True)]
+        path = [*above, member]
+        if path[0] == root:
+            paths.append(path)
+    return paths
 
 
 def flatten(node: Node) -> list[Node]:

@@ -19,11 +19,17 @@ from openpyxl import Workbook
 from verbund.core import extensions
 from verbund.core.exports import safe_row
 from verbund.hierarchies import browse, selectors
+from verbund.hierarchies.move_views import MOVE_PERMISSION
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
 
 BATCH = 100
 SEARCH_LIMIT = 50
+# "Expand all" and "expand to level N" open at most this many nodes at once; deeper levels of a
+# bigger tree stay a click away (a 100,000-member group would be megabytes of markup).
+LEVEL_LIMIT = 2000
+# The level choice offers at most this many levels (the trees the rules allow are rarely deeper).
+MAX_LEVEL_CHOICE = 20
 
 
 def _as_of(request: HttpRequest) -> dt.date | None:
@@ -79,31 +85,66 @@ def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(node: dict[str, Any], out: list[dict[str, Any]]) -> None:
-    """Cut long child lists to one batch (keeping the node on the path) and collect the nodes shown."""
+    """Cut long child lists to one batch (keeping the nodes on the path to the party and to
+    the search hits) and collect the nodes shown."""
     out.append(node)
     kids = node.get("children")
     if kids:
         total = int(node.get("children_total") or len(kids))
         shown = kids[:BATCH]
-        path_kids = [k for k in kids[BATCH:] if k.get("on_path")]
-        node["children"] = shown + path_kids
+        kept = [k for k in kids[BATCH:] if k.get("on_path") or k.get("hit_path") or k.get("hit")]
+        node["children"] = shown + kept
         node["more_offset"] = BATCH if total > BATCH else 0
-        # The node on the path is shown already; "show more" must not list it twice.
-        node["skip"] = ",".join(str(k["id"]) for k in path_kids)
+        # The nodes kept are shown already; "show more" must not list them twice.
+        node["skip"] = ",".join(str(k["id"]) for k in kept)
         for k in node["children"]:
             _visible(k, out)
 
 
+def _levels(request: HttpRequest) -> int | None:
+    """``levels``: open the tree to this level (``all``: every level); None when not asked."""
+    raw = request.GET.get("levels", "").strip()
+    if raw == "all":
+        return selectors.MAX_WALK
+    if raw.isdigit():
+        return min(int(raw), selectors.MAX_WALK)
+    return None
+
+
+def _default_type(party_id: int, memberships: list[dict[str, Any]]) -> str:
+    """The tab a party opens on without ``type``: its first hierarchy on the date; else the
+    type of its latest hierarchy link (a chain branch whose link starts next month opens on
+    its chain, not on an empty group tab); else the group."""
+    if memberships:
+        return str(memberships[0]["type_key"])
+    return browse.latest_hierarchy_key(party_id) or "group"
+
+
 def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)
-    memberships = selectors.party_hierarchies(party.pk)
+    as_of = _as_of(request)
+    memberships = browse.party_hierarchies_on(party.pk, as_of)
     types = selectors.hierarchy_types()
-    type_key = request.GET.get("type") or (memberships[0]["type_key"] if memberships else "group")
+    type_key = request.GET.get("type") or _default_type(party.pk, memberships)
     if type_key not in {t["key"] for t in types}:
         raise Http404(_("No such hierarchy type."))
-    as_of = _as_of(request)
+    member = next((m for m in memberships if m["type_key"] == type_key), None)
+    query = request.GET.get("q", "").strip()
+    levels = _levels(request)
+    root_id = member["root_id"] if member else None
+    matches = (
+        browse.search_tree(root_id, type_key, as_of, query, limit=SEARCH_LIMIT)
+        if (root_id is not None and query)
+        else []
+    )
+    depth, deepest = 1, None
+    if levels is not None and root_id is not None:
+        deepest = browse.deepest_level(root_id, type_key)
+        depth = browse.levels_that_fit(root_id, type_key, min(levels, deepest), LEVEL_LIMIT)
     try:
-        root = selectors.tree(party.pk, type_key, as_of, depth=1)
+        root = selectors.tree(
+            party.pk, type_key, as_of, depth=depth, open_to=[m.pk for m in matches]
+        )
     except ValidationError:
         root = None
     shown: list[dict[str, Any]] = []
@@ -111,12 +152,6 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         # The party's own first level is open too, so its subsidiaries are one click away.
         _open_requested(root, party.pk, type_key, as_of)
         _visible(root, shown)
-    query = request.GET.get("q", "").strip()
-    matches = (
-        browse.search_tree(root["id"], type_key, as_of, query, limit=SEARCH_LIMIT)
-        if (root is not None and query)
-        else []
-    )
     context = {
         "party": party,
         "root": root,
@@ -126,8 +161,15 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         "as_of": as_of,
         "query": query,
         "matches": matches,
+        "levels": levels,
+        "depth": depth,
+        "deepest": deepest,
+        "level_choices": range(1, min(deepest or MAX_LEVEL_CHOICE, MAX_LEVEL_CHOICE) + 1),
+        "level_limit": LEVEL_LIMIT,
+        "cut": levels is not None and deepest is not None and depth < min(levels, deepest),
         "node_count": len(shown),
         "current_id": party.pk,
+        "can_move": request.user.has_perm(MOVE_PERMISSION),
         "annotation_ids": _ids_csv(shown),
     }
     return render(request, "hierarchies/view.html", context)
@@ -170,7 +212,8 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
         "parent_id": party_id,
         "type_key": type_key,
         "as_of": as_of,
-        "current_id": int(request.GET.get("current", "0") or 0),
+        "current_id": int(current) if (current := request.GET.get("current", "")).isdigit() else 0,
+        "can_move": request.user.has_perm(MOVE_PERMISSION),
         "annotation_ids": _ids_csv(batch),
         "skip": ",".join(str(x) for x in sorted(skipped)),
     }

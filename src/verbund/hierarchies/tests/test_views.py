@@ -75,8 +75,9 @@ def test_the_tree_search_finds_members_only(client_for, group, org):
     body = c.get(
         reverse("hierarchy", args=[group["sued"].pk]), {"type": "group", "q": "muller"}
     ).content.decode()
-    matches = body.split('class="results"')[1].split("</ul>")[0]
-    assert "Müller Handel Nord GmbH" in matches and "Müller Fremd GmbH" not in matches
+    tree = body.split('data-testid="tree"')[1]
+    assert f'class="node hit" id="node-{group["nord"].pk}"' in tree
+    assert "Müller Fremd GmbH" not in body
 
 
 def test_a_tree_search_without_words_finds_nothing(client_for, group):
@@ -84,7 +85,7 @@ def test_a_tree_search_without_words_finds_nothing(client_for, group):
     body = c.get(
         reverse("hierarchy", args=[group["sued"].pk]), {"type": "group", "q": "- ?"}
     ).content.decode()
-    assert 'class="results"' not in body
+    assert " hit" not in body.split('data-testid="tree"')[1]
 
 
 def test_the_export_writes_csv_and_xlsx_with_formulas_neutralised(client_for, group, org):
