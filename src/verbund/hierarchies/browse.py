@@ -6,7 +6,7 @@ and commands.
 """
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db.models import F, Q
@@ -20,6 +20,8 @@ from verbund.hierarchies.selectors import (
     Node,
     children,
     depth_of,
+    gc_paused,
+    group_rows,
     hierarchy_type,
     hierarchy_type_id,
     party_hierarchies,
@@ -236,3 +238,32 @@ def latest_hierarchy_key(party_id: int) -> str | None:
         .first()
     )
     return rel.type.key if rel else None
+
+
+# --- the export ---------------------------------------------------------------------------
+
+
+def export_rows(
+    party_id: int, type_key: str, as_of: dt.date | None
+) -> Iterator[tuple[int, str, str, str, int, str]]:
+    """The party's whole tree (from its ultimate parent) in the order of the view: depth
+    first, siblings by name. Each row: level, number, name, city, children, the parent's
+    number. From ``group_rows`` (one statement for today's group) rather than nested nodes:
+    134,000 members as tuples cost a fraction of as many dicts."""
+    with gc_paused():
+        rows = group_rows(party_id, type_key, as_of)
+        if not rows:
+            return
+        numbers = {r[0]: r[1] for r in rows}
+        below: dict[Any, list[tuple[Any, ...]]] = {}
+        for r in rows[1:]:
+            below.setdefault(r[6], []).append(r)
+        for kids in below.values():
+            kids.sort(key=lambda r: (r[2] or "", r[0]))
+    stack = [rows[0]]
+    while stack:
+        r = stack.pop()
+        yield (r[4], r[1], r[2], r[3], r[5], numbers.get(r[6], ""))
+        under = below.get(r[0])
+        if under:
+            stack.extend(reversed(under))

@@ -8,13 +8,23 @@ HTMX request for the children of one node. Long child lists come in batches.
 import csv
 import datetime as dt
 import io
+import itertools
+import tempfile
+from collections.abc import Iterator
 from typing import Any
 
+import xlsxwriter
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from verbund.core import extensions
 from verbund.core.exports import safe_row
@@ -223,60 +233,72 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
 
 # --- export -------------------------------------------------------------------------------
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CHUNK = 2000  # rows per piece of the streamed CSV
 
-def _export_rows(party_id: int, type_key: str, as_of: dt.date | None) -> list[list[Any]]:
-    root = selectors.tree(
-        party_id,
-        type_key,
-        as_of,
-        depth=selectors.MAX_WALK,
+
+def _csv_pieces(header: list[str], rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
+    """The CSV in pieces of CSV_CHUNK rows (a BOM first, for Excel), each cell through
+    ``safe_row``."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";")
+    buf.write("\ufeff")
+    writer.writerow(header)
+    for n, row in enumerate(rows, 1):
+        writer.writerow(safe_row(row))
+        if n % CSV_CHUNK == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def _xlsx_file(sheet: str, header: list[str], rows: Iterator[tuple[Any, ...]]) -> Any:
+    """The workbook in a temporary file, written row by row in xlsxwriter's constant-memory
+    mode (each row goes to disk as it is written), rewound for streaming. Cells are written
+    as the values they are: no text turns into a formula, link or number on the way."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response that streams it
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
     )
-    nodes = selectors.flatten(root)
-    numbers = {n["id"]: n["number"] for n in nodes}
-    header = [_("Level"), _("Number"), _("Name"), _("City"), _("Children"), _("Parent number")]
-    rows: list[list[Any]] = [header]
-    for n in nodes:
-        rows.append(
-            safe_row(
-                [
-                    n["depth"],
-                    n["number"],
-                    n["name"],
-                    n["city"],
-                    n["child_count"],
-                    numbers.get(n["parent_id"], ""),
-                ]
-            )
-        )
-    return rows
+    ws = book.add_worksheet(sheet[:31])
+    ws.write_row(0, 0, header)
+    for n, row in enumerate(rows, 1):
+        ws.write_row(n, 0, safe_row(row))
+    book.close()
+    out.seek(0)
+    return out
 
 
-def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponse:
+def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponseBase:
+    """The whole tree as CSV or Excel, in the order of the view. Streamed: the CSV as it is
+    written, the workbook from a temporary file; neither is held in memory whole."""
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("Unknown export format."))
     party = get_object_or_404(Party.objects.only("id", "number"), pk=party_id)
     type_key = request.GET.get("type", "group")
     as_of = _as_of(request)
     try:
-        rows = _export_rows(party.pk, type_key, as_of)
+        selectors.hierarchy_type(type_key)
+        rows = browse.export_rows(party.pk, type_key, as_of)
+        first = next(rows, None)
     except ValidationError as exc:
         raise Http404(str(exc)) from None
+    everything = itertools.chain([first] if first else [], rows)
+    header = [_("Level"), _("Number"), _("Name"), _("City"), _("Children"), _("Parent number")]
     stem = f"hierarchy-{type_key}-{party.number}-{(as_of or dt.date.today()).isoformat()}"
+    response: HttpResponseBase
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=";")
-        writer.writerows(rows)
-        response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=type_key[:31])
-        for row in rows:
-            ws.append(row)
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        response = StreamingHttpResponse(
+            _csv_pieces(header, everything), content_type="text/csv; charset=utf-8"
         )
+    else:
+        response = FileResponse(_xlsx_file(type_key, header, everything), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response

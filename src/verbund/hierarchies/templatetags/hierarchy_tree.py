@@ -101,7 +101,7 @@ def render_nodes(nodes: Iterable[dict[str, Any]], context: dict[str, Any]) -> st
                 )
         else:
             out.append('<span class="toggle leaf">·</span>')
-        name = escape(node.get("name") or "")
+        name: str = escape(node.get("name") or "")
         if node.get("hit"):
             name = f"<mark>{name}</mark>"
         out.append(

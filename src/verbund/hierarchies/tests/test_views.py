@@ -93,17 +93,48 @@ def test_the_export_writes_csv_and_xlsx_with_formulas_neutralised(client_for, gr
     do_create_relationship(actor=None, type="group", from_party=evil, to_party=group["logistik"])
     c = client_for("viewer")
     response = c.get(reverse("hierarchy-export", args=[group["sued"].pk, "csv"]), {"type": "group"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + 6
     assert rows[1][2] == "Müller Holding AG"
     names = [r[2] for r in rows[1:]]
     assert '\'=HYPERLINK("http://x")' in names and all(not n.startswith("=") for n in names)
     assert "'\tKöln" in [r[3] for r in rows[1:]]
     xlsx = c.get(reverse("hierarchy-export", args=[group["sued"].pk, "xlsx"]), {"type": "group"})
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(body(xlsx))).active
     values = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "Müller Handel Süd GmbH" in values and not any(str(v).startswith("=") for v in values)
     assert c.get(reverse("hierarchy-export", args=[group["sued"].pk, "exe"])).status_code == 404
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_the_export_is_streamed_in_the_order_of_the_view(client_for, group):
+    c = client_for("viewer")
+    url = reverse("hierarchy-export", args=[group["logistik"].pk, "csv"])
+    response = c.get(url, {"type": "group"})
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig")), delimiter=";"))
+    assert [r[2] for r in rows[1:]] == [
+        "Müller Holding AG",
+        "Müller Handel GmbH",
+        "Müller Handel Nord GmbH",
+        "Müller Handel Süd GmbH",
+        "Müller Logistik GmbH",
+    ]
+    assert [r[0] for r in rows[1:]] == ["0", "1", "2", "2", "1"]
+    assert rows[3][5] == group["handel"].number and rows[1][4] == "2"
+    xlsx = c.get(
+        reverse("hierarchy-export", args=[group["logistik"].pk, "xlsx"]), {"type": "group"}
+    )
+    assert xlsx.streaming
+    sheet = load_workbook(io.BytesIO(body(xlsx))).active
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)][:3] == [
+        "Müller Holding AG",
+        "Müller Handel GmbH",
+        "Müller Handel Nord GmbH",
+    ]
 
 
 def test_nodes_show_annotations_from_other_apps_loaded_after_the_tree(
