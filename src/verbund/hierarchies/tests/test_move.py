@@ -187,7 +187,7 @@ def test_the_page_confirms_with_the_member_count_before_it_moves(client_for, gro
     assert f'value="{dt.date.today().isoformat()}"' in page
     data = {"type": "group", "other": groups["other"].pk, "on": dt.date.today().isoformat()}
     preview = c.post(url, data).content.decode()
-    assert 'data-testid="move-summary"' in preview and "3 members move" in preview
+    assert 'data-testid="move-summary"' in preview and "3 Mitglieder werden umgehängt" in preview
     assert selectors.ultimate_parent(groups["sued"].pk, "group") == groups["holding"].pk
     done = c.post(url, {**data, "confirm": "1"})
     assert done.status_code == 302
