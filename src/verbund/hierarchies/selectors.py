@@ -135,6 +135,12 @@ def hierarchy_type_id(type_key: str) -> int:
     return int(found)
 
 
+def forget_type_ids() -> None:
+    """Drop the remembered type ids (tests that flush the database and make the built-in
+    types anew, under the same keys with new ids)."""
+    _TYPE_IDS.clear()
+
+
 def _prepare(type_key: str, as_of: dt.date | str | None) -> tuple[int, dt.date, bool]:
     type_id = hierarchy_type_id(type_key)
     day, current = _day(as_of)
