@@ -9,12 +9,13 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Q
 
-from verbund.core.bulk import scalar
+from verbund.core.bulk import chunks, scalar
 from verbund.core.text import fold
 from verbund.hierarchies import engine
-from verbund.hierarchies.engine import CT
+from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
 from verbund.hierarchies.models import ClosureEntry
 from verbund.hierarchies.selectors import (
     Node,
@@ -221,11 +222,50 @@ def party_hierarchies_on(party_id: int, day: dt.date | None) -> list[dict[str, A
                 "type_key": rtype.key,
                 "type_name": rtype.name,
                 "root_id": root,
-                "size": len(subtree_ids(root, rtype.key, day)),
+                "size": dated_size(root, rtype.pk, day),
                 "depth": depth_of(party_id, rtype.key, day),
             }
         )
     return out
+
+
+def dated_size(root: int, type_id: int, day: dt.date) -> int:
+    """How many parties stood under ``root`` (itself included) on ``day``: the dated walk,
+    ids only (no party rows: a 100,000-member group is counted, not read). PostgreSQL walks
+    in one recursive statement; SQLite one indexed query per level and chunk (a recursive
+    join makes it build a Bloom filter over the whole relationships table, see
+    ``selectors._subtree_rows_by_level``)."""
+    valid = engine.valid_sql("r")
+    if connection.vendor == "postgresql":
+        return int(
+            scalar(
+                f"""WITH RECURSIVE down(id, depth) AS (
+                        SELECT p.id, 0 FROM {PT} p WHERE p.id = %s
+                        UNION ALL
+                        SELECT r.from_party_id, down.depth + 1 FROM down
+                        JOIN {RT} r ON r.to_party_id = down.id
+                        WHERE r.type_id = %s AND down.depth < %s AND {valid})
+                    SELECT COUNT(DISTINCT id) FROM down""",
+                [root, type_id, MAX_WALK, day, day],
+            )
+            or 1
+        )
+    seen, frontier, depth = {int(root)}, [int(root)], 0
+    with connection.cursor() as cur:
+        while frontier and depth < MAX_WALK:
+            depth += 1
+            found: list[int] = []
+            for chunk in chunks(frontier, 500):
+                marks = ",".join(["%s"] * len(chunk))
+                cur.execute(
+                    f"SELECT r.from_party_id FROM {RT} r WHERE r.to_party_id IN ({marks})"
+                    f" AND r.type_id = %s AND {valid}",
+                    [*chunk, type_id, day, day],
+                )
+                found.extend(int(row[0]) for row in cur.fetchall())
+            frontier = [x for x in found if x not in seen]
+            seen.update(frontier)
+    return len(seen)
 
 
 def latest_hierarchy_key(party_id: int) -> str | None:

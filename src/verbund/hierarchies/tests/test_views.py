@@ -219,3 +219,35 @@ def test_long_child_lists_come_in_batches_without_repeating_the_party_on_the_pat
         reverse("hierarchy", args=[group["handel"].pk]), {"type": "group"}
     ).content.decode()
     assert re.search(r"hierarchy/children/\?type=group&amp;offset=3", page)
+
+
+def test_the_tab_count_follows_the_as_of_date(client_for, group, org):
+    gone = org("Müller Alt GmbH")
+    do_create_relationship(
+        actor=None,
+        type="group",
+        from_party=gone,
+        to_party=group["handel"],
+        valid_from="2015-01-01",
+        valid_to="2020-12-31",
+    )
+    c = client_for("viewer")
+    url = reverse("hierarchy", args=[group["holding"].pk])
+
+    def tab_count(**params):
+        body = c.get(url, {"type": "group", **params}).content.decode()
+        tab = body.split('data-testid="tab-group"')[1].split("</a>")[0]
+        return tab.split('class="count">')[1].split("<")[0]
+
+    assert tab_count() == "5"
+    assert tab_count(as_of="2019-06-01") == "6"
+    assert tab_count(as_of="2021-06-01") == "5"
+
+
+def test_a_party_linked_only_on_other_days_opens_on_the_tab_of_its_link(client_for, org):
+    head, branch = org("Frischmarkt Zentrale"), org("Frischmarkt Filiale Nord")
+    do_create_relationship(
+        actor=None, type="chain", from_party=branch, to_party=head, valid_from="2099-01-01"
+    )
+    body = client_for("viewer").get(reverse("hierarchy", args=[branch.pk])).content.decode()
+    assert 'class="tab active" href="?type=chain"' in body
