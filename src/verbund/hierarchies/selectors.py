@@ -580,16 +580,30 @@ def tree(
             level.update((p, i) for i, p in enumerate(hit_path))
         opened = {p for i, p in enumerate(path[:-1]) if i >= depth}
         opened.update(p for hp in hit_paths for i, p in enumerate(hp[:-1]) if i >= depth)
-        extra = _children_rows(sorted(opened), type_id, day, current)
-        missing = [c for _p, c in extra if c not in by_id]
-        prow = _party_rows(missing)
-        for p, c in sorted(extra, key=lambda pc: level[pc[0]]):
-            if c in prow and c not in by_id:
-                r = prow[c]
-                by_id[c] = {
-                    "id": c, "number": r[1], "name": r[2], "city": r[3], "depth": level[p] + 1, "child_count": 0,
-                    "parent_id": p, "children": None, "requested": False, "on_path": False,
-                }  # fmt: skip
+        if current:
+            # Today the closure's depth-1 rows bring each child's fields and child count in one
+            # read (a node near the top of a big group can have a thousand children).
+            for r in sorted(_open_children_rows(opened, type_id), key=lambda r: level[int(r[5])]):
+                c, p = int(r[0]), int(r[5])
+                if c not in by_id:
+                    by_id[c] = {
+                        "id": c, "number": r[1], "name": r[2], "city": r[3], "depth": level[p] + 1,
+                        "child_count": int(r[4]), "parent_id": p, "children": None, "requested": False,
+                        "on_path": False,
+                    }  # fmt: skip
+                    counted.add(c)
+        else:
+            extra = _children_rows(sorted(opened), type_id, day, current)
+            missing = [c for _p, c in extra if c not in by_id]
+            prow = _party_rows(missing)
+            for p, c in sorted(extra, key=lambda pc: level[pc[0]]):
+                if c in prow and c not in by_id:
+                    r = prow[c]
+                    by_id[c] = {
+                        "id": c, "number": r[1], "name": r[2], "city": r[3], "depth": level[p] + 1,
+                        "child_count": 0, "parent_id": p, "children": None, "requested": False,
+                        "on_path": False,
+                    }  # fmt: skip
     for node in by_id.values():
         parent = node["parent_id"]
         if parent is not None and parent in by_id and node["id"] != root:
@@ -620,6 +634,20 @@ def tree(
     if int(party_id) in by_id:
         by_id[int(party_id)]["requested"] = True
     return by_id[root]
+
+
+def _open_children_rows(parents: set[int], type_id: int) -> list[tuple[Any, ...]]:
+    """Today's children of the given parents with their fields and child counts:
+    (id, number, name, city, child_count, parent)."""
+    if not parents:
+        return []
+    marks = ",".join(["%s"] * len(parents))
+    return _rows(
+        f"""SELECT p.id, p.number, p.name, p.city, c.child_count, c.ancestor_id FROM {CT} c
+            JOIN {PT} p ON p.id = c.descendant_id
+            WHERE c.type_id = %s AND c.depth = 1 AND c.ancestor_id IN ({marks})""",
+        [type_id, *sorted(parents)],
+    )
 
 
 def _paths_to(
