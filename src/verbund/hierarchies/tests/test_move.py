@@ -222,3 +222,14 @@ def test_set_parent_on_a_party_with_a_parent_offers_the_move(client_for, groups)
     assert without_parent["Location"].endswith(
         reverse("relationship-add", args=[groups["other"].pk]) + "?mode=parent"
     )
+
+
+def test_the_file_offers_the_move_beside_the_current_link_to_the_parent(client_for, groups):
+    rel = Relationship.objects.get(type__key="group", from_party=groups["handel"])
+    url = reverse("party-detail", args=[groups["handel"].pk])
+    move = reverse("hierarchy-move", args=[groups["handel"].pk])
+    editor = client_for("editor").get(url).content.decode()
+    assert f'data-testid="move-{rel.pk}"' in editor and f"{move}?type=group" in editor
+    assert f"{move}?mode=parent" in editor  # "Set parent company…" leads to the move
+    viewer = client_for("viewer").get(url).content.decode()
+    assert f'data-testid="move-{rel.pk}"' not in viewer
