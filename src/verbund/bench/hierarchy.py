@@ -292,7 +292,7 @@ def _raw(sql: str, params: Sequence[Any]) -> Callable[[], list[tuple[Any, ...]]]
     # With the garbage collector paused, as the selectors read big results: otherwise the raw
     # floor pays for collections the application does not, and looks slower than it is.
     def run() -> list[tuple[Any, ...]]:
-        with selectors._gc_paused(), connection.cursor() as cur:
+        with selectors.gc_paused(), connection.cursor() as cur:
             cur.execute(sql, params)
             return list(cur.fetchall())
 
@@ -305,7 +305,7 @@ def _raw_no_jit(sql: str, params: Sequence[Any]) -> Callable[[], list[tuple[Any,
         return _raw(sql, params)
 
     def run() -> list[tuple[Any, ...]]:
-        with selectors._gc_paused(), transaction.atomic(), connection.cursor() as cur:
+        with selectors.gc_paused(), transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL jit = off")
             cur.execute(sql, params)
             return list(cur.fetchall())
@@ -338,7 +338,7 @@ def _raw_streamed(sql: str, params: Sequence[Any]) -> Callable[[], list[tuple[An
     floor gets every technique the application uses."""
 
     def run() -> list[tuple[Any, ...]]:
-        with selectors._gc_paused(), transaction.atomic(), connection.cursor() as cur:
+        with selectors.gc_paused(), transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL jit = off")
             return list(cur.cursor.stream(sql, params, size=selectors.STREAM_CHUNK))
 
@@ -404,7 +404,7 @@ def _in_rollback(fn: Callable[[], Any], repeat: int) -> Timings:
             fn()
             out.add(*_since(t))
             transaction.set_rollback(True)
-        engine._fresh.clear()
+        engine.forget_freshness()
     return out
 
 
@@ -509,6 +509,9 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
         None,
     )
 
+    if "100000" in meta["groups"]:
+        measure_pages(meta["groups"]["100000"][0]["deepest"], gtype.pk, repeat, add)
+
     if meta.get("move"):
         sub, old = meta["move"]["subtree_root"], meta["move"]["old_parent"]
         target_group = meta["groups"]["1000"][0]["deepest"]
@@ -551,6 +554,53 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
             stat="p95",
         )
     return results
+
+
+def _drain(response: Any) -> int:
+    """Read a response to its end (a streamed one piece by piece); its size in bytes."""
+    assert response.status_code == 200, response.status_code
+    if response.streaming:
+        # The test client closes the response when its content is exhausted (without closing
+        # the database connection, which a test's transaction still needs).
+        return sum(len(piece) for piece in response.streaming_content)
+    return len(response.content)
+
+
+def _fetch(client: Any, url: str) -> int:
+    return _drain(client.get(url))
+
+
+def measure_pages(
+    member: int, type_id: int, repeat: int, add: Callable[..., None], size: str = "100,000"
+) -> None:
+    """The hierarchy view opened from the deepest member of a group (the 100,000-member one),
+    and the group's export as CSV and Excel, through the test client (the whole response
+    read), each beside the raw SQL that reads the rows it shows or writes."""
+    client = _client()
+    view = f"/parties/{member}/hierarchy/?type=group"
+    _drain(client.get(view))
+    # The rows the view is built from: every child of the ultimate parent and of each node
+    # on the path down to the member (names, numbers, cities, child counts), in one read.
+    shown = _raw(
+        f"""SELECT p.id, p.number, p.name, p.city, c.child_count, c.ancestor_id
+            FROM {CT} c JOIN {PT} p ON p.id = c.descendant_id
+            WHERE c.type_id = %s AND c.depth = 1 AND c.ancestor_id IN
+                (SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s)""",
+        [type_id, type_id, member],
+    )
+    app, raw = _interleaved(lambda: _drain(client.get(view)), [shown], repeat)
+    add(f"hierarchy view from the deepest member ({size})", app, raw, 100.0)
+    reps = max(3, repeat // 5)
+    floor = _times(_raw_group(type_id, member), reps)
+    for fmt in ("csv", "xlsx"):
+        url = f"/parties/{member}/hierarchy/export.{fmt}?type=group"
+        nbytes = _drain(client.get(url))
+        add(
+            f"export of the {size} group, {fmt.upper()} ({nbytes / 1e6:.1f} MB)",
+            _times(partial(_fetch, client, url), reps),
+            floor,
+            5000.0,
+        )
 
 
 def run(options: dict[str, Any], stdout: TextIO) -> int:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
-from verbund.hierarchies import engine
+from verbund.hierarchies import browse, engine
 from verbund.hierarchies.selectors import hierarchy_type
 from verbund.parties.models import Party
 from verbund.relationships.actions import do_create_relationship, do_end_relationship
@@ -105,6 +105,43 @@ def do_move_subtree(
     return new
 
 
+def check_move(
+    child: Party,
+    new_parent: Party | None,
+    type_key: str,
+    *,
+    actor: Any,
+    on: dt.date | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    """What ``do_move_subtree`` would do, without doing it (the confirmation step of the UI,
+    ``dry_run`` of the API and CLI): the move is made and rolled back, so every rule answers
+    exactly as it would for the real move. Raises its ValidationError; otherwise returns
+    ``move_summary``."""
+    day = on or engine.today()
+    summary = move_summary(child, new_parent, type_key, day)
+    with transaction.atomic():
+        do_move_subtree(child, new_parent, type_key, actor=actor, on=day, note=note)
+        transaction.set_rollback(True)
+    return summary
+
+
+def move_summary(
+    child: Party, new_parent: Party | None, type_key: str, day: dt.date
+) -> dict[str, Any]:
+    """The facts a move is confirmed by: who moves and how many members move along (the
+    child's subtree on the day), from which parent to which, from which day."""
+    old = browse.current_parent(child.pk, type_key, day)
+    return {
+        "party_id": child.pk,
+        "type": type_key,
+        "on": day,
+        "members": browse.subtree_size(child.pk, type_key, day),
+        "from_parent_id": old["id"] if old else None,
+        "to_parent_id": new_parent.pk if new_parent else None,
+    }
+
+
 def do_rebuild_closure(*, actor: Any, type_keys: list[str] | None = None) -> dict[str, int]:
     """Rebuild the closure from the relationships (after bulk loads); one audit record."""
     with transaction.atomic():
@@ -139,8 +176,10 @@ def rebuild_closure(type_keys: list[str] | None = None) -> dict[str, int]:
 
 __all__ = [
     "ValidationError",
+    "check_move",
     "do_move_subtree",
     "do_rebuild_closure",
     "do_refresh_closures",
+    "move_summary",
     "rebuild_closure",
 ]

@@ -3,6 +3,7 @@
 GET /api/v1/parties/{id}/hierarchy/?type=KEY&as_of=YYYY-MM-DD&depth=N[&node=ID]
 GET /api/v1/parties/{id}/ancestors/?type=KEY[&as_of=YYYY-MM-DD]
 GET /api/v1/parties/{id}/group/?type=KEY[&as_of=YYYY-MM-DD]
+POST /api/v1/parties/{id}/hierarchy/move/ {"to": ID, "type": KEY, "on": DATE, "dry_run": false}
 Without ``type`` the first two list the party's hierarchies.
 """
 
@@ -16,12 +17,14 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from verbund.core import extensions
-from verbund.hierarchies import selectors
+from verbund.hierarchies import engine, selectors
+from verbund.hierarchies.actions import check_move, do_move_subtree, move_summary
 from verbund.parties.models import Party
 
 PARAMS = [
@@ -182,8 +185,85 @@ class PartyGroupView(APIView):
         return HttpResponse(body, content_type="application/json")
 
 
+class MoveSerializer(serializers.Serializer):
+    to = serializers.IntegerField(
+        allow_null=True,
+        help_text="Id of the new parent; null ends the link (the party becomes a root).",
+    )
+    type = serializers.CharField(default="group", help_text="Hierarchy type key.")
+    on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="First day under the new parent (default today); the old link ends the day before.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Check the move and count its members, write nothing."
+    )
+
+
+class MoveResultSerializer(serializers.Serializer):
+    party_id = serializers.IntegerField()
+    type = serializers.CharField()
+    on = serializers.DateField()
+    members = serializers.IntegerField(help_text="Parties that move: the party and its subtree.")
+    from_parent_id = serializers.IntegerField(allow_null=True)
+    to_parent_id = serializers.IntegerField(allow_null=True)
+    relationship_id = serializers.IntegerField(
+        allow_null=True, help_text="The new link (null on a dry run or without a new parent)."
+    )
+    dry_run = serializers.BooleanField()
+
+
+MOVE_FIELDS = {"to_party": "to", "valid_from": "on", "valid_to": "on"}
+
+
+class PartyMoveView(APIView):
+    """Move the party with its whole subtree under another parent ("Umhängen"): the link valid
+    on ``on`` ends the day before, the new one starts on ``on`` and keeps the old one's
+    planned end; one transaction, locked and checked like every hierarchy write. With
+    ``dry_run`` the move is checked (refusals as for the real move) and nothing is written.
+    Needs the permission to add relationships, as setting a parent does."""
+
+    required_permission = "parties.view_party"
+    write_permission = "relationships.add_relationship"
+
+    @extend_schema(request=MoveSerializer, responses=MoveResultSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party, pk=pk)
+        body = MoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        new_parent = None
+        if data["to"] is not None:
+            new_parent = Party.objects.filter(pk=data["to"]).first()
+            if new_parent is None:
+                raise ValidationError({"to": [_("No party with id %(id)s.") % {"id": data["to"]}]})
+        type_key = data["type"]
+        selectors.hierarchy_type(type_key)
+        args = (party, new_parent, type_key)
+        kwargs = {"actor": request.user, "on": data.get("on"), "note": data["note"]}
+        try:
+            if data["dry_run"]:
+                result = {**check_move(*args, **kwargs), "relationship_id": None}
+            else:
+                day = data.get("on") or engine.today()
+                summary = move_summary(party, new_parent, type_key, day)
+                rel = do_move_subtree(*args, **{**kwargs, "on": day})
+                result = {**summary, "relationship_id": rel.pk if rel else None}
+        except ValidationError as exc:
+            # The action names the link's field; the caller sent ``to``.
+            if hasattr(exc, "error_dict"):
+                renamed = {MOVE_FIELDS.get(k, k): v for k, v in exc.message_dict.items()}
+                raise ValidationError(renamed) from None
+            raise
+        result["dry_run"] = data["dry_run"]
+        return Response(MoveResultSerializer(result).data)
+
+
 urlpatterns = [
     path("parties/<int:pk>/hierarchy/", PartyHierarchyView.as_view(), name="party-hierarchy"),
     path("parties/<int:pk>/ancestors/", PartyAncestorsView.as_view(), name="party-ancestors"),
+    path("parties/<int:pk>/hierarchy/move/", PartyMoveView.as_view(), name="party-move"),
     path("parties/<int:pk>/group/", PartyGroupView.as_view(), name="party-group"),
 ]

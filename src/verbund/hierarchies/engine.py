@@ -66,6 +66,12 @@ def _remember(type_id: int, day: dt.date) -> None:
         _fresh[key] = day
 
 
+def forget_freshness() -> None:
+    """Drop this process's memo of fresh closures, so the next read checks the database
+    (benchmarks and tests that roll their writes back)."""
+    _fresh.clear()
+
+
 def today() -> dt.date:
     """The day 'today' means for the closure (a function, so tests can move the calendar)."""
     return dt.date.today()
@@ -87,10 +93,6 @@ def as_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
-
-
-# The names these had before they were public (hierarchies.selectors still uses them).
-_valid_sql, _as_date, _scalar = valid_sql, as_date, scalar
 
 
 def no_jit() -> None:

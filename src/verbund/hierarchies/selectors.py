@@ -21,10 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from verbund.core.text import fold
+from verbund.core.bulk import chunks, scalar
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
-from verbund.hierarchies.models import ClosureEntry
 from verbund.hierarchies.sql import (
     _TOP_SQL,
     ANCESTOR_COUNT_ROWS_SQL,
@@ -38,8 +37,6 @@ from verbund.hierarchies.sql import (
 )
 from verbund.hierarchies.sql import ROOTS_SQL as ROOTS_SQL  # for revenue's roll-ups
 from verbund.hierarchies.sql import member_periods_sql as member_periods_sql  # the dated walk
-from verbund.parties.models import Party
-from verbund.parties.selectors import LIST_FIELDS, text_search
 from verbund.relationships.models import MAX_DATE, MIN_DATE, RelationshipType, Structure
 
 Node = dict[str, Any]
@@ -94,7 +91,7 @@ def _libpq_version() -> int:
 
 
 def _valid(alias: str = "r") -> str:
-    return engine._valid_sql(alias)
+    return engine.valid_sql(alias)
 
 
 def hierarchy_type(type_key: str) -> RelationshipType:
@@ -111,7 +108,7 @@ def _day(as_of: dt.date | str | None) -> tuple[dt.date, bool]:
     if as_of in (None, ""):
         return today, True
     try:
-        day = engine._as_date(as_of)
+        day = engine.as_date(as_of)
     except ValueError:
         raise ValidationError(
             {"as_of": [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": as_of}]}
@@ -128,7 +125,7 @@ def hierarchy_type_id(type_key: str) -> int:
     hit = _TYPE_IDS.get(type_key)
     if memo and hit is not None and now - hit[1] < 60:
         return hit[0]
-    found = engine._scalar(
+    found = scalar(
         f"SELECT id FROM {TT} WHERE key = %s AND structure = %s", [type_key, Structure.HIERARCHY]
     )
     if found is None:
@@ -136,6 +133,12 @@ def hierarchy_type_id(type_key: str) -> int:
     if memo:
         _TYPE_IDS[type_key] = (int(found), now)
     return int(found)
+
+
+def forget_type_ids() -> None:
+    """Drop the remembered type ids (tests that flush the database and make the built-in
+    types anew, under the same keys with new ids)."""
+    _TYPE_IDS.clear()
 
 
 def _prepare(type_key: str, as_of: dt.date | str | None) -> tuple[int, dt.date, bool]:
@@ -179,7 +182,7 @@ def ultimate_parent(party_id: int, type_key: str, as_of: dt.date | str | None = 
     """The top of the party's tree (the party itself when it has no parent)."""
     type_id, day, current = _prepare(type_key, as_of)
     if current:
-        top = engine._scalar(
+        top = scalar(
             f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1",
             [type_id, party_id],
         )
@@ -403,7 +406,7 @@ def group_rows(
     counts), its rows passed on as the database sends them.
     """
     type_id, day, current = _prepare(type_key, as_of)
-    with _gc_paused():
+    with gc_paused():
         if current:
             party = int(party_id)
             rows = _big_rows(
@@ -435,7 +438,7 @@ def group_json(
     type_id, _day, current = _prepare(type_key, as_of)
     if current and connection.vendor == "sqlite":
         party = int(party_id)
-        root = int(engine._scalar(f"SELECT {TOP_SQL}", [type_id, party, party]))
+        root = int(scalar(f"SELECT {TOP_SQL}", [type_id, party, party]))
         levels: list[bytes] = []
         count = 0
         while True:
@@ -446,14 +449,14 @@ def group_json(
             levels.append(bytes(data)[1:-1])  # the level's elements, without its brackets
         if levels:
             return root, count, b"[" + b",".join(levels) + b"]"
-    with _gc_paused():
+    with gc_paused():
         rows = group_rows(party_id, type_key, as_of)
         body = orjson.dumps(rows)
     return (int(rows[0][0]) if rows else int(party_id)), len(rows), body
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a big result is built: 100,000 rows, none of
     them in a cycle, would otherwise set off collections that walk every
     object of the process (about a tenth of the time, more in a big server process)."""
@@ -470,7 +473,7 @@ def group_size(party_id: int, type_key: str) -> int:
     type_id = _prepare(type_key, None)[0]
     root = ultimate_parent(party_id, type_key)
     return int(
-        engine._scalar(
+        scalar(
             f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s", [type_id, root]
         )
         or 1
@@ -492,7 +495,7 @@ def party_hierarchies(party_id: int) -> list[dict[str, Any]]:
             continue
         root, depth = int(top[0][0]), int(top[0][1])
         size = int(
-            engine._scalar(
+            scalar(
                 f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s",
                 [rtype.pk, root],
             )
@@ -513,9 +516,14 @@ def party_hierarchies(party_id: int) -> list[dict[str, Any]]:
 # --- the tree -----------------------------------------------------------------------------
 
 
-@_gc_paused()  # a whole big group is 100,000 dicts: collections during it cost half the time
+@gc_paused()  # a whole big group is 100,000 dicts: collections during it cost half the time
 def tree(
-    party_id: int, type_key: str, as_of: dt.date | str | None = None, depth: int | None = None
+    party_id: int,
+    type_key: str,
+    as_of: dt.date | str | None = None,
+    depth: int | None = None,
+    *,
+    open_to: Sequence[int] = (),
 ) -> Node:
     """The party's tree from its ultimate parent as nested nodes.
 
@@ -523,9 +531,18 @@ def tree(
     ``children()``), ``requested`` (the asked-for party) and ``on_path``. With ``depth`` the
     levels below it are left out except along the path to the party; without it, groups larger
     than LARGE_TREE come with DEFAULT_LEVELS levels, smaller ones whole.
+
+    ``open_to``: further members (tree search hits) whose paths are open too; each of them is
+    marked ``hit`` and the nodes above it ``hit_path``. Members of other trees are ignored.
     """
     if depth is not None and depth < 0:
         raise ValidationError({"depth": [_("The depth must not be negative.")]})
+    if depth is not None and depth > MAX_WALK:
+        # No tree is deeper than the walks go; a bigger number would only reach the
+        # database as an integer it cannot hold.
+        raise ValidationError(
+            {"depth": [_("The depth must be at most %(max)s.") % {"max": MAX_WALK}]}
+        )
     type_id, day, current = _prepare(type_key, as_of)
     path = [*_ancestor_ids(party_id, type_id, day, current), int(party_id)]
     root = path[0]
@@ -534,9 +551,9 @@ def tree(
         # group would mean walking all of it, which is what this limit is there to avoid.
         if not current:
             engine.ensure_fresh(type_id)
-        top = root if current else (engine._scalar(_TOP_SQL, [type_id, root]) or root)
+        top = root if current else (scalar(_TOP_SQL, [type_id, root]) or root)
         size = int(
-            engine._scalar(
+            scalar(
                 f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s", [type_id, top]
             )
             or 1
@@ -555,20 +572,38 @@ def tree(
     counted = set(by_id) if current else set()
     if not by_id:
         raise ValidationError({"party": [_("No party with id %(id)s.") % {"id": party_id}]})
-    # Along the path to the party every level is open, however deep.
+    # Along the path to the party (and to each of ``open_to``) every level is open, however deep.
+    hit_paths = _paths_to(open_to, root, type_id, day, current)
     if depth is not None:
-        deep_path = [p for i, p in enumerate(path[:-1]) if i >= depth]
-        extra = _children_rows(deep_path, type_id, day, current)
-        missing = [c for _p, c in extra if c not in by_id]
-        prow = _party_rows(missing)
         level = {p: i for i, p in enumerate(path)}
-        for p, c in extra:
-            if c in prow and c not in by_id:
-                r = prow[c]
-                by_id[c] = {
-                    "id": c, "number": r[1], "name": r[2], "city": r[3], "depth": level[p] + 1, "child_count": 0,
-                    "parent_id": p, "children": None, "requested": False, "on_path": False,
-                }  # fmt: skip
+        for hit_path in hit_paths:
+            level.update((p, i) for i, p in enumerate(hit_path))
+        opened = {p for i, p in enumerate(path[:-1]) if i >= depth}
+        opened.update(p for hp in hit_paths for i, p in enumerate(hp[:-1]) if i >= depth)
+        if current:
+            # Today the closure's depth-1 rows bring each child's fields and child count in one
+            # read (a node near the top of a big group can have a thousand children).
+            for r in sorted(_open_children_rows(opened, type_id), key=lambda r: level[int(r[5])]):
+                c, p = int(r[0]), int(r[5])
+                if c not in by_id:
+                    by_id[c] = {
+                        "id": c, "number": r[1], "name": r[2], "city": r[3], "depth": level[p] + 1,
+                        "child_count": int(r[4]), "parent_id": p, "children": None, "requested": False,
+                        "on_path": False,
+                    }  # fmt: skip
+                    counted.add(c)
+        else:
+            extra = _children_rows(sorted(opened), type_id, day, current)
+            missing = [c for _p, c in extra if c not in by_id]
+            prow = _party_rows(missing)
+            for p, c in sorted(extra, key=lambda pc: level[pc[0]]):
+                if c in prow and c not in by_id:
+                    r = prow[c]
+                    by_id[c] = {
+                        "id": c, "number": r[1], "name": r[2], "city": r[3], "depth": level[p] + 1,
+                        "child_count": 0, "parent_id": p, "children": None, "requested": False,
+                        "on_path": False,
+                    }  # fmt: skip
     for node in by_id.values():
         parent = node["parent_id"]
         if parent is not None and parent in by_id and node["id"] != root:
@@ -590,9 +625,59 @@ def tree(
     for p in path:
         if p in by_id:
             by_id[p]["on_path"] = True
+    for hit_path in hit_paths:
+        for p in hit_path[:-1]:
+            if p in by_id:
+                by_id[p]["hit_path"] = True
+        if hit_path[-1] in by_id:
+            by_id[hit_path[-1]]["hit"] = True
     if int(party_id) in by_id:
         by_id[int(party_id)]["requested"] = True
     return by_id[root]
+
+
+def _open_children_rows(parents: set[int], type_id: int) -> list[tuple[Any, ...]]:
+    """Today's children of the given parents with their fields and child counts:
+    (id, number, name, city, child_count, parent)."""
+    if not parents:
+        return []
+    marks = ",".join(["%s"] * len(parents))
+    return _rows(
+        f"""SELECT p.id, p.number, p.name, p.city, c.child_count, c.ancestor_id FROM {CT} c
+            JOIN {PT} p ON p.id = c.descendant_id
+            WHERE c.type_id = %s AND c.depth = 1 AND c.ancestor_id IN ({marks})""",
+        [type_id, *sorted(parents)],
+    )
+
+
+def _paths_to(
+    ids: Sequence[int], root: int, type_id: int, day: dt.date, current: bool
+) -> list[list[int]]:
+    """The paths from ``root`` down to each of ``ids`` that stand under it on the day (root
+    first, the member last): today one query on the closure for all, on another date one
+    dated walk up per member."""
+    wanted = [int(i) for i in dict.fromkeys(ids)]
+    if not wanted:
+        return []
+    if not current:
+        found = [[*_ancestor_ids(i, type_id, day, current), i] for i in wanted]
+        return [p for p in found if p[0] == root]
+    ups: dict[int, list[tuple[int, int]]] = {}
+    for chunk in chunks(wanted, 500):
+        marks = ",".join(["%s"] * len(chunk))
+        for member, ancestor, depth in _rows(
+            f"SELECT descendant_id, ancestor_id, depth FROM {CT} WHERE type_id = %s"
+            f" AND descendant_id IN ({marks}) AND depth > 0",
+            [type_id, *chunk],
+        ):
+            ups.setdefault(int(member), []).append((int(depth), int(ancestor)))
+    paths = []
+    for member in wanted:
+        above = [a for _d, a in sorted(ups.get(member, []), reverse=True)]
+        path = [*above, member]
+        if path[0] == root:
+            paths.append(path)
+    return paths
 
 
 def flatten(node: Node) -> list[Node]:
@@ -621,7 +706,7 @@ def membership_periods(
     rows = sorted((lo, hi) for _path, lo, hi in paths)
     merged: list[list[dt.date]] = []
     for lo_raw, hi_raw in rows:
-        lo, hi = engine._as_date(lo_raw), engine._as_date(hi_raw)
+        lo, hi = engine.as_date(lo_raw), engine.as_date(hi_raw)
         if merged and (merged[-1][1] == MAX_DATE or lo <= merged[-1][1] + dt.timedelta(days=1)):
             merged[-1][1] = max(merged[-1][1], hi)
         else:
@@ -664,89 +749,3 @@ def in_tree(party_id: int, type_id: int) -> bool:
             [type_id, party_id],
         )
     )
-
-
-# --- the hierarchy view: batches of children, child counts, tree search -------------------
-
-
-def child_counts(ids: Sequence[int], type_key: str, as_of: dt.date | None = None) -> dict[int, int]:
-    """How many children the nodes have today, nodes without children left out: one query on
-    their closure self rows (one row per node however many children it has), after the type's
-    lookup. Empty for any other date (the closure holds today only; the dated tree counts its
-    nodes' children itself)."""
-    if as_of is not None and as_of != dt.date.today():
-        return {}
-    rtype = hierarchy_type(type_key)
-    rows = ClosureEntry.objects.filter(type=rtype, descendant_id__in=ids, depth=0).values_list(
-        "descendant_id", "child_count"
-    )
-    return {int(a): int(n) for a, n in rows if n}
-
-
-def children_page(
-    party_id: int, type_key: str, as_of: dt.date | None, offset: int, limit: int
-) -> tuple[list[Node], int]:
-    """One batch of a node's children by name (``limit`` from ``offset``), and how many there
-    are. Nodes as in ``tree``: ``children`` is None where the node has children not loaded,
-    ``[]`` where it has none.
-
-    Today's structure is read from the closure a batch at a time (a central settlement party
-    can have thousands of direct members); other dates go through ``children``.
-    """
-    if as_of is not None and as_of != engine.today():
-        kids = children(party_id, type_key, as_of)
-        return kids[offset : offset + limit], len(kids)
-    rtype = hierarchy_type(type_key)
-    engine.ensure_fresh(rtype)
-    level = ClosureEntry.objects.filter(type=rtype, ancestor_id=party_id, depth=1)
-    total = level.count()
-    rows = list(
-        Party.objects.filter(pk__in=level.values("descendant_id"))
-        .order_by("name", "id")
-        .values_list("id", "number", "name", "city")[offset : offset + limit]
-    )
-    counts = child_counts([r[0] for r in rows], type_key, None)
-    nodes: list[Node] = [
-        {
-            "id": pid,
-            "number": number,
-            "name": name,
-            "city": city,
-            "child_count": counts.get(pid, 0),
-            "parent_id": party_id,
-            "children": None,
-        }
-        for pid, number, name, city in rows
-    ]
-    for n in nodes:
-        if not n["child_count"]:
-            n["children"] = []
-    return nodes, total
-
-
-def search_tree(
-    root_id: int, type_key: str, as_of: dt.date | None, query: str, *, limit: int
-) -> list[Party]:
-    """The members of the tree under ``root_id`` (itself included) that match ``query`` as
-    the party search does (``parties.selectors.text_search``), by name, at most ``limit``.
-
-    Party rows with ``LIST_FIELDS`` only. Today's members are a closure subquery of the one
-    statement; on another date the dated walk's ids are searched 500 at a time until
-    ``limit`` are found.
-    """
-    if not fold(query).split():
-        return []
-    qs = Party.objects.only(*LIST_FIELDS)
-    if as_of is None or as_of == dt.date.today():
-        rtype = hierarchy_type(type_key)
-        members = ClosureEntry.objects.filter(type=rtype, ancestor_id=root_id).values(
-            "descendant_id"
-        )
-        return list(text_search(qs, query).filter(pk__in=members).order_by("name", "id")[:limit])
-    ids = subtree_ids(root_id, type_key, as_of)
-    found: list[Party] = []
-    for start in range(0, len(ids), 500):
-        found.extend(text_search(qs, query).filter(pk__in=ids[start : start + 500]))
-        if len(found) >= limit:
-            break
-    return sorted(found, key=lambda p: (p.name, p.pk))[:limit]

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import connection
 
-from verbund.hierarchies.engine import CT, PT, RT, _valid_sql
+from verbund.hierarchies.engine import CT, PT, RT, valid_sql
 
 # Every member of a tree today has a self row in the closure (depth 0); ``parent_id`` is NULL
 # on a root's. Below: a subtree, the ultimate parent, ancestors, children, whole levels.
@@ -48,10 +48,10 @@ TOP_SQL = f"""COALESCE((SELECT t.ancestor_id FROM {CT} t WHERE t.type_id = %s AN
 # scalar subquery (one parent per day), because SQLite builds a Bloom filter over the whole
 # relationships table for a recursive join once statistics exist.
 ANCESTORS_AS_OF_SQL = f"""WITH RECURSIVE up(node, steps) AS (
-        SELECT r.to_party_id, 1 FROM {RT} r WHERE r.type_id = %s AND r.from_party_id = %s AND {_valid_sql()}
+        SELECT r.to_party_id, 1 FROM {RT} r WHERE r.type_id = %s AND r.from_party_id = %s AND {valid_sql()}
         UNION ALL
         SELECT (SELECT r.to_party_id FROM {RT} r
-                WHERE r.from_party_id = up.node AND r.type_id = %s AND {_valid_sql()} LIMIT 1),
+                WHERE r.from_party_id = up.node AND r.type_id = %s AND {valid_sql()} LIMIT 1),
                up.steps + 1
         FROM up WHERE up.node IS NOT NULL AND up.steps < %s
     ) SELECT node FROM up WHERE node IS NOT NULL ORDER BY steps DESC"""

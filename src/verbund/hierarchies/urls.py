@@ -3,7 +3,7 @@ exports."""
 
 from django.urls import path
 
-from verbund.hierarchies import views
+from verbund.hierarchies import move_views, views
 
 urlpatterns = [
     path("parties/<int:party_id>/hierarchy/", views.hierarchy_view, name="hierarchy"),
@@ -16,6 +16,11 @@ urlpatterns = [
         "parties/<int:party_id>/hierarchy/export.<str:fmt>",
         views.hierarchy_export,
         name="hierarchy-export",
+    ),
+    path(
+        "parties/<int:party_id>/hierarchy/move/",
+        move_views.hierarchy_move,
+        name="hierarchy-move",
     ),
     path("hierarchy/annotations/", views.hierarchy_annotations, name="hierarchy-annotations"),
 ]

@@ -8,22 +8,38 @@ HTMX request for the children of one node. Long child lists come in batches.
 import csv
 import datetime as dt
 import io
+import itertools
+import tempfile
+from collections.abc import Iterator
 from typing import Any
 
+import xlsxwriter
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from verbund.core import extensions
 from verbund.core.exports import safe_row
-from verbund.hierarchies import selectors
+from verbund.hierarchies import browse, selectors
+from verbund.hierarchies.move_views import MOVE_PERMISSION
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
 
 BATCH = 100
 SEARCH_LIMIT = 50
+# "Expand all" and "expand to level N" open at most this many nodes at once; deeper levels of a
+# bigger tree stay a click away (a 100,000-member group would be megabytes of markup).
+LEVEL_LIMIT = 2000
+# The level choice offers at most this many levels (the trees the rules allow are rarely deeper).
+MAX_LEVEL_CHOICE = 20
 
 
 def _as_of(request: HttpRequest) -> dt.date | None:
@@ -70,7 +86,7 @@ def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         raise Http404(str(exc)) from None
     found = node_annotations(ids, type_key, as_of)
-    counts = selectors.child_counts(ids, type_key, as_of)
+    counts = browse.child_counts(ids, type_key, as_of)
     items = [(pid, found[pid], counts.get(pid, 0) > 0) for pid in ids if found.get(pid)]
     year = next((a.get("revenue_year") for _pid, a, _c in items if a.get("revenue_year")), None)
     return render(
@@ -79,31 +95,66 @@ def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(node: dict[str, Any], out: list[dict[str, Any]]) -> None:
-    """Cut long child lists to one batch (keeping the node on the path) and collect the nodes shown."""
+    """Cut long child lists to one batch (keeping the nodes on the path to the party and to
+    the search hits) and collect the nodes shown."""
     out.append(node)
     kids = node.get("children")
     if kids:
         total = int(node.get("children_total") or len(kids))
         shown = kids[:BATCH]
-        path_kids = [k for k in kids[BATCH:] if k.get("on_path")]
-        node["children"] = shown + path_kids
+        kept = [k for k in kids[BATCH:] if k.get("on_path") or k.get("hit_path") or k.get("hit")]
+        node["children"] = shown + kept
         node["more_offset"] = BATCH if total > BATCH else 0
-        # The node on the path is shown already; "show more" must not list it twice.
-        node["skip"] = ",".join(str(k["id"]) for k in path_kids)
+        # The nodes kept are shown already; "show more" must not list them twice.
+        node["skip"] = ",".join(str(k["id"]) for k in kept)
         for k in node["children"]:
             _visible(k, out)
 
 
+def _levels(request: HttpRequest) -> int | None:
+    """``levels``: open the tree to this level (``all``: every level); None when not asked."""
+    raw = request.GET.get("levels", "").strip()
+    if raw == "all":
+        return selectors.MAX_WALK
+    if raw.isdigit():
+        return min(int(raw), selectors.MAX_WALK)
+    return None
+
+
+def _default_type(party_id: int, memberships: list[dict[str, Any]]) -> str:
+    """The tab a party opens on without ``type``: its first hierarchy on the date; else the
+    type of its latest hierarchy link (a chain branch whose link starts next month opens on
+    its chain, not on an empty group tab); else the group."""
+    if memberships:
+        return str(memberships[0]["type_key"])
+    return browse.latest_hierarchy_key(party_id) or "group"
+
+
 def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)
-    memberships = selectors.party_hierarchies(party.pk)
+    as_of = _as_of(request)
+    memberships = browse.party_hierarchies_on(party.pk, as_of)
     types = selectors.hierarchy_types()
-    type_key = request.GET.get("type") or (memberships[0]["type_key"] if memberships else "group")
+    type_key = request.GET.get("type") or _default_type(party.pk, memberships)
     if type_key not in {t["key"] for t in types}:
         raise Http404(_("No such hierarchy type."))
-    as_of = _as_of(request)
+    member = next((m for m in memberships if m["type_key"] == type_key), None)
+    query = request.GET.get("q", "").strip()
+    levels = _levels(request)
+    root_id = member["root_id"] if member else None
+    matches = (
+        browse.search_tree(root_id, type_key, as_of, query, limit=SEARCH_LIMIT)
+        if (root_id is not None and query)
+        else []
+    )
+    depth, deepest = 1, None
+    if levels is not None and root_id is not None:
+        deepest = browse.deepest_level(root_id, type_key)
+        depth = browse.levels_that_fit(root_id, type_key, min(levels, deepest), LEVEL_LIMIT)
     try:
-        root = selectors.tree(party.pk, type_key, as_of, depth=1)
+        root = selectors.tree(
+            party.pk, type_key, as_of, depth=depth, open_to=[m.pk for m in matches]
+        )
     except ValidationError:
         root = None
     shown: list[dict[str, Any]] = []
@@ -111,12 +162,6 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         # The party's own first level is open too, so its subsidiaries are one click away.
         _open_requested(root, party.pk, type_key, as_of)
         _visible(root, shown)
-    query = request.GET.get("q", "").strip()
-    matches = (
-        selectors.search_tree(root["id"], type_key, as_of, query, limit=SEARCH_LIMIT)
-        if (root is not None and query)
-        else []
-    )
     context = {
         "party": party,
         "root": root,
@@ -126,8 +171,15 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         "as_of": as_of,
         "query": query,
         "matches": matches,
+        "levels": levels,
+        "depth": depth,
+        "deepest": deepest,
+        "level_choices": range(1, min(deepest or MAX_LEVEL_CHOICE, MAX_LEVEL_CHOICE) + 1),
+        "level_limit": LEVEL_LIMIT,
+        "cut": levels is not None and deepest is not None and depth < min(levels, deepest),
         "node_count": len(shown),
         "current_id": party.pk,
+        "can_move": request.user.has_perm(MOVE_PERMISSION),
         "annotation_ids": _ids_csv(shown),
     }
     return render(request, "hierarchies/view.html", context)
@@ -141,7 +193,7 @@ def _open_requested(
         node = stack.pop()
         if node["id"] == party_id:
             if node.get("children") is None and node["child_count"]:
-                node["children"], node["children_total"] = selectors.children_page(
+                node["children"], node["children_total"] = browse.children_page(
                     party_id, type_key, as_of, 0, BATCH
                 )
             return
@@ -157,7 +209,7 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
     except ValueError:
         offset = 0
     try:
-        batch, total = selectors.children_page(party_id, type_key, as_of, offset, BATCH)
+        batch, total = browse.children_page(party_id, type_key, as_of, offset, BATCH)
     except ValidationError as exc:
         raise Http404(str(exc)) from None
     more = offset + BATCH if total > offset + BATCH else 0
@@ -170,7 +222,8 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
         "parent_id": party_id,
         "type_key": type_key,
         "as_of": as_of,
-        "current_id": int(request.GET.get("current", "0") or 0),
+        "current_id": int(current) if (current := request.GET.get("current", "")).isdigit() else 0,
+        "can_move": request.user.has_perm(MOVE_PERMISSION),
         "annotation_ids": _ids_csv(batch),
         "skip": ",".join(str(x) for x in sorted(skipped)),
     }
@@ -180,60 +233,72 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
 
 # --- export -------------------------------------------------------------------------------
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CHUNK = 2000  # rows per piece of the streamed CSV
 
-def _export_rows(party_id: int, type_key: str, as_of: dt.date | None) -> list[list[Any]]:
-    root = selectors.tree(
-        party_id,
-        type_key,
-        as_of,
-        depth=selectors.MAX_WALK,
+
+def _csv_pieces(header: list[str], rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
+    """The CSV in pieces of CSV_CHUNK rows (a BOM first, for Excel), each cell through
+    ``safe_row``."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";")
+    buf.write("\ufeff")
+    writer.writerow(header)
+    for n, row in enumerate(rows, 1):
+        writer.writerow(safe_row(row))
+        if n % CSV_CHUNK == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def _xlsx_file(sheet: str, header: list[str], rows: Iterator[tuple[Any, ...]]) -> Any:
+    """The workbook in a temporary file, written row by row in xlsxwriter's constant-memory
+    mode (each row goes to disk as it is written), rewound for streaming. Cells are written
+    as the values they are: no text turns into a formula, link or number on the way."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response that streams it
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
     )
-    nodes = selectors.flatten(root)
-    numbers = {n["id"]: n["number"] for n in nodes}
-    header = [_("Level"), _("Number"), _("Name"), _("City"), _("Children"), _("Parent number")]
-    rows: list[list[Any]] = [header]
-    for n in nodes:
-        rows.append(
-            safe_row(
-                [
-                    n["depth"],
-                    n["number"],
-                    n["name"],
-                    n["city"],
-                    n["child_count"],
-                    numbers.get(n["parent_id"], ""),
-                ]
-            )
-        )
-    return rows
+    ws = book.add_worksheet(sheet[:31])
+    ws.write_row(0, 0, header)
+    for n, row in enumerate(rows, 1):
+        ws.write_row(n, 0, safe_row(row))
+    book.close()
+    out.seek(0)
+    return out
 
 
-def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponse:
+def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponseBase:
+    """The whole tree as CSV or Excel, in the order of the view. Streamed: the CSV as it is
+    written, the workbook from a temporary file; neither is held in memory whole."""
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("Unknown export format."))
     party = get_object_or_404(Party.objects.only("id", "number"), pk=party_id)
     type_key = request.GET.get("type", "group")
     as_of = _as_of(request)
     try:
-        rows = _export_rows(party.pk, type_key, as_of)
+        selectors.hierarchy_type(type_key)
+        rows = browse.export_rows(party.pk, type_key, as_of)
+        first = next(rows, None)
     except ValidationError as exc:
         raise Http404(str(exc)) from None
+    everything = itertools.chain([first] if first else [], rows)
+    header = [_("Level"), _("Number"), _("Name"), _("City"), _("Children"), _("Parent number")]
     stem = f"hierarchy-{type_key}-{party.number}-{(as_of or dt.date.today()).isoformat()}"
+    response: HttpResponseBase
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=";")
-        writer.writerows(rows)
-        response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=type_key[:31])
-        for row in rows:
-            ws.append(row)
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        response = StreamingHttpResponse(
+            _csv_pieces(header, everything), content_type="text/csv; charset=utf-8"
         )
+    else:
+        response = FileResponse(_xlsx_file(type_key, header, everything), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response

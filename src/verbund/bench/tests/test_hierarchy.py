@@ -23,3 +23,22 @@ def test_the_benchmark_prints_each_query_with_its_raw_ratio_and_verdict() -> Non
         assert (r["ok"] is None) == (r["target_ms"] is None)
     assert text.count("\n") == len(results)
     assert "info" in text
+
+
+def test_the_view_and_the_exports_are_measured_beside_their_raw_floor() -> None:
+    from verbund.bench.hierarchy import measure_pages
+    from verbund.relationships.models import RelationshipType
+
+    meta = build(2_000, StringIO())
+    lines: list[tuple[str, float, float, float | None]] = []
+
+    def add(name, app, raw, target, stat="median"):
+        lines.append((name, min(app), min(raw), target))
+
+    member = meta["groups"]["1000"][0]["deepest"]
+    measure_pages(member, RelationshipType.objects.get(key="group").pk, 1, add, size="1,000")
+    names = [name for name, *_rest in lines]
+    assert names[0] == "hierarchy view from the deepest member (1,000)"
+    assert any(n.startswith("export of the 1,000 group, CSV") for n in names)
+    assert any(n.startswith("export of the 1,000 group, XLSX") for n in names)
+    assert all(app > 0 and raw > 0 and target for _n, app, raw, target in lines)

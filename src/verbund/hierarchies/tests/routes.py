@@ -1,6 +1,6 @@
-"""Who may read hierarchies through the API: declarations for the role matrix (core.testing)."""
+"""Who may use the hierarchies API: declarations for the role matrix (core.testing)."""
 
-from verbund.core.testing import Route, World
+from verbund.core.testing import WRITERS, Route, World
 from verbund.parties.actions import do_create_party
 from verbund.relationships.actions import do_create_relationship
 
@@ -8,6 +8,15 @@ ROUTES = [
     Route("party-hierarchy", kwargs={"pk": "child"}, query={"type": "group"}),
     Route("party-ancestors", kwargs={"pk": "child"}, query={"type": "group"}),
     Route("party-group", kwargs={"pk": "child"}),
+    # Moving needs what setting a parent needs (relationships.add_relationship); a dry run, so
+    # every identity meets the same world.
+    Route(
+        "party-move",
+        "post",
+        WRITERS,
+        kwargs={"pk": "child"},
+        body=lambda w: {"to": w["other"], "type": "group", "dry_run": True},
+    ),
 ]
 
 
@@ -15,4 +24,5 @@ def world() -> World:
     parent = do_create_party(actor=None, name="Mutter AG")
     child = do_create_party(actor=None, name="Tochter GmbH")
     do_create_relationship(actor=None, type="group", from_party=child, to_party=parent)
-    return {"parent": parent.pk, "child": child.pk}
+    other = do_create_party(actor=None, name="Andere AG")
+    return {"parent": parent.pk, "child": child.pk, "other": other.pk}

@@ -31,11 +31,6 @@ def test_hierarchy_refuses_bad_arguments(capsys, child, args, names):
     assert_cli_refuses(capsys, "hierarchy", *[a.format(c=child) for a in args], names=names)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hierarchies/management/commands/hierarchy.py: --depth 2**70 reaches the database "
-    "(OverflowError with a traceback on SQLite); bound it (the API has the same gap)",
-)
 def test_hierarchy_refuses_a_depth_beyond_any_tree(capsys, child):
     assert_cli_refuses(
         capsys, "hierarchy", child, "--type", "group", "--depth", str(2**70), names="depth"

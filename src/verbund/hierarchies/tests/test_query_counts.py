@@ -38,11 +38,11 @@ def test_the_hierarchy_view_query_count_is_pinned(
             actor=None, type="group", from_party=org(f"Enkel {i}"), to_party=group["sued"]
         )
     # session, user, party, the party's hierarchies (one per hierarchy type), the types,
-    # the tree (path, first level, children of the path, counts), the party's own children,
-    # permissions for the menu
-    with django_assert_num_queries(27):
+    # the tree (path, first level, children of the path with their counts), the party's own
+    # children, permissions for the menu
+    with django_assert_num_queries(25):
         c.get(url, {"type": "group"})
-    assert first == 27
+    assert first == 25
 
 
 def test_lazy_children_take_a_fixed_number_of_queries(client_for, group, org, monkeypatch):

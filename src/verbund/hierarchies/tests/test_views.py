@@ -75,8 +75,9 @@ def test_the_tree_search_finds_members_only(client_for, group, org):
     body = c.get(
         reverse("hierarchy", args=[group["sued"].pk]), {"type": "group", "q": "muller"}
     ).content.decode()
-    matches = body.split('class="results"')[1].split("</ul>")[0]
-    assert "Müller Handel Nord GmbH" in matches and "Müller Fremd GmbH" not in matches
+    tree = body.split('data-testid="tree"')[1]
+    assert f'class="node hit" id="node-{group["nord"].pk}"' in tree
+    assert "Müller Fremd GmbH" not in body
 
 
 def test_a_tree_search_without_words_finds_nothing(client_for, group):
@@ -84,7 +85,7 @@ def test_a_tree_search_without_words_finds_nothing(client_for, group):
     body = c.get(
         reverse("hierarchy", args=[group["sued"].pk]), {"type": "group", "q": "- ?"}
     ).content.decode()
-    assert 'class="results"' not in body
+    assert " hit" not in body.split('data-testid="tree"')[1]
 
 
 def test_the_export_writes_csv_and_xlsx_with_formulas_neutralised(client_for, group, org):
@@ -92,17 +93,48 @@ def test_the_export_writes_csv_and_xlsx_with_formulas_neutralised(client_for, gr
     do_create_relationship(actor=None, type="group", from_party=evil, to_party=group["logistik"])
     c = client_for("viewer")
     response = c.get(reverse("hierarchy-export", args=[group["sued"].pk, "csv"]), {"type": "group"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + 6
     assert rows[1][2] == "Müller Holding AG"
     names = [r[2] for r in rows[1:]]
     assert '\'=HYPERLINK("http://x")' in names and all(not n.startswith("=") for n in names)
     assert "'\tKöln" in [r[3] for r in rows[1:]]
     xlsx = c.get(reverse("hierarchy-export", args=[group["sued"].pk, "xlsx"]), {"type": "group"})
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(body(xlsx))).active
     values = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "Müller Handel Süd GmbH" in values and not any(str(v).startswith("=") for v in values)
     assert c.get(reverse("hierarchy-export", args=[group["sued"].pk, "exe"])).status_code == 404
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_the_export_is_streamed_in_the_order_of_the_view(client_for, group):
+    c = client_for("viewer")
+    url = reverse("hierarchy-export", args=[group["logistik"].pk, "csv"])
+    response = c.get(url, {"type": "group"})
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig")), delimiter=";"))
+    assert [r[2] for r in rows[1:]] == [
+        "Müller Holding AG",
+        "Müller Handel GmbH",
+        "Müller Handel Nord GmbH",
+        "Müller Handel Süd GmbH",
+        "Müller Logistik GmbH",
+    ]
+    assert [r[0] for r in rows[1:]] == ["0", "1", "2", "2", "1"]
+    assert rows[3][5] == group["handel"].number and rows[1][4] == "2"
+    xlsx = c.get(
+        reverse("hierarchy-export", args=[group["logistik"].pk, "xlsx"]), {"type": "group"}
+    )
+    assert xlsx.streaming
+    sheet = load_workbook(io.BytesIO(body(xlsx))).active
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)][:3] == [
+        "Müller Holding AG",
+        "Müller Handel GmbH",
+        "Müller Handel Nord GmbH",
+    ]
 
 
 def test_nodes_show_annotations_from_other_apps_loaded_after_the_tree(
@@ -187,3 +219,35 @@ def test_long_child_lists_come_in_batches_without_repeating_the_party_on_the_pat
         reverse("hierarchy", args=[group["handel"].pk]), {"type": "group"}
     ).content.decode()
     assert re.search(r"hierarchy/children/\?type=group&amp;offset=3", page)
+
+
+def test_the_tab_count_follows_the_as_of_date(client_for, group, org):
+    gone = org("Müller Alt GmbH")
+    do_create_relationship(
+        actor=None,
+        type="group",
+        from_party=gone,
+        to_party=group["handel"],
+        valid_from="2015-01-01",
+        valid_to="2020-12-31",
+    )
+    c = client_for("viewer")
+    url = reverse("hierarchy", args=[group["holding"].pk])
+
+    def tab_count(**params):
+        body = c.get(url, {"type": "group", **params}).content.decode()
+        tab = body.split('data-testid="tab-group"')[1].split("</a>")[0]
+        return tab.split('class="count">')[1].split("<")[0]
+
+    assert tab_count() == "5"
+    assert tab_count(as_of="2019-06-01") == "6"
+    assert tab_count(as_of="2021-06-01") == "5"
+
+
+def test_a_party_linked_only_on_other_days_opens_on_the_tab_of_its_link(client_for, org):
+    head, branch = org("Frischmarkt Zentrale"), org("Frischmarkt Filiale Nord")
+    do_create_relationship(
+        actor=None, type="chain", from_party=branch, to_party=head, valid_from="2099-01-01"
+    )
+    body = client_for("viewer").get(reverse("hierarchy", args=[branch.pk])).content.decode()
+    assert 'class="tab active" href="?type=chain"' in body

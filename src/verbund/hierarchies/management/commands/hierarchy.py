@@ -1,16 +1,26 @@
-"""`verbund hierarchy PARTY [--type KEY] [--as-of DATE] [--json] [--depth N]` and
-`verbund hierarchy refresh` (bring every closure to today; run it daily from cron)."""
+"""`verbund hierarchy PARTY [--type KEY] [--as-of DATE] [--json] [--depth N]`,
+`verbund hierarchy move PARTY --to PARENT [--type KEY] [--date DATE] [--dry-run]` (move the
+party with its subtree, "Umhängen") and `verbund hierarchy refresh` (bring every closure to
+today; run it daily from cron)."""
 
+import datetime as dt
 import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from verbund.core.cli import actor_from, add_actor_argument, refusal
 from verbund.core.management.base import VerbundCommand, gettext_lazy
-from verbund.hierarchies import selectors
-from verbund.hierarchies.actions import do_refresh_closures
+from verbund.hierarchies import browse, engine, selectors
+from verbund.hierarchies.actions import (
+    check_move,
+    do_move_subtree,
+    do_refresh_closures,
+    move_summary,
+)
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
 
@@ -39,8 +49,42 @@ class Command(VerbundCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "party",
-            help=gettext_lazy("Party id, number or ERP key SOURCE:EXTERNAL_ID; or `refresh`."),
+            help=gettext_lazy(
+                "Party id, number or ERP key SOURCE:EXTERNAL_ID; or `refresh`; or `move` "
+                "followed by the party to move."
+            ),
         )
+        parser.add_argument(
+            "moved",
+            nargs="?",
+            metavar="PARTY",
+            help=gettext_lazy("After `move`: the party that moves with its subtree."),
+        )
+        parser.add_argument(
+            "--to",
+            dest="to",
+            metavar="PARENT",
+            help=gettext_lazy("With `move`: the new parent (id, number or ERP key)."),
+        )
+        parser.add_argument(
+            "--date",
+            dest="date",
+            metavar="YYYY-MM-DD",
+            help=gettext_lazy(
+                "With `move`: the first day under the new parent (default today); the old "
+                "link ends the day before."
+            ),
+        )
+        parser.add_argument(
+            "--note", default="", help=gettext_lazy("With `move`: note for the audit trail.")
+        )
+        parser.add_argument(
+            "--dry-run",
+            dest="dry_run",
+            action="store_true",
+            help=gettext_lazy("With `move`: check and count, write nothing."),
+        )
+        add_actor_argument(parser)
         parser.add_argument(
             "--type",
             dest="type_key",
@@ -57,6 +101,14 @@ class Command(VerbundCommand):
         parser.add_argument("--json", action="store_true", help=gettext_lazy("Print JSON."))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["party"] == "move":
+            self.move(options)
+            return
+        if options["moved"]:
+            raise CommandError(
+                _("Unexpected argument %(arg)s (only `move` takes a second party).")
+                % {"arg": options["moved"]}
+            )
         if options["party"] == "refresh":
             done = do_refresh_closures(actor=None)
             for key, changed in done.items():
@@ -100,3 +152,57 @@ class Command(VerbundCommand):
         for key, root in trees.items():
             self.stdout.write(f"# {selectors.hierarchy_type(key).name} ({key})")
             self.stdout.write("\n".join(render(root)))
+
+    def move(self, options: dict[str, Any]) -> None:
+        """`verbund hierarchy move PARTY --to PARENT`: one line saying what moved."""
+        if not options["moved"]:
+            raise CommandError(_("move: name the party to move (id, number or ERP key)."))
+        if not options["to"]:
+            raise CommandError(_("--to: name the new parent (id, number or ERP key)."))
+        try:
+            party = resolve_party(options["moved"])
+        except Party.DoesNotExist as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            parent = resolve_party(options["to"])
+        except Party.DoesNotExist as exc:
+            raise CommandError(f"--to: {exc}") from None
+        type_key = options["type_key"] or "group"
+        day: dt.date | None = None
+        if options["date"]:
+            try:
+                day = dt.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(
+                    _("--date: %(value)s is not a date (YYYY-MM-DD).") % {"value": options["date"]}
+                ) from None
+        actor = actor_from(options)
+        try:
+            selectors.hierarchy_type(type_key)
+            before = browse.current_parent(party.pk, type_key, day)
+            if options["dry_run"]:
+                summary = check_move(
+                    party, parent, type_key, actor=actor, on=day, note=options["note"]
+                )
+            else:
+                summary = move_summary(party, parent, type_key, day or engine.today())
+                do_move_subtree(
+                    party, parent, type_key, actor=actor, on=summary["on"], note=options["note"]
+                )
+        except ValidationError as exc:
+            raise refusal(exc) from None
+        values = {
+            "party": party.display_name,
+            "n": summary["members"],
+            "old": before["name"] if before else "—",
+            "new": parent.display_name,
+            "day": date_format(summary["on"], "SHORT_DATE_FORMAT"),
+        }
+        if options["dry_run"]:
+            line = _(
+                "Dry run, nothing written: %(party)s would move with %(n)s member(s) from "
+                "%(old)s to %(new)s on %(day)s."
+            )
+        else:
+            line = _("%(party)s moved with %(n)s member(s) from %(old)s to %(new)s on %(day)s.")
+        self.stdout.write(line % values)

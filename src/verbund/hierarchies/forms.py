@@ -1,0 +1,26 @@
+"""Forms of the hierarchy pages. They render and parse input; every rule lives in the actions
+and rules."""
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class MoveForm(forms.Form):
+    """Move a party with its subtree ("Umhängen"): the new parent (the party picker fills
+    ``other``), the first day under it (today by default) and a note for the audit trail."""
+
+    other = forms.IntegerField(
+        widget=forms.HiddenInput, required=True, error_messages={"required": _("Choose a party.")}
+    )
+    on = forms.DateField(
+        label=_("Moves on"),
+        required=True,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["on"].initial = dt.date.today

@@ -1,0 +1,235 @@
+"""Moving a party with its subtree ("Umhängen") through the API, the CLI and the pages."""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from verbund.core.testing import assert_cli_refuses, run_cli
+from verbund.hierarchies import selectors
+from verbund.parties.models import Party
+from verbund.relationships.models import Relationship
+
+pytestmark = pytest.mark.django_db
+
+MOVE = "/api/v1/parties/{}/hierarchy/move/"
+
+
+@pytest.fixture
+def groups(org: Callable[..., Party], link: Callable[..., Any]) -> dict[str, Party]:
+    """Holding > Handel > (Süd, Nord); Konkurrenz AG on its own with one subsidiary."""
+    p = {
+        "holding": org("Müller Holding AG"),
+        "handel": org("Müller Handel GmbH"),
+        "sued": org("Müller Handel Süd GmbH"),
+        "nord": org("Müller Handel Nord GmbH"),
+        "other": org("Konkurrenz AG"),
+        "other_sub": org("Konkurrenz Tochter GmbH"),
+    }
+    link(p["handel"], p["holding"])
+    link(p["sued"], p["handel"])
+    link(p["nord"], p["handel"])
+    link(p["other_sub"], p["other"])
+    return p
+
+
+def parent_today(party: Party) -> int | None:
+    return (
+        selectors.ancestors(party.pk, "group")[-1]["id"]
+        if selectors.depth_of(party.pk, "group")
+        else None
+    )
+
+
+# --- API ----------------------------------------------------------------------------------
+
+
+def test_the_api_moves_a_party_with_its_subsidiaries_and_says_how_many_moved(api_for, groups):
+    res = api_for("editor").post(
+        MOVE.format(groups["handel"].pk),
+        {"to": groups["other"].pk, "type": "group"},
+        format="json",
+    )
+    assert res.status_code == 200, res.content
+    body = res.json()
+    assert body["members"] == 3 and body["dry_run"] is False
+    assert body["from_parent_id"] == groups["holding"].pk
+    assert body["to_parent_id"] == groups["other"].pk
+    assert body["on"] == dt.date.today().isoformat()
+    assert selectors.ultimate_parent(groups["sued"].pk, "group") == groups["other"].pk
+    new = Relationship.objects.get(pk=body["relationship_id"])
+    assert new.valid_from == dt.date.today() and new.to_party_id == groups["other"].pk
+
+
+def test_a_dry_run_counts_and_checks_but_writes_nothing(api_for, groups):
+    links = Relationship.objects.count()
+    res = api_for("editor").post(
+        MOVE.format(groups["handel"].pk),
+        {"to": groups["other"].pk, "dry_run": True, "on": "2030-01-01"},
+        format="json",
+    )
+    assert res.status_code == 200, res.content
+    assert res.json()["members"] == 3 and res.json()["relationship_id"] is None
+    assert Relationship.objects.count() == links
+    assert selectors.ultimate_parent(groups["sued"].pk, "group") == groups["holding"].pk
+
+
+def test_a_move_into_its_own_subtree_is_refused_naming_to_on_a_dry_run_too(api_for, groups):
+    api = api_for("editor")
+    for dry in (True, False):
+        res = api.post(
+            MOVE.format(groups["handel"].pk),
+            {"to": groups["sued"].pk, "dry_run": dry},
+            format="json",
+        )
+        assert res.status_code == 400, res.content
+        assert "to" in res.json()
+    assert selectors.ultimate_parent(groups["sued"].pk, "group") == groups["holding"].pk
+
+
+def test_moving_needs_the_permission_to_set_a_parent(api_for, groups):
+    res = api_for("viewer").post(
+        MOVE.format(groups["handel"].pk), {"to": groups["other"].pk}, format="json"
+    )
+    assert res.status_code == 403
+    assert selectors.ultimate_parent(groups["handel"].pk, "group") == groups["holding"].pk
+
+
+def test_bad_move_input_is_a_400_naming_the_field(api_for, groups):
+    api = api_for("editor")
+    url = MOVE.format(groups["handel"].pk)
+    for payload, field in (
+        ({"to": 99999999}, "to"),
+        ({"to": "abc"}, "to"),
+        ({"to": groups["other"].pk, "on": "gestern"}, "on"),
+        ({"to": groups["other"].pk, "type": "no-such-type"}, "type"),
+    ):
+        res = api.post(url, payload, format="json")
+        assert res.status_code == 400, (payload, res.content)
+        assert field in res.json(), (payload, res.json())
+
+
+def test_the_move_is_documented_in_the_openapi_schema(admin_api):
+    schema = admin_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operation = schema["paths"]["/api/v1/parties/{id}/hierarchy/move/"]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    fields = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"]
+    assert {"to", "type", "on", "dry_run"} <= set(fields)
+    assert "200" in operation["responses"]
+
+
+# --- CLI ----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("keep_test_connection", "english_cli")
+def test_the_cli_moves_a_party_on_a_date(capsys, groups):
+    code, out, err = run_cli(
+        capsys,
+        "hierarchy",
+        "move",
+        groups["handel"].number,
+        "--to",
+        str(groups["other"].pk),
+        "--type",
+        "group",
+        "--date",
+        dt.date.today().isoformat(),
+    )
+    assert code == 0, err
+    assert (
+        "Müller Handel GmbH moved with 3 member(s) from Müller Holding AG to Konkurrenz AG" in out
+    )
+    assert selectors.ultimate_parent(groups["nord"].pk, "group") == groups["other"].pk
+
+
+@pytest.mark.usefixtures("keep_test_connection", "english_cli")
+def test_the_cli_dry_run_writes_nothing(capsys, groups):
+    code, out, _err = run_cli(
+        capsys,
+        "hierarchy",
+        "move",
+        str(groups["handel"].pk),
+        "--to",
+        str(groups["other"].pk),
+        "--dry-run",
+    )
+    assert code == 0 and "Dry run" in out and "3 member(s)" in out
+    assert selectors.ultimate_parent(groups["nord"].pk, "group") == groups["holding"].pk
+
+
+@pytest.mark.usefixtures("keep_test_connection")
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["move", "{h}"], "--to"),
+        (["move"], "move"),
+        (["move", "{h}", "--to", "K-404"], "K-404"),
+        (["move", "{h}", "--to", "{s}"], "--to"),
+        (["move", "{h}", "--to", "{o}", "--date", "gestern"], "gestern"),
+        (["move", "{h}", "--to", "{o}", "--type", "no-such-type"], "no-such-type"),
+    ],
+)
+def test_the_cli_refuses_bad_moves_naming_the_argument(capsys, groups, args, names):
+    ids = {"h": groups["handel"].pk, "s": groups["sued"].pk, "o": groups["other"].pk}
+    assert_cli_refuses(capsys, "hierarchy", *[a.format(**ids) for a in args], names=names, lines=2)
+    assert selectors.ultimate_parent(groups["nord"].pk, "group") == groups["holding"].pk
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+def test_the_page_confirms_with_the_member_count_before_it_moves(client_for, groups):
+    c = client_for("editor")
+    url = reverse("hierarchy-move", args=[groups["handel"].pk])
+    page = c.get(url, {"type": "group"}).content.decode()
+    assert f'value="{dt.date.today().isoformat()}"' in page
+    data = {"type": "group", "other": groups["other"].pk, "on": dt.date.today().isoformat()}
+    preview = c.post(url, data).content.decode()
+    assert 'data-testid="move-summary"' in preview and "3 Mitglieder werden umgehängt" in preview
+    assert selectors.ultimate_parent(groups["sued"].pk, "group") == groups["holding"].pk
+    done = c.post(url, {**data, "confirm": "1"})
+    assert done.status_code == 302
+    assert selectors.ultimate_parent(groups["sued"].pk, "group") == groups["other"].pk
+
+
+def test_the_page_shows_a_refusal_before_the_confirmation(client_for, groups):
+    c = client_for("editor")
+    url = reverse("hierarchy-move", args=[groups["handel"].pk])
+    res = c.post(
+        url, {"type": "group", "other": groups["nord"].pk, "on": dt.date.today().isoformat()}
+    )
+    body = res.content.decode()
+    assert res.status_code == 400 and 'data-testid="move-errors"' in body
+    assert 'data-testid="move-summary"' not in body
+
+
+def test_the_page_needs_the_permission_to_set_a_parent(client_for, groups):
+    res = client_for("viewer").get(reverse("hierarchy-move", args=[groups["handel"].pk]))
+    assert res.status_code == 403
+
+
+def test_set_parent_on_a_party_with_a_parent_offers_the_move(client_for, groups):
+    c = client_for("editor")
+    url = reverse("hierarchy-move", args=[groups["handel"].pk])
+    body = c.get(url, {"type": "group", "mode": "parent"}).content.decode()
+    assert 'data-testid="move-form"' in body and "Müller Holding AG" in body
+    without_parent = c.get(
+        reverse("hierarchy-move", args=[groups["other"].pk]), {"type": "group", "mode": "parent"}
+    )
+    assert without_parent.status_code == 302
+    assert without_parent["Location"].endswith(
+        reverse("relationship-add", args=[groups["other"].pk]) + "?mode=parent"
+    )
+
+
+def test_the_file_offers_the_move_beside_the_current_link_to_the_parent(client_for, groups):
+    rel = Relationship.objects.get(type__key="group", from_party=groups["handel"])
+    url = reverse("party-detail", args=[groups["handel"].pk])
+    move = reverse("hierarchy-move", args=[groups["handel"].pk])
+    editor = client_for("editor").get(url).content.decode()
+    assert f'data-testid="move-{rel.pk}"' in editor and f"{move}?type=group" in editor
+    assert f"{move}?mode=parent" in editor  # "Set parent company…" leads to the move
+    viewer = client_for("viewer").get(url).content.decode()
+    assert f'data-testid="move-{rel.pk}"' not in viewer
