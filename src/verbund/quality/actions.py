@@ -150,6 +150,13 @@ def do_record_candidates(
     return stats
 
 
+def threshold_error(threshold: float) -> str | None:
+    """The message for a threshold that is no match probability (also NaN), else None."""
+    if not 0 < threshold < 1:
+        return _("The threshold is a probability between 0 and 1.")
+    return None
+
+
 @transaction.atomic
 def do_create_run(
     *, actor: Any, kind: str = "organisation", threshold: float = DEFAULT_THRESHOLD
@@ -157,8 +164,9 @@ def do_create_run(
     """Queue a bulk duplicate detection; the background job fills it in."""
     if kind not in ("organisation", "person"):
         raise ValidationError({"kind": _("Kind must be organisation or person.")})
-    if not 0 < threshold < 1:
-        raise ValidationError({"threshold": _("The threshold is a probability between 0 and 1.")})
+    error = threshold_error(threshold)
+    if error:
+        raise ValidationError({"threshold": error})
     run = DedupeRun.objects.create(kind=kind, threshold=threshold, created_by=_user(actor))
     audit.record(
         actor=actor,
@@ -230,7 +238,7 @@ def do_merge(
         )
     survivor_snapshot = audit.snapshot(survivor)
     source_snapshot = audit.snapshot(source)
-    changes = {f: v for f, v in values.items() if survivor_snapshot.get(f) != audit._jsonable(v)}
+    changes = {f: v for f, v in values.items() if survivor_snapshot.get(f) != audit.jsonable(v)}
     survivor_before = {f: survivor_snapshot.get(f) for f in changes}
     if changes:
         survivor = do_update_party(survivor, actor=actor, **changes)
@@ -264,7 +272,7 @@ def do_merge(
         source=source,
         survivor=survivor,
         actor=_user(actor),
-        values={k: audit._jsonable(v) for k, v in changes.items()},
+        values={k: audit.jsonable(v) for k, v in changes.items()},
         survivor_before=survivor_before,
         source_before=source_snapshot,
         moved=moved,
