@@ -414,9 +414,9 @@ def preferred_sources(parties: list[Party], survivor: Party) -> dict[str, int]:
 
 
 def _set_pair_status(ids: set[int], old: str, new: str) -> None:
-    DuplicateCandidate.objects.filter(
-        party_a_id__in=ids, party_b_id__in=ids, status=old
-    ).update(status=new, updated_at=timezone.now())
+    DuplicateCandidate.objects.filter(party_a_id__in=ids, party_b_id__in=ids, status=old).update(
+        status=new, updated_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -478,7 +478,7 @@ def plan_merge(
         with transaction.atomic():
             records = do_merge_cluster(sources, survivor, actor=actor, values=values)
             plan["values"] = {f: v for r in records for f, v in r.values.items()}
-            plan["sections"] = _describe(records)
+            plan["sections"] = describe_merge(records)
             raise _PlanOnly
     except _PlanOnly:
         pass
@@ -487,7 +487,8 @@ def plan_merge(
     return plan
 
 
-def _describe(records: list[MergeRecord]) -> list[dict[str, Any]]:
+def describe_merge(records: list[MergeRecord]) -> list[dict[str, Any]]:
+    """What the merges moved or ended, by section, as the plan and the merge page list it."""
     titles = {
         "relationships": _("Relationships"),
         "contacts": _("Contacts"),

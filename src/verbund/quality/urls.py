@@ -14,6 +14,9 @@ urlpatterns = [
         views.not_duplicate,
         name="quality-not-duplicate",
     ),
+    path("quality/clusters/<int:number>/", views.cluster, name="quality-cluster"),
+    path("quality/compare/", views.compare_cluster, name="quality-cluster-compare"),
+    path("quality/compare/merge/", views.merge_cluster, name="quality-cluster-merge"),
     path("quality/merges/<int:merge_id>/", views.merge_detail, name="quality-merge"),
     path("quality/merges/<int:merge_id>/undo/", views.undo, name="quality-undo"),
 ]

@@ -26,10 +26,11 @@ def test_the_steward_compares_side_by_side_and_merges_with_chosen_values(org, ma
     c = client_for(make_user, "steward")
     page = c.get(f"/quality/compare/{a.pk}/{b.pk}/")
     assert page.status_code == 200 and "field_phone" in page.content.decode()
-    resp = c.post(
-        f"/quality/compare/{a.pk}/{b.pk}/merge/",
-        {"survivor": "a", "field_phone": "b", "field_name": "a"},
-    )
+    choice = {"survivor": "a", "field_phone": "b", "field_name": "a"}
+    plan = c.post(f"/quality/compare/{a.pk}/{b.pk}/merge/", choice)
+    assert plan.status_code == 200 and "confirm-merge" in plan.content.decode()
+    assert not MergeRecord.objects.exists()
+    resp = c.post(f"/quality/compare/{a.pk}/{b.pk}/merge/", {**choice, "confirm": "1"})
     record = MergeRecord.objects.get()
     assert resp.status_code == 302 and resp["Location"] == f"/quality/merges/{record.pk}/"
     assert Party.objects.get(pk=a.pk).phone == "0221 1234"
