@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from verbund.compliance.models import Hit
 from verbund.core import audit
 
-
 STAYS_KEY = "compliance.hit:stays"
 
 
@@ -22,7 +21,8 @@ def reassign(source: Any, survivor: Any, *, actor: Any) -> dict[str, list[int]]:
     taken = set(
         Hit.objects.filter(party_id=survivor.pk).values_list("list_id", "entry_external_id")
     )
-    movable, stays = [], []
+    movable: list[int] = []
+    stays: list[int] = []
     for h in Hit.objects.filter(party_id=source.pk).order_by("pk"):
         (stays if (h.list_id, h.entry_external_id) in taken else movable).append(h.pk)
     if movable:

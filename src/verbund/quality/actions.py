@@ -383,6 +383,11 @@ def _undo_one(record: MergeRecord, *, actor: Any) -> MergeRecord:
 # ------------------------------------------------------------------ clusters and the plan
 
 
+def field_label(field: str) -> str:
+    """A party field's label in the active language."""
+    return str(getattr(Party._meta.get_field(field), "verbose_name", field))
+
+
 def preferred_values(parties: list[Party], survivor: Party) -> dict[str, Any]:
     """The values a merge takes unless told otherwise: the survivor keeps every value it has;
     an empty field takes the first filled value among ``parties`` (in their order), so that a
@@ -473,7 +478,7 @@ def plan_merge(
     Returns ``{"values": {field: value}, "errors": [...], "sections": [{"key", "title",
     "items": [{"outcome": moved|ended|stays, "text", "why", "record"}]}]}``.
     """
-    plan: dict[str, Any] = {"values": {}, "errors": [], "sections": []}
+    plan: dict[str, Any] = {"values": {}, "refused": [], "sections": []}
     try:
         with transaction.atomic():
             records = do_merge_cluster(sources, survivor, actor=actor, values=values)
@@ -483,7 +488,7 @@ def plan_merge(
     except _PlanOnly:
         pass
     except ValidationError as exc:
-        plan["errors"] = exc.messages
+        plan["refused"] = exc.messages
     return plan
 
 
@@ -536,7 +541,7 @@ def _describe_links(moved: dict[str, Any]) -> list[dict[str, str]]:
         if rel is None:
             continue
         since = date_format(rel.valid_from, "SHORT_DATE_FORMAT") if rel.valid_from else ""
-        text = f"{rel.from_party.display_name} – {rel.type.label_forward} – {rel.to_party.display_name}"
+        text = f"{rel.from_party.display_name} {rel.type.label_forward} {rel.to_party.display_name}"
         if since:
             text += " " + _("(since %(date)s)") % {"date": since}
         if item.get("result") == "ended":

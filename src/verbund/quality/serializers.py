@@ -75,7 +75,7 @@ class MergeRequestSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class MergeRecordSerializer(serializers.ModelSerializer):
-    cluster_members = serializers.PrimaryKeyRelatedField(
+    cluster_members: Any = serializers.PrimaryKeyRelatedField(
         many=True,
         read_only=True,
         help_text="On the first merge of a one-step cluster merge: the other merges of it "
@@ -181,7 +181,7 @@ class MergePlanSectionSerializer(serializers.Serializer):
 
 class MergePlanSerializer(serializers.Serializer):
     values = serializers.DictField(help_text="Field values the survivor would take.")
-    errors = serializers.ListField(
-        child=serializers.CharField(), help_text="Why the merge would be refused."
+    refused = serializers.ListField(
+        child=serializers.CharField(), help_text="Why the merge would be refused (else empty)."
     )
     sections = MergePlanSectionSerializer(many=True)

@@ -240,9 +240,7 @@ def _merge(request: HttpRequest, parties: list[Party], back: str) -> HttpRespons
             "parties": request.POST.getlist("party"),
             "action": request.path,
             "back": back,
-            "values": [
-                (Party._meta.get_field(f).verbose_name, v) for f, v in plan["values"].items()
-            ],
+            "values": [(actions.field_label(f), v) for f, v in plan["values"].items()],
             "many": len(sources) > 1,
         }
         return render(request, "quality/merge_confirm.html", context)
@@ -308,7 +306,7 @@ def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
         "moved": record.moved,
         "cluster": [record.cluster_head or record, *cluster] if cluster else [],
         "values": [
-            (Party._meta.get_field(f).verbose_name, v)
+            (actions.field_label(f), v)
             for f, v in record.values.items()
             if f in actions.MERGEABLE_FIELDS
         ],

@@ -68,12 +68,8 @@ def test_the_merge_keeps_the_vat_id_and_shows_what_ends_before_it_merges(live_se
     plan = page.locator("[data-testid=plan]")
     assert "DE123456789" in plan.inner_text()
     ended = page.locator("[data-testid=plan-relationships] .plan-ended")
-    assert (
-        ended.count() == 1
-        and "Zentralregulierung" in ended.inner_text()
-        or ("zentralreguliert" in ended.inner_text())
-    )
-    assert "endet" in ended.inner_text()
+    assert ended.count() == 1
+    assert "zentralreguliert" in ended.inner_text() and "endet" in ended.inner_text()
     assert "1.234,50" in page.locator("[data-testid='plan-verbund.revenue.merge']").inner_text()
     assert not MergeRecord.objects.exists()
 
@@ -105,10 +101,7 @@ def test_a_cluster_of_three_merges_in_one_step_and_is_undone_as_one(live_server,
     page.click("[data-testid=confirm-merge]")
     page.wait_for_load_state()
     assert Party.objects.filter(merged_into_id=a).count() == 2
-    assert (
-        "Zusammengeführt" in page.inner_text("body")
-        or page.locator("[data-testid=cluster]").count()
-    )
+    assert "In einem Schritt zusammengeführt mit" in page.inner_text("[data-testid=cluster]")
 
     page.click("[data-testid=undo]")
     page.wait_for_load_state()

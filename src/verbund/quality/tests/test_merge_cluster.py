@@ -66,7 +66,7 @@ def test_the_plan_lists_what_moves_and_what_ends_and_changes_nothing(org):
 def test_the_plan_names_the_reason_a_merge_is_refused(org, person):
     a, b = org("Müller Bau GmbH"), person("Müller", "Anna")
     plan = plan_merge([b], a, actor=None)
-    assert plan["errors"] and not plan["sections"]
+    assert plan["refused"] and not plan["sections"]
 
 
 def test_a_cluster_of_three_merges_in_one_step_and_is_undone_as_one(org):
