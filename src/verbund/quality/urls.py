@@ -5,6 +5,7 @@ from verbund.quality import views
 urlpatterns = [
     path("quality/", views.queue, name="quality-queue"),
     path("quality/runs/", views.start_run, name="quality-start-run"),
+    path("quality/runs/<int:pk>/", views.run_detail, name="quality-run"),
     path("quality/similar/", views.similar, name="quality-similar"),
     path("quality/candidates/<int:candidate_id>/", views.candidate, name="quality-candidate"),
     path("quality/compare/<int:a>/<int:b>/", views.compare, name="quality-compare"),

@@ -99,8 +99,18 @@ def start_run(request: HttpRequest) -> HttpResponse:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("quality-queue")
     run_dedupe.enqueue(run.pk)
-    messages.success(request, _("Duplicate detection started; the queue fills when it is done."))
-    return redirect("quality-queue")
+    return redirect("quality-run", pk=run.pk)
+
+
+@login_required
+@permission_required("quality.view_duplicatecandidate", raise_exception=True)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One detection run; the page asks again every two seconds until the run is done."""
+    run = get_object_or_404(DedupeRun, pk=pk)
+    template = (
+        "quality/_run_status.html" if request.headers.get("HX-Request") else "quality/run.html"
+    )
+    return render(request, template, {"run": run})
 
 
 def _score_context(a: Party, b: Party) -> dict[str, Any]:

@@ -61,7 +61,7 @@ def test_the_cli_refuses_bad_merges(capsys, args, names):
 
 
 def test_the_cli_refuses_a_single_party(capsys, three):
-    assert_cli_refuses(capsys, "merge", three[0].number, names="merge")
+    assert_cli_refuses(capsys, "merge", three[0].number, names=three[0].number)
 
 
 def test_the_api_merges_a_cluster_and_plans_it_first(three, api_for):

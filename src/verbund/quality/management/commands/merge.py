@@ -69,7 +69,10 @@ class Command(VerbundCommand):
             return
         if len(options["parties"]) < 2:
             raise CommandError(
-                _("name the party that stays and at least one party to merge into it")
+                _(
+                    "name the party that stays and at least one party to merge into it (given: %(given)s)"
+                )
+                % {"given": " ".join(options["parties"]) or "—"}
             )
         for item in options["take"]:
             field, sep, _ref = item.partition("=")
