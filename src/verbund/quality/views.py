@@ -1,6 +1,7 @@
 """Review queue UI: candidates, side-by-side comparison with field-by-field choice, merges,
 undo, background runs, and the entry-time fragment the party form loads as the user types."""
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -145,12 +147,18 @@ def _compare_context(parties: list[Party]) -> dict[str, Any]:
     rows = []
     for f in COMPARE_FIELDS:
         values = [getattr(p, f) or "" for p in parties]
+        if not any(values):
+            continue  # a field no record fills has nothing to choose
         rows.append(
             {
                 "field": f,
-                "label": getattr(Party._meta.get_field(f), "verbose_name", f),
+                "label": actions.field_label(f),
                 "cells": [
-                    {"party": p.pk, "value": v, "picked": picks.get(f, survivor.pk) == p.pk}
+                    {
+                        "party": p.pk,
+                        "value": _shown(p, f, v),
+                        "picked": picks.get(f, survivor.pk) == p.pk,
+                    }
                     for p, v in zip(parties, values, strict=True)
                 ],
                 "differs": len(set(values)) > 1,
@@ -168,6 +176,18 @@ def _compare_context(parties: list[Party]) -> dict[str, Any]:
         "rows": rows,
         "merged": any(p.merged_into_id for p in parties),
     }
+
+
+def _shown(party: Party, field: str, value: Any) -> str:
+    """A value as the user reads it: a choice's label, a date in the language's format."""
+    if not value:
+        return ""
+    display = getattr(party, f"get_{field}_display", None)
+    if display is not None:
+        return str(display())
+    if isinstance(value, dt.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
 
 
 def _values(p: Party) -> dict[str, Any]:
@@ -348,8 +368,6 @@ def similar(request: HttpRequest) -> HttpResponse:
     data["kind"] = data["kind"] or "organisation"
     if data.get("birth_date"):
         try:
-            import datetime as dt
-
             data["birth_date"] = dt.date.fromisoformat(data["birth_date"])
         except ValueError:
             data["birth_date"] = None
