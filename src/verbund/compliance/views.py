@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -70,7 +71,23 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     can_review = request.user.has_perm("compliance.review_hit")
     choices = rules.review_choices(hit, request.user) if can_review else []
-    return render(request, "compliance/hit.html", {"hit": hit, "choices": choices})
+    labels = {
+        "identifier": _("identifier"),
+        "birth_date": _("date of birth"),
+        "country": _("country"),
+    }
+    qualifiers = [
+        {
+            "label": labels.get(q.get("kind", ""), q.get("kind", "")),
+            "detail": q.get("detail", ""),
+            "effect": _("matches")
+            if q.get("effect") == "match"
+            else formats.number_format(q.get("effect", 0), decimal_pos=2, use_l10n=True),
+        }
+        for q in (hit.explanation or {}).get("qualifiers", [])
+    ]
+    context = {"hit": hit, "choices": choices, "qualifiers": qualifiers}
+    return render(request, "compliance/hit.html", context)
 
 
 @login_required
