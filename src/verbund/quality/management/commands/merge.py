@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from verbund.core.cli import actor_from, add_actor_argument, refusal
@@ -137,7 +138,7 @@ class Command(VerbundCommand):
             self.stdout.write(json.dumps(plan, ensure_ascii=False, default=str))
             return
         for field, value in plan["values"].items():
-            self.stdout.write(f"{actions.field_label(field)}: {value}")
+            self.stdout.write(f"{capfirst(actions.field_label(field))}: {value}")
         outcome = {"moved": _("moves"), "ended": _("ends"), "stays": _("stays")}
         for section in plan["sections"]:
             if not section["items"]:
