@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from verbund.bench.common import data_path, missing_data
-from verbund.compliance import matching
+from verbund.compliance import matching, matching_text
 from verbund.compliance.matching import EntryRecord, Index, Query
 from verbund.compliance.parsers import ParsedEntry, parse
+from verbund.core.text import name_key
 
 # Where the real data sets lie under $VERBUND_DATA_DIR.
 LISTS = ("sanctions",)
@@ -578,7 +579,7 @@ def perturb(name: str, schema: str, rng: random.Random) -> tuple[str, list[str]]
         elif kind == "drop_middle" and len(words) >= 3:
             del words[rng.randrange(1, len(words) - 1)]
         elif kind == "legal_form":
-            stripped = matching.name_key(" ".join(words))
+            stripped = name_key(" ".join(words))
             words = (
                 (stripped.title() + " " + rng.choice(FOREIGN_FORMS)).split() if stripped else words
             )
@@ -627,7 +628,7 @@ def quality(
     pool = [
         (i, e)
         for i, e in enumerate(entries)
-        if e.schema in ("person", "organisation") and matching.name_tokens(e.name)
+        if e.schema in ("person", "organisation") and matching_text.name_tokens(e.name)
     ]
     n = options["queries"]
     recalls: list[float] = []

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
-from verbund.demo.generator import DemoData, party_rows_in_child
+from verbund.demo.fork import party_rows_in_child
+from verbund.demo.generator import DemoData
 from verbund.parties.models import Party
 from verbund.relationships.bulk import Load, do_bulk_load
 

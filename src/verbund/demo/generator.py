@@ -17,21 +17,22 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-import os
-import pickle
 import random
-import signal
-import sys
-import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-from verbund.core.text import fold
 from verbund.demo import words as W
 from verbund.demo.cities import CITIES, FOREIGN_CITIES, City, ForeignCity
+from verbund.demo.values import (
+    cumulative,
+    german_vat_id,
+    lei_with_check_digits,
+    mail_part,
+    name_fold,
+    slug,
+)
 from verbund.parties.bulk import PARTY_COLUMNS
 from verbund.parties.derive import derive_search_columns, fold_and_phonetic, fold_fast
 from verbund.relationships.bulk import RELATIONSHIP_COLUMNS
@@ -71,55 +72,6 @@ _SUB_LENGTH = {n: min(8, max(5, 11 - n)) for n in range(2, 7)}
 Edge = tuple[str, int, int, dt.date | None, dt.date | None, str | None]
 
 
-def lei_with_check_digits(base18: str) -> str:
-    """Complete an 18-character LEI prefix with its ISO 7064 MOD 97-10 check digits."""
-    digits = "".join(str(int(c, 36)) for c in base18 + "00")
-    return f"{base18}{98 - int(digits) % 97:02d}"
-
-
-def _mod11_10_step(product: int, digit: int) -> int:
-    total = (digit + product) % 10 or 10
-    return (2 * total) % 11
-
-
-# The ISO 7064 MOD 11,10 state machine as a table: _VAT_NEXT[product][digit] -> next product.
-_VAT_NEXT = [[_mod11_10_step(p, d) for d in range(10)] for p in range(11)]
-
-
-def german_vat_id(eight_digits: int) -> str:
-    """A German VAT id (USt-IdNr.): DE, eight digits and the ISO 7064 MOD 11,10 check digit."""
-    body = f"{eight_digits % 10**8:08d}"
-    if body[0] == "0":
-        body = "1" + body[1:]
-    product = 10
-    for ch in body:
-        product = _VAT_NEXT[product][ord(ch) - 48]
-    return f"DE{body}{(11 - product) % 10}"
-
-
-@lru_cache(maxsize=100_000)
-def slug(text: str) -> str:
-    """A domain-name part from a company name: folded, words joined by hyphens."""
-    return "-".join(w for w in fold(text).replace("&", " ").split() if w)[:60] or "firma"
-
-
-@lru_cache(maxsize=300_000)
-def _name_fold(base: str, form: str) -> tuple[str, str]:
-    """Folded name and phonetic key of ``f"{base} {form}"``, from cached pieces."""
-    folded, phonetic = fold_and_phonetic(base)
-    folded_form, phonetic_form = fold_and_phonetic(form) if form else ("", "")
-    if folded_form:
-        if folded:
-            return f"{folded} {folded_form}", f"{phonetic} {phonetic_form}"[:200]
-        return folded_form, phonetic_form[:200]
-    return folded, phonetic[:200]
-
-
-@lru_cache(maxsize=20_000)
-def mail_part(text: str) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum()) or "x"
-
-
 class DemoData:
     """A planned demo data set of ``size`` parties (about a fifth of them contact persons)."""
 
@@ -143,7 +95,7 @@ class DemoData:
         self.tag_pairs: list[tuple[int, str]] = []
         self.stats: Counter[str] = Counter()
         self._plan()
-        self._city_weights = list(_cumulative([c.size**0.75 + 2 for c in CITIES]))
+        self._city_weights = list(cumulative([c.size**0.75 + 2 for c in CITIES]))
         self._past_span = max(1, (self.today - dt.timedelta(days=60) - EPOCH).days)
 
     # --- plan -------------------------------------------------------------------------------
@@ -391,7 +343,7 @@ class DemoData:
             self.tag_pairs.extend((idx, t) for t in sorted(tags))
         # derive_search_columns, unrolled for the values this generator makes: numbers and
         # German postcodes are digits, VAT ids plain ASCII, names and cities from a vocabulary.
-        folded_name, phonetic = _name_fold(base, form)
+        folded_name, phonetic = name_fold(base, form)
         pieces = (
             folded_name,
             fold_and_phonetic(name2)[0] if name2 else "",
@@ -839,74 +791,9 @@ class DemoData:
             )  # fmt: skip
 
 
-def _cumulative(values: Sequence[float]) -> Iterator[float]:
-    total = 0.0
-    for v in values:
-        total += v
-        yield total
-
-
 assert len(PARTY_COLUMNS) == 33 and PARTY_COLUMNS[11] == "organisation_id", (
     "party columns changed: update DemoData rows"
 )
 assert RELATIONSHIP_COLUMNS[:3] == ("type_id", "from_party_id", "to_party_id"), (
     "relationship columns changed"
 )
-
-
-_BATCH = 20_000
-
-
-def party_rows_in_child(
-    data: DemoData, base_id: int, first_number: int, now: Any
-) -> Iterator[tuple[Any, ...]]:
-    """``data.party_rows(...)``, generated in a forked process while this one writes.
-
-    Generating a row costs about as much as writing it, so on two cores the two overlap. The
-    child only computes (it never touches the database connection it inherited) and leaves with
-    ``os._exit``; rows and, at the end, the recorded links come back pickled through a pipe.
-    Yields exactly what ``data.party_rows`` would, and leaves ``data`` in the same state.
-    """
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child, reported through the exit status
-        code = 0
-        try:
-            os.close(read_fd)
-            with os.fdopen(write_fd, "wb", buffering=1 << 20) as out:
-                batch: list[tuple[Any, ...]] = []
-                for row in data.party_rows(base_id, first_number, now):
-                    batch.append(row)
-                    if len(batch) >= _BATCH:
-                        pickle.dump(("rows", batch), out, protocol=pickle.HIGHEST_PROTOCOL)
-                        batch = []
-                pickle.dump(("rows", batch), out, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(("state", data.export_state()), out, protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-        finally:
-            sys.stderr.flush()
-            os._exit(code)
-    os.close(write_fd)
-    done = False
-    try:
-        with os.fdopen(read_fd, "rb", buffering=1 << 20) as inp:
-            while True:
-                try:
-                    # Our own child's output, never outside data.
-                    kind, payload = pickle.load(inp)  # noqa: S301
-                except EOFError:
-                    raise RuntimeError("The demo generator process ended early.") from None
-                if kind == "rows":
-                    yield from payload
-                else:
-                    data.import_state(payload)
-                    break
-        done = True
-    finally:
-        if not done:
-            os.kill(pid, signal.SIGTERM)
-        _, status = os.waitpid(pid, 0)
-    if status != 0:
-        raise RuntimeError(f"The demo generator process failed (status {status}).")

@@ -14,7 +14,8 @@ from django.core.management.base import CommandError
 from verbund.core.models import AuditRecord
 from verbund.demo.actions import DEMO_PASSWORD, DEMO_USERS
 from verbund.demo.cities import BY_NAME, FOREIGN_BY_NAME
-from verbund.demo.generator import DemoData, german_vat_id, lei_with_check_digits
+from verbund.demo.generator import DemoData
+from verbund.demo.values import german_vat_id, lei_with_check_digits
 from verbund.parties.actions import derive_fields, validate_party
 from verbund.parties.models import Party
 from verbund.parties.validators import (
@@ -68,7 +69,7 @@ def test_the_same_seed_gives_the_same_names_and_structure() -> None:
 
 
 def test_a_forked_generator_yields_the_same_rows_and_links() -> None:
-    from verbund.demo.generator import party_rows_in_child
+    from verbund.demo.fork import party_rows_in_child
 
     day = dt.date(2026, 6, 1)
     here, there = DemoData(1200, 5, today=day), DemoData(1200, 5, today=day)

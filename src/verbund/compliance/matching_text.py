@@ -1,0 +1,300 @@
+"""How the screening engine reads a name: noise words, canonical spellings, tokens, variants.
+
+A name is transliterated (anyascii, German umlauts spelled out first), folded, stripped of legal
+forms (core.text) and noise words, also mistyped ones, and cut into tokens; ``name_variants``
+gives the other ways the same name is written. The scoring in ``matching`` works only on what
+these functions return, so a change of spelling rules never touches the scores' weights.
+"""
+
+import re
+from functools import lru_cache
+
+from anyascii import anyascii
+from rapidfuzz.distance import OSA
+
+from verbund.core.text import LEGAL_FORMS, fold, name_key
+
+# Words that say what kind of entity something is, not which one: ignored for the name.
+NOISE = frozenset(
+    [
+        "gmbh",
+        "mbh",
+        "ag",
+        "kg",
+        "ohg",
+        "gbr",
+        "ug",
+        "ek",
+        "ev",
+        "eg",
+        "se",
+        "kgaa",
+        "co",
+        "cie",
+        "company",
+        "compania",
+        "companhia",
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "lp",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "plc",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "ab",
+        "as",
+        "oy",
+        "pte",
+        "pty",
+        "pvt",
+        "private",
+        "jsc",
+        "ojsc",
+        "cjsc",
+        "pjsc",
+        "oao",
+        "ooo",
+        "zao",
+        "tov",
+        "fze",
+        "fzco",
+        "fzc",
+        "llc",
+        "sal",
+        "wll",
+        "the",
+        "und",
+        "and",
+        "of",
+        "joint",
+        "stock",
+        "liability",
+    ]
+)
+# Legal forms that are names elsewhere ("Ou" and "Ao" are Chinese surnames): only dropped from
+# organisations' names. Estonian OÜ ("OU", "OUE"), Bulgarian EOOD/OOD, the d.o.o. of the
+# former Yugoslavia, Russian PAO/AO (PJSC/JSC in Latin letters, frequent in the lists).
+ORG_FORMS = frozenset(["ou", "oue", "eood", "ood", "doo", "pao", "ao"])
+_FORM_WORDS = frozenset(
+    w for spellings in LEGAL_FORMS.values() for sp in spellings for w in sp.split()
+)
+# Filled below, once canon_token exists: (spelling, canonical spelling) pairs.
+_LONG_NOISE: list[tuple[str, str]] = []
+_SHORT_FORMS: list[str] = []
+_CANON_NOISE: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=200_000)
+def is_noise(token: str) -> bool:
+    """A noise word, also when mistyped ("cmopany", "limted", "kompzany") or transliterated ("jsk")."""
+    canon = canon_token(token)
+    if token in NOISE or canon in _CANON_NOISE:
+        return True
+    if len(token) < 4:
+        return False
+    for w, c in _LONG_NOISE:
+        if abs(len(w) - len(token)) > 1:
+            continue
+        if len(w) >= 7:
+            if OSA.normalized_similarity(token, w) >= 0.8 or (
+                OSA.normalized_similarity(canon, c) >= 0.8
+            ):
+                return True
+        # In "joint" and "stock" a wrong letter makes a name ("point", "stork", "stack"), and
+        # so does one in their canonical spelling ("istok" ~ "stok"); a letter missing, added
+        # or swapped as written does not.
+        elif OSA.distance(token, w) == 1 and (len(token) != len(w) or sorted(token) == sorted(w)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def is_mistyped_form(token: str) -> bool:
+    """A four-letter legal form with one letter wrong ("gbh", "gmbrh", "curp", "pjusc"); with
+    three letters ("lrd" for "ltd") too many real names are one letter away ("gas", "sea").
+
+    Only asked about the first and the last word of an organisation's name, where legal forms
+    stand: elsewhere, and in persons' names, such short words are names ("Sal", "Zhao").
+    """
+    if len(token) < 3 or is_noise(token):
+        return False
+    # Spelled as written and with the first letter kept: canonical spellings and a changed
+    # first letter bring real names into reach ("kish" ~ "cjsc", "barl" ~ "sarl").
+    return any(
+        w[0] == token[0] and OSA.distance(token, w) <= 1
+        for w in _SHORT_FORMS
+        if abs(len(w) - len(token)) <= 1
+    )
+
+
+# Consonant spellings that transliterations swap. Vowel digraphs and double letters are
+# left alone: rewriting them turns a one-letter typo into a two-letter difference.
+_CANON_RULES = [
+    ("dzh", "j"), ("dj", "j"),  # French and Russian spellings of the same "j" ("Djamal"/"Jamal")
+    ("sch", "sh"), ("tch", "ch"), ("ph", "f"), ("th", "t"), ("kh", "k"), ("gh", "g"), ("dh", "d"),
+    ("ck", "k"), ("c", "k"), ("q", "k"), ("z", "s"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"),
+]  # fmt: skip
+# The Arabic article as transliterations write it on its own ("Issa El Zeydi"/"Al-Zeydi").
+_ARTICLES = frozenset(["el", "ul"])
+_DOUBLE = re.compile(r"(.)\1+")
+_VOWELS = re.compile(r"[aeiou]")
+_VOWEL_RUNS = re.compile(r"[aeiou]+")
+_APOSTROPHES = re.compile("['`\u00b4\u2019\u2018\u02bc]")
+# A word of dotted letters ("S.A.", "C.V.", "L.L.C.", "S.p.A."): at the end of an
+# organisation's name, an abbreviated legal form, also when mistyped ("S.gA.", "L.LK.").
+_DOTTED = re.compile(r"^\.*(?:[A-Za-z]{1,2}\.+)+[A-Za-z]{0,2}\.*,?$")
+_UMLAUT_FIRST = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+@lru_cache(maxsize=500_000)
+def canon_token(token: str) -> str:
+    """A token's spelling with transliteration variants merged (both sides get the same)."""
+    if token in _ARTICLES:
+        return "al"
+    t = token
+    for a, b in _CANON_RULES:
+        if a in t:
+            t = t.replace(a, b)
+    return t
+
+
+_CANON_NOISE = frozenset(canon_token(w) for w in NOISE if len(w) >= 3)
+_LONG_NOISE = sorted((w, canon_token(w)) for w in NOISE if len(w) >= 5)
+_SHORT_FORMS = sorted(w for w in NOISE | ORG_FORMS if len(w) == 4)
+
+
+def phonetic_key(token: str) -> str:
+    """First letter and consonant skeleton of a canonical token ("muhamad" -> "mhmd").
+
+    Only for longer words with at least three consonants: shorter skeletons ("kn", "mr")
+    are shared by too many unrelated names.
+    """
+    if len(token) < 5:
+        return ""
+    key = _DOUBLE.sub(r"\1", token[:1] + _VOWELS.sub("", token[1:]))
+    return key if len(key) >= 3 else ""
+
+
+def vowel_key(token: str) -> str:
+    """The canonical token with every vowel run as one "a" and doubles merged: the shape
+    transliterations keep while they swap vowels ("green"/"grin", "food"/"fud")."""
+    if len(token) < 3:
+        return ""
+    key = _DOUBLE.sub(r"\1", _VOWEL_RUNS.sub("a", token))
+    return "v" + key if len(key) >= 3 else ""
+
+
+@lru_cache(maxsize=500_000)
+def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
+    """Tokens of a name: transliterated, folded, without legal forms and noise words (for an
+    organisation also a mistyped legal form in first or last place: "Nordstrand GbH")."""
+    if not name:
+        return ()
+    if organisation and "." in name:
+        words = name.split()
+        while len(words) > 1 and _DOTTED.match(words[-1]):
+            words.pop()
+        name = " ".join(words)
+    latin = anyascii(_APOSTROPHES.sub("", name.translate(_UMLAUT_FIRST)))
+    folded = fold(latin).split()
+    if organisation and len(folded) >= 4:
+        dropped = _mistyped_phrase(folded)
+        if dropped:
+            folded = [w for i, w in enumerate(folded) if i not in dropped]
+            latin = " ".join(folded)
+    # name_key tries every legal-form spelling; most names contain none of their words.
+    if _FORM_WORDS.isdisjoint(folded):
+        tokens = [t for t in folded if t != "&"]
+    else:
+        tokens = [t for t in name_key(latin).split() if t]
+    kept = [t for t in tokens if not is_noise(t) and not (organisation and t in ORG_FORMS)]
+    if organisation and len(kept) >= 2:
+        # Only while a word of three letters or more is left ("SARA II" stays as it is).
+        if is_mistyped_form(kept[-1]) and any(len(t) >= 3 for t in kept[:-1]):
+            kept.pop()
+        if len(kept) >= 2 and is_mistyped_form(kept[0]) and any(len(t) >= 3 for t in kept[1:]):
+            kept.pop(0)
+    return tuple(kept or tokens)
+
+
+# Legal forms of three words ("joint stock company", "limited liability company"): written out
+# in full, one of them may carry a typo that would make it a name word on its own ("Joict",
+# "Stovk" are one letter from "point", "stork").
+_PHRASES = (("joint", "stock", "company"), ("limited", "liability", "company"))
+
+
+def _mistyped_phrase(words: list[str]) -> set[int]:
+    """Positions of a three-word legal form in ``words`` with two words exact and the third
+    mistyped (two edits at most, first letter kept), provided other words remain."""
+    out: set[int] = set()
+    for i in range(len(words) - 2):
+        window = words[i : i + 3]
+        for phrase in _PHRASES:
+            exact = sum(a == b for a, b in zip(window, phrase, strict=True))
+            if exact == 2 and all(
+                a == b or (a[:1] == b[:1] and OSA.distance(a, b) <= 2)
+                for a, b in zip(window, phrase, strict=True)
+            ):
+                out.update(range(i, i + 3))
+    return out if len(out) < len(words) else set()
+
+
+def name_spellings(name: str, organisation: bool = False) -> list[tuple[str, ...]]:
+    """The tokens of a name, then those of other ways to write it, for list and party names
+    alike: hyphenated words as one ("Al-Kubaysi"/"Alkubaysi", "Valtex-St"/"Valtexst"), and an
+    organisation's name without dotted letters in front ("D.O.O. Merideis"; in front they may
+    be a legal form or part of the name, "V.R. Fruit", so both are kept)."""
+    base = name_tokens(name, organisation)
+    out = [base] if base else []
+    if "-" in name:
+        joined = name_tokens(name.replace("-", ""), organisation)
+        if joined and joined not in out:
+            out.append(joined)
+    if organisation and "." in name:
+        words = name.split()
+        while len(words) > 1 and _DOTTED.match(words[0]):
+            words.pop(0)
+        rest = name_tokens(" ".join(words), organisation)
+        if rest and rest not in out:
+            out.append(rest)
+    return out
+
+
+def name_variants(name: str, organisation: bool = False) -> list[tuple[str, ...]]:
+    """What a party's name is looked up as: its spellings (``name_spellings``) and the name
+    with a short word joined to the next ("Abd Alkadir"/"Abdulkadir", "Qa Ida"/"Qaida", "D
+    Agostino"/"D'Agostino"), for the first two short words ("Ali Abd Alnabi")."""
+    out = name_spellings(name, organisation)
+    base = out[0] if out else ()
+    joins = 0
+    for i in range(len(base) - 1):
+        if len(base[i]) <= 3 and len(base[i + 1]) >= 3:
+            joined = (*base[:i], base[i] + base[i + 1], *base[i + 2 :])
+            if joined not in out:
+                out.append(joined)
+            joins += 1
+            if joins == 2:
+                break
+    return out
+
+
+def deletions(token: str) -> set[str]:
+    if len(token) < 2:
+        return {token}
+    return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def identifier_key(value: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", fold(value or ""))
