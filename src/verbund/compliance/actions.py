@@ -122,21 +122,38 @@ def do_import_list(
         after={"version": number, "entries": len(new), "added": len(added), "changed": len(changed), "removed": len(removed), "files": version.files},
     )  # fmt: skip
     screening.forget_index()
-    if rescreen and (added or changed) and Party.objects.exists():
-        ids = list(
-            ListEntry.objects.filter(version=version, external_id__in=added + changed).values_list(
-                "id", flat=True
-            )
-        )
-        index = screening.build_index({slist.id: version.id}, only_entries=ids)
-        do_screen_parties(
-            actor=actor,
-            trigger=RunTrigger.LIST_UPDATE,
-            index=index,
-            lists=[slist.id],
-            close_missing=False,
-        )
+    if rescreen:
+        do_rescreen_version(version, actor=actor)
     return version
+
+
+def needs_rescreen(version: ListVersion) -> bool:
+    """Whether a new version has entries to screen parties against (added or changed)."""
+    return bool(version.added or version.changed) and Party.objects.exists()
+
+
+def do_rescreen_version(
+    version: ListVersion, *, actor: Any, run: ScreeningRun | None = None
+) -> ScreeningRun | None:
+    """Screen every party against the entries ``version`` added or changed (the rest of the
+    list screened them before); ``run``: a run row made beforehand, whose progress a page shows."""
+    if not needs_rescreen(version):
+        return None
+    changed = version.diff.get("added", []) + version.diff.get("changed", [])
+    ids = list(
+        ListEntry.objects.filter(version=version, external_id__in=changed).values_list(
+            "id", flat=True
+        )
+    )
+    index = screening.build_index({version.list_id: version.id}, only_entries=ids)
+    return do_screen_parties(
+        actor=actor,
+        trigger=RunTrigger.LIST_UPDATE,
+        index=index,
+        lists=[version.list_id],
+        close_missing=False,
+        run=run,
+    )
 
 
 # --- screening ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from verbund.compliance import actions, reports, tasks
 from verbund.compliance.filters import HIT_ORDER, RUN_ORDER, HitFilterSet, RunFilterSet, hit_rows
 from verbund.compliance.models import Hit, OwnershipFlag, SanctionsList, ScreeningRun
 from verbund.compliance.serializers import (
+    FindingSerializer,
     HitSerializer,
     ImportSerializer,
     OwnershipFlagSerializer,
@@ -125,6 +126,14 @@ class RunViewSet(
         StartRunSerializer(data=request.data).is_valid(raise_exception=True)
         run = tasks.start_screen_all(request.user)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=FindingSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def findings(self, request: Request, pk: Any = None) -> Response:
+        """What the run found, as it stood when the run wrote it (the report's rows): an old
+        run reads the same however later runs and reviews changed the hits."""
+        rows = reports.run_findings(self.get_object())
+        return Response(FindingSerializer(rows, many=True).data)
 
     @action(detail=True, methods=["get"], url_path="report.csv")
     def report_csv(self, request: Request, pk: Any = None) -> HttpResponse:

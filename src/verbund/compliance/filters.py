@@ -1,11 +1,20 @@
 """The FilterSets of screening hits and screening runs, shared by the UI lists and the API."""
 
+from typing import Any
+
 import django_filters
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from verbund.compliance.models import Hit, HitStatus, RunTrigger, SanctionsList, ScreeningRun
+from verbund.compliance.models import (
+    Hit,
+    HitStatus,
+    RunFinding,
+    RunTrigger,
+    SanctionsList,
+    ScreeningRun,
+)
 from verbund.core.filters import DefaultsFilterSet, IdFilter
 
 # Best first; the id makes the order total (cursor paging and the UI's pages agree).
@@ -42,11 +51,20 @@ class HitFilterSet(DefaultsFilterSet):
         empty_label=_("all"),
     )
     party = IdFilter(field_name="party_id", label=_("Party"))
-    run = IdFilter(field_name="run_id", label=_("Screening run"))
+    run = IdFilter(
+        method="found_in_run",
+        label=_("Screening run"),
+        help_text=_("The hits the run found (its snapshot), whichever run touched them last."),
+    )
 
     class Meta:
         model = Hit
         fields = ["status", "list", "party", "run"]
+
+    def found_in_run(self, queryset: QuerySet[Hit], name: str, value: Any) -> QuerySet[Hit]:
+        # A hit points at the last run that touched it; what a run found is its findings.
+        found = RunFinding.objects.filter(run_id=int(value), hit__isnull=False)
+        return queryset.filter(pk__in=found.values("hit_id"))
 
 
 class RunFilterSet(DefaultsFilterSet):

@@ -328,3 +328,57 @@ class RunFinding(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.run_id} {self.party_number} ~ {self.entry_name}"
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class UploadStage(models.TextChoices):
+    WAITING = "waiting", _("Waiting for a worker")
+    READING = "reading", _("Reading and comparing the list")
+    SCREENING = "screening", _("Screening parties against the changes")
+    FINISHED = "finished", _("Finished")
+
+
+class ListUpload(ClaimedRun):
+    """A list file uploaded in the browser, imported by a background job (``compliance.uploads``).
+
+    Contract: ``files`` lists the stored files ({name, path}) until the job has read them;
+    ``version`` is the list version the import created, ``run`` the screening run against its
+    added and changed entries (its progress is the second half of this upload's).
+    """
+
+    format = models.CharField(_("format"), max_length=32, choices=ListFormat.choices)
+    list_key = models.CharField(_("list"), max_length=64, blank=True)
+    files = models.JSONField(_("files"), default=_empty_list)
+    rescreen = models.BooleanField(_("screen again"), default=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=UploadStatus.choices, default=UploadStatus.QUEUED
+    )
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=UploadStage.choices, default=UploadStage.WAITING
+    )
+    version = models.ForeignKey(
+        ListVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    run = models.ForeignKey(
+        ScreeningRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(_("error"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("list upload")
+        verbose_name_plural = _("list uploads")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.format} #{self.pk} ({self.status})"

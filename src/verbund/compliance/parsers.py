@@ -122,25 +122,33 @@ def _strip_ns(root: Element) -> Element:
     return root
 
 
-def parse_xml(data: bytes, expected_roots: Iterable[str], label: str) -> Element:
-    """Parse ``data`` safely and check the root element; raise ListFormatError otherwise."""
+def parse_xml(data: bytes, expected_roots: Iterable[str], label: str, name: str = "") -> Element:
+    """Parse ``data`` (the file ``name``) safely and check the root element; raise
+    ListFormatError naming the file otherwise."""
+    prefix = f"{name}: " if name else ""
     try:
         root = safe_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise ListFormatError(
-            _(
+            prefix
+            + _(
                 "The file was refused: it uses XML features that are not allowed in list files (%(what)s)."
             )
             % {"what": type(exc).__name__}
         ) from exc
     except ParseError as exc:
+        # The parser's own text is English (expat); the position is what helps the user.
+        line, column = getattr(exc, "position", (0, 0))
         raise ListFormatError(
-            _("The file is not well-formed XML: %(error)s") % {"error": exc}
+            prefix
+            + _("The file is not well-formed XML (line %(line)s, column %(column)s).")
+            % {"line": line, "column": column}
         ) from exc
     root = _strip_ns(root)
     if root.tag not in expected_roots:
         raise ListFormatError(
-            _(
+            prefix
+            + _(
                 "This is not a %(format)s file: its root element is <%(root)s>, expected <%(expected)s>."
             )
             % {"format": label, "root": root.tag, "expected": "> or <".join(expected_roots)}
@@ -299,8 +307,8 @@ def parse_ofac_xml(files: list[tuple[str, bytes]]) -> ParseResult:
     label = "OFAC XML"
     entries: list[ParsedEntry] = []
     published = ""
-    for _name, data in files:
-        root = parse_xml(data, ["sdnList"], label)
+    for name, data in files:
+        root = parse_xml(data, ["sdnList"], label, name)
         published = published or _text(root, "publshInformation/Publish_Date")
         for e in root.findall("sdnEntry"):
             kind = _text(e, "sdnType").lower()
@@ -352,8 +360,8 @@ def parse_un_xml(files: list[tuple[str, bytes]]) -> ParseResult:
     label = "UN XML"
     entries: list[ParsedEntry] = []
     published = ""
-    for _name, data in files:
-        root = parse_xml(data, ["CONSOLIDATED_LIST"], label)
+    for name, data in files:
+        root = parse_xml(data, ["CONSOLIDATED_LIST"], label, name)
         published = published or root.get("dateGenerated", "")[:10]
         for tag, schema in (
             ("INDIVIDUALS/INDIVIDUAL", "person"),
@@ -429,8 +437,8 @@ def parse_eu_xml(files: list[tuple[str, bytes]]) -> ParseResult:
     label = "EU XML"
     entries: list[ParsedEntry] = []
     published = ""
-    for _name, data in files:
-        root = parse_xml(data, ["export"], label)
+    for name, data in files:
+        root = parse_xml(data, ["export"], label, name)
         published = published or (root.get("generationDate") or "")[:10]
         for e in root.findall("sanctionEntity"):
             st = e.find("subjectType")
@@ -553,8 +561,8 @@ _UK_TYPES = {"individual": "person", "entity": "organisation", "ship": "vessel"}
 def parse_uk_xml(files: list[tuple[str, bytes]]) -> ParseResult:
     label = "UK Sanctions List XML"
     entries: list[ParsedEntry] = []
-    for _name, data in files:
-        root = parse_xml(data, ["Designations", "ArrayOfDesignation"], label)
+    for name, data in files:
+        root = parse_xml(data, ["Designations", "ArrayOfDesignation"], label, name)
         for d in root.iter("Designation"):
             schema = _UK_TYPES.get(_text(d, "IndividualEntityShip").lower(), "other")
             entry = ParsedEntry(external_id=_text(d, "UniqueID"), schema=schema, names=[])

@@ -9,6 +9,7 @@ import csv
 import io
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
@@ -30,10 +31,15 @@ COLUMNS = [
 ]
 
 
+def run_findings(run: ScreeningRun) -> QuerySet[RunFinding]:
+    """What the run found, as it stood then, best score first (the run page, the reports)."""
+    return RunFinding.objects.filter(run=run).order_by("-score", "id")
+
+
 def run_rows(run: ScreeningRun) -> list[dict[str, Any]]:
     """The run's findings as report rows, best score first."""
     rows = []
-    for f in RunFinding.objects.filter(run=run).order_by("-score", "id"):
+    for f in run_findings(run):
         rows.append(
             {
                 "party_number": f.party_number, "party_name": f.party_name, "list": f.list_key,

@@ -2,7 +2,14 @@ from typing import Any
 
 from rest_framework import serializers
 
-from verbund.compliance.models import Hit, ListVersion, OwnershipFlag, SanctionsList, ScreeningRun
+from verbund.compliance.models import (
+    Hit,
+    ListVersion,
+    OwnershipFlag,
+    RunFinding,
+    SanctionsList,
+    ScreeningRun,
+)
 from verbund.compliance.parsers import PARSERS
 from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
 
@@ -96,4 +103,16 @@ class OwnershipFlagSerializer(serializers.ModelSerializer[OwnershipFlag]):
     class Meta:
         model = OwnershipFlag
         fields = ["id", "party", "regime", "share", "chains", "computed_at"]
+        read_only_fields = fields
+
+
+class FindingSerializer(serializers.ModelSerializer[RunFinding]):
+    """One finding of a run, as the run left it; ``hit`` is the live hit while it exists."""
+
+    class Meta:
+        model = RunFinding
+        fields = [
+            "id", "hit", "party", "party_number", "party_name", "list_key", "entry_external_id", "entry_name",
+            "matched_name", "score", "status", "new", "reason", "reviewed_by", "reviewed_at",
+        ]  # fmt: skip
         read_only_fields = fields

@@ -6,7 +6,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tasks import task
 
-from verbund.compliance.models import RunTrigger, ScreeningRun, ScreeningStatus
+from verbund.compliance.models import (
+    ListUpload,
+    RunTrigger,
+    ScreeningRun,
+    ScreeningStatus,
+    UploadStatus,
+)
 from verbund.core import jobs
 
 
@@ -25,7 +31,6 @@ SCREENING_RUNS = jobs.RunKind(
     fail=fail_run,
     task_path="verbund.compliance.tasks.screen_all_task",
 )
-RUN_KINDS = [SCREENING_RUNS]
 
 
 @task()
@@ -68,3 +73,35 @@ def start_screen_all(actor: Any) -> ScreeningRun:
         )
     run.refresh_from_db()
     return run
+
+
+def fail_upload(upload: ListUpload, reason: str) -> list[str]:
+    """Set ``upload`` failed with ``reason`` (for ``core.jobs``)."""
+    upload.status = UploadStatus.FAILED
+    upload.error = reason
+    upload.finished_at = timezone.now()
+    return ["status", "error", "finished_at"]
+
+
+LIST_UPLOADS = jobs.RunKind(
+    model=ListUpload,
+    open_statuses=(UploadStatus.QUEUED, UploadStatus.RUNNING),
+    fail=fail_upload,
+    task_path="verbund.compliance.tasks.import_list_task",
+)
+RUN_KINDS = [SCREENING_RUNS, LIST_UPLOADS]
+
+
+@task()
+def import_list_task(upload_id: int) -> int:
+    """Import a list uploaded in the browser (``compliance.uploads``); the worker claims the
+    upload first, so that it fails if the worker dies."""
+    from verbund.compliance.uploads import execute_upload
+
+    upload = ListUpload.objects.select_related("actor").get(pk=upload_id)
+    upload.save(update_fields=jobs.claim(upload))
+    try:
+        execute_upload(upload)
+    finally:
+        jobs.release(upload)
+    return upload_id

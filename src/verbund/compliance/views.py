@@ -9,10 +9,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.compliance import actions, reports, tasks
+from verbund.compliance import actions, reports, rules, tasks, uploads
 from verbund.compliance.filters import (
     HIT_ORDER,
     RUN_ORDER,
@@ -25,6 +26,7 @@ from verbund.compliance.models import (
     Hit,
     HitStatus,
     ListFormat,
+    ListUpload,
     ListVersion,
     OwnershipFlag,
     SanctionsList,
@@ -67,11 +69,25 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hit = get_object_or_404(
         Hit.objects.select_related("party", "list", "entry", "reviewed_by", "first_reviewer"), pk=pk
     )
-    return render(
-        request,
-        "compliance/hit.html",
-        {"hit": hit, "can_review": request.user.has_perm("compliance.review_hit")},
-    )
+    can_review = request.user.has_perm("compliance.review_hit")
+    choices = rules.review_choices(hit, request.user) if can_review else []
+    labels = {
+        "identifier": _("identifier"),
+        "birth_date": _("date of birth"),
+        "country": _("country"),
+    }
+    qualifiers = [
+        {
+            "label": labels.get(q.get("kind", ""), q.get("kind", "")),
+            "detail": q.get("detail", ""),
+            "effect": _("matches")
+            if q.get("effect") == "match"
+            else formats.number_format(q.get("effect", 0), decimal_pos=2, use_l10n=True),
+        }
+        for q in (hit.explanation or {}).get("qualifiers", [])
+    ]
+    context = {"hit": hit, "choices": choices, "qualifiers": qualifiers}
+    return render(request, "compliance/hit.html", context)
 
 
 @login_required
@@ -105,26 +121,13 @@ def lists(request: HttpRequest) -> HttpResponse:
             if list_key:
                 # The key's own rule (a slug of at most 64 characters), as the API applies it.
                 SanctionsList._meta.get_field("key").run_validators(list_key)
-            version = actions.do_import_list(
+            queued = uploads.do_queue_list_upload(
                 request.POST.get("format", ""), files, actor=request.user, list_key=list_key
-            )
-            messages.success(
-                request,
-                _(
-                    "%(list)s version %(n)s: %(count)s entries, %(added)s added, %(changed)s changed, %(removed)s removed."
-                )
-                % {
-                    "list": version.list.name,
-                    "n": version.number,
-                    "count": version.entry_count,
-                    "added": version.added,
-                    "changed": version.changed,
-                    "removed": version.removed,
-                },
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        return redirect("compliance:lists")
+            return redirect("compliance:lists")
+        return redirect("compliance:upload", pk=queued.pk)
     versions = ListVersion.objects.select_related("list").order_by("list__key", "-number")[:100]
     return render(
         request,
@@ -132,9 +135,23 @@ def lists(request: HttpRequest) -> HttpResponse:
         {
             "lists": SanctionsList.objects.select_related("current"),
             "versions": versions,
+            "recent_uploads": ListUpload.objects.all()[:5],
             "formats": [(key, label) for key, label in ListFormat.choices if key in PARSERS],
         },
     )
+
+
+@login_required
+@permission_required("compliance.view_sanctionslist", raise_exception=True)
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """An uploaded list being imported in the background: progress until done, then the result."""
+    item = get_object_or_404(
+        ListUpload.objects.select_related("version__list", "run", "actor"), pk=pk
+    )
+    context = {"upload": item, "progress": uploads.upload_progress(item)}
+    if request.headers.get("HX-Request"):
+        return render(request, "compliance/_upload_progress.html", context)
+    return render(request, "compliance/upload.html", context)
 
 
 @login_required
@@ -169,9 +186,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"run": run, "run_statuses": dict(RunStatus.choices)}
     if request.headers.get("HX-Request"):
         return render(request, "compliance/_run_progress.html", context)
-    hits = hit_rows().filter(run=run)
-    context["hits"] = hits.order_by(*HIT_ORDER)[:RUN_HITS_SHOWN]
-    context["hits_total"] = hits.count()
+    # The run's snapshot: an old run shows what it found then, not the hits as they are now.
+    findings = reports.run_findings(run)
+    context["findings"] = findings[:RUN_HITS_SHOWN]
+    context["findings_total"] = findings.count()
     return render(request, "compliance/run.html", context)
 
 

@@ -14,7 +14,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, extensions
@@ -150,6 +152,13 @@ def do_record_candidates(
     return stats
 
 
+def threshold_error(threshold: float) -> str | None:
+    """The message for a threshold that is no match probability (also NaN), else None."""
+    if not 0 < threshold < 1:
+        return _("The threshold is a probability between 0 and 1.")
+    return None
+
+
 @transaction.atomic
 def do_create_run(
     *, actor: Any, kind: str = "organisation", threshold: float = DEFAULT_THRESHOLD
@@ -157,8 +166,9 @@ def do_create_run(
     """Queue a bulk duplicate detection; the background job fills it in."""
     if kind not in ("organisation", "person"):
         raise ValidationError({"kind": _("Kind must be organisation or person.")})
-    if not 0 < threshold < 1:
-        raise ValidationError({"threshold": _("The threshold is a probability between 0 and 1.")})
+    error = threshold_error(threshold)
+    if error:
+        raise ValidationError({"threshold": error})
     run = DedupeRun.objects.create(kind=kind, threshold=threshold, created_by=_user(actor))
     audit.record(
         actor=actor,
@@ -204,8 +214,10 @@ def do_merge(
 ) -> MergeRecord:
     """Merge ``source`` into ``survivor`` as one action (see the module docstring).
 
-    ``values``: field -> value the survivor takes (only ``MERGEABLE_FIELDS``); the report on
-    the merge record lists every relationship that was ended instead of moved, and why.
+    ``values``: field -> value the survivor takes (only ``MERGEABLE_FIELDS``); ``None`` takes
+    ``preferred_values`` (the survivor keeps what it has and fills its empty fields from the
+    merged record), ``{}`` takes nothing. The report on the merge record lists every
+    relationship that was ended instead of moved, and why.
     """
     if source.pk == survivor.pk:
         raise ValidationError(_("A party cannot be merged into itself."))
@@ -222,7 +234,7 @@ def do_merge(
         raise ValidationError(_("An organisation and a person cannot be merged."))
     if Party.objects.filter(organisation_id=source.pk, pk=survivor.pk).exists():
         raise ValidationError(_("A person cannot be merged with their own organisation."))
-    values = dict(values or {})
+    values = preferred_values([survivor, source], survivor) if values is None else dict(values)
     unknown = set(values) - set(MERGEABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -230,7 +242,7 @@ def do_merge(
         )
     survivor_snapshot = audit.snapshot(survivor)
     source_snapshot = audit.snapshot(source)
-    changes = {f: v for f, v in values.items() if survivor_snapshot.get(f) != audit._jsonable(v)}
+    changes = {f: v for f, v in values.items() if survivor_snapshot.get(f) != audit.jsonable(v)}
     survivor_before = {f: survivor_snapshot.get(f) for f in changes}
     if changes:
         survivor = do_update_party(survivor, actor=actor, **changes)
@@ -264,7 +276,7 @@ def do_merge(
         source=source,
         survivor=survivor,
         actor=_user(actor),
-        values={k: audit._jsonable(v) for k, v in changes.items()},
+        values={k: audit.jsonable(v) for k, v in changes.items()},
         survivor_before=survivor_before,
         source_before=source_snapshot,
         moved=moved,
@@ -295,7 +307,22 @@ def do_merge(
 
 @transaction.atomic
 def do_undo_merge(record: MergeRecord, *, actor: Any) -> MergeRecord:
-    """Undo a merge: the merged record returns, and what moved goes back to it."""
+    """Undo a merge: the merged record returns, and what moved goes back to it. A merge of a
+    cluster is undone as one: every record of it, the last merged first."""
+    head_id = record.cluster_head_id or record.pk
+    group = list(
+        MergeRecord.objects.filter(Q(pk=head_id) | Q(cluster_head_id=head_id)).order_by("-pk")
+    )
+    if len(group) > 1:
+        ids = {m.source_id for m in group} | {group[0].survivor_id}
+        for member in group:
+            _undo_one(member, actor=actor)
+        _set_pair_status(ids, CandidateStatus.MERGED, CandidateStatus.OPEN)
+        return MergeRecord.objects.get(pk=record.pk)
+    return _undo_one(record, actor=actor)
+
+
+def _undo_one(record: MergeRecord, *, actor: Any) -> MergeRecord:
     record = MergeRecord.objects.select_for_update().get(pk=record.pk)
     if record.undone_at:
         raise ValidationError(_("This merge was already undone."))
@@ -351,3 +378,175 @@ def do_undo_merge(record: MergeRecord, *, actor: Any) -> MergeRecord:
             party_id=pid,
         )
     return record
+
+
+# ------------------------------------------------------------------ clusters and the plan
+
+
+def field_label(field: str) -> str:
+    """A party field's label in the active language."""
+    return str(getattr(Party._meta.get_field(field), "verbose_name", field))
+
+
+def preferred_values(parties: list[Party], survivor: Party) -> dict[str, Any]:
+    """The values a merge takes unless told otherwise: the survivor keeps every value it has;
+    an empty field takes the first filled value among ``parties`` (in their order), so that a
+    merge never loses a VAT id or a phone number by default."""
+    values: dict[str, Any] = {}
+    for field in MERGEABLE_FIELDS:
+        if getattr(survivor, field) not in (None, ""):
+            continue
+        for party in parties:
+            value = getattr(party, field)
+            if party.pk != survivor.pk and value not in (None, ""):
+                values[field] = value
+                break
+    return values
+
+
+def preferred_sources(parties: list[Party], survivor: Party) -> dict[str, int]:
+    """Field -> id of the party whose value ``preferred_values`` takes (the survivor's where it
+    keeps its own): what the merge form pre-selects."""
+    chosen = preferred_values(parties, survivor)
+    picks = {}
+    for field in MERGEABLE_FIELDS:
+        picks[field] = survivor.pk
+        if field in chosen:
+            picks[field] = next(
+                p.pk for p in parties if p.pk != survivor.pk and getattr(p, field) == chosen[field]
+            )
+    return picks
+
+
+def _set_pair_status(ids: set[int], old: str, new: str) -> None:
+    DuplicateCandidate.objects.filter(party_a_id__in=ids, party_b_id__in=ids, status=old).update(
+        status=new, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def do_merge_cluster(
+    sources: list[Party],
+    survivor: Party,
+    *,
+    actor: Any,
+    values: dict[str, Any] | None = None,
+    note: str = "",
+) -> list[MergeRecord]:
+    """Merge every record of ``sources`` into ``survivor`` in one transaction, one ``do_merge``
+    each, the survivor taking ``values`` with the first (``None``: ``preferred_values`` over
+    all records). The records after the first point at it (``cluster_head``), so that
+    ``do_undo_merge`` undoes the cluster as one. A pair is a cluster of two."""
+    seen: set[int] = {survivor.pk}
+    unique = []
+    for party in sources:
+        if party.pk in seen:
+            raise ValidationError(_("A party cannot be merged into itself."))
+        seen.add(party.pk)
+        unique.append(party)
+    if not unique:
+        raise ValidationError(_("Choose at least one record to merge."))
+    if values is None:
+        values = preferred_values([survivor, *unique], survivor)
+    records: list[MergeRecord] = []
+    for i, source in enumerate(unique):
+        record = do_merge(source, survivor, actor=actor, values=values if i == 0 else {}, note=note)
+        survivor.refresh_from_db()
+        if records:
+            record.cluster_head = records[0]
+            record.save(update_fields=["cluster_head"])
+        records.append(record)
+    if len(records) > 1:
+        _set_pair_status(seen, CandidateStatus.OPEN, CandidateStatus.MERGED)
+    return records
+
+
+class _PlanOnly(Exception):
+    """Rolls back the merge ``plan_merge`` ran to see what it would do."""
+
+
+def plan_merge(
+    sources: list[Party],
+    survivor: Party,
+    *,
+    actor: Any,
+    values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What ``do_merge_cluster`` would do, found by running it and rolling it back: the plan is
+    the merge itself, not a second copy of its rules (decision 0021).
+
+    Returns ``{"values": {field: value}, "errors": [...], "sections": [{"key", "title",
+    "items": [{"outcome": moved|ended|stays, "text", "why", "record"}]}]}``.
+    """
+    plan: dict[str, Any] = {"values": {}, "refused": [], "sections": []}
+    try:
+        with transaction.atomic():
+            records = do_merge_cluster(sources, survivor, actor=actor, values=values)
+            plan["values"] = {f: v for r in records for f, v in r.values.items()}
+            plan["sections"] = describe_merge(records)
+            raise _PlanOnly
+    except _PlanOnly:
+        pass
+    except ValidationError as exc:
+        plan["refused"] = exc.messages
+    return plan
+
+
+def describe_merge(records: list[MergeRecord]) -> list[dict[str, Any]]:
+    """What the merges moved or ended, by section, as the plan and the merge page list it."""
+    titles = {
+        "relationships": _("Relationships"),
+        "contacts": _("Contacts"),
+        "verbund.activities.merge": _("Activities"),
+        "verbund.revenue.merge": _("Revenue"),
+        "verbund.compliance.merge": _("Screening hits"),
+    }
+    sections: dict[str, list[dict[str, str]]] = {key: [] for key in titles}
+    modules = {m.__name__: m for m in _merge_modules()}
+    for record in records:
+        number = str(record.source.number)
+        for item in _describe_links(record.moved):
+            sections["relationships"].append({**item, "record": number})
+        for contact in Party.objects.filter(pk__in=record.moved.get("contacts", [])):
+            text = contact.display_name
+            sections["contacts"].append(
+                {"outcome": "moved", "text": text, "why": "", "record": number}
+            )
+        for name, moved in record.moved.get("apps", {}).items():
+            module = modules.get(name)
+            if module is not None and hasattr(module, "describe"):
+                for item in module.describe(moved):
+                    sections.setdefault(name, []).append({**item, "record": number})
+    return [
+        {"key": key, "title": titles.get(key, key), "items": items}
+        for key, items in sections.items()
+    ]
+
+
+def _describe_links(moved: dict[str, Any]) -> list[dict[str, str]]:
+    from verbund.relationships.models import Relationship
+
+    reasons = {
+        "self": _("it would link the survivor to itself"),
+        "repeat": _("the survivor has this link already"),
+        "conflict": _("it would give a second parent or close a cycle"),
+    }
+    items = moved.get("relationships", []) + moved.get("ended", [])
+    rels = Relationship.objects.select_related("type", "from_party", "to_party").in_bulk(
+        [i["id"] for i in items]
+    )
+    out = []
+    for item in items:
+        rel = rels.get(item["id"])
+        if rel is None:
+            continue
+        since = date_format(rel.valid_from, "SHORT_DATE_FORMAT") if rel.valid_from else ""
+        text = f"{rel.from_party.display_name} {rel.type.label_forward} {rel.to_party.display_name}"
+        if since:
+            text += " " + _("(since %(date)s)") % {"date": since}
+        if item.get("result") == "ended":
+            why = reasons.get(item.get("reason", ""), item.get("message", ""))
+            out.append({"outcome": "ended", "text": text, "why": why})
+        else:
+            out.append({"outcome": "moved", "text": text, "why": ""})
+    return out

@@ -21,6 +21,7 @@ from verbund.quality.filters import CANDIDATE_ORDER, CandidateFilterSet, candida
 from verbund.quality.models import DedupeRun, DuplicateCandidate, MergeRecord
 from verbund.quality.serializers import (
     CandidateSerializer,
+    MergePlanSerializer,
     MergeRecordSerializer,
     MergeRequestSerializer,
     NoteSerializer,
@@ -60,7 +61,7 @@ class CandidateViewSet(FiltersOnListMixin, viewsets.ReadOnlyModelViewSet):
 class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Merges: POST source, survivor and the values the survivor takes; undo with /undo/."""
 
-    queryset = MergeRecord.objects.all()
+    queryset = MergeRecord.objects.prefetch_related("cluster_members")
     serializer_class = MergeRecordSerializer
     write_permission = "quality.add_mergerecord"
 
@@ -70,12 +71,24 @@ class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         body.is_valid(raise_exception=True)
         d = body.validated_data
         try:
-            record = actions.do_merge(
-                d["source"], d["survivor"], actor=request.user, values=d["values"], note=d["note"]
+            records = actions.do_merge_cluster(
+                d["sources"], d["survivor"], actor=request.user, values=d["values"], note=d["note"]
             )
         except DjangoValidationError as exc:
-            raise _values_nested(exc, d["values"]) from None
-        return Response(MergeRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+            raise _values_nested(exc, d["values"] or {}) from None
+        return Response(MergeRecordSerializer(records[0]).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MergeRequestSerializer, responses=MergePlanSerializer)
+    @action(detail=False, methods=["post"])
+    def plan(self, request: Request) -> Response:
+        """What the merge would move or end, without merging (the merge run and rolled back)."""
+        body = MergeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        plan = actions.plan_merge(
+            d["sources"], d["survivor"], actor=request.user, values=d["values"]
+        )
+        return Response(MergePlanSerializer(plan).data)
 
     @extend_schema(request=None, responses=MergeRecordSerializer)
     @action(detail=True, methods=["post"])

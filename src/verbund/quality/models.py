@@ -123,7 +123,8 @@ class MergeRecord(models.Model):
     the side that pointed at the source), ``ended`` (links that would have become self-links
     or repeats, with their former end date), ``contacts`` (person ids) and ``apps`` (each
     app's ``reassign`` result by module). The source keeps its number and ERP key and
-    redirects to the survivor until the merge is undone.
+    redirects to the survivor until the merge is undone. ``cluster_head`` links the merges of
+    one cluster merge to its first record (undone together).
     """
 
     source = models.ForeignKey(
@@ -145,6 +146,15 @@ class MergeRecord(models.Model):
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The first merge of a cluster merged in one step; undo takes the whole cluster back.
+    cluster_head = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cluster_members",
+        verbose_name=_("merged with"),
     )
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from verbund.core.serializers import ID_MAX, NOTE_MAX_LENGTH, StrictFieldsMixin, stored_length
@@ -41,22 +42,46 @@ class NoteSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class MergeRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
-        queryset=Party.objects.all(), help_text="The record that is merged away."
+        queryset=Party.objects.all(),
+        required=False,
+        help_text="The record that is merged away (or give ``sources``).",
+    )
+    sources = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=Party.objects.all()),
+        required=False,
+        min_length=1,
+        max_length=50,
+        help_text="Several records merged away in one step (a cluster), undone as one.",
     )
     survivor = serializers.PrimaryKeyRelatedField(
         queryset=Party.objects.all(), help_text="The record that stays."
     )
     values = serializers.DictField(
         required=False,
-        default=dict,
-        help_text=f"Field values the survivor takes: {', '.join(MERGEABLE_FIELDS)}",
+        default=None,
+        help_text="Field values the survivor takes: "
+        f"{', '.join(MERGEABLE_FIELDS)}. Omitted: the survivor keeps its values and fills its "
+        "empty fields from the merged records (never loses a value); {} takes none.",
     )
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
     )
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("source" in attrs) == ("sources" in attrs):
+            raise serializers.ValidationError({"sources": [_("Give either source or sources.")]})
+        attrs["sources"] = attrs.pop("sources", None) or [attrs.pop("source")]
+        return attrs
+
 
 class MergeRecordSerializer(serializers.ModelSerializer):
+    cluster_members: Any = serializers.PrimaryKeyRelatedField(
+        many=True,
+        read_only=True,
+        help_text="On the first merge of a one-step cluster merge: the other merges of it "
+        "(each names the first as cluster_head); undo of any undoes them all.",
+    )
+
     class Meta:
         model = MergeRecord
         fields = [
@@ -72,6 +97,8 @@ class MergeRecordSerializer(serializers.ModelSerializer):
             "note",
             "undone_at",
             "undone_by",
+            "cluster_head",
+            "cluster_members",
         ]
         read_only_fields = fields
 
@@ -137,3 +164,24 @@ class SimilarQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         data = dict(self.validated_data)
         data["organisation_id"] = data.pop("organisation")
         return data
+
+
+class MergePlanItemSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["moved", "ended", "stays"])
+    text = serializers.CharField()
+    why = serializers.CharField()
+    record = serializers.CharField(help_text="Number of the merged record it belongs to.")
+
+
+class MergePlanSectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    items = MergePlanItemSerializer(many=True)
+
+
+class MergePlanSerializer(serializers.Serializer):
+    values = serializers.DictField(help_text="Field values the survivor would take.")
+    refused = serializers.ListField(
+        child=serializers.CharField(), help_text="Why the merge would be refused (else empty)."
+    )
+    sections = MergePlanSectionSerializer(many=True)

@@ -1,6 +1,7 @@
 """Review queue UI: candidates, side-by-side comparison with field-by-field choice, merges,
 undo, background runs, and the entry-time fragment the party form loads as the user types."""
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -8,8 +9,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,11 +101,22 @@ def start_run(request: HttpRequest) -> HttpResponse:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("quality-queue")
     run_dedupe.enqueue(run.pk)
-    messages.success(request, _("Duplicate detection started; the queue fills when it is done."))
-    return redirect("quality-queue")
+    return redirect("quality-run", pk=run.pk)
 
 
-def _compare_context(a: Party, b: Party) -> dict[str, Any]:
+@login_required
+@permission_required("quality.view_duplicatecandidate", raise_exception=True)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One detection run; the page asks again every two seconds until the run is done."""
+    run = get_object_or_404(DedupeRun, pk=pk)
+    template = (
+        "quality/_run_status.html" if request.headers.get("HX-Request") else "quality/run.html"
+    )
+    return render(request, template, {"run": run})
+
+
+def _score_context(a: Party, b: Party) -> dict[str, Any]:
+    """The pair's score as the run that proposed it computed it, and the pair's decision."""
     roots = group_roots([a.pk, b.pk])
     lo, hi = sorted((a.pk, b.pk))
     candidate = DuplicateCandidate.objects.filter(party_a_id=lo, party_b_id=hi).first()
@@ -118,27 +133,61 @@ def _compare_context(a: Party, b: Party) -> dict[str, Any]:
     }
     fa = features({**_values(a), "group_root": roots.get(a.pk), **shared})
     fb = features({**_values(b), "group_root": roots.get(b.pk), **shared})
-    result = score_pair(fa, fb)
+    return {
+        "result": score_pair(fa, fb),
+        "rejected": NotDuplicate.objects.filter(party_a_id=lo, party_b_id=hi).first(),
+    }
+
+
+def _compare_context(parties: list[Party]) -> dict[str, Any]:
+    """Side by side: one column per record, each differing field pre-selected from the record
+    whose value the merge takes by default (``preferred_sources``: never an empty value)."""
+    survivor = parties[0]
+    picks = actions.preferred_sources(parties, survivor)
     rows = []
     for f in COMPARE_FIELDS:
-        va, vb = getattr(a, f), getattr(b, f)
+        values = [getattr(p, f) or "" for p in parties]
+        if not any(values):
+            continue  # a field no record fills has nothing to choose
         rows.append(
             {
                 "field": f,
-                "label": getattr(Party._meta.get_field(f), "verbose_name", f),
-                "a": va or "",
-                "b": vb or "",
-                "differs": (va or "") != (vb or ""),
+                "label": actions.field_label(f),
+                "cells": [
+                    {
+                        "party": p.pk,
+                        "value": _shown(p, f, v),
+                        "picked": picks.get(f, survivor.pk) == p.pk,
+                    }
+                    for p, v in zip(parties, values, strict=True)
+                ],
+                "differs": len(set(values)) > 1,
             }
         )
+    contacts = dict(
+        Party.objects.filter(organisation__in=parties)
+        .values_list("organisation")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return {
-        "a": a,
-        "b": b,
+        "parties": [{"party": p, "contacts": contacts.get(p.pk, 0)} for p in parties],
+        "survivor": survivor,
         "rows": rows,
-        "result": result,
-        "rejected": NotDuplicate.objects.filter(party_a_id=lo, party_b_id=hi).first(),
-        "contacts": {"a": a.contacts.count(), "b": b.contacts.count()},
+        "merged": any(p.merged_into_id for p in parties),
     }
+
+
+def _shown(party: Party, field: str, value: Any) -> str:
+    """A value as the user reads it: a choice's label, a date in the language's format."""
+    if not value:
+        return ""
+    display = getattr(party, f"get_{field}_display", None)
+    if display is not None:
+        return str(display())
+    if isinstance(value, dt.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
 
 
 def _values(p: Party) -> dict[str, Any]:
@@ -156,34 +205,107 @@ def candidate(request: HttpRequest, candidate_id: int) -> HttpResponse:
 @permission_required("quality.view_duplicatecandidate", raise_exception=True)
 def compare(request: HttpRequest, a: int, b: int) -> HttpResponse:
     pa, pb = get_object_or_404(Party, pk=a), get_object_or_404(Party, pk=b)
-    return render(request, "quality/compare.html", _compare_context(pa, pb))
+    context = {**_compare_context([pa, pb]), **_score_context(pa, pb), "pair": (a, b)}
+    return render(request, "quality/compare.html", context)
+
+
+def _cluster_parties(request: HttpRequest) -> list[Party]:
+    ids: list[int] = []
+    for value in request.GET.getlist("party") + request.POST.getlist("party"):
+        if not value.isdigit() or len(value) > 18:
+            raise Http404
+        if int(value) not in ids:
+            ids.append(int(value))
+    found = Party.objects.in_bulk(ids)
+    if len(ids) < 2 or len(found) != len(ids):
+        raise Http404
+    return [found[i] for i in ids]
+
+
+@login_required
+@permission_required("quality.view_duplicatecandidate", raise_exception=True)
+def compare_cluster(request: HttpRequest) -> HttpResponse:
+    """Several records side by side (``?party=1&party=2&party=3``), merged in one step."""
+    context = _compare_context(_cluster_parties(request))
+    return render(request, "quality/compare.html", context)
+
+
+@login_required
+@permission_required("quality.view_duplicatecandidate", raise_exception=True)
+def cluster(request: HttpRequest, number: int) -> HttpResponse:
+    """The records of one cluster of the queue (its open candidates), side by side."""
+    pairs = DuplicateCandidate.objects.filter(cluster=number, status=CandidateStatus.OPEN)
+    ids = sorted({pk for pair in pairs.values_list("party_a_id", "party_b_id") for pk in pair})
+    if len(ids) < 2:
+        raise Http404
+    return redirect(f"{reverse('quality-cluster-compare')}?{urlencode({'party': ids}, True)}")
+
+
+def _merge_request(request: HttpRequest, parties: list[Party]) -> tuple[Party, dict[str, Any]]:
+    """The survivor and the values it takes, as chosen in the form (a party id per field;
+    the pair form's "a"/"b" still count)."""
+    by_key = {str(p.pk): p for p in parties}
+    if len(parties) == 2:
+        by_key.update({"a": parties[0], "b": parties[1]})
+    survivor = by_key.get(request.POST.get("survivor", ""), parties[0])
+    values: dict[str, Any] = {}
+    for f in COMPARE_FIELDS:
+        chosen = by_key.get(request.POST.get(f"field_{f}", ""))
+        if f in actions.MERGEABLE_FIELDS and chosen is not None and chosen.pk != survivor.pk:
+            values[f] = getattr(chosen, f)
+    return survivor, values
+
+
+def _merge(request: HttpRequest, parties: list[Party], back: str) -> HttpResponse:
+    """Show the plan of the chosen merge; merge once the user confirms it."""
+    survivor, values = _merge_request(request, parties)
+    sources = [p for p in parties if p.pk != survivor.pk]
+    if request.POST.get("confirm") != "1":
+        plan = actions.plan_merge(sources, survivor, actor=request.user, values=values)
+        context = {
+            "plan": plan,
+            "survivor": survivor,
+            "sources": sources,
+            "posted": [(k, v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"],
+            "parties": request.POST.getlist("party"),
+            "action": request.path,
+            "back": back,
+            "values": [(actions.field_label(f), v) for f, v in plan["values"].items()],
+            "many": len(sources) > 1,
+        }
+        return render(request, "quality/merge_confirm.html", context)
+    try:
+        records = actions.do_merge_cluster(
+            sources, survivor, actor=request.user, values=values, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        _("Merged %(source)s into %(survivor)s.")
+        % {"source": ", ".join(str(p) for p in sources), "survivor": survivor},
+    )
+    return redirect("quality-merge", merge_id=records[0].pk)
 
 
 @login_required
 @permission_required("quality.add_mergerecord", raise_exception=True)
 @require_POST
 def merge(request: HttpRequest, a: int, b: int) -> HttpResponse:
-    """Merge with the survivor and each field's surviving value as chosen in the form."""
+    """Merge a pair with the survivor and each field's surviving value as chosen in the form."""
     pa, pb = get_object_or_404(Party, pk=a), get_object_or_404(Party, pk=b)
-    keep = request.POST.get("survivor", "a")
-    survivor, source = (pa, pb) if keep == "a" else (pb, pa)
-    values: dict[str, Any] = {}
-    for f in COMPARE_FIELDS:
-        side = request.POST.get(f"field_{f}")
-        if f in actions.MERGEABLE_FIELDS and side in ("a", "b") and side != keep:
-            values[f] = getattr(pa if side == "a" else pb, f)
-    try:
-        record = actions.do_merge(
-            source, survivor, actor=request.user, values=values, note=request.POST.get("note", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-        return redirect("quality-compare", a=a, b=b)
-    messages.success(
-        request,
-        _("Merged %(source)s into %(survivor)s.") % {"source": source, "survivor": survivor},
-    )
-    return redirect("quality-merge", merge_id=record.pk)
+    return _merge(request, [pa, pb], reverse("quality-compare", args=[a, b]))
+
+
+@login_required
+@permission_required("quality.add_mergerecord", raise_exception=True)
+@require_POST
+def merge_cluster(request: HttpRequest) -> HttpResponse:
+    """Merge several records in one step (undone as one)."""
+    parties = _cluster_parties(request)
+    back = f"{reverse('quality-cluster-compare')}?{urlencode({'party': [p.pk for p in parties]}, True)}"
+    return _merge(request, parties, back)
 
 
 @login_required
@@ -204,9 +326,24 @@ def not_duplicate(request: HttpRequest, a: int, b: int) -> HttpResponse:
 @permission_required("quality.view_mergerecord", raise_exception=True)
 def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
     record = get_object_or_404(
-        MergeRecord.objects.select_related("source", "survivor", "actor"), pk=merge_id
+        MergeRecord.objects.select_related("source", "survivor", "actor", "cluster_head"),
+        pk=merge_id,
     )
-    return render(request, "quality/merge.html", {"record": record, "moved": record.moved})
+    head_id = record.cluster_head_id or record.pk
+    cluster = MergeRecord.objects.filter(cluster_head_id=head_id).select_related("source")
+    context = {
+        "record": record,
+        "moved": record.moved,
+        "cluster": [record.cluster_head or record, *cluster] if cluster else [],
+        "values": [
+            (actions.field_label(f), v)
+            for f, v in record.values.items()
+            if f in actions.MERGEABLE_FIELDS
+        ],
+        # What moved, while it is still where the merge put it.
+        "sections": [] if record.undone_at else actions.describe_merge([record]),
+    }
+    return render(request, "quality/merge.html", context)
 
 
 @login_required
@@ -231,8 +368,6 @@ def similar(request: HttpRequest) -> HttpResponse:
     data["kind"] = data["kind"] or "organisation"
     if data.get("birth_date"):
         try:
-            import datetime as dt
-
             data["birth_date"] = dt.date.fromisoformat(data["birth_date"])
         except ValueError:
             data["birth_date"] = None

@@ -9,7 +9,10 @@ are rebuilt in the merge's transaction.
 from typing import Any
 
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from verbund.core.formatting import format_eur
 from verbund.parties.models import Party
 from verbund.revenue.actions import recompute_years
 from verbund.revenue.models import InvoiceLine, RevenueMonth
@@ -95,3 +98,30 @@ def unassign(moved: dict[str, list[int]], source: Party, survivor: Party, *, act
         settled_by=source
     )
     recompute_years([source.pk, survivor.pk])
+
+
+def describe(moved: dict[str, list[int]]) -> list[dict[str, str]]:
+    """Each figure ``reassign`` moved, as the merge's plan lists it: "moved", or "ended" for a
+    figure whose settlement through the survivor ends (a party cannot settle for itself)."""
+    cleared = set(moved.get(CLEARED_KEY, []))
+    ids = set(moved.get(PARTY_KEY, [])) | set(moved.get(SETTLED_KEY, [])) | cleared
+    items: list[dict[str, str]] = []
+    for row in RevenueMonth.objects.filter(pk__in=ids).order_by("month", "pk"):
+        text = f"{date_format(row.month, 'YEAR_MONTH_FORMAT')}: {format_eur(row.amount_cents)}"
+        if row.reference:
+            text += f" ({row.reference})"
+        if row.pk in cleared:
+            items.append(
+                {"outcome": "ended", "text": text, "why": _("settlement through the survivor ends")}
+            )
+        else:
+            items.append({"outcome": "moved", "text": text, "why": ""})
+    line_ids = set(moved.get(LINE_KEY, [])) | set(moved.get(LINE_SETTLED_KEY, []))
+    for line in InvoiceLine.objects.filter(pk__in=line_ids).order_by("invoice_date", "pk"):
+        text = _("Invoice %(document)s of %(date)s: %(amount)s") % {
+            "document": line.document,
+            "date": date_format(line.invoice_date, "SHORT_DATE_FORMAT"),
+            "amount": format_eur(line.amount_cents),
+        }
+        items.append({"outcome": "moved", "text": text, "why": ""})
+    return items

@@ -45,6 +45,7 @@ ROUTES = [
     Route("compliance-run-list", allowed=COMPLIANCE),
     Route("compliance-run-list", "post", COMPLIANCE, ok=(202,)),
     Route("compliance-run-detail", allowed=COMPLIANCE, kwargs={"pk": "run"}),
+    Route("compliance-run-findings", allowed=COMPLIANCE, kwargs={"pk": "run"}),
     Route("compliance-run-report-csv", allowed=COMPLIANCE, kwargs={"pk": "run"}),
     Route("compliance-run-report-pdf", allowed=COMPLIANCE, kwargs={"pk": "run"}),
     # Everyone sees that a party is blocked through its owners (the badge), not the hits.

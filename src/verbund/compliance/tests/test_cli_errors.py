@@ -22,11 +22,6 @@ def test_importing_a_file_of_another_format_names_it(capsys, tmp_path: Path):
     assert_cli_refuses(capsys, "lists", "import", str(bad), "--format", "ofac-csv", names="sdn.csv")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compliance/parsers.py: the XML parsers' errors name no file ('The file is not "
-    "well-formed XML: ...'), unlike the CSV parsers; prefix them with the file name",
-)
 def test_importing_broken_xml_names_the_file(capsys, tmp_path: Path):
     bad = tmp_path / "un.xml"
     bad.write_text("<kaputt")
@@ -39,11 +34,6 @@ def test_an_unknown_format_is_named(capsys, tmp_path: Path):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compliance/management/commands/lists.py: `lists show KEY` of an unknown key prints "
-    "nothing and exits 0; refuse it naming the key",
-)
 def test_showing_an_unknown_list_names_it(capsys):
     assert_cli_refuses(capsys, "lists", "show", "no-such-list", names="no-such-list")
 
@@ -56,10 +46,5 @@ def test_screening_nothing_says_how_to_screen_everything(capsys):
     assert_cli_refuses(capsys, "screen", names="--all")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compliance/management/commands/screen.py accepts --workers 0 and -3 (exit 0); "
-    "refuse fewer than one worker naming --workers",
-)
 def test_screening_with_no_workers_is_refused(capsys):
     assert_cli_refuses(capsys, "screen", "--all", "--workers", "0", names="--workers")

@@ -1,5 +1,7 @@
-"""Checks against the real OFAC and UN files in /work/shared/data (skipped when absent)."""
+"""Checks against the real OFAC and UN files in ``$VERBUND_DATA_DIR/sanctions`` (skipped when
+the variable is unset or the folder absent)."""
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -8,8 +10,12 @@ import pytest
 from verbund.compliance.actions import do_import_list
 from verbund.compliance.parsers import parse
 
-DATA = Path("/work/shared/data/sanctions")
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="real sanctions data not available")
+_ROOT = os.environ.get("VERBUND_DATA_DIR", "")
+DATA = Path(_ROOT) / "sanctions"
+pytestmark = pytest.mark.skipif(
+    not _ROOT or not DATA.is_dir(),
+    reason="real sanctions data not available (set VERBUND_DATA_DIR)",
+)
 
 
 def test_the_real_un_lists_parse_completely() -> None:

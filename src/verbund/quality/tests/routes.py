@@ -23,6 +23,13 @@ ROUTES = [
         body=lambda w: {"source": w["b"], "survivor": w["a"]},
         ok=(201,),
     ),
+    # The plan runs the merge and rolls it back: who may merge may plan.
+    Route(
+        "quality-merge-plan",
+        "post",
+        STEWARDS,
+        body=lambda w: {"sources": [w["b"]], "survivor": w["a"]},
+    ),
     Route("quality-merge-detail", kwargs={"pk": "merge"}),
     Route("quality-merge-undo", "post", STEWARDS, kwargs={"pk": "merge"}),
     Route("quality-run-list"),

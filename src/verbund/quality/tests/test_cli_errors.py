@@ -20,11 +20,6 @@ def test_dedupe_refuses_bad_arguments(capsys, args, names):
     assert_cli_refuses(capsys, "dedupe", *args, names=names)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quality/management/commands/dedupe.py runs detect_parties with any threshold "
-    "(5, -1, nan) and exits 0; check it as do_create_run does (0 < threshold < 1)",
-)
 @pytest.mark.parametrize("threshold", ["5", "-1", "nan"])
 def test_dedupe_refuses_a_threshold_that_is_no_probability(capsys, threshold):
     assert_cli_refuses(capsys, "dedupe", "--threshold", threshold, names="threshold")

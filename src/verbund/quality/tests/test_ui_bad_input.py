@@ -51,7 +51,7 @@ def test_a_merge_with_odd_choices_merges_as_the_form_allows(org, steward):
     a, b = org("Müller Bau GmbH"), org("Mueller Bau GmbH", street="Ring 2")
     response = steward.post(
         f"/quality/compare/{a.pk}/{b.pk}/merge/",
-        {"survivor": "c", "field_name": "x", "field_number": "b", "note": OVERLONG},
+        {"survivor": "c", "field_name": "x", "field_number": "b", "note": OVERLONG, "confirm": "1"},
     )
     assert response.status_code in (302, 400)
 

@@ -1,7 +1,7 @@
 from django.test import Client
 
 from verbund.parties.models import Party
-from verbund.quality.models import MergeRecord, NotDuplicate
+from verbund.quality.models import DedupeRun, MergeRecord, NotDuplicate
 
 
 def client_for(make_user, role):
@@ -26,10 +26,11 @@ def test_the_steward_compares_side_by_side_and_merges_with_chosen_values(org, ma
     c = client_for(make_user, "steward")
     page = c.get(f"/quality/compare/{a.pk}/{b.pk}/")
     assert page.status_code == 200 and "field_phone" in page.content.decode()
-    resp = c.post(
-        f"/quality/compare/{a.pk}/{b.pk}/merge/",
-        {"survivor": "a", "field_phone": "b", "field_name": "a"},
-    )
+    choice = {"survivor": "a", "field_phone": "b", "field_name": "a"}
+    plan = c.post(f"/quality/compare/{a.pk}/{b.pk}/merge/", choice)
+    assert plan.status_code == 200 and "confirm-merge" in plan.content.decode()
+    assert not MergeRecord.objects.exists()
+    resp = c.post(f"/quality/compare/{a.pk}/{b.pk}/merge/", {**choice, "confirm": "1"})
     record = MergeRecord.objects.get()
     assert resp.status_code == 302 and resp["Location"] == f"/quality/merges/{record.pk}/"
     assert Party.objects.get(pk=a.pk).phone == "0221 1234"
@@ -105,3 +106,16 @@ def test_the_side_by_side_view_scores_a_shared_mailbox_as_the_run_did(org, make_
     )
     levels = {e.field: e.level for e in c.get(url).context["result"].evidence}
     assert levels["email"] == "shared" and levels.get("phone") != "switchboard"
+
+
+def test_starting_a_run_opens_its_page_which_polls_until_the_run_is_done(org, make_user):
+    c = client_for(make_user, "steward")
+    response = c.post("/quality/runs/", {"kind": "organisation", "threshold": "0.9"})
+    run = DedupeRun.objects.get()
+    assert response["Location"] == f"/quality/runs/{run.pk}/"
+    DedupeRun.objects.filter(pk=run.pk).update(status="running")
+    running = c.get(f"/quality/runs/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 2s"' in running
+    DedupeRun.objects.filter(pk=run.pk).update(status="done", stats={"records": 3, "pairs": 1})
+    done = c.get(f"/quality/runs/{run.pk}/").content.decode()
+    assert "hx-trigger" not in done and 'data-testid="run-stats"' in done

@@ -78,6 +78,8 @@ class Command(VerbundCommand):
         lists = SanctionsList.objects.all()
         if options.get("key"):
             lists = lists.filter(key=options["key"])
+            if not lists.exists():
+                raise CommandError(_("%(key)s: no such list") % {"key": options["key"]})
         for slist in lists:
             self.stdout.write(
                 _("%(key)s: %(name)s [%(format)s] current v%(number)s")

@@ -27,6 +27,10 @@ class Command(VerbundCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] < 1:
+            raise CommandError(
+                _("--workers: at least one worker (given %(n)s)") % {"n": options["workers"]}
+            )
         if options["parties"]:
             out: list[dict[str, Any]] = []
             for ref in options["parties"]:

@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from verbund.core.management.base import VerbundCommand, gettext_lazy
@@ -40,6 +40,10 @@ class Command(VerbundCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The rule (0 < threshold < 1) and its message are the run action's.
+        error = actions.threshold_error(options["threshold"])
+        if error:
+            raise CommandError(f"--threshold: {error}")
         result = detect_parties(options["kind"], options["threshold"])
         stats: dict[str, Any] = {
             "records": result.records,

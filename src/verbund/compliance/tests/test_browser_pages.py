@@ -1,0 +1,120 @@
+"""In headless Chromium, German UI at 1,024 px: a list uploaded in the browser lands on its
+import page with the result, the compliance pages are styled and fit the window, status words
+are German, and a finally confirmed hit offers no "bestätigen"/"verwerfen". Skips where no
+Chromium is installed."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connections
+
+from verbund.compliance.actions import do_confirm_hit, do_import_list
+from verbund.compliance.models import Hit, ListUpload, ScreeningRun
+from verbund.compliance.tests import fixtures
+from verbund.parties.actions import do_create_party
+from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pw-Verbund-2026"
+
+
+@pytest.fixture(autouse=True)
+def _german() -> Iterator[None]:
+    # The package's conftest asserts messages in English; these pages are checked in German.
+    from django.utils import translation
+
+    with translation.override("de"):
+        yield
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="de-DE")
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+        connections.close_all()
+
+
+def login(page: Any, base: str, username: str) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD)
+    user.groups.add(Group.objects.get(name="compliance"))
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return user
+
+
+def fits(page: Any) -> bool:
+    return int(page.evaluate("document.documentElement.scrollWidth")) <= 1024
+
+
+def no_bare_buttons(page: Any) -> bool:
+    """Every button of the page content is styled like the customer file's (class btn)."""
+    return bool(
+        page.evaluate(
+            "[...document.querySelectorAll('main button')].every(b => b.classList.contains('btn'))"
+        )
+    )
+
+
+def test_an_uploaded_list_shows_its_import_page_with_the_result(live_server, page, tmp_path):
+    do_create_party(actor=None, name="Aerocaribbean Airlines")
+    login(page, live_server.url, "officer")
+    page.goto(f"{live_server.url}/compliance/lists/")
+    assert fits(page) and no_bare_buttons(page)
+    sdn = tmp_path / "sdn.csv"
+    sdn.write_bytes(fixtures.OFAC_SDN)
+    page.select_option("select[name=format]", "ofac-csv")
+    page.set_input_files("input[name=files]", str(sdn))
+    page.click("[data-testid=upload-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=upload-result]")
+    upload = ListUpload.objects.get()
+    assert page.url.endswith(f"/compliance/lists/uploads/{upload.pk}/")
+    progress = page.inner_text("[data-testid=upload-progress]")
+    assert "Fertig" in progress and "1 Treffer (1 neu)" in progress
+    assert fits(page)
+
+
+def test_a_confirmed_hit_offers_no_review_and_the_pages_speak_german(live_server, page):
+    party = do_create_party(actor=None, name="Aerocaribbean Airlines")
+    do_import_list("ofac-csv", [("sdn.csv", fixtures.OFAC_SDN)], actor=None)
+    hit = Hit.objects.get(party=party)
+    user = login(page, live_server.url, "officer")
+    page.goto(f"{live_server.url}/compliance/hits/{hit.pk}/")
+    assert page.locator("[data-testid=confirm]").count() == 1
+    assert (
+        page.locator("main dl.keydata").count() == 1
+        and page.locator("main dl:not(.keydata)").count() == 0
+    )
+    assert fits(page) and no_bare_buttons(page)
+
+    do_confirm_hit(hit, actor=user)
+    second = User.objects.create_user(username="officer-2", password=PASSWORD)
+    second.groups.add(Group.objects.get(name="compliance"))
+    do_confirm_hit(Hit.objects.get(pk=hit.pk), actor=second)
+    page.goto(f"{live_server.url}/compliance/hits/{hit.pk}/")
+    assert page.locator("[data-testid=confirm]").count() == 0
+    assert page.locator("[data-testid=dismiss]").count() == 0
+    assert "Bestätigter Treffer" in page.inner_text("[data-testid=hit-status]")
+
+    run = ScreeningRun.objects.get()
+    for url in ("/compliance/", "/compliance/runs/", f"/compliance/runs/{run.pk}/"):
+        page.goto(f"{live_server.url}{url}")
+        body = page.inner_text("main")
+        assert fits(page) and no_bare_buttons(page), url
+        for english in ("finished", "running", "Open", "Confirmed match"):
+            assert english not in body, (url, english)
+    assert "Abgeschlossen" in page.inner_text("main") or "Beendet" in page.inner_text("main")
