@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from verbund.core import extensions
+from verbund.core import audit, extensions
 from verbund.core.actions import remember_recent_party
 from verbund.core.extensions import Badge, FilePart, Section
 from verbund.core.forms import apply_errors
@@ -107,6 +107,7 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
         AuditRecord.objects.filter(party_id=party.pk).select_related("actor")[:HISTORY_LIMIT]
     )
     _describe_history(party, history)
+    audit.present_history(history)
     history = _collapse_runs(history)
     remember_recent_party(request.user, party.pk)
     context = {
