@@ -137,3 +137,20 @@ def test_the_live_search_forgives_typos_and_shows_a_count_and_more(live_server, 
     page.click("[data-testid=search-more]")
     assert "21\u201323 von 23 Treffern" in page.locator("[data-testid=search-count]").inner_text()
     assert target.pk
+
+
+def test_the_file_the_start_page_and_the_search_fit_a_phone(live_server, editor):
+    page, _user = editor
+    party = org("Lumen Facility-Management Celle GmbH & Co. KG", city="Celle")
+    parent = org("Lumen Holding GmbH")
+    do_create_relationship(actor=None, type="group", from_party=party, to_party=parent)
+    for i in range(3):
+        other = org(f"Lumen Vertrieb Celle {i} GmbH & Co. KG", city="Celle")
+        do_create_relationship(actor=None, type="group", from_party=other, to_party=party,
+                               share="75")  # fmt: skip
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in (f"/parties/{party.pk}/", "/", "/?q=Lumen+Celle"):
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)
