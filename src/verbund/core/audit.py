@@ -233,6 +233,12 @@ def _fields(model: type[models.Model] | None) -> dict[str, models.Field[Any, Any
     return {f.attname: f for f in model._meta.concrete_fields}
 
 
+def _related_label(field: models.Field[Any, Any] | None) -> str:
+    """``app_label.model`` of the model a foreign key points to ("" for other fields)."""
+    model = field.related_model if field is not None and field.is_relation else None
+    return model._meta.label_lower if isinstance(model, type) else ""
+
+
 def _show(
     value: Any, field: models.Field[Any, Any] | None, names: dict[tuple[str, Any], str]
 ) -> str:
@@ -243,8 +249,9 @@ def _show(
         return "—"
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if field is not None and field.is_relation and field.related_model is not None:
-        return names.get((field.related_model._meta.label_lower, value), str(value))
+    related = _related_label(field)
+    if related:
+        return names.get((related, value), str(value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, int | float | decimal.Decimal) or (
@@ -287,8 +294,7 @@ def present_history(records: Iterable[AuditRecord]) -> None:
             target = ""
             if field is not None:
                 label: Any = field.verbose_name
-                if field.is_relation and field.related_model is not None:
-                    target = field.related_model._meta.label_lower
+                target = _related_label(field)
             elif key in EXTRA_KEYS:
                 label, target = EXTRA_KEYS[key]
             else:

@@ -45,9 +45,9 @@ def format_date(value: dt.date | str | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            day = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return formats.date_format(value, "SHORT_DATE_FORMAT", use_l10n=True)
+    else:
+        day = value.date() if isinstance(value, dt.datetime) else value
+    return formats.date_format(day, "SHORT_DATE_FORMAT", use_l10n=True)
