@@ -1,5 +1,8 @@
-"""Amounts as people read them: grouped and with the decimal sign of the active language."""
+"""Amounts, numbers and dates as people read them, in the active language: grouped and with its
+decimal sign ("20.000 Zeilen"), dates as "20.02.2015" in German. Messages, templates and
+commands use these instead of ``str()`` or ``isoformat()``."""
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.utils import formats
@@ -26,3 +29,25 @@ def format_eur_whole(amount: Decimal | str | None) -> str:
     except (InvalidOperation, ValueError):
         return ""
     return format_euros(value.quantize(Decimal(1)), decimals=0)
+
+
+def format_number(value: int | float | Decimal | None, decimals: int | None = None) -> str:
+    """A count or number for display: "20.000" in German, "20,000" in English."""
+    if value is None:
+        return ""
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def format_date(value: dt.date | str | None) -> str:
+    """A date for display: "20.02.2015" in German, "02/20/2015" in English; ISO text is read
+    as a date; a missing date is ""."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    else:
+        day = value.date() if isinstance(value, dt.datetime) else value
+    return formats.date_format(day, "SHORT_DATE_FORMAT", use_l10n=True)

@@ -64,7 +64,8 @@ def validate_party(party: Party) -> None:
             add(field, message)
     for field, limit in rules.CHAR_LIMITS.items():
         message = rules.length_error(str(getattr(party, field) or ""), limit)
-        if message:
+        # One message per field: "XXX is no country code" already says what "too long" would.
+        if message and field not in errors:
             add(field, message)
     named = rules.name_error(party.kind, party.name, party.last_name)
     if named:
@@ -99,8 +100,9 @@ def validate_party(party: Party) -> None:
         )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
-            # A field a rule has spoken for keeps that one message (one message per rule).
-            if field in errors:
+            # A field a rule has spoken for keeps that one message (one message per rule); a
+            # person's name is derived from the last name, so the name rule speaks for both.
+            if field in errors or (named and field in ("name", "last_name")):
                 continue
             for m in messages:
                 add(field, m)

@@ -12,19 +12,27 @@ scores the whole table.
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from itertools import pairwise
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
+from rapidfuzz.process import extractOne
 
 from verbund.core.text import fold, koelner_phonetik
 from verbund.parties.actions import resolve_party
-from verbund.parties.models import Party
+from verbund.parties.models import Party, PartyKind
 
 CANDIDATES_PER_QUERY = 200
 GOOD_SCORE = 85
+MIN_SCORE = 55
+# Up to this many rows the substring scan costs a few dozen milliseconds.
+SMALL_TABLE = 100_000
 SCAN_BUDGET_S = 0.3
+# Up to this many query words, one of three or more may miss (see text_search).
+MAX_TOLERANT_WORDS = 6
 LIST_FIELDS = (
     "id",
     "kind",
@@ -86,19 +94,49 @@ def _words(query: str) -> Q | None:
     return match
 
 
+def _word_match(word: str) -> Q:
+    """One folded query word: in the search text, or sounding like a word of the name (its
+    Kölner Phonetik code is one of the name's word codes: "tanus" finds "Taunus")."""
+    match = Q(search_text__contains=word)
+    code = koelner_phonetik(word)
+    if len(code) >= 2:
+        # The codes are space-separated; a word code is the first, an inner or the last one.
+        match |= (
+            Q(phonetic=code)
+            | Q(phonetic__startswith=code + " ")
+            | Q(phonetic__contains=f" {code} ")
+            | Q(phonetic__endswith=" " + code)
+        )
+    return match
+
+
 def text_search(qs: QuerySet[Party], query: str) -> QuerySet[Party]:
     """The parties of ``qs`` matching the text ``query``: every word of the folded query occurs
     in the party's search text (names, number, city, postcode, VAT id; case, accents and ä/ae
-    folded), or the Kölner Phonetik code of the query begins the party's name code (so "Muller"
-    finds "Müller"). A query without words leaves ``qs`` as it is.
+    folded) or sounds like a word of the name (Kölner Phonetik: "Tanus" finds "Taunus"); of
+    three to ``MAX_TOLERANT_WORDS`` words one may miss (a typo: "Tanus Sofware Koeln" finds
+    "Taunus Software Köln GmbH & Co. KG"). Or the Kölner Phonetik code of the query begins
+    the party's name code (so "Muller Handl" finds "Müller Handel"). A query without words
+    leaves ``qs`` as it is.
 
     Not ranked and not limited: callers order and page (the party list by keyset, the tree
     search by name). The word condition reads every row of ``qs``: restrict ``qs`` first
     where a smaller set is meant.
     """
-    match = _words(query)
-    if match is None:
+    words = list(dict.fromkeys(fold(query).split()))
+    if not words:
         return qs
+    each = [_word_match(w) for w in words]
+    match = Q()
+    for m in each:
+        match &= m
+    if 3 <= len(words) <= MAX_TOLERANT_WORDS:
+        for skip in range(len(words)):
+            rest = Q()
+            for i, m in enumerate(each):
+                if i != skip:
+                    rest &= m
+            match |= rest
     code = koelner_phonetik(query)
     if code:
         # A range instead of LIKE 'x%' so both SQLite and PostgreSQL can use the B-tree index.
@@ -108,61 +146,140 @@ def text_search(qs: QuerySet[Party], query: str) -> QuerySet[Party]:
 
 def search_parties(query: str, *, limit: int = 20, exclude: Iterable[int] = ()) -> list[Party]:
     """The parties best matching ``query`` (name, number, city, VAT id), best first, at most
-    ``limit``; merged records never. The substring stage runs only when the index-backed
-    sources found fewer than ``limit`` good matches, and stops after ``SCAN_BUDGET_S`` on
-    SQLite (then what the index-backed sources found is ranked)."""
+    ``limit``; merged records never (the first page of ``ranked_search``)."""
+    return ranked_search(query, exclude=exclude, want=limit).page(0, limit)
+
+
+class Ranked:
+    """A ranked search: ``ids`` best first; ``capped`` when a candidate source stopped at its
+    limit (there may be more matches than ``ids`` holds). ``page`` loads the parties shown."""
+
+    def __init__(self, ids: list[int], capped: bool) -> None:
+        self.ids = ids
+        self.capped = capped
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def page(self, start: int, stop: int) -> list[Party]:
+        wanted = self.ids[start:stop]
+        by_id = Party.objects.only(*LIST_FIELDS).in_bulk(wanted)
+        return [by_id[pk] for pk in wanted if pk in by_id]
+
+
+# What ranking reads of a candidate: no model instances for the hundreds not shown.
+_RANK_FIELDS = (
+    "id", "kind", "name", "title", "first_name", "last_name", "search_text", "merged_into_id"
+)  # fmt: skip
+
+
+def ranked_search(query: str, *, exclude: Iterable[int] = (), want: int = 20) -> Ranked:
+    """Every candidate matching ``query`` well enough, best first, tolerant of typos and ä/ae
+    spellings. Candidates come from index ranges: exact number or VAT id; the Kölner Phonetik
+    code of the whole query, of each pair of words (the second one by its first two sounds,
+    then its first, so a typo further in still lands in a range: "Tanus Sofware" reads the
+    "268 83" range and meets "Taunus Software") and of each word; the city. The substring
+    scan (the word condition of ``text_search``) runs only when these found fewer than
+    ``want`` good matches and either none at all or the table is small (``SMALL_TABLE``),
+    and stops after ``SCAN_BUDGET_S`` on SQLite: a live search at a million rows stays on
+    the indexes."""
     raw = (query or "").strip()
     folded = fold(raw)
     if not folded:
-        return []
-    base = _base(exclude)
-    found: dict[int, Party] = {}
+        return Ranked([], False)
+    base = _base(exclude).values_list(*_RANK_FIELDS)
+    found: dict[int, tuple[Any, ...]] = {}
     exact: set[int] = set()
+    capped = False
 
-    def take(qs: QuerySet[Party], mark_exact: bool = False) -> None:
-        for p in qs[:CANDIDATES_PER_QUERY]:
-            if p.merged_into_id:
-                continue
-            found.setdefault(p.pk, p)
+    def take(qs: QuerySet[Any], mark_exact: bool = False) -> None:
+        nonlocal capped
+        rows = list(qs[:CANDIDATES_PER_QUERY])
+        capped = capped or len(rows) >= CANDIDATES_PER_QUERY
+        for row in rows:
+            if row[7]:
+                continue  # merged
+            found.setdefault(row[0], row)
             if mark_exact:
-                exact.add(p.pk)
+                exact.add(row[0])
 
     compact = raw.replace(" ", "").upper()
     take(base.filter(Q(number=raw) | Q(vat_id=compact)), mark_exact=True)
-    code = koelner_phonetik(raw)
-    if code:
-        take(_prefix(base, "phonetic", code))
-        first = code.split()[0]
-        if first != code and len(found) < CANDIDATES_PER_QUERY:
-            take(_prefix(base, "phonetic", first))
+    prefixes, singles = phonetic_ranges(raw)
+    for prefix in prefixes:
+        take(_prefix(base, "phonetic", prefix))
+    if len(found) < CANDIDATES_PER_QUERY:
+        # A name whose first word is misspelt: its other words, alone.
+        for prefix in singles:
+            take(_prefix(base, "phonetic", prefix))
     if raw[:1].isalpha():
         take(base.filter(city__in={raw, raw.title()}))
+    words = folded.split()
 
-    def score(p: Party) -> float:
-        if p.pk in exact:
+    def score(row: tuple[Any, ...]) -> float:
+        pk, kind, name, title, first_name, last_name, text, _merged = row
+        if pk in exact:
             return 200.0
-        name = fold(p.display_name)
+        if kind == PartyKind.PERSON:
+            name = " ".join(p for p in (title, first_name, last_name) if p) or name
         return max(
-            fuzz.WRatio(folded, name),
-            fuzz.token_set_ratio(folded, p.search_text) * 0.95,
-            fuzz.partial_ratio(folded, p.search_text) * 0.9 if len(folded) >= 4 else 0,
+            _coverage(words, text),
+            fuzz.WRatio(folded, fold(name)),
+            fuzz.token_set_ratio(folded, text) * 0.95,
         )
 
-    scores = {pk: score(p) for pk, p in found.items()}
-    # The substring scan reads the whole table (~0.3-0.8 s at a million rows); it runs only
-    # when the index-backed sources did not already give a full page of good matches.
-    if len(folded) >= 3 and sum(1 for s in scores.values() if s >= GOOD_SCORE) < limit:
+    scores = {pk: score(row) for pk, row in found.items()}
+    good = sum(1 for s in scores.values() if s >= GOOD_SCORE)
+    # The substring scan reads the whole table (~0.3-0.8 s at a million rows).
+    if len(folded) >= 3 and good < want and (good == 0 or _small_table()):
         # Words only: the phonetic matches came from the index above, and a scan stopping
         # after CANDIDATES_PER_QUERY rows must not fill up with them again.
         text_qs = base.filter(_words(raw) or Q())
         # Over budget: rank what the index-backed sources found.
         with _time_budget(SCAN_BUDGET_S), suppress(OperationalError):
             take(text_qs)
-        scores.update({pk: score(p) for pk, p in found.items() if pk not in scores})
+        scores.update({pk: score(row) for pk, row in found.items() if pk not in scores})
     ranked = sorted(
-        ((scores[pk], p.display_name, p) for pk, p in found.items()), key=lambda t: (-t[0], t[1])
+        (pk for pk in scores if scores[pk] >= MIN_SCORE),
+        key=lambda pk: (-scores[pk], found[pk][2], pk),
     )
-    return [p for s, _, p in ranked if s >= 55][:limit]
+    return Ranked(ranked, capped)
+
+
+def phonetic_ranges(query: str) -> tuple[list[str], list[str]]:
+    """The Kölner Phonetik prefixes ``ranked_search`` reads: the whole query's code and each
+    pair of words' (the second by two sounds, then one), then each word's alone."""
+    code = koelner_phonetik(query)
+    codes = [c for c in code.split() if c]
+    prefixes = [code] if code else []
+    for first, second in pairwise(codes):
+        prefixes += [f"{first} {second[:2]}", f"{first} {second[:1]}"]
+    singles = [c for c in codes if len(c) >= 2 and c not in prefixes]
+    return list(dict.fromkeys(prefixes)), list(dict.fromkeys(singles))
+
+
+def _coverage(words: list[str], text: str) -> float:
+    """How well every query word is met by some word of ``text`` (0-100, the mean of each
+    word's best similarity; the last word may be a prefix, as it is while the user types): a
+    typo in each word ("tanus sofware koeln") still scores high against "taunus software ...
+    koeln", and the city counts like a name word."""
+    pieces = text.split()
+    if not pieces or not words:
+        return 0.0
+    total = 0.0
+    for i, word in enumerate(words):
+        best = extractOne(word, pieces, scorer=fuzz.ratio)
+        value = best[1] if best else 0.0
+        if value < 100 and i == len(words) - 1 and len(word) >= 3 and f" {word}" in f" {text}":
+            value = 100.0
+        total += value
+    return total / len(words)
+
+
+def _small_table() -> bool:
+    """Whether a full scan of the party table is cheap (its highest id, from the index)."""
+    top = Party.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (top or 0) <= SMALL_TABLE
 
 
 def find_party(reference: str, field: str) -> Party:

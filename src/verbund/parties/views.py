@@ -4,13 +4,16 @@ The customer file shows what other apps add to it through ``core.extensions`` (r
 hierarchy badges, revenue, screening, activities); this module knows none of them.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from rest_framework.exceptions import APIException
 
-from verbund.core import extensions
+from verbund.core import audit, extensions
 from verbund.core.actions import remember_recent_party
 from verbund.core.extensions import Badge, FilePart, Section
 from verbund.core.forms import apply_errors
@@ -107,6 +110,7 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
         AuditRecord.objects.filter(party_id=party.pk).select_related("actor")[:HISTORY_LIMIT]
     )
     _describe_history(party, history)
+    audit.present_history(history)
     history = _collapse_runs(history)
     remember_recent_party(request.user, party.pk)
     context = {
@@ -181,19 +185,37 @@ def party_create(request: HttpRequest) -> HttpResponse:
             "organisation": request.GET.get("organisation") or None,
         },
     )
+    duplicates: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            party = do_create_party(actor=request.user, **form.changes())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return redirect("party-detail", party_id=party.pk)
+        # Like the API: similar parties stop the save until the user says "create anyway".
+        if request.POST.get("confirm_duplicate") != "1":
+            duplicates = _duplicates(form.changes())
+        if not duplicates:
+            try:
+                party = do_create_party(actor=request.user, **form.changes())
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect("party-detail", party_id=party.pk)
     return render(
         request,
         "parties/form.html",
-        {"form": form, "party": None, "title": _("New party")},
-        status=400 if form.errors else 200,
+        {"form": form, "party": None, "title": _("New party"), "duplicates": duplicates},
+        status=400 if form.errors else (409 if duplicates else 200),
     )
+
+
+def _duplicates(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The similar parties every app's entry check finds (``verbund.<app>.entry``); []: none."""
+    for module in extensions.modules("entry"):
+        check = getattr(module, "check_duplicates_or_raise", None)
+        if callable(check):
+            try:
+                check(data, confirmed=False)
+            except APIException as exc:
+                body = getattr(exc, "body", None) or {}
+                return list(body.get("candidates") or [])
+    return []
 
 
 @require_http_methods(["GET", "POST"])

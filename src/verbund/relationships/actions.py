@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
+from verbund.core.formatting import format_date
 from verbund.hierarchies import engine
 from verbund.parties.models import Party
 from verbund.relationships import rules
@@ -221,13 +222,16 @@ def validate_relationship(rel: Relationship, *, exclude_pk: int | None = None) -
                 add(
                     "to_party",
                     _("This link exists already (since %(from)s).")
-                    % {"from": clash.valid_from or "—"},
+                    % {"from": format_date(clash.valid_from) or "—"},
                 )
             else:
                 add(
                     "valid_from",
                     _("The validity overlaps the same link from %(from)s to %(to)s.")
-                    % {"from": clash.valid_from or "—", "to": clash.valid_to or "—"},
+                    % {
+                        "from": format_date(clash.valid_from) or "—",
+                        "to": format_date(clash.valid_to) or "—",
+                    },
                 )
     if errors:
         raise ValidationError(errors)
@@ -392,7 +396,12 @@ def do_end_relationship(
     )
     if rel.valid_to is not None and rel.valid_to <= day:
         raise ValidationError(
-            {"valid_to": [_("This relationship already ended on %(day)s.") % {"day": rel.valid_to}]}
+            {
+                "valid_to": [
+                    _("This relationship already ended on %(day)s.")
+                    % {"day": format_date(rel.valid_to)}
+                ]
+            }
         )
     ends_too_early = rules.dates_error(rel.valid_from or MIN_DATE, day)
     if ends_too_early:

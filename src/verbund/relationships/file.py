@@ -20,11 +20,26 @@ from verbund.relationships.selectors import SeenRelationship, party_relationship
 PER_TYPE = 25
 
 
+def _ended(seen: SeenRelationship) -> bool:
+    end = seen.relationship.valid_to
+    return end is not None and end < dt.date.today()
+
+
 @dataclass
 class TypeGroup:
     type: RelationshipType
     entries: list[SeenRelationship] = field(default_factory=list)
     total: int = 0
+
+    @property
+    def current(self) -> list[SeenRelationship]:
+        """What holds today or starts later."""
+        return [e for e in self.entries if not _ended(e)]
+
+    @property
+    def ended(self) -> list[SeenRelationship]:
+        """Shown folded away: the file shows what holds today first."""
+        return [e for e in self.entries if _ended(e)]
 
     @property
     def hidden(self) -> int:

@@ -31,10 +31,14 @@ class RelationshipForm(forms.Form):
         widget=forms.HiddenInput, required=True, error_messages={"required": _("Choose a party.")}
     )
     valid_from = forms.DateField(
-        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Valid from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     valid_to = forms.DateField(
-        label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Valid to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     share = forms.DecimalField(label=_("Share (%)"), required=False, max_digits=7, decimal_places=4)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput)
@@ -59,5 +63,5 @@ class RelationshipForm(forms.Form):
 
 class EndRelationshipForm(forms.Form):
     valid_to = forms.DateField(
-        label=_("Last valid day"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Last valid day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

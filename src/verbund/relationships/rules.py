@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from verbund.core.formatting import format_date
 from verbund.parties.models import PartyKind
 from verbund.relationships.models import KindRule
 
@@ -54,8 +55,8 @@ def dates_error(valid_from: dt.date | None, valid_to: dt.date | None) -> str | N
     """Validity is inclusive: the last day may be the first, never before it."""
     if valid_from and valid_to and valid_to < valid_from:
         return _("The end date %(to)s lies before the start date %(from)s.") % {
-            "to": valid_to,
-            "from": valid_from,
+            "to": format_date(valid_to),
+            "from": format_date(valid_from),
         }
     return None
 

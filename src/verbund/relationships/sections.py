@@ -9,18 +9,40 @@ relationship records cost two more, however many there are.
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from verbund.core.extensions import FilePart, Section
+from verbund.core.extensions import Badge, FilePart, Section
+from verbund.hierarchies.selectors import ultimate_parent
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
 from verbund.relationships import file, memberships
 from verbund.relationships.models import RelationshipType
 
 
+def _top_badges(party: Party, hierarchies: list[memberships.Membership]) -> list[Badge]:
+    """The top of each tree the party hangs in (linked): a group member names its group."""
+    tops = {m.type.key: ultimate_parent(party.pk, m.type.key) for m in hierarchies if m.has_parent}
+    names = Party.objects.only(*LIST_FIELDS).in_bulk(set(tops.values()) - {party.pk})
+    badges = []
+    for m in hierarchies:
+        top = names.get(tops.get(m.type.key, 0))
+        if top is not None:
+            badges.append(
+                Badge(
+                    _("%(type)s: %(top)s") % {"type": m.type.name, "top": top.display_name},
+                    css="badge badge-top",
+                    url=reverse("party-detail", args=[top.pk]),
+                    title=_("Ultimate parent in the hierarchy %(type)s") % {"type": m.type.name},
+                )
+            )
+    return badges
+
+
 def party_file(request: HttpRequest, party: Party) -> FilePart:
     groups, hierarchies = file.load(party.pk)
     return FilePart(
-        badges=memberships.badges(hierarchies),
+        badges=memberships.badges(hierarchies) + _top_badges(party, hierarchies),
         actions=[
             Section(
                 key="hierarchies",

@@ -49,7 +49,8 @@ def relationship_add(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
     if mode not in QUICK_ACTIONS:
         mode = ""
     types = list(RelationshipType.objects.filter(active=True))
-    initial = {"choice": QUICK_ACTIONS.get(mode, "")}
+    # A link entered today starts today unless the user says otherwise.
+    initial = {"choice": QUICK_ACTIONS.get(mode, ""), "valid_from": dt.date.today()}
     data = request.POST.copy() if request.method == "POST" else None
     new_name = request.POST.get("new_name", "").strip()
     if data is not None and mode == "subsidiary" and new_name and not data.get("other"):

@@ -25,21 +25,11 @@ def test_bad_arguments_are_named(capsys, args, names):
     assert_cli_refuses(capsys, *args, names=names)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parties: a refused country gets two lines for one field (the action's 'XXX is no "
-    "ISO 3166 country code' and the model's 'at most 2 characters'); one message per field",
-)
 def test_a_bad_country_is_one_line(capsys):
     assert_cli_refuses(
         capsys, "party", "create", "--name", "X", "--country", "XXX", names="--country"
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parties: a person without a last name is also told 'name (--name): This field "
-    "cannot be blank', although a person's name is derived from the last name",
-)
 def test_a_person_without_a_last_name_gets_one_line(capsys):
     assert_cli_refuses(capsys, "party", "create", "--kind", "person", names="--last-name")

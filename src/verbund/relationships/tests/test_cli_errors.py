@@ -47,11 +47,6 @@ def test_relationship_refuses_bad_arguments(capsys, two, args, names):
     assert_cli_refuses(capsys, "relationship", *[x.format(a=a, b=b) for x in args], names=names)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parties/cli.py refusal() names a positional argument as an option that does not "
-    "exist ('id (--id)', 'ref (--ref)'); name it as the argument (ID, REF) instead",
-)
 @pytest.mark.parametrize("args", [["end", "999999"], ["list", "K-404"]])
 def test_a_positional_argument_is_not_named_as_an_option(capsys, two, args):
     error = assert_cli_refuses(capsys, "relationship", *args, names=args[1])

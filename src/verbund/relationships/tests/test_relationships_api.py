@@ -86,7 +86,7 @@ def test_it_refuses_overlapping_validity_of_the_same_link(editor, org):
     assert_400(
         post(editor, {**data, "valid_from": "2020-06-01", "valid_to": "2021-12-31"}),
         "valid_from",
-        "2020-01-01",
+        "01.01.2020",
     )
 
 
@@ -126,7 +126,7 @@ def test_it_refuses_valid_to_before_valid_from(editor, org):
             "valid_to": "2024-04-01",
         },
     )
-    assert_400(response, "valid_to", "2024-04-01", "2024-05-01")
+    assert_400(response, "valid_to", "01.04.2024", "01.05.2024")
 
 
 def test_it_refuses_an_inactive_type(editor, org):

@@ -123,6 +123,8 @@ def test_a_user_finds_a_customer_walks_its_group_and_edits_relationships(live_se
     page.locator("[data-testid=end-form] input[name=valid_to]").fill("2026-06-30")
     page.click("[data-testid=end-confirm]")
     page.wait_for_load_state("networkidle")
+    # An ended relationship is folded away (#22.11); it opens on a click.
+    page.click("[data-testid=ended-group] summary")
     assert "30.06.2026" in page.locator(f"#rel-{rel.pk}").inner_text()
     rel.refresh_from_db()
     assert str(rel.valid_to) == "2026-06-30"

@@ -1,5 +1,7 @@
 """Start page: search with live results, recently opened files; the language switch."""
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -9,27 +11,44 @@ from django.views.decorators.http import require_POST
 from verbund.core.actions import do_set_language
 from verbund.core.models import UserProfile
 from verbund.parties.models import Party
-from verbund.parties.selectors import LIST_FIELDS, search_parties
+from verbund.parties.selectors import LIST_FIELDS, ranked_search, search_parties
+
+SEARCH_PAGE = 20
+
+
+def _search_context(request: HttpRequest) -> dict[str, Any]:
+    """The query, one page of ranked results, their count and the next page's number."""
+    query = request.GET.get("q", "").strip()
+    page_s = request.GET.get("page", "1")
+    page = max(1, min(int(page_s) if page_s.isdigit() else 1, 50))
+    start = (page - 1) * SEARCH_PAGE
+    ranked = ranked_search(query, want=start + SEARCH_PAGE) if query else None
+    results = ranked.page(start, start + SEARCH_PAGE) if ranked else []
+    count = len(ranked) if ranked else 0
+    return {
+        "query": query,
+        "results": results,
+        "count": count,
+        "count_capped": bool(ranked and ranked.capped),
+        "first_shown": start + 1,
+        "last_shown": start + len(results),
+        "next_page": page + 1 if count > start + SEARCH_PAGE else None,
+        "previous_page": page - 1 if page > 1 else None,
+    }
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    results = search_parties(query) if query else []
+    context = _search_context(request)
     profile = UserProfile.objects.filter(user_id=request.user.pk or 0).first()
     recent_ids = list(profile.recent_party_ids) if profile else []
     by_id = Party.objects.only(*LIST_FIELDS).in_bulk(recent_ids)
     recent = [by_id[i] for i in recent_ids if i in by_id]
-    return render(request, "web/home.html", {"query": query, "results": results, "recent": recent})
+    return render(request, "web/home.html", {**context, "recent": recent})
 
 
 def search_results(request: HttpRequest) -> HttpResponse:
     """The live result list under the search box (HTMX)."""
-    query = request.GET.get("q", "").strip()
-    return render(
-        request,
-        "web/search_results.html",
-        {"query": query, "results": search_parties(query) if query else []},
-    )
+    return render(request, "web/search_results.html", _search_context(request))
 
 
 def party_picker(request: HttpRequest) -> HttpResponse:

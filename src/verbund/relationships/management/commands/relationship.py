@@ -32,9 +32,8 @@ def find_relationship(value: str) -> Relationship:
         else None
     )
     if rel is None:
-        raise refusal(
-            ValidationError({"id": [_("No relationship with id %(id)s.") % {"id": value}]})
-        )
+        # A positional argument: named as it is given (ID), not as an option that does not exist.
+        raise CommandError("ID: " + _("No relationship with id %(id)s.") % {"id": value})
     return rel
 
 
@@ -173,7 +172,10 @@ class Command(VerbundCommand):
         self.stdout.write(f"{rel.pk}\t{rel.valid_to}")
 
     def do_list(self, options: dict[str, Any]) -> None:
-        party = find_party(options["ref"], "ref")
+        try:
+            party = find_party(options["ref"], "ref")
+        except ValidationError as exc:
+            raise CommandError("REF: " + " ".join(exc.messages)) from None
         rels = party_relationships(party.pk, on=parse_day(options.get("on"), "on"))
         if options.get("type"):
             keys = [actions.resolve_type(k).key for k in options["type"]]
