@@ -12,6 +12,7 @@ BENCHMARKS: dict[str, str] = {
     "dedupe": "verbund.bench.dedupe",
     "screening": "verbund.bench.screening",
     "ui": "verbund.bench.ui",
+    "web": "verbund.bench.web",
 }
 
 CONSISTENCY_CHECKS: dict[str, str] = {
