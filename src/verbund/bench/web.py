@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlencode
 
 TARGETS = {"burst_rps": 150.0, "burst_ratio": 0.5, "users_p95_ms": 300.0}
 
@@ -367,15 +368,16 @@ def _mix(group_size: int, seed: int) -> tuple[dict[str, list[str]], str]:
     root, members = _group(group_size)
     apps = section_apps()
     pages = {
-        "party list": ["/parties/"] + [f"/parties/?city={c}" for c in cities[:5]],
-        "search": [f"/search/?q={w[:5]}" for w in words[:30]] or ["/search/?q=Gmb"],
+        "party list": ["/parties/"] + [f"/parties/?{urlencode({'city': c})}" for c in cities[:5]],
+        "search": [f"/search/?{urlencode({'q': w[:5]})}" for w in words[:30]] or ["/search/?q=Gmb"],
         "customer file": [f"/parties/{pid}/" for pid in sample[:100]],
         "lazy sections": [f"/parties/{pid}/sections/{a}/" for pid in sample[:40] for a in apps],
         "hierarchy": [
             f"/parties/{root}/hierarchy/?type=group",
             f"/parties/{root}/hierarchy/children/?type=group",
         ],
-        "API list": ["/api/v1/parties/", "/api/v1/parties/?city=" + (cities[0] if cities else "")],
+        "API list": ["/api/v1/parties/"]
+        + [f"/api/v1/parties/?{urlencode({'city': c})}" for c in cities[:2]],
     }
     return pages, f"group of {members:,} members (#{root})"
 
