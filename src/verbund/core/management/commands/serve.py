@@ -245,9 +245,10 @@ def use_pool(threads: int) -> None:
         options = db.setdefault("OPTIONS", {})
         if "pool" in options or os.environ.get("VERBUND_DB_POOL_SIZE", "") == "0":
             continue
+        # The connection opened without a pool (the sweep's) must close before the pool is on.
+        connections[alias].close()
         options["pool"] = {"min_size": 1, "max_size": threads, "timeout": 30}
         db["CONN_MAX_AGE"] = 0
-        connections[alias].close()
 
 
 def close_connections() -> None:
