@@ -236,7 +236,7 @@ def normalise_bind(addrport: str) -> str:
 
 def use_pool(threads: int) -> None:
     """PostgreSQL: this process's connections come from a psycopg pool of ``threads`` (unless
-    VERBUND_DB_POOL_SIZE sized it or 0 turned it off). Django refuses a pool together with
+    VERBUND_DB_POOL_SIZE sized it in the settings, or 0 turned it off). Django refuses a pool together with
     persistent connections, so CONN_MAX_AGE becomes 0."""
     for alias in connections:
         db = connections.settings[alias]
