@@ -168,7 +168,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out user name or address before the password is
     # even checked (see SECURITY.md).
     "verbund.core.security.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend with the role permissions kept per process (core/roles.py).
+    "verbund.core.roles.RoleBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
