@@ -180,20 +180,22 @@ async def _client(
         try:
             status = await conn.get(path, headers)
         except Refused:
-            if start >= measure_from:
+            if measure_from <= loop.time() <= stop_at:
                 tally.refused += 1
             conn.close()
             await asyncio.sleep(0.1)
             continue
         except (ConnectionError, TimeoutError, ValueError, OSError) as exc:
-            if start >= measure_from:
+            if measure_from <= loop.time() <= stop_at:
                 tally.errors += 1
                 kind = f"{type(exc).__name__} {path}"
                 tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
             conn.close()
             continue
         end = loop.time()
-        if start >= measure_from and end <= stop_at:
+        # Counted when it completes inside the window, whenever it started: a window that only
+        # counted requests started inside it would miss the slow ones and understate the load.
+        if measure_from <= end <= stop_at:
             tally.statuses[status] = tally.statuses.get(status, 0) + 1
             if 200 <= status < 300:
                 tally.latencies.append(end - start)
