@@ -404,6 +404,21 @@ def _weighted(pages: dict[str, list[str]]) -> list[str]:
     return out
 
 
+async def _warm(port: int, session: str, pages: dict[str, list[str]], connections: int = 8) -> None:
+    headers = f"Cookie: sessionid={session}\r\nAccept-Language: de\r\n"
+    paths = [p for group in pages.values() for p in group[:8]] + [BASELINE]
+
+    async def one(k: int) -> None:
+        conn = Conn(port, 5.0, 120.0)
+        try:
+            for path in paths[k::connections] * 2:
+                await conn.get(path, headers)
+        finally:
+            conn.close()
+
+    await asyncio.gather(*(one(k) for k in range(connections)))
+
+
 def _pages_cpu(
     port: int, session: str, pages: dict[str, list[str]], options: dict[str, Any], pid: int
 ) -> list[tuple[str, float, float]]:
@@ -469,6 +484,9 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             f"load average {load:.1f} at start\n"
         )
         mix = _weighted(pages)
+        # Every server process compiles its templates and fills its caches on first use: warm
+        # them all (several connections, so each process gets some) before anything is measured.
+        asyncio.run(_warm(port, sessions[0], pages))
         scenarios = []
         if options["scenario"] in ("burst", "both"):
             scenarios.append(
