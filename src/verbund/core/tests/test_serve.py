@@ -46,7 +46,8 @@ def server(request, tmp_path: Path):
     argv += ["--threads", "2", "--workers", "2", "--trusted-proxy", "127.0.0.1"]
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # Migrating a fresh database and booting the workers takes long on a busy shared machine.
+    deadline = time.monotonic() + 240
     while True:
         try:
             urllib.request.urlopen(base + "/static/web/verbund.css", timeout=2).close()
