@@ -147,6 +147,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
+    # Connections from a psycopg pool (connections reused, not opened per request):
+    # `verbund serve` turns it on for its processes, sized to its --threads; VERBUND_DB_POOL_SIZE=N
+    # gives every process a pool of N, 0 none (behind PgBouncer). Django refuses a pool together
+    # with persistent connections, hence CONN_MAX_AGE 0.
+    if int(os.environ.get("VERBUND_DB_POOL_SIZE") or 0) > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ["VERBUND_DB_POOL_SIZE"]),
+            "timeout": 30,
+        }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A test database per test run, so that concurrent runs on one server never collide
     # (pytest-xdist adds its own per-worker suffix on top).
     _run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
@@ -157,7 +168,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out user name or address before the password is
     # even checked (see SECURITY.md).
     "verbund.core.security.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend with the role permissions kept per process (core/roles.py).
+    "verbund.core.roles.RoleBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -26,6 +26,7 @@ class CoreConfig(VerbundAppConfig):
 
     def ready(self) -> None:
         from verbund.core import twofactor  # noqa: F401 - connects the after-login receiver
-        from verbund.core.roles import sync_roles
+        from verbund.core.roles import connect_cache_signals, sync_roles
 
         post_migrate.connect(sync_roles, dispatch_uid="verbund.core.sync_roles")
+        connect_cache_signals()

@@ -13,6 +13,7 @@ BENCHMARKS: dict[str, str] = {
     "screening": "verbund.bench.screening",
     "ui": "verbund.bench.ui",
     "search": "verbund.bench.search",
+    "web": "verbund.bench.web",
 }
 
 CONSISTENCY_CHECKS: dict[str, str] = {
