@@ -47,10 +47,19 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from verbund.compliance.matching_rules import (
+    INITIAL_SIM,
+    cjk_similarity,
+    initial_pairs,
+    initials_spelling,
+    joined_and_split,
+    known_in,
+)
 from verbund.compliance.matching_text import (
     canon_token,
     deletions,
     identifier_key,
+    is_cjk,
     name_spellings,
     name_variants,
     phonetic_key,
@@ -69,6 +78,12 @@ MAX_BONUS = 0.11
 SINGLE_WORD_PENALTY = 0.06
 # Spellings at least this close to a query word make candidates; weaker ones only score.
 STRONG_SPELLING = 0.75
+# A family name changed in its last letters ("Merkur"/"Merkel"): the first four letters and
+# all but two agree. Scored like a transliteration, never alone (a person needs two names).
+PREFIX_SIM = 0.8
+# The allowance for typos in long words covers one or two wrong letters; a word three or more
+# letters off is another word ("Petromechanical"/"Petrochemical"), counted in full.
+SOFT_EDITS = 2
 PERSON = "person"
 ORGANISATION = "organisation"
 
@@ -176,6 +191,11 @@ class Index:
             bucket[0].append(word)
             bucket[1].append(tid)
         self._by_length = by_length
+        self.by_prefix: dict[str, list[int]] = defaultdict(list)
+        for tid, word in enumerate(self.words):
+            if len(word) >= 5 and word.isalpha():
+                self.by_prefix[word[:4]].append(tid)
+        self.known = known_in(self.vocab)
         self._expansions: dict[str, dict[int, float]] = {}
         self._person_expansions: dict[str, dict[int, float]] = {}
         self._plans: dict[
@@ -205,7 +225,8 @@ class Index:
         exact = self.vocab.get(token)
         if exact is not None:
             found[exact] = 1.0
-        if len(token) >= 2:
+        # Numbers match only as written: "Brigade 44" and "Brigade 45" are two brigades.
+        if len(token) >= 2 and not token[:1].isdigit():
             near: set[int] = set()
             for d in deletions(token) | deletions(raw):
                 near.update(self.by_deletion.get(d, ()))
@@ -260,10 +281,21 @@ class Index:
         found = self.expand(raw)
         token = canon_token(raw)
         key = vowel_key(token) if len(raw) >= 4 else ""
+        extra: dict[int, float] = {}
         if key:
             extra = {tid: 0.75 for tid in self.by_key.get(key, ()) if found.get(tid, 0.0) < 0.75}
-            if extra:
-                found = {**found, **extra}
+        if len(token) >= 5:
+            for tid in self.by_prefix.get(token[:4], ()):
+                word = self.words[tid]
+                if abs(len(word) - len(token)) > 1 or found.get(tid, 0.0) >= PREFIX_SIM:
+                    continue
+                common = 4
+                while common < min(len(word), len(token)) and word[common] == token[common]:
+                    common += 1
+                if common >= max(len(word), len(token)) - 2:
+                    extra[tid] = max(extra.get(tid, 0.0), PREFIX_SIM)
+        if extra:
+            found = {**found, **extra}
         if len(self._person_expansions) > 200_000:
             self._person_expansions.clear()
         self._person_expansions[raw] = found
@@ -413,6 +445,15 @@ class Index:
             mc += self.weights[rec.tokens[cj]] * sim
             pairs.append((tokens[qi], self.words[rec.tokens[cj]], sim))
             matched_c.append(cj)
+        if kind == PERSON and len(used_q) < len(tokens):
+            c_words = [self.raw[t] for t in rec.tokens]
+            for qi, cj in initial_pairs(tokens, c_words, used_q, used_c):
+                used_q.add(qi)
+                used_c.add(cj)
+                mq += qweights[qi] * INITIAL_SIM
+                mc += self.weights[rec.tokens[cj]] * INITIAL_SIM
+                pairs.append((tokens[qi], self.words[rec.tokens[cj]], INITIAL_SIM))
+                matched_c.append(cj)
         cq = mq / total_q
         cc = mc / (rec.total_weight or 1.0)
         if kind == PERSON:
@@ -459,6 +500,19 @@ class Index:
             score *= WEAK_FACTOR
         return score, pairs
 
+    def readings(self, name: str, kind: str) -> list[tuple[str, ...]]:
+        """The ways a party's name is looked up: ``name_variants``, initials written together
+        spelled apart (persons), and words joined or split as the lists write them."""
+        out = name_variants(name, kind != PERSON)
+        extra: list[tuple[str, ...]] = []
+        for tokens in out[:2]:
+            if kind == PERSON:
+                spaced = initials_spelling(tokens)
+                if spaced:
+                    extra.append(spaced)
+            extra += joined_and_split(tokens, self.known)
+        return out + [t for t in dict.fromkeys(extra) if t not in out]
+
     def screen(self, query: Query, threshold: float) -> list[Match]:
         """Entries matching ``query`` at ``threshold`` or above, best first, one per entry."""
         best: dict[int, Match] = {}
@@ -466,12 +520,17 @@ class Index:
         for name in query.names:
             found = [
                 hit
-                for tokens in name_variants(name, query.kind != PERSON)
+                for tokens in self.readings(name, query.kind)
                 for hit in self._name_candidates(query.kind, tokens, floor)
             ]
+            cjk = is_cjk(name)
             for nid, base, info in found:
                 rec = self.names[nid]
                 entry = self.entries[rec.entry]
+                if cjk:
+                    chars = cjk_similarity(name, rec.name)
+                    if chars is not None:
+                        base = min(base, chars * chars)
                 score, quals = _qualify(base, query, entry)
                 if score < threshold:
                     continue
@@ -532,10 +591,13 @@ def _soft_similarity(raw: str, canon: str, list_raw: str, list_canon: str) -> fl
     (the shorter of the two words): "Thefn" is a typo in the five-letter "Thein" as written,
     although the canonical spellings ("tefn", "tein") have four letters. "Koch"/"Skoch" and
     "Iris"/"Irisl" stay four-letter words, one letter off being another name."""
-    return max(
-        _soften(OSA.normalized_similarity(canon, list_canon), min(len(canon), len(list_canon))),
-        _soften(OSA.normalized_similarity(raw, list_raw), min(len(raw), len(list_raw))),
-    )
+    best = 0.0
+    for a, b in ((canon, list_canon), (raw, list_raw)):
+        sim = OSA.normalized_similarity(a, b)
+        if OSA.distance(a, b) <= SOFT_EDITS:
+            sim = _soften(sim, min(len(a), len(b)))
+        best = max(best, sim)
+    return best
 
 
 def _qualify(score: float, query: Query, entry: EntryRecord) -> tuple[float, list[dict[str, Any]]]:

@@ -1,0 +1,94 @@
+"""Rules of the screening engine that look at a whole name rather than one word (decision 0008):
+initials against given names, words written together or apart, names in Chinese characters or
+Hangul. ``matching`` calls them; they keep no state of their own.
+"""
+
+from collections.abc import Callable, Sequence
+
+from rapidfuzz.distance import OSA
+
+from verbund.compliance.matching_text import canon_token, cjk_chars, is_noise
+
+# An initial is a given name's first letter, not the name: it corroborates, it does not prove.
+INITIAL_SIM = 0.85
+
+
+def initial_pairs(
+    q_tokens: Sequence[str], c_words: Sequence[str], used_q: set[int], used_c: set[int]
+) -> list[tuple[int, int]]:
+    """Pairs (query position, list position) of an initial on one side and a word beginning
+    with that letter on the other ("J. C. Juncker"/"Jean Claude Juncker", "Ali Khamenei"/"A.
+    Khamenei"), among the words not yet paired, in order."""
+    out: list[tuple[int, int]] = []
+    free_c = [j for j in range(len(c_words)) if j not in used_c]
+    for qi, q in enumerate(q_tokens):
+        if qi in used_q:
+            continue
+        for j in free_c:
+            c = c_words[j]
+            if (len(q) == 1 and c[:1] == q and len(c) > 1) or (
+                len(c) == 1 and q[:1] == c and len(q) > 1
+            ):
+                out.append((qi, j))
+                free_c.remove(j)
+                break
+    return out
+
+
+def initials_spelling(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
+    """A person's name with run-together initials spelled apart ("JC Juncker" -> "j c
+    juncker"): a word of two or three consonants in front of a longer word."""
+    out: list[str] = []
+    changed = False
+    for i, t in enumerate(tokens):
+        if (
+            2 <= len(t) <= 3
+            and i < len(tokens) - 1
+            and not any(ch in "aeiouy" for ch in t)
+            and t.isalpha()
+        ):
+            out.extend(t)
+            changed = True
+        else:
+            out.append(t)
+    return tuple(out) if changed else None
+
+
+def joined_and_split(
+    tokens: tuple[str, ...], known: Callable[[str], bool]
+) -> list[tuple[str, ...]]:
+    """Other ways to read a name whose words the lists write together or apart: two neighbours
+    joined where the lists know the joined word ("Petro Chemical"/"Petrochemical"), a word
+    split where the lists know both halves ("Fridrichbuchenberg"). ``known`` says whether a
+    word is in the lists; only such readings are returned, so the rule costs nothing when no
+    list writes the name that way."""
+    out: list[tuple[str, ...]] = []
+    for i in range(len(tokens) - 1):
+        joined = tokens[i] + tokens[i + 1]
+        if len(tokens[i]) >= 3 and len(tokens[i + 1]) >= 3 and known(joined):
+            out.append((*tokens[:i], joined, *tokens[i + 2 :]))
+    for i, t in enumerate(tokens):
+        if len(t) < 7 or known(t) or not t.isalpha():
+            continue
+        for cut in range(3, len(t) - 2):
+            a, b = t[:cut], t[cut:]
+            if known(a) and (known(b) or is_noise(b)):
+                parts = [a] if is_noise(b) else [a, b]
+                out.append((*tokens[:i], *parts, *tokens[i + 1 :]))
+                break
+    return out[:3]
+
+
+def cjk_similarity(query: str, listed: str) -> float | None:
+    """Character similarity of two names both written in Chinese characters or Hangul (None
+    otherwise). Each character is a syllable of the name: one different character makes
+    another person ("习近朋"/"习近平", "김종은"/"김정은"), so the caller caps the score at the
+    square of this share, without the allowance for typos that long Latin words get."""
+    q, c = cjk_chars(query), cjk_chars(listed)
+    if not q or not c:
+        return None
+    return OSA.normalized_similarity(q, c)
+
+
+def known_in(vocab: dict[str, int]) -> Callable[[str], bool]:
+    return lambda word: canon_token(word) in vocab
