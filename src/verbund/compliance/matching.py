@@ -48,8 +48,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from verbund.compliance.matching_rules import (
+    CONFLICT_FACTOR,
     INITIAL_SIM,
     cjk_similarity,
+    conflicting_names,
     initial_pairs,
     initials_spelling,
     joined_and_split,
@@ -152,7 +154,7 @@ class Index:
                 if len(key) >= 5:
                     self.by_identifier[key].append(idx)
             for n in names:
-                for toks in name_spellings(n["name"], record.schema != PERSON):
+                for toks in name_spellings(n["name"], record.schema != PERSON, listed=True):
                     raw_names.append((idx, n["name"], toks, bool(n.get("weak"))))
         self.raw: list[str] = []
         for idx, name, toks, weak in raw_names:
@@ -454,6 +456,9 @@ class Index:
                 mc += self.weights[rec.tokens[cj]] * INITIAL_SIM
                 pairs.append((tokens[qi], self.words[rec.tokens[cj]], INITIAL_SIM))
                 matched_c.append(cj)
+        conflicts = []
+        if kind == PERSON and len(used_q) < len(tokens) and len(rec.tokens) >= 3:
+            conflicts = conflicting_names(tokens, [self.raw[t] for t in rec.tokens], used_q, used_c)
         cq = mq / total_q
         cc = mc / (rec.total_weight or 1.0)
         if kind == PERSON:
@@ -468,7 +473,9 @@ class Index:
                 for (_q, _c, sim), j in zip(pairs, matched_c, strict=True)
                 if j in core
             )
-            score = cq * (0.3 + 0.7 * core_m / core_w)
+            score = cq * (0.3 + 0.7 * core_m / core_w) * CONFLICT_FACTOR ** len(conflicts)
+            # Shown with the compared words: which middle names contradict each other.
+            pairs += [(tokens[qi], self.words[rec.tokens[cj]], 0.0) for qi, cj in conflicts]
         elif len(rec.tokens) == 1:
             # A one-word list name inside a longer party name is weak evidence ("Gross" in
             # "Gross Stahl KG"): the party's name must be mostly that word.

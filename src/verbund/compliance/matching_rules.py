@@ -92,3 +92,47 @@ def cjk_similarity(query: str, listed: str) -> float | None:
 
 def known_in(vocab: dict[str, int]) -> Callable[[str], bool]:
     return lambda word: canon_token(word) in vocab
+
+
+# Words that join the parts of a name rather than name anyone ("bin Salman", "al-Rawi", "van
+# der Bilt"): one side writing them and the other not is no contradiction.
+PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ul",
+        "bin",
+        "ibn",
+        "bint",
+        "abu",
+        "da",
+        "de",
+        "del",
+        "der",
+        "di",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "ter",
+        "y",
+    ]
+)
+# Each pair of contradicting middle names multiplies a person's score by this.
+CONFLICT_FACTOR = 0.8
+
+
+def conflicting_names(
+    q_tokens: Sequence[str], c_words: Sequence[str], used_q: set[int], used_c: set[int]
+) -> list[tuple[int, int]]:
+    """Pairs of a query word and a middle name of the list's that neither side explains: both
+    name a second given name or a father's name, and the names differ ("Sergey Viktorovich
+    Lavrov"/"Sergey Borisovich Lavrov", "Hans O. Friedrich"/"Hans Joachim Friedrich"). A
+    middle name only one side writes is left out, not contradicted, and costs nothing here."""
+    free_q = [i for i, t in enumerate(q_tokens) if i not in used_q and t not in PARTICLES]
+    free_c = [
+        j for j in range(1, len(c_words) - 1) if j not in used_c and c_words[j] not in PARTICLES
+    ]
+    return list(zip(free_q, free_c, strict=False))

@@ -334,7 +334,9 @@ def cjk_chars(name: str) -> str:
     return "".join(_CJK.findall(name))
 
 
-def name_spellings(name: str, organisation: bool = False) -> list[tuple[str, ...]]:
+def name_spellings(
+    name: str, organisation: bool = False, listed: bool = False
+) -> list[tuple[str, ...]]:
     """The tokens of a name, then those of other ways to write it, for list and party names
     alike: hyphenated words as one ("Al-Kubaysi"/"Alkubaysi", "Valtex-St"/"Valtexst"), and an
     organisation's name without dotted letters in front ("D.O.O. Merideis"; in front they may
@@ -355,6 +357,30 @@ def name_spellings(name: str, organisation: bool = False) -> list[tuple[str, ...
             glued = (*base[:-1], m.group(1))
             if glued not in out:
                 out.append(glued)
+    # Short words that some write together: "Pol Pot"/"PolPot", "Good Will"/"Goodwill", "van
+    # der Bilt"/"Vanderbilt". Only for list names: the party's side is joined where the
+    # lists know the joined word (matching_rules.joined_and_split).
+    if (
+        listed
+        and 2 <= len(base) <= 3
+        and all(len(t) <= 5 for t in base)
+        and sum(map(len, base)) >= 5
+        and ("".join(base),) not in out
+    ):
+        out.append(("".join(base),))
+    if base and sum(len(t) == 1 for t in base) >= 2:
+        # Runs of single letters as one word ("A.B.C. Company" -> "abc company").
+        letters: list[str] = []
+        run = False
+        for t in base:
+            if len(t) == 1 and run:
+                letters[-1] += t
+            else:
+                letters.append(t)
+            run = len(t) == 1
+        together = tuple(letters)
+        if together not in out:
+            out.append(together)
     if "-" in name:
         joined = name_tokens(name.replace("-", ""), organisation)
         if joined and joined not in out:
