@@ -269,7 +269,8 @@ def quality(
         immigrant[origin] = r
         out.write(
             f"false positives, {origin} names: {r['fps']}/{r['n']} = {r['rate']:.4%} "
-            f"({r['excluded']} drawn names left out: really on a list)\n"
+            f"({r['excluded']} drawn names left out: really on a list); {r['rate_strict']:.4%} "
+            f"without the {r['partly']} names a list holds with middle names left out\n"
         )
         for f in r["examples"][:8]:
             out.write(f"  fp: {f}\n")
@@ -289,14 +290,29 @@ def list_names(index: Index) -> set[tuple[int, ...]]:
     return {tuple(sorted(rec.tokens)) for rec in index.names}
 
 
-def _listed(index: Index, kind: str, name: str, listed: set[tuple[int, ...]]) -> bool:
+def _listed(index: Index, kind: str, name: str, listed: set[tuple[int, ...]]) -> str:
+    """ "exact" for a name on a list word for word (any order); "part" for a person's name
+    whose words all stand in one list name that begins and ends with two of them (the list
+    name with middle names left out, which screening must find: "Ahmed Saleh" is "Ahmed Ali
+    SALEH" for all a name can tell); "" otherwise."""
     ids = []
     for tok in matching_text.name_tokens(name, kind != matching.PERSON):
         tid = index.vocab.get(matching_text.canon_token(tok))
         if tid is None:
-            return False
+            return ""
         ids.append(tid)
-    return tuple(sorted(ids)) in listed
+    if tuple(sorted(ids)) in listed:
+        return "exact"
+    if kind != matching.PERSON or len(set(ids)) < 2:
+        return ""
+    common = set(index.postings[ids[0]])
+    for tid in ids[1:]:
+        common &= set(index.postings[tid])
+    for nid in common:
+        toks = index.names[nid].tokens
+        if {toks[0], toks[-1]} <= set(ids):
+            return "part"
+    return ""
 
 
 def fp_run(
@@ -305,7 +321,7 @@ def fp_run(
     """Screen ``n`` drawn names as a German CRM holds them (address in Germany, a birth date
     for 30 % of the persons); names really on a list are drawn again."""
     rng = random.Random(seed)
-    fps = excluded = 0
+    fps = excluded = partly = fps_partly = 0
     examples: list[str] = []
     times: list[float] = []
     t0 = time.perf_counter()
@@ -317,10 +333,12 @@ def fp_run(
             if kind == matching.PERSON and rng.random() < 0.3
             else None
         )
-        if listed and _listed(index, kind, name, listed):
+        on_list = _listed(index, kind, name, listed) if listed else ""
+        if on_list == "exact":
             excluded += 1
             continue
         done += 1
+        partly += on_list == "part"
         t = time.perf_counter()
         matches = index.screen(
             Query(kind=kind, names=[name], country="DE", birth_date=birth), threshold
@@ -328,7 +346,8 @@ def fp_run(
         times.append((time.perf_counter() - t) * 1000)
         if matches:
             fps += 1
-            if len(examples) < 15:
+            fps_partly += on_list == "part"
+            if len(examples) < 15 and on_list != "part":
                 examples.append(f"{name!r} ~ {matches[0].matched_name!r} {matches[0].score:.2f}")
     secs = time.perf_counter() - t0
     times.sort()
@@ -336,6 +355,9 @@ def fp_run(
         "n": n,
         "fps": fps,
         "rate": fps / max(n, 1),
+        # Without the names a list holds with middle names left out (see _listed).
+        "rate_strict": (fps - fps_partly) / max(n - partly, 1),
+        "partly": partly,
         "excluded": excluded,
         "examples": examples,
         "secs": secs,
@@ -372,7 +394,12 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     ]
     for origin, r in result["immigrant"].items():
         rows.append(
-            (f"false-positive rate, {origin} names ({r['n']:,})", f"{r['rate']:.4%}", "<= 1%")
+            (
+                f"false-positive rate, {origin} names ({r['n']:,}): all / less list names "
+                "without middle names",
+                f"{r['rate']:.4%} / {r['rate_strict']:.4%}",
+                "<= 1%",
+            )
         )
     rows.append(
         (

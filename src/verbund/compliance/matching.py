@@ -82,7 +82,7 @@ SINGLE_WORD_PENALTY = 0.06
 STRONG_SPELLING = 0.75
 # A family name changed in its last letters ("Merkur"/"Merkel"): the first four letters and
 # all but two agree. Scored like a transliteration, never alone (a person needs two names).
-PREFIX_SIM = 0.8
+PREFIX_SIM = 0.7
 # The allowance for typos in long words covers one or two wrong letters; a word three or more
 # letters off is another word ("Petromechanical"/"Petrochemical"), counted in full.
 SOFT_EDITS = 2
@@ -364,6 +364,9 @@ class Index:
                 continue
             # Spellings below 0.8 do not make candidates; the bound allows for them.
             skipped += wq * weak_max
+            if person and len(tokens[i]) == 1:
+                # An initial scores against the given name it begins (matching_rules).
+                skipped += wq * INITIAL_SIM
             capped = 0.0
             for df, sim, gain_c, nids in postings:
                 if usable and df > self.DF_CAP:
@@ -431,6 +434,10 @@ class Index:
                 if sim:
                     if one_word and sim < 1.0:
                         sim = self._one_word_sim(tokens[qi], tid, sim)
+                    elif kind != PERSON and sim < STRONG_SPELLING:
+                        # In a company's name a word this far off is another word
+                        # ("Petromechanical"/"Petrochemical"), not a typo.
+                        sim = round(sim * sim, 3)
                     cand.append((sim * qweights[qi], sim, qi, cj))
         cand.sort(reverse=True)
         used_q: set[int] = set()

@@ -65,7 +65,7 @@ def joined_and_split(
     out: list[tuple[str, ...]] = []
     for i in range(len(tokens) - 1):
         joined = tokens[i] + tokens[i + 1]
-        if len(tokens[i]) >= 3 and len(tokens[i + 1]) >= 3 and known(joined):
+        if len(joined) >= 5 and len(tokens[i + 1]) >= 2 and known(joined):
             out.append((*tokens[:i], joined, *tokens[i + 2 :]))
     for i, t in enumerate(tokens):
         if len(t) < 7 or known(t) or not t.isalpha():

@@ -385,7 +385,8 @@ def name_spellings(
         joined = name_tokens(name.replace("-", ""), organisation)
         if joined and joined not in out:
             out.append(joined)
-    if organisation and "." in name:
+    # Not for list names: "M. D. S. Import Export" without its letters is any import firm.
+    if organisation and not listed and "." in name:
         words = name.split()
         while len(words) > 1 and _DOTTED.match(words[0]):
             words.pop(0)
@@ -402,8 +403,15 @@ def name_variants(name: str, organisation: bool = False) -> list[tuple[str, ...]
     out = name_spellings(name, organisation)
     base = out[0] if out else ()
     joins = 0
-    for i in range(len(base) - 1):
-        if len(base[i]) <= 3 and len(base[i + 1]) >= 3:
+    # Organisations' short words are joined only where the lists know the joined word
+    # (matching_rules.joined_and_split): "Vu Import" is no typo of "Import". A single letter
+    # is joined only to a vowel ("D Agostino"): "Hans O Friedrich" has an initial.
+    for i in range(len(base) - 1 if not organisation else 0):
+        if (
+            len(base[i]) <= 3
+            and len(base[i + 1]) >= 3
+            and (len(base[i]) > 1 or base[i + 1][0] in "aeiou")
+        ):
             joined = (*base[:i], base[i] + base[i + 1], *base[i + 2 :])
             if joined not in out:
                 out.append(joined)
