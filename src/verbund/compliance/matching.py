@@ -198,6 +198,8 @@ class Index:
             if len(word) >= 5 and word.isalpha():
                 self.by_prefix[word[:4]].append(tid)
         self.known = known_in(self.vocab)
+        # List words of one letter (initials), for the initials rule's quick check.
+        self.short = [len(raw) == 1 for raw in self.raw]
         self._expansions: dict[str, dict[int, float]] = {}
         self._person_expansions: dict[str, dict[int, float]] = {}
         self._plans: dict[
@@ -398,7 +400,7 @@ class Index:
                 continue
             if person != (entry_schema == PERSON) and entry_schema != "other":
                 continue
-            score, pairs = self._score(kind, tokens, qweights, total_q, expansions, rec)
+            score, pairs = self._score(kind, tokens, qweights, total_q, expansions, rec, floor)
             if asset:
                 score *= ASSET_FACTOR
             if score >= floor:
@@ -421,6 +423,7 @@ class Index:
         total_q: float,
         expansions: list[dict[int, float]],
         rec: NameRecord,
+        floor: float = 0.0,
     ) -> tuple[float, list[tuple[str, str, float]]]:
         # A one-word company name stands on that word alone. Among some 25,000 list words
         # one within two letters of any made-up name is easy to find ("Innotex" ~ "INKOTEKH",
@@ -454,7 +457,11 @@ class Index:
             mc += self.weights[rec.tokens[cj]] * sim
             pairs.append((tokens[qi], self.words[rec.tokens[cj]], sim))
             matched_c.append(cj)
-        if kind == PERSON and len(used_q) < len(tokens):
+        if (
+            kind == PERSON
+            and len(used_q) < len(tokens)
+            and (any(len(t) == 1 for t in tokens) or any(self.short[t] for t in rec.tokens))
+        ):
             c_words = [self.raw[t] for t in rec.tokens]
             for qi, cj in initial_pairs(tokens, c_words, used_q, used_c):
                 used_q.add(qi)
@@ -464,7 +471,14 @@ class Index:
                 pairs.append((tokens[qi], self.words[rec.tokens[cj]], INITIAL_SIM))
                 matched_c.append(cj)
         conflicts = []
-        if kind == PERSON and len(used_q) < len(tokens) and len(rec.tokens) >= 3:
+        if (
+            kind == PERSON
+            and len(used_q) < len(tokens)
+            and len(rec.tokens) >= 3
+            and len(used_c) < len(rec.tokens) - 1
+            # Contradictions only lower the score: not looked for below the floor.
+            and mq / total_q >= floor
+        ):
             conflicts = conflicting_names(tokens, [self.raw[t] for t in rec.tokens], used_q, used_c)
         cq = mq / total_q
         cc = mc / (rec.total_weight or 1.0)
