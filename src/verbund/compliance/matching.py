@@ -48,8 +48,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from verbund.compliance.matching_rules import (
+    BRANCH_FACTOR,
     CONFLICT_FACTOR,
     INITIAL_SIM,
+    branch_conflict,
     cjk_similarity,
     conflicting_names,
     initial_pairs,
@@ -475,7 +477,7 @@ class Index:
             kind == PERSON
             and len(used_q) < len(tokens)
             and len(rec.tokens) >= 3
-            and len(used_c) < len(rec.tokens) - 1
+            and len(used_c) < len(rec.tokens)
             # Contradictions only lower the score: not looked for below the floor.
             and mq / total_q >= floor
         ):
@@ -503,6 +505,11 @@ class Index:
             score = cq
         else:
             score = 0.5 * (cq + cc)
+            if score >= floor and len(used_q) < len(tokens) and len(used_c) < len(rec.tokens):
+                branch = branch_conflict(tokens, [self.raw[t] for t in rec.tokens], used_q, used_c)
+                if branch:
+                    score *= BRANCH_FACTOR
+                    pairs.append((branch[0], branch[1], 0.0))
         if WHOLE_NAME and abs(len(tokens) - len(rec.tokens)) <= 1 and score < 0.9:
             # Typos that break a word beyond recognition (two in one short word, a swapped
             # first letter) still leave the whole name close, letter by letter.

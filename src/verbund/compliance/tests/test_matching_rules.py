@@ -137,3 +137,11 @@ def test_qualifiers_move_the_score_and_the_match_says_why() -> None:
     )
     assert [m.entry.name for m in by_id] == ["Nordwind Shipping"]
     assert by_id[0].explanation["qualifiers"][0]["kind"] == "identifier"
+
+
+def test_two_companies_of_one_group_in_two_countries_are_two_companies() -> None:
+    index = _index(("organisation", "Bowne Global Solutions (Netherlands), B.V."))
+    assert _hits(index, "organisation", "Bowne Global Solutions (Spain), S.L.") == []
+    assert _hits(index, "organisation", "Bowne Global Solutions B.V.") == [
+        "Bowne Global Solutions (Netherlands), B.V."
+    ]
