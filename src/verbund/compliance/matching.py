@@ -35,6 +35,13 @@ without dotted letters in front ("D.O.O. Merideis"); mistyped legal forms at eit
 organisation's name ("GbH", "Curp.") and dotted ones at its end ("S.gA.") are dropped, and
 so is a written-out "joint stock company" with one word mistyped. Names made of common words
 only are found like any other: the cap on common spellings never hides a name's own entry.
+
+Whole-name rules (``matching_rules``, decision 0008 point 10): initials pair with the given
+names they begin, contradicting middle names (and initials) lower a person's score, words are
+joined or split where the lists write them so, two companies named for different countries
+are two companies, and names in Chinese characters or Hangul are compared character by
+character. The reasons show in the match's explanation: qualifiers with their effect, and
+contradicting words among the compared ones with similarity 0.
 """
 
 import datetime as dt
