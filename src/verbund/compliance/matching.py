@@ -35,6 +35,13 @@ without dotted letters in front ("D.O.O. Merideis"); mistyped legal forms at eit
 organisation's name ("GbH", "Curp.") and dotted ones at its end ("S.gA.") are dropped, and
 so is a written-out "joint stock company" with one word mistyped. Names made of common words
 only are found like any other: the cap on common spellings never hides a name's own entry.
+
+Whole-name rules (``matching_rules``, decision 0008 point 10): initials pair with the given
+names they begin, contradicting middle names (and initials) lower a person's score, words are
+joined or split where the lists write them so, two companies named for different countries
+are two companies, and names in Chinese characters or Hangul are compared character by
+character. The reasons show in the match's explanation: qualifiers with their effect, and
+contradicting words among the compared ones with similarity 0.
 """
 
 import datetime as dt
@@ -47,10 +54,23 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from verbund.compliance.matching_rules import (
+    BRANCH_FACTOR,
+    CONFLICT_FACTOR,
+    INITIAL_SIM,
+    branch_conflict,
+    cjk_similarity,
+    conflicting_names,
+    initial_pairs,
+    initials_spelling,
+    joined_and_split,
+    known_in,
+)
 from verbund.compliance.matching_text import (
     canon_token,
     deletions,
     identifier_key,
+    is_cjk,
     name_spellings,
     name_variants,
     phonetic_key,
@@ -69,6 +89,12 @@ MAX_BONUS = 0.11
 SINGLE_WORD_PENALTY = 0.06
 # Spellings at least this close to a query word make candidates; weaker ones only score.
 STRONG_SPELLING = 0.75
+# A family name changed in its last letters ("Merkur"/"Merkel"): the first four letters and
+# all but two agree. Scored like a transliteration, never alone (a person needs two names).
+PREFIX_SIM = 0.7
+# The allowance for typos in long words covers one or two wrong letters; a word three or more
+# letters off is another word ("Petromechanical"/"Petrochemical"), counted in full.
+SOFT_EDITS = 2
 PERSON = "person"
 ORGANISATION = "organisation"
 
@@ -137,7 +163,7 @@ class Index:
                 if len(key) >= 5:
                     self.by_identifier[key].append(idx)
             for n in names:
-                for toks in name_spellings(n["name"], record.schema != PERSON):
+                for toks in name_spellings(n["name"], record.schema != PERSON, listed=True):
                     raw_names.append((idx, n["name"], toks, bool(n.get("weak"))))
         self.raw: list[str] = []
         for idx, name, toks, weak in raw_names:
@@ -176,6 +202,13 @@ class Index:
             bucket[0].append(word)
             bucket[1].append(tid)
         self._by_length = by_length
+        self.by_prefix: dict[str, list[int]] = defaultdict(list)
+        for tid, word in enumerate(self.words):
+            if len(word) >= 5 and word.isalpha():
+                self.by_prefix[word[:4]].append(tid)
+        self.known = known_in(self.vocab)
+        # List words of one letter (initials), for the initials rule's quick check.
+        self.short = [len(raw) == 1 for raw in self.raw]
         self._expansions: dict[str, dict[int, float]] = {}
         self._person_expansions: dict[str, dict[int, float]] = {}
         self._plans: dict[
@@ -205,7 +238,8 @@ class Index:
         exact = self.vocab.get(token)
         if exact is not None:
             found[exact] = 1.0
-        if len(token) >= 2:
+        # Numbers match only as written: "Brigade 44" and "Brigade 45" are two brigades.
+        if len(token) >= 2 and not token[:1].isdigit():
             near: set[int] = set()
             for d in deletions(token) | deletions(raw):
                 near.update(self.by_deletion.get(d, ()))
@@ -260,10 +294,21 @@ class Index:
         found = self.expand(raw)
         token = canon_token(raw)
         key = vowel_key(token) if len(raw) >= 4 else ""
+        extra: dict[int, float] = {}
         if key:
             extra = {tid: 0.75 for tid in self.by_key.get(key, ()) if found.get(tid, 0.0) < 0.75}
-            if extra:
-                found = {**found, **extra}
+        if len(token) >= 5:
+            for tid in self.by_prefix.get(token[:4], ()):
+                word = self.words[tid]
+                if abs(len(word) - len(token)) > 1 or found.get(tid, 0.0) >= PREFIX_SIM:
+                    continue
+                common = 4
+                while common < min(len(word), len(token)) and word[common] == token[common]:
+                    common += 1
+                if common >= max(len(word), len(token)) - 2:
+                    extra[tid] = max(extra.get(tid, 0.0), PREFIX_SIM)
+        if extra:
+            found = {**found, **extra}
         if len(self._person_expansions) > 200_000:
             self._person_expansions.clear()
         self._person_expansions[raw] = found
@@ -330,6 +375,9 @@ class Index:
                 continue
             # Spellings below 0.8 do not make candidates; the bound allows for them.
             skipped += wq * weak_max
+            if person and len(tokens[i]) == 1:
+                # An initial scores against the given name it begins (matching_rules).
+                skipped += wq * INITIAL_SIM
             capped = 0.0
             for df, sim, gain_c, nids in postings:
                 if usable and df > self.DF_CAP:
@@ -361,7 +409,7 @@ class Index:
                 continue
             if person != (entry_schema == PERSON) and entry_schema != "other":
                 continue
-            score, pairs = self._score(kind, tokens, qweights, total_q, expansions, rec)
+            score, pairs = self._score(kind, tokens, qweights, total_q, expansions, rec, floor)
             if asset:
                 score *= ASSET_FACTOR
             if score >= floor:
@@ -384,6 +432,7 @@ class Index:
         total_q: float,
         expansions: list[dict[int, float]],
         rec: NameRecord,
+        floor: float = 0.0,
     ) -> tuple[float, list[tuple[str, str, float]]]:
         # A one-word company name stands on that word alone. Among some 25,000 list words
         # one within two letters of any made-up name is easy to find ("Innotex" ~ "INKOTEKH",
@@ -397,6 +446,10 @@ class Index:
                 if sim:
                     if one_word and sim < 1.0:
                         sim = self._one_word_sim(tokens[qi], tid, sim)
+                    elif kind != PERSON and sim < STRONG_SPELLING:
+                        # In a company's name a word this far off is another word
+                        # ("Petromechanical"/"Petrochemical"), not a typo.
+                        sim = round(sim * sim, 3)
                     cand.append((sim * qweights[qi], sim, qi, cj))
         cand.sort(reverse=True)
         used_q: set[int] = set()
@@ -413,6 +466,29 @@ class Index:
             mc += self.weights[rec.tokens[cj]] * sim
             pairs.append((tokens[qi], self.words[rec.tokens[cj]], sim))
             matched_c.append(cj)
+        if (
+            kind == PERSON
+            and len(used_q) < len(tokens)
+            and (any(len(t) == 1 for t in tokens) or any(self.short[t] for t in rec.tokens))
+        ):
+            c_words = [self.raw[t] for t in rec.tokens]
+            for qi, cj in initial_pairs(tokens, c_words, used_q, used_c):
+                used_q.add(qi)
+                used_c.add(cj)
+                mq += qweights[qi] * INITIAL_SIM
+                mc += self.weights[rec.tokens[cj]] * INITIAL_SIM
+                pairs.append((tokens[qi], self.words[rec.tokens[cj]], INITIAL_SIM))
+                matched_c.append(cj)
+        conflicts = []
+        if (
+            kind == PERSON
+            and len(used_q) < len(tokens)
+            and len(rec.tokens) >= 3
+            and len(used_c) < len(rec.tokens)
+            # Contradictions only lower the score: not looked for below the floor.
+            and mq / total_q >= floor
+        ):
+            conflicts = conflicting_names(tokens, [self.raw[t] for t in rec.tokens], used_q, used_c)
         cq = mq / total_q
         cc = mc / (rec.total_weight or 1.0)
         if kind == PERSON:
@@ -427,13 +503,20 @@ class Index:
                 for (_q, _c, sim), j in zip(pairs, matched_c, strict=True)
                 if j in core
             )
-            score = cq * (0.3 + 0.7 * core_m / core_w)
+            score = cq * (0.3 + 0.7 * core_m / core_w) * CONFLICT_FACTOR ** len(conflicts)
+            # Shown with the compared words: which middle names contradict each other.
+            pairs += [(tokens[qi], self.words[rec.tokens[cj]], 0.0) for qi, cj in conflicts]
         elif len(rec.tokens) == 1:
             # A one-word list name inside a longer party name is weak evidence ("Gross" in
             # "Gross Stahl KG"): the party's name must be mostly that word.
             score = cq
         else:
             score = 0.5 * (cq + cc)
+            if score >= floor and len(used_q) < len(tokens) and len(used_c) < len(rec.tokens):
+                branch = branch_conflict(tokens, [self.raw[t] for t in rec.tokens], used_q, used_c)
+                if branch:
+                    score *= BRANCH_FACTOR
+                    pairs.append((branch[0], branch[1], 0.0))
         if WHOLE_NAME and abs(len(tokens) - len(rec.tokens)) <= 1 and score < 0.9:
             # Typos that break a word beyond recognition (two in one short word, a swapped
             # first letter) still leave the whole name close, letter by letter.
@@ -459,6 +542,19 @@ class Index:
             score *= WEAK_FACTOR
         return score, pairs
 
+    def readings(self, name: str, kind: str) -> list[tuple[str, ...]]:
+        """The ways a party's name is looked up: ``name_variants``, initials written together
+        spelled apart (persons), and words joined or split as the lists write them."""
+        out = name_variants(name, kind != PERSON)
+        extra: list[tuple[str, ...]] = []
+        for tokens in out[:2]:
+            if kind == PERSON:
+                spaced = initials_spelling(tokens)
+                if spaced:
+                    extra.append(spaced)
+            extra += joined_and_split(tokens, self.known)
+        return out + [t for t in dict.fromkeys(extra) if t not in out]
+
     def screen(self, query: Query, threshold: float) -> list[Match]:
         """Entries matching ``query`` at ``threshold`` or above, best first, one per entry."""
         best: dict[int, Match] = {}
@@ -466,12 +562,17 @@ class Index:
         for name in query.names:
             found = [
                 hit
-                for tokens in name_variants(name, query.kind != PERSON)
+                for tokens in self.readings(name, query.kind)
                 for hit in self._name_candidates(query.kind, tokens, floor)
             ]
+            cjk = is_cjk(name)
             for nid, base, info in found:
                 rec = self.names[nid]
                 entry = self.entries[rec.entry]
+                if cjk:
+                    chars = cjk_similarity(name, rec.name)
+                    if chars is not None:
+                        base = min(base, chars * chars)
                 score, quals = _qualify(base, query, entry)
                 if score < threshold:
                     continue
@@ -532,10 +633,13 @@ def _soft_similarity(raw: str, canon: str, list_raw: str, list_canon: str) -> fl
     (the shorter of the two words): "Thefn" is a typo in the five-letter "Thein" as written,
     although the canonical spellings ("tefn", "tein") have four letters. "Koch"/"Skoch" and
     "Iris"/"Irisl" stay four-letter words, one letter off being another name."""
-    return max(
-        _soften(OSA.normalized_similarity(canon, list_canon), min(len(canon), len(list_canon))),
-        _soften(OSA.normalized_similarity(raw, list_raw), min(len(raw), len(list_raw))),
-    )
+    best = 0.0
+    for a, b in ((canon, list_canon), (raw, list_raw)):
+        sim = OSA.normalized_similarity(a, b)
+        if OSA.distance(a, b) <= SOFT_EDITS:
+            sim = _soften(sim, min(len(a), len(b)))
+        best = max(best, sim)
+    return best
 
 
 def _qualify(score: float, query: Query, entry: EntryRecord) -> tuple[float, list[dict[str, Any]]]:

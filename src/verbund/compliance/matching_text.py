@@ -79,6 +79,16 @@ NOISE = frozenset(
         "joint",
         "stock",
         "liability",
+        # Legal forms written out in one word: listed here (not only in core.text's exact
+        # spellings) so that a misspelt one ("Aktiengeselschaft") is noise too.
+        "aktiengesellschaft",
+        "kommanditgesellschaft",
+        "gesellschaft",
+        "genossenschaft",
+        "aktiebolag",
+        "aktieselskab",
+        "naamloze",
+        "vennootschap",
     ]
 )
 # Legal forms that are names elsewhere ("Ou" and "Ao" are Chinese surnames): only dropped from
@@ -196,6 +206,54 @@ def vowel_key(token: str) -> str:
     return "v" + key if len(key) >= 3 else ""
 
 
+# Numbers written out (English and German) and ordinals, read as digits in organisations'
+# names: "Brigade Forty-Four" is "Brigade 44", "1st International Bank" "First International".
+_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eins": 1, "zwei": 2, "drei": 3, "vier": 4,
+    "fuenf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "erste": 1,
+    "erster": 1, "ersten": 1, "zweite": 2, "dritte": 3,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+}  # fmt: skip
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|er|e|te|ter|ten)$")
+
+
+def numbers_as_digits(tokens: list[str]) -> list[str]:
+    """Number words and ordinals as digits, tens and units joined ("forty four", "forty 4"
+    -> "44"); other tokens as they are."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        m = _ORDINAL.match(t)
+        if m:
+            out.append(m.group(1))
+        elif t in _TENS:
+            value = _TENS[t]
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            unit = (
+                _UNITS.get(nxt)
+                if nxt in _UNITS
+                else (int(nxt) if nxt.isdigit() and len(nxt) == 1 else None)
+            )
+            if unit is not None and unit < 10 and value < 100:
+                value += unit
+                i += 1
+            out.append(str(value))
+        elif t in _UNITS:
+            out.append(str(_UNITS[t]))
+        else:
+            out.append(t)
+        i += 1
+    return out
+
+
 @lru_cache(maxsize=500_000)
 def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
     """Tokens of a name: transliterated, folded, without legal forms and noise words (for an
@@ -219,6 +277,10 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
         tokens = [t for t in folded if t != "&"]
     else:
         tokens = [t for t in name_key(latin).split() if t]
+    if organisation and (
+        not _NUMBER_WORDS.isdisjoint(tokens) or any(t[:1].isdigit() for t in tokens)
+    ):
+        tokens = numbers_as_digits(tokens)
     kept = [t for t in tokens if not is_noise(t) and not (organisation and t in ORG_FORMS)]
     if organisation and len(kept) >= 2:
         # Only while a word of three letters or more is left ("SARA II" stays as it is).
@@ -228,6 +290,8 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
             kept.pop(0)
     return tuple(kept or tokens)
 
+
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS)
 
 # Legal forms of three words ("joint stock company", "limited liability company"): written out
 # in full, one of them may carry a typo that would make it a name word on its own ("Joict",
@@ -251,18 +315,78 @@ def _mistyped_phrase(words: list[str]) -> set[int]:
     return out if len(out) < len(words) else set()
 
 
-def name_spellings(name: str, organisation: bool = False) -> list[tuple[str, ...]]:
+# Three small letters before the capital: "McDonald", "DeVries" and "GmbH" stay whole.
+_CAMEL = re.compile(r"(?<=[a-z\u00df-\u00ff]{3})(?=[A-Z\u00c0-\u00de])")
+_GLUED_FORM = re.compile(r"^([a-z]+?)(gmbh|ltd|llc|inc|corp|plc|ooo|jsc|ojsc|pjsc)$")
+# Chinese characters and Hangul syllables: each is a syllable of the name, read as a word of
+# its own (a different character is a different name, not a typo in a long word).
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_CJK_SYLLABLE = _CJK
+
+
+def is_cjk(name: str) -> bool:
+    """Written in Chinese characters or Hangul."""
+    return bool(_CJK.search(name))
+
+
+def cjk_chars(name: str) -> str:
+    """The Chinese characters and Hangul syllables of a name, in order."""
+    return "".join(_CJK.findall(name))
+
+
+def name_spellings(
+    name: str, organisation: bool = False, listed: bool = False
+) -> list[tuple[str, ...]]:
     """The tokens of a name, then those of other ways to write it, for list and party names
     alike: hyphenated words as one ("Al-Kubaysi"/"Alkubaysi", "Valtex-St"/"Valtexst"), and an
     organisation's name without dotted letters in front ("D.O.O. Merideis"; in front they may
     be a legal form or part of the name, "V.R. Fruit", so both are kept)."""
+    name = _CJK_SYLLABLE.sub(r"\g<0> ", name) if _CJK.search(name) else name
     base = name_tokens(name, organisation)
     out = [base] if base else []
+    # Words written together: "SergeiLavrov", "SiemensAG" (a capital inside a word), and an
+    # organisation's legal form glued to its last word ("Siemensgmbh", "Petrolltd").
+    camel = _CAMEL.sub(" ", name)
+    if camel != name:
+        split = name_tokens(camel, organisation)
+        if split and split not in out:
+            out.append(split)
+    if organisation and base:
+        m = _GLUED_FORM.match(base[-1])
+        if m and len(m.group(1)) >= 4:
+            glued = (*base[:-1], m.group(1))
+            if glued not in out:
+                out.append(glued)
+    # Short words that some write together: "Pol Pot"/"PolPot", "Good Will"/"Goodwill", "van
+    # der Bilt"/"Vanderbilt". Only for list names: the party's side is joined where the
+    # lists know the joined word (matching_rules.joined_and_split).
+    if (
+        listed
+        and 2 <= len(base) <= 3
+        and all(len(t) <= 5 for t in base)
+        and sum(map(len, base)) >= 5
+        and ("".join(base),) not in out
+    ):
+        out.append(("".join(base),))
+    if base and sum(len(t) == 1 for t in base) >= 2:
+        # Runs of single letters as one word ("A.B.C. Company" -> "abc company").
+        letters: list[str] = []
+        run = False
+        for t in base:
+            if len(t) == 1 and run:
+                letters[-1] += t
+            else:
+                letters.append(t)
+            run = len(t) == 1
+        together = tuple(letters)
+        if together not in out:
+            out.append(together)
     if "-" in name:
         joined = name_tokens(name.replace("-", ""), organisation)
         if joined and joined not in out:
             out.append(joined)
-    if organisation and "." in name:
+    # Not for list names: "M. D. S. Import Export" without its letters is any import firm.
+    if organisation and not listed and "." in name:
         words = name.split()
         while len(words) > 1 and _DOTTED.match(words[0]):
             words.pop(0)
@@ -279,8 +403,15 @@ def name_variants(name: str, organisation: bool = False) -> list[tuple[str, ...]
     out = name_spellings(name, organisation)
     base = out[0] if out else ()
     joins = 0
-    for i in range(len(base) - 1):
-        if len(base[i]) <= 3 and len(base[i + 1]) >= 3:
+    # Organisations' short words are joined only where the lists know the joined word
+    # (matching_rules.joined_and_split): "Vu Import" is no typo of "Import". A single letter
+    # is joined only to a vowel ("D Agostino"): "Hans O Friedrich" has an initial.
+    for i in range(len(base) - 1 if not organisation else 0):
+        if (
+            len(base[i]) <= 3
+            and len(base[i + 1]) >= 3
+            and (len(base[i]) > 1 or base[i + 1][0] in "aeiou")
+        ):
             joined = (*base[:i], base[i] + base[i + 1], *base[i + 2 :])
             if joined not in out:
                 out.append(joined)

@@ -1,0 +1,147 @@
+"""The screening engine's rules of issue #19.1, one case each that the engine got wrong before
+(decision 0008)."""
+
+import datetime as dt
+from typing import Any
+
+from verbund.compliance.matching import EntryRecord, Index, Query
+
+THRESHOLD = 0.70
+# Ordinary list names around the ones under test, so that word rarities are not all alike.
+FILLER = [
+    ("person", "Ivan Petrovich SIDOROV"),
+    ("person", "Mohammed Ali HASSAN"),
+    ("person", "Kim Chol HO"),
+    ("organisation", "Orient Trading Company LLC"),
+    ("organisation", "Global Shipping Limited"),
+    ("organisation", "Bank of Industry and Mine"),
+    ("organisation", "International Maritime Services"),
+    ("organisation", "Bank of China"),
+    ("organisation", "China National Shipping Group"),
+    ("organisation", "China Trading Company"),
+    ("organisation", "China Ocean Logistics"),
+    ("organisation", "China Aerospace Industry"),
+    ("organisation", "China Electronics Import"),
+]
+
+
+def _index(*entries: tuple[str, str] | tuple[str, str, dict[str, Any]]) -> Index:
+    recs = []
+    for i, (schema, name, *rest) in enumerate([*entries, *FILLER]):
+        extra: dict[str, Any] = rest[0] if rest else {}
+        rec = EntryRecord(
+            list_id=1, entry_id=i, external_id=str(i), content_hash="h", schema=schema, name=name,
+            countries=frozenset(extra.get("countries", ())), birth_dates=tuple(extra.get("birth_dates", ())),
+            identifiers=tuple(extra.get("identifiers", ())),
+        )  # fmt: skip
+        recs.append((rec, [{"name": name, "weak": False}]))
+    return Index(recs)
+
+
+def _hits(index: Index, kind: str, name: str, **more: Any) -> list[str]:
+    return [m.entry.name for m in index.screen(Query(kind=kind, names=[name], **more), THRESHOLD)]
+
+
+def test_words_written_together_find_the_name_written_apart_and_the_reverse() -> None:
+    index = _index(
+        ("organisation", "Siemens AG"), ("person", "Sergei Lavrov"), ("person", "Pol Pot")
+    )
+    assert _hits(index, "organisation", "SiemensAG") == ["Siemens AG"]
+    assert _hits(index, "person", "SergeiLavrov") == ["Sergei Lavrov"]
+    assert _hits(index, "person", "PolPot") == ["Pol Pot"]
+
+
+def test_single_letters_find_the_same_letters_written_together() -> None:
+    index = _index(("organisation", "A.B.C. Company"))
+    assert _hits(index, "organisation", "ABC Company") == ["A.B.C. Company"]
+
+
+def test_initials_stand_for_given_names_beginning_with_them() -> None:
+    index = _index(
+        ("person", "Jean-Claude Juncker"),
+        ("person", "Ali Khamenei"),
+        ("person", "Hans Joachim Friedrich"),
+    )
+    assert _hits(index, "person", "J.-C. Juncker") == ["Jean-Claude Juncker"]
+    assert _hits(index, "person", "JC Juncker") == ["Jean-Claude Juncker"]
+    assert _hits(index, "person", "A. Khamenei") == ["Ali Khamenei"]
+    assert _hits(index, "person", "Hans J Friedrich") == ["Hans Joachim Friedrich"]
+
+
+def test_an_initial_of_another_name_contradicts_the_middle_name() -> None:
+    index = _index(("person", "Hans Joachim Friedrich"))
+    assert _hits(index, "person", "Hans O Friedrich") == []
+
+
+def test_contradicting_patronymics_are_two_people_while_a_missing_one_is_not() -> None:
+    index = _index(("person", "Sergey Borisovich LAVROV"))
+    assert _hits(index, "person", "Sergey Viktorovich Lavrov") == []
+    assert _hits(index, "person", "Sergey Lavrov") == ["Sergey Borisovich LAVROV"]
+
+
+def test_a_short_family_name_changed_at_its_end_still_matches_with_the_given_name() -> None:
+    index = _index(("person", "Angela Merkel"))
+    assert _hits(index, "person", "Angela Merkur") == ["Angela Merkel"]
+    assert _hits(index, "person", "Angelo Mercaz") == []
+
+
+def test_number_words_and_ordinals_are_read_as_digits_and_numbers_must_agree() -> None:
+    index = _index(("organisation", "Brigade 44"), ("organisation", "First International Bank"))
+    assert _hits(index, "organisation", "Brigade Forty-Four") == ["Brigade 44"]
+    assert _hits(index, "organisation", "Brigade Forty 4") == ["Brigade 44"]
+    assert _hits(index, "organisation", "1st International Bank") == ["First International Bank"]
+    assert _hits(index, "organisation", "Brigade 45") == []
+
+
+def test_a_misspelt_written_out_legal_form_is_still_a_legal_form() -> None:
+    index = _index(("organisation", "Siemens AG"))
+    assert _hits(index, "organisation", "Siemens Aktiengeselschaft") == ["Siemens AG"]
+
+
+def test_a_long_word_three_letters_off_is_another_word() -> None:
+    index = _index(("organisation", "China Petrochemical Corporation"))
+    assert _hits(index, "organisation", "China Petromechanical Corporation") == []
+    assert _hits(index, "organisation", "China Petrochemikal Corporation") == [
+        "China Petrochemical Corporation"
+    ]
+
+
+def test_one_different_chinese_or_korean_character_is_another_name() -> None:
+    index = _index(("person", "习近平"), ("person", "김정은"))
+    assert _hits(index, "person", "习近朋") == []
+    assert _hits(index, "person", "김종은") == []
+    assert _hits(index, "person", "习近平") == ["习近平"]
+
+
+def test_a_list_name_is_not_shortened_to_its_generic_words() -> None:
+    index = _index(("organisation", "M. D. S. IMPORT EXPORT CO., LTD."))
+    assert _hits(index, "organisation", "Vu Import Export GbR") == []
+    assert _hits(index, "organisation", "MDS Import Export") == ["M. D. S. IMPORT EXPORT CO., LTD."]
+
+
+def test_qualifiers_move_the_score_and_the_match_says_why() -> None:
+    index = _index(
+        ("person", "Viktor Ivanovich ORLOV", {"birth_dates": ["1961-04-02"], "countries": ["RU"]}),
+        ("organisation", "Nordwind Shipping", {"identifiers": [("IMO", "IMO 9187629")]}),
+    )
+    plain = index.screen(Query(kind="person", names=["Viktor Orlov"]), 0.5)[0]
+    other_year = index.screen(
+        Query(kind="person", names=["Viktor Orlov"], birth_date=dt.date(1985, 1, 1)), 0.0
+    )[0]
+    assert other_year.score < plain.score
+    assert other_year.explanation["qualifiers"][0]["kind"] == "birth_date"
+    assert other_year.explanation["qualifiers"][0]["effect"] < 0
+    by_id = index.screen(
+        Query(kind="organisation", names=["Südwind Reederei"], identifiers=["IMO9187629"]),
+        THRESHOLD,
+    )
+    assert [m.entry.name for m in by_id] == ["Nordwind Shipping"]
+    assert by_id[0].explanation["qualifiers"][0]["kind"] == "identifier"
+
+
+def test_two_companies_of_one_group_in_two_countries_are_two_companies() -> None:
+    index = _index(("organisation", "Bowne Global Solutions (Netherlands), B.V."))
+    assert _hits(index, "organisation", "Bowne Global Solutions (Spain), S.L.") == []
+    assert _hits(index, "organisation", "Bowne Global Solutions B.V.") == [
+        "Bowne Global Solutions (Netherlands), B.V."
+    ]
