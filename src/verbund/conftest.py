@@ -37,9 +37,12 @@ def _test_settings(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # The closure's "fresh today" memo outlives a test's rolled-back data when a test ran its
     # commit callbacks; left over, it saves the next test a freshness query, and a pinned
     # query count would then depend on the order the tests ran in.
-    from verbund.hierarchies import engine
+    # The type-id memo likewise outlives a flushed database whose built-in types came back
+    # under new ids.
+    from verbund.hierarchies import engine, selectors
 
-    engine._fresh.clear()
+    engine.forget_freshness()
+    selectors.forget_type_ids()
 
 
 @pytest.fixture

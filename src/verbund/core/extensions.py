@@ -16,7 +16,9 @@ docs/development/layers.md).
   ``node_annotations(party_ids, type_key, as_of) -> dict[int, dict[str, Any]]``
 - ``verbund.<app>.merge`` (the duplicate merge):
   ``reassign(source, survivor, *, actor) -> dict[str, list[int]]`` (moved row ids by model
-  label) and ``unassign(moved, source, survivor, *, actor) -> None`` (undo)
+  label), ``unassign(moved, source, survivor, *, actor) -> None`` (undo) and
+  ``describe(moved) -> list[dict[str, str]]`` (what ``reassign`` moved or ended, in words, for
+  the merge's plan, which runs the merge and rolls it back)
 - ``verbund.<app>.filters`` (the party list of the UI and the API):
   ``party_filters() -> dict[str, django_filters.Filter]``, filters added to ``PartyFilterSet``
 - ``verbund.<app>.entry`` (before the API creates a party):
