@@ -259,14 +259,8 @@ def _redate_one(type_id: int, child: int) -> int:
     before, after = _combine(down, old_up), _combine(down, new_up)
     gone = sorted(before - after)
     added = sorted(after - before)
-    day = (lambda d: d) if _pg() else dt.date.isoformat
-    with connection.cursor() as cur:
-        cur.executemany(
-            f"DELETE FROM {DT} WHERE type_id = %s AND descendant_id = %s AND ancestor_id = %s"
-            " AND valid_from = %s AND valid_to = %s",
-            [(type_id, d, a, day(lo), day(hi)) for d, a, lo, hi in gone],
-        )
-    _insert(type_id, [(d, a, lo, hi) for d, a, lo, hi in added])
+    _delete(type_id, gone)
+    _insert(type_id, added)
     return len(added)
 
 
@@ -276,8 +270,46 @@ def _as_date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
+# PostgreSQL: a whole batch as four arrays in one statement. Row by row (executemany) or as
+# VALUES lists, 11,000 rows of a subtree move took 1.3-1.4 s each way.
+UNNEST = "unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[]) AS v(des, anc, lo, hi)"
+
+
+def _columns(rows: list[tuple[int, int, dt.date, dt.date]]) -> list[list[Any]]:
+    return [[r[i] for r in rows] for i in range(4)]
+
+
+def _delete(type_id: int, rows: list[tuple[int, int, dt.date, dt.date]]) -> None:
+    """Delete rows given as (descendant, ancestor, from, to)."""
+    if not rows:
+        return
+    if _pg():
+        _execute(
+            f"DELETE FROM {DT} d USING {UNNEST} WHERE d.type_id = %s AND d.descendant_id = v.des"
+            " AND d.ancestor_id = v.anc AND d.valid_from = v.lo AND d.valid_to = v.hi",
+            [*_columns(rows), type_id],
+        )
+        return
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"DELETE FROM {DT} WHERE type_id = %s AND descendant_id = %s AND ancestor_id = %s"
+            " AND valid_from = %s AND valid_to = %s",
+            [(type_id, d, a, lo.isoformat(), hi.isoformat()) for d, a, lo, hi in rows],
+        )
+
+
 def _insert(type_id: int, rows: list[tuple[int, int, dt.date, dt.date]]) -> None:
-    day = (lambda d: d) if _pg() else dt.date.isoformat  # SQLite keeps dates as ISO text
+    """Insert rows given as (descendant, ancestor, from, to)."""
+    if not rows:
+        return
+    if _pg():
+        _execute(
+            f"INSERT INTO {DT} (type_id, ancestor_id, descendant_id, valid_from, valid_to)"
+            f" SELECT %s, v.anc, v.des, v.lo, v.hi FROM {UNNEST}",
+            [type_id, *_columns(rows)],
+        )
+        return
+    day = dt.date.isoformat  # SQLite keeps dates as ISO text
     with connection.cursor() as cur:
         for chunk in chunks(rows, 500):
             marks = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
