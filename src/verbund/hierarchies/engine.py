@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.core.bulk import scalar, secondary_indexes
-from verbund.hierarchies import rules
+from verbund.hierarchies import dated, rules
 from verbund.hierarchies.models import ClosureEntry, ClosureState
 from verbund.parties.models import Party
 from verbund.relationships.models import (
@@ -197,6 +197,8 @@ def _cycle_path(
 
 def after_link_changed(rel: Relationship, before: dict[str, Any] | None) -> None:
     """Bring the closure in step with ``rel`` (new, corrected or ended), same transaction."""
+    # The dated closure changes with every change of dates, also where today's does not.
+    dated.redate(rel.type_id, [rel.from_party_id])
     day = today()
     now_valid = rel.is_valid_on(day)
     if before is not None:
@@ -373,17 +375,22 @@ def _replay(type_id: int, since: dt.date, day: dt.date) -> int:
     if len(children) > REPLAY_LIMIT:
         _rebuild_type(type_id, day)
         return len(children)
-    relink(type_id, children, day)
+    relink(type_id, children, day, dated=False)
     return len(children)
 
 
-def relink(type_id: int, children: Iterable[int], day: dt.date | None = None) -> None:
+def relink(
+    type_id: int, children: Iterable[int], day: dt.date | None = None, *, dated: bool = True
+) -> None:
     """Re-hang several children after their links changed in bulk (importers): detach all
     first, so the closure holds only links that stay, a forest; attaching in any order then
     keeps it one. Hanging them one by one could meet a stale ancestor in between (B was under
-    A, now A is under B) and fail."""
+    A, now A is under B) and fail. ``dated``: the links themselves changed, so the dated
+    closure follows (not when only the calendar moved on)."""
     day = day or today()
     ids = sorted(set(children))
+    if dated:
+        _redate(type_id, ids)
     # The questions every child asks (is it in the closure? its parent today? its self row?) go
     # to the database once per chunk of children; an API batch relinks hundreds of them.
     placed = _in_closure(type_id, ids)
@@ -422,6 +429,10 @@ def relink(type_id: int, children: Iterable[int], day: dt.date | None = None) ->
     # rows just attached included.
     for parent, n in sorted(Counter(parents.values()).items()):
         _add_children(type_id, parent, n)
+
+
+def _redate(type_id: int, children: list[int]) -> None:
+    dated.redate(type_id, children)
 
 
 def _chunks(ids: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
@@ -494,6 +505,7 @@ def rebuild_closure(type_keys: Iterable[str] | None = None) -> dict[str, int]:
             _execute(f"DROP INDEX {connection.ops.quote_name(name)}")
         for rtype in types:
             counts[rtype.key] = _rebuild_type(rtype.pk, day)
+            dated.rebuild(rtype.pk)
             ClosureState.objects.update_or_create(
                 type_id=rtype.pk, defaults={"as_of": day, "rebuilt_at": timezone.now()}
             )

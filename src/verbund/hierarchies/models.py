@@ -120,3 +120,60 @@ class ClosureState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type_id}: {self.as_of}"
+
+
+class DatedClosureEntry(models.Model):
+    """One stretch of days on which ``descendant`` stood below ``ancestor`` along a hierarchy type.
+
+    Contract (kept by ``verbund.hierarchies.dated`` in the writing transaction, see there):
+    - For every path of links of the type from a descendant up to an ancestor whose validities
+      overlap, one row with the intersection [valid_from, valid_to], both inclusive; open ends
+      are ``MIN_DATE`` / ``MAX_DATE`` so every bound is an index key. No self rows.
+    - A pair's rows never overlap (one parent per party per day), so summing over the rows
+      that hold a given day counts each member once.
+    - Independent of the calendar: no ``as_of``, no replay when the day changes.
+    - Reads by subtree and period use (type, ancestor, valid_from, valid_to, descendant), which
+      answers them from the index; upkeep deletes by (type, descendant).
+    """
+
+    # No FK indexes or constraints, for the reasons given on ClosureEntry.
+    type = models.ForeignKey(
+        "relationships.RelationshipType",
+        db_index=False,
+        db_constraint=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("type"),
+    )
+    ancestor = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("ancestor"),
+    )
+    descendant = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("descendant"),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+
+    class Meta:
+        verbose_name = _("dated closure entry")
+        verbose_name_plural = _("dated closure entries")
+        indexes = [
+            models.Index(
+                fields=["type", "ancestor", "valid_from", "valid_to", "descendant"],
+                name="dated_closure_subtree",
+            ),
+            models.Index(fields=["type", "descendant"], name="dated_closure_descendant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type_id}: {self.ancestor_id} > {self.descendant_id} ({self.valid_from}-{self.valid_to})"

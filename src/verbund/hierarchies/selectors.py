@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from verbund.core.bulk import chunks, scalar
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
+from verbund.hierarchies.models import DatedClosureEntry
 from verbund.hierarchies.sql import (
     _TOP_SQL,
     ANCESTOR_COUNT_ROWS_SQL,
@@ -722,6 +723,11 @@ def membership_periods(
 # self row (depth 0, ``parent_id`` NULL on a root's). Call ``ensure_current`` first. Roots:
 # ``ROOTS_SQL``; the dated walk (for other dates): ``member_periods_sql``.
 CLOSURE = CT
+# The dated closure (``hierarchies.dated``): rows (type_id, ancestor_id, descendant_id,
+# valid_from, valid_to) for every stretch of days a descendant stood below an ancestor, open
+# ends as MIN_DATE/MAX_DATE, no self rows, never overlapping per pair; always current, no
+# ``ensure_current`` needed. Sums by the structure of each month join it.
+DATED_CLOSURE = DatedClosureEntry._meta.db_table
 
 
 def ensure_current(rtype: RelationshipType | int) -> None:

@@ -8,7 +8,6 @@
 """
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -25,63 +24,9 @@ from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
 from verbund.revenue import actions, selectors
 from verbund.revenue.models import RevenueMonth, RevenueSource
-from verbund.revenue.periods import Period
 
 READ = "revenue.view_revenuemonth"
 WRITE = "revenue.add_revenuemonth"
-
-
-def _int_param(
-    params: Any, name: str, default: int | None, minimum: int = 0, maximum: int = 10_000_000
-) -> int | None:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError(
-            {name: [_("%(value)s is not a whole number.") % {"value": raw}]}
-        ) from None
-    if not (minimum <= value <= maximum):
-        raise ValidationError(
-            {
-                name: [
-                    _("The value must lie between %(min)s and %(max)s.")
-                    % {"min": minimum, "max": maximum}
-                ]
-            }
-        )
-    return value
-
-
-def period_from_params(params: Any) -> Period:
-    """``from``/``to`` (YYYY-MM) or ``year``; errors name the parameter."""
-    year = _int_param(params, "year", None, 1900, 9999)
-    if year and not params.get("from") and not params.get("to"):
-        return Period.year(year)
-    return Period.parse(params.get("from"), params.get("to"), default_year=year)
-
-
-def figures_from_params(party: Party, params: Any) -> selectors.Figures:
-    scope = params.get("scope") or "own"
-    structure = params.get("structure") or "current"
-    if scope not in selectors.SCOPES:
-        raise ValidationError(
-            {"scope": [_("Choose one of %(choices)s.") % {"choices": ", ".join(selectors.SCOPES)}]}
-        )
-    if structure not in selectors.STRUCTURES:
-        raise ValidationError({"structure": [_("Choose current or historic.")]})
-    period = period_from_params(params)
-    breakdown = _int_param(params, "breakdown", 1000, 0, 100_000)
-    return selectors.party_revenue(
-        party,
-        scope=scope,
-        period=period,
-        type_key=params.get("type") or None,
-        structure=structure,
-        breakdown=breakdown,
-    )
 
 
 PARAMS = [
@@ -105,7 +50,7 @@ class PartyRevenueView(APIView):
     @extend_schema(parameters=PARAMS, responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
         party = get_object_or_404(Party, pk=pk)
-        return Response(figures_from_params(party, request.query_params).as_dict())
+        return Response(selectors.figures_from_params(party, request.query_params).as_dict())
 
 
 class TopGroupsView(APIView):
@@ -118,8 +63,8 @@ class TopGroupsView(APIView):
     )
     def get(self, request: Request) -> Response:
         rtype = selectors.hierarchy_type(request.query_params.get("type") or "group")
-        period = period_from_params(request.query_params)
-        limit = _int_param(request.query_params, "limit", 100, 1, 10_000) or 100
+        period = selectors.period_from_params(request.query_params)
+        limit = selectors.int_param(request.query_params, "limit", 100, 1, 10_000) or 100
         rows = selectors.top_groups(rtype, period, limit=limit)
         return Response(
             {

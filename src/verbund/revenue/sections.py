@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core.extensions import Badge, Section
@@ -17,6 +18,8 @@ from verbund.revenue.periods import Period
 
 PERMISSION = "revenue.view_revenuemonth"
 MEMBERS_SHOWN = 20
+# Members per page once the user asked to see all of a block's members.
+MEMBERS_PAGE = 100
 
 
 def _period(request: HttpRequest) -> Period:
@@ -30,16 +33,64 @@ def _period(request: HttpRequest) -> Period:
         return Period.year(dt.date.today().year)
 
 
-def _block(key: str, title: str, figures: selectors.Figures, query: str) -> dict[str, Any]:
+def _page(request: HttpRequest) -> tuple[str, int]:
+    """The block whose members are listed in full (``rev_all``) and the page asked for."""
+    try:
+        page = max(1, int(request.GET.get("rev_page") or 1))
+    except ValueError:
+        page = 1
+    return str(request.GET.get("rev_all") or ""), page
+
+
+def _breakdown(key: str, paging: tuple[str, int]) -> int:
+    """Members to fetch for a block: the first 20, or up to the end of the asked page."""
+    wanted, page = paging
+    return page * MEMBERS_PAGE if wanted == key else MEMBERS_SHOWN
+
+
+def _block(
+    key: str,
+    title: str,
+    figures: selectors.Figures,
+    query: str,
+    paging: tuple[str, int] = ("", 1),
+    head: Party | None = None,
+) -> dict[str, Any]:
     by_month = dict(figures.months)
+    wanted, page = paging
+    members = figures.members
+    listing_all = wanted == key
+    if listing_all:
+        members = members[(page - 1) * MEMBERS_PAGE : page * MEMBERS_PAGE]
+    first = (page - 1) * MEMBERS_PAGE if listing_all else 0
+    shown = len(members)
     return {
         "key": key,
         "title": title,
         "figures": figures,
-        # Every month of the period gets its place on the axis, so a gap reads as a gap.
+        "members": members,
+        # The group a subsidiary's figures are for, named and linked (#22.9).
+        "head": head,
+        # "20 von 1.030" (or "101-200 von 1.030" while paging through all of them).
+        "members_label": _("%(shown)s of %(total)s")
+        % {
+            "shown": (
+                f"{number_format(first + 1, force_grouping=True)}-{number_format(first + shown, force_grouping=True)}"
+                if listing_all and page > 1
+                else number_format(shown, force_grouping=True)
+            ),
+            "total": number_format(figures.member_count, force_grouping=True),
+        },
+        "more": figures.member_count > first + shown,
+        "page": page if listing_all else None,
+        # An empty chart says nothing the total does not: it is not drawn.
         "chart": month_bars(
-            [(m, by_month.get(m, 0)) for m in figures.period.months()], title=title
-        ),
+            # Every month of the period gets its place on the axis, so a gap reads as a gap.
+            [(m, by_month.get(m, 0)) for m in figures.period.months()],
+            title=title,
+        )
+        if any(c for _m, c in figures.months)
+        else None,
         "query": query,
     }
 
@@ -49,6 +100,7 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
     wanted = str(request.GET.get("rev_structure") or "current")
     structure = wanted if wanted in selectors.STRUCTURES else "current"
     base = f"from={period.first:%Y-%m}&to={period.last:%Y-%m}&structure={structure}"
+    paging = _page(request)
     blocks = [
         _block(
             "own", _("Own revenue"), selectors.own_revenue(party.pk, period), f"scope=own&{base}"
@@ -67,14 +119,19 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
             period=period,
             type_key=rtype.key,
             structure=structure,
-            breakdown=MEMBERS_SHOWN,
+            breakdown=_breakdown(f"group-{rtype.key}", paging),
         )
+        head = None
+        if figures.root_id and figures.root_id != party.pk:
+            head = Party.objects.filter(pk=figures.root_id).first()
         blocks.append(
             _block(
                 f"group-{rtype.key}",
                 _("%(type)s revenue") % {"type": rtype.name},
                 figures,
                 f"scope=group&type={rtype.key}&{base}",
+                paging,
+                head,
             )
         )
     settles_for = Relationship.objects.filter(
@@ -82,7 +139,11 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
     ).exists()
     if settles_for:
         figures = selectors.party_revenue(
-            party, scope="association", period=period, structure=structure, breakdown=MEMBERS_SHOWN
+            party,
+            scope="association",
+            period=period,
+            structure=structure,
+            breakdown=_breakdown("association", paging),
         )
         blocks.append(
             _block(
@@ -90,6 +151,7 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
                 _("Association revenue (settled through this party)"),
                 figures,
                 f"scope=association&{base}",
+                paging,
             )
         )
     main = main_address_relationship(party)
@@ -99,6 +161,8 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
         "period": period,
         "structure": structure,
         "blocks": blocks,
+        # The section's own parameters, for the member pages' links.
+        "section_query": f"rev_from={period.first:%Y-%m}&rev_to={period.last:%Y-%m}&rev_structure={structure}",
         "main_address": main.to_party if main else None,
         "main_since": main.valid_from if main else None,
         "years": years,

@@ -380,31 +380,146 @@ def tree_revenue(
                 limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
                 sql = f"SELECT y.party_id, SUM(y.amount_cents) AS cents FROM {src} GROUP BY y.party_id ORDER BY cents DESC, y.party_id{limit}"
                 figures.members = [MemberFigure(int(p), int(c)) for p, c in _rows(sql, sparams)]
+    elif _dated() is not None:
+        with index_driven():
+            _historic_figures(figures, rtype, root_id, period, monthly=monthly, breakdown=breakdown)
     else:
-        counted, cparams = _historic_rows_sql(rtype, root_id, period)
-        # The CTE must lead the statement on both databases, so the grouping wraps its rows.
-        head, _sep, tail = counted.rpartition(" SELECT rm.party_id")
-        body = "SELECT rm.party_id" + tail
-        month_rows = _rows(
-            f"{head} SELECT month, SUM(amount_cents) FROM ({body}) c GROUP BY month ORDER BY month",
-            cparams,
-        )
-        figures.months = [(_month_value(m), int(c)) for m, c in month_rows]
-        figures.total_cents = sum(c for _, c in figures.months)
-        if breakdown != 0:
-            by_member = (
-                f"SELECT party_id, SUM(amount_cents) AS cents FROM ({body}) c GROUP BY party_id"
-            )
-            figures.member_count = int(
-                _rows(f"{head} SELECT COUNT(*) FROM ({by_member}) b", cparams)[0][0]
-            )
-            limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
-            rows = _rows(f"{head} {by_member} ORDER BY cents DESC, party_id{limit}", cparams)
-            figures.members = [MemberFigure(int(p), int(c)) for p, c in rows]
-        if not monthly:
-            figures.months = []
+        _walked_figures(figures, rtype, root_id, period, monthly=monthly, breakdown=breakdown)
     _label(figures.members)
     return figures
+
+
+def _dated() -> str | None:
+    """The dated closure table; where this is None (tests make it so, to compare the two
+    ways), the structure of each month is walked along the dated links instead."""
+    return hierarchy.DATED_CLOSURE
+
+
+def _month_end_sql(column: str) -> str:
+    if _pg():
+        return f"CAST({column} + interval '1 month' - interval '1 day' AS date)"
+    return f"date({column}, '+1 month', '-1 day')"
+
+
+def _historic_parts(
+    rtype: RelationshipType, root_id: int, period: Period, *, monthly: bool
+) -> tuple[str, list[Any]]:
+    """Rows ``(party_id, month, amount_cents)`` counted by the structure of each month, as one
+    UNION ALL of three parts; ``month`` is NULL in rows read from the yearly aggregates.
+
+    A member counts in month m when the day m ends falls in one of its dated closure rows
+    (ADR 0003, item 5). Rows that hold the last day of every month of the period ("covering":
+    from no later than the first month's end to no earlier than the last month's) are the
+    common case and join the figures like today's closure does, by whole years from the
+    yearly aggregates unless ``monthly``; the few others join the monthly rows with the
+    month-end test per row. The root counts for the whole period.
+    """
+    dt_ = _dated()
+    first_end, last_end = _day(month_end(period.first)), _day(month_end(period.last))
+    m_lo, m_hi = _day(period.first), _day(period.last)
+    years = None if monthly else period.whole_years
+    head = f"FROM {dt_} d JOIN {{table}} y ON y.party_id = d.descendant_id AND {{cond}} WHERE d.type_id = %s AND d.ancestor_id = %s"
+    if years:
+        table, cond, cparams, month = (
+            T_YEAR,
+            "y.year >= %s AND y.year <= %s",
+            [years[0], years[-1]],
+            "NULL",
+        )
+    else:
+        table, cond, cparams, month = (
+            T_MONTH,
+            "y.month >= %s AND y.month <= %s",
+            [m_lo, m_hi],
+            "y.month",
+        )
+    covering = (
+        f"SELECT y.party_id, {month} AS month, y.amount_cents "
+        + head.format(table=table, cond=cond)
+        + " AND d.valid_from <= %s AND d.valid_to >= %s"
+    )
+    partial = (
+        "SELECT y.party_id, y.month, y.amount_cents "
+        + head.format(
+            table=T_MONTH,
+            cond=f"y.month >= %s AND y.month <= %s AND {_month_end_sql('y.month')} BETWEEN d.valid_from AND d.valid_to",
+        )
+        + " AND d.valid_from <= %s AND d.valid_to >= %s AND NOT (d.valid_from <= %s AND d.valid_to >= %s)"
+    )
+    own = f"SELECT y.party_id, {month} AS month, y.amount_cents FROM {table} y WHERE y.party_id = %s AND {cond}"
+    sql = f"{covering} UNION ALL {partial} UNION ALL {own}"
+    params = [
+        *cparams, rtype.pk, root_id, first_end, last_end,
+        m_lo, m_hi, rtype.pk, root_id, last_end, first_end, first_end, last_end,
+        root_id, *cparams,
+    ]  # fmt: skip
+    return sql, params
+
+
+def _historic_figures(
+    figures: Figures,
+    rtype: RelationshipType,
+    root_id: int,
+    period: Period,
+    *,
+    monthly: bool,
+    breakdown: int | None,
+) -> None:
+    """By the structure of each month, from the dated closure (see ``_historic_parts``)."""
+    rows, params = _historic_parts(rtype, root_id, period, monthly=False)
+    # One scalar sum per part: summing over the UNION ALL made SQLite materialise the rows
+    # first (557 against 257 ms for a 100,000-member group).
+    sums = []
+    for part in rows.split(" UNION ALL "):
+        sums.append(f"(SELECT COALESCE(SUM(amount_cents), 0) FROM ({part}) h)")
+    figures.total_cents = int(_rows("SELECT " + " + ".join(sums), params)[0][0])
+    mrows, mparams = _historic_parts(rtype, root_id, period, monthly=True)
+    if monthly:
+        sql = f"SELECT month, SUM(amount_cents) FROM ({mrows}) h GROUP BY month ORDER BY month"
+        figures.months = [(_month_value(m), int(c)) for m, c in _rows(sql, mparams)]
+    if breakdown != 0:
+        # Members from the monthly rows: a member counts when it has a figure in a counted
+        # month, even one of zero (as the walk counted them), which the yearly sums drop.
+        by_member = (
+            f"SELECT party_id, SUM(amount_cents) AS cents FROM ({mrows}) h GROUP BY party_id"
+        )
+        figures.member_count = int(_rows(f"SELECT COUNT(*) FROM ({by_member}) b", mparams)[0][0])
+        limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
+        found = _rows(f"{by_member} ORDER BY cents DESC, party_id{limit}", mparams)
+        figures.members = [MemberFigure(int(p), int(c)) for p, c in found]
+
+
+def _walked_figures(
+    figures: Figures,
+    rtype: RelationshipType,
+    root_id: int,
+    period: Period,
+    *,
+    monthly: bool,
+    breakdown: int | None,
+) -> None:
+    """By the structure of each month, walking the dated links at request time (the way before
+    the dated closure; kept as the reference the property test compares with)."""
+    counted, cparams = _historic_rows_sql(rtype, root_id, period)
+    # The CTE must lead the statement on both databases, so the grouping wraps its rows.
+    head, _sep, tail = counted.rpartition(" SELECT rm.party_id")
+    body = "SELECT rm.party_id" + tail
+    month_rows = _rows(
+        f"{head} SELECT month, SUM(amount_cents) FROM ({body}) c GROUP BY month ORDER BY month",
+        cparams,
+    )
+    figures.months = [(_month_value(m), int(c)) for m, c in month_rows]
+    figures.total_cents = sum(c for _, c in figures.months)
+    if breakdown != 0:
+        by_member = f"SELECT party_id, SUM(amount_cents) AS cents FROM ({body}) c GROUP BY party_id"
+        figures.member_count = int(
+            _rows(f"{head} SELECT COUNT(*) FROM ({by_member}) b", cparams)[0][0]
+        )
+        limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
+        rows = _rows(f"{head} {by_member} ORDER BY cents DESC, party_id{limit}", cparams)
+        figures.members = [MemberFigure(int(p), int(c)) for p, c in rows]
+    if not monthly:
+        figures.months = []
 
 
 def party_revenue(
@@ -534,3 +649,61 @@ def verify_aggregates(party_ids: Sequence[int] | None = None) -> list[tuple[int,
         " WHERE COALESCE(y.amount_cents, 0) <> m.cents"
     )
     return [(int(a), int(b), int(c), int(d)) for a, b, c, d in _rows(sql, params)]
+
+
+# --- parameters (API, exports, CLI) --------------------------------------------------------
+
+
+def int_param(
+    params: Any, name: str, default: int | None, minimum: int = 0, maximum: int = 10_000_000
+) -> int | None:
+    """A whole-number parameter within bounds; errors name it."""
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError(
+            {name: [_("%(value)s is not a whole number.") % {"value": raw}]}
+        ) from None
+    if not (minimum <= value <= maximum):
+        raise ValidationError(
+            {
+                name: [
+                    _("The value must lie between %(min)s and %(max)s.")
+                    % {"min": minimum, "max": maximum}
+                ]
+            }
+        )
+    return value
+
+
+def period_from_params(params: Any) -> Period:
+    """``from``/``to`` (YYYY-MM) or ``year``; errors name the parameter."""
+    year = int_param(params, "year", None, 1900, 9999)
+    if year and not params.get("from") and not params.get("to"):
+        return Period.year(year)
+    return Period.parse(params.get("from"), params.get("to"), default_year=year)
+
+
+def figures_from_params(party: Party, params: Any) -> Figures:
+    """The figures a request's parameters ask for (API, customer file, exports)."""
+    scope = params.get("scope") or "own"
+    structure = params.get("structure") or "current"
+    if scope not in SCOPES:
+        raise ValidationError(
+            {"scope": [_("Choose one of %(choices)s.") % {"choices": ", ".join(SCOPES)}]}
+        )
+    if structure not in STRUCTURES:
+        raise ValidationError({"structure": [_("Choose current or historic.")]})
+    period = period_from_params(params)
+    breakdown = int_param(params, "breakdown", 1000, 0, 100_000)
+    return party_revenue(
+        party,
+        scope=scope,
+        period=period,
+        type_key=params.get("type") or None,
+        structure=structure,
+        breakdown=breakdown,
+    )

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, render
 
 from verbund.parties.models import Party
 from verbund.revenue import exports
-from verbund.revenue.api import figures_from_params
 from verbund.revenue.sections import PERMISSION, section_context
+from verbund.revenue.selectors import figures_from_params
 
 
 @permission_required(PERMISSION, raise_exception=True)

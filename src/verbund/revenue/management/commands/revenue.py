@@ -66,11 +66,12 @@ class Command(VerbundCommand):
 
     def handle(self, *args: Any, **o: Any) -> None:
         try:
-            if o["year"] and not o["start"] and not o["end"]:
-                period = Period.year(o["year"])
-            else:
-                period = Period.parse(o["start"], o["end"], default_year=o["year"])
-            if o["top"]:
+            # The API's own parsing, so a year out of range is refused the same way.
+            period = selectors.period_from_params(
+                {"year": o["year"], "from": o["start"], "to": o["end"]}
+            )
+            top = selectors.int_param({"--top": o["top"]}, "--top", None, 1, 10_000)
+            if top:
                 self._top(o, period)
                 return
             if not o["party"]:

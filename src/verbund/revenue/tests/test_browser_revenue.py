@@ -1,0 +1,111 @@
+"""In headless Chromium, German UI: the revenue section of the customer file answers the year
+the user picks (#22.1), counts its member list as "20 von 26" and shows all of it on request,
+draws no empty chart (#22.11), and names a subsidiary's group with a link to its ultimate
+parent (#22.9). Skips where no Chromium is installed."""
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connections
+
+from verbund.parties.actions import do_create_party
+from verbund.relationships.actions import do_create_relationship
+from verbund.revenue.actions import do_record_revenue
+from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pw-Verbund-2026"
+THIS_YEAR = dt.date.today().year
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="de-DE")
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+        connections.close_all()
+
+
+def login(page: Any, base: str) -> None:
+    user = User.objects.create_user(username="browser-viewer", password=PASSWORD)
+    user.groups.add(Group.objects.get(name="viewer"))
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_the_revenue_section_follows_the_year_counts_and_names_the_group(live_server, page):
+    holding = do_create_party(actor=None, kind="organisation", name="Müller Holding AG")
+    daughters = []
+    for i in range(25):
+        d = do_create_party(actor=None, kind="organisation", name=f"Müller Tochter {i:02d} GmbH")
+        do_create_relationship(
+            actor=None, type="group", from_party=d, to_party=holding, valid_from="2010-01-01"
+        )
+        daughters.append(d)
+    # Last year 100 € a month each, the year before 1 € (2 € for the holding).
+    for p in [holding, *daughters]:
+        do_record_revenue(actor=None, party=p, month=f"{THIS_YEAR - 1}-03", amount="100.00")
+        do_record_revenue(actor=None, party=p, month=f"{THIS_YEAR - 2}-03", amount="1.00")
+    login(page, live_server.url)
+
+    page.goto(f"{live_server.url}/parties/{holding.pk}/")
+    group = page.locator("[data-testid=revenue-group-group]")
+    group.wait_for()
+    # The year picked is the year shown, whatever the month fields said before.
+    page.select_option("[data-testid=revenue-year]", str(THIS_YEAR - 2))
+    page.wait_for_function(
+        f"document.querySelector('[data-testid=revenue-group-group] h3').innerText.includes('{THIS_YEAR - 2}')"
+    )
+    assert "26,00 €" in group.locator(".revenue-total").inner_text()
+    page.select_option("[data-testid=revenue-year]", str(THIS_YEAR - 1))
+    page.wait_for_function(
+        f"document.querySelector('[data-testid=revenue-group-group] h3').innerText.includes('{THIS_YEAR - 1}')"
+    )
+    assert "2.600,00 €" in group.locator(".revenue-total").inner_text()
+    assert page.locator("input[name=rev_from]").input_value() == f"{THIS_YEAR - 1}-01"
+
+    # 20 of 26 members, and all of them on request; the chart is drawn for a year with figures.
+    assert group.locator("[data-testid=revenue-members-count]").inner_text() == (
+        "Mitglieder: 20 von 26"
+    )
+    assert group.locator("[data-testid=revenue-members] tbody tr").count() == 20
+    assert group.locator("svg.revenue-chart").count() == 1
+    group.locator("[data-testid=revenue-members-all]").click()
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=revenue-group-group] [data-testid=revenue-members] tbody tr').length === 26"
+    )
+    assert group.locator("[data-testid=revenue-members-count]").inner_text() == (
+        "Mitglieder: 26 von 26"
+    )
+    assert group.locator("[data-testid=revenue-members-all]").count() == 0
+
+    # A year without figures draws no chart.
+    page.select_option("[data-testid=revenue-year]", str(THIS_YEAR - 3))
+    page.wait_for_function(
+        f"document.querySelector('[data-testid=revenue-group-group] h3').innerText.includes('{THIS_YEAR - 3}')"
+    )
+    assert page.locator("#revenue-section svg.revenue-chart").count() == 0
+
+    # A subsidiary's group revenue names its group and links the ultimate parent.
+    page.goto(f"{live_server.url}/parties/{daughters[3].pk}/")
+    head = page.locator("[data-testid=revenue-group-group] [data-testid=revenue-group-head]")
+    assert "Konzern: Müller Holding AG" in head.inner_text()
+    assert head.locator("a").get_attribute("href") == f"/parties/{holding.pk}/"
+    # The holding's own file names no group above it.
+    page.goto(f"{live_server.url}/parties/{holding.pk}/")
+    assert page.locator("[data-testid=revenue-group-head]").count() == 0
