@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from verbund.core import extensions
 from verbund.core.exports import safe_row
+from verbund.core.permissions import requires
 from verbund.hierarchies import selectors
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
@@ -57,6 +58,7 @@ def node_annotations(
     return merged
 
 
+@requires("parties.view_party")
 def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
     """Annotations of the rendered nodes, as out-of-band swaps (HTMX, loaded after the tree:
     a slow roll-up never holds up the tree itself)."""
@@ -94,6 +96,7 @@ def _visible(node: dict[str, Any], out: list[dict[str, Any]]) -> None:
             _visible(k, out)
 
 
+@requires("parties.view_party")
 def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)
     memberships = selectors.party_hierarchies(party.pk)
@@ -148,6 +151,7 @@ def _open_requested(
         stack.extend(node.get("children") or [])
 
 
+@requires("parties.view_party")
 def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
     """The children of one node (HTMX), in batches of BATCH."""
     type_key = request.GET.get("type", "group")
@@ -208,6 +212,7 @@ def _export_rows(party_id: int, type_key: str, as_of: dt.date | None) -> list[li
     return rows
 
 
+@requires("parties.view_party")
 def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("Unknown export format."))

@@ -8,20 +8,24 @@ from django.views.decorators.http import require_POST
 
 from verbund.core.actions import do_set_language
 from verbund.core.models import UserProfile
+from verbund.core.permissions import requires, user_has
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS, search_parties
 
 
 def home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    results = search_parties(query) if query else []
+    # A user without a role sees the page (and whom to ask for a role), not the parties.
+    readable = user_has(request.user, "parties.view_party")
+    results = search_parties(query) if query and readable else []
     profile = UserProfile.objects.filter(user_id=request.user.pk or 0).first()
-    recent_ids = list(profile.recent_party_ids) if profile else []
+    recent_ids = list(profile.recent_party_ids) if profile and readable else []
     by_id = Party.objects.only(*LIST_FIELDS).in_bulk(recent_ids)
     recent = [by_id[i] for i in recent_ids if i in by_id]
     return render(request, "web/home.html", {"query": query, "results": results, "recent": recent})
 
 
+@requires("parties.view_party")
 def search_results(request: HttpRequest) -> HttpResponse:
     """The live result list under the search box (HTMX)."""
     query = request.GET.get("q", "").strip()
@@ -32,6 +36,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
     )
 
 
+@requires("parties.view_party")
 def party_picker(request: HttpRequest) -> HttpResponse:
     """Type-ahead for choosing the other party of a relationship (HTMX)."""
     query = request.GET.get("other_query", "").strip()
