@@ -7,7 +7,8 @@ from importlib.util import find_spec
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+
+from verbund.core.api import Router
 
 DOMAIN_APPS = [
     "parties",
@@ -21,7 +22,7 @@ DOMAIN_APPS = [
     "web",
 ]
 
-router = DefaultRouter()
+router = Router()
 api_extra: list[URLPattern | URLResolver] = []
 ui_patterns: list[URLPattern | URLResolver] = []
 for app in DOMAIN_APPS:

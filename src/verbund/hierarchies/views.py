@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from verbund.core import extensions
 from verbund.core.exports import safe_row
 from verbund.core.permissions import requires
+from verbund.core.security import search_problem
 from verbund.hierarchies import selectors
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
@@ -115,9 +116,10 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         _open_requested(root, party.pk, type_key, as_of)
         _visible(root, shown)
     query = request.GET.get("q", "").strip()
+    problem = search_problem(query)
     matches = (
         selectors.search_tree(root["id"], type_key, as_of, query, limit=SEARCH_LIMIT)
-        if (root is not None and query)
+        if (root is not None and query and not problem)
         else []
     )
     context = {
@@ -128,6 +130,7 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         "type_key": type_key,
         "as_of": as_of,
         "query": query,
+        "search_problem": problem,
         "matches": matches,
         "node_count": len(shown),
         "current_id": party.pk,

@@ -38,7 +38,9 @@ def party_list(request: HttpRequest) -> HttpResponse:
     sort = params.pop("sort", ["name"])[-1]
     filterset_class = party_filterset()
     filterset = filterset_class(params, queryset=Party.objects.only(*LIST_FIELDS))
-    page = keyset_page(filterset.qs, sort, cursor, PAGE_SIZE, keep=lambda p: not p.merged_into_id)
+    # A refused filter (a search too long) shows its error at the field and no rows.
+    rows = filterset.qs if filterset.is_valid() else Party.objects.none()
+    page = keyset_page(rows, sort, cursor, PAGE_SIZE, keep=lambda p: not p.merged_into_id)
     base_query = params.urlencode()
     return render(
         request,

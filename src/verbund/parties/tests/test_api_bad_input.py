@@ -73,11 +73,6 @@ def test_ids_that_are_not_ids_are_404(editor, org, template, method):
     assert_not_ids_are_404(editor, template.format, method=method, body={"city": "Bonn"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 21 point 7: ?q= and ?search= of 100,000 characters fail on SQLite "
-    "(LIKE or GLOB pattern too complex); bound search input in parties/filters.py",
-)
 def test_the_party_list_refuses_over_long_search_input(editor, org):
     org()
     assert_refuses_bad_query(

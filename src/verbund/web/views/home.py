@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from verbund.core.actions import do_set_language
 from verbund.core.models import UserProfile
 from verbund.core.permissions import requires, user_has
+from verbund.core.security import search_problem
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS, search_parties
 
@@ -17,23 +18,24 @@ def home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     # A user without a role sees the page (and whom to ask for a role), not the parties.
     readable = user_has(request.user, "parties.view_party")
-    results = search_parties(query) if query and readable else []
+    problem = search_problem(query)
+    results = search_parties(query) if query and readable and not problem else []
     profile = UserProfile.objects.filter(user_id=request.user.pk or 0).first()
     recent_ids = list(profile.recent_party_ids) if profile and readable else []
     by_id = Party.objects.only(*LIST_FIELDS).in_bulk(recent_ids)
     recent = [by_id[i] for i in recent_ids if i in by_id]
-    return render(request, "web/home.html", {"query": query, "results": results, "recent": recent})
+    context = {"query": query, "results": results, "recent": recent, "problem": problem}
+    return render(request, "web/home.html", context)
 
 
 @requires("parties.view_party")
 def search_results(request: HttpRequest) -> HttpResponse:
     """The live result list under the search box (HTMX)."""
     query = request.GET.get("q", "").strip()
-    return render(
-        request,
-        "web/search_results.html",
-        {"query": query, "results": search_parties(query) if query else []},
-    )
+    problem = search_problem(query)
+    results = search_parties(query) if query and not problem else []
+    context = {"query": query, "results": results, "problem": problem}
+    return render(request, "web/search_results.html", context)
 
 
 @requires("parties.view_party")
@@ -41,8 +43,10 @@ def party_picker(request: HttpRequest) -> HttpResponse:
     """Type-ahead for choosing the other party of a relationship (HTMX)."""
     query = request.GET.get("other_query", "").strip()
     exclude = [int(x) for x in request.GET.getlist("exclude") if x.isdigit()]
-    results = search_parties(query, limit=10, exclude=exclude) if query else []
-    return render(request, "web/party_picker.html", {"query": query, "results": results})
+    problem = search_problem(query)
+    results = search_parties(query, limit=10, exclude=exclude) if query and not problem else []
+    context = {"query": query, "results": results, "problem": problem}
+    return render(request, "web/party_picker.html", context)
 
 
 @require_POST
