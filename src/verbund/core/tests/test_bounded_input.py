@@ -4,8 +4,8 @@ are not ids (404 on every API route with an id), a hostile paging cursor (the fi
 the API root lists what the caller may use."""
 
 import base64
-import re
 import json
+import re
 from typing import Any
 
 import pytest
