@@ -16,8 +16,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from verbund.core.security import check_search
 
 # A database id in a URL: digits, at most 18 of them (below the 64-bit limit). Anything else
-# ("null,null", "abc", "-1", "1.5") matches no route and is a 404, never a ValueError.
-ID_PATTERN = "[0-9]{1,18}"
+# ("null,null", "abc", "0", "-1", "1.5") matches no route and is a 404, never a ValueError.
+ID_PATTERN = "[1-9][0-9]{0,17}"
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -5,12 +5,14 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
 from verbund.parties.models import Party
+from verbund.relationships import rules
 from verbund.relationships.models import Relationship, RelationshipType
 from verbund.relationships.selectors import SeenRelationship
 
 
-class RelationshipTypeSerializer(serializers.ModelSerializer):
+class RelationshipTypeSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = RelationshipType
         fields = [
@@ -29,8 +31,20 @@ class RelationshipTypeSerializer(serializers.ModelSerializer):
         return fields
 
 
-class RelationshipSerializer(serializers.ModelSerializer):
-    type = serializers.SlugRelatedField(slug_field="key", queryset=RelationshipType.objects.all())
+class TypeKeyField(serializers.SlugRelatedField[RelationshipType]):
+    """A relationship type by key; an unknown key is refused with the rule's message."""
+
+    def to_internal_value(self, data: Any) -> RelationshipType:
+        if isinstance(data, str):
+            found = RelationshipType.objects.filter(key=data).first()
+            if found is None:
+                raise serializers.ValidationError(rules.unknown_type(data))
+            return found
+        return super().to_internal_value(data)
+
+
+class RelationshipSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    type = TypeKeyField(slug_field="key", queryset=RelationshipType.objects.all())
     from_party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all())
     to_party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all())
     share = serializers.DecimalField(
@@ -54,10 +68,11 @@ class RelationshipSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"note": {"max_length": NOTE_MAX_LENGTH}}
         validators: list[Any] = []
 
 
-class RelationshipUpdateSerializer(serializers.ModelSerializer):
+class RelationshipUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     share = serializers.DecimalField(
         max_digits=7, decimal_places=4, required=False, allow_null=True
     )
@@ -65,14 +80,17 @@ class RelationshipUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Relationship
         fields = ["valid_from", "valid_to", "share", "source", "external_ref", "note"]
+        extra_kwargs = {"note": {"max_length": NOTE_MAX_LENGTH}}
         validators: list[Any] = []
 
 
-class EndRelationshipSerializer(serializers.Serializer):
+class EndRelationshipSerializer(StrictFieldsMixin, serializers.Serializer):
     valid_to = serializers.DateField(
         required=False, allow_null=True, help_text="Last valid day; default today."
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
+    )
 
 
 class SeenRelationshipSerializer(serializers.Serializer):

@@ -38,11 +38,6 @@ def test_the_tree_refuses_bad_depths_and_nodes(api_for, child):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hierarchies/api.py _int_param has no upper bound: depth=2**70 reaches the database "
-    "(OverflowError on SQLite, a 500); bound it as revenue.api._int_param does",
-)
 def test_a_depth_beyond_any_tree_is_refused(api_for, child):
     assert_refuses_bad_query(
         api_for("viewer"),
