@@ -297,8 +297,14 @@ SPECTACULAR_SETTINGS = {
         "PartyKindEnum": "verbund.parties.models.PartyKind",
         "PartyStatusEnum": "verbund.parties.models.PartyStatus",
         "KindRuleEnum": "verbund.relationships.models.KindRule",
+        "RevenueSourceEnum": "verbund.revenue.models.RevenueSource",
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the error answers of every view (core/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "verbund.core.schema.error_responses",
+    ],
     # Swagger UI served from the installed package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -44,3 +44,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *ui_patterns,
 ]
+# The API answers JSON even where no view ran (no route matched, a request refused up front).
+handler400 = "verbund.core.api.bad_request"
+handler404 = "verbund.core.api.not_found"

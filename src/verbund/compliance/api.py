@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -126,6 +127,7 @@ class RunViewSet(
         run = tasks.start_screen_all(request.user)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     @action(detail=True, methods=["get"], url_path="report.csv")
     def report_csv(self, request: Request, pk: Any = None) -> HttpResponse:
         run = self.get_object()
@@ -133,6 +135,7 @@ class RunViewSet(
         response["Content-Disposition"] = f'attachment; filename="screening-{run.pk}.csv"'
         return response
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="report.pdf")
     def report_pdf(self, request: Request, pk: Any = None) -> HttpResponse:
         run = self.get_object()

@@ -60,7 +60,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             {"non_field_errors": [str(exc).splitlines()[0]]}, status=status.HTTP_409_CONFLICT
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        # Every error body is an object (the schema says so): messages without a field go
+        # under non_field_errors, as a serializer's own would.
+        response.data = {"non_field_errors": response.data}
+    return response
 
 
 class BoundedSearchFilter(filters.SearchFilter):
@@ -117,3 +122,25 @@ class Router(routers.DefaultRouter):
         ):
             viewset.lookup_value_regex = ID_PATTERN
         return str(super().get_lookup_regex(viewset, lookup_prefix))
+
+
+def bad_request(request: Any, exception: Exception | None = None) -> Any:
+    """400 for a request Django refuses before any view (too many form fields, a suspicious
+    header): JSON under /api/, Django's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import bad_request as page_bad_request
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return page_bad_request(request, exception)  # type: ignore[arg-type]
+
+
+def not_found(request: Any, exception: Exception | None = None) -> Any:
+    """404 for any path: JSON under /api/ (a path no route matched, such as an id that is no
+    id), Django's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)  # type: ignore[arg-type]

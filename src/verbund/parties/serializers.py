@@ -30,7 +30,7 @@ class PartySerializer(StrictFieldsMixin, serializers.ModelSerializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     erp_key = serializers.CharField(read_only=True)
     merged_into: serializers.PrimaryKeyRelatedField[Party] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
     # The action checks kind, status, e-mail and lengths with the rules' messages (the same as
     # an import's or the sync API's); the serializer only documents them.

@@ -107,7 +107,9 @@ class SeenRelationshipSerializer(serializers.Serializer):
     other_party_kind = serializers.CharField(source="other.kind")
     valid_from = serializers.DateField(source="relationship.valid_from")
     valid_to = serializers.DateField(source="relationship.valid_to")
-    share = serializers.DecimalField(source="relationship.share", max_digits=7, decimal_places=4)
+    share = serializers.DecimalField(
+        source="relationship.share", max_digits=7, decimal_places=4, allow_null=True
+    )
     source = serializers.CharField(source="relationship.source")  # type: ignore[assignment]
     external_ref = serializers.CharField(source="relationship.external_ref")
     note = serializers.CharField(source="relationship.note")
