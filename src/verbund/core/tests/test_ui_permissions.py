@@ -44,3 +44,8 @@ def test_a_user_without_a_role_sees_the_start_page_but_no_party(org, make_user):
 def test_a_viewer_finds_the_party_from_the_start_page(org, client_for):
     org("Offen GmbH")
     assert "Offen GmbH" in client_for("viewer").get("/", {"q": "Offen"}).content.decode()
+
+
+def test_the_user_menu_links_the_two_factor_page(client_for):
+    page = client_for("viewer").get("/parties/").content.decode()
+    assert 'href="/accounts/two-factor/"' in page and 'data-testid="two-factor-link"' in page
