@@ -36,7 +36,8 @@ class TypeKeyField(serializers.SlugRelatedField[RelationshipType]):
 
     def to_internal_value(self, data: Any) -> RelationshipType:
         if isinstance(data, str):
-            found = RelationshipType.objects.filter(key=data).first()
+            # A NUL character is in no key, and PostgreSQL refuses it even in a query.
+            found = None if "\x00" in data else RelationshipType.objects.filter(key=data).first()
             if found is None:
                 raise serializers.ValidationError(rules.unknown_type(data))
             return found
