@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -97,6 +99,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "verbund.core.middleware.UserLanguageMiddleware",
@@ -202,6 +205,35 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("VERBUND_SECURE_COOKIES", 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# HSTS: SecurityMiddleware sends Strict-Transport-Security on requests that arrived over HTTPS
+# only. Behind a TLS proxy the server learns that from the proxy: `verbund serve
+# --trusted-proxy` has the WSGI server take the scheme from its X-Forwarded-Proto; for a server
+# that passes the header on instead, VERBUND_TRUSTED_PROXY (the proxy's address) has Django
+# read it. Without a trusted proxy the header is never believed: anyone could send it.
+SECURE_HSTS_SECONDS = int(os.environ.get("VERBUND_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VERBUND_HSTS_SUBDOMAINS", False)
+TRUSTED_PROXY = os.environ.get("VERBUND_TRUSTED_PROXY", "").strip()
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts, styles, images and requests from this server
+# only; no inline script or style (behaviours live in web/static/web/*.js, colours are set
+# from data attributes there), no plugins, no framing, forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # Login lockout (django-axes): this many failed logins for one user name, or from one address,
 # lock logging in for that user name or address for this many minutes. The lock ends by
 # itself; `verbund axes_reset` lifts it early. Failures during the lock do not extend it.
@@ -257,7 +289,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "verbund.core.api.BoundedSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "verbund.core.api.CursorPagination",
@@ -277,8 +309,14 @@ SPECTACULAR_SETTINGS = {
         "PartyKindEnum": "verbund.parties.models.PartyKind",
         "PartyStatusEnum": "verbund.parties.models.PartyStatus",
         "KindRuleEnum": "verbund.relationships.models.KindRule",
+        "RevenueSourceEnum": "verbund.revenue.models.RevenueSource",
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the error answers of every view (core/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "verbund.core.schema.error_responses",
+    ],
     # Swagger UI served from the installed package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

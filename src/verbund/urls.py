@@ -6,8 +6,10 @@ from importlib.util import find_spec
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from drf_spectacular.views import SpectacularAPIView
+
+from verbund.core.api import Router
+from verbund.core.apidocs import SwaggerView
 
 DOMAIN_APPS = [
     "parties",
@@ -21,7 +23,7 @@ DOMAIN_APPS = [
     "web",
 ]
 
-router = DefaultRouter()
+router = Router()
 api_extra: list[URLPattern | URLResolver] = []
 ui_patterns: list[URLPattern | URLResolver] = []
 for app in DOMAIN_APPS:
@@ -37,8 +39,11 @@ urlpatterns = [
     path("api/v1/", include(api_extra)),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     *ui_patterns,
 ]
+# The API answers JSON even where no view ran (no route matched, a request refused up front).
+handler400 = "verbund.core.api.bad_request"
+handler404 = "verbund.core.api.not_found"

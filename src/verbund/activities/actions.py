@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from verbund.activities.models import Activity, ActivityKind
 from verbund.core import audit
+from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.parties.models import Party
 
 EDITABLE_FIELDS = {"kind", "happened_at", "subject", "text"}
@@ -82,7 +83,7 @@ def do_update_activity(activity: Activity, *, actor: Any, **changes: Any) -> Act
     """Correct kind, date, subject or text of an activity; unchanged edits are not audited."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError({f: [_("Unknown field.")] for f in sorted(unknown)})
+        raise ValidationError({f: [UNKNOWN_FIELD] for f in sorted(unknown)})
     activity = Activity.objects.select_for_update().select_related("party").get(pk=activity.pk)
     before = audit.snapshot(activity)
     for field, value in changes.items():

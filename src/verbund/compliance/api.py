@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -135,6 +136,7 @@ class RunViewSet(
         rows = reports.run_findings(self.get_object())
         return Response(FindingSerializer(rows, many=True).data)
 
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     @action(detail=True, methods=["get"], url_path="report.csv")
     def report_csv(self, request: Request, pk: Any = None) -> HttpResponse:
         run = self.get_object()
@@ -142,6 +144,7 @@ class RunViewSet(
         response["Content-Disposition"] = f'attachment; filename="screening-{run.pk}.csv"'
         return response
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="report.pdf")
     def report_pdf(self, request: Request, pk: Any = None) -> HttpResponse:
         run = self.get_object()

@@ -33,6 +33,7 @@ from verbund.compliance.models import (
     ScreeningRun,
 )
 from verbund.compliance.parsers import PARSERS
+from verbund.core.permissions import requires
 from verbund.parties.models import Party
 
 PAGE_SIZE = 50
@@ -208,6 +209,7 @@ def run_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
+@requires("compliance.view_ownershipflag")
 def party(request: HttpRequest, pk: int) -> HttpResponse:
     party_obj = get_object_or_404(Party, pk=pk)
     ctx: dict[str, Any] = {

@@ -1,13 +1,23 @@
-"""Shared API pieces: cursor pagination and an exception handler that names fields."""
+"""Shared API pieces: cursor pagination, an exception handler that names fields, bounded
+``?search=``, and the router (ids in URLs are numbers; the root lists what the caller may use)."""
 
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from rest_framework import pagination, status
+from django.urls import NoReverseMatch
+from rest_framework import filters, pagination, permissions, routers, status
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from verbund.core.security import check_search
+
+# A database id in a URL: digits, at most 18 of them (below the 64-bit limit). Anything else
+# ("null,null", "abc", "0", "-1", "1.5") matches no route and is a 404, never a ValueError.
+ID_PATTERN = "[1-9][0-9]{0,17}"
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -50,4 +60,87 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             {"non_field_errors": [str(exc).splitlines()[0]]}, status=status.HTTP_409_CONFLICT
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        # Every error body is an object (the schema says so): messages without a field go
+        # under non_field_errors, as a serializer's own would.
+        response.data = {"non_field_errors": response.data}
+    return response
+
+
+class BoundedSearchFilter(filters.SearchFilter):
+    """DRF's ``?search=``, refusing text no person types with a 400 naming ``search``."""
+
+    def get_search_terms(self, request: Request) -> list[str]:
+        raw = request.query_params.get(self.search_param, "")
+        try:
+            check_search(raw)
+        except DjangoValidationError as exc:
+            raise ValidationError({self.search_param: exc.messages}) from None
+        return list(super().get_search_terms(request))
+
+
+class APIRoot(routers.APIRootView):
+    """The API's entry: the lists the caller may read, by name (an admin sees them all)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    registry: list[tuple[str, Any, str]] = []
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        viewsets = {basename: viewset for _prefix, viewset, basename in self.registry}
+        listed = {}
+        for key, url_name in (self.api_root_dict or {}).items():
+            viewset = viewsets.get(url_name.removesuffix("-list"))
+            if viewset is not None and not _may_list(request, viewset):
+                continue
+            try:
+                listed[key] = reverse(url_name, request=request, format=kwargs.get("format"))
+            except NoReverseMatch:
+                continue
+        return Response(listed)
+
+
+def _may_list(request: Request, viewset: Any) -> bool:
+    """Whether the caller passes the viewset's permissions for reading its list."""
+    view = viewset(request=request, action="list", args=(), kwargs={}, format_kwarg=None)
+    return all(p.has_permission(request, view) for p in view.get_permissions())
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = APIRoot
+
+    def get_api_root_view(self, api_urls: Any = None) -> Any:
+        names = {
+            prefix: self.routes[0].name.format(basename=basename)
+            for prefix, _viewset, basename in self.registry
+        }
+        return self.APIRootView.as_view(api_root_dict=names, registry=list(self.registry))
+
+    def get_lookup_regex(self, viewset: Any, lookup_prefix: str = "") -> str:
+        if getattr(viewset, "lookup_value_regex", None) is None and (
+            getattr(viewset, "lookup_field", "pk") in ("pk", "id")
+        ):
+            viewset.lookup_value_regex = ID_PATTERN
+        return str(super().get_lookup_regex(viewset, lookup_prefix))
+
+
+def bad_request(request: Any, exception: Exception | None = None) -> Any:
+    """400 for a request Django refuses before any view (too many form fields, a suspicious
+    header): JSON under /api/, Django's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import bad_request as page_bad_request
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return page_bad_request(request, exception)  # type: ignore[arg-type]
+
+
+def not_found(request: Any, exception: Exception | None = None) -> Any:
+    """404 for any path: JSON under /api/ (a path no route matched, such as an id that is no
+    id), Django's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)  # type: ignore[arg-type]

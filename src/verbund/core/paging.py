@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
+from verbund.core.serializers import ID_MAX
+
 SORTABLE = {"name", "number", "city", "postcode", "id"}
 
 
@@ -22,12 +24,27 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
+# A cursor holds one sort value and an id; a longer one was not made here.
+MAX_CURSOR = 1000
+
+
 def _decode(cursor: str) -> list[Any] | None:
+    """The (sort value, id) a cursor names, or None for anything this module did not write
+    (the first page then): deep nesting, ids beyond 64 bits, objects as sort values."""
+    if len(cursor) > MAX_CURSOR:
+        return None
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return None
-    return data if isinstance(data, list) and len(data) == 2 else None
+    if not (isinstance(data, list) and len(data) == 2):
+        return None
+    value, last_id = data
+    if not (type(last_id) is int and 0 < last_id <= ID_MAX):
+        return None
+    if value is not None and not isinstance(value, str | int | float):
+        return None
+    return data
 
 
 def keyset_page(

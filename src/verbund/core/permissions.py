@@ -1,12 +1,19 @@
-"""Role enforcement for the API: Django model permissions, with reading gated too."""
+"""Role enforcement: Django model permissions for the API (reading gated too), and the same
+permissions for the pages of the UI (:func:`requires`)."""
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from rest_framework import permissions
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.views import APIView
+
+_View = TypeVar("_View", bound=Callable[..., Any])
 
 
 class RolePermission(permissions.DjangoModelPermissions):
@@ -42,3 +49,24 @@ class RolePermission(permissions.DjangoModelPermissions):
 
 def user_has(user: Any, perm: str) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(perm))
+
+
+def requires(*perms: str) -> Callable[[_View], _View]:
+    """A UI view's permission check: the permissions its API twin asks for (403 otherwise).
+
+    The one place a page says who may use it; logging in is LoginRequiredMiddleware's job, so a
+    user without a role reaches the check and is refused here rather than shown the data. The
+    names are kept on the view (``required_permissions``) for the role walk's messages.
+    """
+
+    def decorate(view: _View) -> _View:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if not request.user.has_perms(perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        checked.required_permissions = perms  # type: ignore[attr-defined]
+        return cast("_View", checked)
+
+    return decorate

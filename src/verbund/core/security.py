@@ -7,6 +7,9 @@
   proxy waitress has already put the proxy's X-Forwarded-For there; nothing else is trusted).
 - ``lockout_response``: the login page with the lockout message, for django-axes.
 - ``ApiAuthFailureMiddleware``: failed API authentication throttled per address.
+- ``check_search``: search text bounded (``SEARCH_MAX_CHARS``, ``SEARCH_MAX_WORDS``) before it
+  becomes a LIKE pattern per word (SQLite gives up on long patterns with a 500) or a fuzzy
+  comparison with every candidate.
 """
 
 from collections.abc import Callable
@@ -15,11 +18,42 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+
+# Longer than any name, number or address anyone types into a search box.
+SEARCH_MAX_CHARS = 200
+SEARCH_MAX_WORDS = 12
+
+
+def check_search(value: str) -> None:
+    """Refuse search text no person types (too long, too many words) with a message saying the
+    limit; the API answers 400 with it, the pages show it at the search box."""
+    if len(value) > SEARCH_MAX_CHARS:
+        raise ValidationError(
+            _("The search text is too long: at most %(max)d characters.")
+            % {"max": SEARCH_MAX_CHARS},
+            code="search_too_long",
+        )
+    if len(value.split()) > SEARCH_MAX_WORDS:
+        raise ValidationError(
+            _("The search has too many words: at most %(max)d.") % {"max": SEARCH_MAX_WORDS},
+            code="search_too_many_words",
+        )
+
+
+def search_problem(value: str) -> str:
+    """The message of :func:`check_search` for ``value``, empty when the search is fine."""
+    try:
+        check_search(value)
+    except ValidationError as exc:
+        return str(exc.messages[0])
+    return ""
+
 
 # A JSON value nested deeper than this is not a record of ours (rows are flat; a value may
 # hold a list or an object or two).

@@ -40,3 +40,20 @@ class StrictFieldsMixin:
             if unknown:
                 raise serializers.ValidationError({name: [UNKNOWN_FIELD] for name in unknown})
         return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class RuleChoiceField(serializers.ChoiceField):
+    """A choice the schema documents, whose unknown value is left to the action: its rule
+    refuses it with the message every other path (import, sync, CLI) gives."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return data
+
+
+def rule_checked(field: serializers.Field, *kinds: type) -> serializers.Field:
+    """``field`` without its validators of ``kinds`` (a length, an e-mail address) where the
+    action checks the same with its rule's message; ``max_length`` stays for the schema."""
+    field.validators = [v for v in field.validators if not isinstance(v, kinds)]
+    return field

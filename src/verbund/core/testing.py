@@ -56,6 +56,13 @@ STEWARDS = frozenset({"steward", "admin"})
 COMPLIANCE = frozenset({"compliance", "admin"})
 ADMINS = frozenset({"admin"})
 NOBODY: frozenset[str] = frozenset()
+# Pages every logged-in user reaches (a user without a role too: home, logout, two-factor), and
+# the login page anyone reaches.
+LOGGED_IN = EVERYONE | {NO_ROLE}
+ANYONE = LOGGED_IN | {ANONYMOUS}
+# What a form post may answer to a role that may use it: the role walk asks who gets through,
+# not whether the walk's body was valid (the form shown again with its errors, 200 or 400).
+FORM_OK = (200, 204, 302, 400)
 
 METHODS = ("get", "post", "put", "patch", "delete")
 API_PREFIX = "api/v1/"
@@ -100,6 +107,11 @@ class Route:
     denied: tuple[int, ...] = (403,)
     known_failure: str = ""
     ui: bool = False
+    # Tells apart two declarations of one name and method (an export as CSV and as XLSX).
+    variant: str = ""
+    # What an anonymous caller gets when not the default (401/403 for the API, the login page
+    # for the UI): the schema pages sit outside both.
+    anonymous: tuple[int, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -123,7 +135,12 @@ class Route:
         return not self.ui
 
     def __str__(self) -> str:
-        return f"{self.method.upper()} {self.name}"
+        return f"{self.method.upper()} {self.name}{' ' + self.variant if self.variant else ''}"
+
+
+def Page(name: str, method: str = "get", allowed: frozenset[str] = EVERYONE, **kw: Any) -> Route:
+    """A route of the UI (a page, a partial or a form post)."""
+    return Route(name, method, allowed, ui=True, **kw)
 
 
 @dataclass(frozen=True)
@@ -199,8 +216,9 @@ def api_routes() -> set[tuple[str, str]]:
 
 
 def ui_routes() -> set[str]:
-    """URL names of every page and form of the UI (not the API, the admin or Django's own)."""
-    skip = ("api/", "admin/", "i18n/", "static/")
+    """URL names of every page and form of the UI and the schema pages (not the JSON API,
+    Django's admin with its own staff check, the language switch or static files)."""
+    skip = (API_PREFIX, "admin/", "i18n/", "static/")
     return {name for route, name, _p in url_patterns() if not route.startswith(skip)}
 
 
@@ -275,7 +293,7 @@ def expected_statuses(route: Route, identity: str) -> tuple[int, ...]:
     if identity in route.allowed:
         return route.ok
     if identity == ANONYMOUS:
-        return (401, 403) if route.is_api else (302,)
+        return route.anonymous or ((401, 403) if route.is_api else (302,))
     return route.denied
 
 
@@ -292,7 +310,7 @@ def walk_route(route: Route, world: World, clients: Mapping[str, Any]) -> list[s
             failures.append(
                 f"{identity}: {route} {url} answered {status}, not {wanted}: {detail(response)}"
             )
-        elif identity == ANONYMOUS and not route.is_api:
+        elif identity == ANONYMOUS and wanted == (302,) and ANONYMOUS not in route.allowed:
             login = reverse(settings.LOGIN_URL)
             if not response["Location"].startswith(login):
                 failures.append(f"{identity}: {route} redirects to {response['Location']}")
@@ -308,7 +326,10 @@ def route_params(declared: Iterable[Declared]) -> list[Any]:
             if d.route.known_failure
             else []
         )
-        params.append(pytest.param(d, id=f"{d.app}-{d.route.name}-{d.route.method}", marks=marks))
+        kind = "ui" if d.route.ui else "api"
+        label = f"{d.app}-{kind}-{d.route.name}-{d.route.method}"
+        label += f"-{d.route.variant}" if d.route.variant else ""
+        params.append(pytest.param(d, id=label, marks=marks))
     return params
 
 

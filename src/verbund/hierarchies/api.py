@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from verbund.core import extensions
+from verbund.core.serializers import ID_MAX
 from verbund.hierarchies import engine, selectors
 from verbund.hierarchies.actions import check_move, do_move_subtree, move_summary
 from verbund.parties.models import Party
@@ -37,7 +38,7 @@ PARAMS = [
 ]
 
 
-def _int_param(request: Request, name: str, minimum: int = 0) -> int | None:
+def _int_param(request: Request, name: str, minimum: int = 0, maximum: int = ID_MAX) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
@@ -49,6 +50,8 @@ def _int_param(request: Request, name: str, minimum: int = 0) -> int | None:
         ) from None
     if value < minimum:
         raise ValidationError({name: [_("The value must be at least %(min)s.") % {"min": minimum}]})
+    if value > maximum:
+        raise ValidationError({name: [_("The value must be at most %(max)s.") % {"max": maximum}]})
     return value
 
 

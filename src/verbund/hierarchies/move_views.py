@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from verbund.core.forms import apply_errors
-from verbund.core.views import HtmxHttpRequest, finish, require_perm
+from verbund.core.permissions import requires
+from verbund.core.views import HtmxHttpRequest, finish
 from verbund.hierarchies import browse, selectors
 from verbund.hierarchies.actions import check_move, do_move_subtree
 from verbund.hierarchies.forms import MoveForm
@@ -35,9 +36,9 @@ def _param(request: HtmxHttpRequest, name: str, default: str = "") -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@requires(MOVE_PERMISSION)
 def hierarchy_move(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(Party, pk=party_id)
-    require_perm(request, MOVE_PERMISSION)
     type_key = _param(request, "type", "group")
     try:
         rtype = selectors.hierarchy_type(type_key)

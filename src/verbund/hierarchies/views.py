@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from verbund.core import extensions
 from verbund.core.exports import safe_row
+from verbund.core.permissions import requires
+from verbund.core.security import search_problem
 from verbund.hierarchies import browse, selectors
 from verbund.hierarchies.move_views import MOVE_PERMISSION
 from verbund.parties.models import Party
@@ -73,6 +75,7 @@ def node_annotations(
     return merged
 
 
+@requires("parties.view_party")
 def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
     """Annotations of the rendered nodes, as out-of-band swaps (HTMX, loaded after the tree:
     a slow roll-up never holds up the tree itself)."""
@@ -130,6 +133,7 @@ def _default_type(party_id: int, memberships: list[dict[str, Any]]) -> str:
     return browse.latest_hierarchy_key(party_id) or "group"
 
 
+@requires("parties.view_party")
 def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)
     as_of = _as_of(request)
@@ -140,11 +144,12 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         raise Http404(_("No such hierarchy type."))
     member = next((m for m in memberships if m["type_key"] == type_key), None)
     query = request.GET.get("q", "").strip()
+    problem = search_problem(query)
     levels = _levels(request)
     root_id = member["root_id"] if member else None
     matches = (
         browse.search_tree(root_id, type_key, as_of, query, limit=SEARCH_LIMIT)
-        if (root_id is not None and query)
+        if (root_id is not None and query and not problem)
         else []
     )
     depth, deepest = 1, None
@@ -170,6 +175,7 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         "type_key": type_key,
         "as_of": as_of,
         "query": query,
+        "search_problem": problem,
         "matches": matches,
         "levels": levels,
         "depth": depth,
@@ -200,6 +206,7 @@ def _open_requested(
         stack.extend(node.get("children") or [])
 
 
+@requires("parties.view_party")
 def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
     """The children of one node (HTMX), in batches of BATCH."""
     type_key = request.GET.get("type", "group")
@@ -276,6 +283,7 @@ def _xlsx_file(sheet: str, header: list[str], rows: Iterator[tuple[Any, ...]]) -
     return out
 
 
+@requires("parties.view_party")
 def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponseBase:
     """The whole tree as CSV or Excel, in the order of the view. Streamed: the CSV as it is
     written, the workbook from a temporary file; neither is held in memory whole."""

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, numbers
+from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.parties import rules
 from verbund.parties.derive import derive_search_columns, person_name
 from verbund.parties.models import Party, PartyKind, Tag
@@ -133,7 +134,7 @@ def do_create_party(*, actor: Any, tags: Iterable[str | Tag] = (), **data: Any) 
     """Create a party from field values; the number is generated when not given."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
+        raise ValidationError({f: UNKNOWN_FIELD for f in sorted(unknown)})
     party = Party(**data)
     derive_fields(party)
     validate_party(party)
@@ -163,7 +164,7 @@ def do_update_party(
     """Change some fields of a party; unchanged values are not audited."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
+        raise ValidationError({f: UNKNOWN_FIELD for f in sorted(unknown)})
     party = Party.objects.select_for_update().get(pk=party.pk)
     if party.merged_into_id:
         raise ValidationError(_("This party was merged into another and can no longer be changed."))

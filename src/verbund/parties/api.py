@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from verbund.core import extensions
+from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
 from verbund.parties import actions
 from verbund.parties.filters import PartyFilterSet, party_filterset
 from verbund.parties.models import Party
@@ -27,9 +28,11 @@ def check_before_create(data: dict[str, Any], request: Request) -> None:
             check(data, confirmed=confirmed)
 
 
-class ArchiveSerializer(serializers.Serializer):
+class ArchiveSerializer(StrictFieldsMixin, serializers.Serializer):
     archived = serializers.BooleanField(default=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
+    )
 
 
 class PartyViewSet(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from verbund.core import extensions
 from verbund.core.filters import IdFilter
+from verbund.core.security import check_search
 from verbund.parties.models import Party, PartyKind, PartyStatus
 from verbund.parties.selectors import text_search
 
@@ -21,7 +22,7 @@ from verbund.parties.selectors import text_search
 class PartyFilterSet(django_filters.FilterSet):
     """The party filters of this app; use ``party_filterset()``, which adds the other apps'."""
 
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), validators=[check_search])
     kind = django_filters.ChoiceFilter(choices=PartyKind.choices, label=_("Kind"))
     # One status per party: no DISTINCT (which would make PostgreSQL read all matches first).
     status = django_filters.MultipleChoiceFilter(

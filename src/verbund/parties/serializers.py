@@ -2,9 +2,12 @@
 
 from typing import Any
 
+from django.core.validators import EmailValidator, MaxLengthValidator
 from rest_framework import serializers
 
-from verbund.parties.models import Party, PartyKind, Tag
+from verbund.core.serializers import RuleChoiceField, StrictFieldsMixin, rule_checked
+from verbund.parties import rules
+from verbund.parties.models import Party, PartyKind, PartyStatus, Tag
 
 
 class PartyRefSerializer(serializers.ModelSerializer):
@@ -16,7 +19,7 @@ class PartyRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(StrictFieldsMixin, serializers.ModelSerializer):
     tags: serializers.SlugRelatedField[Tag] = serializers.SlugRelatedField(
         slug_field="name", many=True, read_only=True
     )
@@ -27,9 +30,12 @@ class PartySerializer(serializers.ModelSerializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     erp_key = serializers.CharField(read_only=True)
     merged_into: serializers.PrimaryKeyRelatedField[Party] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
-    kind = serializers.ChoiceField(choices=PartyKind.choices, default=PartyKind.ORGANISATION)
+    # The action checks kind, status, e-mail and lengths with the rules' messages (the same as
+    # an import's or the sync API's); the serializer only documents them.
+    kind = RuleChoiceField(choices=PartyKind.choices, default=PartyKind.ORGANISATION)
+    status = RuleChoiceField(choices=PartyStatus.choices, required=False)
 
     class Meta:
         model = Party
@@ -48,4 +54,7 @@ class PartySerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         for name in ("erp_source", "erp_id"):
             fields[name].validators = []
+        for name in set(rules.CHAR_LIMITS) | set(rules.FIELD_ERRORS):
+            if name in fields:
+                rule_checked(fields[name], MaxLengthValidator, EmailValidator)
         return fields

@@ -19,6 +19,7 @@ from verbund.core.extensions import Badge, FilePart, Section
 from verbund.core.forms import apply_errors
 from verbund.core.models import AuditRecord
 from verbund.core.paging import keyset_page
+from verbund.core.permissions import requires
 from verbund.core.views import require_perm
 from verbund.parties.actions import do_create_party, do_update_party
 from verbund.parties.filters import party_filterset
@@ -33,13 +34,16 @@ CONTACTS_LIMIT = 50
 HISTORY_LIMIT = 30
 
 
+@requires("parties.view_party")
 def party_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     cursor = params.pop("after", [""])[-1]
     sort = params.pop("sort", ["name"])[-1]
     filterset_class = party_filterset()
     filterset = filterset_class(params, queryset=Party.objects.only(*LIST_FIELDS))
-    page = keyset_page(filterset.qs, sort, cursor, PAGE_SIZE, keep=lambda p: not p.merged_into_id)
+    # A refused filter (a search too long) shows its error at the field and no rows.
+    rows = filterset.qs if filterset.is_valid() else Party.objects.none()
+    page = keyset_page(rows, sort, cursor, PAGE_SIZE, keep=lambda p: not p.merged_into_id)
     base_query = params.urlencode()
     return render(
         request,
@@ -91,6 +95,7 @@ def collect_file_parts(request: HttpRequest, party: Party) -> FilePart:
     return merged
 
 
+@requires("parties.view_party")
 def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(
         Party.objects.select_related("organisation", "merged_into", "responsible"), pk=party_id
@@ -161,6 +166,7 @@ def block_warnings(party_id: int) -> list[str]:
     return [w for hook in extensions.hooks("selectors", "block_warning") if (w := hook(party_id))]
 
 
+@requires("parties.view_party")
 def party_sections(request: HttpRequest, party_id: int, app: str) -> HttpResponse:
     """One app's sections of the customer file (HTMX, loaded after the page)."""
     if app not in section_apps():

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -135,7 +135,13 @@ class SimilarView(APIView):
     required_permission = "parties.view_party"
     write_permission = "parties.view_party"
 
-    @extend_schema(request=SimilarQuerySerializer)
+    @extend_schema(
+        request=SimilarQuerySerializer,
+        responses=inline_serializer(
+            "SimilarParties",
+            {"results": serializers.ListField(child=serializers.DictField())},
+        ),
+    )
     def post(self, request: Request) -> Response:
         body = SimilarQuerySerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from verbund.core.serializers import ID_MAX, NOTE_MAX_LENGTH, StrictFieldsMixin, stored_length
@@ -103,6 +104,7 @@ class MergeRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="DedupeRun")
 class RunSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = DedupeRun

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from verbund.core import audit
 from verbund.core.formatting import format_date
+from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.hierarchies import engine
 from verbund.parties.models import Party
 from verbund.relationships import rules
@@ -70,7 +71,7 @@ def _validate_type(rtype: RelationshipType) -> None:
 def do_create_relationship_type(*, actor: Any, **data: Any) -> RelationshipType:
     unknown = set(data) - set(TYPE_FIELDS)
     if unknown:
-        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
+        raise ValidationError({f: UNKNOWN_FIELD for f in sorted(unknown)})
     rtype = RelationshipType(**data)
     _validate_type(rtype)
     rtype.save()
@@ -87,7 +88,7 @@ def do_update_relationship_type(
     """Edit a type. Its shape (symmetric, structure, kinds, shares) is fixed once it is in use."""
     unknown = set(changes) - set(TYPE_FIELDS)
     if unknown:
-        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
+        raise ValidationError({f: UNKNOWN_FIELD for f in sorted(unknown)})
     rtype = RelationshipType.objects.select_for_update().get(pk=rtype.pk)
     before = audit.snapshot(rtype)
     in_use = rtype.relationships.exists()

@@ -5,12 +5,14 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
 from verbund.parties.models import Party
+from verbund.relationships import rules
 from verbund.relationships.models import Relationship, RelationshipType
 from verbund.relationships.selectors import SeenRelationship
 
 
-class RelationshipTypeSerializer(serializers.ModelSerializer):
+class RelationshipTypeSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = RelationshipType
         fields = [
@@ -29,8 +31,21 @@ class RelationshipTypeSerializer(serializers.ModelSerializer):
         return fields
 
 
-class RelationshipSerializer(serializers.ModelSerializer):
-    type = serializers.SlugRelatedField(slug_field="key", queryset=RelationshipType.objects.all())
+class TypeKeyField(serializers.SlugRelatedField[RelationshipType]):
+    """A relationship type by key; an unknown key is refused with the rule's message."""
+
+    def to_internal_value(self, data: Any) -> RelationshipType:
+        if isinstance(data, str):
+            # A NUL character is in no key, and PostgreSQL refuses it even in a query.
+            found = None if "\x00" in data else RelationshipType.objects.filter(key=data).first()
+            if found is None:
+                raise serializers.ValidationError(rules.unknown_type(data))
+            return found
+        return super().to_internal_value(data)
+
+
+class RelationshipSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    type = TypeKeyField(slug_field="key", queryset=RelationshipType.objects.all())
     from_party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all())
     to_party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all())
     share = serializers.DecimalField(
@@ -54,10 +69,11 @@ class RelationshipSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"note": {"max_length": NOTE_MAX_LENGTH}}
         validators: list[Any] = []
 
 
-class RelationshipUpdateSerializer(serializers.ModelSerializer):
+class RelationshipUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     share = serializers.DecimalField(
         max_digits=7, decimal_places=4, required=False, allow_null=True
     )
@@ -65,14 +81,17 @@ class RelationshipUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Relationship
         fields = ["valid_from", "valid_to", "share", "source", "external_ref", "note"]
+        extra_kwargs = {"note": {"max_length": NOTE_MAX_LENGTH}}
         validators: list[Any] = []
 
 
-class EndRelationshipSerializer(serializers.Serializer):
+class EndRelationshipSerializer(StrictFieldsMixin, serializers.Serializer):
     valid_to = serializers.DateField(
         required=False, allow_null=True, help_text="Last valid day; default today."
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
+    )
 
 
 class SeenRelationshipSerializer(serializers.Serializer):
@@ -89,7 +108,9 @@ class SeenRelationshipSerializer(serializers.Serializer):
     other_party_kind = serializers.CharField(source="other.kind")
     valid_from = serializers.DateField(source="relationship.valid_from")
     valid_to = serializers.DateField(source="relationship.valid_to")
-    share = serializers.DecimalField(source="relationship.share", max_digits=7, decimal_places=4)
+    share = serializers.DecimalField(
+        source="relationship.share", max_digits=7, decimal_places=4, allow_null=True
+    )
     source = serializers.CharField(source="relationship.source")  # type: ignore[assignment]
     external_ref = serializers.CharField(source="relationship.external_ref")
     note = serializers.CharField(source="relationship.note")

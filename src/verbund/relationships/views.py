@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from verbund.core.forms import apply_errors
+from verbund.core.permissions import requires
 from verbund.core.views import HtmxHttpRequest, finish, require_perm
 from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party, PartyKind
@@ -137,6 +138,7 @@ def relationship_end(request: HtmxHttpRequest, relationship_id: int) -> HttpResp
     )
 
 
+@requires("relationships.view_relationship")
 def party_relationship_list(request: HttpRequest, party_id: int, type_key: str) -> HttpResponse:
     """All relationships of one type of a party, 100 per page (the file shows the first few)."""
     party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)

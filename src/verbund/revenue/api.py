@@ -170,12 +170,19 @@ class MainAddressSerializer(StrictFieldsMixin, serializers.Serializer):
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+class MainAddressAnswerSerializer(serializers.Serializer):
+    party = serializers.IntegerField()
+    main = serializers.IntegerField(allow_null=True, help_text="the settlement party's id")
+    since = serializers.DateField(allow_null=True)
+
+
 class MainAddressView(APIView):
     """The party's main address (settlement party): read, or set / change / clear from a date."""
 
     required_permission = READ
     write_permission = "relationships.add_relationship"
 
+    @extend_schema(responses=MainAddressAnswerSerializer)
     def get(self, request: Request, pk: int) -> Response:
         party = get_object_or_404(Party, pk=pk)
         rel = actions.main_address_relationship(party)
@@ -187,7 +194,7 @@ class MainAddressView(APIView):
             }
         )
 
-    @extend_schema(request=MainAddressSerializer, responses={200: dict})
+    @extend_schema(request=MainAddressSerializer, responses=MainAddressAnswerSerializer)
     def post(self, request: Request, pk: int) -> Response:
         party = get_object_or_404(Party, pk=pk)
         body = MainAddressSerializer(data=request.data)

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from verbund.compliance.actions import do_confirm_hit, do_import_list, do_screen_parties
 from verbund.compliance.models import Hit, OwnershipFlag
 from verbund.compliance.tests import fixtures
-from verbund.core.testing import COMPLIANCE, EVERYONE, Route, World
+from verbund.core.testing import COMPLIANCE, EVERYONE, FORM_OK, Page, Route, World
 from verbund.parties.actions import do_create_party
 from verbund.relationships.actions import do_create_relationship
 
@@ -86,3 +86,37 @@ def world() -> World:
         "flag": OwnershipFlag.objects.filter(party=owned).first().pk,  # type: ignore[union-attr]
         "party": bank.pk,
     }
+
+
+ROUTES += [
+    Page("compliance:queue", allowed=COMPLIANCE),
+    Page("compliance:hit", allowed=COMPLIANCE, kwargs={"pk": "hit"}),
+    Page(
+        "compliance:review",
+        "post",
+        COMPLIANCE,
+        kwargs=lambda w: {"pk": w["hit"], "decision": "dismiss"},
+        body=lambda w: {"reason": "andere Bank"},
+        ok=FORM_OK,
+    ),
+    Page("compliance:lists", allowed=COMPLIANCE),
+    Page("compliance:lists", "post", COMPLIANCE, body=lambda w: {"format": "un-xml"}, ok=FORM_OK),
+    Page("compliance:runs", allowed=COMPLIANCE),
+    Page("compliance:runs", "post", COMPLIANCE, ok=FORM_OK),
+    Page("compliance:run", allowed=COMPLIANCE, kwargs={"pk": "run"}),
+    Page(
+        "compliance:report",
+        allowed=COMPLIANCE,
+        kwargs=lambda w: {"pk": w["run"], "fmt": "csv"},
+        variant="csv",
+    ),
+    Page(
+        "compliance:report",
+        allowed=COMPLIANCE,
+        kwargs=lambda w: {"pk": w["run"], "fmt": "pdf"},
+        variant="pdf",
+    ),
+    # The party's screening page: its ownership flags for everyone (the API's ownership list),
+    # its hits only for compliance.
+    Page("compliance:party", kwargs={"pk": "party"}),
+]

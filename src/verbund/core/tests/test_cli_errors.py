@@ -20,11 +20,6 @@ def test_bad_arguments_are_named(capsys, args, names):
     assert_cli_refuses(capsys, *args, names=names)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/management/commands/check.py: an unknown app label is Django's LookupError "
-    "with a traceback; turn it into a CommandError naming the label",
-)
 def test_an_unknown_app_is_named(capsys):
     assert_cli_refuses(capsys, "check", "no_such_app", names="no_such_app")
 

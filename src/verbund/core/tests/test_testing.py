@@ -25,10 +25,12 @@ def test_a_declaration_the_code_does_not_meet_is_reported_per_identity(make_user
 
 
 @pytest.mark.django_db
-def test_the_ui_routes_not_declared_yet_are_listed_by_name() -> None:
-    missing = testing.undeclared_ui_routes(testing.declared_routes())
-    assert {"quality-queue", "compliance:queue", "import-page", "party-list"} <= missing
-    assert not any(name.startswith(("admin:", "api-")) for name in missing)
+def test_the_ui_routes_not_declared_are_listed_by_name() -> None:
+    declared = [d for d in testing.declared_routes() if d.app not in ("quality", "parties")]
+    missing = testing.undeclared_ui_routes(declared)
+    assert {"quality-queue", "party-list"} <= missing
+    assert "compliance:queue" not in missing
+    assert not any(name.startswith(("admin:", "api-root")) for name in missing)
 
 
 def test_an_api_name_that_a_page_shares_is_reversed_in_the_api() -> None:

@@ -1,6 +1,6 @@
 """Who may use the hierarchies API: declarations for the role matrix (core.testing)."""
 
-from verbund.core.testing import WRITERS, Route, World
+from verbund.core.testing import WRITERS, Page, Route, World
 from verbund.parties.actions import do_create_party
 from verbund.relationships.actions import do_create_relationship
 
@@ -26,3 +26,21 @@ def world() -> World:
     do_create_relationship(actor=None, type="group", from_party=child, to_party=parent)
     other = do_create_party(actor=None, name="Andere AG")
     return {"parent": parent.pk, "child": child.pk, "other": other.pk}
+
+
+# The tree and its exports show what the API's hierarchy shows: whoever may read parties.
+ROUTES += [
+    Page("hierarchy", kwargs={"party_id": "child"}),
+    Page("hierarchy-children", kwargs={"party_id": "parent"}, query={"type": "group"}),
+    Page(
+        "hierarchy-export", kwargs=lambda w: {"party_id": w["child"], "fmt": "csv"}, variant="csv"
+    ),
+    Page(
+        "hierarchy-export",
+        kwargs=lambda w: {"party_id": w["child"], "fmt": "xlsx"},
+        variant="xlsx",
+    ),
+    Page("hierarchy-annotations", query={"type": "group", "ids": "1,2"}),
+    # The move form (the confirmation step is a POST the API's move twin declares above).
+    Page("hierarchy-move", allowed=WRITERS, kwargs={"party_id": "child"}, query={"type": "group"}),
+]

@@ -1,6 +1,6 @@
 """Who may use the parties API: the declarations the role matrix walks (core.testing)."""
 
-from verbund.core.testing import EVERYONE, WRITERS, Route, World
+from verbund.core.testing import EVERYONE, FORM_OK, WRITERS, Page, Route, World
 from verbund.parties.actions import do_create_party
 from verbund.relationships.actions import do_create_relationship
 
@@ -26,3 +26,15 @@ def world() -> World:
     b = do_create_party(actor=None, name="B GmbH")
     do_create_relationship(actor=None, type="supplier", from_party=a, to_party=b)
     return {"a": a.pk, "b": b.pk}
+
+
+UI_ROUTES = [
+    Page("party-list", query={"q": "GmbH"}),
+    Page("party-create", allowed=WRITERS),
+    Page("party-create", "post", WRITERS, body=lambda w: {"name": "Neu GmbH"}, ok=FORM_OK),
+    Page("party-detail", kwargs={"party_id": "a"}),
+    Page("party-sections", kwargs=lambda w: {"party_id": w["a"], "app": "activities"}),
+    Page("party-edit", allowed=WRITERS, kwargs={"party_id": "a"}),
+    Page("party-edit", "post", WRITERS, kwargs={"party_id": "a"}, body=lambda w: {}, ok=FORM_OK),
+]
+ROUTES += UI_ROUTES

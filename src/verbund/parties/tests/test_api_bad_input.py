@@ -15,19 +15,12 @@ from verbund.core.testing import (
 
 pytestmark = pytest.mark.django_db
 
-UNKNOWN_FIELDS = pytest.mark.xfail(
-    strict=True,
-    reason="parties/serializers.py drops unknown fields (200/201) instead of naming them (400): "
-    "add verbund.core.serializers.StrictFieldsMixin to PartySerializer and ArchiveSerializer",
-)
-
 
 @pytest.fixture
 def editor(api_for: Callable[..., Any]) -> Any:
     return api_for("editor")
 
 
-@UNKNOWN_FIELDS
 def test_creating_a_party_refuses_bad_input(editor):
     body = {
         "kind": "organisation",
@@ -41,7 +34,6 @@ def test_creating_a_party_refuses_bad_input(editor):
     assert_refuses_bad_input(editor, "/api/v1/parties/", body)
 
 
-@UNKNOWN_FIELDS
 def test_changing_a_person_refuses_bad_input(editor, org, person):
     firm = org("Arbeitgeber GmbH")
     someone = person("Erika", "Muster")
@@ -49,11 +41,6 @@ def test_changing_a_person_refuses_bad_input(editor, org, person):
     assert_refuses_bad_input(editor, f"/api/v1/parties/{someone.pk}/", body, method="patch")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parties/api.py ArchiveSerializer: unknown fields dropped, and a note of 100,001 "
-    "characters stored (no max_length; use verbund.core.serializers.NOTE_MAX_LENGTH)",
-)
 def test_archiving_refuses_bad_input(editor, org):
     url = f"/api/v1/parties/{org().pk}/archive/"
     assert_refuses_bad_input(editor, url, {"archived": True, "note": "geschlossen"})
@@ -73,11 +60,6 @@ def test_ids_that_are_not_ids_are_404(editor, org, template, method):
     assert_not_ids_are_404(editor, template.format, method=method, body={"city": "Bonn"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 21 point 7: ?q= and ?search= of 100,000 characters fail on SQLite "
-    "(LIKE or GLOB pattern too complex); bound search input in parties/filters.py",
-)
 def test_the_party_list_refuses_over_long_search_input(editor, org):
     org()
     assert_refuses_bad_query(

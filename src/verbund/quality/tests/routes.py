@@ -1,6 +1,6 @@
 """Who may use the quality API: declarations for the role matrix (core.testing)."""
 
-from verbund.core.testing import EVERYONE, STEWARDS, Route, World
+from verbund.core.testing import EVERYONE, FORM_OK, STEWARDS, Page, Route, World
 from verbund.parties.actions import do_create_party
 from verbund.quality.actions import do_create_run, do_merge, do_record_candidates
 from verbund.quality.models import DuplicateCandidate
@@ -65,3 +65,17 @@ def world() -> World:
         "candidate": DuplicateCandidate.objects.get().pk,
         "merge": merged.pk,
     }
+
+
+ROUTES += [
+    Page("quality-queue"),
+    Page("quality-start-run", "post", STEWARDS, ok=FORM_OK),
+    Page("quality-similar", query={"name": "Müller Bau"}),
+    # A candidate opens as the comparison of its two parties.
+    Page("quality-candidate", kwargs={"candidate_id": "candidate"}, ok=(302,)),
+    Page("quality-compare", kwargs={"a": "a", "b": "b"}),
+    Page("quality-merge-do", "post", STEWARDS, kwargs={"a": "a", "b": "b"}, ok=FORM_OK),
+    Page("quality-not-duplicate", "post", STEWARDS, kwargs={"a": "a", "b": "b"}, ok=FORM_OK),
+    Page("quality-merge", kwargs={"merge_id": "merge"}),
+    Page("quality-undo", "post", STEWARDS, kwargs={"merge_id": "merge"}, ok=FORM_OK),
+]

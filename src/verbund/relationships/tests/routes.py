@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from verbund.core.testing import STEWARDS, WRITERS, Route, World
+from verbund.core.testing import FORM_OK, STEWARDS, WRITERS, Page, Route, World
 from verbund.parties.actions import do_create_party
 from verbund.relationships.actions import do_create_relationship, do_create_relationship_type
 
@@ -77,3 +77,33 @@ def world() -> World:
     rel = do_create_relationship(actor=None, type="supplier", from_party=a, to_party=b)
     unused = do_create_relationship_type(actor=None, **type_data("unused"))
     return {"a": a.pk, "b": b.pk, "r": rel.pk, "t": unused.pk}
+
+
+ROUTES += [
+    Page("relationship-add", allowed=WRITERS, kwargs={"party_id": "a"}),
+    Page(
+        "relationship-add",
+        "post",
+        WRITERS,
+        kwargs={"party_id": "a"},
+        body=lambda w: {"choice": "consultant:forward", "other": w["b"]},
+        ok=FORM_OK,
+    ),
+    Page("party-relationships", kwargs=lambda w: {"party_id": w["a"], "type_key": "supplier"}),
+    Page("relationship-end", allowed=WRITERS, kwargs={"relationship_id": "r"}),
+    Page(
+        "relationship-end",
+        "post",
+        WRITERS,
+        kwargs={"relationship_id": "r"},
+        body=lambda w: {"valid_to": "2030-12-31"},
+        ok=FORM_OK,
+    ),
+    # Managing the types is a steward's page; reading them (the API's list) is everyone's.
+    Page("type-list", allowed=STEWARDS),
+    Page("type-create", allowed=STEWARDS),
+    Page("type-create", "post", STEWARDS, body=lambda w: type_data("neu"), ok=FORM_OK),
+    Page("type-edit", allowed=STEWARDS, kwargs={"type_id": "t"}),
+    Page("type-edit", "post", STEWARDS, kwargs={"type_id": "t"}, body=lambda w: {}, ok=FORM_OK),
+    Page("type-toggle", "post", STEWARDS, kwargs={"type_id": "t"}, ok=FORM_OK),
+]

@@ -16,12 +16,6 @@ from verbund.relationships.tests.routes import type_data
 
 pytestmark = pytest.mark.django_db
 
-UNKNOWN_FIELDS = pytest.mark.xfail(
-    strict=True,
-    reason="relationships/serializers.py drops unknown fields (200/201) instead of naming them "
-    "(400): add verbund.core.serializers.StrictFieldsMixin to the request serializers",
-)
-
 
 @pytest.fixture
 def steward(api_for: Callable[..., Any]) -> Any:
@@ -35,15 +29,6 @@ def link(org: Callable[..., Any]) -> Any:
     )
 
 
-NOTE_AND_UNKNOWN_FIELDS = pytest.mark.xfail(
-    strict=True,
-    reason="relationships/serializers.py: unknown fields dropped, and a note of 100,001 "
-    "characters stored (Relationship.note has no bound; verbund.core.serializers has "
-    "StrictFieldsMixin and NOTE_MAX_LENGTH)",
-)
-
-
-@NOTE_AND_UNKNOWN_FIELDS
 def test_creating_a_relationship_refuses_bad_input(steward, org):
     body = {
         "type": "consultant",
@@ -55,24 +40,17 @@ def test_creating_a_relationship_refuses_bad_input(steward, org):
     assert_refuses_bad_input(steward, "/api/v1/relationships/", body)
 
 
-@NOTE_AND_UNKNOWN_FIELDS
 def test_changing_a_relationship_refuses_bad_input(steward, link):
     body = {"valid_from": "2020-01-01", "note": "geprüft", "external_ref": "X-1"}
     url = f"/api/v1/relationships/{link.pk}/"
     assert_refuses_bad_input(steward, url, body, method="patch")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="relationships/serializers.py EndRelationshipSerializer: unknown fields dropped and "
-    "a note of 100,001 characters stored (no max_length)",
-)
 def test_ending_a_relationship_refuses_bad_input(steward, link):
     url = f"/api/v1/relationships/{link.pk}/end/"
     assert_refuses_bad_input(steward, url, {"valid_to": "2030-12-31", "note": "Vertrag endet"})
 
 
-@UNKNOWN_FIELDS
 def test_creating_a_type_refuses_bad_input(steward):
     body = {**type_data("franchise"), "symmetric": False, "order": 5, "colour": "#123456"}
     assert_refuses_bad_input(steward, "/api/v1/relationship-types/", body)

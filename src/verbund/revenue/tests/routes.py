@@ -1,6 +1,6 @@
 """Who may use the revenue API: declarations for the role matrix (core.testing)."""
 
-from verbund.core.testing import WRITERS, Route, World
+from verbund.core.testing import WRITERS, Page, Route, World
 from verbund.parties.actions import do_create_party
 from verbund.relationships.actions import do_create_relationship
 from verbund.revenue.actions import do_record_revenue
@@ -32,3 +32,12 @@ def world() -> World:
     do_create_relationship(actor=None, type="group", from_party=member, to_party=parent)
     do_record_revenue(actor=None, party=member, month="2025-01", amount="1000.00")
     return {"parent": parent.pk, "member": member.pk}
+
+
+ROUTES += [
+    Page("revenue-section", kwargs={"party_id": "member"}),
+    Page("revenue-export", kwargs=lambda w: {"party_id": w["member"], "fmt": "csv"}, variant="csv"),
+    Page(
+        "revenue-export", kwargs=lambda w: {"party_id": w["member"], "fmt": "xlsx"}, variant="xlsx"
+    ),
+]

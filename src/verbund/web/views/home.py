@@ -10,23 +10,29 @@ from django.views.decorators.http import require_POST
 
 from verbund.core.actions import do_set_language
 from verbund.core.models import UserProfile
+from verbund.core.permissions import requires, user_has
+from verbund.core.security import search_problem
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS, ranked_search, search_parties
 
 SEARCH_PAGE = 20
 
 
-def _search_context(request: HttpRequest) -> dict[str, Any]:
-    """The query, one page of ranked results, their count and the next page's number."""
+def _search_context(request: HttpRequest, *, readable: bool = True) -> dict[str, Any]:
+    """The query, one page of ranked results, their count and the next page's number; no
+    results for a query out of bounds (``problem`` says why) or a reader without the right."""
     query = request.GET.get("q", "").strip()
+    problem = search_problem(query)
     page_s = request.GET.get("page", "1")
     page = max(1, min(int(page_s) if page_s.isdigit() else 1, 50))
     start = (page - 1) * SEARCH_PAGE
-    ranked = ranked_search(query, want=start + SEARCH_PAGE) if query else None
+    wanted = query and readable and not problem
+    ranked = ranked_search(query, want=start + SEARCH_PAGE) if wanted else None
     results = ranked.page(start, start + SEARCH_PAGE) if ranked else []
     count = len(ranked) if ranked else 0
     return {
         "query": query,
+        "problem": problem,
         "results": results,
         "count": count,
         "count_capped": bool(ranked and ranked.capped),
@@ -38,25 +44,31 @@ def _search_context(request: HttpRequest) -> dict[str, Any]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = _search_context(request)
+    readable = user_has(request.user, "parties.view_party")
+    # A user without a role sees the page (and whom to ask for a role), not the parties.
+    context = _search_context(request, readable=readable)
     profile = UserProfile.objects.filter(user_id=request.user.pk or 0).first()
-    recent_ids = list(profile.recent_party_ids) if profile else []
+    recent_ids = list(profile.recent_party_ids) if profile and readable else []
     by_id = Party.objects.only(*LIST_FIELDS).in_bulk(recent_ids)
     recent = [by_id[i] for i in recent_ids if i in by_id]
     return render(request, "web/home.html", {**context, "recent": recent})
 
 
+@requires("parties.view_party")
 def search_results(request: HttpRequest) -> HttpResponse:
     """The live result list under the search box (HTMX)."""
     return render(request, "web/search_results.html", _search_context(request))
 
 
+@requires("parties.view_party")
 def party_picker(request: HttpRequest) -> HttpResponse:
     """Type-ahead for choosing the other party of a relationship (HTMX)."""
     query = request.GET.get("other_query", "").strip()
     exclude = [int(x) for x in request.GET.getlist("exclude") if x.isdigit()]
-    results = search_parties(query, limit=10, exclude=exclude) if query else []
-    return render(request, "web/party_picker.html", {"query": query, "results": results})
+    problem = search_problem(query)
+    results = search_parties(query, limit=10, exclude=exclude) if query and not problem else []
+    context = {"query": query, "results": results, "problem": problem}
+    return render(request, "web/party_picker.html", context)
 
 
 @require_POST

@@ -26,7 +26,11 @@ class Command(VerbundCommand, DjangoCheck):
     def handle(self, *app_labels: Any, **options: Any) -> Any:
         names = [a for a in app_labels if a in CONSISTENCY_CHECKS]
         if not names:
-            return super().handle(*app_labels, **options)
+            try:
+                return super().handle(*app_labels, **options)
+            except LookupError as exc:
+                # Django's own check names an unknown app label with a traceback.
+                raise CommandError(str(exc).strip("'\"")) from None
         failed = 0
         for name in names:
             module = importlib.import_module(CONSISTENCY_CHECKS[name])
