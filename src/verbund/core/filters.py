@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import django_filters
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -27,6 +28,24 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("max_value", ID_MAX)
         kwargs.setdefault("decimal_places", 0)
         super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class YesNoFilter(django_filters.TypedChoiceFilter):
+    """Yes or no, as ``true``/``false``; anything else is refused naming the parameter. Not a BooleanFilter: that ignores a value it cannot read ("archived=vielleicht")
+    and answers as if the filter were not there."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "choices",
+            [("", _("all")), ("true", _("yes")), ("false", _("no"))],
+        )
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        kwargs.setdefault("empty_value", None)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        return qs if value is None or value == "" else super().filter(qs, value)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from verbund.core.filters import DefaultsFilterSet
+from verbund.core.filters import DefaultsFilterSet, YesNoFilter
 from verbund.interfaces.models import ImportKind, ImportRun, ImportStatus
 
 # Newest first.
@@ -29,13 +29,7 @@ class ImportRunFilterSet(DefaultsFilterSet):
     channel = django_filters.ChoiceFilter(
         choices=CHANNELS, label=_("Channel"), empty_label=_("all")
     )
-    # Not a BooleanFilter: that ignores a value it cannot read ("dry_run=vielleicht").
-    dry_run = django_filters.TypedChoiceFilter(
-        choices=[("", _("all")), ("true", _("yes")), ("false", _("no"))],
-        coerce=lambda value: value == "true",
-        empty_value="",
-        label=_("dry run"),
-    )
+    dry_run = YesNoFilter(label=_("dry run"))
 
     class Meta:
         model = ImportRun

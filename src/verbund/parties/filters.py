@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core import extensions
-from verbund.core.filters import IdFilter
+from verbund.core.filters import IdFilter, YesNoFilter
 from verbund.core.security import check_search
 from verbund.parties.models import Party, PartyKind, PartyStatus
 from verbund.parties.selectors import text_search
@@ -37,8 +37,8 @@ class PartyFilterSet(django_filters.FilterSet):
     erp_source = django_filters.CharFilter(label=_("ERP source"))
     erp_id = django_filters.CharFilter(label=_("ERP id"))
     tag = django_filters.CharFilter(field_name="tags__name", label=_("Tag"))
-    archived = django_filters.BooleanFilter(label=_("Archived"))
-    merged = django_filters.BooleanFilter(method="filter_merged", label=_("merged into"))
+    archived = YesNoFilter(label=_("Archived"))
+    merged = YesNoFilter(method="filter_merged", label=_("merged into"))
     organisation = IdFilter(field_name="organisation_id", label=_("Organisation"))
 
     # The names of the filters other apps added (in app order); empty on this base class.

@@ -81,11 +81,6 @@ def test_the_party_list_refuses_bad_filters(editor, org):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parties/filters.py: BooleanFilter ignores values it cannot read (archived=vielleicht, "
-    "merged=x) instead of a 400; see interfaces/filters.py dry_run for a filter that refuses them",
-)
 def test_the_party_list_refuses_unreadable_yes_no_filters(editor, org):
     org()
     assert_refuses_bad_query(
