@@ -233,7 +233,8 @@ def scenario_import_killed(lab: Lab, checks: Checks, csv: Path, rows: int) -> No
     checks.check(
         "the re-run succeeds",
         code == 0 and again is not None and again.status == "done" and count == rows,
-        f"exit {code}, run #{getattr(again, 'pk', '?')} {getattr(again, 'status', '?')}, {count:,} parties",
+        f"exit {code}, run #{getattr(again, 'pk', '?')} {getattr(again, 'status', '?')}, {count:,} parties"
+        + ("" if code == 0 else f"; it said: {lab.log('import-rerun').strip()[-600:]}"),
     )
 
 
