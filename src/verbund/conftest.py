@@ -17,7 +17,9 @@ ROLES = ["viewer", "editor", "steward", "compliance", "admin"]
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def _test_settings(settings: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    # Files a test's imports and list uploads store go to its own folder, never the checkout.
+    settings.VERBUND_IMPORT_DIR = str(tmp_path / "imports")
     # Password hashing is deliberately slow; tests create many users and need none of that.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test starts in the default language, whatever an earlier test activated.

@@ -91,8 +91,8 @@ class Route:
 
     ``ui`` marks a page or form of the UI (several API and UI routes share a name, such as
     ``party-list``). ``kwargs`` maps URL arguments to keys of the domain's world (``{"pk": "candidate"}``) or is
-    a function of the world; ``body`` builds the request body from the world; ``query`` is
-    added to the URL. ``known_failure`` marks a declaration the code does not meet yet (an
+    a function of the world; ``body`` builds the request body from the world; ``query`` (or a
+    function of the world giving it; a list value repeats the parameter) is added to the URL. ``known_failure`` marks a declaration the code does not meet yet (an
     expected failure, strict: it fails once the code is fixed, to have the mark removed).
     """
 
@@ -102,7 +102,7 @@ class Route:
     kwargs: Mapping[str, str] | Callable[[World], dict[str, Any]] = field(default_factory=dict)
     body: Callable[[World], Any] | None = None
     format: str = "json"
-    query: Mapping[str, str] = field(default_factory=dict)
+    query: Mapping[str, Any] | Callable[[World], Mapping[str, Any]] = field(default_factory=dict)
     ok: tuple[int, ...] = (200,)
     denied: tuple[int, ...] = (403,)
     known_failure: str = ""
@@ -124,10 +124,11 @@ class Route:
             kwargs = {arg: world[key] for arg, key in self.kwargs.items()}
         urlconf: Any = None if self.ui else api_urlconf()
         url = reverse(self.name, kwargs=kwargs, urlconf=urlconf)
-        if self.query:
+        query = self.query(world) if callable(self.query) else self.query
+        if query:
             from urllib.parse import urlencode
 
-            url += "?" + urlencode(self.query)
+            url += "?" + urlencode(query, doseq=True)
         return url
 
     @property

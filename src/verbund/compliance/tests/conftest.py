@@ -17,12 +17,6 @@ def _fresh_index() -> Any:
     screening.forget_index()
 
 
-@pytest.fixture(autouse=True)
-def _upload_dir(settings: Any, tmp_path: Any) -> None:
-    # Lists uploaded in the browser are stored until their job has read them.
-    settings.VERBUND_IMPORT_DIR = str(tmp_path / "imports")
-
-
 @pytest.fixture
 def ofac(db: Any) -> ListVersion:
     return do_import_list(

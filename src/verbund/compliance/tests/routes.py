@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from verbund.compliance.actions import do_confirm_hit, do_import_list, do_screen_parties
 from verbund.compliance.models import Hit, OwnershipFlag
 from verbund.compliance.tests import fixtures
+from verbund.compliance.uploads import do_queue_list_upload
 from verbund.core.testing import COMPLIANCE, EVERYONE, FORM_OK, Page, Route, World
 from verbund.parties.actions import do_create_party
 from verbund.relationships.actions import do_create_relationship
@@ -85,6 +86,7 @@ def world() -> World:
         "run": run.pk,
         "flag": OwnershipFlag.objects.filter(party=owned).first().pk,  # type: ignore[union-attr]
         "party": bank.pk,
+        "upload": do_queue_list_upload("ofac-csv", [("sdn.csv", fixtures.OFAC_SDN)], actor=None).pk,
     }
 
 
@@ -101,6 +103,7 @@ ROUTES += [
     ),
     Page("compliance:lists", allowed=COMPLIANCE),
     Page("compliance:lists", "post", COMPLIANCE, body=lambda w: {"format": "un-xml"}, ok=FORM_OK),
+    Page("compliance:upload", allowed=COMPLIANCE, kwargs={"pk": "upload"}),
     Page("compliance:runs", allowed=COMPLIANCE),
     Page("compliance:runs", "post", COMPLIANCE, ok=FORM_OK),
     Page("compliance:run", allowed=COMPLIANCE, kwargs={"pk": "run"}),

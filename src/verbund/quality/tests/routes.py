@@ -51,7 +51,9 @@ def world() -> World:
     b = do_create_party(actor=None, name="Mueller Bau GmbH", city="Köln")
     run = do_create_run(actor=None)
     do_record_candidates(
-        [{"a": a.pk, "b": b.pk, "probability": 0.95, "points": 9.0}], actor=None, run=run
+        [{"a": a.pk, "b": b.pk, "probability": 0.95, "points": 9.0, "cluster": 1}],
+        actor=None,
+        run=run,
     )
     merged = do_merge(
         do_create_party(actor=None, name="Schulz KG"),
@@ -63,6 +65,7 @@ def world() -> World:
         "b": b.pk,
         "run": run.pk,
         "candidate": DuplicateCandidate.objects.get().pk,
+        "cluster": 1,
         "merge": merged.pk,
     }
 
@@ -76,6 +79,16 @@ ROUTES += [
     Page("quality-compare", kwargs={"a": "a", "b": "b"}),
     Page("quality-merge-do", "post", STEWARDS, kwargs={"a": "a", "b": "b"}, ok=FORM_OK),
     Page("quality-not-duplicate", "post", STEWARDS, kwargs={"a": "a", "b": "b"}, ok=FORM_OK),
+    Page("quality-run", kwargs={"pk": "run"}),
+    Page("quality-cluster", kwargs={"number": "cluster"}, ok=(302,)),
+    Page("quality-cluster-compare", query=lambda w: {"party": [w["a"], w["b"]]}),
+    Page(
+        "quality-cluster-merge",
+        "post",
+        STEWARDS,
+        query=lambda w: {"party": [w["a"], w["b"]]},
+        ok=FORM_OK,
+    ),
     Page("quality-merge", kwargs={"merge_id": "merge"}),
     Page("quality-undo", "post", STEWARDS, kwargs={"merge_id": "merge"}, ok=FORM_OK),
 ]
