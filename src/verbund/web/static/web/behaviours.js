@@ -1,8 +1,7 @@
 /* Verbund: small behaviours the templates declare with data attributes, so that no page needs
    inline script or style under the Content-Security-Policy (script-src 'self', style-src 'self').
+   The hierarchy tree's own behaviours are in hierarchies/static/hierarchies/tree.js.
    - data-remove-closest="form": a click removes the closest such element (cancel a panel);
-   - data-toggle-collapsed="li": a click toggles the class "collapsed" on the closest such element;
-   - data-opened-label="▾": after its HTMX request the element shows this text and is disabled;
    - data-colour="#rrggbb": the element's background (set through the DOM, which CSP allows). */
 (function () {
   "use strict";
@@ -13,20 +12,6 @@
     if (remover) {
       var gone = remover.closest(remover.dataset.removeClosest);
       if (gone) gone.remove();
-      return;
-    }
-    var toggle = event.target.closest("[data-toggle-collapsed]");
-    if (toggle) {
-      var item = toggle.closest(toggle.dataset.toggleCollapsed);
-      if (item) item.classList.toggle("collapsed");
-    }
-  });
-
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var elt = event.detail && event.detail.elt;
-    if (elt && elt.dataset && elt.dataset.openedLabel) {
-      elt.textContent = elt.dataset.openedLabel;
-      elt.disabled = true;
     }
   });
 
