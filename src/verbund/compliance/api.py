@@ -129,7 +129,7 @@ class RunViewSet(
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=FindingSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def findings(self, request: Request, pk: Any = None) -> Response:
         """What the run found, as it stood when the run wrote it (the report's rows): an old
         run reads the same however later runs and reviews changed the hits."""
