@@ -33,7 +33,7 @@ OFAC_SDN = (
 OFAC_ADD = b'9001,26,"Khayyam St. 14","Tehran","Iran",-0- \r\n306,25,-0- ,"Havana","Cuba",-0- \r\n'
 
 
-def _review_data(demo: Any) -> dict[str, int]:
+def review_data(demo: Any) -> dict[str, int]:
     """What the quality and compliance screenshots need, made through the domains' actions: a
     record entered twice (found by a duplicate run) and a supplier that a sanctions list names
     (found by a screening run)."""
@@ -114,7 +114,7 @@ def shoot(out_dir: Path, extra: bool = False) -> list[Path]:
 
     demo = build_demo()
     p = demo.parties
-    review = _review_data(demo)
+    review = review_data(demo)
     base, server = _serve()
     written: list[Path] = []
     out_dir.mkdir(parents=True, exist_ok=True)
