@@ -93,7 +93,7 @@ def optimise(path: Path) -> None:
     small.save(path, optimize=True)
 
 
-def _serve() -> tuple[str, object]:
+def serve() -> tuple[str, object]:
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
@@ -115,7 +115,7 @@ def shoot(out_dir: Path, extra: bool = False) -> list[Path]:
     demo = build_demo()
     p = demo.parties
     review = review_data(demo)
-    base, server = _serve()
+    base, server = serve()
     written: list[Path] = []
     out_dir.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
