@@ -4,11 +4,13 @@ Builds a small demo database in a temporary directory, serves it on a free local
 shoots the pages in headless Chromium (Playwright) at 1366x768, in German.
 """
 
+import datetime as dt
 import os
 import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = os.environ.get("VERBUND_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -21,7 +23,77 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _serve() -> tuple[str, object]:
+# A tiny OFAC SDN snapshot in the official CSV layout (sdn.csv, add.csv): one entity whose name a
+# demo supplier shares, so the screening run finds a hit with its reasons.
+OFAC_SDN = (
+    b'9001,"NORDSTERN TRADING LLC",-0- ,"IRAN",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,'
+    b'"Linked To: NORDSTERN SHIPPING CO."\r\n'
+    b'306,"BANCO NACIONAL DE CUBA",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"a.k.a. \'BNC\'."\r\n'
+)
+OFAC_ADD = b'9001,26,"Khayyam St. 14","Tehran","Iran",-0- \r\n306,25,-0- ,"Havana","Cuba",-0- \r\n'
+
+
+def review_data(demo: Any) -> dict[str, int]:
+    """What the quality and compliance screenshots need, made through the domains' actions: a
+    record entered twice (found by a duplicate run) and a supplier that a sanctions list names
+    (found by a screening run)."""
+    from verbund.compliance.actions import do_import_list, do_screen_parties
+    from verbund.compliance.models import Hit
+    from verbund.parties.actions import do_create_party
+    from verbund.quality.actions import do_create_run
+    from verbund.quality.detection import execute_run
+    from verbund.quality.models import DuplicateCandidate
+    from verbund.relationships.actions import do_create_relationship
+
+    actor = demo.users["admin"]
+    p = demo.parties
+    # Entered a second time by the ERP import, with the umlaut spelled out and a phone number.
+    twin = do_create_party(
+        actor=actor, kind="organisation", name="Mueller Logistik GmbH", city="Hamburg",
+        postcode="20457", street="Am Sandtorkai 40", legal_form="GmbH", phone="+49 40 3344550",
+        vat_id="DE345678912",
+    )  # fmt: skip
+    nordstern = do_create_party(
+        actor=actor, kind="organisation", name="Nordstern Trading LLC", city="Dubai",
+        country="AE", street="Sheikh Zayed Road 101", status="supplier",
+    )  # fmt: skip
+    do_create_relationship(
+        actor=actor, type="supplier", from_party=nordstern, to_party=p["logistik"],
+        valid_from=dt.date(2023, 3, 1),
+    )  # fmt: skip
+    run = do_create_run(actor=actor, kind="organisation")
+    execute_run(run.pk)
+    pair = (
+        DuplicateCandidate.objects.filter(run=run).filter(party_a=twin).first()
+        or DuplicateCandidate.objects.filter(run=run).filter(party_b=twin).first()
+    )
+    do_import_list(
+        "ofac-csv", [("sdn.csv", OFAC_SDN), ("add.csv", OFAC_ADD)], actor=actor, rescreen=False
+    )
+    screening = do_screen_parties(actor=actor)
+    hit = Hit.objects.filter(party=nordstern).order_by("-score").first()
+    return {
+        "dedupe_run": run.pk,
+        "a": pair.party_a_id if pair else p["logistik"].pk,
+        "b": pair.party_b_id if pair else twin.pk,
+        "screening_run": screening.pk,
+        "hit": hit.pk if hit else 0,
+    }
+
+
+def optimise(path: Path) -> None:
+    """Shrink a screenshot to a 256-colour palette PNG (UI pages have few colours, so this is
+    invisible and cuts the size to a third); left as it is where Pillow is missing."""
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - Pillow comes with fpdf2
+        return
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
+def serve() -> tuple[str, object]:
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
@@ -42,7 +114,8 @@ def shoot(out_dir: Path, extra: bool = False) -> list[Path]:
 
     demo = build_demo()
     p = demo.parties
-    base, server = _serve()
+    review = review_data(demo)
+    base, server = serve()
     written: list[Path] = []
     out_dir.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
@@ -61,10 +134,14 @@ def shoot(out_dir: Path, extra: bool = False) -> list[Path]:
             page.wait_for_load_state("networkidle")
             target = out_dir / f"{name}.png"
             page.screenshot(path=str(target), full_page=full)
+            optimise(target)
             written.append(target)
 
         snap("customer-file", f"/parties/{p['handel'].pk}/")
         snap("hierarchy", f"/parties/{p['sued'].pk}/hierarchy/?type=group")
+        snap("duplicate-compare", f"/quality/compare/{review['a']}/{review['b']}/")
+        if review["hit"]:
+            snap("screening-hit", f"/compliance/hits/{review['hit']}/")
         if extra:
             snap("start", "/?q=Mueller Handl")
             snap("party-list", "/parties/")

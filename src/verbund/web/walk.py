@@ -1,0 +1,140 @@
+"""Walk every page in German and English at 1,440, 1,024 and 390 px (opt-in, for reviews):
+``python -m verbund.web.walk /tmp/walk`` writes one full-page PNG per page, language and width
+and prints each page that is wider than the window, with the elements that stick out.
+
+Uses the screenshot demo (``verbund.web.screenshots``); ``ONLY=file,hierarchy`` limits the pages.
+"""
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+WIDTHS = (1440, 1024, 390)
+
+# Elements reaching past the window that are not inside a scrolling or clipping box.
+OVERFLOW_JS = """() => {
+  const w = document.documentElement.clientWidth, out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || r.right <= w + 1) continue;
+    let anc = el.parentElement, contained = false;
+    while (anc) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(anc).overflowX)) { contained = true; break; }
+      anc = anc.parentElement;
+    }
+    if (!contained) out.push(el.tagName.toLowerCase() + (el.dataset.testid ? '[' + el.dataset.testid + ']' : '') + ' ' + Math.round(r.right));
+  }
+  return {scroll: document.documentElement.scrollWidth, elements: out.slice(0, 8)};
+}"""
+
+
+def pages(demo: Any, review: dict[str, int], import_run: int, relationship: int) -> dict[str, str]:
+    p = demo.parties
+    return {
+        "start": "/",
+        "search": "/?q=Mueller Handl",
+        "party-list": "/parties/",
+        "file": f"/parties/{p['handel'].pk}/",
+        "file-person": f"/parties/{p['erika'].pk}/",
+        "party-new": "/parties/new/",
+        "party-edit": f"/parties/{p['handel'].pk}/edit/",
+        "relationship-add": f"/parties/{p['handel'].pk}/relationships/new/",
+        "relationship-end": f"/relationships/{relationship}/end/",
+        "relationship-list": f"/parties/{p['holding'].pk}/relationships/group/",
+        "types": "/relationship-types/",
+        "type-new": "/relationship-types/new/",
+        "hierarchy": f"/parties/{p['sued'].pk}/hierarchy/?type=group",
+        "revenue": f"/parties/{p['handel'].pk}/revenue/",
+        "imports": "/imports/",
+        "import-run": f"/imports/{import_run}/",
+        "duplicates": "/quality/",
+        "duplicate-compare": f"/quality/compare/{review['a']}/{review['b']}/",
+        "duplicate-run": f"/quality/runs/{review['dedupe_run']}/",
+        "compliance": "/compliance/",
+        "compliance-hit": f"/compliance/hits/{review['hit']}/",
+        "compliance-lists": "/compliance/lists/",
+        "compliance-runs": "/compliance/runs/",
+        "compliance-run": f"/compliance/runs/{review['screening_run']}/",
+        "two-factor": "/accounts/two-factor/",
+    }
+
+
+def walk(out_dir: Path, only: set[str]) -> list[str]:
+    from playwright.sync_api import sync_playwright
+
+    from verbund.demo.showcase import PASSWORD, build_demo
+    from verbund.interfaces.actions import do_create_run, do_execute_run
+    from verbund.relationships.selectors import party_relationships
+    from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS, review_data, serve
+
+    demo = build_demo()
+    review = review_data(demo)
+    csv = out_dir / "kunden.csv"
+    csv.write_text("id;name;city;country\nK1;Alpha GmbH;Köln;DE\nK2;Beta AG;Bonn;XX\n", "utf-8")
+    run = do_create_run(
+        actor=demo.users["admin"], kind="parties", source="sap", path=csv, dry_run=True
+    )
+    do_execute_run(run)
+    sued = demo.parties["sued"]
+    relationship = party_relationships(sued.pk).filter(type__key="group", from_party=sued).first()
+    urls = pages(demo, review, run.pk, relationship.pk if relationship else 0)
+    urls = {k: v for k, v in urls.items() if not only or k in only}
+    base, server = serve()
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="de-DE")
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(base + "/accounts/login/")
+            page.screenshot(path=str(out_dir / f"login-{width}.png"), full_page=True)
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(base + "/")
+        for lang in ("de", "en"):
+            page.goto(base + "/")
+            page.click(f"[data-testid=lang-{lang}]")
+            page.wait_for_load_state()
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                for name, url in urls.items():
+                    response = page.goto(base + url)
+                    page.wait_for_load_state("networkidle")
+                    found = page.evaluate(OVERFLOW_JS)
+                    page.screenshot(
+                        path=str(out_dir / f"{name}-{lang}-{width}.png"), full_page=True
+                    )
+                    status = response.status if response else 0
+                    if status != 200 or found["scroll"] > width or found["elements"]:
+                        problems.append(f"{name}-{lang}-{width} {status} {json.dumps(found)}")
+        browser.close()
+    server.shutdown()  # type: ignore[attr-defined]
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    out_dir = Path(args[0] if args else tempfile.mkdtemp(prefix="verbund-walk-")).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="verbund-walk-db-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/demo.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verbund.settings")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    only = {n for n in os.environ.get("ONLY", "").split(",") if n}
+    problems = walk(out_dir, only)
+    print("\n".join(problems) or "every page fits its window")
+    print(f"screenshots in {out_dir}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
