@@ -520,21 +520,26 @@ def rebuild_closure(type_keys: Iterable[str] | None = None) -> dict[str, int]:
             if not pg:
                 _execute("PRAGMA threads = 0")
         if sum(counts.values()) > 10000:
+            # Both tables: without statistics SQLite reads the dated rows by the wrong index.
             _execute(f"ANALYZE {CT}")
+            _execute(f"ANALYZE {dated.DT}")
     return counts
 
 
 def _indexes_to_rebuild() -> list[tuple[str, str]]:
-    """Empty closure table (a first load): its secondary indexes as (name, CREATE statement),
-    to be dropped for the rebuild and built afterwards from the sorted rows, which is faster
-    than growing two B-trees row by row. Only into an empty table: on PostgreSQL DROP INDEX
+    """Empty closure tables, today's and the dated one (a first load): their secondary indexes
+    as (name, CREATE statement), to be dropped for the rebuild and built afterwards from the
+    sorted rows, which is faster than growing the B-trees row by row. Only into an empty table: on PostgreSQL DROP INDEX
     locks every reader of the closure out until commit, and a rebuild on a live database keeps
     the indexes so that readers go on seeing the old closure meanwhile. (SQLite readers keep
     their snapshot in WAL mode; the rule is the same for both, for one behaviour to reason
     about.)"""
-    if scalar(f"SELECT 1 FROM {CT} LIMIT 1", []):
-        return []
-    return secondary_indexes(CT)
+    return [
+        index
+        for table in (CT, dated.DT)
+        if not scalar(f"SELECT 1 FROM {table} LIMIT 1", [])
+        for index in secondary_indexes(table)
+    ]
 
 
 TEMP_TABLES = ("hier_edges", "hier_kids", "hier_links", "hier_front", "hier_next")
