@@ -275,6 +275,9 @@ VERBUND_IMPORT_DIR = os.environ.get("VERBUND_IMPORT_DIR", str(Path.cwd() / "impo
 VERBUND_SCREENING_THRESHOLD = float(os.environ.get("VERBUND_SCREENING_THRESHOLD", "0.70"))
 VERBUND_SCREENING_FOUR_EYES = env_bool("VERBUND_SCREENING_FOUR_EYES", False)
 
+# The empty choice of every filter drop-down reads "alle"/"all", not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("all")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -51,6 +51,13 @@ def test_the_party_list_sorts_descending_and_filters_by_kind(client_for, org, pe
     assert "Max Muster" not in body
 
 
+def test_the_party_list_filters_offer_all_instead_of_dashes(client_for):
+    c = client_for("viewer")
+    body = c.get(reverse("party-list"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "---------" not in body
+    assert '<option value="" selected>alle</option>' in body
+
+
 def test_the_customer_file_shows_each_relationship_as_seen_from_the_party(client_for, group):
     c = client_for("viewer")
     body = text(c.get(reverse("party-detail", args=[group["handel"].pk])))
