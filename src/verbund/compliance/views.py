@@ -191,6 +191,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     findings = reports.run_findings(run)
     context["findings"] = findings[:RUN_HITS_SHOWN]
     context["findings_total"] = findings.count()
+    # The snapshot keeps the list's key; the page names the list.
+    context["list_names"] = dict(SanctionsList.objects.values_list("key", "name"))
     return render(request, "compliance/run.html", context)
 
 

@@ -15,7 +15,14 @@ from verbund.compliance.actions import (
     do_import_list,
     do_screen_parties,
 )
-from verbund.compliance.models import Hit, ListUpload, ListVersion, ScreeningRun, UploadStatus
+from verbund.compliance.models import (
+    Hit,
+    ListUpload,
+    ListVersion,
+    SanctionsList,
+    ScreeningRun,
+    UploadStatus,
+)
 from verbund.compliance.tests import fixtures
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +100,14 @@ def test_an_old_run_page_shows_what_the_run_found_then(two_runs: Any, officer: C
     page = officer.get(f"/compliance/runs/{first.pk}/").content.decode()
     assert "Aerocaribbean Airlines" in page and "Banco Nacional de Cuba" in page
     assert "False positive" not in page  # the run saw both open
+
+
+def test_a_run_page_names_the_list_not_its_key(two_runs: Any, officer: Client) -> None:
+    first, _reviewer = two_runs
+    page = officer.get(f"/compliance/runs/{first.pk}/").content.decode()
+    key, name = SanctionsList.objects.values_list("key", "name").get()
+    assert key != name
+    assert f"<td>{name}</td>" in page and f"<td>{key}</td>" not in page
 
 
 def test_the_api_lists_the_hits_an_old_run_found(
