@@ -4,18 +4,16 @@ are German, and a finally confirmed hit offers no "bestätigen"/"verwerfen". Ski
 Chromium is installed."""
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connections
 
 from verbund.compliance.actions import do_confirm_hit, do_import_list
 from verbund.compliance.models import Hit, ListUpload, ScreeningRun
 from verbund.compliance.tests import fixtures
 from verbund.parties.actions import do_create_party
-from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
+from verbund.web.testing import browser_login, browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,28 +31,11 @@ def _german() -> Iterator[None]:
 
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="de-DE")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-        connections.close_all()
+    yield from browser_page(monkeypatch)
 
 
 def login(page: Any, base: str, username: str) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD)
-    user.groups.add(Group.objects.get(name="compliance"))
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return user
+    return browser_login(page, base, "compliance", username=username)
 
 
 def fits(page: Any) -> bool:

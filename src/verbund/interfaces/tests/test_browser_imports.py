@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.db import connections
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import translation
 
@@ -18,39 +17,20 @@ from verbund.interfaces import actions
 from verbund.interfaces.models import ImportRun, ImportStatus
 from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party
-from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
+from verbund.web.testing import browser_login, browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Verbund-2026"
 SHOTS = Path("/tmp/verbund-import-shots")
 
 
 @pytest.fixture
-def page(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> Iterator[Any]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.VERBUND_IMPORT_DIR = str(tmp_path / "imports")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="de-DE")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-        connections.close_all()
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    yield from browser_page(monkeypatch)
 
 
 def login(page: Any, base: str, role: str = "steward") -> User:
-    user = User.objects.create_user(username=f"browser-{role}", password=PASSWORD)
-    user.groups.add(Group.objects.get(name=role))
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return user
+    return browser_login(page, base, role)
 
 
 def fits(page: Any, width: int = 1024) -> None:

@@ -5,47 +5,27 @@ parent (#22.9). Skips where no Chromium is installed."""
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.db import connections
 
 from verbund.parties.actions import do_create_party
 from verbund.relationships.actions import do_create_relationship
 from verbund.revenue.actions import do_record_revenue
-from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
+from verbund.web.testing import browser_login, browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Verbund-2026"
 THIS_YEAR = dt.date.today().year
 
 
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="de-DE")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-        connections.close_all()
+    yield from browser_page(monkeypatch)
 
 
 def login(page: Any, base: str) -> None:
-    user = User.objects.create_user(username="browser-viewer", password=PASSWORD)
-    user.groups.add(Group.objects.get(name="viewer"))
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    browser_login(page, base, "viewer")
 
 
 def test_the_revenue_section_follows_the_year_counts_and_names_the_group(live_server, page):

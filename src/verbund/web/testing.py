@@ -1,0 +1,53 @@
+"""What the browser tests of every app share: a headless Chromium page and a login.
+
+Each app's browser tests keep their own ``page`` fixture (``yield from browser_page(...)``), so a
+test file says at a glance how wide and in which language it looks at the pages.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connections
+
+from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
+
+BROWSER_PASSWORD = "pw-Verbund-2026"  # noqa: S105 - test users only
+
+
+def browser_page(
+    monkeypatch: pytest.MonkeyPatch, *, width: int = 1024, height: int = 768, locale: str = "de-DE"
+) -> Iterator[Any]:
+    """A Playwright page in headless Chromium (German, 1,024 by 768 px unless told otherwise);
+    skips the test where no Chromium is installed."""
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # (building data, checking results) are synchronous and safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height}, locale=locale)
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+        # Connections the test opened inside Playwright's context are invisible to the test
+        # database's teardown; left open, PostgreSQL refuses to drop the database.
+        connections.close_all()
+
+
+def browser_login(page: Any, base: str, role: str, *, username: str = "") -> User:
+    """A new user with ``role`` (a group), logged in through the login page."""
+    user = User.objects.create_user(
+        username=username or f"browser-{role}", password=BROWSER_PASSWORD
+    )
+    user.groups.add(Group.objects.get(name=role))
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", BROWSER_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return user
