@@ -6,26 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ClosureEntry(models.Model):
-    """One (ancestor, descendant, depth) pair of a hierarchy type, for the structure valid TODAY.
+class ClosureKeys(models.Model):
+    """The type, ancestor and descendant of a closure row, today's or dated."""
 
-    Contract:
-    - For every relationship of a hierarchy type valid on ``ClosureState.as_of`` (which the
-      engine keeps equal to today), every ancestor of its child is stored with every member
-      of the child's subtree; ``depth`` is the number of links between them.
-    - Every party with at least one link of the type valid today has its depth-0 self row.
-    - Kept exactly in step with the relationships by ``verbund.hierarchies.engine`` inside the
-      writing transaction; written by nothing else (bulk loads call ``rebuild_closure``).
-    - ``parent`` is the descendant's parent today and ``child_count`` the number of its
-      children today, each the same on all of the descendant's rows.
-    - Subtree reads use the index (type, ancestor, depth, descendant, parent, child_count),
-      ancestor reads the index (type, descendant, depth, ancestor): both answer from the index
-      alone. The second also finds the rows a move deletes: a subtree member's rows deeper
-      than its own depth below the subtree root.
-    - At most one row per (type, ancestor, descendant): kept by the engine, not by an index.
-    """
-
-    # No single-column FK indexes: the two composite indexes below serve every read, and each
+    # No single-column FK indexes: each table's composite indexes serve every read, and each
     # extra index would slow the bulk rebuild and every move. No database FK constraints either:
     # the rows are derived, parties are never deleted (archived or merged), and on PostgreSQL
     # each inserted row would queue four deferred trigger checks (18 million for a rebuild at a
@@ -54,6 +38,30 @@ class ClosureEntry(models.Model):
         db_constraint=False,
         verbose_name=_("descendant"),
     )
+
+    class Meta:
+        abstract = True
+
+
+class ClosureEntry(ClosureKeys):
+    """One (ancestor, descendant, depth) pair of a hierarchy type, for the structure valid TODAY.
+
+    Contract:
+    - For every relationship of a hierarchy type valid on ``ClosureState.as_of`` (which the
+      engine keeps equal to today), every ancestor of its child is stored with every member
+      of the child's subtree; ``depth`` is the number of links between them.
+    - Every party with at least one link of the type valid today has its depth-0 self row.
+    - Kept exactly in step with the relationships by ``verbund.hierarchies.engine`` inside the
+      writing transaction; written by nothing else (bulk loads call ``rebuild_closure``).
+    - ``parent`` is the descendant's parent today and ``child_count`` the number of its
+      children today, each the same on all of the descendant's rows.
+    - Subtree reads use the index (type, ancestor, depth, descendant, parent, child_count),
+      ancestor reads the index (type, descendant, depth, ancestor): both answer from the index
+      alone. The second also finds the rows a move deletes: a subtree member's rows deeper
+      than its own depth below the subtree root.
+    - At most one row per (type, ancestor, descendant): kept by the engine, not by an index.
+    """
+
     depth = models.PositiveIntegerField(_("depth"))
     # The descendant's parent today (null for a root), repeated on each of its rows so that a
     # whole group with its tree shape comes from one index range, without a join per member.
@@ -122,7 +130,7 @@ class ClosureState(models.Model):
         return f"{self.type_id}: {self.as_of}"
 
 
-class DatedClosureEntry(models.Model):
+class DatedClosureEntry(ClosureKeys):
     """One stretch of days on which ``descendant`` stood below ``ancestor`` along a hierarchy type.
 
     Contract (kept by ``verbund.hierarchies.dated`` in the writing transaction, see there):
@@ -136,31 +144,6 @@ class DatedClosureEntry(models.Model):
       answers them from the index; upkeep deletes by (type, descendant).
     """
 
-    # No FK indexes or constraints, for the reasons given on ClosureEntry.
-    type = models.ForeignKey(
-        "relationships.RelationshipType",
-        db_index=False,
-        db_constraint=False,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("type"),
-    )
-    ancestor = models.ForeignKey(
-        "parties.Party",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-        verbose_name=_("ancestor"),
-    )
-    descendant = models.ForeignKey(
-        "parties.Party",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-        verbose_name=_("descendant"),
-    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
 
