@@ -35,13 +35,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait(condition: Callable[[], Any], what: str, deadline: float = DEADLINE) -> Any:
+def _wait(
+    condition: Callable[[], Any], what: str, deadline: float = DEADLINE, poll: float = 0.2
+) -> Any:
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         value = condition()
         if value:
             return value
-        time.sleep(0.2)
+        time.sleep(poll)
     raise AssertionError(f"gave up waiting for {what} after {deadline:.0f} s")
 
 
@@ -213,7 +215,9 @@ def test_two_servers_and_two_workers_run_every_job_exactly_once_and_a_killed_job
 
         # A worker killed with SIGKILL in the middle of an import: the other worker's sweep fails
         # the run and its job; nobody runs it again.
-        big = str(_csv(tmp_path / "killed.csv", "K", 20_000))
+        # Large enough that the window between "rows written" and "committed" outlasts a few
+        # polls on an idle machine too (20,000 rows closed it between two polls).
+        big = str(_csv(tmp_path / "killed.csv", "K", 100_000))
         cluster.run("queue-big", "shell", "-c", QUEUE_IMPORT % [big])
         run = ImportRun.objects.get(source="killed")
 
@@ -225,9 +229,10 @@ def test_two_servers_and_two_workers_run_every_job_exactly_once_and_a_killed_job
                 )
             except (OSError, ValueError):
                 return None
+            assert run.status in ("queued", "running"), f"the import ended first: {run.status}"
             return run.status == "running" and 0.6 <= float(progress.get("fraction", 0)) < 1
 
-        _wait(half_way, "the big import to be half-way")
+        _wait(half_way, "the big import to be half-way", poll=0.05)
         victim = next(n for n in ("worker-1", "worker-2") if cluster.procs[n].pid == run.worker_pid)
         killed = run.worker_pid
         os.kill(killed, signal.SIGKILL)
