@@ -28,6 +28,9 @@ def browser_page(
     if not Path(CHROMIUM).exists():
         pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
     sync_api = pytest.importorskip("playwright.sync_api")
+    # expect() waits as long as the page's own calls do (its default, 5 s, is short on a
+    # shared machine running the suite on two workers).
+    sync_api.expect.set_options(timeout=15_000)
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": height}, locale=locale)
