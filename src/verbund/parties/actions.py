@@ -65,7 +65,7 @@ def validate_party(party: Party) -> None:
             add(field, message)
     for field, limit in rules.CHAR_LIMITS.items():
         message = rules.length_error(str(getattr(party, field) or ""), limit)
-        # One message per field: "XXX is no country code" already says what "too long" would.
+        # One message per field: "ZZZ is no country code" already says what "too long" would.
         if message and field not in errors:
             add(field, message)
     named = rules.name_error(party.kind, party.name, party.last_name)

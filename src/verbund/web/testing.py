@@ -25,8 +25,14 @@ def browser_page(
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
     # (building data, checking results) are synchronous and safe here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The live server's request threads close their connection after each request: kept open
+    # (CONN_MAX_AGE) by a keep-alive browser socket, PostgreSQL refused to drop the test database.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
+        pytest.skip(
+            f"No Chromium at {CHROMIUM}: browser tests skipped "
+            "(apt-get install chromium, or set VERBUND_CHROMIUM)"
+        )
     sync_api = pytest.importorskip("playwright.sync_api")
     # expect() waits as long as the page's own calls do (its default, 5 s, is short on a
     # shared machine running the suite on two workers).

@@ -2,15 +2,13 @@
 their lazily loaded sections and the behaviours moved out of inline handlers run without a
 single violation of the policy."""
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connections
 
 from verbund.parties.actions import do_create_party
 from verbund.relationships.actions import do_create_relationship
-from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
+from verbund.web.testing import browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,19 +24,9 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 @pytest.fixture
 def tab(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="de-DE")
-        page.set_default_timeout(15_000)
+    for page in browser_page(monkeypatch):
         page.add_init_script(WATCH)
         yield page
-        browser.close()
-        connections.close_all()
 
 
 def build() -> dict[str, int]:

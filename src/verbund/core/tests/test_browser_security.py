@@ -2,7 +2,6 @@
 setup an admin is led to when two-factor login is required (issue 21)."""
 
 from base64 import b32decode
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -11,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from verbund.core import twofactor
-from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
+from verbund.web.testing import browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,23 +23,7 @@ PASSWORD = "pw-Verbund-2026"
 
 @pytest.fixture
 def page(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    # The live server's request threads close their connection after each request: kept open
-    # (CONN_MAX_AGE) by a keep-alive browser socket, PostgreSQL refused to drop the test database.
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
-    # The live server's request threads close their connection after each request: kept open
-    # (CONN_MAX_AGE) by a keep-alive browser socket, PostgreSQL refused to drop the test database.
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"No Chromium at {CHROMIUM}: browser tests skipped")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1024, "height": 768}, locale="de-DE")
-        tab.set_default_timeout(15_000)
-        yield tab
-        browser.close()
-        connections.close_all()
+    yield from browser_page(monkeypatch)
 
 
 def user(name: str, role: str | None = None) -> User:

@@ -15,6 +15,7 @@ from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party, PartyKind
 from verbund.relationships.actions import do_create_relationship
 from verbund.web.testing import browser_login, browser_page
+from verbund.web.tests.test_browser import ensure_builtin_types
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,17 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     yield from browser_page(monkeypatch)
-
-
-def ensure_builtin_types() -> None:
-    """Transactional tests before this one may have flushed the migration-made types."""
-    from verbund.relationships.actions import do_create_relationship_type
-    from verbund.relationships.builtin import BUILTIN_TYPES
-    from verbund.relationships.models import RelationshipType
-
-    for spec in BUILTIN_TYPES:
-        if not RelationshipType.objects.filter(key=spec["key"]).exists():
-            do_create_relationship_type(actor=None, **spec)
 
 
 def login(page: Any, base: str, role: str) -> None:

@@ -5,36 +5,18 @@ Runs against pytest-django's live server. Skips with a message where no Chromium
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from verbund.demo.showcase import PASSWORD, build_demo
-from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
+from verbund.web.testing import browser_page as shared_browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def browser_page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
-    # (building data, checking results) are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(
-            f"No Chromium at {CHROMIUM}: browser tests skipped (apt-get install chromium, or set VERBUND_CHROMIUM)"
-        )
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="de-DE")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-        # The test's ORM calls ran inside Playwright's context, whose connections the test
-        # database teardown cannot see; left open, PostgreSQL refuses to drop the database.
-        connections.close_all()
+    yield from shared_browser_page(monkeypatch, width=1366)
 
 
 def ensure_builtin_types() -> None:
