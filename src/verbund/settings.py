@@ -10,9 +10,10 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from verbund.core.databases import database_config
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -136,31 +137,8 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{Path.cwd() / 'verbund.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {
-        # BEGIN IMMEDIATE serialises writers, so check-then-write rules (one parent, no cycle)
-        # hold under concurrency; WAL lets readers go on while one writer works.
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA cache_size=-200000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;"
-        ),
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-else:
-    # Connections from a psycopg pool (connections reused, not opened per request):
-    # `verbund serve` turns it on for its processes, sized to its --threads; VERBUND_DB_POOL_SIZE=N
-    # gives every process a pool of N, 0 none (behind PgBouncer). Django refuses a pool together
-    # with persistent connections, hence CONN_MAX_AGE 0.
-    if int(os.environ.get("VERBUND_DB_POOL_SIZE") or 0) > 0:
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 1,
-            "max_size": int(os.environ["VERBUND_DB_POOL_SIZE"]),
-            "timeout": 30,
-        }
-        DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES = {"default": database_config(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # A test database per test run, so that concurrent runs on one server never collide
     # (pytest-xdist adds its own per-worker suffix on top).
     _run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())

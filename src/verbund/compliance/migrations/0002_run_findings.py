@@ -10,7 +10,8 @@ def backfill(apps, schema_editor):
     Hit = apps.get_model("compliance", "Hit")
     RunFinding = apps.get_model("compliance", "RunFinding")
     batch = []
-    hits = Hit.objects.filter(run__isnull=False).select_related("party", "list", "reviewed_by")
+    db = schema_editor.connection.alias
+    hits = Hit.objects.using(db).filter(run__isnull=False).select_related("party", "list", "reviewed_by")
     for h in hits.order_by("id").iterator(chunk_size=2000):
         party = h.party
         name = party.name
@@ -26,9 +27,9 @@ def backfill(apps, schema_editor):
             )
         )
         if len(batch) >= 2000:
-            RunFinding.objects.bulk_create(batch)
+            RunFinding.objects.using(db).bulk_create(batch)
             batch = []
-    RunFinding.objects.bulk_create(batch)
+    RunFinding.objects.using(db).bulk_create(batch)
 
 
 class Migration(migrations.Migration):

@@ -12,8 +12,14 @@ from django.db import migrations, models
 def backfill(apps: Any, schema_editor: Any) -> None:
     # The engine's own rebuild, set-based and level by level: the same SQL every bulk load
     # runs, so there is one definition of what the rows are.
+    from django.db import DEFAULT_DB_ALIAS
+
     from verbund.hierarchies import dated
 
+    if schema_editor.connection.alias != DEFAULT_DB_ALIAS:
+        # The engine's SQL runs on the working database; a database migrated under another
+        # alias is a new one (`verbund migrate_data`'s target), whose rows are copied in.
+        return
     types = apps.get_model("relationships", "RelationshipType")
     for type_id in types.objects.filter(structure="hierarchy").values_list("pk", flat=True):
         dated.rebuild(int(type_id))

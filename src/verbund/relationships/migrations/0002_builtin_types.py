@@ -6,7 +6,7 @@ def create_builtin_types(apps, schema_editor):
 
     RelationshipType = apps.get_model("relationships", "RelationshipType")
     for spec in BUILTIN_TYPES:
-        RelationshipType.objects.update_or_create(key=spec["key"], defaults={**spec, "builtin": True})
+        RelationshipType.objects.using(schema_editor.connection.alias).update_or_create(key=spec["key"], defaults={**spec, "builtin": True})
 
 
 class Migration(migrations.Migration):
