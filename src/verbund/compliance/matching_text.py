@@ -91,6 +91,29 @@ NOISE = frozenset(
         "vennootschap",
     ]
 )
+# Forms of address and titles in front of a person's name ("Shaikh Isa Bin Tarif", "President
+# Erdoğan", "Dr. Hans Müller"): what someone is called, not who; dropped from the front only,
+# never the last word. Not "emir", "king" or "prince": given names and surnames as well.
+PERSON_TITLES = frozenset(
+    [
+        "dr",
+        "prof",
+        "mr",
+        "mrs",
+        "ms",
+        "sir",
+        "herr",
+        "frau",
+        "sheikh",
+        "shaikh",
+        "sheik",
+        "president",
+        "general",
+        "colonel",
+        "mullah",
+        "ayatollah",
+    ]
+)
 # Legal forms that are names elsewhere ("Ou" and "Ao" are Chinese surnames): only dropped from
 # organisations' names. Estonian OÜ ("OU", "OUE"), Bulgarian EOOD/OOD, the d.o.o. of the
 # former Yugoslavia, Russian PAO/AO (PJSC/JSC in Latin letters, frequent in the lists).
@@ -282,6 +305,9 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
     ):
         tokens = numbers_as_digits(tokens)
     kept = [t for t in tokens if not is_noise(t) and not (organisation and t in ORG_FORMS)]
+    if not organisation:
+        while len(kept) >= 2 and kept[0] in PERSON_TITLES:
+            kept.pop(0)
     if organisation and len(kept) >= 2:
         # Only while a word of three letters or more is left ("SARA II" stays as it is).
         if is_mistyped_form(kept[-1]) and any(len(t) >= 3 for t in kept[:-1]):

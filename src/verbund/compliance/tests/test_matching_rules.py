@@ -4,6 +4,7 @@
 import datetime as dt
 from typing import Any
 
+from verbund.compliance import matching_text
 from verbund.compliance.matching import EntryRecord, Index, Query
 
 THRESHOLD = 0.70
@@ -145,3 +146,15 @@ def test_two_companies_of_one_group_in_two_countries_are_two_companies() -> None
     assert _hits(index, "organisation", "Bowne Global Solutions B.V.") == [
         "Bowne Global Solutions (Netherlands), B.V."
     ]
+
+
+def test_a_title_in_front_of_a_persons_name_costs_nothing() -> None:
+    index = _index(("person", "Isa Bin Tarif AL BIN ALI"), ("person", "Hans Joachim FRIEDRICH"))
+
+    def best(name: str) -> float:
+        return max(m.score for m in index.screen(Query(kind="person", names=[name]), 0.3))
+
+    assert best("Shaikh Isa Bin Tarif Al Bin Ali") == best("Isa Bin Tarif Al Bin Ali")
+    assert best("Dr. Hans Joachim Friedrich") == best("Hans Joachim Friedrich")
+    # A title is never the whole name: "General" alone stays a word of the name.
+    assert matching_text.name_tokens("General") == ("general",)
