@@ -186,7 +186,9 @@ def do_update_lists(
     entries again.
     """
     previous = (
-        ListUpdate.objects.filter(status=ScreeningStatus.FINISHED).order_by("-started_at").first()
+        ListUpdate.objects.filter(status=ScreeningStatus.FINISHED, screened=True)
+        .order_by("-started_at")
+        .first()
     )
     update = ListUpdate.objects.create(
         source=source[:1000], parties_since=previous.started_at if previous else None
@@ -217,14 +219,10 @@ def do_update_lists(
         )
         raise
     if screen:
-        _delta_screen(update, versions, actor=actor, workers=workers)
+        return do_delta_screen(update, actor=actor, workers=workers)
     update.status = ScreeningStatus.FINISHED
     update.finished_at = timezone.now()
-    update.save(
-        update_fields=[
-            "status", "finished_at", "parties_changed", "entry_run", "party_run", "new_hits"
-        ]
-    )  # fmt: skip
+    update.save(update_fields=["status", "finished_at"])
     return update
 
 
@@ -239,11 +237,11 @@ def changed_party_ids(since: dt.datetime | None) -> list[int]:
     )
 
 
-def _delta_screen(
-    update: ListUpdate, versions: Sequence[ListVersion], *, actor: Any, workers: int
-) -> None:
-    """Screen what ``update`` made new: all parties against the versions' added and changed
-    entries, then the parties changed since the previous pass against every entry."""
+def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int = 1) -> ListUpdate:
+    """Screen what ``update`` made new: all parties against the added and changed entries of
+    its versions, then the parties changed since the previous pass against every entry (each a
+    screening run with its own audit record); the pass is finished afterwards."""
+    versions = list(ListVersion.objects.filter(pk__in=update.versions))
     new_hits = 0
     wanted = {
         v.pk: v.diff.get("added", []) + v.diff.get("changed", [])
@@ -279,6 +277,15 @@ def _delta_screen(
         update.party_run = run
         new_hits += run.new_hit_count
     update.new_hits = new_hits
+    update.status = ScreeningStatus.FINISHED
+    update.screened = True
+    update.finished_at = timezone.now()
+    update.save(
+        update_fields=[
+            "status", "screened", "finished_at", "parties_changed", "entry_run", "party_run", "new_hits"
+        ]
+    )  # fmt: skip
+    return update
 
 
 # --- screening ------------------------------------------------------------------------------

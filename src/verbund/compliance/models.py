@@ -404,8 +404,9 @@ class ListUpdate(models.Model):
     Contract: ``versions`` holds the ids of the list versions this pass created (lists whose
     files were unchanged are named in ``unchanged``); ``entry_run`` screened every party against
     the entries those versions added or changed, ``party_run`` the parties changed since
-    ``parties_since`` (the previous finished pass's start) against every entry. A pass that
-    failed records its error and created no version.
+    ``parties_since`` (the start of the previous pass that screened) against every entry. A pass
+    that failed records its error and created no version; one without screening
+    (``screened`` false) does not move the next pass's ``parties_since``.
     """
 
     source = models.CharField(_("source"), max_length=1000)
@@ -416,6 +417,7 @@ class ListUpdate(models.Model):
     )
     versions = models.JSONField(_("list versions"), default=_empty_list)
     unchanged = models.JSONField(_("unchanged lists"), default=_empty_list)
+    screened = models.BooleanField(_("screened"), default=False)
     parties_since = models.DateTimeField(_("parties changed since"), null=True, blank=True)
     parties_changed = models.PositiveIntegerField(_("changed parties"), default=0)
     entry_run = models.ForeignKey(
