@@ -109,7 +109,9 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         raw_rows = len(cur.fetchall())
     raw_read = time.perf_counter() - t
 
-    first = do_update_lists([("ofac-csv", [("sdn.csv", v1)])], actor=None, source="bench v1", screen=False)
+    first = do_update_lists(
+        [("ofac-csv", [("sdn.csv", v1)])], actor=None, source="bench v1", screen=False
+    )
     # The pass that screened everything is the next delta's baseline for changed parties.
     t = time.perf_counter()
     screening.forget_index()
@@ -151,7 +153,9 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     measured = "measured" if count >= 1_000_000 else f"at {count:,} parties, not 1M"
     stdout.write("\n| measure | value | target |\n|---|---|---|\n")
     stdout.write(f"| full run, {count:,} parties | {full_secs:.1f} s | |\n")
-    stdout.write(f"| delta screening after a {options['change']:.0%} list change | {delta_secs:.1f} s | |\n")
+    stdout.write(
+        f"| delta screening after a {options['change']:.0%} list change | {delta_secs:.1f} s | |\n"
+    )
     stdout.write(f"| delta / full ({measured}) | {ratio:.1%} | <= 10% |\n")
     stdout.write(f"| (update incl. parse and diff + delta) / full | {total_ratio:.1%} | |\n")
     stdout.write(

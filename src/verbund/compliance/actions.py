@@ -199,7 +199,9 @@ def do_update_lists(
             for fmt, files in groups:
                 key = DEFAULT_LIST_KEYS[fmt][0] if fmt in DEFAULT_LIST_KEYS else ""
                 current = (
-                    SanctionsList.objects.filter(key=key).values_list("current__sha256", flat=True).first()
+                    SanctionsList.objects.filter(key=key)
+                    .values_list("current__sha256", flat=True)
+                    .first()
                 )
                 if current and current == files_digest(files):
                     update.unchanged.append(key)

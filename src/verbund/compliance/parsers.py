@@ -744,9 +744,7 @@ def _ftm_entries(files: list[tuple[str, bytes]], *, pep: bool) -> list[ParsedEnt
                 raise _ftm_error(name, lineno, "properties", _("expected an object"))
             ident = obj.get("id")
             if not isinstance(ident, str) or not ident.strip() or len(ident) > 128:
-                raise _ftm_error(
-                    name, lineno, "id", _("expected a text of 1 to 128 characters")
-                )
+                raise _ftm_error(name, lineno, "id", _("expected a text of 1 to 128 characters"))
 
             def values(key: str) -> list[str]:
                 return _ftm_values(props, key, name, lineno, "properties.")  # noqa: B023

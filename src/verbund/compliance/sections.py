@@ -84,7 +84,11 @@ def home_sections(request: Any) -> list[Section]:
             key="compliance-new-hits",
             title=_("New screening hits"),
             template="compliance/_home_hits.html",
-            context={"new_hits": hits, "new_hits_total": total, "last_update": ListUpdate.objects.first()},
+            context={
+                "new_hits": hits,
+                "new_hits_total": total,
+                "last_update": ListUpdate.objects.first(),
+            },
             order=10,
         )
     ]

@@ -69,7 +69,16 @@ def block_warning(party_id: int) -> str:
 
 
 # The entry fields a "changed" row names when they differ between two versions.
-_COMPARED = ("schema", "name", "names", "countries", "birth_dates", "identifiers", "programs", "remarks")
+_COMPARED = (
+    "schema",
+    "name",
+    "names",
+    "countries",
+    "birth_dates",
+    "identifiers",
+    "programs",
+    "remarks",
+)
 
 
 def _field_labels() -> dict[str, str]:
@@ -127,4 +136,6 @@ def new_hits(days: int = 7, limit: int = 10) -> tuple[list[Hit], int]:
     number: what the compliance users' start page shows."""
     since = timezone.now() - dt.timedelta(days=days)
     qs = Hit.objects.filter(status=HitStatus.OPEN, created_at__gte=since)
-    return list(qs.select_related("party", "list").order_by("-created_at", "-id")[:limit]), qs.count()
+    return list(
+        qs.select_related("party", "list").order_by("-created_at", "-id")[:limit]
+    ), qs.count()

@@ -108,8 +108,11 @@ def _read_file(path: Path) -> bytes:
 
 
 def _download(url: str) -> tuple[str, bytes]:
-    name = Path(urllib.parse.urlparse(url).path).name or "download"
-    request = urllib.request.Request(url, headers={"User-Agent": "Verbund list update"})
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme not in ("http", "https"):
+        raise SourceError(_("%(url)s: only http and https addresses") % {"url": url})
+    name = Path(parsed.path).name or "download"
+    request = urllib.request.Request(url, headers={"User-Agent": "Verbund list update"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - http(s) only
             data = response.read(max_bytes() + 1)

@@ -152,16 +152,16 @@ def test_a_pep_file_imports_as_a_pep_list_shown_apart_that_never_blocks(
     officer = client_for("compliance")
     page = officer.get("/compliance/?kind=pep&status=").content.decode()
     assert "Angela Merkel" in page and 'data-testid="pep-badge"' in page
-    assert "Angela Merkel" not in officer.get("/compliance/?kind=sanctions&status=").content.decode()
+    assert (
+        "Angela Merkel" not in officer.get("/compliance/?kind=sanctions&status=").content.decode()
+    )
     file_page = officer.get(f"/parties/{merkel.pk}/").content.decode()
     assert "PEP" in file_page and "Blocked (sanctions)" not in file_page
 
 
 def test_a_bad_file_names_file_line_and_field_and_writes_nothing(tmp_path: Path) -> None:
     bad = PEPS + b'{"id": "Q9", "schema": "Person", "properties": {"name": "Olaf Scholz"}}\n'
-    folder = _folder(
-        tmp_path, "bad", {**_ofac(fixtures.OFAC_SDN), "peps.ftm.json": bad}
-    )
+    folder = _folder(tmp_path, "bad", {**_ofac(fixtures.OFAC_SDN), "peps.ftm.json": bad})
     with pytest.raises(CommandError) as refused:
         _update(folder)
     assert "peps.ftm.json line 4, field properties.name: expected a list of texts" in str(
@@ -174,7 +174,9 @@ def test_a_bad_file_names_file_line_and_field_and_writes_nothing(tmp_path: Path)
 
 
 def test_an_oversized_entity_and_a_bad_csv_are_refused_by_name(tmp_path: Path) -> None:
-    huge = b'{"id": "x", "schema": "Person", "properties": {"name": ["' + b"a" * 1_000_001 + b'"]}}\n'
+    huge = (
+        b'{"id": "x", "schema": "Person", "properties": {"name": ["' + b"a" * 1_000_001 + b'"]}}\n'
+    )
     with pytest.raises(CommandError, match=r"big\.ftm\.json line 1: the entity is larger"):
         _update(_folder(tmp_path, "big", {"big.ftm.json": huge}))
     with pytest.raises(CommandError, match=r"sdn\.csv is not an OFAC CSV file"):

@@ -155,9 +155,7 @@ class Command(VerbundCommand):
         for name in source.skipped:
             self.stdout.write(_("%(file)s: not a list file, skipped") % {"file": name})
         if not source.groups:
-            raise CommandError(
-                _("%(source)s: no list files found") % {"source": options["source"]}
-            )
+            raise CommandError(_("%(source)s: no list files found") % {"source": options["source"]})
         try:
             update = do_update_lists(
                 source.groups,
@@ -198,7 +196,10 @@ class Command(VerbundCommand):
                         + _("... and %(n)s more %(kind)s")
                         % {"n": part["total"] - len(part["rows"]), "kind": labels[kind]}
                     )
-        for run, what in ((update.entry_run, _("new and changed entries")), (update.party_run, _("changed parties"))):
+        for run, what in (
+            (update.entry_run, _("new and changed entries")),
+            (update.party_run, _("changed parties")),
+        ):
             if run is not None:
                 self.stdout.write(
                     _("screened %(what)s: run #%(run)s, %(parties)s parties, %(hits)s hits, %(new)s new")
