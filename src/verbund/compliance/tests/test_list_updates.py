@@ -159,6 +159,25 @@ def test_a_pep_file_imports_as_a_pep_list_shown_apart_that_never_blocks(
     assert "PEP" in file_page and "Blocked (sanctions)" not in file_page
 
 
+def test_the_api_shows_the_kind_of_list_and_filters_hits_by_it(
+    tmp_path: Path, v1: Path, person: Callable[..., Any], api_for: Callable[..., Any]
+) -> None:
+    person("Angela", "Merkel", birth_date="1954-07-17")
+    person("Abu", "Abbas")
+    _update(v1)
+    _update(_folder(tmp_path, "peps", {"entities.ftm.json": PEPS}))
+    api = api_for("compliance")
+    lists = {
+        row["key"]: row["kind"] for row in api.get("/api/v1/compliance/lists/").json()["results"]
+    }
+    assert lists == {"ofac-sdn": "sanctions", "opensanctions-peps": "pep"}
+    pep = api.get("/api/v1/compliance/hits/?kind=pep&status=").json()["results"]
+    assert [h["entry_name"] for h in pep] == ["Angela Merkel"]
+    sanctions = api.get("/api/v1/compliance/hits/?kind=sanctions&status=").json()["results"]
+    assert "Angela Merkel" not in [h["entry_name"] for h in sanctions] and sanctions
+    assert api.get("/api/v1/compliance/hits/?kind=nonsense").status_code == 400
+
+
 def test_a_bad_file_names_file_line_and_field_and_writes_nothing(tmp_path: Path) -> None:
     bad = PEPS + b'{"id": "Q9", "schema": "Person", "properties": {"name": "Olaf Scholz"}}\n'
     folder = _folder(tmp_path, "bad", {**_ofac(fixtures.OFAC_SDN), "peps.ftm.json": bad})
