@@ -16,6 +16,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from verbund.compliance.parsers import DEFAULT_LIST_KEYS
+
 # The official download addresses (``--from official``).
 OFFICIAL: dict[str, tuple[str, list[str]]] = {
     "ofac-sdn": (
@@ -90,8 +92,19 @@ def _group(found: list[tuple[str, str, bytes]]) -> Source:
                 % {"first": files[0][0], "second": name, "format": fmt}
             )
         files.append((name, data))
+    keys: dict[str, str] = {}
     for fmt in sorted(by_format):
         files = by_format[fmt]
+        # Two formats of one list (EU XML and EU CSV) would make two versions of it at once.
+        key = DEFAULT_LIST_KEYS[fmt][0]
+        if key in keys:
+            raise SourceError(
+                _(
+                    "%(first)s and %(second)s are both files of the list %(list)s: one file per list."
+                )
+                % {"first": by_format[keys[key]][0][0], "second": files[0][0], "list": key}
+            )
+        keys[key] = fmt
         if fmt == "ofac-csv":
             files.sort(key=lambda f: _OFAC_FILES.index(f[0].lower()))
         out.groups.append((fmt, files))

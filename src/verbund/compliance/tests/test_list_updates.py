@@ -212,6 +212,16 @@ def test_a_folder_without_list_files_and_a_missing_folder_are_clear_errors(
         _update(tmp_path / "missing")
 
 
+def test_two_files_of_one_list_in_a_folder_are_refused(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "two", {"a.xml": fixtures.UN_XML, "b.xml": fixtures.UN_XML})
+    with pytest.raises(CommandError, match=r"a\.xml and b\.xml are both un-xml files"):
+        _update(folder)
+    both = _folder(tmp_path, "ofac", {"sdn.csv": fixtures.OFAC_SDN, "sdn.xml": fixtures.OFAC_XML})
+    with pytest.raises(CommandError, match="are both files of the list ofac-sdn"):
+        _update(both)
+    assert not ListVersion.objects.exists()
+
+
 def test_files_are_recognised_by_name_and_root_element() -> None:
     assert sources.detect("sdn.csv", b"") == "ofac-csv"
     assert sources.detect("consolidated.xml", fixtures.UN_XML) == "un-xml"
