@@ -23,6 +23,8 @@ from verbund.compliance.models import (
     Hit,
     HitStatus,
     ListEntry,
+    ListKind,
+    ListUpdate,
     ListVersion,
     OwnershipFlag,
     OwnershipRegime,
@@ -32,7 +34,7 @@ from verbund.compliance.models import (
     ScreeningRun,
     ScreeningStatus,
 )
-from verbund.compliance.parsers import DEFAULT_LIST_KEYS, ListFormatError, parse
+from verbund.compliance.parsers import DEFAULT_LIST_KEYS, FORMAT_KINDS, ListFormatError, parse
 from verbund.compliance.screening import PARTY_COLUMNS, PartyRow
 from verbund.core import audit, jobs
 from verbund.parties.models import Party
@@ -65,7 +67,12 @@ def do_import_list(
         raise ValidationError({"files": [str(exc)]}) from exc
     default_key, default_name = DEFAULT_LIST_KEYS[fmt]
     slist, _created = SanctionsList.objects.select_for_update().get_or_create(
-        key=list_key or default_key, defaults={"name": list_name or default_name, "format": fmt}
+        key=list_key or default_key,
+        defaults={
+            "name": list_name or default_name,
+            "format": fmt,
+            "kind": FORMAT_KINDS.get(fmt, ListKind.SANCTIONS),
+        },
     )
     previous = (
         {
@@ -154,6 +161,133 @@ def do_rescreen_version(
         close_missing=False,
         run=run,
     )
+
+
+def files_digest(files: Sequence[tuple[str, bytes]]) -> str:
+    """The checksum a version records of its files (in the order given)."""
+    return hashlib.sha256(b"".join(data for _n, data in files)).hexdigest()
+
+
+def do_update_lists(
+    groups: Sequence[tuple[str, Sequence[tuple[str, bytes]]]],
+    *,
+    actor: Any,
+    source: str,
+    screen: bool = True,
+    workers: int = 1,
+) -> ListUpdate:
+    """Record a new version of each list in ``groups`` ((format, files) per list) whose files
+    differ from its current version's, then screen only what is new (``ListUpdate``).
+
+    All versions are written in one transaction: one bad file leaves every list as it was, and
+    the pass is recorded as failed with the file's error. Then every party is screened against
+    the entries the new versions added or changed, and the parties changed since the previous
+    finished pass against every entry; unchanged parties are not screened against unchanged
+    entries again.
+    """
+    previous = (
+        ListUpdate.objects.filter(status=ScreeningStatus.FINISHED, screened=True)
+        .order_by("-started_at")
+        .first()
+    )
+    update = ListUpdate.objects.create(
+        source=source[:1000], parties_since=previous.started_at if previous else None
+    )
+    versions: list[ListVersion] = []
+    try:
+        with transaction.atomic():
+            for fmt, files in groups:
+                key = DEFAULT_LIST_KEYS[fmt][0] if fmt in DEFAULT_LIST_KEYS else ""
+                current = (
+                    SanctionsList.objects.filter(key=key)
+                    .values_list("current__sha256", flat=True)
+                    .first()
+                )
+                if current and current == files_digest(files):
+                    update.unchanged.append(key)
+                    continue
+                versions.append(do_import_list(fmt, files, actor=actor, rescreen=False))
+            update.versions = [v.pk for v in versions]
+            update.save(update_fields=["versions", "unchanged"])
+            audit.record(
+                actor=actor, action="compliance.list_update", obj=update,
+                after={"source": update.source, "versions": [str(v) for v in versions], "unchanged": update.unchanged},
+            )  # fmt: skip
+    except ValidationError as exc:
+        ListUpdate.objects.filter(pk=update.pk).update(
+            status=ScreeningStatus.FAILED,
+            error="; ".join(exc.messages)[:4000],
+            finished_at=timezone.now(),
+        )
+        raise
+    if screen:
+        return do_delta_screen(update, actor=actor, workers=workers)
+    update.status = ScreeningStatus.FINISHED
+    update.finished_at = timezone.now()
+    update.save(update_fields=["status", "finished_at"])
+    return update
+
+
+def changed_party_ids(since: dt.datetime | None) -> list[int]:
+    """Live parties changed at or after ``since`` (none before a first update pass)."""
+    if since is None:
+        return []
+    return list(
+        Party.objects.filter(merged_into__isnull=True, archived=False, updated_at__gte=since)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int = 1) -> ListUpdate:
+    """Screen what ``update`` made new: all parties against the added and changed entries of
+    its versions, then the parties changed since the previous pass against every entry (each a
+    screening run with its own audit record); the pass is finished afterwards."""
+    versions = list(ListVersion.objects.filter(pk__in=update.versions))
+    new_hits = 0
+    wanted = {
+        v.pk: v.diff.get("added", []) + v.diff.get("changed", [])
+        for v in versions
+        if v.added or v.changed
+    }
+    if wanted and Party.objects.exists():
+        ids: list[int] = []
+        for version_id, external_ids in wanted.items():
+            for i in range(0, len(external_ids), 900):
+                ids += ListEntry.objects.filter(
+                    version_id=version_id, external_id__in=external_ids[i : i + 900]
+                ).values_list("id", flat=True)
+        index = screening.build_index(
+            {v.list_id: v.pk for v in versions if v.pk in wanted}, only_entries=ids
+        )
+        run = do_screen_parties(
+            actor=actor,
+            trigger=RunTrigger.LIST_UPDATE,
+            index=index,
+            lists=[v.list_id for v in versions],
+            close_missing=False,
+            workers=workers,
+        )
+        update.entry_run = run
+        new_hits += run.new_hit_count
+    changed = changed_party_ids(update.parties_since)
+    update.parties_changed = len(changed)
+    if changed and screening.current_versions():
+        run = do_screen_parties(
+            actor=actor, trigger=RunTrigger.PARTIES, party_ids=changed, workers=workers
+        )
+        update.party_run = run
+        new_hits += run.new_hit_count
+    update.new_hits = new_hits
+    update.status = ScreeningStatus.FINISHED
+    update.screened = True
+    update.finished_at = timezone.now()
+    update.save(
+        update_fields=[
+            "status", "screened", "finished_at", "parties_changed", "entry_run", "party_run", "new_hits"
+        ]
+    )  # fmt: skip
+    return update
 
 
 # --- screening ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from verbund.compliance.models import (
     Hit,
     HitStatus,
+    ListKind,
     RunFinding,
     RunTrigger,
     SanctionsList,
@@ -50,6 +51,13 @@ class HitFilterSet(DefaultsFilterSet):
         label=_("List"),
         empty_label=_("all"),
     )
+    kind = django_filters.ChoiceFilter(
+        field_name="list__kind",
+        choices=ListKind.choices,
+        label=_("Kind of list"),
+        empty_label=_("all"),
+        help_text=_("Sanctions or PEP: PEP hits are shown apart and never block a party."),
+    )
     party = IdFilter(field_name="party_id", label=_("Party"))
     run = IdFilter(
         method="found_in_run",
@@ -59,7 +67,7 @@ class HitFilterSet(DefaultsFilterSet):
 
     class Meta:
         model = Hit
-        fields = ["status", "list", "party", "run"]
+        fields = ["status", "list", "kind", "party", "run"]
 
     def found_in_run(self, queryset: QuerySet[Hit], name: str, value: Any) -> QuerySet[Hit]:
         # A hit points at the last run that touched it; what a run found is its findings.

@@ -8,6 +8,7 @@ explainable. Only the list's ``current`` version is screened against.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core.jobs import ClaimedRun
@@ -27,6 +28,7 @@ class ListFormat(models.TextChoices):
     UK_XML = "uk-xml", _("UK Sanctions List (XML)")
     UK_CSV = "uk-csv", _("UK Sanctions List (CSV)")
     FTM = "ftm", _("OpenSanctions FollowTheMoney (JSON lines)")
+    FTM_PEP = "ftm-pep", _("OpenSanctions PEPs, FollowTheMoney (JSON lines)")
     OPENSANCTIONS_CSV = "opensanctions-csv", _("OpenSanctions targets.simple.csv")
 
 
@@ -38,11 +40,22 @@ class EntrySchema(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ListKind(models.TextChoices):
+    """What a list's entries are: designated (a confirmed hit blocks the party) or politically
+    exposed persons (a confirmed hit is a fact to know, never a block)."""
+
+    SANCTIONS = "sanctions", _("Sanctions")
+    PEP = "pep", _("PEP")
+
+
 class SanctionsList(models.Model):
     """One list source (e.g. ``ofac-sdn``); ``current`` is the version screening uses."""
 
     key = models.SlugField(_("key"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ListKind.choices, default=ListKind.SANCTIONS
+    )
     format = models.CharField(_("format"), max_length=32, choices=ListFormat.choices)
     active = models.BooleanField(_("active"), default=True)
     current = models.ForeignKey(
@@ -382,3 +395,44 @@ class ListUpload(ClaimedRun):
 
     def __str__(self) -> str:
         return f"{self.format} #{self.pk} ({self.status})"
+
+
+class ListUpdate(models.Model):
+    """One ``verbund lists update`` pass: where the files came from, the versions it recorded,
+    and the delta screening it ran.
+
+    Contract: ``versions`` holds the ids of the list versions this pass created (lists whose
+    files were unchanged are named in ``unchanged``); ``entry_run`` screened every party against
+    the entries those versions added or changed, ``party_run`` the parties changed since
+    ``parties_since`` (the start of the previous pass that screened) against every entry. A pass
+    that failed records its error and created no version; one without screening
+    (``screened`` false) does not move the next pass's ``parties_since``.
+    """
+
+    source = models.CharField(_("source"), max_length=1000)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ScreeningStatus.choices, default=ScreeningStatus.RUNNING
+    )
+    versions = models.JSONField(_("list versions"), default=_empty_list)
+    unchanged = models.JSONField(_("unchanged lists"), default=_empty_list)
+    screened = models.BooleanField(_("screened"), default=False)
+    parties_since = models.DateTimeField(_("parties changed since"), null=True, blank=True)
+    parties_changed = models.PositiveIntegerField(_("changed parties"), default=0)
+    entry_run = models.ForeignKey(
+        ScreeningRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    party_run = models.ForeignKey(
+        ScreeningRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_hits = models.PositiveIntegerField(_("new hits"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("list update")
+        verbose_name_plural = _("list updates")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.source} ({self.status})"

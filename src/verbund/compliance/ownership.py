@@ -13,7 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from verbund.compliance.models import Hit, HitStatus, OwnershipRegime
+from verbund.compliance.models import Hit, HitStatus, ListKind, OwnershipRegime
 from verbund.relationships.models import Relationship, valid_on_q
 
 LIMITS: dict[str, tuple[Decimal, bool]] = {
@@ -24,7 +24,10 @@ LIMITS: dict[str, tuple[Decimal, bool]] = {
 
 def blocked_by_hits() -> set[int]:
     return set(
-        Hit.objects.filter(status=HitStatus.CONFIRMED).values_list("party_id", flat=True).distinct()
+        # A confirmed PEP hit says who the party is; only a sanctions list blocks.
+        Hit.objects.filter(status=HitStatus.CONFIRMED, list__kind=ListKind.SANCTIONS)
+        .values_list("party_id", flat=True)
+        .distinct()
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
+import orjson
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring as safe_fromstring
@@ -655,58 +656,128 @@ _FTM_IDS = {
 }
 
 
-def parse_ftm(files: list[tuple[str, bytes]]) -> ParseResult:
-    label = "FollowTheMoney JSON lines"
-    entries: list[ParsedEntry] = []
-    for name, data in files:
-        for lineno, line in enumerate(_decode(data).splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                depth = json_depth(obj)
-            except json.JSONDecodeError as exc:
+# Bounds of one FollowTheMoney entity: a line longer than this is refused, and of each
+# property only the first values are read (OpenSanctions' largest entities carry a few hundred
+# names; a value longer than a name ever is is refused).
+MAX_FTM_LINE = 1_000_000
+MAX_FTM_VALUES = 500
+MAX_FTM_VALUE = 2_000
+# The FtM properties screening reads.
+_FTM_NAMES = ("name", "alias", "previousName")
+_FTM_COUNTRIES = ("country", "nationality", "jurisdiction", "citizenship")
+_TOO_DEEP = object()
+
+
+def _ftm_error(name: str, lineno: int, fld: str, problem: str) -> ListFormatError:
+    return ListFormatError(
+        _("%(file)s line %(line)s, field %(field)s: %(problem)s")
+        % {"file": name, "line": lineno, "field": fld, "problem": problem}
+    )
+
+
+def _ftm_values(obj: dict[str, Any], key: str, name: str, lineno: int, prefix: str) -> list[str]:
+    """The texts of ``obj[key]`` (a list of strings), at most MAX_FTM_VALUES of them."""
+    values = obj.get(key, [])
+    if not isinstance(values, list):
+        raise _ftm_error(name, lineno, prefix + key, _("expected a list of texts"))
+    out = []
+    for v in values[:MAX_FTM_VALUES]:
+        if not isinstance(v, str):
+            raise _ftm_error(name, lineno, prefix + key, _("expected a list of texts"))
+        if len(v) > MAX_FTM_VALUE:
+            raise _ftm_error(
+                name,
+                lineno,
+                prefix + key,
+                _("a value is longer than %(limit)s characters") % {"limit": MAX_FTM_VALUE},
+            )
+        out.append(v)
+    return out
+
+
+def _ftm_objects(name: str, data: bytes) -> Iterable[tuple[int, dict[str, Any]]]:
+    """(line number, entity) of a JSON-lines file, each line bounded and read with orjson."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for lineno, line in enumerate(data.split(b"\n"), 1):
+        line = line.strip(b" \t\r\x1a")
+        if not line:
+            continue
+        if len(line) > MAX_FTM_LINE:
+            raise ListFormatError(
+                _("%(file)s line %(line)s: the entity is larger than %(limit)s bytes.")
+                % {"file": name, "line": lineno, "limit": MAX_FTM_LINE}
+            )
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            if "depth" not in exc.msg and "recursion" not in exc.msg:
                 raise ListFormatError(
                     _("%(file)s line %(line)s is not JSON: %(error)s")
                     % {"file": name, "line": lineno, "error": exc.msg}
                 ) from exc
-            except RecursionError:
-                depth = MAX_JSON_DEPTH + 1
-            if depth > MAX_JSON_DEPTH:
-                raise ListFormatError(
-                    _("%(file)s line %(line)s: the JSON is nested deeper than %(limit)s levels.")
-                    % {"file": name, "line": lineno, "limit": MAX_JSON_DEPTH}
-                )
-            if not isinstance(obj, dict) or "schema" not in obj or "properties" not in obj:
-                raise ListFormatError(
-                    _(
-                        "%(file)s line %(line)s is not a FollowTheMoney entity (no schema/properties)."
-                    )
-                    % {"file": name, "line": lineno}
-                )
-            schema = _FTM_SCHEMAS.get(str(obj["schema"]).lower())
-            if schema is None:
-                continue  # Sanctions, addresses, ownership records: not screenable by themselves.
-            props: dict[str, list[str]] = obj["properties"]
-            entry = ParsedEntry(external_id=str(obj.get("id", "")), schema=schema, names=[])
-            for n in props.get("name", []) + props.get("alias", []) + props.get("previousName", []):
-                entry.add_name(n)
-            for n in props.get("weakAlias", []):
-                entry.add_name(n, weak=True)
-            entry.countries = to_iso_list(
-                props.get("country", [])
-                + props.get("nationality", [])
-                + props.get("jurisdiction", [])
-                + props.get("citizenship", [])
+            obj = _TOO_DEEP  # orjson's own limit (1,024 levels): deeper than ours in any case.
+        if obj is _TOO_DEEP or json_depth(obj) > MAX_JSON_DEPTH:
+            raise ListFormatError(
+                _("%(file)s line %(line)s: the JSON is nested deeper than %(limit)s levels.")
+                % {"file": name, "line": lineno, "limit": MAX_JSON_DEPTH}
             )
-            for d in props.get("birthDate", []) + props.get("incorporationDate", [])[:0]:
+        if not isinstance(obj, dict) or "schema" not in obj or "properties" not in obj:
+            raise ListFormatError(
+                _("%(file)s line %(line)s is not a FollowTheMoney entity (no schema/properties).")
+                % {"file": name, "line": lineno}
+            )
+        yield lineno, obj
+
+
+def _ftm_entries(files: list[tuple[str, bytes]], *, pep: bool) -> list[ParsedEntry]:
+    entries: list[ParsedEntry] = []
+    for name, data in files:
+        for lineno, obj in _ftm_objects(name, data):
+            if not isinstance(obj["schema"], str):
+                raise _ftm_error(name, lineno, "schema", _("expected a text"))
+            schema = _FTM_SCHEMAS.get(obj["schema"].lower())
+            if schema is None:
+                continue  # Sanctions, positions, addresses, ownership: not screenable by themselves.
+            props = obj["properties"]
+            if not isinstance(props, dict):
+                raise _ftm_error(name, lineno, "properties", _("expected an object"))
+            ident = obj.get("id")
+            if not isinstance(ident, str) or not ident.strip() or len(ident) > 128:
+                raise _ftm_error(name, lineno, "id", _("expected a text of 1 to 128 characters"))
+
+            def values(key: str) -> list[str]:
+                return _ftm_values(props, key, name, lineno, "properties.")  # noqa: B023
+
+            entry = ParsedEntry(external_id=ident.strip(), schema=schema, names=[])
+            for key in _FTM_NAMES:
+                for n in values(key):
+                    entry.add_name(n)
+            for n in values("weakAlias"):
+                entry.add_name(n, weak=True)
+            entry.countries = to_iso_list([c for key in _FTM_COUNTRIES for c in values(key)])
+            for d in values("birthDate"):
                 entry.birth_dates += parse_date_text(d) or ([d[:4]] if d[:4].isdigit() else [])
             for prop, kind in _FTM_IDS.items():
-                for v in props.get(prop, []):
+                for v in values(prop):
                     entry.add_identifier(kind, v)
-            entry.programs = list(props.get("program", [])) + list(obj.get("datasets", []))
+            datasets = _ftm_values(obj, "datasets", name, lineno, "")
+            topics = values("topics")
+            # A PEP list keeps what makes the person exposed (role.pep, role.rca ...) and the
+            # positions held; a sanctions list its programmes.
+            entry.programs = (topics + values("position")) if pep else values("program")
+            entry.programs += datasets
             entries.append(entry)
-    return ParseResult(_finish(entries, label))
+    return entries
+
+
+def parse_ftm(files: list[tuple[str, bytes]]) -> ParseResult:
+    return ParseResult(_finish(_ftm_entries(files, pep=False), "FollowTheMoney JSON lines"))
+
+
+def parse_ftm_pep(files: list[tuple[str, bytes]]) -> ParseResult:
+    """OpenSanctions' PEP data (``peps/entities.ftm.json``): persons and the positions they hold."""
+    return ParseResult(_finish(_ftm_entries(files, pep=True), "FollowTheMoney JSON lines (PEP)"))
 
 
 def parse_opensanctions_csv(files: list[tuple[str, bytes]]) -> ParseResult:
@@ -740,6 +811,7 @@ PARSERS: dict[str, Callable[[list[tuple[str, bytes]]], ParseResult]] = {
     "uk-xml": parse_uk_xml,
     "uk-csv": parse_uk_csv,
     "ftm": parse_ftm,
+    "ftm-pep": parse_ftm_pep,
     "opensanctions-csv": parse_opensanctions_csv,
 }
 
@@ -752,8 +824,13 @@ DEFAULT_LIST_KEYS = {
     "uk-xml": ("uk", "UK Sanctions List"),
     "uk-csv": ("uk", "UK Sanctions List"),
     "ftm": ("opensanctions", "OpenSanctions"),
+    "ftm-pep": ("opensanctions-peps", "OpenSanctions PEPs"),
     "opensanctions-csv": ("opensanctions", "OpenSanctions"),
 }
+
+
+# The kind of list a format's files make (``ListKind``); every other format is a sanctions list.
+FORMAT_KINDS = {"ftm-pep": "pep"}
 
 
 def parse(fmt: str, files: list[tuple[str, bytes]]) -> ParseResult:

@@ -4,13 +4,29 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from verbund.compliance.models import Hit, HitStatus, OwnershipFlag
-from verbund.compliance.selectors import blocked_reasons
+from verbund.compliance.models import Hit, HitStatus, ListKind, ListUpdate, OwnershipFlag
+from verbund.compliance.selectors import blocked_reasons, new_hits
 from verbund.core.extensions import Badge, Section
 from verbund.core.permissions import user_has
 
 
 def party_badges(party: Any) -> list[Badge]:
+    badges = []
+    if Hit.objects.filter(
+        party_id=party.pk, status=HitStatus.CONFIRMED, list__kind=ListKind.PEP
+    ).exists():
+        badges.append(
+            Badge(
+                label=_("PEP"),
+                css="badge badge-pep",
+                url=f"/compliance/parties/{party.pk}/",
+                title=_("Politically exposed person (confirmed list hit)"),
+            )
+        )
+    return _block_badges(party) + badges
+
+
+def _block_badges(party: Any) -> list[Badge]:
     reasons = blocked_reasons([party.pk]).get(party.pk)
     if not reasons:
         return []
@@ -53,5 +69,26 @@ def party_sections(request: Any, party: Any) -> list[Section]:
             template="compliance/_party_section.html",
             context={"hits": hits, "flags": flags, "party": party},
             order=90,
+        )
+    ]
+
+
+def home_sections(request: Any) -> list[Section]:
+    """The compliance users' start page: open hits found in the last days (list updates and
+    changed parties), newest first, and the last automatic list update."""
+    if not user_has(getattr(request, "user", None), "compliance.view_hit"):
+        return []
+    hits, total = new_hits()
+    return [
+        Section(
+            key="compliance-new-hits",
+            title=_("New screening hits"),
+            template="compliance/_home_hits.html",
+            context={
+                "new_hits": hits,
+                "new_hits_total": total,
+                "last_update": ListUpdate.objects.first(),
+            },
+            order=10,
         )
     ]

@@ -1,11 +1,20 @@
 """Read-side questions other pages ask: is this party blocked, and why."""
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verbund.compliance.models import Hit, HitStatus, OwnershipFlag
+from verbund.compliance.models import (
+    Hit,
+    HitStatus,
+    ListEntry,
+    ListKind,
+    ListVersion,
+    OwnershipFlag,
+)
 
 
 def blocked_reasons(party_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -15,7 +24,9 @@ def blocked_reasons(party_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     for i in range(0, len(ids), 900):
         part = ids[i : i + 900]
         for pid, status, name, list_key in Hit.objects.filter(
-            party_id__in=part, status__in=[HitStatus.CONFIRMED, HitStatus.PENDING]
+            party_id__in=part,
+            status__in=[HitStatus.CONFIRMED, HitStatus.PENDING],
+            list__kind=ListKind.SANCTIONS,
         ).values_list("party_id", "status", "entry_name", "list__key"):
             out.setdefault(pid, {"hits": [], "ownership": []})["hits"].append(
                 {"status": status, "entry": name, "list": list_key}
@@ -32,7 +43,9 @@ def blocked_reasons(party_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 def is_blocked(party_id: int) -> bool:
     """Blocked: a confirmed hit, or owned by blocked parties above a regime's limit."""
     return (
-        Hit.objects.filter(party_id=party_id, status=HitStatus.CONFIRMED).exists()
+        Hit.objects.filter(
+            party_id=party_id, status=HitStatus.CONFIRMED, list__kind=ListKind.SANCTIONS
+        ).exists()
         or OwnershipFlag.objects.filter(party_id=party_id).exists()
     )
 
@@ -53,3 +66,76 @@ def block_warning(party_id: int) -> str:
     if not parts:
         return _("Sanctions hit awaiting second confirmation.")
     return _("Sanctions block: %(reasons)s") % {"reasons": "; ".join(parts)}
+
+
+# The entry fields a "changed" row names when they differ between two versions.
+_COMPARED = (
+    "schema",
+    "name",
+    "names",
+    "countries",
+    "birth_dates",
+    "identifiers",
+    "programs",
+    "remarks",
+)
+
+
+def _field_labels() -> dict[str, str]:
+    return {
+        "schema": _("type"), "name": _("name"), "names": _("names"), "countries": _("countries"),
+        "birth_dates": _("dates of birth"), "identifiers": _("identifiers"),
+        "programs": _("programmes"), "remarks": _("remarks"),
+    }  # fmt: skip
+
+
+def version_changes(version: ListVersion, limit: int = 200) -> dict[str, dict[str, Any]]:
+    """What ``version`` changed against the version before it: per kind (added, changed,
+    removed) the total and up to ``limit`` rows ``{"id", "name", "fields"}``; ``fields`` names
+    what differs in a changed entry. Removed entries are named from the version before."""
+    before = (
+        ListVersion.objects.filter(list_id=version.list_id, number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )
+
+    def entries(v: ListVersion | None, ids: list[str]) -> dict[str, dict[str, Any]]:
+        if v is None or not ids:
+            return {}
+        return {
+            row["external_id"]: row
+            for row in ListEntry.objects.filter(version=v, external_id__in=ids).values(
+                "external_id", *_COMPARED
+            )
+        }
+
+    out: dict[str, dict[str, Any]] = {}
+    for kind in ("added", "changed", "removed"):
+        ids = list(version.diff.get(kind, []))
+        shown = ids[:limit]
+        new = entries(before if kind == "removed" else version, shown)
+        old = entries(before, shown) if kind == "changed" else {}
+        rows = []
+        for ext in shown:
+            row = new.get(ext, {})
+            fields = (
+                [f for f in _COMPARED if old.get(ext, {}).get(f) != row.get(f)]
+                if kind == "changed"
+                else []
+            )
+            labels = _field_labels()
+            rows.append(
+                {"id": ext, "name": row.get("name", ""), "fields": [labels[f] for f in fields]}
+            )
+        out[kind] = {"total": len(ids), "rows": rows}
+    return out
+
+
+def new_hits(days: int = 7, limit: int = 10) -> tuple[list[Hit], int]:
+    """Open hits found in the last ``days`` days, newest first (at most ``limit``), and their
+    number: what the compliance users' start page shows."""
+    since = timezone.now() - dt.timedelta(days=days)
+    qs = Hit.objects.filter(status=HitStatus.OPEN, created_at__gte=since)
+    return list(
+        qs.select_related("party", "list").order_by("-created_at", "-id")[:limit]
+    ), qs.count()

@@ -35,7 +35,7 @@ class SanctionsListSerializer(serializers.ModelSerializer[SanctionsList]):
 
     class Meta:
         model = SanctionsList
-        fields = ["id", "key", "name", "format", "active", "current"]
+        fields = ["id", "key", "name", "kind", "format", "active", "current"]
 
 
 class ImportSerializer(StrictFieldsMixin, serializers.Serializer[Any]):

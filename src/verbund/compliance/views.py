@@ -13,7 +13,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.compliance import actions, reports, rules, tasks, uploads
+from verbund.compliance import actions, reports, rules, selectors, tasks, uploads
 from verbund.compliance.filters import (
     HIT_ORDER,
     RUN_ORDER,
@@ -26,6 +26,7 @@ from verbund.compliance.models import (
     Hit,
     HitStatus,
     ListFormat,
+    ListUpdate,
     ListUpload,
     ListVersion,
     OwnershipFlag,
@@ -137,9 +138,31 @@ def lists(request: HttpRequest) -> HttpResponse:
             "lists": SanctionsList.objects.select_related("current"),
             "versions": versions,
             "recent_uploads": ListUpload.objects.all()[:5],
+            "last_update": ListUpdate.objects.first(),
             "formats": [(key, label) for key, label in ListFormat.choices if key in PARSERS],
         },
     )
+
+
+@login_required
+@permission_required("compliance.view_sanctionslist", raise_exception=True)
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One list: its versions, and what the chosen one (``?version=N``, default the current)
+    added, changed and removed against the version before it."""
+    slist = get_object_or_404(SanctionsList.objects.select_related("current"), pk=pk)
+    versions = list(ListVersion.objects.filter(list=slist).order_by("-number")[:100])
+    wanted = request.GET.get("version", "")
+    chosen = next((v for v in versions if wanted.isdigit() and v.number == int(wanted)), None)
+    chosen = chosen or slist.current or (versions[0] if versions else None)
+    changes = selectors.version_changes(chosen) if chosen else {}
+    labels = {"added": _("Added"), "changed": _("Changed"), "removed": _("Removed")}
+    context = {
+        "list": slist,
+        "versions": versions,
+        "chosen": chosen,
+        "changes": [(kind, labels[kind], part) for kind, part in changes.items()],
+    }
+    return render(request, "compliance/list.html", context)
 
 
 @login_required

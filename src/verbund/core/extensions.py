@@ -19,6 +19,9 @@ docs/development/layers.md).
   label), ``unassign(moved, source, survivor, *, actor) -> None`` (undo) and
   ``describe(moved) -> list[dict[str, str]]`` (what ``reassign`` moved or ended, in words, for
   the merge's plan, which runs the merge and rolls it back)
+- ``verbund.<app>.sections`` (the start page): ``home_sections(request) -> list[Section]``
+  (blocks below the search, each template rendering its own card; [] for users who may not
+  see them)
 - ``verbund.<app>.filters`` (the party list of the UI and the API):
   ``party_filters() -> dict[str, django_filters.Filter]``, filters added to ``PartyFilterSet``
 - ``verbund.<app>.entry`` (before the API creates a party):

@@ -11,6 +11,7 @@ BENCHMARKS: dict[str, str] = {
     "import": "verbund.bench.imports",
     "dedupe": "verbund.bench.dedupe",
     "screening": "verbund.bench.screening",
+    "screening-delta": "verbund.bench.screening_delta",
     "ui": "verbund.bench.ui",
     "search": "verbund.bench.search",
     "web": "verbund.bench.web",

@@ -103,6 +103,7 @@ ROUTES += [
     ),
     Page("compliance:lists", allowed=COMPLIANCE),
     Page("compliance:lists", "post", COMPLIANCE, body=lambda w: {"format": "un-xml"}, ok=FORM_OK),
+    Page("compliance:list", allowed=COMPLIANCE, kwargs={"pk": "list"}),
     Page("compliance:upload", allowed=COMPLIANCE, kwargs={"pk": "upload"}),
     Page("compliance:runs", allowed=COMPLIANCE),
     Page("compliance:runs", "post", COMPLIANCE, ok=FORM_OK),

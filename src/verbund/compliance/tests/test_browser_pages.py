@@ -99,3 +99,27 @@ def test_a_confirmed_hit_offers_no_review_and_the_pages_speak_german(live_server
         for english in ("finished", "running", "Open", "Confirmed match"):
             assert english not in body, (url, english)
     assert "Abgeschlossen" in page.inner_text("main") or "Beendet" in page.inner_text("main")
+
+
+def test_a_list_update_shows_its_changes_on_the_list_page_and_new_hits_on_the_start_page(
+    live_server, page
+):
+    from verbund.compliance.actions import do_update_lists
+    from verbund.compliance.models import SanctionsList
+
+    do_create_party(actor=None, kind="organisation", name="Krasny Oktyabr GmbH")
+    for sdn in (fixtures.OFAC_SDN, fixtures.OFAC_SDN_V2):
+        files = [("sdn.csv", sdn), ("add.csv", fixtures.OFAC_ADD), ("alt.csv", fixtures.OFAC_ALT)]
+        do_update_lists([("ofac-csv", files)], actor=None, source="test")
+    login(page, live_server.url, "officer-lists")
+    slist = SanctionsList.objects.get(key="ofac-sdn")
+    page.goto(f"{live_server.url}/compliance/lists/{slist.pk}/")
+    added = page.inner_text("[data-testid=changes-added]")
+    assert "KRASNY OKTYABR OOO" in added and "Hinzugefügt" in added
+    assert "AEROCARIBBEAN" in page.inner_text("[data-testid=changes-removed]")
+    assert fits(page) and no_bare_buttons(page)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/")
+    block = page.inner_text("[data-testid=home-new-hits]")
+    assert "Neue Prüftreffer" in block and "KRASNY OKTYABR OOO" in block
+    assert int(page.evaluate("document.documentElement.scrollWidth")) <= 390

@@ -40,3 +40,21 @@ def test_real_ofac_versions_give_the_published_differences(db: Any) -> None:
     assert (v2.entry_count, v2.added, v2.removed) == (12211, 3338, 171)
     # Changes in columns screening ignores (call sign, tonnage) are not counted.
     assert 0 < v2.changed <= 652
+
+
+def test_real_ofac_files_dropped_into_a_folder_update_the_list_with_the_published_differences(
+    db: Any,
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from verbund.compliance.models import ListVersion
+
+    for day in ("2023-05-02", "2024-05-03"):
+        out = io.StringIO()
+        call_command("lists", "update", "--from", str(DATA / "ofac" / day), stdout=out)
+    v2 = ListVersion.objects.get(list__key="ofac-sdn", number=2)
+    assert (v2.entry_count, v2.added, v2.removed) == (14965, 3107, 353)
+    assert 0 < v2.changed <= 99  # the README's 99 count every field; we compare what we read
+    assert "ofac-sdn v2: 14965 entries (+3107 added" in out.getvalue()

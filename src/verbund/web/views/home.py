@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from verbund.core.actions import do_set_language
+from verbund.core.extensions import hooks
 from verbund.core.models import UserProfile
 from verbund.core.permissions import requires, user_has
 from verbund.core.security import search_problem
@@ -51,7 +52,12 @@ def home(request: HttpRequest) -> HttpResponse:
     recent_ids = list(profile.recent_party_ids) if profile and readable else []
     by_id = Party.objects.only(*LIST_FIELDS).in_bulk(recent_ids)
     recent = [by_id[i] for i in recent_ids if i in by_id]
-    return render(request, "web/home.html", {**context, "recent": recent})
+    # Each app's blocks for the start page (core.extensions: ``sections.home_sections``).
+    blocks = sorted(
+        (s for hook in hooks("sections", "home_sections") for s in hook(request)),
+        key=lambda s: s.order,
+    )
+    return render(request, "web/home.html", {**context, "recent": recent, "home_sections": blocks})
 
 
 @requires("parties.view_party")

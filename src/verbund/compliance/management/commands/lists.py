@@ -1,4 +1,5 @@
-"""`verbund lists import FILE... --format F` and `verbund lists show [KEY]`."""
+"""`verbund lists import FILE... --format F`, `verbund lists update --from DIR_OR_URL` and
+`verbund lists show [KEY]`."""
 
 from pathlib import Path
 from typing import Any
@@ -7,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from verbund.compliance.actions import do_import_list
-from verbund.compliance.models import ListVersion, SanctionsList
+from verbund.compliance.actions import do_import_list, do_update_lists
+from verbund.compliance.models import ListUpdate, ListVersion, SanctionsList
 from verbund.compliance.parsers import PARSERS
+from verbund.compliance.selectors import version_changes
+from verbund.compliance.sources import SourceError, read_source
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 
 
@@ -34,6 +37,28 @@ class Command(VerbundCommand):
             action="store_true",
             help=gettext_lazy("do not screen parties against added/changed entries"),
         )
+        upd = sub.add_parser(
+            "update",
+            help=gettext_lazy(
+                "record new versions of the lists found in a folder or at an address, and "
+                "screen only what changed"
+            ),
+        )
+        upd.add_argument(
+            "--from",
+            dest="source",
+            required=True,
+            help=gettext_lazy(
+                "folder with the official files, one file, an http(s) address, or official[:KEY]"
+            ),
+        )
+        upd.add_argument(
+            "--no-screen", action="store_true", help=gettext_lazy("record the versions only")
+        )
+        upd.add_argument(
+            "--show", type=int, default=10, help=gettext_lazy("entries named per kind of change")
+        )
+        upd.add_argument("--workers", type=int, default=1)
         show = sub.add_parser("show", help=gettext_lazy("lists and their versions"))
         show.add_argument("key", nargs="?")
         show.add_argument(
@@ -43,6 +68,9 @@ class Command(VerbundCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "update":
+            self.update(options)
+            return
         if options["action"] == "import":
             files = []
             for name in options["files"]:
@@ -118,3 +146,66 @@ class Command(VerbundCommand):
                             self.stdout.write(
                                 f"    {label}: {', '.join(ids[:50])}{' ...' if len(ids) > 50 else ''}"
                             )
+
+    def update(self, options: dict[str, Any]) -> None:
+        try:
+            source = read_source(options["source"])
+        except SourceError as exc:
+            raise CommandError(str(exc)) from exc
+        for name in source.skipped:
+            self.stdout.write(_("%(file)s: not a list file, skipped") % {"file": name})
+        if not source.groups:
+            raise CommandError(_("%(source)s: no list files found") % {"source": options["source"]})
+        try:
+            update = do_update_lists(
+                source.groups,
+                actor=None,
+                source=options["source"],
+                screen=not options["no_screen"],
+                workers=options["workers"],
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        self.report(update, options["show"])
+
+    def report(self, update: ListUpdate, show: int) -> None:
+        labels = {"added": _("added"), "changed": _("changed"), "removed": _("removed")}
+        for key in update.unchanged:
+            self.stdout.write(_("%(list)s: unchanged") % {"list": key})
+        for version in ListVersion.objects.filter(pk__in=update.versions).select_related("list"):
+            self.stdout.write(
+                _(
+                    "%(list)s v%(number)s: %(entries)s entries (+%(added)s added, ~%(changed)s changed, -%(removed)s removed)"
+                )
+                % {
+                    "list": version.list.key,
+                    "number": version.number,
+                    "entries": version.entry_count,
+                    "added": version.added,
+                    "changed": version.changed,
+                    "removed": version.removed,
+                }
+            )
+            for kind, part in version_changes(version, limit=show).items():
+                for row in part["rows"]:
+                    fields = f" ({', '.join(row['fields'])})" if row["fields"] else ""
+                    self.stdout.write(f"  {labels[kind]}: {row['id']} {row['name']}{fields}")
+                if part["total"] > len(part["rows"]):
+                    self.stdout.write(
+                        "  "
+                        + _("... and %(n)s more %(kind)s")
+                        % {"n": part["total"] - len(part["rows"]), "kind": labels[kind]}
+                    )
+        for run, what in (
+            (update.entry_run, _("new and changed entries")),
+            (update.party_run, _("changed parties")),
+        ):
+            if run is not None:
+                self.stdout.write(
+                    _("screened %(what)s: run #%(run)s, %(parties)s parties, %(hits)s hits, %(new)s new")
+                    % {"what": what, "run": run.pk, "parties": run.total, "hits": run.hit_count, "new": run.new_hit_count}
+                )  # fmt: skip
+        self.stdout.write(
+            _("update #%(pk)s: %(versions)s new versions, %(parties)s changed parties, %(new)s new hits")
+            % {"pk": update.pk, "versions": len(update.versions), "parties": update.parties_changed, "new": update.new_hits}
+        )  # fmt: skip

@@ -1,0 +1,273 @@
+"""``verbund lists update --from DIR``: each list version recorded with what it changed, only
+what is new screened (new and changed entries against every party, changed parties against
+every entry), new hits on the start page; OpenSanctions PEP data as a list of kind PEP; a bad
+file names file, line and field and writes nothing."""
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
+
+from verbund.compliance import sources
+from verbund.compliance.actions import do_confirm_hit, do_update_lists
+from verbund.compliance.models import (
+    Hit,
+    HitStatus,
+    ListKind,
+    ListUpdate,
+    ListVersion,
+    RunFinding,
+    SanctionsList,
+    ScreeningStatus,
+)
+from verbund.compliance.selectors import is_blocked, version_changes
+from verbund.compliance.tests import fixtures
+from verbund.parties.models import Party
+
+pytestmark = pytest.mark.django_db
+
+PEPS = b"""{"id": "Q567", "schema": "Person", "properties": {"name": ["Angela Merkel"], "alias": ["Angela Dorothea Merkel"], "birthDate": ["1954-07-17"], "nationality": ["de"], "topics": ["role.pep"], "position": ["Federal Chancellor of Germany"]}, "datasets": ["wd_peps"]}
+{"id": "pos-1", "schema": "Position", "properties": {"name": ["Federal Chancellor of Germany"], "country": ["de"]}, "datasets": ["wd_peps"]}
+{"id": "Q2861", "schema": "Person", "properties": {"name": ["Joachim Sauer"], "birthDate": ["1949-04-19"], "topics": ["role.rca"]}, "datasets": ["wd_peps"]}
+"""
+
+
+def _folder(tmp_path: Path, name: str, files: dict[str, bytes]) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    for file_name, data in files.items():
+        (folder / file_name).write_bytes(data)
+    return folder
+
+
+def _ofac(sdn: bytes) -> dict[str, bytes]:
+    return {"sdn.csv": sdn, "alt.csv": fixtures.OFAC_ALT, "add.csv": fixtures.OFAC_ADD}
+
+
+def _update(folder: Path) -> str:
+    out = io.StringIO()
+    call_command("lists", "update", "--from", str(folder), stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def v1(tmp_path: Path) -> Path:
+    return _folder(tmp_path, "v1", _ofac(fixtures.OFAC_SDN))
+
+
+@pytest.fixture
+def v2(tmp_path: Path) -> Path:
+    return _folder(tmp_path, "v2", _ofac(fixtures.OFAC_SDN_V2))
+
+
+def test_an_update_records_the_version_and_shows_entries_added_removed_and_changed(
+    v1: Path, v2: Path
+) -> None:
+    first = _update(v1)
+    assert "ofac-sdn v1: 4 entries (+4 added, ~0 changed, -0 removed)" in first
+    out = _update(v2)
+    version = ListVersion.objects.get(list__key="ofac-sdn", number=2)
+    assert version.diff == {"added": ["7777"], "changed": ["306"], "removed": ["36"]}
+    assert "ofac-sdn v2: 4 entries (+1 added, ~1 changed, -1 removed)" in out
+    assert "added: 7777 KRASNY OKTYABR OOO" in out
+    assert "removed: 36 AEROCARIBBEAN AIRLINES" in out
+    assert "changed: 306 BANCO NACIONAL DE CUBA (" in out
+    changes = version_changes(version)
+    assert changes["removed"]["rows"] == [
+        {"id": "36", "name": "AEROCARIBBEAN AIRLINES", "fields": []}
+    ]
+    assert changes["changed"]["rows"][0]["fields"]  # what differs is named
+
+
+def test_the_same_files_again_record_no_new_version(v1: Path) -> None:
+    _update(v1)
+    out = _update(v1)
+    assert "ofac-sdn: unchanged" in out
+    assert ListVersion.objects.count() == 1
+    assert ListUpdate.objects.first().unchanged == ["ofac-sdn"]  # type: ignore[union-attr]
+
+
+def test_delta_screening_finds_new_entries_and_changed_parties_and_leaves_unchanged_pairs(
+    v1: Path, v2: Path, org: Callable[..., Any], person: Callable[..., Any]
+) -> None:
+    abbas = person("Abu", "Abbas")
+    org("Muster GmbH")
+    _update(v1)
+    first = ListUpdate.objects.get()
+    old_hit = Hit.objects.get(party=abbas, entry_external_id="2674")
+    assert old_hit.run_id == first.entry_run_id
+    # After the first pass: a party changed by a bulk path (no screening of its own), and a
+    # new party whose listing only the next version brings.
+    changed = org("Nordhandel GmbH")
+    Party.objects.filter(pk=changed.pk).update(
+        name="Nordstern Trading LLC", updated_at=timezone.now()
+    )
+    krasny = org("Krasny Oktyabr GmbH")
+    assert not Hit.objects.filter(party=krasny).exists()
+
+    _update(v2)
+    second = ListUpdate.objects.first()
+    assert second is not None and second.status == ScreeningStatus.FINISHED
+    # A newly added entry against every party.
+    assert Hit.objects.get(party=krasny).entry_external_id == "7777"
+    # A changed party against every entry (9001 is in both versions, unchanged).
+    assert Hit.objects.get(party_id=changed.pk).entry_external_id == "9001"
+    assert second.party_run is not None and second.party_run.total == second.parties_changed
+    assert {changed.pk, krasny.pk} <= set(
+        RunFinding.objects.filter(run__in=[second.entry_run, second.party_run]).values_list(
+            "party_id", flat=True
+        )
+    )
+    assert second.new_hits >= 2
+    # The unchanged party against the unchanged entry was not screened again.
+    old_hit.refresh_from_db()
+    assert old_hit.run_id == first.entry_run_id
+    assert not RunFinding.objects.filter(
+        party=abbas, run__in=[second.entry_run, second.party_run]
+    ).exists()
+
+
+def test_a_pep_file_imports_as_a_pep_list_shown_apart_that_never_blocks(
+    tmp_path: Path,
+    person: Callable[..., Any],
+    reviewer: Any,
+    client_for: Callable[[str], Client],
+) -> None:
+    merkel = person("Angela", "Merkel", birth_date="1954-07-17")
+    _update(_folder(tmp_path, "peps", {"entities.ftm.json": PEPS}))
+    peps = SanctionsList.objects.get(key="opensanctions-peps")
+    assert peps.kind == ListKind.PEP and peps.current is not None
+    assert peps.current.entry_count == 2  # persons; the position is no entry of its own
+    entry = peps.current.entries.get(external_id="Q567")
+    assert "role.pep" in entry.programs and "Federal Chancellor of Germany" in entry.programs
+    hit = Hit.objects.get(party=merkel)
+    do_confirm_hit(hit, actor=reviewer)
+    assert Hit.objects.get(pk=hit.pk).status == HitStatus.CONFIRMED
+    assert not is_blocked(merkel.pk)
+    officer = client_for("compliance")
+    page = officer.get("/compliance/?kind=pep&status=").content.decode()
+    assert "Angela Merkel" in page and 'data-testid="pep-badge"' in page
+    assert (
+        "Angela Merkel" not in officer.get("/compliance/?kind=sanctions&status=").content.decode()
+    )
+    file_page = officer.get(f"/parties/{merkel.pk}/").content.decode()
+    assert "PEP" in file_page and "Blocked (sanctions)" not in file_page
+
+
+def test_the_api_shows_the_kind_of_list_and_filters_hits_by_it(
+    tmp_path: Path, v1: Path, person: Callable[..., Any], api_for: Callable[..., Any]
+) -> None:
+    person("Angela", "Merkel", birth_date="1954-07-17")
+    person("Abu", "Abbas")
+    _update(v1)
+    _update(_folder(tmp_path, "peps", {"entities.ftm.json": PEPS}))
+    api = api_for("compliance")
+    lists = {
+        row["key"]: row["kind"] for row in api.get("/api/v1/compliance/lists/").json()["results"]
+    }
+    assert lists == {"ofac-sdn": "sanctions", "opensanctions-peps": "pep"}
+    pep = api.get("/api/v1/compliance/hits/?kind=pep&status=").json()["results"]
+    assert [h["entry_name"] for h in pep] == ["Angela Merkel"]
+    sanctions = api.get("/api/v1/compliance/hits/?kind=sanctions&status=").json()["results"]
+    assert "Angela Merkel" not in [h["entry_name"] for h in sanctions] and sanctions
+    assert api.get("/api/v1/compliance/hits/?kind=nonsense").status_code == 400
+
+
+def test_a_bad_file_names_file_line_and_field_and_writes_nothing(tmp_path: Path) -> None:
+    bad = PEPS + b'{"id": "Q9", "schema": "Person", "properties": {"name": "Olaf Scholz"}}\n'
+    folder = _folder(tmp_path, "bad", {**_ofac(fixtures.OFAC_SDN), "peps.ftm.json": bad})
+    with pytest.raises(CommandError) as refused:
+        _update(folder)
+    assert "peps.ftm.json line 4, field properties.name: expected a list of texts" in str(
+        refused.value
+    )
+    assert not ListVersion.objects.exists()  # the good OFAC files were not written either
+    assert not SanctionsList.objects.exists()
+    failed = ListUpdate.objects.get()
+    assert failed.status == ScreeningStatus.FAILED and "peps.ftm.json line 4" in failed.error
+
+
+def test_an_oversized_entity_and_a_bad_csv_are_refused_by_name(tmp_path: Path) -> None:
+    huge = (
+        b'{"id": "x", "schema": "Person", "properties": {"name": ["' + b"a" * 1_000_001 + b'"]}}\n'
+    )
+    with pytest.raises(CommandError, match=r"big\.ftm\.json line 1: the entity is larger"):
+        _update(_folder(tmp_path, "big", {"big.ftm.json": huge}))
+    with pytest.raises(CommandError, match=r"sdn\.csv is not an OFAC CSV file"):
+        _update(_folder(tmp_path, "csv", {"sdn.csv": b"name,other\nx,y\n"}))
+    assert not ListVersion.objects.exists()
+
+
+def test_a_folder_without_list_files_and_a_missing_folder_are_clear_errors(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(CommandError, match="no list files found"):
+        _update(_folder(tmp_path, "empty", {"readme.txt": b"hello"}))
+    with pytest.raises(CommandError, match="no such folder or file"):
+        _update(tmp_path / "missing")
+
+
+def test_two_files_of_one_list_in_a_folder_are_refused(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "two", {"a.xml": fixtures.UN_XML, "b.xml": fixtures.UN_XML})
+    with pytest.raises(CommandError, match=r"a\.xml and b\.xml are both un-xml files"):
+        _update(folder)
+    both = _folder(tmp_path, "ofac", {"sdn.csv": fixtures.OFAC_SDN, "sdn.xml": fixtures.OFAC_XML})
+    with pytest.raises(CommandError, match="are both files of the list ofac-sdn"):
+        _update(both)
+    assert not ListVersion.objects.exists()
+
+
+def test_files_are_recognised_by_name_and_root_element() -> None:
+    assert sources.detect("sdn.csv", b"") == "ofac-csv"
+    assert sources.detect("consolidated.xml", fixtures.UN_XML) == "un-xml"
+    assert sources.detect("list.xml", fixtures.EU_XML) == "eu-xml"
+    assert sources.detect("sdn.xml", fixtures.OFAC_XML) == "ofac-xml"
+    assert sources.detect("entities.ftm.json", fixtures.FTM) == "ftm"
+    assert sources.detect("entities.ftm.json", PEPS) == "ftm-pep"
+    assert sources.detect("notes.txt", b"x") == ""
+
+
+def test_an_official_address_is_downloaded_and_imported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sources, "_download", lambda url: ("consolidated.xml", fixtures.UN_XML))
+    out = io.StringIO()
+    call_command("lists", "update", "--from", "https://example.org/consolidated.xml", stdout=out)
+    assert "un v1:" in out.getvalue()
+
+
+def test_the_list_page_shows_what_a_version_changed_and_the_start_page_new_hits(
+    v1: Path, v2: Path, org: Callable[..., Any], client_for: Callable[[str], Client]
+) -> None:
+    org("Krasny Oktyabr GmbH")
+    _update(v1)
+    _update(v2)
+    slist = SanctionsList.objects.get(key="ofac-sdn")
+    officer = client_for("compliance")
+    page = officer.get(f"/compliance/lists/{slist.pk}/").content.decode()
+    assert "KRASNY OKTYABR OOO" in page and "AEROCARIBBEAN AIRLINES" in page
+    first = officer.get(f"/compliance/lists/{slist.pk}/?version=1").content.decode()
+    assert 'data-testid="changes-added"' in first and "KRASNY" not in first
+    home = officer.get("/").content.decode()
+    assert 'data-testid="home-new-hits"' in home and "KRASNY OKTYABR OOO" in home
+    viewer_home = client_for("viewer").get("/").content.decode()
+    assert 'data-testid="home-new-hits"' not in viewer_home
+
+
+def test_updates_through_the_action_without_screening_record_versions_only(
+    org: Callable[..., Any],
+) -> None:
+    org("Krasny Oktyabr GmbH")
+    update = do_update_lists(
+        [("ofac-csv", list(_ofac(fixtures.OFAC_SDN_V2).items()))],
+        actor=None,
+        source="test",
+        screen=False,
+    )
+    assert update.entry_run is None and len(update.versions) == 1
+    assert not Hit.objects.exists()
