@@ -355,9 +355,13 @@ def _redate_one(type_id: int, child: int) -> int:
         return 0
     added, params = _paths_sql(type_id, child, new_only, sorted(old_set))
     # DISTINCT: broken (bulk-loaded, unchecked) data with two parents gives a row twice.
+    # PostgreSQL hashes for it and then inserts in hash order, all over both indexes (8 s
+    # against 5 s for a 160,000-row move at load 15); sorted in the subtree index's order it
+    # appends. SQLite keeps the rows in join order (by upward row, then member) anyway.
+    order = " ORDER BY 2, 4, 5, 3" if _pg() else ""
     return _execute(
         f"INSERT INTO {DT} (type_id, ancestor_id, descendant_id, valid_from, valid_to)"
-        f" SELECT DISTINCT %s, a.anc, a.des, a.lo, a.hi FROM ({added}) a",
+        f" SELECT DISTINCT %s, a.anc, a.des, a.lo, a.hi FROM ({added}) a{order}",
         [type_id, *params],
     )
 
