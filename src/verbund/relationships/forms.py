@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.forms import DayField
 from verbund.relationships.models import RelationshipType
 
 
@@ -30,16 +31,8 @@ class RelationshipForm(forms.Form):
     other = forms.IntegerField(
         widget=forms.HiddenInput, required=True, error_messages={"required": _("Choose a party.")}
     )
-    valid_from = forms.DateField(
-        label=_("Valid from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    valid_to = forms.DateField(
-        label=_("Valid to"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    valid_from = DayField(label=_("Valid from"), required=False)
+    valid_to = DayField(label=_("Valid to"), required=False)
     share = forms.DecimalField(label=_("Share (%)"), required=False, max_digits=7, decimal_places=4)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput)
 
@@ -62,6 +55,4 @@ class RelationshipForm(forms.Form):
 
 
 class EndRelationshipForm(forms.Form):
-    valid_to = forms.DateField(
-        label=_("Last valid day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    valid_to = DayField(label=_("Last valid day"))

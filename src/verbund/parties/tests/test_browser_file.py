@@ -97,7 +97,7 @@ def test_quick_actions_and_end_default_to_today(live_server, editor):
     party = org("Muster Handel GmbH")
     supplier = org("Lieferant GmbH")
     rel = do_create_relationship(actor=None, type="supplier", from_party=supplier, to_party=party)
-    today = dt.date.today().isoformat()
+    today = dt.date.today().strftime("%d.%m.%Y")
     page.goto(f"{live_server.url}/parties/{party.pk}/")
     page.click("[data-testid=qa-parent]")
     assert page.locator("#relationship-panel input[name=valid_from]").input_value() == today
