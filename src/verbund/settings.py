@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A fragment URL opened directly is shown inside the page frame (web/middleware.py).
+    "verbund.web.middleware.FragmentPageMiddleware",
     "verbund.core.middleware.LoginRequiredMiddleware",
     "verbund.core.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
