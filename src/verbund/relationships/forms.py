@@ -36,15 +36,22 @@ class RelationshipForm(forms.Form):
     share = forms.DecimalField(label=_("Share (%)"), required=False, max_digits=7, decimal_places=4)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput)
 
-    def __init__(self, *args: Any, types: list[RelationshipType], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, types: list[RelationshipType], kind: str = "", **kwargs: Any
+    ) -> None:
+        """``kind``: this party's kind; only the types and directions it may stand in are
+        offered (a person is nobody's parent company)."""
         super().__init__(*args, **kwargs)
         self.types = {t.key: t for t in types}
         choices: list[tuple[str, Any]] = []
         for t in types:
-            options = [(f"{t.key}:fwd", t.label_forward)]
-            if not t.symmetric:
+            options = []
+            if not kind or t.from_kind in ("any", kind):
+                options.append((f"{t.key}:fwd", t.label_forward))
+            if not t.symmetric and (not kind or t.to_kind in ("any", kind)):
                 options.append((f"{t.key}:inv", t.label_inverse))
-            choices.append((t.name, options))
+            if options:
+                choices.append((t.name, options))
         choice_field = self.fields["choice"]
         assert isinstance(choice_field, forms.ChoiceField)
         choice_field.choices = choices
