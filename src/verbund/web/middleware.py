@@ -37,7 +37,7 @@ class FragmentPageMiddleware:
         response.content = render_to_string(
             "web/fragment_page.html",
             {"fragment": mark_safe(fragment)},
-            request=request,  # noqa: S308 - our own rendered template
+            request=request,
         ).encode(charset)
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))

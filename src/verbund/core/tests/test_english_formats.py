@@ -17,9 +17,10 @@ def test_english_dates_name_the_month_and_times_run_to_24_hours():
         assert format_date(DAY) == "5 Dec 2026"
         assert format_date("2026-02-03") == "3 Feb 2026"
         assert formats.date_format(MOMENT, "SHORT_DATETIME_FORMAT") == "5 Dec 2026, 14:30"
-        assert Template('{{ d|date:"SHORT_DATE_FORMAT" }} {{ d|date }}').render(
-            Context({"d": DAY})
-        ) == "5 Dec 2026 5 Dec 2026"
+        assert (
+            Template('{{ d|date:"SHORT_DATE_FORMAT" }} {{ d|date }}').render(Context({"d": DAY}))
+            == "5 Dec 2026 5 Dec 2026"
+        )
         assert format_number(20000) == "20,000"
 
 

@@ -2,12 +2,31 @@
    inline script or style under the Content-Security-Policy (script-src 'self', style-src 'self').
    The hierarchy tree's own behaviours are in hierarchies/static/hierarchies/tree.js.
    - data-remove-closest="form": a click removes the closest such element (cancel a panel);
-   - data-colour="#rrggbb": the element's background (set through the DOM, which CSP allows). */
+   - data-colour="#rrggbb": the element's background (set through the DOM, which CSP allows);
+   - data-menu-toggle: opens and closes the top bar's menu on narrow screens (Escape closes it). */
 (function () {
   "use strict";
   var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
 
+  function setMenu(toggle, open) {
+    var bar = toggle.closest(".topbar");
+    if (!bar) return;
+    bar.classList.toggle("menu-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var toggle = document.querySelector("[data-menu-toggle][aria-expanded=true]");
+    if (toggle) {
+      setMenu(toggle, false);
+      toggle.focus();
+    }
+  });
+
   document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-menu-toggle]");
+    if (toggle) setMenu(toggle, toggle.getAttribute("aria-expanded") !== "true");
     var remover = event.target.closest("[data-remove-closest]");
     if (remover) {
       var gone = remover.closest(remover.dataset.removeClosest);
