@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 
+from verbund.core.countries import country_name
 from verbund.core.formatting import format_date, format_eur, format_eur_whole, format_number
 from verbund.core.forms import show_day, show_month
 
@@ -42,3 +43,18 @@ def day_input(value: dt.date | None) -> str:
 def month_input(value: dt.date | None) -> str:
     """A month as a month input shows it: "12.2026" in German, "2026-12" in English."""
     return show_month(value) if isinstance(value, dt.date) else ""
+
+
+@register.filter
+def country(code: str | None) -> str:
+    """A country code as its name in the reader's language: "DE" -> "Deutschland"."""
+    return country_name(code)
+
+
+@register.filter
+def countries(codes: object) -> str:
+    """A list of country codes as names, comma-separated."""
+    if not codes:
+        return ""
+    items = [codes] if isinstance(codes, str) else list(codes)  # type: ignore[call-overload]
+    return ", ".join(country_name(c) for c in items)
