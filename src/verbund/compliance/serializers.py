@@ -66,7 +66,9 @@ class ListUploadSerializer(serializers.ModelSerializer[ListUpload]):
     list = serializers.SerializerMethodField()
     file_names = serializers.SerializerMethodField()
     version = ListVersionSerializer(read_only=True)
-    run = serializers.PrimaryKeyRelatedField(read_only=True)
+    run: serializers.PrimaryKeyRelatedField[ScreeningRun] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = ListUpload
