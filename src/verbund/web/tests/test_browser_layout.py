@@ -93,3 +93,19 @@ def test_a_phone_gets_a_menu_button_and_a_run_date_on_one_line(live_server, phon
     toggle.click()
     nav.filter(has_text="Adressen").click()
     page.wait_for_url(f"{live_server.url}/parties/")
+
+
+def test_a_file_input_speaks_german_and_shows_the_chosen_names(live_server, laptop, tmp_path):
+    page = laptop
+    sync_roles()
+    browser_login(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/compliance/lists/")
+    button = page.locator("[data-testid=file-choose]").first
+    assert button.inner_text() == "Datei wählen…"
+    picker = page.locator(".file-picker").first
+    assert "Keine Datei gewählt" in picker.inner_text()
+    assert "Choose" not in page.locator("main").inner_text()
+    sdn = tmp_path / "sdn.csv"
+    sdn.write_text("x", encoding="utf-8")
+    page.set_input_files("input[name=files]", str(sdn))
+    assert "sdn.csv" in picker.inner_text()

@@ -49,3 +49,46 @@
   document.addEventListener("DOMContentLoaded", function () { paint(document); });
   document.addEventListener("htmx:load", function (event) { paint(event.target); });
 })();
+
+/* File inputs speak the page's language: the browser's own "Choose Files / No file chosen" follows
+   the browser's locale. Each input[type=file] gets a button and the chosen names beside it; the
+   input stays in the form (focusable, required still checked), only out of sight. The words come
+   from the body's data-file-choose / data-file-none (translated in the base template). */
+(function () {
+  "use strict";
+
+  function enhance(scope) {
+    var root = scope && scope.querySelectorAll ? scope : document;
+    var body = document.body;
+    if (!body || !body.dataset.fileChoose) return;
+    var inputs = root.querySelectorAll("input[type=file]:not([data-file-enhanced])");
+    for (var i = 0; i < inputs.length; i++) {
+      (function (input) {
+        input.setAttribute("data-file-enhanced", "");
+        input.classList.add("file-input-hidden");
+        var box = document.createElement("span");
+        box.className = "file-picker";
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn-small";
+        button.textContent = body.dataset.fileChoose;
+        button.setAttribute("data-testid", "file-choose");
+        var names = document.createElement("span");
+        names.className = "file-names muted small";
+        names.textContent = body.dataset.fileNone || "";
+        button.addEventListener("click", function () { input.click(); });
+        input.addEventListener("change", function () {
+          var chosen = [];
+          for (var k = 0; k < input.files.length; k++) chosen.push(input.files[k].name);
+          names.textContent = chosen.length ? chosen.join(", ") : (body.dataset.fileNone || "");
+        });
+        input.parentNode.insertBefore(box, input.nextSibling);
+        box.appendChild(button);
+        box.appendChild(names);
+      })(inputs[i]);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
+})();
