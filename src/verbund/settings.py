@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A fragment URL opened directly is shown inside the page frame (web/middleware.py).
+    "verbund.web.middleware.FragmentPageMiddleware",
     "verbund.core.middleware.LoginRequiredMiddleware",
     "verbund.core.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -165,6 +167,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
+# English dates read unambiguously ("5 Dec 2026", 24-hour times), not in US order.
+FORMAT_MODULE_PATH = ["verbund.core.formats"]
 
 STATIC_URL = "/static/"
 # Static files are served by WhiteNoise straight from the installed apps (no collectstatic

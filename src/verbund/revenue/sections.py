@@ -9,11 +9,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core.extensions import Badge, Section
-from verbund.parties.models import Party
+from verbund.parties.models import Party, PartyKind
 from verbund.relationships.models import Relationship, valid_on_q
 from verbund.revenue import selectors
 from verbund.revenue.actions import main_address_relationship
 from verbund.revenue.charts import month_bars
+from verbund.revenue.models import RevenueMonth
 from verbund.revenue.periods import Period
 
 PERMISSION = "revenue.view_revenuemonth"
@@ -174,6 +175,10 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
 
 def party_sections(request: HttpRequest, party: Party) -> list[Section]:
     if not request.user.has_perm(PERMISSION):
+        return []
+    # A contact person buys nothing and belongs to no group: no empty "0,00 €" section, unless
+    # the ERP did book revenue on the person (a private customer recorded as a person).
+    if party.kind == PartyKind.PERSON and not RevenueMonth.objects.filter(party=party).exists():
         return []
     return [
         Section(

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from verbund.core.cli import actor_from, add_actor_argument, refusal
+from verbund.core.formatting import format_number
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.hierarchies import browse, engine, selectors
 from verbund.hierarchies.actions import (
@@ -35,7 +36,7 @@ def render(node: dict[str, Any], indent: int = 0) -> list[str]:
         city = f", {n['city']}" if n.get("city") else ""
         more = ""
         if n.get("children") is None and n.get("child_count"):
-            more = " " + _("[+%(n)s more]") % {"n": n["child_count"]}
+            more = " " + _("[+%(n)s more]") % {"n": format_number(n["child_count"])}
         lines.append(f"{'  ' * level}{n['name']} ({n['number']}{city}){mark}{more}")
         stack.extend((c, level + 1) for c in reversed(n.get("children") or []))
     return lines
@@ -114,7 +115,7 @@ class Command(VerbundCommand):
             for key, changed in done.items():
                 self.stdout.write(
                     _("%(key)s: %(n)s link(s) replayed")
-                    % {"key": key, "n": changed if changed >= 0 else _("rebuilt")}
+                    % {"key": key, "n": format_number(changed) if changed >= 0 else _("rebuilt")}
                 )
             return
         try:
