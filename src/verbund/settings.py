@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "verbund.interfaces",
     "verbund.quality",
     "verbund.compliance",
+    "verbund.privacy",
     "verbund.demo",
     "verbund.web",
 ]
@@ -255,7 +256,7 @@ VERBUND_API_AUTH_WINDOW = int(os.environ.get("VERBUND_API_AUTH_WINDOW", "900"))
 # of the admin and compliance roles (and superusers) must set it up before they can do
 # anything else. API tokens are not affected.
 VERBUND_REQUIRE_2FA = env_bool("VERBUND_REQUIRE_2FA", False)
-VERBUND_2FA_ROLES = ["admin", "compliance"]
+VERBUND_2FA_ROLES = ["admin", "compliance", "privacy"]
 OTP_TOTP_ISSUER = os.environ.get("VERBUND_2FA_ISSUER", "Verbund")
 
 # Uploads are bounded: imports stream files to disk, but never more than this.

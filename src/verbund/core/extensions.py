@@ -46,6 +46,7 @@ DOMAIN_APPS = [
     "interfaces",
     "quality",
     "compliance",
+    "privacy",
     "web",
 ]
 
