@@ -62,3 +62,82 @@ class PrivacyLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} #{self.party_id}"
+
+
+class LegalHold(models.Model):
+    """A hold set by the privacy role: the party's data must be kept until ``until`` (a court
+    case, a tax audit, ...). Erasure is refused while a hold is in force; lifting sets
+    ``lifted_at`` (the row stays, as the record of the hold)."""
+
+    party = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.PROTECT,
+        related_name="legal_holds",
+        verbose_name=_("party"),
+    )
+    until = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=500)
+    created_at = models.DateTimeField(_("set"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        ordering = ["-until", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.party_id} {self.until:%Y-%m-%d}"
+
+
+class Channel(models.TextChoices):
+    POST = "post", _("Post")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+
+
+class Purpose(models.TextChoices):
+    ADVERTISING = "advertising", _("Advertising")
+    NEWSLETTER = "newsletter", _("Newsletter")
+
+
+class ConsentStatus(models.TextChoices):
+    GRANTED = "granted", _("Consent granted")
+    WITHDRAWN = "withdrawn", _("Consent withdrawn")
+    OBJECTED = "objected", _("Objected")
+
+
+class Consent(models.Model):
+    """What a person said about one channel and purpose (Art. 21 GDPR, § 7 UWG), with date and
+    source. Every statement is kept (the proof of consent); the latest by ``date`` and id is
+    the one in force (``selectors.current_consents``)."""
+
+    party = models.ForeignKey(
+        "parties.Party", on_delete=models.PROTECT, related_name="consents", verbose_name=_("party")
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ConsentStatus.choices)
+    date = models.DateField(_("date"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent or objection")
+        verbose_name_plural = _("consents and objections")
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["party", "channel", "purpose", "-date", "-id"]),
+            models.Index(fields=["purpose", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.party_id} {self.channel}/{self.purpose}: {self.status}"

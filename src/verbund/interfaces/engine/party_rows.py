@@ -316,14 +316,19 @@ def update_parties(
 ) -> None:
     """Write changed parties (``(id, cleaned, key, row)``): their fields, search columns and
     the changed fields' before and after in each party's history."""
-    want = list(dict.fromkeys([*_DERIVE_FROM, *fields]))
+    # The sole-trader mark follows kind and legal form (parties.rules.is_sole_trader).
+    sole = "legal_form" in fields or "kind" in fields
+    want = list(dict.fromkeys([*_DERIVE_FROM, *fields, *(["legal_form"] if sole else [])]))
     current: dict[int, dict[str, Any]] = {}
     for rec in Party.objects.filter(pk__in=[b[0] for b in buf]).values("pk", *want):
         current[rec["pk"]] = rec
-    sole = "legal_form" in fields or "kind" in fields
-    if sole:
-        want = list(dict.fromkeys([*want, "legal_form"]))
-    set_cols = [*fields, "search_text", "phonetic", *(["sole_trader"] if sole else []), "updated_at"]
+    set_cols = [
+        *fields,
+        "search_text",
+        "phonetic",
+        *(["sole_trader"] if sole else []),
+        "updated_at",
+    ]
     params = []
     history: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     for pid, cleaned, key, row_no in buf:
