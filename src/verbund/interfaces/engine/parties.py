@@ -33,8 +33,8 @@ from verbund.interfaces.engine.results import (
 from verbund.interfaces.engine.values import CREATE_DEFAULTS, PARTY_FIELDS, text
 from verbund.interfaces.parsers import grouped
 from verbund.interfaces.pipeline import Forked
-from verbund.parties.bulk import PARTY_TABLE, PartyWriter, history
 from verbund.parties import rules as party_rules
+from verbund.parties.bulk import PARTY_TABLE, PartyWriter, history
 from verbund.parties.models import Party
 from verbund.relationships import rules as relationship_rules
 from verbund.relationships.models import RelationshipSource, RelationshipType

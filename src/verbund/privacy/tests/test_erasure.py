@@ -1,6 +1,7 @@
 """Erasure (Art. 17): nothing personal left anywhere, structure and totals unchanged, holds
 refuse it, a re-import of the erased key is refused."""
 
+import contextlib
 import datetime as dt
 import json
 from typing import Any
@@ -11,7 +12,6 @@ from django.db import connection
 
 from verbund.compliance.models import Hit, HitStatus
 from verbund.core.models import AuditRecord
-from verbund.hierarchies.selectors import ancestors
 from verbund.parties.models import ErasedKey, Party
 from verbund.privacy.actions import do_erase_party, do_lift_hold, do_release_erased_key, do_set_hold
 from verbund.privacy.models import PrivacyLog
@@ -42,10 +42,8 @@ def every_text_value() -> list[tuple[str, str, str]]:
                 cursor.execute(f'SELECT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL')
                 for (value,) in cursor.fetchall():
                     text = value if isinstance(value, str) else json.dumps(value)
-                    try:
+                    with contextlib.suppress(ValueError, TypeError):
                         text += " " + json.dumps(json.loads(text), ensure_ascii=False)
-                    except (ValueError, TypeError):
-                        pass
                     found.append((table, column, text))
     return found
 
@@ -88,13 +86,13 @@ def test_erasure_keeps_relationships_revenue_and_the_hierarchy(world: dict[str, 
     shop, holding, person = world["shop"], world["holding"], world["person"]
     rtype = hierarchy_type("group")
     year = Period.year(2026)
-    before = (group_total(holding.pk, rtype, year), ancestors(shop.pk, "group") if False else None)
+    before = group_total(holding.pk, rtype, year)
     rels_before = sorted(
         Relationship.objects.values_list("type__key", "from_party_id", "to_party_id")
     )
     do_erase_party(shop, actor=None, reason="Einzelunternehmen aufgegeben")
     do_erase_party(person, actor=None, reason="Anfrage")
-    assert group_total(holding.pk, rtype, year) == before[0] == 200050
+    assert group_total(holding.pk, rtype, year) == before == 200050
     assert (
         sorted(Relationship.objects.values_list("type__key", "from_party_id", "to_party_id"))
         == rels_before
@@ -128,7 +126,7 @@ def test_a_hold_with_a_date_refuses_erasure_until_lifted(
         until=dt.date.today() + dt.timedelta(days=30),
         reason="Rechtsstreit LG Köln",
     )
-    with pytest.raises(ValidationError, match="Legal hold until|Aufbewahrung|Sperre"):
+    with pytest.raises(ValidationError, match="Rechtsstreit LG Köln"):
         do_erase_party(person, actor=officer, reason="Anfrage")
     do_lift_hold(person, actor=officer, reason="Verfahren beendet")
     do_erase_party(person, actor=officer, reason="Anfrage")
