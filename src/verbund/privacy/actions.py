@@ -420,7 +420,7 @@ def do_retention(
     refused: dict[int, str] = {}
     if apply:
         for d in due:
-            reason = str(d.rule.label) % {"years": d.rule.years}
+            reason = d.rule.description
             for pid in d.party_ids:
                 if pid in held or pid in erased:
                     continue

@@ -137,6 +137,10 @@ class RetentionRule:
     label: Any
     years: int
 
+    @property
+    def description(self) -> str:
+        return str(self.label) % {"years": self.years}
+
 
 def retention_rules() -> list[RetentionRule]:
     """The retention periods (settings ``VERBUND_PRIVACY_RETENTION``: key -> years; 0 turns a

@@ -143,7 +143,8 @@ def _party_fields(party: Party) -> dict[str, Any]:
 def export_document(party: Party) -> dict[str, Any]:
     """Everything held about the person, with where each came from (source, external key)."""
     ids = family_ids(party)
-    members = list(Party.objects.filter(pk__in=ids).order_by("pk"))
+    members = list(Party.objects.filter(pk__in=ids).select_related("organisation").order_by("pk"))
+    party = next(p for p in members if p.pk == party.pk)  # as stored now
     rels = (
         Relationship.objects.filter(Q(from_party_id__in=ids) | Q(to_party_id__in=ids))
         .select_related("type", "from_party", "to_party")

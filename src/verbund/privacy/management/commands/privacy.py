@@ -144,7 +144,7 @@ class Command(VerbundCommand):
         for d in result.due:
             self.stdout.write(
                 _("%(rule)s (before %(cutoff)s): %(n)s due")
-                % {"rule": str(d.rule.label) % {"years": d.rule.years}, "cutoff": d.cutoff.isoformat(), "n": len(d.party_ids)}
+                % {"rule": d.rule.description, "cutoff": d.cutoff.isoformat(), "n": len(d.party_ids)}
             )  # fmt: skip
             for pid in d.party_ids[:50]:
                 self.stdout.write(
