@@ -3,6 +3,7 @@
 Every act runs through ``verbund.privacy.actions`` and is written to the privacy log.
 """
 
+import argparse
 import datetime as dt
 import json
 from pathlib import Path
@@ -24,8 +25,8 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(
-            _("--until: %(value)s is not a date (YYYY-MM-DD).") % {"value": value}
+        raise argparse.ArgumentTypeError(
+            _("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}
         ) from None
 
 
