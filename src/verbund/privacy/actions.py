@@ -154,7 +154,7 @@ def do_erase_party(
         anonymous = rules.erased_name(p.number)
         for f in rules.PERSONAL_FIELDS:
             field = Party._meta.get_field(f)
-            setattr(p, f, None if field.null else "")
+            setattr(p, f, None if getattr(field, "null", False) else "")
         p.name = anonymous
         p.archived = True
         p.search_text, p.phonetic = derive_search_columns(p.name, "", p.number, "", "", "")

@@ -45,7 +45,7 @@ def is_erased(party_id: int) -> bool:
     return PrivacyLog.objects.filter(action=PrivacyAction.ERASE, party_id=party_id).exists()
 
 
-def erased_ids() -> QuerySet[PrivacyLog, int]:
+def erased_ids() -> QuerySet[PrivacyLog, int | None]:
     return PrivacyLog.objects.filter(action=PrivacyAction.ERASE).values_list("party_id", flat=True)
 
 
@@ -122,7 +122,8 @@ def advertising_selection(
     ``left_out`` says how many that removed. Archived, merged and erased parties never count."""
     base = parties.filter(archived=False, merged_into__isnull=True).exclude(pk__in=erased_ids())
     blocked = objected_party_ids(channel)
-    chosen, left_out = [], 0
+    chosen: list[Party] = []
+    left_out = 0
     for party in base.order_by("id").iterator(chunk_size=2000):
         if party.pk in blocked:
             left_out += 1

@@ -12,7 +12,9 @@ class ConsentSerializer(serializers.ModelSerializer[Consent]):
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     status = serializers.ChoiceField(choices=ConsentStatus.choices)
     date = serializers.DateField(required=False)
-    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    source = serializers.CharField(  # type: ignore[assignment]
+        max_length=200, required=False, allow_blank=True, default=""
+    )
 
     class Meta:
         model = Consent
@@ -31,7 +33,7 @@ class HoldSerializer(serializers.Serializer[Any]):
 
 class ErasureSerializer(serializers.Serializer[Any]):
     party_ids = serializers.ListField(child=serializers.IntegerField())
-    fields = serializers.ListField(child=serializers.CharField())
+    fields = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
     activities = serializers.IntegerField()
     audit_records = serializers.IntegerField()
     relationships_kept = serializers.IntegerField()

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -53,6 +54,8 @@ def export_context(party: Party, document: dict[str, Any]) -> dict[str, Any]:
             try:
                 field = Party._meta.get_field(name.removesuffix("_id"))
             except FieldDoesNotExist:
+                continue
+            if not isinstance(field, models.Field):
                 continue
             if value not in (None, "", []) and field.name not in ("id", "merged_into"):
                 label = str(field.verbose_name)
@@ -209,7 +212,7 @@ def advertising_csv(request: HttpRequest) -> HttpResponse:
     form, selection = _advertising_selection(request)
     if selection is None:
         return HttpResponse(
-            "; ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items()),
+            "; ".join(f"{f}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()),
             status=400,
             content_type="text/plain; charset=utf-8",
         )

@@ -296,7 +296,8 @@ class PartyInsert:
             if self._legal is not None:
                 row.append(
                     rules.is_sole_trader(
-                        row[p_kind] if p_kind is not None else default_kind, row[self._legal]
+                        str(row[p_kind] if p_kind is not None else default_kind),
+                        row[self._legal],
                     )
                 )
             prepared.append(row)

@@ -42,7 +42,7 @@ def test_the_api_and_the_command_give_the_same_document(
 ) -> None:
     person = world["person"]
     api = api_for("privacy").get(f"/api/v1/parties/{person.pk}/privacy-export/").json()
-    code, out, err = run_cli(
+    code, _out, err = run_cli(
         capsys, "privacy", "export", str(person.pk), "--out", str(tmp_path / "a.json")
     )
     assert code == 0, err
