@@ -46,7 +46,7 @@ def test_an_editor_may_not_erase(world: dict[str, Any], api_for: Any) -> None:
 
 
 def test_the_command_holds_refuses_and_erases(
-    world: dict[str, Any], capsys: Any, english_cli: None
+    world: dict[str, Any], capsys: Any, english_cli: None, keep_test_connection: None
 ) -> None:
     ref = "erp:P1"
     code, out, err = run_cli(capsys, "privacy", "hold", ref, "--until", "soon", "--reason", "x")

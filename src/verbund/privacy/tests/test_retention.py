@@ -80,7 +80,9 @@ def test_apply_erases_what_is_due_except_held_parties(db: Any) -> None:
     assert do_retention(actor=None, apply=True).erased == []
 
 
-def test_the_command_is_a_dry_run_unless_told_to_apply(db: Any, capsys: Any, settings: Any) -> None:
+def test_the_command_is_a_dry_run_unless_told_to_apply(
+    db: Any, capsys: Any, settings: Any, keep_test_connection: None
+) -> None:
     w = _world(db)
     code, out, err = run_cli(capsys, "privacy", "retention", "--json")
     assert code == 0, err
