@@ -400,6 +400,9 @@ def do_record_consent(
 # --- retention -----------------------------------------------------------------------------
 
 
+RETENTION_CHUNK = 200
+
+
 @dataclass
 class RetentionResult:
     due: list[selectors.Due]
@@ -412,28 +415,36 @@ def do_retention(
     *, actor: Any, apply: bool = False, today: dt.date | None = None
 ) -> RetentionResult:
     """What the retention rules find due (dry run), and with ``apply`` its erasure through
-    ``do_erase_party`` (one transaction per party; a refusal leaves the others)."""
+    ``do_erase_party`` (in transactions of RETENTION_CHUNK parties, each erasure in its own
+    savepoint: a refusal leaves the others)."""
     due = selectors.retention_due(today)
     all_ids = sorted({i for d in due for i in d.party_ids})
     held = selectors.held_ids(all_ids, today)
     erased: list[int] = []
     refused: dict[int, str] = {}
     if apply:
+        todo: list[tuple[int, str]] = []
         for d in due:
-            reason = d.rule.description
-            for pid in d.party_ids:
-                if pid in held or pid in erased:
-                    continue
-                try:
-                    do_erase_party(
-                        Party.objects.get(pk=pid),
-                        actor=actor,
-                        reason=reason,
-                        article=Article.RETENTION,
-                    )
-                    erased.append(pid)
-                except ValidationError as exc:
-                    refused[pid] = " ".join(exc.messages)
+            todo += [(pid, d.rule.description) for pid in d.party_ids if pid not in held]
+        done: set[int] = set()
+        # One transaction per RETENTION_CHUNK parties (a commit per party cost more than the
+        # erasure under load); each erasure in its own savepoint, so a refusal leaves the rest.
+        for start in range(0, len(todo), RETENTION_CHUNK):
+            with transaction.atomic():
+                for pid, reason in todo[start : start + RETENTION_CHUNK]:
+                    if pid in done:
+                        continue
+                    done.add(pid)
+                    try:
+                        do_erase_party(
+                            Party.objects.get(pk=pid),
+                            actor=actor,
+                            reason=reason,
+                            article=Article.RETENTION,
+                        )
+                        erased.append(pid)
+                    except ValidationError as exc:
+                        refused[pid] = " ".join(exc.messages)
         with transaction.atomic():
             log(actor=actor, party_id=None, action=PrivacyAction.RETENTION, article=Article.RETENTION,
                 reason=f"{len(erased)} erased, {len(held)} held")  # fmt: skip
