@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from verbund.activities.models import Activity
 from verbund.compliance.models import Hit
@@ -449,3 +450,37 @@ def do_retention(
             log(actor=actor, party_id=None, action=PrivacyAction.RETENTION, article=Article.RETENTION,
                 reason=f"{len(erased)} erased, {len(held)} held")  # fmt: skip
     return RetentionResult(due, held, erased, refused)
+
+
+CONSENT_COLUMNS = ("party", "channel", "purpose", "status", "date", "source")
+
+
+@transaction.atomic
+def do_import_consents(rows: list[dict[str, str]], *, actor: Any) -> int:
+    """Record consents and objections from rows (``CONSENT_COLUMNS``; ``party`` is an id,
+    number or ERP key), all or nothing: a bad row raises a ValidationError naming each row and
+    field. Returns how many were recorded."""
+    from verbund.parties.selectors import find_party
+
+    errors: list[str] = []
+    n = 0
+    for i, row in enumerate(rows, start=2):
+        try:
+            party = find_party(row.get("party", ""), "party")
+            with transaction.atomic():
+                do_record_consent(
+                    party, actor=actor, channel=row.get("channel", ""),
+                    purpose=row.get("purpose", ""), status=row.get("status", ""),
+                    date=row.get("date") or None, source=row.get("source", ""),
+                )  # fmt: skip
+            n += 1
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors += [
+                    _("Row %(row)s, %(field)s: %(message)s")
+                    % {"row": i, "field": field, "message": m}
+                    for m in messages
+                ]
+    if errors:
+        raise ValidationError(errors)
+    return n

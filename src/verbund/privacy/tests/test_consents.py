@@ -107,3 +107,32 @@ def test_the_file_shows_the_section_and_records_a_consent(
         {"channel": "post", "purpose": "x", "status": "objected", "date": "2026-12-01"},
     )
     assert bad.status_code == 400
+
+
+def test_consents_are_importable_all_or_nothing(
+    db: Any, capsys: Any, tmp_path: Any, keep_test_connection: None, english_cli: None
+) -> None:
+    from verbund.core.testing import run_cli
+    from verbund.privacy.models import Consent
+
+    anna, bernd, _c = _people(db)
+    good = tmp_path / "ok.csv"
+    good.write_text(
+        "party;channel;purpose;status;date;source\n"
+        f"{anna.number};email;advertising;objected;2026-11-30;Brief\n"
+        f"{bernd.pk};post;newsletter;granted;2026-11-29;Formular\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "party;channel;purpose;status;date;source\n"
+        f"{anna.number};fax;advertising;objected;2026-11-30;Brief\n"
+        "99999999;post;newsletter;granted;2026-11-29;Formular\n",
+        encoding="utf-8",
+    )
+    code, _out, err = run_cli(capsys, "privacy", "consents", str(bad))
+    assert code == 1 and "Row 2, channel" in err and "Row 3, party" in err
+    assert not Consent.objects.exists()
+    code, _out, err = run_cli(capsys, "privacy", "consents", str(good))
+    assert code == 0, err
+    assert Consent.objects.count() == 2

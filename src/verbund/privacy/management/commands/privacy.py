@@ -4,6 +4,7 @@ Every act runs through ``verbund.privacy.actions`` and is written to the privacy
 """
 
 import argparse
+import csv
 import datetime as dt
 import json
 from pathlib import Path
@@ -81,7 +82,16 @@ class Command(VerbundCommand):
         retention.add_argument(
             "--json", action="store_true", help=gettext_lazy("Print the result as JSON.")
         )
-        for p in (export, erase, hold, lift, release, retention):
+        consents = sub.add_parser(
+            "consents",
+            help=gettext_lazy(
+                "Import consents and objections from a CSV file (party;channel;purpose;status;date;source)."
+            ),
+        )
+        consents.add_argument(
+            "file", help=gettext_lazy("CSV file, separated by semicolons, with a header line.")
+        )
+        for p in (export, erase, hold, lift, release, retention, consents):
             add_actor_argument(p)  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -90,6 +100,9 @@ class Command(VerbundCommand):
             actor = actor_from(options)
             if verb == "retention":
                 self._retention(actor, options)
+                return
+            if verb == "consents":
+                self._consents(actor, options["file"])
                 return
             party = find_party(options["ref"], "ref")
             if verb == "export":
@@ -130,6 +143,15 @@ class Command(VerbundCommand):
                 self.stdout.write(_("Released for import: %(keys)s") % {"keys": ", ".join(keys)})
         except ValidationError as exc:
             raise refusal(exc) from None
+
+    def _consents(self, actor: Any, file: str) -> None:
+        try:
+            with open(file, encoding="utf-8-sig", newline="") as handle:
+                rows = list(csv.DictReader(handle, delimiter=";"))
+        except OSError as exc:
+            raise CommandError(f"{file}: {exc.strerror}") from None
+        n = actions.do_import_consents(rows, actor=actor)
+        self.stdout.write(_("%(n)s consents and objections recorded.") % {"n": n})
 
     def _retention(self, actor: Any, options: dict[str, Any]) -> None:
         result = actions.do_retention(actor=actor, apply=options["apply"])
