@@ -4,7 +4,7 @@ erasure would change, what retention finds due, and the advertising selection.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,25 +111,32 @@ def objected_party_ids(channel: str | None = None) -> set[int]:
 
 @dataclass
 class Selection:
-    parties: list[Party]
+    """An advertising selection: ``total`` parties chosen (``parties``: the first ``limit`` of
+    them, by id), ``left_out`` because they objected; ``rows()`` streams every chosen one."""
+
+    base: QuerySet[Party]
+    blocked: set[int]
+    total: int
     left_out: int
+    parties: list[Party]
+
+    def rows(self) -> Iterator[Party]:
+        for party in self.base.order_by("id").iterator(chunk_size=2000):
+            if party.pk not in self.blocked:
+                yield party
 
 
 def advertising_selection(
-    parties: QuerySet[Party], channel: str | None = None, limit: int = 100_000
+    parties: QuerySet[Party], channel: str | None = None, limit: int = 20
 ) -> Selection:
     """``parties`` for an advertising mailing (on ``channel``), without everyone who objected;
     ``left_out`` says how many that removed. Archived, merged and erased parties never count."""
     base = parties.filter(archived=False, merged_into__isnull=True).exclude(pk__in=erased_ids())
     blocked = objected_party_ids(channel)
-    chosen: list[Party] = []
-    left_out = 0
-    for party in base.order_by("id").iterator(chunk_size=2000):
-        if party.pk in blocked:
-            left_out += 1
-        elif len(chosen) < limit:
-            chosen.append(party)
-    return Selection(chosen, left_out)
+    ids = sorted(blocked)
+    left_out = sum(base.filter(pk__in=ids[i : i + 5000]).count() for i in range(0, len(ids), 5000))
+    first = [p for p in base.order_by("id")[: limit + len(blocked)] if p.pk not in blocked]
+    return Selection(base, blocked, base.count() - left_out, left_out, first[:limit])
 
 
 # --- access export (Art. 15) ---------------------------------------------------------------

@@ -7,11 +7,12 @@ Every page calls ``privacy.actions`` / ``privacy.selectors``; permissions match 
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -199,7 +200,7 @@ def advertising(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "selection": selection,
-            "sample": selection.parties[:20] if selection else [],
+            "sample": selection.parties if selection else [],
         },
         status=200 if selection is not None else 400,
     )
@@ -216,37 +217,25 @@ def advertising_csv(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [
-            _("Number"),
-            _("Name"),
-            _("Street"),
-            _("Postcode"),
-            _("City"),
-            _("Country"),
-            _("E-mail"),
-            _("Phone"),
-        ]
-    )
-    for p in selection.parties:
-        writer.writerow(
-            safe_row(
-                [
-                    p.number,
-                    p.display_name,
-                    p.street,
-                    p.postcode,
-                    p.city,
-                    p.country,
-                    p.email,
-                    p.phone,
-                ]
-            )
-        )
-    writer.writerow([_("Left out because of an objection: %(n)s") % {"n": selection.left_out}])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    header = [_("Number"), _("Name"), _("Street"), _("Postcode"), _("City"), _("Country"),
+              _("E-mail"), _("Phone")]  # fmt: skip
+    footer = [_("Left out because of an objection: %(n)s") % {"n": selection.left_out}]
+
+    def lines() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(header)
+        for i, p in enumerate(selection.rows()):
+            writer.writerow(safe_row([p.number, p.display_name, p.street, p.postcode, p.city,
+                                      p.country, p.email, p.phone]))  # fmt: skip
+            if i % 1000 == 999:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        writer.writerow(footer)
+        yield out.getvalue()
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="werbung.csv"'
     response["X-Left-Out"] = str(selection.left_out)
     return response

@@ -55,7 +55,8 @@ def test_an_objection_removes_the_person_from_an_advertising_export_which_says_s
     assert selection.left_out == 1
     client.force_login(make_user("viewer"))
     response = client.get("/privacy/advertising.csv?channel=post")
-    rows = list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
+    content = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     names = [r[1] for r in rows[1:-1]]
     assert "Bernd Werbetest" not in names and "Anna Werbetest" in names
     assert response["X-Left-Out"] == "1" and "1" in rows[-1][0]
