@@ -360,7 +360,7 @@ def do_export_party(party: Party, *, actor: Any, reason: str = "") -> dict[str, 
 @transaction.atomic
 def do_record_consent(
     party: Party, *, actor: Any, channel: str, purpose: str, status: str,
-    date: dt.date | None = None, source: str = "",
+    date: dt.date | str | None = None, source: str = "",
 ) -> Consent:  # fmt: skip
     """Record what the person said about one channel and purpose; the latest is in force."""
     consent = Consent(

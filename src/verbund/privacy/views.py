@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -207,7 +208,7 @@ def advertising(request: HttpRequest) -> HttpResponse:
 
 
 @requires("parties.view_party", "privacy.view_consent")
-def advertising_csv(request: HttpRequest) -> HttpResponse:
+def advertising_csv(request: HttpRequest) -> HttpResponseBase:
     """The advertising export as CSV, leaving out everyone who objected; the last line (and
     the X-Left-Out header) says how many."""
     form, selection = _advertising_selection(request)
