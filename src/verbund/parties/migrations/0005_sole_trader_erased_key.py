@@ -8,10 +8,11 @@ def mark_sole_traders(apps, schema_editor):
     from verbund.parties.rules import is_sole_trader
 
     Party = apps.get_model("parties", "Party")
-    forms = Party.objects.filter(kind="organisation").values_list("legal_form", flat=True).distinct()
+    db = schema_editor.connection.alias  # the database being migrated
+    forms = Party.objects.using(db).filter(kind="organisation").values_list("legal_form", flat=True).distinct()
     sole = [f for f in forms if is_sole_trader("organisation", f)]
     if sole:
-        Party.objects.filter(kind="organisation", legal_form__in=sole).update(sole_trader=True)
+        Party.objects.using(db).filter(kind="organisation", legal_form__in=sole).update(sole_trader=True)
 
 
 class Migration(migrations.Migration):
