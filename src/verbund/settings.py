@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "verbund.interfaces",
     "verbund.quality",
     "verbund.compliance",
+    "verbund.privacy",
     "verbund.demo",
     "verbund.web",
 ]
@@ -237,7 +238,12 @@ VERBUND_API_AUTH_WINDOW = int(os.environ.get("VERBUND_API_AUTH_WINDOW", "900"))
 # of the admin and compliance roles (and superusers) must set it up before they can do
 # anything else. API tokens are not affected.
 VERBUND_REQUIRE_2FA = env_bool("VERBUND_REQUIRE_2FA", False)
-VERBUND_2FA_ROLES = ["admin", "compliance"]
+VERBUND_2FA_ROLES = ["admin", "compliance", "privacy"]
+# Data protection: retention periods in years per rule (0 turns a rule off; docs/privacy.md).
+VERBUND_PRIVACY_RETENTION = {
+    "archived_contacts": int(os.environ.get("VERBUND_RETENTION_ARCHIVED_CONTACTS", "3")),
+    "inactive_persons": int(os.environ.get("VERBUND_RETENTION_INACTIVE_PERSONS", "10")),
+}
 OTP_TOTP_ISSUER = os.environ.get("VERBUND_2FA_ISSUER", "Verbund")
 
 # Uploads are bounded: imports stream files to disk, but never more than this.

@@ -49,6 +49,7 @@ DOMAIN_APPS = [
     "interfaces",
     "quality",
     "compliance",
+    "privacy",
     "web",
 ]
 

@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, str] = {
     "ui": "verbund.bench.ui",
     "search": "verbund.bench.search",
     "web": "verbund.bench.web",
+    "privacy": "verbund.bench.privacy",
 }
 
 CONSISTENCY_CHECKS: dict[str, str] = {

@@ -31,6 +31,7 @@ DEMO_USERS: list[tuple[str, str, bool]] = [
     ("editor", "editor", False),
     ("steward", "steward", False),
     ("compliance", "compliance", False),
+    ("privacy", "privacy", False),
     ("admin", "admin", True),
 ]
 
