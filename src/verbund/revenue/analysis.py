@@ -24,7 +24,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
@@ -36,9 +36,9 @@ from verbund.revenue.selectors import T_MONTH, T_YEAR, _day, _month_end_sql, _ro
 # kind (what the user ranks) -> the hierarchy type it follows
 KINDS = {"group": "group", "chain": "chain", "association": selectors.SETTLEMENT}
 KIND_LABELS = {
-    "group": gettext_lazy("Groups"),
-    "chain": gettext_lazy("Chains"),
-    "association": gettext_lazy("Associations"),
+    "group": pgettext_lazy("ranking", "Groups"),
+    "chain": pgettext_lazy("ranking", "Chains"),
+    "association": pgettext_lazy("ranking", "Associations"),
 }
 MODES = selectors.STRUCTURES
 COMPARES = ("previous_year",)

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from verbund.core.formatting import format_number
 from verbund.parties.models import Party
@@ -209,7 +210,7 @@ def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
             ("member", _("Member / sub-association")),
             ("revenue", period_label(period)),
             ("previous", period_label(view.ranking.previous)),
-            ("change", _("Change")),
+            ("change", pgettext("difference", "Change")),
         ],
         "subtotal_tables": [
             (_("Per member"), view.members, "settlement-members"),
