@@ -327,29 +327,79 @@ def _current_rows(
     return found
 
 
-def _link_sets(rtype: RelationshipType, span: _Span, head: int | None) -> tuple[str, str, list[Any], list[Any]]:
-    """SQL of two sets of party ids and their parameters.
+CHUNK = 5_000
 
-    ``stable``: parties with a child link covering the last days of every month of the span
-    and no parent link at any time of it; ``candidates``: parties with a child link at some
-    time of the span and no parent link covering all of it (the stable ones among them). A
-    head of any month end lies in ``candidates``.
+
+def _chunks(ids: Sequence[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+
+
+def _marks(ids: Sequence[int]) -> str:
+    return ", ".join(["%s"] * len(ids))
+
+
+def _heads(
+    rtype: RelationshipType, span: _Span, head: int | None
+) -> tuple[list[int], list[int], bool]:
+    """(stable, others, changed): the parties that may head a tree at the end of a month of
+    the span, and whether any link of the type began or ended inside the span (where none
+    did, every dated row that meets the span holds all of it).
+
+    ``stable``: a child link holding the last day of every month of the span and no parent
+    link at any time of it. ``others``: the rest of those with a child link at some time of
+    the span and no parent link through all of it.
+
+    Where to look (instead of every link): a head at a past month end that is no root today
+    either got its parent after that day (a link starting after the span's first month end)
+    or lost its last member since (a link ending after it); every other head is a root of
+    today's closure. Each party found so is then classified by four indexed lookups.
     """
     first_end, last_end = _day(month_end(span.first)), _day(month_end(span.last))
+    changed = True
+    if head is not None:
+        pool = {head}
+    else:
+        if not selectors._fresh(rtype):
+            raise ValidationError(
+                {"kind": [_("The closure of %(type)s is not available.") % {"type": rtype.name}]}
+            )
+        pool = {int(r[0]) for r in _rows(hierarchy.ROOTS_SQL, [rtype.pk])}
+        # Unary plus: SQLite reads the table once instead of probing it per index entry.
+        began = _rows(
+            f"SELECT r.from_party_id, r.valid_from <= %s FROM {T_REL} r WHERE r.valid_from > %s AND +r.type_id = %s",
+            [last_end, first_end, rtype.pk],
+        )
+        ended = _rows(
+            f"SELECT r.to_party_id, r.valid_to < %s FROM {T_REL} r WHERE r.type_id = %s AND r.valid_to >= %s",
+            [last_end, rtype.pk, first_end],
+        )
+        pool |= {int(r[0]) for r in began} | {int(r[0]) for r in ended}
+        changed = any(r[1] for r in began) or any(r[1] for r in ended)
     cover = "(r.valid_from IS NULL OR r.valid_from <= %s) AND (r.valid_to IS NULL OR r.valid_to >= %s)"
-    only = "" if head is None else " AND r.{col} = %s"
-    hp = [] if head is None else [head]
-    stable = (
-        f"SELECT r.to_party_id FROM {T_REL} r WHERE r.type_id = %s AND {cover}{only.format(col='to_party_id')}"
-        f" EXCEPT SELECT r.from_party_id FROM {T_REL} r WHERE r.type_id = %s AND {cover}{only.format(col='from_party_id')}"
-    )
-    stable_params = [rtype.pk, first_end, last_end, *hp, rtype.pk, last_end, first_end, *hp]
-    candidates = (
-        f"SELECT r.to_party_id FROM {T_REL} r WHERE r.type_id = %s AND {cover}{only.format(col='to_party_id')}"
-        f" EXCEPT SELECT r.from_party_id FROM {T_REL} r WHERE r.type_id = %s AND {cover}{only.format(col='from_party_id')}"
-    )
-    candidate_params = [rtype.pk, last_end, first_end, *hp, rtype.pk, first_end, last_end, *hp]
-    return stable, candidates, stable_params, candidate_params
+
+    def exists(column: str) -> str:
+        return f"EXISTS (SELECT 1 FROM {T_REL} r WHERE r.{column} = p.id AND r.type_id = %s AND {cover})"
+
+    stable, others = [], []
+    for chunk in _chunks(list(pool)):
+        sql = (
+            f"SELECT p.id, {exists('to_party_id')}, {exists('to_party_id')}, {exists('from_party_id')},"
+            f" {exists('from_party_id')} FROM {Party._meta.db_table} p WHERE p.id IN ({_marks(chunk)})"
+        )
+        params = [
+            rtype.pk, first_end, last_end,  # a child link through the whole span
+            rtype.pk, last_end, first_end,  # a child link at some time of it
+            rtype.pk, last_end, first_end,  # a parent link at some time of it
+            rtype.pk, first_end, last_end,  # a parent link through all of it
+            *chunk,
+        ]  # fmt: skip
+        for pid, child_all, child_some, parent_some, parent_all in _rows(sql, params):
+            if child_all and not parent_some:
+                stable.append(int(pid))
+            elif child_some and not parent_all:
+                others.append(int(pid))
+    return stable, others, changed
 
 
 def _historic_rows(
@@ -358,66 +408,71 @@ def _historic_rows(
     """Figures by the structure of each month (see the module's docstring)."""
     dated = hierarchy.DATED_CLOSURE
     first_end, last_end = _day(month_end(span.first)), _day(month_end(span.last))
-    stable, candidates, st_params, ca_params = _link_sets(rtype, span, head)
+    stable, others, changed = _heads(rtype, span, head)
     me = _month_end_sql("y.month")
     found: dict[int, list[int]] = {}
     key = f"d.{by}_id"
-    own_key = "y.party_id"
-
-    # 1. Stable heads, covering rows: by whole years where the periods are.
     table, cond, jparams = span.join()
     sums, sparams = span.sums()
-    sql = (
-        f"SELECT {key}, {sums} FROM {dated} d JOIN {table} y ON y.party_id = d.descendant_id AND {cond}"
-        f" WHERE d.type_id = %s AND d.ancestor_id IN ({stable}) AND d.valid_from <= %s AND d.valid_to >= %s"
-        f" GROUP BY {key}"
-    )
-    with (selectors.scan_driven if head is None else selectors.index_driven)():
-        _merge(found, _rows(sql, [*sparams, *jparams, rtype.pk, *st_params, first_end, last_end]))
-        # 2. Stable heads' own figures, every month of the span.
-        sql = f"SELECT {own_key}, {sums} FROM {table} y WHERE y.party_id IN ({stable}) AND {cond} GROUP BY {own_key}"
-        _merge(found, _rows(sql, [*sparams, *st_params, *jparams]))
-
-    # 3. Every other row of a candidate head: monthly, counted in the months whose last day the
-    # row holds while its head stands at the top.
     mtable, mcond, mparams = span.join(yearly=False)
     msums, msparams = span.sums(yearly=False)
+    holds = f"d.valid_from <= {me} AND d.valid_to >= {me}"
     top_test = (
         f"NOT EXISTS (SELECT 1 FROM {dated} u WHERE u.type_id = %s AND u.descendant_id = d.ancestor_id"
         f" AND u.valid_from <= {me} AND u.valid_to >= {me})"
     )
-    sql = (
-        f"SELECT {key}, {msums} FROM {dated} d JOIN {mtable} y ON y.party_id = d.descendant_id AND {mcond}"
-        f" AND d.valid_from <= {me} AND d.valid_to >= {me}"
-        f" WHERE d.type_id = %s AND d.ancestor_id IN ({candidates})"
-        f" AND d.valid_from <= %s AND d.valid_to >= %s"
-        f" AND NOT (d.ancestor_id IN ({stable}) AND d.valid_from <= %s AND d.valid_to >= %s)"
-        f" AND {top_test} GROUP BY {key}"
-    )
-    params = [
-        *msparams, *mparams, rtype.pk, *ca_params, last_end, first_end,
-        *st_params, first_end, last_end, rtype.pk,
-    ]  # fmt: skip
-    with selectors.index_driven():
-        _merge(found, _rows(sql, params))
-        # 4. Other candidates' own figures in the months they head a tree with a member.
-        has_member = (
-            f"EXISTS (SELECT 1 FROM {dated} d WHERE d.type_id = %s AND d.ancestor_id = y.party_id"
-            f" AND d.valid_from <= {me} AND d.valid_to >= {me})"
-        )
-        own_top = (
-            f"NOT EXISTS (SELECT 1 FROM {dated} u WHERE u.type_id = %s AND u.descendant_id = y.party_id"
-            f" AND u.valid_from <= {me} AND u.valid_to >= {me})"
-        )
-        sql = (
-            f"SELECT {own_key}, {msums} FROM {mtable} y WHERE y.party_id IN ({candidates})"
-            f" AND y.party_id NOT IN ({stable}) AND {mcond} AND {has_member} AND {own_top}"
-            f" GROUP BY {own_key}"
-        )
-        _merge(
-            found,
-            _rows(sql, [*msparams, *ca_params, *st_params, *mparams, rtype.pk, rtype.pk]),
-        )
+    for chunk in _chunks(stable):
+        marks = _marks(chunk)
+        with (selectors.scan_driven if head is None else selectors.index_driven)():
+            # 1. Stable heads' rows through the whole span: by whole years where the periods are.
+            sql = (
+                f"SELECT {key}, {sums} FROM {dated} d JOIN {table} y ON y.party_id = d.descendant_id AND {cond}"
+                f" WHERE d.type_id = %s AND d.ancestor_id IN ({marks}) AND d.valid_from <= %s AND d.valid_to >= %s"
+                f" GROUP BY {key}"
+            )
+            _merge(found, _rows(sql, [*sparams, *jparams, rtype.pk, *chunk, first_end, last_end]))
+            # 2. Their own figures, every month of the span.
+            sql = f"SELECT y.party_id, {sums} FROM {table} y WHERE y.party_id IN ({marks}) AND {cond} GROUP BY y.party_id"
+            _merge(found, _rows(sql, [*sparams, *chunk, *jparams]))
+        if not changed:
+            continue
+        with selectors.index_driven():
+            # 3. Their other rows (a member that came or went): monthly, in the months whose
+            # last day the row holds.
+            sql = (
+                f"SELECT {key}, {msums} FROM {dated} d JOIN {mtable} y ON y.party_id = d.descendant_id AND {mcond}"
+                f" AND {holds} WHERE d.type_id = %s AND d.ancestor_id IN ({marks})"
+                " AND d.valid_from <= %s AND d.valid_to >= %s AND (d.valid_from > %s OR d.valid_to < %s)"
+                f" GROUP BY {key}"
+            )
+            params = [*msparams, *mparams, rtype.pk, *chunk, last_end, first_end, first_end, last_end]
+            _merge(found, _rows(sql, params))
+    for chunk in _chunks(others):
+        marks = _marks(chunk)
+        with selectors.index_driven():
+            # 4. Heads of some months only: every row monthly, in the months whose last day
+            # the row holds while its head stands at the top.
+            sql = (
+                f"SELECT {key}, {msums} FROM {dated} d JOIN {mtable} y ON y.party_id = d.descendant_id AND {mcond}"
+                f" AND {holds} WHERE d.type_id = %s AND d.ancestor_id IN ({marks})"
+                f" AND d.valid_from <= %s AND d.valid_to >= %s AND {top_test} GROUP BY {key}"
+            )
+            params = [*msparams, *mparams, rtype.pk, *chunk, last_end, first_end, rtype.pk]
+            _merge(found, _rows(sql, params))
+            # 5. Their own figures in the months they head a tree with a member.
+            has_member = (
+                f"EXISTS (SELECT 1 FROM {dated} d WHERE d.type_id = %s AND d.ancestor_id = y.party_id"
+                f" AND {holds})"
+            )
+            own_top = (
+                f"NOT EXISTS (SELECT 1 FROM {dated} u WHERE u.type_id = %s AND u.descendant_id = y.party_id"
+                f" AND u.valid_from <= {me} AND u.valid_to >= {me})"
+            )
+            sql = (
+                f"SELECT y.party_id, {msums} FROM {mtable} y WHERE y.party_id IN ({marks})"
+                f" AND {mcond} AND {has_member} AND {own_top} GROUP BY y.party_id"
+            )
+            _merge(found, _rows(sql, [*msparams, *chunk, *mparams, rtype.pk, rtype.pk]))
     return found
 
 
