@@ -259,9 +259,10 @@ def ranking_part(
     expected = [(int(p), int(c), int(q)) for p, c, q in raw]
     correct = True
     for mode in ("current", "historic"):
-        t_app, ranking = _median(
-            lambda mode=mode: analysis.top_ranking(rtype, period, mode=mode, limit=100), repeat
-        )
+        def rank(mode: str = mode) -> analysis.Ranking:
+            return analysis.top_ranking(rtype, period, mode=mode, limit=100)
+
+        t_app, ranking = _median(rank, repeat)
         got = [(r.party_id, r.cents, r.previous_cents) for r in ranking.rows]
         same = got == expected
         correct = correct and same

@@ -273,7 +273,9 @@ class _Span:
             params,
         )
 
-    def join(self, table_alias: str = "y", *, yearly: bool | None = None) -> tuple[str, str, list[Any]]:
+    def join(
+        self, table_alias: str = "y", *, yearly: bool | None = None
+    ) -> tuple[str, str, list[Any]]:
         """(table, condition on the span, params) for the figures."""
         use_years = self.yearly if yearly is None else yearly
         if use_years:
@@ -294,9 +296,7 @@ def _span(period: Period) -> _Span:
     return _Span(period, previous, bool(period.whole_years))
 
 
-def _merge(
-    into: dict[int, list[int]], rows: Sequence[tuple[Any, ...]]
-) -> None:
+def _merge(into: dict[int, list[int]], rows: Sequence[tuple[Any, ...]]) -> None:
     for key, cur, prev in rows:
         entry = into.setdefault(int(key), [0, 0])
         entry[0] += int(cur or 0)
@@ -376,7 +376,9 @@ def _heads(
         )
         pool |= {int(r[0]) for r in began} | {int(r[0]) for r in ended}
         changed = any(r[1] for r in began) or any(r[1] for r in ended)
-    cover = "(r.valid_from IS NULL OR r.valid_from <= %s) AND (r.valid_to IS NULL OR r.valid_to >= %s)"
+    cover = (
+        "(r.valid_from IS NULL OR r.valid_from <= %s) AND (r.valid_to IS NULL OR r.valid_to >= %s)"
+    )
 
     def exists(column: str) -> str:
         return f"EXISTS (SELECT 1 FROM {T_REL} r WHERE r.{column} = p.id AND r.type_id = %s AND {cover})"
@@ -445,7 +447,16 @@ def _historic_rows(
                 " AND d.valid_from <= %s AND d.valid_to >= %s AND (d.valid_from > %s OR d.valid_to < %s)"
                 f" GROUP BY {key}"
             )
-            params = [*msparams, *mparams, rtype.pk, *chunk, last_end, first_end, first_end, last_end]
+            params = [
+                *msparams,
+                *mparams,
+                rtype.pk,
+                *chunk,
+                last_end,
+                first_end,
+                first_end,
+                last_end,
+            ]
             _merge(found, _rows(sql, params))
     for chunk in _chunks(others):
         marks = _marks(chunk)

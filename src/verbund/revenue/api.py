@@ -91,7 +91,9 @@ TOP_PARAMS = [
         "kind", str, enum=list(analysis.KINDS), description="what is ranked (default group)"
     ),
     OpenApiParameter("from", str, description="first month, YYYY-MM (default January this year)"),
-    OpenApiParameter("to", str, description="last month, YYYY-MM (default December of from's year)"),
+    OpenApiParameter(
+        "to", str, description="last month, YYYY-MM (default December of from's year)"
+    ),
     OpenApiParameter("year", int, description="a whole year (instead of from/to)"),
     OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="a quarter of year"),
     OpenApiParameter(
@@ -106,7 +108,11 @@ TOP_PARAMS = [
         enum=list(analysis.MODES),
         description="current: today's structure for every month; historic: each month's own",
     ),
-    OpenApiParameter("limit", int, description=f"rows returned, 1-{analysis.MAX_LIMIT} (default {analysis.DEFAULT_LIMIT})"),
+    OpenApiParameter(
+        "limit",
+        int,
+        description=f"rows returned, 1-{analysis.MAX_LIMIT} (default {analysis.DEFAULT_LIMIT})",
+    ),
     OpenApiParameter("head", int, description="a head's id: rank its members instead"),
 ]
 

@@ -47,12 +47,12 @@ def _axis_label(cents: int) -> str:
 
 
 def change_text(cents: int, previous: int) -> str:
-    """"+12,5 %" against a positive previous figure, else ""."""
+    """ ", +12,5 %" against a positive previous figure (to follow it in a tooltip), else ""."""
     if previous <= 0:
         return ""
     pct = (Decimal(cents - previous) * 100 / Decimal(previous)).quantize(Decimal("0.1"))
     sign = "+" if pct > 0 else ""
-    return f"{sign}{format_number(pct, 1)} %"
+    return f", {sign}{format_number(pct, 1)} %"
 
 
 def _empty(title: str, width: int) -> SafeString:
@@ -93,7 +93,9 @@ def month_bars(
     axis = []
     for t in ticks:
         y = y_of(t)
-        axis.append((f"{y:.1f}", f"{width - 4}", f"{y:.1f}", f"{left - 4}", f"{y + 3:.1f}", _axis_label(t)))
+        axis.append(
+            (f"{y:.1f}", f"{width - 4}", f"{y:.1f}", f"{left - 4}", f"{y + 3:.1f}", _axis_label(t))
+        )
     axis_svg = format_html_join(
         "",
         '<line stroke="#e3e7ed" stroke-width="0.5" x1="' + str(left) + '" y1="{}" x2="{}" y2="{}"/>'
@@ -106,14 +108,14 @@ def month_bars(
         name = date_format(month, "F Y")
         before = prev[i] if prev is not None else None
         if before is not None:
-            tip = _("%(month)s: %(amount)s (previous year: %(previous)s %(change)s)") % {
+            tip = _("%(month)s: %(amount)s (previous year: %(previous)s%(change)s)") % {
                 "month": name,
                 "amount": format_eur(cents),
                 "previous": format_eur(before),
                 "change": change_text(cents, before),
             }
-            bars.append(_bar(x0, bar_w, before, y_of, zero_y, PREVIOUS_COLOUR, tip.strip()))
-            bars.append(_bar(x0 + bar_w, bar_w, cents, y_of, zero_y, THIS_COLOUR, tip.strip()))
+            bars.append(_bar(x0, bar_w, before, y_of, zero_y, PREVIOUS_COLOUR, tip))
+            bars.append(_bar(x0 + bar_w, bar_w, cents, y_of, zero_y, THIS_COLOUR, tip))
         else:
             tip = f"{name}: {format_eur(cents)}"
             bars.append(_bar(x0, bar_w, cents, y_of, zero_y, THIS_COLOUR, tip))
@@ -121,10 +123,16 @@ def month_bars(
     for i, (month, _c) in enumerate(months):
         if len(months) <= 24 or i % 3 == 0:
             labels.append(
-                (f"{left + i * step + step / 2:.1f}", str(height - bottom_pad + 14), date_format(month, "M"))
+                (
+                    f"{left + i * step + step / 2:.1f}",
+                    str(height - bottom_pad + 14),
+                    date_format(month, "M"),
+                )
             )
     labels_svg = format_html_join(
-        "", '<text font-size="9" fill="#5f6b7a" x="{}" y="{}" text-anchor="middle">{}</text>', labels
+        "",
+        '<text font-size="9" fill="#5f6b7a" x="{}" y="{}" text-anchor="middle">{}</text>',
+        labels,
     )
     legend = ""
     if prev is not None and months:
@@ -139,28 +147,58 @@ def month_bars(
             '<text font-size="9" fill="#5f6b7a" x="{}" y="{}">{}</text>'
             '<rect x="{}" y="{}" width="10" height="10" fill="{}"/>'
             '<text font-size="9" fill="#5f6b7a" x="{}" y="{}">{}</text></g>',
-            left, height - 12, PREVIOUS_COLOUR, left + 14, height - 3, last_label,
-            left + 110, height - 12, THIS_COLOUR, left + 124, height - 3, this_label,
-        )  # fmt: skip
+            left,
+            height - 12,
+            PREVIOUS_COLOUR,
+            left + 14,
+            height - 3,
+            last_label,
+            left + 110,
+            height - 12,
+            THIS_COLOUR,
+            left + 124,
+            height - 3,
+            this_label,
+        )
     return format_html(
         '<svg class="revenue-chart" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}"'
         ' viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet">{}'
         '<line stroke="#999" stroke-width="0.6" x1="{}" x2="{}" y1="{}" y2="{}"/>{}{}{}</svg>',
-        title, width, height, axis_svg, left, width - 4, f"{zero_y:.1f}", f"{zero_y:.1f}",
-        SafeString("".join(bars)), labels_svg, legend,
-    )  # fmt: skip
+        title,
+        width,
+        height,
+        axis_svg,
+        left,
+        width - 4,
+        f"{zero_y:.1f}",
+        f"{zero_y:.1f}",
+        SafeString("".join(bars)),
+        labels_svg,
+        legend,
+    )
 
 
 def _bar(
-    x: float, w: float, cents: int, y_of: Callable[[int], float], zero_y: float, colour: str, tip: str
+    x: float,
+    w: float,
+    cents: int,
+    y_of: Callable[[int], float],
+    zero_y: float,
+    colour: str,
+    tip: str,
 ) -> str:
     y = y_of(cents)
     top, h = (y, zero_y - y) if cents >= 0 else (zero_y, y - zero_y)
     return str(
         format_html(
             '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
-            f"{x:.1f}", f"{top:.1f}", f"{max(w - 1, 1):.1f}", f"{max(h, 0.5):.1f}", colour, tip,
-        )  # fmt: skip
+            f"{x:.1f}",
+            f"{top:.1f}",
+            f"{max(w - 1, 1):.1f}",
+            f"{max(h, 0.5):.1f}",
+            colour,
+            tip,
+        )
     )
 
 
@@ -190,12 +228,17 @@ def ranking_bars(
             format_html(
                 '<line stroke="#e3e7ed" stroke-width="0.5" x1="{}" y1="0" x2="{}" y2="{}"/>'
                 '<text font-size="9" fill="#5f6b7a" x="{}" y="{}" text-anchor="middle">{}</text>',
-                f"{x:.1f}", f"{x:.1f}", height - 22, f"{x:.1f}", height - 8, _axis_label(t),
-            )  # fmt: skip
+                f"{x:.1f}",
+                f"{x:.1f}",
+                height - 22,
+                f"{x:.1f}",
+                height - 8,
+                _axis_label(t),
+            )
         )
     for i, (name, cents, previous) in enumerate(rows):
         y = i * row_h + 2
-        tip = _("%(name)s: %(amount)s (previous year: %(previous)s %(change)s)") % {
+        tip = _("%(name)s: %(amount)s (previous year: %(previous)s%(change)s)") % {
             "name": name,
             "amount": format_eur(cents),
             "previous": format_eur(previous),
@@ -209,10 +252,21 @@ def ranking_bars(
                 '<g><title>{}</title><text font-size="10" fill="#2b3440" x="{}" y="{}" text-anchor="end">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/></g>',
-                tip.strip(), label_w - 6, f"{y + 11:.1f}", short,
-                f"{x1:.1f}", f"{y:.1f}", f"{max(x2 - x1, 0.5):.1f}", row_h * 0.55, THIS_COLOUR,
-                f"{p1:.1f}", f"{y + row_h * 0.58:.1f}", f"{max(p2 - p1, 0.5):.1f}", row_h * 0.25, PREVIOUS_COLOUR,
-            )  # fmt: skip
+                tip,
+                label_w - 6,
+                f"{y + 11:.1f}",
+                short,
+                f"{x1:.1f}",
+                f"{y:.1f}",
+                f"{max(x2 - x1, 0.5):.1f}",
+                row_h * 0.55,
+                THIS_COLOUR,
+                f"{p1:.1f}",
+                f"{y + row_h * 0.58:.1f}",
+                f"{max(p2 - p1, 0.5):.1f}",
+                row_h * 0.25,
+                PREVIOUS_COLOUR,
+            )
         )
     return format_html(
         '<svg class="revenue-chart revenue-ranking-chart" xmlns="http://www.w3.org/2000/svg" role="img"'
@@ -238,11 +292,12 @@ def _squarify(
         short = min(w, h)
         row: list[float] = []
 
-        def worst(row: list[float]) -> float:
-            s = sum(row)
-            side = s / total * (w * h) / short
+        def worst(
+            row: list[float], total: float = total, area: float = w * h, short: float = short
+        ) -> float:
+            side = sum(row) / total * area / short
             return max(
-                max((side * side) / (v / total * w * h), (v / total * w * h) / (side * side))
+                max((side * side) / (v / total * area), (v / total * area) / (side * side))
                 for v in row
             )
 
@@ -288,7 +343,10 @@ def treemap(
     shown = positive[:limit]
     rest = positive[limit:]
     if rest:
-        shown = [*shown, (_("%(n)s more") % {"n": format_number(len(rest))}, sum(c for _n, c, _s in rest), "")]
+        shown = [
+            *shown,
+            (_("%(n)s more") % {"n": format_number(len(rest))}, sum(c for _n, c, _s in rest), ""),
+        ]
     rects = _squarify([float(c) for _n, c, _s in shown], 0, 0, width, height)
     tiles = []
     for i, ((name, cents, share), (x, y, w, h)) in enumerate(zip(shown, rects, strict=True)):
@@ -299,9 +357,16 @@ def treemap(
             format_html(
                 '<g><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#fff" stroke-width="1"/>'
                 '<text font-size="10" fill="#fff" x="{}" y="{}">{}</text></g>',
-                tip, f"{x:.1f}", f"{y:.1f}", f"{w:.1f}", f"{h:.1f}", TILE_COLOURS[i % len(TILE_COLOURS)],
-                f"{x + 4:.1f}", f"{y + 14:.1f}", label if h > 18 else "",
-            )  # fmt: skip
+                tip,
+                f"{x:.1f}",
+                f"{y:.1f}",
+                f"{w:.1f}",
+                f"{h:.1f}",
+                TILE_COLOURS[i % len(TILE_COLOURS)],
+                f"{x + 4:.1f}",
+                f"{y + 14:.1f}",
+                label if h > 18 else "",
+            )
         )
     return format_html(
         '<svg class="revenue-chart revenue-treemap" xmlns="http://www.w3.org/2000/svg" role="img"'

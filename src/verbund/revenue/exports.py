@@ -71,10 +71,17 @@ def ranking_rows(ranking: Any, *, members: bool = False) -> list[list[Any]]:
     """Every entry of a ranking (not only the shown ones: the caller passes a ranking built
     without a limit), one line each, amounts as numbers."""
     head = [
-        _("Rank"), _("Number"), _("Name"),
-        _("Revenue (EUR)"), _("Previous year (EUR)"), _("Change (EUR)"), _("Change (%)"),
-        _("Share (%)"), _("ABC class"), _("Level") if members else _("Members"),
-    ]  # fmt: skip
+        _("Rank"),
+        _("Number"),
+        _("Name"),
+        _("Revenue (EUR)"),
+        _("Previous year (EUR)"),
+        _("Change (EUR)"),
+        _("Change (%)"),
+        _("Share (%)"),
+        _("ABC class"),
+        _("Level") if members else _("Members"),
+    ]
     out: list[list[Any]] = [
         [_("Period"), f"{ranking.period.first:%Y-%m}", f"{ranking.period.last:%Y-%m}"],
         [_("Previous year"), f"{ranking.previous.first:%Y-%m}", f"{ranking.previous.last:%Y-%m}"],
@@ -87,10 +94,17 @@ def ranking_rows(ranking: Any, *, members: bool = False) -> list[list[Any]]:
         pct = r.change_percent
         out.append(
             [
-                r.rank, r.number, r.name,
-                _amount(r.cents), _amount(r.previous_cents), _amount(r.change_cents),
-                pct, r.share, r.abc, r.depth if members else r.member_count,
-            ]  # fmt: skip
+                r.rank,
+                r.number,
+                r.name,
+                _amount(r.cents),
+                _amount(r.previous_cents),
+                _amount(r.change_cents),
+                pct,
+                r.share,
+                r.abc,
+                r.depth if members else r.member_count,
+            ]
         )
     return out
 
@@ -125,29 +139,50 @@ def settlement_rows(view: Any) -> list[list[Any]]:
         [_("Total (EUR)"), _amount(ranking.total_cents), _amount(ranking.previous_total_cents)],
         [],
         [
-            _("Number"), _("Name"), _("Member"), _("Sub-association"),
-            _("Revenue (EUR)"), _("Previous year (EUR)"), _("Change (EUR)"), _("Change (%)"),
+            _("Number"),
+            _("Name"),
+            _("Member"),
+            _("Sub-association"),
+            _("Revenue (EUR)"),
+            _("Previous year (EUR)"),
+            _("Change (EUR)"),
+            _("Change (%)"),
             _("Share (%)"),
         ],
-    ]  # fmt: skip
+    ]
     for a in view.addresses:
         r = a.row
         out.append(
             [
-                r.number, r.name, a.member_name, a.parent_name,
-                _amount(r.cents), _amount(r.previous_cents), _amount(r.change_cents),
-                r.change_percent, r.share,
-            ]  # fmt: skip
+                r.number,
+                r.name,
+                a.member_name,
+                a.parent_name,
+                _amount(r.cents),
+                _amount(r.previous_cents),
+                _amount(r.change_cents),
+                r.change_percent,
+                r.share,
+            ]
         )
-    for title, totals in ((_("Per member"), view.members), (_("Per sub-association"), view.sub_associations)):
+    for title, totals in (
+        (_("Per member"), view.members),
+        (_("Per sub-association"), view.sub_associations),
+    ):
         out.append([])
         out.append([title])
         for s in totals:
             out.append(
                 [
-                    s.number, s.name, "", "",
-                    _amount(s.cents), _amount(s.previous_cents), _amount(s.change_cents),
-                    s.change_percent, s.share,
-                ]  # fmt: skip
+                    s.number,
+                    s.name,
+                    "",
+                    "",
+                    _amount(s.cents),
+                    _amount(s.previous_cents),
+                    _amount(s.change_cents),
+                    s.change_percent,
+                    s.share,
+                ]
             )
     return out

@@ -84,8 +84,11 @@ def period_label(period: Period) -> str:
     if period.whole_years and len(period.whole_years) == 1:
         return str(period.first.year)
     if period.first.month % 3 == 1 and period.last == add_months(period.first, 2):
-        return _("Q%(q)s %(year)s") % {"q": (period.first.month - 1) // 3 + 1, "year": period.first.year}
-    return f"{period.first:%m/%Y} – {period.last:%m/%Y}"
+        return _("Q%(q)s %(year)s") % {
+            "q": (period.first.month - 1) // 3 + 1,
+            "year": period.first.year,
+        }
+    return f"{period.first:%m/%Y} \u2013 {period.last:%m/%Y}"
 
 
 def overview_context(get: QueryDict, *, limit: int | None = SHOWN) -> dict[str, Any]:
@@ -191,7 +194,11 @@ def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
         sort = get.get("sort") or "-revenue"
         if sort.lstrip("-") not in SETTLEMENT_SORTS:
             raise ValidationError(
-                {"sort": [_("Choose one of %(choices)s.") % {"choices": ", ".join(SETTLEMENT_SORTS)}]}
+                {
+                    "sort": [
+                        _("Choose one of %(choices)s.") % {"choices": ", ".join(SETTLEMENT_SORTS)}
+                    ]
+                }
             )
         view = settlement.settlement_view(party, period, mode=mode, sort=sort)
     except ValidationError as exc:

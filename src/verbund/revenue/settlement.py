@@ -122,7 +122,8 @@ def settlement_view(
     names = {
         p["id"]: (p["name"], p["number"])
         for p in Party.objects.filter(
-            pk__in={a.member_id for a in view.addresses} | {a.parent_id for a in view.addresses if a.parent_id}
+            pk__in={a.member_id for a in view.addresses}
+            | {a.parent_id for a in view.addresses if a.parent_id}
         ).values("id", "name", "number")
     }
     members: dict[int, Subtotal] = {}
@@ -168,7 +169,9 @@ def settlement_view(
         for p in Party.objects.filter(pk__in=missing).values("id", "name", "number"):
             subs[p["id"]].name, subs[p["id"]].number = p["name"], p["number"]
     for s in [*members.values(), *subs.values()]:
-        s.share = analysis.percent(s.cents, ranking.total_cents) if ranking.total_cents > 0 else None
+        s.share = (
+            analysis.percent(s.cents, ranking.total_cents) if ranking.total_cents > 0 else None
+        )
     view.members = sorted(members.values(), key=lambda s: (-s.cents, s.name.casefold()))
     view.sub_associations = sorted(subs.values(), key=lambda s: (-s.cents, s.name.casefold()))
     descending = sort.startswith("-")

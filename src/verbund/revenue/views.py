@@ -77,9 +77,7 @@ def revenue_overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @requires(PERMISSION)
 def revenue_drilldown(request: HttpRequest, party_id: int) -> HttpResponse:
     head = get_object_or_404(Party, pk=party_id)
-    return _page(
-        request, "revenue/drilldown.html", overview.drilldown_context(request.GET, head)
-    )
+    return _page(request, "revenue/drilldown.html", overview.drilldown_context(request.GET, head))
 
 
 @requires(PERMISSION)

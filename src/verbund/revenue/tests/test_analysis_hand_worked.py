@@ -138,9 +138,7 @@ def test_a_quarter_and_a_month_range_compare_with_the_same_months_a_year_before(
     q2 = analysis.top_ranking(group_type(), Period.quarter(2025, 2), mode="historic")
     drei = next(r for r in q2.rows if r.party_id == groups.h3.pk)
     assert (drei.cents, drei.previous_cents) == (15_000 + 10_000, 15_000)
-    months = analysis.top_ranking(
-        group_type(), Period.parse("2025-02", "2025-04"), mode="historic"
-    )
+    months = analysis.top_ranking(group_type(), Period.parse("2025-02", "2025-04"), mode="historic")
     vier = next(r for r in months.rows if r.party_id == groups.h4.pk)
     # February only (T4 was sold on 10 March); a year before, February to April.
     assert (vier.cents, vier.previous_cents) == (3_000, 9_000)

@@ -18,7 +18,9 @@ URL = "/api/v1/revenue/top/"
 @pytest.fixture
 def world(org: Any) -> dict[str, Any]:
     h, t = org("Holding AG"), org("Tochter GmbH")
-    do_create_relationship(actor=None, type="group", from_party=t, to_party=h, valid_from="2010-01-01")
+    do_create_relationship(
+        actor=None, type="group", from_party=t, to_party=h, valid_from="2010-01-01"
+    )
     do_record_revenue(actor=None, party=h, month="2025-03", amount="100.00")
     do_record_revenue(actor=None, party=t, month="2024-03", amount="80.00")
     return {"h": h, "t": t}
@@ -50,7 +52,13 @@ def _strict(schema: Any) -> Any:
 @pytest.mark.parametrize(
     "params",
     [
-        {"kind": "group", "from": "2025-01", "to": "2025-12", "compare": "previous_year", "mode": "current"},
+        {
+            "kind": "group",
+            "from": "2025-01",
+            "to": "2025-12",
+            "compare": "previous_year",
+            "mode": "current",
+        },
         {"kind": "group", "from": "2025-01", "to": "2025-06", "mode": "historic"},
         {"kind": "chain", "year": "2025", "quarter": "1"},
         {"kind": "association", "year": "2025"},

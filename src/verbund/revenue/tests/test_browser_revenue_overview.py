@@ -5,6 +5,7 @@ a change of period and of structure, drills into a group and exports its table a
 import datetime as dt
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,8 +43,15 @@ def test_the_overview_switches_period_and_structure_drills_down_and_exports(live
     branch = do_create_party(actor=None, kind="organisation", name="Schmidt Filiale KG")
     do_create_relationship(actor=None, type="group", from_party=branch, to_party=other)
     for month in range(1, 13):
-        for party, amount in ((holding, "100.00"), (daughter, "50.00"), (bought, "10.00"), (other, "1.00")):
-            do_record_revenue(actor=None, party=party, month=f"{LAST_YEAR}-{month:02d}", amount=amount)
+        for party, amount in (
+            (holding, "100.00"),
+            (daughter, "50.00"),
+            (bought, "10.00"),
+            (other, "1.00"),
+        ):
+            do_record_revenue(
+                actor=None, party=party, month=f"{LAST_YEAR}-{month:02d}", amount=amount
+            )
     browser_login(page, live_server.url, "viewer")
 
     page.goto(f"{live_server.url}/")
@@ -86,7 +94,7 @@ def test_the_overview_switches_period_and_structure_drills_down_and_exports(live
         page.click("[data-testid=revenue-export-xlsx]")
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
-    book = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     values = [list(r) for r in book.active.iter_rows(values_only=True)]
     names = [r[2] for r in values if r and isinstance(r[0], int)]
     assert names == ["Müller Holding AG", "Müller Tochter GmbH", "Zukauf GmbH"]

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(org: Any) -> dict[str, Any]:
     h, t = org("Holding AG"), org("Tochter GmbH")
-    do_create_relationship(actor=None, type="group", from_party=t, to_party=h, valid_from="2010-01-01")
+    do_create_relationship(
+        actor=None, type="group", from_party=t, to_party=h, valid_from="2010-01-01"
+    )
     z, m, d, e = org("Verband eG"), org("Mitglied GmbH"), org("Filiale KG"), org("Leer KG")
     do_set_main_address(m, z, actor=None)
     do_set_main_address(d, m, actor=None)
@@ -38,7 +40,9 @@ def test_the_overview_ranks_the_groups_in_german(client_for, world):
 
 def test_a_quarter_by_the_structure_of_each_month_and_the_drill_down_answer(client_for, world):
     client = client_for("viewer")
-    answer = client.get("/revenue/", {"span": "quarter", "year": "2025", "quarter": "1", "mode": "historic"})
+    answer = client.get(
+        "/revenue/", {"span": "quarter", "year": "2025", "quarter": "1", "mode": "historic"}
+    )
     assert answer.status_code == 200
     assert "Q1 2025" in answer.content.decode()
     drill = client.get(f"/revenue/heads/{world['h'].pk}/", {"year": "2025"}).content.decode()
@@ -50,10 +54,27 @@ def test_the_exports_hold_every_row_as_numbers(client_for, world):
     client = client_for("viewer")
     text = client.get("/revenue/export.csv", {"year": "2025"}).content.decode()
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert ["1", world["h"].number, "Holding AG", "200.00", "160.00", "40.00", "25.0", "100.0", "A", "2"] in rows
-    book = load_workbook(io.BytesIO(client.get(f"/revenue/heads/{world['h'].pk}/export.xlsx", {"year": "2025"}).content))
+    assert [
+        "1",
+        world["h"].number,
+        "Holding AG",
+        "200.00",
+        "160.00",
+        "40.00",
+        "25.0",
+        "100.0",
+        "A",
+        "2",
+    ] in rows
+    book = load_workbook(
+        io.BytesIO(
+            client.get(f"/revenue/heads/{world['h'].pk}/export.xlsx", {"year": "2025"}).content
+        )
+    )
     values = [list(r) for r in book.active.iter_rows(values_only=True)]
-    assert any(r[:3] == [2, world["t"].number, "Tochter GmbH"] and float(r[3]) == 100.0 for r in values)
+    assert any(
+        r[:3] == [2, world["t"].number, "Tochter GmbH"] and float(r[3]) == 100.0 for r in values
+    )
 
 
 def test_the_settlement_view_lists_every_delivery_address_with_subtotals(client_for, world):
