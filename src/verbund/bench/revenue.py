@@ -259,6 +259,7 @@ def ranking_part(
     expected = [(int(p), int(c), int(q)) for p, c, q in raw]
     correct = True
     for mode in ("current", "historic"):
+
         def rank(mode: str = mode) -> analysis.Ranking:
             return analysis.top_ranking(rtype, period, mode=mode, limit=100)
 

@@ -203,7 +203,7 @@ def _bar(
 
 
 def ranking_bars(
-    rows: Sequence[tuple[str, int, int]], *, title: str, width: int = 640, row_h: int = 18
+    rows: Sequence[tuple[str, int, int]], *, title: str, width: int = 960, row_h: int = 22
 ) -> SafeString:
     """Horizontal bars (name, this period, previous period in cents), largest first: this
     period dark, the previous year's thin bar below it, an axis of values at the bottom."""
@@ -213,7 +213,7 @@ def ranking_bars(
     ticks = nice_ticks(min(values), max(values))
     low, high = ticks[0], ticks[-1]
     span = (high - low) or 1
-    label_w, right = 190, 8
+    label_w, right = 190, 48
     plot_w = width - label_w - right
     height = len(rows) * row_h + 30
 
@@ -227,7 +227,7 @@ def ranking_bars(
         parts.append(
             format_html(
                 '<line stroke="#e3e7ed" stroke-width="0.5" x1="{}" y1="0" x2="{}" y2="{}"/>'
-                '<text font-size="9" fill="#5f6b7a" x="{}" y="{}" text-anchor="middle">{}</text>',
+                '<text font-size="11" fill="#5f6b7a" x="{}" y="{}" text-anchor="middle">{}</text>',
                 f"{x:.1f}",
                 f"{x:.1f}",
                 height - 22,
@@ -249,7 +249,7 @@ def ranking_bars(
         p1, p2 = sorted((zero_x, x_of(previous)))
         parts.append(
             format_html(
-                '<g><title>{}</title><text font-size="10" fill="#2b3440" x="{}" y="{}" text-anchor="end">{}</text>'
+                '<g><title>{}</title><text font-size="12" fill="#2b3440" x="{}" y="{}" text-anchor="end">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/></g>',
                 tip,
@@ -331,8 +331,8 @@ def treemap(
     rows: Sequence[tuple[str, int, str]],
     *,
     title: str,
-    width: int = 640,
-    height: int = 260,
+    width: int = 960,
+    height: int = 320,
     limit: int = 30,
 ) -> SafeString:
     """Tiles sized by each member's share of the head's positive revenue (name, cents, share
@@ -356,7 +356,7 @@ def treemap(
         tiles.append(
             format_html(
                 '<g><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#fff" stroke-width="1"/>'
-                '<text font-size="10" fill="#fff" x="{}" y="{}">{}</text></g>',
+                '<text font-size="12" fill="#fff" x="{}" y="{}">{}</text></g>',
                 tip,
                 f"{x:.1f}",
                 f"{y:.1f}",

@@ -117,6 +117,9 @@ def settlement_view(
     positions = _positions(association.pk)
     view = SettlementView(ranking)
     for r in ranking.rows:
+        if r.party_id == association.pk and not (r.cents or r.previous_cents):
+            # The association itself is listed only where it bought something itself.
+            continue
         member, parent, depth = positions.get(r.party_id, (FORMER, None, None))  # type: ignore[arg-type]
         view.addresses.append(Address(r, member, parent, depth))
     names = {
