@@ -587,25 +587,21 @@ def members_ranking(
     in either period are listed last with zero."""
     span = _span(period)
     found = _figures(rtype, span, mode, head=head, by="descendant")
-    if mode == "current":
-        # The head's own figures (the closure has a self row for a head in a tree; a party
-        # in no tree stands alone).
-        if not hierarchy.in_tree(head, rtype.pk):
-            table, cond, jparams = span.join()
-            sums, sparams = span.sums()
-            rows = _rows(
-                f"SELECT y.party_id, {sums} FROM {table} y WHERE y.party_id = %s AND {cond} GROUP BY y.party_id",
-                [*sparams, head, *jparams],
-            )
-            _merge(found, rows)
-        members = _member_ids(rtype, span, mode, head)
-    else:
-        members = _member_ids(rtype, span, mode, head)
-    for pid in members:
+    # Today's structure: the head's own figures (the closure has a self row for a head in a
+    # tree; a party in no tree stands alone).
+    if mode == "current" and not hierarchy.in_tree(head, rtype.pk):
+        table, cond, jparams = span.join()
+        sums, sparams = span.sums()
+        rows = _rows(
+            f"SELECT y.party_id, {sums} FROM {table} y WHERE y.party_id = %s AND {cond} GROUP BY y.party_id",
+            [*sparams, head, *jparams],
+        )
+        _merge(found, rows)
+    for pid in _member_ids(rtype, span, mode, head):
         found.setdefault(pid, [0, 0])
     found.setdefault(head, [0, 0])
     ranked, total, previous_total = _rank(found)
-    depths = _depths(rtype, head, mode)
+    depths = _depths(rtype, head)
     for r in ranked:
         r.depth = depths.get(r.party_id)
     shown = ranked if limit is None else ranked[:limit]
@@ -629,7 +625,7 @@ def _member_ids(rtype: RelationshipType, span: _Span, mode: str, head: int) -> l
     return [int(r[0]) for r in _rows(sql, [rtype.pk, head, last_end, first_end])]
 
 
-def _depths(rtype: RelationshipType, head: int, mode: str) -> dict[int, int]:
+def _depths(rtype: RelationshipType, head: int) -> dict[int, int]:
     """Each member's depth below the head today (None for former members)."""
     sql = f"SELECT c.descendant_id, c.depth FROM {selectors._closure_table()} c WHERE c.type_id = %s AND c.ancestor_id = %s"
     found = {int(d): int(n) for d, n in _rows(sql, [rtype.pk, head])}
