@@ -96,18 +96,12 @@ def overview_context(get: QueryDict, *, limit: int | None = SHOWN) -> dict[str, 
     params: dict[str, str] = {}
     try:
         params = analysis_params(get)
+        kind, rtype = analysis.kind_type(params["kind"])
+        mode = analysis.mode_param(params["mode"])
         query = QueryDict(mutable=True)
         query.update(params)
-        query["limit"] = str(limit or analysis.MAX_LIMIT)
-        ranking = analysis.ranking_from_params(query)
-        if limit is None:
-            ranking = analysis.top_ranking(
-                analysis.kind_type(params["kind"])[1],
-                ranking.period,
-                mode=ranking.mode,
-                limit=None,
-            )
-            ranking.kind = params["kind"]
+        ranking = analysis.top_ranking(rtype, analysis.period_param(query), mode=mode, limit=limit)
+        ranking.kind = kind
     except ValidationError as exc:
         return {"error": _field_errors(exc), **_state(get, params, None)}
     context = {**_state(get, params, ranking.period), "ranking": ranking}
