@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "verbund.interfaces",
     "verbund.quality",
     "verbund.compliance",
+    "verbund.selections",
     "verbund.demo",
     "verbund.web",
 ]

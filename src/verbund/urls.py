@@ -20,6 +20,7 @@ DOMAIN_APPS = [
     "interfaces",
     "quality",
     "compliance",
+    "selections",
     "web",
 ]
 

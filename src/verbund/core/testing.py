@@ -77,6 +77,7 @@ ROUTE_APPS = [
     "interfaces",
     "quality",
     "compliance",
+    "selections",
     "web",
 ]
 
