@@ -180,9 +180,7 @@ def party_filters() -> dict[str, django_filters.Filter]:
     return {
         "group": MemberFilter("group", True, label=_("Member of the group of party")),
         "chain": MemberFilter("chain", True, label=_("Member of the chain of party")),
-        "association": MemberFilter(
-            "settlement", False, label=_("Settled through association")
-        ),
+        "association": MemberFilter("settlement", False, label=_("Settled through association")),
         "as_of": ParameterDateFilter(label=_("Structure as of")),
         "depth_min": ParameterNumberFilter(label=_("Level from")),
         "depth_max": ParameterNumberFilter(label=_("Level to")),

@@ -89,11 +89,11 @@ def last_twelve_months(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 def _as_query(filters: Any) -> QueryDict:
     if not isinstance(filters, dict):
-        raise ValidationError({"filters": [_("The filters must be an object of names and values.")]})
-    if len(filters) > MAX_FILTERS:
         raise ValidationError(
-            {"filters": [_("At most %(n)s filters.") % {"n": MAX_FILTERS}]}
+            {"filters": [_("The filters must be an object of names and values.")]}
         )
+    if len(filters) > MAX_FILTERS:
+        raise ValidationError({"filters": [_("At most %(n)s filters.") % {"n": MAX_FILTERS}]})
     query = QueryDict(mutable=True)
     errors: dict[str, list[str]] = {}
     for name, value in filters.items():
@@ -101,9 +101,13 @@ def _as_query(filters: Any) -> QueryDict:
         if len(values) > MAX_VALUES or not all(
             v is None or isinstance(v, str | int | float | bool) for v in values
         ):
-            errors[str(name)] = [_("Give a value as text, a number, true or false, or a list of them.")]
+            errors[str(name)] = [
+                _("Give a value as text, a number, true or false, or a list of them.")
+            ]
             continue
-        texts = ["" if v is None else (str(v).lower() if isinstance(v, bool) else str(v)) for v in values]
+        texts = [
+            "" if v is None else (str(v).lower() if isinstance(v, bool) else str(v)) for v in values
+        ]
         if any(len(t) > MAX_VALUE_LENGTH or "\x00" in t for t in texts):
             errors[str(name)] = [_("This value is too long or holds a character no one types.")]
             continue
@@ -150,9 +154,7 @@ def check_name(name: Any) -> str:
     if not text:
         raise ValidationError({"name": [_("A selection needs a name.")]})
     if len(text) > NAME_MAX:
-        raise ValidationError(
-            {"name": [_("At most %(n)s characters.") % {"n": NAME_MAX}]}
-        )
+        raise ValidationError({"name": [_("At most %(n)s characters.") % {"n": NAME_MAX}]})
     return text
 
 
@@ -167,9 +169,7 @@ def role_group(role: Any, actor: Any) -> Group | None:
         actor.is_superuser or actor.groups.filter(name__in=[role, "admin"]).exists()
     )
     if not holds:
-        raise ValidationError(
-            {"shared_with": [_("You can share only with a role you hold.")]}
-        )
+        raise ValidationError({"shared_with": [_("You can share only with a role you hold.")]})
     return Group.objects.get_or_create(name=role)[0]
 
 

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from verbund.compliance.models import Hit, HitStatus
+from verbund.core.roles import INHERITS
 from verbund.hierarchies import selectors as hierarchy
 from verbund.hierarchies.models import ClosureEntry, DatedClosureEntry
 from verbund.parties.filters import party_filterset
@@ -200,12 +201,19 @@ def without_relationship_type(qs: QuerySet[Party], rtype: RelationshipType) -> Q
 # --- selections -------------------------------------------------------------------------------
 
 
+def reached_roles(user: Any) -> set[str]:
+    """The roles whose shared selections reach ``user``: the roles they hold and the roles
+    those include (a selection shared with "viewer" reaches every editor too)."""
+    held = set(user.groups.values_list("name", flat=True))
+    return held | {inherited for role in held for inherited in INHERITS.get(role, [])}
+
+
 def visible(user: Any) -> QuerySet[Selection]:
-    """The selections ``user`` may open: their own and those shared with a role they hold."""
+    """The selections ``user`` may open: their own and those shared with a role they reach."""
     if user is None or not user.is_authenticated:
         return Selection.objects.none()
     return Selection.objects.filter(
-        Q(owner=user) | Q(shared_with__in=user.groups.all())
+        Q(owner=user) | Q(shared_with__name__in=sorted(reached_roles(user)))
     ).select_related("owner", "shared_with")
 
 
@@ -232,7 +240,9 @@ def count(filters: dict[str, Any]) -> int:
     return parties(filters).order_by().count()
 
 
-def white_space_filters(party_id: int, type_key: str, today: dt.date | None = None) -> dict[str, Any]:
+def white_space_filters(
+    party_id: int, type_key: str, today: dt.date | None = None
+) -> dict[str, Any]:
     """The filters of "white space": the members of the party's group, chain or association
     that are no customers (no revenue in the last 12 months)."""
     first, last = last_twelve_months(today)

@@ -49,9 +49,7 @@ def test_depth_limits_the_levels_below_the_top(api, world):
         "sued",
         "logistik",
     }
-    assert select(api, world, group=top, depth_min=2, depth_max=2, as_of="2023-06-01") == {
-        "sued"
-    }
+    assert select(api, world, group=top, depth_min=2, depth_max=2, as_of="2023-06-01") == {"sued"}
 
 
 def test_chain_and_association_select_their_members(api, world):

@@ -102,12 +102,14 @@ def test_a_name_is_unique_per_owner(api, api_for, world):
 def test_private_selections_stay_private_and_shared_ones_reach_the_role(api, api_for, world):
     private = save(api, "Privat", {"city": "Köln"})
     shared = save(api, "Für alle Bearbeiter", {"city": "Köln"}, shared_with="editor")
-    other_editor = api_for("steward")  # stewards hold the editor role's permissions, not its group
+    steward = api_for("steward")  # the steward role includes the editor role
+    compliance = api_for("compliance")  # ... the compliance role does not
     viewer = api_for("viewer")
     assert {s["id"] for s in api.get(URL).json()["results"]} == {private["id"], shared["id"]}
     assert viewer.get(f"{URL}{private['id']}/").status_code == 404
     assert viewer.get(f"{URL}{shared['id']}/parties/").status_code == 404
-    assert other_editor.get(f"{URL}{shared['id']}/").status_code == 404
+    assert compliance.get(f"{URL}{shared['id']}/").status_code == 404
+    assert steward.get(f"{URL}{shared['id']}/").status_code == 200
     colleague = api_for(None)
     from django.contrib.auth.models import Group
 
@@ -115,7 +117,10 @@ def test_private_selections_stay_private_and_shared_ones_reach_the_role(api, api
     user.groups.add(Group.objects.get(name="editor"))
     assert colleague.get(f"{URL}{shared['id']}/parties/").status_code == 200
     # Only the owner changes or deletes it.
-    assert colleague.patch(f"{URL}{shared['id']}/", {"name": "Meins"}, format="json").status_code == 403
+    assert (
+        colleague.patch(f"{URL}{shared['id']}/", {"name": "Meins"}, format="json").status_code
+        == 403
+    )
     assert colleague.delete(f"{URL}{shared['id']}/").status_code == 403
 
 
