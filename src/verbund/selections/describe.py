@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,9 +58,10 @@ def filters(saved: dict[str, Any]) -> list[tuple[str, str]]:
     }
     out: list[tuple[str, str]] = []
     for name, field in form.fields.items():
-        if name not in saved:
+        raw = saved.get(name)
+        values = [v for v in (raw if isinstance(raw, list) else [raw]) if v not in (None, "")]
+        if not values:
             continue
-        values = saved[name] if isinstance(saved[name], list) else [saved[name]]
         out.append(
             (
                 str(field.label or name),
@@ -76,7 +78,10 @@ def _value(name: str, value: Any, field: Any, names: dict[int, str], types: dict
     if name in TYPE_FILTERS:
         return str(types.get(text, text))
     if name in MONTH_FILTERS:
-        return date_format(rules.month(text), "YEAR_MONTH_FORMAT")
+        try:
+            return date_format(rules.month(text), "YEAR_MONTH_FORMAT")
+        except ValidationError:
+            return text
     if name == "as_of":
         try:
             return date_format(dt.date.fromisoformat(text), "SHORT_DATE_FORMAT")

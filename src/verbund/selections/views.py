@@ -38,6 +38,10 @@ def _visible(request: HttpRequest, selection_id: int) -> Selection:
     return get_object_or_404(selectors.visible(request.user), pk=selection_id)
 
 
+def _by_field(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"filters": exc.messages}
+
+
 def list_query(filters: dict[str, Any]) -> str:
     """The party list's query string for these filters (a list repeats the parameter)."""
     return urlencode(filters, doseq=True)
@@ -75,7 +79,10 @@ def selection_create(request: HttpRequest) -> HttpResponse:
     """Save the party list's filters (the query string ``filters``) under a name."""
     raw = request.POST.get("filters") if request.method == "POST" else request.GET.urlencode()
     query = QueryDict(raw or "")
-    filters = {n: v if len(v := query.getlist(n)) > 1 else v[0] for n in query}
+    # The list's form sends every field, the empty ones too: those filter nothing.
+    filters = {
+        n: v if len(v) > 1 else v[0] for n in query if (v := [x for x in query.getlist(n) if x])
+    }
     errors: dict[str, list[str]] = {}
     name = request.POST.get("name", "")
     shared_with = request.POST.get("shared_with", "")
@@ -85,7 +92,7 @@ def selection_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, name=name, filters=filters, shared_with=shared_with or None
             )
         except ValidationError as exc:
-            errors = exc.message_dict
+            errors = _by_field(exc)
         else:
             return redirect("selection-detail", selection_id=saved.pk)
     try:
@@ -93,7 +100,7 @@ def selection_create(request: HttpRequest) -> HttpResponse:
         described = describe.filters(filters)
     except ValidationError as exc:
         count, described = None, []
-        for field, messages in exc.message_dict.items():
+        for field, messages in _by_field(exc).items():
             errors.setdefault(field, []).extend(messages)
     field_errors = {k: v for k, v in errors.items() if k in ("name", "shared_with")}
     filter_errors = [m for k, v in errors.items() if k not in field_errors for m in v]
@@ -101,7 +108,7 @@ def selection_create(request: HttpRequest) -> HttpResponse:
         request,
         "selections/form.html",
         {
-            "filters_query": query.urlencode(),
+            "filters_query": list_query(filters),
             "described": described,
             "count": count,
             "name": name,
@@ -125,7 +132,7 @@ def selection_detail(request: HttpRequest, selection_id: int) -> HttpResponse:
         problems: list[str] = []
     except ValidationError as exc:
         count, first = None, []
-        problems = [m for messages in exc.message_dict.values() for m in messages]
+        problems = [m for messages in _by_field(exc).values() for m in messages]
     return render(
         request,
         "selections/detail.html",
