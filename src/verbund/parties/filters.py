@@ -75,7 +75,9 @@ class PartyFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(merged_into__isnull=not value)
 
-    def filter_postcode_to(self, queryset: QuerySet[Party], name: str, value: str) -> QuerySet[Party]:
+    def filter_postcode_to(
+        self, queryset: QuerySet[Party], name: str, value: str
+    ) -> QuerySet[Party]:
         return queryset.filter(Q(postcode__lte=value) | Q(postcode__startswith=value))
 
     def is_valid(self) -> bool:

@@ -49,7 +49,7 @@ class SelectionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     def to_representation(self, instance: Selection) -> dict[str, Any]:
         data = super().to_representation(instance)
-        data["shared_with"] = instance.shared_with.name if instance.shared_with_id else None
+        data["shared_with"] = instance.shared_with.name if instance.shared_with else None
         return data
 
 

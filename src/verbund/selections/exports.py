@@ -33,7 +33,7 @@ FIELDS = (
 
 
 def header() -> list[str]:
-    return [str(Party._meta.get_field(name).verbose_name) for name in FIELDS]
+    return [str(getattr(Party._meta.get_field(name), "verbose_name", name)) for name in FIELDS]
 
 
 def rows(parties: QuerySet[Party]) -> Iterator[tuple[Any, ...]]:

@@ -39,7 +39,7 @@ from verbund.parties.models import Party
 from verbund.relationships.models import RelationshipType
 from verbund.selections import rules, selectors
 
-EMPTY = (None, "", [], ())
+EMPTY: tuple[Any, ...] = (None, "", [], ())
 
 
 class MonthField(forms.CharField):

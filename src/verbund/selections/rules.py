@@ -43,11 +43,12 @@ def period(data: dict[str, Any]) -> Period:
     """The period of the revenue filters: ``revenue_from`` to ``revenue_to`` (checked by
     ``check_together``), this calendar year where neither is given, the rest of the first
     month's year where only it is."""
-    first, last = data.get("revenue_from"), data.get("revenue_to")
-    year = dt.date.today().year
+    first: dt.date | None = data.get("revenue_from")
+    last: dt.date | None = data.get("revenue_to")
     if first is None and last is None:
-        return Period.year(year)
+        return Period.year(dt.date.today().year)
     if first is None:
+        assert last is not None
         first = dt.date(last.year, 1, 1)
     if last is None:
         last = dt.date(first.year, 12, 1)
@@ -62,7 +63,7 @@ def check_together(data: dict[str, Any]) -> None:
         if data.get(name) not in (None, "") and not member:
             errors[name] = [_("Only together with a group, chain or association.")]
     low, high = data.get("depth_min"), data.get("depth_max")
-    if low not in (None, "") and high not in (None, "") and int(low) > int(high):
+    if low is not None and high is not None and int(low) > int(high):
         errors["depth_max"] = [_("The level to must not be below the level from.")]
     for first, last in (("revenue_from", "revenue_to"), ("no_revenue_from", "no_revenue_to")):
         if data.get(first) and data.get(last) and data[last] < data[first]:

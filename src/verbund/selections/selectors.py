@@ -72,12 +72,12 @@ def members_q(
         root = hierarchy.top_ancestor(party_id, type_id) if whole_tree else int(party_id)
         if not hierarchy.in_tree(root, type_id):
             return Q(pk=root) if low == 0 else Q(pk__in=[])
-        rows = ClosureEntry.objects.filter(type_id=type_id, ancestor_id=root)
+        today = ClosureEntry.objects.filter(type_id=type_id, ancestor_id=root)
         if low:
-            rows = rows.filter(depth__gte=low)
+            today = today.filter(depth__gte=low)
         if depth_max is not None:
-            rows = rows.filter(depth__lte=depth_max)
-        return Q(pk__in=rows.values("descendant_id"))
+            today = today.filter(depth__lte=depth_max)
+        return Q(pk__in=today.values("descendant_id"))
     root = hierarchy.top_ancestor(party_id, type_id, on=as_of) if whole_tree else int(party_id)
     on_day = {"type_id": type_id, "valid_from__lte": as_of, "valid_to__gte": as_of}
     rows = DatedClosureEntry.objects.filter(ancestor_id=root, **on_day)
@@ -178,6 +178,7 @@ def without_revenue(
 def with_flag(qs: QuerySet[Party], flag: str, wanted: bool) -> QuerySet[Party]:
     """``screening_hit``: an undecided sanctions hit; ``duplicate``: an open duplicate
     suggestion (either side)."""
+    found: Q | Exists
     if flag == "screening_hit":
         found = Exists(Hit.objects.filter(party_id=OuterRef("pk"), status__in=UNDECIDED_HITS))
     else:

@@ -50,6 +50,8 @@ def list_query(filters: dict[str, Any]) -> str:
 @requires(PERMISSION)
 def selection_list(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.visible(request.user).order_by("name", "id"))
+    for row in rows:
+        row.role_label = describe.role_name(row.shared_with.name if row.shared_with else None)  # type: ignore[attr-defined]
     return render(request, "selections/list.html", {"selections": rows})
 
 
@@ -144,6 +146,9 @@ def selection_detail(request: HttpRequest, selection_id: int) -> HttpResponse:
             "parties": first,
             "list_query": list_query(selection.filters),
             "is_owner": selection.owner_id == request.user.pk,
+            "role_label": describe.role_name(
+                selection.shared_with.name if selection.shared_with else None
+            ),
         },
     )
 

@@ -4,6 +4,7 @@ party list again, and export it as Excel. Skips where no Chromium is installed."
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,6 +77,6 @@ def test_save_reopen_and_export_a_selection(live_server, page):
     with page.expect_download() as download:
         page.locator("[data-testid=export-xlsx]").click()
     path = download.value.path()
-    book = load_workbook(io.BytesIO(open(path, "rb").read()))
+    book = load_workbook(io.BytesIO(Path(path).read_bytes()))
     names = sorted(r[1] for r in list(book.active.iter_rows(values_only=True))[1:])
     assert names == ["Müller Tochter 1 GmbH", "Müller Tochter 3 GmbH"]

@@ -38,11 +38,14 @@ def test_saving_shows_the_count_and_the_filters_in_words_then_saves(client_for, 
     assert saved.filters["revenue_min"] == "1000" and saved.shared_with.name == "editor"
     detail = client.get(response["Location"]).content.decode()
     assert "2 von 2 Adressen" in detail and "Müller Handel GmbH" in detail
-    assert f'/parties/?{query}' in detail.replace("&amp;", "&")
+    assert f"/parties/?{query}" in detail.replace("&amp;", "&")
     listing = client.get("/selections/").content.decode()
     assert "Große Müller" in listing
-    assert client.get(f"/selections/{saved.pk}/count/").content.decode().strip().endswith(
-        '<span data-testid="selection-count">2</span>'
+    assert (
+        client.get(f"/selections/{saved.pk}/count/")
+        .content.decode()
+        .strip()
+        .endswith('<span data-testid="selection-count">2</span>')
     )
 
 
@@ -51,7 +54,9 @@ def test_bad_filters_or_a_missing_name_are_shown_not_saved(client_for, world):
     page = client.get("/selections/new/?revenue_min=viel")
     assert page.status_code == 400 and "Zahl" in page.content.decode()
     page = client.post("/selections/new/", {"name": " ", "filters": "city=Bonn"})
-    assert page.status_code == 400 and "Eine Selektion braucht einen Namen." in page.content.decode()
+    assert (
+        page.status_code == 400 and "Eine Selektion braucht einen Namen." in page.content.decode()
+    )
     page = client.post("/selections/new/", {"name": "X", "filters": "gruppe=1"})
     assert page.status_code == 400 and "gruppe" in page.content.decode()
     assert not Selection.objects.exists()
