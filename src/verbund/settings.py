@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "verbund.quality",
     "verbund.compliance",
     "verbund.privacy",
+    "verbund.selections",
     "verbund.demo",
     "verbund.web",
 ]

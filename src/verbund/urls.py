@@ -21,6 +21,7 @@ DOMAIN_APPS = [
     "quality",
     "compliance",
     "privacy",
+    "selections",
     "web",
 ]
 

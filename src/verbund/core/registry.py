@@ -8,6 +8,7 @@ BENCHMARKS: dict[str, str] = {
     "api": "verbund.bench.api",
     "hierarchy": "verbund.bench.hierarchy",
     "revenue": "verbund.bench.revenue",
+    "selections": "verbund.bench.selections",
     "import": "verbund.bench.imports",
     "dedupe": "verbund.bench.dedupe",
     "screening": "verbund.bench.screening",

@@ -79,6 +79,7 @@ ROUTE_APPS = [
     "quality",
     "compliance",
     "privacy",
+    "selections",
     "web",
 ]
 
