@@ -1,6 +1,7 @@
-"""REST API of a party's whole group: its members' contacts (mounted by ``hierarchies.api``).
+"""REST API of a party's whole group (mounted by ``hierarchies.api``).
 
 GET /api/v1/parties/{id}/group/contacts/?type=KEY[&member=ID][&cursor=...][&page_size=N]
+GET /api/v1/parties/{id}/hierarchy/changes/?type=KEY&from=DATE&to=DATE
 """
 
 from typing import Any
@@ -16,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from verbund.hierarchies import group
+from verbund.hierarchies import changes, group
 from verbund.parties.models import Party
 
 
@@ -94,7 +95,83 @@ class GroupContactsView(APIView):
         return Response(body)
 
 
+class PartyRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=sorted(changes.KINDS))
+    party = PartyRefSerializer()
+    from_parent = PartyRefSerializer(allow_null=True)
+    to_parent = PartyRefSerializer(allow_null=True)
+    share_before = serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
+    share_after = serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
+    relationship_id = serializers.IntegerField(
+        help_text="The link that caused the change (the new one; the ended one for 'left')."
+    )
+    ended_relationship_id = serializers.IntegerField(allow_null=True)
+    members = serializers.IntegerField(help_text="Parties that changed with it (subtree).")
+
+
+# Made with type(): one of its fields is named "from", a Python keyword.
+ChangeLogSerializer = type(
+    "ChangeLogSerializer",
+    (serializers.Serializer,),
+    {
+        "type": serializers.CharField(),
+        "root_id": serializers.IntegerField(),
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "count": serializers.IntegerField(),
+        "changes": ChangeSerializer(many=True),
+    },
+)
+
+
+class GroupChangesView(APIView):
+    """What changed in the party's group between two dates (the group as it stands on ``to``):
+    who joined, left or moved (from which parent to which) and whose share changed, each with
+    its day and the relationship that caused it."""
+
+    required_permission = "parties.view_party"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "type", OpenApiTypes.STR, description="Hierarchy type (default group)."
+            ),
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description="First day (default a year before to)."
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (default today)."),
+        ],
+        responses=ChangeLogSerializer,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party.objects.only("id"), pk=pk)
+        q = request.query_params
+        log = changes.changes(party.pk, q.get("type") or "group", q.get("from"), q.get("to"))
+        return Response(
+            {
+                "type": log["type"],
+                "root_id": log["root_id"],
+                "from": log["from"],
+                "to": log["to"],
+                "count": len(log["changes"]),
+                "changes": ChangeSerializer(log["changes"], many=True).data,
+            }
+        )
+
+
 urlpatterns = [
+    path(
+        "parties/<int:pk>/hierarchy/changes/",
+        GroupChangesView.as_view(),
+        name="party-hierarchy-changes",
+    ),
     path(
         "parties/<int:pk>/group/contacts/", GroupContactsView.as_view(), name="party-group-contacts"
     ),

@@ -1,14 +1,19 @@
-"""Parts of the group section on the file (HTMX fragments): the members' contacts."""
+"""Parts of the group section on the file (HTMX fragments): the members' contacts, the
+group's change log and its owners."""
+
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from verbund.core.permissions import requires
-from verbund.hierarchies import group
+from verbund.hierarchies import changes, group
 from verbund.parties.models import Party
 
 UI_PAGE = 20
+# The latest changes the file lists; the API and the CLI give all of them.
+CHANGES_SHOWN = 100
 
 
 def _member(request: HttpRequest) -> int | None:
@@ -20,7 +25,7 @@ def _member(request: HttpRequest) -> int | None:
 def group_contacts(request: HttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(Party.objects.only("id"), pk=party_id)
     type_key = request.GET.get("type") or "group"
-    context = {"party": party, "group_type": type_key, "error": ""}
+    context: dict[str, Any] = {"party": party, "group_type": type_key, "error": ""}
     try:
         page = group.contacts(
             party.pk,
@@ -34,3 +39,30 @@ def group_contacts(request: HttpRequest, party_id: int) -> HttpResponse:
         return render(request, "hierarchies/group/contacts.html", context, status=400)
     context.update(contacts=page.rows, next_cursor=page.next_cursor, member=_member(request))
     return render(request, "hierarchies/group/contacts.html", context)
+
+
+@requires("parties.view_party")
+def group_changes(request: HttpRequest, party_id: int) -> HttpResponse:
+    """The group's change log ("Änderungen seit …") between two dates."""
+    party = get_object_or_404(Party.objects.only("id"), pk=party_id)
+    q = request.GET
+    type_key = q.get("type") or "group"
+    context: dict[str, Any] = {"party": party, "group_type": type_key, "error": ""}
+    try:
+        log = changes.changes(party.pk, type_key, q.get("from"), q.get("to"))
+    except ValidationError as exc:
+        context["error"] = " ".join(exc.messages)
+        context.update(first=q.get("from") or "", last=q.get("to") or "")
+        return render(request, "hierarchies/group/changes.html", context, status=400)
+    rows = log["changes"]
+    for row in rows:
+        row["kind_label"] = changes.KINDS[row["kind"]]
+    context.update(
+        first=log["from"].isoformat(),
+        last=log["to"].isoformat(),
+        first_day=log["from"],
+        changes=rows[-CHANGES_SHOWN:][::-1],
+        total=len(rows),
+        shown=min(len(rows), CHANGES_SHOWN),
+    )
+    return render(request, "hierarchies/group/changes.html", context)

@@ -27,4 +27,7 @@ urlpatterns = [
     path(
         "parties/<int:party_id>/group/contacts/", group_views.group_contacts, name="group-contacts"
     ),
+    path(
+        "parties/<int:party_id>/hierarchy/changes/", group_views.group_changes, name="group-changes"
+    ),
 ]

@@ -9,6 +9,7 @@ ROUTES = [
     Route("party-ancestors", kwargs={"pk": "child"}, query={"type": "group"}),
     Route("party-group", kwargs={"pk": "child"}),
     Route("party-group-contacts", kwargs={"pk": "child"}, query={"type": "group"}),
+    Route("party-hierarchy-changes", kwargs={"pk": "child"}, query={"type": "group"}),
     # Moving needs what setting a parent needs (relationships.add_relationship); a dry run, so
     # every identity meets the same world.
     Route(
@@ -46,4 +47,5 @@ ROUTES += [
     Page("hierarchy-move", allowed=WRITERS, kwargs={"party_id": "child"}, query={"type": "group"}),
     # The group section's parts on the file (#17).
     Page("group-contacts", kwargs={"party_id": "child"}, query={"type": "group"}),
+    Page("group-changes", kwargs={"party_id": "child"}, query={"type": "group"}),
 ]
