@@ -2,6 +2,7 @@
 
 GET /api/v1/parties/{id}/group/contacts/?type=KEY[&member=ID][&cursor=...][&page_size=N]
 GET /api/v1/parties/{id}/hierarchy/changes/?type=KEY&from=DATE&to=DATE
+GET /api/v1/parties/{id}/ownership/[?type=KEY][&as_of=DATE][&threshold=PERCENT]
 """
 
 from typing import Any
@@ -17,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from verbund.hierarchies import changes, group
+from verbund.hierarchies import changes, group, ownership
 from verbund.parties.models import Party
 
 
@@ -166,7 +167,80 @@ class GroupChangesView(APIView):
         )
 
 
+class OwnerRefSerializer(PartyRefSerializer):
+    kind = serializers.CharField()
+
+
+class OwnershipPathSerializer(serializers.Serializer):
+    parties = serializers.ListField(
+        child=serializers.IntegerField(), help_text="From the owner down to the party."
+    )
+    shares = serializers.ListField(
+        child=serializers.DecimalField(max_digits=7, decimal_places=4),
+        help_text="The share of each link, in percent, in the same order.",
+    )
+
+
+class DirectOwnerSerializer(serializers.Serializer):
+    owner = OwnerRefSerializer()
+    share = serializers.DecimalField(max_digits=7, decimal_places=4)
+
+
+class EffectiveOwnerSerializer(serializers.Serializer):
+    owner = OwnerRefSerializer()
+    effective_share = serializers.DecimalField(max_digits=12, decimal_places=4)
+    paths = OwnershipPathSerializer(many=True)
+
+
+class HoldingSerializer(serializers.Serializer):
+    party = OwnerRefSerializer()
+    effective_share = serializers.DecimalField(max_digits=12, decimal_places=4)
+
+
+class OwnershipSerializer(serializers.Serializer):
+    party = OwnerRefSerializer()
+    as_of = serializers.DateField()
+    threshold = serializers.DecimalField(max_digits=7, decimal_places=4)
+    direct_owners = DirectOwnerSerializer(many=True)
+    owners = EffectiveOwnerSerializer(many=True)
+    beneficial_owners = EffectiveOwnerSerializer(many=True)
+    holdings = HoldingSerializer(many=True)
+    complete = serializers.BooleanField(
+        help_text="False when cross-holdings made more paths than are walked."
+    )
+
+
+class OwnershipView(APIView):
+    """Who owns the party: its direct owners, its effective owners (the product of the shares
+    along each path of share-carrying links, summed over the paths; cross-holdings included
+    and walked once per path), the persons among them at or above the beneficial-owner
+    threshold (25 % by default), and the effective share it holds in each party below it."""
+
+    required_permission = "parties.view_party"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "type", OpenApiTypes.STR, description="One share-carrying type (default all)."
+            ),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="Links valid on this day."),
+            OpenApiParameter(
+                "threshold", OpenApiTypes.NUMBER, description="Beneficial owners from (percent)."
+            ),
+        ],
+        responses=OwnershipSerializer,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party.objects.only("id"), pk=pk)
+        q = request.query_params
+        data = ownership.ownership(
+            party.pk, q.get("type") or None, q.get("as_of"), q.get("threshold")
+        )
+        return Response(OwnershipSerializer(data).data)
+
+
 urlpatterns = [
+    path("parties/<int:pk>/ownership/", OwnershipView.as_view(), name="party-ownership"),
     path(
         "parties/<int:pk>/hierarchy/changes/",
         GroupChangesView.as_view(),

@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from verbund.core.permissions import requires
-from verbund.hierarchies import changes, group
+from verbund.hierarchies import changes, group, ownership
 from verbund.parties.models import Party
 
 UI_PAGE = 20
 # The latest changes the file lists; the API and the CLI give all of them.
 CHANGES_SHOWN = 100
+HOLDINGS_SHOWN = 50
 
 
 def _member(request: HttpRequest) -> int | None:
@@ -66,3 +67,28 @@ def group_changes(request: HttpRequest, party_id: int) -> HttpResponse:
         shown=min(len(rows), CHANGES_SHOWN),
     )
     return render(request, "hierarchies/group/changes.html", context)
+
+
+@requires("parties.view_party")
+def group_ownership(request: HttpRequest, party_id: int) -> HttpResponse:
+    """Who owns the party (direct, effective, beneficial) and what it holds."""
+    party = get_object_or_404(Party.objects.only("id"), pk=party_id)
+    context: dict[str, Any] = {"party": party, "error": ""}
+    try:
+        data = ownership.ownership(party.pk, None, None, request.GET.get("threshold"))
+    except ValidationError as exc:
+        context["error"] = " ".join(exc.messages)
+        return render(request, "hierarchies/group/ownership.html", context, status=400)
+    names = {o["owner"]["id"]: o["owner"]["name"] for o in data["owners"]}
+    names[data["party"]["id"]] = data["party"]["name"]
+    for o in data["owners"]:
+        o["path_labels"] = [
+            " → ".join(names.get(p, str(p)) for p in path["parties"]) for path in o["paths"][:3]
+        ]
+    context.update(
+        data=data,
+        holdings=data["holdings"][:HOLDINGS_SHOWN],
+        holdings_total=len(data["holdings"]),
+        holdings_shown=min(len(data["holdings"]), HOLDINGS_SHOWN),
+    )
+    return render(request, "hierarchies/group/ownership.html", context)

@@ -30,4 +30,5 @@ urlpatterns = [
     path(
         "parties/<int:party_id>/hierarchy/changes/", group_views.group_changes, name="group-changes"
     ),
+    path("parties/<int:party_id>/ownership/", group_views.group_ownership, name="ownership"),
 ]

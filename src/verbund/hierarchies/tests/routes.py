@@ -10,6 +10,7 @@ ROUTES = [
     Route("party-group", kwargs={"pk": "child"}),
     Route("party-group-contacts", kwargs={"pk": "child"}, query={"type": "group"}),
     Route("party-hierarchy-changes", kwargs={"pk": "child"}, query={"type": "group"}),
+    Route("party-ownership", kwargs={"pk": "child"}),
     # Moving needs what setting a parent needs (relationships.add_relationship); a dry run, so
     # every identity meets the same world.
     Route(
@@ -48,4 +49,5 @@ ROUTES += [
     # The group section's parts on the file (#17).
     Page("group-contacts", kwargs={"party_id": "child"}, query={"type": "group"}),
     Page("group-changes", kwargs={"party_id": "child"}, query={"type": "group"}),
+    Page("ownership", kwargs={"party_id": "child"}),
 ]
