@@ -158,7 +158,8 @@ def changes(
                     kind = "moved"
                 elif before.share != after.share:
                     kind = "share_changed"
-            if not kind:
+            cause = after or before
+            if not kind or cause is None:
                 continue
             found.append(
                 {
@@ -169,7 +170,7 @@ def changes(
                     "to_parent": after.parent if after and now else None,
                     "share_before": before.share if before else None,
                     "share_after": after.share if after else None,
-                    "relationship_id": (after or before).id if (after or before) else None,
+                    "relationship_id": cause.id,
                     "ended_relationship_id": before.id if before else None,
                 }
             )

@@ -103,7 +103,7 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any] | None:
     for value, kind in zip(data, shape, strict=True):
         if type(value) is not kind:
             return None
-        if kind is int and not 0 < value <= ID_MAX:
+        if isinstance(value, int) and not 0 < value <= ID_MAX:
             return None
     return data
 

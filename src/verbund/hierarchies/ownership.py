@@ -230,7 +230,7 @@ def ownership(
         {"owner": ref(o), "share": s.quantize(Decimal("0.0001"))}
         for o, s in sorted(up.get(start, []), key=lambda e: (-e[1], e[0]))
     ]
-    owners = []
+    owners: list[dict[str, Any]] = []
     for owner, fraction in sorted(owner_shares.items(), key=lambda e: (-e[1], e[0])):
         owners.append(
             {
