@@ -175,3 +175,22 @@ def test_the_file_of_a_member_shows_the_groups_contacts_activities_and_last_cont
     assert (dt.date.today() - dt.timedelta(days=2)).strftime("%d.%m.%Y") in members
     bad = client.get(f"/parties/{konzern['gmbh'].pk}/group/activities/?since=gestern")
     assert bad.status_code == 400
+
+
+def test_the_tree_nodes_count_their_contacts_and_activities(
+    konzern: dict[str, Party], api_for: Callable[..., Any], client_for: Callable[..., Any]
+) -> None:
+    _log(konzern["logistik"], "Reklamation", 2)
+    _log(konzern["logistik"], "Angebot", 3)
+    res = api_for("viewer").get(
+        f"/api/v1/parties/{konzern['gmbh'].pk}/hierarchy/?type=group&annotations=1"
+    )
+    root = res.json()["root"]
+    assert root["annotations"]["contacts"] == 1
+    logistik = root["children"][0]["children"][0]
+    assert logistik["annotations"] == {**logistik["annotations"], "contacts": 1, "activities": 2}
+    ids = ",".join(str(konzern[k].pk) for k in ("holding", "gmbh", "logistik"))
+    html = (
+        client_for("viewer").get(f"/hierarchy/annotations/?type=group&ids={ids}").content.decode()
+    )
+    assert "2 Aktivitäten" in html and "1 Ansprechpartner" in html
