@@ -119,26 +119,24 @@ def changes(
 
     # The members' links that began or ended (the day before a day) inside the period.
     links: dict[int, list[Link]] = defaultdict(list)
-    ids = sorted(stretches)
-    for chunk in chunks(ids, 900):
-        marks = ", ".join(["%s"] * len(chunk))
-        for rid, child, parent, vf, vt, share in _rows(
-            f"SELECT r.id, r.from_party_id, r.to_party_id, r.valid_from, r.valid_to, r.share"
-            f" FROM {RT} r WHERE r.type_id = %s AND r.from_party_id IN ({marks})"
-            " AND ((r.valid_from > %s AND r.valid_from <= %s)"
-            " OR (r.valid_to >= %s AND r.valid_to < %s))",
-            [type_id, *chunk, first, last, first, last],
-        ):
-            links[int(child)].append(
-                Link(
-                    int(rid),
-                    int(child),
-                    int(parent),
-                    _day(vf) if vf else MIN_DATE,
-                    _day(vt) if vt else MAX_DATE,
-                    None if share is None else Decimal(str(share)),
-                )
+    for rid, child, parent, vf, vt, share in selectors._big_rows(
+        f"SELECT r.id, r.from_party_id, r.to_party_id, r.valid_from, r.valid_to, r.share"
+        f" FROM {RT} r WHERE r.type_id = %s AND r.from_party_id IN (SELECT descendant_id"
+        f" FROM {DT} WHERE type_id = %s AND ancestor_id = %s AND valid_from <= %s"
+        " AND valid_to >= %s) AND ((r.valid_from > %s AND r.valid_from <= %s)"
+        " OR (r.valid_to >= %s AND r.valid_to < %s))",
+        [type_id, type_id, root, last, first, first, last, first, last],
+    ):
+        links[int(child)].append(
+            Link(
+                int(rid),
+                int(child),
+                int(parent),
+                _day(vf) if vf else MIN_DATE,
+                _day(vt) if vt else MAX_DATE,
+                None if share is None else Decimal(str(share)),
             )
+        )
     found: list[dict[str, Any]] = []
     for child, own in links.items():
         days = {lk.valid_from for lk in own if first < lk.valid_from <= last}

@@ -193,35 +193,142 @@ def contacts(
     cursor: str = "",
     size: int = PAGE_SIZE,
 ) -> ContactPage:
-    """One page of the contacts of the group's members, by name, then person and member."""
+    """One page of the contacts of the group's members: member by member in tree order (the
+    top first, then each level), by name within a member.
+
+    This order lets a page stop early: the members come from the closure's subtree index in
+    that order, each probing the persons filed under it, so the first page of a 100,000-member
+    group reads only as many members as it takes to fill it (the whole group only when it
+    has fewer contacts than a page). Linked contacts come from a second read in the same order:
+    driven by the links themselves where the database holds few of them (``FEW_LINKS``), else
+    by the members; the two are merged here.
+    """
     group = members(party_id, type_key, member)
-    pairs, params = _pairs_sql(group, contact_type_ids(), engine.today())
-    after = decode_cursor(cursor, (str, int, int))
-    where = "c.merged_into_id IS NULL AND c.archived = %s"
-    params.append(False)
-    if after is not None:
-        where += (
-            " AND (c.name > %s OR (c.name = %s AND (c.id > %s OR (c.id = %s AND pr.mid > %s))))"
-        )
-        params += [after[0], after[0], after[1], after[1], after[2]]
-    sql = (
-        "SELECT c.id, c.number, c.name, c.first_name, c.last_name, c.title, c.position, c.phone,"
-        f" c.email, m.id, m.number, m.name FROM ({pairs}) pr"
-        f" JOIN {PT} c ON c.id = pr.pid JOIN {PT} m ON m.id = pr.mid"
-        f" WHERE {where} ORDER BY c.name, c.id, pr.mid LIMIT %s"
+    after = decode_cursor(cursor, (int, int, str, int))
+    keys = _fk_contact_keys(group, after, size + 1)
+    types = contact_type_ids()
+    if types:
+        keys += _link_contact_keys(group, types, after, size + 1)
+    found = sorted(set(keys))[: size + 1]
+    rows = _contact_rows(found[:size])
+    next_cursor = encode_cursor(list(found[size - 1])) if len(found) > size else ""
+    return ContactPage(rows=rows, next_cursor=next_cursor, root=group.root)
+
+
+# Below this many contact links in the whole database, linked contacts are found from the
+# links (each checked against the group in the closure) rather than from the group's members.
+FEW_LINKS = 20_000
+Key = tuple[int, int, str, int]  # (member depth, member id, person name, person id)
+
+
+def _after_sql(after: list[Any] | None, depth: str, mid: str) -> tuple[str, list[Any]]:
+    if after is None:
+        return "", []
+    return (
+        f" AND {depth} >= %s AND ({depth} > %s OR ({depth} = %s AND ({mid} > %s OR ({mid} = %s"
+        " AND (c.name > %s OR (c.name = %s AND c.id > %s))))))",
+        [after[0], after[0], after[0], after[1], after[1], after[2], after[2], after[3]],
     )
+
+
+def _keys(sql: str, params: list[Any]) -> list[Key]:
     with connection.cursor() as cur:
-        cur.execute(sql, [*params, size + 1])
-        found = cur.fetchall()
-    rows = [dict(zip(CONTACT_COLUMNS, r, strict=True)) for r in found[:size]]
-    for row in rows:
+        cur.execute(sql, params)
+        return [(int(d), int(m), str(n), int(p)) for d, m, n, p in cur.fetchall()]
+
+
+PERSON_OK = "c.kind = 'person' AND c.merged_into_id IS NULL AND c.archived = %s"
+
+
+def _fk_contact_keys(group: Members, after: list[Any] | None, limit: int) -> list[Key]:
+    """Persons filed under a member (``Party.organisation``)."""
+    if group.only is None and group.whole_tree:
+        cond, extra = _after_sql(after, "x.depth", "x.descendant_id")
+        return _keys(
+            f"SELECT x.depth, x.descendant_id, c.name, c.id FROM {CT} x"
+            f" {'CROSS ' if connection.vendor == 'sqlite' else ''}JOIN {PT} c"
+            " ON c.organisation_id = x.descendant_id"
+            f" WHERE x.type_id = %s AND x.ancestor_id = %s AND {PERSON_OK}{cond}"
+            " ORDER BY x.depth, x.descendant_id, c.name, c.id LIMIT %s",
+            [group.type_id, group.root, False, *extra, limit],
+        )
+    single = group.only if group.only is not None else group.root
+    cond, extra = _after_sql(after, "0", "c.organisation_id")
+    return _keys(
+        f"SELECT 0, c.organisation_id, c.name, c.id FROM {PT} c"
+        f" WHERE c.organisation_id = %s AND {PERSON_OK}{cond}"
+        " ORDER BY c.name, c.id LIMIT %s",
+        [single, False, *extra, limit],
+    )
+
+
+def _link_contact_keys(
+    group: Members, types: list[int], after: list[Any] | None, limit: int
+) -> list[Key]:
+    """Persons linked to a member by a contact type, valid today."""
+    marks = ", ".join(["%s"] * len(types))
+    day = engine.today()
+    valid = engine.valid_sql("r")
+    if group.only is None and group.whole_tree:
+        cond, extra = _after_sql(after, "x.depth", "x.descendant_id")
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {RT} WHERE type_id IN ({marks}) LIMIT %s) t",
+                [*types, FEW_LINKS],
+            )
+            few = int(cur.fetchone()[0]) < FEW_LINKS
+        cross = "CROSS " if connection.vendor == "sqlite" else ""
+        if few:
+            source = (
+                f"{RT} r {cross}JOIN {CT} x ON x.descendant_id = r.to_party_id"
+                f" AND x.type_id = %s AND x.ancestor_id = %s"
+            )
+            where, params = (
+                f"r.type_id IN ({marks}) AND {valid}",
+                [group.type_id, group.root, *types, day, day],
+            )
+        else:
+            source = f"{CT} x {cross}JOIN {RT} r ON r.to_party_id = x.descendant_id"
+            where = f"x.type_id = %s AND x.ancestor_id = %s AND r.type_id IN ({marks}) AND {valid}"
+            params = [group.type_id, group.root, *types, day, day]
+        return _keys(
+            f"SELECT x.depth, x.descendant_id, c.name, c.id FROM {source}"
+            f" {cross}JOIN {PT} c ON c.id = r.from_party_id"
+            f" WHERE {where} AND {PERSON_OK}{cond}"
+            " ORDER BY x.depth, x.descendant_id, c.name, c.id LIMIT %s",
+            [*params, False, *extra, limit],
+        )
+    single = group.only if group.only is not None else group.root
+    cond, extra = _after_sql(after, "0", "r.to_party_id")
+    return _keys(
+        f"SELECT 0, r.to_party_id, c.name, c.id FROM {RT} r JOIN {PT} c ON c.id = r.from_party_id"
+        f" WHERE r.to_party_id = %s AND r.type_id IN ({marks}) AND {valid} AND {PERSON_OK}{cond}"
+        " ORDER BY c.name, c.id LIMIT %s",
+        [single, *types, day, day, False, *extra, limit],
+    )
+
+
+def _contact_rows(keys: list[Key]) -> list[dict[str, Any]]:
+    """The page's rows in ``CONTACT_COLUMNS`` with ``display_name``, in the keys' order."""
+    ids = sorted({k[1] for k in keys} | {k[3] for k in keys})
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id, number, name, first_name, last_name, title, position, phone, email"
+            f" FROM {PT} WHERE id IN ({marks})",
+            ids,
+        )
+        parties = {int(r[0]): r for r in cur.fetchall()}
+    rows = []
+    for _depth, mid, _name, pid in keys:
+        m = parties[mid]
+        row = dict(zip(CONTACT_COLUMNS, (*parties[pid], mid, m[1], m[2]), strict=True))
         full = " ".join(x for x in (row["title"], row["first_name"], row["last_name"]) if x)
         row["display_name"] = full or row["name"]
-    next_cursor = ""
-    if len(found) > size:
-        last = rows[-1]
-        next_cursor = encode_cursor([last["name"], last["id"], last["member_id"]])
-    return ContactPage(rows=rows, next_cursor=next_cursor, root=group.root)
+        rows.append(row)
+    return rows
 
 
 def contact_counts(member_ids: list[int]) -> dict[int, int]:

@@ -38,7 +38,7 @@ def konzern(
             "anna": anna, "bernd": bernd, "carla": carla}  # fmt: skip
 
 
-def test_the_contacts_of_every_member_come_from_any_member_by_name(
+def test_the_contacts_of_every_member_come_from_any_member_member_by_member(
     konzern: dict[str, Party], api_for: Callable[..., Any]
 ) -> None:
     res = api_for("viewer").get(
@@ -48,10 +48,11 @@ def test_the_contacts_of_every_member_come_from_any_member_by_name(
     body = res.json()
     assert body["root_id"] == konzern["holding"].pk
     rows = body["results"]
+    # The top first, then each level: a filed person and a linked one alike.
     assert [(r["display_name"], r["member_id"]) for r in rows] == [
         ("Anna Arndt", konzern["holding"].pk),
-        ("Bernd Berger", konzern["logistik"].pk),
         ("Carla Clausen", konzern["gmbh"].pk),
+        ("Bernd Berger", konzern["logistik"].pk),
     ]
     assert rows[0]["position"] == "CFO" and rows[0]["phone"] == "0221 1"
     assert rows[0]["email"] == "anna@mueller.example"
@@ -66,7 +67,7 @@ def test_the_contacts_come_in_pages_with_a_cursor(
     first = client.get(url).json()
     assert len(first["results"]) == 2 and first["next"]
     second = client.get(first["next"]).json()
-    assert [r["display_name"] for r in second["results"]] == ["Carla Clausen"]
+    assert [r["display_name"] for r in second["results"]] == ["Bernd Berger"]
     assert second["next"] is None
 
 
@@ -194,3 +195,23 @@ def test_the_tree_nodes_count_their_contacts_and_activities(
         client_for("viewer").get(f"/hierarchy/annotations/?type=group&ids={ids}").content.decode()
     )
     assert "2 Aktivitäten" in html and "1 Ansprechpartner" in html
+
+
+def test_paging_through_the_contacts_returns_each_once_in_order(
+    konzern: dict[str, Party], person: Callable[..., Party], api_for: Callable[..., Any]
+) -> None:
+    for i, member in enumerate(["holding", "gmbh", "logistik", "gmbh", "holding"]):
+        p = person("Zoe", f"Zander {i}", organisation=konzern[member] if i % 2 == 0 else None)
+        if i % 2:
+            do_create_relationship(
+                actor=None, type="contact", from_party=p, to_party=konzern[member]
+            )
+    client = api_for("viewer")
+    base = f"/api/v1/parties/{konzern['gmbh'].pk}/group/contacts/?type=group"
+    whole = [(r["id"], r["member_id"]) for r in client.get(base).json()["results"]]
+    paged, url = [], f"{base}&page_size=2"
+    while url:
+        body = client.get(url).json()
+        paged += [(r["id"], r["member_id"]) for r in body["results"]]
+        url = body["next"]
+    assert paged == whole and len(whole) == 8 and len(set(whole)) == 8
