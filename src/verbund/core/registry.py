@@ -7,6 +7,7 @@ Each entry names a module with ``add_arguments(parser)`` and ``run(options, stdo
 BENCHMARKS: dict[str, str] = {
     "api": "verbund.bench.api",
     "hierarchy": "verbund.bench.hierarchy",
+    "group": "verbund.bench.group",
     "revenue": "verbund.bench.revenue",
     "selections": "verbund.bench.selections",
     "import": "verbund.bench.imports",
