@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from verbund.core.bulk import chunks
 from verbund.hierarchies import engine, selectors
 from verbund.hierarchies.engine import PT, RT
+from verbund.hierarchies.group import as_day
 from verbund.hierarchies.models import DatedClosureEntry
 from verbund.relationships.models import MAX_DATE, MIN_DATE
 
@@ -62,20 +63,8 @@ def period(raw_from: Any, raw_to: Any) -> tuple[dt.date, dt.date]:
     """The period asked for: ``to`` defaults to today, ``from`` to a year before ``to``; each
     refused naming its parameter."""
 
-    def read(raw: Any, name: str) -> dt.date | None:
-        if raw in (None, ""):
-            return None
-        if isinstance(raw, dt.date):
-            return raw
-        try:
-            return dt.date.fromisoformat(str(raw))
-        except ValueError:
-            raise ValidationError(
-                {name: [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": raw}]}
-            ) from None
-
-    last = read(raw_to, "to") or engine.today()
-    first = read(raw_from, "from") or max(MIN_DATE, last - dt.timedelta(days=365))
+    last = as_day(raw_to, "to") or engine.today()
+    first = as_day(raw_from, "from") or max(MIN_DATE, last - dt.timedelta(days=365))
     if first > last:
         raise ValidationError({"to": [_("The end lies before the start.")]})
     return first, last

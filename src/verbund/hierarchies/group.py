@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from verbund.core.forms import parse_day
 from verbund.core.serializers import ID_MAX
 from verbund.hierarchies import engine, selectors
 from verbund.hierarchies.engine import CT, PT, RT
@@ -129,17 +130,16 @@ def page_size(raw: Any, default: int = PAGE_SIZE) -> int:
 
 
 def as_day(raw: Any, name: str) -> dt.date | None:
-    """A date parameter (YYYY-MM-DD), refused naming ``name``; empty is None."""
+    """A date parameter as typed ("5.12.2026") or ISO (YYYY-MM-DD), refused naming ``name``;
+    empty is None."""
     if raw in (None, ""):
         return None
     if isinstance(raw, dt.date):
         return raw
-    try:
-        return dt.date.fromisoformat(str(raw))
-    except ValueError:
-        raise ValidationError(
-            {name: [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": raw}]}
-        ) from None
+    day = parse_day(str(raw))
+    if day is None:
+        raise ValidationError({name: [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": raw}]})
+    return day
 
 
 # --- contacts -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from verbund.core.forms import show_day
 from verbund.core.permissions import requires
 from verbund.hierarchies import changes, group, ownership
 from verbund.parties.models import Party
@@ -59,8 +60,8 @@ def group_changes(request: HttpRequest, party_id: int) -> HttpResponse:
     for row in rows:
         row["kind_label"] = changes.KINDS[row["kind"]]
     context.update(
-        first=log["from"].isoformat(),
-        last=log["to"].isoformat(),
+        first=show_day(log["from"]),
+        last=show_day(log["to"]),
         first_day=log["from"],
         changes=rows[-CHANGES_SHOWN:][::-1],
         total=len(rows),

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.forms import DayField
 from verbund.privacy.models import Channel, ConsentStatus, Purpose
 
 
@@ -16,21 +17,23 @@ class ReasonForm(forms.Form):
 
 
 class HoldForm(ReasonForm):
-    until = forms.DateField(label=_("Keep until"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = DayField(label=_("Keep until"))
 
 
 class ConsentForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
     status = forms.ChoiceField(label=_("Status"), choices=ConsentStatus.choices)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField(label=_("Date"))
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not self.is_bound:
-            self.initial.setdefault("date", timezone.localdate().isoformat())
+            self.initial.setdefault("date", timezone.localdate())
 
 
 class AdvertisingForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.POST)
+    # A saved selection to start from (its visibility is checked by the view); empty: everyone.
+    selection = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

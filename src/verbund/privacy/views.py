@@ -29,6 +29,7 @@ from verbund.privacy import actions, selectors
 from verbund.privacy.forms import AdvertisingForm, ConsentForm, HoldForm, ReasonForm
 from verbund.privacy.models import Channel, ConsentStatus, PrivacyLog, Purpose
 from verbund.privacy.sections import section_context
+from verbund.selections import selectors as selection_selectors
 
 LOG_PAGE = 50
 
@@ -188,7 +189,19 @@ def _advertising_selection(
         form = AdvertisingForm({"channel": "post"})
     if not form.is_valid():
         return form, None
-    return form, selectors.advertising_selection(Party.objects.all(), form.cleaned_data["channel"])
+    parties = Party.objects.all()
+    if form.cleaned_data["selection"]:
+        # A saved selection, as far as the user may see it (selections' own rule).
+        saved = get_object_or_404(
+            selection_selectors.visible(request.user), pk=form.cleaned_data["selection"]
+        )
+        form.saved_selection = saved  # type: ignore[attr-defined]
+        try:
+            parties = selection_selectors.parties(saved.filters)
+        except ValidationError as exc:
+            form.add_error("selection", exc.messages)
+            return form, None
+    return form, selectors.advertising_selection(parties, form.cleaned_data["channel"])
 
 
 @requires("parties.view_party", "privacy.view_consent")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from verbund.core.formatting import format_number
+from verbund.core.forms import parse_month, show_month
 from verbund.parties.models import Party
 from verbund.revenue import analysis
 from verbund.revenue.charts import ranking_bars, treemap
@@ -38,13 +39,20 @@ def analysis_params(get: QueryDict) -> dict[str, str]:
     }
     year = get.get("year") or str(dt.date.today().year)
     if span == "months":
-        params["from"] = get.get("from") or f"{year}-01"
-        params["to"] = get.get("to") or ""
+        params["from"] = _iso_month(get.get("from")) or f"{year}-01"
+        params["to"] = _iso_month(get.get("to"))
     elif span == "quarter":
         params["year"], params["quarter"] = year, get.get("quarter") or "1"
     else:
         params["year"] = year
     return params
+
+
+def _iso_month(text: str | None) -> str:
+    """A typed month ("12.2026" or "2026-12") as the API's ``YYYY-MM``; text that is no month
+    is handed on as it is, for the period's own error naming the field."""
+    month = parse_month(text or "")
+    return f"{month:%Y-%m}" if month else (text or "")
 
 
 def _state(get: QueryDict, params: dict[str, str], period: Period | None) -> dict[str, Any]:
@@ -62,8 +70,9 @@ def _state(get: QueryDict, params: dict[str, str], period: Period | None) -> dic
         "from": f"{first:%Y-%m}",
         "to": f"{last:%Y-%m}",
     }
+    shown = {"from_shown": show_month(first), "to_shown": show_month(last)}
     return {
-        "form": query,
+        "form": {**query, **shown},
         "query": urlencode(query),
         "years": list(range(today.year - 4, today.year + 1)),
         "quarters": [1, 2, 3, 4],

@@ -137,3 +137,34 @@ def test_consents_are_importable_all_or_nothing(
     code, _out, err = run_cli(capsys, "privacy", "consents", str(good))
     assert code == 0, err
     assert Consent.objects.count() == 2
+
+
+def test_an_advertising_export_from_a_saved_selection_leaves_out_its_objections_only(
+    db: Any, client: Any, make_user: Any
+) -> None:
+    from verbund.selections.actions import do_save_selection
+
+    _anna, bernd, _carla = _people(db)
+    do_create_party(
+        actor=None, kind="person", first_name="Dora", last_name="Werbetest", city="Bonn"
+    )
+    do_record_consent(bernd, actor=None, channel="post", purpose="advertising", status="objected")
+    user = make_user("viewer")
+    mine = do_save_selection(actor=user, name="Köln", filters={"city": "Köln"})
+    client.force_login(user)
+    response = client.get(f"/privacy/advertising.csv?channel=post&selection={mine.pk}")
+    rows = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode()), delimiter=";")
+    )
+    names = [r[1] for r in rows[1:-1]]
+    assert "Anna Werbetest" in names and "Carla Werbetest" in names
+    assert "Bernd Werbetest" not in names and "Dora Werbetest" not in names
+    assert response["X-Left-Out"] == "1"
+    page = client.get(f"/privacy/advertising/?channel=post&selection={mine.pk}").content.decode()
+    assert "Köln" in page and 'data-testid="advertising-from-selection"' in page
+
+    someone_else = do_save_selection(actor=make_user("editor"), name="Fremd", filters={})
+    assert (
+        client.get(f"/privacy/advertising/?channel=post&selection={someone_else.pk}").status_code
+        == 404
+    )
