@@ -91,8 +91,9 @@ def encode_cursor(values: list[Any]) -> str:
 
 
 def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any] | None:
-    """The values a cursor holds when they have the types of ``shape`` (ints in the id range),
-    else None: a cursor this module did not write starts from the first page."""
+    """The values a cursor holds when they have the types of ``shape`` (ints from 0, the top's
+    depth, to the id range), else None: a cursor this module did not write starts from the
+    first page."""
     if not cursor or len(cursor) > MAX_CURSOR:
         return None
     try:
@@ -104,7 +105,7 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any] | None:
     for value, kind in zip(data, shape, strict=True):
         if type(value) is not kind:
             return None
-        if isinstance(value, int) and not 0 < value <= ID_MAX:
+        if isinstance(value, int) and not 0 <= value <= ID_MAX:
             return None
     return data
 
