@@ -23,12 +23,14 @@ import pyarrow as pa
 
 from verbund.quality.matching import (
     CATEGORY_DUPLICATE,
+    CHAIN_ADDRESSES,
     CATEGORY_ERP,
     DEFAULT_THRESHOLD,
     EXCLUDED_SAME_GROUP,
     FEATURE_COLUMNS,
     SHARED_MAILBOX_ADDRESSES,
     SWITCHBOARD_ADDRESSES,
+    Weights,
     comparisons_for,
     features,
     sql_levels,
@@ -80,6 +82,9 @@ class BulkResult:
     candidate_pairs: int = 0
     records: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    # Set when the run trained its weights (``train=True``) or was given a model.
+    model: Weights | None = None
+    estimate: Any = None
 
 
 def threshold_points(threshold: float) -> float:
@@ -177,11 +182,15 @@ def detect(
     max_block: int = MAX_BLOCK,
     threads: int = 2,
     memory_limit: str = "3GB",
+    model: Weights | None = None,
+    train: bool = False,
 ) -> BulkResult:
     """Find duplicate pairs among ``table``'s records of one kind.
 
     ``link_column``: when given, only pairs whose values in that column differ are formed
-    (record linkage between two files, as in FEBRL4).
+    (record linkage between two files, as in FEBRL4). ``model``: trained weights to score
+    with (fixed weights otherwise); ``train``: estimate them first from these records'
+    candidate pairs (``quality.training``), and score with them.
     """
     con = duckdb.connect()
     con.execute(f"SET threads = {int(threads)}")
@@ -210,6 +219,16 @@ def detect(
             >= {int(SHARED_MAILBOX_ADDRESSES)})
         """
     )
+    # Likewise names (matching.CHAIN_ADDRESSES): a chain's branches share it.
+    if kind == "organisation":
+        con.execute(
+            f"""
+            UPDATE f SET name_shared = 'y' WHERE name_key IN (
+                SELECT name_key FROM f WHERE name_key IS NOT NULL AND street IS NOT NULL
+                GROUP BY name_key HAVING count(DISTINCT street || '|' || coalesce(house, ''))
+                >= {int(CHAIN_ADDRESSES)})
+            """
+        )
     link = f" AND l.{link_column} <> r.{link_column}" if link_column else ""
     selects = []
     for rule in BLOCKING_RULES[kind]:
@@ -228,14 +247,26 @@ def detect(
     )
     candidate_pairs = con.execute("SELECT count(*) FROM pairs").fetchone()[0]  # type: ignore[index]
     timings["blocking"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
     levels = sql_levels(kind)
     level_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in levels)
+    estimate = None
+    if train:
+        from verbund.quality.training import train_patterns
+
+        t0 = time.perf_counter()
+        aliases = ", ".join(alias for alias, _ in levels)
+        counted = con.execute(
+            f"SELECT {aliases}, count(*) FROM (SELECT {level_cols} FROM pairs p "
+            f"JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b) GROUP BY ALL"
+        ).fetchall()
+        model, estimate = train_patterns(kind, {tuple(row[:-1]): int(row[-1]) for row in counted})
+        timings["training"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     t = threshold_points(threshold)
     rows = con.execute(
         f"""
         WITH scored AS (
-            SELECT p.a, p.b, {sql_points(kind)} AS points, {level_cols},
+            SELECT p.a, p.b, {sql_points(kind, model)} AS points, {level_cols},
                    CASE WHEN l.erp_source IS NOT NULL AND l.erp_source = r.erp_source AND l.erp_id <> r.erp_id
                         THEN '{CATEGORY_ERP}' ELSE '{CATEGORY_DUPLICATE}' END AS category,
                    CASE WHEN l.group_root IS NOT NULL AND l.group_root = r.group_root AND (
@@ -264,6 +295,8 @@ def detect(
         candidate_pairs=candidate_pairs,
         timings=timings,
         records=records,
+        model=model,
+        estimate=estimate,
     )
 
 

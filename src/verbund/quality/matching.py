@@ -38,7 +38,7 @@ ENTRY_THRESHOLD = 0.5
 FEATURE_COLUMNS = [
     "id", "kind", "name_key", "name_sorted", "legal_form", "first", "last", "street", "house", "postcode",
     "city", "phone", "email", "email_domain", "vat", "lei", "birth", "org", "erp_source", "erp_id",
-    "group_root", "b_name", "b_first", "b_last", "phone_shared", "email_shared",
+    "group_root", "b_name", "b_first", "b_last", "phone_shared", "email_shared", "name_shared",
 ]  # fmt: skip
 # A phone number in use at this many different addresses is a switchboard (a chain's or an
 # agency's central number), not a site's own line; see bulk.detect.
@@ -46,6 +46,9 @@ SWITCHBOARD_ADDRESSES = 3
 # The same for an e-mail address: one mailbox at this many addresses is a shared one (a group's
 # "info@"), which says "same family", not "same party".
 SHARED_MAILBOX_ADDRESSES = SWITCHBOARD_ADDRESSES
+# And for a name: one organisation name at this many addresses is a chain's (its branches are
+# different sites, as the labelled dedupe-examples data counts them; decision 0031).
+CHAIN_ADDRESSES = SWITCHBOARD_ADDRESSES
 
 _HOUSE = re.compile(r"(\d+[a-z]?)\s*(?:[-/]\s*\d+[a-z]?)?\s*$")
 _STR_SUFFIX = re.compile(r"(\w)str\b")
@@ -255,6 +258,7 @@ def features(rec: Mapping[str, Any]) -> dict[str, Any]:
         # Set by the bulk run, which knows how many addresses share the number or mailbox.
         "phone_shared": get("phone_shared") or "",
         "email_shared": get("email_shared") or "",
+        "name_shared": get("name_shared") or "",
     }
 
 
@@ -273,6 +277,29 @@ class Level:
     weight: float
     test: Callable[[dict[str, Any], dict[str, Any]], bool]
     sql: str
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights estimated from the customer's records (``quality.training``), used instead of
+    the fixed ones: a prior and, per comparison and level, points. A level missing from
+    ``points`` keeps its fixed weight."""
+
+    kind: str
+    prior: float
+    points: Mapping[str, Mapping[str, float]]
+
+
+def weight_of(model: Weights | None, comp: Comparison, level: Level) -> float:
+    if model is None:
+        return level.weight
+    return float(model.points.get(comp.key, {}).get(level.key, level.weight))
+
+
+def prior_of(kind: str, model: Weights | None = None) -> float:
+    if model is not None and model.kind == kind:
+        return float(model.prior)
+    return PRIORS.get(kind, PRIOR)
 
 
 @dataclass(frozen=True)
@@ -299,12 +326,15 @@ class Comparison:
                 return level
         return None  # pragma: no cover - every comparison ends with a catch-all level
 
-    def sql_weight(self) -> str:
+    def sql_weight(self, model: Weights | None = None) -> str:
         """A DuckDB expression (over aliases l and r) giving this comparison's weight."""
         present = " AND ".join(
             f"coalesce(l.{c}, '') <> '' AND coalesce(r.{c}, '') <> ''" for c in self.columns
         )
-        cases = " ".join(f"WHEN {lv.sql} THEN CAST({lv.weight} AS DOUBLE)" for lv in self.levels)
+        cases = " ".join(
+            f"WHEN {lv.sql} THEN CAST({weight_of(model, self, lv)!r} AS DOUBLE)"
+            for lv in self.levels
+        )
         return f"(CASE WHEN NOT ({present}) THEN 0.0 ELSE (CASE {cases} ELSE 0.0 END) END)"
 
     def sql_level(self) -> str:
@@ -348,16 +378,23 @@ def _numbers_differ() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool],
     "Helios Projekt 7" and "Helios Projekt 17" are siblings, however alike the rest reads."""
 
     def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        na, nb = _NUMBER.findall(a["name_key"] or ""), _NUMBER.findall(b["name_key"] or "")
+        na, nb = branch_numbers(a["name_key"] or ""), branch_numbers(b["name_key"] or "")
         return bool(na) and bool(nb) and na != nb
 
-    sql = (
-        "(len(regexp_extract_all(coalesce(l.name_key, ''), '\\d+')) > 0 "
-        "AND len(regexp_extract_all(coalesce(r.name_key, ''), '\\d+')) > 0 "
-        "AND regexp_extract_all(coalesce(l.name_key, ''), '\\d+') "
-        "<> regexp_extract_all(coalesce(r.name_key, ''), '\\d+'))"
-    )
+    def nums(side: str) -> str:
+        # Leading zeros do not count: "Filiale 0042" is branch 42 (ltrim keeps "0" as "").
+        return (
+            f"list_transform(regexp_extract_all(coalesce({side}.name_key, ''), '\\d+'), "
+            "x -> ltrim(x, '0'))"
+        )
+
+    sql = f"(len({nums('l')}) > 0 AND len({nums('r')}) > 0 AND {nums('l')} <> {nums('r')})"
     return test, sql
+
+
+def branch_numbers(name_key: str) -> list[str]:
+    """The numbers in a name as values: "Filiale 0042" and "Filiale 42" carry the same one."""
+    return [n.lstrip("0") for n in _NUMBER.findall(name_key)]
 
 
 def _tokens(text: str) -> set[str]:
@@ -439,6 +476,34 @@ def _shared_mailbox() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool],
     return test, sql
 
 
+def _chain() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return a["name_key"] == b["name_key"] and bool(a.get("name_shared") or b.get("name_shared"))
+
+    sql = (
+        "(l.name_key = r.name_key AND (coalesce(l.name_shared, '') <> '' "
+        "OR coalesce(r.name_shared, '') <> ''))"
+    )
+    return test, sql
+
+
+def _same_street_other_house() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    # "Same street" is no evidence when the house numbers differ: a branch or a neighbour
+    # down the road; the house comparison then weighs the other number (decision 0031).
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return (
+            a["street"] == b["street"]
+            and bool(a["house"] and b["house"])
+            and a["house"] != b["house"]
+        )
+
+    sql = (
+        "(l.street = r.street AND coalesce(l.house, '') <> '' AND coalesce(r.house, '') <> '' "
+        "AND l.house <> r.house)"
+    )
+    return test, sql
+
+
 def _always() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     return (lambda a, b: True), "TRUE"
 
@@ -487,6 +552,8 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "name", _("Name"), ("name_key",),
         (
+            # A chain's name (at several addresses) says "same chain", not "same site".
+            _lv("chain", _("same chain name (used at several addresses)"), 3.0, _chain()),
             _lv("exact", _("same name"), 9.5, _eq("name_key")),
             _lv("same_words", _("same words in another order"), 9.0, _eq("name_sorted")),
             _lv("numbers", _("names with different numbers"), -3.0, _numbers_differ()),
@@ -549,6 +616,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             # The same street name in another town says nothing about the address.
             _lv("elsewhere", _("another town"), -2.0, _other_town()),
+            _lv("other_house", _("same street, other house number"), 0.0, _same_street_other_house()),
             _lv("exact", _("same street"), 3.5, _eq("street")),
             _lv("jw92", _("similar street"), 1.5, _jw_at_least("street", 0.92)),
             _lv("different", _("different street"), -2.0, _always()),
@@ -696,10 +764,15 @@ def hierarchy_exclusion(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     return ""
 
 
-def score_pair(a: dict[str, Any], b: dict[str, Any]) -> MatchResult:
-    """Score two feature dicts (see ``features``); every weight that counted is in the evidence."""
+def score_pair(a: dict[str, Any], b: dict[str, Any], model: Weights | None = None) -> MatchResult:
+    """Score two feature dicts (see ``features``); every weight that counted is in the evidence.
+
+    ``model``: trained weights for this kind (``quality.training``); the fixed ones otherwise.
+    """
     kind = a.get("kind") or "organisation"
-    points = PRIORS.get(kind, PRIOR)
+    if model is not None and model.kind != kind:
+        model = None
+    points = prior_of(kind, model)
     evidence: list[Evidence] = []
     if kind != (b.get("kind") or "organisation"):
         return MatchResult(points=-30.0, probability=probability(-30.0), excluded="kind")
@@ -707,13 +780,12 @@ def score_pair(a: dict[str, Any], b: dict[str, Any]) -> MatchResult:
         level = comp.evaluate(a, b)
         if level is None:
             continue
-        points += level.weight
+        weight = weight_of(model, comp, level)
+        points += weight
         cols = comp.columns[0]
         # Labels stay lazy: translated only when shown (thousands of pairs per check otherwise).
         evidence.append(
-            Evidence(
-                comp.key, comp.label, level.key, level.label, level.weight, a.get(cols), b.get(cols)
-            )
+            Evidence(comp.key, comp.label, level.key, level.label, weight, a.get(cols), b.get(cols))
         )
     result = MatchResult(
         points=points,
@@ -725,11 +797,13 @@ def score_pair(a: dict[str, Any], b: dict[str, Any]) -> MatchResult:
     return result
 
 
-def sql_points(kind: str) -> str:
+def sql_points(kind: str, model: Weights | None = None) -> str:
     """The DuckDB expression for a pair's points (aliases l and r): the same levels as ``score_pair``."""
+    if model is not None and model.kind != kind:
+        model = None
     return " + ".join(
-        [f"CAST({PRIORS.get(kind, PRIOR)} AS DOUBLE)"]
-        + [c.sql_weight() for c in comparisons_for(kind)]
+        [f"CAST({prior_of(kind, model)!r} AS DOUBLE)"]
+        + [c.sql_weight(model) for c in comparisons_for(kind)]
     )
 
 
@@ -738,8 +812,12 @@ def sql_levels(kind: str) -> list[tuple[str, str]]:
     return [(f"lv_{c.key}", c.sql_level()) for c in comparisons_for(kind)]
 
 
-def explain_levels(kind: str, levels: Mapping[str, str | None]) -> list[Evidence]:
+def explain_levels(
+    kind: str, levels: Mapping[str, str | None], model: Weights | None = None
+) -> list[Evidence]:
     """Evidence from the level keys the bulk run stored (same labels and weights as ``score_pair``)."""
+    if model is not None and model.kind != kind:
+        model = None
     out: list[Evidence] = []
     for comp in comparisons_for(kind):
         key = levels.get(comp.key)
@@ -747,6 +825,36 @@ def explain_levels(kind: str, levels: Mapping[str, str | None]) -> list[Evidence
             continue
         for lv in comp.levels:
             if lv.key == key:
-                out.append(Evidence(comp.key, str(comp.label), lv.key, str(lv.label), lv.weight))
+                out.append(
+                    Evidence(
+                        comp.key, str(comp.label), lv.key, str(lv.label), weight_of(model, comp, lv)
+                    )
+                )
                 break
     return out
+
+
+def model_rows(model: Any) -> list[dict[str, Any]]:
+    """Every level of a trained model's kind with its learnt and its fixed weight (for the UI
+    and the CLI); ``model`` is a ``Weights`` or anything with ``kind`` and ``weights``."""
+    points = getattr(model, "points", None) or getattr(model, "weights", {}) or {}
+    details = getattr(model, "details", None) or {}
+    m, u = details.get("m", {}), details.get("u", {})
+    rows = []
+    for comp in comparisons_for(model.kind):
+        learnt = points.get(comp.key, {})
+        for lv in comp.levels:
+            rows.append(
+                {
+                    "field": comp.key,
+                    "label": comp.label,
+                    "level": lv.key,
+                    "level_label": lv.label,
+                    "weight": float(learnt.get(lv.key, lv.weight)),
+                    "fixed": lv.weight,
+                    "learnt": lv.key in learnt,
+                    "m": m.get(comp.key, {}).get(lv.key),
+                    "u": u.get(comp.key, {}).get(lv.key),
+                }
+            )
+    return rows

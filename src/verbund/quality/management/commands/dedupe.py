@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.models import Party
 from verbund.quality import actions
-from verbund.quality.detection import detect_parties
-from verbund.quality.matching import DEFAULT_THRESHOLD
+from verbund.quality.detection import detect_parties, train_parties
+from verbund.quality.matching import DEFAULT_THRESHOLD, model_rows
 
 
 class Command(VerbundCommand):
@@ -38,8 +38,19 @@ class Command(VerbundCommand):
         parser.add_argument(
             "--limit", type=int, default=50, help=gettext_lazy("pairs printed in text mode")
         )
+        parser.add_argument(
+            "--train",
+            action="store_true",
+            help=gettext_lazy(
+                "estimate the weights from the records (EM) and store them as the model "
+                "later runs use"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["train"]:
+            self._train(options)
+            return
         # The rule (0 < threshold < 1) and its message are the run action's.
         error = actions.threshold_error(options["threshold"])
         if error:
@@ -98,4 +109,50 @@ class Command(VerbundCommand):
             self.stdout.write(
                 _("Review queue: %(created)s new, %(updated)s updated, %(skipped)s skipped")
                 % stats["saved"]
+            )
+
+    def _train(self, options: dict[str, Any]) -> None:
+        if options["save"]:
+            raise CommandError(
+                _("--train stores a model only; run dedupe --save afterwards to fill the queue.")
+            )
+        try:
+            model, result = train_parties(options["kind"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "model": model.pk,
+                        "kind": model.kind,
+                        "trained_at": model.trained_at.isoformat(),
+                        "records": model.records,
+                        "pairs": model.pairs,
+                        "prior": model.prior,
+                        "weights": model.weights,
+                        "details": model.details,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            return
+        details = model.details
+        self.stdout.write(
+            _(
+                "Model %(id)s trained on %(records)s records (%(pairs)s candidate pairs), "
+                "%(iterations)s EM iterations, %(converged)s; prior %(prior)+.2f points"
+            )
+            % {
+                "id": model.pk,
+                "records": model.records,
+                "pairs": model.pairs,
+                "iterations": details.get("iterations"),
+                "converged": _("converged") if details.get("converged") else _("not converged"),
+                "prior": model.prior,
+            }
+        )
+        for e in model_rows(model):
+            self.stdout.write(
+                f"  {e['label']}: {e['level_label']} {e['weight']:+.2f} ({_('fixed')} {e['fixed']:+g})"
             )
