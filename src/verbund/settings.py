@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "verbund.interfaces",
     "verbund.quality",
     "verbund.compliance",
+    "verbund.privacy",
+    "verbund.selections",
     "verbund.demo",
     "verbund.web",
 ]
@@ -112,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A fragment URL opened directly is shown inside the page frame (web/middleware.py).
+    "verbund.web.middleware.FragmentPageMiddleware",
     "verbund.core.middleware.LoginRequiredMiddleware",
     "verbund.core.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -165,6 +169,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
+# English dates read unambiguously ("5 Dec 2026", 24-hour times), not in US order.
+FORMAT_MODULE_PATH = ["verbund.core.formats"]
 
 STATIC_URL = "/static/"
 # Static files are served by WhiteNoise straight from the installed apps (no collectstatic
@@ -233,7 +239,12 @@ VERBUND_API_AUTH_WINDOW = int(os.environ.get("VERBUND_API_AUTH_WINDOW", "900"))
 # of the admin and compliance roles (and superusers) must set it up before they can do
 # anything else. API tokens are not affected.
 VERBUND_REQUIRE_2FA = env_bool("VERBUND_REQUIRE_2FA", False)
-VERBUND_2FA_ROLES = ["admin", "compliance"]
+VERBUND_2FA_ROLES = ["admin", "compliance", "privacy"]
+# Data protection: retention periods in years per rule (0 turns a rule off; docs/privacy.md).
+VERBUND_PRIVACY_RETENTION = {
+    "archived_contacts": int(os.environ.get("VERBUND_RETENTION_ARCHIVED_CONTACTS", "3")),
+    "inactive_persons": int(os.environ.get("VERBUND_RETENTION_INACTIVE_PERSONS", "10")),
+}
 OTP_TOTP_ISSUER = os.environ.get("VERBUND_2FA_ISSUER", "Verbund")
 
 # Uploads are bounded: imports stream files to disk, but never more than this.

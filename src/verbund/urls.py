@@ -20,6 +20,8 @@ DOMAIN_APPS = [
     "interfaces",
     "quality",
     "compliance",
+    "privacy",
+    "selections",
     "web",
 ]
 

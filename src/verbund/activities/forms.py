@@ -7,16 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from verbund.activities.models import Activity, ActivityKind
+from verbund.core.forms import MomentField
 
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=ActivityKind.choices, initial=ActivityKind.CALL
     )
-    happened_at = forms.DateTimeField(
-        label=_("Date"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    happened_at = MomentField(label=_("Date"))
     subject = forms.CharField(label=_("Subject"), max_length=200)
     text = forms.CharField(
         label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -14,6 +14,11 @@ the same run:
 - the same with monthly series and the top-100 member breakdown, and by the structure of each
   month (no target; for information);
 - the top 100 groups for a year;
+- the ranking of the overview (#18.1): the top 100 groups for a year with the previous
+  year beside it, ABC classes and member counts, by today's structure and by the structure
+  of each month (``revenue.analysis.top_ranking``), against the bare SQL of the same top 100
+  by today's closure (the bench links never change, so both structures give one answer,
+  which the bench asserts); ``--parts ranking`` runs this part alone;
 - moving a ~10,000-member subtree from the large group to the second one with
   ``hierarchies.actions.do_move_subtree`` and reading both groups' totals afterwards (checked
   against the totals before; the transaction is rolled back so every repeat moves the same
@@ -55,6 +60,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--parts",
+        default="all",
+        help="comma-separated: totals, top, ranking, move (default all)",
+    )
 
 
 def _median(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -224,6 +234,53 @@ def raw_move(
     return raw_group_year(type_id, old_root, year), raw_group_year(type_id, new_parent, year)
 
 
+def raw_ranking(type_id: int, year: int, limit: int) -> list[tuple[Any, ...]]:
+    """The top groups with this and the previous year's revenue, in one bare statement."""
+    ct = _closure_table()
+    sql = (
+        "SELECT c.ancestor_id, SUM(CASE WHEN y.year = %s THEN y.amount_cents ELSE 0 END) AS cur,"
+        " SUM(CASE WHEN y.year = %s THEN y.amount_cents ELSE 0 END) AS prev"
+        f" FROM {ct} c JOIN {RevenueYear._meta.db_table} y"
+        " ON y.party_id = c.descendant_id AND y.year >= %s AND y.year <= %s"
+        f" WHERE c.type_id = %s AND c.ancestor_id IN ({selectors.roots_sql(ct)})"
+        f" GROUP BY c.ancestor_id ORDER BY cur DESC, c.ancestor_id LIMIT {int(limit)}"
+    )
+    return rows(sql, [year, year - 1, year - 1, year, type_id, type_id])
+
+
+def ranking_part(
+    rtype: RelationshipType, year: int, repeat: int, results: list[tuple[str, float, float, str]]
+) -> bool:
+    """Top 100 groups with the previous year, both structures, against the raw SQL (#18.1)."""
+    from verbund.revenue import analysis
+
+    period = Period.year(year)
+    t_raw, raw = _median(lambda: raw_ranking(rtype.pk, year, 100), repeat)
+    expected = [(int(p), int(c), int(q)) for p, c, q in raw]
+    correct = True
+    for mode in ("current", "historic"):
+
+        def rank(mode: str = mode) -> analysis.Ranking:
+            return analysis.top_ranking(rtype, period, mode=mode, limit=100)
+
+        t_app, ranking = _median(rank, repeat)
+        got = [(r.party_id, r.cents, r.previous_cents) for r in ranking.rows]
+        same = got == expected
+        correct = correct and same
+        label = "today's structure" if mode == "current" else "structure of each month"
+        results.append(
+            (
+                f"top 100 groups {year} vs {year - 1}, ABC, members; {label}",
+                t_app,
+                t_raw,
+                f"{ranking.count:,} groups; "
+                + ("same as raw" if same else "DIFFERS from raw")
+                + "; raw: bare top 100 with both years, today's closure",
+            )
+        )
+    return correct
+
+
 # --- run ------------------------------------------------------------------------------------
 
 
@@ -280,6 +337,14 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     engine.ensure_fresh(rtype)  # bring the closure up to today once, outside the timings
 
     results: list[tuple[str, float, float, str]] = []
+    parts = {p.strip() for p in str(options.get("parts") or "all").split(",")}
+    everything = "all" in parts
+    correct = True
+    if everything or "ranking" in parts:
+        correct = ranking_part(rtype, year, repeat, results) and correct
+    if not (everything or parts & {"totals", "top", "move"}):
+        _table(results, vendor, size, options, stdout)
+        return 0 if correct else 1
 
     t_app, total = _median(lambda: selectors.group_total(big_root, rtype, period), repeat)
     t_raw, raw_total = _median(lambda: raw_group_year(rtype.pk, big_root, year), repeat)
@@ -361,7 +426,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
 
     t_app, after = _median(app_move, repeat)
     t_raw, after_raw = _median(raw_move_rolled_back, repeat)
-    correct = after == (big_before - sub_total, second_before + sub_total) == after_raw
+    correct = after == (big_before - sub_total, second_before + sub_total) == after_raw and correct
     results.append(
         (
             f"move {sub_members:,}-member subtree + both totals",
@@ -371,6 +436,17 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         )
     )
 
+    _table(results, vendor, size, options, stdout)
+    return 0 if correct else 1
+
+
+def _table(
+    results: list[tuple[str, float, float, str]],
+    vendor: str,
+    size: int,
+    options: dict[str, Any],
+    stdout: TextIO,
+) -> None:
     stdout.write(
         f"\n| {vendor}, {size:,} parties x {options['months']} months | median (app) | raw SQL | ratio | note |\n|---|---|---|---|---|\n"
     )
@@ -378,4 +454,3 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         stdout.write(
             f"| {name} | {app * 1000:.1f} ms | {raw * 1000:.1f} ms | {app / raw:.2f}x | {note} |\n"
         )
-    return 0 if correct else 1

@@ -1,6 +1,7 @@
 """REST API for compliance, under /api/v1/compliance/.
 
-lists (read; POST lists/import/ with multipart ``format``, ``files``), hits (read; POST
+lists (read; POST lists/import/ with multipart ``format``, ``files`` queues the import and
+answers 202 with the job, read at uploads/{id}/), uploads (read), hits (read; POST
 hits/{id}/confirm/ and hits/{id}/dismiss/ with ``reason``), runs (read; POST runs/ starts a
 background screening of every party; runs/{id}/report.csv and report.pdf), ownership flags
 (read), and POST screen/{party id}/ to screen one party now.
@@ -9,6 +10,7 @@ background screening of every party; runs/{id}/report.csv and report.pdf), owner
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,19 +19,26 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from verbund.compliance import actions, reports, tasks
+from verbund.compliance import actions, reports, tasks, uploads
 from verbund.compliance.filters import HIT_ORDER, RUN_ORDER, HitFilterSet, RunFilterSet, hit_rows
-from verbund.compliance.models import Hit, OwnershipFlag, SanctionsList, ScreeningRun
+from verbund.compliance.models import (
+    Hit,
+    ListUpload,
+    OwnershipFlag,
+    SanctionsList,
+    ScreeningRun,
+)
 from verbund.compliance.serializers import (
     FindingSerializer,
     HitSerializer,
     ImportSerializer,
+    ListUploadSerializer,
     OwnershipFlagSerializer,
     ReviewSerializer,
     RunSerializer,
@@ -50,22 +59,42 @@ class SanctionsListViewSet(viewsets.ReadOnlyModelViewSet[SanctionsList]):
     required_permission = "compliance.view_sanctionslist"
     write_permission = "compliance.add_listversion"
 
-    @extend_schema(request=ImportSerializer, responses=SanctionsListSerializer)
+    @extend_schema(
+        request={"multipart/form-data": ImportSerializer},
+        responses={202: ListUploadSerializer},
+    )
     @action(detail=False, methods=["post"], url_path="import")
     def import_list(self, request: Request) -> Response:
-        """Import a list snapshot; a bad file is refused with 400 and changes nothing."""
+        """Queue a list snapshot's import as a background job, as the upload page does (OFAC
+        takes half a minute): 202 with the job (``url``, also in ``Location``) to read until it
+        is ``done`` or ``failed``. An unknown format or no file is refused at once with 400; a
+        file that cannot be read fails the job and changes nothing."""
         if not request.user.has_perm("compliance.add_listversion"):
             raise PermissionDenied()
         body = ImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         files = [(f.name, f.read()) for f in body.validated_data["files"]]
-        version = actions.do_import_list(
-            body.validated_data["format"],
-            files,
-            actor=request.user,
-            list_key=body.validated_data["list"],
-        )
-        return Response(SanctionsListSerializer(version.list).data, status=status.HTTP_201_CREATED)
+        try:
+            upload = uploads.do_queue_list_upload(
+                body.validated_data["format"],
+                files,
+                actor=request.user,
+                list_key=body.validated_data["list"],
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        data = ListUploadSerializer(upload, context={"request": request}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
+class ListUploadViewSet(viewsets.ReadOnlyModelViewSet[ListUpload]):
+    """List imports queued through the API or the upload page, newest first: status, stage,
+    the version made or the error."""
+
+    queryset = ListUpload.objects.select_related("version__list").order_by("-pk")
+    serializer_class = ListUploadSerializer
+    permission_classes = [RolePermission]
+    required_permission = "compliance.view_sanctionslist"
 
 
 class HitViewSet(FiltersOnListMixin, viewsets.ReadOnlyModelViewSet[Hit]):
@@ -177,6 +206,7 @@ class ScreenPartyView(APIView):
 
 def register(router: DefaultRouter) -> None:
     router.register("compliance/lists", SanctionsListViewSet, basename="compliance-list")
+    router.register("compliance/uploads", ListUploadViewSet, basename="compliance-upload")
     router.register("compliance/hits", HitViewSet, basename="compliance-hit")
     router.register("compliance/runs", RunViewSet, basename="compliance-run")
     router.register("compliance/ownership", OwnershipFlagViewSet, basename="compliance-ownership")

@@ -10,11 +10,14 @@ import io
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from verbund.compliance.models import RunFinding, ScreeningRun
 from verbund.core.exports import safe_cell
+from verbund.core.formatting import format_number
 
 COLUMNS = [
     "party_number",
@@ -60,6 +63,11 @@ def run_csv(run: ScreeningRun) -> str:
     return buf.getvalue()
 
 
+def _moment(value: Any) -> str:
+    """A time stamp in the reader's language and time zone ("05.12.2026 14:30")."""
+    return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+
+
 def _latin(text: str) -> str:
     # The core PDF fonts speak Latin-1 only; anything else is transliterated.
     from anyascii import anyascii
@@ -81,10 +89,11 @@ def run_pdf(run: ScreeningRun) -> bytes:
         new_y="NEXT",
     )
     pdf.set_font("Helvetica", "", 9)
-    end = run.finished_at.strftime("%Y-%m-%d %H:%M") if run.finished_at else _("not finished")
-    meta = _("Trigger: %(trigger)s · started %(start)s · finished %(end)s · status %(status)s · parties %(total)s · hits %(hits)s · threshold %(threshold).2f") % {
-        "trigger": run.get_trigger_display(), "start": run.started_at.strftime("%Y-%m-%d %H:%M"), "end": end,
-        "status": run.get_status_display(), "total": run.total, "hits": run.hit_count, "threshold": run.threshold,
+    end = _moment(run.finished_at) if run.finished_at else _("not finished")
+    meta = _("Trigger: %(trigger)s · started %(start)s · finished %(end)s · status %(status)s · parties %(total)s · hits %(hits)s · threshold %(threshold)s") % {
+        "trigger": run.get_trigger_display(), "start": _moment(run.started_at), "end": end,
+        "status": run.get_status_display(), "total": format_number(run.total), "hits": format_number(run.hit_count),
+        "threshold": format_number(run.threshold, 2),
     }  # fmt: skip
     pdf.multi_cell(0, 5, _latin(meta), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)

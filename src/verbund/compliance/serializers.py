@@ -1,9 +1,11 @@
+import builtins
 from typing import Any
 
 from rest_framework import serializers
 
 from verbund.compliance.models import (
     Hit,
+    ListUpload,
     ListVersion,
     OwnershipFlag,
     RunFinding,
@@ -49,6 +51,41 @@ class ImportSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
         validators=[*SanctionsList._meta.get_field("key").validators],
         help_text="The list's key (default: the format's list).",
     )
+
+
+class ListUploadSerializer(serializers.ModelSerializer[ListUpload]):
+    """A list import running in the background (``POST lists/import/`` answers 202 with it):
+    ``url`` is where its status is read until ``status`` is ``done`` or ``failed``; then
+    ``version`` is the list version it made (or ``error`` says why nothing changed) and ``run``
+    the screening of the parties against the changes, if any."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="compliance-upload-detail")
+    # The format's key as sent (one of the import's formats), kept as text: the model's
+    # choices and the import's are the same set, and one enum in the schema is enough.
+    format = serializers.CharField(read_only=True)
+    list = serializers.SerializerMethodField()
+    file_names = serializers.SerializerMethodField()
+    version = ListVersionSerializer(read_only=True)
+    run: serializers.PrimaryKeyRelatedField[ScreeningRun] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
+
+    class Meta:
+        model = ListUpload
+        fields = [
+            "id", "url", "status", "stage", "format", "list", "file_names", "error", "version",
+            "run", "created_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_list(self, upload: ListUpload) -> str:
+        """The list's key: the one asked for, else that of the list the import wrote."""
+        if upload.version_id and upload.version is not None:
+            return str(upload.version.list.key)
+        return str(upload.list_key)
+
+    def get_file_names(self, upload: ListUpload) -> builtins.list[str]:
+        return [str(f.get("name", "")) for f in upload.files or []]
 
 
 class HitSerializer(serializers.ModelSerializer[Hit]):

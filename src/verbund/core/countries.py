@@ -254,3 +254,18 @@ ISO_COUNTRIES = frozenset(
         "XK",
     ]
 )
+
+
+def country_name(code: str | None) -> str:
+    """The country's name in the active language ("Deutschland" / "Germany") for its ISO code;
+    an unknown code is shown as it is, a missing one as ""."""
+    from django.utils.translation import get_language
+
+    from verbund.core.country_names import COUNTRY_NAMES
+
+    if not code:
+        return ""
+    names = COUNTRY_NAMES.get(str(code).strip().upper())
+    if names is None:
+        return str(code)
+    return names[1] if (get_language() or "de").split("-")[0] == "de" else names[0]

@@ -23,7 +23,9 @@ docs/development/layers.md).
   (blocks below the search, each template rendering its own card; [] for users who may not
   see them)
 - ``verbund.<app>.filters`` (the party list of the UI and the API):
-  ``party_filters() -> dict[str, django_filters.Filter]``, filters added to ``PartyFilterSet``
+  ``party_filters() -> dict[str, django_filters.Filter]``, filters added to ``PartyFilterSet``;
+  ``check_party_filters(cleaned_data) -> dict[str, list[str]]``, refusals of filters that are
+  valid alone but not together (by parameter name; {} when all is well)
 - ``verbund.<app>.entry`` (before the API creates a party):
   ``check_duplicates_or_raise(data, *, confirmed) -> None`` raises an API exception (409 with
   candidates) to refuse, unless ``is_confirmed(request)`` of the same module says the caller
@@ -31,6 +33,10 @@ docs/development/layers.md).
 - ``verbund.<app>.selectors`` (party pages and ``verbund party show``):
   ``block_warning(party_id) -> str`` (a warning the party's edit form shows; "" for none) and
   ``describe_party(party) -> dict[str, Any]`` (keys added to ``verbund party show``)
+- ``verbund.<app>.sections`` (a list page, through the template tag ``list_actions``):
+  ``list_actions(request, list_name, query) -> list[Section]``, buttons beside a list's
+  filters (``list_name`` "party_list"; ``query`` the list's filter parameters as a query
+  string), e.g. "Als Selektion speichern"
 """
 
 import importlib
@@ -49,6 +55,8 @@ DOMAIN_APPS = [
     "interfaces",
     "quality",
     "compliance",
+    "privacy",
+    "selections",
     "web",
 ]
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from verbund.core.forms import DayField
 from verbund.core.serializers import ID_MAX
 
 
@@ -140,3 +141,11 @@ class FiltersOnListMixin:
         if getattr(self, "action", None) != "list":
             return queryset
         return super().filter_queryset(queryset)  # type: ignore[misc]
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class DayFilter(django_filters.DateFilter):
+    """A date filter that reads "5.12.2026" as well as "2026-12-05" (see core.forms.DayField);
+    the API documents and keeps the ISO form."""
+
+    field_class = DayField

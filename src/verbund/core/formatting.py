@@ -39,7 +39,7 @@ def format_number(value: int | float | Decimal | None, decimals: int | None = No
 
 
 def format_date(value: dt.date | str | None) -> str:
-    """A date for display: "20.02.2015" in German, "02/20/2015" in English; ISO text is read
+    """A date for display: "20.02.2015" in German, "20 Feb 2015" in English; ISO text is read
     as a date; a missing date is ""."""
     if not value:
         return ""

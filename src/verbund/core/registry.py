@@ -7,7 +7,9 @@ Each entry names a module with ``add_arguments(parser)`` and ``run(options, stdo
 BENCHMARKS: dict[str, str] = {
     "api": "verbund.bench.api",
     "hierarchy": "verbund.bench.hierarchy",
+    "group": "verbund.bench.group",
     "revenue": "verbund.bench.revenue",
+    "selections": "verbund.bench.selections",
     "import": "verbund.bench.imports",
     "dedupe": "verbund.bench.dedupe",
     "screening": "verbund.bench.screening",
@@ -15,6 +17,7 @@ BENCHMARKS: dict[str, str] = {
     "ui": "verbund.bench.ui",
     "search": "verbund.bench.search",
     "web": "verbund.bench.web",
+    "privacy": "verbund.bench.privacy",
 }
 
 CONSISTENCY_CHECKS: dict[str, str] = {

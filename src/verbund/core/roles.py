@@ -2,7 +2,8 @@
 
 viewer reads everything; editor writes parties, relationships and activities; steward also
 manages relationship types, imports and merges; compliance manages sanctions lists and
-reviews hits; admin may do everything. A role includes the roles before it where said so.
+reviews hits; privacy (Datenschutz) answers data-protection requests (access, erasure, holds,
+retention); admin may do everything. A role includes the roles before it where said so.
 """
 
 import threading
@@ -13,14 +14,15 @@ from django.apps import apps
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection, transaction
 
-ROLES = ["viewer", "editor", "steward", "compliance", "admin"]
+ROLES = ["viewer", "editor", "steward", "compliance", "privacy", "admin"]
 # Each role also holds the permissions of the roles it inherits from.
 INHERITS: dict[str, list[str]] = {
     "viewer": [],
     "editor": ["viewer"],
     "steward": ["viewer", "editor"],
     "compliance": ["viewer"],
-    "admin": ["viewer", "editor", "steward", "compliance"],
+    "privacy": ["viewer"],
+    "admin": ["viewer", "editor", "steward", "compliance", "privacy"],
 }
 
 

@@ -54,6 +54,7 @@ EVERYONE = frozenset(ROLES)
 WRITERS = frozenset({"editor", "steward", "admin"})
 STEWARDS = frozenset({"steward", "admin"})
 COMPLIANCE = frozenset({"compliance", "admin"})
+PRIVACY = frozenset({"privacy", "admin"})
 ADMINS = frozenset({"admin"})
 NOBODY: frozenset[str] = frozenset()
 # Pages every logged-in user reaches (a user without a role too: home, logout, two-factor), and
@@ -77,6 +78,8 @@ ROUTE_APPS = [
     "interfaces",
     "quality",
     "compliance",
+    "privacy",
+    "selections",
     "web",
 ]
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
+from verbund.core.formatting import format_number
 from verbund.demo.fork import party_rows_in_child
 from verbund.demo.generator import DemoData
 from verbund.parties.models import Party
@@ -30,6 +31,7 @@ DEMO_USERS: list[tuple[str, str, bool]] = [
     ("editor", "editor", False),
     ("steward", "steward", False),
     ("compliance", "compliance", False),
+    ("privacy", "privacy", False),
     ("admin", "admin", True),
 ]
 
@@ -119,7 +121,7 @@ def do_load_demo(
         result.timings["parties"] = time.perf_counter() - t
         say(
             _("parties: %(n)s in %(sec).1f s")
-            % {"n": len(result.party_ids), "sec": result.timings["parties"]}
+            % {"n": format_number(len(result.party_ids)), "sec": result.timings["parties"]}
         )
         t = time.perf_counter()
         type_ids = {
@@ -142,7 +144,10 @@ def do_load_demo(
         result.timings["relationships"] = time.perf_counter() - t
         say(
             _("relationships: %(n)s in %(sec).1f s")
-            % {"n": len(result.relationship_ids), "sec": result.timings["relationships"]}
+            % {
+                "n": format_number(len(result.relationship_ids)),
+                "sec": result.timings["relationships"],
+            }
         )
         t = time.perf_counter()
         result.closure_rebuilt = rebuild_closure()

@@ -35,6 +35,7 @@ from verbund.demo.values import (
 )
 from verbund.parties.bulk import PARTY_COLUMNS
 from verbund.parties.derive import derive_search_columns, fold_and_phonetic, fold_fast
+from verbund.parties.rules import is_sole_trader
 from verbund.relationships.bulk import RELATIONSHIP_COLUMNS
 
 EPOCH = dt.date(1990, 1, 1)
@@ -357,7 +358,7 @@ class DemoData:
             "organisation", number, name, name2, "", form, "", "", "", "", "", None, None,
             street, postcode, city_name, country, vat_id, lei_value, register, phone, email, website,
             status, responsible, archived, "SAP" if erp else None, str(int(number) + 2_000_000) if erp else None,
-            None, search_text, phonetic, self._now, self._now,
+            None, search_text, phonetic, self._now, self._now, is_sole_trader("organisation", form),
         )  # fmt: skip
 
     def _edge(
@@ -764,7 +765,7 @@ class DemoData:
             yield (
                 "person", number, name, "", "", "", salutation, title, first, last, position,
                 None if org is None else self._base + org, None, "", "", "", "DE", "", "", "", phone, email, "",
-                "other", None, False, None, None, None, search_text, phonetic, now, now,
+                "other", None, False, None, None, None, search_text, phonetic, now, now, False,
             )  # fmt: skip
 
     def export_state(self) -> dict[str, Any]:
@@ -791,7 +792,7 @@ class DemoData:
             )  # fmt: skip
 
 
-assert len(PARTY_COLUMNS) == 33 and PARTY_COLUMNS[11] == "organisation_id", (
+assert len(PARTY_COLUMNS) == 34 and PARTY_COLUMNS[11] == "organisation_id", (
     "party columns changed: update DemoData rows"
 )
 assert RELATIONSHIP_COLUMNS[:3] == ("type_id", "from_party_id", "to_party_id"), (

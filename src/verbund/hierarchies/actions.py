@@ -65,29 +65,34 @@ def do_move_subtree(
         "relationship_id": current.pk if current else None,
     }
     planned_end = current.valid_to if current else None
-    if current is not None:
-        if (current.valid_from or MIN_DATE) >= day:
-            raise ValidationError(
-                {
-                    "on": [
-                        _("The current link only starts on %(day)s; correct it instead of moving.")
-                        % {"day": current.valid_from}
-                    ]
-                }
-            )
-        do_end_relationship(current, actor=actor, valid_to=day - dt.timedelta(days=1), note=note)
-    new: Relationship | None = None
-    if new_parent is not None:
-        new = do_create_relationship(
-            actor=actor,
-            type=rtype,
-            from_party=child,
-            to_party=new_parent,
-            valid_from=day,
-            valid_to=planned_end,
-            source=source,
-            note=note,
+    if current is not None and (current.valid_from or MIN_DATE) >= day:
+        raise ValidationError(
+            {
+                "on": [
+                    _("The current link only starts on %(day)s; correct it instead of moving.")
+                    % {"day": current.valid_from}
+                ]
+            }
         )
+    # The end of the old link and the new link change the same paths (those through the
+    # child): the dated closure follows once, after both.
+    with engine.dated_upkeep_once():
+        if current is not None:
+            do_end_relationship(
+                current, actor=actor, valid_to=day - dt.timedelta(days=1), note=note
+            )
+        new: Relationship | None = None
+        if new_parent is not None:
+            new = do_create_relationship(
+                actor=actor,
+                type=rtype,
+                from_party=child,
+                to_party=new_parent,
+                valid_from=day,
+                valid_to=planned_end,
+                source=source,
+                note=note,
+            )
     audit.record(
         actor=actor,
         action="hierarchy.move",

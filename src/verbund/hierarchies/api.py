@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from verbund.core import extensions
 from verbund.core.serializers import ID_MAX
-from verbund.hierarchies import engine, selectors
+from verbund.hierarchies import engine, group_api, selectors
 from verbund.hierarchies.actions import check_move, do_move_subtree, move_summary
 from verbund.parties.models import Party
 
@@ -270,3 +270,4 @@ urlpatterns = [
     path("parties/<int:pk>/hierarchy/move/", PartyMoveView.as_view(), name="party-move"),
     path("parties/<int:pk>/group/", PartyGroupView.as_view(), name="party-group"),
 ]
+urlpatterns += group_api.urlpatterns

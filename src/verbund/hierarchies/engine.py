@@ -21,6 +21,7 @@ previous writer committed.
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -193,6 +194,12 @@ def _cycle_path(
     path, first_day, _last = min(paths, key=lambda p: p[1])
     # The path runs from the new parent up to the child; read it top-down and close the circle.
     return [*reversed(path), child], first_day
+
+
+def dated_upkeep_once() -> AbstractContextManager[None]:
+    """Inside the block, link writes leave the dated closure to the end of the block, which
+    brings it in step once per changed child (a move: two link writes, one upkeep)."""
+    return dated.deferred()
 
 
 def after_link_changed(rel: Relationship, before: dict[str, Any] | None) -> None:

@@ -6,6 +6,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.forms import DayField
+
 
 class MoveForm(forms.Form):
     """Move a party with its subtree ("Umhängen"): the new parent (the party picker fills
@@ -14,11 +16,7 @@ class MoveForm(forms.Form):
     other = forms.IntegerField(
         widget=forms.HiddenInput, required=True, error_messages={"required": _("Choose a party.")}
     )
-    on = forms.DateField(
-        label=_("Moves on"),
-        required=True,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    on = DayField(label=_("Moves on"), required=True)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from django.utils.translation import gettext as _
 
 from verbund.core.bulk import chunks
+from verbund.core.formatting import format_date
 from verbund.parties.models import Party
 
 
@@ -37,8 +38,8 @@ def second_parent(
     return _("%(child)s already has a parent in %(type)s from %(from)s to %(to)s: %(parent)s.") % {
         "child": child,
         "type": type_name,
-        "from": valid_from or "—",
-        "to": valid_to or "—",
+        "from": format_date(valid_from) or "—",
+        "to": format_date(valid_to) or "—",
         "parent": parent,
     }
 
@@ -60,6 +61,6 @@ def cycle(day: dt.date | None, path: Sequence[str]) -> str:
     if day is None or day == dt.date.min:
         return _("This link would close a cycle: %(path)s") % {"path": " → ".join(path)}
     return _("This link would close a cycle on %(day)s: %(path)s") % {
-        "day": day,
+        "day": format_date(day),
         "path": " → ".join(path),
     }

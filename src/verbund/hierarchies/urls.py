@@ -3,7 +3,7 @@ exports."""
 
 from django.urls import path
 
-from verbund.hierarchies import move_views, views
+from verbund.hierarchies import group_views, move_views, views
 
 urlpatterns = [
     path("parties/<int:party_id>/hierarchy/", views.hierarchy_view, name="hierarchy"),
@@ -23,4 +23,12 @@ urlpatterns = [
         name="hierarchy-move",
     ),
     path("hierarchy/annotations/", views.hierarchy_annotations, name="hierarchy-annotations"),
+    # The group section on the file (#17).
+    path(
+        "parties/<int:party_id>/group/contacts/", group_views.group_contacts, name="group-contacts"
+    ),
+    path(
+        "parties/<int:party_id>/hierarchy/changes/", group_views.group_changes, name="group-changes"
+    ),
+    path("parties/<int:party_id>/ownership/", group_views.group_ownership, name="ownership"),
 ]

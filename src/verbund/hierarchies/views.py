@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from verbund.core import extensions
 from verbund.core.exports import safe_row
+from verbund.core.forms import parse_day
 from verbund.core.permissions import requires
 from verbund.core.security import search_problem
 from verbund.hierarchies import browse, selectors
@@ -48,10 +49,8 @@ def _as_of(request: HttpRequest) -> dt.date | None:
     raw = request.GET.get("as_of", "").strip()
     if not raw:
         return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        return None
+    # "5.12.2026" as typed in the German UI, or ISO as in links and the English UI.
+    return parse_day(raw)
 
 
 MAX_ANNOTATED = 1000

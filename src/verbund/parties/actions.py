@@ -41,6 +41,7 @@ def derive_fields(party: Party) -> None:
     # An empty ERP key is no key: stored as NULL so the partial unique constraint ignores it.
     party.erp_source = (party.erp_source or "").strip() or None
     party.erp_id = (party.erp_id or "").strip() or None
+    party.sole_trader = rules.is_sole_trader(party.kind, party.legal_form or "")
     party.search_text, party.phonetic = derive_search_columns(
         party.name or "",
         party.name2 or "",

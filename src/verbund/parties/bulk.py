@@ -161,6 +161,7 @@ class PartyWriter:
         i_country, i_vat, i_lei = ix["country"], ix["vat_id"], ix["lei"]
         i_name2, i_city, i_pc = ix["name2"], ix["city"], ix["postcode"]
         i_search, i_phonetic = ix["search_text"], ix["phonetic"]
+        i_legal, i_sole = ix["legal_form"], ix["sole_trader"]
         full = complete_rows(rows, cols, PARTY_COLUMNS, self._defaults, self.load.now_db)
         for row in full:
             if not row[i_number]:
@@ -175,6 +176,7 @@ class PartyWriter:
                 row[i_country] = rules.normal_country(row[i_country] or "")
                 row[i_vat] = rules.normal_vat_id(row[i_vat] or "")
                 row[i_lei] = rules.normal_lei(row[i_lei] or "")
+                row[i_sole] = rules.is_sole_trader(row[i_kind], row[i_legal] or "")
                 row[i_search], row[i_phonetic] = derive_search_columns(
                     row[i_name], row[i_name2], row[i_number], row[i_city], row[i_pc], row[i_vat]
                 )

@@ -3,13 +3,18 @@
 Other apps add filters to it (``party_filters`` in ``verbund.<app>.filters``, see
 ``core.extensions``): ``relationship_type`` comes from relationships, ``group`` from
 hierarchies. ``party_filterset()`` is the FilterSet with them; parties imports neither app.
+
+A parameter that is neither a filter nor one of ``OTHER_PARAMS`` (paging, sorting, search) is
+refused naming it, and each app may check its filters together (``check_party_filters``), so
+a mistyped filter never answers as if it were not there.
 """
 
 from functools import cache
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core import extensions
@@ -17,6 +22,10 @@ from verbund.core.filters import IdFilter, YesNoFilter
 from verbund.core.security import check_search
 from verbund.parties.models import Party, PartyKind, PartyStatus
 from verbund.parties.selectors import text_search
+
+# What the party list and its API read besides the filters: the UI's cursor and sort, DRF's
+# cursor, page size, ordering, search and format.
+OTHER_PARAMS = frozenset({"after", "sort", "cursor", "page_size", "ordering", "search", "format"})
 
 
 class PartyFilterSet(django_filters.FilterSet):
@@ -30,6 +39,12 @@ class PartyFilterSet(django_filters.FilterSet):
     )
     city = django_filters.CharFilter(lookup_expr="iexact", label=_("City"))
     postcode = django_filters.CharFilter(lookup_expr="startswith", label=_("Postcode"))
+    # A postcode area: from one postcode (or its first digits) to another, both included
+    # ("80" to "85" is 80000 to 85999).
+    postcode_from = django_filters.CharFilter(
+        field_name="postcode", lookup_expr="gte", label=_("Postcode from")
+    )
+    postcode_to = django_filters.CharFilter(method="filter_postcode_to", label=_("Postcode to"))
     country = django_filters.CharFilter(method="filter_country", label=_("Country"))
     vat_id = django_filters.CharFilter(label=_("VAT id"))
     lei = django_filters.CharFilter(label=_("LEI"))
@@ -43,6 +58,8 @@ class PartyFilterSet(django_filters.FilterSet):
 
     # The names of the filters other apps added (in app order); empty on this base class.
     extension_filters: tuple[str, ...] = ()
+    # The refusals beyond the fields' own, by parameter (set by ``is_valid``).
+    _problems: dict[str, list[str]]
 
     class Meta:
         model = Party
@@ -57,6 +74,35 @@ class PartyFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(merged_into__isnull=not value)
+
+    def filter_postcode_to(
+        self, queryset: QuerySet[Party], name: str, value: str
+    ) -> QuerySet[Party]:
+        return queryset.filter(Q(postcode__lte=value) | Q(postcode__startswith=value))
+
+    def is_valid(self) -> bool:
+        """The fields' own checks, then: every parameter is known, and each app's
+        ``check_party_filters(cleaned_data)`` (errors by parameter name) passes."""
+        valid = bool(super().is_valid())
+        if not hasattr(self, "_problems"):
+            problems: dict[str, list[str]] = {
+                name: [gettext("Unknown filter %(name)s.") % {"name": name}]
+                for name in (self.data or {})
+                if name not in self.filters and name not in OTHER_PARAMS
+            }
+            if valid:
+                for check in extensions.hooks("filters", "check_party_filters"):
+                    problems.update(check(self.form.cleaned_data))
+            for name, messages in problems.items():
+                self.form.errors.setdefault(name, self.form.error_class()).extend(messages)
+            self._problems = problems
+        return valid and not self._problems
+
+    @property
+    def other_errors(self) -> dict[str, list[str]]:
+        """The refusals of parameters the form shows no field for (unknown names)."""
+        self.is_valid()
+        return {n: m for n, m in self._problems.items() if n not in self.form.fields}
 
     def filter_country(self, queryset: QuerySet[Party], name: str, value: str) -> QuerySet[Party]:
         return queryset.filter(country=value.upper())

@@ -121,6 +121,11 @@ class Party(models.Model):
     phonetic = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # A sole trader (e.K., Einzelunternehmen) is a person in law: a data subject like a contact
+    # (docs/privacy.md). Derived from the legal form (``rules.is_sole_trader``) by every path.
+    sole_trader = models.BooleanField(
+        _("sole trader"), default=False, db_default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("party")
@@ -180,3 +185,28 @@ class Party(models.Model):
     @property
     def erp_key(self) -> str:
         return f"{self.erp_source}:{self.erp_id}" if self.erp_source and self.erp_id else ""
+
+
+class ErasedKey(models.Model):
+    """An ERP key whose party's personal data was erased (Art. 17 GDPR, ``verbund.privacy``).
+
+    Remembered here, beside the parties, because the ERP import (which may not know the privacy
+    app) refuses rows of these keys until the key is released on purpose
+    (``rules.erased_keys``); ``released_at`` set means the ERP may send the key again.
+    """
+
+    erp_source = models.CharField(_("ERP source"), max_length=32)
+    erp_id = models.CharField(_("ERP id"), max_length=64)
+    party_id = models.BigIntegerField(_("party id"))
+    erased_at = models.DateTimeField(_("erased"), auto_now_add=True)
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("erased ERP key")
+        verbose_name_plural = _("erased ERP keys")
+        constraints = [
+            models.UniqueConstraint(fields=["erp_source", "erp_id"], name="erased_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.erp_source}:{self.erp_id}"

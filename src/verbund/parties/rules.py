@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -23,7 +24,7 @@ from django.db.models import CharField
 from django.utils.translation import gettext as _
 
 from verbund.core.countries import ISO_COUNTRIES
-from verbund.parties.models import Party, PartyKind, PartyStatus
+from verbund.parties.models import ErasedKey, Party, PartyKind, PartyStatus
 
 _LEI = re.compile(r"^[0-9A-Z]{18}[0-9]{2}$")
 _VAT = re.compile(r"^[A-Z]{2}[0-9A-Z+*.]{2,13}$")
@@ -132,3 +133,46 @@ FIELD_ERRORS = {
     "lei": lei_error,
     "email": email_error,
 }
+
+
+# --- data protection ------------------------------------------------------------------------
+# Legal forms of a sole trader (a natural person trading under a firm, § 19 HGB), in the form
+# ``legal_form_key`` gives: no dots, spaces or case.
+SOLE_TRADER_FORMS = frozenset(
+    {
+        "ek", "ekfm", "ekfr", "ekkfm", "ekkfr", "eingetragenerkaufmann", "eingetragenekauffrau",
+        "einzelunternehmen", "einzelunternehmer", "einzelunternehmerin", "einzelkaufmann",
+        "einzelkauffrau", "einzelfirma", "soletrader", "soleproprietor", "soleproprietorship",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def legal_form_key(legal_form: str) -> str:
+    return "".join(c for c in (legal_form or "").lower() if c.isalnum())
+
+
+def is_sole_trader(kind: str, legal_form: str) -> bool:
+    """Whether an organisation's legal form says it is a sole trader (a data subject)."""
+    return kind != PartyKind.PERSON and legal_form_key(legal_form) in SOLE_TRADER_FORMS
+
+
+def is_data_subject(kind: str, sole_trader: bool) -> bool:
+    """Persons and sole traders are data subjects (GDPR); other organisations are not."""
+    return kind == PartyKind.PERSON or bool(sole_trader)
+
+
+def erased_keys(source: str, keys: list[str] | None = None) -> set[str]:
+    """The external ids of ``source`` whose party was erased and not released (all, or of
+    ``keys``). The ERP import refuses their rows with ``erased_key_error``."""
+    rows = ErasedKey.objects.filter(erp_source=source, released_at__isnull=True)
+    if keys is not None:
+        rows = rows.filter(erp_id__in=keys)
+    return set(rows.values_list("erp_id", flat=True))
+
+
+def erased_key_error(key: str) -> str:
+    return _(
+        "The personal data of %(key)s was erased (Art. 17 GDPR): the row is refused until the "
+        "data protection officer releases the key (verbund privacy release)."
+    ) % {"key": key}

@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, extensions
+from verbund.core.formatting import format_date
 from verbund.parties.actions import (
     EDITABLE_FIELDS,
     do_mark_merged,
@@ -569,7 +569,7 @@ def _describe_links(moved: dict[str, Any]) -> list[dict[str, str]]:
         rel = rels.get(item["id"])
         if rel is None:
             continue
-        since = date_format(rel.valid_from, "SHORT_DATE_FORMAT") if rel.valid_from else ""
+        since = format_date(rel.valid_from)
         text = f"{rel.from_party.display_name} {rel.type.label_forward} {rel.to_party.display_name}"
         if since:
             text += " " + _("(since %(date)s)") % {"date": since}

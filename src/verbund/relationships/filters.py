@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from verbund.core.filters import IdFilter
+from verbund.core.filters import DayFilter, IdFilter
 from verbund.parties.models import Party
 from verbund.relationships.models import (
     Relationship,
@@ -47,7 +47,7 @@ class RelationshipFilterSet(django_filters.FilterSet):
     party = IdFilter(method="filter_party", label=_("Party (either side)"))
     from_party = IdFilter(field_name="from_party_id", label=_("From party"))
     to_party = IdFilter(field_name="to_party_id", label=_("To party"))
-    valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("Valid on"))
+    valid_on = DayFilter(method="filter_valid_on", label=_("Valid on"))
     current = django_filters.BooleanFilter(method="filter_current", label=_("Currently valid"))
     source = django_filters.ChoiceFilter(choices=RelationshipSource.choices, label=_("Source"))
     external_ref = django_filters.CharFilter(label=_("External reference"))

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.forms import DayField
 from verbund.relationships.models import RelationshipType
 
 
@@ -30,28 +31,27 @@ class RelationshipForm(forms.Form):
     other = forms.IntegerField(
         widget=forms.HiddenInput, required=True, error_messages={"required": _("Choose a party.")}
     )
-    valid_from = forms.DateField(
-        label=_("Valid from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    valid_to = forms.DateField(
-        label=_("Valid to"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    valid_from = DayField(label=_("Valid from"), required=False)
+    valid_to = DayField(label=_("Valid to"), required=False)
     share = forms.DecimalField(label=_("Share (%)"), required=False, max_digits=7, decimal_places=4)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput)
 
-    def __init__(self, *args: Any, types: list[RelationshipType], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, types: list[RelationshipType], kind: str = "", **kwargs: Any
+    ) -> None:
+        """``kind``: this party's kind; only the types and directions it may stand in are
+        offered (a person is nobody's parent company)."""
         super().__init__(*args, **kwargs)
         self.types = {t.key: t for t in types}
         choices: list[tuple[str, Any]] = []
         for t in types:
-            options = [(f"{t.key}:fwd", t.label_forward)]
-            if not t.symmetric:
+            options = []
+            if not kind or t.from_kind in ("any", kind):
+                options.append((f"{t.key}:fwd", t.label_forward))
+            if not t.symmetric and (not kind or t.to_kind in ("any", kind)):
                 options.append((f"{t.key}:inv", t.label_inverse))
-            choices.append((t.name, options))
+            if options:
+                choices.append((t.name, options))
         choice_field = self.fields["choice"]
         assert isinstance(choice_field, forms.ChoiceField)
         choice_field.choices = choices
@@ -62,6 +62,4 @@ class RelationshipForm(forms.Form):
 
 
 class EndRelationshipForm(forms.Form):
-    valid_to = forms.DateField(
-        label=_("Last valid day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    valid_to = DayField(label=_("Last valid day"))

@@ -29,6 +29,7 @@ QUICK_ACTIONS = {
     "subsidiary": "group:inv",  # Tochtergesellschaft hinzufügen…
     "parent_of": "group:inv",  # Als Muttergesellschaft markieren von…
     "parent": "group:fwd",  # Muttergesellschaft festlegen…
+    "contact_at": "contact:fwd",  # Ansprechpartner bei… (a person's file)
 }
 FIELD_MAP = {"from_party": "other", "to_party": "other", "type": "choice"}
 
@@ -38,6 +39,7 @@ def quick_action_titles() -> dict[str, str]:
         "subsidiary": _("Add subsidiary…"),
         "parent_of": _("Mark as parent company of…"),
         "parent": _("Set parent company…"),
+        "contact_at": _("Contact at…"),
         "": _("Add relationship"),
     }
 
@@ -56,7 +58,7 @@ def relationship_add(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
     new_name = request.POST.get("new_name", "").strip()
     if data is not None and mode == "subsidiary" and new_name and not data.get("other"):
         data["other"] = "0"  # 0: the new party named in the form
-    form = RelationshipForm(data, types=types, initial=initial)
+    form = RelationshipForm(data, types=types, kind=party.kind, initial=initial)
     other: Party | None = None
     if request.method == "POST":
         if form.is_valid():

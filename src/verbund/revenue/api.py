@@ -8,6 +8,7 @@
 """
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -22,7 +23,7 @@ from rest_framework.views import APIView
 from verbund.core.serializers import StrictFieldsMixin, stored_length
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
-from verbund.revenue import actions, selectors
+from verbund.revenue import actions, analysis, selectors
 from verbund.revenue.models import RevenueMonth, RevenueSource
 
 READ = "revenue.view_revenuemonth"
@@ -83,6 +84,92 @@ class TopGroupsView(APIView):
                 ],
             }
         )
+
+
+TOP_PARAMS = [
+    OpenApiParameter(
+        "kind", str, enum=list(analysis.KINDS), description="what is ranked (default group)"
+    ),
+    OpenApiParameter("from", str, description="first month, YYYY-MM (default January this year)"),
+    OpenApiParameter(
+        "to", str, description="last month, YYYY-MM (default December of from's year)"
+    ),
+    OpenApiParameter("year", int, description="a whole year (instead of from/to)"),
+    OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="a quarter of year"),
+    OpenApiParameter(
+        "compare",
+        str,
+        enum=list(analysis.COMPARES),
+        description="the period compared with: the same months a year before",
+    ),
+    OpenApiParameter(
+        "mode",
+        str,
+        enum=list(analysis.MODES),
+        description="current: today's structure for every month; historic: each month's own",
+    ),
+    OpenApiParameter(
+        "limit",
+        int,
+        description=f"rows returned, 1-{analysis.MAX_LIMIT} (default {analysis.DEFAULT_LIMIT})",
+    ),
+    OpenApiParameter("head", int, description="a head's id: rank its members instead"),
+]
+
+
+class RankRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    party = serializers.IntegerField()
+    number = serializers.CharField()
+    name = serializers.CharField()
+    amount = serializers.CharField(help_text="EUR, this period")
+    cents = serializers.IntegerField()
+    previous_amount = serializers.CharField(help_text="EUR, the comparison period")
+    previous_cents = serializers.IntegerField()
+    change_amount = serializers.CharField()
+    change_cents = serializers.IntegerField()
+    change_percent = serializers.CharField(
+        allow_null=True, help_text="one decimal; null without positive revenue to compare with"
+    )
+    share_percent = serializers.CharField(allow_null=True, help_text="of the period's total")
+    abc = serializers.ChoiceField(choices=["A", "B", "C"])
+    member_count = serializers.IntegerField()
+
+
+class RankingSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(analysis.KINDS))
+    mode = serializers.ChoiceField(choices=list(analysis.MODES))
+    compare = serializers.ChoiceField(choices=list(analysis.COMPARES))
+    to = serializers.CharField()
+    previous_from = serializers.CharField()
+    previous_to = serializers.CharField()
+    currency = serializers.CharField()
+    count = serializers.IntegerField(help_text="entries ranked (rows holds the first limit)")
+    total = serializers.CharField()
+    total_cents = serializers.IntegerField()
+    previous_total = serializers.CharField()
+    previous_total_cents = serializers.IntegerField()
+    change_percent = serializers.CharField(allow_null=True)
+    head = RankRowSerializer(allow_null=True)
+    rows = RankRowSerializer(many=True)
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        # "from" is a Python keyword: declared here under its name.
+        fields["from"] = serializers.CharField()
+        return fields
+
+
+class RevenueTopView(APIView):
+    """Groups, chains or associations ranked by revenue for a period, against the same months a
+    year before, with change, ABC class and member count; by today's structure or each month's.
+    With ``head``: that head's members ranked the same way (the overview's drill-down)."""
+
+    required_permission = READ
+
+    @extend_schema(parameters=TOP_PARAMS, responses={200: RankingSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(analysis.ranking_from_params(request.query_params).as_dict())
 
 
 # Longer than any id, party number or SOURCE:EXTERNAL_ID; a longer reference names no party.
@@ -219,4 +306,5 @@ urlpatterns = [
     ),
     path("revenue/top-groups/", TopGroupsView.as_view(), name="api-revenue-top-groups"),
     path("revenue/months/", RevenueMonthView.as_view(), name="api-revenue-months"),
+    path("revenue/top/", RevenueTopView.as_view(), name="api-revenue-top"),
 ]

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from verbund.core.formatting import format_number
 from verbund.revenue.bulk import do_generate_demo_revenue
 from verbund.revenue.periods import add_months, month_start
 
@@ -30,7 +31,7 @@ def generate_revenue(
     if stdout is not None:
         stdout.write(
             _("revenue: %(n)s monthly figures in %(sec).1f s")
-            % {"n": written, "sec": time.perf_counter() - started}
+            % {"n": format_number(written), "sec": time.perf_counter() - started}
             + "\n"
         )
     return written

@@ -9,12 +9,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core.extensions import Badge, Section
-from verbund.parties.models import Party
+from verbund.parties.models import Party, PartyKind
 from verbund.relationships.models import Relationship, valid_on_q
 from verbund.revenue import selectors
 from verbund.revenue.actions import main_address_relationship
 from verbund.revenue.charts import month_bars
-from verbund.revenue.periods import Period
+from verbund.revenue.models import RevenueMonth
+from verbund.revenue.periods import Period, add_months
 
 PERMISSION = "revenue.view_revenuemonth"
 MEMBERS_SHOWN = 20
@@ -55,8 +56,10 @@ def _block(
     query: str,
     paging: tuple[str, int] = ("", 1),
     head: Party | None = None,
+    previous: selectors.Figures | None = None,
 ) -> dict[str, Any]:
     by_month = dict(figures.months)
+    before = dict(previous.months) if previous is not None else {}
     wanted, page = paging
     members = figures.members
     listing_all = wanted == key
@@ -85,8 +88,12 @@ def _block(
         "page": page if listing_all else None,
         # An empty chart says nothing the total does not: it is not drawn.
         "chart": month_bars(
-            # Every month of the period gets its place on the axis, so a gap reads as a gap.
+            # Every month of the period gets its place on the axis, so a gap reads as a gap;
+            # the same month a year before stands beside it (#18.3).
             [(m, by_month.get(m, 0)) for m in figures.period.months()],
+            previous=[before.get(add_months(m, -12), 0) for m in figures.period.months()]
+            if previous is not None
+            else None,
             title=title,
         )
         if any(c for _m, c in figures.months)
@@ -101,9 +108,14 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
     structure = wanted if wanted in selectors.STRUCTURES else "current"
     base = f"from={period.first:%Y-%m}&to={period.last:%Y-%m}&structure={structure}"
     paging = _page(request)
+    before = Period(add_months(period.first, -12), add_months(period.last, -12))
     blocks = [
         _block(
-            "own", _("Own revenue"), selectors.own_revenue(party.pk, period), f"scope=own&{base}"
+            "own",
+            _("Own revenue"),
+            selectors.own_revenue(party.pk, period),
+            f"scope=own&{base}",
+            previous=selectors.own_revenue(party.pk, before),
         )
     ]
     today = dt.date.today()
@@ -121,6 +133,14 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
             structure=structure,
             breakdown=_breakdown(f"group-{rtype.key}", paging),
         )
+        previous = selectors.party_revenue(
+            party,
+            scope="group",
+            period=before,
+            type_key=rtype.key,
+            structure=structure,
+            breakdown=0,
+        )
         head = None
         if figures.root_id and figures.root_id != party.pk:
             head = Party.objects.filter(pk=figures.root_id).first()
@@ -132,6 +152,7 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
                 f"scope=group&type={rtype.key}&{base}",
                 paging,
                 head,
+                previous,
             )
         )
     settles_for = Relationship.objects.filter(
@@ -145,6 +166,9 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
             structure=structure,
             breakdown=_breakdown("association", paging),
         )
+        previous = selectors.party_revenue(
+            party, scope="association", period=before, structure=structure, breakdown=0
+        )
         blocks.append(
             _block(
                 "association",
@@ -152,6 +176,7 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
                 figures,
                 f"scope=association&{base}",
                 paging,
+                previous=previous,
             )
         )
     main = main_address_relationship(party)
@@ -163,6 +188,10 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
         "blocks": blocks,
         # The section's own parameters, for the member pages' links.
         "section_query": f"rev_from={period.first:%Y-%m}&rev_to={period.last:%Y-%m}&rev_structure={structure}",
+        # The central settlement view with the section's period and structure (#18.2).
+        "settlement_query": (
+            f"span=months&from={period.first:%Y-%m}&to={period.last:%Y-%m}&mode={structure}"
+        ),
         "main_address": main.to_party if main else None,
         "main_since": main.valid_from if main else None,
         "years": years,
@@ -174,6 +203,10 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
 
 def party_sections(request: HttpRequest, party: Party) -> list[Section]:
     if not request.user.has_perm(PERMISSION):
+        return []
+    # A contact person buys nothing and belongs to no group: no empty "0,00 €" section, unless
+    # the ERP did book revenue on the person (a private customer recorded as a person).
+    if party.kind == PartyKind.PERSON and not RevenueMonth.objects.filter(party=party).exists():
         return []
     return [
         Section(

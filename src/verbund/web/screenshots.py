@@ -142,6 +142,10 @@ def shoot(out_dir: Path, extra: bool = False) -> list[Path]:
         snap("duplicate-compare", f"/quality/compare/{review['a']}/{review['b']}/")
         if review["hit"]:
             snap("screening-hit", f"/compliance/hits/{review['hit']}/")
+        snap("revenue-overview", "/revenue/")
+        snap("settlement", f"/parties/{p['verband'].pk}/settlement/")
+        if extra:
+            snap("revenue-drilldown", f"/revenue/heads/{p['holding'].pk}/")
         if extra:
             snap("start", "/?q=Mueller Handl")
             snap("party-list", "/parties/")

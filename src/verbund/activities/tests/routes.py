@@ -1,7 +1,7 @@
 """Who may log and correct activities: declarations for the role walk (core.testing)."""
 
 from verbund.activities.actions import do_create_activity
-from verbund.core.testing import FORM_OK, WRITERS, Page, World
+from verbund.core.testing import FORM_OK, WRITERS, Page, Route, World
 from verbund.parties.actions import do_create_party
 
 ROUTES = [
@@ -22,6 +22,39 @@ ROUTES = [
         body=lambda w: {"kind": "call", "subject": "Rückruf"},
         ok=FORM_OK,
     ),
+]
+
+
+# The activities API (#17.1): everyone reads, writers log and correct.
+ROUTES += [
+    Route("activity-list"),
+    Route("activity-list", query=lambda w: {"group": w["party"]}, variant="group"),
+    Route(
+        "activity-list",
+        "post",
+        WRITERS,
+        body=lambda w: {"party": w["party"], "kind": "call", "subject": "Rückruf"},
+        ok=(201,),
+    ),
+    Route("activity-detail", kwargs={"pk": "activity"}),
+    Route(
+        "activity-detail",
+        "patch",
+        WRITERS,
+        kwargs={"pk": "activity"},
+        body=lambda w: {"subject": "Rückruf erledigt"},
+    ),
+    Route(
+        "activity-detail",
+        "put",
+        WRITERS,
+        kwargs={"pk": "activity"},
+        body=lambda w: {"kind": "visit", "subject": "Besuch"},
+    ),
+    Route("party-group-activities", kwargs={"pk": "party"}, query={"type": "group"}),
+    # The group section's parts on the file.
+    Page("group-activities", kwargs={"party_id": "party"}, query={"type": "group"}),
+    Page("group-members", kwargs={"party_id": "party"}, query={"type": "group"}),
 ]
 
 

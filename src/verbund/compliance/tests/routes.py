@@ -25,8 +25,10 @@ ROUTES = [
             "files": [SimpleUploadedFile("un.xml", fixtures.UN_XML)],
         },
         format="multipart",
-        ok=(201,),
+        ok=(202,),  # queued as a background job (#22 walk, point 9)
     ),
+    Route("compliance-upload-list", allowed=COMPLIANCE),
+    Route("compliance-upload-detail", allowed=COMPLIANCE, kwargs={"pk": "upload"}),
     Route("compliance-hit-list", allowed=COMPLIANCE),
     Route("compliance-hit-detail", allowed=COMPLIANCE, kwargs={"pk": "hit"}),
     Route(

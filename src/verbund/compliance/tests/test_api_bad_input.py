@@ -59,13 +59,29 @@ def _upload(**fields: Any) -> dict[str, Any]:
         ({"list": OVERLONG}, "list"),
         ({"list": "Leer zeichen/und?"}, "list"),
         ({"no_such_field": "1"}, "no_such_field"),
-        ({"files": [SimpleUploadedFile("un.xml", b"<kaputt")]}, "files"),
     ],
 )
 def test_a_list_import_refuses_bad_input_and_writes_nothing(db, api, body, field):
     response = api.post("/api/v1/compliance/lists/import/", _upload(**body), format="multipart")
     assert response.status_code == 400, response.content
     assert field in response.json(), response.json()
+    assert not ListVersion.objects.exists() and not SanctionsList.objects.exists()
+
+
+def test_a_list_import_of_a_broken_file_fails_its_job_and_writes_nothing(
+    db, api, django_capture_on_commit_callbacks
+):
+    # The file is read in the background job (#22 walk, point 9): the request is accepted, the
+    # job fails and says why, nothing is written.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/compliance/lists/import/",
+            _upload(files=[SimpleUploadedFile("un.xml", b"<kaputt")]),
+            format="multipart",
+        )
+    assert response.status_code == 202, response.content
+    job = api.get(response["Location"]).json()
+    assert job["status"] == "failed" and job["error"] and job["version"] is None
     assert not ListVersion.objects.exists() and not SanctionsList.objects.exists()
 
 

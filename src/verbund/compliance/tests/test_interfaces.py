@@ -47,23 +47,44 @@ def test_the_api_reviews_hits_and_refuses_editors(
     assert response.status_code == 200 and response.json()["status"] == HitStatus.DISMISSED
 
 
-def test_the_api_imports_a_list_and_refuses_a_bad_file(
-    db: Any, api_for: Callable[..., Any]
+@immediate_tasks
+def test_the_api_queues_a_list_import_as_a_job_and_a_bad_file_fails_it(
+    db: Any, api_for: Callable[..., Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     api = api_for("compliance")
-    ok = api.post(
-        "/api/v1/compliance/lists/import/",
-        {"format": "un-xml", "files": [SimpleUploadedFile("un.xml", fixtures.UN_XML)]},
-        format="multipart",
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        ok = api.post(
+            "/api/v1/compliance/lists/import/",
+            {"format": "un-xml", "files": [SimpleUploadedFile("un.xml", fixtures.UN_XML)]},
+            format="multipart",
+        )
+    # Accepted at once, before the job ran: 202, the job's URL, queued.
+    assert ok.status_code == 202, ok.content
+    job_url = ok.json()["url"]
+    assert ok["Location"] == job_url and job_url.endswith(
+        f"/api/v1/compliance/uploads/{ok.json()['id']}/"
     )
-    assert ok.status_code == 201 and ok.json()["current"]["entry_count"] == 2
-    bad = api.post(
-        "/api/v1/compliance/lists/import/",
-        {"format": "un-xml", "files": [SimpleUploadedFile("bomb.xml", fixtures.BILLION_LAUGHS)]},
-        format="multipart",
-    )
-    assert bad.status_code == 400 and "files" in bad.json()
+    assert ok.json()["status"] == "queued" and ok.json()["file_names"] == ["un.xml"]
+    assert not SanctionsList.objects.exists()
+    for callback in queued:
+        callback()
+    done = api.get(job_url).json()
+    assert done["status"] == "done" and done["list"] == "un"
+    assert done["version"]["entry_count"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        bad = api.post(
+            "/api/v1/compliance/lists/import/",
+            {
+                "format": "un-xml",
+                "files": [SimpleUploadedFile("bomb.xml", fixtures.BILLION_LAUGHS)],
+            },
+            format="multipart",
+        )
+    assert bad.status_code == 202
+    failed = api.get(bad["Location"]).json()
+    assert failed["status"] == "failed" and failed["error"]
     assert SanctionsList.objects.get(key="un").versions.count() == 1
+    assert api_for("viewer").get(job_url).status_code in (200, 403)
 
 
 @immediate_tasks

@@ -6,7 +6,7 @@ from django import template
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from verbund.core import audit
+from verbund.core import audit, extensions
 from verbund.core.extensions import Section
 
 register = template.Library()
@@ -19,6 +19,19 @@ def render_section(context: template.Context, section: Section) -> SafeString:
     flat: dict[str, Any] = dict(context.flatten())  # type: ignore[arg-type]
     flat.update(section.context)
     return mark_safe(tmpl.render(flat, context.get("request")))  # noqa: S308 - a rendered template
+
+
+@register.simple_tag(takes_context=True)
+def list_actions(context: template.Context, list_name: str, query: str = "") -> SafeString:
+    """The buttons other apps add beside a list's filters (``list_actions`` in
+    ``verbund.<app>.sections``, see ``core.extensions``), each rendered as a section."""
+    request = context.get("request")
+    parts = [
+        render_section(context, section)
+        for hook in extensions.hooks("sections", "list_actions")
+        for section in hook(request, list_name, query)
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - rendered templates
 
 
 @register.simple_tag(takes_context=True)

@@ -20,4 +20,4 @@ def test_dates_read_as_the_user_writes_them():
         assert format_date("2015-02-20") == "20.02.2015"
         assert format_date(None) == ""
     with translation.override("en"):
-        assert format_date(dt.date(2015, 2, 20)) == "02/20/2015"
+        assert format_date(dt.date(2015, 2, 20)) == "20 Feb 2015"  # unambiguous (decision 0029)

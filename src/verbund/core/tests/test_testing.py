@@ -21,7 +21,13 @@ def test_a_declaration_the_code_does_not_meet_is_reported_per_identity(make_user
     clients = testing.clients_by_identity(make_user, api=False)
     wrong = Route("quality-queue", ui=True, allowed=ADMINS)
     failures = testing.walk_route(wrong, {}, clients)
-    assert [f.split(":")[0] for f in failures] == ["viewer", "editor", "steward", "compliance"]
+    assert [f.split(":")[0] for f in failures] == [
+        "viewer",
+        "editor",
+        "steward",
+        "compliance",
+        "privacy",
+    ]
 
 
 @pytest.mark.django_db

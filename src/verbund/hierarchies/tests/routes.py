@@ -8,6 +8,9 @@ ROUTES = [
     Route("party-hierarchy", kwargs={"pk": "child"}, query={"type": "group"}),
     Route("party-ancestors", kwargs={"pk": "child"}, query={"type": "group"}),
     Route("party-group", kwargs={"pk": "child"}),
+    Route("party-group-contacts", kwargs={"pk": "child"}, query={"type": "group"}),
+    Route("party-hierarchy-changes", kwargs={"pk": "child"}, query={"type": "group"}),
+    Route("party-ownership", kwargs={"pk": "child"}),
     # Moving needs what setting a parent needs (relationships.add_relationship); a dry run, so
     # every identity meets the same world.
     Route(
@@ -43,4 +46,8 @@ ROUTES += [
     Page("hierarchy-annotations", query={"type": "group", "ids": "1,2"}),
     # The move form (the confirmation step is a POST the API's move twin declares above).
     Page("hierarchy-move", allowed=WRITERS, kwargs={"party_id": "child"}, query={"type": "group"}),
+    # The group section's parts on the file (#17).
+    Page("group-contacts", kwargs={"party_id": "child"}, query={"type": "group"}),
+    Page("group-changes", kwargs={"party_id": "child"}, query={"type": "group"}),
+    Page("ownership", kwargs={"party_id": "child"}),
 ]

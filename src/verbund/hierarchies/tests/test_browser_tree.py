@@ -88,7 +88,7 @@ def test_set_parent_company_offers_the_move_and_confirms_how_many_move(live_serv
     form.wait_for()
     assert "hängt heute unter Müller Holding AG" in form.inner_text()
     assert "Muttergesellschaft festlegen" in form.inner_text()
-    assert form.locator("input[name=on]").input_value() == dt.date.today().isoformat()
+    assert form.locator("input[name=on]").input_value() == dt.date.today().strftime("%d.%m.%Y")
     type_into(page, "[data-testid=move-query]", "Konkurrenz")
     page.click(f"[data-pick-id='{groups['other'].pk}']")
     page.click("[data-testid=move-next]")

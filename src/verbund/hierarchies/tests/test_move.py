@@ -184,7 +184,7 @@ def test_the_page_confirms_with_the_member_count_before_it_moves(client_for, gro
     c = client_for("editor")
     url = reverse("hierarchy-move", args=[groups["handel"].pk])
     page = c.get(url, {"type": "group"}).content.decode()
-    assert f'value="{dt.date.today().isoformat()}"' in page
+    assert f'value="{dt.date.today():%d.%m.%Y}"' in page
     data = {"type": "group", "other": groups["other"].pk, "on": dt.date.today().isoformat()}
     preview = c.post(url, data).content.decode()
     assert 'data-testid="move-summary"' in preview and "3 Mitglieder werden umgehängt" in preview

@@ -72,7 +72,7 @@ def test_it_rejects_a_cycle_that_exists_only_in_the_future(
         link(a, c, valid_to=TODAY + 60 * DAY)
     message = err.value.message_dict["to_party"][0]
     assert "A AG → B AG → C AG → A AG" in message
-    assert str(TODAY + 30 * DAY) in message
+    assert f"{TODAY + 30 * DAY:%d.%m.%Y}" in message  # German, as the reader writes it (#22.7)
     # Ending before the other link starts, there is no cycle at any date.
     link(a, c, valid_to=TODAY + 29 * DAY)
 

@@ -33,6 +33,7 @@ from verbund.interfaces.engine.results import (
 from verbund.interfaces.engine.values import CREATE_DEFAULTS, PARTY_FIELDS, text
 from verbund.interfaces.parsers import grouped
 from verbund.interfaces.pipeline import Forked
+from verbund.parties import rules as party_rules
 from verbund.parties.bulk import PARTY_TABLE, PartyWriter, history
 from verbund.parties.models import Party
 from verbund.relationships import rules as relationship_rules
@@ -138,6 +139,7 @@ class PartyImport:
         self.new_row = array("l")
         self.new_id = array("q")
         self.invalid: set[str] = set()
+        self.erased: set[str] = set()
         self.refs: list[_PendingRef] = []
 
     # -- 1. What the source already holds: external id -> (id, hash of the mapped values).
@@ -179,6 +181,10 @@ class PartyImport:
                 current = managed_links(rtype.pk, ext_ref, ctx.today, children)
                 self.link_specs.append((fname, rtype, rsource, ext_ref, current))
         self.seen_row = array("l", [0]) * len(ids)
+        # Keys whose personal data was erased (Art. 17 GDPR): their rows are refused until the
+        # key is released on purpose (parties.rules.erased_keys, written by verbund.privacy).
+        hint = sorted(self.keys_hint) if self.keys_hint is not None and not ctx.full else None
+        self.erased = party_rules.erased_keys(ctx.source, hint)
         ctx.report_progress(0.02, _("Existing records loaded"))
 
     # -- the phases after it
@@ -218,6 +224,7 @@ class PartyImport:
             self.new_id,
         )
         invalid, refs, link_specs = self.invalid, self.refs, self.link_specs
+        erased = self.erased
         atomic = ctx.atomic
         writes = PartyInsert(self.writer, fields, ctx.source)
         create_buf: list[tuple[str, list[str], int, tuple[str, str, str] | None]] = []
@@ -270,6 +277,13 @@ class PartyImport:
                     for issue in issues:
                         out.error(issue)
                     failed = True
+                    continue
+                if erased and key in erased:
+                    out.error(
+                        Issue(row_no, "external_id", key, party_rules.erased_key_error(key), key)
+                    )
+                    failed = True
+                    invalid.add(key)
                     continue
                 idx = keys.get(key)
                 if idx is not None:

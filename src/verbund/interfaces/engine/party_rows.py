@@ -237,6 +237,10 @@ class PartyInsert:
         self.extra_name = "name" not in fields  # a person's name comes from first and last
         if self.extra_name:
             extra.append("name")
+        # The data-protection mark of sole traders follows the legal form (parties.rules).
+        self.extra_sole = "legal_form" in fields
+        if self.extra_sole:
+            extra.append("sole_trader")
         self.columns = (*fields, *extra)
         defaults = {
             f.column: (f.get_default() if f.has_default() else (None if f.null else ""))
@@ -253,6 +257,7 @@ class PartyInsert:
                 "birth_date",
             )
         ]  # fmt: skip
+        self._legal = pos.get("legal_form")
         self.default_kind = defaults["kind"]
 
     def prepare(
@@ -288,6 +293,13 @@ class PartyInsert:
             if p_birth is not None and not row[p_birth]:
                 row[p_birth] = None
             row += (key, number, st, ph, name) if extra_name else (key, number, st, ph)
+            if self._legal is not None:
+                row.append(
+                    rules.is_sole_trader(
+                        str(row[p_kind] if p_kind is not None else default_kind),
+                        row[self._legal],
+                    )
+                )
             prepared.append(row)
         return prepared
 
@@ -305,11 +317,19 @@ def update_parties(
 ) -> None:
     """Write changed parties (``(id, cleaned, key, row)``): their fields, search columns and
     the changed fields' before and after in each party's history."""
-    want = list(dict.fromkeys([*_DERIVE_FROM, *fields]))
+    # The sole-trader mark follows kind and legal form (parties.rules.is_sole_trader).
+    sole = "legal_form" in fields or "kind" in fields
+    want = list(dict.fromkeys([*_DERIVE_FROM, *fields, *(["legal_form"] if sole else [])]))
     current: dict[int, dict[str, Any]] = {}
     for rec in Party.objects.filter(pk__in=[b[0] for b in buf]).values("pk", *want):
         current[rec["pk"]] = rec
-    set_cols = [*fields, "search_text", "phonetic", "updated_at"]
+    set_cols = [
+        *fields,
+        "search_text",
+        "phonetic",
+        *(["sole_trader"] if sole else []),
+        "updated_at",
+    ]
     params = []
     history: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     for pid, cleaned, key, row_no in buf:
@@ -332,7 +352,8 @@ def update_parties(
             None if (f == "birth_date" and not v) else v
             for f, v in zip(fields, cleaned, strict=True)
         ]
-        params.append((*vals, st, ph, load.now_db, pid))
+        marks = (rules.is_sole_trader(new["kind"], new["legal_form"] or ""),) if sole else ()
+        params.append((*vals, st, ph, *marks, load.now_db, pid))
         out.counts["updated"] += 1
         out.updated_ids.append(pid)
         out.outcome(key, "updated")

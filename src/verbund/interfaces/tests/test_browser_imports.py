@@ -163,3 +163,25 @@ def test_a_dry_run_with_errors_shows_the_actions_refusal_and_no_button(live_serv
     assert answer.status_code == 400
     assert refusal in answer.content.decode()
     assert ImportRun.objects.count() == 1
+
+
+def test_a_failed_dry_run_says_how_it_ended_instead_of_a_full_bar(live_server, page, tmp_path):
+    path = tmp_path / "kunden.csv"
+    path.write_text("id;name;country\nK1;A GmbH;XX\nK2;B GmbH;DE\n", encoding="utf-8")
+    login(page, live_server.url)
+    run = actions.do_create_run(
+        actor=None, kind="parties", source="sap", path=path, file_name="kunden.csv", dry_run=True
+    )
+    actions.do_execute_run(run)
+    run.refresh_from_db()
+    assert run.status == ImportStatus.FAILED
+    page.goto(f"{live_server.url}/imports/{run.pk}/")
+    progress = page.locator("[data-testid=import-progress]")
+    assert progress.locator("progress").count() == 0
+    assert "100 %" not in progress.inner_text()
+    assert progress.locator("[data-testid=run-status-badge]").inner_text() == "Fehlgeschlagen"
+    assert progress.locator("[data-testid=progress-text]").inner_text() == (
+        "1 Fehler in 2 gelesenen Zeilen: Die Datei würde als Ganzes abgelehnt."
+    )
+    # "nichts geschrieben" is said once on the page.
+    assert page.locator("main").inner_text().count("nichts geschrieben") == 1

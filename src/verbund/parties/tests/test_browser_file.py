@@ -97,7 +97,7 @@ def test_quick_actions_and_end_default_to_today(live_server, editor):
     party = org("Muster Handel GmbH")
     supplier = org("Lieferant GmbH")
     rel = do_create_relationship(actor=None, type="supplier", from_party=supplier, to_party=party)
-    today = dt.date.today().isoformat()
+    today = dt.date.today().strftime("%d.%m.%Y")
     page.goto(f"{live_server.url}/parties/{party.pk}/")
     page.click("[data-testid=qa-parent]")
     assert page.locator("#relationship-panel input[name=valid_from]").input_value() == today
@@ -154,3 +154,33 @@ def test_the_file_the_start_page_and_the_search_fit_a_phone(live_server, editor)
         page.wait_for_load_state("networkidle")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (url, width)
+
+
+def test_a_persons_file_offers_what_applies_to_a_person_and_no_empty_revenue(live_server, editor):
+    page, _user = editor
+    company = org("Muster Handel GmbH")
+    person = do_create_party(actor=None, kind="person", first_name="Erika", last_name="Muster")
+    page.goto(f"{live_server.url}/parties/{person.pk}/")
+    actions = page.locator("#relationships .quick-actions")
+    assert actions.locator("[data-testid=qa-contact-at]").is_visible()
+    for org_only in ("qa-parent", "qa-subsidiary", "qa-parent-of"):
+        assert actions.locator(f"[data-testid={org_only}]").count() == 0, org_only
+    page.locator("#sections-revenue").wait_for(state="detached")  # loaded after the page
+    assert page.locator("#section-revenue").count() == 0
+    assert "0,00 €" not in page.locator("main").inner_text()
+
+    page.click("[data-testid=qa-contact-at]")
+    choice = page.locator("#relationship-panel select[name=choice]")
+    offered = choice.locator("option").all_inner_texts()
+    assert choice.input_value() == "contact:fwd"
+    assert "ist Ansprechpartner bei" in offered
+    assert not any("Tochtergesellschaft" in o or "Muttergesellschaft" in o for o in offered)
+    type_into(page, "[data-testid=other-query]", "Muster Handel")
+    page.click(f"[data-pick-id='{company.pk}']")
+    page.click("[data-testid=relationship-save]")
+    page.locator("#relationships tr", has_text="Muster Handel GmbH").first.wait_for()
+
+    # An organisation keeps its group actions and its revenue section.
+    page.goto(f"{live_server.url}/parties/{company.pk}/")
+    assert page.locator("[data-testid=qa-parent]").is_visible()
+    page.locator("#section-revenue").wait_for()

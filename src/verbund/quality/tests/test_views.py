@@ -63,7 +63,7 @@ def test_a_run_can_be_started_from_the_queue(org, make_user, settings):
     page = c.get("/quality/").content.decode()
     assert "Mueller Bau GmbH" in page
     # The run's line says in words what it did.
-    assert "2 Datensätze" in page and "1 neu in der Prüfliste" in page
+    assert "Datensätze: 2" in page and "neu in der Prüfliste: 1" in page
     assert 'name="threshold" value="0.75"' in page
 
 

@@ -17,6 +17,10 @@ ROUTES = [
     ),
     Route("api-revenue-top-groups", query={"year": "2025"}),
     Route(
+        "api-revenue-top",
+        query={"kind": "group", "from": "2025-01", "to": "2025-12", "mode": "historic"},
+    ),
+    Route(
         "api-revenue-months",
         "post",
         WRITERS,
@@ -39,5 +43,47 @@ ROUTES += [
     Page("revenue-export", kwargs=lambda w: {"party_id": w["member"], "fmt": "csv"}, variant="csv"),
     Page(
         "revenue-export", kwargs=lambda w: {"party_id": w["member"], "fmt": "xlsx"}, variant="xlsx"
+    ),
+]
+
+ROUTES += [
+    Page("revenue-overview", query={"year": "2025"}),
+    Page(
+        "revenue-overview-export",
+        kwargs=lambda w: {"fmt": "csv"},
+        query={"year": "2025"},
+        variant="csv",
+    ),
+    Page(
+        "revenue-overview-export",
+        kwargs=lambda w: {"fmt": "xlsx"},
+        query={"year": "2025"},
+        variant="xlsx",
+    ),
+    Page("revenue-drilldown", kwargs={"party_id": "parent"}, query={"year": "2025"}),
+    Page(
+        "revenue-drilldown-export",
+        kwargs=lambda w: {"party_id": w["parent"], "fmt": "xlsx"},
+        query={"year": "2025"},
+        variant="xlsx",
+    ),
+    Page(
+        "revenue-drilldown-export",
+        kwargs=lambda w: {"party_id": w["parent"], "fmt": "csv"},
+        query={"year": "2025"},
+        variant="csv",
+    ),
+    Page("revenue-settlement", kwargs={"party_id": "parent"}, query={"year": "2025"}),
+    Page(
+        "revenue-settlement-export",
+        kwargs=lambda w: {"party_id": w["parent"], "fmt": "csv"},
+        query={"year": "2025"},
+        variant="csv",
+    ),
+    Page(
+        "revenue-settlement-export",
+        kwargs=lambda w: {"party_id": w["parent"], "fmt": "xlsx"},
+        query={"year": "2025"},
+        variant="xlsx",
     ),
 ]

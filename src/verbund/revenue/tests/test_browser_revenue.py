@@ -55,7 +55,7 @@ def test_the_revenue_section_follows_the_year_counts_and_names_the_group(live_se
     page.select_option("[data-testid=revenue-year]", str(THIS_YEAR - 1))
     expect(group.locator("h3")).to_contain_text(str(THIS_YEAR - 1))
     assert "2.600,00 €" in group.locator(".revenue-total").inner_text()
-    assert page.locator("input[name=rev_from]").input_value() == f"{THIS_YEAR - 1}-01"
+    assert page.locator("input[name=rev_from]").input_value() == f"01.{THIS_YEAR - 1}"
 
     # 20 of 26 members, and all of them on request; the chart is drawn for a year with figures.
     assert group.locator("[data-testid=revenue-members-count]").inner_text() == (

@@ -156,9 +156,15 @@ def test_the_chart_keeps_a_place_for_months_without_revenue(org: Any, make_user:
     actions.do_record_revenue(actor=None, party=shop, month="2025-11", amount="50.00")
     client = Client()
     client.force_login(make_user("viewer"))
+    actions.do_record_revenue(actor=None, party=shop, month="2024-11", amount="40.00")
     html = client.get(f"/parties/{shop.pk}/revenue/", {"rev_year": "2025"}).content.decode()
-    assert html.count("<rect") == 12
-    assert "Jan 2025: 0,00 €" in html and "Nov 2025: 50,00 €" in html
+    # Two bars a month (the year before beside this one) and the legend's two swatches.
+    assert html.count("<rect") == 2 * 12 + 2
+    # Tooltips give the exact figures, the previous year's and the change (#18.3).
+    assert "Januar 2025: 0,00 € (Vorjahr: 0,00 €)" in html
+    assert "November 2025: 50,00 € (Vorjahr: 40,00 €, +25,0 %)" in html
+    # The axis has values.
+    assert ">0 €</text>" in html and ">100 €</text>" in html
 
 
 def test_the_section_formats_amounts_in_the_users_language(

@@ -102,7 +102,7 @@ def test_a_user_finds_a_customer_walks_its_group_and_edits_relationships(live_se
     rel = Relationship.objects.get(type__key="group", from_party=p["nord"], to_party=p["handel"])
     page.goto(f"{base}/parties/{p['handel'].pk}/")
     page.click(f"[data-testid=end-{rel.pk}]")
-    page.locator("[data-testid=end-form] input[name=valid_to]").fill("2026-06-30")
+    page.locator("[data-testid=end-form] input[name=valid_to]").fill("30.6.2026")
     page.click("[data-testid=end-confirm]")
     page.wait_for_load_state("networkidle")
     # An ended relationship is folded away (#22.11); it opens on a click.

@@ -62,7 +62,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @requires("parties.view_party")
 def search_results(request: HttpRequest) -> HttpResponse:
-    """The live result list under the search box (HTMX)."""
+    """The live result list under the search box (HTMX); opened as a page, the start page with
+    the same search and its results."""
+    if request.headers.get("HX-Request") != "true":
+        return home(request)
     return render(request, "web/search_results.html", _search_context(request))
 
 

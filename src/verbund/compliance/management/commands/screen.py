@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from verbund.compliance.actions import do_screen_parties, do_screen_party
 from verbund.compliance.models import Hit, HitStatus, RunTrigger
+from verbund.core.formatting import format_number
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
@@ -53,7 +54,11 @@ class Command(VerbundCommand):
                 for p in out:
                     self.stdout.write(
                         _("%(number)s %(name)s: %(n)s hit(s)")
-                        % {"number": p["number"], "name": p["name"], "n": len(p["hits"])}
+                        % {
+                            "number": p["number"],
+                            "name": p["name"],
+                            "n": format_number(len(p["hits"])),
+                        }
                     )
                     for h in p["hits"]:
                         self.stdout.write(

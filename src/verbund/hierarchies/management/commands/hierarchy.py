@@ -1,4 +1,6 @@
 """`verbund hierarchy PARTY [--type KEY] [--as-of DATE] [--json] [--depth N]`,
+`verbund hierarchy diff PARTY --type KEY --from DATE --to DATE [--json]` (what changed in the
+party's group between two dates),
 `verbund hierarchy move PARTY --to PARENT [--type KEY] [--date DATE] [--dry-run]` (move the
 party with its subtree, "Umhängen") and `verbund hierarchy refresh` (bring every closure to
 today; run it daily from cron)."""
@@ -13,8 +15,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from verbund.core.cli import actor_from, add_actor_argument, refusal
+from verbund.core.formatting import format_number
 from verbund.core.management.base import VerbundCommand, gettext_lazy
-from verbund.hierarchies import browse, engine, selectors
+from verbund.hierarchies import browse, changes, engine, selectors
 from verbund.hierarchies.actions import (
     check_move,
     do_move_subtree,
@@ -35,7 +38,7 @@ def render(node: dict[str, Any], indent: int = 0) -> list[str]:
         city = f", {n['city']}" if n.get("city") else ""
         more = ""
         if n.get("children") is None and n.get("child_count"):
-            more = " " + _("[+%(n)s more]") % {"n": n["child_count"]}
+            more = " " + _("[+%(n)s more]") % {"n": format_number(n["child_count"])}
         lines.append(f"{'  ' * level}{n['name']} ({n['number']}{city}){mark}{more}")
         stack.extend((c, level + 1) for c in reversed(n.get("children") or []))
     return lines
@@ -51,20 +54,32 @@ class Command(VerbundCommand):
             "party",
             help=gettext_lazy(
                 "Party id, number or ERP key SOURCE:EXTERNAL_ID; or `refresh`; or `move` "
-                "followed by the party to move."
+                "followed by the party to move; or `diff` followed by a party of the group."
             ),
         )
         parser.add_argument(
             "moved",
             nargs="?",
             metavar="PARTY",
-            help=gettext_lazy("After `move`: the party that moves with its subtree."),
+            help=gettext_lazy(
+                "After `move`: the party that moves with its subtree; after `diff`: a party of "
+                "the group."
+            ),
         )
         parser.add_argument(
             "--to",
             dest="to",
             metavar="PARENT",
-            help=gettext_lazy("With `move`: the new parent (id, number or ERP key)."),
+            help=gettext_lazy(
+                "With `move`: the new parent (id, number or ERP key); with `diff`: the last "
+                "day (YYYY-MM-DD, default today)."
+            ),
+        )
+        parser.add_argument(
+            "--from",
+            dest="from_date",
+            metavar="YYYY-MM-DD",
+            help=gettext_lazy("With `diff`: the first day (default a year before --to)."),
         )
         parser.add_argument(
             "--date",
@@ -104,9 +119,12 @@ class Command(VerbundCommand):
         if options["party"] == "move":
             self.move(options)
             return
+        if options["party"] == "diff":
+            self.diff(options)
+            return
         if options["moved"]:
             raise CommandError(
-                _("Unexpected argument %(arg)s (only `move` takes a second party).")
+                _("Unexpected argument %(arg)s (only `move` and `diff` take a second party).")
                 % {"arg": options["moved"]}
             )
         if options["party"] == "refresh":
@@ -114,7 +132,7 @@ class Command(VerbundCommand):
             for key, changed in done.items():
                 self.stdout.write(
                     _("%(key)s: %(n)s link(s) replayed")
-                    % {"key": key, "n": changed if changed >= 0 else _("rebuilt")}
+                    % {"key": key, "n": format_number(changed) if changed >= 0 else _("rebuilt")}
                 )
             return
         try:
@@ -152,6 +170,55 @@ class Command(VerbundCommand):
         for key, root in trees.items():
             self.stdout.write(f"# {selectors.hierarchy_type(key).name} ({key})")
             self.stdout.write("\n".join(render(root)))
+
+    def diff(self, options: dict[str, Any]) -> None:
+        """`verbund hierarchy diff PARTY --from DATE --to DATE`: one line per change."""
+        if not options["moved"]:
+            raise CommandError(_("diff: name a party of the group (id, number or ERP key)."))
+        try:
+            party = resolve_party(options["moved"])
+        except Party.DoesNotExist as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            log = changes.changes(
+                party.pk, options["type_key"] or "group", options["from_date"], options["to"]
+            )
+        except ValidationError as exc:
+            names = {"from": "--from", "to": "--to", "type": "--type"}
+            raise CommandError(
+                "; ".join(f"{names.get(k, k)}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            ) from None
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {**log, "count": len(log["changes"])},
+                    ensure_ascii=False,
+                    indent=2,
+                    default=str,
+                )
+            )
+            return
+        self.stdout.write(
+            _("%(n)s change(s) from %(first)s to %(last)s")
+            % {
+                "n": len(log["changes"]),
+                "first": date_format(log["from"], "SHORT_DATE_FORMAT"),
+                "last": date_format(log["to"], "SHORT_DATE_FORMAT"),
+            }
+        )
+        for c in log["changes"]:
+            old = (c["from_parent"] or {}).get("name") or "—"
+            new = (c["to_parent"] or {}).get("name") or "—"
+            if c["kind"] == "share_changed":
+                detail = f"{c['share_before'] or '—'} % → {c['share_after'] or '—'} %"
+            else:
+                detail = f"{old} → {new}"
+            self.stdout.write(
+                f"{date_format(c['date'], 'SHORT_DATE_FORMAT')}  {changes.KINDS[c['kind']]}  "
+                f"{c['party']['name']} ({c['party']['number']})  {detail}  "
+                + _("[relationship %(id)s]")
+                % {"id": c["relationship_id"]}
+            )
 
     def move(self, options: dict[str, Any]) -> None:
         """`verbund hierarchy move PARTY --to PARENT`: one line saying what moved."""

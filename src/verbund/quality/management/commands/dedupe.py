@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from verbund.core.formatting import format_number
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.models import Party
 from verbund.quality import actions
@@ -108,7 +109,7 @@ class Command(VerbundCommand):
         if "saved" in stats:
             self.stdout.write(
                 _("Review queue: %(created)s new, %(updated)s updated, %(skipped)s skipped")
-                % stats["saved"]
+                % {k: format_number(v) for k, v in stats["saved"].items()}
             )
 
     def _train(self, options: dict[str, Any]) -> None:

@@ -2,12 +2,31 @@
    inline script or style under the Content-Security-Policy (script-src 'self', style-src 'self').
    The hierarchy tree's own behaviours are in hierarchies/static/hierarchies/tree.js.
    - data-remove-closest="form": a click removes the closest such element (cancel a panel);
-   - data-colour="#rrggbb": the element's background (set through the DOM, which CSP allows). */
+   - data-colour="#rrggbb": the element's background (set through the DOM, which CSP allows);
+   - data-menu-toggle: opens and closes the top bar's menu on narrow screens (Escape closes it). */
 (function () {
   "use strict";
   var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
 
+  function setMenu(toggle, open) {
+    var bar = toggle.closest(".topbar");
+    if (!bar) return;
+    bar.classList.toggle("menu-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var toggle = document.querySelector("[data-menu-toggle][aria-expanded=true]");
+    if (toggle) {
+      setMenu(toggle, false);
+      toggle.focus();
+    }
+  });
+
   document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-menu-toggle]");
+    if (toggle) setMenu(toggle, toggle.getAttribute("aria-expanded") !== "true");
     var remover = event.target.closest("[data-remove-closest]");
     if (remover) {
       var gone = remover.closest(remover.dataset.removeClosest);
@@ -29,4 +48,47 @@
 
   document.addEventListener("DOMContentLoaded", function () { paint(document); });
   document.addEventListener("htmx:load", function (event) { paint(event.target); });
+})();
+
+/* File inputs speak the page's language: the browser's own "Choose Files / No file chosen" follows
+   the browser's locale. Each input[type=file] gets a button and the chosen names beside it; the
+   input stays in the form (focusable, required still checked), only out of sight. The words come
+   from the body's data-file-choose / data-file-none (translated in the base template). */
+(function () {
+  "use strict";
+
+  function enhance(scope) {
+    var root = scope && scope.querySelectorAll ? scope : document;
+    var body = document.body;
+    if (!body || !body.dataset.fileChoose) return;
+    var inputs = root.querySelectorAll("input[type=file]:not([data-file-enhanced])");
+    for (var i = 0; i < inputs.length; i++) {
+      (function (input) {
+        input.setAttribute("data-file-enhanced", "");
+        input.classList.add("file-input-hidden");
+        var box = document.createElement("span");
+        box.className = "file-picker";
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn-small";
+        button.textContent = body.dataset.fileChoose;
+        button.setAttribute("data-testid", "file-choose");
+        var names = document.createElement("span");
+        names.className = "file-names muted small";
+        names.textContent = body.dataset.fileNone || "";
+        button.addEventListener("click", function () { input.click(); });
+        input.addEventListener("change", function () {
+          var chosen = [];
+          for (var k = 0; k < input.files.length; k++) chosen.push(input.files[k].name);
+          names.textContent = chosen.length ? chosen.join(", ") : (body.dataset.fileNone || "");
+        });
+        input.parentNode.insertBefore(box, input.nextSibling);
+        box.appendChild(button);
+        box.appendChild(names);
+      })(inputs[i]);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
 })();

@@ -1,0 +1,55 @@
+"""API representations of activities."""
+
+from rest_framework import serializers
+
+from verbund.activities.models import Activity, ActivityKind
+from verbund.core.serializers import StrictFieldsMixin
+from verbund.parties.models import Party
+
+
+class ActivitySerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """An activity as read and as created: the party it is filed under is set once."""
+
+    party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.only("id", "merged_into"))
+    party_number = serializers.CharField(source="party.number", read_only=True)
+    party_name = serializers.CharField(source="party.display_name", read_only=True)
+    kind = serializers.ChoiceField(choices=ActivityKind.choices, default=ActivityKind.NOTE)
+    happened_at = serializers.DateTimeField(required=False, allow_null=True)
+    # Blank reaches the action, which names the field with its own message.
+    subject = serializers.CharField(allow_blank=True, max_length=200, required=False, default="")
+    text = serializers.CharField(allow_blank=True, required=False, default="")
+    user = serializers.CharField(source="user.username", read_only=True, default=None)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id", "party", "party_number", "party_name", "kind", "happened_at", "subject", "text",
+            "user", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class ActivityUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
+    """What a correction may change; the party stays."""
+
+    kind = serializers.ChoiceField(choices=ActivityKind.choices, required=False)
+    happened_at = serializers.DateTimeField(required=False)
+    subject = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    text = serializers.CharField(required=False, allow_blank=True)
+
+
+class GroupActivitySerializer(serializers.ModelSerializer):
+    """An activity in a group's timeline, with the member it is filed under."""
+
+    member_id = serializers.IntegerField(source="party_id", read_only=True)
+    member_number = serializers.CharField(source="party.number", read_only=True)
+    member_name = serializers.CharField(source="party.display_name", read_only=True)
+    user = serializers.CharField(source="user.username", read_only=True, default=None)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id", "member_id", "member_number", "member_name", "kind", "happened_at", "subject",
+            "text", "user",
+        ]  # fmt: skip
+        read_only_fields = fields

@@ -1,0 +1,187 @@
+"""Selections at scale: ``verbund bench selections --size 1000000``.
+
+The selection of issue #18: "members of a 100,000-member group with revenue of at least
+10,000 EUR this year" (``group``, ``revenue_min``, this calendar year), counted and shown as
+the party list's first page, on the revenue benchmark's data (``verbund bench revenue``: the
+same database serves both; it is built here, in bulk, where it is empty). Run it against a
+benchmark database of its own (a SQLite file under ``$VERBUND_BENCH_DIR``, or a PostgreSQL
+database of its own).
+
+Prints medians of ``--repeat`` runs, each with its ratio to raw SQL measured in the same run:
+
+- the count (``selections.selectors.count``, which the selection pages and
+  ``/api/v1/party-counts/`` answer with) against a bare ``COUNT(*)`` over the closure joined
+  with the yearly figures (target ≤ 500 ms);
+- the party list's first page (the rows: the FilterSet's query and keyset paging by name)
+  against the bare join sorted by name with ``LIMIT`` (target ≤ 300 ms);
+- the same first page as the whole party list page, and as ``/api/v1/parties/`` with the
+  filters as query parameters (server time through Django's test client; for information).
+"""
+
+import argparse
+import datetime as dt
+from typing import Any, TextIO
+
+from django.db import connection
+
+from verbund.bench.common import median_ms, ratio, rows, scalar
+
+TARGETS_MS = {"count": 500.0, "first page": 300.0}
+PAGE = 50
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--size", type=int, default=1_000_000, help="customer organisations")
+    parser.add_argument(
+        "--group-size",
+        type=int,
+        default=None,
+        help="members of the large group (default size/10, at most 100,000)",
+    )
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--min-eur", type=int, default=10_000, help="the revenue the members have at least"
+    )
+
+
+def _ensure_data(options: dict[str, Any], stdout: TextIO) -> int | None:
+    """The large group's root, after building the revenue benchmark's data where absent."""
+    from verbund.bench import revenue as revenue_bench
+    from verbund.parties.models import Party
+    from verbund.revenue.models import RevenueMonth
+
+    size = int(options["size"])
+    group_size = int(options["group_size"] or min(100_000, max(size // 10, 100)))
+    ours = Party.objects.filter(number__startswith=revenue_bench.PREFIX).count()
+    if ours == 0:
+        if Party.objects.exists():
+            stdout.write(
+                "The database holds other parties; run against an empty benchmark database.\n"
+            )
+            return None
+        revenue_bench._build(size, group_size, int(options["months"]), int(options["seed"]), stdout)
+    elif ours != size:
+        stdout.write(
+            f"The benchmark database holds {ours:,} bench parties, not {size:,}; use a fresh one.\n"
+        )
+        return None
+    if not RevenueMonth.objects.exists():
+        revenue_bench._build_revenue(int(options["months"]), int(options["seed"]), stdout)
+    return int(
+        Party.objects.filter(number__startswith=revenue_bench.PREFIX)
+        .order_by("id")
+        .values_list("id", flat=True)[0]
+    )
+
+
+def run(options: dict[str, Any], stdout: TextIO) -> int:
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from verbund.core.paging import keyset_page
+    from verbund.hierarchies import selectors as hierarchy
+    from verbund.hierarchies.models import ClosureEntry
+    from verbund.parties.selectors import LIST_FIELDS
+    from verbund.revenue.models import RevenueYear
+    from verbund.selections import selectors
+
+    root = _ensure_data(options, stdout)
+    if root is None:
+        return 1
+    repeat = int(options["repeat"])
+    year = dt.date.today().year
+    cents = int(options["min_eur"]) * 100
+    type_id = hierarchy.hierarchy_type_id("group")
+    hierarchy.ensure_current(type_id)  # bring the closure up to today once, outside the timings
+    filters = {
+        "group": str(root),
+        "revenue_min": str(options["min_eur"]),
+        "revenue_from": f"{year}-01",
+        "revenue_to": f"{year}-12",
+    }
+    ct, yt, pt = (
+        ClosureEntry._meta.db_table,
+        RevenueYear._meta.db_table,
+        "parties_party",
+    )
+    members = int(
+        scalar(
+            f"SELECT COUNT(*) FROM {ct} WHERE type_id = %s AND ancestor_id = %s", [type_id, root]
+        )
+    )
+    raw_count_sql = (
+        f"SELECT COUNT(*) FROM {ct} c JOIN {yt} y ON y.party_id = c.descendant_id AND y.year = %s"
+        " WHERE c.type_id = %s AND c.ancestor_id = %s AND y.amount_cents >= %s"
+    )
+    raw_page_sql = (
+        f"SELECT p.id, p.number, p.name, p.city FROM {ct} c"
+        f" JOIN {yt} y ON y.party_id = c.descendant_id AND y.year = %s"
+        f" JOIN {pt} p ON p.id = c.descendant_id"
+        " WHERE c.type_id = %s AND c.ancestor_id = %s AND y.amount_cents >= %s"
+        f" ORDER BY p.name, p.id LIMIT {PAGE + 1}"
+    )
+    params = [year, type_id, root, cents]
+    expected = int(scalar(raw_count_sql, params))
+    stdout.write(
+        f"{connection.vendor}: group of {members:,} members, {expected:,} with revenue >= "
+        f"{options['min_eur']:,} EUR in {year}\n"
+    )
+
+    def app_count() -> int:
+        return selectors.count(filters)
+
+    def app_page() -> list[Any]:
+        qs = selectors.parties(filters).only(*LIST_FIELDS)
+        return keyset_page(qs, "name", "", PAGE, keep=lambda p: not p.merged_into_id).rows
+
+    got = app_count()
+    page_ids = [p.pk for p in app_page()]
+    raw_ids = [int(r[0]) for r in rows(raw_page_sql, params)][:PAGE]
+    correct = got == expected and page_ids == raw_ids
+    user = User.objects.filter(username="bench-selections").first()
+    if user is None:
+        user = User.objects.create_user(username="bench-selections", password=None)
+        user.groups.add(Group.objects.get(name="viewer"))
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+
+    def page_view() -> None:
+        response = client.get("/parties/", filters)
+        if response.status_code != 200:
+            raise RuntimeError(f"/parties/ answered {response.status_code}")
+
+    def api_view() -> None:
+        response = client.get("/api/v1/parties/", filters)
+        if response.status_code != 200:
+            raise RuntimeError(f"/api/v1/parties/ answered {response.status_code}")
+
+    t_count = median_ms(app_count, repeat)
+    t_raw_count = median_ms(lambda: rows(raw_count_sql, params), repeat)
+    t_page = median_ms(app_page, repeat)
+    t_raw_page = median_ms(lambda: rows(raw_page_sql, params), repeat)
+    t_view = median_ms(page_view, repeat)
+    t_api = median_ms(api_view, repeat)
+    results = [
+        ("count", t_count, t_raw_count, TARGETS_MS["count"]),
+        ("first page (rows)", t_page, t_raw_page, TARGETS_MS["first page"]),
+        ("first page, party list page", t_view, t_raw_page, None),
+        ("first page, /api/v1/parties/", t_api, t_raw_page, None),
+    ]
+    stdout.write(
+        f"\n| {connection.vendor}, members of a {members:,}-member group with revenue >= "
+        f"{options['min_eur']:,} EUR in {year} | median (app) | raw SQL | ratio | target |\n"
+        "|---|---|---|---|---|\n"
+    )
+    for name, app, raw, target in results:
+        r = ratio(app, raw)
+        stdout.write(
+            f"| {name} | {app:.1f} ms | {raw:.1f} ms | {r:.2f}x | "
+            f"{f'≤ {target:.0f} ms' if target else '-'} |\n"
+        )
+    if not correct:
+        stdout.write(
+            f"WRONG: count {got} / {expected}, first page differs: {page_ids != raw_ids}\n"
+        )
+    return 0 if correct else 1

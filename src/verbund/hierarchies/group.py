@@ -1,0 +1,374 @@
+"""The whole group on a member's file: who belongs to it and the contacts of its members.
+
+A party's group (chain, association, ...) is today's subtree of its ultimate parent along a
+hierarchy type, read from the closure table in the same statement as the rows wanted (no list
+of 100,000 ids travels to Python). A party in no tree of the type is a group of one.
+
+Contacts of a member are the persons filed under it (``Party.organisation``) and the persons
+with a link valid today of a network type whose from-side is a person (the built-in
+"Ansprechpartner" type: person -> organisation). A person contact of two members is listed
+once per member.
+
+Pages are keyset pages: a cursor holds the last row's sort key, so no OFFSET and no COUNT, and
+the first page of a 100,000-member group reads no more than it shows plus the sort.
+"""
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from verbund.core.serializers import ID_MAX
+from verbund.hierarchies import engine, selectors
+from verbund.hierarchies.engine import CT, PT, RT
+from verbund.hierarchies.models import ClosureEntry
+from verbund.relationships.models import KindRule, RelationshipType, Structure
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+MAX_CURSOR = 1000
+
+
+@dataclass
+class Members:
+    """The members of a party's group today, as SQL: ``sql`` selects their ids (one column
+    ``id``) with ``params``; ``root`` is the ultimate parent, ``type_id`` the hierarchy type."""
+
+    root: int
+    type_id: int
+    sql: str
+    params: list[Any]
+    # The same set for the ORM: party ids, or None for the root's subtree in the closure.
+    only: int | None = None
+    whole_tree: bool = True
+
+    def filter_q(self, field: str) -> Q:
+        """A Q object: ``field`` (a party id column) holds a member of the group."""
+        if self.only is not None:
+            return Q(**{field: self.only})
+        if not self.whole_tree:
+            return Q(**{field: self.root})
+        sub = ClosureEntry.objects.filter(type_id=self.type_id, ancestor_id=self.root)
+        return Q(**{f"{field}__in": sub.values("descendant_id")})
+
+
+def members(party_id: int, type_key: str = "group", member: int | None = None) -> Members:
+    """The group of ``party_id`` along ``type_key`` today; with ``member`` only that member
+    (refused naming ``member`` when it is not in the group)."""
+    type_id = selectors.hierarchy_type_id(type_key)
+    engine.ensure_fresh(type_id)
+    root = selectors.top_ancestor(int(party_id), type_id)
+    whole_tree = selectors.in_tree(root, type_id)
+    if whole_tree:
+        sql = f"SELECT descendant_id AS id FROM {CT} WHERE type_id = %s AND ancestor_id = %s"
+        params: list[Any] = [type_id, root]
+    else:
+        sql = f"SELECT id FROM {PT} WHERE id = %s"
+        params = [root]
+    if member is not None:
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT 1 FROM ({sql}) m WHERE m.id = %s", [*params, member])
+            if cur.fetchone() is None:
+                raise ValidationError(
+                    {"member": [_("Party %(id)s is not a member of this group.") % {"id": member}]}
+                )
+        sql, params = f"SELECT id FROM {PT} WHERE id = %s", [member]
+    return Members(root, type_id, sql, params, only=member, whole_tree=whole_tree)
+
+
+# --- cursors ------------------------------------------------------------------------------
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any] | None:
+    """The values a cursor holds when they have the types of ``shape`` (ints in the id range),
+    else None: a cursor this module did not write starts from the first page."""
+    if not cursor or len(cursor) > MAX_CURSOR:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, RecursionError):
+        return None
+    if not isinstance(data, list) or len(data) != len(shape):
+        return None
+    for value, kind in zip(data, shape, strict=True):
+        if type(value) is not kind:
+            return None
+        if isinstance(value, int) and not 0 < value <= ID_MAX:
+            return None
+    return data
+
+
+def page_size(raw: Any, default: int = PAGE_SIZE) -> int:
+    """The page size asked for (``page_size``), refused naming it unless 1 to MAX_PAGE_SIZE."""
+    if raw in (None, ""):
+        return default
+    try:
+        size = int(str(raw))
+    except ValueError:
+        size = 0
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ValidationError(
+            {
+                "page_size": [
+                    _("The page size must be a whole number from 1 to %(max)s.")
+                    % {"max": MAX_PAGE_SIZE}
+                ]
+            }
+        )
+    return size
+
+
+def as_day(raw: Any, name: str) -> dt.date | None:
+    """A date parameter (YYYY-MM-DD), refused naming ``name``; empty is None."""
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise ValidationError(
+            {name: [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": raw}]}
+        ) from None
+
+
+# --- contacts -----------------------------------------------------------------------------
+
+
+CONTACT_COLUMNS = (
+    "id", "number", "name", "first_name", "last_name", "title", "position", "phone", "email",
+    "member_id", "member_number", "member_name",
+)  # fmt: skip
+
+
+def contact_type_ids() -> list[int]:
+    """Network types whose from-side is a person: the links that make a person a contact."""
+    return list(
+        RelationshipType.objects.filter(
+            structure=Structure.NETWORK, from_kind=KindRule.PERSON
+        ).values_list("id", flat=True)
+    )
+
+
+def _pairs_sql(group: Members, types: list[int], day: dt.date) -> tuple[str, list[Any]]:
+    """(person, member) pairs of the group's contacts, as SQL."""
+    sql = (
+        f"SELECT p.id AS pid, p.organisation_id AS mid FROM {PT} p"
+        f" WHERE p.organisation_id IN ({group.sql}) AND p.kind = 'person'"
+    )
+    params = list(group.params)
+    if types:
+        marks = ", ".join(["%s"] * len(types))
+        sql += (
+            f" UNION SELECT r.from_party_id, r.to_party_id FROM {RT} r"
+            f" WHERE r.to_party_id IN ({group.sql}) AND r.type_id IN ({marks})"
+            f" AND {engine.valid_sql('r')}"
+        )
+        params += [*group.params, *types, day, day]
+    return sql, params
+
+
+@dataclass
+class ContactPage:
+    rows: list[dict[str, Any]]
+    next_cursor: str
+    root: int
+
+
+def contacts(
+    party_id: int,
+    type_key: str = "group",
+    *,
+    member: int | None = None,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+) -> ContactPage:
+    """One page of the contacts of the group's members: member by member in tree order (the
+    top first, then each level), by name within a member.
+
+    This order lets a page stop early: the members come from the closure's subtree index in
+    that order, each probing the persons filed under it, so the first page of a 100,000-member
+    group reads only as many members as it takes to fill it (the whole group only when it
+    has fewer contacts than a page). Linked contacts come from a second read in the same order:
+    driven by the links themselves where the database holds few of them (``FEW_LINKS``), else
+    by the members; the two are merged here.
+    """
+    group = members(party_id, type_key, member)
+    after = decode_cursor(cursor, (int, int, str, int))
+    keys = _fk_contact_keys(group, after, size + 1)
+    types = contact_type_ids()
+    if types:
+        keys += _link_contact_keys(group, types, after, size + 1)
+    found = sorted(set(keys))[: size + 1]
+    rows = _contact_rows(found[:size])
+    next_cursor = encode_cursor(list(found[size - 1])) if len(found) > size else ""
+    return ContactPage(rows=rows, next_cursor=next_cursor, root=group.root)
+
+
+# Below this many contact links in the whole database, linked contacts are found from the
+# links (each checked against the group in the closure) rather than from the group's members.
+FEW_LINKS = 20_000
+Key = tuple[int, int, str, int]  # (member depth, member id, person name, person id)
+
+
+def _after_sql(after: list[Any] | None, depth: str, mid: str) -> tuple[str, list[Any]]:
+    if after is None:
+        return "", []
+    return (
+        f" AND {depth} >= %s AND ({depth} > %s OR ({depth} = %s AND ({mid} > %s OR ({mid} = %s"
+        " AND (c.name > %s OR (c.name = %s AND c.id > %s))))))",
+        [after[0], after[0], after[0], after[1], after[1], after[2], after[2], after[3]],
+    )
+
+
+def _keys(sql: str, params: list[Any]) -> list[Key]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return [(int(d), int(m), str(n), int(p)) for d, m, n, p in cur.fetchall()]
+
+
+PERSON_OK = "c.kind = 'person' AND c.merged_into_id IS NULL AND c.archived = %s"
+
+
+def _fk_contact_keys(group: Members, after: list[Any] | None, limit: int) -> list[Key]:
+    """Persons filed under a member (``Party.organisation``)."""
+    if group.only is None and group.whole_tree:
+        cond, extra = _after_sql(after, "x.depth", "x.descendant_id")
+        return _keys(
+            f"SELECT x.depth, x.descendant_id, c.name, c.id FROM {CT} x"
+            f" {'CROSS ' if connection.vendor == 'sqlite' else ''}JOIN {PT} c"
+            " ON c.organisation_id = x.descendant_id"
+            f" WHERE x.type_id = %s AND x.ancestor_id = %s AND {PERSON_OK}{cond}"
+            " ORDER BY x.depth, x.descendant_id, c.name, c.id LIMIT %s",
+            [group.type_id, group.root, False, *extra, limit],
+        )
+    single = group.only if group.only is not None else group.root
+    cond, extra = _after_sql(after, "0", "c.organisation_id")
+    return _keys(
+        f"SELECT 0, c.organisation_id, c.name, c.id FROM {PT} c"
+        f" WHERE c.organisation_id = %s AND {PERSON_OK}{cond}"
+        " ORDER BY c.name, c.id LIMIT %s",
+        [single, False, *extra, limit],
+    )
+
+
+def _link_contact_keys(
+    group: Members, types: list[int], after: list[Any] | None, limit: int
+) -> list[Key]:
+    """Persons linked to a member by a contact type, valid today."""
+    marks = ", ".join(["%s"] * len(types))
+    day = engine.today()
+    valid = engine.valid_sql("r")
+    if group.only is None and group.whole_tree:
+        cond, extra = _after_sql(after, "x.depth", "x.descendant_id")
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {RT} WHERE type_id IN ({marks}) LIMIT %s) t",
+                [*types, FEW_LINKS],
+            )
+            few = int(cur.fetchone()[0]) < FEW_LINKS
+        cross = "CROSS " if connection.vendor == "sqlite" else ""
+        if few:
+            source = (
+                f"{RT} r {cross}JOIN {CT} x ON x.descendant_id = r.to_party_id"
+                f" AND x.type_id = %s AND x.ancestor_id = %s"
+            )
+            where, params = (
+                f"r.type_id IN ({marks}) AND {valid}",
+                [group.type_id, group.root, *types, day, day],
+            )
+        else:
+            source = f"{CT} x {cross}JOIN {RT} r ON r.to_party_id = x.descendant_id"
+            where = f"x.type_id = %s AND x.ancestor_id = %s AND r.type_id IN ({marks}) AND {valid}"
+            params = [group.type_id, group.root, *types, day, day]
+        return _keys(
+            f"SELECT x.depth, x.descendant_id, c.name, c.id FROM {source}"
+            f" {cross}JOIN {PT} c ON c.id = r.from_party_id"
+            f" WHERE {where} AND {PERSON_OK}{cond}"
+            " ORDER BY x.depth, x.descendant_id, c.name, c.id LIMIT %s",
+            [*params, False, *extra, limit],
+        )
+    single = group.only if group.only is not None else group.root
+    cond, extra = _after_sql(after, "0", "r.to_party_id")
+    return _keys(
+        f"SELECT 0, r.to_party_id, c.name, c.id FROM {RT} r JOIN {PT} c ON c.id = r.from_party_id"
+        f" WHERE r.to_party_id = %s AND r.type_id IN ({marks}) AND {valid} AND {PERSON_OK}{cond}"
+        " ORDER BY c.name, c.id LIMIT %s",
+        [single, *types, day, day, False, *extra, limit],
+    )
+
+
+def _contact_rows(keys: list[Key]) -> list[dict[str, Any]]:
+    """The page's rows in ``CONTACT_COLUMNS`` with ``display_name``, in the keys' order."""
+    ids = sorted({k[1] for k in keys} | {k[3] for k in keys})
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id, number, name, first_name, last_name, title, position, phone, email"
+            f" FROM {PT} WHERE id IN ({marks})",
+            ids,
+        )
+        parties = {int(r[0]): r for r in cur.fetchall()}
+    rows = []
+    for _depth, mid, _name, pid in keys:
+        m = parties[mid]
+        row = dict(zip(CONTACT_COLUMNS, (*parties[pid], mid, m[1], m[2]), strict=True))
+        full = " ".join(x for x in (row["title"], row["first_name"], row["last_name"]) if x)
+        row["display_name"] = full or row["name"]
+        rows.append(row)
+    return rows
+
+
+def contact_counts(member_ids: list[int]) -> dict[int, int]:
+    """Contacts per member, for the given members (a page of them, tree nodes)."""
+    if not member_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(member_ids))
+    fake = Members(root=0, type_id=0, sql=f"SELECT id FROM {PT} WHERE id IN ({marks})", params=[])
+    fake.params = list(member_ids)
+    pairs, params = _pairs_sql(fake, contact_type_ids(), engine.today())
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT pr.mid, COUNT(*) FROM ({pairs}) pr JOIN {PT} c ON c.id = pr.pid"
+            " WHERE c.merged_into_id IS NULL AND c.archived = %s GROUP BY pr.mid",
+            [*params, False],
+        )
+        return {int(m): int(n) for m, n in cur.fetchall()}
+
+
+# --- members ------------------------------------------------------------------------------
+
+
+def member_page(
+    party_id: int, type_key: str = "group", *, cursor: str = "", size: int = PAGE_SIZE
+) -> tuple[list[dict[str, Any]], str, int]:
+    """One page of the group's members by name: (rows of id, number, name, city), next cursor,
+    root."""
+    group = members(party_id, type_key)
+    after = decode_cursor(cursor, (str, int))
+    where, params = "", list(group.params)
+    if after is not None:
+        where = " AND (p.name > %s OR (p.name = %s AND p.id > %s))"
+        params += [after[0], after[0], after[1]]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT p.id, p.number, p.name, p.city FROM {PT} p WHERE p.id IN ({group.sql}){where}"
+            " ORDER BY p.name, p.id LIMIT %s",
+            [*params, size + 1],
+        )
+        found = cur.fetchall()
+    rows = [dict(zip(("id", "number", "name", "city"), r, strict=True)) for r in found[:size]]
+    nxt = encode_cursor([rows[-1]["name"], rows[-1]["id"]]) if len(found) > size else ""
+    return rows, nxt, group.root

@@ -1,0 +1,252 @@
+"""REST API of a party's whole group (mounted by ``hierarchies.api``).
+
+GET /api/v1/parties/{id}/group/contacts/?type=KEY[&member=ID][&cursor=...][&page_size=N]
+GET /api/v1/parties/{id}/hierarchy/changes/?type=KEY&from=DATE&to=DATE
+GET /api/v1/parties/{id}/ownership/[?type=KEY][&as_of=DATE][&threshold=PERCENT]
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from verbund.hierarchies import changes, group, ownership
+from verbund.parties.models import Party
+
+
+class GroupContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    display_name = serializers.CharField()
+    position = serializers.CharField(help_text="The person's role.")
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    member_id = serializers.IntegerField()
+    member_number = serializers.CharField()
+    member_name = serializers.CharField()
+
+
+def member_param(request: Request) -> int | None:
+    raw = request.query_params.get("member")
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(str(raw))
+    except ValueError:
+        value = 0
+    if not 0 < value < 2**63:
+        raise ValidationError({"member": [_("%(value)s is no party id.") % {"value": raw}]})
+    return value
+
+
+def next_link(request: Request, cursor: str) -> str | None:
+    """The URL of the next page (the same query with the cursor), None on the last page."""
+    if not cursor:
+        return None
+    params = request.query_params.copy()
+    params["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+class GroupContactsView(APIView):
+    """The contacts of every member of the party's group by name: persons filed under a member
+    and persons linked to one as its contact, each with the member."""
+
+    required_permission = "parties.view_party"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "type", OpenApiTypes.STR, description="Hierarchy type (default group)."
+            ),
+            OpenApiParameter(
+                "member", OpenApiTypes.INT, description="Only this member's contacts."
+            ),
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="The next page's cursor."),
+            OpenApiParameter(
+                "page_size", OpenApiTypes.INT, description="Rows per page (default 50)."
+            ),
+        ],
+        responses=GroupContactSerializer(many=True),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party.objects.only("id"), pk=pk)
+        q = request.query_params
+        page = group.contacts(
+            party.pk,
+            q.get("type") or "group",
+            member=member_param(request),
+            cursor=q.get("cursor") or "",
+            size=group.page_size(q.get("page_size")),
+        )
+        body: dict[str, Any] = {
+            "root_id": page.root,
+            "next": next_link(request, page.next_cursor),
+            "previous": None,
+            "results": GroupContactSerializer(page.rows, many=True).data,
+        }
+        return Response(body)
+
+
+class PartyRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=sorted(changes.KINDS))
+    party = PartyRefSerializer()
+    from_parent = PartyRefSerializer(allow_null=True)
+    to_parent = PartyRefSerializer(allow_null=True)
+    share_before = serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
+    share_after = serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
+    relationship_id = serializers.IntegerField(
+        help_text="The link that caused the change (the new one; the ended one for 'left')."
+    )
+    ended_relationship_id = serializers.IntegerField(allow_null=True)
+    members = serializers.IntegerField(help_text="Parties that changed with it (subtree).")
+
+
+# Made with type(): one of its fields is named "from", a Python keyword.
+ChangeLogSerializer = type(
+    "ChangeLogSerializer",
+    (serializers.Serializer,),
+    {
+        "type": serializers.CharField(),
+        "root_id": serializers.IntegerField(),
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "count": serializers.IntegerField(),
+        "changes": ChangeSerializer(many=True),
+    },
+)
+
+
+class GroupChangesView(APIView):
+    """What changed in the party's group between two dates (the group as it stands on ``to``):
+    who joined, left or moved (from which parent to which) and whose share changed, each with
+    its day and the relationship that caused it."""
+
+    required_permission = "parties.view_party"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "type", OpenApiTypes.STR, description="Hierarchy type (default group)."
+            ),
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description="First day (default a year before to)."
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (default today)."),
+        ],
+        responses=ChangeLogSerializer,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party.objects.only("id"), pk=pk)
+        q = request.query_params
+        log = changes.changes(party.pk, q.get("type") or "group", q.get("from"), q.get("to"))
+        return Response(
+            {
+                "type": log["type"],
+                "root_id": log["root_id"],
+                "from": log["from"],
+                "to": log["to"],
+                "count": len(log["changes"]),
+                "changes": ChangeSerializer(log["changes"], many=True).data,
+            }
+        )
+
+
+class OwnerRefSerializer(PartyRefSerializer):
+    kind = serializers.CharField()
+
+
+class OwnershipPathSerializer(serializers.Serializer):
+    parties = serializers.ListField(
+        child=serializers.IntegerField(), help_text="From the owner down to the party."
+    )
+    shares = serializers.ListField(
+        child=serializers.DecimalField(max_digits=7, decimal_places=4),
+        help_text="The share of each link, in percent, in the same order.",
+    )
+
+
+class DirectOwnerSerializer(serializers.Serializer):
+    owner = OwnerRefSerializer()
+    share = serializers.DecimalField(max_digits=7, decimal_places=4)
+
+
+class EffectiveOwnerSerializer(serializers.Serializer):
+    owner = OwnerRefSerializer()
+    effective_share = serializers.DecimalField(max_digits=12, decimal_places=4)
+    paths = OwnershipPathSerializer(many=True)
+
+
+class HoldingSerializer(serializers.Serializer):
+    party = OwnerRefSerializer()
+    effective_share = serializers.DecimalField(max_digits=12, decimal_places=4)
+
+
+class OwnershipSerializer(serializers.Serializer):
+    party = OwnerRefSerializer()
+    as_of = serializers.DateField()
+    threshold = serializers.DecimalField(max_digits=7, decimal_places=4)
+    direct_owners = DirectOwnerSerializer(many=True)
+    owners = EffectiveOwnerSerializer(many=True)
+    beneficial_owners = EffectiveOwnerSerializer(many=True)
+    holdings = HoldingSerializer(many=True)
+    complete = serializers.BooleanField(
+        help_text="False when cross-holdings made more paths than are walked."
+    )
+
+
+class OwnershipView(APIView):
+    """Who owns the party: its direct owners, its effective owners (the product of the shares
+    along each path of share-carrying links, summed over the paths; cross-holdings included
+    and walked once per path), the persons among them at or above the beneficial-owner
+    threshold (25 % by default), and the effective share it holds in each party below it."""
+
+    required_permission = "parties.view_party"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "type", OpenApiTypes.STR, description="One share-carrying type (default all)."
+            ),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="Links valid on this day."),
+            OpenApiParameter(
+                "threshold", OpenApiTypes.NUMBER, description="Beneficial owners from (percent)."
+            ),
+        ],
+        responses=OwnershipSerializer,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party.objects.only("id"), pk=pk)
+        q = request.query_params
+        data = ownership.ownership(
+            party.pk, q.get("type") or None, q.get("as_of"), q.get("threshold")
+        )
+        return Response(OwnershipSerializer(data).data)
+
+
+urlpatterns = [
+    path("parties/<int:pk>/ownership/", OwnershipView.as_view(), name="party-ownership"),
+    path(
+        "parties/<int:pk>/hierarchy/changes/",
+        GroupChangesView.as_view(),
+        name="party-hierarchy-changes",
+    ),
+    path(
+        "parties/<int:pk>/group/contacts/", GroupContactsView.as_view(), name="party-group-contacts"
+    ),
+]

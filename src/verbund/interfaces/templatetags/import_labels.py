@@ -1,0 +1,31 @@
+"""A run's row errors in the reader's language: ``{% load import_labels %}``, ``{{ e|row_reason }}``.
+
+A run stores each error's text in the language the worker ran in (German). An error on a party
+field whose check lives in ``parties.rules.FIELD_ERRORS`` (country, VAT id, LEI, ...) is checked
+again for the page, so an English reader reads "XX is not an ISO 3166 country code.", not
+"XX ist kein Ländercode nach ISO 3166."; any other error keeps its stored text.
+"""
+
+from typing import Any
+
+from django import template
+
+from verbund.parties.rules import FIELD_ERRORS
+
+register = template.Library()
+
+
+@register.filter
+def row_reason(error: Any) -> str:
+    if not isinstance(error, dict):
+        return str(error)
+    stored = str(error.get("reason", ""))
+    check = FIELD_ERRORS.get(str(error.get("field", "")))
+    value = error.get("value")
+    if check is None or value in (None, ""):
+        return stored
+    try:
+        again = check(str(value))
+    except Exception:
+        return stored
+    return str(again) if again else stored

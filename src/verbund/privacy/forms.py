@@ -1,0 +1,36 @@
+"""Forms of the privacy pages: the rules live in ``privacy.rules``, called by the actions."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from verbund.privacy.models import Channel, ConsentStatus, Purpose
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("The request's reference, not the person's name."),
+    )
+
+
+class HoldForm(ReasonForm):
+    until = forms.DateField(label=_("Keep until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ConsentForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=ConsentStatus.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(label=_("Source"), max_length=200, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate().isoformat())
+
+
+class AdvertisingForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.POST)

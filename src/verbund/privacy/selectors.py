@@ -1,0 +1,377 @@
+"""Reads of the privacy app: the access export (Art. 15), holds, consents in force, what an
+erasure would change, what retention finds due, and the advertising selection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from verbund.activities.models import Activity
+from verbund.compliance.models import Hit
+from verbund.core.audit import snapshot
+from verbund.core.models import AuditRecord
+from verbund.interfaces.models import ImportRun
+from verbund.parties.models import ErasedKey, Party, PartyKind
+from verbund.privacy import rules
+from verbund.privacy.models import (
+    Consent,
+    ConsentStatus,
+    LegalHold,
+    PrivacyAction,
+    PrivacyLog,
+    Purpose,
+)
+from verbund.relationships.models import Relationship
+from verbund.revenue.models import RevenueMonth
+
+EXPORT_VERSION = 1
+
+
+def family_ids(party: Party) -> list[int]:
+    """The party and every record merged into it (directly or through others): one person."""
+    ids, todo = [party.pk], [party.pk]
+    while todo:
+        todo = list(Party.objects.filter(merged_into_id__in=todo).values_list("pk", flat=True))
+        ids += [i for i in todo if i not in ids]
+    return ids
+
+
+def is_erased(party_id: int) -> bool:
+    return PrivacyLog.objects.filter(action=PrivacyAction.ERASE, party_id=party_id).exists()
+
+
+def erased_ids() -> QuerySet[PrivacyLog, int | None]:
+    return PrivacyLog.objects.filter(action=PrivacyAction.ERASE).values_list("party_id", flat=True)
+
+
+def active_hold(party_ids: Iterable[int], today: dt.date | None = None) -> LegalHold | None:
+    today = today or timezone.localdate()
+    return (
+        LegalHold.objects.filter(
+            party_id__in=list(party_ids), lifted_at__isnull=True, until__gte=today
+        )
+        .order_by("-until")
+        .first()
+    )
+
+
+def holding_hits(party_ids: Iterable[int]) -> int:
+    return Hit.objects.filter(
+        party_id__in=list(party_ids), status__in=rules.HOLDING_HIT_STATUSES
+    ).count()
+
+
+def hold_message(party_ids: list[int], today: dt.date | None = None) -> str | None:
+    """Why the parties' data must be kept now, or None (``rules.hold_error``)."""
+    hold = active_hold(party_ids, today)
+    return rules.hold_error(
+        holding_hits(party_ids),
+        hold.until if hold else None,
+        hold.reason if hold else "",
+    )
+
+
+# --- consents ------------------------------------------------------------------------------
+
+
+def current_consents(party_id: int) -> list[Consent]:
+    """The statement in force per channel and purpose (the latest by date, then id)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for c in Consent.objects.filter(party_id=party_id).order_by("-date", "-id"):
+        if (c.channel, c.purpose) not in seen:
+            seen.add((c.channel, c.purpose))
+            out.append(c)
+    return sorted(out, key=lambda c: (c.purpose, c.channel))
+
+
+def objected_party_ids(channel: str | None = None) -> set[int]:
+    """Parties who may not get advertising (on ``channel``): an objection to advertising in
+    force on any channel (Art. 21(3) GDPR: no direct marketing at all), or a consent withdrawn
+    on this channel."""
+    latest: dict[tuple[int, str, str], str] = {}
+    rows = Consent.objects.filter(purpose=Purpose.ADVERTISING).order_by("date", "id")
+    for party_id, ch, purpose, status in rows.values_list(
+        "party_id", "channel", "purpose", "status"
+    ):
+        latest[(party_id, ch, purpose)] = status
+    out = set()
+    for (party_id, ch, _purpose), status in latest.items():
+        if status == ConsentStatus.OBJECTED or (
+            status == ConsentStatus.WITHDRAWN and channel is not None and ch == channel
+        ):
+            out.add(party_id)
+    return out
+
+
+@dataclass
+class Selection:
+    """An advertising selection: ``total`` parties chosen (``parties``: the first ``limit`` of
+    them, by id), ``left_out`` because they objected; ``rows()`` streams every chosen one."""
+
+    base: QuerySet[Party]
+    blocked: set[int]
+    total: int
+    left_out: int
+    parties: list[Party]
+
+    def rows(self) -> Iterator[Party]:
+        for party in self.base.order_by("id").iterator(chunk_size=2000):
+            if party.pk not in self.blocked:
+                yield party
+
+
+def advertising_selection(
+    parties: QuerySet[Party], channel: str | None = None, limit: int = 20
+) -> Selection:
+    """``parties`` for an advertising mailing (on ``channel``), without everyone who objected;
+    ``left_out`` says how many that removed. Archived, merged and erased parties never count."""
+    base = parties.filter(archived=False, merged_into__isnull=True).exclude(pk__in=erased_ids())
+    blocked = objected_party_ids(channel)
+    ids = sorted(blocked)
+    left_out = sum(base.filter(pk__in=ids[i : i + 5000]).count() for i in range(0, len(ids), 5000))
+    first = [p for p in base.order_by("id")[: limit + len(blocked)] if p.pk not in blocked]
+    return Selection(base, blocked, base.count() - left_out, left_out, first[:limit])
+
+
+# --- access export (Art. 15) ---------------------------------------------------------------
+
+
+def _party_fields(party: Party) -> dict[str, Any]:
+    data = snapshot(party, exclude=("search_text", "phonetic"))
+    data["tags"] = sorted(party.tags.values_list("name", flat=True))
+    return data
+
+
+def export_document(party: Party) -> dict[str, Any]:
+    """Everything held about the person, with where each came from (source, external key)."""
+    ids = family_ids(party)
+    members = list(Party.objects.filter(pk__in=ids).select_related("organisation").order_by("pk"))
+    party = next(p for p in members if p.pk == party.pk)  # as stored now
+    rels = (
+        Relationship.objects.filter(Q(from_party_id__in=ids) | Q(to_party_id__in=ids))
+        .select_related("type", "from_party", "to_party")
+        .order_by("pk")
+    )
+    records = list(
+        AuditRecord.objects.filter(
+            Q(party_id__in=ids)
+            | Q(object_type="parties.party", object_id__in=[str(i) for i in ids])
+        ).order_by("at", "id")
+    )
+    run_ids = {
+        int(r.object_id)
+        for r in records
+        if r.object_type == "interfaces.importrun" and r.object_id.isdigit()
+    }
+    runs = ImportRun.objects.filter(pk__in=run_ids).order_by("pk")
+    revenue = RevenueMonth.objects.filter(party_id__in=ids).order_by("month", "pk")
+    return {
+        "format": "verbund-privacy-export",
+        "version": EXPORT_VERSION,
+        "created_at": timezone.now().isoformat(),
+        "party": party.pk,
+        "data_subject": party.kind == PartyKind.PERSON or party.sole_trader,
+        "records": [
+            {
+                **_party_fields(p),
+                "source": p.erp_source or "manual",
+                "external_key": p.erp_key,
+                "merged_into": p.merged_into_id,
+            }
+            for p in members
+        ],
+        "contact_details": [
+            {
+                "party": p.pk,
+                "phone": p.phone,
+                "email": p.email,
+                "website": p.website,
+                "street": p.street,
+                "postcode": p.postcode,
+                "city": p.city,
+                "country": p.country,
+            }
+            for p in members
+        ],
+        "organisation": (
+            {"id": party.organisation_id, "name": party.organisation.name}
+            if party.organisation_id and party.organisation
+            else None
+        ),
+        "relationships": [
+            {
+                "id": r.pk,
+                "type": r.type.key,
+                "from": {"id": r.from_party_id, "name": r.from_party.display_name},
+                "to": {"id": r.to_party_id, "name": r.to_party.display_name},
+                "valid_from": r.valid_from.isoformat() if r.valid_from else None,
+                "valid_to": r.valid_to.isoformat() if r.valid_to else None,
+                "share": str(r.share) if r.share is not None else None,
+                "note": r.note,
+                "source": r.source,
+                "external_key": r.external_ref,
+            }
+            for r in rels
+        ],
+        "activities": [
+            {
+                "id": a.pk,
+                "party": a.party_id,
+                "kind": a.kind,
+                "date": a.happened_at.isoformat(),
+                "subject": a.subject,
+                "text": a.text,
+                "source": "manual",
+            }
+            for a in Activity.objects.filter(party_id__in=ids).order_by("happened_at", "pk")
+        ],
+        "consents": [
+            _consent(c)
+            for c in Consent.objects.filter(party_id__in=ids)
+            .exclude(status=ConsentStatus.OBJECTED)
+            .order_by("date", "pk")
+        ],
+        "objections": [
+            _consent(c)
+            for c in Consent.objects.filter(
+                party_id__in=ids, status=ConsentStatus.OBJECTED
+            ).order_by("date", "pk")
+        ],
+        "screening_hits": [
+            {
+                "id": h.pk,
+                "list": h.list.key,
+                "entry_id": h.entry_external_id,
+                "listed_name": h.entry_name,
+                "matched_name": h.matched_name,
+                "score": h.score,
+                "status": h.status,
+                "reason": h.reason,
+                "created_at": h.created_at.isoformat(),
+                "source": f"sanctions list {h.list.key}",
+            }
+            for h in Hit.objects.filter(party_id__in=ids).select_related("list").order_by("pk")
+        ],
+        "legal_holds": [
+            {
+                "until": h.until.isoformat(),
+                "reason": h.reason,
+                "set_at": h.created_at.isoformat(),
+                "lifted_at": h.lifted_at.isoformat() if h.lifted_at else None,
+            }
+            for h in LegalHold.objects.filter(party_id__in=ids).order_by("pk")
+        ],
+        "revenue_months": [
+            {
+                "month": m.month.isoformat(),
+                "amount_cents": m.amount_cents,
+                "currency": m.currency,
+                "source": m.source,
+            }
+            for m in revenue
+        ],
+        "audit": [
+            {
+                "at": r.at.isoformat(),
+                "action": r.action,
+                "object_type": r.object_type,
+                "object_id": r.object_id,
+                "object": r.object_repr,
+                "before": r.before,
+                "after": r.after,
+                "note": r.note,
+                "by": r.actor_id,
+            }
+            for r in records
+        ],
+        "import_runs": [
+            {
+                "id": run.pk,
+                "kind": run.kind,
+                "source": run.source,
+                "file_name": run.file_name,
+                "channel": run.channel,
+                "created_at": run.created_at.isoformat(),
+                "status": run.status,
+            }
+            for run in runs
+        ],
+        "erased_keys": [
+            {
+                "key": f"{k.erp_source}:{k.erp_id}",
+                "erased_at": k.erased_at.isoformat(),
+                "released_at": k.released_at.isoformat() if k.released_at else None,
+            }
+            for k in ErasedKey.objects.filter(party_id__in=ids)
+        ],
+    }
+
+
+def _consent(c: Consent) -> dict[str, Any]:
+    return {
+        "channel": c.channel, "purpose": c.purpose, "status": c.status,
+        "date": c.date.isoformat(), "source": c.source,
+    }  # fmt: skip
+
+
+# --- retention -----------------------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    rule: rules.RetentionRule
+    cutoff: dt.date
+    party_ids: list[int] = field(default_factory=list)
+
+
+def retention_due(today: dt.date | None = None) -> list[Due]:
+    """Per rule, the data subjects whose retention period is over (erased, merged and held
+    ones left out: a held one is listed by ``held`` once its hold ends)."""
+    today = today or timezone.localdate()
+    out = []
+    erased = erased_ids()
+    for rule in rules.retention_rules():
+        cutoff = rules.retention_cutoff(today, rule.years)
+        moment = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+        subjects = Party.objects.filter(
+            Q(kind=PartyKind.PERSON) | Q(sole_trader=True), merged_into__isnull=True
+        ).exclude(pk__in=erased)
+        if rule.key == "archived_contacts":
+            # Archived since before the cutoff: archiving sets updated_at, and a later change
+            # postpones the date (never earlier than the rule says).
+            qs = subjects.filter(kind=PartyKind.PERSON).filter(
+                Q(archived=True, updated_at__lt=moment)
+                | Q(organisation__archived=True, organisation__updated_at__lt=moment)
+            )
+        else:
+            recent = Activity.objects.filter(happened_at__gte=moment).values("party_id")
+            qs = subjects.filter(created_at__lt=moment, updated_at__lt=moment).exclude(
+                pk__in=recent
+            )
+        out.append(Due(rule, cutoff, list(qs.order_by("pk").values_list("pk", flat=True))))
+    return out
+
+
+def held_ids(party_ids: list[int], today: dt.date | None = None) -> set[int]:
+    """Of ``party_ids``, those under a legal hold now (hit or date)."""
+    today = today or timezone.localdate()
+    held: set[int] = set()
+    for chunk_start in range(0, len(party_ids), 5000):
+        chunk = party_ids[chunk_start : chunk_start + 5000]
+        held |= set(
+            Hit.objects.filter(
+                party_id__in=chunk, status__in=rules.HOLDING_HIT_STATUSES
+            ).values_list("party_id", flat=True)
+        )
+        held |= set(
+            LegalHold.objects.filter(
+                party_id__in=chunk, lifted_at__isnull=True, until__gte=today
+            ).values_list("party_id", flat=True)
+        )
+    return held

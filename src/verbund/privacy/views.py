@@ -1,0 +1,263 @@
+"""Pages of the privacy role: printable access export, erasure (what it changes, then do it),
+legal holds, consents from the file, the advertising export and the privacy log.
+
+Every page calls ``privacy.actions`` / ``privacy.selectors``; permissions match the API twins.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from verbund.core import audit
+from verbund.core.exports import safe_row
+from verbund.core.forms import apply_errors
+from verbund.core.models import AuditRecord
+from verbund.core.paging import keyset_page
+from verbund.core.permissions import requires
+from verbund.parties.models import Party
+from verbund.privacy import actions, selectors
+from verbund.privacy.forms import AdvertisingForm, ConsentForm, HoldForm, ReasonForm
+from verbund.privacy.models import Channel, ConsentStatus, PrivacyLog, Purpose
+from verbund.privacy.sections import section_context
+
+LOG_PAGE = 50
+
+
+@requires("privacy.export_personal_data")
+def export_page(request: HttpRequest, party_id: int) -> HttpResponse:
+    """The access export as a printable page (the API twin gives the JSON)."""
+    party = get_object_or_404(Party, pk=party_id)
+    try:
+        document = actions.do_export_party(party, actor=request.user)
+    except ValidationError as exc:
+        return render(
+            request, "privacy/refused.html", {"party": party, "messages_": exc.messages}, status=400
+        )
+    return render(request, "privacy/export.html", export_context(party, document))
+
+
+def export_context(party: Party, document: dict[str, Any]) -> dict[str, Any]:
+    """The printable page's view of the export: field labels instead of keys, the history as
+    the file shows it."""
+    records = []
+    for rec in document["records"]:
+        rows = []
+        for name, value in rec.items():
+            try:
+                field = Party._meta.get_field(name.removesuffix("_id"))
+            except FieldDoesNotExist:
+                continue
+            if not isinstance(field, models.Field):
+                continue
+            if value not in (None, "", []) and field.name not in ("id", "merged_into"):
+                label = str(field.verbose_name)
+                shown = audit._show(
+                    value, field if field.choices or not field.is_relation else None, {}
+                )
+                rows.append((label[:1].upper() + label[1:], shown))
+        records.append(rows)
+    ids = [r["id"] for r in document["records"]]
+    history = list(
+        AuditRecord.objects.filter(party_id__in=ids).select_related("actor").order_by("at", "id")
+    )
+    audit.present_history(history)
+    channels, purposes = dict(Channel.choices), dict(Purpose.choices)
+    statuses = dict(ConsentStatus.choices)
+    consents = [
+        (c["date"], channels.get(c["channel"]), purposes.get(c["purpose"]),
+         statuses.get(c["status"]), c["source"])
+        for c in document["consents"] + document["objections"]
+    ]  # fmt: skip
+    return {
+        "party": party, "doc": document, "records": records, "history": history,
+        "consents": consents,
+    }  # fmt: skip
+
+
+@requires("privacy.export_personal_data")
+def export_json(request: HttpRequest, party_id: int) -> HttpResponse:
+    party = get_object_or_404(Party, pk=party_id)
+    try:
+        document = actions.do_export_party(party, actor=request.user)
+    except ValidationError as exc:
+        return HttpResponse(
+            "\n".join(exc.messages), status=400, content_type="text/plain; charset=utf-8"
+        )
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="auskunft-{party.number}.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@requires("privacy.erase_personal_data")
+def erase_page(request: HttpRequest, party_id: int) -> HttpResponse:
+    """What an erasure changes and keeps, and (POST) the erasure itself."""
+    party = get_object_or_404(Party, pk=party_id)
+    form = ReasonForm(request.POST or None)
+    refusal = actions.erasure_refusal(party)
+    if request.method == "POST" and form.is_valid() and not refusal:
+        try:
+            actions.do_erase_party(party, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("party-detail", party_id=party.pk)
+    plan = None if refusal else actions.erasure_plan(party)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "privacy/erase.html",
+        {"party": party, "form": form, "refusal": refusal, "plan": plan},
+        status=status,
+    )
+
+
+@require_http_methods(["POST"])
+@requires("privacy.add_legalhold")
+def hold_create(request: HttpRequest, party_id: int) -> HttpResponse:
+    party = get_object_or_404(Party, pk=party_id)
+    form = HoldForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_set_hold(party, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("party-detail", party_id=party.pk)
+    return render(request, "privacy/hold.html", {"party": party, "form": form}, status=400)
+
+
+@require_http_methods(["POST"])
+@requires("privacy.change_legalhold")
+def hold_lift(request: HttpRequest, party_id: int) -> HttpResponse:
+    party = get_object_or_404(Party, pk=party_id)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_lift_hold(party, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("party-detail", party_id=party.pk)
+    return render(
+        request, "privacy/hold.html", {"party": party, "form": form, "lift": True}, status=400
+    )
+
+
+@require_http_methods(["POST"])
+@requires("privacy.add_consent")
+def consent_create(request: HttpRequest, party_id: int) -> HttpResponse:
+    """Record a consent or objection from the file's section (HTMX: the section again)."""
+    party = get_object_or_404(Party, pk=party_id)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_record_consent(party, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if not getattr(request, "htmx", False):
+                return redirect("party-detail", party_id=party.pk)
+            return render(request, "privacy/section.html", section_context(request, party))
+    htmx = getattr(request, "htmx", False)
+    return render(
+        request,
+        "privacy/section.html",
+        section_context(request, party, form),
+        status=200 if htmx else 400,
+    )
+
+
+def _advertising_selection(
+    request: HttpRequest,
+) -> tuple[AdvertisingForm, selectors.Selection | None]:
+    form = AdvertisingForm(request.GET or None)
+    if not form.is_bound:
+        form = AdvertisingForm({"channel": "post"})
+    if not form.is_valid():
+        return form, None
+    return form, selectors.advertising_selection(Party.objects.all(), form.cleaned_data["channel"])
+
+
+@requires("parties.view_party", "privacy.view_consent")
+def advertising(request: HttpRequest) -> HttpResponse:
+    """The advertising selection: how many it holds and how many objections left out."""
+    form, selection = _advertising_selection(request)
+    return render(
+        request,
+        "privacy/advertising.html",
+        {
+            "form": form,
+            "selection": selection,
+            "sample": selection.parties if selection else [],
+        },
+        status=200 if selection is not None else 400,
+    )
+
+
+@requires("parties.view_party", "privacy.view_consent")
+def advertising_csv(request: HttpRequest) -> HttpResponseBase:
+    """The advertising export as CSV, leaving out everyone who objected; the last line (and
+    the X-Left-Out header) says how many."""
+    form, selection = _advertising_selection(request)
+    if selection is None:
+        return HttpResponse(
+            "; ".join(f"{f}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    header = [_("Number"), _("Name"), _("Street"), _("Postcode"), _("City"), _("Country"),
+              _("E-mail"), _("Phone")]  # fmt: skip
+    footer = [_("Left out because of an objection: %(n)s") % {"n": selection.left_out}]
+
+    def lines() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(header)
+        for i, p in enumerate(selection.rows()):
+            writer.writerow(safe_row([p.number, p.display_name, p.street, p.postcode, p.city,
+                                      p.country, p.email, p.phone]))  # fmt: skip
+            if i % 1000 == 999:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        writer.writerow(footer)
+        yield out.getvalue()
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="werbung.csv"'
+    response["X-Left-Out"] = str(selection.left_out)
+    return response
+
+
+@requires("privacy.view_privacylog")
+def privacy_log(request: HttpRequest) -> HttpResponse:
+    params = request.GET.copy()
+    cursor = params.pop("after", [""])[-1]
+    rows = PrivacyLog.objects.select_related("actor")
+    page = keyset_page(rows, "-id", cursor, LOG_PAGE)
+    return render(
+        request,
+        "privacy/log.html",
+        {"page": page, "total": rows.count(), "first_page": not cursor},
+    )
+
+
+@requires("privacy.run_retention")
+def retention(request: HttpRequest) -> HttpResponse:
+    """What the retention rules find due (a dry run; `verbund privacy retention --apply` or
+    the button erases it)."""
+    result = actions.do_retention(actor=request.user, apply=False)
+    return render(request, "privacy/retention.html", {"result": result})

@@ -1,0 +1,220 @@
+"""The revenue overview page (``/revenue/``), its drill-down into one head's members, and the
+central settlement view: reading the page's parameters and building the templates' context
+from ``revenue.analysis`` (#18.1, #18.2). No figures are computed here."""
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from verbund.core.formatting import format_number
+from verbund.parties.models import Party
+from verbund.revenue import analysis
+from verbund.revenue.charts import ranking_bars, treemap
+from verbund.revenue.periods import Period, add_months
+
+SPANS = ("year", "quarter", "months")
+SHOWN = 100
+CHART_ROWS = 20
+
+
+def analysis_params(get: QueryDict) -> dict[str, str]:
+    """The page's fields as the API's parameters: ``span`` says which period fields count
+    (the year alone, the year and a quarter, or a month range), so a field left filled from
+    an earlier choice never overrides the one the user made."""
+    span = get.get("span") or ("months" if get.get("from") else "year")
+    if span not in SPANS:
+        raise ValidationError(
+            {"span": [_("Choose one of %(choices)s.") % {"choices": ", ".join(SPANS)}]}
+        )
+    params = {
+        "kind": get.get("kind") or "group",
+        "mode": get.get("mode") or "current",
+        "compare": "previous_year",
+    }
+    year = get.get("year") or str(dt.date.today().year)
+    if span == "months":
+        params["from"] = get.get("from") or f"{year}-01"
+        params["to"] = get.get("to") or ""
+    elif span == "quarter":
+        params["year"], params["quarter"] = year, get.get("quarter") or "1"
+    else:
+        params["year"] = year
+    return params
+
+
+def _state(get: QueryDict, params: dict[str, str], period: Period | None) -> dict[str, Any]:
+    """What the form shows, and the query that repeats the current choice."""
+    span = get.get("span") or ("months" if get.get("from") else "year")
+    today = dt.date.today()
+    first = period.first if period else dt.date(today.year, 1, 1)
+    last = period.last if period else dt.date(today.year, 12, 1)
+    query = {
+        "kind": params.get("kind", "group"),
+        "mode": params.get("mode", "current"),
+        "span": span,
+        "year": params.get("year") or str(first.year),
+        "quarter": params.get("quarter", ""),
+        "from": f"{first:%Y-%m}",
+        "to": f"{last:%Y-%m}",
+    }
+    return {
+        "form": query,
+        "query": urlencode(query),
+        "years": list(range(today.year - 4, today.year + 1)),
+        "quarters": [1, 2, 3, 4],
+        "kinds": [(k, analysis.KIND_LABELS[k]) for k in analysis.KINDS],
+        "spans": [
+            ("year", _("Year")),
+            ("quarter", _("Quarter")),
+            ("months", _("Months")),
+        ],
+        "modes": [
+            ("current", _("today's structure")),
+            ("historic", _("structure of each month")),
+        ],
+    }
+
+
+def period_label(period: Period) -> str:
+    if period.whole_years and len(period.whole_years) == 1:
+        return str(period.first.year)
+    if period.first.month % 3 == 1 and period.last == add_months(period.first, 2):
+        return _("Q%(q)s %(year)s") % {
+            "q": (period.first.month - 1) // 3 + 1,
+            "year": period.first.year,
+        }
+    return f"{period.first:%m/%Y} \u2013 {period.last:%m/%Y}"
+
+
+def overview_context(get: QueryDict, *, limit: int | None = SHOWN) -> dict[str, Any]:
+    """The overview's context; ``error`` (a field's message) instead of figures on bad input."""
+    params: dict[str, str] = {}
+    try:
+        params = analysis_params(get)
+        kind, rtype = analysis.kind_type(params["kind"])
+        mode = analysis.mode_param(params["mode"])
+        query = QueryDict(mutable=True)
+        query.update(params)
+        ranking = analysis.top_ranking(rtype, analysis.period_param(query), mode=mode, limit=limit)
+        ranking.kind = kind
+    except ValidationError as exc:
+        return {"error": _field_errors(exc), **_state(get, params, None)}
+    context = {**_state(get, params, ranking.period), "ranking": ranking}
+    context.update(_labels(ranking))
+    context["chart"] = ranking_bars(
+        [(r.name, r.cents, r.previous_cents) for r in ranking.rows[:CHART_ROWS]],
+        title=_("Top %(n)s by revenue") % {"n": min(CHART_ROWS, len(ranking.rows))},
+    )
+    return context
+
+
+def drilldown_context(get: QueryDict, head: Party, *, limit: int | None = SHOWN) -> dict[str, Any]:
+    params: dict[str, str] = {}
+    try:
+        params = analysis_params(get)
+        kind, rtype = analysis.kind_type(params["kind"])
+        query = QueryDict(mutable=True)
+        query.update(params)
+        period = analysis.period_param(query)
+        mode = analysis.mode_param(params["mode"])
+        ranking = analysis.members_ranking(rtype, head.pk, period, mode=mode, limit=limit)
+        ranking.kind = kind
+    except ValidationError as exc:
+        return {"error": _field_errors(exc), "head": head, **_state(get, params, None)}
+    context = {**_state(get, params, ranking.period), "ranking": ranking, "head": head}
+    context.update(_labels(ranking))
+    full = ranking.rows
+    context["treemap"] = treemap(
+        [(r.name, r.cents, _share(r.share)) for r in full],
+        title=_("Shares of %(name)s") % {"name": head.display_name},
+    )
+    return context
+
+
+def _share(value: Any) -> str:
+    return "" if value is None else f"{format_number(value, 1)} %"
+
+
+def _labels(ranking: analysis.Ranking) -> dict[str, Any]:
+    noun = {
+        "group": _("groups"),
+        "chain": _("chains"),
+        "association": _("associations"),
+    }[ranking.kind]
+    return {
+        "period_label": period_label(ranking.period),
+        "previous_label": period_label(ranking.previous),
+        "count_label": _("%(shown)s of %(total)s %(noun)s")
+        % {
+            "shown": format_number(len(ranking.rows)),
+            "total": format_number(ranking.count),
+            "noun": noun,
+        },
+        "members_label": _("%(shown)s of %(total)s members")
+        % {"shown": format_number(len(ranking.rows)), "total": format_number(ranking.count)},
+    }
+
+
+def _field_errors(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+# --- central settlement view (#18.2) -------------------------------------------------------
+
+SETTLEMENT_SORTS = ("name", "number", "revenue", "previous", "change", "member")
+
+
+def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
+    """Every delivery address settled through ``party`` with this and the previous period,
+    share of the total, subtotals per member and per sub-association, and the addresses
+    without revenue in the period."""
+    from verbund.revenue import settlement
+
+    params: dict[str, str] = {}
+    try:
+        params = analysis_params(get)
+        params["kind"] = "association"
+        query = QueryDict(mutable=True)
+        query.update(params)
+        period = analysis.period_param(query)
+        mode = analysis.mode_param(params["mode"])
+        sort = get.get("sort") or "-revenue"
+        if sort.lstrip("-") not in SETTLEMENT_SORTS:
+            raise ValidationError(
+                {
+                    "sort": [
+                        _("Choose one of %(choices)s.") % {"choices": ", ".join(SETTLEMENT_SORTS)}
+                    ]
+                }
+            )
+        view = settlement.settlement_view(party, period, mode=mode, sort=sort)
+    except ValidationError as exc:
+        return {"error": _field_errors(exc), "party": party, **_state(get, params, None)}
+    state = _state(get, params, period)
+    state["form"]["kind"] = "association"
+    return {
+        **state,
+        "party": party,
+        "view": view,
+        "sort": sort,
+        "period_label": period_label(period),
+        "previous_label": period_label(view.ranking.previous),
+        "sort_columns": [
+            ("name", _("Delivery address")),
+            ("member", _("Member / sub-association")),
+            ("revenue", period_label(period)),
+            ("previous", period_label(view.ranking.previous)),
+            ("change", pgettext("difference", "Change")),
+        ],
+        "subtotal_tables": [
+            (_("Per member"), view.members, "settlement-members"),
+            (_("Per sub-association"), view.sub_associations, "settlement-subs"),
+        ],
+    }

@@ -1,0 +1,108 @@
+"""The revenue overview, its drill-down, the central settlement view and their exports answer
+in German with the figures of the analysis; bad parameters name their field (#18.1, #18.2)."""
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from verbund.relationships.actions import do_create_relationship
+from verbund.revenue.actions import do_record_revenue, do_set_main_address
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(org: Any) -> dict[str, Any]:
+    h, t = org("Holding AG"), org("Tochter GmbH")
+    do_create_relationship(
+        actor=None, type="group", from_party=t, to_party=h, valid_from="2010-01-01"
+    )
+    z, m, d, e = org("Verband eG"), org("Mitglied GmbH"), org("Filiale KG"), org("Leer KG")
+    do_set_main_address(m, z, actor=None)
+    do_set_main_address(d, m, actor=None)
+    do_set_main_address(e, m, actor=None)
+    for p in (h, t, m, d):
+        do_record_revenue(actor=None, party=p, month="2025-03", amount="100.00")
+        do_record_revenue(actor=None, party=p, month="2024-03", amount="80.00")
+    return {"h": h, "t": t, "z": z, "m": m, "d": d, "e": e}
+
+
+def test_the_overview_ranks_the_groups_in_german(client_for, world):
+    page = client_for("viewer").get("/revenue/", {"year": "2025"}).content.decode()
+    assert "Umsatzanalyse" in page
+    assert "200,00 €" in page and "160,00 €" in page and "25,0 %" in page
+    assert "1 von 1 Konzernen" in page
+    assert "<svg" in page and "<title>" in page
+
+
+def test_a_quarter_by_the_structure_of_each_month_and_the_drill_down_answer(client_for, world):
+    client = client_for("viewer")
+    answer = client.get(
+        "/revenue/", {"span": "quarter", "year": "2025", "quarter": "1", "mode": "historic"}
+    )
+    assert answer.status_code == 200
+    assert "Q1 2025" in answer.content.decode()
+    drill = client.get(f"/revenue/heads/{world['h'].pk}/", {"year": "2025"}).content.decode()
+    assert "Tochter GmbH" in drill and "2 von 2 Mitgliedern" in drill
+    assert "revenue-treemap" in drill
+
+
+def test_the_exports_hold_every_row_as_numbers(client_for, world):
+    client = client_for("viewer")
+    text = client.get("/revenue/export.csv", {"year": "2025"}).content.decode()
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert [
+        "1",
+        world["h"].number,
+        "Holding AG",
+        "200.00",
+        "160.00",
+        "40.00",
+        "25.0",
+        "100.0",
+        "A",
+        "2",
+    ] in rows
+    book = load_workbook(
+        io.BytesIO(
+            client.get(f"/revenue/heads/{world['h'].pk}/export.xlsx", {"year": "2025"}).content
+        )
+    )
+    values = [list(r) for r in book.active.iter_rows(values_only=True)]
+    assert any(
+        r[:3] == [2, world["t"].number, "Tochter GmbH"] and float(r[3]) == 100.0 for r in values
+    )
+
+
+def test_the_settlement_view_lists_every_delivery_address_with_subtotals(client_for, world):
+    page = client_for("viewer").get(f"/parties/{world['z'].pk}/settlement/", {"year": "2025"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Filiale KG" in text and "Leer KG" in text
+    # Member "Mitglied GmbH": its own 100,00 € and its branch's 100,00 €.
+    assert "Je Mitglied" in text and "200,00 €" in text
+    assert "Ohne Umsatz im Zeitraum 2025" in text or "Ohne Umsatz in 2025" in text
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/revenue/?kind=nope", "kind"),
+        ("/revenue/?mode=sometimes", "mode"),
+        ("/revenue/?span=months&from=2025-13", "from"),
+        ("/revenue/?span=quarter&year=2025&quarter=5", "quarter"),
+    ],
+)
+def test_bad_parameters_answer_400_naming_the_field(client_for, world, url, field):
+    answer = client_for("viewer").get(url)
+    assert answer.status_code == 400
+    assert field in answer.content.decode()
+
+
+def test_the_settlement_view_refuses_an_unknown_sort(client_for, world):
+    answer = client_for("viewer").get(f"/parties/{world['z'].pk}/settlement/?sort=colour")
+    assert answer.status_code == 400
+    assert "sort" in answer.content.decode()

@@ -1,0 +1,143 @@
+"""REST API of selections: /api/v1/selections/ (save, list, change, delete) and each
+selection's parties (``/api/v1/selections/{id}/parties/``) and count (``.../count/``).
+
+The filters are the query parameters of ``/api/v1/parties/`` under the same names; a name
+the party FilterSet does not know or a value it refuses is a 400 naming it.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from verbund.core.serializers import StrictFieldsMixin, stored_length
+from verbund.parties.serializers import PartySerializer
+from verbund.selections import actions, rules, selectors
+from verbund.selections.models import Selection
+
+# The only parameters of a selection's parties: its filters are its own.
+PAGE_PARAMS = {"cursor", "page_size", "format"}
+
+
+class SelectionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    name = serializers.CharField(max_length=stored_length(Selection, "name"))
+    filters = serializers.JSONField(
+        required=False,
+        help_text="The party filters under the names of /api/v1/parties/ query parameters, "
+        'e.g. {"group": 17, "no_revenue_from": "2025-01"}; a list repeats a parameter.',
+    )
+    shared_with = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="A role (viewer, editor, steward, compliance, admin) whose members may open "
+        "the selection; null or empty for a private one.",
+    )
+    owner = serializers.CharField(source="owner.username", read_only=True)
+
+    class Meta:
+        model = Selection
+        fields = ["id", "name", "filters", "shared_with", "owner", "created_at", "updated_at"]
+        read_only_fields = ["id", "owner", "created_at", "updated_at"]
+
+    def to_representation(self, instance: Selection) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["shared_with"] = instance.shared_with.name if instance.shared_with else None
+        return data
+
+
+class SelectionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Saved party filters, private or shared with a role. Only the owner changes or deletes."""
+
+    queryset = Selection.objects.all()
+    serializer_class = SelectionSerializer
+    filter_backends: list[Any] = []
+    ordering = ["name", "id"]
+
+    def get_queryset(self) -> QuerySet[Selection]:
+        return selectors.visible(self.request.user).order_by("name", "id")
+
+    def perform_create(self, serializer: Any) -> None:
+        data = serializer.validated_data
+        serializer.instance = actions.do_save_selection(
+            actor=self.request.user,
+            name=data["name"],
+            filters=data.get("filters", {}),
+            shared_with=data.get("shared_with"),
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        changes = {
+            k: v
+            for k, v in serializer.validated_data.items()
+            if k in ("name", "filters", "shared_with")
+        }
+        serializer.instance = actions.do_update_selection(
+            serializer.instance, actor=self.request.user, **changes
+        )
+
+    def perform_destroy(self, instance: Selection) -> None:
+        actions.do_delete_selection(instance, actor=self.request.user)
+
+    def _check_params(self, request: Request) -> None:
+        rules.check_only_paging(request.query_params, PAGE_PARAMS)
+        if not request.user.has_perm("parties.view_party"):
+            raise PermissionDenied
+
+    @extend_schema(responses=PartySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def parties(self, request: Request, pk: Any = None) -> Response:
+        """The parties the selection's filters select now (cursor-paged, by id)."""
+        self._check_params(request)
+        rows = selectors.parties(self.get_object().filters).prefetch_related("tags")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(PartySerializer(page, many=True).data)
+
+    @extend_schema(
+        responses=inline_serializer("SelectionCount", {"count": serializers.IntegerField()})
+    )
+    @action(detail=True, methods=["get"])
+    def count(self, request: Request, pk: Any = None) -> Response:
+        """How many parties the selection selects now."""
+        self._check_params(request)
+        return Response({"count": selectors.count(self.get_object().filters)})
+
+
+class FilterCountView(viewsets.ViewSet):
+    """How many parties these filters select (the query parameters of /api/v1/parties/),
+    before a selection is saved or the list is opened."""
+
+    required_permission = "parties.view_party"
+
+    @extend_schema(
+        parameters=[],
+        responses={
+            status.HTTP_200_OK: inline_serializer(
+                "FilterCount", {"count": serializers.IntegerField()}
+            ),
+            status.HTTP_400_BAD_REQUEST: OpenApiTypes.OBJECT,
+        },
+    )
+    def list(self, request: Request) -> Response:
+        query = request.query_params
+        filters = {n: v if len(v := query.getlist(n)) > 1 else v[0] for n in query}
+        return Response({"count": selectors.count(rules.clean_filters(filters))})
+
+
+def register(router: DefaultRouter) -> None:
+    router.register("selections", SelectionViewSet, basename="selection")
+    router.register("party-counts", FilterCountView, basename="party-count")

@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+from verbund.core.apps import VerbundAppConfig
+
+
+class SelectionsConfig(VerbundAppConfig):
+    default = True
+    name = "verbund.selections"
+    label = "selections"
+    verbose_name = _("Selections")
+    # Every role saves its own selections (a saved search is no change to the data); who may
+    # change or delete one is the owner (rules.check_owner), not a role.
+    role_permissions: dict[str, list[str]] = {
+        "viewer": ["view_selection", "add_selection", "change_selection", "delete_selection"],
+    }

@@ -1,0 +1,62 @@
+"""What selections add to other apps' pages (``core.extensions``): "Als Selektion speichern"
+beside the party list's filters, and on the customer file of a group, chain or association
+member the white space: the members that are no customers (no revenue in the last 12 months),
+one click away as the party list with those filters (and from there saved as a selection)."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from verbund.core.extensions import Section
+from verbund.hierarchies import selectors as hierarchy
+from verbund.parties.models import Party
+from verbund.selections import rules, selectors
+
+# The hierarchies with white space, and the filter that names each one's members.
+WHITE_SPACE_TYPES = ("group", "chain", "settlement")
+
+
+def list_actions(request: HttpRequest, list_name: str, query: str) -> list[Section]:
+    if list_name != "party_list" or not request.user.has_perm("selections.add_selection"):
+        return []
+    return [
+        Section(
+            key="save-selection",
+            title=_("Save as selection"),
+            template="selections/list_action.html",
+            context={"selection_query": query},
+        )
+    ]
+
+
+def party_sections(request: HttpRequest, party: Party) -> list[Section]:
+    """The white space of each group, chain or association the party belongs to today."""
+    if not request.user.has_perm("parties.view_party"):
+        return []
+    first, last = rules.last_twelve_months()
+    links: list[dict[str, Any]] = []
+    for found in hierarchy.party_hierarchies(party.pk):
+        if found["type_key"] not in WHITE_SPACE_TYPES or found["size"] < 2:
+            continue
+        filters = selectors.white_space_filters(found["root_id"], found["type_key"])
+        links.append(
+            {
+                "type_name": found["type_name"],
+                "size": found["size"],
+                "query": urlencode(filters),
+                "root_id": found["root_id"],
+            }
+        )
+    if not links:
+        return []
+    return [
+        Section(
+            key="white-space",
+            title=_("White space"),
+            template="selections/white_space.html",
+            context={"white_space": links, "ws_first": first, "ws_last": last},
+            order=90,
+        )
+    ]

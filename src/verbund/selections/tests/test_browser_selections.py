@@ -1,0 +1,82 @@
+"""In headless Chromium, German UI, 1,024 px: filter the party list, save the filters as a
+selection (seeing the count first), reopen it from the list of selections, open it in the
+party list again, and export it as Excel. Skips where no Chromium is installed."""
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from verbund.parties.actions import do_create_party
+from verbund.relationships.actions import do_create_relationship
+from verbund.revenue.actions import do_record_revenue
+from verbund.selections.rules import last_twelve_months
+from verbund.web.testing import browser_login, browser_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    yield from browser_page(monkeypatch)
+
+
+def test_save_reopen_and_export_a_selection(live_server, page):
+    holding = do_create_party(actor=None, name="Müller Holding AG", city="Köln", postcode="50667")
+    members = []
+    for i, city in enumerate(["Bonn", "Bonn", "Köln", "Bonn"]):
+        member = do_create_party(actor=None, name=f"Müller Tochter {i} GmbH", city=city)
+        do_create_relationship(actor=None, type="group", from_party=member, to_party=holding)
+        members.append(member)
+    do_create_party(actor=None, name="Fremd Bonn GmbH", city="Bonn")
+    _first, last = last_twelve_months()
+    do_record_revenue(actor=None, party=members[0], month=last, amount="99.00")
+    expect = pytest.importorskip("playwright.sync_api").expect
+    base = live_server.url
+    browser_login(page, base, "editor")
+
+    # The white space of the group: members of the group in Bonn without revenue.
+    page.goto(f"{base}/parties/{members[1].pk}/")
+    link = page.locator("[data-testid=white-space-link]")
+    link.wait_for()
+    link.click()
+    page.wait_for_load_state()
+    page.fill("#id_city", "Bonn")
+    page.locator("[data-testid=filters] button[type=submit]").click()
+    page.wait_for_load_state()
+    rows = page.locator("[data-testid=party-table] tbody tr")
+    expect(rows).to_have_count(2)
+
+    page.locator("[data-testid=save-selection]").click()
+    page.wait_for_load_state()
+    expect(page.locator("[data-testid=selection-preview-count]")).to_have_text(
+        "Diese Filter wählen jetzt 2 Adressen."
+    )
+    page.fill("#id_name", "Weiße Flecken Müller in Bonn")
+    page.select_option("#id_shared_with", "editor")
+    page.locator("[data-testid=save-selection-submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_have_text("Weiße Flecken Müller in Bonn")
+
+    # Reopen it from the list of selections, with its count loaded after the page.
+    page.goto(f"{base}/selections/")
+    expect(page.locator("[data-testid=selection-count]")).to_have_text("2")
+    page.get_by_role("link", name="Weiße Flecken Müller in Bonn").click()
+    page.wait_for_load_state()
+    expect(page.locator("[data-testid=selection-detail-count]")).to_have_text("2 von 2 Adressen")
+    page.locator("[data-testid=open-selection]").click()
+    page.wait_for_load_state()
+    expect(page.locator("[data-testid=party-table] tbody tr")).to_have_count(2)
+    assert page.locator("#id_city").input_value() == "Bonn"
+    page.go_back()
+    page.wait_for_load_state()
+
+    with page.expect_download() as download:
+        page.locator("[data-testid=export-xlsx]").click()
+    path = download.value.path()
+    book = load_workbook(io.BytesIO(Path(path).read_bytes()))
+    names = sorted(r[1] for r in list(book.active.iter_rows(values_only=True))[1:])
+    assert names == ["Müller Tochter 1 GmbH", "Müller Tochter 3 GmbH"]

@@ -1,0 +1,102 @@
+"""The pages of selections in German: save the party list's filters with the count before
+saving, open a selection with its filters in words, export it (formula-safe), delete it as
+its owner only; the party list offers the button and the customer file the white space."""
+
+import io
+import re
+from urllib.parse import parse_qs, urlencode
+
+import pytest
+from openpyxl import load_workbook
+
+from verbund.parties.actions import do_update_party
+from verbund.selections.models import Selection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_party_list_offers_to_save_its_filters(client_for, world):
+    page = client_for("viewer").get("/parties/", {"city": "Bonn"})
+    body = page.content.decode()
+    assert 'data-testid="save-selection"' in body
+    assert "/selections/new/?city=Bonn" in body
+
+
+def test_saving_shows_the_count_and_the_filters_in_words_then_saves(client_for, world):
+    client = client_for("editor")
+    query = urlencode({"group": world["holding"].pk, "revenue_min": "1000", "status": "customer"})
+    page = client.get(f"/selections/new/?{query}")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Diese Filter wählen jetzt 2 Adressen." in body
+    assert "Müller Holding AG (100001)" in body and "1.000,00 €" in body
+    assert "Kunde" in body
+    response = client.post(
+        "/selections/new/", {"name": "Große Müller", "filters": query, "shared_with": "editor"}
+    )
+    saved = Selection.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/selections/{saved.pk}/"
+    assert saved.filters["revenue_min"] == "1000" and saved.shared_with.name == "editor"
+    detail = client.get(response["Location"]).content.decode()
+    assert "2 von 2 Adressen" in detail and "Müller Handel GmbH" in detail
+    href = re.search(r'href="/parties/\?([^"]*)" data-testid="open-selection"', detail)
+    assert href and parse_qs(href.group(1).replace("&amp;", "&")) == parse_qs(query)
+    listing = client.get("/selections/").content.decode()
+    assert "Große Müller" in listing
+    assert (
+        client.get(f"/selections/{saved.pk}/count/")
+        .content.decode()
+        .strip()
+        .endswith('<span data-testid="selection-count">2</span>')
+    )
+
+
+def test_bad_filters_or_a_missing_name_are_shown_not_saved(client_for, world):
+    client = client_for("editor")
+    page = client.get("/selections/new/?revenue_min=viel")
+    assert page.status_code == 400 and "Zahl" in page.content.decode()
+    page = client.post("/selections/new/", {"name": " ", "filters": "city=Bonn"})
+    assert (
+        page.status_code == 400 and "Eine Selektion braucht einen Namen." in page.content.decode()
+    )
+    page = client.post("/selections/new/", {"name": "X", "filters": "gruppe=1"})
+    assert page.status_code == 400 and "gruppe" in page.content.decode()
+    assert not Selection.objects.exists()
+
+
+def test_exports_hold_the_parties_and_never_a_formula(client_for, world):
+    do_update_party(world["verband"], actor=None, name2="=HYPERLINK(1)")
+    client = client_for("viewer")
+    client.post("/selections/new/", {"name": "Bonn", "filters": "city=Bonn"})
+    saved = Selection.objects.get()
+    csv = b"".join(client.get(f"/selections/{saved.pk}/export/csv/").streaming_content).decode()
+    assert "Einkaufsverband eG" in csv and "'=HYPERLINK(1)" in csv and "Mitglied Eins KG" in csv
+    response = client.get(f"/selections/{saved.pk}/export/xlsx/")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Nummer", "Name")
+    assert {r[1] for r in rows[1:]} == {"Einkaufsverband eG", "Mitglied Eins KG"}
+    assert client.get(f"/selections/{saved.pk}/export/pdf/").status_code == 404
+
+
+def test_only_the_owner_deletes_and_others_do_not_see_a_private_selection(client_for, world):
+    owner = client_for("editor")
+    owner.post("/selections/new/", {"name": "Bonn", "filters": "city=Bonn"})
+    saved = Selection.objects.get()
+    other = client_for("editor")
+    assert other.get(f"/selections/{saved.pk}/").status_code == 404
+    assert other.post(f"/selections/{saved.pk}/delete/").status_code == 404
+    page = owner.get(f"/selections/{saved.pk}/delete/")
+    assert "Die Adressen, die sie auswählt, bleiben unverändert." in page.content.decode()
+    assert owner.post(f"/selections/{saved.pk}/delete/").status_code == 302
+    assert not Selection.objects.exists()
+
+
+def test_the_customer_file_links_the_white_space_of_each_hierarchy(client_for, world):
+    client = client_for("viewer")
+    body = client.get(f"/parties/{world['mitglied1'].pk}/sections/selections/").content.decode()
+    assert "Weiße Flecken" in body
+    assert f"/parties/?association={world['verband'].pk}&amp;no_revenue_from=" in body
+    # A party in no hierarchy has none.
+    body = client.get(f"/parties/{world['allein'].pk}/sections/selections/").content.decode()
+    assert "Weiße Flecken" not in body

@@ -1,0 +1,19 @@
+"""UI routes of selections: the list, saving the party list's filters, a selection, its count,
+exports and deletion."""
+
+from django.urls import path
+
+from verbund.selections import views
+
+urlpatterns = [
+    path("selections/", views.selection_list, name="selection-list"),
+    path("selections/new/", views.selection_create, name="selection-create"),
+    path("selections/<int:selection_id>/", views.selection_detail, name="selection-detail"),
+    path("selections/<int:selection_id>/count/", views.selection_count, name="selection-count"),
+    path(
+        "selections/<int:selection_id>/export/<str:fmt>/",
+        views.selection_export,
+        name="selection-export",
+    ),
+    path("selections/<int:selection_id>/delete/", views.selection_delete, name="selection-delete"),
+]
