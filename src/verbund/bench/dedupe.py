@@ -472,7 +472,8 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
                     ok &= p >= 0.99 and r >= 0.985
                 rows_out.append(
                     [
-                        "FEBRL4 persons, " + ("trained (EM, incl. training)" if trained else "fixed weights"),
+                        "FEBRL4 persons, "
+                        + ("trained (EM, incl. training)" if trained else "fixed weights"),
                         "10,000",
                         f"{result.candidate_pairs:,}",
                         f"{p:.3f}",

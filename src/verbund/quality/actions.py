@@ -29,10 +29,10 @@ from verbund.parties.actions import (
 from verbund.parties.models import Party
 from verbund.quality.matching import DEFAULT_THRESHOLD
 from verbund.quality.models import (
-    MatchModel,
     CandidateStatus,
     DedupeRun,
     DuplicateCandidate,
+    MatchModel,
     MergeRecord,
     NotDuplicate,
     RunStatus,

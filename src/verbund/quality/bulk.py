@@ -23,8 +23,8 @@ import pyarrow as pa
 
 from verbund.quality.matching import (
     CATEGORY_DUPLICATE,
-    CHAIN_ADDRESSES,
     CATEGORY_ERP,
+    CHAIN_ADDRESSES,
     DEFAULT_THRESHOLD,
     EXCLUDED_SAME_GROUP,
     FEATURE_COLUMNS,
@@ -68,6 +68,13 @@ BLOCKING_RULES: dict[str, list[tuple[str, ...]]] = {
         ("street", "house"),
         ("b_first", "birth"),
         ("b_last", "b_first"),
+        # First and last name swapped; the same address or town written differently
+        # (measured on FEBRL4: these five lift the pairs blocking finds from 98.0 to 99.6 %).
+        ("name_sorted",),
+        ("house", "city"),
+        ("street", "postcode"),
+        ("house", "postcode"),
+        ("birth", "city"),
     ],
 }
 MAX_BLOCK = 60
@@ -251,15 +258,8 @@ def detect(
     level_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in levels)
     estimate = None
     if train:
-        from verbund.quality.training import train_patterns
-
         t0 = time.perf_counter()
-        aliases = ", ".join(alias for alias, _ in levels)
-        counted = con.execute(
-            f"SELECT {aliases}, count(*) FROM (SELECT {level_cols} FROM pairs p "
-            f"JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b) GROUP BY ALL"
-        ).fetchall()
-        model, estimate = train_patterns(kind, {tuple(row[:-1]): int(row[-1]) for row in counted})
+        model, estimate = _train(con, kind, levels, link_column, records)
         timings["training"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     t = threshold_points(threshold)
@@ -298,6 +298,68 @@ def detect(
         model=model,
         estimate=estimate,
     )
+
+
+def _train(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    levels: list[tuple[str, str]],
+    link_column: str,
+    records: int,
+) -> tuple[Weights, Any]:
+    """Estimate the weights from the records in ``f`` and the candidate pairs in ``pairs``
+    (``quality.training``): counted level patterns of the candidate pairs with the rules
+    they agree on, and of random pairs."""
+    from verbund.quality.training import U_PAIRS, train_counts
+
+    rules = BLOCKING_RULES[kind]
+    level_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in levels)
+    aliases = ", ".join(alias for alias, _ in levels)
+    flags = ", ".join(
+        "("
+        + " AND ".join(f"coalesce(l.{c}, '') <> '' AND l.{c} = r.{c}" for c in rule)
+        + f") AS r{i}"
+        for i, rule in enumerate(rules)
+    )
+    flag_names = ", ".join(f"r{i}" for i in range(len(rules)))
+    counted = con.execute(
+        f"SELECT {aliases}, {flag_names}, count(*) FROM (SELECT {level_cols}, {flags} FROM pairs p "
+        "JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b) GROUP BY ALL"
+    ).fetchall()
+    n_levels, n_rules = len(levels), len(rules)
+    candidates = {
+        (tuple(row[:n_levels]), tuple(bool(x) for x in row[n_levels : n_levels + n_rules])): int(
+            row[-1]
+        )
+        for row in counted
+    }
+    # Random pairs (a fixed seed: the same records give the same model).
+    con.execute("SELECT setseed(0.31)")
+    con.execute("CREATE TEMP TABLE fr AS SELECT row_number() OVER () - 1 AS rn, * FROM f")
+    link = f" AND l.{link_column} <> r.{link_column}" if link_column else ""
+    n = max(records, 1)
+    random_rows = con.execute(
+        f"""
+        WITH draws AS (
+            SELECT CAST(floor(random() * {n}) AS BIGINT) AS x, CAST(floor(random() * {n}) AS BIGINT) AS y
+            FROM range({int(U_PAIRS)})
+        )
+        SELECT {aliases}, count(*) FROM (
+            SELECT {level_cols} FROM draws d JOIN fr l ON l.rn = d.x JOIN fr r ON r.rn = d.y
+            WHERE d.x <> d.y{link}
+        ) GROUP BY ALL
+        """
+    ).fetchall()
+    con.execute("DROP TABLE fr")
+    random_counts = {tuple(row[:-1]): int(row[-1]) for row in random_rows}
+    if link_column:
+        sizes = [
+            r[0] for r in con.execute(f"SELECT count(*) FROM f GROUP BY {link_column}").fetchall()
+        ]
+        all_pairs = float(sum(sizes) ** 2 - sum(s * s for s in sizes)) / 2
+    else:
+        all_pairs = records * (records - 1) / 2
+    return train_counts(kind, candidates, rules, random_counts, all_pairs)
 
 
 def clusters_of(edges: Iterable[tuple[Any, Any]]) -> list[list[Any]]:

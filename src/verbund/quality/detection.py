@@ -9,8 +9,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from verbund.parties.models import Party
 from verbund.quality import actions
 from verbund.quality.bulk import BulkResult, detect, features_table
@@ -23,7 +21,8 @@ from verbund.quality.matching import (
     prior_of,
 )
 from verbund.quality.models import DedupeRun, MatchModel, RunStatus
-from verbund.quality.training import MIN_RECORDS, model_summary
+from verbund.quality.rules import training_refusal, uses_trained_model
+from verbund.quality.training import model_summary
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +48,10 @@ def live_records(kind: str) -> int:
 
 def current_model(kind: str, records: int | None = None) -> MatchModel | None:
     """The kind's newest trained model, if the kind has enough records to use one
-    (``training.MIN_RECORDS``; below it the fixed weights hold)."""
+    (``rules.MIN_RECORDS``; below it the fixed weights hold)."""
     if records is None:
         records = live_records(kind)
-    if records < MIN_RECORDS:
+    if not uses_trained_model(records):
         return None
     return MatchModel.objects.filter(kind=kind).first()
 
@@ -68,22 +67,12 @@ def model_overview() -> list[dict[str, Any]]:
                 "kind": kind,
                 "model": model,
                 "records": records,
-                "in_use": bool(model) and records >= MIN_RECORDS,
+                "in_use": bool(model) and uses_trained_model(records),
                 "rows": model_rows(model) if model else [],
                 "fixed_prior": prior_of(kind),
             }
         )
     return out
-
-
-def training_refusal(kind: str, records: int) -> str | None:
-    """Why the records of ``kind`` cannot be trained on, or None."""
-    if records < MIN_RECORDS:
-        return _(
-            "Training needs at least %(min)s live records of this kind; there are %(n)s. "
-            "The fixed weights stay in use."
-        ) % {"min": f"{MIN_RECORDS:,}".replace(",", "."), "n": records}
-    return None
 
 
 def detect_parties(
@@ -115,17 +104,15 @@ def detect_parties(
         result.model = model
     cluster_of = {pid: i + 1 for i, members in enumerate(result.clusters) for pid in members}
     for pair in result.pairs:
-        pair["evidence"] = [
-            e.as_dict() for e in explain_levels(kind, pair["levels"], result.model)
-        ]
+        pair["evidence"] = [e.as_dict() for e in explain_levels(kind, pair["levels"], result.model)]
         pair["cluster"] = cluster_of.get(pair["a"])
     return result
 
 
 def train_parties(kind: str, actor: Any = None) -> tuple[MatchModel, BulkResult]:
     """Train weights on the live parties of ``kind`` and store them (refused below
-    ``training.MIN_RECORDS``: raises ValueError with the reason)."""
-    refusal = training_refusal(kind, live_records(kind))
+    ``rules.MIN_RECORDS``: raises ValueError with the reason)."""
+    refusal = training_refusal(live_records(kind))
     if refusal:
         raise ValueError(refusal)
     result = detect_parties(kind, train=True)

@@ -385,7 +385,7 @@ def _numbers_differ() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool],
         # Leading zeros do not count: "Filiale 0042" is branch 42 (ltrim keeps "0" as "").
         return (
             f"list_transform(regexp_extract_all(coalesce({side}.name_key, ''), '\\d+'), "
-            "x -> ltrim(x, '0'))"
+            "lambda x: ltrim(x, '0'))"
         )
 
     sql = f"(len({nums('l')}) > 0 AND len({nums('r')}) > 0 AND {nums('l')} <> {nums('r')})"

@@ -203,7 +203,7 @@ class MatchModel(models.Model):
     """Comparison weights learnt from the customer's own records (``quality.training``).
 
     Contract: the newest row of a kind is the model detection uses (``detection.current_model``)
-    when the kind has at least ``training.MIN_RECORDS`` live records; ``weights`` is {comparison: {level: points}}, ``prior`` the log2 prior odds of a
+    when the kind has at least ``rules.MIN_RECORDS`` live records; ``weights`` is {comparison: {level: points}}, ``prior`` the log2 prior odds of a
     blocked pair, ``details`` m and u per level, iterations, convergence and pair count. Rows
     are never edited; training again adds a row, so the history of models stays visible.
     """

@@ -19,12 +19,11 @@ from django.views.decorators.http import require_POST
 
 from verbund.parties.models import Party
 from verbund.quality import actions
+from verbund.quality.detection import current_model, model_overview
 from verbund.quality.entry import find_similar
 from verbund.quality.filters import CANDIDATE_ORDER, CandidateFilterSet, candidate_rows
 from verbund.quality.groups import group_roots
 from verbund.quality.matching import DEFAULT_THRESHOLD, features, score_pair
-from verbund.quality.detection import current_model, model_overview
-from verbund.quality.training import MIN_RECORDS
 from verbund.quality.models import (
     CandidateCategory,
     CandidateStatus,
@@ -33,6 +32,7 @@ from verbund.quality.models import (
     MergeRecord,
     NotDuplicate,
 )
+from verbund.quality.rules import MIN_RECORDS
 
 PAGE_SIZE = 50
 # Fields shown side by side; those in MERGEABLE_FIELDS can be chosen for the survivor.

@@ -118,7 +118,7 @@ class Command(VerbundCommand):
                 _("--train stores a model only; run dedupe --save afterwards to fill the queue.")
             )
         try:
-            model, result = train_parties(options["kind"])
+            model, _result = train_parties(options["kind"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:
