@@ -35,6 +35,7 @@ from verbund.quality.matching import (
     features,
     sql_levels,
     sql_points,
+    sql_points_from_levels,
 )
 
 # Each rule pairs records that agree on all its columns; blocks larger than MAX_BLOCK are
@@ -257,28 +258,57 @@ def detect(
     levels = sql_levels(kind)
     level_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in levels)
     estimate = None
-    if train:
-        t0 = time.perf_counter()
-        model, estimate = _train(con, kind, levels, link_column, records)
-        timings["training"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     t = threshold_points(threshold)
-    rows = con.execute(
-        f"""
-        WITH scored AS (
-            SELECT p.a, p.b, {sql_points(kind, model)} AS points, {level_cols},
+    category_cols = f"""
                    CASE WHEN l.erp_source IS NOT NULL AND l.erp_source = r.erp_source AND l.erp_id <> r.erp_id
                         THEN '{CATEGORY_ERP}' ELSE '{CATEGORY_DUPLICATE}' END AS category,
                    CASE WHEN l.group_root IS NOT NULL AND l.group_root = r.group_root AND (
                         coalesce(l.street, '') <> coalesce(r.street, '') OR coalesce(l.postcode, '') <> coalesce(r.postcode, '')
                         OR coalesce(l.house, '') <> coalesce(r.house, ''))
-                        THEN '{EXCLUDED_SAME_GROUP}' ELSE '' END AS excluded
-            FROM pairs p JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b
+                        THEN '{EXCLUDED_SAME_GROUP}' ELSE '' END AS excluded"""
+    if train:
+        # The levels of every candidate pair once: training counts them, scoring reads them.
+        rules = BLOCKING_RULES[kind]
+        flags = ", ".join(
+            "("
+            + " AND ".join(f"coalesce(l.{c}, '') <> '' AND l.{c} = r.{c}" for c in rule)
+            + f") AS r{i}"
+            for i, rule in enumerate(rules)
         )
-        SELECT * FROM scored WHERE points >= ? AND excluded = ''
-        """,
-        [t],
-    ).fetchall()
+        con.execute(
+            f"CREATE TABLE pl AS SELECT p.a, p.b, {level_cols}, {flags}, {category_cols} "
+            "FROM pairs p JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b"
+        )
+        timings["levels"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        model, estimate = _train(con, kind, levels, link_column, records)
+        timings["training"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        aliases = ", ".join(alias for alias, _ in levels)
+        rows = con.execute(
+            f"""
+            WITH scored AS (
+                SELECT a, b, {sql_points_from_levels(kind, model)} AS points, {aliases},
+                       category, excluded
+                FROM pl
+            )
+            SELECT * FROM scored WHERE points >= ? AND excluded = ''
+            """,
+            [t],
+        ).fetchall()
+    else:
+        rows = con.execute(
+            f"""
+            WITH scored AS (
+                SELECT p.a, p.b, {sql_points(kind, model)} AS points, {level_cols},
+                       {category_cols}
+                FROM pairs p JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b
+            )
+            SELECT * FROM scored WHERE points >= ? AND excluded = ''
+            """,
+            [t],
+        ).fetchall()
     timings["scoring"] = time.perf_counter() - t0
     names = ["a", "b", "points", *[alias for alias, _ in levels], "category", "excluded"]
     keys = [c.key for c in comparisons_for(kind)]
@@ -307,7 +337,7 @@ def _train(
     link_column: str,
     records: int,
 ) -> tuple[Weights, Any]:
-    """Estimate the weights from the records in ``f`` and the candidate pairs in ``pairs``
+    """Estimate the weights from the records in ``f`` and the candidate pairs' levels in ``pl``
     (``quality.training``): counted level patterns of the candidate pairs with the rules
     they agree on, and of random pairs."""
     from verbund.quality.training import U_PAIRS, train_counts
@@ -315,16 +345,9 @@ def _train(
     rules = BLOCKING_RULES[kind]
     level_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in levels)
     aliases = ", ".join(alias for alias, _ in levels)
-    flags = ", ".join(
-        "("
-        + " AND ".join(f"coalesce(l.{c}, '') <> '' AND l.{c} = r.{c}" for c in rule)
-        + f") AS r{i}"
-        for i, rule in enumerate(rules)
-    )
     flag_names = ", ".join(f"r{i}" for i in range(len(rules)))
     counted = con.execute(
-        f"SELECT {aliases}, {flag_names}, count(*) FROM (SELECT {level_cols}, {flags} FROM pairs p "
-        "JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b) GROUP BY ALL"
+        f"SELECT {aliases}, {flag_names}, count(*) FROM pl GROUP BY ALL"
     ).fetchall()
     n_levels, n_rules = len(levels), len(rules)
     candidates = {

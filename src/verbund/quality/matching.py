@@ -488,18 +488,20 @@ def _chain() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
 
 
 def _same_street_other_house() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
-    # "Same street" is no evidence when the house numbers differ: a branch or a neighbour
-    # down the road; the house comparison then weighs the other number (decision 0031).
+    # For organisations "same street" is no evidence when the house numbers differ: a branch or
+    # a neighbour down the road, and the other number counts against (decision 0031). A
+    # person's record with another house number is more often a typing error.
     def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
         return (
-            a["street"] == b["street"]
+            a.get("kind", "organisation") == "organisation"
+            and a["street"] == b["street"]
             and bool(a["house"] and b["house"])
             and a["house"] != b["house"]
         )
 
     sql = (
-        "(l.street = r.street AND coalesce(l.house, '') <> '' AND coalesce(r.house, '') <> '' "
-        "AND l.house <> r.house)"
+        "(coalesce(l.kind, 'organisation') = 'organisation' AND l.street = r.street "
+        "AND coalesce(l.house, '') <> '' AND coalesce(r.house, '') <> '' AND l.house <> r.house)"
     )
     return test, sql
 
@@ -616,7 +618,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             # The same street name in another town says nothing about the address.
             _lv("elsewhere", _("another town"), -2.0, _other_town()),
-            _lv("other_house", _("same street, other house number"), 0.0, _same_street_other_house()),
+            _lv("other_house", _("same street, other house number"), -4.0, _same_street_other_house()),
             _lv("exact", _("same street"), 3.5, _eq("street")),
             _lv("jw92", _("similar street"), 1.5, _jw_at_least("street", 0.92)),
             _lv("different", _("different street"), -2.0, _always()),
@@ -805,6 +807,20 @@ def sql_points(kind: str, model: Weights | None = None) -> str:
         [f"CAST({prior_of(kind, model)!r} AS DOUBLE)"]
         + [c.sql_weight(model) for c in comparisons_for(kind)]
     )
+
+
+def sql_points_from_levels(kind: str, model: Weights | None = None) -> str:
+    """The same points as ``sql_points``, read from the level columns ``sql_levels`` gave."""
+    if model is not None and model.kind != kind:
+        model = None
+    terms = [f"CAST({prior_of(kind, model)!r} AS DOUBLE)"]
+    for comp in comparisons_for(kind):
+        cases = " ".join(
+            f"WHEN '{lv.key}' THEN CAST({weight_of(model, comp, lv)!r} AS DOUBLE)"
+            for lv in comp.levels
+        )
+        terms.append(f"(CASE lv_{comp.key} {cases} ELSE 0.0 END)")
+    return " + ".join(terms)
 
 
 def sql_levels(kind: str) -> list[tuple[str, str]]:

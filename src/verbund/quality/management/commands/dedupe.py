@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core.formatting import format_number
@@ -146,8 +147,8 @@ class Command(VerbundCommand):
             )
             % {
                 "id": model.pk,
-                "records": model.records,
-                "pairs": model.pairs,
+                "records": number_format(model.records, force_grouping=True),
+                "pairs": number_format(model.pairs, force_grouping=True),
                 "iterations": details.get("iterations"),
                 "converged": _("converged") if details.get("converged") else _("not converged"),
                 "prior": model.prior,
@@ -155,5 +156,12 @@ class Command(VerbundCommand):
         )
         for e in model_rows(model):
             self.stdout.write(
-                f"  {e['label']}: {e['level_label']} {e['weight']:+.2f} ({_('fixed')} {e['fixed']:+g})"
+                "  "
+                + _("%(field)s: %(level)s %(weight)s (fixed %(fixed)s)")
+                % {
+                    "field": e["label"],
+                    "level": e["level_label"],
+                    "weight": number_format(e["weight"], 2, force_grouping=True),
+                    "fixed": number_format(e["fixed"], 1, force_grouping=True),
+                }
             )
