@@ -6,6 +6,8 @@ Plain values in, a decision or a message out, so the bulk run (``bulk``), the tr
 - ``MIN_RECORDS`` and ``uses_trained_model``: a trained model is used (and training allowed)
   only from this many live records of a kind; below it the fixed weights hold.
 - ``training_refusal``: the message when training is refused.
+- ``GATE_LEVELS``: the levels that only say a comparison does not apply (another town, another
+  street), which keep their fixed weights too.
 - ``BRANCH_LEVELS``: the comparison levels that say "another branch, not the same site" keep
   their fixed weights under a trained model: EM on a customer's data may learn that branches
   look alike (they do), but whether a branch is a duplicate is a rule, not an estimate.
@@ -27,6 +29,9 @@ BRANCH_LEVELS: frozenset[tuple[str, str, str]] = frozenset(
         ("organisation", "name", "numbers"),  # "Filiale 12" / "Filiale 14"
         ("organisation", "street", "other_house"),  # same street, other house number
         ("organisation", "house", "different"),
+        # A number or mailbox at several addresses is a chain's or a group's (see matching).
+        ("organisation", "phone", "switchboard"),
+        ("organisation", "email", "shared"),
     }
 )
 
@@ -49,5 +54,17 @@ def training_refusal(records: int) -> str | None:
     }
 
 
+# (comparison, level) that say "this comparison does not speak here": the street of another
+# town, the house number in another street. Training keeps their fixed weights and estimates
+# the comparison's other levels given that the pair is not at them (the house number given
+# the same street), so that one agreement is not counted twice.
+GATE_LEVELS: frozenset[tuple[str, str]] = frozenset({("street", "elsewhere"), ("house", "moved")})
+
+
 def is_branch_level(kind: str, comparison: str, level: str) -> bool:
     return (kind, comparison, level) in BRANCH_LEVELS
+
+
+def keeps_fixed_weight(kind: str, comparison: str, level: str | None) -> bool:
+    """Whether training leaves this level's fixed weight alone (branch and gate levels)."""
+    return (kind, comparison, level) in BRANCH_LEVELS or (comparison, level) in GATE_LEVELS

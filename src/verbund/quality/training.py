@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verbund.quality.matching import Comparison, Weights, comparisons_for
-from verbund.quality.rules import is_branch_level
+from verbund.quality.rules import keeps_fixed_weight
 
 # Random pairs for u (splink's default is 1e6; 300,000 keep a level seen once in 10,000 pairs
 # within a few per cent).
@@ -81,15 +81,15 @@ class Estimate:
     converged: bool = True
 
     def points(self, kind: str = "") -> dict[str, dict[str, float]]:
-        """log2(m / u) per level; branch levels (``rules.BRANCH_LEVELS``) are left out, so
-        they keep their fixed weights."""
+        """log2(m / u) per level; branch and gate levels (``rules.keeps_fixed_weight``) are
+        left out, so they keep their fixed weights."""
         return {
             comp: {
                 level: round(
                     max(-WEIGHT_LIMIT, min(WEIGHT_LIMIT, math.log2(m_l / self.u[comp][level]))), 3
                 )
                 for level, m_l in levels.items()
-                if not is_branch_level(kind, comp, level)
+                if not keeps_fixed_weight(kind, comp, level)
             }
             for comp, levels in self.m.items()
         }
@@ -108,12 +108,18 @@ def _sigmoid2(points: float) -> float:
 
 
 def u_from_random(
-    counts: Mapping[Pattern, int], comparisons: Sequence[Comparison]
+    counts: Mapping[Pattern, int], comparisons: Sequence[Comparison], kind: str = ""
 ) -> dict[str, dict[str, float]]:
-    """u per comparison and level from the level patterns of random pairs."""
+    """u per comparison and level from the level patterns of random pairs; the levels that
+    keep their fixed weight (``rules.keeps_fixed_weight``) are left out, the others are shares
+    of the pairs not at them."""
     u: dict[str, dict[str, float]] = {}
     for i, comp in enumerate(comparisons):
-        seen = dict.fromkeys((lv.key for lv in comp.levels), SMOOTHING)
+        seen = {
+            lv.key: SMOOTHING
+            for lv in comp.levels
+            if not keeps_fixed_weight(kind, comp.key, lv.key)
+        }
         for pattern, n in counts.items():
             if pattern[i] in seen:
                 seen[pattern[i]] += n  # type: ignore[index]
@@ -135,6 +141,7 @@ def em_session(
     u: Mapping[str, Mapping[str, float]],
     estimated: set[str],
     *,
+    kind: str = "",
     max_iterations: int = MAX_ITERATIONS,
     tolerance: float = TOLERANCE,
 ) -> tuple[dict[str, dict[str, float]], float, int, bool]:
@@ -169,7 +176,11 @@ def em_session(
         lam = min(max(matches / total, 1e-6), 1 - 1e-6)
         new_m: dict[str, dict[str, float]] = {}
         for j, comp in enumerate(comps):
-            got = dict.fromkeys((lv.key for lv in comp.levels), SMOOTHING * 0.01)
+            got = {
+                lv.key: SMOOTHING * 0.01
+                for lv in comp.levels
+                if not keeps_fixed_weight(kind, comp.key, lv.key)
+            }
             for (k, cnt, _p), q in zip(rows, post, strict=True):
                 hit = k[j]
                 if hit is not None and hit in got:
@@ -184,11 +195,18 @@ def em_session(
         # E step
         base = math.log2(lam / (1 - lam))
         ratio = [
-            {lv: math.log2(m[c.key][lv] / max(u[c.key][lv], 1e-12)) for lv in m[c.key]}
+            {
+                lv.key: (
+                    lv.weight
+                    if lv.key not in m[c.key] or keeps_fixed_weight(kind, c.key, lv.key)
+                    else math.log2(m[c.key][lv.key] / max(u[c.key][lv.key], 1e-12))
+                )
+                for lv in c.levels
+            }
             for c in comps
         ]
         post = [
-            _sigmoid2(base + sum(ratio[j][lv] for j, lv in enumerate(k) if lv is not None))
+            _sigmoid2(base + sum(ratio[j].get(lv, 0.0) for j, lv in enumerate(k) if lv is not None))
             for k, _n, _p in rows
         ]
         if change < tolerance:
@@ -212,7 +230,7 @@ def train_counts(
     Patterns list one level key (or None: did not apply) per ``comparisons_for(kind)``.
     """
     comps = comparisons_for(kind)
-    u = u_from_random(random_counts, comps)
+    u = u_from_random(random_counts, comps, kind)
     sums: dict[str, dict[str, float]] = {}
     mass: dict[str, float] = defaultdict(float)
     sessions: list[dict[str, Any]] = []
@@ -224,7 +242,13 @@ def train_counts(
         for i, c in enumerate(comps):
             if pattern[i] is not None:
                 seen[c.key] += n
-    applied = {k for k, n in seen.items() if n >= MIN_SESSION_PAIRS}
+    # ... and that have two levels or more to learn (besides those that keep their weight).
+    learnable = {
+        c.key
+        for c in comps
+        if sum(1 for lv in c.levels if not keeps_fixed_weight(kind, c.key, lv.key)) >= 2
+    }
+    applied = {k for k, n in seen.items() if n >= MIN_SESSION_PAIRS and k in learnable}
     for r, rule in enumerate(rules):
         blocked: dict[Pattern, int] = defaultdict(int)
         for (pattern, flags), n in candidates.items():
@@ -234,7 +258,7 @@ def train_counts(
         estimated = {c.key for c in comps if c.key in applied} - left_out(rule, comps)
         if n_pairs < MIN_SESSION_PAIRS or not estimated:
             continue
-        m, matches, its, conv = em_session(blocked, comps, u, estimated)
+        m, matches, its, conv = em_session(blocked, comps, u, estimated, kind=kind)
         iterations = max(iterations, its)
         converged &= conv
         sessions.append(
@@ -268,7 +292,7 @@ def train_counts(
             level = pattern[i]
             if level is None:
                 continue
-            if c.key in weights and not is_branch_level(kind, c.key, level):
+            if c.key in weights and not keeps_fixed_weight(kind, c.key, level):
                 pts += weights[c.key][level]
             else:
                 pts += _fixed_points(c, level)
