@@ -375,20 +375,24 @@ _NUMBER = re.compile(r"\d+")
 
 def _numbers_differ() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     """Both names carry numbers, and not the same ones: "Filiale 0042" and "Filiale 0043",
-    "Helios Projekt 7" and "Helios Projekt 17" are siblings, however alike the rest reads."""
+    "Helios Projekt 7" and "Helios Projekt 17" are siblings, however alike the rest reads.
+    A name whose numbers are all in the other name is no other branch ("Kita 3" and
+    "Kita 3, Pulaski 6401": one of them added the house number); leading zeros do not count."""
 
     def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        na, nb = branch_numbers(a["name_key"] or ""), branch_numbers(b["name_key"] or "")
-        return bool(na) and bool(nb) and na != nb
+        na, nb = set(branch_numbers(a["name_key"] or "")), set(branch_numbers(b["name_key"] or ""))
+        return bool(na) and bool(nb) and not (na <= nb or nb <= na)
 
     def nums(side: str) -> str:
-        # Leading zeros do not count: "Filiale 0042" is branch 42 (ltrim keeps "0" as "").
         return (
             f"list_transform(regexp_extract_all(coalesce({side}.name_key, ''), '\\d+'), "
             "lambda x: ltrim(x, '0'))"
         )
 
-    sql = f"(len({nums('l')}) > 0 AND len({nums('r')}) > 0 AND {nums('l')} <> {nums('r')})"
+    sql = (
+        f"(len({nums('l')}) > 0 AND len({nums('r')}) > 0 "
+        f"AND NOT list_has_all({nums('l')}, {nums('r')}) AND NOT list_has_all({nums('r')}, {nums('l')}))"
+    )
     return test, sql
 
 

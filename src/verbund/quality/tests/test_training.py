@@ -102,6 +102,9 @@ def test_branches_with_other_numbers_are_not_duplicates(trained):
     c = _org("Edeka Markt Filiale 012", "Hauptstraße 5")
     assert {e.level for e in score_pair(a, c, model).evidence if e.field == "name"} != {"numbers"}
     assert score_pair(a, c, model).probability > 0.9
+    # A name that adds a number to the other's (its house number) is no other branch.
+    d = _org("Edeka Markt Filiale 12 Hauptstraße 5", "Hauptstraße 5")
+    assert {e.level for e in score_pair(a, d, model).evidence if e.field == "name"} != {"numbers"}
 
 
 def test_the_same_chain_name_at_several_addresses_is_not_merged():
