@@ -213,9 +213,30 @@ def test_the_queue_shows_the_stored_model_with_its_date(org, make_user):
     assert 'data-testid="match-models"' in page
     assert stored.trained_at.strftime("%d.%m.%Y") in page
     assert "12,50" in page  # the trained weight, German number format
+    assert "5.000 Datensätzen (1.234 Kandidatenpaare)" not in page  # not in use: see below
     # Only one live organisation: the page says the fixed weights are in use.
     assert "feste Gewichte: ein Modell vom" in page
 
 
 def test_the_blocking_rules_of_persons_find_swapped_names():
     assert ("name_sorted",) in BLOCKING_RULES["person"]
+
+
+def test_with_enough_records_the_queue_and_the_comparison_use_the_trained_weights(org, make_user):
+    _bulk_orgs(rules.MIN_RECORDS)
+    a = org("Müller Bau GmbH", street="Ring 1")
+    b = org("Müller Bau GmbH", street="Ring 1")
+    actions.do_store_model(
+        kind="organisation",
+        records=5000,
+        weights=Weights(kind="organisation", prior=-10.0, points={"name": {"exact": 12.5}}),
+        details={"pairs": 1234},
+        actor=None,
+    )
+    c = Client()
+    c.force_login(make_user("steward"))
+    page = c.get("/quality/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "trainierte Gewichte vom" in page
+    assert "5.000 Datensätzen (1.234 Kandidatenpaare)" in page
+    compare = c.get(f"/quality/compare/{a.pk}/{b.pk}/", HTTP_ACCEPT_LANGUAGE="de")
+    assert '<td class="num">12,5</td>' in compare.content.decode()
