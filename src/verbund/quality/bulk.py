@@ -33,6 +33,8 @@ from verbund.quality.matching import (
     Weights,
     comparisons_for,
     features,
+    level_key,
+    sql_level_indexes,
     sql_levels,
     sql_points,
     sql_points_from_levels,
@@ -276,8 +278,9 @@ def detect(
             + f") AS r{i}"
             for i, rule in enumerate(rules)
         )
+        index_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in sql_level_indexes(kind))
         con.execute(
-            f"CREATE TABLE pl AS SELECT p.a, p.b, {level_cols}, {flags}, {category_cols} "
+            f"CREATE TABLE pl AS SELECT p.a, p.b, {index_cols}, {flags}, {category_cols} "
             "FROM pairs p JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b"
         )
         timings["levels"] = time.perf_counter() - t0
@@ -311,11 +314,15 @@ def detect(
         ).fetchall()
     timings["scoring"] = time.perf_counter() - t0
     names = ["a", "b", "points", *[alias for alias, _ in levels], "category", "excluded"]
-    keys = [c.key for c in comparisons_for(kind)]
+    comps = comparisons_for(kind)
+    keys = [c.key for c in comps]
     pairs = []
     for row in rows:
         rec = dict(zip(names, row, strict=True))
-        rec["levels"] = {k: rec.pop(f"lv_{k}") for k in keys}
+        if train:
+            rec["levels"] = {c.key: level_key(c, rec.pop(f"lv_{c.key}")) for c in comps}
+        else:
+            rec["levels"] = {k: rec.pop(f"lv_{k}") for k in keys}
         rec["probability"] = 1.0 / (1.0 + 2.0 ** (-rec["points"]))
         pairs.append(rec)
     con.close()
@@ -350,10 +357,12 @@ def _train(
         f"SELECT {aliases}, {flag_names}, count(*) FROM pl GROUP BY ALL"
     ).fetchall()
     n_levels, n_rules = len(levels), len(rules)
+    comps = comparisons_for(kind)
     candidates = {
-        (tuple(row[:n_levels]), tuple(bool(x) for x in row[n_levels : n_levels + n_rules])): int(
-            row[-1]
-        )
+        (
+            tuple(level_key(c, i) for c, i in zip(comps, row[:n_levels], strict=True)),
+            tuple(bool(x) for x in row[n_levels : n_levels + n_rules]),
+        ): int(row[-1])
         for row in counted
     }
     # Random pairs (a fixed seed: the same records give the same model).

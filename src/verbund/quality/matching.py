@@ -344,6 +344,17 @@ class Comparison:
         cases = " ".join(f"WHEN {lv.sql} THEN '{lv.key}'" for lv in self.levels)
         return f"(CASE WHEN NOT ({present}) THEN NULL ELSE (CASE {cases} END) END)"
 
+    def sql_level_index(self) -> str:
+        """As ``sql_level``, but the level's position (one byte instead of a string: the
+        training keeps every candidate pair's levels in a table)."""
+        present = " AND ".join(
+            f"coalesce(l.{c}, '') <> '' AND coalesce(r.{c}, '') <> ''" for c in self.columns
+        )
+        cases = " ".join(f"WHEN {lv.sql} THEN {i}" for i, lv in enumerate(self.levels))
+        return (
+            f"CAST((CASE WHEN NOT ({present}) THEN NULL ELSE (CASE {cases} END) END) AS UTINYINT)"
+        )
+
 
 def _eq(col: str) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     return (lambda a, b: a[col] == b[col]), f"l.{col} = r.{col}"
@@ -814,17 +825,27 @@ def sql_points(kind: str, model: Weights | None = None) -> str:
 
 
 def sql_points_from_levels(kind: str, model: Weights | None = None) -> str:
-    """The same points as ``sql_points``, read from the level columns ``sql_levels`` gave."""
+    """The same points as ``sql_points``, read from the level columns ``sql_level_indexes``
+    gave."""
     if model is not None and model.kind != kind:
         model = None
     terms = [f"CAST({prior_of(kind, model)!r} AS DOUBLE)"]
     for comp in comparisons_for(kind):
         cases = " ".join(
-            f"WHEN '{lv.key}' THEN CAST({weight_of(model, comp, lv)!r} AS DOUBLE)"
-            for lv in comp.levels
+            f"WHEN {i} THEN CAST({weight_of(model, comp, lv)!r} AS DOUBLE)"
+            for i, lv in enumerate(comp.levels)
         )
         terms.append(f"(CASE lv_{comp.key} {cases} ELSE 0.0 END)")
     return " + ".join(terms)
+
+
+def sql_level_indexes(kind: str) -> list[tuple[str, str]]:
+    """(alias, expression) of every comparison's level position, for the training's table."""
+    return [(f"lv_{c.key}", c.sql_level_index()) for c in comparisons_for(kind)]
+
+
+def level_key(comp: Comparison, index: int | None) -> str | None:
+    return None if index is None else comp.levels[index].key
 
 
 def sql_levels(kind: str) -> list[tuple[str, str]]:

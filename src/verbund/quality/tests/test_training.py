@@ -125,14 +125,17 @@ def test_the_bulk_run_and_the_single_pair_agree_on_the_branch_levels():
         {**_org("Edeka Filiale 0012", "Hauptstraße 5", phone="0221 1"), "id": 3},
         {**_org("Edeka Filiale 12", "Hauptstraße 5", phone="0221 1"), "id": 4},
     ]
-    result = detect(to_arrow(rows), kind="organisation", threshold=0.0001)
     by_id = {r["id"]: r for r in rows}
-    for pair in result.pairs:
-        single = score_pair(by_id[pair["a"]], by_id[pair["b"]])
-        assert {e.field: e.level for e in single.evidence} == {
-            k: v for k, v in pair["levels"].items() if v
-        }
-        assert abs(single.points - pair["points"]) < 1e-6
+    # Fixed weights, and the training path (levels kept as positions, scored from them).
+    for train in (False, True):
+        result = detect(to_arrow(rows), kind="organisation", threshold=0.0001, train=train)
+        assert len(result.pairs) == result.candidate_pairs == 4
+        for pair in result.pairs:
+            single = score_pair(by_id[pair["a"]], by_id[pair["b"]], result.model)
+            assert {e.field: e.level for e in single.evidence} == {
+                k: v for k, v in pair["levels"].items() if v
+            }
+            assert abs(single.points - pair["points"]) < 1e-6
 
 
 def _bulk_orgs(n, seed=5):
