@@ -279,10 +279,15 @@ def detect(
             for i, rule in enumerate(rules)
         )
         index_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in sql_level_indexes(kind))
+        # Category and exclusion as booleans, levels as bytes: at a million records the table
+        # holds some five million pairs.
         con.execute(
-            f"CREATE TABLE pl AS SELECT p.a, p.b, {index_cols}, {flags}, {category_cols} "
-            "FROM pairs p JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b"
+            f"CREATE TABLE pl AS SELECT p.a, p.b, {index_cols}, {flags}, "
+            f"category = '{CATEGORY_ERP}' AS is_erp, excluded <> '' AS is_excluded "
+            f"FROM (SELECT p.a, p.b, l, r, {category_cols} "
+            "FROM pairs p JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b) p"
         )
+        con.execute("DROP TABLE pairs")
         timings["levels"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         model, estimate = _train(con, kind, levels, link_column, records)
@@ -293,10 +298,11 @@ def detect(
             f"""
             WITH scored AS (
                 SELECT a, b, {sql_points_from_levels(kind, model)} AS points, {aliases},
-                       category, excluded
-                FROM pl
+                       CASE WHEN is_erp THEN '{CATEGORY_ERP}' ELSE '{CATEGORY_DUPLICATE}' END
+                       AS category, '' AS excluded
+                FROM pl WHERE NOT is_excluded
             )
-            SELECT * FROM scored WHERE points >= ? AND excluded = ''
+            SELECT * FROM scored WHERE points >= ?
             """,
             [t],
         ).fetchall()
@@ -367,7 +373,6 @@ def _train(
     }
     # Random pairs (a fixed seed: the same records give the same model).
     con.execute("SELECT setseed(0.31)")
-    con.execute("CREATE TEMP TABLE fr AS SELECT row_number() OVER () - 1 AS rn, * FROM f")
     link = f" AND l.{link_column} <> r.{link_column}" if link_column else ""
     n = max(records, 1)
     random_rows = con.execute(
@@ -377,12 +382,11 @@ def _train(
             FROM range({int(U_PAIRS)})
         )
         SELECT {aliases}, count(*) FROM (
-            SELECT {level_cols} FROM draws d JOIN fr l ON l.rn = d.x JOIN fr r ON r.rn = d.y
+            SELECT {level_cols} FROM draws d JOIN f l ON l.rowid = d.x JOIN f r ON r.rowid = d.y
             WHERE d.x <> d.y{link}
         ) GROUP BY ALL
         """
     ).fetchall()
-    con.execute("DROP TABLE fr")
     random_counts = {tuple(row[:-1]): int(row[-1]) for row in random_rows}
     if link_column:
         sizes = [
