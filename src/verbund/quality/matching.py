@@ -462,10 +462,33 @@ def _moved() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     # House numbers only count in the same (or a similar) street of the same town.
     town_test, town_sql = _other_town()
 
-    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        return _jw(a["street"] or "", b["street"] or "") < 0.92 or town_test(a, b)
+    contained_test, contained_sql = _street_contained()
 
-    sql = f"(jaro_winkler_similarity(coalesce(l.street, ''), coalesce(r.street, '')) < 0.92 OR {town_sql})"
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return (
+            _jw(a["street"] or "", b["street"] or "") < 0.92
+            and not (a["street"] and b["street"] and contained_test(a, b))
+        ) or town_test(a, b)
+
+    sql = (
+        f"((jaro_winkler_similarity(coalesce(l.street, ''), coalesce(r.street, '')) < 0.92 "
+        f"AND NOT (coalesce(l.street, '') <> '' AND coalesce(r.street, '') <> '' AND {contained_sql})) "
+        f"OR {town_sql})"
+    )
+    return test, sql
+
+
+def _street_contained() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    # One street key inside the other: the same street with and without an addition
+    # ("Markt" / "Am Markt", "W 13th" / "W 13th Place").
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        x, y = a["street"], b["street"]
+        return len(x) >= 4 and len(y) >= 4 and (x in y or y in x)
+
+    sql = (
+        "(length(l.street) >= 4 AND length(r.street) >= 4 "
+        "AND (contains(l.street, r.street) OR contains(r.street, l.street)))"
+    )
     return test, sql
 
 
@@ -636,6 +659,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             _lv("other_house", _("same street, other house number"), -4.0, _same_street_other_house()),
             _lv("exact", _("same street"), 3.5, _eq("street")),
             _lv("jw92", _("similar street"), 1.5, _jw_at_least("street", 0.92)),
+            _lv("contained", _("one street name contains the other"), 1.5, _street_contained()),
             _lv("different", _("different street"), -2.0, _always()),
         ),
     ),

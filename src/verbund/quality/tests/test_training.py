@@ -243,3 +243,16 @@ def test_with_enough_records_the_queue_and_the_comparison_use_the_trained_weight
     assert "5.000 Datensätzen (1.234 Kandidatenpaare)" in page
     compare = c.get(f"/quality/compare/{a.pk}/{b.pk}/", HTTP_ACCEPT_LANGUAGE="de")
     assert '<td class="num">12,5</td>' in compare.content.decode()
+
+
+def test_a_street_written_with_an_addition_is_the_same_street_in_both_paths():
+    rows = [
+        {**_org("Kita Sonnenschein", "Am Markt 5", phone="0221 1"), "id": 1},
+        {**_org("Kita Sonnenschein e.V.", "Markt 5", phone="0221 2"), "id": 2},
+    ]
+    single = score_pair(rows[0], rows[1])
+    levels = {e.field: e.level for e in single.evidence}
+    assert levels["street"] == "contained" and levels["house"] == "same"
+    bulk = detect(to_arrow(rows), kind="organisation", threshold=0.0001).pairs
+    assert bulk[0]["levels"]["street"] == "contained" and bulk[0]["levels"]["house"] == "same"
+    assert abs(bulk[0]["points"] - single.points) < 1e-6
