@@ -164,7 +164,8 @@ def em_session(
     rows = [(k, v[0], v[1] / v[0]) for k, v in start_pts.items()]
     total = float(sum(n for _k, n, _p in rows))
     comps = [comparisons[i] for i in idx]
-    # First guess: the fixed weights with the prior that puts a third of the pairs at a match.
+    # First guess: the fixed weights with a prior of -3 points (a blocked pair is a match about
+    # one time in nine before its comparisons are read).
     post = [_sigmoid2(p - 3.0) for _k, _n, p in rows]
     m: dict[str, dict[str, float]] = {}
     matches = 0.0
@@ -279,7 +280,13 @@ def train_counts(
     m_all = {k: {lv: x / mass[k] for lv, x in v.items()} for k, v in sums.items() if mass[k] > 0}
     # Prior: expected matches among the candidate pairs over all pairs (m and u fixed).
     weights = {
-        k: {lv: math.log2(max(m_all[k][lv], 1e-12) / max(u[k][lv], 1e-12)) for lv in m_all[k]}
+        k: {
+            lv: max(
+                -WEIGHT_LIMIT,
+                min(WEIGHT_LIMIT, math.log2(max(m_all[k][lv], 1e-12) / max(u[k][lv], 1e-12))),
+            )
+            for lv in m_all[k]
+        }
         for k in m_all
     }
     flat: dict[Pattern, int] = defaultdict(int)
