@@ -256,3 +256,18 @@ def test_a_street_written_with_an_addition_is_the_same_street_in_both_paths():
     bulk = detect(to_arrow(rows), kind="organisation", threshold=0.0001).pairs
     assert bulk[0]["levels"]["street"] == "contained" and bulk[0]["levels"]["house"] == "same"
     assert abs(bulk[0]["points"] - single.points) < 1e-6
+
+
+def test_train_answers_in_json_and_refuses_to_fill_the_queue_at_the_same_time(capsys):
+    import json
+
+    _bulk_orgs(rules.MIN_RECORDS, seed=9)
+    with pytest.raises(CommandError):
+        call_command("dedupe", "--train", "--save")
+    assert not MatchModel.objects.exists()
+    call_command("dedupe", "--train", "--json")
+    answer = json.loads(capsys.readouterr().out)
+    model = MatchModel.objects.get()
+    assert answer["model"] == model.pk and answer["kind"] == "organisation"
+    assert answer["trained_at"].startswith(timezone.now().date().isoformat())
+    assert answer["weights"] == model.weights
