@@ -95,6 +95,8 @@ class BulkResult:
     # Set when the run trained its weights (``train=True``) or was given a model.
     model: Weights | None = None
     estimate: Any = None
+    # The stored model (``MatchModel`` id and date) that scored the run, if any.
+    stored_model: dict[str, Any] | None = None
 
 
 def threshold_points(threshold: float) -> float:

@@ -102,6 +102,8 @@ def detect_parties(
     del rows
     if result.model is None:
         result.model = model
+    if stored is not None:
+        result.stored_model = {"id": stored.pk, "trained_at": stored.trained_at.isoformat()}
     cluster_of = {pid: i + 1 for i, members in enumerate(result.clusters) for pid in members}
     for pair in result.pairs:
         pair["evidence"] = [e.as_dict() for e in explain_levels(kind, pair["levels"], result.model)]
@@ -145,6 +147,8 @@ def execute_run(run_id: int) -> dict[str, Any]:
         pairs=len(result.pairs),
         clusters=len(result.clusters),
         seconds=round(time.perf_counter() - start, 2),
+        # Which weights scored the run: the trained model's id and date, or None (fixed).
+        model=result.stored_model,
     )
     actions.do_finish_run(run, status=RunStatus.DONE, stats=stats)
     return stats

@@ -271,3 +271,22 @@ def test_train_answers_in_json_and_refuses_to_fill_the_queue_at_the_same_time(ca
     assert answer["model"] == model.pk and answer["kind"] == "organisation"
     assert answer["trained_at"].startswith(timezone.now().date().isoformat())
     assert answer["weights"] == model.weights
+
+
+def test_a_run_records_and_shows_which_weights_scored_it(make_user):
+    from verbund.quality.detection import execute_run
+    from verbund.quality.models import DedupeRun
+
+    _bulk_orgs(rules.MIN_RECORDS, seed=3)
+    c = Client()
+    c.force_login(make_user("steward"))
+    first = DedupeRun.objects.create(kind="organisation")
+    assert execute_run(first.pk)["model"] is None
+    page = c.get(f"/quality/runs/{first.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "feste Gewichte" in page
+    call_command("dedupe", "--train")
+    model = MatchModel.objects.get()
+    second = DedupeRun.objects.create(kind="organisation")
+    assert execute_run(second.pk)["model"]["id"] == model.pk
+    page = c.get(f"/quality/runs/{second.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert f"trainiertes Modell {model.pk} vom {model.trained_at:%d.%m.%Y}" in page
