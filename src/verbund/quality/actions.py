@@ -32,6 +32,7 @@ from verbund.quality.models import (
     CandidateStatus,
     DedupeRun,
     DuplicateCandidate,
+    MatchModel,
     MergeRecord,
     NotDuplicate,
     RunStatus,
@@ -188,6 +189,34 @@ def do_finish_run(
     )
     run.refresh_from_db()
     return run
+
+
+def do_store_model(
+    *,
+    kind: str,
+    records: int,
+    weights: Any,
+    details: dict[str, Any],
+    actor: Any,
+) -> MatchModel:
+    """Store weights trained from the records (``training``) as the kind's current model."""
+    with transaction.atomic():
+        model = MatchModel.objects.create(
+            kind=kind,
+            records=records,
+            pairs=int(details.get("pairs") or 0),
+            prior=weights.prior,
+            weights={k: dict(v) for k, v in weights.points.items()},
+            details=details,
+            trained_by=_user(actor),
+        )
+        audit.record(
+            actor=actor,
+            action="quality.model_train",
+            obj=model,
+            after={"kind": kind, "records": records, "pairs": model.pairs, "prior": model.prior},
+        )
+    return model
 
 
 def do_start_run(run: DedupeRun) -> None:

@@ -24,15 +24,20 @@ import pyarrow as pa
 from verbund.quality.matching import (
     CATEGORY_DUPLICATE,
     CATEGORY_ERP,
+    CHAIN_ADDRESSES,
     DEFAULT_THRESHOLD,
     EXCLUDED_SAME_GROUP,
     FEATURE_COLUMNS,
     SHARED_MAILBOX_ADDRESSES,
     SWITCHBOARD_ADDRESSES,
+    Weights,
     comparisons_for,
     features,
+    level_key,
+    sql_level_indexes,
     sql_levels,
     sql_points,
+    sql_points_from_levels,
 )
 
 # Each rule pairs records that agree on all its columns; blocks larger than MAX_BLOCK are
@@ -66,6 +71,13 @@ BLOCKING_RULES: dict[str, list[tuple[str, ...]]] = {
         ("street", "house"),
         ("b_first", "birth"),
         ("b_last", "b_first"),
+        # First and last name swapped; the same address or town written differently
+        # (measured on FEBRL4: these five lift the pairs blocking finds from 98.0 to 99.6 %).
+        ("name_sorted",),
+        ("house", "city"),
+        ("street", "postcode"),
+        ("house", "postcode"),
+        ("birth", "city"),
     ],
 }
 MAX_BLOCK = 60
@@ -80,6 +92,11 @@ class BulkResult:
     candidate_pairs: int = 0
     records: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    # Set when the run trained its weights (``train=True``) or was given a model.
+    model: Weights | None = None
+    estimate: Any = None
+    # The stored model (``MatchModel`` id and date) that scored the run, if any.
+    stored_model: dict[str, Any] | None = None
 
 
 def threshold_points(threshold: float) -> float:
@@ -177,11 +194,15 @@ def detect(
     max_block: int = MAX_BLOCK,
     threads: int = 2,
     memory_limit: str = "3GB",
+    model: Weights | None = None,
+    train: bool = False,
 ) -> BulkResult:
     """Find duplicate pairs among ``table``'s records of one kind.
 
     ``link_column``: when given, only pairs whose values in that column differ are formed
-    (record linkage between two files, as in FEBRL4).
+    (record linkage between two files, as in FEBRL4). ``model``: trained weights to score
+    with (fixed weights otherwise); ``train``: estimate them first from these records'
+    candidate pairs (``quality.training``), and score with them.
     """
     con = duckdb.connect()
     con.execute(f"SET threads = {int(threads)}")
@@ -210,6 +231,16 @@ def detect(
             >= {int(SHARED_MAILBOX_ADDRESSES)})
         """
     )
+    # Likewise names (matching.CHAIN_ADDRESSES): a chain's branches share it.
+    if kind == "organisation":
+        con.execute(
+            f"""
+            UPDATE f SET name_shared = 'y' WHERE name_key IN (
+                SELECT name_key FROM f WHERE name_key IS NOT NULL AND street IS NOT NULL
+                GROUP BY name_key HAVING count(DISTINCT street || '|' || coalesce(house, ''))
+                >= {int(CHAIN_ADDRESSES)})
+            """
+        )
     link = f" AND l.{link_column} <> r.{link_column}" if link_column else ""
     selects = []
     for rule in BLOCKING_RULES[kind]:
@@ -228,33 +259,78 @@ def detect(
     )
     candidate_pairs = con.execute("SELECT count(*) FROM pairs").fetchone()[0]  # type: ignore[index]
     timings["blocking"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
     levels = sql_levels(kind)
     level_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in levels)
+    estimate = None
+    t0 = time.perf_counter()
     t = threshold_points(threshold)
-    rows = con.execute(
-        f"""
-        WITH scored AS (
-            SELECT p.a, p.b, {sql_points(kind)} AS points, {level_cols},
+    category_cols = f"""
                    CASE WHEN l.erp_source IS NOT NULL AND l.erp_source = r.erp_source AND l.erp_id <> r.erp_id
                         THEN '{CATEGORY_ERP}' ELSE '{CATEGORY_DUPLICATE}' END AS category,
                    CASE WHEN l.group_root IS NOT NULL AND l.group_root = r.group_root AND (
                         coalesce(l.street, '') <> coalesce(r.street, '') OR coalesce(l.postcode, '') <> coalesce(r.postcode, '')
                         OR coalesce(l.house, '') <> coalesce(r.house, ''))
-                        THEN '{EXCLUDED_SAME_GROUP}' ELSE '' END AS excluded
-            FROM pairs p JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b
+                        THEN '{EXCLUDED_SAME_GROUP}' ELSE '' END AS excluded"""
+    if train:
+        # The levels of every candidate pair once: training counts them, scoring reads them.
+        rules = BLOCKING_RULES[kind]
+        flags = ", ".join(
+            "("
+            + " AND ".join(f"coalesce(l.{c}, '') <> '' AND l.{c} = r.{c}" for c in rule)
+            + f") AS r{i}"
+            for i, rule in enumerate(rules)
         )
-        SELECT * FROM scored WHERE points >= ? AND excluded = ''
-        """,
-        [t],
-    ).fetchall()
+        index_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in sql_level_indexes(kind))
+        # Category and exclusion as booleans, levels as bytes: at a million records the table
+        # holds some five million pairs.
+        con.execute(
+            f"CREATE TABLE pl AS SELECT p.a, p.b, {index_cols}, {flags}, "
+            f"category = '{CATEGORY_ERP}' AS is_erp, excluded <> '' AS is_excluded "
+            f"FROM (SELECT p.a, p.b, l, r, {category_cols} "
+            "FROM pairs p JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b) p"
+        )
+        con.execute("DROP TABLE pairs")
+        timings["levels"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        model, estimate = _train(con, kind, levels, link_column, records)
+        timings["training"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        aliases = ", ".join(alias for alias, _ in levels)
+        rows = con.execute(
+            f"""
+            WITH scored AS (
+                SELECT a, b, {sql_points_from_levels(kind, model)} AS points, {aliases},
+                       CASE WHEN is_erp THEN '{CATEGORY_ERP}' ELSE '{CATEGORY_DUPLICATE}' END
+                       AS category, '' AS excluded
+                FROM pl WHERE NOT is_excluded
+            )
+            SELECT * FROM scored WHERE points >= ?
+            """,
+            [t],
+        ).fetchall()
+    else:
+        rows = con.execute(
+            f"""
+            WITH scored AS (
+                SELECT p.a, p.b, {sql_points(kind, model)} AS points, {level_cols},
+                       {category_cols}
+                FROM pairs p JOIN f l ON l.id = p.a JOIN f r ON r.id = p.b
+            )
+            SELECT * FROM scored WHERE points >= ? AND excluded = ''
+            """,
+            [t],
+        ).fetchall()
     timings["scoring"] = time.perf_counter() - t0
     names = ["a", "b", "points", *[alias for alias, _ in levels], "category", "excluded"]
-    keys = [c.key for c in comparisons_for(kind)]
+    comps = comparisons_for(kind)
+    keys = [c.key for c in comps]
     pairs = []
     for row in rows:
         rec = dict(zip(names, row, strict=True))
-        rec["levels"] = {k: rec.pop(f"lv_{k}") for k in keys}
+        if train:
+            rec["levels"] = {c.key: level_key(c, rec.pop(f"lv_{c.key}")) for c in comps}
+        else:
+            rec["levels"] = {k: rec.pop(f"lv_{k}") for k in keys}
         rec["probability"] = 1.0 / (1.0 + 2.0 ** (-rec["points"]))
         pairs.append(rec)
     con.close()
@@ -264,7 +340,64 @@ def detect(
         candidate_pairs=candidate_pairs,
         timings=timings,
         records=records,
+        model=model,
+        estimate=estimate,
     )
+
+
+def _train(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    levels: list[tuple[str, str]],
+    link_column: str,
+    records: int,
+) -> tuple[Weights, Any]:
+    """Estimate the weights from the records in ``f`` and the candidate pairs' levels in ``pl``
+    (``quality.training``): counted level patterns of the candidate pairs with the rules
+    they agree on, and of random pairs."""
+    from verbund.quality.training import U_PAIRS, train_counts
+
+    rules = BLOCKING_RULES[kind]
+    level_cols = ", ".join(f"{expr} AS {alias}" for alias, expr in levels)
+    aliases = ", ".join(alias for alias, _ in levels)
+    flag_names = ", ".join(f"r{i}" for i in range(len(rules)))
+    counted = con.execute(
+        f"SELECT {aliases}, {flag_names}, count(*) FROM pl GROUP BY ALL"
+    ).fetchall()
+    n_levels, n_rules = len(levels), len(rules)
+    comps = comparisons_for(kind)
+    candidates = {
+        (
+            tuple(level_key(c, i) for c, i in zip(comps, row[:n_levels], strict=True)),
+            tuple(bool(x) for x in row[n_levels : n_levels + n_rules]),
+        ): int(row[-1])
+        for row in counted
+    }
+    # Random pairs (a fixed seed: the same records give the same model).
+    con.execute("SELECT setseed(0.31)")
+    link = f" AND l.{link_column} <> r.{link_column}" if link_column else ""
+    n = max(records, 1)
+    random_rows = con.execute(
+        f"""
+        WITH draws AS (
+            SELECT CAST(floor(random() * {n}) AS BIGINT) AS x, CAST(floor(random() * {n}) AS BIGINT) AS y
+            FROM range({int(U_PAIRS)})
+        )
+        SELECT {aliases}, count(*) FROM (
+            SELECT {level_cols} FROM draws d JOIN f l ON l.rowid = d.x JOIN f r ON r.rowid = d.y
+            WHERE d.x <> d.y{link}
+        ) GROUP BY ALL
+        """
+    ).fetchall()
+    random_counts = {tuple(row[:-1]): int(row[-1]) for row in random_rows}
+    if link_column:
+        sizes = [
+            r[0] for r in con.execute(f"SELECT count(*) FROM f GROUP BY {link_column}").fetchall()
+        ]
+        all_pairs = float(sum(sizes) ** 2 - sum(s * s for s in sizes)) / 2
+    else:
+        all_pairs = records * (records - 1) / 2
+    return train_counts(kind, candidates, rules, random_counts, all_pairs)
 
 
 def clusters_of(edges: Iterable[tuple[Any, Any]]) -> list[list[Any]]:

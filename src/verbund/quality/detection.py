@@ -13,8 +13,16 @@ from verbund.parties.models import Party
 from verbund.quality import actions
 from verbund.quality.bulk import BulkResult, detect, features_table
 from verbund.quality.groups import all_group_roots
-from verbund.quality.matching import DEFAULT_THRESHOLD, explain_levels
-from verbund.quality.models import DedupeRun, RunStatus
+from verbund.quality.matching import (
+    DEFAULT_THRESHOLD,
+    Weights,
+    explain_levels,
+    model_rows,
+    prior_of,
+)
+from verbund.quality.models import DedupeRun, MatchModel, RunStatus
+from verbund.quality.rules import training_refusal, uses_trained_model
+from verbund.quality.training import model_summary
 
 log = logging.getLogger(__name__)
 
@@ -34,20 +42,91 @@ def party_rows(kind: str) -> Iterator[dict[str, Any]]:
         yield row
 
 
+def live_records(kind: str) -> int:
+    return Party.objects.filter(kind=kind, merged_into__isnull=True).count()
+
+
+def current_model(kind: str, records: int | None = None) -> MatchModel | None:
+    """The kind's newest trained model, if the kind has enough records to use one
+    (``rules.MIN_RECORDS``; below it the fixed weights hold)."""
+    if records is None:
+        records = live_records(kind)
+    if not uses_trained_model(records):
+        return None
+    return MatchModel.objects.filter(kind=kind).first()
+
+
+def model_overview() -> list[dict[str, Any]]:
+    """Per kind: its newest model (if any), whether detection uses it, and its weights."""
+    out = []
+    for kind in ("organisation", "person"):
+        model = MatchModel.objects.filter(kind=kind).first()
+        records = live_records(kind) if model else 0
+        out.append(
+            {
+                "kind": kind,
+                "model": model,
+                "records": records,
+                "in_use": bool(model) and uses_trained_model(records),
+                "rows": model_rows(model) if model else [],
+                "fixed_prior": prior_of(kind),
+            }
+        )
+    return out
+
+
 def detect_parties(
-    kind: str = "organisation", threshold: float = DEFAULT_THRESHOLD, workers: int = 2
+    kind: str = "organisation",
+    threshold: float = DEFAULT_THRESHOLD,
+    workers: int = 2,
+    *,
+    train: bool = False,
 ) -> BulkResult:
-    """Pairs and clusters among the live parties of ``kind``; each pair carries its evidence."""
+    """Pairs and clusters among the live parties of ``kind``; each pair carries its evidence.
+
+    Scored with the kind's trained model when there is one (``current_model``); ``train``:
+    estimate the weights from these records first (the caller stores ``result.model``).
+    """
     # Read every row before forking feature workers: no cursor may be open across a fork.
     rows = list(party_rows(kind))
     parallel = workers if len(rows) >= PARALLEL_FROM else 1
-    result = detect(features_table(rows, workers=parallel), kind=kind, threshold=threshold)
+    stored = None if train else current_model(kind, len(rows))
+    model: Weights | None = stored.as_weights() if stored else None
+    result = detect(
+        features_table(rows, workers=parallel),
+        kind=kind,
+        threshold=threshold,
+        model=model,
+        train=train,
+    )
     del rows
+    if result.model is None:
+        result.model = model
+    if stored is not None:
+        result.stored_model = {"id": stored.pk, "trained_at": stored.trained_at.isoformat()}
     cluster_of = {pid: i + 1 for i, members in enumerate(result.clusters) for pid in members}
     for pair in result.pairs:
-        pair["evidence"] = [e.as_dict() for e in explain_levels(kind, pair["levels"])]
+        pair["evidence"] = [e.as_dict() for e in explain_levels(kind, pair["levels"], result.model)]
         pair["cluster"] = cluster_of.get(pair["a"])
     return result
+
+
+def train_parties(kind: str, actor: Any = None) -> tuple[MatchModel, BulkResult]:
+    """Train weights on the live parties of ``kind`` and store them (refused below
+    ``rules.MIN_RECORDS``: raises ValueError with the reason)."""
+    refusal = training_refusal(live_records(kind))
+    if refusal:
+        raise ValueError(refusal)
+    result = detect_parties(kind, train=True)
+    assert result.model is not None and result.estimate is not None
+    stored = actions.do_store_model(
+        kind=kind,
+        records=result.records,
+        weights=result.model,
+        details=model_summary(result.model, result.estimate),
+        actor=actor,
+    )
+    return stored, result
 
 
 def execute_run(run_id: int) -> dict[str, Any]:
@@ -68,6 +147,8 @@ def execute_run(run_id: int) -> dict[str, Any]:
         pairs=len(result.pairs),
         clusters=len(result.clusters),
         seconds=round(time.perf_counter() - start, 2),
+        # Which weights scored the run: the trained model's id and date, or None (fixed).
+        model=result.stored_model,
     )
     actions.do_finish_run(run, status=RunStatus.DONE, stats=stats)
     return stats

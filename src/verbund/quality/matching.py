@@ -38,7 +38,7 @@ ENTRY_THRESHOLD = 0.5
 FEATURE_COLUMNS = [
     "id", "kind", "name_key", "name_sorted", "legal_form", "first", "last", "street", "house", "postcode",
     "city", "phone", "email", "email_domain", "vat", "lei", "birth", "org", "erp_source", "erp_id",
-    "group_root", "b_name", "b_first", "b_last", "phone_shared", "email_shared",
+    "group_root", "b_name", "b_first", "b_last", "phone_shared", "email_shared", "name_shared",
 ]  # fmt: skip
 # A phone number in use at this many different addresses is a switchboard (a chain's or an
 # agency's central number), not a site's own line; see bulk.detect.
@@ -46,6 +46,9 @@ SWITCHBOARD_ADDRESSES = 3
 # The same for an e-mail address: one mailbox at this many addresses is a shared one (a group's
 # "info@"), which says "same family", not "same party".
 SHARED_MAILBOX_ADDRESSES = SWITCHBOARD_ADDRESSES
+# And for a name: one organisation name at this many addresses is a chain's (its branches are
+# different sites, as the labelled dedupe-examples data counts them; decision 0031).
+CHAIN_ADDRESSES = SWITCHBOARD_ADDRESSES
 
 _HOUSE = re.compile(r"(\d+[a-z]?)\s*(?:[-/]\s*\d+[a-z]?)?\s*$")
 _STR_SUFFIX = re.compile(r"(\w)str\b")
@@ -255,6 +258,7 @@ def features(rec: Mapping[str, Any]) -> dict[str, Any]:
         # Set by the bulk run, which knows how many addresses share the number or mailbox.
         "phone_shared": get("phone_shared") or "",
         "email_shared": get("email_shared") or "",
+        "name_shared": get("name_shared") or "",
     }
 
 
@@ -273,6 +277,29 @@ class Level:
     weight: float
     test: Callable[[dict[str, Any], dict[str, Any]], bool]
     sql: str
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights estimated from the customer's records (``quality.training``), used instead of
+    the fixed ones: a prior and, per comparison and level, points. A level missing from
+    ``points`` keeps its fixed weight."""
+
+    kind: str
+    prior: float
+    points: Mapping[str, Mapping[str, float]]
+
+
+def weight_of(model: Weights | None, comp: Comparison, level: Level) -> float:
+    if model is None:
+        return level.weight
+    return float(model.points.get(comp.key, {}).get(level.key, level.weight))
+
+
+def prior_of(kind: str, model: Weights | None = None) -> float:
+    if model is not None and model.kind == kind:
+        return float(model.prior)
+    return PRIORS.get(kind, PRIOR)
 
 
 @dataclass(frozen=True)
@@ -299,12 +326,15 @@ class Comparison:
                 return level
         return None  # pragma: no cover - every comparison ends with a catch-all level
 
-    def sql_weight(self) -> str:
+    def sql_weight(self, model: Weights | None = None) -> str:
         """A DuckDB expression (over aliases l and r) giving this comparison's weight."""
         present = " AND ".join(
             f"coalesce(l.{c}, '') <> '' AND coalesce(r.{c}, '') <> ''" for c in self.columns
         )
-        cases = " ".join(f"WHEN {lv.sql} THEN CAST({lv.weight} AS DOUBLE)" for lv in self.levels)
+        cases = " ".join(
+            f"WHEN {lv.sql} THEN CAST({weight_of(model, self, lv)!r} AS DOUBLE)"
+            for lv in self.levels
+        )
         return f"(CASE WHEN NOT ({present}) THEN 0.0 ELSE (CASE {cases} ELSE 0.0 END) END)"
 
     def sql_level(self) -> str:
@@ -313,6 +343,17 @@ class Comparison:
         )
         cases = " ".join(f"WHEN {lv.sql} THEN '{lv.key}'" for lv in self.levels)
         return f"(CASE WHEN NOT ({present}) THEN NULL ELSE (CASE {cases} END) END)"
+
+    def sql_level_index(self) -> str:
+        """As ``sql_level``, but the level's position (one byte instead of a string: the
+        training keeps every candidate pair's levels in a table)."""
+        present = " AND ".join(
+            f"coalesce(l.{c}, '') <> '' AND coalesce(r.{c}, '') <> ''" for c in self.columns
+        )
+        cases = " ".join(f"WHEN {lv.sql} THEN {i}" for i, lv in enumerate(self.levels))
+        return (
+            f"CAST((CASE WHEN NOT ({present}) THEN NULL ELSE (CASE {cases} END) END) AS UTINYINT)"
+        )
 
 
 def _eq(col: str) -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
@@ -345,19 +386,30 @@ _NUMBER = re.compile(r"\d+")
 
 def _numbers_differ() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     """Both names carry numbers, and not the same ones: "Filiale 0042" and "Filiale 0043",
-    "Helios Projekt 7" and "Helios Projekt 17" are siblings, however alike the rest reads."""
+    "Helios Projekt 7" and "Helios Projekt 17" are siblings, however alike the rest reads.
+    A name whose numbers are all in the other name is no other branch ("Kita 3" and
+    "Kita 3, Pulaski 6401": one of them added the house number); leading zeros do not count."""
 
     def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        na, nb = _NUMBER.findall(a["name_key"] or ""), _NUMBER.findall(b["name_key"] or "")
-        return bool(na) and bool(nb) and na != nb
+        na, nb = set(branch_numbers(a["name_key"] or "")), set(branch_numbers(b["name_key"] or ""))
+        return bool(na) and bool(nb) and not (na <= nb or nb <= na)
+
+    def nums(side: str) -> str:
+        return (
+            f"list_transform(regexp_extract_all(coalesce({side}.name_key, ''), '\\d+'), "
+            "lambda x: ltrim(x, '0'))"
+        )
 
     sql = (
-        "(len(regexp_extract_all(coalesce(l.name_key, ''), '\\d+')) > 0 "
-        "AND len(regexp_extract_all(coalesce(r.name_key, ''), '\\d+')) > 0 "
-        "AND regexp_extract_all(coalesce(l.name_key, ''), '\\d+') "
-        "<> regexp_extract_all(coalesce(r.name_key, ''), '\\d+'))"
+        f"(len({nums('l')}) > 0 AND len({nums('r')}) > 0 "
+        f"AND NOT list_has_all({nums('l')}, {nums('r')}) AND NOT list_has_all({nums('r')}, {nums('l')}))"
     )
     return test, sql
+
+
+def branch_numbers(name_key: str) -> list[str]:
+    """The numbers in a name as values: "Filiale 0042" and "Filiale 42" carry the same one."""
+    return [n.lstrip("0") for n in _NUMBER.findall(name_key)]
 
 
 def _tokens(text: str) -> set[str]:
@@ -410,10 +462,33 @@ def _moved() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
     # House numbers only count in the same (or a similar) street of the same town.
     town_test, town_sql = _other_town()
 
-    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        return _jw(a["street"] or "", b["street"] or "") < 0.92 or town_test(a, b)
+    contained_test, contained_sql = _street_contained()
 
-    sql = f"(jaro_winkler_similarity(coalesce(l.street, ''), coalesce(r.street, '')) < 0.92 OR {town_sql})"
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return (
+            _jw(a["street"] or "", b["street"] or "") < 0.92
+            and not (a["street"] and b["street"] and contained_test(a, b))
+        ) or town_test(a, b)
+
+    sql = (
+        f"((jaro_winkler_similarity(coalesce(l.street, ''), coalesce(r.street, '')) < 0.92 "
+        f"AND NOT (coalesce(l.street, '') <> '' AND coalesce(r.street, '') <> '' AND {contained_sql})) "
+        f"OR {town_sql})"
+    )
+    return test, sql
+
+
+def _street_contained() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    # One street key inside the other: the same street with and without an addition
+    # ("Markt" / "Am Markt", "W 13th" / "W 13th Place").
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        x, y = a["street"], b["street"]
+        return len(x) >= 4 and len(y) >= 4 and (x in y or y in x)
+
+    sql = (
+        "(length(l.street) >= 4 AND length(r.street) >= 4 "
+        "AND (contains(l.street, r.street) OR contains(r.street, l.street)))"
+    )
     return test, sql
 
 
@@ -435,6 +510,36 @@ def _shared_mailbox() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool],
     sql = (
         "(l.email = r.email AND (coalesce(l.email_shared, '') <> '' "
         "OR coalesce(r.email_shared, '') <> ''))"
+    )
+    return test, sql
+
+
+def _chain() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return a["name_key"] == b["name_key"] and bool(a.get("name_shared") or b.get("name_shared"))
+
+    sql = (
+        "(l.name_key = r.name_key AND (coalesce(l.name_shared, '') <> '' "
+        "OR coalesce(r.name_shared, '') <> ''))"
+    )
+    return test, sql
+
+
+def _same_street_other_house() -> tuple[Callable[[dict[str, Any], dict[str, Any]], bool], str]:
+    # For organisations "same street" is no evidence when the house numbers differ: a branch or
+    # a neighbour down the road, and the other number counts against (decision 0031). A
+    # person's record with another house number is more often a typing error.
+    def test(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return (
+            a.get("kind", "organisation") == "organisation"
+            and a["street"] == b["street"]
+            and bool(a["house"] and b["house"])
+            and a["house"] != b["house"]
+        )
+
+    sql = (
+        "(coalesce(l.kind, 'organisation') = 'organisation' AND l.street = r.street "
+        "AND coalesce(l.house, '') <> '' AND coalesce(r.house, '') <> '' AND l.house <> r.house)"
     )
     return test, sql
 
@@ -487,6 +592,8 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "name", _("Name"), ("name_key",),
         (
+            # A chain's name (at several addresses) says "same chain", not "same site".
+            _lv("chain", _("same chain name (used at several addresses)"), 3.0, _chain()),
             _lv("exact", _("same name"), 9.5, _eq("name_key")),
             _lv("same_words", _("same words in another order"), 9.0, _eq("name_sorted")),
             _lv("numbers", _("names with different numbers"), -3.0, _numbers_differ()),
@@ -549,8 +656,10 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             # The same street name in another town says nothing about the address.
             _lv("elsewhere", _("another town"), -2.0, _other_town()),
+            _lv("other_house", _("same street, other house number"), -4.0, _same_street_other_house()),
             _lv("exact", _("same street"), 3.5, _eq("street")),
             _lv("jw92", _("similar street"), 1.5, _jw_at_least("street", 0.92)),
+            _lv("contained", _("one street name contains the other"), 1.5, _street_contained()),
             _lv("different", _("different street"), -2.0, _always()),
         ),
     ),
@@ -696,10 +805,15 @@ def hierarchy_exclusion(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     return ""
 
 
-def score_pair(a: dict[str, Any], b: dict[str, Any]) -> MatchResult:
-    """Score two feature dicts (see ``features``); every weight that counted is in the evidence."""
+def score_pair(a: dict[str, Any], b: dict[str, Any], model: Weights | None = None) -> MatchResult:
+    """Score two feature dicts (see ``features``); every weight that counted is in the evidence.
+
+    ``model``: trained weights for this kind (``quality.training``); the fixed ones otherwise.
+    """
     kind = a.get("kind") or "organisation"
-    points = PRIORS.get(kind, PRIOR)
+    if model is not None and model.kind != kind:
+        model = None
+    points = prior_of(kind, model)
     evidence: list[Evidence] = []
     if kind != (b.get("kind") or "organisation"):
         return MatchResult(points=-30.0, probability=probability(-30.0), excluded="kind")
@@ -707,13 +821,12 @@ def score_pair(a: dict[str, Any], b: dict[str, Any]) -> MatchResult:
         level = comp.evaluate(a, b)
         if level is None:
             continue
-        points += level.weight
+        weight = weight_of(model, comp, level)
+        points += weight
         cols = comp.columns[0]
         # Labels stay lazy: translated only when shown (thousands of pairs per check otherwise).
         evidence.append(
-            Evidence(
-                comp.key, comp.label, level.key, level.label, level.weight, a.get(cols), b.get(cols)
-            )
+            Evidence(comp.key, comp.label, level.key, level.label, weight, a.get(cols), b.get(cols))
         )
     result = MatchResult(
         points=points,
@@ -725,12 +838,38 @@ def score_pair(a: dict[str, Any], b: dict[str, Any]) -> MatchResult:
     return result
 
 
-def sql_points(kind: str) -> str:
+def sql_points(kind: str, model: Weights | None = None) -> str:
     """The DuckDB expression for a pair's points (aliases l and r): the same levels as ``score_pair``."""
+    if model is not None and model.kind != kind:
+        model = None
     return " + ".join(
-        [f"CAST({PRIORS.get(kind, PRIOR)} AS DOUBLE)"]
-        + [c.sql_weight() for c in comparisons_for(kind)]
+        [f"CAST({prior_of(kind, model)!r} AS DOUBLE)"]
+        + [c.sql_weight(model) for c in comparisons_for(kind)]
     )
+
+
+def sql_points_from_levels(kind: str, model: Weights | None = None) -> str:
+    """The same points as ``sql_points``, read from the level columns ``sql_level_indexes``
+    gave."""
+    if model is not None and model.kind != kind:
+        model = None
+    terms = [f"CAST({prior_of(kind, model)!r} AS DOUBLE)"]
+    for comp in comparisons_for(kind):
+        cases = " ".join(
+            f"WHEN {i} THEN CAST({weight_of(model, comp, lv)!r} AS DOUBLE)"
+            for i, lv in enumerate(comp.levels)
+        )
+        terms.append(f"(CASE lv_{comp.key} {cases} ELSE 0.0 END)")
+    return " + ".join(terms)
+
+
+def sql_level_indexes(kind: str) -> list[tuple[str, str]]:
+    """(alias, expression) of every comparison's level position, for the training's table."""
+    return [(f"lv_{c.key}", c.sql_level_index()) for c in comparisons_for(kind)]
+
+
+def level_key(comp: Comparison, index: int | None) -> str | None:
+    return None if index is None else comp.levels[index].key
 
 
 def sql_levels(kind: str) -> list[tuple[str, str]]:
@@ -738,8 +877,12 @@ def sql_levels(kind: str) -> list[tuple[str, str]]:
     return [(f"lv_{c.key}", c.sql_level()) for c in comparisons_for(kind)]
 
 
-def explain_levels(kind: str, levels: Mapping[str, str | None]) -> list[Evidence]:
+def explain_levels(
+    kind: str, levels: Mapping[str, str | None], model: Weights | None = None
+) -> list[Evidence]:
     """Evidence from the level keys the bulk run stored (same labels and weights as ``score_pair``)."""
+    if model is not None and model.kind != kind:
+        model = None
     out: list[Evidence] = []
     for comp in comparisons_for(kind):
         key = levels.get(comp.key)
@@ -747,6 +890,36 @@ def explain_levels(kind: str, levels: Mapping[str, str | None]) -> list[Evidence
             continue
         for lv in comp.levels:
             if lv.key == key:
-                out.append(Evidence(comp.key, str(comp.label), lv.key, str(lv.label), lv.weight))
+                out.append(
+                    Evidence(
+                        comp.key, str(comp.label), lv.key, str(lv.label), weight_of(model, comp, lv)
+                    )
+                )
                 break
     return out
+
+
+def model_rows(model: Any) -> list[dict[str, Any]]:
+    """Every level of a trained model's kind with its learnt and its fixed weight (for the UI
+    and the CLI); ``model`` is a ``Weights`` or anything with ``kind`` and ``weights``."""
+    points = getattr(model, "points", None) or getattr(model, "weights", {}) or {}
+    details = getattr(model, "details", None) or {}
+    m, u = details.get("m", {}), details.get("u", {})
+    rows = []
+    for comp in comparisons_for(model.kind):
+        learnt = points.get(comp.key, {})
+        for lv in comp.levels:
+            rows.append(
+                {
+                    "field": comp.key,
+                    "label": comp.label,
+                    "level": lv.key,
+                    "level_label": lv.label,
+                    "weight": float(learnt.get(lv.key, lv.weight)),
+                    "fixed": lv.weight,
+                    "learnt": lv.key in learnt,
+                    "m": m.get(comp.key, {}).get(lv.key),
+                    "u": u.get(comp.key, {}).get(lv.key),
+                }
+            )
+    return rows

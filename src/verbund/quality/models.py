@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core.jobs import ClaimedRun
-from verbund.quality.matching import DEFAULT_THRESHOLD
+from verbund.quality.matching import DEFAULT_THRESHOLD, Weights
 
 
 class CandidateStatus(models.TextChoices):
@@ -197,3 +197,36 @@ class DedupeRun(ClaimedRun):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class MatchModel(models.Model):
+    """Comparison weights learnt from the customer's own records (``quality.training``).
+
+    Contract: the newest row of a kind is the model detection uses (``detection.current_model``)
+    when the kind has at least ``rules.MIN_RECORDS`` live records; ``weights`` is {comparison: {level: points}}, ``prior`` the log2 prior odds of a
+    blocked pair, ``details`` m and u per level, iterations, convergence and pair count. Rows
+    are never edited; training again adds a row, so the history of models stays visible.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, default="organisation")
+    trained_at = models.DateTimeField(_("trained at"), auto_now_add=True)
+    records = models.PositiveIntegerField(_("records"))
+    pairs = models.PositiveIntegerField(_("candidate pairs"))
+    prior = models.FloatField(_("prior"))
+    weights = models.JSONField(_("weights"), default=dict)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("trained match model")
+        verbose_name_plural = _("trained match models")
+        ordering = ["-trained_at", "-id"]
+        indexes = [models.Index(fields=["kind", "-trained_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.trained_at:%Y-%m-%d %H:%M} ({self.records} records)"
+
+    def as_weights(self) -> Weights:
+        return Weights(kind=self.kind, prior=self.prior, points=self.weights)

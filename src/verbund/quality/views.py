@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from verbund.parties.models import Party
 from verbund.quality import actions
+from verbund.quality.detection import current_model, model_overview
 from verbund.quality.entry import find_similar
 from verbund.quality.filters import CANDIDATE_ORDER, CandidateFilterSet, candidate_rows
 from verbund.quality.groups import group_roots
@@ -31,6 +32,7 @@ from verbund.quality.models import (
     MergeRecord,
     NotDuplicate,
 )
+from verbund.quality.rules import MIN_RECORDS
 
 PAGE_SIZE = 50
 # Fields shown side by side; those in MERGEABLE_FIELDS can be chosen for the survivor.
@@ -82,6 +84,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "runs": DedupeRun.objects.all()[:5],
         "default_threshold": DEFAULT_THRESHOLD,
         "merges": MergeRecord.objects.select_related("source", "survivor")[:10],
+        "match_models": model_overview(),
+        "min_records": MIN_RECORDS,
     }
     return render(request, "quality/queue.html", context)
 
@@ -130,11 +134,13 @@ def _score_context(a: Party, b: Party) -> dict[str, Any]:
     shared = {
         "phone_shared": "y" if ("phone", "switchboard") in levels else "",
         "email_shared": "y" if ("email", "shared") in levels else "",
+        "name_shared": "y" if ("name", "chain") in levels else "",
     }
     fa = features({**_values(a), "group_root": roots.get(a.pk), **shared})
     fb = features({**_values(b), "group_root": roots.get(b.pk), **shared})
+    stored = current_model(a.kind)
     return {
-        "result": score_pair(fa, fb),
+        "result": score_pair(fa, fb, stored.as_weights() if stored else None),
         "rejected": NotDuplicate.objects.filter(party_a_id=lo, party_b_id=hi).first(),
     }
 

@@ -221,7 +221,8 @@ def test_a_switchboard_number_counts_little_in_bulk():
         org(id=i, name=f"Autohaus Krause {town}", street=f"Ring {i}", phone="0221 999")
         for i, town in enumerate(("Nord", "Süd", "West"), start=1)
     ]
-    result = detect(to_arrow(recs), kind="organisation", threshold=0.5)
+    # (Same street, other house numbers: the branch rule of decision 0031 lowers them further.)
+    result = detect(to_arrow(recs), kind="organisation", threshold=0.01)
     assert result.pairs
     assert all(p["levels"]["phone"] == "switchboard" for p in result.pairs)
     assert all(p["probability"] < 0.9 for p in result.pairs)

@@ -4,14 +4,15 @@ import json
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core.formatting import format_number
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.models import Party
 from verbund.quality import actions
-from verbund.quality.detection import detect_parties
-from verbund.quality.matching import DEFAULT_THRESHOLD
+from verbund.quality.detection import detect_parties, train_parties
+from verbund.quality.matching import DEFAULT_THRESHOLD, model_rows
 
 
 class Command(VerbundCommand):
@@ -39,8 +40,19 @@ class Command(VerbundCommand):
         parser.add_argument(
             "--limit", type=int, default=50, help=gettext_lazy("pairs printed in text mode")
         )
+        parser.add_argument(
+            "--train",
+            action="store_true",
+            help=gettext_lazy(
+                "estimate the weights from the records (EM) and store them as the model "
+                "later runs use"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["train"]:
+            self._train(options)
+            return
         # The rule (0 < threshold < 1) and its message are the run action's.
         error = actions.threshold_error(options["threshold"])
         if error:
@@ -99,4 +111,57 @@ class Command(VerbundCommand):
             self.stdout.write(
                 _("Review queue: %(created)s new, %(updated)s updated, %(skipped)s skipped")
                 % {k: format_number(v) for k, v in stats["saved"].items()}
+            )
+
+    def _train(self, options: dict[str, Any]) -> None:
+        if options["save"]:
+            raise CommandError(
+                _("--train stores a model only; run dedupe --save afterwards to fill the queue.")
+            )
+        try:
+            model, _result = train_parties(options["kind"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "model": model.pk,
+                        "kind": model.kind,
+                        "trained_at": model.trained_at.isoformat(),
+                        "records": model.records,
+                        "pairs": model.pairs,
+                        "prior": model.prior,
+                        "weights": model.weights,
+                        "details": model.details,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            return
+        details = model.details
+        self.stdout.write(
+            _(
+                "Model %(id)s trained on %(records)s records (%(pairs)s candidate pairs), "
+                "%(iterations)s EM iterations, %(converged)s; prior %(prior)+.2f points"
+            )
+            % {
+                "id": model.pk,
+                "records": number_format(model.records, force_grouping=True),
+                "pairs": number_format(model.pairs, force_grouping=True),
+                "iterations": details.get("iterations"),
+                "converged": _("converged") if details.get("converged") else _("not converged"),
+                "prior": model.prior,
+            }
+        )
+        for e in model_rows(model):
+            self.stdout.write(
+                "  "
+                + _("%(field)s: %(level)s %(weight)s (fixed %(fixed)s)")
+                % {
+                    "field": e["label"],
+                    "level": e["level_label"],
+                    "weight": number_format(e["weight"], 2, force_grouping=True),
+                    "fixed": number_format(e["fixed"], 1, force_grouping=True),
+                }
             )
