@@ -51,3 +51,8 @@ ROUTES += [
     Page("group-changes", kwargs={"party_id": "child"}, query={"type": "group"}),
     Page("ownership", kwargs={"party_id": "child"}),
 ]
+# The org chart and its SVG download (#17.2): as the tree list.
+ROUTES += [
+    Page("hierarchy-chart", kwargs={"party_id": "child"}, query={"type": "group"}),
+    Page("hierarchy-chart-svg", kwargs={"party_id": "child"}, query={"type": "group"}),
+]
