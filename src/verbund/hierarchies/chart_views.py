@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from verbund.core.permissions import requires
-from verbund.hierarchies import browse, chart, engine, selectors
+from verbund.hierarchies import browse, chart, engine, selectors, subscriptions
 from verbund.hierarchies.views import _as_of, _default_type, node_annotations
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
@@ -147,6 +147,8 @@ def hierarchy_chart(request: HttpRequest, party_id: int) -> HttpResponse:
         "query": params.query(),
         "reset_query": params.query(open=[], wide=[]),
         "opened": bool(params.open or params.wide),
+        "group_type": type_key,
+        "subscribed": type_key in subscriptions.subscribed_types(request.user, party.pk),
     }
     return render(request, "hierarchies/chart.html", context)
 

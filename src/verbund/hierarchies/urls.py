@@ -42,4 +42,9 @@ urlpatterns = [
         "parties/<int:party_id>/hierarchy/changes/", group_views.group_changes, name="group-changes"
     ),
     path("parties/<int:party_id>/ownership/", group_views.group_ownership, name="ownership"),
+    path(
+        "parties/<int:party_id>/hierarchy/subscription/",
+        group_views.group_subscription,
+        name="group-subscription",
+    ),
 ]

@@ -31,7 +31,7 @@ from verbund.core.exports import safe_row
 from verbund.core.forms import parse_day
 from verbund.core.permissions import requires
 from verbund.core.security import search_problem
-from verbund.hierarchies import browse, selectors
+from verbund.hierarchies import browse, selectors, subscriptions
 from verbund.hierarchies.move_views import MOVE_PERMISSION
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
@@ -186,6 +186,8 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         "current_id": party.pk,
         "can_move": request.user.has_perm(MOVE_PERMISSION),
         "annotation_ids": _ids_csv(shown),
+        "group_type": type_key,
+        "subscribed": type_key in subscriptions.subscribed_types(request.user, party.pk),
     }
     return render(request, "hierarchies/view.html", context)
 
