@@ -23,6 +23,9 @@ from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
 
 REVENUE_PERMISSION = "revenue.view_revenuemonth"
+# The apps whose node annotations a box shows (revenue, blocked); the others' (contact and
+# activity counts) have no place in a box and cost a third of a 500-box chart.
+CHART_FACTS = ("revenue", "compliance")
 MAX_OPEN = 200
 LEVEL_CHOICES = range(1, 11)
 
@@ -70,7 +73,7 @@ def _build(
 
     def facts(ids: list[int]) -> dict[int, dict[str, Any]]:
         # This year's figures whatever the date shown ("Umsatz 2026"): today's closure.
-        found = node_annotations(ids, params.type_key, None)
+        found = node_annotations(ids, params.type_key, None, apps=CHART_FACTS)
         if not may_see_revenue:
             for values in found.values():
                 values.pop("revenue", None)

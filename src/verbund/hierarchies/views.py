@@ -61,13 +61,16 @@ def _ids_csv(nodes: list[dict[str, Any]]) -> str:
 
 
 def node_annotations(
-    ids: list[int], type_key: str, as_of: dt.date | None
+    ids: list[int], type_key: str, as_of: dt.date | None, *, apps: tuple[str, ...] = ()
 ) -> dict[int, dict[str, Any]]:
-    """Per-node facts from other apps (revenue, blocked, ...), merged by node id."""
+    """Per-node facts from other apps (revenue, blocked, ...), merged by node id; ``apps``:
+    only these apps' (by app name), where not all are wanted."""
     merged: dict[int, dict[str, Any]] = {}
     if not ids:
         return merged
     for module in extensions.modules("annotations"):
+        if apps and module.__name__.split(".")[-2] not in apps:
+            continue
         if hasattr(module, "node_annotations"):
             for pid, values in (module.node_annotations(ids, type_key, as_of) or {}).items():
                 merged.setdefault(int(pid), {}).update(values)
