@@ -221,3 +221,25 @@ def test_the_chart_takes_the_same_number_of_queries_however_many_members_it_draw
     page = c.get(url, params).content.decode()
     assert page.count('class="chart-node') == 6 + 16
     assert count() == first
+
+
+@pytest.mark.django_db
+def test_the_chart_draws_the_group_as_it_stood_on_a_past_day(client_for, org):
+    import datetime as dt
+
+    top, old, new = org("Alt Holding AG"), org("Früher GmbH"), org("Heute GmbH")
+    do_create_relationship(
+        actor=None, type="group", from_party=old, to_party=top,
+        valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2022, 12, 31),
+    )  # fmt: skip
+    do_create_relationship(
+        actor=None, type="group", from_party=new, to_party=top, valid_from=dt.date(2023, 1, 1)
+    )
+    c = client_for("viewer")
+    url = reverse("hierarchy-chart", args=[top.pk])
+    then = c.get(url, {"type": "group", "as_of": "2021-06-30"}).content.decode()
+    assert f'data-testid="chart-node-{old.pk}"' in then
+    assert f'data-testid="chart-node-{new.pk}"' not in then
+    today = c.get(url, {"type": "group"}).content.decode()
+    assert f'data-testid="chart-node-{new.pk}"' in today
+    assert f'data-testid="chart-node-{old.pk}"' not in today
