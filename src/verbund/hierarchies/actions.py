@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from verbund.core import audit
 from verbund.hierarchies import browse, engine
+from verbund.hierarchies.models import GroupSubscription
 from verbund.hierarchies.selectors import hierarchy_type
 from verbund.parties.models import Party
 from verbund.relationships.actions import do_create_relationship, do_end_relationship
@@ -188,3 +189,39 @@ __all__ = [
     "move_summary",
     "rebuild_closure",
 ]
+
+
+# --- following a group's changes (#17.3) ----------------------------------------------------
+
+
+@transaction.atomic
+def do_subscribe_group(user: Any, party: Party, type_key: str = "group") -> GroupSubscription:
+    """``user`` follows the changes of ``party``'s group along ``type_key`` (the start page
+    lists them). Subscribing twice keeps the one subscription; audited when it is made."""
+    rtype = hierarchy_type(type_key)
+    found, created = GroupSubscription.objects.get_or_create(user=user, party=party, type=rtype)
+    if created:
+        audit.record(
+            actor=user,
+            action="hierarchy.subscribe",
+            obj=found,
+            after={"party": party.pk, "type": rtype.key},
+        )
+    return found
+
+
+@transaction.atomic
+def do_unsubscribe_group(user: Any, party: Party, type_key: str = "group") -> bool:
+    """End ``user``'s subscription to ``party``'s group; False when there was none."""
+    rtype = hierarchy_type(type_key)
+    found = GroupSubscription.objects.filter(user=user, party=party, type=rtype).first()
+    if found is None:
+        return False
+    audit.record(
+        actor=user,
+        action="hierarchy.unsubscribe",
+        obj=found,
+        before={"party": party.pk, "type": rtype.key},
+    )
+    found.delete()
+    return True

@@ -3,6 +3,7 @@
 GET /api/v1/parties/{id}/group/contacts/?type=KEY[&member=ID][&cursor=...][&page_size=N]
 GET /api/v1/parties/{id}/hierarchy/changes/?type=KEY&from=DATE&to=DATE
 GET /api/v1/parties/{id}/ownership/[?type=KEY][&as_of=DATE][&threshold=PERCENT]
+GET|POST|DELETE /api/v1/parties/{id}/hierarchy/subscription/?type=KEY
 """
 
 from typing import Any
@@ -18,7 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from verbund.hierarchies import changes, group, ownership
+from verbund.hierarchies import changes, group, ownership, selectors, subscriptions
+from verbund.hierarchies.actions import do_subscribe_group, do_unsubscribe_group
 from verbund.parties.models import Party
 
 
@@ -96,7 +98,7 @@ class GroupContactsView(APIView):
         return Response(body)
 
 
-class PartyRefSerializer(serializers.Serializer):
+class GroupPartyRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
     name = serializers.CharField()
@@ -105,9 +107,9 @@ class PartyRefSerializer(serializers.Serializer):
 class ChangeSerializer(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=sorted(changes.KINDS))
-    party = PartyRefSerializer()
-    from_parent = PartyRefSerializer(allow_null=True)
-    to_parent = PartyRefSerializer(allow_null=True)
+    party = GroupPartyRefSerializer()
+    from_parent = GroupPartyRefSerializer(allow_null=True)
+    to_parent = GroupPartyRefSerializer(allow_null=True)
     share_before = serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
     share_after = serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
     relationship_id = serializers.IntegerField(
@@ -167,7 +169,7 @@ class GroupChangesView(APIView):
         )
 
 
-class OwnerRefSerializer(PartyRefSerializer):
+class OwnerRefSerializer(GroupPartyRefSerializer):
     kind = serializers.CharField()
 
 
@@ -239,8 +241,61 @@ class OwnershipView(APIView):
         return Response(OwnershipSerializer(data).data)
 
 
+class SubscriptionSerializer(serializers.Serializer):
+    party_id = serializers.IntegerField()
+    type = serializers.CharField()
+    subscribed = serializers.BooleanField(
+        help_text="Whether the caller follows this group's changes (start page)."
+    )
+
+
+class SubscriptionView(APIView):
+    """Whether the caller follows the changes of the party's group along a hierarchy type
+    (GET), follow them (POST; again is no error) or stop (DELETE). The start page lists the
+    changes of the last 30 days of every group followed. Same permission as the hierarchy."""
+
+    required_permission = "parties.view_party"
+    # Following is the caller's own setting, not a change of the party: readers may.
+    write_permission = "parties.view_party"
+    type_param = OpenApiParameter(
+        "type", OpenApiTypes.STR, description="Hierarchy type (default group)."
+    )
+
+    def _answer(self, request: Request, pk: int, status: int = 200) -> Response:
+        type_key = request.query_params.get("type") or "group"
+        selectors.hierarchy_type(type_key)
+        body = {
+            "party_id": pk,
+            "type": type_key,
+            "subscribed": type_key in subscriptions.subscribed_types(request.user, pk),
+        }
+        return Response(SubscriptionSerializer(body).data, status=status)
+
+    @extend_schema(parameters=[type_param], responses=SubscriptionSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party.objects.only("id"), pk=pk)
+        return self._answer(request, party.pk)
+
+    @extend_schema(parameters=[type_param], request=None, responses=SubscriptionSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party, pk=pk)
+        do_subscribe_group(request.user, party, request.query_params.get("type") or "group")
+        return self._answer(request, party.pk)
+
+    @extend_schema(parameters=[type_param], responses=SubscriptionSerializer)
+    def delete(self, request: Request, pk: int) -> Response:
+        party = get_object_or_404(Party, pk=pk)
+        do_unsubscribe_group(request.user, party, request.query_params.get("type") or "group")
+        return self._answer(request, party.pk)
+
+
 urlpatterns = [
     path("parties/<int:pk>/ownership/", OwnershipView.as_view(), name="party-ownership"),
+    path(
+        "parties/<int:pk>/hierarchy/subscription/",
+        SubscriptionView.as_view(),
+        name="party-hierarchy-subscription",
+    ),
     path(
         "parties/<int:pk>/hierarchy/changes/",
         GroupChangesView.as_view(),

@@ -3,13 +3,19 @@ group's change log and its owners."""
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from verbund.core.forms import show_day
 from verbund.core.permissions import requires
 from verbund.hierarchies import changes, group, ownership
+from verbund.hierarchies.actions import do_subscribe_group, do_unsubscribe_group
 from verbund.parties.models import Party
 
 UI_PAGE = 20
@@ -93,3 +99,29 @@ def group_ownership(request: HttpRequest, party_id: int) -> HttpResponse:
         holdings_shown=min(len(data["holdings"]), HOLDINGS_SHOWN),
     )
     return render(request, "hierarchies/group/ownership.html", context)
+
+
+@require_POST
+@requires("parties.view_party")
+def group_subscription(request: HttpRequest, party_id: int) -> HttpResponse:
+    """Follow or stop following the changes of the party's group ("Änderungen abonnieren",
+    "Abo beenden"); back to the page the button was on."""
+    party = get_object_or_404(Party, pk=party_id)
+    type_key = request.POST.get("type") or "group"
+    try:
+        if request.POST.get("action") == "unsubscribe":
+            do_unsubscribe_group(request.user, party, type_key)
+            messages.success(request, _("You no longer follow this group's changes."))
+        else:
+            do_subscribe_group(request.user, party, type_key)
+            messages.success(
+                request, _("You follow this group's changes: they appear on your start page.")
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("party-detail", args=[party.pk])
+    return HttpResponseRedirect(target)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -160,3 +161,39 @@ class DatedClosureEntry(ClosureKeys):
 
     def __str__(self) -> str:
         return f"{self.type_id}: {self.ancestor_id} > {self.descendant_id} ({self.valid_from}-{self.valid_to})"
+
+
+class GroupSubscription(models.Model):
+    """A user follows the changes of a group (#17.3): the group of ``party`` along ``type``,
+    that is the subtree of its ultimate parent, resolved whenever the changes are read (the
+    group a party belongs to may change; the subscription follows it). The start page lists
+    each subscribed group's changes of the last ``SUBSCRIPTION_DAYS`` days."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="group_subscriptions",
+        verbose_name=_("user"),
+    )
+    party = models.ForeignKey(
+        "parties.Party", on_delete=models.CASCADE, related_name="+", verbose_name=_("party")
+    )
+    type = models.ForeignKey(
+        "relationships.RelationshipType",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("relationship type"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group subscription")
+        verbose_name_plural = _("group subscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "party", "type"], name="group_subscription_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.party_id} ({self.type_id})"

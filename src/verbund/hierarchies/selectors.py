@@ -637,6 +637,36 @@ def tree(
     return by_id[root]
 
 
+def children_of(
+    parent_ids: Sequence[int], type_key: str, as_of: dt.date | str | None = None
+) -> dict[int, list[Node]]:
+    """The children of several parents at once, by name, each with its own child count
+    (``children`` None where it has children, [] where none): today one read of the closure's
+    depth-1 rows for all of them, on another date three (links, parties, their child counts),
+    however many parents and children. Nodes carry no ``depth``; the caller knows it."""
+    type_id, day, current = _prepare(type_key, as_of)
+    wanted = sorted({int(p) for p in parent_ids})
+    out: dict[int, list[Node]] = {p: [] for p in wanted}
+    if not wanted:
+        return out
+    if current:
+        for r in _open_children_rows(set(wanted), type_id):
+            out[int(r[5])].append(_node(r, 0, int(r[5]), int(r[4])))
+    else:
+        pairs = _children_rows(wanted, type_id, day, current)
+        ids = [c for _p, c in pairs]
+        rows = _party_rows(ids)
+        counts = _child_counts(ids, type_id, day, current)
+        for p, c in pairs:
+            if c in rows:
+                out[p].append(_node(rows[c], 0, p, counts.get(c, 0)))
+    for kids in out.values():
+        kids.sort(key=lambda n: (n["name"] or "", n["id"]))
+        for n in kids:
+            n["children"] = None if n["child_count"] else []
+    return out
+
+
 def _open_children_rows(parents: set[int], type_id: int) -> list[tuple[Any, ...]]:
     """Today's children of the given parents with their fields and child counts:
     (id, number, name, city, child_count, parent)."""

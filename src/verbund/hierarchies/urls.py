@@ -3,7 +3,7 @@ exports."""
 
 from django.urls import path
 
-from verbund.hierarchies import group_views, move_views, views
+from verbund.hierarchies import chart_views, group_views, move_views, views
 
 urlpatterns = [
     path("parties/<int:party_id>/hierarchy/", views.hierarchy_view, name="hierarchy"),
@@ -11,6 +11,17 @@ urlpatterns = [
         "parties/<int:party_id>/hierarchy/children/",
         views.hierarchy_children,
         name="hierarchy-children",
+    ),
+    # The group as an org chart (#17.2) and its SVG download.
+    path(
+        "parties/<int:party_id>/hierarchy/chart/",
+        chart_views.hierarchy_chart,
+        name="hierarchy-chart",
+    ),
+    path(
+        "parties/<int:party_id>/hierarchy/chart.svg",
+        chart_views.hierarchy_chart_svg,
+        name="hierarchy-chart-svg",
     ),
     path(
         "parties/<int:party_id>/hierarchy/export.<str:fmt>",
@@ -31,4 +42,9 @@ urlpatterns = [
         "parties/<int:party_id>/hierarchy/changes/", group_views.group_changes, name="group-changes"
     ),
     path("parties/<int:party_id>/ownership/", group_views.group_ownership, name="ownership"),
+    path(
+        "parties/<int:party_id>/hierarchy/subscription/",
+        group_views.group_subscription,
+        name="group-subscription",
+    ),
 ]

@@ -31,7 +31,7 @@ from verbund.core.exports import safe_row
 from verbund.core.forms import parse_day
 from verbund.core.permissions import requires
 from verbund.core.security import search_problem
-from verbund.hierarchies import browse, selectors
+from verbund.hierarchies import browse, selectors, subscriptions
 from verbund.hierarchies.move_views import MOVE_PERMISSION
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
@@ -61,13 +61,16 @@ def _ids_csv(nodes: list[dict[str, Any]]) -> str:
 
 
 def node_annotations(
-    ids: list[int], type_key: str, as_of: dt.date | None
+    ids: list[int], type_key: str, as_of: dt.date | None, *, apps: tuple[str, ...] = ()
 ) -> dict[int, dict[str, Any]]:
-    """Per-node facts from other apps (revenue, blocked, ...), merged by node id."""
+    """Per-node facts from other apps (revenue, blocked, ...), merged by node id; ``apps``:
+    only these apps' (by app name), where not all are wanted."""
     merged: dict[int, dict[str, Any]] = {}
     if not ids:
         return merged
     for module in extensions.modules("annotations"):
+        if apps and module.__name__.split(".")[-2] not in apps:
+            continue
         if hasattr(module, "node_annotations"):
             for pid, values in (module.node_annotations(ids, type_key, as_of) or {}).items():
                 merged.setdefault(int(pid), {}).update(values)
@@ -186,6 +189,8 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         "current_id": party.pk,
         "can_move": request.user.has_perm(MOVE_PERMISSION),
         "annotation_ids": _ids_csv(shown),
+        "group_type": type_key,
+        "subscribed": type_key in subscriptions.subscribed_types(request.user, party.pk),
     }
     return render(request, "hierarchies/view.html", context)
 

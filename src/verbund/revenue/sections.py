@@ -1,6 +1,7 @@
 """The revenue section of the customer file: own, group and association figures."""
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core.extensions import Badge, Section
+from verbund.hierarchies import ownership
 from verbund.parties.models import Party, PartyKind
 from verbund.relationships.models import Relationship, valid_on_q
 from verbund.revenue import selectors
@@ -21,6 +23,55 @@ PERMISSION = "revenue.view_revenuemonth"
 MEMBERS_SHOWN = 20
 # Members per page once the user asked to see all of a block's members.
 MEMBERS_PAGE = 100
+WEIGHTS = ("full", "share")
+
+
+def weighted_revenue(
+    figures: selectors.Figures, type_key: str, day: dt.date | None = None
+) -> dict[str, Any]:
+    """A group's revenue weighted by the ultimate parent's effective share in each member
+    (#17.4): the sum over the members of revenue x effective share, where the effective share
+    is the product of the shares along the group type's links from the top down to the
+    member, summed over paths (``hierarchies.ownership``; the top itself counts whole).
+
+    ``figures`` must list every member (``breakdown=None``). Exact: cents times exact decimal
+    fractions, summed without rounding, then rounded once to the cent, half up (kaufmännisch).
+    The members' weighted figures are rounded the same way one by one, for display; their sum
+    can differ from the total by a cent or so. A member reached by no path of links with a
+    share counts 0 and is counted in ``without_share``. Shares as of ``day`` (today)."""
+    root = int(figures.root_id or figures.party_id)
+    types = ownership.share_type_ids(type_key) if type_key else []
+    graph = ownership.load_graph(root, types, day or dt.date.today(), up=False)
+    shares, _paths, complete = ownership.effective(graph, root, max_paths=0)
+    shares[root] = Decimal(1)
+    cent = Decimal(1)
+    rows: list[dict[str, Any]] = []
+    with localcontext() as ctx:
+        ctx.prec = 60
+        total = Decimal(0)
+        without = 0
+        for m in figures.members:
+            fraction = shares.get(m.party_id)
+            if fraction is None:
+                without += 1
+                fraction = Decimal(0)
+            exact = Decimal(m.cents) * fraction
+            total += exact
+            rows.append(
+                {
+                    "member": m,
+                    "share": (fraction * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+                    "cents": int(exact.quantize(cent, rounding=ROUND_HALF_UP)),
+                    "has_share": m.party_id in shares,
+                }
+            )
+        total_cents = int(total.quantize(cent, rounding=ROUND_HALF_UP))
+    return {
+        "total_cents": total_cents,
+        "members": rows,
+        "without_share": without,
+        "complete": complete,
+    }
 
 
 def _period(request: HttpRequest) -> Period:
@@ -57,6 +108,7 @@ def _block(
     paging: tuple[str, int] = ("", 1),
     head: Party | None = None,
     previous: selectors.Figures | None = None,
+    weighted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     by_month = dict(figures.months)
     before = dict(previous.months) if previous is not None else {}
@@ -99,13 +151,43 @@ def _block(
         if any(c for _m, c in figures.months)
         else None,
         "query": query,
+        # "voll / anteilig" (#17.4): None where the type carries no shares.
+        "weighted": weighted,
     }
+
+
+def _weighted_block(
+    figures: selectors.Figures, rtype: Any, weight: str, paging: tuple[str, int], key: str
+) -> dict[str, Any] | None:
+    """The share-weighted figures of a group block when asked (``rev_weight=share``) and the
+    type carries shares; the members listed are those of the block's page, by weighted
+    revenue."""
+    if weight != "share" or not rtype.carries_share or not figures.root_id:
+        return None
+    everyone = selectors.party_revenue(
+        figures.party_id,
+        scope="group",
+        period=figures.period,
+        type_key=rtype.key,
+        structure=figures.structure,
+        breakdown=None,
+    )
+    result = weighted_revenue(everyone, rtype.key)
+    wanted, page = paging
+    rows = sorted(result["members"], key=lambda r: (-r["cents"], r["member"].party_id))
+    if wanted == key:
+        rows = rows[(page - 1) * MEMBERS_PAGE : page * MEMBERS_PAGE]
+    else:
+        rows = rows[:MEMBERS_SHOWN]
+    return {**result, "members": rows}
 
 
 def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
     period = _period(request)
     wanted = str(request.GET.get("rev_structure") or "current")
     structure = wanted if wanted in selectors.STRUCTURES else "current"
+    weight = str(request.GET.get("rev_weight") or "full")
+    weight = weight if weight in WEIGHTS else "full"
     base = f"from={period.first:%Y-%m}&to={period.last:%Y-%m}&structure={structure}"
     paging = _page(request)
     before = Period(add_months(period.first, -12), add_months(period.last, -12))
@@ -144,17 +226,20 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
         head = None
         if figures.root_id and figures.root_id != party.pk:
             head = Party.objects.filter(pk=figures.root_id).first()
+        key = f"group-{rtype.key}"
         blocks.append(
             _block(
-                f"group-{rtype.key}",
+                key,
                 _("%(type)s revenue") % {"type": rtype.name},
                 figures,
                 f"scope=group&type={rtype.key}&{base}",
                 paging,
                 head,
                 previous,
+                _weighted_block(figures, rtype, weight, paging, key),
             )
         )
+        blocks[-1]["weighable"] = bool(rtype.carries_share)
     settles_for = Relationship.objects.filter(
         type__key=selectors.SETTLEMENT, to_party=party
     ).exists()
@@ -187,7 +272,15 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
         "structure": structure,
         "blocks": blocks,
         # The section's own parameters, for the member pages' links.
-        "section_query": f"rev_from={period.first:%Y-%m}&rev_to={period.last:%Y-%m}&rev_structure={structure}",
+        "section_query": (
+            f"rev_from={period.first:%Y-%m}&rev_to={period.last:%Y-%m}"
+            f"&rev_structure={structure}&rev_weight={weight}"
+        ),
+        "weight": weight,
+        # The same without the weighting, for the "voll / anteilig" switch.
+        "unweighted_query": (
+            f"rev_from={period.first:%Y-%m}&rev_to={period.last:%Y-%m}&rev_structure={structure}"
+        ),
         # The central settlement view with the section's period and structure (#18.2).
         "settlement_query": (
             f"span=months&from={period.first:%Y-%m}&to={period.last:%Y-%m}&mode={structure}"

@@ -137,8 +137,33 @@ def shoot(out_dir: Path, extra: bool = False) -> list[Path]:
             optimise(target)
             written.append(target)
 
+        def snap_part(name: str, url: str, selector: str, ready: str = "") -> None:
+            """One part of a page (a section of the file), after its lazy parts loaded."""
+            page.goto(base + url)
+            page.wait_for_load_state("networkidle")
+            if ready:
+                page.locator(ready).first.wait_for()
+                page.wait_for_load_state("networkidle")
+            target = out_dir / f"{name}.png"
+            # Clipped from the whole page (not the element's own shot, which scrolls it under
+            # the sticky menu bar).
+            page.evaluate("window.scrollTo(0, 0)")
+            box = page.locator(selector).first.bounding_box()
+            assert box is not None, selector
+            page.screenshot(path=str(target), full_page=True, clip=box)
+            optimise(target)
+            written.append(target)
+
         snap("customer-file", f"/parties/{p['handel'].pk}/")
         snap("hierarchy", f"/parties/{p['sued'].pk}/hierarchy/?type=group")
+        # The whole group on the parent's file, and the group as an org chart (#17).
+        snap_part(
+            "group-section",
+            f"/parties/{p['holding'].pk}/",
+            "#section-group-group",
+            "[data-testid=group-changes]",
+        )
+        snap("group-chart", f"/parties/{p['sued'].pk}/hierarchy/chart/?type=group", full=False)
         snap("duplicate-compare", f"/quality/compare/{review['a']}/{review['b']}/")
         if review["hit"]:
             snap("screening-hit", f"/compliance/hits/{review['hit']}/")

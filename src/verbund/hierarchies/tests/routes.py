@@ -1,6 +1,6 @@
 """Who may use the hierarchies API: declarations for the role matrix (core.testing)."""
 
-from verbund.core.testing import WRITERS, Page, Route, World
+from verbund.core.testing import FORM_OK, WRITERS, Page, Route, World
 from verbund.parties.actions import do_create_party
 from verbund.relationships.actions import do_create_relationship
 
@@ -50,4 +50,24 @@ ROUTES += [
     Page("group-contacts", kwargs={"party_id": "child"}, query={"type": "group"}),
     Page("group-changes", kwargs={"party_id": "child"}, query={"type": "group"}),
     Page("ownership", kwargs={"party_id": "child"}),
+]
+# The org chart and its SVG download (#17.2): as the tree list.
+ROUTES += [
+    Page("hierarchy-chart", kwargs={"party_id": "child"}, query={"type": "group"}),
+    Page("hierarchy-chart-svg", kwargs={"party_id": "child"}, query={"type": "group"}),
+]
+# Following a group's changes (#17.3): the caller's own setting, for whoever may read the group.
+ROUTES += [
+    Route("party-hierarchy-subscription", kwargs={"pk": "child"}, query={"type": "group"}),
+    Route("party-hierarchy-subscription", "post", kwargs={"pk": "child"}, query={"type": "group"}),
+    Route(
+        "party-hierarchy-subscription", "delete", kwargs={"pk": "child"}, query={"type": "group"}
+    ),
+    Page(
+        "group-subscription",
+        "post",
+        kwargs={"party_id": "child"},
+        body=lambda w: {"type": "group", "action": "subscribe"},
+        ok=FORM_OK,
+    ),
 ]
