@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import translation
@@ -14,6 +15,13 @@ from verbund.parties.models import Party
 from verbund.relationships.actions import do_create_relationship
 
 ROLES = ["viewer", "editor", "steward", "compliance", "admin"]
+
+if django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    from django.test.testcases import LiveServerThread
+
+    from verbund.web.testing import SerialLiveServer
+
+    LiveServerThread.server_class = SerialLiveServer  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

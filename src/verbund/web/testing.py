@@ -10,11 +10,27 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.servers.basehttp import WSGIServer
 from django.db import connections
 
 from verbund.web.screenshots import CHROMIUM, CHROMIUM_ARGS
 
 BROWSER_PASSWORD = "pw-Verbund-2026"  # noqa: S105 - test users only
+
+
+class SerialLiveServer(WSGIServer):
+    """The browser tests' live server on SQLite: one request at a time. The in-memory test
+    database is one connection that Django shares with the live server's threads
+    (``connections_override``); a page's lazy sections loading at once then ran statements on
+    it side by side and failed with "database table is locked". Not being threaded, the
+    server answers "Connection: close", so a browser's parallel requests queue in the
+    listen backlog instead of holding the server."""
+
+    request_queue_size = 32
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
 
 
 def browser_page(
