@@ -171,6 +171,7 @@ def test_a_persons_file_offers_what_applies_to_a_person_and_no_empty_revenue(liv
 
     page.click("[data-testid=qa-contact-at]")
     choice = page.locator("#relationship-panel select[name=choice]")
+    choice.locator("option").first.wait_for(state="attached")
     offered = choice.locator("option").all_inner_texts()
     assert choice.input_value() == "contact:fwd"
     assert "ist Ansprechpartner bei" in offered

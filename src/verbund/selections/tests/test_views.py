@@ -44,7 +44,7 @@ def test_saving_shows_the_count_and_the_filters_in_words_then_saves(client_for, 
     listing = client.get("/selections/").content.decode()
     assert "Große Müller" in listing
     assert (
-        client.get(f"/selections/{saved.pk}/count/")
+        client.get(f"/selections/{saved.pk}/count/", HTTP_HX_REQUEST="true")
         .content.decode()
         .strip()
         .endswith('<span data-testid="selection-count">2</span>')

@@ -16,7 +16,8 @@ from verbund.web.testing import browser_page as shared_browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NAV_LINKS = 7  # the admin's menu: start, parties, new party, types, duplicates, imports, compliance
+NAV_LINKS = 9  # the admin's menu: start, parties, selections, new party, types, duplicates,
+# revenue, imports, compliance
 
 
 def open_page(monkeypatch: pytest.MonkeyPatch, width: int) -> Iterator[Any]:
