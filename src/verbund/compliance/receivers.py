@@ -1,4 +1,5 @@
-"""Triggers: screen a party when it is created or its screened fields change; recompute
+"""Triggers: screen a party when it is created or its screened fields change (and store its
+name tokens for the delta screening, also for bulk loads); recompute
 ownership flags when a share-carrying relationship changes.
 
 The relationships actions module is not ours to edit, so ownership reacts to the
@@ -19,8 +20,9 @@ def on_party_saved(
 ) -> None:
     if not created and not (set(changed_fields) & SCREENED_FIELDS):
         return
-    from verbund.compliance.actions import do_screen_party
+    from verbund.compliance.actions import do_refresh_party_tokens, do_screen_party
 
+    do_refresh_party_tokens([party.pk])
     do_screen_party(party, actor=actor)
     if not created and "kind" in changed_fields:
         schedule_ownership()
@@ -62,9 +64,12 @@ def on_bulk_loaded(
     commit, so a large import is not held up; nothing to do while no list is loaded. Links
     written in bulk fire no ``post_save``: ownership is recomputed once after commit instead."""
     from verbund.compliance.screening import current_versions
-    from verbund.compliance.tasks import screen_ranges_task
+    from verbund.compliance.tasks import party_tokens_task, screen_ranges_task
 
     ranges = [[r.start, r.stop - 1] for r in party_ids if len(r)]
+    if ranges:
+        # The delta screening's token index; it catches up by itself should this not run.
+        transaction.on_commit(lambda: party_tokens_task.enqueue(ranges))
     if ranges and current_versions():
         transaction.on_commit(lambda: screen_ranges_task.enqueue(ranges))
     if links_changed:

@@ -55,6 +55,15 @@ def screen_ranges_task(id_ranges: list[list[int]]) -> int:
     return run.pk
 
 
+@task()
+def party_tokens_task(id_ranges: list[list[int]]) -> int:
+    """Store the name tokens of the parties a bulk load wrote (inclusive [first, last] ranges)."""
+    from verbund.compliance.actions import do_refresh_party_tokens
+
+    ids = [pk for first, last in id_ranges for pk in range(first, last + 1)]
+    return do_refresh_party_tokens(ids)
+
+
 def start_screen_all(actor: Any) -> ScreeningRun:
     """Create the run row (so the UI can show progress at once) and enqueue the job."""
     from verbund.compliance import screening
