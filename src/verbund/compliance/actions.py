@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.compliance import ownership, screening
-from verbund.compliance.matching import DeltaFilter, Index, Match
+from verbund.compliance.matching import PERSON, DeltaFilter, Index, Match
 from verbund.compliance.models import (
     Hit,
     HitStatus,
@@ -251,12 +251,15 @@ def delta_party_ids(index: Index, entry_ids: set[int]) -> list[int]:
     if not positions:
         return []
     delta = DeltaFilter(index, positions)
-    touching = delta.tokens(screening.token_vocabulary())
-    by_identifier = set(screening.parties_with_tokens(touching & delta.identifiers))
+    persons, organisations = delta.tokens(screening.token_vocabulary())
+    by_identifier = set(screening.parties_with_tokens(persons & delta.identifiers))
     limit = screening.threshold()
     out = set(by_identifier)
-    candidates = [p for p in screening.parties_with_tokens(touching) if p not in by_identifier]
-    for pid, readings in screening.stored_readings(candidates).items():
+    candidates = {
+        *screening.parties_with_tokens(persons, person=True),
+        *screening.parties_with_tokens(organisations, person=False),
+    } - by_identifier
+    for pid, readings in screening.stored_readings(sorted(candidates)).items():
         if delta.may_match(readings["kind"], readings["names"], limit):
             out.add(pid)
     return sorted(out)
@@ -350,7 +353,8 @@ def do_refresh_party_tokens(party_ids: Iterable[int]) -> int:
                         readings=readings,
                     )
                 )
-                tokens += [PartyToken(party_id=row.id, token=t) for t in words]
+                person = readings["kind"] == PERSON
+                tokens += [PartyToken(party_id=row.id, token=t, person=person) for t in words]
             PartyScreeningKey.objects.bulk_create(keys, batch_size=1000)
             PartyToken.objects.bulk_create(tokens, batch_size=2000)
             written += len(keys)

@@ -629,8 +629,8 @@ def reading_tokens(
 ) -> set[str]:
     """Every token ``Index.readings_of`` can look a party up by, whatever the lists, but for
     split words: the tokens of ``variants``, initials spelled apart (persons), and every two
-    neighbours joined (a reading keeps a joined word only where the lists know it; split words
-    are found from their whole, ``DeltaFilter``); identifier keys as ``#key``."""
+    neighbours joined, as ``+joined`` (a reading keeps a joined word only where the lists know
+    it; split words are found from their whole, ``DeltaFilter``); identifier keys as ``#key``."""
     out: set[str] = set()
     for readings in variants:
         for tokens in readings:
@@ -642,7 +642,7 @@ def reading_tokens(
                     out.update(spaced)
             for i in range(len(tokens) - 1):
                 if len(tokens[i + 1]) >= 2 and len(tokens[i]) + len(tokens[i + 1]) >= 5:
-                    out.add(tokens[i] + tokens[i + 1])
+                    out.add("+" + tokens[i] + tokens[i + 1])
     for ident in identifiers:
         key = identifier_key(ident)
         if len(key) >= 5:
@@ -660,9 +660,10 @@ class DeltaFilter:
     0.7 within two letters of length (the scan for words in no list, without its limit of 20).
     Every word ``expand`` finds among the entries' words is in ``close``.
 
-    ``tokens(vocab)``: the stored party tokens close to an entry word, directly or through a
-    split reading (``joined_and_split``), and identifier keys (``#``) the entries carry: a
-    party with none of them is no candidate of any of ``entries``.
+    ``tokens(vocab)``: the stored party tokens close to an entry word, directly, joined where
+    the lists know the joined word, or through a split reading (``joined_and_split``) -- for
+    persons those of persons' entries, for organisations the others' -- and identifier keys
+    (``#``) the entries carry: a party with none of them is no candidate of any of ``entries``.
 
     ``may_match(kind, variants, threshold)``: an upper bound of ``Index._score`` for every
     name of ``entries`` a reading of the party reaches, from the words alone -- each close
@@ -764,36 +765,37 @@ class DeltaFilter:
             got = self._close[raw] = frozenset(found)
         return got
 
-    def tokens(self, vocab: Iterable[str]) -> set[str]:
-        """The tokens of ``vocab`` through which a party can reach one of the entries."""
+    def tokens(self, vocab: Iterable[str]) -> tuple[set[str], set[str]]:
+        """The tokens of ``vocab`` through which a person, and those through which an
+        organisation, can reach one of the entries (identifier keys in both)."""
         index = self.index
-        out = {t for t in vocab if t in self.identifiers}
+        ids = {t for t in vocab if t in self.identifiers}
         found: dict[str, set[int]] = {}
-        halves: dict[str, list[str]] = defaultdict(list)
+        parents: dict[str, list[str]] = defaultdict(list)
         # Words in no list, by length, for the similarity scan (done from the entries' side).
         scan: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
 
-        def consider(raw: str, parents: Sequence[str]) -> None:
-            direct = self._direct(raw)
-            found[raw] = direct
-            if direct:
-                out.update(parents)
+        def consider(raw: str, parent: str) -> None:
+            parents[raw].append(parent)
+            if raw in found:
+                return
+            found[raw] = self._direct(raw)
             if self._scans(raw):
                 scan[len(canon_token(raw))][canon_token(raw)].append(raw)
 
-        for raw in vocab:
-            if raw.startswith("#"):
+        for token in vocab:
+            if token.startswith("#"):
                 continue
-            consider(raw, (raw,))
-            if len(raw) >= 7 and raw.isalpha() and not index.known(raw):
-                for reading in joined_and_split((raw,), index.known):
+            if token.startswith("+"):
+                # Two words joined count only where the lists know the joined word.
+                if index.known(token[1:]):
+                    consider(token[1:], token)
+                continue
+            consider(token, token)
+            if len(token) >= 7 and token.isalpha() and not index.known(token):
+                for reading in joined_and_split((token,), index.known):
                     for half in reading:
-                        halves[half].append(raw)
-        for half, parents in halves.items():
-            if half not in found:
-                consider(half, ())
-            if found[half]:
-                out.update(parents)
+                        consider(half, token)
         for tid in self.nids_of:
             word = index.words[tid]
             for length in range(max(5, len(word) - 2), len(word) + 3):
@@ -806,10 +808,19 @@ class DeltaFilter:
                 ):
                     for raw in bucket[choices[pos]]:
                         found[raw].add(tid)
-                        out.add(raw)
-                        out.update(halves.get(raw, ()))
         self._close.update((raw, frozenset(tids)) for raw, tids in found.items())
-        return out
+        persons, organisations = set(ids), set(ids)
+        for raw, tids in found.items():
+            if not tids:
+                continue
+            schemas = {
+                index.entries[index.names[n].entry].schema for t in tids for n in self.nids_of[t]
+            }
+            if PERSON in schemas or "other" in schemas:
+                persons.update(parents[raw])
+            if schemas - {PERSON}:
+                organisations.update(parents[raw])
+        return persons, organisations
 
     def may_match(
         self, kind: str, variants: Sequence[Sequence[tuple[str, ...]]], threshold: float

@@ -462,11 +462,14 @@ class PartyScreeningKey(models.Model):
 
 class PartyToken(models.Model):
     """One token a party's name may be looked up by in the screening engine
-    (``matching.reading_tokens``), or ``#`` and an identifier key: the inverted index (token ->
-    parties) the delta screening uses to find the parties a new list entry can match."""
+    (``matching.reading_tokens``: ``+`` in front of two words joined, ``#`` in front of an
+    identifier key): the inverted index (token -> parties) the delta screening uses to find
+    the parties a new list entry can match."""
 
     party = models.ForeignKey("parties.Party", on_delete=models.CASCADE, related_name="+")
     token = models.TextField()
+    # Screened as a person (persons match persons' entries, organisations the others').
+    person = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["token"], name="compliance_party_token_idx")]

@@ -220,14 +220,12 @@ def token_vocabulary() -> list[str]:
     return list(PartyToken.objects.values_list("token", flat=True).distinct().iterator(5000))
 
 
-def parties_with_tokens(tokens: Iterable[str]) -> list[int]:
-    """Parties with at least one of ``tokens`` stored, by id."""
-    wanted = list(tokens)
+def parties_with_tokens(tokens: Iterable[str], person: bool | None = None) -> list[int]:
+    """Parties with at least one of ``tokens`` stored (only persons, only organisations, or
+    both), by id."""
+    wanted = sorted(tokens)
+    qs = PartyToken.objects.all() if person is None else PartyToken.objects.filter(person=person)
     found: set[int] = set()
     for i in range(0, len(wanted), 900):
-        found.update(
-            PartyToken.objects.filter(token__in=wanted[i : i + 900]).values_list(
-                "party_id", flat=True
-            )
-        )
+        found.update(qs.filter(token__in=wanted[i : i + 900]).values_list("party_id", flat=True))
     return sorted(found)

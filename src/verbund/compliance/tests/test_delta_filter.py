@@ -189,9 +189,10 @@ def _skipped_by_delta(index: Index, changed: set[int], queries: list[Query]) -> 
     for q in queries:
         variants = party_readings(q.names, q.kind)
         stored.append((variants, reading_tokens(variants, q.kind, q.identifiers)))
-    touching = delta.tokens({t for _v, tokens in stored for t in tokens})
+    persons, organisations = delta.tokens({t for _v, tokens in stored for t in tokens})
     out = []
     for (variants, tokens), q in zip(stored, queries, strict=True):
+        touching = persons if q.kind == "person" else organisations
         if tokens & delta.identifiers & touching:
             out.append(False)
         elif not tokens & touching:
