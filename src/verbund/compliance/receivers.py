@@ -28,6 +28,15 @@ def on_party_saved(
         schedule_ownership()
 
 
+def on_party_row_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A party archived, merged or erased (paths that save the row without ``party_saved``)
+    loses its stored name tokens at once: they are derived from its name."""
+    if instance.archived or instance.merged_into_id:
+        from verbund.compliance.actions import do_refresh_party_tokens
+
+        do_refresh_party_tokens([instance.pk])
+
+
 def schedule_ownership() -> None:
     """Recompute ownership once after the current transaction commits, however many links changed."""
     conn = transaction.get_connection()
@@ -77,10 +86,14 @@ def on_bulk_loaded(
 
 
 def connect() -> None:
+    from verbund.parties.models import Party
     from verbund.parties.signals import bulk_loaded, party_saved
     from verbund.relationships.models import Relationship
 
     party_saved.connect(on_party_saved, dispatch_uid="verbund.compliance.screen_party")
+    post_save.connect(
+        on_party_row_saved, sender=Party, dispatch_uid="verbund.compliance.party_row_saved"
+    )
     bulk_loaded.connect(on_bulk_loaded, dispatch_uid="verbund.compliance.screen_bulk")
     post_save.connect(
         on_relationship_changed, sender=Relationship, dispatch_uid="verbund.compliance.rel_saved"
