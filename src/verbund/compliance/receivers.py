@@ -73,12 +73,11 @@ def on_bulk_loaded(
     commit, so a large import is not held up; nothing to do while no list is loaded. Links
     written in bulk fire no ``post_save``: ownership is recomputed once after commit instead."""
     from verbund.compliance.screening import current_versions
-    from verbund.compliance.tasks import party_tokens_task, screen_ranges_task
+    from verbund.compliance.tasks import screen_ranges_task
 
     ranges = [[r.start, r.stop - 1] for r in party_ids if len(r)]
-    if ranges:
-        # The delta screening's token index; it catches up by itself should this not run.
-        transaction.on_commit(lambda: party_tokens_task.enqueue(ranges))
+    # The job also stores the parties' name tokens; without lists there is no delta screening
+    # yet, and the first one derives whatever is missing (``do_sync_party_tokens``).
     if ranges and current_versions():
         transaction.on_commit(lambda: screen_ranges_task.enqueue(ranges))
     if links_changed:
