@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.compliance import ownership, screening
-from verbund.compliance.matching import Index, Match
+from verbund.compliance.matching import PERSON, DeltaFilter, Index, Match
 from verbund.compliance.models import (
     Hit,
     HitStatus,
@@ -28,6 +28,8 @@ from verbund.compliance.models import (
     ListVersion,
     OwnershipFlag,
     OwnershipRegime,
+    PartyScreeningKey,
+    PartyToken,
     RunFinding,
     RunTrigger,
     SanctionsList,
@@ -239,6 +241,30 @@ def changed_party_ids(since: dt.datetime | None) -> list[int]:
     )
 
 
+def delta_party_ids(index: Index, entry_ids: set[int]) -> list[int]:
+    """The live parties a screening against ``index`` may match to one of ``entry_ids``
+    (``matching.DeltaFilter``): those sharing a close spelling or an identifier with the
+    entries (the stored tokens, brought up to date first), less those whose words cannot
+    reach the threshold. The rest cannot match them; the delta screening skips them."""
+    do_sync_party_tokens()
+    positions = {i for i, e in enumerate(index.entries) if e.entry_id in entry_ids}
+    if not positions:
+        return []
+    delta = DeltaFilter(index, positions)
+    persons, organisations = delta.tokens(screening.token_vocabulary())
+    by_identifier = set(screening.parties_with_tokens(persons & delta.identifiers))
+    limit = screening.threshold()
+    out = set(by_identifier)
+    candidates = {
+        *screening.parties_with_tokens(persons, person=True),
+        *screening.parties_with_tokens(organisations, person=False),
+    } - by_identifier
+    for pid, readings in screening.stored_readings(sorted(candidates)).items():
+        if delta.may_match(readings["kind"], readings["names"], limit):
+            out.add(pid)
+    return sorted(out)
+
+
 def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int = 1) -> ListUpdate:
     """Screen what ``update`` made new: all parties against the added and changed entries of
     its versions, then the parties changed since the previous pass against every entry (each a
@@ -257,16 +283,20 @@ def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int = 1) -> List
                 ids += ListEntry.objects.filter(
                     version_id=version_id, external_id__in=external_ids[i : i + 900]
                 ).values_list("id", flat=True)
-        index = screening.build_index(
-            {v.list_id: v.pk for v in versions if v.pk in wanted}, only_entries=ids
-        )
+        # The full index (the changed parties' pass needs it too), so that the scores are
+        # those a full run would give; only the parties sharing a spelling with a new or
+        # changed entry are screened, and only matches on those entries are kept.
+        index, _versions = screening.get_index()
+        only = set(ids)
         run = do_screen_parties(
             actor=actor,
             trigger=RunTrigger.LIST_UPDATE,
+            party_ids=delta_party_ids(index, only),
             index=index,
             lists=[v.list_id for v in versions],
             close_missing=False,
             workers=workers,
+            only_entries=only,
         )
         update.entry_run = run
         new_hits += run.new_hit_count
@@ -288,6 +318,56 @@ def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int = 1) -> List
         ]
     )  # fmt: skip
     return update
+
+
+# --- stored party tokens (the delta screening's inverted index) -----------------------------
+
+
+def do_refresh_party_tokens(party_ids: Iterable[int]) -> int:
+    """Derive the stored tokens of ``party_ids`` again (``screening.party_tokens``), each
+    batch in one transaction; parties no longer screened (merged, archived, gone) lose theirs.
+    Every write path calls this (``receivers``: a party's own save, bulk loads after commit;
+    the delta screening for whatever is stale). Returns the number of live parties written."""
+    ids = sorted(set(party_ids))
+    written = 0
+    for i in range(0, len(ids), CHUNK):
+        part = ids[i : i + CHUNK]
+        with transaction.atomic():
+            rows = list(
+                Party.objects.filter(id__in=part, merged_into__isnull=True, archived=False)
+                .order_by("id")
+                .values_list(*PARTY_COLUMNS, "updated_at")
+            )
+            PartyToken.objects.filter(party_id__in=part).delete()
+            PartyScreeningKey.objects.filter(party_id__in=part).delete()
+            keys: list[PartyScreeningKey] = []
+            tokens: list[PartyToken] = []
+            for *values, updated_at in rows:
+                row = PartyRow(*values)
+                readings, words = screening.party_tokens(row)
+                keys.append(
+                    PartyScreeningKey(
+                        party_id=row.id,
+                        party_updated_at=updated_at,
+                        fingerprint=screening.fingerprint(row),
+                        readings=readings,
+                    )
+                )
+                person = readings["kind"] == PERSON
+                tokens += [PartyToken(party_id=row.id, token=t, person=person) for t in words]
+            PartyScreeningKey.objects.bulk_create(keys, batch_size=1000)
+            PartyToken.objects.bulk_create(tokens, batch_size=2000)
+            written += len(keys)
+    return written
+
+
+def do_sync_party_tokens() -> int:
+    """Bring the stored tokens up to date: derive them for live parties changed since (or
+    never stored), drop those of merged and archived parties. Returns the parties derived."""
+    dead = screening.dead_party_ids()
+    if dead:
+        do_refresh_party_tokens(dead)
+    return do_refresh_party_tokens(screening.stale_party_ids())
 
 
 # --- screening ------------------------------------------------------------------------------
@@ -438,14 +518,16 @@ _WORKER_INDEX: Index | None = None
 
 
 def _screen_chunk(
-    args: tuple[list[PartyRow], float],
+    args: tuple[list[PartyRow], float, set[int] | None],
 ) -> tuple[list[int], list[tuple[int, str, list[Match]]]]:
-    rows, limit = args
+    rows, limit, only = args
     index = _WORKER_INDEX
     assert index is not None
     out = []
     for row in rows:
         matches = index.screen(screening.query_for(row), limit)
+        if only is not None:
+            matches = [m for m in matches if m.entry.entry_id in only]
         out.append((row.id, screening.fingerprint(row), matches))
     return [r.id for r in rows], out
 
@@ -543,12 +625,14 @@ def do_screen_parties(
     workers: int = 1,
     run: ScreeningRun | None = None,
     progress: Callable[[ScreeningRun], None] | None = None,
+    only_entries: set[int] | None = None,
 ) -> ScreeningRun:
     """Screen many parties (all, or ``party_ids``) in batches of 5,000, each batch written in its
     own transaction; one audit record for the run.
 
     With ``workers`` > 1 the batches are scored in forked processes sharing the index; the
-    database work stays in this process.
+    database work stays in this process. ``only_entries``: keep only matches on these list
+    entries (ids), as the delta screening does with the full index.
     """
     global _WORKER_INDEX
     if index is None:
@@ -584,10 +668,14 @@ def do_screen_parties(
 
             _WORKER_INDEX = index
             pool = multiprocessing.get_context("fork").Pool(workers)
-            results = pool.imap(_screen_chunk, ((rows, limit) for rows in _party_rows(party_ids)))
+            results = pool.imap(
+                _screen_chunk, ((rows, limit, only_entries) for rows in _party_rows(party_ids))
+            )
         else:
             _WORKER_INDEX = index
-            results = (_screen_chunk((rows, limit)) for rows in _party_rows(party_ids))
+            results = (
+                _screen_chunk((rows, limit, only_entries)) for rows in _party_rows(party_ids)
+            )
         hits = new_count = 0
         for ids, found in results:
             screened = len(ids)

@@ -436,3 +436,43 @@ class ListUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.source} ({self.status})"
+
+
+class PartyScreeningKey(models.Model):
+    """When a party's name tokens (``PartyToken``) were last derived: the party's
+    ``updated_at`` then, the fingerprint of its screened fields, and its normalised names.
+
+    Contract: a live party whose ``updated_at`` differs from ``party_updated_at`` (or that has
+    no row) has tokens that may be stale; ``actions.do_refresh_party_tokens`` derives them
+    again. Every write path bumps ``updated_at`` (the changed-parties pass relies on it too).
+    """
+
+    party = models.OneToOneField(
+        "parties.Party", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    party_updated_at = models.DateTimeField()
+    fingerprint = models.CharField(max_length=32)
+    # {"kind": query kind, "names": [name_variants of each screened name]}: the engine's
+    # readings of the party without its name normalisation (``matching.party_readings``).
+    readings = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.fingerprint}"
+
+
+class PartyToken(models.Model):
+    """One token a party's name may be looked up by in the screening engine
+    (``matching.reading_tokens``: ``+`` in front of two words joined, ``#`` in front of an
+    identifier key): the inverted index (token -> parties) the delta screening uses to find
+    the parties a new list entry can match."""
+
+    party = models.ForeignKey("parties.Party", on_delete=models.CASCADE, related_name="+")
+    token = models.TextField()
+    # Screened as a person (persons match persons' entries, organisations the others').
+    person = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["token"], name="compliance_party_token_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.token}"

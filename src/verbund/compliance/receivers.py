@@ -1,4 +1,5 @@
-"""Triggers: screen a party when it is created or its screened fields change; recompute
+"""Triggers: screen a party when it is created or its screened fields change (and store its
+name tokens for the delta screening, also for bulk loads); recompute
 ownership flags when a share-carrying relationship changes.
 
 The relationships actions module is not ours to edit, so ownership reacts to the
@@ -19,11 +20,21 @@ def on_party_saved(
 ) -> None:
     if not created and not (set(changed_fields) & SCREENED_FIELDS):
         return
-    from verbund.compliance.actions import do_screen_party
+    from verbund.compliance.actions import do_refresh_party_tokens, do_screen_party
 
+    do_refresh_party_tokens([party.pk])
     do_screen_party(party, actor=actor)
     if not created and "kind" in changed_fields:
         schedule_ownership()
+
+
+def on_party_row_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A party archived, merged or erased (paths that save the row without ``party_saved``)
+    loses its stored name tokens at once: they are derived from its name."""
+    if instance.archived or instance.merged_into_id:
+        from verbund.compliance.actions import do_refresh_party_tokens
+
+        do_refresh_party_tokens([instance.pk])
 
 
 def schedule_ownership() -> None:
@@ -65,6 +76,8 @@ def on_bulk_loaded(
     from verbund.compliance.tasks import screen_ranges_task
 
     ranges = [[r.start, r.stop - 1] for r in party_ids if len(r)]
+    # The job also stores the parties' name tokens; without lists there is no delta screening
+    # yet, and the first one derives whatever is missing (``do_sync_party_tokens``).
     if ranges and current_versions():
         transaction.on_commit(lambda: screen_ranges_task.enqueue(ranges))
     if links_changed:
@@ -72,10 +85,14 @@ def on_bulk_loaded(
 
 
 def connect() -> None:
+    from verbund.parties.models import Party
     from verbund.parties.signals import bulk_loaded, party_saved
     from verbund.relationships.models import Relationship
 
     party_saved.connect(on_party_saved, dispatch_uid="verbund.compliance.screen_party")
+    post_save.connect(
+        on_party_row_saved, sender=Party, dispatch_uid="verbund.compliance.party_row_saved"
+    )
     bulk_loaded.connect(on_bulk_loaded, dispatch_uid="verbund.compliance.screen_bulk")
     post_save.connect(
         on_relationship_changed, sender=Relationship, dispatch_uid="verbund.compliance.rel_saved"

@@ -10,9 +10,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 
-from verbund.compliance.matching import EntryRecord, Index, Match, Query
-from verbund.compliance.models import ListEntry, SanctionsList
+from verbund.compliance.matching import (
+    EntryRecord,
+    Index,
+    Match,
+    Query,
+    party_readings,
+    reading_tokens,
+)
+from verbund.compliance.models import ListEntry, PartyScreeningKey, PartyToken, SanctionsList
 from verbund.parties.models import Party, PartyKind
 
 # The party fields screening reads (``PartyRow`` order).
@@ -156,3 +164,68 @@ def screen_rows(
 ) -> Iterator[tuple[PartyRow, list[Match]]]:
     for row in rows:
         yield row, index.screen(query_for(row), limit)
+
+
+def party_tokens(row: PartyRow) -> tuple[dict[str, Any], set[str]]:
+    """What is stored of ``row`` for the delta screening: its normalised names
+    (``matching.party_readings``, with the query kind) and the tokens they can be looked up by
+    (``matching.reading_tokens``). The one rule, whichever path writes them."""
+    query = query_for(row)
+    variants = party_readings(query.names, query.kind)
+    readings = {"kind": query.kind, "names": [[list(v) for v in vs] for vs in variants]}
+    return readings, reading_tokens(variants, query.kind, query.identifiers)
+
+
+def stored_readings(party_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Party id -> stored readings (``party_tokens``), for the parties that have them."""
+    out: dict[int, dict[str, Any]] = {}
+    ids = list(party_ids)
+    for i in range(0, len(ids), 900):
+        out.update(
+            PartyScreeningKey.objects.filter(party_id__in=ids[i : i + 900]).values_list(
+                "party_id", "readings"
+            )
+        )
+    return out
+
+
+def stale_party_ids() -> list[int]:
+    """Live parties whose stored tokens may be stale: no ``PartyScreeningKey``, or one taken
+    at another ``updated_at`` than the party's."""
+    party = connection.ops.quote_name("parties_party")
+    key = connection.ops.quote_name(PartyScreeningKey._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT p.id FROM {party} p LEFT JOIN {key} k ON k.party_id = p.id "
+            "WHERE p.merged_into_id IS NULL AND NOT p.archived "
+            "AND (k.party_id IS NULL OR k.party_updated_at <> p.updated_at) ORDER BY p.id"
+        )
+        return [r[0] for r in cur.fetchall()]
+
+
+def dead_party_ids() -> list[int]:
+    """Parties with stored tokens that are no longer screened (merged or archived)."""
+    party = connection.ops.quote_name("parties_party")
+    key = connection.ops.quote_name(PartyScreeningKey._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT k.party_id FROM {key} k JOIN {party} p ON p.id = k.party_id "
+            "WHERE p.merged_into_id IS NOT NULL OR p.archived"
+        )
+        return [r[0] for r in cur.fetchall()]
+
+
+def token_vocabulary() -> list[str]:
+    """Every distinct stored party token."""
+    return list(PartyToken.objects.values_list("token", flat=True).distinct().iterator(5000))
+
+
+def parties_with_tokens(tokens: Iterable[str], person: bool | None = None) -> list[int]:
+    """Parties with at least one of ``tokens`` stored (only persons, only organisations, or
+    both), by id."""
+    wanted = sorted(tokens)
+    qs = PartyToken.objects.all() if person is None else PartyToken.objects.filter(person=person)
+    found: set[int] = set()
+    for i in range(0, len(wanted), 900):
+        found.update(qs.filter(token__in=wanted[i : i + 900]).values_list("party_id", flat=True))
+    return sorted(found)

@@ -13,20 +13,24 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from verbund.compliance import sources
-from verbund.compliance.actions import do_confirm_hit, do_update_lists
+from verbund.compliance import screening, sources
+from verbund.compliance.actions import do_confirm_hit, do_sync_party_tokens, do_update_lists
 from verbund.compliance.models import (
     Hit,
     HitStatus,
     ListKind,
     ListUpdate,
     ListVersion,
+    PartyScreeningKey,
+    PartyToken,
     RunFinding,
     SanctionsList,
     ScreeningStatus,
 )
+from verbund.compliance.screening import PartyRow
 from verbund.compliance.selectors import is_blocked, version_changes
 from verbund.compliance.tests import fixtures
+from verbund.parties.actions import do_archive_party, do_mark_merged, do_update_party
 from verbund.parties.models import Party
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +275,63 @@ def test_updates_through_the_action_without_screening_record_versions_only(
     )
     assert update.entry_run is None and len(update.versions) == 1
     assert not Hit.objects.exists()
+
+
+def test_the_delta_screening_finds_for_the_new_and_changed_entries_what_a_full_run_finds(
+    v1: Path, v2: Path, org: Callable[..., Any], person: Callable[..., Any]
+) -> None:
+    names = [
+        "Krasny Oktyabr GmbH", "Krasni Oktjabr", "KrasnyOktyabr Handel", "Oktyabr Krasny OOO",
+        "Banco Cuba S.A.", "Banco Nacional de Cuba", "Bank of Cuba", "Banco Nacional Kuba",
+        "Nordstern Trading", "Muster GmbH", "Krause Oktoberfest KG", "Cuba Libre Bar",
+    ]  # fmt: skip
+    parties = [org(n) for n in names] + [person("Abu", "Abbas"), person("Krasny", "Oktyabr")]
+    _update(v1)
+    _update(v2)
+    update = ListUpdate.objects.first()
+    assert update is not None and update.entry_run is not None
+    version = ListVersion.objects.get(list__key="ofac-sdn", number=2)
+    changed = version.diff["added"] + version.diff["changed"]
+    index, _versions = screening.get_index()
+    full = {
+        (p.pk, m.entry.external_id, m.score)
+        for p in parties
+        for m in index.screen(screening.query_for(PartyRow.of(p)), screening.threshold())
+        if m.entry.external_id in changed
+    }
+    delta = set(
+        Hit.objects.filter(run=update.entry_run).values_list(
+            "party_id", "entry_external_id", "score"
+        )
+    )
+    assert full and delta == full
+    # Only parties sharing a close spelling with the changes were screened.
+    assert update.entry_run.total < len(parties)
+
+
+def test_stored_name_tokens_follow_a_party_through_its_writes_and_leave_with_a_merge(
+    org: Callable[..., Any], person: Callable[..., Any]
+) -> None:
+    def tokens(party: Party) -> set[str]:
+        return set(PartyToken.objects.filter(party=party).values_list("token", flat=True))
+
+    firm = org("Nordstern Handel GmbH", register_number="HRB 12345")
+    assert {"nordstern", "handel", "+nordsternhandel", "#hrb12345"} <= tokens(firm)
+    do_update_party(firm, actor=None, name="Krasny Oktyabr GmbH")
+    assert "krasny" in tokens(firm) and "nordstern" not in tokens(firm)
+    assert screening.stale_party_ids() == []
+    # A bulk path writes the row and its updated_at only: the next delta derives it again.
+    Party.objects.filter(pk=firm.pk).update(name="Banco Cuba", updated_at=timezone.now())
+    assert screening.stale_party_ids() == [firm.pk]
+    twin = org("Banco Cuba")
+    do_mark_merged(firm, twin, actor=None)
+    assert tokens(firm) == set() and "banco" in tokens(twin)
+    do_sync_party_tokens()
+    assert screening.stale_party_ids() == []
+    assert not PartyScreeningKey.objects.filter(party=firm).exists()
+    abbas = person("Abu", "Abbas")
+    key = PartyScreeningKey.objects.get(party=abbas)
+    assert key.readings == {"kind": "person", "names": [[["abu", "abbas"], ["abuabbas"]]]}
+    # Archived (as an erasure does too): its name's tokens go with it.
+    do_archive_party(abbas, actor=None)
+    assert tokens(abbas) == set()
