@@ -408,6 +408,29 @@ def _in_rollback(fn: Callable[[], Any], repeat: int) -> Timings:
     return out
 
 
+def _closure_writes(fn: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """The statements writing today's or the dated closure that ``fn`` runs (in a rolled-back
+    transaction), with their parameters."""
+    from verbund.hierarchies.dated import DT
+
+    writes: list[tuple[str, Any]] = []
+
+    def capture(
+        execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        verb = sql.lstrip().split(None, 1)[0].upper()
+        if not many and verb in ("INSERT", "DELETE", "UPDATE") and (CT in sql or DT in sql):
+            writes.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with transaction.atomic():
+        with connection.execute_wrapper(capture):
+            fn()
+        transaction.set_rollback(True)
+    engine.forget_freshness()
+    return writes
+
+
 def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> list[dict[str, Any]]:
     from verbund.hierarchies.actions import do_move_subtree
 
@@ -520,19 +543,24 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
         reps = max(3, repeat // 4)
         moves = _in_rollback(lambda: do_move_subtree(child, new_parent, "group", actor=None), reps)
 
+        # The raw floor: the closure writes the move itself ran (today's closure and, since
+        # decision 0023, the dated one), captured once and replayed as plain SQL on the same
+        # data, without the rules, link writes, audit and savepoints around them.
+        writes = _closure_writes(lambda: do_move_subtree(child, new_parent, "group", actor=None))
+
         def raw_move() -> None:
-            # The same three statements as the engine's upkeep, without the rules around them.
             engine.no_jit()
             with connection.cursor() as cur:
-                cur.execute(engine.detach_sql(), [gtype.pk, sub])
-                cur.execute(
-                    f"UPDATE {CT} SET parent_id = %s WHERE type_id = %s AND descendant_id = %s",
-                    [target_group, gtype.pk, sub],
-                )
-                cur.execute(engine.ATTACH_SQL, [gtype.pk, gtype.pk, target_group, gtype.pk, sub])
+                for sql, params in writes:
+                    cur.execute(sql, params)
 
         raws = _in_rollback(raw_move, reps)
-        add(f"move a {n_sub:,}-member subtree (closure upkeep)", moves, raws, 1000.0)
+        add(
+            f"move a {n_sub:,}-member subtree (closure upkeep; raw: its {len(writes)} closure writes)",
+            moves,
+            raws,
+            1000.0,
+        )
         assert old
 
     if "1000" in meta["groups"]:

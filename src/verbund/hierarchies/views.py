@@ -9,11 +9,9 @@ import csv
 import datetime as dt
 import io
 import itertools
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.http import (
     FileResponse,
@@ -27,7 +25,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from verbund.core import extensions
-from verbund.core.exports import safe_row
+from verbund.core.exports import safe_row, xlsx_file
 from verbund.core.forms import parse_day
 from verbund.core.permissions import requires
 from verbund.core.security import search_problem
@@ -264,29 +262,6 @@ def _csv_pieces(header: list[str], rows: Iterator[tuple[Any, ...]]) -> Iterator[
     yield buf.getvalue()
 
 
-def _xlsx_file(sheet: str, header: list[str], rows: Iterator[tuple[Any, ...]]) -> Any:
-    """The workbook in a temporary file, written row by row in xlsxwriter's constant-memory
-    mode (each row goes to disk as it is written), rewound for streaming. Cells are written
-    as the values they are: no text turns into a formula, link or number on the way."""
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response that streams it
-    book = xlsxwriter.Workbook(
-        out,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    ws = book.add_worksheet(sheet[:31])
-    ws.write_row(0, 0, header)
-    for n, row in enumerate(rows, 1):
-        ws.write_row(n, 0, safe_row(row))
-    book.close()
-    out.seek(0)
-    return out
-
-
 @requires("parties.view_party")
 def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponseBase:
     """The whole tree as CSV or Excel, in the order of the view. Streamed: the CSV as it is
@@ -311,6 +286,6 @@ def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpRespo
             _csv_pieces(header, everything), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = FileResponse(_xlsx_file(type_key, header, everything), content_type=XLSX)
+        response = FileResponse(xlsx_file(type_key, header, everything), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response

@@ -2,14 +2,13 @@
 
 import csv
 import io
-import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from verbund.core import exports
 from verbund.core.exports import safe_row
 from verbund.parties.models import Party
 
@@ -63,26 +62,5 @@ def csv_pieces(parties: QuerySet[Party]) -> Iterator[str]:
 
 
 def xlsx_file(parties: QuerySet[Party], sheet: str) -> IO[bytes]:
-    """The workbook in a temporary file (xlsxwriter's constant-memory mode), rewound; no text
-    turns into a formula, link or number."""
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response that streams it
-    book = xlsxwriter.Workbook(
-        out,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    ws = book.add_worksheet(sheet.translate(_SHEET_SAFE)[:31].strip("' ") or _("Selection"))
-    ws.write_row(0, 0, header())
-    for n, row in enumerate(rows(parties), 1):
-        ws.write_row(n, 0, safe_row(row))
-    book.close()
-    out.seek(0)
-    return out
-
-
-# Characters a sheet name may not hold.
-_SHEET_SAFE = str.maketrans({c: " " for c in "[]:*?/\\"})
+    """The workbook in a temporary file (``core.exports.xlsx_file``), rewound."""
+    return exports.xlsx_file(sheet or _("Selection"), header(), rows(parties))
