@@ -26,6 +26,7 @@ from verbund.activities.models import Activity, ActivityKind
 from verbund.activities.serializers import (
     ActivitySerializer,
     ActivityUpdateSerializer,
+    GroupActivityPageSerializer,
     GroupActivitySerializer,
 )
 from verbund.core.api import CursorPagination
@@ -126,7 +127,7 @@ class GroupActivitiesView(APIView):
 
     required_permission = "activities.view_activity"
 
-    @extend_schema(parameters=GROUP_PARAMS, responses=GroupActivitySerializer(many=True))
+    @extend_schema(parameters=GROUP_PARAMS, responses=GroupActivityPageSerializer)
     def get(self, request: Request, pk: int) -> Response:
         if not request.user.has_perm("parties.view_party"):
             raise PermissionDenied

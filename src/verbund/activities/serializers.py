@@ -1,5 +1,7 @@
 """API representations of activities."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from verbund.activities.models import Activity, ActivityKind
@@ -53,3 +55,12 @@ class GroupActivitySerializer(serializers.ModelSerializer):
             "text", "user",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class GroupActivityPageSerializer(serializers.Serializer[Any]):
+    """One page of the group's timeline; ``next`` is the following page's URL (null on the
+    last), ``previous`` is always null (cursor paging forwards)."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = GroupActivitySerializer(many=True)

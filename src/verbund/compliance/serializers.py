@@ -65,9 +65,9 @@ class ListUploadSerializer(serializers.ModelSerializer[ListUpload]):
     format = serializers.CharField(read_only=True)
     list = serializers.SerializerMethodField()
     file_names = serializers.SerializerMethodField()
-    version = ListVersionSerializer(read_only=True)
+    version = ListVersionSerializer(read_only=True, allow_null=True)
     run: serializers.PrimaryKeyRelatedField[ScreeningRun] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
 
     class Meta:

@@ -58,6 +58,16 @@ def next_link(request: Request, cursor: str) -> str | None:
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
+class GroupContactPageSerializer(serializers.Serializer[Any]):
+    """One page of the group's contacts; ``next`` is the following page's URL (null on the
+    last), ``previous`` is always null (cursor paging forwards)."""
+
+    root_id = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = GroupContactSerializer(many=True)
+
+
 class GroupContactsView(APIView):
     """The contacts of every member of the party's group by name: persons filed under a member
     and persons linked to one as its contact, each with the member."""
@@ -77,7 +87,7 @@ class GroupContactsView(APIView):
                 "page_size", OpenApiTypes.INT, description="Rows per page (default 50)."
             ),
         ],
-        responses=GroupContactSerializer(many=True),
+        responses=GroupContactPageSerializer,
     )
     def get(self, request: Request, pk: int) -> Response:
         party = get_object_or_404(Party.objects.only("id"), pk=pk)
@@ -282,7 +292,7 @@ class SubscriptionView(APIView):
         do_subscribe_group(request.user, party, request.query_params.get("type") or "group")
         return self._answer(request, party.pk)
 
-    @extend_schema(parameters=[type_param], responses=SubscriptionSerializer)
+    @extend_schema(parameters=[type_param], responses={200: SubscriptionSerializer})
     def delete(self, request: Request, pk: int) -> Response:
         party = get_object_or_404(Party, pk=pk)
         do_unsubscribe_group(request.user, party, request.query_params.get("type") or "group")

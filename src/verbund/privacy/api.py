@@ -75,7 +75,7 @@ class HoldView(APIView):
     required_permission = "privacy.view_legalhold"
     write_permission = "privacy.add_legalhold"
 
-    @extend_schema(request=HoldSerializer, responses=HoldSerializer)
+    @extend_schema(request=HoldSerializer, responses={201: HoldSerializer})
     def post(self, request: Request, party_id: int) -> Response:
         data = HoldSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -114,7 +114,7 @@ class ConsentsView(APIView):
         rows = Consent.objects.filter(party=party).order_by("-date", "-id")
         return Response(ConsentSerializer(rows, many=True).data)
 
-    @extend_schema(request=ConsentSerializer, responses=ConsentSerializer)
+    @extend_schema(request=ConsentSerializer, responses={201: ConsentSerializer})
     def post(self, request: Request, party_id: int) -> Response:
         party = _party(party_id)
         data = ConsentSerializer(data=request.data)

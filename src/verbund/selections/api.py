@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -117,6 +117,13 @@ class SelectionViewSet(
         return Response({"count": selectors.count(self.get_object().filters)})
 
 
+@extend_schema_serializer(many=False)
+class FilterCountSerializer(serializers.Serializer[Any]):
+    """The answer of /api/v1/party-counts/: one object, not a list."""
+
+    count = serializers.IntegerField()
+
+
 class FilterCountView(viewsets.ViewSet):
     """How many parties these filters select (the query parameters of /api/v1/parties/),
     before a selection is saved or the list is opened."""
@@ -126,9 +133,7 @@ class FilterCountView(viewsets.ViewSet):
     @extend_schema(
         parameters=[],
         responses={
-            status.HTTP_200_OK: inline_serializer(
-                "FilterCount", {"count": serializers.IntegerField()}
-            ),
+            status.HTTP_200_OK: FilterCountSerializer,
             status.HTTP_400_BAD_REQUEST: OpenApiTypes.OBJECT,
         },
     )
