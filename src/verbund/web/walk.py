@@ -59,6 +59,14 @@ def pages(demo: Any, review: dict[str, int], import_run: int, relationship: int)
         "compliance-runs": "/compliance/runs/",
         "compliance-run": f"/compliance/runs/{review['screening_run']}/",
         "two-factor": "/accounts/two-factor/",
+        "chart": f"/parties/{p['sued'].pk}/hierarchy/chart/?type=group",
+        "revenue-overview": "/revenue/",
+        "revenue-drilldown": f"/revenue/heads/{p['holding'].pk}/",
+        "selections": "/selections/",
+        "privacy-export": f"/privacy/parties/{p['erika'].pk}/export/",
+        "privacy-advertising": "/privacy/advertising/",
+        "privacy-log": "/privacy/log/",
+        "privacy-retention": "/privacy/retention/",
     }
 
 

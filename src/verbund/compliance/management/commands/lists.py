@@ -89,19 +89,7 @@ class Command(VerbundCommand):
                 )
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from exc
-            self.stdout.write(
-                _(
-                    "%(list)s v%(number)s: %(entries)s entries (+%(added)s added, ~%(changed)s changed, -%(removed)s removed)"
-                )
-                % {
-                    "list": version.list.key,
-                    "number": version.number,
-                    "entries": version.entry_count,
-                    "added": version.added,
-                    "changed": version.changed,
-                    "removed": version.removed,
-                }
-            )
+            self.stdout.write(version_line(version))
             return
         lists = SanctionsList.objects.all()
         if options.get("key"):
@@ -173,19 +161,7 @@ class Command(VerbundCommand):
         for key in update.unchanged:
             self.stdout.write(_("%(list)s: unchanged") % {"list": key})
         for version in ListVersion.objects.filter(pk__in=update.versions).select_related("list"):
-            self.stdout.write(
-                _(
-                    "%(list)s v%(number)s: %(entries)s entries (+%(added)s added, ~%(changed)s changed, -%(removed)s removed)"
-                )
-                % {
-                    "list": version.list.key,
-                    "number": version.number,
-                    "entries": version.entry_count,
-                    "added": version.added,
-                    "changed": version.changed,
-                    "removed": version.removed,
-                }
-            )
+            self.stdout.write(version_line(version))
             for kind, part in version_changes(version, limit=show).items():
                 for row in part["rows"]:
                     fields = f" ({', '.join(row['fields'])})" if row["fields"] else ""
@@ -209,3 +185,17 @@ class Command(VerbundCommand):
             _("update #%(pk)s: %(versions)s new versions, %(parties)s changed parties, %(new)s new hits")
             % {"pk": update.pk, "versions": len(update.versions), "parties": update.parties_changed, "new": update.new_hits}
         )  # fmt: skip
+
+
+def version_line(version: ListVersion) -> str:
+    """A list version as the command reports it: its entries and what changed."""
+    return _(
+        "%(list)s v%(number)s: %(entries)s entries (+%(added)s added, ~%(changed)s changed, -%(removed)s removed)"
+    ) % {
+        "list": version.list.key,
+        "number": version.number,
+        "entries": version.entry_count,
+        "added": version.added,
+        "changed": version.changed,
+        "removed": version.removed,
+    }
