@@ -80,8 +80,13 @@ def timeline(
             at = None
         if at is not None:
             qs = qs.filter(Q(happened_at__lt=at) | Q(happened_at=at, id__lt=after[1]))
+    # The page's keys first, from the (party, date, id) index alone: sorting a 100,000-member
+    # group's 200,000 activities as whole rows (their text included) took 330 ms at 1M
+    # parties, the keys 140 ms; the page's 51 rows are then read by id.
+    keys = list(qs.order_by("-happened_at", "-id").values_list("id", flat=True)[: size + 1])
     rows = list(
-        qs.select_related("party", "user")
+        Activity.objects.filter(id__in=keys)
+        .select_related("party", "user")
         .only(
             "id",
             "kind",
