@@ -545,19 +545,6 @@ def _rank(found: dict[int, list[int]]) -> tuple[list[RankRow], int, int]:
     return result, total, previous_total
 
 
-def label(rows: Sequence[RankRow]) -> None:
-    names = {
-        p["id"]: p
-        for p in Party.objects.filter(pk__in=[r.party_id for r in rows]).values(
-            "id", "number", "name"
-        )
-    }
-    for r in rows:
-        info = names.get(r.party_id)
-        if info:
-            r.number, r.name = info["number"], info["name"]
-
-
 def top_ranking(
     rtype: RelationshipType, period: Period, *, mode: str = "current", limit: int | None = 100
 ) -> Ranking:
@@ -569,7 +556,7 @@ def top_ranking(
     counts = _member_counts(rtype, span, mode, [r.party_id for r in shown])
     for r in shown:
         r.member_count = counts.get(r.party_id, 1)
-    label(shown)
+    selectors.label(shown)
     return Ranking(
         rtype.key, mode, period, span.previous, shown, len(ranked), total, previous_total
     )
@@ -605,9 +592,9 @@ def members_ranking(
     for r in ranked:
         r.depth = depths.get(r.party_id)
     shown = ranked if limit is None else ranked[:limit]
-    label(shown)
+    selectors.label(shown)
     head_row = RankRow(head, total, previous_total, member_count=len(ranked))
-    label([head_row])
+    selectors.label([head_row])
     return Ranking(
         rtype.key, mode, period, span.previous, shown, len(ranked), total, previous_total, head_row
     )

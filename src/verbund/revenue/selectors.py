@@ -313,17 +313,19 @@ def group_root(party_id: int, rtype: RelationshipType) -> int:
     return hierarchy.top_ancestor(party_id, rtype.pk, on=dt.date.today())
 
 
-def _label(members: list[MemberFigure]) -> None:
+def label(rows: Sequence[Any]) -> None:
+    """Give each row (anything with ``party_id``, ``number`` and ``name``) its party's number
+    and name, in one query."""
     names = {
         p["id"]: p
-        for p in Party.objects.filter(pk__in=[m.party_id for m in members]).values(
+        for p in Party.objects.filter(pk__in=[r.party_id for r in rows]).values(
             "id", "number", "name"
         )
     }
-    for m in members:
-        info = names.get(m.party_id)
+    for r in rows:
+        info = names.get(r.party_id)
         if info:
-            m.number, m.name = info["number"], info["name"]
+            r.number, r.name = info["number"], info["name"]
 
 
 def tree_revenue(
@@ -385,7 +387,7 @@ def tree_revenue(
             _historic_figures(figures, rtype, root_id, period, monthly=monthly, breakdown=breakdown)
     else:
         _walked_figures(figures, rtype, root_id, period, monthly=monthly, breakdown=breakdown)
-    _label(figures.members)
+    label(figures.members)
     return figures
 
 
@@ -626,7 +628,7 @@ def top_groups(rtype: RelationshipType, period: Period, *, limit: int = 100) -> 
     with scan_driven():
         rows = _rows(sql, [*sparams, rtype.pk, rtype.pk])
     result = [MemberFigure(int(p), int(c)) for p, c in rows]
-    _label(result)
+    label(result)
     return result
 
 
