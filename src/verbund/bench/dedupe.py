@@ -1,6 +1,6 @@
 """`verbund bench dedupe`: quality (precision/recall) and speed of duplicate detection.
 
-Three parts, each runs the production path (``matching.features`` -> ``bulk.detect``):
+Three parts, each runs the production path (``features.features`` -> ``bulk.detect``):
 - FEBRL4 (persons, 5,000 + 5,000 records, 5,000 true links), linked across the two files;
 - dedupe-examples Chicago early-childhood sites (organisations with true cluster ids);
   both real data sets from ``--data`` (else ``$VERBUND_DATA_DIR/dedupe``), each skipped with
@@ -28,7 +28,8 @@ from typing import Any, TextIO
 
 from verbund.bench.common import data_path, missing_data
 from verbund.quality.bulk import clusters_of, detect, features_table, to_arrow
-from verbund.quality.matching import DEFAULT_THRESHOLD, features
+from verbund.quality.features import features
+from verbund.quality.matching import DEFAULT_THRESHOLD
 
 FEBRL4 = ("febrl", "dataset4a.csv")
 ORG_EXAMPLES = ("dedupe_examples", "csv_example_input_with_true_ids.csv")

@@ -32,12 +32,8 @@ from django.utils import timezone
 
 from verbund.bench.common import data_path, missing_data
 from verbund.compliance import screening
-from verbund.compliance.actions import (
-    do_delta_screen,
-    do_screen_parties,
-    do_sync_party_tokens,
-    do_update_lists,
-)
+from verbund.compliance.actions import do_screen_parties
+from verbund.compliance.list_updates import do_delta_screen, do_sync_party_tokens, do_update_lists
 from verbund.compliance.models import (
     Hit,
     ListUpdate,

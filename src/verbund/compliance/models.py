@@ -443,7 +443,7 @@ class PartyScreeningKey(models.Model):
     ``updated_at`` then, the fingerprint of its screened fields, and its normalised names.
 
     Contract: a live party whose ``updated_at`` differs from ``party_updated_at`` (or that has
-    no row) has tokens that may be stale; ``actions.do_refresh_party_tokens`` derives them
+    no row) has tokens that may be stale; ``list_updates.do_refresh_party_tokens`` derives them
     again. Every write path bumps ``updated_at`` (the changed-parties pass relies on it too).
     """
 

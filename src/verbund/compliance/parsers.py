@@ -7,190 +7,39 @@ was declared as, raises ``ListFormatError`` with a message for the user; nothing
 
 import csv
 import datetime as dt
-import hashlib
 import io
-import json
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
-from xml.etree.ElementTree import Element
+from collections.abc import Callable
 
-import orjson
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError
-from defusedxml.ElementTree import fromstring as safe_fromstring
 from django.utils.translation import gettext as _
 
 from verbund.compliance.countries import to_iso, to_iso_list
-from verbund.core.security import MAX_JSON_DEPTH, json_depth
+from verbund.compliance.list_files import (
+    ListFormatError,
+    ParsedEntry,
+    ParseResult,
+    child_text,
+    child_texts,
+    csv_rows,
+    decode_text,
+    finish_entries,
+    parse_date_text,
+    parse_xml,
+)
+from verbund.compliance.opensanctions import parse_ftm, parse_ftm_pep, parse_opensanctions_csv
 
+__all__ = [
+    "DEFAULT_LIST_KEYS",
+    "FORMAT_KINDS",
+    "PARSERS",
+    "ListFormatError",
+    "ParseResult",
+    "ParsedEntry",
+    "parse",
+    "parse_date_text",
+    "parse_xml",
+]
 
-class ListFormatError(ValueError):
-    """The file is malformed, unsafe or not in the declared format."""
-
-
-@dataclass
-class ParsedEntry:
-    external_id: str
-    schema: str
-    names: list[dict[str, Any]]
-    countries: list[str] = field(default_factory=list)
-    birth_dates: list[str] = field(default_factory=list)
-    identifiers: list[dict[str, str]] = field(default_factory=list)
-    programs: list[str] = field(default_factory=list)
-    remarks: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.names[0]["name"] if self.names else ""
-
-    def add_name(self, name: str | None, weak: bool = False) -> None:
-        name = re.sub(r"\s+", " ", (name or "")).strip()
-        if name and not any(n["name"].lower() == name.lower() for n in self.names):
-            self.names.append({"name": name, "weak": weak})
-
-    def add_identifier(self, kind: str, value: str | None) -> None:
-        value = (value or "").strip()
-        # OFAC puts notes and links into its id list; only short codes are identifiers.
-        if len(value) > 40 or value.startswith("http") or " " in value.strip():
-            return
-        if value and {"type": kind, "value": value} not in self.identifiers:
-            self.identifiers.append({"type": kind, "value": value})
-
-    def content_hash(self) -> str:
-        data = [
-            self.schema,
-            self.names,
-            sorted(self.countries),
-            sorted(self.birth_dates),
-            self.identifiers,
-            sorted(self.programs),
-            self.remarks,
-        ]
-        return hashlib.sha256(
-            json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
-        ).hexdigest()
-
-
-@dataclass
-class ParseResult:
-    entries: list[ParsedEntry]
-    published: str = ""
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
-
-
-def parse_date_text(text: str | None) -> list[str]:
-    """Dates as lists write them ("12 Jan 1960", "1960", "1958 to 1960", "circa 1970",
-    "12/01/1960", "1960-01-12") as ``YYYY-MM-DD`` or ``YYYY`` strings."""
-    if not text:
-        return []
-    text = text.strip()
-    out: list[str] = []
-    for m in re.finditer(r"(\d{4})-(\d{2})-(\d{2})", text):
-        out.append(f"{m.group(1)}-{m.group(2)}-{m.group(3)}")
-    if out:
-        return out
-    for m in re.finditer(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
-        out.append(f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}")
-    if out:
-        return out
-    for m in re.finditer(r"(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})", text):
-        month = _MONTHS.get(m.group(2).lower())
-        if month:
-            out.append(f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}")
-    if out:
-        return out
-    years = [int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", text)]
-    if len(years) == 2 and "to" in text and 0 < years[1] - years[0] <= 10:
-        return [str(y) for y in range(years[0], years[1] + 1)]
-    return [str(y) for y in years]
-
-
-def _strip_ns(root: Element) -> Element:
-    for el in root.iter():
-        if isinstance(el.tag, str) and "}" in el.tag:
-            el.tag = el.tag.split("}", 1)[1]
-    return root
-
-
-def parse_xml(data: bytes, expected_roots: Iterable[str], label: str, name: str = "") -> Element:
-    """Parse ``data`` (the file ``name``) safely and check the root element; raise
-    ListFormatError naming the file otherwise."""
-    prefix = f"{name}: " if name else ""
-    try:
-        root = safe_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise ListFormatError(
-            prefix
-            + _(
-                "The file was refused: it uses XML features that are not allowed in list files (%(what)s)."
-            )
-            % {"what": type(exc).__name__}
-        ) from exc
-    except ParseError as exc:
-        # The parser's own text is English (expat); the position is what helps the user.
-        line, column = getattr(exc, "position", (0, 0))
-        raise ListFormatError(
-            prefix
-            + _("The file is not well-formed XML (line %(line)s, column %(column)s).")
-            % {"line": line, "column": column}
-        ) from exc
-    root = _strip_ns(root)
-    if root.tag not in expected_roots:
-        raise ListFormatError(
-            prefix
-            + _(
-                "This is not a %(format)s file: its root element is <%(root)s>, expected <%(expected)s>."
-            )
-            % {"format": label, "root": root.tag, "expected": "> or <".join(expected_roots)}
-        )
-    return root
-
-
-def _text(el: Element | None, path: str) -> str:
-    if el is None:
-        return ""
-    found = el.find(path)
-    return (found.text or "").strip() if found is not None and found.text else ""
-
-
-def _texts(el: Element, path: str) -> list[str]:
-    return [(x.text or "").strip() for x in el.findall(path) if x.text and x.text.strip()]
-
-
-def _decode(data: bytes) -> str:
-    data = data.rstrip(b"\x1a\r\n ").replace(b"\x1a", b"")
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ListFormatError(_("The file is neither UTF-8 nor Windows-1252 text."))
-
-
-def _finish(entries: list[ParsedEntry], label: str) -> list[ParsedEntry]:
-    entries = [e for e in entries if e.names]
-    if not entries:
-        raise ListFormatError(
-            _("No list entries were found: is this really a %(format)s file?") % {"format": label}
-        )
-    seen: dict[str, ParsedEntry] = {}
-    for e in entries:
-        seen.setdefault(e.external_id, e)
-    return list(seen.values())
-
-
-# --- OFAC legacy CSV (sdn.csv + add.csv + alt.csv) ------------------------------------------
 
 _OFAC_EMPTY = "-0-"
 _OFAC_TYPES = {
@@ -244,7 +93,7 @@ def parse_ofac_csv(files: list[tuple[str, bytes]]) -> ParseResult:
     alts: list[list[str]] = []
     for name, data in files:
         rows = [
-            r for r in csv.reader(io.StringIO(_decode(data))) if r and any(c.strip() for c in r)
+            r for r in csv.reader(io.StringIO(decode_text(data))) if r and any(c.strip() for c in r)
         ]
         if not rows:
             continue
@@ -298,7 +147,7 @@ def parse_ofac_csv(files: list[tuple[str, bytes]]) -> ParseResult:
         code = to_iso(_ofac(row[4])) if address_of else ""
         if address_of and code and code not in address_of.countries:
             address_of.countries.append(code)
-    return ParseResult(_finish(list(entries.values()), label))
+    return ParseResult(finish_entries(list(entries.values()), label))
 
 
 # --- OFAC classic XML (sdn.xml) ---------------------------------------------------------------
@@ -310,25 +159,25 @@ def parse_ofac_xml(files: list[tuple[str, bytes]]) -> ParseResult:
     published = ""
     for name, data in files:
         root = parse_xml(data, ["sdnList"], label, name)
-        published = published or _text(root, "publshInformation/Publish_Date")
+        published = published or child_text(root, "publshInformation/Publish_Date")
         for e in root.findall("sdnEntry"):
-            kind = _text(e, "sdnType").lower()
+            kind = child_text(e, "sdnType").lower()
             schema = {
                 "individual": "person",
                 "entity": "organisation",
                 "vessel": "vessel",
                 "aircraft": "aircraft",
             }.get(kind, "other")
-            entry = ParsedEntry(external_id=_text(e, "uid"), schema=schema, names=[])
-            entry.add_name(f"{_text(e, 'firstName')} {_text(e, 'lastName')}")
+            entry = ParsedEntry(external_id=child_text(e, "uid"), schema=schema, names=[])
+            entry.add_name(f"{child_text(e, 'firstName')} {child_text(e, 'lastName')}")
             for aka in e.findall("akaList/aka"):
                 entry.add_name(
-                    f"{_text(aka, 'firstName')} {_text(aka, 'lastName')}",
-                    weak=_text(aka, "category").lower() == "weak",
+                    f"{child_text(aka, 'firstName')} {child_text(aka, 'lastName')}",
+                    weak=child_text(aka, "category").lower() == "weak",
                 )
-            entry.programs = _texts(e, "programList/program")
+            entry.programs = child_texts(e, "programList/program")
             for ident in e.findall("idList/id"):
-                kind_text = _text(ident, "idType").lower()
+                kind_text = child_text(ident, "idType").lower()
                 code = (
                     "imo"
                     if "imo" in kind_text
@@ -338,20 +187,20 @@ def parse_ofac_xml(files: list[tuple[str, bytes]]) -> ParseResult:
                     if "registration" in kind_text
                     else kind_text.replace(" ", "_")
                 )
-                entry.add_identifier(code, _text(ident, "idNumber"))
+                entry.add_identifier(code, child_text(ident, "idNumber"))
             for path in (
                 "addressList/address/country",
                 "nationalityList/nationality/country",
                 "citizenshipList/citizenship/country",
             ):
                 entry.countries += [
-                    c for c in to_iso_list(_texts(e, path)) if c not in entry.countries
+                    c for c in to_iso_list(child_texts(e, path)) if c not in entry.countries
                 ]
-            for dob in _texts(e, "dateOfBirthList/dateOfBirthItem/dateOfBirth"):
+            for dob in child_texts(e, "dateOfBirthList/dateOfBirthItem/dateOfBirth"):
                 entry.birth_dates += parse_date_text(dob)
-            entry.remarks = _text(e, "remarks")
+            entry.remarks = child_text(e, "remarks")
             entries.append(entry)
-    return ParseResult(_finish(entries, label), published)
+    return ParseResult(finish_entries(entries, label), published)
 
 
 # --- UN Security Council consolidated list ---------------------------------------------------
@@ -370,42 +219,43 @@ def parse_un_xml(files: list[tuple[str, bytes]]) -> ParseResult:
         ):
             prefix = "INDIVIDUAL" if schema == "person" else "ENTITY"
             for e in root.findall(tag):
-                ref = _text(e, "REFERENCE_NUMBER") or _text(e, "DATAID")
+                ref = child_text(e, "REFERENCE_NUMBER") or child_text(e, "DATAID")
                 entry = ParsedEntry(external_id=ref, schema=schema, names=[])
                 entry.add_name(
                     " ".join(
-                        _text(e, p)
+                        child_text(e, p)
                         for p in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
-                        if _text(e, p)
+                        if child_text(e, p)
                     )
                 )
-                entry.add_name(_text(e, "NAME_ORIGINAL_SCRIPT"))
+                entry.add_name(child_text(e, "NAME_ORIGINAL_SCRIPT"))
                 for alias in e.findall(f"{prefix}_ALIAS"):
                     entry.add_name(
-                        _text(alias, "ALIAS_NAME"),
-                        weak=_text(alias, "QUALITY").lower() in ("low", "weak"),
+                        child_text(alias, "ALIAS_NAME"),
+                        weak=child_text(alias, "QUALITY").lower() in ("low", "weak"),
                     )
-                entry.programs = [p for p in [_text(e, "UN_LIST_TYPE")] if p]
+                entry.programs = [p for p in [child_text(e, "UN_LIST_TYPE")] if p]
                 entry.countries = to_iso_list(
-                    _texts(e, "NATIONALITY/VALUE") + _texts(e, f"{prefix}_ADDRESS/COUNTRY")
+                    child_texts(e, "NATIONALITY/VALUE")
+                    + child_texts(e, f"{prefix}_ADDRESS/COUNTRY")
                 )
                 for dob in e.findall("INDIVIDUAL_DATE_OF_BIRTH"):
-                    if _text(dob, "DATE"):
-                        entry.birth_dates += parse_date_text(_text(dob, "DATE"))
-                    elif _text(dob, "YEAR"):
-                        entry.birth_dates.append(_text(dob, "YEAR"))
-                    elif _text(dob, "FROM_YEAR") and _text(dob, "TO_YEAR"):
+                    if child_text(dob, "DATE"):
+                        entry.birth_dates += parse_date_text(child_text(dob, "DATE"))
+                    elif child_text(dob, "YEAR"):
+                        entry.birth_dates.append(child_text(dob, "YEAR"))
+                    elif child_text(dob, "FROM_YEAR") and child_text(dob, "TO_YEAR"):
                         entry.birth_dates += parse_date_text(
-                            f"{_text(dob, 'FROM_YEAR')} to {_text(dob, 'TO_YEAR')}"
+                            f"{child_text(dob, 'FROM_YEAR')} to {child_text(dob, 'TO_YEAR')}"
                         )
                 for doc in e.findall("INDIVIDUAL_DOCUMENT"):
                     entry.add_identifier(
-                        _text(doc, "TYPE_OF_DOCUMENT").lower().replace(" ", "_") or "document",
-                        _text(doc, "NUMBER"),
+                        child_text(doc, "TYPE_OF_DOCUMENT").lower().replace(" ", "_") or "document",
+                        child_text(doc, "NUMBER"),
                     )
-                entry.remarks = _text(e, "COMMENTS1")
+                entry.remarks = child_text(e, "COMMENTS1")
                 entries.append(entry)
-    return ParseResult(_finish(entries, label), published)
+    return ParseResult(finish_entries(entries, label), published)
 
 
 # --- EU Financial Sanctions Files --------------------------------------------------------------
@@ -472,32 +322,9 @@ def parse_eu_xml(files: list[tuple[str, bytes]]) -> ParseResult:
             entry.programs = [
                 r.get("programme") or "" for r in e.findall("regulation") if r.get("programme")
             ]
-            entry.remarks = _text(e, "remark")
+            entry.remarks = child_text(e, "remark")
             entries.append(entry)
-    return ParseResult(_finish(entries, label), published)
-
-
-def _csv_rows(
-    data: bytes, label: str, required: list[str], delimiter: str | None = None
-) -> list[dict[str, str]]:
-    """Rows as dicts keyed by folded header names; the header is the first row naming ``required``."""
-    text = _decode(data)
-    lines = text.splitlines()
-    if delimiter is None:
-        delimiter = ";" if lines and lines[0].count(";") > lines[0].count(",") else ","
-    reader = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    for i, row in enumerate(reader[:5]):
-        keys = [re.sub(r"[^a-z0-9]", "", c.lower()) for c in row]
-        if all(r in keys for r in required):
-            return [
-                dict(zip(keys, (c.strip() for c in r), strict=False))
-                for r in reader[i + 1 :]
-                if any(c.strip() for c in r)
-            ]
-    raise ListFormatError(
-        _("This is not a %(format)s file: the header lacks the columns %(cols)s.")
-        % {"format": label, "cols": ", ".join(required)}
-    )
+    return ParseResult(finish_entries(entries, label), published)
 
 
 def _rows_to_entries(
@@ -549,9 +376,9 @@ def parse_eu_csv(files: list[tuple[str, bytes]]) -> ParseResult:
         return entry
 
     for _name, data in files:
-        rows = _csv_rows(data, label, ["entitylogicalid", "namealiaswholename"])
+        rows = csv_rows(data, label, ["entitylogicalid", "namealiaswholename"])
         entries += _rows_to_entries(rows, build, "entitylogicalid")
-    return ParseResult(_finish(entries, label))
+    return ParseResult(finish_entries(entries, label))
 
 
 # --- UK Sanctions List (FCDO) ----------------------------------------------------------------
@@ -565,34 +392,34 @@ def parse_uk_xml(files: list[tuple[str, bytes]]) -> ParseResult:
     for name, data in files:
         root = parse_xml(data, ["Designations", "ArrayOfDesignation"], label, name)
         for d in root.iter("Designation"):
-            schema = _UK_TYPES.get(_text(d, "IndividualEntityShip").lower(), "other")
-            entry = ParsedEntry(external_id=_text(d, "UniqueID"), schema=schema, names=[])
+            schema = _UK_TYPES.get(child_text(d, "IndividualEntityShip").lower(), "other")
+            entry = ParsedEntry(external_id=child_text(d, "UniqueID"), schema=schema, names=[])
             names = d.findall("Names/Name")
-            names.sort(key=lambda n: _text(n, "NameType").lower() != "primary name")
+            names.sort(key=lambda n: child_text(n, "NameType").lower() != "primary name")
             for n in names:
-                parts = [_text(n, f"Name{i}") for i in range(1, 7)]
+                parts = [child_text(n, f"Name{i}") for i in range(1, 7)]
                 entry.add_name(
                     " ".join(p for p in parts if p),
-                    weak=_text(n, "AliasStrength").lower() == "weak",
+                    weak=child_text(n, "AliasStrength").lower() == "weak",
                 )
-            for script_name in _texts(d, "NonLatinNames/NonLatinName/NameNonLatinScript") + _texts(
-                d, "NonLatinNames/NameNonLatinScript"
-            ):
+            for script_name in child_texts(
+                d, "NonLatinNames/NonLatinName/NameNonLatinScript"
+            ) + child_texts(d, "NonLatinNames/NameNonLatinScript"):
                 entry.add_name(script_name)
             entry.countries = to_iso_list(
-                _texts(d, "Addresses/Address/AddressCountry")
-                + _texts(d, "IndividualDetails/Individual/Nationalities/Nationality")
+                child_texts(d, "Addresses/Address/AddressCountry")
+                + child_texts(d, "IndividualDetails/Individual/Nationalities/Nationality")
             )
-            for dob in _texts(d, "IndividualDetails/Individual/DOBs/DOB"):
+            for dob in child_texts(d, "IndividualDetails/Individual/DOBs/DOB"):
                 entry.birth_dates += parse_date_text(
                     dob.replace("dd/", "01/").replace("mm/", "01/")
                 )
-            for imo in _texts(d, "ShipDetails/Ship/IMONumbers/IMONumber"):
+            for imo in child_texts(d, "ShipDetails/Ship/IMONumbers/IMONumber"):
                 entry.add_identifier("imo", imo)
-            entry.programs = _texts(d, "RegimeName")
-            entry.remarks = _text(d, "OtherInformation")
+            entry.programs = child_texts(d, "RegimeName")
+            entry.remarks = child_text(d, "OtherInformation")
             entries.append(entry)
-    return ParseResult(_finish(entries, label))
+    return ParseResult(finish_entries(entries, label))
 
 
 def parse_uk_csv(files: list[tuple[str, bytes]]) -> ParseResult:
@@ -630,176 +457,9 @@ def parse_uk_csv(files: list[tuple[str, bytes]]) -> ParseResult:
         return entry
 
     for _name, data in files:
-        rows = _csv_rows(data, label, ["uniqueid", "name6"], delimiter=",")
+        rows = csv_rows(data, label, ["uniqueid", "name6"], delimiter=",")
         entries += _rows_to_entries(rows, build, "uniqueid")
-    return ParseResult(_finish(entries, label))
-
-
-# --- OpenSanctions ----------------------------------------------------------------------------
-
-_FTM_SCHEMAS = {
-    "person": "person",
-    "company": "organisation",
-    "organization": "organisation",
-    "legalentity": "organisation",
-    "publicbody": "organisation",
-    "vessel": "vessel",
-    "airplane": "aircraft",
-}
-_FTM_IDS = {
-    "leiCode": "lei",
-    "imoNumber": "imo",
-    "registrationNumber": "register",
-    "taxNumber": "tax_id",
-    "passportNumber": "passport",
-    "idNumber": "national_id",
-}
-
-
-# Bounds of one FollowTheMoney entity: a line longer than this is refused, and of each
-# property only the first values are read (OpenSanctions' largest entities carry a few hundred
-# names; a value longer than a name ever is is refused).
-MAX_FTM_LINE = 1_000_000
-MAX_FTM_VALUES = 500
-MAX_FTM_VALUE = 2_000
-# The FtM properties screening reads.
-_FTM_NAMES = ("name", "alias", "previousName")
-_FTM_COUNTRIES = ("country", "nationality", "jurisdiction", "citizenship")
-_TOO_DEEP = object()
-
-
-def _ftm_error(name: str, lineno: int, fld: str, problem: str) -> ListFormatError:
-    return ListFormatError(
-        _("%(file)s line %(line)s, field %(field)s: %(problem)s")
-        % {"file": name, "line": lineno, "field": fld, "problem": problem}
-    )
-
-
-def _ftm_values(obj: dict[str, Any], key: str, name: str, lineno: int, prefix: str) -> list[str]:
-    """The texts of ``obj[key]`` (a list of strings), at most MAX_FTM_VALUES of them."""
-    values = obj.get(key, [])
-    if not isinstance(values, list):
-        raise _ftm_error(name, lineno, prefix + key, _("expected a list of texts"))
-    out = []
-    for v in values[:MAX_FTM_VALUES]:
-        if not isinstance(v, str):
-            raise _ftm_error(name, lineno, prefix + key, _("expected a list of texts"))
-        if len(v) > MAX_FTM_VALUE:
-            raise _ftm_error(
-                name,
-                lineno,
-                prefix + key,
-                _("a value is longer than %(limit)s characters") % {"limit": MAX_FTM_VALUE},
-            )
-        out.append(v)
-    return out
-
-
-def _ftm_objects(name: str, data: bytes) -> Iterable[tuple[int, dict[str, Any]]]:
-    """(line number, entity) of a JSON-lines file, each line bounded and read with orjson."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for lineno, line in enumerate(data.split(b"\n"), 1):
-        line = line.strip(b" \t\r\x1a")
-        if not line:
-            continue
-        if len(line) > MAX_FTM_LINE:
-            raise ListFormatError(
-                _("%(file)s line %(line)s: the entity is larger than %(limit)s bytes.")
-                % {"file": name, "line": lineno, "limit": MAX_FTM_LINE}
-            )
-        try:
-            obj = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            if "depth" not in exc.msg and "recursion" not in exc.msg:
-                raise ListFormatError(
-                    _("%(file)s line %(line)s is not JSON: %(error)s")
-                    % {"file": name, "line": lineno, "error": exc.msg}
-                ) from exc
-            obj = _TOO_DEEP  # orjson's own limit (1,024 levels): deeper than ours in any case.
-        if obj is _TOO_DEEP or json_depth(obj) > MAX_JSON_DEPTH:
-            raise ListFormatError(
-                _("%(file)s line %(line)s: the JSON is nested deeper than %(limit)s levels.")
-                % {"file": name, "line": lineno, "limit": MAX_JSON_DEPTH}
-            )
-        if not isinstance(obj, dict) or "schema" not in obj or "properties" not in obj:
-            raise ListFormatError(
-                _("%(file)s line %(line)s is not a FollowTheMoney entity (no schema/properties).")
-                % {"file": name, "line": lineno}
-            )
-        yield lineno, obj
-
-
-def _ftm_entries(files: list[tuple[str, bytes]], *, pep: bool) -> list[ParsedEntry]:
-    entries: list[ParsedEntry] = []
-    for name, data in files:
-        for lineno, obj in _ftm_objects(name, data):
-            if not isinstance(obj["schema"], str):
-                raise _ftm_error(name, lineno, "schema", _("expected a text"))
-            schema = _FTM_SCHEMAS.get(obj["schema"].lower())
-            if schema is None:
-                continue  # Sanctions, positions, addresses, ownership: not screenable by themselves.
-            props = obj["properties"]
-            if not isinstance(props, dict):
-                raise _ftm_error(name, lineno, "properties", _("expected an object"))
-            ident = obj.get("id")
-            if not isinstance(ident, str) or not ident.strip() or len(ident) > 128:
-                raise _ftm_error(name, lineno, "id", _("expected a text of 1 to 128 characters"))
-
-            def values(key: str) -> list[str]:
-                return _ftm_values(props, key, name, lineno, "properties.")  # noqa: B023
-
-            entry = ParsedEntry(external_id=ident.strip(), schema=schema, names=[])
-            for key in _FTM_NAMES:
-                for n in values(key):
-                    entry.add_name(n)
-            for n in values("weakAlias"):
-                entry.add_name(n, weak=True)
-            entry.countries = to_iso_list([c for key in _FTM_COUNTRIES for c in values(key)])
-            for d in values("birthDate"):
-                entry.birth_dates += parse_date_text(d) or ([d[:4]] if d[:4].isdigit() else [])
-            for prop, kind in _FTM_IDS.items():
-                for v in values(prop):
-                    entry.add_identifier(kind, v)
-            datasets = _ftm_values(obj, "datasets", name, lineno, "")
-            topics = values("topics")
-            # A PEP list keeps what makes the person exposed (role.pep, role.rca ...) and the
-            # positions held; a sanctions list its programmes.
-            entry.programs = (topics + values("position")) if pep else values("program")
-            entry.programs += datasets
-            entries.append(entry)
-    return entries
-
-
-def parse_ftm(files: list[tuple[str, bytes]]) -> ParseResult:
-    return ParseResult(_finish(_ftm_entries(files, pep=False), "FollowTheMoney JSON lines"))
-
-
-def parse_ftm_pep(files: list[tuple[str, bytes]]) -> ParseResult:
-    """OpenSanctions' PEP data (``peps/entities.ftm.json``): persons and the positions they hold."""
-    return ParseResult(_finish(_ftm_entries(files, pep=True), "FollowTheMoney JSON lines (PEP)"))
-
-
-def parse_opensanctions_csv(files: list[tuple[str, bytes]]) -> ParseResult:
-    label = "OpenSanctions targets.simple.csv"
-    entries: list[ParsedEntry] = []
-    for _name, data in files:
-        for row in _csv_rows(data, label, ["id", "schema", "name", "aliases"], delimiter=","):
-            schema = _FTM_SCHEMAS.get(row.get("schema", "").lower())
-            if schema is None:
-                continue
-            entry = ParsedEntry(external_id=row["id"], schema=schema, names=[])
-            entry.add_name(row.get("name"))
-            for a in row.get("aliases", "").split(";"):
-                entry.add_name(a)
-            entry.countries = to_iso_list(row.get("countries", "").split(";"))
-            for d in row.get("birthdate", "").split(";"):
-                entry.birth_dates += parse_date_text(d) or ([d[:4]] if d[:4].isdigit() else [])
-            for ident in row.get("identifiers", "").split(";"):
-                entry.add_identifier("id", ident)
-            entry.programs = [p for p in row.get("dataset", "").split(";") if p]
-            entries.append(entry)
-    return ParseResult(_finish(entries, label))
+    return ParseResult(finish_entries(entries, label))
 
 
 PARSERS: dict[str, Callable[[list[tuple[str, bytes]]], ParseResult]] = {

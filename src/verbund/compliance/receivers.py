@@ -20,7 +20,8 @@ def on_party_saved(
 ) -> None:
     if not created and not (set(changed_fields) & SCREENED_FIELDS):
         return
-    from verbund.compliance.actions import do_refresh_party_tokens, do_screen_party
+    from verbund.compliance.actions import do_screen_party
+    from verbund.compliance.list_updates import do_refresh_party_tokens
 
     do_refresh_party_tokens([party.pk])
     do_screen_party(party, actor=actor)
@@ -32,7 +33,7 @@ def on_party_row_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A party archived, merged or erased (paths that save the row without ``party_saved``)
     loses its stored name tokens at once: they are derived from its name."""
     if instance.archived or instance.merged_into_id:
-        from verbund.compliance.actions import do_refresh_party_tokens
+        from verbund.compliance.list_updates import do_refresh_party_tokens
 
         do_refresh_party_tokens([instance.pk])
 

@@ -4,7 +4,7 @@
 sdn.csv with add.csv and alt.csv), one file, an http(s) address of one file, or ``official``
 (every address in ``OFFICIAL``; ``official:KEY`` for one list) on servers that have internet.
 Reads only: ``read_source`` returns ``(format, files)`` per list, in a fixed order, for
-``actions.do_update_lists``; files it does not know are named in ``skipped``.
+``list_updates.do_update_lists``; files it does not know are named in ``skipped``.
 """
 
 import re

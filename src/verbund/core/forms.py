@@ -114,7 +114,11 @@ def month_placeholder() -> str:
 
 
 class _TypedInput(forms.TextInput):
+    """A text input showing a date-like value the reader's way; each kind names its
+    placeholder and ``show`` (how a value reads)."""
+
     placeholder: Callable[[], str]
+    show: Callable[[Any], str]
     css_class = "date-input"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
@@ -125,9 +129,6 @@ class _TypedInput(forms.TextInput):
         attrs = dict(attrs or {})
         attrs.setdefault("placeholder", type(self).placeholder())
         return super().get_context(name, value, attrs)
-
-    def show(self, value: Any) -> str:
-        raise NotImplementedError
 
     def format_value(self, value: Any) -> str | None:
         if value in (None, ""):

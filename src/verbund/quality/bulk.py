@@ -1,6 +1,6 @@
 """Bulk duplicate detection on DuckDB: blocking, scoring with the shared comparisons, clusters.
 
-Design (measured in ``verbund bench dedupe``): features come from ``matching.features`` (the
+Design (measured in ``verbund bench dedupe``): features come from ``features.features`` (the
 same function the entry-time check uses), go into DuckDB as one Arrow table, candidate pairs
 come from a union of blocking rules (equality joins, with oversize blocks skipped), and every
 pair is scored by the SQL that ``matching.sql_points`` builds from the same comparison levels
@@ -21,18 +21,17 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from verbund.quality.features import FEATURE_COLUMNS, features
 from verbund.quality.matching import (
     CATEGORY_DUPLICATE,
     CATEGORY_ERP,
     CHAIN_ADDRESSES,
     DEFAULT_THRESHOLD,
     EXCLUDED_SAME_GROUP,
-    FEATURE_COLUMNS,
     SHARED_MAILBOX_ADDRESSES,
     SWITCHBOARD_ADDRESSES,
     Weights,
     comparisons_for,
-    features,
     level_key,
     sql_level_indexes,
     sql_levels,
@@ -169,7 +168,7 @@ def features_table(
     workers: int = 2,
     chunk: int = 25_000,
 ) -> pa.Table:
-    """Features of party rows (``matching.features``) as one Arrow table.
+    """Features of party rows (``features.features``) as one Arrow table.
 
     With ``workers`` > 1 the rows are cut into chunks and featured in forked worker
     processes (the features are pure Python, so threads would not help); the order of the

@@ -1,7 +1,7 @@
 """The production bulk path: parties from the database -> ``bulk.detect`` -> candidates.
 
 `verbund dedupe`, the background job and the benchmark all go through ``bulk.detect`` with
-features from ``matching.features``.
+features from ``features.features``.
 """
 
 import logging

@@ -16,14 +16,9 @@ from rest_framework.exceptions import APIException
 
 from verbund.core.text import koelner_phonetik
 from verbund.parties.models import Party
+from verbund.quality.features import features
 from verbund.quality.groups import group_roots
-from verbund.quality.matching import (
-    ENTRY_THRESHOLD,
-    MatchResult,
-    features,
-    hierarchy_exclusion,
-    score_pair,
-)
+from verbund.quality.matching import ENTRY_THRESHOLD, MatchResult, hierarchy_exclusion, score_pair
 from verbund.quality.models import NotDuplicate
 
 CANDIDATE_FIELDS = [

@@ -21,9 +21,10 @@ from verbund.parties.models import Party
 from verbund.quality import actions
 from verbund.quality.detection import current_model, model_overview
 from verbund.quality.entry import find_similar
+from verbund.quality.features import features
 from verbund.quality.filters import CANDIDATE_ORDER, CandidateFilterSet, candidate_rows
 from verbund.quality.groups import group_roots
-from verbund.quality.matching import DEFAULT_THRESHOLD, features, score_pair
+from verbund.quality.matching import DEFAULT_THRESHOLD, score_pair
 from verbund.quality.models import (
     CandidateCategory,
     CandidateStatus,

@@ -104,7 +104,7 @@ def test_a_confirmed_hit_offers_no_review_and_the_pages_speak_german(live_server
 def test_a_list_update_shows_its_changes_on_the_list_page_and_new_hits_on_the_start_page(
     live_server, page
 ):
-    from verbund.compliance.actions import do_update_lists
+    from verbund.compliance.list_updates import do_update_lists
     from verbund.compliance.models import SanctionsList
 
     do_create_party(actor=None, kind="organisation", name="Krasny Oktyabr GmbH")

@@ -14,7 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from verbund.compliance import screening, sources
-from verbund.compliance.actions import do_confirm_hit, do_sync_party_tokens, do_update_lists
+from verbund.compliance.actions import do_confirm_hit
+from verbund.compliance.list_updates import do_sync_party_tokens, do_update_lists
 from verbund.compliance.models import (
     Hit,
     HitStatus,

@@ -2,7 +2,8 @@ import duckdb
 import pytest
 
 from verbund.quality.bulk import clusters_of, detect, to_arrow
-from verbund.quality.matching import COMPARISONS, features, normalise_phone, score_pair, sql_points
+from verbund.quality.features import features, normalise_phone
+from verbund.quality.matching import COMPARISONS, score_pair, sql_points
 
 
 def org(**kw):
@@ -183,7 +184,7 @@ def test_parallel_features_equal_serial_features():
 
 
 def test_english_street_directions_and_types_are_one_spelling():
-    from verbund.quality.matching import split_street
+    from verbund.quality.features import split_street
 
     assert split_street("West 25th Place 2610") == split_street("W. 25th 2610")
     assert split_street("South Wacker Drive 125") == ("swacker", "125")

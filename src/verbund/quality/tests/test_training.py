@@ -11,13 +11,8 @@ from verbund.core.models import AuditRecord
 from verbund.parties.models import Party
 from verbund.quality import actions, rules
 from verbund.quality.bulk import BLOCKING_RULES, detect, to_arrow
-from verbund.quality.matching import (
-    DEFAULT_THRESHOLD,
-    Weights,
-    comparisons_for,
-    features,
-    score_pair,
-)
+from verbund.quality.features import features
+from verbund.quality.matching import DEFAULT_THRESHOLD, Weights, comparisons_for, score_pair
 from verbund.quality.models import MatchModel
 from verbund.quality.training import train_counts
 

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from verbund.compliance.actions import do_import_list, do_update_lists
+from verbund.compliance.actions import do_import_list
+from verbund.compliance.list_updates import do_update_lists
 from verbund.compliance.models import ListUpdate, ListVersion, SanctionsList
 from verbund.compliance.parsers import PARSERS
 from verbund.compliance.selectors import version_changes

@@ -1,0 +1,238 @@
+"""List updates and the delta screening: a pass over the folder or download of the official
+files records a version of each list whose files changed (through ``actions.do_import_list``)
+and screens only what is new — new or changed entries against the parties that share a token
+with them, changed parties against every entry (decision 0030). The stored party tokens are
+that screening's inverted index.
+"""
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from verbund.compliance import screening
+from verbund.compliance.actions import CHUNK, do_import_list, do_screen_parties
+from verbund.compliance.matching import PERSON, DeltaFilter, Index
+from verbund.compliance.models import (
+    ListEntry,
+    ListUpdate,
+    ListVersion,
+    PartyScreeningKey,
+    PartyToken,
+    RunTrigger,
+    SanctionsList,
+    ScreeningStatus,
+)
+from verbund.compliance.parsers import DEFAULT_LIST_KEYS
+from verbund.compliance.screening import PARTY_COLUMNS, PartyRow
+from verbund.core import audit
+from verbund.parties.models import Party
+
+
+def files_digest(files: Sequence[tuple[str, bytes]]) -> str:
+    """The checksum a version records of its files (in the order given)."""
+    return hashlib.sha256(b"".join(data for _n, data in files)).hexdigest()
+
+
+def do_update_lists(
+    groups: Sequence[tuple[str, Sequence[tuple[str, bytes]]]],
+    *,
+    actor: Any,
+    source: str,
+    screen: bool = True,
+    workers: int = 1,
+) -> ListUpdate:
+    """Record a new version of each list in ``groups`` ((format, files) per list) whose files
+    differ from its current version's, then screen only what is new (``ListUpdate``).
+
+    All versions are written in one transaction: one bad file leaves every list as it was, and
+    the pass is recorded as failed with the file's error. Then every party is screened against
+    the entries the new versions added or changed, and the parties changed since the previous
+    finished pass against every entry; unchanged parties are not screened against unchanged
+    entries again.
+    """
+    previous = (
+        ListUpdate.objects.filter(status=ScreeningStatus.FINISHED, screened=True)
+        .order_by("-started_at")
+        .first()
+    )
+    update = ListUpdate.objects.create(
+        source=source[:1000], parties_since=previous.started_at if previous else None
+    )
+    versions: list[ListVersion] = []
+    try:
+        with transaction.atomic():
+            for fmt, files in groups:
+                key = DEFAULT_LIST_KEYS[fmt][0] if fmt in DEFAULT_LIST_KEYS else ""
+                current = (
+                    SanctionsList.objects.filter(key=key)
+                    .values_list("current__sha256", flat=True)
+                    .first()
+                )
+                if current and current == files_digest(files):
+                    update.unchanged.append(key)
+                    continue
+                versions.append(do_import_list(fmt, files, actor=actor, rescreen=False))
+            update.versions = [v.pk for v in versions]
+            update.save(update_fields=["versions", "unchanged"])
+            audit.record(
+                actor=actor, action="compliance.list_update", obj=update,
+                after={"source": update.source, "versions": [str(v) for v in versions], "unchanged": update.unchanged},
+            )  # fmt: skip
+    except ValidationError as exc:
+        ListUpdate.objects.filter(pk=update.pk).update(
+            status=ScreeningStatus.FAILED,
+            error="; ".join(exc.messages)[:4000],
+            finished_at=timezone.now(),
+        )
+        raise
+    if screen:
+        return do_delta_screen(update, actor=actor, workers=workers)
+    update.status = ScreeningStatus.FINISHED
+    update.finished_at = timezone.now()
+    update.save(update_fields=["status", "finished_at"])
+    return update
+
+
+def changed_party_ids(since: dt.datetime | None) -> list[int]:
+    """Live parties changed at or after ``since`` (none before a first update pass)."""
+    if since is None:
+        return []
+    return list(
+        Party.objects.filter(merged_into__isnull=True, archived=False, updated_at__gte=since)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+def delta_party_ids(index: Index, entry_ids: set[int]) -> list[int]:
+    """The live parties a screening against ``index`` may match to one of ``entry_ids``
+    (``matching.DeltaFilter``): those sharing a close spelling or an identifier with the
+    entries (the stored tokens, brought up to date first), less those whose words cannot
+    reach the threshold. The rest cannot match them; the delta screening skips them."""
+    do_sync_party_tokens()
+    positions = {i for i, e in enumerate(index.entries) if e.entry_id in entry_ids}
+    if not positions:
+        return []
+    delta = DeltaFilter(index, positions)
+    persons, organisations = delta.tokens(screening.token_vocabulary())
+    by_identifier = set(screening.parties_with_tokens(persons & delta.identifiers))
+    limit = screening.threshold()
+    out = set(by_identifier)
+    candidates = {
+        *screening.parties_with_tokens(persons, person=True),
+        *screening.parties_with_tokens(organisations, person=False),
+    } - by_identifier
+    for pid, readings in screening.stored_readings(sorted(candidates)).items():
+        if delta.may_match(readings["kind"], readings["names"], limit):
+            out.add(pid)
+    return sorted(out)
+
+
+def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int = 1) -> ListUpdate:
+    """Screen what ``update`` made new: all parties against the added and changed entries of
+    its versions, then the parties changed since the previous pass against every entry (each a
+    screening run with its own audit record); the pass is finished afterwards."""
+    versions = list(ListVersion.objects.filter(pk__in=update.versions))
+    new_hits = 0
+    wanted = {
+        v.pk: v.diff.get("added", []) + v.diff.get("changed", [])
+        for v in versions
+        if v.added or v.changed
+    }
+    if wanted and Party.objects.exists():
+        ids: list[int] = []
+        for version_id, external_ids in wanted.items():
+            for i in range(0, len(external_ids), 900):
+                ids += ListEntry.objects.filter(
+                    version_id=version_id, external_id__in=external_ids[i : i + 900]
+                ).values_list("id", flat=True)
+        # The full index (the changed parties' pass needs it too), so that the scores are
+        # those a full run would give; only the parties sharing a spelling with a new or
+        # changed entry are screened, and only matches on those entries are kept.
+        index, _versions = screening.get_index()
+        only = set(ids)
+        run = do_screen_parties(
+            actor=actor,
+            trigger=RunTrigger.LIST_UPDATE,
+            party_ids=delta_party_ids(index, only),
+            index=index,
+            lists=[v.list_id for v in versions],
+            close_missing=False,
+            workers=workers,
+            only_entries=only,
+        )
+        update.entry_run = run
+        new_hits += run.new_hit_count
+    changed = changed_party_ids(update.parties_since)
+    update.parties_changed = len(changed)
+    if changed and screening.current_versions():
+        run = do_screen_parties(
+            actor=actor, trigger=RunTrigger.PARTIES, party_ids=changed, workers=workers
+        )
+        update.party_run = run
+        new_hits += run.new_hit_count
+    update.new_hits = new_hits
+    update.status = ScreeningStatus.FINISHED
+    update.screened = True
+    update.finished_at = timezone.now()
+    update.save(
+        update_fields=[
+            "status", "screened", "finished_at", "parties_changed", "entry_run", "party_run", "new_hits"
+        ]
+    )  # fmt: skip
+    return update
+
+
+# --- stored party tokens (the delta screening's inverted index) -----------------------------
+
+
+def do_refresh_party_tokens(party_ids: Iterable[int]) -> int:
+    """Derive the stored tokens of ``party_ids`` again (``screening.party_tokens``), each
+    batch in one transaction; parties no longer screened (merged, archived, gone) lose theirs.
+    Every write path calls this (``receivers``: a party's own save, bulk loads after commit;
+    the delta screening for whatever is stale). Returns the number of live parties written."""
+    ids = sorted(set(party_ids))
+    written = 0
+    for i in range(0, len(ids), CHUNK):
+        part = ids[i : i + CHUNK]
+        with transaction.atomic():
+            rows = list(
+                Party.objects.filter(id__in=part, merged_into__isnull=True, archived=False)
+                .order_by("id")
+                .values_list(*PARTY_COLUMNS, "updated_at")
+            )
+            PartyToken.objects.filter(party_id__in=part).delete()
+            PartyScreeningKey.objects.filter(party_id__in=part).delete()
+            keys: list[PartyScreeningKey] = []
+            tokens: list[PartyToken] = []
+            for *values, updated_at in rows:
+                row = PartyRow(*values)
+                readings, words = screening.party_tokens(row)
+                keys.append(
+                    PartyScreeningKey(
+                        party_id=row.id,
+                        party_updated_at=updated_at,
+                        fingerprint=screening.fingerprint(row),
+                        readings=readings,
+                    )
+                )
+                person = readings["kind"] == PERSON
+                tokens += [PartyToken(party_id=row.id, token=t, person=person) for t in words]
+            PartyScreeningKey.objects.bulk_create(keys, batch_size=1000)
+            PartyToken.objects.bulk_create(tokens, batch_size=2000)
+            written += len(keys)
+    return written
+
+
+def do_sync_party_tokens() -> int:
+    """Bring the stored tokens up to date: derive them for live parties changed since (or
+    never stored), drop those of merged and archived parties. Returns the parties derived."""
+    dead = screening.dead_party_ids()
+    if dead:
+        do_refresh_party_tokens(dead)
+    return do_refresh_party_tokens(screening.stale_party_ids())
