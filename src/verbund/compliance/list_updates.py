@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from verbund.compliance import screening
 from verbund.compliance.actions import CHUNK, do_import_list, do_screen_parties
-from verbund.compliance.matching import PERSON, DeltaFilter, Index
+from verbund.compliance.delta_filter import DeltaFilter
+from verbund.compliance.matching import PERSON, Index
 from verbund.compliance.models import (
     ListEntry,
     ListUpdate,
@@ -111,7 +112,7 @@ def changed_party_ids(since: dt.datetime | None) -> list[int]:
 
 def delta_party_ids(index: Index, entry_ids: set[int]) -> list[int]:
     """The live parties a screening against ``index`` may match to one of ``entry_ids``
-    (``matching.DeltaFilter``): those sharing a close spelling or an identifier with the
+    (``delta_filter.DeltaFilter``): those sharing a close spelling or an identifier with the
     entries (the stored tokens, brought up to date first), less those whose words cannot
     reach the threshold. The rest cannot match them; the delta screening skips them."""
     do_sync_party_tokens()

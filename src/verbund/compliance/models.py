@@ -453,7 +453,7 @@ class PartyScreeningKey(models.Model):
     party_updated_at = models.DateTimeField()
     fingerprint = models.CharField(max_length=32)
     # {"kind": query kind, "names": [name_variants of each screened name]}: the engine's
-    # readings of the party without its name normalisation (``matching.party_readings``).
+    # readings of the party without its name normalisation (``delta_filter.party_readings``).
     readings = models.JSONField(default=dict)
 
     def __str__(self) -> str:
@@ -462,7 +462,7 @@ class PartyScreeningKey(models.Model):
 
 class PartyToken(models.Model):
     """One token a party's name may be looked up by in the screening engine
-    (``matching.reading_tokens``: ``+`` in front of two words joined, ``#`` in front of an
+    (``delta_filter.reading_tokens``: ``+`` in front of two words joined, ``#`` in front of an
     identifier key): the inverted index (token -> parties) the delta screening uses to find
     the parties a new list entry can match."""
 

@@ -12,14 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from verbund.compliance.matching import (
-    EntryRecord,
-    Index,
-    Match,
-    Query,
-    party_readings,
-    reading_tokens,
-)
+from verbund.compliance.delta_filter import party_readings, reading_tokens
+from verbund.compliance.matching import EntryRecord, Index, Match, Query
 from verbund.compliance.models import ListEntry, PartyScreeningKey, PartyToken, SanctionsList
 from verbund.parties.models import Party, PartyKind
 
@@ -168,8 +162,8 @@ def screen_rows(
 
 def party_tokens(row: PartyRow) -> tuple[dict[str, Any], set[str]]:
     """What is stored of ``row`` for the delta screening: its normalised names
-    (``matching.party_readings``, with the query kind) and the tokens they can be looked up by
-    (``matching.reading_tokens``). The one rule, whichever path writes them."""
+    (``delta_filter.party_readings``, with the query kind) and the tokens they can be looked up by
+    (``delta_filter.reading_tokens``). The one rule, whichever path writes them."""
     query = query_for(row)
     variants = party_readings(query.names, query.kind)
     readings = {"kind": query.kind, "names": [[list(v) for v in vs] for vs in variants]}

@@ -10,14 +10,8 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verbund.compliance.matching import (
-    DeltaFilter,
-    EntryRecord,
-    Index,
-    Query,
-    party_readings,
-    reading_tokens,
-)
+from verbund.compliance.delta_filter import DeltaFilter, party_readings, reading_tokens
+from verbund.compliance.matching import EntryRecord, Index, Query
 
 THRESHOLD = 0.70
 WORDS = [

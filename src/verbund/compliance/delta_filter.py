@@ -1,0 +1,292 @@
+"""Which parties can match a changed list entry (the delta screening, decision 0030): a
+party's readings and the tokens they are stored under, and ``DeltaFilter``, the screening
+engine's word expansion run in reverse with an upper bound of its score, so that a delta run
+screens only the parties that could reach the threshold.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from verbund.compliance.matching import (
+    ASSET_FACTOR,
+    ASSETS,
+    MAX_BONUS,
+    PERSON,
+    SINGLE_WORD_PENALTY,
+    WEAK_FACTOR,
+    WHOLE_NAME,
+    Index,
+    name_similarity,
+)
+from verbund.compliance.matching_rules import (
+    initials_spelling,
+    joined_and_split,
+)
+from verbund.compliance.matching_text import (
+    canon_token,
+    deletions,
+    identifier_key,
+    name_variants,
+    phonetic_key,
+    vowel_key,
+)
+
+
+def party_readings(names: Sequence[str], kind: str) -> list[list[tuple[str, ...]]]:
+    """``name_variants`` of each of a party's names: what ``Index.readings`` starts from, and
+    the part of it that depends on the party alone (stored, ``PartyScreeningKey``)."""
+    return [name_variants(name, kind != PERSON) for name in names]
+
+
+def reading_tokens(
+    variants: Sequence[Sequence[tuple[str, ...]]], kind: str, identifiers: Sequence[str] = ()
+) -> set[str]:
+    """Every token ``Index.readings_of`` can look a party up by, whatever the lists, but for
+    split words: the tokens of ``variants``, initials spelled apart (persons), and every two
+    neighbours joined, as ``+joined`` (a reading keeps a joined word only where the lists know
+    it; split words are found from their whole, ``DeltaFilter``); identifier keys as ``#key``."""
+    out: set[str] = set()
+    for readings in variants:
+        for tokens in readings:
+            out.update(tokens)
+        for tokens in readings[:2]:
+            if kind == PERSON:
+                spaced = initials_spelling(tuple(tokens))
+                if spaced:
+                    out.update(spaced)
+            for i in range(len(tokens) - 1):
+                if len(tokens[i + 1]) >= 2 and len(tokens[i]) + len(tokens[i + 1]) >= 5:
+                    out.add("+" + tokens[i] + tokens[i + 1])
+    for ident in identifiers:
+        key = identifier_key(ident)
+        if len(key) >= 5:
+            out.add("#" + key)
+    return out
+
+
+class DeltaFilter:
+    """Which parties can match some list entries (``entries``, positions in ``index.entries``)
+    in a screening against the whole ``index`` -- without screening them.
+
+    ``close(token)`` is ``Index.expand`` and ``expand_person`` turned around and restricted to
+    the entries' words: the same canonical spelling; a shared single deletion or skeleton with
+    the same similarity floors; the same beginning (persons); letter similarity of at least
+    0.7 within two letters of length (the scan for words in no list, without its limit of 20).
+    Every word ``expand`` finds among the entries' words is in ``close``.
+
+    ``tokens(vocab)``: the stored party tokens close to an entry word, directly, joined where
+    the lists know the joined word, or through a split reading (``joined_and_split``) -- for
+    persons those of persons' entries, for organisations the others' -- and identifier keys
+    (``#``) the entries carry: a party with none of them is no candidate of any of ``entries``.
+
+    ``may_match(kind, variants, threshold)``: an upper bound of ``Index._score`` for every
+    name of ``entries`` a reading of the party reaches, from the words alone -- each close
+    word counted as identical, initials as pairing, conflicts and penalties but the certain
+    ones left out -- against the floor below which no qualifier lifts a score to
+    ``threshold``. False means the party's screening against the whole index finds none of
+    ``entries``; the delta screening screens only the parties for which it is True.
+    """
+
+    def __init__(self, index: Index, entries: set[int]) -> None:
+        self.index = index
+        self.entries = entries
+        self.nids_of: dict[int, list[int]] = defaultdict(list)
+        for nid, rec in enumerate(index.names):
+            if rec.entry in entries:
+                for tid in set(rec.tokens):
+                    self.nids_of[tid].append(nid)
+        self.canon = {index.words[t]: t for t in self.nids_of}
+        self.by_deletion: dict[str, list[int]] = defaultdict(list)
+        self.by_key: dict[str, list[int]] = defaultdict(list)
+        self.by_prefix: dict[str, list[int]] = defaultdict(list)
+        self.by_length: dict[int, tuple[list[str], list[int]]] = {}
+        for tid in self.nids_of:
+            word = index.words[tid]
+            for d in deletions(word) | deletions(index.raw[tid]):
+                self.by_deletion[d].append(tid)
+            for key in (phonetic_key(word), vowel_key(word)):
+                if key:
+                    self.by_key[key].append(tid)
+            if len(word) >= 5 and word.isalpha():
+                self.by_prefix[word[:4]].append(tid)
+            bucket = self.by_length.setdefault(len(word), ([], []))
+            bucket[0].append(word)
+            bucket[1].append(tid)
+        self.identifiers = {
+            "#" + key
+            for key, positions in index.by_identifier.items()
+            if not entries.isdisjoint(positions)
+        }
+        self._close: dict[str, frozenset[int]] = {}
+
+    def _direct(self, raw: str) -> set[int]:
+        """``close`` without the similarity scan."""
+        index = self.index
+        token = canon_token(raw)
+        found: set[int] = set()
+        exact = self.canon.get(token)
+        if exact is not None:
+            found.add(exact)
+        if len(token) < 2 or token[:1].isdigit():
+            return found
+        near: set[int] = set()
+        for d in deletions(token) | deletions(raw):
+            near.update(self.by_deletion.get(d, ()))
+        keyed: set[int] = set()
+        for key in (phonetic_key(token), vowel_key(token)):
+            if key:
+                keyed.update(self.by_key.get(key, ()))
+        for tid in (near | keyed) - found:
+            if name_similarity(raw, token, index.raw[tid], index.words[tid]) >= 0.66 or (
+                tid in keyed and len(token) >= 6
+            ):
+                found.add(tid)
+        # expand_person: the same vowel skeleton, the same first letters.
+        vowels = vowel_key(token) if len(raw) >= 4 else ""
+        if vowels:
+            found.update(self.by_key.get(vowels, ()))
+        if len(token) >= 5:
+            for tid in self.by_prefix.get(token[:4], ()):
+                word = index.words[tid]
+                if abs(len(word) - len(token)) > 1:
+                    continue
+                common = 4
+                while common < min(len(word), len(token)) and word[common] == token[common]:
+                    common += 1
+                if common >= max(len(word), len(token)) - 2:
+                    found.add(tid)
+        return found
+
+    def _scans(self, raw: str) -> bool:
+        token = canon_token(raw)
+        return len(token) >= 5 and not token[:1].isdigit() and token not in self.index.vocab
+
+    def close(self, raw: str) -> frozenset[int]:
+        """The entries' words (token ids) ``expand(raw)`` or ``expand_person(raw)`` may reach."""
+        got = self._close.get(raw)
+        if got is None:
+            found = self._direct(raw)
+            if self._scans(raw):
+                token = canon_token(raw)
+                for length in range(len(token) - 2, len(token) + 3):
+                    bucket = self.by_length.get(length)
+                    if bucket:
+                        for _w, _sim, pos in process.extract(
+                            token, bucket[0], scorer=OSA.normalized_similarity,
+                            score_cutoff=0.7, limit=None,
+                        ):  # fmt: skip
+                            found.add(bucket[1][pos])
+            got = self._close[raw] = frozenset(found)
+        return got
+
+    def tokens(self, vocab: Iterable[str]) -> tuple[set[str], set[str]]:
+        """The tokens of ``vocab`` through which a person, and those through which an
+        organisation, can reach one of the entries (identifier keys in both)."""
+        index = self.index
+        ids = {t for t in vocab if t in self.identifiers}
+        found: dict[str, set[int]] = {}
+        parents: dict[str, list[str]] = defaultdict(list)
+        # Words in no list, by length, for the similarity scan (done from the entries' side).
+        scan: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+
+        def consider(raw: str, parent: str) -> None:
+            parents[raw].append(parent)
+            if raw in found:
+                return
+            found[raw] = self._direct(raw)
+            if self._scans(raw):
+                scan[len(canon_token(raw))][canon_token(raw)].append(raw)
+
+        for token in vocab:
+            if token.startswith("#"):
+                continue
+            if token.startswith("+"):
+                # Two words joined count only where the lists know the joined word.
+                if index.known(token[1:]):
+                    consider(token[1:], token)
+                continue
+            consider(token, token)
+            if len(token) >= 7 and token.isalpha() and not index.known(token):
+                for reading in joined_and_split((token,), index.known):
+                    for half in reading:
+                        consider(half, token)
+        for tid in self.nids_of:
+            word = index.words[tid]
+            for length in range(max(5, len(word) - 2), len(word) + 3):
+                bucket = scan.get(length)
+                if not bucket:
+                    continue
+                choices = list(bucket)
+                for _w, _sim, pos in process.extract(
+                    word, choices, scorer=OSA.normalized_similarity, score_cutoff=0.7, limit=None
+                ):
+                    for raw in bucket[choices[pos]]:
+                        found[raw].add(tid)
+        self._close.update((raw, frozenset(tids)) for raw, tids in found.items())
+        persons, organisations = set(ids), set(ids)
+        for raw, tids in found.items():
+            if not tids:
+                continue
+            schemas = {
+                index.entries[index.names[n].entry].schema for t in tids for n in self.nids_of[t]
+            }
+            if PERSON in schemas or "other" in schemas:
+                persons.update(parents[raw])
+            if schemas - {PERSON}:
+                organisations.update(parents[raw])
+        return persons, organisations
+
+    def may_match(
+        self, kind: str, variants: Sequence[Sequence[tuple[str, ...]]], threshold: float
+    ) -> bool:
+        if WHOLE_NAME:
+            return True  # the whole-name comparison has no bound from the words
+        index = self.index
+        person = kind == PERSON
+        floor = max(0.0, threshold - MAX_BONUS) - 1e-6
+        for name_variants_ in variants:
+            for tokens in index.readings_of([tuple(v) for v in name_variants_], kind):
+                close = [self.close(t) for t in tokens]
+                nids = {n for tids in close for tid in tids for n in self.nids_of[tid]}
+                if not nids:
+                    continue
+                qweights = [index.weight_of(t) for t in tokens]
+                total_q = sum(qweights) or 1.0
+                initials = {t for t in tokens if len(t) == 1} if person else set()
+                for nid in nids:
+                    rec = index.names[nid]
+                    schema = index.entries[rec.entry].schema
+                    if person != (schema == PERSON) and schema != "other":
+                        continue
+                    words = set(rec.tokens)
+                    letters = {index.raw[t] for t in rec.tokens if len(index.raw[t]) == 1}
+                    reached: set[int] = set()
+                    mq = 0.0
+                    for i, tids in enumerate(close):
+                        hit = tids & words
+                        reached |= hit
+                        if hit or (person and (len(tokens[i]) == 1 or tokens[i][:1] in letters)):
+                            mq += qweights[i]
+                    mc = sum(
+                        index.weights[t]
+                        for t in rec.tokens
+                        if t in reached
+                        or (person and (len(index.raw[t]) == 1 or index.raw[t][:1] in initials))
+                    )
+                    cq = min(1.0, mq / total_q)
+                    if person or len(rec.tokens) == 1:
+                        bound = cq
+                    else:
+                        bound = 0.5 * (cq + min(1.0, mc / (rec.total_weight or 1.0)))
+                    if len(tokens) == 1 and not person:
+                        bound -= SINGLE_WORD_PENALTY
+                    if rec.weak:
+                        bound *= WEAK_FACTOR
+                    if schema in ASSETS:
+                        bound *= ASSET_FACTOR
+                    if bound >= floor:
+                        return True
+        return False
