@@ -49,7 +49,8 @@ PREFIX = "RB"
 FANOUT = 10
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """The benchmark data's options, shared with the benches that run on the same data."""
     parser.add_argument("--size", type=int, default=1_000_000, help="customer organisations")
     parser.add_argument(
         "--group-size",
@@ -60,6 +61,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=5)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_arguments(parser)
     parser.add_argument(
         "--parts",
         default="all",

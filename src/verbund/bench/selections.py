@@ -31,16 +31,9 @@ PAGE = 50
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--size", type=int, default=1_000_000, help="customer organisations")
-    parser.add_argument(
-        "--group-size",
-        type=int,
-        default=None,
-        help="members of the large group (default size/10, at most 100,000)",
-    )
-    parser.add_argument("--months", type=int, default=24)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=5)
+    from verbund.bench import revenue as revenue_bench
+
+    revenue_bench.add_data_arguments(parser)
     parser.add_argument(
         "--min-eur", type=int, default=10_000, help="the revenue the members have at least"
     )
