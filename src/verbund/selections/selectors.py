@@ -132,9 +132,29 @@ def with_revenue(
 ) -> QuerySet[Party]:
     """Parties whose own revenue in the period is at least (``min``) or at most (``max``)
     ``amount`` EUR."""
+    cents = _cents(amount)
+    years = period.whole_years
+    if years and len(years) == 1:
+        return qs.filter(_one_year_bound(years[0], bound, cents))
     name = f"selections_revenue_{bound}"
     lookup = "gte" if bound == "min" else "lte"
-    return qs.alias(**{name: own_revenue(period)}).filter(**{f"{name}__{lookup}": _cents(amount)})
+    return qs.alias(**{name: own_revenue(period)}).filter(**{f"{name}__{lookup}": cents})
+
+
+def _one_year_bound(year: int, bound: str, cents: int) -> Q | Exists:
+    """A bound on one calendar year's revenue as a probe of its single pre-aggregate row (at
+    most one per party and year; none means 0): no sum per party, so PostgreSQL runs a
+    100,000-member selection as index probes at about the raw join's cost (a correlated sum
+    took 1.9x the raw join, an EXISTS 1.25x, measured on the 1M benchmark)."""
+    row = RevenueYear.objects.filter(party_id=OuterRef("pk"), year=year)
+    if bound == "min":
+        # amount >= cents: a row that reaches it, or (when 0 reaches it) no row below it.
+        if cents > 0:
+            return Exists(row.filter(amount_cents__gte=cents))
+        return ~Exists(row.filter(amount_cents__lt=cents))
+    if cents >= 0:
+        return ~Exists(row.filter(amount_cents__gt=cents))
+    return Exists(row.filter(amount_cents__lte=cents))
 
 
 def previous_year(period: Period) -> Period:
