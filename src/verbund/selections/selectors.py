@@ -141,7 +141,7 @@ def with_revenue(
     return qs.alias(**{name: own_revenue(period)}).filter(**{f"{name}__{lookup}": cents})
 
 
-def _one_year_bound(year: int, bound: str, cents: int) -> Q | Exists:
+def _one_year_bound(year: int, bound: str, cents: int) -> Any:
     """A bound on one calendar year's revenue as a probe of its single pre-aggregate row (at
     most one per party and year; none means 0): no sum per party, so PostgreSQL runs a
     100,000-member selection as index probes at about the raw join's cost (a correlated sum
