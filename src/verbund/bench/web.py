@@ -9,7 +9,10 @@ generator itself costs little CPU). The mix is what a sales team does: the party
 search, the customer file and its lazy sections, the hierarchy of a group of about
 ``--group-size`` members and the API list. In the same run the cheapest authenticated route
 (the party picker without a query: sessions, authentication, middleware, a template) gives the
-baseline the mix is compared with.
+baseline the mix is compared with. What a browser fetches through HTMX (the live search as the
+user types, the file's lazy sections, a tree branch, the picker) is sent as HTMX sends it, with
+``HX-Request: true``: opened without it, such a fragment comes inside the page frame
+(``web.middleware``), which is what a reload does, not what working in the page does.
 
 Scenarios: ``burst`` — ``--clients`` clients without think time; ``users`` — ``--users`` users
 each waiting ``--think`` seconds (±50 %) between requests. Printed per scenario and route set:
@@ -36,6 +39,8 @@ from typing import Any, TextIO
 from urllib.parse import urlencode
 
 TARGETS = {"burst_rps": 150.0, "burst_ratio": 0.5, "users_p95_ms": 300.0}
+# A path with this prefix is requested as HTMX requests it (``HX-Request: true``).
+HX = "hx:"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -121,6 +126,8 @@ class Conn:
         self.reader = self.writer = None
 
     async def get(self, path: str, headers: str) -> int:
+        if path.startswith(HX):
+            path, headers = path[len(HX) :], headers + "HX-Request: true\r\n"
         for attempt in (0, 1):
             fresh = self.writer is None
             if fresh:
@@ -377,12 +384,13 @@ def _mix(group_size: int, seed: int) -> tuple[dict[str, list[str]], str]:
     apps = section_apps()
     pages = {
         "party list": ["/parties/"] + [f"/parties/?{urlencode({'city': c})}" for c in cities[:5]],
-        "search": [f"/search/?{urlencode({'q': w[:5]})}" for w in words[:30]] or ["/search/?q=Gmb"],
+        "search": [f"{HX}/search/?{urlencode({'q': w[:5]})}" for w in words[:30]]
+        or [f"{HX}/search/?q=Gmb"],
         "customer file": [f"/parties/{pid}/" for pid in sample[:100]],
-        "lazy sections": [f"/parties/{pid}/sections/{a}/" for pid in sample[:40] for a in apps],
+        "lazy sections": [f"{HX}/parties/{pid}/sections/{a}/" for pid in sample[:40] for a in apps],
         "hierarchy": [
             f"/parties/{root}/hierarchy/?type=group",
-            f"/parties/{root}/hierarchy/children/?type=group",
+            f"{HX}/parties/{root}/hierarchy/children/?type=group",
         ],
         "API list": ["/api/v1/parties/"]
         + [f"/api/v1/parties/?{urlencode({'city': c})}" for c in cities[:2]],
@@ -399,7 +407,7 @@ WEIGHTS = {
     "hierarchy": 10,
     "API list": 15,
 }
-BASELINE = "/search/pick/"
+BASELINE = f"{HX}/search/pick/"
 
 
 def _weighted(pages: dict[str, list[str]]) -> list[str]:
