@@ -42,3 +42,11 @@ def test_the_view_and_the_exports_are_measured_beside_their_raw_floor() -> None:
     assert any(n.startswith("export of the 1,000 group, CSV") for n in names)
     assert any(n.startswith("export of the 1,000 group, XLSX") for n in names)
     assert all(app > 0 and raw > 0 and target for _n, app, raw, target in lines)
+
+
+def test_the_exports_part_measures_only_the_biggest_groups_exports() -> None:
+    meta = build(2_000, StringIO())
+    results = measure(meta, repeat=1, requests=1, out=StringIO(), parts=frozenset({"exports"}))
+    names = [r["query"] for r in results]
+    assert names and all(n.startswith("export of the 1,000 group") for n in names)
+    assert any("CSV" in n for n in names) and any("XLSX" in n for n in names)
