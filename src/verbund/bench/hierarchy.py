@@ -23,8 +23,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from verbund.bench.common import bench_dir, ratio
-from verbund.core import audit
-from verbund.hierarchies import engine, selectors
+from verbund.core import audit, exports
+from verbund.hierarchies import browse, engine, selectors
 from verbund.hierarchies.engine import CT, PT
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipSource, RelationshipType
@@ -659,6 +659,28 @@ def measure_exports(
             floor,
             5000.0,
         )
+    # The workbook alone, from the same rows held in a list, by each writer (decision 0033):
+    # what the writer costs, without the read of the rows.
+    rows = list(browse.export_rows(member, "group", None))
+    header = ["Level", "Number", "Name", "City", "Children", "Parent number"]
+    for label, writer in (
+        ("rust_xlsxwriter", exports.xlsx_file),
+        ("xlsxwriter", exports.xlsx_file_xlsxwriter),
+    ):
+        add(
+            f"  ... the workbook alone, {label}",
+            _times(partial(_write_and_close, writer, header, rows), reps),
+            floor,
+            None,
+        )
+
+
+def _write_and_close(
+    writer: Callable[[str, list[str], Iterable[Iterable[Any]]], Any],
+    header: list[str],
+    rows: list[tuple[Any, ...]],
+) -> None:
+    writer("group", header, rows).close()
 
 
 def run(options: dict[str, Any], stdout: TextIO) -> int:
