@@ -23,8 +23,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from verbund.bench.common import bench_dir, ratio
-from verbund.core import audit
-from verbund.hierarchies import engine, selectors
+from verbund.core import audit, exports
+from verbund.hierarchies import browse, engine, selectors
 from verbund.hierarchies.engine import CT, PT
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipSource, RelationshipType
@@ -45,6 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--repeat", type=int, default=20, help="Runs per query for the medians.")
     parser.add_argument("--requests", type=int, default=200, help="Requests for the endpoint p95.")
+    parser.add_argument(
+        "--parts",
+        default="all",
+        help="comma-separated: all (default), or exports (the 100,000 group's CSV and XLSX "
+        "export alone, through the test client).",
+    )
     parser.add_argument(
         "--rebuild-closure",
         dest="rebuild_closure",
@@ -431,7 +437,14 @@ def _closure_writes(fn: Callable[[], Any]) -> list[tuple[str, Any]]:
     return writes
 
 
-def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> list[dict[str, Any]]:
+def measure(
+    meta: dict[str, Any],
+    repeat: int,
+    requests: int,
+    out: TextIO,
+    parts: frozenset[str] = frozenset({"all"}),
+) -> list[dict[str, Any]]:
+    """Every figure, or with ``parts`` {"exports"} only the exports of the biggest group."""
     from verbund.hierarchies.actions import do_move_subtree
 
     gtype = RelationshipType.objects.get(key="group")
@@ -473,6 +486,14 @@ def measure(meta: dict[str, Any], repeat: int, requests: int, out: TextIO) -> li
             f"{name:<46} {stat:>6} {value:9.2f} ms (cpu {cpu:8.2f})   raw {base or 0:8.2f} ms (cpu {raw_cpu or 0:8.2f})"
             f"   ratio {row['ratio'] or 0:5.2f}   target {goal:>9}  {verdict}\n"
         )
+
+    if "all" not in parts:
+        if "exports" in parts:
+            size = max(meta["groups"], key=int)
+            measure_exports(
+                meta["groups"][size][0]["deepest"], gtype.pk, repeat, add, f"{int(size):,}"
+            )
+        return results
 
     for size, target in (("100000", 250.0), ("1000", 10.0)):
         if size not in meta["groups"]:
@@ -618,6 +639,15 @@ def measure_pages(
     )
     app, raw = _interleaved(lambda: _drain(client.get(view)), [shown], repeat)
     add(f"hierarchy view from the deepest member ({size})", app, raw, 100.0)
+    measure_exports(member, type_id, repeat, add, size)
+
+
+def measure_exports(
+    member: int, type_id: int, repeat: int, add: Callable[..., None], size: str
+) -> None:
+    """The group's export as CSV and Excel through the test client (the whole response read),
+    beside the raw SQL that reads its rows; ``repeat // 5`` runs each, at least 3."""
+    client = _client()
     reps = max(3, repeat // 5)
     floor = _times(_raw_group(type_id, member), reps)
     for fmt in ("csv", "xlsx"):
@@ -629,6 +659,28 @@ def measure_pages(
             floor,
             5000.0,
         )
+    # The workbook alone, from the same rows held in a list, by each writer (decision 0033):
+    # what the writer costs, without the read of the rows.
+    rows = list(browse.export_rows(member, "group", None))
+    header = ["Level", "Number", "Name", "City", "Children", "Parent number"]
+    for label, writer in (
+        ("rust_xlsxwriter", exports.xlsx_file),
+        ("xlsxwriter", exports.xlsx_file_xlsxwriter),
+    ):
+        add(
+            f"  ... the workbook alone, {label}",
+            _times(partial(_write_and_close, writer, header, rows), reps),
+            floor,
+            None,
+        )
+
+
+def _write_and_close(
+    writer: Callable[[str, list[str], Iterable[Iterable[Any]]], Any],
+    header: list[str],
+    rows: list[tuple[Any, ...]],
+) -> None:
+    writer("group", header, rows).close()
 
 
 def run(options: dict[str, Any], stdout: TextIO) -> int:
@@ -654,6 +706,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         ]
         if options.get("rebuild_closure"):
             args.append("--rebuild-closure")
+        args += ["--parts", str(options.get("parts") or "all")]
         env = {**os.environ, "DATABASE_URL": url, "VERBUND_BENCH_CHILD": "1"}
         return subprocess.call(args, env=env)  # noqa: S603 - our own interpreter and arguments
     from django.core.management import call_command
@@ -692,8 +745,10 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             )
             _settle()
     stdout.write(f"\nhierarchy benchmark: {size:,} parties on {connection.vendor}\n")
-    results = measure(meta, int(options["repeat"]), int(options["requests"]), stdout)
-    (bench_dir() / f"hier-results-{connection.vendor}-{size}.json").write_text(
+    parts = frozenset(p.strip() for p in str(options.get("parts") or "all").split(","))
+    results = measure(meta, int(options["repeat"]), int(options["requests"]), stdout, parts)
+    suffix = "" if "all" in parts else "-" + "-".join(sorted(parts))
+    (bench_dir() / f"hier-results-{connection.vendor}-{size}{suffix}.json").write_text(
         json.dumps({"meta": meta, "results": results}, indent=1)
     )
     return 0
