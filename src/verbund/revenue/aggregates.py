@@ -17,6 +17,7 @@ one party-year exact on PostgreSQL, as the year total alone was before.
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import connection
 from django.db.models import F, Value
@@ -64,7 +65,7 @@ def rebuild_sql(where: str = "") -> str:
     )
 
 
-def insert_rebuilt(where: str = "", params: Iterable[object] = ()) -> None:
+def insert_rebuilt(where: str = "", params: Iterable[Any] = ()) -> None:
     """Insert the rebuilt rows of the monthly rows ``where`` selects; the caller has deleted
     the year rows they replace."""
     cols = ", ".join(("party_id", "year", *FIGURE_COLUMNS))

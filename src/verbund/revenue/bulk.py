@@ -129,12 +129,14 @@ def _add_years(deltas: dict[tuple[int, int, int], int]) -> None:
     with connection.cursor() as cur:
         if _pg():
             types = ", ".join(f"{c} bigint" for c in FIGURE_COLUMNS)
+            # A second load in the same transaction finds the first one's table still there.
+            cur.execute("DROP TABLE IF EXISTS revenue_year_load")
             cur.execute(
                 f"CREATE TEMP TABLE revenue_year_load (party_id bigint, year int, {types}) ON COMMIT DROP"
             )
             with cur.cursor.copy(f"COPY revenue_year_load ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for line in rows:
+                    copy.write_row(line)
             cur.execute(
                 f"INSERT INTO {T_YEAR} ({cols}) SELECT {cols} FROM revenue_year_load" + upsert
             )

@@ -120,7 +120,7 @@ class RevenueMonth(models.Model):
 MONTH_COLUMNS = tuple(f"m{n:02d}" for n in range(1, 13))
 
 
-def _month_field(n: int) -> models.BigIntegerField:  # type: ignore[type-arg]
+def _month_field(n: int) -> models.BigIntegerField:
     return models.BigIntegerField(
         format_lazy(_("{month} (EUR cents)"), month=MONTHS[n]), null=True, blank=True
     )
