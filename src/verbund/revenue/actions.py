@@ -1,7 +1,8 @@
 """Every write to revenue, currency rates and main addresses. Atomic, audited.
 
-Each write to monthly revenue adjusts the party's :class:`RevenueYear` pre-aggregate in the
-same transaction, so every total is exact the moment the write commits.
+Each write to monthly revenue adjusts the party's :class:`RevenueYear` pre-aggregate (the
+year's total and its months, ``revenue.aggregates``) in the same transaction, so every figure
+is exact the moment the write commits.
 """
 
 import datetime as dt
@@ -12,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
@@ -24,12 +25,12 @@ from verbund.relationships.models import (
     RelationshipType,
     valid_on_q,
 )
+from verbund.revenue import aggregates
 from verbund.revenue.models import (
     CurrencyRate,
     InvoiceLine,
     RevenueMonth,
     RevenueSource,
-    RevenueYear,
 )
 from verbund.revenue.periods import month_start, parse_month
 
@@ -86,36 +87,6 @@ def to_cents(amount: Decimal, currency: str, month: dt.date, rate: Decimal | Non
     """EUR cents for ``amount`` in ``currency``, converted at the month's stored rate, half-up."""
     per_eur = rate if rate is not None else rate_for(currency, month)
     return int((amount / per_eur * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-# --- aggregates ---------------------------------------------------------------------------
-
-
-def bump_years(deltas: Mapping[tuple[int, int], int]) -> None:
-    """Add ``delta`` cents to each (party, year) aggregate; the caller holds the transaction."""
-    for (party_id, year), delta in deltas.items():
-        if not delta:
-            continue
-        if not RevenueYear.objects.filter(party_id=party_id, year=year).update(
-            amount_cents=F("amount_cents") + delta
-        ):
-            RevenueYear.objects.create(party_id=party_id, year=year, amount_cents=delta)
-
-
-def recompute_years(party_ids: Iterable[int]) -> None:
-    """Rebuild the yearly aggregates of some parties from their monthly rows."""
-    ids = list(set(party_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        RevenueYear.objects.filter(party_id__in=chunk).delete()
-        sums: dict[tuple[int, int], int] = defaultdict(int)
-        for party_id, month, cents in RevenueMonth.objects.filter(party_id__in=chunk).values_list(
-            "party_id", "month", "amount_cents"
-        ):
-            sums[(party_id, month.year)] += cents
-        RevenueYear.objects.bulk_create(
-            [RevenueYear(party_id=p, year=y, amount_cents=c) for (p, y), c in sums.items()]
-        )
 
 
 # --- monthly revenue ----------------------------------------------------------------------
@@ -175,7 +146,9 @@ def do_record_revenue(
     )
     row.amount_cents, row.currency, row.amount_original = cents, code, original
     row.save()
-    bump_years({(party.pk, first.year): cents - old})
+    if existing is None or cents != old:
+        # A new row counts even at 0: its month then has figures.
+        aggregates.bump({(party.pk, first): cents - old})
     audit.record(
         actor=actor,
         action="revenue.record",
@@ -192,9 +165,9 @@ def do_delete_revenue(row: RevenueMonth, *, actor: Any, note: str = "") -> None:
     """Remove a monthly figure (e.g. booked on the wrong customer) and its share of the year."""
     row = RevenueMonth.objects.select_for_update().get(pk=row.pk)
     before = audit.snapshot(row)
-    bump_years({(row.party_id, row.month.year): -row.amount_cents})
-    pk, party_id = row.pk, row.party_id
+    pk, party_id, cell = row.pk, row.party_id, (row.party_id, row.month)
     row.delete()
+    aggregates.bump({cell: -row.amount_cents}, emptied=[cell])
     audit.record(
         actor=actor,
         action="revenue.delete",
@@ -228,11 +201,11 @@ def do_set_currency_rate(
     obj = obj or CurrencyRate(currency=code, month=first)
     obj.per_eur = rate
     obj.save()
-    deltas: dict[tuple[int, int], int] = defaultdict(int)
+    deltas: dict[tuple[int, dt.date], int] = defaultdict(int)
     for row in RevenueMonth.objects.select_for_update().filter(currency=code, month=first):
         cents = to_cents(row.amount_original, code, first, rate)
         if cents != row.amount_cents:
-            deltas[(row.party_id, first.year)] += cents - row.amount_cents
+            deltas[(row.party_id, first)] += cents - row.amount_cents
             row.amount_cents = cents
             row.save(update_fields=["amount_cents"])
     for line in InvoiceLine.objects.select_for_update().filter(
@@ -240,7 +213,7 @@ def do_set_currency_rate(
     ):
         line.amount_cents = to_cents(line.amount, code, first, rate)
         line.save(update_fields=["amount_cents"])
-    bump_years(deltas)
+    aggregates.bump(deltas)
     audit.record(
         actor=actor, action="revenue.rate", obj=obj, before=before, after=audit.snapshot(obj)
     )
@@ -289,13 +262,15 @@ def do_load_invoice_lines(lines: Iterable[Mapping[str, Any]], *, actor: Any) -> 
         )
         touched.add((party.pk, month_start(day)))
         count += 1
-    deltas: dict[tuple[int, int], int] = defaultdict(int)
+    deltas: dict[tuple[int, dt.date], int] = {}
+    emptied: list[tuple[int, dt.date]] = []
     for party_id, first in sorted(touched):
         old = RevenueMonth.objects.select_for_update().filter(
             party_id=party_id, month=first, source=RevenueSource.INVOICE_LINES
         )
-        for row in old:
-            deltas[(party_id, first.year)] -= row.amount_cents
+        removed = [row.amount_cents for row in old]
+        if removed:
+            deltas[(party_id, first)] = -sum(removed)
         old.delete()
         per_key: dict[int | None, tuple[int, set[str], Decimal]] = {}
         sums = (
@@ -326,8 +301,10 @@ def do_load_invoice_lines(lines: Iterable[Mapping[str, Any]], *, actor: Any) -> 
                 currency=code,
                 amount_original=original,
             )
-            deltas[(party_id, first.year)] += cents
-    bump_years(deltas)
+            deltas[(party_id, first)] = deltas.get((party_id, first), 0) + cents
+        if removed and not per_key:
+            emptied.append((party_id, first))  # the month may have no rows left
+    aggregates.bump(deltas, emptied=emptied)
     audit.record(
         actor=actor,
         action="revenue.load_lines",

@@ -2,7 +2,8 @@
 
 - ``do_bulk_load_months(rows)``: rows from an ERP export or a benchmark, written with
   ``executemany`` (SQLite) or ``COPY`` (PostgreSQL); the yearly aggregates of the touched
-  parties are added in the same transaction (``INSERT ... ON CONFLICT DO UPDATE``).
+  parties (totals and months) are added in the same transaction (``INSERT ... ON CONFLICT DO
+  UPDATE``).
 - ``do_generate_demo_revenue(...)``: plausible figures computed by the database itself
   (``INSERT ... SELECT`` over the parties and the months), so that a million customers take
   seconds, not the minutes that shipping 24 million rows through Python would.
@@ -20,6 +21,9 @@ from typing import Any
 from django.db import connection, transaction
 
 from verbund.core import audit
+from verbund.revenue import aggregates
+from verbund.revenue.aggregates import FIGURE_COLUMNS
+from verbund.revenue.models import MONTH_COLUMNS as YEAR_MONTHS
 from verbund.revenue.models import RevenueMonth, RevenueSource, RevenueYear
 
 T_MONTH = RevenueMonth._meta.db_table
@@ -101,30 +105,44 @@ def _create_indexes(statements: list[tuple[str, str]]) -> None:
             cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def _add_years(deltas: dict[tuple[int, int], int]) -> None:
-    rows = [(p, y, c) for (p, y), c in deltas.items() if c]
-    if not rows:
+def _add_years(deltas: dict[tuple[int, int, int], int]) -> None:
+    """Add the loaded rows' cents, keyed (party, year, month number), to the year rows: a
+    month with a loaded row has figures afterwards, even at 0 (``revenue.aggregates``)."""
+    years: dict[tuple[int, int], list[int | None]] = {}
+    for (party_id, year, month), cents in deltas.items():
+        row = years.setdefault((party_id, year), [0] + [None] * 12)
+        row[0] = (row[0] or 0) + cents
+        row[month] = cents
+    if not years:
         return
-    upsert = (
-        f"INSERT INTO {T_YEAR} (party_id, year, amount_cents) VALUES (%s, %s, %s)"
-        f" ON CONFLICT (year, party_id) DO UPDATE SET amount_cents = {T_YEAR}.amount_cents + excluded.amount_cents"
+    cols = ", ".join(("party_id", "year", *FIGURE_COLUMNS))
+    # Sums where both sides have the month, else whichever side has it.
+    merged = ", ".join(
+        [f"amount_cents = {T_YEAR}.amount_cents + excluded.amount_cents"]
+        + [
+            f"{c} = COALESCE({T_YEAR}.{c} + excluded.{c}, {T_YEAR}.{c}, excluded.{c})"
+            for c in YEAR_MONTHS
+        ]
     )
+    upsert = f" ON CONFLICT (year, party_id) DO UPDATE SET {merged}"
+    rows = [(p, y, *figures) for (p, y), figures in sorted(years.items())]
     with connection.cursor() as cur:
         if _pg():
+            types = ", ".join(f"{c} bigint" for c in FIGURE_COLUMNS)
+            # A second load in the same transaction finds the first one's table still there.
+            cur.execute("DROP TABLE IF EXISTS revenue_year_load")
             cur.execute(
-                "CREATE TEMP TABLE revenue_year_load (party_id bigint, year int, amount_cents bigint) ON COMMIT DROP"
+                f"CREATE TEMP TABLE revenue_year_load (party_id bigint, year int, {types}) ON COMMIT DROP"
             )
-            with cur.cursor.copy(
-                "COPY revenue_year_load (party_id, year, amount_cents) FROM STDIN"
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            with cur.cursor.copy(f"COPY revenue_year_load ({cols}) FROM STDIN") as copy:
+                for line in rows:
+                    copy.write_row(line)
             cur.execute(
-                f"INSERT INTO {T_YEAR} (party_id, year, amount_cents) SELECT party_id, year, amount_cents FROM revenue_year_load"
-                f" ON CONFLICT (year, party_id) DO UPDATE SET amount_cents = {T_YEAR}.amount_cents + excluded.amount_cents"
+                f"INSERT INTO {T_YEAR} ({cols}) SELECT {cols} FROM revenue_year_load" + upsert
             )
         else:
-            cur.executemany(upsert, rows)
+            marks = ", ".join(["%s"] * (2 + len(FIGURE_COLUMNS)))
+            cur.executemany(f"INSERT INTO {T_YEAR} ({cols}) VALUES ({marks})" + upsert, rows)
 
 
 @transaction.atomic
@@ -133,13 +151,13 @@ def do_bulk_load_months(
 ) -> int:
     """Insert monthly rows ``(party_id, settled_by_id, month, amount_cents, currency,
     amount_original, source, reference)``; amounts already in EUR cents. Returns the count."""
-    deltas: dict[tuple[int, int], int] = defaultdict(int)
+    deltas: dict[tuple[int, int, int], int] = defaultdict(int)
     count = 0
 
     def stream() -> Iterable[tuple[Any, ...]]:
         nonlocal count
         for party_id, settled_id, month, cents, currency, original, source, reference in rows:
-            deltas[(party_id, month.year)] += cents
+            deltas[(party_id, month.year, month.month)] += cents
             count += 1
             yield (
                 party_id,
@@ -168,7 +186,7 @@ def do_bulk_load_months(
         actor=actor,
         action=action,
         object_type="revenue.revenuemonth",
-        after={"rows": count, "parties": len({p for p, _ in deltas})},
+        after={"rows": count, "parties": len({p for p, _y, _m in deltas})},
         note=note,
     )
     return count
@@ -259,11 +277,6 @@ def do_generate_demo_revenue(
             _create_indexes(dropped)
         # Aggregates of the touched parties rebuilt from all their monthly rows (every source),
         # read in order from the covering (party, month, amount) index.
-        year_expr = (
-            "CAST(EXTRACT(YEAR FROM month) AS integer)"
-            if _pg()
-            else "CAST(substr(month, 1, 4) AS integer)"
-        )
         for flt, fparams in chunks:
             if party_ids is None:
                 cur.execute(f"DELETE FROM {T_YEAR}")
@@ -277,11 +290,7 @@ def do_generate_demo_revenue(
                     f" WHERE party_id IN (SELECT p.id FROM parties_party p WHERE {flt})",
                     fparams,
                 )
-            cur.execute(
-                f"INSERT INTO {T_YEAR} (party_id, year, amount_cents)"
-                f" SELECT party_id, {year_expr}, SUM(amount_cents) FROM {T_MONTH}{where} GROUP BY party_id, {year_expr}",
-                wparams,
-            )
+            aggregates.insert_rebuilt(where, wparams)
     audit.record(
         actor=actor,
         action="revenue.demo",

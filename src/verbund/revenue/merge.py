@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from verbund.core.formatting import format_eur
 from verbund.parties.models import Party
-from verbund.revenue.actions import recompute_years
+from verbund.revenue.aggregates import recompute
 from verbund.revenue.models import InvoiceLine, RevenueMonth
 
 PARTY_KEY = "revenue.revenuemonth"
@@ -74,7 +74,7 @@ def reassign(source: Party, survivor: Party, *, actor: Any) -> dict[str, list[in
         InvoiceLine.objects.filter(settled_by=source).values_list("pk", flat=True)
     )
     InvoiceLine.objects.filter(pk__in=moved[LINE_SETTLED_KEY]).update(settled_by=survivor)
-    recompute_years([source.pk, survivor.pk])
+    recompute([source.pk, survivor.pk])
     return {k: v for k, v in moved.items() if v}
 
 
@@ -97,7 +97,7 @@ def unassign(moved: dict[str, list[int]], source: Party, survivor: Party, *, act
     InvoiceLine.objects.filter(pk__in=moved.get(LINE_SETTLED_KEY, []), settled_by=survivor).update(
         settled_by=source
     )
-    recompute_years([source.pk, survivor.pk])
+    recompute([source.pk, survivor.pk])
 
 
 def describe(moved: dict[str, list[int]]) -> list[dict[str, str]]:

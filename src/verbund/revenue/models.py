@@ -8,6 +8,8 @@ aggregate upkeep. See docs/decisions/0003-revenue-aggregates.md.
 
 from django.db import models
 from django.db.models import Q
+from django.utils.dates import MONTHS
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -114,12 +116,26 @@ class RevenueMonth(models.Model):
         return f"{self.party_id} {self.month:%Y-%m} {self.amount_cents / 100:.2f} EUR"
 
 
-class RevenueYear(models.Model):
-    """Pre-aggregate: one party's revenue in one calendar year, in EUR cents.
+# The yearly aggregate's month columns, January to December (``RevenueYear.m01`` ...).
+MONTH_COLUMNS = tuple(f"m{n:02d}" for n in range(1, 13))
 
-    Contract: always equal to the sum of the party's :class:`RevenueMonth` rows of that year;
-    written only by ``revenue.actions`` / ``revenue.bulk`` in the same transaction as the
-    monthly rows; ``verbund check revenue`` verifies it (``selectors.verify_aggregates``).
+
+def _month_field(n: int) -> models.BigIntegerField:
+    return models.BigIntegerField(
+        format_lazy(_("{month} (EUR cents)"), month=MONTHS[n]), null=True, blank=True
+    )
+
+
+class RevenueYear(models.Model):
+    """Pre-aggregate: one party's revenue in one calendar year, in EUR cents, with its months.
+
+    Contract: a row exists for (party, year) exactly when the party has at least one
+    :class:`RevenueMonth` row in that year; ``amount_cents`` is the sum of those rows and
+    ``m01`` ... ``m12`` the sums of each month's rows, NULL for a month without any row (so
+    a month whose figures cancel out to 0 stays apart from a month without figures, as it
+    does in the monthly rows). Written only by ``revenue.aggregates`` (through the actions,
+    ``revenue.bulk`` and the merges) in the same transaction as the monthly rows; ``verbund
+    check revenue`` verifies it (``selectors.verify_aggregates``). See decision 0032.
     """
 
     party = models.ForeignKey(
@@ -131,6 +147,20 @@ class RevenueYear(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     amount_cents = models.BigIntegerField(_("amount (EUR cents)"), default=0)
+    # The months on the year's row: a group's monthly figures for whole years read one row
+    # per member instead of twelve monthly rows (decision 0032).
+    m01 = _month_field(1)
+    m02 = _month_field(2)
+    m03 = _month_field(3)
+    m04 = _month_field(4)
+    m05 = _month_field(5)
+    m06 = _month_field(6)
+    m07 = _month_field(7)
+    m08 = _month_field(8)
+    m09 = _month_field(9)
+    m10 = _month_field(10)
+    m11 = _month_field(11)
+    m12 = _month_field(12)
 
     class Meta:
         verbose_name = _("yearly revenue")
@@ -138,9 +168,16 @@ class RevenueYear(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "party"], name="revenue_year_unique")
         ]
-        # (party, year, amount): group sums over the closure read this index alone.
+        # (party, year, amount): group sums over the closure read this index alone. The
+        # second one holds the months as well, so that a group's months for a year read one
+        # index entry per member (no table row); totals keep the narrow one, which scans
+        # faster (top groups: 20 % less CPU than over the wide one, decision 0032).
         indexes = [
-            models.Index(fields=["party", "year", "amount_cents"], name="revenue_year_party")
+            models.Index(fields=["party", "year", "amount_cents"], name="revenue_year_party"),
+            models.Index(
+                fields=["party", "year", "amount_cents", *MONTH_COLUMNS],
+                name="revenue_year_months",
+            ),
         ]
 
     def __str__(self) -> str:

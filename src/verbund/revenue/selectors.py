@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
 from verbund.relationships.models import RelationshipType
-from verbund.revenue.models import RevenueMonth, RevenueYear
+from verbund.revenue import aggregates
+from verbund.revenue.models import MONTH_COLUMNS, RevenueMonth, RevenueYear
 from verbund.revenue.periods import Period, month_end
 
 SCOPES = ("own", "group", "subtree", "association")
@@ -137,26 +138,31 @@ def index_driven() -> Iterator[None]:
 
     A subtree is a small slice of the closure; probing the covering (party, year|month,
     amount) index per member beats the hash join over the whole revenue table the planner
-    picks (measured 4x at a 100,000-member group). The settings are transaction-local and
-    put back afterwards, so an enclosing transaction keeps its own plan choices.
+    picks (measured 4x at a 100,000-member group). JIT compilation is off as well: the
+    months of a 100,000-member group's year compiled for 70 of 295 ms (decision 0032). The
+    settings are transaction-local and put back afterwards, so an enclosing transaction
+    keeps its own plan choices.
     """
     if not _pg():
         yield
         return
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
-            "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')"
+            "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin'),"
+            " current_setting('jit')"
         )
-        hash_on, merge_on = cur.fetchone()
+        hash_on, merge_on, jit_on = cur.fetchone()
         cur.execute(
-            "SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"
+            "SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true),"
+            " set_config('jit', 'off', true)"
         )
         try:
             yield
         finally:
             cur.execute(
-                "SELECT set_config('enable_hashjoin', %s, true), set_config('enable_mergejoin', %s, true)",
-                [hash_on, merge_on],
+                "SELECT set_config('enable_hashjoin', %s, true), set_config('enable_mergejoin', %s, true),"
+                " set_config('jit', %s, true)",
+                [hash_on, merge_on, jit_on],
             )
 
 
@@ -351,9 +357,14 @@ def tree_revenue(
         with index_driven():
             years = period.whole_years
             if years:
-                src, sparams = _current_source(
-                    rtype, root_id, T_YEAR, "y.year >= %s AND y.year <= %s", [years[0], years[-1]]
+                # One year by equality: SQLite then seeks (party, year) instead of a range.
+                cond, cparams = (
+                    ("y.year = %s", [years[0]])
+                    if len(years) == 1
+                    else ("y.year >= %s AND y.year <= %s", [years[0], years[-1]])
                 )
+                src, sparams = _current_source(rtype, root_id, T_YEAR, cond, cparams)
+                _yearly_figures(figures, src, sparams, years, monthly=monthly, breakdown=breakdown)
             else:
                 src, sparams = _current_source(
                     rtype,
@@ -362,26 +373,7 @@ def tree_revenue(
                     "y.month >= %s AND y.month <= %s",
                     [_day(period.first), _day(period.last)],
                 )
-            figures.total_cents = int(
-                _rows(f"SELECT COALESCE(SUM(y.amount_cents), 0) FROM {src}", sparams)[0][0]
-            )
-            if monthly:
-                msrc, mparams = _current_source(
-                    rtype,
-                    root_id,
-                    T_MONTH,
-                    "y.month >= %s AND y.month <= %s",
-                    [_day(period.first), _day(period.last)],
-                )
-                sql = f"SELECT y.month, SUM(y.amount_cents) FROM {msrc} GROUP BY y.month ORDER BY y.month"
-                figures.months = [(_month_value(m), int(c)) for m, c in _rows(sql, mparams)]
-            if breakdown != 0:
-                figures.member_count = int(
-                    _rows(f"SELECT COUNT(DISTINCT y.party_id) FROM {src}", sparams)[0][0]
-                )
-                limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
-                sql = f"SELECT y.party_id, SUM(y.amount_cents) AS cents FROM {src} GROUP BY y.party_id ORDER BY cents DESC, y.party_id{limit}"
-                figures.members = [MemberFigure(int(p), int(c)) for p, c in _rows(sql, sparams)]
+                _monthly_figures(figures, src, sparams, breakdown=breakdown, monthly=monthly)
     elif _dated() is not None:
         with index_driven():
             _historic_figures(figures, rtype, root_id, period, monthly=monthly, breakdown=breakdown)
@@ -389,6 +381,87 @@ def tree_revenue(
         _walked_figures(figures, rtype, root_id, period, monthly=monthly, breakdown=breakdown)
     label(figures.members)
     return figures
+
+
+def _monthly_figures(
+    figures: Figures, src: str, sparams: list[Any], *, monthly: bool, breakdown: int | None
+) -> None:
+    """Today's structure over the monthly rows ``y`` of ``src`` (periods of part years)."""
+    if monthly:
+        sql = f"SELECT y.month, SUM(y.amount_cents) FROM {src} GROUP BY y.month ORDER BY y.month"
+        figures.months = [(_month_value(m), int(c)) for m, c in _rows(sql, sparams)]
+        figures.total_cents = sum(c for _m, c in figures.months)
+    else:
+        sql = f"SELECT COALESCE(SUM(y.amount_cents), 0) FROM {src}"
+        figures.total_cents = int(_rows(sql, sparams)[0][0])
+    if breakdown != 0:
+        figures.member_count = int(
+            _rows(f"SELECT COUNT(DISTINCT y.party_id) FROM {src}", sparams)[0][0]
+        )
+        _top_members(figures, src, sparams, breakdown, grouped=True)
+
+
+def _yearly_figures(
+    figures: Figures,
+    src: str,
+    sparams: list[Any],
+    years: list[int],
+    *,
+    monthly: bool,
+    breakdown: int | None,
+) -> None:
+    """Today's structure over the yearly rows ``y`` of ``src`` (periods of whole years).
+
+    Total, member count and months come from one pass over the members' year rows, whose
+    month columns hold the monthly sums (NULL: no figure that month; decision 0032); the
+    monthly rows are not read.
+    """
+    if not monthly and breakdown == 0:
+        sql = f"SELECT COALESCE(SUM(y.amount_cents), 0) FROM {src}"
+        figures.total_cents = int(_rows(sql, sparams)[0][0])
+        return
+    # Each party-year row holds the year's total and its months, so with the months read the
+    # total is their sum (the contract keeps both equal; one aggregate less per member).
+    sums = ", ".join(f"SUM(y.{c})" for c in MONTH_COLUMNS) if monthly else "SUM(y.amount_cents)"
+    if len(years) == 1:
+        # A plain aggregate, no grouping; a party has one row per year, so COUNT(*) counts
+        # the members.
+        sql = f"SELECT {int(years[0])}, COUNT(*), {sums} FROM {src}"
+    else:
+        sql = f"SELECT y.year, COUNT(*), {sums} FROM {src} GROUP BY y.year"
+    total, count, months = 0, 0, []
+    for year, n, *values in _rows(sql, sparams):
+        if not n:  # one year without any member row
+            continue
+        count += int(n)
+        found = [int(c) if c is not None else None for c in values]
+        total += sum(c for c in found if c is not None)
+        if monthly:
+            months += [
+                (dt.date(int(year), k, 1), c) for k, c in enumerate(found, 1) if c is not None
+            ]
+    figures.total_cents, figures.months = total, sorted(months)
+    if breakdown != 0:
+        if len(years) > 1:
+            count = int(_rows(f"SELECT COUNT(DISTINCT y.party_id) FROM {src}", sparams)[0][0])
+        figures.member_count = count
+        _top_members(figures, src, sparams, breakdown, grouped=len(years) > 1)
+
+
+def _top_members(
+    figures: Figures, src: str, sparams: list[Any], breakdown: int | None, *, grouped: bool
+) -> None:
+    """The largest members of ``src`` (``grouped``: summed per party first; else each row is
+    one party's whole figure, as a year row is for one year, and no grouping is needed)."""
+    if not figures.member_count:
+        return
+    limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
+    if grouped:
+        sql = f"SELECT y.party_id, SUM(y.amount_cents) AS cents FROM {src} GROUP BY y.party_id"
+    else:
+        sql = f"SELECT y.party_id, y.amount_cents AS cents FROM {src}"
+    found = _rows(f"{sql} ORDER BY cents DESC, y.party_id{limit}", sparams)
+    figures.members = [MemberFigure(int(p), int(c)) for p, c in found]
 
 
 def _dated() -> str | None:
@@ -632,25 +705,13 @@ def top_groups(rtype: RelationshipType, period: Period, *, limit: int = 100) -> 
     return result
 
 
-def verify_aggregates(party_ids: Sequence[int] | None = None) -> list[tuple[int, int, int, int]]:
-    """(party, year, stored, recomputed) for every yearly aggregate that disagrees with its months."""
-    year_expr = (
-        "CAST(EXTRACT(YEAR FROM month) AS integer)"
-        if _pg()
-        else "CAST(strftime('%%Y', month) AS integer)"
-    )
-    where, params = (
-        ("", [])
-        if party_ids is None
-        else (" WHERE party_id IN (" + ",".join(["%s"] * len(party_ids)) + ")", list(party_ids))
-    )
-    sql = (
-        f"SELECT m.party_id, m.yr, COALESCE(y.amount_cents, 0), m.cents FROM"
-        f" (SELECT party_id, {year_expr} AS yr, SUM(amount_cents) AS cents FROM {T_MONTH}{where} GROUP BY party_id, {year_expr}) m"
-        f" LEFT JOIN {T_YEAR} y ON y.party_id = m.party_id AND y.year = m.yr"
-        " WHERE COALESCE(y.amount_cents, 0) <> m.cents"
-    )
-    return [(int(a), int(b), int(c), int(d)) for a, b, c, d in _rows(sql, params)]
+def verify_aggregates(
+    party_ids: Sequence[int] | None = None,
+) -> list[tuple[int, int, str, int | None, int | None]]:
+    """(party, year, figure, stored, recomputed) for every yearly aggregate figure (the total
+    ``amount_cents`` or a month ``m01`` ... ``m12``) that disagrees with the monthly rows;
+    None where one side has no figure (``aggregates.mismatches``)."""
+    return aggregates.mismatches(party_ids)
 
 
 # --- parameters (API, exports, CLI) --------------------------------------------------------
