@@ -179,3 +179,17 @@ def test_a_long_company_word_on_one_list_finds_another_lists_spelling_two_letter
     assert hits[0] == "Agricultural Bank of China Limited"
     # Persons do not get the scan: a family name two letters off is another family's.
     assert _hits(index, "person", "Reza Rahimi") == []
+
+
+def test_legal_forms_of_several_words_are_legal_forms() -> None:
+    for name in ["Faberlic Sp. z o.o.", "Faberlic S.A. de C.V.", "Faberlic Kft.", "SIA Faberlic"]:
+        assert matching_text.name_tokens(name, organisation=True) == ("faberlic",)
+    index = _index(("organisation", "FABERLIC EUROPE Sp. z o.o."))
+    assert _hits(index, "organisation", "Faberlic Europe") == ["FABERLIC EUROPE Sp. z o.o."]
+    # Only in organisations' names, and "de" elsewhere stays a word of the name.
+    assert matching_text.name_tokens("Sia Kim") == ("sia", "kim")
+    assert matching_text.name_tokens("Banco de Credito", organisation=True) == (
+        "banco",
+        "de",
+        "credito",
+    )
