@@ -92,6 +92,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print the wrongly decided pairs of the tuning half (never those of the held-out half)",
     )
+    parser.add_argument(
+        "--fit",
+        action="store_true",
+        help="fit the default threshold and the score combination on the tuning half and print them",
+    )
     parser.add_argument("--threshold", type=float, default=0.70)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(

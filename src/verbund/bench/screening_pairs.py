@@ -176,6 +176,10 @@ def name_pairs(
         "tune": write_half(out, "Verbund, tuning half", tune, scores, labels, threshold),
         "held": write_half(out, "Verbund, held-out half", held, scores, labels, threshold),
     }
+    if options.get("fit"):
+        from verbund.bench import screening_fit
+
+        result["fit"] = screening_fit.report(cases, scores, labels, tune, out)
     show = int(os.environ.get("SANC_MISSES", "15"))
     half = tune if options.get("show_tuning_errors") else []
     for k in half:

@@ -40,7 +40,10 @@ Whole-name rules (``matching_rules``, decision 0008 point 10): initials pair wit
 names they begin, contradicting middle names (and initials) lower a person's score, words are
 joined or split where the lists write them so, two companies named for different countries
 are two companies, and names in Chinese characters or Hangul are compared character by
-character. The reasons show in the match's explanation: qualifiers with their effect, and
+character. A party's middle names that the list name does not write count half
+(``EXTRA_MIDDLE``), and long words of organisations' names that are on a list are still
+compared with list words two letters off (``expand_organisation``; decision 0008 point 11).
+The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
 
@@ -87,6 +90,8 @@ SOFTEN = 0.6
 # The most qualifiers can add (birth date 0.08 + country 0.03): names below threshold - this cannot hit.
 MAX_BONUS = 0.11
 SINGLE_WORD_PENALTY = 0.06
+# The weight left to a party's middle name that the list name does not write (decision 0008).
+EXTRA_MIDDLE = 0.5
 # Spellings at least this close to a query word make candidates; weaker ones only score.
 STRONG_SPELLING = 0.75
 # A family name changed in its last letters ("Merkur"/"Merkel"): the first four letters and
@@ -95,6 +100,9 @@ PREFIX_SIM = 0.7
 # The allowance for typos in long words covers one or two wrong letters; a word three or more
 # letters off is another word ("Petromechanical"/"Petrochemical"), counted in full.
 SOFT_EDITS = 2
+# Words this long that are on a list are still compared with list words two letters off
+# (``Index.expand_organisation``).
+LONG_WORD = 8
 PERSON = "person"
 ORGANISATION = "organisation"
 
@@ -211,6 +219,7 @@ class Index:
         self.short = [len(raw) == 1 for raw in self.raw]
         self._expansions: dict[str, dict[int, float]] = {}
         self._person_expansions: dict[str, dict[int, float]] = {}
+        self._org_expansions: dict[str, dict[int, float]] = {}
         self._plans: dict[
             tuple[str, bool], tuple[list[tuple[int, float, float, tuple[int, ...]]], int, float]
         ] = {}
@@ -261,25 +270,44 @@ class Index:
             if exact is None and len(token) >= 5:
                 # Two typos in one word escape the deletion neighbourhood: scan the words of
                 # similar length (in C, and once per distinct word thanks to the cache).
-                for length in range(len(token) - 2, len(token) + 3):
-                    bucket = self._by_length.get(length)
-                    if not bucket:
-                        continue
-                    for _w, _sim, pos in process.extract(
-                        token,
-                        bucket[0],
-                        scorer=OSA.normalized_similarity,
-                        score_cutoff=0.7,
-                        limit=20,
-                    ):
-                        tid = bucket[1][pos]
-                        if tid not in found:
-                            found[tid] = round(
-                                _soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3
-                            )
+                self._scan(raw, token, found)
         if len(self._expansions) > 400_000:
             self._expansions.clear()
         self._expansions[raw] = found
+        return found
+
+    def _scan(self, raw: str, token: str, found: dict[int, float]) -> None:
+        """Add to ``found`` the list words of similar length within two edits of ``token``."""
+        for length in range(len(token) - 2, len(token) + 3):
+            bucket = self._by_length.get(length)
+            if not bucket:
+                continue
+            for _w, _sim, pos in process.extract(
+                token, bucket[0], scorer=OSA.normalized_similarity, score_cutoff=0.7, limit=20
+            ):
+                tid = bucket[1][pos]
+                if tid not in found:
+                    found[tid] = round(
+                        _soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3
+                    )
+
+    def expand_organisation(self, raw: str) -> dict[int, float]:
+        """``expand`` for a word of an organisation's name, plus, for a long word that is itself
+        on a list, the list words two letters off ("Agriculture"/"Agricultural"): ``expand``
+        scans for them only when the word is on no list, and a word being on one list says
+        nothing about how another list writes it. Not for persons: there a long name two
+        letters off is another family's name ("Rahimi"/"Ebrahimi")."""
+        cached = self._org_expansions.get(raw)
+        if cached is not None:
+            return cached
+        found = self.expand(raw)
+        token = canon_token(raw)
+        if len(token) >= LONG_WORD and token in self.vocab:
+            found = dict(found)
+            self._scan(raw, token, found)
+        if len(self._org_expansions) > 200_000:
+            self._org_expansions.clear()
+        self._org_expansions[raw] = found
         return found
 
     def expand_person(self, raw: str) -> dict[int, float]:
@@ -321,7 +349,7 @@ class Index:
         gain, name ids), their smallest df, and the best similarity left out (cached)."""
         plan = self._plans.get((raw, person))
         if plan is None:
-            exp = self.expand_person(raw) if person else self.expand(raw)
+            exp = self.expand_person(raw) if person else self.expand_organisation(raw)
             strong = {t: v for t, v in exp.items() if v >= STRONG_SPELLING} or exp
             weak_max = max((v for t, v in exp.items() if t not in strong), default=0.0)
             postings = [
@@ -345,7 +373,7 @@ class Index:
         if cached is not None:
             return cached
         person = kind == PERSON
-        expand = self.expand_person if person else self.expand
+        expand = self.expand_person if person else self.expand_organisation
         expansions = [expand(t) for t in tokens]
         qweights = [self.weight_of(t) for t in tokens]
         total_q = sum(qweights) or 1.0
@@ -390,9 +418,11 @@ class Index:
                     acc_c[nid] += gain_c
             skipped += wq * capped
         out: list[tuple[int, float, dict[str, Any]]] = []
+        # A person's middle names may count half in the score (_score): the bound allows for it.
+        bound_q = total_q - (EXTRA_MIDDLE * sum(qweights[1:-1]) if person else 0.0)
         for nid, got in acc_q.items():
             # An upper bound of the score from what was accumulated: most candidates end here.
-            ub_q = min(1.0, (got + skipped) / total_q)
+            ub_q = min(1.0, (got + skipped) / bound_q)
             rec = self.names[nid]
             if person or len(rec.tokens) == 1:
                 bound = ub_q
@@ -489,6 +519,12 @@ class Index:
             and mq / total_q >= floor
         ):
             conflicts = conflicting_names(tokens, [self.raw[t] for t in rec.tokens], used_q, used_c)
+        if kind == PERSON and len(tokens) > len(rec.tokens) >= 2 and len(used_c) == len(rec.tokens):
+            # The party's own middle names, which the list does not write, are left out rather
+            # than missed ("Saduddin Mullah Sayyed"/"SADUDDIN SAYYED"): they count half.
+            total_q -= EXTRA_MIDDLE * sum(
+                qweights[i] for i in range(1, len(tokens) - 1) if i not in used_q
+            )
         cq = mq / total_q
         cc = mc / (rec.total_weight or 1.0)
         if kind == PERSON:

@@ -118,6 +118,13 @@ PERSON_TITLES = frozenset(
 # organisations' names. Estonian OÜ ("OU", "OUE"), Bulgarian EOOD/OOD, the d.o.o. of the
 # former Yugoslavia, Russian PAO/AO (PJSC/JSC in Latin letters, frequent in the lists).
 ORG_FORMS = frozenset(["ou", "oue", "eood", "ood", "doo", "pao", "ao"])
+# Legal forms of several words that the dotted-letters rule leaves half in place: Polish "Sp. z
+# o.o." (and "Sp. k.", "Sp. j."), Mexican "S.A. de C.V.", Hungarian Kft./Zrt./Nyrt., Latvian
+# SIA, Lithuanian UAB; organisations only ("Sia" and "Zrt" are no persons' legal forms).
+_SPACED_FORMS = re.compile(
+    r"(?i)(?:\bsp\.?\s*z\s*o\.?\s*o\.?|\bsp\.\s*[kj]\.|(?:\bs\.?\s*a\.?\s+)?\bde\s+c\.?\s*v\.?"
+    r"|\b(?:kft|zrt|nyrt|uab|sia)\b\.?)(?=\s|,|$)"
+)
 _FORM_WORDS = frozenset(
     w for spellings in LEGAL_FORMS.values() for sp in spellings for w in sp.split()
 )
@@ -283,6 +290,10 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
     organisation also a mistyped legal form in first or last place: "Nordstrand GbH")."""
     if not name:
         return ()
+    if organisation:
+        stripped = _SPACED_FORMS.sub(" ", name).strip()
+        if stripped and stripped != name and any(ch.isalnum() for ch in stripped):
+            name = stripped
     if organisation and "." in name:
         words = name.split()
         while len(words) > 1 and _DOTTED.match(words[-1]):

@@ -158,3 +158,38 @@ def test_a_title_in_front_of_a_persons_name_costs_nothing() -> None:
     assert best("Dr. Hans Joachim Friedrich") == best("Hans Joachim Friedrich")
     # A title is never the whole name: "General" alone stays a word of the name.
     assert matching_text.name_tokens("General") == ("general",)
+
+
+def test_a_partys_middle_names_the_list_does_not_write_count_half() -> None:
+    index = _index(("person", "Saduddin SAYYED"), ("person", "Fazl RABI"))
+    assert _hits(index, "person", "Saduddin Mullah Sayyed") == ["Saduddin SAYYED"]
+    # A word after the family name is no middle name: the list's name is not the party's whole
+    # name, and another person's first and family name inside a longer name do not make a hit.
+    assert _hits(index, "person", "Mohammed Saduddin Abdul Sayyed Hamid") == []
+
+
+def test_a_long_company_word_on_one_list_finds_another_lists_spelling_two_letters_off() -> None:
+    index = _index(
+        ("organisation", "Agricultural Bank of China Limited"),
+        ("organisation", "Ministry of Agriculture"),
+        ("person", "Reza EBRAHIMI"),
+        ("person", "Ali RAHIMI"),
+    )
+    hits = _hits(index, "organisation", "Agriculture Bank of China Limited")
+    assert hits[0] == "Agricultural Bank of China Limited"
+    # Persons do not get the scan: a family name two letters off is another family's.
+    assert _hits(index, "person", "Reza Rahimi") == []
+
+
+def test_legal_forms_of_several_words_are_legal_forms() -> None:
+    for name in ["Faberlic Sp. z o.o.", "Faberlic S.A. de C.V.", "Faberlic Kft.", "SIA Faberlic"]:
+        assert matching_text.name_tokens(name, organisation=True) == ("faberlic",)
+    index = _index(("organisation", "FABERLIC EUROPE Sp. z o.o."))
+    assert _hits(index, "organisation", "Faberlic Europe") == ["FABERLIC EUROPE Sp. z o.o."]
+    # Only in organisations' names, and "de" elsewhere stays a word of the name.
+    assert matching_text.name_tokens("Sia Kim") == ("sia", "kim")
+    assert matching_text.name_tokens("Banco de Credito", organisation=True) == (
+        "banco",
+        "de",
+        "credito",
+    )
