@@ -29,7 +29,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, jobs
-from verbund.core.bulk import BrokenReference, foreign_keys_validated_after, release_free_memory
+from verbund.core.bulk import (
+    ANALYZE_MIN_ROWS,
+    BrokenReference,
+    foreign_keys_validated_after,
+    refresh_statistics,
+    release_free_memory,
+)
 from verbund.hierarchies import engine as hierarchy_engine
 from verbund.hierarchies.batch import ParentMap
 from verbund.interfaces import engine
@@ -341,17 +347,10 @@ def _gc_paused() -> Iterator[None]:
         release_free_memory()
 
 
-# Runs writing this many rows refresh the planner statistics of what they wrote (PostgreSQL).
-ANALYZE_MIN_ROWS = 50_000
-
-
 def _refresh_statistics(kind: str, outcome: Outcome) -> None:
-    """A big load changes the tables under the planner's feet: without fresh statistics the next
-    key look-up (an API batch right after a 1M-row first load) scanned the whole party table
-    (0.4 s per 900 keys instead of 14 ms) until autovacuum caught up. ANALYZE samples, takes no
-    lock that blocks readers or writers, and counts this transaction's rows."""
-    if connection.vendor != "postgresql":
-        return
+    """A big load changes the tables under the planner's feet (``core.bulk.refresh_statistics``);
+    counted here over created, updated and archived rows, which the bulk writer alone does not
+    see (updates go by id)."""
     counts = outcome.counts
     tables = []
     parties = counts.get("created", 0) + counts.get("updated", 0) + counts.get("archived", 0)
@@ -359,9 +358,8 @@ def _refresh_statistics(kind: str, outcome: Outcome) -> None:
         tables.append(PARTY_TABLE)
     if counts.get("links_created", 0) + counts.get("links_ended", 0) >= ANALYZE_MIN_ROWS:
         tables.append(RELATIONSHIP_TABLE)
-    with connection.cursor() as cur:
-        for table in dict.fromkeys(tables):
-            cur.execute(f"ANALYZE {table}")
+    if tables:
+        refresh_statistics(tables)
 
 
 def _announce(run: ImportRun, outcome: Outcome) -> None:

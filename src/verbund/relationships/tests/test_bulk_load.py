@@ -180,3 +180,22 @@ def test_a_row_of_the_wrong_width_is_refused(db: Any) -> None:
     with expected:
         do_bulk_load(lambda load: load.write(Party._meta.db_table, ("name", "number"), rows))
     assert not Party.objects.filter(number="A1").exists()
+
+
+def test_a_big_bulk_write_refreshes_its_table_statistics(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    from verbund.core import bulk
+
+    rows = [{"number": f"S{i}", "name": f"Statistik {i}"} for i in range(3)]
+    monkeypatch.setattr(bulk, "ANALYZE_MIN_ROWS", 4)
+    with CaptureQueriesContext(connection) as queries:
+        do_bulk_load(lambda load: load.insert_parties(rows))
+    assert 'ANALYZE "parties_party"' not in [q["sql"] for q in queries.captured_queries]
+    monkeypatch.setattr(bulk, "ANALYZE_MIN_ROWS", 3)
+    more = [{"number": f"T{i}", "name": f"Statistik {i}"} for i in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        do_bulk_load(lambda load: load.insert_parties(more))
+    assert 'ANALYZE "parties_party"' in [q["sql"] for q in queries.captured_queries]
