@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from verbund.core import audit
+from verbund.core.bulk import refresh_all_statistics
 
 log = logging.getLogger(__name__)
 
@@ -350,13 +351,30 @@ def sweep_quietly() -> list[str]:
     return failed
 
 
+# How often the sweeper refreshes SQLite's planner statistics (core.bulk.refresh_all_statistics).
+STATISTICS_SECONDS = 24 * 3600
+
+
+def statistics_quietly() -> None:
+    """SQLite's planner statistics refreshed; a failure is logged, never raised."""
+    try:
+        refresh_all_statistics()
+    except Exception:
+        log.warning("refreshing the planner statistics failed:\n%s", traceback.format_exc())
+
+
 def start_sweeper() -> threading.Thread:
-    """A daemon thread sweeping every ``VERBUND_JOB_SWEEP_SECONDS`` (after the first pause)."""
+    """A daemon thread sweeping every ``VERBUND_JOB_SWEEP_SECONDS`` (after the first pause),
+    and refreshing SQLite's planner statistics after its first sweep and then once a day."""
 
     def loop() -> None:
+        due = 0.0
         while True:
             time.sleep(float(settings.VERBUND_JOB_SWEEP_SECONDS))
             sweep_quietly()
+            if time.monotonic() >= due:
+                statistics_quietly()
+                due = time.monotonic() + STATISTICS_SECONDS
             connection.close()
 
     thread = threading.Thread(target=loop, name="job-sweeper", daemon=True)
