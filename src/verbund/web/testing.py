@@ -4,6 +4,7 @@ Each app's browser tests keep their own ``page`` fixture (``yield from browser_p
 test file says at a glance how wide and in which language it looks at the pages.
 """
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,12 @@ def browser_page(
         page = browser.new_page(viewport={"width": width, "height": height}, locale=locale)
         page.set_default_timeout(15_000)
         yield page
+        # Requests the page still has in flight (the file's lazily loaded sections, say) keep a
+        # live-server thread in the database after the test: on PostgreSQL the test database's
+        # TRUNCATE then deadlocked with their locks. Let them finish (a page that polls never
+        # idles: bounded).
+        with contextlib.suppress(Exception):
+            page.wait_for_load_state("networkidle", timeout=5_000)
         browser.close()
         # Connections the test opened inside Playwright's context are invisible to the test
         # database's teardown; left open, PostgreSQL refuses to drop the database.
