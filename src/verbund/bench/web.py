@@ -279,11 +279,11 @@ def tree_cpu_seconds(pid: int) -> float:
             continue
         parents[int(entry.name)] = int(fields[1])
         cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
-    total, todo = 0.0, [pid]
-    while todo:
-        p = todo.pop()
+    total, pending = 0.0, [pid]
+    while pending:
+        p = pending.pop()
         total += cpu.get(p, 0.0)
-        todo += [c for c, parent in parents.items() if parent == p]
+        pending += [c for c, parent in parents.items() if parent == p]
     return total
 
 

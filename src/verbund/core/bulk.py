@@ -289,13 +289,18 @@ def refresh_statistics(tables: Iterable[str]) -> None:
     parties and their links instead of a full scan); PostgreSQL's ANALYZE samples anyway, takes
     no lock that blocks readers or writers, and counts this transaction's rows."""
     qn = connection.ops.quote_name
+    _analyze([f"ANALYZE {qn(table)}" for table in dict.fromkeys(tables)])
+
+
+def _analyze(statements: list[str]) -> None:
+    """Run ANALYZE ``statements``; on SQLite sampled (``analysis_limit``), put back after."""
     sqlite = connection.vendor == "sqlite"
     with connection.cursor() as cur:
         if sqlite:
             cur.execute("PRAGMA analysis_limit = 1000")
         try:
-            for table in dict.fromkeys(tables):
-                cur.execute(f"ANALYZE {qn(table)}")
+            for sql in statements:
+                cur.execute(sql)
         finally:
             if sqlite:
                 cur.execute("PRAGMA analysis_limit = 0")
@@ -308,12 +313,7 @@ def refresh_all_statistics() -> bool:
     (``core.jobs.start_sweeper``); sampled, it takes well under a second at a million parties."""
     if connection.vendor != "sqlite":
         return False
-    with connection.cursor() as cur:
-        cur.execute("PRAGMA analysis_limit = 1000")
-        try:
-            cur.execute("ANALYZE")
-        finally:
-            cur.execute("PRAGMA analysis_limit = 0")
+    _analyze(["ANALYZE"])
     return True
 
 

@@ -52,12 +52,10 @@ def _cell(value: Any) -> Any:
     are, anything else (e.g. a lazy translation) as its text."""
     kind = type(value)
     if kind is str:
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return safe_cell(value)
     if value is None or kind is int or kind is float or kind is bool:
         return value
-    if isinstance(value, str):
-        return safe_cell(str(value))
-    if isinstance(value, Number | dt.date):
+    if isinstance(value, Number | dt.date) and not isinstance(value, str):
         return value
     return safe_cell(str(value))
 

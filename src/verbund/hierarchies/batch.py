@@ -62,8 +62,8 @@ class ParentMap:
     def load(self, nodes: Iterable[int]) -> None:
         if self.whole:
             return
-        todo = [n for n in set(nodes) if n not in self.loaded]
-        for chunk in chunks(todo, 900):
+        pending = [n for n in set(nodes) if n not in self.loaded]
+        for chunk in chunks(pending, 900):
             marks = ", ".join(["%s"] * len(chunk))
             with connection.cursor() as cur:
                 cur.execute(

@@ -134,10 +134,10 @@ def build(
     tree = selectors.tree(party_id, type_key, as_of, depth=levels)
     # Open the asked-for nodes, a level of nesting per round (each round a fixed number of reads).
     for _round in range(MAX_OPEN_ROUNDS):
-        todo = [n["id"] for n in _walk(tree) if n["id"] in opened and n.get("children") is None]
-        if not todo:
+        pending = [n["id"] for n in _walk(tree) if n["id"] in opened and n.get("children") is None]
+        if not pending:
             break
-        found = selectors.children_of(todo, type_key, as_of)
+        found = selectors.children_of(pending, type_key, as_of)
         for n in _walk(tree):
             if n["id"] in found and n.get("children") is None:
                 n["children"] = found[n["id"]]

@@ -191,10 +191,10 @@ def redate(type_id: int, children: Iterable[int]) -> int:
     links: dict[int, list[tuple[int, dt.date, dt.date]]] = {}
 
     def load(nodes: Iterable[int]) -> None:
-        todo = sorted(n for n in set(nodes) if n not in links)
-        for n in todo:
+        unloaded = sorted(n for n in set(nodes) if n not in links)
+        for n in unloaded:
             links[n] = []
-        for chunk in chunks(todo, 900):
+        for chunk in chunks(unloaded, 900):
             marks = ", ".join(["%s"] * len(chunk))
             with connection.cursor() as cur:
                 cur.execute(

@@ -108,12 +108,12 @@ def load_graph(start: int, types: list[int], day: dt.date, *, up: bool) -> Graph
 def _topological(graph: Graph, start: int) -> list[int] | None:
     """The nodes reachable from ``start`` in an order where every link goes forward, or None
     when a cycle is reachable."""
-    reachable, todo = {start}, [start]
-    while todo:
-        for nxt, _share in graph.get(todo.pop(), ()):
+    reachable, pending = {start}, [start]
+    while pending:
+        for nxt, _share in graph.get(pending.pop(), ()):
             if nxt not in reachable:
                 reachable.add(nxt)
-                todo.append(nxt)
+                pending.append(nxt)
     indegree: dict[int, int] = defaultdict(int)
     for node in reachable:
         for nxt, _share in graph.get(node, ()):

@@ -424,15 +424,15 @@ def do_retention(
     erased: list[int] = []
     refused: dict[int, str] = {}
     if apply:
-        todo: list[tuple[int, str]] = []
+        pending: list[tuple[int, str]] = []
         for d in due:
-            todo += [(pid, d.rule.description) for pid in d.party_ids if pid not in held]
+            pending += [(pid, d.rule.description) for pid in d.party_ids if pid not in held]
         done: set[int] = set()
         # One transaction per RETENTION_CHUNK parties (a commit per party cost more than the
         # erasure under load); each erasure in its own savepoint, so a refusal leaves the rest.
-        for start in range(0, len(todo), RETENTION_CHUNK):
+        for start in range(0, len(pending), RETENTION_CHUNK):
             with transaction.atomic():
-                for pid, reason in todo[start : start + RETENTION_CHUNK]:
+                for pid, reason in pending[start : start + RETENTION_CHUNK]:
                     if pid in done:
                         continue
                     done.add(pid)

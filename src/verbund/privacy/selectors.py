@@ -34,10 +34,12 @@ EXPORT_VERSION = 1
 
 def family_ids(party: Party) -> list[int]:
     """The party and every record merged into it (directly or through others): one person."""
-    ids, todo = [party.pk], [party.pk]
-    while todo:
-        todo = list(Party.objects.filter(merged_into_id__in=todo).values_list("pk", flat=True))
-        ids += [i for i in todo if i not in ids]
+    ids, pending = [party.pk], [party.pk]
+    while pending:
+        pending = list(
+            Party.objects.filter(merged_into_id__in=pending).values_list("pk", flat=True)
+        )
+        ids += [i for i in pending if i not in ids]
     return ids
 
 

@@ -380,18 +380,20 @@ def archive(load: BulkLoad, gone: list[tuple[str, int]], ctx: Context, out: Outc
                 pk__in=chunk, archived=False, merged_into__isnull=True
             ).values_list("pk", flat=True)
         )
-    todo = [(k, pid) for k, pid in gone if pid in active]
+    to_archive = [(k, pid) for k, pid in gone if pid in active]
     update_by_id(
-        PARTY_TABLE, ["archived", "updated_at"], [(True, load.now_db, pid) for _k, pid in todo]
+        PARTY_TABLE,
+        ["archived", "updated_at"],
+        [(True, load.now_db, pid) for _k, pid in to_archive],
     )
-    for k, pid in todo:
+    for k, pid in to_archive:
         out.archived.append(k)
         out.outcome(k, "archived")
         out.note_summary({"party": pid, "key": k, "action": "archived"})
-    out.counts["archived"] += len(todo)
+    out.counts["archived"] += len(to_archive)
     record_history(
         load, "party.archive", actor=ctx.actor, by=ctx.history_by(), note=ctx.history_note(),
-        changes=((pid, {"archived": False}, {"archived": True}) for _k, pid in todo),
+        changes=((pid, {"archived": False}, {"archived": True}) for _k, pid in to_archive),
     )  # fmt: skip
 
 
