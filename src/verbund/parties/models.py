@@ -178,6 +178,16 @@ class Party(models.Model):
             return full or self.name
         return self.name
 
+    # Django's get_FOO_display builds a dict of every choice per call, translating each label
+    # to hash it: a tenth of the party list's rendering. These look the one value up.
+    def get_status_display(self) -> str:
+        member = PartyStatus._value2member_map_.get(self.status)
+        return str(member.label) if isinstance(member, PartyStatus) else str(self.status)
+
+    def get_kind_display(self) -> str:
+        member = PartyKind._value2member_map_.get(self.kind)
+        return str(member.label) if isinstance(member, PartyKind) else str(self.kind)
+
     @property
     def is_person(self) -> bool:
         return self.kind == PartyKind.PERSON

@@ -7,6 +7,7 @@ from verbund.parties import views
 
 urlpatterns = [
     path("parties/", views.party_list, name="party-list"),
+    path("parties/filters/", views.party_more_filters, name="party-more-filters"),
     path("parties/new/", views.party_create, name="party-create"),
     path("parties/<int:party_id>/", views.party_detail, name="party-detail"),
     path(

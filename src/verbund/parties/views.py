@@ -22,7 +22,7 @@ from verbund.core.paging import keyset_page
 from verbund.core.permissions import requires
 from verbund.core.views import require_perm
 from verbund.parties.actions import do_create_party, do_update_party
-from verbund.parties.filters import party_filterset
+from verbund.parties.filters import PartyFilterSet, party_filterset
 from verbund.parties.forms import PartyForm
 from verbund.parties.models import Party, PartyKind
 from verbund.parties.selectors import LIST_FIELDS
@@ -45,18 +45,40 @@ def party_list(request: HttpRequest) -> HttpResponse:
     rows = filterset.qs if filterset.is_valid() else Party.objects.none()
     page = keyset_page(rows, sort, cursor, PAGE_SIZE, keep=lambda p: not p.merged_into_id)
     base_query = params.urlencode()
+    more = more_filter_fields(filterset_class)
     return render(
         request,
         "parties/list.html",
         {
             "filter": filterset,
-            "filter_fields": FILTER_FIELDS
-            + [name for name in filterset_class.extension_filters if name not in FILTER_FIELDS],
+            "filter_fields": FILTER_FIELDS,
+            "more_fields": more,
+            # The other apps' filters are folded away and loaded when opened, unless one is in
+            # use or refused: they are most of the list's rendering time, and most lists use none.
+            "more_open": any(params.get(name) for name in more)
+            or any(name in filterset.form.errors for name in more),
             "page": page,
             "base_query": base_query,
             "sort": page.sort,
             "first_page": not cursor,
         },
+    )
+
+
+def more_filter_fields(filterset_class: type[PartyFilterSet]) -> list[str]:
+    """The filters other apps add to the list, in their order."""
+    return [name for name in filterset_class.extension_filters if name not in FILTER_FIELDS]
+
+
+@requires("parties.view_party")
+def party_more_filters(request: HttpRequest) -> HttpResponse:
+    """The list's folded filters, fetched when the user opens them (with any values given)."""
+    filterset_class = party_filterset()
+    filterset = filterset_class(request.GET, queryset=Party.objects.none())
+    return render(
+        request,
+        "parties/more_filters.html",
+        {"filter": filterset, "more_fields": more_filter_fields(filterset_class)},
     )
 
 

@@ -30,6 +30,7 @@ def world() -> World:
 
 UI_ROUTES = [
     Page("party-list", query={"q": "GmbH"}),
+    Page("party-more-filters"),
     Page("party-create", allowed=WRITERS),
     Page("party-create", "post", WRITERS, body=lambda w: {"name": "Neu GmbH"}, ok=FORM_OK),
     Page("party-detail", kwargs={"party_id": "a"}),

@@ -185,3 +185,22 @@ def test_a_persons_file_offers_what_applies_to_a_person_and_no_empty_revenue(liv
     page.goto(f"{live_server.url}/parties/{company.pk}/")
     assert page.locator("[data-testid=qa-parent]").is_visible()
     page.locator("#section-revenue").wait_for()
+
+
+def test_the_party_list_unfolds_more_filters_and_filters_by_them(live_server, editor):
+    page, _user = editor
+    supplier = do_create_party(actor=None, name="Lieferant Nord GmbH", city="Kiel")
+    buyer = do_create_party(actor=None, name="Abnehmer Süd GmbH", city="Kiel")
+    do_create_party(actor=None, name="Ohne Beziehung GmbH", city="Kiel")
+    do_create_relationship(actor=None, type="supplier", from_party=supplier, to_party=buyer)
+    page.goto(f"{live_server.url}/parties/?city=Kiel")
+    rows = page.locator("[data-testid=party-table] tbody tr")
+    assert rows.count() == 3
+    assert page.locator("select[name=relationship_type]").count() == 0
+    page.locator("[data-testid=more-filters] summary").click()
+    page.locator("select[name=relationship_type]").select_option("supplier")
+    page.locator("[data-testid=filters] button[type=submit]").click()
+    page.wait_for_load_state()
+    names = page.locator("[data-testid=party-table] tbody").inner_text()
+    assert "Lieferant Nord GmbH" in names and "Ohne Beziehung GmbH" not in names
+    assert page.locator("[data-testid=more-filters]").get_attribute("open") is not None

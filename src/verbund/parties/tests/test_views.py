@@ -210,3 +210,24 @@ def test_the_history_shows_a_run_of_the_same_action_once_with_its_count(client_f
     body = text(client_for("viewer").get(reverse("party-detail", args=[party.pk])))
     history = body.split('id="history"')[1]
     assert history.count("Umsatz erfasst") == 1 and "\u00d7 6" in history
+
+
+def test_the_other_apps_filters_are_folded_away_and_fetched_when_opened(client_for):
+    c = client_for("viewer")
+    body = c.get(reverse("party-list"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "<summary>Weitere Filter</summary>" in body
+    assert 'name="revenue_min"' not in body and 'name="relationship_type"' not in body
+    assert f'hx-get="{reverse("party-more-filters")}"' in body
+    fragment = c.get(reverse("party-more-filters"), HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="revenue_min"' in fragment and 'name="relationship_type"' in fragment
+    assert "<html" not in fragment
+
+
+def test_a_folded_filter_in_use_or_refused_shows_unfolded_with_its_value(client_for):
+    c = client_for("viewer")
+    body = c.get(reverse("party-list"), {"revenue_min": "1000"}).content.decode()
+    assert re.search(r'<details class="more-filters"[^>]*\sopen>', body)
+    assert re.search(r'name="revenue_min"[^>]*value="1000"', body)
+    refused = c.get(reverse("party-list"), {"group": "abc"}).content.decode()
+    assert re.search(r'<details class="more-filters"[^>]*\sopen>', refused)
+    assert 'class="errorlist"' in refused
