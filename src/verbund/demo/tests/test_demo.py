@@ -329,3 +329,14 @@ def test_it_adds_demo_revenue_where_the_revenue_module_offers_it(db: Any) -> Non
     out = run_demo("--size", "60", "--revenue-months", "3")
     assert Party.objects.count() == 60
     assert "revenue" in out.lower() or "umsatz" in out.lower()
+
+
+def test_a_small_demo_leaves_sqlite_with_planner_statistics(demo):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum gathers its own statistics")
+    with connection.cursor() as cur:
+        cur.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        tables = {row[0] for row in cur.fetchall()}
+    assert {"parties_party", "relationships_relationship"} <= tables
