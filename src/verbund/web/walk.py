@@ -37,6 +37,7 @@ def pages(demo: Any, review: dict[str, int], import_run: int, relationship: int)
         "start": "/",
         "search": "/?q=Mueller Handl",
         "party-list": "/parties/",
+        "party-list-more-filters": "/parties/?revenue_min=1000&city=M%C3%BCnchen",
         "file": f"/parties/{p['handel'].pk}/",
         "file-person": f"/parties/{p['erika'].pk}/",
         "party-new": "/parties/new/",
