@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Collate
@@ -99,6 +100,18 @@ class PartyFilterSet(django_filters.FilterSet):
                 self.form.errors.setdefault(name, self.form.error_class()).extend(messages)
             self._problems = problems
         return valid and not self._problems
+
+    def get_form_class(self) -> type[forms.Form]:
+        # Made once per FilterSet class rather than for every request (35 form fields built,
+        # then a class): the fields depend on the filters alone, each of which has its own lazy
+        # label and no queryset made from the request, and every form deep-copies them, as any
+        # Django form does, so a choice list is read afresh for each form.
+        cls = type(self)
+        form_class: type[forms.Form] | None = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            cls._form_class = form_class  # type: ignore[attr-defined]
+        return form_class
 
     @property
     def other_errors(self) -> dict[str, list[str]]:

@@ -6,11 +6,12 @@ from django.core.validators import EmailValidator, MaxLengthValidator
 from rest_framework import serializers
 
 from verbund.core.serializers import RuleChoiceField, StrictFieldsMixin, rule_checked
+from verbund.core.serializers_fast import FastReadMixin
 from verbund.parties import rules
 from verbund.parties.models import Party, PartyKind, PartyStatus, Tag
 
 
-class PartyRefSerializer(serializers.ModelSerializer):
+class PartyRefSerializer(FastReadMixin, serializers.ModelSerializer):
     """A party as others refer to it: id, number, name, city."""
 
     class Meta:
@@ -19,7 +20,8 @@ class PartyRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PartySerializer(StrictFieldsMixin, serializers.ModelSerializer):
+# Lists send these by the fifty: rendered by a plan made once (core.serializers_fast).
+class PartySerializer(FastReadMixin, StrictFieldsMixin, serializers.ModelSerializer):
     tags: serializers.SlugRelatedField[Tag] = serializers.SlugRelatedField(
         slug_field="name", many=True, read_only=True
     )
