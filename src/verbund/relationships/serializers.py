@@ -106,8 +106,9 @@ class SeenRelationshipSerializer(serializers.Serializer):
     other_party_number = serializers.CharField(source="other.number")
     other_party_name = serializers.CharField(source="other.name")
     other_party_kind = serializers.CharField(source="other.kind")
-    valid_from = serializers.DateField(source="relationship.valid_from")
-    valid_to = serializers.DateField(source="relationship.valid_to")
+    # Open-ended links have no start or no end: the schema says null may come.
+    valid_from = serializers.DateField(source="relationship.valid_from", allow_null=True)
+    valid_to = serializers.DateField(source="relationship.valid_to", allow_null=True)
     share = serializers.DecimalField(
         source="relationship.share", max_digits=7, decimal_places=4, allow_null=True
     )

@@ -599,3 +599,16 @@ def test_list_endpoints_use_a_fixed_number_of_queries(
     make_links(org, person, hub, 10)
     with django_assert_num_queries(queries):
         assert viewer_api.get(url).status_code == 200
+
+
+def test_a_partys_open_ended_links_come_with_null_dates_as_the_schema_says(editor, org):
+    import yaml
+
+    a, b = org("Offen A GmbH"), org("Offen B GmbH")
+    do_create_relationship(actor=None, type="supplier", from_party=a, to_party=b)
+    row = editor.get(f"/api/v1/parties/{a.pk}/relationships/").json()["results"][0]
+    assert row["valid_from"] is None and row["valid_to"] is None
+    spec = yaml.safe_load(editor.get("/api/schema/").content)
+    fields = spec["components"]["schemas"]["SeenRelationship"]["properties"]
+    assert fields["valid_from"].get("nullable") is True
+    assert fields["valid_to"].get("nullable") is True
