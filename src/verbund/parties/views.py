@@ -120,7 +120,7 @@ def collect_file_parts(request: HttpRequest, party: Party) -> FilePart:
 @requires("parties.view_party")
 def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(
-        Party.objects.select_related("organisation", "merged_into", "responsible"), pk=party_id
+        Party.objects.select_related("organisation", "responsible"), pk=party_id
     )
     if party.merged_into_id:
         return render(request, "parties/merged.html", {"party": party}, status=200)
@@ -193,9 +193,7 @@ def party_sections(request: HttpRequest, party_id: int, app: str) -> HttpRespons
     """One app's sections of the customer file (HTMX, loaded after the page)."""
     if app not in section_apps():
         raise Http404(_("No such section."))
-    party = get_object_or_404(
-        Party.objects.select_related("organisation", "merged_into"), pk=party_id
-    )
+    party = get_object_or_404(Party.objects.select_related("organisation"), pk=party_id)
     return render(
         request,
         "parties/sections.html",
