@@ -11,6 +11,15 @@ from verbund.core.permissions import user_has
 
 
 def party_badges(party: Any) -> list[Badge]:
+    # Most parties have no hit and no ownership flag: one query says so for both, instead of
+    # the three that name what there is.
+    touched = (
+        Hit.objects.filter(party_id=party.pk)
+        .values("party_id")
+        .union(OwnershipFlag.objects.filter(party_id=party.pk).values("party_id"))
+    )
+    if not touched.exists():
+        return []
     badges = []
     if Hit.objects.filter(
         party_id=party.pk, status=HitStatus.CONFIRMED, list__kind=ListKind.PEP
