@@ -4,6 +4,7 @@ parties written the ways the engine tolerates (typos, joined and split words, in
 legal forms, other word order, identifiers)."""
 
 import datetime as dt
+import itertools
 import random
 import string
 
@@ -247,5 +248,5 @@ def test_the_filters_quick_check_for_list_words_says_what_the_index_says(words: 
     index, changed, _queries = _world(1)
     delta = DeltaFilter(index, changed)
     listed = [index.raw[t] for t in range(len(index.words))] + ["el", "ul", "al"]
-    for word in [*words, *listed, *("".join(p) for p in zip(listed, listed[1:], strict=False))]:
+    for word in [*words, *listed, *("".join(p) for p in itertools.pairwise(listed))]:
         assert delta.known(word) == index.known(word), word
