@@ -26,6 +26,7 @@ from verbund.compliance.matching_rules import (
     joined_and_split,
 )
 from verbund.compliance.matching_text import (
+    _CANON_RULES,
     canon_token,
     deletions,
     identifier_key,
@@ -33,6 +34,10 @@ from verbund.compliance.matching_text import (
     phonetic_key,
     vowel_key,
 )
+
+# The letters ``canon_token`` rewrites or writes: the rest of a word, in order, is the same in
+# its canonical spelling, so a word whose rest is no list word's rest is in no list.
+_REWRITTEN = str.maketrans("", "", "".join({c for rule in _CANON_RULES for c in "".join(rule)}))
 
 
 def party_readings(names: Sequence[str], kind: str) -> list[list[tuple[str, ...]]]:
@@ -121,6 +126,8 @@ class DeltaFilter:
             if not entries.isdisjoint(positions)
         }
         self._close: dict[str, frozenset[int]] = {}
+        self._shapes = {word.translate(_REWRITTEN) for word in index.vocab}
+        self._bounds: dict[tuple[str, float, tuple[tuple[str, ...], ...]], bool] = {}
 
     def _direct(self, raw: str) -> set[int]:
         """``close`` without the similarity scan."""
@@ -159,6 +166,13 @@ class DeltaFilter:
                 if common >= max(len(word), len(token)) - 2:
                     found.add(tid)
         return found
+
+    def known(self, word: str) -> bool:
+        """``index.known``, without the canonical spelling for the many words (stored party
+        words and neighbours joined) that differ from every list word in a letter it keeps."""
+        return (len(word) <= 2 or word.translate(_REWRITTEN) in self._shapes) and self.index.known(
+            word
+        )
 
     def _scans(self, raw: str) -> bool:
         token = canon_token(raw)
@@ -205,12 +219,12 @@ class DeltaFilter:
                 continue
             if token.startswith("+"):
                 # Two words joined count only where the lists know the joined word.
-                if index.known(token[1:]):
+                if self.known(token[1:]):
                     consider(token[1:], token)
                 continue
             consider(token, token)
-            if len(token) >= 7 and token.isalpha() and not index.known(token):
-                for reading in joined_and_split((token,), index.known):
+            if len(token) >= 7 and token.isalpha() and not self.known(token):
+                for reading in joined_and_split((token,), self.known):
                     for half in reading:
                         consider(half, token)
         for tid in self.nids_of:
@@ -240,53 +254,66 @@ class DeltaFilter:
         return persons, organisations
 
     def may_match(
-        self, kind: str, variants: Sequence[Sequence[tuple[str, ...]]], threshold: float
+        self, kind: str, variants: Sequence[Sequence[Sequence[str]]], threshold: float
     ) -> bool:
         if WHOLE_NAME:
             return True  # the whole-name comparison has no bound from the words
+        # The bound depends on a name's words alone, and customer data repeats names (the same
+        # family name, the same trade): each name is bounded once per filter.
+        for name_variants_ in variants:
+            key = (kind, threshold, tuple(tuple(v) for v in name_variants_))
+            reaches = self._bounds.get(key)
+            if reaches is None:
+                reaches = self._bounds[key] = self._name_may_match(kind, key[2], threshold)
+            if reaches:
+                return True
+        return False
+
+    def _name_may_match(
+        self, kind: str, name_variants_: Sequence[tuple[str, ...]], threshold: float
+    ) -> bool:
         index = self.index
         person = kind == PERSON
         floor = max(0.0, threshold - MAX_BONUS) - 1e-6
-        for name_variants_ in variants:
-            for tokens in index.readings_of([tuple(v) for v in name_variants_], kind):
-                close = [self.close(t) for t in tokens]
-                nids = {n for tids in close for tid in tids for n in self.nids_of[tid]}
-                if not nids:
+        for tokens in index.readings_of(list(name_variants_), kind):
+            close = [self.close(t) for t in tokens]
+            nids = {n for tids in close for tid in tids for n in self.nids_of[tid]}
+            if not nids:
+                continue
+            qweights = [index.weight_of(t) for t in tokens]
+            total_q = sum(qweights) or 1.0
+            initials = {t for t in tokens if len(t) == 1} if person else set()
+            for nid in nids:
+                rec = index.names[nid]
+                schema = index.entries[rec.entry].schema
+                if person != (schema == PERSON) and schema != "other":
                     continue
-                qweights = [index.weight_of(t) for t in tokens]
-                total_q = sum(qweights) or 1.0
-                initials = {t for t in tokens if len(t) == 1} if person else set()
-                for nid in nids:
-                    rec = index.names[nid]
-                    schema = index.entries[rec.entry].schema
-                    if person != (schema == PERSON) and schema != "other":
-                        continue
-                    words = set(rec.tokens)
-                    letters = {index.raw[t] for t in rec.tokens if len(index.raw[t]) == 1}
-                    reached: set[int] = set()
-                    mq = 0.0
-                    for i, tids in enumerate(close):
-                        hit = tids & words
-                        reached |= hit
-                        if hit or (person and (len(tokens[i]) == 1 or tokens[i][:1] in letters)):
-                            mq += qweights[i]
-                    mc = sum(
-                        index.weights[t]
-                        for t in rec.tokens
-                        if t in reached
-                        or (person and (len(index.raw[t]) == 1 or index.raw[t][:1] in initials))
-                    )
-                    cq = min(1.0, mq / total_q)
-                    if person or len(rec.tokens) == 1:
-                        bound = cq
-                    else:
-                        bound = 0.5 * (cq + min(1.0, mc / (rec.total_weight or 1.0)))
-                    if len(tokens) == 1 and not person:
-                        bound -= SINGLE_WORD_PENALTY
-                    if rec.weak:
-                        bound *= WEAK_FACTOR
-                    if schema in ASSETS:
-                        bound *= ASSET_FACTOR
-                    if bound >= floor:
-                        return True
+                words = set(rec.tokens)
+                letters = {index.raw[t] for t in rec.tokens if len(index.raw[t]) == 1}
+                reached: set[int] = set()
+                mq = 0.0
+                for i, tids in enumerate(close):
+                    hit = tids & words
+                    reached |= hit
+                    if hit or (person and (len(tokens[i]) == 1 or tokens[i][:1] in letters)):
+                        mq += qweights[i]
+                mc = sum(
+                    index.weights[t]
+                    for t in rec.tokens
+                    if t in reached
+                    or (person and (len(index.raw[t]) == 1 or index.raw[t][:1] in initials))
+                )
+                cq = min(1.0, mq / total_q)
+                if person or len(rec.tokens) == 1:
+                    bound = cq
+                else:
+                    bound = 0.5 * (cq + min(1.0, mc / (rec.total_weight or 1.0)))
+                if len(tokens) == 1 and not person:
+                    bound -= SINGLE_WORD_PENALTY
+                if rec.weak:
+                    bound *= WEAK_FACTOR
+                if schema in ASSETS:
+                    bound *= ASSET_FACTOR
+                if bound >= floor:
+                    return True
         return False

@@ -7,9 +7,11 @@ that screening's inverted index.
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -124,13 +126,16 @@ def delta_party_ids(index: Index, entry_ids: set[int]) -> list[int]:
     by_identifier = set(screening.parties_with_tokens(persons & delta.identifiers))
     limit = screening.threshold()
     out = set(by_identifier)
-    candidates = {
-        *screening.parties_with_tokens(persons, person=True),
-        *screening.parties_with_tokens(organisations, person=False),
-    } - by_identifier
-    for pid, readings in screening.stored_readings(sorted(candidates)).items():
+    # Parties with the same stored readings share one decoding and one bound.
+    sharing: dict[str, list[int]] = defaultdict(list)
+    for kind_tokens, person in ((persons, True), (organisations, False)):
+        for pid, text in screening.readings_with_tokens(kind_tokens, person).items():
+            if pid not in by_identifier:
+                sharing[text].append(pid)
+    for text, pids in sharing.items():
+        readings = orjson.loads(text)
         if delta.may_match(readings["kind"], readings["names"], limit):
-            out.add(pid)
+            out.update(pids)
     return sorted(out)
 
 

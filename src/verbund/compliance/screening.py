@@ -11,6 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from verbund.compliance.delta_filter import party_readings, reading_tokens
 from verbund.compliance.matching import EntryRecord, Index, Match, Query
@@ -170,15 +172,18 @@ def party_tokens(row: PartyRow) -> tuple[dict[str, Any], set[str]]:
     return readings, reading_tokens(variants, query.kind, query.identifiers)
 
 
-def stored_readings(party_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Party id -> stored readings (``party_tokens``), for the parties that have them."""
-    out: dict[int, dict[str, Any]] = {}
-    ids = list(party_ids)
-    for i in range(0, len(ids), 900):
+def readings_with_tokens(tokens: Iterable[str], person: bool) -> dict[int, str]:
+    """Party id -> stored readings (``party_tokens``) as JSON text, for the parties (persons or
+    organisations) with at least one of ``tokens`` stored. Text, not decoded: parties share
+    names, the caller decodes each distinct text once."""
+    wanted = sorted(tokens)
+    out: dict[int, str] = {}
+    for i in range(0, len(wanted), 900):
+        holders = PartyToken.objects.filter(token__in=wanted[i : i + 900], person=person)
         out.update(
-            PartyScreeningKey.objects.filter(party_id__in=ids[i : i + 900]).values_list(
-                "party_id", "readings"
-            )
+            PartyScreeningKey.objects.filter(party_id__in=holders.values("party_id"))
+            .annotate(text=Cast("readings", TextField()))
+            .values_list("party_id", "text")
         )
     return out
 

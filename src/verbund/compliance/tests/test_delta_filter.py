@@ -4,6 +4,7 @@ parties written the ways the engine tolerates (typos, joined and split words, in
 legal forms, other word order, identifiers)."""
 
 import datetime as dt
+import itertools
 import random
 import string
 
@@ -217,3 +218,35 @@ def test_the_delta_skips_most_parties_that_share_no_close_word_with_the_changes(
                 checked += 1
                 skipped += skip
     assert skipped / checked > 0.5
+
+
+def test_the_bound_of_a_name_is_the_same_whether_computed_once_or_taken_from_a_shared_filter() -> (
+    None
+):
+    """The delta bounds each distinct name once per filter (customer data repeats names): a
+    shared filter, asked in any order and again, answers as a fresh filter per party does."""
+    for seed in range(3):
+        index, changed, queries = _world(seed)
+        stored = [
+            (q.kind, [[list(v) for v in vs] for vs in party_readings(q.names, q.kind)])
+            for q in queries
+        ]
+        fresh = [DeltaFilter(index, changed).may_match(k, n, THRESHOLD) for k, n in stored]
+        shared = DeltaFilter(index, changed)
+        order = list(range(len(stored))) * 2
+        random.Random(seed).shuffle(order)
+        answers: dict[int, set[bool]] = {}
+        for i in order:
+            answers.setdefault(i, set()).add(shared.may_match(*stored[i], THRESHOLD))
+        assert all(answers[i] == {fresh[i]} for i in range(len(stored)))
+        assert any(fresh) and not all(fresh)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="abcdehijkloprstuwxyz", min_size=1, max_size=12), max_size=20))
+def test_the_filters_quick_check_for_list_words_says_what_the_index_says(words: list[str]) -> None:
+    index, changed, _queries = _world(1)
+    delta = DeltaFilter(index, changed)
+    listed = [index.raw[t] for t in range(len(index.words))] + ["el", "ul", "al"]
+    for word in [*words, *listed, *("".join(p) for p in itertools.pairwise(listed))]:
+        assert delta.known(word) == index.known(word), word

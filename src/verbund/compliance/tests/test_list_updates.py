@@ -310,6 +310,38 @@ def test_the_delta_screening_finds_for_the_new_and_changed_entries_what_a_full_r
     assert update.entry_run.total < len(parties)
 
 
+def test_the_delta_finds_a_party_by_the_identifier_of_a_changed_entry_whatever_its_name(
+    tmp_path: Path, v1: Path, org: Callable[..., Any]
+) -> None:
+    """A party whose name shares no word with a changed entry but whose register number is
+    the entry's identifier is screened, and only it: an identical identifier is a match."""
+    holder = org("Muster Beteiligungen GmbH", register_number="9187629")
+    others = [
+        org(f"Muster Beteiligungen {i} GmbH", register_number=f"HRB 5{i:04d}") for i in range(3)
+    ]
+    _update(v1)
+    changed_sdn = fixtures.OFAC_SDN.replace(b"IMO 9187629.", b"IMO 9187629. Former remark.")
+    _update(_folder(tmp_path, "v3", _ofac(changed_sdn)))
+    update = ListUpdate.objects.first()
+    assert update is not None and update.entry_run is not None
+    version = ListVersion.objects.get(list__key="ofac-sdn", number=2)
+    assert version.diff["changed"] == ["9001"] and not version.diff["added"]
+    index, _versions = screening.get_index()
+    full = {
+        (p.pk, m.entry.external_id, m.score)
+        for p in [holder, *others]
+        for m in index.screen(screening.query_for(PartyRow.of(p)), screening.threshold())
+        if m.entry.external_id == "9001"
+    }
+    delta = set(
+        Hit.objects.filter(run=update.entry_run).values_list(
+            "party_id", "entry_external_id", "score"
+        )
+    )
+    assert {pid for pid, _e, _s in full} == {holder.pk} and delta == full
+    assert update.entry_run.total == 1
+
+
 def test_stored_name_tokens_follow_a_party_through_its_writes_and_leave_with_a_merge(
     org: Callable[..., Any], person: Callable[..., Any]
 ) -> None:
