@@ -26,7 +26,7 @@ from verbund.compliance.matching_rules import (
     joined_and_split,
 )
 from verbund.compliance.matching_text import (
-    _CANON_RULES,
+    CANON_RULES,
     canon_token,
     deletions,
     identifier_key,
@@ -37,7 +37,7 @@ from verbund.compliance.matching_text import (
 
 # The letters ``canon_token`` rewrites or writes: the rest of a word, in order, is the same in
 # its canonical spelling, so a word whose rest is no list word's rest is in no list.
-_REWRITTEN = str.maketrans("", "", "".join({c for rule in _CANON_RULES for c in "".join(rule)}))
+_REWRITTEN = str.maketrans("", "", "".join({c for rule in CANON_RULES for c in "".join(rule)}))
 
 
 def party_readings(names: Sequence[str], kind: str) -> list[list[tuple[str, ...]]]:

@@ -179,7 +179,7 @@ def is_mistyped_form(token: str) -> bool:
 
 # Consonant spellings that transliterations swap. Vowel digraphs and double letters are
 # left alone: rewriting them turns a one-letter typo into a two-letter difference.
-_CANON_RULES = [
+CANON_RULES = [
     ("dzh", "j"), ("dj", "j"),  # French and Russian spellings of the same "j" ("Djamal"/"Jamal")
     ("sch", "sh"), ("tch", "ch"), ("ph", "f"), ("th", "t"), ("kh", "k"), ("gh", "g"), ("dh", "d"),
     ("ck", "k"), ("c", "k"), ("q", "k"), ("z", "s"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"),
@@ -204,7 +204,7 @@ def canon_token(token: str) -> str:
     if token in _ARTICLES:
         return "al"
     t = token
-    for a, b in _CANON_RULES:
+    for a, b in CANON_RULES:
         if a in t:
             t = t.replace(a, b)
     return t

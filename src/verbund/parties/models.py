@@ -180,11 +180,11 @@ class Party(models.Model):
 
     # Django's get_FOO_display builds a dict of every choice per call, translating each label
     # to hash it: a tenth of the party list's rendering. These look the one value up.
-    def get_status_display(self) -> str:
+    def get_status_display(self) -> str:  # type: ignore[no-redef]
         member = PartyStatus._value2member_map_.get(self.status)
         return str(member.label) if isinstance(member, PartyStatus) else str(self.status)
 
-    def get_kind_display(self) -> str:
+    def get_kind_display(self) -> str:  # type: ignore[no-redef]
         member = PartyKind._value2member_map_.get(self.kind)
         return str(member.label) if isinstance(member, PartyKind) else str(self.kind)
 

@@ -19,7 +19,7 @@ from verbund.relationships.models import Relationship, RelationshipType, valid_o
 from verbund.relationships.selectors import SeenRelationship, party_relationships, seen_from
 
 PER_TYPE = 25
-OWN_FIELDS = tuple(f.name for f in Relationship._meta.concrete_fields) + ("type",)
+OWN_FIELDS = tuple(f.name for f in Relationship._meta.concrete_fields)
 
 
 def _ended(seen: SeenRelationship) -> bool:
