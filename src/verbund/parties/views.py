@@ -30,6 +30,8 @@ from verbund.parties.selectors import LIST_FIELDS
 PAGE_SIZE = 50
 # The list's own filters; the ones other apps add (party_filters) follow them.
 FILTER_FIELDS = ["q", "kind", "status", "city", "country"]
+# This app's filters shown folded with the other apps' ("Weitere Filter").
+MORE_FILTER_FIELDS = ["postcode_from", "postcode_to"]
 CONTACTS_LIMIT = 50
 HISTORY_LIMIT = 30
 
@@ -66,8 +68,10 @@ def party_list(request: HttpRequest) -> HttpResponse:
 
 
 def more_filter_fields(filterset_class: type[PartyFilterSet]) -> list[str]:
-    """The filters other apps add to the list, in their order."""
-    return [name for name in filterset_class.extension_filters if name not in FILTER_FIELDS]
+    """The folded filters: a postcode area, then the filters other apps add, in their order."""
+    return MORE_FILTER_FIELDS + [
+        name for name in filterset_class.extension_filters if name not in FILTER_FIELDS
+    ]
 
 
 @requires("parties.view_party")

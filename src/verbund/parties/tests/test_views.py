@@ -231,3 +231,17 @@ def test_a_folded_filter_in_use_or_refused_shows_unfolded_with_its_value(client_
     refused = c.get(reverse("party-list"), {"group": "abc"}).content.decode()
     assert re.search(r'<details class="more-filters"[^>]*\sopen>', refused)
     assert 'class="errorlist"' in refused
+
+
+def test_a_postcode_area_is_among_the_folded_filters_and_filters_the_list(client_for, org):
+    org("Köln Süd GmbH", postcode="50667")
+    org("Bonn GmbH", postcode="53111")
+    org("Hamburg GmbH", postcode="20457")
+    c = client_for("viewer")
+    fragment = c.get(reverse("party-more-filters"), HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="postcode_from"' in fragment and 'name="postcode_to"' in fragment
+    body = c.get(
+        reverse("party-list"), {"postcode_from": "50", "postcode_to": "53"}
+    ).content.decode()
+    assert "Köln Süd GmbH" in body and "Bonn GmbH" in body and "Hamburg GmbH" not in body
+    assert re.search(r'<details class="more-filters"[^>]*\sopen>', body)
