@@ -51,6 +51,8 @@ from rest_framework.settings import api_settings
 # rows ``prefetch_related`` holds (what the relation's manager's ``all()`` answers with),
 # without making the manager. FIELD: DRF's step, reading included.
 RAW, TEXT, WHOLE, YES_NO, CHOICE, OWN, MANY, FIELD = range(8)
+# The exact type a TEXT, WHOLE or YES_NO step shows as it is.
+EXACT_TYPES: dict[int, type] = {TEXT: str, WHOLE: int, YES_NO: bool}
 
 # DRF 3.16's field for 64-bit ids (the stubs do not know it yet).
 BigIntegerField: Any = drf.BigIntegerField  # type: ignore[attr-defined]
@@ -230,8 +232,8 @@ def represent(plan: Plan, instance: Any) -> dict[str, Any]:
             continue
         if value is None:
             ret[step.name] = None
-        elif kind == TEXT:
-            if value.__class__ is str:
+        elif kind in EXACT_TYPES:
+            if value.__class__ is EXACT_TYPES[kind]:
                 ret[step.name] = value
             else:
                 _drf_step(step, instance, ret)
@@ -243,16 +245,6 @@ def represent(plan: Plan, instance: Any) -> dict[str, Any]:
         elif kind == CHOICE:
             if value.__class__ is str:
                 ret[step.name] = step.choices.get(value, value)
-            else:
-                _drf_step(step, instance, ret)
-        elif kind == WHOLE:
-            if value.__class__ is int:
-                ret[step.name] = value
-            else:
-                _drf_step(step, instance, ret)
-        elif kind == YES_NO:
-            if value.__class__ is bool:
-                ret[step.name] = value
             else:
                 _drf_step(step, instance, ret)
         elif callable(value):
