@@ -40,6 +40,12 @@ class Tag(models.Model):
         return self.name
 
 
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of ``value`` in the reader's language; an unknown value as it is."""
+    member = choices._value2member_map_.get(value)
+    return str(member.label) if isinstance(member, choices) else str(value)
+
+
 class Party(models.Model):
     """An organisation or a person.
 
@@ -181,12 +187,10 @@ class Party(models.Model):
     # Django's get_FOO_display builds a dict of every choice per call, translating each label
     # to hash it: a tenth of the party list's rendering. These look the one value up.
     def get_status_display(self) -> str:  # type: ignore[no-redef]
-        member = PartyStatus._value2member_map_.get(self.status)
-        return str(member.label) if isinstance(member, PartyStatus) else str(self.status)
+        return _choice_label(PartyStatus, self.status)
 
     def get_kind_display(self) -> str:  # type: ignore[no-redef]
-        member = PartyKind._value2member_map_.get(self.kind)
-        return str(member.label) if isinstance(member, PartyKind) else str(self.kind)
+        return _choice_label(PartyKind, self.kind)
 
     @property
     def is_person(self) -> bool:
