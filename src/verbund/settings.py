@@ -182,6 +182,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Database sessions read by a prepared query (core/sessions.py).
+SESSION_ENGINE = "verbund.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 # Behind a TLS proxy: cookies only over HTTPS (see SECURITY.md).

@@ -8,17 +8,28 @@ from verbund.compliance.models import Hit, HitStatus, ListKind, ListUpdate, Owne
 from verbund.compliance.selectors import blocked_reasons, new_hits
 from verbund.core.extensions import Badge, Section
 from verbund.core.permissions import user_has
+from verbund.core.prepared import Prepared
+
+# Compiled once (core/prepared.py): asked on every customer file opened.
+_TOUCHED = Prepared(
+    lambda party: (
+        Hit.objects.filter(party_id=party)
+        .order_by()
+        .values_list("party_id", flat=True)
+        .union(
+            OwnershipFlag.objects.filter(party_id=party)
+            .order_by()
+            .values_list("party_id", flat=True)
+        )[:1]
+    ),
+    party=int,
+)
 
 
 def party_badges(party: Any) -> list[Badge]:
     # Most parties have no hit and no ownership flag: one query says so for both, instead of
     # the three that name what there is.
-    touched = (
-        Hit.objects.filter(party_id=party.pk)
-        .values("party_id")
-        .union(OwnershipFlag.objects.filter(party_id=party.pk).values("party_id"))
-    )
-    if not touched.exists():
+    if not _TOUCHED(party=party.pk):
         return []
     badges = []
     if Hit.objects.filter(

@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from verbund.core import audit
 from verbund.core.models import UserProfile
+from verbund.core.prepared import Prepared
 
 
 @transaction.atomic
@@ -52,9 +53,14 @@ def do_set_language(user: Any, language: str) -> UserProfile:
     return profile
 
 
+# Read on every customer file opened (core/prepared.py).
+_PROFILE = Prepared(lambda user: UserProfile.objects.filter(user_id=user), user=int)
+
+
 def remember_recent_party(user: Any, party_id: int, keep: int = 10) -> None:
     """Keep the user's recently opened files (a preference, not business data: not audited)."""
-    profile, _ = UserProfile.objects.get_or_create(user=user)
+    found = _PROFILE(user=user.pk)
+    profile = found[0] if found else UserProfile.objects.get_or_create(user=user)[0]
     recent = [party_id] + [p for p in profile.recent_party_ids if p != party_id]
     if recent[:keep] != profile.recent_party_ids:
         profile.recent_party_ids = recent[:keep]

@@ -11,8 +11,11 @@ import time
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection, transaction
+
+from verbund.core.prepared import Prepared
 
 ROLES = ["viewer", "editor", "steward", "compliance", "privacy", "admin"]
 # Each role also holds the permissions of the roles it inherits from.
@@ -108,7 +111,14 @@ class RoleBackend(ModelBackend):
     """Django's model backend, answering permission look-ups with one small query per request
     (the user's groups and own permissions) instead of two joins over the permission tables.
 
-    Inside a transaction (tests roll back what they create) it is Django's backend unchanged."""
+    Inside a transaction (tests roll back what they create) it is Django's backend unchanged.
+    The signed-in user of each request is read by a prepared query (core/prepared.py)."""
+
+    def get_user(self, user_id: Any) -> Any:
+        if not isinstance(user_id, int):
+            return super().get_user(user_id)
+        rows = _USER_BY_ID(pk=user_id)
+        return rows[0] if rows and self.user_can_authenticate(rows[0]) else None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -131,6 +141,11 @@ class RoleBackend(ModelBackend):
                         ids |= groups.get(pk, frozenset()) if source == 1 else {pk}
                 user_obj._perm_cache = {names[i] for i in ids if i in names}
         return user_obj._perm_cache  # type: ignore[no-any-return]
+
+
+_USER_BY_ID: Prepared[Any] = Prepared(
+    lambda pk: get_user_model()._default_manager.filter(pk=pk), pk=int
+)
 
 
 def connect_cache_signals() -> None:

@@ -20,6 +20,7 @@ from verbund.core.forms import apply_errors
 from verbund.core.models import AuditRecord
 from verbund.core.paging import keyset_page
 from verbund.core.permissions import requires
+from verbund.core.prepared import Prepared
 from verbund.core.views import require_perm
 from verbund.parties.actions import do_create_party, do_update_party
 from verbund.parties.filters import PartyFilterSet, party_filterset
@@ -121,25 +122,37 @@ def collect_file_parts(request: HttpRequest, party: Party) -> FilePart:
     return merged
 
 
+# The file's own queries, compiled once (core/prepared.py): the page opens all day.
+_FILE_PARTY = Prepared(
+    lambda pk: Party.objects.select_related("organisation", "responsible").filter(pk=pk), pk=int
+)
+_FILE_CONTACTS = Prepared(
+    lambda organisation: Party.objects.filter(
+        organisation_id=organisation, merged_into__isnull=True
+    ).only(*LIST_FIELDS, "position", "phone", "email", "organisation_id")[:CONTACTS_LIMIT],
+    organisation=int,
+)
+_FILE_HISTORY = Prepared(
+    lambda party: AuditRecord.objects.filter(party_id=party).select_related("actor")[
+        :HISTORY_LIMIT
+    ],
+    party=int,
+)
+
+
 @requires("parties.view_party")
 def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
-    party = get_object_or_404(
-        Party.objects.select_related("organisation", "responsible"), pk=party_id
-    )
+    party = next(iter(_FILE_PARTY(pk=party_id)), None)
+    if party is None:
+        raise Http404(_("No such party."))
     if party.merged_into_id:
         return render(request, "parties/merged.html", {"party": party}, status=200)
     parts = collect_file_parts(request, party)
     badges = parts.badges + collect_badges(party)
     contacts = []
     if party.kind == PartyKind.ORGANISATION:
-        contacts = list(
-            Party.objects.filter(organisation=party, merged_into__isnull=True).only(
-                *LIST_FIELDS, "position", "phone", "email", "organisation_id"
-            )[:CONTACTS_LIMIT]
-        )
-    history = list(
-        AuditRecord.objects.filter(party_id=party.pk).select_related("actor")[:HISTORY_LIMIT]
-    )
+        contacts = _FILE_CONTACTS(organisation=party.pk)
+    history = _FILE_HISTORY(party=party.pk)
     _describe_history(party, history)
     audit.present_history(history)
     history = _collapse_runs(history)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
+from verbund.core.prepared import Prepared
 from verbund.parties.selectors import LIST_FIELDS
 from verbund.relationships.memberships import Membership
 from verbund.relationships.models import Relationship, RelationshipType, valid_on_q
@@ -89,24 +90,35 @@ def _row_key(rel: Relationship, party_id: int) -> tuple[int, int, int, int, int]
     )
 
 
-def load(party_id: int) -> tuple[list[TypeGroup], list[Membership]]:
-    today = dt.date.today()
+def _counts(party: int, today: dt.date) -> QuerySet[Relationship, dict[str, Any]]:
     current = valid_on_q(today)
-    counts = list(
-        Relationship.objects.filter(Q(from_party_id=party_id) | Q(to_party_id=party_id))
+    return (
+        Relationship.objects.filter(Q(from_party_id=party) | Q(to_party_id=party))
         .values("type_id")
         .annotate(
             total=Count("id"),
-            up=Count("id", filter=Q(from_party_id=party_id) & current),
-            down=Count("id", filter=Q(to_party_id=party_id) & current),
+            up=Count("id", filter=Q(from_party_id=party) & current),
+            down=Count("id", filter=Q(to_party_id=party) & current),
         )
     )
+
+
+# Compiled once (core/prepared.py): the file opens all day. The rows of a party without a
+# type over the cap (nearly every party) need no type filter.
+_COUNTS = Prepared(_counts, party=int, today=dt.date)
+_ALL_ROWS = Prepared(lambda party: _ordered(_file_rows(party), party), party=int)
+
+
+def load(party_id: int) -> tuple[list[TypeGroup], list[Membership]]:
+    counts = _COUNTS(party=party_id, today=dt.date.today())
     if not counts:
         return [], []
     small = [c["type_id"] for c in counts if c["total"] <= PER_TYPE]
     big = [c["type_id"] for c in counts if c["total"] > PER_TYPE]
     rels: list[Relationship] = []
-    if small:
+    if not big:
+        rels.extend(_ALL_ROWS(party=party_id))
+    elif small:
         rels.extend(_ordered(_file_rows(party_id).filter(type_id__in=small), party_id))
     for type_id in big:
         # Pick the first ids on the relationship table alone (its indexes, no joins), then load

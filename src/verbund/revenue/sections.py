@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core.extensions import Badge, Section
+from verbund.core.prepared import Prepared
 from verbund.hierarchies import ownership
 from verbund.parties.models import Party, PartyKind
 from verbund.relationships.models import Relationship, valid_on_q
@@ -312,11 +313,17 @@ def party_sections(request: HttpRequest, party: Party) -> list[Section]:
     ]
 
 
+# Compiled once (core/prepared.py): asked on every customer file opened.
+_SETTLES = Prepared(
+    lambda party, today: Relationship.objects.filter(
+        valid_on_q(today), type__key=selectors.SETTLEMENT, to_party_id=party
+    ).values_list("pk", flat=True)[:1],
+    party=int,
+    today=dt.date,
+)
+
+
 def party_badges(party: Party) -> list[Badge]:
-    if (
-        Relationship.objects.filter(type__key=selectors.SETTLEMENT, to_party=party)
-        .filter(valid_on_q(dt.date.today()))
-        .exists()
-    ):
+    if _SETTLES(party=party.pk, today=dt.date.today()):
         return [Badge(label=str(_("Central settlement")), css="badge badge-settlement")]
     return []
