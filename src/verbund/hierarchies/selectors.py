@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from verbund.core.bulk import chunks, scalar
+from verbund.core.prepared import Prepared
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
 from verbund.hierarchies.models import DatedClosureEntry
@@ -95,9 +96,17 @@ def _valid(alias: str = "r") -> str:
     return engine.valid_sql(alias)
 
 
+# Compiled once (core/prepared.py): the file's sections ask it several times per request.
+_HIERARCHY_TYPE = Prepared(
+    lambda key: RelationshipType.objects.filter(key=key, structure=Structure.HIERARCHY)[:1],
+    key=str,
+)
+
+
 def hierarchy_type(type_key: str) -> RelationshipType:
     """The active-or-not hierarchy type with this key; ValidationError naming ``type`` otherwise."""
-    rtype = RelationshipType.objects.filter(key=type_key, structure=Structure.HIERARCHY).first()
+    found = _HIERARCHY_TYPE(key=type_key)
+    rtype = found[0] if found else None
     if rtype is None:
         raise ValidationError({"type": [_("%(key)s is not a hierarchy type.") % {"key": type_key}]})
     return rtype

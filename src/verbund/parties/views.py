@@ -140,11 +140,16 @@ _FILE_HISTORY = Prepared(
 )
 
 
+def _file_party(party_id: int) -> Party:
+    found = _FILE_PARTY(pk=party_id)
+    if not found:
+        raise Http404(_("No such party."))
+    return found[0]
+
+
 @requires("parties.view_party")
 def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
-    party = next(iter(_FILE_PARTY(pk=party_id)), None)
-    if party is None:
-        raise Http404(_("No such party."))
+    party = _file_party(party_id)
     if party.merged_into_id:
         return render(request, "parties/merged.html", {"party": party}, status=200)
     parts = collect_file_parts(request, party)
@@ -210,7 +215,7 @@ def party_sections(request: HttpRequest, party_id: int, app: str) -> HttpRespons
     """One app's sections of the customer file (HTMX, loaded after the page)."""
     if app not in section_apps():
         raise Http404(_("No such section."))
-    party = get_object_or_404(Party.objects.select_related("organisation"), pk=party_id)
+    party = _file_party(party_id)
     return render(
         request,
         "parties/sections.html",

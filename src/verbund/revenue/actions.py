@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
+from verbund.core.prepared import Prepared
 from verbund.parties.models import Party
 from verbund.relationships import actions as rel_actions
 from verbund.relationships.models import (
@@ -319,16 +320,23 @@ def do_load_invoice_lines(lines: Iterable[Mapping[str, Any]], *, actor: Any) -> 
 # --- main address (central settlement) ----------------------------------------------------
 
 
-def main_address_relationship(party: Party, on: dt.date | None = None) -> Relationship | None:
-    """The settlement relationship valid on ``on`` (default today): the party's main address."""
-    day = on or dt.date.today()
-    return (
-        Relationship.objects.filter(type__key=SETTLEMENT, from_party=party)
+# Compiled once (core/prepared.py): every customer file's revenue section asks.
+_MAIN_ADDRESS = Prepared(
+    lambda party, day: (
+        Relationship.objects.filter(type__key=SETTLEMENT, from_party_id=party)
         .filter(valid_on_q(day))
         .select_related("to_party", "type")
-        .order_by("-valid_from")
-        .first()
-    )
+        .order_by("-valid_from")[:1]
+    ),
+    party=int,
+    day=dt.date,
+)
+
+
+def main_address_relationship(party: Party, on: dt.date | None = None) -> Relationship | None:
+    """The settlement relationship valid on ``on`` (default today): the party's main address."""
+    found = _MAIN_ADDRESS(party=party.pk, day=on or dt.date.today())
+    return found[0] if found else None
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -202,11 +203,9 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
         )
     ]
     today = dt.date.today()
+    linked = set(_LINKED_TYPES(party=party.pk, today=today))
     for rtype in selectors.revenue_types():
-        if rtype.key == selectors.SETTLEMENT:
-            continue
-        linked = Relationship.objects.filter(type=rtype).filter(valid_on_q(today))
-        if not (linked.filter(from_party=party).exists() or linked.filter(to_party=party).exists()):
+        if rtype.key == selectors.SETTLEMENT or rtype.pk not in linked:
             continue
         figures = selectors.party_revenue(
             party,
@@ -226,7 +225,7 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
         )
         head = None
         if figures.root_id and figures.root_id != party.pk:
-            head = Party.objects.filter(pk=figures.root_id).first()
+            head = next(iter(_PARTY(pk=figures.root_id)), None)
         key = f"group-{rtype.key}"
         blocks.append(
             _block(
@@ -241,10 +240,7 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
             )
         )
         blocks[-1]["weighable"] = bool(rtype.carries_share)
-    settles_for = Relationship.objects.filter(
-        type__key=selectors.SETTLEMENT, to_party=party
-    ).exists()
-    if settles_for:
+    if _SETTLES_EVER(party=party.pk):
         figures = selectors.party_revenue(
             party,
             scope="association",
@@ -314,6 +310,24 @@ def party_sections(request: HttpRequest, party: Party) -> list[Section]:
 
 
 # Compiled once (core/prepared.py): asked on every customer file opened.
+_LINKED_TYPES = Prepared(
+    lambda party, today: (
+        Relationship.objects.filter(valid_on_q(today))
+        .filter(Q(from_party_id=party) | Q(to_party_id=party))
+        .order_by()
+        .values_list("type_id", flat=True)
+        .distinct()
+    ),
+    party=int,
+    today=dt.date,
+)
+_SETTLES_EVER = Prepared(
+    lambda party: Relationship.objects.filter(
+        type__key=selectors.SETTLEMENT, to_party_id=party
+    ).values_list("pk", flat=True)[:1],
+    party=int,
+)
+_PARTY = Prepared(lambda pk: Party.objects.filter(pk=pk), pk=int)
 _SETTLES = Prepared(
     lambda party, today: Relationship.objects.filter(
         valid_on_q(today), type__key=selectors.SETTLEMENT, to_party_id=party
