@@ -12,7 +12,9 @@ without context, and renders every row by it:
   is the value itself (text, whole number, yes/no, a choice, a related id) is read with one
   ``getattr``;
 - a many-to-many field shows the rows ``prefetch_related`` left on the instance, without
-  making the relation's manager to hand them over;
+  making the relation's manager to hand them over: a list loaded by
+  ``Prefetch(name, to_attr=PREFETCHED + name)`` where there is one (Django's own prefetch
+  builds a filtered queryset per row to hold the rows), else Django's prefetch cache;
 - every other field (dates, decimals, properties) is read and shown by the plan's own field,
   as DRF would, with its ``get_attribute`` and ``to_representation``;
 - a value of any other type (a choice's enum member, an int in a text column) and any error
@@ -51,6 +53,8 @@ from rest_framework.settings import api_settings
 # rows ``prefetch_related`` holds (what the relation's manager's ``all()`` answers with),
 # without making the manager. FIELD: DRF's step, reading included.
 RAW, TEXT, WHOLE, YES_NO, CHOICE, OWN, MANY, FIELD = range(8)
+# The attribute prefix of a many-to-many field's rows loaded as a list (``Prefetch(to_attr=)``).
+PREFETCHED = "prefetched_"
 # The exact type a TEXT, WHOLE or YES_NO step shows as it is.
 EXACT_TYPES: dict[int, type] = {TEXT: str, WHOLE: int, YES_NO: bool}
 
@@ -216,8 +220,10 @@ def represent(plan: Plan, instance: Any) -> dict[str, Any]:
             _drf_step(step, instance, ret)
             continue
         if kind == MANY:
-            cache = getattr(instance, "_prefetched_objects_cache", None)
-            rows = cache.get(step.attname) if cache else None
+            rows = getattr(instance, PREFETCHED + step.attname, None)
+            if rows is None:
+                cache = getattr(instance, "_prefetched_objects_cache", None)
+                rows = cache.get(step.attname) if cache else None
             if rows is None or instance.pk is None:
                 _drf_step(step, instance, ret)
             else:

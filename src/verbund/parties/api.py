@@ -16,6 +16,7 @@ from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
 from verbund.parties import actions
 from verbund.parties.filters import PartyFilterSet, party_filterset
 from verbund.parties.models import Party
+from verbund.parties.selectors import with_tags
 from verbund.parties.serializers import PartySerializer
 
 
@@ -56,7 +57,7 @@ class PartyViewSet(
         return party_filterset()
 
     def get_queryset(self) -> QuerySet[Party]:
-        return Party.objects.prefetch_related("tags")
+        return with_tags(Party.objects.all())
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)

@@ -17,10 +17,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from rapidfuzz import fuzz
 from rapidfuzz.process import extractOne
 
+from verbund.core.serializers_fast import PREFETCHED
 from verbund.core.text import fold, koelner_phonetik
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party, PartyKind
@@ -50,6 +51,13 @@ LIST_FIELDS = (
     "archived",
     "merged_into",
 )
+
+
+def with_tags(qs: QuerySet[Party]) -> QuerySet[Party]:
+    """``qs`` with each party's tags loaded in one query, as the list the API's serializers
+    read (``core.serializers_fast.PREFETCHED``). Django's ``prefetch_related("tags")`` builds a
+    filtered queryset per party to hold them: a fifth of the API list's CPU."""
+    return qs.prefetch_related(Prefetch("tags", to_attr=PREFETCHED + "tags"))
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from verbund.core.serializers import StrictFieldsMixin, stored_length
+from verbund.parties.selectors import with_tags
 from verbund.parties.serializers import PartySerializer
 from verbund.selections import actions, rules, selectors
 from verbund.selections.models import Selection
@@ -103,7 +104,7 @@ class SelectionViewSet(
     def parties(self, request: Request, pk: Any = None) -> Response:
         """The parties the selection's filters select now (cursor-paged, by id)."""
         self._check_params(request)
-        rows = selectors.parties(self.get_object().filters).prefetch_related("tags")
+        rows = with_tags(selectors.parties(self.get_object().filters))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(PartySerializer(page, many=True).data)
 

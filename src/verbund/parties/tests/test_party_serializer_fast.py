@@ -18,6 +18,7 @@ from verbund.core.serializers_fast import CHOICE, FIELD, MANY, OWN, RAW, TEXT, W
 from verbund.parties.actions import do_archive_party, do_create_party, do_mark_merged
 from verbund.parties.filters import party_filterset
 from verbund.parties.models import Party, PartyKind, PartyStatus, Tag
+from verbund.parties.selectors import with_tags
 from verbund.parties.serializers import PartyRefSerializer, PartySerializer
 from verbund.relationships.actions import do_create_relationship_type
 
@@ -107,7 +108,12 @@ def test_the_api_list_sends_what_drf_would_for_every_sort_of_party(api_for, part
 def test_parties_read_without_prefetching_or_as_created_render_as_drf_renders_them(
     parties,
 ) -> None:
-    for party in [*parties, *Party.objects.all(), *Party.objects.prefetch_related("tags")]:
+    for party in [
+        *parties,
+        *Party.objects.all(),
+        *Party.objects.prefetch_related("tags"),
+        *with_tags(Party.objects.all()),
+    ]:
         assert_same(party)
     # As the create action hands it to the API: the kind is still the enum member.
     assert type(parties[2].kind) is PartyKind
