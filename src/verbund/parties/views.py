@@ -27,6 +27,7 @@ from verbund.parties.filters import PartyFilterSet, party_filterset
 from verbund.parties.forms import PartyForm
 from verbund.parties.models import Party, PartyKind
 from verbund.parties.selectors import LIST_FIELDS
+from verbund.parties.tables import party_rows
 
 PAGE_SIZE = 50
 # The list's own filters; the ones other apps add (party_filters) follow them.
@@ -61,6 +62,7 @@ def party_list(request: HttpRequest) -> HttpResponse:
             "more_open": any(params.get(name) for name in more)
             or any(name in filterset.form.errors for name in more),
             "page": page,
+            "rows": party_rows(page.rows),
             "base_query": base_query,
             "sort": page.sort,
             "first_page": not cursor,
