@@ -10,7 +10,7 @@ scores the whole table.
 """
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from itertools import pairwise
 from typing import Any
@@ -21,6 +21,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from rapidfuzz import fuzz
 from rapidfuzz.process import extractOne
 
+from verbund.core.prepared import Prepared
 from verbund.core.serializers_fast import PREFETCHED
 from verbund.core.text import fold, koelner_phonetik
 from verbund.parties.actions import resolve_party
@@ -84,11 +85,6 @@ def _base(exclude: Iterable[int] = ()) -> QuerySet[Party]:
     if ids:
         qs = qs.exclude(pk__in=ids)
     return qs
-
-
-def _prefix(qs: QuerySet[Party], field: str, prefix: str) -> QuerySet[Party]:
-    # A range instead of LIKE 'x%' so both SQLite and PostgreSQL use the B-tree index.
-    return qs.filter(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "~"})
 
 
 def _words(query: str) -> Q | None:
@@ -181,6 +177,41 @@ _RANK_FIELDS = (
 )  # fmt: skip
 
 
+def _rank_rows(exclude: Iterable[int] = ()) -> QuerySet[Party, tuple[Any, ...]]:
+    return _base(exclude).values_list(*_RANK_FIELDS)
+
+
+class _Source:
+    """One index-backed candidate source of ``ranked_search``: ``build(rows, **values)``
+    narrows the ranking rows. As the search runs on every key the user types, it runs compiled
+    once (core/prepared.py) unless parties are excluded (the picker's list varies)."""
+
+    def __init__(self, build: Callable[..., QuerySet[Party, Any]], **types: type) -> None:
+        self.build = build
+        self.prepared: Prepared[tuple[Any, ...]] = Prepared(
+            lambda **values: build(_rank_rows(), **values)[:CANDIDATES_PER_QUERY], **types
+        )
+
+    def __call__(self, exclude: list[int], **values: Any) -> list[tuple[Any, ...]]:
+        if exclude:
+            return list(self.build(_rank_rows(exclude), **values)[:CANDIDATES_PER_QUERY])
+        return self.prepared(**values)
+
+
+_EXACT = _Source(
+    lambda rows, number, vat_id: rows.filter(Q(number=number) | Q(vat_id=vat_id)),
+    number=str,
+    vat_id=str,
+)
+# A range instead of LIKE 'x%' so both SQLite and PostgreSQL use the B-tree index.
+_PHONETIC = _Source(
+    lambda rows, low, high: rows.filter(phonetic__gte=low, phonetic__lt=high), low=str, high=str
+)
+_CITY = _Source(
+    lambda rows, city, titled: rows.filter(city__in=[city, titled]), city=str, titled=str
+)
+
+
 def ranked_search(query: str, *, exclude: Iterable[int] = (), want: int = 20) -> Ranked:
     """Every candidate matching ``query`` well enough, best first, tolerant of typos and ä/ae
     spellings. Candidates come from index ranges: exact number or VAT id; the Kölner Phonetik
@@ -195,14 +226,13 @@ def ranked_search(query: str, *, exclude: Iterable[int] = (), want: int = 20) ->
     folded = fold(raw)
     if not folded:
         return Ranked([], False)
-    base = _base(exclude).values_list(*_RANK_FIELDS)
+    excluded = list(exclude)
     found: dict[int, tuple[Any, ...]] = {}
     exact: set[int] = set()
     capped = False
 
-    def take(qs: QuerySet[Any], mark_exact: bool = False) -> None:
+    def take(rows: list[tuple[Any, ...]], mark_exact: bool = False) -> None:
         nonlocal capped
-        rows = list(qs[:CANDIDATES_PER_QUERY])
         capped = capped or len(rows) >= CANDIDATES_PER_QUERY
         for row in rows:
             if row[7]:
@@ -212,16 +242,16 @@ def ranked_search(query: str, *, exclude: Iterable[int] = (), want: int = 20) ->
                 exact.add(row[0])
 
     compact = raw.replace(" ", "").upper()
-    take(base.filter(Q(number=raw) | Q(vat_id=compact)), mark_exact=True)
+    take(_EXACT(excluded, number=raw, vat_id=compact), mark_exact=True)
     prefixes, singles = phonetic_ranges(raw)
     for prefix in prefixes:
-        take(_prefix(base, "phonetic", prefix))
+        take(_PHONETIC(excluded, low=prefix, high=prefix + "~"))
     if len(found) < CANDIDATES_PER_QUERY:
         # A name whose first word is misspelt: its other words, alone.
         for prefix in singles:
-            take(_prefix(base, "phonetic", prefix))
+            take(_PHONETIC(excluded, low=prefix, high=prefix + "~"))
     if raw[:1].isalpha():
-        take(base.filter(city__in={raw, raw.title()}))
+        take(_CITY(excluded, city=raw, titled=raw.title()))
     words = folded.split()
 
     def score(row: tuple[Any, ...]) -> float:
@@ -242,10 +272,10 @@ def ranked_search(query: str, *, exclude: Iterable[int] = (), want: int = 20) ->
     if len(folded) >= 3 and good < want and (good == 0 or _small_table()):
         # Words only: the phonetic matches came from the index above, and a scan stopping
         # after CANDIDATES_PER_QUERY rows must not fill up with them again.
-        text_qs = base.filter(_words(raw) or Q())
+        text_qs = _rank_rows(excluded).filter(_words(raw) or Q())
         # Over budget: rank what the index-backed sources found.
         with _time_budget(SCAN_BUDGET_S), suppress(OperationalError):
-            take(text_qs)
+            take(list(text_qs[:CANDIDATES_PER_QUERY]))
         scores.update({pk: score(row) for pk, row in found.items() if pk not in scores})
     ranked = sorted(
         (pk for pk in scores if scores[pk] >= MIN_SCORE),
