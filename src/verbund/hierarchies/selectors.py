@@ -103,6 +103,12 @@ _HIERARCHY_TYPE = Prepared(
 )
 
 
+# Every hierarchy type, in their order (the hierarchy view and the file's sections ask).
+_HIERARCHY_TYPES = Prepared(
+    lambda: RelationshipType.objects.filter(structure=Structure.HIERARCHY).order_by("order", "key")
+)
+
+
 def hierarchy_type(type_key: str) -> RelationshipType:
     """The active-or-not hierarchy type with this key; ValidationError naming ``type`` otherwise."""
     found = _HIERARCHY_TYPE(key=type_key)
@@ -170,9 +176,8 @@ def hierarchy_types() -> list[dict[str, Any]]:
             "colour": t.colour,
             "rolls_up_revenue": t.rolls_up_revenue,
         }
-        for t in RelationshipType.objects.filter(
-            structure=Structure.HIERARCHY, active=True
-        ).order_by("order", "key")
+        for t in _HIERARCHY_TYPES()
+        if t.active
     ]
 
 
@@ -493,9 +498,7 @@ def group_size(party_id: int, type_key: str) -> int:
 def party_hierarchies(party_id: int) -> list[dict[str, Any]]:
     """The hierarchies the party belongs to today: type, root, size of the group, its depth."""
     out: list[dict[str, Any]] = []
-    for rtype in RelationshipType.objects.filter(structure=Structure.HIERARCHY).order_by(
-        "order", "key"
-    ):
+    for rtype in _HIERARCHY_TYPES():
         engine.ensure_fresh(rtype)
         top = _rows(
             f"SELECT ancestor_id, depth FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1",

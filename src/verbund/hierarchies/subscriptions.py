@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from verbund.core.prepared import Prepared
 from verbund.hierarchies import changes, engine
 from verbund.hierarchies.models import GroupSubscription
 
@@ -19,15 +20,21 @@ GROUPS_SHOWN = 10
 CHANGES_SHOWN = 10
 
 
+# Compiled once (core/prepared.py): the hierarchy view and the file's sections ask.
+_SUBSCRIBED = Prepared(
+    lambda user, party: GroupSubscription.objects.filter(user_id=user, party_id=party).values_list(
+        "type__key", flat=True
+    ),
+    user=int,
+    party=int,
+)
+
+
 def subscribed_types(user: Any, party_id: int) -> set[str]:
     """The hierarchy types along which ``user`` follows ``party_id``'s group (one query)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(
-        GroupSubscription.objects.filter(user=user, party_id=party_id).values_list(
-            "type__key", flat=True
-        )
-    )
+    return set(_SUBSCRIBED(user=user.pk, party=party_id))
 
 
 def subscriptions(user: Any) -> list[GroupSubscription]:

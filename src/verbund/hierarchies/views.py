@@ -32,7 +32,7 @@ from verbund.core.security import search_problem
 from verbund.hierarchies import browse, selectors, subscriptions
 from verbund.hierarchies.move_views import MOVE_PERMISSION
 from verbund.parties.models import Party
-from verbund.parties.selectors import LIST_FIELDS
+from verbund.parties.selectors import NO_SUCH_PARTY, listed_party
 
 BATCH = 100
 SEARCH_LIMIT = 50
@@ -135,7 +135,9 @@ def _default_type(party_id: int, memberships: list[dict[str, Any]]) -> str:
 
 @requires("parties.view_party")
 def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
-    party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)
+    party = listed_party(party_id)
+    if party is None:
+        raise Http404(NO_SUCH_PARTY)
     as_of = _as_of(request)
     memberships = browse.party_hierarchies_on(party.pk, as_of)
     types = selectors.hierarchy_types()

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz
 from rapidfuzz.process import extractOne
 
@@ -52,6 +53,18 @@ LIST_FIELDS = (
     "archived",
     "merged_into",
 )
+
+
+# The 404 of a page whose party is not there (a deleted or mistyped id).
+NO_SUCH_PARTY = gettext_lazy("No such party.")
+_LISTED = Prepared(lambda pk: Party.objects.only(*LIST_FIELDS).filter(pk=pk), pk=int)
+
+
+def listed_party(pk: int) -> Party | None:
+    """The party with its list fields only (``LIST_FIELDS``), or None; compiled once, as
+    pages ask it on every request (core/prepared.py)."""
+    found = _LISTED(pk=pk)
+    return found[0] if found else None
 
 
 def with_tags(qs: QuerySet[Party]) -> QuerySet[Party]:

@@ -26,7 +26,7 @@ from verbund.parties.actions import do_create_party, do_update_party
 from verbund.parties.filters import PartyFilterSet, party_filterset
 from verbund.parties.forms import PartyForm
 from verbund.parties.models import Party, PartyKind
-from verbund.parties.selectors import LIST_FIELDS
+from verbund.parties.selectors import LIST_FIELDS, NO_SUCH_PARTY
 from verbund.parties.tables import party_rows
 
 PAGE_SIZE = 50
@@ -145,7 +145,7 @@ _FILE_HISTORY = Prepared(
 def _file_party(party_id: int) -> Party:
     found = _FILE_PARTY(pk=party_id)
     if not found:
-        raise Http404(_("No such party."))
+        raise Http404(NO_SUCH_PARTY)
     return found[0]
 
 

@@ -13,21 +13,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from verbund.core.extensions import Badge, FilePart, Section
-from verbund.core.prepared import Prepared
 from verbund.hierarchies.selectors import ultimate_parent
 from verbund.parties.models import Party
-from verbund.parties.selectors import LIST_FIELDS
+from verbund.parties.selectors import LIST_FIELDS, listed_party
 from verbund.relationships import file, memberships
 from verbund.relationships.models import RelationshipType
-
-# Compiled once (core/prepared.py); a party hangs under one top per hierarchy type at most.
-_LISTED = Prepared(lambda pk: Party.objects.only(*LIST_FIELDS).filter(pk=pk), pk=int)
 
 
 def _top_badges(party: Party, hierarchies: list[memberships.Membership]) -> list[Badge]:
     """The top of each tree the party hangs in (linked): a group member names its group."""
     tops = {m.type.key: ultimate_parent(party.pk, m.type.key) for m in hierarchies if m.has_parent}
-    names = {pk: row for pk in set(tops.values()) - {party.pk} for row in _LISTED(pk=pk)}
+    names = {pk: row for pk in set(tops.values()) - {party.pk} if (row := listed_party(pk))}
     badges = []
     for m in hierarchies:
         top = names.get(tops.get(m.type.key, 0))
