@@ -127,6 +127,9 @@ class Prepared(Generic[T]):
             raise TypeError("Prepared: select_for_update is not supported")
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
+        # The rows' converters depend on the selected columns alone: found once as well.
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        compiler.get_converters = lambda expressions: converters
         connection = connections[queryset.db]
         wanted = {
             _adapt(self.types[name], value, connection): name for name, value in markers.items()
