@@ -9,6 +9,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from html import escape
 
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -187,18 +188,13 @@ def _bar(
     colour: str,
     tip: str,
 ) -> str:
+    # Built as text (two dozen bars per chart, several charts per file; format_html escaped
+    # each number): the numbers are formatted floats, the colour a constant, the tip escaped.
     y = y_of(cents)
     top, h = (y, zero_y - y) if cents >= 0 else (zero_y, y - zero_y)
-    return str(
-        format_html(
-            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
-            f"{x:.1f}",
-            f"{top:.1f}",
-            f"{max(w - 1, 1):.1f}",
-            f"{max(h, 0.5):.1f}",
-            colour,
-            tip,
-        )
+    return (
+        f'<rect x="{x:.1f}" y="{top:.1f}" width="{max(w - 1, 1):.1f}" height="{max(h, 0.5):.1f}"'
+        f' fill="{colour}"><title>{escape(tip)}</title></rect>'
     )
 
 
