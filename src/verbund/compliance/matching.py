@@ -61,6 +61,8 @@ from verbund.compliance.matching_rules import (
     BRANCH_FACTOR,
     CONFLICT_FACTOR,
     INITIAL_SIM,
+    LINEAGE_FACTOR,
+    SERIES_FACTOR,
     branch_conflict,
     cjk_similarity,
     conflicting_names,
@@ -68,6 +70,8 @@ from verbund.compliance.matching_rules import (
     initials_spelling,
     joined_and_split,
     known_in,
+    series_conflict,
+    swapped_lineage,
 )
 from verbund.compliance.matching_text import (
     canon_token,
@@ -75,6 +79,7 @@ from verbund.compliance.matching_text import (
     identifier_key,
     is_cjk,
     name_spellings,
+    name_tokens,
     name_variants,
     phonetic_key,
     vowel_key,
@@ -487,6 +492,7 @@ class Index:
         mq = mc = 0.0
         pairs = []
         matched_c: list[int] = []
+        matched_q: list[int] = []
         for _w, sim, qi, cj in cand:
             if qi in used_q or cj in used_c:
                 continue
@@ -496,6 +502,7 @@ class Index:
             mc += self.weights[rec.tokens[cj]] * sim
             pairs.append((tokens[qi], self.words[rec.tokens[cj]], sim))
             matched_c.append(cj)
+            matched_q.append(qi)
         if (
             kind == PERSON
             and len(used_q) < len(tokens)
@@ -509,6 +516,7 @@ class Index:
                 mc += self.weights[rec.tokens[cj]] * INITIAL_SIM
                 pairs.append((tokens[qi], self.words[rec.tokens[cj]], INITIAL_SIM))
                 matched_c.append(cj)
+                matched_q.append(qi)
         conflicts = []
         if (
             kind == PERSON
@@ -540,6 +548,15 @@ class Index:
                 if j in core
             )
             score = cq * (0.3 + 0.7 * core_m / core_w) * CONFLICT_FACTOR ** len(conflicts)
+            swapped = swapped_lineage(
+                tokens,
+                [self.raw[t] for t in rec.tokens],
+                list(zip(matched_q, matched_c, strict=True)),
+            )
+            if swapped:
+                # The father's name on one side is the person's own on the other (matching_rules).
+                score *= LINEAGE_FACTOR
+                conflicts.append(swapped)
             # Shown with the compared words: which middle names contradict each other.
             pairs += [(tokens[qi], self.words[rec.tokens[cj]], 0.0) for qi, cj in conflicts]
         elif len(rec.tokens) == 1:
@@ -553,6 +570,13 @@ class Index:
                 if branch:
                     score *= BRANCH_FACTOR
                     pairs.append((branch[0], branch[1], 0.0))
+            if score >= floor and (len(used_q) < len(tokens) or len(used_c) < len(rec.tokens)):
+                # The list name as written: ``self.raw`` holds one spelling per canonical word
+                # ("ii" and "yi" are one), not necessarily this name's.
+                series = series_conflict(tokens, name_tokens(rec.name, True))
+                if series:
+                    score *= SERIES_FACTOR
+                    pairs.append((series, series, 0.0))
         if WHOLE_NAME and abs(len(tokens) - len(rec.tokens)) <= 1 and score < 0.9:
             # Typos that break a word beyond recognition (two in one short word, a swapped
             # first letter) still leave the whole name close, letter by letter.

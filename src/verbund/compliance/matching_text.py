@@ -301,6 +301,8 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
         name = " ".join(words)
     latin = anyascii(_APOSTROPHES.sub("", name.translate(_UMLAUT_FIRST)))
     folded = fold(latin).split()
+    if organisation and len(folded) >= 3:
+        folded = _without_written_forms(folded)
     if organisation and len(folded) >= 4:
         dropped = _mistyped_phrase(folded)
         if dropped:
@@ -334,6 +336,54 @@ _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS)
 # in full, one of them may carry a typo that would make it a name word on its own ("Joict",
 # "Stovk" are one letter from "point", "stork").
 _PHRASES = (("joint", "stock", "company"), ("limited", "liability", "company"))
+
+
+# Legal forms written out in words that the abbreviation stands for, in the languages of the
+# lists' and German CRMs' companies: Romanian SRL and SA, Polish sp. z o.o. and S.A., Russian
+# OOO, AO and ZAO in Latin letters, Czech/Slovak s.r.o., Bulgarian OOD. Dropped from an
+# organisation's name like their abbreviations ("Societatea cu Raspundere Limitata PRO
+# TRAFFIC" is "SRL PRO TRAFFIC"), provided another word remains.
+_WRITTEN_FORMS = tuple(
+    tuple(f.split())
+    for f in (
+        "societatea cu raspundere limitata",
+        "societate cu raspundere limitata",
+        "societatea pe actiuni",
+        "societate pe actiuni",
+        "spolka z ograniczona odpowiedzialnoscia",
+        "spolka akcyjna",
+        "obshchestvo s ogranichennoy otvetstvennostyu",
+        "obshchestvo s ogranichennoi otvetstvennostiu",
+        "obschestvo s ogranichennoy otvetstvennostyu",
+        "aktsionernoe obshchestvo",
+        "aktsionernoye obshchestvo",
+        "zakrytoe aktsionernoe obshchestvo",
+        "otkrytoe aktsionernoe obshchestvo",
+        "publichnoe aktsionernoe obshchestvo",
+        "spolecnost s rucenim omezenym",
+        "spolocnost s rucenim obmedzenym",
+        "druzhestvo s ogranichena otgovornost",
+    )
+)
+
+
+_WRITTEN_FORMS_LONGEST_FIRST = sorted(_WRITTEN_FORMS, key=len, reverse=True)
+_WRITTEN_FORM_STARTS = frozenset(f[0] for f in _WRITTEN_FORMS)
+
+
+def _without_written_forms(words: list[str]) -> list[str]:
+    """``words`` without a written-out legal form (``_WRITTEN_FORMS``), longest first, when
+    another word remains."""
+    if _WRITTEN_FORM_STARTS.isdisjoint(words):
+        return words
+    for form in _WRITTEN_FORMS_LONGEST_FIRST:
+        n = len(form)
+        if n >= len(words):
+            continue
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) == form:
+                return words[:i] + words[i + n :]
+    return words
 
 
 def _mistyped_phrase(words: list[str]) -> set[int]:

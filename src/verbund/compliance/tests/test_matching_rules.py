@@ -193,3 +193,34 @@ def test_legal_forms_of_several_words_are_legal_forms() -> None:
         "de",
         "credito",
     )
+
+
+def test_a_son_and_his_father_named_in_crossed_order_are_two_people() -> None:
+    index = _index(("person", "Muhammad bin Salman AL-RAWI"))
+    assert _hits(index, "person", "Salman bin Muhammad al-Rawi") == []
+    # Words in another order, or a particle left out, are still the same person.
+    assert _hits(index, "person", "Muhammad bin Salman al-Rawi") == ["Muhammad bin Salman AL-RAWI"]
+    assert _hits(index, "person", "Salman Muhammad bin al-Rawi") == ["Muhammad bin Salman AL-RAWI"]
+
+
+def test_a_series_member_is_not_the_company_without_a_number() -> None:
+    index = _index(("organisation", "Bowne Global Solutions II, Inc."))
+    assert _hits(index, "organisation", "Bowne Global Solutions, Inc.") == []
+    assert _hits(index, "organisation", "Bowne Global Solutions II Inc.") == [
+        "Bowne Global Solutions II, Inc."
+    ]
+    # Another member of the same series is left to the other words.
+    assert _hits(index, "organisation", "Bowne Global Solutions III, Inc.") == [
+        "Bowne Global Solutions II, Inc."
+    ]
+
+
+def test_a_legal_form_written_out_in_words_is_a_legal_form() -> None:
+    index = _index(("organisation", "SRL PRO TRAFFIC"), ("organisation", "OOO Faberlic"))
+    assert _hits(index, "organisation", "Societatea cu Răspundere Limitată PRO TRAFFIC") == [
+        "SRL PRO TRAFFIC"
+    ]
+    assert _hits(
+        index, "organisation", "Obshchestvo s Ogranichennoy Otvetstvennostyu Faberlic"
+    ) == ["OOO Faberlic"]
+    assert matching_text.name_tokens("Spolka Akcyjna", organisation=True) == ("spolka", "akcyjna")
