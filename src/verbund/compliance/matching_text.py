@@ -89,6 +89,34 @@ NOISE = frozenset(
         "aktieselskab",
         "naamloze",
         "vennootschap",
+        # The long words of the legal forms written out in words (_WRITTEN_FORMS): the lists
+        # write "AKTSIONERNOE OBSHCHESTVO PROTON", and a party's name may carry them mistyped
+        # or in another order, where the phrase is not found whole.
+        "aktsionernoe",
+        "aktsionernoye",
+        "obshchestvo",
+        "obschestvo",
+        "ogranichennoy",
+        "ogranichennoi",
+        "otvetstvennostyu",
+        "otvetstvennostiu",
+        # Not "otkrytoe" ("open"): one letter from the names "Otkrytye", "Otkritie".
+        "zakrytoe",
+        "publichnoe",
+        "societatea",
+        "raspundere",
+        "limitata",
+        "ograniczona",
+        "odpowiedzialnoscia",
+        "akcyjna",
+        "spolecnost",
+        "spolocnost",
+        "rucenim",
+        "omezenym",
+        "obmedzenym",
+        "druzhestvo",
+        "ogranichena",
+        "otgovornost",
     ]
 )
 # Forms of address and titles in front of a person's name ("Shaikh Isa Bin Tarif", "President

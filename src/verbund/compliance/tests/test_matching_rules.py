@@ -223,4 +223,12 @@ def test_a_legal_form_written_out_in_words_is_a_legal_form() -> None:
     assert _hits(
         index, "organisation", "Obshchestvo s Ogranichennoy Otvetstvennostyu Faberlic"
     ) == ["OOO Faberlic"]
-    assert matching_text.name_tokens("Spolka Akcyjna", organisation=True) == ("spolka", "akcyjna")
+    # Mistyped or in another order, its long words are still legal-form words.
+    index = _index(("organisation", "AKTSIONERNOE OBSHCHESTVO PROTON"))
+    assert _hits(index, "organisation", "Proton") == ["AKTSIONERNOE OBSHCHESTVO PROTON"]
+    assert _hits(index, "organisation", "Aktsionernoe Obshchstvo Proton") == [
+        "AKTSIONERNOE OBSHCHESTVO PROTON"
+    ]
+    assert _hits(index, "organisation", "Obshchestvo Proton Aktsionernoe") == [
+        "AKTSIONERNOE OBSHCHESTVO PROTON"
+    ]
