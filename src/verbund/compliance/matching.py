@@ -62,6 +62,8 @@ from verbund.compliance.matching_rules import (
     CONFLICT_FACTOR,
     INITIAL_SIM,
     LINEAGE_FACTOR,
+    NASAB,
+    SERIES,
     SERIES_FACTOR,
     branch_conflict,
     cjk_similarity,
@@ -108,6 +110,9 @@ SOFT_EDITS = 2
 # Words this long that are on a list are still compared with list words two letters off
 # (``Index.expand_organisation``).
 LONG_WORD = 8
+# A person's name word on a list and this short or shorter compares with other list words
+# without the typo allowance (``Index._known_short_name``).
+KNOWN_SHORT = 5
 PERSON = "person"
 ORGANISATION = "organisation"
 
@@ -220,6 +225,10 @@ class Index:
             if len(word) >= 5 and word.isalpha():
                 self.by_prefix[word[:4]].append(tid)
         self.known = known_in(self.vocab)
+        # List words that may be a Roman numeral of a series (the series rule's quick check).
+        self.numerals = frozenset(
+            tid for w in SERIES if (tid := self.vocab.get(canon_token(w))) is not None
+        )
         # List words of one letter (initials), for the initials rule's quick check.
         self.short = [len(raw) == 1 for raw in self.raw]
         self._expansions: dict[str, dict[int, float]] = {}
@@ -326,6 +335,8 @@ class Index:
             return cached
         found = self.expand(raw)
         token = canon_token(raw)
+        if token in self.vocab:
+            found = self._known_short_name(raw, token, found)
         key = vowel_key(token) if len(raw) >= 4 else ""
         extra: dict[int, float] = {}
         if key:
@@ -346,6 +357,17 @@ class Index:
             self._person_expansions.clear()
         self._person_expansions[raw] = found
         return found
+
+    def _known_short_name(self, raw: str, token: str, found: dict[int, float]) -> dict[int, float]:
+        """``found`` without the typo allowance for words of five letters or fewer: a short
+        name that is itself on a list and one letter off another list name is that other name
+        ("Karim"/"Kasim", "Goran"/"Zoran"), not a typo of it; typos seldom make a listed name.
+        Decision 0008 point 12."""
+        out = dict(found)
+        for tid, sim in found.items():
+            if STRONG_SPELLING < sim < 1.0 and min(len(raw), len(self.raw[tid])) <= KNOWN_SHORT:
+                out[tid] = min(sim, name_similarity(raw, token, self.raw[tid], self.words[tid]))
+        return out
 
     def _plan(
         self, raw: str, person: bool = False
@@ -548,10 +570,14 @@ class Index:
                 if j in core
             )
             score = cq * (0.3 + 0.7 * core_m / core_w) * CONFLICT_FACTOR ** len(conflicts)
-            swapped = swapped_lineage(
-                tokens,
-                [self.raw[t] for t in rec.tokens],
-                list(zip(matched_q, matched_c, strict=True)),
+            swapped = (
+                swapped_lineage(
+                    tokens,
+                    [self.raw[t] for t in rec.tokens],
+                    list(zip(matched_q, matched_c, strict=True)),
+                )
+                if len(pairs) >= 2 and not NASAB.isdisjoint(tokens)
+                else None
             )
             if swapped:
                 # The father's name on one side is the person's own on the other (matching_rules).
@@ -570,7 +596,11 @@ class Index:
                 if branch:
                     score *= BRANCH_FACTOR
                     pairs.append((branch[0], branch[1], 0.0))
-            if score >= floor and (len(used_q) < len(tokens) or len(used_c) < len(rec.tokens)):
+            if (
+                score >= floor
+                and (len(used_q) < len(tokens) or len(used_c) < len(rec.tokens))
+                and (not SERIES.isdisjoint(tokens) or not self.numerals.isdisjoint(rec.tokens))
+            ):
                 # The list name as written: ``self.raw`` holds one spelling per canonical word
                 # ("ii" and "yi" are one), not necessarily this name's.
                 series = series_conflict(tokens, name_tokens(rec.name, True))

@@ -205,12 +205,15 @@ def is_mistyped_form(token: str) -> bool:
     )
 
 
-# Consonant spellings that transliterations swap. Vowel digraphs and double letters are
-# left alone: rewriting them turns a one-letter typo into a two-letter difference.
+# Consonant spellings that transliterations swap, and the long vowels that English and French
+# or German spellings write differently ("Yusuf"/"Youssef", "Nur"/"Noor", "Said"/"Saeed":
+# ou, oo and ee are u, u and i). Other vowel digraphs and double letters are left alone:
+# rewriting them turns a one-letter typo into a two-letter difference.
 CANON_RULES = [
     ("dzh", "j"), ("dj", "j"),  # French and Russian spellings of the same "j" ("Djamal"/"Jamal")
     ("sch", "sh"), ("tch", "ch"), ("ph", "f"), ("th", "t"), ("kh", "k"), ("gh", "g"), ("dh", "d"),
     ("ck", "k"), ("c", "k"), ("q", "k"), ("z", "s"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"),
+    ("ee", "i"), ("oo", "u"), ("ou", "u"),
 ]  # fmt: skip
 # The Arabic article as transliterations write it on its own ("Issa El Zeydi"/"Al-Zeydi").
 _ARTICLES = frozenset(["el", "ul"])
@@ -241,6 +244,13 @@ def canon_token(token: str) -> str:
 _CANON_NOISE = frozenset(canon_token(w) for w in NOISE if len(w) >= 3)
 _LONG_NOISE = sorted((w, canon_token(w)) for w in NOISE if len(w) >= 5)
 _SHORT_FORMS = sorted(w for w in NOISE | ORG_FORMS if len(w) == 4)
+_CANON_ORG_FORMS = frozenset(canon_token(w) for w in ORG_FORMS if len(w) >= 3)
+
+
+def is_org_form(token: str) -> bool:
+    """A legal form of ``ORG_FORMS``, also in another spelling of its vowels ("Eud" for
+    EOOD)."""
+    return token in ORG_FORMS or canon_token(token) in _CANON_ORG_FORMS
 
 
 def phonetic_key(token: str) -> str:
@@ -345,7 +355,7 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
         not _NUMBER_WORDS.isdisjoint(tokens) or any(t[:1].isdigit() for t in tokens)
     ):
         tokens = numbers_as_digits(tokens)
-    kept = [t for t in tokens if not is_noise(t) and not (organisation and t in ORG_FORMS)]
+    kept = [t for t in tokens if not is_noise(t) and not (organisation and is_org_form(t))]
     if not organisation:
         while len(kept) >= 2 and kept[0] in PERSON_TITLES:
             kept.pop(0)

@@ -232,3 +232,24 @@ def test_a_legal_form_written_out_in_words_is_a_legal_form() -> None:
     assert _hits(index, "organisation", "Obshchestvo Proton Aktsionernoe") == [
         "AKTSIONERNOE OBSHCHESTVO PROTON"
     ]
+
+
+def test_long_vowels_spelled_the_english_or_the_french_way_are_one_spelling() -> None:
+    index = _index(("person", "Yusuf MANSUR"), ("organisation", "Nur Trading"))
+    assert _hits(index, "person", "Youssef Mansour") == ["Yusuf MANSUR"]
+    assert _hits(index, "organisation", "Noor Trading") == ["Nur Trading"]
+    # A legal form in another spelling of its vowels is still a legal form.
+    assert matching_text.name_tokens("Inttrafik Eud", organisation=True) == ("inttrafik",)
+
+
+def test_a_listed_short_given_name_one_letter_off_is_another_name() -> None:
+    index = _index(("person", "Kasim SALEH"), ("person", "Karim HADDAD"))
+
+    def compared(name: str) -> list[Any]:
+        (match,) = index.screen(Query(kind="person", names=[name]), 0.5)
+        return [t for t in match.explanation["tokens"] if t[0] != "saleh"]
+
+    # "Karim" is a list word: "Kasim" is another name, compared letter by letter (0.8), not a
+    # typo of it; a typo that makes no list word keeps the allowance (0.88).
+    assert compared("Karim Saleh") == [["karim", "kasim", 0.8]]
+    assert compared("Kasin Saleh") == [["kasin", "kasim", 0.88]]
