@@ -43,6 +43,11 @@ are two companies, and names in Chinese characters or Hangul are compared charac
 character. A party's middle names that the list name does not write count half
 (``EXTRA_MIDDLE``), and long words of organisations' names that are on a list are still
 compared with list words two letters off (``expand_organisation``; decision 0008 point 11).
+Decision 0008 point 12: a son's and his father's names in crossed order ("X bin Y" / "Y bin
+X") and a series member against the company without a number ("... II") lower the score;
+written-out legal forms are legal forms; long vowels written ou/oo/ee are one spelling with
+u/u/i; a listed short name is compared with other list names without the typo allowance
+(``_known_short_name``).
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
