@@ -115,8 +115,6 @@ SOFT_EDITS = 2
 # Words this long that are on a list are still compared with list words two letters off
 # (``Index.expand_organisation``).
 LONG_WORD = 8
-# The shortest word of a person's name compared with list words by its vowelless shape.
-VOWEL_RULE_LENGTH = 5
 # A person's name word on a list and this short or shorter compares with other list words
 # without the typo allowance (``Index._known_short_name``).
 KNOWN_SHORT = 5
@@ -333,11 +331,10 @@ class Index:
 
     def expand_person(self, raw: str) -> dict[int, float]:
         """``expand`` for a word of a person's name, plus the list words of its shape that
-        differ only in their vowels (0.75, words of ``VOWEL_RULE_LENGTH`` letters or more):
-        Arabic and Persian do not write short vowels, so Latin spellings of the same name
-        disagree on them ("Usama"/"Osama", "Mahmoud"/"Mahmud"). Not for organisations: there
-        such pairs are different words ("Ceres"/"Korus", "Otto"/"Auto"). A listed short name
-        loses the typo allowance against other list names (``_known_short_name``)."""
+        differ only in their vowels (0.75): Arabic and Persian do not write short vowels, so
+        Latin spellings of the same name disagree on them ("Saeed"/"Said", "Usama"/"Osama",
+        "Mahmoud"/"Mahmud"). Not for organisations: there such pairs are different words
+        ("Ceres"/"Korus", "Otto"/"Auto")."""
         cached = self._person_expansions.get(raw)
         if cached is not None:
             return cached
@@ -345,8 +342,7 @@ class Index:
         token = canon_token(raw)
         if token in self.vocab:
             found = self._known_short_name(raw, token, found)
-        # Not for four letters: there a vowel is half the name ("Mina"/"Mani", "Saad"/"Said").
-        key = vowel_key(token) if len(raw) >= VOWEL_RULE_LENGTH else ""
+        key = vowel_key(token) if len(raw) >= 4 else ""
         extra: dict[int, float] = {}
         if key:
             extra = {tid: 0.75 for tid in self.by_key.get(key, ()) if found.get(tid, 0.0) < 0.75}
