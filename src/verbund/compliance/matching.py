@@ -43,6 +43,11 @@ are two companies, and names in Chinese characters or Hangul are compared charac
 character. A party's middle names that the list name does not write count half
 (``EXTRA_MIDDLE``), and long words of organisations' names that are on a list are still
 compared with list words two letters off (``expand_organisation``; decision 0008 point 11).
+Decision 0008 point 12: a son's and his father's names in crossed order ("X bin Y" / "Y bin
+X") and a series member against the company without a number ("... II") lower the score;
+written-out legal forms are legal forms; long vowels written ou/oo/ee are one spelling with
+u/u/i; a listed short name is compared with other list names without the typo allowance
+(``_known_short_name``).
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
@@ -61,6 +66,10 @@ from verbund.compliance.matching_rules import (
     BRANCH_FACTOR,
     CONFLICT_FACTOR,
     INITIAL_SIM,
+    LINEAGE_FACTOR,
+    NASAB,
+    SERIES,
+    SERIES_FACTOR,
     branch_conflict,
     cjk_similarity,
     conflicting_names,
@@ -68,6 +77,8 @@ from verbund.compliance.matching_rules import (
     initials_spelling,
     joined_and_split,
     known_in,
+    series_conflict,
+    swapped_lineage,
 )
 from verbund.compliance.matching_text import (
     canon_token,
@@ -75,6 +86,7 @@ from verbund.compliance.matching_text import (
     identifier_key,
     is_cjk,
     name_spellings,
+    name_tokens,
     name_variants,
     phonetic_key,
     vowel_key,
@@ -103,6 +115,9 @@ SOFT_EDITS = 2
 # Words this long that are on a list are still compared with list words two letters off
 # (``Index.expand_organisation``).
 LONG_WORD = 8
+# A person's name word on a list and this short or shorter compares with other list words
+# without the typo allowance (``Index._known_short_name``).
+KNOWN_SHORT = 5
 PERSON = "person"
 ORGANISATION = "organisation"
 
@@ -215,6 +230,10 @@ class Index:
             if len(word) >= 5 and word.isalpha():
                 self.by_prefix[word[:4]].append(tid)
         self.known = known_in(self.vocab)
+        # List words that may be a Roman numeral of a series (the series rule's quick check).
+        self.numerals = frozenset(
+            tid for w in SERIES if (tid := self.vocab.get(canon_token(w))) is not None
+        )
         # List words of one letter (initials), for the initials rule's quick check.
         self.short = [len(raw) == 1 for raw in self.raw]
         self._expansions: dict[str, dict[int, float]] = {}
@@ -321,6 +340,8 @@ class Index:
             return cached
         found = self.expand(raw)
         token = canon_token(raw)
+        if token in self.vocab:
+            found = self._known_short_name(raw, token, found)
         key = vowel_key(token) if len(raw) >= 4 else ""
         extra: dict[int, float] = {}
         if key:
@@ -341,6 +362,17 @@ class Index:
             self._person_expansions.clear()
         self._person_expansions[raw] = found
         return found
+
+    def _known_short_name(self, raw: str, token: str, found: dict[int, float]) -> dict[int, float]:
+        """``found`` without the typo allowance for words of five letters or fewer: a short
+        name that is itself on a list and one letter off another list name is that other name
+        ("Karim"/"Kasim", "Goran"/"Zoran"), not a typo of it; typos seldom make a listed name.
+        Decision 0008 point 12."""
+        out = dict(found)
+        for tid, sim in found.items():
+            if STRONG_SPELLING < sim < 1.0 and min(len(raw), len(self.raw[tid])) <= KNOWN_SHORT:
+                out[tid] = min(sim, name_similarity(raw, token, self.raw[tid], self.words[tid]))
+        return out
 
     def _plan(
         self, raw: str, person: bool = False
@@ -487,6 +519,7 @@ class Index:
         mq = mc = 0.0
         pairs = []
         matched_c: list[int] = []
+        matched_q: list[int] = []
         for _w, sim, qi, cj in cand:
             if qi in used_q or cj in used_c:
                 continue
@@ -496,6 +529,7 @@ class Index:
             mc += self.weights[rec.tokens[cj]] * sim
             pairs.append((tokens[qi], self.words[rec.tokens[cj]], sim))
             matched_c.append(cj)
+            matched_q.append(qi)
         if (
             kind == PERSON
             and len(used_q) < len(tokens)
@@ -509,6 +543,7 @@ class Index:
                 mc += self.weights[rec.tokens[cj]] * INITIAL_SIM
                 pairs.append((tokens[qi], self.words[rec.tokens[cj]], INITIAL_SIM))
                 matched_c.append(cj)
+                matched_q.append(qi)
         conflicts = []
         if (
             kind == PERSON
@@ -540,6 +575,19 @@ class Index:
                 if j in core
             )
             score = cq * (0.3 + 0.7 * core_m / core_w) * CONFLICT_FACTOR ** len(conflicts)
+            swapped = (
+                swapped_lineage(
+                    tokens,
+                    [self.raw[t] for t in rec.tokens],
+                    list(zip(matched_q, matched_c, strict=True)),
+                )
+                if len(pairs) >= 2 and not NASAB.isdisjoint(tokens)
+                else None
+            )
+            if swapped:
+                # The father's name on one side is the person's own on the other (matching_rules).
+                score *= LINEAGE_FACTOR
+                conflicts.append(swapped)
             # Shown with the compared words: which middle names contradict each other.
             pairs += [(tokens[qi], self.words[rec.tokens[cj]], 0.0) for qi, cj in conflicts]
         elif len(rec.tokens) == 1:
@@ -553,6 +601,17 @@ class Index:
                 if branch:
                     score *= BRANCH_FACTOR
                     pairs.append((branch[0], branch[1], 0.0))
+            if (
+                score >= floor
+                and (len(used_q) < len(tokens) or len(used_c) < len(rec.tokens))
+                and (not SERIES.isdisjoint(tokens) or not self.numerals.isdisjoint(rec.tokens))
+            ):
+                # The list name as written: ``self.raw`` holds one spelling per canonical word
+                # ("ii" and "yi" are one), not necessarily this name's.
+                series = series_conflict(tokens, name_tokens(rec.name, True))
+                if series:
+                    score *= SERIES_FACTOR
+                    pairs.append((series, series, 0.0))
         if WHOLE_NAME and abs(len(tokens) - len(rec.tokens)) <= 1 and score < 0.9:
             # Typos that break a word beyond recognition (two in one short word, a swapped
             # first letter) still leave the whole name close, letter by letter.

@@ -159,3 +159,49 @@ def branch_conflict(
     q = next((t for i, t in enumerate(q_tokens) if i not in used_q and is_distinguishing(t)), None)
     c = next((w for j, w in enumerate(c_words) if j not in used_c and is_distinguishing(w)), None)
     return (q, c) if q and c else None
+
+
+# "Ibn", "bin", "bint" (and "ben", "binti") make the next word the father's name: "Salman bin
+# Muhammad" is Muhammad's son, "Muhammad bin Salman" Salman's. When each name's own given name
+# (its first word) is the other's father's name, the two are a father and his son (or two
+# cousins), not one person written in another order.
+NASAB = frozenset(["bin", "ibn", "bint", "ben", "binti", "binte"])
+LINEAGE_FACTOR = 0.6
+
+
+def swapped_lineage(
+    q_tokens: Sequence[str], c_words: Sequence[str], pairs: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The pair (query position, list position) of the party's given name with the list's
+    father's name, when the list's given name is also paired with the party's father's name
+    (``pairs``: the paired positions); None otherwise. A single crossing is left alone: a
+    middle name or a particle left out shifts the roles ("Habib Ben Ahmed Loubiri"/"Habib Ben
+    Loubiri")."""
+    q_father = {i + 1 for i, t in enumerate(q_tokens[:-1]) if t in NASAB}
+    c_father = {j + 1 for j, w in enumerate(c_words[:-1]) if w in NASAB}
+    if not q_father or not c_father:
+        return None
+    given_to_father = next(((qi, cj) for qi, cj in pairs if qi == 0 and cj in c_father), None)
+    father_to_given = any(cj == 0 and qi in q_father for qi, cj in pairs)
+    return given_to_father if father_to_given else None
+
+
+# A Roman numeral names the second, third, ... entity of a series: a successor company, a
+# parallel fund or holding. One of two organisations' names writing one and the other none is
+# the base company and a member of its series ("Bowne Global Solutions" / "... II"); two
+# numbers are two members of one series, which lists and the labelled pairs treat as one
+# family ("Blackstone Real Estate Partners V" / "VI", "Citigroup Capital Trust I" / "II").
+SERIES = frozenset(["ii", "iii", "iv", "vi", "vii", "viii", "ix"])
+# Also numerals, but initials as well: they only tell that a name has a number.
+_ANY_NUMERAL = SERIES | {"i", "v", "x"}
+SERIES_FACTOR = 0.7
+
+
+def series_conflict(q_tokens: Sequence[str], c_tokens: Sequence[str]) -> str | None:
+    """A Roman numeral (II to IX) in one of two organisations' names (both as read by
+    ``name_tokens``) when the other has none, or None."""
+    for mine, other in ((q_tokens, c_tokens), (c_tokens, q_tokens)):
+        numeral = next((t for t in mine if t in SERIES), None)
+        if numeral and _ANY_NUMERAL.isdisjoint(other):
+            return numeral
+    return None

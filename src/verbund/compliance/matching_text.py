@@ -89,6 +89,34 @@ NOISE = frozenset(
         "aktieselskab",
         "naamloze",
         "vennootschap",
+        # The long words of the legal forms written out in words (_WRITTEN_FORMS): the lists
+        # write "AKTSIONERNOE OBSHCHESTVO PROTON", and a party's name may carry them mistyped
+        # or in another order, where the phrase is not found whole.
+        "aktsionernoe",
+        "aktsionernoye",
+        "obshchestvo",
+        "obschestvo",
+        "ogranichennoy",
+        "ogranichennoi",
+        "otvetstvennostyu",
+        "otvetstvennostiu",
+        # Not "otkrytoe" ("open"): one letter from the names "Otkrytye", "Otkritie".
+        "zakrytoe",
+        "publichnoe",
+        "societatea",
+        "raspundere",
+        "limitata",
+        "ograniczona",
+        "odpowiedzialnoscia",
+        "akcyjna",
+        "spolecnost",
+        "spolocnost",
+        "rucenim",
+        "omezenym",
+        "obmedzenym",
+        "druzhestvo",
+        "ogranichena",
+        "otgovornost",
     ]
 )
 # Forms of address and titles in front of a person's name ("Shaikh Isa Bin Tarif", "President
@@ -177,12 +205,15 @@ def is_mistyped_form(token: str) -> bool:
     )
 
 
-# Consonant spellings that transliterations swap. Vowel digraphs and double letters are
-# left alone: rewriting them turns a one-letter typo into a two-letter difference.
+# Consonant spellings that transliterations swap, and the long vowels that English and French
+# or German spellings write differently ("Yusuf"/"Youssef", "Nur"/"Noor", "Said"/"Saeed":
+# ou, oo and ee are u, u and i). Other vowel digraphs and double letters are left alone:
+# rewriting them turns a one-letter typo into a two-letter difference.
 CANON_RULES = [
     ("dzh", "j"), ("dj", "j"),  # French and Russian spellings of the same "j" ("Djamal"/"Jamal")
     ("sch", "sh"), ("tch", "ch"), ("ph", "f"), ("th", "t"), ("kh", "k"), ("gh", "g"), ("dh", "d"),
     ("ck", "k"), ("c", "k"), ("q", "k"), ("z", "s"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"),
+    ("ee", "i"), ("oo", "u"), ("ou", "u"),
 ]  # fmt: skip
 # The Arabic article as transliterations write it on its own ("Issa El Zeydi"/"Al-Zeydi").
 _ARTICLES = frozenset(["el", "ul"])
@@ -213,6 +244,13 @@ def canon_token(token: str) -> str:
 _CANON_NOISE = frozenset(canon_token(w) for w in NOISE if len(w) >= 3)
 _LONG_NOISE = sorted((w, canon_token(w)) for w in NOISE if len(w) >= 5)
 _SHORT_FORMS = sorted(w for w in NOISE | ORG_FORMS if len(w) == 4)
+_CANON_ORG_FORMS = frozenset(canon_token(w) for w in ORG_FORMS if len(w) >= 3)
+
+
+def is_org_form(token: str) -> bool:
+    """A legal form of ``ORG_FORMS``, also in another spelling of its vowels ("Eud" for
+    EOOD)."""
+    return token in ORG_FORMS or canon_token(token) in _CANON_ORG_FORMS
 
 
 def phonetic_key(token: str) -> str:
@@ -301,6 +339,8 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
         name = " ".join(words)
     latin = anyascii(_APOSTROPHES.sub("", name.translate(_UMLAUT_FIRST)))
     folded = fold(latin).split()
+    if organisation and len(folded) >= 3:
+        folded = _without_written_forms(folded)
     if organisation and len(folded) >= 4:
         dropped = _mistyped_phrase(folded)
         if dropped:
@@ -315,7 +355,7 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
         not _NUMBER_WORDS.isdisjoint(tokens) or any(t[:1].isdigit() for t in tokens)
     ):
         tokens = numbers_as_digits(tokens)
-    kept = [t for t in tokens if not is_noise(t) and not (organisation and t in ORG_FORMS)]
+    kept = [t for t in tokens if not is_noise(t) and not (organisation and is_org_form(t))]
     if not organisation:
         while len(kept) >= 2 and kept[0] in PERSON_TITLES:
             kept.pop(0)
@@ -334,6 +374,54 @@ _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS)
 # in full, one of them may carry a typo that would make it a name word on its own ("Joict",
 # "Stovk" are one letter from "point", "stork").
 _PHRASES = (("joint", "stock", "company"), ("limited", "liability", "company"))
+
+
+# Legal forms written out in words that the abbreviation stands for, in the languages of the
+# lists' and German CRMs' companies: Romanian SRL and SA, Polish sp. z o.o. and S.A., Russian
+# OOO, AO and ZAO in Latin letters, Czech/Slovak s.r.o., Bulgarian OOD. Dropped from an
+# organisation's name like their abbreviations ("Societatea cu Raspundere Limitata PRO
+# TRAFFIC" is "SRL PRO TRAFFIC"), provided another word remains.
+_WRITTEN_FORMS = tuple(
+    tuple(f.split())
+    for f in (
+        "societatea cu raspundere limitata",
+        "societate cu raspundere limitata",
+        "societatea pe actiuni",
+        "societate pe actiuni",
+        "spolka z ograniczona odpowiedzialnoscia",
+        "spolka akcyjna",
+        "obshchestvo s ogranichennoy otvetstvennostyu",
+        "obshchestvo s ogranichennoi otvetstvennostiu",
+        "obschestvo s ogranichennoy otvetstvennostyu",
+        "aktsionernoe obshchestvo",
+        "aktsionernoye obshchestvo",
+        "zakrytoe aktsionernoe obshchestvo",
+        "otkrytoe aktsionernoe obshchestvo",
+        "publichnoe aktsionernoe obshchestvo",
+        "spolecnost s rucenim omezenym",
+        "spolocnost s rucenim obmedzenym",
+        "druzhestvo s ogranichena otgovornost",
+    )
+)
+
+
+_WRITTEN_FORMS_LONGEST_FIRST = sorted(_WRITTEN_FORMS, key=len, reverse=True)
+_WRITTEN_FORM_STARTS = frozenset(f[0] for f in _WRITTEN_FORMS)
+
+
+def _without_written_forms(words: list[str]) -> list[str]:
+    """``words`` without a written-out legal form (``_WRITTEN_FORMS``), longest first, when
+    another word remains."""
+    if _WRITTEN_FORM_STARTS.isdisjoint(words):
+        return words
+    for form in _WRITTEN_FORMS_LONGEST_FIRST:
+        n = len(form)
+        if n >= len(words):
+            continue
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) == form:
+                return words[:i] + words[i + n :]
+    return words
 
 
 def _mistyped_phrase(words: list[str]) -> set[int]:
