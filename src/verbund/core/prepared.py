@@ -4,7 +4,7 @@ Building a queryset and compiling it to SQL costs 0.15 to 1.5 ms of CPU per quer
 SQL on an indexed row costs 0.02 ms. A customer file runs a dozen queries, so most of a page's
 database time was Django thinking about the query, not the database answering it (decision
 0035). ``Prepared`` keeps the ORM as the one place a query is written: its ``build`` function
-returns an ordinary queryset; it is compiled once per database, and later calls run that SQL
+returns an ordinary queryset; it is compiled once per process, and later calls run that SQL
 with their values in place and turn the rows into what the queryset would have returned, by
 Django's own iterables and converters (models, ``values()``, ``values_list()``, flat or named).
 
