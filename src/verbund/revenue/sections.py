@@ -27,6 +27,33 @@ MEMBERS_SHOWN = 20
 MEMBERS_PAGE = 100
 WEIGHTS = ("full", "share")
 
+# Compiled once (core/prepared.py): asked on every customer file opened.
+_LINKED_TYPES = Prepared(
+    lambda party, today: (
+        Relationship.objects.filter(valid_on_q(today))
+        .filter(Q(from_party_id=party) | Q(to_party_id=party))
+        .order_by()
+        .values_list("type_id", flat=True)
+        .distinct()
+    ),
+    party=int,
+    today=dt.date,
+)
+_SETTLES_EVER = Prepared(
+    lambda party: Relationship.objects.filter(
+        type__key=selectors.SETTLEMENT, to_party_id=party
+    ).values_list("pk", flat=True)[:1],
+    party=int,
+)
+_PARTY = Prepared(lambda pk: Party.objects.filter(pk=pk), pk=int)
+_SETTLES = Prepared(
+    lambda party, today: Relationship.objects.filter(
+        valid_on_q(today), type__key=selectors.SETTLEMENT, to_party_id=party
+    ).values_list("pk", flat=True)[:1],
+    party=int,
+    today=dt.date,
+)
+
 
 def weighted_revenue(
     figures: selectors.Figures, type_key: str, day: dt.date | None = None
@@ -307,34 +334,6 @@ def party_sections(request: HttpRequest, party: Party) -> list[Section]:
             order=30,
         )
     ]
-
-
-# Compiled once (core/prepared.py): asked on every customer file opened.
-_LINKED_TYPES = Prepared(
-    lambda party, today: (
-        Relationship.objects.filter(valid_on_q(today))
-        .filter(Q(from_party_id=party) | Q(to_party_id=party))
-        .order_by()
-        .values_list("type_id", flat=True)
-        .distinct()
-    ),
-    party=int,
-    today=dt.date,
-)
-_SETTLES_EVER = Prepared(
-    lambda party: Relationship.objects.filter(
-        type__key=selectors.SETTLEMENT, to_party_id=party
-    ).values_list("pk", flat=True)[:1],
-    party=int,
-)
-_PARTY = Prepared(lambda pk: Party.objects.filter(pk=pk), pk=int)
-_SETTLES = Prepared(
-    lambda party, today: Relationship.objects.filter(
-        valid_on_q(today), type__key=selectors.SETTLEMENT, to_party_id=party
-    ).values_list("pk", flat=True)[:1],
-    party=int,
-    today=dt.date,
-)
 
 
 def party_badges(party: Party) -> list[Badge]:
