@@ -96,23 +96,20 @@ def _valid(alias: str = "r") -> str:
     return engine.valid_sql(alias)
 
 
-# Compiled once (core/prepared.py): the file's sections ask it several times per request.
-_HIERARCHY_TYPE = Prepared(
-    lambda key: RelationshipType.objects.filter(key=key, structure=Structure.HIERARCHY)[:1],
-    key=str,
-)
-
-
-# Every hierarchy type, in their order (the hierarchy view and the file's sections ask).
+# Compiled once (core/prepared.py): the file, its sections and the hierarchy view ask.
 _HIERARCHY_TYPES = Prepared(
     lambda: RelationshipType.objects.filter(structure=Structure.HIERARCHY).order_by("order", "key")
 )
 
 
+def all_hierarchy_types() -> list[RelationshipType]:
+    """Every hierarchy type, active or not, in their order (one small query)."""
+    return _HIERARCHY_TYPES()
+
+
 def hierarchy_type(type_key: str) -> RelationshipType:
     """The active-or-not hierarchy type with this key; ValidationError naming ``type`` otherwise."""
-    found = _HIERARCHY_TYPE(key=type_key)
-    rtype = found[0] if found else None
+    rtype = next((t for t in all_hierarchy_types() if t.key == type_key), None)
     if rtype is None:
         raise ValidationError({"type": [_("%(key)s is not a hierarchy type.") % {"key": type_key}]})
     return rtype
@@ -176,7 +173,7 @@ def hierarchy_types() -> list[dict[str, Any]]:
             "colour": t.colour,
             "rolls_up_revenue": t.rolls_up_revenue,
         }
-        for t in _HIERARCHY_TYPES()
+        for t in all_hierarchy_types()
         if t.active
     ]
 
@@ -498,7 +495,7 @@ def group_size(party_id: int, type_key: str) -> int:
 def party_hierarchies(party_id: int) -> list[dict[str, Any]]:
     """The hierarchies the party belongs to today: type, root, size of the group, its depth."""
     out: list[dict[str, Any]] = []
-    for rtype in _HIERARCHY_TYPES():
+    for rtype in all_hierarchy_types():
         engine.ensure_fresh(rtype)
         top = _rows(
             f"SELECT ancestor_id, depth FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1",

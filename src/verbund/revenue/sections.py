@@ -14,6 +14,7 @@ from verbund.core.extensions import Badge, Section
 from verbund.core.prepared import Prepared
 from verbund.hierarchies import ownership
 from verbund.parties.models import Party, PartyKind
+from verbund.parties.selectors import listed_party
 from verbund.relationships.models import Relationship, valid_on_q
 from verbund.revenue import selectors
 from verbund.revenue.actions import main_address_relationship
@@ -45,7 +46,6 @@ _SETTLES_EVER = Prepared(
     ).values_list("pk", flat=True)[:1],
     party=int,
 )
-_PARTY = Prepared(lambda pk: Party.objects.filter(pk=pk), pk=int)
 _SETTLES = Prepared(
     lambda party, today: Relationship.objects.filter(
         valid_on_q(today), type__key=selectors.SETTLEMENT, to_party_id=party
@@ -252,7 +252,7 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
         )
         head = None
         if figures.root_id and figures.root_id != party.pk:
-            head = next(iter(_PARTY(pk=figures.root_id)), None)
+            head = listed_party(figures.root_id)
         key = f"group-{rtype.key}"
         blocks.append(
             _block(

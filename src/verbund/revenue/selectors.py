@@ -21,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from verbund.core.prepared import Prepared
 from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
 from verbund.relationships.models import RelationshipType
@@ -204,16 +203,8 @@ def hierarchy_type(key: str | None) -> RelationshipType:
     return rtype
 
 
-# Compiled once (core/prepared.py): every customer file's revenue section asks.
-_REVENUE_TYPES = Prepared(
-    lambda: RelationshipType.objects.filter(
-        structure="hierarchy", rolls_up_revenue=True, active=True
-    )
-)
-
-
 def revenue_types() -> list[RelationshipType]:
-    return _REVENUE_TYPES()
+    return [t for t in hierarchy.all_hierarchy_types() if t.rolls_up_revenue and t.active]
 
 
 def _closure() -> str | None:
