@@ -257,6 +257,18 @@ _UPDATE_FIELDS = [
 ]
 
 
+# What a hit's update may change besides its run (``_write_chunk``).
+_COMPARED = [
+    f.attname
+    for f in Hit._meta.concrete_fields
+    if f.name in _UPDATE_FIELDS and f.name not in ("run", "updated_at")
+]
+
+
+def _compared(hit: Hit) -> tuple[Any, ...]:
+    return tuple(getattr(hit, a) for a in _COMPARED)
+
+
 @transaction.atomic
 def do_screen_party(party: Party, *, actor: Any, index: Index | None = None) -> list[Hit]:
     """Screen one party now (the synchronous trigger on create and change); returns its current hits."""
@@ -284,17 +296,16 @@ def do_screen_party(party: Party, *, actor: Any, index: Index | None = None) -> 
     return list(Hit.objects.filter(party_id=party.pk).exclude(status=HitStatus.OBSOLETE))
 
 
-def _party_rows(party_ids: Sequence[int] | None) -> Iterable[list[PartyRow]]:
+def _party_rows(party_ids: Sequence[int] | None) -> Iterable[list[tuple[Any, ...]]]:
+    """The screened columns (``PARTY_COLUMNS``) of the live parties, all or ``party_ids``, in
+    chunks ordered by id. Plain tuples: they are what crosses to the worker processes."""
     qs = Party.objects.filter(merged_into__isnull=True, archived=False)
     if party_ids is not None:
         ids = list(party_ids)
         for i in range(0, len(ids), CHUNK):
-            yield [
-                PartyRow(*r)
-                for r in qs.filter(id__in=ids[i : i + CHUNK])
-                .order_by("id")
-                .values_list(*PARTY_COLUMNS)
-            ]
+            yield list(
+                qs.filter(id__in=ids[i : i + CHUNK]).order_by("id").values_list(*PARTY_COLUMNS)
+            )
         return
     last = 0
     while True:
@@ -302,7 +313,7 @@ def _party_rows(party_ids: Sequence[int] | None) -> Iterable[list[PartyRow]]:
         if not rows:
             return
         last = rows[-1][0]
-        yield [PartyRow(*r) for r in rows]
+        yield rows
 
 
 # Set in forked workers: the index is inherited, never pickled.
@@ -310,18 +321,41 @@ _WORKER_INDEX: Index | None = None
 
 
 def _screen_chunk(
-    args: tuple[list[PartyRow], float, set[int] | None],
+    args: tuple[list[tuple[Any, ...]], float, set[int] | None],
 ) -> tuple[list[int], list[tuple[int, str, list[Match]]]]:
-    rows, limit, only = args
+    values, limit, only = args
     index = _WORKER_INDEX
     assert index is not None
     out = []
-    for row in rows:
+    for v in values:
+        row = PartyRow(*v)
         matches = index.screen(screening.query_for(row), limit)
         if only is not None:
             matches = [m for m in matches if m.entry.entry_id in only]
         out.append((row.id, screening.fingerprint(row), matches))
-    return [r.id for r in rows], out
+    return [v[0] for v in values], out
+
+
+def _existing_hits(ids: list[int]) -> dict[int, dict[tuple[int, str], Hit]]:
+    """The hits of the parties ``ids``, by party and (list, entry). A full run's chunk
+    is a run of consecutive ids: read by range, as an IN list of 5,000 ids costs the ORM more
+    than the query."""
+    existing: dict[int, dict[tuple[int, str], Hit]] = {}
+    if not ids:
+        return existing
+    low, high = min(ids), max(ids)
+    if high - low < 2 * len(ids):
+        wanted = set(ids)
+        hits: Iterable[Hit] = (
+            h
+            for h in Hit.objects.filter(party_id__gte=low, party_id__lte=high)
+            if h.party_id in wanted
+        )
+    else:
+        hits = Hit.objects.filter(party_id__in=ids)
+    for h in hits:
+        existing.setdefault(h.party_id, {})[(h.list_id, h.entry_external_id)] = h
+    return existing
 
 
 def _write_chunk(
@@ -332,9 +366,8 @@ def _write_chunk(
     close_missing: bool,
 ) -> tuple[int, int]:
     """Merge one chunk's matches into the hits table; returns (new hits, matches)."""
-    existing: dict[int, dict[tuple[int, str], Hit]] = {}
-    for h in Hit.objects.filter(party_id__in=ids):
-        existing.setdefault(h.party_id, {})[(h.list_id, h.entry_external_id)] = h
+    existing = _existing_hits(ids)
+    before = {h.pk: _compared(h) for hits in existing.values() for h in hits.values()}
     new_all: list[Hit] = []
     changed_all: list[Hit] = []
     matched = 0
@@ -351,8 +384,14 @@ def _write_chunk(
     for h in changed_all:
         h.updated_at = now
     Hit.objects.bulk_create(new_all, batch_size=1000)
-    if changed_all:
-        Hit.objects.bulk_update(changed_all, _UPDATE_FIELDS, batch_size=500)
+    # Most hits of a repeated run come out as they were but for the run: one UPDATE for those,
+    # the per-row update only for the others.
+    moved = [h for h in changed_all if _compared(h) != before[h.pk]]
+    kept = [h.pk for h in changed_all if _compared(h) == before[h.pk]]
+    for i in range(0, len(kept), 900):
+        Hit.objects.filter(pk__in=kept[i : i + 900]).update(run=run, updated_at=now)
+    if moved:
+        Hit.objects.bulk_update(moved, _UPDATE_FIELDS, batch_size=500)
     _record_findings(run, new_all, changed_all)
     return len(new_all), matched
 

@@ -144,6 +144,7 @@ class NameRecord:
     tokens: tuple[int, ...]
     weak: bool
     total_weight: float
+    max_weight: float = 0.0
 
 
 @dataclass
@@ -211,6 +212,7 @@ class Index:
         self.weights = [self._weight(w, df) for w, df in zip(self.words, self.df, strict=True)]
         for rec in self.names:
             rec.total_weight = sum(self.weights[t] for t in rec.tokens)
+            rec.max_weight = max((self.weights[t] for t in rec.tokens), default=0.0)
         self.by_key: dict[str, list[int]] = defaultdict(list)
         self.by_deletion: dict[str, list[int]] = defaultdict(list)
         for tid, word in enumerate(self.words):
@@ -242,6 +244,7 @@ class Index:
         self._plans: dict[
             tuple[str, bool], tuple[list[tuple[int, float, float, tuple[int, ...]]], int, float]
         ] = {}
+        self._readings: dict[tuple[str, str], list[tuple[str, ...]]] = {}
         self._results: dict[
             tuple[str, tuple[str, ...], float], list[tuple[int, float, dict[str, Any]]]
         ] = {}
@@ -428,11 +431,19 @@ class Index:
         acc_q: dict[int, float] = defaultdict(float)
         acc_c: dict[int, float] = defaultdict(float)
         skipped = 0.0
+        # The candidate side's share of what was left out: each query word pairs with one list
+        # word at most, at no more than this similarity.
+        skipped_c = 0.0
+        # A company word this far off counts squared (_score): so does the bound.
+        squared = not person and len(tokens) > 1
         for i, (postings, _mindf, weak_max) in enumerate(plans):
             wq = qweights[i]
             if usable and i not in usable:
                 skipped += wq
+                skipped_c += 1.0
                 continue
+            if squared and weak_max < STRONG_SPELLING:
+                weak_max = round(weak_max * weak_max, 3)
             # Spellings below 0.8 do not make candidates; the bound allows for them.
             skipped += wq * weak_max
             if person and len(tokens[i]) == 1:
@@ -448,7 +459,12 @@ class Index:
                 for nid in nids:
                     acc_q[nid] += gain_q
                     acc_c[nid] += gain_c
+            if squared and capped < STRONG_SPELLING:
+                capped = round(capped * capped, 3)
             skipped += wq * capped
+            skipped_c += max(weak_max, capped)
+        # A one-word company name may score a spelling above its expansion (_one_word_sim).
+        loose_c = len(tokens) == 1
         out: list[tuple[int, float, dict[str, Any]]] = []
         # A person's middle names may count half in the score (_score): the bound allows for it.
         bound_q = total_q - (EXTRA_MIDDLE * sum(qweights[1:-1]) if person else 0.0)
@@ -459,7 +475,11 @@ class Index:
             if person or len(rec.tokens) == 1:
                 bound = ub_q
             else:
-                ub_c = 1.0 if skipped else min(1.0, acc_c[nid] / (rec.total_weight or 1.0))
+                if loose_c and skipped:
+                    ub_c = 1.0
+                else:
+                    left_out = skipped_c * rec.max_weight
+                    ub_c = min(1.0, (acc_c[nid] + left_out) / (rec.total_weight or 1.0))
                 bound = 0.5 * (ub_q + ub_c)
             if rec.weak:
                 bound *= WEAK_FACTOR
@@ -471,6 +491,10 @@ class Index:
                 continue
             if person != (entry_schema == PERSON) and entry_schema != "other":
                 continue
+            if squared and not self._within_reach(
+                expansions, qweights, total_q, rec, floor / ASSET_FACTOR if asset else floor
+            ):
+                continue
             score, pairs = self._score(kind, tokens, qweights, total_q, expansions, rec, floor)
             if asset:
                 score *= ASSET_FACTOR
@@ -480,6 +504,39 @@ class Index:
             self._results.clear()
         self._results[key] = out
         return out
+
+    def _within_reach(
+        self,
+        expansions: list[dict[int, float]],
+        qweights: list[float],
+        total_q: float,
+        rec: NameRecord,
+        floor: float,
+    ) -> bool:
+        """Whether a company name of several words can score ``floor`` against ``rec``: each
+        word at its best spelling among ``rec``'s words bounds ``_score``'s one-to-one pairing
+        from above, at a fraction of its cost (most candidates end here)."""
+        mq = mc = 0.0
+        weights = self.weights
+        for exp, wq in zip(expansions, qweights, strict=True):
+            best = best_c = 0.0
+            for t in rec.tokens:
+                sim = exp.get(t)
+                if sim:
+                    if sim < STRONG_SPELLING:
+                        sim = round(sim * sim, 3)
+                    best = max(best, sim)
+                    best_c = max(best_c, weights[t] * sim)
+            mq += wq * best
+            mc += best_c
+        cq = mq / total_q
+        score = (
+            cq if len(rec.tokens) == 1 else 0.5 * (cq + min(1.0, mc / (rec.total_weight or 1.0)))
+        )
+        if rec.weak:
+            score *= WEAK_FACTOR
+        # Summed in another order than _score sums: a rounding must not drop a candidate.
+        return score + 1e-9 >= floor
 
     def _one_word_sim(self, raw: str, tid: int, sim: float) -> float:
         canon = canon_token(raw)
@@ -639,8 +696,16 @@ class Index:
 
     def readings(self, name: str, kind: str) -> list[tuple[str, ...]]:
         """The ways a party's name is looked up: ``name_variants``, initials written together
-        spelled apart (persons), and words joined or split as the lists write them."""
-        return self.readings_of(name_variants(name, kind != PERSON), kind)
+        spelled apart (persons), and words joined or split as the lists write them (cached:
+        customers share names, and reading a name is a fifth of screening it)."""
+        key = (name, kind)
+        cached = self._readings.get(key)
+        if cached is None:
+            cached = self.readings_of(name_variants(name, kind != PERSON), kind)
+            if len(self._readings) > 200_000:
+                self._readings.clear()
+            self._readings[key] = cached
+        return cached
 
     def readings_of(self, variants: Sequence[tuple[str, ...]], kind: str) -> list[tuple[str, ...]]:
         """``readings`` from the name's ``name_variants`` (stored for parties: ``PartyScreeningKey``)."""

@@ -75,3 +75,41 @@ def test_the_report_pages_and_the_api_twin_give_the_snapshot(
     assert api.status_code == 200
     assert page == api.content.decode("utf-8") == reports.run_csv(first_run)
     assert sum(name in page for name in ("AEROCARIBBEAN", "BANCO NACIONAL", "NORDSTERN")) == 3
+
+
+def test_a_later_run_rewrites_a_hit_that_changed_and_moves_the_others_to_itself(
+    first_run: ScreeningRun,
+) -> None:
+    stale = Hit.objects.get(entry_external_id="36")
+    right = (stale.score, stale.matched_name, stale.explanation)
+    Hit.objects.filter(pk=stale.pk).update(score=0.5, matched_name="older engine", explanation={})
+    others = {
+        h.pk: (h.score, h.matched_name, h.updated_at) for h in Hit.objects.exclude(pk=stale.pk)
+    }
+
+    second = do_screen_parties(actor=None)
+
+    stale.refresh_from_db()
+    assert (stale.score, stale.matched_name, stale.explanation) == right
+    assert stale.run_id == second.pk
+    for hit in Hit.objects.exclude(pk=stale.pk):
+        score, matched, updated = others[hit.pk]
+        assert (hit.score, hit.matched_name, hit.run_id) == (score, matched, second.pk)
+        assert hit.updated_at > updated
+    assert RunFinding.objects.filter(run=second).count() == 3
+
+
+def test_the_hits_of_a_chunk_are_those_of_its_parties_whether_dense_or_spread(
+    first_run: ScreeningRun,
+) -> None:
+    from verbund.compliance.actions import _existing_hits
+
+    holders = sorted(Hit.objects.values_list("party_id", flat=True))
+    first, middle, last = holders
+    dense = _existing_hits([first, last])
+    spread = _existing_hits([first, last, last + 10_000])
+    assert set(dense) == set(spread) == {first, last}
+    assert middle not in dense
+    assert [h.entry_external_id for h in dense[first].values()] == [
+        h.entry_external_id for h in Hit.objects.filter(party_id=first)
+    ]
