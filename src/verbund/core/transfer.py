@@ -26,11 +26,11 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections, models, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
 from verbund.core.databases import database_config
 from verbund.core.formatting import format_number
+from verbund.core.management.base import not_migrated, unapplied_migrations
 
 TARGET_ALIAS = "migrate_data_target"
 CHUNK = 5000
@@ -98,11 +98,6 @@ def _same_database(a: str, b: str) -> bool:
     return all(str(one.get(k) or "") == str(two.get(k) or "") for k in keys)
 
 
-def _unmigrated(alias: str) -> int:
-    executor = MigrationExecutor(connections[alias])
-    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
-
-
 def _count(model: type[models.Model], alias: str) -> int:
     return model._base_manager.using(alias).count()
 
@@ -166,10 +161,8 @@ def copy_database(
     try:
         if _same_database(source, target):
             raise TransferError(_("The target is the working database itself."))
-        if _unmigrated(source):
-            raise TransferError(
-                _("The working database has unapplied migrations; run `verbund migrate` first.")
-            )
+        if unapplied_migrations(source):
+            raise TransferError(not_migrated())
         call_command("migrate", database=target, interactive=False, verbosity=0)
         tables = copied_models()
         in_use = [

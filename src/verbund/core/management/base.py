@@ -12,6 +12,8 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -104,4 +106,28 @@ class VerbundCommand(BaseCommand):
         # Also for call_command(): the caller's language is back when the command returns.
         with translation.override(cli_language()):
             check_language_choice()
-            return super().execute(*args, **options)
+            try:
+                return super().execute(*args, **options)
+            except DatabaseError as exc:
+                # A new database file, or one from an older release: say what to do, not
+                # "no such table" with a traceback.
+                if _cannot_tell_or_unmigrated():
+                    raise CommandError(not_migrated()) from exc
+                raise
+
+
+def unapplied_migrations(alias: str = DEFAULT_DB_ALIAS) -> int:
+    """How many migrations of this release the database ``alias`` lacks."""
+    executor = MigrationExecutor(connections[alias])
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def not_migrated() -> str:
+    return _("The working database has unapplied migrations; run `verbund migrate` first.")
+
+
+def _cannot_tell_or_unmigrated() -> bool:
+    try:
+        return unapplied_migrations() > 0
+    except DatabaseError:
+        return True
