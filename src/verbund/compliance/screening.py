@@ -31,6 +31,7 @@ PARTY_COLUMNS = [
     "birth_date",
     "lei",
     "register_number",
+    "vat_id",
 ]
 # Party fields whose change makes a new screening necessary: every field screening reads.
 SCREENED_FIELDS = frozenset(PARTY_COLUMNS) - {"id"}
@@ -124,6 +125,7 @@ class PartyRow:
     birth_date: Any
     lei: str
     register_number: str
+    vat_id: str
 
     @classmethod
     def of(cls, party: Party) -> "PartyRow":
@@ -139,7 +141,7 @@ def query_for(row: PartyRow) -> Query:
             names.append(full)
     elif row.name2:
         names.append(f"{row.name} {row.name2}")
-    identifiers = [v for v in (row.lei, row.register_number) if v]
+    identifiers = [v for v in (row.lei, row.register_number, row.vat_id) if v]
     return Query(
         kind=kind,
         names=[n for n in names if n],
@@ -150,8 +152,12 @@ def query_for(row: PartyRow) -> Query:
 
 
 def fingerprint(row: PartyRow) -> str:
-    """Changes exactly when a screened field of the party changes."""
-    data = "|".join(str(getattr(row, c) or "") for c in PARTY_COLUMNS[1:])
+    """Changes exactly when a screened field of the party changes. The VAT id, screened since
+    2026-12, counts only when given: parties without one keep the fingerprint their reviewed
+    hits were dismissed under."""
+    data = "|".join(str(getattr(row, c) or "") for c in PARTY_COLUMNS[1:-1])
+    if row.vat_id:
+        data += f"|vat:{row.vat_id}"
     return hashlib.sha256(data.encode()).hexdigest()[:32]
 
 
