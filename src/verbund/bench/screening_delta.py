@@ -122,8 +122,8 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     t = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT id, kind, name, name2, first_name, last_name, country, birth_date, lei, "
-            "register_number FROM parties_party WHERE merged_into_id IS NULL AND NOT archived"
+            f"SELECT {', '.join(screening.PARTY_COLUMNS)} FROM parties_party "
+            "WHERE merged_into_id IS NULL AND NOT archived"
         )
         raw_rows = len(cur.fetchall())
     raw_read = time.perf_counter() - t
