@@ -265,6 +265,9 @@ VERBUND_IMPORT_DIR = os.environ.get("VERBUND_IMPORT_DIR", str(Path.cwd() / "impo
 # needs a second reviewer (four-eyes principle).
 VERBUND_SCREENING_THRESHOLD = float(os.environ.get("VERBUND_SCREENING_THRESHOLD", "0.70"))
 VERBUND_SCREENING_FOUR_EYES = env_bool("VERBUND_SCREENING_FOUR_EYES", False)
+# Processes for a screening run over many parties (full runs, list updates); 0: one per core,
+# at most 8.
+VERBUND_SCREENING_WORKERS = int(os.environ.get("VERBUND_SCREENING_WORKERS", "0"))
 
 # The empty choice of every filter drop-down reads "alle"/"all", not "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("all")

@@ -75,7 +75,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also screen every party of the bench database (load it with `verbund demo --size N`)",
     )
     parser.add_argument(
-        "--workers", type=int, default=0, help="processes for bulk screening (0: one per core)"
+        "--workers",
+        type=int,
+        default=0,
+        help="processes for bulk screening (0: the product's default, VERBUND_SCREENING_WORKERS)",
     )
     parser.add_argument(
         "--immigrant",

@@ -2,7 +2,6 @@
 database (load it first with ``verbund demo --size N``) against OFAC + UN, and time single
 parties through the synchronous path."""
 
-import os
 import random
 import statistics
 import time
@@ -51,7 +50,7 @@ def bulk_bench(options: dict[str, Any], stdout: TextIO) -> list[tuple[str, str, 
     screening.forget_index()
     screening.get_index()
     index_secs = time.perf_counter() - t
-    workers = options.get("workers") or os.cpu_count() or 1
+    workers = options.get("workers") or screening.workers()
     Hit.objects.all().delete()
     t = time.perf_counter()
     run = do_screen_parties(actor=None, workers=workers)

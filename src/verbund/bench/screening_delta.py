@@ -57,7 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.001,
         help="share of parties changed between the two list versions",
     )
-    parser.add_argument("--workers", type=int, default=1, help="processes for screening")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes for screening (0: the product's default, VERBUND_SCREENING_WORKERS)",
+    )
     parser.add_argument("--seed", type=int, default=7)
 
 
@@ -116,7 +121,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     if not count:
         stdout.write("no parties in this database: load them with `verbund demo --size N` first\n")
         return 0
-    workers = options["workers"]
+    workers = options["workers"] or screening.workers()
     v1, v2, n_added, n_changed = versions(sdn_path.read_bytes(), options["change"], options["seed"])
     _reset()
     t = time.perf_counter()

@@ -453,7 +453,7 @@ def do_screen_parties(
     index: Index | None = None,
     lists: Sequence[int] | None = None,
     close_missing: bool = True,
-    workers: int = 1,
+    workers: int | None = None,
     run: ScreeningRun | None = None,
     progress: Callable[[ScreeningRun], None] | None = None,
     only_entries: set[int] | None = None,
@@ -461,11 +461,13 @@ def do_screen_parties(
     """Screen many parties (all, or ``party_ids``) in batches of 5,000, each batch written in its
     own transaction; one audit record for the run.
 
-    With ``workers`` > 1 the batches are scored in forked processes sharing the index; the
-    database work stays in this process. ``only_entries``: keep only matches on these list
+    With ``workers`` > 1 (default: ``screening.workers()``) the batches are scored in forked
+    processes sharing the index; the database work stays in this process. ``only_entries``: keep only matches on these list
     entries (ids), as the delta screening does with the full index.
     """
     global _WORKER_INDEX
+    if workers is None:
+        workers = screening.workers()
     if index is None:
         index, versions = screening.get_index()
     else:

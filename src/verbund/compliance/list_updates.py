@@ -47,7 +47,7 @@ def do_update_lists(
     actor: Any,
     source: str,
     screen: bool = True,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> ListUpdate:
     """Record a new version of each list in ``groups`` ((format, files) per list) whose files
     differ from its current version's, then screen only what is new (``ListUpdate``).
@@ -139,7 +139,7 @@ def delta_party_ids(index: Index, entry_ids: set[int]) -> list[int]:
     return sorted(out)
 
 
-def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int = 1) -> ListUpdate:
+def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int | None = None) -> ListUpdate:
     """Screen what ``update`` made new: all parties against the added and changed entries of
     its versions, then the parties changed since the previous pass against every entry (each a
     screening run with its own audit record); the pass is finished afterwards."""

@@ -4,6 +4,7 @@ No writes here; ``actions`` stores what this module finds.
 """
 
 import hashlib
+import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,13 @@ _cache: dict[str, Any] = {"key": None, "index": None}
 def threshold() -> float:
     """The score from which a match becomes a hit (setting VERBUND_SCREENING_THRESHOLD, default 0.70)."""
     return float(settings.VERBUND_SCREENING_THRESHOLD)
+
+
+def workers() -> int:
+    """Processes for a run over many parties (setting VERBUND_SCREENING_WORKERS; 0, the default:
+    one per core, at most 8, as each holds its own caches beside the shared index)."""
+    n = int(settings.VERBUND_SCREENING_WORKERS)
+    return n if n > 0 else min(8, os.cpu_count() or 1)
 
 
 def four_eyes() -> bool:

@@ -59,7 +59,13 @@ class Command(VerbundCommand):
         upd.add_argument(
             "--show", type=int, default=10, help=gettext_lazy("entries named per kind of change")
         )
-        upd.add_argument("--workers", type=int, default=1)
+        upd.add_argument(
+            "--workers",
+            type=int,
+            help=gettext_lazy(
+                "processes for bulk screening (default: VERBUND_SCREENING_WORKERS, one per core)"
+            ),
+        )
         show = sub.add_parser("show", help=gettext_lazy("lists and their versions"))
         show.add_argument("key", nargs="?")
         show.add_argument(

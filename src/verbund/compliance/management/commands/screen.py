@@ -24,11 +24,15 @@ class Command(VerbundCommand):
             "--json", action="store_true", help=gettext_lazy("print the result as JSON")
         )
         parser.add_argument(
-            "--workers", type=int, default=1, help=gettext_lazy("processes for bulk screening")
+            "--workers",
+            type=int,
+            help=gettext_lazy(
+                "processes for bulk screening (default: VERBUND_SCREENING_WORKERS, one per core)"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["workers"] < 1:
+        if options["workers"] is not None and options["workers"] < 1:
             raise CommandError(
                 _("--workers: at least one worker (given %(n)s)") % {"n": options["workers"]}
             )
