@@ -19,16 +19,19 @@ from verbund.compliance.matching import (
     WEAK_FACTOR,
     WHOLE_NAME,
     Index,
-    name_similarity,
 )
 from verbund.compliance.matching_rules import (
     initials_spelling,
     joined_and_split,
 )
+from verbund.compliance.matching_spelling import (
+    name_similarity,
+    same_skeleton_name,
+    spelling_deletions,
+)
 from verbund.compliance.matching_text import (
     CANON_RULES,
     canon_token,
-    deletions,
     identifier_key,
     name_variants,
     phonetic_key,
@@ -110,7 +113,7 @@ class DeltaFilter:
         self.by_length: dict[int, tuple[list[str], list[int]]] = {}
         for tid in self.nids_of:
             word = index.words[tid]
-            for d in deletions(word) | deletions(index.raw[tid]):
+            for d in spelling_deletions(index.raw[tid], word):
                 self.by_deletion[d].append(tid)
             for key in (phonetic_key(word), vowel_key(word)):
                 if key:
@@ -140,7 +143,7 @@ class DeltaFilter:
         if len(token) < 2 or token[:1].isdigit():
             return found
         near: set[int] = set()
-        for d in deletions(token) | deletions(raw):
+        for d in spelling_deletions(raw, token):
             near.update(self.by_deletion.get(d, ()))
         keyed: set[int] = set()
         for key in (phonetic_key(token), vowel_key(token)):
@@ -148,7 +151,7 @@ class DeltaFilter:
                 keyed.update(self.by_key.get(key, ()))
         for tid in (near | keyed) - found:
             if name_similarity(raw, token, index.raw[tid], index.words[tid]) >= 0.66 or (
-                tid in keyed and len(token) >= 6
+                tid in keyed and same_skeleton_name(token, index.words[tid], token in index.vocab)
             ):
                 found.add(tid)
         # expand_person: the same vowel skeleton, the same first letters.
