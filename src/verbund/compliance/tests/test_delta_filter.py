@@ -18,6 +18,12 @@ THRESHOLD = 0.70
 WORDS = [
     "ahmad",
     "mohammed",
+    # Long vowels written ou/oo/ee (matching_text.consonant_token, decision 0008 point 13).
+    "moroz",
+    "youssef",
+    "saeed",
+    "noor",
+    "mahmoud",
     "ali",
     "hassan",
     "hussein",
