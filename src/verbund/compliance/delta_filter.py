@@ -13,6 +13,7 @@ from rapidfuzz.distance import OSA
 from verbund.compliance.matching import (
     ASSET_FACTOR,
     ASSETS,
+    EXTRA_MIDDLE,
     MAX_BONUS,
     PERSON,
     SINGLE_WORD_PENALTY,
@@ -295,18 +296,23 @@ class DeltaFilter:
                 letters = {index.raw[t] for t in rec.tokens if len(index.raw[t]) == 1}
                 reached: set[int] = set()
                 mq = 0.0
+                total = total_q
                 for i, tids in enumerate(close):
                     hit = tids & words
                     reached |= hit
                     if hit or (person and (len(tokens[i]) == 1 or tokens[i][:1] in letters)):
                         mq += qweights[i]
+                    elif person and 0 < i < len(tokens) - 1:
+                        # The party's middle names the list name does not write count half
+                        # (``EXTRA_MIDDLE``, Index._score).
+                        total -= EXTRA_MIDDLE * qweights[i]
                 mc = sum(
                     index.weights[t]
                     for t in rec.tokens
                     if t in reached
                     or (person and (len(index.raw[t]) == 1 or index.raw[t][:1] in initials))
                 )
-                cq = min(1.0, mq / total_q)
+                cq = min(1.0, mq / (total or 1.0))
                 if person or len(rec.tokens) == 1:
                     bound = cq
                 else:

@@ -256,3 +256,28 @@ def test_the_filters_quick_check_for_list_words_says_what_the_index_says(words: 
     listed = [index.raw[t] for t in range(len(index.words))] + ["el", "ul", "al"]
     for word in [*words, *listed, *("".join(p) for p in itertools.pairwise(listed))]:
         assert delta.known(word) == index.known(word), word
+
+
+def test_a_party_whose_middle_names_the_list_leaves_out_is_not_skipped() -> None:
+    # The engine counts the party's unwritten middle names half (decision 0008 point 11); the
+    # filter's bound did not, and skipped a party the full run matches with its birth date.
+    entries = [
+        ("person", "Saduddin SAYYED", ("1970-01-01",)),
+        ("person", "Ivan Petrovich SIDOROV", ()),
+        ("person", "Mohammed Ali HASSAN", ()),
+    ]
+    index = Index(
+        (
+            EntryRecord(1, i, str(i), "h", schema, name, frozenset(["de"]), births, ()),
+            [{"name": name, "weak": False}],
+        )
+        for i, (schema, name, births) in enumerate(entries)
+    )
+    query = Query(
+        kind="person",
+        names=["Saduddin Mullah Sayyed"],
+        country="de",
+        birth_date=dt.date(1970, 1, 1),
+    )
+    assert [m.entry.name for m in index.screen(query, THRESHOLD)] == ["Saduddin SAYYED"]
+    assert _skipped_by_delta(index, {0}, [query]) == [False]
