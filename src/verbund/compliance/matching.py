@@ -51,7 +51,8 @@ u/u/i; a listed short name is compared with other list names without the typo al
 family name and the family name with a list given name lower the score, where both sides say
 which is which (``matching_order``; ``Query.given``/``family``); words are also compared with
 consonants merged only (``matching_spelling``: a typo beside a long vowel stays one letter
-off); long words sharing a skeleton count as one name only with as many syllables.
+off); a listed word sharing a skeleton counts as that name only with as many syllables;
+a person's word with another last consonant is scored like a changed ending (``PREFIX_SIM``).
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
@@ -94,6 +95,7 @@ from verbund.compliance.matching_rules import (
 )
 from verbund.compliance.matching_spelling import (
     name_similarity,
+    other_ending,
     same_skeleton_name,
     soft_similarity,
     spelling_deletions,
@@ -379,6 +381,13 @@ class Index:
                     extra[tid] = max(extra.get(tid, 0.0), PREFIX_SIM)
         if extra:
             found = {**found, **extra}
+        ending = {
+            tid: PREFIX_SIM
+            for tid, sim in found.items()
+            if sim > PREFIX_SIM and other_ending(token, self.words[tid])
+        }
+        if ending:
+            found = {**found, **ending}
         if len(self._person_expansions) > 200_000:
             self._person_expansions.clear()
         self._person_expansions[raw] = found

@@ -82,3 +82,21 @@ def same_skeleton_name(token: str, word: str, listed: bool = True) -> bool:
     if len(token) < SKELETON_LENGTH:
         return False
     return not listed or len(_VOWEL_RUNS.findall(token)) == len(_VOWEL_RUNS.findall(word))
+
+
+def other_ending(token: str, word: str) -> bool:
+    """Two canonical words of a person's name alike but for a different last consonant
+    ("Dabbagh" / "Dabbas", "Khalil" / "Khaliq", "Turan" / "Turab"): another name, scored like
+    a family name changed in its last letters (``PREFIX_SIM``), not as a typo. Not a final h,
+    which transliterations add and drop ("Fatimah", "Fayyah" / "Fayyadh"). Decision 0008
+    point 13."""
+    return (
+        len(token) == len(word) >= 4
+        and token[:-1] == word[:-1]
+        and token[-1] != word[-1]
+        and token[-1] not in _OPEN_ENDINGS
+        and word[-1] not in _OPEN_ENDINGS
+    )
+
+
+_OPEN_ENDINGS = frozenset("aeiouh")

@@ -6,7 +6,7 @@ from typing import Any
 from verbund.compliance.delta_filter import DeltaFilter, party_readings, reading_tokens
 from verbund.compliance.matching import EntryRecord, Index, Query
 from verbund.compliance.matching_order import family_split
-from verbund.compliance.matching_spelling import same_skeleton_name
+from verbund.compliance.matching_spelling import other_ending, same_skeleton_name
 from verbund.compliance.screening import PartyRow, query_for
 
 THRESHOLD = 0.70
@@ -101,3 +101,21 @@ def test_a_listed_name_sharing_a_skeleton_with_a_syllable_more_is_another_name()
     index = _index(("person", ["Mustafa MUHAMMAD"]), ("person", ["Mahmoud ABBAS"]))
     assert _hits(index, "Mustafa Mahmoud") == []
     assert _hits(index, "Mustafa Mohammed") == ["Mustafa MUHAMMAD"]
+
+
+def test_a_family_name_with_another_last_consonant_is_another_name() -> None:
+    assert other_ending("dabbag", "dabbas")
+    assert other_ending("kalil", "kalik")
+    # A final h comes and goes in transliterations; a different vowel is left to the rest.
+    assert not other_ending("faiiah", "faiiad")
+    assert not other_ending("karima", "karimi")
+    rec = EntryRecord(
+        list_id=1, entry_id=0, external_id="0", content_hash="h", schema="person",
+        name="Rania Raslan AL DABBAS", countries=frozenset(["sy"]), birth_dates=(), identifiers=(),
+    )  # fmt: skip
+    index = Index([(rec, [{"name": rec.name, "weak": False}])])
+    query = Query(kind="person", names=["Rania Dabbagh"], country="de")
+    assert index.screen(query, THRESHOLD) == []
+    # One wrong letter inside the name is still a typo.
+    query = Query(kind="person", names=["Rania Dapbas"], country="de")
+    assert [m.entry.name for m in index.screen(query, THRESHOLD)] == ["Rania Raslan AL DABBAS"]
