@@ -381,11 +381,14 @@ class Index:
                     extra[tid] = max(extra.get(tid, 0.0), PREFIX_SIM)
         if extra:
             found = {**found, **extra}
+        # A listed word with another last consonant is that other name (typos seldom make one).
         ending = {
             tid: PREFIX_SIM
             for tid, sim in found.items()
             if sim > PREFIX_SIM and other_ending(token, self.words[tid])
         }
+        if token not in self.vocab:
+            ending = {}
         if ending:
             found = {**found, **ending}
         if len(self._person_expansions) > 200_000:

@@ -86,8 +86,9 @@ def same_skeleton_name(token: str, word: str, listed: bool = True) -> bool:
 
 def other_ending(token: str, word: str) -> bool:
     """Two canonical words of a person's name alike but for a different last consonant
-    ("Dabbagh" / "Dabbas", "Khalil" / "Khaliq", "Turan" / "Turab"): another name, scored like
-    a family name changed in its last letters (``PREFIX_SIM``), not as a typo. Not a final h,
+    ("Dabbagh" / "Dabbas", "Khalil" / "Khaliq", "Turan" / "Turab"): when the party's word is
+    itself a list word, another name, scored like a family name changed in its last letters
+    (``PREFIX_SIM``), not as a typo ("Kasin" / "Kasim" stays a typo). Not a final h,
     which transliterations add and drop ("Fatimah", "Fayyah" / "Fayyadh"). Decision 0008
     point 13."""
     return (

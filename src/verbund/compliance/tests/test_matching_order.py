@@ -113,9 +113,14 @@ def test_a_family_name_with_another_last_consonant_is_another_name() -> None:
         list_id=1, entry_id=0, external_id="0", content_hash="h", schema="person",
         name="Rania Raslan AL DABBAS", countries=frozenset(["sy"]), birth_dates=(), identifiers=(),
     )  # fmt: skip
-    index = Index([(rec, [{"name": rec.name, "weak": False}])])
+    other = EntryRecord(
+        list_id=1, entry_id=1, external_id="1", content_hash="h", schema="person",
+        name="Samir DABBAGH", countries=frozenset(["sy"]), birth_dates=(), identifiers=(),
+    )  # fmt: skip
+    index = Index([(r, [{"name": r.name, "weak": False}]) for r in (rec, other)])
+    # "Dabbagh" is a list name of its own: "Dabbas" is another name, not a typo of it.
     query = Query(kind="person", names=["Rania Dabbagh"], country="de")
     assert index.screen(query, THRESHOLD) == []
-    # One wrong letter inside the name is still a typo.
-    query = Query(kind="person", names=["Rania Dapbas"], country="de")
+    # A word in no list with another last letter is still a typo.
+    query = Query(kind="person", names=["Rania Dabbak"], country="de")
     assert [m.entry.name for m in index.screen(query, THRESHOLD)] == ["Rania Raslan AL DABBAS"]
