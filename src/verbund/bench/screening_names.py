@@ -10,6 +10,10 @@ order) is left out by the bench, since a hit on it is no false positive.
 
 import random
 
+# What a draw returns: kind, name, and for persons the given and the family name as the CRM's
+# first and last name fields hold them ("" for organisations).
+Drawn = tuple[str, str, str, str]
+
 PERSON = "person"
 ORGANISATION = "organisation"
 
@@ -90,8 +94,8 @@ FORMS = [
 # fmt: on
 
 
-def german_name(rng: random.Random) -> tuple[str, str]:
-    """A German company or person name, as a CRM holds them."""
+def german_name(rng: random.Random) -> Drawn:
+    """A German company or person name, as a CRM holds them (``Drawn``)."""
     if rng.random() < 0.5:
         first = rng.choice(FIRST_M if rng.random() < 0.5 else FIRST_F)
         if rng.random() < 0.15:
@@ -99,7 +103,7 @@ def german_name(rng: random.Random) -> tuple[str, str]:
         last = rng.choice(LAST)
         if rng.random() < 0.08:
             last += "-" + rng.choice(LAST)
-        return PERSON, f"{first} {last}"
+        return PERSON, f"{first} {last}", first, last
     style = rng.random()
     form = rng.choice(FORMS)
     if style < 0.35:
@@ -112,7 +116,7 @@ def german_name(rng: random.Random) -> tuple[str, str]:
         name = f"{rng.choice(ORG_WORDS)} {rng.choice(LAST)} {form}"
     else:
         name = f"{rng.choice(FIRST_M + FIRST_F)} {rng.choice(LAST)} {rng.choice(ORG_WORDS)} {form}"
-    return ORGANISATION, name
+    return ORGANISATION, name, "", ""
 
 
 # Given and family names by origin: (male given, female given, family).
@@ -244,9 +248,9 @@ IMMIGRANT_FORMS = [
 # fmt: on
 
 
-def immigrant_name(origin: str, rng: random.Random) -> tuple[str, str]:
-    """A person's name or a small firm's name of the given origin, as a German CRM holds it:
-    given name first, Vietnamese names with their middle name ("Thi Lan Nguyen")."""
+def immigrant_name(origin: str, rng: random.Random) -> Drawn:
+    """A person's name or a small firm's name of the given origin, as a German CRM holds it
+    (``Drawn``): given name first, Vietnamese names with their middle name ("Thi Lan Nguyen")."""
     male, female, family = IMMIGRANT[origin]
     if rng.random() < 0.75:
         given = rng.choice(male if rng.random() < 0.5 else female)
@@ -254,11 +258,12 @@ def immigrant_name(origin: str, rng: random.Random) -> tuple[str, str]:
             given = f"{'Van' if given in male else 'Thi'} {given}"
         elif rng.random() < 0.12:
             given += " " + rng.choice(male + female)
-        return PERSON, f"{given} {rng.choice(family)}"
+        last = rng.choice(family)
+        return PERSON, f"{given} {last}", given, last
     form = rng.choice(IMMIGRANT_FORMS)
     if rng.random() < 0.6:
         name = f"{rng.choice(family)} {rng.choice(IMMIGRANT_TRADES)} {form}"
     else:
         given = rng.choice(male + female)
         name = f"{rng.choice(IMMIGRANT_TRADES)} {given} {rng.choice(family)} {form}"
-    return ORGANISATION, name.strip()
+    return ORGANISATION, name.strip(), "", ""

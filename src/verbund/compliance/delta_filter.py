@@ -13,22 +13,27 @@ from rapidfuzz.distance import OSA
 from verbund.compliance.matching import (
     ASSET_FACTOR,
     ASSETS,
+    EXTRA_MIDDLE,
+    LONG_WORD,
     MAX_BONUS,
     PERSON,
     SINGLE_WORD_PENALTY,
-    WEAK_FACTOR,
     WHOLE_NAME,
     Index,
-    name_similarity,
 )
+from verbund.compliance.matching_bounds import WEAK_FACTOR
 from verbund.compliance.matching_rules import (
     initials_spelling,
     joined_and_split,
 )
+from verbund.compliance.matching_spelling import (
+    name_similarity,
+    same_skeleton_name,
+    spelling_deletions,
+)
 from verbund.compliance.matching_text import (
     CANON_RULES,
     canon_token,
-    deletions,
     identifier_key,
     name_variants,
     phonetic_key,
@@ -110,7 +115,7 @@ class DeltaFilter:
         self.by_length: dict[int, tuple[list[str], list[int]]] = {}
         for tid in self.nids_of:
             word = index.words[tid]
-            for d in deletions(word) | deletions(index.raw[tid]):
+            for d in spelling_deletions(index.raw[tid], word):
                 self.by_deletion[d].append(tid)
             for key in (phonetic_key(word), vowel_key(word)):
                 if key:
@@ -140,7 +145,7 @@ class DeltaFilter:
         if len(token) < 2 or token[:1].isdigit():
             return found
         near: set[int] = set()
-        for d in deletions(token) | deletions(raw):
+        for d in spelling_deletions(raw, token):
             near.update(self.by_deletion.get(d, ()))
         keyed: set[int] = set()
         for key in (phonetic_key(token), vowel_key(token)):
@@ -148,7 +153,7 @@ class DeltaFilter:
                 keyed.update(self.by_key.get(key, ()))
         for tid in (near | keyed) - found:
             if name_similarity(raw, token, index.raw[tid], index.words[tid]) >= 0.66 or (
-                tid in keyed and len(token) >= 6
+                tid in keyed and same_skeleton_name(token, index.words[tid], token in index.vocab)
             ):
                 found.add(tid)
         # expand_person: the same vowel skeleton, the same first letters.
@@ -175,8 +180,14 @@ class DeltaFilter:
         )
 
     def _scans(self, raw: str) -> bool:
+        """Whether the engine compares ``raw`` with list words by scanning those of similar
+        length: words in no list, and long words in one (``Index.expand_organisation``)."""
         token = canon_token(raw)
-        return len(token) >= 5 and not token[:1].isdigit() and token not in self.index.vocab
+        return (
+            len(token) >= 5
+            and not token[:1].isdigit()
+            and (token not in self.index.vocab or len(token) >= LONG_WORD)
+        )
 
     def close(self, raw: str) -> frozenset[int]:
         """The entries' words (token ids) ``expand(raw)`` or ``expand_person(raw)`` may reach."""
@@ -292,18 +303,23 @@ class DeltaFilter:
                 letters = {index.raw[t] for t in rec.tokens if len(index.raw[t]) == 1}
                 reached: set[int] = set()
                 mq = 0.0
+                total = total_q
                 for i, tids in enumerate(close):
                     hit = tids & words
                     reached |= hit
                     if hit or (person and (len(tokens[i]) == 1 or tokens[i][:1] in letters)):
                         mq += qweights[i]
+                    elif person and 0 < i < len(tokens) - 1:
+                        # The party's middle names the list name does not write count half
+                        # (``EXTRA_MIDDLE``, Index._score).
+                        total -= EXTRA_MIDDLE * qweights[i]
                 mc = sum(
                     index.weights[t]
                     for t in rec.tokens
                     if t in reached
                     or (person and (len(index.raw[t]) == 1 or index.raw[t][:1] in initials))
                 )
-                cq = min(1.0, mq / total_q)
+                cq = min(1.0, mq / (total or 1.0))
                 if person or len(rec.tokens) == 1:
                     bound = cq
                 else:

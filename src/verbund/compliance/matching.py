@@ -47,7 +47,12 @@ Decision 0008 point 12: a son's and his father's names in crossed order ("X bin 
 X") and a series member against the company without a number ("... II") lower the score;
 written-out legal forms are legal forms; long vowels written ou/oo/ee are one spelling with
 u/u/i; a listed short name is compared with other list names without the typo allowance
-(``_known_short_name``).
+(``_known_short_name``). Decision 0008 point 13: a person's given name paired with the list's
+family name and the family name with a list given name lower the score, where both sides say
+which is which (``matching_order``; ``Query.given``/``family``); words are also compared with
+consonants merged only (``matching_spelling``: a typo beside a long vowel stays one letter
+off); a listed word sharing a skeleton counts as that name only with as many syllables;
+a person's word with another last consonant is scored like a changed ending (``PREFIX_SIM``).
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
@@ -62,6 +67,15 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from verbund.compliance.matching_bounds import STRONG_SPELLING, WEAK_FACTOR, within_reach
+from verbund.compliance.matching_order import (
+    ORDER_FACTOR,
+    NameParts,
+    crossed,
+    family_split,
+    name_parts,
+)
+from verbund.compliance.matching_qualify import qualify
 from verbund.compliance.matching_rules import (
     BRANCH_FACTOR,
     CONFLICT_FACTOR,
@@ -80,9 +94,17 @@ from verbund.compliance.matching_rules import (
     series_conflict,
     swapped_lineage,
 )
+from verbund.compliance.matching_spelling import (
+    name_similarity,
+    other_ending,
+    same_skeleton_name,
+    soft_similarity,
+    spelling_deletions,
+)
 from verbund.compliance.matching_text import (
+    ORGANISATION,
+    PERSON,
     canon_token,
-    deletions,
     identifier_key,
     is_cjk,
     name_spellings,
@@ -92,34 +114,27 @@ from verbund.compliance.matching_text import (
     vowel_key,
 )
 
-WEAK_FACTOR = 0.85
+# The engine's kinds (matching_text), imported from here by its callers.
+__all__ = ["ORGANISATION", "PERSON", "EntryRecord", "Index", "Match", "NameRecord", "Query"]
 # A vessel or an aircraft is not a legal entity: its name matching an organisation's is evidence
 # (one-ship companies are named after their ship), but weaker, like a weak alias.
 ASSET_FACTOR = 0.85
 ASSETS = frozenset(["vessel", "aircraft"])
 WHOLE_NAME = False
-SOFTEN = 0.6
 # The most qualifiers can add (birth date 0.08 + country 0.03): names below threshold - this cannot hit.
 MAX_BONUS = 0.11
 SINGLE_WORD_PENALTY = 0.06
 # The weight left to a party's middle name that the list name does not write (decision 0008).
 EXTRA_MIDDLE = 0.5
-# Spellings at least this close to a query word make candidates; weaker ones only score.
-STRONG_SPELLING = 0.75
 # A family name changed in its last letters ("Merkur"/"Merkel"): the first four letters and
 # all but two agree. Scored like a transliteration, never alone (a person needs two names).
 PREFIX_SIM = 0.7
-# The allowance for typos in long words covers one or two wrong letters; a word three or more
-# letters off is another word ("Petromechanical"/"Petrochemical"), counted in full.
-SOFT_EDITS = 2
 # Words this long that are on a list are still compared with list words two letters off
 # (``Index.expand_organisation``).
 LONG_WORD = 8
 # A person's name word on a list and this short or shorter compares with other list words
 # without the typo allowance (``Index._known_short_name``).
 KNOWN_SHORT = 5
-PERSON = "person"
-ORGANISATION = "organisation"
 
 
 @dataclass
@@ -144,6 +159,8 @@ class NameRecord:
     tokens: tuple[int, ...]
     weak: bool
     total_weight: float
+    # A person's given and family name where the list name says which is which (matching_order).
+    parts: NameParts | None = None
     max_weight: float = 0.0
 
 
@@ -156,6 +173,9 @@ class Query:
     country: str = ""
     birth_date: dt.date | None = None
     identifiers: Sequence[str] = ()
+    # A person's given and family name as the CRM holds them (both, or the order is unknown).
+    given: str = ""
+    family: str = ""
 
 
 @dataclass
@@ -178,7 +198,7 @@ class Index:
         self.words: list[str] = []
         postings: list[list[int]] = []
         self.by_identifier: dict[str, list[int]] = defaultdict(list)
-        raw_names: list[tuple[int, str, tuple[str, ...], bool]] = []
+        raw_names: list[tuple[int, str, tuple[str, ...], bool, NameParts | None]] = []
         for record, names in entries:
             idx = len(self.entries)
             self.entries.append(record)
@@ -187,10 +207,12 @@ class Index:
                 if len(key) >= 5:
                     self.by_identifier[key].append(idx)
             for n in names:
+                split = family_split(n["name"]) if record.schema == PERSON else None
+                parts = name_parts(*split) if split else None
                 for toks in name_spellings(n["name"], record.schema != PERSON, listed=True):
-                    raw_names.append((idx, n["name"], toks, bool(n.get("weak"))))
+                    raw_names.append((idx, n["name"], toks, bool(n.get("weak")), parts))
         self.raw: list[str] = []
-        for idx, name, toks, weak in raw_names:
+        for idx, name, toks, weak, parts in raw_names:
             tids = []
             for raw in toks:
                 t = canon_token(raw)
@@ -202,7 +224,7 @@ class Index:
                     postings.append([])
                 tids.append(tid)
             nid = len(self.names)
-            self.names.append(NameRecord(idx, name, tuple(tids), weak, 0.0))
+            self.names.append(NameRecord(idx, name, tuple(tids), weak, 0.0, parts))
             for tid in set(tids):
                 postings[tid].append(nid)
         self.postings = [tuple(p) for p in postings]
@@ -219,7 +241,7 @@ class Index:
             for key in (phonetic_key(word), vowel_key(word)):
                 if key:
                     self.by_key[key].append(tid)
-            for d in deletions(word) | deletions(self.raw[tid]):
+            for d in spelling_deletions(self.raw[tid], word):
                 self.by_deletion[d].append(tid)
         by_length: dict[int, tuple[list[str], list[int]]] = {}
         for tid, word in enumerate(self.words):
@@ -272,7 +294,7 @@ class Index:
         # Numbers match only as written: "Brigade 44" and "Brigade 45" are two brigades.
         if len(token) >= 2 and not token[:1].isdigit():
             near: set[int] = set()
-            for d in deletions(token) | deletions(raw):
+            for d in spelling_deletions(raw, token):
                 near.update(self.by_deletion.get(d, ()))
             keyed: set[int] = set()
             for key in (phonetic_key(token), vowel_key(token)):
@@ -284,10 +306,9 @@ class Index:
                 sim = name_similarity(raw, token, self.raw[tid], self.words[tid])
                 if sim >= 0.66:
                     found[tid] = round(
-                        _soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3
+                        soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3
                     )
-                elif tid in keyed and len(token) >= 6:
-                    # Long words with the same skeleton are transliterations more often than not.
+                elif tid in keyed and same_skeleton_name(token, self.words[tid], exact is not None):
                     found[tid] = 0.75
             if exact is None and len(token) >= 5:
                 # Two typos in one word escape the deletion neighbourhood: scan the words of
@@ -310,7 +331,7 @@ class Index:
                 tid = bucket[1][pos]
                 if tid not in found:
                     found[tid] = round(
-                        _soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3
+                        soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3
                     )
 
     def expand_organisation(self, raw: str) -> dict[int, float]:
@@ -361,6 +382,16 @@ class Index:
                     extra[tid] = max(extra.get(tid, 0.0), PREFIX_SIM)
         if extra:
             found = {**found, **extra}
+        # A listed word with another last consonant is that other name (typos seldom make one).
+        ending = {
+            tid: PREFIX_SIM
+            for tid, sim in found.items()
+            if sim > PREFIX_SIM and other_ending(token, self.words[tid])
+        }
+        if token not in self.vocab:
+            ending = {}
+        if ending:
+            found = {**found, **ending}
         if len(self._person_expansions) > 200_000:
             self._person_expansions.clear()
         self._person_expansions[raw] = found
@@ -491,9 +522,10 @@ class Index:
                 continue
             if person != (entry_schema == PERSON) and entry_schema != "other":
                 continue
-            if squared and not self._within_reach(
-                expansions, qweights, total_q, rec, floor / ASSET_FACTOR if asset else floor
-            ):
+            if squared and not within_reach(
+                expansions, qweights, total_q, rec.tokens, rec.total_weight, rec.weak,
+                self.weights, floor / ASSET_FACTOR if asset else floor,
+            ):  # fmt: skip
                 continue
             score, pairs = self._score(kind, tokens, qweights, total_q, expansions, rec, floor)
             if asset:
@@ -504,39 +536,6 @@ class Index:
             self._results.clear()
         self._results[key] = out
         return out
-
-    def _within_reach(
-        self,
-        expansions: list[dict[int, float]],
-        qweights: list[float],
-        total_q: float,
-        rec: NameRecord,
-        floor: float,
-    ) -> bool:
-        """Whether a company name of several words can score ``floor`` against ``rec``: each
-        word at its best spelling among ``rec``'s words bounds ``_score``'s one-to-one pairing
-        from above, at a fraction of its cost (most candidates end here)."""
-        mq = mc = 0.0
-        weights = self.weights
-        for exp, wq in zip(expansions, qweights, strict=True):
-            best = best_c = 0.0
-            for t in rec.tokens:
-                sim = exp.get(t)
-                if sim:
-                    if sim < STRONG_SPELLING:
-                        sim = round(sim * sim, 3)
-                    best = max(best, sim)
-                    best_c = max(best_c, weights[t] * sim)
-            mq += wq * best
-            mc += best_c
-        cq = mq / total_q
-        score = (
-            cq if len(rec.tokens) == 1 else 0.5 * (cq + min(1.0, mc / (rec.total_weight or 1.0)))
-        )
-        if rec.weak:
-            score *= WEAK_FACTOR
-        # Summed in another order than _score sums: a rounding must not drop a candidate.
-        return score + 1e-9 >= floor
 
     def _one_word_sim(self, raw: str, tid: int, sim: float) -> float:
         canon = canon_token(raw)
@@ -723,6 +722,11 @@ class Index:
         """Entries matching ``query`` at ``threshold`` or above, best first, one per entry."""
         best: dict[int, Match] = {}
         floor = max(0.0, threshold - MAX_BONUS)
+        order = (
+            name_parts(query.given, query.family)
+            if query.kind == PERSON and query.given and query.family
+            else None
+        )
         for name in query.names:
             found = [
                 hit
@@ -733,11 +737,17 @@ class Index:
             for nid, base, info in found:
                 rec = self.names[nid]
                 entry = self.entries[rec.entry]
+                pairs = info["pairs"]
+                cross = crossed(pairs, order, rec.parts) if order and rec.parts else None
+                if cross:
+                    # The party's given name is the list's family name and the other way round.
+                    base *= ORDER_FACTOR
+                    pairs = [*pairs, (cross[0], cross[1], 0.0)]
                 if cjk:
                     chars = cjk_similarity(name, rec.name)
                     if chars is not None:
                         base = min(base, chars * chars)
-                score, quals = _qualify(base, query, entry)
+                score, quals = qualify(base, query, entry)
                 if score < threshold:
                     continue
                 current = best.get(rec.entry)
@@ -752,7 +762,7 @@ class Index:
                             "weak_alias": rec.weak,
                             "asset": info["asset"],
                             "name_score": round(base, 4),
-                            "tokens": [[q, c, s] for q, c, s in info["pairs"]],
+                            "tokens": [[q, c, s] for q, c, s in pairs],
                             "qualifiers": quals,
                         },
                     )
@@ -776,73 +786,3 @@ class Index:
                         },
                     )
         return sorted(best.values(), key=lambda m: -m.score)
-
-
-def _soften(sim: float, length: int) -> float:
-    """In a long word a typo costs less than its share of letters (one wrong letter in eight
-    leaves it 0.91 alike, not 0.875); in words under six letters one letter is a different
-    name ("Otto"/"Auto", "Juno"/"Iona") and counts in full."""
-    return 1.0 - (1.0 - sim) * SOFTEN if length >= 5 else sim
-
-
-def name_similarity(raw: str, canon: str, list_raw: str, list_canon: str) -> float:
-    """Letter similarity of two words, the better of the spellings as written and canonical."""
-    return max(
-        OSA.normalized_similarity(canon, list_canon), OSA.normalized_similarity(raw, list_raw)
-    )
-
-
-def _soft_similarity(raw: str, canon: str, list_raw: str, list_canon: str) -> float:
-    """``name_similarity`` with the typo allowance of ``_soften``, each spelling by its own length
-    (the shorter of the two words): "Thefn" is a typo in the five-letter "Thein" as written,
-    although the canonical spellings ("tefn", "tein") have four letters. "Koch"/"Skoch" and
-    "Iris"/"Irisl" stay four-letter words, one letter off being another name."""
-    best = 0.0
-    for a, b in ((canon, list_canon), (raw, list_raw)):
-        sim = OSA.normalized_similarity(a, b)
-        if OSA.distance(a, b) <= SOFT_EDITS:
-            sim = _soften(sim, min(len(a), len(b)))
-        best = max(best, sim)
-    return best
-
-
-def _qualify(score: float, query: Query, entry: EntryRecord) -> tuple[float, list[dict[str, Any]]]:
-    quals: list[dict[str, Any]] = []
-    if query.kind == PERSON and query.birth_date and entry.birth_dates:
-        iso = query.birth_date.isoformat()
-        year = iso[:4]
-        if iso in entry.birth_dates:
-            quals.append({"kind": "birth_date", "effect": 0.08, "detail": iso})
-        elif any(d[:4] == year for d in entry.birth_dates):
-            exact = [d for d in entry.birth_dates if len(d) == 10 and d[:4] == year]
-            quals.append({"kind": "birth_date", "effect": 0.0 if exact else 0.04, "detail": year})
-        elif any(d[:4].isdigit() and abs(int(d[:4]) - int(year)) <= 1 for d in entry.birth_dates):
-            quals.append(
-                {
-                    "kind": "birth_date",
-                    "effect": -0.05,
-                    "detail": f"{iso} ~ {', '.join(entry.birth_dates[:3])}",
-                }
-            )
-        else:
-            quals.append(
-                {
-                    "kind": "birth_date",
-                    "effect": -0.3,
-                    "detail": f"{iso} ≠ {', '.join(entry.birth_dates[:3])}",
-                }
-            )
-    if query.country and entry.countries:
-        if query.country in entry.countries:
-            quals.append({"kind": "country", "effect": 0.03, "detail": query.country})
-        else:
-            quals.append(
-                {
-                    "kind": "country",
-                    "effect": -0.1,
-                    "detail": f"{query.country} ∉ {', '.join(sorted(entry.countries))}",
-                }
-            )
-    for q in quals:
-        score += q["effect"]
-    return max(0.0, min(1.0, score)), quals

@@ -156,6 +156,9 @@ def query_for(row: PartyRow) -> Query:
         country=row.country or "",
         birth_date=row.birth_date,
         identifiers=identifiers,
+        # Which word is the family name: a crossed order against the list's lowers the score.
+        given=(row.first_name or "") if kind == "person" else "",
+        family=(row.last_name or "") if kind == "person" else "",
     )
 
 

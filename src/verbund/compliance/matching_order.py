@@ -1,0 +1,73 @@
+"""Word order of a person's name where both sides say which words are the family name
+(decision 0008 point 13).
+
+The lists mark it: OFAC writes a person "MOHAMMAD, Khalil Ibrahim", which the parser says as
+"Khalil Ibrahim MOHAMMAD", the family name in capitals after the given names (``family_split``).
+A CRM holds a person's first and last name in fields of their own (``Query.given`` and
+``Query.family``). When the party's given name is paired with the list's family name and the
+party's family name with a list given name, the two name different people ("Muhammad Khalil" /
+"Khalil Ibrahim MOHAMMAD", "Friedrich Hans" / "Hans FRIEDRICH"): the score drops. Where either
+side does not say which word is which (UN names all in capitals, a name in one field, names in
+Chinese characters), nothing changes; an entry whose names are written in both orders keeps
+its best name, so a list that writes a Korean or Hungarian name both ways is not affected.
+"""
+
+from collections.abc import Iterable
+
+from verbund.compliance.matching_text import canon_token, name_tokens
+
+# A crossed given and family name multiplies a person's score by this: a full match (0.98)
+# falls below the default threshold 0.70.
+ORDER_FACTOR = 0.6
+
+NameParts = tuple[frozenset[str], frozenset[str]]
+
+
+def family_split(name: str) -> tuple[str, str] | None:
+    """(given names, family name) of a list name that writes the family name in capitals after
+    the given names ("Khalil Ibrahim MOHAMMAD", "Hameed ul HASSAN"), None when it does not say
+    (all capitals, all in mixed case, another script). A one-letter word ("Jose A. SMITH") is
+    an initial, not part of the family name."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    marked = [any(ch.islower() for ch in w) or sum(ch.isalpha() for ch in w) == 1 for w in words]
+    if not marked[0] or marked[-1]:
+        return None
+    k = max(i for i, m in enumerate(marked) if m) + 1
+    family = words[k:]
+    if not any(ch.isupper() for w in family for ch in w):
+        return None
+    return " ".join(words[:k]), " ".join(family)
+
+
+def name_parts(given: str, family: str) -> NameParts | None:
+    """The canonical words of the given and of the family name, a word on both sides left out
+    of both ("Hassan Ali HASSAN"); None when either is empty."""
+    g = {canon_token(t) for t in name_tokens(given)}
+    f = {canon_token(t) for t in name_tokens(family)}
+    both = g & f
+    g -= both
+    f -= both
+    return (frozenset(g), frozenset(f)) if g and f else None
+
+
+def crossed(
+    pairs: Iterable[tuple[str, str, float]], party: NameParts, listed: NameParts
+) -> tuple[str, str] | None:
+    """The pair (party word, list word) of the party's given name with the list's family name,
+    when the party's family name is also paired with a list given name; None otherwise.
+    ``pairs``: the compared words (party word as read, list word canonical, similarity)."""
+    q_given, q_family = party
+    l_given, l_family = listed
+    given_to_family = None
+    family_to_given = False
+    for q, c, sim in pairs:
+        if sim <= 0.0:
+            continue
+        canon = canon_token(q)
+        if canon in q_given and c in l_family:
+            given_to_family = given_to_family or (q, c)
+        elif canon in q_family and c in l_given:
+            family_to_given = True
+    return given_to_family if family_to_given else None

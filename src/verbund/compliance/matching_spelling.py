@@ -1,0 +1,103 @@
+"""How alike two words of names are, letter by letter, for the screening engine (decision 0008):
+the better of the spellings as written, canonical (``matching_text.canon_token``) and with
+consonants merged only (``consonant_token``), with an allowance for typos in long words; and
+the single-deletion neighbourhood a word is looked up by. ``matching`` and ``delta_filter`` use
+the same functions, so the delta screening's word filter reaches every word the engine does.
+"""
+
+import re
+
+from rapidfuzz.distance import OSA
+
+from verbund.compliance.matching_text import consonant_token, deletions
+
+SOFTEN = 0.6
+# The allowance for typos in long words covers one or two wrong letters; a word three or more
+# letters off is another word ("Petromechanical"/"Petrochemical"), counted in full.
+SOFT_EDITS = 2
+
+
+def _soften(sim: float, length: int) -> float:
+    """In a long word a typo costs less than its share of letters (one wrong letter in eight
+    leaves it 0.91 alike, not 0.875); in words under six letters one letter is a different
+    name ("Otto"/"Auto", "Juno"/"Iona") and counts in full."""
+    return 1.0 - (1.0 - sim) * SOFTEN if length >= 5 else sim
+
+
+def _spelling_pairs(raw: str, canon: str, list_raw: str, list_canon: str) -> list[tuple[str, str]]:
+    """The spellings compared: canonical, as written, and with consonants merged only where
+    that differs from the canonical spelling on either side (a long vowel written ou/oo/ee)."""
+    pairs = [(canon, list_canon), (raw, list_raw)]
+    mine, theirs = consonant_token(raw), consonant_token(list_raw)
+    if mine != canon or theirs != list_canon:
+        pairs.append((mine, theirs))
+    return pairs
+
+
+def name_similarity(raw: str, canon: str, list_raw: str, list_canon: str) -> float:
+    """Letter similarity of two words, the best of the spellings compared."""
+    return max(
+        OSA.normalized_similarity(a, b)
+        for a, b in _spelling_pairs(raw, canon, list_raw, list_canon)
+    )
+
+
+def soft_similarity(raw: str, canon: str, list_raw: str, list_canon: str) -> float:
+    """``name_similarity`` with the typo allowance of ``_soften``, each spelling by its own length
+    (the shorter of the two words): "Thefn" is a typo in the five-letter "Thein" as written,
+    although the canonical spellings ("tefn", "tein") have four letters. "Koch"/"Skoch" and
+    "Iris"/"Irisl" stay four-letter words, one letter off being another name."""
+    best = 0.0
+    for a, b in _spelling_pairs(raw, canon, list_raw, list_canon):
+        sim = OSA.normalized_similarity(a, b)
+        if OSA.distance(a, b) <= SOFT_EDITS:
+            sim = _soften(sim, min(len(a), len(b)))
+        best = max(best, sim)
+    return best
+
+
+def spelling_deletions(raw: str, canon: str) -> set[str]:
+    """The single-deletion neighbourhood a word is indexed and looked up by: of its canonical
+    spelling, as written, and with consonants merged only (when that differs)."""
+    out = deletions(canon) | deletions(raw)
+    merged = consonant_token(raw)
+    if merged != canon:
+        out |= deletions(merged)
+    return out
+
+
+_VOWEL_RUNS = re.compile(r"[aeiou]+")
+# Words this long sharing a consonant or vowel skeleton (``phonetic_key``, ``vowel_key``) are
+# transliterations more often than not.
+SKELETON_LENGTH = 6
+
+
+def same_skeleton_name(token: str, word: str, listed: bool = True) -> bool:
+    """Whether two canonical words with the same skeleton count as one name (0.75 in
+    ``Index.expand``): long enough, and, when ``token`` is itself a list word (``listed``), as
+    many vowel runs on both sides. A listed name with a syllable more or less is that other
+    name ("Mahmud" / "Muhammad", both "mhmd"; decision 0008 point 13): transliterations swap
+    vowels, they seldom add syllables, and typos seldom make a listed name. A word in no list
+    keeps the rule whole: a typo may drop a vowel ("Melvojt" / "Meluvet")."""
+    if len(token) < SKELETON_LENGTH:
+        return False
+    return not listed or len(_VOWEL_RUNS.findall(token)) == len(_VOWEL_RUNS.findall(word))
+
+
+def other_ending(token: str, word: str) -> bool:
+    """Two canonical words of a person's name alike but for a different last consonant
+    ("Dabbagh" / "Dabbas", "Khalil" / "Khaliq", "Turan" / "Turab"): when the party's word is
+    itself a list word, another name, scored like a family name changed in its last letters
+    (``PREFIX_SIM``), not as a typo ("Kasin" / "Kasim" stays a typo). Not a final h,
+    which transliterations add and drop ("Fatimah", "Fayyah" / "Fayyadh"). Decision 0008
+    point 13."""
+    return (
+        len(token) == len(word) >= 4
+        and token[:-1] == word[:-1]
+        and token[-1] != word[-1]
+        and token[-1] not in _OPEN_ENDINGS
+        and word[-1] not in _OPEN_ENDINGS
+    )
+
+
+_OPEN_ENDINGS = frozenset("aeiouh")
