@@ -209,7 +209,8 @@ def test_the_queue_shows_the_stored_model_with_its_date(org, make_user):
     c.force_login(make_user("steward"))
     page = c.get("/quality/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert 'data-testid="match-models"' in page
-    assert stored.trained_at.strftime("%d.%m.%Y") in page
+    # The page shows the local date: near midnight it is not the UTC one.
+    assert timezone.localtime(stored.trained_at).strftime("%d.%m.%Y") in page
     assert "12,50" in page  # the trained weight, German number format
     assert "5.000 Datensätzen (1.234 Kandidatenpaare)" not in page  # not in use: see below
     # Only one live organisation: the page says the fixed weights are in use.
