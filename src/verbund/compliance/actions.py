@@ -462,8 +462,9 @@ def do_screen_parties(
     own transaction; one audit record for the run.
 
     With ``workers`` > 1 (default: ``screening.workers()``) the batches are scored in forked
-    processes sharing the index; the database work stays in this process. ``only_entries``: keep only matches on these list
-    entries (ids), as the delta screening does with the full index.
+    processes sharing the index; the database work stays in this process. ``only_entries``:
+    keep only matches on these list entries (ids), as the delta screening does with the full
+    index.
     """
     global _WORKER_INDEX
     if workers is None:
