@@ -294,7 +294,8 @@ class OwnershipFlag(models.Model):
     class Meta:
         verbose_name = _("ownership flag")
         verbose_name_plural = _("ownership flags")
-        ordering = ["party", "regime"]
+        # By the column itself: ordering by "party" joins every party row in (a scan at 1M).
+        ordering = ["party_id", "regime"]
         constraints = [
             models.UniqueConstraint(fields=["party", "regime"], name="compliance_ownership_unique")
         ]

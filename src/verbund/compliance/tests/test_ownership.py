@@ -99,3 +99,12 @@ def test_a_changed_relationship_or_dismissed_hit_recomputes_the_flags(
     assert not OwnershipFlag.objects.filter(party=target).exists()
     assert rel2.pk
     assert do_recompute_ownership() == {"ofac": 0, "eu_uk": 0}
+
+
+def test_flags_are_read_in_order_without_joining_the_parties() -> None:
+    # Ordered by "party", every query joined the party table and SQLite scanned it whole:
+    # 0.1 s per query at 1M parties even with no flag at all.
+    from verbund.compliance.models import OwnershipFlag
+
+    sql = str(OwnershipFlag.objects.filter(regime="eu").query)
+    assert "parties_party" not in sql and "ORDER BY" in sql
