@@ -383,15 +383,14 @@ class Index:
         if extra:
             found = {**found, **extra}
         # A listed word with another last consonant is that other name (typos seldom make one).
-        ending = {
-            tid: PREFIX_SIM
-            for tid, sim in found.items()
-            if sim > PREFIX_SIM and other_ending(token, self.words[tid])
-        }
-        if token not in self.vocab:
-            ending = {}
-        if ending:
-            found = {**found, **ending}
+        if token in self.vocab:
+            ending = {
+                tid: PREFIX_SIM
+                for tid, sim in found.items()
+                if sim > PREFIX_SIM and other_ending(token, self.words[tid])
+            }
+            if ending:
+                found = {**found, **ending}
         if len(self._person_expansions) > 200_000:
             self._person_expansions.clear()
         self._person_expansions[raw] = found
@@ -494,8 +493,6 @@ class Index:
                 capped = round(capped * capped, 3)
             skipped += wq * capped
             skipped_c += max(weak_max, capped)
-        # A one-word company name may score a spelling above its expansion (_one_word_sim).
-        loose_c = len(tokens) == 1
         out: list[tuple[int, float, dict[str, Any]]] = []
         # A person's middle names may count half in the score (_score): the bound allows for it.
         bound_q = total_q - (EXTRA_MIDDLE * sum(qweights[1:-1]) if person else 0.0)
@@ -506,7 +503,8 @@ class Index:
             if person or len(rec.tokens) == 1:
                 bound = ub_q
             else:
-                if loose_c and skipped:
+                if not squared and skipped:
+                    # A one-word name may score a spelling above its expansion (_one_word_sim).
                     ub_c = 1.0
                 else:
                     left_out = skipped_c * rec.max_weight

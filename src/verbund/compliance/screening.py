@@ -166,7 +166,7 @@ def fingerprint(row: PartyRow) -> str:
     """Changes exactly when a screened field of the party changes. The VAT id, screened since
     2026-12, counts only when given: parties without one keep the fingerprint their reviewed
     hits were dismissed under."""
-    data = "|".join(str(getattr(row, c) or "") for c in PARTY_COLUMNS[1:-1])
+    data = "|".join(str(getattr(row, c) or "") for c in PARTY_COLUMNS[1:] if c != "vat_id")
     if row.vat_id:
         data += f"|vat:{row.vat_id}"
     return hashlib.sha256(data.encode()).hexdigest()[:32]

@@ -27,7 +27,7 @@ def test_bad_arguments_are_named(capsys, args, names):
 
 def test_a_bad_country_is_one_line(capsys):
     assert_cli_refuses(
-        capsys, "party", "create", "--name", "X", "--country", "XXX", names="--country"
+        capsys, "party", "create", "--name", "X", "--country", "QQQ", names="--country"
     )
 
 
