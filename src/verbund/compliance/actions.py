@@ -469,13 +469,14 @@ def do_screen_parties(
     global _WORKER_INDEX
     if workers is None:
         workers = screening.workers()
+    qs = Party.objects.filter(merged_into__isnull=True, archived=False)
+    total = len(party_ids) if party_ids is not None else qs.count()
+    forks = workers > 1 and total > 2 * CHUNK
     if index is None:
-        index, versions = screening.get_index()
+        index, versions = screening.get_index(workers if forks else 1)
     else:
         versions = screening.current_versions()
     limit = screening.threshold()
-    qs = Party.objects.filter(merged_into__isnull=True, archived=False)
-    total = len(party_ids) if party_ids is not None else qs.count()
     if run is None:
         run = ScreeningRun.objects.create(
             trigger=trigger,
@@ -497,7 +498,7 @@ def do_screen_parties(
     pool = None
     results: Iterable[tuple[list[int], list[tuple[int, str, list[Match]]]]]
     try:
-        if workers > 1 and total > 2 * CHUNK:
+        if forks:
             import multiprocessing
 
             _WORKER_INDEX = index

@@ -112,30 +112,89 @@ def changed_party_ids(since: dt.datetime | None) -> list[int]:
     )
 
 
-def delta_party_ids(index: Index, entry_ids: set[int]) -> list[int]:
+# A delta filter's work over fewer party tokens than this stays in this process: forking
+# costs more than it saves.
+FORK_FROM = 50_000
+
+# Set in forked workers: the filter (and the index in it) is inherited, never pickled.
+_WORKER_FILTER: DeltaFilter | None = None
+
+
+def _filter_tokens(vocab: Sequence[str]) -> tuple[set[str], set[str]]:
+    assert _WORKER_FILTER is not None
+    return _WORKER_FILTER.tokens(vocab)
+
+
+def _filter_bound(args: tuple[Sequence[str], float]) -> list[int]:
+    """Positions in ``texts`` of the stored readings that may match."""
+    texts, limit = args
+    delta = _WORKER_FILTER
+    assert delta is not None
+    out = []
+    for i, text in enumerate(texts):
+        readings = orjson.loads(text)
+        if delta.may_match(readings["kind"], readings["names"], limit):
+            out.append(i)
+    return out
+
+
+def delta_party_ids(index: Index, entry_ids: set[int], workers: int = 1) -> list[int]:
     """The live parties a screening against ``index`` may match to one of ``entry_ids``
     (``delta_filter.DeltaFilter``): those sharing a close spelling or an identifier with the
     entries (the stored tokens, brought up to date first), less those whose words cannot
-    reach the threshold. The rest cannot match them; the delta screening skips them."""
+    reach the threshold. The rest cannot match them; the delta screening skips them.
+
+    With ``workers`` > 1 and many stored tokens, the scan of the tokens and the bound over
+    the readings are shared among forked processes (each token and each reading is decided
+    alone, so the parts' union is the whole's result)."""
+    global _WORKER_FILTER
     do_sync_party_tokens()
     positions = {i for i, e in enumerate(index.entries) if e.entry_id in entry_ids}
     if not positions:
         return []
     delta = DeltaFilter(index, positions)
-    persons, organisations = delta.tokens(screening.token_vocabulary())
-    by_identifier = set(screening.parties_with_tokens(persons & delta.identifiers))
+    vocab = screening.token_vocabulary()
     limit = screening.threshold()
+    pool = None
+    _WORKER_FILTER = delta
+    try:
+        if workers > 1 and len(vocab) >= FORK_FROM:
+            import multiprocessing
+
+            pool = multiprocessing.get_context("fork").Pool(workers)
+            parts = [vocab[k :: 2 * workers] for k in range(2 * workers)]
+            persons, organisations = set(), set()
+            for p, o in pool.imap_unordered(_filter_tokens, parts):
+                persons |= p
+                organisations |= o
+        else:
+            persons, organisations = delta.tokens(vocab)
+        by_identifier = set(screening.parties_with_tokens(delta.identifiers))
+        # Parties with the same stored readings share one decoding and one bound.
+        sharing: dict[str, list[int]] = defaultdict(list)
+        for kind_tokens, person in ((persons, True), (organisations, False)):
+            for pid, text in screening.readings_with_tokens(kind_tokens, person).items():
+                if pid not in by_identifier:
+                    sharing[text].append(pid)
+        texts = list(sharing)
+        if pool is not None:
+            step = 2 * workers
+            parts_ = [(texts[k::step], limit) for k in range(step)]
+            reaching = [
+                texts[k + i * step]
+                for k, found in enumerate(pool.imap(_filter_bound, parts_))
+                for i in found
+            ]
+        else:
+            reaching = [texts[i] for i in _filter_bound((texts, limit))]
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+        _WORKER_FILTER = None
     out = set(by_identifier)
-    # Parties with the same stored readings share one decoding and one bound.
-    sharing: dict[str, list[int]] = defaultdict(list)
-    for kind_tokens, person in ((persons, True), (organisations, False)):
-        for pid, text in screening.readings_with_tokens(kind_tokens, person).items():
-            if pid not in by_identifier:
-                sharing[text].append(pid)
-    for text, pids in sharing.items():
-        readings = orjson.loads(text)
-        if delta.may_match(readings["kind"], readings["names"], limit):
-            out.update(pids)
+    for text in reaching:
+        out.update(sharing[text])
     return sorted(out)
 
 
@@ -160,12 +219,13 @@ def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int | None = Non
         # The full index (the changed parties' pass needs it too), so that the scores are
         # those a full run would give; only the parties sharing a spelling with a new or
         # changed entry are screened, and only matches on those entries are kept.
-        index, _versions = screening.get_index()
+        forks = screening.workers() if workers is None else workers
+        index, _versions = screening.get_index(forks)
         only = set(ids)
         run = do_screen_parties(
             actor=actor,
             trigger=RunTrigger.LIST_UPDATE,
-            party_ids=delta_party_ids(index, only),
+            party_ids=delta_party_ids(index, only, forks),
             index=index,
             lists=[v.list_id for v in versions],
             close_missing=False,
@@ -238,7 +298,7 @@ def do_refresh_party_tokens(party_ids: Iterable[int]) -> int:
 def do_sync_party_tokens() -> int:
     """Bring the stored tokens up to date: derive them for live parties changed since (or
     never stored), drop those of merged and archived parties. Returns the parties derived."""
-    dead = screening.dead_party_ids()
+    stale, dead = screening.token_sync_state()
     if dead:
         do_refresh_party_tokens(dead)
-    return do_refresh_party_tokens(screening.stale_party_ids())
+    return do_refresh_party_tokens(stale)

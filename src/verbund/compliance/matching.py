@@ -71,8 +71,9 @@ from verbund.compliance.matching_bounds import STRONG_SPELLING, WEAK_FACTOR, wit
 from verbund.compliance.matching_order import (
     ORDER_FACTOR,
     NameParts,
+    Spelling,
     crossed,
-    family_split,
+    entry_spellings,
     name_parts,
 )
 from verbund.compliance.matching_qualify import qualify
@@ -107,7 +108,6 @@ from verbund.compliance.matching_text import (
     canon_token,
     identifier_key,
     is_cjk,
-    name_spellings,
     name_tokens,
     name_variants,
     phonetic_key,
@@ -191,7 +191,13 @@ class Index:
 
     DF_CAP = 400  # names sharing a token beyond which the token alone does not make candidates
 
-    def __init__(self, entries: Iterable[tuple[EntryRecord, list[dict[str, Any]]]]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[tuple[EntryRecord, list[dict[str, Any]]]],
+        spelled: Iterable[list[Spelling]] | None = None,
+    ) -> None:
+        """``spelled``: ``entry_spellings`` of each of ``entries``, in order, where the caller
+        has them (computed in forked workers for a large list)."""
         self.entries: list[EntryRecord] = []
         self.names: list[NameRecord] = []
         self.vocab: dict[str, int] = {}
@@ -199,6 +205,7 @@ class Index:
         postings: list[list[int]] = []
         self.by_identifier: dict[str, list[int]] = defaultdict(list)
         raw_names: list[tuple[int, str, tuple[str, ...], bool, NameParts | None]] = []
+        spellings = iter(spelled) if spelled is not None else None
         for record, names in entries:
             idx = len(self.entries)
             self.entries.append(record)
@@ -206,11 +213,12 @@ class Index:
                 key = identifier_key(value)
                 if len(key) >= 5:
                     self.by_identifier[key].append(idx)
-            for n in names:
-                split = family_split(n["name"]) if record.schema == PERSON else None
-                parts = name_parts(*split) if split else None
-                for toks in name_spellings(n["name"], record.schema != PERSON, listed=True):
-                    raw_names.append((idx, n["name"], toks, bool(n.get("weak")), parts))
+            for spelling in (
+                next(spellings)
+                if spellings is not None
+                else entry_spellings(record.schema == PERSON, names)
+            ):
+                raw_names.append((idx, *spelling))
         self.raw: list[str] = []
         for idx, name, toks, weak, parts in raw_names:
             tids = []

@@ -10,11 +10,14 @@ party's family name with a list given name, the two name different people ("Muha
 side does not say which word is which (UN names all in capitals, a name in one field, names in
 Chinese characters), nothing changes; an entry whose names are written in both orders keeps
 its best name, so a list that writes a Korean or Hungarian name both ways is not affected.
+
+``entry_spellings`` is what the index keeps of a list entry's names, with these parts.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
-from verbund.compliance.matching_text import canon_token, name_tokens
+from verbund.compliance.matching_text import canon_token, name_spellings, name_tokens
 
 # A crossed given and family name multiplies a person's score by this: a full match (0.98)
 # falls below the default threshold 0.70.
@@ -71,3 +74,20 @@ def crossed(
         elif canon in q_family and c in l_given:
             family_to_given = True
     return given_to_family if family_to_given else None
+
+
+# A name of a list entry as the index keeps it: the name, one spelling's words, whether the
+# list calls it weak, its given and family parts (persons).
+Spelling = tuple[str, tuple[str, ...], bool, NameParts | None]
+
+
+def entry_spellings(person: bool, names: list[dict[str, Any]]) -> list[Spelling]:
+    """Every spelling of every name of a list entry: the costly part of building an index,
+    and one entry's alone."""
+    out: list[Spelling] = []
+    for n in names:
+        split = family_split(n["name"]) if person else None
+        parts = name_parts(*split) if split else None
+        for toks in name_spellings(n["name"], not person, listed=True):
+            out.append((n["name"], toks, bool(n.get("weak")), parts))
+    return out

@@ -13,9 +13,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from verbund.compliance import screening, sources
+from verbund.compliance import list_updates, screening, sources
 from verbund.compliance.actions import do_confirm_hit
 from verbund.compliance.list_updates import do_sync_party_tokens, do_update_lists
+from verbund.compliance.matching import Index
 from verbund.compliance.models import (
     Hit,
     HitStatus,
@@ -310,6 +311,46 @@ def test_the_delta_screening_finds_for_the_new_and_changed_entries_what_a_full_r
     assert update.entry_run.total < len(parties)
 
 
+def test_the_delta_filter_shared_among_forked_workers_picks_the_parties_it_picks_alone(
+    v1: Path, v2: Path, org: Callable[..., Any], person: Callable[..., Any], monkeypatch: Any
+) -> None:
+    names = [
+        "Krasny Oktyabr GmbH", "Krasni Oktjabr", "KrasnyOktyabr Handel", "Banco Cuba S.A.",
+        "Banco Nacional de Cuba", "Bank of Cuba", "Nordstern Trading", "Muster GmbH",
+    ]  # fmt: skip
+    parties = [org(n) for n in names] + [person("Krasny", "Oktyabr"), person("Abu", "Abbas")]
+    org("Muster Beteiligungen GmbH", register_number="9187629")
+    _update(v1)
+    call_command("lists", "update", "--from", str(v2), "--no-screen", stdout=io.StringIO())
+    version = ListVersion.objects.get(list__key="ofac-sdn", number=2)
+    changed = set(
+        version.entries.filter(
+            external_id__in=version.diff["added"] + version.diff["changed"]
+        ).values_list("id", flat=True)
+    )
+    index, _versions = screening.get_index()
+    alone = list_updates.delta_party_ids(index, changed, workers=1)
+    monkeypatch.setattr(list_updates, "FORK_FROM", 0)
+    assert list_updates.delta_party_ids(index, changed, workers=2) == alone
+    assert alone and len(alone) < len(parties)
+
+
+def test_an_index_spelled_in_forked_workers_is_the_index_spelled_alone(
+    v1: Path, monkeypatch: Any
+) -> None:
+    _update(v1)
+    versions = screening.current_versions()
+    alone = screening.build_index(versions)
+    monkeypatch.setattr(screening, "SPELL_FORK_FROM", 0)
+    forked = screening.build_index(versions, workers=2)
+
+    def names(index: Index) -> list[tuple[Any, ...]]:
+        return [(n.entry, n.name, n.tokens, n.weak, n.parts, n.total_weight) for n in index.names]
+
+    assert names(forked) == names(alone) and forked.words == alone.words
+    assert len({n.entry for n in alone.names}) > 1
+
+
 def test_the_delta_finds_a_party_by_the_identifier_of_a_changed_entry_whatever_its_name(
     tmp_path: Path, v1: Path, org: Callable[..., Any]
 ) -> None:
@@ -350,17 +391,20 @@ def test_stored_name_tokens_follow_a_party_through_its_writes_and_leave_with_a_m
 
     firm = org("Nordstern Handel GmbH", register_number="HRB 12345")
     assert {"nordstern", "handel", "+nordsternhandel", "#hrb12345"} <= tokens(firm)
+    # The delta's vocabulary leaves out the identifier keys (looked up directly).
+    vocabulary = screening.token_vocabulary()
+    assert {"nordstern", "+nordsternhandel"} <= set(vocabulary) and "#hrb12345" not in vocabulary
     do_update_party(firm, actor=None, name="Krasny Oktyabr GmbH")
     assert "krasny" in tokens(firm) and "nordstern" not in tokens(firm)
-    assert screening.stale_party_ids() == []
+    assert screening.token_sync_state() == ([], [])
     # A bulk path writes the row and its updated_at only: the next delta derives it again.
     Party.objects.filter(pk=firm.pk).update(name="Banco Cuba", updated_at=timezone.now())
-    assert screening.stale_party_ids() == [firm.pk]
+    assert screening.token_sync_state() == ([firm.pk], [])
     twin = org("Banco Cuba")
     do_mark_merged(firm, twin, actor=None)
     assert tokens(firm) == set() and "banco" in tokens(twin)
     do_sync_party_tokens()
-    assert screening.stale_party_ids() == []
+    assert screening.token_sync_state() == ([], [])
     assert not PartyScreeningKey.objects.filter(party=firm).exists()
     abbas = person("Abu", "Abbas")
     key = PartyScreeningKey.objects.get(party=abbas)
