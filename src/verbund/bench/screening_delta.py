@@ -137,7 +137,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     # a database loaded before they existed, or by a bulk load whose job has not run, gets them
     # here once (timed apart: a cost of the load, not of each list update).
     t = time.perf_counter()
-    derived = do_sync_party_tokens()
+    derived = do_sync_party_tokens(workers)
     tokens_secs = time.perf_counter() - t
 
     first = do_update_lists(

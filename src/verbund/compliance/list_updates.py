@@ -7,13 +7,13 @@ that screening's inverted index.
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from verbund.compliance import screening
@@ -148,7 +148,7 @@ def delta_party_ids(index: Index, entry_ids: set[int], workers: int = 1) -> list
     the readings are shared among forked processes (each token and each reading is decided
     alone, so the parts' union is the whole's result)."""
     global _WORKER_FILTER
-    do_sync_party_tokens()
+    do_sync_party_tokens(workers)
     positions = {i for i, e in enumerate(index.entries) if e.entry_id in entry_ids}
     if not positions:
         return []
@@ -257,48 +257,103 @@ def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int | None = Non
 # --- stored party tokens (the delta screening's inverted index) -----------------------------
 
 
-def do_refresh_party_tokens(party_ids: Iterable[int]) -> int:
+def _derive_tokens(
+    rows: list[tuple[Any, ...]],
+) -> tuple[list[tuple[int, Any, str, dict[str, Any]]], list[tuple[str, bool, int]]]:
+    """(key rows, token rows) of parties read as ``PARTY_COLUMNS`` and ``updated_at``."""
+    keys = []
+    tokens: list[tuple[str, bool, int]] = []
+    for *values, updated_at in rows:
+        row = PartyRow(*values)
+        readings, words = screening.party_tokens(row)
+        keys.append((row.id, updated_at, screening.fingerprint(row), readings))
+        person = readings["kind"] == PERSON
+        tokens += [(t, person, row.id) for t in words]
+    return keys, tokens
+
+
+def _write_tokens(
+    keys: list[tuple[int, Any, str, dict[str, Any]]], tokens: list[tuple[str, bool, int]]
+) -> None:
+    """Insert derived rows as they are: a model instance per token cost more than deriving it
+    (140,000 tokens per 20,000 parties)."""
+    fields = PartyScreeningKey._meta
+    updated, readings = fields.get_field("party_updated_at"), fields.get_field("readings")
+    key_rows = [
+        (
+            pid,
+            updated.get_db_prep_save(at, connection),
+            fp,
+            readings.get_db_prep_save(r, connection),
+        )
+        for pid, at, fp, r in keys
+    ]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {quote(fields.db_table)} (party_id, party_updated_at, fingerprint, "
+            "readings) VALUES (%s, %s, %s, %s)",
+            key_rows,
+        )
+        cur.executemany(
+            f"INSERT INTO {quote(PartyToken._meta.db_table)} (token, person, party_id) "
+            "VALUES (%s, %s, %s)",
+            tokens,
+        )
+
+
+def do_refresh_party_tokens(party_ids: Iterable[int], workers: int = 1) -> int:
     """Derive the stored tokens of ``party_ids`` again (``screening.party_tokens``), each
     batch in one transaction; parties no longer screened (merged, archived, gone) lose theirs.
     Every write path calls this (``receivers``: a party's own save, bulk loads after commit;
-    the delta screening for whatever is stale). Returns the number of live parties written."""
+    the delta screening for whatever is stale). Returns the number of live parties written.
+
+    With ``workers`` > 1 and several batches, forked processes derive the tokens while this
+    one reads and writes. A party saved meanwhile keeps the ``updated_at`` it was read with,
+    so the next sync derives it again."""
     ids = sorted(set(party_ids))
+    parts = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
     written = 0
-    for i in range(0, len(ids), CHUNK):
-        part = ids[i : i + CHUNK]
+
+    def write(part: list[int], derived: tuple[list[Any], list[tuple[str, bool, int]]]) -> None:
+        nonlocal written
         with transaction.atomic():
-            rows = list(
-                Party.objects.filter(id__in=part, merged_into__isnull=True, archived=False)
-                .order_by("id")
-                .values_list(*PARTY_COLUMNS, "updated_at")
-            )
             PartyToken.objects.filter(party_id__in=part).delete()
             PartyScreeningKey.objects.filter(party_id__in=part).delete()
-            keys: list[PartyScreeningKey] = []
-            tokens: list[PartyToken] = []
-            for *values, updated_at in rows:
-                row = PartyRow(*values)
-                readings, words = screening.party_tokens(row)
-                keys.append(
-                    PartyScreeningKey(
-                        party_id=row.id,
-                        party_updated_at=updated_at,
-                        fingerprint=screening.fingerprint(row),
-                        readings=readings,
-                    )
-                )
-                person = readings["kind"] == PERSON
-                tokens += [PartyToken(party_id=row.id, token=t, person=person) for t in words]
-            PartyScreeningKey.objects.bulk_create(keys, batch_size=1000)
-            PartyToken.objects.bulk_create(tokens, batch_size=2000)
-            written += len(keys)
+            _write_tokens(*derived)
+        written += len(derived[0])
+
+    def read(part: list[int]) -> list[tuple[Any, ...]]:
+        return list(
+            Party.objects.filter(id__in=part, merged_into__isnull=True, archived=False)
+            .order_by("id")
+            .values_list(*PARTY_COLUMNS, "updated_at")
+        )
+
+    if workers < 2 or len(parts) < 3:
+        for part in parts:
+            write(part, _derive_tokens(read(part)))
+        return written
+    import multiprocessing
+
+    # Reads and writes stay in this thread (and its connection); the workers only derive.
+    pending: deque[tuple[list[int], Any]] = deque()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for part in parts:
+            pending.append((part, pool.apply_async(_derive_tokens, (read(part),))))
+            if len(pending) > workers:
+                done, result = pending.popleft()
+                write(done, result.get())
+        while pending:
+            done, result = pending.popleft()
+            write(done, result.get())
     return written
 
 
-def do_sync_party_tokens() -> int:
+def do_sync_party_tokens(workers: int = 1) -> int:
     """Bring the stored tokens up to date: derive them for live parties changed since (or
     never stored), drop those of merged and archived parties. Returns the parties derived."""
     stale, dead = screening.token_sync_state()
     if dead:
         do_refresh_party_tokens(dead)
-    return do_refresh_party_tokens(stale)
+    return do_refresh_party_tokens(stale, workers)

@@ -47,11 +47,12 @@ def screen_all_task(run_id: int, actor_id: int | None = None) -> int:
 def screen_ranges_task(id_ranges: list[list[int]]) -> int:
     """Screen the parties a bulk load created or changed (ids as inclusive [first, last]
     ranges), after storing their name tokens for the delta screening."""
+    from verbund.compliance import screening
     from verbund.compliance.actions import do_screen_parties
     from verbund.compliance.list_updates import do_refresh_party_tokens
 
     ids = [pk for first, last in id_ranges for pk in range(first, last + 1)]
-    do_refresh_party_tokens(ids)
+    do_refresh_party_tokens(ids, screening.workers())
     run = do_screen_parties(
         actor=None, trigger=RunTrigger.PARTIES, party_ids=ids, close_missing=False
     )

@@ -351,6 +351,32 @@ def test_an_index_spelled_in_forked_workers_is_the_index_spelled_alone(
     assert len({n.entry for n in alone.names}) > 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_tokens_derived_in_forked_workers_are_those_derived_alone(
+    org: Callable[..., Any], person: Callable[..., Any], monkeypatch: Any
+) -> None:
+    parties = [org(f"Nordstern Handel {i} GmbH", register_number=f"HRB {i}0001") for i in range(5)]
+    parties += [person("Abu", f"Abbas{i}") for i in range(4)]
+    gone = org("Banco Cuba")
+    Party.objects.filter(pk=gone.pk).update(archived=True)
+
+    def stored() -> tuple[set[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        keys = PartyScreeningKey.objects.order_by("party_id")
+        return (
+            set(PartyToken.objects.values_list("party_id", "token", "person")),
+            list(keys.values_list("party_id", "fingerprint", "readings", "party_updated_at")),
+        )
+
+    ids = [p.pk for p in parties] + [gone.pk]
+    list_updates.do_refresh_party_tokens(ids)
+    alone = stored()
+    PartyToken.objects.all().delete()
+    PartyScreeningKey.objects.all().delete()
+    monkeypatch.setattr(list_updates, "CHUNK", 2)
+    assert list_updates.do_refresh_party_tokens(ids, workers=2) == len(parties)
+    assert stored() == alone and {pid for pid, _t, _p in alone[0]} == {p.pk for p in parties}
+
+
 def test_the_delta_finds_a_party_by_the_identifier_of_a_changed_entry_whatever_its_name(
     tmp_path: Path, v1: Path, org: Callable[..., Any]
 ) -> None:
