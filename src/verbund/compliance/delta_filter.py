@@ -6,6 +6,7 @@ screens only the parties that could reach the threshold.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -133,6 +134,7 @@ class DeltaFilter:
         self._close: dict[str, frozenset[int]] = {}
         self._shapes = {word.translate(_REWRITTEN) for word in index.vocab}
         self._bounds: dict[tuple[str, float, tuple[tuple[str, ...], ...]], bool] = {}
+        self._shapes_bound: dict[tuple[Any, ...], bool] = {}
 
     def _direct(self, raw: str) -> set[int]:
         """``close`` without the similarity scan."""
@@ -285,51 +287,75 @@ class DeltaFilter:
     ) -> bool:
         index = self.index
         person = kind == PERSON
-        floor = max(0.0, threshold - MAX_BONUS) - 1e-6
-        for tokens in index.readings_of(list(name_variants_), kind):
-            close = [self.close(t) for t in tokens]
-            nids = {n for tids in close for tid in tids for n in self.nids_of[tid]}
-            if not nids:
+        for tokens in index.readings_of(list(name_variants_), kind, self.known):
+            close = tuple(self.close(t) for t in tokens)
+            if not any(close):
                 continue
-            qweights = [index.weight_of(t) for t in tokens]
-            total_q = sum(qweights) or 1.0
-            initials = {t for t in tokens if len(t) == 1} if person else set()
-            for nid in nids:
-                rec = index.names[nid]
-                schema = index.entries[rec.entry].schema
-                if person != (schema == PERSON) and schema != "other":
-                    continue
-                words = set(rec.tokens)
-                letters = {index.raw[t] for t in rec.tokens if len(index.raw[t]) == 1}
-                reached: set[int] = set()
-                mq = 0.0
-                total = total_q
-                for i, tids in enumerate(close):
-                    hit = tids & words
-                    reached |= hit
-                    if hit or (person and (len(tokens[i]) == 1 or tokens[i][:1] in letters)):
-                        mq += qweights[i]
-                    elif person and 0 < i < len(tokens) - 1:
-                        # The party's middle names the list name does not write count half
-                        # (``EXTRA_MIDDLE``, Index._score).
-                        total -= EXTRA_MIDDLE * qweights[i]
-                mc = sum(
-                    index.weights[t]
-                    for t in rec.tokens
-                    if t in reached
-                    or (person and (len(index.raw[t]) == 1 or index.raw[t][:1] in initials))
-                )
-                cq = min(1.0, mq / (total or 1.0))
-                if person or len(rec.tokens) == 1:
-                    bound = cq
-                else:
-                    bound = 0.5 * (cq + min(1.0, mc / (rec.total_weight or 1.0)))
-                if len(tokens) == 1 and not person:
-                    bound -= SINGLE_WORD_PENALTY
-                if rec.weak:
-                    bound *= WEAK_FACTOR
-                if schema in ASSETS:
-                    bound *= ASSET_FACTOR
-                if bound >= floor:
-                    return True
+            # The bound depends on each word's close words, weight, position and (persons)
+            # initial letter alone: names that differ only in words no entry is close to
+            # share it ("Meyer Energie", "Schulz Energie").
+            shape = tuple(
+                (tids, index.weight_of(t), len(t) == 1, t[:1] if person else "")
+                for t, tids in zip(tokens, close, strict=True)
+            )
+            key = (person, threshold, shape)
+            reaches = self._shapes_bound.get(key)
+            if reaches is None:
+                reaches = self._shapes_bound[key] = self._shape_may_match(person, shape, threshold)
+            if reaches:
+                return True
+        return False
+
+    def _shape_may_match(
+        self,
+        person: bool,
+        shape: tuple[tuple[frozenset[int], float, bool, str], ...],
+        threshold: float,
+    ) -> bool:
+        index = self.index
+        floor = max(0.0, threshold - MAX_BONUS) - 1e-6
+        close = [tids for tids, _w, _one, _first in shape]
+        nids = {n for tids in close for tid in tids for n in self.nids_of[tid]}
+        qweights = [w for _tids, w, _one, _first in shape]
+        total_q = sum(qweights) or 1.0
+        initials = {first for _tids, _w, one, first in shape if one} if person else set()
+        last = len(shape) - 1
+        for nid in nids:
+            rec = index.names[nid]
+            schema = index.entries[rec.entry].schema
+            if person != (schema == PERSON) and schema != "other":
+                continue
+            words = set(rec.tokens)
+            letters = {index.raw[t] for t in rec.tokens if len(index.raw[t]) == 1}
+            reached: set[int] = set()
+            mq = 0.0
+            total = total_q
+            for i, (tids, weight, one, first) in enumerate(shape):
+                hit = tids & words
+                reached |= hit
+                if hit or (person and (one or first in letters)):
+                    mq += weight
+                elif person and 0 < i < last:
+                    # The party's middle names the list name does not write count half
+                    # (``EXTRA_MIDDLE``, Index._score).
+                    total -= EXTRA_MIDDLE * weight
+            mc = sum(
+                index.weights[t]
+                for t in rec.tokens
+                if t in reached
+                or (person and (len(index.raw[t]) == 1 or index.raw[t][:1] in initials))
+            )
+            cq = min(1.0, mq / (total or 1.0))
+            if person or len(rec.tokens) == 1:
+                bound = cq
+            else:
+                bound = 0.5 * (cq + min(1.0, mc / (rec.total_weight or 1.0)))
+            if len(shape) == 1 and not person:
+                bound -= SINGLE_WORD_PENALTY
+            if rec.weak:
+                bound *= WEAK_FACTOR
+            if schema in ASSETS:
+                bound *= ASSET_FACTOR
+            if bound >= floor:
+                return True
         return False

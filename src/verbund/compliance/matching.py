@@ -60,7 +60,7 @@ contradicting words among the compared ones with similarity 0.
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -712,8 +712,14 @@ class Index:
             self._readings[key] = cached
         return cached
 
-    def readings_of(self, variants: Sequence[tuple[str, ...]], kind: str) -> list[tuple[str, ...]]:
-        """``readings`` from the name's ``name_variants`` (stored for parties: ``PartyScreeningKey``)."""
+    def readings_of(
+        self,
+        variants: Sequence[tuple[str, ...]],
+        kind: str,
+        known: Callable[[str], bool] | None = None,
+    ) -> list[tuple[str, ...]]:
+        """``readings`` from the name's ``name_variants`` (stored for parties: ``PartyScreeningKey``);
+        ``known``: a quicker ``self.known`` where the caller has one."""
         out = list(variants)
         extra: list[tuple[str, ...]] = []
         for tokens in out[:2]:
@@ -721,7 +727,7 @@ class Index:
                 spaced = initials_spelling(tokens)
                 if spaced:
                     extra.append(spaced)
-            extra += joined_and_split(tokens, self.known)
+            extra += joined_and_split(tokens, known or self.known)
         return out + [t for t in dict.fromkeys(extra) if t not in out]
 
     def screen(self, query: Query, threshold: float) -> list[Match]:
