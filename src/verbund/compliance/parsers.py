@@ -54,7 +54,9 @@ _REMARK_IDS = [
     (re.compile(r"Registration (?:Number|ID) ([\w\-/]+)"), "register"),
     (re.compile(r"Passport ([\w\-]+)"), "passport"),
     (re.compile(r"National ID No\. ([\w\-]+)"), "national_id"),
-    (re.compile(r"Tax ID No\. ([\w\-]+)"), "tax_id"),
+    # A VAT number is often written with a space after its country code ("DE 313145928"),
+    # a Swiss one with dots ("CHE-309.513.960").
+    (re.compile(r"Tax ID No\. ((?:[A-Z]{2} )?[\w\-]+(?:\.\w+)*)"), "tax_id"),
 ]
 
 
@@ -80,7 +82,7 @@ def _remarks_facts(entry: ParsedEntry, remarks: str) -> None:
             entry.countries.append(code)
     for pattern, kind in _REMARK_IDS:
         for m in pattern.finditer(remarks):
-            entry.add_identifier(kind, m.group(1))
+            entry.add_identifier(kind, m.group(1).replace(" ", ""))
     # Weak aliases sit in the remarks, in single quotes: a.k.a. 'BNC'.
     for m in re.finditer(r"a\.k\.a\.,? '([^']+)'", remarks):
         entry.add_name(_ofac_name(m.group(1), entry.schema), weak=True)

@@ -50,6 +50,23 @@ def test_ofac_csv_joins_aliases_addresses_and_remark_facts() -> None:
     assert trading.countries == ["IR"]
 
 
+def test_an_ofac_tax_id_written_with_a_space_after_its_country_code_is_kept_whole() -> None:
+    from verbund.compliance.list_files import ParsedEntry
+    from verbund.compliance.parsers import _remarks_facts
+
+    entry = ParsedEntry(external_id="1", schema="organisation", names=[])
+    _remarks_facts(
+        entry,
+        "Tax ID No. DE 313145928 (Germany); Tax ID No. CHE-309.513.960 (Switzerland); "
+        "Tax ID No. 7701234567.",
+    )
+    assert [i["value"] for i in entry.identifiers] == [
+        "DE313145928",
+        "CHE-309.513.960",
+        "7701234567",
+    ]
+
+
 def test_eu_and_uk_files_keep_weak_aliases_birth_dates_and_identifiers() -> None:
     eu = {e.external_id: e for e in parse("eu-xml", [("x", fixtures.EU_XML)]).entries}
     assert eu["13"].schema == "person" and eu["13"].birth_dates == ["1937-04-28"]
