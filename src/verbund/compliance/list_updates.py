@@ -156,15 +156,17 @@ def delta_party_ids(index: Index, entry_ids: set[int], workers: int = 1) -> list
     vocab = screening.token_vocabulary()
     limit = screening.threshold()
     pool = None
+    # Interleaved slices: neighbours in the sorted vocabulary cost alike.
+    step = 2 * workers
     _WORKER_FILTER = delta
     try:
         if workers > 1 and len(vocab) >= FORK_FROM:
             import multiprocessing
 
             pool = multiprocessing.get_context("fork").Pool(workers)
-            parts = [vocab[k :: 2 * workers] for k in range(2 * workers)]
             persons, organisations = set(), set()
-            for p, o in pool.imap_unordered(_filter_tokens, parts):
+            slices = [vocab[k::step] for k in range(step)]
+            for p, o in pool.imap_unordered(_filter_tokens, slices):
                 persons |= p
                 organisations |= o
         else:
@@ -178,13 +180,8 @@ def delta_party_ids(index: Index, entry_ids: set[int], workers: int = 1) -> list
                     sharing[text].append(pid)
         texts = list(sharing)
         if pool is not None:
-            step = 2 * workers
-            parts_ = [(texts[k::step], limit) for k in range(step)]
-            reaching = [
-                texts[k + i * step]
-                for k, found in enumerate(pool.imap(_filter_bound, parts_))
-                for i in found
-            ]
+            bounded = pool.imap(_filter_bound, [(texts[k::step], limit) for k in range(step)])
+            reaching = [texts[k + i * step] for k, found in enumerate(bounded) for i in found]
         else:
             reaching = [texts[i] for i in _filter_bound((texts, limit))]
     finally:
