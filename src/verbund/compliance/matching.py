@@ -97,6 +97,7 @@ from verbund.compliance.matching_rules import (
 from verbund.compliance.matching_spelling import (
     name_similarity,
     other_ending,
+    other_form,
     same_skeleton_name,
     soft_similarity,
     spelling_deletions,
@@ -382,12 +383,14 @@ class Index:
                     extra[tid] = max(extra.get(tid, 0.0), PREFIX_SIM)
         if extra:
             found = {**found, **extra}
-        # A listed word with another last consonant is that other name (typos seldom make one).
+        # A listed word with another last consonant, or with a final vowel the other lacks, is
+        # that other name (typos seldom make one; decision 0008 points 13 and 14).
         if token in self.vocab:
             ending = {
                 tid: PREFIX_SIM
                 for tid, sim in found.items()
-                if sim > PREFIX_SIM and other_ending(token, self.words[tid])
+                if sim > PREFIX_SIM
+                and (other_ending(token, word := self.words[tid]) or other_form(token, word))
             }
             if ending:
                 found = {**found, **ending}

@@ -101,3 +101,23 @@ def other_ending(token: str, word: str) -> bool:
 
 
 _OPEN_ENDINGS = frozenset("aeiouh")
+# Final vowels that make another form of a name ending in a consonant (``other_form``).
+_FORM_VOWELS = frozenset("ai")
+
+
+def other_form(token: str, word: str) -> bool:
+    """Two canonical words of a person's name, one ending in a consonant, the other in the
+    same consonant and a final a or i: the adjective of a name that Arabic and Persian make
+    family names of ("Aziz" / "Azizi", "Omar" / "Omari", "Haidar" / "Heidari") and the
+    Arabic and Slavic feminine ("Jamil" / "Jamila", "Popov" / "Popova", "Nikolayev" /
+    "Nikolaeva"). When the party's word is itself a list word, another name, scored like
+    ``other_ending``. Transliterations do not add a final vowel after a consonant; a word
+    ending in a vowel on both sides stays one name ("Dmitri" / "Dmitriy"). Not e: a typo
+    adds one ("Scholz" / "Scholze"). Decision 0008 point 14."""
+    short, long = (word, token) if token[-1:] in _OPEN_ENDINGS else (token, word)
+    return (
+        len(short) >= 3
+        and long[-1] in _FORM_VOWELS
+        and short[-1] not in _OPEN_ENDINGS
+        and long[-2] == short[-1]
+    )

@@ -1,0 +1,50 @@
+"""Issue #19, round three (decision 0008 point 14): another form of a name. One case each that
+the engine got wrong before."""
+
+from typing import Any
+
+from verbund.compliance.matching import EntryRecord, Index, Query
+from verbund.compliance.matching_spelling import other_form
+
+THRESHOLD = 0.70
+FILLER = [
+    ("person", "Ivan Petrovich SIDOROV"),
+    ("person", "Mohammed Ali HASSAN"),
+    ("person", "Juan MOROS"),
+    ("organisation", "Orient Trading Company LLC"),
+    ("organisation", "Global Shipping Limited"),
+]
+
+
+def _index(*names: str) -> Index:
+    """The given persons, listed with a country of their own (a German party then loses 0.1)."""
+    recs = []
+    for i, (schema, name) in enumerate([*(("person", n) for n in names), *FILLER]):
+        rec = EntryRecord(
+            list_id=1, entry_id=i, external_id=str(i), content_hash="h", schema=schema,
+            name=name, countries=frozenset(["sy"]), birth_dates=(), identifiers=(),
+        )  # fmt: skip
+        recs.append((rec, [{"name": name, "weak": False}]))
+    return Index(recs)
+
+
+def _hits(index: Index, name: str, **more: Any) -> list[str]:
+    query = Query(kind="person", names=[name], country="de", **more)
+    return [m.entry.name for m in index.screen(query, THRESHOLD)]
+
+
+def test_a_final_vowel_after_the_names_last_consonant_makes_another_name() -> None:
+    assert other_form("asis", "asisi")
+    assert other_form("popova", "popov")
+    # The stems may differ in spelling too ("Nikolajew" / "NIKOLAEVA").
+    assert other_form("nikolaiev", "nikolaeva")
+    # A vowel on both sides, or a final e (a typo adds one: "Scholze"), is left to the rest.
+    assert not other_form("dmitri", "dmitrii")
+    assert not other_form("karima", "karimi")
+    assert not other_form("skols", "skolse")
+    # The party's words are list words of their own: another name, not a typo.
+    index = _index("Mohammad AZIZ", "Natalya Valeryevna POPOVA", "Hamid AZIZI", "Sergei POPOV")
+    assert _hits(index, "Mohammad Azizi") == []
+    assert _hits(index, "Mohammad Aziz") == ["Mohammad AZIZ"]
+    assert _hits(index, "Natalia Popow") == []
+    assert _hits(index, "Natalia Popowa") == ["Natalya Valeryevna POPOVA"]
