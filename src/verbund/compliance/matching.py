@@ -95,6 +95,7 @@ from verbund.compliance.matching_rules import (
     swapped_lineage,
 )
 from verbund.compliance.matching_spelling import (
+    far_off,
     name_similarity,
     other_ending,
     other_form,
@@ -365,6 +366,10 @@ class Index:
             return cached
         found = self.expand(raw)
         token = canon_token(raw)
+        # A word three letters off is another name, as in a company's name (decision 0008).
+        far = {t: round(v * v, 3) for t, v in found.items() if far_off(v, token, self.words[t])}
+        if far:
+            found = {**found, **far}
         if token in self.vocab:
             found = self._known_short_name(raw, token, found)
         key = vowel_key(token) if len(raw) >= 4 else ""

@@ -9,6 +9,7 @@ import re
 
 from rapidfuzz.distance import OSA
 
+from verbund.compliance.matching_bounds import STRONG_SPELLING
 from verbund.compliance.matching_text import consonant_token, deletions
 
 SOFTEN = 0.6
@@ -54,6 +55,15 @@ def soft_similarity(raw: str, canon: str, list_raw: str, list_canon: str) -> flo
             sim = _soften(sim, min(len(a), len(b)))
         best = max(best, sim)
     return best
+
+
+def far_off(sim: float, token: str, word: str) -> bool:
+    """Whether a word of a person's name and a list word (canonical spellings, ``sim`` their
+    similarity) are more than two letters apart: beyond the typo allowance, another name
+    ("Jankowski" / "Yanukovych", "Tkachenko" / "Zakharchenko"), whose similarity then counts
+    squared, as in a company's name. Weak spellings only: these never make candidates on their
+    own (``STRONG_SPELLING``), they only score. Decision 0008 point 14."""
+    return sim < STRONG_SPELLING and OSA.distance(token, word) > SOFT_EDITS
 
 
 def spelling_deletions(raw: str, canon: str) -> set[str]:
