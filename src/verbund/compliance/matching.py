@@ -53,6 +53,8 @@ which is which (``matching_order``; ``Query.given``/``family``); words are also 
 consonants merged only (``matching_spelling``: a typo beside a long vowel stays one letter
 off); a listed word sharing a skeleton counts as that name only with as many syllables;
 a person's word with another last consonant is scored like a changed ending (``PREFIX_SIM``).
+Point 14: so is a listed word with a final a or i the list word lacks ("Azizi" / "Aziz",
+``other_form``), and a person's word three letters off a list word counts squared (``far_off``).
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
