@@ -53,6 +53,8 @@ which is which (``matching_order``; ``Query.given``/``family``); words are also 
 consonants merged only (``matching_spelling``: a typo beside a long vowel stays one letter
 off); a listed word sharing a skeleton counts as that name only with as many syllables;
 a person's word with another last consonant is scored like a changed ending (``PREFIX_SIM``).
+Point 14: so is a listed word with a final a or i the list word lacks ("Azizi" / "Aziz",
+``other_form``), and a person's word three letters off a list word counts squared (``far_off``).
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
@@ -96,8 +98,10 @@ from verbund.compliance.matching_rules import (
     swapped_lineage,
 )
 from verbund.compliance.matching_spelling import (
+    far_off,
     name_similarity,
     other_ending,
+    other_form,
     same_skeleton_name,
     soft_similarity,
     spelling_deletions,
@@ -372,6 +376,10 @@ class Index:
             return cached
         found = self.expand(raw)
         token = canon_token(raw)
+        # A word three letters off is another name, as in a company's name (decision 0008).
+        far = {t: round(v * v, 3) for t, v in found.items() if far_off(v, token, self.words[t])}
+        if far:
+            found = {**found, **far}
         if token in self.vocab:
             found = self._known_short_name(raw, token, found)
         key = vowel_key(token) if len(raw) >= 4 else ""
@@ -390,12 +398,14 @@ class Index:
                     extra[tid] = max(extra.get(tid, 0.0), PREFIX_SIM)
         if extra:
             found = {**found, **extra}
-        # A listed word with another last consonant is that other name (typos seldom make one).
+        # A listed word with another last consonant, or with a final vowel the other lacks, is
+        # that other name (typos seldom make one; decision 0008 points 13 and 14).
         if token in self.vocab:
             ending = {
                 tid: PREFIX_SIM
                 for tid, sim in found.items()
-                if sim > PREFIX_SIM and other_ending(token, self.words[tid])
+                if sim > PREFIX_SIM
+                and (other_ending(token, word := self.words[tid]) or other_form(token, word))
             }
             if ending:
                 found = {**found, **ending}

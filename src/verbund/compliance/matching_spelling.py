@@ -9,6 +9,7 @@ import re
 
 from rapidfuzz.distance import OSA
 
+from verbund.compliance.matching_bounds import STRONG_SPELLING
 from verbund.compliance.matching_text import consonant_token, deletions
 
 SOFTEN = 0.6
@@ -56,6 +57,15 @@ def soft_similarity(raw: str, canon: str, list_raw: str, list_canon: str) -> flo
     return best
 
 
+def far_off(sim: float, token: str, word: str) -> bool:
+    """Whether a word of a person's name and a list word (canonical spellings, ``sim`` their
+    similarity) are more than two letters apart: beyond the typo allowance, another name
+    ("Jankowski" / "Yanukovych", "Tkachenko" / "Zakharchenko"), whose similarity then counts
+    squared, as in a company's name. Weak spellings only: these never make candidates on their
+    own (``STRONG_SPELLING``), they only score. Decision 0008 point 14."""
+    return sim < STRONG_SPELLING and OSA.distance(token, word) > SOFT_EDITS
+
+
 def spelling_deletions(raw: str, canon: str) -> set[str]:
     """The single-deletion neighbourhood a word is indexed and looked up by: of its canonical
     spelling, as written, and with consonants merged only (when that differs)."""
@@ -101,3 +111,23 @@ def other_ending(token: str, word: str) -> bool:
 
 
 _OPEN_ENDINGS = frozenset("aeiouh")
+# Final vowels that make another form of a name ending in a consonant (``other_form``).
+_FORM_VOWELS = frozenset("ai")
+
+
+def other_form(token: str, word: str) -> bool:
+    """Two canonical words of a person's name, one ending in a consonant, the other in the
+    same consonant and a final a or i: the adjective of a name that Arabic and Persian make
+    family names of ("Aziz" / "Azizi", "Omar" / "Omari", "Haidar" / "Heidari") and the
+    Arabic and Slavic feminine ("Jamil" / "Jamila", "Popov" / "Popova", "Nikolayev" /
+    "Nikolaeva"). When the party's word is itself a list word, another name, scored like
+    ``other_ending``. Transliterations do not add a final vowel after a consonant; a word
+    ending in a vowel on both sides stays one name ("Dmitri" / "Dmitriy"). Not e: a typo
+    adds one ("Scholz" / "Scholze"). Decision 0008 point 14."""
+    short, long = (word, token) if token[-1:] in _OPEN_ENDINGS else (token, word)
+    return (
+        len(short) >= 3
+        and long[-1] in _FORM_VOWELS
+        and short[-1] not in _OPEN_ENDINGS
+        and long[-2] == short[-1]
+    )
