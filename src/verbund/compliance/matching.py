@@ -43,18 +43,10 @@ are two companies, and names in Chinese characters or Hangul are compared charac
 character. A party's middle names that the list name does not write count half
 (``EXTRA_MIDDLE``), and long words of organisations' names that are on a list are still
 compared with list words two letters off (``expand_organisation``; decision 0008 point 11).
-Decision 0008 point 12: a son's and his father's names in crossed order ("X bin Y" / "Y bin
-X") and a series member against the company without a number ("... II") lower the score;
-written-out legal forms are legal forms; long vowels written ou/oo/ee are one spelling with
-u/u/i; a listed short name is compared with other list names without the typo allowance
-(``_known_short_name``). Decision 0008 point 13: a person's given name paired with the list's
-family name and the family name with a list given name lower the score, where both sides say
-which is which (``matching_order``; ``Query.given``/``family``); words are also compared with
-consonants merged only (``matching_spelling``: a typo beside a long vowel stays one letter
-off); a listed word sharing a skeleton counts as that name only with as many syllables;
-a person's word with another last consonant is scored like a changed ending (``PREFIX_SIM``).
-Point 14: so is a listed word with a final a or i the list word lacks ("Azizi" / "Aziz",
-``other_form``), and a person's word three letters off a list word counts squared (``far_off``).
+Decision 0008 points 12-14 (each rule with its reason and figures there): crossed father's
+names and series members, written-out legal forms, long vowels, listed short names
+(``_known_short_name``), crossed given and family names (``matching_order``), consonant-merged
+spellings, skeletons, other last consonants and other forms of a name (``matching_spelling``).
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
@@ -209,7 +201,7 @@ class Index:
         postings: list[list[int]] = []
         self.by_identifier: dict[str, list[int]] = defaultdict(list)
         raw_names: list[tuple[int, str, tuple[str, ...], bool, NameParts | None]] = []
-        spellings = iter(spelled) if spelled is not None else None
+        spellings = iter(spelled or ())
         for record, names in entries:
             idx = len(self.entries)
             self.entries.append(record)
@@ -217,12 +209,8 @@ class Index:
                 key = identifier_key(value)
                 if len(key) >= 5:
                     self.by_identifier[key].append(idx)
-            for spelling in (
-                next(spellings)
-                if spellings is not None
-                else entry_spellings(record.schema == PERSON, names)
-            ):
-                raw_names.append((idx, *spelling))
+            own = next(spellings) if spelled else entry_spellings(record.schema == PERSON, names)
+            raw_names += [(idx, *spelling) for spelling in own]
         self.raw: list[str] = []
         for idx, name, toks, weak, parts in raw_names:
             tids = []
