@@ -209,6 +209,17 @@ class DeltaFilter:
             got = self._close[raw] = frozenset(found)
         return got
 
+    def found(self) -> dict[str, frozenset[int]]:
+        """The words ``close`` has found entries' words for so far, with them."""
+        return {raw: tids for raw, tids in self._close.items() if tids}
+
+    def remember(self, found: dict[str, frozenset[int]], scanned: Iterable[str]) -> None:
+        """Take ``found`` from filters in other processes whose ``tokens`` scanned ``scanned``
+        (a word scanned and not in ``found`` is close to none), so that ``close`` need not
+        compute them again."""
+        self._close.update((raw, found.get(raw, frozenset())) for raw in scanned)
+        self._close.update(found)
+
     def tokens(self, vocab: Iterable[str]) -> tuple[set[str], set[str]]:
         """The tokens of ``vocab`` through which a person, and those through which an
         organisation, can reach one of the entries (identifier keys in both)."""

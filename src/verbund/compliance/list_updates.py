@@ -7,6 +7,7 @@ that screening's inverted index.
 
 import datetime as dt
 import hashlib
+import multiprocessing
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -120,9 +121,12 @@ FORK_FROM = 50_000
 _WORKER_FILTER: DeltaFilter | None = None
 
 
-def _filter_tokens(vocab: Sequence[str]) -> tuple[set[str], set[str]]:
+def _filter_tokens(
+    vocab: Sequence[str],
+) -> tuple[set[str], set[str], dict[str, frozenset[int]]]:
     assert _WORKER_FILTER is not None
-    return _WORKER_FILTER.tokens(vocab)
+    persons, organisations = _WORKER_FILTER.tokens(vocab)
+    return persons, organisations, _WORKER_FILTER.found()
 
 
 def _filter_bound(args: tuple[Sequence[str], float]) -> list[int]:
@@ -155,20 +159,23 @@ def delta_party_ids(index: Index, entry_ids: set[int], workers: int = 1) -> list
     delta = DeltaFilter(index, positions)
     vocab = screening.token_vocabulary()
     limit = screening.threshold()
-    pool = None
+    forks = workers > 1 and len(vocab) >= FORK_FROM
     # Interleaved slices: neighbours in the sorted vocabulary cost alike.
     step = 2 * workers
     _WORKER_FILTER = delta
     try:
-        if workers > 1 and len(vocab) >= FORK_FROM:
-            import multiprocessing
-
-            pool = multiprocessing.get_context("fork").Pool(workers)
+        if forks:
             persons, organisations = set(), set()
-            slices = [vocab[k::step] for k in range(step)]
-            for p, o in pool.imap_unordered(_filter_tokens, slices):
-                persons |= p
-                organisations |= o
+            found: dict[str, frozenset[int]] = {}
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                slices = [vocab[k::step] for k in range(step)]
+                for p, o, close in pool.imap_unordered(_filter_tokens, slices):
+                    persons |= p
+                    organisations |= o
+                    found.update(close)
+            # The bound looks the readings' words up again: in the next workers, forked from
+            # this filter, as known.
+            delta.remember(found, (t for t in vocab if t[:1] not in "+#"))
         else:
             persons, organisations = delta.tokens(vocab)
         by_identifier = set(screening.parties_with_tokens(delta.identifiers))
@@ -179,15 +186,14 @@ def delta_party_ids(index: Index, entry_ids: set[int], workers: int = 1) -> list
                 if pid not in by_identifier:
                     sharing[text].append(pid)
         texts = list(sharing)
-        if pool is not None:
-            bounded = pool.imap(_filter_bound, [(texts[k::step], limit) for k in range(step)])
-            reaching = [texts[k + i * step] for k, found in enumerate(bounded) for i in found]
+        if forks:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                chunks = [(texts[k::step], limit) for k in range(step)]
+                bounded = list(pool.imap(_filter_bound, chunks))
+            reaching = [texts[k + i * step] for k, ok in enumerate(bounded) for i in ok]
         else:
             reaching = [texts[i] for i in _filter_bound((texts, limit))]
     finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
         _WORKER_FILTER = None
     out = set(by_identifier)
     for text in reaching:
@@ -331,8 +337,6 @@ def do_refresh_party_tokens(party_ids: Iterable[int], workers: int = 1) -> int:
         for part in parts:
             write(part, _derive_tokens(read(part)))
         return written
-    import multiprocessing
-
     # Reads and writes stay in this thread (and its connection); the workers only derive.
     pending: deque[tuple[list[int], Any]] = deque()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
