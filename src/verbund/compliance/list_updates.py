@@ -142,7 +142,12 @@ def _filter_bound(args: tuple[Sequence[str], float]) -> list[int]:
     return out
 
 
-def delta_party_ids(index: Index, entry_ids: set[int], workers: int = 1) -> list[int]:
+def delta_party_ids(
+    index: Index,
+    entry_ids: set[int],
+    workers: int = 1,
+    sync_state: tuple[list[int], list[int]] | None = None,
+) -> list[int]:
     """The live parties a screening against ``index`` may match to one of ``entry_ids``
     (``delta_filter.DeltaFilter``): those sharing a close spelling or an identifier with the
     entries (the stored tokens, brought up to date first), less those whose words cannot
@@ -150,9 +155,10 @@ def delta_party_ids(index: Index, entry_ids: set[int], workers: int = 1) -> list
 
     With ``workers`` > 1 and many stored tokens, the scan of the tokens and the bound over
     the readings are shared among forked processes (each token and each reading is decided
-    alone, so the parts' union is the whole's result)."""
+    alone, so the parts' union is the whole's result). ``sync_state``: the stored tokens'
+    state (``screening.token_sync_state``) if read already."""
     global _WORKER_FILTER
-    do_sync_party_tokens(workers)
+    do_sync_party_tokens(workers, sync_state)
     positions = {i for i, e in enumerate(index.entries) if e.entry_id in entry_ids}
     if not positions:
         return []
@@ -223,12 +229,16 @@ def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int | None = Non
         # those a full run would give; only the parties sharing a spelling with a new or
         # changed entry are screened, and only matches on those entries are kept.
         forks = screening.workers() if workers is None else workers
-        index, _versions = screening.get_index(forks)
+        # Which stored tokens are stale is read while the index's names are spelled.
+        state: list[tuple[list[int], list[int]]] = []
+        index, _versions = screening.get_index(
+            forks, meanwhile=lambda: state.append(screening.token_sync_state())
+        )
         only = set(ids)
         run = do_screen_parties(
             actor=actor,
             trigger=RunTrigger.LIST_UPDATE,
-            party_ids=delta_party_ids(index, only, forks),
+            party_ids=delta_party_ids(index, only, forks, state[0]),
             index=index,
             lists=[v.list_id for v in versions],
             close_missing=False,
@@ -351,10 +361,11 @@ def do_refresh_party_tokens(party_ids: Iterable[int], workers: int = 1) -> int:
     return written
 
 
-def do_sync_party_tokens(workers: int = 1) -> int:
+def do_sync_party_tokens(workers: int = 1, state: tuple[list[int], list[int]] | None = None) -> int:
     """Bring the stored tokens up to date: derive them for live parties changed since (or
-    never stored), drop those of merged and archived parties. Returns the parties derived."""
-    stale, dead = screening.token_sync_state()
+    never stored), drop those of merged and archived parties (``state``: the stale and dead
+    parties, if read already). Returns the parties derived."""
+    stale, dead = state or screening.token_sync_state()
     if dead:
         do_refresh_party_tokens(dead)
     return do_refresh_party_tokens(stale, workers)

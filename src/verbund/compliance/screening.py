@@ -6,7 +6,7 @@ No writes here; ``actions`` stores what this module finds.
 import hashlib
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,10 +111,14 @@ def _spell(bounds: tuple[int, int]) -> list[list[Spelling]]:
 
 
 def build_index(
-    version_ids: dict[int, int], only_entries: Sequence[int] | None = None, workers: int = 1
+    version_ids: dict[int, int],
+    only_entries: Sequence[int] | None = None,
+    workers: int = 1,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Index:
     """An index over the given list versions (list id -> version id), or over some entries
-    only. With ``workers`` > 1 a large list's names are spelled in forked processes."""
+    only. With ``workers`` > 1 a large list's names are spelled in forked processes, and
+    ``meanwhile`` runs here while they do (else before the index is built)."""
     global _WORKER_ENTRIES
     version_list = {v: k for k, v in version_ids.items()}
     qs = ListEntry.objects.filter(version_id__in=list(version_list))
@@ -122,6 +126,8 @@ def build_index(
         qs = qs.filter(id__in=list(only_entries))
     entries = list(entry_records(qs.values(*ENTRY_COLUMNS).iterator(chunk_size=5000), version_list))
     if workers < 2 or len(entries) < SPELL_FORK_FROM:
+        if meanwhile:
+            meanwhile()
         return Index(entries)
     import multiprocessing
 
@@ -129,25 +135,29 @@ def build_index(
     _WORKER_ENTRIES = entries
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            spelled = [
-                s
-                for part in pool.imap(_spell, [(i, i + step) for i in range(0, len(entries), step)])
-                for s in part
-            ]
+            parts = pool.map_async(_spell, [(i, i + step) for i in range(0, len(entries), step)])
+            if meanwhile:
+                meanwhile()
+            spelled = [s for part in parts.get() for s in part]
     finally:
         _WORKER_ENTRIES = []
     return Index(entries, spelled)
 
 
-def get_index(workers: int = 1) -> tuple[Index, dict[int, int]]:
+def get_index(
+    workers: int = 1, meanwhile: Callable[[], None] | None = None
+) -> tuple[Index, dict[int, int]]:
     """The index over the current list versions, built once per process and version set
-    (``build_index``: ``workers`` for a bulk run, which forks anyway; one in a request)."""
+    (``build_index``: ``workers`` for a bulk run, which forks anyway; one in a request).
+    ``meanwhile`` runs in any case: while the index is built, or at once."""
     versions = current_versions()
     key = tuple(sorted(versions.items()))
     with _lock:
         if _cache["key"] != key:
-            _cache["index"] = build_index(versions, workers=workers)
+            _cache["index"] = build_index(versions, workers=workers, meanwhile=meanwhile)
             _cache["key"] = key
+        elif meanwhile:
+            meanwhile()
         return _cache["index"], versions
 
 

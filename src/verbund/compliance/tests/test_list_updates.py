@@ -342,7 +342,12 @@ def test_an_index_spelled_in_forked_workers_is_the_index_spelled_alone(
     versions = screening.current_versions()
     alone = screening.build_index(versions)
     monkeypatch.setattr(screening, "SPELL_FORK_FROM", 0)
-    forked = screening.build_index(versions, workers=2)
+    calls: list[str] = []
+    forked = screening.build_index(versions, workers=2, meanwhile=lambda: calls.append("built"))
+    # A cached index runs what was to be done meanwhile at once.
+    screening.get_index()
+    screening.get_index(meanwhile=lambda: calls.append("cached"))
+    assert calls == ["built", "cached"]
 
     def names(index: Index) -> list[tuple[Any, ...]]:
         return [(n.entry, n.name, n.tokens, n.weak, n.parts, n.total_weight) for n in index.names]
