@@ -122,3 +122,14 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>&xxe;</FIRST_NAME><REFERENCE_NUMBER>X</REFERENCE_NUMBER></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>"""
+
+
+# Other list names beside those a matching test is about, so that word weights are not those of
+# a list of one name.
+FILLER = [
+    ("person", "Ivan Petrovich SIDOROV"),
+    ("person", "Mohammed Ali HASSAN"),
+    ("person", "Juan MOROS"),
+    ("organisation", "Orient Trading Company LLC"),
+    ("organisation", "Global Shipping Limited"),
+]

@@ -3,15 +3,9 @@ off. One case each that the engine got wrong before."""
 
 from verbund.compliance.matching import EntryRecord, Index, Query
 from verbund.compliance.matching_spelling import far_off, other_form
+from verbund.compliance.tests.fixtures import FILLER
 
 THRESHOLD = 0.70
-FILLER = [
-    ("person", "Ivan Petrovich SIDOROV"),
-    ("person", "Mohammed Ali HASSAN"),
-    ("person", "Juan MOROS"),
-    ("organisation", "Orient Trading Company LLC"),
-    ("organisation", "Global Shipping Limited"),
-]
 
 
 def _index(*names: str) -> Index:

@@ -8,15 +8,9 @@ from verbund.compliance.matching import EntryRecord, Index, Query
 from verbund.compliance.matching_order import family_split
 from verbund.compliance.matching_spelling import other_ending, same_skeleton_name
 from verbund.compliance.screening import PartyRow, query_for
+from verbund.compliance.tests.fixtures import FILLER
 
 THRESHOLD = 0.70
-FILLER = [
-    ("person", "Ivan Petrovich SIDOROV"),
-    ("person", "Mohammed Ali HASSAN"),
-    ("person", "Juan MOROS"),
-    ("organisation", "Orient Trading Company LLC"),
-    ("organisation", "Global Shipping Limited"),
-]
 
 
 def _index(*entries: tuple[str, list[str]]) -> Index:
