@@ -35,7 +35,7 @@ from verbund.compliance.models import (
 )
 from verbund.compliance.parsers import DEFAULT_LIST_KEYS, FORMAT_KINDS, ListFormatError, parse
 from verbund.compliance.screening import PARTY_COLUMNS, PartyRow
-from verbund.core import audit, jobs
+from verbund.core import audit, forking, jobs
 from verbund.parties.models import Party
 
 log = logging.getLogger(__name__)
@@ -386,8 +386,13 @@ def _write_chunk(
     Hit.objects.bulk_create(new_all, batch_size=1000)
     # Most hits of a repeated run come out as they were but for the run: one UPDATE for those,
     # the per-row update only for the others.
-    moved = [h for h in changed_all if _compared(h) != before[h.pk]]
-    kept = [h.pk for h in changed_all if _compared(h) == before[h.pk]]
+    moved: list[Hit] = []
+    kept: list[int] = []
+    for h in changed_all:
+        if _compared(h) == before[h.pk]:
+            kept.append(h.pk)
+        else:
+            moved.append(h)
     for i in range(0, len(kept), 900):
         Hit.objects.filter(pk__in=kept[i : i + 900]).update(run=run, updated_at=now)
     if moved:
@@ -471,7 +476,7 @@ def do_screen_parties(
         workers = screening.workers()
     qs = Party.objects.filter(merged_into__isnull=True, archived=False)
     total = len(party_ids) if party_ids is not None else qs.count()
-    forks = workers > 1 and total > 2 * CHUNK
+    forks = workers > 1 and total > 2 * CHUNK and forking.can_fork()
     if index is None:
         index, versions = screening.get_index(workers if forks else 1)
     else:

@@ -7,7 +7,6 @@ that screening's inverted index.
 
 import datetime as dt
 import hashlib
-import multiprocessing
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -33,7 +32,7 @@ from verbund.compliance.models import (
 )
 from verbund.compliance.parsers import DEFAULT_LIST_KEYS
 from verbund.compliance.screening import PARTY_COLUMNS, PartyRow
-from verbund.core import audit
+from verbund.core import audit, forking
 from verbund.parties.models import Party
 
 
@@ -117,22 +116,22 @@ def changed_party_ids(since: dt.datetime | None) -> list[int]:
 # costs more than it saves.
 FORK_FROM = 50_000
 
-# Set in forked workers: the filter (and the index in it) is inherited, never pickled.
-_WORKER_FILTER: DeltaFilter | None = None
-
 
 def _filter_tokens(
-    vocab: Sequence[str],
+    vocab: Sequence[str], delta: DeltaFilter | None = None
 ) -> tuple[set[str], set[str], dict[str, frozenset[int]]]:
-    assert _WORKER_FILTER is not None
-    persons, organisations = _WORKER_FILTER.tokens(vocab)
-    return persons, organisations, _WORKER_FILTER.found()
+    """``DeltaFilter.tokens`` of ``vocab`` and the close words found, by ``delta`` or (in a
+    forked worker) the filter the parent forked with."""
+    delta = delta or forking.inherited()
+    assert delta is not None
+    persons, organisations = delta.tokens(vocab)
+    return persons, organisations, delta.found()
 
 
-def _filter_bound(args: tuple[Sequence[str], float]) -> list[int]:
-    """Positions in ``texts`` of the stored readings that may match."""
+def _filter_bound(args: tuple[Sequence[str], float], delta: DeltaFilter | None = None) -> list[int]:
+    """Positions in ``texts`` of the stored readings that may match (``delta`` as above)."""
     texts, limit = args
-    delta = _WORKER_FILTER
+    delta = delta or forking.inherited()
     assert delta is not None
     out = []
     for i, text in enumerate(texts):
@@ -157,7 +156,6 @@ def delta_party_ids(
     the readings are shared among forked processes (each token and each reading is decided
     alone, so the parts' union is the whole's result). ``sync_state``: the stored tokens'
     state (``screening.token_sync_state``) if read already."""
-    global _WORKER_FILTER
     do_sync_party_tokens(workers, sync_state)
     positions = {i for i, e in enumerate(index.entries) if e.entry_id in entry_ids}
     if not positions:
@@ -165,42 +163,38 @@ def delta_party_ids(
     delta = DeltaFilter(index, positions)
     vocab = screening.token_vocabulary()
     limit = screening.threshold()
-    forks = workers > 1 and len(vocab) >= FORK_FROM
+    forks = workers > 1 and len(vocab) >= FORK_FROM and forking.can_fork()
     # Interleaved slices: neighbours in the sorted vocabulary cost alike.
     step = 2 * workers
-    _WORKER_FILTER = delta
-    try:
-        if forks:
-            persons, organisations = set(), set()
-            found: dict[str, frozenset[int]] = {}
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                slices = [vocab[k::step] for k in range(step)]
-                for p, o, close in pool.imap_unordered(_filter_tokens, slices):
-                    persons |= p
-                    organisations |= o
-                    found.update(close)
-            # The bound looks the readings' words up again: in the next workers, forked from
-            # this filter, as known.
-            delta.remember(found, (t for t in vocab if t[:1] not in "+#"))
-        else:
-            persons, organisations = delta.tokens(vocab)
-        by_identifier = set(screening.parties_with_tokens(delta.identifiers))
-        # Parties with the same stored readings share one decoding and one bound.
-        sharing: dict[str, list[int]] = defaultdict(list)
-        for kind_tokens, person in ((persons, True), (organisations, False)):
-            for pid, text in screening.readings_with_tokens(kind_tokens, person).items():
-                if pid not in by_identifier:
-                    sharing[text].append(pid)
-        texts = list(sharing)
-        if forks:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                chunks = [(texts[k::step], limit) for k in range(step)]
-                bounded = list(pool.imap(_filter_bound, chunks))
-            reaching = [texts[k + i * step] for k, ok in enumerate(bounded) for i in ok]
-        else:
-            reaching = [texts[i] for i in _filter_bound((texts, limit))]
-    finally:
-        _WORKER_FILTER = None
+    if forks:
+        persons, organisations = set(), set()
+        found: dict[str, frozenset[int]] = {}
+        with forking.pool(workers, inherit=delta) as pool:
+            slices = [vocab[k::step] for k in range(step)]
+            for p, o, close in pool.imap_unordered(_filter_tokens, slices):
+                persons |= p
+                organisations |= o
+                found.update(close)
+        # The bound looks the readings' words up again: in the next workers, forked from
+        # this filter, as known.
+        delta.remember(found, (t for t in vocab if t[:1] not in "+#"))
+    else:
+        persons, organisations = delta.tokens(vocab)
+    by_identifier = set(screening.parties_with_tokens(delta.identifiers))
+    # Parties with the same stored readings share one decoding and one bound.
+    sharing: dict[str, list[int]] = defaultdict(list)
+    for kind_tokens, person in ((persons, True), (organisations, False)):
+        for pid, text in screening.readings_with_tokens(kind_tokens, person).items():
+            if pid not in by_identifier:
+                sharing[text].append(pid)
+    texts = list(sharing)
+    if forks:
+        with forking.pool(workers, inherit=delta) as pool:
+            chunks = [(texts[k::step], limit) for k in range(step)]
+            bounded = list(pool.imap(_filter_bound, chunks))
+        reaching = [texts[k + i * step] for k, ok in enumerate(bounded) for i in ok]
+    else:
+        reaching = [texts[i] for i in _filter_bound((texts, limit), delta)]
     out = set(by_identifier)
     for text in reaching:
         out.update(sharing[text])
@@ -343,13 +337,13 @@ def do_refresh_party_tokens(party_ids: Iterable[int], workers: int = 1) -> int:
             .values_list(*PARTY_COLUMNS, "updated_at")
         )
 
-    if workers < 2 or len(parts) < 3:
+    if workers < 2 or len(parts) < 3 or not forking.can_fork():
         for part in parts:
             write(part, _derive_tokens(read(part)))
         return written
     # Reads and writes stay in this thread (and its connection); the workers only derive.
     pending: deque[tuple[list[int], Any]] = deque()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with forking.pool(workers) as pool:
         for part in parts:
             pending.append((part, pool.apply_async(_derive_tokens, (read(part),))))
             if len(pending) > workers:

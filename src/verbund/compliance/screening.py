@@ -19,6 +19,7 @@ from verbund.compliance.delta_filter import party_readings, reading_tokens
 from verbund.compliance.matching import PERSON, EntryRecord, Index, Match, Query
 from verbund.compliance.matching_order import Spelling, entry_spellings
 from verbund.compliance.models import ListEntry, PartyScreeningKey, PartyToken, SanctionsList
+from verbund.core import forking
 from verbund.parties.models import Party, PartyKind
 
 # The party fields screening reads (``PartyRow`` order).
@@ -99,15 +100,11 @@ ENTRY_COLUMNS = [
 # Fewer list entries than this are spelled in this process: forking costs more than it saves.
 SPELL_FORK_FROM = 5000
 
-# Set in forked workers: the entries to spell are inherited, never pickled.
-_WORKER_ENTRIES: list[tuple[EntryRecord, list[dict[str, Any]]]] = []
-
 
 def _spell(bounds: tuple[int, int]) -> list[list[Spelling]]:
-    return [
-        entry_spellings(rec.schema == PERSON, names)
-        for rec, names in _WORKER_ENTRIES[slice(*bounds)]
-    ]
+    """``entry_spellings`` of the entries the parent forked with, from ``bounds``."""
+    entries = forking.inherited()
+    return [entry_spellings(rec.schema == PERSON, names) for rec, names in entries[slice(*bounds)]]
 
 
 def build_index(
@@ -119,28 +116,21 @@ def build_index(
     """An index over the given list versions (list id -> version id), or over some entries
     only. With ``workers`` > 1 a large list's names are spelled in forked processes, and
     ``meanwhile`` runs here while they do (else before the index is built)."""
-    global _WORKER_ENTRIES
     version_list = {v: k for k, v in version_ids.items()}
     qs = ListEntry.objects.filter(version_id__in=list(version_list))
     if only_entries is not None:
         qs = qs.filter(id__in=list(only_entries))
     entries = list(entry_records(qs.values(*ENTRY_COLUMNS).iterator(chunk_size=5000), version_list))
-    if workers < 2 or len(entries) < SPELL_FORK_FROM:
+    if workers < 2 or len(entries) < SPELL_FORK_FROM or not forking.can_fork():
         if meanwhile:
             meanwhile()
         return Index(entries)
-    import multiprocessing
-
     step = -(-len(entries) // (4 * workers))
-    _WORKER_ENTRIES = entries
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map_async(_spell, [(i, i + step) for i in range(0, len(entries), step)])
-            if meanwhile:
-                meanwhile()
-            spelled = [s for part in parts.get() for s in part]
-    finally:
-        _WORKER_ENTRIES = []
+    with forking.pool(workers, inherit=entries) as pool:
+        parts = pool.map_async(_spell, [(i, i + step) for i in range(0, len(entries), step)])
+        if meanwhile:
+            meanwhile()
+        spelled = [s for part in parts.get() for s in part]
     return Index(entries, spelled)
 
 

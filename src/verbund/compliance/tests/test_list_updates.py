@@ -382,6 +382,31 @@ def test_tokens_derived_in_forked_workers_are_those_derived_alone(
     assert stored() == alone and {pid for pid, _t, _p in alone[0]} == {p.pk for p in parties}
 
 
+def test_where_the_platform_cannot_fork_the_delta_runs_in_one_process(
+    v1: Path, v2: Path, org: Callable[..., Any], monkeypatch: Any
+) -> None:
+    import multiprocessing
+
+    from verbund.core import forking
+
+    for name in ("Krasny Oktyabr GmbH", "Banco Cuba S.A.", "Muster GmbH"):
+        org(name)
+    _update(v1)
+    call_command("lists", "update", "--from", str(v2), "--no-screen", stdout=io.StringIO())
+    version = ListVersion.objects.get(list__key="ofac-sdn", number=2)
+    changed = set(version.entries.values_list("id", flat=True))
+    index, _versions = screening.get_index()
+    alone = list_updates.delta_party_ids(index, changed)
+    monkeypatch.setattr(forking, "can_fork", lambda: False)
+    monkeypatch.setattr(multiprocessing, "get_context", None)  # any fork would fail
+    for name in ("FORK_FROM", "CHUNK"):
+        monkeypatch.setattr(list_updates, name, 1)
+    monkeypatch.setattr(screening, "SPELL_FORK_FROM", 0)
+    assert list_updates.delta_party_ids(index, changed, workers=2) == alone
+    assert screening.build_index(screening.current_versions(), workers=2).words == index.words
+    assert list_updates.do_refresh_party_tokens([p.pk for p in Party.objects.all()], workers=2) == 3
+
+
 def test_the_delta_finds_a_party_by_the_identifier_of_a_changed_entry_whatever_its_name(
     tmp_path: Path, v1: Path, org: Callable[..., Any]
 ) -> None:
