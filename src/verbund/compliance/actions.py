@@ -316,16 +316,12 @@ def _party_rows(party_ids: Sequence[int] | None) -> Iterable[list[tuple[Any, ...
         yield rows
 
 
-# Set in forked workers: the index is inherited, never pickled.
-_WORKER_INDEX: Index | None = None
-
-
 def _screen_chunk(
     args: tuple[list[tuple[Any, ...]], float, set[int] | None],
 ) -> tuple[list[int], list[tuple[int, str, list[Match]]]]:
+    """One chunk's matches against the index ``forking.inherited()`` (shared, never pickled)."""
     values, limit, only = args
-    index = _WORKER_INDEX
-    assert index is not None
+    index: Index = forking.inherited()
     out = []
     for v in values:
         row = PartyRow(*v)
@@ -471,7 +467,6 @@ def do_screen_parties(
     keep only matches on these list entries (ids), as the delta screening does with the full
     index.
     """
-    global _WORKER_INDEX
     if workers is None:
         workers = screening.workers()
     qs = Party.objects.filter(merged_into__isnull=True, archived=False)
@@ -500,24 +495,11 @@ def do_screen_parties(
     # This process claims the run: if it dies, the next sweep fails the run (core.jobs).
     run.status = ScreeningStatus.RUNNING
     run.save(update_fields=["status", *jobs.claim(run)])
-    pool = None
-    results: Iterable[tuple[list[int], list[tuple[int, str, list[Match]]]]]
+    chunks = ((rows, limit, only_entries) for rows in _party_rows(party_ids))
+    results = forking.in_order(_screen_chunk, chunks, workers if forks else 1, inherit=index)
     try:
-        if forks:
-            import multiprocessing
-
-            _WORKER_INDEX = index
-            pool = multiprocessing.get_context("fork").Pool(workers)
-            results = pool.imap(
-                _screen_chunk, ((rows, limit, only_entries) for rows in _party_rows(party_ids))
-            )
-        else:
-            _WORKER_INDEX = index
-            results = (
-                _screen_chunk((rows, limit, only_entries)) for rows in _party_rows(party_ids)
-            )
         hits = new_count = 0
-        for ids, found in results:
+        for _chunk, (ids, found) in results:
             screened = len(ids)
             if not close_missing:
                 found = [f for f in found if f[2]]
@@ -552,10 +534,7 @@ def do_screen_parties(
         )
         raise
     finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
-        _WORKER_INDEX = None
+        results.close()
         jobs.release(run)
     do_recompute_ownership(actor=actor)
     return run

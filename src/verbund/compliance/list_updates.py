@@ -7,8 +7,9 @@ that screening's inverted index.
 
 import datetime as dt
 import hashlib
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from typing import Any
 
 import orjson
@@ -337,22 +338,16 @@ def do_refresh_party_tokens(party_ids: Iterable[int], workers: int = 1) -> int:
             .values_list(*PARTY_COLUMNS, "updated_at")
         )
 
-    if workers < 2 or len(parts) < 3 or not forking.can_fork():
-        for part in parts:
-            write(part, _derive_tokens(read(part)))
-        return written
     # Reads and writes stay in this thread (and its connection); the workers only derive.
-    pending: deque[tuple[list[int], Any]] = deque()
-    with forking.pool(workers) as pool:
-        for part in parts:
-            pending.append((part, pool.apply_async(_derive_tokens, (read(part),))))
-            if len(pending) > workers:
-                done, result = pending.popleft()
-                write(done, result.get())
-        while pending:
-            done, result = pending.popleft()
-            write(done, result.get())
+    tasks = ((part, read(part)) for part in parts)
+    with closing(forking.in_order(_derive_part, tasks, workers if len(parts) >= 3 else 1)) as done:
+        for (part, _rows), derived in done:
+            write(part, derived)
     return written
+
+
+def _derive_part(task: tuple[list[int], list[tuple[Any, ...]]]) -> tuple[list[Any], Any]:
+    return _derive_tokens(task[1])
 
 
 def do_sync_party_tokens(workers: int = 1, state: tuple[list[int], list[int]] | None = None) -> int:

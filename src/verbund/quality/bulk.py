@@ -12,7 +12,6 @@ scoring are splink's approach on the same engine.
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from verbund.core import forking
 from verbund.quality.features import FEATURE_COLUMNS, features
 from verbund.quality.matching import (
     CATEGORY_DUPLICATE,
@@ -174,11 +174,10 @@ def features_table(
     processes (the features are pure Python, so threads would not help); the order of the
     rows is kept.
     """
-    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+    if workers <= 1 or not forking.can_fork():
         return to_arrow((_with_extra(features(r), r, extra) for r in rows), extra=extra)
-    ctx = mp.get_context("fork")
-    with ctx.Pool(workers) as pool:
-        parts = list(pool.imap(_features_batch, ((c, extra) for c in _chunks(rows, chunk))))
+    batches = ((c, extra) for c in _chunks(rows, chunk))
+    parts = [table for _batch, table in forking.in_order(_features_batch, batches, workers)]
     if not parts:
         return to_arrow([], extra=extra)
     return pa.concat_tables(parts)

@@ -254,10 +254,16 @@ def test_a_list_update_screens_parties_against_new_entries_only(
     assert ScreeningRun.objects.filter(trigger="list_update").count() == 1
 
 
-@pytest.mark.parametrize("workers", [1])
+@pytest.mark.parametrize("workers", [1, 2])
 def test_bulk_screening_matches_single_screening(
-    ofac: object, org: Callable[..., Any], workers: int
+    ofac: object, org: Callable[..., Any], workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Forked or not, a bulk run finds what screening one party finds. The forked run reads
+    its chunks (of one party each here) on the test's own connection, inside its
+    transaction."""
+    from verbund.compliance import actions
+
+    monkeypatch.setattr(actions, "CHUNK", 1)
     parties = [
         org(n) for n in ("Aerocaribbean Airlines SA", "Schmidt Elektro KG", "National Bank of Cuba")
     ]
@@ -266,7 +272,8 @@ def test_bulk_screening_matches_single_screening(
         for p in parties
     }
     Hit.objects.all().delete()
-    do_screen_parties(actor=None, workers=workers)
+    run = do_screen_parties(actor=None, workers=workers)
+    assert run.done == run.total == len(parties)
     bulk = {
         p.pk: sorted(Hit.objects.filter(party=p).values_list("entry_external_id", flat=True))
         for p in parties
