@@ -123,3 +123,11 @@ def test_a_list_update_shows_its_changes_on_the_list_page_and_new_hits_on_the_st
     block = page.inner_text("[data-testid=home-new-hits]")
     assert "Neue Prüftreffer" in block and "KRASNY OKTYABR OOO" in block
     assert int(page.evaluate("document.documentElement.scrollWidth")) <= 390
+    # On a phone each hit is a small block whose score stays on one line ("0,90", not a
+    # column of single characters).
+    score = page.locator("[data-testid=home-new-hits] td.num a").first.bounding_box()
+    line = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector("
+        "'[data-testid=home-new-hits] td.num a')).lineHeight) || 20"
+    )
+    assert score is not None and score["height"] < 1.5 * line
