@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 run: $(STAMP)
 	$(BIN)/verbund migrate --no-input
-	$(BIN)/verbund demo --size $(DEMO_SIZE) --if-empty --login
+	$(BIN)/verbund demo --size $(DEMO_SIZE) --if-empty --login --sample-list
 	$(BIN)/verbund serve 127.0.0.1:8000
 
 test: $(STAMP)

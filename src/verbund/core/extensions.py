@@ -37,6 +37,9 @@ docs/development/layers.md).
   ``list_actions(request, list_name, query) -> list[Section]``, buttons beside a list's
   filters (``list_name`` "party_list"; ``query`` the list's filter parameters as a query
   string), e.g. "Als Selektion speichern"
+- ``verbund.<app>.demo`` (``verbund demo --sample-list``, after the demo data is generated):
+  ``sample_data(*, actor, stdout) -> None``, the app's own sample data made through its
+  actions (the compliance app: a fictional list and the demo suppliers it names)
 """
 
 import functools

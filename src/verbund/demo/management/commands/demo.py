@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from verbund.core import extensions
 from verbund.core.bulk import refresh_all_statistics
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.demo.actions import (
@@ -64,6 +65,15 @@ class Command(VerbundCommand):
                 "Months of demo revenue, where the revenue module offers it (default 24, 0: none)."
             ),
         )
+        parser.add_argument(
+            "--sample-list",
+            action="store_true",
+            help=gettext_lazy(
+                "With the demo data, a fictional sanctions list and two demo suppliers it names, "
+                "so the compliance pages have a hit to review (where the compliance module "
+                "offers it)."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         size: int = options["size"]
@@ -78,6 +88,10 @@ class Command(VerbundCommand):
             self.stdout.write(_("Parties exist already; no demo data generated."))
         else:
             self._load(size, options["seed"], options["revenue_months"])
+            if options["sample_list"]:
+                # Only with data generated now: never into a database that held other parties.
+                for sample_data in extensions.hooks("demo", "sample_data"):
+                    sample_data(actor=None, stdout=self.stdout)
         if options["login"]:
             self._print_login()
 
