@@ -1,6 +1,7 @@
 """Walk every page in German and English at 1,440, 1,024 and 390 px (opt-in, for reviews):
 ``python -m verbund.web.walk /tmp/walk`` writes one full-page PNG per page, language and width
-and prints each page that is wider than the window, with the elements that stick out.
+and prints each page that is wider than the window, with the elements that stick out, and each
+page whose table cells break a word inside itself.
 
 Uses the screenshot demo (``verbund.web.screenshots``); ``ONLY=file,hierarchy`` limits the pages.
 """
@@ -28,6 +29,25 @@ OVERFLOW_JS = """() => {
     if (!contained) out.push(el.tagName.toLowerCase() + (el.dataset.testid ? '[' + el.dataset.testid + ']' : '') + ' ' + Math.round(r.right));
   }
   return {scroll: document.documentElement.scrollWidth, elements: out.slice(0, 8)};
+}"""
+
+# Short words in table cells (a score, a number, a date: up to 12 characters) that break inside
+# themselves ("0,99" as a column of characters): a narrow column under the phone rule that lets
+# links break anywhere. Longer words (an e-mail address) may break to fit; hyphenated words may
+# break at their hyphen.
+BROKEN_WORDS_JS = """() => {
+  const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const text = node.textContent.trim();
+    if (text.length < 2 || text.length > 12 || /[\\s\\-\\/\u2013\u00b7]/.test(text)) continue;
+    if (!node.parentElement || !node.parentElement.closest('td, th')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const tops = new Set([...range.getClientRects()].filter(r => r.width).map(r => Math.round(r.top)));
+    if (tops.size > 1) out.push(text);
+  }
+  return out.slice(0, 8);
 }"""
 
 
@@ -114,11 +134,17 @@ def walk(out_dir: Path, only: set[str]) -> list[str]:
                     response = page.goto(base + url)
                     page.wait_for_load_state("networkidle")
                     found = page.evaluate(OVERFLOW_JS)
+                    found["broken"] = page.evaluate(BROKEN_WORDS_JS)
                     page.screenshot(
                         path=str(out_dir / f"{name}-{lang}-{width}.png"), full_page=True
                     )
                     status = response.status if response else 0
-                    if status != 200 or found["scroll"] > width or found["elements"]:
+                    if (
+                        status != 200
+                        or found["scroll"] > width
+                        or found["elements"]
+                        or found["broken"]
+                    ):
                         problems.append(f"{name}-{lang}-{width} {status} {json.dumps(found)}")
         browser.close()
     server.shutdown()  # type: ignore[attr-defined]
@@ -140,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0)
     only = {n for n in os.environ.get("ONLY", "").split(",") if n}
     problems = walk(out_dir, only)
-    print("\n".join(problems) or "every page fits its window")
+    print("\n".join(problems) or "every page fits its window, no word in a table breaks")
     print(f"screenshots in {out_dir}")
     return 1 if problems else 0
 
