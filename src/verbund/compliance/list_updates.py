@@ -118,22 +118,19 @@ def changed_party_ids(since: dt.datetime | None) -> list[int]:
 FORK_FROM = 50_000
 
 
-def _filter_tokens(
-    vocab: Sequence[str], delta: DeltaFilter | None = None
-) -> tuple[set[str], set[str], dict[str, frozenset[int]]]:
-    """``DeltaFilter.tokens`` of ``vocab`` and the close words found, by ``delta`` or (in a
-    forked worker) the filter the parent forked with."""
-    delta = delta or forking.inherited()
-    assert delta is not None
+def _filter_tokens(vocab: Sequence[str]) -> tuple[set[str], set[str], dict[str, frozenset[int]]]:
+    """``DeltaFilter.tokens`` of ``vocab`` by the filter ``forking.inherited()``, and the close
+    words it found."""
+    delta: DeltaFilter = forking.inherited()
     persons, organisations = delta.tokens(vocab)
     return persons, organisations, delta.found()
 
 
-def _filter_bound(args: tuple[Sequence[str], float], delta: DeltaFilter | None = None) -> list[int]:
-    """Positions in ``texts`` of the stored readings that may match (``delta`` as above)."""
+def _filter_bound(args: tuple[Sequence[str], float]) -> list[int]:
+    """Positions in ``texts`` of the stored readings that may match, by the filter
+    ``forking.inherited()``."""
     texts, limit = args
-    delta = delta or forking.inherited()
-    assert delta is not None
+    delta: DeltaFilter = forking.inherited()
     out = []
     for i, text in enumerate(texts):
         readings = orjson.loads(text)
@@ -164,23 +161,22 @@ def delta_party_ids(
     delta = DeltaFilter(index, positions)
     vocab = screening.token_vocabulary()
     limit = screening.threshold()
-    forks = workers > 1 and len(vocab) >= FORK_FROM and forking.can_fork()
+    forks = workers if len(vocab) >= FORK_FROM and forking.can_fork() else 1
     # Interleaved slices: neighbours in the sorted vocabulary cost alike.
-    step = 2 * workers
-    if forks:
-        persons, organisations = set(), set()
-        found: dict[str, frozenset[int]] = {}
-        with forking.pool(workers, inherit=delta) as pool:
-            slices = [vocab[k::step] for k in range(step)]
-            for p, o, close in pool.imap_unordered(_filter_tokens, slices):
-                persons |= p
-                organisations |= o
-                found.update(close)
+    step = 2 * forks
+    persons: set[str] = set()
+    organisations: set[str] = set()
+    found: dict[str, frozenset[int]] = {}
+    slices = (vocab[k::step] for k in range(step))
+    with closing(forking.in_order(_filter_tokens, slices, forks, inherit=delta)) as scanned:
+        for _slice, (p, o, close) in scanned:
+            persons |= p
+            organisations |= o
+            found.update(close)
+    if forks > 1:
         # The bound looks the readings' words up again: in the next workers, forked from
         # this filter, as known.
         delta.remember(found, (t for t in vocab if t[:1] not in "+#"))
-    else:
-        persons, organisations = delta.tokens(vocab)
     by_identifier = set(screening.parties_with_tokens(delta.identifiers))
     # Parties with the same stored readings share one decoding and one bound.
     sharing: dict[str, list[int]] = defaultdict(list)
@@ -189,13 +185,11 @@ def delta_party_ids(
             if pid not in by_identifier:
                 sharing[text].append(pid)
     texts = list(sharing)
-    if forks:
-        with forking.pool(workers, inherit=delta) as pool:
-            chunks = [(texts[k::step], limit) for k in range(step)]
-            bounded = list(pool.imap(_filter_bound, chunks))
-        reaching = [texts[k + i * step] for k, ok in enumerate(bounded) for i in ok]
-    else:
-        reaching = [texts[i] for i in _filter_bound((texts, limit), delta)]
+    reaching: list[str] = []
+    parts = ((texts[k::step], limit) for k in range(step))
+    with closing(forking.in_order(_filter_bound, parts, forks, inherit=delta)) as bounded:
+        for (part, _limit), ok in bounded:
+            reaching += [part[i] for i in ok]
     out = set(by_identifier)
     for text in reaching:
         out.update(sharing[text])
