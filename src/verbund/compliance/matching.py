@@ -61,7 +61,13 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from verbund.compliance.matching_bounds import STRONG_SPELLING, WEAK_FACTOR, within_reach
+from verbund.compliance.matching_bounds import (
+    STRONG_SPELLING,
+    WEAK_FACTOR,
+    Plan,
+    gather,
+    within_reach,
+)
 from verbund.compliance.matching_order import (
     ORDER_FACTOR,
     NameParts,
@@ -235,6 +241,24 @@ class Index:
         for rec in self.names:
             rec.total_weight = sum(self.weights[t] for t in rec.tokens)
             rec.max_weight = max((self.weights[t] for t in rec.tokens), default=0.0)
+        # What the candidate loop reads of a name, in one tuple (_name_candidates): its words,
+        # whether it has one, its largest and its total weight, the factor of a weak alias or
+        # an asset, whether it names an asset, whether it has an initial.
+        schemas = [self.entries[rec.entry].schema for rec in self.names]
+        self._shapes = [
+            (
+                rec.tokens, len(rec.tokens) == 1, rec.max_weight, rec.total_weight or 1.0,
+                (WEAK_FACTOR if rec.weak else 1.0) * (ASSET_FACTOR if s in ASSETS else 1.0),
+                s in ASSETS, any(len(self.raw[t]) == 1 for t in rec.tokens),
+            )
+            for rec, s in zip(self.names, schemas, strict=True)
+        ]  # fmt: skip
+        # Which names a person's name can match (persons, entries of no known kind) and which a
+        # company's (all but persons): the postings of a plan keep only those (_plan).
+        self._kind_ok = {
+            True: [s in (PERSON, "other") for s in schemas],
+            False: [s != PERSON for s in schemas],
+        }
         self.by_key: dict[str, list[int]] = defaultdict(list)
         self.by_deletion: dict[str, list[int]] = defaultdict(list)
         for tid, word in enumerate(self.words):
@@ -263,9 +287,8 @@ class Index:
         self._expansions: dict[str, dict[int, float]] = {}
         self._person_expansions: dict[str, dict[int, float]] = {}
         self._org_expansions: dict[str, dict[int, float]] = {}
-        self._plans: dict[
-            tuple[str, bool], tuple[list[tuple[int, float, float, tuple[int, ...]]], int, float]
-        ] = {}
+        self._plans: dict[tuple[str, bool], Plan] = {}
+        self._kind_postings: dict[tuple[int, bool], tuple[int, ...]] = {}
         self._readings: dict[tuple[str, str], list[tuple[str, ...]]] = {}
         self._results: dict[
             tuple[str, tuple[str, ...], float], list[tuple[int, float, dict[str, Any]]]
@@ -413,25 +436,33 @@ class Index:
                 out[tid] = min(sim, name_similarity(raw, token, self.raw[tid], self.words[tid]))
         return out
 
-    def _plan(
-        self, raw: str, person: bool = False
-    ) -> tuple[list[tuple[int, float, float, tuple[int, ...]]], int, float]:
+    def _plan(self, raw: str, person: bool = False) -> "Plan":
         """For a query token: the postings of its close spellings (df, sim, candidate-side
-        gain, name ids), their smallest df, and the best similarity left out (cached)."""
+        gain, the ids of the names of the query's kind), their smallest df, the best
+        similarity left out and the list words of those weaker spellings (cached)."""
         plan = self._plans.get((raw, person))
         if plan is None:
             exp = self.expand_person(raw) if person else self.expand_organisation(raw)
             strong = {t: v for t, v in exp.items() if v >= STRONG_SPELLING} or exp
-            weak_max = max((v for t, v in exp.items() if t not in strong), default=0.0)
+            weak = frozenset(t for t in exp if t not in strong)
             postings = [
-                (self.df[t], v, self.weights[t] * v, self.postings[t]) for t, v in strong.items()
+                (self.df[t], v, self.weights[t] * v, self._postings_of(t, person))
+                for t, v in strong.items()
             ]
             mindf = min((p[0] for p in postings), default=0)
-            plan = (postings, mindf, weak_max)
+            plan = (postings, mindf, max((exp[t] for t in weak), default=0.0), weak)
             if len(self._plans) > 400_000:
                 self._plans.clear()
             self._plans[(raw, person)] = plan
         return plan
+
+    def _postings_of(self, tid: int, person: bool) -> tuple[int, ...]:
+        """The names with the word ``tid`` that a person's (or a company's) name can match."""
+        got = self._kind_postings.get((tid, person))
+        if got is None:
+            ok = self._kind_ok[person]
+            got = self._kind_postings[(tid, person)] = tuple(n for n in self.postings[tid] if ok[n])
+        return got
 
     # --- scoring ---------------------------------------------------------------------------
 
@@ -449,85 +480,35 @@ class Index:
         qweights = [self.weight_of(t) for t in tokens]
         total_q = sum(qweights) or 1.0
         plans = [self._plan(t, person) for t in tokens]
-        usable = [i for i, p in enumerate(plans) if p[0] and p[1] <= self.DF_CAP]
-        # Common spellings are left out only while the rare ones can carry the candidates: a
-        # name made of common words alone ("Muhammad 'Ali", "'Ali Ibrahim") shares no rare
-        # spelling with its own list entry, which would then never be scored.
-        common = sum(
-            qweights[i]
-            * (
-                1.0
-                if i not in usable
-                else max((p[1] for p in plans[i][0] if p[0] > self.DF_CAP), default=0.0)
-            )
-            for i in range(len(tokens))
-        )
-        if usable and common / total_q >= floor:
-            usable = []
-        acc_q: dict[int, float] = defaultdict(float)
-        acc_c: dict[int, float] = defaultdict(float)
-        skipped = 0.0
-        # The candidate side's share of what was left out: each query word pairs with one list
-        # word at most, at no more than this similarity.
-        skipped_c = 0.0
-        # A company word this far off counts squared (_score): so does the bound.
-        squared = not person and len(tokens) > 1
-        for i, (postings, _mindf, weak_max) in enumerate(plans):
-            wq = qweights[i]
-            if usable and i not in usable:
-                skipped += wq
-                skipped_c += 1.0
-                continue
-            if squared and weak_max < STRONG_SPELLING:
-                weak_max = round(weak_max * weak_max, 3)
-            # Spellings below 0.8 do not make candidates; the bound allows for them.
-            skipped += wq * weak_max
-            if person and len(tokens[i]) == 1:
-                # An initial scores against the given name it begins (matching_rules).
-                skipped += wq * INITIAL_SIM
-            capped = 0.0
-            for df, sim, gain_c, nids in postings:
-                if usable and df > self.DF_CAP:
-                    # Too common to make candidates; the bound still allows for it.
-                    capped = max(capped, sim)
-                    continue
-                gain_q = wq * sim
-                for nid in nids:
-                    acc_q[nid] += gain_q
-                    acc_c[nid] += gain_c
-            if squared and capped < STRONG_SPELLING:
-                capped = round(capped * capped, 3)
-            skipped += wq * capped
-            skipped_c += max(weak_max, capped)
+        got = gather(plans, qweights, tokens, person, floor, self.DF_CAP)
         out: list[tuple[int, float, dict[str, Any]]] = []
         # A person's middle names may count half in the score (_score): the bound allows for it.
         bound_q = total_q - (EXTRA_MIDDLE * sum(qweights[1:-1]) if person else 0.0)
-        for nid, got in acc_q.items():
+        shapes = self._shapes
+        squared, skipped, weak_words, acc_c = got.squared, got.skipped, got.weak_words, got.c
+        for nid, acc in got.q.items():
+            words, single, max_w, total_w, factor, asset, initial = shapes[nid]
+            # Nearly every list name reached has none of the weaker spellings' words: its bound
+            # leaves them out (unless an initial of the list's may pair with any word).
+            tight = (squared or (person and not initial)) and weak_words.isdisjoint(words)
             # An upper bound of the score from what was accumulated: most candidates end here.
-            ub_q = min(1.0, (got + skipped) / bound_q)
-            rec = self.names[nid]
-            if person or len(rec.tokens) == 1:
+            # (Comparisons, not min(): this loop runs for every candidate.)
+            ub_q = (acc + (got.strong_q if tight else skipped)) / bound_q
+            if ub_q > 1.0:
+                ub_q = 1.0
+            if person or single:
                 bound = ub_q
+            elif not squared and skipped:
+                # A one-word name may score a spelling above its expansion (_one_word_sim).
+                bound = 0.5 * (ub_q + 1.0)
             else:
-                if not squared and skipped:
-                    # A one-word name may score a spelling above its expansion (_one_word_sim).
-                    ub_c = 1.0
-                else:
-                    left_out = skipped_c * rec.max_weight
-                    ub_c = min(1.0, (acc_c[nid] + left_out) / (rec.total_weight or 1.0))
-                bound = 0.5 * (ub_q + ub_c)
-            if rec.weak:
-                bound *= WEAK_FACTOR
-            entry_schema = self.entries[rec.entry].schema
-            asset = entry_schema in ASSETS
-            if asset:
-                bound *= ASSET_FACTOR
-            if bound < floor:
+                ub_c = (acc_c[nid] + (got.strong_c if tight else got.skipped_c) * max_w) / total_w
+                bound = 0.5 * (ub_q + (ub_c if ub_c < 1.0 else 1.0))
+            if bound * factor < floor:
                 continue
-            if person != (entry_schema == PERSON) and entry_schema != "other":
-                continue
+            rec = self.names[nid]
             if squared and not within_reach(
-                expansions, qweights, total_q, rec.tokens, rec.total_weight, rec.weak,
+                expansions, qweights, total_q, words, rec.total_weight, rec.weak,
                 self.weights, floor / ASSET_FACTOR if asset else floor,
             ):  # fmt: skip
                 continue

@@ -390,6 +390,7 @@ _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS)
 # in full, one of them may carry a typo that would make it a name word on its own ("Joict",
 # "Stovk" are one letter from "point", "stork").
 _PHRASES = (("joint", "stock", "company"), ("limited", "liability", "company"))
+_PHRASE_WORDS = frozenset(w for phrase in _PHRASES for w in phrase)
 
 
 # Legal forms written out in words that the abbreviation stands for, in the languages of the
@@ -444,6 +445,8 @@ def _mistyped_phrase(words: list[str]) -> set[int]:
     """Positions of a three-word legal form in ``words`` with two words exact and the third
     mistyped (two edits at most, first letter kept), provided other words remain."""
     out: set[int] = set()
+    if sum(w in _PHRASE_WORDS for w in words) < 2:
+        return out  # two of a phrase's words must be there as they are (most names: none)
     for i in range(len(words) - 2):
         window = words[i : i + 3]
         for phrase in _PHRASES:

@@ -70,11 +70,14 @@ LEGAL_FORMS: dict[str, list[str]] = {
     "co": ["co", "company", "und co", "u co", "& co"],
 }
 
-_FORM_PATTERNS: list[tuple[re.Pattern[str], str]] = sorted(
+# Each with the words it is made of: a pattern matches whole words only, so one whose words
+# are not all in a name is not tried (most names hold none of them).
+_FORM_PATTERNS: list[tuple[re.Pattern[str], str, frozenset[str]]] = sorted(
     (
         (
             re.compile(r"(?:^|\s)" + re.escape(spelling).replace(r"\ ", r"\s+") + r"(?=\s|$)"),
             canonical,
+            frozenset(spelling.split()),
         )
         for canonical, spellings in LEGAL_FORMS.items()
         for spelling in spellings
@@ -99,8 +102,10 @@ def fold(text: str) -> str:
     if not text:
         return ""
     text = text.lower().translate(_UMLAUTS)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():
+        # ASCII has no accents to drop (most names, once their umlauts are spelled out).
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("+", " & ")
     text = _NON_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
@@ -108,7 +113,10 @@ def fold(text: str) -> str:
 
 def _split_form(folded: str) -> tuple[str, str]:
     # Longest spellings first, so "gmbh co kg" wins over "gmbh" and "kg".
-    for pattern, canonical in _FORM_PATTERNS:
+    words = set(folded.split())
+    for pattern, canonical, needed in _FORM_PATTERNS:
+        if not needed <= words:
+            continue
         match = pattern.search(folded)
         if match:
             rest = (folded[: match.start()] + " " + folded[match.end() :]).replace("&", " ")

@@ -1,0 +1,66 @@
+"""The engine scores only the candidates its bounds let through (``Index._name_candidates``,
+``matching_bounds.within_reach``): the bounds may only ever drop candidates that could not
+reach the floor. Checked against every candidate scored (the list names sharing a close
+spelling with the party's name, ``matching_bounds.gather``), on random lists and parties
+written the ways the engine tolerates (the delta filter's world: typos, joined and split
+words, initials, legal forms, other word order)."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from verbund.compliance.matching import ASSET_FACTOR, ASSETS, MAX_BONUS, PERSON, Index
+from verbund.compliance.matching_bounds import gather
+from verbund.compliance.tests.test_delta_filter import THRESHOLD, _world
+
+FLOOR = THRESHOLD - MAX_BONUS
+
+
+def _every_candidate_scored(index: Index, kind: str, tokens: tuple[str, ...]) -> dict[int, float]:
+    """What ``_name_candidates`` finds, by scoring every candidate."""
+    person = kind == PERSON
+    expand = index.expand_person if person else index.expand_organisation
+    expansions = [expand(t) for t in tokens]
+    qweights = [index.weight_of(t) for t in tokens]
+    total_q = sum(qweights) or 1.0
+    plans = [index._plan(t, person) for t in tokens]
+    found = {}
+    for nid in gather(plans, qweights, tokens, person, FLOOR, index.DF_CAP).q:
+        rec = index.names[nid]
+        score, _pairs = index._score(kind, tokens, qweights, total_q, expansions, rec, FLOOR)
+        if index.entries[rec.entry].schema in ASSETS:
+            score *= ASSET_FACTOR
+        if score >= FLOOR:
+            found[nid] = score
+    return found
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=10**9))
+def test_the_candidate_bounds_drop_no_list_name_that_reaches_the_floor(seed: int) -> None:
+    index, _changed, queries = _world(seed)
+    for q in queries:
+        for name in q.names:
+            for tokens in index.readings(name, q.kind):
+                got = {
+                    nid: score
+                    for nid, score, _info in index._name_candidates(q.kind, tokens, FLOOR)
+                }
+                assert got == _every_candidate_scored(index, q.kind, tokens), (q.kind, tokens)
+
+
+def test_the_bounds_leave_most_list_names_unscored() -> None:
+    """The point of the bounds: a party's name is scored against few of the list's names."""
+    index, _changed, queries = _world(3)
+    scored = 0
+    original = index._score
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal scored
+        scored += 1
+        return original(*args, **kwargs)
+
+    index._score = counting  # type: ignore[method-assign]
+    readings = [(q.kind, t) for q in queries for n in q.names for t in index.readings(n, q.kind)]
+    for kind, tokens in readings:
+        index._name_candidates(kind, tokens, FLOOR)
+    assert scored < 0.2 * len(readings) * len(index.names)
