@@ -493,7 +493,9 @@ class Index:
             tight = (squared or (person and not initial)) and weak_words.isdisjoint(words)
             # An upper bound of the score from what was accumulated: most candidates end here.
             # (Comparisons, not min(): this loop runs for every candidate.)
-            ub_q = (acc + (got.strong_q if tight else skipped)) / bound_q
+            ub_q = (
+                acc + (got.strong_q if tight else got.initials if initial else skipped)
+            ) / bound_q
             if ub_q > 1.0:
                 ub_q = 1.0
             if person or single:

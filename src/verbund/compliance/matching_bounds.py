@@ -38,6 +38,9 @@ class Gathered:
     # query word pairing with one list word at most, at no more than that similarity.
     skipped: float = 0.0
     strong_q: float = 0.0
+    # ``skipped`` for a person's list name with an initial, which pairs with any word that
+    # begins with its letter (``matching_rules.initial_pairs``).
+    initials: float = 0.0
     skipped_c: float = 0.0
     strong_c: float = 0.0
     weak_words: set[int] = field(default_factory=set)
@@ -86,10 +89,12 @@ def gather(
                 initial = wq * INITIAL_SIM if len(tokens[i]) == 1 else 0.0
                 out.skipped += wq if usable else initial
                 out.strong_q += initial
+                out.initials += wq if usable else wq * INITIAL_SIM
             continue
         if usable and i not in usable:
             out.skipped += wq
             out.strong_q += wq
+            out.initials += wq
             out.skipped_c += 1.0
             out.strong_c += 1.0
             continue
@@ -118,6 +123,8 @@ def gather(
             capped = round(capped * capped, 3)
         out.skipped += wq * capped
         out.strong_q += wq * capped
+        if person:
+            out.initials += wq * (max(weak_max, INITIAL_SIM) + capped)
         out.skipped_c += max(weak_max, capped)
         out.strong_c += capped
     return out

@@ -5,12 +5,22 @@ spelling with the party's name, ``matching_bounds.gather``), on random lists and
 written the ways the engine tolerates (the delta filter's world: typos, joined and split
 words, initials, legal forms, other word order)."""
 
+import random
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verbund.compliance.matching import ASSET_FACTOR, ASSETS, MAX_BONUS, PERSON, Index
+from verbund.compliance.matching import (
+    ASSET_FACTOR,
+    ASSETS,
+    MAX_BONUS,
+    PERSON,
+    EntryRecord,
+    Index,
+    Query,
+)
 from verbund.compliance.matching_bounds import gather
-from verbund.compliance.tests.test_delta_filter import THRESHOLD, _world
+from verbund.compliance.tests.test_delta_filter import THRESHOLD, WORDS, _world
 
 FLOOR = THRESHOLD - MAX_BONUS
 
@@ -46,6 +56,72 @@ def test_the_candidate_bounds_drop_no_list_name_that_reaches_the_floor(seed: int
                     for nid, score, _info in index._name_candidates(q.kind, tokens, FLOOR)
                 }
                 assert got == _every_candidate_scored(index, q.kind, tokens), (q.kind, tokens)
+
+
+def _initials_world(seed: int) -> tuple[Index, list[tuple[str, tuple[str, ...]]]]:
+    """Persons' list names that write given names as initials ("A. K. KHAN"), and parties'
+    names in full or with initials of their own."""
+    rng = random.Random(seed)
+    names = []
+    for _ in range(40):
+        words = [rng.choice(WORDS).title() for _ in range(rng.randint(2, 4))]
+        names.append(
+            " ".join(
+                w[0] + "." if i < len(words) - 1 and rng.random() < 0.5 else w
+                for i, w in enumerate(words)
+            )
+        )
+    index = Index(
+        (
+            EntryRecord(1, i, str(i), "h", "person", n, frozenset(), (), ()),
+            [{"name": n, "weak": False}],
+        )
+        for i, n in enumerate(names)
+    )
+    readings = []
+    for _ in range(150):
+        words = rng.choice(names).split()
+        words = [
+            rng.choice([w for w in WORDS if w[0] == x[0].lower()] or [x]).title()
+            if x.endswith(".")
+            else x
+            for x in words
+        ]
+        if rng.random() < 0.3:
+            words[0] = words[0][0] + "."
+        readings += [("person", t) for t in index.readings(" ".join(words), "person")]
+    return index, readings
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=10**9))
+def test_a_list_name_with_initials_is_not_dropped_by_the_bounds(seed: int) -> None:
+    index, readings = _initials_world(seed)
+    for kind, tokens in readings:
+        got = {nid: score for nid, score, _info in index._name_candidates(kind, tokens, FLOOR)}
+        assert got == _every_candidate_scored(index, kind, tokens), tokens
+
+
+def test_a_party_is_found_under_a_list_name_that_writes_its_given_names_as_initials() -> None:
+    # The bound allowed only the weaker spellings for the party's given names: "Ahmed Khan"
+    # was never scored against "A. K. KHAN" (0.88).
+    names = ["A. K. KHAN", "J. JUNCKER", "Ivan PETROV"]
+    index = Index(
+        (
+            EntryRecord(1, i, str(i), "h", "person", n, frozenset(), (), ()),
+            [{"name": n, "weak": False}],
+        )
+        for i, n in enumerate(names)
+    )
+    for party, listed in [
+        ("Ahmed Khan", "A. K. KHAN"),
+        ("Abdul Karim Khan", "A. K. KHAN"),
+        ("Jean Juncker", "J. JUNCKER"),
+    ]:
+        assert [
+            m.matched_name for m in index.screen(Query(kind="person", names=[party]), THRESHOLD)
+        ] == [listed]
+    assert not index.screen(Query(kind="person", names=["Boris Khan"]), THRESHOLD)
 
 
 def test_the_bounds_leave_most_list_names_unscored() -> None:
