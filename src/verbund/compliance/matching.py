@@ -466,6 +466,17 @@ class Index:
 
     # --- scoring ---------------------------------------------------------------------------
 
+    def _prepared(
+        self, kind: str, tokens: tuple[str, ...]
+    ) -> tuple[list[dict[int, float]], list[float], float, list[Plan]]:
+        """A party's name as the candidate search reads it: each word's close list words,
+        weight and plan, and the words' total weight."""
+        person = kind == PERSON
+        expand = self.expand_person if person else self.expand_organisation
+        qweights = [self.weight_of(t) for t in tokens]
+        plans = [self._plan(t, person) for t in tokens]
+        return [expand(t) for t in tokens], qweights, sum(qweights) or 1.0, plans
+
     def _name_candidates(
         self, kind: str, tokens: tuple[str, ...], floor: float = 0.5
     ) -> list[tuple[int, float, dict[str, Any]]]:
@@ -475,11 +486,7 @@ class Index:
         if cached is not None:
             return cached
         person = kind == PERSON
-        expand = self.expand_person if person else self.expand_organisation
-        expansions = [expand(t) for t in tokens]
-        qweights = [self.weight_of(t) for t in tokens]
-        total_q = sum(qweights) or 1.0
-        plans = [self._plan(t, person) for t in tokens]
+        expansions, qweights, total_q, plans = self._prepared(kind, tokens)
         got = gather(plans, qweights, tokens, person, floor, self.DF_CAP)
         out: list[tuple[int, float, dict[str, Any]]] = []
         # A person's middle names may count half in the score (_score): the bound allows for it.

@@ -27,14 +27,9 @@ FLOOR = THRESHOLD - MAX_BONUS
 
 def _every_candidate_scored(index: Index, kind: str, tokens: tuple[str, ...]) -> dict[int, float]:
     """What ``_name_candidates`` finds, by scoring every candidate."""
-    person = kind == PERSON
-    expand = index.expand_person if person else index.expand_organisation
-    expansions = [expand(t) for t in tokens]
-    qweights = [index.weight_of(t) for t in tokens]
-    total_q = sum(qweights) or 1.0
-    plans = [index._plan(t, person) for t in tokens]
+    expansions, qweights, total_q, plans = index._prepared(kind, tokens)
     found = {}
-    for nid in gather(plans, qweights, tokens, person, FLOOR, index.DF_CAP).q:
+    for nid in gather(plans, qweights, tokens, kind == PERSON, FLOOR, index.DF_CAP).q:
         rec = index.names[nid]
         score, _pairs = index._score(kind, tokens, qweights, total_q, expansions, rec, FLOOR)
         if index.entries[rec.entry].schema in ASSETS:
