@@ -436,7 +436,7 @@ class Index:
                 out[tid] = min(sim, name_similarity(raw, token, self.raw[tid], self.words[tid]))
         return out
 
-    def _plan(self, raw: str, person: bool = False) -> "Plan":
+    def _plan(self, raw: str, person: bool = False) -> Plan:
         """For a query token: the postings of its close spellings (df, sim, candidate-side
         gain, the ids of the names of the query's kind), their smallest df, the best
         similarity left out and the list words of those weaker spellings (cached)."""
@@ -501,7 +501,7 @@ class Index:
             # An upper bound of the score from what was accumulated: most candidates end here.
             # (Comparisons, not min(): this loop runs for every candidate.)
             ub_q = (
-                acc + (got.strong_q if tight else got.initials if initial else skipped)
+                acc + (got.strong_q if tight else got.initials if person and initial else skipped)
             ) / bound_q
             if ub_q > 1.0:
                 ub_q = 1.0

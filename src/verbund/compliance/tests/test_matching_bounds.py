@@ -54,37 +54,36 @@ def test_the_candidate_bounds_drop_no_list_name_that_reaches_the_floor(seed: int
 
 
 def _initials_world(seed: int) -> tuple[Index, list[tuple[str, tuple[str, ...]]]]:
-    """Persons' list names that write given names as initials ("A. K. KHAN"), and parties'
-    names in full or with initials of their own."""
+    """List names that write words as initials ("A. K. KHAN", "B. Star Shipping"), persons'
+    and companies', and parties' names written out in full or with initials of their own."""
     rng = random.Random(seed)
     names = []
     for _ in range(40):
         words = [rng.choice(WORDS).title() for _ in range(rng.randint(2, 4))]
-        names.append(
-            " ".join(
-                w[0] + "." if i < len(words) - 1 and rng.random() < 0.5 else w
-                for i, w in enumerate(words)
-            )
+        name = " ".join(
+            w[0] + "." if i < len(words) - 1 and rng.random() < 0.5 else w
+            for i, w in enumerate(words)
         )
+        names.append((rng.choice(["person", "person", "organisation"]), name))
     index = Index(
         (
-            EntryRecord(1, i, str(i), "h", "person", n, frozenset(), (), ()),
+            EntryRecord(1, i, str(i), "h", schema, n, frozenset(), (), ()),
             [{"name": n, "weak": False}],
         )
-        for i, n in enumerate(names)
+        for i, (schema, n) in enumerate(names)
     )
     readings = []
     for _ in range(150):
-        words = rng.choice(names).split()
+        kind, name = rng.choice(names)
         words = [
             rng.choice([w for w in WORDS if w[0] == x[0].lower()] or [x]).title()
             if x.endswith(".")
             else x
-            for x in words
+            for x in name.split()
         ]
         if rng.random() < 0.3:
             words[0] = words[0][0] + "."
-        readings += [("person", t) for t in index.readings(" ".join(words), "person")]
+        readings += [(kind, t) for t in index.readings(" ".join(words), kind)]
     return index, readings
 
 
