@@ -21,6 +21,7 @@ from verbund.compliance.matching import (
     SINGLE_WORD_PENALTY,
     WHOLE_NAME,
     Index,
+    can_match,
 )
 from verbund.compliance.matching_bounds import WEAK_FACTOR
 from verbund.compliance.matching_rules import (
@@ -271,9 +272,9 @@ class DeltaFilter:
             schemas = {
                 index.entries[index.names[n].entry].schema for t in tids for n in self.nids_of[t]
             }
-            if PERSON in schemas or "other" in schemas:
+            if any(can_match(True, s) for s in schemas):
                 persons.update(parents[raw])
-            if schemas - {PERSON}:
+            if any(can_match(False, s) for s in schemas):
                 organisations.update(parents[raw])
         return persons, organisations
 
@@ -334,7 +335,7 @@ class DeltaFilter:
         for nid in nids:
             rec = index.names[nid]
             schema = index.entries[rec.entry].schema
-            if person != (schema == PERSON) and schema != "other":
+            if not can_match(person, schema):
                 continue
             words = set(rec.tokens)
             letters = {index.raw[t] for t in rec.tokens if len(index.raw[t]) == 1}

@@ -139,6 +139,13 @@ LONG_WORD = 8
 KNOWN_SHORT = 5
 
 
+def can_match(person: bool, schema: str) -> bool:
+    """Whether a person's (or a company's) name is screened against a list entry of
+    ``schema``: a person's against persons, a company's against all but persons, both against
+    entries of no known kind ("other")."""
+    return schema == "other" or person == (schema == PERSON)
+
+
 @dataclass
 class EntryRecord:
     """What the engine keeps of a list entry."""
@@ -241,6 +248,8 @@ class Index:
         for rec in self.names:
             rec.total_weight = sum(self.weights[t] for t in rec.tokens)
             rec.max_weight = max((self.weights[t] for t in rec.tokens), default=0.0)
+        # List words of one letter (initials), for the initials rule's quick check.
+        self.short = [len(raw) == 1 for raw in self.raw]
         # What the candidate loop reads of a name, in one tuple (_name_candidates): its words,
         # whether it has one, its largest and its total weight, the factor of a weak alias or
         # an asset, whether it names an asset, whether it has an initial.
@@ -249,15 +258,14 @@ class Index:
             (
                 rec.tokens, len(rec.tokens) == 1, rec.max_weight, rec.total_weight or 1.0,
                 (WEAK_FACTOR if rec.weak else 1.0) * (ASSET_FACTOR if s in ASSETS else 1.0),
-                s in ASSETS, any(len(self.raw[t]) == 1 for t in rec.tokens),
+                s in ASSETS, any(self.short[t] for t in rec.tokens),
             )
             for rec, s in zip(self.names, schemas, strict=True)
         ]  # fmt: skip
-        # Which names a person's name can match (persons, entries of no known kind) and which a
-        # company's (all but persons): the postings of a plan keep only those (_plan).
+        # The names a person's and a company's name can match: the postings of a plan keep
+        # only those (_plan).
         self._kind_ok = {
-            True: [s in (PERSON, "other") for s in schemas],
-            False: [s != PERSON for s in schemas],
+            person: [can_match(person, s) for s in schemas] for person in (True, False)
         }
         self.by_key: dict[str, list[int]] = defaultdict(list)
         self.by_deletion: dict[str, list[int]] = defaultdict(list)
@@ -282,8 +290,6 @@ class Index:
         self.numerals = frozenset(
             tid for w in SERIES if (tid := self.vocab.get(canon_token(w))) is not None
         )
-        # List words of one letter (initials), for the initials rule's quick check.
-        self.short = [len(raw) == 1 for raw in self.raw]
         self._expansions: dict[str, dict[int, float]] = {}
         self._person_expansions: dict[str, dict[int, float]] = {}
         self._org_expansions: dict[str, dict[int, float]] = {}
