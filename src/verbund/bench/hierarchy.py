@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from verbund.bench.common import bench_dir, ratio
 from verbund.core import audit, exports
+from verbund.core.collector import gc_paused
 from verbund.hierarchies import browse, engine, selectors
 from verbund.hierarchies.engine import CT, PT
 from verbund.parties.models import Party
@@ -298,7 +299,7 @@ def _raw(sql: str, params: Sequence[Any]) -> Callable[[], list[tuple[Any, ...]]]
     # With the garbage collector paused, as the selectors read big results: otherwise the raw
     # floor pays for collections the application does not, and looks slower than it is.
     def run() -> list[tuple[Any, ...]]:
-        with selectors.gc_paused(), connection.cursor() as cur:
+        with gc_paused(), connection.cursor() as cur:
             cur.execute(sql, params)
             return list(cur.fetchall())
 
@@ -311,7 +312,7 @@ def _raw_no_jit(sql: str, params: Sequence[Any]) -> Callable[[], list[tuple[Any,
         return _raw(sql, params)
 
     def run() -> list[tuple[Any, ...]]:
-        with selectors.gc_paused(), transaction.atomic(), connection.cursor() as cur:
+        with gc_paused(), transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL jit = off")
             cur.execute(sql, params)
             return list(cur.fetchall())
@@ -344,7 +345,7 @@ def _raw_streamed(sql: str, params: Sequence[Any]) -> Callable[[], list[tuple[An
     floor gets every technique the application uses."""
 
     def run() -> list[tuple[Any, ...]]:
-        with selectors.gc_paused(), transaction.atomic(), connection.cursor() as cur:
+        with gc_paused(), transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL jit = off")
             return list(cur.cursor.stream(sql, params, size=selectors.STREAM_CHUNK))
 

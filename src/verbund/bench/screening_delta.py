@@ -36,6 +36,7 @@ from verbund.compliance.actions import do_screen_parties
 from verbund.compliance.list_updates import do_delta_screen, do_sync_party_tokens, do_update_lists
 from verbund.compliance.models import (
     Hit,
+    ListEntry,
     ListUpdate,
     RunFinding,
     SanctionsList,
@@ -107,6 +108,11 @@ def _reset() -> None:
     Hit.objects.all().delete()
     ListUpdate.objects.all().delete()
     ScreeningRun.objects.all().delete()
+    # The entries by plain SQL: with no hit left, the ORM would still set the hits' references
+    # to every entry of every recorded version in one statement, past SQLite's parameter limit
+    # after a few dozen versions (Django ticket #36248).
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {connection.ops.quote_name(ListEntry._meta.db_table)}")
     SanctionsList.objects.all().delete()
     screening.forget_index()
 

@@ -34,6 +34,7 @@ from verbund.compliance.models import (
 from verbund.compliance.parsers import DEFAULT_LIST_KEYS
 from verbund.compliance.screening import PARTY_COLUMNS, PartyRow
 from verbund.core import audit, forking
+from verbund.core.collector import gc_paused
 from verbund.parties.models import Party
 
 
@@ -155,6 +156,13 @@ def delta_party_ids(
     alone, so the parts' union is the whole's result). ``sync_state``: the stored tokens'
     state (``screening.token_sync_state``) if read already."""
     do_sync_party_tokens(workers, sync_state)
+    # The filter's word sets and the decoded readings make no cycles; collections walking them
+    # cost a third of a delta screening at 1M parties.
+    with gc_paused():
+        return _reaching(index, entry_ids, workers)
+
+
+def _reaching(index: Index, entry_ids: set[int], workers: int) -> list[int]:
     positions = {i for i, e in enumerate(index.entries) if e.entry_id in entry_ids}
     if not positions:
         return []

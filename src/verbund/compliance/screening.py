@@ -7,6 +7,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ from verbund.compliance.matching import PERSON, EntryRecord, Index, Match, Query
 from verbund.compliance.matching_order import Spelling, entry_spellings
 from verbund.compliance.models import ListEntry, PartyScreeningKey, PartyToken, SanctionsList
 from verbund.core import forking
+from verbund.core.collector import gc_paused
+from verbund.core.threads import read_alongside
 from verbund.parties.models import Party, PartyKind
 
 # The party fields screening reads (``PartyRow`` order).
@@ -107,6 +110,7 @@ def _spell(bounds: tuple[int, int]) -> list[list[Spelling]]:
     return [entry_spellings(rec.schema == PERSON, names) for rec, names in entries[slice(*bounds)]]
 
 
+@gc_paused()  # half of building the index was collections walking its new objects
 def build_index(
     version_ids: dict[int, int],
     only_entries: Sequence[int] | None = None,
@@ -114,24 +118,25 @@ def build_index(
     meanwhile: Callable[[], None] | None = None,
 ) -> Index:
     """An index over the given list versions (list id -> version id), or over some entries
-    only. With ``workers`` > 1 a large list's names are spelled in forked processes, and
-    ``meanwhile`` runs here while they do (else before the index is built)."""
+    only. With ``workers`` > 1 a large list's names are spelled in forked processes.
+    ``meanwhile`` (a database read) runs on a thread of its own while the index is built
+    (``threads.read_alongside``: before, inside a transaction)."""
     version_list = {v: k for k, v in version_ids.items()}
     qs = ListEntry.objects.filter(version_id__in=list(version_list))
     if only_entries is not None:
         qs = qs.filter(id__in=list(only_entries))
     entries = list(entry_records(qs.values(*ENTRY_COLUMNS).iterator(chunk_size=5000), version_list))
     if workers < 2 or len(entries) < SPELL_FORK_FROM or not forking.can_fork():
-        if meanwhile:
-            meanwhile()
-        return Index(entries)
+        with read_alongside(meanwhile):
+            return Index(entries)
     step = -(-len(entries) // (4 * workers))
-    with forking.pool(workers, inherit=entries) as pool:
+    with ExitStack() as stack:
+        pool = stack.enter_context(forking.pool(workers, inherit=entries))
         parts = pool.map_async(_spell, [(i, i + step) for i in range(0, len(entries), step)])
-        if meanwhile:
-            meanwhile()
+        # The read's thread starts after the workers are forked and ends before the pool.
+        stack.enter_context(read_alongside(meanwhile))
         spelled = [s for part in parts.get() for s in part]
-    return Index(entries, spelled)
+        return Index(entries, spelled)
 
 
 def get_index(
@@ -244,22 +249,26 @@ def readings_with_tokens(tokens: Iterable[str], person: bool) -> dict[int, str]:
 def token_sync_state() -> tuple[list[int], list[int]]:
     """(stale, dead) in one pass over the parties, by id: live parties whose stored tokens may
     be stale (no ``PartyScreeningKey``, or one taken at another ``updated_at`` than the
-    party's), and merged or archived parties that still have stored tokens."""
+    party's), and merged or archived parties that still have stored tokens.
+
+    One row comes back, the ids joined by commas: the delta screening reads this on a thread
+    beside the index build (``threads.read_alongside``)."""
     party = connection.ops.quote_name("parties_party")
     key = connection.ops.quote_name(PartyScreeningKey._meta.db_table)
-    stale: list[int] = []
-    dead: list[int] = []
+    live = "p.merged_into_id IS NULL AND NOT p.archived"
+    if connection.vendor == "postgresql":
+        joined = "string_agg(CASE WHEN {} THEN p.id::text END, ',')"
+    else:
+        joined = "group_concat(CASE WHEN {} THEN p.id END)"
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT p.id, p.merged_into_id IS NULL AND NOT p.archived FROM {party} p "
+            f"SELECT {joined.format(live)}, {joined.format(f'NOT ({live})')} FROM {party} p "
             f"LEFT JOIN {key} k ON k.party_id = p.id "
-            "WHERE (p.merged_into_id IS NULL AND NOT p.archived "
-            "AND (k.party_id IS NULL OR k.party_updated_at <> p.updated_at)) "
-            "OR ((p.merged_into_id IS NOT NULL OR p.archived) AND k.party_id IS NOT NULL) "
-            "ORDER BY p.id"
+            f"WHERE ({live} AND (k.party_id IS NULL OR k.party_updated_at <> p.updated_at)) "
+            f"OR (NOT ({live}) AND k.party_id IS NOT NULL)"
         )
-        for pid, live in cur.fetchall():
-            (stale if live else dead).append(pid)
+        row = cur.fetchone()
+    stale, dead = ((sorted(map(int, ids.split(","))) if ids else []) for ids in row)
     return stale, dead
 
 

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import F, Q
 
 from verbund.core.bulk import chunks, scalar
+from verbund.core.collector import gc_paused
 from verbund.core.text import fold
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
@@ -21,7 +22,6 @@ from verbund.hierarchies.selectors import (
     Node,
     children,
     depth_of,
-    gc_paused,
     group_rows,
     hierarchy_type,
     hierarchy_type_id,

@@ -8,11 +8,9 @@ ultimate parent. Whole groups (``group_rows``) come as tuples in ``GROUP_COLUMNS
 """
 
 import datetime as dt
-import gc
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -22,6 +20,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from verbund.core.bulk import chunks, scalar
+from verbund.core.collector import gc_paused
 from verbund.core.prepared import Prepared
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import CT, MAX_WALK, PT, RT
@@ -465,20 +464,6 @@ def group_json(
         rows = group_rows(party_id, type_key, as_of)
         body = orjson.dumps(rows)
     return (int(rows[0][0]) if rows else int(party_id)), len(rows), body
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a big result is built: 100,000 rows, none of
-    them in a cycle, would otherwise set off collections that walk every
-    object of the process (about a tenth of the time, more in a big server process)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def group_size(party_id: int, type_key: str) -> int:

@@ -468,3 +468,14 @@ def test_stored_name_tokens_follow_a_party_through_its_writes_and_leave_with_a_m
     # Archived (as an erasure does too): its name's tokens go with it.
     do_archive_party(abbas, actor=None)
     assert tokens(abbas) == set()
+
+
+def test_stale_and_dead_parties_come_back_apart_and_in_id_order(org: Callable[..., Any]) -> None:
+    firms = [org(f"Firma {n} GmbH") for n in ("Eins", "Zwei", "Drei", "Vier")]
+    assert screening.token_sync_state() == ([], [])
+    # Bulk paths write the rows alone: three changed, one archived with its tokens left.
+    Party.objects.filter(pk__in=[f.pk for f in firms[:3]]).update(updated_at=timezone.now())
+    Party.objects.filter(pk=firms[3].pk).update(archived=True)
+    assert screening.token_sync_state() == (sorted(f.pk for f in firms[:3]), [firms[3].pk])
+    do_sync_party_tokens()
+    assert screening.token_sync_state() == ([], [])
