@@ -348,6 +348,7 @@ def do_refresh_party_tokens(party_ids: Iterable[int], workers: int = 1) -> int:
     return written
 
 
+@gc_paused()  # a fifth of the deriving was collections walking the rows derived
 def _derive_part(task: tuple[list[int], list[tuple[Any, ...]]]) -> tuple[list[Any], Any]:
     return _derive_tokens(task[1])
 
