@@ -30,7 +30,8 @@ from verbund.parties.selectors import LIST_FIELDS, NO_SUCH_PARTY
 from verbund.parties.tables import party_rows
 
 PAGE_SIZE = 50
-# The list's own filters; the ones other apps add (party_filters) follow them.
+# The list's own filters, the search first (it stays in sight when the others fold away on a
+# phone); the ones other apps add (party_filters) follow them.
 FILTER_FIELDS = ["q", "kind", "status", "city", "country"]
 # This app's filters shown folded with the other apps' ("Weitere Filter").
 MORE_FILTER_FIELDS = ["postcode_from", "postcode_to"]
@@ -50,12 +51,22 @@ def party_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(rows, sort, cursor, PAGE_SIZE, keep=lambda p: not p.merged_into_id)
     base_query = params.urlencode()
     more = more_filter_fields(filterset_class)
+    folded = FILTER_FIELDS[1:] + more
+    form = filterset.form
+    # Every status at once, with no scroll bar inside the box (a select shows four by default).
+    form.fields["status"].widget.attrs["size"] = len(form.fields["status"].choices)
+    form.fields["q"].widget.attrs["enterkeyhint"] = "search"
     return render(
         request,
         "parties/list.html",
         {
             "filter": filterset,
-            "filter_fields": FILTER_FIELDS,
+            "filter_fields": FILTER_FIELDS[1:],
+            # On a narrow screen all filters but the search fold behind a button, which says
+            # how many are in use; they start open when one of them is refused.
+            "active_filters": sum(1 for name in folded if any(params.getlist(name))),
+            "filters_open": any(name in form.errors for name in folded)
+            or bool(filterset.other_errors),
             "more_fields": more,
             # The other apps' filters are folded away and loaded when opened, unless one is in
             # use or refused: they are most of the list's rendering time, and most lists use none.

@@ -31,21 +31,24 @@ OVERFLOW_JS = """() => {
   return {scroll: document.documentElement.scrollWidth, elements: out.slice(0, 8)};
 }"""
 
-# Short words in table cells (a score, a number, a date: up to 12 characters) that break inside
-# themselves ("0,99" as a column of characters): a narrow column under the phone rule that lets
-# links break anywhere. Longer words (an e-mail address) may break to fit; hyphenated words may
+# Short words in table cells (a name, a score, a number, a date: up to 12 characters) that break
+# inside themselves ("Must/erma/nn", "0,99" as a column of characters), each word of a cell's text
+# measured on its own. Longer words (an e-mail address) may break to fit; hyphenated words may
 # break at their hyphen.
 BROKEN_WORDS_JS = """() => {
   const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   let node;
   while ((node = walker.nextNode())) {
-    const text = node.textContent.trim();
-    if (text.length < 2 || text.length > 12 || /[\\s\\-\\/\u2013\u00b7]/.test(text)) continue;
     if (!node.parentElement || !node.parentElement.closest('td, th')) continue;
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    const tops = new Set([...range.getClientRects()].filter(r => r.width).map(r => Math.round(r.top)));
-    if (tops.size > 1) out.push(text);
+    for (const match of node.textContent.matchAll(/\\S+/g)) {
+      const word = match[0];
+      if (word.length < 2 || word.length > 12 || /[\\-\\/\u2013\u00b7]/.test(word)) continue;
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + word.length);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width).map(r => Math.round(r.top)));
+      if (tops.size > 1) out.push(word);
+    }
   }
   return out.slice(0, 8);
 }"""

@@ -1,6 +1,9 @@
 """Layout leftovers of the page walk (#22.17): the duplicate queue's headers do not break inside
 a word and its button stays in the table at 1,024 px; a run's date stays on one line at 390 px;
-below 1,100 px the menu folds behind a button and the header search stays in the bar."""
+below 1,100 px the menu folds behind a button and the header search stays in the bar, its entries
+in rows on a laptop and one under the other, at one edge, on a phone; the start page's search hint
+is whole at 390 px; the party list's filters fold behind a button on a phone and stand beside the
+list at 1,024 px; in a table only an address breaks inside itself, never a name."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -8,11 +11,15 @@ from typing import Any
 import pytest
 
 from verbund.core.roles import sync_roles
+from verbund.hierarchies import selectors
 from verbund.parties.actions import do_create_party
 from verbund.quality.actions import do_record_candidates
 from verbund.quality.models import DedupeRun
+from verbund.relationships.actions import do_create_relationship
 from verbund.web.testing import browser_login
 from verbund.web.testing import browser_page as shared_browser_page
+from verbund.web.tests.test_browser import ensure_builtin_types
+from verbund.web.walk import BROKEN_WORDS_JS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,3 +117,149 @@ def test_a_file_input_speaks_german_and_shows_the_chosen_names(live_server, lapt
     sdn.write_text("x", encoding="utf-8")
     page.set_input_files("input[name=files]", str(sdn))
     assert "sdn.csv" in picker.inner_text()
+
+
+def page_width(page: Any) -> int:
+    return int(page.evaluate("() => document.documentElement.scrollWidth"))
+
+
+def switch_language(page: Any, lang: str) -> None:
+    page.click(f"[data-testid=lang-{lang}]")
+    page.wait_for_load_state()
+
+
+def test_the_start_pages_search_hint_is_whole_on_a_phone_in_both_languages(live_server, phone):
+    page = phone
+    sync_roles()
+    browser_login(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/")
+    for lang, text in (("de", "Name, Nummer, Ort oder USt-IdNr."), ("en", "Name, number, city or VAT id")):  # fmt: skip
+        switch_language(page, lang)
+        hint = page.locator("[data-testid=search-hint]")
+        assert hint.inner_text() == text
+        box = hint.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert hint.evaluate("el => el.scrollWidth <= el.clientWidth")
+        # The hint names the field; no placeholder is left to be cut off.
+        search = page.locator("[data-testid=search]")
+        assert search.evaluate("el => el.labels[0].textContent.trim()") == text
+        assert search.get_attribute("placeholder") is None
+        assert page_width(page) <= 390
+
+
+def test_the_party_lists_filters_fold_behind_a_button_on_a_phone(live_server, phone):
+    page = phone
+    sync_roles()
+    for name, city in (("Kieler Handel GmbH", "Kiel"), ("Kieler Werft AG", "Kiel"), ("Bonner Bau GmbH", "Bonn")):  # fmt: skip
+        do_create_party(actor=None, kind="organisation", name=name, city=city)
+    do_create_party(actor=None, kind="person", first_name="Kai", last_name="Kieler", city="Kiel")
+    expect = pytest.importorskip("playwright.sync_api").expect
+    browser_login(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/parties/?city=Kiel")
+    filters = page.locator("[data-testid=filters]")
+    toggle = page.locator("[data-testid=filter-toggle]")
+    rows = page.locator("[data-testid=party-table] tbody tr")
+    # Folded: the search and a button that says one filter is in use; the list starts at once.
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not filters.locator("input[name=city]").is_visible()
+    assert page.locator("[data-testid=filter-count]").inner_text() == "1 aktiv"
+    expect(rows).to_have_count(3)
+    assert page.locator("[data-testid=party-table]").bounding_box()["y"] < 300
+    # The search stays in sight; Enter in it filters.
+    search = filters.locator("input[name=q]")
+    search.fill("Werft")
+    search.press("Enter")
+    page.wait_for_url("**q=Werft**")
+    expect(rows).to_have_count(1)
+    search.fill("")
+
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    for field in filters.locator(".field").all():
+        assert field.is_visible()
+        box = field.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    # Every status is in sight, with no scroll bar inside the box.
+    assert filters.locator("select[name=status]").evaluate(
+        "el => el.scrollHeight <= el.clientHeight"
+    )
+    filters.locator("select[name=kind]").select_option("organisation")
+    filters.locator("button[type=submit]").click()
+    page.wait_for_url("**kind=organisation**")
+    expect(rows).to_have_count(2)
+    assert page.locator("[data-testid=filter-count]").inner_text() == "2 aktiv"
+    assert page_width(page) <= 390
+
+    switch_language(page, "en")
+    assert page.locator("[data-testid=filter-toggle]").inner_text().startswith("Filters")
+    assert page.locator("[data-testid=filter-count]").inner_text() == "2 active"
+    assert page_width(page) <= 390
+
+
+def test_the_party_lists_filters_stand_beside_the_list_at_1024_px(live_server, laptop):
+    page = laptop
+    sync_roles()
+    do_create_party(actor=None, kind="organisation", name="Kieler Handel GmbH", city="Kiel")
+    browser_login(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/parties/")
+    assert not page.locator("[data-testid=filter-toggle]").is_visible()
+    filters = page.locator("[data-testid=filters]").bounding_box()
+    table = page.locator("[data-testid=party-table]").bounding_box()
+    assert filters["x"] + filters["width"] < table["x"]
+    assert page.locator("[data-testid=filters] input[name=city]").is_visible()
+    assert page_width(page) <= 1024
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_open_menu_is_tidy_on_a_phone_and_a_laptop(live_server, monkeypatch, lang):
+    sync_roles()
+    for width in (390, 1024):
+        for page in open_page(monkeypatch, width):
+            browser_login(page, live_server.url, "admin", username=f"admin-{width}")
+            page.goto(f"{live_server.url}/parties/")
+            switch_language(page, lang)
+            page.locator("[data-testid=menu-toggle]").click()
+            links = page.locator(".mainnav a")
+            assert links.count() == NAV_LINKS
+            account = page.locator(
+                ".topmenu .user, .topmenu .two-factor-link, .topmenu .logout button"
+            )
+            boxes = [e.bounding_box() for e in links.all() + account.all()]
+            assert all(b["x"] >= 0 and b["x"] + b["width"] <= width for b in boxes)
+            if width == 390:
+                # One entry a row, all at one edge, each a thumb's height.
+                assert len({round(b["x"]) for b in boxes}) == 1
+                assert all(b["height"] >= 30 for b in boxes)
+            else:
+                # Rows of links, not a column down an empty screen; the account's below them.
+                assert len({round(b["y"]) for b in boxes[:NAV_LINKS]}) <= 2
+                assert len({round(b["y"] + b["height"] / 2) for b in boxes[NAV_LINKS:]}) == 1
+                assert boxes[NAV_LINKS]["y"] > max(b["y"] for b in boxes[:NAV_LINKS])
+            assert page_width(page) <= width
+
+
+def test_in_a_table_only_an_address_breaks_inside_itself_on_a_phone(live_server, phone):
+    page = phone
+    sync_roles()
+    ensure_builtin_types()
+    selectors.forget_type_ids()
+    holding = do_create_party(actor=None, kind="organisation", name="Müller Holding AG")
+    member = do_create_party(actor=None, kind="organisation", name="Müller Immobilien GmbH")
+    do_create_relationship(actor=None, type="group", from_party=member, to_party=holding)
+    for first, last, email in (("Erika", "Mustermann", "erika.mustermann@example.com"), ("Jana", "Becker", "jana.becker@example.com")):  # fmt: skip
+        do_create_party(
+            actor=None, kind="person", first_name=first, last_name=last, email=email,
+            organisation=member, position="Einkaufsleiterin", phone="0221 4711",
+        )  # fmt: skip
+    browser_login(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/parties/{holding.pk}/")
+    contacts = page.locator("[data-testid=group-contacts]").first
+    contacts.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert "Erika Mustermann" in contacts.inner_text()
+    assert page.evaluate(BROKEN_WORDS_JS) == []
+    # The address breaks to fit, in a column of its own width: two or three lines, not ten.
+    mail = contacts.locator("a[href^='mailto:']").first
+    line = float(mail.evaluate("el => parseFloat(getComputedStyle(el).lineHeight) || 20"))
+    assert mail.bounding_box()["height"] < 3.5 * line
+    assert page_width(page) <= 390

@@ -3,7 +3,9 @@
    The hierarchy tree's own behaviours are in hierarchies/static/hierarchies/tree.js.
    - data-remove-closest="form": a click removes the closest such element (cancel a panel);
    - data-colour="#rrggbb": the element's background (set through the DOM, which CSP allows);
-   - data-menu-toggle: opens and closes the top bar's menu on narrow screens (Escape closes it). */
+   - data-menu-toggle: opens and closes the top bar's menu on narrow screens (Escape closes it);
+   - data-filter-toggle: opens and closes a list's folded filters (its closest [data-filter-panel])
+     on narrow screens. */
 (function () {
   "use strict";
   var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
@@ -27,6 +29,13 @@
   document.addEventListener("click", function (event) {
     var toggle = event.target.closest("[data-menu-toggle]");
     if (toggle) setMenu(toggle, toggle.getAttribute("aria-expanded") !== "true");
+    var filters = event.target.closest("[data-filter-toggle]");
+    var panel = filters && filters.closest("[data-filter-panel]");
+    if (panel) {
+      var open = !panel.classList.contains("filters-open");
+      panel.classList.toggle("filters-open", open);
+      filters.setAttribute("aria-expanded", open ? "true" : "false");
+    }
     var remover = event.target.closest("[data-remove-closest]");
     if (remover) {
       var gone = remover.closest(remover.dataset.removeClosest);
