@@ -133,6 +133,7 @@ class DeltaFilter:
             if not entries.isdisjoint(positions)
         }
         self._close: dict[str, frozenset[int]] = {}
+        self._known: dict[str, bool] = {}
         self._shapes = {word.translate(_REWRITTEN) for word in index.vocab}
         self._bounds: dict[tuple[str, float, tuple[tuple[str, ...], ...]], bool] = {}
         self._shapes_bound: dict[tuple[Any, ...], bool] = {}
@@ -177,10 +178,15 @@ class DeltaFilter:
 
     def known(self, word: str) -> bool:
         """``index.known``, without the canonical spelling for the many words (stored party
-        words and neighbours joined) that differ from every list word in a letter it keeps."""
-        return (len(word) <= 2 or word.translate(_REWRITTEN) in self._shapes) and self.index.known(
-            word
-        )
+        words and neighbours joined) that differ from every list word in a letter it keeps;
+        remembered, as customers' names repeat their words and the split reading asks about
+        every cut of a long word (half a million questions for 40,000 names)."""
+        got = self._known.get(word)
+        if got is None:
+            got = self._known[word] = (
+                len(word) <= 2 or word.translate(_REWRITTEN) in self._shapes
+            ) and self.index.known(word)
+        return got
 
     def _scans(self, raw: str) -> bool:
         """Whether the engine compares ``raw`` with list words by scanning those of similar
