@@ -30,7 +30,8 @@ from verbund.relationships.serializers import (
 
 
 class RelationshipTypeViewSet(viewsets.ModelViewSet):
-    """User-defined relationship types. Deleting is refused while a type is in use."""
+    """User-defined relationship types. Deleting is refused (400) while a type is in use. Both
+    sides of a symmetric type allow the same kinds (``from_kind`` equals ``to_kind``)."""
 
     queryset = RelationshipType.objects.all()
     serializer_class = RelationshipTypeSerializer

@@ -5,10 +5,11 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from verbund.core.schema import one_of
 from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
 from verbund.parties.models import Party
-from verbund.relationships import rules
-from verbund.relationships.models import Relationship, RelationshipType
+from verbund.relationships import actions, rules
+from verbund.relationships.models import Relationship, RelationshipType, Structure
 from verbund.relationships.selectors import SeenRelationship
 
 
@@ -22,6 +23,31 @@ class RelationshipTypeSerializer(StrictFieldsMixin, serializers.ModelSerializer)
         ]  # fmt: skip
         read_only_fields = ["id", "builtin"]
         validators: list[Any] = []
+
+    # actions._validate_type's checks as the request schema states them
+    # (core.schema.StrictRequestSchema): a colour like #1f4e79; a type that is not symmetric
+    # has both inverse labels, a symmetric one is no hierarchy. (That both sides of a symmetric
+    # type allow the same kinds compares two fields, which a schema cannot; the description says it.)
+    request_schema = {
+        "properties": {"colour": {"pattern": actions.COLOUR_FORM.pattern}},
+        "anyOf": [
+            {
+                "required": ["label_inverse_de", "label_inverse_en"],
+                "properties": {
+                    "symmetric": one_of(False),
+                    "label_inverse_de": {"pattern": r"\S"},
+                    "label_inverse_en": {"pattern": r"\S"},
+                },
+            },
+            {
+                "required": ["symmetric"],
+                "properties": {
+                    "symmetric": one_of(True),
+                    "structure": one_of(*(s for s in Structure.values if s != Structure.HIERARCHY)),
+                },
+            },
+        ],
+    }
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
