@@ -98,6 +98,10 @@ class RelationshipSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         extra_kwargs = {"note": {"max_length": NOTE_MAX_LENGTH}}
         validators: list[Any] = []
 
+    # rules.share_range_error (core.schema.StrictRequestSchema); whether the type takes a share
+    # at all depends on the stored type.
+    request_schema = {"properties": {"share": {"pattern": rules.SHARE_PATTERN}}}
+
 
 class RelationshipUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     share = serializers.DecimalField(
@@ -109,6 +113,10 @@ class RelationshipUpdateSerializer(StrictFieldsMixin, serializers.ModelSerialize
         fields = ["valid_from", "valid_to", "share", "source", "external_ref", "note"]
         extra_kwargs = {"note": {"max_length": NOTE_MAX_LENGTH}}
         validators: list[Any] = []
+
+    # rules.share_range_error (core.schema.StrictRequestSchema); whether the type takes a share
+    # at all depends on the stored type.
+    request_schema = {"properties": {"share": {"pattern": rules.SHARE_PATTERN}}}
 
 
 class EndRelationshipSerializer(StrictFieldsMixin, serializers.Serializer):

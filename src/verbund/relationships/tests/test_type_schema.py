@@ -46,3 +46,38 @@ def test_the_symmetric_alternatives_keep_their_own_values():
     alternatives = component("RelationshipTypeRequest")["anyOf"]
     symmetric = [a["properties"]["symmetric"] for a in alternatives]
     assert symmetric == [{"allOf": [{"enum": [False]}]}, {"allOf": [{"enum": [True]}]}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "100",
+        "100.0000",
+        "100.0001",
+        "101",
+        "0",
+        "0.0000",
+        "0.0001",
+        ".5",
+        "50",
+        "99.9999",
+        "-5",
+        "7.12345",
+    ],
+)
+def test_the_schema_admits_a_share_exactly_when_the_serializer_and_the_share_rule_do(text):
+    # In plain notation: the serializer also reads 1e2, the schema states the plain form.
+    from decimal import Decimal
+
+    from rest_framework import serializers
+
+    from verbund.relationships import rules
+    from verbund.relationships.serializers import RelationshipSerializer
+
+    try:
+        share = RelationshipSerializer().fields["share"].run_validation(text)
+        valid = rules.share_range_error(Decimal(share)) is None
+    except serializers.ValidationError:
+        valid = False
+    body = {"type": "group", "from_party": 1, "to_party": 2, "share": text}
+    assert admits("RelationshipRequest", body) == valid, text
