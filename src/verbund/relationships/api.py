@@ -93,7 +93,9 @@ class RelationshipViewSet(
     @extend_schema(request=EndRelationshipSerializer, responses=RelationshipSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: Any = None) -> Response:
-        """End the relationship at ``valid_to`` (its last valid day; default today)."""
+        """End the relationship at ``valid_to`` (its last valid day; default today): on or
+        after its first day, and before the end it has (a relationship that ended on that day
+        or earlier ended already; the answer is 400)."""
         body = EndRelationshipSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rel = actions.do_end_relationship(
