@@ -30,8 +30,10 @@ from verbund.relationships.serializers import (
 
 
 class RelationshipTypeViewSet(viewsets.ModelViewSet):
-    """User-defined relationship types. Deleting is refused (400) while a type is in use. Both
-    sides of a symmetric type allow the same kinds (``from_kind`` equals ``to_kind``)."""
+    """User-defined relationship types. Both sides of a symmetric type allow the same kinds
+    (``from_kind`` equals ``to_kind``). A built-in type keeps its key; while a type is in use,
+    what its links mean (``symmetric``, ``structure``, the kinds, ``carries_share``) stays, and
+    deleting it is refused (400: deactivate it instead)."""
 
     queryset = RelationshipType.objects.all()
     serializer_class = RelationshipTypeSerializer
