@@ -25,7 +25,9 @@ class CoreConfig(VerbundAppConfig):
     }
 
     def ready(self) -> None:
-        from verbund.core import twofactor  # noqa: F401 - connects the after-login receiver
+        # twofactor connects the after-login receiver; schema registers the API schema's
+        # extension (drf-spectacular finds extensions among the classes defined so far).
+        from verbund.core import schema, twofactor  # noqa: F401
         from verbund.core.roles import connect_cache_signals, sync_roles
 
         post_migrate.connect(sync_roles, dispatch_uid="verbund.core.sync_roles")

@@ -4,9 +4,16 @@ a conflict, too many failed logins), each a JSON object naming what was wrong.
 
 A drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]);
 schemathesis in .ci/schemathesis holds the API to the result.
+
+Request bodies of the serializers that refuse unknown fields (``StrictFieldsMixin``) say what
+they take, no more: ``StrictRequestSchema`` below.
 """
 
 from typing import Any
+
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.plumbing import force_instance
+from rest_framework import serializers
 
 ERRORS = {
     "400": "Bad input: the body names each refused field or parameter with its reasons.",
@@ -38,3 +45,64 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
                     },
                 )
     return result
+
+
+class StrictRequestSchema(OpenApiSerializerExtension):
+    """The request schema of a ``StrictFieldsMixin`` serializer states what the serializer
+    enforces and drf-spectacular leaves out:
+
+    - no property beyond its fields (the mixin refuses any other with a 400);
+    - a text field's ``max_length`` where ``rule_checked`` left the check to the action;
+    - a list that may not be empty has at least one item;
+    - a decimal given as text has at least one digit (drf-spectacular's pattern admits "",
+      "-" and ".", which DRF refuses);
+    - what the domain's rules check beyond the field's type, where the serializer states it in
+      ``request_schema``: keywords per property (``properties``: an enum, a pattern) and the
+      rules that join several fields (``anyOf``/``oneOf``; not on a partial update).
+
+    Responses keep drf-spectacular's schema: the mixin only checks what comes in.
+    """
+
+    target_class = "verbund.core.serializers.StrictFieldsMixin"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer(
+            self.target, direction, bypass_extensions=True
+        )
+        if direction != "request":
+            return schema
+        serializer = force_instance(self.target)
+        properties = schema.setdefault("properties", {})
+        for name, field in serializer.fields.items():
+            if name in properties:
+                tighten(properties[name], field)
+        extra = dict(getattr(serializer, "request_schema", {}))
+        for name, keywords in extra.pop("properties", {}).items():
+            properties[name] = {**properties[name], **keywords}
+        if not getattr(serializer, "partial", False):
+            # A partial update (PATCH) sends some fields; the stored ones fill in the rest.
+            schema.update(extra)
+        schema["additionalProperties"] = False
+        return schema
+
+
+def tighten(prop: dict[str, Any], field: serializers.Field) -> None:
+    """One field's request schema with the limits its serializer field enforces."""
+    if isinstance(field, serializers.CharField) and field.max_length is not None:
+        prop.setdefault("maxLength", field.max_length)
+    if isinstance(field, serializers.ListField) and not field.allow_empty:
+        prop.setdefault("minItems", 1)
+    if isinstance(field, serializers.DecimalField) and "pattern" in prop:
+        whole = field.max_whole_digits
+        places = field.decimal_places
+        if whole is not None and places is not None and whole > 0 and places > 0:
+            prop["pattern"] = rf"^-?(?:\d{{1,{whole}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
+
+
+def one_of(*values: Any) -> dict[str, Any]:
+    """A property's schema in a ``request_schema`` alternative: one of ``values``. Wrapped in
+    ``allOf`` because drf-spectacular's enum hook turns a property's own ``enum`` into a
+    component named after the property, and two alternatives (``[true]``, ``[false]``) would
+    share one name and so one, wrong, component."""
+    return {"allOf": [{"enum": list(values)}]}

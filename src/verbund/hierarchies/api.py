@@ -191,6 +191,8 @@ class PartyGroupView(APIView):
 class MoveSerializer(serializers.Serializer):
     to = serializers.IntegerField(
         allow_null=True,
+        min_value=1,
+        max_value=ID_MAX,
         help_text="Id of the new parent; null ends the link (the party becomes a root).",
     )
     type = serializers.CharField(default="group", help_text="Hierarchy type key.")

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from verbund.core.countries import ISO_COUNTRIES
 from verbund.parties.models import ErasedKey, Party, PartyKind, PartyStatus
 
-_LEI = re.compile(r"^[0-9A-Z]{18}[0-9]{2}$")
-_VAT = re.compile(r"^[A-Z]{2}[0-9A-Z+*.]{2,13}$")
+LEI_FORM = re.compile(r"^[0-9A-Z]{18}[0-9]{2}$")
+VAT_ID_FORM = re.compile(r"^[A-Z]{2}[0-9A-Z+*.]{2,13}$")
 
 # Every text column a user or a file may fill, with its length limit.
 CHAR_LIMITS: dict[str, int] = {
@@ -71,7 +71,7 @@ def lei_checksum_ok(lei: str) -> bool:
 
 
 def lei_error(value: str) -> str | None:
-    if value and not (_LEI.match(value) and lei_checksum_ok(value)):
+    if value and not (LEI_FORM.match(value) and lei_checksum_ok(value)):
         return _("%(value)s is not a valid LEI (20 characters with check digits).") % {
             "value": value
         }
@@ -80,7 +80,7 @@ def lei_error(value: str) -> str | None:
 
 def vat_id_error(value: str) -> str | None:
     """A country prefix and 2 to 13 characters (of the normal form: no spaces, upper case)."""
-    if value and not _VAT.match(value):
+    if value and not VAT_ID_FORM.match(value):
         return _("%(value)s is not a VAT id (country prefix and 2 to 13 characters).") % {
             "value": value
         }

@@ -5,6 +5,8 @@ from typing import Any
 from django.core.validators import EmailValidator, MaxLengthValidator
 from rest_framework import serializers
 
+from verbund.core.countries import ISO_COUNTRIES
+from verbund.core.schema import one_of
 from verbund.core.serializers import RuleChoiceField, StrictFieldsMixin, rule_checked
 from verbund.core.serializers_fast import FastReadMixin
 from verbund.parties import rules
@@ -38,6 +40,26 @@ class PartySerializer(FastReadMixin, StrictFieldsMixin, serializers.ModelSeriali
     # an import's or the sync API's); the serializer only documents them.
     kind = RuleChoiceField(choices=PartyKind.choices, default=PartyKind.ORGANISATION)
     status = RuleChoiceField(choices=PartyStatus.choices, required=False)
+    # The rules' checks as the request schema states them (core.schema.StrictRequestSchema):
+    # the codes and forms they accept (in their normal form: upper case, no spaces; the LEI's
+    # check digits are beyond a pattern), and rules.name_error: a name, or a person's last name.
+    request_schema = {
+        "properties": {
+            "country": {"enum": sorted(ISO_COUNTRIES)},
+            "vat_id": {"pattern": f"^$|{rules.VAT_ID_FORM.pattern}"},
+            "lei": {"pattern": f"^$|{rules.LEI_FORM.pattern}"},
+        },
+        "anyOf": [
+            {"required": ["name"], "properties": {"name": {"pattern": r"\S"}}},
+            {
+                "required": ["kind", "last_name"],
+                "properties": {
+                    "kind": one_of(PartyKind.PERSON.value),
+                    "last_name": {"pattern": r"\S"},
+                },
+            },
+        ],
+    }
 
     class Meta:
         model = Party

@@ -36,7 +36,8 @@ def _party(party_id: int) -> Party:
 
 
 class PrivacyExportView(APIView):
-    """Everything held about a person, as one JSON document (Art. 15 GDPR)."""
+    """Everything held about a person, as one JSON document (Art. 15 GDPR). Only a person or a
+    sole trader is a data subject: for an organisation the answer is 400."""
 
     permission_classes = [RolePermission]
     required_permission = "privacy.export_personal_data"
@@ -69,7 +70,8 @@ class EraseView(APIView):
 
 
 class HoldView(APIView):
-    """Keep a party's data until a date (a legal hold); erasure is refused meanwhile."""
+    """Keep a party's data until a date (a legal hold); erasure is refused meanwhile.
+    ``until`` is today or later."""
 
     permission_classes = [RolePermission]
     required_permission = "privacy.view_legalhold"
@@ -102,7 +104,8 @@ class LiftHoldView(APIView):
 
 class ConsentsView(APIView):
     """A person's consents and objections per channel and purpose (all statements, newest
-    first); POST records a new one, which is then in force."""
+    first); POST records a new one, which is then in force. Only a person or a sole trader
+    gives consent: for an organisation POST answers 400."""
 
     permission_classes = [RolePermission]
     required_permission = "privacy.view_consent"

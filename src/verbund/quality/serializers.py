@@ -67,6 +67,8 @@ class MergeRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH
     )
+    # validate() below, as the request schema states it (core.schema.StrictRequestSchema).
+    request_schema = {"oneOf": [{"required": ["source"]}, {"required": ["sources"]}]}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("source" in attrs) == ("sources" in attrs):

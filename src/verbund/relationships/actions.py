@@ -40,7 +40,7 @@ TYPE_SHAPE_FIELDS = {"symmetric", "structure", "from_kind", "to_kind", "carries_
 
 # --- relationship types -------------------------------------------------------------------
 
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+COLOUR_FORM = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def _validate_type(rtype: RelationshipType) -> None:
@@ -49,7 +49,7 @@ def _validate_type(rtype: RelationshipType) -> None:
         rtype.full_clean(validate_unique=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if rtype.colour and not _COLOUR.match(rtype.colour):
+    if rtype.colour and not COLOUR_FORM.match(rtype.colour):
         errors.setdefault("colour", []).append(
             _("%(value)s is not a colour like #1f4e79.") % {"value": rtype.colour}
         )

@@ -30,7 +30,10 @@ from verbund.relationships.serializers import (
 
 
 class RelationshipTypeViewSet(viewsets.ModelViewSet):
-    """User-defined relationship types. Deleting is refused while a type is in use."""
+    """User-defined relationship types. Both sides of a symmetric type allow the same kinds
+    (``from_kind`` equals ``to_kind``). A built-in type keeps its key; while a type is in use,
+    what its links mean (``symmetric``, ``structure``, the kinds, ``carries_share``) stays, and
+    deleting it is refused (400: deactivate it instead)."""
 
     queryset = RelationshipType.objects.all()
     serializer_class = RelationshipTypeSerializer
@@ -92,7 +95,9 @@ class RelationshipViewSet(
     @extend_schema(request=EndRelationshipSerializer, responses=RelationshipSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: Any = None) -> Response:
-        """End the relationship at ``valid_to`` (its last valid day; default today)."""
+        """End the relationship at ``valid_to`` (its last valid day; default today): on or
+        after its first day, and before the end it has (a relationship that ended on that day
+        or earlier ended already; the answer is 400)."""
         body = EndRelationshipSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rel = actions.do_end_relationship(

@@ -73,6 +73,14 @@ def share_range_error(share: Decimal) -> str | None:
     return None
 
 
+# share_range_error for the API schema, as the share's text with at most four decimals (the
+# column's): 100 (with zeros after the point), 1 to 99.9999, or 0.0001 to 0.9999.
+SHARE_PATTERN = (
+    r"^(?:100(?:\.0{0,4})?|[1-9][0-9]?(?:\.[0-9]{0,4})?"
+    r"|0?\.(?:[1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9]))$"
+)
+
+
 def share_error(share: Decimal | None, carries_share: bool, type_name: str) -> str | None:
     """Only types that carry a share take one, and then within its range."""
     if share is None:

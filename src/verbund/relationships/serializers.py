@@ -5,10 +5,11 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from verbund.core.schema import one_of
 from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
 from verbund.parties.models import Party
-from verbund.relationships import rules
-from verbund.relationships.models import Relationship, RelationshipType
+from verbund.relationships import actions, rules
+from verbund.relationships.models import Relationship, RelationshipType, Structure
 from verbund.relationships.selectors import SeenRelationship
 
 
@@ -22,6 +23,31 @@ class RelationshipTypeSerializer(StrictFieldsMixin, serializers.ModelSerializer)
         ]  # fmt: skip
         read_only_fields = ["id", "builtin"]
         validators: list[Any] = []
+
+    # actions._validate_type's checks as the request schema states them
+    # (core.schema.StrictRequestSchema): a colour like #1f4e79; a type that is not symmetric
+    # has both inverse labels, a symmetric one is no hierarchy. (That both sides of a symmetric
+    # type allow the same kinds compares two fields, which a schema cannot; the description says it.)
+    request_schema = {
+        "properties": {"colour": {"pattern": actions.COLOUR_FORM.pattern}},
+        "anyOf": [
+            {
+                "required": ["label_inverse_de", "label_inverse_en"],
+                "properties": {
+                    "symmetric": one_of(False),
+                    "label_inverse_de": {"pattern": r"\S"},
+                    "label_inverse_en": {"pattern": r"\S"},
+                },
+            },
+            {
+                "required": ["symmetric"],
+                "properties": {
+                    "symmetric": one_of(True),
+                    "structure": one_of(*(s for s in Structure.values if s != Structure.HIERARCHY)),
+                },
+            },
+        ],
+    }
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
@@ -72,6 +98,10 @@ class RelationshipSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         extra_kwargs = {"note": {"max_length": NOTE_MAX_LENGTH}}
         validators: list[Any] = []
 
+    # rules.share_range_error (core.schema.StrictRequestSchema); whether the type takes a share
+    # at all depends on the stored type.
+    request_schema = {"properties": {"share": {"pattern": rules.SHARE_PATTERN}}}
+
 
 class RelationshipUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     share = serializers.DecimalField(
@@ -83,6 +113,10 @@ class RelationshipUpdateSerializer(StrictFieldsMixin, serializers.ModelSerialize
         fields = ["valid_from", "valid_to", "share", "source", "external_ref", "note"]
         extra_kwargs = {"note": {"max_length": NOTE_MAX_LENGTH}}
         validators: list[Any] = []
+
+    # rules.share_range_error (core.schema.StrictRequestSchema); whether the type takes a share
+    # at all depends on the stored type.
+    request_schema = {"properties": {"share": {"pattern": rules.SHARE_PATTERN}}}
 
 
 class EndRelationshipSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -30,7 +30,7 @@ from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipType
 from verbund.revenue import selectors
-from verbund.revenue.periods import Period, add_months, month_end
+from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, add_months, month_end
 from verbund.revenue.selectors import T_MONTH, T_YEAR, _day, _month_end_sql, _rows
 
 # kind (what the user ranks) -> the hierarchy type it follows
@@ -208,7 +208,7 @@ def period_param(params: Any) -> Period:
     """``from``/``to`` (YYYY-MM), or ``year`` with an optional ``quarter`` (1-4)."""
     quarter = selectors.int_param(params, "quarter", None, 1, 4)
     if quarter:
-        year = selectors.int_param(params, "year", None, 1900, 9999)
+        year = selectors.int_param(params, "year", None, YEAR_MIN, YEAR_MAX)
         if not year:
             raise ValidationError({"year": [_("A quarter needs its year.")]})
         return Period.quarter(year, quarter)

@@ -25,15 +25,21 @@ from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
 from verbund.revenue import actions, analysis, selectors
 from verbund.revenue.models import RevenueMonth, RevenueSource
+from verbund.revenue.periods import MONTH_PATTERN, YEAR_MAX, YEAR_MIN
 
 READ = "revenue.view_revenuemonth"
 WRITE = "revenue.add_revenuemonth"
 
 
+# A whole year, as periods.parse_month and the period parameters accept it.
+YEAR = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
+# The most groups one request of top-groups lists.
+TOP_GROUPS_MAX = 10_000
+
 PARAMS = [
-    OpenApiParameter("from", str, description="YYYY-MM"),
-    OpenApiParameter("to", str, description="YYYY-MM"),
-    OpenApiParameter("year", int),
+    OpenApiParameter("from", str, pattern=MONTH_PATTERN, description="YYYY-MM"),
+    OpenApiParameter("to", str, pattern=MONTH_PATTERN, description="YYYY-MM"),
+    OpenApiParameter("year", YEAR),
     OpenApiParameter("scope", str, enum=list(selectors.SCOPES)),
     OpenApiParameter(
         "type", str, description="hierarchy type key that rolls up revenue (default group)"
@@ -60,12 +66,17 @@ class TopGroupsView(APIView):
     required_permission = READ
 
     @extend_schema(
-        parameters=[*PARAMS[:3], PARAMS[4], OpenApiParameter("limit", int)], responses={200: dict}
+        parameters=[
+            *PARAMS[:3],
+            PARAMS[4],
+            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": TOP_GROUPS_MAX}),
+        ],
+        responses={200: dict},
     )
     def get(self, request: Request) -> Response:
         rtype = selectors.hierarchy_type(request.query_params.get("type") or "group")
         period = selectors.period_from_params(request.query_params)
-        limit = selectors.int_param(request.query_params, "limit", 100, 1, 10_000) or 100
+        limit = selectors.int_param(request.query_params, "limit", 100, 1, TOP_GROUPS_MAX) or 100
         rows = selectors.top_groups(rtype, period, limit=limit)
         return Response(
             {
@@ -90,11 +101,19 @@ TOP_PARAMS = [
     OpenApiParameter(
         "kind", str, enum=list(analysis.KINDS), description="what is ranked (default group)"
     ),
-    OpenApiParameter("from", str, description="first month, YYYY-MM (default January this year)"),
     OpenApiParameter(
-        "to", str, description="last month, YYYY-MM (default December of from's year)"
+        "from",
+        str,
+        pattern=MONTH_PATTERN,
+        description="first month, YYYY-MM (default January this year)",
     ),
-    OpenApiParameter("year", int, description="a whole year (instead of from/to)"),
+    OpenApiParameter(
+        "to",
+        str,
+        pattern=MONTH_PATTERN,
+        description="last month, YYYY-MM (default December of from's year)",
+    ),
+    OpenApiParameter("year", YEAR, description="a whole year (instead of from/to)"),
     OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="a quarter of year"),
     OpenApiParameter(
         "compare",
@@ -110,7 +129,7 @@ TOP_PARAMS = [
     ),
     OpenApiParameter(
         "limit",
-        int,
+        {"type": "integer", "minimum": 1, "maximum": analysis.MAX_LIMIT},
         description=f"rows returned, 1-{analysis.MAX_LIMIT} (default {analysis.DEFAULT_LIMIT})",
     ),
     OpenApiParameter("head", int, description="a head's id: rank its members instead"),
@@ -201,6 +220,8 @@ class RevenueMonthSerializer(StrictFieldsMixin, serializers.Serializer):
         default="",
         max_length=stored_length(RevenueMonth, "reference"),
     )
+    # The form periods.parse_month reads (core.schema.StrictRequestSchema).
+    request_schema = {"properties": {"month": {"pattern": MONTH_PATTERN}}}
 
 
 def _party_ref(value: str, field: str) -> Party:

@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+# The years a month may lie in (four digits, none before the records begin).
+YEAR_MIN, YEAR_MAX = 1900, 9999
+# parse_month's canonical form for the API schema: YYYY-MM within those years.
+MONTH_PATTERN = r"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])$"
+
 
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
@@ -31,7 +36,7 @@ def parse_month(value: str | dt.date, field: str = "month") -> dt.date:
     try:
         year_s, month_s = text.split("-")[:2]
         year, month = int(year_s), int(month_s)
-        if not (1900 <= year <= 9999 and 1 <= month <= 12) or len(text) not in (7, 10):
+        if not (YEAR_MIN <= year <= YEAR_MAX and 1 <= month <= 12) or len(text) not in (7, 10):
             raise ValueError
         return dt.date(year, month, 1)
     except ValueError:

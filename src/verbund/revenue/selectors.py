@@ -26,7 +26,7 @@ from verbund.parties.models import Party
 from verbund.relationships.models import RelationshipType
 from verbund.revenue import aggregates
 from verbund.revenue.models import MONTH_COLUMNS, RevenueMonth, RevenueYear
-from verbund.revenue.periods import Period, month_end
+from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, month_end
 
 SCOPES = ("own", "group", "subtree", "association")
 STRUCTURES = ("current", "historic")
@@ -742,7 +742,7 @@ def int_param(
 
 def period_from_params(params: Any) -> Period:
     """``from``/``to`` (YYYY-MM) or ``year``; errors name the parameter."""
-    year = int_param(params, "year", None, 1900, 9999)
+    year = int_param(params, "year", None, YEAR_MIN, YEAR_MAX)
     if year and not params.get("from") and not params.get("to"):
         return Period.year(year)
     return Period.parse(params.get("from"), params.get("to"), default_year=year)

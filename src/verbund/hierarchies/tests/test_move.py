@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from verbund.core.serializers import ID_MAX
 from verbund.core.testing import assert_cli_refuses, run_cli
 from verbund.hierarchies import selectors
 from verbund.parties.models import Party
@@ -118,6 +119,14 @@ def test_the_move_is_documented_in_the_openapi_schema(admin_api):
     fields = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"]
     assert {"to", "type", "on", "dry_run"} <= set(fields)
     assert "200" in operation["responses"]
+    # An id: no party has one below 1 or beyond the database's range.
+    assert (fields["to"]["minimum"], fields["to"]["maximum"]) == (1, ID_MAX)
+
+
+@pytest.mark.parametrize("to", [0, -5, ID_MAX + 1])
+def test_a_parent_id_out_of_range_is_a_400_naming_to(api_for, groups, to):
+    res = api_for("editor").post(MOVE.format(groups["handel"].pk), {"to": to}, format="json")
+    assert res.status_code == 400 and "to" in res.json()
 
 
 # --- CLI ----------------------------------------------------------------------------------

@@ -85,3 +85,18 @@ def test_the_api_wants_either_source_or_sources(three, api_for):
     body = {"survivor": kept.pk, "source": second.pk, "sources": [third.pk]}
     resp = api_for("steward").post("/api/v1/quality/merges/", body, format="json")
     assert resp.status_code == 400 and "sources" in resp.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "admitted"),
+    [
+        ({"survivor": 1, "source": 2}, True),
+        ({"survivor": 1, "sources": [2, 3]}, True),
+        ({"survivor": 1, "source": 2, "sources": [3]}, False),
+        ({"survivor": 1}, False),
+    ],
+)
+def test_the_schema_wants_either_source_or_sources_too(body, admitted):
+    from verbund.core.tests.openapi import admits
+
+    assert admits("MergeRequestRequest", body) == admitted
