@@ -157,7 +157,7 @@ def delta_party_ids(
     state (``screening.token_sync_state``) if read already."""
     do_sync_party_tokens(workers, sync_state)
     # The filter's word sets and the decoded readings make no cycles; collections walking them
-    # cost a third of a delta screening at 1M parties.
+    # took about a third of this filter's time at 1M parties.
     with gc_paused():
         return _reaching(index, entry_ids, workers)
 
