@@ -4,12 +4,16 @@ use), deep JSON bodies answered 400, TOTP with recovery codes, required for admi
 compliance when VERBUND_REQUIRE_2FA is set."""
 
 import datetime as dt
+import time
+from types import SimpleNamespace
 
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone, translation
+from django_otp import oath
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp import models as totp_models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -145,6 +149,16 @@ def test_json_nested_100000_levels_is_a_400_not_a_500(admin_api) -> None:
 
 
 # --- two-factor login ----------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _steady_totp_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test and the server each compute a code for the current 30-second step: a step
+    boundary between the two put them a step apart, and a test that used up the window
+    failed now and then under load. django-otp's clock stands in the middle of one step."""
+    now = (int(time.time()) // 30) * 30 + 15.0
+    monkeypatch.setattr(oath, "time", lambda: now)
+    monkeypatch.setattr(totp_models, "time", SimpleNamespace(time=lambda: now))
 
 
 def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:
