@@ -12,6 +12,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 MAX_STORED_ERRORS = 10_000
+# Errors kept per external id for an API batch's answer: records sharing a key (the same
+# relationship sent a thousand times) would otherwise each carry every other's errors, an
+# answer growing with the square of the batch (4,000 such records took 12 s to encode).
+MAX_KEY_ERRORS = 20
 SAMPLE = 50
 SUMMARY_LIMIT = 10_000
 # (type id, child id) of hierarchy links written are kept up to this many; beyond, the closure
@@ -69,9 +73,10 @@ class Outcome:
         if self.outcomes is not None and issue.key:
             entry = self.outcomes.setdefault(issue.key, {"status": "error", "errors": []})
             entry["status"] = "error"
-            entry["errors"].append(
-                {"field": issue.field, "value": issue.value[:200], "reason": issue.reason}
-            )
+            if len(entry["errors"]) < MAX_KEY_ERRORS:
+                entry["errors"].append(
+                    {"field": issue.field, "value": issue.value[:200], "reason": issue.reason}
+                )
 
     def warn(self, row: int, reason: str, **extra: Any) -> None:
         self.counts["warnings"] += 1

@@ -94,3 +94,21 @@ def test_a_nul_character_in_a_record_is_refused_naming_the_record_and_field(stew
     assert set(response.json()["records"]) == {"1"}
     assert set(response.json()["records"]["1"]) == {"city"}
     assert not ImportRun.objects.exists()
+
+
+def test_records_sharing_a_key_answer_with_their_errors_bounded_not_each_others(
+    steward: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verbund.interfaces.engine import results
+
+    # Beyond the stored errors a record's answer falls back to its key's errors: with the
+    # limit lowered, 40 identical records (three errors each) pass it as 4,000 would.
+    monkeypatch.setattr(results, "MAX_STORED_ERRORS", 30)
+    records = [{"type": "0", "from": "0", "to": "0"} for _ in range(40)]
+    response = steward.post(
+        "/api/v1/sync/relationships", {"source": "sap", "records": records}, format="json"
+    )
+    assert response.status_code == 200
+    answers = response.json()["results"]
+    assert len(answers) == 40 and all(a["status"] == "error" for a in answers)
+    assert all(0 < len(a["errors"]) <= results.MAX_KEY_ERRORS for a in answers)
