@@ -17,6 +17,7 @@ from verbund.interfaces import actions, selectors
 from verbund.interfaces.filters import RUN_ORDER, ImportRunFilterSet
 from verbund.interfaces.models import ImportKind, ImportRun
 from verbund.interfaces.parsers import ImportFileError
+from verbund.interfaces.records import record_schema
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
@@ -74,6 +75,18 @@ class SyncRequestSerializer(StrictFieldsMixin, serializers.Serializer):
         return records
 
 
+class SyncPartiesSerializer(SyncRequestSerializer):
+    request_schema = {"properties": {"records": {"items": record_schema(ImportKind.PARTIES)}}}
+
+
+class SyncRelationshipsSerializer(SyncRequestSerializer):
+    request_schema = {"properties": {"records": {"items": record_schema(ImportKind.RELATIONSHIPS)}}}
+
+
+class SyncRevenueSerializer(SyncRequestSerializer):
+    request_schema = {"properties": {"records": {"items": record_schema(ImportKind.REVENUE)}}}
+
+
 def _has_nul(*values: Any) -> bool:
     return any("\x00" in str(value) for value in values)
 
@@ -109,12 +122,14 @@ class SyncView(APIView):
     """Upsert up to 10,000 records keyed by source + external id; answers per record."""
 
     kind = ImportKind.PARTIES
+    # Each kind's serializer states the kind's records in the schema; all validate alike.
+    serializer_class: type[SyncRequestSerializer] = SyncPartiesSerializer
     required_permission = "interfaces.add_importrun"
     write_permission = "interfaces.add_importrun"
 
-    @extend_schema(request=SyncRequestSerializer, responses=SyncResponseSerializer)
+    @extend_schema(responses=SyncResponseSerializer)
     def post(self, request: Request) -> Response:
-        body = SyncRequestSerializer(data=request.data)
+        body = self.serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         records = data["records"]
@@ -164,10 +179,12 @@ class SyncPartiesView(SyncView):
 
 class SyncRelationshipsView(SyncView):
     kind = ImportKind.RELATIONSHIPS
+    serializer_class = SyncRelationshipsSerializer
 
 
 class SyncRevenueView(SyncView):
     kind = ImportKind.REVENUE
+    serializer_class = SyncRevenueSerializer
 
 
 def register(router: DefaultRouter) -> None:
