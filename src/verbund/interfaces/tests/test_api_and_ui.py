@@ -42,7 +42,7 @@ def test_the_openapi_schema_documents_that_atomic_is_the_default(
     api_for: Callable[[str | None], Any],
 ) -> None:
     schema = api_for("steward").get("/api/schema/", {"format": "json"}).json()
-    atomic = schema["components"]["schemas"]["SyncRequestRequest"]["properties"]["atomic"]
+    atomic = schema["components"]["schemas"]["SyncPartiesRequest"]["properties"]["atomic"]
     assert atomic["default"] is True
     assert "false" in atomic["description"]
 
