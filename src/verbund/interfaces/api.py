@@ -17,7 +17,7 @@ from verbund.interfaces import actions, selectors
 from verbund.interfaces.filters import RUN_ORDER, ImportRunFilterSet
 from verbund.interfaces.models import ImportKind, ImportRun
 from verbund.interfaces.parsers import ImportFileError
-from verbund.interfaces.records import record_schema
+from verbund.interfaces.records import by_field, record_schema
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
@@ -112,7 +112,7 @@ def _record_key(kind: str, record: dict[str, Any]) -> str:
         return "" if value is None else str(value).strip()
 
     if kind == ImportKind.PARTIES:
-        return text("external_id") or text("id")
+        return text("external_id")
     if kind == ImportKind.RELATIONSHIPS:
         return text("external_id") or f"{text('type')}:{text('from')}:{text('to')}"
     return f"{text('party')}:{text('month')}:{text('settled_by')}:{text('reference')}"
@@ -132,7 +132,7 @@ class SyncView(APIView):
         body = self.serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        records = data["records"]
+        records = [by_field(self.kind, record) for record in data["records"]]
         try:
             run, outcome = actions.do_sync(
                 actor=request.user, kind=self.kind, source=data["source"], records=records,

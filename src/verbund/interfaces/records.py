@@ -10,6 +10,7 @@ The schema states a value's canonical form, text: the import also takes a JSON n
 true/false or null (as empty) for any field, and keys in any case.
 """
 
+from functools import cache
 from typing import Any
 
 from verbund.core.countries import ISO_COUNTRIES
@@ -82,9 +83,30 @@ def _form(kind: str, field: str) -> dict[str, Any]:
     return form
 
 
+@cache
+def _columns(kind: str) -> dict[str, str]:
+    """The keys a ``kind`` record may hold (lower case), each with the field it feeds."""
+    return load_mapping("generic").columns[kind]
+
+
+def by_field(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The record with each key that feeds a field named as the field (``id`` and ``ID`` as
+    ``external_id``; the first such key wins, as in a file's header). The import takes one
+    column per field for the whole batch: a batch whose records name a field differently
+    would otherwise lose the field in all records but those keyed like the first."""
+    named: dict[str, Any] = {}
+    for key, value in record.items():
+        field = _columns(kind).get(str(key).strip().lower())
+        if field is None:
+            named[key] = value
+        elif field not in named:
+            named[field] = value
+    return named
+
+
 def record_schema(kind: str) -> dict[str, Any]:
     """The JSON schema of one record of a ``kind`` batch."""
-    columns = load_mapping("generic").columns[kind]
+    columns = _columns(kind)
     required: list[str] = []
     alternatives: list[dict[str, Any]] = []
     for field in REQUIRED[kind]:
