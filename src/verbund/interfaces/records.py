@@ -26,7 +26,8 @@ from verbund.revenue.models import RevenueMonth
 from verbund.revenue.periods import MONTH_PATTERN
 
 _AMOUNT = RevenueMonth._meta.get_field("amount_original")
-# The digits before the point the stored amount holds.
+# The digits before the point the stored amount holds (the import leaves this check to the
+# database).
 AMOUNT_WHOLE_DIGITS = _AMOUNT.max_digits - _AMOUNT.decimal_places  # type: ignore[union-attr, operator]
 # Not blank: the import strips a value and reports an empty required one.
 FILLED = {"pattern": r"\S"}
@@ -117,6 +118,9 @@ def record_schema(kind: str) -> dict[str, Any]:
             alternatives.append({"anyOf": [{"required": [column]} for column in feeding]})
     schema: dict[str, Any] = {
         "type": "object",
+        "description": "Keys in any case; a key that feeds no field is ignored. A number, "
+        "true/false or null (as empty) is taken as text; besides the forms given here, dates "
+        "and amounts may be written German style (31.12.2025, 1.234,56).",
         "properties": {column: _form(kind, field) for column, field in columns.items()},
         # The import ignores a key that feeds no field.
         "additionalProperties": True,
