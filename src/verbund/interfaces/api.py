@@ -17,6 +17,7 @@ from verbund.interfaces import actions, selectors
 from verbund.interfaces.filters import RUN_ORDER, ImportRunFilterSet
 from verbund.interfaces.models import ImportKind, ImportRun
 from verbund.interfaces.parsers import ImportFileError
+from verbund.interfaces.records import by_field, record_schema
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
@@ -74,6 +75,18 @@ class SyncRequestSerializer(StrictFieldsMixin, serializers.Serializer):
         return records
 
 
+class SyncPartiesSerializer(SyncRequestSerializer):
+    request_schema = {"properties": {"records": {"items": record_schema(ImportKind.PARTIES)}}}
+
+
+class SyncRelationshipsSerializer(SyncRequestSerializer):
+    request_schema = {"properties": {"records": {"items": record_schema(ImportKind.RELATIONSHIPS)}}}
+
+
+class SyncRevenueSerializer(SyncRequestSerializer):
+    request_schema = {"properties": {"records": {"items": record_schema(ImportKind.REVENUE)}}}
+
+
 def _has_nul(*values: Any) -> bool:
     return any("\x00" in str(value) for value in values)
 
@@ -99,7 +112,7 @@ def _record_key(kind: str, record: dict[str, Any]) -> str:
         return "" if value is None else str(value).strip()
 
     if kind == ImportKind.PARTIES:
-        return text("external_id") or text("id")
+        return text("external_id")
     if kind == ImportKind.RELATIONSHIPS:
         return text("external_id") or f"{text('type')}:{text('from')}:{text('to')}"
     return f"{text('party')}:{text('month')}:{text('settled_by')}:{text('reference')}"
@@ -109,15 +122,17 @@ class SyncView(APIView):
     """Upsert up to 10,000 records keyed by source + external id; answers per record."""
 
     kind = ImportKind.PARTIES
+    # Each kind's serializer states the kind's records in the schema; all validate alike.
+    serializer_class: type[SyncRequestSerializer] = SyncPartiesSerializer
     required_permission = "interfaces.add_importrun"
     write_permission = "interfaces.add_importrun"
 
-    @extend_schema(request=SyncRequestSerializer, responses=SyncResponseSerializer)
+    @extend_schema(responses=SyncResponseSerializer)
     def post(self, request: Request) -> Response:
-        body = SyncRequestSerializer(data=request.data)
+        body = self.serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        records = data["records"]
+        records = [by_field(self.kind, record) for record in data["records"]]
         try:
             run, outcome = actions.do_sync(
                 actor=request.user, kind=self.kind, source=data["source"], records=records,
@@ -164,10 +179,12 @@ class SyncPartiesView(SyncView):
 
 class SyncRelationshipsView(SyncView):
     kind = ImportKind.RELATIONSHIPS
+    serializer_class = SyncRelationshipsSerializer
 
 
 class SyncRevenueView(SyncView):
     kind = ImportKind.REVENUE
+    serializer_class = SyncRevenueSerializer
 
 
 def register(router: DefaultRouter) -> None:

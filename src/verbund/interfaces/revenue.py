@@ -18,12 +18,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from verbund.core.bulk import chunks
+from verbund.core.serializers import stored_length
 from verbund.interfaces.engine import Abort, Context, Issue, Outcome
 from verbund.interfaces.engine.relationships import party_lookup
 from verbund.interfaces.engine.results import empty_value, no_data_rows
 from verbund.interfaces.parsers import parse_date, parse_decimal
 from verbund.parties.models import Party
 from verbund.parties.rules import length_error
+from verbund.revenue.models import RevenueMonth
 
 _MONTH = [
     (re.compile(r"^(\d{4})-(\d{1,2})$"), (1, 2)),
@@ -32,6 +34,7 @@ _MONTH = [
     (re.compile(r"^(\d{4})/(\d{1,2})$"), (1, 2)),
 ]
 CENT = Decimal("0.01")
+REFERENCE_LIMIT = stored_length(RevenueMonth, "reference")
 
 
 def parse_month(text: str, style: str = "auto") -> dt.date:
@@ -50,7 +53,7 @@ def import_revenue(
 ) -> Outcome:
     from verbund.revenue import actions as revenue_actions
     from verbund.revenue.bulk import do_bulk_load_months
-    from verbund.revenue.models import RevenueMonth, RevenueSource
+    from verbund.revenue.models import RevenueSource
 
     out = Outcome(outcomes={} if ctx.track_outcomes else None)
     atomic = not ctx.skip_invalid
@@ -102,7 +105,7 @@ def import_revenue(
                 currency,
                 _("%(value)s is not a currency code (ISO 4217).") % {"value": currency},
             )
-        too_long = length_error(reference, 128)
+        too_long = length_error(reference, REFERENCE_LIMIT)
         if too_long:
             bad("reference", reference, too_long)
         if month is not None:

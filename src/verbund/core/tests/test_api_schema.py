@@ -30,9 +30,9 @@ def test_a_length_the_serializer_leaves_to_the_rules_stays_in_the_schema():
 
 
 def test_a_list_that_may_not_be_empty_needs_an_item_in_the_schema():
-    assert component("SyncRequestRequest")["properties"]["records"]["minItems"] == 1
-    assert not admits("SyncRequestRequest", {"source": "SAP", "records": []})
-    assert admits("SyncRequestRequest", {"source": "SAP", "records": [{"id": "1"}]})
+    assert component("SyncPartiesRequest")["properties"]["records"]["minItems"] == 1
+    assert not admits("SyncPartiesRequest", {"source": "SAP", "records": []})
+    assert admits("SyncPartiesRequest", {"source": "SAP", "records": [{"id": "1"}]})
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ def test_the_openapi_schema_documents_that_atomic_is_the_default(
     api_for: Callable[[str | None], Any],
 ) -> None:
     schema = api_for("steward").get("/api/schema/", {"format": "json"}).json()
-    atomic = schema["components"]["schemas"]["SyncRequestRequest"]["properties"]["atomic"]
+    atomic = schema["components"]["schemas"]["SyncPartiesRequest"]["properties"]["atomic"]
     assert atomic["default"] is True
     assert "false" in atomic["description"]
 
@@ -227,3 +227,27 @@ def test_viewers_see_the_history_but_cannot_import(make_user: Callable[..., User
         ).status_code
         == 403
     )
+
+
+def test_a_batch_may_key_its_records_by_id_and_by_external_id(
+    api_for: Callable[[str | None], Any],
+) -> None:
+    records = [{"id": "K1", "name": "Alpha AG"}, {"external_id": "K2", "name": "Beta GmbH"}]
+    resp = api_for("steward").post(
+        "/api/v1/sync/parties", {"source": "sap", "records": records}, format="json"
+    )
+    assert [(r["key"], r["status"]) for r in resp.json()["results"]] == [
+        ("K1", "created"),
+        ("K2", "created"),
+    ]
+
+
+def test_a_record_keyed_in_capitals_is_answered_under_its_external_id(
+    api_for: Callable[[str | None], Any],
+) -> None:
+    records = [{"EXTERNAL_ID": "K1", "Name": "Alpha AG"}]
+    resp = api_for("steward").post(
+        "/api/v1/sync/parties", {"source": "sap", "records": records}, format="json"
+    )
+    assert resp.json()["results"] == [{"key": "K1", "status": "created", "errors": []}]
+    assert Party.objects.get().name == "Alpha AG"
