@@ -54,6 +54,7 @@ from verbund.interfaces.parsers import (
     guess_format,
     records_reader,
 )
+from verbund.interfaces.records import by_field
 from verbund.interfaces.sap import sap_party_rows
 from verbund.parties.bulk import PARTY_TABLE
 from verbund.parties.signals import bulk_loaded
@@ -573,7 +574,9 @@ def do_sync(
     full: bool = False,
 ) -> tuple[ImportRun, Outcome | None]:
     """An ERP batch: same engine, per-record outcome. All or nothing unless ``atomic`` is
-    false: then the invalid records are skipped and the valid ones written."""
+    false: then the invalid records are skipped and the valid ones written. Each record's keys
+    are named by field first (``records.by_field``)."""
+    records = [by_field(kind, record) for record in records]
     run = do_create_run(
         actor=actor,
         kind=kind,

@@ -107,8 +107,11 @@ class SyncResponseSerializer(serializers.Serializer):
 
 
 def _record_key(kind: str, record: dict[str, Any]) -> str:
+    """The key the import answers a record under, from its keys as ``do_sync`` names them."""
+    named = by_field(kind, record)
+
     def text(name: str) -> str:
-        value = record.get(name, "")
+        value = named.get(name, "")
         return "" if value is None else str(value).strip()
 
     if kind == ImportKind.PARTIES:
@@ -132,7 +135,7 @@ class SyncView(APIView):
         body = self.serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        records = [by_field(self.kind, record) for record in data["records"]]
+        records = data["records"]
         try:
             run, outcome = actions.do_sync(
                 actor=request.user, kind=self.kind, source=data["source"], records=records,

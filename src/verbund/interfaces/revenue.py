@@ -99,12 +99,10 @@ def import_revenue(
                 % {"value": v.get("amount", "")},
             )
         currency = (v.get("currency", "") or "EUR").upper()
-        if len(currency) != 3 or not currency.isalpha():
-            bad(
-                "currency",
-                currency,
-                _("%(value)s is not a currency code (ISO 4217).") % {"value": currency},
-            )
+        try:
+            revenue_actions.as_currency(currency)
+        except ValidationError as exc:
+            bad("currency", currency, exc.messages[0])
         too_long = length_error(reference, REFERENCE_LIMIT)
         if too_long:
             bad("reference", reference, too_long)

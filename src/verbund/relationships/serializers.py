@@ -12,6 +12,10 @@ from verbund.relationships import actions, rules
 from verbund.relationships.models import Relationship, RelationshipType, Structure
 from verbund.relationships.selectors import SeenRelationship
 
+# rules.share_range_error as the request schema states it (core.schema.StrictRequestSchema);
+# whether the type takes a share at all depends on the stored type.
+SHARE_SCHEMA = {"properties": {"share": {"pattern": rules.SHARE_PATTERN}}}
+
 
 class RelationshipTypeSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
@@ -98,9 +102,7 @@ class RelationshipSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         extra_kwargs = {"note": {"max_length": NOTE_MAX_LENGTH}}
         validators: list[Any] = []
 
-    # rules.share_range_error (core.schema.StrictRequestSchema); whether the type takes a share
-    # at all depends on the stored type.
-    request_schema = {"properties": {"share": {"pattern": rules.SHARE_PATTERN}}}
+    request_schema = SHARE_SCHEMA
 
 
 class RelationshipUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -114,9 +116,7 @@ class RelationshipUpdateSerializer(StrictFieldsMixin, serializers.ModelSerialize
         extra_kwargs = {"note": {"max_length": NOTE_MAX_LENGTH}}
         validators: list[Any] = []
 
-    # rules.share_range_error (core.schema.StrictRequestSchema); whether the type takes a share
-    # at all depends on the stored type.
-    request_schema = {"properties": {"share": {"pattern": rules.SHARE_PATTERN}}}
+    request_schema = SHARE_SCHEMA
 
 
 class EndRelationshipSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -31,8 +31,13 @@ READ = "revenue.view_revenuemonth"
 WRITE = "revenue.add_revenuemonth"
 
 
+def integer(low: int, high: int) -> dict[str, Any]:
+    """A query parameter's schema: an integer from ``low`` to ``high``, as ``int_param`` reads it."""
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
 # A whole year, as periods.parse_month and the period parameters accept it.
-YEAR = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
+YEAR = integer(YEAR_MIN, YEAR_MAX)
 # The most groups one request of top-groups lists.
 TOP_GROUPS_MAX = 10_000
 
@@ -69,7 +74,7 @@ class TopGroupsView(APIView):
         parameters=[
             *PARAMS[:3],
             PARAMS[4],
-            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": TOP_GROUPS_MAX}),
+            OpenApiParameter("limit", integer(1, TOP_GROUPS_MAX)),
         ],
         responses={200: dict},
     )
@@ -129,7 +134,7 @@ TOP_PARAMS = [
     ),
     OpenApiParameter(
         "limit",
-        {"type": "integer", "minimum": 1, "maximum": analysis.MAX_LIMIT},
+        integer(1, analysis.MAX_LIMIT),
         description=f"rows returned, 1-{analysis.MAX_LIMIT} (default {analysis.DEFAULT_LIMIT})",
     ),
     OpenApiParameter("head", int, description="a head's id: rank its members instead"),
