@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from verbund.core.bulk import BulkLoad, Rows, release_free_memory, select_in, stream
 from verbund.interfaces.engine.links import LinkChange, apply_link_changes, managed_links
 from verbund.interfaces.engine.party_rows import (
+    KIND_OF_PARTY,
     PartyInsert,
     PartyRows,
     archive,
@@ -35,7 +36,8 @@ from verbund.interfaces.parsers import grouped
 from verbund.interfaces.pipeline import Forked
 from verbund.parties import rules as party_rules
 from verbund.parties.bulk import PARTY_TABLE, PartyWriter, history
-from verbund.parties.models import Party
+from verbund.parties.derive import person_name
+from verbund.parties.models import Party, PartyKind
 from verbund.relationships import rules as relationship_rules
 from verbund.relationships.models import RelationshipSource, RelationshipType
 
@@ -129,6 +131,12 @@ class PartyImport:
         self.merged: dict[int, int] = {}
         # Small batches keep the stored values, so absent keys can keep them.
         self.ex_values: list[tuple[Any, ...]] | None = [] if keys_hint is not None else None
+        # Files keep only the stored values a blank cell keeps (kind, status, country), as a
+        # code per key into the few distinct combinations: two bytes a party.
+        self.keep_pos = [i for i, f in enumerate(fields) if f in CREATE_DEFAULTS]
+        self.kept_codes = array("H")
+        self.kept: dict[tuple[Any, ...], int] = {}
+        self.kept_list: list[tuple[Any, ...]] = []
         # Per link field: (field, type, link source, external_ref, the import's links by child).
         self.link_specs: list[
             tuple[str, RelationshipType, str, str, dict[int, tuple[int, int, dt.date | None, str]]]
@@ -168,10 +176,17 @@ class PartyImport:
             hashes.append(hash(vals))
             if ex_values is not None:
                 ex_values.append(vals)
+            elif self.keep_pos:
+                self._keep(vals)
             if rec[2]:
                 merged[len(ids) - 1] = rec[2]
         if merged:
-            redirect_merged(merged, ids, hashes, fields, date_pos)
+            # A merged party's key describes the survivor: its values are compared and kept.
+            for idx, vals in redirect_merged(merged, ids, hashes, fields, date_pos).items():
+                if ex_values is not None:
+                    ex_values[idx] = vals
+                elif self.keep_pos:
+                    self.kept_codes[idx] = self._code(vals)
         # The import's current links by child, so unchanged references cost nothing more.
         for fname, type_key, rsource, suffix in LINK_FIELDS:
             if fname in self.mapped:
@@ -186,6 +201,26 @@ class PartyImport:
         hint = sorted(self.keys_hint) if self.keys_hint is not None and not ctx.full else None
         self.erased = party_rules.erased_keys(ctx.source, hint)
         ctx.report_progress(0.02, _("Existing records loaded"))
+
+    def _code(self, vals: tuple[Any, ...]) -> int:
+        kept = tuple(vals[i] for i in self.keep_pos)
+        code = self.kept.get(kept)
+        if code is None:
+            # At most 2 kinds x 7 statuses x the countries: far below the array's 65,536.
+            code = self.kept[kept] = len(self.kept_list)
+            self.kept_list.append(kept)
+        return code
+
+    def _keep(self, vals: tuple[Any, ...]) -> None:
+        self.kept_codes.append(self._code(vals))
+
+    def stored(self, idx: int) -> dict[int, Any]:
+        """What key ``idx``'s party holds that a blank or absent value keeps, by position."""
+        if self.ex_values is not None:
+            return dict(enumerate(self.ex_values[idx]))
+        if not self.keep_pos:
+            return {}
+        return dict(zip(self.keep_pos, self.kept_list[self.kept_codes[idx]], strict=True))
 
     # -- the phases after it
 
@@ -214,9 +249,7 @@ class PartyImport:
         """Read every checked row, update the changed parties and insert the new ones (one
         bulk insert for all, which chunks it); returns whether any row failed."""
         out, ctx, fields, bulk = self.out, self.ctx, self.fields, self.bulk
-        keys, ids, hashes, merged, ex_values = (
-            self.keys, self.ids, self.hashes, self.merged, self.ex_values,
-        )  # fmt: skip
+        keys, ids, hashes, merged = self.keys, self.ids, self.hashes, self.merged
         seen_row, seen_new, new_row, new_id = (
             self.seen_row,
             self.seen_new,
@@ -232,6 +265,10 @@ class PartyImport:
         merged_targets: dict[int, int] = {}
         created_pos = array("l")
         name_at = fields.index("name") if "name" in fields else -1
+        last_at = fields.index("last_name") if "last_name" in fields else -1
+        kind_at = fields.index("kind") if "kind" in fields else -1
+        first_at = fields.index("first_name") if "first_name" in fields else -1
+        person_names = min(name_at, kind_at, first_at, last_at) >= 0
         failed = False
         for issue in self.initial_errors:
             out.error(issue)
@@ -311,6 +348,26 @@ class PartyImport:
                     seen_new[key] = len(new_row)
                     new_row.append(row_no)
                     new_id.append(0)
+                if None in cleaned:
+                    stored = self.stored(idx) if idx is not None else {}
+                    cleaned = [
+                        (stored[i] if i in stored else CREATE_DEFAULTS.get(f, ""))
+                        if v is None
+                        else v
+                        for i, (f, v) in enumerate(zip(fields, cleaned, strict=True))
+                    ]
+                if person_names and not cleaned[name_at] and cleaned[kind_at] == PartyKind.PERSON:
+                    # A person's blank name is made of first and last name, as stored (without
+                    # both columns, the update reads the stored one: update_parties).
+                    cleaned[name_at] = person_name(cleaned[first_at], cleaned[last_at])
+                if name_issue == KIND_OF_PARTY:
+                    # A blank kind: the name rule asks the kind the party keeps or gets.
+                    named = party_rules.name_error(
+                        cleaned[kind_at],
+                        cleaned[name_at] if name_at >= 0 else "",
+                        cleaned[last_at] if last_at >= 0 else "",
+                    )
+                    name_issue = Issue(row_no, named[0], "", named[1], key) if named else None
                 if name_issue is not None and (idx is None or has_name_columns):
                     # Set only for rows whose fields are clean: it comes before a share problem.
                     issues = [name_issue, *(issues or ())]
@@ -320,15 +377,6 @@ class PartyImport:
                     failed = True
                     invalid.add(key)
                     continue
-                if None in cleaned:
-                    if idx is not None and ex_values is not None:
-                        stored = ex_values[idx]
-                        cleaned = [stored[i] if v is None else v for i, v in enumerate(cleaned)]
-                    else:
-                        cleaned = [
-                            CREATE_DEFAULTS.get(f, "") if v is None else v
-                            for f, v in zip(fields, cleaned, strict=True)
-                        ]
                 if idx is None:
                     create_buf.append((key, cleaned, row_no, derived))
                     created = True

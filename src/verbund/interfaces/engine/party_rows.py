@@ -35,29 +35,36 @@ from verbund.parties.derive import (
     search_pieces,
     search_text_with,
 )
-from verbund.parties.models import Party, PartyKind, PartyStatus
+from verbund.parties.models import Party, PartyKind
 
 KEY_LIMIT = rules.CHAR_LIMITS["erp_id"]
-Check = Callable[[str], tuple[str, str | None]]
+# A row's name issue when its kind is blank: the name rule asks the kind the party has (a new
+# one's default), which only the writing side knows (``PartyImport.rows``).
+KIND_OF_PARTY = "kind of party"
+Check = Callable[[str], tuple[str | None, str | None]]
 
 
-def _kind(v: str) -> tuple[str, str | None]:
+# A blank kind, status or country reads as None: the party keeps what it has (a new one gets
+# ``values.CREATE_DEFAULTS``). Read as the default, a blank cell made a person an organisation.
+
+
+def _kind(v: str) -> tuple[str | None, str | None]:
     if not v:
-        return PartyKind.ORGANISATION, None
+        return None, None
     k = KIND_VALUES.get(v.lower())
     return (k, None) if k is not None else (v, rules.kind_error(v))
 
 
-def _status(v: str) -> tuple[str, str | None]:
+def _status(v: str) -> tuple[str | None, str | None]:
     if not v:
-        return PartyStatus.CUSTOMER, None
+        return None, None
     s = STATUS_VALUES.get(v.lower())
     return (s, None) if s is not None else (v, rules.status_error(v))
 
 
-def _country(v: str) -> tuple[str, str | None]:
-    v = rules.normal_country(v) or "DE"
-    return v, rules.country_error(v)
+def _country(v: str) -> tuple[str | None, str | None]:
+    v = rules.normal_country(v)
+    return (v, rules.country_error(v)) if v else (None, None)
 
 
 def _vat_id(v: str) -> tuple[str, str | None]:
@@ -93,7 +100,7 @@ class PartyRowChecker:
             "birth_date": self._birth_date,
         }
         self.plan = [(f, checks.get(f), rules.CHAR_LIMITS.get(f)) for f in fields]
-        self._memo: dict[tuple[str, str], tuple[str, str | None]] = {}
+        self._memo: dict[tuple[str, str], tuple[str | None, str | None]] = {}
 
     def _birth_date(self, v: str) -> tuple[str, str | None]:
         if not v:
@@ -106,6 +113,8 @@ class PartyRowChecker:
     def clean(
         self, values: dict[str, str], row: int, key: str, report: Callable[[Issue], None]
     ) -> tuple[list[str], bool]:
+        """The row's values in ``fields`` order; None where the party keeps what it has (an
+        absent key, a blank kind, status or country)."""
         ok = True
         result: list[str] = []
         memo = self._memo
@@ -124,7 +133,11 @@ class PartyRowChecker:
                             memo[(f, v)] = got
                 else:
                     got = check(v)
-                v, reason = got
+                checked, reason = got
+                if checked is None:
+                    result.append(None)  # type: ignore[arg-type]
+                    continue
+                v = checked
                 if reason is not None:
                     ok = False
                     report(Issue(row, f, v, reason, key))
@@ -143,8 +156,9 @@ class PartyRows:
     Pure, so that big files can run it in a second process (``interfaces.pipeline``) while
     this one compares and writes. Yields per row ``(row, key, cleaned, issues or None,
     name_issue, has_name_columns, share, parent, main_address, derived)``; ``cleaned`` is None
-    when the key itself is unusable, ``derived`` the search columns without the number
-    (``parties.derive.search_pieces``) when the row is complete and valid and ``derive`` is on.
+    when the key itself is unusable, ``name_issue`` ``KIND_OF_PARTY`` when the kind is blank,
+    ``derived`` the search columns without the number (``parties.derive.search_pieces``) when
+    the row is complete and valid and ``derive`` is on.
     """
 
     def __init__(
@@ -192,18 +206,19 @@ class PartyRows:
                 continue
             issues: list[Issue] = []
             cleaned, ok = checker.clean(values, row_no, key, issues.append)
-            name_issue = None
+            name_issue: Issue | str | None = None
             if ok:
-                kind = values.get("kind", "") if "kind" in mapped else ""
-                named = rules.name_error(
-                    KIND_VALUES.get(kind.lower(), PartyKind.ORGANISATION)
-                    if kind
-                    else PartyKind.ORGANISATION,
-                    values.get("name", ""),
-                    values.get("last_name", ""),
-                )
-                if named is not None:
-                    name_issue = Issue(row_no, named[0], "", named[1], key)
+                kind = values.get("kind", "") if "kind" in mapped else PartyKind.ORGANISATION
+                if kind:
+                    named = rules.name_error(
+                        KIND_VALUES.get(kind.lower(), PartyKind.ORGANISATION),
+                        values.get("name", ""),
+                        values.get("last_name", ""),
+                    )
+                    if named is not None:
+                        name_issue = Issue(row_no, named[0], "", named[1], key)
+                else:
+                    name_issue = KIND_OF_PARTY
             share = values.get("parent_share", "") if self.has_share else None
             if share:
                 share, reason = parse_share(share, self.numbers)
@@ -337,21 +352,24 @@ def update_parties(
         if cur is None:
             continue
         new = dict(cur)
-        changed = {}
-        for f, v in zip(fields, cleaned, strict=True):
-            old = text(cur.get(f))
-            if old != v:
-                changed[f] = [old, v]
-            new[f] = v
+        new.update(zip(fields, cleaned, strict=True))
+        # A person's blank name is the one made of first and last name, as a new one gets.
         if new["kind"] == PartyKind.PERSON and not new["name"]:
             new["name"] = person_name(new["first_name"], new["last_name"])
+        changed = {}
+        for f in fields:
+            old, v = text(cur.get(f)), new[f]
+            if old != v:
+                changed[f] = [old, v]
+        if not changed:
+            # Different only before that rule (a blank name the person has already).
+            out.counts["unchanged"] += 1
+            out.outcome(key, "unchanged")
+            continue
         st, ph = derive_search_columns(
             new["name"], new["name2"], new["number"], new["city"], new["postcode"], new["vat_id"]
         )
-        vals = [
-            None if (f == "birth_date" and not v) else v
-            for f, v in zip(fields, cleaned, strict=True)
-        ]
+        vals = [None if (f == "birth_date" and not new[f]) else new[f] for f in fields]
         marks = (rules.is_sole_trader(new["kind"], new["legal_form"] or ""),) if sole else ()
         params.append((*vals, st, ph, *marks, load.now_db, pid))
         out.counts["updated"] += 1
@@ -360,10 +378,9 @@ def update_parties(
         if len(out.diffs) < SAMPLE:
             out.diffs.append({"row": row_no, "key": key, "party": pid, "changes": changed})
         out.note_summary({"party": pid, "key": key, "action": "updated", "fields": sorted(changed)})
-        if changed:
-            history.append(
-                (pid, {f: c[0] for f, c in changed.items()}, {f: c[1] for f, c in changed.items()})
-            )
+        history.append(
+            (pid, {f: c[0] for f, c in changed.items()}, {f: c[1] for f, c in changed.items()})
+        )
     update_by_id(PARTY_TABLE, set_cols, params)
     record_history(
         load, "party.update", actor=ctx.actor, by=ctx.history_by(), note=ctx.history_note(),
@@ -399,8 +416,9 @@ def archive(load: BulkLoad, gone: list[tuple[str, int]], ctx: Context, out: Outc
 
 def redirect_merged(
     merged: dict[int, int], ids: Any, hashes: Any, fields: list[str], date_pos: list[int]
-) -> None:
-    """Keys of merged parties point to the survivor (following chains of merges)."""
+) -> dict[int, tuple[Any, ...]]:
+    """Keys of merged parties point to the survivor (following chains of merges); returns the
+    survivor's values by key index."""
     survivor: dict[int, int] = {}
     pending = set(merged.values())
     parent_of: dict[int, int | None] = {}
@@ -417,8 +435,14 @@ def redirect_merged(
     rows = Party.objects.filter(pk__in=set(survivor.values())).values_list("pk", *fields)
     by_id = {}
     for rec in rows:
-        vals = tuple(text(v) if i in date_pos else (v or "") for i, v in enumerate(rec[1:]))
-        by_id[rec[0]] = hash(vals)
+        by_id[rec[0]] = tuple(
+            text(v) if i in date_pos else (v or "") for i, v in enumerate(rec[1:])
+        )
+    values: dict[int, tuple[Any, ...]] = {}
     for idx, target in survivor.items():
         ids[idx] = target
-        hashes[idx] = by_id.get(target, 0)
+        vals = by_id.get(target)
+        hashes[idx] = hash(vals) if vals is not None else 0
+        if vals is not None:
+            values[idx] = vals
+    return values

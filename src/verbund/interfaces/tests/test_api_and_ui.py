@@ -106,6 +106,19 @@ def test_keys_missing_from_an_api_record_keep_their_values(
     assert Relationship.objects.get(type__key="group").valid_to is None
 
 
+def test_blank_kind_and_status_in_an_api_record_keep_their_values(
+    api_for: Callable[[str | None], Any],
+) -> None:
+    api = api_for("steward")
+    person = {"external_id": "P1", "kind": "person", "last_name": "Muster", "status": "supplier"}
+    api.post("/api/v1/sync/parties", {"source": "sap", "records": [person]}, format="json")
+    blank = {"external_id": "P1", "kind": "", "status": "", "country": "", "last_name": "Muster"}
+    resp = api.post("/api/v1/sync/parties", {"source": "sap", "records": [blank]}, format="json")
+    assert [r["status"] for r in resp.json()["results"]] == ["unchanged"]
+    stored = Party.objects.get(erp_id="P1")
+    assert (stored.kind, stored.status, stored.country) == ("person", "supplier", "DE")
+
+
 def test_an_atomic_batch_with_an_error_writes_nothing(api_for: Callable[[str | None], Any]) -> None:
     api = api_for("steward")
     records = [

@@ -249,6 +249,69 @@ def test_a_person_needs_a_last_name_and_an_organisation_a_name(
     assert not Party.objects.exists()
 
 
+def test_blank_kind_status_and_country_cells_keep_what_a_party_has(
+    write: Write, run_import: Run
+) -> None:
+    first = (
+        "id;kind;name;first_name;last_name;status;country\nP1;person;;Erika;Muster;prospect;AT\n"
+    )
+    run_import("parties", write("p.csv", first))
+    again = run_import(
+        "parties",
+        write("p2.csv", first.replace("person;;Erika;Muster;prospect;AT", ";;Erika;Muster;;")),
+    )
+    assert again.status == "done", reasons(again)
+    assert again.counts["unchanged"] == 1 and again.counts["updated"] == 0
+    stored = party("P1")
+    assert (stored.kind, stored.status, stored.country) == ("person", "prospect", "AT")
+    assert stored.name == "Erika Muster"
+    # A changed field still updates; the blank cells still keep theirs.
+    moved = run_import(
+        "parties",
+        write("p3.csv", "id;kind;name;last_name;status;country;city\nP1;;;Muster;;;Graz\n"),
+    )
+    assert moved.status == "done", reasons(moved)
+    assert moved.counts["updated"] == 1
+    stored = party("P1")
+    assert (stored.kind, stored.status, stored.country, stored.city) == (
+        "person",
+        "prospect",
+        "AT",
+        "Graz",
+    )
+    assert moved.report["diffs"][0]["changes"] == {"city": ["", "Graz"]}
+
+
+def test_a_new_party_with_blank_kind_status_and_country_gets_the_defaults(
+    write: Write, run_import: Run
+) -> None:
+    run = run_import(
+        "parties", write("p.csv", "id;kind;name;status;country\nO1;;Alpha AG;;\nO2;;;;\n")
+    )
+    assert run.status == "failed"
+    # A blank kind is an organisation's, so the name rule asks for a name.
+    assert "row 3 name" in reasons(run)
+    run = run_import("parties", write("p2.csv", "id;kind;name;status;country\nO1;;Alpha AG;;\n"))
+    assert run.status == "done", reasons(run)
+    stored = party("O1")
+    assert (stored.kind, stored.status, stored.country) == ("organisation", "customer", "DE")
+
+
+def test_a_blank_kind_checks_the_name_rule_of_the_kind_the_party_keeps(
+    write: Write, run_import: Run
+) -> None:
+    run_import(
+        "parties",
+        write("p.csv", "id;kind;name;last_name\nP1;person;;Muster\nO1;organisation;Alpha AG;\n"),
+    )
+    # The person keeps its last name and needs no name; the organisation loses its name.
+    run = run_import("parties", write("p2.csv", "id;kind;name;last_name\nP1;;;Muster\nO1;;;\n"))
+    assert run.status == "failed"
+    text = reasons(run)
+    assert "row 3 name" in text and "row 2" not in text
+    assert party("O1").name == "Alpha AG"
+
+
 def test_it_reads_german_dates_and_the_sap_date_format(write: Write, run_import: Run) -> None:
     run = run_import(
         "parties",
