@@ -117,6 +117,9 @@ def changed_party_ids(since: dt.datetime | None) -> list[int]:
 # A delta filter's work over fewer party tokens than this stays in this process: forking
 # costs more than it saves.
 FORK_FROM = 50_000
+# Fewer stale parties than this are derived on the thread beside the index build, in one
+# process (as ``do_refresh_party_tokens`` derives fewer than three batches anyway).
+SYNC_ALONGSIDE = 3 * CHUNK
 
 
 def _filter_tokens(vocab: Sequence[str]) -> tuple[set[str], set[str], dict[str, frozenset[int]]]:
@@ -145,6 +148,7 @@ def delta_party_ids(
     entry_ids: set[int],
     workers: int = 1,
     sync_state: tuple[list[int], list[int]] | None = None,
+    vocab: list[str] | None = None,
 ) -> list[int]:
     """The live parties a screening against ``index`` may match to one of ``entry_ids``
     (``delta_filter.DeltaFilter``): those sharing a close spelling or an identifier with the
@@ -153,21 +157,28 @@ def delta_party_ids(
 
     With ``workers`` > 1 and many stored tokens, the scan of the tokens and the bound over
     the readings are shared among forked processes (each token and each reading is decided
-    alone, so the parts' union is the whole's result). ``sync_state``: the stored tokens'
-    state (``screening.token_sync_state``) if read already."""
-    do_sync_party_tokens(workers, sync_state)
+    alone, so the parts' union is the whole's result). ``sync_state``, ``vocab``: the stored
+    tokens' state (``screening.token_sync_state``) and vocabulary
+    (``screening.token_vocabulary``) if read already, before the sync."""
+    # The tokens the sync writes join a vocabulary read before it: a token no party holds
+    # any more finds no party, so a larger vocabulary costs only its scan.
+    written: set[str] | None = set() if vocab is not None else None
+    do_sync_party_tokens(workers, sync_state, written)
+    if vocab is None:
+        vocab = screening.token_vocabulary()
+    elif written:
+        vocab = sorted(set(vocab) | written)
     # The filter's word sets and the decoded readings make no cycles; collections walking them
     # took about a third of this filter's time at 1M parties.
     with gc_paused():
-        return _reaching(index, entry_ids, workers)
+        return _reaching(index, entry_ids, workers, vocab)
 
 
-def _reaching(index: Index, entry_ids: set[int], workers: int) -> list[int]:
+def _reaching(index: Index, entry_ids: set[int], workers: int, vocab: list[str]) -> list[int]:
     positions = {i for i, e in enumerate(index.entries) if e.entry_id in entry_ids}
     if not positions:
         return []
     delta = DeltaFilter(index, positions)
-    vocab = screening.token_vocabulary()
     limit = screening.threshold()
     forks = workers if len(vocab) >= FORK_FROM and forking.can_fork() else 1
     # Interleaved slices: neighbours in the sorted vocabulary cost alike.
@@ -226,16 +237,28 @@ def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int | None = Non
         # those a full run would give; only the parties sharing a spelling with a new or
         # changed entry are screened, and only matches on those entries are kept.
         forks = screening.workers() if workers is None else workers
-        # Which stored tokens are stale is read while the index's names are spelled.
-        state: list[tuple[list[int], list[int]]] = []
-        index, _versions = screening.get_index(
-            forks, meanwhile=lambda: state.append(screening.token_sync_state())
-        )
+        # What the filter and the second pass read of the parties is read while the index is
+        # built: which stored tokens are stale (derived again there when few: a big backlog
+        # is derived in forked workers after the build), their vocabulary, the changed
+        # parties. A party changed after this read is changed after ``update.started_at`` as
+        # well: the next pass screens it.
+        read: dict[str, Any] = {}
+
+        def meanwhile() -> None:
+            state = screening.token_sync_state()
+            if len(state[0]) + len(state[1]) < SYNC_ALONGSIDE:
+                do_sync_party_tokens(1, state)
+                state = ([], [])
+            read["state"] = state
+            read["vocab"] = screening.token_vocabulary()
+            read["changed"] = changed_party_ids(update.parties_since)
+
+        index, _versions = screening.get_index(forks, meanwhile=meanwhile)
         only = set(ids)
         run = do_screen_parties(
             actor=actor,
             trigger=RunTrigger.LIST_UPDATE,
-            party_ids=delta_party_ids(index, only, forks, state[0]),
+            party_ids=delta_party_ids(index, only, forks, read["state"], read["vocab"]),
             index=index,
             lists=[v.list_id for v in versions],
             close_missing=False,
@@ -244,7 +267,9 @@ def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int | None = Non
         )
         update.entry_run = run
         new_hits += run.new_hit_count
-    changed = changed_party_ids(update.parties_since)
+        changed = read["changed"]
+    else:
+        changed = changed_party_ids(update.parties_since)
     update.parties_changed = len(changed)
     if changed and screening.current_versions():
         run = do_screen_parties(
@@ -312,7 +337,9 @@ def _write_tokens(
         )
 
 
-def do_refresh_party_tokens(party_ids: Iterable[int], workers: int = 1) -> int:
+def do_refresh_party_tokens(
+    party_ids: Iterable[int], workers: int = 1, written: set[str] | None = None
+) -> int:
     """Derive the stored tokens of ``party_ids`` again (``screening.party_tokens``), each
     batch in one transaction; parties no longer screened (merged, archived, gone) lose theirs.
     Every write path calls this (``receivers``: a party's own save, bulk loads after commit;
@@ -320,18 +347,21 @@ def do_refresh_party_tokens(party_ids: Iterable[int], workers: int = 1) -> int:
 
     With ``workers`` > 1 and several batches, forked processes derive the tokens while this
     one reads and writes. A party saved meanwhile keeps the ``updated_at`` it was read with,
-    so the next sync derives it again."""
+    so the next sync derives it again. ``written`` collects the tokens written but identifier
+    keys (the vocabulary's)."""
     ids = sorted(set(party_ids))
     parts = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    written = 0
+    count = 0
 
     def write(part: list[int], derived: tuple[list[Any], list[tuple[str, bool, int]]]) -> None:
-        nonlocal written
+        nonlocal count
         with transaction.atomic():
             PartyToken.objects.filter(party_id__in=part).delete()
             PartyScreeningKey.objects.filter(party_id__in=part).delete()
             _write_tokens(*derived)
-        written += len(derived[0])
+        count += len(derived[0])
+        if written is not None:
+            written.update(t for t, _person, _pid in derived[1] if t[:1] != "#")
 
     def read(part: list[int]) -> list[tuple[Any, ...]]:
         return list(
@@ -345,7 +375,7 @@ def do_refresh_party_tokens(party_ids: Iterable[int], workers: int = 1) -> int:
     with closing(forking.in_order(_derive_part, tasks, workers if len(parts) >= 3 else 1)) as done:
         for (part, _rows), derived in done:
             write(part, derived)
-    return written
+    return count
 
 
 @gc_paused()  # a fifth of the deriving was collections walking the rows derived
@@ -353,11 +383,16 @@ def _derive_part(task: tuple[list[int], list[tuple[Any, ...]]]) -> tuple[list[An
     return _derive_tokens(task[1])
 
 
-def do_sync_party_tokens(workers: int = 1, state: tuple[list[int], list[int]] | None = None) -> int:
+def do_sync_party_tokens(
+    workers: int = 1,
+    state: tuple[list[int], list[int]] | None = None,
+    written: set[str] | None = None,
+) -> int:
     """Bring the stored tokens up to date: derive them for live parties changed since (or
     never stored), drop those of merged and archived parties (``state``: the stale and dead
-    parties, if read already). Returns the parties derived."""
+    parties, if read already; ``written``: as ``do_refresh_party_tokens``). Returns the
+    parties derived."""
     stale, dead = state or screening.token_sync_state()
     if dead:
         do_refresh_party_tokens(dead)
-    return do_refresh_party_tokens(stale, workers)
+    return do_refresh_party_tokens(stale, workers, written)

@@ -16,7 +16,8 @@ from django.db import connection, connections
 @contextmanager
 def read_alongside(read: Callable[[], None] | None) -> Iterator[None]:
     """Run ``read`` on a thread with its own database connection while the block runs; wait
-    for it on leaving the block and raise its error, if any, after the block's own.
+    for it on leaving the block and raise its error, if any, after the block's own. ``read``
+    may write too, in transactions of its own, where the block does not use the database.
 
     Where this thread's connection is in a transaction, the other connection would not see its
     uncommitted writes (and SQLite's in-memory test database would lock): ``read`` runs here,

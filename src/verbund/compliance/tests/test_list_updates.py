@@ -4,6 +4,7 @@ every entry), new hits on the start page; OpenSanctions PEP data as a list of ki
 file names file, line and field and writes nothing."""
 
 import io
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -335,6 +336,26 @@ def test_the_delta_filter_shared_among_forked_workers_picks_the_parties_it_picks
     assert alone and len(alone) < len(parties)
 
 
+def test_a_vocabulary_read_before_the_token_sync_still_finds_a_party_renamed_by_a_bulk_path(
+    v1: Path, v2: Path, org: Callable[..., Any]
+) -> None:
+    firm = org("Muster GmbH")
+    org("Nordstern Trading")
+    _update(v1)
+    call_command("lists", "update", "--from", str(v2), "--no-screen", stdout=io.StringIO())
+    version = ListVersion.objects.get(list__key="ofac-sdn", number=2)
+    changed = set(version.entries.values_list("id", flat=True))
+    index, _versions = screening.get_index()
+    before = screening.token_vocabulary()
+    # A bulk path renames the party to a listed name: its stored tokens are stale.
+    Party.objects.filter(pk=firm.pk).update(name="Krasny Oktyabr", updated_at=timezone.now())
+    assert "krasny" not in before
+    state = screening.token_sync_state()
+    found = list_updates.delta_party_ids(index, changed, sync_state=state, vocab=before)
+    assert firm.pk in found
+    assert found == list_updates.delta_party_ids(index, changed)
+
+
 def test_an_index_spelled_in_forked_workers_is_the_index_spelled_alone(
     v1: Path, monkeypatch: Any
 ) -> None:
@@ -380,6 +401,34 @@ def test_tokens_derived_in_forked_workers_are_those_derived_alone(
     monkeypatch.setattr(list_updates, "CHUNK", 2)
     assert list_updates.do_refresh_party_tokens(ids, workers=2) == len(parties)
     assert stored() == alone and {pid for pid, _t, _p in alone[0]} == {p.pk for p in parties}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_delta_derives_stale_tokens_beside_the_index_build_and_screens_by_them(
+    v1: Path, v2: Path, org: Callable[..., Any], monkeypatch: Any
+) -> None:
+    firm = org("Muster GmbH")
+    org("Nordstern Handel GmbH")
+    _update(v1)
+    # A bulk path renames the party to the name version 2 adds: its stored tokens are stale.
+    Party.objects.filter(pk=firm.pk).update(name="Krasny Oktyabr", updated_at=timezone.now())
+    threads: list[str] = []
+    sync = list_updates.do_sync_party_tokens
+
+    def recorded(*args: Any, **kwargs: Any) -> int:
+        threads.append(threading.current_thread().name)
+        return sync(*args, **kwargs)
+
+    monkeypatch.setattr(list_updates, "do_sync_party_tokens", recorded)
+    _update(v2)
+    update = ListUpdate.objects.latest("started_at")
+    # Derived on the index build's side thread; nothing left to derive after it.
+    assert threads[0] == "verbund-read-alongside"
+    assert screening.token_sync_state() == ([], [])
+    assert "krasny" in set(PartyToken.objects.filter(party=firm).values_list("token", flat=True))
+    found = RunFinding.objects.filter(run=update.entry_run).values_list("party_id", "new")
+    assert list(found) == [(firm.pk, True)]
+    assert update.parties_changed == 1
 
 
 def test_where_the_platform_cannot_fork_the_delta_runs_in_one_process(
