@@ -9,6 +9,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -135,8 +136,10 @@ class PartyImport:
         # code per key into the few distinct combinations: two bytes a party.
         self.keep_pos = [i for i, f in enumerate(fields) if f in CREATE_DEFAULTS]
         self.kept_codes = array("H")
-        self.kept: dict[tuple[Any, ...], int] = {}
-        self.kept_list: list[tuple[Any, ...]] = []
+        self.kept: dict[Any, int] = {}
+        self.kept_list: list[Any] = []
+        # One value (a scalar) or several (a tuple): a dictionary key either way.
+        self._pick = itemgetter(*self.keep_pos) if self.keep_pos else None
         # Per link field: (field, type, link source, external_ref, the import's links by child).
         self.link_specs: list[
             tuple[str, RelationshipType, str, str, dict[int, tuple[int, int, dt.date | None, str]]]
@@ -176,8 +179,8 @@ class PartyImport:
             hashes.append(hash(vals))
             if ex_values is not None:
                 ex_values.append(vals)
-            elif self.keep_pos:
-                self._keep(vals)
+            elif self._pick is not None:
+                self.kept_codes.append(self._code(vals))
             if rec[2]:
                 merged[len(ids) - 1] = rec[2]
         if merged:
@@ -185,7 +188,7 @@ class PartyImport:
             for idx, vals in redirect_merged(merged, ids, hashes, fields, date_pos).items():
                 if ex_values is not None:
                     ex_values[idx] = vals
-                elif self.keep_pos:
+                elif self._pick is not None:
                     self.kept_codes[idx] = self._code(vals)
         # The import's current links by child, so unchanged references cost nothing more.
         for fname, type_key, rsource, suffix in LINK_FIELDS:
@@ -203,7 +206,7 @@ class PartyImport:
         ctx.report_progress(0.02, _("Existing records loaded"))
 
     def _code(self, vals: tuple[Any, ...]) -> int:
-        kept = tuple(vals[i] for i in self.keep_pos)
+        kept = self._pick(vals)  # type: ignore[misc]
         code = self.kept.get(kept)
         if code is None:
             # At most 2 kinds x 7 statuses x the countries: far below the array's 65,536.
@@ -211,16 +214,14 @@ class PartyImport:
             self.kept_list.append(kept)
         return code
 
-    def _keep(self, vals: tuple[Any, ...]) -> None:
-        self.kept_codes.append(self._code(vals))
-
     def stored(self, idx: int) -> dict[int, Any]:
         """What key ``idx``'s party holds that a blank or absent value keeps, by position."""
         if self.ex_values is not None:
             return dict(enumerate(self.ex_values[idx]))
-        if not self.keep_pos:
+        if self._pick is None:
             return {}
-        return dict(zip(self.keep_pos, self.kept_list[self.kept_codes[idx]], strict=True))
+        kept = self.kept_list[self.kept_codes[idx]]
+        return dict(zip(self.keep_pos, kept if len(self.keep_pos) > 1 else (kept,), strict=True))
 
     # -- the phases after it
 

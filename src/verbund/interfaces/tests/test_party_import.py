@@ -282,6 +282,13 @@ def test_blank_kind_status_and_country_cells_keep_what_a_party_has(
     assert moved.report["diffs"][0]["changes"] == {"city": ["", "Graz"]}
 
 
+def test_a_blank_country_alone_keeps_the_stored_one_too(write: Write, run_import: Run) -> None:
+    run_import("parties", write("p.csv", "id;name;country\nO1;Alpha AG;AT\nO2;Beta AG;CH\n"))
+    run = run_import("parties", write("p2.csv", "id;name;country\nO1;Alpha AG;\nO2;Beta AG;\n"))
+    assert run.counts["unchanged"] == 2, reasons(run)
+    assert [party(k).country for k in ("O1", "O2")] == ["AT", "CH"]
+
+
 def test_a_new_party_with_blank_kind_status_and_country_gets_the_defaults(
     write: Write, run_import: Run
 ) -> None:
