@@ -22,13 +22,9 @@ from verbund.interfaces.models import ImportKind
 from verbund.interfaces.revenue import REFERENCE_LIMIT
 from verbund.parties import rules as party_rules
 from verbund.relationships import rules as relationship_rules
-from verbund.revenue.models import RevenueMonth
+from verbund.revenue import rules as revenue_rules
 from verbund.revenue.periods import MONTH_PATTERN
 
-_AMOUNT = RevenueMonth._meta.get_field("amount_original")
-# The digits before the point the stored amount holds (the import leaves this check to the
-# database).
-AMOUNT_WHOLE_DIGITS = _AMOUNT.max_digits - _AMOUNT.decimal_places  # type: ignore[union-attr, operator]
 # Not blank: the import strips a value and reports an empty required one.
 FILLED = {"pattern": r"\S"}
 DATE = {"format": "date"}
@@ -69,7 +65,7 @@ FORMS: dict[str, dict[str, dict[str, Any]]] = {
     ImportKind.REVENUE: {
         "party": FILLED,
         "month": {"pattern": MONTH_PATTERN},
-        "amount": {"pattern": rf"^-?[0-9]{{1,{AMOUNT_WHOLE_DIGITS}}}(?:\.[0-9]+)?$"},
+        "amount": {"pattern": rf"^-?[0-9]{{1,{revenue_rules.AMOUNT_WHOLE_DIGITS}}}(?:\.[0-9]+)?$"},
         "currency": _or_empty("^[A-Za-z]{3}$"),
         "reference": {"maxLength": REFERENCE_LIMIT},
     },

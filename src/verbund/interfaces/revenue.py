@@ -52,6 +52,7 @@ def import_revenue(
     rows: Iterator[tuple[int, dict[str, str]]], columns: dict[str, str], ctx: Context, *, actor: Any
 ) -> Outcome:
     from verbund.revenue import actions as revenue_actions
+    from verbund.revenue import rules as revenue_rules
     from verbund.revenue.bulk import do_bulk_load_months
     from verbund.revenue.models import RevenueSource
 
@@ -98,6 +99,11 @@ def import_revenue(
                 _("%(value)s is not an amount (1.234,56 or 1234.56).")
                 % {"value": v.get("amount", "")},
             )
+        else:
+            too_large = revenue_rules.amount_error(amount, v.get("amount", ""))
+            if too_large:
+                amount = None
+                bad("amount", v.get("amount", ""), too_large)
         currency = (v.get("currency", "") or "EUR").upper()
         try:
             revenue_actions.as_currency(currency)
@@ -154,7 +160,11 @@ def import_revenue(
         except ValidationError as exc:
             out.error(Issue(row_no, "currency", currency, exc.messages[0], key))
             continue
-        cents = revenue_actions.to_cents(amount, currency, month, rate)
+        try:
+            cents = revenue_actions.to_cents(amount, currency, month, rate)
+        except ValidationError as exc:
+            out.error(Issue(row_no, "amount", str(amount), exc.messages[0], key))
+            continue
         resolved.append((row_no, key, pid, sid, month, amount, currency, reference, cents))
     if out.counts["errors"] and atomic:
         raise Abort(out)

@@ -26,7 +26,7 @@ from verbund.relationships.models import (
     RelationshipType,
     valid_on_q,
 )
-from verbund.revenue import aggregates
+from verbund.revenue import aggregates, rules
 from verbund.revenue.models import (
     CurrencyRate,
     InvoiceLine,
@@ -51,7 +51,11 @@ def as_amount(value: Any, field: str = "amount") -> Decimal:
         ) from None
     if not amount.is_finite():
         raise ValidationError({field: [_("%(value)s is not an amount.") % {"value": value}]})
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    too_large = rules.amount_error(amount, value)
+    if too_large:
+        raise ValidationError({field: [too_large]})
+    return amount
 
 
 def as_currency(value: str | None) -> str:
@@ -85,9 +89,14 @@ def rate_for(currency: str, month: dt.date) -> Decimal:
 
 
 def to_cents(amount: Decimal, currency: str, month: dt.date, rate: Decimal | None = None) -> int:
-    """EUR cents for ``amount`` in ``currency``, converted at the month's stored rate, half-up."""
+    """EUR cents for ``amount`` in ``currency``, converted at the month's stored rate, half-up;
+    raises a ValidationError on ``amount`` when they are beyond what is stored."""
     per_eur = rate if rate is not None else rate_for(currency, month)
-    return int((amount / per_eur * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    cents = int((amount / per_eur * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    too_large = rules.cents_error(cents, amount, currency)
+    if too_large:
+        raise ValidationError({"amount": [too_large]})
+    return cents
 
 
 # --- monthly revenue ----------------------------------------------------------------------
@@ -195,25 +204,32 @@ def do_set_currency_rate(
         raise ValidationError(
             {"per_eur": [_("%(value)s is not a number.") % {"value": per_eur}]}
         ) from None
-    if not rate.is_finite() or rate <= 0:
-        raise ValidationError({"per_eur": [_("A rate must be more than zero.")]})
+    if not rate.is_finite():
+        raise ValidationError({"per_eur": [_("%(value)s is not a number.") % {"value": per_eur}]})
+    refused = rules.rate_error(rate, per_eur)
+    if refused:
+        raise ValidationError({"per_eur": [refused]})
     obj = CurrencyRate.objects.select_for_update().filter(currency=code, month=first).first()
     before = audit.snapshot(obj) if obj else None
     obj = obj or CurrencyRate(currency=code, month=first)
     obj.per_eur = rate
     obj.save()
     deltas: dict[tuple[int, dt.date], int] = defaultdict(int)
-    for row in RevenueMonth.objects.select_for_update().filter(currency=code, month=first):
-        cents = to_cents(row.amount_original, code, first, rate)
-        if cents != row.amount_cents:
-            deltas[(row.party_id, first)] += cents - row.amount_cents
-            row.amount_cents = cents
-            row.save(update_fields=["amount_cents"])
-    for line in InvoiceLine.objects.select_for_update().filter(
-        currency=code, invoice_date__gte=first, invoice_date__lt=_next_month(first)
-    ):
-        line.amount_cents = to_cents(line.amount, code, first, rate)
-        line.save(update_fields=["amount_cents"])
+    try:
+        for row in RevenueMonth.objects.select_for_update().filter(currency=code, month=first):
+            cents = to_cents(row.amount_original, code, first, rate)
+            if cents != row.amount_cents:
+                deltas[(row.party_id, first)] += cents - row.amount_cents
+                row.amount_cents = cents
+                row.save(update_fields=["amount_cents"])
+        for line in InvoiceLine.objects.select_for_update().filter(
+            currency=code, invoice_date__gte=first, invoice_date__lt=_next_month(first)
+        ):
+            line.amount_cents = to_cents(line.amount, code, first, rate)
+            line.save(update_fields=["amount_cents"])
+    except ValidationError as exc:
+        # A stored figure too large in euro at this rate: the rate is what is refused.
+        raise ValidationError({"per_eur": exc.messages}) from None
     aggregates.bump(deltas)
     audit.record(
         actor=actor, action="revenue.rate", obj=obj, before=before, after=audit.snapshot(obj)

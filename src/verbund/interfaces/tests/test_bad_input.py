@@ -67,6 +67,19 @@ def test_a_malformed_amount_is_named(write: Write, run_import: Run) -> None:
     assert_failed(run, "row 3 parent_share zwölf")
 
 
+def test_a_revenue_amount_beyond_the_stored_digits_is_named_not_a_crash(
+    write: Write, run_import: Run
+) -> None:
+    run_import("parties", write("p.csv", "id;name\nK1;Alpha AG\n"))
+    run = run_import(
+        "revenue",
+        write("r.csv", "party;month;amount\nK1;2025-01;12,00\nK1;2025-02;123456789012345678,00\n"),
+    )
+    assert run.status == "failed"
+    assert "row 3 amount 123456789012345678,00" in reasons(run)
+    assert "14 digits" in reasons(run)
+
+
 def test_an_unknown_country_is_named(write: Write, run_import: Run) -> None:
     run = run_import("parties", write("p.csv", HEADER + "K1;Müller GmbH;Köln;XX;\n"))
     assert_failed(run, "row 2 country XX")

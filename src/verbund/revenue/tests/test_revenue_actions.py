@@ -64,6 +64,37 @@ def test_correcting_a_rate_reconverts_the_months_figures(org: Any) -> None:
     assert year_cents(p) == 8000
 
 
+def test_an_amount_beyond_the_stored_digits_is_refused_and_the_largest_is_kept(org: Any) -> None:
+    p = org()
+    with pytest.raises(ValidationError) as err:
+        actions.do_record_revenue(actor=None, party=p, month="2025-01", amount="1e14")
+    assert "14 digits" in err.value.message_dict["amount"][0]
+    actions.do_record_revenue(actor=None, party=p, month="2025-01", amount="99999999999999.99")
+    assert year_cents(p) == 9_999_999_999_999_999
+
+
+def test_a_rate_is_refused_when_too_large_or_when_a_stored_figure_would_overflow_in_euro(
+    org: Any,
+) -> None:
+    p = org()
+    with pytest.raises(ValidationError) as err:
+        actions.do_set_currency_rate(actor=None, currency="CHF", month="2025-03", per_eur="1e10")
+    assert "per_eur" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        actions.do_set_currency_rate(
+            actor=None, currency="CHF", month="2025-03", per_eur="0.000000001"
+        )
+    assert "per_eur" in err.value.message_dict
+    actions.do_set_currency_rate(actor=None, currency="CHF", month="2025-03", per_eur="1")
+    actions.do_record_revenue(
+        actor=None, party=p, month="2025-03", amount="90000000000000", currency="CHF"
+    )
+    with pytest.raises(ValidationError) as err:
+        actions.do_set_currency_rate(actor=None, currency="CHF", month="2025-03", per_eur="0.5")
+    assert "too large in euro" in err.value.message_dict["per_eur"][0]
+    assert year_cents(p) == 9_000_000_000_000_000
+
+
 @pytest.mark.parametrize("bad", ["2025-13", "25-01", "März", "2025"])
 def test_a_month_that_is_not_yyyy_mm_is_refused(org: Any, bad: str) -> None:
     with pytest.raises(ValidationError) as err:

@@ -1,0 +1,58 @@
+"""The rules of a revenue figure that the single write (``revenue.actions``) and the import
+(``interfaces.revenue``) both check: the one home of each check and of its message.
+
+Plain values in, a message or None out.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from verbund.revenue.models import CurrencyRate, RevenueMonth
+
+_AMOUNT = RevenueMonth._meta.get_field("amount_original")
+# The digits before the point the stored amount holds.
+AMOUNT_WHOLE_DIGITS: int = _AMOUNT.max_digits - _AMOUNT.decimal_places  # type: ignore[union-attr, operator]
+# The converted amount in euro cents is held to the same digits, so that sums over years and
+# groups stay far inside the 64-bit columns and the databases' integer sums.
+CENTS_LIMIT = 10 ** (AMOUNT_WHOLE_DIGITS + 2)
+
+
+def amount_error(amount: Decimal, value: Any) -> str | None:
+    """An amount (rounded to cents) with more digits before the point than are stored."""
+    if abs(amount) < 10**AMOUNT_WHOLE_DIGITS:
+        return None
+    return _("%(value)s has more than %(digits)s digits before the decimal point.") % {
+        "value": value,
+        "digits": AMOUNT_WHOLE_DIGITS,
+    }
+
+
+def cents_error(cents: int, value: Any, currency: str) -> str | None:
+    """An amount whose value in euro (at the month's rate) is beyond what is stored."""
+    if abs(cents) < CENTS_LIMIT:
+        return None
+    return _("%(value)s %(currency)s is too large in euro at the month's rate.") % {
+        "value": value,
+        "currency": currency,
+    }
+
+
+_RATE = CurrencyRate._meta.get_field("per_eur")
+RATE_PLACES: int = _RATE.decimal_places  # type: ignore[union-attr, assignment]
+RATE_WHOLE_DIGITS: int = _RATE.max_digits - _RATE.decimal_places  # type: ignore[union-attr, operator]
+
+
+def rate_error(rate: Decimal, value: Any) -> str | None:
+    """A rate (units per euro) that is not above zero at the stored places, or too large."""
+    if rate.quantize(Decimal(1).scaleb(-RATE_PLACES)) <= 0:
+        return _("A rate must be more than zero.")
+    if rate >= 10**RATE_WHOLE_DIGITS:
+        return _("%(value)s has more than %(digits)s digits before the decimal point.") % {
+            "value": value,
+            "digits": RATE_WHOLE_DIGITS,
+        }
+    return None
