@@ -3,7 +3,8 @@ a word and its button stays in the table at 1,024 px; a run's date stays on one 
 below 1,100 px the menu folds behind a button and the header search stays in the bar, its entries
 in rows on a laptop and one under the other, at one edge, on a phone; the start page's search hint
 is whole at 390 px; the party list's filters fold behind a button on a phone and stand beside the
-list at 1,024 px; in a table only an address breaks inside itself, never a name."""
+list at 1,024 px; in a table only an address breaks inside itself, never a name. The party list's
+city stays whole beside a short postcode head at 390 px in both languages."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -263,3 +264,47 @@ def test_in_a_table_only_an_address_breaks_inside_itself_on_a_phone(live_server,
     line = float(mail.evaluate("el => parseFloat(getComputedStyle(el).lineHeight) || 20"))
     assert mail.bounding_box()["height"] < 3.5 * line
     assert page_width(page) <= 390
+
+
+# What a city column shows on a phone: the list's demo shape (a name that wraps, a five-digit
+# postcode, a city of eight letters).
+CITY_ROWS = (
+    ("EK Einkaufsverband Süd eG", "90402", "Nürnberg"),
+    ("Frischmarkt Filiale Gütersloh", "33330", "Gütersloh"),
+    ("Schäfer Verpackungen KG", "44135", "Dortmund"),
+)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_city_beside_the_postcode_is_whole_on_a_phone(live_server, phone, lang):
+    page = phone
+    sync_roles()
+    for name, postcode, city in CITY_ROWS:
+        do_create_party(actor=None, kind="organisation", name=name, postcode=postcode, city=city)
+    browser_login(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/parties/")
+    switch_language(page, lang)
+    table = page.locator("[data-testid=party-table]")
+    heads = table.locator("thead th").all_inner_texts()
+    # The short head on a phone ("POSTCODE" took the city's room in English), the word in its title.
+    assert heads[2].startswith({"de": "PLZ", "en": "ZIP"}[lang])
+    assert (
+        table.locator("thead th a").nth(2).get_attribute("title")
+        == {"de": "PLZ", "en": "Postcode"}[lang]
+    )
+    edge = table.bounding_box()["x"] + table.evaluate("el => el.clientWidth")
+    for cell in table.locator("tbody td:nth-child(4)").all():
+        right = cell.evaluate(
+            "td => { const r = document.createRange(); r.selectNodeContents(td);"
+            " return r.getBoundingClientRect().right; }"
+        )
+        assert right <= edge, (cell.inner_text(), right, edge)
+    assert page_width(page) <= 390
+    # On a laptop the head says the whole word.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    assert (
+        table.locator("thead th")
+        .nth(2)
+        .inner_text()
+        .startswith({"de": "PLZ", "en": "POSTCODE"}[lang])
+    )
