@@ -4,7 +4,8 @@ below 1,100 px the menu folds behind a button and the header search stays in the
 in rows on a laptop and one under the other, at one edge, on a phone; the start page's search hint
 is whole at 390 px; the party list's filters fold behind a button on a phone and stand beside the
 list at 1,024 px; in a table only an address breaks inside itself, never a name. The party list's
-city stays whole beside a short postcode head at 390 px in both languages."""
+city stays whole beside a short postcode head at 390 px in both languages, and the language
+buttons are a thumb's size on a phone."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -308,3 +309,23 @@ def test_the_city_beside_the_postcode_is_whole_on_a_phone(live_server, phone, la
         .inner_text()
         .startswith({"de": "PLZ", "en": "POSTCODE"}[lang])
     )
+
+
+def test_the_language_buttons_are_a_thumbs_size_on_a_phone(live_server, phone):
+    page = phone
+    sync_roles()
+    browser_login(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/parties/")
+    boxes = [page.locator(f"[data-testid=lang-{code}]").bounding_box() for code in ("de", "en")]
+    toggle = page.locator("[data-testid=menu-toggle]").bounding_box()
+    for box in boxes:
+        assert box["height"] >= 40 and box["width"] >= 40
+    # One row with the search and the menu button, inside the window.
+    assert {round(b["y"] + b["height"] / 2) for b in [*boxes, toggle]} == {
+        round(toggle["y"] + toggle["height"] / 2)
+    }
+    assert page.locator("[data-testid=quicksearch]").is_visible()
+    assert toggle["x"] + toggle["width"] <= 390
+    assert page_width(page) <= 390
+    switch_language(page, "en")
+    assert page.locator("h1").inner_text() == "Parties"
