@@ -4,8 +4,9 @@ below 1,100 px the menu folds behind a button and the header search stays in the
 in rows on a laptop and one under the other, at one edge, on a phone; the start page's search hint
 is whole at 390 px; the party list's filters fold behind a button on a phone and stand beside the
 list at 1,024 px; in a table only an address breaks inside itself, never a name. The party list's
-city stays whole beside a short postcode head at 390 px in both languages, and the language
-buttons are a thumb's size on a phone."""
+city stays whole beside a short postcode head at 390 px in both languages, the language
+buttons are a thumb's size on a phone, and the administrator's menu keeps one line at 1,440 px
+in both languages."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -329,3 +330,32 @@ def test_the_language_buttons_are_a_thumbs_size_on_a_phone(live_server, phone):
     assert page_width(page) <= 390
     switch_language(page, "en")
     assert page.locator("h1").inner_text() == "Parties"
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_admins_menu_keeps_one_line_at_1440_px(live_server, monkeypatch, lang):
+    sync_roles()
+    for page in open_page(monkeypatch, 1440):
+        browser_login(page, live_server.url, "admin")
+        page.goto(f"{live_server.url}/")
+        switch_language(page, lang)
+        links = page.locator(".mainnav a")
+        assert links.count() == NAV_LINKS
+        tops = {round(b["y"]) for b in (link.bounding_box() for link in links.all())}
+        assert len(tops) == 1
+        bar = page.locator(".topbar").bounding_box()
+        assert bar["height"] <= 50
+        # The account's name and links, the search and the languages stay in the bar, in sight.
+        for selector in (
+            "[data-testid=quicksearch]",
+            "[data-testid=lang-de]",
+            ".topmenu .user",
+            "[data-testid=two-factor-link]",
+            ".topmenu .logout button",
+        ):
+            box = page.locator(selector).bounding_box()
+            assert box["y"] >= bar["y"] and box["y"] + box["height"] <= bar["y"] + bar["height"]
+            assert box["x"] + box["width"] <= 1440, selector
+        # The language buttons keep their small size beside a mouse.
+        assert page.locator("[data-testid=lang-de]").bounding_box()["height"] < 30
+        assert page_width(page) <= 1440
