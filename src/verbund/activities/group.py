@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.activities.models import Activity, ActivityKind
+from verbund.core.paging import ListCount, list_count
 from verbund.hierarchies import group as hgroup
 
 
@@ -57,6 +58,7 @@ def of_group(
 class TimelinePage:
     rows: list[Activity]
     next_cursor: str
+    count: ListCount | None = None
 
 
 def timeline(
@@ -69,9 +71,12 @@ def timeline(
     until: Any = None,
     cursor: str = "",
     size: int = hgroup.PAGE_SIZE,
+    counted: bool = False,
 ) -> TimelinePage:
-    """One page of the group's activities, newest first."""
+    """One page of the group's activities, newest first; ``counted`` adds how many of how
+    many activities of this choice the page shows."""
     qs = filtered(of_group(party_id, type_key, member), kind=kind, since=since, until=until)
+    chosen = qs
     after = hgroup.decode_cursor(cursor, (str, int))
     if after is not None:
         try:
@@ -108,7 +113,11 @@ def timeline(
     if len(rows) > size:
         rows = rows[:size]
         nxt = hgroup.encode_cursor([rows[-1].happened_at.isoformat(), rows[-1].pk])
-    return TimelinePage(rows=rows, next_cursor=nxt)
+    count = None
+    if counted:
+        complete = after is None and not nxt
+        count = list_count(chosen, len(rows), complete=complete)
+    return TimelinePage(rows=rows, next_cursor=nxt, count=count)
 
 
 def last_activities(member_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -46,11 +46,12 @@ def group_activities(request: HttpRequest, party_id: int) -> HttpResponse:
             until=context["until"],
             cursor=q.get("cursor") or "",
             size=UI_PAGE,
+            counted=True,
         )
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
         return render(request, "activities/group/timeline.html", context, status=400)
-    context.update(activities=page.rows, next_cursor=page.next_cursor)
+    context.update(activities=page.rows, next_cursor=page.next_cursor, count=page.count)
     return render(request, "activities/group/timeline.html", context)
 
 
@@ -60,12 +61,13 @@ def group_members(request: HttpRequest, party_id: int) -> HttpResponse:
     type_key = request.GET.get("type") or "group"
     context: dict[str, Any] = {"party": party, "group_type": type_key, "error": ""}
     try:
-        rows, nxt, _root = hgroup.member_page(
-            party.pk, type_key, cursor=request.GET.get("cursor") or "", size=UI_PAGE
+        page = hgroup.member_page(
+            party.pk, type_key, cursor=request.GET.get("cursor") or "", size=UI_PAGE, counted=True
         )
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
         return render(request, "activities/group/members.html", context, status=400)
+    rows = page.rows
     ids = [r["id"] for r in rows]
     last = group.last_activities(ids)
     contacts = hgroup.contact_counts(ids)
@@ -73,5 +75,5 @@ def group_members(request: HttpRequest, party_id: int) -> HttpResponse:
         r["last_activity"] = last.get(r["id"], {}).get("last")
         r["activities"] = last.get(r["id"], {}).get("count", 0)
         r["contacts"] = contacts.get(r["id"], 0)
-    context.update(members=rows, next_cursor=nxt)
+    context.update(members=rows, next_cursor=page.next_cursor, count=page.count)
     return render(request, "activities/group/members.html", context)

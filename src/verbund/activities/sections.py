@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from verbund.activities.forms import ActivityForm
 from verbund.activities.models import Activity
 from verbund.core.extensions import Badge, Section
+from verbund.core.paging import list_count
 from verbund.parties.models import Party
 
 TIMELINE_LIMIT = 50
@@ -16,13 +17,16 @@ TIMELINE_LIMIT = 50
 def timeline_context(
     request: HttpRequest, party: Party, form: ActivityForm | None = None
 ) -> dict[str, Any]:
-    activities = list(
-        Activity.objects.filter(party=party).select_related("user")[: TIMELINE_LIMIT + 1]
-    )
+    rows = Activity.objects.filter(party=party)
+    activities = list(rows.select_related("user")[: TIMELINE_LIMIT + 1])
+    more = len(activities) > TIMELINE_LIMIT
+    shown = activities[:TIMELINE_LIMIT]
     return {
         "party": party,
-        "activities": activities[:TIMELINE_LIMIT],
-        "more_activities": len(activities) > TIMELINE_LIMIT,
+        "activities": shown,
+        "more_activities": more,
+        # "50 von 73": counted only when the timeline stops at its limit.
+        "activity_count": list_count(rows, len(shown), complete=not more),
         "activity_form": form or ActivityForm(),
         "can_add_activity": request.user.has_perm("activities.add_activity"),
         "can_change_activity": request.user.has_perm("activities.change_activity"),

@@ -34,11 +34,13 @@ from verbund.compliance.models import (
     ScreeningRun,
 )
 from verbund.compliance.parsers import PARSERS
+from verbund.core.paging import list_count
 from verbund.core.permissions import requires
 from verbund.parties.models import Party
 
 PAGE_SIZE = 50
 RUN_HITS_SHOWN = 200
+VERSIONS_SHOWN = 100
 view_hits = permission_required("compliance.view_hit", raise_exception=True)
 review = permission_required("compliance.review_hit", raise_exception=True)
 
@@ -130,13 +132,19 @@ def lists(request: HttpRequest) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             return redirect("compliance:lists")
         return redirect("compliance:upload", pk=queued.pk)
-    versions = ListVersion.objects.select_related("list").order_by("list__key", "-number")[:100]
+    versions = list(
+        ListVersion.objects.select_related("list").order_by("list__key", "-number")[:VERSIONS_SHOWN]
+    )
+    all_lists = list(SanctionsList.objects.select_related("current"))
     return render(
         request,
         "compliance/lists.html",
         {
-            "lists": SanctionsList.objects.select_related("current"),
+            "lists": all_lists,
             "versions": versions,
+            "versions_count": list_count(
+                ListVersion.objects.all(), len(versions), complete=len(versions) < VERSIONS_SHOWN
+            ),
             "recent_uploads": ListUpload.objects.all()[:5],
             "last_update": ListUpdate.objects.first(),
             "formats": [(key, label) for key, label in ListFormat.choices if key in PARSERS],
@@ -150,7 +158,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One list: its versions, and what the chosen one (``?version=N``, default the current)
     added, changed and removed against the version before it."""
     slist = get_object_or_404(SanctionsList.objects.select_related("current"), pk=pk)
-    versions = list(ListVersion.objects.filter(list=slist).order_by("-number")[:100])
+    versions = list(ListVersion.objects.filter(list=slist).order_by("-number")[:VERSIONS_SHOWN])
     wanted = request.GET.get("version", "")
     chosen = next((v for v in versions if wanted.isdigit() and v.number == int(wanted)), None)
     chosen = chosen or slist.current or (versions[0] if versions else None)
@@ -159,6 +167,11 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "list": slist,
         "versions": versions,
+        "versions_count": list_count(
+            ListVersion.objects.filter(list=slist),
+            len(versions),
+            complete=len(versions) < VERSIONS_SHOWN,
+        ),
         "chosen": chosen,
         "changes": [(kind, labels[kind], part) for kind, part in changes.items()],
     }
@@ -197,7 +210,6 @@ def runs(request: HttpRequest) -> HttpResponse:
             "active_filters": filterset.active(),
             "page_query": filterset.page_query(),
             "page": page,
-            "total": ScreeningRun.objects.count(),
             "run_statuses": dict(RunStatus.choices),
         },
     )

@@ -38,6 +38,20 @@ def format_number(value: int | float | Decimal | None, decimals: int | None = No
     return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
+def format_count(shown: int, total: int, *, first: int = 1, capped: bool = False) -> str:
+    """How many of how many rows a list shows, the one wording of every list (design brief 7a):
+    "50 von 1.234" in German, "50 of 1,234" in English; from a later page of a list that knows
+    its position "51-100 von 1.234" (an en dash); past a count's cap "50 von über 10.000"."""
+    if first > 1 and shown:
+        part = f"{format_number(first)}\u2013{format_number(first + shown - 1)}"
+    else:
+        part = format_number(shown)
+    values = {"shown": part, "total": format_number(total)}
+    if capped:
+        return _("%(shown)s of more than %(total)s") % values
+    return _("%(shown)s of %(total)s") % values
+
+
 def format_date(value: dt.date | str | None) -> str:
     """A date for display: "20.02.2015" in German, "20 Feb 2015" in English; ISO text is read
     as a date; a missing date is ""."""

@@ -1,13 +1,19 @@
-"""Keyset paging: the next page starts after the last row's sort key, so no OFFSET and no COUNT."""
+"""Keyset paging: the next page starts after the last row's sort key, so no OFFSET; and the
+count every list shows ("50 von 1.234"), counted no further than a cap."""
 
 import base64
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page as PaginatorPage
+from django.db import OperationalError, connection
 from django.db.models import Model, Q, QuerySet
 
+from verbund.core.formatting import format_count
 from verbund.core.serializers import ID_MAX
 
 SORTABLE = {"name", "number", "city", "postcode", "id"}
@@ -89,3 +95,96 @@ def keyset_page(
         last: Model = rows[-1]
         next_cursor = _encode([getattr(last, field), last.pk])
     return Page(rows=rows, next_cursor=next_cursor, sort=sort)
+
+
+# A list counts its rows up to this many and beyond says "50 von über 10.000": counting stops
+# after 10,001 index entries, a few milliseconds at a million parties, where a full COUNT(*)
+# reads every row that matches.
+COUNT_CAP = 10_000
+# ... and for this long on SQLite: a filter no index answers, matching fewer rows than the
+# cap, is a scan of the whole table (0.4-2 s at a million parties, measured); past the budget
+# the list says "über N" with the rows counted so far.
+COUNT_BUDGET_S = 0.1
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """On SQLite, interrupt the statement running past ``seconds`` (OperationalError), so a
+    page never blocks on a full scan. Other databases run the statement as is."""
+    raw = getattr(connection, "connection", None)
+    if connection.vendor != "sqlite" or raw is None:
+        yield
+        return
+    deadline = time.monotonic() + seconds
+    raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    try:
+        yield
+    finally:
+        raw.set_progress_handler(None, 0)
+
+
+@dataclass(frozen=True)
+class ListCount:
+    """How many rows a list shows (``shown``, from its ``first``) of how many it has (``total``;
+    more than that when ``capped``). ``str()`` is the one wording of every list."""
+
+    shown: int
+    total: int
+    capped: bool = False
+    first: int = 1
+
+    def __str__(self) -> str:
+        return format_count(self.shown, self.total, first=self.first, capped=self.capped)
+
+    @classmethod
+    def of_page(cls, page: PaginatorPage[Any]) -> "ListCount":
+        """A page of Django's paginator (which has counted its rows already)."""
+        total = page.paginator.count
+        shown = len(page.object_list) if total else 0
+        return cls(shown=shown, total=total, first=page.start_index() if shown else 1)
+
+
+# What a list counts: a queryset, or a query as SQL and its parameters (a page read in SQL).
+Counted = QuerySet[Any] | tuple[str, Sequence[Any]]
+
+
+def bounded_count(
+    rows: Counted, cap: int | None = None, budget: float | None = None
+) -> tuple[int, bool]:
+    """The rows of a queryset or an SQL query, counted up to ``cap`` (``COUNT_CAP``):
+    ``(cap, True)`` when there are more, ``(n, True)`` when the ``budget`` (``COUNT_BUDGET_S``,
+    SQLite) ran out after ``n`` rows. One statement with ``LIMIT cap + 1`` and no ordering: a
+    ``COUNT(*)`` over it on PostgreSQL; on SQLite its ids are counted as they come, so that an
+    interrupted count still knows how far it got."""
+    cap = COUNT_CAP if cap is None else cap
+    if isinstance(rows, tuple):
+        sql, params = f"{rows[0]} LIMIT %s", [*rows[1], cap + 1]
+    else:
+        sql, raw_params = rows.order_by().values_list("pk")[: cap + 1].query.sql_with_params()
+        params = list(raw_params)
+    n = 0
+    with connection.cursor() as cur:
+        if connection.vendor != "sqlite":
+            cur.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+            n = int(cur.fetchone()[0])
+        else:
+            try:
+                with time_budget(COUNT_BUDGET_S if budget is None else budget):
+                    cur.execute(sql, params)
+                    while chunk := cur.fetchmany(100):
+                        n += len(chunk)
+            except OperationalError:
+                return n, True
+    return (cap, True) if n > cap else (n, False)
+
+
+def list_count(
+    rows: Counted, shown: int, *, complete: bool = False, first: int = 1, cap: int | None = None
+) -> ListCount:
+    """The count of a list showing ``shown`` of ``rows`` (from its ``first``, when the page
+    knows it). ``complete`` says the page holds every row (a first page with no next): then
+    nothing is counted in the database."""
+    if complete:
+        return ListCount(shown=shown, total=shown)
+    total, capped = bounded_count(rows, cap)
+    return ListCount(shown=shown, total=max(total, first - 1 + shown), capped=capped, first=first)

@@ -9,8 +9,9 @@ with a link valid today of a network type whose from-side is a person (the built
 "Ansprechpartner" type: person -> organisation). A person contact of two members is listed
 once per member.
 
-Pages are keyset pages: a cursor holds the last row's sort key, so no OFFSET and no COUNT, and
-the first page of a 100,000-member group reads no more than it shows plus the sort.
+Pages are keyset pages: a cursor holds the last row's sort key, so no OFFSET, and the first
+page of a 100,000-member group reads no more than it shows plus the sort. A page's count ("20
+von 1.030") is asked for, and stops at 10,000 (``core.paging.list_count``).
 """
 
 import base64
@@ -25,6 +26,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from verbund.core.forms import parse_day
+from verbund.core.paging import ListCount, list_count
 from verbund.core.serializers import ID_MAX
 from verbund.hierarchies import engine, selectors
 from verbund.hierarchies.engine import CT, PT, RT
@@ -352,11 +354,24 @@ def contact_counts(member_ids: list[int]) -> dict[int, int]:
 # --- members ------------------------------------------------------------------------------
 
 
+@dataclass
+class MemberPage:
+    rows: list[dict[str, Any]]
+    next_cursor: str
+    root: int
+    count: ListCount | None = None
+
+
 def member_page(
-    party_id: int, type_key: str = "group", *, cursor: str = "", size: int = PAGE_SIZE
-) -> tuple[list[dict[str, Any]], str, int]:
-    """One page of the group's members by name: (rows of id, number, name, city), next cursor,
-    root."""
+    party_id: int,
+    type_key: str = "group",
+    *,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+    counted: bool = False,
+) -> MemberPage:
+    """One page of the group's members by name (rows of id, number, name, city), the next
+    cursor and the root; ``counted`` adds how many of how many members the page shows."""
     group = members(party_id, type_key)
     after = decode_cursor(cursor, (str, int))
     where, params = "", list(group.params)
@@ -372,4 +387,8 @@ def member_page(
         found = cur.fetchall()
     rows = [dict(zip(("id", "number", "name", "city"), r, strict=True)) for r in found[:size]]
     nxt = encode_cursor([rows[-1]["name"], rows[-1]["id"]]) if len(found) > size else ""
-    return rows, nxt, group.root
+    count = None
+    if counted:
+        complete = after is None and not nxt
+        count = list_count((group.sql, group.params), len(rows), complete=complete)
+    return MemberPage(rows, nxt, group.root, count)

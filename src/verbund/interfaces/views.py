@@ -77,7 +77,6 @@ def import_page(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "active_filters": filterset.active(),
             "page_query": filterset.page_query(),
-            "total": ImportRun.objects.count(),
             "channels": dict(CHANNELS),
             "can_import": request.user.has_perm(ADD),
         },

@@ -9,19 +9,19 @@ Kölner Phonetik prefix ranges, city) plus one bounded substring query under a t
 scores the whole table.
 """
 
-import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from itertools import pairwise
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz
 from rapidfuzz.process import extractOne
 
+from verbund.core.paging import time_budget
 from verbund.core.prepared import Prepared
 from verbund.core.serializers_fast import PREFETCHED
 from verbund.core.text import fold, koelner_phonetik
@@ -72,22 +72,6 @@ def with_tags(qs: QuerySet[Party]) -> QuerySet[Party]:
     read (``core.serializers_fast.PREFETCHED``). Django's ``prefetch_related("tags")`` builds a
     filtered queryset per party to hold them: a fifth of the API list's CPU."""
     return qs.prefetch_related(Prefetch("tags", to_attr=PREFETCHED + "tags"))
-
-
-@contextmanager
-def _time_budget(seconds: float) -> Iterator[None]:
-    """On SQLite, interrupt the statement running past ``seconds`` (OperationalError), so a
-    live search never blocks on a full scan. Other databases run the statement as is."""
-    raw = getattr(connection, "connection", None)
-    if connection.vendor != "sqlite" or raw is None:
-        yield
-        return
-    deadline = time.monotonic() + seconds
-    raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-    try:
-        yield
-    finally:
-        raw.set_progress_handler(None, 0)
 
 
 def _base(exclude: Iterable[int] = ()) -> QuerySet[Party]:
@@ -287,7 +271,7 @@ def ranked_search(query: str, *, exclude: Iterable[int] = (), want: int = 20) ->
         # after CANDIDATES_PER_QUERY rows must not fill up with them again.
         text_qs = _rank_rows(excluded).filter(_words(raw) or Q())
         # Over budget: rank what the index-backed sources found.
-        with _time_budget(SCAN_BUDGET_S), suppress(OperationalError):
+        with time_budget(SCAN_BUDGET_S), suppress(OperationalError):
             take(list(text_qs[:CANDIDATES_PER_QUERY]))
         scores.update({pk: score(row) for pk, row in found.items() if pk not in scores})
     ranked = sorted(

@@ -18,7 +18,7 @@ from verbund.core.actions import remember_recent_party
 from verbund.core.extensions import Badge, FilePart, Section
 from verbund.core.forms import apply_errors
 from verbund.core.models import AuditRecord
-from verbund.core.paging import keyset_page
+from verbund.core.paging import keyset_page, list_count
 from verbund.core.permissions import requires
 from verbund.core.prepared import Prepared
 from verbund.core.views import require_perm
@@ -49,6 +49,14 @@ def party_list(request: HttpRequest) -> HttpResponse:
     # A refused filter (a search too long) shows its error at the field and no rows.
     rows = filterset.qs if filterset.is_valid() else Party.objects.none()
     page = keyset_page(rows, sort, cursor, PAGE_SIZE, keep=lambda p: not p.merged_into_id)
+    # "50 von 1.234": a first page with no next holds every row and is counted as it is; else
+    # one COUNT over at most 10,001 rows (core.paging.bounded_count), so a million parties
+    # read "50 von über 10.000". Merged records are counted out as the page leaves them out.
+    count = list_count(
+        rows.filter(merged_into__isnull=True),
+        len(page.rows),
+        complete=not cursor and not page.next_cursor,
+    )
     base_query = params.urlencode()
     more = more_filter_fields(filterset_class)
     folded = FILTER_FIELDS[1:] + more
@@ -73,6 +81,7 @@ def party_list(request: HttpRequest) -> HttpResponse:
             "more_open": any(params.get(name) for name in more)
             or any(name in filterset.form.errors for name in more),
             "page": page,
+            "count": count,
             "rows": party_rows(page.rows),
             "base_query": base_query,
             "sort": page.sort,

@@ -22,7 +22,7 @@ from verbund.core import audit
 from verbund.core.exports import safe_row
 from verbund.core.forms import apply_errors
 from verbund.core.models import AuditRecord
-from verbund.core.paging import keyset_page
+from verbund.core.paging import keyset_page, list_count
 from verbund.core.permissions import requires
 from verbund.parties.models import Party
 from verbund.privacy import actions, selectors
@@ -261,10 +261,9 @@ def privacy_log(request: HttpRequest) -> HttpResponse:
     cursor = params.pop("after", [""])[-1]
     rows = PrivacyLog.objects.select_related("actor")
     page = keyset_page(rows, "-id", cursor, LOG_PAGE)
+    count = list_count(rows, len(page.rows), complete=not cursor and not page.next_cursor)
     return render(
-        request,
-        "privacy/log.html",
-        {"page": page, "total": rows.count(), "first_page": not cursor},
+        request, "privacy/log.html", {"page": page, "count": count, "first_page": not cursor}
     )
 
 

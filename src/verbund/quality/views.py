@@ -66,9 +66,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     filterset = CandidateFilterSet(request.GET, queryset=candidate_rows())
     rows = filterset.qs.order_by(*CANDIDATE_ORDER) if filterset.is_valid() else filterset.qs.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    by_status = dict(
-        DuplicateCandidate.objects.values_list("status").annotate(n=Count("id")).order_by()
-    )
     open_by_category = dict(
         DuplicateCandidate.objects.filter(status=CandidateStatus.OPEN)
         .values_list("category")
@@ -80,7 +77,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         "active_filters": filterset.active(),
         "page_query": filterset.page_query(),
         "page": page,
-        "total": sum(by_status.values()),
         "counts": {c: open_by_category.get(c, 0) for c, _l in CandidateCategory.choices},
         "runs": DedupeRun.objects.all()[:5],
         "default_threshold": DEFAULT_THRESHOLD,

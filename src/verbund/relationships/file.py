@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
+from verbund.core.paging import ListCount, list_count
 from verbund.core.prepared import Prepared
 from verbund.parties.selectors import LIST_FIELDS
 from verbund.relationships.memberships import Membership
@@ -151,9 +152,18 @@ def load(party_id: int) -> tuple[list[TypeGroup], list[Membership]]:
 
 def full_list(
     party_id: int, type_key: str, page: int, size: int = 100
-) -> tuple[Any, list[SeenRelationship], bool]:
-    """One page of the party's relationships of one type, for the "show all" page."""
+) -> tuple[Any, list[SeenRelationship], bool, ListCount]:
+    """One page of the party's relationships of one type, for the "show all" page, and how
+    many of how many it shows."""
     rtype = RelationshipType.objects.get(key=type_key)
     qs = _ordered(_file_rows(party_id).filter(type=rtype), party_id)
     rows = list(qs[(page - 1) * size : page * size + 1])
-    return rtype, seen_from(party_id, rows[:size]), len(rows) > size
+    more = len(rows) > size
+    shown = rows[:size]
+    count = list_count(
+        party_relationships(party_id).filter(type=rtype),
+        len(shown),
+        complete=page == 1 and not more,
+        first=(page - 1) * size + 1,
+    )
+    return rtype, seen_from(party_id, shown), more, count

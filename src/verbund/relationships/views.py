@@ -149,7 +149,7 @@ def party_relationship_list(request: HttpRequest, party_id: int, type_key: str) 
     except ValueError:
         page = 1
     try:
-        rtype, entries, more = file.full_list(party.pk, type_key, page)
+        rtype, entries, more, count = file.full_list(party.pk, type_key, page)
     except RelationshipType.DoesNotExist:
         raise Http404(_("No such relationship type.")) from None
     context = {
@@ -158,6 +158,7 @@ def party_relationship_list(request: HttpRequest, party_id: int, type_key: str) 
         "entries": entries,
         "page": page,
         "more": more,
+        "count": count,
         "can_end": request.user.has_perm("relationships.change_relationship"),
     }
     return render(request, "relationships/party_relationships.html", context)

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from verbund.core.formatting import format_number
+from verbund.core.formatting import format_count, format_number
 from verbund.core.forms import parse_month, show_month
 from verbund.parties.models import Party
 from verbund.revenue import analysis
@@ -150,22 +150,14 @@ def _share(value: Any) -> str:
 
 
 def _labels(ranking: analysis.Ranking) -> dict[str, Any]:
-    noun = {
-        "group": _("groups"),
-        "chain": _("chains"),
-        "association": _("associations"),
-    }[ranking.kind]
+    shown = format_count(len(ranking.rows), ranking.count)
     return {
         "period_label": period_label(ranking.period),
         "previous_label": period_label(ranking.previous),
-        "count_label": _("%(shown)s of %(total)s %(noun)s")
-        % {
-            "shown": format_number(len(ranking.rows)),
-            "total": format_number(ranking.count),
-            "noun": noun,
-        },
-        "members_label": _("%(shown)s of %(total)s members")
-        % {"shown": format_number(len(ranking.rows)), "total": format_number(ranking.count)},
+        # "Konzerne: 10 von 57" (the one wording of every list, core.formatting.format_count)
+        "count_label": _("%(what)s: %(count)s")
+        % {"what": analysis.KIND_LABELS[ranking.kind], "count": shown},
+        "members_label": _("%(what)s: %(count)s") % {"what": _("Members"), "count": shown},
     }
 
 

@@ -7,10 +7,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core.extensions import Badge, Section
+from verbund.core.formatting import format_count
 from verbund.core.prepared import Prepared
 from verbund.hierarchies import ownership
 from verbund.parties.models import Party, PartyKind
@@ -155,16 +155,8 @@ def _block(
         "members": members,
         # The group a subsidiary's figures are for, named and linked (#22.9).
         "head": head,
-        # "20 von 1.030" (or "101-200 von 1.030" while paging through all of them).
-        "members_label": _("%(shown)s of %(total)s")
-        % {
-            "shown": (
-                f"{number_format(first + 1, force_grouping=True)}-{number_format(first + shown, force_grouping=True)}"
-                if listing_all and page > 1
-                else number_format(shown, force_grouping=True)
-            ),
-            "total": number_format(figures.member_count, force_grouping=True),
-        },
+        # "20 von 1.030" (or "101-200 von 1.030", an en dash, while paging through all of them).
+        "members_label": format_count(shown, figures.member_count, first=first + 1),
         "more": figures.member_count > first + shown,
         "page": page if listing_all else None,
         # An empty chart says nothing the total does not: it is not drawn.

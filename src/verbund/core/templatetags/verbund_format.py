@@ -1,14 +1,18 @@
 """Template filters for amounts, numbers and dates: ``{% load verbund_format %}``, then
-``{{ cents|eur }}``, ``{{ euros|eur_whole }}``, ``{{ count|num }}`` or ``{{ day|day }}``."""
+``{{ cents|eur }}``, ``{{ euros|eur_whole }}``, ``{{ count|num }}`` or ``{{ day|day }}``; and
+``{% list_count page %}``, the "50 von 1.234" every list shows."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django import template
+from django.core.paginator import Page
 
 from verbund.core.countries import country_name
 from verbund.core.formatting import format_date, format_eur, format_eur_whole, format_number
 from verbund.core.forms import show_day, show_month
+from verbund.core.paging import ListCount
 
 register = template.Library()
 
@@ -26,6 +30,19 @@ def eur_whole(euros: Decimal | str | None) -> str:
 @register.filter
 def num(value: int | float | Decimal | None) -> str:
     return format_number(value)
+
+
+@register.simple_tag
+def list_count(rows: Any, total: int | None = None, capped: bool = False) -> str:
+    """How many of how many a list shows ("50 von 1.234", core.formatting.format_count):
+    ``{% list_count page %}`` for a page of Django's paginator or a ``core.paging.ListCount``,
+    ``{% list_count shown total %}`` for a list that shows ``shown`` rows of ``total``."""
+    if isinstance(rows, Page):
+        return str(ListCount.of_page(rows))
+    if isinstance(rows, ListCount):
+        return str(rows)
+    shown = int(rows)
+    return str(ListCount(shown=shown, total=shown if total is None else int(total), capped=capped))
 
 
 @register.filter

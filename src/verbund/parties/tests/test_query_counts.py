@@ -75,3 +75,27 @@ def test_the_customer_file_does_not_grow_with_its_relationships(client_for, grou
         person("Kontakt", f"Nr{i}", organisation=group["handel"])
         do_create_activity(actor=None, party=group["handel"], subject=f"Notiz {i}")
     assert [count(c, url)] + [count(c, s) for s in sections] == before
+
+
+def test_the_party_list_query_count_is_pinned(
+    client_for, org, monkeypatch, django_assert_num_queries
+):
+    from verbund.parties import views as parties
+
+    monkeypatch.setattr(parties, "PAGE_SIZE", 3)
+    for i in range(5):
+        org(f"Firma {i}", city="Bonn")
+    org("Kieler Werft AG", city="Kiel")
+    c = client_for("viewer")
+    url = reverse("party-list")
+    c.get(url)
+    # session, user, permissions (user + groups), the page's rows, and "3 von 6": one COUNT
+    # over at most 10,001 rows (core.paging.list_count), the query the count added
+    with django_assert_num_queries(6):
+        c.get(url)
+    # a first page with no next holds every row: counted as it is, with no query
+    with django_assert_num_queries(5):
+        c.get(url, {"city": "Kiel"})
+    for i in range(5):
+        org(f"Firma {i + 5}", city="Bonn")
+    assert count(c, url) == 6

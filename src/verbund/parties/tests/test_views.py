@@ -17,28 +17,59 @@ def text(response) -> str:
     return response.content.decode()
 
 
-def test_the_party_list_pages_by_keyset_without_counting(client_for, org):
+def test_the_party_list_pages_by_keyset_and_counts_no_further_than_its_cap(
+    client_for, org, monkeypatch
+):
     for i in range(7):
         org(f"Firma {i:02d}", city="Bonn")
+    org("Kieler Werft AG", city="Kiel")
     c = client_for("viewer")
+    from verbund.core import paging
     from verbund.parties import views as parties
 
-    parties.PAGE_SIZE, old = 3, parties.PAGE_SIZE
+    monkeypatch.setattr(parties, "PAGE_SIZE", 3)
+    with CaptureQueriesContext(connection) as ctx:
+        first = c.get(reverse("party-list"), {"city": "Bonn", "sort": "name"})
+    # The page and one count, each LIMIT-ed: never a COUNT of every matching row.
+    reads = [
+        q["sql"].upper() for q in ctx.captured_queries if '"PARTIES_PARTY"' in q["sql"].upper()
+    ]
+    assert len(reads) == 2 and all(" LIMIT " in sql for sql in reads)
+    body = text(first)
+    assert "Firma 00" in body and "Firma 02" in body and "Firma 03" not in body
+    assert '<p class="muted list-count" data-testid="list-count">3 von 7</p>' in body
+    cursor = (
+        re.search(r'href="\?([^"]*after=[^"]+)" data-testid="next-page"', body)
+        .group(1)
+        .replace("&amp;", "&")
+    )
+    second = text(c.get(reverse("party-list") + "?" + cursor))
+    assert "Firma 03" in second and "Firma 05" in second and "Firma 02" not in second
+    assert "3 von 7" in second
+    # Past the cap the list says so.
+    monkeypatch.setattr(paging, "COUNT_CAP", 5)
+    assert "3 von über 5" in text(c.get(reverse("party-list"), {"city": "Bonn"}))
+    english = c.get(reverse("party-list"), {"city": "Bonn"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "3 of more than 5" in text(english)
+    # A page that holds every row counts them as they are, with no query.
+    with CaptureQueriesContext(connection) as ctx:
+        whole = text(c.get(reverse("party-list"), {"city": "Kiel"}))
+    assert sum('"PARTIES_PARTY"' in q["sql"].upper() for q in ctx.captured_queries) == 1
+    assert "1 von 1" in whole
+
+
+def test_the_party_list_counts_merged_records_out_as_it_leaves_them_out(client_for, org):
+    from verbund.parties import views as parties
+
+    kept = [org(f"Firma {i}", city="Bonn") for i in range(4)]
+    Party.objects.filter(pk=kept[0].pk).update(merged_into=kept[1])
+    c = client_for("viewer")
+    old, parties.PAGE_SIZE = parties.PAGE_SIZE, 2
     try:
-        with CaptureQueriesContext(connection) as ctx:
-            first = c.get(reverse("party-list"), {"city": "Bonn", "sort": "name"})
-        assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
-        body = text(first)
-        assert "Firma 00" in body and "Firma 02" in body and "Firma 03" not in body
-        cursor = (
-            re.search(r'href="\?([^"]*after=[^"]+)" data-testid="next-page"', body)
-            .group(1)
-            .replace("&amp;", "&")
-        )
-        second = text(c.get(reverse("party-list") + "?" + cursor))
-        assert "Firma 03" in second and "Firma 05" in second and "Firma 02" not in second
+        body = text(c.get(reverse("party-list"), {"city": "Bonn"}))
     finally:
         parties.PAGE_SIZE = old
+    assert "2 von 3" in body
 
 
 def test_the_party_list_sorts_descending_and_filters_by_kind(client_for, org, person):

@@ -67,7 +67,7 @@ def test_the_overview_switches_period_and_structure_drills_down_and_exports(live
     # Today's structure: 12 x (100 + 50 + 10) = 1.920,00 €.
     expect(first).to_contain_text("Müller Holding AG")
     expect(first).to_contain_text("1.920,00 €")
-    expect(page.locator("[data-testid=revenue-count]")).to_have_text("2 von 2 Konzernen")
+    expect(page.locator("[data-testid=revenue-count]")).to_have_text("Konzerne: 2 von 2")
     assert page.locator("svg.revenue-ranking-chart title").count() == 2
 
     # The structure of each month: Zukauf counts June to December only (7 x 10).
@@ -88,7 +88,7 @@ def test_the_overview_switches_period_and_structure_drills_down_and_exports(live
     expect(page.locator("h1")).to_have_text("Müller Holding AG")
     members = page.locator("[data-testid=revenue-row]")
     expect(members).to_have_count(3)
-    expect(page.locator("[data-testid=revenue-count]")).to_have_text("3 von 3 Mitgliedern")
+    expect(page.locator("[data-testid=revenue-count]")).to_have_text("Mitglieder: 3 von 3")
     assert page.locator("svg.revenue-treemap title").count() == 3
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
 

@@ -34,7 +34,7 @@ def test_the_overview_ranks_the_groups_in_german(client_for, world):
     page = client_for("viewer").get("/revenue/", {"year": "2025"}).content.decode()
     assert "Umsatzanalyse" in page
     assert "200,00 €" in page and "160,00 €" in page and "25,0 %" in page
-    assert "1 von 1 Konzernen" in page
+    assert "Konzerne: 1 von 1" in page
     assert "<svg" in page and "<title>" in page
 
 
@@ -46,7 +46,7 @@ def test_a_quarter_by_the_structure_of_each_month_and_the_drill_down_answer(clie
     assert answer.status_code == 200
     assert "Q1 2025" in answer.content.decode()
     drill = client.get(f"/revenue/heads/{world['h'].pk}/", {"year": "2025"}).content.decode()
-    assert "Tochter GmbH" in drill and "2 von 2 Mitgliedern" in drill
+    assert "Tochter GmbH" in drill and "Mitglieder: 2 von 2" in drill
     assert "revenue-treemap" in drill
 
 

@@ -66,7 +66,7 @@ def test_save_reopen_and_export_a_selection(live_server, page):
     expect(page.locator("[data-testid=selection-count]")).to_have_text("2")
     page.get_by_role("link", name="Weiße Flecken Müller in Bonn").click()
     page.wait_for_load_state()
-    expect(page.locator("[data-testid=selection-detail-count]")).to_have_text("2 von 2 Adressen")
+    expect(page.locator("[data-testid=selection-detail-count]")).to_have_text("Adressen: 2 von 2")
     page.locator("[data-testid=open-selection]").click()
     page.wait_for_load_state()
     expect(page.locator("[data-testid=party-table] tbody tr")).to_have_count(2)

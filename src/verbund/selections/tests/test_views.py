@@ -38,7 +38,7 @@ def test_saving_shows_the_count_and_the_filters_in_words_then_saves(client_for, 
     assert response.status_code == 302 and response["Location"] == f"/selections/{saved.pk}/"
     assert saved.filters["revenue_min"] == "1000" and saved.shared_with.name == "editor"
     detail = client.get(response["Location"]).content.decode()
-    assert "2 von 2 Adressen" in detail and "Müller Handel GmbH" in detail
+    assert "Adressen: 2 von 2" in detail and "Müller Handel GmbH" in detail
     href = re.search(r'href="/parties/\?([^"]*)" data-testid="open-selection"', detail)
     assert href and parse_qs(href.group(1).replace("&amp;", "&")) == parse_qs(query)
     listing = client.get("/selections/").content.decode()

@@ -3,7 +3,10 @@ a word and its button stays in the table at 1,024 px; a run's date stays on one 
 below 1,100 px the menu folds behind a button and the header search stays in the bar, its entries
 in rows on a laptop and one under the other, at one edge, on a phone; the start page's search hint
 is whole at 390 px; the party list's filters fold behind a button on a phone and stand beside the
-list at 1,024 px; in a table only an address breaks inside itself, never a name."""
+list at 1,024 px; in a table only an address breaks inside itself, never a name. The party list's
+city stays whole beside a short postcode head at 390 px in both languages, the language
+buttons are a thumb's size on a phone, and the administrator's menu keeps one line at 1,440 px
+in both languages."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -263,3 +266,96 @@ def test_in_a_table_only_an_address_breaks_inside_itself_on_a_phone(live_server,
     line = float(mail.evaluate("el => parseFloat(getComputedStyle(el).lineHeight) || 20"))
     assert mail.bounding_box()["height"] < 3.5 * line
     assert page_width(page) <= 390
+
+
+# What a city column shows on a phone: the list's demo shape (a name that wraps, a five-digit
+# postcode, a city of eight letters).
+CITY_ROWS = (
+    ("EK Einkaufsverband Süd eG", "90402", "Nürnberg"),
+    ("Frischmarkt Filiale Gütersloh", "33330", "Gütersloh"),
+    ("Schäfer Verpackungen KG", "44135", "Dortmund"),
+)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_city_beside_the_postcode_is_whole_on_a_phone(live_server, phone, lang):
+    page = phone
+    sync_roles()
+    for name, postcode, city in CITY_ROWS:
+        do_create_party(actor=None, kind="organisation", name=name, postcode=postcode, city=city)
+    browser_login(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/parties/")
+    switch_language(page, lang)
+    table = page.locator("[data-testid=party-table]")
+    heads = table.locator("thead th").all_inner_texts()
+    # The short head on a phone ("POSTCODE" took the city's room in English), the word in its title.
+    assert heads[2].startswith({"de": "PLZ", "en": "ZIP"}[lang])
+    assert (
+        table.locator("thead th a").nth(2).get_attribute("title")
+        == {"de": "PLZ", "en": "Postcode"}[lang]
+    )
+    edge = table.bounding_box()["x"] + table.evaluate("el => el.clientWidth")
+    for cell in table.locator("tbody td:nth-child(4)").all():
+        right = cell.evaluate(
+            "td => { const r = document.createRange(); r.selectNodeContents(td);"
+            " return r.getBoundingClientRect().right; }"
+        )
+        assert right <= edge, (cell.inner_text(), right, edge)
+    assert page_width(page) <= 390
+    # On a laptop the head says the whole word.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    assert (
+        table.locator("thead th")
+        .nth(2)
+        .inner_text()
+        .startswith({"de": "PLZ", "en": "POSTCODE"}[lang])
+    )
+
+
+def test_the_language_buttons_are_a_thumbs_size_on_a_phone(live_server, phone):
+    page = phone
+    sync_roles()
+    browser_login(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/parties/")
+    boxes = [page.locator(f"[data-testid=lang-{code}]").bounding_box() for code in ("de", "en")]
+    toggle = page.locator("[data-testid=menu-toggle]").bounding_box()
+    for box in boxes:
+        assert box["height"] >= 40 and box["width"] >= 40
+    # One row with the search and the menu button, inside the window.
+    assert {round(b["y"] + b["height"] / 2) for b in [*boxes, toggle]} == {
+        round(toggle["y"] + toggle["height"] / 2)
+    }
+    assert page.locator("[data-testid=quicksearch]").is_visible()
+    assert toggle["x"] + toggle["width"] <= 390
+    assert page_width(page) <= 390
+    switch_language(page, "en")
+    assert page.locator("h1").inner_text() == "Parties"
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_admins_menu_keeps_one_line_at_1440_px(live_server, monkeypatch, lang):
+    sync_roles()
+    for page in open_page(monkeypatch, 1440):
+        browser_login(page, live_server.url, "admin")
+        page.goto(f"{live_server.url}/")
+        switch_language(page, lang)
+        links = page.locator(".mainnav a")
+        assert links.count() == NAV_LINKS
+        tops = {round(b["y"]) for b in (link.bounding_box() for link in links.all())}
+        assert len(tops) == 1
+        bar = page.locator(".topbar").bounding_box()
+        assert bar["height"] <= 50
+        # The account's name and links, the search and the languages stay in the bar, in sight.
+        for selector in (
+            "[data-testid=quicksearch]",
+            "[data-testid=lang-de]",
+            ".topmenu .user",
+            "[data-testid=two-factor-link]",
+            ".topmenu .logout button",
+        ):
+            box = page.locator(selector).bounding_box()
+            assert box["y"] >= bar["y"] and box["y"] + box["height"] <= bar["y"] + bar["height"]
+            assert box["x"] + box["width"] <= 1440, selector
+        # The language buttons keep their small size beside a mouse.
+        assert page.locator("[data-testid=lang-de]").bounding_box()["height"] < 30
+        assert page_width(page) <= 1440
