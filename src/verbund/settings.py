@@ -278,12 +278,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["verbund.core.permissions.RolePermission"],
+    # JSON only (decision 0038): form bodies cannot carry a batch's list of records, and the
+    # schema lists what the API takes. An operation taking a file upload names its multipart
+    # parser itself; any other media type is a 415.
     # JSON nested deeper than a record is refused with a 400, not a RecursionError (500).
-    "DEFAULT_PARSER_CLASSES": [
-        "verbund.core.security.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    "DEFAULT_PARSER_CLASSES": ["verbund.core.security.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "verbund.core.api.BoundedSearchFilter",

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.urls import NoReverseMatch
 from rest_framework import filters, pagination, permissions, routers, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, UnsupportedMediaType, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -46,7 +46,8 @@ def validation_error_detail(exc: DjangoValidationError) -> dict[str, Any] | list
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Django validation errors raised by actions become 400s naming the field.
+    """Django validation errors raised by actions become 400s naming the field; a body of a
+    media type the operation does not take is a 415 listing the ones it takes (``supported``).
 
     An API exception with a ``body`` attribute answers with that body as it is, keeping
     numbers as numbers (DRF would turn every value of ``detail`` into a string).
@@ -61,6 +62,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             {"non_field_errors": [str(exc).splitlines()[0]]}, status=status.HTTP_409_CONFLICT
         )
     response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, UnsupportedMediaType):
+        # A 415 says what the operation takes (application/json; a file upload multipart).
+        parsers = getattr(context.get("request"), "parsers", None) or []
+        response.data["supported"] = [parser.media_type for parser in parsers]
     if response is not None and isinstance(response.data, list):
         # Every error body is an object (the schema says so): messages without a field go
         # under non_field_errors, as a serializer's own would.

@@ -22,7 +22,8 @@ ERRORS = {
     "404": "No such object (or a cursor that is not one of ours).",
     "405": "The method is not offered here.",
     "409": "A conflict with data stored meanwhile.",
-    "415": "The body's media type is not JSON, form or multipart.",
+    # Per operation: the media types its request body lists (see ``unsupported``).
+    "415": "",
     "429": "Too many failed logins from this address; try again later.",
 }
 ERROR_BODY = {"type": "object", "additionalProperties": True}
@@ -35,8 +36,10 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
                 continue
             responses = operation["responses"]
             for code, description in ERRORS.items():
-                if code == "415" and method in ("get", "delete"):
-                    continue
+                if code == "415":
+                    if method in ("get", "delete"):
+                        continue
+                    description = unsupported(operation)
                 responses.setdefault(
                     code,
                     {
@@ -45,6 +48,16 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
                     },
                 )
     return result
+
+
+def unsupported(operation: dict[str, Any]) -> str:
+    """The 415's description: the media types the operation takes (JSON, unless it names its
+    own parsers, as a file upload does), which the answer also lists under ``supported``."""
+    taken = list(operation.get("requestBody", {}).get("content", {})) or ["application/json"]
+    return (
+        f"The body's media type is not {' or '.join(taken)}; "
+        "the answer lists the ones taken under `supported`."
+    )
 
 
 class StrictRequestSchema(OpenApiSerializerExtension):
