@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from verbund.core.errors import Conflict
 from verbund.core.security import check_search
 
 # A database id in a URL: digits, at most 18 of them (below the 64-bit limit). Anything else
@@ -46,7 +47,8 @@ def validation_error_detail(exc: DjangoValidationError) -> dict[str, Any] | list
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Django validation errors raised by actions become 400s naming the field; a body of a
+    """Django validation errors raised by actions become 400s naming the field, 409s when
+    stored data refuses the write (``core.errors.Conflict``); a body of a
     media type the operation does not take is a 415 listing the ones it takes (``supported``).
 
     An API exception with a ``body`` attribute answers with that body as it is, keeping
@@ -55,6 +57,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     body = getattr(exc, "body", None)
     if isinstance(exc, APIException) and isinstance(body, dict):
         return Response(body, status=exc.status_code)
+    if isinstance(exc, Conflict):
+        # Refused because of stored data, not the request: 409, naming the field all the same.
+        return Response(validation_error_detail(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=validation_error_detail(exc))
     elif isinstance(exc, IntegrityError):

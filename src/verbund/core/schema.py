@@ -29,6 +29,16 @@ ERRORS = {
 ERROR_BODY = {"type": "object", "additionalProperties": True}
 
 
+def field_errors(*fields: str) -> dict[str, Any]:
+    """The body of a refusal naming ``fields``, each with its messages (for an operation's own
+    error answer, such as a 409 refusing a write because of stored data)."""
+    return {
+        "type": "object",
+        "properties": {name: {"type": "array", "items": {"type": "string"}} for name in fields},
+        "required": list(fields),
+    }
+
+
 def error_responses(result: dict[str, Any], generator: Any, request: Any, public: Any) -> Any:
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
