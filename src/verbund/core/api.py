@@ -28,6 +28,11 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
     ordering = "id"
+    # DRF caps page_size rather than refusing it: the schema says so instead of stating bounds.
+    page_size_query_description = (
+        f"Rows per page (default {page_size}); more than {max_page_size} gives {max_page_size}, "
+        f"a value that is not a whole number above 0 gives {page_size}."
+    )
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
         ordering = super().get_ordering(request, queryset, view)

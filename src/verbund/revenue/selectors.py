@@ -31,6 +31,8 @@ from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, month_end
 SCOPES = ("own", "group", "subtree", "association")
 STRUCTURES = ("current", "historic")
 SETTLEMENT = "settlement"
+# The most members a party's figures list (``breakdown``).
+BREAKDOWN_MAX = 100_000
 
 T_MONTH = RevenueMonth._meta.db_table
 T_YEAR = RevenueYear._meta.db_table
@@ -759,7 +761,7 @@ def figures_from_params(party: Party, params: Any) -> Figures:
     if structure not in STRUCTURES:
         raise ValidationError({"structure": [_("Choose current or historic.")]})
     period = period_from_params(params)
-    breakdown = int_param(params, "breakdown", 1000, 0, 100_000)
+    breakdown = int_param(params, "breakdown", 1000, 0, BREAKDOWN_MAX)
     return party_revenue(
         party,
         scope=scope,
