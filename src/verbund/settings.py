@@ -301,11 +301,19 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets that several fields named alike ("kind", "status", "source") carry get a
+    # stable name here instead of a hashed one ("StatusC7fEnum") and a warning.
     "ENUM_NAME_OVERRIDES": {
         "PartyKindEnum": "verbund.parties.models.PartyKind",
         "PartyStatusEnum": "verbund.parties.models.PartyStatus",
         "KindRuleEnum": "verbund.relationships.models.KindRule",
+        "RelationshipSourceEnum": "verbund.relationships.models.RelationshipSource",
         "RevenueSourceEnum": "verbund.revenue.models.RevenueSource",
+        "ActivityKindEnum": "verbund.activities.models.ActivityKind",
+        "HitStatusEnum": "verbund.compliance.models.HitStatus",
+        # A background job's states: imports, list uploads and duplicate searches share them
+        # (interfaces ImportStatus, compliance UploadStatus, quality RunStatus).
+        "JobStatusEnum": "verbund.interfaces.models.ImportStatus",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     # Every operation documents the error answers of every view (core/schema.py).
