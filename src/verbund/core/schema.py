@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
+from django.core.validators import ProhibitNullCharactersValidator
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import force_instance
@@ -88,6 +89,8 @@ class StrictRequestSchema(OpenApiSerializerExtension):
     - a list that may not be empty has at least one item;
     - a decimal given as text has at least one digit (drf-spectacular's pattern admits "",
       "-" and ".", which DRF refuses);
+    - text has no NUL character, and text that may not be blank has a character other than
+      whitespace (DRF trims it first): ``NO_NUL``, ``NOT_BLANK``;
     - what the domain's rules check beyond the field's type, where the serializer states it in
       ``request_schema``: keywords per property (``properties``: an enum, a pattern) and the
       rules that join several fields (``anyOf``/``oneOf``; not on a partial update).
@@ -119,10 +122,29 @@ class StrictRequestSchema(OpenApiSerializerExtension):
         return schema
 
 
+# DRF's text fields refuse a NUL character (ProhibitNullCharactersValidator) and trim
+# whitespace first, so text that may not be blank needs a character other than whitespace.
+# Written with ``\x00``, never the character itself; no lookahead, which not every generator of
+# examples takes.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^\s*[^\x00\s][^\x00]*$"
+
+
 def tighten(prop: dict[str, Any], field: serializers.Field) -> None:
     """One field's request schema with the limits its serializer field enforces."""
     if isinstance(field, serializers.CharField) and field.max_length is not None:
         prop.setdefault("maxLength", field.max_length)
+    if (
+        isinstance(field, serializers.CharField)
+        and prop.get("type") == "string"
+        and not {"pattern", "format", "enum", "oneOf"} & set(prop)
+        and any(isinstance(v, ProhibitNullCharactersValidator) for v in field.validators)
+    ):
+        # Added here, after drf-spectacular's own mapping: there a pattern on a text that may be
+        # blank becomes a oneOf with the empty text, which "" would match twice. A pattern of
+        # the field's own (a RegexField's) or a format (an e-mail address) is narrower.
+        blank_refused = not field.allow_blank and field.trim_whitespace
+        prop["pattern"] = NOT_BLANK if blank_refused else NO_NUL
     if isinstance(field, serializers.ListField) and not field.allow_empty:
         prop.setdefault("minItems", 1)
     if isinstance(field, serializers.DecimalField) and "pattern" in prop:

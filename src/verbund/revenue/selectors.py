@@ -195,7 +195,12 @@ def _month_value(value: Any) -> dt.date:
 
 def hierarchy_type(key: str | None) -> RelationshipType:
     """A hierarchy type that rolls up revenue; errors name the ``type`` parameter."""
-    rtype = RelationshipType.objects.filter(key=key or "group").first()
+    # A key with a NUL names no type (and PostgreSQL refuses it in a query: a 500).
+    rtype = (
+        None
+        if "\x00" in (key or "")
+        else RelationshipType.objects.filter(key=key or "group").first()
+    )
     if rtype is None:
         raise ValidationError({"type": [_("Unknown relationship type %(key)s.") % {"key": key}]})
     if not rtype.is_hierarchy or not rtype.rolls_up_revenue:
