@@ -278,12 +278,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["verbund.core.permissions.RolePermission"],
+    # JSON only (decision 0038): form bodies cannot carry a batch's list of records, and the
+    # schema lists what the API takes. An operation taking a file upload names its multipart
+    # parser itself; any other media type is a 415.
     # JSON nested deeper than a record is refused with a 400, not a RecursionError (500).
-    "DEFAULT_PARSER_CLASSES": [
-        "verbund.core.security.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    "DEFAULT_PARSER_CLASSES": ["verbund.core.security.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "verbund.core.api.BoundedSearchFilter",
@@ -302,11 +301,19 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets that several fields named alike ("kind", "status", "source") carry get a
+    # stable name here instead of a hashed one ("StatusC7fEnum") and a warning.
     "ENUM_NAME_OVERRIDES": {
         "PartyKindEnum": "verbund.parties.models.PartyKind",
         "PartyStatusEnum": "verbund.parties.models.PartyStatus",
         "KindRuleEnum": "verbund.relationships.models.KindRule",
+        "RelationshipSourceEnum": "verbund.relationships.models.RelationshipSource",
         "RevenueSourceEnum": "verbund.revenue.models.RevenueSource",
+        "ActivityKindEnum": "verbund.activities.models.ActivityKind",
+        "HitStatusEnum": "verbund.compliance.models.HitStatus",
+        # A background job's states: imports, list uploads and duplicate searches share them
+        # (interfaces ImportStatus, compliance UploadStatus, quality RunStatus).
+        "JobStatusEnum": "verbund.interfaces.models.ImportStatus",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     # Every operation documents the error answers of every view (core/schema.py).

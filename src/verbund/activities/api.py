@@ -32,7 +32,12 @@ from verbund.activities.serializers import (
 from verbund.core.api import CursorPagination
 from verbund.core.filters import IdFilter
 from verbund.hierarchies import group as hgroup
-from verbund.hierarchies.group_api import member_param, next_link
+from verbund.hierarchies.group_api import (
+    PAGE_SIZE_PARAMETER,
+    member_param,
+    member_parameter,
+    next_link,
+)
 from verbund.parties.models import Party
 
 
@@ -112,12 +117,12 @@ class ActivityViewSet(
 
 GROUP_PARAMS = [
     OpenApiParameter("type", OpenApiTypes.STR, description="Hierarchy type key (default group)."),
-    OpenApiParameter("member", OpenApiTypes.INT, description="Only this member's activities."),
+    member_parameter("Only this member's activities."),
     OpenApiParameter("kind", OpenApiTypes.STR, description="call, visit, note or mail."),
     OpenApiParameter("since", OpenApiTypes.DATE, description="From this day on."),
     OpenApiParameter("until", OpenApiTypes.DATE, description="Up to and including this day."),
     OpenApiParameter("cursor", OpenApiTypes.STR, description="The next page's cursor."),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description="Rows per page (default 50)."),
+    PAGE_SIZE_PARAMETER,
 ]
 
 

@@ -20,6 +20,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -63,7 +64,8 @@ class SanctionsListViewSet(viewsets.ReadOnlyModelViewSet[SanctionsList]):
         request={"multipart/form-data": ImportSerializer},
         responses={202: ListUploadSerializer},
     )
-    @action(detail=False, methods=["post"], url_path="import")
+    # The one operation taking files: multipart only (the API takes JSON everywhere else).
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_list(self, request: Request) -> Response:
         """Queue a list snapshot's import as a background job, as the upload page does (OFAC
         takes half a minute): 202 with the job (``url``, also in ``Location``) to read until it

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.urls import NoReverseMatch
 from rest_framework import filters, pagination, permissions, routers, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, UnsupportedMediaType, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from verbund.core.errors import Conflict
 from verbund.core.security import check_search
 
 # A database id in a URL: digits, at most 18 of them (below the 64-bit limit). Anything else
@@ -27,6 +28,11 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
     ordering = "id"
+    # DRF caps page_size rather than refusing it: the schema says so instead of stating bounds.
+    page_size_query_description = (
+        f"Rows per page (default {page_size}); more than {max_page_size} gives {max_page_size}, "
+        f"a value that is not a whole number above 0 gives {page_size}."
+    )
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
         ordering = super().get_ordering(request, queryset, view)
@@ -46,7 +52,9 @@ def validation_error_detail(exc: DjangoValidationError) -> dict[str, Any] | list
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Django validation errors raised by actions become 400s naming the field.
+    """Django validation errors raised by actions become 400s naming the field, 409s when
+    stored data refuses the write (``core.errors.Conflict``); a body of a
+    media type the operation does not take is a 415 listing the ones it takes (``supported``).
 
     An API exception with a ``body`` attribute answers with that body as it is, keeping
     numbers as numbers (DRF would turn every value of ``detail`` into a string).
@@ -54,6 +62,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     body = getattr(exc, "body", None)
     if isinstance(exc, APIException) and isinstance(body, dict):
         return Response(body, status=exc.status_code)
+    if isinstance(exc, Conflict):
+        # Refused because of stored data, not the request: 409, naming the field all the same.
+        return Response(validation_error_detail(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=validation_error_detail(exc))
     elif isinstance(exc, IntegrityError):
@@ -61,6 +72,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             {"non_field_errors": [str(exc).splitlines()[0]]}, status=status.HTTP_409_CONFLICT
         )
     response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, UnsupportedMediaType):
+        # A 415 says what the operation takes (application/json; a file upload multipart).
+        parsers = getattr(context.get("request"), "parsers", None) or []
+        response.data["supported"] = [parser.media_type for parser in parsers]
     if response is not None and isinstance(response.data, list):
         # Every error body is an object (the schema says so): messages without a field go
         # under non_field_errors, as a serializer's own would.

@@ -9,8 +9,12 @@ Request bodies of the serializers that refuse unknown fields (``StrictFieldsMixi
 they take, no more: ``StrictRequestSchema`` below.
 """
 
+from decimal import Decimal
 from typing import Any
 
+import django_filters
+from django.core.validators import ProhibitNullCharactersValidator
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import force_instance
 from rest_framework import serializers
@@ -22,10 +26,27 @@ ERRORS = {
     "404": "No such object (or a cursor that is not one of ours).",
     "405": "The method is not offered here.",
     "409": "A conflict with data stored meanwhile.",
-    "415": "The body's media type is not JSON, form or multipart.",
+    # Per operation: the media types its request body lists (see ``unsupported``).
+    "415": "",
     "429": "Too many failed logins from this address; try again later.",
 }
 ERROR_BODY = {"type": "object", "additionalProperties": True}
+
+
+def integer(low: int, high: int) -> dict[str, Any]:
+    """A query parameter's schema: a whole number from ``low`` to ``high``, the bounds the view
+    refuses a value outside of with a 400 naming the parameter."""
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
+def field_errors(*fields: str) -> dict[str, Any]:
+    """The body of a refusal naming ``fields``, each with its messages (for an operation's own
+    error answer, such as a 409 refusing a write because of stored data)."""
+    return {
+        "type": "object",
+        "properties": {name: {"type": "array", "items": {"type": "string"}} for name in fields},
+        "required": list(fields),
+    }
 
 
 def error_responses(result: dict[str, Any], generator: Any, request: Any, public: Any) -> Any:
@@ -35,8 +56,10 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
                 continue
             responses = operation["responses"]
             for code, description in ERRORS.items():
-                if code == "415" and method in ("get", "delete"):
-                    continue
+                if code == "415":
+                    if method in ("get", "delete"):
+                        continue
+                    description = unsupported(operation)
                 responses.setdefault(
                     code,
                     {
@@ -45,6 +68,16 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
                     },
                 )
     return result
+
+
+def unsupported(operation: dict[str, Any]) -> str:
+    """The 415's description: the media types the operation takes (JSON, unless it names its
+    own parsers, as a file upload does), which the answer also lists under ``supported``."""
+    taken = list(operation.get("requestBody", {}).get("content", {})) or ["application/json"]
+    return (
+        f"The body's media type is not {' or '.join(taken)}; "
+        "the answer lists the ones taken under `supported`."
+    )
 
 
 class StrictRequestSchema(OpenApiSerializerExtension):
@@ -56,6 +89,8 @@ class StrictRequestSchema(OpenApiSerializerExtension):
     - a list that may not be empty has at least one item;
     - a decimal given as text has at least one digit (drf-spectacular's pattern admits "",
       "-" and ".", which DRF refuses);
+    - text has no NUL character, and text that may not be blank has a character other than
+      whitespace (DRF trims it first): ``NO_NUL``, ``NOT_BLANK``;
     - what the domain's rules check beyond the field's type, where the serializer states it in
       ``request_schema``: keywords per property (``properties``: an enum, a pattern) and the
       rules that join several fields (``anyOf``/``oneOf``; not on a partial update).
@@ -87,10 +122,29 @@ class StrictRequestSchema(OpenApiSerializerExtension):
         return schema
 
 
+# DRF's text fields refuse a NUL character (ProhibitNullCharactersValidator) and trim
+# whitespace first, so text that may not be blank needs a character other than whitespace.
+# Written with ``\x00``, never the character itself; no lookahead, which not every generator of
+# examples takes.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^\s*[^\x00\s][^\x00]*$"
+
+
 def tighten(prop: dict[str, Any], field: serializers.Field) -> None:
     """One field's request schema with the limits its serializer field enforces."""
     if isinstance(field, serializers.CharField) and field.max_length is not None:
         prop.setdefault("maxLength", field.max_length)
+    if (
+        isinstance(field, serializers.CharField)
+        and prop.get("type") == "string"
+        and not {"pattern", "format", "enum", "oneOf"} & set(prop)
+        and any(isinstance(v, ProhibitNullCharactersValidator) for v in field.validators)
+    ):
+        # Added here, after drf-spectacular's own mapping: there a pattern on a text that may be
+        # blank becomes a oneOf with the empty text, which "" would match twice. A pattern of
+        # the field's own (a RegexField's) or a format (an e-mail address) is narrower.
+        blank_refused = not field.allow_blank and field.trim_whitespace
+        prop["pattern"] = NOT_BLANK if blank_refused else NO_NUL
     if isinstance(field, serializers.ListField) and not field.allow_empty:
         prop.setdefault("minItems", 1)
     if isinstance(field, serializers.DecimalField) and "pattern" in prop:
@@ -106,3 +160,39 @@ def one_of(*values: Any) -> dict[str, Any]:
     component named after the property, and two alternatives (``[true]``, ``[false]``) would
     share one name and so one, wrong, component."""
     return {"allOf": [{"enum": list(values)}]}
+
+
+class BoundedFilters(DjangoFilterExtension):
+    """The FilterSets' parameters with the bounds their fields enforce: a number filter's
+    ``min_value`` and ``max_value`` (an id from 1 to ID_MAX, a level from 0 to MAX_DEPTH, a
+    change of at least -100 %) and the largest value its ``max_digits`` admit (an amount below
+    10^13 EUR), which drf-spectacular leaves out. Outranks drf-spectacular's own extension for
+    django-filter (``priority``)."""
+
+    priority = 1
+
+    def resolve_filter_field(
+        self, auto_schema: Any, model: Any, filterset_class: Any, field_name: str, filter_field: Any
+    ) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        if not isinstance(filter_field, django_filters.NumberFilter):
+            return parameters
+        bounds = {
+            keyword: filter_field.extra[bound]
+            for keyword, bound in (("minimum", "min_value"), ("maximum", "max_value"))
+            if filter_field.extra.get(bound) is not None
+        }
+        digits, places = (
+            filter_field.extra.get("max_digits"),
+            filter_field.extra.get("decimal_places"),
+        )
+        if digits is not None and places is not None:
+            largest = float(Decimal(10) ** (digits - places) - Decimal(10) ** -places)
+            bounds.setdefault("maximum", largest)
+            bounds.setdefault("minimum", -largest)
+        for parameter in parameters:
+            for keyword, value in bounds.items():
+                parameter["schema"].setdefault(keyword, value)
+        return parameters

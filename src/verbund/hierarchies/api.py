@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from verbund.core import extensions
+from verbund.core.schema import integer
 from verbund.core.serializers import ID_MAX
 from verbund.hierarchies import engine, group_api, selectors
 from verbund.hierarchies.actions import check_move, do_move_subtree, move_summary
@@ -93,12 +94,12 @@ class PartyHierarchyView(APIView):
             *PARAMS,
             OpenApiParameter(
                 "depth",
-                OpenApiTypes.INT,
+                integer(0, ID_MAX),
                 description="Levels below the ultimate parent (the path to the party is always open).",
             ),
             OpenApiParameter(
                 "node",
-                OpenApiTypes.INT,
+                integer(1, ID_MAX),
                 description="Return only the children of this node (lazy loading).",
             ),
         ],

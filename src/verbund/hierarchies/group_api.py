@@ -19,6 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from verbund.core.schema import integer
+from verbund.core.serializers import ID_MAX
 from verbund.hierarchies import changes, group, ownership, selectors, subscriptions
 from verbund.hierarchies.actions import do_subscribe_group, do_unsubscribe_group
 from verbund.parties.models import Party
@@ -36,6 +38,19 @@ class GroupContactSerializer(serializers.Serializer):
     member_name = serializers.CharField()
 
 
+def member_parameter(description: str) -> OpenApiParameter:
+    """``member`` in the schema: a party id, as ``member_param`` reads it."""
+    return OpenApiParameter("member", integer(1, ID_MAX), description=description)
+
+
+# ``page_size`` in the schema of the group's pages, as ``group.page_size`` reads it.
+PAGE_SIZE_PARAMETER = OpenApiParameter(
+    "page_size",
+    integer(1, group.MAX_PAGE_SIZE),
+    description=f"Rows per page (default {group.PAGE_SIZE}).",
+)
+
+
 def member_param(request: Request) -> int | None:
     raw = request.query_params.get("member")
     if raw in (None, ""):
@@ -44,7 +59,7 @@ def member_param(request: Request) -> int | None:
         value = int(str(raw))
     except ValueError:
         value = 0
-    if not 0 < value < 2**63:
+    if not 0 < value <= ID_MAX:
         raise ValidationError({"member": [_("%(value)s is no party id.") % {"value": raw}]})
     return value
 
@@ -79,13 +94,9 @@ class GroupContactsView(APIView):
             OpenApiParameter(
                 "type", OpenApiTypes.STR, description="Hierarchy type (default group)."
             ),
-            OpenApiParameter(
-                "member", OpenApiTypes.INT, description="Only this member's contacts."
-            ),
+            member_parameter("Only this member's contacts."),
             OpenApiParameter("cursor", OpenApiTypes.STR, description="The next page's cursor."),
-            OpenApiParameter(
-                "page_size", OpenApiTypes.INT, description="Rows per page (default 50)."
-            ),
+            PAGE_SIZE_PARAMETER,
         ],
         responses=GroupContactPageSerializer,
     )
@@ -237,7 +248,10 @@ class OwnershipView(APIView):
             ),
             OpenApiParameter("as_of", OpenApiTypes.DATE, description="Links valid on this day."),
             OpenApiParameter(
-                "threshold", OpenApiTypes.NUMBER, description="Beneficial owners from (percent)."
+                "threshold",
+                # Above 0, at most 100 (ownership.threshold).
+                {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 100},
+                description="Beneficial owners from (percent).",
             ),
         ],
         responses=OwnershipSerializer,

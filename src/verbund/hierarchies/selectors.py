@@ -137,8 +137,14 @@ def hierarchy_type_id(type_key: str) -> int:
     hit = _TYPE_IDS.get(type_key)
     if memo and hit is not None and now - hit[1] < 60:
         return hit[0]
-    found = scalar(
-        f"SELECT id FROM {TT} WHERE key = %s AND structure = %s", [type_key, Structure.HIERARCHY]
+    # A key with a NUL names no type (and PostgreSQL refuses it in a query: a 500).
+    found = (
+        None
+        if "\x00" in type_key
+        else scalar(
+            f"SELECT id FROM {TT} WHERE key = %s AND structure = %s",
+            [type_key, Structure.HIERARCHY],
+        )
     )
     if found is None:
         raise ValidationError({"type": [_("%(key)s is not a hierarchy type.") % {"key": type_key}]})

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.validators import EmailValidator, MaxLengthValidator
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from verbund.core.countries import ISO_COUNTRIES
 from verbund.core.schema import one_of
@@ -77,7 +78,9 @@ class PartySerializer(FastReadMixin, StrictFieldsMixin, serializers.ModelSeriali
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
         for name in ("erp_source", "erp_id"):
-            fields[name].validators = []
+            # The key's uniqueness is the action's to check; NUL and lone surrogates stay
+            # refused (PostgreSQL cannot store a NUL: it was a 500).
+            rule_checked(fields[name], UniqueValidator)
         for name in set(rules.CHAR_LIMITS) | set(rules.FIELD_ERRORS):
             if name in fields:
                 rule_checked(fields[name], MaxLengthValidator, EmailValidator)

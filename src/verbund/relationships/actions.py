@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
+from verbund.core.errors import Conflict
 from verbund.core.formatting import format_date
 from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.hierarchies import engine
@@ -122,7 +123,7 @@ def do_deactivate_relationship_type(
 def do_delete_relationship_type(rtype: RelationshipType, *, actor: Any) -> None:
     rtype = RelationshipType.objects.select_for_update().get(pk=rtype.pk)
     if rtype.relationships.exists():
-        raise ValidationError(
+        raise Conflict(
             {
                 "type": [
                     _("Type %(name)s is in use and cannot be deleted; deactivate it instead.")

@@ -6,7 +6,12 @@ from typing import Any
 from django.db.models import BigIntegerField, ExpressionWrapper, F, QuerySet
 from django.urls import re_path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -15,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from verbund.core.api import CursorPagination
+from verbund.core.schema import field_errors
 from verbund.parties.models import Party
 from verbund.relationships import actions
 from verbund.relationships.filters import RelationshipFilterSet, RelationshipTypeFilterSet
@@ -29,11 +35,23 @@ from verbund.relationships.serializers import (
 )
 
 
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(
+                response=field_errors("type"),
+                description="The type is in use: relationships of it are stored. "
+                "`type` says why and what to do instead.",
+            ),
+        }
+    )
+)
 class RelationshipTypeViewSet(viewsets.ModelViewSet):
     """User-defined relationship types. Both sides of a symmetric type allow the same kinds
     (``from_kind`` equals ``to_kind``). A built-in type keeps its key; while a type is in use,
     what its links mean (``symmetric``, ``structure``, the kinds, ``carries_share``) stays, and
-    deleting it is refused (400: deactivate it instead)."""
+    deleting it is refused (409: deactivate it instead)."""
 
     queryset = RelationshipType.objects.all()
     serializer_class = RelationshipTypeSerializer

@@ -46,6 +46,8 @@ COMPARES = ("previous_year",)
 A_SHARE, B_SHARE = 80, 95
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
+# The largest ``head`` (a party id) a ranking takes.
+HEAD_MAX = 2**62
 
 T_REL = Relationship._meta.db_table
 
@@ -226,7 +228,7 @@ def ranking_from_params(params: Any, head: int | None = None) -> Ranking:
     period = period_param(params)
     limit = selectors.int_param(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     if head is None:
-        head = selectors.int_param(params, "head", None, 1, 2**62)
+        head = selectors.int_param(params, "head", None, 1, HEAD_MAX)
     if head is not None:
         if not Party.objects.filter(pk=head).exists():
             raise ValidationError({"head": [_("No party %(ref)s.") % {"ref": head}]})

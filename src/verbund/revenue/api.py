@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from verbund.core.schema import integer
 from verbund.core.serializers import StrictFieldsMixin, stored_length
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
@@ -29,11 +30,6 @@ from verbund.revenue.periods import MONTH_PATTERN, YEAR_MAX, YEAR_MIN
 
 READ = "revenue.view_revenuemonth"
 WRITE = "revenue.add_revenuemonth"
-
-
-def integer(low: int, high: int) -> dict[str, Any]:
-    """A query parameter's schema: an integer from ``low`` to ``high``, as ``int_param`` reads it."""
-    return {"type": "integer", "minimum": low, "maximum": high}
 
 
 # A whole year, as periods.parse_month and the period parameters accept it.
@@ -50,7 +46,11 @@ PARAMS = [
         "type", str, description="hierarchy type key that rolls up revenue (default group)"
     ),
     OpenApiParameter("structure", str, enum=list(selectors.STRUCTURES)),
-    OpenApiParameter("breakdown", int, description="members listed, largest first (0: none)"),
+    OpenApiParameter(
+        "breakdown",
+        integer(0, selectors.BREAKDOWN_MAX),
+        description="members listed, largest first (0: none)",
+    ),
 ]
 
 
@@ -137,7 +137,9 @@ TOP_PARAMS = [
         integer(1, analysis.MAX_LIMIT),
         description=f"rows returned, 1-{analysis.MAX_LIMIT} (default {analysis.DEFAULT_LIMIT})",
     ),
-    OpenApiParameter("head", int, description="a head's id: rank its members instead"),
+    OpenApiParameter(
+        "head", integer(1, analysis.HEAD_MAX), description="a head's id: rank its members instead"
+    ),
 ]
 
 

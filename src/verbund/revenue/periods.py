@@ -87,9 +87,11 @@ class Period:
 
     def months(self) -> Iterator[dt.date]:
         m = self.first
-        while m <= self.last:
-            yield m
+        yield m
+        # No month after the last is made: after December 9999 there is none (a ValueError).
+        while m < self.last:
             m = add_months(m, 1)
+            yield m
 
     @property
     def label(self) -> str:

@@ -31,6 +31,8 @@ from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, month_end
 SCOPES = ("own", "group", "subtree", "association")
 STRUCTURES = ("current", "historic")
 SETTLEMENT = "settlement"
+# The most members a party's figures list (``breakdown``).
+BREAKDOWN_MAX = 100_000
 
 T_MONTH = RevenueMonth._meta.db_table
 T_YEAR = RevenueYear._meta.db_table
@@ -193,7 +195,12 @@ def _month_value(value: Any) -> dt.date:
 
 def hierarchy_type(key: str | None) -> RelationshipType:
     """A hierarchy type that rolls up revenue; errors name the ``type`` parameter."""
-    rtype = RelationshipType.objects.filter(key=key or "group").first()
+    # A key with a NUL names no type (and PostgreSQL refuses it in a query: a 500).
+    rtype = (
+        None
+        if "\x00" in (key or "")
+        else RelationshipType.objects.filter(key=key or "group").first()
+    )
     if rtype is None:
         raise ValidationError({"type": [_("Unknown relationship type %(key)s.") % {"key": key}]})
     if not rtype.is_hierarchy or not rtype.rolls_up_revenue:
@@ -759,7 +766,7 @@ def figures_from_params(party: Party, params: Any) -> Figures:
     if structure not in STRUCTURES:
         raise ValidationError({"structure": [_("Choose current or historic.")]})
     period = period_from_params(params)
-    breakdown = int_param(params, "breakdown", 1000, 0, 100_000)
+    breakdown = int_param(params, "breakdown", 1000, 0, BREAKDOWN_MAX)
     return party_revenue(
         party,
         scope=scope,

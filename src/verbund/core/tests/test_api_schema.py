@@ -3,9 +3,11 @@ schemathesis generates bodies from them, and a body the schema admits should not
 for its shape."""
 
 import pytest
+from jsonschema import Draft7Validator
 from rest_framework import serializers
 
-from verbund.core.tests.openapi import admits, component
+from verbund.core.schema import NO_NUL, NOT_BLANK
+from verbund.core.tests.openapi import admits, api_schema, component
 from verbund.revenue.api import RevenueMonthSerializer
 
 
@@ -55,3 +57,53 @@ def test_a_partial_update_leaves_the_joined_rules_to_the_stored_fields():
     assert "anyOf" in component("PartyRequest")
     assert "anyOf" not in component("PatchedPartyRequest")
     assert admits("PatchedPartyRequest", {"phone": "0221 123"})
+
+
+def _strict_serializers() -> list[type]:
+    """Every serializer that refuses unknown fields, with the modules that define them
+    imported (the URL conf imports every API)."""
+    import verbund.urls  # noqa: F401
+    from verbund.core.serializers import StrictFieldsMixin
+
+    found, todo = [], list(StrictFieldsMixin.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+TEXTS = ["x", " x ", "", "   ", "\t\n", "a\x00b", "\x00", " \x00 "]
+
+
+def test_a_text_s_schema_admits_a_nul_or_blank_text_only_when_drf_does():
+    # DRF refuses a NUL character and trims whitespace before the blank check; the schema says
+    # so (core.schema.NO_NUL, NOT_BLANK) for every plain text field of a strict serializer.
+    assert component("SyncPartiesRequest")["properties"]["source"]["pattern"] == NOT_BLANK
+    assert component("ActivityRequest")["properties"]["subject"]["pattern"] == NO_NUL
+    assert not admits("ReviewRequest", {"reason": "kein\x00Treffer"})
+    checked = 0
+    for cls in _strict_serializers():
+        name = cls.__name__.removesuffix("Serializer") + "Request"
+        schema = api_schema()["components"]["schemas"].get(name)
+        if schema is None:
+            continue
+        for field_name, field in cls().fields.items():
+            prop = schema["properties"].get(field_name, {})
+            if not isinstance(field, serializers.CharField) or prop.get("pattern") not in (
+                NO_NUL,
+                NOT_BLANK,
+            ):
+                continue
+            for text in TEXTS:
+                try:
+                    field.run_validation(text)
+                    accepted = True
+                except serializers.ValidationError:
+                    accepted = False
+                # maxLength left out: DRF measures the trimmed text, the schema what is sent.
+                shape = {k: v for k, v in prop.items() if k in ("type", "pattern", "minLength")}
+                admitted = Draft7Validator(shape).is_valid(text)
+                assert admitted == accepted, (name, field_name, text)
+            checked += 1
+    assert checked >= 20

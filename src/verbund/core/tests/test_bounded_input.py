@@ -143,3 +143,24 @@ def test_the_api_root_lists_everything_to_an_admin_and_a_role_only_its_lists(api
     assert {"compliance/hits", "compliance/lists"} <= hidden
     assert api_for(None).get("/api/v1/").json() == {}
     assert reverse("api-root") == "/api/v1/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/parties/{}/hierarchy/",
+        "/api/v1/parties/{}/hierarchy/changes/",
+        "/api/v1/parties/{}/group/contacts/",
+        "/api/v1/parties/{}/group/activities/",
+        "/api/v1/parties/{}/ownership/",
+        "/api/v1/parties/{}/revenue/?scope=group",
+        "/api/v1/revenue/top-groups/",
+    ],
+)
+def test_a_type_key_with_a_nul_is_a_400_naming_type(api_for, org, url):
+    # PostgreSQL refuses a NUL in a query's text (a 500 there); no type has one in its key.
+    party = org().pk
+    joined = "&" if "?" in url else "?"
+    response = api_for("admin").get(f"{url.format(party)}{joined}type=gr%00oup")
+    assert response.status_code == 400, response.content
+    assert "type" in response.json()

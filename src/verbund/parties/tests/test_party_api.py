@@ -112,6 +112,9 @@ def test_a_person_gets_a_name_from_first_and_last_name_and_belongs_to_an_organis
         ({"name": "X", "responsible": 999999}, "responsible"),
         ({"name": "X", "erp_source": "SAP"}, "erp_id"),
         ({"name": "X" * 201}, "name"),
+        # A NUL in the ERP key: PostgreSQL cannot store it (it was a 500; SQLite stored it).
+        ({"name": "X", "erp_source": "S\x00AP", "erp_id": "1"}, "erp_source"),
+        ({"name": "X", "erp_source": "SAP", "erp_id": "47\x0011"}, "erp_id"),
     ],
 )
 def test_bad_party_input_gets_a_400_naming_the_field(editor, data, field):

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from verbund.core.errors import Conflict
 from verbund.core.models import AuditRecord
 from verbund.relationships.actions import (
     do_create_relationship,
@@ -112,8 +113,11 @@ def test_the_key_of_a_built_in_type_cannot_change():
 def test_a_type_in_use_cannot_be_deleted(org):
     supplier = RelationshipType.objects.get(key="supplier")
     do_create_relationship(actor=None, type=supplier, from_party=org("A"), to_party=org("B"))
-    with pytest.raises(ValidationError) as exc:
+    # A conflict with stored data (the API's 409), a refusal like any other for pages and
+    # commands.
+    with pytest.raises(Conflict) as exc:
         do_delete_relationship_type(supplier, actor=None)
+    assert isinstance(exc.value, ValidationError)
     assert "type" in exc.value.message_dict
     assert RelationshipType.objects.filter(key="supplier").exists()
 

@@ -8,8 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from verbund.core.errors import Conflict
 from verbund.core.models import AuditRecord
-from verbund.relationships.actions import do_create_relationship, do_deactivate_relationship_type
+from verbund.core.tests.openapi import api_schema
+from verbund.relationships.actions import (
+    do_create_relationship,
+    do_deactivate_relationship_type,
+    do_delete_relationship_type,
+)
 from verbund.relationships.models import Relationship, RelationshipType
 
 pytestmark = pytest.mark.django_db
@@ -282,10 +288,23 @@ def test_a_steward_creates_edits_and_deletes_a_type(api_for):
 
 
 def test_a_type_in_use_cannot_be_deleted_through_the_api(api_for, org):
+    # The stored relationships refuse it, not the request: 409 (decision 0038), with the
+    # action's message on ``type``.
     do_create_relationship(actor=None, type="supplier", from_party=org("A"), to_party=org("B"))
     supplier = RelationshipType.objects.get(key="supplier")
-    assert_400(api_for("steward").delete(f"{TYPES_URL}{supplier.pk}/"), "type")
+    response = api_for("steward").delete(f"{TYPES_URL}{supplier.pk}/")
+    assert response.status_code == 409, response.content
+    with pytest.raises(Conflict) as refused:
+        do_delete_relationship_type(supplier, actor=None)
+    assert response.json() == refused.value.message_dict
     assert RelationshipType.objects.filter(pk=supplier.pk).exists()
+
+
+def test_the_schema_documents_the_409_of_deleting_a_type_in_use():
+    responses = api_schema()["paths"]["/api/v1/relationship-types/{id}/"]["delete"]["responses"]
+    body = responses["409"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["type"]
+    assert "in use" in responses["409"]["description"]
 
 
 def test_bad_types_get_a_400_naming_the_field(api_for):

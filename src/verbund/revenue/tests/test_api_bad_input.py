@@ -114,3 +114,19 @@ def test_the_revenue_reads_refuse_bad_parameters(parties, editor):
 )
 def test_ids_that_are_not_ids_are_404(parties, editor, template, method):
     assert_not_ids_are_404(editor, template.format, method=method, body={"main": None})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/revenue/top/?year=9999",
+        "/api/v1/revenue/top/?from=9999-01&to=9999-12",
+        "/api/v1/revenue/top-groups/?year=9999",
+        "/api/v1/parties/{member}/revenue/?year=9999&scope=group",
+        "/api/v1/parties/{member}/revenue/?from=9999-12&to=9999-12",
+    ],
+)
+def test_the_last_year_the_schema_admits_is_read_not_a_500(parties, editor, url):
+    # A period ending in December 9999 has no month after it (a ValueError building one).
+    response = editor.get(url.format(member=parties["member"].pk))
+    assert response.status_code == 200, response.content
