@@ -7,6 +7,7 @@ transaction with one audit record for the whole run.
 import datetime as dt
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -41,6 +42,8 @@ from verbund.parties.models import Party
 
 log = logging.getLogger(__name__)
 CHUNK = 5000
+# Fewer parties than this are screened in this process: forking costs more than it saves.
+FORK_FROM = 500
 
 
 # --- lists ----------------------------------------------------------------------------------
@@ -297,15 +300,18 @@ def do_screen_party(party: Party, *, actor: Any, index: Index | None = None) -> 
     return list(Hit.objects.filter(party_id=party.pk).exclude(status=HitStatus.OBSOLETE))
 
 
-def _party_rows(party_ids: Sequence[int] | None) -> Iterable[list[tuple[Any, ...]]]:
-    """The screened columns (``PARTY_COLUMNS``) of the live parties, all or ``party_ids``, in
-    chunks ordered by id. Plain tuples: they are what crosses to the worker processes."""
+def _party_rows(
+    party_ids: Sequence[int] | None, size: int = CHUNK
+) -> Iterable[list[tuple[Any, ...]]]:
+    """The screened columns (``PARTY_COLUMNS``) of the live parties, all or ``party_ids`` (in
+    chunks of ``size``), in chunks ordered by id. Plain tuples: they are what crosses to the
+    worker processes."""
     qs = Party.objects.filter(merged_into__isnull=True, archived=False)
     if party_ids is not None:
         ids = list(party_ids)
-        for i in range(0, len(ids), CHUNK):
+        for i in range(0, len(ids), size):
             yield list(
-                qs.filter(id__in=ids[i : i + CHUNK]).order_by("id").values_list(*PARTY_COLUMNS)
+                qs.filter(id__in=ids[i : i + size]).order_by("id").values_list(*PARTY_COLUMNS)
             )
         return
     last = 0
@@ -475,7 +481,17 @@ def do_screen_parties(
         workers = screening.workers()
     qs = Party.objects.filter(merged_into__isnull=True, archived=False)
     total = len(party_ids) if party_ids is not None else qs.count()
-    forks = workers > 1 and total > 2 * CHUNK and forking.can_fork()
+    # A few thousand parties (a delta pass) cost seconds in one process: each word new to the
+    # index is scanned against the list words of its length, and nothing is cached yet. They
+    # are shared too, one chunk per worker.
+    few = (
+        party_ids is not None
+        and workers > 1
+        and FORK_FROM <= total <= 2 * CHUNK
+        and threading.active_count() == 1  # a fork copies only this thread (web servers)
+    )
+    size = -(-total // workers) if few else CHUNK
+    forks = workers > 1 and (few or total > 2 * CHUNK) and forking.can_fork()
     if index is None:
         index, versions = screening.get_index(workers if forks else 1)
     else:
@@ -499,7 +515,7 @@ def do_screen_parties(
     # This process claims the run: if it dies, the next sweep fails the run (core.jobs).
     run.status = ScreeningStatus.RUNNING
     run.save(update_fields=["status", *jobs.claim(run)])
-    chunks = ((rows, limit, only_entries) for rows in _party_rows(party_ids))
+    chunks = ((rows, limit, only_entries) for rows in _party_rows(party_ids, size))
     results = forking.in_order(_screen_chunk, chunks, workers if forks else 1, inherit=index)
     try:
         hits = new_count = 0

@@ -281,6 +281,53 @@ def test_bulk_screening_matches_single_screening(
     assert bulk == single and single[parties[0].pk] == ["36"] and single[parties[1].pk] == []
 
 
+def test_a_few_parties_by_id_are_shared_among_the_workers_one_chunk_each_and_match_alike(
+    ofac: object, org: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verbund.compliance import actions
+    from verbund.core import forking
+
+    names = (
+        "Aerocaribbean Airlines SA",
+        "Schmidt Elektro KG",
+        "National Bank of Cuba",
+        "Abu Abbas",
+    )
+    parties = [org(n) for n in names]
+    single = set(Hit.objects.values_list("party_id", "entry_external_id"))
+    Hit.objects.all().delete()
+    monkeypatch.setattr(actions, "FORK_FROM", 3)
+    # The test runner's own threads (xdist, earlier pools) would count as a web server's.
+    monkeypatch.setattr(actions.threading, "active_count", lambda: 1)
+    pools: list[int] = []
+    in_order = forking.in_order
+
+    def counted(fn: Any, tasks: Any, workers: int, inherit: Any = None) -> Any:
+        pools.append(workers)
+        return in_order(fn, tasks, workers, inherit)
+
+    monkeypatch.setattr(forking, "in_order", counted)
+    sizes: list[int] = []
+    party_rows = actions._party_rows
+
+    def sized(ids: Any, size: int = actions.CHUNK) -> Any:
+        for rows in party_rows(ids, size):
+            sizes.append(len(rows))
+            yield rows
+
+    monkeypatch.setattr(actions, "_party_rows", sized)
+    run = do_screen_parties(actor=None, party_ids=[p.pk for p in parties], workers=2)
+    assert run.done == len(parties) and pools == [2] and sizes == [2, 2]
+    assert set(Hit.objects.values_list("party_id", "entry_external_id")) == single
+    assert ("36" in {e for _p, e in single}) and len(single) >= 2
+    # Below FORK_FROM parties, or beside other threads (a web server's), one process.
+    pools.clear()
+    do_screen_parties(actor=None, party_ids=[parties[0].pk, parties[1].pk], workers=2)
+    monkeypatch.setattr(actions.threading, "active_count", lambda: 2)
+    do_screen_parties(actor=None, party_ids=[p.pk for p in parties], workers=2)
+    assert pools == [1, 1]
+
+
 def test_parties_written_by_a_bulk_load_are_screened_after_commit(
     ofac, django_capture_on_commit_callbacks
 ) -> None:
