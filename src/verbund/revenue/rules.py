@@ -47,12 +47,14 @@ RATE_WHOLE_DIGITS: int = _RATE.max_digits - _RATE.decimal_places  # type: ignore
 
 
 def rate_error(rate: Decimal, value: Any) -> str | None:
-    """A rate (units per euro) that is not above zero at the stored places, or too large."""
-    if rate.quantize(Decimal(1).scaleb(-RATE_PLACES)) <= 0:
-        return _("A rate must be more than zero.")
+    """A rate (units per euro) that is too large, or not above zero at the stored places."""
     if rate >= 10**RATE_WHOLE_DIGITS:
         return _("%(value)s has more than %(digits)s digits before the decimal point.") % {
             "value": value,
             "digits": RATE_WHOLE_DIGITS,
         }
+    # Rounded to the places only below that size: rounding a number of more than 28 digits is
+    # itself an error (decimal.InvalidOperation).
+    if rate <= 0 or rate.quantize(Decimal(1).scaleb(-RATE_PLACES)) == 0:
+        return _("A rate must be more than zero.")
     return None

@@ -78,9 +78,13 @@ def test_a_rate_is_refused_when_too_large_or_when_a_stored_figure_would_overflow
     org: Any,
 ) -> None:
     p = org()
-    with pytest.raises(ValidationError) as err:
-        actions.do_set_currency_rate(actor=None, currency="CHF", month="2025-03", per_eur="1e10")
-    assert "per_eur" in err.value.message_dict
+    # 1e30 and -1e30: too many digits to round to the stored places (it raised InvalidOperation).
+    for too_large in ("1e10", "1e30", "-1e30"):
+        with pytest.raises(ValidationError) as err:
+            actions.do_set_currency_rate(
+                actor=None, currency="CHF", month="2025-03", per_eur=too_large
+            )
+        assert "per_eur" in err.value.message_dict
     with pytest.raises(ValidationError) as err:
         actions.do_set_currency_rate(
             actor=None, currency="CHF", month="2025-03", per_eur="0.000000001"
