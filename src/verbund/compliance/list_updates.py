@@ -117,9 +117,13 @@ def changed_party_ids(since: dt.datetime | None) -> list[int]:
 # A delta filter's work over fewer party tokens than this stays in this process: forking
 # costs more than it saves.
 FORK_FROM = 50_000
-# Fewer stale parties than this are derived on the thread beside the index build, in one
-# process (as ``do_refresh_party_tokens`` derives fewer than three batches anyway).
-SYNC_ALONGSIDE = 3 * CHUNK
+
+
+def _derives_forked(parties: int) -> bool:
+    """Whether ``do_refresh_party_tokens`` derives this many parties' tokens in forked workers
+    (three batches or more); fewer are derived in one process, and the delta screening derives
+    them on the thread beside the index build."""
+    return parties > 2 * CHUNK
 
 
 def _filter_tokens(vocab: Sequence[str]) -> tuple[set[str], set[str], dict[str, frozenset[int]]]:
@@ -246,7 +250,7 @@ def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int | None = Non
 
         def meanwhile() -> None:
             state = screening.token_sync_state()
-            if len(state[0]) + len(state[1]) < SYNC_ALONGSIDE:
+            if not _derives_forked(len(state[0])):
                 do_sync_party_tokens(1, state)
                 state = ([], [])
             read["state"] = state
@@ -372,7 +376,8 @@ def do_refresh_party_tokens(
 
     # Reads and writes stay in this thread (and its connection); the workers only derive.
     tasks = ((part, read(part)) for part in parts)
-    with closing(forking.in_order(_derive_part, tasks, workers if len(parts) >= 3 else 1)) as done:
+    forks = workers if _derives_forked(len(ids)) else 1
+    with closing(forking.in_order(_derive_part, tasks, forks)) as done:
         for (part, _rows), derived in done:
             write(part, derived)
     return count

@@ -161,7 +161,7 @@ def full_list(
     more = len(rows) > size
     shown = rows[:size]
     count = list_count(
-        party_relationships(party_id).filter(type=rtype),
+        qs,
         len(shown),
         complete=page == 1 and not more,
         first=(page - 1) * size + 1,
