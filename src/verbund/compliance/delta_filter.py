@@ -36,6 +36,7 @@ from verbund.compliance.matching_spelling import (
 from verbund.compliance.matching_text import (
     CANON_RULES,
     canon_token,
+    decisive_identifier,
     identifier_key,
     name_variants,
     phonetic_key,
@@ -74,7 +75,7 @@ def reading_tokens(
                     out.add("+" + tokens[i] + tokens[i + 1])
     for ident in identifiers:
         key = identifier_key(ident)
-        if len(key) >= 5:
+        if decisive_identifier(key):
             out.add("#" + key)
     return out
 

@@ -108,6 +108,7 @@ from verbund.compliance.matching_text import (
     ORGANISATION,
     PERSON,
     canon_token,
+    decisive_identifier,
     identifier_key,
     is_cjk,
     name_tokens,
@@ -220,7 +221,7 @@ class Index:
             self.entries.append(record)
             for _kind, value in record.identifiers:
                 key = identifier_key(value)
-                if len(key) >= 5:
+                if decisive_identifier(key):
                     self.by_identifier[key].append(idx)
             own = next(spellings) if spelled else entry_spellings(record.schema == PERSON, names)
             raw_names += [(idx, *spelling) for spelling in own]
@@ -774,7 +775,7 @@ class Index:
                     )
         for ident in query.identifiers:
             key = identifier_key(ident)
-            for idx in self.by_identifier.get(key, ()) if len(key) >= 5 else ():
+            for idx in self.by_identifier.get(key, ()) if decisive_identifier(key) else ():
                 entry = self.entries[idx]
                 current = best.get(idx)
                 quals = [{"kind": "identifier", "effect": "match", "detail": ident}]

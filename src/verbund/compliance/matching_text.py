@@ -573,3 +573,14 @@ def deletions(token: str) -> set[str]:
 
 def identifier_key(value: str) -> str:
     return re.sub(r"[^0-9a-z]", "", fold(value or ""))
+
+
+# A German commercial, cooperative, partnership or association register number is unique
+# only with its register court ("HRB 12345" exists at many of them), which lists do not give.
+_COURT_REGISTER = re.compile(r"^(?:hra|hrb|gnr|gsr|pr|vr)\d+$")
+
+
+def decisive_identifier(key: str) -> bool:
+    """Whether an identifier key (``identifier_key``) names one entity wherever it is found:
+    long enough to be a number, and not a German court register's number without its court."""
+    return len(key) >= 5 and not _COURT_REGISTER.match(key)

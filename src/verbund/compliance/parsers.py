@@ -48,15 +48,39 @@ _OFAC_TYPES = {
     "aircraft": "aircraft",
     "": "organisation",
 }
-_REMARK_IDS = [
-    (re.compile(r"IMO (\d{7})"), "imo"),
-    (re.compile(r"Legal Entity Number ([A-Z0-9]{20})"), "lei"),
-    (re.compile(r"Registration (?:Number|ID) ([\w\-/]+)"), "register"),
-    (re.compile(r"Passport ([\w\-]+)"), "passport"),
-    (re.compile(r"National ID No\. ([\w\-]+)"), "national_id"),
-    # A VAT number is often written with a space after its country code ("DE 313145928"),
-    # a Swiss one with dots ("CHE-309.513.960").
-    (re.compile(r"Tax ID No\. ((?:[A-Z]{2} )?[\w\-]+(?:\.\w+)*)"), "tax_id"),
+# A register or tax number runs to the country in brackets or the next fact, spaces and all: a
+# VAT number is often written with a space after its country code ("DE 313145928"), a German
+# register number after its court's register ("HRB 12345"), a Cyprus one after its letters
+# ("HE 130354"), a Swiss tax number with dots ("CHE-309.513.960"), a German one with slashes
+# ("08/666/09768"), a Brazilian CNPJ with both ("35.116.112/0001-97"). Some are preceded by
+# the number's name ("RIF J-31069374-9", Venezuela) or a Turkish tax office ("Sisli
+# TA/0690472808"), or followed by a town ("6000845 Nabatieh"): not part of the number.
+_WRITTEN_ID = '([^;()",]+)'
+_ID_NAMES = frozenset(["RIF", "NIT", "RUC", "RFC", "CUIT", "INN", "TIN", "VAT"])
+
+
+def _is_place(word: str) -> bool:
+    return len(word) >= 3 and word.isalpha() and not word.isupper()
+
+
+def _written_id(written: str) -> str:
+    """A number as written in OFAC's remarks, without its name, office or town, unspaced."""
+    words = written.strip().rstrip(".").split()
+    if len(words) > 1 and (words[0] in _ID_NAMES or _is_place(words[0])):
+        words = words[1:]
+    if len(words) > 1 and _is_place(words[-1]):
+        words = words[:-1]
+    return "".join(words)
+
+
+# In this order (an entry's identifiers are part of its content hash).
+_REMARK_IDS: list[tuple[re.Pattern[str], str, Callable[[str], str]]] = [
+    (re.compile(r"IMO (\d{7})"), "imo", str),
+    (re.compile(r"Legal Entity Number ([A-Z0-9]{20})"), "lei", str),
+    (re.compile(r"Registration (?:Number|ID) " + _WRITTEN_ID), "register", _written_id),
+    (re.compile(r"Passport ([\w\-]+)"), "passport", str),
+    (re.compile(r"National ID No\. ([\w\-]+)"), "national_id", str),
+    (re.compile(r"Tax ID No\. " + _WRITTEN_ID), "tax_id", _written_id),
 ]
 
 
@@ -80,9 +104,9 @@ def _remarks_facts(entry: ParsedEntry, remarks: str) -> None:
         code = to_iso(m.group(1))
         if code and code not in entry.countries:
             entry.countries.append(code)
-    for pattern, kind in _REMARK_IDS:
+    for pattern, kind, clean in _REMARK_IDS:
         for m in pattern.finditer(remarks):
-            entry.add_identifier(kind, m.group(1).replace(" ", ""))
+            entry.add_identifier(kind, clean(m.group(1)))
     # Weak aliases sit in the remarks, in single quotes: a.k.a. 'BNC'.
     for m in re.finditer(r"a\.k\.a\.,? '([^']+)'", remarks):
         entry.add_name(_ofac_name(m.group(1), entry.schema), weak=True)

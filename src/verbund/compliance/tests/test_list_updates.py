@@ -494,11 +494,14 @@ def test_stored_name_tokens_follow_a_party_through_its_writes_and_leave_with_a_m
     def tokens(party: Party) -> set[str]:
         return set(PartyToken.objects.filter(party=party).values_list("token", flat=True))
 
-    firm = org("Nordstern Handel GmbH", register_number="HRB 12345")
-    assert {"nordstern", "handel", "+nordsternhandel", "#hrb12345"} <= tokens(firm)
+    firm = org("Nordstern Handel GmbH", register_number="HRB 12345", vat_id="DE 313145928")
+    assert {"nordstern", "handel", "+nordsternhandel", "#de313145928"} <= tokens(firm)
+    # A register number without its court names no one entity: no identifier of a match.
+    assert "#hrb12345" not in tokens(firm)
     # The delta's vocabulary leaves out the identifier keys (looked up directly).
     vocabulary = screening.token_vocabulary()
-    assert {"nordstern", "+nordsternhandel"} <= set(vocabulary) and "#hrb12345" not in vocabulary
+    assert {"nordstern", "+nordsternhandel"} <= set(vocabulary)
+    assert "#de313145928" not in vocabulary
     do_update_party(firm, actor=None, name="Krasny Oktyabr GmbH")
     assert "krasny" in tokens(firm) and "nordstern" not in tokens(firm)
     assert screening.token_sync_state() == ([], [])

@@ -67,6 +67,30 @@ def test_an_ofac_tax_id_written_with_a_space_after_its_country_code_is_kept_whol
     ]
 
 
+def test_ofac_register_and_tax_numbers_are_kept_whole_without_their_name_office_or_town():
+    from verbund.compliance.list_files import ParsedEntry
+    from verbund.compliance.parsers import _remarks_facts
+
+    entry = ParsedEntry(external_id="1", schema="organisation", names=[])
+    _remarks_facts(
+        entry,
+        "Tax ID No. 08/666/09768 (Germany); Tax ID No. B 140.315 (Luxembourg); "
+        "Tax ID No. RIF J-31069374-9 (Venezuela); Tax ID No. Sisli TA/0690472808 (Turkey); "
+        "Tax ID No. AABA 670850 Y.; Registration Number HRB 48319 (Germany); "
+        "Registration Number 6000845 Nabatieh (Lebanon); Registration ID CH-020.4.068.609-3.",
+    )
+    assert [i["value"] for i in entry.identifiers] == [
+        "HRB48319",
+        "6000845",
+        "CH-020.4.068.609-3",
+        "08/666/09768",
+        "B140.315",
+        "J-31069374-9",
+        "TA/0690472808",
+        "AABA670850Y",
+    ]
+
+
 def test_eu_and_uk_files_keep_weak_aliases_birth_dates_and_identifiers() -> None:
     eu = {e.external_id: e for e in parse("eu-xml", [("x", fixtures.EU_XML)]).entries}
     assert eu["13"].schema == "person" and eu["13"].birth_dates == ["1937-04-28"]

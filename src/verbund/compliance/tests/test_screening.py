@@ -212,6 +212,33 @@ def test_an_identical_identifier_matches_regardless_of_the_name() -> None:
     assert match.score >= 0.98 and match.explanation["qualifiers"][0]["kind"] == "identifier"
 
 
+def test_a_german_register_number_without_its_court_is_no_identifier_match() -> None:
+    # OFAC writes "Registration Number HRB 48319 (Germany)": many register courts have an
+    # HRB 48319. A Cyprus or Swiss register number names one company.
+    index = _index(
+        (
+            "organisation",
+            "NORDSTERN TRADING GMBH",
+            [],
+            {"identifiers": [("register", "HRB48319"), ("register", "HE130354")]},
+        ),
+        (
+            "organisation",
+            "SUEDSTERN LIMITED",
+            [],
+            {"identifiers": [("register", "CH-020.4.068.609-3")]},
+        ),
+    )
+
+    def names(*identifiers: str) -> list[str]:
+        query = Query("organisation", ["Completely Different GmbH"], identifiers=list(identifiers))
+        return [m.entry.name for m in index.screen(query, 0.7)]
+
+    assert names("HRB 48319") == []
+    assert names("HE 130354") == ["NORDSTERN TRADING GMBH"]
+    assert names("CH-020.4.068.609-3") == ["SUEDSTERN LIMITED"]
+
+
 def test_creating_a_party_screens_it_at_once(ofac: object, person: Callable[..., Any]) -> None:
     p = person("Mohammed", "Zaydan", birth_date=dt.date(1948, 12, 10))
     hit = Hit.objects.get(party=p)
