@@ -23,6 +23,7 @@ from verbund.quality.detection import current_model, model_overview
 from verbund.quality.entry import find_similar
 from verbund.quality.features import features
 from verbund.quality.filters import CANDIDATE_ORDER, CandidateFilterSet, candidate_rows
+from verbund.quality.forms import RunForm
 from verbund.quality.groups import group_roots
 from verbund.quality.matching import DEFAULT_THRESHOLD, score_pair
 from verbund.quality.models import (
@@ -79,7 +80,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "counts": {c: open_by_category.get(c, 0) for c, _l in CandidateCategory.choices},
         "runs": DedupeRun.objects.all()[:5],
-        "default_threshold": DEFAULT_THRESHOLD,
+        "run_form": RunForm(),
         "merges": MergeRecord.objects.select_related("source", "survivor")[:10],
         "match_models": model_overview(),
         "min_records": MIN_RECORDS,
@@ -93,13 +94,19 @@ def queue(request: HttpRequest) -> HttpResponse:
 def start_run(request: HttpRequest) -> HttpResponse:
     from verbund.quality.tasks import run_dedupe
 
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(m for errors in form.errors.values() for m in errors))
+        return redirect("quality-queue")
+    typed = form.cleaned_data["threshold"]
     try:
-        threshold = float(request.POST.get("threshold") or DEFAULT_THRESHOLD)
         run = actions.do_create_run(
-            actor=request.user, kind=request.POST.get("kind", "organisation"), threshold=threshold
+            actor=request.user,
+            kind=request.POST.get("kind", "organisation"),
+            threshold=DEFAULT_THRESHOLD if typed is None else float(typed),
         )
-    except (ValueError, ValidationError) as exc:
-        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
         return redirect("quality-queue")
     run_dedupe.enqueue(run.pk)
     return redirect("quality-run", pk=run.pk)
