@@ -108,9 +108,7 @@ def test_the_settlement_view_refuses_an_unknown_sort(client_for, world):
     assert "sort" in answer.content.decode()
 
 
-def test_each_list_of_the_settlement_view_says_how_many_of_how_many_it_shows(
-    client_for, world
-):
+def test_each_list_of_the_settlement_view_says_how_many_of_how_many_it_shows(client_for, world):
     url = f"/parties/{world['z'].pk}/settlement/"
     text = client_for("viewer").get(url, {"year": "2025"}).content.decode()
     # Mitglied GmbH, Filiale KG and Leer KG; Leer KG without revenue.

@@ -109,7 +109,6 @@ def test_the_groups_contacts_count_their_rows_also_past_a_page(
     client_for, group, person, monkeypatch
 ):
     from verbund.hierarchies import group_views
-
     from verbund.relationships.actions import do_create_relationship
 
     filed = [
