@@ -50,7 +50,7 @@ class YesNoFilter(django_filters.TypedChoiceFilter):
             # The schema is the class's boolean, which leaves out the filter's description:
             # this filter's own schema carries its help text (drf-spectacular reads it).
             self._spectacular_annotation = {
-                "field": {**build_basic_type(OpenApiTypes.BOOL), "description": help_text}
+                "field": {**(build_basic_type(OpenApiTypes.BOOL) or {}), "description": help_text}
             }
 
     def filter(self, qs: Any, value: Any) -> Any:

@@ -108,7 +108,9 @@ def start_run(request: HttpRequest) -> HttpResponse:
 
     form = RunForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(
+            request, "; ".join(str(m) for errors in form.errors.values() for m in errors)
+        )
         return redirect("quality-queue")
     typed = form.cleaned_data["threshold"]
     try:
