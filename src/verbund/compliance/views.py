@@ -41,6 +41,7 @@ from verbund.parties.models import Party
 PAGE_SIZE = 50
 RUN_HITS_SHOWN = 200
 VERSIONS_SHOWN = 100
+UPLOADS_SHOWN = 5
 view_hits = permission_required("compliance.view_hit", raise_exception=True)
 review = permission_required("compliance.review_hit", raise_exception=True)
 
@@ -136,6 +137,7 @@ def lists(request: HttpRequest) -> HttpResponse:
         ListVersion.objects.select_related("list").order_by("list__key", "-number")[:VERSIONS_SHOWN]
     )
     all_lists = list(SanctionsList.objects.select_related("current"))
+    uploads_shown = list(ListUpload.objects.all()[:UPLOADS_SHOWN])
     return render(
         request,
         "compliance/lists.html",
@@ -145,7 +147,12 @@ def lists(request: HttpRequest) -> HttpResponse:
             "versions_count": list_count(
                 ListVersion.objects.all(), len(versions), complete=len(versions) < VERSIONS_SHOWN
             ),
-            "recent_uploads": ListUpload.objects.all()[:5],
+            "recent_uploads": uploads_shown,
+            "uploads_count": list_count(
+                ListUpload.objects.all(),
+                len(uploads_shown),
+                complete=len(uploads_shown) < UPLOADS_SHOWN,
+            ),
             "last_update": ListUpdate.objects.first(),
             "formats": [(key, label) for key, label in ListFormat.choices if key in PARSERS],
         },

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import django_filters
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -44,6 +45,13 @@ class YesNoFilter(django_filters.TypedChoiceFilter):
         kwargs.setdefault("coerce", lambda value: value == "true")
         kwargs.setdefault("empty_value", None)
         super().__init__(*args, **kwargs)
+        help_text = kwargs.get("help_text")
+        if help_text:
+            # The schema is the class's boolean, which leaves out the filter's description:
+            # this filter's own schema carries its help text (drf-spectacular reads it).
+            self._spectacular_annotation = {
+                "field": {**(build_basic_type(OpenApiTypes.BOOL) or {}), "description": help_text}
+            }
 
     def filter(self, qs: Any, value: Any) -> Any:
         return qs if value is None or value == "" else super().filter(qs, value)

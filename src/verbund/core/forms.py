@@ -4,12 +4,13 @@ in the domains' actions and rules modules."""
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import from_current_timezone
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext
 
 
@@ -254,3 +255,70 @@ class MomentField(forms.DateTimeField):
                 )
             moment = parsed
         return from_current_timezone(moment)
+
+
+# Numbers with a decimal sign are typed, not spun: a browser's number input shows its own
+# locale's decimal sign ("0.75" in an English Chromium) whatever the page's language. These
+# inputs show "0,75" in the German UI and "0.75" in the English one, and read either in both.
+_DECIMAL = re.compile(r"^\s*([+-]?)(\d*)(?:[.,](\d+))?\s*$")
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """A typed number: "0,75" or "0.75" in either language, "75", "-1,5"; a comma or a point
+    is the decimal sign (no grouping: these are short values such as a threshold). None when
+    the text is no such number."""
+    match = _DECIMAL.match(text or "")
+    if not match:
+        return None
+    sign, whole, fraction = match.groups()
+    if not whole and not fraction:
+        return None
+    try:
+        return Decimal(f"{sign}{whole or 0}.{fraction or 0}")
+    except InvalidOperation:
+        return None
+
+
+def show_decimal(value: Decimal | float | int) -> str:
+    """A number as these inputs show it: "0,75" in German, "0.75" in English (no grouping)."""
+    return formats.number_format(value, use_l10n=True)
+
+
+class DecimalInput(forms.TextInput):
+    """A text input for a number with a decimal sign (see parse_decimal); phones show their
+    number keys."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {"autocomplete": "off", "inputmode": "decimal", "size": 6}
+        super().__init__({**base, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
+            return show_decimal(value)
+        return str(value)
+
+
+class TypedDecimalField(forms.DecimalField):
+    """A number typed as "0,75" or "0.75" in either language; an error names the field. Its
+    range is the domain's rule (``<app>.rules``), checked where the value is used."""
+
+    widget = DecimalInput
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return Decimal(str(value))
+        number = parse_decimal(str(value))
+        if number is None:
+            raise _not_a(
+                self,
+                value,
+                gettext("%(field)s: “%(value)s” is not a number (for example %(format)s)."),
+                show_decimal(Decimal("0.75")),
+            )
+        return number

@@ -186,6 +186,7 @@ class ContactPage:
     rows: list[dict[str, Any]]
     next_cursor: str
     root: int
+    count: ListCount | None = None
 
 
 def contacts(
@@ -195,9 +196,11 @@ def contacts(
     member: int | None = None,
     cursor: str = "",
     size: int = PAGE_SIZE,
+    counted: bool = False,
 ) -> ContactPage:
     """One page of the contacts of the group's members: member by member in tree order (the
-    top first, then each level), by name within a member.
+    top first, then each level), by name within a member; ``counted`` adds how many of how
+    many contacts (member and person pairs, as the rows) the page shows.
 
     This order lets a page stop early: the members come from the closure's subtree index in
     that order, each probing the persons filed under it, so the first page of a 100,000-member
@@ -215,7 +218,20 @@ def contacts(
     found = sorted(set(keys))[: size + 1]
     rows = _contact_rows(found[:size])
     next_cursor = encode_cursor(list(found[size - 1])) if len(found) > size else ""
-    return ContactPage(rows=rows, next_cursor=next_cursor, root=group.root)
+    count = None
+    if counted:
+        complete = after is None and not next_cursor
+        count = list_count(_contacts_sql(group, types), len(rows), complete=complete)
+    return ContactPage(rows=rows, next_cursor=next_cursor, root=group.root, count=count)
+
+
+def _contacts_sql(group: Members, types: list[int]) -> tuple[str, list[Any]]:
+    """The rows the contact pages show, one per (person, member), as SQL to count."""
+    pairs, params = _pairs_sql(group, types, engine.today())
+    return (
+        f"SELECT pr.pid FROM ({pairs}) pr JOIN {PT} c ON c.id = pr.pid WHERE {PERSON_OK}",
+        [*params, False],
+    )
 
 
 # Below this many contact links in the whole database, linked contacts are found from the

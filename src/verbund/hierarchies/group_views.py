@@ -41,11 +41,14 @@ def group_contacts(request: HttpRequest, party_id: int) -> HttpResponse:
             member=_member(request),
             cursor=request.GET.get("cursor") or "",
             size=UI_PAGE,
+            counted=True,
         )
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
         return render(request, "hierarchies/group/contacts.html", context, status=400)
-    context.update(contacts=page.rows, next_cursor=page.next_cursor, member=_member(request))
+    context.update(
+        contacts=page.rows, next_cursor=page.next_cursor, member=_member(request), count=page.count
+    )
     return render(request, "hierarchies/group/contacts.html", context)
 
 

@@ -58,7 +58,18 @@ class PartyFilterSet(django_filters.FilterSet):
     erp_id = django_filters.CharFilter(label=_("ERP id"))
     tag = django_filters.CharFilter(field_name="tags__name", label=_("Tag"))
     archived = YesNoFilter(label=_("Archived"))
-    merged = YesNoFilter(method="filter_merged", label=_("merged into"))
+    # Merged records are redirects to their survivor (decision 0040): ``merged=true`` lists only
+    # them, ``false`` only the others; not given, the API lists both and the lists of the UI
+    # and the selections leave them out (``leaves_out_merged``).
+    merged = YesNoFilter(
+        method="filter_merged",
+        label=_("Merged"),
+        help_text=_(
+            "Records merged into another (merged_into names the survivor, to which their "
+            "number and ERP key redirect). true: only these; false: only the others; not "
+            "given: both."
+        ),
+    )
     organisation = IdFilter(field_name="organisation_id", label=_("Organisation"))
 
     # The names of the filters other apps added (in app order); empty on this base class.
@@ -108,6 +119,14 @@ class PartyFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(merged_into__isnull=not value)
+
+    def leaves_out_merged(self) -> bool:
+        """Whether a list of these parties for people (the party list, a selection) leaves out
+        the merged records: always, unless ``merged=true`` asks for exactly them. (The API
+        lists what the filters select, merged records included.)"""
+        if not self.is_valid():
+            return True
+        return self.form.cleaned_data.get("merged") is not True
 
     def filter_postcode_to(
         self, queryset: QuerySet[Party], name: str, value: str

@@ -67,6 +67,15 @@ def listed_party(pk: int) -> Party | None:
     return found[0] if found else None
 
 
+def survivors(parties: Iterable[Party]) -> dict[int, Party]:
+    """The parties the merged records among ``parties`` were merged into, by id: one query,
+    none when no record is merged."""
+    ids = {p.merged_into_id for p in parties if p.merged_into_id}
+    if not ids:
+        return {}
+    return {p.pk: p for p in Party.objects.only(*LIST_FIELDS).filter(pk__in=ids)}
+
+
 def with_tags(qs: QuerySet[Party]) -> QuerySet[Party]:
     """``qs`` with each party's tags loaded in one query, as the list the API's serializers
     read (``core.serializers_fast.PREFETCHED``). Django's ``prefetch_related("tags")`` builds a

@@ -26,7 +26,7 @@ from verbund.parties.actions import do_create_party, do_update_party
 from verbund.parties.filters import PartyFilterSet, party_filterset
 from verbund.parties.forms import PartyForm
 from verbund.parties.models import Party, PartyKind
-from verbund.parties.selectors import LIST_FIELDS, NO_SUCH_PARTY
+from verbund.parties.selectors import LIST_FIELDS, NO_SUCH_PARTY, survivors
 from verbund.parties.tables import party_rows
 
 PAGE_SIZE = 50
@@ -48,12 +48,16 @@ def party_list(request: HttpRequest) -> HttpResponse:
     filterset = filterset_class(params, queryset=Party.objects.only(*LIST_FIELDS))
     # A refused filter (a search too long) shows its error at the field and no rows.
     rows = filterset.qs if filterset.is_valid() else Party.objects.none()
-    page = keyset_page(rows, sort, cursor, PAGE_SIZE, keep=lambda p: not p.merged_into_id)
+    # Merged records are left out (dropped in Python, see parties.selectors._base) unless the
+    # filter asks for exactly them (merged=true, decision 0040): then each names its survivor.
+    leave_out = filterset.leaves_out_merged()
+    keep = (lambda p: not p.merged_into_id) if leave_out else None
+    page = keyset_page(rows, sort, cursor, PAGE_SIZE, keep=keep)
     # "50 von 1.234": a first page with no next holds every row and is counted as it is; else
     # one COUNT over at most 10,001 rows (core.paging.bounded_count), so a million parties
     # read "50 von über 10.000". Merged records are counted out as the page leaves them out.
     count = list_count(
-        rows.filter(merged_into__isnull=True),
+        rows.filter(merged_into__isnull=True) if leave_out else rows,
         len(page.rows),
         complete=not cursor and not page.next_cursor,
     )
@@ -82,7 +86,7 @@ def party_list(request: HttpRequest) -> HttpResponse:
             or any(name in filterset.form.errors for name in more),
             "page": page,
             "count": count,
-            "rows": party_rows(page.rows),
+            "rows": party_rows(page.rows, survivors(page.rows)),
             "base_query": base_query,
             "sort": page.sort,
             "first_page": not cursor,

@@ -262,8 +262,13 @@ def privacy_log(request: HttpRequest) -> HttpResponse:
     rows = PrivacyLog.objects.select_related("actor")
     page = keyset_page(rows, "-id", cursor, LOG_PAGE)
     count = list_count(rows, len(page.rows), complete=not cursor and not page.next_cursor)
+    # Each entry's party by name, linked to its file: one query for the page.
+    named = selectors.named_parties(e.party_id for e in page.rows)
+    entries = [(e, named.get(e.party_id) if e.party_id else None) for e in page.rows]
     return render(
-        request, "privacy/log.html", {"page": page, "count": count, "first_page": not cursor}
+        request,
+        "privacy/log.html",
+        {"page": page, "entries": entries, "count": count, "first_page": not cursor},
     )
 
 

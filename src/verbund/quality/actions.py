@@ -27,6 +27,7 @@ from verbund.parties.actions import (
     do_update_party,
 )
 from verbund.parties.models import Party
+from verbund.quality import rules
 from verbund.quality.matching import DEFAULT_THRESHOLD
 from verbund.quality.models import (
     CandidateStatus,
@@ -153,13 +154,6 @@ def do_record_candidates(
     return stats
 
 
-def threshold_error(threshold: float) -> str | None:
-    """The message for a threshold that is no match probability (also NaN), else None."""
-    if not 0 < threshold < 1:
-        return _("The threshold is a probability between 0 and 1.")
-    return None
-
-
 @transaction.atomic
 def do_create_run(
     *, actor: Any, kind: str = "organisation", threshold: float = DEFAULT_THRESHOLD
@@ -167,7 +161,7 @@ def do_create_run(
     """Queue a bulk duplicate detection; the background job fills it in."""
     if kind not in ("organisation", "person"):
         raise ValidationError({"kind": _("Kind must be organisation or person.")})
-    error = threshold_error(threshold)
+    error = rules.threshold_error(threshold)
     if error:
         raise ValidationError({"threshold": error})
     run = DedupeRun.objects.create(kind=kind, threshold=threshold, created_by=_user(actor))

@@ -6,6 +6,8 @@ Plain values in, a decision or a message out, so the bulk run (``bulk``), the tr
 - ``MIN_RECORDS`` and ``uses_trained_model``: a trained model is used (and training allowed)
   only from this many live records of a kind; below it the fixed weights hold.
 - ``training_refusal``: the message when training is refused.
+- ``threshold_error``: the message for a detection threshold that is no match probability
+  (the run action, the CLI and the queue's form, whatever the language it was typed in).
 - ``GATE_LEVELS``: the levels that only say a comparison does not apply (another town, another
   street), which keep their fixed weights too.
 - ``BRANCH_LEVELS``: the comparison levels that say "another branch, not the same site" keep
@@ -68,3 +70,10 @@ def is_branch_level(kind: str, comparison: str, level: str) -> bool:
 def keeps_fixed_weight(kind: str, comparison: str, level: str | None) -> bool:
     """Whether training leaves this level's fixed weight alone (branch and gate levels)."""
     return (kind, comparison, level) in BRANCH_LEVELS or (comparison, level) in GATE_LEVELS
+
+
+def threshold_error(threshold: float) -> str | None:
+    """The message for a threshold that is no match probability (also NaN), else None."""
+    if not 0 < threshold < 1:
+        return _("The threshold is a probability between 0 and 1.")
+    return None

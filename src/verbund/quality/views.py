@@ -17,12 +17,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from verbund.core.paging import list_count
 from verbund.parties.models import Party
 from verbund.quality import actions
 from verbund.quality.detection import current_model, model_overview
 from verbund.quality.entry import find_similar
 from verbund.quality.features import features
 from verbund.quality.filters import CANDIDATE_ORDER, CandidateFilterSet, candidate_rows
+from verbund.quality.forms import RunForm
 from verbund.quality.groups import group_roots
 from verbund.quality.matching import DEFAULT_THRESHOLD, score_pair
 from verbund.quality.models import (
@@ -36,6 +38,9 @@ from verbund.quality.models import (
 from verbund.quality.rules import MIN_RECORDS
 
 PAGE_SIZE = 50
+# The queue's last runs and merges (each says how many of how many it shows).
+RUNS_SHOWN = 5
+MERGES_SHOWN = 10
 # Fields shown side by side; those in MERGEABLE_FIELDS can be chosen for the survivor.
 COMPARE_FIELDS = [
     "name", "name2", "name3", "legal_form", "salutation", "title", "first_name", "last_name", "position",
@@ -72,15 +77,23 @@ def queue(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("id"))
         .order_by()
     )
+    runs = list(DedupeRun.objects.all()[:RUNS_SHOWN])
+    merges = list(MergeRecord.objects.select_related("source", "survivor")[:MERGES_SHOWN])
     context = {
         "filter": filterset,
         "active_filters": filterset.active(),
         "page_query": filterset.page_query(),
         "page": page,
         "counts": {c: open_by_category.get(c, 0) for c, _l in CandidateCategory.choices},
-        "runs": DedupeRun.objects.all()[:5],
-        "default_threshold": DEFAULT_THRESHOLD,
-        "merges": MergeRecord.objects.select_related("source", "survivor")[:10],
+        "runs": runs,
+        "runs_count": list_count(
+            DedupeRun.objects.all(), len(runs), complete=len(runs) < RUNS_SHOWN
+        ),
+        "run_form": RunForm(),
+        "merges": merges,
+        "merges_count": list_count(
+            MergeRecord.objects.all(), len(merges), complete=len(merges) < MERGES_SHOWN
+        ),
         "match_models": model_overview(),
         "min_records": MIN_RECORDS,
     }
@@ -93,13 +106,21 @@ def queue(request: HttpRequest) -> HttpResponse:
 def start_run(request: HttpRequest) -> HttpResponse:
     from verbund.quality.tasks import run_dedupe
 
-    try:
-        threshold = float(request.POST.get("threshold") or DEFAULT_THRESHOLD)
-        run = actions.do_create_run(
-            actor=request.user, kind=request.POST.get("kind", "organisation"), threshold=threshold
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "; ".join(str(m) for errors in form.errors.values() for m in errors)
         )
-    except (ValueError, ValidationError) as exc:
-        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("quality-queue")
+    typed = form.cleaned_data["threshold"]
+    try:
+        run = actions.do_create_run(
+            actor=request.user,
+            kind=request.POST.get("kind", "organisation"),
+            threshold=DEFAULT_THRESHOLD if typed is None else float(typed),
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
         return redirect("quality-queue")
     run_dedupe.enqueue(run.pk)
     return redirect("quality-run", pk=run.pk)

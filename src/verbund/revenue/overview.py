@@ -214,8 +214,19 @@ def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
             ("previous", period_label(view.ranking.previous)),
             ("change", pgettext("difference", "Change")),
         ],
+        # Each table holds every row: "Lieferadressen: 12 von 12" (format_count).
+        "addresses_label": _counted(_("Delivery addresses"), len(view.addresses)),
         "subtotal_tables": [
-            (_("Per member"), view.members, "settlement-members"),
-            (_("Per sub-association"), view.sub_associations, "settlement-subs"),
+            (_counted(_("Per member"), len(view.members)), view.members, "settlement-members"),
+            (
+                _counted(_("Per sub-association"), len(view.sub_associations)),
+                view.sub_associations,
+                "settlement-subs",
+            ),
         ],
     }
+
+
+def _counted(what: str, rows: int) -> str:
+    """A table's caption with its count, as the rankings say it ("Mitglieder: 4 von 4")."""
+    return _("%(what)s: %(count)s") % {"what": what, "count": format_count(rows, rows)}

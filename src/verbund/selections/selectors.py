@@ -242,7 +242,9 @@ def visible(user: Any) -> QuerySet[Selection]:
 
 
 def parties(filters: dict[str, Any]) -> QuerySet[Party]:
-    """The parties a selection's (saved, checked) filters select, merged records left out."""
+    """The parties a selection's (saved, checked) filters select, as the party list shows
+    them: merged records left out unless ``merged=true`` asks for exactly them (decision
+    0040, ``PartyFilterSet.leaves_out_merged``)."""
     filterset = party_filterset()(as_query(filters), queryset=Party.objects.all())
     if not filterset.is_valid():
         # Saved filters were valid when saved; a value that went stale since (a relationship
@@ -250,7 +252,9 @@ def parties(filters: dict[str, Any]) -> QuerySet[Party]:
         raise ValidationError(
             {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
         )
-    return filterset.qs.filter(merged_into__isnull=True)
+    if filterset.leaves_out_merged():
+        return filterset.qs.filter(merged_into__isnull=True)
+    return filterset.qs
 
 
 def as_query(filters: dict[str, Any]) -> QueryDict:

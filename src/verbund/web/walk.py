@@ -60,6 +60,7 @@ def pages(demo: Any, review: dict[str, int], import_run: int, relationship: int)
         "start": "/",
         "search": "/?q=Mueller Handl",
         "party-list": "/parties/",
+        "party-list-merged": "/parties/?merged=true",
         "party-list-more-filters": "/parties/?revenue_min=1000&city=M%C3%BCnchen",
         "file": f"/parties/{p['handel'].pk}/",
         "file-person": f"/parties/{p['erika'].pk}/",
@@ -72,6 +73,7 @@ def pages(demo: Any, review: dict[str, int], import_run: int, relationship: int)
         "type-new": "/relationship-types/new/",
         "hierarchy": f"/parties/{p['sued'].pk}/hierarchy/?type=group",
         "revenue": f"/parties/{p['handel'].pk}/revenue/",
+        "settlement": f"/parties/{p['verband'].pk}/settlement/",
         "imports": "/imports/",
         "import-run": f"/imports/{import_run}/",
         "duplicates": "/quality/",
@@ -94,6 +96,25 @@ def pages(demo: Any, review: dict[str, int], import_run: int, relationship: int)
     }
 
 
+def review_records(demo: Any) -> None:
+    """What the demo lacks for a review of some pages: a merged record (the party list with
+    merged=true) and privacy log entries naming a party and an erased person."""
+    from verbund.parties.actions import do_create_party
+    from verbund.privacy.actions import do_erase_party, log
+    from verbund.quality.actions import do_merge
+
+    officer = demo.users["admin"]
+    handel = demo.parties["handel"]
+    duplicate = do_create_party(
+        actor=officer, name=handel.name, street="Marienplatz 1", postcode="80331", city="München"
+    )
+    do_merge(duplicate, handel, actor=officer)
+    erika = demo.parties["erika"]
+    log(actor=officer, party_id=erika.pk, action="export", article="art15", reason="DS-2026-4")
+    gone = do_create_party(actor=officer, kind="person", first_name="Hanna", last_name="Quast")
+    do_erase_party(gone, actor=officer, reason="DS-2026-5")
+
+
 def walk(out_dir: Path, only: set[str]) -> list[str]:
     from playwright.sync_api import sync_playwright
 
@@ -110,6 +131,7 @@ def walk(out_dir: Path, only: set[str]) -> list[str]:
         actor=demo.users["admin"], kind="parties", source="sap", path=csv, dry_run=True
     )
     do_execute_run(run)
+    review_records(demo)
     sued = demo.parties["sued"]
     relationship = party_relationships(sued.pk).filter(type__key="group", from_party=sued).first()
     urls = pages(demo, review, run.pk, relationship.pk if relationship else 0)

@@ -1,5 +1,8 @@
 """The privacy role and its log."""
 
+from django.urls import reverse
+from django.utils import translation
+
 from verbund.core.roles import declared_permissions
 from verbund.privacy.actions import log
 from verbund.privacy.models import PrivacyLog
@@ -37,3 +40,69 @@ def test_the_privacy_log_keeps_who_when_which_party_id_which_article_and_why(db,
         if f.get_internal_type() in ("CharField", "TextField")
     }
     assert text_fields == {"action", "article", "reason"}
+
+
+def log_parties(body: str) -> list[str]:
+    """The texts of the log's party cells, tags left out."""
+    import re
+
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+        for cell in re.findall(r'data-testid="log-party">(.*?)</td>', body, re.S)
+    ]
+
+
+def test_the_privacy_log_names_each_party_linked_to_its_file(db, client_for, person):
+    erika = person("Erika", "Mustermann")
+    log(actor=None, party_id=erika.pk, action="export", article="art15", reason="Anfrage 1")
+    log(actor=None, party_id=987654, action="export", article="art15", reason="Anfrage 2")
+    body = client_for("privacy").get(reverse("privacy-log")).content.decode()
+    with translation.override("de"):
+        unknown = translation.gettext("unknown party")
+    assert log_parties(body) == [unknown, f"Erika Mustermann {erika.number}"]
+    assert f'href="{reverse("party-detail", args=[erika.pk])}">Erika Mustermann<' in body
+    assert f"#{erika.pk}<" not in body
+
+
+def test_an_erased_party_is_named_as_its_erasure_left_it_never_by_its_old_name(
+    db, client_for, person, make_user
+):
+    from verbund.parties.actions import do_update_party
+    from verbund.privacy.actions import do_erase_party
+    from verbund.privacy.rules import erased_name
+
+    hanna = person("Hanna", "Quastwitz")
+    do_erase_party(hanna, actor=make_user("privacy"), reason="Anfrage DS-2026-17")
+    c = client_for("privacy")
+    assert log_parties(c.get(reverse("privacy-log")).content.decode()) == [
+        erased_name(hanna.number)
+    ]
+    # A name given to the archived record later is no name of the erased person either.
+    hanna.refresh_from_db()
+    do_update_party(hanna, actor=None, name="Neu Angelegt", first_name="Neu", last_name="Angelegt")
+    body = c.get(reverse("privacy-log")).content.decode()
+    assert log_parties(body) == [erased_name(hanna.number)]
+    assert "Quastwitz" not in body and "Angelegt" not in body
+
+
+def test_the_privacy_log_does_not_grow_with_its_entries_and_parties(
+    db, client_for, person, monkeypatch
+):
+    from verbund.core.testing import assert_queries_stay
+    from verbund.privacy import views
+
+    # Past the first page from the start: the count is one query both times.
+    monkeypatch.setattr(views, "LOG_PAGE", 3)
+    numbers = iter(range(100))
+
+    def grow() -> None:
+        for _ in range(4):
+            who = person("Kontakt", f"Nr{next(numbers)}")
+            log(actor=None, party_id=who.pk, action="export", article="art15", reason="Anfrage")
+
+    grow()
+    c = client_for("privacy")
+    # session, user, permissions (user + groups), the page's entries with their actors, the
+    # count, the page's parties by name (one query)
+    queries = assert_queries_stay(c, reverse("privacy-log"), grow)
+    assert queries == 7

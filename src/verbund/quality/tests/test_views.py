@@ -1,3 +1,4 @@
+import pytest
 from django.test import Client
 
 from verbund.parties.models import Party
@@ -64,7 +65,7 @@ def test_a_run_can_be_started_from_the_queue(org, make_user, settings):
     assert "Mueller Bau GmbH" in page
     # The run's line says in words what it did.
     assert "Datensätze: 2" in page and "neu in der Prüfliste: 1" in page
-    assert 'name="threshold" value="0.75"' in page
+    assert 'name="threshold" value="0,75"' in page
 
 
 def test_the_side_by_side_view_scores_a_switchboard_number_as_the_run_did(org, make_user):
@@ -119,3 +120,46 @@ def test_starting_a_run_opens_its_page_which_polls_until_the_run_is_done(org, ma
     DedupeRun.objects.filter(pk=run.pk).update(status="done", stats={"records": 3, "pairs": 1})
     done = c.get(f"/quality/runs/{run.pk}/").content.decode()
     assert "hx-trigger" not in done and 'data-testid="run-stats"' in done
+
+
+def test_the_threshold_reads_with_the_decimal_sign_of_the_page_language(make_user):
+    """Not a number input: a browser shows that in its own locale ("0.75" on a German page)."""
+    c = client_for(make_user, "steward")
+    german = c.get("/quality/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    english = c.get("/quality/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="threshold" value="0,75"' in german and 'inputmode="decimal"' in german
+    assert 'name="threshold" value="0.75"' in english
+    assert 'type="number" name="threshold"' not in german
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("typed", ["0,8", "0.8", " 0,80 "])
+def test_a_threshold_typed_with_a_comma_or_a_point_starts_the_same_run(make_user, language, typed):
+    c = client_for(make_user, "steward")
+    response = c.post(
+        "/quality/runs/",
+        {"kind": "organisation", "threshold": typed},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 302
+    assert DedupeRun.objects.get().threshold == 0.8
+
+
+def test_a_threshold_outside_the_rule_is_refused_with_the_rules_message(make_user):
+    from verbund.quality.rules import threshold_error
+
+    c = client_for(make_user, "steward")
+    c.post("/quality/runs/", {"kind": "organisation", "threshold": "1,5"})
+    page = c.get("/quality/")
+    assert [str(m) for m in page.context["messages"]] == [threshold_error(1.5)]
+    assert not DedupeRun.objects.exists()
+
+
+def test_a_threshold_that_is_no_number_is_refused_naming_the_field_in_german(make_user):
+    c = client_for(make_user, "steward")
+    c.post("/quality/runs/", {"kind": "organisation", "threshold": "hoch"})
+    page = c.get("/quality/")
+    assert [str(m) for m in page.context["messages"]] == [
+        "Schwellenwert: „hoch“ ist keine Zahl (zum Beispiel 0,75)."
+    ]
+    assert not DedupeRun.objects.exists()

@@ -106,3 +106,15 @@ def test_the_settlement_view_refuses_an_unknown_sort(client_for, world):
     answer = client_for("viewer").get(f"/parties/{world['z'].pk}/settlement/?sort=colour")
     assert answer.status_code == 400
     assert "sort" in answer.content.decode()
+
+
+def test_each_list_of_the_settlement_view_says_how_many_of_how_many_it_shows(client_for, world):
+    url = f"/parties/{world['z'].pk}/settlement/"
+    text = client_for("viewer").get(url, {"year": "2025"}).content.decode()
+    # Mitglied GmbH, Filiale KG and Leer KG; Leer KG without revenue.
+    assert 'data-testid="settlement-count">Lieferadressen: 3 von 3<' in text
+    assert 'data-testid="settlement-members-count">Je Mitglied: 1 von 1<' in text
+    assert 'data-testid="settlement-without-revenue-count">1 von 1<' in text
+    assert "3 Lieferadressen, 1 ohne Umsatz" in " ".join(text.split())
+    english = client_for("viewer").get(url, {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert 'data-testid="settlement-count">Delivery addresses: 3 of 3<' in english.content.decode()

@@ -1,7 +1,8 @@
 """Every list says how many of how many it shows, in one wording (core.formatting.format_count):
 the file's timeline and its group's members and activities, a party's relationships of one
 type, the sanctions lists and their versions, the selections and a selection's parties, the
-privacy log and the revenue ranking. (The party list, the hits, runs, import history and
+privacy log and the revenue ranking, the last duplicate runs and merges, the last list
+imports, the relationship types and the group's contacts. (The party list, the hits, runs, import history and
 duplicate queue: parties/tests/test_views.py and web/tests/test_browser_counts.py.)"""
 
 import re
@@ -74,3 +75,57 @@ def test_the_selections_and_a_selections_parties_count_their_rows(client_for, gr
 def test_the_privacy_log_counts_its_entries(client_for):
     body = client_for("privacy").get(reverse("privacy-log")).content.decode()
     assert counts(body) == ["0 von 0"]
+
+
+def test_the_last_duplicate_runs_and_merges_count_their_rows(client_for, org):
+    from verbund.quality.actions import do_create_run, do_merge
+
+    for _ in range(6):
+        do_create_run(actor=None)
+    do_merge(org("Weg GmbH"), org("Weg GmbH", city="Bonn"), actor=None)
+    body = client_for("steward").get(reverse("quality-queue")).content.decode()
+    assert counts(body, "runs-count") == ["5 von 6"]
+    assert counts(body, "merges-count") == ["1 von 1"]
+
+
+def test_the_last_list_imports_count_their_rows(client_for):
+    from verbund.compliance.models import ListUpload
+
+    for _ in range(7):
+        ListUpload.objects.create(format="ofac-csv")
+    body = client_for("compliance").get(reverse("compliance:lists")).content.decode()
+    assert counts(body, "uploads-count") == ["5 von 7"]
+
+
+def test_the_relationship_types_count_their_rows(client_for):
+    from verbund.relationships.models import RelationshipType
+
+    total = RelationshipType.objects.count()
+    body = client_for("admin").get(reverse("type-list")).content.decode()
+    assert total > 1 and counts(body) == [f"{total} von {total}"]
+
+
+def test_the_groups_contacts_count_their_rows_also_past_a_page(
+    client_for, group, person, monkeypatch
+):
+    from verbund.hierarchies import group_views
+    from verbund.relationships.actions import do_create_relationship
+
+    filed = [
+        person("Kontakt", f"Nr{i}", organisation=group[member])
+        for i, member in enumerate(("holding", "sued"))
+    ]
+    # A contact both filed under and linked to a member is one row; one only linked is another.
+    for who, member in ((filed[0], "holding"), (person("Kontakt", "Verlinkt"), "nord")):
+        do_create_relationship(actor=None, type="contact", from_party=who, to_party=group[member])
+    c = client_for("viewer")
+    url = reverse("group-contacts", args=[group["handel"].pk])
+    assert counts(c.get(url, {"type": "group"}).content.decode(), "group-contacts-count") == [
+        "3 von 3"
+    ]
+    monkeypatch.setattr(group_views, "UI_PAGE", 2)
+    assert counts(c.get(url, {"type": "group"}).content.decode(), "group-contacts-count") == [
+        "2 von 3"
+    ]
+    only = c.get(url, {"type": "group", "member": group["sued"].pk}).content.decode()
+    assert counts(only, "group-contacts-count") == ["1 von 1"]

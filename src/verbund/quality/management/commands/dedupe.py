@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from verbund.core.formatting import format_number
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.models import Party
-from verbund.quality import actions
+from verbund.quality import actions, rules
 from verbund.quality.detection import detect_parties, train_parties
 from verbund.quality.matching import DEFAULT_THRESHOLD, model_rows
 
@@ -53,8 +53,8 @@ class Command(VerbundCommand):
         if options["train"]:
             self._train(options)
             return
-        # The rule (0 < threshold < 1) and its message are the run action's.
-        error = actions.threshold_error(options["threshold"])
+        # The rule (0 < threshold < 1) and its message, as the run action applies them.
+        error = rules.threshold_error(options["threshold"])
         if error:
             raise CommandError(f"--threshold: {error}")
         result = detect_parties(options["kind"], options["threshold"])
