@@ -333,9 +333,11 @@ def _screen_chunk(
     # The index's caches of words and names grow through a run and make no cycles:
     # collections walking them cost a tenth of a full run.
     with gc_paused():
-        for v in values:
-            row = PartyRow(*v)
-            matches = index.screen(screening.query_for(row), limit)
+        rows = [PartyRow(*v) for v in values]
+        queries = [screening.query_for(row) for row in rows]
+        index.prescan((name, query.kind) for query in queries for name in query.names)
+        for row, query in zip(rows, queries, strict=True):
+            matches = index.screen(query, limit)
             if only is not None:
                 matches = [m for m in matches if m.entry.entry_id in only]
             out.append((row.id, screening.fingerprint(row), matches))

@@ -19,7 +19,6 @@ from verbund.compliance.matching import (
     MAX_BONUS,
     PERSON,
     SINGLE_WORD_PENALTY,
-    WHOLE_NAME,
     Index,
     can_match,
 )
@@ -273,23 +272,27 @@ class DeltaFilter:
                         found[raw].add(tid)
         self._close.update((raw, frozenset(tids)) for raw, tids in found.items())
         persons, organisations = set(ids), set(ids)
+        # Which kinds of party each entry word can match, once per word (not per close token).
+        reach = {
+            tid: (
+                any(can_match(True, s) for s in schemas),
+                any(can_match(False, s) for s in schemas),
+            )
+            for tid in self.nids_of
+            if (schemas := {index.entries[index.names[n].entry].schema for n in self.nids_of[tid]})
+        }
         for raw, tids in found.items():
             if not tids:
                 continue
-            schemas = {
-                index.entries[index.names[n].entry].schema for t in tids for n in self.nids_of[t]
-            }
-            if any(can_match(True, s) for s in schemas):
+            if any(reach[t][0] for t in tids):
                 persons.update(parents[raw])
-            if any(can_match(False, s) for s in schemas):
+            if any(reach[t][1] for t in tids):
                 organisations.update(parents[raw])
         return persons, organisations
 
     def may_match(
         self, kind: str, variants: Sequence[Sequence[Sequence[str]]], threshold: float
     ) -> bool:
-        if WHOLE_NAME:
-            return True  # the whole-name comparison has no bound from the words
         # The bound depends on a name's words alone, and customer data repeats names (the same
         # family name, the same trade): each name is bounded once per filter.
         for name_variants_ in variants:

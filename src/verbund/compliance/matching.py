@@ -58,7 +58,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from verbund.compliance.matching_bounds import (
@@ -95,6 +94,7 @@ from verbund.compliance.matching_rules import (
     series_conflict,
     swapped_lineage,
 )
+from verbund.compliance.matching_scan import scan_many, scan_one
 from verbund.compliance.matching_spelling import (
     far_off,
     name_similarity,
@@ -123,7 +123,6 @@ __all__ = ["ORGANISATION", "PERSON", "EntryRecord", "Index", "Match", "NameRecor
 # (one-ship companies are named after their ship), but weaker, like a weak alias.
 ASSET_FACTOR = 0.85
 ASSETS = frozenset(["vessel", "aircraft"])
-WHOLE_NAME = False
 # The most qualifiers can add (birth date 0.08 + country 0.03): names below threshold - this cannot hit.
 MAX_BONUS = 0.11
 SINGLE_WORD_PENALTY = 0.06
@@ -294,6 +293,7 @@ class Index:
         self._expansions: dict[str, dict[int, float]] = {}
         self._person_expansions: dict[str, dict[int, float]] = {}
         self._org_expansions: dict[str, dict[int, float]] = {}
+        self._scanned: dict[str, list[int]] = {}
         self._plans: dict[tuple[str, bool], Plan] = {}
         self._kind_postings: dict[tuple[int, bool], tuple[int, ...]] = {}
         self._readings: dict[tuple[str, str], list[tuple[str, ...]]] = {}
@@ -350,19 +350,31 @@ class Index:
         return found
 
     def _scan(self, raw: str, token: str, found: dict[int, float]) -> None:
-        """Add to ``found`` the list words of similar length within two edits of ``token``."""
-        for length in range(len(token) - 2, len(token) + 3):
-            bucket = self._by_length.get(length)
-            if not bucket:
-                continue
-            for _w, _sim, pos in process.extract(
-                token, bucket[0], scorer=OSA.normalized_similarity, score_cutoff=0.7, limit=20
-            ):
-                tid = bucket[1][pos]
-                if tid not in found:
-                    found[tid] = round(
-                        soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3
-                    )
+        """Add to ``found`` the list words of similar length within two edits of ``token``
+        (``matching_scan``; found already when ``prescan`` had the word)."""
+        tids = self._scanned.get(token)
+        for tid in scan_one(token, self._by_length) if tids is None else tids:
+            if tid not in found:
+                found[tid] = round(soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3)
+
+    def prescan(self, names: Iterable[tuple[str, str]]) -> None:
+        """Scan the words of these (name, kind) that ``expand`` will scan, in one batch
+        (``matching_scan.scan_many``): a chunk of parties does this before screening them."""
+        tokens = {
+            token
+            for name, kind in names
+            for reading in self.readings(name, kind)
+            for raw in reading
+            if raw not in self._expansions
+            and len(token := canon_token(raw)) >= 5
+            and not token[:1].isdigit()
+            and token not in self.vocab
+            and token not in self._scanned
+        }
+        if len(tokens) > 1:
+            if len(self._scanned) > 100_000:
+                self._scanned.clear()
+            self._scanned.update(scan_many(tokens, self._by_length))
 
     def expand_organisation(self, raw: str) -> dict[int, float]:
         """``expand`` for a word of an organisation's name, plus, for a long word that is itself
@@ -669,23 +681,6 @@ class Index:
                 if series:
                     score *= SERIES_FACTOR
                     pairs.append((series, series, 0.0))
-        if WHOLE_NAME and abs(len(tokens) - len(rec.tokens)) <= 1 and score < 0.9:
-            # Typos that break a word beyond recognition (two in one short word, a swapped
-            # first letter) still leave the whole name close, letter by letter.
-            whole = (
-                fuzz.token_sort_ratio(" ".join(tokens), " ".join(self.words[t] for t in rec.tokens))
-                / 100.0
-            )
-            if whole > score:
-                pairs = [
-                    *pairs,
-                    (
-                        " ".join(tokens),
-                        " ".join(self.words[t] for t in rec.tokens),
-                        round(whole, 3),
-                    ),
-                ]
-                score = whole
         if len(tokens) == 1 and kind != PERSON:
             # A one-word company name ("Argon", "Vita") is weak evidence on its own; how near
             # a spelling of it counts is _one_word_sim's business.
