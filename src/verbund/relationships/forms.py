@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from verbund.core.forms import DayField
+from verbund.core.forms import DayField, TypedDecimalField
 from verbund.relationships.models import RelationshipType
 
 
@@ -33,7 +33,8 @@ class RelationshipForm(forms.Form):
     )
     valid_from = DayField(label=_("Valid from"), required=False)
     valid_to = DayField(label=_("Valid to"), required=False)
-    share = forms.DecimalField(label=_("Share (%)"), required=False, max_digits=7, decimal_places=4)
+    # Typed as "51,5" on German pages (a number input shows the browser's decimal sign).
+    share = TypedDecimalField(label=_("Share (%)"), required=False, max_digits=7, decimal_places=4)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput)
 
     def __init__(

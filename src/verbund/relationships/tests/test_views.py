@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -38,6 +39,25 @@ def test_adding_a_relationship_links_the_parties_in_the_chosen_direction(client_
         group["handel"],
         dt.date(2024, 1, 1),
     )
+
+
+@pytest.mark.parametrize(("language", "typed"), [("de", "51,5"), ("en", "51.5")])
+def test_a_share_is_typed_with_the_decimal_sign_of_the_page_language(
+    client_for, org, language, typed
+):
+    parent, child = org("Adler Holding AG"), org("Adler Werk GmbH")
+    c = client_for("editor")
+    c.cookies["django_language"] = language
+    form = text(c.get(reverse("relationship-add", args=[child.pk]), HTTP_HX_REQUEST="true"))
+    share_input = re.search(r"<input[^>]*name=\"share\"[^>]*>", form)
+    assert share_input and 'type="text"' in share_input.group(0)
+    response = c.post(
+        reverse("relationship-add", args=[child.pk]),
+        {"choice": "group:fwd", "other": parent.pk, "share": typed},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 204
+    assert Relationship.objects.get(from_party=child).share == Decimal("51.5")
 
 
 def test_the_quick_action_adds_a_new_subsidiary(client_for, group):
