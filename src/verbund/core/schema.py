@@ -49,6 +49,19 @@ def field_errors(*fields: str) -> dict[str, Any]:
     }
 
 
+def conflict_fields(*fields: str) -> dict[str, Any]:
+    """The body of a 409 refusing a write because of stored data (``core.errors.Conflict``):
+    one or more of ``fields``, each with its messages, or ``non_field_errors`` when the write
+    lost a race to another on a database constraint (``core.api.exception_handler``)."""
+    names = (*fields, "non_field_errors")
+    return {
+        "type": "object",
+        "properties": {name: {"type": "array", "items": {"type": "string"}} for name in names},
+        "minProperties": 1,
+        "additionalProperties": False,
+    }
+
+
 def error_responses(result: dict[str, Any], generator: Any, request: Any, public: Any) -> Any:
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
