@@ -158,6 +158,17 @@ def tighten(prop: dict[str, Any], field: serializers.Field) -> None:
         # the field's own (a RegexField's) or a format (an e-mail address) is narrower.
         blank_refused = not field.allow_blank and field.trim_whitespace
         prop["pattern"] = NOT_BLANK if blank_refused else NO_NUL
+    if (
+        isinstance(field, serializers.SlugRelatedField)
+        and prop.get("type") == "string"
+        and "pattern" not in prop
+    ):
+        # A look-up by key (a relationship type): a NUL or blank text is in no key; the field
+        # refuses it as it refuses any key it does not find.
+        prop["pattern"] = NOT_BLANK
+    if isinstance(field, serializers.ListField) and isinstance(prop.get("items"), dict):
+        # Each item as its own field (tag names: text, no NUL, not blank).
+        tighten(prop["items"], field.child)
     if isinstance(field, serializers.ListField) and not field.allow_empty:
         prop.setdefault("minItems", 1)
     if isinstance(field, serializers.DecimalField) and "pattern" in prop:

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from verbund.core import extensions
 from verbund.core.schema import integer
-from verbund.core.serializers import ID_MAX
+from verbund.core.serializers import ID_MAX, StrictFieldsMixin
 from verbund.hierarchies import engine, group_api, selectors
 from verbund.hierarchies.actions import check_move, do_move_subtree, move_summary
 from verbund.parties.models import Party
@@ -189,7 +189,7 @@ class PartyGroupView(APIView):
         return HttpResponse(body, content_type="application/json")
 
 
-class MoveSerializer(serializers.Serializer):
+class MoveSerializer(StrictFieldsMixin, serializers.Serializer):
     to = serializers.IntegerField(
         allow_null=True,
         min_value=1,
