@@ -19,6 +19,8 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import force_instance
 from rest_framework import serializers
 
+from verbund.core.api import ID_PATH_MAX, ID_PATTERN
+
 ERRORS = {
     "400": "Bad input: the body names each refused field or parameter with its reasons.",
     "401": "Not logged in (no or an invalid token).",
@@ -37,6 +39,33 @@ def integer(low: int, high: int) -> dict[str, Any]:
     """A query parameter's schema: a whole number from ``low`` to ``high``, the bounds the view
     refuses a value outside of with a 400 naming the parameter."""
     return {"type": "integer", "minimum": low, "maximum": high}
+
+
+# An id in a path (``core.api.ID_PATTERN``; the route answers any other with 404).
+ID_PATH = integer(1, ID_PATH_MAX)
+ID_PATH_TEXT = f"An id: a whole number from 1 to {ID_PATH_MAX}; any other is a 404."
+
+
+def path_ids(result: dict[str, Any], generator: Any, request: Any, public: Any) -> Any:
+    """Every id in a path as what its route takes: a whole number from 1 to ``ID_PATH_MAX``
+    (``core.api.ID_PATTERN``: at most 18 digits, no leading zero); any other is a 404.
+
+    The router's ids (``lookup_value_regex``) come out of drf-spectacular as text with the
+    pattern, the ``<id:…>`` routes' as an integer (``PATH_CONVERTER_OVERRIDE``); both become
+    the one bounded integer. A postprocessing hook, as ``error_responses``."""
+    as_text = {"type": "string", "pattern": f"^{ID_PATTERN}$"}
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("schema") in (
+                    as_text,
+                    ID_PATH,
+                ):
+                    parameter["schema"] = dict(ID_PATH)
+                    parameter.setdefault("description", ID_PATH_TEXT)
+    return result
 
 
 def field_errors(*fields: str) -> dict[str, Any]:

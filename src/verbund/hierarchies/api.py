@@ -268,9 +268,9 @@ class PartyMoveView(APIView):
 
 
 urlpatterns = [
-    path("parties/<int:pk>/hierarchy/", PartyHierarchyView.as_view(), name="party-hierarchy"),
-    path("parties/<int:pk>/ancestors/", PartyAncestorsView.as_view(), name="party-ancestors"),
-    path("parties/<int:pk>/hierarchy/move/", PartyMoveView.as_view(), name="party-move"),
-    path("parties/<int:pk>/group/", PartyGroupView.as_view(), name="party-group"),
+    path("parties/<id:pk>/hierarchy/", PartyHierarchyView.as_view(), name="party-hierarchy"),
+    path("parties/<id:pk>/ancestors/", PartyAncestorsView.as_view(), name="party-ancestors"),
+    path("parties/<id:pk>/hierarchy/move/", PartyMoveView.as_view(), name="party-move"),
+    path("parties/<id:pk>/group/", PartyGroupView.as_view(), name="party-group"),
 ]
 urlpatterns += group_api.urlpatterns

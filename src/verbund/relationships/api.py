@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from verbund.core.api import CursorPagination
+from verbund.core.api import ID_PATTERN, CursorPagination
 from verbund.core.schema import conflict_fields, field_errors
 from verbund.parties.models import Party
 from verbund.relationships import actions
@@ -201,7 +201,7 @@ def register(router: DefaultRouter) -> None:
 urlpatterns = [
     # As the router would mount a detail action of the party viewset: same path, same name.
     re_path(
-        r"^parties/(?P<pk>[^/.]+)/relationships/$",
+        rf"^parties/(?P<pk>{ID_PATTERN})/relationships/$",
         PartyRelationshipViewSet.as_view({"get": "relationships"}, detail=True, basename="party"),
         name="party-relationships",
     ),
