@@ -139,6 +139,17 @@ def do_delete_relationship_type(rtype: RelationshipType, *, actor: Any) -> None:
                 ]
             }
         )
+    if rtype.builtin:
+        # The imports, the settlement and the hierarchy pages look the built-in types up by
+        # key: without them they fail. Unused, one is deactivated, never deleted.
+        raise ValidationError(
+            {
+                "type": [
+                    _("Type %(name)s is built in and cannot be deleted; deactivate it instead.")
+                    % {"name": rtype.name}
+                ]
+            }
+        )
     before = audit.snapshot(rtype)
     pk = rtype.pk
     rtype.delete()

@@ -62,7 +62,7 @@ class RelationshipTypeViewSet(viewsets.ModelViewSet):
     (``from_kind`` equals ``to_kind``). A built-in type keeps its key; while a type is in use,
     what its links mean (``symmetric``, ``structure``, the kinds, ``carries_share``) stays
     (changing it is refused with 409), and deleting it is refused (409: deactivate it
-    instead)."""
+    instead). A built-in type is never deleted (400): the imports look it up by key."""
 
     queryset = RelationshipType.objects.all()
     serializer_class = RelationshipTypeSerializer

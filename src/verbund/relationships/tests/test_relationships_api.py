@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -299,6 +300,19 @@ def test_a_type_in_use_cannot_be_deleted_through_the_api(api_for, org):
         do_delete_relationship_type(supplier, actor=None)
     assert response.json() == refused.value.message_dict
     assert RelationshipType.objects.filter(pk=supplier.pk).exists()
+
+
+def test_an_unused_built_in_type_cannot_be_deleted_through_the_api(api_for):
+    # The imports and the settlement look the built-in types up by key (deleting "settlement"
+    # made the sync API and main addresses answer 500).
+    settlement = RelationshipType.objects.get(key="settlement")
+    assert not settlement.relationships.exists()
+    response = api_for("admin").delete(f"{TYPES_URL}{settlement.pk}/")
+    assert response.status_code == 400, response.content
+    with pytest.raises(ValidationError) as refused:
+        do_delete_relationship_type(settlement, actor=None)
+    assert response.json() == refused.value.message_dict
+    assert RelationshipType.objects.filter(key="settlement").exists()
 
 
 def test_the_schema_documents_the_409_of_deleting_a_type_in_use():
