@@ -163,7 +163,7 @@ def register(router: DefaultRouter) -> None:
 
 urlpatterns = [
     path(
-        "parties/<int:pk>/group/activities/",
+        "parties/<id:pk>/group/activities/",
         GroupActivitiesView.as_view(),
         name="party-group-activities",
     ),

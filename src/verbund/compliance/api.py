@@ -216,7 +216,7 @@ def register(router: DefaultRouter) -> None:
 
 urlpatterns = [
     path(
-        "compliance/screen/<int:party_id>/",
+        "compliance/screen/<id:party_id>/",
         ScreenPartyView.as_view(),
         name="compliance-screen-party",
     )

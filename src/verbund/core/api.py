@@ -17,8 +17,24 @@ from verbund.core.errors import Conflict
 from verbund.core.security import check_search
 
 # A database id in a URL: digits, at most 18 of them (below the 64-bit limit). Anything else
-# ("null,null", "abc", "0", "-1", "1.5") matches no route and is a 404, never a ValueError.
+# ("null,null", "abc", "0", "-1", "1.5", 19 digits or more) matches no route and is a 404,
+# never a ValueError or a number the database cannot compare. The schema states it as a whole
+# number from 1 to ID_PATH_MAX (core.schema.path_ids).
 ID_PATTERN = "[1-9][0-9]{0,17}"
+ID_PATH_MAX = 10**18 - 1
+
+
+class IdConverter:
+    """``<id:pk>`` in a route: an id as ``ID_PATTERN`` admits it (``<int:pk>`` takes "0" and
+    any number of digits). Registered as ``id`` by ``CoreConfig.ready``."""
+
+    regex = ID_PATTERN
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: Any) -> str:
+        return str(value)
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -27,8 +27,14 @@ class CoreConfig(VerbundAppConfig):
     def ready(self) -> None:
         # twofactor connects the after-login receiver; schema registers the API schema's
         # extension (drf-spectacular finds extensions among the classes defined so far).
+        from django.urls import register_converter
+
         from verbund.core import schema, twofactor  # noqa: F401
+        from verbund.core.api import IdConverter
         from verbund.core.roles import connect_cache_signals, sync_roles
+
+        # ``<id:pk>``: the API's ids in paths (URL confs load after every app is ready).
+        register_converter(IdConverter, "id")
 
         post_migrate.connect(sync_roles, dispatch_uid="verbund.core.sync_roles")
         connect_cache_signals()

@@ -1,9 +1,12 @@
 """Refusals of the actions beyond bad input.
 
 ``Conflict``: what is stored, not the request, refuses the write (a relationship type in use
-cannot be deleted). It is a Django ``ValidationError`` like every refusal of an action, so the
-pages and commands show its message as they show any other; the API answers it with 409
-Conflict instead of 400 (``core.api.exception_handler``, decision 0038).
+cannot be deleted or change its shape, a party number or ERP key is another party's). It is a
+Django ``ValidationError`` like every refusal of an action, so the pages and commands show its
+message as they show any other; the API answers it with 409 Conflict instead of 400
+(``core.api.exception_handler``, decision 0038).
+
+``refuse`` raises the one refusal of a write that found both kinds: bad input first.
 """
 
 from django.core.exceptions import ValidationError
@@ -12,3 +15,19 @@ from django.core.exceptions import ValidationError
 class Conflict(ValidationError):
     """A write refused because of stored data; the same field-named messages as a
     ``ValidationError``."""
+
+
+def refuse(errors: dict[str, list[str]], conflicts: dict[str, list[str]]) -> None:
+    """Raise the refusal of a write, if it has one. ``errors`` are the request's own faults,
+    ``conflicts`` the fields stored data refuses (each field with its messages).
+
+    A request with faults of its own is bad input: a ``ValidationError`` naming every field,
+    the conflicts beside the faults (a page shows them all at once). Only a request that is
+    fine in itself and meets stored data it cannot change is a ``Conflict``."""
+    if errors:
+        merged = {field: list(messages) for field, messages in errors.items()}
+        for field, messages in conflicts.items():
+            merged.setdefault(field, []).extend(messages)
+        raise ValidationError(merged)
+    if conflicts:
+        raise Conflict(conflicts)

@@ -19,6 +19,8 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import force_instance
 from rest_framework import serializers
 
+from verbund.core.api import ID_PATH_MAX, ID_PATTERN
+
 ERRORS = {
     "400": "Bad input: the body names each refused field or parameter with its reasons.",
     "401": "Not logged in (no or an invalid token).",
@@ -39,6 +41,33 @@ def integer(low: int, high: int) -> dict[str, Any]:
     return {"type": "integer", "minimum": low, "maximum": high}
 
 
+# An id in a path (``core.api.ID_PATTERN``; the route answers any other with 404).
+ID_PATH = integer(1, ID_PATH_MAX)
+ID_PATH_TEXT = f"An id: a whole number from 1 to {ID_PATH_MAX}; any other is a 404."
+
+
+def path_ids(result: dict[str, Any], generator: Any, request: Any, public: Any) -> Any:
+    """Every id in a path as what its route takes: a whole number from 1 to ``ID_PATH_MAX``
+    (``core.api.ID_PATTERN``: at most 18 digits, no leading zero); any other is a 404.
+
+    The router's ids (``lookup_value_regex``) come out of drf-spectacular as text with the
+    pattern, the ``<id:…>`` routes' as an integer (``PATH_CONVERTER_OVERRIDE``); both become
+    the one bounded integer. A postprocessing hook, as ``error_responses``."""
+    as_text = {"type": "string", "pattern": f"^{ID_PATTERN}$"}
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("schema") in (
+                    as_text,
+                    ID_PATH,
+                ):
+                    parameter["schema"] = dict(ID_PATH)
+                    parameter.setdefault("description", ID_PATH_TEXT)
+    return result
+
+
 def field_errors(*fields: str) -> dict[str, Any]:
     """The body of a refusal naming ``fields``, each with its messages (for an operation's own
     error answer, such as a 409 refusing a write because of stored data)."""
@@ -46,6 +75,19 @@ def field_errors(*fields: str) -> dict[str, Any]:
         "type": "object",
         "properties": {name: {"type": "array", "items": {"type": "string"}} for name in fields},
         "required": list(fields),
+    }
+
+
+def conflict_fields(*fields: str) -> dict[str, Any]:
+    """The body of a 409 refusing a write because of stored data (``core.errors.Conflict``):
+    one or more of ``fields``, each with its messages, or ``non_field_errors`` when the write
+    lost a race to another on a database constraint (``core.api.exception_handler``)."""
+    names = (*fields, "non_field_errors")
+    return {
+        "type": "object",
+        "properties": {name: {"type": "array", "items": {"type": "string"}} for name in names},
+        "minProperties": 1,
+        "additionalProperties": False,
     }
 
 
@@ -145,6 +187,17 @@ def tighten(prop: dict[str, Any], field: serializers.Field) -> None:
         # the field's own (a RegexField's) or a format (an e-mail address) is narrower.
         blank_refused = not field.allow_blank and field.trim_whitespace
         prop["pattern"] = NOT_BLANK if blank_refused else NO_NUL
+    if (
+        isinstance(field, serializers.SlugRelatedField)
+        and prop.get("type") == "string"
+        and "pattern" not in prop
+    ):
+        # A look-up by key (a relationship type): a NUL or blank text is in no key; the field
+        # refuses it as it refuses any key it does not find.
+        prop["pattern"] = NOT_BLANK
+    if isinstance(field, serializers.ListField) and isinstance(prop.get("items"), dict):
+        # Each item as its own field (tag names: text, no NUL, not blank).
+        tighten(prop["items"], field.child)
     if isinstance(field, serializers.ListField) and not field.allow_empty:
         prop.setdefault("minItems", 1)
     if isinstance(field, serializers.DecimalField) and "pattern" in prop:

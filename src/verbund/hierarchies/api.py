@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from verbund.core import extensions
 from verbund.core.schema import integer
-from verbund.core.serializers import ID_MAX
+from verbund.core.serializers import ID_MAX, StrictFieldsMixin
 from verbund.hierarchies import engine, group_api, selectors
 from verbund.hierarchies.actions import check_move, do_move_subtree, move_summary
 from verbund.parties.models import Party
@@ -189,7 +189,7 @@ class PartyGroupView(APIView):
         return HttpResponse(body, content_type="application/json")
 
 
-class MoveSerializer(serializers.Serializer):
+class MoveSerializer(StrictFieldsMixin, serializers.Serializer):
     to = serializers.IntegerField(
         allow_null=True,
         min_value=1,
@@ -268,9 +268,9 @@ class PartyMoveView(APIView):
 
 
 urlpatterns = [
-    path("parties/<int:pk>/hierarchy/", PartyHierarchyView.as_view(), name="party-hierarchy"),
-    path("parties/<int:pk>/ancestors/", PartyAncestorsView.as_view(), name="party-ancestors"),
-    path("parties/<int:pk>/hierarchy/move/", PartyMoveView.as_view(), name="party-move"),
-    path("parties/<int:pk>/group/", PartyGroupView.as_view(), name="party-group"),
+    path("parties/<id:pk>/hierarchy/", PartyHierarchyView.as_view(), name="party-hierarchy"),
+    path("parties/<id:pk>/ancestors/", PartyAncestorsView.as_view(), name="party-ancestors"),
+    path("parties/<id:pk>/hierarchy/move/", PartyMoveView.as_view(), name="party-move"),
+    path("parties/<id:pk>/group/", PartyGroupView.as_view(), name="party-group"),
 ]
 urlpatterns += group_api.urlpatterns

@@ -314,18 +314,18 @@ class SubscriptionView(APIView):
 
 
 urlpatterns = [
-    path("parties/<int:pk>/ownership/", OwnershipView.as_view(), name="party-ownership"),
+    path("parties/<id:pk>/ownership/", OwnershipView.as_view(), name="party-ownership"),
     path(
-        "parties/<int:pk>/hierarchy/subscription/",
+        "parties/<id:pk>/hierarchy/subscription/",
         SubscriptionView.as_view(),
         name="party-hierarchy-subscription",
     ),
     path(
-        "parties/<int:pk>/hierarchy/changes/",
+        "parties/<id:pk>/hierarchy/changes/",
         GroupChangesView.as_view(),
         name="party-hierarchy-changes",
     ),
     path(
-        "parties/<int:pk>/group/contacts/", GroupContactsView.as_view(), name="party-group-contacts"
+        "parties/<id:pk>/group/contacts/", GroupContactsView.as_view(), name="party-group-contacts"
     ),
 ]

@@ -52,6 +52,7 @@ from verbund.interfaces.parsers import (
     Reader,
     grouped,
     guess_format,
+    not_text_values,
     records_reader,
 )
 from verbund.interfaces.records import by_field
@@ -420,6 +421,7 @@ def _dispatch(
             )
         header = list(dict.fromkeys(k for r in records if isinstance(r, dict) for k in r))
         rows = records_reader(records)
+        ctx.not_text = not_text_values(records)
         name = _("API batch")
     else:
         reader = Reader(run.file_path, run.format, mapping.read, name=run.file_name)
@@ -481,7 +483,7 @@ def _dispatch(
             )
             _check_ultimate(state, out)
             return out
-        columns = mapping.resolve("relationships", header, name)
+        columns = mapping.resolve("relationships", header, name, partial=records is not None)
         # (GLEIF files stay in one process: their row reader keeps state the run reads after.)
         return engine.import_relationships(
             rows, columns, ctx, type_aliases=mapping.type_values, total_hint=hint,
@@ -490,7 +492,7 @@ def _dispatch(
     if run.kind == ImportKind.REVENUE:
         from verbund.interfaces.revenue import import_revenue
 
-        columns = mapping.resolve("revenue", header, name)
+        columns = mapping.resolve("revenue", header, name, partial=records is not None)
         return import_revenue(rows, columns, ctx, actor=run.actor)
     raise ImportFileError(_("Unknown import kind %(kind)s.") % {"kind": run.kind})
 

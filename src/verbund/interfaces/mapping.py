@@ -84,7 +84,9 @@ class Mapping:
     ) -> dict[str, str]:
         """Map the file's header to fields: {column as in file: field}. Raises naming missing
         columns, once for the file. ``partial``: API records, where a missing key keeps the
-        stored value, so a party batch may leave out the name."""
+        stored value (a party batch may leave out the name) or, for a required field, is an
+        error of each record without it, as an empty value is: a batch is answered record by
+        record, whether one record or all of them lack the key."""
         wanted = self.columns.get(kind, {})
         result: dict[str, str] = {}
         taken: set[str] = set()
@@ -99,7 +101,7 @@ class Mapping:
         if kind == "parties" and not partial and not named:
             required.append("name")
         missing = [f for f in required if f not in taken]
-        if missing:
+        if missing and not partial:
             # The columns that feed a field besides one named like it ("external_id (id)").
             names = {f: [c for c, t in wanted.items() if t == f and c != f] for f in missing}
             raise ImportFileError(

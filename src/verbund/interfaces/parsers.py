@@ -545,6 +545,18 @@ def records_reader(records: list[dict[str, Any]]) -> Iterator[tuple[int, dict[st
         yield i, {str(k): _json_text(v) for k, v in rec.items()} if isinstance(rec, dict) else {}
 
 
+def not_text_values(records: list[dict[str, Any]]) -> dict[int, dict[str, str]]:
+    """The keys of API record n (from 1) sent a JSON object or list, with the value as JSON
+    text: no field takes one, so each is an error of its record (``engine.results``)."""
+    found: dict[int, dict[str, str]] = {}
+    for i, rec in enumerate(records, start=1):
+        if isinstance(rec, dict):
+            odd = {str(k): _json_text(v) for k, v in rec.items() if isinstance(v, list | dict)}
+            if odd:
+                found[i] = odd
+    return found
+
+
 def _json_text(value: Any) -> str:
     if value is None:
         return ""

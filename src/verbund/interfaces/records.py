@@ -3,11 +3,13 @@
 A batch goes through the import with the ``generic`` mapping, so a record's keys are that
 mapping's columns for the kind (``mapping.FIELDS`` with aliases such as ``id``), and each
 column takes the form of the field it feeds, as the import's rules check it. The import
-requires ``mapping.REQUIRED`` (a party batch may leave out the name: a missing key keeps the
-stored value) and ignores keys that feed no field.
+requires ``mapping.REQUIRED`` in each record (a record without one is refused on its own,
+naming the field, as one with an empty value; a party batch may leave out the name: a missing
+key keeps the stored value) and ignores keys that feed no field.
 
 The schema states a value's canonical form, text: the import also takes a JSON number,
-true/false or null (as empty) for any field, and keys in any case.
+true/false or null (as empty) for any field, and keys in any case. A JSON object or list is
+no field's value: the record is refused naming the field.
 """
 
 from functools import cache
@@ -116,7 +118,11 @@ def record_schema(kind: str) -> dict[str, Any]:
         "type": "object",
         "description": "Keys in any case; a key that feeds no field is ignored. A number, "
         "true/false or null (as empty) is taken as text; besides the forms given here, dates "
-        "and amounts may be written German style (31.12.2025, 1.234,56).",
+        "and amounts may be written German style (31.12.2025, 1.234,56). A record the import "
+        "refuses (a required key missing or empty, a JSON object or list as a value, a value "
+        "a rule refuses) is answered `error` with its errors, each naming the field; the "
+        "request is a 400 only when it is no batch (no source, no list of records, more "
+        "than 10,000) or holds a NUL character, which no database stores.",
         "properties": {column: _form(kind, field) for column, field in columns.items()},
         # The import ignores a key that feeds no field.
         "additionalProperties": True,

@@ -21,7 +21,7 @@ from verbund.core.bulk import chunks
 from verbund.core.serializers import stored_length
 from verbund.interfaces.engine import Abort, Context, Issue, Outcome
 from verbund.interfaces.engine.relationships import party_lookup
-from verbund.interfaces.engine.results import empty_value, no_data_rows
+from verbund.interfaces.engine.results import empty_value, no_data_rows, not_text_issues
 from verbund.interfaces.parsers import parse_date, parse_decimal
 from verbund.parties.models import Party
 from verbund.parties.rules import length_error
@@ -62,48 +62,64 @@ def import_revenue(
     parsed: list[tuple[int, str, str, dt.date, Decimal, str, str]] = []
     seen: dict[tuple[str, dt.date, str, str], int] = {}
     n = 0
+    not_text = ctx.not_text
     for row_no, raw in rows:
         n += 1
         v = {f: raw[c].strip() for c, f in col_items if c in raw}
+        # Fields of an API record sent a JSON object or list: its errors, read as empty.
+        odd = ctx.not_text_fields(row_no, col_items) if not_text else {}
+        for f in odd:
+            v[f] = ""
         party, settled = v.get("party", ""), v.get("settled_by", "")
         reference = v.get("reference", "")
         key = f"{party}:{v.get('month', '')}:{settled}:{reference}"
         ok = True
 
-        def bad(f: str, value: str, reason: str, row_no: int = row_no, key: str = key) -> None:
+        def bad(
+            f: str, value: str, reason: str, row_no: int = row_no, key: str = key, odd: Any = odd
+        ) -> None:
             nonlocal ok
             ok = False
-            out.error(Issue(row_no, f, value, reason, key))
+            if f not in odd:  # a field sent an object or list has its error already
+                out.error(Issue(row_no, f, value, reason, key))
 
+        for issue in not_text_issues(row_no, odd, key) if odd else ():
+            ok = False
+            out.error(issue)
         if not party:
             bad("party", "", empty_value())
         month = None
-        try:
-            month = parse_month(v.get("month", ""), ctx.dates)
-        except ValueError:
-            bad(
-                "month",
-                v.get("month", ""),
-                _("%(value)s is not a month (2025-12, 12.2025 or 202512).")
-                % {"value": v.get("month", "")},
-            )
-        amount = None
-        try:
-            amount = parse_decimal(v.get("amount", ""), ctx.numbers).quantize(
-                CENT, rounding=ROUND_HALF_UP
-            )
-        except ValueError:
-            bad(
-                "amount",
-                v.get("amount", ""),
-                _("%(value)s is not an amount (1.234,56 or 1234.56).")
-                % {"value": v.get("amount", "")},
-            )
+        if not v.get("month"):
+            bad("month", "", empty_value())
         else:
-            too_large = revenue_rules.amount_error(amount, v.get("amount", ""))
-            if too_large:
-                amount = None
-                bad("amount", v.get("amount", ""), too_large)
+            try:
+                month = parse_month(v["month"], ctx.dates)
+            except ValueError:
+                bad(
+                    "month",
+                    v["month"],
+                    _("%(value)s is not a month (2025-12, 12.2025 or 202512).")
+                    % {"value": v["month"]},
+                )
+        amount = None
+        if not v.get("amount"):
+            bad("amount", "", empty_value())
+        else:
+            try:
+                amount = parse_decimal(v["amount"], ctx.numbers).quantize(
+                    CENT, rounding=ROUND_HALF_UP
+                )
+            except ValueError:
+                bad(
+                    "amount",
+                    v["amount"],
+                    _("%(value)s is not an amount (1.234,56 or 1234.56).") % {"value": v["amount"]},
+                )
+            else:
+                too_large = revenue_rules.amount_error(amount, v["amount"])
+                if too_large:
+                    amount = None
+                    bad("amount", v["amount"], too_large)
         currency = (v.get("currency", "") or "EUR").upper()
         try:
             revenue_actions.as_currency(currency)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, numbers
+from verbund.core.errors import refuse
 from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.parties import rules
 from verbund.parties.derive import derive_search_columns, person_name
@@ -54,11 +55,18 @@ def derive_fields(party: Party) -> None:
 
 def validate_party(party: Party) -> None:
     """Raise ValidationError naming each bad field: the rules of ``parties.rules`` first, then
-    what the model's fields check and no rule covers (required fields, dates, choices)."""
+    what the model's fields check and no rule covers (required fields, dates, choices). A
+    number or ERP key another party holds is a ``Conflict`` when nothing else is wrong
+    (``core.errors.refuse``)."""
     errors: dict[str, list[str]] = {}
+    # A number or ERP key another party holds: stored data refuses it (a 409 in the API).
+    conflicts: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
+
+    def clash(field: str, message: str) -> None:
+        conflicts.setdefault(field, []).append(message)
 
     for field, check in rules.FIELD_ERRORS.items():
         message = check(getattr(party, field) or "")
@@ -84,32 +92,34 @@ def validate_party(party: Party) -> None:
     if bool(party.erp_source) != bool(party.erp_id):
         add("erp_id", _("An ERP key needs both the source and the external id."))
     if party.erp_source and party.erp_id:
-        clash = Party.objects.filter(erp_source=party.erp_source, erp_id=party.erp_id).exclude(
-            pk=party.pk
-        )
-        if clash.exists():
-            add(
+        held_by_another = Party.objects.filter(
+            erp_source=party.erp_source, erp_id=party.erp_id
+        ).exclude(pk=party.pk)
+        if held_by_another.exists():
+            clash(
                 "erp_id",
                 _("ERP key %(key)s is already used by another party.")
                 % {"key": f"{party.erp_source}:{party.erp_id}"},
             )
     if party.number and Party.objects.filter(number=party.number).exclude(pk=party.pk).exists():
-        add("number", _("Number %(number)s is already taken.") % {"number": party.number})
+        clash("number", _("Number %(number)s is already taken.") % {"number": party.number})
     try:
         party.full_clean(
             exclude=["number", "tags", "organisation", "responsible", "merged_into"],
             validate_unique=False,
+            # The key's unique constraint would repeat the erp_id refusal above as a message
+            # on no field.
+            validate_constraints="erp_id" not in conflicts,
         )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             # A field a rule has spoken for keeps that one message (one message per rule); a
             # person's name is derived from the last name, so the name rule speaks for both.
-            if field in errors or (named and field in ("name", "last_name")):
+            if field in errors or field in conflicts or (named and field in ("name", "last_name")):
                 continue
             for m in messages:
                 add(field, m)
-    if errors:
-        raise ValidationError(errors)
+    refuse(errors, conflicts)
 
 
 def _assign_number(party: Party) -> None:

@@ -4,7 +4,7 @@ relationships.api; its filters from other apps come with ``party_filterset()``.)
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from verbund.core import extensions
+from verbund.core.schema import conflict_fields
 from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
 from verbund.parties import actions
 from verbund.parties.filters import PartyFilterSet, party_filterset
@@ -36,6 +37,44 @@ class ArchiveSerializer(StrictFieldsMixin, serializers.Serializer):
     )
 
 
+# The number and the ERP key are unique: another party holding one refuses the write (409).
+TAKEN = conflict_fields("number", "erp_id")
+TAKEN_TEXT = (
+    "Stored data refuses the write: `number` or `erp_id` names a number or ERP key another "
+    "party holds (the same body as a 400's)."
+)
+# A new party that looks like stored ones (the duplicate check of the quality app, when
+# installed): repeat with ``confirm_duplicate: true`` or ``?confirm=1`` to create it anyway.
+SIMILAR = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "confirm": {"type": "string"},
+        "candidates": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["detail", "candidates"],
+}
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={
+            201: PartySerializer,
+            409: OpenApiResponse(
+                response={"oneOf": [TAKEN, SIMILAR]},
+                description=f"{TAKEN_TEXT} Or similar parties are stored: `candidates` lists "
+                "them; repeat with `confirm_duplicate: true` or `?confirm=1` to create anyway.",
+            ),
+        }
+    ),
+    update=extend_schema(
+        responses={200: PartySerializer, 409: OpenApiResponse(TAKEN, description=TAKEN_TEXT)}
+    ),
+    partial_update=extend_schema(
+        responses={200: PartySerializer, 409: OpenApiResponse(TAKEN, description=TAKEN_TEXT)}
+    ),
+)
 class PartyViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

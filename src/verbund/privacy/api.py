@@ -135,10 +135,10 @@ def register(router: Any) -> None:
 
 urlpatterns = [
     path(
-        "parties/<int:party_id>/privacy-export/", PrivacyExportView.as_view(), name="privacy-export"
+        "parties/<id:party_id>/privacy-export/", PrivacyExportView.as_view(), name="privacy-export"
     ),
-    path("parties/<int:party_id>/erase/", EraseView.as_view(), name="privacy-erase"),
-    path("parties/<int:party_id>/hold/", HoldView.as_view(), name="privacy-hold"),
-    path("parties/<int:party_id>/hold/lift/", LiftHoldView.as_view(), name="privacy-hold-lift"),
-    path("parties/<int:party_id>/consents/", ConsentsView.as_view(), name="privacy-consents"),
+    path("parties/<id:party_id>/erase/", EraseView.as_view(), name="privacy-erase"),
+    path("parties/<id:party_id>/hold/", HoldView.as_view(), name="privacy-hold"),
+    path("parties/<id:party_id>/hold/lift/", LiftHoldView.as_view(), name="privacy-hold-lift"),
+    path("parties/<id:party_id>/consents/", ConsentsView.as_view(), name="privacy-consents"),
 ]

@@ -4,10 +4,11 @@ from typing import Any
 
 from rest_framework import serializers
 
+from verbund.core.serializers import StrictFieldsMixin
 from verbund.privacy.models import Channel, Consent, ConsentStatus, Purpose
 
 
-class ConsentSerializer(serializers.ModelSerializer[Consent]):
+class ConsentSerializer(StrictFieldsMixin, serializers.ModelSerializer[Consent]):
     channel = serializers.ChoiceField(choices=Channel.choices)
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     status = serializers.ChoiceField(choices=ConsentStatus.choices)
@@ -22,11 +23,11 @@ class ConsentSerializer(serializers.ModelSerializer[Consent]):
         read_only_fields = ["id", "recorded_at"]
 
 
-class ReasonSerializer(serializers.Serializer[Any]):
+class ReasonSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=500)
 
 
-class HoldSerializer(serializers.Serializer[Any]):
+class HoldSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
     until = serializers.DateField()
     reason = serializers.CharField(max_length=500)
 

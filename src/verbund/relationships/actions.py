@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
-from verbund.core.errors import Conflict
+from verbund.core.errors import Conflict, refuse
 from verbund.core.formatting import format_date
 from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.hierarchies import engine
@@ -86,23 +86,31 @@ def do_create_relationship_type(*, actor: Any, **data: Any) -> RelationshipType:
 def do_update_relationship_type(
     rtype: RelationshipType, *, actor: Any, **changes: Any
 ) -> RelationshipType:
-    """Edit a type. Its shape (symmetric, structure, kinds, shares) is fixed once it is in use."""
+    """Edit a type. Its shape (symmetric, structure, kinds, shares) is fixed once it is in use:
+    changing it then is a ``Conflict``, unless the request has faults of its own."""
     unknown = set(changes) - set(TYPE_FIELDS)
     if unknown:
         raise ValidationError({f: UNKNOWN_FIELD for f in sorted(unknown)})
     rtype = RelationshipType.objects.select_for_update().get(pk=rtype.pk)
     before = audit.snapshot(rtype)
     in_use = rtype.relationships.exists()
-    errors = {}
+    errors: dict[str, list[str]] = {}
+    # The stored relationships refuse a change of shape, not the request (a 409 in the API):
+    # the same change succeeds once the type is unused.
+    conflicts: dict[str, list[str]] = {}
     for field, value in changes.items():
         if field in TYPE_SHAPE_FIELDS and in_use and getattr(rtype, field) != value:
-            errors[field] = [_("Cannot change this while relationships of the type exist.")]
+            conflicts[field] = [_("Cannot change this while relationships of the type exist.")]
+            continue  # the rest of the request is checked as if it left the shape alone
         if field == "key" and rtype.builtin and value != rtype.key:
             errors[field] = [_("The key of a built-in type cannot change.")]
         setattr(rtype, field, value)
-    if errors:
-        raise ValidationError(errors)
-    _validate_type(rtype)
+    if not errors:
+        try:
+            _validate_type(rtype)
+        except ValidationError as exc:
+            errors = exc.message_dict
+    refuse(errors, conflicts)
     rtype.save()
     after = audit.snapshot(rtype)
     if after != before:
@@ -127,6 +135,17 @@ def do_delete_relationship_type(rtype: RelationshipType, *, actor: Any) -> None:
             {
                 "type": [
                     _("Type %(name)s is in use and cannot be deleted; deactivate it instead.")
+                    % {"name": rtype.name}
+                ]
+            }
+        )
+    if rtype.builtin:
+        # The imports, the settlement and the hierarchy pages look the built-in types up by
+        # key: without them they fail. Unused, one is deactivated, never deleted.
+        raise ValidationError(
+            {
+                "type": [
+                    _("Type %(name)s is built in and cannot be deleted; deactivate it instead.")
                     % {"name": rtype.name}
                 ]
             }

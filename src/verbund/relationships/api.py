@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from verbund.core.api import CursorPagination
-from verbund.core.schema import field_errors
+from verbund.core.api import ID_PATTERN, CursorPagination
+from verbund.core.schema import conflict_fields, field_errors
 from verbund.parties.models import Party
 from verbund.relationships import actions
 from verbund.relationships.filters import RelationshipFilterSet, RelationshipTypeFilterSet
@@ -34,8 +34,18 @@ from verbund.relationships.serializers import (
     SeenRelationshipSerializer,
 )
 
+# A change of what a type's links mean, refused while relationships of the type are stored.
+SHAPE_CHANGE = OpenApiResponse(
+    response=conflict_fields(*sorted(actions.TYPE_SHAPE_FIELDS)),
+    description="The type is in use: relationships of it are stored, so what they mean "
+    "(`symmetric`, `structure`, `from_kind`, `to_kind`, `carries_share`) stays. Each field "
+    "the request would change is named with the reason (the same body as a 400's).",
+)
+
 
 @extend_schema_view(
+    update=extend_schema(responses={200: RelationshipTypeSerializer, 409: SHAPE_CHANGE}),
+    partial_update=extend_schema(responses={200: RelationshipTypeSerializer, 409: SHAPE_CHANGE}),
     destroy=extend_schema(
         responses={
             204: None,
@@ -45,13 +55,14 @@ from verbund.relationships.serializers import (
                 "`type` says why and what to do instead.",
             ),
         }
-    )
+    ),
 )
 class RelationshipTypeViewSet(viewsets.ModelViewSet):
     """User-defined relationship types. Both sides of a symmetric type allow the same kinds
     (``from_kind`` equals ``to_kind``). A built-in type keeps its key; while a type is in use,
-    what its links mean (``symmetric``, ``structure``, the kinds, ``carries_share``) stays, and
-    deleting it is refused (409: deactivate it instead)."""
+    what its links mean (``symmetric``, ``structure``, the kinds, ``carries_share``) stays
+    (changing it is refused with 409), and deleting it is refused (409: deactivate it
+    instead). A built-in type is never deleted (400): the imports look it up by key."""
 
     queryset = RelationshipType.objects.all()
     serializer_class = RelationshipTypeSerializer
@@ -190,7 +201,7 @@ def register(router: DefaultRouter) -> None:
 urlpatterns = [
     # As the router would mount a detail action of the party viewset: same path, same name.
     re_path(
-        r"^parties/(?P<pk>[^/.]+)/relationships/$",
+        rf"^parties/(?P<pk>{ID_PATTERN})/relationships/$",
         PartyRelationshipViewSet.as_view({"get": "relationships"}, detail=True, basename="party"),
         name="party-relationships",
     ),

@@ -328,10 +328,8 @@ class MainAddressView(APIView):
 
 
 urlpatterns = [
-    path("parties/<int:pk>/revenue/", PartyRevenueView.as_view(), name="api-party-revenue"),
-    path(
-        "parties/<int:pk>/main-address/", MainAddressView.as_view(), name="api-party-main-address"
-    ),
+    path("parties/<id:pk>/revenue/", PartyRevenueView.as_view(), name="api-party-revenue"),
+    path("parties/<id:pk>/main-address/", MainAddressView.as_view(), name="api-party-main-address"),
     path("revenue/top-groups/", TopGroupsView.as_view(), name="api-revenue-top-groups"),
     path("revenue/months/", RevenueMonthView.as_view(), name="api-revenue-months"),
     path("revenue/top/", RevenueTopView.as_view(), name="api-revenue-top"),

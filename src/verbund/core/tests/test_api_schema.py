@@ -107,3 +107,55 @@ def test_a_text_s_schema_admits_a_nul_or_blank_text_only_when_drf_does():
                 assert admitted == accepted, (name, field_name, text)
             checked += 1
     assert checked >= 20
+
+
+def _texts(schema: dict) -> list[tuple[str, dict]]:
+    """The text properties of a request body (a list's items too), by name."""
+    found = []
+    for name, prop in (schema.get("properties") or {}).items():
+        if prop.get("type") == "array" and isinstance(prop.get("items"), dict):
+            name, prop = f"{name}[]", prop["items"]
+        if prop.get("type") == "string" and not prop.get("readOnly"):
+            found.append((name, prop))
+    return found
+
+
+def test_every_text_of_a_json_request_body_states_that_a_nul_is_refused():
+    # Every text a JSON body takes is refused with a NUL in it (DRF's text fields, the key
+    # look-ups): the schema says so with a pattern, or a form or choice that has none.
+    missing = []
+    for name, schema in api_schema()["components"]["schemas"].items():
+        if not name.endswith("Request") or name == "ImportRequest":  # a file upload
+            continue
+        for field, prop in _texts(schema):
+            if not {"pattern", "format", "enum", "oneOf"} & set(prop):
+                missing.append(f"{name}.{field}")
+    assert missing == []
+
+
+PARTY_PATHS = {
+    "consent": ("/api/v1/parties/{}/consents/", {"channel": "email", "purpose": "advertising",
+                                                  "status": "granted", "source": "Messe"}),
+    "hold": ("/api/v1/parties/{}/hold/", {"until": "2999-12-31", "reason": "Prüfung"}),
+    "lift": ("/api/v1/parties/{}/hold/lift/", {"reason": "Ende"}),
+    "erase": ("/api/v1/parties/{}/erase/", {"reason": "DS-1"}),
+    "move": ("/api/v1/parties/{}/hierarchy/move/", {"to": None, "type": "group", "note": "x",
+                                                     "dry_run": True}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("operation", list(PARTY_PATHS))
+def test_the_privacy_and_move_bodies_refuse_a_nul_or_an_unknown_field_naming_it(
+    operation, admin_api, person
+):
+    path, body = PARTY_PATHS[operation]
+    url = path.format(person().pk)
+    for field, value in body.items():
+        if not isinstance(value, str) or field in ("channel", "purpose", "status", "until"):
+            continue
+        response = admin_api.post(url, {**body, field: value[:1] + "\x00"}, format="json")
+        assert response.status_code == 400, (field, response.content)
+        assert list(response.json()) == [field]
+    response = admin_api.post(url, {**body, "grund": "x"}, format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["grund"]

@@ -18,6 +18,7 @@ from verbund.interfaces.engine.results import (
     Issue,
     Outcome,
     empty_external_id,
+    not_text_issues,
 )
 from verbund.interfaces.engine.values import (
     KIND_VALUES,
@@ -173,6 +174,7 @@ class PartyRows:
         self.has_share = "parent_share" in self.mapped
         self.numbers = ctx.numbers
         self.checker = PartyRowChecker(fields, ctx)
+        self.ctx = ctx
         pos = {f: i for i, f in enumerate(fields)}
         self._pos = [
             pos.get(f)
@@ -192,8 +194,13 @@ class PartyRows:
 
     def __call__(self, rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[tuple[Any, ...]]:
         col_items, checker, mapped = self.col_items, self.checker, self.mapped
+        not_text = self.ctx.not_text
         for row_no, raw in rows:
             values = {f: raw[c].strip() for c, f in col_items if c in raw}
+            # Fields of an API record sent a JSON object or list: its errors, read as absent.
+            odd = self.ctx.not_text_fields(row_no, col_items) if not_text else {}
+            for f in odd:
+                values.pop(f, None)
             key = values.get("external_id", "")
             if not key or len(key) > KEY_LIMIT:
                 issue = (
@@ -202,9 +209,12 @@ class PartyRows:
                     else Issue(row_no, "external_id", key,
                                rules.length_error(key, KEY_LIMIT) or "", key)
                 )  # fmt: skip
-                yield row_no, key, None, [issue], None, False, None, None, None, None
+                issues = not_text_issues(row_no, odd, key)
+                if "external_id" not in odd:
+                    issues.append(issue)
+                yield row_no, key, None, issues, None, False, None, None, None, None
                 continue
-            issues: list[Issue] = []
+            issues = not_text_issues(row_no, odd, key) if odd else []
             cleaned, ok = checker.clean(values, row_no, key, issues.append)
             name_issue: Issue | str | None = None
             if ok:
@@ -215,7 +225,7 @@ class PartyRows:
                         values.get("name", ""),
                         values.get("last_name", ""),
                     )
-                    if named is not None:
+                    if named is not None and named[0] not in odd:
                         name_issue = Issue(row_no, named[0], "", named[1], key)
                 else:
                     name_issue = KIND_OF_PARTY

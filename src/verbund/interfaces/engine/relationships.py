@@ -22,6 +22,7 @@ from verbund.interfaces.engine.results import (
     Outcome,
     empty_value,
     no_data_rows,
+    not_text_issues,
 )
 from verbund.interfaces.engine.values import as_date, not_a_date, parse_share, text
 from verbund.interfaces.gleif import level1_records
@@ -81,8 +82,13 @@ class RelationshipRows:
         names = {t.key: t.name for t in types.values()}
         key_limit = KEY_LIMIT - len(prefix)
         date_memo: dict[str, dt.date] = {}
+        not_text = ctx.not_text
         for row_no, raw in rows:
             v = {f: raw.get(c, "").strip() for c, f in col_items}
+            # Fields of an API record sent a JSON object or list: its errors, read as empty.
+            odd = ctx.not_text_fields(row_no, col_items) if not_text else {}
+            for f in odd:
+                v[f] = ""
             type_text = v.get("type", "")
             rtype = types.get(aliases.get(type_text.upper(), type_text)) or types.get(
                 type_text.lower()
@@ -92,9 +98,10 @@ class RelationshipRows:
             too_long = party_rules.length_error(ext, key_limit)
             if too_long:
                 issue = Issue(row_no, "external_id", ext, too_long, ext)
-                yield row_no, None, ext, None, frm, to, None, None, None, "", [issue]
+                issues = [*not_text_issues(row_no, odd, ext), issue]
+                yield row_no, None, ext, None, frm, to, None, None, None, "", issues
                 continue
-            issues: list[Issue] = []
+            issues = not_text_issues(row_no, odd, ext) if odd else []
 
             def bad(
                 f: str,
@@ -103,11 +110,15 @@ class RelationshipRows:
                 ext: str = ext,
                 row_no: int = row_no,
                 issues: list[Issue] = issues,
+                odd: dict[str, str] = odd,
             ) -> None:
-                if reason:
+                # A field sent an object or list has its error already.
+                if reason and f not in odd:
                     issues.append(Issue(row_no, f, value, reason, ext))
 
-            if rtype is None:
+            if not type_text:
+                bad("type", type_text, empty_value())
+            elif rtype is None:
                 bad("type", type_text, rules.unknown_type(type_text))
             elif reason := rules.inactive_type_error(rtype.active, names[rtype.key]):
                 bad("type", type_text, reason)

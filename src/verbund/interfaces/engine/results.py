@@ -134,12 +134,22 @@ class Context:
     actor: Any = None
     # Who started the run when no user did (the command line's OS user or --actor).
     actor_name: str = ""
+    # API batches: per record (its row), the keys sent a JSON object or list, with the value
+    # as JSON text. No field takes one: each is an error of its record (``not_a_value``).
+    not_text: dict[int, dict[str, str]] = field(default_factory=dict)
     _reported: float = 0.0
 
     @property
     def atomic(self) -> bool:
         """All or nothing: any error and the run rolls back."""
         return not self.skip_invalid
+
+    def not_text_fields(self, row: int, col_items: list[tuple[str, str]]) -> dict[str, str]:
+        """The fields of record ``row`` that were sent a JSON object or list: {field: JSON}."""
+        sent = self.not_text.get(row)
+        if not sent:
+            return {}
+        return {f: sent[c] for c, f in col_items if c in sent}
 
     def report_progress(self, fraction: float, message: str, *, often: bool = False) -> None:
         """``often``: a per-chunk report, passed on at most twice a second (a file write each)."""
@@ -174,6 +184,18 @@ def no_data_rows() -> Issue:
 def empty_value() -> str:
     """The message for a required value that is missing."""
     return _("Empty.")
+
+
+def not_a_value() -> str:
+    """The message for a JSON object or list sent as a field's value (an API batch)."""
+    return _(
+        "A JSON object or list is not a value of this field; send text, a number, true/false or null."
+    )
+
+
+def not_text_issues(row: int, fields: dict[str, str], key: str) -> list[Issue]:
+    """Record ``row``'s errors for its ``fields`` sent a JSON object or list."""
+    return [Issue(row, f, value, not_a_value(), key) for f, value in fields.items()]
 
 
 def empty_external_id() -> str:

@@ -13,7 +13,11 @@ from verbund.core.testing import (
     assert_refuses_bad_query,
 )
 from verbund.interfaces.actions import MAX_API_RECORDS, do_sync
+from verbund.interfaces.engine.results import empty_external_id, empty_value, not_a_value
+from verbund.interfaces.mapping import REQUIRED
 from verbund.interfaces.models import ImportRun
+from verbund.parties.models import Party
+from verbund.revenue.models import RevenueMonth
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +116,81 @@ def test_records_sharing_a_key_answer_with_their_errors_bounded_not_each_others(
     answers = response.json()["results"]
     assert len(answers) == 40 and all(a["status"] == "error" for a in answers)
     assert all(0 < len(a["errors"]) <= results.MAX_KEY_ERRORS for a in answers)
+
+
+# Two records of each kind, valid once the parties K1 and K2 are stored and not sharing a key,
+# and a text field of the kind.
+VALID = {
+    "parties": ([{"external_id": "K3", "name": "C GmbH", "city": "Köln"},
+                 {"external_id": "K4", "name": "D GmbH", "city": "Bonn"}], "city"),
+    "relationships": ([{"type": "supplier", "from": "K1", "to": "K2", "note": "x"},
+                       {"type": "consultant", "from": "K2", "to": "K1", "note": "y"}], "note"),
+    "revenue": ([{"party": "K1", "month": "2025-01", "amount": "10.00", "reference": "R"},
+                 {"party": "K2", "month": "2025-02", "amount": "20.00", "reference": "S"}],
+                "reference"),
+}  # fmt: skip
+
+
+@pytest.fixture
+def stored(steward: Any) -> Any:
+    """K1 and K2 of source sap, stored through the sync API."""
+    body = {"source": "sap", "records": [{"id": "K1", "name": "A AG"}, {"id": "K2", "name": "B"}]}
+    assert steward.post("/api/v1/sync/parties", body, format="json").status_code == 200
+    return steward
+
+
+def _written(kind: str) -> int:
+    from verbund.relationships.models import Relationship
+
+    model = {"parties": Party, "relationships": Relationship, "revenue": RevenueMonth}[kind]
+    return model.objects.count()
+
+
+def _sync(api: Any, kind: str, records: list[dict[str, Any]], **options: Any) -> Any:
+    body = {"source": "sap", "records": records, **options}
+    response = api.post(f"/api/v1/sync/{kind}", body, format="json")
+    assert response.status_code == 200, response.content[:500]
+    return response.json()
+
+
+@pytest.mark.parametrize("kind", list(VALID))
+@pytest.mark.parametrize("value", [{"a": 1}, ["x", "y"]], ids=["object", "list"])
+def test_a_json_object_or_list_as_a_text_value_is_an_error_of_its_record_naming_the_field(
+    stored, kind, value
+):
+    (good, other), field = VALID[kind]
+    before = _written(kind)
+    records = [good, {**other, field: value}]
+    body = _sync(stored, kind, records)
+    assert body["status"] == "failed"
+    assert [r["status"] for r in body["results"]] == ["unchanged", "error"]
+    assert [(e["field"], e["reason"]) for e in body["results"][1]["errors"]] == [
+        (field, not_a_value())
+    ]
+    # All or nothing: the valid record is not written either; never as JSON text.
+    assert _written(kind) == before
+    # Without all or nothing the valid record is written, the other still refused.
+    body = _sync(stored, kind, records, atomic=False)
+    assert [r["status"] for r in body["results"]] == ["created", "error"]
+    assert _written(kind) == before + 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"), [(kind, field) for kind in REQUIRED for field in REQUIRED[kind]]
+)
+def test_a_required_field_missing_in_every_record_is_an_error_of_each_record_as_in_some(
+    stored, kind, field
+):
+    (good, other), _text = VALID[kind]
+    lacking = [{k: v for k, v in record.items() if k != field} for record in (good, other)]
+    before = _written(kind)
+    reason = empty_external_id() if field == "external_id" else empty_value()
+    every = _sync(stored, kind, lacking)
+    some = _sync(stored, kind, [good, lacking[1]])
+    for body, refused in ((every, [0, 1]), (some, [1])):
+        assert body["status"] == "failed"
+        assert [i for i, r in enumerate(body["results"]) if r["status"] == "error"] == refused
+        for i in refused:
+            errors = body["results"][i]["errors"]
+            assert [(e["field"], e["reason"]) for e in errors] == [(field, reason)]
+    assert _written(kind) == before

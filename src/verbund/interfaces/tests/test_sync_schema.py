@@ -76,7 +76,11 @@ def test_a_record_without_a_required_field_is_refused_by_api_and_schema(
         body = _body([record])
         assert not admits(COMPONENTS[kind], body)
         resp = steward.post(f"/api/v1/sync/{kind}", body, format="json")
-        assert resp.status_code == 400, (field, resp.json())
+        # The batch is answered record by record: the record is refused naming the field.
+        assert resp.status_code == 200, (field, resp.json())
+        (result,) = resp.json()["results"]
+        assert result["status"] == "error"
+        assert [e["field"] for e in result["errors"]] == [field], result
 
 
 def test_a_party_keyed_by_the_id_alias_is_admitted_and_taken(steward: Any) -> None:

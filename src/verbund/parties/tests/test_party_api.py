@@ -7,8 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from verbund.core.errors import Conflict
 from verbund.core.models import AuditRecord
-from verbund.parties.actions import do_archive_party
+from verbund.core.tests.openapi import api_schema
+from verbund.parties.actions import do_archive_party, do_create_party, do_update_party
 from verbund.parties.models import Party
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +70,63 @@ def test_an_editor_creates_an_organisation_with_a_generated_number(editor):
 def test_numbers_are_unique_and_a_given_number_is_kept(editor):
     first = post(editor, {"name": "A", "number": "K-1"}).json()
     assert first["number"] == "K-1"
-    assert_400(post(editor, {"name": "B", "number": "K-1"}), "number", "K-1")
     generated = {post(editor, {"name": f"N{i}"}).json()["number"] for i in range(3)}
     assert len(generated) == 3
+
+
+def assert_409_as_the_action_refuses(response, refuse: Any) -> None:
+    """A 409 whose body is the action's own refusal (a Conflict), field for field."""
+    assert response.status_code == 409, (response.status_code, response.content)
+    with pytest.raises(Conflict) as refused:
+        refuse()
+    assert response.json() == refused.value.message_dict
+
+
+def test_a_number_another_party_holds_is_a_409_on_create_and_update(editor, org):
+    org("A", number="K-1")
+    b = org("B", number="K-2")
+    assert_409_as_the_action_refuses(
+        post(editor, {"name": "C", "number": "K-1"}),
+        lambda: do_create_party(actor=None, name="C", number="K-1"),
+    )
+    assert_409_as_the_action_refuses(
+        editor.patch(f"{URL}{b.pk}/", {"number": "K-1"}, format="json"),
+        lambda: do_update_party(b, actor=None, number="K-1"),
+    )
+    assert Party.objects.get(pk=b.pk).number == "K-2" and Party.objects.count() == 2
+    # Beside a fault of the request itself it is bad input: a 400 naming both fields.
+    response = post(editor, {"name": "C", "number": "K-1", "country": "QQ"})
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"number", "country"}
+
+
+def test_an_erp_key_another_party_holds_is_a_409_on_create_and_update(editor, org):
+    org("A", erp_source="sap", erp_id="4711")
+    b = org("B")
+    key = {"erp_source": "sap", "erp_id": "4711"}
+    assert_409_as_the_action_refuses(
+        post(editor, {"name": "C", **key}), lambda: do_create_party(actor=None, name="C", **key)
+    )
+    assert_409_as_the_action_refuses(
+        editor.patch(f"{URL}{b.pk}/", key, format="json"),
+        lambda: do_update_party(b, actor=None, **key),
+    )
+    assert Party.objects.get(pk=b.pk).erp_id is None
+
+
+def test_the_schema_documents_the_409s_of_a_taken_number_or_erp_key():
+    paths = api_schema()["paths"]
+    operations = [paths[URL]["post"], paths[URL + "{id}/"]["put"], paths[URL + "{id}/"]["patch"]]
+    for operation in operations:
+        response = operation["responses"]["409"]
+        body = response["content"]["application/json"]["schema"]
+        taken = body["oneOf"][0] if "oneOf" in body else body
+        assert set(taken["properties"]) == {"number", "erp_id", "non_field_errors"}
+        assert "`number` or `erp_id`" in response["description"]
+    # Creating a party may meet similar ones too: their 409 lists the candidates.
+    assert paths[URL]["post"]["responses"]["409"]["content"]["application/json"]["schema"]["oneOf"][
+        1
+    ]["required"] == ["detail", "candidates"]
 
 
 def test_a_person_gets_a_name_from_first_and_last_name_and_belongs_to_an_organisation(editor, org):
@@ -129,13 +185,6 @@ def test_a_persons_organisation_must_be_an_organisation(editor, person):
         post(editor, {"kind": "person", "last_name": "M", "organisation": erika.pk}), "organisation"
     )
     assert_400(post(editor, {"name": "Firma", "organisation": erika.pk}), "organisation")
-
-
-def test_a_duplicate_erp_key_gets_a_400(editor, org):
-    org("A", erp_source="SAP", erp_id="4711")
-    assert_400(
-        post(editor, {"name": "B", "erp_source": "SAP", "erp_id": "4711"}), "erp_id", "SAP:4711"
-    )
 
 
 def test_empty_erp_keys_do_not_clash(editor):

@@ -5,7 +5,9 @@ import json
 import pytest
 from django.core.management import ManagementUtility
 
+from verbund.core.errors import Conflict
 from verbund.core.models import AuditRecord
+from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party
 from verbund.relationships.actions import do_create_relationship
 
@@ -104,6 +106,20 @@ def test_a_taken_number_is_refused(cli, org):
     party = org("A")
     err = refused(cli, "create", "--name", "B", "--number", party.number, field="number")
     assert party.number in err
+
+
+def test_an_erp_key_another_party_holds_is_refused_with_the_actions_message(cli, org):
+    org("A", erp_source="sap", erp_id="4711")
+    key = {"erp_source": "sap", "erp_id": "4711"}
+    with pytest.raises(Conflict) as conflict:
+        do_create_party(actor=None, name="B", **key)
+    err = refused(cli, "create", "--name", "B", "--erp-source", "sap", "--erp-id", "4711",
+                  field="erp_id")  # fmt: skip
+    # The one message, on its field (the key's database constraint no longer repeats it).
+    assert err.strip().splitlines() == [
+        f"CommandError: erp_id (--erp-id): {conflict.value.messages[0]}"
+    ]
+    assert Party.objects.count() == 1
 
 
 def test_update_changes_fields_and_refuses_bad_ones(cli, org, english_cli):

@@ -140,11 +140,21 @@ def test_the_shape_of_a_type_in_use_is_fixed(org):
         ("carries_share", True),
         ("to_kind", "person"),
     ):
-        with pytest.raises(ValidationError) as exc:
+        # The stored relationships refuse it, not the request: a Conflict (the API's 409).
+        with pytest.raises(Conflict) as exc:
             do_update_relationship_type(supplier, actor=None, **{field: value})
-        assert field in exc.value.message_dict
+        assert list(exc.value.message_dict) == [field]
     # Labels and colours stay editable.
     assert do_update_relationship_type(supplier, actor=None, name_en="Vendor").name_en == "Vendor"
+
+
+def test_a_shape_change_of_a_type_in_use_beside_a_fault_of_the_request_is_bad_input(org):
+    supplier = RelationshipType.objects.get(key="supplier")
+    do_create_relationship(actor=None, type=supplier, from_party=org("A"), to_party=org("B"))
+    with pytest.raises(ValidationError) as exc:
+        do_update_relationship_type(supplier, actor=None, structure="hierarchy", colour="blau")
+    assert not isinstance(exc.value, Conflict)
+    assert set(exc.value.message_dict) == {"structure", "colour"}
 
 
 def test_a_deactivated_type_keeps_its_relationships(org):

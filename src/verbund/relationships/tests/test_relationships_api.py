@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -15,6 +16,7 @@ from verbund.relationships.actions import (
     do_create_relationship,
     do_deactivate_relationship_type,
     do_delete_relationship_type,
+    do_update_relationship_type,
 )
 from verbund.relationships.models import Relationship, RelationshipType
 
@@ -300,11 +302,71 @@ def test_a_type_in_use_cannot_be_deleted_through_the_api(api_for, org):
     assert RelationshipType.objects.filter(pk=supplier.pk).exists()
 
 
+def test_an_unused_built_in_type_cannot_be_deleted_through_the_api(api_for):
+    # The imports and the settlement look the built-in types up by key (deleting "settlement"
+    # made the sync API and main addresses answer 500).
+    settlement = RelationshipType.objects.get(key="settlement")
+    assert not settlement.relationships.exists()
+    response = api_for("admin").delete(f"{TYPES_URL}{settlement.pk}/")
+    assert response.status_code == 400, response.content
+    with pytest.raises(ValidationError) as refused:
+        do_delete_relationship_type(settlement, actor=None)
+    assert response.json() == refused.value.message_dict
+    assert RelationshipType.objects.filter(key="settlement").exists()
+
+
 def test_the_schema_documents_the_409_of_deleting_a_type_in_use():
     responses = api_schema()["paths"]["/api/v1/relationship-types/{id}/"]["delete"]["responses"]
     body = responses["409"]["content"]["application/json"]["schema"]
     assert body["required"] == ["type"]
     assert "in use" in responses["409"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("symmetric", True),
+        ("structure", "hierarchy"),
+        ("to_kind", "person"),
+        ("carries_share", True),
+    ],
+)
+def test_changing_the_shape_of_a_type_in_use_is_a_409_with_the_actions_message(
+    api_for, org, field, value
+):
+    # The stored relationships refuse it, not the request (decision 0038, revision): the same
+    # change succeeds once the type is unused.
+    do_create_relationship(actor=None, type="supplier", from_party=org("A"), to_party=org("B"))
+    supplier = RelationshipType.objects.get(key="supplier")
+    response = api_for("steward").patch(f"{TYPES_URL}{supplier.pk}/", {field: value}, format="json")
+    assert response.status_code == 409, response.content
+    with pytest.raises(Conflict) as refused:
+        do_update_relationship_type(supplier, actor=None, **{field: value})
+    assert response.json() == refused.value.message_dict
+    supplier.refresh_from_db()
+    assert getattr(supplier, field) != value
+
+
+def test_a_shape_change_beside_a_bad_field_is_a_400_naming_both(api_for, org):
+    do_create_relationship(actor=None, type="supplier", from_party=org("A"), to_party=org("B"))
+    supplier = RelationshipType.objects.get(key="supplier")
+    response = api_for("steward").patch(
+        f"{TYPES_URL}{supplier.pk}/", {"structure": "hierarchy", "colour": "blau"}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"structure", "colour"}
+
+
+def test_the_schema_documents_the_409_of_changing_the_shape_of_a_type_in_use():
+    operations = api_schema()["paths"]["/api/v1/relationship-types/{id}/"]
+    for method in ("put", "patch"):
+        response = operations[method]["responses"]["409"]
+        body = response["content"]["application/json"]["schema"]
+        assert set(body["properties"]) == {
+            "symmetric", "structure", "from_kind", "to_kind", "carries_share", "non_field_errors",
+        }  # fmt: skip
+        assert body["additionalProperties"] is False and body["minProperties"] == 1
+        assert "in use" in response["description"]
 
 
 def test_bad_types_get_a_400_naming_the_field(api_for):
