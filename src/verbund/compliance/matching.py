@@ -27,7 +27,8 @@ similarity is taken without the allowance for typos in long words. A word of a p
 also matches list words differing only in their vowels (0.75). Weak aliases and vessels or
 aircraft matched by an organisation count 0.85. Qualifiers move the score only when both sides
 have them: birth date (persons: +0.08 same day, -0.3 other year), country (+0.03 / -0.1); an
-identical identifier (LEI, IMO, register number) is a match (0.98) whatever the name.
+identical identifier (LEI, IMO, register number; ``decisive_identifier``) is a match (0.98)
+whatever the name.
 
 Names are looked up as written and in the other ways they are written: hyphenated words as one
 word, a short word joined to the next ("Abd Alkadir"/"Abdulkadir"), an organisation's name
