@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from verbund.activities import group
 from verbund.activities.models import ActivityKind
+from verbund.core.paging import first_row, placed
 from verbund.core.permissions import requires
 from verbund.hierarchies import group as hgroup
 from verbund.parties.models import Party
@@ -51,7 +52,13 @@ def group_activities(request: HttpRequest, party_id: int) -> HttpResponse:
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
         return render(request, "activities/group/timeline.html", context, status=400)
-    context.update(activities=page.rows, next_cursor=page.next_cursor, count=page.count)
+    first = first_row(q.get("cursor") or "", q.get("seen") or "")
+    context.update(
+        activities=page.rows,
+        next_cursor=page.next_cursor,
+        count=placed(page.count, first),
+        next_seen=first - 1 + len(page.rows),
+    )
     return render(request, "activities/group/timeline.html", context)
 
 
@@ -75,5 +82,11 @@ def group_members(request: HttpRequest, party_id: int) -> HttpResponse:
         r["last_activity"] = last.get(r["id"], {}).get("last")
         r["activities"] = last.get(r["id"], {}).get("count", 0)
         r["contacts"] = contacts.get(r["id"], 0)
-    context.update(members=rows, next_cursor=page.next_cursor, count=page.count)
+    first = first_row(request.GET.get("cursor") or "", request.GET.get("seen") or "")
+    context.update(
+        members=rows,
+        next_cursor=page.next_cursor,
+        count=placed(page.count, first),
+        next_seen=first - 1 + len(rows),
+    )
     return render(request, "activities/group/members.html", context)

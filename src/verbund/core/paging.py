@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.paginator import Page as PaginatorPage
@@ -176,6 +176,28 @@ def bounded_count(
             except OperationalError:
                 return n, True
     return (cap, True) if n > cap else (n, False)
+
+
+# A later page of a keyset list knows where it starts from its link: the page before writes the
+# rows shown so far into ``seen`` (a word of the link, not a fact of the database: where rows
+# came or went in between, the place is off by as many, the count of all rows never is).
+SEEN_DIGITS = 9
+
+
+def first_row(cursor: str, seen: str) -> int:
+    """The number of a page's first row: 1 on the first page (no cursor), else ``seen`` + 1
+    when the link gives it (a whole number of at most ``SEEN_DIGITS`` digits), else 1."""
+    if not cursor or not seen.isdigit() or len(seen) > SEEN_DIGITS:
+        return 1
+    return int(seen) + 1
+
+
+def placed(count: ListCount | None, first: int) -> ListCount | None:
+    """``count`` (of a page counted as if it were the first) for a page that starts at row
+    ``first`` (``first_row``)."""
+    if count is None or first <= 1:
+        return count
+    return replace(count, first=first, total=max(count.total, first - 1 + count.shown))
 
 
 def list_count(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verbund.core.forms import show_day
+from verbund.core.paging import first_row, placed
 from verbund.core.permissions import requires
 from verbund.hierarchies import changes, group, ownership
 from verbund.hierarchies.actions import do_subscribe_group, do_unsubscribe_group
@@ -46,8 +47,13 @@ def group_contacts(request: HttpRequest, party_id: int) -> HttpResponse:
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
         return render(request, "hierarchies/group/contacts.html", context, status=400)
+    first = first_row(request.GET.get("cursor") or "", request.GET.get("seen") or "")
     context.update(
-        contacts=page.rows, next_cursor=page.next_cursor, member=_member(request), count=page.count
+        contacts=page.rows,
+        next_cursor=page.next_cursor,
+        member=_member(request),
+        count=placed(page.count, first),
+        next_seen=first - 1 + len(page.rows),
     )
     return render(request, "hierarchies/group/contacts.html", context)
 

@@ -18,7 +18,7 @@ from verbund.core.actions import remember_recent_party
 from verbund.core.extensions import Badge, FilePart, Section
 from verbund.core.forms import apply_errors
 from verbund.core.models import AuditRecord
-from verbund.core.paging import keyset_page, list_count
+from verbund.core.paging import first_row, keyset_page, list_count
 from verbund.core.permissions import requires
 from verbund.core.prepared import Prepared
 from verbund.core.views import require_perm
@@ -43,6 +43,7 @@ HISTORY_LIMIT = 30
 def party_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     cursor = params.pop("after", [""])[-1]
+    first = first_row(cursor, params.pop("seen", [""])[-1])
     sort = params.pop("sort", ["name"])[-1]
     filterset_class = party_filterset()
     filterset = filterset_class(params, queryset=Party.objects.only(*LIST_FIELDS))
@@ -60,6 +61,7 @@ def party_list(request: HttpRequest) -> HttpResponse:
         rows.filter(merged_into__isnull=True) if leave_out else rows,
         len(page.rows),
         complete=not cursor and not page.next_cursor,
+        first=first,
     )
     base_query = params.urlencode()
     more = more_filter_fields(filterset_class)
@@ -90,6 +92,7 @@ def party_list(request: HttpRequest) -> HttpResponse:
             "base_query": base_query,
             "sort": page.sort,
             "first_page": not cursor,
+            "next_seen": first - 1 + len(page.rows),
         },
     )
 

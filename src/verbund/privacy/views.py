@@ -22,7 +22,7 @@ from verbund.core import audit
 from verbund.core.exports import safe_row
 from verbund.core.forms import apply_errors
 from verbund.core.models import AuditRecord
-from verbund.core.paging import keyset_page, list_count
+from verbund.core.paging import first_row, keyset_page, list_count
 from verbund.core.permissions import requires
 from verbund.parties.models import Party
 from verbund.privacy import actions, selectors
@@ -259,16 +259,25 @@ def advertising_csv(request: HttpRequest) -> HttpResponseBase:
 def privacy_log(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     cursor = params.pop("after", [""])[-1]
+    first = first_row(cursor, params.pop("seen", [""])[-1])
     rows = PrivacyLog.objects.select_related("actor")
     page = keyset_page(rows, "-id", cursor, LOG_PAGE)
-    count = list_count(rows, len(page.rows), complete=not cursor and not page.next_cursor)
+    count = list_count(
+        rows, len(page.rows), complete=not cursor and not page.next_cursor, first=first
+    )
     # Each entry's party by name, linked to its file: one query for the page.
     named = selectors.named_parties(e.party_id for e in page.rows)
     entries = [(e, named.get(e.party_id) if e.party_id else None) for e in page.rows]
     return render(
         request,
         "privacy/log.html",
-        {"page": page, "entries": entries, "count": count, "first_page": not cursor},
+        {
+            "page": page,
+            "entries": entries,
+            "count": count,
+            "first_page": not cursor,
+            "next_seen": first - 1 + len(page.rows),
+        },
     )
 
 

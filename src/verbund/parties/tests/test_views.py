@@ -45,7 +45,14 @@ def test_the_party_list_pages_by_keyset_and_counts_no_further_than_its_cap(
     )
     second = text(c.get(reverse("party-list") + "?" + cursor))
     assert "Firma 03" in second and "Firma 05" in second and "Firma 02" not in second
-    assert "3 von 7" in second
+    # A later page says where it starts (its link carries the rows shown so far).
+    assert "4\u20136 von 7" in second
+    last = re.search(r'href="\?([^"]*after=[^"]+)" data-testid="next-page"', second)
+    third = text(c.get(reverse("party-list") + "?" + last.group(1).replace("&amp;", "&")))
+    assert "Firma 06" in third and "7\u20137 von 7" in third
+    # A link without the place (or with a wrong one) still counts right, from the top.
+    assert "3 von 7" in text(c.get(reverse("party-list") + "?" + cursor.split("&seen=")[0]))
+    assert "3 von 7" in text(c.get(reverse("party-list") + "?" + cursor + "x"))
     # Past the cap the list says so.
     monkeypatch.setattr(paging, "COUNT_CAP", 5)
     assert "3 von über 5" in text(c.get(reverse("party-list"), {"city": "Bonn"}))

@@ -1,5 +1,7 @@
 """The privacy role and its log."""
 
+import re
+
 from django.urls import reverse
 from django.utils import translation
 
@@ -106,3 +108,19 @@ def test_the_privacy_log_does_not_grow_with_its_entries_and_parties(
     # count, the page's parties by name (one query)
     queries = assert_queries_stay(c, reverse("privacy-log"), grow)
     assert queries == 7
+
+
+def test_a_later_page_of_the_privacy_log_says_where_it_starts(db, client_for, person, monkeypatch):
+    from verbund.privacy import views
+
+    monkeypatch.setattr(views, "LOG_PAGE", 3)
+    for i in range(5):
+        who = person("Kontakt", f"Seite{i}")
+        log(actor=None, party_id=who.pk, action="export", article="art15", reason="Anfrage")
+    c = client_for("privacy")
+    first = c.get(reverse("privacy-log")).content.decode()
+    assert "3 von 5" in first
+    link = re.search(r'href="\?([^"]*after=[^"]+)"', first)
+    assert link is not None
+    second = c.get(reverse("privacy-log") + "?" + link.group(1).replace("&amp;", "&"))
+    assert "4\u20135 von 5" in second.content.decode()
