@@ -322,8 +322,6 @@ SPECTACULAR_SETTINGS = {
         "verbund.core.schema.error_responses",
         "verbund.core.schema.path_ids",
     ],
-    # ``<id:pk>`` routes (core.api.IdConverter): the bounds are set by core.schema.path_ids.
-    "PATH_CONVERTER_OVERRIDE": {"id": {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}},
     # Swagger UI served from the installed package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -57,7 +57,6 @@ def group_activities(request: HttpRequest, party_id: int) -> HttpResponse:
         activities=page.rows,
         next_cursor=page.next_cursor,
         count=placed(page.count, first),
-        next_seen=first - 1 + len(page.rows),
     )
     return render(request, "activities/group/timeline.html", context)
 
@@ -87,6 +86,5 @@ def group_members(request: HttpRequest, party_id: int) -> HttpResponse:
         members=rows,
         next_cursor=page.next_cursor,
         count=placed(page.count, first),
-        next_seen=first - 1 + len(rows),
     )
     return render(request, "activities/group/members.html", context)

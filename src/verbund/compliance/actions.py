@@ -7,7 +7,6 @@ transaction with one audit record for the whole run.
 import datetime as dt
 import hashlib
 import logging
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -303,9 +302,9 @@ def do_screen_party(party: Party, *, actor: Any, index: Index | None = None) -> 
 def _party_rows(
     party_ids: Sequence[int] | None, size: int = CHUNK
 ) -> Iterable[list[tuple[Any, ...]]]:
-    """The screened columns (``PARTY_COLUMNS``) of the live parties, all or ``party_ids`` (in
-    chunks of ``size``), in chunks ordered by id. Plain tuples: they are what crosses to the
-    worker processes."""
+    """The screened columns (``PARTY_COLUMNS``) of the live parties, all or ``party_ids``, in
+    chunks of ``size`` ordered by id. Plain tuples: they are what crosses to the worker
+    processes."""
     qs = Party.objects.filter(merged_into__isnull=True, archived=False)
     if party_ids is not None:
         ids = list(party_ids)
@@ -490,7 +489,7 @@ def do_screen_parties(
         party_ids is not None
         and workers > 1
         and FORK_FROM <= total <= 2 * CHUNK
-        and threading.active_count() == 1  # a fork copies only this thread (web servers)
+        and forking.alone()
     )
     size = -(-total // workers) if few else CHUNK
     forks = workers > 1 and (few or total > 2 * CHUNK) and forking.can_fork()

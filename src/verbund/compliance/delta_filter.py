@@ -111,6 +111,14 @@ class DeltaFilter:
                 for tid in set(rec.tokens):
                     self.nids_of[tid].append(nid)
         self.canon = {index.words[t]: t for t in self.nids_of}
+        # Whether each entry word can match a person's name, and an organisation's.
+        self.reach: dict[int, tuple[bool, bool]] = {}
+        for tid, nids in self.nids_of.items():
+            schemas = {index.entries[index.names[n].entry].schema for n in nids}
+            self.reach[tid] = (
+                any(can_match(True, s) for s in schemas),
+                any(can_match(False, s) for s in schemas),
+            )
         self.by_deletion: dict[str, list[int]] = defaultdict(list)
         self.by_key: dict[str, list[int]] = defaultdict(list)
         self.by_prefix: dict[str, list[int]] = defaultdict(list)
@@ -192,10 +200,8 @@ class DeltaFilter:
         """Whether the engine compares ``raw`` with list words by scanning those of similar
         length: words in no list, and long words in one (``Index.expand_organisation``)."""
         token = canon_token(raw)
-        return (
-            len(token) >= 5
-            and not token[:1].isdigit()
-            and (token not in self.index.vocab or len(token) >= LONG_WORD)
+        return self.index.scans_unknown(token) or (
+            len(token) >= LONG_WORD and not token[:1].isdigit()
         )
 
     def close(self, raw: str) -> frozenset[int]:
@@ -272,15 +278,7 @@ class DeltaFilter:
                         found[raw].add(tid)
         self._close.update((raw, frozenset(tids)) for raw, tids in found.items())
         persons, organisations = set(ids), set(ids)
-        # Which kinds of party each entry word can match, once per word (not per close token).
-        reach = {
-            tid: (
-                any(can_match(True, s) for s in schemas),
-                any(can_match(False, s) for s in schemas),
-            )
-            for tid in self.nids_of
-            if (schemas := {index.entries[index.names[n].entry].schema for n in self.nids_of[tid]})
-        }
+        reach = self.reach
         for raw, tids in found.items():
             if not tids:
                 continue

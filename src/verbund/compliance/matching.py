@@ -341,7 +341,7 @@ class Index:
                     )
                 elif tid in keyed and same_skeleton_name(token, self.words[tid], exact is not None):
                     found[tid] = 0.75
-            if exact is None and len(token) >= 5:
+            if self.scans_unknown(token):
                 # Two typos in one word escape the deletion neighbourhood: scan the words of
                 # similar length (in C, and once per distinct word thanks to the cache).
                 self._scan(raw, token, found)
@@ -358,6 +358,11 @@ class Index:
             if tid not in found:
                 found[tid] = round(soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3)
 
+    def scans_unknown(self, token: str) -> bool:
+        """Whether ``expand`` scans the list words of similar length for a canonical word: one
+        in no list, of five letters or more, not a number."""
+        return len(token) >= 5 and not token[:1].isdigit() and token not in self.vocab
+
     def prescan(self, names: Iterable[tuple[str, str]]) -> None:
         """Scan the words of these (name, kind) that ``expand`` will scan, in one batch
         (``matching_scan.scan_many``): a chunk of parties does this before screening them."""
@@ -367,9 +372,7 @@ class Index:
             for reading in self.readings(name, kind)
             for raw in reading
             if raw not in self._expansions
-            and len(token := canon_token(raw)) >= 5
-            and not token[:1].isdigit()
-            and token not in self.vocab
+            and self.scans_unknown(token := canon_token(raw))
             and token not in self._scanned
         }
         if len(tokens) > 1:

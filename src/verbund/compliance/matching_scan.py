@@ -13,7 +13,6 @@ time, 0.19 s in a batch, the same words found in the same order).
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -79,14 +78,16 @@ def _compare(
     found: dict[str, dict[int, list[tuple[float, int]]]],
 ) -> None:
     # float64, as process.extract scores: equal scores stay equal, and ties go by position.
+    # (cdist answers a numpy array; rapidfuzz imports numpy on its first call, so a process
+    # that never scans a batch never loads it.)
     scores = process.cdist(
         batch,
         choices,
         scorer=OSA.normalized_similarity,
         score_cutoff=SCAN_CUTOFF,
-        dtype=np.float64,
+        dtype="float64",
     )
-    rows, cols = np.nonzero(scores)
+    rows, cols = scores.nonzero()
     for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
         found.setdefault(batch[row], {}).setdefault(length, []).append(
             (-float(scores[row, col]), col)

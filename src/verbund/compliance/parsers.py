@@ -74,13 +74,13 @@ def _written_id(written: str) -> str:
 
 
 # In this order (an entry's identifiers are part of its content hash).
-_REMARK_IDS: list[tuple[re.Pattern[str], str, Callable[[str], str]]] = [
-    (re.compile(r"IMO (\d{7})"), "imo", str),
-    (re.compile(r"Legal Entity Number ([A-Z0-9]{20})"), "lei", str),
-    (re.compile(r"Registration (?:Number|ID) " + _WRITTEN_ID), "register", _written_id),
-    (re.compile(r"Passport ([\w\-]+)"), "passport", str),
-    (re.compile(r"National ID No\. ([\w\-]+)"), "national_id", str),
-    (re.compile(r"Tax ID No\. " + _WRITTEN_ID), "tax_id", _written_id),
+_REMARK_IDS = [
+    (re.compile(r"IMO (\d{7})"), "imo"),
+    (re.compile(r"Legal Entity Number ([A-Z0-9]{20})"), "lei"),
+    (re.compile(r"Registration (?:Number|ID) " + _WRITTEN_ID), "register"),
+    (re.compile(r"Passport ([\w\-]+)"), "passport"),
+    (re.compile(r"National ID No\. ([\w\-]+)"), "national_id"),
+    (re.compile(r"Tax ID No\. " + _WRITTEN_ID), "tax_id"),
 ]
 
 
@@ -104,9 +104,9 @@ def _remarks_facts(entry: ParsedEntry, remarks: str) -> None:
         code = to_iso(m.group(1))
         if code and code not in entry.countries:
             entry.countries.append(code)
-    for pattern, kind, clean in _REMARK_IDS:
+    for pattern, kind in _REMARK_IDS:
         for m in pattern.finditer(remarks):
-            entry.add_identifier(kind, clean(m.group(1)))
+            entry.add_identifier(kind, _written_id(m.group(1)))
     # Weak aliases sit in the remarks, in single quotes: a.k.a. 'BNC'.
     for m in re.finditer(r"a\.k\.a\.,? '([^']+)'", remarks):
         entry.add_name(_ofac_name(m.group(1), entry.schema), weak=True)

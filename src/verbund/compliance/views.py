@@ -34,7 +34,7 @@ from verbund.compliance.models import (
     ScreeningRun,
 )
 from verbund.compliance.parsers import PARSERS
-from verbund.core.paging import list_count
+from verbund.core.paging import newest
 from verbund.core.permissions import requires
 from verbund.parties.models import Party
 
@@ -133,26 +133,20 @@ def lists(request: HttpRequest) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             return redirect("compliance:lists")
         return redirect("compliance:upload", pk=queued.pk)
-    versions = list(
-        ListVersion.objects.select_related("list").order_by("list__key", "-number")[:VERSIONS_SHOWN]
+    versions, versions_count = newest(
+        ListVersion.objects.select_related("list").order_by("list__key", "-number"), VERSIONS_SHOWN
     )
     all_lists = list(SanctionsList.objects.select_related("current"))
-    uploads_shown = list(ListUpload.objects.all()[:UPLOADS_SHOWN])
+    uploads_shown, uploads_count = newest(ListUpload.objects.all(), UPLOADS_SHOWN)
     return render(
         request,
         "compliance/lists.html",
         {
             "lists": all_lists,
             "versions": versions,
-            "versions_count": list_count(
-                ListVersion.objects.all(), len(versions), complete=len(versions) < VERSIONS_SHOWN
-            ),
+            "versions_count": versions_count,
             "recent_uploads": uploads_shown,
-            "uploads_count": list_count(
-                ListUpload.objects.all(),
-                len(uploads_shown),
-                complete=len(uploads_shown) < UPLOADS_SHOWN,
-            ),
+            "uploads_count": uploads_count,
             "last_update": ListUpdate.objects.first(),
             "formats": [(key, label) for key, label in ListFormat.choices if key in PARSERS],
         },
@@ -165,7 +159,9 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One list: its versions, and what the chosen one (``?version=N``, default the current)
     added, changed and removed against the version before it."""
     slist = get_object_or_404(SanctionsList.objects.select_related("current"), pk=pk)
-    versions = list(ListVersion.objects.filter(list=slist).order_by("-number")[:VERSIONS_SHOWN])
+    versions, versions_count = newest(
+        ListVersion.objects.filter(list=slist).order_by("-number"), VERSIONS_SHOWN
+    )
     wanted = request.GET.get("version", "")
     chosen = next((v for v in versions if wanted.isdigit() and v.number == int(wanted)), None)
     chosen = chosen or slist.current or (versions[0] if versions else None)
@@ -174,11 +170,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "list": slist,
         "versions": versions,
-        "versions_count": list_count(
-            ListVersion.objects.filter(list=slist),
-            len(versions),
-            complete=len(versions) < VERSIONS_SHOWN,
-        ),
+        "versions_count": versions_count,
         "chosen": chosen,
         "changes": [(kind, labels[kind], part) for kind, part in changes.items()],
     }

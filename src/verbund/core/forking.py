@@ -6,6 +6,7 @@ before choosing the pool.
 """
 
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,13 @@ _INHERITED: Any = None
 
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def alone() -> bool:
+    """Whether this process may fork here, with no other thread running: a fork copies only
+    the calling thread, so a lock another thread held (a web server's job or request threads)
+    would stay locked in the child."""
+    return can_fork() and threading.active_count() == 1
 
 
 def inherited() -> Any:

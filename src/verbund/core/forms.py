@@ -4,7 +4,7 @@ in the domains' actions and rules modules."""
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -273,10 +273,7 @@ def parse_decimal(text: str) -> Decimal | None:
     sign, whole, fraction = match.groups()
     if not whole and not fraction:
         return None
-    try:
-        return Decimal(f"{sign}{whole or 0}.{fraction or 0}")
-    except InvalidOperation:
-        return None
+    return Decimal(f"{sign}{whole or 0}.{fraction or 0}")
 
 
 def show_decimal(value: Decimal | float | int) -> str:

@@ -136,6 +136,12 @@ class ListCount:
     def __str__(self) -> str:
         return format_count(self.shown, self.total, first=self.first, capped=self.capped)
 
+    @property
+    def last(self) -> int:
+        """The number of the page's last row: what the next page's link gives as ``seen``
+        (``first_row``)."""
+        return self.first - 1 + self.shown
+
     @classmethod
     def of_page(cls, page: PaginatorPage[Any]) -> "ListCount":
         """A page of Django's paginator (which has counted its rows already)."""
@@ -194,7 +200,7 @@ def first_row(cursor: str, seen: str) -> int:
 
 def placed(count: ListCount | None, first: int) -> ListCount | None:
     """``count`` (of a page counted as if it were the first) for a page that starts at row
-    ``first`` (``first_row``)."""
+    ``first`` (``first_row``): it has at least the rows up to its last."""
     if count is None or first <= 1:
         return count
     return replace(count, first=first, total=max(count.total, first - 1 + count.shown))
@@ -209,4 +215,13 @@ def list_count(
     if complete:
         return ListCount(shown=shown, total=shown)
     total, capped = bounded_count(rows, cap)
-    return ListCount(shown=shown, total=max(total, first - 1 + shown), capped=capped, first=first)
+    counted = placed(ListCount(shown=shown, total=max(total, shown), capped=capped), first)
+    assert counted is not None
+    return counted
+
+
+def newest(rows: QuerySet[Any], n: int) -> tuple[list[Any], ListCount]:
+    """The first ``n`` of ``rows`` (in their order: the newest, for the "last runs" lists of a
+    page) and their count."""
+    shown = list(rows[:n])
+    return shown, list_count(rows, len(shown), complete=len(shown) < n)

@@ -50,19 +50,16 @@ def path_ids(result: dict[str, Any], generator: Any, request: Any, public: Any) 
     """Every id in a path as what its route takes: a whole number from 1 to ``ID_PATH_MAX``
     (``core.api.ID_PATTERN``: at most 18 digits, no leading zero); any other is a 404.
 
-    The router's ids (``lookup_value_regex``) come out of drf-spectacular as text with the
-    pattern, the ``<id:…>`` routes' as an integer (``PATH_CONVERTER_OVERRIDE``); both become
-    the one bounded integer. A postprocessing hook, as ``error_responses``."""
+    The router's ids (``lookup_value_regex``) and the ``<id:…>`` routes (``core.api.IdConverter``)
+    both come out of drf-spectacular as text with the pattern; each becomes the one bounded
+    integer. A postprocessing hook, as ``error_responses``."""
     as_text = {"type": "string", "pattern": f"^{ID_PATTERN}$"}
     for path in result.get("paths", {}).values():
         for operation in path.values():
             if not isinstance(operation, dict):
                 continue
             for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "path" and parameter.get("schema") in (
-                    as_text,
-                    ID_PATH,
-                ):
+                if parameter.get("in") == "path" and parameter.get("schema") == as_text:
                     parameter["schema"] = dict(ID_PATH)
                     parameter.setdefault("description", ID_PATH_TEXT)
     return result

@@ -53,7 +53,6 @@ def group_contacts(request: HttpRequest, party_id: int) -> HttpResponse:
         next_cursor=page.next_cursor,
         member=_member(request),
         count=placed(page.count, first),
-        next_seen=first - 1 + len(page.rows),
     )
     return render(request, "hierarchies/group/contacts.html", context)
 

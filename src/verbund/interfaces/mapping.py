@@ -95,13 +95,15 @@ class Mapping:
             if target and target not in taken:
                 result[col] = target
                 taken.add(target)
+        if partial:
+            return result
         required = list(REQUIRED[kind])
         # A party needs a name; a person's may come from first and last name.
         named = "last_name" in taken or self.partner_functions is not None
-        if kind == "parties" and not partial and not named:
+        if kind == "parties" and not named:
             required.append("name")
         missing = [f for f in required if f not in taken]
-        if missing and not partial:
+        if missing:
             # The columns that feed a field besides one named like it ("external_id (id)").
             names = {f: [c for c, t in wanted.items() if t == f and c != f] for f in missing}
             raise ImportFileError(

@@ -92,7 +92,6 @@ def party_list(request: HttpRequest) -> HttpResponse:
             "base_query": base_query,
             "sort": page.sort,
             "first_page": not cursor,
-            "next_seen": first - 1 + len(page.rows),
         },
     )
 

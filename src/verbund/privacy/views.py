@@ -267,18 +267,8 @@ def privacy_log(request: HttpRequest) -> HttpResponse:
     )
     # Each entry's party by name, linked to its file: one query for the page.
     named = selectors.named_parties(e.party_id for e in page.rows)
-    entries = [(e, named.get(e.party_id) if e.party_id else None) for e in page.rows]
-    return render(
-        request,
-        "privacy/log.html",
-        {
-            "page": page,
-            "entries": entries,
-            "count": count,
-            "first_page": not cursor,
-            "next_seen": first - 1 + len(page.rows),
-        },
-    )
+    entries = [(e, named.get(e.party_id)) for e in page.rows]
+    return render(request, "privacy/log.html", {"page": page, "entries": entries, "count": count})
 
 
 @requires("privacy.run_retention")

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.core.paging import list_count
+from verbund.core.paging import newest
 from verbund.parties.models import Party
 from verbund.quality import actions
 from verbund.quality.detection import current_model, model_overview
@@ -77,8 +77,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("id"))
         .order_by()
     )
-    runs = list(DedupeRun.objects.all()[:RUNS_SHOWN])
-    merges = list(MergeRecord.objects.select_related("source", "survivor")[:MERGES_SHOWN])
+    runs, runs_count = newest(DedupeRun.objects.all(), RUNS_SHOWN)
+    merges, merges_count = newest(
+        MergeRecord.objects.select_related("source", "survivor"), MERGES_SHOWN
+    )
     context = {
         "filter": filterset,
         "active_filters": filterset.active(),
@@ -86,14 +88,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "counts": {c: open_by_category.get(c, 0) for c, _l in CandidateCategory.choices},
         "runs": runs,
-        "runs_count": list_count(
-            DedupeRun.objects.all(), len(runs), complete=len(runs) < RUNS_SHOWN
-        ),
+        "runs_count": runs_count,
         "run_form": RunForm(),
         "merges": merges,
-        "merges_count": list_count(
-            MergeRecord.objects.all(), len(merges), complete=len(merges) < MERGES_SHOWN
-        ),
+        "merges_count": merges_count,
         "match_models": model_overview(),
         "min_records": MIN_RECORDS,
     }

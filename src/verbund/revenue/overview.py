@@ -150,14 +150,13 @@ def _share(value: Any) -> str:
 
 
 def _labels(ranking: analysis.Ranking) -> dict[str, Any]:
-    shown = format_count(len(ranking.rows), ranking.count)
+    shown, total = len(ranking.rows), ranking.count
     return {
         "period_label": period_label(ranking.period),
         "previous_label": period_label(ranking.previous),
         # "Konzerne: 10 von 57" (the one wording of every list, core.formatting.format_count)
-        "count_label": _("%(what)s: %(count)s")
-        % {"what": analysis.KIND_LABELS[ranking.kind], "count": shown},
-        "members_label": _("%(what)s: %(count)s") % {"what": _("Members"), "count": shown},
+        "count_label": _counted(str(analysis.KIND_LABELS[ranking.kind]), shown, total),
+        "members_label": _counted(_("Members"), shown, total),
     }
 
 
@@ -227,6 +226,8 @@ def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
     }
 
 
-def _counted(what: str, rows: int) -> str:
-    """A table's caption with its count, as the rankings say it ("Mitglieder: 4 von 4")."""
-    return _("%(what)s: %(count)s") % {"what": what, "count": format_count(rows, rows)}
+def _counted(what: str, rows: int, total: int | None = None) -> str:
+    """A table's caption with its count ("Mitglieder: 4 von 4"; of ``total``, else of the
+    rows shown)."""
+    count = format_count(rows, rows if total is None else total)
+    return _("%(what)s: %(count)s") % {"what": what, "count": count}

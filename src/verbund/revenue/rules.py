@@ -21,14 +21,18 @@ AMOUNT_WHOLE_DIGITS: int = _AMOUNT.max_digits - _AMOUNT.decimal_places  # type: 
 CENTS_LIMIT = 10 ** (AMOUNT_WHOLE_DIGITS + 2)
 
 
+def _too_many_digits(value: Any, digits: int) -> str:
+    return _("%(value)s has more than %(digits)s digits before the decimal point.") % {
+        "value": value,
+        "digits": digits,
+    }
+
+
 def amount_error(amount: Decimal, value: Any) -> str | None:
     """An amount (rounded to cents) with more digits before the point than are stored."""
     if abs(amount) < 10**AMOUNT_WHOLE_DIGITS:
         return None
-    return _("%(value)s has more than %(digits)s digits before the decimal point.") % {
-        "value": value,
-        "digits": AMOUNT_WHOLE_DIGITS,
-    }
+    return _too_many_digits(value, AMOUNT_WHOLE_DIGITS)
 
 
 def cents_error(cents: int, value: Any, currency: str) -> str | None:
@@ -49,10 +53,7 @@ RATE_WHOLE_DIGITS: int = _RATE.max_digits - _RATE.decimal_places  # type: ignore
 def rate_error(rate: Decimal, value: Any) -> str | None:
     """A rate (units per euro) that is too large, or not above zero at the stored places."""
     if rate >= 10**RATE_WHOLE_DIGITS:
-        return _("%(value)s has more than %(digits)s digits before the decimal point.") % {
-            "value": value,
-            "digits": RATE_WHOLE_DIGITS,
-        }
+        return _too_many_digits(value, RATE_WHOLE_DIGITS)
     # Rounded to the places only below that size: rounding a number of more than 28 digits is
     # itself an error (decimal.InvalidOperation).
     if rate <= 0 or rate.quantize(Decimal(1).scaleb(-RATE_PLACES)) == 0:

@@ -325,7 +325,7 @@ def test_a_few_parties_by_id_are_shared_among_the_workers_one_chunk_each_and_mat
     Hit.objects.all().delete()
     monkeypatch.setattr(actions, "FORK_FROM", 3)
     # The test runner's own threads (xdist, earlier pools) would count as a web server's.
-    monkeypatch.setattr(actions.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(forking.threading, "active_count", lambda: 1)
     pools: list[int] = []
     in_order = forking.in_order
 
@@ -350,7 +350,7 @@ def test_a_few_parties_by_id_are_shared_among_the_workers_one_chunk_each_and_mat
     # Below FORK_FROM parties, or beside other threads (a web server's), one process.
     pools.clear()
     do_screen_parties(actor=None, party_ids=[parties[0].pk, parties[1].pk], workers=2)
-    monkeypatch.setattr(actions.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(forking.threading, "active_count", lambda: 2)
     do_screen_parties(actor=None, party_ids=[p.pk for p in parties], workers=2)
     assert pools == [1, 1]
 

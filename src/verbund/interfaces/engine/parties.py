@@ -4,8 +4,6 @@ from their parent and main-address fields, and the full sync."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from verbund.core import forking
 from verbund.core.bulk import BulkLoad, Rows, release_free_memory, select_in, stream
 from verbund.interfaces.engine.links import LinkChange, apply_link_changes, managed_links
 from verbund.interfaces.engine.party_rows import (
@@ -71,7 +70,7 @@ def import_parties(
     run = PartyImport(columns, fields, ctx, initial_errors, keys_hint, rebuild_indexes)
     # A fork copies only the calling thread: with other threads running (the job thread of a
     # web server, its request threads) a lock one of them held would stay locked in the child.
-    if not (parallel and hasattr(os, "fork") and threading.active_count() == 1):
+    if not (parallel and forking.alone()):
         run.existing()
         return run.run(PartyRows(columns, fields, ctx, derive=not run.ids)(rows), total_hint)
     # Big files: the rows are read and checked in a forked child from the start, so that its

@@ -4,14 +4,13 @@ the parties, compare with the import's links and write the changes."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from verbund.core import forking
 from verbund.core.bulk import BulkLoad, chunks, release_free_memory, stream
 from verbund.interfaces.engine.links import RT, LinkChange, apply_relationship_changes
 from verbund.interfaces.engine.results import (
@@ -190,7 +189,7 @@ def import_relationships(
     stage = RelationshipRows(columns, ctx, types, aliases, prefix)
     run = RelationshipImport(ctx, types, prefix, resolve_by)
     # A fork copies only the calling thread (see import_parties).
-    if not (parallel and hasattr(os, "fork") and threading.active_count() == 1):
+    if not (parallel and forking.alone()):
         return run.run(stage(rows), total_hint)
     release_free_memory()
     forked = Forked(lambda: stage(rows), total_hint)
