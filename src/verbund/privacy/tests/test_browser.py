@@ -33,15 +33,16 @@ def test_export_and_erasure_from_the_file(live_server: Any, page: Any) -> None:
     section = page.locator("[data-testid=privacy-section]")
     section.wait_for()
     assert "Einwilligungen und Widersprüche" in section.inner_text()
-    page.click("[data-testid=privacy-export]")
-    page.wait_for_load_state()
+    # Waits for the export page itself: the file's load state is already reached at the click.
+    with page.expect_navigation():
+        page.click("[data-testid=privacy-export]")
     assert "Auskunft (Art. 15 DSGVO)" in page.content()
     assert "greta.kranich@example.org" in page.content()
     assert "Besuch bei Greta Kranich" in page.content()
 
     page.goto(f"{live_server.url}/parties/{person.pk}/")
-    page.locator("[data-testid=privacy-erase]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("[data-testid=privacy-erase]").click()
     plan = page.locator("[data-testid=erase-plan]").inner_text()
     assert "Was bleibt" in plan and "nicht rückgängig" in plan
     page.fill("#id_reason", "DS-2026-3")
