@@ -27,6 +27,7 @@ from verbund.compliance.models import (
     ListVersion,
     PartyScreeningKey,
     PartyToken,
+    PartyTokenMark,
     RunTrigger,
     SanctionsList,
     ScreeningStatus,
@@ -107,9 +108,11 @@ def changed_party_ids(since: dt.datetime | None) -> list[int]:
     """Live parties changed at or after ``since`` (none before a first update pass)."""
     if since is None:
         return []
-    return list(
+    # Sorted here: ordered by id, SQLite scans every party in id order instead of seeking the
+    # few changed ones by ``updated_at`` (0.26 s against 2 ms at 1M parties).
+    return sorted(
         Party.objects.filter(merged_into__isnull=True, archived=False, updated_at__gte=since)
-        .order_by("id")
+        .order_by()
         .values_list("id", flat=True)
     )
 
@@ -151,7 +154,7 @@ def delta_party_ids(
     index: Index,
     entry_ids: set[int],
     workers: int = 1,
-    sync_state: tuple[list[int], list[int]] | None = None,
+    sync_state: screening.TokenState | None = None,
     vocab: list[str] | None = None,
 ) -> list[int]:
     """The live parties a screening against ``index`` may match to one of ``entry_ids``
@@ -250,9 +253,9 @@ def do_delta_screen(update: ListUpdate, *, actor: Any, workers: int | None = Non
 
         def meanwhile() -> None:
             state = screening.token_sync_state()
-            if not _derives_forked(len(state[0])):
+            if not _derives_forked(len(state.stale)):
                 do_sync_party_tokens(1, state)
-                state = ([], [])
+                state = state._replace(stale=[], dead=[])
             read["state"] = state
             read["vocab"] = screening.token_vocabulary()
             read["changed"] = changed_party_ids(update.parties_since)
@@ -390,14 +393,21 @@ def _derive_part(task: tuple[list[int], list[tuple[Any, ...]]]) -> tuple[list[An
 
 def do_sync_party_tokens(
     workers: int = 1,
-    state: tuple[list[int], list[int]] | None = None,
+    state: screening.TokenState | None = None,
     written: set[str] | None = None,
 ) -> int:
     """Bring the stored tokens up to date: derive them for live parties changed since (or
     never stored), drop those of merged and archived parties (``state``: the stale and dead
-    parties, if read already; ``written``: as ``do_refresh_party_tokens``). Returns the
-    parties derived."""
-    stale, dead = state or screening.token_sync_state()
-    if dead:
-        do_refresh_party_tokens(dead)
-    return do_refresh_party_tokens(stale, workers, written)
+    parties, if read already; ``written``: as ``do_refresh_party_tokens``), then move the mark
+    (``PartyTokenMark``) to the margin before the check. Returns the parties derived."""
+    state = state or screening.token_sync_state()
+    if state.dead:
+        do_refresh_party_tokens(state.dead)
+    count = do_refresh_party_tokens(state.stale, workers, written)
+    mark = PartyTokenMark.objects.order_by("pk").first() or PartyTokenMark()
+    mark.through = state.read_at - screening.TOKEN_MARGIN
+    if state.full or mark.pk is None:
+        mark.checked = state.read_at
+    mark.rules = screening.token_rules()
+    mark.save()
+    return count

@@ -446,6 +446,7 @@ class PartyScreeningKey(models.Model):
     Contract: a live party whose ``updated_at`` differs from ``party_updated_at`` (or that has
     no row) has tokens that may be stale; ``list_updates.do_refresh_party_tokens`` derives them
     again. Every write path bumps ``updated_at`` (the changed-parties pass relies on it too).
+    Whatever deletes rows otherwise (a data migration) deletes ``PartyTokenMark`` as well.
     """
 
     party = models.OneToOneField(
@@ -477,3 +478,23 @@ class PartyToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_id} {self.token}"
+
+
+class PartyTokenMark(models.Model):
+    """How far the stored party tokens are known to be current (one row, or none before the
+    first sync): every party with an ``updated_at`` before ``through`` had its tokens derived
+    by the rules ``rules`` names (``screening.token_rules``), so a check of the tokens reads
+    only the parties changed since (``screening.token_sync_state``). ``through`` lies a margin
+    before the check that set it: a write that committed later than it began is still read.
+    ``checked``: the last check that read every party (one runs at least weekly).
+
+    No row, or another ``rules``: the next check reads every party (after a data migration
+    that deleted keys; after an upgrade that reads names differently: every party's tokens
+    are derived again)."""
+
+    through = models.DateTimeField()
+    checked = models.DateTimeField()
+    rules = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.through:%Y-%m-%d %H:%M} {self.rules}"

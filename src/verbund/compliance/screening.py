@@ -3,23 +3,33 @@
 No writes here; ``actions`` stores what this module finds.
 """
 
+import datetime as dt
+import functools
 import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 from django.conf import settings
 from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from verbund.compliance.delta_filter import party_readings, reading_tokens
 from verbund.compliance.matching import PERSON, EntryRecord, Index, Match, Query
 from verbund.compliance.matching_order import Spelling, entry_spellings
-from verbund.compliance.models import ListEntry, PartyScreeningKey, PartyToken, SanctionsList
+from verbund.compliance.models import (
+    ListEntry,
+    PartyScreeningKey,
+    PartyToken,
+    PartyTokenMark,
+    SanctionsList,
+)
 from verbund.core import forking
 from verbund.core.collector import gc_paused
 from verbund.core.threads import read_alongside
@@ -246,13 +256,76 @@ def readings_with_tokens(tokens: Iterable[str], person: bool) -> dict[int, str]:
     return out
 
 
-def token_sync_state() -> tuple[list[int], list[int]]:
+# A write that commits this long after it took its ``updated_at`` is still read by the next
+# check of the stored tokens (``PartyTokenMark.through``): longer than any transaction of a
+# bulk path, which refreshes the tokens itself after it commits anyway.
+TOKEN_MARGIN = dt.timedelta(hours=1)
+# However current the mark, a check reads every party at least this often: a safety net for a
+# write that broke the ``updated_at`` contract.
+FULL_CHECK_EVERY = dt.timedelta(days=7)
+
+# Parties whose stored tokens fingerprint the rules deriving them (``token_rules``): each
+# rule of ``delta_filter.party_readings`` and ``reading_tokens`` changes what one of them
+# derives (legal forms, initials, words joined and split, numbers, scripts, identifiers).
+_PROBES = [
+    PartyRow(1, PartyKind.PERSON, "", "", "Hans-Peter", "Müller-Lüdenscheidt", "DE", None, "", "", ""),
+    PartyRow(2, PartyKind.PERSON, "J.-C. Juncker", "", "J.-C.", "Juncker", "LU", None, "", "", ""),
+    PartyRow(3, PartyKind.PERSON, "", "", "Abd al-Rahman", "bin Said Al Nuaimi", "QA", None, "", "", ""),
+    PartyRow(4, PartyKind.PERSON, "", "", "Владимир", "Путин", "RU", None, "", "", ""),
+    PartyRow(5, PartyKind.PERSON, "", "", "Youssef", "Abou Mahmoud", "", None, "", "", ""),
+    PartyRow(6, PartyKind.ORGANISATION, "SiemensAG", "", "", "", "DE", None, "", "", ""),
+    PartyRow(7, PartyKind.ORGANISATION, "Nordstern Handel GmbH & Co. KG", "Zweigniederlassung Süd",
+             "", "", "DE", None, "529900T8BM49AURSDO55", "HRB 12345", "DE 313145928"),
+    PartyRow(8, PartyKind.ORGANISATION, "1st International Bank of Brigade 44 Sp. z o.o.", "",
+             "", "", "PL", None, "", "", ""),
+    PartyRow(9, PartyKind.ORGANISATION, "Krasny Oktyabr Aktiengeselschaft", "", "", "", "", None,
+             "", "CHE-020.4.068.609-3", ""),
+    PartyRow(10, PartyKind.ORGANISATION, "中国石油化工 Sinopec S.A. de C.V.", "", "", "", "", None,
+             "", "", ""),
+]  # fmt: skip
+
+
+@functools.cache
+def token_rules() -> str:
+    """A fingerprint of the rules that derive the stored party tokens (``party_tokens``): it
+    changes with what they derive from the probe parties. Stored with the mark
+    (``PartyTokenMark.rules``); a check under other rules finds every party stale."""
+    derived = [party_tokens(row) for row in _PROBES]
+    text = orjson.dumps([[r, sorted(t)] for r, t in derived], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(text).hexdigest()[:32]
+
+
+class TokenState(NamedTuple):
+    """What ``token_sync_state`` found, and how it read it."""
+
+    stale: list[int]
+    dead: list[int]
+    # When the check began, and whether it read every party (else those changed since
+    # ``PartyTokenMark.through``): ``list_updates.do_sync_party_tokens`` moves the mark by it.
+    read_at: dt.datetime
+    full: bool
+
+
+def token_sync_state() -> TokenState:
     """(stale, dead) in one pass over the parties, by id: live parties whose stored tokens may
     be stale (no ``PartyScreeningKey``, or one taken at another ``updated_at`` than the
     party's), and merged or archived parties that still have stored tokens.
 
+    Reads the parties changed since the mark (``PartyTokenMark``) if it holds under the
+    current rules and was set after a full check within ``FULL_CHECK_EVERY``, and a tenth
+    of the parties or fewer changed since; else every party. Under other rules than the
+    mark's every live party is stale.
+
     One row comes back, the ids joined by commas: the delta screening reads this on a thread
     beside the index build (``threads.read_alongside``)."""
+    read_at = timezone.now()
+    mark = PartyTokenMark.objects.order_by("pk").first()
+    every = mark is not None and mark.rules != token_rules()
+    since = None
+    if mark and not every and read_at - mark.checked < FULL_CHECK_EVERY:
+        changed = Party.objects.filter(updated_at__gte=mark.through).count()
+        if changed * 10 <= Party.objects.count():
+            since = mark.through
     party = connection.ops.quote_name("parties_party")
     key = connection.ops.quote_name(PartyScreeningKey._meta.db_table)
     live = "p.merged_into_id IS NULL AND NOT p.archived"
@@ -260,16 +333,21 @@ def token_sync_state() -> tuple[list[int], list[int]]:
         joined = "string_agg(CASE WHEN {} THEN p.id::text END, ',')"
     else:
         joined = "group_concat(CASE WHEN {} THEN p.id END)"
+    stale_if = "1 = 1" if every else "(k.party_id IS NULL OR k.party_updated_at <> p.updated_at)"
+    where = f"(({live} AND {stale_if}) OR (NOT ({live}) AND k.party_id IS NOT NULL))"
+    params: list[Any] = []
+    if since is not None:
+        where += " AND p.updated_at >= %s"
+        params.append(since)
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT {joined.format(live)}, {joined.format(f'NOT ({live})')} FROM {party} p "
-            f"LEFT JOIN {key} k ON k.party_id = p.id "
-            f"WHERE ({live} AND (k.party_id IS NULL OR k.party_updated_at <> p.updated_at)) "
-            f"OR (NOT ({live}) AND k.party_id IS NOT NULL)"
+            f"LEFT JOIN {key} k ON k.party_id = p.id WHERE {where}",
+            params,
         )
         row = cur.fetchone()
     stale, dead = ((sorted(map(int, ids.split(","))) if ids else []) for ids in row)
-    return stale, dead
+    return TokenState(stale, dead, read_at, since is None)
 
 
 # Joins the tokens of ``token_vocabulary``'s one row: a control character, which no name
