@@ -485,8 +485,8 @@ class PartyToken(models.Model):
 
 
 class PartyTokenMark(models.Model):
-    """How far the stored party tokens are known to be current (one row, or none before the
-    first sync): every party with an ``updated_at`` before ``through`` had its tokens derived
+    """How far the stored party tokens are known to be current (one row, id 1, or none before
+    the first sync): every party with an ``updated_at`` before ``through`` had its tokens derived
     by the rules ``rules`` names (``screening.token_rules``), so a check of the tokens reads
     only the parties changed since (``screening.token_sync_state``). ``through`` lies a margin
     before the check that set it: a write that committed later than it began is still read.

@@ -319,7 +319,7 @@ def token_sync_state() -> TokenState:
     One row comes back, the ids joined by commas: the delta screening reads this on a thread
     beside the index build (``threads.read_alongside``)."""
     read_at = timezone.now()
-    mark = PartyTokenMark.objects.order_by("pk").first()
+    mark = PartyTokenMark.objects.filter(pk=1).first()
     every = mark is not None and mark.rules != token_rules()
     since = None
     if mark and not every and read_at - mark.checked < FULL_CHECK_EVERY:

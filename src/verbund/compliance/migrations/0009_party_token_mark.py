@@ -12,7 +12,7 @@ def mark_stored_tokens_as_of_unknown_rules(apps, schema_editor):
     if key.objects.exists():
         long_ago = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
         apps.get_model("compliance", "PartyTokenMark").objects.create(
-            through=long_ago, checked=long_ago, rules=""
+            pk=1, through=long_ago, checked=long_ago, rules=""
         )
 
 
