@@ -1,8 +1,9 @@
-"""Issue #19, sixth pass (decision 0008 points 17 and later): short forms of given names. One
-case each that the engine got wrong before."""
+"""Issue #19, sixth pass (decision 0008 points 17 and 18): short forms of given names, a word's
+first x. One case each that the engine got wrong before."""
 
 from verbund.compliance.matching import EntryRecord, Index, Query
 from verbund.compliance.matching_nicknames import nickname_spellings, other_forms
+from verbund.compliance.matching_text import canon_token
 from verbund.compliance.tests.fixtures import FILLER
 
 THRESHOLD = 0.70
@@ -48,3 +49,16 @@ def test_a_short_form_does_not_stand_for_another_full_name_or_a_family_name() ->
     # A family name is not replaced by the given name it also is a short form of.
     assert _scores(index, "Jack Benjamin") == {}
     assert list(_scores(index, "Jack Bibi")) == ["Jack BIBI"]
+
+
+def test_a_words_first_x_is_an_s_as_pinyin_and_wade_giles_write_it() -> None:
+    assert canon_token("xi") == canon_token("hsi") == "si"
+    assert canon_token("xu") == canon_token("hsu")
+    assert canon_token("xavier").startswith("s")
+    # Inside a word x stays "ks"; an h before another s-less word is left alone ("Hse").
+    assert canon_token("alexander") == canon_token("aleksander")
+    assert canon_token("hse") == "hse"
+    index = _index("Xi JINPING")
+    assert list(_scores(index, "Hsi Chin-ping")) == ["Xi JINPING"]
+    assert list(_scores(index, "Shi Jinping")) == ["Xi JINPING"]
+    assert list(_scores(index, "Si Jinpin")) == ["Xi JINPING"]
