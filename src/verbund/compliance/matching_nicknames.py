@@ -5,8 +5,8 @@ A CRM holds what a customer is called, the lists what the person was designated 
 form says the same as its full name, but less surely (it stands for several full names, and
 some are given names in their own right), so such a spelling counts as a weak alias.
 
-The table was written by hand for Verbund from common usage (English, German, Hebrew, Russian,
-Spanish, Italian), under the project's licence; no data set was copied. It holds only short forms
+The table was written by hand for Verbund from common usage (English, German, Hebrew, Russian
+and Ukrainian, Spanish, Italian), under the project's licence; no data set was copied. It holds only short forms
 that are no common given name of another origin on their own: "Lena" (Elena), "Mina"
 (Wilhelmina), "Nadia" (Nadezhda), "Dina" or "Sina" would make a different person's given name
 a weak spelling of the listed one. Spellings are compared canonically (``canon_token``), so
@@ -64,31 +64,58 @@ _SHORT_FORMS: dict[str, tuple[str, ...]] = {
     "deborah": ("debbie",),
     "patricia": ("patty", "trish"),
     "victoria": ("vicky",),
+    "eugene": ("gene",),
+    "jacob": ("jake",),
+    "rudolph": ("rudy",),
     # German
     "johannes": ("hans", "hannes"),
     "nikolaus": ("klaus",),
     "friedrich": ("fritz",),
     "josef": ("sepp",),
+    "wilhelm": ("willi",),
+    # Hebrew
+    "avraham": ("avi",),
+    "yosef": ("yossi",),
+    "yitzhak": ("itzik",),
+    "mordechai": ("motti",),
     # Russian and Ukrainian
     "aleksandr": ("sasha", "shura"),
     "aleksandra": ("sasha", "shura"),
     "aleksei": ("alyosha", "lyosha"),
+    "anatoli": ("tolya",),
+    "boris": ("borya",),
     "dmitri": ("dima", "mitya"),
-    "vladimir": ("volodya", "vova"),
+    "fyodor": ("fedya",),
+    "grigori": ("grisha",),
+    "konstantin": ("kostya",),
+    "leonid": ("lyonya",),
+    "vladimir": ("volodya", "vova", "vlad"),
     "mikhail": ("misha",),
     "nikolai": ("kolya",),
     "ivan": ("vanya",),
+    "pyotr": ("petya",),
     "sergei": ("seryozha",),
     "evgeni": ("zhenya",),
     "pavel": ("pasha",),
+    "vasili": ("vasya",),
+    "viktor": ("vitya",),
+    "yuri": ("yura",),
     "ekaterina": ("katya",),
     "natalya": ("natasha",),
     "mariya": ("masha",),
     "anastasiya": ("nastya",),
     "tatyana": ("tanya",),
-    # Spanish and Italian
+    "lyudmila": ("lyuda",),
+    "svetlana": ("sveta",),
+    "olga": ("olya",),
+    # Spanish, Portuguese and Italian
     "jose": ("pepe",),
     "francisco": ("paco", "pancho"),
+    "ignacio": ("nacho",),
+    "enrique": ("quique",),
+    "guillermo": ("memo",),
+    "jesus": ("chucho",),
+    "giovanni": ("gianni",),
     "giuseppe": ("beppe", "peppe"),
 }
 
