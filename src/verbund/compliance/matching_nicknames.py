@@ -6,11 +6,11 @@ form says the same as its full name, but less surely (it stands for several full
 some are given names in their own right), so such a spelling counts as a weak alias.
 
 The table was written by hand for Verbund from common usage (English, German, Hebrew, Russian
-and Ukrainian, Spanish, Italian), under the project's licence; no data set was copied. It holds only short forms
-that are no common given name of another origin on their own: "Lena" (Elena), "Mina"
-(Wilhelmina), "Nadia" (Nadezhda), "Dina" or "Sina" would make a different person's given name
-a weak spelling of the listed one. Spellings are compared canonically (``canon_token``), so
-"Sascha", "Sasha" and "Saša" are one entry.
+and Ukrainian, Spanish, Italian), under the project's licence; no data set was copied. It holds
+only short forms that are no common given name of another origin on their own: "Lena" (Elena),
+"Mina" (Wilhelmina), "Nadia" (Nadezhda), "Dina" or "Sina" would make a different person's given
+name a weak spelling of the listed one. Spellings are compared canonically (``canon_token``),
+so "Sascha" and "Sasha" are one entry.
 """
 
 from functools import lru_cache
@@ -108,7 +108,7 @@ _SHORT_FORMS: dict[str, tuple[str, ...]] = {
     "lyudmila": ("lyuda",),
     "svetlana": ("sveta",),
     "olga": ("olya",),
-    # Spanish, Portuguese and Italian
+    # Spanish and Italian
     "jose": ("pepe",),
     "francisco": ("paco", "pancho"),
     "ignacio": ("nacho",),
@@ -121,8 +121,9 @@ _SHORT_FORMS: dict[str, tuple[str, ...]] = {
 
 
 def _table() -> dict[str, frozenset[str]]:
-    """Canonical spelling -> its other forms as the table writes them, both ways (the index
-    spells a word itself: ``canon_token`` of a canonical spelling is not always that)."""
+    """Canonical spelling -> its other forms as the table writes them, both ways: the index
+    canonicalises a spelling's words itself, and ``canon_token`` of a canonical spelling is not
+    always that spelling ("chris" -> "khris" -> "kris")."""
     out: dict[str, set[str]] = {}
     for full, shorts in _SHORT_FORMS.items():
         for short in shorts:
