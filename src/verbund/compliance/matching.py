@@ -48,6 +48,8 @@ Decision 0008 points 12-14 (each rule with its reason and figures there): crosse
 names and series members, written-out legal forms, long vowels, listed short names
 (``_known_short_name``), crossed given and family names (``matching_order``), consonant-merged
 spellings, skeletons, other last consonants and other forms of a name (``matching_spelling``).
+Points 17-18: short forms of given names as weak spellings of list names (``matching_nicknames``),
+a word's first x as an s.
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """

@@ -17,6 +17,7 @@ its best name, so a list that writes a Korean or Hungarian name both ways is not
 from collections.abc import Iterable
 from typing import Any
 
+from verbund.compliance.matching_nicknames import nickname_spellings
 from verbund.compliance.matching_text import canon_token, name_spellings, name_tokens
 
 # A crossed given and family name multiplies a person's score by this: a full match (0.98)
@@ -83,11 +84,18 @@ Spelling = tuple[str, tuple[str, ...], bool, NameParts | None]
 
 def entry_spellings(person: bool, names: list[dict[str, Any]]) -> list[Spelling]:
     """Every spelling of every name of a list entry: the costly part of building an index,
-    and one entry's alone."""
+    and one entry's alone. A person's name is also spelled with a given name in its other
+    forms ("Benjamin" / "Bibi", ``matching_nicknames``), as a weak alias."""
     out: list[Spelling] = []
     for n in names:
         split = family_split(n["name"]) if person else None
         parts = name_parts(*split) if split else None
-        for toks in name_spellings(n["name"], not person, listed=True):
+        spellings = name_spellings(n["name"], not person, listed=True)
+        for toks in spellings:
             out.append((n["name"], toks, bool(n.get("weak")), parts))
+        if person and spellings:
+            for toks in nickname_spellings(spellings[0]):
+                # The other form is a given name of this name (for ``crossed``).
+                given = parts and (parts[0] | {canon_token(t) for t in toks}, parts[1])
+                out.append((n["name"], toks, True, given or None))
     return out

@@ -219,6 +219,11 @@ CONSONANT_RULES = [
     ("ck", "k"), ("c", "k"), ("q", "k"), ("z", "s"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"),
 ]  # fmt: skip
 CANON_RULES = [*CONSONANT_RULES, ("ee", "i"), ("oo", "u"), ("ou", "u")]
+# A word's first x is an s or sh sound (pinyin "Xi", Portuguese "Xavier", Albanian "Xhafer",
+# Vietnamese "Xuan"), which Wade-Giles writes hs before i and u ("Hsi" / "Xi", "Hsu" / "Xu"):
+# canonically s, not the "ks" of an x inside a word (decision 0008 point 18). Not "ks" at the
+# start ("Ksenia" / "Xenia"): a typo makes it from "kh" ("KHURI" / "Ksuri").
+_WADE_GILES_S = frozenset(["hsi", "hsu", "hsy"])
 # The Arabic article as transliterations write it on its own ("Issa El Zeydi"/"Al-Zeydi").
 _ARTICLES = frozenset(["el", "ul"])
 _DOUBLE = re.compile(r"(.)\1+")
@@ -239,6 +244,10 @@ def canon_token(token: str) -> str:
     if token in _ARTICLES:
         return "al"
     t = token
+    if t[:1] == "x":
+        t = "s" + t[1:]
+    elif t[:3] in _WADE_GILES_S:
+        t = t[1:]
     for a, b in CANON_RULES:
         if a in t:
             t = t.replace(a, b)

@@ -1,0 +1,64 @@
+"""Issue #19, sixth pass (decision 0008 points 17 and 18): short forms of given names, a word's
+first x. One case each that the engine got wrong before."""
+
+from verbund.compliance.matching import EntryRecord, Index, Query
+from verbund.compliance.matching_nicknames import nickname_spellings, other_forms
+from verbund.compliance.matching_text import canon_token
+from verbund.compliance.tests.fixtures import FILLER
+
+THRESHOLD = 0.70
+
+
+def _index(*names: str) -> Index:
+    recs = []
+    for i, (schema, name) in enumerate([*(("person", n) for n in names), *FILLER]):
+        rec = EntryRecord(
+            list_id=1, entry_id=i, external_id=str(i), content_hash="h", schema=schema,
+            name=name, countries=frozenset(), birth_dates=(), identifiers=(),
+        )  # fmt: skip
+        recs.append((rec, [{"name": name, "weak": False}]))
+    return Index(recs)
+
+
+def _scores(index: Index, name: str) -> dict[str, float]:
+    query = Query(kind="person", names=[name])
+    return {m.entry.name: m.score for m in index.screen(query, THRESHOLD)}
+
+
+def test_a_short_form_of_a_given_name_finds_the_listed_full_name_and_the_other_way_round() -> None:
+    assert "benjamin" in other_forms("bibi")
+    assert "bibi" in other_forms("benjamin")
+    # "Sascha" and "Sasha" are one spelling; the family name (the last word) is never replaced.
+    assert "aleksandr" in other_forms("sascha")
+    assert nickname_spellings(("ted", "doe")) == [("edward", "doe"), ("theodore", "doe")]
+    index = _index("Benjamin NETANYAHU", "Theodore DOE", "Bill CLINTON", "Aleksandr IVANOV")
+    found = _scores(index, "Bibi Netanyahu")
+    assert list(found) == ["Benjamin NETANYAHU"]
+    # A weaker reading than the full name itself.
+    assert found["Benjamin NETANYAHU"] < _scores(index, "Benjamin Netanyahu")["Benjamin NETANYAHU"]
+    assert list(_scores(index, "Ted Doe")) == ["Theodore DOE"]
+    assert list(_scores(index, "William Clinton")) == ["Bill CLINTON"]
+    assert list(_scores(index, "Sascha Iwanow")) == ["Aleksandr IVANOV"]
+
+
+def test_a_short_form_does_not_stand_for_another_full_name_or_a_family_name() -> None:
+    index = _index("Benjamin NETANYAHU", "Theodore DOE", "Jack BIBI")
+    # "Ted" is Theodore's and Edward's, never Thomas's; the family name must still match.
+    assert _scores(index, "Tom Doe") == {}
+    assert _scores(index, "Bibi Schmidt") == {}
+    # A family name is not replaced by the given name it also is a short form of.
+    assert _scores(index, "Jack Benjamin") == {}
+    assert list(_scores(index, "Jack Bibi")) == ["Jack BIBI"]
+
+
+def test_a_words_first_x_is_an_s_as_pinyin_and_wade_giles_write_it() -> None:
+    assert canon_token("xi") == canon_token("hsi") == "si"
+    assert canon_token("xu") == canon_token("hsu")
+    assert canon_token("xavier").startswith("s")
+    # Inside a word x stays "ks"; an h before another s-less word is left alone ("Hse").
+    assert canon_token("alexander") == canon_token("aleksander")
+    assert canon_token("hse") == "hse"
+    index = _index("Xi JINPING")
+    assert list(_scores(index, "Hsi Chin-ping")) == ["Xi JINPING"]
+    assert list(_scores(index, "Shi Jinping")) == ["Xi JINPING"]
+    assert list(_scores(index, "Si Jinpin")) == ["Xi JINPING"]
