@@ -362,7 +362,10 @@ def name_tokens(name: str, organisation: bool = False) -> tuple[str, ...]:
         while len(words) > 1 and _DOTTED.match(words[-1]):
             words.pop()
         name = " ".join(words)
-    latin = anyascii(_APOSTROPHES.sub("", name.translate(_UMLAUT_FIRST)))
+    # Apostrophes go after transliterating: anyascii writes the Arabic ayn and the half rings
+    # of scholarly transliterations ("Jaʿfar") as ` or ', which would split "مسعود" into
+    # "ms wd" (and "ms" is a title).
+    latin = _APOSTROPHES.sub("", anyascii(name.translate(_UMLAUT_FIRST)))
     folded = fold(latin).split()
     if organisation and len(folded) >= 3:
         folded = _without_written_forms(folded)

@@ -273,6 +273,8 @@ _PROBES = [
     PartyRow(3, PartyKind.PERSON, "", "", "Abd al-Rahman", "bin Said Al Nuaimi", "QA", None, "", "", ""),
     PartyRow(4, PartyKind.PERSON, "", "", "Владимир", "Путин", "RU", None, "", "", ""),
     PartyRow(5, PartyKind.PERSON, "", "", "Youssef", "Abou Mahmoud", "", None, "", "", ""),
+    PartyRow(11, PartyKind.PERSON, "", "", "محمد", "مسعود", "", None, "", "", ""),
+    PartyRow(12, PartyKind.ORGANISATION, "Jaʿfar Trading Co. LLC", "", "", "", "AE", None, "", "", ""),
     PartyRow(6, PartyKind.ORGANISATION, "SiemensAG", "", "", "", "DE", None, "", "", ""),
     PartyRow(7, PartyKind.ORGANISATION, "Nordstern Handel GmbH & Co. KG", "Zweigniederlassung Süd",
              "", "", "DE", None, "529900T8BM49AURSDO55", "HRB 12345", "DE 313145928"),
