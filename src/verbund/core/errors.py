@@ -7,6 +7,7 @@ message as they show any other; the API answers it with 409 Conflict instead of 
 (``core.api.exception_handler``, decision 0038).
 
 ``refuse`` raises the one refusal of a write that found both kinds: bad input first.
+``renamed`` gives a refusal the field names of a request that names them otherwise.
 """
 
 from django.core.exceptions import ValidationError
@@ -31,3 +32,15 @@ def refuse(errors: dict[str, list[str]], conflicts: dict[str, list[str]]) -> Non
         raise ValidationError(merged)
     if conflicts:
         raise Conflict(conflicts)
+
+
+def renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    """The same refusal, a ``Conflict`` still one, with its fields under the names the request
+    gave them (``names``: the action's field to the request's, e.g. a link's ``to_party`` to
+    a move's ``to``); messages of two fields under one name are kept both."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    fields: dict[str, list[str]] = {}
+    for field, messages in exc.message_dict.items():
+        fields.setdefault(names.get(field, field), []).extend(messages)
+    return Conflict(fields) if isinstance(exc, Conflict) else ValidationError(fields)

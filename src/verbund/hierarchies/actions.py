@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit
+from verbund.core.errors import Conflict
 from verbund.hierarchies import browse, engine
 from verbund.hierarchies.models import GroupSubscription
 from verbund.hierarchies.selectors import hierarchy_type
@@ -31,7 +32,9 @@ def do_move_subtree(
 
     The link valid on ``on`` ends the day before; the new one starts on ``on`` and keeps the old
     link's planned end. ``new_parent=None`` only ends the link (the child becomes a root).
-    Locked, cycle-checked and audited like every hierarchy write; one transaction.
+    Locked, cycle-checked and audited like every hierarchy write; one transaction. A move under
+    the parent the child has, or one the stored links refuse (a second parent, a cycle, the
+    same link overlapping), is a ``Conflict`` naming ``to_party`` or ``valid_from``.
     """
     day = on or engine.today()
     rtype = hierarchy_type(type_key)
@@ -44,7 +47,9 @@ def do_move_subtree(
         .first()
     )
     if current is not None and new_parent is not None and current.to_party_id == new_parent.pk:
-        raise ValidationError(
+        # The same link already open: stored data refuses the move, as it refuses a new link
+        # (the API's 409; the link's own checks below refuse a second parent or a cycle alike).
+        raise Conflict(
             {
                 "to_party": [
                     _("%(child)s is already under %(parent)s.")

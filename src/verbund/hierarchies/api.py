@@ -16,14 +16,15 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from verbund.core import extensions
-from verbund.core.schema import integer
+from verbund.core.errors import renamed
+from verbund.core.schema import conflict_fields, integer
 from verbund.core.serializers import ID_MAX, StrictFieldsMixin
 from verbund.hierarchies import engine, group_api, selectors
 from verbund.hierarchies.actions import check_move, do_move_subtree, move_summary
@@ -222,6 +223,14 @@ class MoveResultSerializer(serializers.Serializer):
 
 
 MOVE_FIELDS = {"to_party": "to", "valid_from": "on", "valid_to": "on"}
+# Stored links refuse the move, not the request (decision 0038, revision 2).
+MOVE_CONFLICT = OpenApiResponse(
+    response=conflict_fields("to", "on"),
+    description="Stored links refuse the move: `to` is the parent the party has on `on`, or "
+    "the new link would give the party a second parent or close a cycle at some date (the "
+    "message names the path); `on`: the same link is stored over some of the new link's days. "
+    "The same body as a 400's; a dry run answers alike.",
+)
 
 
 class PartyMoveView(APIView):
@@ -229,12 +238,16 @@ class PartyMoveView(APIView):
     on ``on`` ends the day before, the new one starts on ``on`` and keeps the old one's
     planned end; one transaction, locked and checked like every hierarchy write. With
     ``dry_run`` the move is checked (refusals as for the real move) and nothing is written.
+    Stored links refusing the move (the parent the party has, a second parent, a cycle) answer
+    409 naming ``to`` or ``on``.
     Needs the permission to add relationships, as setting a parent does."""
 
     required_permission = "parties.view_party"
     write_permission = "relationships.add_relationship"
 
-    @extend_schema(request=MoveSerializer, responses=MoveResultSerializer)
+    @extend_schema(
+        request=MoveSerializer, responses={200: MoveResultSerializer, 409: MOVE_CONFLICT}
+    )
     def post(self, request: Request, pk: int) -> Response:
         party = get_object_or_404(Party, pk=pk)
         body = MoveSerializer(data=request.data)
@@ -258,11 +271,7 @@ class PartyMoveView(APIView):
                 rel = do_move_subtree(*args, **{**kwargs, "on": day})
                 result = {**summary, "relationship_id": rel.pk if rel else None}
         except ValidationError as exc:
-            # The action names the link's field; the caller sent ``to``.
-            if hasattr(exc, "error_dict"):
-                renamed = {MOVE_FIELDS.get(k, k): v for k, v in exc.message_dict.items()}
-                raise ValidationError(renamed) from None
-            raise
+            raise renamed(exc, MOVE_FIELDS) from None
         result["dry_run"] = data["dry_run"]
         return Response(MoveResultSerializer(result).data)
 

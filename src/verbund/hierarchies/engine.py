@@ -3,9 +3,10 @@
 Interface (kept stable for callers):
 - ``lock_for_write(rtype, party_ids)``: take the locks that make check-then-write safe, and
   bring the type's closure up to today.
-- ``check_link(rel)``: raise ValidationError when ``rel`` would give its child a second
-  parent or close a cycle at any date inside its validity (the message names the path; the
-  messages are ``hierarchies.rules``, shared with the batch check ``hierarchies.batch``).
+- ``check_link(rel)``: raise ``core.errors.Conflict`` (a ValidationError naming ``to_party``:
+  stored links refuse it, the API's 409) when ``rel`` would give its child a second parent or
+  close a cycle at any date inside its validity (the message names the path; the messages are
+  ``hierarchies.rules``, shared with the batch check ``hierarchies.batch``).
 - ``after_link_changed(rel, before)``: keep the closure table in step, same transaction.
 - ``rebuild_closure(type_keys=None)``: set-based rebuild after bulk loads (demo, imports).
 - ``ensure_fresh(rtype)``: replay the links that started or ended since the closure's day.
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.core.bulk import scalar, secondary_indexes
+from verbund.core.errors import Conflict
 from verbund.hierarchies import dated, rules
 from verbund.hierarchies.models import ClosureEntry, ClosureState
 from verbund.parties.models import Party
@@ -124,7 +126,8 @@ def lock_for_write(rtype: RelationshipType, party_ids: list[int]) -> None:
 
 
 def check_link(rel: Relationship) -> None:
-    """Refuse a second parent or a cycle at any date inside the validity of ``rel``."""
+    """Refuse a second parent or a cycle at any date inside the validity of ``rel``: a
+    ``Conflict``, as the stored links refuse it, not the link itself."""
     type_id = rel.type_id
     child, parent = rel.from_party_id, rel.to_party_id
     lo, hi = rel.valid_from or MIN_DATE, rel.valid_to or MAX_DATE
@@ -144,13 +147,13 @@ def check_link(rel: Relationship) -> None:
             clash.valid_to,
             names.get(clash.to_party_id, str(clash.to_party_id)),
         )
-        raise ValidationError({"to_party": [message]})
+        raise Conflict({"to_party": [message]})
     found = _cycle_path(type_id, child, parent, lo, hi, exclude_pk=rel.pk or -1)
     if found is not None:
         path, day = found
         names = rules.party_labels(path)
         message = rules.cycle(day, [names.get(p, str(p)) for p in path])
-        raise ValidationError({"to_party": [message]})
+        raise Conflict({"to_party": [message]})
 
 
 def walk_up(

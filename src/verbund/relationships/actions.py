@@ -3,7 +3,8 @@
 The rules of a single link and their messages are ``relationships.rules`` (shared with the
 bulk paths). Hierarchy types get their extra rules (one parent at any date, no cycle; messages
 in ``hierarchies.rules``) and their closure upkeep from ``verbund.hierarchies.engine``, called
-here inside the same transaction: lock, then check, then write.
+here inside the same transaction: lock, then check, then write. A link that stored links refuse
+(the same link open or overlapping, a second parent, a cycle) is a ``core.errors.Conflict``.
 """
 
 import datetime as dt
@@ -192,13 +193,17 @@ def _as_share(value: Any) -> Decimal | None:
     return share
 
 
-def validate_relationship(rel: Relationship, *, exclude_pk: int | None = None) -> None:
-    """Every rule of a single relationship except the hierarchy rules; errors name the field.
-
-    The rules themselves (and their messages) are ``relationships.rules``, which the bulk
-    paths call too."""
+def relationship_refusals(
+    rel: Relationship, *, exclude_pk: int | None = None
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The refusals of a single relationship but the hierarchy rules, each naming its field:
+    the link's own faults, and its conflicts with the same link stored (already open, or
+    overlapping validity), which stored data refuses, not the request (decision 0038,
+    revision 2). The rules themselves (and their messages) are ``relationships.rules``,
+    which the bulk paths call too."""
     rtype = rel.type
     errors: dict[str, list[str]] = {}
+    conflicts: dict[str, list[str]] = {}
 
     def add(field: str, message: str | None) -> None:
         if message:
@@ -231,7 +236,7 @@ def validate_relationship(rel: Relationship, *, exclude_pk: int | None = None) -
             for message in messages:
                 if message not in errors.get(field, []):
                     add(field, message)
-    if not errors:
+    if _comparable(rel, errors):
         same = Relationship.objects.filter(
             type=rtype, from_party_id=rel.from_party_id, to_party_id=rel.to_party_id
         )
@@ -240,22 +245,43 @@ def validate_relationship(rel: Relationship, *, exclude_pk: int | None = None) -
         clash = same.filter(overlaps_q(rel.valid_from, rel.valid_to)).first()
         if clash:
             if clash.valid_to is None and rel.valid_to is None:
-                add(
-                    "to_party",
+                conflicts["to_party"] = [
                     _("This link exists already (since %(from)s).")
-                    % {"from": format_date(clash.valid_from) or "—"},
-                )
+                    % {"from": format_date(clash.valid_from) or "—"}
+                ]
             else:
-                add(
-                    "valid_from",
+                conflicts["valid_from"] = [
                     _("The validity overlaps the same link from %(from)s to %(to)s.")
                     % {
                         "from": format_date(clash.valid_from) or "—",
                         "to": format_date(clash.valid_to) or "—",
-                    },
-                )
-    if errors:
-        raise ValidationError(errors)
+                    }
+                ]
+    return errors, conflicts
+
+
+def _comparable(rel: Relationship, errors: dict[str, list[str]]) -> bool:
+    """Whether the link can be compared with stored links: two parties and an interval. A
+    self-link or an end before the start has neither; any other fault leaves them."""
+    return rel.from_party_id != rel.to_party_id and "valid_to" not in errors
+
+
+def validate_relationship(rel: Relationship, *, exclude_pk: int | None = None) -> None:
+    """Every rule of a single relationship, for hierarchy types their rules too (one parent
+    at any date, no cycle: ``engine.check_link``, after ``engine.lock_for_write``); errors
+    name the field.
+
+    A link that is fine in itself but meets stored links (the same link open or overlapping,
+    a second parent, a cycle) is a ``Conflict`` (the API's 409); beside faults of its own it
+    is bad input naming every field (``core.errors.refuse``)."""
+    errors, conflicts = relationship_refusals(rel, exclude_pk=exclude_pk)
+    # The same link stored is a second parent too: one message for it.
+    if rel.type.is_hierarchy and not conflicts and _comparable(rel, errors):
+        try:
+            engine.check_link(rel)
+        except Conflict as exc:
+            conflicts = exc.message_dict
+    refuse(errors, conflicts)
 
 
 def resolve_type(value: "RelationshipType | str") -> RelationshipType:
@@ -342,8 +368,6 @@ def do_create_relationship(
     if rtype.is_hierarchy:
         engine.lock_for_write(rtype, [from_party.pk, to_party.pk])
     validate_relationship(rel)
-    if rtype.is_hierarchy:
-        engine.check_link(rel)
     rel.save()
     if rtype.is_hierarchy:
         engine.after_link_changed(rel, before=None)
@@ -387,8 +411,6 @@ def do_update_relationship(rel: Relationship, *, actor: Any, **changes: Any) -> 
             value if value is not None or field in ("valid_from", "valid_to", "share") else "",
         )
     validate_relationship(rel, exclude_pk=rel.pk)
-    if rel.type.is_hierarchy:
-        engine.check_link(rel)
     after = audit.snapshot(rel)
     if {k: v for k, v in after.items() if k != "updated_at"} == {
         k: v for k, v in before.items() if k != "updated_at"
@@ -439,7 +461,7 @@ def do_end_relationship(
 # --- merges -------------------------------------------------------------------------------
 
 
-class HierarchyConflict(ValidationError):
+class HierarchyConflict(Conflict):
     """Moving a link would give a child a second parent or close a cycle."""
 
 
@@ -458,12 +480,14 @@ def _repoint(rel: Relationship, new_from: int, new_to: int, *, actor: Any, note:
     rel.to_party = Party.objects.get(pk=new_to)
     if rel.type.is_hierarchy:
         engine.lock_for_write(rel.type, [old_from, new_from, new_to])
-    validate_relationship(rel, exclude_pk=rel.pk)
+    # The link's own rules first (a repeat of a link the party has), then the hierarchy's:
+    # a merge reports the two apart.
+    refuse(*relationship_refusals(rel, exclude_pk=rel.pk))
     if rel.type.is_hierarchy:
         try:
             engine.check_link(rel)
-        except ValidationError as exc:
-            raise HierarchyConflict(exc.messages) from exc
+        except Conflict as exc:
+            raise HierarchyConflict(exc.message_dict) from exc
     rel.save(update_fields=["from_party", "to_party", "updated_at"])
     if rel.type.is_hierarchy:
         if old_from != new_from:

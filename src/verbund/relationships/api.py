@@ -85,6 +85,23 @@ class RelationshipTypeViewSet(viewsets.ModelViewSet):
         actions.do_delete_relationship_type(instance, actor=self.request.user)
 
 
+# Stored links refuse a link, not the request (decision 0038, revision 2).
+LINK_CONFLICT = OpenApiResponse(
+    response=conflict_fields("to_party", "valid_from"),
+    description="Stored links refuse the link: `to_party` when the same link is open "
+    "already, or (hierarchy types) when the child would have a second parent or the link "
+    "would close a cycle at some date (the message names the path); `valid_from` when the "
+    "same link is stored over some of its days. The same body as a 400's; a request with "
+    "faults of its own is a 400 naming these fields beside them.",
+)
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: RelationshipSerializer, 409: LINK_CONFLICT}),
+    # The answer is the whole relationship, as ``update`` below writes it.
+    update=extend_schema(responses={200: RelationshipSerializer, 409: LINK_CONFLICT}),
+    partial_update=extend_schema(responses={200: RelationshipSerializer, 409: LINK_CONFLICT}),
+)
 class RelationshipViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -92,7 +109,9 @@ class RelationshipViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Dated links between parties. Ending sets valid_to; relationships are never deleted."""
+    """Dated links between parties. Ending sets valid_to; relationships are never deleted. A
+    link the stored ones refuse (the same link open or overlapping; for hierarchy types a
+    second parent or a cycle at some date) is a 409 naming ``to_party`` or ``valid_from``."""
 
     queryset = Relationship.objects.all()
     filterset_class = RelationshipFilterSet

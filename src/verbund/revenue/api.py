@@ -14,13 +14,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from verbund.core.schema import integer
+from verbund.core.errors import renamed
+from verbund.core.schema import conflict_fields, integer
 from verbund.core.serializers import StrictFieldsMixin, stored_length
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
@@ -291,6 +292,18 @@ class MainAddressAnswerSerializer(serializers.Serializer):
     since = serializers.DateField(allow_null=True)
 
 
+# The settlement link's fields as the request names them.
+MAIN_ADDRESS_FIELDS = {"to_party": "main", "valid_from": "on"}
+# Stored settlement links refuse the new main address (decision 0038, revision 2).
+MAIN_ADDRESS_CONFLICT = OpenApiResponse(
+    response=conflict_fields("main", "on"),
+    description="Stored settlement links refuse the main address: `main` when the party would "
+    "have a second one at some date or the settlement would close a cycle (the message names "
+    "the path); `on` when the same link is stored over some of the new link's days. The same "
+    "body as a 400's.",
+)
+
+
 class MainAddressView(APIView):
     """The party's main address (settlement party): read, or set / change / clear from a date."""
 
@@ -309,7 +322,10 @@ class MainAddressView(APIView):
             }
         )
 
-    @extend_schema(request=MainAddressSerializer, responses=MainAddressAnswerSerializer)
+    @extend_schema(
+        request=MainAddressSerializer,
+        responses={200: MainAddressAnswerSerializer, 409: MAIN_ADDRESS_CONFLICT},
+    )
     def post(self, request: Request, pk: int) -> Response:
         party = get_object_or_404(Party, pk=pk)
         body = MainAddressSerializer(data=request.data)
@@ -317,7 +333,11 @@ class MainAddressView(APIView):
         ref = body.validated_data["main"]
         main = _party_ref(ref, "main") if ref else None
         on: dt.date | None = body.validated_data["on"]
-        rel = actions.do_set_main_address(party, main, actor=request.user, on=on)
+        try:
+            rel = actions.do_set_main_address(party, main, actor=request.user, on=on)
+        except ValidationError as exc:
+            # The action names the settlement link's fields; the caller sent ``main``, ``on``.
+            raise renamed(exc, MAIN_ADDRESS_FIELDS) from None
         return Response(
             {
                 "party": party.pk,

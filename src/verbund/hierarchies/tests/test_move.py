@@ -7,9 +7,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from verbund.core.errors import Conflict, renamed
 from verbund.core.serializers import ID_MAX
 from verbund.core.testing import assert_cli_refuses, run_cli
+from verbund.core.tests.openapi import api_schema
 from verbund.hierarchies import selectors
+from verbund.hierarchies.actions import check_move, do_move_subtree
+from verbund.hierarchies.api import MOVE_FIELDS
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship
 
@@ -77,7 +81,16 @@ def test_a_dry_run_counts_and_checks_but_writes_nothing(api_for, groups):
     assert selectors.ultimate_parent(groups["sued"].pk, "group") == groups["holding"].pk
 
 
-def test_a_move_into_its_own_subtree_is_refused_naming_to_on_a_dry_run_too(api_for, groups):
+def assert_409_as_the_action_refuses(response: Any, refuse: Callable[[], Any]) -> None:
+    """A 409 whose body is the action's own refusal (a Conflict), under the move's names."""
+    assert response.status_code == 409, (response.status_code, response.content)
+    with pytest.raises(Conflict) as refused:
+        refuse()
+    assert response.json() == renamed(refused.value, MOVE_FIELDS).message_dict
+
+
+def test_a_move_into_its_own_subtree_is_a_409_naming_to_on_a_dry_run_too(api_for, groups):
+    # The stored links refuse it, not the request (decision 0038, revision 2).
     api = api_for("editor")
     for dry in (True, False):
         res = api.post(
@@ -85,9 +98,44 @@ def test_a_move_into_its_own_subtree_is_refused_naming_to_on_a_dry_run_too(api_f
             {"to": groups["sued"].pk, "dry_run": dry},
             format="json",
         )
-        assert res.status_code == 400, res.content
-        assert "to" in res.json()
+        assert_409_as_the_action_refuses(
+            res, lambda: check_move(groups["handel"], groups["sued"], "group", actor=None)
+        )
+        assert list(res.json()) == ["to"] and "→" in res.json()["to"][0]
     assert selectors.ultimate_parent(groups["sued"].pk, "group") == groups["holding"].pk
+
+
+def test_a_move_under_the_parent_the_party_has_is_a_409_naming_to(api_for, groups):
+    res = api_for("editor").post(
+        MOVE.format(groups["handel"].pk), {"to": groups["holding"].pk}, format="json"
+    )
+    assert_409_as_the_action_refuses(
+        res, lambda: do_move_subtree(groups["handel"], groups["holding"], "group", actor=None)
+    )
+    assert "Müller Holding AG" in res.json()["to"][0]
+
+
+def test_a_move_onto_a_second_parent_at_a_later_date_is_a_409_naming_to(api_for, groups, link):
+    # Konkurrenz AG stands alone today and joins the holding next year: put under Handel from
+    # today on, open-ended, it would have two parents then.
+    later = dt.date.today() + dt.timedelta(days=365)
+    link(groups["other"], groups["holding"], valid_from=later)
+    res = api_for("editor").post(
+        MOVE.format(groups["other"].pk), {"to": groups["handel"].pk}, format="json"
+    )
+    assert_409_as_the_action_refuses(
+        res, lambda: do_move_subtree(groups["other"], groups["handel"], "group", actor=None)
+    )
+    assert "Müller Holding AG" in res.json()["to"][0]
+
+
+def test_the_schema_documents_the_409_of_a_move_the_stored_links_refuse():
+    response = api_schema()["paths"]["/api/v1/parties/{id}/hierarchy/move/"]["post"]["responses"][
+        "409"
+    ]
+    body = response["content"]["application/json"]["schema"]
+    assert set(body["properties"]) == {"to", "on", "non_field_errors"}
+    assert body["additionalProperties"] is False and "cycle" in response["description"]
 
 
 def test_moving_needs_the_permission_to_set_a_parent(api_for, groups):
@@ -212,6 +260,25 @@ def test_the_page_shows_a_refusal_before_the_confirmation(client_for, groups):
     body = res.content.decode()
     assert res.status_code == 400 and 'data-testid="move-errors"' in body
     assert 'data-testid="move-summary"' not in body
+
+
+@pytest.mark.parametrize(
+    ("to", "words"),
+    [("sued", "Müller Handel GmbH → Müller Handel Süd GmbH"), ("holding", "Müller Holding AG")],
+)
+def test_the_page_shows_a_cycle_or_the_same_parent_at_the_parent_field(
+    client_for, groups, to, words
+):
+    # A Conflict is a refusal like any other on the page: its message at the parent chosen.
+    with pytest.raises(Conflict) as refused:
+        check_move(groups["handel"], groups[to], "group", actor=None)
+    c = client_for("editor")
+    url = reverse("hierarchy-move", args=[groups["handel"].pk])
+    res = c.post(url, {"type": "group", "other": groups[to].pk, "on": dt.date.today().isoformat()})
+    assert res.status_code == 400
+    assert res.context["form"].errors == {"other": refused.value.messages}
+    assert words in refused.value.messages[0] and 'data-testid="move-errors"' in res.text
+    assert selectors.ultimate_parent(groups["sued"].pk, "group") == groups["holding"].pk
 
 
 def test_the_page_needs_the_permission_to_set_a_parent(client_for, groups):

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from verbund.core.errors import Conflict
 from verbund.hierarchies import engine, selectors
 from verbund.hierarchies.actions import do_move_subtree
 from verbund.hierarchies.consistency import differences
@@ -31,7 +32,8 @@ def muller(org: Callable[..., Any], link: Callable[..., Any]) -> dict[str, Any]:
 def test_it_rejects_a_cycle_and_names_the_path(
     muller: dict[str, Any], link: Callable[..., Any]
 ) -> None:
-    with pytest.raises(ValidationError) as err:
+    # Stored links refuse it, not the link itself: a Conflict (the API's 409).
+    with pytest.raises(Conflict) as err:
         link(muller["holding"], muller["logistik"])
     message = err.value.message_dict["to_party"][0]
     assert "Müller Holding AG → Müller GmbH → Müller Logistik GmbH → Müller Holding AG" in message
@@ -41,7 +43,7 @@ def test_it_rejects_a_second_parent(
     muller: dict[str, Any], org: Callable[..., Any], link: Callable[..., Any]
 ) -> None:
     other = org("Schmidt AG")
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(Conflict) as err:
         link(muller["logistik"], other)
     assert "Müller GmbH" in err.value.message_dict["to_party"][0]
 

@@ -3,7 +3,8 @@ bad case with the same field and the same words through all four ways in.
 
 For each rule the expected message is taken once, from the rule itself (``parties.rules``,
 ``relationships.rules``, ``hierarchies.rules``); the four answers come from the four real
-paths: the action (ValidationError), the REST API (400 naming the field), the command line
+paths: the action (ValidationError), the REST API (400 naming the field; 409 where stored data
+refuses, decision 0038), the command line
 import (``verbund import parties|relationships FILE``: row, field and message on stdout) and the
 sync API (the ERP batch endpoint: field and reason per record). A message copied into one path
 and changed there makes that path's test fail.
@@ -25,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from verbund.core.errors import Conflict
 from verbund.hierarchies import rules as hierarchy_rules
 from verbund.interfaces.mapping import RELATIONSHIP_MODEL_FIELDS
 from verbund.parties import rules as party_rules
@@ -53,6 +55,9 @@ class Case:
     setup: Callable[[World], None] = lambda world: None
     # Paths that answer before the action does, with their own message (a known gap).
     gaps: dict[str, str] = field(default_factory=dict)
+    # Stored data refuses it, not the request: the action's Conflict, the API's 409 (decision
+    # 0038, revision 2); the bulk paths report it per row as any other.
+    conflict: bool = False
 
 
 def _type_name(key: str) -> str:
@@ -203,6 +208,7 @@ CASES = [
             ),
         ),
         setup=_link("K3", "K1"),
+        conflict=True,
     ),
     Case(
         "a hierarchy never closes a cycle",
@@ -213,6 +219,7 @@ CASES = [
             hierarchy_rules.cycle(MIN_DATE, ["Alpha AG (K1)", "Beta GmbH (K2)", "Alpha AG (K1)"]),
         ),
         setup=_link("K2", "K1"),
+        conflict=True,
     ),
 ]
 
@@ -253,6 +260,7 @@ def via_action(case: Case, world: World, **_: Any) -> list[tuple[str, str]]:
             do_create_party(actor=None, **data)
         else:
             do_create_relationship(actor=None, **data)
+    assert isinstance(err.value, Conflict) == case.conflict, err.value
     return [(f, m) for f, messages in err.value.message_dict.items() for m in messages]
 
 
@@ -260,7 +268,7 @@ def via_api(case: Case, world: World, api_for: Callable[[str], APIClient], **_: 
     body = {k: (v.pk if isinstance(v, Party) else v) for k, v in _model_values(case, world).items()}
     url = "/api/v1/parties/" if case.kind == "parties" else "/api/v1/relationships/"
     response = api_for("editor").post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400, response.content
+    assert response.status_code == (409 if case.conflict else 400), response.content
     return [(f, m) for f, messages in response.json().items() for m in messages]
 
 

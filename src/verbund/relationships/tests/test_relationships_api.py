@@ -16,6 +16,8 @@ from verbund.relationships.actions import (
     do_create_relationship,
     do_deactivate_relationship_type,
     do_delete_relationship_type,
+    do_end_relationship,
+    do_update_relationship,
     do_update_relationship_type,
 )
 from verbund.relationships.models import Relationship, RelationshipType
@@ -79,23 +81,139 @@ def test_it_refuses_a_party_related_to_itself(editor, org):
     assert_400(post(editor, {"type": "supplier", "from_party": a.pk, "to_party": a.pk}), "to_party")
 
 
-def test_it_refuses_the_same_active_link_twice(editor, org):
-    data = {"type": "supplier", "from_party": org("A").pk, "to_party": org("B").pk}
+def assert_409_as_the_action_refuses(response, refuse: Any) -> None:
+    """A 409 whose body is the action's own refusal (a Conflict), field for field."""
+    assert response.status_code == 409, (response.status_code, response.content)
+    with pytest.raises(Conflict) as refused:
+        refuse()
+    assert response.json() == refused.value.message_dict
+
+
+# Stored links refuse these, not the request (decision 0038, revision 2): 409, the body a
+# 400 has, the message the pages show.
+
+
+def test_the_same_link_already_open_is_a_409_naming_to_party(editor, org):
+    a, b = org("A"), org("B")
+    data = {"type": "supplier", "from_party": a.pk, "to_party": b.pk}
     assert post(editor, data).status_code == 201
-    assert_400(post(editor, data), "to_party")
+    assert_409_as_the_action_refuses(
+        post(editor, data),
+        lambda: do_create_relationship(actor=None, type="supplier", from_party=a, to_party=b),
+    )
+    assert Relationship.objects.count() == 1
 
 
-def test_it_refuses_overlapping_validity_of_the_same_link(editor, org):
-    data = {"type": "supplier", "from_party": org("A").pk, "to_party": org("B").pk}
+def test_overlapping_validity_of_the_same_link_is_a_409_naming_valid_from(editor, org):
+    a, b = org("A"), org("B")
+    data = {"type": "supplier", "from_party": a.pk, "to_party": b.pk}
+    year = {"valid_from": "2020-01-01", "valid_to": "2020-12-31"}
+    assert post(editor, {**data, **year}).status_code == 201
+    later = {"valid_from": "2020-06-01", "valid_to": "2021-12-31"}
+    response = post(editor, {**data, **later})
+    assert_409_as_the_action_refuses(
+        response,
+        lambda: do_create_relationship(
+            actor=None, type="supplier", from_party=a, to_party=b, **later
+        ),
+    )
     assert (
-        post(editor, {**data, "valid_from": "2020-01-01", "valid_to": "2020-12-31"}).status_code
-        == 201
+        list(response.json()) == ["valid_from"] and "01.01.2020" in response.json()["valid_from"][0]
     )
-    assert_400(
-        post(editor, {**data, "valid_from": "2020-06-01", "valid_to": "2021-12-31"}),
-        "valid_from",
-        "01.01.2020",
+    # Correcting the dates of a second link into the first's: the same 409.
+    second = post(editor, {**data, "valid_from": "2022-01-01"}).json()
+    assert_409_as_the_action_refuses(
+        editor.patch(f"{URL}{second['id']}/", {"valid_from": "2020-12-01"}, format="json"),
+        lambda: do_update_relationship(
+            Relationship.objects.get(pk=second["id"]), actor=None, valid_from="2020-12-01"
+        ),
     )
+    assert Relationship.objects.get(pk=second["id"]).valid_from == dt.date(2022, 1, 1)
+
+
+def test_a_symmetric_link_entered_twice_either_way_is_a_409(editor, org):
+    a, b = org("A"), org("B")
+    assert post(editor, {"type": "sister", "from_party": b.pk, "to_party": a.pk}).status_code == 201
+    response = post(editor, {"type": "sister", "from_party": a.pk, "to_party": b.pk})
+    assert response.status_code == 409 and list(response.json()) == ["to_party"]
+
+
+def test_a_second_parent_is_a_409_naming_to_party(editor, group, org):
+    other = org("Schmidt AG")
+    data = {"type": "group", "from_party": group["sued"].pk, "to_party": other.pk}
+    response = post(editor, data)
+    assert_409_as_the_action_refuses(
+        response,
+        lambda: do_create_relationship(
+            actor=None, type="group", from_party=group["sued"], to_party=other
+        ),
+    )
+    assert "Müller Handel GmbH" in response.json()["to_party"][0]
+    # A later parent is fine; moving its start into the first parent's days is not.
+    old = Relationship.objects.get(from_party=group["sued"])
+    do_end_relationship(old, actor=None, valid_to="2030-12-31")
+    later = post(editor, {**data, "valid_from": "2031-01-01"}).json()
+    assert_409_as_the_action_refuses(
+        editor.patch(f"{URL}{later['id']}/", {"valid_from": "2030-06-01"}, format="json"),
+        lambda: do_update_relationship(
+            Relationship.objects.get(pk=later["id"]), actor=None, valid_from="2030-06-01"
+        ),
+    )
+
+
+def test_a_cycle_is_a_409_naming_to_party_with_its_path(editor, group):
+    data = {"type": "group", "from_party": group["holding"].pk, "to_party": group["sued"].pk}
+    response = post(editor, data)
+    assert_409_as_the_action_refuses(
+        response,
+        lambda: do_create_relationship(
+            actor=None, type="group", from_party=group["holding"], to_party=group["sued"]
+        ),
+    )
+    assert (
+        "Müller Holding AG → Müller Handel GmbH → Müller Handel Süd GmbH"
+        in (response.json()["to_party"][0])
+    )
+    assert not Relationship.objects.filter(from_party=group["holding"]).exists()
+
+
+def test_a_conflict_beside_a_fault_of_the_request_is_a_400_naming_both(editor, group, org):
+    a, b = org("A"), org("B")
+    data = {"type": "supplier", "from_party": a.pk, "to_party": b.pk}
+    assert post(editor, data).status_code == 201
+    # The same link again, with a share its type does not carry: bad input first.
+    response = post(editor, {**data, "share": "10"})
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"to_party", "share"}
+    assert "besteht bereits" in response.json()["to_party"][0]
+    # A second parent and a cycle alike, beside a share out of range.
+    for child, parent in (("sued", "logistik"), ("holding", "sued")):
+        response = post(
+            editor,
+            {"type": "group", "from_party": group[child].pk, "to_party": group[parent].pk,
+             "share": "150"},
+        )  # fmt: skip
+        assert response.status_code == 400, response.content
+        assert set(response.json()) == {"to_party", "share"}
+    # An end before the start leaves no days to compare: only that fault is named.
+    response = post(editor, {**data, "valid_from": "2024-05-01", "valid_to": "2024-04-30"})
+    assert response.status_code == 400 and list(response.json()) == ["valid_to"]
+    assert Relationship.objects.filter(type__key="supplier").count() == 1
+
+
+def test_the_schema_documents_the_409s_of_links_the_stored_ones_refuse():
+    paths = api_schema()["paths"]
+    operations = [paths[URL]["post"], paths[URL + "{id}/"]["put"], paths[URL + "{id}/"]["patch"]]
+    for operation in operations:
+        response = operation["responses"]["409"]
+        body = response["content"]["application/json"]["schema"]
+        assert set(body["properties"]) == {"to_party", "valid_from", "non_field_errors"}
+        assert body["additionalProperties"] is False and body["minProperties"] == 1
+        assert "second parent" in response["description"]
+    # A correction answers the whole relationship, as it does.
+    for method in ("put", "patch"):
+        ok = paths[URL + "{id}/"][method]["responses"]["200"]["content"]["application/json"]
+        assert ok["schema"]["$ref"].endswith("/Relationship")
 
 
 def test_it_refuses_a_share_on_a_type_without_shares(editor, org):
@@ -193,12 +311,6 @@ def test_a_refused_request_writes_nothing(editor, org):
     count = AuditRecord.objects.count()
     post(editor, {"type": "supplier", "from_party": a.pk, "to_party": a.pk})
     assert not Relationship.objects.exists() and AuditRecord.objects.count() == count
-
-
-def test_a_symmetric_link_entered_twice_either_way_is_refused(editor, org):
-    a, b = org("A"), org("B")
-    assert post(editor, {"type": "sister", "from_party": b.pk, "to_party": a.pk}).status_code == 201
-    assert_400(post(editor, {"type": "sister", "from_party": a.pk, "to_party": b.pk}), "to_party")
 
 
 # --- updating and ending ----------------------------------------------------------------------

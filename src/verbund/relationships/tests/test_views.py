@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from verbund.core.errors import Conflict
 from verbund.parties.models import Party
 from verbund.relationships.actions import do_create_relationship
 from verbund.relationships.models import Relationship, RelationshipType
@@ -102,6 +103,48 @@ def test_a_second_parent_is_refused_inline(client_for, group):
     )
     assert 'data-testid="relationship-errors"' in text(response)
     assert Relationship.objects.filter(from_party=group["sued"]).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("stored", "entered", "field"),
+    [
+        ({}, {}, "other"),  # the same link open already (to_party)
+        (
+            {"valid_from": "2020-01-01", "valid_to": "2020-12-31"},
+            {"valid_from": "2020-06-01", "valid_to": "2021-06-30"},
+            "valid_from",
+        ),
+    ],
+)
+def test_the_same_link_stored_is_refused_at_its_field(client_for, org, stored, entered, field):
+    # A Conflict (the API's 409) is a refusal like any other here: the action's message, on
+    # the field it names (to_party is the other party chosen).
+    a, b = org("Alpha GmbH"), org("Beta KG")
+    do_create_relationship(actor=None, type="supplier", from_party=b, to_party=a, **stored)
+    with pytest.raises(Conflict) as refused:
+        do_create_relationship(actor=None, type="supplier", from_party=b, to_party=a, **entered)
+    response = client_for("editor").post(
+        reverse("relationship-add", args=[a.pk]),
+        {"choice": "supplier:inv", "other": b.pk, **entered},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {field: refused.value.messages}
+    assert refused.value.messages[0] in text(response).replace("&quot;", '"')
+    assert Relationship.objects.filter(type__key="supplier").count() == 1
+
+
+@pytest.mark.parametrize(("child", "parent"), [("holding", "sued"), ("sued", "logistik")])
+def test_a_cycle_or_a_second_parent_is_refused_at_the_other_party(client_for, group, child, parent):
+    with pytest.raises(Conflict) as refused:
+        do_create_relationship(
+            actor=None, type="group", from_party=group[child], to_party=group[parent]
+        )
+    response = client_for("editor").post(
+        reverse("relationship-add", args=[group[child].pk]),
+        {"choice": "group:fwd", "other": group[parent].pk},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"other": refused.value.messages}
 
 
 def test_ending_a_relationship_sets_its_last_day(client_for, group):

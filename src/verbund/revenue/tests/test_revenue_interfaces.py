@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
 
+from verbund.core.errors import Conflict
+from verbund.core.tests.openapi import api_schema
 from verbund.revenue import actions
 from verbund.revenue.annotations import node_annotations
 from verbund.revenue.periods import Period
@@ -96,6 +98,29 @@ def test_an_editor_changes_the_main_address_through_the_api(org: Any, api_for: A
     )
     assert res.status_code == 200, res.content
     assert client.get(f"/api/v1/parties/{shop.pk}/main-address/").json()["main"] == z.pk
+
+
+def test_a_main_address_the_stored_ones_refuse_is_a_409_naming_main(org: Any, api_for: Any) -> None:
+    # The association settles through the branch already: the branch settling through the
+    # association would close a cycle. Stored links refuse it (decision 0038, revision 2).
+    shop, z = org("Filiale"), org("Verband")
+    actions.do_set_main_address(z, shop, actor=None)
+    res = api_for("editor").post(
+        f"/api/v1/parties/{shop.pk}/main-address/", {"main": str(z.pk)}, format="json"
+    )
+    assert res.status_code == 409, res.content
+    with pytest.raises(Conflict) as refused:
+        actions.do_set_main_address(shop, z, actor=None)
+    # The settlement link's to_party is the request's main.
+    assert res.json() == {"main": refused.value.message_dict["to_party"]}
+    assert "Filiale → Verband → Filiale" in res.json()["main"][0]
+    assert actions.main_address_relationship(shop) is None
+
+
+def test_the_schema_documents_the_409_of_a_main_address_the_stored_ones_refuse() -> None:
+    operation = api_schema()["paths"]["/api/v1/parties/{id}/main-address/"]["post"]
+    body = operation["responses"]["409"]["content"]["application/json"]["schema"]
+    assert set(body["properties"]) == {"main", "on", "non_field_errors"}
 
 
 def test_top_groups_rank_the_groups_of_today(example: Example, api_for: Any) -> None:
