@@ -1,5 +1,7 @@
 """Small list files in every supported format, written from the official layouts."""
 
+from typing import Any
+
 OFAC_SDN = b"""36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r
 306,"BANCO NACIONAL DE CUBA",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"a.k.a. 'BNC'."\r
 2674,"ABBAS, Abu","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 10 Dec 1948; nationality Iraq."\r
@@ -133,3 +135,17 @@ FILLER = [
     ("organisation", "Orient Trading Company LLC"),
     ("organisation", "Global Shipping Limited"),
 ]
+
+
+def persons_index(*names: str, countries: frozenset[str] = frozenset()) -> Any:
+    """An index of the given listed persons (each with ``countries``) among ``FILLER``."""
+    from verbund.compliance.matching import EntryRecord, Index
+
+    recs = []
+    for i, (schema, name) in enumerate([*(("person", n) for n in names), *FILLER]):
+        rec = EntryRecord(
+            list_id=1, entry_id=i, external_id=str(i), content_hash="h", schema=schema,
+            name=name, countries=countries, birth_dates=(), identifiers=(),
+        )  # fmt: skip
+        recs.append((rec, [{"name": name, "weak": False}]))
+    return Index(recs)

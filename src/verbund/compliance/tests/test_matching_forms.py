@@ -1,23 +1,16 @@
 """Issue #19, round three (decision 0008 point 14): another form of a name, a word three letters
 off. One case each that the engine got wrong before."""
 
-from verbund.compliance.matching import EntryRecord, Index, Query
+from verbund.compliance.matching import Index, Query
 from verbund.compliance.matching_spelling import far_off, other_form
-from verbund.compliance.tests.fixtures import FILLER
+from verbund.compliance.tests.fixtures import persons_index
 
 THRESHOLD = 0.70
 
 
 def _index(*names: str) -> Index:
     """The given persons, listed with a country of their own (a German party then loses 0.1)."""
-    recs = []
-    for i, (schema, name) in enumerate([*(("person", n) for n in names), *FILLER]):
-        rec = EntryRecord(
-            list_id=1, entry_id=i, external_id=str(i), content_hash="h", schema=schema,
-            name=name, countries=frozenset(["sy"]), birth_dates=(), identifiers=(),
-        )  # fmt: skip
-        recs.append((rec, [{"name": name, "weak": False}]))
-    return Index(recs)
+    return persons_index(*names, countries=frozenset(["sy"]))
 
 
 def _hits(index: Index, name: str, country: str = "de") -> list[str]:

@@ -1,23 +1,16 @@
 """Issue #19, sixth pass (decision 0008 points 17 and 18): short forms of given names, a word's
 first x. One case each that the engine got wrong before."""
 
-from verbund.compliance.matching import EntryRecord, Index, Query
+from verbund.compliance.matching import Index, Query
 from verbund.compliance.matching_nicknames import nickname_spellings, other_forms
 from verbund.compliance.matching_text import canon_token, name_variants
-from verbund.compliance.tests.fixtures import FILLER
+from verbund.compliance.tests.fixtures import persons_index
 
 THRESHOLD = 0.70
 
 
 def _index(*names: str) -> Index:
-    recs = []
-    for i, (schema, name) in enumerate([*(("person", n) for n in names), *FILLER]):
-        rec = EntryRecord(
-            list_id=1, entry_id=i, external_id=str(i), content_hash="h", schema=schema,
-            name=name, countries=frozenset(), birth_dates=(), identifiers=(),
-        )  # fmt: skip
-        recs.append((rec, [{"name": name, "weak": False}]))
-    return Index(recs)
+    return persons_index(*names)
 
 
 def _scores(index: Index, name: str) -> dict[str, float]:
