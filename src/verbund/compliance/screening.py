@@ -340,7 +340,7 @@ def token_sync_state() -> TokenState:
     params: list[Any] = []
     if since is not None:
         where += " AND p.updated_at >= %s"
-        params.append(since)
+        params.append(connection.ops.adapt_datetimefield_value(since))
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT {joined.format(live)}, {joined.format(f'NOT ({live})')} FROM {party} p "
