@@ -318,12 +318,14 @@ def _write_tokens(
     (140,000 tokens per 20,000 parties)."""
     fields = PartyScreeningKey._meta
     updated, readings = fields.get_field("party_updated_at"), fields.get_field("readings")
+    rules = screening.token_rules()
     key_rows = [
         (
             pid,
             updated.get_db_prep_save(at, connection),
             fp,
             readings.get_db_prep_save(r, connection),
+            rules,
         )
         for pid, at, fp, r in keys
     ]
@@ -331,7 +333,7 @@ def _write_tokens(
     with connection.cursor() as cur:
         cur.executemany(
             f"INSERT INTO {quote(fields.db_table)} (party_id, party_updated_at, fingerprint, "
-            "readings) VALUES (%s, %s, %s, %s)",
+            "readings, rules) VALUES (%s, %s, %s, %s, %s)",
             key_rows,
         )
         cur.executemany(

@@ -94,8 +94,11 @@ def entry_spellings(person: bool, names: list[dict[str, Any]]) -> list[Spelling]
         for toks in spellings:
             out.append((n["name"], toks, bool(n.get("weak")), parts))
         if person and spellings:
+            written = {canon_token(t) for t in spellings[0]}
             for toks in nickname_spellings(spellings[0]):
-                # The other form is a given name of this name (for ``crossed``).
-                given = parts and (parts[0] | {canon_token(t) for t in toks}, parts[1])
+                # The other form is a given name of this name (for ``crossed``); the family
+                # name the spelling keeps stays the family name.
+                other = {canon_token(t) for t in toks} - written
+                given = parts and (parts[0] | other, parts[1])
                 out.append((n["name"], toks, True, given or None))
     return out

@@ -443,8 +443,9 @@ class PartyScreeningKey(models.Model):
     """When a party's name tokens (``PartyToken``) were last derived: the party's
     ``updated_at`` then, the fingerprint of its screened fields, and its normalised names.
 
-    Contract: a live party whose ``updated_at`` differs from ``party_updated_at`` (or that has
-    no row) has tokens that may be stale; ``list_updates.do_refresh_party_tokens`` derives them
+    Contract: a live party whose ``updated_at`` differs from ``party_updated_at``, whose row
+    names other ``rules`` than the running code's, or that has no row, has tokens that may be
+    stale; ``list_updates.do_refresh_party_tokens`` derives them
     again. Every write path bumps ``updated_at`` (the changed-parties pass relies on it too).
     Whatever deletes rows otherwise (a data migration) deletes ``PartyTokenMark`` as well.
     """
@@ -454,6 +455,9 @@ class PartyScreeningKey(models.Model):
     )
     party_updated_at = models.DateTimeField()
     fingerprint = models.CharField(max_length=32)
+    # The rules that derived the tokens (``screening.token_rules``): under others they are
+    # stale, whichever process wrote them (an old worker during an upgrade).
+    rules = models.CharField(max_length=16, default="")
     # {"kind": query kind, "names": [name_variants of each screened name]}: the engine's
     # readings of the party without its name normalisation (``delta_filter.party_readings``).
     readings = models.JSONField(default=dict)
@@ -493,8 +497,8 @@ class PartyTokenMark(models.Model):
     ``checked``: the last check that read every party (one runs at least weekly).
 
     No row, or another ``rules``: the next check reads every party (after a data migration
-    that deleted keys; after an upgrade that reads names differently: every party's tokens
-    are derived again)."""
+    that deleted keys; after an upgrade that reads names differently: every party whose key
+    names other rules is derived again)."""
 
     through = models.DateTimeField()
     checked = models.DateTimeField()

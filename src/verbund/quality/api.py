@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from verbund.core.api import validation_error_detail
 from verbund.core.filters import FiltersOnListMixin
+from verbund.core.schema import conflict_fields
 from verbund.quality import actions
 from verbund.quality.entry import find_similar
 from verbund.quality.filters import CANDIDATE_ORDER, CandidateFilterSet, candidate_rows
@@ -90,7 +91,18 @@ class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )
         return Response(MergePlanSerializer(plan).data)
 
-    @extend_schema(request=None, responses=MergeRecordSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: MergeRecordSerializer,
+            # Links restored by the undo pass the link rules again (decision 0038, revision 2).
+            409: OpenApiResponse(
+                response=conflict_fields("to_party", "valid_from"),
+                description="A link the undo restores meets one stored since the merge (the "
+                "same link, a second parent or a cycle); nothing is undone.",
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def undo(self, request: Request, pk: Any = None) -> Response:
         """Undo a merge: the merged record and everything that moved come back."""

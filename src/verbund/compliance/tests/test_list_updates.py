@@ -590,11 +590,27 @@ def test_under_other_token_rules_every_live_party_is_derived_again(
     Party.objects.filter(pk=firms[2].pk).update(archived=True)
     do_sync_party_tokens()
     assert screening.token_sync_state()[:2] == ([], [])
-    monkeypatch.setattr(screening, "token_rules", lambda: "rules of a later release")
+    monkeypatch.setattr(screening, "token_rules", lambda: "later rules")
     assert screening.token_sync_state()[:2] == ([firms[0].pk, firms[1].pk], [])
     do_sync_party_tokens()
-    assert PartyTokenMark.objects.get().rules == "rules of a later release"
+    assert PartyTokenMark.objects.get().rules == "later rules"
+    assert set(PartyScreeningKey.objects.values_list("rules", flat=True)) == {"later rules"}
     assert screening.token_sync_state()[:2] == ([], [])
+
+
+def test_a_key_written_under_other_rules_after_the_mark_is_stale(org: Callable[..., Any]) -> None:
+    firms = [org(f"Firma {n} GmbH") for n in range(20)]
+    earlier = timezone.now() - dt.timedelta(hours=2)
+    Party.objects.update(updated_at=earlier)
+    PartyScreeningKey.objects.update(party_updated_at=earlier)
+    do_sync_party_tokens()
+    # A worker still running the previous release saves a party: its key agrees with the
+    # party's updated_at, but was derived by the rules of that release.
+    now = timezone.now()
+    Party.objects.filter(pk=firms[3].pk).update(updated_at=now)
+    PartyScreeningKey.objects.filter(party=firms[3]).update(party_updated_at=now, rules="previous")
+    state = screening.token_sync_state()
+    assert not state.full and state[:2] == ([firms[3].pk], [])
 
 
 def test_the_token_rules_fingerprint_changes_with_what_a_name_derives(monkeypatch: Any) -> None:

@@ -3,6 +3,7 @@ first x. One case each that the engine got wrong before."""
 
 from verbund.compliance.matching import Index, Query
 from verbund.compliance.matching_nicknames import nickname_spellings, other_forms
+from verbund.compliance.matching_order import entry_spellings
 from verbund.compliance.matching_text import canon_token, name_variants
 from verbund.compliance.tests.fixtures import persons_index
 
@@ -64,3 +65,9 @@ def test_an_ayn_or_hamza_inside_a_word_keeps_the_word_whole_in_any_script() -> N
     assert name_variants("Jaʿfar", False) == name_variants("Ja'far", False) == [("jafar",)]
     index = _index("Ja'far Hasan MAJID")
     assert list(_scores(index, "Jaʿfar Majid")) == ["Ja'far Hasan MAJID"]
+
+
+def test_a_short_form_spelling_keeps_the_family_name_apart_from_the_given_names() -> None:
+    spellings = entry_spellings(True, [{"name": "Benjamin NETANYAHU"}])
+    given, family = next(s[3] for s in spellings if s[1][0] == "bibi")
+    assert "bibi" in given and "netaniahu" not in given and family == {"netaniahu"}
