@@ -72,9 +72,10 @@ def timeline(
     cursor: str = "",
     size: int = hgroup.PAGE_SIZE,
     counted: bool = False,
+    first: int = 1,
 ) -> TimelinePage:
     """One page of the group's activities, newest first; ``counted`` adds how many of how
-    many activities of this choice the page shows."""
+    many activities of this choice the page shows, from its row ``first``."""
     qs = filtered(of_group(party_id, type_key, member), kind=kind, since=since, until=until)
     chosen = qs
     after = hgroup.decode_cursor(cursor, (str, int))
@@ -116,7 +117,7 @@ def timeline(
     count = None
     if counted:
         complete = after is None and not nxt
-        count = list_count(chosen, len(rows), complete=complete)
+        count = list_count(chosen, len(rows), complete=complete, first=first)
     return TimelinePage(rows=rows, next_cursor=nxt, count=count)
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from verbund.activities import group
 from verbund.activities.models import ActivityKind
-from verbund.core.paging import first_row, placed
+from verbund.core.paging import first_row
 from verbund.core.permissions import requires
 from verbund.hierarchies import group as hgroup
 from verbund.parties.models import Party
@@ -37,6 +37,7 @@ def group_activities(request: HttpRequest, party_id: int) -> HttpResponse:
         "member": _member(request),
         "error": "",
     }
+    cursor = q.get("cursor") or ""
     try:
         page = group.timeline(
             party.pk,
@@ -45,19 +46,15 @@ def group_activities(request: HttpRequest, party_id: int) -> HttpResponse:
             kind=context["kind"] or None,
             since=context["since"],
             until=context["until"],
-            cursor=q.get("cursor") or "",
+            cursor=cursor,
             size=UI_PAGE,
             counted=True,
+            first=first_row(cursor, q.get("seen") or ""),
         )
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
         return render(request, "activities/group/timeline.html", context, status=400)
-    first = first_row(q.get("cursor") or "", q.get("seen") or "")
-    context.update(
-        activities=page.rows,
-        next_cursor=page.next_cursor,
-        count=placed(page.count, first),
-    )
+    context.update(activities=page.rows, next_cursor=page.next_cursor, count=page.count)
     return render(request, "activities/group/timeline.html", context)
 
 
@@ -67,8 +64,14 @@ def group_members(request: HttpRequest, party_id: int) -> HttpResponse:
     type_key = request.GET.get("type") or "group"
     context: dict[str, Any] = {"party": party, "group_type": type_key, "error": ""}
     try:
+        cursor = request.GET.get("cursor") or ""
         page = hgroup.member_page(
-            party.pk, type_key, cursor=request.GET.get("cursor") or "", size=UI_PAGE, counted=True
+            party.pk,
+            type_key,
+            cursor=cursor,
+            size=UI_PAGE,
+            counted=True,
+            first=first_row(cursor, request.GET.get("seen") or ""),
         )
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
@@ -81,10 +84,5 @@ def group_members(request: HttpRequest, party_id: int) -> HttpResponse:
         r["last_activity"] = last.get(r["id"], {}).get("last")
         r["activities"] = last.get(r["id"], {}).get("count", 0)
         r["contacts"] = contacts.get(r["id"], 0)
-    first = first_row(request.GET.get("cursor") or "", request.GET.get("seen") or "")
-    context.update(
-        members=rows,
-        next_cursor=page.next_cursor,
-        count=placed(page.count, first),
-    )
+    context.update(members=rows, next_cursor=page.next_cursor, count=page.count)
     return render(request, "activities/group/members.html", context)

@@ -403,12 +403,11 @@ def do_sync_party_tokens(
     if state.dead:
         do_refresh_party_tokens(state.dead)
     count = do_refresh_party_tokens(state.stale, workers, written)
-    mark = PartyTokenMark.objects.filter(pk=1).first()
     PartyTokenMark.objects.update_or_create(
         pk=1,
         defaults={
             "through": state.read_at - screening.TOKEN_MARGIN,
-            "checked": state.read_at if state.full or mark is None else mark.checked,
+            "checked": state.checked,
             "rules": screening.token_rules(),
         },
     )

@@ -13,8 +13,6 @@ name a weak spelling of the listed one. Spellings are compared canonically (``ca
 so "Sascha" and "Sasha" are one entry.
 """
 
-from functools import lru_cache
-
 from verbund.compliance.matching_text import canon_token
 
 # Full given name -> its short forms.
@@ -135,7 +133,6 @@ def _table() -> dict[str, frozenset[str]]:
 OTHER_FORMS = _table()
 
 
-@lru_cache(maxsize=50_000)
 def other_forms(word: str) -> frozenset[str]:
     """The other forms of a given name as written, none when the table does not know it."""
     return OTHER_FORMS.get(canon_token(word), frozenset())

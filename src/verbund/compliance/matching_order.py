@@ -99,6 +99,6 @@ def entry_spellings(person: bool, names: list[dict[str, Any]]) -> list[Spelling]
                 # The other form is a given name of this name (for ``crossed``); the family
                 # name the spelling keeps stays the family name.
                 other = {canon_token(t) for t in toks} - written
-                given = parts and (parts[0] | other, parts[1])
-                out.append((n["name"], toks, True, given or None))
+                given = (parts[0] | other, parts[1]) if parts else None
+                out.append((n["name"], toks, True, given))
     return out

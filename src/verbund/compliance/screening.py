@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import orjson
 from django.conf import settings
 from django.db import connection
-from django.db.models import TextField
+from django.db.models import Count, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -315,6 +315,8 @@ class TokenState(NamedTuple):
     # ``PartyTokenMark.through``): ``list_updates.do_sync_party_tokens`` moves the mark by it.
     read_at: dt.datetime
     full: bool
+    # The last check that read every party: this one, or the mark's.
+    checked: dt.datetime
 
 
 def token_sync_state() -> TokenState:
@@ -334,8 +336,10 @@ def token_sync_state() -> TokenState:
     mark = PartyTokenMark.objects.filter(pk=1).first()
     since = None
     if mark and mark.rules == rules and read_at - mark.checked < FULL_CHECK_EVERY:
-        changed = Party.objects.filter(updated_at__gte=mark.through).count()
-        if changed * 10 <= Party.objects.count():
+        counts = Party.objects.aggregate(
+            total=Count("pk"), changed=Count("pk", filter=Q(updated_at__gte=mark.through))
+        )
+        if counts["changed"] * 10 <= counts["total"]:
             since = mark.through
     party = connection.ops.quote_name("parties_party")
     key = connection.ops.quote_name(PartyScreeningKey._meta.db_table)
@@ -358,7 +362,8 @@ def token_sync_state() -> TokenState:
         )
         row = cur.fetchone()
     stale, dead = ((sorted(map(int, ids.split(","))) if ids else []) for ids in row)
-    return TokenState(stale, dead, read_at, since is None)
+    full = since is None
+    return TokenState(stale, dead, read_at, full, read_at if full or not mark else mark.checked)
 
 
 # Joins the tokens of ``token_vocabulary``'s one row: a control character, which no name

@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page as PaginatorPage
@@ -198,14 +198,6 @@ def first_row(cursor: str, seen: str) -> int:
     return int(seen) + 1
 
 
-def placed(count: ListCount | None, first: int) -> ListCount | None:
-    """``count`` (of a page counted as if it were the first) for a page that starts at row
-    ``first`` (``first_row``): it has at least the rows up to its last."""
-    if count is None or first <= 1:
-        return count
-    return replace(count, first=first, total=max(count.total, first - 1 + count.shown))
-
-
 def list_count(
     rows: Counted, shown: int, *, complete: bool = False, first: int = 1, cap: int | None = None
 ) -> ListCount:
@@ -215,9 +207,8 @@ def list_count(
     if complete:
         return ListCount(shown=shown, total=shown)
     total, capped = bounded_count(rows, cap)
-    counted = placed(ListCount(shown=shown, total=max(total, shown), capped=capped), first)
-    assert counted is not None
-    return counted
+    # A later page (``first``: ``first_row``) has at least the rows up to its last.
+    return ListCount(shown=shown, total=max(total, first - 1 + shown), capped=capped, first=first)
 
 
 def newest(rows: QuerySet[Any], n: int) -> tuple[list[Any], ListCount]:

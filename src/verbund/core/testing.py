@@ -653,3 +653,16 @@ def assert_queries_stay(
     if at_most is not None:
         assert before <= at_most, f"{target()}: {before} queries, at most {at_most}"
     return before
+
+
+def assert_409_as_the_action_refuses(
+    response: Any, refuse: Callable[[], Any], names: dict[str, str] | None = None
+) -> None:
+    """A 409 whose body is the action's own refusal (a ``Conflict``), field for field, under
+    the request's names of the fields (``names``, as ``core.errors.renamed`` gives them)."""
+    from verbund.core.errors import Conflict, renamed
+
+    assert response.status_code == 409, (response.status_code, response.content)
+    with pytest.raises(Conflict) as refused:
+        refuse()
+    assert response.json() == renamed(refused.value, names or {}).message_dict

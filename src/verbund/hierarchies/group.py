@@ -197,10 +197,12 @@ def contacts(
     cursor: str = "",
     size: int = PAGE_SIZE,
     counted: bool = False,
+    first: int = 1,
 ) -> ContactPage:
     """One page of the contacts of the group's members: member by member in tree order (the
     top first, then each level), by name within a member; ``counted`` adds how many of how
-    many contacts (member and person pairs, as the rows) the page shows.
+    many contacts (member and person pairs, as the rows) the page shows, from its row
+    ``first`` (``core.paging.first_row``).
 
     This order lets a page stop early: the members come from the closure's subtree index in
     that order, each probing the persons filed under it, so the first page of a 100,000-member
@@ -221,7 +223,7 @@ def contacts(
     count = None
     if counted:
         complete = after is None and not next_cursor
-        count = list_count(_contacts_sql(group, types), len(rows), complete=complete)
+        count = list_count(_contacts_sql(group, types), len(rows), complete=complete, first=first)
     return ContactPage(rows=rows, next_cursor=next_cursor, root=group.root, count=count)
 
 
@@ -385,9 +387,11 @@ def member_page(
     cursor: str = "",
     size: int = PAGE_SIZE,
     counted: bool = False,
+    first: int = 1,
 ) -> MemberPage:
     """One page of the group's members by name (rows of id, number, name, city), the next
-    cursor and the root; ``counted`` adds how many of how many members the page shows."""
+    cursor and the root; ``counted`` adds how many of how many members the page shows,
+    from its row ``first``."""
     group = members(party_id, type_key)
     after = decode_cursor(cursor, (str, int))
     where, params = "", list(group.params)
@@ -406,5 +410,5 @@ def member_page(
     count = None
     if counted:
         complete = after is None and not nxt
-        count = list_count((group.sql, group.params), len(rows), complete=complete)
+        count = list_count((group.sql, group.params), len(rows), complete=complete, first=first)
     return MemberPage(rows, nxt, group.root, count)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verbund.core.forms import show_day
-from verbund.core.paging import first_row, placed
+from verbund.core.paging import first_row
 from verbund.core.permissions import requires
 from verbund.hierarchies import changes, group, ownership
 from verbund.hierarchies.actions import do_subscribe_group, do_unsubscribe_group
@@ -35,24 +35,25 @@ def group_contacts(request: HttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(Party.objects.only("id"), pk=party_id)
     type_key = request.GET.get("type") or "group"
     context: dict[str, Any] = {"party": party, "group_type": type_key, "error": ""}
+    cursor = request.GET.get("cursor") or ""
     try:
         page = group.contacts(
             party.pk,
             type_key,
             member=_member(request),
-            cursor=request.GET.get("cursor") or "",
+            cursor=cursor,
             size=UI_PAGE,
             counted=True,
+            first=first_row(cursor, request.GET.get("seen") or ""),
         )
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
         return render(request, "hierarchies/group/contacts.html", context, status=400)
-    first = first_row(request.GET.get("cursor") or "", request.GET.get("seen") or "")
     context.update(
         contacts=page.rows,
         next_cursor=page.next_cursor,
         member=_member(request),
-        count=placed(page.count, first),
+        count=page.count,
     )
     return render(request, "hierarchies/group/contacts.html", context)
 

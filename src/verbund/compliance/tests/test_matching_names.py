@@ -5,13 +5,9 @@ from verbund.compliance.matching import Index, Query
 from verbund.compliance.matching_nicknames import nickname_spellings, other_forms
 from verbund.compliance.matching_order import entry_spellings
 from verbund.compliance.matching_text import canon_token, name_variants
-from verbund.compliance.tests.fixtures import persons_index
+from verbund.compliance.tests.fixtures import persons_index as _index
 
 THRESHOLD = 0.70
-
-
-def _index(*names: str) -> Index:
-    return persons_index(*names)
 
 
 def _scores(index: Index, name: str) -> dict[str, float]:

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from verbund.core.errors import Conflict, renamed
+from verbund.core.errors import Conflict
 from verbund.core.serializers import ID_MAX
+from verbund.core.testing import assert_409_as_the_action_refuses as refuses_alike
 from verbund.core.testing import assert_cli_refuses, run_cli
 from verbund.core.tests.openapi import api_schema
 from verbund.hierarchies import selectors
@@ -82,11 +83,8 @@ def test_a_dry_run_counts_and_checks_but_writes_nothing(api_for, groups):
 
 
 def assert_409_as_the_action_refuses(response: Any, refuse: Callable[[], Any]) -> None:
-    """A 409 whose body is the action's own refusal (a Conflict), under the move's names."""
-    assert response.status_code == 409, (response.status_code, response.content)
-    with pytest.raises(Conflict) as refused:
-        refuse()
-    assert response.json() == renamed(refused.value, MOVE_FIELDS).message_dict
+    """Under the move's names of the link's fields."""
+    refuses_alike(response, refuse, MOVE_FIELDS)
 
 
 def test_a_move_into_its_own_subtree_is_a_409_naming_to_on_a_dry_run_too(api_for, groups):

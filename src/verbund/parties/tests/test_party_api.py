@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from verbund.core.errors import Conflict
 from verbund.core.models import AuditRecord
+from verbund.core.testing import assert_409_as_the_action_refuses
 from verbund.core.tests.openapi import api_schema
 from verbund.parties.actions import do_archive_party, do_create_party, do_update_party
 from verbund.parties.models import Party
@@ -72,14 +72,6 @@ def test_numbers_are_unique_and_a_given_number_is_kept(editor):
     assert first["number"] == "K-1"
     generated = {post(editor, {"name": f"N{i}"}).json()["number"] for i in range(3)}
     assert len(generated) == 3
-
-
-def assert_409_as_the_action_refuses(response, refuse: Any) -> None:
-    """A 409 whose body is the action's own refusal (a Conflict), field for field."""
-    assert response.status_code == 409, (response.status_code, response.content)
-    with pytest.raises(Conflict) as refused:
-        refuse()
-    assert response.json() == refused.value.message_dict
 
 
 def test_a_number_another_party_holds_is_a_409_on_create_and_update(editor, org):

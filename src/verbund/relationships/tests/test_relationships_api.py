@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from verbund.core.errors import Conflict
 from verbund.core.models import AuditRecord
+from verbund.core.testing import assert_409_as_the_action_refuses
 from verbund.core.tests.openapi import api_schema
 from verbund.relationships.actions import (
     do_create_relationship,
@@ -79,14 +80,6 @@ def test_it_refuses_a_party_kind_the_type_does_not_allow(editor, org):
 def test_it_refuses_a_party_related_to_itself(editor, org):
     a = org("A")
     assert_400(post(editor, {"type": "supplier", "from_party": a.pk, "to_party": a.pk}), "to_party")
-
-
-def assert_409_as_the_action_refuses(response, refuse: Any) -> None:
-    """A 409 whose body is the action's own refusal (a Conflict), field for field."""
-    assert response.status_code == 409, (response.status_code, response.content)
-    with pytest.raises(Conflict) as refused:
-        refuse()
-    assert response.json() == refused.value.message_dict
 
 
 # Stored links refuse these, not the request (decision 0038, revision 2): 409, the body a
