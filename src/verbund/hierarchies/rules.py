@@ -34,14 +34,24 @@ def party_labels(ids: Iterable[int]) -> dict[int, str]:
 def second_parent(
     child: str, type_name: str, valid_from: dt.date | None, valid_to: dt.date | None, parent: str
 ) -> str:
-    """The child already has ``parent`` from ``valid_from`` to ``valid_to`` (None: open)."""
-    return _("%(child)s already has a parent in %(type)s from %(from)s to %(to)s: %(parent)s.") % {
+    """The child already has ``parent`` from ``valid_from`` to ``valid_to`` (None: open), the
+    period said as a reader says it ("since 1 Jan 2015", not "from 1 Jan 2015 to —")."""
+    values = {
         "child": child,
         "type": type_name,
-        "from": format_date(valid_from) or "—",
-        "to": format_date(valid_to) or "—",
+        "from": format_date(valid_from),
+        "to": format_date(valid_to),
         "parent": parent,
     }
+    if valid_from and valid_to:
+        text = _("%(child)s already has a parent in %(type)s from %(from)s to %(to)s: %(parent)s.")
+    elif valid_from:
+        text = _("%(child)s already has a parent in %(type)s since %(from)s: %(parent)s.")
+    elif valid_to:
+        text = _("%(child)s already has a parent in %(type)s until %(to)s: %(parent)s.")
+    else:
+        text = _("%(child)s already has a parent in %(type)s: %(parent)s.")
+    return text % values
 
 
 def two_parents_in_batch(child: str, type_name: str, first: str, second: str) -> str:

@@ -325,3 +325,22 @@ def test_the_consistency_check_ends_on_a_cycle_written_behind_its_back(
     # The holding now sits under Logistik: that row is missing, its self row changed.
     assert ("missing", logistik, holding, 1) in found
     assert ("extra", holding, holding, 0) in found
+
+
+def test_a_second_parent_message_says_the_stored_link_s_period_as_a_reader_would():
+    import datetime as dt
+
+    from django.utils import translation
+
+    from verbund.hierarchies import rules
+
+    day, later = dt.date(2015, 1, 1), dt.date(2020, 12, 31)
+    with translation.override("de"):
+        assert "seit 01.01.2015 bereits" in rules.second_parent("A", "Konzern", day, None, "M")
+        assert "von 01.01.2015 bis 31.12.2020" in rules.second_parent("A", "K", day, later, "M")
+        assert "bis 31.12.2020 bereits" in rules.second_parent("A", "K", None, later, "M")
+        assert (
+            rules.second_parent("A", "K", None, None, "M") == "A hat in K bereits eine Mutter: M."
+        )
+    with translation.override("en"):
+        assert "—" not in rules.second_parent("A", "Group", day, None, "M")
