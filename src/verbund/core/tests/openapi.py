@@ -9,10 +9,13 @@ from jsonschema import Draft7Validator
 
 @cache
 def api_schema() -> dict[str, Any]:
-    """The schema as ``/api/schema/`` serves it (generated once per test process)."""
+    """The schema as ``/api/schema/`` serves it in English (generated once per test process:
+    in the language a test happened to leave active, its texts changed with the tests' order)."""
+    from django.utils import translation
     from drf_spectacular.generators import SchemaGenerator
 
-    return SchemaGenerator().get_schema(request=None, public=True)  # type: ignore[no-any-return]
+    with translation.override("en"):
+        return SchemaGenerator().get_schema(request=None, public=True)  # type: ignore[no-any-return]
 
 
 def component(name: str) -> dict[str, Any]:
