@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from verbund.core import audit
 from verbund.core.errors import Conflict
+from verbund.core.formatting import format_date
 from verbund.hierarchies import browse, engine
 from verbund.hierarchies.models import GroupSubscription
 from verbund.hierarchies.selectors import hierarchy_type
@@ -58,11 +59,13 @@ def do_move_subtree(
             }
         )
     if current is None and new_parent is None:
-        raise ValidationError(
+        # Stored links, not the request, stand in the way: the same request succeeds on a day
+        # the child has a parent (decision 0038, revision 3).
+        raise Conflict(
             {
                 "to_party": [
                     _("%(child)s has no parent on %(day)s.")
-                    % {"child": child.display_name, "day": day}
+                    % {"child": child.display_name, "day": format_date(day)}
                 ]
             }
         )
@@ -72,11 +75,11 @@ def do_move_subtree(
     }
     planned_end = current.valid_to if current else None
     if current is not None and (current.valid_from or MIN_DATE) >= day:
-        raise ValidationError(
+        raise Conflict(
             {
                 "on": [
                     _("The current link only starts on %(day)s; correct it instead of moving.")
-                    % {"day": current.valid_from}
+                    % {"day": format_date(current.valid_from)}
                 ]
             }
         )

@@ -226,10 +226,12 @@ MOVE_FIELDS = {"to_party": "to", "valid_from": "on", "valid_to": "on"}
 # Stored links refuse the move, not the request (decision 0038, revision 2).
 MOVE_CONFLICT = OpenApiResponse(
     response=conflict_fields("to", "on"),
-    description="Stored links refuse the move: `to` is the parent the party has on `on`, or "
+    description="Stored links refuse the move: `to` is the parent the party has on `on`, "
     "the new link would give the party a second parent or close a cycle at some date (the "
-    "message names the path); `on`: the same link is stored over some of the new link's days. "
-    "The same body as a 400's; a dry run answers alike.",
+    "message names the path), or `to` is null and the party has no parent on `on`; `on`: the "
+    "same link is stored over some of the new link's days, or the party's current link only "
+    "starts on `on` (correct that link instead). The same body as a 400's; a dry run answers "
+    "alike.",
 )
 
 
@@ -238,8 +240,8 @@ class PartyMoveView(APIView):
     on ``on`` ends the day before, the new one starts on ``on`` and keeps the old one's
     planned end; one transaction, locked and checked like every hierarchy write. With
     ``dry_run`` the move is checked (refusals as for the real move) and nothing is written.
-    Stored links refusing the move (the parent the party has, a second parent, a cycle) answer
-    409 naming ``to`` or ``on``.
+    Stored links refusing the move (the parent the party has, a second parent, a cycle, no
+    parent to leave, a current link starting that day) answer 409 naming ``to`` or ``on``.
     Needs the permission to add relationships, as setting a parent does."""
 
     required_permission = "parties.view_party"

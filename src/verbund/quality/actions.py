@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, extensions
+from verbund.core.errors import Conflict
 from verbund.core.formatting import format_date
 from verbund.parties.actions import (
     EDITABLE_FIELDS,
@@ -351,15 +352,14 @@ def _undo_one(record: MergeRecord, *, actor: Any) -> MergeRecord:
         raise ValidationError(_("This merge was already undone."))
     source = Party.objects.select_for_update().get(pk=record.source_id)
     survivor = Party.objects.select_for_update().get(pk=record.survivor_id)
+    # A later merge stands in the way, not the request: a 409 (decision 0038, revision 3).
     if survivor.merged_into_id:
-        raise ValidationError(_("The survivor was merged again; undo that merge first."))
+        raise Conflict(_("The survivor was merged again; undo that merge first."))
     later = MergeRecord.objects.filter(
         survivor_id=source.pk, undone_at__isnull=True, created_at__gt=record.created_at
     )
     if later.exists():
-        raise ValidationError(
-            _("Another record was merged into this one later; undo that merge first.")
-        )
+        raise Conflict(_("Another record was merged into this one later; undo that merge first."))
     source = do_unmark_merged(
         source,
         actor=actor,

@@ -99,7 +99,9 @@ class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             409: OpenApiResponse(
                 response=conflict_fields("to_party", "valid_from"),
                 description="A link the undo restores meets one stored since the merge (the "
-                "same link, a second parent or a cycle); nothing is undone.",
+                "same link, a second parent or a cycle), or a later merge must be undone "
+                "first (`non_field_errors`: the survivor was merged again, or another record "
+                "was merged into this one); nothing is undone.",
             ),
         },
     )

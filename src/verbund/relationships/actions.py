@@ -438,7 +438,8 @@ def do_end_relationship(
         .get(pk=rel.pk)
     )
     if rel.valid_to is not None and rel.valid_to <= day:
-        raise ValidationError(
+        # The stored end stands in the way, not the request (decision 0038, revision 3).
+        raise Conflict(
             {
                 "valid_to": [
                     _("This relationship already ended on %(day)s.")

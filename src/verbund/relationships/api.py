@@ -96,6 +96,14 @@ LINK_CONFLICT = OpenApiResponse(
 )
 
 
+# The stored end refuses an end on or after it (decision 0038, revision 3).
+ALREADY_ENDED = OpenApiResponse(
+    response=conflict_fields("valid_to"),
+    description="The relationship ended on `valid_to` or earlier already; the message names "
+    "the day it ended. The same body as a 400's.",
+)
+
+
 @extend_schema_view(
     create=extend_schema(responses={201: RelationshipSerializer, 409: LINK_CONFLICT}),
     # The answer is the whole relationship, as ``update`` below writes it.
@@ -140,12 +148,15 @@ class RelationshipViewSet(
         rel = actions.do_update_relationship(instance, actor=request.user, **body.validated_data)
         return Response(RelationshipSerializer(rel).data)
 
-    @extend_schema(request=EndRelationshipSerializer, responses=RelationshipSerializer)
+    @extend_schema(
+        request=EndRelationshipSerializer,
+        responses={200: RelationshipSerializer, 409: ALREADY_ENDED},
+    )
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: Any = None) -> Response:
         """End the relationship at ``valid_to`` (its last valid day; default today): on or
         after its first day, and before the end it has (a relationship that ended on that day
-        or earlier ended already; the answer is 400)."""
+        or earlier ended already: 409 naming ``valid_to``)."""
         body = EndRelationshipSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rel = actions.do_end_relationship(

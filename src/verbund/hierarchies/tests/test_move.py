@@ -127,6 +127,34 @@ def test_a_move_onto_a_second_parent_at_a_later_date_is_a_409_naming_to(api_for,
     assert "Müller Holding AG" in res.json()["to"][0]
 
 
+def test_taking_a_party_off_a_parent_it_does_not_have_is_a_409_naming_to(api_for, groups):
+    # Stored links, not the request, stand in the way (decision 0038, revision 3); the day is
+    # written as a reader writes it.
+    res = api_for("editor").post(
+        MOVE.format(groups["other"].pk), {"to": None, "on": "2030-03-01"}, format="json"
+    )
+    assert_409_as_the_action_refuses(
+        res,
+        lambda: do_move_subtree(groups["other"], None, "group", actor=None, on=dt.date(2030, 3, 1)),
+    )
+    assert list(res.json()) == ["to"] and "01.03.2030" in res.json()["to"][0]
+
+
+def test_a_move_on_the_day_the_current_link_starts_is_a_409_naming_on(api_for, groups, link, org):
+    start = dt.date.today() - dt.timedelta(days=10)
+    newcomer = org("Neuzugang GmbH")
+    link(newcomer, groups["other"], valid_from=start)
+    res = api_for("editor").post(
+        MOVE.format(newcomer.pk),
+        {"to": groups["holding"].pk, "on": start.isoformat(), "dry_run": True},
+        format="json",
+    )
+    assert_409_as_the_action_refuses(
+        res, lambda: check_move(newcomer, groups["holding"], "group", actor=None, on=start)
+    )
+    assert list(res.json()) == ["on"] and start.strftime("%d.%m.%Y") in res.json()["on"][0]
+
+
 def test_the_schema_documents_the_409_of_a_move_the_stored_links_refuse():
     response = api_schema()["paths"]["/api/v1/parties/{id}/hierarchy/move/"]["post"]["responses"][
         "409"

@@ -81,6 +81,19 @@ def test_an_undo_of_an_unknown_merge_is_404_and_of_an_undone_one_400(pair, stewa
     assert second.status_code == 400, second.content
 
 
+def test_an_undo_behind_a_later_merge_of_the_survivor_is_a_409(pair, steward, org):
+    # The later merge stands in the way, not the request (decision 0038, revision 3): the
+    # same request succeeds once that merge is undone.
+    record = do_merge(pair["b"], pair["a"], actor=None)
+    later = do_merge(pair["a"], org("Müller Bau Holding GmbH"), actor=None)
+    response = steward.post(f"/api/v1/quality/merges/{record.pk}/undo/")
+    assert response.status_code == 409, response.content
+    assert list(response.json()) == ["non_field_errors"]
+    assert "rückgängig" in response.json()["non_field_errors"][0]
+    assert steward.post(f"/api/v1/quality/merges/{later.pk}/undo/").status_code == 200
+    assert steward.post(f"/api/v1/quality/merges/{record.pk}/undo/").status_code == 200
+
+
 def test_the_candidate_list_refuses_bad_filters(pair, steward):
     assert_refuses_bad_query(
         steward,
