@@ -142,6 +142,7 @@ class DeltaFilter:
         }
         self._close: dict[str, frozenset[int]] = {}
         self._known: dict[str, bool] = {}
+        self._weights: dict[str, float] = {}
         self._shapes = {word.translate(_REWRITTEN) for word in index.vocab}
         self._bounds: dict[tuple[str, float, tuple[tuple[str, ...], ...]], bool] = {}
         self._shapes_bound: dict[tuple[Any, ...], bool] = {}
@@ -194,6 +195,14 @@ class DeltaFilter:
             got = self._known[word] = (
                 len(word) <= 2 or word.translate(_REWRITTEN) in self._shapes
             ) and self.index.known(word)
+        return got
+
+    def weight_of(self, raw: str) -> float:
+        """``index.weight_of``, remembered: the bound asks it for every word of every reading
+        of 40,000 names, most of them a few common words."""
+        got = self._weights.get(raw)
+        if got is None:
+            got = self._weights[raw] = self.index.weight_of(raw)
         return got
 
     def _scans(self, raw: str) -> bool:
@@ -315,7 +324,7 @@ class DeltaFilter:
             # initial letter alone: names that differ only in words no entry is close to
             # share it ("Meyer Energie", "Schulz Energie").
             shape = tuple(
-                (tids, index.weight_of(t), len(t) == 1, t[:1] if person else "")
+                (tids, self.weight_of(t), len(t) == 1, t[:1] if person else "")
                 for t, tids in zip(tokens, close, strict=True)
             )
             key = (person, threshold, shape)

@@ -85,10 +85,9 @@ def current_versions() -> dict[int, int]:
 
 
 def entry_records(
-    entries: Iterable[ListEntry] | Iterable[dict[str, Any]], version_list: dict[int, int]
+    entries: Iterable[dict[str, Any]], version_list: dict[int, int]
 ) -> Iterator[tuple[EntryRecord, list[dict[str, Any]]]]:
-    for e in entries:
-        row = e if isinstance(e, dict) else {f: getattr(e, f) for f in ENTRY_COLUMNS}
+    for row in entries:
         rec = EntryRecord(
             list_id=version_list[row["version_id"]], entry_id=row["id"], external_id=row["external_id"],
             content_hash=row["content_hash"], schema=row["schema"], name=row["name"],
@@ -98,18 +97,21 @@ def entry_records(
         yield rec, row["names"]
 
 
-ENTRY_COLUMNS = [
-    "id",
-    "version_id",
-    "external_id",
-    "content_hash",
-    "schema",
-    "name",
-    "names",
-    "countries",
-    "birth_dates",
-    "identifiers",
-]
+ENTRY_COLUMNS = ["id", "version_id", "external_id", "content_hash", "schema", "name"]
+# Read as text and decoded here: Django's JSON field decodes with the json module, a fifth of
+# reading the entries for an index (orjson takes a tenth of that).
+ENTRY_JSON = ["names", "countries", "birth_dates", "identifiers"]
+
+
+def entry_rows(qs: Any) -> Iterator[dict[str, Any]]:
+    """The entries of ``qs`` as ``entry_records`` reads them."""
+    casts = [Cast(column, TextField()) for column in ENTRY_JSON]
+    n = len(ENTRY_COLUMNS)
+    for values in qs.values_list(*ENTRY_COLUMNS, *casts).iterator(chunk_size=5000):
+        row = dict(zip(ENTRY_COLUMNS, values[:n], strict=True))
+        for column, text in zip(ENTRY_JSON, values[n:], strict=True):
+            row[column] = orjson.loads(text) if text is not None else None
+        yield row
 
 
 # Fewer list entries than this are spelled in this process: forking costs more than it saves.
@@ -137,7 +139,7 @@ def build_index(
     qs = ListEntry.objects.filter(version_id__in=list(version_list))
     if only_entries is not None:
         qs = qs.filter(id__in=list(only_entries))
-    entries = list(entry_records(qs.values(*ENTRY_COLUMNS).iterator(chunk_size=5000), version_list))
+    entries = list(entry_records(entry_rows(qs), version_list))
     if workers < 2 or len(entries) < SPELL_FORK_FROM or not forking.can_fork():
         with read_alongside(meanwhile):
             return Index(entries)
