@@ -48,8 +48,8 @@ Decision 0008 points 12-14 (each rule with its reason and figures there): crosse
 names and series members, written-out legal forms, long vowels, listed short names
 (``_known_short_name``), crossed given and family names (``matching_order``), consonant-merged
 spellings, skeletons, other last consonants and other forms of a name (``matching_spelling``).
-Points 17-18: short forms of given names as weak spellings of list names (``matching_nicknames``),
-a word's first x as an s.
+Points 17-18: short forms of given names as weak aliases (``matching_nicknames``), a word's first
+x as an s. Point 20: another first letter, a consonant more, a long vowel make another name.
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
@@ -99,10 +99,10 @@ from verbund.compliance.matching_rules import (
 )
 from verbund.compliance.matching_scan import scan_many, scan_one
 from verbund.compliance.matching_spelling import (
+    beyond_short_vowels,
     far_off,
     name_similarity,
-    other_ending,
-    other_form,
+    other_name,
     same_skeleton_name,
     soft_similarity,
     spelling_deletions,
@@ -341,7 +341,9 @@ class Index:
                     found[tid] = round(
                         soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3
                     )
-                elif tid in keyed and same_skeleton_name(token, self.words[tid], exact is not None):
+                elif tid in keyed and same_skeleton_name(
+                    token, self.words[tid], exact is not None, raw, self.raw[tid]
+                ):
                     found[tid] = 0.75
             if self.scans_unknown(token):
                 # Two typos in one word escape the deletion neighbourhood: scan the words of
@@ -420,8 +422,12 @@ class Index:
             found = self._known_short_name(raw, token, found)
         key = vowel_key(token) if len(raw) >= 4 else ""
         extra: dict[int, float] = {}
-        if key:
-            extra = {tid: 0.75 for tid in self.by_key.get(key, ()) if found.get(tid, 0.0) < 0.75}
+        if key:  # A long vowel against a short one is another name (decision 0008 point 20).
+            extra = {
+                tid: 0.75
+                for tid in self.by_key.get(key, ())
+                if found.get(tid, 0.0) < 0.75 and not beyond_short_vowels(raw, self.raw[tid])
+            }
         if len(token) >= 5:
             for tid in self.by_prefix.get(token[:4], ()):
                 word = self.words[tid]
@@ -434,17 +440,15 @@ class Index:
                     extra[tid] = max(extra.get(tid, 0.0), PREFIX_SIM)
         if extra:
             found = {**found, **extra}
-        # A listed word with another last consonant, or with a final vowel the other lacks, is
-        # that other name (typos seldom make one; decision 0008 points 13 and 14).
-        if token in self.vocab:
-            ending = {
-                tid: PREFIX_SIM
-                for tid, sim in found.items()
-                if sim > PREFIX_SIM
-                and (other_ending(token, word := self.words[tid]) or other_form(token, word))
-            }
-            if ending:
-                found = {**found, **ending}
+        # Another last or first letter, a letter more: another name (matching_spelling).
+        listed = token in self.vocab
+        ending = {
+            tid: PREFIX_SIM
+            for tid, sim in found.items()
+            if sim > PREFIX_SIM and other_name(raw, token, self.raw[tid], self.words[tid], listed)
+        }
+        if ending:
+            found = {**found, **ending}
         if len(self._person_expansions) > 200_000:
             self._person_expansions.clear()
         self._person_expansions[raw] = found

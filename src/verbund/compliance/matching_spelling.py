@@ -82,14 +82,18 @@ _VOWEL_RUNS = re.compile(r"[aeiou]+")
 SKELETON_LENGTH = 6
 
 
-def same_skeleton_name(token: str, word: str, listed: bool = True) -> bool:
+def same_skeleton_name(
+    token: str, word: str, listed: bool = True, raw: str = "", list_raw: str = ""
+) -> bool:
     """Whether two canonical words with the same skeleton count as one name (0.75 in
     ``Index.expand``): long enough, and, when ``token`` is itself a list word (``listed``), as
     many vowel runs on both sides. A listed name with a syllable more or less is that other
     name ("Mahmud" / "Muhammad", both "mhmd"; decision 0008 point 13): transliterations swap
     vowels, they seldom add syllables, and typos seldom make a listed name. A word in no list
-    keeps the rule whole: a typo may drop a vowel ("Melvojt" / "Meluvet")."""
-    if len(token) < SKELETON_LENGTH:
+    keeps the rule whole: a typo may drop a vowel ("Melvojt" / "Meluvet"). With the words as
+    written (``raw``, ``list_raw``): not when a long vowel faces a short one
+    (``beyond_short_vowels``). The delta filter passes neither: its bound stays the wider."""
+    if len(token) < SKELETON_LENGTH or (raw and beyond_short_vowels(raw, list_raw)):
         return False
     return not listed or len(_VOWEL_RUNS.findall(token)) == len(_VOWEL_RUNS.findall(word))
 
@@ -131,3 +135,87 @@ def other_form(token: str, word: str) -> bool:
         and short[-1] not in _OPEN_ENDINGS
         and long[-2] == short[-1]
     )
+
+
+# A long vowel or a diphthong as transliterations write it: doubled, ou, or a vowel with a
+# following i or y ("Husayn", "Hussein", "Saad", "Mahmoud"). Not other pairs, which typos
+# make ("Meohammed").
+_LONG_VOWELS = frozenset(
+    ["aa", "ee", "ii", "oo", "uu", "ou", "ai", "ay", "ei", "ey", "oi", "oy", "au"]
+)
+_RAW_VOWEL_RUNS = re.compile(r"[aeiouy]+")
+# A y or j before a word's first vowel, or doubled between vowels (the Arabic shadda): a
+# consonant ("Yelena", "Najjar", "Sayyed"), though the canonical spelling writes it i. A single
+# y between vowels is a glide transliterations write or leave out ("Riyad" / "Riad").
+_GLIDE = re.compile(r"^[yj](?=[aeiou])|(?<=[aeiou])(?:yy|jj)(?=[aeiou])")
+
+
+def beyond_short_vowels(raw: str, list_raw: str) -> bool:
+    """Whether two words as written, alike in their vowel skeleton, differ in more than short
+    vowels: a long vowel or a diphthong (``_LONG_VOWELS``) where the other has a single vowel,
+    or a consonant y or j (``_GLIDE``) only one of them has. Arabic and Persian leave short
+    vowels unwritten, so their Latin spellings disagree on those, but they write the long
+    ones and the y: "Hassan" / "Husayn", "Hussein" / "Hassan", "Saad" / "Sayyed", "Najjar" /
+    "Nur" are two names, not two spellings (decision 0008 point 20). Words with another count
+    of vowel runs are left to the other rules."""
+    mine, theirs = raw.lower(), list_raw.lower()
+    if len(_GLIDE.findall(mine)) != len(_GLIDE.findall(theirs)):
+        return True
+    runs, other = _RAW_VOWEL_RUNS.findall(mine), _RAW_VOWEL_RUNS.findall(theirs)
+    return len(runs) == len(other) and any(
+        (a in _LONG_VOWELS and len(b) == 1) or (b in _LONG_VOWELS and len(a) == 1)
+        for a, b in zip(runs, other, strict=True)
+    )
+
+
+# First letters that a transliteration merges or swaps, each group alike among itself
+# (decision 0008 point 18): vowels, y/j (canonically i) and h; k, g, h; t, d, s, k; i (j, zh)
+# with s, k, g; p, b, f, v, u (w as ou); h, s, f; r, l.
+_FIRST_ALIKE = tuple(frozenset(c) for c in ("aeiouh", "kgh", "tdsk", "isgk", "pbfvu", "hsf", "rl"))
+# Letters a transliteration puts in front of a name or leaves out there (an ayn or hamza
+# written as a vowel: "Issa" / "Aissa"; an h: "Amid" / "Hamid").
+_FRONT = frozenset("aeiouh")
+
+
+def other_start(raw: str, token: str, list_raw: str, word: str) -> bool:
+    """Two words, canonical (``token``, ``word``) and as written (``raw``, ``list_raw``), that
+    begin with letters no transliteration merges (``_FIRST_ALIKE``) and differ in at least one
+    more letter: "Jegorow" / "FEDOROV", "Makarow" / "ARKHAROV", "Nur" / "AUS". A typo changes
+    a word's first letter seldom and two letters of one word more seldom still, so they are
+    two names. Not a swap of the first two letters, a typo ("eRza" / "Reza"), and not when the
+    words as written begin alike ("Dojuady" / "DJOUADI"). Decision 0008 point 20."""
+    a, b = token[:1], word[:1]
+    if a == b or raw[:1] == list_raw[:1] or token[:2] == word[1::-1]:
+        return False
+    if any(a in c and b in c for c in _FIRST_ALIKE):
+        return False
+    return OSA.distance(token, word) >= 2
+
+
+def added_start(raw: str, token: str, list_raw: str, word: str) -> bool:
+    """One word (canonical) is the other with a consonant in front: "Amal" / "KAMAL", "Amir" /
+    "SAMIR", "Acar" / "BAKAR". Typos hit inside a word, so these are two names. Not a letter
+    that transliterations add or drop there (``_FRONT``), not a first letter written twice
+    ("Ddjouadi", "KHkazai": typos), not ks for an x ("Ksiaohong" / "Xiaohong"). Decision 0008
+    point 20."""
+    (short, _), (long, long_raw) = sorted([(token, raw), (word, list_raw)], key=lambda p: len(p[0]))
+    return (
+        len(long) == len(short) + 1
+        and len(short) >= 3
+        and long[1:] == short
+        and long[0] not in _FRONT
+        and long[0] != long[1]
+        and long_raw[:1].lower() != long_raw[1:2].lower()
+        and long[:2] != "ks"
+    )
+
+
+def other_name(raw: str, token: str, list_raw: str, word: str, listed: bool) -> bool:
+    """Whether a word of a person's name and a list word alike enough for a typo are two
+    names (scored ``PREFIX_SIM``, enough only with the rest of the name matching): another
+    last consonant or a final vowel, when the party's word is itself a list word (typos
+    seldom make one); another first letter or a consonant in front, for any word (typos
+    seldom touch a word's first letter). Decision 0008 points 13, 14 and 20."""
+    if listed and (other_ending(token, word) or other_form(token, word)):
+        return True
+    return other_start(raw, token, list_raw, word) or added_start(raw, token, list_raw, word)
