@@ -49,7 +49,7 @@ names and series members, written-out legal forms, long vowels, listed short nam
 (``_known_short_name``), crossed given and family names (``matching_order``), consonant-merged
 spellings, skeletons, other last consonants and other forms of a name (``matching_spelling``).
 Points 17-18: short forms of given names as weak aliases (``matching_nicknames``), a word's first
-x as an s. Point 20: another first letter, a consonant more, a long vowel make another name.
+x as an s. Point 20: another first letter, a consonant in front, a long vowel: another name.
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
@@ -406,8 +406,8 @@ class Index:
     def expand_person(self, raw: str) -> dict[int, float]:
         """``expand`` for a word of a person's name, plus the list words of its shape that
         differ only in their vowels (0.75): Arabic and Persian do not write short vowels, so
-        Latin spellings of the same name disagree on them ("Saeed"/"Said", "Usama"/"Osama",
-        "Mahmoud"/"Mahmud"). Not for organisations: there such pairs are different words
+        Latin spellings of the same name disagree on them ("Saeed"/"Said", "Usama"/"Osama";
+        not long ones, decision 0008 point 20). Not for organisations: such pairs are other words
         ("Ceres"/"Korus", "Otto"/"Auto")."""
         cached = self._person_expansions.get(raw)
         if cached is not None:

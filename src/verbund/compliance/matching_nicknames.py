@@ -10,7 +10,9 @@ and Ukrainian, Spanish, Italian), under the project's licence; no data set was c
 only short forms that are no common given name of another origin on their own: "Lena" (Elena),
 "Mina" (Wilhelmina), "Nadia" (Nadezhda), "Dina" or "Sina" would make a different person's given
 name a weak spelling of the listed one. Spellings are compared canonically (``canon_token``),
-so "Sascha" and "Sasha" are one entry.
+so "Sascha" and "Sasha" are one entry. Beside the short forms it holds the few other-language
+forms that begin with another letter ("Mykola", "Mikalai" / "Nikolai"): the rule of another
+first letter (decision 0008 point 20) would part them.
 """
 
 from verbund.compliance.matching_text import canon_token
@@ -89,7 +91,9 @@ _SHORT_FORMS: dict[str, tuple[str, ...]] = {
     "leonid": ("lyonya",),
     "vladimir": ("volodya", "vova", "vlad"),
     "mikhail": ("misha",),
-    "nikolai": ("kolya",),
+    # Ukrainian and Belarusian forms beginning with another letter: the rule of another
+    # first letter (decision 0008 point 20) would part them from the Russian form.
+    "nikolai": ("kolya", "mykola", "mikola", "mikalai"),
     "ivan": ("vanya",),
     "pyotr": ("petya",),
     "sergei": ("seryozha",),

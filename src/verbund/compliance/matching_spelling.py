@@ -157,7 +157,7 @@ def beyond_short_vowels(raw: str, list_raw: str) -> bool:
     vowels unwritten, so their Latin spellings disagree on those, but they write the long
     ones and the y: "Hassan" / "Husayn", "Hussein" / "Hassan", "Saad" / "Sayyed", "Najjar" /
     "Nur" are two names, not two spellings (decision 0008 point 20). Words with another count
-    of vowel runs are left to the other rules."""
+    of vowel runs are compared by the y/j check alone."""
     mine, theirs = raw.lower(), list_raw.lower()
     if len(_GLIDE.findall(mine)) != len(_GLIDE.findall(theirs)):
         return True
@@ -196,8 +196,8 @@ def added_start(raw: str, token: str, list_raw: str, word: str) -> bool:
     """One word (canonical) is the other with a consonant in front: "Amal" / "KAMAL", "Amir" /
     "SAMIR", "Acar" / "BAKAR". Typos hit inside a word, so these are two names. Not a letter
     that transliterations add or drop there (``_FRONT``), not a first letter written twice
-    ("Ddjouadi", "KHkazai": typos), not ks for an x ("Ksiaohong" / "Xiaohong"). Decision 0008
-    point 20."""
+    ("Ddjouadi", "KHkazai": typos), not ks for an x ("Ksiaohong" / "Xiaohong"), not kh for an
+    h ("Chalid" / "Halid"). Decision 0008 point 20."""
     (short, _), (long, long_raw) = sorted([(token, raw), (word, list_raw)], key=lambda p: len(p[0]))
     return (
         len(long) == len(short) + 1
@@ -207,6 +207,9 @@ def added_start(raw: str, token: str, list_raw: str, word: str) -> bool:
         and long[0] != long[1]
         and long_raw[:1].lower() != long_raw[1:2].lower()
         and long[:2] != "ks"
+        # The canonical kh is German and French ch too ("Chalid", "Chaim"), which other
+        # spellings write h ("Halid", "Haim"): one sound, not a consonant put in front.
+        and long[:2] != "kh"
     )
 
 

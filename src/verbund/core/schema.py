@@ -77,8 +77,9 @@ def field_errors(*fields: str) -> dict[str, Any]:
 
 def conflict_fields(*fields: str) -> dict[str, Any]:
     """The body of a 409 refusing a write because of stored data (``core.errors.Conflict``):
-    one or more of ``fields``, each with its messages, or ``non_field_errors`` when the write
-    lost a race to another on a database constraint (``core.api.exception_handler``)."""
+    one or more of ``fields``, each with its messages, or ``non_field_errors`` for a refusal of
+    the whole write (a later merge to undo first) or a race lost to another write on a database
+    constraint (``core.api.exception_handler``)."""
     names = (*fields, "non_field_errors")
     return {
         "type": "object",

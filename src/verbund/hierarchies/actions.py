@@ -14,6 +14,7 @@ from verbund.hierarchies import browse, engine
 from verbund.hierarchies.models import GroupSubscription
 from verbund.hierarchies.selectors import hierarchy_type
 from verbund.parties.models import Party
+from verbund.relationships import rules
 from verbund.relationships.actions import do_create_relationship, do_end_relationship
 from verbund.relationships.models import MIN_DATE, Relationship, RelationshipSource, valid_on_q
 
@@ -35,10 +36,16 @@ def do_move_subtree(
     link's planned end. ``new_parent=None`` only ends the link (the child becomes a root).
     Locked, cycle-checked and audited like every hierarchy write; one transaction. A move under
     the parent the child has, or one the stored links refuse (a second parent, a cycle, the
-    same link overlapping), is a ``Conflict`` naming ``to_party`` or ``valid_from``.
+    same link overlapping), is a ``Conflict`` naming ``to_party`` or ``valid_from``; so are a
+    move off a parent the child has not on ``on`` (``to_party``) and one on the day its current
+    link starts (``on``). A move under the child itself is refused first, as bad input.
     """
     day = on or engine.today()
     rtype = hierarchy_type(type_key)
+    # The request's own fault before what is stored refuses (decision 0038: bad input first).
+    itself = new_parent is not None and rules.self_link_error(child.pk, new_parent.pk)
+    if itself:
+        raise ValidationError({"to_party": [itself]})
     engine.lock_for_write(rtype, [child.pk] + ([new_parent.pk] if new_parent else []))
     current = (
         Relationship.objects.select_for_update()
@@ -59,8 +66,8 @@ def do_move_subtree(
             }
         )
     if current is None and new_parent is None:
-        # Stored links, not the request, stand in the way: the same request succeeds on a day
-        # the child has a parent (decision 0038, revision 3).
+        # Stored links, not the request, stand in the way: the same request succeeds once a
+        # link valid that day is stored (decision 0038, revision 3).
         raise Conflict(
             {
                 "to_party": [
@@ -79,7 +86,7 @@ def do_move_subtree(
             {
                 "on": [
                     _("The current link only starts on %(day)s; correct it instead of moving.")
-                    % {"day": format_date(current.valid_from)}
+                    % {"day": format_date(current.valid_from) or "—"}
                 ]
             }
         )

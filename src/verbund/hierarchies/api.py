@@ -223,7 +223,7 @@ class MoveResultSerializer(serializers.Serializer):
 
 
 MOVE_FIELDS = {"to_party": "to", "valid_from": "on", "valid_to": "on"}
-# Stored links refuse the move, not the request (decision 0038, revision 2).
+# Stored links refuse the move, not the request (decision 0038, revisions 2 and 3).
 MOVE_CONFLICT = OpenApiResponse(
     response=conflict_fields("to", "on"),
     description="Stored links refuse the move: `to` is the parent the party has on `on`, "

@@ -99,8 +99,8 @@ LINK_CONFLICT = OpenApiResponse(
 # The stored end refuses an end on or after it (decision 0038, revision 3).
 ALREADY_ENDED = OpenApiResponse(
     response=conflict_fields("valid_to"),
-    description="The relationship ended on `valid_to` or earlier already; the message names "
-    "the day it ended. The same body as a 400's.",
+    description="The relationship's stored end is on or before the requested `valid_to`: it "
+    "ended already; the message names the day it ended. The same body as a 400's.",
 )
 
 

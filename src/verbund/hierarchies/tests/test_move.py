@@ -155,6 +155,20 @@ def test_a_move_on_the_day_the_current_link_starts_is_a_409_naming_on(api_for, g
     assert list(res.json()) == ["on"] and start.strftime("%d.%m.%Y") in res.json()["on"][0]
 
 
+def test_a_move_under_itself_is_a_400_before_what_the_stored_links_refuse(
+    api_for, groups, link, org
+):
+    # On the day its current link starts (a 409 alone), the request's own fault comes first.
+    start = dt.date.today() - dt.timedelta(days=10)
+    newcomer = org("Neuzugang GmbH")
+    link(newcomer, groups["other"], valid_from=start)
+    res = api_for("editor").post(
+        MOVE.format(newcomer.pk), {"to": newcomer.pk, "on": start.isoformat()}, format="json"
+    )
+    assert res.status_code == 400, res.content
+    assert list(res.json()) == ["to"]
+
+
 def test_the_schema_documents_the_409_of_a_move_the_stored_links_refuse():
     response = api_schema()["paths"]["/api/v1/parties/{id}/hierarchy/move/"]["post"]["responses"][
         "409"
