@@ -149,3 +149,20 @@ def persons_index(*names: str, countries: frozenset[str] = frozenset()) -> Any:
         )  # fmt: skip
         recs.append((rec, [{"name": name, "weak": False}]))
     return Index(recs)
+
+
+def foreign_persons_index(*names: str) -> Any:
+    """``persons_index`` with every listed person of a country of their own: a German party
+    then loses 0.1, as a rare given name in so small an index outweighs what the real lists
+    give it."""
+    return persons_index(*names, countries=frozenset(["sy"]))
+
+
+def person_hits(
+    index: Any, name: str, given: str = "", family: str = "", country: str = "de"
+) -> list[str]:
+    """The listed names a person of ``country`` called ``name`` hits at the default 0.70."""
+    from verbund.compliance.matching import Query
+
+    query = Query(kind="person", names=[name], given=given, family=family, country=country)
+    return [m.entry.name for m in index.screen(query, 0.70)]

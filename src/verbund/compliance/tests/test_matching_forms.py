@@ -1,21 +1,9 @@
 """Issue #19, round three (decision 0008 point 14): another form of a name, a word three letters
 off. One case each that the engine got wrong before."""
 
-from verbund.compliance.matching import Index, Query
 from verbund.compliance.matching_spelling import far_off, other_form
-from verbund.compliance.tests.fixtures import persons_index
-
-THRESHOLD = 0.70
-
-
-def _index(*names: str) -> Index:
-    """The given persons, listed with a country of their own (a German party then loses 0.1)."""
-    return persons_index(*names, countries=frozenset(["sy"]))
-
-
-def _hits(index: Index, name: str, country: str = "de") -> list[str]:
-    query = Query(kind="person", names=[name], country=country)
-    return [m.entry.name for m in index.screen(query, THRESHOLD)]
+from verbund.compliance.tests.fixtures import foreign_persons_index as _index
+from verbund.compliance.tests.fixtures import person_hits as _hits
 
 
 def test_a_final_vowel_after_the_names_last_consonant_makes_another_name() -> None:

@@ -2,22 +2,9 @@
 first letter and a consonant in front make another name. One case each that the engine got
 wrong before."""
 
-from verbund.compliance.matching import Index, Query
 from verbund.compliance.matching_spelling import added_start, beyond_short_vowels, other_start
-from verbund.compliance.tests.fixtures import persons_index
-
-THRESHOLD = 0.70
-
-
-def _index(*names: str) -> Index:
-    """The given persons, listed with a country of their own (a German party then loses 0.1,
-    as a rare given name in this small index outweighs what the real lists give it)."""
-    return persons_index(*names, countries=frozenset(["sy"]))
-
-
-def _hits(index: Index, name: str, given: str = "", family: str = "") -> list[str]:
-    query = Query(kind="person", names=[name], given=given, family=family, country="de")
-    return [m.entry.name for m in index.screen(query, THRESHOLD)]
+from verbund.compliance.tests.fixtures import foreign_persons_index as _index
+from verbund.compliance.tests.fixtures import person_hits as _hits
 
 
 def test_a_long_vowel_where_the_other_name_has_a_short_one_makes_another_name() -> None:
