@@ -19,6 +19,14 @@ def test_anonymous_users_are_sent_to_the_login_page(client):
     assert client.get("/accounts/login/").status_code == 200
 
 
+def test_every_page_names_its_icon_so_no_browser_asks_for_a_missing_one(client):
+    from django.contrib.staticfiles import finders
+
+    body = text(client.get("/accounts/login/"))
+    assert 'rel="icon"' in body and "web/favicon.svg" in body
+    assert finders.find("web/favicon.svg")
+
+
 def test_the_login_form_logs_a_user_in(client, make_user):
     make_user("viewer", username="erika")
     response = client.post("/accounts/login/", {"username": "erika", "password": "pw-Verbund-2026"})
