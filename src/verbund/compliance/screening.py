@@ -110,7 +110,7 @@ def entry_rows(qs: Any) -> Iterator[dict[str, Any]]:
     for values in qs.values_list(*ENTRY_COLUMNS, *casts).iterator(chunk_size=5000):
         row = dict(zip(ENTRY_COLUMNS, values[:n], strict=True))
         for column, text in zip(ENTRY_JSON, values[n:], strict=True):
-            row[column] = orjson.loads(text) if text is not None else None
+            row[column] = orjson.loads(text)
         yield row
 
 

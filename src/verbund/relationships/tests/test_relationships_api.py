@@ -29,11 +29,6 @@ URL = "/api/v1/relationships/"
 TYPES_URL = "/api/v1/relationship-types/"
 
 
-@pytest.fixture
-def editor(api_for):
-    return api_for("editor")
-
-
 def post(client, data: dict[str, Any], url: str = URL):
     return client.post(url, data, format="json")
 

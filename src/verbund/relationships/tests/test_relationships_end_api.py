@@ -14,11 +14,6 @@ from verbund.relationships.tests.test_relationships_api import URL, assert_400
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(api_for):
-    return api_for("editor")
-
-
 def test_ending_through_the_api_sets_valid_to_and_keeps_the_row(editor, org):
     rel = do_create_relationship(
         actor=None, type="supplier", from_party=org("A"), to_party=org("B"), valid_from="2020-01-01"
