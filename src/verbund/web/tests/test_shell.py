@@ -27,6 +27,20 @@ def test_every_page_names_its_icon_so_no_browser_asks_for_a_missing_one(client):
     assert finders.find("web/favicon.svg")
 
 
+def test_every_button_with_white_text_has_a_hover_of_its_own():
+    # .btn:hover lays a light grey under the label; a filled button's white label vanished.
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("web/verbund.css")).read_text()
+    filled = set(re.findall(r"\.(btn-[a-z]+) \{[^}]*color: #fff", css))
+    assert filled >= {"btn-primary", "btn-danger"}
+    for name in filled:
+        assert re.search(rf"\.{name}:hover \{{[^}}]*background:", css), name
+
+
 def test_the_login_form_logs_a_user_in(client, make_user):
     make_user("viewer", username="erika")
     response = client.post("/accounts/login/", {"username": "erika", "password": "pw-Verbund-2026"})
