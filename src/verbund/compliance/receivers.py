@@ -1,16 +1,18 @@
 """Triggers: screen a party when it is created or its screened fields change (and store its
-name tokens for the delta screening, also for bulk loads); recompute
-ownership flags when a share-carrying relationship changes.
+name tokens for the delta screening, also for bulk loads); recompute ownership flags when a
+share-carrying relationship changes.
 
-The relationships actions module is not ours to edit, so ownership reacts to the
-Relationship model's post_save/post_delete, after the transaction commits (lazily, once per
-transaction).
+Each reacts to the signal the owning domain's actions send (``parties.signals``,
+``relationships.signals``) and does its work after the transaction commits, once per
+transaction. One exception: a party row saved archived or merged loses its stored name tokens
+through ``post_save``, since the erasure (decision 0025) writes party rows directly, and the
+tokens hold personal data.
 """
 
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 
 from verbund.compliance.screening import SCREENED_FIELDS
 
@@ -62,8 +64,8 @@ def _has_flags() -> bool:
     return OwnershipFlag.objects.exists()
 
 
-def on_relationship_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if getattr(instance.type, "carries_share", False):
+def on_relationship_saved(sender: Any, relationship: Any, **kwargs: Any) -> None:
+    if relationship.type.carries_share:
         schedule_ownership()
 
 
@@ -72,7 +74,8 @@ def on_bulk_loaded(
 ) -> None:
     """Parties written by bulk loads (ERP imports) are screened too, as a background job after
     commit, so a large import is not held up; nothing to do while no list is loaded. Links
-    written in bulk fire no ``post_save``: ownership is recomputed once after commit instead."""
+    written in bulk send no ``relationship_saved``: ownership is recomputed once after commit
+    instead."""
     from verbund.compliance.screening import current_versions
     from verbund.compliance.tasks import screen_ranges_task
 
@@ -88,16 +91,11 @@ def on_bulk_loaded(
 def connect() -> None:
     from verbund.parties.models import Party
     from verbund.parties.signals import bulk_loaded, party_saved
-    from verbund.relationships.models import Relationship
+    from verbund.relationships.signals import relationship_saved
 
     party_saved.connect(on_party_saved, dispatch_uid="verbund.compliance.screen_party")
     post_save.connect(
         on_party_row_saved, sender=Party, dispatch_uid="verbund.compliance.party_row_saved"
     )
     bulk_loaded.connect(on_bulk_loaded, dispatch_uid="verbund.compliance.screen_bulk")
-    post_save.connect(
-        on_relationship_changed, sender=Relationship, dispatch_uid="verbund.compliance.rel_saved"
-    )
-    post_delete.connect(
-        on_relationship_changed, sender=Relationship, dispatch_uid="verbund.compliance.rel_deleted"
-    )
+    relationship_saved.connect(on_relationship_saved, dispatch_uid="verbund.compliance.rel_saved")

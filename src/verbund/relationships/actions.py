@@ -30,6 +30,7 @@ from verbund.relationships.models import (
     RelationshipType,
     overlaps_q,
 )
+from verbund.relationships.signals import relationship_saved
 
 TYPE_FIELDS = [
     "key", "label_forward_de", "label_forward_en", "label_inverse_de", "label_inverse_en", "name_de",
@@ -318,6 +319,7 @@ def _record(
     after: dict[str, Any] | None,
     note: str = "",
 ) -> None:
+    """Audit a written link and tell the other domains (``signals.relationship_saved``)."""
     # One record per side, so each party's history shows the link.
     for party_id in _audit_party_ids(rel):
         audit.record(
@@ -329,6 +331,7 @@ def _record(
             party_id=party_id,
             note=note,
         )
+    relationship_saved.send(sender=Relationship, relationship=rel, action=action, actor=actor)
 
 
 @transaction.atomic
@@ -513,6 +516,9 @@ def _repoint(rel: Relationship, new_from: int, new_to: int, *, actor: Any, note:
             party_id=pid,
             note=note,
         )
+    relationship_saved.send(
+        sender=Relationship, relationship=rel, action="relationship.reassign", actor=actor
+    )
 
 
 def _reassign_link(

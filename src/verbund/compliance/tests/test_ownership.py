@@ -12,6 +12,7 @@ from verbund.relationships.actions import (
     do_create_relationship,
     do_create_relationship_type,
     do_end_relationship,
+    do_reassign_party_links,
 )
 
 
@@ -99,6 +100,29 @@ def test_a_changed_relationship_or_dismissed_hit_recomputes_the_flags(
     assert not OwnershipFlag.objects.filter(party=target).exists()
     assert rel2.pk
     assert do_recompute_ownership() == {"ofac": 0, "eu_uk": 0}
+
+
+def test_a_share_link_moved_by_a_merge_moves_the_flag_to_the_survivor(
+    ofac: object,
+    org: Callable[..., Any],
+    reviewer: Any,
+    shareholder: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    bank = org("Banco Nacional de Cuba")
+    target = org("Karibik Handel GmbH")
+    survivor = org("Karibik Handel Gesellschaft")
+    _block(bank, reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_create_relationship(
+            actor=None, type=shareholder, from_party=target, to_party=bank, share=Decimal("75")
+        )
+    assert OwnershipFlag.objects.filter(party=target).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = do_reassign_party_links(target, survivor, actor=None)
+    assert [m["result"] for m in moved["moved"]] == ["moved"]
+    assert not OwnershipFlag.objects.filter(party=target).exists()
+    assert OwnershipFlag.objects.filter(party=survivor).count() == 2
 
 
 def test_flags_are_read_in_order_without_joining_the_parties() -> None:
