@@ -36,6 +36,7 @@ from verbund.core.bulk import chunks
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import PT, RT
 from verbund.relationships.models import RelationshipType
+from verbund.relationships.rules import could_be_type_key
 
 HUNDRED = Decimal(100)
 MAX_PATHS = 10
@@ -67,8 +68,7 @@ def share_type_ids(type_key: str | None = None) -> list[int]:
     qs = RelationshipType.objects.filter(carries_share=True)
     if type_key:
         qs = qs.filter(key=type_key)
-    # A key with a NUL names no type (and PostgreSQL refuses it in a query: a 500).
-    ids = [] if type_key and "\x00" in type_key else list(qs.values_list("id", flat=True))
+    ids = list(qs.values_list("id", flat=True)) if could_be_type_key(type_key) else []
     if type_key and not ids:
         raise ValidationError(
             {"type": [_("%(key)s is no type that carries shares.") % {"key": type_key}]}

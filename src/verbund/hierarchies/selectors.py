@@ -39,6 +39,7 @@ from verbund.hierarchies.sql import (
 from verbund.hierarchies.sql import ROOTS_SQL as ROOTS_SQL  # for revenue's roll-ups
 from verbund.hierarchies.sql import member_periods_sql as member_periods_sql  # the dated walk
 from verbund.relationships.models import MAX_DATE, MIN_DATE, RelationshipType, Structure
+from verbund.relationships.rules import could_be_type_key
 
 Node = dict[str, Any]
 # Trees with more members than this come level by level unless a depth is asked for.
@@ -137,14 +138,13 @@ def hierarchy_type_id(type_key: str) -> int:
     hit = _TYPE_IDS.get(type_key)
     if memo and hit is not None and now - hit[1] < 60:
         return hit[0]
-    # A key with a NUL names no type (and PostgreSQL refuses it in a query: a 500).
     found = (
-        None
-        if "\x00" in type_key
-        else scalar(
+        scalar(
             f"SELECT id FROM {TT} WHERE key = %s AND structure = %s",
             [type_key, Structure.HIERARCHY],
         )
+        if could_be_type_key(type_key)
+        else None
     )
     if found is None:
         raise ValidationError({"type": [_("%(key)s is not a hierarchy type.") % {"key": type_key}]})

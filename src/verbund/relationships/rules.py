@@ -27,6 +27,12 @@ def unknown_type(key: str) -> str:
     return _("There is no relationship type with the key %(key)s.") % {"key": key}
 
 
+def could_be_type_key(key: str | None) -> bool:
+    """Whether ``key`` can name a type at all, asked before looking one up: a NUL character is
+    in no key, and PostgreSQL refuses it even in a query (a 500)."""
+    return "\x00" not in (key or "")
+
+
 def inactive_type_error(active: bool, type_name: str) -> str | None:
     """Inactive types keep their links but take no new ones."""
     if not active:

@@ -66,8 +66,11 @@ class TypeKeyField(serializers.SlugRelatedField[RelationshipType]):
 
     def to_internal_value(self, data: Any) -> RelationshipType:
         if isinstance(data, str):
-            # A NUL character is in no key, and PostgreSQL refuses it even in a query.
-            found = None if "\x00" in data else RelationshipType.objects.filter(key=data).first()
+            found = (
+                RelationshipType.objects.filter(key=data).first()
+                if rules.could_be_type_key(data)
+                else None
+            )
             if found is None:
                 raise serializers.ValidationError(rules.unknown_type(data))
             return found

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
 from verbund.relationships.models import RelationshipType
+from verbund.relationships.rules import could_be_type_key
 from verbund.revenue import aggregates
 from verbund.revenue.models import MONTH_COLUMNS, RevenueMonth, RevenueYear
 from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, month_end
@@ -195,11 +196,10 @@ def _month_value(value: Any) -> dt.date:
 
 def hierarchy_type(key: str | None) -> RelationshipType:
     """A hierarchy type that rolls up revenue; errors name the ``type`` parameter."""
-    # A key with a NUL names no type (and PostgreSQL refuses it in a query: a 500).
     rtype = (
-        None
-        if "\x00" in (key or "")
-        else RelationshipType.objects.filter(key=key or "group").first()
+        RelationshipType.objects.filter(key=key or "group").first()
+        if could_be_type_key(key)
+        else None
     )
     if rtype is None:
         raise ValidationError({"type": [_("Unknown relationship type %(key)s.") % {"key": key}]})
