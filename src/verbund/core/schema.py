@@ -65,14 +65,14 @@ def path_ids(result: dict[str, Any], generator: Any, request: Any, public: Any) 
     return result
 
 
+def _messages_per_field(names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: {"type": "array", "items": {"type": "string"}} for name in names}
+
+
 def field_errors(*fields: str) -> dict[str, Any]:
     """The body of a refusal naming ``fields``, each with its messages (for an operation's own
     error answer, such as a 409 refusing a write because of stored data)."""
-    return {
-        "type": "object",
-        "properties": {name: {"type": "array", "items": {"type": "string"}} for name in fields},
-        "required": list(fields),
-    }
+    return {"type": "object", "properties": _messages_per_field(fields), "required": list(fields)}
 
 
 def conflict_fields(*fields: str) -> dict[str, Any]:
@@ -80,10 +80,9 @@ def conflict_fields(*fields: str) -> dict[str, Any]:
     one or more of ``fields``, each with its messages, or ``non_field_errors`` for a refusal of
     the whole write (a later merge to undo first) or a race lost to another write on a database
     constraint (``core.api.exception_handler``)."""
-    names = (*fields, "non_field_errors")
     return {
         "type": "object",
-        "properties": {name: {"type": "array", "items": {"type": "string"}} for name in names},
+        "properties": _messages_per_field((*fields, "non_field_errors")),
         "minProperties": 1,
         "additionalProperties": False,
     }
