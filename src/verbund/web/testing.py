@@ -67,8 +67,11 @@ def browser_page(
             page.wait_for_load_state("networkidle", timeout=5_000)
         browser.close()
         # Connections the test opened inside Playwright's context are invisible to the test
-        # database's teardown; left open, PostgreSQL refuses to drop the database.
-        connections.close_all()
+        # database's teardown; left open, PostgreSQL refuses to drop the database. Closed one
+        # by one: tests that run commands replace ``connections.close_all`` with a no-op
+        # (``keep_test_connection``, autouse for every core test).
+        for conn in connections.all(initialized_only=True):
+            conn.close()
 
 
 def browser_login(page: Any, base: str, role: str, *, username: str = "") -> User:

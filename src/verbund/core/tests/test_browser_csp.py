@@ -4,7 +4,6 @@ single violation of the policy."""
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connections
 
 from verbund.parties.actions import do_create_party
 from verbund.relationships.actions import do_create_relationship
@@ -87,6 +86,5 @@ def test_the_main_pages_run_under_the_policy_without_a_violation(live_server, ta
     expand.click()
     child.wait_for(state="hidden")
     seen["hierarchy clicks"] = tab.evaluate("window.__csp")
-    connections.close_all()
     assert {path: v for path, v in seen.items() if v} == {}
     assert [m for m in console if "Content Security Policy" in m] == []

@@ -5,7 +5,6 @@ from base64 import b32decode
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connections
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -13,10 +12,6 @@ from verbund.core import twofactor
 from verbund.web.testing import browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The ORM calls of a test body run in Playwright's context, whose connection neither the
-# fixture's teardown nor the test database's sees: each test closes it itself, or PostgreSQL
-# refuses to drop the test database afterwards.
 
 PASSWORD = "pw-Verbund-2026"
 
@@ -56,7 +51,6 @@ def test_the_login_page_tells_a_locked_out_user_why_in_german(live_server, page)
     log_in(page, live_server.url, "erika", PASSWORD)  # the right password does not help now
     assert "/accounts/login/" in page.url
     assert page.locator("[data-testid=locked-out]").is_visible()
-    connections.close_all()  # the test's own connection, in Playwright's context (see below)
 
 
 def test_a_user_with_two_factor_login_enters_the_code_after_the_password(live_server, page) -> None:
@@ -72,7 +66,6 @@ def test_a_user_with_two_factor_login_enters_the_code_after_the_password(live_se
     page.click("[data-testid=two-factor-submit]")
     page.wait_for_url(f"{live_server.url}/parties/")
     assert page.locator("h1").first.is_visible()
-    connections.close_all()
 
 
 def test_an_admin_is_led_to_set_up_two_factor_login_when_it_is_required(
@@ -94,4 +87,3 @@ def test_an_admin_is_led_to_set_up_two_factor_login_when_it_is_required(
     assert codes.count() == 10
     page.goto(f"{live_server.url}/parties/")
     assert page.url == f"{live_server.url}/parties/"
-    connections.close_all()
