@@ -66,6 +66,26 @@ def far_off(sim: float, token: str, word: str) -> bool:
     return sim < STRONG_SPELLING and OSA.distance(token, word) > SOFT_EDITS
 
 
+# A person's name word on a list and this short or shorter compares with other list words
+# without the typo allowance (``known_short_name``).
+KNOWN_SHORT = 5
+
+
+def known_short_name(
+    raw: str, token: str, found: dict[int, float], raws: list[str], words: list[str]
+) -> dict[int, float]:
+    """``found`` (a listed word's close list words, ``raws`` and ``words`` the index's spellings
+    as written and canonical) without the typo allowance for words of five letters or fewer:
+    a short name that is itself on a list and one letter off another list name is that other
+    name ("Karim"/"Kasim", "Goran"/"Zoran"), not a typo of it; typos seldom make a listed
+    name. Decision 0008 point 12."""
+    out = dict(found)
+    for tid, sim in found.items():
+        if STRONG_SPELLING < sim < 1.0 and min(len(raw), len(raws[tid])) <= KNOWN_SHORT:
+            out[tid] = min(sim, name_similarity(raw, token, raws[tid], words[tid]))
+    return out
+
+
 def spelling_deletions(raw: str, canon: str) -> set[str]:
     """The single-deletion neighbourhood a word is indexed and looked up by: of its canonical
     spelling, as written, and with consonants merged only (when that differs)."""
