@@ -174,6 +174,8 @@ class NameRecord:
     # A person's given and family name where the list name says which is which (matching_order).
     parts: NameParts | None = None
     max_weight: float = 0.0
+    # Weak because a given name is in another form ("Bibi" for "Benjamin"), not by the list.
+    short_form: bool = False
 
 
 @dataclass
@@ -216,7 +218,7 @@ class Index:
         self.words: list[str] = []
         postings: list[list[int]] = []
         self.by_identifier: dict[str, list[int]] = defaultdict(list)
-        raw_names: list[tuple[int, str, tuple[str, ...], bool, NameParts | None]] = []
+        raw_names: list[tuple[int, str, tuple[str, ...], bool, NameParts | None, bool]] = []
         spellings = iter(spelled or ())
         for record, names in entries:
             idx = len(self.entries)
@@ -228,7 +230,7 @@ class Index:
             own = next(spellings) if spelled else entry_spellings(record.schema == PERSON, names)
             raw_names += [(idx, *spelling) for spelling in own]
         self.raw: list[str] = []
-        for idx, name, toks, weak, parts in raw_names:
+        for idx, name, toks, weak, parts, short in raw_names:
             tids = []
             for raw in toks:
                 t = canon_token(raw)
@@ -240,7 +242,7 @@ class Index:
                     postings.append([])
                 tids.append(tid)
             nid = len(self.names)
-            self.names.append(NameRecord(idx, name, tuple(tids), weak, 0.0, parts))
+            self.names.append(NameRecord(idx, name, tuple(tids), weak, 0.0, parts, 0.0, short))
             for tid in set(tids):
                 postings[tid].append(nid)
         self.postings = [tuple(p) for p in postings]
@@ -764,7 +766,8 @@ class Index:
                         {
                             "query": name,
                             "matched_name": rec.name,
-                            "weak_alias": rec.weak,
+                            "weak_alias": rec.weak and not rec.short_form,
+                            "short_form": rec.short_form,
                             "asset": info["asset"],
                             "name_score": round(base, 4),
                             "tokens": [[q, c, s] for q, c, s in pairs],
