@@ -233,12 +233,39 @@ def added_start(raw: str, token: str, list_raw: str, word: str) -> bool:
     )
 
 
+# Shorter words lose a vowel to a typo and make another listed word ("Juan" / "Jan").
+IOTATED_LENGTH = 6
+
+
+def iotated(token: str, word: str) -> bool:
+    """Two canonical words of six letters or more, one with an o or u more right after an i:
+    "Novikov" / "Noviukhov", "Ivanovic" / "Jovanovic". Cyrillic writes и and the iotated ё
+    and ю as letters of their own: another vowel after the i is another name, not a spelling
+    of it. Not a vowel doubled, not an i more ("Nikolajew" / "NIKOLAEV", "Yuriy" / "Yuri":
+    canonically i is also the y and j that transliterations write or leave out between
+    vowels), and not e or a, which German and Dutch write after an i for a long i
+    ("Friedrich" / "Fridrich") and typos drop from listed names ("Daniel" / "Danil", "Riad" /
+    "Rid"). Decision 0008 point 21."""
+    short, long = sorted((token, word), key=len)
+    if len(long) != len(short) + 1 or len(long) < IOTATED_LENGTH:
+        return False
+    k = next((i for i, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
+    return (
+        k > 0
+        and long[k] in "ou"
+        and long[k - 1] == "i"
+        and long[:k] + long[k + 1 :] == short
+        and long[k + 1 : k + 2] != long[k]
+    )
+
+
 def other_name(raw: str, token: str, list_raw: str, word: str, listed: bool) -> bool:
     """Whether a word of a person's name and a list word alike enough for a typo are two
     names (scored ``PREFIX_SIM``, enough only with the rest of the name matching): another
     last consonant or a final vowel, when the party's word is itself a list word (typos
-    seldom make one); another first letter or a consonant in front, for any word (typos
-    seldom touch a word's first letter). Decision 0008 points 13, 14 and 20."""
-    if listed and (other_ending(token, word) or other_form(token, word)):
+    seldom make one), or another vowel after an i; another first letter or a consonant in
+    front, for any word (typos seldom touch a word's first letter). Decision 0008 points 13,
+    14, 20 and 21."""
+    if listed and (other_ending(token, word) or other_form(token, word) or iotated(token, word)):
         return True
     return other_start(raw, token, list_raw, word) or added_start(raw, token, list_raw, word)
