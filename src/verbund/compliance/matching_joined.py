@@ -28,7 +28,8 @@ def joined_parts(
     two words joined."""
     out: dict[int, set[tuple[int, int]]] = {}
     for name, tokens in spellings:
-        if len(tokens) != 1:
+        # A name of letters only is one word: not read again (a cost of every build).
+        if len(tokens) != 1 or name.isalpha():
             continue
         raw = name_tokens(name)
         if len(raw) != 2 or canon_token("".join(raw)) != words[tokens[0]]:
