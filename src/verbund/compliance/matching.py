@@ -46,10 +46,11 @@ character. A party's middle names that the list name does not write count half
 compared with list words two letters off (``expand_organisation``; decision 0008 point 11).
 Decision 0008 points 12-14 (each rule with its reason and figures there): crossed father's
 names and series members, written-out legal forms, long vowels, listed short names
-(``_known_short_name``), crossed given and family names (``matching_order``), consonant-merged
+(``known_short_name``), crossed given and family names (``matching_order``), consonant-merged
 spellings, skeletons, other last consonants and other forms of a name (``matching_spelling``).
 Points 17-18: short forms of given names as weak aliases (``matching_nicknames``), a word's first
 x as an s. Point 20: another first letter, a consonant in front, a long vowel: another name.
+Point 21: a name read with two words joined still compares its second word (``matching_joined``).
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
@@ -70,6 +71,7 @@ from verbund.compliance.matching_bounds import (
     gather,
     within_reach,
 )
+from verbund.compliance.matching_joined import apart_again, joined_parts
 from verbund.compliance.matching_order import (
     ORDER_FACTOR,
     NameParts,
@@ -101,6 +103,7 @@ from verbund.compliance.matching_scan import scan_many, scan_one
 from verbund.compliance.matching_spelling import (
     beyond_short_vowels,
     far_off,
+    known_short_name,
     name_similarity,
     other_name,
     same_skeleton_name,
@@ -137,9 +140,6 @@ PREFIX_SIM = 0.7
 # Words this long that are on a list are still compared with list words two letters off
 # (``Index.expand_organisation``).
 LONG_WORD = 8
-# A person's name word on a list and this short or shorter compares with other list words
-# without the typo allowance (``Index._known_short_name``).
-KNOWN_SHORT = 5
 
 
 def can_match(person: bool, schema: str) -> bool:
@@ -174,6 +174,8 @@ class NameRecord:
     # A person's given and family name where the list name says which is which (matching_order).
     parts: NameParts | None = None
     max_weight: float = 0.0
+    # Weak because a given name is in another form ("Bibi" for "Benjamin"), not by the list.
+    short_form: bool = False
 
 
 @dataclass
@@ -216,7 +218,7 @@ class Index:
         self.words: list[str] = []
         postings: list[list[int]] = []
         self.by_identifier: dict[str, list[int]] = defaultdict(list)
-        raw_names: list[tuple[int, str, tuple[str, ...], bool, NameParts | None]] = []
+        raw_names: list[tuple[int, str, tuple[str, ...], bool, NameParts | None, bool]] = []
         spellings = iter(spelled or ())
         for record, names in entries:
             idx = len(self.entries)
@@ -228,7 +230,7 @@ class Index:
             own = next(spellings) if spelled else entry_spellings(record.schema == PERSON, names)
             raw_names += [(idx, *spelling) for spelling in own]
         self.raw: list[str] = []
-        for idx, name, toks, weak, parts in raw_names:
+        for idx, name, toks, weak, parts, short in raw_names:
             tids = []
             for raw in toks:
                 t = canon_token(raw)
@@ -240,7 +242,7 @@ class Index:
                     postings.append([])
                 tids.append(tid)
             nid = len(self.names)
-            self.names.append(NameRecord(idx, name, tuple(tids), weak, 0.0, parts))
+            self.names.append(NameRecord(idx, name, tuple(tids), weak, 0.0, parts, 0.0, short))
             for tid in set(tids):
                 postings[tid].append(nid)
         self.postings = [tuple(p) for p in postings]
@@ -289,6 +291,7 @@ class Index:
             if len(word) >= 5 and word.isalpha():
                 self.by_prefix[word[:4]].append(tid)
         self.known = known_in(self.vocab)
+        self.joined = joined_parts(((r.name, r.tokens) for r in self.names), self.words, self.vocab)
         # List words that may be a Roman numeral of a series (the series rule's quick check).
         self.numerals = frozenset(
             tid for w in SERIES if (tid := self.vocab.get(canon_token(w))) is not None
@@ -419,7 +422,7 @@ class Index:
         if far:
             found = {**found, **far}
         if token in self.vocab:
-            found = self._known_short_name(raw, token, found)
+            found = known_short_name(raw, token, found, self.raw, self.words)
         key = vowel_key(token) if len(raw) >= 4 else ""
         extra: dict[int, float] = {}
         if key:  # A long vowel against a short one is another name (decision 0008 point 20).
@@ -449,21 +452,13 @@ class Index:
         }
         if ending:
             found = {**found, **ending}
+        # A joined reading still compares its second word apart (decision 0008 point 21).
+        words = (self.words, self.raw, self.vocab)
+        found = apart_again(raw, found, self.joined, words, self.expand_person, PREFIX_SIM)
         if len(self._person_expansions) > 200_000:
             self._person_expansions.clear()
         self._person_expansions[raw] = found
         return found
-
-    def _known_short_name(self, raw: str, token: str, found: dict[int, float]) -> dict[int, float]:
-        """``found`` without the typo allowance for words of five letters or fewer: a short
-        name that is itself on a list and one letter off another list name is that other name
-        ("Karim"/"Kasim", "Goran"/"Zoran"), not a typo of it; typos seldom make a listed name.
-        Decision 0008 point 12."""
-        out = dict(found)
-        for tid, sim in found.items():
-            if STRONG_SPELLING < sim < 1.0 and min(len(raw), len(self.raw[tid])) <= KNOWN_SHORT:
-                out[tid] = min(sim, name_similarity(raw, token, self.raw[tid], self.words[tid]))
-        return out
 
     def _plan(self, raw: str, person: bool = False) -> Plan:
         """For a query token: the postings of its close spellings (df, sim, candidate-side
@@ -771,7 +766,8 @@ class Index:
                         {
                             "query": name,
                             "matched_name": rec.name,
-                            "weak_alias": rec.weak,
+                            "weak_alias": rec.weak and not rec.short_form,
+                            "short_form": rec.short_form,
                             "asset": info["asset"],
                             "name_score": round(base, 4),
                             "tokens": [[q, c, s] for q, c, s in pairs],

@@ -77,9 +77,10 @@ def crossed(
     return given_to_family if family_to_given else None
 
 
-# A name of a list entry as the index keeps it: the name, one spelling's words, whether the
-# list calls it weak, its given and family parts (persons).
-Spelling = tuple[str, tuple[str, ...], bool, NameParts | None]
+# A name of a list entry as the index keeps it: the name, one spelling's words, whether it
+# counts as weak (the list calls it so, or it is a short form), its given and family parts
+# (persons), whether it is the name with a given name in another form (``nickname_spellings``).
+Spelling = tuple[str, tuple[str, ...], bool, NameParts | None, bool]
 
 
 def entry_spellings(person: bool, names: list[dict[str, Any]]) -> list[Spelling]:
@@ -92,7 +93,7 @@ def entry_spellings(person: bool, names: list[dict[str, Any]]) -> list[Spelling]
         parts = name_parts(*split) if split else None
         spellings = name_spellings(n["name"], not person, listed=True)
         for toks in spellings:
-            out.append((n["name"], toks, bool(n.get("weak")), parts))
+            out.append((n["name"], toks, bool(n.get("weak")), parts, False))
         if person and spellings:
             written = {canon_token(t) for t in spellings[0]}
             for toks in nickname_spellings(spellings[0]):
@@ -100,5 +101,7 @@ def entry_spellings(person: bool, names: list[dict[str, Any]]) -> list[Spelling]
                 # name the spelling keeps stays the family name.
                 other = {canon_token(t) for t in toks} - written
                 given = (parts[0] | other, parts[1]) if parts else None
-                out.append((n["name"], toks, True, given))
+                # Weak either way; a short form only where the list does not call the name
+                # weak itself (the hit page says one or the other).
+                out.append((n["name"], toks, True, given, not n.get("weak")))
     return out

@@ -66,6 +66,26 @@ def far_off(sim: float, token: str, word: str) -> bool:
     return sim < STRONG_SPELLING and OSA.distance(token, word) > SOFT_EDITS
 
 
+# A person's name word on a list and this short or shorter compares with other list words
+# without the typo allowance (``known_short_name``).
+KNOWN_SHORT = 5
+
+
+def known_short_name(
+    raw: str, token: str, found: dict[int, float], raws: list[str], words: list[str]
+) -> dict[int, float]:
+    """``found`` (a listed word's close list words, ``raws`` and ``words`` the index's spellings
+    as written and canonical) without the typo allowance for words of five letters or fewer:
+    a short name that is itself on a list and one letter off another list name is that other
+    name ("Karim"/"Kasim", "Goran"/"Zoran"), not a typo of it; typos seldom make a listed
+    name. Decision 0008 point 12."""
+    out = dict(found)
+    for tid, sim in found.items():
+        if STRONG_SPELLING < sim < 1.0 and min(len(raw), len(raws[tid])) <= KNOWN_SHORT:
+            out[tid] = min(sim, name_similarity(raw, token, raws[tid], words[tid]))
+    return out
+
+
 def spelling_deletions(raw: str, canon: str) -> set[str]:
     """The single-deletion neighbourhood a word is indexed and looked up by: of its canonical
     spelling, as written, and with consonants merged only (when that differs)."""
@@ -213,12 +233,39 @@ def added_start(raw: str, token: str, list_raw: str, word: str) -> bool:
     )
 
 
+# Shorter words lose a vowel to a typo and make another listed word ("Juan" / "Jan").
+IOTATED_LENGTH = 6
+
+
+def iotated(token: str, word: str) -> bool:
+    """Two canonical words of six letters or more, one with an o or u more right after an i:
+    "Novikov" / "Noviukhov", "Ivanovic" / "Jovanovic". Cyrillic writes и and the iotated ё
+    and ю as letters of their own: another vowel after the i is another name, not a spelling
+    of it. Not a vowel doubled, not an i more ("Nikolajew" / "NIKOLAEV", "Yuriy" / "Yuri":
+    canonically i is also the y and j that transliterations write or leave out between
+    vowels), and not e or a, which German and Dutch write after an i for a long i
+    ("Friedrich" / "Fridrich") and typos drop from listed names ("Daniel" / "Danil", "Riad" /
+    "Rid"). Decision 0008 point 21."""
+    short, long = sorted((token, word), key=len)
+    if len(long) != len(short) + 1 or len(long) < IOTATED_LENGTH:
+        return False
+    k = next((i for i, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
+    return (
+        k > 0
+        and long[k] in "ou"
+        and long[k - 1] == "i"
+        and long[:k] + long[k + 1 :] == short
+        and long[k + 1 : k + 2] != long[k]
+    )
+
+
 def other_name(raw: str, token: str, list_raw: str, word: str, listed: bool) -> bool:
     """Whether a word of a person's name and a list word alike enough for a typo are two
     names (scored ``PREFIX_SIM``, enough only with the rest of the name matching): another
     last consonant or a final vowel, when the party's word is itself a list word (typos
-    seldom make one); another first letter or a consonant in front, for any word (typos
-    seldom touch a word's first letter). Decision 0008 points 13, 14 and 20."""
-    if listed and (other_ending(token, word) or other_form(token, word)):
+    seldom make one), or another vowel after an i; another first letter or a consonant in
+    front, for any word (typos seldom touch a word's first letter). Decision 0008 points 13,
+    14, 20 and 21."""
+    if listed and (other_ending(token, word) or other_form(token, word) or iotated(token, word)):
         return True
     return other_start(raw, token, list_raw, word) or added_start(raw, token, list_raw, word)

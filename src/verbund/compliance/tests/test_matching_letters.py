@@ -1,8 +1,13 @@
 """Issue #19, seventh pass (decision 0008 point 20): a long vowel against a short one, another
-first letter and a consonant in front make another name. One case each that the engine got
-wrong before."""
+first letter and a consonant in front make another name; eighth pass (point 21): another vowel
+after an i. One case each that the engine got wrong before."""
 
-from verbund.compliance.matching_spelling import added_start, beyond_short_vowels, other_start
+from verbund.compliance.matching_spelling import (
+    added_start,
+    beyond_short_vowels,
+    iotated,
+    other_start,
+)
 from verbund.compliance.tests.fixtures import foreign_persons_index as _index
 from verbund.compliance.tests.fixtures import person_hits as _hits
 
@@ -64,3 +69,20 @@ def test_a_consonant_in_front_of_a_name_makes_another_name() -> None:
     assert _hits(index, "Amir Darwish", "Amir", "Darwish") == []
     assert _hits(index, "Kamal Abdallah", "Kamal", "Abdallah") == ["Kamal Mustafa ABDALLAH"]
     assert _hits(_index("Halid HAMDAN"), "Chalid Hamdan", "Chalid", "Hamdan") == ["Halid HAMDAN"]
+
+
+def test_another_vowel_after_an_i_makes_another_name() -> None:
+    # Point 21: Cyrillic и against the iotated ю, ё ("Novikov" / "Noviukhov").
+    assert iotated("novikov", "noviukov")
+    assert iotated("iovanovik", "ivanovik")
+    # An i more is a glide written or left out, a doubled vowel no iotation, and in short
+    # words a typo drops such a vowel ("Juan" / "Jan").
+    assert not iotated("nikolaiev", "nikolaev")
+    assert not iotated("iurii", "iuri")
+    assert not iotated("iuan", "ian")
+    index = _index("Alexander Vyacheslavovich NOVIUKHOV", "Vladimir Mikhailovich NOVIKOV")
+    assert _hits(index, "Aleksandr Nowikow", "Aleksandr", "Nowikow") == []
+    # The German spelling of the listed name is still that name.
+    assert _hits(index, "Wladimir Nowikow", "Wladimir", "Nowikow") == [
+        "Vladimir Mikhailovich NOVIKOV"
+    ]

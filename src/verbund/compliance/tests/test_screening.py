@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from verbund.compliance.actions import do_import_list, do_screen_parties
+from verbund.compliance.actions import do_import_list, do_screen_parties, do_screen_party
 from verbund.compliance.matching import EntryRecord, Index, Query
 from verbund.compliance.models import Hit, HitStatus, ScreeningRun
 from verbund.compliance.tests import fixtures
@@ -371,3 +371,19 @@ def test_parties_written_by_a_bulk_load_are_screened_after_commit(
             )
         )
     assert Hit.objects.filter(party_id=ids[0]).exists()
+
+
+@pytest.mark.django_db
+def test_a_hit_through_another_form_of_a_given_name_is_no_weak_alias_on_the_hit_page(
+    person: Callable[..., Any], client_for: Callable[[str], Any]
+) -> None:
+    # "Bibi" finds the listed "Benjamin" as a weak spelling (decision 0008 point 17); the
+    # list does not call "Benjamin NETANYAHU" a weak alias, so the page must not either.
+    sdn = b'7001,"NETANYAHU, Benjamin","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a'
+    do_import_list("ofac-csv", [("sdn.csv", sdn)], actor=None)
+    hit = do_screen_party(person("Bibi", "Netanyahu"), actor=None)[0]
+    assert hit.explanation["short_form"] is True and hit.explanation["weak_alias"] is False
+    # The page speaks German, the UI's default.
+    page = client_for("compliance").get(f"/compliance/hits/{hit.pk}/").content.decode()
+    assert "gefunden über eine andere Form eines Vornamens" in page
+    assert "schwacher Alias" not in page
