@@ -242,7 +242,11 @@ class Index:
                     postings.append([])
                 tids.append(tid)
             nid = len(self.names)
-            self.names.append(NameRecord(idx, name, tuple(tids), weak, 0.0, parts, 0.0, short))
+            self.names.append(
+                NameRecord(
+                    idx, name, tuple(tids), weak, 0.0, parts, max_weight=0.0, short_form=short
+                )
+            )
             for tid in set(tids):
                 postings[tid].append(nid)
         self.postings = [tuple(p) for p in postings]

@@ -16,6 +16,12 @@ from verbund.compliance.matching_rules import PARTICLES
 from verbund.compliance.matching_spelling import other_name as parted
 from verbund.compliance.matching_text import canon_token, name_tokens
 
+# Where a party's word may be cut into a first word and the rest: the lists' short first words
+# joined to the next ("Ali", "Abu", "Pol") have at most five letters, and a rest of fewer than
+# three letters is a typo's reach, not a name.
+FIRST_MAX = 5
+REST_MIN = 3
+
 # Joined list word -> the list words it joins (first, second), one pair per way to cut it.
 Parts = dict[int, tuple[tuple[int, int], ...]]
 
@@ -46,16 +52,17 @@ def apart_again(
     parts: Parts,
     index_words: tuple[list[str], list[str], dict[str, int]],
     expand: Callable[[str], dict[int, float]],
-    other_name: float,
+    prefix_sim: float,
 ) -> dict[int, float]:
     """``found`` (a word's close list words) with each joined list word that ``raw`` begins
     like (the same first word, canonically) scored as the rest of ``raw`` against the list's
     second word, where that rest is another name: itself a list word that is no spelling of
-    the second (``other_name`` or below in its own ``expand``: "alikhoury" / "alikoni" is
+    the second (``prefix_sim`` or below in its own ``expand``: "alikhoury" / "alikoni" is
     "khoury" / "kony", "aliomari" / "aliomar" is "omari" / "omar"), or a word that
     ``matching_spelling.other_name`` parts from it ("aliyavuz" / "alivanus"). A rest on no
     list, as far off as two typos in a short word make it, keeps the joined word's similarity
-    ("Ali Wnas" is still "Ali WANUS"): the long joined word is what finds such typos."""
+    ("Ali Wnas" is still "Ali WANUS"): the long joined word is what finds such typos. Any word
+    of a person's name is read so, also one the party wrote as one ("Alikhani" / "Ali KHAN")."""
     words, raws, vocab = index_words
     out = found
     for tid, sim in found.items():
@@ -70,7 +77,7 @@ def apart_again(
             rest = next(
                 (
                     raw[k:]
-                    for k in range(1, min(len(raw) - 2, 6))
+                    for k in range(1, min(len(raw) - REST_MIN + 1, FIRST_MAX + 1))
                     if canon_token(raw[:k]) == words[first]
                 ),
                 None,
@@ -81,14 +88,18 @@ def apart_again(
             token = canon_token(rest)
             listed = token in vocab
             if alone >= sim or not (
-                (listed and alone <= other_name)
+                (listed and alone <= prefix_sim)
                 or parted(rest, token, raws[second], words[second], listed)
             ):
                 continue
             out = dict(out) if out is found else out
-            if 0.0 < alone <= other_name:
+            # The rest alone reaching the second word is the pair's score; not reaching it at
+            # all, the joined word is no candidate of this word.
+            if 0.0 < alone <= prefix_sim:
                 out[tid] = alone
             else:
                 del out[tid]
+            # One cut decides: the first that finds another name (a joined word cut two ways
+            # joins the same names, spelt apart differently).
             break
     return out

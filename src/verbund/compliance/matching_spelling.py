@@ -238,7 +238,8 @@ IOTATED_LENGTH = 6
 
 
 def iotated(token: str, word: str) -> bool:
-    """Two canonical words of six letters or more, one with an o or u more right after an i:
+    """Two canonical words, the longer of six letters or more and with an o or u more right
+    after an i:
     "Novikov" / "Noviukhov", "Ivanovic" / "Jovanovic". Cyrillic writes и and the iotated ё
     and ю as letters of their own: another vowel after the i is another name, not a spelling
     of it. Not a vowel doubled, not an i more ("Nikolajew" / "NIKOLAEV", "Yuriy" / "Yuri":

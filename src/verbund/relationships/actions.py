@@ -289,7 +289,10 @@ def resolve_type(value: "RelationshipType | str") -> RelationshipType:
     """The type itself, or the type with this key; an unknown key is a validation error on ``type``."""
     if isinstance(value, RelationshipType):
         return value
-    rtype = RelationshipType.objects.filter(key=str(value).strip()).first()
+    key = str(value).strip()
+    rtype = (
+        RelationshipType.objects.filter(key=key).first() if rules.could_be_type_key(key) else None
+    )
     if rtype is None:
         raise ValidationError({"type": [rules.unknown_type(str(value))]})
     return rtype

@@ -28,8 +28,8 @@ def unknown_type(key: str) -> str:
 
 
 def could_be_type_key(key: str | None) -> bool:
-    """Whether ``key`` can name a type at all, asked before looking one up: a NUL character is
-    in no key, and PostgreSQL refuses it even in a query (a 500)."""
+    """Whether ``key`` may be looked up (it has no NUL character): a NUL is in no key, and
+    PostgreSQL refuses it even in a query (a 500)."""
     return "\x00" not in (key or "")
 
 

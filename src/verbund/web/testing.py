@@ -69,7 +69,7 @@ def browser_page(
         # Connections the test opened inside Playwright's context are invisible to the test
         # database's teardown; left open, PostgreSQL refuses to drop the database. Closed one
         # by one: tests that run commands replace ``connections.close_all`` with a no-op
-        # (``keep_test_connection``, autouse for every core test).
+        # (``keep_test_connection``, autouse in the core, parties and relationships tests).
         for conn in connections.all(initialized_only=True):
             conn.close()
 

@@ -387,3 +387,18 @@ def test_a_hit_through_another_form_of_a_given_name_is_no_weak_alias_on_the_hit_
     page = client_for("compliance").get(f"/compliance/hits/{hit.pk}/").content.decode()
     assert "gefunden über eine andere Form eines Vornamens" in page
     assert "schwacher Alias" not in page
+
+
+def test_a_hit_stored_before_short_forms_were_told_apart_still_shows_its_weak_alias(
+    person: Callable[..., Any], client_for: Callable[[str], Any]
+) -> None:
+    # Stored explanations have no "short_form" (and said weak_alias for a short form): the page
+    # shows what they say until the next screening rewrites them.
+    sdn = b'7001,"NETANYAHU, Benjamin","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a'
+    do_import_list("ofac-csv", [("sdn.csv", sdn)], actor=None)
+    hit = do_screen_party(person("Bibi", "Netanyahu"), actor=None)[0]
+    old = {k: v for k, v in hit.explanation.items() if k != "short_form"} | {"weak_alias": True}
+    Hit.objects.filter(pk=hit.pk).update(explanation=old)
+    page = client_for("compliance").get(f"/compliance/hits/{hit.pk}/").content.decode()
+    assert "schwacher Alias" in page
+    assert "gefunden über eine andere Form eines Vornamens" not in page
