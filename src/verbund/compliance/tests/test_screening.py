@@ -373,15 +373,20 @@ def test_parties_written_by_a_bulk_load_are_screened_after_commit(
     assert Hit.objects.filter(party_id=ids[0]).exists()
 
 
+def _hit_by_a_short_form(person: Callable[..., Any]) -> Hit:
+    """ "Bibi Netanyahu"'s hit on a listed "Benjamin NETANYAHU" (decision 0008 point 17)."""
+    sdn = b'7001,"NETANYAHU, Benjamin","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a'
+    do_import_list("ofac-csv", [("sdn.csv", sdn)], actor=None)
+    return do_screen_party(person("Bibi", "Netanyahu"), actor=None)[0]
+
+
 @pytest.mark.django_db
 def test_a_hit_through_another_form_of_a_given_name_is_no_weak_alias_on_the_hit_page(
     person: Callable[..., Any], client_for: Callable[[str], Any]
 ) -> None:
     # "Bibi" finds the listed "Benjamin" as a weak spelling (decision 0008 point 17); the
     # list does not call "Benjamin NETANYAHU" a weak alias, so the page must not either.
-    sdn = b'7001,"NETANYAHU, Benjamin","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a'
-    do_import_list("ofac-csv", [("sdn.csv", sdn)], actor=None)
-    hit = do_screen_party(person("Bibi", "Netanyahu"), actor=None)[0]
+    hit = _hit_by_a_short_form(person)
     assert hit.explanation["short_form"] is True and hit.explanation["weak_alias"] is False
     # The page speaks German, the UI's default.
     page = client_for("compliance").get(f"/compliance/hits/{hit.pk}/").content.decode()
@@ -394,9 +399,7 @@ def test_a_hit_stored_before_short_forms_were_told_apart_still_shows_its_weak_al
 ) -> None:
     # Stored explanations have no "short_form" (and said weak_alias for a short form): the page
     # shows what they say until the next screening rewrites them.
-    sdn = b'7001,"NETANYAHU, Benjamin","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a'
-    do_import_list("ofac-csv", [("sdn.csv", sdn)], actor=None)
-    hit = do_screen_party(person("Bibi", "Netanyahu"), actor=None)[0]
+    hit = _hit_by_a_short_form(person)
     old = {k: v for k, v in hit.explanation.items() if k != "short_form"} | {"weak_alias": True}
     Hit.objects.filter(pk=hit.pk).update(explanation=old)
     page = client_for("compliance").get(f"/compliance/hits/{hit.pk}/").content.decode()
