@@ -631,6 +631,13 @@ def count_queries(client: Any, url: str, params: Mapping[str, Any] | None = None
     return len(ctx.captured_queries)
 
 
+def list_count_queries() -> int:
+    """The statements one list count (``core.paging.bounded_count``) runs inside a test's
+    transaction: one query on SQLite; on PostgreSQL the count under its time limit, in a
+    savepoint (savepoint, limit, count, rollback, release)."""
+    return 1 if connection.vendor == "sqlite" else 5
+
+
 def assert_queries_stay(
     client: Any,
     url: str | Callable[[], str],

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from verbund.activities.actions import do_create_activity
+from verbund.core.testing import list_count_queries
 from verbund.relationships.actions import do_create_relationship
 
 pytestmark = pytest.mark.django_db
@@ -90,10 +91,9 @@ def test_the_party_list_query_count_is_pinned(
     url = reverse("party-list")
     c.get(url)
     # session, user, permissions (user + groups), the page's rows, and "3 von 6": one query
-    # over at most 10,001 rows (core.paging.list_count), the query the count added; on
-    # PostgreSQL under a time limit, which in the test's transaction is a savepoint:
-    # savepoint, time limit, count, rollback, release
-    counted = 1 if connection.vendor == "sqlite" else 5
+    # over at most 10,001 rows (core.paging.list_count), the query the count added (on
+    # PostgreSQL under a time limit, in a savepoint: list_count_queries)
+    counted = list_count_queries()
     with django_assert_num_queries(5 + counted):
         c.get(url)
     # a first page with no next holds every row: counted as it is, with no query
