@@ -243,9 +243,7 @@ class Index:
                 tids.append(tid)
             nid = len(self.names)
             self.names.append(
-                NameRecord(
-                    idx, name, tuple(tids), weak, 0.0, parts, max_weight=0.0, short_form=short
-                )
+                NameRecord(idx, name, tuple(tids), weak, 0.0, parts, short_form=short)
             )
             for tid in set(tids):
                 postings[tid].append(nid)

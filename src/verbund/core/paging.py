@@ -174,21 +174,23 @@ def bounded_count(
     seconds = COUNT_BUDGET_S if budget is None else budget
     if connection.vendor == "postgresql":
         n, stopped = _count_in_time(sql, params, seconds)
-        return (cap, True) if n > cap else (n, stopped)
+    else:
+        n, stopped = _count_as_they_come(sql, params, seconds)
+    return (cap, True) if n > cap else (n, stopped)
+
+
+def _count_as_they_come(sql: str, params: Sequence[Any], seconds: float) -> tuple[int, bool]:
+    """SQLite: the rows of ``sql`` counted as they come for at most ``seconds``; ``(n, True)``
+    when the time ran out after ``n`` rows."""
     n = 0
-    with connection.cursor() as cur:
-        if connection.vendor != "sqlite":
-            cur.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
-            n = int(cur.fetchone()[0])
-        else:
-            try:
-                with time_budget(seconds):
-                    cur.execute(sql, params)
-                    while chunk := cur.fetchmany(100):
-                        n += len(chunk)
-            except OperationalError:
-                return n, True
-    return (cap, True) if n > cap else (n, False)
+    try:
+        with connection.cursor() as cur, time_budget(seconds):
+            cur.execute(sql, params)
+            while chunk := cur.fetchmany(100):
+                n += len(chunk)
+    except OperationalError:  # interrupted at the budget
+        return n, True
+    return n, False
 
 
 def _count_in_time(sql: str, params: Sequence[Any], seconds: float) -> tuple[int, bool]:
