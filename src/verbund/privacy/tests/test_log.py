@@ -124,3 +124,11 @@ def test_a_later_page_of_the_privacy_log_says_where_it_starts(db, client_for, pe
     assert link is not None
     second = c.get(reverse("privacy-log") + "?" + link.group(1).replace("&amp;", "&"))
     assert "4\u20135 von 5" in second.content.decode()
+
+
+def test_an_empty_privacy_log_says_so_in_german(db, client_for):
+    with translation.override("de"):
+        body = client_for("privacy").get(reverse("privacy-log"), HTTP_ACCEPT_LANGUAGE="de").content
+    text = body.decode()
+    assert 'data-testid="log-empty"' in text
+    assert "Noch nichts protokolliert" in text
