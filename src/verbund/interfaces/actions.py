@@ -52,7 +52,6 @@ from verbund.interfaces.parsers import (
     Reader,
     grouped,
     guess_format,
-    not_text_values,
     records_reader,
 )
 from verbund.interfaces.records import by_field
@@ -420,8 +419,7 @@ def _dispatch(
                 _("At most %(n)s records per batch.") % {"n": grouped(MAX_API_RECORDS)}
             )
         header = list(dict.fromkeys(k for r in records if isinstance(r, dict) for k in r))
-        rows = records_reader(records)
-        ctx.not_text = not_text_values(records)
+        rows = records_reader(records, ctx.not_text)
         name = _("API batch")
     else:
         reader = Reader(run.file_path, run.format, mapping.read, name=run.file_name)

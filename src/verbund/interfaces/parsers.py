@@ -539,22 +539,22 @@ def check_archive(path: str | Path, name: str) -> None:
         )
 
 
-def records_reader(records: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, str]]]:
-    """API batches: record n (from 1) as row n."""
+def records_reader(
+    records: list[dict[str, Any]], not_text: dict[int, dict[str, str]]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """API batches: record n (from 1) as row n, its values as text. The keys it sent a JSON
+    object or list go into ``not_text[n]`` (with the value as JSON text) before the row is
+    yielded: no field takes one, so each is an error of its record (``Context.row_values``)."""
     for i, rec in enumerate(records, start=1):
-        yield i, {str(k): _json_text(v) for k, v in rec.items()} if isinstance(rec, dict) else {}
-
-
-def not_text_values(records: list[dict[str, Any]]) -> dict[int, dict[str, str]]:
-    """The keys of API record n (from 1) sent a JSON object or list, with the value as JSON
-    text: no field takes one, so each is an error of its record (``engine.results``)."""
-    found: dict[int, dict[str, str]] = {}
-    for i, rec in enumerate(records, start=1):
-        if isinstance(rec, dict):
-            odd = {str(k): _json_text(v) for k, v in rec.items() if isinstance(v, list | dict)}
-            if odd:
-                found[i] = odd
-    return found
+        if not isinstance(rec, dict):
+            yield i, {}
+            continue
+        row: dict[str, str] = {}
+        for k, v in rec.items():
+            row[str(k)] = text = _json_text(v)
+            if isinstance(v, list | dict):
+                not_text.setdefault(i, {})[str(k)] = text
+        yield i, row
 
 
 def _json_text(value: Any) -> str:

@@ -62,14 +62,9 @@ def import_revenue(
     parsed: list[tuple[int, str, str, dt.date, Decimal, str, str]] = []
     seen: dict[tuple[str, dt.date, str, str], int] = {}
     n = 0
-    not_text = ctx.not_text
     for row_no, raw in rows:
         n += 1
-        v = {f: raw[c].strip() for c, f in col_items if c in raw}
-        # Fields of an API record sent a JSON object or list: its errors, read as empty.
-        odd = ctx.not_text_fields(row_no, col_items) if not_text else {}
-        for f in odd:
-            v[f] = ""
+        v, odd = ctx.row_values(row_no, raw, col_items)
         party, settled = v.get("party", ""), v.get("settled_by", "")
         reference = v.get("reference", "")
         key = f"{party}:{v.get('month', '')}:{settled}:{reference}"

@@ -194,13 +194,9 @@ class PartyRows:
 
     def __call__(self, rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[tuple[Any, ...]]:
         col_items, checker, mapped = self.col_items, self.checker, self.mapped
-        not_text = self.ctx.not_text
+        row_values = self.ctx.row_values
         for row_no, raw in rows:
-            values = {f: raw[c].strip() for c, f in col_items if c in raw}
-            # Fields of an API record sent a JSON object or list: its errors, read as absent.
-            odd = self.ctx.not_text_fields(row_no, col_items) if not_text else {}
-            for f in odd:
-                values.pop(f, None)
+            values, odd = row_values(row_no, raw, col_items)
             key = values.get("external_id", "")
             if not key or len(key) > KEY_LIMIT:
                 issue = (

@@ -81,13 +81,8 @@ class RelationshipRows:
         names = {t.key: t.name for t in types.values()}
         key_limit = KEY_LIMIT - len(prefix)
         date_memo: dict[str, dt.date] = {}
-        not_text = ctx.not_text
         for row_no, raw in rows:
-            v = {f: raw.get(c, "").strip() for c, f in col_items}
-            # Fields of an API record sent a JSON object or list: its errors, read as empty.
-            odd = ctx.not_text_fields(row_no, col_items) if not_text else {}
-            for f in odd:
-                v[f] = ""
+            v, odd = ctx.row_values(row_no, raw, col_items)
             type_text = v.get("type", "")
             rtype = types.get(aliases.get(type_text.upper(), type_text)) or types.get(
                 type_text.lower()

@@ -144,12 +144,20 @@ class Context:
         """All or nothing: any error and the run rolls back."""
         return not self.skip_invalid
 
-    def not_text_fields(self, row: int, col_items: list[tuple[str, str]]) -> dict[str, str]:
-        """The fields of record ``row`` that were sent a JSON object or list: {field: JSON}."""
+    def row_values(
+        self, row: int, raw: dict[str, str], col_items: list[tuple[str, str]]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Row ``row``'s values by field (``col_items``: column, field), stripped, and apart
+        the fields its API record sent a JSON object or list ({field: JSON}): each is an error
+        of the row (``not_text_issues``) and reads as absent."""
+        values = {f: raw[c].strip() for c, f in col_items if c in raw}
         sent = self.not_text.get(row)
         if not sent:
-            return {}
-        return {f: sent[c] for c, f in col_items if c in sent}
+            return values, {}
+        odd = {f: sent[c] for c, f in col_items if c in sent}
+        for f in odd:
+            del values[f]
+        return values, odd
 
     def report_progress(self, fraction: float, message: str, *, often: bool = False) -> None:
         """``often``: a per-chunk report, passed on at most twice a second (a file write each)."""
