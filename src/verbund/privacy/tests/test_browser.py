@@ -1,5 +1,5 @@
 """In headless Chromium (German, 1,024 px): the privacy officer opens a person's file, prints the
-access export and erases the person from the file. Skips where no Chromium is installed."""
+access export and erases the person from the file; the privacy log shows both. Skips where no Chromium is installed."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -28,6 +28,8 @@ def test_export_and_erasure_from_the_file(live_server: Any, page: Any) -> None:
     )  # fmt: skip
     do_create_activity(actor=None, party=person, subject="Besuch bei Greta Kranich")
     browser_login(page, live_server.url, "privacy")
+    page.goto(f"{live_server.url}/privacy/log/")
+    assert "Noch nichts protokolliert" in page.locator("[data-testid=log-empty]").inner_text()
 
     page.goto(f"{live_server.url}/parties/{person.pk}/")
     section = page.locator("[data-testid=privacy-section]")
@@ -53,3 +55,8 @@ def test_export_and_erasure_from_the_file(live_server: Any, page: Any) -> None:
     assert "Kranich" not in page.locator("h1").inner_text()
     assert Party.objects.get(pk=person.pk).email == ""
     assert PrivacyLog.objects.filter(action="erase", party_id=person.pk).exists()
+
+    page.goto(f"{live_server.url}/privacy/log/")
+    log = page.locator("[data-testid=privacy-log]").inner_text()
+    assert "Personenbezogene Daten gelöscht" in log and "Auskunft erteilt" in log
+    assert "DS-2026-3" in log and "Kranich" not in log
