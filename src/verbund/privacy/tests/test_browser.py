@@ -1,5 +1,6 @@
 """In headless Chromium (German, 1,024 px): the privacy officer opens a person's file, prints the
-access export and erases the person from the file; the privacy log shows both. Skips where no Chromium is installed."""
+access export and erases the person from the file; the privacy log shows both. Skips where no
+Chromium is installed."""
 
 from collections.abc import Iterator
 from typing import Any
