@@ -110,12 +110,33 @@ COUNT_BUDGET_S = 0.1
 
 @contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
-    """On SQLite, interrupt the statement running past ``seconds`` (OperationalError), so a
-    page never blocks on a full scan. Other databases run the statement as is."""
-    raw = getattr(connection, "connection", None)
-    if connection.vendor != "sqlite" or raw is None:
+    """Cancel the statement running past ``seconds`` with an OperationalError, so a page never
+    blocks on a full scan; the caller catches it (and keeps what it read before).
+
+    SQLite: a progress handler interrupts the statement once the block has run ``seconds``.
+    PostgreSQL: a ``statement_timeout`` of ``seconds`` for each statement, set local to a
+    savepoint (or a transaction) that is always rolled back, even when the caller suppresses
+    the error inside the block: the rollback takes the limit back and leaves the connection
+    usable, so the block may only read (rows it fetched are kept). In a savepoint that is
+    four statements more: savepoint, limit, rollback, release (``core.testing``'s
+    ``list_count_queries``, ``time_budget_queries``). Other databases run the block as is."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            try:
+                with connection.cursor() as cur:
+                    limit = str(max(1, int(seconds * 1000)))
+                    cur.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
+                yield
+            finally:
+                # Also after a cancel the caller suppressed: the savepoint is aborted then, and
+                # only its rollback makes the connection usable and takes the limit back.
+                transaction.set_rollback(True)
+        return
+    if connection.vendor != "sqlite":
         yield
         return
+    connection.ensure_connection()  # the handler belongs to the open connection
+    raw = connection.connection
     deadline = time.monotonic() + seconds
     raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
     try:
@@ -194,19 +215,13 @@ def _count_as_they_come(sql: str, params: Sequence[Any], seconds: float) -> tupl
 
 
 def _count_in_time(sql: str, params: Sequence[Any], seconds: float) -> tuple[int, bool]:
-    """PostgreSQL: ``COUNT(*)`` over ``sql`` under a statement_timeout of ``seconds``; ``(0,
-    True)`` when it ran out (the caller knows the rows it shows: "über" those). Read only:
-    its savepoint (or transaction) is always rolled back, which also takes back the limit."""
+    """PostgreSQL: ``COUNT(*)`` over ``sql`` within ``time_budget(seconds)``; ``(0, True)``
+    when it ran out (the caller knows the rows it shows: "über" those)."""
     try:
-        with transaction.atomic(), connection.cursor() as cur:
-            try:
-                limit = str(max(1, int(seconds * 1000)))
-                cur.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
-                cur.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
-                return int(cur.fetchone()[0]), False
-            finally:
-                transaction.set_rollback(True)
-    except OperationalError:  # canceled at the limit
+        with time_budget(seconds), connection.cursor() as cur:
+            cur.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+            return int(cur.fetchone()[0]), False
+    except OperationalError:  # canceled at the budget
         return 0, True
 
 
