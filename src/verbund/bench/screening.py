@@ -289,8 +289,8 @@ def quality(
             f"false positives, {origin} names: {r['fps']}/{r['n']} = {r['rate']:.4%} "
             f"({r['excluded']} drawn names left out: really on a list); {r['rate_strict']:.4%} "
             f"without the {r['partly']} names a list holds with middle names left out; "
-            f"{r['rate_names']:.4%} without the {r['spelled']} names a list holds in another "
-            "spelling, with or without middle names\n"
+            f"{r['rate_names']:.4%} without the {r['spelled']} names a list holds with middle "
+            "names left out or in another spelling\n"
         )
         for f in r["examples"][:8]:
             out.write(f"  fp: {f}\n")

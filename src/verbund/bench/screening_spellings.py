@@ -16,7 +16,9 @@ from collections.abc import Iterable
 
 from verbund.compliance import matching_text
 
-# One group per name: its spellings in the romanisations German registers and the lists use.
+# One group per name written in Arabic or Cyrillic script: its spellings in the romanisations
+# German registers and the lists use. Where one Latin spelling stands for two names in the
+# script ("Majid" for Mājid and Majīd), its other spellings stay out.
 # fmt: off
 SPELLINGS: tuple[tuple[str, ...], ...] = (
     # Arabic
@@ -30,7 +32,7 @@ SPELLINGS: tuple[tuple[str, ...], ...] = (
     ("hassan", "hasan"),
     ("hussein", "husayn", "hussain", "husain", "houssein", "husein", "hussien"),
     ("ibrahim", "ebrahim", "ibraheem"),
-    ("youssef", "yusuf", "yousef", "yousif", "yussuf", "youssouf", "yusef", "yosef"),
+    ("youssef", "yusuf", "yousef", "yousif", "yussuf", "youssouf", "yusef"),
     ("abdullah", "abdallah", "abdulla", "abdalla", "abdoullah", "abdollah", "abdellah"),
     ("karim", "kareem"),
     ("samir", "sameer"),
@@ -39,10 +41,7 @@ SPELLINGS: tuple[tuple[str, ...], ...] = (
     ("nabil", "nabeel"),
     ("jamal", "gamal"),
     ("ziad", "ziyad"),
-    ("amir", "ameer"),
-    ("majid", "majeed"),
     ("nour", "noor", "nur"),
-    ("salim", "saleem"),
     ("adel", "adil"),
     ("ayman", "aiman"),
     ("hisham", "hesham", "hisyam"),
@@ -57,7 +56,7 @@ SPELLINGS: tuple[tuple[str, ...], ...] = (
     ("jamila", "jameela"),
     ("khalil", "khaleel"),
     ("mansour", "mansur"),
-    ("nasser", "nasir", "naser", "nassir"),
+    ("nasser", "naser"),
     ("saleh", "salih"),
     ("haddad", "hadad"),
     ("khoury", "khouri", "khury", "khuri"),
@@ -89,7 +88,7 @@ SPELLINGS: tuple[tuple[str, ...], ...] = (
     ("rezaei", "rezaie", "rezai"),
     ("niloofar", "nilufar"),
     ("kourosh", "kurosh"),
-    ("dariush", "daryush", "darius"),
+    ("dariush", "daryush"),
     ("ebrahimi", "ibrahimi"),
     # Slavic: the German transliteration against the English one the lists use
     ("aleksandr", "alexander", "alexandr", "aleksander"),
@@ -188,7 +187,9 @@ def words(name: str, organisation: bool) -> tuple[str, ...]:
     organisation's name keeps its diacritics until ``name_tokens`` has read its legal form
     ("UG (haftungsbeschränkt)")."""
     out = []
-    tokens = matching_text.name_tokens(ARTICLE.sub("", name) if organisation else plain(name))
+    tokens = matching_text.name_tokens(
+        ARTICLE.sub("", name) if organisation else plain(name), organisation
+    )
     for token in tokens:
         if organisation and token in FORMS:
             continue
@@ -226,12 +227,7 @@ class OtherSpellings:
         if organisation or len(ws) < 2:
             return ""
         drawn = frozenset(ws)
-        # The list leaves out the drawn name's middle names: both end alike.
-        own_ends = (min(ws[0], ws[-1]), max(ws[0], ws[-1]))
-        if any(listed <= drawn for listed in self.by_ends.get(own_ends, ())):
+        ends = (min(ws[0], ws[-1]), max(ws[0], ws[-1]))
+        if any(listed <= drawn or drawn <= listed for listed in self.by_ends.get(ends, ())):
             return "part"
-        # The drawn name leaves out the list's: the list's ends are among the drawn words.
-        for a, b in ((a, b) for a in drawn for b in drawn if a <= b):
-            if any(drawn <= listed for listed in self.by_ends.get((a, b), ())):
-                return "part"
         return ""

@@ -10,6 +10,10 @@ LISTS = OtherSpellings(
         ("Qasim SALEH", False),
         ("BARAKAT IMPORT EXPORT LTDA", True),
         ("Alexander PETROV", False),
+        ("Mohammad KARAMI", False),
+        ("Ayman JABER", False),
+        ("Othman Bin Ahmed Bin Othman", False),
+        ("GENERAL NICKEL SA", True),
     ]
 )
 
@@ -28,6 +32,8 @@ def test_diacritics_and_the_arabic_article_make_no_other_name() -> None:
 def test_an_organisation_on_a_list_under_another_legal_form_is_on_the_list() -> None:
     assert LISTS.holds("Barakat Import Export UG (haftungsbeschränkt)", True) == "exact"
     assert LISTS.holds("Barakat Import", True) == ""
+    assert LISTS.holds("General Nickel GmbH", True) == "exact"
+    assert LISTS.holds("Nickel GmbH", True) == ""
 
 
 def test_middle_names_left_out_on_either_side_keep_a_person_on_the_list() -> None:
@@ -35,12 +41,15 @@ def test_middle_names_left_out_on_either_side_keep_a_person_on_the_list() -> Non
     assert LISTS.holds("Ali Majid Hamoud", False) == "part"
     assert LISTS.holds("Ali Mousa", False) == ""
     assert LISTS.holds("Majid Hamoud", False) == ""
+    # Both names begin and end with the shorter's outer words: one word twice is no name.
+    assert LISTS.holds("Ahmad Othman", False) == ""
 
 
 def test_names_one_letter_apart_are_other_names() -> None:
     assert LISTS.holds("Jamal Hassan", False) == ""
     assert LISTS.holds("Karim Saleh", False) == ""
     assert LISTS.holds("Muhammad Karimi", False) == ""
+    assert LISTS.holds("Iman Jaber", False) == ""
 
 
 def test_every_spelling_belongs_to_one_name() -> None:

@@ -136,6 +136,7 @@ class Context:
     actor_name: str = ""
     # API batches: per record (its row), the keys sent a JSON object or list, with the value
     # as JSON text. No field takes one: each is an error of its record (``not_a_value``).
+    # ``records_reader`` fills this very dict as it reads each record: never reassign it.
     not_text: dict[int, dict[str, str]] = field(default_factory=dict)
     _reported: float = 0.0
 
@@ -147,16 +148,16 @@ class Context:
     def row_values(
         self, row: int, raw: dict[str, str], col_items: list[tuple[str, str]]
     ) -> tuple[dict[str, str], dict[str, str]]:
-        """Row ``row``'s values by field (``col_items``: column, field), stripped, and apart
-        the fields its API record sent a JSON object or list ({field: JSON}): each is an error
-        of the row (``not_text_issues``) and reads as absent."""
+        """Row ``row``'s values by field (``col_items``: column, field), stripped, and,
+        separately, the fields its API record sent a JSON object or list ({field: JSON}): each
+        is an error of the row (``not_text_issues``) and reads as absent."""
         values = {f: raw[c].strip() for c, f in col_items if c in raw}
         sent = self.not_text.get(row)
         if not sent:
             return values, {}
         odd = {f: sent[c] for c, f in col_items if c in sent}
         for f in odd:
-            del values[f]
+            values.pop(f, None)
         return values, odd
 
     def report_progress(self, fraction: float, message: str, *, often: bool = False) -> None:

@@ -176,6 +176,21 @@ def test_a_json_object_or_list_as_a_text_value_is_an_error_of_its_record_naming_
 
 
 @pytest.mark.parametrize(
+    ("kind", "field"),
+    [("parties", "external_id"), ("parties", "name"), ("relationships", "from"),
+     ("revenue", "month"), ("revenue", "amount")],
+)  # fmt: skip
+def test_a_json_object_in_a_required_field_is_one_error_naming_it_not_also_a_missing_value(
+    stored, kind, field
+):
+    (good, _other), _text_field = VALID[kind]
+    body = _sync(stored, kind, [{**good, field: {"a": 1}}], atomic=False)
+    assert [(e["field"], e["reason"]) for e in body["results"][0]["errors"]] == [
+        (field, not_a_value())
+    ]
+
+
+@pytest.mark.parametrize(
     ("kind", "field"), [(kind, field) for kind in REQUIRED for field in REQUIRED[kind]]
 )
 def test_a_required_field_missing_in_every_record_is_an_error_of_each_record_as_in_some(

@@ -132,3 +132,4 @@ def test_an_empty_privacy_log_says_so_in_german(db, client_for):
     text = body.decode()
     assert 'data-testid="log-empty"' in text
     assert "Noch nichts protokolliert" in text
+    assert 'data-testid="privacy-log"' not in text and "0 von 0" not in text

@@ -73,8 +73,12 @@ def test_the_selections_and_a_selections_parties_count_their_rows(client_for, gr
 
 
 def test_the_privacy_log_counts_its_entries(client_for):
+    from verbund.privacy.actions import log
+
+    for n in range(3):
+        log(actor=None, party_id=n + 1, action="export", article="art15", reason=f"A-{n}")
     body = client_for("privacy").get(reverse("privacy-log")).content.decode()
-    assert counts(body) == ["0 von 0"]
+    assert counts(body) == ["3 von 3"]
 
 
 def test_the_last_duplicate_runs_and_merges_count_their_rows(client_for, org):
