@@ -119,7 +119,9 @@ def time_budget(seconds: float) -> Iterator[None]:
     the error inside the block: the rollback takes the limit back and leaves the connection
     usable, so the block may only read (rows it fetched are kept). In a savepoint that is
     four statements more: savepoint, limit, rollback, release (``core.testing``'s
-    ``list_count_queries``, ``time_budget_queries``). Other databases run the block as is."""
+    ``list_count_queries``, ``time_budget_queries``); outside a transaction three (begin,
+    limit, rollback). Other databases run the block as is. Meant for one read statement per
+    block: PostgreSQL's limit is each statement's, SQLite's the whole block's."""
     if connection.vendor == "postgresql":
         with transaction.atomic():
             try:

@@ -635,7 +635,7 @@ def time_budget_queries() -> int:
     """The statements ``core.paging.time_budget`` adds around what it bounds inside a test's
     transaction: none on SQLite (a progress handler); on PostgreSQL its savepoint and limit
     (savepoint, limit, rollback, release)."""
-    return 0 if connection.vendor == "sqlite" else 4
+    return 4 if connection.vendor == "postgresql" else 0
 
 
 def list_count_queries() -> int:

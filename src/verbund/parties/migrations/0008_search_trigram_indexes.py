@@ -12,15 +12,23 @@ table wait while this migration builds them). Without pg_trgm the migration fail
 statement that makes it available: a skipped index would leave the search silently slow and
 the migration recorded as applied."""
 
+from django.core.management import CommandError
 from django.db import DatabaseError, migrations
 
 INDEXES = {"party_search_text_trgm": "search_text", "party_phonetic_trgm": "phonetic"}
 
+# CommandError: ``verbund migrate`` prints its message without a traceback.
 NO_PG_TRGM = (
     "The party search needs the PostgreSQL extension pg_trgm (part of PostgreSQL's contrib "
-    "package; trusted since PostgreSQL 13, so the database's owner may create it). Run "
-    "'CREATE EXTENSION pg_trgm;' in this database as its owner or a superuser, then run "
-    "'verbund migrate' again. The database said: {error}"
+    "package, which must be installed on the database server; trusted since PostgreSQL 13, "
+    "so the database's owner may create it). Run 'CREATE EXTENSION pg_trgm;' in this "
+    "database as its owner or a superuser, then run 'verbund migrate' again. The database "
+    "said: {error}"
+)
+NOT_A_TRIGRAM_INDEX = (
+    "The index {name} exists but is not a valid trigram index on {column} (left by a failed "
+    "CREATE INDEX CONCURRENTLY, or made otherwise): {definition}. Run 'DROP INDEX {name};', "
+    "then run 'verbund migrate' again."
 )
 
 
@@ -30,12 +38,31 @@ def create(apps, schema_editor):
     try:
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     except DatabaseError as exc:
-        raise RuntimeError(NO_PG_TRGM.format(error=str(exc).strip())) from exc
+        raise CommandError(NO_PG_TRGM.format(error=str(exc).strip())) from exc
     for name, column in INDEXES.items():
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON parties_party "
             f"USING gin ({column} gin_trgm_ops)"
         )
+    check(schema_editor.connection)
+
+
+def check(connection):
+    """IF NOT EXISTS also takes an index of that name that is invalid (a failed CREATE INDEX
+    CONCURRENTLY) or of another kind: refuse it rather than record a slow search as done."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT c.relname, i.indisvalid, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ANY(%s)",
+            [list(INDEXES)],
+        )
+        found = {name: (valid, definition) for name, valid, definition in cur.fetchall()}
+    for name, column in INDEXES.items():
+        valid, definition = found.get(name, (False, "missing"))
+        if not valid or f"gin ({column} gin_trgm_ops)" not in definition:
+            raise CommandError(
+                NOT_A_TRIGRAM_INDEX.format(name=name, column=column, definition=definition)
+            )
 
 
 def drop(apps, schema_editor):

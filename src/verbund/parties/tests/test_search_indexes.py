@@ -6,6 +6,7 @@ import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import CommandError
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
@@ -51,7 +52,8 @@ def test_the_migration_leaves_sqlite_as_it_is():
     assert editor.statements == []
 
 
-def test_the_migration_builds_one_trigram_index_per_searched_column_on_postgresql():
+def test_the_migration_builds_one_trigram_index_per_searched_column_on_postgresql(monkeypatch):
+    monkeypatch.setattr(migration, "check", lambda connection: None)  # no database to ask
     editor = RecordingEditor("postgresql")
     migration.create(None, editor)
     assert editor.statements[0] == "CREATE EXTENSION IF NOT EXISTS pg_trgm"
@@ -61,7 +63,7 @@ def test_the_migration_builds_one_trigram_index_per_searched_column_on_postgresq
 
 def test_the_migration_fails_saying_how_to_get_pg_trgm_when_it_cannot_create_it():
     editor = RecordingEditor("postgresql", refuse="CREATE EXTENSION")
-    with pytest.raises(RuntimeError, match=r"CREATE EXTENSION pg_trgm;.*permission denied"):
+    with pytest.raises(CommandError, match=r"CREATE EXTENSION pg_trgm;.*permission denied"):
         migration.create(None, editor)
     assert editor.statements == []  # no index without the extension
 
@@ -112,3 +114,14 @@ def test_the_global_search_runs_its_substring_scan_within_its_time_budget(org):
     assert len(ctx.captured_queries) == 8 + time_budget_queries()
     statements = " ".join(q["sql"] for q in ctx.captured_queries)
     assert ("statement_timeout" in statements) == (connection.vendor == "postgresql")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_the_migration_refuses_an_index_of_its_name_that_is_no_trigram_index():
+    with connection.schema_editor() as editor:
+        migration.drop(None, editor)
+        editor.execute("CREATE INDEX party_phonetic_trgm ON parties_party (phonetic)")
+    refused = pytest.raises(CommandError, match=r"DROP INDEX party_phonetic_trgm;")
+    with refused, connection.schema_editor() as editor:
+        migration.create(None, editor)
