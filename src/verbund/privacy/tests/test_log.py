@@ -133,3 +133,11 @@ def test_an_empty_privacy_log_says_so_in_german(db, client_for):
     assert 'data-testid="log-empty"' in text
     assert "Noch nichts protokolliert" in text
     assert 'data-testid="privacy-log"' not in text and "0 von 0" not in text
+
+
+def test_a_later_page_past_the_last_entry_says_so_and_links_the_first(db, client_for):
+    url = reverse("privacy-log")
+    with translation.override("de"):
+        text = client_for("privacy").get(f"{url}?after=x&seen=50").content.decode()
+    assert "Keine weiteren Einträge." in text and f'href="{url}"' in text
+    assert "Noch nichts protokolliert" not in text
