@@ -11,8 +11,9 @@ and an organisation's legal form is no word either (``name_tokens`` drops it).
 """
 
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from anyascii import anyascii
 
 from verbund.compliance import matching_text
 
@@ -157,29 +158,18 @@ SPELLINGS: tuple[tuple[str, ...], ...] = (
 # fmt: on
 
 ARTICLE = re.compile(r"\b(?:al|el|ul|ur)[-\s]+", re.IGNORECASE)
-# Letters Unicode does not decompose into a base letter and a mark (dotless i, l with stroke,
-# d with stroke).
-UNDECOMPOSED = str.maketrans("\u0131\u0142\u0141\u0111\u0110", "ilLdD")
 # Legal forms ``name_tokens`` keeps (it reads the forms the product knows).
 FORMS = {"ltda"}
 
 
-def _group_of() -> dict[str, int]:
-    groups: dict[str, int] = {}
-    for n, spellings in enumerate(SPELLINGS):
-        for spelling in spellings:
-            groups.setdefault(spelling, n)
-    return groups
-
-
-GROUP = _group_of()
+# Each spelling is in one group (a test).
+GROUP = {spelling: n for n, spellings in enumerate(SPELLINGS) for spelling in spellings}
 
 
 def plain(name: str) -> str:
-    """``name`` without diacritics and without the Arabic article as a word."""
-    decomposed = unicodedata.normalize("NFKD", name.translate(UNDECOMPOSED))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return ARTICLE.sub("", bare)
+    """``name`` without diacritics ("Şahin" is "Sahin", where ``name_tokens`` alone writes a
+    German "ü" as "ue") and without the Arabic article as a word."""
+    return ARTICLE.sub("", anyascii(name))
 
 
 def words(name: str, organisation: bool) -> tuple[str, ...]:
@@ -213,8 +203,7 @@ class OtherSpellings:
                 continue
             self.whole.add(tuple(sorted(ws)))
             if not organisation and len(ws) >= 2:
-                ends = (min(ws[0], ws[-1]), max(ws[0], ws[-1]))
-                self.by_ends.setdefault(ends, []).append(frozenset(ws))
+                self.by_ends.setdefault(_ends(ws), []).append(frozenset(ws))
 
     def holds(self, name: str, organisation: bool) -> str:
         """ "exact", "part" (for persons: the list name with middle names left out on either
@@ -227,7 +216,11 @@ class OtherSpellings:
         if organisation or len(ws) < 2:
             return ""
         drawn = frozenset(ws)
-        ends = (min(ws[0], ws[-1]), max(ws[0], ws[-1]))
-        if any(listed <= drawn or drawn <= listed for listed in self.by_ends.get(ends, ())):
+        if any(listed <= drawn or drawn <= listed for listed in self.by_ends.get(_ends(ws), ())):
             return "part"
         return ""
+
+
+def _ends(ws: tuple[str, ...]) -> tuple[str, str]:
+    """A name's first and last word, in either order."""
+    return (min(ws[0], ws[-1]), max(ws[0], ws[-1]))

@@ -239,9 +239,9 @@ IOTATED_LENGTH = 6
 
 def iotated(token: str, word: str) -> bool:
     """Two canonical words, the longer of six letters or more and with an o or u more right
-    after an i: "Novikov" / "Noviukhov", "Ivanovic" / "Jovanovic". Cyrillic writes и and the iotated ё
-    and ю as letters of their own: another vowel after the i is another name, not a spelling
-    of it. Not a vowel doubled, not an i more ("Nikolajew" / "NIKOLAEV", "Yuriy" / "Yuri":
+    after an i: "Novikov" / "Noviukhov", "Ivanovic" / "Jovanovic". Cyrillic writes и and the
+    iotated ё and ю as letters of their own: another vowel after the i is another name, not a
+    spelling of it. Not a vowel doubled, not an i more ("Nikolajew" / "NIKOLAEV", "Yuriy" / "Yuri":
     canonically i is also the y and j that transliterations write or leave out between
     vowels), and not e or a, which German and Dutch write after an i for a long i
     ("Friedrich" / "Fridrich") and typos drop from listed names ("Daniel" / "Danil", "Riad" /

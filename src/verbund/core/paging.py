@@ -120,8 +120,8 @@ def time_budget(seconds: float) -> Iterator[None]:
     usable, so the block may only read (rows it fetched are kept). In a savepoint that is
     four statements more: savepoint, limit, rollback, release (``core.testing``'s
     ``list_count_queries``, ``time_budget_queries``); outside a transaction three (begin,
-    limit, rollback). Other databases run the block as is. Meant for one read statement per
-    block: PostgreSQL's limit is each statement's, SQLite's the whole block's."""
+    limit, rollback). Meant for one read statement per block: PostgreSQL's limit is each
+    statement's, SQLite's the whole block's."""
     if connection.vendor == "postgresql":
         with transaction.atomic():
             try:
@@ -133,9 +133,6 @@ def time_budget(seconds: float) -> Iterator[None]:
                 # Also after a cancel the caller suppressed: the savepoint is aborted then, and
                 # only its rollback makes the connection usable and takes the limit back.
                 transaction.set_rollback(True)
-        return
-    if connection.vendor != "sqlite":
-        yield
         return
     connection.ensure_connection()  # the handler belongs to the open connection
     raw = connection.connection
