@@ -9,11 +9,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.compliance import actions, reports, rules, selectors, tasks, uploads
+from verbund.compliance import actions, explain, reports, rules, selectors, tasks, uploads
 from verbund.compliance.filters import (
     HIT_ORDER,
     RUN_ORDER,
@@ -36,7 +35,7 @@ from verbund.compliance.models import (
 from verbund.compliance.parsers import PARSERS
 from verbund.core.paging import newest
 from verbund.core.permissions import requires
-from verbund.parties.models import Party
+from verbund.parties.models import Party, PartyKind
 
 PAGE_SIZE = 50
 RUN_HITS_SHOWN = 200
@@ -76,22 +75,15 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     can_review = request.user.has_perm("compliance.review_hit")
     choices = rules.review_choices(hit, request.user) if can_review else []
-    labels = {
-        "identifier": _("identifier"),
-        "birth_date": _("date of birth"),
-        "country": _("country"),
+    context = {
+        "hit": hit,
+        "choices": choices,
+        "compared": explain.compared(hit.explanation, hit.party.kind == PartyKind.ORGANISATION),
+        "qualifiers": explain.qualifiers(hit.explanation),
+        "birth_dates": [explain.birth_date_text(d) for d in hit.entry.birth_dates]
+        if hit.entry
+        else [],
     }
-    qualifiers = [
-        {
-            "label": labels.get(q.get("kind", ""), q.get("kind", "")),
-            "detail": q.get("detail", ""),
-            "effect": _("matches")
-            if q.get("effect") == "match"
-            else formats.number_format(q.get("effect", 0), decimal_pos=2, use_l10n=True),
-        }
-        for q in (hit.explanation or {}).get("qualifiers", [])
-    ]
-    context = {"hit": hit, "choices": choices, "qualifiers": qualifiers}
     return render(request, "compliance/hit.html", context)
 
 
