@@ -16,7 +16,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz
 from rapidfuzz.process import extractOne
@@ -36,6 +37,9 @@ SMALL_TABLE = 100_000
 SCAN_BUDGET_S = 0.3
 # Up to this many query words, one of three or more may miss (see text_search).
 MAX_TOLERANT_WORDS = 6
+# A query word this long matches inside a word of the search text; a shorter one only at a
+# word's start: pg_trgm's indexes cannot answer "contains" for it (decision 0045).
+MIN_INNER = 3
 LIST_FIELDS = (
     "id",
     "kind",
@@ -93,21 +97,41 @@ def _base(exclude: Iterable[int] = ()) -> QuerySet[Party]:
     return qs
 
 
+def _in_text(word: str, indexed: bool = True) -> Q:
+    """One folded query word in the search text: anywhere in it from ``MIN_INNER`` letters on;
+    a shorter word as the beginning of a word of it ("ag" finds "Müller AG" and "Agrar
+    Nord", not "Wagner"). ``indexed=False`` asks for the short word's condition in a form no
+    index answers (the same rows)."""
+    if len(word) >= MIN_INNER:
+        return Q(search_text__contains=word)
+    if not indexed:
+        # Beside a longer word, whose trigrams find few rows: the short word's own trigrams
+        # ("  a" is in every word beginning with "a") cost the planner's bitmap AND 80 ms at
+        # a million parties, where checking the longer word's rows costs nothing.
+        return Q(_spaced_text__contains=" " + word)
+    # The text's words are single-space separated (core.text.fold), so "begins a word" is
+    # these two patterns, whose word start gives pg_trgm a trigram ("  a", " ag") where
+    # '%ag%' gives none and the search read the whole table (decision 0045).
+    return Q(search_text__startswith=word) | Q(search_text__contains=" " + word)
+
+
 def _words(query: str) -> Q | None:
-    """Every word of the folded query in the search text; None without words."""
+    """Every word of the folded query in the search text (``_in_text``); None without
+    words."""
     words = fold(query).split()
     if not words:
         return None
     match = Q()
     for word in words:
-        match &= Q(search_text__contains=word)
+        match &= _in_text(word)
     return match
 
 
-def _word_match(word: str) -> Q:
-    """One folded query word: in the search text, or sounding like a word of the name (its
-    Kölner Phonetik code is one of the name's word codes: "tanus" finds "Taunus")."""
-    match = Q(search_text__contains=word)
+def _word_match(word: str, indexed: bool = True) -> Q:
+    """One folded query word: in the search text (``_in_text``), or sounding like a word of
+    the name (its Kölner Phonetik code is one of the name's word codes: "tanus" finds
+    "Taunus")."""
+    match = _in_text(word, indexed)
     code = koelner_phonetik(word)
     if len(code) >= 2:
         # The codes are space-separated; a word code is the first, an inner or the last one.
@@ -137,11 +161,16 @@ def text_search(qs: QuerySet[Party], query: str) -> QuerySet[Party]:
     words = list(dict.fromkeys(fold(query).split()))
     if not words:
         return qs
-    each = [_word_match(w) for w in words]
+    tolerant = 3 <= len(words) <= MAX_TOLERANT_WORDS
+    # Short words go unindexed where every branch below keeps a longer word to find its rows
+    # by (a tolerant query may miss one word, so there it takes two).
+    longer = sum(len(w) >= MIN_INNER for w in words)
+    short_indexed = longer < (2 if tolerant else 1)
+    each = [_word_match(w, short_indexed) for w in words]
     match = Q()
     for m in each:
         match &= m
-    if 3 <= len(words) <= MAX_TOLERANT_WORDS:
+    if tolerant:
         for skip in range(len(words)):
             rest = Q()
             for i, m in enumerate(each):
@@ -152,6 +181,8 @@ def text_search(qs: QuerySet[Party], query: str) -> QuerySet[Party]:
     if code:
         # A range instead of LIKE 'x%' so both SQLite and PostgreSQL can use the B-tree index.
         match |= Q(phonetic__gte=code, phonetic__lt=code + "~")
+    if not short_indexed:
+        qs = qs.alias(_spaced_text=Concat(Value(" "), "search_text"))
     return qs.filter(match)
 
 

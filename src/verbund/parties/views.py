@@ -18,7 +18,7 @@ from verbund.core.actions import remember_recent_party
 from verbund.core.extensions import Badge, FilePart, Section
 from verbund.core.forms import apply_errors
 from verbund.core.models import AuditRecord
-from verbund.core.paging import first_row, keyset_page, list_count
+from verbund.core.paging import bounded_count, first_row, keyset_page, list_count
 from verbund.core.permissions import requires
 from verbund.core.prepared import Prepared
 from verbund.core.views import require_perm
@@ -53,15 +53,25 @@ def party_list(request: HttpRequest) -> HttpResponse:
     # filter asks for exactly them (merged=true, decision 0040): then each names its survivor.
     leave_out = filterset.leaves_out_merged()
     keep = (lambda p: not p.merged_into_id) if leave_out else None
-    page = keyset_page(rows, sort, cursor, PAGE_SIZE, keep=keep)
     # "50 von 1.234": a first page with no next holds every row and is counted as it is; else
     # one COUNT over at most 10,001 rows (core.paging.bounded_count), so a million parties
     # read "50 von über 10.000". Merged records are counted out as the page leaves them out.
+    counted_rows = rows.filter(merged_into__isnull=True) if leave_out else rows
+    counted = None
+    if filterset.is_valid() and (filterset.form.cleaned_data.get("q") or "").strip():
+        # A search counts first: a count within the cap lets the page sort its matches
+        # instead of walking the name index to them (core.paging.keyset_page's ``few``; at a
+        # million parties 1.6 s for "xq", decision 0045). It costs the count on a page
+        # holding every match, too.
+        counted = bounded_count(counted_rows)
+    few = counted is not None and not counted[1]
+    page = keyset_page(rows, sort, cursor, PAGE_SIZE, keep=keep, few=few)
     count = list_count(
-        rows.filter(merged_into__isnull=True) if leave_out else rows,
+        counted_rows,
         len(page.rows),
-        complete=not cursor and not page.next_cursor,
+        complete=counted is None and not cursor and not page.next_cursor,
         first=first,
+        counted=counted,
     )
     base_query = params.urlencode()
     more = more_filter_fields(filterset_class)

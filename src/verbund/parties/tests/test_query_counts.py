@@ -102,3 +102,7 @@ def test_the_party_list_query_count_is_pinned(
     for i in range(5):
         org(f"Firma {i + 5}", city="Bonn")
     assert count(c, url) == 5 + counted
+    # a search counts before its page (the count decides how the page is read, decision
+    # 0045), also when the page holds every match
+    with django_assert_num_queries(5 + counted):
+        c.get(url, {"q": "Kieler"})

@@ -10,6 +10,7 @@ from django.core.management import CommandError
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
+from verbund.core.paging import keyset_page
 from verbund.core.testing import time_budget_queries
 from verbund.parties.models import Party
 from verbund.parties.selectors import _rank_rows, _words, ranked_search, text_search
@@ -125,3 +126,37 @@ def test_the_migration_refuses_an_index_of_its_name_that_is_no_trigram_index():
     refused = pytest.raises(CommandError, match=r"DROP INDEX party_phonetic_trgm;")
     with refused, connection.schema_editor() as editor:
         migration.create(None, editor)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_words_under_three_letters_are_found_by_the_trigram_index(org):
+    org("Müller AG")
+    # '%xq%' gives pg_trgm no trigram; a word's beginning does (decision 0045).
+    for query in ("xq", "xq zv", "a"):
+        plan = bitmap_plan(text_search(Party.objects.all(), query))
+        assert "party_search_text_trgm" in plan and "Seq Scan" not in plan, query
+    scanned = bitmap_plan(_rank_rows().filter(_words("xq zv")))
+    assert "party_search_text_trgm" in scanned and "Seq Scan" not in scanned
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_a_page_of_few_rows_never_walks_the_name_index(org):
+    for i in range(3):
+        org(f"Firma {i}")
+    page_sql: list[str] = []
+    for few in (False, True):
+        with CaptureQueriesContext(connection) as ctx:
+            keyset_page(text_search(Party.objects.all(), "firma"), "name", "", 2, few=few)
+        sql = ctx.captured_queries[-1]["sql"]
+        with connection.cursor() as cur:
+            # Sequential scans and sorts costed away: only an index walk in name order is left,
+            # unless the order is one no index holds.
+            cur.execute("SET LOCAL enable_seqscan = off")
+            cur.execute("SET LOCAL enable_sort = off")
+            cur.execute(f"EXPLAIN {sql}")
+            page_sql.append(" ".join(row[0] for row in cur.fetchall()))
+    walked, sorted_ = page_sql
+    assert "parties_par_name_" in walked
+    assert "parties_par_name_" not in sorted_ and "Sort" in sorted_
