@@ -52,9 +52,10 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
         ordering = super().get_ordering(request, queryset, view)
-        # A unique tie-breaker keeps the cursor stable when ordering by a non-unique field.
+        # A unique tie-breaker keeps the cursor stable when ordering by a non-unique field; in
+        # the same direction, so that an index on (field, id) reads the page in either.
         if ordering and ordering[-1].lstrip("-") != "id":
-            ordering = (*ordering, "id")
+            ordering = (*ordering, "-id" if ordering[-1].startswith("-") else "id")
         return ordering
 
 
@@ -100,7 +101,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 class BoundedSearchFilter(filters.SearchFilter):
-    """DRF's ``?search=``, refusing text no person types with a 400 naming ``search``."""
+    """DRF's ``?search=``, refusing text no person types with a 400 naming ``search``. A view
+    with ``search_words`` (queryset and text -> queryset) searches with it instead of with
+    ``search_fields``' ``UPPER(field) LIKE``, which no index answers (the parties: the words in
+    their folded search text, on its trigram indexes; 1.1 s at a million parties before)."""
+
+    def filter_queryset(self, request: Request, queryset: Any, view: Any) -> Any:
+        search = getattr(view, "search_words", None)
+        if search is None:
+            return super().filter_queryset(request, queryset, view)
+        terms = self.get_search_terms(request)
+        return search(queryset, " ".join(terms)) if terms else queryset
 
     def get_search_terms(self, request: Request) -> list[str]:
         raw = request.query_params.get(self.search_param, "")

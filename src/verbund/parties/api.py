@@ -17,7 +17,7 @@ from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
 from verbund.parties import actions
 from verbund.parties.filters import PartyFilterSet, party_filterset
 from verbund.parties.models import Party
-from verbund.parties.selectors import with_tags
+from verbund.parties.selectors import with_tags, word_search
 from verbund.parties.serializers import PartySerializer
 
 
@@ -86,7 +86,10 @@ class PartyViewSet(
 
     queryset = Party.objects.all()
     serializer_class = PartySerializer
-    search_fields = ["name", "number", "city", "vat_id", "erp_id"]
+    # ``search=``: every word in the folded search text (name, number, city, postcode, VAT id),
+    # served by its trigram index (core.api.BoundedSearchFilter, decision 0045).
+    search_fields = ["search_text"]
+    search_words = staticmethod(word_search)
     ordering_fields = ["id", "number", "name", "city", "postcode", "created_at", "updated_at"]
     ordering = ["id"]
 

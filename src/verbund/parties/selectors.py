@@ -127,6 +127,13 @@ def _words(query: str) -> Q | None:
     return match
 
 
+def word_search(qs: QuerySet[Party], query: str) -> QuerySet[Party]:
+    """The parties of ``qs`` whose folded search text holds every word of ``query`` (the API's
+    ``search=``: plain words, without the typos and sounds ``text_search`` allows)."""
+    match = _words(query)
+    return qs if match is None else qs.filter(match)
+
+
 def _word_match(word: str, indexed: bool = True) -> Q:
     """One folded query word: in the search text (``_in_text``), or sounding like a word of
     the name (its Kölner Phonetik code is one of the name's word codes: "tanus" finds
@@ -149,9 +156,9 @@ def text_search(qs: QuerySet[Party], query: str) -> QuerySet[Party]:
     in the party's search text (names, number, city, postcode, VAT id; case, accents and ä/ae
     folded) or sounds like a word of the name (Kölner Phonetik: "Tanus" finds "Taunus"); of
     three to ``MAX_TOLERANT_WORDS`` words one may miss (a typo: "Tanus Sofware Koeln" finds
-    "Taunus Software Köln GmbH & Co. KG"). Or the Kölner Phonetik code of the query begins
-    the party's name code (so "Muller Handl" finds "Müller Handel"). A query without words
-    leaves ``qs`` as it is.
+    "Taunus Software Köln GmbH & Co. KG"). Or, for a query of ``MIN_INNER`` letters or more,
+    the Kölner Phonetik code of the query begins the party's name code (so "Muller Handl"
+    finds "Müller Handel"). A query without words leaves ``qs`` as it is.
 
     Not ranked and not limited: callers order and page (the party list by keyset, the tree
     search by name). On SQLite the word condition reads every row of ``qs``: restrict ``qs``
@@ -177,7 +184,9 @@ def text_search(qs: QuerySet[Party], query: str) -> QuerySet[Party]:
                 if i != skip:
                     rest &= m
             match |= rest
-    code = koelner_phonetik(query)
+    # The sound of a query of fewer letters than MIN_INNER begins thousands of names that
+    # share no letter with it ("xq" is "48", as "Sigma ..." is), so it says nothing there.
+    code = koelner_phonetik(query) if sum(map(len, words)) >= MIN_INNER else ""
     if code:
         # A range instead of LIKE 'x%' so both SQLite and PostgreSQL can use the B-tree index.
         match |= Q(phonetic__gte=code, phonetic__lt=code + "~")

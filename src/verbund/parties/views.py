@@ -30,6 +30,9 @@ from verbund.parties.selectors import LIST_FIELDS, NO_SUCH_PARTY, survivors
 from verbund.parties.tables import party_rows
 
 PAGE_SIZE = 50
+# How long a filtered list's page may walk the sort index before it sorts its matches instead
+# (decision 0045): a walk that finds its 50 rows takes milliseconds.
+WALK_BUDGET_S = 0.15
 # The list's own filters, the search first (it stays in sight when the others fold away on a
 # phone); the ones other apps add (party_filters) follow them.
 FILTER_FIELDS = ["q", "kind", "status", "city", "country"]
@@ -58,18 +61,21 @@ def party_list(request: HttpRequest) -> HttpResponse:
     # read "50 von über 10.000". Merged records are counted out as the page leaves them out.
     counted_rows = rows.filter(merged_into__isnull=True) if leave_out else rows
     counted = None
-    if filterset.is_valid() and (filterset.form.cleaned_data.get("q") or "").strip():
-        # A search counts first: a count within the cap lets the page sort its matches
+    if filterset.is_valid() and any(v.strip() for k in params for v in params.getlist(k)):
+        # A filtered list counts first: a count within the cap lets the page sort its matches
         # instead of walking the name index to them (core.paging.keyset_page's ``few``; at a
-        # million parties 1.6 s for "xq", decision 0045). It costs the count on a page
-        # holding every match, too.
+        # million parties 1.6 s for the search "xq", 3.4 s for two levels of a big group,
+        # decision 0045). It costs the count on a page holding every match, too.
         counted = bounded_count(counted_rows)
     few = counted is not None and not counted[1]
-    page = keyset_page(rows, sort, cursor, PAGE_SIZE, keep=keep, few=few)
+    # A filtered list with more matches than that walks the index for at most WALK_BUDGET_S,
+    # then sorts its matches (keyset_page).
+    budget = WALK_BUDGET_S if counted is not None and not few else None
+    page = keyset_page(rows, sort, cursor, PAGE_SIZE, keep=keep, few=few, walk_budget=budget)
     count = list_count(
         counted_rows,
         len(page.rows),
-        complete=counted is None and not cursor and not page.next_cursor,
+        complete=not cursor and not page.next_cursor,
         first=first,
         counted=counted,
     )

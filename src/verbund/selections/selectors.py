@@ -201,15 +201,22 @@ def without_revenue(
 def with_flag(qs: QuerySet[Party], flag: str, wanted: bool) -> QuerySet[Party]:
     """``screening_hit``: an undecided sanctions hit; ``duplicate``: an open duplicate
     suggestion (either side)."""
-    found: Q | Exists
     if flag == "screening_hit":
-        found = Exists(Hit.objects.filter(party_id=OuterRef("pk"), status__in=UNDECIDED_HITS))
-    else:
-        open_pairs = DuplicateCandidate.objects.filter(status=CandidateStatus.OPEN)
-        found = Exists(open_pairs.filter(party_a_id=OuterRef("pk"))) | Exists(
-            open_pairs.filter(party_b_id=OuterRef("pk"))
-        )
-    return qs.filter(found if wanted else ~found)
+        hits = Hit.objects.filter(status__in=UNDECIDED_HITS)
+        if wanted:
+            # IN, not EXISTS: the planner starts from the few flagged rows; an EXISTS was
+            # probed for every party along the name index (2.3 s at a million parties).
+            return qs.filter(pk__in=hits.values("party_id"))
+        return qs.filter(~Exists(hits.filter(party_id=OuterRef("pk"))))
+    open_pairs = DuplicateCandidate.objects.filter(status=CandidateStatus.OPEN)
+    if wanted:
+        pairs = open_pairs.order_by()
+        sides = pairs.values_list("party_a_id").union(pairs.values_list("party_b_id"))
+        return qs.filter(pk__in=sides)
+    return qs.filter(
+        ~Exists(open_pairs.filter(party_a_id=OuterRef("pk")))
+        & ~Exists(open_pairs.filter(party_b_id=OuterRef("pk")))
+    )
 
 
 def without_relationship_type(qs: QuerySet[Party], rtype: RelationshipType) -> QuerySet[Party]:

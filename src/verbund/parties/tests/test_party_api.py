@@ -292,6 +292,11 @@ def test_parties_search_ignores_case_and_umlauts(viewer, parties):
     assert ids(viewer.get(URL, {"q": "mueller holding"})) == {parties["koeln"].pk}
     assert ids(viewer.get(URL, {"search": "schmidt"})) == {parties["bonn"].pk}
     assert ids(viewer.get(URL, {"search": parties["wien"].number})) == {parties["wien"].pk}
+    # search= holds every word in the folded search text (decision 0045): umlauts as ae/oe/ue,
+    # the postcode too; no sound-alike as with q ("muller" is no part of "mueller").
+    assert ids(viewer.get(URL, {"search": "MÜLLER 506"})) == {parties["koeln"].pk}
+    assert ids(viewer.get(URL, {"search": "mueller koeln"})) == {parties["koeln"].pk}
+    assert ids(viewer.get(URL, {"search": "muller"})) == set()
 
 
 def test_q_finds_a_party_by_the_sound_of_its_name_in_the_api_and_the_list(
@@ -328,7 +333,8 @@ def test_parties_order_by_name_and_city(viewer, parties):
 def test_parties_page_by_cursor_in_any_order(viewer, org):
     for i in range(7):
         org(f"Firma {i % 3}")  # repeated names: the id tie-breaker keeps pages stable
-    for ordering in ("name", "-name", "id"):
+    Party.objects.update(updated_at=Party.objects.first().updated_at)  # one bulk write's ties
+    for ordering in ("name", "-name", "id", "-updated_at", "updated_at"):
         seen: list[int] = []
         url: str | None = f"{URL}?page_size=2&ordering={ordering}"
         while url:
@@ -397,3 +403,24 @@ def test_creating_a_likely_duplicate_answers_409_with_candidates_until_confirmed
     assert existing.pk in [c["id"] for c in refused.json()["candidates"]]
     confirmed = admin_api.post("/api/v1/parties/?confirm=1", body, format="json")
     assert confirmed.status_code == 201
+
+
+def test_a_descending_order_breaks_ties_by_descending_id(viewer, org):
+    for i in range(4):
+        org(f"Firma {i}")
+    Party.objects.update(updated_at=Party.objects.first().updated_at)
+    ids = [r["id"] for r in viewer.get(URL, {"ordering": "-updated_at"}).json()["results"]]
+    # The same direction on both keys: an index on (updated_at, id) reads it backwards.
+    assert ids == sorted(ids, reverse=True)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_the_newest_changes_are_read_from_an_index_without_a_sort(org):
+    org("Firma")
+    with connection.cursor() as cur:
+        # A tiny table: ask whether an index can give the order, not what is cheapest here.
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cur.execute(f"SET LOCAL {setting} = off")
+        plan = Party.objects.order_by("-updated_at", "-id").values("id")[:51].explain()
+    assert "party_updated_at_id" in plan and "Sort" not in plan

@@ -115,3 +115,33 @@ def test_a_few_rows_page_as_the_sort_index_pages_them(org):
             cursor = page.next_cursor
         by_index = [p.pk for p in qs.order_by(sort, "-id" if sort.startswith("-") else "id")]
         assert paged == by_index, sort
+
+
+def test_a_walk_past_its_time_budget_reads_the_same_page_sorted(org, monkeypatch):
+    from contextlib import contextmanager
+
+    from django.db import OperationalError
+
+    from verbund.core import paging
+
+    @contextmanager
+    def spent(seconds):
+        raise OperationalError("canceling statement due to statement timeout")
+        yield  # pragma: no cover
+
+    for name in ("Beta", "Alpha", "Beta", "Gamma", "Alpha"):
+        org(name)
+    qs = Party.objects.all()
+    walked = keyset_page(qs, "name", "", 3, walk_budget=0.1)
+    monkeypatch.setattr(paging, "time_budget", spent)
+    sorted_after = keyset_page(qs, "name", "", 3, walk_budget=0.1)
+    assert [p.pk for p in sorted_after.rows] == [p.pk for p in walked.rows]
+    assert sorted_after.next_cursor == walked.next_cursor
+
+
+def test_a_query_of_two_letters_finds_no_name_by_its_sound_alone(org):
+    # "xq" sounds "84", the beginning of "Sigma Handel"'s "846 0625": no reason to show it.
+    org("Sigma Handel")
+    assert not text_search(Party.objects.all(), "xq").exists()
+    # From three letters on the sound of the query still begins a name.
+    assert text_search(Party.objects.all(), "Zigma Hantel").exists()

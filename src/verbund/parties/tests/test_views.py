@@ -58,11 +58,21 @@ def test_the_party_list_pages_by_keyset_and_counts_no_further_than_its_cap(
     assert "3 von über 5" in text(c.get(reverse("party-list"), {"city": "Bonn"}))
     english = c.get(reverse("party-list"), {"city": "Bonn"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "3 of more than 5" in text(english)
-    # A page that holds every row counts them as they are, with no query.
+    # A filtered page counts first (decision 0045) and then reads its rows, both LIMIT-ed;
+    # one that holds every row says so.
     with CaptureQueriesContext(connection) as ctx:
         whole = text(c.get(reverse("party-list"), {"city": "Kiel"}))
-    assert sum('"PARTIES_PARTY"' in q["sql"].upper() for q in ctx.captured_queries) == 1
+    reads = [
+        q["sql"].upper() for q in ctx.captured_queries if '"PARTIES_PARTY"' in q["sql"].upper()
+    ]
+    assert len(reads) == 2 and all(" LIMIT " in sql for sql in reads)
     assert "1 von 1" in whole
+    # Unfiltered, a page that holds every row counts them as they are, with no query.
+    monkeypatch.setattr(parties, "PAGE_SIZE", 50)
+    with CaptureQueriesContext(connection) as ctx:
+        whole = text(c.get(reverse("party-list")))
+    assert sum('"PARTIES_PARTY"' in q["sql"].upper() for q in ctx.captured_queries) == 1
+    assert "von 8" in whole
 
 
 def test_the_party_list_counts_merged_records_out_as_it_leaves_them_out(client_for, org):
