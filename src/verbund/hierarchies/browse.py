@@ -29,6 +29,7 @@ from verbund.hierarchies.selectors import (
     subtree_ids,
     top_ancestor,
 )
+from verbund.hierarchies.sql import children_page_sql
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS, text_search
 from verbund.relationships.models import Relationship, RelationshipType, Structure, valid_on_q
@@ -65,25 +66,21 @@ def children_page(
         return kids[offset : offset + limit], len(kids)
     rtype = hierarchy_type(type_key)
     engine.ensure_fresh(rtype)
-    level = ClosureEntry.objects.filter(type=rtype, ancestor_id=party_id, depth=1)
-    total = level.count()
-    rows = list(
-        Party.objects.filter(pk__in=level.values("descendant_id"))
-        .order_by("name", "id")
-        .values_list("id", "number", "name", "city")[offset : offset + limit]
-    )
-    counts = child_counts([r[0] for r in rows], type_key, None)
+    total = ClosureEntry.objects.filter(type=rtype, ancestor_id=party_id, depth=1).count()
+    with connection.cursor() as cur:
+        cur.execute(children_page_sql(), [rtype.pk, party_id, limit, offset])
+        rows = cur.fetchall()
     nodes: list[Node] = [
         {
-            "id": pid,
+            "id": int(pid),
             "number": number,
             "name": name,
             "city": city,
-            "child_count": counts.get(pid, 0),
+            "child_count": int(count),
             "parent_id": party_id,
             "children": None,
         }
-        for pid, number, name, city in rows
+        for pid, number, name, city, count in rows
     ]
     for n in nodes:
         if not n["child_count"]:

@@ -31,11 +31,12 @@ from verbund.hierarchies.sql import (
     ANCESTOR_ROWS_SQL,
     ANCESTORS_AS_OF_SQL,
     ANCESTORS_SQL,
-    CHILD_ROWS_SQL,
     LEVEL_JSON_SQL,
     TOP_SQL,
+    child_rows_sql,
     subtree_sql,
 )
+from verbund.hierarchies.sql import CHILD_ROWS_SQL as CHILD_ROWS_SQL  # bench's plan test
 from verbund.hierarchies.sql import ROOTS_SQL as ROOTS_SQL  # for revenue's roll-ups
 from verbund.hierarchies.sql import member_periods_sql as member_periods_sql  # the dated walk
 from verbund.relationships.models import MAX_DATE, MIN_DATE, RelationshipType, Structure
@@ -306,7 +307,7 @@ def children(party_id: int, type_key: str, as_of: dt.date | str | None = None) -
     type_id, day, current = _prepare(type_key, as_of)
     depth = len(_ancestor_ids(party_id, type_id, day, current)) + 1
     if current:
-        found = _rows(CHILD_ROWS_SQL, [type_id, party_id])
+        found = _rows(child_rows_sql(), [type_id, party_id])
         nodes = [_node(r, depth, int(party_id), int(r[4])) for r in found]
     else:
         ids = [c for _p, c in _children_rows([party_id], type_id, day, current)]
@@ -672,13 +673,7 @@ def _open_children_rows(parents: set[int], type_id: int) -> list[tuple[Any, ...]
     (id, number, name, city, child_count, parent)."""
     if not parents:
         return []
-    marks = ",".join(["%s"] * len(parents))
-    return _rows(
-        f"""SELECT p.id, p.number, p.name, p.city, c.child_count, c.ancestor_id FROM {CT} c
-            JOIN {PT} p ON p.id = c.descendant_id
-            WHERE c.type_id = %s AND c.depth = 1 AND c.ancestor_id IN ({marks})""",
-        [type_id, *sorted(parents)],
-    )
+    return _rows(child_rows_sql(len(parents)), [type_id, *sorted(parents)])
 
 
 def _paths_to(

@@ -39,10 +39,11 @@ def test_the_hierarchy_view_query_count_is_pinned(
         )
     # session, user, party, the party's hierarchies (one per hierarchy type), the types,
     # the tree (path, first level, children of the path with their counts), the party's own
-    # children, permissions for the menu, whether the user follows the group's changes
-    with django_assert_num_queries(26):
+    # children (how many, and a batch with their counts), permissions for the menu, whether
+    # the user follows the group's changes
+    with django_assert_num_queries(24):
         c.get(url, {"type": "group"})
-    assert first == 26
+    assert first == 24
 
 
 def test_lazy_children_take_a_fixed_number_of_queries(client_for, group, org, monkeypatch):
