@@ -106,14 +106,28 @@ def search_tree(
         members = ClosureEntry.objects.filter(type=rtype, ancestor_id=root_id).values(
             "descendant_id"
         )
-        return list(text_search(qs, query).filter(pk__in=members).order_by("name", "id")[:limit])
+        found = text_search(qs, query).filter(pk__in=members)
+        if connection.vendor != "postgresql":
+            return list(found.order_by("name", "id")[:limit])
+        # The hits are found behind an OFFSET 0 fence and sorted after. Unfenced, the planner
+        # counts on meeting ``limit`` hits early in the name index and walks it, filtering
+        # every party and probing the closure per hit: 2 s at a million parties when the
+        # group of 90,000 holds none of the 12,500 matches. Fenced it starts from the
+        # smaller of the search's trigram hits and the group's closure rows.
+        sql, params = found.order_by().query.sql_with_params()
+        return list(
+            Party.objects.raw(
+                f"SELECT * FROM ({sql} OFFSET 0) s ORDER BY s.name, s.id LIMIT %s",
+                [*params, limit],
+            )
+        )
     ids = subtree_ids(root_id, type_key, as_of)
-    found: list[Party] = []
+    found_on: list[Party] = []
     for start in range(0, len(ids), 500):
-        found.extend(text_search(qs, query).filter(pk__in=ids[start : start + 500]))
-        if len(found) >= limit:
+        found_on.extend(text_search(qs, query).filter(pk__in=ids[start : start + 500]))
+        if len(found_on) >= limit:
             break
-    return sorted(found, key=lambda p: (p.name, p.pk))[:limit]
+    return sorted(found_on, key=lambda p: (p.name, p.pk))[:limit]
 
 
 # --- moving a subtree ---------------------------------------------------------------------

@@ -554,9 +554,12 @@ def tree(
         if not current:
             engine.ensure_fresh(type_id)
         top = root if current else (scalar(_TOP_SQL, [type_id, root]) or root)
+        # Counted only as far as the limit: the whole of a 90,000-member group is 20-50 ms.
         size = int(
             scalar(
-                f"SELECT COUNT(*) FROM {CT} WHERE type_id = %s AND ancestor_id = %s", [type_id, top]
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {CT} WHERE type_id = %s AND ancestor_id = %s"
+                " LIMIT %s) t",
+                [type_id, top, LARGE_TREE + 1],
             )
             or 1
         )
