@@ -16,8 +16,9 @@ names the link that changed, not each member of a moved subtree (``members`` say
 moved with it). A share corrected in place on a relationship (not ended and replaced) has no
 date of its own in the relationships and is not a change here; the audit trail has it.
 
-Two statements for any group size: the member stretches from the dated closure's index, and
-the members' links with a date inside the period.
+One statement for any group size: the members' links with a date inside the period, each
+with whether its parent stood in the group then and how many stood below its child, from the
+dated closure's indexes.
 """
 
 import datetime as dt
@@ -27,11 +28,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from verbund.core.bulk import chunks
 from verbund.hierarchies import engine, selectors
 from verbund.hierarchies.engine import PT, RT
 from verbund.hierarchies.group import as_day
@@ -49,16 +48,6 @@ KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class Link:
-    id: int
-    child: int
-    parent: int
-    valid_from: dt.date
-    valid_to: dt.date
-    share: Decimal | None
-
-
 def period(raw_from: Any, raw_to: Any) -> tuple[dt.date, dt.date]:
     """The period asked for: ``to`` defaults to today, ``from`` to a year before ``to``; each
     refused naming its parameter."""
@@ -70,14 +59,51 @@ def period(raw_from: Any, raw_to: Any) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return list(cur.fetchall())
-
-
 def _day(value: Any) -> dt.date:
     return engine.as_date(value)
+
+
+# The links of the members of ``root``'s group in [first, last] that began or ended (the day
+# before a day) inside the period, each with what the log needs to know of it: whether its
+# parent stood in the group on its first and on its last day (the root always does), how many
+# parties stood below its child on those days (counted only where the day lies inside the
+# period) and the names of both ends. Parameters: see ``_LINK_PARAMS``.
+_LINKS_SQL = f"""SELECT r.id, r.from_party_id, r.to_party_id, r.valid_from, r.valid_to, r.share,
+    (r.to_party_id = %(root)s OR EXISTS (SELECT 1 FROM {DT} d WHERE d.type_id = %(type)s
+        AND d.descendant_id = r.to_party_id AND d.ancestor_id = %(root)s
+        AND d.valid_from <= r.valid_from AND d.valid_to >= r.valid_from)),
+    (r.to_party_id = %(root)s OR EXISTS (SELECT 1 FROM {DT} d WHERE d.type_id = %(type)s
+        AND d.descendant_id = r.to_party_id AND d.ancestor_id = %(root)s
+        AND d.valid_from <= r.valid_to AND d.valid_to >= r.valid_to)),
+    CASE WHEN r.valid_from > %(first)s AND r.valid_from <= %(last)s THEN (SELECT COUNT(*)
+        FROM {DT} m WHERE m.type_id = %(type)s AND m.ancestor_id = r.from_party_id
+        AND m.valid_from <= r.valid_from AND m.valid_to >= r.valid_from) END,
+    CASE WHEN r.valid_to >= %(first)s AND r.valid_to < %(last)s THEN (SELECT COUNT(*)
+        FROM {DT} m WHERE m.type_id = %(type)s AND m.ancestor_id = r.from_party_id
+        AND m.valid_from <= r.valid_to AND m.valid_to >= r.valid_to) END,
+    pc.number, pc.name, pp.number, pp.name
+    FROM {RT} r JOIN {PT} pc ON pc.id = r.from_party_id JOIN {PT} pp ON pp.id = r.to_party_id
+    WHERE r.type_id = %(type)s AND r.from_party_id IN (SELECT descendant_id FROM {DT}
+        WHERE type_id = %(type)s AND ancestor_id = %(root)s AND valid_from <= %(last)s
+        AND valid_to >= %(first)s)
+    AND ((r.valid_from > %(first)s AND r.valid_from <= %(last)s)
+        OR (r.valid_to >= %(first)s AND r.valid_to < %(last)s))"""
+
+
+@dataclass(frozen=True)
+class Link:
+    id: int
+    child: int
+    parent: int
+    valid_from: dt.date
+    valid_to: dt.date
+    share: Decimal | None
+    # Whether the parent stood in the group on the link's first and last day.
+    in_at_start: bool
+    in_at_end: bool
+    # Parties below the child on those days (None where the day lies outside the period).
+    below_at_start: int | None
+    below_at_end: int | None
 
 
 def changes(
@@ -86,44 +112,35 @@ def changes(
     """The changes of the party's group in [first, last]: ``{"type", "root_id", "from", "to",
     "changes": [...]}``, each change ``{date, kind, party, from_parent, to_parent,
     share_before, share_after, relationship_id, ended_relationship_id, members}`` (parties as
-    ``{id, number, name}``), by date and then name."""
+    ``{id, number, name}``), by date and then name.
+
+    One statement however big the group or the log (the root's lookup aside): the links with
+    what each change needs of them, answered from the dated closure's indexes.
+    """
     first, last = period(first, last)
     type_id = selectors.hierarchy_type_id(type_key)
     root = selectors.top_ancestor(int(party_id), type_id, on=last)
-    # Every stretch a party stood below the root inside the period.
-    stretches: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    for des, lo, hi in selectors._big_rows(
-        f"SELECT descendant_id, valid_from, valid_to FROM {DT} WHERE type_id = %s"
-        " AND ancestor_id = %s AND valid_from <= %s AND valid_to >= %s",
-        [type_id, root, last, first],
-    ):
-        stretches[int(des)].append((_day(lo), _day(hi)))
-
-    def inside(party: int | None, day: dt.date) -> bool:
-        if party is None:
-            return False
-        if party == root:
-            return True
-        return any(lo <= day <= hi for lo, hi in stretches.get(party, ()))
-
-    # The members' links that began or ended (the day before a day) inside the period.
     links: dict[int, list[Link]] = defaultdict(list)
-    for rid, child, parent, vf, vt, share in selectors._big_rows(
-        f"SELECT r.id, r.from_party_id, r.to_party_id, r.valid_from, r.valid_to, r.share"
-        f" FROM {RT} r WHERE r.type_id = %s AND r.from_party_id IN (SELECT descendant_id"
-        f" FROM {DT} WHERE type_id = %s AND ancestor_id = %s AND valid_from <= %s"
-        " AND valid_to >= %s) AND ((r.valid_from > %s AND r.valid_from <= %s)"
-        " OR (r.valid_to >= %s AND r.valid_to < %s))",
-        [type_id, type_id, root, last, first, first, last, first, last],
+    names: dict[int, dict[str, Any]] = {}
+    for row in selectors._big_rows(
+        _LINKS_SQL, {"type": type_id, "root": root, "first": first, "last": last}
     ):
-        links[int(child)].append(
+        rid, child, parent, vf, vt, share, in_start, in_end, at_start, at_end = row[:10]
+        child, parent = int(child), int(parent)
+        names[child] = {"id": child, "number": row[10], "name": row[11]}
+        names[parent] = {"id": parent, "number": row[12], "name": row[13]}
+        links[child].append(
             Link(
                 int(rid),
-                int(child),
-                int(parent),
+                child,
+                parent,
                 _day(vf) if vf else MIN_DATE,
                 _day(vt) if vt else MAX_DATE,
                 None if share is None else Decimal(str(share)),
+                bool(in_start),
+                bool(in_end),
+                None if at_start is None else int(at_start),
+                None if at_end is None else int(at_end),
             )
         )
     found: list[dict[str, Any]] = []
@@ -133,8 +150,8 @@ def changes(
         for day in sorted(days):
             before = next((lk for lk in own if lk.valid_to == day - DAY), None)
             after = next((lk for lk in own if lk.valid_from == day), None)
-            was = before is not None and inside(before.parent, day - DAY)
-            now = after is not None and inside(after.parent, day)
+            was = before is not None and before.in_at_end
+            now = after is not None and after.in_at_start
             kind = ""
             if now and not was:
                 kind = "joined"
@@ -148,53 +165,23 @@ def changes(
             cause = after or before
             if not kind or cause is None:
                 continue
+            # Those below the party on its last day in the group ("left") or its first.
+            below = before.below_at_end if kind == "left" and before else None
+            if kind != "left" and after:
+                below = after.below_at_start
             found.append(
                 {
                     "date": day,
                     "kind": kind,
-                    "party": child,
-                    "from_parent": before.parent if before and was else None,
-                    "to_parent": after.parent if after and now else None,
+                    "party": names[child],
+                    "from_parent": names[before.parent] if before and was else None,
+                    "to_parent": names[after.parent] if after and now else None,
                     "share_before": before.share if before else None,
                     "share_after": after.share if after else None,
                     "relationship_id": cause.id,
                     "ended_relationship_id": before.id if before else None,
+                    "members": 1 + (below or 0),
                 }
             )
-    _name_parties(found)
-    _count_members(found, type_id)
     found.sort(key=lambda c: (c["date"], c["party"]["name"] or "", c["party"]["id"]))
     return {"type": type_key, "root_id": root, "from": first, "to": last, "changes": found}
-
-
-def _name_parties(found: list[dict[str, Any]]) -> None:
-    wanted = {c[k] for c in found for k in ("party", "from_parent", "to_parent") if c[k]}
-    names: dict[int, dict[str, Any]] = {}
-    for chunk in chunks(sorted(wanted), 900):
-        marks = ", ".join(["%s"] * len(chunk))
-        for pid, number, name in _rows(
-            f"SELECT id, number, name FROM {PT} WHERE id IN ({marks})", list(chunk)
-        ):
-            names[int(pid)] = {"id": int(pid), "number": number, "name": name}
-    for c in found:
-        for key in ("party", "from_parent", "to_parent"):
-            if c[key]:
-                c[key] = names.get(c[key], {"id": c[key], "number": "", "name": ""})
-
-
-def _count_members(found: list[dict[str, Any]], type_id: int) -> None:
-    """How many parties went with each change: the party and those below it on its day (one
-    read of the changed parties' dated rows as ancestors)."""
-    below: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    for chunk in chunks(sorted({c["party"]["id"] for c in found}), 900):
-        marks = ", ".join(["%s"] * len(chunk))
-        for anc, lo, hi in _rows(
-            f"SELECT ancestor_id, valid_from, valid_to FROM {DT} WHERE type_id = %s"
-            f" AND ancestor_id IN ({marks})",
-            [type_id, *chunk],
-        ):
-            below[int(anc)].append((_day(lo), _day(hi)))
-    for c in found:
-        day = c["date"] if c["kind"] != "left" else c["date"] - DAY
-        rows = below.get(c["party"]["id"], [])
-        c["members"] = 1 + sum(1 for lo, hi in rows if lo <= day <= hi)

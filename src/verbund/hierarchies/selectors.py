@@ -10,7 +10,7 @@ ultimate parent. Whole groups (``group_rows``) come as tuples in ``GROUP_COLUMNS
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -51,13 +51,15 @@ DEFAULT_LEVELS = 2
 STREAM_CHUNK = 2000
 
 
-def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+def _rows(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return list(cur.fetchall())
 
 
-def _big_rows(sql: str, params: Sequence[Any], stream: bool = False) -> list[tuple[Any, ...]]:
+def _big_rows(
+    sql: str, params: Sequence[Any] | Mapping[str, Any], stream: bool = False
+) -> list[tuple[Any, ...]]:
     """Rows of a read that may return a whole large group, with PostgreSQL's JIT off.
 
     A 100,000-member group is costed at about a million (one index probe per member), above
@@ -79,7 +81,7 @@ def _big_rows(sql: str, params: Sequence[Any], stream: bool = False) -> list[tup
         return read(sql, params)
 
 
-def _streamed_rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+def _streamed_rows(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
     if connection.vendor != "postgresql" or _libpq_version() < 170000:
         return _rows(sql, params)
     with connection.cursor() as cur:

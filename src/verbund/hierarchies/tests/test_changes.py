@@ -170,3 +170,36 @@ def test_the_file_shows_the_changes_since_a_day(
     assert "Beta GmbH" in html and "Delta GmbH" in html
     bad = client_for("viewer").get(f"/parties/{p['a'].pk}/hierarchy/changes/?from=bald")
     assert bad.status_code == 400
+
+
+def test_the_change_log_takes_as_many_queries_however_many_changes(
+    history: dict[str, Any], api_for: Callable[..., Any], org: Callable[..., Party]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = history["p"]
+    url = f"/api/v1/parties/{p['h'].pk}/hierarchy/changes/?type=group&from=2025-01-01&to=2025-12-31"
+    client = api_for("viewer")
+    client.get(url)
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            res = client.get(url)
+        assert res.status_code == 200
+        return len(ctx.captured_queries), res.json()["count"]
+
+    first, changes_before = count()
+    for i in range(8):
+        child = org(f"Neu {i} GmbH")
+        do_create_relationship(
+            actor=None, type="group", from_party=child, to_party=p["b"], valid_from=D(2025, 7, 1)
+        )
+        do_create_relationship(
+            actor=None, type="group", from_party=org(f"Enkel {i} GmbH"), to_party=child,
+            valid_from=D(2025, 7, 2), valid_to=D(2025, 11, 30),
+        )  # fmt: skip
+    again, changes_after = count()
+    # Each child joins; each grandchild joins and leaves.
+    assert changes_after == changes_before + 8 + 16
+    assert again == first
