@@ -259,6 +259,16 @@ class OwnershipSerializer(serializers.Serializer):
     )
 
 
+def holding_json(holding: dict[str, Any]) -> dict[str, Any]:
+    """A holding as ``HoldingSerializer`` writes it (which stays the schema): built by hand,
+    as a big group's head holds 9,000 parties, which the serializer takes 200 ms over."""
+    party = holding["party"]
+    return {
+        "party": {k: party[k] for k in ("id", "number", "name", "kind")},
+        "effective_share": _share(holding["effective_share"]),
+    }
+
+
 class OwnershipView(APIView):
     """Who owns the party: its direct owners, its effective owners (the product of the shares
     along each path of share-carrying links, summed over the paths; cross-holdings included
@@ -288,7 +298,9 @@ class OwnershipView(APIView):
         data = ownership.ownership(
             party.pk, q.get("type") or None, q.get("as_of"), q.get("threshold")
         )
-        return Response(OwnershipSerializer(data).data)
+        body = OwnershipSerializer({**data, "holdings": []}).data
+        body["holdings"] = [holding_json(h) for h in data["holdings"]]
+        return Response(body)
 
 
 class SubscriptionSerializer(serializers.Serializer):

@@ -195,3 +195,36 @@ def test_an_acyclic_graph_is_summed_in_one_pass_and_a_cyclic_one_by_its_paths() 
     assert _topological(dag, 0) == [0, 1, 2, 3]
     dag[3] = [(1, Decimal(5))]
     assert _topological(dag, 0) is None
+
+
+def test_the_ownership_takes_as_many_queries_however_many_holdings(
+    holding: dict[str, Party], api_for: Callable[..., Any], org: Callable[..., Party]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_for("viewer")
+    url = f"/api/v1/parties/{holding['holding'].pk}/ownership/"
+    client.get(url)
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            res = client.get(url)
+        assert res.status_code == 200
+        return len(ctx.captured_queries), len(res.json()["holdings"])
+
+    first, held = count()
+    # More holdings beside the ones there (the levels stay: SQLite reads a query per level).
+    for i in range(6):
+        own(org(f"Tochter {i} GmbH"), holding["gmbh"], "100")
+        own(org(f"Werk {i} GmbH"), holding["holding"], "51")
+    again, held_now = count()
+    assert held_now == held + 12 and again == first
+    if connection.vendor == "postgresql":
+        # There, one statement walks all levels.
+        parent = holding["werk"]
+        for i in range(3):
+            child = org(f"Ebene {i} GmbH")
+            own(child, parent, "75")
+            parent = child
+        assert count() == (first, held + 15)
