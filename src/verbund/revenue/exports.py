@@ -1,15 +1,25 @@
-"""CSV and XLSX exports of revenue figures, safe against formula injection."""
+"""CSV and XLSX exports of revenue figures, safe against formula injection.
+
+Every export is one table: its header in the first line, one line per entry, then (after an
+empty line) what the table is about: period, structure and totals. The header comes first so
+that a spreadsheet can filter and sort the entries, and so that the XLSX is written by the
+project's one fast writer (``core.exports.xlsx_file``, which takes a header and rows). Cells
+pass ``core.exports.safe_cell`` in both formats; amounts are numbers.
+"""
 
 import csv
 import io
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from verbund.core.exports import safe_row
+from verbund.core.exports import safe_row, xlsx_file
 from verbund.revenue.selectors import Figures, cents_str
+
+# A table: its header and its lines (a line may be shorter than the header).
+Table = tuple[list[str], list[list[Any]]]
 
 
 def _amount(cents: int) -> Decimal:
@@ -17,47 +27,38 @@ def _amount(cents: int) -> Decimal:
     return Decimal(cents_str(cents))
 
 
-def rows(figures: Figures) -> list[list[Any]]:
-    out: list[list[Any]] = [
-        [
-            _("Scope"),
-            figures.scope,
-            _("Structure"),
-            figures.structure,
-            _("Type"),
-            figures.type_key or "",
-        ]
-    ]
-    out.append([_("Period"), f"{figures.period.first:%Y-%m}", f"{figures.period.last:%Y-%m}"])
-    out.append([_("Total (EUR)"), _amount(figures.total_cents)])
-    out.append([])
-    out.append([_("Month"), _("Revenue (EUR)")])
-    out.extend([f"{m:%Y-%m}", _amount(c)] for m, c in figures.months)
-    if figures.members:
-        out.append([])
-        out.append([_("Number"), _("Name"), _("Revenue (EUR)")])
-        out.extend([m.number, m.name, _amount(m.cents)] for m in figures.members)
-    return out
-
-
-def to_csv(figures: Figures) -> str:
+def to_csv(table: Table) -> str:
+    header, lines = table
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";")
-    for row in rows(figures):
-        writer.writerow(safe_row(row))
+    writer.writerow(safe_row(header))
+    for line in lines:
+        writer.writerow(safe_row(line))
     return buf.getvalue()
 
 
-def to_xlsx(figures: Figures) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = _("Revenue")[:31]
-    for row in rows(figures):
-        ws.append(safe_row(row))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def to_xlsx(table: Table, title: str) -> IO[bytes]:
+    """The table as a workbook in a temporary file, rewound for streaming."""
+    header, lines = table
+    return xlsx_file(title, header, lines)
+
+
+def rows(figures: Figures) -> Table:
+    """One party's figures: the months, then the members (largest first), then the scope."""
+    header = [_("Month"), _("Number"), _("Name"), _("Revenue (EUR)")]
+    out: list[list[Any]] = [[f"{m:%Y-%m}", "", "", _amount(c)] for m, c in figures.months]
+    out.extend(["", m.number, m.name, _amount(m.cents)] for m in figures.members)
+    out.append([])
+    out.extend(
+        [
+            [_("Scope"), figures.scope],
+            [_("Structure"), figures.structure],
+            [_("Type"), figures.type_key or ""],
+            [_("Period"), f"{figures.period.first:%Y-%m}", f"{figures.period.last:%Y-%m}"],
+            [_("Total (EUR)"), _amount(figures.total_cents)],
+        ]
+    )
+    return header, out
 
 
 # --- rankings (the revenue overview, its drill-down and the settlement view; #18) ----------
@@ -67,7 +68,18 @@ def _structure(mode: str) -> str:
     return _("structure of each month") if mode == "historic" else _("today's structure")
 
 
-def ranking_rows(ranking: Any, *, members: bool = False) -> list[list[Any]]:
+def _about(ranking: Any) -> list[list[Any]]:
+    """The lines after a ranking's entries: periods, structure, totals."""
+    return [
+        [],
+        [_("Period"), f"{ranking.period.first:%Y-%m}", f"{ranking.period.last:%Y-%m}"],
+        [_("Previous year"), f"{ranking.previous.first:%Y-%m}", f"{ranking.previous.last:%Y-%m}"],
+        [_("Structure"), _structure(ranking.mode)],
+        [_("Total (EUR)"), _amount(ranking.total_cents), _amount(ranking.previous_total_cents)],
+    ]
+
+
+def ranking_rows(ranking: Any, *, members: bool = False) -> Table:
     """Every entry of a ranking (not only the shown ones: the caller passes a ranking built
     without a limit), one line each, amounts as numbers."""
     head = [
@@ -83,106 +95,61 @@ def ranking_rows(ranking: Any, *, members: bool = False) -> list[list[Any]]:
         _("Level") if members else _("Members"),
     ]
     out: list[list[Any]] = [
-        [_("Period"), f"{ranking.period.first:%Y-%m}", f"{ranking.period.last:%Y-%m}"],
-        [_("Previous year"), f"{ranking.previous.first:%Y-%m}", f"{ranking.previous.last:%Y-%m}"],
-        [_("Structure"), _structure(ranking.mode)],
-        [_("Total (EUR)"), _amount(ranking.total_cents), _amount(ranking.previous_total_cents)],
-        [],
-        head,
-    ]
-    for r in ranking.rows:
-        pct = r.change_percent
-        out.append(
-            [
-                r.rank,
-                r.number,
-                r.name,
-                _amount(r.cents),
-                _amount(r.previous_cents),
-                _amount(r.change_cents),
-                pct,
-                r.share,
-                r.abc,
-                r.depth if members else r.member_count,
-            ]
-        )
-    return out
-
-
-def table_csv(table: list[list[Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
-    for row in table:
-        writer.writerow(safe_row(row))
-    return buf.getvalue()
-
-
-def table_xlsx(table: list[list[Any]], title: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = title[:31]
-    for row in table:
-        ws.append(safe_row(row))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def settlement_rows(view: Any) -> list[list[Any]]:
-    """The central settlement view: every delivery address, then the subtotals."""
-    ranking = view.ranking
-    out: list[list[Any]] = [
-        [_("Period"), f"{ranking.period.first:%Y-%m}", f"{ranking.period.last:%Y-%m}"],
-        [_("Previous year"), f"{ranking.previous.first:%Y-%m}", f"{ranking.previous.last:%Y-%m}"],
-        [_("Structure"), _structure(ranking.mode)],
-        [_("Total (EUR)"), _amount(ranking.total_cents), _amount(ranking.previous_total_cents)],
-        [],
         [
-            _("Number"),
-            _("Name"),
-            _("Member"),
-            _("Sub-association"),
-            _("Revenue (EUR)"),
-            _("Previous year (EUR)"),
-            _("Change (EUR)"),
-            _("Change (%)"),
-            _("Share (%)"),
-        ],
+            r.rank,
+            r.number,
+            r.name,
+            _amount(r.cents),
+            _amount(r.previous_cents),
+            _amount(r.change_cents),
+            r.change_percent,
+            r.share,
+            r.abc,
+            r.depth if members else r.member_count,
+        ]
+        for r in ranking.rows
     ]
-    for a in view.addresses:
-        r = a.row
-        out.append(
-            [
-                r.number,
-                r.name,
-                a.member_name,
-                a.parent_name,
-                _amount(r.cents),
-                _amount(r.previous_cents),
-                _amount(r.change_cents),
-                r.change_percent,
-                r.share,
-            ]
-        )
-    for title, totals in (
+    return head, out + _about(ranking)
+
+
+def _settlement_line(number: str, name: str, member: str, parent: str, figures: Any) -> list[Any]:
+    return [
+        number,
+        name,
+        member,
+        parent,
+        _amount(figures.cents),
+        _amount(figures.previous_cents),
+        _amount(figures.change_cents),
+        figures.change_percent,
+        figures.share,
+    ]
+
+
+def settlement_rows(view: Any) -> Table:
+    """The central settlement view: every delivery address (all of them, not only the page
+    shown), then the subtotals, then periods and totals."""
+    head = [
+        _("Number"),
+        _("Name"),
+        _("Member"),
+        _("Sub-association"),
+        _("Revenue (EUR)"),
+        _("Previous year (EUR)"),
+        _("Change (EUR)"),
+        _("Change (%)"),
+        _("Share (%)"),
+    ]
+    out: list[list[Any]] = [
+        _settlement_line(a.row.number, a.row.name, a.member_name, a.parent_name, a.row)
+        for a in view.addresses
+    ]
+    subtotals: Iterable[tuple[str, Any]] = (
         (_("Per member"), view.members),
         (_("Per sub-association"), view.sub_associations),
-    ):
+    )
+    for title, totals in subtotals:
         out.append([])
         out.append([title])
-        for s in totals:
-            out.append(
-                [
-                    s.number,
-                    s.name,
-                    "",
-                    "",
-                    _amount(s.cents),
-                    _amount(s.previous_cents),
-                    _amount(s.change_cents),
-                    s.change_percent,
-                    s.share,
-                ]
-            )
-    return out
+        out.extend(_settlement_line(s.number, s.name, "", "", s) for s in totals)
+    return head, out + _about(view.ranking)

@@ -3,7 +3,14 @@ revenue overview with its drill-down (#18.1) and the central settlement view (#1
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -37,7 +44,7 @@ def revenue_section(request: HttpRequest, party_id: int) -> HttpResponse:
 
 
 @permission_required(PERMISSION, raise_exception=True)
-def revenue_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponse:
+def revenue_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     party = get_object_or_404(Party, pk=party_id)
@@ -49,23 +56,19 @@ def revenue_export(request: HttpRequest, party_id: int, fmt: str) -> HttpRespons
             "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
         )
     name = f"umsatz-{party.number}-{figures.scope}-{figures.period.first:%Y%m}-{figures.period.last:%Y%m}"
-    if fmt == "xlsx":
-        response = HttpResponse(exports.to_xlsx(figures), content_type=XLSX)
-    else:
-        response = HttpResponse(exports.to_csv(figures), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return _download(exports.rows(figures), fmt, name, _("Revenue"))
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
     return render(request, template, context, status=400 if context.get("error") else 200)
 
 
-def _download(table: list[list[object]], fmt: str, name: str, title: str) -> HttpResponse:
+def _download(table: exports.Table, fmt: str, name: str, title: str) -> HttpResponseBase:
+    response: HttpResponseBase
     if fmt == "xlsx":
-        response = HttpResponse(exports.table_xlsx(table, title), content_type=XLSX)
+        response = FileResponse(exports.to_xlsx(table, title), content_type=XLSX)
     elif fmt == "csv":
-        response = HttpResponse(exports.table_csv(table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -78,7 +81,7 @@ def revenue_overview(request: HttpRequest) -> HttpResponse:
 
 
 @requires(PERMISSION)
-def revenue_overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def revenue_overview_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     context = overview.overview_context(request.GET, limit=None)
@@ -96,7 +99,7 @@ def revenue_drilldown(request: HttpRequest, party_id: int) -> HttpResponse:
 
 
 @requires(PERMISSION)
-def revenue_drilldown_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponse:
+def revenue_drilldown_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     head = get_object_or_404(Party, pk=party_id)
@@ -117,7 +120,7 @@ def revenue_settlement(request: HttpRequest, party_id: int) -> HttpResponse:
 
 
 @requires(PERMISSION)
-def revenue_settlement_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponse:
+def revenue_settlement_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     party = get_object_or_404(Party, pk=party_id)
