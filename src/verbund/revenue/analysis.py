@@ -528,13 +528,16 @@ def _member_counts(
     return {h: counts.get(h, 0) + 1 for h in heads}
 
 
-def _rank(found: dict[int, list[int]]) -> tuple[list[RankRow], int, int]:
-    """Every entry ranked (largest first, then by id) with its ABC class and share."""
+def _rank(found: dict[int, list[int]], limit: int | None = None) -> tuple[list[RankRow], int, int]:
+    """The first ``limit`` entries (all for None) ranked (largest first, then by id) with
+    their ABC class and share. The class depends on every larger entry, so all are summed;
+    rows and shares are made for the shown ones only (a ranking of 33,000 groups showing 100
+    spent most of its Python time on the shares of the rest)."""
     ordered = sorted(found.items(), key=lambda kv: (-kv[1][0], kv[0]))
     total = sum(v[0] for _k, v in ordered)
     previous_total = sum(v[1] for _k, v in ordered)
     result, before = [], 0
-    for i, (pid, (cur, prev)) in enumerate(ordered, start=1):
+    for i, (pid, (cur, prev)) in enumerate(ordered[:limit], start=1):
         result.append(
             RankRow(
                 pid,
@@ -555,15 +558,12 @@ def top_ranking(
     """The heads along ``rtype`` ranked by the period's revenue, with the previous year's."""
     span = _span(period)
     found = _figures(rtype, span, mode, head=None, by="ancestor")
-    ranked, total, previous_total = _rank(found)
-    shown = ranked if limit is None else ranked[:limit]
+    shown, total, previous_total = _rank(found, limit)
     counts = _member_counts(rtype, span, mode, [r.party_id for r in shown])
     for r in shown:
         r.member_count = counts.get(r.party_id, 1)
     selectors.label(shown)
-    return Ranking(
-        rtype.key, mode, period, span.previous, shown, len(ranked), total, previous_total
-    )
+    return Ranking(rtype.key, mode, period, span.previous, shown, len(found), total, previous_total)
 
 
 def members_ranking(
@@ -591,16 +591,14 @@ def members_ranking(
     for pid in _member_ids(rtype, span, mode, head):
         found.setdefault(pid, [0, 0])
     found.setdefault(head, [0, 0])
-    ranked, total, previous_total = _rank(found)
+    shown, total, previous_total = _rank(found, limit)
     depths = _depths(rtype, head)
-    for r in ranked:
+    for r in shown:
         r.depth = depths.get(r.party_id)
-    shown = ranked if limit is None else ranked[:limit]
-    selectors.label(shown)
-    head_row = RankRow(head, total, previous_total, member_count=len(ranked))
-    selectors.label([head_row])
+    head_row = RankRow(head, total, previous_total, member_count=len(found))
+    selectors.label([*shown, head_row])
     return Ranking(
-        rtype.key, mode, period, span.previous, shown, len(ranked), total, previous_total, head_row
+        rtype.key, mode, period, span.previous, shown, len(found), total, previous_total, head_row
     )
 
 
