@@ -121,5 +121,6 @@ def heads(org: Callable[..., Any]) -> Callable[[], None]:
 )
 def test_the_overview_does_not_grow_with_the_heads(viewer, heads, params):
     # A fixed number of statements however many heads there are (the historic ranking once
-    # sent its heads in chunks of 5,000: 118 statements at a million parties).
-    assert_queries_stay(viewer, "/revenue/", heads, params=params, at_most=30)
+    # sent its heads in chunks of 5,000: 118 statements at a million parties). PostgreSQL
+    # counts the plan settings' statements as well.
+    assert_queries_stay(viewer, "/revenue/", heads, params=params, at_most=36)
