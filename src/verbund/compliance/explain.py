@@ -113,10 +113,8 @@ def qualifiers(explanation: dict[str, Any] | None) -> list[dict[str, str]]:
         if "party" in q and kind in ("birth_date", "country"):
             detail = _values(kind, [str(q["party"])])
             if q.get("listed"):
-                sign = "≠" if isinstance(effect, int | float) and effect < 0 else "~"
-                if kind == "country":
-                    sign = "∉"
-                detail = f"{detail} {sign} {_values(kind, [str(v) for v in q['listed']])}"
+                relation = str(q.get("relation") or "≠")
+                detail = f"{detail} {relation} {_values(kind, [str(v) for v in q['listed']])}"
         if effect == "match":
             shown = _("matches")
         else:

@@ -3,8 +3,9 @@ a name's score only when both the party and the list entry have them.
 
 Each qualifier says its ``kind``, its ``effect`` on the score (or "match"), ``detail`` as one
 line of text (ISO dates and country codes, for the API and reports), and the values compared:
-``party`` (the party's date or country code) and ``listed`` (the entry's birth dates, at most three, or its countries), which
-the hit page shows as dates and country names in the reader's language."""
+``party`` (the party's date or country code) and, where they differ, ``listed`` (the entry's
+birth dates, at most three, or its countries) with their ``relation`` ("~" a year apart, "≠",
+"∉"), which the hit page shows as dates and country names in the reader's language."""
 
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ def qualify(
                     "kind": "birth_date",
                     "effect": -0.05,
                     "detail": f"{iso} ~ {', '.join(entry.birth_dates[:3])}",
+                    "relation": "~",
                     "party": iso,
                     "listed": list(entry.birth_dates[:3]),
                 }
@@ -49,6 +51,7 @@ def qualify(
                     "kind": "birth_date",
                     "effect": -0.3,
                     "detail": f"{iso} ≠ {', '.join(entry.birth_dates[:3])}",
+                    "relation": "≠",
                     "party": iso,
                     "listed": list(entry.birth_dates[:3]),
                 }
@@ -64,6 +67,7 @@ def qualify(
                     "kind": "country",
                     "effect": -0.1,
                     "detail": f"{query.country} ∉ {', '.join(sorted(entry.countries))}",
+                    "relation": "∉",
                     "party": query.country,
                     "listed": sorted(entry.countries),
                 }

@@ -235,6 +235,7 @@ def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
                 ),
                 view.members[:SUBTOTALS_SHOWN],
                 "settlement-members",
+                _("No members."),
             ),
             (
                 _counted(
@@ -244,6 +245,7 @@ def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
                 ),
                 view.sub_associations[:SUBTOTALS_SHOWN],
                 "settlement-subs",
+                _("No sub-associations."),
             ),
         ],
         "without_revenue": without[:SUBTOTALS_SHOWN],

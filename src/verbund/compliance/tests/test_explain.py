@@ -79,6 +79,19 @@ def test_qualifiers_show_dates_and_countries_in_the_readers_language() -> None:
     assert rows[0]["effect"] == "\u22120.30"
 
 
+def test_a_birth_year_one_off_is_near_not_a_conflict() -> None:
+    [match] = _index("Abu ABBAS", birth_dates=("1981-05-05",)).screen(
+        Query("person", ["Abu Abbas"], birth_date=dt.date(1980, 1, 2)), 0.0
+    )
+    with translation.override("de"):
+        [row] = explain.qualifiers(match.explanation)
+    assert row == {
+        "label": "Geburtsdatum",
+        "detail": "02.01.1980 ~ 05.05.1981",
+        "effect": "\u22120,05",
+    }
+
+
 def test_a_matching_country_and_year_raise_the_score_with_a_plus() -> None:
     [match] = _index("Abu ABBAS", birth_dates=("1948",), countries=("IQ",)).screen(
         Query("person", ["Abu Abbas"], birth_date=dt.date(1948, 5, 1), country="IQ"), 0.0

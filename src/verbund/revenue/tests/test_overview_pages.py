@@ -114,6 +114,11 @@ def test_each_list_of_the_settlement_view_says_how_many_of_how_many_it_shows(cli
     # Mitglied GmbH, Filiale KG and Leer KG; Leer KG without revenue.
     assert 'data-testid="settlement-count">Lieferadressen: 3 von 3<' in text
     assert 'data-testid="settlement-members-count">Je Mitglied: 1 von 1<' in text
+    # Without a sub-association (Mitglied GmbH settles its two addresses directly): one line,
+    # no empty table under "0 von 0".
+    own = client_for("viewer").get(f"/parties/{world['m'].pk}/settlement/", {"year": "2025"})
+    assert 'data-testid="settlement-subs-count">Keine Unterverbände.<' in own.content.decode()
+    assert 'data-testid="settlement-subs"' not in own.content.decode()
     assert 'data-testid="settlement-without-revenue-count">1 von 1<' in text
     assert "3 Lieferadressen, 1 ohne Umsatz" in " ".join(text.split())
     english = client_for("viewer").get(url, {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="en")
