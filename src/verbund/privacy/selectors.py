@@ -4,9 +4,9 @@ erasure would change, what retention finds due, and the advertising selection.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -15,6 +15,7 @@ from verbund.activities.models import Activity
 from verbund.compliance.models import Hit
 from verbund.core.audit import snapshot
 from verbund.core.models import AuditRecord
+from verbund.core.paging import COUNT_CAP, bounded_count
 from verbund.interfaces.models import ImportRun
 from verbund.parties.models import ErasedKey, Party, PartyKind
 from verbund.privacy import rules
@@ -142,34 +143,83 @@ def objected_party_ids(channel: str | None = None) -> set[int]:
     return out
 
 
+# The columns the advertising export writes (``Selection.rows``), and what names a party:
+# ``Party.display_name`` reads no more than these.
+ROW_FIELDS = ("number", "street", "postcode", "city", "country", "email", "phone")
+NAME_FIELDS = ("kind", "name", "title", "first_name", "last_name")
+ROW_CHUNK = 5000
+
+
+class _Named(NamedTuple):
+    kind: str
+    name: str
+    title: str
+    first_name: str
+    last_name: str
+
+
+# The file's own rule, read off the property, for a row that is not a model instance.
+_DISPLAY_NAME = cast(Callable[[Any], str], cast(property, Party.display_name).fget)
+
+
+def _display_name(values: Iterable[Any]) -> str:
+    """``Party.display_name`` of a row's ``NAME_FIELDS``, without a model instance."""
+    return _DISPLAY_NAME(_Named(*values))
+
+
 @dataclass
 class Selection:
-    """An advertising selection: ``total`` parties chosen (``parties``: the first ``limit`` of
-    them, by id), ``left_out`` because they objected; ``rows()`` streams every chosen one."""
+    """An advertising selection: ``total`` parties chosen (more than that when ``capped``: the
+    count stops at ``core.paging``'s cap or time budget), ``parties`` the first ``limit`` of
+    them by id, ``left_out`` because they objected; ``rows()`` streams every chosen one."""
 
     base: QuerySet[Party]
     blocked: set[int]
     total: int
+    capped: bool
     left_out: int
     parties: list[Party]
 
-    def rows(self) -> Iterator[Party]:
-        for party in self.base.order_by("id").iterator(chunk_size=2000):
-            if party.pk not in self.blocked:
-                yield party
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        """Every chosen party by id as (number, name, street, postcode, city, country, e-mail,
+        phone): read as values from a server-side cursor on PostgreSQL (a chunked fetch on
+        SQLite), in ``ROW_CHUNK`` rows at a time, so memory stays flat at any size."""
+        blocked = self.blocked
+        columns = self.base.order_by("id").values_list("id", *NAME_FIELDS, *ROW_FIELDS)
+        n = len(NAME_FIELDS) + 1
+        for row in columns.iterator(chunk_size=ROW_CHUNK):
+            if row[0] not in blocked:
+                yield (row[n], _display_name(row[1:n]), *row[n + 1 :])
 
 
 def advertising_selection(
-    parties: QuerySet[Party], channel: str | None = None, limit: int = 20
+    parties: QuerySet[Party], channel: str | None = None, limit: int = 20, count: bool = True
 ) -> Selection:
     """``parties`` for an advertising mailing (on ``channel``), without everyone who objected;
-    ``left_out`` says how many that removed. Archived, merged and erased parties never count."""
+    ``left_out`` says how many that removed. Archived, merged and erased parties never count.
+    ``count=False`` (the export, which streams them all) neither counts nor reads a sample:
+    ``total`` is 0 and ``parties`` empty then.
+
+    The count is ``core.paging.bounded_count``'s (decision 0039): exact up to ``COUNT_CAP``
+    chosen parties within ``COUNT_BUDGET_S``, beyond that ``capped`` with what it knows (a
+    whole-table ``COUNT(*)`` took 0.25 s at a million parties on PostgreSQL)."""
     base = parties.filter(archived=False, merged_into__isnull=True).exclude(pk__in=erased_ids())
     blocked = objected_party_ids(channel)
     ids = sorted(blocked)
     left_out = sum(base.filter(pk__in=ids[i : i + 5000]).count() for i in range(0, len(ids), 5000))
-    first = [p for p in base.order_by("id")[: limit + len(blocked)] if p.pk not in blocked]
-    return Selection(base, blocked, base.count() - left_out, left_out, first[:limit])
+    if not count:
+        return Selection(base, blocked, 0, False, left_out, [])
+    read = list(base.order_by("id")[: limit + len(blocked)])
+    first = [p for p in read if p.pk not in blocked]
+    if len(read) < limit + len(blocked):  # every chosen party is in hand: no count
+        return Selection(base, blocked, len(first), False, left_out, first[:limit])
+    cap = COUNT_CAP + left_out
+    counted, capped = bounded_count(base, cap=cap)
+    # Past the cap more than COUNT_CAP are chosen; out of time, at least those counted so far
+    # (SQLite says how far it got, PostgreSQL nothing) and those shown.
+    first = first[:limit]
+    total = max(COUNT_CAP if capped and counted >= cap else counted - left_out, len(first))
+    return Selection(base, blocked, total, capped, left_out, first)
 
 
 # --- access export (Art. 15) ---------------------------------------------------------------
