@@ -92,3 +92,25 @@ def test_the_command_is_a_dry_run_unless_told_to_apply(
     settings.VERBUND_PRIVACY_RETENTION = {"archived_contacts": 0}
     code, out, err = run_cli(capsys, "privacy", "retention", "--apply", "--json")
     assert json.loads(out)["erased"] == [w["sleeper"].pk]
+
+
+def test_archived_contacts_come_from_their_own_archiving_or_their_organisations_once(
+    db: Any,
+) -> None:
+    """Both ways into the rule, each listed once; a recent archiving is not due yet."""
+    w = _world(db)
+    both = do_create_party(
+        actor=None, kind="person", first_name="Berta", last_name="Beides", organisation=w["org"]
+    )
+    own = do_create_party(actor=None, kind="person", first_name="Eva", last_name="Eigen")
+    recent = do_create_party(actor=None, kind="person", first_name="Nora", last_name="Neu")
+    new_org = do_create_party(actor=None, name="Neu archiviert GmbH")
+    via_new = do_create_party(
+        actor=None, kind="person", first_name="Kai", last_name="Kurz", organisation=new_org
+    )
+    Party.objects.filter(pk__in=[both.pk, own.pk, recent.pk, new_org.pk]).update(archived=True)
+    _aged(both, 4)
+    _aged(own, 4)
+    due = {d.rule.key: d.party_ids for d in do_retention(actor=None).due}
+    assert due["archived_contacts"] == sorted([w["contact"].pk, both.pk, own.pk])
+    assert via_new.pk not in due["archived_contacts"]
