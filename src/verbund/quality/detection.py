@@ -21,7 +21,7 @@ from verbund.quality.matching import (
     prior_of,
 )
 from verbund.quality.models import DedupeRun, MatchModel, RunStatus
-from verbund.quality.rules import training_refusal, uses_trained_model
+from verbund.quality.rules import MIN_RECORDS, training_refusal, uses_trained_model
 from verbund.quality.training import model_summary
 
 log = logging.getLogger(__name__)
@@ -42,18 +42,23 @@ def party_rows(kind: str) -> Iterator[dict[str, Any]]:
         yield row
 
 
-def live_records(kind: str) -> int:
-    return Party.objects.filter(kind=kind, merged_into__isnull=True).count()
+def live_records(kind: str, up_to: int | None = None) -> int:
+    """The live parties of ``kind``, counted no further than ``up_to`` (then: at least that
+    many). ``up_to=MIN_RECORDS`` answers ``uses_trained_model`` alike without a full count,
+    which read 800,000 rows (0.37 s, PostgreSQL) on a page that compares two."""
+    live = Party.objects.filter(kind=kind, merged_into__isnull=True)
+    return live.count() if up_to is None else live.order_by()[:up_to].count()
 
 
 def current_model(kind: str, records: int | None = None) -> MatchModel | None:
     """The kind's newest trained model, if the kind has enough records to use one
     (``rules.MIN_RECORDS``; below it the fixed weights hold)."""
-    if records is None:
-        records = live_records(kind)
-    if not uses_trained_model(records):
+    model = MatchModel.objects.filter(kind=kind).first()
+    if model is None:
         return None
-    return MatchModel.objects.filter(kind=kind).first()
+    if records is None:
+        records = live_records(kind, up_to=MIN_RECORDS)
+    return model if uses_trained_model(records) else None
 
 
 def model_overview() -> list[dict[str, Any]]:
@@ -61,7 +66,8 @@ def model_overview() -> list[dict[str, Any]]:
     out = []
     for kind in ("organisation", "person"):
         model = MatchModel.objects.filter(kind=kind).first()
-        records = live_records(kind) if model else 0
+        # Shown only below MIN_RECORDS (a model not yet in use), where it is exact.
+        records = live_records(kind, up_to=MIN_RECORDS) if model else 0
         out.append(
             {
                 "kind": kind,

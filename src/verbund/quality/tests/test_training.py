@@ -286,3 +286,33 @@ def test_a_run_records_and_shows_which_weights_scored_it(make_user):
     assert execute_run(second.pk)["model"]["id"] == model.pk
     page = c.get(f"/quality/runs/{second.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert f"trainiertes Modell {model.pk} vom {model.trained_at:%d.%m.%Y}" in page
+
+
+def test_whether_the_model_is_used_is_decided_without_counting_every_record(org, monkeypatch):
+    """The comparison asks ``current_model`` on every request: it counts the live records no
+    further than ``MIN_RECORDS`` (and not at all without a model), with the same answer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from verbund.quality import detection, rules
+
+    for i in range(4):
+        org(f"Zählung {i} GmbH")
+    assert detection.live_records("organisation", up_to=3) == 3
+    assert detection.live_records("organisation") == 4
+    with CaptureQueriesContext(connection) as ctx:
+        assert detection.current_model("organisation") is None
+    assert len(ctx.captured_queries) == 1 and "COUNT" not in ctx.captured_queries[0]["sql"]
+    model = actions.do_store_model(
+        kind="organisation",
+        records=4,
+        weights=Weights(kind="organisation", prior=-10.0, points={"name": {"exact": 12.0}}),
+        details={"pairs": 1},
+        actor=None,
+    )
+    for minimum, used in ((4, model), (5, None)):
+        monkeypatch.setattr(rules, "MIN_RECORDS", minimum)
+        monkeypatch.setattr(detection, "MIN_RECORDS", minimum)
+        with CaptureQueriesContext(connection) as ctx:
+            assert detection.current_model("organisation") == used
+        assert f"LIMIT {minimum}" in ctx.captured_queries[-1]["sql"]
