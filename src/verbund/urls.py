@@ -6,10 +6,9 @@ from importlib.util import find_spec
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from verbund.core.api import Router
-from verbund.core.apidocs import SwaggerView
+from verbund.core.apidocs import SchemaView, SwaggerView
 
 DOMAIN_APPS = [
     "parties",
@@ -40,7 +39,7 @@ for app in DOMAIN_APPS:
 urlpatterns = [
     path("api/v1/", include(api_extra)),
     path("api/v1/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
