@@ -64,7 +64,9 @@ def keyset_page(
     few: bool = False,
     walk_budget: float | None = None,
 ) -> Page:
-    """One page of ``qs`` ordered by ``sort`` (a field, "-" for descending) and then id.
+    """One page of ``qs`` ordered by ``sort`` (a field of ``SORTABLE``, all NOT NULL: the sorted
+    read orders by ``field || ''``, which would put NULLs elsewhere than the index does, and a
+    cursor cannot hold one; "-" for descending) and then id.
 
     ``keep`` drops rows in Python (e.g. merged records, rare) where a SQL condition would
     mislead the planner; the page is refilled from further rows as needed. ``few`` says
@@ -92,7 +94,9 @@ def keyset_page(
     # The same order, by an expression no index holds: the planner costs a walk of the field's
     # index as if the matches were spread evenly through it, but a text search's matches
     # cluster (its words begin names: "Müller ...", decision 0045), and the walk read 800,000
-    # rows for 50. Sorting at most COUNT_CAP rows costs milliseconds.
+    # rows for 50. Sorting at most COUNT_CAP rows (``few``) costs milliseconds; after a walk
+    # past its budget the sort has no such bound (a chain's 18,358 rows: 67 ms), and only a
+    # filter matching hundreds of thousands of clustered rows would pay for sorting them all.
     by: Any = Concat(field, Value(""))
     sorted_order = [by.desc() if desc else by.asc(), *order[1:]]
     if field == "id":

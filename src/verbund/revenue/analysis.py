@@ -27,10 +27,11 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from verbund.core.sql import id_set
 from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipType
-from verbund.revenue import selectors
+from verbund.revenue import plans, selectors
 from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, add_months, month_end
 from verbund.revenue.selectors import T_MONTH, T_YEAR, _day, _month_end_sql, _rows
 
@@ -324,7 +325,7 @@ def _current_rows(
         f" WHERE c.type_id = %s AND {where} GROUP BY {key}"
     )
     found: dict[int, list[int]] = {}
-    runner = selectors.scan_driven if head is None else selectors.index_driven
+    runner = plans.scan_driven if head is None else plans.index_driven
     with runner():
         _merge(found, _rows(sql, [*sparams, *jparams, rtype.pk, *wparams]))
     return found
@@ -394,10 +395,10 @@ def _historic_rows(
     rtype: RelationshipType, span: _Span, *, head: int | None, by: str
 ) -> dict[int, list[int]]:
     """Figures by the structure of each month (see the module's docstring): at most six
-    statements, the heads handed to each as one parameter (``selectors.id_set``)."""
+    statements, the heads handed to each as one parameter (``id_set``)."""
     dated = hierarchy.DATED_CLOSURE
     first_end, last_end = _day(month_end(span.first)), _day(month_end(span.last))
-    with selectors.scan_driven() if head is None else selectors.index_driven():
+    with plans.scan_driven() if head is None else plans.index_driven():
         stable, others, changed = _heads(rtype, span, head)
     me = _month_end_sql("y.month")
     found: dict[int, list[int]] = {}
@@ -417,8 +418,8 @@ def _historic_rows(
         f" AND u.valid_from <= {me} AND u.valid_to >= {me})"
     )
     if stable:
-        ids, iparams = selectors.id_set(stable)
-        with (selectors.scan_driven if head is None else selectors.index_driven)():
+        ids, iparams = id_set(stable)
+        with (plans.scan_driven if head is None else plans.index_driven)():
             # 1. Stable heads' rows through the whole span: by whole years where the periods are.
             sql = (
                 f"SELECT {key}, {sums} FROM {dated} d JOIN {table} y ON y.party_id = d.descendant_id AND {cond}"
@@ -430,7 +431,7 @@ def _historic_rows(
             sql = f"SELECT y.party_id, {sums} FROM {table} y WHERE y.party_id {ids} AND {cond} GROUP BY y.party_id"
             _merge(found, _rows(sql, [*sparams, *iparams, *jparams]))
         if changed:
-            with selectors.index_driven():
+            with plans.index_driven():
                 # 3. Their other rows (a member that came or went): monthly, in the months
                 # whose last day the row holds.
                 sql = (
@@ -451,8 +452,8 @@ def _historic_rows(
                 ]
                 _merge(found, _rows(sql, params))
     if others:
-        ids, iparams = selectors.id_set(others)
-        with selectors.index_driven():
+        ids, iparams = id_set(others)
+        with plans.index_driven():
             # 4. Heads of some months only: every row monthly, in the months whose last day
             # the row holds while its head stands at the top.
             # The rows are summed per head and month first, so that the test runs once per
@@ -510,7 +511,7 @@ def _member_counts(
     it at some time of the period."""
     if not heads:
         return {}
-    ids, iparams = selectors.id_set(heads)
+    ids, iparams = id_set(heads)
     if mode == "current":
         sql = (
             f"SELECT c.ancestor_id, COUNT(*) FROM {selectors._closure_table()} c"

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from verbund.revenue import selectors
+from verbund.revenue import plans, selectors
 from verbund.revenue.periods import Period
 
 
@@ -48,7 +48,7 @@ def node_annotations(
     )
     subtree: dict[int, int] = {}
     if (day is None or day == today) and selectors._fresh(rtype):
-        with selectors.index_driven():
+        with plans.index_driven():
             closure = selectors._closure_table()
             rows = selectors._rows(
                 f"SELECT c.ancestor_id, SUM(y.amount_cents) FROM {closure} c JOIN {selectors.T_YEAR} y"

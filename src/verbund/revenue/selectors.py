@@ -12,21 +12,20 @@ twice. The trees themselves come from ``hierarchies.selectors`` only.
 """
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 
+from verbund.core.sql import id_set
 from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
 from verbund.relationships.models import RelationshipType
 from verbund.relationships.rules import could_be_type_key
-from verbund.revenue import aggregates
+from verbund.revenue import aggregates, plans
 from verbund.revenue.models import MONTH_COLUMNS, RevenueMonth, RevenueYear
 from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, month_end
 
@@ -130,93 +129,10 @@ def _day(value: dt.date) -> Any:
     return value if _pg() else value.isoformat()
 
 
-def id_set(ids: Iterable[int]) -> tuple[str, list[Any]]:
-    """``IN`` a set of ids as one parameter: the SQL that follows a column (``f"x {sql}"``)
-    and its parameter. Keeps the statement's text short and its count one however many ids
-    there are (an ``IN`` list of 90,000 literals was 656 KB of SQL and 90 ms of planning):
-    an array on PostgreSQL, a JSON list read by ``json_each`` on SQLite."""
-    values = [int(i) for i in ids]
-    if _pg():
-        return "= ANY(CAST(%s AS bigint[]))", [values]
-    return "IN (SELECT value FROM json_each(%s))", [json.dumps(values)]
-
-
 def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cur:
         cur.execute(sql, list(params))
         return list(cur.fetchall())
-
-
-@contextmanager
-def index_driven() -> Iterator[None]:
-    """On PostgreSQL, run the enclosed subtree queries as index-driven nested loops.
-
-    A subtree is a small slice of the closure; probing the covering (party, year|month,
-    amount) index per member beats the hash join over the whole revenue table the planner
-    picks (measured 4x at a 100,000-member group). JIT compilation is off as well: the
-    months of a 100,000-member group's year compiled for 70 of 295 ms (decision 0032). The
-    settings are transaction-local and put back afterwards, so an enclosing transaction
-    keeps its own plan choices.
-    """
-    if not _pg():
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin'),"
-            " current_setting('jit')"
-        )
-        hash_on, merge_on, jit_on = cur.fetchone()
-        cur.execute(
-            "SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true),"
-            " set_config('jit', 'off', true)"
-        )
-        try:
-            yield
-        finally:
-            cur.execute(
-                "SELECT set_config('enable_hashjoin', %s, true), set_config('enable_mergejoin', %s, true),"
-                " set_config('jit', %s, true)",
-                [hash_on, merge_on, jit_on],
-            )
-
-
-# Memory for each hash of a whole-database roll-up (per process; a parallel plan has three).
-SCAN_WORK_MEM = "64MB"
-
-
-@contextmanager
-def scan_driven() -> Iterator[None]:
-    """On PostgreSQL, run whole-database roll-ups (top groups) with hash joins.
-
-    The planner estimates one root group (the anti-join that finds roots is misjudged) and
-    answers with a nested loop of hundreds of thousands of random probes; hashing the
-    closure against the yearly table is several times faster. The hashes get ``SCAN_WORK_MEM``
-    (the default 4 MB split the closure's hash into eight batches written to disk) and no JIT
-    (it compiled for 95 of 1,070 ms of the top groups). Transaction-local, restored.
-    """
-    if not _pg():
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            "SELECT current_setting('enable_nestloop'), current_setting('work_mem'),"
-            " current_setting('jit')"
-        )
-        nest_on, work_mem, jit_on = cur.fetchone()
-        cur.execute(
-            "SELECT set_config('enable_nestloop', 'off', true), set_config('work_mem', %s, true),"
-            " set_config('jit', 'off', true)",
-            [SCAN_WORK_MEM],
-        )
-        try:
-            yield
-        finally:
-            cur.execute(
-                "SELECT set_config('enable_nestloop', %s, true), set_config('work_mem', %s, true),"
-                " set_config('jit', %s, true)",
-                [nest_on, work_mem, jit_on],
-            )
 
 
 def _month_value(value: Any) -> dt.date:
@@ -393,7 +309,7 @@ def tree_revenue(
         raise ValidationError({"structure": [_("Choose current or historic.")]})
     figures = Figures(party_id or root_id, scope, structure, period, rtype.key, root_id, 0)
     if structure == "current":
-        with index_driven():
+        with plans.index_driven():
             years = period.whole_years
             if years:
                 # One year by equality: SQLite then seeks (party, year) instead of a range.
@@ -414,7 +330,7 @@ def tree_revenue(
                 )
                 _monthly_figures(figures, src, sparams, breakdown=breakdown, monthly=monthly)
     elif _dated() is not None:
-        with index_driven():
+        with plans.index_driven():
             _historic_figures(figures, rtype, root_id, period, monthly=monthly, breakdown=breakdown)
     else:
         _walked_figures(figures, rtype, root_id, period, monthly=monthly, breakdown=breakdown)
@@ -737,7 +653,7 @@ def top_groups(rtype: RelationshipType, period: Period, *, limit: int = 100) -> 
         f" WHERE c.type_id = %s AND c.ancestor_id IN ({roots_sql()})"
         f" GROUP BY c.ancestor_id ORDER BY total DESC, c.ancestor_id LIMIT {int(limit)}"
     )
-    with scan_driven():
+    with plans.scan_driven():
         rows = _rows(sql, [*sparams, rtype.pk, rtype.pk])
     result = [MemberFigure(int(p), int(c)) for p, c in rows]
     label(result)
