@@ -159,6 +159,13 @@ class Party(models.Model):
             # the API's ``ordering=-updated_at`` page is read backwards along it (a bulk write
             # gives thousands of rows one time, so a sort of the ties took 1.5 s; decision 0045).
             models.Index(fields=["updated_at", "id"], name="party_updated_at_id"),
+            # The archived parties by the time they were archived (data protection's retention
+            # review, privacy.selectors.retention_due): a few per cent of the rows, so the
+            # review reads them instead of every party changed before the cutoff (836 -> 246 ms
+            # at a million parties with ten years of changes, decision 0048).
+            models.Index(
+                fields=["updated_at"], name="party_archived_updated", condition=Q(archived=True)
+            ),
             # Most parties have no organisation, no one responsible and are not merged: these
             # indexes hold only the rows that do (a first load of a million rows builds them in
             # no time instead of 0.35 s each), and every look-up by the key still uses them.
