@@ -8,8 +8,27 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 
-def _pg() -> bool:
-    return connection.vendor == "postgresql"
+@contextmanager
+def _planned(settings: dict[str, str]) -> Iterator[None]:
+    """The enclosed statements with ``settings`` on PostgreSQL: set transaction-local and put
+    back afterwards, so an enclosing transaction keeps its own plan choices (three statements:
+    read, set, restore)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = list(settings)
+    reads = ", ".join("current_setting(%s)" for _ in names)
+    writes = ", ".join("set_config(%s, %s, true)" for _ in names)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"SELECT {reads}", names)
+        before = cur.fetchone()
+        cur.execute(f"SELECT {writes}", [x for name in names for x in (name, settings[name])])
+        try:
+            yield
+        finally:
+            cur.execute(
+                f"SELECT {writes}", [x for pair in zip(names, before, strict=True) for x in pair]
+            )
 
 
 @contextmanager
@@ -19,31 +38,10 @@ def index_driven() -> Iterator[None]:
     A subtree is a small slice of the closure; probing the covering (party, year|month,
     amount) index per member beats the hash join over the whole revenue table the planner
     picks (measured 4x at a 100,000-member group). JIT compilation is off as well: the
-    months of a 100,000-member group's year compiled for 70 of 295 ms (decision 0032). The
-    settings are transaction-local and put back afterwards, so an enclosing transaction
-    keeps its own plan choices.
+    months of a 100,000-member group's year compiled for 70 of 295 ms (decision 0032).
     """
-    if not _pg():
+    with _planned({"enable_hashjoin": "off", "enable_mergejoin": "off", "jit": "off"}):
         yield
-        return
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin'),"
-            " current_setting('jit')"
-        )
-        hash_on, merge_on, jit_on = cur.fetchone()
-        cur.execute(
-            "SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true),"
-            " set_config('jit', 'off', true)"
-        )
-        try:
-            yield
-        finally:
-            cur.execute(
-                "SELECT set_config('enable_hashjoin', %s, true), set_config('enable_mergejoin', %s, true),"
-                " set_config('jit', %s, true)",
-                [hash_on, merge_on, jit_on],
-            )
 
 
 # Memory for each hash of a whole-database roll-up (per process; a parallel plan has three).
@@ -58,27 +56,7 @@ def scan_driven() -> Iterator[None]:
     answers with a nested loop of hundreds of thousands of random probes; hashing the
     closure against the yearly table is several times faster. The hashes get ``SCAN_WORK_MEM``
     (the default 4 MB split the closure's hash into eight batches written to disk) and no JIT
-    (it compiled for 95 of 1,070 ms of the top groups). Transaction-local, restored.
+    (it compiled for 95 of 1,070 ms of the top groups).
     """
-    if not _pg():
+    with _planned({"enable_nestloop": "off", "work_mem": SCAN_WORK_MEM, "jit": "off"}):
         yield
-        return
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            "SELECT current_setting('enable_nestloop'), current_setting('work_mem'),"
-            " current_setting('jit')"
-        )
-        nest_on, work_mem, jit_on = cur.fetchone()
-        cur.execute(
-            "SELECT set_config('enable_nestloop', 'off', true), set_config('work_mem', %s, true),"
-            " set_config('jit', 'off', true)",
-            [SCAN_WORK_MEM],
-        )
-        try:
-            yield
-        finally:
-            cur.execute(
-                "SELECT set_config('enable_nestloop', %s, true), set_config('work_mem', %s, true),"
-                " set_config('jit', %s, true)",
-                [nest_on, work_mem, jit_on],
-            )
