@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from verbund.compliance.matching_nicknames import other_forms
 from verbund.compliance.matching_text import canon_token, name_tokens
 from verbund.core.countries import country_name
-from verbund.core.formatting import format_date
+from verbund.core.formatting import format_date, format_number
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def qualifiers(explanation: dict[str, Any] | None) -> list[dict[str, str]]:
         if effect == "match":
             shown = _("matches")
         else:
-            number = formats.number_format(abs(float(effect)), decimal_pos=2, use_l10n=True)
+            number = format_number(abs(float(effect)), 2)
             value = float(effect)
             shown = ("\u2212" if value < 0 else "+" if value > 0 else "±") + number
         out.append({"label": labels.get(kind, kind), "detail": detail, "effect": shown})

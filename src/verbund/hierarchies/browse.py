@@ -80,7 +80,7 @@ def children_page(
             "parent_id": party_id,
             "children": None,
         }
-        for pid, number, name, city, count in rows
+        for pid, number, name, city, count, _parent in rows
     ]
     for n in nodes:
         if not n["child_count"]:

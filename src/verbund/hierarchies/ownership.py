@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from verbund.core.bulk import chunks
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import PT, RT
+from verbund.parties.models import display_name_of
 from verbund.relationships.models import RelationshipType
 from verbund.relationships.rules import could_be_type_key
 
@@ -242,9 +243,9 @@ def effective(
 def _party(row: Sequence[Any]) -> dict[str, Any]:
     """A party as the results name it, from its ``_PARTY_COLUMNS``."""
     pid, number, name, kind, title, first, last, city = row
-    full = " ".join(x for x in (title, first, last) if x) if kind == "person" else ""
     return {
-        "id": int(pid), "number": number, "name": full or name, "kind": kind, "city": city,
+        "id": int(pid), "number": number, "name": display_name_of(kind, name, title, first, last),
+        "kind": kind, "city": city,
     }  # fmt: skip
 
 

@@ -36,7 +36,6 @@ from verbund.hierarchies.sql import (
     child_rows_sql,
     subtree_sql,
 )
-from verbund.hierarchies.sql import CHILD_ROWS_SQL as CHILD_ROWS_SQL  # bench's plan test
 from verbund.hierarchies.sql import ROOTS_SQL as ROOTS_SQL  # for revenue's roll-ups
 from verbund.hierarchies.sql import member_periods_sql as member_periods_sql  # the dated walk
 from verbund.relationships.models import MAX_DATE, MIN_DATE, RelationshipType, Structure

@@ -56,11 +56,6 @@ ANCESTOR_COUNT_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city, s.child_cou
     JOIN {PT} p ON p.id = c.ancestor_id
     JOIN {CT} s ON s.type_id = c.type_id AND s.ancestor_id = c.ancestor_id AND s.depth = 0
     WHERE c.type_id = %s AND c.descendant_id = %s AND c.depth > 0 ORDER BY c.depth DESC"""
-# Today's children of a party with their own child counts (the closure's depth-1 rows), in the
-# plain join SQLite plans well; ``child_rows_sql`` is what the reads use on either database.
-CHILD_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city, c.child_count FROM {CT} c
-    JOIN {PT} p ON p.id = c.descendant_id
-    WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth = 1"""
 
 
 def party_join(column: str) -> str:
@@ -90,13 +85,10 @@ def child_rows_sql(parents: int = 1) -> str:
 
 
 def children_page_sql() -> str:
-    """One page of today's children of a party by name, as (id, number, name, city,
-    child_count); parameters: type, parent, limit, offset. Only the parent's depth-1 closure
-    rows are read and sorted (see ``party_join``)."""
-    return f"""SELECT c.descendant_id, p.number, p.name, p.city, c.child_count
-        FROM {CT} c {party_join("c.descendant_id")}
-        WHERE c.type_id = %s AND c.ancestor_id = %s AND c.depth = 1
-        ORDER BY p.name, c.descendant_id LIMIT %s OFFSET %s"""
+    """One page of today's children of a party by name, as ``child_rows_sql``'s rows;
+    parameters: type, parent, limit, offset. Only the parent's depth-1 closure rows are read
+    and sorted (see ``party_join``)."""
+    return child_rows_sql() + " ORDER BY p.name, c.descendant_id LIMIT %s OFFSET %s"
 
 
 _TOP_SQL = f"SELECT ancestor_id FROM {CT} WHERE type_id = %s AND descendant_id = %s ORDER BY depth DESC LIMIT 1"

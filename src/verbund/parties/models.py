@@ -16,6 +16,15 @@ class PartyKind(models.TextChoices):
     PERSON = "person", _("Person")
 
 
+def display_name_of(kind: str, name: str, title: str, first_name: str, last_name: str) -> str:
+    """How a party is named (``Party.display_name``), from its values where no model instance
+    is at hand (rows read as values): a person by title, first and last name, else the name
+    line."""
+    if kind == PartyKind.PERSON:
+        return " ".join(p for p in (title, first_name, last_name) if p) or name
+    return name
+
+
 class PartyStatus(models.TextChoices):
     CUSTOMER = "customer", _("Customer")
     PROSPECT = "prospect", _("Prospect")
@@ -191,10 +200,7 @@ class Party(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.kind == PartyKind.PERSON:
-            full = " ".join(p for p in (self.title, self.first_name, self.last_name) if p)
-            return full or self.name
-        return self.name
+        return display_name_of(self.kind, self.name, self.title, self.first_name, self.last_name)
 
     # Django's get_FOO_display builds a dict of every choice per call, translating each label
     # to hash it: a tenth of the party list's rendering. These look the one value up.

@@ -27,7 +27,7 @@ from verbund.core.prepared import Prepared
 from verbund.core.serializers_fast import PREFETCHED
 from verbund.core.text import fold, koelner_phonetik
 from verbund.parties.actions import resolve_party
-from verbund.parties.models import Party, PartyKind
+from verbund.parties.models import Party, display_name_of
 
 CANDIDATES_PER_QUERY = 200
 GOOD_SCORE = 85
@@ -306,8 +306,7 @@ def ranked_search(query: str, *, exclude: Iterable[int] = (), want: int = 20) ->
         pk, kind, name, title, first_name, last_name, text, _merged = row
         if pk in exact:
             return 200.0
-        if kind == PartyKind.PERSON:
-            name = " ".join(p for p in (title, first_name, last_name) if p) or name
+        name = display_name_of(kind, name, title, first_name, last_name)
         return max(
             _coverage(words, text),
             fuzz.WRatio(folded, fold(name)),

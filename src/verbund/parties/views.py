@@ -51,7 +51,8 @@ def party_list(request: HttpRequest) -> HttpResponse:
     filterset_class = party_filterset()
     filterset = filterset_class(params, queryset=Party.objects.only(*LIST_FIELDS))
     # A refused filter (a search too long) shows its error at the field and no rows.
-    rows = filterset.qs if filterset.is_valid() else Party.objects.none()
+    valid = filterset.is_valid()
+    rows = filterset.qs if valid else Party.objects.none()
     # Merged records are left out (dropped in Python, see parties.selectors._base) unless the
     # filter asks for exactly them (merged=true, decision 0040): then each names its survivor.
     leave_out = filterset.leaves_out_merged()
@@ -61,7 +62,7 @@ def party_list(request: HttpRequest) -> HttpResponse:
     # read "50 von über 10.000". Merged records are counted out as the page leaves them out.
     counted_rows = rows.filter(merged_into__isnull=True) if leave_out else rows
     counted = None
-    if filterset.is_valid() and any(v.strip() for k in params for v in params.getlist(k)):
+    if valid and any(v.strip() for k in params for v in params.getlist(k)):
         # A filtered list counts first: a count within the cap lets the page sort its matches
         # instead of walking the name index to them (core.paging.keyset_page's ``few``; at a
         # million parties 1.6 s for the search "xq", 3.4 s for two levels of a big group,

@@ -4,9 +4,9 @@ erasure would change, what retention finds due, and the advertising selection.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, cast
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -17,7 +17,7 @@ from verbund.core.audit import snapshot
 from verbund.core.models import AuditRecord
 from verbund.core.paging import COUNT_CAP, bounded_count
 from verbund.interfaces.models import ImportRun
-from verbund.parties.models import ErasedKey, Party, PartyKind
+from verbund.parties.models import ErasedKey, Party, PartyKind, display_name_of
 from verbund.privacy import rules
 from verbund.privacy.models import (
     Consent,
@@ -143,28 +143,11 @@ def objected_party_ids(channel: str | None = None) -> set[int]:
     return out
 
 
-# The columns the advertising export writes (``Selection.rows``), and what names a party:
-# ``Party.display_name`` reads no more than these.
+# The columns the advertising export writes (``Selection.rows``), and what names a party
+# (``display_name_of``'s arguments, in its order).
 ROW_FIELDS = ("number", "street", "postcode", "city", "country", "email", "phone")
 NAME_FIELDS = ("kind", "name", "title", "first_name", "last_name")
 ROW_CHUNK = 5000
-
-
-class _Named(NamedTuple):
-    kind: str
-    name: str
-    title: str
-    first_name: str
-    last_name: str
-
-
-# The file's own rule, read off the property, for a row that is not a model instance.
-_DISPLAY_NAME = cast(Callable[[Any], str], cast(property, Party.display_name).fget)
-
-
-def _display_name(values: Iterable[Any]) -> str:
-    """``Party.display_name`` of a row's ``NAME_FIELDS``, without a model instance."""
-    return _DISPLAY_NAME(_Named(*values))
 
 
 @dataclass
@@ -189,7 +172,7 @@ class Selection:
         n = len(NAME_FIELDS) + 1
         for row in columns.iterator(chunk_size=ROW_CHUNK):
             if row[0] not in blocked:
-                yield (row[n], _display_name(row[1:n]), *row[n + 1 :])
+                yield (row[n], display_name_of(*row[1:n]), *row[n + 1 :])
 
 
 def advertising_selection(

@@ -23,7 +23,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -33,7 +32,14 @@ from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipType
 from verbund.revenue import plans, selectors
 from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, add_months, month_end
-from verbund.revenue.selectors import T_MONTH, T_YEAR, _day, _month_end_sql, _rows
+from verbund.revenue.selectors import (
+    T_MONTH,
+    T_YEAR,
+    _day,
+    _month_end_sql,
+    _month_start_sql,
+    _rows,
+)
 
 # kind (what the user ranks) -> the hierarchy type it follows
 KINDS = {"group": "group", "chain": "chain", "association": selectors.SETTLEMENT}
@@ -325,8 +331,7 @@ def _current_rows(
         f" WHERE c.type_id = %s AND {where} GROUP BY {key}"
     )
     found: dict[int, list[int]] = {}
-    runner = plans.scan_driven if head is None else plans.index_driven
-    with runner():
+    with plans.for_scope(head):
         _merge(found, _rows(sql, [*sparams, *jparams, rtype.pk, *wparams]))
     return found
 
@@ -398,8 +403,6 @@ def _historic_rows(
     statements, the heads handed to each as one parameter (``id_set``)."""
     dated = hierarchy.DATED_CLOSURE
     first_end, last_end = _day(month_end(span.first)), _day(month_end(span.last))
-    with plans.scan_driven() if head is None else plans.index_driven():
-        stable, others, changed = _heads(rtype, span, head)
     me = _month_end_sql("y.month")
     found: dict[int, list[int]] = {}
     key = f"d.{by}_id"
@@ -417,9 +420,10 @@ def _historic_rows(
         f"NOT EXISTS (SELECT 1 FROM {dated} u WHERE u.type_id = %s AND u.descendant_id = y.ancestor_id"
         f" AND u.valid_from <= {me} AND u.valid_to >= {me})"
     )
-    if stable:
-        ids, iparams = id_set(stable)
-        with (plans.scan_driven if head is None else plans.index_driven)():
+    with plans.for_scope(head):
+        stable, others, changed = _heads(rtype, span, head)
+        if stable:
+            ids, iparams = id_set(stable)
             # 1. Stable heads' rows through the whole span: by whole years where the periods are.
             sql = (
                 f"SELECT {key}, {sums} FROM {dated} d JOIN {table} y ON y.party_id = d.descendant_id AND {cond}"
@@ -430,27 +434,27 @@ def _historic_rows(
             # 2. Their own figures, every month of the span.
             sql = f"SELECT y.party_id, {sums} FROM {table} y WHERE y.party_id {ids} AND {cond} GROUP BY y.party_id"
             _merge(found, _rows(sql, [*sparams, *iparams, *jparams]))
-        if changed:
-            with plans.index_driven():
-                # 3. Their other rows (a member that came or went): monthly, in the months
-                # whose last day the row holds.
-                sql = (
-                    f"SELECT {key}, {msums} FROM {dated} d JOIN {mtable} y ON y.party_id = d.descendant_id AND {mcond}"
-                    f" AND {holds} WHERE d.type_id = %s AND d.ancestor_id {ids}"
-                    " AND d.valid_from <= %s AND d.valid_to >= %s AND (d.valid_from > %s OR d.valid_to < %s)"
-                    f" GROUP BY {key}"
-                )
-                params = [
-                    *msparams,
-                    *mparams,
-                    rtype.pk,
-                    *iparams,
-                    last_end,
-                    first_end,
-                    first_end,
-                    last_end,
-                ]
-                _merge(found, _rows(sql, params))
+    if stable and changed:
+        with plans.index_driven():
+            # 3. Their other rows (a member that came or went): monthly, in the months
+            # whose last day the row holds.
+            sql = (
+                f"SELECT {key}, {msums} FROM {dated} d JOIN {mtable} y ON y.party_id = d.descendant_id AND {mcond}"
+                f" AND {holds} WHERE d.type_id = %s AND d.ancestor_id {ids}"
+                " AND d.valid_from <= %s AND d.valid_to >= %s AND (d.valid_from > %s OR d.valid_to < %s)"
+                f" GROUP BY {key}"
+            )
+            params = [
+                *msparams,
+                *mparams,
+                rtype.pk,
+                *iparams,
+                last_end,
+                first_end,
+                first_end,
+                last_end,
+            ]
+            _merge(found, _rows(sql, params))
     if others:
         ids, iparams = id_set(others)
         with plans.index_driven():
@@ -483,13 +487,6 @@ def _historic_rows(
             )
             _merge(found, _rows(sql, [*msparams, *iparams, *mparams, rtype.pk, rtype.pk]))
     return found
-
-
-def _month_start_sql(column: str) -> str:
-    """The first day of the month of a date column, in SQL."""
-    if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('month', {column}) AS date)"
-    return f"date({column}, 'start of month')"
 
 
 def _figures(

@@ -11,11 +11,11 @@ import csv
 import io
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-from verbund.core.exports import safe_row, xlsx_file
+from verbund.core.exports import safe_row
 from verbund.revenue.selectors import Figures, cents_str
 
 # A table: its header and its lines (a line may be shorter than the header).
@@ -35,12 +35,6 @@ def to_csv(table: Table) -> str:
     for line in lines:
         writer.writerow(safe_row(line))
     return buf.getvalue()
-
-
-def to_xlsx(table: Table, title: str) -> IO[bytes]:
-    """The table as a workbook in a temporary file, rewound for streaming."""
-    header, lines = table
-    return xlsx_file(title, header, lines)
 
 
 def rows(figures: Figures) -> Table:

@@ -3,6 +3,7 @@ central settlement view: reading the page's parameters and building the template
 from ``revenue.analysis`` (#18.1, #18.2). No figures are computed here."""
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from verbund.core.formatting import format_count, format_number
+from verbund.core.formatting import format_number
 from verbund.core.forms import parse_month, show_month
 from verbund.core.paging import ListCount
 from verbund.parties.models import Party
@@ -225,36 +226,38 @@ def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
         "page": page,
         "page_query": f"{state['query']}&{urlencode({'sort': sort})}",
         # "Lieferadressen: 51-100 von 23.186" (format_count, as every list counts).
-        "addresses_label": _("%(what)s: %(count)s")
-        % {"what": _("Delivery addresses"), "count": ListCount.of_page(page)},
+        "addresses_label": _caption(_("Delivery addresses"), ListCount.of_page(page)),
         # The largest subtotals; the export holds them all.
         "subtotal_tables": [
             (
-                _counted(
-                    _("Per member"), min(len(view.members), SUBTOTALS_SHOWN), len(view.members)
-                ),
+                _caption(_("Per member"), _first_count(view.members)),
                 view.members[:SUBTOTALS_SHOWN],
                 "settlement-members",
                 _("No members."),
             ),
             (
-                _counted(
-                    _("Per sub-association"),
-                    min(len(view.sub_associations), SUBTOTALS_SHOWN),
-                    len(view.sub_associations),
-                ),
+                _caption(_("Per sub-association"), _first_count(view.sub_associations)),
                 view.sub_associations[:SUBTOTALS_SHOWN],
                 "settlement-subs",
                 _("No sub-associations."),
             ),
         ],
         "without_revenue": without[:SUBTOTALS_SHOWN],
-        "without_revenue_count": ListCount(min(len(without), SUBTOTALS_SHOWN), len(without)),
+        "without_revenue_count": _first_count(without),
     }
+
+
+def _first_count(rows: Sequence[object]) -> ListCount:
+    """The count of a list showing its first ``SUBTOTALS_SHOWN`` rows."""
+    return ListCount(min(len(rows), SUBTOTALS_SHOWN), len(rows))
+
+
+def _caption(what: str, count: ListCount) -> str:
+    """A table's caption with its count ("Je Mitglied: 4 von 4")."""
+    return _("%(what)s: %(count)s") % {"what": what, "count": count}
 
 
 def _counted(what: str, rows: int, total: int | None = None) -> str:
     """A table's caption with its count ("Mitglieder: 4 von 4"; of ``total``, else of the
     rows shown)."""
-    count = format_count(rows, rows if total is None else total)
-    return _("%(what)s: %(count)s") % {"what": what, "count": count}
+    return _caption(what, ListCount(rows, rows if total is None else total))

@@ -3,7 +3,7 @@ figures by index-driven nested loops, whole-database roll-ups by hash joins (dec
 0046)."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from django.db import connection, transaction
 
@@ -60,3 +60,9 @@ def scan_driven() -> Iterator[None]:
     """
     with _planned({"enable_nestloop": "off", "work_mem": SCAN_WORK_MEM, "jit": "off"}):
         yield
+
+
+def for_scope(head: int | None) -> AbstractContextManager[None]:
+    """The plan settings of a roll-up: over every head (``head`` None) by hash joins, within
+    one head's tree by index-driven nested loops."""
+    return scan_driven() if head is None else index_driven()

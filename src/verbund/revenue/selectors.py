@@ -214,10 +214,10 @@ def _month_bounds_sql() -> tuple[str, str]:
     """
     if _pg():
         return (
-            "CAST(date_trunc('month', t.lo) AS date)",
+            _month_start_sql("t.lo"),
             "CAST(date_trunc('month', t.hi + 1) - interval '1 month' AS date)",
         )
-    return "date(t.lo, 'start of month')", "date(t.hi, '+1 day', 'start of month', '-1 month')"
+    return _month_start_sql("t.lo"), "date(t.hi, '+1 day', 'start of month', '-1 month')"
 
 
 def _historic_rows_sql(
@@ -423,6 +423,13 @@ def _dated() -> str | None:
     """The dated closure table; where this is None (tests make it so, to compare the two
     ways), the structure of each month is walked along the dated links instead."""
     return hierarchy.DATED_CLOSURE
+
+
+def _month_start_sql(column: str) -> str:
+    """The first day of the month of a date column, in SQL."""
+    if _pg():
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
 
 
 def _month_end_sql(column: str) -> str:

@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from verbund.core.exports import xlsx_file
 from verbund.core.forms import parse_month
 from verbund.core.permissions import requires
 from verbund.parties.models import Party
@@ -66,7 +67,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, object]) -> Ht
 def _download(table: exports.Table, fmt: str, name: str, title: str) -> HttpResponseBase:
     response: HttpResponseBase
     if fmt == "xlsx":
-        response = FileResponse(exports.to_xlsx(table, title), content_type=XLSX)
+        response = FileResponse(xlsx_file(title, *table), content_type=XLSX)
     elif fmt == "csv":
         response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
     else:

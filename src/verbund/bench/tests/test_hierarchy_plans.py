@@ -53,7 +53,7 @@ def test_the_closure_reads_seek_by_ancestor_or_descendant(statistics: bool) -> N
     for sql, params in (
         (selectors.ANCESTOR_ROWS_SQL, [gtype, deep]),
         (selectors.ANCESTOR_COUNT_ROWS_SQL, [gtype, deep]),
-        (selectors.CHILD_ROWS_SQL, [gtype, one_k["root"]]),
+        (selectors.child_rows_sql(), [gtype, one_k["root"]]),
         *(
             [(selectors.LEVEL_JSON_SQL, [gtype, one_k["root"], 3])]
             if connection.vendor == "sqlite"
