@@ -685,9 +685,3 @@ def splink_pairs(table: Any, threshold: float) -> set[tuple[int, int]]:
     ).fetchall()
     con.close()
     return {(min(a, b), max(a, b)) for a, b in rows}
-
-
-def quick_stats(values: list[float]) -> str:
-    values = sorted(values)
-    p95 = values[int(0.95 * (len(values) - 1))]
-    return f"median {statistics.median(values) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"

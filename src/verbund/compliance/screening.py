@@ -21,7 +21,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from verbund.compliance.delta_filter import party_readings, reading_tokens
-from verbund.compliance.matching import PERSON, EntryRecord, Index, Match, Query
+from verbund.compliance.matching import PERSON, EntryRecord, Index, Query
 from verbund.compliance.matching_order import Spelling, entry_spellings
 from verbund.compliance.matching_text import CANON_RULES, NOISE, ORG_FORMS, PERSON_TITLES
 from verbund.compliance.models import (
@@ -225,13 +225,6 @@ def fingerprint(row: PartyRow) -> str:
     if row.vat_id:
         data += f"|vat:{row.vat_id}"
     return hashlib.sha256(data.encode()).hexdigest()[:32]
-
-
-def screen_rows(
-    index: Index, rows: Iterable[PartyRow], limit: float
-) -> Iterator[tuple[PartyRow, list[Match]]]:
-    for row in rows:
-        yield row, index.screen(query_for(row), limit)
 
 
 def party_tokens(row: PartyRow) -> tuple[dict[str, Any], set[str]]:

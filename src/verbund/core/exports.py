@@ -17,6 +17,8 @@ from typing import IO, Any
 import rustpy_xlsxwriter
 import xlsxwriter
 
+# The media type of an XLSX workbook, for the responses that send one.
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISED = frozenset("'" + c for c in FORMULA_STARTS)
 

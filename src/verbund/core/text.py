@@ -138,11 +138,6 @@ def legal_form_of(name: str) -> str:
     return _split_form(fold(name))[1]
 
 
-def sorted_tokens(text: str) -> str:
-    """Words in alphabetical order, for word-order-insensitive comparison."""
-    return " ".join(sorted(text.split()))
-
-
 def street_key(street: str) -> str:
     """Street with Str./Straße and spacing unified: "Hauptstr. 5a" == "Haupt-Straße 5 a"."""
     text = fold(street)

@@ -381,25 +381,6 @@ def _columns(rows: list[tuple[int, int, dt.date, dt.date]]) -> list[list[Any]]:
     return [[r[i] for r in rows] for i in range(4)]
 
 
-def _delete(type_id: int, rows: list[tuple[int, int, dt.date, dt.date]]) -> None:
-    """Delete rows given as (descendant, ancestor, from, to)."""
-    if not rows:
-        return
-    if _pg():
-        _execute(
-            f"DELETE FROM {DT} d USING {UNNEST} WHERE d.type_id = %s AND d.descendant_id = v.des"
-            " AND d.ancestor_id = v.anc AND d.valid_from = v.lo AND d.valid_to = v.hi",
-            [*_columns(rows), type_id],
-        )
-        return
-    with connection.cursor() as cur:
-        cur.executemany(
-            f"DELETE FROM {DT} WHERE type_id = %s AND descendant_id = %s AND ancestor_id = %s"
-            " AND valid_from = %s AND valid_to = %s",
-            [(type_id, d, a, lo.isoformat(), hi.isoformat()) for d, a, lo, hi in rows],
-        )
-
-
 def _insert(type_id: int, rows: list[tuple[int, int, dt.date, dt.date]]) -> None:
     """Insert rows given as (descendant, ancestor, from, to)."""
     if not rows:

@@ -33,8 +33,10 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from verbund.core.bulk import chunks
+from verbund.core.sql import id_set
 from verbund.hierarchies import engine
 from verbund.hierarchies.engine import PT, RT
+from verbund.hierarchies.sql import party_join
 from verbund.parties.models import display_name_of
 from verbund.relationships.models import RelationshipType
 from verbund.relationships.rules import could_be_type_key
@@ -113,8 +115,8 @@ def _walk(
 ) -> tuple[Graph, dict[int, dict[str, Any]]]:
     """The walk on PostgreSQL: one recursive statement, in which a link joins the walk at
     most once (UNION), so cross-holdings end it. Each node's party row is read by its key
-    behind an OFFSET 0 fence (the walk's size is unknown to the planner, which may otherwise
-    hash all parties)."""
+    (``sql.party_join``: the walk's size is unknown to the planner, which may otherwise hash
+    all parties)."""
     near, far = ("from_party_id", "to_party_id") if up else ("to_party_id", "from_party_id")
     cond, cond_params = _links_sql(types, day)
     sql = (
@@ -125,11 +127,8 @@ def _walk(
         f" WHERE {cond}) SELECT l.near, l.far, l.share"
     )
     if parties:
-        cols = ", ".join(f"q.{c}" for c in _PARTY_COLUMNS)
-        sql += (
-            f", p.* FROM link l CROSS JOIN LATERAL"
-            f" (SELECT {cols} FROM {PT} q WHERE q.id = l.far OFFSET 0) p ORDER BY l.id"
-        )
+        cols = ", ".join(f"p.{c}" for c in _PARTY_COLUMNS)
+        sql += f", {cols} FROM link l {party_join('l.far', _PARTY_COLUMNS)} ORDER BY l.id"
     else:
         sql += " FROM link l ORDER BY l.id"
     graph: Graph = {start: []}
@@ -250,15 +249,10 @@ def _party(row: Sequence[Any]) -> dict[str, Any]:
 
 
 def _parties(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    out: dict[int, dict[str, Any]] = {}
-    for chunk in chunks(sorted(set(ids)), 900):
-        marks = ", ".join(["%s"] * len(chunk))
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT {', '.join(_PARTY_COLUMNS)} FROM {PT} WHERE id IN ({marks})", list(chunk)
-            )
-            out.update((int(row[0]), _party(row)) for row in cur.fetchall())
-    return out
+    wanted, params = id_set(set(ids))
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {', '.join(_PARTY_COLUMNS)} FROM {PT} WHERE id {wanted}", params)
+        return {int(row[0]): _party(row) for row in cur.fetchall()}
 
 
 def _percent(fraction: Decimal) -> Decimal:

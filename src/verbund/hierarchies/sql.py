@@ -5,6 +5,7 @@ Parameters are positional (``%s``); each statement says which, in order.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
@@ -58,9 +59,9 @@ ANCESTOR_COUNT_ROWS_SQL = f"""SELECT p.id, p.number, p.name, p.city, s.child_cou
     WHERE c.type_id = %s AND c.descendant_id = %s AND c.depth > 0 ORDER BY c.depth DESC"""
 
 
-def party_join(column: str) -> str:
-    """``p``: the party row (number, name, city) of the id in ``column``, joined to closure
-    rows (``c``) that are the set wanted.
+def party_join(column: str, columns: Sequence[str] = ("number", "name", "city")) -> str:
+    """``p``: the party row (``columns`` of it) of the id in ``column``, joined to the rows
+    that are the set wanted (closure rows ``c``, the ownership walk's links).
 
     On PostgreSQL it is fetched per closure row behind an OFFSET 0 fence (as in
     ``subtree_sql``): a big group's head is the closure's most common ancestor, so a range of
@@ -70,7 +71,8 @@ def party_join(column: str) -> str:
     SQLite starts from the closure's equality range on its own.
     """
     if connection.vendor == "postgresql":
-        return f"""CROSS JOIN LATERAL (SELECT q.number, q.name, q.city FROM {PT} q
+        picked = ", ".join(f"q.{c}" for c in columns)
+        return f"""CROSS JOIN LATERAL (SELECT {picked} FROM {PT} q
             WHERE q.id = {column} OFFSET 0) p"""
     return f"JOIN {PT} p ON p.id = {column}"
 

@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from verbund.core import extensions
-from verbund.core.exports import safe_row, xlsx_file
+from verbund.core.exports import XLSX_TYPE, safe_row, xlsx_file
 from verbund.core.forms import parse_day
 from verbund.core.permissions import requires
 from verbund.core.security import search_problem
@@ -244,7 +244,6 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
 
 # --- export -------------------------------------------------------------------------------
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CHUNK = 2000  # rows per piece of the streamed CSV
 
 
@@ -288,6 +287,6 @@ def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpRespo
             _csv_pieces(header, everything), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = FileResponse(xlsx_file(type_key, header, everything), content_type=XLSX)
+        response = FileResponse(xlsx_file(type_key, header, everything), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response

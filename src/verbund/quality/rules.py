@@ -63,10 +63,6 @@ def training_refusal(records: int) -> str | None:
 GATE_LEVELS: frozenset[tuple[str, str]] = frozenset({("street", "elsewhere"), ("house", "moved")})
 
 
-def is_branch_level(kind: str, comparison: str, level: str) -> bool:
-    return (kind, comparison, level) in BRANCH_LEVELS
-
-
 def keeps_fixed_weight(kind: str, comparison: str, level: str | None) -> bool:
     """Whether training leaves this level's fixed weight alone (branch and gate levels)."""
     return (kind, comparison, level) in BRANCH_LEVELS or (comparison, level) in GATE_LEVELS

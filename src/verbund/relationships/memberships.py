@@ -1,12 +1,11 @@
 """Which hierarchies a party belongs to, and the header badges that follow from it."""
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from verbund.core.extensions import Badge
-from verbund.relationships.models import Relationship, RelationshipType
+from verbund.relationships.models import RelationshipType
 
 
 @dataclass
@@ -20,22 +19,6 @@ class Membership:
     @property
     def is_head(self) -> bool:
         return self.has_children and not self.has_parent
-
-
-def for_party(party_id: int, relationships: list[Relationship]) -> list[Membership]:
-    """Memberships from the party's own current links (already loaded for the relationships section)."""
-    today = dt.date.today()
-    found: dict[int, Membership] = {}
-    for rel in relationships:
-        rtype = rel.type
-        if not rtype.is_hierarchy or not rel.is_valid_on(today):
-            continue
-        m = found.setdefault(rtype.pk, Membership(rtype, False, False))
-        if rel.from_party_id == party_id:
-            m.has_parent = True
-        else:
-            m.has_children = True
-    return sorted(found.values(), key=lambda m: (m.type.order, m.type.key))
 
 
 def badges(memberships: list[Membership]) -> list[Badge]:

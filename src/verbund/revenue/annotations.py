@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from verbund.revenue import plans, selectors
-from verbund.revenue.periods import Period
 
 
 def _as_of(value: dt.date | str | None) -> dt.date | None:
@@ -73,7 +72,3 @@ def node_annotations(
             "revenue_year": year,
         }
     return result
-
-
-def year_period(as_of: dt.date | None) -> Period:
-    return Period.year((as_of or dt.date.today()).year)

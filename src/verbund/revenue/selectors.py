@@ -250,15 +250,6 @@ def own_revenue(party_id: int, period: Period) -> Figures:
     )
 
 
-def own_total(party_id: int, period: Period) -> int:
-    years = period.whole_years
-    if years:
-        sql = f"SELECT COALESCE(SUM(amount_cents), 0) FROM {T_YEAR} WHERE party_id = %s AND year >= %s AND year <= %s"
-        return int(_rows(sql, [party_id, years[0], years[-1]])[0][0])
-    sql = f"SELECT COALESCE(SUM(amount_cents), 0) FROM {T_MONTH} WHERE party_id = %s AND month >= %s AND month <= %s"
-    return int(_rows(sql, [party_id, _day(period.first), _day(period.last)])[0][0])
-
-
 # --- structures ---------------------------------------------------------------------------
 
 
@@ -615,20 +606,6 @@ def invoiced_through(settling_party_id: int, period: Period) -> int:
     """Revenue whose invoices named this party as settling party (the ERP's own attribution)."""
     sql = f"SELECT COALESCE(SUM(amount_cents), 0) FROM {T_MONTH} WHERE settled_by_id = %s AND month >= %s AND month <= %s"
     return int(_rows(sql, [settling_party_id, _day(period.first), _day(period.last)])[0][0])
-
-
-def delivery_addresses(
-    settlement_party_id: int, period: Period, *, structure: str = "current"
-) -> list[MemberFigure]:
-    """Each delivery address's revenue, one by one, for a settlement party."""
-    return tree_revenue(
-        settlement_party_id,
-        hierarchy_type(SETTLEMENT),
-        period,
-        structure=structure,
-        scope="association",
-        breakdown=None,
-    ).members
 
 
 def roots_sql(closure: str | None = None) -> str:

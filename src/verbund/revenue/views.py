@@ -14,15 +14,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from verbund.core.exports import xlsx_file
+from verbund.core.exports import XLSX_TYPE, xlsx_file
 from verbund.core.forms import parse_month
 from verbund.core.permissions import requires
 from verbund.parties.models import Party
 from verbund.revenue import exports, overview
 from verbund.revenue.sections import PERMISSION, section_context
 from verbund.revenue.selectors import figures_from_params
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _months_as_iso(request: HttpRequest) -> None:
@@ -67,7 +65,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, object]) -> Ht
 def _download(table: exports.Table, fmt: str, name: str, title: str) -> HttpResponseBase:
     response: HttpResponseBase
     if fmt == "xlsx":
-        response = FileResponse(xlsx_file(title, *table), content_type=XLSX)
+        response = FileResponse(xlsx_file(title, *table), content_type=XLSX_TYPE)
     elif fmt == "csv":
         response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
     else:

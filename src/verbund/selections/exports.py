@@ -12,7 +12,6 @@ from verbund.core import exports
 from verbund.core.exports import safe_row
 from verbund.parties.models import Party
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CHUNK = 2000
 FIELDS = (
     "number",

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from verbund.core.exports import XLSX_TYPE
 from verbund.core.permissions import requires
 from verbund.core.roles import ROLES
 from verbund.parties.selectors import LIST_FIELDS
@@ -170,9 +171,7 @@ def selection_export(request: HttpRequest, selection_id: int, fmt: str) -> HttpR
             exports.csv_pieces(parties), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = FileResponse(
-            exports.xlsx_file(parties, selection.name), content_type=exports.XLSX
-        )
+        response = FileResponse(exports.xlsx_file(parties, selection.name), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
 

@@ -58,9 +58,3 @@ def get_item(mapping: Any, key: Any) -> Any:
 def action_label(action: str) -> str:
     """A readable, translated name for an audit action (``core.audit.action_label``)."""
     return audit.action_label(action)
-
-
-@register.filter
-def visible_changes(record: Any) -> list[tuple[str, object, object]]:
-    """The changed fields of an audit record worth showing (timestamps and derived keys left out)."""
-    return [c for c in record.changed_fields() if c[0] not in audit.HIDDEN_CHANGES]
