@@ -20,7 +20,10 @@ class RolePermission(permissions.DjangoModelPermissions):
     """Login required; reading needs ``view_<model>``, writing needs add/change/delete.
 
     Views without a queryset (reports, hierarchy, revenue) declare ``required_permission``
-    ("app.codename") for reading and ``write_permission`` for writing.
+    ("app.codename") for reading and ``write_permission`` for writing. An action that asks
+    for another permission than its view's writes (withdrawing a decision, undoing a merge)
+    names it in ``action_permissions`` (action name to "app.codename"), the one its page asks
+    for.
     """
 
     perms_map = {
@@ -40,6 +43,8 @@ class RolePermission(permissions.DjangoModelPermissions):
         write_perm: Any = getattr(view, "write_permission", None)
         is_read = request.method in permissions.SAFE_METHODS
         explicit = read_perm if is_read else (write_perm or None)
+        per_action: dict[str, str] = getattr(view, "action_permissions", {})
+        explicit = per_action.get(getattr(view, "action", None) or "", explicit)
         if explicit:
             return bool(request.user.has_perm(explicit))
         if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):

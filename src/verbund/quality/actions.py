@@ -83,21 +83,28 @@ def do_mark_not_duplicate(
 
 @transaction.atomic
 def do_reopen_pair(party_a: Party, party_b: Party, *, actor: Any) -> None:
-    """Withdraw a "not a duplicate" decision."""
+    """Withdraw a "not a duplicate" decision: the pair's suggestion is open again (a pair
+    without one is proposed again by the next run). A pair not marked is refused
+    (``Conflict``)."""
     a, b = _ordered(party_a.pk, party_b.pk)
-    deleted, _n = NotDuplicate.objects.filter(party_a_id=a, party_b_id=b).delete()
-    if deleted:
-        DuplicateCandidate.objects.filter(
-            party_a_id=a, party_b_id=b, status=CandidateStatus.REJECTED
-        ).update(status=CandidateStatus.OPEN)
-        for pid in (a, b):
-            audit.record(
-                actor=actor,
-                action="quality.reopen_pair",
-                object_type="quality.notduplicate",
-                before={"party_a": a, "party_b": b},
-                party_id=pid,
-            )
+    decision = NotDuplicate.objects.select_for_update().filter(party_a_id=a, party_b_id=b).first()
+    if decision is None:
+        raise Conflict(_("These two parties are not marked as different parties."))
+    before = {"party_a": a, "party_b": b, "note": decision.note}
+    decision_id = decision.pk
+    decision.delete()
+    DuplicateCandidate.objects.filter(
+        party_a_id=a, party_b_id=b, status=CandidateStatus.REJECTED
+    ).update(status=CandidateStatus.OPEN, updated_at=timezone.now())
+    for pid in (a, b):
+        audit.record(
+            actor=actor,
+            action="quality.reopen_pair",
+            object_type="quality.notduplicate",
+            object_id=decision_id,
+            before=before,
+            party_id=pid,
+        )
 
 
 def _user(actor: Any) -> Any:

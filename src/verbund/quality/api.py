@@ -39,6 +39,7 @@ class CandidateViewSet(FiltersOnListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CandidateSerializer
     filterset_class = CandidateFilterSet
     write_permission = "quality.add_notduplicate"
+    action_permissions = {"reopen": "quality.delete_notduplicate"}
     ordering_fields = ["id", "score", "created_at"]
     ordering = CANDIDATE_ORDER
 
@@ -58,6 +59,24 @@ class CandidateViewSet(FiltersOnListMixin, viewsets.ReadOnlyModelViewSet):
         cand.refresh_from_db()
         return Response(CandidateSerializer(cand).data)
 
+    @extend_schema(
+        request=None,
+        responses={
+            200: CandidateSerializer,
+            409: OpenApiResponse(
+                response=conflict_fields(),
+                description="The pair is not marked as different parties (`non_field_errors`).",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: Any = None) -> Response:
+        """Withdraw the decision "not a duplicate": the suggestion is open again."""
+        cand = self.get_object()
+        actions.do_reopen_pair(cand.party_a, cand.party_b, actor=request.user)
+        cand.refresh_from_db()
+        return Response(CandidateSerializer(cand).data)
+
 
 class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Merges: POST source, survivor and the values the survivor takes; undo with /undo/."""
@@ -65,6 +84,8 @@ class MergeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     queryset = MergeRecord.objects.prefetch_related("cluster_members")
     serializer_class = MergeRecordSerializer
     write_permission = "quality.add_mergerecord"
+    # Undoing asks for what the merge page's undo asks for (quality.views.undo).
+    action_permissions = {"undo": "quality.change_mergerecord"}
 
     @extend_schema(request=MergeRequestSerializer, responses=MergeRecordSerializer)
     def create(self, request: Request) -> Response:

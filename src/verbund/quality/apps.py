@@ -13,6 +13,7 @@ class QualityConfig(VerbundAppConfig):
         "editor": ["view_duplicatecandidate", "view_mergerecord", "view_deduperun"],
         "steward": [
             "view_duplicatecandidate", "change_duplicatecandidate", "view_notduplicate", "add_notduplicate",
+            "delete_notduplicate",
             "view_mergerecord", "add_mergerecord", "change_mergerecord", "view_deduperun", "add_deduperun",
         ],
     }  # fmt: skip

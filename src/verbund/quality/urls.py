@@ -15,6 +15,7 @@ urlpatterns = [
         views.not_duplicate,
         name="quality-not-duplicate",
     ),
+    path("quality/compare/<int:a>/<int:b>/reopen/", views.reopen_pair, name="quality-reopen-pair"),
     path("quality/clusters/<int:number>/", views.cluster, name="quality-cluster"),
     path("quality/compare/", views.compare_cluster, name="quality-cluster-compare"),
     path("quality/compare/merge/", views.merge_cluster, name="quality-cluster-merge"),

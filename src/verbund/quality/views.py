@@ -157,7 +157,9 @@ def _score_context(a: Party, b: Party) -> dict[str, Any]:
     stored = current_model(a.kind)
     return {
         "result": score_pair(fa, fb, stored.as_weights() if stored else None),
-        "rejected": NotDuplicate.objects.filter(party_a_id=lo, party_b_id=hi).first(),
+        "rejected": NotDuplicate.objects.filter(party_a_id=lo, party_b_id=hi)
+        .select_related("decided_by")
+        .first(),
     }
 
 
@@ -342,6 +344,23 @@ def not_duplicate(request: HttpRequest, a: int, b: int) -> HttpResponse:
         return redirect("quality-compare", a=a, b=b)
     messages.success(request, _("Remembered: these are different parties."))
     return redirect("quality-queue")
+
+
+@login_required
+@permission_required("quality.delete_notduplicate", raise_exception=True)
+@require_POST
+def reopen_pair(request: HttpRequest, a: int, b: int) -> HttpResponse:
+    """Withdraw "not a duplicate" (``actions.do_reopen_pair``); back to the comparison."""
+    pa, pb = get_object_or_404(Party, pk=a), get_object_or_404(Party, pk=b)
+    try:
+        actions.do_reopen_pair(pa, pb, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Decision withdrawn: the pair is a duplicate suggestion again.")
+        )
+    return redirect("quality-compare", a=a, b=b)
 
 
 @login_required

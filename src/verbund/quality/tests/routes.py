@@ -2,7 +2,12 @@
 
 from verbund.core.testing import EVERYONE, FORM_OK, STEWARDS, Page, Route, World
 from verbund.parties.actions import do_create_party
-from verbund.quality.actions import do_create_run, do_merge, do_record_candidates
+from verbund.quality.actions import (
+    do_create_run,
+    do_mark_not_duplicate,
+    do_merge,
+    do_record_candidates,
+)
 from verbund.quality.models import DuplicateCandidate
 
 ROUTES = [
@@ -15,6 +20,8 @@ ROUTES = [
         kwargs={"pk": "candidate"},
         body=lambda w: {"note": "Filialen"},
     ),
+    # Withdrawing "not a duplicate" asks for what its page asks for (delete_notduplicate).
+    Route("quality-candidate-reopen", "post", STEWARDS, kwargs={"pk": "rejected"}),
     Route("quality-merge-list"),
     Route(
         "quality-merge-list",
@@ -50,11 +57,17 @@ def world() -> World:
     a = do_create_party(actor=None, name="Müller Bau GmbH", city="Köln")
     b = do_create_party(actor=None, name="Mueller Bau GmbH", city="Köln")
     run = do_create_run(actor=None)
+    c = do_create_party(actor=None, name="Meyer Optik KG", city="Bonn")
+    d = do_create_party(actor=None, name="Meier Optik KG", city="Bonn")
     do_record_candidates(
-        [{"a": a.pk, "b": b.pk, "probability": 0.95, "points": 9.0, "cluster": 1}],
+        [
+            {"a": a.pk, "b": b.pk, "probability": 0.95, "points": 9.0, "cluster": 1},
+            {"a": c.pk, "b": d.pk, "probability": 0.9, "points": 8.0, "cluster": 2},
+        ],
         actor=None,
         run=run,
     )
+    do_mark_not_duplicate(c, d, actor=None, note="Zwei Filialen")
     merged = do_merge(
         do_create_party(actor=None, name="Schulz KG"),
         do_create_party(actor=None, name="Schulz KG", city="Bonn"),
@@ -64,7 +77,10 @@ def world() -> World:
         "a": a.pk,
         "b": b.pk,
         "run": run.pk,
-        "candidate": DuplicateCandidate.objects.get().pk,
+        "c": c.pk,
+        "d": d.pk,
+        "candidate": DuplicateCandidate.objects.get(party_a_id__in=(a.pk, b.pk)).pk,
+        "rejected": DuplicateCandidate.objects.get(party_a_id__in=(c.pk, d.pk)).pk,
         "cluster": 1,
         "merge": merged.pk,
     }
@@ -79,6 +95,7 @@ ROUTES += [
     Page("quality-compare", kwargs={"a": "a", "b": "b"}),
     Page("quality-merge-do", "post", STEWARDS, kwargs={"a": "a", "b": "b"}, ok=FORM_OK),
     Page("quality-not-duplicate", "post", STEWARDS, kwargs={"a": "a", "b": "b"}, ok=FORM_OK),
+    Page("quality-reopen-pair", "post", STEWARDS, kwargs={"a": "c", "b": "d"}, ok=FORM_OK),
     Page("quality-run", kwargs={"pk": "run"}),
     Page("quality-cluster", kwargs={"number": "cluster"}, ok=(302,)),
     Page("quality-cluster-compare", query=lambda w: {"party": [w["a"], w["b"]]}),

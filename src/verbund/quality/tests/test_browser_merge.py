@@ -11,7 +11,7 @@ import pytest
 from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party
 from verbund.quality.actions import do_record_candidates
-from verbund.quality.models import MergeRecord
+from verbund.quality.models import DuplicateCandidate, MergeRecord
 from verbund.relationships.actions import do_create_relationship
 from verbund.revenue.actions import do_record_revenue
 from verbund.web.testing import browser_login, browser_page
@@ -85,3 +85,32 @@ def test_a_cluster_of_three_merges_in_one_step_and_is_undone_as_one(live_server,
     page.click("[data-testid=undo]")
     page.wait_for_load_state()
     assert not Party.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_a_steward_marks_two_records_as_different_and_withdraws_it_at_390_px(live_server, page):
+    from verbund.quality.models import NotDuplicate
+
+    a = do_create_party(actor=None, name="Meyer Optik KG", city="Bonn")
+    b = do_create_party(actor=None, name="Meier Optik KG", city="Bonn", street="Ring 2")
+    do_record_candidates(
+        [{"a": a.pk, "b": b.pk, "probability": 0.9, "points": 8.0, "cluster": 1}], actor=None
+    )
+    login(page, live_server.url, "steward")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/quality/compare/{a.pk}/{b.pk}/")
+    page.fill("form[action$='not-duplicate/'] input[name=note]", "Zwei Filialen")
+    page.click("form[action$='not-duplicate/'] button")
+    page.wait_for_load_state()
+    assert NotDuplicate.objects.filter(note="Zwei Filialen").exists()
+
+    page.goto(f"{live_server.url}/quality/compare/{a.pk}/{b.pk}/")
+    decision = page.locator("[data-testid=decision]")
+    assert "Als verschiedene Adressen markiert von browser-steward am" in decision.inner_text()
+    assert "Zwei Filialen" in decision.inner_text()
+    assert page_width(page) <= 390
+    page.click("[data-testid=reopen]")
+    page.wait_for_load_state()
+    assert "Entscheidung zurückgenommen" in page.inner_text("body")
+    assert page.locator("[data-testid=decision]").count() == 0
+    assert not NotDuplicate.objects.exists()
+    assert DuplicateCandidate.objects.get().status == "open"
