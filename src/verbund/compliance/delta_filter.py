@@ -355,7 +355,7 @@ class DeltaFilter:
             if not can_match(person, schema):
                 continue
             words = set(rec.tokens)
-            letters = {index.raw[t] for t in rec.tokens if len(index.raw[t]) == 1}
+            letters = {w for w in rec.raw if len(w) == 1}
             reached: set[int] = set()
             mq = 0.0
             total = total_q
@@ -370,9 +370,8 @@ class DeltaFilter:
                     total -= EXTRA_MIDDLE * weight
             mc = sum(
                 index.weights[t]
-                for t in rec.tokens
-                if t in reached
-                or (person and (len(index.raw[t]) == 1 or index.raw[t][:1] in initials))
+                for t, w in zip(rec.tokens, rec.raw, strict=True)
+                if t in reached or (person and (len(w) == 1 or w[:1] in initials))
             )
             cq = min(1.0, mq / (total or 1.0))
             if person or len(rec.tokens) == 1:

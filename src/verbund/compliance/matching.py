@@ -51,6 +51,7 @@ spellings, skeletons, other last consonants and other forms of a name (``matchin
 Points 17-18: short forms of given names as weak aliases (``matching_nicknames``), a word's first
 x as an s. Point 20: another first letter, a consonant in front, a long vowel: another name.
 Point 21: a name read with two words joined still compares its second word (``matching_joined``).
+Point 23: the whole-name rules read each list name's own spelling of its words (``NameRecord.raw``).
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
@@ -176,6 +177,8 @@ class NameRecord:
     max_weight: float = 0.0
     # Weak because a given name is in another form ("Bibi" for "Benjamin"), not by the list.
     short_form: bool = False
+    # The words as this name writes them ("DJ", where ``Index.raw`` may hold the "Y" listed first).
+    raw: tuple[str, ...] = ()
 
 
 @dataclass
@@ -243,7 +246,7 @@ class Index:
                 tids.append(tid)
             nid = len(self.names)
             self.names.append(
-                NameRecord(idx, name, tuple(tids), weak, 0.0, parts, short_form=short)
+                NameRecord(idx, name, tuple(tids), weak, 0.0, parts, short_form=short, raw=toks)
             )
             for tid in set(tids):
                 postings[tid].append(nid)
@@ -255,8 +258,6 @@ class Index:
         for rec in self.names:
             rec.total_weight = sum(self.weights[t] for t in rec.tokens)
             rec.max_weight = max((self.weights[t] for t in rec.tokens), default=0.0)
-        # List words of one letter (initials), for the initials rule's quick check.
-        self.short = [len(raw) == 1 for raw in self.raw]
         # What the candidate loop reads of a name, in one tuple (_name_candidates): its words,
         # whether it has one, its largest and its total weight, the factor of a weak alias or
         # an asset, whether it names an asset, whether it has an initial.
@@ -265,7 +266,7 @@ class Index:
             (
                 rec.tokens, len(rec.tokens) == 1, rec.max_weight, rec.total_weight or 1.0,
                 (WEAK_FACTOR if rec.weak else 1.0) * (ASSET_FACTOR if s in ASSETS else 1.0),
-                s in ASSETS, any(self.short[t] for t in rec.tokens),
+                s in ASSETS, any(len(w) == 1 for w in rec.raw),
             )
             for rec, s in zip(self.names, schemas, strict=True)
         ]  # fmt: skip
@@ -609,9 +610,9 @@ class Index:
         if (
             kind == PERSON
             and len(used_q) < len(tokens)
-            and (any(len(t) == 1 for t in tokens) or any(self.short[t] for t in rec.tokens))
+            and (any(len(t) == 1 for t in tokens) or any(len(w) == 1 for w in rec.raw))
         ):
-            c_words = [self.raw[t] for t in rec.tokens]
+            c_words = list(rec.raw)
             for qi, cj in initial_pairs(tokens, c_words, used_q, used_c):
                 used_q.add(qi)
                 used_c.add(cj)
@@ -629,7 +630,7 @@ class Index:
             # Contradictions only lower the score: not looked for below the floor.
             and mq / total_q >= floor
         ):
-            conflicts = conflicting_names(tokens, [self.raw[t] for t in rec.tokens], used_q, used_c)
+            conflicts = conflicting_names(tokens, list(rec.raw), used_q, used_c)
         if kind == PERSON and len(tokens) > len(rec.tokens) >= 2 and len(used_c) == len(rec.tokens):
             # The party's own middle names, which the list does not write, are left out rather
             # than missed ("Saduddin Mullah Sayyed"/"SADUDDIN SAYYED"): they count half.
@@ -654,7 +655,7 @@ class Index:
             swapped = (
                 swapped_lineage(
                     tokens,
-                    [self.raw[t] for t in rec.tokens],
+                    list(rec.raw),
                     list(zip(matched_q, matched_c, strict=True)),
                 )
                 if len(pairs) >= 2 and not NASAB.isdisjoint(tokens)
@@ -673,7 +674,7 @@ class Index:
         else:
             score = 0.5 * (cq + cc)
             if score >= floor and len(used_q) < len(tokens) and len(used_c) < len(rec.tokens):
-                branch = branch_conflict(tokens, [self.raw[t] for t in rec.tokens], used_q, used_c)
+                branch = branch_conflict(tokens, list(rec.raw), used_q, used_c)
                 if branch:
                     score *= BRANCH_FACTOR
                     pairs.append((branch[0], branch[1], 0.0))

@@ -69,6 +69,14 @@ def test_initials_stand_for_given_names_beginning_with_them() -> None:
     assert _hits(index, "person", "Hans J Friedrich") == ["Hans Joachim Friedrich"]
 
 
+def test_a_word_is_an_initial_only_where_the_name_itself_writes_one_letter() -> None:
+    # "DJ" and "Y" are one canonical word; the index keeps the spelling listed first ("Y"),
+    # but "AL-DJ" writes two letters and stands for no given name.
+    index = _index(("person", "Ivan Y PETROV"), ("person", "Mahmoud Abdulilah AL-DJ"))
+    assert _hits(index, "person", "Mahmoud Youssef") == []
+    assert _hits(index, "person", "Ivan Yakovlevich Petrov") == ["Ivan Y PETROV"]
+
+
 def test_an_initial_of_another_name_contradicts_the_middle_name() -> None:
     index = _index(("person", "Hans Joachim Friedrich"))
     assert _hits(index, "person", "Hans O Friedrich") == []
