@@ -28,7 +28,6 @@ from verbund.compliance.matching_rules import (
     joined_and_split,
 )
 from verbund.compliance.matching_spelling import (
-    name_similarity,
     same_skeleton_name,
     spelling_deletions,
 )
@@ -125,7 +124,7 @@ class DeltaFilter:
         self.by_length: dict[int, tuple[list[str], list[int]]] = {}
         for tid in self.nids_of:
             word = index.words[tid]
-            for d in spelling_deletions(index.raw[tid], word):
+            for d in {d for sp in index.spellings[tid] for d in spelling_deletions(sp, word)}:
                 self.by_deletion[d].append(tid)
             for key in (phonetic_key(word), vowel_key(word)):
                 if key:
@@ -165,7 +164,7 @@ class DeltaFilter:
             if key:
                 keyed.update(self.by_key.get(key, ()))
         for tid in (near | keyed) - found:
-            if name_similarity(raw, token, index.raw[tid], index.words[tid]) >= 0.66 or (
+            if index.close_spelling(raw, token, tid)[0] >= 0.66 or (
                 tid in keyed and same_skeleton_name(token, index.words[tid], token in index.vocab)
             ):
                 found.add(tid)

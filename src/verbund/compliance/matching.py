@@ -51,16 +51,15 @@ spellings, skeletons, other last consonants and other forms of a name (``matchin
 Points 17-18: short forms of given names as weak aliases (``matching_nicknames``), a word's first
 x as an s. Point 20: another first letter, a consonant in front, a long vowel: another name.
 Point 21: a name read with two words joined still compares its second word (``matching_joined``).
-Point 23: the whole-name rules read each list name's own spelling of its words (``NameRecord.raw``).
+Point 23: the whole-name rules read each list name's own spelling of its words (``NameRecord.raw``),
+and a word is compared with every spelling the lists write a list word in (``close_spelling``).
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
 
-import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -82,6 +81,7 @@ from verbund.compliance.matching_order import (
     name_parts,
 )
 from verbund.compliance.matching_qualify import qualify
+from verbund.compliance.matching_records import EntryRecord, Match, NameRecord, Query, can_match
 from verbund.compliance.matching_rules import (
     BRANCH_FACTOR,
     CONFLICT_FACTOR,
@@ -143,66 +143,6 @@ PREFIX_SIM = 0.7
 LONG_WORD = 8
 
 
-def can_match(person: bool, schema: str) -> bool:
-    """Whether a person's (or a company's) name is screened against a list entry of
-    ``schema``: a person's against persons, a company's against all but persons, both against
-    entries of no known kind ("other")."""
-    return schema == "other" or person == (schema == PERSON)
-
-
-@dataclass
-class EntryRecord:
-    """What the engine keeps of a list entry."""
-
-    list_id: int
-    entry_id: int
-    external_id: str
-    content_hash: str
-    schema: str
-    name: str
-    countries: frozenset[str]
-    birth_dates: tuple[str, ...]
-    identifiers: tuple[tuple[str, str], ...]
-
-
-@dataclass
-class NameRecord:
-    entry: int
-    name: str
-    tokens: tuple[int, ...]
-    weak: bool
-    total_weight: float
-    # A person's given and family name where the list name says which is which (matching_order).
-    parts: NameParts | None = None
-    max_weight: float = 0.0
-    # Weak because a given name is in another form ("Bibi" for "Benjamin"), not by the list.
-    short_form: bool = False
-    # The words as this name writes them ("DJ", where ``Index.raw`` may hold the "Y" listed first).
-    raw: tuple[str, ...] = ()
-
-
-@dataclass
-class Query:
-    """A party as the engine sees it."""
-
-    kind: str
-    names: Sequence[str]
-    country: str = ""
-    birth_date: dt.date | None = None
-    identifiers: Sequence[str] = ()
-    # A person's given and family name as the CRM holds them (both, or the order is unknown).
-    given: str = ""
-    family: str = ""
-
-
-@dataclass
-class Match:
-    entry: EntryRecord
-    score: float
-    matched_name: str
-    explanation: dict[str, Any] = field(default_factory=dict)
-
-
 class Index:
     """The inverted index over every name of the given list entries. Immutable once built."""
 
@@ -232,7 +172,10 @@ class Index:
                     self.by_identifier[key].append(idx)
             own = next(spellings) if spelled else entry_spellings(record.schema == PERSON, names)
             raw_names += [(idx, *spelling) for spelling in own]
+        # One spelling per canonical word for the rules (the first listed), and every spelling
+        # the lists write it in for the typo allowance (``close_spelling``).
         self.raw: list[str] = []
+        self.spellings: list[tuple[str, ...]] = []
         for idx, name, toks, weak, parts, short in raw_names:
             tids = []
             for raw in toks:
@@ -242,7 +185,10 @@ class Index:
                     tid = self.vocab[t] = len(self.words)
                     self.words.append(t)
                     self.raw.append(raw)
+                    self.spellings.append((raw,))
                     postings.append([])
+                elif raw not in self.spellings[tid]:
+                    self.spellings[tid] += (raw,)
                 tids.append(tid)
             nid = len(self.names)
             self.names.append(
@@ -281,7 +227,7 @@ class Index:
             for key in (phonetic_key(word), vowel_key(word)):
                 if key:
                     self.by_key[key].append(tid)
-            for d in spelling_deletions(self.raw[tid], word):
+            for d in {d for sp in self.spellings[tid] for d in spelling_deletions(sp, word)}:
                 self.by_deletion[d].append(tid)
         by_length: dict[int, tuple[list[str], list[int]]] = {}
         for tid, word in enumerate(self.words):
@@ -342,11 +288,9 @@ class Index:
             for tid in near | keyed:
                 if tid in found:
                     continue
-                sim = name_similarity(raw, token, self.raw[tid], self.words[tid])
+                sim, spelling = self.close_spelling(raw, token, tid)
                 if sim >= 0.66:
-                    found[tid] = round(
-                        soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3
-                    )
+                    found[tid] = round(soft_similarity(raw, token, spelling, self.words[tid]), 3)
                 elif tid in keyed and same_skeleton_name(
                     token, self.words[tid], exact is not None, raw, self.raw[tid]
                 ):
@@ -359,6 +303,14 @@ class Index:
             self._expansions.clear()
         self._expansions[raw] = found
         return found
+
+    def close_spelling(self, raw: str, token: str, tid: int) -> tuple[float, str]:
+        """The letter similarity of a word to a list word, through whichever of the list
+        word's spellings is nearest, and that spelling. A typo in "Hameed" ("Hameld") is one
+        letter from how that name writes it, two from "Hamid", the spelling listed first (both
+        are "hamid" canonically). Decision 0008 point 23."""
+        word = self.words[tid]
+        return max((name_similarity(raw, token, sp, word), sp) for sp in self.spellings[tid])
 
     def _scan(self, raw: str, token: str, found: dict[int, float]) -> None:
         """Add to ``found`` the list words of similar length within two edits of ``token``

@@ -77,6 +77,13 @@ def test_a_word_is_an_initial_only_where_the_name_itself_writes_one_letter() -> 
     assert _hits(index, "person", "Ivan Yakovlevich Petrov") == ["Ivan Y PETROV"]
 
 
+def test_a_typo_is_one_letter_from_the_spelling_a_list_writes_not_only_the_first_listed() -> None:
+    # "Hamid" and "Hameed" are one canonical word; "Hameld" is one letter from "Hameed" and two
+    # from "Hamid", the spelling listed first.
+    index = _index(("person", "Hamid KARZAI"), ("person", "Hameed ul HASSAN"))
+    assert _hits(index, "person", "Hameld ul Hassan") == ["Hameed ul HASSAN"]
+
+
 def test_an_initial_of_another_name_contradicts_the_middle_name() -> None:
     index = _index(("person", "Hans Joachim Friedrich"))
     assert _hits(index, "person", "Hans O Friedrich") == []
