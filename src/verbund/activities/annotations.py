@@ -12,6 +12,9 @@ from typing import Any
 from verbund.activities.group import last_activities
 from verbund.hierarchies.group import contact_counts
 
+# Activity counts reach who may read activities (hierarchies.facts).
+PERMISSION = "activities.view_activity"
+
 
 def node_annotations(
     party_ids: Sequence[int], type_key: str, as_of: dt.date | str | None

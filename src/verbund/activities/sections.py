@@ -34,6 +34,9 @@ def timeline_context(
 
 
 def party_sections(request: HttpRequest, party: Party) -> list[Section]:
+    # The timeline asks what the activities API asks.
+    if not request.user.has_perm("activities.view_activity"):
+        return []
     return [
         Section(
             key="activities",

@@ -42,9 +42,9 @@ def activity_create(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def activity_edit(request: HtmxHttpRequest, activity_id: int) -> HttpResponse:
-    activity = get_object_or_404(Activity.objects.select_related("party", "user"), pk=activity_id)
     if not request.user.has_perm("activities.change_activity"):
         raise PermissionDenied
+    activity = get_object_or_404(Activity.objects.select_related("party", "user"), pk=activity_id)
     if request.method == "POST":
         form = ActivityForm(request.POST, instance=activity)
         if form.is_valid():

@@ -12,8 +12,10 @@ docs/development/layers.md).
   after the page), ``party_badges(party) -> list[Badge]`` and
   ``describe_history(party, records) -> None`` (sets ``detail`` and ``other`` on the audit
   records of the app's objects in the file's history)
-- ``verbund.<app>.annotations`` (the hierarchy view):
-  ``node_annotations(party_ids, type_key, as_of) -> dict[int, dict[str, Any]]``
+- ``verbund.<app>.annotations`` (the hierarchy view, the org chart and the hierarchy API):
+  ``node_annotations(party_ids, type_key, as_of) -> dict[int, dict[str, Any]]``, and
+  ``PERMISSION`` ("app.codename") where only its holders may read them
+  (``hierarchies.facts``)
 - ``verbund.<app>.merge`` (the duplicate merge):
   ``reassign(source, survivor, *, actor) -> dict[str, list[int]]`` (moved row ids by model
   label), ``unassign(moved, source, survivor, *, actor) -> None`` (undo) and

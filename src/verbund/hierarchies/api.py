@@ -22,12 +22,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from verbund.core import extensions
 from verbund.core.errors import renamed
 from verbund.core.schema import conflict_fields, integer
 from verbund.core.serializers import ID_MAX, StrictFieldsMixin
 from verbund.hierarchies import engine, group_api, selectors
 from verbund.hierarchies.actions import check_move, do_move_subtree, move_summary
+from verbund.hierarchies.facts import node_annotations
 from verbund.parties.models import Party
 
 PARAMS = [
@@ -64,16 +64,13 @@ def _as_of(request: Request) -> str | None:
     return raw
 
 
-def annotate(nodes: list[dict[str, Any]], type_key: str, as_of: str | None) -> None:
-    """Let other apps (revenue, compliance) add per-node data under ``annotations``."""
-    if not nodes:
-        return
-    ids = [n["id"] for n in nodes]
-    for module in extensions.modules("annotations"):
-        extra = module.node_annotations(ids, type_key, as_of)
-        for n in nodes:
-            if n["id"] in extra:
-                n.setdefault("annotations", {}).update(extra[n["id"]])
+def annotate(nodes: list[dict[str, Any]], type_key: str, as_of: str | None, user: Any) -> None:
+    """Let other apps (revenue, compliance) add per-node data under ``annotations``, what
+    ``user`` may read of it (``facts.node_annotations``)."""
+    extra = node_annotations([n["id"] for n in nodes], type_key, as_of, user)
+    for n in nodes:
+        if n["id"] in extra:
+            n.setdefault("annotations", {}).update(extra[n["id"]])
 
 
 def _walk(node: dict[str, Any]) -> list[dict[str, Any]]:
@@ -123,11 +120,11 @@ class PartyHierarchyView(APIView):
                 raise ValidationError({"node": [_("No party with id %(id)s.") % {"id": node}]})
             kids = selectors.children(node, type_key, as_of)
             if with_notes:
-                annotate(kids, type_key, as_of)
+                annotate(kids, type_key, as_of, request.user)
             return Response({"type": type_key, "as_of": as_of, "node": node, "children": kids})
         root = selectors.tree(party.pk, type_key, as_of, depth)
         if with_notes:
-            annotate(_walk(root), type_key, as_of)
+            annotate(_walk(root), type_key, as_of, request.user)
         return Response({"type": type_key, "as_of": as_of, "party_id": party.pk, "root": root})
 
 

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from verbund.core.permissions import requires
 from verbund.hierarchies import browse, chart, engine, selectors, subscriptions
-from verbund.hierarchies.views import _as_of, _default_type, node_annotations
+from verbund.hierarchies.facts import node_annotations
+from verbund.hierarchies.views import _as_of, _default_type
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
 
@@ -69,15 +70,9 @@ class _Params:
 def _build(
     request: HttpRequest, party: Party, params: _Params, *, absolute: bool = False
 ) -> tuple[chart.Chart, str]:
-    may_see_revenue = request.user.has_perm(REVENUE_PERMISSION)
-
     def facts(ids: list[int]) -> dict[int, dict[str, Any]]:
         # This year's figures whatever the date shown ("Umsatz 2026"): today's closure.
-        found = node_annotations(ids, params.type_key, None, apps=CHART_FACTS)
-        if not may_see_revenue:
-            for values in found.values():
-                values.pop("revenue", None)
-        return found
+        return node_annotations(ids, params.type_key, None, request.user, apps=CHART_FACTS)
 
     drawn = chart.build(
         party.pk,

@@ -24,12 +24,12 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from verbund.core import extensions
 from verbund.core.exports import XLSX_TYPE, safe_row, xlsx_file
 from verbund.core.forms import parse_day
 from verbund.core.permissions import requires
 from verbund.core.security import search_problem
 from verbund.hierarchies import browse, selectors, subscriptions
+from verbund.hierarchies.facts import node_annotations
 from verbund.hierarchies.move_views import MOVE_PERMISSION
 from verbund.parties.models import Party
 from verbund.parties.selectors import NO_SUCH_PARTY, listed_party
@@ -58,23 +58,6 @@ def _ids_csv(nodes: list[dict[str, Any]]) -> str:
     return ",".join(str(n["id"]) for n in nodes[:MAX_ANNOTATED])
 
 
-def node_annotations(
-    ids: list[int], type_key: str, as_of: dt.date | None, *, apps: tuple[str, ...] = ()
-) -> dict[int, dict[str, Any]]:
-    """Per-node facts from other apps (revenue, blocked, ...), merged by node id; ``apps``:
-    only these apps' (by app name), where not all are wanted."""
-    merged: dict[int, dict[str, Any]] = {}
-    if not ids:
-        return merged
-    for module in extensions.modules("annotations"):
-        if apps and module.__name__.split(".")[-2] not in apps:
-            continue
-        if hasattr(module, "node_annotations"):
-            for pid, values in (module.node_annotations(ids, type_key, as_of) or {}).items():
-                merged.setdefault(int(pid), {}).update(values)
-    return merged
-
-
 @requires("parties.view_party")
 def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
     """Annotations of the rendered nodes, as out-of-band swaps (HTMX, loaded after the tree:
@@ -88,7 +71,7 @@ def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
         selectors.hierarchy_type(type_key)
     except ValidationError as exc:
         raise Http404(str(exc)) from None
-    found = node_annotations(ids, type_key, as_of)
+    found = node_annotations(ids, type_key, as_of, request.user)
     counts = browse.child_counts(ids, type_key, as_of)
     items = [(pid, found[pid], counts.get(pid, 0) > 0) for pid in ids if found.get(pid)]
     year = next((a.get("revenue_year") for _pid, a, _c in items if a.get("revenue_year")), None)

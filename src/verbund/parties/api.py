@@ -86,6 +86,8 @@ class PartyViewSet(
 
     queryset = Party.objects.all()
     serializer_class = PartySerializer
+    # Archiving changes a party, as an edit does (not a POST's add_party).
+    action_permissions = {"archive": "parties.change_party"}
     # ``search=``: every word in the folded search text (name, number, city, postcode, VAT id),
     # served by its trigram index (core.api.BoundedSearchFilter, decision 0045).
     search_fields = ["search_text"]

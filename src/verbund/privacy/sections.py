@@ -15,13 +15,19 @@ from verbund.privacy.models import Channel, ConsentStatus, LegalHold, Purpose
 
 def section_context(request: Any, party: Any, form: ConsentForm | None = None) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    ids = [party.pk]
+    # Why data is kept (a hold's reason, open sanctions hits) is for who may read holds, as the
+    # hold API asks; everyone who reads consents sees the consents.
+    sees_holds = user_has(user, "privacy.view_legalhold")
     return {
         "party": party,
         "erased": selectors.is_erased(party.pk),
         "consents": selectors.current_consents(party.pk),
-        "holds": list(LegalHold.objects.filter(party_id=party.pk, lifted_at__isnull=True)),
-        "hold_message": selectors.hold_message(ids),
+        "holds": (
+            list(LegalHold.objects.filter(party_id=party.pk, lifted_at__isnull=True))
+            if sees_holds
+            else []
+        ),
+        "hold_message": selectors.hold_message([party.pk]) if sees_holds else None,
         "consent_form": form or ConsentForm(),
         "hold_form": HoldForm(),
         "can_add_consent": user_has(user, "privacy.add_consent"),

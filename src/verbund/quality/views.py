@@ -125,7 +125,7 @@ def start_run(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("quality.view_duplicatecandidate", raise_exception=True)
+@permission_required("quality.view_deduperun", raise_exception=True)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One detection run; the page asks again every two seconds until the run is done."""
     run = get_object_or_404(DedupeRun, pk=pk)

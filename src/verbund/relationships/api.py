@@ -123,6 +123,8 @@ class RelationshipViewSet(
 
     queryset = Relationship.objects.all()
     filterset_class = RelationshipFilterSet
+    # Ending changes a link's last day, as its page asks (relationships.views.end).
+    action_permissions = {"end": "relationships.change_relationship"}
     ordering_fields = ["id", "valid_from", "valid_to", "created_at"]
     ordering = ["id"]
     search_fields = ["external_ref", "note"]

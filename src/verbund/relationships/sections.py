@@ -51,6 +51,7 @@ def party_file(request: HttpRequest, party: Party) -> FilePart:
                 context={"hierarchies": hierarchies},
             )
         ],
+        # The links themselves ask what the relationships API asks.
         sections=[
             Section(
                 key="relationships",
@@ -62,7 +63,9 @@ def party_file(request: HttpRequest, party: Party) -> FilePart:
                     "can_end": request.user.has_perm("relationships.change_relationship"),
                 },
             )
-        ],
+        ]
+        if request.user.has_perm("relationships.view_relationship")
+        else [],
     )
 
 

@@ -1,4 +1,5 @@
-"""Relationship types: list, create, edit, deactivate. Stewards and administrators only."""
+"""Relationship types: list (everyone who may read them, as in the API), create, edit,
+deactivate (stewards and administrators)."""
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +22,7 @@ TYPE_PERM = "relationships.change_relationshiptype"
 
 
 def type_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request, TYPE_PERM)
+    require_perm(request, "relationships.view_relationshiptype")
     return render(
         request, "relationships/type_list.html", {"types": RelationshipType.objects.all()}
     )

@@ -46,8 +46,9 @@ def quick_action_titles() -> dict[str, str]:
 
 @require_http_methods(["GET", "POST"])
 def relationship_add(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
-    party = get_object_or_404(Party, pk=party_id)
+    # Refused before the lookup: no answer says to whom an id belongs without the right.
     require_perm(request, "relationships.add_relationship")
+    party = get_object_or_404(Party, pk=party_id)
     mode = request.POST.get("mode", request.GET.get("mode", ""))
     if mode not in QUICK_ACTIONS:
         mode = ""
@@ -65,6 +66,8 @@ def relationship_add(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
             try:
                 with transaction.atomic():
                     if form.cleaned_data["other"] == 0:
+                        # A new subsidiary is a new party: what creating one asks for.
+                        require_perm(request, "parties.add_party")
                         other = do_create_party(
                             actor=request.user,
                             kind=PartyKind.ORGANISATION,

@@ -13,6 +13,9 @@ from django.core.exceptions import ValidationError
 
 from verbund.revenue import plans, selectors
 
+# Revenue figures reach who may read revenue (hierarchies.facts).
+PERMISSION = "revenue.view_revenuemonth"
+
 
 def _as_of(value: dt.date | str | None) -> dt.date | None:
     if value in (None, ""):

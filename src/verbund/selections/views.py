@@ -56,7 +56,7 @@ def selection_list(request: HttpRequest) -> HttpResponse:
     return render(request, "selections/list.html", {"selections": rows})
 
 
-@requires(PERMISSION)
+@requires(PERMISSION, "parties.view_party")
 def selection_count(request: HttpRequest, selection_id: int) -> HttpResponse:
     """The number of parties the selection selects now (HTMX, after the list)."""
     selection = _visible(request, selection_id)

@@ -217,3 +217,33 @@ def test_paging_through_the_contacts_returns_each_once_in_order(
         paged += [(r["id"], r["member_id"]) for r in body["results"]]
         url = body["next"]
     assert paged == whole and len(whole) == 8 and len(set(whole)) == 8
+
+
+def test_a_reader_without_the_activities_right_gets_no_activity_counts_on_the_tree(
+    konzern: dict[str, Party], make_user: Callable[..., Any]
+) -> None:
+    # Each app's node facts reach only who may read them (hierarchies.facts): the same rule
+    # for the API, the tree's annotations and the org chart.
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    _log(konzern["logistik"], "Reklamation", 2)
+    reader = make_user(None, username="parties-only")
+    reader.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=["parties", "relationships"], codename__startswith="view_"
+        )
+    )
+    api = APIClient()
+    api.force_authenticate(reader)
+    res = api.get(f"/api/v1/parties/{konzern['gmbh'].pk}/hierarchy/?type=group&annotations=1")
+    assert res.status_code == 200
+    logistik = res.json()["root"]["children"][0]["children"][0]
+    assert "activities" not in logistik.get("annotations", {})
+    page = Client()
+    page.force_login(reader)
+    html = page.get(
+        f"/hierarchy/annotations/?type=group&ids={konzern['logistik'].pk}"
+    ).content.decode()
+    assert "Aktivitäten" not in html

@@ -20,9 +20,9 @@ def count(client, url, params=None) -> int:
 def test_the_hierarchy_view_query_count_is_pinned(
     client_for, group, org, monkeypatch, django_assert_num_queries
 ):
-    from verbund.hierarchies import views as hierarchy
+    from verbund.core import extensions
 
-    monkeypatch.setattr(hierarchy.extensions, "modules", lambda name: iter([]))
+    monkeypatch.setattr(extensions, "modules", lambda name: iter([]))
     do_create_relationship(
         actor=None, type="group", from_party=org("Enkel"), to_party=group["sued"]
     )
@@ -47,9 +47,9 @@ def test_the_hierarchy_view_query_count_is_pinned(
 
 
 def test_lazy_children_take_a_fixed_number_of_queries(client_for, group, org, monkeypatch):
-    from verbund.hierarchies import views as hierarchy
+    from verbund.core import extensions
 
-    monkeypatch.setattr(hierarchy.extensions, "modules", lambda name: iter([]))
+    monkeypatch.setattr(extensions, "modules", lambda name: iter([]))
     c = client_for("viewer")
     url = reverse("hierarchy-children", args=[group["handel"].pk])
     c.get(url, {"type": "group"})

@@ -154,10 +154,10 @@ def test_nodes_show_annotations_from_other_apps_loaded_after_the_tree(
             for i in ids
         }
     )
-    from verbund.hierarchies import views as hierarchy
+    from verbund.core import extensions
 
     monkeypatch.setattr(
-        hierarchy.extensions,
+        extensions,
         "modules",
         lambda name: iter([module]) if name == "annotations" else iter([]),
     )

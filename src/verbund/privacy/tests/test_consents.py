@@ -168,3 +168,21 @@ def test_an_advertising_export_from_a_saved_selection_leaves_out_its_objections_
         client.get(f"/privacy/advertising/?channel=post&selection={someone_else.pk}").status_code
         == 404
     )
+
+
+def test_why_a_file_is_kept_shows_to_who_may_read_holds_not_to_every_reader(
+    db: Any, client_for: Any
+) -> None:
+    import datetime as dt
+
+    from verbund.privacy.actions import do_set_hold
+
+    anna = _people(db)[0]
+    do_set_hold(anna, actor=None, until=dt.date(2030, 1, 1), reason="Rechtsstreit Az. 4 O 17/26")
+    url = f"/parties/{anna.pk}/sections/privacy/"
+    for role in ("viewer", "editor"):
+        page = client_for(role).get(url).content.decode()
+        assert 'data-testid="consent-form"' in page or role == "viewer"
+        assert "Rechtsstreit" not in page and 'data-testid="privacy-hold"' not in page
+    page = client_for("privacy").get(url).content.decode()
+    assert 'data-testid="privacy-hold"' in page and "Rechtsstreit" in page

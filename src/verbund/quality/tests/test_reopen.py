@@ -77,11 +77,15 @@ def test_withdrawing_twice_says_why_instead_of_failing(rejected, client_for):
     assert "nicht als verschiedene Adressen markiert" in answer.content.decode()
 
 
-def test_a_viewer_sees_the_decision_but_cannot_withdraw_it(rejected, client_for):
+def test_a_viewer_sees_that_the_pair_was_decided_but_not_who_decided_or_why(rejected, client_for):
     a, b, _candidate = rejected
     viewer = client_for("viewer")
-    page = viewer.get(f"/quality/compare/{a.pk}/{b.pk}/").content.decode()
-    assert 'data-testid="decision"' in page and 'data-testid="reopen"' not in page
+    page = viewer.get(
+        f"/quality/compare/{a.pk}/{b.pk}/", HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    # The decision's note and decider are the stewards' (view_notduplicate); the badge is not.
+    assert "Als keine Dublette markiert" in page
+    assert 'data-testid="decision"' not in page and "Zwei Filialen" not in page
     assert viewer.post(f"/quality/compare/{a.pk}/{b.pk}/reopen/").status_code == 403
     assert NotDuplicate.objects.exists()
 

@@ -100,7 +100,8 @@ ROUTES += [
         ok=FORM_OK,
     ),
     # Managing the types is a steward's page; reading them (the API's list) is everyone's.
-    Page("type-list", allowed=STEWARDS),
+    # Reading the types is everyone's, as in the API; editing them is the stewards'.
+    Page("type-list"),
     Page("type-create", allowed=STEWARDS),
     Page("type-create", "post", STEWARDS, body=lambda w: type_data("neu"), ok=FORM_OK),
     Page("type-edit", allowed=STEWARDS, kwargs={"type_id": "t"}),

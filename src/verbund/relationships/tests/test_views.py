@@ -177,10 +177,15 @@ def test_ending_a_relationship_sets_its_last_day(client_for, group):
     assert 'class="errorlist' in text(again)
 
 
-def test_relationship_types_are_managed_by_stewards_only(client_for):
-    assert client_for("viewer").get(reverse("type-list")).status_code == 403
-    assert client_for("editor").get(reverse("type-list")).status_code == 403
+def test_relationship_types_are_read_by_everyone_and_managed_by_stewards_only(client_for):
+    # Reading asks what the API's list asks (view_relationshiptype); no edit offered.
     gid = RelationshipType.objects.get(key="group").pk
+    for role in ("viewer", "editor"):
+        page = client_for(role).get(reverse("type-list"))
+        assert page.status_code == 200
+        assert reverse("type-edit", args=[gid]) not in page.content.decode()
+        assert reverse("type-toggle", args=[gid]) not in page.content.decode()
+    assert client_for("editor").get(reverse("type-edit", args=[gid])).status_code == 403
     assert client_for("editor").post(reverse("type-toggle", args=[gid])).status_code == 403
     assert client_for("steward").get(reverse("type-list")).status_code == 200
     assert client_for("admin").get(reverse("type-list")).status_code == 200

@@ -1,0 +1,82 @@
+"""The UI asks for what its API twin asks for, part by part (issue 21 point 2): a file's
+sections, a count, a form that creates a party on the way. The role matrix (test_api_roles)
+cannot see these: every role holds both codenames. A user with permissions of their own can."""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client, RequestFactory
+
+from verbund.parties.models import Party
+
+pytestmark = pytest.mark.django_db
+
+
+def _user_with(make_user: Any, name: str, *codenames: str) -> Any:
+    user = make_user(None, username=name)
+    for label in codenames:
+        app, codename = label.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+        )
+    return user
+
+
+def _request(user: Any) -> Any:
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def test_the_timeline_of_a_file_asks_for_the_activities_right(org, make_user):
+    from verbund.activities.sections import party_sections
+
+    party = org("Zeitleiste GmbH")
+    reader = _user_with(make_user, "parties-only", "parties.view_party")
+    assert party_sections(_request(reader), party) == []
+    reader = _user_with(
+        make_user, "with-activities", "parties.view_party", "activities.view_activity"
+    )
+    assert [s.key for s in party_sections(_request(reader), party)] == ["activities"]
+
+
+def test_the_links_of_a_file_ask_for_the_relationships_right(org, make_user):
+    from verbund.relationships.sections import party_file
+
+    party = org("Verknüpft GmbH")
+    reader = _user_with(make_user, "parties-only", "parties.view_party")
+    assert party_file(_request(reader), party).sections == []
+    reader = _user_with(
+        make_user, "with-links", "parties.view_party", "relationships.view_relationship"
+    )
+    assert [s.key for s in party_file(_request(reader), party).sections] == ["relationships"]
+
+
+def test_a_selections_count_asks_for_the_parties_right_as_its_api_does(make_user):
+    from verbund.selections.actions import do_save_selection
+
+    owner = _user_with(
+        make_user, "selections-only", "selections.view_selection", "selections.add_selection"
+    )
+    selection = do_save_selection(actor=owner, name="Köln", filters={"city": "Köln"})
+    client = Client()
+    client.force_login(owner)
+    assert client.get(f"/selections/{selection.pk}/count/").status_code == 403
+
+
+def test_adding_a_new_subsidiary_asks_for_the_right_to_create_a_party(org, make_user):
+    mother = org("Mutter AG")
+    linker = _user_with(
+        make_user, "links-only", "parties.view_party", "relationships.add_relationship",
+        "relationships.view_relationship",
+    )  # fmt: skip
+    client = Client()
+    client.force_login(linker)
+    before = Party.objects.count()
+    answer = client.post(
+        f"/parties/{mother.pk}/relationships/new/",
+        {"mode": "subsidiary", "choice": "group:inv", "new_name": "Tochter GmbH"},
+    )
+    assert answer.status_code == 403
+    assert Party.objects.count() == before
