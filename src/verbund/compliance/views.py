@@ -157,7 +157,9 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     wanted = request.GET.get("version", "")
     chosen = next((v for v in versions if wanted.isdigit() and v.number == int(wanted)), None)
     chosen = chosen or slist.current or (versions[0] if versions else None)
-    changes = selectors.version_changes(chosen) if chosen else {}
+    # The entries a version added, changed or removed are list entries: their own right.
+    sees_entries = request.user.has_perm("compliance.view_listentry")
+    changes = selectors.version_changes(chosen) if chosen and sees_entries else {}
     labels = {"added": _("Added"), "changed": _("Changed"), "removed": _("Removed")}
     context = {
         "list": slist,

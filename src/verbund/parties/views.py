@@ -202,10 +202,13 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
     contacts = []
     if party.kind == PartyKind.ORGANISATION:
         contacts = _FILE_CONTACTS(organisation=party.pk)
-    history = _FILE_HISTORY(party=party.pk)
-    _describe_history(party, history)
-    audit.present_history(history)
-    history = _collapse_runs(history)
+    # The file's history is the audit trail: for who may read it (core.view_auditrecord).
+    history = None
+    if request.user.has_perm("core.view_auditrecord"):
+        history = _FILE_HISTORY(party=party.pk)
+        _describe_history(party, history)
+        audit.present_history(history)
+        history = _collapse_runs(history)
     remember_recent_party(request.user, party.pk)
     context = {
         "party": party,

@@ -274,7 +274,7 @@ def privacy_log(request: HttpRequest) -> HttpResponse:
 
 @requires("privacy.run_retention")
 def retention(request: HttpRequest) -> HttpResponse:
-    """What the retention rules find due (a dry run; `verbund privacy retention --apply` or
-    the button erases it)."""
+    """What the retention rules find due (a dry run; `verbund privacy retention --apply`
+    erases it)."""
     result = actions.do_retention(actor=request.user, apply=False)
     return render(request, "privacy/retention.html", {"result": result})

@@ -80,3 +80,35 @@ def test_adding_a_new_subsidiary_asks_for_the_right_to_create_a_party(org, make_
     )
     assert answer.status_code == 403
     assert Party.objects.count() == before
+
+
+def test_a_files_history_is_the_audit_trail_and_asks_for_the_right_to_read_it(org, make_user):
+    party = org("Verlauf GmbH")
+    client = Client()
+    client.force_login(_user_with(make_user, "parties-only", "parties.view_party"))
+    page = client.get(f"/parties/{party.pk}/").content.decode()
+    assert 'id="history"' not in page
+    client.force_login(
+        _user_with(make_user, "with-audit", "parties.view_party", "core.view_auditrecord")
+    )
+    page = client.get(f"/parties/{party.pk}/").content.decode()
+    assert 'id="history"' in page and 'data-testid="history-entry"' in page
+
+
+def test_a_list_versions_entries_ask_for_the_right_to_read_list_entries(make_user):
+    from verbund.compliance.actions import do_import_list
+    from verbund.compliance.tests import fixtures
+
+    files = [("sdn.csv", fixtures.OFAC_SDN), ("alt.csv", fixtures.OFAC_ALT)]
+    slist = do_import_list("ofac-csv", files, actor=None).list
+    client = Client()
+    client.force_login(
+        _user_with(
+            make_user, "with-entries", "compliance.view_sanctionslist", "compliance.view_listentry"
+        )
+    )
+    assert client.get(f"/compliance/lists/{slist.pk}/").context["changes"] != []
+    client.force_login(_user_with(make_user, "lists-only", "compliance.view_sanctionslist"))
+    response = client.get(f"/compliance/lists/{slist.pk}/")
+    assert response.status_code == 200
+    assert response.context["changes"] == []
