@@ -135,6 +135,41 @@ def other_ending(token: str, word: str) -> bool:
 
 
 _OPEN_ENDINGS = frozenset("aeiouh")
+
+
+def other_consonant(token: str, word: str) -> bool:
+    """Two canonical short words (``KNOWN_SHORT`` letters or fewer) of a person's name alike
+    but for one consonant in place of another ("Karim" / "Qasim", "Nabil" / "Habil", "Hanan"
+    / "Hasan", "Farah" / "Falah"): when the party's word is itself a list word, another name,
+    scored like ``other_ending``. The canonical spelling has merged the consonants that
+    transliterations swap (kh/h, q/k, z/s, w/v, j/y), so what is left is another letter of the
+    name; typos seldom make a listed name (``known_short_name``), and among short names one
+    consonant apart the lists hold hundreds of distinct given names. Decision 0008 point 23."""
+    if len(token) != len(word) or len(token) > KNOWN_SHORT:
+        return False
+    apart = [(a, b) for a, b in zip(token, word, strict=True) if a != b]
+    return len(apart) == 1 and apart[0][0] not in _VOWELS and apart[0][1] not in _VOWELS
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def added_consonant(token: str, word: str) -> bool:
+    """Two canonical short words of a person's name, one the other with a consonant put
+    inside ("Adel" / "Abdel", "Iman" / "Imran", "Saad" / "Samad"): when the party's word is
+    itself a list word, another name, scored like ``other_ending``. Not a vowel or an h, which
+    transliterations write or leave out, not a doubled letter ("Hasan" / "Hassan", the
+    shadda), not at either end (``added_start``, ``other_ending``). Decision 0008 point 23."""
+    short, longer = (token, word) if len(token) < len(word) else (word, token)
+    if len(longer) != len(short) + 1 or not 3 <= len(short) <= KNOWN_SHORT:
+        return False
+    for i in range(1, len(longer) - 1):
+        if longer[:i] + longer[i + 1 :] == short:
+            c = longer[i]
+            return c not in _VOWELS and c != "h" and c not in (longer[i - 1], longer[i + 1])
+    return False
+
+
 # Final vowels that make another form of a name ending in a consonant (``other_form``).
 _FORM_VOWELS = frozenset("ai")
 
@@ -262,10 +297,16 @@ def iotated(token: str, word: str) -> bool:
 def other_name(raw: str, token: str, list_raw: str, word: str, listed: bool) -> bool:
     """Whether a word of a person's name and a list word alike enough for a typo are two
     names (scored ``PREFIX_SIM``, enough only with the rest of the name matching): another
-    last consonant or a final vowel, when the party's word is itself a list word (typos
-    seldom make one), or another vowel after an i; another first letter or a consonant in
-    front, for any word (typos seldom touch a word's first letter). Decision 0008 points 13,
-    14, 20 and 21."""
-    if listed and (other_ending(token, word) or other_form(token, word) or iotated(token, word)):
+    last consonant, another consonant in a short name or a final vowel, when the party's word
+    is itself a list word (typos seldom make one), or another vowel after an i; another first
+    letter or a consonant in front, for any word (typos seldom touch a word's first letter).
+    Decision 0008 points 13, 14, 20, 21 and 23."""
+    if listed and (
+        other_ending(token, word)
+        or other_form(token, word)
+        or iotated(token, word)
+        or other_consonant(token, word)
+        or added_consonant(token, word)
+    ):
         return True
     return other_start(raw, token, list_raw, word) or added_start(raw, token, list_raw, word)

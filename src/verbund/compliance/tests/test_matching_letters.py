@@ -3,9 +3,11 @@ first letter and a consonant in front make another name; eighth pass (point 21):
 after an i. One case each that the engine got wrong before."""
 
 from verbund.compliance.matching_spelling import (
+    added_consonant,
     added_start,
     beyond_short_vowels,
     iotated,
+    other_consonant,
     other_start,
 )
 from verbund.compliance.tests.fixtures import foreign_persons_index as _index
@@ -86,3 +88,26 @@ def test_another_vowel_after_an_i_makes_another_name() -> None:
     assert _hits(index, "Wladimir Nowikow", "Wladimir", "Nowikow") == [
         "Vladimir Mikhailovich NOVIKOV"
     ]
+
+
+def test_another_consonant_in_a_listed_short_name_makes_another_name() -> None:
+    # Tenth pass (point 23): canonical spellings, so transliterated consonants are one already.
+    assert other_consonant("karim", "kasim") and other_consonant("nabil", "habil")
+    assert not other_consonant("ahmad", "ahmed")  # a vowel: transliterations differ there
+    assert not other_consonant("karimi", "karami") and not other_consonant("mustafa", "mustala")
+    index = _index("Qasim SALEH", "Karim Abdul NAJJAR")
+    assert _hits(index, "Karim Saleh", "Karim", "Saleh") == []
+    # The name in another spelling, and a typo that makes no listed name, are still found.
+    assert _hits(index, "Kasim Saleh", "Kasim", "Saleh") == ["Qasim SALEH"]
+    assert _hits(index, "Qasiw Saleh", "Qasiw", "Saleh") == ["Qasim SALEH"]
+
+
+def test_a_consonant_put_inside_a_listed_short_name_makes_another_name() -> None:
+    assert added_consonant("adel", "abdel") and added_consonant("imran", "iman")
+    # Not a vowel, an h, a doubled letter, or at either end.
+    assert not added_consonant("ahmad", "ahmead") and not added_consonant("muamar", "muhamar")
+    assert not added_consonant("hasan", "hassan") and not added_consonant("sami", "samir")
+    index = _index("Abdel Moneim SALEH", "Adel KAMAL")
+    assert _hits(index, "Adel Saleh", "Adel", "Saleh") == []
+    assert _hits(index, "Abdel Saleh", "Abdel", "Saleh") == ["Abdel Moneim SALEH"]
+    assert _hits(index, "Abdrel Saleh", "Abdrel", "Saleh") == ["Abdel Moneim SALEH"]
