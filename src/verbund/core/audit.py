@@ -196,7 +196,11 @@ EXTRA_KEYS: dict[str, tuple[Any, str]] = {
     "on": (_("Date"), ""),
     "tags": (_("Tags"), ""),
 }
-HIDDEN_CHANGES = {"updated_at", "created_at", "search_text", "phonetic", "id"}
+HIDDEN_CHANGES = {
+    "updated_at", "created_at", "search_text", "phonetic", "id",
+    # A merge's own keys: its record links the merge, its app describes it (describe_history).
+    "merge", "merge_summary",
+}  # fmt: skip
 
 
 def action_label(action: str) -> str:
@@ -277,10 +281,17 @@ def _show(
 def present_history(records: Iterable[AuditRecord]) -> None:
     """Give each record what the history panel shows: ``label`` (the action's name), ``link``
     (its object's page, "" without one) and ``changes`` (label, old, new) with field labels,
-    choice labels, names for ids and local dates. Names are looked up in one query per model."""
+    choice labels, names for ids and local dates. Names are looked up in one query per model.
+
+    A key is labelled by the record's object's field, else ``EXTRA_KEYS``, else the party's
+    field of that name (a merge records the kept party's values on the merge); a key none of
+    them names is not shown: the panel never shows an internal key. A key the record's
+    ``after`` does not hold was not recorded, not emptied (only a deletion, ``after`` None,
+    empties its ``before``)."""
     records = list(records)
     wanted: dict[str, set[Any]] = {}
     plans: list[tuple[AuditRecord, list[tuple[str, Any, Any, Any, str]]]] = []
+    party_fields = _fields(_model("parties.party"))
     for rec in records:
         plan: list[tuple[str, Any, Any, Any, str]] = []
         plans.append((rec, plan))
@@ -288,17 +299,19 @@ def present_history(records: Iterable[AuditRecord]) -> None:
             continue  # a creation: its action and object say what happened
         fields = _fields(_model(rec.object_type))
         for key, old, new in rec.changed_fields():
-            if key in HIDDEN_CHANGES:
+            if key in HIDDEN_CHANGES or (rec.after is not None and key not in rec.after):
                 continue
             field = fields.get(key)
             target = ""
+            if field is None and key not in EXTRA_KEYS:
+                field = party_fields.get(key)
             if field is not None:
                 label: Any = field.verbose_name
                 target = _related_label(field)
             elif key in EXTRA_KEYS:
                 label, target = EXTRA_KEYS[key]
             else:
-                label = key.replace("_", " ")
+                continue
             for v in (old, new):
                 if target and v not in (None, ""):
                     wanted.setdefault(target, set()).add(v)

@@ -314,11 +314,11 @@ def do_merge(
         report=report,
         note=note,
     )
+    # The kept party's values before and after (the file's history shows them), and what moved
+    # (``sections.describe_history`` says it in words).
     summary = {
-        "merge": record.pk,
         "source": source.pk,
         "survivor": survivor.pk,
-        "values": record.values,
         "relationships_moved": len(moved["relationships"]),
         "relationships_ended": len(moved["ended"]),
         "contacts_moved": len(moved["contacts"]),
@@ -328,8 +328,8 @@ def do_merge(
             actor=actor,
             action="quality.merge",
             obj=record,
-            before=survivor_before,
-            after=summary,
+            before={f: survivor_before.get(f) for f in record.values},
+            after={**record.values, "merge_summary": summary},
             party_id=pid,
             note=note,
         )
