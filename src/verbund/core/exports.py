@@ -9,6 +9,7 @@ Imports of files Verbund wrote remove exactly that apostrophe again (:func:`rest
 
 import datetime as dt
 import itertools
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from numbers import Number
@@ -48,13 +49,20 @@ def sheet_name(sheet: str) -> str:
     return sheet.translate(_SHEET_SAFE)[:31].strip("' ") or "Export"
 
 
+# A text of a sign, digits and the marks phone numbers and amounts are written with ("+49 30
+# 3601 9056", "-7,4"): it can call nothing, and a workbook types it as text.
+_PLAIN_NUMBER = re.compile(r"[+\-][0-9 ()/.,\-]*[0-9][0-9 ()/.,\-]*")
+
+
 def _cell(value: Any) -> Any:
     """One cell for a writer that types by the Python type: texts through :func:`safe_cell`
     (only texts can start a formula), numbers as numbers, ``bool``, dates and ``None`` as they
-    are, anything else (e.g. a lazy translation) as its text."""
+    are, anything else (e.g. a lazy translation) as its text. A workbook's text cell is never
+    read as a formula when opened, so a plain signed number ("+49 30 3601 9056") keeps its
+    sign without an apostrophe there; a CSV cell is parsed on opening and keeps it."""
     kind = type(value)
     if kind is str:
-        return safe_cell(value)
+        return value if _PLAIN_NUMBER.fullmatch(value) else safe_cell(value)
     if value is None or kind is int or kind is float or kind is bool:
         return value
     if isinstance(value, Number | dt.date) and not isinstance(value, str):

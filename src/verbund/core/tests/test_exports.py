@@ -43,6 +43,7 @@ HEADER = ["Level", "Name", "Amount", "Note"]
 ROWS = [
     (0, '=HYPERLINK("http://x")', Decimal("12.50"), "+49 221 1"),
     (1, "0123", 7, "\tKöln"),
+    (4, "-2+3", 1, "+cmd|' /C calc'!A0"),
     (2, "http://example.org", -3.5, None),
     (3, "true", True, ""),
 ]
@@ -56,17 +57,19 @@ def test_the_workbook_keeps_texts_as_texts_numbers_as_numbers_and_neutralises_fo
     assert cells[0] == tuple((h, "s") for h in HEADER)
     values = [[v for v, _t in row] for row in cells[1:]]
     assert [row[1] for row in values] == [
-        "'=HYPERLINK(\"http://x\")", "0123", "http://example.org", "true",
+        "'=HYPERLINK(\"http://x\")", "0123", "'-2+3", "http://example.org", "true",
     ]  # fmt: skip
-    assert [row[3] for row in values[:2]] == ["'+49 221 1", "'\tKöln"]
-    assert [row[0] for row in values] == [0, 1, 2, 3]
-    assert values[0][2] == 12.5 and values[1][2] == 7 and values[2][2] == -3.5
-    assert values[3][2] is True
+    # A phone number keeps its sign without an apostrophe: a text cell is never a formula on
+    # opening, and a sign and digits call nothing (decision 0052); what could call stays text.
+    assert [row[3] for row in values[:3]] == ["+49 221 1", "'\tKöln", "'+cmd|' /C calc'!A0"]
+    assert [row[0] for row in values] == [0, 1, 4, 2, 3]
+    assert values[0][2] == 12.5 and values[1][2] == 7 and values[3][2] == -3.5
+    assert values[4][2] is True
     # Texts are strings, numbers numbers: nothing became a formula, a link or a number.
     for row in cells[1:]:
         assert row[0][1] == "n" and row[1][1] == "s"
         assert row[2][1] in ("n", "b")
-    assert not values[2][3]  # None leaves the cell empty
+    assert not values[3][3]  # None leaves the cell empty
 
 
 @pytest.mark.parametrize("writer", [xlsx_file, xlsx_file_xlsxwriter])
