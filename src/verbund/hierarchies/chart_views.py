@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from verbund.core.permissions import requires
 from verbund.hierarchies import browse, chart, engine, selectors, subscriptions
 from verbund.hierarchies.facts import node_annotations
-from verbund.hierarchies.views import _as_of, _default_type
+from verbund.hierarchies.views import _as_of, _default_type, as_of_typed
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
 
@@ -121,7 +121,7 @@ def _type_key(request: HttpRequest, party: Party, memberships: list[dict[str, An
 def hierarchy_chart(request: HttpRequest, party_id: int) -> HttpResponse:
     """The group as an org chart, top-down from the ultimate parent."""
     party = get_object_or_404(Party.objects.only(*LIST_FIELDS), pk=party_id)
-    as_of = _as_of(request)
+    as_of, as_of_problem = as_of_typed(request)
     memberships = browse.party_hierarchies_on(party.pk, as_of)
     type_key = _type_key(request, party, memberships)
     params = _Params(request, type_key, as_of)
@@ -138,6 +138,7 @@ def hierarchy_chart(request: HttpRequest, party_id: int) -> HttpResponse:
         "memberships": memberships,
         "type_key": type_key,
         "as_of": as_of,
+        "as_of_problem": as_of_problem,
         "chart": drawn,
         "svg": mark_safe(svg),  # noqa: S308 - every value in it is escaped by render_svg
         "levels": params.levels,

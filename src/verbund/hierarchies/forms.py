@@ -22,3 +22,9 @@ class MoveForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["on"].initial = dt.date.today
+
+
+class AsOfForm(forms.Form):
+    """The date a hierarchy page shows the structure on ("Stichtag"); empty: today's."""
+
+    as_of = DayField(label=_("As of"), required=False)

@@ -30,6 +30,7 @@ from verbund.core.permissions import requires
 from verbund.core.security import search_problem
 from verbund.hierarchies import browse, selectors, subscriptions
 from verbund.hierarchies.facts import node_annotations
+from verbund.hierarchies.forms import AsOfForm
 from verbund.hierarchies.move_views import MOVE_PERMISSION
 from verbund.parties.models import Party
 from verbund.parties.selectors import NO_SUCH_PARTY, listed_party
@@ -49,6 +50,15 @@ def _as_of(request: HttpRequest) -> dt.date | None:
         return None
     # "5.12.2026" as typed in the German UI, or ISO as in links and the English UI.
     return parse_day(raw)
+
+
+def as_of_typed(request: HttpRequest) -> tuple[dt.date | None, str]:
+    """The date a page shows the structure on, and what is wrong with the one typed ("" when
+    nothing): a date that is none is said, never taken as today's structure unsaid."""
+    form = AsOfForm(request.GET)
+    if form.is_valid():
+        return form.cleaned_data["as_of"], ""
+    return None, " ".join(str(m) for m in form.errors.get("as_of", []))
 
 
 MAX_ANNOTATED = 1000
@@ -121,7 +131,7 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
     party = listed_party(party_id)
     if party is None:
         raise Http404(NO_SUCH_PARTY)
-    as_of = _as_of(request)
+    as_of, as_of_problem = as_of_typed(request)
     memberships = browse.party_hierarchies_on(party.pk, as_of)
     types = selectors.hierarchy_types()
     type_key = request.GET.get("type") or _default_type(party.pk, memberships)
@@ -159,6 +169,7 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         "types": types,
         "type_key": type_key,
         "as_of": as_of,
+        "as_of_problem": as_of_problem,
         "query": query,
         "search_problem": problem,
         "matches": matches,

@@ -251,3 +251,17 @@ def test_a_party_linked_only_on_other_days_opens_on_the_tab_of_its_link(client_f
     )
     body = client_for("viewer").get(reverse("hierarchy", args=[branch.pk])).content.decode()
     assert 'class="tab active" href="?type=chain"' in body
+
+
+def test_a_date_that_is_none_is_said_and_not_taken_for_todays_structure(client_for, group):
+    c = client_for("viewer")
+    for name in ("hierarchy", "hierarchy-chart"):
+        page = c.get(
+            reverse(name, args=[group["sued"].pk]),
+            {"type": "group", "as_of": "31.02.2020"},
+            HTTP_ACCEPT_LANGUAGE="de",
+        )
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert 'data-testid="as-of-problem"' in text and "31.02.2020" in text, name
+        assert "kein Datum" in text
