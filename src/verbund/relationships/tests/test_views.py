@@ -251,3 +251,16 @@ def test_a_wrong_party_kind_is_refused_inline_in_the_users_language(client_for, 
     )
     assert "does not allow a Person on this side" in text(response)
     assert not Relationship.objects.filter(from_party=erika).exists()
+
+
+def test_a_relationships_note_shows_in_the_file_and_in_the_full_list(client_for, org):
+    supplier, customer = org("Lieferant GmbH"), org("Kunde AG")
+    rel = do_create_relationship(
+        actor=None, type="supplier", from_party=supplier, to_party=customer,
+        note="Rahmenvertrag 2026",
+    )  # fmt: skip
+    c = client_for("viewer")
+    file = c.get(reverse("party-detail", args=[supplier.pk])).content.decode()
+    assert 'data-testid="rel-note">Rahmenvertrag 2026<' in file
+    full = c.get(reverse("party-relationships", args=[supplier.pk, rel.type.key])).content.decode()
+    assert "Rahmenvertrag 2026" in full
