@@ -163,3 +163,17 @@ def test_a_threshold_that_is_no_number_is_refused_naming_the_field_in_german(mak
         "Schwellenwert: „hoch“ ist keine Zahl (zum Beispiel 0,75)."
     ]
     assert not DedupeRun.objects.exists()
+
+
+def test_an_editor_compares_without_merge_controls_and_is_told_who_merges(org, make_user):
+    a, b = org("Müller Bau GmbH"), org("Müller Bau GmbH", street="Ring 2")
+    page = (
+        client_for(make_user, "editor")
+        .get(f"/quality/compare/{a.pk}/{b.pk}/", HTTP_ACCEPT_LANGUAGE="de")
+        .content.decode()
+    )
+    assert 'type="radio"' not in page and 'name="note"' not in page
+    assert 'data-testid="merge-by-stewards"' in page and "Datenpfleger" in page
+    assert "Ring 2" in page  # the comparison itself is still shown
+    steward = client_for(make_user, "steward").get(f"/quality/compare/{a.pk}/{b.pk}/")
+    assert 'type="radio"' in steward.content.decode()
