@@ -64,6 +64,22 @@ NO_SUCH_PARTY = gettext_lazy("No such party.")
 _LISTED = Prepared(lambda pk: Party.objects.only(*LIST_FIELDS).filter(pk=pk), pk=int)
 
 
+def forwarded(reference: str) -> Party | None:
+    """The party a merged record's number or ERP key (``SOURCE:ID``) leads to now, None when
+    no merged record has it: a search for the number of a record merged away finds where it
+    went (merged records stay as forwards, ``resolve_party``)."""
+    ref = reference.strip()
+    if not ref or " " in ref:
+        return None
+    source, sep, external = ref.partition(":")
+    holds = Q(number=ref) | (Q(erp_source=source, erp_id=external) if sep else Q(pk__in=[]))
+    if not Party.objects.filter(holds, merged_into__isnull=False).exists():
+        return None
+    with suppress(Party.DoesNotExist):
+        return resolve_party(ref)
+    return None
+
+
 def listed_party(pk: int) -> Party | None:
     """The party with its list fields only (``LIST_FIELDS``), or None; compiled once, as
     pages ask it on every request (core/prepared.py)."""

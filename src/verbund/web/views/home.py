@@ -14,7 +14,7 @@ from verbund.core.models import UserProfile
 from verbund.core.permissions import requires, user_has
 from verbund.core.security import search_problem
 from verbund.parties.models import Party
-from verbund.parties.selectors import LIST_FIELDS, ranked_search, search_parties
+from verbund.parties.selectors import LIST_FIELDS, forwarded, ranked_search, search_parties
 
 SEARCH_PAGE = 20
 
@@ -35,6 +35,8 @@ def _search_context(request: HttpRequest, *, readable: bool = True) -> dict[str,
         "query": query,
         "problem": problem,
         "results": results,
+        # Nothing found under a merged record's number: where that record went.
+        "forwarded": forwarded(query) if wanted and not results and start == 0 else None,
         "count": count,
         "count_capped": bool(ranked and ranked.capped),
         "first_shown": start + 1,
