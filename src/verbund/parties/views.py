@@ -6,6 +6,7 @@ hierarchy badges, revenue, screening, activities); this module knows none of the
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +41,9 @@ FILTER_FIELDS = ["q", "kind", "status", "city", "country"]
 MORE_FILTER_FIELDS = ["postcode_from", "postcode_to"]
 CONTACTS_LIMIT = 50
 HISTORY_LIMIT = 30
+
+# What a new contact takes over from the company it works at.
+ADDRESS_FIELDS = ("street", "postcode", "city", "country")
 
 
 @requires("parties.view_party")
@@ -274,12 +278,18 @@ def party_sections(request: HttpRequest, party_id: int, app: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def party_create(request: HttpRequest) -> HttpResponse:
     require_perm(request, "parties.add_party")
+    kind = request.GET.get("kind", PartyKind.ORGANISATION)
+    organisation_id = request.GET.get("organisation", "")
+    employer = (
+        Party.objects.filter(pk=int(organisation_id), merged_into__isnull=True).first()
+        if organisation_id.isdigit() and kind == PartyKind.PERSON
+        else None
+    )
+    # A contact person at a company starts with the company's address (as a letter reaches them).
+    address = {f: getattr(employer, f) for f in ADDRESS_FIELDS} if employer else {}
     form = PartyForm(
         request.POST or None,
-        initial={
-            "kind": request.GET.get("kind", PartyKind.ORGANISATION),
-            "organisation": request.GET.get("organisation") or None,
-        },
+        initial={"kind": kind, "organisation": organisation_id or None, **address},
     )
     duplicates: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
@@ -292,11 +302,17 @@ def party_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
+                messages.success(request, _("%(party)s created.") % {"party": party.display_name})
                 return redirect("party-detail", party_id=party.pk)
+    title = (
+        _("New contact at %(party)s") % {"party": employer.display_name}
+        if employer
+        else _("New party")
+    )
     return render(
         request,
         "parties/form.html",
-        {"form": form, "party": None, "title": _("New party"), "duplicates": duplicates},
+        {"form": form, "party": None, "title": title, "duplicates": duplicates},
         status=400 if form.errors else (409 if duplicates else 200),
     )
 
@@ -325,6 +341,7 @@ def party_edit(request: HttpRequest, party_id: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            messages.success(request, _("Changes saved."))
             return redirect("party-detail", party_id=party.pk)
     return render(
         request,

@@ -204,3 +204,25 @@ def test_the_party_list_unfolds_more_filters_and_filters_by_them(live_server, ed
     names = page.locator("[data-testid=party-table] tbody").inner_text()
     assert "Lieferant Nord GmbH" in names and "Ohne Beziehung GmbH" not in names
     assert page.locator("[data-testid=more-filters]").get_attribute("open") is not None
+
+
+def test_the_party_form_shows_a_persons_or_a_companys_fields_as_the_kind_says(
+    live_server, editor
+):
+    page, _user = editor
+    company = org("Aeon Holding GmbH", street="Hafenstraße 3", postcode="20457", city="Hamburg")
+    page.goto(f"{live_server.url}/parties/new/")
+    assert not page.locator("input[name=first_name]").is_visible()
+    assert page.locator("input[name=legal_form]").is_visible()
+    page.select_option("select[name=kind]", "person")
+    assert page.locator("input[name=first_name]").is_visible()
+    assert not page.locator("input[name=legal_form]").is_visible()
+    page.goto(f"{live_server.url}/parties/new/?kind=person&organisation={company.pk}")
+    assert page.locator("h1").inner_text() == "Neuer Ansprechpartner bei Aeon Holding GmbH"
+    assert page.input_value("input[name=city]") == "Hamburg"
+    page.fill("input[name=first_name]", "Ada")
+    page.fill("input[name=last_name]", "Lorenz")
+    page.click("[data-testid=party-form] button[type=submit]")
+    page.wait_for_load_state()
+    assert "Ada Lorenz angelegt." in page.inner_text("body")
+    assert Party.objects.get(last_name="Lorenz").organisation_id == company.pk

@@ -7,9 +7,7 @@ from verbund.quality.actions import do_merge
 pytestmark = pytest.mark.django_db
 
 
-def test_searching_a_merged_records_number_leads_to_the_record_it_was_merged_into(
-    org, client_for
-):
+def test_searching_a_merged_records_number_leads_to_the_record_it_was_merged_into(org, client_for):
     kept = org("Müller Bau GmbH")
     gone = org("Mueller Bau GmbH", erp_source="SAP", erp_id="4711")
     do_merge(gone, kept, actor=None)

@@ -5,7 +5,8 @@
    - data-colour="#rrggbb": the element's background (set through the DOM, which CSP allows);
    - data-menu-toggle: opens and closes the top bar's menu on narrow screens (Escape closes it);
    - data-filter-toggle: opens and closes a list's folded filters (its closest [data-filter-panel])
-     on narrow screens. */
+     on narrow screens;
+   - data-kind-form / data-kind-only: a party form shows a person's or a company's fields. */
 (function () {
   "use strict";
   var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
@@ -55,7 +56,29 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", function () { paint(document); });
+  /* data-kind-only="person" (or "organisation"): shown only while the form's select[name=kind]
+     says so. Hidden fields keep their values and are still sent: nothing typed is lost. */
+  function showKind(form) {
+    var select = form.querySelector("select[name=kind]");
+    if (!select) return;
+    var parts = form.querySelectorAll("[data-kind-only]");
+    for (var i = 0; i < parts.length; i++) {
+      parts[i].hidden = parts[i].dataset.kindOnly !== select.value;
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[name=kind]")) {
+      var form = event.target.closest("form");
+      if (form) showKind(form);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    paint(document);
+    var forms = document.querySelectorAll("form[data-kind-form]");
+    for (var i = 0; i < forms.length; i++) showKind(forms[i]);
+  });
   document.addEventListener("htmx:load", function (event) { paint(event.target); });
 })();
 
