@@ -206,9 +206,7 @@ def test_the_party_list_unfolds_more_filters_and_filters_by_them(live_server, ed
     assert page.locator("[data-testid=more-filters]").get_attribute("open") is not None
 
 
-def test_the_party_form_shows_a_persons_or_a_companys_fields_as_the_kind_says(
-    live_server, editor
-):
+def test_the_party_form_shows_a_persons_or_a_companys_fields_as_the_kind_says(live_server, editor):
     page, _user = editor
     company = org("Aeon Holding GmbH", street="Hafenstraße 3", postcode="20457", city="Hamburg")
     page.goto(f"{live_server.url}/parties/new/")

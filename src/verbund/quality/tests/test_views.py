@@ -177,3 +177,32 @@ def test_an_editor_compares_without_merge_controls_and_is_told_who_merges(org, m
     assert "Ring 2" in page  # the comparison itself is still shown
     steward = client_for(make_user, "steward").get(f"/quality/compare/{a.pk}/{b.pk}/")
     assert 'type="radio"' in steward.content.decode()
+
+
+def test_an_empty_queue_says_how_to_fill_it_and_a_runs_candidates_show_whatever_their_status(
+    org, make_user
+):
+    from verbund.quality.actions import (
+        do_create_run,
+        do_finish_run,
+        do_mark_not_duplicate,
+        do_record_candidates,
+    )
+
+    steward = client_for(make_user, "steward")
+    page = steward.get("/quality/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "„Dubletten suchen“ vergleicht die Datensätze" in page
+    a, b = org("Meyer Optik KG"), org("Meier Optik KG", street="Ring 2")
+    run = do_create_run(actor=None)
+    do_record_candidates(
+        [{"a": a.pk, "b": b.pk, "probability": 0.9, "points": 8.0, "cluster": 1}],
+        actor=None,
+        run=run,
+    )
+    do_mark_not_duplicate(a, b, actor=None)
+    do_finish_run(run, status="done", stats={"records": 2, "pairs": 1, "created": 1})
+    run_page = steward.get(f"/quality/runs/{run.pk}/").content.decode()
+    link = f"/quality/?run={run.pk}&amp;status="
+    assert link in run_page
+    listed = steward.get(link.replace("&amp;", "&")).content.decode()
+    assert "Meyer Optik KG" in listed
