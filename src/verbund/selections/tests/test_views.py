@@ -100,3 +100,21 @@ def test_the_customer_file_links_the_white_space_of_each_hierarchy(client_for, w
     # A party in no hierarchy has none.
     body = client.get(f"/parties/{world['allein'].pk}/sections/selections/").content.decode()
     assert "Weiße Flecken" not in body
+
+
+def test_a_selection_longer_than_its_first_page_leads_to_all_its_parties(client_for, org):
+    from verbund.selections.actions import do_save_selection
+    from verbund.selections.views import FIRST_PAGE
+
+    for i in range(FIRST_PAGE + 2):
+        org(f"Langliste {i:03d} GmbH", city="Xanten")
+    c = client_for("editor")
+    from django.contrib.auth.models import User
+
+    owner = User.objects.get(username="web-editor")
+    selection = do_save_selection(actor=owner, name="Xanten", filters={"city": "Xanten"})
+    page = c.get(f"/selections/{selection.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert (
+        'data-testid="selection-all"' in page
+        and f"Alle {FIRST_PAGE + 2} in der Adressliste" in page
+    )
