@@ -31,6 +31,7 @@ from verbund.compliance.models import (
     OwnershipFlag,
     SanctionsList,
     ScreeningRun,
+    ScreeningStatus,
 )
 from verbund.compliance.parsers import PARSERS
 from verbund.core.paging import newest
@@ -38,7 +39,6 @@ from verbund.core.permissions import requires
 from verbund.parties.models import Party, PartyKind
 
 PAGE_SIZE = 50
-RUN_HITS_SHOWN = 200
 VERSIONS_SHOWN = 100
 UPLOADS_SHOWN = 5
 view_hits = permission_required("compliance.view_hit", raise_exception=True)
@@ -211,16 +211,25 @@ def runs(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("compliance.view_screeningrun", raise_exception=True)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run: its progress and, once it has ended, what it found, a page at a time. While it
+    runs, the page asks for ``_run_progress.html`` every two seconds; the answer after the end
+    holds the findings, so the counts and the table always speak of the same moment."""
     run = get_object_or_404(ScreeningRun, pk=pk)
-    context: dict[str, Any] = {"run": run, "run_statuses": dict(RunStatus.choices)}
+    running = run.status in (ScreeningStatus.QUEUED, ScreeningStatus.RUNNING)
+    context: dict[str, Any] = {
+        "run": run,
+        "run_statuses": dict(RunStatus.choices),
+        "running": running,
+    }
+    if not running:
+        # The run's snapshot, new and known hits alike: an old run shows what it found then,
+        # not the hits as they are now.
+        findings = reports.run_findings(run)
+        context["page"] = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
+        # The snapshot keeps the list's key; the page names the list.
+        context["list_names"] = reports.list_names()
     if request.headers.get("HX-Request"):
         return render(request, "compliance/_run_progress.html", context)
-    # The run's snapshot: an old run shows what it found then, not the hits as they are now.
-    findings = reports.run_findings(run)
-    context["findings"] = findings[:RUN_HITS_SHOWN]
-    context["findings_total"] = findings.count()
-    # The snapshot keeps the list's key; the page names the list.
-    context["list_names"] = dict(SanctionsList.objects.values_list("key", "name"))
     return render(request, "compliance/run.html", context)
 
 
@@ -233,7 +242,8 @@ def run_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt == "pdf":
         response = HttpResponse(reports.run_pdf(run), content_type="application/pdf")
     else:
-        response = HttpResponse(reports.run_csv(run), content_type="text/csv; charset=utf-8")
+        # The report people file; the API's CSV (reports.run_csv) is for programs.
+        response = HttpResponse(reports.report_csv(run), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="screening-{run.pk}.{fmt}"'
     return response
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from verbund.compliance import reports
 from verbund.compliance.actions import do_dismiss_hit, do_import_list, do_screen_parties
@@ -73,8 +74,13 @@ def test_the_report_pages_and_the_api_twin_give_the_snapshot(
     page = client.get(f"/compliance/runs/{first_run.pk}/report.csv").content.decode("utf-8")
     api = api_for("compliance").get(f"/api/v1/compliance/runs/{first_run.pk}/report.csv/")
     assert api.status_code == 200
-    assert page == api.content.decode("utf-8") == reports.run_csv(first_run)
-    assert sum(name in page for name in ("AEROCARIBBEAN", "BANCO NACIONAL", "NORDSTERN")) == 3
+    # The page's download is the report people read (German by default); the API's CSV the
+    # one programs read, as it always was (decision 0049). Both are the first run's snapshot.
+    with translation.override("de"):
+        assert page == reports.report_csv(first_run)
+    assert api.content.decode("utf-8") == reports.run_csv(first_run)
+    for text in (page, api.content.decode("utf-8")):
+        assert sum(name in text for name in ("AEROCARIBBEAN", "BANCO NACIONAL", "NORDSTERN")) == 3
 
 
 def test_a_later_run_rewrites_a_hit_that_changed_and_moves_the_others_to_itself(
