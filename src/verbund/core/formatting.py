@@ -3,7 +3,7 @@ decimal sign ("20.000 Zeilen"), dates as "20.02.2015" in German. Messages, templ
 commands use these instead of ``str()`` or ``isoformat()``."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -32,9 +32,13 @@ def format_eur_whole(amount: Decimal | str | None) -> str:
 
 
 def format_number(value: int | float | Decimal | None, decimals: int | None = None) -> str:
-    """A count or number for display: "20.000" in German, "20,000" in English."""
+    """A count or number for display: "20.000" in German, "20,000" in English; with
+    ``decimals``, rounded half up to as many ("0,99" for 0.987: Django's own formatting cuts
+    the digits off, "0,98")."""
     if value is None:
         return ""
+    if decimals is not None:
+        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 

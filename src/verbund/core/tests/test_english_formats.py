@@ -29,3 +29,13 @@ def test_german_dates_stay_german():
         assert format_date(DAY) == "05.12.2026"
         assert formats.date_format(MOMENT, "SHORT_DATETIME_FORMAT") == "05.12.2026 14:30"
         assert format_number(20000) == "20.000"
+
+
+def test_a_number_shown_with_decimals_is_rounded_half_up_not_cut():
+    with translation.override("de"):
+        assert format_number(0.987, 2) == "0,99"
+        assert format_number(0.985, 2) == "0,99"
+        assert format_number(-0.1049, 2) == "-0,10"
+        assert format_number(1234.5, 0) == "1.235"
+    with translation.override("en"):
+        assert format_number(0.987, 2) == "0.99"
