@@ -339,11 +339,10 @@ def do_release_erased_key(party: Party, *, actor: Any, reason: str) -> list[str]
 
 @transaction.atomic
 def do_export_party(party: Party, *, actor: Any, reason: str = "") -> dict[str, Any]:
-    """The access export of a data subject, logged (Art. 15)."""
-    message = rules.not_a_data_subject_error(party.kind, party.sole_trader)
-    if message:
-        raise ValidationError(message)
-    document = selectors.export_document(party)
+    """The access export of a data subject handed out (Art. 15: the JSON download, the API,
+    the command), logged once: "Data exported". Looking at the printable page first
+    (``selectors.access_document``) hands nothing out and is not logged."""
+    document = selectors.access_document(party)
     log(
         actor=actor,
         party_id=party.pk,

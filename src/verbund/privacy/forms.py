@@ -36,4 +36,6 @@ class ConsentForm(forms.Form):
 class AdvertisingForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.POST)
     # A saved selection to start from (its visibility is checked by the view); empty: everyone.
-    selection = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    selection = forms.IntegerField(
+        label=_("Selection"), required=False, min_value=1, widget=forms.HiddenInput
+    )

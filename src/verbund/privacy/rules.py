@@ -21,6 +21,21 @@ from verbund.parties.rules import is_data_subject
 # Geldwäschegesetz applies while a hit is open or confirmed (also awaiting its second review).
 HOLDING_HIT_STATUSES = (HitStatus.OPEN, HitStatus.PENDING, HitStatus.CONFIRMED)
 
+# What reaches a party on an advertising channel: the party's fields a mailing on it needs,
+# every one filled (a letter needs street, postcode and city). A party without them is left out
+# of that channel's advertising selection, and the page says how many.
+REACH_FIELDS: dict[str, tuple[str, ...]] = {
+    "post": ("street", "postcode", "city"),
+    "email": ("email",),
+    "phone": ("phone",),
+}
+# Why the channel does not reach a party, as the advertising page says it.
+UNREACHABLE_LABELS = {
+    "post": gettext_lazy("no postal address (street, postcode and city)"),
+    "email": gettext_lazy("no e-mail address"),
+    "phone": gettext_lazy("no phone number"),
+}
+
 # What erased personal values become: the name line, and free text.
 ERASED_NAME = "gelöschte Person #%(number)s"
 ERASED_TEXT = "[gelöscht]"

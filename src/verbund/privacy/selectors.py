@@ -8,11 +8,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from verbund.activities.models import Activity
-from verbund.compliance.models import Hit
+from verbund.compliance.models import Hit, HitStatus, ListKind, OwnershipFlag
 from verbund.core.audit import snapshot
 from verbund.core.models import AuditRecord
 from verbund.core.paging import COUNT_CAP, bounded_count
@@ -20,6 +21,7 @@ from verbund.interfaces.models import ImportRun
 from verbund.parties.models import ErasedKey, Party, PartyKind, display_name_of
 from verbund.privacy import rules
 from verbund.privacy.models import (
+    Channel,
     Consent,
     ConsentStatus,
     LegalHold,
@@ -148,61 +150,176 @@ def objected_party_ids(channel: str | None = None) -> set[int]:
 ROW_FIELDS = ("number", "street", "postcode", "city", "country", "email", "phone")
 NAME_FIELDS = ("kind", "name", "title", "first_name", "last_name")
 ROW_CHUNK = 5000
+ID_CHUNK = 5000
+
+
+def _blocking() -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """What blocks a party, as compliance decides it (``compliance.selectors.is_blocked``: a
+    confirmed hit on a sanctions list, or an ownership flag), as rows with a ``party_id``: the
+    advertising selection leaves those parties out in SQL. compliance has no SQL form of its
+    rule; ``test_the_selection_leaves_out_whom_compliance_blocks_and_no_one_else`` holds this
+    one to ``is_blocked`` (decision 0051)."""
+    return (
+        Hit.objects.filter(status=HitStatus.CONFIRMED, list__kind=ListKind.SANCTIONS).order_by(),
+        OwnershipFlag.objects.order_by(),
+    )
+
+
+def without_blocked(parties: QuerySet[Party]) -> QuerySet[Party]:
+    """``parties`` without those compliance blocks: one ``NOT EXISTS`` per reason (an anti-join
+    each on PostgreSQL)."""
+    for rows in _blocking():
+        parties = parties.exclude(Exists(rows.filter(party_id=OuterRef("pk"))))
+    return parties
+
+
+def blocked_ids() -> set[int]:
+    """The ids of every party compliance blocks (a few hundred at most: one query)."""
+    hits, flags = (rows.values_list("party_id", flat=True) for rows in _blocking())
+    return set(hits.union(flags))
+
+
+def reachable_q(channel: str | None) -> Q:
+    """Reachable on ``channel``: every field ``rules.REACH_FIELDS`` names for it filled (no
+    condition without a channel)."""
+    q = Q()
+    for name in rules.REACH_FIELDS.get(channel or "", ()):
+        q &= ~Q(**{name: ""})
+    return q
 
 
 @dataclass
 class Selection:
-    """An advertising selection: ``total`` parties chosen (more than that when ``capped``: the
-    count stops at ``core.paging``'s cap or time budget), ``parties`` the first ``limit`` of
-    them by id, ``left_out`` because they objected; ``rows()`` streams every chosen one."""
+    """An advertising selection on ``channel``: ``total`` parties chosen (more than that when
+    ``capped``: the count stops at ``core.paging``'s cap or time budget), ``parties`` the first
+    ``limit`` of them by id; ``rows()`` streams every chosen one.
+
+    Left out, each party once, for the first reason that applies: ``left_out`` objected to
+    advertising (or withdrew consent on the channel); ``blocked`` are blocked by compliance (a
+    confirmed sanctions hit, or owned by blocked parties); ``unreachable`` have no address on the channel
+    (``rules.REACH_FIELDS``), more than that when ``unreachable_capped`` (bounded like the
+    total; ``exact_unreachable()`` counts them all, for the export's last line)."""
 
     base: QuerySet[Party]
-    blocked: set[int]
+    objected: set[int]
     total: int
     capped: bool
     left_out: int
     parties: list[Party]
+    channel: str | None = None
+    blocked: int = 0
+    unreachable: int = 0
+    unreachable_capped: bool = False
+    unreachable_rows: QuerySet[Party] | None = None
+    objected_unreachable: int = 0
+
+    @property
+    def channel_label(self) -> str:
+        return str(dict(Channel.choices).get(self.channel or "", ""))
+
+    @property
+    def unreachable_label(self) -> str:
+        return str(rules.UNREACHABLE_LABELS.get(self.channel or "", ""))
+
+    def exact_unreachable(self) -> int:
+        if self.unreachable_rows is None:
+            return 0
+        return self.unreachable_rows.count() - self.objected_unreachable
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
         """Every chosen party by id as (number, name, street, postcode, city, country, e-mail,
-        phone): read as values from a server-side cursor on PostgreSQL (a chunked fetch on
-        SQLite), in ``ROW_CHUNK`` rows at a time, so memory stays flat at any size."""
-        blocked = self.blocked
+        phone): one query (live, not blocked, reachable on the channel: all in its ``WHERE``),
+        read as values from a server-side cursor on PostgreSQL (a chunked fetch on SQLite), in
+        ``ROW_CHUNK`` rows at a time, so memory stays flat at any size; the few who objected
+        are skipped as they come."""
+        objected = self.objected
         columns = self.base.order_by("id").values_list("id", *NAME_FIELDS, *ROW_FIELDS)
         n = len(NAME_FIELDS) + 1
         for row in columns.iterator(chunk_size=ROW_CHUNK):
-            if row[0] not in blocked:
+            if row[0] not in objected:
                 yield (row[n], display_name_of(*row[1:n]), *row[n + 1 :])
 
 
 def advertising_selection(
     parties: QuerySet[Party], channel: str | None = None, limit: int = 20, count: bool = True
 ) -> Selection:
-    """``parties`` for an advertising mailing (on ``channel``), without everyone who objected;
-    ``left_out`` says how many that removed. Archived, merged and erased parties never count.
-    ``count=False`` (the export, which streams them all) neither counts nor reads a sample:
-    ``total`` is 0 and ``parties`` empty then.
+    """``parties`` for an advertising mailing on ``channel``: without everyone who objected,
+    everyone compliance blocks and everyone the channel cannot reach (``Selection`` says how
+    many each left out). Archived, merged and erased parties never count. ``count=False`` (the
+    export, which streams them all) neither counts the chosen nor those out of reach, nor
+    reads a sample: ``total`` and ``unreachable`` are 0 and ``parties`` empty then.
 
-    The count is ``core.paging.bounded_count``'s (decision 0039): exact up to ``COUNT_CAP``
-    chosen parties within ``COUNT_BUDGET_S``, beyond that ``capped`` with what it knows (a
-    whole-table ``COUNT(*)`` took 0.25 s at a million parties on PostgreSQL)."""
-    base = parties.filter(archived=False, merged_into__isnull=True).exclude(pk__in=erased_ids())
-    blocked = objected_party_ids(channel)
-    ids = sorted(blocked)
-    left_out = sum(base.filter(pk__in=ids[i : i + 5000]).count() for i in range(0, len(ids), 5000))
+    The counts of the chosen and of those out of reach are ``core.paging.bounded_count``'s
+    (decision 0039): exact up to ``COUNT_CAP`` within ``COUNT_BUDGET_S``, beyond that capped
+    with what they know (a whole-table ``COUNT(*)`` took 0.25 s at a million parties on
+    PostgreSQL). The objectors and the blocked are few: their ids come from two small queries,
+    and they are counted exactly, read by id in one query per ``ID_CHUNK``."""
+    live = parties.filter(archived=False, merged_into__isnull=True).exclude(pk__in=erased_ids())
+    open_ = without_blocked(live)
+    reach = reachable_q(channel)
+    reaches = bool(rules.REACH_FIELDS.get(channel or ""))
+    chosen = open_.filter(reach)
+    unreachable_rows = open_.exclude(reach) if reaches else None
+    objected, blocked_now = objected_party_ids(channel), blocked_ids()
+    # The few who objected or are blocked, as far as they are live, with whether the channel
+    # reaches them: one query per ID_CHUNK of them. Each counts once, for the first reason.
+    left_out = blocked = objected_blocked = objected_unreachable = 0
+    few = sorted(objected | blocked_now)
+    flag = Case(When(reach, then=Value(True)), default=Value(False)) if reaches else Value(True)
+    for i in range(0, len(few), ID_CHUNK):
+        rows = live.filter(pk__in=few[i : i + ID_CHUNK]).annotate(reached=flag)
+        for pk, reached in rows.values_list("pk", "reached"):
+            if pk not in objected:
+                blocked += 1
+                continue
+            left_out += 1
+            if pk in blocked_now:
+                objected_blocked += 1
+            elif not reached:
+                objected_unreachable += 1
+    out = Selection(
+        chosen, objected, 0, False, left_out, [], channel, blocked,
+        unreachable_rows=unreachable_rows, objected_unreachable=objected_unreachable,
+    )  # fmt: skip
     if not count:
-        return Selection(base, blocked, 0, False, left_out, [])
-    read = list(base.order_by("id")[: limit + len(blocked)])
-    first = [p for p in read if p.pk not in blocked]
-    if len(read) < limit + len(blocked):  # every chosen party is in hand: no count
-        return Selection(base, blocked, len(first), False, left_out, first[:limit])
-    cap = COUNT_CAP + left_out
-    counted, capped = bounded_count(base, cap=cap)
+        return out
+    if unreachable_rows is not None:
+        cap = COUNT_CAP + objected_unreachable
+        counted, capped = bounded_count(unreachable_rows, cap=cap)
+        out.unreachable_capped = capped
+        out.unreachable = (
+            COUNT_CAP if capped and counted >= cap else max(counted - objected_unreachable, 0)
+        )
+    first, complete = _sample(chosen, objected, limit)
+    if complete:  # every chosen party is in hand: no count
+        out.total, out.parties = len(first), first[:limit]
+        return out
+    objected_chosen = left_out - objected_blocked - objected_unreachable
+    cap = COUNT_CAP + objected_chosen
+    counted, capped = bounded_count(chosen, cap=cap)
     # Past the cap more than COUNT_CAP are chosen; out of time, at least those counted so far
     # (SQLite says how far it got, PostgreSQL nothing) and those shown.
-    first = first[:limit]
-    total = max(COUNT_CAP if capped and counted >= cap else counted - left_out, len(first))
-    return Selection(base, blocked, total, capped, left_out, first)
+    out.total = max(
+        COUNT_CAP if capped and counted >= cap else counted - objected_chosen, len(first)
+    )
+    out.capped, out.parties = capped, first
+    return out
+
+
+def _sample(chosen: QuerySet[Party], objected: set[int], limit: int) -> tuple[list[Party], bool]:
+    """The first ``limit`` chosen parties by id, the objectors skipped, and whether that is all
+    of them (then nothing needs counting). Read in batches along the primary key, each twice
+    the last: one query unless objectors crowd the first ids."""
+    first: list[Party] = []
+    after, step = 0, 2 * limit + 1
+    while True:
+        batch = list(chosen.filter(pk__gt=after).order_by("id")[:step])
+        first += [p for p in batch if p.pk not in objected]
+        if len(batch) < step:
+            return first, True
+        if len(first) > limit:
+            return first[:limit], False
+        after, step = batch[-1].pk, step * 2
 
 
 # --- access export (Art. 15) ---------------------------------------------------------------
@@ -214,10 +331,23 @@ def _party_fields(party: Party) -> dict[str, Any]:
     return data
 
 
+def access_document(party: Party) -> dict[str, Any]:
+    """The access export of a data subject (``export_document``); ValidationError for a party
+    that is none. A read: handing it out is ``actions.do_export_party``, which logs it."""
+    message = rules.not_a_data_subject_error(party.kind, party.sole_trader)
+    if message:
+        raise ValidationError(message)
+    return export_document(party)
+
+
 def export_document(party: Party) -> dict[str, Any]:
     """Everything held about the person, with where each came from (source, external key)."""
     ids = family_ids(party)
-    members = list(Party.objects.filter(pk__in=ids).select_related("organisation").order_by("pk"))
+    members = list(
+        Party.objects.filter(pk__in=ids)
+        .select_related("organisation", "responsible")
+        .order_by("pk")
+    )
     party = next(p for p in members if p.pk == party.pk)  # as stored now
     rels = (
         Relationship.objects.filter(Q(from_party_id__in=ids) | Q(to_party_id__in=ids))
@@ -265,9 +395,19 @@ def export_document(party: Party) -> dict[str, Any]:
             }
             for p in members
         ],
+        # Named as the pages name a party (the records hold the ids).
         "organisation": (
-            {"id": party.organisation_id, "name": party.organisation.name}
+            {
+                "id": party.organisation_id,
+                "number": party.organisation.number,
+                "name": party.organisation.display_name,
+            }
             if party.organisation_id and party.organisation
+            else None
+        ),
+        "responsible": (
+            {"id": party.responsible_id, "name": user_name(party.responsible)}
+            if party.responsible_id and party.responsible
             else None
         ),
         "relationships": [
@@ -377,6 +517,29 @@ def export_document(party: Party) -> dict[str, Any]:
             for k in ErasedKey.objects.filter(party_id__in=ids)
         ],
     }
+
+
+def user_name(user: Any) -> str:
+    """A user as the pages name one: the full name, else the user name."""
+    return str(user.get_full_name() or user.get_username())
+
+
+def related_names(records: list[dict[str, Any]]) -> dict[tuple[str, Any], str]:
+    """The names of what the export's records point to, for the printable page, in one query
+    per kind: ``("organisation", id)`` as the pages name a party, "Aeon Holding GmbH
+    (100272)"; ``("responsible", id)`` the user's name."""
+    from django.contrib.auth import get_user_model
+
+    orgs = {r["organisation_id"] for r in records if r.get("organisation_id")}
+    users = {r["responsible_id"] for r in records if r.get("responsible_id")}
+    names: dict[tuple[str, Any], str] = {}
+    for p in Party.objects.filter(pk__in=orgs).only(
+        "id", "kind", "name", "title", "first_name", "last_name", "number"
+    ):
+        names[("organisation", p.pk)] = str(p)
+    for u in get_user_model().objects.filter(pk__in=users):
+        names[("responsible", u.pk)] = user_name(u)
+    return names
 
 
 def _consent(c: Consent) -> dict[str, Any]:

@@ -15,11 +15,13 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from verbund.core import audit
 from verbund.core.exports import safe_row
+from verbund.core.formatting import format_number
 from verbund.core.forms import apply_errors
 from verbund.core.models import AuditRecord
 from verbund.core.paging import first_row, keyset_page, list_count
@@ -36,10 +38,11 @@ LOG_PAGE = 50
 
 @requires("privacy.export_personal_data")
 def export_page(request: HttpRequest, party_id: int) -> HttpResponse:
-    """The access export as a printable page (the API twin gives the JSON)."""
+    """The access export as a printable page, to check before handing it out: not logged. The
+    download (``export_json``, as its API twin) hands it out and logs it, once."""
     party = get_object_or_404(Party, pk=party_id)
     try:
-        document = actions.do_export_party(party, actor=request.user)
+        document = selectors.access_document(party)
     except ValidationError as exc:
         return render(
             request, "privacy/refused.html", {"party": party, "messages_": exc.messages}, status=400
@@ -51,6 +54,7 @@ def export_context(party: Party, document: dict[str, Any]) -> dict[str, Any]:
     """The printable page's view of the export: field labels instead of keys, the history as
     the file shows it."""
     records = []
+    names = selectors.related_names(document["records"])
     for rec in document["records"]:
         rows = []
         for name, value in rec.items():
@@ -62,9 +66,12 @@ def export_context(party: Party, document: dict[str, Any]) -> dict[str, Any]:
                 continue
             if value not in (None, "", []) and field.name not in ("id", "merged_into"):
                 label = str(field.verbose_name)
-                shown = audit._show(
-                    value, field if field.choices or not field.is_relation else None, {}
-                )
+                if field.many_to_one:  # a party or a user by name, not by its id
+                    shown = names.get((field.name, value)) or str(value)
+                else:
+                    shown = audit._show(
+                        value, field if field.choices or not field.is_relation else None, {}
+                    )
                 rows.append((label[:1].upper() + label[1:], shown))
         records.append(rows)
     ids = [r["id"] for r in document["records"]]
@@ -184,9 +191,12 @@ def consent_create(request: HttpRequest, party_id: int) -> HttpResponse:
 def _advertising_selection(
     request: HttpRequest, count: bool = True
 ) -> tuple[AdvertisingForm, selectors.Selection | None]:
-    form = AdvertisingForm(request.GET or None)
-    if not form.is_bound:
-        form = AdvertisingForm({"channel": "post"})
+    # A link names at most the selection (the selection's "For advertising" button): the
+    # channel starts at post, which the page shows and lets the user change.
+    data = request.GET.copy()
+    if not data.get("channel"):
+        data["channel"] = Channel.POST
+    form = AdvertisingForm(data)
     if not form.is_valid():
         return form, None
     parties = Party.objects.all()
@@ -206,7 +216,8 @@ def _advertising_selection(
 
 @requires("parties.view_party", "privacy.view_consent")
 def advertising(request: HttpRequest) -> HttpResponse:
-    """The advertising selection: how many it holds and how many objections left out."""
+    """The advertising selection on a channel: how many it holds, and how many it left out for
+    each reason (objection, sanctions block, no address on the channel)."""
     form, selection = _advertising_selection(request)
     return render(
         request,
@@ -222,20 +233,25 @@ def advertising(request: HttpRequest) -> HttpResponse:
 
 @requires("parties.view_party", "privacy.view_consent")
 def advertising_csv(request: HttpRequest) -> HttpResponseBase:
-    """The advertising export as CSV, leaving out everyone who objected; the last line (and
-    the X-Left-Out header) says how many. Streamed as it is read (values, not model
-    instances: a million parties in a few seconds, memory flat), every cell through
+    """The advertising export as CSV: the parties the channel reaches, without objectors and
+    without parties blocked under sanctions; the last line says how many each reason left out
+    (the X-Left-Out header: the objectors). One query streamed as it is read (values, not
+    model instances: a million parties in a few seconds, memory flat), every cell through
     ``core.exports.safe_row``."""
     form, selection = _advertising_selection(request, count=False)
     if selection is None:
         return HttpResponse(
-            "; ".join(f"{f}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()),
+            "; ".join(
+                f"{form[f].label if f in form.fields else f}: {' '.join(str(m) for m in e)}"
+                for f, e in form.errors.items()
+            ),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
     header = [_("Number"), _("Name"), _("Street"), _("Postcode"), _("City"), _("Country"),
               _("E-mail"), _("Phone")]  # fmt: skip
-    footer = [_("Left out because of an objection: %(n)s") % {"n": selection.left_out}]
+
+    language = translation.get_language()
 
     def lines() -> Iterator[str]:
         out = io.StringIO()
@@ -247,7 +263,19 @@ def advertising_csv(request: HttpRequest) -> HttpResponseBase:
                 yield out.getvalue()
                 out.seek(0)
                 out.truncate()
-        writer.writerow(footer)
+        # The last line says how many were left out and why; those out of reach are counted
+        # exactly here, after the rows (one COUNT, the file reads every party anyway).
+        with translation.override(language):
+            footer = _(
+                "Left out because of an objection: %(n)s, blocked under sanctions: "
+                "%(blocked)s, %(reason)s: %(unreachable)s"
+            ) % {
+                "n": format_number(selection.left_out),
+                "blocked": format_number(selection.blocked),
+                "reason": selection.unreachable_label,
+                "unreachable": format_number(selection.exact_unreachable()),
+            }
+        writer.writerow([footer])
         yield out.getvalue()
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

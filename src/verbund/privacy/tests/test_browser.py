@@ -1,5 +1,5 @@
-"""In headless Chromium (German, 1,024 px): the privacy officer opens a person's file, prints the
-access export and erases the person from the file; the privacy log shows both. Skips where no
+"""In headless Chromium (German, 1,024 px): the privacy officer opens a person's file, looks at the
+access export and downloads it, and erases the person from the file; the privacy log shows both. Skips where no
 Chromium is installed."""
 
 from collections.abc import Iterator
@@ -42,6 +42,12 @@ def test_export_and_erasure_from_the_file(live_server: Any, page: Any) -> None:
     assert "Auskunft (Art. 15 DSGVO)" in page.content()
     assert "greta.kranich@example.org" in page.content()
     assert "Besuch bei Greta Kranich" in page.content()
+    # Looking at the page hands nothing out; the download does, and is logged once.
+    assert not PrivacyLog.objects.filter(action="export").exists()
+    with page.expect_download() as download:
+        page.click("[data-testid=export-json]")
+    assert "greta.kranich@example.org" in download.value.path().read_text(encoding="utf-8")
+    assert PrivacyLog.objects.filter(action="export", party_id=person.pk).count() == 1
 
     page.goto(f"{live_server.url}/parties/{person.pk}/")
     with page.expect_navigation():

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from verbund.core.testing import run_cli
@@ -68,3 +69,52 @@ def test_the_printable_page_shows_the_data_with_labels(
     page = client.get(f"/privacy/parties/{world['person'].pk}/export/").content.decode()
     assert EMAIL in page and "kennt den Vorstand" in page
     assert "first_name" not in page
+
+
+def test_the_printable_page_names_the_organisation_as_the_pages_do_never_by_its_id(
+    world: dict[str, Any], client: Any, make_user: Any
+) -> None:
+    from django.utils import translation
+
+    from verbund.parties.actions import do_update_party
+
+    person, shop = world["person"], world["shop"]
+    officer = make_user("privacy")
+    officer.first_name, officer.last_name = "Petra", "Prüfer"
+    officer.save()
+    do_update_party(person, actor=None, responsible=officer)
+    client.force_login(officer)
+    with translation.override("de"):
+        page = client.get(f"/privacy/parties/{person.pk}/export/").content.decode()
+    fields = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", page))
+    assert fields["Organisation"] == f"Quastwitz Feinkost e.K. ({shop.number})"
+    assert fields["Verantwortlich"] == "Petra Prüfer"
+    # The download names it too: the id the records hold, with the number and the name.
+    doc = json.loads(client.get(f"/privacy/parties/{person.pk}/export.json").content)
+    assert doc["records"][0]["organisation_id"] == shop.pk
+    assert doc["organisation"] == {
+        "id": shop.pk, "number": shop.number, "name": "Quastwitz Feinkost e.K."
+    }  # fmt: skip
+    assert doc["responsible"] == {"id": officer.pk, "name": "Petra Prüfer"}
+
+
+def test_one_answer_is_one_log_entry_written_by_the_download_not_by_the_page(
+    world: dict[str, Any], client: Any, make_user: Any, api_for: Any
+) -> None:
+    person = world["person"]
+    exports = PrivacyLog.objects.filter(action="export", party_id=person.pk, article="art15")
+    client.force_login(make_user("privacy"))
+    page = client.get(f"/privacy/parties/{person.pk}/export/")
+    assert page.status_code == 200 and 'data-testid="export-logged"' in page.content.decode()
+    assert exports.count() == 0  # looking at it hands nothing out
+    download = client.get(f"/privacy/parties/{person.pk}/export.json")
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    assert exports.count() == 1
+    # The API twin hands the same document out, and logs it the same way: once.
+    assert api_for("privacy").get(f"/api/v1/parties/{person.pk}/privacy-export/").status_code == 200
+    assert exports.count() == 2
+    # An organisation has no answer: refused on the page and in the download, nothing logged.
+    holding = world["holding"].pk
+    assert client.get(f"/privacy/parties/{holding}/export/").status_code == 400
+    assert client.get(f"/privacy/parties/{holding}/export.json").status_code == 400
+    assert not PrivacyLog.objects.filter(party_id=holding).exists()
