@@ -10,6 +10,10 @@ rows calls one of these in its own transaction, after writing the rows:
 - ``recompute``: rebuild some parties' rows from their monthly rows (merges);
 - ``rebuild_sql``: the SQL that rebuilds rows from the monthly table (demo loads, the check).
 
+How a period reads them (``year_rows``): a period that begins in January (whole years, or a
+year to date as the comparison with the year before reads the current year) takes each row's
+total, or in its last year the month columns up to its last month (decision 0050).
+
 Adding deltas under the row's lock (``UPDATE ... SET x = x + d``) keeps concurrent writers of
 one party-year exact on PostgreSQL, as the year total alone was before.
 """
@@ -17,6 +21,7 @@ one party-year exact on PostgreSQL, as the year total alone was before.
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -24,6 +29,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
 from verbund.revenue.models import MONTH_COLUMNS, RevenueMonth, RevenueYear
+from verbund.revenue.periods import Period
 
 T_MONTH = RevenueMonth._meta.db_table
 T_YEAR = RevenueYear._meta.db_table
@@ -170,3 +176,61 @@ def mismatches(
 
 def _int(value: object) -> int | None:
     return None if value is None else int(str(value))
+
+
+def reads_years(period: Period) -> bool:
+    """Whether a period's figures come from the yearly aggregates: it begins in January, so it
+    is whole years, the last of them possibly up to an earlier month (a year to date, as the
+    comparison with the year before reads the current year: ``periods.comparable``)."""
+    return period.first.month == 1
+
+
+@dataclass(frozen=True)
+class YearRows:
+    """A period that begins in January on the yearly rows ``y``: SQL with its parameters.
+
+    ``years``: the rows of its years; ``has``: of those, the rows with a figure in its months
+    (None for whole years: every row); ``amount``: a row's figure in its months (the year's
+    total, or in the last year the months up to the period's: the month columns added up, or
+    the total less the months after, whichever is fewer; NULL adds nothing); ``months``: the
+    months of its last year that are in it (12 for whole years)."""
+
+    years: tuple[str, list[Any]]
+    has: tuple[str, list[Any]] | None
+    amount: tuple[str, list[Any]]
+    months: int
+
+    @property
+    def cond(self) -> tuple[str, list[Any]]:
+        """The rows of the period: of its years, those with a figure in its months."""
+        if self.has is None:
+            return self.years
+        return f"{self.years[0]} AND {self.has[0]}", [*self.years[1], *self.has[1]]
+
+
+def year_rows(period: Period, alias: str = "y") -> YearRows:
+    """How a period that begins in January reads the yearly rows ``alias`` (``reads_years``)."""
+    first, last, k = period.first.year, period.last.year, period.last.month
+    a = alias
+    if first == last:
+        # One year by equality: SQLite then seeks (party, year) instead of a range.
+        years: tuple[str, list[Any]] = (f"{a}.year = %s", [first])
+    else:
+        years = (f"{a}.year >= %s AND {a}.year <= %s", [first, last])
+    if k == 12:
+        return YearRows(years, None, (f"{a}.amount_cents", []), 12)
+    kept = [f"{a}.{c}" for c in MONTH_COLUMNS[:k]]
+    has = f"COALESCE({', '.join(kept)}) IS NOT NULL" if k > 1 else f"{kept[0]} IS NOT NULL"
+    if k <= 6:
+        part = "(" + " + ".join(f"COALESCE({c}, 0)" for c in kept) + ")"
+    else:
+        after = " + ".join(f"COALESCE({a}.{c}, 0)" for c in MONTH_COLUMNS[k:])
+        part = f"({a}.amount_cents - ({after}))"
+    if first == last:
+        return YearRows(years, (has, []), (part, []), k)
+    return YearRows(
+        years,
+        (f"({a}.year < %s OR {has})", [last]),
+        (f"(CASE WHEN {a}.year = %s THEN {part} ELSE {a}.amount_cents END)", [last]),
+        k,
+    )

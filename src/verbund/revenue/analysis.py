@@ -1,6 +1,7 @@
 """Revenue analysis: rankings of groups, chains and associations with the same period of the
 previous year, ABC classes and member counts, and the drill-down into one head's members
-(issue #18, points 1 and 2; decision 0026).
+(issue #18, points 1 and 2; decision 0026). A period that reaches into the current month is
+compared up to the last complete month, in both years (``periods.comparable``, decision 0050).
 
 Two structures, as everywhere in revenue (``selectors``):
 
@@ -31,7 +32,15 @@ from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipType
 from verbund.revenue import plans, selectors
-from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, add_months, month_end
+from verbund.revenue.aggregates import reads_years, year_rows
+from verbund.revenue.periods import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Period,
+    comparable,
+    month_end,
+    previous_year,
+)
 from verbund.revenue.selectors import (
     T_MONTH,
     T_YEAR,
@@ -109,7 +118,9 @@ class RankRow:
 
 @dataclass
 class Ranking:
-    """A ranking (of heads, or of one head's members) for a period against its comparison."""
+    """A ranking (of heads, or of one head's members) for a period against its comparison:
+    ``period`` the months compared (``periods.comparable`` of the period asked for),
+    ``previous`` the same months a year before."""
 
     kind: str
     mode: str
@@ -173,10 +184,6 @@ def abc_class(before_cents: int, cents: int, total_cents: int) -> str:
     if before_cents * 100 < B_SHARE * total_cents:
         return "B"
     return "C"
-
-
-def previous_year(period: Period) -> Period:
-    return Period(add_months(period.first, -12), add_months(period.last, -12))
 
 
 # --- parameters ---------------------------------------------------------------------------
@@ -252,7 +259,8 @@ def ranking_from_params(params: Any, head: int | None = None) -> Ranking:
 
 @dataclass
 class _Span:
-    """The two periods and the SQL that tells their figures apart."""
+    """The two periods and the SQL that tells their figures apart. ``yearly``: both are read
+    from the yearly aggregates (they begin in January: ``aggregates.year_rows``)."""
 
     period: Period
     previous: Period
@@ -269,31 +277,35 @@ class _Span:
     def sums(self, table_alias: str = "y", *, yearly: bool | None = None) -> tuple[str, list[Any]]:
         """``SUM(this period), SUM(previous period)`` of the rows ``table_alias``."""
         use_years = self.yearly if yearly is None else yearly
-        if use_years:
-            p, q = self.period, self.previous
-            cond = f"{table_alias}.year >= %s AND {table_alias}.year <= %s"
-            params = [p.first.year, p.last.year, q.first.year, q.last.year]
-        else:
-            p, q = self.period, self.previous
-            cond = f"{table_alias}.month >= %s AND {table_alias}.month <= %s"
-            params = [_day(p.first), _day(p.last), _day(q.first), _day(q.last)]
-        amount = f"{table_alias}.amount_cents"
-        return (
-            f"SUM(CASE WHEN {cond} THEN {amount} ELSE 0 END), SUM(CASE WHEN {cond} THEN {amount} ELSE 0 END)",
-            params,
-        )
+        sums, params = [], []
+        for p in (self.period, self.previous):
+            if use_years:
+                rows = year_rows(p, table_alias)
+                (cond, cparams), (amount, aparams) = rows.years, rows.amount
+            else:
+                cond = f"{table_alias}.month >= %s AND {table_alias}.month <= %s"
+                cparams, aparams = [_day(p.first), _day(p.last)], []
+                amount = f"{table_alias}.amount_cents"
+            sums.append(f"SUM(CASE WHEN {cond} THEN {amount} ELSE 0 END)")
+            params += [*cparams, *aparams]
+        return ", ".join(sums), params
 
     def join(
         self, table_alias: str = "y", *, yearly: bool | None = None
     ) -> tuple[str, str, list[Any]]:
-        """(table, condition on the span, params) for the figures."""
+        """(table, condition on the span, params) for the figures: the rows of the span's years
+        (or months); of the year rows of a period cut short, those with a figure in its
+        months."""
         use_years = self.yearly if yearly is None else yearly
         if use_years:
-            return (
-                T_YEAR,
-                f"{table_alias}.year >= %s AND {table_alias}.year <= %s",
-                [self.first.year, self.last.year],
-            )
+            cond = f"{table_alias}.year >= %s AND {table_alias}.year <= %s"
+            params: list[Any] = [self.first.year, self.last.year]
+            now, before = year_rows(self.period, table_alias), year_rows(self.previous, table_alias)
+            if now.has is not None or before.has is not None:
+                (ncond, nparams), (bcond, bparams) = now.cond, before.cond
+                cond += f" AND (({ncond}) OR ({bcond}))"
+                params += [*nparams, *bparams]
+            return T_YEAR, cond, params
         return (
             T_MONTH,
             f"{table_alias}.month >= %s AND {table_alias}.month <= %s",
@@ -302,8 +314,10 @@ class _Span:
 
 
 def _span(period: Period) -> _Span:
-    previous = previous_year(period)
-    return _Span(period, previous, bool(period.whole_years))
+    """The months compared (``periods.comparable``: a period reaching into the current month
+    ends with the last complete one) and the same months a year before."""
+    compared = comparable(period)
+    return _Span(compared, previous_year(compared), reads_years(compared))
 
 
 def _merge(into: dict[int, list[int]], rows: Sequence[tuple[Any, ...]]) -> None:
@@ -561,7 +575,9 @@ def top_ranking(
     for r in shown:
         r.member_count = counts.get(r.party_id, 1)
     selectors.label(shown)
-    return Ranking(rtype.key, mode, period, span.previous, shown, len(found), total, previous_total)
+    return Ranking(
+        rtype.key, mode, span.period, span.previous, shown, len(found), total, previous_total
+    )
 
 
 def members_ranking(
@@ -596,7 +612,15 @@ def members_ranking(
     head_row = RankRow(head, total, previous_total, member_count=len(found))
     selectors.label([*shown, head_row])
     return Ranking(
-        rtype.key, mode, period, span.previous, shown, len(found), total, previous_total, head_row
+        rtype.key,
+        mode,
+        span.period,
+        span.previous,
+        shown,
+        len(found),
+        total,
+        previous_total,
+        head_row,
     )
 
 

@@ -117,7 +117,8 @@ TOP_PARAMS = [
         "to",
         str,
         pattern=MONTH_PATTERN,
-        description="last month, YYYY-MM (default December of from's year)",
+        description="last month, YYYY-MM (default December of from's year); a period reaching "
+        "into the current month is compared up to the last complete month (see compare)",
     ),
     OpenApiParameter("year", YEAR, description="a whole year (instead of from/to)"),
     OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="a quarter of year"),
@@ -125,7 +126,11 @@ TOP_PARAMS = [
         "compare",
         str,
         enum=list(analysis.COMPARES),
-        description="the period compared with: the same months a year before",
+        description="the period compared with: the same months a year before. A period "
+        "that reaches into the current month or beyond is cut, in both years, at the last "
+        "complete month (on 2026-12-07 the year 2026 is 2026-01 to 2026-11 against 2025-01 to "
+        "2025-11); a past period is compared whole. The answer's from/to and "
+        "previous_from/previous_to name the months compared",
     ),
     OpenApiParameter(
         "mode",
@@ -149,9 +154,11 @@ class RankRowSerializer(serializers.Serializer):
     party = serializers.IntegerField()
     number = serializers.CharField()
     name = serializers.CharField()
-    amount = serializers.CharField(help_text="EUR, this period")
+    amount = serializers.CharField(help_text="EUR, the months compared (from to to)")
     cents = serializers.IntegerField()
-    previous_amount = serializers.CharField(help_text="EUR, the comparison period")
+    previous_amount = serializers.CharField(
+        help_text="EUR, the same months a year before (previous_from to previous_to)"
+    )
     previous_cents = serializers.IntegerField()
     change_amount = serializers.CharField()
     change_cents = serializers.IntegerField()
@@ -167,9 +174,12 @@ class RankingSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=list(analysis.KINDS))
     mode = serializers.ChoiceField(choices=list(analysis.MODES))
     compare = serializers.ChoiceField(choices=list(analysis.COMPARES))
-    to = serializers.CharField()
-    previous_from = serializers.CharField()
-    previous_to = serializers.CharField()
+    to = serializers.CharField(
+        help_text="YYYY-MM, the last month compared: the last month asked for, or the last "
+        "complete month where the period asked for reaches into the current month or beyond"
+    )
+    previous_from = serializers.CharField(help_text="YYYY-MM, from a year before")
+    previous_to = serializers.CharField(help_text="YYYY-MM, to a year before")
     currency = serializers.CharField()
     count = serializers.IntegerField(help_text="entries ranked (rows holds the first limit)")
     total = serializers.CharField()
@@ -183,14 +193,16 @@ class RankingSerializer(serializers.Serializer):
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
         # "from" is a Python keyword: declared here under its name.
-        fields["from"] = serializers.CharField()
+        fields["from"] = serializers.CharField(help_text="YYYY-MM, the first month compared")
         return fields
 
 
 class RevenueTopView(APIView):
     """Groups, chains or associations ranked by revenue for a period, against the same months a
     year before, with change, ABC class and member count; by today's structure or each month's.
-    With ``head``: that head's members ranked the same way (the overview's drill-down)."""
+    A period reaching into the current month is compared up to the last complete month, in
+    both years (``from``/``to`` of the answer say which months). With ``head``: that head's
+    members ranked the same way (the overview's drill-down)."""
 
     required_permission = READ
 

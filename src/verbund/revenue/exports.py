@@ -5,6 +5,12 @@ empty line) what the table is about: period, structure and totals. The header co
 that a spreadsheet can filter and sort the entries, and so that the XLSX is written by the
 project's one fast writer (``core.exports.xlsx_file``, which takes a header and rows). Cells
 pass ``core.exports.safe_cell`` in both formats; amounts are numbers.
+
+The CSV is written for German Excel, as the project's other CSV exports (hierarchy,
+selection) are: a byte order mark first (else Excel reads the UTF-8 as ANSI and garbles the
+umlauts), ``;`` between cells, and, new with the amounts, the decimal comma ("1234,56", no
+thousands separator), which German Excel reads as a number where "1234.56" became text or a
+date. The XLSX keeps numbers as numbers (decision 0050).
 """
 
 import csv
@@ -27,13 +33,30 @@ def _amount(cents: int) -> Decimal:
     return Decimal(cents_str(cents))
 
 
+# The byte order mark the project's CSV exports begin with, for Excel.
+BOM = "\ufeff"
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell as German Excel reads a ``;``-separated file: a number with a fraction with the
+    decimal comma ("-1234,56", "0,5"), without exponent or thousands separator; anything else
+    as it is. Called after ``safe_cell``, which leaves numbers alone: a negative amount is a
+    number, not a formula."""
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    return value
+
+
 def to_csv(table: Table) -> str:
     header, lines = table
     buf = io.StringIO()
+    buf.write(BOM)
     writer = csv.writer(buf, delimiter=";")
     writer.writerow(safe_row(header))
     for line in lines:
-        writer.writerow(safe_row(line))
+        writer.writerow([csv_cell(v) for v in safe_row(line)])
     return buf.getvalue()
 
 

@@ -14,66 +14,110 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from verbund.core.formatting import format_number
-from verbund.core.forms import parse_month, show_month
+from verbund.core.forms import show_month
 from verbund.core.paging import ListCount
 from verbund.parties.models import Party
-from verbund.revenue import analysis
+from verbund.revenue import analysis, selectors
 from verbund.revenue.charts import ranking_bars, treemap
-from verbund.revenue.periods import Period, add_months
+from verbund.revenue.forms import PeriodForm
+from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, period_label
 
 SPANS = ("year", "quarter", "months")
 SHOWN = 100
 CHART_ROWS = 20
 
 
-def analysis_params(get: QueryDict) -> dict[str, str]:
-    """The page's fields as the API's parameters: ``span`` says which period fields count
-    (the year alone, the year and a quarter, or a month range), so a field left filled from
-    an earlier choice never overrides the one the user made."""
-    span = get.get("span") or ("months" if get.get("from") else "year")
+def _span(form: PeriodForm) -> str:
+    """Which period fields count: the year alone, the year and a quarter, or a month range
+    (a link with months and no span means the months)."""
+    return str(form.cleaned_data.get("span") or "") or ("months" if form.typed("from") else "year")
+
+
+def analysis_params(form: PeriodForm) -> dict[str, str]:
+    """The page's fields (typed well: ``form`` is valid) as the API's parameters: ``span``
+    says which period fields count, so a field left filled from an earlier choice never
+    overrides the one the user made. The API's rules check them (``analysis``)."""
+    data = form.cleaned_data
+    span = _span(form)
     if span not in SPANS:
         raise ValidationError(
             {"span": [_("Choose one of %(choices)s.") % {"choices": ", ".join(SPANS)}]}
         )
     params = {
-        "kind": get.get("kind") or "group",
-        "mode": get.get("mode") or "current",
+        "kind": data["kind"] or "group",
+        "mode": data["mode"] or "current",
         "compare": "previous_year",
     }
-    year = get.get("year") or str(dt.date.today().year)
+    year = data["year"] or str(dt.date.today().year)
     if span == "months":
-        params["from"] = _iso_month(get.get("from")) or f"{year}-01"
-        params["to"] = _iso_month(get.get("to"))
+        first, last = data.get("from"), data.get("to")
+        if first is None:
+            # January of the year chosen (the year's own check names the year).
+            params["from"] = (
+                f"{selectors.int_param({'year': year}, 'year', None, YEAR_MIN, YEAR_MAX)}-01"
+            )
+        else:
+            params["from"] = f"{first:%Y-%m}"
+        params["to"] = f"{last:%Y-%m}" if last else ""
     elif span == "quarter":
-        params["year"], params["quarter"] = year, get.get("quarter") or "1"
+        params["year"], params["quarter"] = year, data["quarter"] or "1"
     else:
         params["year"] = year
     return params
 
 
-def _iso_month(text: str | None) -> str:
-    """A typed month ("12.2026" or "2026-12") as the API's ``YYYY-MM``; text that is no month
-    is handed on as it is, for the period's own error naming the field."""
-    month = parse_month(text or "")
-    return f"{month:%Y-%m}" if month else (text or "")
+def _read(get: QueryDict) -> tuple[PeriodForm, dict[str, str], Period]:
+    """The page's form, its fields as the API's parameters and the period they ask for; a
+    ``ValidationError`` (by the form's and the API's field names) where they are refused."""
+    form = PeriodForm(get)
+    if not form.is_valid():
+        raise ValidationError(dict(form.errors))
+    params = analysis_params(form)
+    query = QueryDict(mutable=True)
+    query.update(params)
+    return form, params, analysis.period_param(query)
 
 
-def _state(get: QueryDict, params: dict[str, str], period: Period | None) -> dict[str, Any]:
-    """What the form shows, and the query that repeats the current choice."""
-    span = get.get("span") or ("months" if get.get("from") else "year")
+def _refused(get: QueryDict, exc: ValidationError, **context: Any) -> dict[str, Any]:
+    """The page without figures: the form as typed, each refusal naming its field as the form
+    labels it (``PeriodForm.messages``)."""
+    form = PeriodForm(get)
+    form.is_valid()
+    if not form.errors:
+        form.refuse(exc)
+    messages = form.messages()
+    return {
+        **context,
+        **_state(form, {}, None),
+        # One line for an export's 400; the page lists them.
+        "error": " ".join(messages),
+        "errors": messages,
+        "invalid": sorted(form.errors),
+    }
+
+
+def _state(form: PeriodForm, params: dict[str, str], period: Period | None) -> dict[str, Any]:
+    """What the form shows, and the query that repeats the current choice. A refused month
+    stays as it was typed, for the user to correct it (``form`` has been validated)."""
+    span = _span(form)
     today = dt.date.today()
     first = period.first if period else dt.date(today.year, 1, 1)
     last = period.last if period else dt.date(today.year, 12, 1)
     query = {
-        "kind": params.get("kind", "group"),
-        "mode": params.get("mode", "current"),
+        "kind": params.get("kind") or form.typed("kind") or "group",
+        "mode": params.get("mode") or form.typed("mode") or "current",
         "span": span,
-        "year": params.get("year") or str(first.year),
-        "quarter": params.get("quarter", ""),
+        "year": params.get("year") or form.typed("year") or str(first.year),
+        "quarter": params.get("quarter") or form.typed("quarter"),
         "from": f"{first:%Y-%m}",
         "to": f"{last:%Y-%m}",
     }
-    shown = {"from_shown": show_month(first), "to_shown": show_month(last)}
+    shown = {
+        "from_shown": form.typed("from")
+        if period is None and form.typed("from")
+        else show_month(first),
+        "to_shown": form.typed("to") if period is None and form.typed("to") else show_month(last),
+    }
     return {
         "form": {**query, **shown},
         "query": urlencode(query),
@@ -92,32 +136,19 @@ def _state(get: QueryDict, params: dict[str, str], period: Period | None) -> dic
     }
 
 
-def period_label(period: Period) -> str:
-    if period.whole_years and len(period.whole_years) == 1:
-        return str(period.first.year)
-    if period.first.month % 3 == 1 and period.last == add_months(period.first, 2):
-        return _("Q%(q)s %(year)s") % {
-            "q": (period.first.month - 1) // 3 + 1,
-            "year": period.first.year,
-        }
-    return f"{period.first:%m/%Y} \u2013 {period.last:%m/%Y}"
-
-
 def overview_context(get: QueryDict, *, limit: int | None = SHOWN) -> dict[str, Any]:
-    """The overview's context; ``error`` (a field's message) instead of figures on bad input."""
-    params: dict[str, str] = {}
+    """The overview's context; ``errors`` (each naming its field) instead of figures on bad
+    input."""
     try:
-        params = analysis_params(get)
+        form, params, period = _read(get)
         kind, rtype = analysis.kind_type(params["kind"])
         mode = analysis.mode_param(params["mode"])
-        query = QueryDict(mutable=True)
-        query.update(params)
-        ranking = analysis.top_ranking(rtype, analysis.period_param(query), mode=mode, limit=limit)
+        ranking = analysis.top_ranking(rtype, period, mode=mode, limit=limit)
         ranking.kind = kind
     except ValidationError as exc:
-        return {"error": _field_errors(exc), **_state(get, params, None)}
-    context = {**_state(get, params, ranking.period), "ranking": ranking}
-    context.update(_labels(ranking))
+        return _refused(get, exc)
+    context = {**_state(form, params, period), "ranking": ranking}
+    context.update(_labels(ranking, period))
     context["chart"] = ranking_bars(
         [(r.name, r.cents, r.previous_cents) for r in ranking.rows[:CHART_ROWS]],
         title=_("Top %(n)s by revenue") % {"n": min(CHART_ROWS, len(ranking.rows))},
@@ -126,20 +157,16 @@ def overview_context(get: QueryDict, *, limit: int | None = SHOWN) -> dict[str, 
 
 
 def drilldown_context(get: QueryDict, head: Party, *, limit: int | None = SHOWN) -> dict[str, Any]:
-    params: dict[str, str] = {}
     try:
-        params = analysis_params(get)
+        form, params, period = _read(get)
         kind, rtype = analysis.kind_type(params["kind"])
-        query = QueryDict(mutable=True)
-        query.update(params)
-        period = analysis.period_param(query)
         mode = analysis.mode_param(params["mode"])
         ranking = analysis.members_ranking(rtype, head.pk, period, mode=mode, limit=limit)
         ranking.kind = kind
     except ValidationError as exc:
-        return {"error": _field_errors(exc), "head": head, **_state(get, params, None)}
-    context = {**_state(get, params, ranking.period), "ranking": ranking, "head": head}
-    context.update(_labels(ranking))
+        return _refused(get, exc, head=head)
+    context = {**_state(form, params, period), "ranking": ranking, "head": head}
+    context.update(_labels(ranking, period))
     full = ranking.rows
     context["treemap"] = treemap(
         [(r.name, r.cents, _share(r.share)) for r in full],
@@ -152,21 +179,24 @@ def _share(value: Any) -> str:
     return "" if value is None else f"{format_number(value, 1)} %"
 
 
-def _labels(ranking: analysis.Ranking) -> dict[str, Any]:
-    shown, total = len(ranking.rows), ranking.count
+def _compared(ranking: analysis.Ranking, asked: Period) -> dict[str, Any]:
+    """The names of the two periods compared (the months compared, ``periods.comparable``)
+    and whether those end before the period asked for."""
     return {
         "period_label": period_label(ranking.period),
         "previous_label": period_label(ranking.previous),
+        "cut_short": ranking.period != asked,
+    }
+
+
+def _labels(ranking: analysis.Ranking, asked: Period) -> dict[str, Any]:
+    shown, total = len(ranking.rows), ranking.count
+    return {
+        **_compared(ranking, asked),
         # "Konzerne: 10 von 57" (the one wording of every list, core.formatting.format_count)
         "count_label": _counted(str(analysis.KIND_LABELS[ranking.kind]), shown, total),
         "members_label": _counted(_("Members"), shown, total),
     }
-
-
-def _field_errors(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-    return " ".join(exc.messages)
 
 
 # --- central settlement view (#18.2) -------------------------------------------------------
@@ -183,13 +213,9 @@ def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
     without revenue in the period."""
     from verbund.revenue import settlement
 
-    params: dict[str, str] = {}
     try:
-        params = analysis_params(get)
+        form, params, period = _read(get)
         params["kind"] = "association"
-        query = QueryDict(mutable=True)
-        query.update(params)
-        period = analysis.period_param(query)
         mode = analysis.mode_param(params["mode"])
         sort = get.get("sort") or "-revenue"
         if sort.lstrip("-") not in SETTLEMENT_SORTS:
@@ -202,25 +228,27 @@ def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
             )
         view = settlement.settlement_view(party, period, mode=mode, sort=sort)
     except ValidationError as exc:
-        return {"error": _field_errors(exc), "party": party, **_state(get, params, None)}
-    state = _state(get, params, period)
+        return _refused(get, exc, party=party)
+    state = _state(form, params, period)
     state["form"]["kind"] = "association"
     without = view.without_revenue
     # The figures need every address (totals, shares, subtotals); the page shows a page of
     # them (23,186 rows were 10.7 MB of HTML at the 1M bench), the export all.
     page = Paginator(view.addresses, SETTLEMENT_PAGE).get_page(get.get("page"))
+    labels = _compared(view.ranking, period)
     return {
         **state,
         "party": party,
         "view": view,
         "sort": sort,
-        "period_label": period_label(period),
-        "previous_label": period_label(view.ranking.previous),
+        "period_label": labels["period_label"],
+        "previous_label": labels["previous_label"],
+        "cut_short": labels["cut_short"],
         "sort_columns": [
             ("name", _("Delivery address")),
             ("member", _("Member / sub-association")),
-            ("revenue", period_label(period)),
-            ("previous", period_label(view.ranking.previous)),
+            ("revenue", labels["period_label"]),
+            ("previous", labels["previous_label"]),
             ("change", pgettext("difference", "Change")),
         ],
         "page": page,

@@ -1,4 +1,5 @@
-"""Months and periods: parsing ``YYYY-MM``, month arithmetic, and the month-end rule."""
+"""Months and periods: parsing ``YYYY-MM``, month arithmetic, the month-end rule, and the
+period a comparison with the year before reads (``comparable``, decision 0050)."""
 
 import calendar
 import datetime as dt
@@ -6,12 +7,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 # The years a month may lie in (four digits, none before the records begin).
 YEAR_MIN, YEAR_MAX = 1900, 9999
 # parse_month's canonical form for the API schema: YYYY-MM within those years.
 MONTH_PATTERN = r"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])$"
+
+
+def today() -> dt.date:
+    """The day a comparison is made on (a function of its own: tests set it)."""
+    return dt.date.today()
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -98,3 +105,47 @@ class Period:
         if self.whole_years and len(self.whole_years) == 1:
             return str(self.first.year)
         return f"{self.first:%Y-%m} - {self.last:%Y-%m}"
+
+
+def comparable(period: Period, day: dt.date | None = None) -> Period:
+    """The months of ``period`` that are compared with the same months a year before: the one
+    rule of every comparison (the revenue overview, its drill-down, the settlement view, the
+    customer file's section, their exports and ``/api/v1/revenue/top/``; decision 0050).
+
+    A period that ended before the current month is compared whole. One that reaches into the
+    current month or beyond ends with the last complete month, the one before ``day``'s
+    (today's): on 7 December 2026 the year 2026 is January to November 2026, compared with
+    January to November 2025, not eleven months with twelve. A period without a complete
+    month ends with the current month (on 15 January 2027, 2027 is January 2027); one that
+    begins after the current month stays as asked (it has no figures yet)."""
+    current = month_start(day or today())
+    if period.last < current:
+        return period
+    last = add_months(current, -1)
+    if last >= period.first:
+        return Period(period.first, last)
+    if period.first <= current:
+        return Period(period.first, current)
+    return period
+
+
+def previous_year(period: Period) -> Period:
+    """The same months a year before."""
+    return Period(add_months(period.first, -12), add_months(period.last, -12))
+
+
+def period_label(period: Period) -> str:
+    """A period as the pages name it, in the user's language: "2026", "Q4 2026", "Nov. 2026";
+    months of one year as "Jan." to "Nov. 2026" joined by an en dash, months of two years
+    with a spaced one ("Nov. 2025 - Feb. 2026"), whole years as "2024" to "2026"."""
+    first, last = period.first, period.last
+    years = period.whole_years
+    if years:
+        return str(first.year) if len(years) == 1 else f"{first.year}\u2013{last.year}"
+    if first.month % 3 == 1 and last == add_months(first, 2):
+        return _("Q%(q)s %(year)s") % {"q": (first.month - 1) // 3 + 1, "year": first.year}
+    if first == last:
+        return date_format(first, "N Y")
+    if first.year == last.year:
+        return f"{date_format(first, 'N')}\u2013{date_format(last, 'N Y')}"
+    return f"{date_format(first, 'N Y')} \u2013 {date_format(last, 'N Y')}"

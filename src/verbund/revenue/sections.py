@@ -18,9 +18,10 @@ from verbund.parties.selectors import listed_party
 from verbund.relationships.models import Relationship, valid_on_q
 from verbund.revenue import selectors
 from verbund.revenue.actions import main_address_relationship
+from verbund.revenue.analysis import percent
 from verbund.revenue.charts import month_bars
 from verbund.revenue.models import RevenueMonth
-from verbund.revenue.periods import Period, add_months
+from verbund.revenue.periods import Period, add_months, comparable, period_label, previous_year
 
 PERMISSION = "revenue.view_revenuemonth"
 MEMBERS_SHOWN = 20
@@ -152,6 +153,12 @@ def _block(
         "key": key,
         "title": title,
         "figures": figures,
+        # The same months a year before: the total and the change in percent (None without a
+        # positive figure to compare with).
+        "previous_cents": previous.total_cents if previous is not None else None,
+        "change_percent": percent(figures.total_cents - previous.total_cents, previous.total_cents)
+        if previous is not None and previous.total_cents > 0
+        else None,
         "members": members,
         # The group a subsidiary's figures are for, named and linked (#22.9).
         "head": head,
@@ -204,14 +211,17 @@ def _weighted_block(
 
 
 def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
-    period = _period(request)
+    # The period asked for (the form shows it) and the months compared with the same months a
+    # year before: up to the last complete month (``periods.comparable``, decision 0050).
+    asked = _period(request)
+    period = comparable(asked)
     wanted = str(request.GET.get("rev_structure") or "current")
     structure = wanted if wanted in selectors.STRUCTURES else "current"
     weight = str(request.GET.get("rev_weight") or "full")
     weight = weight if weight in WEIGHTS else "full"
     base = f"from={period.first:%Y-%m}&to={period.last:%Y-%m}&structure={structure}"
     paging = _page(request)
-    before = Period(add_months(period.first, -12), add_months(period.last, -12))
+    before = previous_year(period)
     blocks = [
         _block(
             "own",
@@ -284,28 +294,32 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
     years = list(range(today.year - 3, today.year + 1))
     return {
         "party": party,
+        "asked": asked,
         "period": period,
+        "period_label": period_label(period),
+        "previous_label": period_label(before),
+        "cut_short": period != asked,
         "structure": structure,
         "blocks": blocks,
-        # The section's own parameters, for the member pages' links.
+        # The section's own parameters (the period as asked), for the member pages' links.
         "section_query": (
-            f"rev_from={period.first:%Y-%m}&rev_to={period.last:%Y-%m}"
+            f"rev_from={asked.first:%Y-%m}&rev_to={asked.last:%Y-%m}"
             f"&rev_structure={structure}&rev_weight={weight}"
         ),
         "weight": weight,
         # The same without the weighting, for the "voll / anteilig" switch.
         "unweighted_query": (
-            f"rev_from={period.first:%Y-%m}&rev_to={period.last:%Y-%m}&rev_structure={structure}"
+            f"rev_from={asked.first:%Y-%m}&rev_to={asked.last:%Y-%m}&rev_structure={structure}"
         ),
         # The central settlement view with the section's period and structure (#18.2).
         "settlement_query": (
-            f"span=months&from={period.first:%Y-%m}&to={period.last:%Y-%m}&mode={structure}"
+            f"span=months&from={asked.first:%Y-%m}&to={asked.last:%Y-%m}&mode={structure}"
         ),
         "main_address": main.to_party if main else None,
         "main_since": main.valid_from if main else None,
         "years": years,
-        "selected_year": period.first.year
-        if period.whole_years and len(period.whole_years) == 1
+        "selected_year": asked.first.year
+        if asked.whole_years and len(asked.whole_years) == 1
         else None,
     }
 

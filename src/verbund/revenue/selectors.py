@@ -26,6 +26,7 @@ from verbund.parties.models import Party
 from verbund.relationships.models import RelationshipType
 from verbund.relationships.rules import could_be_type_key
 from verbund.revenue import aggregates, plans
+from verbund.revenue.aggregates import reads_years, year_rows
 from verbund.revenue.models import MONTH_COLUMNS, RevenueMonth, RevenueYear
 from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, month_end
 
@@ -301,16 +302,10 @@ def tree_revenue(
     figures = Figures(party_id or root_id, scope, structure, period, rtype.key, root_id, 0)
     if structure == "current":
         with plans.index_driven():
-            years = period.whole_years
-            if years:
-                # One year by equality: SQLite then seeks (party, year) instead of a range.
-                cond, cparams = (
-                    ("y.year = %s", [years[0]])
-                    if len(years) == 1
-                    else ("y.year >= %s AND y.year <= %s", [years[0], years[-1]])
-                )
+            if reads_years(period):
+                cond, cparams = year_rows(period).cond
                 src, sparams = _current_source(rtype, root_id, T_YEAR, cond, cparams)
-                _yearly_figures(figures, src, sparams, years, monthly=monthly, breakdown=breakdown)
+                _yearly_figures(figures, src, sparams, period, monthly=monthly, breakdown=breakdown)
             else:
                 src, sparams = _current_source(
                     rtype,
@@ -351,62 +346,79 @@ def _yearly_figures(
     figures: Figures,
     src: str,
     sparams: list[Any],
-    years: list[int],
+    period: Period,
     *,
     monthly: bool,
     breakdown: int | None,
 ) -> None:
-    """Today's structure over the yearly rows ``y`` of ``src`` (periods of whole years).
+    """Today's structure over the yearly rows ``y`` of ``src`` (periods that begin in January:
+    whole years, the last possibly up to an earlier month; ``year_rows``).
 
     Total, member count and months come from one pass over the members' year rows, whose
     month columns hold the monthly sums (NULL: no figure that month; decision 0032); the
     monthly rows are not read.
     """
+    rows = year_rows(period)
+    amount, aparams = rows.amount
+    years = list(range(period.first.year, period.last.year + 1))
     if not monthly and breakdown == 0:
-        sql = f"SELECT COALESCE(SUM(y.amount_cents), 0) FROM {src}"
-        figures.total_cents = int(_rows(sql, sparams)[0][0])
+        sql = f"SELECT COALESCE(SUM({amount}), 0) FROM {src}"
+        figures.total_cents = int(_rows(sql, [*aparams, *sparams])[0][0])
         return
     # Each party-year row holds the year's total and its months, so with the months read the
     # total is their sum (the contract keeps both equal; one aggregate less per member).
-    sums = ", ".join(f"SUM(y.{c})" for c in MONTH_COLUMNS) if monthly else "SUM(y.amount_cents)"
+    if monthly:
+        sums, params = ", ".join(f"SUM(y.{c})" for c in MONTH_COLUMNS), list(sparams)
+    else:
+        sums, params = f"SUM({amount})", [*aparams, *sparams]
     if len(years) == 1:
         # A plain aggregate, no grouping; a party has one row per year, so COUNT(*) counts
-        # the members.
+        # the members (``year_rows`` keeps the rows with a figure in the period's months).
         sql = f"SELECT {int(years[0])}, COUNT(*), {sums} FROM {src}"
     else:
         sql = f"SELECT y.year, COUNT(*), {sums} FROM {src} GROUP BY y.year"
     total, count, months = 0, 0, []
-    for year, n, *values in _rows(sql, sparams):
+    for year, n, *values in _rows(sql, params):
         if not n:  # one year without any member row
             continue
         count += int(n)
         found = [int(c) if c is not None else None for c in values]
-        total += sum(c for c in found if c is not None)
         if monthly:
+            # The last year's months after the period's last month are not the period's.
+            found = found[: rows.months] if int(year) == period.last.year else found
             months += [
                 (dt.date(int(year), k, 1), c) for k, c in enumerate(found, 1) if c is not None
             ]
+        total += sum(c for c in found if c is not None)
     figures.total_cents, figures.months = total, sorted(months)
     if breakdown != 0:
         if len(years) > 1:
             count = int(_rows(f"SELECT COUNT(DISTINCT y.party_id) FROM {src}", sparams)[0][0])
         figures.member_count = count
-        _top_members(figures, src, sparams, breakdown, grouped=len(years) > 1)
+        _top_members(figures, src, sparams, breakdown, grouped=len(years) > 1, amount=rows.amount)
 
 
 def _top_members(
-    figures: Figures, src: str, sparams: list[Any], breakdown: int | None, *, grouped: bool
+    figures: Figures,
+    src: str,
+    sparams: list[Any],
+    breakdown: int | None,
+    *,
+    grouped: bool,
+    amount: tuple[str, list[Any]] = ("y.amount_cents", []),
 ) -> None:
     """The largest members of ``src`` (``grouped``: summed per party first; else each row is
-    one party's whole figure, as a year row is for one year, and no grouping is needed)."""
+    one party's whole figure, as a year row is for one year, and no grouping is needed);
+    ``amount``: a row's figure in the period (``year_rows``)."""
     if not figures.member_count:
         return
     limit = "" if breakdown is None else f" LIMIT {int(breakdown)}"
+    expr, aparams = amount
     if grouped:
-        sql = f"SELECT y.party_id, SUM(y.amount_cents) AS cents FROM {src} GROUP BY y.party_id"
+        sql = f"SELECT y.party_id, SUM({expr}) AS cents FROM {src} GROUP BY y.party_id"
     else:
-        sql = f"SELECT y.party_id, y.amount_cents AS cents FROM {src}"
-    found = _rows(f"{sql} ORDER BY cents DESC, y.party_id{limit}", sparams)
+        sql = f"SELECT y.party_id, {expr} AS cents FROM {src}"
+    found = _rows(f"{sql} ORDER BY cents DESC, y.party_id{limit}", [*aparams, *sparams])
     figures.members = [MemberFigure(int(p), int(c)) for p, c in found]
 
 
@@ -433,27 +445,24 @@ def _historic_parts(
     rtype: RelationshipType, root_id: int, period: Period, *, monthly: bool
 ) -> tuple[str, list[Any]]:
     """Rows ``(party_id, month, amount_cents)`` counted by the structure of each month, as one
-    UNION ALL of three parts; ``month`` is NULL in rows read from the yearly aggregates.
+    UNION ALL of three parts; ``month`` is NULL in rows read from the yearly aggregates (for
+    periods that begin in January, ``year_rows``).
 
     A member counts in month m when the day m ends falls in one of its dated closure rows
     (ADR 0003, item 5). Rows that hold the last day of every month of the period ("covering":
     from no later than the first month's end to no earlier than the last month's) are the
-    common case and join the figures like today's closure does, by whole years from the
-    yearly aggregates unless ``monthly``; the few others join the monthly rows with the
+    common case and join the figures like today's closure does, from the yearly aggregates
+    unless ``monthly``; the few others join the monthly rows with the
     month-end test per row. The root counts for the whole period.
     """
     dt_ = _dated()
     first_end, last_end = _day(month_end(period.first)), _day(month_end(period.last))
     m_lo, m_hi = _day(period.first), _day(period.last)
-    years = None if monthly else period.whole_years
     head = f"FROM {dt_} d JOIN {{table}} y ON y.party_id = d.descendant_id AND {{cond}} WHERE d.type_id = %s AND d.ancestor_id = %s"
-    if years:
-        table, cond, cparams, month = (
-            T_YEAR,
-            "y.year >= %s AND y.year <= %s",
-            [years[0], years[-1]],
-            "NULL",
-        )
+    amount: tuple[str, list[Any]] = ("y.amount_cents", [])
+    if not monthly and reads_years(period):
+        rows = year_rows(period)
+        (cond, cparams), amount, month, table = rows.cond, rows.amount, "NULL", T_YEAR
     else:
         table, cond, cparams, month = (
             T_MONTH,
@@ -461,8 +470,9 @@ def _historic_parts(
             [m_lo, m_hi],
             "y.month",
         )
+    expr, aparams = amount
     covering = (
-        f"SELECT y.party_id, {month} AS month, y.amount_cents "
+        f"SELECT y.party_id, {month} AS month, {expr} AS amount_cents "
         + head.format(table=table, cond=cond)
         + " AND d.valid_from <= %s AND d.valid_to >= %s"
     )
@@ -474,12 +484,12 @@ def _historic_parts(
         )
         + " AND d.valid_from <= %s AND d.valid_to >= %s AND NOT (d.valid_from <= %s AND d.valid_to >= %s)"
     )
-    own = f"SELECT y.party_id, {month} AS month, y.amount_cents FROM {table} y WHERE y.party_id = %s AND {cond}"
+    own = f"SELECT y.party_id, {month} AS month, {expr} AS amount_cents FROM {table} y WHERE y.party_id = %s AND {cond}"
     sql = f"{covering} UNION ALL {partial} UNION ALL {own}"
     params = [
-        *cparams, rtype.pk, root_id, first_end, last_end,
+        *aparams, *cparams, rtype.pk, root_id, first_end, last_end,
         m_lo, m_hi, rtype.pk, root_id, last_end, first_end, first_end, last_end,
-        root_id, *cparams,
+        *aparams, root_id, *cparams,
     ]  # fmt: skip
     return sql, params
 

@@ -51,11 +51,15 @@ def revenue_export(request: HttpRequest, party_id: int, fmt: str) -> HttpRespons
     try:
         figures = figures_from_params(party, request.GET)
     except ValidationError as exc:
-        return HttpResponseBadRequest(
-            "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        )
+        return _bad_request("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
     name = f"umsatz-{party.number}-{figures.scope}-{figures.period.first:%Y%m}-{figures.period.last:%Y%m}"
     return _download(exports.rows(figures), fmt, name, _("Revenue"))
+
+
+def _bad_request(message: str) -> HttpResponse:
+    """An export refused: its reason as plain text (it repeats what was typed; as HTML a typed
+    "<script>" would run)."""
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
@@ -85,7 +89,7 @@ def revenue_overview_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         raise Http404
     context = overview.overview_context(request.GET, limit=None)
     if context.get("error"):
-        return HttpResponseBadRequest(str(context["error"]))
+        return _bad_request(str(context["error"]))
     ranking = context["ranking"]
     name = f"umsatz-top-{ranking.kind}-{ranking.period.first:%Y%m}-{ranking.period.last:%Y%m}"
     return _download(exports.ranking_rows(ranking), fmt, name, _("Revenue"))
@@ -104,7 +108,7 @@ def revenue_drilldown_export(request: HttpRequest, party_id: int, fmt: str) -> H
     head = get_object_or_404(Party, pk=party_id)
     context = overview.drilldown_context(request.GET, head, limit=None)
     if context.get("error"):
-        return HttpResponseBadRequest(str(context["error"]))
+        return _bad_request(str(context["error"]))
     ranking = context["ranking"]
     name = f"umsatz-{head.number}-{ranking.kind}-{ranking.period.first:%Y%m}-{ranking.period.last:%Y%m}"
     return _download(exports.ranking_rows(ranking, members=True), fmt, name, _("Revenue"))
@@ -125,7 +129,7 @@ def revenue_settlement_export(request: HttpRequest, party_id: int, fmt: str) -> 
     party = get_object_or_404(Party, pk=party_id)
     context = overview.settlement_context(request.GET, party)
     if context.get("error"):
-        return HttpResponseBadRequest(str(context["error"]))
+        return _bad_request(str(context["error"]))
     view = context["view"]
     name = f"zentralregulierung-{party.number}-{view.ranking.period.first:%Y%m}-{view.ranking.period.last:%Y%m}"
     return _download(exports.settlement_rows(view), fmt, name, _("Central settlement"))

@@ -93,6 +93,10 @@ def test_the_ranking_by_each_months_structure_matches_a_plain_reckoning(
         Period.year(2024),
         Period.parse("2024-05", "2025-02"),
         Period.quarter(2025, 3),
+        # Years to date, read from the year rows' month columns (decision 0050).
+        Period.parse("2025-01", "2025-07"),
+        Period.parse("2025-01", "2025-01"),
+        Period.parse("2024-01", "2025-06"),
     ):
         ranking = analysis.top_ranking(rtype, period, mode="historic", limit=None)
         got = {r.party_id: [r.cents, r.previous_cents] for r in ranking.rows}

@@ -52,29 +52,54 @@ def test_a_quarter_by_the_structure_of_each_month_and_the_drill_down_answer(clie
 
 def test_the_exports_hold_every_row_as_numbers(client_for, world):
     client = client_for("viewer")
-    text = client.get("/revenue/export.csv", {"year": "2025"}).content.decode()
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    raw = client.get("/revenue/export.csv", {"year": "2025"}).content
+    # For German Excel, as the hierarchy and selection exports: a byte order mark first (the
+    # umlauts of "Veränderung" stay umlauts), ";" between cells, the decimal comma.
+    assert raw.startswith(
+        b"\xef\xbb\xbfRang;Nummer;Name;Umsatz (EUR);Vorjahr (EUR);Ver\xc3\xa4nderung"
+    )
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert [
         "1",
         world["h"].number,
         "Holding AG",
-        "200.00",
-        "160.00",
-        "40.00",
-        "25.0",
-        "100.0",
+        "200,00",
+        "160,00",
+        "40,00",
+        "25,0",
+        "100,0",
         "A",
         "2",
     ] in rows
     # The header leads (a spreadsheet filters and sorts the table); periods and totals follow.
     assert len(rows[0]) == 10 and rows[1][0] == "1"
-    assert rows.index([]) == 2 and rows[-1][1:] == ["200.00", "160.00"]
+    assert rows.index([]) == 2 and rows[-1][1:] == ["200,00", "160,00"]
     answer = client.get(f"/revenue/heads/{world['h'].pk}/export.xlsx", {"year": "2025"})
     book = load_workbook(io.BytesIO(b"".join(answer.streaming_content)))
     values = [list(r) for r in book.active.iter_rows(values_only=True)]
+    # The workbook keeps numbers as numbers.
     assert any(
-        r[:3] == [2, world["t"].number, "Tochter GmbH"] and float(r[3]) == 100.0 for r in values
+        r[:3] == [2, world["t"].number, "Tochter GmbH"] and r[3] == 100 and r[6] == 25
+        for r in values
     )
+
+
+def test_every_revenue_csv_is_written_for_german_excel(client_for, world):
+    client = client_for("viewer")
+    for url, params in (
+        (f"/revenue/heads/{world['h'].pk}/export.csv", {"year": "2025"}),
+        (f"/parties/{world['z'].pk}/settlement/export.csv", {"year": "2025"}),
+        (f"/parties/{world['h'].pk}/revenue/export.csv", {"scope": "group", "year": "2025"}),
+    ):
+        raw = client.get(url, params).content
+        assert raw.startswith(b"\xef\xbb\xbf"), url
+        cells = [
+            c
+            for row in csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";")
+            for c in row
+        ]
+        assert "200,00" in cells or "100,00" in cells, url
+        assert not any("." in c and c.replace(".", "").lstrip("-").isdigit() for c in cells), url
 
 
 def test_the_settlement_view_lists_every_delivery_address_with_subtotals(client_for, world):

@@ -1,6 +1,7 @@
 """Pinned query counts: the revenue section and its API twin do no query per member, month or
 settled customer (count, add rows, the count stays)."""
 
+import datetime as dt
 from collections.abc import Callable
 from itertools import count
 from typing import Any
@@ -10,6 +11,7 @@ from django.test import Client
 
 from verbund.core.testing import assert_queries_stay
 from verbund.relationships.actions import do_create_relationship, do_end_relationship
+from verbund.revenue import periods
 from verbund.revenue.actions import do_record_revenue, do_set_main_address
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +126,24 @@ def test_the_overview_does_not_grow_with_the_heads(viewer, heads, params):
     # sent its heads in chunks of 5,000: 118 statements at a million parties). PostgreSQL
     # counts the plan settings' statements as well.
     assert_queries_stay(viewer, "/revenue/", heads, params=params, at_most=36)
+
+
+@pytest.fixture
+def in_december(monkeypatch: pytest.MonkeyPatch) -> None:
+    """7 December of YEAR: the year is compared from January to November (decision 0050)."""
+    monkeypatch.setattr(periods, "today", lambda: dt.date(YEAR, 12, 7))
+
+
+@pytest.mark.parametrize("mode", ["current", "historic"])
+def test_a_year_to_date_does_not_grow_with_the_heads_either(viewer, heads, in_december, mode):
+    params = {"year": YEAR, "mode": mode}
+    page = viewer.get("/revenue/", params).content.decode()
+    assert f"Jan.\u2013Nov. {YEAR} im Vergleich zu Jan.\u2013Nov. {YEAR - 1}" in page
+    assert_queries_stay(viewer, "/revenue/", heads, params=params, at_most=36)
+
+
+def test_the_section_of_a_year_to_date_does_not_grow(viewer, holding, grow, in_december):
+    url = f"/parties/{holding.pk}/revenue/"
+    assert f"Jan.\u2013Nov. {YEAR}" in viewer.get(url, {"rev_year": YEAR}).content.decode()
+    assert_queries_stay(viewer, url, grow, params={"rev_year": YEAR})
+    assert_queries_stay(viewer, url, grow, params={"rev_year": YEAR, "rev_structure": "historic"})

@@ -224,9 +224,11 @@ def test_exports_neutralise_cells_that_start_like_formulas(org: Any, make_user: 
     client.force_login(make_user("viewer"))
     res = client.get(f"/parties/{parent.pk}/revenue/export.csv", {"scope": "group", "year": "2025"})
     assert res.status_code == 200
-    cells = [c for row in csv.reader(io.StringIO(res.content.decode()), delimiter=";") for c in row]
+    text = res.content.decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(text), delimiter=";") for c in row]
     assert '\'=HYPERLINK("http://x")' in cells
-    assert "-5.00" in cells  # amounts stay numbers
+    # Amounts stay numbers (German Excel's decimal comma): no apostrophe before the minus.
+    assert "-5,00" in cells
     res = client.get(
         f"/parties/{parent.pk}/revenue/export.xlsx", {"scope": "group", "year": "2025"}
     )
