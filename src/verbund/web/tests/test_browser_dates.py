@@ -74,7 +74,7 @@ def test_the_revenue_months_are_typed_as_month_and_year(live_server, page, parti
     # Each change reloads the section: first the start ("3.2025"), then the end ("2025-04").
     rev_from.fill(f"3.{LAST_YEAR}")
     rev_from.press("Tab")
-    expect(page.locator("#revenue-section h3").first).to_contain_text(f"{LAST_YEAR}-03")
+    expect(page.locator("#revenue-section h3").first).to_contain_text(f"März {LAST_YEAR}")
     page.locator("input[name=rev_to]").fill(f"{LAST_YEAR}-04")
     page.locator("input[name=rev_to]").press("Tab")
     expect(page.locator("input[name=rev_to]")).to_have_value(f"04.{LAST_YEAR}")

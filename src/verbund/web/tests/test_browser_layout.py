@@ -26,8 +26,8 @@ from verbund.web.walk import BROKEN_WORDS_JS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NAV_LINKS = 9  # the admin's menu: start, parties, selections, new party, types, duplicates,
-# revenue, imports, compliance
+NAV_LINKS = 10  # the admin's menu: start, parties, selections, new party, types, duplicates,
+# revenue, imports, compliance, data protection
 
 
 def open_page(monkeypatch: pytest.MonkeyPatch, width: int) -> Iterator[Any]:
