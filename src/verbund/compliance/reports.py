@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from verbund.compliance.models import RunFinding, SanctionsList, ScreeningRun
-from verbund.core.exports import safe_cell, safe_row
+from verbund.core.exports import csv_text, safe_cell
 from verbund.core.formatting import format_number
 
 # The API's CSV: its field names, in this order, are what programs read.
@@ -127,12 +127,10 @@ def report_csv(run: ScreeningRun) -> str:
     """The report for a spreadsheet: a BOM and semicolons (what German Excel opens as columns,
     as every CSV download of Verbund), every cell through ``core.exports.safe_row``."""
     columns = report_columns()
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow(safe_row(heading for _key, heading in columns))
-    writer.writerows(safe_row(row[key] for key, _heading in columns) for row in report_rows(run))
-    return buf.getvalue()
+    return csv_text(
+        (heading for _key, heading in columns),
+        ([row[key] for key, _heading in columns] for row in report_rows(run)),
+    )
 
 
 def _latin(text: str) -> str:

@@ -5,11 +5,8 @@ Only the path to the party and the first levels are rendered; every further leve
 HTMX request for the children of one node. Long child lists come in batches.
 """
 
-import csv
 import datetime as dt
-import io
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,7 +21,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from verbund.core.exports import XLSX_TYPE, safe_row, xlsx_file
+from verbund.core.exports import XLSX_TYPE, csv_pieces, xlsx_file
 from verbund.core.forms import parse_day
 from verbund.core.permissions import requires
 from verbund.core.security import search_problem
@@ -238,24 +235,6 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
 
 # --- export -------------------------------------------------------------------------------
 
-CSV_CHUNK = 2000  # rows per piece of the streamed CSV
-
-
-def _csv_pieces(header: list[str], rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
-    """The CSV in pieces of CSV_CHUNK rows (a BOM first, for Excel), each cell through
-    ``safe_row``."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
-    buf.write("\ufeff")
-    writer.writerow(header)
-    for n, row in enumerate(rows, 1):
-        writer.writerow(safe_row(row))
-        if n % CSV_CHUNK == 0:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
-
 
 @requires("parties.view_party")
 def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpResponseBase:
@@ -278,7 +257,7 @@ def hierarchy_export(request: HttpRequest, party_id: int, fmt: str) -> HttpRespo
     response: HttpResponseBase
     if fmt == "csv":
         response = StreamingHttpResponse(
-            _csv_pieces(header, everything), content_type="text/csv; charset=utf-8"
+            csv_pieces(header, everything), content_type="text/csv; charset=utf-8"
         )
     else:
         response = FileResponse(xlsx_file(type_key, header, everything), content_type=XLSX_TYPE)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from verbund.core import audit
-from verbund.core.exports import safe_row
+from verbund.core.exports import csv_pieces
 from verbund.core.formatting import format_number
 from verbund.core.forms import apply_errors
 from verbund.core.models import AuditRecord
@@ -254,15 +254,9 @@ def advertising_csv(request: HttpRequest) -> HttpResponseBase:
     language = translation.get_language()
 
     def lines() -> Iterator[str]:
+        yield from csv_pieces(header, selection.rows())
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
-        writer.writerow(header)
-        for i, row in enumerate(selection.rows()):
-            writer.writerow(safe_row(row))
-            if i % 2000 == 1999:
-                yield out.getvalue()
-                out.seek(0)
-                out.truncate()
         # The last line says how many were left out and why; those out of reach are counted
         # exactly here, after the rows (one COUNT, the file reads every party anyway).
         with translation.override(language):

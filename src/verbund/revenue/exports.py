@@ -13,15 +13,13 @@ thousands separator), which German Excel reads as a number where "1234.56" becam
 date. The XLSX keeps numbers as numbers (decision 0050).
 """
 
-import csv
-import io
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from verbund.core.exports import safe_row
+from verbund.core.exports import csv_text
 from verbund.revenue.selectors import Figures, cents_str
 
 # A table: its header and its lines (a line may be shorter than the header).
@@ -33,31 +31,10 @@ def _amount(cents: int) -> Decimal:
     return Decimal(cents_str(cents))
 
 
-# The byte order mark the project's CSV exports begin with, for Excel.
-BOM = "\ufeff"
-
-
-def csv_cell(value: Any) -> Any:
-    """A cell as German Excel reads a ``;``-separated file: a number with a fraction with the
-    decimal comma ("-1234,56", "0,5"), without exponent or thousands separator; anything else
-    as it is. Called after ``safe_cell``, which leaves numbers alone: a negative amount is a
-    number, not a formula."""
-    if isinstance(value, float):
-        value = Decimal(str(value))
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
-    return value
-
-
 def to_csv(table: Table) -> str:
+    """The table as the CSV people open in Excel (``core.exports.csv_text``)."""
     header, lines = table
-    buf = io.StringIO()
-    buf.write(BOM)
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow(safe_row(header))
-    for line in lines:
-        writer.writerow([csv_cell(v) for v in safe_row(line)])
-    return buf.getvalue()
+    return csv_text(header, lines)
 
 
 def rows(figures: Figures) -> Table:

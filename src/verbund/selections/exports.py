@@ -1,7 +1,5 @@
 """CSV and XLSX exports of a selection's parties, every cell through ``core.exports``."""
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -9,7 +7,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from verbund.core import exports
-from verbund.core.exports import safe_row
 from verbund.parties.models import Party
 
 CSV_CHUNK = 2000
@@ -46,18 +43,8 @@ def rows(parties: QuerySet[Party]) -> Iterator[tuple[Any, ...]]:
 
 
 def csv_pieces(parties: QuerySet[Party]) -> Iterator[str]:
-    """The CSV (semicolons, a BOM first for Excel) in pieces of CSV_CHUNK rows."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
-    buf.write("\ufeff")
-    writer.writerow(header())
-    for n, row in enumerate(rows(parties), 1):
-        writer.writerow(safe_row(row))
-        if n % CSV_CHUNK == 0:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
+    """The CSV people open in Excel, streamed (``core.exports.csv_pieces``)."""
+    return exports.csv_pieces(header(), rows(parties), chunk=CSV_CHUNK)
 
 
 def xlsx_file(parties: QuerySet[Party], sheet: str) -> IO[bytes]:

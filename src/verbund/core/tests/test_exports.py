@@ -86,3 +86,15 @@ def test_the_sheet_name_loses_what_a_sheet_name_may_not_hold() -> None:
     book = load_workbook(io.BytesIO(xlsx_file("a/b:c*[d]?" + "x" * 40, HEADER, ROWS).read()))
     assert book.sheetnames == ["a b c  d  " + "x" * 21]
     assert sheet_name("''") == "Export"
+
+
+def test_a_spreadsheet_csv_has_a_bom_semicolons_decimal_commas_and_no_formula() -> None:
+    from verbund.core.exports import csv_pieces, csv_text
+
+    rows = [("=SUM(A1)", Decimal("-1234.56"), 0.5, 7, "+49 221 1"), ("Köln", None, "", 0, "x")]
+    text = csv_text(["Name", "Betrag", "Anteil", "Anzahl", "Telefon"], rows)
+    assert text.startswith("\ufeffName;Betrag;Anteil;Anzahl;Telefon\r\n")
+    assert "'=SUM(A1);-1234,56;0,5;7;'+49 221 1\r\n" in text
+    assert text.endswith("Köln;;;0;x\r\n")
+    pieces = list(csv_pieces(["a"], ([i] for i in range(5)), chunk=2))
+    assert len(pieces) == 3 and "".join(pieces) == "\ufeffa\r\n0\r\n1\r\n2\r\n3\r\n4\r\n"
