@@ -301,6 +301,8 @@ def present_history(records: Iterable[AuditRecord]) -> None:
         for key, old, new in rec.changed_fields():
             if key in HIDDEN_CHANGES or (rec.after is not None and key not in rec.after):
                 continue
+            if isinstance(old, dict) or isinstance(new, dict):
+                continue  # a nested record (a merge's chosen values): its app tells it
             field = fields.get(key)
             target = ""
             if field is None and key not in EXTRA_KEYS:
