@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from verbund.activities import group
 from verbund.activities.models import ActivityKind
+from verbund.core.forms import id_param
 from verbund.core.paging import first_row
 from verbund.core.permissions import requires
 from verbund.hierarchies import group as hgroup
@@ -19,7 +20,8 @@ UI_PAGE = 20
 
 def _member(request: HttpRequest) -> int | None:
     raw = request.GET.get("member") or ""
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**63 else None
+    value = id_param(raw)
+    return value if value is not None and 0 < value < 2**63 else None
 
 
 @requires("parties.view_party", "activities.view_activity")

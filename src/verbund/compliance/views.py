@@ -34,6 +34,7 @@ from verbund.compliance.models import (
     ScreeningStatus,
 )
 from verbund.compliance.parsers import PARSERS
+from verbund.core.forms import id_param
 from verbund.core.paging import newest
 from verbund.core.permissions import requires
 from verbund.parties.models import Party, PartyKind
@@ -154,8 +155,8 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions, versions_count = newest(
         ListVersion.objects.filter(list=slist).order_by("-number"), VERSIONS_SHOWN
     )
-    wanted = request.GET.get("version", "")
-    chosen = next((v for v in versions if wanted.isdigit() and v.number == int(wanted)), None)
+    wanted = id_param(request.GET.get("version"))
+    chosen = next((v for v in versions if v.number == wanted), None)
     chosen = chosen or slist.current or (versions[0] if versions else None)
     # The entries a version added, changed or removed are list entries: their own right.
     sees_entries = request.user.has_perm("compliance.view_listentry")

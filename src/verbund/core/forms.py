@@ -40,6 +40,17 @@ _ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:Uhr)?\s*$")
 
 
+_ID_TEXT = re.compile(r"[0-9]{1,18}")
+
+
+def id_param(text: Any) -> int | None:
+    """A query parameter read as an id or a small number: ASCII digits only, at most 18 (a
+    64-bit id); None otherwise. ``str.isdigit`` also takes superscripts and other scripts'
+    digits ("²"), which ``int`` refuses or reads as another number."""
+    value = str(text or "").strip()
+    return int(value) if _ID_TEXT.fullmatch(value) else None
+
+
 def parse_day(text: str) -> dt.date | None:
     """A typed date: "5.12.2026", "05.12.2026" or "2026-12-05", in either language; None when
     the text is no date."""

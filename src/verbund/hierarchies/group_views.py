@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verbund.core.forms import show_day
+from verbund.core.forms import id_param, show_day
 from verbund.core.paging import first_row
 from verbund.core.permissions import requires
 from verbund.hierarchies import changes, group, ownership
@@ -27,7 +27,8 @@ HOLDINGS_SHOWN = 50
 
 def _member(request: HttpRequest) -> int | None:
     raw = request.GET.get("member") or ""
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**63 else None
+    value = id_param(raw)
+    return value if value is not None and 0 < value < 2**63 else None
 
 
 @requires("parties.view_party")

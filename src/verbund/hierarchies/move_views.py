@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from verbund.core.forms import apply_errors
+from verbund.core.forms import apply_errors, id_param
 from verbund.core.permissions import requires
 from verbund.core.views import HtmxHttpRequest, finish
 from verbund.hierarchies import browse, selectors
@@ -83,8 +83,8 @@ def hierarchy_move(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_errors(form, exc, FIELD_MAP)
     elif request.method == "POST":
-        chosen = str(form.data.get("other", ""))
-        new_parent = Party.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        chosen = id_param(form.data.get("other"))
+        new_parent = Party.objects.filter(pk=chosen).first() if chosen is not None else None
     context = {
         "party": party,
         "rtype": rtype,

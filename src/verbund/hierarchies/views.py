@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from verbund.core.exports import XLSX_TYPE, csv_pieces, xlsx_file
-from verbund.core.forms import parse_day
+from verbund.core.forms import id_param, parse_day
 from verbund.core.permissions import requires
 from verbund.core.security import search_problem
 from verbund.hierarchies import browse, selectors, subscriptions
@@ -71,7 +71,7 @@ def hierarchy_annotations(request: HttpRequest) -> HttpResponse:
     a slow roll-up never holds up the tree itself)."""
     type_key = request.GET.get("type", "group")
     as_of = _as_of(request)
-    ids = [int(x) for x in request.GET.get("ids", "").split(",") if x.strip().isdigit()][
+    ids = [i for i in map(id_param, request.GET.get("ids", "").split(",")) if i is not None][
         :MAX_ANNOTATED
     ]
     try:
@@ -216,7 +216,7 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
         raise Http404(str(exc)) from None
     more = offset + BATCH if total > offset + BATCH else 0
     skip = request.GET.get("skip", "")
-    skipped = {int(x) for x in skip.split(",") if x.strip().isdigit()}
+    skipped = {i for i in map(id_param, skip.split(",")) if i is not None}
     batch = [n for n in batch if n["id"] not in skipped]
     context = {
         "nodes": batch,

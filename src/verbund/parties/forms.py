@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.forms import id_param
 from verbund.parties.models import Party, PartyKind
 
 PARTY_FORM_FIELDS = [
@@ -37,9 +38,10 @@ class PartyForm(forms.ModelForm):
         value = self["organisation"].value()
         if isinstance(value, Party):
             return value
-        if value in (None, "") or not str(value).isdigit():
+        pk = id_param(value)
+        if pk is None:
             return None
-        return Party.objects.filter(pk=int(value)).only("id", "name", "number").first()
+        return Party.objects.filter(pk=pk).only("id", "name", "number").first()
 
     def _post_clean(self) -> None:
         # The actions module validates the party (and maps its errors back), not the model form.

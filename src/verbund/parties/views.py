@@ -17,7 +17,7 @@ from rest_framework.exceptions import APIException
 from verbund.core import audit, extensions
 from verbund.core.actions import remember_recent_party
 from verbund.core.extensions import Badge, FilePart, Section
-from verbund.core.forms import apply_errors
+from verbund.core.forms import apply_errors, id_param
 from verbund.core.models import AuditRecord
 from verbund.core.paging import bounded_count, first_row, keyset_page, list_count
 from verbund.core.permissions import requires
@@ -280,16 +280,17 @@ def party_create(request: HttpRequest) -> HttpResponse:
     require_perm(request, "parties.add_party")
     kind = request.GET.get("kind", PartyKind.ORGANISATION)
     organisation_id = request.GET.get("organisation", "")
+    employer_id = id_param(organisation_id) if kind == PartyKind.PERSON else None
     employer = (
-        Party.objects.filter(pk=int(organisation_id), merged_into__isnull=True).first()
-        if organisation_id.isdigit() and kind == PartyKind.PERSON
+        Party.objects.filter(pk=employer_id, merged_into__isnull=True).first()
+        if employer_id is not None
         else None
     )
     # A contact person at a company starts with the company's address (as a letter reaches them).
     address = {f: getattr(employer, f) for f in ADDRESS_FIELDS} if employer else {}
     form = PartyForm(
         request.POST or None,
-        initial={"kind": kind, "organisation": organisation_id or None, **address},
+        initial={"kind": kind, "organisation": id_param(organisation_id), **address},
     )
     duplicates: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():

@@ -314,8 +314,8 @@ def do_merge(
         report=report,
         note=note,
     )
-    # The kept party's values before and after (the file's history shows them), and what moved
-    # (``sections.describe_history`` says it in words).
+    # What moved (``sections.describe_history`` says it in words); the kept party's new values
+    # are its own update's record, so neither file shows them twice or as the merged one's.
     summary = {
         "source": source.pk,
         "survivor": survivor.pk,
@@ -328,8 +328,7 @@ def do_merge(
             actor=actor,
             action="quality.merge",
             obj=record,
-            before={f: survivor_before.get(f) for f in record.values},
-            after={**record.values, "merge_summary": summary},
+            after={"merge_summary": summary},
             party_id=pid,
             note=note,
         )

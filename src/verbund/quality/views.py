@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from verbund.core.forms import id_param
 from verbund.core.paging import newest
 from verbund.parties.models import Party
 from verbund.quality import actions
@@ -414,7 +415,7 @@ def similar(request: HttpRequest) -> HttpResponse:
             data["birth_date"] = None
     exclude = request.GET.get("exclude") or request.GET.get("party_id") or ""
     found = (
-        find_similar(data, limit=5, exclude_id=int(exclude) if exclude.isdigit() else None)
+        find_similar(data, limit=5, exclude_id=id_param(exclude))
         if (data["name"] or data["last_name"] or data["vat_id"] or data["email"])
         else []
     )

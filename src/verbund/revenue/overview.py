@@ -17,7 +17,7 @@ from verbund.core.formatting import format_number
 from verbund.core.forms import show_month
 from verbund.core.paging import ListCount
 from verbund.parties.models import Party
-from verbund.revenue import analysis, selectors
+from verbund.revenue import analysis, periods, selectors
 from verbund.revenue.charts import ranking_bars, treemap
 from verbund.revenue.forms import PeriodForm
 from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, period_label
@@ -186,6 +186,7 @@ def _compared(ranking: analysis.Ranking, asked: Period) -> dict[str, Any]:
         "period_label": period_label(ranking.period),
         "previous_label": period_label(ranking.previous),
         "cut_short": ranking.period != asked,
+        "running": periods.running(ranking.period),
     }
 
 
@@ -244,6 +245,7 @@ def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
         "period_label": labels["period_label"],
         "previous_label": labels["previous_label"],
         "cut_short": labels["cut_short"],
+        "running": labels["running"],
         "sort_columns": [
             ("name", _("Delivery address")),
             ("member", _("Member / sub-association")),

@@ -129,6 +129,13 @@ def comparable(period: Period, day: dt.date | None = None) -> Period:
     return period
 
 
+def running(period: Period, day: dt.date | None = None) -> bool:
+    """Whether a compared period (``comparable``) still holds the current month: in January
+    no month of the year is complete, and January so far is compared with all of January a
+    year before; the pages say so instead of "up to the last complete month"."""
+    return period.last >= month_start(day or today())
+
+
 def previous_year(period: Period) -> Period:
     """The same months a year before."""
     return Period(add_months(period.first, -12), add_months(period.last, -12))

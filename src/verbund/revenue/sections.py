@@ -16,7 +16,7 @@ from verbund.hierarchies import ownership
 from verbund.parties.models import Party, PartyKind
 from verbund.parties.selectors import listed_party
 from verbund.relationships.models import Relationship, valid_on_q
-from verbund.revenue import selectors
+from verbund.revenue import periods, selectors
 from verbund.revenue.actions import main_address_relationship
 from verbund.revenue.analysis import percent
 from verbund.revenue.charts import month_bars
@@ -299,6 +299,7 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
         "period_label": period_label(period),
         "previous_label": period_label(before),
         "cut_short": period != asked,
+        "running": periods.running(period),
         "structure": structure,
         "blocks": blocks,
         # The section's own parameters (the period as asked), for the member pages' links.

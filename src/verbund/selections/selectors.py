@@ -41,7 +41,7 @@ from verbund.parties.models import Party
 from verbund.quality.models import CandidateStatus, DuplicateCandidate
 from verbund.relationships.models import Relationship, RelationshipType
 from verbund.revenue.models import RevenueMonth, RevenueYear
-from verbund.revenue.periods import Period, add_months
+from verbund.revenue.periods import Period, comparable, previous_year
 from verbund.selections.models import Selection
 from verbund.selections.rules import last_twelve_months
 
@@ -157,15 +157,14 @@ def _one_year_bound(year: int, bound: str, cents: int) -> Any:
     return Exists(row.filter(amount_cents__lte=cents))
 
 
-def previous_year(period: Period) -> Period:
-    return Period(add_months(period.first, -12), add_months(period.last, -12))
-
-
 def with_revenue_change(
     qs: QuerySet[Party], period: Period, bound: str, percent: Decimal
 ) -> QuerySet[Party]:
     """Parties whose own revenue changed by at least (``min``) or at most (``max``)
-    ``percent`` against the same months a year before; without revenue then, no change."""
+    ``percent`` against the same months a year before; without revenue then, no change. The
+    months compared are revenue's own rule (``periods.comparable``, decision 0050): in
+    December, January to November of both years."""
+    period = comparable(period)
     now, before = f"selections_change_{bound}_now", f"selections_change_{bound}_before"
     diff = f"selections_change_{bound}"
     # In whole cents and hundredths of a percent: now * 10000 against before * (10000 + p).

@@ -112,3 +112,16 @@ def test_a_list_versions_entries_ask_for_the_right_to_read_list_entries(make_use
     response = client.get(f"/compliance/lists/{slist.pk}/")
     assert response.status_code == 200
     assert response.context["changes"] == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/parties/new/?kind=person&organisation=%C2%B2",
+        "/?q=x&page=%C2%B2",
+        "/hierarchy/annotations/?type=group&ids=%C2%B2,1",
+    ],
+)
+def test_a_digit_of_another_kind_in_an_id_parameter_is_no_server_error(url, client_for):
+    # "²".isdigit() is true and int("²") fails: ids are read by core.forms.id_param.
+    assert client_for("steward").get(url).status_code < 500

@@ -19,6 +19,9 @@ def test_the_history_tells_a_merge_and_its_undo_in_words(org, client_for):
     history = page.content.decode().split('id="history"')[1].split("</section>")[0]
     assert "Zusammengeführt" in history and "Zusammenführung rückgängig gemacht" in history
     assert f"mit Mueller Bau GmbH ({source.number}): 1 Beziehung verschoben" in history
-    assert "Telefon: — → 0221 123456" in history
+    # The kept party's new phone: once, from its own update, not again on the merge.
+    assert history.count("Telefon: — → 0221 123456") == 1
+    other = client_for("viewer").get(f"/parties/{source.pk}/", HTTP_ACCEPT_LANGUAGE="de")
+    assert "Telefon: — → 0221 123456" not in other.content.decode()
     for key in ("Merge", "Contacts moved", "Relationships", "Phone", "Source", "Values"):
         assert key not in history, key

@@ -185,3 +185,22 @@ def test_the_customer_files_section_compares_the_same_months(client_for, world):
     past = _text(client.get(url, {"rev_year": "2024"}))
     assert 'data-testid="revenue-compared">2024 im Vergleich zu 2023</p>' in past
     assert "<strong>1.800,00 €</strong>" in past
+
+
+def test_in_january_the_running_month_is_said_to_be_running_not_complete(client_for, org):
+    from verbund.revenue.periods import running
+
+    january = dt.date(2027, 1, 15)
+    compared = comparable(Period.year(2027), january)
+    assert compared == Period(dt.date(2027, 1, 1), dt.date(2027, 1, 1))
+    assert running(compared, january)
+    assert not running(comparable(Period.year(2025), january), january)
+    # On the pages (today pinned to 7 December 2025): December so far is the running month.
+    party = org("Laufend GmbH")
+    do_record_revenue(actor=None, party=party, month="2025-12", amount="10.00")
+    page = client_for("viewer").get(
+        "/revenue/", {"period": "months", "from": "12.2025", "to": "12.2025"},
+        HTTP_ACCEPT_LANGUAGE="de",
+    ).content.decode()  # fmt: skip
+    assert "(der laufende Monat bis heute)" in page
+    assert "(bis zum letzten vollständigen Monat)" not in page

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from verbund.core.actions import do_set_language
 from verbund.core.extensions import hooks
+from verbund.core.forms import id_param
 from verbund.core.models import UserProfile
 from verbund.core.permissions import requires, user_has
 from verbund.core.security import search_problem
@@ -24,8 +25,7 @@ def _search_context(request: HttpRequest, *, readable: bool = True) -> dict[str,
     results for a query out of bounds (``problem`` says why) or a reader without the right."""
     query = request.GET.get("q", "").strip()
     problem = search_problem(query)
-    page_s = request.GET.get("page", "1")
-    page = max(1, min(int(page_s) if page_s.isdigit() else 1, 50))
+    page = max(1, min(id_param(request.GET.get("page")) or 1, 50))
     start = (page - 1) * SEARCH_PAGE
     wanted = query and readable and not problem
     ranked = ranked_search(query, want=start + SEARCH_PAGE) if wanted else None
@@ -75,7 +75,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
 def party_picker(request: HttpRequest) -> HttpResponse:
     """Type-ahead for choosing the other party of a relationship (HTMX)."""
     query = request.GET.get("other_query", "").strip()
-    exclude = [int(x) for x in request.GET.getlist("exclude") if x.isdigit()]
+    exclude = [i for i in map(id_param, request.GET.getlist("exclude")) if i is not None]
     problem = search_problem(query)
     results = search_parties(query, limit=10, exclude=exclude) if query and not problem else []
     context = {"query": query, "results": results, "problem": problem}
