@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verbund.compliance import ownership, screening
+from verbund.compliance import ownership, screening, selectors
 from verbund.compliance.matching import Index, Match
 from verbund.compliance.models import (
     Hit,
@@ -640,7 +640,7 @@ def do_dismiss_hit(hit: Hit, *, actor: Any, reason: str) -> Hit:
 @transaction.atomic
 def do_recompute_ownership(*, actor: Any = None, day: dt.date | None = None) -> dict[str, int]:
     """Recompute every ownership flag from confirmed hits and current shares; audit what changed."""
-    blocked = ownership.blocked_by_hits()
+    blocked = selectors.blocked_party_ids(hits_only=True)
     counts: dict[str, int] = {}
     changes: dict[str, Any] = {}
     for regime in OwnershipRegime.values:

@@ -13,22 +13,13 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from verbund.compliance.models import Hit, HitStatus, ListKind, OwnershipRegime
+from verbund.compliance.models import OwnershipRegime
 from verbund.relationships.models import Relationship, valid_on_q
 
 LIMITS: dict[str, tuple[Decimal, bool]] = {
     OwnershipRegime.OFAC: (Decimal("50"), True),  # 50% or more
     OwnershipRegime.EU_UK: (Decimal("50"), False),  # more than 50%
 }
-
-
-def blocked_by_hits() -> set[int]:
-    return set(
-        # A confirmed PEP hit says who the party is; only a sanctions list blocks.
-        Hit.objects.filter(status=HitStatus.CONFIRMED, list__kind=ListKind.SANCTIONS)
-        .values_list("party_id", flat=True)
-        .distinct()
-    )
 
 
 def _owned_children(parents: set[int], day: dt.date) -> list[tuple[int, int, Decimal]]:

@@ -14,7 +14,6 @@ programs and stays as it was (field names, UTC ISO times, "1.00", the list's key
 import csv
 import io
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -88,9 +87,8 @@ def run_csv(run: ScreeningRun) -> str:
 
 def _score(value: float) -> str:
     """A score or threshold as the run page writes it (``floatformat:2``, half up): "0,99" for
-    0.987 in German ("0.99" in English). ``format_number`` alone cuts a float's decimals off
-    ("0,98")."""
-    return format_number(Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP), 2)
+    0.987 in German ("0.99" in English)."""
+    return format_number(value, 2)
 
 
 def _moment(value: Any) -> str:

@@ -23,7 +23,6 @@ from verbund.hierarchies.views import _as_of, _default_type, as_of_typed
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
 
-REVENUE_PERMISSION = "revenue.view_revenuemonth"
 # The apps whose node annotations a box shows (revenue, blocked); the others' (contact and
 # activity counts) have no place in a box and cost a third of a 500-box chart.
 CHART_FACTS = ("revenue", "compliance")

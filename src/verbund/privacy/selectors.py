@@ -13,7 +13,8 @@ from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from verbund.activities.models import Activity
-from verbund.compliance.models import Hit, HitStatus, ListKind, OwnershipFlag
+from verbund.compliance.models import Hit
+from verbund.compliance.selectors import blocked_party_ids, without_blocked
 from verbund.core.audit import snapshot
 from verbund.core.models import AuditRecord
 from verbund.core.paging import COUNT_CAP, bounded_count
@@ -153,32 +154,6 @@ ROW_CHUNK = 5000
 ID_CHUNK = 5000
 
 
-def _blocking() -> tuple[QuerySet[Any], QuerySet[Any]]:
-    """What blocks a party, as compliance decides it (``compliance.selectors.is_blocked``: a
-    confirmed hit on a sanctions list, or an ownership flag), as rows with a ``party_id``: the
-    advertising selection leaves those parties out in SQL. compliance has no SQL form of its
-    rule; ``test_the_selection_leaves_out_whom_compliance_blocks_and_no_one_else`` holds this
-    one to ``is_blocked`` (decision 0051)."""
-    return (
-        Hit.objects.filter(status=HitStatus.CONFIRMED, list__kind=ListKind.SANCTIONS).order_by(),
-        OwnershipFlag.objects.order_by(),
-    )
-
-
-def without_blocked(parties: QuerySet[Party]) -> QuerySet[Party]:
-    """``parties`` without those compliance blocks: one ``NOT EXISTS`` per reason (an anti-join
-    each on PostgreSQL)."""
-    for rows in _blocking():
-        parties = parties.exclude(Exists(rows.filter(party_id=OuterRef("pk"))))
-    return parties
-
-
-def blocked_ids() -> set[int]:
-    """The ids of every party compliance blocks (a few hundred at most: one query)."""
-    hits, flags = (rows.values_list("party_id", flat=True) for rows in _blocking())
-    return set(hits.union(flags))
-
-
 def reachable_q(channel: str | None) -> Q:
     """Reachable on ``channel``: every field ``rules.REACH_FIELDS`` names for it filled (no
     condition without a channel)."""
@@ -260,7 +235,7 @@ def advertising_selection(
     reaches = bool(rules.REACH_FIELDS.get(channel or ""))
     chosen = open_.filter(reach)
     unreachable_rows = open_.exclude(reach) if reaches else None
-    objected, blocked_now = objected_party_ids(channel), blocked_ids()
+    objected, blocked_now = objected_party_ids(channel), blocked_party_ids()
     # The few who objected or are blocked, as far as they are live, with whether the channel
     # reaches them: one query per ID_CHUNK of them. Each counts once, for the first reason.
     left_out = blocked = objected_blocked = objected_unreachable = 0

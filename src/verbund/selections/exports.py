@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from verbund.core import exports
 from verbund.parties.models import Party
 
-CSV_CHUNK = 2000
+CSV_CHUNK = exports.CSV_CHUNK
 FIELDS = (
     "number",
     "name",
