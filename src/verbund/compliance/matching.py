@@ -172,9 +172,8 @@ class Index:
                     self.by_identifier[key].append(idx)
             own = next(spellings) if spelled else entry_spellings(record.schema == PERSON, names)
             raw_names += [(idx, *spelling) for spelling in own]
-        # One spelling per canonical word for the rules (the first listed), and every spelling
-        # the lists write it in for the typo allowance (``close_spelling``).
-        self.raw: list[str] = []
+        # Every spelling the lists write a canonical word in, for the typo allowance
+        # (``close_spelling``); ``raw`` below, the first listed, for the rules.
         self.spellings: list[tuple[str, ...]] = []
         for idx, name, toks, weak, parts, short in raw_names:
             tids = []
@@ -184,7 +183,6 @@ class Index:
                 if tid is None:
                     tid = self.vocab[t] = len(self.words)
                     self.words.append(t)
-                    self.raw.append(raw)
                     self.spellings.append((raw,))
                     postings.append([])
                 elif raw not in self.spellings[tid]:
@@ -196,6 +194,7 @@ class Index:
             )
             for tid in set(tids):
                 postings[tid].append(nid)
+        self.raw = [spellings_[0] for spellings_ in self.spellings]
         self.postings = [tuple(p) for p in postings]
         n_names = max(len(self.names), 2)
         self._max_idf = math.log(n_names)

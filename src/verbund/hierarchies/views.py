@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from verbund.core.exports import XLSX_TYPE, csv_pieces, xlsx_file
-from verbund.core.forms import id_param, parse_day
+from verbund.core.forms import id_param
 from verbund.core.permissions import requires
 from verbund.core.security import search_problem
 from verbund.hierarchies import browse, selectors, subscriptions
@@ -42,11 +42,8 @@ MAX_LEVEL_CHOICE = 20
 
 
 def _as_of(request: HttpRequest) -> dt.date | None:
-    raw = request.GET.get("as_of", "").strip()
-    if not raw:
-        return None
-    # "5.12.2026" as typed in the German UI, or ISO as in links and the English UI.
-    return parse_day(raw)
+    """The Stichtag of a fragment or an export (``as_of_typed``'s date; none when it is none)."""
+    return as_of_typed(request)[0]
 
 
 def as_of_typed(request: HttpRequest) -> tuple[dt.date | None, str]:

@@ -16,12 +16,12 @@ def describe_history(party: Party, records: list[Any]) -> None:
     (its keys at the top of ``after``). One query for all."""
     merges = [r for r in records if r.action == "quality.merge" and r.after]
     summaries = [(r, r.after.get("merge_summary") or r.after) for r in merges]
-    others = {
+    other_ids = [
         s.get("source") if s.get("survivor") == party.pk else s.get("survivor")
         for _r, s in summaries
-    }
-    names = Party.objects.in_bulk([i for i in others if isinstance(i, int)])
-    for rec, summary in summaries:
+    ]
+    names = Party.objects.in_bulk({i for i in other_ids if isinstance(i, int)})
+    for (rec, summary), other_id in zip(summaries, other_ids, strict=True):
         parts = []
         moved = summary.get("relationships_moved") or 0
         ended = summary.get("relationships_ended") or 0
@@ -40,11 +40,6 @@ def describe_history(party: Party, records: list[Any]) -> None:
             parts.append(
                 ngettext("%(n)s contact moved", "%(n)s contacts moved", contacts) % {"n": contacts}
             )
-        other_id = (
-            summary.get("source")
-            if summary.get("survivor") == party.pk
-            else summary.get("survivor")
-        )
         other = names.get(other_id) if isinstance(other_id, int) else None
         counts = ", ".join(parts)
         if other is not None:

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from verbund.revenue import plans, selectors
+from verbund.revenue import plans, rules, selectors
 
 # Revenue figures reach who may read revenue (hierarchies.facts).
-PERMISSION = "revenue.view_revenuemonth"
+PERMISSION = rules.READ_PERMISSION
 
 
 def _as_of(value: dt.date | str | None) -> dt.date | None:

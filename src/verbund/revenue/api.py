@@ -25,11 +25,11 @@ from verbund.core.schema import conflict_fields, integer
 from verbund.core.serializers import StrictFieldsMixin, stored_length
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
-from verbund.revenue import actions, analysis, selectors
+from verbund.revenue import actions, analysis, rules, selectors
 from verbund.revenue.models import RevenueMonth, RevenueSource
 from verbund.revenue.periods import MONTH_PATTERN, YEAR_MAX, YEAR_MIN
 
-READ = "revenue.view_revenuemonth"
+READ = rules.READ_PERMISSION
 WRITE = "revenue.add_revenuemonth"
 
 

@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 
 from verbund.revenue.models import CurrencyRate, RevenueMonth
 
+# Who may read revenue: the API, the file's section and the hierarchy's node figures.
+READ_PERMISSION = "revenue.view_revenuemonth"
+
 _AMOUNT = RevenueMonth._meta.get_field("amount_original")
 # The digits before the point the stored amount holds.
 AMOUNT_WHOLE_DIGITS: int = _AMOUNT.max_digits - _AMOUNT.decimal_places  # type: ignore[union-attr, operator]

@@ -16,14 +16,14 @@ from verbund.hierarchies import ownership
 from verbund.parties.models import Party, PartyKind
 from verbund.parties.selectors import listed_party
 from verbund.relationships.models import Relationship, valid_on_q
-from verbund.revenue import periods, selectors
+from verbund.revenue import periods, rules, selectors
 from verbund.revenue.actions import main_address_relationship
 from verbund.revenue.analysis import percent
 from verbund.revenue.charts import month_bars
 from verbund.revenue.models import RevenueMonth
 from verbund.revenue.periods import Period, add_months, comparable, period_label, previous_year
 
-PERMISSION = "revenue.view_revenuemonth"
+PERMISSION = rules.READ_PERMISSION
 MEMBERS_SHOWN = 20
 # Members per page once the user asked to see all of a block's members.
 MEMBERS_PAGE = 100
