@@ -224,3 +224,20 @@ def test_the_party_form_shows_a_persons_or_a_companys_fields_as_the_kind_says(li
     page.wait_for_load_state()
     assert "Ada Lorenz angelegt." in page.inner_text("body")
     assert Party.objects.get(last_name="Lorenz").organisation_id == company.pk
+
+
+def test_a_field_of_the_other_kind_that_holds_an_error_stays_in_sight(live_server, editor):
+    page, _user = editor
+    page.goto(f"{live_server.url}/parties/new/")
+    page.fill("input[name=name]", "Muster")
+    page.fill("input[name=lei]", "KEINE-LEI")
+    page.select_option("select[name=kind]", "person")
+    assert not page.locator("input[name=lei]").is_visible()
+    page.fill("input[name=first_name]", "Ada")
+    page.fill("input[name=last_name]", "Lorenz")
+    page.click("[data-testid=party-form] button[type=submit]")
+    page.wait_for_load_state()
+    # Refused for the LEI: the field says why although the form is a person's.
+    assert page.input_value("select[name=kind]") == "person"
+    assert page.locator("input[name=lei]").is_visible()
+    assert page.locator("[data-kind-only=organisation] .errorlist").first.is_visible()

@@ -57,13 +57,15 @@
   }
 
   /* data-kind-only="person" (or "organisation"): shown only while the form's select[name=kind]
-     says so. Hidden fields keep their values and are still sent: nothing typed is lost. */
+     says so. Hidden fields keep their values and are still sent: nothing typed is lost. A part
+     holding an error stays shown, or the form would refuse what the user cannot see. */
   function showKind(form) {
     var select = form.querySelector("select[name=kind]");
     if (!select) return;
     var parts = form.querySelectorAll("[data-kind-only]");
     for (var i = 0; i < parts.length; i++) {
-      parts[i].hidden = parts[i].dataset.kindOnly !== select.value;
+      parts[i].hidden =
+        parts[i].dataset.kindOnly !== select.value && !parts[i].querySelector(".errorlist");
     }
   }
 
