@@ -290,7 +290,8 @@ def party_create(request: HttpRequest) -> HttpResponse:
     address = {f: getattr(employer, f) for f in ADDRESS_FIELDS} if employer else {}
     form = PartyForm(
         request.POST or None,
-        initial={"kind": kind, "organisation": id_param(organisation_id), **address},
+        # The company itself, not its id: the form shows it without looking it up again.
+        initial={"kind": kind, "organisation": employer, **address},
     )
     duplicates: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
