@@ -199,3 +199,27 @@ def test_only_who_may_apply_the_rules_sees_the_button_and_may_start(
     assert c.post("/privacy/retention/apply/").status_code == 403
     assert client_for("viewer").post("/privacy/retention/apply/").status_code == 403
     assert not RetentionRun.objects.exists()
+
+
+def test_a_run_that_breaks_is_marked_failed_with_the_reason_and_frees_the_button(
+    db: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    from verbund.privacy import selectors
+    from verbund.privacy.models import RetentionRun
+
+    _world(db)
+
+    def broken(today: Any = None) -> Any:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(selectors, "retention_due", broken)
+    c = client_for("privacy")
+    c.raise_request_exception = False
+    c.post("/privacy/retention/apply/")
+    run = RetentionRun.objects.get()
+    assert run.status == "failed" and "database gone" in run.error and run.finished_at
+    assert (
+        'hx-trigger="every 2s"' not in c.get(f"/privacy/retention/runs/{run.pk}/").content.decode()
+    )
+    monkeypatch.undo()
+    assert 'data-testid="retention-start"' in c.get("/privacy/retention/apply/").content.decode()
