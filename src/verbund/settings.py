@@ -247,6 +247,14 @@ VERBUND_PRIVACY_RETENTION = {
     "archived_contacts": int(os.environ.get("VERBUND_RETENTION_ARCHIVED_CONTACTS", "3")),
     "inactive_persons": int(os.environ.get("VERBUND_RETENTION_INACTIVE_PERSONS", "10")),
 }
+# The controller (Art. 4 No. 7 GDPR) the printed access answer names: name, postal address
+# (lines separated by "|"), whom to contact about data protection, and to whom the data goes.
+VERBUND_PRIVACY_CONTROLLER = {
+    "name": os.environ.get("VERBUND_CONTROLLER_NAME", ""),
+    "address": os.environ.get("VERBUND_CONTROLLER_ADDRESS", ""),
+    "contact": os.environ.get("VERBUND_PRIVACY_CONTACT", ""),
+    "recipients": os.environ.get("VERBUND_PRIVACY_RECIPIENTS", ""),
+}
 OTP_TOTP_ISSUER = os.environ.get("VERBUND_2FA_ISSUER", "Verbund")
 
 # Uploads are bounded: imports stream files to disk, but never more than this.

@@ -24,7 +24,15 @@ from verbund.interfaces.models import ImportRun
 from verbund.parties.derive import derive_search_columns, person_name
 from verbund.parties.models import ErasedKey, Party
 from verbund.privacy import rules, selectors
-from verbund.privacy.models import Article, Consent, LegalHold, PrivacyAction, PrivacyLog
+from verbund.privacy.models import (
+    Article,
+    Consent,
+    LegalHold,
+    PrivacyAction,
+    PrivacyLog,
+    RetentionRun,
+    RetentionStatus,
+)
 from verbund.quality.models import DuplicateCandidate, MergeRecord, NotDuplicate
 from verbund.relationships.models import Relationship
 from verbund.revenue.models import RevenueMonth
@@ -410,13 +418,25 @@ class RetentionResult:
     erased: list[int]
     refused: dict[int, str]
 
+    @property
+    def due_count(self) -> int:
+        """Parties due under any rule, each once."""
+        return len({i for d in self.due for i in d.party_ids})
+
+    @property
+    def to_erase(self) -> int:
+        """Parties an application would erase: those due, without the held ones."""
+        return self.due_count - len(self.held)
+
 
 def do_retention(
-    *, actor: Any, apply: bool = False, today: dt.date | None = None
-) -> RetentionResult:
+    *, actor: Any, apply: bool = False, today: dt.date | None = None,
+    run: RetentionRun | None = None,
+) -> RetentionResult:  # fmt: skip
     """What the retention rules find due (dry run), and with ``apply`` its erasure through
     ``do_erase_party`` (in transactions of RETENTION_CHUNK parties, each erasure in its own
-    savepoint: a refusal leaves the others)."""
+    savepoint: a refusal leaves the others). The command and the retention page's background
+    job (``privacy.tasks``, with ``run``: its progress after each transaction) both call it."""
     due = selectors.retention_due(today)
     all_ids = sorted({i for d in due for i in d.party_ids})
     held = selectors.held_ids(all_ids, today)
@@ -424,17 +444,20 @@ def do_retention(
     refused: dict[int, str] = {}
     if apply:
         pending: list[tuple[int, str]] = []
+        seen: set[int] = set()
         for d in due:
-            pending += [(pid, d.rule.description) for pid in d.party_ids if pid not in held]
-        done: set[int] = set()
+            for pid in d.party_ids:
+                if pid not in held and pid not in seen:
+                    seen.add(pid)
+                    pending.append((pid, d.rule.description))
+        if run is not None:
+            run.total, run.held = len(pending), len(held)
+            run.save(update_fields=["total", "held"])
         # One transaction per RETENTION_CHUNK parties (a commit per party cost more than the
         # erasure under load); each erasure in its own savepoint, so a refusal leaves the rest.
         for start in range(0, len(pending), RETENTION_CHUNK):
             with transaction.atomic():
                 for pid, reason in pending[start : start + RETENTION_CHUNK]:
-                    if pid in done:
-                        continue
-                    done.add(pid)
                     try:
                         do_erase_party(
                             Party.objects.get(pk=pid),
@@ -445,10 +468,58 @@ def do_retention(
                         erased.append(pid)
                     except ValidationError as exc:
                         refused[pid] = " ".join(exc.messages)
+            if run is not None:
+                run.done = min(start + RETENTION_CHUNK, len(pending))
+                run.erased, run.refused = len(erased), len(refused)
+                run.save(update_fields=["done", "erased", "refused"])
         with transaction.atomic():
             log(actor=actor, party_id=None, action=PrivacyAction.RETENTION, article=Article.RETENTION,
                 reason=f"{len(erased)} erased, {len(held)} held")  # fmt: skip
+            if run is not None:
+                run.status, run.finished_at = RetentionStatus.DONE, timezone.now()
+                # The page lists the refusals; the first REFUSALS_KEPT say enough.
+                run.refusals = {str(k): v for k, v in list(refused.items())[:REFUSALS_KEPT]}
+                run.save(update_fields=["status", "finished_at", "refusals"])
+                audit.record(actor=actor, action="privacy.retention_done", obj=run,
+                             after={"erased": len(erased), "held": len(held),
+                                    "refused": len(refused)})  # fmt: skip
     return RetentionResult(due, held, erased, refused)
+
+
+REFUSALS_KEPT = 100
+
+
+def do_start_retention(*, actor: Any) -> RetentionRun:
+    """Start applying the retention rules in the background (the retention page's button):
+    a ``RetentionRun`` row the page shows the progress of, and the job that runs
+    ``do_retention(apply=True)`` for it. Refused while another run is open."""
+    from verbund.privacy.tasks import apply_retention_task
+
+    with transaction.atomic():
+        open_run = (
+            RetentionRun.objects.select_for_update()
+            .filter(status__in=(RetentionStatus.QUEUED, RetentionStatus.RUNNING))
+            .first()
+        )
+        if message := rules.retention_running_error(open_run is not None):
+            raise ValidationError(message)
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        run = RetentionRun.objects.create(created_by=user)
+        audit.record(actor=actor, action="privacy.retention_start", obj=run)
+    result = apply_retention_task.enqueue(run.pk)
+    if result.errors:
+        # The immediate backend (tests, VERBUND_TASKS_IMMEDIATE) swallows exceptions: keep them
+        # on the run, as the screening's start does.
+        RetentionRun.objects.filter(pk=run.pk, status__in=run_open_statuses()).update(
+            status=RetentionStatus.FAILED, error=result.errors[-1].traceback[-2000:],
+            finished_at=timezone.now(),
+        )  # fmt: skip
+    run.refresh_from_db()
+    return run
+
+
+def run_open_statuses() -> tuple[str, ...]:
+    return (RetentionStatus.QUEUED, RetentionStatus.RUNNING)
 
 
 CONSENT_COLUMNS = ("party", "channel", "purpose", "status", "date", "source")

@@ -39,3 +39,13 @@ class AdvertisingForm(forms.Form):
     selection = forms.IntegerField(
         label=_("Selection"), required=False, min_value=1, widget=forms.HiddenInput
     )
+
+
+class LetterForm(forms.Form):
+    # Printed as "Ihr Zeichen" and entered in the privacy log as the answer's reason.
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=100,
+        required=False,
+        help_text=_("The request's reference, not the person's name."),
+    )

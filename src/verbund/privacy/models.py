@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.jobs import ClaimedRun
+
 
 class Article(models.TextChoices):
     ACCESS = "art15", _("Art. 15 GDPR (access)")
@@ -57,6 +59,8 @@ class PrivacyLog(models.Model):
             ("export_personal_data", _("Can export a person's data (Art. 15)")),
             ("erase_personal_data", _("Can erase a person's data (Art. 17)")),
             ("run_retention", _("Can run the retention rules")),
+            ("apply_retention", _("Can apply the retention rules (erase what is due)")),
+            ("export_advertising", _("Can export the advertising selection (contact data)")),
         ]
         indexes = [models.Index(fields=["action", "party_id"])]
 
@@ -141,3 +145,50 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.party_id} {self.channel}/{self.purpose}: {self.status}"
+
+
+class RetentionStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class RetentionRun(ClaimedRun):
+    """One application of the retention rules started on the retention page, run in the
+    background (``privacy.tasks``): what was due when it started, how far it got, what it
+    erased, kept under a hold and was refused. The CLI applies the same rules without a row."""
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=RetentionStatus.choices, default=RetentionStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("parties due"), default=0)
+    done = models.PositiveIntegerField(_("parties handled"), default=0)
+    erased = models.PositiveIntegerField(_("erased"), default=0)
+    held = models.PositiveIntegerField(_("kept under a legal hold"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+    refusals = models.JSONField(_("refusals"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (RetentionStatus.QUEUED, RetentionStatus.RUNNING)
+
+    @property
+    def progress(self) -> int:
+        if self.total:
+            return int(100 * self.done / self.total)
+        return 0 if self.is_open else 100

@@ -186,5 +186,11 @@ def retention_cutoff(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
+def retention_running_error(running: bool) -> str | None:
+    if running:
+        return _("The retention rules are already being applied; wait until that run has finished.")
+    return None
+
+
 def no_erased_key_error() -> str:
     return _("This party has no erased ERP key waiting for release.")

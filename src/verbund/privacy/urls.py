@@ -7,6 +7,9 @@ urlpatterns = [
     path(
         "privacy/parties/<int:party_id>/export.json", views.export_json, name="privacy-export-json"
     ),
+    path(
+        "privacy/parties/<int:party_id>/letter/", views.export_letter, name="privacy-export-letter"
+    ),
     path("privacy/parties/<int:party_id>/erase/", views.erase_page, name="privacy-erase-page"),
     path("privacy/parties/<int:party_id>/hold/", views.hold_create, name="privacy-hold-page"),
     path(
@@ -21,4 +24,10 @@ urlpatterns = [
     path("privacy/advertising.csv", views.advertising_csv, name="privacy-advertising-csv"),
     path("privacy/log/", views.privacy_log, name="privacy-log"),
     path("privacy/retention/", views.retention, name="privacy-retention"),
+    path("privacy/retention/apply/", views.retention_apply, name="privacy-retention-apply"),
+    path(
+        "privacy/retention/runs/<int:run_id>/",
+        views.retention_run,
+        name="privacy-retention-run",
+    ),
 ]

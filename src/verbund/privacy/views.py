@@ -8,10 +8,8 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,17 +17,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from verbund.core import audit
 from verbund.core.exports import csv_pieces
 from verbund.core.formatting import format_number
 from verbund.core.forms import apply_errors
-from verbund.core.models import AuditRecord
 from verbund.core.paging import first_row, keyset_page, list_count
 from verbund.core.permissions import requires
 from verbund.parties.models import Party
 from verbund.privacy import actions, selectors
-from verbund.privacy.forms import AdvertisingForm, ConsentForm, HoldForm, ReasonForm
-from verbund.privacy.models import Channel, ConsentStatus, PrivacyLog, Purpose
+from verbund.privacy.forms import AdvertisingForm, ConsentForm, HoldForm, LetterForm, ReasonForm
+from verbund.privacy.letter import export_context, letter_context
+from verbund.privacy.models import Channel, PrivacyLog, RetentionRun
 from verbund.privacy.sections import section_context
 from verbund.selections import selectors as selection_selectors
 
@@ -47,49 +44,31 @@ def export_page(request: HttpRequest, party_id: int) -> HttpResponse:
         return render(
             request, "privacy/refused.html", {"party": party, "messages_": exc.messages}, status=400
         )
-    return render(request, "privacy/export.html", export_context(party, document))
+    context = export_context(party, document) | {"letter_form": LetterForm()}
+    return render(request, "privacy/export.html", context)
 
 
-def export_context(party: Party, document: dict[str, Any]) -> dict[str, Any]:
-    """The printable page's view of the export: field labels instead of keys, the history as
-    the file shows it."""
-    records = []
-    names = selectors.related_names(document["records"])
-    for rec in document["records"]:
-        rows = []
-        for name, value in rec.items():
-            try:
-                field = Party._meta.get_field(name.removesuffix("_id"))
-            except FieldDoesNotExist:
-                continue
-            if not isinstance(field, models.Field):
-                continue
-            if value not in (None, "", []) and field.name not in ("id", "merged_into"):
-                label = str(field.verbose_name)
-                if field.many_to_one:  # a party or a user by name, not by its id
-                    shown = names.get((field.name, value)) or str(value)
-                else:
-                    shown = audit._show(
-                        value, field if field.choices or not field.is_relation else None, {}
-                    )
-                rows.append((label[:1].upper() + label[1:], shown))
-        records.append(rows)
-    ids = [r["id"] for r in document["records"]]
-    history = list(
-        AuditRecord.objects.filter(party_id__in=ids).select_related("actor").order_by("at", "id")
-    )
-    audit.present_history(history)
-    channels, purposes = dict(Channel.choices), dict(Purpose.choices)
-    statuses = dict(ConsentStatus.choices)
-    consents = [
-        (c["date"], channels.get(c["channel"]), purposes.get(c["purpose"]),
-         statuses.get(c["status"]), c["source"])
-        for c in document["consents"] + document["objections"]
-    ]  # fmt: skip
-    return {
-        "party": party, "doc": document, "records": records, "history": history,
-        "consents": consents,
-    }  # fmt: skip
+@requires("privacy.export_personal_data")
+def export_letter(request: HttpRequest, party_id: int) -> HttpResponse:
+    """The access answer as a printable letter (German or English, as the page). Opening it
+    hands the answer out: logged once, as the JSON download is (decision 0051)."""
+    party = get_object_or_404(Party, pk=party_id)
+    form = LetterForm(request.GET)
+    if not form.is_valid():
+        messages_ = [
+            f"{form[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
+        ]
+        return render(
+            request, "privacy/refused.html", {"party": party, "messages_": messages_}, status=400
+        )
+    reference = form.cleaned_data["reference"]
+    try:
+        document = actions.do_export_party(party, actor=request.user, reason=reference)
+    except ValidationError as exc:
+        return render(
+            request, "privacy/refused.html", {"party": party, "messages_": exc.messages}, status=400
+        )
+    return render(request, "privacy/letter.html", letter_context(party, document, reference))
 
 
 @requires("privacy.export_personal_data")
@@ -214,7 +193,7 @@ def _advertising_selection(
     return form, selectors.advertising_selection(parties, form.cleaned_data["channel"], count=count)
 
 
-@requires("parties.view_party", "privacy.view_consent")
+@requires("parties.view_party", "privacy.export_advertising")
 def advertising(request: HttpRequest) -> HttpResponse:
     """The advertising selection on a channel: how many it holds, and how many it left out for
     each reason (objection, sanctions block, no address on the channel)."""
@@ -231,7 +210,7 @@ def advertising(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("parties.view_party", "privacy.view_consent")
+@requires("parties.view_party", "privacy.export_advertising")
 def advertising_csv(request: HttpRequest) -> HttpResponseBase:
     """The advertising export as CSV: the parties the channel reaches, without objectors and
     without parties blocked under sanctions; the last line says how many each reason left out
@@ -296,7 +275,49 @@ def privacy_log(request: HttpRequest) -> HttpResponse:
 
 @requires("privacy.run_retention")
 def retention(request: HttpRequest) -> HttpResponse:
-    """What the retention rules find due (a dry run; `verbund privacy retention --apply`
-    erases it)."""
+    """What the retention rules find due (a dry run), the button that applies them and the
+    last runs."""
     result = actions.do_retention(actor=request.user, apply=False)
-    return render(request, "privacy/retention.html", {"result": result})
+    runs = list(RetentionRun.objects.select_related("created_by")[:RUNS_SHOWN])
+    return render(request, "privacy/retention.html", {"result": result, "runs": runs})
+
+
+RUNS_SHOWN = 5
+
+
+@require_http_methods(["GET", "POST"])
+@requires("privacy.run_retention", "privacy.apply_retention")
+def retention_apply(request: HttpRequest) -> HttpResponse:
+    """The confirm step (what an application erases and keeps, in figures), and (POST) the
+    start of the application as a background job, whose page shows its progress."""
+    error = None
+    if request.method == "POST":
+        try:
+            run = actions.do_start_retention(actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return redirect("privacy-retention-run", run_id=run.pk)
+    result = actions.do_retention(actor=request.user, apply=False)
+    running = RetentionRun.objects.filter(status__in=actions.run_open_statuses()).first()
+    return render(
+        request,
+        "privacy/retention_apply.html",
+        {"result": result, "running": running, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@requires("privacy.run_retention")
+def retention_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """One application of the retention rules: its progress while it runs (the page asks
+    again every two seconds), then what it erased, kept and was refused."""
+    run = get_object_or_404(RetentionRun.objects.select_related("created_by"), pk=run_id)
+    named = selectors.named_parties(int(k) for k in run.refusals)
+    refusals = [(named.get(int(k)), k, v) for k, v in run.refusals.items()]
+    template = (
+        "privacy/_retention_run.html"
+        if request.headers.get("HX-Request")
+        else "privacy/retention_run.html"
+    )
+    return render(request, template, {"run": run, "refusals": refusals})

@@ -35,13 +35,20 @@ ROUTES = [
          body=lambda w: {"reason": "Ende"}, ok=FORM_OK),
     Page("privacy-consent-page", "post", CONSENT_WRITERS, kwargs={"party_id": "person"},
          body=lambda w: CONSENT, ok=FORM_OK),
-    Page("privacy-advertising", allowed=EVERYONE),
-    Page("privacy-advertising-csv", allowed=EVERYONE),
+    Page("privacy-advertising", allowed=PRIVACY),
+    Page("privacy-advertising-csv", allowed=PRIVACY),
     Page("privacy-log", allowed=PRIVACY),
     Page("privacy-retention", allowed=PRIVACY),
+    Page("privacy-retention-apply", allowed=PRIVACY),
+    Page("privacy-retention-apply", "post", PRIVACY, ok=FORM_OK),
+    Page("privacy-retention-run", allowed=PRIVACY, kwargs={"run_id": "run"}),
+    Page("privacy-export-letter", allowed=PRIVACY, kwargs={"party_id": "person"}),
 ]  # fmt: skip
 
 
 def world() -> World:
+    from verbund.privacy.models import RetentionRun
+
     person = do_create_party(actor=None, kind="person", first_name="Erika", last_name="Muster")
-    return {"person": person.pk}
+    run = RetentionRun.objects.create(status="done")
+    return {"person": person.pk, "run": run.pk}

@@ -28,7 +28,7 @@ def test_the_export_writes_the_name_the_file_shows_and_neutralises_formulas(
     )  # fmt: skip
     org = do_create_party(actor=None, kind="organisation", name="-Minus GmbH",
                           street="Ring 1", postcode="50667", city="Köln")  # fmt: skip
-    client.force_login(make_user("viewer"))
+    client.force_login(make_user("privacy"))
     rows = _rows(client.get("/privacy/advertising.csv?channel=post"))
     by_number = {r[0]: r for r in rows[1:-1]}
     assert by_number[person.number][1:3] == ["Dr. Anna Formeltest", '\'=HYPERLINK("http://x")']
@@ -51,7 +51,7 @@ def test_past_the_cap_the_page_says_more_than_and_the_export_still_has_every_row
     selection = advertising_selection(Party.objects.filter(last_name="Kappe"), "post")
     # the page shows 20 of them: more than 20 chosen
     assert (selection.total, selection.capped, selection.left_out) == (20, True, 1)
-    client.force_login(make_user("viewer"))
+    client.force_login(make_user("privacy"))
     page = client.get("/privacy/advertising/?channel=post").content.decode()
     assert "Mehr als 20 Adressen ausgewählt" in page
     rows = _rows(client.get("/privacy/advertising.csv?channel=post"))
@@ -72,7 +72,7 @@ def test_the_advertising_page_and_export_keep_their_query_count(
         for i in range(30):
             do_create_party(actor=None, kind="person", first_name=f"N{i}", last_name="Zahl")
 
-    client.force_login(make_user("viewer"))
+    client.force_login(make_user("privacy"))
     more()
     # session, user, permissions (user + groups), erased ids inside the selection, objections,
     # the sample, the bounded count

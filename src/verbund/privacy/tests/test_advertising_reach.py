@@ -125,7 +125,7 @@ def test_the_selection_says_how_many_each_reason_left_out_each_party_once(
 def test_the_page_and_the_export_say_why_they_left_parties_out(
     mailing: dict[str, Party], client: Any, make_user: Any
 ) -> None:
-    client.force_login(make_user("viewer"))
+    client.force_login(make_user("privacy"))
     with translation.override("de"):
         page = client.get("/privacy/advertising/", {"channel": "email"}).content.decode()
         response = client.get("/privacy/advertising.csv", {"channel": "email"})
@@ -149,7 +149,7 @@ def test_a_selections_link_without_a_channel_opens_the_page_with_post_chosen(
 ) -> None:
     from verbund.selections.actions import do_save_selection
 
-    user = make_user("viewer")
+    user = make_user("privacy")
     saved = do_save_selection(actor=user, name="Reichweite", filters={"city": "Reichweite"})
     client.force_login(user)
     with translation.override("de"):
@@ -180,7 +180,7 @@ def test_the_page_and_the_export_keep_their_query_count_with_every_reason(
 
     more()
     more()  # more chosen than the page shows: it counts them
-    client.force_login(make_user("viewer"))
+    client.force_login(make_user("privacy"))
     # session, user, permissions (user + groups), objections, the blocked ids, the objectors
     # and the blocked among the parties (one query), the sample; the counts of the chosen and
     # of those out of reach

@@ -55,7 +55,7 @@ def test_an_objection_removes_the_person_from_an_advertising_export_which_says_s
     selection = advertising_selection(Party.objects.filter(last_name="Werbetest"), "post")
     assert [p.pk for p in selection.parties] == [anna.pk, carla.pk]
     assert selection.left_out == 1
-    client.force_login(make_user("viewer"))
+    client.force_login(make_user("privacy"))
     response = client.get("/privacy/advertising.csv?channel=post")
     content = b"".join(response.streaming_content).decode()
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
@@ -151,7 +151,7 @@ def test_an_advertising_export_from_a_saved_selection_leaves_out_its_objections_
     do_create_party(actor=None, kind="person", first_name="Dora", last_name="Werbetest",
                     street="Markt 1", postcode="53111", city="Bonn")  # fmt: skip
     do_record_consent(bernd, actor=None, channel="post", purpose="advertising", status="objected")
-    user = make_user("viewer")
+    user = make_user("privacy")
     mine = do_save_selection(actor=user, name="Köln", filters={"city": "Köln"})
     client.force_login(user)
     response = client.get(f"/privacy/advertising.csv?channel=post&selection={mine.pk}")

@@ -60,7 +60,30 @@ def test_the_privacy_officer_reaches_all_three_pages_named_in_german(db, client_
     assert 'class="tab active" href="/privacy/advertising/"' in nav.group(1)
 
 
-def test_a_viewer_is_led_to_the_advertising_selection_only(db, client_for) -> None:
-    body = client_for("viewer").get("/parties/").content.decode()
+def test_a_viewer_gets_no_privacy_menu_and_no_advertising_export(db, client_for) -> None:
+    """The advertising page and its CSV hand out every party's contact data: the privacy
+    role's (and the administrator's) permission export_advertising, not view_consent
+    (decision 0057)."""
+    viewer = client_for("viewer")
+    body = viewer.get("/parties/").content.decode()
+    assert _menu_link(body) is None
+    assert viewer.get("/privacy/advertising/").status_code == 403
+    assert viewer.get("/privacy/advertising.csv?channel=post").status_code == 403
+    for role in ("editor", "steward", "compliance"):
+        assert client_for(role).get("/privacy/advertising.csv").status_code == 403
+    for role in ("privacy", "admin"):
+        assert client_for(role).get("/privacy/advertising.csv?channel=post").status_code == 200
+
+
+def test_a_user_given_only_the_advertising_export_is_led_straight_to_it(db, make_user) -> None:
+    from django.contrib.auth.models import Permission
+
+    user = make_user("viewer", username="mailings")
+    user.user_permissions.add(
+        Permission.objects.get(codename="export_advertising", content_type__app_label="privacy")
+    )
+    client = Client()
+    client.force_login(user)
+    body = client.get("/parties/").content.decode()
     assert _menu_link(body) == "/privacy/advertising/"
-    assert "/privacy/log/" not in body and "/privacy/retention/" not in body
+    assert client.get("/privacy/advertising.csv?channel=post").status_code == 200

@@ -114,3 +114,112 @@ def test_archived_contacts_come_from_their_own_archiving_or_their_organisations_
     due = {d.rule.key: d.party_ids for d in do_retention(actor=None).due}
     assert due["archived_contacts"] == sorted([w["contact"].pk, both.pk, own.pk])
     assert via_new.pk not in due["archived_contacts"]
+
+
+def test_the_page_applies_the_rules_after_a_confirm_step_that_states_the_counts(
+    db: Any, client_for: Any
+) -> None:
+    from django.utils import translation
+
+    from verbund.core.models import AuditRecord
+    from verbund.privacy.models import RetentionRun
+
+    w = _world(db)
+    c = client_for("privacy")
+    with translation.override("de"):
+        page = c.get("/privacy/retention/").content.decode()
+        assert 'data-testid="retention-apply"' in page
+        confirm = c.get("/privacy/retention/apply/").content.decode()
+    # Three are due (the contact, the sleeper, the held one); the held one stays.
+    assert "2 Personen und Einzelunternehmen werden gelöscht (anonymisiert)." in confirm
+    assert "1 Adresse bleibt wegen einer Aufbewahrungspflicht" in confirm
+    assert Party.objects.get(pk=w["sleeper"].pk).last_name == "Schläfer"  # looking changes nothing
+    response = c.post("/privacy/retention/apply/")
+    run = RetentionRun.objects.get()
+    assert (
+        response.status_code == 302 and response["Location"] == f"/privacy/retention/runs/{run.pk}/"
+    )
+    assert (run.status, run.total, run.done, run.erased, run.held, run.refused) == (
+        "done",
+        2,
+        2,
+        2,
+        1,
+        0,
+    )
+    assert Party.objects.get(pk=w["sleeper"].pk).last_name == ""
+    assert Party.objects.get(pk=w["contact"].pk).last_name == ""
+    assert Party.objects.get(pk=w["held"].pk).last_name == "Halten"  # the hold still stops it
+    assert PrivacyLog.objects.filter(action="retention").count() == 1
+    assert set(
+        AuditRecord.objects.filter(object_type="privacy.retentionrun").values_list(
+            "action", flat=True
+        )
+    ) == {"privacy.retention_start", "privacy.retention_done"}
+    with translation.override("de"):
+        shown = c.get(f"/privacy/retention/runs/{run.pk}/").content.decode()
+    assert "2 gelöscht, 1 wegen Aufbewahrungspflicht behalten, 0 abgelehnt" in shown
+    assert 'hx-trigger="every 2s"' not in shown  # done: the page stops asking
+
+
+def test_a_running_application_shows_its_progress_and_refuses_a_second_start(
+    db: Any, client_for: Any
+) -> None:
+    from verbund.privacy.models import RetentionRun
+
+    _world(db)
+    run = RetentionRun.objects.create(status="running", total=400, done=200)
+    c = client_for("privacy")
+    shown = c.get(f"/privacy/retention/runs/{run.pk}/").content.decode()
+    assert '<progress max="100" value="50">' in shown and 'hx-trigger="every 2s"' in shown
+    confirm = c.get("/privacy/retention/apply/").content.decode()
+    assert 'data-testid="retention-running"' in confirm and "retention-start" not in confirm
+    refused = c.post("/privacy/retention/apply/")
+    assert refused.status_code == 400
+    assert RetentionRun.objects.count() == 1
+
+
+def test_only_who_may_apply_the_rules_sees_the_button_and_may_start(
+    db: Any, client_for: Any, make_user: Any
+) -> None:
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    from verbund.privacy.models import RetentionRun
+
+    _world(db)
+    user = make_user(None, username="reviewer")
+    user.user_permissions.add(
+        Permission.objects.get(codename="run_retention", content_type__app_label="privacy")
+    )
+    c = Client()
+    c.force_login(user)
+    assert 'data-testid="retention-apply"' not in c.get("/privacy/retention/").content.decode()
+    assert c.get("/privacy/retention/apply/").status_code == 403
+    assert c.post("/privacy/retention/apply/").status_code == 403
+    assert client_for("viewer").post("/privacy/retention/apply/").status_code == 403
+    assert not RetentionRun.objects.exists()
+
+
+def test_a_run_that_breaks_is_marked_failed_with_the_reason_and_frees_the_button(
+    db: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    from verbund.privacy import selectors
+    from verbund.privacy.models import RetentionRun
+
+    _world(db)
+
+    def broken(today: Any = None) -> Any:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(selectors, "retention_due", broken)
+    c = client_for("privacy")
+    c.raise_request_exception = False
+    c.post("/privacy/retention/apply/")
+    run = RetentionRun.objects.get()
+    assert run.status == "failed" and "database gone" in run.error and run.finished_at
+    assert (
+        'hx-trigger="every 2s"' not in c.get(f"/privacy/retention/runs/{run.pk}/").content.decode()
+    )
+    monkeypatch.undo()
+    assert 'data-testid="retention-start"' in c.get("/privacy/retention/apply/").content.decode()
