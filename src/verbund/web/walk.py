@@ -93,6 +93,8 @@ def pages(demo: Any, review: dict[str, int], import_run: int, relationship: int)
         "privacy-advertising": "/privacy/advertising/",
         "privacy-log": "/privacy/log/",
         "privacy-retention": "/privacy/retention/",
+        "privacy-retention-apply": "/privacy/retention/apply/",
+        "privacy-letter": f"/privacy/parties/{p['erika'].pk}/letter/?reference=AZ-1",
     }
 
 
