@@ -243,7 +243,7 @@ def _related_label(field: models.Field[Any, Any] | None) -> str:
     return model._meta.label_lower if isinstance(model, type) else ""
 
 
-def _show(
+def show_value(
     value: Any, field: models.Field[Any, Any] | None, names: dict[tuple[str, Any], str]
 ) -> str:
     """One stored value as a person reads it, in the active language and time zone."""
@@ -266,7 +266,7 @@ def _show(
                 decimal.Decimal(str(value)), use_l10n=True, force_grouping=True
             )
     if isinstance(value, list):
-        return ", ".join(_show(v, None, names) for v in value) or "—"
+        return ", ".join(show_value(v, None, names) for v in value) or "—"
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[:4].isdigit():
         with suppress(ValueError):
             if len(value) == 10:
@@ -325,10 +325,10 @@ def present_history(records: Iterable[AuditRecord]) -> None:
         changes = []
         for label, old, new, field, target in plan:
             if target and field is None:
-                show_old = names.get((target, old), _show(old, None, names))
-                show_new = names.get((target, new), _show(new, None, names))
+                show_old = names.get((target, old), show_value(old, None, names))
+                show_new = names.get((target, new), show_value(new, None, names))
             else:
-                show_old, show_new = _show(old, field, names), _show(new, field, names)
+                show_old, show_new = show_value(old, field, names), show_value(new, field, names)
             changes.append((label[:1].upper() + label[1:], show_old, show_new))
         rec.changes = changes  # type: ignore[attr-defined]
 

@@ -45,7 +45,7 @@ def export_context(party: Party, document: dict[str, Any]) -> dict[str, Any]:
                 elif field.name == "country":  # "Deutschland", not "DE"
                     shown = country_name(value)
                 else:
-                    shown = audit._show(
+                    shown = audit.show_value(
                         value, field if field.choices or not field.is_relation else None, {}
                     )
                 rows.append((label[:1].upper() + label[1:], shown))
