@@ -53,6 +53,8 @@ x as an s. Point 20: another first letter, a consonant in front, a long vowel: a
 Point 21: a name read with two words joined still compares its second word (``matching_joined``).
 Point 23: the whole-name rules read each list name's own spelling of its words (``NameRecord.raw``),
 and a word is compared with every spelling the lists write a list word in (``close_spelling``).
+Point 24: the rules on a list word as written read its spelling nearest the party's (``near``),
+so the order of the lists' entries decides no score.
 The reasons show in the match's explanation: qualifiers with their effect, and
 contradicting words among the compared ones with similarity 0.
 """
@@ -106,6 +108,7 @@ from verbund.compliance.matching_spelling import (
     far_off,
     known_short_name,
     name_similarity,
+    nearest_spelling,
     other_name,
     same_skeleton_name,
     soft_similarity,
@@ -172,8 +175,8 @@ class Index:
                     self.by_identifier[key].append(idx)
             own = next(spellings) if spelled else entry_spellings(record.schema == PERSON, names)
             raw_names += [(idx, *spelling) for spelling in own]
-        # Every spelling the lists write a canonical word in, for the typo allowance
-        # (``close_spelling``); ``raw`` below, the first listed, for the rules.
+        # Every spelling the lists write a canonical word in: the typo allowance
+        # (``close_spelling``) and the rules (``near``) read the one nearest the party's word.
         self.spellings: list[tuple[str, ...]] = []
         for idx, name, toks, weak, parts, short in raw_names:
             tids = []
@@ -194,7 +197,6 @@ class Index:
             )
             for tid in set(tids):
                 postings[tid].append(nid)
-        self.raw = [spellings_[0] for spellings_ in self.spellings]
         self.postings = [tuple(p) for p in postings]
         n_names = max(len(self.names), 2)
         self._max_idf = math.log(n_names)
@@ -291,7 +293,7 @@ class Index:
                 if sim >= 0.66:
                     found[tid] = round(soft_similarity(raw, token, spelling, self.words[tid]), 3)
                 elif tid in keyed and same_skeleton_name(
-                    token, self.words[tid], exact is not None, raw, self.raw[tid]
+                    token, self.words[tid], exact is not None, raw, spelling
                 ):
                     found[tid] = 0.75
             if self.scans_unknown(token):
@@ -311,13 +313,19 @@ class Index:
         word = self.words[tid]
         return max((name_similarity(raw, token, sp, word), sp) for sp in self.spellings[tid])
 
+    def near(self, raw: str, token: str, tid: int) -> str:
+        """The list word's spelling nearest to ``raw`` (``nearest_spelling``): the rules that
+        read a list word as written read this one, never merely the first listed."""
+        return nearest_spelling(raw, token, self.spellings[tid], self.words[tid])
+
     def _scan(self, raw: str, token: str, found: dict[int, float]) -> None:
         """Add to ``found`` the list words of similar length within two edits of ``token``
         (``matching_scan``; found already when ``prescan`` had the word)."""
         tids = self._scanned.get(token)
         for tid in scan_one(token, self._by_length) if tids is None else tids:
             if tid not in found:
-                found[tid] = round(soft_similarity(raw, token, self.raw[tid], self.words[tid]), 3)
+                near = self.near(raw, token, tid)
+                found[tid] = round(soft_similarity(raw, token, near, self.words[tid]), 3)
 
     def scans_unknown(self, token: str) -> bool:
         """Whether ``expand`` scans the list words of similar length for a canonical word: one
@@ -376,14 +384,15 @@ class Index:
         if far:
             found = {**found, **far}
         if token in self.vocab:
-            found = known_short_name(raw, token, found, self.raw, self.words)
+            found = known_short_name(raw, token, found, self.spellings, self.words)
         key = vowel_key(token) if len(raw) >= 4 else ""
         extra: dict[int, float] = {}
         if key:  # A long vowel against a short one is another name (decision 0008 point 20).
             extra = {
                 tid: 0.75
                 for tid in self.by_key.get(key, ())
-                if found.get(tid, 0.0) < 0.75 and not beyond_short_vowels(raw, self.raw[tid])
+                if found.get(tid, 0.0) < 0.75
+                and not beyond_short_vowels(raw, self.near(raw, token, tid))
             }
         if len(token) >= 5:
             for tid in self.by_prefix.get(token[:4], ()):
@@ -402,12 +411,13 @@ class Index:
         ending = {
             tid: PREFIX_SIM
             for tid, sim in found.items()
-            if sim > PREFIX_SIM and other_name(raw, token, self.raw[tid], self.words[tid], listed)
+            if sim > PREFIX_SIM
+            and other_name(raw, token, self.near(raw, token, tid), self.words[tid], listed)
         }
         if ending:
             found = {**found, **ending}
         # A joined reading still compares its second word apart (decision 0008 point 21).
-        words = (self.words, self.raw, self.vocab)
+        words = (self.words, self.spellings, self.vocab)
         found = apart_again(raw, found, self.joined, words, self.expand_person, PREFIX_SIM)
         if len(self._person_expansions) > 200_000:
             self._person_expansions.clear()
@@ -511,8 +521,9 @@ class Index:
 
     def _one_word_sim(self, raw: str, tid: int, sim: float) -> float:
         canon = canon_token(raw)
-        edits = min(OSA.distance(canon, self.words[tid]), OSA.distance(raw, self.raw[tid]))
-        return sim if edits <= 1 else name_similarity(raw, canon, self.raw[tid], self.words[tid])
+        near = self.near(raw, canon, tid)
+        edits = min(OSA.distance(canon, self.words[tid]), OSA.distance(raw, near))
+        return sim if edits <= 1 else name_similarity(raw, canon, near, self.words[tid])
 
     def _score(
         self,
@@ -634,7 +645,7 @@ class Index:
                 and (len(used_q) < len(tokens) or len(used_c) < len(rec.tokens))
                 and (not SERIES.isdisjoint(tokens) or not self.numerals.isdisjoint(rec.tokens))
             ):
-                # The list name as written: ``self.raw`` holds one spelling per canonical word
+                # The list name as written: a canonical word stands for several spellings
                 # ("ii" and "yi" are one), not necessarily this name's.
                 series = series_conflict(tokens, name_tokens(rec.name, True))
                 if series:

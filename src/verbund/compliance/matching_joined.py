@@ -13,6 +13,7 @@ the second word is still a word of its own and must match as one.
 from collections.abc import Callable, Iterable
 
 from verbund.compliance.matching_rules import PARTICLES
+from verbund.compliance.matching_spelling import nearest_spelling
 from verbund.compliance.matching_spelling import other_name as parted
 from verbund.compliance.matching_text import canon_token, name_tokens
 
@@ -50,7 +51,7 @@ def apart_again(
     raw: str,
     found: dict[int, float],
     parts: Parts,
-    index_words: tuple[list[str], list[str], dict[str, int]],
+    index_words: tuple[list[str], list[tuple[str, ...]], dict[str, int]],
     expand: Callable[[str], dict[int, float]],
     prefix_sim: float,
 ) -> dict[int, float]:
@@ -63,7 +64,7 @@ def apart_again(
     list, as far off as two typos in a short word make it, keeps the joined word's similarity
     ("Ali Wnas" is still "Ali WANUS"): the long joined word is what finds such typos. Any word
     of a person's name is read so, also one the party wrote as one ("Alikhani" / "Ali KHAN")."""
-    words, raws, vocab = index_words
+    words, spellings, vocab = index_words
     out = found
     for tid, sim in found.items():
         cuts = parts.get(tid)
@@ -72,7 +73,7 @@ def apart_again(
         for first, second in cuts:
             # A particle written together with the next word ("Allibi", "Elsayed") makes one
             # word of the two in many spellings, and a typo at the joint is inside that word.
-            if raws[first] in PARTICLES:
+            if not PARTICLES.isdisjoint(spellings[first]):
                 continue
             rest = next(
                 (
@@ -89,7 +90,13 @@ def apart_again(
             listed = token in vocab
             if alone >= sim or not (
                 (listed and alone <= prefix_sim)
-                or parted(rest, token, raws[second], words[second], listed)
+                or parted(
+                    rest,
+                    token,
+                    nearest_spelling(rest, token, spellings[second], words[second]),
+                    words[second],
+                    listed,
+                )
             ):
                 continue
             out = dict(out) if out is found else out

@@ -71,18 +71,34 @@ def far_off(sim: float, token: str, word: str) -> bool:
 KNOWN_SHORT = 5
 
 
+def nearest_spelling(raw: str, token: str, spellings: tuple[str, ...], word: str) -> str:
+    """Of a list word's spellings as the lists write them (one canonical ``word``), the one
+    nearest to a party's word as written; on a tie the spelling itself decides, so the order
+    in which the lists happen to name their entries never changes a score. Decision 0008
+    point 24."""
+    if len(spellings) == 1:
+        return spellings[0]
+    return max((name_similarity(raw, token, sp, word), sp) for sp in spellings)[1]
+
+
 def known_short_name(
-    raw: str, token: str, found: dict[int, float], raws: list[str], words: list[str]
+    raw: str,
+    token: str,
+    found: dict[int, float],
+    spellings: list[tuple[str, ...]],
+    words: list[str],
 ) -> dict[int, float]:
-    """``found`` (a listed word's close list words, ``raws`` and ``words`` the index's spellings
-    as written and canonical) without the typo allowance for words of five letters or fewer:
-    a short name that is itself on a list and one letter off another list name is that other
-    name ("Karim"/"Kasim", "Goran"/"Zoran"), not a typo of it; typos seldom make a listed
+    """``found`` (a listed word's close list words, ``spellings`` and ``words`` the index's
+    spellings as written and canonical) without the typo allowance for words of five letters or
+    fewer: a short name that is itself on a list and one letter off another list name is that
+    other name ("Karim"/"Kasim", "Goran"/"Zoran"), not a typo of it; typos seldom make a listed
     name. Decision 0008 point 12."""
     out = dict(found)
     for tid, sim in found.items():
-        if STRONG_SPELLING < sim < 1.0 and min(len(raw), len(raws[tid])) <= KNOWN_SHORT:
-            out[tid] = min(sim, name_similarity(raw, token, raws[tid], words[tid]))
+        if STRONG_SPELLING < sim < 1.0:
+            near = nearest_spelling(raw, token, spellings[tid], words[tid])
+            if min(len(raw), len(near)) <= KNOWN_SHORT:
+                out[tid] = min(sim, name_similarity(raw, token, near, words[tid]))
     return out
 
 
