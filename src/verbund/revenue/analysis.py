@@ -25,13 +25,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from verbund.core.sql import id_set
 from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipType
-from verbund.revenue import plans, selectors
+from verbund.revenue import plans, rules, selectors
 from verbund.revenue.aggregates import reads_years, year_rows
 from verbund.revenue.periods import (
     YEAR_MAX,
@@ -58,7 +58,9 @@ KIND_LABELS = {
     "association": pgettext_lazy("ranking", "Associations"),
 }
 MODES = selectors.STRUCTURES
+MODE_LABELS = selectors.STRUCTURE_LABELS
 COMPARES = ("previous_year",)
+COMPARE_LABELS = {"previous_year": gettext_lazy("the same months a year before")}
 # ABC classes: A up to 80 % of the period's revenue, B the next 15 %, C the rest.
 A_SHARE, B_SHARE = 80, 95
 DEFAULT_LIMIT = 100
@@ -192,9 +194,7 @@ def abc_class(before_cents: int, cents: int, total_cents: int) -> str:
 def kind_type(kind: str | None) -> tuple[str, RelationshipType]:
     key = kind or "group"
     if key not in KINDS:
-        raise ValidationError(
-            {"kind": [_("Choose one of %(choices)s.") % {"choices": ", ".join(KINDS)}]}
-        )
+        raise ValidationError({"kind": [rules.choose(KIND_LABELS.values())]})
     rtype = RelationshipType.objects.filter(key=KINDS[key]).first()
     if rtype is None or not rtype.is_hierarchy:
         raise ValidationError(
@@ -206,18 +206,14 @@ def kind_type(kind: str | None) -> tuple[str, RelationshipType]:
 def mode_param(value: str | None) -> str:
     mode = value or "current"
     if mode not in MODES:
-        raise ValidationError(
-            {"mode": [_("Choose one of %(choices)s.") % {"choices": ", ".join(MODES)}]}
-        )
+        raise ValidationError({"mode": [rules.choose(MODE_LABELS.values())]})
     return mode
 
 
 def compare_param(value: str | None) -> str:
     compare = value or "previous_year"
     if compare not in COMPARES:
-        raise ValidationError(
-            {"compare": [_("Choose one of %(choices)s.") % {"choices": ", ".join(COMPARES)}]}
-        )
+        raise ValidationError({"compare": [rules.choose(COMPARE_LABELS.values())]})
     return compare
 
 

@@ -42,11 +42,25 @@ PARAMS = [
     OpenApiParameter("from", str, pattern=MONTH_PATTERN, description="YYYY-MM"),
     OpenApiParameter("to", str, pattern=MONTH_PATTERN, description="YYYY-MM"),
     OpenApiParameter("year", YEAR),
-    OpenApiParameter("scope", str, enum=list(selectors.SCOPES)),
+    # The keys and what each means: a refusal names the choices as people read them
+    # (decision 0053), the schema says which key stands for which.
+    OpenApiParameter(
+        "scope",
+        str,
+        enum=list(selectors.SCOPES),
+        description="own: this party only; group: the whole group (its ultimate parent's "
+        "tree along type); subtree: this party and everything below it; association: settled "
+        "through this party",
+    ),
     OpenApiParameter(
         "type", str, description="hierarchy type key that rolls up revenue (default group)"
     ),
-    OpenApiParameter("structure", str, enum=list(selectors.STRUCTURES)),
+    OpenApiParameter(
+        "structure",
+        str,
+        enum=list(selectors.STRUCTURES),
+        description="current: today's structure for every month; historic: each month's own",
+    ),
     OpenApiParameter(
         "breakdown",
         integer(0, selectors.BREAKDOWN_MAX),
@@ -105,7 +119,11 @@ class TopGroupsView(APIView):
 
 TOP_PARAMS = [
     OpenApiParameter(
-        "kind", str, enum=list(analysis.KINDS), description="what is ranked (default group)"
+        "kind",
+        str,
+        enum=list(analysis.KINDS),
+        description="what is ranked: group (groups), chain (chains) or association "
+        "(associations); default group",
     ),
     OpenApiParameter(
         "from",

@@ -10,7 +10,9 @@ The CSV is written for German Excel, as the project's other CSV exports (hierarc
 selection) are: a byte order mark first (else Excel reads the UTF-8 as ANSI and garbles the
 umlauts), ``;`` between cells, and, new with the amounts, the decimal comma ("1234,56", no
 thousands separator), which German Excel reads as a number where "1234.56" became text or a
-date. The XLSX keeps numbers as numbers (decision 0050).
+date. The XLSX keeps numbers as numbers (decision 0050). Both are for people: a month reads
+as the pages name it ("Jan. 2025"), scope, structure and hierarchy type by their names in the
+user's language; the API keeps "2025-01" and the keys.
 """
 
 from collections.abc import Iterable
@@ -20,7 +22,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from verbund.core.exports import csv_text
-from verbund.revenue.selectors import Figures, cents_str
+from verbund.relationships.models import RelationshipType
+from verbund.revenue.periods import Period, month_label
+from verbund.revenue.selectors import SCOPE_LABELS, STRUCTURE_LABELS, Figures, cents_str
 
 # A table: its header and its lines (a line may be shorter than the header).
 Table = tuple[list[str], list[list[Any]]]
@@ -37,37 +41,52 @@ def to_csv(table: Table) -> str:
     return csv_text(header, lines)
 
 
+def _months(period: Period) -> list[str]:
+    """A period's first and last month as the pages name months ("Jan. 2025", "Nov. 2025");
+    the API keeps "2025-01" (a machine format)."""
+    return [month_label(period.first), month_label(period.last)]
+
+
+def _type_name(key: str | None) -> str:
+    """The hierarchy type's name in the user's language ("Konzern"), its key if it has gone."""
+    if not key:
+        return ""
+    rtype = RelationshipType.objects.filter(key=key).first()
+    return rtype.name if rtype is not None else key
+
+
 def rows(figures: Figures) -> Table:
-    """One party's figures: the months, then the members (largest first), then the scope."""
+    """One party's figures: the months, then the members (largest first), then the scope,
+    each told as the pages tell it (months, scope, structure and type by name, not by key)."""
     header = [_("Month"), _("Number"), _("Name"), _("Revenue (EUR)")]
-    out: list[list[Any]] = [[f"{m:%Y-%m}", "", "", _amount(c)] for m, c in figures.months]
+    out: list[list[Any]] = [[month_label(m), "", "", _amount(c)] for m, c in figures.months]
     out.extend(["", m.number, m.name, _amount(m.cents)] for m in figures.members)
     out.append([])
     out.extend(
         [
-            [_("Scope"), figures.scope],
-            [_("Structure"), figures.structure],
-            [_("Type"), figures.type_key or ""],
-            [_("Period"), f"{figures.period.first:%Y-%m}", f"{figures.period.last:%Y-%m}"],
+            [_("Scope"), str(SCOPE_LABELS.get(figures.scope, figures.scope))],
+            [_("Structure"), _structure(figures.structure)],
+            [_("Type"), _type_name(figures.type_key)],
+            [_("Period"), *_months(figures.period)],
             [_("Total (EUR)"), _amount(figures.total_cents)],
         ]
     )
     return header, out
 
 
+def _structure(key: str) -> str:
+    return str(STRUCTURE_LABELS.get(key, key))
+
+
 # --- rankings (the revenue overview, its drill-down and the settlement view; #18) ----------
-
-
-def _structure(mode: str) -> str:
-    return _("structure of each month") if mode == "historic" else _("today's structure")
 
 
 def _about(ranking: Any) -> list[list[Any]]:
     """The lines after a ranking's entries: periods, structure, totals."""
     return [
         [],
-        [_("Period"), f"{ranking.period.first:%Y-%m}", f"{ranking.period.last:%Y-%m}"],
-        [_("Previous year"), f"{ranking.previous.first:%Y-%m}", f"{ranking.previous.last:%Y-%m}"],
+        [_("Period"), *_months(ranking.period)],
+        [_("Previous year"), *_months(ranking.previous)],
         [_("Structure"), _structure(ranking.mode)],
         [_("Total (EUR)"), _amount(ranking.total_cents), _amount(ranking.previous_total_cents)],
     ]

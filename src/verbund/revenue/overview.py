@@ -11,18 +11,23 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from verbund.core.formatting import format_number
 from verbund.core.forms import show_month
 from verbund.core.paging import ListCount
 from verbund.parties.models import Party
-from verbund.revenue import analysis, periods, selectors
+from verbund.revenue import analysis, periods, rules, selectors
 from verbund.revenue.charts import ranking_bars, treemap
 from verbund.revenue.forms import PeriodForm
 from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, period_label
 
-SPANS = ("year", "quarter", "months")
+# The period's choices, named as the form's select names them (and its refusal, decision 0053).
+SPANS = {
+    "year": gettext_lazy("Year"),
+    "quarter": gettext_lazy("Quarter"),
+    "months": gettext_lazy("Months"),
+}
 SHOWN = 100
 CHART_ROWS = 20
 
@@ -40,9 +45,7 @@ def analysis_params(form: PeriodForm) -> dict[str, str]:
     data = form.cleaned_data
     span = _span(form)
     if span not in SPANS:
-        raise ValidationError(
-            {"span": [_("Choose one of %(choices)s.") % {"choices": ", ".join(SPANS)}]}
-        )
+        raise ValidationError({"span": [rules.choose(SPANS.values())]})
     params = {
         "kind": data["kind"] or "group",
         "mode": data["mode"] or "current",
@@ -124,15 +127,8 @@ def _state(form: PeriodForm, params: dict[str, str], period: Period | None) -> d
         "years": list(range(today.year - 4, today.year + 1)),
         "quarters": [1, 2, 3, 4],
         "kinds": [(k, analysis.KIND_LABELS[k]) for k in analysis.KINDS],
-        "spans": [
-            ("year", _("Year")),
-            ("quarter", _("Quarter")),
-            ("months", _("Months")),
-        ],
-        "modes": [
-            ("current", _("today's structure")),
-            ("historic", _("structure of each month")),
-        ],
+        "spans": list(SPANS.items()),
+        "modes": list(analysis.MODE_LABELS.items()),
     }
 
 
@@ -202,7 +198,15 @@ def _labels(ranking: analysis.Ranking, asked: Period) -> dict[str, Any]:
 
 # --- central settlement view (#18.2) -------------------------------------------------------
 
-SETTLEMENT_SORTS = ("name", "number", "revenue", "previous", "change", "member")
+# The sort orders, named as the table's headings name them (the period's own names aside).
+SETTLEMENT_SORTS = {
+    "name": gettext_lazy("Delivery address"),
+    "number": gettext_lazy("Number"),
+    "revenue": gettext_lazy("Revenue"),
+    "previous": gettext_lazy("Previous year"),
+    "change": pgettext_lazy("difference", "Change"),
+    "member": gettext_lazy("Member / sub-association"),
+}
 # Delivery addresses on a page, and the rows each subtotal list shows.
 SETTLEMENT_PAGE = 50
 SUBTOTALS_SHOWN = 50
@@ -220,13 +224,7 @@ def settlement_context(get: QueryDict, party: Party) -> dict[str, Any]:
         mode = analysis.mode_param(params["mode"])
         sort = get.get("sort") or "-revenue"
         if sort.lstrip("-") not in SETTLEMENT_SORTS:
-            raise ValidationError(
-                {
-                    "sort": [
-                        _("Choose one of %(choices)s.") % {"choices": ", ".join(SETTLEMENT_SORTS)}
-                    ]
-                }
-            )
+            raise ValidationError({"sort": [rules.choose(SETTLEMENT_SORTS.values())]})
         view = settlement.settlement_view(party, period, mode=mode, sort=sort)
     except ValidationError as exc:
         return _refused(get, exc, party=party)

@@ -141,6 +141,11 @@ def previous_year(period: Period) -> Period:
     return Period(add_months(period.first, -12), add_months(period.last, -12))
 
 
+def month_label(month: dt.date) -> str:
+    """A month as the pages name it, in the user's language: "Jan. 2026", "März 2026"."""
+    return date_format(month, "N Y")
+
+
 def period_label(period: Period) -> str:
     """A period as the pages name it, in the user's language: "2026", "Q4 2026", "Nov. 2026";
     months of one year as "Jan." to "Nov. 2026" joined by an en dash, months of two years
@@ -152,7 +157,7 @@ def period_label(period: Period) -> str:
     if first.month % 3 == 1 and last == add_months(first, 2):
         return _("Q%(q)s %(year)s") % {"q": (first.month - 1) // 3 + 1, "year": first.year}
     if first == last:
-        return date_format(first, "N Y")
+        return month_label(first)
     if first.year == last.year:
         return f"{date_format(first, 'N')}\u2013{date_format(last, 'N Y')}"
     return f"{date_format(first, 'N Y')} \u2013 {date_format(last, 'N Y')}"

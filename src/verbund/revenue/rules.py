@@ -6,9 +6,11 @@ Plain values in, a message or None out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from verbund.revenue.models import CurrencyRate, RevenueMonth
@@ -22,6 +24,16 @@ AMOUNT_WHOLE_DIGITS: int = _AMOUNT.max_digits - _AMOUNT.decimal_places  # type: 
 # The converted amount in euro cents is held to the same digits, so that sums over years and
 # groups stay far inside the 64-bit columns and the databases' integer sums.
 CENTS_LIMIT = 10 ** (AMOUNT_WHOLE_DIGITS + 2)
+
+
+def choose(labels: Iterable[Any]) -> str:
+    """The refusal of a value outside a fixed choice, naming the choices as the pages label
+    them ("Wählen Sie Jahr, Quartal oder Monate."). The one message of the page, the API and
+    the command line (decision 0013); the API's schema lists the keys behind the labels
+    (decision 0053), so a person never reads an internal key."""
+    return _("Choose %(choices)s.") % {
+        "choices": get_text_list([str(label) for label in labels], _("or"))
+    }
 
 
 def _too_many_digits(value: Any, digits: int) -> str:

@@ -301,6 +301,7 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
         "cut_short": period != asked,
         "running": periods.running(period),
         "structure": structure,
+        "structures": list(selectors.STRUCTURE_LABELS.items()),
         "blocks": blocks,
         # The section's own parameters (the period as asked), for the member pages' links.
         "section_query": (

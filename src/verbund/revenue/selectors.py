@@ -19,19 +19,32 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from verbund.core.sql import id_set
 from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
 from verbund.relationships.models import RelationshipType
 from verbund.relationships.rules import could_be_type_key
-from verbund.revenue import aggregates, plans
+from verbund.revenue import aggregates, plans, rules
 from verbund.revenue.aggregates import reads_years, year_rows
 from verbund.revenue.models import MONTH_COLUMNS, RevenueMonth, RevenueYear
 from verbund.revenue.periods import YEAR_MAX, YEAR_MIN, Period, month_end
 
 SCOPES = ("own", "group", "subtree", "association")
 STRUCTURES = ("current", "historic")
+# The keys as people read them: in refusals and in the exports for people (the API's schema
+# names the keys, decision 0053).
+SCOPE_LABELS = {
+    "own": pgettext_lazy("revenue scope", "this party only"),
+    "group": pgettext_lazy("revenue scope", "the whole group"),
+    "subtree": pgettext_lazy("revenue scope", "this party and everything below it"),
+    "association": pgettext_lazy("revenue scope", "settled through this party (association)"),
+}
+STRUCTURE_LABELS = {
+    "current": gettext_lazy("today's structure"),
+    "historic": gettext_lazy("structure of each month"),
+}
 SETTLEMENT = "settlement"
 # The most members a party's figures list (``breakdown``).
 BREAKDOWN_MAX = 100_000
@@ -298,7 +311,7 @@ def tree_revenue(
     counts all members with revenue in the period.
     """
     if structure not in STRUCTURES:
-        raise ValidationError({"structure": [_("Choose current or historic.")]})
+        raise ValidationError({"structure": [rules.choose(STRUCTURE_LABELS.values())]})
     figures = Figures(party_id or root_id, scope, structure, period, rtype.key, root_id, 0)
     if structure == "current":
         with plans.index_driven():
@@ -572,11 +585,9 @@ def party_revenue(
     """The one entry point the API, CLI and customer file call."""
     party_id = party if isinstance(party, int) else party.pk
     if scope not in SCOPES:
-        raise ValidationError(
-            {"scope": [_("Choose one of %(choices)s.") % {"choices": ", ".join(SCOPES)}]}
-        )
+        raise ValidationError({"scope": [rules.choose(SCOPE_LABELS.values())]})
     if structure not in STRUCTURES:
-        raise ValidationError({"structure": [_("Choose current or historic.")]})
+        raise ValidationError({"structure": [rules.choose(STRUCTURE_LABELS.values())]})
     if scope == "own":
         return own_revenue(party_id, period)
     if scope == "association":
@@ -704,11 +715,9 @@ def figures_from_params(party: Party, params: Any) -> Figures:
     scope = params.get("scope") or "own"
     structure = params.get("structure") or "current"
     if scope not in SCOPES:
-        raise ValidationError(
-            {"scope": [_("Choose one of %(choices)s.") % {"choices": ", ".join(SCOPES)}]}
-        )
+        raise ValidationError({"scope": [rules.choose(SCOPE_LABELS.values())]})
     if structure not in STRUCTURES:
-        raise ValidationError({"structure": [_("Choose current or historic.")]})
+        raise ValidationError({"structure": [rules.choose(STRUCTURE_LABELS.values())]})
     period = period_from_params(params)
     breakdown = int_param(params, "breakdown", 1000, 0, BREAKDOWN_MAX)
     return party_revenue(

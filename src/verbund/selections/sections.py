@@ -1,7 +1,8 @@
 """What selections add to other apps' pages (``core.extensions``): "Als Selektion speichern"
 beside the party list's filters, and on the customer file of a group, chain or association
 member the white space: the members that are no customers (no revenue in the last 12 months),
-one click away as the party list with those filters (and from there saved as a selection)."""
+counted, and one click away as the party list with those filters (and from there saved as a
+selection); where every member has revenue, the section says so."""
 
 from typing import Any
 from urllib.parse import urlencode
@@ -32,7 +33,10 @@ def list_actions(request: HttpRequest, list_name: str, query: str) -> list[Secti
 
 
 def party_sections(request: HttpRequest, party: Party) -> list[Section]:
-    """The white space of each group, chain or association the party belongs to today."""
+    """The white space of each group, chain or association the party belongs to today, with
+    how many members it holds: a link to them where there are any, else the plain statement
+    that every member has revenue (a link to an empty list, or a section that silently goes
+    away, would leave the user to find that out)."""
     if not request.user.has_perm("parties.view_party"):
         return []
     first, last = rules.last_twelve_months()
@@ -45,6 +49,8 @@ def party_sections(request: HttpRequest, party: Party) -> list[Section]:
             {
                 "type_name": found["type_name"],
                 "size": found["size"],
+                # What the link's list will count (the party list's rows: one COUNT each).
+                "count": selectors.count(filters),
                 "query": urlencode(filters),
                 "root_id": found["root_id"],
             }

@@ -148,3 +148,42 @@ def test_each_list_of_the_settlement_view_says_how_many_of_how_many_it_shows(cli
     assert "3 Lieferadressen, 1 ohne Umsatz" in " ".join(text.split())
     english = client_for("viewer").get(url, {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="en")
     assert 'data-testid="settlement-count">Delivery addresses: 3 of 3<' in english.content.decode()
+
+
+def test_a_partys_export_names_months_scope_structure_and_type_as_the_pages_do(
+    client_for, api_for, world
+):
+    client = client_for("viewer")
+    url = f"/parties/{world['h'].pk}/revenue/export"
+    params = {"scope": "group", "type": "group", "year": "2025", "structure": "historic"}
+
+    def lines(fmt: str, language: str) -> list[list[Any]]:
+        answer = client.get(f"{url}.{fmt}", params, HTTP_ACCEPT_LANGUAGE=language)
+        if fmt == "csv":
+            text = answer.content.decode("utf-8-sig")
+            return list(csv.reader(io.StringIO(text), delimiter=";"))
+        book = load_workbook(io.BytesIO(b"".join(answer.streaming_content)))
+        return [[c for c in r if c is not None] for r in book.active.iter_rows(values_only=True)]
+
+    german = lines("csv", "de")
+    assert ["März 2025", "", "", "200,00"] in german
+    assert ["Umfang", "die ganze Gruppe"] in german
+    assert ["Struktur", "Struktur des jeweiligen Monats"] in german
+    assert ["Art", "Konzern"] in german
+    assert ["Zeitraum", "Jan. 2025", "Dez. 2025"] in german
+    english = lines("csv", "en")
+    assert ["March 2025", "", "", "200,00"] in english
+    assert ["Scope", "the whole group"] in english
+    assert ["Structure", "structure of each month"] in english
+    assert ["Type", "Corporate group"] in english
+    assert ["Period", "Jan. 2025", "Dec. 2025"] in english
+    # No key and no ISO month in either.
+    cells = {c for row in german + english for c in row}
+    assert not cells & {"group", "historic", "2025-01", "2025-03", "2025-12"}
+    # The workbook, for people too, reads the same.
+    book = lines("xlsx", "de")
+    assert ["Umfang", "die ganze Gruppe"] in book and ["Zeitraum", "Jan. 2025", "Dez. 2025"] in book
+    # The API, a machine format, keeps the months and keys.
+    api = api_for("viewer").get(f"/api/v1/parties/{world['h'].pk}/revenue/", params).json()
+    assert api["scope"] == "group" and api["structure"] == "historic"
+    assert any(m["month"] == "2025-03" for m in api["months"])

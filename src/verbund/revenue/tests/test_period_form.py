@@ -4,10 +4,12 @@ in German); the month stays as typed, marked; never a 500. The API keeps its own
 naming the parameter and the ISO form (decision 0013: one rule, told in each surface's
 terms)."""
 
+import html
 from typing import Any
 
 import pytest
 
+from verbund.core.tests.openapi import api_schema
 from verbund.revenue.actions import do_record_revenue
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +135,89 @@ def test_the_api_keeps_its_own_refusal(api_for, head) -> None:
     assert answer.json() == {"from": ["13.2026 ist kein Monat (JJJJ-MM)."]}
     answer = api.get("/api/v1/revenue/top/", {"from": "2026-12", "to": "2026-01"})
     assert answer.json() == {"to": ["Der Zeitraum endet, bevor er beginnt."]}
+
+
+# The keys the pages send behind their selects and sort links; a refusal never names them.
+KEYS = ("year", "quarter", "months", "current", "historic", "group", "chain", "association")
+
+
+@pytest.mark.parametrize(
+    ("urls", "params", "german", "english"),
+    [
+        (
+            ("/revenue/", "/revenue/heads/{pk}/", "/parties/{pk}/settlement/"),
+            {"span": "weeks"},
+            "Zeitraum: Wählen Sie Jahr, Quartal oder Monate.",
+            "Period: Choose Year, Quarter or Months.",
+        ),
+        (
+            ("/revenue/", "/revenue/heads/{pk}/", "/parties/{pk}/settlement/"),
+            {"mode": "future"},
+            "Struktur: Wählen Sie heutige Struktur oder Struktur des jeweiligen Monats.",
+            "Structure: Choose today's structure or structure of each month.",
+        ),
+        (
+            ("/revenue/", "/revenue/heads/{pk}/"),
+            {"kind": "branches"},
+            "Rangliste der: Wählen Sie Konzerne, Ketten oder Verbände.",
+            "Ranking of: Choose Groups, Chains or Associations.",
+        ),
+        (
+            ("/parties/{pk}/settlement/",),
+            {"sort": "colour"},
+            "Sortierung: Wählen Sie Lieferadresse, Nummer, Umsatz, Vorjahr, Veränderung oder "
+            "Mitglied / Unterverband.",
+            "Sort order: Choose Delivery address, Number, Revenue, Previous year, Change or "
+            "Member / sub-association.",
+        ),
+    ],
+)
+def test_a_refused_choice_names_the_choices_as_the_form_labels_them(
+    client_for, head, urls, params, german, english
+) -> None:
+    client = client_for("viewer")
+    for template in urls:
+        url = template.format(pk=head.pk)
+        for language, message in (("de", german), ("en", english)):
+            answer = client.get(url, params, HTTP_ACCEPT_LANGUAGE=language)
+            assert answer.status_code == 400, url
+            errors = html.unescape(_errors(answer))
+            assert message in errors, (url, errors)
+            if language == "de":
+                assert not any(key in errors for key in KEYS), (url, errors)
+        # The export says the same, as plain text.
+        export = client.get(f"{url}export.csv", params)
+        assert export.status_code == 400 and german in export.content.decode(), url
+
+
+def test_the_api_refuses_a_choice_in_the_same_words_and_its_schema_names_the_keys(
+    api_for, head
+) -> None:
+    api = api_for("viewer")
+    answer = api.get("/api/v1/revenue/top/", {"mode": "future"})
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "mode": ["Wählen Sie heutige Struktur oder Struktur des jeweiligen Monats."]
+    }
+    answer = api.get(f"/api/v1/parties/{head.pk}/revenue/", {"structure": "future"})
+    assert answer.json() == {
+        "structure": ["Wählen Sie heutige Struktur oder Struktur des jeweiligen Monats."]
+    }
+    answer = api.get(
+        f"/api/v1/parties/{head.pk}/revenue/", {"scope": "everything"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert answer.json() == {
+        "scope": [
+            "Choose this party only, the whole group, this party and everything below it or "
+            "settled through this party (association)."
+        ]
+    }
+    # An API user finds the keys, and which label each stands for, in the schema.
+    params = {
+        p["name"]: p
+        for p in api_schema()["paths"]["/api/v1/parties/{id}/revenue/"]["get"]["parameters"]
+    }
+    assert sorted(params["structure"]["schema"]["enum"]) == ["current", "historic"]
+    assert "current: today's structure" in params["structure"]["description"]
+    assert sorted(params["scope"]["schema"]["enum"]) == ["association", "group", "own", "subtree"]
+    assert "own: this party only" in params["scope"]["description"]

@@ -102,6 +102,37 @@ def test_the_customer_file_links_the_white_space_of_each_hierarchy(client_for, w
     assert "Weiße Flecken" not in body
 
 
+def test_the_white_space_counts_its_members_and_says_plainly_when_there_is_none(client_for, org):
+    from html import unescape
+
+    from verbund.relationships.actions import do_create_relationship
+    from verbund.revenue.actions import do_record_revenue
+    from verbund.selections.rules import last_twelve_months
+
+    _first, last = last_twelve_months()
+    head, a, b = org("Kopf Zentrale AG"), org("Kopf Filiale A"), org("Kopf Filiale B")
+    for branch in (a, b):
+        do_create_relationship(actor=None, type="chain", from_party=branch, to_party=head)
+    for customer in (head, a):
+        do_record_revenue(actor=None, party=customer, month=f"{last:%Y-%m}", amount="10.00")
+    client = client_for("viewer")
+    url = f"/parties/{a.pk}/sections/selections/"
+    body = unescape(client.get(url).content.decode())
+    assert "Kette: 1 Mitglied ohne Umsatz (von 3)" in body
+    # The link leads to exactly the member counted.
+    query = re.search(r'href="/parties/\?([^"]+)" data-testid="white-space-link"', body)
+    assert query is not None
+    listed = client.get(f"/parties/?{query.group(1)}").content.decode()
+    assert "Kopf Filiale B" in listed and "Kopf Filiale A" not in listed
+    # Once every member has revenue there is nothing to open: the section says so.
+    do_record_revenue(actor=None, party=b, month=f"{last:%Y-%m}", amount="10.00")
+    body = unescape(client.get(url).content.decode())
+    assert 'data-testid="white-space-link"' not in body
+    assert "Kette: alle 3 Mitglieder haben Umsatz, keine weißen Flecken." in body
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Chain: all 3 members have revenue, no white space." in unescape(english)
+
+
 def test_a_selection_longer_than_its_first_page_leads_to_all_its_parties(client_for, org):
     from verbund.selections.actions import do_save_selection
     from verbund.selections.views import FIRST_PAGE
