@@ -189,7 +189,9 @@ class MomentInput(_TypedInput):
         return show_day(value)
 
 
-def _not_a(field: forms.Field, value: Any, message: str, placeholder: str) -> ValidationError:
+def not_a(field: forms.Field, value: Any, message: str, placeholder: str) -> ValidationError:
+    """The refusal of a typed value that is no date, month or number: ``message`` names the
+    field's label, the value as typed and the format expected (``placeholder``)."""
     label = str(field.label) if field.label else gettext("This field")
     return ValidationError(
         message % {"field": label, "value": str(value).strip(), "format": placeholder},
@@ -212,7 +214,7 @@ class DayField(forms.DateField):
             return value
         day = parse_day(str(value))
         if day is None:
-            raise _not_a(
+            raise not_a(
                 self,
                 value,
                 gettext("%(field)s: “%(value)s” is not a date (%(format)s)."),
@@ -233,7 +235,7 @@ class MonthField(forms.DateField):
             return value.replace(day=1)
         month = parse_month(str(value))
         if month is None:
-            raise _not_a(
+            raise not_a(
                 self,
                 value,
                 gettext("%(field)s: “%(value)s” is not a month (%(format)s)."),
@@ -258,7 +260,7 @@ class MomentField(forms.DateTimeField):
         else:
             parsed = parse_moment(str(value))
             if parsed is None:
-                raise _not_a(
+                raise not_a(
                     self,
                     value,
                     gettext("%(field)s: “%(value)s” is not a date with a time (%(format)s)."),
@@ -323,7 +325,7 @@ class TypedDecimalField(forms.DecimalField):
             return Decimal(str(value))
         number = parse_decimal(str(value))
         if number is None:
-            raise _not_a(
+            raise not_a(
                 self,
                 value,
                 gettext("%(field)s: “%(value)s” is not a number (for example %(format)s)."),

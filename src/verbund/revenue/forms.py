@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from verbund.core.forms import MonthField, _not_a, apply_errors, month_placeholder
+from verbund.core.forms import MonthField, apply_errors, month_placeholder, not_a
 from verbund.revenue.periods import parse_month
 
 
@@ -31,7 +31,7 @@ class PeriodMonthField(MonthField):
         try:
             return parse_month(f"{month.year:04d}-{month.month:02d}")
         except ValidationError:
-            raise _not_a(
+            raise not_a(
                 self, value, str(_("%(field)s: “%(value)s” is not a month (%(format)s).")),
                 month_placeholder(),
             ) from None  # fmt: skip
