@@ -114,9 +114,7 @@ ROUTES += [
         ok=FORM_OK,
     ),
     Page("relationship-reopen", allowed=WRITERS, kwargs={"relationship_id": "e"}),
-    Page(
-        "relationship-reopen", "post", WRITERS, kwargs={"relationship_id": "e"}, ok=FORM_OK
-    ),
+    Page("relationship-reopen", "post", WRITERS, kwargs={"relationship_id": "e"}, ok=FORM_OK),
     # Managing the types is a steward's page; reading them (the API's list) is everyone's.
     # Reading the types is everyone's, as in the API; editing them is the stewards'.
     Page("type-list"),
