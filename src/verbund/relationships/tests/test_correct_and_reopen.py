@@ -177,6 +177,12 @@ def test_the_file_offers_correct_end_and_reopen_only_to_who_may_change_links(
     assert f'data-testid="correct-{open_rel.pk}"' in page
     assert f'data-testid="end-{open_rel.pk}"' in page
     assert f'data-testid="reopen-{open_rel.pk}"' not in page
+    # A link that ends later is corrected, not reopened.
+    later = Relationship.objects.get(from_party=group["handel"])
+    do_end_relationship(later, actor=None, valid_to=dt.date.today() + dt.timedelta(days=30))
+    page = text(client_for("editor").get(url))
+    assert f'data-testid="correct-{later.pk}"' in page
+    assert f'data-testid="reopen-{later.pk}"' not in page
     assert ">Korrigieren<" in page and ">Wieder öffnen<" in page
     viewer = text(client_for("viewer").get(url))
     assert reverse("relationship-correct", args=[rel.pk]) not in viewer
