@@ -99,7 +99,7 @@ def test_an_ended_link_is_reopened_after_confirming_and_a_cycle_is_refused(
     up, supply = parties["up"], parties["supply"]
     page.locator("[data-testid=ended-group] summary").click()
     page.click(f"[data-testid=reopen-{up.pk}]")
-    ask = page.locator("[data-testid=reopen-form]")
+    ask = page.locator(f"#end-{up.pk} [data-testid=reopen-form]")
     ask.wait_for()
     assert "31.12.2024" in ask.inner_text()
     assert Relationship.objects.get(pk=up.pk).valid_to is not None  # asked, not done
@@ -111,9 +111,11 @@ def test_an_ended_link_is_reopened_after_confirming_and_a_cycle_is_refused(
     # The supplier link meets no rule: reopened, it stands with the current links.
     page.locator("[data-testid=ended-supplier] summary").click()
     page.click(f"[data-testid=reopen-{supply.pk}]")
-    page.locator("[data-testid=reopen-form]").last.wait_for()
+    # Its own confirmation, in its own row (the refused one above stays open).
+    ask = page.locator(f"#end-{supply.pk} [data-testid=reopen-form]")
+    ask.wait_for()
     with page.expect_navigation():
-        page.locator("[data-testid=reopen-confirm]").last.click()
+        ask.locator("[data-testid=reopen-confirm]").click()
     page.wait_for_load_state("networkidle")
     assert "01.01.2020 \u2013 offen" in page.locator(f"#rel-{supply.pk}").inner_text()
     assert page.locator("[data-testid=ended-supplier]").count() == 0
