@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from verbund.core import audit
 from verbund.core.errors import Conflict, refuse
-from verbund.core.formatting import format_date
 from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.hierarchies import engine
 from verbund.parties.models import Party
@@ -246,17 +245,10 @@ def relationship_refusals(
         clash = same.filter(overlaps_q(rel.valid_from, rel.valid_to)).first()
         if clash:
             if clash.valid_to is None and rel.valid_to is None:
-                conflicts["to_party"] = [
-                    _("This link exists already (since %(from)s).")
-                    % {"from": format_date(clash.valid_from) or "—"}
-                ]
+                conflicts["to_party"] = [rules.same_link_open(clash.valid_from)]
             else:
                 conflicts["valid_from"] = [
-                    _("The validity overlaps the same link from %(from)s to %(to)s.")
-                    % {
-                        "from": format_date(clash.valid_from) or "—",
-                        "to": format_date(clash.valid_to) or "—",
-                    }
+                    rules.same_link_overlap(clash.valid_from, clash.valid_to)
                 ]
     return errors, conflicts
 
@@ -384,6 +376,38 @@ def do_create_relationship(
 EDITABLE_RELATIONSHIP_FIELDS = {"valid_from", "valid_to", "share", "note", "external_ref", "source"}
 
 
+def _lock_link(rel: Relationship) -> Relationship:
+    """Take a stored link's locks and read it anew (the row locked, with its type and parties)."""
+    if not rel.type.is_hierarchy:
+        _lock_parties([rel.from_party_id, rel.to_party_id])
+    else:
+        # The type lock comes before the row lock, in every writer, so no two writers deadlock.
+        engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
+    return (
+        Relationship.objects.select_for_update()
+        .select_related("type", "from_party", "to_party")
+        .get(pk=rel.pk)
+    )
+
+
+def _write_checked(
+    rel: Relationship, before: dict[str, Any], *, actor: Any, action: str, note: str = ""
+) -> Relationship:
+    """Check the changed link against every rule (``validate_relationship``: its own, the
+    same link stored, for hierarchies a second parent and a cycle), then save and audit it."""
+    validate_relationship(rel, exclude_pk=rel.pk)
+    after = audit.snapshot(rel)
+    if {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }:
+        return rel
+    rel.save()
+    if rel.type.is_hierarchy:
+        engine.after_link_changed(rel, before=before)
+    _record(actor, action, rel, before, audit.snapshot(rel), note=note)
+    return rel
+
+
 @transaction.atomic
 def do_update_relationship(rel: Relationship, *, actor: Any, **changes: Any) -> Relationship:
     """Correct dates, share, note or reference. Type and parties never change: end and relink."""
@@ -395,16 +419,7 @@ def do_update_relationship(rel: Relationship, *, actor: Any, **changes: Any) -> 
                 for f in sorted(unknown)
             }
         )
-    if not rel.type.is_hierarchy:
-        _lock_parties([rel.from_party_id, rel.to_party_id])
-    else:
-        # The type lock comes before the row lock, in every writer, so no two writers deadlock.
-        engine.lock_for_write(rel.type, [rel.from_party_id, rel.to_party_id])
-    rel = (
-        Relationship.objects.select_for_update()
-        .select_related("type", "from_party", "to_party")
-        .get(pk=rel.pk)
-    )
+    rel = _lock_link(rel)
     before = audit.snapshot(rel)
     for field, value in changes.items():
         if field in ("valid_from", "valid_to"):
@@ -416,17 +431,21 @@ def do_update_relationship(rel: Relationship, *, actor: Any, **changes: Any) -> 
             field,
             value if value is not None or field in ("valid_from", "valid_to", "share") else "",
         )
-    validate_relationship(rel, exclude_pk=rel.pk)
-    after = audit.snapshot(rel)
-    if {k: v for k, v in after.items() if k != "updated_at"} == {
-        k: v for k, v in before.items() if k != "updated_at"
-    }:
-        return rel
-    rel.save()
-    if rel.type.is_hierarchy:
-        engine.after_link_changed(rel, before=before)
-    _record(actor, "relationship.update", rel, before, audit.snapshot(rel))
-    return rel
+    return _write_checked(rel, before, actor=actor, action="relationship.update")
+
+
+@transaction.atomic
+def do_reopen_relationship(rel: Relationship, *, actor: Any, note: str = "") -> Relationship:
+    """Take a link's end back: it holds open-ended again. Every rule is checked anew, as for a
+    new link: while it was ended, the same link or (hierarchies) another parent may have been
+    stored, or a link that the reopened one would close into a cycle. A link without an end is
+    refused as a ``Conflict`` on ``valid_to``."""
+    rel = _lock_link(rel)
+    if rel.valid_to is None:
+        raise Conflict({"valid_to": [rules.not_ended()]})
+    before = audit.snapshot(rel)
+    rel.valid_to = None
+    return _write_checked(rel, before, actor=actor, action="relationship.reopen", note=note)
 
 
 @transaction.atomic
@@ -445,14 +464,7 @@ def do_end_relationship(
     )
     if rel.valid_to is not None and rel.valid_to <= day:
         # The stored end stands in the way, not the request (decision 0038, revision 3).
-        raise Conflict(
-            {
-                "valid_to": [
-                    _("This relationship already ended on %(day)s.")
-                    % {"day": format_date(rel.valid_to)}
-                ]
-            }
-        )
+        raise Conflict({"valid_to": [rules.already_ended(rel.valid_to)]})
     ends_too_early = rules.dates_error(rel.valid_from or MIN_DATE, day)
     if ends_too_early:
         raise ValidationError({"valid_to": [ends_too_early]})

@@ -31,6 +31,7 @@ from verbund.relationships.serializers import (
     RelationshipSerializer,
     RelationshipTypeSerializer,
     RelationshipUpdateSerializer,
+    ReopenRelationshipSerializer,
     SeenRelationshipSerializer,
 )
 
@@ -104,6 +105,17 @@ ALREADY_ENDED = OpenApiResponse(
 )
 
 
+# What stored data refuses a reopening: no end to take back, or the stored links now.
+REOPEN_REFUSED = OpenApiResponse(
+    response=conflict_fields("to_party", "valid_from", "valid_to"),
+    description="`valid_to` when the relationship has no end; otherwise the link's conflicts "
+    "as for a new link (see 409 of creating one): `to_party` when the same link is open "
+    "again, or (hierarchy types) the child has another parent or the link would close a "
+    "cycle (the message names the path); `valid_from` when the same link is stored over "
+    "some of its days. The same body as a 400's.",
+)
+
+
 @extend_schema_view(
     create=extend_schema(responses={201: RelationshipSerializer, 409: LINK_CONFLICT}),
     # The answer is the whole relationship, as ``update`` below writes it.
@@ -117,14 +129,18 @@ class RelationshipViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Dated links between parties. Ending sets valid_to; relationships are never deleted. A
-    link the stored ones refuse (the same link open or overlapping; for hierarchy types a
-    second parent or a cycle at some date) is a 409 naming ``to_party`` or ``valid_from``."""
+    """Dated links between parties. Ending sets valid_to, reopening clears it again;
+    relationships are never deleted. A link the stored ones refuse (the same link open or
+    overlapping; for hierarchy types a second parent or a cycle at some date) is a 409 naming
+    ``to_party`` or ``valid_from``."""
 
     queryset = Relationship.objects.all()
     filterset_class = RelationshipFilterSet
-    # Ending changes a link's last day, as its page asks (relationships.views.end).
-    action_permissions = {"end": "relationships.change_relationship"}
+    # Ending and reopening change a link's last day, as their pages ask (relationships.views).
+    action_permissions = {
+        "end": "relationships.change_relationship",
+        "reopen": "relationships.change_relationship",
+    }
     ordering_fields = ["id", "valid_from", "valid_to", "created_at"]
     ordering = ["id"]
     search_fields = ["external_ref", "note"]
@@ -162,6 +178,23 @@ class RelationshipViewSet(
         body = EndRelationshipSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rel = actions.do_end_relationship(
+            self.get_object(), actor=request.user, **body.validated_data
+        )
+        return Response(RelationshipSerializer(rel).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        request=ReopenRelationshipSerializer,
+        responses={200: RelationshipSerializer, 409: REOPEN_REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: Any = None) -> Response:
+        """Take the relationship's end back (``valid_to`` becomes null): it holds open-ended
+        again. Every rule of a link is checked anew, as the stored links stand now (409: the
+        relationship has no end, the same link is stored again, or for hierarchy types the
+        child has another parent or the link would close a cycle)."""
+        body = ReopenRelationshipSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rel = actions.do_reopen_relationship(
             self.get_object(), actor=request.user, **body.validated_data
         )
         return Response(RelationshipSerializer(rel).data, status=status.HTTP_200_OK)

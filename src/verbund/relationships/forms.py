@@ -1,13 +1,15 @@
 """Forms of the relationship pages. They render and parse input; every rule lives in the
 actions and rules."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core.forms import DayField, TypedDecimalField
-from verbund.relationships.models import RelationshipType
+from verbund.relationships import rules
+from verbund.relationships.models import Relationship, RelationshipType
 
 
 class RelationshipTypeForm(forms.ModelForm):
@@ -64,3 +66,33 @@ class RelationshipForm(forms.Form):
 
 class EndRelationshipForm(forms.Form):
     valid_to = DayField(label=_("Last valid day"))
+
+
+class CorrectRelationshipForm(forms.Form):
+    """Correct a stored link's dates, share and note (``actions.do_update_relationship``).
+    The share has no bounds of its own here: its limits are the rule's, with the rule's words
+    (``rules.share_error``), as the API answers them."""
+
+    valid_from = DayField(label=_("Valid from"), required=False)
+    valid_to = DayField(label=_("Valid to"), required=False)
+    share = TypedDecimalField(label=_("Share (%)"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput)
+
+    def __init__(self, *args: Any, rel: Relationship, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "valid_from": rel.valid_from,
+                "valid_to": rel.valid_to,
+                # 75,5, not the column's 75,5000
+                "share": None if rel.share is None else Decimal(rules.share_key(rel.share)),
+                "note": rel.note,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if not rel.type.carries_share and rel.share is None:
+            del self.fields["share"]
+
+    def changes(self) -> dict[str, Any]:
+        """The values for the action, the share only where the form offers it."""
+        return {name: self.cleaned_data[name] for name in self.fields}

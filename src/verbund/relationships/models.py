@@ -184,6 +184,11 @@ class Relationship(models.Model):
     def is_current(self) -> bool:
         return self.is_valid_on(dt.date.today())
 
+    @property
+    def has_ended(self) -> bool:
+        """Its last day is past (a link that ends later is corrected, not reopened)."""
+        return self.valid_to is not None and self.valid_to < dt.date.today()
+
 
 def valid_on_q(day: dt.date, prefix: str = "") -> Q:
     """Relationships valid on ``day`` (inclusive ends, null = open)."""

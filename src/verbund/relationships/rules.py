@@ -67,6 +67,31 @@ def dates_error(valid_from: dt.date | None, valid_to: dt.date | None) -> str | N
     return None
 
 
+def same_link_open(valid_from: dt.date | None) -> str:
+    """The same link (type, parties) is stored open already."""
+    return _("This link exists already (since %(from)s).") % {
+        "from": format_date(valid_from) or "—"
+    }
+
+
+def same_link_overlap(valid_from: dt.date | None, valid_to: dt.date | None) -> str:
+    """The same link is stored over some of the days asked for; the stored one's period."""
+    return _("The validity overlaps the same link from %(from)s to %(to)s.") % {
+        "from": format_date(valid_from) or "—",
+        "to": format_date(valid_to) or "—",
+    }
+
+
+def already_ended(valid_to: dt.date) -> str:
+    """An end on or after the stored end: the link ended already."""
+    return _("This relationship already ended on %(day)s.") % {"day": format_date(valid_to)}
+
+
+def not_ended() -> str:
+    """Reopening a link that has no end: there is nothing to take back."""
+    return _("This relationship has no end date; there is nothing to reopen.")
+
+
 def not_a_number(value: Any) -> str:
     """The message for a share that is no number."""
     return _("%(value)s is not a number.") % {"value": value}

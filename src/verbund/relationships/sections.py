@@ -60,7 +60,7 @@ def party_file(request: HttpRequest, party: Party) -> FilePart:
                 context={
                     "relationship_groups": groups,
                     "can_relate": request.user.has_perm("relationships.add_relationship"),
-                    "can_end": request.user.has_perm("relationships.change_relationship"),
+                    "can_change": request.user.has_perm("relationships.change_relationship"),
                 },
             )
         ]

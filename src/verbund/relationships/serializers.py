@@ -131,6 +131,16 @@ class EndRelationshipSerializer(StrictFieldsMixin, serializers.Serializer):
     )
 
 
+class ReopenRelationshipSerializer(StrictFieldsMixin, serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=NOTE_MAX_LENGTH,
+        help_text="Note for the audit trail.",
+    )
+
+
 class SeenRelationshipSerializer(serializers.Serializer):
     """A relationship as seen from one party (GET /parties/{id}/relationships/)."""
 

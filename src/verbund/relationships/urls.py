@@ -1,5 +1,5 @@
-"""UI routes of relationships: add and end on the customer file, a party's full list of one
-type, and the relationship types."""
+"""UI routes of relationships: add, correct, end and reopen on the customer file, a party's
+full list of one type, and the relationship types."""
 
 from django.urls import path
 
@@ -20,6 +20,16 @@ urlpatterns = [
         "relationships/<int:relationship_id>/end/",
         views.relationship_end,
         name="relationship-end",
+    ),
+    path(
+        "relationships/<int:relationship_id>/correct/",
+        views.relationship_correct,
+        name="relationship-correct",
+    ),
+    path(
+        "relationships/<int:relationship_id>/reopen/",
+        views.relationship_reopen,
+        name="relationship-reopen",
     ),
     path("relationship-types/", type_views.type_list, name="type-list"),
     path("relationship-types/new/", type_views.type_create, name="type-create"),

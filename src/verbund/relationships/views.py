@@ -1,6 +1,6 @@
-"""Relationship pages: add (with quick actions) and end on the customer file, and the list of
-all of a party's relationships of one type. Writes go to ``verbund.relationships.actions``;
-its refusals are shown inline in the user's language."""
+"""Relationship pages: add (with quick actions), correct, end and reopen on the customer file
+and the list of all of a party's relationships of one type. Writes go to
+``verbund.relationships.actions``; its refusals are shown inline in the user's language."""
 
 import datetime as dt
 from typing import Any
@@ -13,15 +13,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from verbund.core.forms import apply_errors
+from verbund.core.forms import apply_errors, id_param
 from verbund.core.permissions import requires
 from verbund.core.views import HtmxHttpRequest, finish, require_perm
 from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party, PartyKind
 from verbund.parties.selectors import LIST_FIELDS
-from verbund.relationships import file
-from verbund.relationships.actions import do_create_relationship, do_end_relationship
-from verbund.relationships.forms import EndRelationshipForm, RelationshipForm
+from verbund.relationships import file, rules
+from verbund.relationships.actions import (
+    do_create_relationship,
+    do_end_relationship,
+    do_reopen_relationship,
+    do_update_relationship,
+)
+from verbund.relationships.forms import (
+    CorrectRelationshipForm,
+    EndRelationshipForm,
+    RelationshipForm,
+)
 from verbund.relationships.models import Relationship, RelationshipType
 
 # Quick actions preset the type and direction; the labels are the ones users asked for.
@@ -114,13 +123,42 @@ def relationship_add(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+def _stored_link(relationship_id: int) -> Relationship:
+    return get_object_or_404(
+        Relationship.objects.select_related("type", "from_party", "to_party"), pk=relationship_id
+    )
+
+
+def _origin(request: HttpRequest, rel: Relationship) -> dict[str, Any]:
+    """Where the user came from and goes back to: the file of ``party`` (one of the link's
+    two parties; else its from-party), or with ``back=list`` that party's full list of the
+    type."""
+    asked = id_param(request.POST.get("party") or request.GET.get("party"))
+    party_id = asked if asked in (rel.from_party_id, rel.to_party_id) else rel.from_party_id
+    to_list = (request.POST.get("back") or request.GET.get("back")) == "list"
+    url = (
+        reverse("party-relationships", args=[party_id, rel.type.key])
+        if to_list
+        else reverse("party-detail", args=[party_id])
+    )
+    return {"party_id": party_id, "back": "list" if to_list else "", "back_url": url}
+
+
+def _render_step(
+    request: HtmxHttpRequest, name: str, context: dict[str, Any], failed: bool
+) -> HttpResponse:
+    """A step's form: inline in the row (HTMX) or as a page of its own."""
+    template = (
+        f"relationships/{name}_form.html" if request.htmx else f"relationships/{name}_page.html"
+    )
+    return render(request, template, context, status=400 if failed and not request.htmx else 200)
+
+
 @require_http_methods(["GET", "POST"])
 def relationship_end(request: HtmxHttpRequest, relationship_id: int) -> HttpResponse:
     require_perm(request, "relationships.change_relationship")
-    rel = get_object_or_404(
-        Relationship.objects.select_related("type", "from_party", "to_party"), pk=relationship_id
-    )
-    party_id = int(request.GET.get("party") or request.POST.get("party") or rel.from_party_id)
+    rel = _stored_link(relationship_id)
+    origin = _origin(request, rel)
     form = EndRelationshipForm(request.POST or None, initial={"valid_to": dt.date.today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,13 +171,46 @@ def relationship_end(request: HtmxHttpRequest, relationship_id: int) -> HttpResp
             )
             form.add_error("valid_to", messages)
         else:
-            return finish(request, reverse("party-detail", args=[party_id]))
-    template = "relationships/end_form.html" if request.htmx else "relationships/end_page.html"
-    return render(
-        request,
-        template,
-        {"rel": rel, "form": form, "party_id": party_id},
-        status=400 if form.errors and not request.htmx else 200,
+            return finish(request, origin["back_url"])
+    return _render_step(request, "end", {"rel": rel, "form": form, **origin}, bool(form.errors))
+
+
+@require_http_methods(["GET", "POST"])
+def relationship_correct(request: HtmxHttpRequest, relationship_id: int) -> HttpResponse:
+    """Correct a link's dates, share and note: what the API's PATCH changes, with its rules."""
+    require_perm(request, "relationships.change_relationship")
+    rel = _stored_link(relationship_id)
+    origin = _origin(request, rel)
+    form = CorrectRelationshipForm(request.POST if request.method == "POST" else None, rel=rel)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_relationship(rel, actor=request.user, **form.changes())
+        except ValidationError as exc:
+            # The link's conflicts name its other party (a cycle, a second parent, the same
+            # link): the form has no such field, they stand above it.
+            apply_errors(form, exc)
+        else:
+            return finish(request, origin["back_url"])
+    return _render_step(request, "correct", {"rel": rel, "form": form, **origin}, bool(form.errors))
+
+
+@require_http_methods(["GET", "POST"])
+def relationship_reopen(request: HtmxHttpRequest, relationship_id: int) -> HttpResponse:
+    """Take a link's end back, after a confirmation (the GET shows what will change)."""
+    require_perm(request, "relationships.change_relationship")
+    rel = _stored_link(relationship_id)
+    origin = _origin(request, rel)
+    # A link without an end has nothing to take back: said before the user confirms.
+    refusals = [rules.not_ended()] if rel.valid_to is None else []
+    if request.method == "POST":
+        try:
+            do_reopen_relationship(rel, actor=request.user)
+        except ValidationError as exc:
+            refusals = exc.messages
+        else:
+            return finish(request, origin["back_url"])
+    return _render_step(
+        request, "reopen", {"rel": rel, "refusals": refusals, **origin}, bool(refusals)
     )
 
 
@@ -162,6 +233,6 @@ def party_relationship_list(request: HttpRequest, party_id: int, type_key: str) 
         "page": page,
         "more": more,
         "count": count,
-        "can_end": request.user.has_perm("relationships.change_relationship"),
+        "can_change": request.user.has_perm("relationships.change_relationship"),
     }
     return render(request, "relationships/party_relationships.html", context)

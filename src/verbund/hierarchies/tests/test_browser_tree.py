@@ -198,3 +198,36 @@ def test_the_tab_count_follows_the_date_and_a_chain_branch_opens_on_its_chain(
     assert page.locator("[data-testid=tab-group] .count").inner_text() == "6"
     page.goto(f"{base}/parties/{branch.pk}/hierarchy/")
     assert "active" in (page.locator("[data-testid=tab-chain]").get_attribute("class") or "")
+
+
+ROW_GEOMETRY = """() => {
+  const card = document.querySelector('.tree-card');
+  const rows = [...document.querySelectorAll('.tree .node-row')].map(row => {
+    const name = row.querySelector('.node-name').getBoundingClientRect();
+    const num = row.querySelector('.num').getBoundingClientRect();
+    return {nameTop: name.top, nameBottom: name.bottom, numTop: num.top, right: row.getBoundingClientRect().right};
+  });
+  return {scroll: card.scrollWidth, width: card.clientWidth, right: card.getBoundingClientRect().right, rows};
+}"""
+
+
+def test_the_tree_reads_on_a_phone_with_the_number_and_city_under_the_name(
+    live_server, page, groups
+):
+    base = live_server.url
+    login(page, base, "editor")
+    for width, stacked in ((390, True), (1024, False), (1440, False)):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{base}/parties/{groups['filiale'].pk}/hierarchy/?type=group&levels=all")
+        page.wait_for_load_state("networkidle")
+        shape = page.evaluate(ROW_GEOMETRY)
+        assert len(shape["rows"]) == 5
+        # Nothing runs out of the card, on a phone nor on a desk.
+        assert shape["scroll"] <= shape["width"], (width, shape)
+        assert all(row["right"] <= shape["right"] for row in shape["rows"]), (width, shape)
+        for row in shape["rows"]:
+            if stacked:  # the number on the line under the name
+                assert row["numTop"] >= row["nameBottom"] - 1, (width, row)
+            else:  # the columns beside the name, on its line
+                assert abs(row["numTop"] - row["nameTop"]) < 8, (width, row)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1440

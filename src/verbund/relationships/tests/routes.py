@@ -68,6 +68,7 @@ ROUTES = [
         kwargs={"pk": "r"},
         body=lambda w: {"valid_to": "2030-12-31"},
     ),
+    Route("relationship-reopen", "post", WRITERS, kwargs={"pk": "e"}, body=lambda w: {}),
 ]
 
 
@@ -75,8 +76,12 @@ def world() -> World:
     a = do_create_party(actor=None, name="A GmbH")
     b = do_create_party(actor=None, name="B GmbH")
     rel = do_create_relationship(actor=None, type="supplier", from_party=a, to_party=b)
+    c = do_create_party(actor=None, name="C GmbH")
+    ended = do_create_relationship(
+        actor=None, type="supplier", from_party=c, to_party=a, valid_to="2020-12-31"
+    )
     unused = do_create_relationship_type(actor=None, **type_data("unused"))
-    return {"a": a.pk, "b": b.pk, "r": rel.pk, "t": unused.pk}
+    return {"a": a.pk, "b": b.pk, "r": rel.pk, "e": ended.pk, "t": unused.pk}
 
 
 ROUTES += [
@@ -99,6 +104,17 @@ ROUTES += [
         body=lambda w: {"valid_to": "2030-12-31"},
         ok=FORM_OK,
     ),
+    Page("relationship-correct", allowed=WRITERS, kwargs={"relationship_id": "r"}),
+    Page(
+        "relationship-correct",
+        "post",
+        WRITERS,
+        kwargs={"relationship_id": "r"},
+        body=lambda w: {"valid_from": "2020-01-01", "note": "geprüft"},
+        ok=FORM_OK,
+    ),
+    Page("relationship-reopen", allowed=WRITERS, kwargs={"relationship_id": "e"}),
+    Page("relationship-reopen", "post", WRITERS, kwargs={"relationship_id": "e"}, ok=FORM_OK),
     # Managing the types is a steward's page; reading them (the API's list) is everyone's.
     # Reading the types is everyone's, as in the API; editing them is the stewards'.
     Page("type-list"),

@@ -1,7 +1,8 @@
-"""`verbund relationship add|update|end|list|types`: relationships from the command line.
+"""`verbund relationship add|update|end|reopen|list|types`: relationships from the command line.
 
     verbund relationship add --type group --from 100001 --to SAP:4711 --valid-from 2024-01-01 --share 51
     verbund relationship end 17 --valid-to 2025-12-31
+    verbund relationship reopen 17
     verbund relationship list 100001 --on 2024-06-30
 
 Every write goes through the relationships actions; refusals print the field and the reason and
@@ -51,7 +52,7 @@ def parse_day(value: str | None, field: str) -> dt.date | None:
 
 
 class Command(VerbundCommand):
-    help = gettext_lazy("Add, change, end or list relationships between parties.")
+    help = gettext_lazy("Add, change, end, reopen or list relationships between parties.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)
@@ -95,6 +96,13 @@ class Command(VerbundCommand):
         )
         end.add_argument("--note", default="", help=gettext_lazy("Note for the audit trail."))
         add_actor_argument(end)
+        reopen = sub.add_parser(
+            "reopen",
+            help=gettext_lazy("Take a relationship's end back: it holds open-ended again."),
+        )
+        reopen.add_argument("id", help=gettext_lazy("The relationship's id."))
+        reopen.add_argument("--note", default="", help=gettext_lazy("Note for the audit trail."))
+        add_actor_argument(reopen)
         listing = sub.add_parser(
             "list", help=gettext_lazy("A party's relationships, labelled as seen from it.")
         )
@@ -170,6 +178,11 @@ class Command(VerbundCommand):
             rel, actor=actor_from(options), valid_to=options.get("valid_to"), note=options["note"]
         )
         self.stdout.write(f"{rel.pk}\t{rel.valid_to}")
+
+    def do_reopen(self, options: dict[str, Any]) -> None:
+        rel = find_relationship(options["id"])
+        rel = actions.do_reopen_relationship(rel, actor=actor_from(options), note=options["note"])
+        self.stdout.write(str(rel.pk))
 
     def do_list(self, options: dict[str, Any]) -> None:
         try:
