@@ -154,6 +154,7 @@ ACTION_LABELS = {
     "relationship.create": _("Relationship added"),
     "relationship.update": _("Relationship changed"),
     "relationship.end": _("Relationship ended"),
+    "relationship.reopen": _("Relationship reopened"),
     "relationship.reassign": _("Relationship moved by a merge"),
     "activity.create": _("Activity logged"),
     "activity.update": _("Activity changed"),

@@ -18,10 +18,6 @@ class RelationshipsConfig(VerbundAppConfig):
     }
 
     def ready(self) -> None:
-        from verbund.core import audit
-
-        # The history's name of this app's own action (core names the others it knows).
-        audit.ACTION_LABELS.setdefault("relationship.reopen", _("Relationship reopened"))
         post_migrate.connect(
             ensure_builtin_types, sender=self, dispatch_uid="verbund.builtin_types"
         )
