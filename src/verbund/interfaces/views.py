@@ -95,7 +95,7 @@ def _run_page(
     report = run.report or {}
     errors = report.get("errors", [])[:500]
     diffs = [
-        d if d.get("changes") else {**d, "before": _values(d.get("before")), "after": _values(d.get("after"))}
+        d if d.get("changes") else {**d, "before": selectors.stored_values(d.get("before")), "after": selectors.stored_values(d.get("after"))}
         for d in report.get("diffs", [])
     ]  # fmt: skip
     return render(
@@ -119,13 +119,6 @@ def _run_page(
         },
         status=status,
     )
-
-
-def _values(value: object) -> list[str]:
-    """A link's or revenue figure's stored values (a list or one value), as text."""
-    if isinstance(value, list):
-        return ["—" if v in (None, "") else str(v) for v in value]
-    return ["—" if value in (None, "") else str(value)]
 
 
 @permission_required(VIEW, raise_exception=True)

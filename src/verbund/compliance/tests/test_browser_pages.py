@@ -131,3 +131,25 @@ def test_a_list_update_shows_its_changes_on_the_list_page_and_new_hits_on_the_st
         "'[data-testid=home-new-hits] td.num a')).lineHeight) || 20"
     )
     assert score is not None and score["height"] < 1.5 * line
+
+
+def test_on_a_phone_the_queue_shows_each_hit_with_its_status_and_no_second_review_tab(
+    live_server, page, settings
+):
+    settings.VERBUND_SCREENING_FOUR_EYES = False
+    do_create_party(actor=None, name="Aerocaribbean Airlines")
+    do_import_list("ofac-csv", [("sdn.csv", fixtures.OFAC_SDN)], actor=None)
+    login(page, live_server.url, "officer-phone")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/compliance/")
+    chips = page.inner_text("[data-testid=status-counts]")
+    assert "Offen (1)" in chips and "Zweitprüfung" not in chips
+    assert "Zweitprüfung" not in page.inner_text("[data-testid=filters]")
+    assert int(page.evaluate("document.documentElement.scrollWidth")) <= 390
+    # Every cell of the hit, the status too, lies inside the window (not cut off by the card).
+    cells = page.locator("[data-testid=hits] tbody tr").first.locator("td")
+    assert cells.count() == 5
+    for i in range(5):
+        box = cells.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, i
+    assert cells.nth(4).inner_text() == "Offen"
