@@ -75,3 +75,18 @@ def test_the_first_reviewer_may_finish_a_waiting_hit_once_four_eyes_is_off(
         # The page offers what the action allows: one reviewer suffices now.
         assert rules.review_choices(hit, reviewer) == [rules.CONFIRM, rules.DISMISS]
         assert do_confirm_hit(hit, actor=reviewer).status == HitStatus.CONFIRMED
+
+
+@override_settings(VERBUND_SCREENING_FOUR_EYES=True)
+def test_the_first_reviewer_reads_why_the_hit_offers_no_confirmation(
+    ofac: object, org: Callable[..., Any], reviewer: Any, reviewer2: Any
+) -> None:
+    party = org("Banco Nacional de Cuba")
+    hit = do_confirm_hit(Hit.objects.get(party=party, entry_external_id="306"), actor=reviewer)
+    first, second = Client(), Client()
+    first.force_login(reviewer)
+    second.force_login(reviewer2)
+    mine = first.get(f"/compliance/hits/{hit.pk}/").content.decode()
+    assert "Vier-Augen-Prinzip" in mine and 'data-testid="confirm"' not in mine
+    theirs = second.get(f"/compliance/hits/{hit.pk}/").content.decode()
+    assert "second-review-note" not in theirs and 'data-testid="confirm"' in theirs
