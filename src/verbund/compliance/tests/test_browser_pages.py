@@ -174,3 +174,21 @@ def test_a_hits_facts_stand_each_label_over_its_value_on_a_wide_screen(live_serv
     assert len(pairs) >= 6
     for label, dt_left, dd_left, dt_bottom, dd_top in pairs:
         assert abs(dt_left - dd_left) < 1 and dd_top >= dt_bottom - 1, label
+
+
+def test_a_partys_hits_fit_a_phone_on_the_customer_file_and_the_screening_page(live_server, page):
+    party = do_create_party(actor=None, name="Aerocaribbean Airlines")
+    do_import_list("ofac-csv", [("sdn.csv", fixtures.OFAC_SDN)], actor=None)
+    login(page, live_server.url, "officer-party")
+    page.set_viewport_size({"width": 390, "height": 800})
+    for url in (f"/parties/{party.pk}/", f"/compliance/parties/{party.pk}/"):
+        page.goto(f"{live_server.url}{url}")
+        table = page.locator("[data-testid=party-hits]")
+        assert "BEWERTUNG" in table.inner_text().upper() and "Offen" in table.inner_text(), url
+        box = table.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390, url
+        assert int(page.evaluate("document.documentElement.scrollWidth")) <= 390, url
+    # The screening page leads back to the customer file.
+    page.click("[data-testid=party-file]")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/parties/{party.pk}/")
