@@ -140,3 +140,9 @@ def test_a_finally_confirmed_hit_is_not_offered_for_review_again(
     page = client.get(f"/compliance/hits/{hit.pk}/").content.decode()
     assert 'data-testid="confirm"' not in page and 'data-testid="dismiss"' not in page
     assert 'data-testid="lift"' in page
+
+
+def test_the_list_upload_button_says_what_it_does_in_german(officer: Client) -> None:
+    page = officer.get("/compliance/lists/").content.decode()
+    form = page.split('data-testid="upload-form"')[1].split("</form>")[0]
+    assert ">Importieren</button>" in form
