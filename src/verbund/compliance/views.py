@@ -135,7 +135,7 @@ def lists(request: HttpRequest) -> HttpResponse:
         ListVersion.objects.select_related("list").order_by("list__key", "-number"), VERSIONS_SHOWN
     )
     all_lists = list(SanctionsList.objects.select_related("current"))
-    uploads_shown, uploads_count = newest(ListUpload.objects.all(), UPLOADS_SHOWN)
+    uploads_shown, uploads_count = newest(ListUpload.objects.select_related("actor"), UPLOADS_SHOWN)
     return render(
         request,
         "compliance/lists.html",

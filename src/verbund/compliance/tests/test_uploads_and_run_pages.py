@@ -72,6 +72,10 @@ def test_an_upload_that_is_no_list_fails_naming_the_file(
     assert upload.status == UploadStatus.FAILED and "kaputt.xml" in upload.error
     assert "kaputt.xml" in officer.get(response["Location"]).content.decode()
     assert not ListVersion.objects.exists()
+    # The lists page's recent imports name the file and who uploaded it.
+    lists = officer.get("/compliance/lists/").content.decode()
+    recent = lists.split('data-testid="uploads"')[1].split("</table>")[0]
+    assert "kaputt.xml · web-compliance" in recent
 
 
 def test_an_unknown_format_is_refused_at_once(officer: Client) -> None:
