@@ -114,6 +114,16 @@ class ImportRun(ClaimedRun):
     # Who started the run by name: the user's login, or on the command line the OS user or
     # ``--actor`` (a name that need not be a Verbund user).
     actor_name = models.CharField(_("started by"), max_length=150, blank=True)
+    # The dry run this run writes for real (``do_confirm_dry_run``): the dry run's page links
+    # to it and is not confirmed a second time while it stands.
+    confirms = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="confirmations",
+        verbose_name=_("confirms the dry run"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -107,6 +107,7 @@ def _run_page(
             "can_import": request.user.has_perm(ADD),
             "channels": dict(CHANNELS),
             "confirm_refusal": actions.confirm_refusal(run) if run.dry_run else None,
+            "confirmed_as": actions.confirmation(run) if run.dry_run else None,
             "confirm_error": confirm_error,
             # Errors of the whole file (row 0) are said once, above the table of row errors.
             "file_errors": [e for e in errors if not e.get("row")],
