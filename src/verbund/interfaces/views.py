@@ -142,5 +142,9 @@ def run_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         run = actions.do_confirm_dry_run(dry, actor=request.user, channel="ui")
     except ValidationError as exc:
+        confirmed = actions.confirmation(dry)
+        if confirmed is not None:
+            # A second click (or a second tab) lands where the first one did.
+            return redirect("import-run", run_id=confirmed.pk)
         return _run_page(request, dry, confirm_error=" ".join(exc.messages), status=400)
     return redirect("import-run", run_id=run.pk)

@@ -84,6 +84,9 @@ def test_a_dry_run_is_confirmed_once_and_its_page_links_the_run_that_wrote_it(
     written = client.get(f"/imports/{run.pk}/").content.decode()
     assert f'href="/imports/{dry.pk}/" data-testid="confirms"' in written
     assert client.get(f"/api/v1/import-runs/{run.pk}/").json()["confirms"] == dry.pk
+    again = client.post(f"/imports/{dry.pk}/confirm/")
+    assert again.status_code == 302 and again["Location"] == f"/imports/{run.pk}/"
+    assert ImportRun.objects.count() == 2
 
 
 def test_a_dry_run_whose_confirmed_run_failed_may_be_confirmed_again(
