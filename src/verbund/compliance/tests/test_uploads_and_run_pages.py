@@ -19,6 +19,7 @@ from verbund.compliance.models import (
     Hit,
     ListUpload,
     ListVersion,
+    RunFinding,
     SanctionsList,
     ScreeningRun,
     UploadStatus,
@@ -112,6 +113,9 @@ def test_a_run_page_names_the_list_not_its_key(two_runs: Any, officer: Client) -
     key, name = SanctionsList.objects.values_list("key", "name").get()
     assert key != name
     assert f"<td>{name}</td>" in page and f"<td>{key}</td>" not in page
+    # Each finding's party leads to its customer file, as in the hits queue.
+    party_id = RunFinding.objects.filter(run=first).values_list("party_id", flat=True)[0]
+    assert f'<a href="/parties/{party_id}/" data-testid="finding-party">' in page
 
 
 def test_the_api_lists_the_hits_an_old_run_found(
