@@ -54,6 +54,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = filterset.qs.order_by(*HIT_ORDER) if filterset.is_valid() else filterset.qs.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(Hit.objects.values_list("status").annotate(n=Count("id")).order_by())
+    statuses = rules.queue_statuses(counts.get(HitStatus.PENDING, 0))
+    # Only the offer narrows: ``?status=pending`` still filters (the API's filter is the same).
+    status_field = filterset.form.fields["status"]
+    shown = {value for value, _label in statuses}
+    status_field.widget.choices = [c for c in status_field.choices if not c[0] or c[0] in shown]
     return render(
         request,
         "compliance/queue.html",
@@ -62,7 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "active_filters": filterset.active(),
             "page_query": filterset.page_query(),
             "page": page,
-            "counts": [(value, label, counts.get(value, 0)) for value, label in HitStatus.choices],
+            "counts": [(value, label, counts.get(value, 0)) for value, label in statuses],
             "total": sum(counts.values()),
         },
     )
@@ -130,7 +135,7 @@ def lists(request: HttpRequest) -> HttpResponse:
         ListVersion.objects.select_related("list").order_by("list__key", "-number"), VERSIONS_SHOWN
     )
     all_lists = list(SanctionsList.objects.select_related("current"))
-    uploads_shown, uploads_count = newest(ListUpload.objects.all(), UPLOADS_SHOWN)
+    uploads_shown, uploads_count = newest(ListUpload.objects.select_related("actor"), UPLOADS_SHOWN)
     return render(
         request,
         "compliance/lists.html",

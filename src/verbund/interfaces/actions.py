@@ -201,11 +201,21 @@ def do_start_import(run: ImportRun) -> ImportRun:
     return run
 
 
+def confirmation(dry: ImportRun) -> ImportRun | None:
+    """The run that writes ``dry`` for real and has not failed (queued, running or done)."""
+    return dry.confirmations.exclude(status=ImportStatus.FAILED).order_by("-id").first()
+
+
 def confirm_refusal(dry: ImportRun) -> str | None:
     """Why a run cannot be confirmed, or None: only a finished dry run without errors whose
-    file is still there can be run for real."""
+    file is still there can be run for real, once (again only after that run failed)."""
     if not dry.dry_run or dry.status != ImportStatus.DONE:
         return _("Only a finished dry run can be confirmed.")
+    confirmed = confirmation(dry)
+    if confirmed is not None:
+        return _("This dry run has been confirmed already: import run #%(run)s.") % {
+            "run": confirmed.pk
+        }
     if (dry.counts or {}).get("errors"):
         return _("A dry run with errors cannot be confirmed; correct the file and try again.")
     if not dry.file_path or not Path(dry.file_path).exists():
@@ -228,6 +238,8 @@ def do_confirm_dry_run(dry: ImportRun, *, actor: Any, channel: str = "ui") -> Im
         mapping=dry.mapping, fmt=dry.format, dry_run=False, full=dry.full,
         skip_invalid=dry.skip_invalid, channel=channel,
     )  # fmt: skip
+    run.confirms = dry
+    run.save(update_fields=["confirms"])
     return do_start_import(run)
 
 

@@ -25,7 +25,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
         model = ImportRun
         fields = [
             "id", "kind", "source", "mapping", "format", "channel", "file_name", "file_hash", "file_size", "dry_run",
-            "full", "skip_invalid", "status", "counts", "report", "actor", "actor_name", "created_at", "started_at", "finished_at", "duration",
+            "full", "skip_invalid", "status", "counts", "report", "actor", "actor_name", "confirms", "created_at", "started_at", "finished_at", "duration",
         ]  # fmt: skip
         read_only_fields = fields
 

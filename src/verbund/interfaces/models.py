@@ -31,6 +31,17 @@ COUNT_LABELS = {
     "errors": _("errors"),
     "warnings": _("warnings"),
 }
+# The same counts of a dry run, which wrote nothing: what a real run would do.
+DRY_RUN_LABELS = {
+    "created": _("would be created"),
+    "updated": _("would be updated"),
+    "archived": _("would be archived"),
+    "ended": _("would be ended"),
+    "links_created": _("links would be created"),
+    "links_updated": _("links would be updated"),
+    "links_ended": _("links would be ended"),
+    "parties_created": _("parties would be created"),
+}
 # What a run writes: a failed run wrote none of it (it rolled back), so these are not shown.
 WRITE_COUNTS = frozenset({
     "created", "updated", "archived", "ended", "links_created", "links_updated", "links_ended",
@@ -38,8 +49,10 @@ WRITE_COUNTS = frozenset({
 })  # fmt: skip
 
 
-def count_label(key: str) -> str:
-    """A count's key as people read it."""
+def count_label(key: str, *, dry_run: bool = False) -> str:
+    """A count's key as people read it; of a ``dry_run``, what would be written."""
+    if dry_run and key in DRY_RUN_LABELS:
+        return str(DRY_RUN_LABELS[key])
     if key in COUNT_LABELS:
         return str(COUNT_LABELS[key])
     if key.startswith("skipped_"):
@@ -101,6 +114,16 @@ class ImportRun(ClaimedRun):
     # Who started the run by name: the user's login, or on the command line the OS user or
     # ``--actor`` (a name that need not be a Verbund user).
     actor_name = models.CharField(_("started by"), max_length=150, blank=True)
+    # The dry run this run writes for real (``do_confirm_dry_run``): the dry run's page links
+    # to it and is not confirmed a second time while it stands.
+    confirms = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="confirmations",
+        verbose_name=_("confirms the dry run"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -118,10 +141,10 @@ class ImportRun(ClaimedRun):
     def count_items(self) -> list[tuple[str, int]]:
         """The counts that are not zero, as (label, number), in the run's order; of a failed
         run (rolled back, nothing written) only what was read and found, not what it would
-        have written."""
+        have written; of a dry run, what it would write ("would be created")."""
         failed = self.status == ImportStatus.FAILED
         return [
-            (count_label(k), v)
+            (count_label(k, dry_run=self.dry_run), v)
             for k, v in self.counts.items()
             if v and not (failed and k in WRITE_COUNTS)
         ]

@@ -95,7 +95,7 @@ def _run_page(
     report = run.report or {}
     errors = report.get("errors", [])[:500]
     diffs = [
-        d if d.get("changes") else {**d, "before": _values(d.get("before")), "after": _values(d.get("after"))}
+        d if d.get("changes") else {**d, "before": selectors.stored_values(d.get("before")), "after": selectors.stored_values(d.get("after"))}
         for d in report.get("diffs", [])
     ]  # fmt: skip
     return render(
@@ -107,6 +107,7 @@ def _run_page(
             "can_import": request.user.has_perm(ADD),
             "channels": dict(CHANNELS),
             "confirm_refusal": actions.confirm_refusal(run) if run.dry_run else None,
+            "confirmed_as": actions.confirmation(run) if run.dry_run else None,
             "confirm_error": confirm_error,
             # Errors of the whole file (row 0) are said once, above the table of row errors.
             "file_errors": [e for e in errors if not e.get("row")],
@@ -119,13 +120,6 @@ def _run_page(
         },
         status=status,
     )
-
-
-def _values(value: object) -> list[str]:
-    """A link's or revenue figure's stored values (a list or one value), as text."""
-    if isinstance(value, list):
-        return ["—" if v in (None, "") else str(v) for v in value]
-    return ["—" if value in (None, "") else str(value)]
 
 
 @permission_required(VIEW, raise_exception=True)
@@ -148,5 +142,9 @@ def run_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         run = actions.do_confirm_dry_run(dry, actor=request.user, channel="ui")
     except ValidationError as exc:
+        confirmed = actions.confirmation(dry)
+        if confirmed is not None:
+            # A second click (or a second tab) lands where the first one did.
+            return redirect("import-run", run_id=confirmed.pk)
         return _run_page(request, dry, confirm_error=" ".join(exc.messages), status=400)
     return redirect("import-run", run_id=run.pk)

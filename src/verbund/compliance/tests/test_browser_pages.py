@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from verbund.compliance.actions import do_confirm_hit, do_import_list
 from verbund.compliance.models import Hit, ListUpload, ScreeningRun
@@ -131,3 +132,63 @@ def test_a_list_update_shows_its_changes_on_the_list_page_and_new_hits_on_the_st
         "'[data-testid=home-new-hits] td.num a')).lineHeight) || 20"
     )
     assert score is not None and score["height"] < 1.5 * line
+
+
+def test_on_a_phone_the_queue_shows_each_hit_with_its_status_and_no_second_review_tab(
+    live_server, page, settings
+):
+    settings.VERBUND_SCREENING_FOUR_EYES = False
+    do_create_party(actor=None, name="Aerocaribbean Airlines")
+    do_import_list("ofac-csv", [("sdn.csv", fixtures.OFAC_SDN)], actor=None)
+    login(page, live_server.url, "officer-phone")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/compliance/")
+    chips = page.inner_text("[data-testid=status-counts]")
+    assert "Offen (1)" in chips and "Zweitprüfung" not in chips
+    assert "Zweitprüfung" not in page.inner_text("[data-testid=filters]")
+    assert int(page.evaluate("document.documentElement.scrollWidth")) <= 390
+    # Every cell of the hit, the status too, lies inside the window (not cut off by the card).
+    cells = page.locator("[data-testid=hits] tbody tr").first.locator("td")
+    assert cells.count() == 6
+    for i in range(6):
+        box = cells.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, i
+    assert cells.nth(4).inner_text() == "Offen"
+    # The day the hit was found, in German ("07.12.2026"), tells how long it has been open.
+    found = Hit.objects.get().created_at
+    assert cells.nth(5).inner_text() == timezone.localtime(found).strftime("%d.%m.%Y")
+
+
+def test_a_hits_facts_stand_each_label_over_its_value_on_a_wide_screen(live_server, page):
+    do_create_party(actor=None, name="Aerocaribbean Airlines")
+    do_import_list("ofac-csv", [("sdn.csv", fixtures.OFAC_SDN)], actor=None)
+    hit = Hit.objects.get()
+    login(page, live_server.url, "officer-wide")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{live_server.url}/compliance/hits/{hit.pk}/")
+    pairs = page.evaluate(
+        "[...document.querySelectorAll('[data-testid=hit-facts] dt')].map(dt => {"
+        " const dd = dt.nextElementSibling; const a = dt.getBoundingClientRect(),"
+        " b = dd.getBoundingClientRect(); return [dt.innerText, a.left, b.left, a.bottom, b.top]; })"
+    )
+    assert len(pairs) >= 6
+    for label, dt_left, dd_left, dt_bottom, dd_top in pairs:
+        assert abs(dt_left - dd_left) < 1 and dd_top >= dt_bottom - 1, label
+
+
+def test_a_partys_hits_fit_a_phone_on_the_customer_file_and_the_screening_page(live_server, page):
+    party = do_create_party(actor=None, name="Aerocaribbean Airlines")
+    do_import_list("ofac-csv", [("sdn.csv", fixtures.OFAC_SDN)], actor=None)
+    login(page, live_server.url, "officer-party")
+    page.set_viewport_size({"width": 390, "height": 800})
+    for url in (f"/parties/{party.pk}/", f"/compliance/parties/{party.pk}/"):
+        page.goto(f"{live_server.url}{url}")
+        table = page.locator("[data-testid=party-hits]")
+        assert "BEWERTUNG" in table.inner_text().upper() and "Offen" in table.inner_text(), url
+        box = table.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390, url
+        assert int(page.evaluate("document.documentElement.scrollWidth")) <= 390, url
+    # The screening page leads back to the customer file.
+    page.click("[data-testid=party-file]")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/parties/{party.pk}/")

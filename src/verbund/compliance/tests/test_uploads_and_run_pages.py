@@ -19,6 +19,7 @@ from verbund.compliance.models import (
     Hit,
     ListUpload,
     ListVersion,
+    RunFinding,
     SanctionsList,
     ScreeningRun,
     UploadStatus,
@@ -72,6 +73,10 @@ def test_an_upload_that_is_no_list_fails_naming_the_file(
     assert upload.status == UploadStatus.FAILED and "kaputt.xml" in upload.error
     assert "kaputt.xml" in officer.get(response["Location"]).content.decode()
     assert not ListVersion.objects.exists()
+    # The lists page's recent imports name the file and who uploaded it.
+    lists = officer.get("/compliance/lists/").content.decode()
+    recent = lists.split('data-testid="uploads"')[1].split("</table>")[0]
+    assert "kaputt.xml · web-compliance" in recent
 
 
 def test_an_unknown_format_is_refused_at_once(officer: Client) -> None:
@@ -108,6 +113,9 @@ def test_a_run_page_names_the_list_not_its_key(two_runs: Any, officer: Client) -
     key, name = SanctionsList.objects.values_list("key", "name").get()
     assert key != name
     assert f"<td>{name}</td>" in page and f"<td>{key}</td>" not in page
+    # Each finding's party leads to its customer file, as in the hits queue.
+    party_id = RunFinding.objects.filter(run=first).values_list("party_id", flat=True)[0]
+    assert f'<a href="/parties/{party_id}/" data-testid="finding-party">' in page
 
 
 def test_the_api_lists_the_hits_an_old_run_found(
@@ -140,3 +148,9 @@ def test_a_finally_confirmed_hit_is_not_offered_for_review_again(
     page = client.get(f"/compliance/hits/{hit.pk}/").content.decode()
     assert 'data-testid="confirm"' not in page and 'data-testid="dismiss"' not in page
     assert 'data-testid="lift"' in page
+
+
+def test_the_list_upload_button_says_what_it_does_in_german(officer: Client) -> None:
+    page = officer.get("/compliance/lists/").content.decode()
+    form = page.split('data-testid="upload-form"')[1].split("</form>")[0]
+    assert ">Importieren</button>" in form

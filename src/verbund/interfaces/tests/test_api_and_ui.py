@@ -205,14 +205,25 @@ def test_the_import_page_runs_a_dry_run_then_the_confirmed_import(
     # The counts in the user's language, not as the report's keys.
     text = page.content.decode()
     counts = text.split('data-testid="run-counts"')[1].split("</ul>")[0]
-    assert '<span class="label">angelegt</span><span class="value">1</span>' in counts
+    # A dry run wrote nothing: its counts say what the import would do.
+    assert '<span class="label">würden angelegt</span><span class="value">1</span>' in counts
     assert '<span class="label">Zeilen</span>' in counts and "created" not in counts
+    assert ">angelegt<" not in counts
     with django_capture_on_commit_callbacks(execute=True):
         resp = client.post(f"/imports/{dry.pk}/confirm/")
     assert resp.status_code == 302
     assert Party.objects.get().name == "Alpha AG"
-    history = client.get("/imports/")
-    assert b"kunden.csv" in history.content and b"import-history" in history.content
+    real = ImportRun.objects.exclude(pk=dry.pk).get()
+    written = client.get(f"/imports/{real.pk}/").content.decode()
+    counts = written.split('data-testid="run-counts"')[1].split("</ul>")[0]
+    assert '<span class="label">angelegt</span><span class="value">1</span>' in counts
+    history = client.get("/imports/").content.decode()
+    assert "kunden.csv" in history and "import-history" in history
+    rows = history.split('data-testid="import-history"')[1].split("</tbody>")[0].split("<tr>")
+    dry_row = next(r for r in rows if f">{dry.pk}</a>" in r)
+    real_row = next(r for r in rows if f">{real.pk}</a>" in r)
+    assert "würden angelegt 1" in dry_row and "würden" not in real_row
+    assert "angelegt 1" in real_row
     progress = client.get(f"/imports/{dry.pk}/progress/")
     assert progress.status_code == 200 and b"100" in progress.content
 
@@ -264,3 +275,30 @@ def test_a_record_keyed_in_capitals_is_answered_under_its_external_id(
     )
     assert resp.json()["results"] == [{"key": "K1", "status": "created", "errors": []}]
     assert Party.objects.get().name == "Alpha AG"
+
+
+def test_a_dry_run_of_a_full_sync_says_what_would_be_archived_and_the_history_its_empty_filter(
+    make_user: Callable[..., User], tmp_path: Any
+) -> None:
+    from verbund.interfaces import actions
+
+    old = tmp_path / "alt.csv"
+    old.write_text("id;name\nK1;Alpha AG\nK2;Beta GmbH\n", encoding="utf-8")
+    actions.do_execute_run(
+        actions.do_create_run(actor=None, kind="parties", source="sap", path=old)
+    )
+    new = tmp_path / "neu.csv"
+    new.write_text("id;name\nK1;Alpha AG\n", encoding="utf-8")
+    dry = actions.do_create_run(
+        actor=None, kind="parties", source="sap", path=new, dry_run=True, full=True
+    )
+    actions.do_execute_run(dry)
+    client = _login("steward", make_user)
+    page = client.get(f"/imports/{dry.pk}/").content.decode()
+    assert "Würde archiviert (fehlt in der Quelle)" in page and "K2" in page
+    assert '<span class="label">würden archiviert</span><span class="value">1</span>' in page
+    history = client.get("/imports/").content.decode()
+    assert "würden archiviert 1" in history
+    # A filter that matches nothing says so; the empty history before any import says that.
+    empty = client.get("/imports/?kind=revenue").content.decode()
+    assert "Kein Import passt zu diesen Filtern." in empty and "Noch keine Importe" not in empty

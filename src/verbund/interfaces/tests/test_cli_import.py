@@ -200,3 +200,27 @@ def test_a_failed_dry_run_says_nothing_was_written_once(capsys, write: Write):
     code, out, err = run_cli(capsys, "import", "parties", str(path), "--dry-run")
     assert code != 0
     assert (out + err).count("nothing w") == 1, out + err
+
+
+def test_a_dry_run_says_what_would_be_written_and_each_change_in_words(capsys, write: Write):
+    run_cli(
+        capsys,
+        "import",
+        "parties",
+        str(write("a.csv", "id;name;city\nK1;A GmbH;Köln\nK3;C AG;Ulm\n")),
+    )
+    path = write("b.csv", "id;name;city\nK1;A GmbH;Bonn\nK2;B GmbH;Bonn\n")
+    code, out, _err = run_cli(capsys, "import", "parties", str(path), "--dry-run", "--full")
+    assert code == 0
+    lines = out.splitlines()
+    assert "would be created 1" in lines[1] and "would be updated 1" in lines[1]
+    assert "would be archived 1" in lines[1] and " created" not in lines[1].replace(
+        "be created", ""
+    )
+    assert "  would be archived: K3" in lines
+    assert "  would be changed: row 2, K1: City: Köln → Bonn" in lines
+    assert "{" not in out
+    code, out, _err = run_cli(capsys, "import", "parties", str(path), "--full")
+    lines = out.splitlines()
+    assert "created 1" in lines[1] and "would" not in out
+    assert "  changed: row 2, K1: City: Köln → Bonn" in lines and "  archived: K3" in lines

@@ -59,3 +59,41 @@ def test_a_dry_run_whose_file_is_gone_cannot_be_confirmed(write: Write, run_impo
     dry = run_import("parties", write("p.csv", GOOD), dry_run=True)
     Path(dry.file_path).unlink()
     assert "no longer there" in refusal(dry)
+
+
+def test_a_dry_run_is_confirmed_once_and_its_page_links_the_run_that_wrote_it(
+    write: Write,
+    run_import: Run,
+    django_capture_on_commit_callbacks: Any,
+    make_user: Callable[..., Any],
+) -> None:
+    from django.test import Client
+
+    dry = run_import("parties", write("p.csv", GOOD), dry_run=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = actions.do_confirm_dry_run(dry, actor=None)
+    assert run.confirms == dry
+    # A second click writes nothing again: the action names the run that did.
+    assert f"confirmed already: import run #{run.pk}" in refusal(dry)
+    assert ImportRun.objects.count() == 2
+    client = Client()
+    client.force_login(make_user("steward"))
+    page = client.get(f"/imports/{dry.pk}/").content.decode()
+    assert f'href="/imports/{run.pk}/" data-testid="confirmed-as"' in page
+    assert 'data-testid="confirm-import"' not in page
+    written = client.get(f"/imports/{run.pk}/").content.decode()
+    assert f'href="/imports/{dry.pk}/" data-testid="confirms"' in written
+    assert client.get(f"/api/v1/import-runs/{run.pk}/").json()["confirms"] == dry.pk
+    again = client.post(f"/imports/{dry.pk}/confirm/")
+    assert again.status_code == 302 and again["Location"] == f"/imports/{run.pk}/"
+    assert ImportRun.objects.count() == 2
+
+
+def test_a_dry_run_whose_confirmed_run_failed_may_be_confirmed_again(
+    write: Write, run_import: Run, django_capture_on_commit_callbacks: Any
+) -> None:
+    dry = run_import("parties", write("p.csv", GOOD), dry_run=True)
+    with django_capture_on_commit_callbacks(execute=False):
+        first = actions.do_confirm_dry_run(dry, actor=None)
+    ImportRun.objects.filter(pk=first.pk).update(status="failed")
+    assert actions.confirm_refusal(dry) is None

@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core.management.base import VerbundCommand, gettext_lazy, interpolate_lazy
-from verbund.interfaces import actions
+from verbund.interfaces import actions, selectors
 from verbund.interfaces.mapping import PRESETS
 from verbund.interfaces.models import ImportKind, ImportRun, ImportStatus
 from verbund.interfaces.parsers import FORMATS, ImportFileError
@@ -239,9 +239,13 @@ class Command(VerbundCommand):
                 % {"row": w.get("row"), "reason": w.get("reason")}
             )
         if run.report.get("archived"):
-            self.stdout.write(
-                "  "
-                + _("archived: %(numbers)s") % {"numbers": ", ".join(run.report["archived"][:50])}
+            line = (
+                _("would be archived: %(numbers)s") if run.dry_run else _("archived: %(numbers)s")
             )
+            self.stdout.write("  " + line % {"numbers": ", ".join(run.report["archived"][:50])})
+        labels = selectors.party_field_labels()
         for d in run.report.get("diffs", [])[:10]:
-            self.stdout.write("  " + _("changed: %(change)s") % {"change": d})
+            line = _("would be changed: %(change)s") if run.dry_run else _("changed: %(change)s")
+            where = _("row %(row)s") % {"row": _n(d.get("row", 0))}
+            change = f"{where}, {d.get('key', '')}: {selectors.change_text(d, labels)}"
+            self.stdout.write("  " + line % {"change": change})
