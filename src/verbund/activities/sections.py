@@ -18,7 +18,7 @@ def timeline_context(
     request: HttpRequest, party: Party, form: ActivityForm | None = None
 ) -> dict[str, Any]:
     rows = Activity.objects.filter(party=party)
-    activities = list(rows.select_related("user")[: TIMELINE_LIMIT + 1])
+    activities = list(rows.select_related("user", "contact")[: TIMELINE_LIMIT + 1])
     more = len(activities) > TIMELINE_LIMIT
     shown = activities[:TIMELINE_LIMIT]
     return {
@@ -27,7 +27,7 @@ def timeline_context(
         "more_activities": more,
         # "50 von 73": counted only when the timeline stops at its limit.
         "activity_count": list_count(rows, len(shown), complete=not more),
-        "activity_form": form or ActivityForm(),
+        "activity_form": form or ActivityForm(party=party),
         "can_add_activity": request.user.has_perm("activities.add_activity"),
         "can_change_activity": request.user.has_perm("activities.change_activity"),
     }
@@ -53,7 +53,10 @@ def party_badges(party: Party) -> list[Badge]:
 
 
 def describe_history(party: Party, records: list[Any]) -> None:
-    """An activity's records in the file's history name its subject."""
+    """An activity's records in the file's history name its subject; a deletion says so."""
     for rec in records:
         if rec.object_type == "activities.activity":
-            rec.detail = (rec.after or rec.before or {}).get("subject", "")
+            subject = (rec.after or rec.before or {}).get("subject", "")
+            if rec.action == "activity.delete":
+                subject = _("deleted: %(subject)s") % {"subject": subject}
+            rec.detail = subject
