@@ -133,7 +133,8 @@ def do_delete_activity(activity: Activity, *, actor: Any) -> None:
         actor=actor,
         action="activity.delete",
         obj=activity,
-        before=audit.snapshot(activity),
+        # Empty fields said nothing; the history lists what the activity held.
+        before={k: v for k, v in audit.snapshot(activity).items() if v not in ("", None)},
         after=None,
         party_id=activity.party_id,
     )

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,7 @@ from verbund.activities.forms import ActivityForm
 from verbund.activities.models import Activity
 from verbund.core.extensions import Badge, Section
 from verbund.core.paging import list_count
-from verbund.parties.models import Party
+from verbund.parties.models import Party, PartyKind
 
 TIMELINE_LIMIT = 50
 
@@ -18,7 +19,10 @@ def timeline_context(
     request: HttpRequest, party: Party, form: ActivityForm | None = None
 ) -> dict[str, Any]:
     rows = Activity.objects.filter(party=party)
-    activities = list(rows.select_related("user", "contact")[: TIMELINE_LIMIT + 1])
+    if party.kind == PartyKind.PERSON:
+        # A person's file also lists the organisations' activities naming them as contact.
+        rows = Activity.objects.filter(Q(party=party) | Q(contact=party))
+    activities = list(rows.select_related("user", "contact", "party")[: TIMELINE_LIMIT + 1])
     more = len(activities) > TIMELINE_LIMIT
     shown = activities[:TIMELINE_LIMIT]
     return {

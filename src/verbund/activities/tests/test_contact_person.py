@@ -214,3 +214,20 @@ def test_the_merge_plan_lists_activities_naming_the_merged_person(kunde, person)
     assert "Besuch" in item["text"] and "Kunde AG" in item["why"]
     merge.unassign({"activities.activity": []}, twin, kunde["filed"], actor=None)
     assert Activity.objects.get().contact == kunde["filed"]  # an older record moves nothing
+
+
+def test_the_persons_file_lists_the_activities_naming_them(client, kunde, make_user):
+    named = do_create_activity(
+        actor=None, party=kunde["org"], subject="Besuch bei Kunde", contact=kunde["filed"]
+    )
+    do_create_activity(actor=None, party=kunde["org"], subject="Ohne Namen")
+    do_create_activity(actor=None, party=kunde["filed"], subject="Eigene Notiz")
+    client.force_login(make_user("editor"))
+    url = reverse("party-sections", args=[kunde["filed"].pk, "activities"])
+    html = client.get(url).content.decode()
+    assert "Besuch bei Kunde" in html and "Eigene Notiz" in html and "Ohne Namen" not in html
+    assert 'data-testid="activity-filed-under">bei <a href' in html
+    # Corrected on its own page: the inline editor would answer with the other file's timeline.
+    assert f'<a href="{reverse("activity-edit", args=[named.pk])}">' in html
+    other = client.get(reverse("party-sections", args=[kunde["stranger"].pk, "activities"]))
+    assert "Besuch bei Kunde" not in other.content.decode()
