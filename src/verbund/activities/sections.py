@@ -25,14 +25,18 @@ def timeline_context(
     activities = list(rows.select_related("user", "contact", "party")[: TIMELINE_LIMIT + 1])
     more = len(activities) > TIMELINE_LIMIT
     shown = activities[:TIMELINE_LIMIT]
+    can_add = request.user.has_perm("activities.add_activity")
+    if form is None and can_add:
+        # Only for who may log: the form reads the organisation's contacts.
+        form = ActivityForm(party=party)
     return {
         "party": party,
         "activities": shown,
         "more_activities": more,
         # "50 von 73": counted only when the timeline stops at its limit.
         "activity_count": list_count(rows, len(shown), complete=not more),
-        "activity_form": form or ActivityForm(party=party),
-        "can_add_activity": request.user.has_perm("activities.add_activity"),
+        "activity_form": form,
+        "can_add_activity": can_add,
         "can_change_activity": request.user.has_perm("activities.change_activity"),
     }
 

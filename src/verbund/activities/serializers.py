@@ -57,13 +57,17 @@ class GroupActivitySerializer(serializers.ModelSerializer):
     member_id = serializers.IntegerField(source="party_id", read_only=True)
     member_number = serializers.CharField(source="party.number", read_only=True)
     member_name = serializers.CharField(source="party.display_name", read_only=True)
+    contact = serializers.IntegerField(source="contact_id", read_only=True, allow_null=True)
+    contact_name = serializers.CharField(
+        source="contact.display_name", read_only=True, default=None
+    )
     user = serializers.CharField(source="user.username", read_only=True, default=None)
 
     class Meta:
         model = Activity
         fields = [
-            "id", "member_id", "member_number", "member_name", "kind", "happened_at", "subject",
-            "text", "user",
+            "id", "member_id", "member_number", "member_name", "kind", "happened_at", "contact",
+            "contact_name", "subject", "text", "user",
         ]  # fmt: skip
         read_only_fields = fields
 

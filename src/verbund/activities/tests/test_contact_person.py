@@ -231,3 +231,14 @@ def test_the_persons_file_lists_the_activities_naming_them(client, kunde, make_u
     assert f'<a href="{reverse("activity-edit", args=[named.pk])}">' in html
     other = client.get(reverse("party-sections", args=[kunde["stranger"].pk, "activities"]))
     assert "Besuch bei Kunde" not in other.content.decode()
+
+
+def test_the_group_timeline_names_the_contact_person(client, api_for, kunde, make_user):
+    do_create_activity(actor=None, party=kunde["org"], subject="Besuch", contact=kunde["filed"])
+    client.force_login(make_user("viewer"))
+    url = reverse("group-activities", args=[kunde["org"].pk])
+    html = client.get(url, {"type": "group"}).content.decode()
+    assert "mit <a href" in html and "Hanna Händler" in html
+    url = f"/api/v1/parties/{kunde['org'].pk}/group/activities/?type=group"
+    [row] = api_for("viewer").get(url).json()["results"]
+    assert row["contact"] == kunde["filed"].pk and row["contact_name"] == "Hanna Händler"
