@@ -21,14 +21,16 @@ class ActivitySerializer(StrictFieldsMixin, serializers.ModelSerializer):
         queryset=Party.objects.all(), allow_null=True, required=False, default=None
     )
     contact_name = serializers.CharField(
-        source="contact.display_name", read_only=True, default=None
+        source="contact.display_name", read_only=True, allow_null=True, default=None
     )
     kind = serializers.ChoiceField(choices=ActivityKind.choices, default=ActivityKind.NOTE)
     happened_at = serializers.DateTimeField(required=False, allow_null=True)
     # Blank reaches the action, which names the field with its own message.
     subject = serializers.CharField(allow_blank=True, max_length=200, required=False, default="")
     text = serializers.CharField(allow_blank=True, required=False, default="")
-    user = serializers.CharField(source="user.username", read_only=True, default=None)
+    user = serializers.CharField(
+        source="user.username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Activity
@@ -59,9 +61,11 @@ class GroupActivitySerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="party.display_name", read_only=True)
     contact = serializers.IntegerField(source="contact_id", read_only=True, allow_null=True)
     contact_name = serializers.CharField(
-        source="contact.display_name", read_only=True, default=None
+        source="contact.display_name", read_only=True, allow_null=True, default=None
     )
-    user = serializers.CharField(source="user.username", read_only=True, default=None)
+    user = serializers.CharField(
+        source="user.username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Activity
