@@ -14,6 +14,7 @@ from verbund.core import audit
 from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.parties.models import Party
 
+EARLIEST_YEAR = 1900
 EDITABLE_FIELDS = {"kind", "happened_at", "subject", "text", "contact"}
 
 
@@ -29,6 +30,10 @@ def _validate(activity: Activity, *, check_contact: bool = True) -> None:
         errors["happened_at"] = [_("An activity needs a date.")]
     elif activity.happened_at > timezone.now() + dt.timedelta(days=366):
         errors["happened_at"] = [_("The date lies more than a year ahead.")]
+    elif activity.happened_at.year < EARLIEST_YEAR:
+        # No contact moment is that old; such a date is a typo (and before time zones were
+        # standard, its local offset is no valid offset in the API's answer).
+        errors["happened_at"] = [_("The date lies before %(year)s.") % {"year": EARLIEST_YEAR}]
     if activity.party_id and getattr(activity.party, "merged_into_id", None):
         errors["party"] = [_("This party was merged into another; log the activity there.")]
     if check_contact and activity.contact_id is not None and activity.party_id:

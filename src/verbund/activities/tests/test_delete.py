@@ -4,6 +4,7 @@ who may delete, the API's DELETE with the same permission, and the file's histor
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from verbund.activities.actions import do_create_activity, do_delete_activity
 from verbund.activities.models import Activity
@@ -74,7 +75,9 @@ def test_a_viewer_sees_no_delete_button_and_may_not_delete(client, org, make_use
     assert Activity.objects.filter(pk=activity.pk).exists()
 
 
-def test_who_may_change_but_not_delete_sees_no_delete_button(client, org, make_user):
+def test_who_may_change_but_not_delete_sees_no_delete_button_and_the_api_refuses(
+    client, org, make_user
+):
     activity = do_create_activity(actor=None, party=org(), subject="Notiz")
     user = make_user(None, username="change-only")
     for codename in ("view_activity", "change_activity"):
@@ -86,6 +89,17 @@ def test_who_may_change_but_not_delete_sees_no_delete_button(client, org, make_u
     page = client.get(reverse("activity-edit", args=[activity.pk])).content.decode()
     assert reverse("activity-delete", args=[activity.pk]) not in page
     assert client.post(reverse("activity-delete", args=[activity.pk])).status_code == 403
+    # The API twin asks the same: changing is no right to delete.
+    api = APIClient()
+    api.force_authenticate(user)
+    assert api.delete(f"/api/v1/activities/{activity.pk}/").status_code == 403
+    assert (
+        api.patch(
+            f"/api/v1/activities/{activity.pk}/", {"subject": "Neu"}, format="json"
+        ).status_code
+        == 200
+    )
+    assert Activity.objects.filter(pk=activity.pk).exists()
 
 
 def test_the_api_deletes_with_the_same_permission_and_audit(api_for, org):
