@@ -1,7 +1,7 @@
 """REST API for activities.
 
-/api/v1/activities/ (list, read, create, update; filter by party, by a party's group, kind and
-period) and /api/v1/parties/{id}/group/activities/?type=KEY&since=DATE (the group's timeline,
+/api/v1/activities/ (list, read, create, update, delete; filter by party, by a party's group,
+contact person, kind and period) and /api/v1/parties/{id}/group/activities/?type=KEY&since=DATE (the group's timeline,
 cursor-paged, newest first). Writes go through ``activities.actions``.
 """
 
@@ -43,6 +43,7 @@ from verbund.parties.models import Party
 
 class ActivityFilterSet(django_filters.FilterSet):
     party = IdFilter(field_name="party_id", label=_("Party"))
+    contact = IdFilter(field_name="contact_id", label=_("Contact person"))
     group = IdFilter(method="filter_group", label=_("Group of this party"))
     type = django_filters.CharFilter(
         method="filter_nothing", label=_("Hierarchy type of the group (default group)")
@@ -53,7 +54,7 @@ class ActivityFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["party", "kind"]
+        fields = ["party", "contact", "kind"]
 
     def filter_nothing(self, queryset: QuerySet[Activity], name: str, value: Any) -> Any:
         return queryset  # read by filter_group
@@ -78,9 +79,11 @@ class ActivityViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Activities (calls, visits, notes, mails), newest first. Never deleted."""
+    """Activities (calls, visits, notes, mails), newest first. Deleting one leaves an audit
+    record of what it said on the party's history."""
 
     queryset = Activity.objects.all()
     filterset_class = ActivityFilterSet
@@ -90,7 +93,7 @@ class ActivityViewSet(
     search_fields = ["subject"]
 
     def get_queryset(self) -> QuerySet[Activity]:
-        return Activity.objects.select_related("party", "user")
+        return Activity.objects.select_related("party", "user", "contact")
 
     def get_serializer_class(self) -> Any:
         if self.action in ("update", "partial_update"):
@@ -109,6 +112,9 @@ class ActivityViewSet(
         body.is_valid(raise_exception=True)
         activity = actions.do_update_activity(instance, actor=request.user, **body.validated_data)
         return Response(ActivitySerializer(activity).data)
+
+    def perform_destroy(self, instance: Activity) -> None:
+        actions.do_delete_activity(instance, actor=self.request.user)
 
     @extend_schema(request=ActivityUpdateSerializer, responses=ActivitySerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -10,5 +10,5 @@ class ActivitiesConfig(VerbundAppConfig):
     verbose_name = _("Activities")
     role_permissions = {
         "viewer": ["view_activity"],
-        "editor": ["add_activity", "change_activity"],
+        "editor": ["add_activity", "change_activity", "delete_activity"],
     }

@@ -92,7 +92,7 @@ def timeline(
     keys = list(qs.order_by("-happened_at", "-id").values_list("id", flat=True)[: size + 1])
     rows = list(
         Activity.objects.filter(id__in=keys)
-        .select_related("party", "user")
+        .select_related("party", "user", "contact")
         .only(
             "id",
             "kind",
@@ -106,6 +106,12 @@ def timeline(
             "party__first_name",
             "party__last_name",
             "party__title",
+            "contact__id",
+            "contact__name",
+            "contact__kind",
+            "contact__first_name",
+            "contact__last_name",
+            "contact__title",
             "user__username",
         )
         .order_by("-happened_at", "-id")[: size + 1]

@@ -16,8 +16,10 @@ class Activity(models.Model):
     """One contact moment with a party, logged by a user.
 
     Contract: ``party`` is the party the activity is filed under; ``happened_at`` is when it
-    took place (not when it was typed in); ``user`` is who logged it. Activities are written
-    only through ``verbund.activities.actions`` and are never deleted (merges move them).
+    took place (not when it was typed in); ``user`` is who logged it; ``contact`` is the person
+    spoken to, a contact of ``party`` when it was named (only on an organisation's file).
+    Activities are written and deleted only through ``verbund.activities.actions`` (merges
+    move them).
     """
 
     party = models.ForeignKey(
@@ -32,6 +34,16 @@ class Activity(models.Model):
     happened_at = models.DateTimeField(_("date"))
     subject = models.CharField(_("subject"), max_length=200)
     text = models.TextField(_("text"), blank=True)
+    # PROTECT as ``party``: parties are never deleted (merged or erased in place), and should
+    # one ever be, the activities naming it must not silently forget who was spoken to.
+    contact = models.ForeignKey(
+        "parties.Party",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities_as_contact",
+        verbose_name=_("contact person"),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

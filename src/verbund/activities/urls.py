@@ -5,6 +5,7 @@ from verbund.activities import group_views, views
 urlpatterns = [
     path("parties/<int:party_id>/activities/new/", views.activity_create, name="activity-create"),
     path("activities/<int:activity_id>/edit/", views.activity_edit, name="activity-edit"),
+    path("activities/<int:activity_id>/delete/", views.activity_delete, name="activity-delete"),
     # The group section on the file (#17).
     path(
         "parties/<int:party_id>/group/activities/",

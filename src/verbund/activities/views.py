@@ -1,8 +1,11 @@
-"""Activity create and edit, answered with the re-rendered timeline (HTMX) or a redirect."""
+"""Activity create, edit and delete, answered with the re-rendered timeline (HTMX) or a
+redirect."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from verbund.activities import actions
@@ -10,6 +13,7 @@ from verbund.activities.forms import ActivityForm
 from verbund.activities.models import Activity
 from verbund.activities.sections import timeline_context
 from verbund.core.forms import apply_errors
+from verbund.core.permissions import requires
 from verbund.core.views import HtmxHttpRequest
 from verbund.parties.models import Party
 
@@ -27,7 +31,7 @@ def activity_create(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
     if not request.user.has_perm("activities.add_activity"):
         raise PermissionDenied
     party = get_object_or_404(Party, pk=party_id)
-    form = ActivityForm(request.POST)
+    form = ActivityForm(request.POST, party=party)
     if form.is_valid():
         try:
             actions.do_create_activity(actor=request.user, party=party, **form.cleaned_data)
@@ -44,7 +48,9 @@ def activity_create(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
 def activity_edit(request: HtmxHttpRequest, activity_id: int) -> HttpResponse:
     if not request.user.has_perm("activities.change_activity"):
         raise PermissionDenied
-    activity = get_object_or_404(Activity.objects.select_related("party", "user"), pk=activity_id)
+    activity = get_object_or_404(
+        Activity.objects.select_related("party", "user", "contact"), pk=activity_id
+    )
     if request.method == "POST":
         form = ActivityForm(request.POST, instance=activity)
         if form.is_valid():
@@ -61,5 +67,28 @@ def activity_edit(request: HtmxHttpRequest, activity_id: int) -> HttpResponse:
     return render(
         request,
         "activities/edit.html",
-        {"activity": activity, "form": form, "party": activity.party},
+        {
+            "activity": activity,
+            "form": form,
+            "party": activity.party,
+            "can_delete_activity": request.user.has_perm("activities.delete_activity"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("activities.delete_activity")
+def activity_delete(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """What deleting removes, then the deletion (the API's DELETE twin); back to the file."""
+    activity = get_object_or_404(
+        Activity.objects.select_related("party", "user", "contact"), pk=activity_id
+    )
+    if request.method == "POST":
+        actions.do_delete_activity(activity, actor=request.user)
+        messages.success(
+            request, _("Activity “%(subject)s” deleted.") % {"subject": activity.subject}
+        )
+        return redirect("party-detail", party_id=activity.party_id)
+    return render(
+        request, "activities/delete.html", {"activity": activity, "party": activity.party}
     )

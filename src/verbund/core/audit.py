@@ -158,6 +158,7 @@ ACTION_LABELS = {
     "relationship.reassign": _("Relationship moved by a merge"),
     "activity.create": _("Activity logged"),
     "activity.update": _("Activity changed"),
+    "activity.delete": _("Activity deleted"),
     "hierarchy.move": _("Moved in the hierarchy"),
     "revenue.record": _("Revenue recorded"),
     "revenue.delete": _("Revenue deleted"),

@@ -1,4 +1,4 @@
-"""Who may log and correct activities: declarations for the role walk (core.testing)."""
+"""Who may log, correct and delete activities: declarations for the role walk (core.testing)."""
 
 from verbund.activities.actions import do_create_activity
 from verbund.core.testing import FORM_OK, WRITERS, Page, Route, World
@@ -22,10 +22,12 @@ ROUTES = [
         body=lambda w: {"kind": "call", "subject": "Rückruf"},
         ok=FORM_OK,
     ),
+    Page("activity-delete", allowed=WRITERS, kwargs={"activity_id": "activity"}),
+    Page("activity-delete", "post", WRITERS, kwargs={"activity_id": "activity"}, ok=(302,)),
 ]
 
 
-# The activities API (#17.1): everyone reads, writers log and correct.
+# The activities API (#17.1): everyone reads, writers log, correct and delete.
 ROUTES += [
     Route("activity-list"),
     Route("activity-list", query=lambda w: {"group": w["party"]}, variant="group"),
@@ -51,6 +53,7 @@ ROUTES += [
         kwargs={"pk": "activity"},
         body=lambda w: {"kind": "visit", "subject": "Besuch"},
     ),
+    Route("activity-detail", "delete", WRITERS, kwargs={"pk": "activity"}, ok=(204,)),
     Route("party-group-activities", kwargs={"pk": "party"}, query={"type": "group"}),
     # The group section's parts on the file.
     Page("group-activities", kwargs={"party_id": "party"}, query={"type": "group"}),

@@ -117,3 +117,10 @@ def test_activities_follow_a_merged_party_and_come_back_on_undo(org):
     merge.unassign(moved, source, survivor, actor=None)
     activity.refresh_from_db()
     assert activity.party == source
+
+
+def test_it_refuses_a_date_before_1900(org):
+    with pytest.raises(ValidationError) as exc:
+        do_create_activity(actor=None, party=org(), subject="x", happened_at="0166-04-12T11:46:07")
+    assert list(exc.value.message_dict) == ["happened_at"]
+    assert not Activity.objects.exists()

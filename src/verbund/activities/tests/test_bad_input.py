@@ -19,6 +19,8 @@ BAD = {
     "kind": ["fax", "", OVERLONG],
     "happened_at": ["gestern", "2026-13-01T09:30", "", OVERLONG, "9999-12-31T23:59"],
     "subject": ["", "   ", OVERLONG],
+    # Not an id, no party, or a party who is no contact of the organisation (itself).
+    "contact": [*NOT_IDS, "²", OVERLONG, "987654", "1"],
 }
 
 
@@ -49,3 +51,5 @@ def test_ids_that_are_not_ids_are_404(editor, org, bad):
     org()
     assert editor.post(f"/parties/{bad}/activities/new/", GOOD).status_code == 404
     assert editor.get(f"/activities/{bad}/edit/").status_code == 404
+    assert editor.get(f"/activities/{bad}/delete/").status_code == 404
+    assert editor.post(f"/activities/{bad}/delete/").status_code == 404

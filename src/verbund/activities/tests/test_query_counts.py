@@ -50,3 +50,19 @@ def test_the_edit_page_takes_a_fixed_number_of_queries(editor, org):
             do_create_activity(actor=None, party=party, subject=f"Anruf {i}")
 
     assert_queries_stay(editor, reverse("activity-edit", args=[activity.pk]), more)
+
+
+def test_the_timeline_with_its_form_does_not_grow_with_the_contacts(editor, org, person):
+    party = org()
+    do_create_activity(actor=None, party=party, subject="Anruf")
+    numbers = count()
+
+    def more() -> None:
+        for _ in range(3):
+            i = next(numbers)
+            contact = person("Kontakt", f"Nr{i}", organisation=party)
+            do_create_activity(actor=None, party=party, subject=f"Anruf {i}", contact=contact)
+
+    more()
+    url = reverse("party-sections", args=[party.pk, "activities"])
+    assert_queries_stay(editor, url, more)

@@ -1,0 +1,62 @@
+"""In headless Chromium, German UI: an editor logs a call naming a contact person chosen from
+the organisation's contacts, sees it in the timeline, then deletes it through the confirm
+page and is back on the file. Skips where no Chromium is installed."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from verbund.activities.models import Activity
+from verbund.hierarchies import selectors
+from verbund.parties.actions import do_create_party
+from verbund.parties.models import PartyKind
+from verbund.web.testing import browser_login, browser_page
+from verbund.web.tests.test_browser import ensure_builtin_types
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    yield from browser_page(monkeypatch)
+
+
+def test_an_editor_names_a_contact_person_and_deletes_the_activity(
+    live_server: Any, page: Any
+) -> None:
+    ensure_builtin_types()
+    selectors.forget_type_ids()
+    kunde = do_create_party(actor=None, kind=PartyKind.ORGANISATION, name="Kunde AG", city="Köln")
+    hanna = do_create_party(
+        actor=None, kind=PartyKind.PERSON, first_name="Hanna", last_name="Händler",
+        organisation=kunde, position="Einkauf",
+    )  # fmt: skip
+    do_create_party(actor=None, kind=PartyKind.PERSON, first_name="Fritz", last_name="Fremd")
+    base = live_server.url
+    browser_login(page, base, "editor")
+    page.goto(f"{base}/parties/{kunde.pk}/")
+    form = page.locator("[data-testid=activity-form]")
+    form.wait_for(state="attached")
+    page.get_by_text("Aktivität erfassen").click()
+    select = form.get_by_label("Ansprechpartner")
+    options = select.locator("option").all_inner_texts()
+    assert options == ["— niemand genannt —", "Hanna Händler · Einkauf"]
+    select.select_option(str(hanna.pk))
+    form.get_by_label("Betreff").fill("Rückruf wegen Angebot")
+    form.get_by_role("button", name="Speichern").click()
+    named = page.locator("[data-testid=activity-contact-name]")
+    named.wait_for()
+    assert named.inner_text() == "mit Hanna Händler"
+    activity = Activity.objects.get()
+    assert activity.contact_id == hanna.pk
+
+    page.locator(f"#activity-{activity.pk}").get_by_role("button", name="Bearbeiten").click()
+    page.locator("[data-testid=activity-delete]").click()
+    page.wait_for_url(f"**/activities/{activity.pk}/delete/")
+    assert "Rückruf wegen Angebot" in page.locator("[data-testid=activity-to-delete]").inner_text()
+    page.locator("[data-testid=activity-delete-confirm]").click()
+    page.wait_for_url(f"**/parties/{kunde.pk}/")
+    assert "Aktivität „Rückruf wegen Angebot“ gelöscht." in page.content()
+    assert not Activity.objects.exists()
+    assert page.get_by_text("gelöscht: Rückruf wegen Angebot").count() == 1
