@@ -60,6 +60,9 @@ def test_from_the_parents_file_to_the_chart_and_a_click_into_a_members_file(
     box = page.locator(f"[data-testid=chart-node-{konzern['handel'].pk}]")
     assert "75 %" in box.text_content().replace("\u00a0", " ")
     assert "München" in box.text_content()
+    # A large chart scrolls inside its frame instead of running off the page.
+    frame = page.locator(".chart-scroll")
+    assert frame.evaluate("el => getComputedStyle(el).overflowX") == "auto"
     # The tree list is one click away, and back.
     page.locator("[data-testid=view-list]").click()
     page.locator("[data-testid=tree]").wait_for()
