@@ -129,10 +129,15 @@ def do_update_activity(activity: Activity, *, actor: Any, **changes: Any) -> Act
 
 
 @transaction.atomic
-def do_delete_activity(activity: Activity, *, actor: Any) -> None:
+def do_delete_activity(activity: Activity, *, actor: Any) -> bool:
     """Delete an activity; its audit record keeps what it said (``before``, the record's
-    ``object_repr``), so the party's history shows what was deleted."""
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    ``object_repr``), so the party's history shows what was deleted. False when it is gone
+    already: a second click or request that overlapped the first finds nothing to delete
+    and records nothing (deleting is idempotent, never a 500)."""
+    locked = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    if locked is None:
+        return False
+    activity = locked
     # Recorded first: the record names the activity by its id and text while it still exists.
     audit.record(
         actor=actor,
@@ -144,3 +149,4 @@ def do_delete_activity(activity: Activity, *, actor: Any) -> None:
         party_id=activity.party_id,
     )
     activity.delete()
+    return True

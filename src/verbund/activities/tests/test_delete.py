@@ -30,6 +30,14 @@ def test_deleting_keeps_what_the_activity_said_in_an_audit_record(org, person, m
     assert record.before["kind"] == "visit" and record.before["contact_id"] == contact.pk
 
 
+def test_deleting_what_an_overlapping_request_deleted_already_is_no_error(org):
+    # Both requests found the activity; the second reaches the action after the first.
+    activity = do_create_activity(actor=None, party=org("Kunde AG"), subject="Anruf")
+    assert do_delete_activity(activity, actor=None) is True
+    assert do_delete_activity(activity, actor=None) is False
+    assert AuditRecord.objects.filter(action="activity.delete").count() == 1
+
+
 def test_a_person_named_on_a_deleted_activity_stays(org, person):
     party = org("Kunde AG")
     contact = person("Hanna", "Händler", organisation=party)
