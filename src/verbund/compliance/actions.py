@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verbund.compliance import ownership, screening, selectors
+from verbund.compliance import ownership, rules, screening, selectors
 from verbund.compliance.matching import Index, Match
 from verbund.compliance.models import (
     Hit,
@@ -577,10 +577,11 @@ def do_confirm_hit(hit: Hit, *, actor: Any, reason: str = "") -> Hit:
     before = audit.snapshot(hit, exclude=["explanation"])
     if hit.status == HitStatus.CONFIRMED:
         return hit
+    refusal = rules.second_review_refusal(hit, actor)
+    if refusal:
+        raise ValidationError(refusal)
     if screening.four_eyes():
         if hit.status == HitStatus.PENDING:
-            if hit.first_reviewer_id == actor.pk:
-                raise ValidationError(_("Four-eyes review: a second person must confirm this hit."))
             hit.status = HitStatus.CONFIRMED
         else:
             hit.status = HitStatus.PENDING

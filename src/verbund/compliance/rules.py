@@ -2,10 +2,25 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from verbund.compliance import screening
 from verbund.compliance.models import Hit, HitStatus
 
 CONFIRM, DISMISS, LIFT = "confirm", "dismiss", "lift"
+
+
+def second_review_refusal(hit: Hit, user: Any) -> str | None:
+    """Why ``user`` may not confirm ``hit`` (four-eyes review: the first reviewer of a hit
+    awaiting its second review), or None. The action refuses with it, the hit page says it."""
+    if (
+        hit.status == HitStatus.PENDING
+        and screening.four_eyes()
+        and hit.first_reviewer_id is not None
+        and hit.first_reviewer_id == getattr(user, "pk", None)
+    ):
+        return _("Four-eyes review: a second person must confirm this hit.")
+    return None
 
 
 def review_choices(hit: Hit, user: Any) -> list[str]:
@@ -20,10 +35,7 @@ def review_choices(hit: Hit, user: Any) -> list[str]:
     if hit.status == HitStatus.OPEN:
         return [CONFIRM, DISMISS]
     if hit.status == HitStatus.PENDING:
-        same = hit.first_reviewer_id is not None and hit.first_reviewer_id == getattr(
-            user, "pk", None
-        )
-        return [DISMISS] if same and screening.four_eyes() else [CONFIRM, DISMISS]
+        return [DISMISS] if second_review_refusal(hit, user) else [CONFIRM, DISMISS]
     if hit.status == HitStatus.DISMISSED:
         return [CONFIRM]
     if hit.status == HitStatus.CONFIRMED:

@@ -84,6 +84,9 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "hit": hit,
         "choices": choices,
+        "second_review_refusal": rules.second_review_refusal(hit, request.user)
+        if can_review
+        else None,
         "compared": explain.compared(hit.explanation, hit.party.kind == PartyKind.ORGANISATION),
         "qualifiers": explain.qualifiers(hit.explanation),
         "birth_dates": [explain.birth_date_text(d) for d in hit.entry.birth_dates]
