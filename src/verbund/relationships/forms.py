@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core.forms import DayField, TypedDecimalField
+from verbund.core.serializers import NOTE_MAX_LENGTH
 from verbund.relationships import rules
 from verbund.relationships.models import Relationship, RelationshipType
 
@@ -37,7 +38,9 @@ class RelationshipForm(forms.Form):
     valid_to = DayField(label=_("Valid to"), required=False)
     # Typed as "51,5" on German pages (a number input shows the browser's decimal sign).
     share = TypedDecimalField(label=_("Share (%)"), required=False, max_digits=7, decimal_places=4)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.TextInput
+    )
 
     def __init__(
         self, *args: Any, types: list[RelationshipType], kind: str = "", **kwargs: Any
@@ -76,7 +79,9 @@ class CorrectRelationshipForm(forms.Form):
     valid_from = DayField(label=_("Valid from"), required=False)
     valid_to = DayField(label=_("Valid to"), required=False)
     share = TypedDecimalField(label=_("Share (%)"), required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.TextInput
+    )
 
     def __init__(self, *args: Any, rel: Relationship, **kwargs: Any) -> None:
         kwargs.setdefault(

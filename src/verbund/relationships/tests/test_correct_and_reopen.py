@@ -293,6 +293,17 @@ def test_a_date_that_is_no_date_is_named_at_its_field(client_for, group):
     assert "Gültig bis" in " ".join(response.context["form"].errors["valid_to"])
 
 
+def test_a_note_longer_than_the_api_takes_is_refused_by_the_form_too(client_for, group):
+    rel = Relationship.objects.get(from_party=group["sued"])
+    response = client_for("editor").post(
+        reverse("relationship-correct", args=[rel.pk]), {"note": "x" * 2001}
+    )
+    assert response.status_code == 400
+    assert "note" in response.context["form"].errors
+    rel.refresh_from_db()
+    assert rel.note != "x" * 2001
+
+
 def test_the_reopen_page_asks_first_then_reopens(client_for, ended_supplier):
     c = client_for("editor")
     url = reverse("relationship-reopen", args=[ended_supplier.pk])
