@@ -107,7 +107,6 @@ from verbund.compliance.matching_spelling import (
     beyond_short_vowels,
     far_off,
     known_short_name,
-    name_similarity,
     nearest_spelling,
     other_name,
     same_skeleton_name,
@@ -310,13 +309,13 @@ class Index:
         word's spellings is nearest, and that spelling. A typo in "Hameed" ("Hameld") is one
         letter from how that name writes it, two from "Hamid", the spelling listed first (both
         are "hamid" canonically). Decision 0008 point 23."""
-        word = self.words[tid]
-        return max((name_similarity(raw, token, sp, word), sp) for sp in self.spellings[tid])
+        return nearest_spelling(raw, token, self.spellings[tid], self.words[tid])
 
     def near(self, raw: str, token: str, tid: int) -> str:
-        """The list word's spelling nearest to ``raw`` (``nearest_spelling``): the rules that
+        """The list word's spelling nearest to ``raw`` (``close_spelling``): the rules that
         read a list word as written read this one, never merely the first listed."""
-        return nearest_spelling(raw, token, self.spellings[tid], self.words[tid])
+        spellings = self.spellings[tid]
+        return spellings[0] if len(spellings) == 1 else self.close_spelling(raw, token, tid)[1]
 
     def _scan(self, raw: str, token: str, found: dict[int, float]) -> None:
         """Add to ``found`` the list words of similar length within two edits of ``token``
@@ -521,9 +520,9 @@ class Index:
 
     def _one_word_sim(self, raw: str, tid: int, sim: float) -> float:
         canon = canon_token(raw)
-        near = self.near(raw, canon, tid)
+        near_sim, near = self.close_spelling(raw, canon, tid)
         edits = min(OSA.distance(canon, self.words[tid]), OSA.distance(raw, near))
-        return sim if edits <= 1 else name_similarity(raw, canon, near, self.words[tid])
+        return sim if edits <= 1 else near_sim
 
     def _score(
         self,

@@ -93,7 +93,7 @@ def apart_again(
                 or parted(
                     rest,
                     token,
-                    nearest_spelling(rest, token, spellings[second], words[second]),
+                    nearest_spelling(rest, token, spellings[second], words[second])[1],
                     words[second],
                     listed,
                 )

@@ -71,14 +71,14 @@ def far_off(sim: float, token: str, word: str) -> bool:
 KNOWN_SHORT = 5
 
 
-def nearest_spelling(raw: str, token: str, spellings: tuple[str, ...], word: str) -> str:
+def nearest_spelling(
+    raw: str, token: str, spellings: tuple[str, ...], word: str
+) -> tuple[float, str]:
     """Of a list word's spellings as the lists write them (one canonical ``word``), the one
-    nearest to a party's word as written; on a tie the spelling itself decides, so the order
-    in which the lists happen to name their entries never changes a score. Decision 0008
-    point 24."""
-    if len(spellings) == 1:
-        return spellings[0]
-    return max((name_similarity(raw, token, sp, word), sp) for sp in spellings)[1]
+    nearest to a party's word as written, with its ``name_similarity``; on a tie the spelling
+    itself decides, so the order in which the lists happen to name their entries never
+    changes a score. Decision 0008 point 24."""
+    return max((name_similarity(raw, token, sp, word), sp) for sp in spellings)
 
 
 def known_short_name(
@@ -95,10 +95,14 @@ def known_short_name(
     name. Decision 0008 point 12."""
     out = dict(found)
     for tid, sim in found.items():
-        if STRONG_SPELLING < sim < 1.0:
-            near = nearest_spelling(raw, token, spellings[tid], words[tid])
-            if min(len(raw), len(near)) <= KNOWN_SHORT:
-                out[tid] = min(sim, name_similarity(raw, token, near, words[tid]))
+        if not STRONG_SPELLING < sim < 1.0:
+            continue
+        sps = spellings[tid]
+        if len(raw) > KNOWN_SHORT and all(len(sp) > KNOWN_SHORT for sp in sps):
+            continue
+        near_sim, near = nearest_spelling(raw, token, sps, words[tid])
+        if min(len(raw), len(near)) <= KNOWN_SHORT:
+            out[tid] = min(sim, near_sim)
     return out
 
 

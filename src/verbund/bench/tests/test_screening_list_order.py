@@ -19,7 +19,7 @@ DATA = Path(_ROOT) / "sanctions"
 def test_the_nearest_spelling_does_not_depend_on_the_order_the_lists_give() -> None:
     spellings = ("yousuf", "yusuf", "yousouf", "yoosuf")
     picks = {
-        nearest_spelling("youssef", "iussef", order, "iusuf")
+        nearest_spelling("youssef", "iussef", order, "iusuf")[1]
         for order in (spellings, spellings[::-1], spellings[1:] + spellings[:1])
     }
     assert picks == {"yousuf"}
