@@ -23,7 +23,8 @@ class RolePermission(permissions.DjangoModelPermissions):
     ("app.codename") for reading and ``write_permission`` for writing. An action that asks
     for another permission than its view's writes (withdrawing a decision, undoing a merge)
     names it in ``action_permissions`` (action name to "app.codename"), the one its page asks
-    for.
+    for. A write that is two writes (ending one link and starting another) names both, as a
+    tuple: the user needs every one.
     """
 
     perms_map = {
@@ -46,7 +47,8 @@ class RolePermission(permissions.DjangoModelPermissions):
         per_action: dict[str, str] = getattr(view, "action_permissions", {})
         explicit = per_action.get(getattr(view, "action", None) or "", explicit)
         if explicit:
-            return bool(request.user.has_perm(explicit))
+            needed = (explicit,) if isinstance(explicit, str) else tuple(explicit)
+            return bool(request.user.has_perms(needed))
         if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
             return False
         return super().has_permission(request, view)

@@ -29,6 +29,7 @@ from verbund.hierarchies import engine, group_api, selectors
 from verbund.hierarchies.actions import check_move, do_move_subtree, move_summary
 from verbund.hierarchies.facts import node_annotations
 from verbund.parties.models import Party
+from verbund.relationships.rules import RELINK_PERMISSIONS
 
 PARAMS = [
     OpenApiParameter(
@@ -239,10 +240,10 @@ class PartyMoveView(APIView):
     ``dry_run`` the move is checked (refusals as for the real move) and nothing is written.
     Stored links refusing the move (the parent the party has, a second parent, a cycle, no
     parent to leave, a current link starting that day) answer 409 naming ``to`` or ``on``.
-    Needs the permission to add relationships, as setting a parent does."""
+    Needs the permissions to add and to change relationships (it ends one and starts one)."""
 
     required_permission = "parties.view_party"
-    write_permission = "relationships.add_relationship"
+    write_permission = RELINK_PERMISSIONS
 
     @extend_schema(
         request=MoveSerializer, responses={200: MoveResultSerializer, 409: MOVE_CONFLICT}

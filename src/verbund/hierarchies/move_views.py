@@ -24,11 +24,12 @@ from verbund.hierarchies import browse, selectors
 from verbund.hierarchies.actions import check_move, do_move_subtree
 from verbund.hierarchies.forms import MoveForm
 from verbund.parties.models import Party
+from verbund.relationships.rules import RELINK_PERMISSIONS
 
 # The API's, the action's and the form's names for the same inputs.
 FIELD_MAP = {"to_party": "other", "on": "on", "valid_from": "on", "valid_to": "on"}
 # Moving needs what setting a parent needs (the API's twin checks the same).
-MOVE_PERMISSION = "relationships.add_relationship"
+MOVE_PERMISSIONS = RELINK_PERMISSIONS
 
 
 def _param(request: HtmxHttpRequest, name: str, default: str = "") -> str:
@@ -36,7 +37,7 @@ def _param(request: HtmxHttpRequest, name: str, default: str = "") -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@requires(MOVE_PERMISSION)
+@requires(*MOVE_PERMISSIONS)
 def hierarchy_move(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
     party = get_object_or_404(Party, pk=party_id)
     type_key = _param(request, "type", "group")

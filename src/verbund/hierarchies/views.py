@@ -28,7 +28,7 @@ from verbund.core.security import search_problem
 from verbund.hierarchies import browse, selectors, subscriptions
 from verbund.hierarchies.facts import node_annotations
 from verbund.hierarchies.forms import AsOfForm
-from verbund.hierarchies.move_views import MOVE_PERMISSION
+from verbund.hierarchies.move_views import MOVE_PERMISSIONS
 from verbund.parties.models import Party
 from verbund.parties.selectors import NO_SUCH_PARTY, listed_party
 
@@ -175,7 +175,7 @@ def hierarchy_view(request: HttpRequest, party_id: int) -> HttpResponse:
         "cut": levels is not None and deepest is not None and depth < min(levels, deepest),
         "node_count": len(shown),
         "current_id": party.pk,
-        "can_move": request.user.has_perm(MOVE_PERMISSION),
+        "can_move": request.user.has_perms(MOVE_PERMISSIONS),
         "annotation_ids": _ids_csv(shown),
         "group_type": type_key,
         "subscribed": type_key in subscriptions.subscribed_types(request.user, party.pk),
@@ -222,7 +222,7 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
         "type_key": type_key,
         "as_of": as_of,
         "current_id": int(current) if (current := request.GET.get("current", "")).isdigit() else 0,
-        "can_move": request.user.has_perm(MOVE_PERMISSION),
+        "can_move": request.user.has_perms(MOVE_PERMISSIONS),
         "annotation_ids": _ids_csv(batch),
         "skip": ",".join(str(x) for x in sorted(skipped)),
     }

@@ -21,6 +21,10 @@ from verbund.relationships.models import KindRule
 
 _ZERO, _HUNDRED = Decimal(0), Decimal(100)
 
+# A write that ends a link and starts another (moving a subtree, changing a main address) is
+# a change and an addition: who does it needs both, as ending a link alone asks for the change.
+RELINK_PERMISSIONS = ("relationships.add_relationship", "relationships.change_relationship")
+
 
 def unknown_type(key: str) -> str:
     """The message for a type key (or name) that names no relationship type."""

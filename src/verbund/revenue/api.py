@@ -25,6 +25,7 @@ from verbund.core.schema import conflict_fields, integer
 from verbund.core.serializers import StrictFieldsMixin, stored_length
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
+from verbund.relationships.rules import RELINK_PERMISSIONS
 from verbund.revenue import actions, analysis, rules, selectors
 from verbund.revenue.models import RevenueMonth, RevenueSource
 from verbund.revenue.periods import MONTH_PATTERN, YEAR_MAX, YEAR_MIN
@@ -338,7 +339,7 @@ class MainAddressView(APIView):
     """The party's main address (settlement party): read, or set / change / clear from a date."""
 
     required_permission = READ
-    write_permission = "relationships.add_relationship"
+    write_permission = RELINK_PERMISSIONS
 
     @extend_schema(responses=MainAddressAnswerSerializer)
     def get(self, request: Request, pk: int) -> Response:

@@ -11,7 +11,7 @@ ROUTES = [
     Route("party-group-contacts", kwargs={"pk": "child"}, query={"type": "group"}),
     Route("party-hierarchy-changes", kwargs={"pk": "child"}, query={"type": "group"}),
     Route("party-ownership", kwargs={"pk": "child"}),
-    # Moving needs what setting a parent needs (relationships.add_relationship); a dry run, so
+    # Moving ends a link and starts one (relationships.RELINK_PERMISSIONS); a dry run, so
     # every identity meets the same world.
     Route(
         "party-move",

@@ -186,6 +186,28 @@ def test_moving_needs_the_permission_to_set_a_parent(api_for, groups):
     assert selectors.ultimate_parent(groups["handel"].pk, "group") == groups["holding"].pk
 
 
+def test_moving_needs_the_permission_to_end_a_link_as_well_as_to_add_one(make_user, groups):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    user = make_user("viewer", username="adds-only")
+    user.user_permissions.add(Permission.objects.get(codename="add_relationship"))
+    api = APIClient()
+    api.force_authenticate(user)
+    res = api.post(MOVE.format(groups["handel"].pk), {"to": groups["other"].pk}, format="json")
+    assert res.status_code == 403
+    page = Client()
+    page.force_login(user)
+    assert page.get(f"/parties/{groups['handel'].pk}/hierarchy/move/").status_code == 403
+    assert selectors.ultimate_parent(groups["handel"].pk, "group") == groups["holding"].pk
+    user.user_permissions.add(Permission.objects.get(codename="change_relationship"))
+    user = type(user).objects.get(pk=user.pk)  # permissions are cached per instance
+    api.force_authenticate(user)
+    res = api.post(MOVE.format(groups["handel"].pk), {"to": groups["other"].pk}, format="json")
+    assert res.status_code == 200
+
+
 def test_bad_move_input_is_a_400_naming_the_field(api_for, groups):
     api = api_for("editor")
     url = MOVE.format(groups["handel"].pk)
