@@ -11,7 +11,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,7 +78,6 @@ def erasure_refusal(party: Party) -> str | None:
 
 def erasure_plan(party: Party) -> ErasurePlan:
     ids = selectors.family_ids(party)
-    str_ids = [str(i) for i in ids]
     members = list(Party.objects.filter(pk__in=ids))
     activities = selectors.subject_activities(ids)
     return ErasurePlan(
@@ -86,8 +85,8 @@ def erasure_plan(party: Party) -> ErasurePlan:
         fields=[f for f in rules.PERSONAL_FIELDS if any(getattr(p, f) for p in members)],
         activities=activities.count(),
         contact_activities=activities.exclude(party_id__in=ids).count(),
-        audit_records=AuditRecord.objects.filter(
-            Q(party_id__in=ids) | Q(object_type="parties.party", object_id__in=str_ids)
+        audit_records=_erased_records(
+            ids, [str(pk) for pk in activities.values_list("pk", flat=True)]
         ).count(),
         relationships_kept=Relationship.objects.filter(
             Q(from_party_id__in=ids) | Q(to_party_id__in=ids)
@@ -133,6 +132,27 @@ def _update_json(
             model._default_manager.filter(pk=obj.pk).update(**updates)
             changed += 1
     return changed
+
+
+def _erased_records(ids: list[int], activity_ids: list[str]) -> QuerySet[AuditRecord]:
+    """The audit records an erasure scrubs (the plan counts them): the party's, its
+    relationships', and those of the activities about the person (``activity_ids``) or that
+    named them before (corrected to another contact since, or deleted)."""
+    str_ids = [str(i) for i in ids]
+    rel_ids = [
+        str(i)
+        for i in Relationship.objects.filter(
+            Q(from_party_id__in=ids) | Q(to_party_id__in=ids)
+        ).values_list("pk", flat=True)
+    ]
+    return AuditRecord.objects.filter(
+        Q(party_id__in=ids)
+        | Q(object_type="parties.party", object_id__in=str_ids)
+        | Q(object_type="activities.activity", object_id__in=activity_ids)
+        | Q(object_type="activities.activity", before__contact_id__in=ids)
+        | Q(object_type="activities.activity", after__contact_id__in=ids)
+        | Q(object_type="relationships.relationship", object_id__in=rel_ids)
+    )
 
 
 @transaction.atomic
@@ -185,21 +205,7 @@ def do_erase_party(
         subject=rules.ERASED_TEXT, text=""
     )
     # 3. Audit records of the party and of its activities and relationships.
-    rel_ids = [
-        str(i)
-        for i in Relationship.objects.filter(
-            Q(from_party_id__in=ids) | Q(to_party_id__in=ids)
-        ).values_list("pk", flat=True)
-    ]
-    records = AuditRecord.objects.filter(
-        Q(party_id__in=ids)
-        | Q(object_type="parties.party", object_id__in=str_ids)
-        | Q(object_type="activities.activity", object_id__in=activity_ids)
-        # An activity that named the person before its contact was changed, or was deleted.
-        | Q(object_type="activities.activity", before__contact_id__in=ids)
-        | Q(object_type="activities.activity", after__contact_id__in=ids)
-        | Q(object_type="relationships.relationship", object_id__in=rel_ids)
-    )
+    records = _erased_records(ids, activity_ids)
     activity_keys = {"subject": rules.ERASED_TEXT, "text": ""}
     other = 0
     for rec in records.only("pk", "object_type", "object_repr", "before", "after", "note").iterator(

@@ -90,11 +90,17 @@ def test_the_page_and_the_letter_mark_them_at_the_organisation_in_german_and_eng
 def test_the_erasure_scrubs_the_organisations_activities_naming_the_person_as_their_own(
     world: dict[str, Any], make_user: Any
 ) -> None:
+    records_before = erasure_plan(world["person"]).audit_records
     acts = _named(world)
     holding, person = world["holding"], world["person"]
     assert places_of([PRIVATE])  # in the call, the deleted call's record, the visit's first
     plan = erasure_plan(person)
     assert (plan.activities, plan.contact_activities) == (2, 1)
+    # The history records counted are those the erasure scrubs: beside the person's, the
+    # holding's five of the call, the corrected visit and the deleted call.
+    named = AuditRecord.objects.filter(object_type="activities.activity", party_id=holding.pk)
+    assert named.count() == 6  # and the note naming nobody
+    assert plan.audit_records == records_before + 5
     officer = make_user("privacy")
     do_erase_party(person, actor=officer, reason="Anfrage DS-2026-18")
     assert places_of([PRIVATE, "Rahmenvertrag"]) == []
