@@ -11,7 +11,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +62,8 @@ class ErasurePlan:
     revenue_months_kept: int
     erased_keys: list[str]
     other_rows: int = 0
+    # Of ``activities``, those of organisations naming the person as the contact person.
+    contact_activities: int = 0
 
 
 def erasure_refusal(party: Party) -> str | None:
@@ -76,14 +78,15 @@ def erasure_refusal(party: Party) -> str | None:
 
 def erasure_plan(party: Party) -> ErasurePlan:
     ids = selectors.family_ids(party)
-    str_ids = [str(i) for i in ids]
     members = list(Party.objects.filter(pk__in=ids))
+    activities = selectors.subject_activities(ids)
     return ErasurePlan(
         party_ids=ids,
         fields=[f for f in rules.PERSONAL_FIELDS if any(getattr(p, f) for p in members)],
-        activities=Activity.objects.filter(party_id__in=ids).count(),
-        audit_records=AuditRecord.objects.filter(
-            Q(party_id__in=ids) | Q(object_type="parties.party", object_id__in=str_ids)
+        activities=activities.count(),
+        contact_activities=activities.exclude(party_id__in=ids).count(),
+        audit_records=_erased_records(
+            ids, [str(pk) for pk in activities.values_list("pk", flat=True)]
         ).count(),
         relationships_kept=Relationship.objects.filter(
             Q(from_party_id__in=ids) | Q(to_party_id__in=ids)
@@ -131,6 +134,27 @@ def _update_json(
     return changed
 
 
+def _erased_records(ids: list[int], activity_ids: list[str]) -> QuerySet[AuditRecord]:
+    """The audit records an erasure scrubs (the plan counts them): the party's, its
+    relationships', and those of the activities about the person (``activity_ids``) or that
+    named them before (corrected to another contact since, or deleted)."""
+    str_ids = [str(i) for i in ids]
+    rel_ids = [
+        str(i)
+        for i in Relationship.objects.filter(
+            Q(from_party_id__in=ids) | Q(to_party_id__in=ids)
+        ).values_list("pk", flat=True)
+    ]
+    return AuditRecord.objects.filter(
+        Q(party_id__in=ids)
+        | Q(object_type="parties.party", object_id__in=str_ids)
+        | Q(object_type="activities.activity", object_id__in=activity_ids)
+        | Q(object_type="activities.activity", before__contact_id__in=ids)
+        | Q(object_type="activities.activity", after__contact_id__in=ids)
+        | Q(object_type="relationships.relationship", object_id__in=rel_ids)
+    )
+
+
 @transaction.atomic
 def do_erase_party(
     party: Party, *, actor: Any, reason: str, article: str = Article.ERASURE
@@ -138,7 +162,8 @@ def do_erase_party(
     """Anonymise a data subject in one transaction (Art. 17 GDPR).
 
     Name, address, phone, e-mail, birth date and numbers of the party (and of the records
-    merged into it), the free text of its activities, and the personal values inside audit
+    merged into it), the free text of its activities and of the organisations' activities
+    naming it as the contact person (decision 0058), and the personal values inside audit
     before/after copies, relationship notes, screening evidence, duplicate and merge records and
     import reports are replaced. Relationships, revenue and counts stay, pointing at
     "gelöschte Person #N"; the ERP key is remembered so that a re-import is refused.
@@ -155,7 +180,7 @@ def do_erase_party(
     ids = plan.party_ids
     str_ids = [str(i) for i in ids]
     members = list(Party.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    activities = list(Activity.objects.filter(party_id__in=ids))
+    activities = list(selectors.subject_activities(ids).select_related("party"))
     needles = _personal_values(members, activities)
     # 1. The parties: personal fields emptied, the name line a placeholder, archived.
     replaced: dict[str, Any] = {}
@@ -172,22 +197,15 @@ def do_erase_party(
             "birth_date": None, "object_repr": anonymous,
         }  # fmt: skip
     keys = {f: v for f, v in replaced.items() if f != "object_repr"}
-    # 2. Activities: free text replaced; kind, date and who logged it stay.
+    # 2. Activities: free text replaced; kind, date and who logged it stay. An organisation's
+    #    activity naming the person is its record, but its text is about the person: the same
+    #    rule, and the contact keeps pointing at the anonymised party (decision 0058).
     activity_ids = [str(a.pk) for a in activities]
-    Activity.objects.filter(party_id__in=ids).update(subject=rules.ERASED_TEXT, text="")
-    # 3. Audit records of the party and of its activities and relationships.
-    rel_ids = [
-        str(i)
-        for i in Relationship.objects.filter(
-            Q(from_party_id__in=ids) | Q(to_party_id__in=ids)
-        ).values_list("pk", flat=True)
-    ]
-    records = AuditRecord.objects.filter(
-        Q(party_id__in=ids)
-        | Q(object_type="parties.party", object_id__in=str_ids)
-        | Q(object_type="activities.activity", object_id__in=activity_ids)
-        | Q(object_type="relationships.relationship", object_id__in=rel_ids)
+    Activity.objects.filter(pk__in=[a.pk for a in activities]).update(
+        subject=rules.ERASED_TEXT, text=""
     )
+    # 3. Audit records of the party and of its activities and relationships.
+    records = _erased_records(ids, activity_ids)
     activity_keys = {"subject": rules.ERASED_TEXT, "text": ""}
     other = 0
     for rec in records.only("pk", "object_type", "object_repr", "before", "after", "note").iterator(
@@ -202,6 +220,9 @@ def do_erase_party(
         }
         if rec.object_type == "parties.party" and rec.object_id in str_ids:
             new["object_repr"] = replaced.get("object_repr", rec.object_repr)
+        elif rec.object_type == "activities.activity":
+            # "Anruf: <subject>": the subject is replaced here as in the activity.
+            new["object_repr"] = rules.ERASED_TEXT
         if any(new[f] != getattr(rec, f) for f in new):
             AuditRecord.objects.filter(pk=rec.pk).update(**new)
     # 4. Other rows that quote the person: relationship notes, screening evidence, duplicate
@@ -258,6 +279,20 @@ def do_erase_party(
                 defaults={"party_id": p.pk, "released_at": None},
             )
     plan.other_rows = other
+    # The organisation's history says why its activity lost its text (the person's own
+    # history has the erasure's record below).
+    note = str(Article(article).label)
+    for a in activities:
+        if a.party_id not in ids:
+            a.subject, a.text = rules.ERASED_TEXT, ""
+            audit.record(
+                actor=actor,
+                action="activity.update",
+                obj=a,
+                after=dict(activity_keys),
+                party_id=a.party_id,
+                note=note,
+            )
     for p in members:
         audit.record(
             actor=actor,

@@ -400,17 +400,24 @@ def export_document(party: Party) -> dict[str, Any]:
             }
             for r in rels
         ],
+        # The person's own activities, and those of organisations naming them as the contact
+        # person ("at": the organisation, as the pages name it; None on the person's own file).
         "activities": [
             {
                 "id": a.pk,
                 "party": a.party_id,
+                "at": (
+                    None
+                    if a.party_id in ids
+                    else {"id": a.party_id, "number": a.party.number, "name": a.party.display_name}
+                ),
                 "kind": a.kind,
                 "date": a.happened_at.isoformat(),
                 "subject": a.subject,
                 "text": a.text,
                 "source": "manual",
             }
-            for a in Activity.objects.filter(party_id__in=ids).order_by("happened_at", "pk")
+            for a in subject_activities(ids).select_related("party").order_by("happened_at", "pk")
         ],
         "consents": [
             _consent(c)
@@ -494,6 +501,13 @@ def export_document(party: Party) -> dict[str, Any]:
     }
 
 
+def subject_activities(ids: list[int]) -> QuerySet[Activity]:
+    """The activities about the person ``ids`` (the person and the records merged into it):
+    filed under them, or naming them as the contact person on an organisation's file. The
+    export lists them, the erasure scrubs them."""
+    return Activity.objects.filter(Q(party_id__in=ids) | Q(contact_id__in=ids))
+
+
 def user_name(user: Any) -> str:
     """A user as the pages name one: the full name, else the user name."""
     return str(user.get_full_name() or user.get_username())
@@ -558,10 +572,13 @@ def retention_due(today: dt.date | None = None) -> list[Due]:
                 persons.filter(organisation__in=archived.values("pk"))
             )
         else:
-            recent = Activity.objects.filter(happened_at__gte=moment).values("party_id")
+            # Activity is an activity filed under the person, or one of an organisation that
+            # names them as the contact person: who was spoken to recently is not inactive.
+            recent = Activity.objects.filter(happened_at__gte=moment)
             ids = (
                 subjects.filter(created_at__lt=moment, updated_at__lt=moment)
-                .exclude(pk__in=recent)
+                .exclude(pk__in=recent.values("party_id"))
+                .exclude(pk__in=recent.filter(contact__isnull=False).values("contact_id"))
                 .values_list("pk", flat=True)
             )
         out.append(Due(rule, cutoff, sorted(ids)))

@@ -41,3 +41,4 @@ class ErasureSerializer(serializers.Serializer[Any]):
     revenue_months_kept = serializers.IntegerField()
     erased_keys = serializers.ListField(child=serializers.CharField())
     other_rows = serializers.IntegerField()
+    contact_activities = serializers.IntegerField()
