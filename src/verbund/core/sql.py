@@ -7,6 +7,16 @@ from typing import Any
 from django.db import connection
 
 
+def transaction_lock(namespace: int, key: int = 0) -> None:
+    """Hold a lock on (``namespace``, ``key``) until the transaction ends, so that one
+    check-then-write at a time runs for it (one parent, no cycle; one retention run open).
+    PostgreSQL: an advisory lock, which locks what no row stands for yet. SQLite: nothing to
+    do, as BEGIN IMMEDIATE (``core.databases``) serialises writers already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [namespace, key])
+
+
 def id_set(ids: Iterable[int]) -> tuple[str, list[Any]]:
     """``IN`` a set of ids as one parameter: the SQL that follows a column (``f"x {sql}"``)
     and its parameter. Keeps the statement's text short and its count one however many ids

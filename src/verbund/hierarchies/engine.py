@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from verbund.core.bulk import scalar, secondary_indexes
 from verbund.core.errors import Conflict
+from verbund.core.sql import transaction_lock
 from verbund.hierarchies import dated, rules
 from verbund.hierarchies.models import ClosureEntry, ClosureState
 from verbund.parties.models import Party
@@ -111,9 +112,7 @@ def no_jit() -> None:
 
 
 def _advisory_lock(type_id: int) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, type_id])
+    transaction_lock(LOCK_NAMESPACE, type_id)
 
 
 # --- the write interface ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from verbund.activities.models import Activity
 from verbund.compliance.models import Hit
 from verbund.core import audit
 from verbund.core.models import AuditRecord
+from verbund.core.sql import transaction_lock
 from verbund.core.text import fold
 from verbund.interfaces.models import ImportRun
 from verbund.parties.derive import derive_search_columns, person_name
@@ -472,6 +473,12 @@ def do_retention(
     ``do_erase_party`` (in transactions of RETENTION_CHUNK parties, each erasure in its own
     savepoint: a refusal leaves the others). The command and the retention page's background
     job (``privacy.tasks``, with ``run``: its progress after each transaction) both call it."""
+    if apply and run is None:
+        # The command does not erase beside a run the page started (nor the page beside the
+        # command's: do_start_retention refuses while a run is open, and the command has none).
+        open_run = RetentionRun.objects.filter(status__in=run_open_statuses()).exists()
+        if message := rules.retention_running_error(open_run):
+            raise ValidationError(message)
     due = selectors.retention_due(today)
     all_ids = sorted({i for d in due for i in d.party_ids})
     held = selectors.held_ids(all_ids, today)
@@ -522,6 +529,8 @@ def do_retention(
 
 
 REFUSALS_KEPT = 100
+# The advisory lock's key ("RT") under which one retention run at a time is started.
+RETENTION_LOCK = 0x5254
 
 
 def do_start_retention(*, actor: Any) -> RetentionRun:
@@ -531,6 +540,8 @@ def do_start_retention(*, actor: Any) -> RetentionRun:
     from verbund.privacy.tasks import apply_retention_task
 
     with transaction.atomic():
+        # No row stands for "no run open" to lock: two clicks would both find none.
+        transaction_lock(RETENTION_LOCK)
         open_run = (
             RetentionRun.objects.select_for_update()
             .filter(status__in=(RetentionStatus.QUEUED, RetentionStatus.RUNNING))

@@ -162,6 +162,22 @@ def test_the_page_applies_the_rules_after_a_confirm_step_that_states_the_counts(
     assert 'hx-trigger="every 2s"' not in shown  # done: the page stops asking
 
 
+def test_the_command_does_not_apply_beside_a_run_the_page_started(
+    db: Any, capsys: Any, settings: Any, keep_test_connection: None
+) -> None:
+    from verbund.privacy.models import RetentionRun
+
+    w = _world(db)
+    RetentionRun.objects.create(status="running", total=400, done=200)
+    settings.VERBUND_PRIVACY_RETENTION = {"archived_contacts": 0}
+    code, out, err = run_cli(capsys, "privacy", "retention", "--apply")
+    assert code != 0 and "bereits" in err and "Traceback" not in err
+    assert Party.objects.get(pk=w["sleeper"].pk).last_name == "Schläfer"
+    # The dry run still answers.
+    code, _out, err = run_cli(capsys, "privacy", "retention")
+    assert code == 0, err
+
+
 def test_a_running_application_shows_its_progress_and_refuses_a_second_start(
     db: Any, client_for: Any
 ) -> None:

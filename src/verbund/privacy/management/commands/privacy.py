@@ -154,7 +154,10 @@ class Command(VerbundCommand):
         self.stdout.write(_("%(n)s consents and objections recorded.") % {"n": n})
 
     def _retention(self, actor: Any, options: dict[str, Any]) -> None:
-        result = actions.do_retention(actor=actor, apply=options["apply"])
+        try:
+            result = actions.do_retention(actor=actor, apply=options["apply"])
+        except ValidationError as exc:
+            raise refusal(exc) from None
         if options["json"]:
             self.stdout.write(json.dumps({
                 "applied": options["apply"],
