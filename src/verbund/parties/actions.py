@@ -37,6 +37,7 @@ def derive_fields(party: Party) -> None:
         # A person's name line follows the first and last name, also after a rename.
         party.name = person_name(party.first_name, party.last_name)
     party.country = rules.normal_country(party.country or "")
+    party.postcode = rules.normal_postcode(party.country, party.postcode or "")
     party.vat_id = rules.normal_vat_id(party.vat_id or "")
     party.lei = rules.normal_lei(party.lei or "")
     # An empty ERP key is no key: stored as NULL so the partial unique constraint ignores it.

@@ -174,6 +174,7 @@ class PartyWriter:
                 if row[i_kind] == PartyKind.PERSON and row[i_last]:
                     row[i_name] = person_name(row[i_first], row[i_last])
                 row[i_country] = rules.normal_country(row[i_country] or "")
+                row[i_pc] = rules.normal_postcode(row[i_country], row[i_pc] or "")
                 row[i_vat] = rules.normal_vat_id(row[i_vat] or "")
                 row[i_lei] = rules.normal_lei(row[i_lei] or "")
                 row[i_sole] = rules.is_sole_trader(row[i_kind], row[i_legal] or "")

@@ -54,6 +54,17 @@ def normal_lei(value: str) -> str:
     return value.strip().upper()
 
 
+def normal_postcode(country: str, postcode: str) -> str:
+    """A German postcode as stored: five digits. Four digits are one whose leading zero a
+    spreadsheet dropped ("01067" Dresden read as the number 1067); no German postcode has
+    four, so the zero is put back. Any other postcode, and any of another country (Austria's
+    and Switzerland's have four digits), stays as given. Decision 0059."""
+    value = postcode.strip()
+    if country == "DE" and len(value) == 4 and value.isascii() and value.isdigit():
+        return "0" + value
+    return postcode
+
+
 # --- checks ---------------------------------------------------------------------------------
 
 

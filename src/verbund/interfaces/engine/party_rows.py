@@ -102,6 +102,13 @@ class PartyRowChecker:
         }
         self.plan = [(f, checks.get(f), rules.CHAR_LIMITS.get(f)) for f in fields]
         self._memo: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        # A German postcode depends on the row's country (rules.normal_postcode): only where
+        # the row names one, since a blank country keeps the party's, unknown here.
+        self._postcode_country = (
+            (fields.index("postcode"), fields.index("country"))
+            if "postcode" in fields and "country" in fields
+            else None
+        )
 
     def _birth_date(self, v: str) -> tuple[str, str | None]:
         if not v:
@@ -148,6 +155,10 @@ class PartyRowChecker:
                 ok = False
                 report(Issue(row, f, v, rules.length_error(v, limit) or "", key))
             result.append(v)
+        if self._postcode_country is not None:
+            at, country = self._postcode_country
+            if result[at] and result[country]:
+                result[at] = rules.normal_postcode(result[country], result[at])
         return result, ok
 
 

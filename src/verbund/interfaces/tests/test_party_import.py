@@ -566,3 +566,16 @@ def test_a_big_run_refreshes_the_planner_statistics_on_either_database(
     ours = ('ANALYZE "parties_party"', 'ANALYZE "relationships_relationship"')
     analyzed = [q["sql"] for q in queries.captured_queries if q["sql"] in ours]
     assert analyzed == list(ours)
+
+
+def test_a_german_postcode_a_spreadsheet_cut_to_four_digits_gets_its_zero_back(
+    write: Write, run_import: Run
+) -> None:
+    # Decision 0059: Excel reads "01067" as the number 1067; no German postcode has four digits.
+    rows = "id;name;city;postcode;country\nK1;Elbe GmbH;Dresden;1067;DE\nK2;Donau GmbH;Wien;1010;AT\n"
+    run = run_import("parties", write("p.csv", rows))
+    assert run.status == "done", reasons(run)
+    assert (party("K1").postcode, party("K2").postcode) == ("01067", "1010")
+    # The same file again changes nothing: the stored form is what the row reads as.
+    again = run_import("parties", write("p2.csv", rows))
+    assert again.counts.get("updated", 0) == 0, again.counts

@@ -170,7 +170,7 @@ def test_the_command_does_not_apply_beside_a_run_the_page_started(
     w = _world(db)
     RetentionRun.objects.create(status="running", total=400, done=200)
     settings.VERBUND_PRIVACY_RETENTION = {"archived_contacts": 0}
-    code, out, err = run_cli(capsys, "privacy", "retention", "--apply")
+    code, _out, err = run_cli(capsys, "privacy", "retention", "--apply")
     assert code != 0 and "bereits" in err and "Traceback" not in err
     assert Party.objects.get(pk=w["sleeper"].pk).last_name == "Schläfer"
     # The dry run still answers.
