@@ -15,14 +15,9 @@ from verbund.compliance.models import (
 )
 from verbund.core import jobs
 
-
-def fail_run(run: ScreeningRun, reason: str) -> list[str]:
-    """Set ``run`` failed with ``reason`` (for ``core.jobs``). The chunks it wrote stay: they
-    are per party and idempotent, and its report shows them under a failed run."""
-    run.status = ScreeningStatus.FAILED
-    run.error = reason
-    run.finished_at = timezone.now()
-    return ["status", "error", "finished_at"]
+# A failed run's chunks stay: they are per party and idempotent, and its report shows them
+# under a failed run.
+fail_run = jobs.failed(ScreeningStatus.FAILED)
 
 
 SCREENING_RUNS = jobs.RunKind(

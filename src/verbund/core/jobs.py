@@ -90,6 +90,19 @@ class RunKind:
         return str(self.model._meta.label_lower)
 
 
+def failed(status: str) -> Callable[[Any, str], list[str]]:
+    """The usual ``RunKind.fail``: the run gets ``status`` (its kind's failed status), the
+    reason in ``error`` and its end now."""
+
+    def fail(run: Any, reason: str) -> list[str]:
+        run.status = status
+        run.error = reason
+        run.finished_at = timezone.now()
+        return ["status", "error", "finished_at"]
+
+    return fail
+
+
 class WorkerLost(Exception):
     """Recorded on a django-tasks row whose worker process died."""
 

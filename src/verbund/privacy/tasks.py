@@ -3,20 +3,14 @@ progress on the run row."""
 
 from typing import Any
 
-from django.utils import timezone
 from django_tasks import task
 
 from verbund.core import jobs
 from verbund.privacy.models import RetentionRun, RetentionStatus
 
-
-def fail_run(run: RetentionRun, reason: str) -> list[str]:
-    """Set ``run`` failed with ``reason`` (for ``core.jobs``). What it erased stays erased:
-    each transaction of the run committed its own parties, and the next run finds the rest."""
-    run.status = RetentionStatus.FAILED
-    run.error = reason
-    run.finished_at = timezone.now()
-    return ["status", "error", "finished_at"]
+# What a failed run erased stays erased: each transaction of the run committed its own
+# parties, and the next run finds the rest.
+fail_run = jobs.failed(RetentionStatus.FAILED)
 
 
 RETENTION_RUNS = jobs.RunKind(

@@ -2,20 +2,13 @@
 
 from typing import Any
 
-from django.utils import timezone
 from django_tasks import task
 
 from verbund.core import jobs
 from verbund.quality.detection import execute_run
 from verbund.quality.models import DedupeRun, RunStatus
 
-
-def fail_run(run: DedupeRun, reason: str) -> list[str]:
-    """Set ``run`` failed with ``reason`` (for ``core.jobs``)."""
-    run.status = RunStatus.FAILED
-    run.error = reason
-    run.finished_at = timezone.now()
-    return ["status", "error", "finished_at"]
+fail_run = jobs.failed(RunStatus.FAILED)
 
 
 DEDUPE_RUNS = jobs.RunKind(

@@ -68,6 +68,7 @@ def pages(demo: Any, review: dict[str, int], import_run: int, relationship: int)
         "party-edit": f"/parties/{p['handel'].pk}/edit/",
         "relationship-add": f"/parties/{p['handel'].pk}/relationships/new/",
         "relationship-end": f"/relationships/{relationship}/end/",
+        "relationship-correct": f"/relationships/{relationship}/correct/",
         "relationship-list": f"/parties/{p['holding'].pk}/relationships/group/",
         "types": "/relationship-types/",
         "type-new": "/relationship-types/new/",

@@ -572,7 +572,9 @@ def test_a_german_postcode_a_spreadsheet_cut_to_four_digits_gets_its_zero_back(
     write: Write, run_import: Run
 ) -> None:
     # Decision 0059: Excel reads "01067" as the number 1067; no German postcode has four digits.
-    rows = "id;name;city;postcode;country\nK1;Elbe GmbH;Dresden;1067;DE\nK2;Donau GmbH;Wien;1010;AT\n"
+    rows = (
+        "id;name;city;postcode;country\nK1;Elbe GmbH;Dresden;1067;DE\nK2;Donau GmbH;Wien;1010;AT\n"
+    )
     run = run_import("parties", write("p.csv", rows))
     assert run.status == "done", reasons(run)
     assert (party("K1").postcode, party("K2").postcode) == ("01067", "1010")

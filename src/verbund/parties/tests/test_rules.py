@@ -15,7 +15,8 @@ def test_a_four_digit_german_postcode_gets_its_leading_zero_back() -> None:
     assert normal_postcode("AT", "1010") == "1010"
     assert normal_postcode("CH", "8001") == "8001"
     assert normal_postcode("DE", "D-1067") == "D-1067"
-    assert normal_postcode("DE", "１０６７") == "１０６７"
+    fullwidth = "\uff11\uff10\uff16\uff17"  # "1067" in fullwidth digits: no ASCII digits
+    assert normal_postcode("DE", fullwidth) == fullwidth
 
 
 @pytest.mark.django_db
