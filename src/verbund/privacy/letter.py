@@ -98,6 +98,12 @@ def letter_context(party: Party, document: dict[str, Any], reference: str = "") 
     return {
         **context,
         "controller": org,
+        # The lists the names are screened against, by name: the letter says which, not "the EU's".
+        "screening_lists": list(
+            SanctionsList.objects.filter(active=True)
+            .order_by("name")
+            .values_list("name", flat=True)
+        ),
         "today": timezone.localdate(),
         "reference": reference,
         "recipient": _recipient(party),

@@ -52,6 +52,10 @@ def test_the_letter_names_sender_date_and_person_and_shows_the_data_in_german(
     assert "unser ERP-System (Schlüssel erp:P1)" in text
     assert "Personen und Einzelunternehmen ohne Aktivität seit 10 Jahren" in text
     assert "datenschutz@musterfirma.de" in text
+    # The lists screened against are named, not assumed ("the EU's").
+    assert (
+        "mit Sanktions- und PEP-Listen ab, wie es das Gesetz verlangt; zurzeit: Testliste." in text
+    )
     # No internal keys, no ISO dates.
     for key in ("first_name", "email", "objected", "advertising", "art15", "test-list"):
         assert not re.search(rf"(?<![\w@.-]){key}(?![\w@.-])", text), key
