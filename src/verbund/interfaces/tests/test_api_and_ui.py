@@ -217,6 +217,7 @@ def test_the_import_page_runs_a_dry_run_then_the_confirmed_import(
     written = client.get(f"/imports/{real.pk}/").content.decode()
     counts = written.split('data-testid="run-counts"')[1].split("</ul>")[0]
     assert '<span class="label">angelegt</span><span class="value">1</span>' in counts
+    assert "<h2>Ergebnis</h2>" in written and "Zählungen" not in written
     history = client.get("/imports/").content.decode()
     assert "kunden.csv" in history and "import-history" in history
     rows = history.split('data-testid="import-history"')[1].split("</tbody>")[0].split("<tr>")
