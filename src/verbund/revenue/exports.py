@@ -47,7 +47,7 @@ def _months(period: Period) -> list[str]:
     return [month_label(period.first), month_label(period.last)]
 
 
-def _type_name(key: str | None) -> str:
+def type_name(key: str | None) -> str:
     """The hierarchy type's name in the user's language ("Konzern"), its key if it has gone."""
     if not key:
         return ""
@@ -66,7 +66,7 @@ def rows(figures: Figures) -> Table:
         [
             [_("Scope"), str(SCOPE_LABELS.get(figures.scope, figures.scope))],
             [_("Structure"), _structure(figures.structure)],
-            [_("Type"), _type_name(figures.type_key)],
+            [_("Type"), type_name(figures.type_key)],
             [_("Period"), *_months(figures.period)],
             [_("Total (EUR)"), _amount(figures.total_cents)],
         ]

@@ -39,3 +39,22 @@ def test_revenue_refuses_a_year_out_of_range(capsys, party, year):
 
 def test_revenue_refuses_a_negative_top(capsys):
     assert_cli_refuses(capsys, "revenue", "--top", "-1", names="--top")
+
+
+def test_the_command_names_scope_structure_type_and_months_as_the_pages_do(
+    capsys: Any, org: Callable[..., Any]
+) -> None:
+    from verbund.core.testing import run_cli
+    from verbund.relationships.actions import do_create_relationship
+    from verbund.revenue.actions import do_record_revenue
+
+    top, shop = org("Mutter AG"), org("Filiale GmbH")
+    do_create_relationship(actor=None, type="group", from_party=shop, to_party=top)
+    do_record_revenue(actor=None, party=shop, month="2025-03", amount="1200.00")
+    code, out, err = run_cli(capsys, "revenue", str(top.pk), "--scope", "group", "--year", "2025")
+    assert code == 0, err
+    assert "Umfang: die ganze Gruppe [Konzern]" in out
+    assert "Struktur: heutige Struktur" in out and "Zeitraum: 2025" in out
+    assert "März 2025" in out and "2025-03" not in out
+    for key in ("group", "current"):
+        assert f": {key}" not in out, key

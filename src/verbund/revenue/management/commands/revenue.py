@@ -11,7 +11,8 @@ from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party
 from verbund.revenue import selectors
-from verbund.revenue.periods import Period
+from verbund.revenue.exports import type_name
+from verbund.revenue.periods import Period, month_label, period_label
 
 
 def euro(cents: int) -> str:
@@ -98,13 +99,17 @@ class Command(VerbundCommand):
             self.stdout.write(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"{party.display_name} ({party.number})")
-        scope = o["scope"] + (f" [{figures.type_key}]" if figures.type_key else "")
+        # As the pages and the people's exports name them (decision 0053); --json keeps the keys.
+        scope = str(selectors.SCOPE_LABELS.get(o["scope"], o["scope"]))
+        if figures.type_key:
+            scope += f" [{type_name(figures.type_key)}]"
+        structure = selectors.STRUCTURE_LABELS.get(o["structure"], o["structure"])
         self.stdout.write(
-            f"{_('Scope')}: {scope}  {_('Structure')}: {o['structure']}  {_('Period')}: {period.label}"
+            f"{_('Scope')}: {scope}  {_('Structure')}: {structure}  {_('Period')}: {period_label(period)}"
         )
         self.stdout.write(f"{_('Total')}: {euro(figures.total_cents)}")
         for month, cents in figures.months:
-            self.stdout.write(f"  {month:%Y-%m}  {euro(cents):>20}")
+            self.stdout.write(f"  {month_label(month):<10}  {euro(cents):>20}")
         if figures.members:
             self.stdout.write(f"{_('Members')} ({figures.member_count}):")
             for m in figures.members:
