@@ -520,9 +520,10 @@ class Index:
 
     def _one_word_sim(self, raw: str, tid: int, sim: float) -> float:
         canon = canon_token(raw)
+        if OSA.distance(canon, self.words[tid]) <= 1:
+            return sim
         near_sim, near = self.close_spelling(raw, canon, tid)
-        edits = min(OSA.distance(canon, self.words[tid]), OSA.distance(raw, near))
-        return sim if edits <= 1 else near_sim
+        return sim if OSA.distance(raw, near) <= 1 else near_sim
 
     def _score(
         self,

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django_tasks import task
 
 from verbund.compliance.models import (
@@ -74,12 +73,7 @@ def start_screen_all(actor: Any) -> ScreeningRun:
     return run
 
 
-def fail_upload(upload: ListUpload, reason: str) -> list[str]:
-    """Set ``upload`` failed with ``reason`` (for ``core.jobs``)."""
-    upload.status = UploadStatus.FAILED
-    upload.error = reason
-    upload.finished_at = timezone.now()
-    return ["status", "error", "finished_at"]
+fail_upload = jobs.failed(UploadStatus.FAILED)
 
 
 LIST_UPLOADS = jobs.RunKind(

@@ -98,6 +98,7 @@ def _run_page(
         d if d.get("changes") else {**d, "before": selectors.stored_values(d.get("before")), "after": selectors.stored_values(d.get("after"))}
         for d in report.get("diffs", [])
     ]  # fmt: skip
+    confirmed_as = actions.confirmation(run) if run.dry_run else None
     return render(
         request,
         "interfaces/run.html",
@@ -106,8 +107,11 @@ def _run_page(
             "progress": actions.read_progress(run),
             "can_import": request.user.has_perm(ADD),
             "channels": dict(CHANNELS),
-            "confirm_refusal": actions.confirm_refusal(run) if run.dry_run else None,
-            "confirmed_as": actions.confirmation(run) if run.dry_run else None,
+            # Once confirmed, the page links the run that writes it and offers no confirming.
+            "confirm_refusal": actions.confirm_refusal(run)
+            if run.dry_run and confirmed_as is None
+            else None,
+            "confirmed_as": confirmed_as,
             "confirm_error": confirm_error,
             # Errors of the whole file (row 0) are said once, above the table of row errors.
             "file_errors": [e for e in errors if not e.get("row")],

@@ -26,6 +26,7 @@ from verbund.parties.derive import derive_search_columns, person_name
 from verbund.parties.models import ErasedKey, Party
 from verbund.privacy import rules, selectors
 from verbund.privacy.models import (
+    RETENTION_OPEN,
     Article,
     Consent,
     LegalHold,
@@ -77,18 +78,21 @@ def erasure_refusal(party: Party) -> str | None:
     )
 
 
-def erasure_plan(party: Party) -> ErasurePlan:
+def erasure_plan(party: Party, *, count_records: bool = True) -> ErasurePlan:
+    """What erasing ``party`` changes. ``count_records=False``: the audit records are left
+    uncounted (0), for the erasure itself, which counts them as it scrubs them: the count
+    reads every activity record's JSON, and the retention run erases party after party."""
     ids = selectors.family_ids(party)
     members = list(Party.objects.filter(pk__in=ids))
-    activities = selectors.subject_activities(ids)
+    activities = list(selectors.subject_activities(ids).values_list("pk", "party_id"))
     return ErasurePlan(
         party_ids=ids,
         fields=[f for f in rules.PERSONAL_FIELDS if any(getattr(p, f) for p in members)],
-        activities=activities.count(),
-        contact_activities=activities.exclude(party_id__in=ids).count(),
-        audit_records=_erased_records(
-            ids, [str(pk) for pk in activities.values_list("pk", flat=True)]
-        ).count(),
+        activities=len(activities),
+        contact_activities=sum(party_id not in ids for _pk, party_id in activities),
+        audit_records=_erased_records(ids, [str(pk) for pk, _party in activities]).count()
+        if count_records
+        else 0,
         relationships_kept=Relationship.objects.filter(
             Q(from_party_id__in=ids) | Q(to_party_id__in=ids)
         ).count(),
@@ -177,7 +181,7 @@ def do_erase_party(
     refusal = erasure_refusal(party)
     if refusal:
         raise ValidationError(refusal)
-    plan = erasure_plan(party)
+    plan = erasure_plan(party, count_records=False)
     ids = plan.party_ids
     str_ids = [str(i) for i in ids]
     members = list(Party.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
@@ -212,6 +216,7 @@ def do_erase_party(
     for rec in records.only("pk", "object_type", "object_repr", "before", "after", "note").iterator(
         chunk_size=500
     ):
+        plan.audit_records += 1
         k = activity_keys if rec.object_type == "activities.activity" else keys
         new = {
             "before": rules.scrub(rec.before, needles, k),
@@ -476,7 +481,7 @@ def do_retention(
     if apply and run is None:
         # The command does not erase beside a run the page started (nor the page beside the
         # command's: do_start_retention refuses while a run is open, and the command has none).
-        open_run = RetentionRun.objects.filter(status__in=run_open_statuses()).exists()
+        open_run = RetentionRun.objects.filter(status__in=RETENTION_OPEN).exists()
         if message := rules.retention_running_error(open_run):
             raise ValidationError(message)
     due = selectors.retention_due(today)
@@ -542,12 +547,8 @@ def do_start_retention(*, actor: Any) -> RetentionRun:
     with transaction.atomic():
         # No row stands for "no run open" to lock: two clicks would both find none.
         transaction_lock(RETENTION_LOCK)
-        open_run = (
-            RetentionRun.objects.select_for_update()
-            .filter(status__in=(RetentionStatus.QUEUED, RetentionStatus.RUNNING))
-            .first()
-        )
-        if message := rules.retention_running_error(open_run is not None):
+        open_run = RetentionRun.objects.filter(status__in=RETENTION_OPEN).exists()
+        if message := rules.retention_running_error(open_run):
             raise ValidationError(message)
         user = actor if getattr(actor, "is_authenticated", False) else None
         run = RetentionRun.objects.create(created_by=user)
@@ -556,16 +557,12 @@ def do_start_retention(*, actor: Any) -> RetentionRun:
     if result.errors:
         # The immediate backend (tests, VERBUND_TASKS_IMMEDIATE) swallows exceptions: keep them
         # on the run, as the screening's start does.
-        RetentionRun.objects.filter(pk=run.pk, status__in=run_open_statuses()).update(
+        RetentionRun.objects.filter(pk=run.pk, status__in=RETENTION_OPEN).update(
             status=RetentionStatus.FAILED, error=result.errors[-1].traceback[-2000:],
             finished_at=timezone.now(),
         )  # fmt: skip
     run.refresh_from_db()
     return run
-
-
-def run_open_statuses() -> tuple[str, ...]:
-    return (RetentionStatus.QUEUED, RetentionStatus.RUNNING)
 
 
 CONSENT_COLUMNS = ("party", "channel", "purpose", "status", "date", "source")

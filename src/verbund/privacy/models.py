@@ -154,6 +154,10 @@ class RetentionStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# A run in these statuses is unfinished: one at a time (actions), swept when its worker dies.
+RETENTION_OPEN = (RetentionStatus.QUEUED, RetentionStatus.RUNNING)
+
+
 class RetentionRun(ClaimedRun):
     """One application of the retention rules started on the retention page, run in the
     background (``privacy.tasks``): what was due when it started, how far it got, what it
@@ -185,7 +189,7 @@ class RetentionRun(ClaimedRun):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (RetentionStatus.QUEUED, RetentionStatus.RUNNING)
+        return self.status in RETENTION_OPEN
 
     @property
     def progress(self) -> int:

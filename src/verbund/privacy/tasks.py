@@ -6,7 +6,7 @@ from typing import Any
 from django_tasks import task
 
 from verbund.core import jobs
-from verbund.privacy.models import RetentionRun, RetentionStatus
+from verbund.privacy.models import RETENTION_OPEN, RetentionRun, RetentionStatus
 
 # What a failed run erased stays erased: each transaction of the run committed its own
 # parties, and the next run finds the rest.
@@ -15,7 +15,7 @@ fail_run = jobs.failed(RetentionStatus.FAILED)
 
 RETENTION_RUNS = jobs.RunKind(
     model=RetentionRun,
-    open_statuses=(RetentionStatus.QUEUED, RetentionStatus.RUNNING),
+    open_statuses=RETENTION_OPEN,
     fail=fail_run,
     task_path="verbund.privacy.tasks.apply_retention_task",
 )

@@ -26,7 +26,7 @@ from verbund.parties.models import Party
 from verbund.privacy import actions, selectors
 from verbund.privacy.forms import AdvertisingForm, ConsentForm, HoldForm, LetterForm, ReasonForm
 from verbund.privacy.letter import export_context, letter_context
-from verbund.privacy.models import Channel, PrivacyLog, RetentionRun
+from verbund.privacy.models import RETENTION_OPEN, Channel, PrivacyLog, RetentionRun
 from verbund.privacy.sections import section_context
 from verbund.selections import selectors as selection_selectors
 
@@ -299,7 +299,7 @@ def retention_apply(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("privacy-retention-run", run_id=run.pk)
     result = actions.do_retention(actor=request.user, apply=False)
-    running = RetentionRun.objects.filter(status__in=actions.run_open_statuses()).first()
+    running = RetentionRun.objects.filter(status__in=RETENTION_OPEN).first()
     return render(
         request,
         "privacy/retention_apply.html",

@@ -100,12 +100,6 @@ class Period:
             m = add_months(m, 1)
             yield m
 
-    @property
-    def label(self) -> str:
-        if self.whole_years and len(self.whole_years) == 1:
-            return str(self.first.year)
-        return f"{self.first:%Y-%m} - {self.last:%Y-%m}"
-
 
 def comparable(period: Period, day: dt.date | None = None) -> Period:
     """The months of ``period`` that are compared with the same months a year before: the one
