@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from verbund.core.forms import id_param
 from verbund.core.permissions import requires
 from verbund.hierarchies import browse, chart, engine, selectors, subscriptions
 from verbund.hierarchies.facts import node_annotations
@@ -32,13 +33,14 @@ LEVEL_CHOICES = range(1, 11)
 
 def _ids(request: HttpRequest, name: str) -> list[int]:
     raw = request.GET.get(name, "")
-    found = [int(x) for x in raw.split(",") if x.strip().isdigit() and 0 < int(x) < 2**63]
+    found = [i for x in raw.split(",") if (i := id_param(x))]
     return list(dict.fromkeys(found))[:MAX_OPEN]
 
 
 def _levels(request: HttpRequest) -> int:
     raw = request.GET.get("levels", "").strip()
-    return min(int(raw), engine.MAX_WALK) if raw.isdigit() else chart.DEFAULT_LEVELS
+    levels = id_param(raw)
+    return min(levels, engine.MAX_WALK) if levels is not None else chart.DEFAULT_LEVELS
 
 
 class _Params:

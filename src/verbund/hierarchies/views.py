@@ -106,9 +106,8 @@ def _levels(request: HttpRequest) -> int | None:
     raw = request.GET.get("levels", "").strip()
     if raw == "all":
         return selectors.MAX_WALK
-    if raw.isdigit():
-        return min(int(raw), selectors.MAX_WALK)
-    return None
+    levels = id_param(raw)
+    return min(levels, selectors.MAX_WALK) if levels is not None else None
 
 
 def _default_type(party_id: int, memberships: list[dict[str, Any]]) -> str:
@@ -221,7 +220,7 @@ def hierarchy_children(request: HttpRequest, party_id: int) -> HttpResponse:
         "parent_id": party_id,
         "type_key": type_key,
         "as_of": as_of,
-        "current_id": int(current) if (current := request.GET.get("current", "")).isdigit() else 0,
+        "current_id": id_param(request.GET.get("current")) or 0,
         "can_move": request.user.has_perms(MOVE_PERMISSIONS),
         "annotation_ids": _ids_csv(batch),
         "skip": ",".join(str(x) for x in sorted(skipped)),

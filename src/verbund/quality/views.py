@@ -237,10 +237,11 @@ def compare(request: HttpRequest, a: int, b: int) -> HttpResponse:
 def _cluster_parties(request: HttpRequest) -> list[Party]:
     ids: list[int] = []
     for value in request.GET.getlist("party") + request.POST.getlist("party"):
-        if not value.isdigit() or len(value) > 18:
+        pk = id_param(value)
+        if pk is None:
             raise Http404
-        if int(value) not in ids:
-            ids.append(int(value))
+        if pk not in ids:
+            ids.append(pk)
     found = Party.objects.in_bulk(ids)
     if len(ids) < 2 or len(found) != len(ids):
         raise Http404

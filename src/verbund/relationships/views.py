@@ -103,12 +103,8 @@ def relationship_add(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
                 apply_errors(form, exc, FIELD_MAP)
             else:
                 return finish(request, reverse("party-detail", args=[party.pk]))
-        chosen = str(form.data.get("other", ""))
-        other = (
-            Party.objects.filter(pk=int(chosen)).first()
-            if chosen.isdigit() and chosen != "0"
-            else None
-        )
+        chosen = id_param(form.data.get("other"))
+        other = Party.objects.filter(pk=chosen).first() if chosen else None
     context: dict[str, Any] = {
         "party": party,
         "form": form,

@@ -125,3 +125,22 @@ def test_a_list_versions_entries_ask_for_the_right_to_read_list_entries(make_use
 def test_a_digit_of_another_kind_in_an_id_parameter_is_no_server_error(url, client_for):
     # "²".isdigit() is true and int("²") fails: ids are read by core.forms.id_param.
     assert client_for("steward").get(url).status_code < 500
+
+
+def test_a_digit_of_another_kind_in_a_party_pages_parameter_is_no_server_error(
+    client_for, org
+):
+    top, child = org("Mutter AG"), org("Tochter GmbH")
+    from verbund.relationships.actions import do_create_relationship
+
+    do_create_relationship(actor=None, type="group", from_party=child, to_party=top)
+    c = client_for("steward")
+    for url in (
+        f"/parties/{top.pk}/hierarchy/?type=group&levels=%C2%B2",
+        f"/parties/{top.pk}/hierarchy/children/?type=group&current=%C2%B2",
+        f"/parties/{top.pk}/hierarchy/chart/?type=group&levels=%C2%B2&open=%C2%B2",
+        f"/quality/compare/?party={top.pk}&party=%C2%B2",
+    ):
+        assert c.get(url).status_code < 500, url
+    answer = c.post(f"/parties/{top.pk}/relationships/new/", {"other": "²"})
+    assert answer.status_code < 500
