@@ -127,9 +127,7 @@ def test_a_digit_of_another_kind_in_an_id_parameter_is_no_server_error(url, clie
     assert client_for("steward").get(url).status_code < 500
 
 
-def test_a_digit_of_another_kind_in_a_party_pages_parameter_is_no_server_error(
-    client_for, org
-):
+def test_a_digit_of_another_kind_in_a_party_pages_parameter_is_no_server_error(client_for, org):
     top, child = org("Mutter AG"), org("Tochter GmbH")
     from verbund.relationships.actions import do_create_relationship
 
