@@ -18,6 +18,7 @@ from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS, listed_party
 from verbund.relationships import file, memberships
 from verbund.relationships.models import RelationshipType
+from verbund.relationships.rules import RELINK_PERMISSIONS
 
 
 def _top_badges(party: Party, hierarchies: list[memberships.Membership]) -> list[Badge]:
@@ -61,6 +62,7 @@ def party_file(request: HttpRequest, party: Party) -> FilePart:
                     "relationship_groups": groups,
                     "can_relate": request.user.has_perm("relationships.add_relationship"),
                     "can_change": request.user.has_perm("relationships.change_relationship"),
+                    "can_move": request.user.has_perms(RELINK_PERMISSIONS),
                 },
             )
         ]

@@ -371,3 +371,24 @@ def test_the_file_offers_the_move_beside_the_current_link_to_the_parent(client_f
     assert f"{move}?mode=parent" in editor  # "Set parent company…" leads to the move
     viewer = client_for("viewer").get(url).content.decode()
     assert f'data-testid="move-{rel.pk}"' not in viewer
+
+
+def test_the_file_offers_the_move_only_to_who_may_end_a_link_as_well_as_add_one(
+    make_user, groups
+):
+    """Moving needs add and change (RELINK_PERMISSIONS): a user who may only add links is not
+    offered a button whose page refuses them, and "Set parent company…" opens the plain new
+    link for them."""
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    user = make_user("viewer", username="adds-only")
+    user.user_permissions.add(Permission.objects.get(codename="add_relationship"))
+    page = Client()
+    page.force_login(user)
+    rel = Relationship.objects.get(type__key="group", from_party=groups["handel"])
+    body = page.get(reverse("party-detail", args=[groups["handel"].pk])).content.decode()
+    assert f'data-testid="move-{rel.pk}"' not in body
+    move = reverse("hierarchy-move", args=[groups["handel"].pk])
+    assert move not in body
+    assert reverse("relationship-add", args=[groups["handel"].pk]) + "?mode=parent" in body
