@@ -373,9 +373,7 @@ def test_the_file_offers_the_move_beside_the_current_link_to_the_parent(client_f
     assert f'data-testid="move-{rel.pk}"' not in viewer
 
 
-def test_the_file_offers_the_move_only_to_who_may_end_a_link_as_well_as_add_one(
-    make_user, groups
-):
+def test_the_file_offers_the_move_only_to_who_may_end_a_link_as_well_as_add_one(make_user, groups):
     """Moving needs add and change (RELINK_PERMISSIONS): a user who may only add links is not
     offered a button whose page refuses them, and "Set parent company…" opens the plain new
     link for them."""
