@@ -15,6 +15,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Collate
@@ -25,8 +26,55 @@ from django.utils.translation import gettext_lazy as _
 from verbund.core import extensions
 from verbund.core.filters import IdFilter, YesNoFilter
 from verbund.core.security import check_search
+from verbund.core.serializers import ID_MAX
 from verbund.parties.models import Party, PartyKind, PartyStatus
 from verbund.parties.selectors import text_search
+
+
+class UserChoiceField(django_filters.fields.ModelChoiceField):
+    """A user as the pages name one (full name, else user name); a deactivated user is marked,
+    and the user looking at the list (``me``, set by the view) too."""
+
+    me: int | None = None
+
+    def to_python(self, value: Any) -> Any:
+        # Not an id in the 64-bit range: refused here, before the database (PostgreSQL cannot
+        # even compare a larger one and would answer with an error).
+        if value not in self.empty_values and value != self.null_value:
+            text = str(value)
+            if not (text.isascii() and text.isdigit() and 0 < int(text) <= ID_MAX):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().to_python(value)
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = str(obj.get_full_name() or obj.get_username())
+        if obj.pk == self.me:
+            return gettext("%(name)s (me)") % {"name": name}
+        if not obj.is_active:
+            return gettext("%(name)s (deactivated)") % {"name": name}
+        return name
+
+
+class ResponsibleFilter(django_filters.ModelChoiceFilter):
+    field_class = UserChoiceField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The schema says what the filter takes, a user's id or "none", with its help text
+        # (drf-spectacular reads this attribute as extend_schema_field would set it).
+        self._spectacular_annotation = {
+            "field": {
+                "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": ["none"]}],
+                "description": kwargs.get("help_text", ""),
+            }
+        }
+
+
+def users() -> QuerySet[Any]:
+    return get_user_model().objects.order_by("first_name", "last_name", "username")
+
 
 # What the party list and its API read besides the filters: the UI's cursor and sort, DRF's
 # cursor, page size, ordering, search and format.
@@ -71,6 +119,17 @@ class PartyFilterSet(django_filters.FilterSet):
         ),
     )
     organisation = IdFilter(field_name="organisation_id", label=_("Organisation"))
+    # "Meine Kunden": a user's id, or ``none`` for the parties nobody is responsible for.
+    responsible = ResponsibleFilter(
+        queryset=users(),
+        empty_label=_("all"),
+        null_label=_("nobody"),
+        null_value="none",
+        label=_("Responsible"),
+        help_text=_(
+            "A user's id: the parties this user is responsible for; none: those nobody is."
+        ),
+    )
 
     # The names of the filters other apps added (in app order); empty on this base class.
     extension_filters: tuple[str, ...] = ()

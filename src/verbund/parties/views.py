@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ PAGE_SIZE = 50
 WALK_BUDGET_S = 0.15
 # The list's own filters, the search first (it stays in sight when the others fold away on a
 # phone); the ones other apps add (party_filters) follow them.
-FILTER_FIELDS = ["q", "kind", "status", "city", "country"]
+FILTER_FIELDS = ["q", "kind", "status", "responsible", "city", "country"]
 # This app's filters shown folded with the other apps' ("Weitere Filter").
 MORE_FILTER_FIELDS = ["postcode_from", "postcode_to"]
 CONTACTS_LIMIT = 50
@@ -91,6 +92,12 @@ def party_list(request: HttpRequest) -> HttpResponse:
     # Every status at once, with no scroll bar inside the box (a select shows four by default).
     form.fields["status"].widget.attrs["size"] = len(form.fields["status"].choices)
     form.fields["q"].widget.attrs["enterkeyhint"] = "search"
+    # "Meine Kunden" is the usual choice: the user looking comes first, marked.
+    responsible = form.fields["responsible"]
+    responsible.me = request.user.pk
+    responsible.queryset = responsible.queryset.order_by(
+        Case(When(pk=request.user.pk, then=0), default=1), "first_name", "last_name", "username"
+    )
     return render(
         request,
         "parties/list.html",

@@ -93,5 +93,6 @@ def _value(name: str, value: Any, field: Any, names: dict[int, str], types: dict
         except InvalidOperation:
             return text
         return f"{number} €" if name in AMOUNT_FILTERS else f"{number} %"
-    choices = dict(getattr(field, "choices", []) or [])
+    # A model's choices are keyed by the object's id as a number (a user for "responsible").
+    choices = {str(key): label for key, label in getattr(field, "choices", []) or []}
     return str(choices.get(text, text))
