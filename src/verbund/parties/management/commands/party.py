@@ -115,7 +115,9 @@ class Command(VerbundCommand):
         postcodes.add_argument(
             "--apply",
             action="store_true",
-            help=gettext_lazy("Change them, each with a record in the party's history."),
+            help=gettext_lazy(
+                "Give them their leading zero, each with a record in the party's history."
+            ),
         )
         add_actor_argument(postcodes)
 
