@@ -6,7 +6,7 @@ bulk paths -- ERP import, sync API, demo data, which write through ``parties.bul
 them too.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, numbers
+from verbund.core.bulk import BulkLoad, chunks, update_by_id
 from verbund.core.errors import refuse
 from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.parties import rules
@@ -290,6 +291,58 @@ def do_unmark_merged(party: Party, *, actor: Any, archived: bool = False, note: 
         note=note,
     )
     return party
+
+
+# Parties changed, and progress told, per step of ``do_normalise_postcodes``.
+POSTCODE_STEP = 1000
+
+
+@transaction.atomic
+def do_normalise_postcodes(
+    *, actor: Any, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Give every stored postcode the form ``rules.normal_postcode`` gives it (decision 0059):
+    the German ones of four digits stored before the rule get their leading zero, on live
+    parties, archived ones included (``rules.postcode_candidates``). Returns how many changed:
+    0 on a second run.
+
+    All or nothing, in one transaction, and for thousands of parties a bulk write
+    (``core.bulk.update_by_id``; the postcode and the search text it is part of) with one
+    audit record ``party.update`` per party, the postcode before and after, as the ERP import
+    records its changes. ``progress(done, total)`` after each ``POSTCODE_STEP`` parties.
+
+    ``updated_at`` stays: it is data protection's retention clock (a change postpones the
+    erasure of an archived or inactive person, ``privacy.selectors.retention_due``), and
+    restoring a lost zero is no contact with anyone. No ``party_saved``: screening reads no
+    postcode (``compliance.screening.SCREENED_FIELDS``)."""
+    rows = [
+        row
+        for row in rules.postcode_candidates()
+        .select_for_update()
+        .values_list("pk", "country", "postcode", "name", "name2", "number", "city", "vat_id")
+        if rules.normal_postcode(row[1], row[2]) != row[2]
+    ]
+    load = BulkLoad()
+    note = _("Leading zero of the postcode restored (verbund party postcodes, decision 0059).")
+    done = 0
+    for step in chunks(rows, POSTCODE_STEP):
+        params, changes = [], []
+        for pk, country, postcode, name, name2, number, city, vat_id in step:
+            normal = rules.normal_postcode(country, postcode)
+            search_text, _phonetic = derive_search_columns(
+                name or "", name2 or "", number or "", city or "", normal, vat_id or ""
+            )
+            params.append((normal, search_text, pk))
+            changes.append((pk, {"postcode": postcode}, {"postcode": normal}))
+        update_by_id(Party._meta.db_table, ("postcode", "search_text"), params)
+        audit.record_many(
+            load, actor=actor, action="party.update", object_type=Party._meta.label_lower,
+            note=note, changes=changes,
+        )  # fmt: skip
+        done += len(step)
+        if progress is not None:
+            progress(done, len(rows))
+    return done
 
 
 def resolve_party(reference: str) -> Party:

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import CharField
+from django.db.models import CharField, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from verbund.core.countries import ISO_COUNTRIES
@@ -63,6 +63,19 @@ def normal_postcode(country: str, postcode: str) -> str:
     if country == "DE" and len(value) == 4 and value.isascii() and value.isdigit():
         return "0" + value
     return postcode
+
+
+# A postcode ``normal_postcode`` changes holds four digits in a row and never five: a filter
+# the database applies, so that finding them does not read every German party into Python.
+_MAY_PAD = Q(country="DE", postcode__regex=r"[0-9]{4}") & ~Q(postcode__regex=r"[0-9]{5}")
+
+
+def postcode_candidates() -> QuerySet[Party]:
+    """The live (not merged) parties, archived ones included, whose stored postcode may be one
+    ``normal_postcode`` changes (stored before decision 0059), by id. A superset: callers keep
+    the rows where ``normal_postcode`` gives another value. Merged records are frozen
+    redirects (the actions refuse to change them)."""
+    return Party.objects.filter(_MAY_PAD, merged_into__isnull=True).order_by("pk")
 
 
 # --- checks ---------------------------------------------------------------------------------

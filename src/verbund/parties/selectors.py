@@ -11,6 +11,7 @@ scores the whole table.
 
 from collections.abc import Callable, Iterable
 from contextlib import suppress
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
@@ -26,6 +27,7 @@ from verbund.core.paging import time_budget
 from verbund.core.prepared import Prepared
 from verbund.core.serializers_fast import PREFETCHED
 from verbund.core.text import fold, koelner_phonetik
+from verbund.parties import rules
 from verbund.parties.actions import resolve_party
 from verbund.parties.models import Party, display_name_of
 
@@ -393,3 +395,27 @@ def find_party(reference: str, field: str) -> Party:
         return resolve_party(reference)
     except Party.DoesNotExist as exc:
         raise ValidationError({field: [str(exc)]}) from None
+
+
+@dataclass(frozen=True)
+class PostcodeFix:
+    """A party whose stored postcode ``rules.normal_postcode`` would change, now and then."""
+
+    pk: int
+    number: str
+    name: str
+    archived: bool
+    postcode: str
+    normal: str
+
+
+def postcodes_to_normalise() -> list[PostcodeFix]:
+    """What ``actions.do_normalise_postcodes`` would change, by id (decision 0059)."""
+    rows = rules.postcode_candidates().values_list(
+        "pk", "number", "name", "archived", "country", "postcode"
+    )
+    return [
+        PostcodeFix(pk, number, name, archived, postcode, normal)
+        for pk, number, name, archived, country, postcode in rows
+        if (normal := rules.normal_postcode(country, postcode)) != postcode
+    ]

@@ -1,4 +1,5 @@
-"""`verbund party create|update|archive|show`: parties from the command line, through the actions.
+"""`verbund party create|update|archive|show|postcodes`: parties from the command line, through
+the actions.
 
 Refusals print the field and the reason and exit with 1, never with a traceback.
 """
@@ -9,6 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, extensions
@@ -16,7 +18,10 @@ from verbund.core.cli import actor_from, add_actor_argument, only_given, refusal
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties import actions
 from verbund.parties.models import Party
-from verbund.parties.selectors import find_party
+from verbund.parties.selectors import find_party, postcodes_to_normalise
+
+# Parties the postcode report names; the rest it counts.
+SHOWN_POSTCODES = 20
 
 # Plain text fields, given as --option VALUE.
 TEXT_FIELDS = [
@@ -100,9 +105,27 @@ class Command(VerbundCommand):
             "show", help=gettext_lazy("Print a party with its relationships as JSON.")
         )
         show.add_argument("ref", help=gettext_lazy("Id, number or ERP key SOURCE:ID."))
+        postcodes = sub.add_parser(
+            "postcodes",
+            help=gettext_lazy(
+                "List the German postcodes of four digits stored before decision 0059 "
+                "(--apply: give them their leading zero)."
+            ),
+        )
+        postcodes.add_argument(
+            "--apply",
+            action="store_true",
+            help=gettext_lazy(
+                "Give them their leading zero, each with a record in the party's history."
+            ),
+        )
+        add_actor_argument(postcodes)
 
     def handle(self, *args: Any, **options: Any) -> None:
         verb = options["verb"]
+        if verb == "postcodes":
+            self.postcodes(options)
+            return
         try:
             if verb == "show":
                 party = find_party(options["ref"], "ref")
@@ -128,3 +151,49 @@ class Command(VerbundCommand):
         except ValidationError as exc:
             raise refusal(exc) from None
         self.stdout.write(f"{party.pk}\t{party.number}\t{party.name}")
+
+    def postcodes(self, options: dict[str, Any]) -> None:
+        """What the postcode fix would change, and with ``--apply`` the change itself."""
+        actor = actor_from(options)
+        fixes = postcodes_to_normalise()
+        if fixes:
+            archived = sum(1 for f in fixes if f.archived)
+            self.stdout.write(
+                _("German postcodes of four digits: %(n)s (%(archived)s of them archived)")
+                % {"n": _n(len(fixes)), "archived": _n(archived)}
+            )
+            for fix in fixes[:SHOWN_POSTCODES]:
+                mark = "  " + _("(archived)") if fix.archived else ""
+                self.stdout.write(
+                    f"  {fix.number}  {fix.name}  {fix.postcode} → {fix.normal}{mark}"
+                )
+            if len(fixes) > SHOWN_POSTCODES:
+                self.stdout.write(
+                    "  " + _("... and %(n)s more") % {"n": _n(len(fixes) - SHOWN_POSTCODES)}
+                )
+        if not options["apply"]:
+            if fixes:
+                self.stdout.write(_("Dry run: nothing was changed. --apply adds the zeros."))
+            else:
+                self.stdout.write(_("No German postcode of four digits: nothing to change."))
+            return
+
+        def progress(done: int, total: int) -> None:
+            if total > actions.POSTCODE_STEP:
+                self.stdout.write(
+                    "  " + _("%(shown)s of %(total)s") % {"shown": _n(done), "total": _n(total)}
+                )
+
+        changed = actions.do_normalise_postcodes(actor=actor, progress=progress)
+        if changed:
+            self.stdout.write(
+                _("Postcodes changed: %(n)s, each with a record in the party's history.")
+                % {"n": _n(changed)}
+            )
+        else:
+            self.stdout.write(_("No German postcode of four digits: nothing to change."))
+
+
+def _n(value: int) -> str:
+    """A count with the thousands separator of the active language (1.000 / 1,000)."""
+    return number_format(value, force_grouping=True)
