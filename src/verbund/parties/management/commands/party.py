@@ -83,7 +83,7 @@ def describe(party: Party) -> dict[str, Any]:
 
 
 class Command(VerbundCommand):
-    help = gettext_lazy("Create, change, archive or show a party.")
+    help = gettext_lazy("Create, change, archive or show a party; fix stored postcodes.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)
