@@ -192,3 +192,33 @@ def test_a_partys_hits_fit_a_phone_on_the_customer_file_and_the_screening_page(l
     page.click("[data-testid=party-file]")
     page.wait_for_load_state()
     assert page.url.endswith(f"/parties/{party.pk}/")
+
+
+def test_on_a_phone_the_lists_page_shows_its_lists_and_versions_without_sideways_scrolling(
+    live_server, page
+):
+    do_import_list("ofac-csv", [("sdn.csv", fixtures.OFAC_SDN)], actor=None)
+    login(page, live_server.url, "officer-lists")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/compliance/lists/")
+    assert int(page.evaluate("document.documentElement.scrollWidth")) <= 390
+    # No table scrolls inside its card, and nothing in it lies outside the window.
+    assert (
+        page.evaluate(
+            "[...document.querySelectorAll('main table')]"
+            ".filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.dataset.testid)"
+        )
+        == []
+    )
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('main table *')]"
+        ".map(e => e.getBoundingClientRect().right))"
+    )
+    assert widest <= 390
+    # Each number says what it counts, its column head being hidden on a phone.
+    versions = page.inner_text("[data-testid=list-versions] tbody")
+    assert "Einträge: " in versions and "Hinzugefügt: " in versions
+    assert "Einträge: " in page.inner_text("[data-testid=lists] tbody")
+    page.set_viewport_size({"width": 1024, "height": 800})
+    assert int(page.evaluate("document.documentElement.scrollWidth")) <= 1024
+    assert "Einträge:" not in page.inner_text("[data-testid=list-versions]")
