@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils.text import capfirst
 
 from verbund.core.formatting import format_date, format_number
@@ -20,6 +20,13 @@ DATE_FIELDS = {"birth_date", "valid_from", "valid_to"}
 def run_rows() -> QuerySet[ImportRun]:
     """Import runs with the user who started each, as the history and the API show them."""
     return ImportRun.objects.select_related("actor")
+
+
+def known_sources(limit: int = 50) -> list[str]:
+    """The source systems earlier runs named, most recent first: the upload form offers them,
+    since a file keyed by another spelling ("erp" for "SAP") would create every party anew."""
+    rows = ImportRun.objects.values("source").annotate(last=Max("id")).order_by("-last")
+    return [row["source"] for row in rows[:limit]]
 
 
 def party_field_labels() -> dict[str, str]:

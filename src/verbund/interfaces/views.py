@@ -79,6 +79,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             "page_query": filterset.page_query(),
             "channels": dict(CHANNELS),
             "can_import": request.user.has_perm(ADD),
+            "sources": selectors.known_sources() if request.user.has_perm(ADD) else [],
         },
     )
 

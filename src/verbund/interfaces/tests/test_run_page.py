@@ -67,3 +67,15 @@ def test_a_links_changed_dates_read_as_dates_and_its_unchanged_values_are_not_re
         )
     with translation.override("en"):
         assert selectors.change_text(diff, selectors.party_field_labels()).startswith("Valid from:")
+
+
+def test_the_upload_form_offers_the_sources_of_earlier_runs_most_recent_first(
+    steward: Client,
+) -> None:
+    do_sync(actor=None, kind="parties", source="erp", records=[{"external_id": "K1", "name": "A"}])
+    do_sync(actor=None, kind="parties", source="SAP", records=[{"external_id": "K1", "name": "A"}])
+    html = steward.get("/imports/").content.decode()
+    assert 'list="import-sources"' in html
+    offered = re.search(r'<datalist id="import-sources">(.*?)</datalist>', html)
+    assert offered is not None
+    assert re.findall(r'<option value="([^"]+)">', offered.group(1)) == ["SAP", "erp"]
