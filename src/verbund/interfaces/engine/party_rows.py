@@ -104,7 +104,7 @@ class PartyRowChecker:
         self._memo: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         # A German postcode depends on the row's country (rules.normal_postcode): here only
         # where the row names one. A blank country cell keeps the party's, known when the row
-        # is compared (PartyRun.rows); a file without a country column pads where it writes
+        # is compared (PartyImport.rows); a file without a country column pads where it writes
         # (PartyInsert, update_parties).
         self._postcode_country = (
             (fields.index("postcode"), fields.index("country"))
