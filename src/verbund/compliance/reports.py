@@ -14,13 +14,14 @@ programs and stays as it was (field names, UTC ISO times, "1.00", the list's key
 import csv
 import io
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+from fpdf.enums import MethodReturnValue
 
 from verbund.compliance.models import RunFinding, SanctionsList, ScreeningRun
 from verbund.core.exports import csv_text, safe_cell
@@ -138,40 +139,28 @@ def _latin(text: str) -> str:
     return "".join(ch if ord(ch) < 256 else anyascii(ch) for ch in str(text))
 
 
-def _letters(pdf: FPDF, word: str, width: float) -> list[str]:
-    """A word wider than ``width`` in pieces that fit, broken between letters."""
-    pieces, piece = [], ""
-    for letter in word:
-        if piece and pdf.get_string_width(piece + letter) > width:
-            pieces.append(piece)
-            piece = letter
-        else:
-            piece += letter
-    return [*pieces, piece]
+LINE = 3.8  # mm per line of 8 pt text
+PAD = 0.6  # mm above and below a row's lines
 
 
 def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
-    """``text`` in lines no wider than ``width`` (mm) in ``pdf``'s current font: broken at
-    spaces, a word longer than a line between its letters, the text's own line breaks kept.
-    Every word of ``text`` is on a line, none is cut off; an empty text is one empty line."""
-    lines: list[str] = []
-    for paragraph in str(text).splitlines() or [""]:
-        line = ""
-        for word in paragraph.split():
-            longer = f"{line} {word}" if line else word
-            if pdf.get_string_width(longer) <= width:
-                line = longer
-                continue
-            if line:
-                lines.append(line)
-            *full, line = _letters(pdf, word, width)
-            lines += full
-        lines.append(line)
-    return lines
+    """``text`` in lines no wider than ``width`` (mm) in ``pdf``'s current font, as fpdf2's
+    ``multi_cell`` breaks them: at spaces, a word longer than a line between its letters, the
+    text's own line breaks kept. Every word of ``text`` is on a line, none is cut off; an empty
+    text is one empty line."""
+    text = str(text)
+    # Most cells (numbers, scores, statuses) fit one line: one measurement, not a dry run.
+    if "\n" not in text and "\r" not in text and pdf.get_string_width(text) <= width:
+        return [text]
+    lines = cast(
+        list[str],
+        pdf.multi_cell(
+            width + 2 * pdf.c_margin, LINE, text, dry_run=True, output=MethodReturnValue.LINES
+        ),
+    )
+    return [str(line) for line in lines] or [""]
 
 
-LINE = 3.8  # mm per line of 8 pt text
-PAD = 0.6  # mm above and below a row's lines
 # The PDF's columns (mm, landscape A4 less 10 mm margins: 277): the report's but the matched
 # name; "new" goes with the status, the reviewer with the review's time.
 PDF_WIDTHS = {

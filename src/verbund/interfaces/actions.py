@@ -141,11 +141,13 @@ def do_create_run(
     skip_invalid: bool = False,
     channel: str = "file",
     actor_name: str = "",
+    confirms: ImportRun | None = None,
 ) -> ImportRun:
     """Record a run before anything is read; the file's hash and size are taken now.
 
     ``actor_name``: who started it when that is not (only) a user, as the command line knows
-    it (the OS user or ``--actor``); the user's login otherwise."""
+    it (the OS user or ``--actor``); the user's login otherwise. ``confirms``: the dry run
+    this run writes for real."""
     if kind not in ImportKind.values:
         raise ImportFileError(_("Unknown import kind %(kind)s.") % {"kind": kind})
     if not source or len(source) > 32:
@@ -159,6 +161,7 @@ def do_create_run(
         skip_invalid=skip_invalid,
         channel=channel,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
+        confirms=confirms,
     )
     run.actor_name = (actor_name or (run.actor.get_username() if run.actor else ""))[:150]
     if path is not None:
@@ -187,7 +190,13 @@ def do_create_run(
         actor=actor,
         action="import.queued",
         obj=run,
-        after={"kind": kind, "source": source, "file": run.file_name, "hash": run.file_hash},
+        after={
+            "kind": kind,
+            "source": source,
+            "file": run.file_name,
+            "hash": run.file_hash,
+            **({"confirms": confirms.pk} if confirms is not None else {}),
+        },
         note=run.actor_name,
     )
     return run
@@ -236,10 +245,8 @@ def do_confirm_dry_run(dry: ImportRun, *, actor: Any, channel: str = "ui") -> Im
     run = do_create_run(
         actor=actor, kind=dry.kind, source=dry.source, path=copy, file_name=dry.file_name,
         mapping=dry.mapping, fmt=dry.format, dry_run=False, full=dry.full,
-        skip_invalid=dry.skip_invalid, channel=channel,
+        skip_invalid=dry.skip_invalid, channel=channel, confirms=dry,
     )  # fmt: skip
-    run.confirms = dry
-    run.save(update_fields=["confirms"])
     return do_start_import(run)
 
 

@@ -31,6 +31,7 @@ class ImportForm(forms.Form):
         max_length=32,
         initial="erp",
         help_text=_("The ERP's name; records are keyed by source and external id."),
+        widget=forms.TextInput(attrs={"list": "import-sources"}),
     )
     mapping = forms.ChoiceField(
         label=_("Column mapping"),

@@ -1,14 +1,20 @@
 """Reads of import runs, shared by the import page and the API."""
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils.text import capfirst
 
-from verbund.interfaces.engine.values import PARTY_FIELDS
+from verbund.core.formatting import format_date, format_number
+from verbund.interfaces.engine.values import LINK_VALUES, PARTY_FIELDS
 from verbund.interfaces.models import ImportRun
 from verbund.parties.models import Party
+from verbund.relationships.models import Relationship
+
+# Stored as ISO text in a run's report; people read them as dates.
+DATE_FIELDS = {"birth_date", "valid_from", "valid_to"}
 
 
 def run_rows() -> QuerySet[ImportRun]:
@@ -16,16 +22,25 @@ def run_rows() -> QuerySet[ImportRun]:
     return ImportRun.objects.select_related("actor")
 
 
+def known_sources(limit: int = 50) -> list[str]:
+    """The source systems earlier runs named, most recent first: the upload form offers them,
+    since a file keyed by another spelling ("erp" for "SAP") would create every party anew."""
+    rows = ImportRun.objects.values("source").annotate(last=Max("id")).order_by("-last")
+    return [row["source"] for row in rows[:limit]]
+
+
 def party_field_labels() -> dict[str, str]:
-    """The party fields a run may change, by the names the party form gives them, capitalised
-    (a run's sample of changes shows "Ort: Köln → Bonn" and "City: …", not "city")."""
+    """The fields a run may change, by the names the party and link forms give them,
+    capitalised (a run's sample of changes shows "Ort: Köln → Bonn" and "City: …", not
+    "city"; a link's "Notiz: alt → neu")."""
     labels = {}
-    for name in PARTY_FIELDS:
-        try:
-            field = Party._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        labels[name] = capfirst(str(getattr(field, "verbose_name", name)))
+    for model, names in ((Relationship, LINK_VALUES), (Party, PARTY_FIELDS)):
+        for name in names:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            labels[name] = capfirst(str(getattr(field, "verbose_name", name)))
     return labels
 
 
@@ -36,14 +51,43 @@ def stored_values(value: object) -> list[str]:
     return ["—" if value in (None, "") else str(value)]
 
 
+def _shown(name: str, value: object) -> str:
+    if value in (None, ""):
+        return "—"
+    return format_date(str(value)) if name in DATE_FIELDS else str(value)
+
+
 def change_text(diff: dict[str, Any], labels: dict[str, str]) -> str:
-    """One sampled difference of a run's report as people read it: a party's fields
-    ("Ort: Köln → Bonn; Name: …"), or a link's or revenue figure's values ("a · b → c · d")."""
+    """One sampled difference of a run's report as people read it: a party's or a link's
+    changed fields ("Ort: Köln → Bonn; Name: …"), or a revenue figure's amounts ("10,00 → 12,50").
+    A link's values are stored by position (``LINK_VALUES``); only those that differ are said."""
     changes = diff.get("changes")
+    before, after = diff.get("before"), diff.get("after")
+    if not changes and isinstance(before, list) and isinstance(after, list):
+        changes = _link_changes(before, after)
     if changes:
         return "; ".join(
-            f"{labels.get(name, name)}: {pair[0] or '—'} → {pair[1] or '—'}"
+            f"{labels.get(name, name)}: {_shown(name, pair[0])} → {_shown(name, pair[1])}"
             for name, pair in changes.items()
         )
-    before = " · ".join(stored_values(diff.get("before")))
-    return f"{before} → {' · '.join(stored_values(diff.get('after')))}"
+    if not isinstance(before, list) and not isinstance(after, list):
+        # A revenue figure: an amount, in the reader's decimals.
+        return f"{_amount(before)} → {_amount(after)}"
+    return f"{' · '.join(stored_values(before))} → {' · '.join(stored_values(after))}"
+
+
+def _link_changes(before: list[Any], after: list[Any]) -> dict[str, tuple[Any, Any]]:
+    if not len(before) == len(after) == len(LINK_VALUES):
+        return {}
+    return {
+        name: (old, new)
+        for name, old, new in zip(LINK_VALUES, before, after, strict=True)
+        if old != new
+    }
+
+
+def _amount(value: object) -> str:
+    try:
+        return format_number(Decimal(str(value)), 2)
+    except (InvalidOperation, ValueError):
+        return stored_values(value)[0]

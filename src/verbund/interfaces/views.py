@@ -79,6 +79,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             "page_query": filterset.page_query(),
             "channels": dict(CHANNELS),
             "can_import": request.user.has_perm(ADD),
+            "sources": selectors.known_sources() if request.user.has_perm(ADD) else [],
         },
     )
 
@@ -94,10 +95,8 @@ def _run_page(
 ) -> HttpResponse:
     report = run.report or {}
     errors = report.get("errors", [])[:500]
-    diffs = [
-        d if d.get("changes") else {**d, "before": selectors.stored_values(d.get("before")), "after": selectors.stored_values(d.get("after"))}
-        for d in report.get("diffs", [])
-    ]  # fmt: skip
+    labels = selectors.party_field_labels()
+    diffs = [{**d, "text": selectors.change_text(d, labels)} for d in report.get("diffs", [])]
     confirmed_as = actions.confirmation(run) if run.dry_run else None
     return render(
         request,
@@ -118,7 +117,7 @@ def _run_page(
             "row_errors": [e for e in errors if e.get("row")],
             "created": report.get("created", []),
             "diffs": diffs,
-            "field_labels": selectors.party_field_labels(),
+            "field_labels": labels,
             "format_label": FORMAT_LABELS.get(run.format, run.format or "—"),
             "mapping_label": MAPPING_LABELS.get(run.mapping, Path(run.mapping).name),
         },

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from verbund.compliance.actions import do_confirm_hit, do_import_list
-from verbund.compliance.models import Hit, ListUpload, ScreeningRun
+from verbund.compliance.actions import do_confirm_hit, do_import_list, do_screen_parties
+from verbund.compliance.models import Hit, ListUpload, SanctionsList, ScreeningRun
 from verbund.compliance.tests import fixtures
 from verbund.parties.actions import do_create_party
 from verbund.web.testing import browser_login, browser_page
@@ -192,3 +192,36 @@ def test_a_partys_hits_fit_a_phone_on_the_customer_file_and_the_screening_page(l
     page.click("[data-testid=party-file]")
     page.wait_for_load_state()
     assert page.url.endswith(f"/parties/{party.pk}/")
+
+
+def test_on_a_phone_the_lists_versions_and_runs_read_without_sideways_scrolling(live_server, page):
+    do_import_list("ofac-csv", [("sdn.csv", fixtures.OFAC_SDN)], actor=None)
+    do_create_party(actor=None, name="Aerocaribbean Airlines")
+    do_screen_parties(actor=None)
+    login(page, live_server.url, "officer-lists")
+    page.set_viewport_size({"width": 390, "height": 800})
+    listed = SanctionsList.objects.get()
+    for url in ("/compliance/lists/", f"/compliance/lists/{listed.pk}/", "/compliance/runs/"):
+        page.goto(f"{live_server.url}{url}")
+        assert int(page.evaluate("document.documentElement.scrollWidth")) <= 390, url
+        # No table scrolls inside its card, and nothing in it lies outside the window.
+        assert (
+            page.evaluate(
+                "[...document.querySelectorAll('main table')]"
+                ".filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.dataset.testid)"
+            )
+            == []
+        ), url
+        widest = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('main table *')]"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
+        assert widest <= 390, url
+        # Each number says what it counts, its column head being hidden on a phone.
+        assert "Einträge: " in page.inner_text("main") or "Treffer: " in page.inner_text("main")
+    page.goto(f"{live_server.url}/compliance/lists/")
+    versions = page.inner_text("[data-testid=list-versions] tbody")
+    assert "Einträge: " in versions and "Hinzugefügt: " in versions
+    page.set_viewport_size({"width": 1024, "height": 800})
+    assert int(page.evaluate("document.documentElement.scrollWidth")) <= 1024
+    assert "Einträge:" not in page.inner_text("[data-testid=list-versions]")

@@ -269,6 +269,11 @@ class PartyImport:
         kind_at = fields.index("kind") if "kind" in fields else -1
         first_at = fields.index("first_name") if "first_name" in fields else -1
         person_names = min(name_at, kind_at, first_at, last_at) >= 0
+        postcode_country = (
+            (fields.index("postcode"), fields.index("country"))
+            if "postcode" in fields and "country" in fields
+            else None
+        )
         failed = False
         for issue in self.initial_errors:
             out.error(issue)
@@ -356,6 +361,11 @@ class PartyImport:
                         else v
                         for i, (f, v) in enumerate(zip(fields, cleaned, strict=True))
                     ]
+                    if postcode_country is not None and cleaned[postcode_country[0]]:
+                        # A blank country cell: the postcode follows the country the party
+                        # keeps or gets (the row check pads only where the row names one).
+                        at, country = postcode_country
+                        cleaned[at] = party_rules.normal_postcode(cleaned[country], cleaned[at])
                 if person_names and not cleaned[name_at] and cleaned[kind_at] == PartyKind.PERSON:
                     # A person's blank name is made of first and last name, as stored (without
                     # both columns, the update reads the stored one: update_parties).

@@ -102,8 +102,10 @@ class PartyRowChecker:
         }
         self.plan = [(f, checks.get(f), rules.CHAR_LIMITS.get(f)) for f in fields]
         self._memo: dict[tuple[str, str], tuple[str | None, str | None]] = {}
-        # A German postcode depends on the row's country (rules.normal_postcode): only where
-        # the row names one, since a blank country keeps the party's, unknown here.
+        # A German postcode depends on the row's country (rules.normal_postcode): here only
+        # where the row names one. A blank country cell keeps the party's, known when the row
+        # is compared (PartyImport.rows); a file without a country column pads where it writes
+        # (PartyInsert, update_parties).
         self._postcode_country = (
             (fields.index("postcode"), fields.index("country"))
             if "postcode" in fields and "country" in fields
@@ -291,6 +293,10 @@ class PartyInsert:
         ]  # fmt: skip
         self._legal = pos.get("legal_form")
         self.default_kind = defaults["kind"]
+        # Without a country column a new party gets the default country; its postcode follows.
+        self.default_country = (
+            str(defaults["country"]) if "postcode" in pos and "country" not in pos else None
+        )
 
     def prepare(
         self, buf: list[tuple[str, list[str], int, tuple[str, str, str] | None]]
@@ -303,6 +309,10 @@ class PartyInsert:
         for k, (key, cleaned, _row, derived) in enumerate(buf):
             row: list[Any] = list(cleaned)
             number = str(first_number + k)
+            if self.default_country is not None and p_pc is not None and row[p_pc]:
+                padded = rules.normal_postcode(self.default_country, row[p_pc])
+                if padded != row[p_pc]:
+                    row[p_pc], derived = padded, None
             name = row[p_name] if p_name is not None else ""
             if not name and (row[p_kind] if p_kind is not None else default_kind) == "person":
                 name = person_name(
@@ -351,7 +361,18 @@ def update_parties(
     the changed fields' before and after in each party's history."""
     # The sole-trader mark follows kind and legal form (parties.rules.is_sole_trader).
     sole = "legal_form" in fields or "kind" in fields
-    want = list(dict.fromkeys([*_DERIVE_FROM, *fields, *(["legal_form"] if sole else [])]))
+    # Without a country column the postcode follows the country the party has.
+    pad = "postcode" in fields and "country" not in fields
+    want = list(
+        dict.fromkeys(
+            [
+                *_DERIVE_FROM,
+                *fields,
+                *(["legal_form"] if sole else []),
+                *(["country"] if pad else []),
+            ]
+        )
+    )
     current: dict[int, dict[str, Any]] = {}
     for rec in Party.objects.filter(pk__in=[b[0] for b in buf]).values("pk", *want):
         current[rec["pk"]] = rec
@@ -370,6 +391,8 @@ def update_parties(
             continue
         new = dict(cur)
         new.update(zip(fields, cleaned, strict=True))
+        if pad and new["postcode"]:
+            new["postcode"] = rules.normal_postcode(cur["country"] or "", new["postcode"])
         # A person's blank name is the one made of first and last name, as a new one gets.
         if new["kind"] == PartyKind.PERSON and not new["name"]:
             new["name"] = person_name(new["first_name"], new["last_name"])

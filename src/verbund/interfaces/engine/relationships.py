@@ -341,6 +341,7 @@ class RelationshipImport:
             key = prefix + ext
             cur = held.pop(key, None)
             ident = (rtype.pk, a, b)
+            # In the order of LINK_VALUES, which the run's report names them by.
             values = (text(vf), text(vt), share or "", note)
             if cur is None:
                 changes.append(

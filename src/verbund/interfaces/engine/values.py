@@ -16,6 +16,8 @@ from verbund.relationships.models import RelationshipType
 
 # The party columns an import fills, in the order rows carry them.
 PARTY_FIELDS = [f for f in MAPPED_PARTY_FIELDS if f != "external_id"]
+# A link's values as a run compares them and its report samples them, in this order.
+LINK_VALUES = ("valid_from", "valid_to", "share", "note")
 CREATE_DEFAULTS = {"kind": PartyKind.ORGANISATION, "status": PartyStatus.CUSTOMER, "country": "DE"}
 
 

@@ -186,3 +186,28 @@ def test_a_failed_dry_run_says_how_it_ended_instead_of_a_full_bar(live_server, p
     )
     # "nichts geschrieben" is said once on the page.
     assert page.locator("main").inner_text().count("nichts geschrieben") == 1
+
+
+def test_on_a_phone_the_import_history_reads_without_sideways_scrolling(
+    live_server, page, tmp_path
+):
+    path = tmp_path / "kunden-mit-einem-recht-langen-dateinamen-aus-dem-erp.csv"
+    path.write_text("id;name;city\nK1;Alt AG;Bonn\nK2;Neu GmbH;Bonn\n", encoding="utf-8")
+    login(page, live_server.url)
+    upload(page, live_server.url, path)
+    upload(page, live_server.url, path, dry_run=False)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/imports/")
+    fits(page, 390)
+    history = page.locator("[data-testid=import-history]")
+    assert history.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=import-history] *')]"
+        ".map(e => e.getBoundingClientRect().right))"
+    )
+    assert widest <= 390
+    rows = history.locator("tbody tr")
+    assert rows.count() == 2 and "Quelle: erp" in rows.first.inner_text()
+    page.set_viewport_size({"width": 1024, "height": 800})
+    fits(page)
+    assert "Quelle:" not in history.inner_text()

@@ -97,3 +97,30 @@ def test_a_dry_run_whose_confirmed_run_failed_may_be_confirmed_again(
         first = actions.do_confirm_dry_run(dry, actor=None)
     ImportRun.objects.filter(pk=first.pk).update(status="failed")
     assert actions.confirm_refusal(dry) is None
+
+
+def test_confirming_a_dry_run_saves_the_new_run_once_naming_the_dry_run_it_confirms(
+    write: Write, run_import: Run, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from verbund.core.models import AuditRecord
+
+    dry = run_import("parties", write("p.csv", GOOD), dry_run=True)
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        run = actions.do_confirm_dry_run(dry, actor=None)
+    writes = [
+        q["sql"].split()[0].upper()
+        for q in queries.captured_queries
+        if '"interfaces_importrun"' in q["sql"]
+        and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+    assert writes == ["INSERT"]
+    run.refresh_from_db()
+    assert run.confirms == dry and run.status == "queued"
+    queued = AuditRecord.objects.get(action="import.queued", object_id=str(run.pk))
+    assert queued.after["confirms"] == dry.pk

@@ -1,0 +1,81 @@
+"""The run page says a sampled change in the words of ``selectors.change_text``, the same
+function the command line uses: a party's fields, a link's values, a revenue figure."""
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from verbund.interfaces import selectors
+from verbund.interfaces.actions import do_sync
+
+pytestmark = pytest.mark.django_db
+
+
+def cells(html: str) -> list[str]:
+    return re.findall(r'<td class="changes-cell">(.*?)</td>', html)
+
+
+@pytest.fixture
+def steward(make_user: Callable[..., Any]) -> Client:
+    client = Client()
+    client.force_login(make_user("steward"))
+    return client
+
+
+def test_the_run_page_says_each_sampled_change_as_the_command_line_does(steward: Client) -> None:
+    parties = [
+        {"external_id": "K1", "name": "A AG", "city": "Köln"},
+        {"external_id": "K2", "name": "B"},
+    ]
+    do_sync(actor=None, kind="parties", source="sap", records=parties)
+    moved, _ = do_sync(
+        actor=None, kind="parties", source="sap",
+        records=[{"external_id": "K1", "name": "A AG", "city": "Bonn"}, {"external_id": "K2", "name": "B"}],
+    )  # fmt: skip
+    link = {"type": "supplier", "from": "K1", "to": "K2", "note": "alt"}
+    do_sync(actor=None, kind="relationships", source="sap", records=[link])
+    noted, _ = do_sync(
+        actor=None, kind="relationships", source="sap", records=[{**link, "note": "neu"}]
+    )
+    revenue = {"party": "K1", "month": "2025-01", "amount": "10.00"}
+    do_sync(actor=None, kind="revenue", source="sap", records=[revenue])
+    raised, _ = do_sync(
+        actor=None, kind="revenue", source="sap", records=[{**revenue, "amount": "12.50"}]
+    )
+    with translation.override("de"):
+        labels = selectors.party_field_labels()
+        for run in (moved, noted, raised):
+            run.refresh_from_db()
+            html = steward.get(f"/imports/{run.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+            expected = [selectors.change_text(d, labels) for d in run.report["diffs"]]
+            assert cells(html) == expected and expected
+    assert cells(steward.get(f"/imports/{moved.pk}/").content.decode()) == ["Ort: Köln → Bonn"]
+
+    assert cells(steward.get(f"/imports/{noted.pk}/").content.decode()) == ["Notiz: alt → neu"]
+    assert cells(steward.get(f"/imports/{raised.pk}/").content.decode()) == ["10,00 → 12,50"]
+
+
+def test_a_links_changed_dates_read_as_dates_and_its_unchanged_values_are_not_repeated() -> None:
+    diff = {"before": ["2024-01-01", "", "50", "x"], "after": ["2024-02-01", "", "50", "x"]}
+    with translation.override("de"):
+        assert selectors.change_text(diff, selectors.party_field_labels()) == (
+            "Gültig ab: 01.01.2024 → 01.02.2024"
+        )
+    with translation.override("en"):
+        assert selectors.change_text(diff, selectors.party_field_labels()).startswith("Valid from:")
+
+
+def test_the_upload_form_offers_the_sources_of_earlier_runs_most_recent_first(
+    steward: Client,
+) -> None:
+    do_sync(actor=None, kind="parties", source="erp", records=[{"external_id": "K1", "name": "A"}])
+    do_sync(actor=None, kind="parties", source="SAP", records=[{"external_id": "K1", "name": "A"}])
+    html = steward.get("/imports/").content.decode()
+    assert 'list="import-sources"' in html
+    offered = re.search(r'<datalist id="import-sources">(.*?)</datalist>', html)
+    assert offered is not None
+    assert re.findall(r'<option value="([^"]+)">', offered.group(1)) == ["SAP", "erp"]
