@@ -186,3 +186,22 @@ def test_a_selection_longer_than_its_first_page_leads_to_all_its_parties(client_
         'data-testid="selection-all"' in page
         and f"Alle {FIRST_PAGE + 2} in der Adressliste" in page
     )
+
+
+def test_a_selection_leads_back_to_the_selections_and_an_empty_list_counts_nothing(client_for, org):
+    from django.contrib.auth.models import User
+
+    from verbund.selections.actions import do_save_selection
+
+    client = client_for("editor")
+    empty = client.get("/selections/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    # "0 von 0 · Ihre eigenen Selektionen …" above a table that says there are none.
+    assert 'data-testid="list-count"' not in empty and "0 von 0" not in empty
+    owner = User.objects.get(username="web-editor")
+    selection = do_save_selection(actor=owner, name="Köln", filters={"city": "Köln"})
+    page = client.get(f"/selections/{selection.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert (
+        '<a href="/selections/" data-testid="selection-back">Zurück zu den Selektionen</a>' in page
+    )
+    listed = client.get("/selections/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert 'data-testid="list-count">1 von 1</span>' in listed
