@@ -16,6 +16,13 @@ Prints medians of ``--repeat`` runs, each with its ratio to raw SQL measured in 
   against the bare join sorted by name with ``LIMIT`` (target ≤ 300 ms);
 - the same first page as the whole party list page, and as ``/api/v1/parties/`` with the
   filters as query parameters (server time through Django's test client; for information).
+
+``--parts white-space`` (also in ``all``): the "Weiße Flecken" of a member's customer file,
+the members of its group without revenue in the last 12 months, on a member deep in the large
+group: the count as the party list counts it (``selectors.count`` of ``white_space_filters``,
+which ``selections.views.white_space_count`` answers when the line is opened) against a bare
+``COUNT(*)`` over the closure with ``NOT EXISTS`` on the monthly rows; and the section as every
+file of a member loads it (``selections.sections.party_sections``: hierarchies, sizes, links).
 """
 
 import argparse
@@ -36,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     revenue_bench.add_data_arguments(parser)
     parser.add_argument(
         "--min-eur", type=int, default=10_000, help="the revenue the members have at least"
+    )
+    parser.add_argument(
+        "--parts", default="all", help="comma-separated: selection, white-space (default all)"
     )
 
 
@@ -70,7 +80,29 @@ def _ensure_data(options: dict[str, Any], stdout: TextIO) -> int | None:
 
 
 def run(options: dict[str, Any], stdout: TextIO) -> int:
+    root = _ensure_data(options, stdout)
+    if root is None:
+        return 1
+    parts = {p.strip() for p in str(options.get("parts") or "all").split(",")}
+    correct = True
+    if parts & {"all", "selection"}:
+        correct = _selection(root, options, stdout) and correct
+    if parts & {"all", "white-space"}:
+        correct = _white_space(root, options, stdout) and correct
+    return 0 if correct else 1
+
+
+def _bench_user() -> Any:
     from django.contrib.auth.models import Group, User
+
+    user = User.objects.filter(username="bench-selections").first()
+    if user is None:
+        user = User.objects.create_user(username="bench-selections", password=None)
+        user.groups.add(Group.objects.get(name="viewer"))
+    return user
+
+
+def _selection(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
     from django.test import Client
 
     from verbund.core.paging import keyset_page
@@ -80,9 +112,6 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     from verbund.revenue.models import RevenueYear
     from verbund.selections import selectors
 
-    root = _ensure_data(options, stdout)
-    if root is None:
-        return 1
     repeat = int(options["repeat"])
     year = dt.date.today().year
     cents = int(options["min_eur"]) * 100
@@ -133,12 +162,8 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     page_ids = [p.pk for p in app_page()]
     raw_ids = [int(r[0]) for r in rows(raw_page_sql, params)][:PAGE]
     correct = got == expected and page_ids == raw_ids
-    user = User.objects.filter(username="bench-selections").first()
-    if user is None:
-        user = User.objects.create_user(username="bench-selections", password=None)
-        user.groups.add(Group.objects.get(name="viewer"))
     client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client.force_login(_bench_user())
 
     def page_view() -> None:
         response = client.get("/parties/", filters)
@@ -177,4 +202,70 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         stdout.write(
             f"WRONG: count {got} / {expected}, first page differs: {page_ids != raw_ids}\n"
         )
-    return 0 if correct else 1
+    return correct
+
+
+def _white_space(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
+    """The white space section of a member's file, timed against the raw count."""
+    from django.test import RequestFactory
+
+    from verbund.hierarchies import selectors as hierarchy
+    from verbund.hierarchies.models import ClosureEntry
+    from verbund.parties.models import Party
+    from verbund.revenue.models import RevenueMonth
+    from verbund.selections import rules, sections, selectors
+
+    repeat = int(options["repeat"])
+    type_id = hierarchy.hierarchy_type_id("group")
+    hierarchy.ensure_current(type_id)
+    ct, mt = ClosureEntry._meta.db_table, RevenueMonth._meta.db_table
+    # A member at the bottom of the large group: its file is the one a sales rep opens.
+    member = int(
+        scalar(
+            f"SELECT descendant_id FROM {ct} WHERE type_id = %s AND ancestor_id = %s"
+            " ORDER BY depth DESC, descendant_id LIMIT 1",
+            [type_id, root],
+        )
+    )
+    first, last = rules.last_twelve_months()
+    filters = selectors.white_space_filters(root, "group")
+    raw_sql = (
+        f"SELECT COUNT(*) FROM {ct} c JOIN parties_party p ON p.id = c.descendant_id"
+        " WHERE c.type_id = %s AND c.ancestor_id = %s AND p.merged_into_id IS NULL"
+        f" AND NOT EXISTS (SELECT 1 FROM {mt} m WHERE m.party_id = c.descendant_id"
+        " AND m.month >= %s AND m.month <= %s AND m.amount_cents <> 0)"
+    )
+    params = [type_id, root, first, last]
+    members = int(
+        scalar(
+            f"SELECT COUNT(*) FROM {ct} WHERE type_id = %s AND ancestor_id = %s", [type_id, root]
+        )
+    )
+    expected = int(scalar(raw_sql, params))
+    got = selectors.count(filters)
+    request = RequestFactory().get(f"/parties/{member}/sections/selections/")
+    request.user = _bench_user()
+    party = Party.objects.get(pk=member)
+
+    def section() -> Any:
+        return sections.party_sections(request, party)
+
+    links = [link for s in section() for link in s.context["white_space"]]
+    correct = got == expected and [link["root_id"] for link in links] == [root]
+    t_app = median_ms(lambda: selectors.count(filters), repeat)
+    t_raw = median_ms(lambda: rows(raw_sql, params), repeat)
+    t_section = median_ms(section, repeat)
+    stdout.write(
+        f"\n| {connection.vendor}, white space of a {members:,}-member group ({expected:,} "
+        f"without revenue {first:%m/%Y}-{last:%m/%Y}) | median (app) | raw SQL | ratio |\n"
+        "|---|---|---|---|\n"
+    )
+    timed = (
+        ("count (when the line is opened)", t_app),
+        ("the section on a member's file", t_section),
+    )
+    for name, app in timed:
+        stdout.write(f"| {name} | {app:.1f} ms | {t_raw:.1f} ms | {ratio(app, t_raw):.2f}x |\n")
+    if not correct:
+        stdout.write(f"WRONG: white space {got} / {expected}, the section links {links}\n")
+    return correct

@@ -198,6 +198,10 @@ def _bar(
     )
 
 
+# The characters of a bar's name that fit the label column (ellipsis included).
+LABEL_CHARS = 26
+
+
 def ranking_bars(
     rows: Sequence[tuple[str, int, int]], *, title: str, width: int = 960, row_h: int = 22
 ) -> SafeString:
@@ -240,7 +244,9 @@ def ranking_bars(
             "previous": format_eur(previous),
             "change": change_text(cents, previous),
         }
-        short = name if len(name) <= 30 else name[:29] + "…"
+        # The label column is 184 units wide: 30 characters of 12-unit text ran past its left
+        # edge ("gricon Beteiligungsgesellsch…"); the tooltip keeps the whole name.
+        short = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
         x1, x2 = sorted((zero_x, x_of(cents)))
         p1, p2 = sorted((zero_x, x_of(previous)))
         parts.append(

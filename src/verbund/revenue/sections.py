@@ -20,6 +20,7 @@ from verbund.revenue import periods, rules, selectors
 from verbund.revenue.actions import main_address_relationship
 from verbund.revenue.analysis import percent
 from verbund.revenue.charts import month_bars
+from verbund.revenue.forms import PeriodMonthField
 from verbund.revenue.models import RevenueMonth
 from verbund.revenue.periods import Period, add_months, comparable, period_label, previous_year
 
@@ -104,15 +105,29 @@ def weighted_revenue(
     }
 
 
-def _period(request: HttpRequest) -> Period:
+def _period(request: HttpRequest) -> tuple[Period, list[str]]:
+    """The period asked for and what was wrong with it. A month that is none, or a period
+    that ends before it begins, fell back to this year's figures without a word; it is now
+    said, in the overview's terms (``forms.PeriodMonthField``: "Von Monat: „13.2025“ ist kein
+    Monat (MM.JJJJ)."), beside this year's figures."""
     params = request.GET
     try:
         year = int(params["rev_year"]) if params.get("rev_year") else None
         if year and not params.get("rev_from"):
-            return Period.year(year)
-        return Period.parse(params.get("rev_from"), params.get("rev_to"), default_year=year)
-    except (ValidationError, ValueError):
-        return Period.year(dt.date.today().year)
+            return Period.year(year), []
+        first, last = (
+            PeriodMonthField(label=label, required=False).clean(params.get(name) or "")
+            for name, label in (("rev_from", _("From month")), ("rev_to", _("To month")))
+        )
+        return Period.parse(
+            f"{first:%Y-%m}" if first else None,
+            f"{last:%Y-%m}" if last else None,
+            default_year=year,
+        ), []
+    except ValidationError as exc:
+        return Period.year(dt.date.today().year), exc.messages
+    except ValueError:  # a year no one picks from the list (an edited address)
+        return Period.year(dt.date.today().year), []
 
 
 def _page(request: HttpRequest) -> tuple[str, int]:
@@ -213,7 +228,7 @@ def _weighted_block(
 def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
     # The period asked for (the form shows it) and the months compared with the same months a
     # year before: up to the last complete month (``periods.comparable``, decision 0050).
-    asked = _period(request)
+    asked, period_errors = _period(request)
     period = comparable(asked)
     wanted = str(request.GET.get("rev_structure") or "current")
     structure = wanted if wanted in selectors.STRUCTURES else "current"
@@ -295,6 +310,7 @@ def section_context(request: HttpRequest, party: Party) -> dict[str, Any]:
     return {
         "party": party,
         "asked": asked,
+        "period_errors": period_errors,
         "period": period,
         "period_label": period_label(period),
         "previous_label": period_label(before),

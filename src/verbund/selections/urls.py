@@ -1,5 +1,5 @@
 """UI routes of selections: the list, saving the party list's filters, a selection, its count,
-exports and deletion."""
+exports and deletion; the white space of a group counted for the customer file."""
 
 from django.urls import path
 
@@ -16,4 +16,9 @@ urlpatterns = [
         name="selection-export",
     ),
     path("selections/<int:selection_id>/delete/", views.selection_delete, name="selection-delete"),
+    path(
+        "selections/white-space/<int:party_id>/<str:type_key>/",
+        views.white_space_count,
+        name="selection-white-space",
+    ),
 ]

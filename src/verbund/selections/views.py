@@ -27,9 +27,12 @@ from django.views.decorators.http import require_http_methods
 from verbund.core.exports import XLSX_TYPE
 from verbund.core.permissions import requires
 from verbund.core.roles import ROLES
+from verbund.hierarchies import selectors as hierarchy
+from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
 from verbund.selections import actions, describe, exports, rules, selectors
 from verbund.selections.models import Selection
+from verbund.selections.sections import WHITE_SPACE_TYPES
 
 FIRST_PAGE = 50
 PERMISSION = "selections.view_selection"
@@ -65,6 +68,23 @@ def selection_count(request: HttpRequest, selection_id: int) -> HttpResponse:
     except ValidationError:
         count = None
     return render(request, "selections/count.html", {"count": count})
+
+
+@requires("parties.view_party")
+def white_space_count(request: HttpRequest, party_id: int, type_key: str) -> HttpResponse:
+    """How many members of the group, chain or association headed by ``party_id`` have no
+    revenue in the last 12 months (HTMX, when the customer file's line is opened): the count
+    of the party list the link opens, as ``/api/v1/party-counts/`` gives it."""
+    if type_key not in WHITE_SPACE_TYPES or not Party.objects.filter(pk=party_id).exists():
+        raise Http404
+    filters = selectors.white_space_filters(party_id, type_key)
+    link = {
+        "type_name": hierarchy.hierarchy_type(type_key).name,
+        "size": hierarchy.group_size(party_id, type_key),
+        "count": selectors.count(filters),
+        "query": list_query(filters),
+    }
+    return render(request, "selections/white_space_count.html", {"link": link})
 
 
 def _roles(request: HttpRequest) -> list[tuple[str, str]]:

@@ -43,13 +43,13 @@ ROUTES = [
 
 
 def world() -> World:
-    do_create_party(actor=None, name="A GmbH", city="Köln")
+    party = do_create_party(actor=None, name="A GmbH", city="Köln")
     owner = User.objects.create_user(username="selection-owner")
     owner.groups.add(Group.objects.get(name="viewer"))
     selection = do_save_selection(
         actor=owner, name="Köln", filters={"city": "Köln"}, shared_with="viewer"
     )
-    return {"selection": selection.pk}
+    return {"selection": selection.pk, "party": party.pk}
 
 
 UI_ROUTES = [
@@ -73,6 +73,10 @@ UI_ROUTES = [
         "selection-export",
         kwargs=lambda w: {"selection_id": w["selection"], "fmt": "xlsx"},
         variant="xlsx",
+    ),
+    Page(
+        "selection-white-space",
+        kwargs=lambda w: {"party_id": w["party"], "type_key": "group"},
     ),
     Page("selection-delete", "get", NOBODY, kwargs={"selection_id": "selection"}),
     Page("selection-delete", "post", NOBODY, kwargs={"selection_id": "selection"}),

@@ -102,6 +102,12 @@ def test_the_customer_file_links_the_white_space_of_each_hierarchy(client_for, w
     assert "Weiße Flecken" not in body
 
 
+def _count_url(body: str, type_key: str) -> str:
+    found = re.search(rf'hx-get="([^"]+)"[^>]*data-testid="white-space-{type_key}"', body)
+    assert found is not None, body
+    return found.group(1)
+
+
 def test_the_white_space_counts_its_members_and_says_plainly_when_there_is_none(client_for, org):
     from html import unescape
 
@@ -116,21 +122,52 @@ def test_the_white_space_counts_its_members_and_says_plainly_when_there_is_none(
     for customer in (head, a):
         do_record_revenue(actor=None, party=customer, month=f"{last:%Y-%m}", amount="10.00")
     client = client_for("viewer")
-    url = f"/parties/{a.pk}/sections/selections/"
+    section = unescape(client.get(f"/parties/{a.pk}/sections/selections/").content.decode())
+    assert "Kette mit 3 Mitgliedern" in section
+    # The count comes when the line is opened.
+    url = _count_url(section, "chain")
+    assert url == f"/selections/white-space/{head.pk}/chain/"
     body = unescape(client.get(url).content.decode())
     assert "Kette: 1 Mitglied ohne Umsatz (von 3)" in body
-    # The link leads to exactly the member counted.
+    # The link leads to exactly the member counted, and the file's own link to the same list.
     query = re.search(r'href="/parties/\?([^"]+)" data-testid="white-space-link"', body)
-    assert query is not None
+    assert query is not None and f"/parties/?{query.group(1)}" in section
     listed = client.get(f"/parties/?{query.group(1)}").content.decode()
     assert "Kopf Filiale B" in listed and "Kopf Filiale A" not in listed
-    # Once every member has revenue there is nothing to open: the section says so.
+    # Once every member has revenue there is nothing to open: the count says so.
     do_record_revenue(actor=None, party=b, month=f"{last:%Y-%m}", amount="10.00")
     body = unescape(client.get(url).content.decode())
     assert 'data-testid="white-space-link"' not in body
     assert "Kette: alle 3 Mitglieder haben Umsatz, keine weißen Flecken." in body
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Chain: all 3 members have revenue, no white space." in unescape(english)
+    section = client.get(f"/parties/{a.pk}/sections/selections/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Chain of 3 members" in unescape(section.content.decode())
+
+
+def test_opening_a_members_file_does_not_count_its_groups_white_space(
+    client_for, world, django_assert_num_queries
+):
+    """Counting probes every member's months (320 ms on a 20,000-member group, docs/revenue.md)
+    and ran on every file of every member: the file's section reads the hierarchies and their
+    sizes only, in a fixed number of queries, none of them on revenue."""
+    client = client_for("viewer")
+    url = f"/parties/{world['sued'].pk}/sections/selections/"
+    client.get(url)  # the hierarchy type ids, read once per process
+    # Session, user, 2 x permissions, the party, the hierarchy types; per type (group, chain,
+    # settlement) its freshness and the party's top; the size of the one group it is in.
+    with django_assert_num_queries(13) as ctx:
+        body = client.get(url).content.decode()
+    assert 'data-testid="white-space-group"' in body
+    assert not [q["sql"] for q in ctx.captured_queries if "revenue_" in q["sql"]]
+
+
+def test_the_white_space_count_refuses_what_has_no_white_space(client_for, world):
+    client = client_for("viewer")
+    assert client.get(f"/selections/white-space/{world['holding'].pk}/supplier/").status_code == 404
+    assert client.get("/selections/white-space/999999/group/").status_code == 404
+    counted = client.get(f"/selections/white-space/{world['holding'].pk}/group/")
+    assert counted.status_code == 200 and "Konzern:" in counted.content.decode()
 
 
 def test_a_selection_longer_than_its_first_page_leads_to_all_its_parties(client_for, org):
@@ -149,3 +186,22 @@ def test_a_selection_longer_than_its_first_page_leads_to_all_its_parties(client_
         'data-testid="selection-all"' in page
         and f"Alle {FIRST_PAGE + 2} in der Adressliste" in page
     )
+
+
+def test_a_selection_leads_back_to_the_selections_and_an_empty_list_counts_nothing(client_for, org):
+    from django.contrib.auth.models import User
+
+    from verbund.selections.actions import do_save_selection
+
+    client = client_for("editor")
+    empty = client.get("/selections/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    # "0 von 0 · Ihre eigenen Selektionen …" above a table that says there are none.
+    assert 'data-testid="list-count"' not in empty and "0 von 0" not in empty
+    owner = User.objects.get(username="web-editor")
+    selection = do_save_selection(actor=owner, name="Köln", filters={"city": "Köln"})
+    page = client.get(f"/selections/{selection.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert (
+        '<a href="/selections/" data-testid="selection-back">Zurück zu den Selektionen</a>' in page
+    )
+    listed = client.get("/selections/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert 'data-testid="list-count">1 von 1</span>' in listed
