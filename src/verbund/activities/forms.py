@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from verbund.activities import rules, selectors
 from verbund.activities.models import Activity, ActivityKind
-from verbund.core.forms import MomentField
+from verbund.core.forms import MomentField, id_param
 from verbund.core.serializers import ID_MAX
 from verbund.parties.models import Party, PartyKind
 
@@ -86,9 +86,8 @@ class ActivityForm(forms.Form):
 
     def _chosen(self, named: Party | None) -> tuple[int, str] | None:
         """The person the field holds (the submitted id, else the activity's), named."""
-        try:
-            pk = int(self["contact"].value())
-        except (TypeError, ValueError):
+        pk = id_param(self["contact"].value())
+        if pk is None:
             return None
         person = (
             named

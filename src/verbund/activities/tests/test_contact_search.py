@@ -111,6 +111,8 @@ def test_past_the_limit_the_form_searches_among_the_contacts(
     assert refused.status_code == 400
     assert "Diese Person ist kein Ansprechpartner von Kunde AG." in refused.text
     assert f'name="contact" value="{kunde["stranger"].pk}"' in refused.text
+    for bad in ("abc", "0", "99999999999999999999", "²"):
+        assert client.post(create, {**BODY, "contact": bad}).status_code == 400, bad
     assert client.post(create, {**BODY, "contact": kunde["linked"].pk}).status_code == 302
     assert Activity.objects.get().contact == kunde["linked"]
 
