@@ -15,15 +15,14 @@ from verbund.hierarchies import group
 from verbund.parties.models import Party, PartyKind
 
 
-def _contact_rows(organisation: Party) -> Iterator[dict[str, Any]]:
+def _contact_rows(
+    organisation: Party, *, cursor: str = "", size: int = group.MAX_PAGE_SIZE
+) -> Iterator[dict[str, Any]]:
     if organisation.kind != PartyKind.ORGANISATION:
         return
-    cursor = ""
     while True:
         try:
-            page = group.contacts(
-                organisation.pk, member=organisation.pk, cursor=cursor, size=group.MAX_PAGE_SIZE
-            )
+            page = group.contacts(organisation.pk, member=organisation.pk, cursor=cursor, size=size)
         except ValidationError:
             # Only without the built-in "group" type (a database never migrated, a test's
             # flushed one): the file still opens, naming nobody.
@@ -34,14 +33,42 @@ def _contact_rows(organisation: Party) -> Iterator[dict[str, Any]]:
         cursor = page.next_cursor
 
 
-def contact_choices(organisation: Party) -> list[tuple[int, str]]:
-    """(id, name) of the organisation's contacts today, by name; a person linked twice once."""
+def contact_label(display_name: str, position: str) -> str:
+    """A contact as the form names one: "Hanna Händler · Einkauf"."""
+    return display_name + (f" · {position}" if position else "")
+
+
+def contact_choices(organisation: Party, limit: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the organisation's contacts today, by name; a person linked twice once.
+    With ``limit``, at most ``limit + 1`` of them, read a page of that size at a time (one
+    more than the limit says there are more)."""
     seen: dict[int, str] = {}
-    for row in _contact_rows(organisation):
-        label = row["display_name"] + (f" · {row['position']}" if row["position"] else "")
-        seen.setdefault(int(row["id"]), label)
+    size = group.MAX_PAGE_SIZE if limit is None else min(limit + 1, group.MAX_PAGE_SIZE)
+    for row in _contact_rows(organisation, size=size):
+        seen.setdefault(int(row["id"]), contact_label(row["display_name"], row["position"]))
+        if limit is not None and len(seen) > limit:
+            break
     return sorted(seen.items(), key=lambda item: (item[1].casefold(), item[0]))
 
 
+def find_contacts(organisation: Party, query: str, limit: int = 10) -> list[tuple[int, str]]:
+    """The organisation's contacts today whose name or position holds ``query`` (any case),
+    by name, at most ``limit``: the form's search when the contacts are too many to list."""
+    needle = query.strip().casefold()
+    if not needle:
+        return []
+    return [c for c in contact_choices(organisation) if needle in c[1].casefold()][:limit]
+
+
 def is_contact(organisation: Party, person_id: int) -> bool:
-    return any(int(row["id"]) == person_id for row in _contact_rows(organisation))
+    """Whether ``person_id`` is a contact of the organisation today: the contact page
+    started at the person (its cursor sorts a member's contacts by name and id), one row,
+    not the organisation's whole list."""
+    if organisation.kind != PartyKind.ORGANISATION:
+        return False
+    name = Party.objects.filter(pk=person_id).values_list("name", flat=True).first()
+    if name is None:
+        return False
+    start = group.encode_cursor([0, organisation.pk, name, person_id - 1])
+    first = next(_contact_rows(organisation, cursor=start, size=1), None)
+    return first is not None and int(first["id"]) == person_id

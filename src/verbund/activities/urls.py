@@ -4,6 +4,11 @@ from verbund.activities import group_views, views
 
 urlpatterns = [
     path("parties/<int:party_id>/activities/new/", views.activity_create, name="activity-create"),
+    path(
+        "parties/<int:party_id>/activities/contacts/",
+        views.contact_pick,
+        name="activity-contact-pick",
+    ),
     path("activities/<int:activity_id>/edit/", views.activity_edit, name="activity-edit"),
     path("activities/<int:activity_id>/delete/", views.activity_delete, name="activity-delete"),
     # The group section on the file (#17).

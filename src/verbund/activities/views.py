@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from verbund.activities import actions
+from verbund.activities import actions, selectors
 from verbund.activities.forms import ActivityForm
 from verbund.activities.models import Activity
 from verbund.activities.sections import timeline_context
-from verbund.core.forms import apply_errors
+from verbund.core.forms import apply_errors, id_param
 from verbund.core.permissions import requires
 from verbund.core.views import HtmxHttpRequest
 from verbund.parties.models import Party
@@ -91,4 +91,33 @@ def activity_delete(request: HttpRequest, activity_id: int) -> HttpResponse:
         return redirect("party-detail", party_id=activity.party_id)
     return render(
         request, "activities/delete.html", {"activity": activity, "party": activity.party}
+    )
+
+
+@require_http_methods(["GET"])
+def contact_pick(request: HttpRequest, party_id: int) -> HttpResponse:
+    """The activity form's search among an organisation's contacts, when they are too many
+    for a select (HTMX): the contacts matching ``contact_query``, or with ``chosen`` the
+    picker again holding that contact (nobody when it is none of the organisation's)."""
+    if not (
+        request.user.has_perm("activities.add_activity")
+        or request.user.has_perm("activities.change_activity")
+    ):
+        raise PermissionDenied
+    party = get_object_or_404(Party, pk=party_id)
+    field_id = request.GET.get("f", "id_contact")[:40]
+    if "chosen" in request.GET:
+        pk = id_param(request.GET["chosen"])
+        person = Party.objects.filter(pk=pk).first() if pk is not None else None
+        chosen = None
+        if person is not None and selectors.is_contact(party, person.pk):
+            chosen = (person.pk, selectors.contact_label(person.display_name, person.position))
+        context = {"party": party, "chosen": chosen, "field_id": field_id}
+        return render(request, "activities/_contact_picker.html", context)
+    query = request.GET.get("contact_query", "").strip()[:200]
+    results = selectors.find_contacts(party, query)
+    return render(
+        request,
+        "activities/_contact_results.html",
+        {"party": party, "query": query, "results": results, "field_id": field_id},
     )

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core.bulk import BulkLoad, Rows
+from verbund.core.formatting import user_name
 from verbund.core.models import AuditRecord
 
 
@@ -346,7 +347,7 @@ def _names(wanted: dict[str, set[Any]]) -> dict[tuple[str, Any], str]:
         keys = {int(i) for i in ids if str(i).isdigit()}
         for pk, obj in model._default_manager.in_bulk(keys).items():
             name = (
-                (obj.get_full_name() or obj.get_username())  # type: ignore[attr-defined]
+                user_name(obj)
                 if hasattr(obj, "get_username")
                 else str(getattr(obj, "display_name", None) or obj)
             )

@@ -4,6 +4,7 @@ commands use these instead of ``str()`` or ``isoformat()``."""
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -69,3 +70,8 @@ def format_date(value: dt.date | str | None) -> str:
     else:
         day = value.date() if isinstance(value, dt.datetime) else value
     return formats.date_format(day, "SHORT_DATE_FORMAT", use_l10n=True)
+
+
+def user_name(user: Any) -> str:
+    """A user as the pages and the history name one: the full name, else the user name."""
+    return str(user.get_full_name() or user.get_username())

@@ -16,6 +16,7 @@ from verbund.activities.models import Activity
 from verbund.compliance.models import Hit
 from verbund.compliance.selectors import blocked_party_ids, without_blocked
 from verbund.core.audit import snapshot
+from verbund.core.formatting import user_name
 from verbund.core.models import AuditRecord
 from verbund.core.paging import COUNT_CAP, bounded_count
 from verbund.interfaces.models import ImportRun
@@ -506,11 +507,6 @@ def subject_activities(ids: list[int]) -> QuerySet[Activity]:
     filed under them, or naming them as the contact person on an organisation's file. The
     export lists them, the erasure scrubs them."""
     return Activity.objects.filter(Q(party_id__in=ids) | Q(contact_id__in=ids))
-
-
-def user_name(user: Any) -> str:
-    """A user as the pages name one: the full name, else the user name."""
-    return str(user.get_full_name() or user.get_username())
 
 
 def related_names(records: list[dict[str, Any]]) -> dict[tuple[str, Any], str]:

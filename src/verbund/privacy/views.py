@@ -23,7 +23,7 @@ from verbund.core.forms import apply_errors
 from verbund.core.paging import first_row, keyset_page, list_count
 from verbund.core.permissions import requires
 from verbund.parties.models import Party
-from verbund.privacy import actions, selectors
+from verbund.privacy import actions, rules, selectors
 from verbund.privacy.forms import AdvertisingForm, ConsentForm, HoldForm, LetterForm, ReasonForm
 from verbund.privacy.letter import export_context, letter_context
 from verbund.privacy.models import RETENTION_OPEN, Channel, PrivacyLog, RetentionRun
@@ -279,7 +279,19 @@ def retention(request: HttpRequest) -> HttpResponse:
     last runs."""
     result = actions.do_retention(actor=request.user, apply=False)
     runs = list(RetentionRun.objects.select_related("created_by")[:RUNS_SHOWN])
-    return render(request, "privacy/retention.html", {"result": result, "runs": runs})
+    # The newest run is the open one if any (one at a time): the page points to it instead
+    # of the confirm step, which would only say the same.
+    running = runs[0] if runs and runs[0].is_open else None
+    return render(
+        request,
+        "privacy/retention.html",
+        {
+            "result": result,
+            "runs": runs,
+            "running": running,
+            "running_message": rules.retention_running_error(running is not None),
+        },
+    )
 
 
 RUNS_SHOWN = 5
@@ -298,12 +310,21 @@ def retention_apply(request: HttpRequest) -> HttpResponse:
             error = " ".join(exc.messages)
         else:
             return redirect("privacy-retention-run", run_id=run.pk)
-    result = actions.do_retention(actor=request.user, apply=False)
     running = RetentionRun.objects.filter(status__in=RETENTION_OPEN).first()
+    if running is not None:
+        # The open run erases what is due: a dry run beside it would count a moving target
+        # (and read every party the rules look at) only to be refused at the button.
+        return render(
+            request,
+            "privacy/retention_apply.html",
+            {"running": running, "running_message": rules.retention_running_error(True)},
+            status=400 if error else 200,
+        )
+    result = actions.do_retention(actor=request.user, apply=False)
     return render(
         request,
         "privacy/retention_apply.html",
-        {"result": result, "running": running, "error": error},
+        {"result": result, "error": error},
         status=400 if error else 200,
     )
 

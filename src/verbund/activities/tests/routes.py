@@ -15,6 +15,12 @@ ROUTES = [
     ),
     Page("activity-edit", allowed=WRITERS, kwargs={"activity_id": "activity"}),
     Page(
+        "activity-contact-pick",
+        allowed=WRITERS,
+        kwargs={"party_id": "party"},
+        query={"contact_query": "Anna"},
+    ),
+    Page(
         "activity-edit",
         "post",
         WRITERS,

@@ -60,3 +60,52 @@ def test_an_editor_names_a_contact_person_and_deletes_the_activity(
     assert "Aktivität „Rückruf wegen Angebot“ gelöscht." in page.content()
     assert not Activity.objects.exists()
     assert page.get_by_text("gelöscht: Rückruf wegen Angebot").count() == 1
+
+
+@pytest.fixture
+def phone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    yield from browser_page(monkeypatch, width=390, height=844)
+
+
+def test_on_a_phone_an_editor_finds_the_contact_among_many_by_searching(
+    live_server: Any, phone: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verbund.activities import forms
+
+    monkeypatch.setattr(forms, "CONTACT_SELECT_LIMIT", 2)
+    ensure_builtin_types()
+    selectors.forget_type_ids()
+    kunde = do_create_party(actor=None, kind=PartyKind.ORGANISATION, name="Kunde AG", city="Köln")
+    for first, last in (("Bernd", "Berger"), ("Carla", "Conrad"), ("Hanna", "Händler")):
+        do_create_party(
+            actor=None, kind=PartyKind.PERSON, first_name=first, last_name=last,
+            organisation=kunde, position="Einkauf" if first == "Hanna" else "",
+        )  # fmt: skip
+    do_create_party(actor=None, kind=PartyKind.PERSON, first_name="Fritz", last_name="Fremd")
+    page = phone
+    base = live_server.url
+    browser_login(page, base, "editor")
+    page.goto(f"{base}/parties/{kunde.pk}/")
+    form = page.locator("[data-testid=activity-form]")
+    form.wait_for(state="attached")
+    page.get_by_text("Aktivität erfassen").click()
+    assert form.locator("select[name=contact]").count() == 0
+    search = form.get_by_label("Ansprechpartner")
+    search.fill("fremd")
+    form.get_by_text("Kein Ansprechpartner zu „fremd“ gefunden.").wait_for()
+    search.fill("händ")
+    result = form.locator("[data-testid=contact-result]")
+    result.wait_for()
+    assert result.all_inner_texts() == ["Hanna Händler · Einkauf"]
+    result.click()
+    picked = form.locator("[data-testid=contact-picked]")
+    picked.get_by_text("Hanna Händler · Einkauf").wait_for()
+    # Nothing sticks out of a phone's screen.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+    form.get_by_label("Betreff").fill("Rückruf wegen Angebot")
+    form.get_by_role("button", name="Speichern").click()
+    named = page.locator("[data-testid=activity-contact-name]")
+    named.wait_for()
+    assert named.inner_text() == "mit Hanna Händler"
+    assert Activity.objects.get().contact.last_name == "Händler"  # type: ignore[union-attr]

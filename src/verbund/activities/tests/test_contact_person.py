@@ -97,7 +97,7 @@ def test_a_correction_keeps_a_contact_who_left_and_refuses_a_new_stranger(kunde,
 
 def test_the_form_offers_the_organisations_contacts_today_by_name(linked):
     form = ActivityForm(party=linked["org"])
-    choices = list(form.fields["contact"].widget.choices)
+    choices = form.contact_options["choices"]
     assert choices == [
         ("", "— niemand genannt —"),
         (linked["filed"].pk, "Hanna Händler · Einkauf"),

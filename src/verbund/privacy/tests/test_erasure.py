@@ -177,3 +177,15 @@ def test_erasing_twice_is_refused(world: dict[str, Any]) -> None:
     do_erase_party(world["person"], actor=None, reason="Anfrage")
     with pytest.raises(ValidationError, match=re.escape(rules.already_erased_error(True) or "")):
         do_erase_party(world["person"], actor=None, reason="Anfrage")
+
+
+def test_the_erasure_page_counts_one_of_a_kind_in_the_singular(db: Any, client_for: Any) -> None:
+    from verbund.parties.actions import do_create_party
+    from verbund.relationships.actions import do_create_relationship
+
+    firm = do_create_party(actor=None, name="Einzel GmbH")
+    person = do_create_party(actor=None, kind="person", first_name="Ina", last_name="Einzeln")
+    do_create_relationship(actor=None, type="contact", from_party=person, to_party=firm)
+    page = client_for("privacy").get(f"/privacy/parties/{person.pk}/erase/").content.decode()
+    assert "1 Beziehung (Konzernstrukturen bleiben, wie sie sind)." in page
+    assert "0 Monatsumsätze" in page and "Der Freitext von 0 Aktivitäten wird ersetzt." in page

@@ -118,3 +118,21 @@ def test_one_answer_is_one_log_entry_written_by_the_download_not_by_the_page(
     assert client.get(f"/privacy/parties/{holding}/export/").status_code == 400
     assert client.get(f"/privacy/parties/{holding}/export.json").status_code == 400
     assert not PrivacyLog.objects.filter(party_id=holding).exists()
+
+
+def test_the_export_names_a_user_without_a_full_name_as_the_history_does(
+    world: dict[str, Any], make_user: Any
+) -> None:
+    from verbund.core.audit import present_history
+    from verbund.core.models import AuditRecord
+    from verbund.parties.actions import do_update_party
+    from verbund.privacy.selectors import export_document
+
+    person = world["person"]
+    officer = make_user("privacy", username="pprufer")
+    do_update_party(person, actor=None, responsible=officer)
+    doc = export_document(person)
+    assert doc["responsible"] == {"id": officer.pk, "name": "pprufer"}
+    change = list(AuditRecord.objects.filter(object_id=str(person.pk)).order_by("-id")[:1])
+    present_history(change)
+    assert [new for _label, _old, new in change[0].changes] == ["pprufer"]  # type: ignore[attr-defined]

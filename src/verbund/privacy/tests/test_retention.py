@@ -239,3 +239,39 @@ def test_a_run_that_breaks_is_marked_failed_with_the_reason_and_frees_the_button
     )
     monkeypatch.undo()
     assert 'data-testid="retention-start"' in c.get("/privacy/retention/apply/").content.decode()
+
+
+def test_while_a_run_is_open_the_confirm_step_computes_nothing_and_links_to_its_progress(
+    db: Any, client_for: Any, monkeypatch: Any, django_assert_num_queries: Any
+) -> None:
+    from verbund.privacy import selectors
+    from verbund.privacy.models import RetentionRun
+
+    _world(db)
+    run = RetentionRun.objects.create(status="queued")
+    c = client_for("privacy")
+
+    def dry_run(today: Any = None) -> Any:
+        raise AssertionError("a dry run beside an open run")
+
+    monkeypatch.setattr(selectors, "retention_due", dry_run)
+    # Session, user, the user's and the groups' permissions, the open run: nothing the rules
+    # read.
+    with django_assert_num_queries(5):
+        confirm = c.get("/privacy/retention/apply/")
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert "Löschfristen werden bereits angewendet" in page
+    assert f'href="/privacy/retention/runs/{run.pk}/" data-testid="retention-running-link"' in page
+    assert "retention-start" not in page and "retention-to-erase" not in page
+    refused = c.post("/privacy/retention/apply/")
+    assert refused.status_code == 400 and f"/privacy/retention/runs/{run.pk}/" in refused.text
+    assert RetentionRun.objects.count() == 1
+    monkeypatch.undo()
+    # The retention page still shows what is due, and points to the open run instead of the
+    # confirm step.
+    overview = c.get("/privacy/retention/").content.decode()
+    assert (
+        f'href="/privacy/retention/runs/{run.pk}/" data-testid="retention-running-link"' in overview
+    )
+    assert 'data-testid="retention-apply"' not in overview
