@@ -99,7 +99,8 @@ def contact_pick(request: HttpRequest, party_id: int) -> HttpResponse:
     """The activity form's search among an organisation's contacts, when they are too many
     for a select (HTMX): the contacts matching ``contact_query``, or with ``chosen`` the
     picker again holding that contact (nobody when it is none of the organisation's)."""
-    if not (
+    # Listing an organisation's contacts asks what the group contacts API asks as well.
+    if not request.user.has_perm("parties.view_party") or not (
         request.user.has_perm("activities.add_activity")
         or request.user.has_perm("activities.change_activity")
     ):

@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 
 from verbund.core.formatting import format_date, format_number
 from verbund.interfaces.engine.values import LINK_VALUES, PARTY_FIELDS
-from verbund.interfaces.models import ImportRun
+from verbund.interfaces.models import ImportRun, ImportStatus
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship
 
@@ -23,9 +23,15 @@ def run_rows() -> QuerySet[ImportRun]:
 
 
 def known_sources(limit: int = 50) -> list[str]:
-    """The source systems earlier runs named, most recent first: the upload form offers them,
-    since a file keyed by another spelling ("erp" for "SAP") would create every party anew."""
-    rows = ImportRun.objects.values("source").annotate(last=Max("id")).order_by("-last")
+    """The source systems earlier runs wrote under, most recent first: the upload form offers
+    them, since a file keyed by another spelling ("erp" for "SAP") would create every party
+    anew. Only runs that wrote: a misspelt dry run or a failed run is not offered again."""
+    rows = (
+        ImportRun.objects.filter(status=ImportStatus.DONE, dry_run=False)
+        .values("source")
+        .annotate(last=Max("id"))
+        .order_by("-last")
+    )
     return [row["source"] for row in rows[:limit]]
 
 

@@ -323,7 +323,7 @@ def do_normalise_postcodes(
         if rules.normal_postcode(row[1], row[2]) != row[2]
     ]
     load = BulkLoad()
-    note = _("Leading zero of the postcode restored (verbund party postcodes, decision 0059).")
+    note = _("Leading zero of the postcode restored.")
     done = 0
     for step in chunks(rows, POSTCODE_STEP):
         params, changes = [], []

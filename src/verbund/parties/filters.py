@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from verbund.core import extensions
 from verbund.core.filters import IdFilter, YesNoFilter
+from verbund.core.formatting import user_name
+from verbund.core.forms import id_param
 from verbund.core.security import check_search
 from verbund.core.serializers import ID_MAX
 from verbund.parties.models import Party, PartyKind, PartyStatus
@@ -41,15 +43,15 @@ class UserChoiceField(django_filters.fields.ModelChoiceField):
         # Not an id in the 64-bit range: refused here, before the database (PostgreSQL cannot
         # even compare a larger one and would answer with an error).
         if value not in self.empty_values and value != self.null_value:
-            text = str(value)
-            if not (text.isascii() and text.isdigit() and 0 < int(text) <= ID_MAX):
+            pk = id_param(value)
+            if pk is None or not 0 < pk <= ID_MAX:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice"
                 )
         return super().to_python(value)
 
     def label_from_instance(self, obj: Any) -> str:
-        name = str(obj.get_full_name() or obj.get_username())
+        name = user_name(obj)
         if obj.pk == self.me:
             return gettext("%(name)s (me)") % {"name": name}
         if not obj.is_active:
@@ -66,7 +68,10 @@ class ResponsibleFilter(django_filters.ModelChoiceFilter):
         # (drf-spectacular reads this attribute as extend_schema_field would set it).
         self._spectacular_annotation = {
             "field": {
-                "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": ["none"]}],
+                "oneOf": [
+                    {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                    {"type": "string", "enum": ["none"]},
+                ],
                 "description": kwargs.get("help_text", ""),
             }
         }

@@ -22,7 +22,15 @@ from verbund.revenue.analysis import percent
 from verbund.revenue.charts import month_bars
 from verbund.revenue.forms import PeriodMonthField
 from verbund.revenue.models import RevenueMonth
-from verbund.revenue.periods import Period, add_months, comparable, period_label, previous_year
+from verbund.revenue.periods import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Period,
+    add_months,
+    comparable,
+    period_label,
+    previous_year,
+)
 
 PERMISSION = rules.READ_PERMISSION
 MEMBERS_SHOWN = 20
@@ -112,7 +120,14 @@ def _period(request: HttpRequest) -> tuple[Period, list[str]]:
     Monat (MM.JJJJ)."), beside this year's figures."""
     params = request.GET
     try:
-        year = int(params["rev_year"]) if params.get("rev_year") else None
+        year = selectors.int_param(params, "rev_year", None, YEAR_MIN, YEAR_MAX)
+    except ValidationError as exc:
+        # Said with the field's name, as the months are ("Jahr: …").
+        named = [
+            _("%(field)s: %(message)s") % {"field": _("Year"), "message": m} for m in exc.messages
+        ]
+        return Period.year(dt.date.today().year), named
+    try:
         if year and not params.get("rev_from"):
             return Period.year(year), []
         first, last = (

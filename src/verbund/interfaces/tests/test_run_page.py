@@ -79,3 +79,18 @@ def test_the_upload_form_offers_the_sources_of_earlier_runs_most_recent_first(
     offered = re.search(r'<datalist id="import-sources">(.*?)</datalist>', html)
     assert offered is not None
     assert re.findall(r'<option value="([^"]+)">', offered.group(1)) == ["SAP", "erp"]
+
+
+def test_a_source_only_a_dry_run_named_is_not_offered_again(steward: Client) -> None:
+    do_sync(actor=None, kind="parties", source="SAP", records=[{"external_id": "K1", "name": "A"}])
+    do_sync(
+        actor=None,
+        kind="parties",
+        source="erp",
+        records=[{"external_id": "K1", "name": "A"}],
+        dry_run=True,
+    )
+    html = steward.get("/imports/").content.decode()
+    offered = re.search(r'<datalist id="import-sources">(.*?)</datalist>', html)
+    assert offered is not None
+    assert re.findall(r'<option value="([^"]+)">', offered.group(1)) == ["SAP"]

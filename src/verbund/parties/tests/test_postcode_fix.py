@@ -104,7 +104,7 @@ def test_apply_pads_only_german_four_digit_postcodes_each_with_a_history_record(
     code, out, err = cli("--apply", "--as", "erika")
     assert code == 0, err
     assert out.splitlines()[-1] == (
-        "Geänderte Postleitzahlen: 3, jede mit einem Eintrag in der Historie der Adresse."
+        "Geänderte Postleitzahlen: 3, jede mit einem Eintrag im Verlauf der Adresse."
     )
     assert postcodes() == {
         "100001": "01067",

@@ -34,11 +34,47 @@ def test_the_api_lists_the_parties_a_user_is_responsible_for_or_nobody_is(api_fo
     assert len(names(api.get(URL))) == 3
 
 
-@pytest.mark.parametrize("value", ["anna", "999999", "-1", "99999999999999999999", "1.5", "²"])
+@pytest.mark.parametrize(
+    "value", ["anna", "999999", "-1", "99999999999999999999", "1.5", "²", "1" * 5000, "0"]
+)
 def test_a_responsible_that_is_no_user_is_a_400_naming_the_filter(api_for, owned, value):
     res = api_for("viewer").get(URL, {"responsible": value})
     assert res.status_code == 400
     assert "responsible" in res.json()
+
+
+def test_the_schema_says_the_filter_takes_an_id_in_range_or_none():
+    from verbund.core.serializers import ID_MAX
+    from verbund.core.tests.openapi import parameter
+
+    schema = parameter("/api/v1/parties/", "get", "responsible")
+    assert {"type": "integer", "minimum": 1, "maximum": ID_MAX} in schema["oneOf"]
+    assert {"type": "string", "enum": ["none"]} in schema["oneOf"]
+
+
+def test_the_filter_in_use_keeps_its_query_count_as_rows_are_added(
+    api_for, client_for, org, owned, django_assert_num_queries
+):
+    """Count, add rows, the count stays: the chosen user is read once to check it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_for("viewer")
+    page = client_for("viewer")
+    for params in ({"responsible": owned["anna"].pk}, {"responsible": "none"}):
+        api.get(URL, params)
+        page.get(reverse("party-list"), params)
+        with CaptureQueriesContext(connection) as by_api:
+            api.get(URL, params)
+        with CaptureQueriesContext(connection) as by_page:
+            page.get(reverse("party-list"), params)
+        for i in range(4):
+            do_update_party(org(f"Annas Kunde {i} AG"), actor=None, responsible=owned["anna"])
+            org(f"Niemands Kunde {i} KG")
+        with django_assert_num_queries(len(by_api)):
+            api.get(URL, params)
+        with django_assert_num_queries(len(by_page)):
+            page.get(reverse("party-list"), params)
 
 
 def test_the_list_offers_the_user_looking_first_and_filters_by_them(client_for, owned):

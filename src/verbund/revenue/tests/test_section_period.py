@@ -36,3 +36,11 @@ def test_a_month_that_is_none_or_a_period_ending_before_it_begins_is_said(client
     assert "Der Zeitraum endet, bevor er beginnt." in backwards
     english = _text(client.get(url, {"rev_from": "2025-13"}, HTTP_ACCEPT_LANGUAGE="en"))
     assert "From month: “2025-13” is not a month (YYYY-MM)." in english
+
+
+@pytest.mark.parametrize("year", ["1", "0", "10000", "zwei", "1" * 5000])
+def test_a_year_out_of_range_or_no_number_is_said_not_a_500(client_for, world, year):  # noqa: F811
+    res = client_for("viewer").get(f"/parties/{world['h'].pk}/revenue/", {"rev_year": year})
+    assert res.status_code == 200
+    text = _text(res)
+    assert 'data-testid="revenue-section-error"' in text and "Jahr: " in text
