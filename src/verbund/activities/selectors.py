@@ -61,14 +61,8 @@ def find_contacts(organisation: Party, query: str, limit: int = 10) -> list[tupl
 
 
 def is_contact(organisation: Party, person_id: int) -> bool:
-    """Whether ``person_id`` is a contact of the organisation today: the contact page
-    started at the person (its cursor sorts a member's contacts by name and id), one row,
-    not the organisation's whole list."""
+    """Whether ``person_id`` is a contact of the organisation today, as the group section
+    lists one (``hierarchies.group.is_contact``): one row read, not the organisation's list."""
     if organisation.kind != PartyKind.ORGANISATION:
         return False
-    name = Party.objects.filter(pk=person_id).values_list("name", flat=True).first()
-    if name is None:
-        return False
-    start = group.encode_cursor([0, organisation.pk, name, person_id - 1])
-    first = next(_contact_rows(organisation, cursor=start, size=1), None)
-    return first is not None and int(first["id"]) == person_id
+    return group.is_contact(organisation.pk, person_id)

@@ -43,9 +43,9 @@ def test_a_post_checks_the_chosen_contact_without_reading_the_organisations_list
     selectors.is_contact(kunde["org"], kunde["linked"].pk)  # the day's group closure built
     monkeypatch.setattr(selectors, "contact_choices", _no_list)
     # Session, user and permissions (4), party, the chosen person, savepoint, the contact
-    # check (the person's name, the group's type, closure and member (5), the persons filed
-    # and linked (3), their rows), insert, audit, release: as many for any number of contacts.
-    with django_assert_num_queries(20):
+    # check (the contact types, the person's row: hierarchies.group.is_contact), insert,
+    # audit, release: as many for any number of contacts.
+    with django_assert_num_queries(12):
         response = client.post(url, {**BODY, "contact": kunde["linked"].pk})
     assert response.status_code == 302
     assert Activity.objects.get().contact == kunde["linked"]
@@ -79,7 +79,7 @@ def test_the_form_pages_take_a_fixed_number_of_queries(
         client.get(edit)
     body = {**BODY, "subject": "Besuch erledigt", "contact": kunde["filed"][1].pk}
     # The edit's lock and its before-and-after read add one to the create's.
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(13):
         assert client.post(edit, body).status_code == 302
 
 
