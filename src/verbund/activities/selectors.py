@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from verbund.core.text import fold
 from verbund.hierarchies import group
 from verbund.parties.models import Party, PartyKind
 
@@ -52,12 +53,14 @@ def contact_choices(organisation: Party, limit: int | None = None) -> list[tuple
 
 
 def find_contacts(organisation: Party, query: str, limit: int = 10) -> list[tuple[int, str]]:
-    """The organisation's contacts today whose name or position holds ``query`` (any case),
-    by name, at most ``limit``: the form's search when the contacts are too many to list."""
-    needle = query.strip().casefold()
+    """The organisation's contacts today whose name or position holds ``query`` (any case,
+    umlauts spelled out or not: folded as the party search folds, "haendler" finds
+    "Händler"), by name, at most ``limit``: the form's search when the contacts are too many
+    to list."""
+    needle = fold(query)
     if not needle:
         return []
-    return [c for c in contact_choices(organisation) if needle in c[1].casefold()][:limit]
+    return [c for c in contact_choices(organisation) if needle in fold(c[1])][:limit]
 
 
 def is_contact(organisation: Party, person_id: int) -> bool:

@@ -97,6 +97,7 @@ def test_past_the_limit_the_form_searches_among_the_contacts(
     found = client.get(pick, {"contact_query": "händ"}).text
     assert "Hanna Händler · Einkauf" in found and "Berger" not in found
     assert "Lars Link" in client.get(pick, {"contact_query": "LINK"}).text
+    assert "Hanna Händler" in client.get(pick, {"contact_query": "haendler"}).text
     stranger = client.get(pick, {"contact_query": "Fremd"}).text
     assert "Fritz" not in stranger and "Kein Ansprechpartner zu „Fremd“ gefunden." in stranger
     chosen = client.get(pick, {"chosen": kunde["linked"].pk}).text
