@@ -58,6 +58,7 @@ DOMAIN_APPS = [
     "hierarchies",
     "activities",
     "revenue",
+    "followups",
     "interfaces",
     "quality",
     "compliance",
