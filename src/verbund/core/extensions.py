@@ -56,9 +56,10 @@ DOMAIN_APPS = [
     "parties",
     "relationships",
     "hierarchies",
+    # Before activities: the file shows what is to do above what was done.
+    "followups",
     "activities",
     "revenue",
-    "followups",
     "interfaces",
     "quality",
     "compliance",

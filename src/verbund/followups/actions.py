@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verbund.activities.actions import do_create_activity
+from verbund.activities.models import ActivityKind
 from verbund.core import audit
 from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.followups import rules
@@ -171,12 +172,13 @@ def do_complete_follow_up(
         return follow_up
     before = audit.snapshot(follow_up)
     if log_activity:
-        given = {"subject": (activity_subject or "").strip() or follow_up.subject}
-        if activity_kind:
-            given["kind"] = activity_kind
         try:
             follow_up.activity = do_create_activity(
-                actor=actor, party=follow_up.party, text=activity_text or "", **given
+                actor=actor,
+                party=follow_up.party,
+                subject=(activity_subject or "").strip() or follow_up.subject,
+                kind=activity_kind or ActivityKind.NOTE,
+                text=activity_text or "",
             )
         except ValidationError as exc:
             raise ValidationError(

@@ -12,7 +12,8 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from verbund.core.filters import DayFilter, DefaultsFilterSet, IdFilter, YesNoFilter
+from verbund.core.filters import DayFilter, DefaultsFilterSet, IdFilter
+from verbund.core.forms import id_param
 from verbund.core.serializers import ID_MAX
 from verbund.followups.models import FollowUp
 
@@ -30,11 +31,12 @@ class AssigneeField(forms.CharField):
         value = super().clean(value)
         if value in ("", None, ME):
             return value
-        if not str(value).isdigit() or not 1 <= int(value) <= ID_MAX:
+        found = id_param(value)
+        if found is None or not 1 <= found <= ID_MAX:
             raise ValidationError(
                 _("“%(value)s” is neither “me” nor a user's id.") % {"value": value}
             )
-        return int(value)
+        return found
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -48,6 +50,21 @@ class AssigneeFilter(django_filters.Filter):
             user = getattr(self.parent.request, "user", None)
             return qs.filter(assigned_to_id=getattr(user, "pk", None) or 0)
         return qs.filter(assigned_to_id=value)
+
+
+class OpenFilter(django_filters.ChoiceFilter):
+    """Open (``true``) or done (``false``); a choice rather than a boolean, so that the list's
+    active filters name it in words ("Status: offen")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", [("true", _("open")), ("false", _("done"))])
+        kwargs.setdefault("empty_label", _("open and done"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet[FollowUp], value: Any) -> QuerySet[FollowUp]:
+        if value in ("", None):
+            return qs
+        return qs.filter(done_at__isnull=value == "true")
 
 
 def _described(filter_: Any, kind: OpenApiTypes) -> Any:
@@ -75,11 +92,14 @@ class FollowUpFilterSet(DefaultsFilterSet):
         OpenApiTypes.STR,
     )
     party = IdFilter(field_name="party_id", label=_("Party"))
-    open = YesNoFilter(
-        field_name="done_at",
-        lookup_expr="isnull",
-        label=_("Open"),
-        help_text=_("true: not done yet; false: done. Default: true. An empty open= lists both."),
+    open = _described(
+        OpenFilter(
+            label=_("Status"),
+            help_text=_(
+                "true: not done yet; false: done. Default: true. An empty open= lists both."
+            ),
+        ),
+        OpenApiTypes.BOOL,
     )
     due_after = _described(
         DayFilter(

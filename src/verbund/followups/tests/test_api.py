@@ -179,7 +179,7 @@ def test_the_api_refuses_bad_input_and_bad_queries_and_ids_that_are_not_ids(api,
         api,
         URL,
         {
-            "assigned_to": ["du", "-1", "1.5", "99999999999999999999999"],
+            "assigned_to": ["du", "-1", "1.5", "²", "99999999999999999999999"],
             "open": ["vielleicht"],
             "due_before": ["gestern", "2026-13-01"],
             "due_after": ["2026-02-30"],
