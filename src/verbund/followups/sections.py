@@ -19,6 +19,9 @@ def file_context(
     request: HttpRequest, party: Party, form: FollowUpForm | None = None
 ) -> dict[str, Any]:
     open_rows, done, done_count = selectors.of_party(party)
+    for row in open_rows:
+        # One form per follow-up, each with its own ids (a label names its own field).
+        row.complete_form = CompleteForm(auto_id=f"done-{row.pk}-%s")  # type: ignore[attr-defined]
     can_add = request.user.has_perm("followups.add_followup")
     if form is None and can_add:
         form = FollowUpForm(user=request.user)
@@ -29,7 +32,6 @@ def file_context(
         "done_count": done_count,
         "today": timezone.localdate(),
         "follow_up_form": form,
-        "complete_form": CompleteForm(),
         "can_add_follow_up": can_add,
         "can_change_follow_up": request.user.has_perm("followups.change_followup"),
         "can_log_activity": request.user.has_perm("activities.add_activity"),

@@ -66,12 +66,17 @@ def follow_up_create(request: HtmxHttpRequest, party_id: int) -> HttpResponse:
     return _section(request, party, form, status=200 if request.htmx else 400)
 
 
+def _edit_ids(follow_up: FollowUp) -> str:
+    # The edit form opens beside the file's create form: ids of its own.
+    return f"edit-{follow_up.pk}-%s"
+
+
 @require_http_methods(["GET", "POST"])
 @requires("followups.change_followup")
 def follow_up_edit(request: HtmxHttpRequest, follow_up_id: int) -> HttpResponse:
     follow_up = _follow_up(follow_up_id)
     if request.method == "POST":
-        form = FollowUpForm(request.POST, instance=follow_up)
+        form = FollowUpForm(request.POST, instance=follow_up, auto_id=_edit_ids(follow_up))
         if form.is_valid():
             try:
                 actions.do_change_follow_up(follow_up, actor=request.user, **form.cleaned_data)
@@ -80,7 +85,7 @@ def follow_up_edit(request: HtmxHttpRequest, follow_up_id: int) -> HttpResponse:
             else:
                 return _back(request, follow_up)
     else:
-        form = FollowUpForm(instance=follow_up)
+        form = FollowUpForm(instance=follow_up, auto_id=_edit_ids(follow_up))
     return render(
         request,
         "followups/edit.html",
@@ -170,7 +175,6 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "today": timezone.localdate(),
             "next": request.get_full_path(),
-            "complete_form": CompleteForm(),
             "can_change_follow_up": request.user.has_perm("followups.change_followup"),
             "can_log_activity": request.user.has_perm(LOG_PERMISSION),
         },
