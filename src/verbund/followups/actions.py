@@ -63,7 +63,8 @@ def _validate(follow_up: FollowUp, *, check_due: bool, check_assignee: bool) -> 
 
 def _locked(follow_up: FollowUp) -> FollowUp | None:
     return (
-        FollowUp.objects.select_for_update()
+        # Only the follow-up's row: PostgreSQL locks no nullable side of an outer join.
+        FollowUp.objects.select_for_update(of=("self",))
         .select_related("party", "assigned_to")
         .filter(pk=follow_up.pk)
         .first()
