@@ -37,6 +37,9 @@ class FollowUpForm(forms.Form):
                 "subject": instance.subject,
                 "note": instance.note,
             }
+        # Ids of its own: the file shows this form beside the activity form (both have
+        # "subject"), and a label must name its own field.
+        kwargs.setdefault("auto_id", "follow-up-%s")
         super().__init__(*args, **kwargs)
         if instance is None and user is not None:
             self.initial.setdefault("assigned_to", user.pk)
