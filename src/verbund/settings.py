@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "verbund.hierarchies",
     "verbund.activities",
     "verbund.revenue",
+    "verbund.followups",
     "verbund.interfaces",
     "verbund.quality",
     "verbund.compliance",

@@ -16,6 +16,7 @@ DOMAIN_APPS = [
     "hierarchies",
     "activities",
     "revenue",
+    "followups",
     "interfaces",
     "quality",
     "compliance",

@@ -56,6 +56,8 @@ DOMAIN_APPS = [
     "parties",
     "relationships",
     "hierarchies",
+    # Before activities: the file shows what is to do above what was done.
+    "followups",
     "activities",
     "revenue",
     "interfaces",

@@ -75,6 +75,7 @@ ROUTE_APPS = [
     "hierarchies",
     "activities",
     "revenue",
+    "followups",
     "interfaces",
     "quality",
     "compliance",
