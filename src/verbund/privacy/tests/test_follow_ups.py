@@ -73,7 +73,9 @@ def test_the_letter_lists_them_open_or_done_in_german_and_english(
         letter = c.get(f"/privacy/parties/{person.pk}/letter/").content.decode()
         page = c.get(f"/privacy/parties/{person.pk}/export/").content.decode()
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", letter))
-    assert "Wiedervorlagen" in text
+    # A section of their own, and among the categories of data Art. 15(1)(b) names.
+    assert "<h2>Wiedervorlagen</h2>" in letter and 'data-testid="letter-follow-ups"' in letter
+    assert "Wiedervorlagen (wann wir Sie wieder kontaktieren wollen)" in text
     assert f"14.12.2026 · offen: Rückruf Umzug — Sie {PRIVATE}." in text
     assert f"erledigt am {done_day:%d.%m.%Y}: Angebot, {PRIVATE} — Angebot geschickt" in text
     assert "Jahresgespräch Holding" not in text
