@@ -20,6 +20,7 @@ from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party
 from verbund.privacy import rules
 from verbund.privacy.actions import do_erase_party, do_export_party, do_retention, erasure_plan
+from verbund.privacy.selectors import retention_due
 from verbund.privacy.tests.test_erasure import places_of
 
 # Personal data about the person that no needle (name, e-mail, phone) finds.
@@ -38,7 +39,9 @@ def _follow_ups(world: dict[str, Any], user: Any) -> dict[str, FollowUp]:
     done = do_create_follow_up(actor=user, party=person, due_on=today,
                                subject=f"Angebot, {PRIVATE}")  # fmt: skip
     do_change_follow_up(done, actor=user, note="Angebot geschickt")
-    done = do_complete_follow_up(done, actor=user)
+    done = do_complete_follow_up(
+        done, actor=user, log_activity=True, activity_text=f"Angebot geschickt, {PRIVATE}"
+    )
     gone = do_create_follow_up(actor=user, party=person, due_on=today,
                                subject=f"Geburtstag, {PRIVATE}")  # fmt: skip
     do_delete_follow_up(gone, actor=user)
@@ -107,6 +110,9 @@ def test_the_erasure_scrubs_the_follow_ups_and_their_history(
     assert FollowUp.objects.get(pk=fu["open"].pk).due_on == dt.date(2026, 12, 14)
     assert FollowUp.objects.get(pk=fu["done"].pk).done_at == fu["done"].done_at
     assert FollowUp.objects.get(pk=fu["other"].pk).subject == "Jahresgespräch Holding"
+    # The activity logged on completion is the person's: scrubbed as such, still linked.
+    activity = FollowUp.objects.select_related("activity").get(pk=fu["done"].pk).activity
+    assert activity is not None and activity.subject == rules.ERASED_TEXT
     created = AuditRecord.objects.get(action="followup.create", object_id=str(fu["open"].pk))
     assert created.after["subject"] == rules.ERASED_TEXT and created.after["note"] == ""
     assert created.after["due_on"] == "2026-12-14"
@@ -128,6 +134,17 @@ def test_the_erasure_page_counts_the_follow_ups_in_singular_and_plural(
         do_create_follow_up(actor=user, party=person, due_on=today, subject="Besuch")
         page = c.get(f"/privacy/parties/{person.pk}/erase/").content.decode()
         assert "Betreff und Notiz von 2 Wiedervorlagen werden ersetzt." in page
+
+
+def test_retention_reads_the_follow_ups_in_the_same_query_per_rule(
+    db: Any, make_user: Any, django_assert_num_queries: Any
+) -> None:
+    person = do_create_party(actor=None, kind="person", first_name="Ina", last_name="Einzeln")
+    do_create_follow_up(
+        actor=make_user("editor"), party=person, due_on=timezone.localdate(), subject="Rückruf"
+    )
+    with django_assert_num_queries(2):  # one per rule
+        retention_due()
 
 
 def _aged(party: Party, years: float) -> None:
