@@ -1,11 +1,13 @@
 """Reads of follow-ups for the customer file, the start page and the list."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from verbund.followups.models import FollowUp
 from verbund.parties.models import Party
@@ -32,6 +34,23 @@ def of_party(party: Party) -> tuple[list[FollowUp], list[FollowUp], int]:
     if done_count > DONE_SHOWN:
         done_count = rows.filter(done_at__isnull=False).count()
     return open_rows, done[:DONE_SHOWN], done_count
+
+
+def of_parties(party_ids: Iterable[int]) -> QuerySet[FollowUp]:
+    """The follow-ups filed under ``party_ids``, open and done, by due date: for privacy, a
+    person and the records merged into it (the access export lists them, the erasure scrubs
+    them)."""
+    return FollowUp.objects.filter(party_id__in=list(party_ids)).order_by("due_on", "id")
+
+
+def planned_or_done_since(moment: dt.datetime) -> QuerySet[FollowUp]:
+    """Follow-ups that say a party is in contact at ``moment`` or later: open ones due on its
+    day or after (someone plans to contact them), done ones done since. An open one long
+    overdue says nothing (nobody came back to it)."""
+    return FollowUp.objects.filter(
+        Q(done_at__isnull=True, due_on__gte=timezone.localtime(moment).date())
+        | Q(done_at__gte=moment)
+    )
 
 
 @dataclass

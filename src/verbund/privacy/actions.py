@@ -21,6 +21,8 @@ from verbund.core import audit
 from verbund.core.models import AuditRecord
 from verbund.core.sql import transaction_lock
 from verbund.core.text import fold
+from verbund.followups import selectors as followups
+from verbund.followups.models import FollowUp
 from verbund.interfaces.models import ImportRun
 from verbund.parties.derive import derive_search_columns, person_name
 from verbund.parties.models import ErasedKey, Party
@@ -66,6 +68,8 @@ class ErasurePlan:
     other_rows: int = 0
     # Of ``activities``, those of organisations naming the person as the contact person.
     contact_activities: int = 0
+    # Follow-ups filed under the person, open and done: subject and note replaced.
+    follow_ups: int = 0
 
 
 def erasure_refusal(party: Party) -> str | None:
@@ -85,12 +89,16 @@ def erasure_plan(party: Party, *, count_records: bool = True) -> ErasurePlan:
     ids = selectors.family_ids(party)
     members = list(Party.objects.filter(pk__in=ids))
     activities = list(selectors.subject_activities(ids).values_list("pk", "party_id"))
+    follow_up_ids = [str(pk) for pk in followups.of_parties(ids).values_list("pk", flat=True)]
     return ErasurePlan(
         party_ids=ids,
         fields=[f for f in rules.PERSONAL_FIELDS if any(getattr(p, f) for p in members)],
         activities=len(activities),
         contact_activities=sum(party_id not in ids for _pk, party_id in activities),
-        audit_records=_erased_records(ids, [str(pk) for pk, _party in activities]).count()
+        follow_ups=len(follow_up_ids),
+        audit_records=_erased_records(
+            ids, [str(pk) for pk, _party in activities], follow_up_ids
+        ).count()
         if count_records
         else 0,
         relationships_kept=Relationship.objects.filter(
@@ -139,10 +147,15 @@ def _update_json(
     return changed
 
 
-def _erased_records(ids: list[int], activity_ids: list[str]) -> QuerySet[AuditRecord]:
-    """The audit records an erasure scrubs (the plan counts them): the party's, its
-    relationships', and those of the activities about the person (``activity_ids``) or that
-    named them before (corrected to another contact since, or deleted)."""
+def _erased_records(
+    ids: list[int], activity_ids: list[str], follow_up_ids: list[str]
+) -> QuerySet[AuditRecord]:
+    """The audit records an erasure scrubs (the plan counts them): the party's (among them
+    those of its follow-ups, deleted ones too: each carries the party), its relationships',
+    those of its follow-ups (``follow_up_ids``, also where an earlier record was filed under a
+    record merged into the person), and those of the activities about the person
+    (``activity_ids``) or that named them before (corrected to another contact since, or
+    deleted)."""
     str_ids = [str(i) for i in ids]
     rel_ids = [
         str(i)
@@ -156,6 +169,7 @@ def _erased_records(ids: list[int], activity_ids: list[str]) -> QuerySet[AuditRe
         | Q(object_type="activities.activity", object_id__in=activity_ids)
         | Q(object_type="activities.activity", before__contact_id__in=ids)
         | Q(object_type="activities.activity", after__contact_id__in=ids)
+        | Q(object_type="followups.followup", object_id__in=follow_up_ids)
         | Q(object_type="relationships.relationship", object_id__in=rel_ids)
     )
 
@@ -186,6 +200,7 @@ def do_erase_party(
     str_ids = [str(i) for i in ids]
     members = list(Party.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     activities = list(selectors.subject_activities(ids).select_related("party"))
+    follow_up_ids = [str(pk) for pk in followups.of_parties(ids).values_list("pk", flat=True)]
     needles = _personal_values(members, activities)
     # 1. The parties: personal fields emptied, the name line a placeholder, archived.
     replaced: dict[str, Any] = {}
@@ -209,15 +224,22 @@ def do_erase_party(
     Activity.objects.filter(pk__in=[a.pk for a in activities]).update(
         subject=rules.ERASED_TEXT, text=""
     )
-    # 3. Audit records of the party and of its activities and relationships.
-    records = _erased_records(ids, activity_ids)
+    #    Follow-ups filed under the person likewise (decision 0063): due date, state and who
+    #    did it stay; open ones stay open, the file shows "[gelöscht]" due on its day.
+    FollowUp.objects.filter(pk__in=follow_up_ids).update(subject=rules.ERASED_TEXT, note="")
+    plan.follow_ups = len(follow_up_ids)
+    # 3. Audit records of the party and of its activities, follow-ups and relationships.
+    records = _erased_records(ids, activity_ids, follow_up_ids)
     activity_keys = {"subject": rules.ERASED_TEXT, "text": ""}
+    follow_up_keys = {"subject": rules.ERASED_TEXT, "note": ""}
     other = 0
     for rec in records.only("pk", "object_type", "object_repr", "before", "after", "note").iterator(
         chunk_size=500
     ):
         plan.audit_records += 1
-        k = activity_keys if rec.object_type == "activities.activity" else keys
+        k = {"activities.activity": activity_keys, "followups.followup": follow_up_keys}.get(
+            rec.object_type, keys
+        )
         new = {
             "before": rules.scrub(rec.before, needles, k),
             "after": rules.scrub(rec.after, needles, k),
@@ -226,8 +248,8 @@ def do_erase_party(
         }
         if rec.object_type == "parties.party" and rec.object_id in str_ids:
             new["object_repr"] = replaced.get("object_repr", rec.object_repr)
-        elif rec.object_type == "activities.activity":
-            # "Anruf: <subject>": the subject is replaced here as in the activity.
+        elif rec.object_type in ("activities.activity", "followups.followup"):
+            # "Anruf: <subject>", a follow-up's subject: replaced here as in the row.
             new["object_repr"] = rules.ERASED_TEXT
         if any(new[f] != getattr(rec, f) for f in new):
             AuditRecord.objects.filter(pk=rec.pk).update(**new)

@@ -62,9 +62,15 @@ def export_context(party: Party, document: dict[str, Any]) -> dict[str, Any]:
          statuses.get(c["status"]), c["source"])
         for c in document["consents"] + document["objections"]
     ]  # fmt: skip
+    # The day a follow-up was done where the reader is (the document's time is UTC).
+    follow_ups = [
+        {**f, "done_on": timezone.localtime(dt.datetime.fromisoformat(f["done_at"])).date()
+         if f["done_at"] else None}
+        for f in document["follow_ups"]
+    ]  # fmt: skip
     return {
         "party": party, "doc": document, "records": records, "history": history,
-        "consents": consents,
+        "consents": consents, "follow_ups": follow_ups,
     }  # fmt: skip
 
 

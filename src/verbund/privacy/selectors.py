@@ -19,6 +19,7 @@ from verbund.core.audit import snapshot
 from verbund.core.formatting import user_name
 from verbund.core.models import AuditRecord
 from verbund.core.paging import COUNT_CAP, bounded_count
+from verbund.followups import selectors as followups
 from verbund.interfaces.models import ImportRun
 from verbund.parties.models import ErasedKey, Party, PartyKind, display_name_of
 from verbund.privacy import rules
@@ -420,6 +421,20 @@ def export_document(party: Party) -> dict[str, Any]:
             }
             for a in subject_activities(ids).select_related("party").order_by("happened_at", "pk")
         ],
+        # The follow-ups filed under the person (decision 0063): what the company means to
+        # come back to them about. Who is assigned is staff data, not the person's.
+        "follow_ups": [
+            {
+                "id": f.pk,
+                "party": f.party_id,
+                "due_on": f.due_on.isoformat(),
+                "subject": f.subject,
+                "note": f.note,
+                "done": f.done_at is not None,
+                "done_at": f.done_at.isoformat() if f.done_at else None,
+            }
+            for f in followups.of_parties(ids)
+        ],
         "consents": [
             _consent(c)
             for c in Consent.objects.filter(party_id__in=ids)
@@ -570,11 +585,13 @@ def retention_due(today: dt.date | None = None) -> list[Due]:
         else:
             # Activity is an activity filed under the person, or one of an organisation that
             # names them as the contact person: who was spoken to recently is not inactive.
+            # Nor is who a follow-up plans to contact, or one done recently (decision 0063).
             recent = Activity.objects.filter(happened_at__gte=moment)
             ids = (
                 subjects.filter(created_at__lt=moment, updated_at__lt=moment)
                 .exclude(pk__in=recent.values("party_id"))
                 .exclude(pk__in=recent.filter(contact__isnull=False).values("contact_id"))
+                .exclude(pk__in=followups.planned_or_done_since(moment).values("party_id"))
                 .values_list("pk", flat=True)
             )
         out.append(Due(rule, cutoff, sorted(ids)))

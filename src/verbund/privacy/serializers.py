@@ -42,3 +42,4 @@ class ErasureSerializer(serializers.Serializer[Any]):
     erased_keys = serializers.ListField(child=serializers.CharField())
     other_rows = serializers.IntegerField()
     contact_activities = serializers.IntegerField()
+    follow_ups = serializers.IntegerField()
