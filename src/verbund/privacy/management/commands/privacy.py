@@ -123,8 +123,8 @@ class Command(VerbundCommand):
                     return
                 plan = actions.do_erase_party(party, actor=actor, reason=options["reason"])
                 self.stdout.write(
-                    _("Party %(id)s erased: %(activities)s activities and %(records)s audit records anonymised, %(relationships)s relationships and %(revenue)s revenue months kept.")
-                    % {"id": party.pk, "activities": plan.activities, "records": plan.audit_records,
+                    _("Party %(id)s erased: %(activities)s activities, %(follow_ups)s follow-ups and %(records)s audit records anonymised, %(relationships)s relationships and %(revenue)s revenue months kept.")
+                    % {"id": party.pk, "activities": plan.activities, "follow_ups": plan.follow_ups, "records": plan.audit_records,
                        "relationships": plan.relationships_kept, "revenue": plan.revenue_months_kept}
                 )  # fmt: skip
             elif verb == "hold":
