@@ -193,9 +193,12 @@ def not_a(field: forms.Field, value: Any, message: str, placeholder: str) -> Val
     """The refusal of a typed value that is no date, month or number: ``message`` names the
     field's label, the value as typed and the format expected (``placeholder``)."""
     label = str(field.label) if field.label else gettext("This field")
+    # The values as params, not formatted in: django-filter formats a filter's error again
+    # (``message % params``), and a typed "%" then was a 500.
     return ValidationError(
-        message % {"field": label, "value": str(value).strip(), "format": placeholder},
+        message,
         code="invalid",
+        params={"field": label, "value": str(value).strip(), "format": placeholder},
     )
 
 

@@ -33,8 +33,9 @@ class AssigneeField(forms.CharField):
             return value
         found = id_param(value)
         if found is None or not 1 <= found <= ID_MAX:
+            # The value as a param: django-filter formats the message again.
             raise ValidationError(
-                _("“%(value)s” is neither “me” nor a user's id.") % {"value": value}
+                _("“%(value)s” is neither “me” nor a user's id."), params={"value": value}
             )
         return found
 
