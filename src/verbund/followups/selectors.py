@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from verbund.core.formatting import user_name
 from verbund.followups.models import FollowUp
 from verbund.parties.models import Party
 
@@ -102,4 +103,4 @@ def user_choices(current: Any = None) -> list[tuple[int, str]]:
     users = list(assignable_users())
     if current is not None and current not in users:
         users.append(current)
-    return [(u.pk, u.get_full_name() or u.get_username()) for u in users]
+    return [(u.pk, user_name(u)) for u in users]
