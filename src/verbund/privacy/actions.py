@@ -500,12 +500,12 @@ def do_retention(
     ``do_erase_party`` (in transactions of RETENTION_CHUNK parties, each erasure in its own
     savepoint: a refusal leaves the others). The command and the retention page's background
     job (``privacy.tasks``, with ``run``: its progress after each transaction) both call it."""
-    if apply and run is None:
-        # The command does not erase beside a run the page started (nor the page beside the
-        # command's: do_start_retention refuses while a run is open, and the command has none).
-        open_run = RetentionRun.objects.filter(status__in=RETENTION_OPEN).exists()
-        if message := rules.retention_running_error(open_run):
-            raise ValidationError(message)
+    # The command does not erase beside a run the page started (nor the page beside the
+    # command's: do_start_retention refuses while a run is open, and the command has none).
+    if (apply and run is None) and (
+        message := rules.retention_running_error(selectors.open_retention_run() is not None)
+    ):
+        raise ValidationError(message)
     due = selectors.retention_due(today)
     all_ids = sorted({i for d in due for i in d.party_ids})
     held = selectors.held_ids(all_ids, today)
@@ -569,8 +569,7 @@ def do_start_retention(*, actor: Any) -> RetentionRun:
     with transaction.atomic():
         # No row stands for "no run open" to lock: two clicks would both find none.
         transaction_lock(RETENTION_LOCK)
-        open_run = RetentionRun.objects.filter(status__in=RETENTION_OPEN).exists()
-        if message := rules.retention_running_error(open_run):
+        if message := rules.retention_running_error(selectors.open_retention_run() is not None):
             raise ValidationError(message)
         user = actor if getattr(actor, "is_authenticated", False) else None
         run = RetentionRun.objects.create(created_by=user)

@@ -24,6 +24,7 @@ from verbund.interfaces.models import ImportRun
 from verbund.parties.models import ErasedKey, Party, PartyKind, display_name_of
 from verbund.privacy import rules
 from verbund.privacy.models import (
+    RETENTION_OPEN,
     Channel,
     Consent,
     ConsentStatus,
@@ -31,6 +32,7 @@ from verbund.privacy.models import (
     PrivacyAction,
     PrivacyLog,
     Purpose,
+    RetentionRun,
 )
 from verbund.relationships.models import Relationship
 from verbund.revenue.models import RevenueMonth
@@ -615,3 +617,11 @@ def held_ids(party_ids: list[int], today: dt.date | None = None) -> set[int]:
             ).values_list("party_id", flat=True)
         )
     return held
+
+
+def open_retention_run() -> RetentionRun | None:
+    """The retention run that is queued or running, if any: at most one is (``do_start_retention``
+    refuses a second under a lock), so the pages, the command and the start all ask this."""
+    return (
+        RetentionRun.objects.filter(status__in=RETENTION_OPEN).select_related("created_by").first()
+    )

@@ -26,7 +26,7 @@ from verbund.parties.models import Party
 from verbund.privacy import actions, rules, selectors
 from verbund.privacy.forms import AdvertisingForm, ConsentForm, HoldForm, LetterForm, ReasonForm
 from verbund.privacy.letter import export_context, letter_context
-from verbund.privacy.models import RETENTION_OPEN, Channel, PrivacyLog, RetentionRun
+from verbund.privacy.models import Channel, PrivacyLog, RetentionRun
 from verbund.privacy.sections import section_context
 from verbund.selections import selectors as selection_selectors
 
@@ -277,11 +277,11 @@ def privacy_log(request: HttpRequest) -> HttpResponse:
 def retention(request: HttpRequest) -> HttpResponse:
     """What the retention rules find due (a dry run), the button that applies them and the
     last runs."""
-    result = actions.do_retention(actor=request.user, apply=False)
+    running = selectors.open_retention_run()
+    # While a run erases what is due, a dry run beside it would count a moving target (and
+    # read every party the rules look at): the page points to the run's progress instead.
+    result = None if running else actions.do_retention(actor=request.user, apply=False)
     runs = list(RetentionRun.objects.select_related("created_by")[:RUNS_SHOWN])
-    # The newest run is the open one if any (one at a time): the page points to it instead
-    # of the confirm step, which would only say the same.
-    running = runs[0] if runs and runs[0].is_open else None
     return render(
         request,
         "privacy/retention.html",
@@ -310,7 +310,7 @@ def retention_apply(request: HttpRequest) -> HttpResponse:
             error = " ".join(exc.messages)
         else:
             return redirect("privacy-retention-run", run_id=run.pk)
-    running = RetentionRun.objects.filter(status__in=RETENTION_OPEN).first()
+    running = selectors.open_retention_run()
     if running is not None:
         # The open run erases what is due: a dry run beside it would count a moving target
         # (and read every party the rules look at) only to be refused at the button.

@@ -241,7 +241,7 @@ def test_a_run_that_breaks_is_marked_failed_with_the_reason_and_frees_the_button
     assert 'data-testid="retention-start"' in c.get("/privacy/retention/apply/").content.decode()
 
 
-def test_while_a_run_is_open_the_confirm_step_computes_nothing_and_links_to_its_progress(
+def test_while_a_run_is_open_the_retention_pages_compute_nothing_and_link_to_its_progress(
     db: Any, client_for: Any, monkeypatch: Any, django_assert_num_queries: Any
 ) -> None:
     from verbund.privacy import selectors
@@ -267,11 +267,16 @@ def test_while_a_run_is_open_the_confirm_step_computes_nothing_and_links_to_its_
     refused = c.post("/privacy/retention/apply/")
     assert refused.status_code == 400 and f"/privacy/retention/runs/{run.pk}/" in refused.text
     assert RetentionRun.objects.count() == 1
-    monkeypatch.undo()
-    # The retention page still shows what is due, and points to the open run instead of the
-    # confirm step.
+    # The retention page does no dry run beside the open run either (it would count a moving
+    # target): it points to the run, and lists it among the recent runs.
     overview = c.get("/privacy/retention/").content.decode()
     assert (
         f'href="/privacy/retention/runs/{run.pk}/" data-testid="retention-running-link"' in overview
     )
     assert 'data-testid="retention-apply"' not in overview
+    assert "retention-nothing" not in overview and 'data-testid="retention-runs"' in overview
+    monkeypatch.undo()
+    run.status = "done"
+    run.save(update_fields=["status"])
+    after = c.get("/privacy/retention/").content.decode()
+    assert "retention-running" not in after and "retention-apply" in after
