@@ -269,7 +269,7 @@ def _white_space(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
         " AND m.month >= %s{} AND m.amount_cents <> 0)"
     )
     white_space = f"white space {first:%m/%Y}-{last:%m/%Y}"
-    cases = [
+    cases: list[tuple[str, dict[str, Any], str, list[Any]]] = [
         (
             white_space,
             selectors.white_space_filters(root, "group"),
