@@ -9,10 +9,11 @@ Directories come only from options and the environment, never from one machine's
   option nor the variable names it.
 """
 
+import argparse
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,24 @@ def missing_data(
     )
 
 
+def parts_type(valid: Sequence[str]) -> Callable[[str], frozenset[str]]:
+    """The ``type`` of a ``--parts`` option: comma-separated names out of ``valid`` or ``all``
+    (empty means ``all``). An unknown name is refused by argparse, naming the valid ones (a
+    usage error, exit status 2), instead of running nothing or everything silently."""
+    known = ("all", *valid)
+
+    def parse(text: str) -> frozenset[str]:
+        parts = frozenset(p.strip() for p in text.split(",") if p.strip()) or frozenset({"all"})
+        unknown = sorted(parts.difference(known))
+        if unknown:
+            raise argparse.ArgumentTypeError(
+                f"unknown part {', '.join(unknown)}; the parts are {', '.join(known)}"
+            )
+        return parts
+
+    return parse
+
+
 def median_ms(
     fn: Callable[[], Any], repeat: int, clock: Callable[[], float] = time.perf_counter
 ) -> float:
@@ -59,6 +78,26 @@ def median_ms(
         fn()
         times.append((clock() - start) * 1000)
     return statistics.median(times)
+
+
+def paired_median_ms(
+    app: Callable[[], Any],
+    raw: Callable[[], Any],
+    repeat: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> tuple[float, float]:
+    """Median milliseconds of ``app`` and of ``raw``, called alternately ``repeat`` times each
+    after one warm-up call of each: on a shared machine a busy spell then falls on both sides
+    of the ratio alike, not on whichever ran during it."""
+    app()
+    raw()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, out in ((app, times[0]), (raw, times[1])):
+            start = clock()
+            fn()
+            out.append((clock() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def ratio(app: float, raw: float | None) -> float | None:

@@ -37,7 +37,7 @@ from typing import Any, TextIO
 
 from django.db import connection, transaction
 
-from verbund.bench.common import rows, scalar
+from verbund.bench.common import parts_type, rows, scalar
 from verbund.hierarchies import engine
 from verbund.parties.models import Party
 from verbund.relationships.models import Relationship, RelationshipType
@@ -49,6 +49,7 @@ from verbund.revenue.periods import Period
 
 PREFIX = "RB"
 FANOUT = 10
+PARTS = ("totals", "top", "ranking", "move")
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,8 +70,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_data_arguments(parser)
     parser.add_argument(
         "--parts",
+        type=parts_type(PARTS),
         default="all",
-        help="comma-separated: totals, top, ranking, move (default all)",
+        help=f"comma-separated: {', '.join(PARTS)} (default all)",
     )
 
 
@@ -365,7 +367,8 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     engine.ensure_fresh(rtype)  # bring the closure up to today once, outside the timings
 
     results: list[tuple[str, float, float, str]] = []
-    parts = {p.strip() for p in str(options.get("parts") or "all").split(",")}
+    given = options.get("parts") or "all"
+    parts = given if isinstance(given, frozenset) else parts_type(PARTS)(str(given))
     everything = "all" in parts
     correct = True
     if everything or "ranking" in parts:

@@ -17,24 +17,35 @@ Prints medians of ``--repeat`` runs, each with its ratio to raw SQL measured in 
 - the same first page as the whole party list page, and as ``/api/v1/parties/`` with the
   filters as query parameters (server time through Django's test client; for information).
 
-``--parts white-space`` (also in ``all``): the "Weiße Flecken" of a member's customer file,
-the members of its group without revenue in the last 12 months, on a member deep in the large
-group: the count as the party list counts it (``selectors.count`` of ``white_space_filters``,
-which ``selections.views.white_space_count`` answers when the line is opened) against a bare
-``COUNT(*)`` over the closure with ``NOT EXISTS`` on the monthly rows; and the section as every
-file of a member loads it (``selections.sections.party_sections``: hierarchies, sizes, links).
+``--parts white-space`` (also in ``all``): the "Weiße Flecken" of the large group, the members
+without revenue in the last 12 months (none on the bench data, which have every month), and
+"no revenue since this month" (every member: the data end last month), and the group filter
+alone: the count when the customer file's line is opened (``selectors.white_space_count``,
+which ``selections.views.white_space_count`` answers), the party list's count
+(``selectors.count``) and its page (``/parties/`` with those filters), each against the bare
+closure join with ``NOT EXISTS`` on the monthly rows, timed alternately with it; and the
+section as every file of a member loads it (``selections.sections.party_sections``).
+``--clock cpu`` times this process's CPU instead of the wall clock: steadier on a shared
+machine, and meaningful on SQLite only (PostgreSQL works in its own processes).
+
+An unknown ``--parts`` name is a usage error naming the valid ones.
 """
 
 import argparse
 import datetime as dt
+import os
+import time
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from django.db import connection
 
-from verbund.bench.common import median_ms, ratio, rows, scalar
+from verbund.bench.common import median_ms, paired_median_ms, parts_type, ratio, rows, scalar
 
 TARGETS_MS = {"count": 500.0, "first page": 300.0}
 PAGE = 50
+PARTS = ("selection", "white-space")
+CLOCK: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +56,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--min-eur", type=int, default=10_000, help="the revenue the members have at least"
     )
     parser.add_argument(
-        "--parts", default="all", help="comma-separated: selection, white-space (default all)"
+        "--parts",
+        type=parts_type(PARTS),
+        default="all",
+        help=f"comma-separated: {', '.join(PARTS)} (default all)",
+    )
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCK),
+        default="wall",
+        help="white-space: wall time, or this process's CPU time (steadier on a busy machine; "
+        "SQLite only, as PostgreSQL works in its own processes)",
     )
 
 
@@ -83,7 +104,9 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
     root = _ensure_data(options, stdout)
     if root is None:
         return 1
-    parts = {p.strip() for p in str(options.get("parts") or "all").split(",")}
+    given = options.get("parts") or "all"
+    # Parsed by the option (checked there); given as text when called from Python.
+    parts = given if isinstance(given, frozenset) else parts_type(PARTS)(str(given))
     correct = True
     if parts & {"all", "selection"}:
         correct = _selection(root, options, stdout) and correct
@@ -206,8 +229,11 @@ def _selection(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
 
 
 def _white_space(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
-    """The white space section of a member's file, timed against the raw count."""
-    from django.test import RequestFactory
+    """The white space of the large group, timed against raw SQL: the count and the party list
+    page its link opens, for the last 12 months, for "no revenue since this month" (every
+    member: the bench data end last month) and for the group filter alone; and the section on
+    a member's file."""
+    from django.test import Client, RequestFactory
 
     from verbund.hierarchies import selectors as hierarchy
     from verbund.hierarchies.models import ClosureEntry
@@ -216,6 +242,7 @@ def _white_space(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
     from verbund.selections import rules, sections, selectors
 
     repeat = int(options["repeat"])
+    clock = CLOCK[options.get("clock") or "wall"]
     type_id = hierarchy.hierarchy_type_id("group")
     hierarchy.ensure_current(type_id)
     ct, mt = ClosureEntry._meta.db_table, RevenueMonth._meta.db_table
@@ -227,22 +254,78 @@ def _white_space(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
             [type_id, root],
         )
     )
-    first, last = rules.last_twelve_months()
-    filters = selectors.white_space_filters(root, "group")
-    raw_sql = (
-        f"SELECT COUNT(*) FROM {ct} c JOIN parties_party p ON p.id = c.descendant_id"
-        " WHERE c.type_id = %s AND c.ancestor_id = %s AND p.merged_into_id IS NULL"
-        f" AND NOT EXISTS (SELECT 1 FROM {mt} m WHERE m.party_id = c.descendant_id"
-        " AND m.month >= %s AND m.month <= %s AND m.amount_cents <> 0)"
-    )
-    params = [type_id, root, first, last]
     members = int(
         scalar(
             f"SELECT COUNT(*) FROM {ct} WHERE type_id = %s AND ancestor_id = %s", [type_id, root]
         )
     )
-    expected = int(scalar(raw_sql, params))
-    got = selectors.count(filters)
+    first, last = rules.last_twelve_months()
+    members_sql = (
+        f" FROM {ct} c JOIN parties_party p ON p.id = c.descendant_id"
+        " WHERE c.type_id = %s AND c.ancestor_id = %s AND p.merged_into_id IS NULL"
+    )
+    no_revenue_sql = (
+        f" AND NOT EXISTS (SELECT 1 FROM {mt} m WHERE m.party_id = c.descendant_id"
+        " AND m.month >= %s{} AND m.amount_cents <> 0)"
+    )
+    white_space = f"white space {first:%m/%Y}-{last:%m/%Y}"
+    cases: list[tuple[str, dict[str, Any], str, list[Any]]] = [
+        (
+            white_space,
+            selectors.white_space_filters(root, "group"),
+            members_sql + no_revenue_sql.format(" AND m.month <= %s"),
+            [type_id, root, first, last],
+        ),
+        (
+            f"no revenue since {last:%m/%Y}",
+            {"group": str(root), "no_revenue_from": f"{last:%Y-%m}"},
+            members_sql + no_revenue_sql.format(""),
+            [type_id, root, last],
+        ),
+        ("the group alone", {"group": str(root)}, members_sql, [type_id, root]),
+    ]
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(_bench_user())
+    table: list[tuple[str, float, float]] = []
+
+    def measure(name: str, filters: dict[str, Any], where: str, params: list[Any]) -> bool:
+        count_sql = f"SELECT COUNT(*){where}"
+        page_sql = (
+            f"SELECT p.id, p.number, p.name, p.city{where} ORDER BY p.name, p.id LIMIT {PAGE + 1}"
+        )
+        expected = int(scalar(count_sql, params))
+        got = selectors.count(filters)
+        if got != expected:
+            stdout.write(f"WRONG: {name}: {got} / {expected}\n")
+
+        def page_view() -> None:
+            response = client.get("/parties/", filters)
+            if response.status_code != 200:
+                raise RuntimeError(f"/parties/ answered {response.status_code}")
+
+        def raw_count() -> Any:
+            return rows(count_sql, params)
+
+        if name == white_space:
+            # What the customer file's line shows when opened (views.white_space_count).
+            opened = selectors.white_space_count(root, "group")
+            got = got if opened == expected else opened
+            t_app, t_raw = paired_median_ms(
+                lambda: selectors.white_space_count(root, "group"), raw_count, repeat, clock
+            )
+            table.append((f"{name} ({expected:,}): count when opened", t_app, t_raw))
+        t_app, t_raw = paired_median_ms(lambda: selectors.count(filters), raw_count, repeat, clock)
+        t_page, t_raw_page = paired_median_ms(
+            page_view, lambda: rows(page_sql, params), repeat, clock
+        )
+        table.append((f"{name} ({expected:,}): party list count", t_app, t_raw))
+        table.append((f"{name}: party list page", t_page, t_raw_page))
+        return got == expected
+
+    correct = True
+    for case in cases:
+        correct = measure(*case) and correct
+
     request = RequestFactory().get(f"/parties/{member}/sections/selections/")
     request.user = _bench_user()
     party = Party.objects.get(pk=member)
@@ -251,21 +334,17 @@ def _white_space(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
         return sections.party_sections(request, party)
 
     links = [link for s in section() for link in s.context["white_space"]]
-    correct = got == expected and [link["root_id"] for link in links] == [root]
-    t_app = median_ms(lambda: selectors.count(filters), repeat)
-    t_raw = median_ms(lambda: rows(raw_sql, params), repeat)
-    t_section = median_ms(section, repeat)
+    if [link["root_id"] for link in links] != [root]:
+        correct = False
+        stdout.write(f"WRONG: the section links {links}\n")
+    t_section = median_ms(section, repeat, clock)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     stdout.write(
-        f"\n| {connection.vendor}, white space of a {members:,}-member group ({expected:,} "
-        f"without revenue {first:%m/%Y}-{last:%m/%Y}) | median (app) | raw SQL | ratio |\n"
+        f"\n| {connection.vendor}, a {members:,}-member group ({options.get('clock') or 'wall'}"
+        f" clock, load average {load:.1f}) | median (app) | raw SQL | ratio |\n"
         "|---|---|---|---|\n"
     )
-    timed = (
-        ("count (when the line is opened)", t_app),
-        ("the section on a member's file", t_section),
-    )
-    for name, app in timed:
-        stdout.write(f"| {name} | {app:.1f} ms | {t_raw:.1f} ms | {ratio(app, t_raw):.2f}x |\n")
-    if not correct:
-        stdout.write(f"WRONG: white space {got} / {expected}, the section links {links}\n")
+    for name, app, raw in table:
+        stdout.write(f"| {name} | {app:.1f} ms | {raw:.1f} ms | {ratio(app, raw):.2f}x |\n")
+    stdout.write(f"| the white space section on a member's file | {t_section:.1f} ms | - | - |\n")
     return correct

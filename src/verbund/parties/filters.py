@@ -10,6 +10,7 @@ a mistyped filter never answers as if it were not there.
 """
 
 import copy
+import unicodedata
 from functools import cache
 from typing import Any
 
@@ -33,10 +34,47 @@ from verbund.parties.models import Party, PartyKind, PartyStatus
 from verbund.parties.selectors import text_search
 
 
-class UserChoiceField(django_filters.fields.ModelChoiceField):
-    """A user as the pages name one (full name, else user name); a deactivated user is marked,
-    and the user looking at the list (``me``, set by the view) too."""
+def user_order(user: Any, me: int | None = None) -> tuple[Any, ...]:
+    """Where a user stands among the choices: ``me`` (the user looking) first, then by the name
+    the pages show (``core.formatting.user_name``) as a list of people is read, last name,
+    first name; a user without a name by user name among them. Sorted here, not by the
+    database, so that SQLite and PostgreSQL (whose collations differ on case and umlauts)
+    offer the same order."""
+    last, first, username = user.last_name.strip(), user.first_name.strip(), user.username
+    return (user.pk != me, _folded(last or first or username), _folded(first), username, user.pk)
 
+
+def _folded(text: str) -> str:
+    """Case and accents folded, as a German list sorts (Özdemir beside Ostermann, not after Zander)."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    ).casefold()
+
+
+class _UsersByName(forms.models.ModelChoiceIterator):
+    """The users of the queryset in ``user_order``, read in the one query as before."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        me = getattr(self.field, "me", None)
+        for user in sorted(self.queryset, key=lambda u: user_order(u, me)):
+            yield self.choice(user)
+
+
+class UserChoiceIterator(django_filters.fields.ModelChoiceIterator, _UsersByName):
+    """django-filter's iterator (the "nobody" choice after "all") over ``_UsersByName``."""
+
+
+class UserChoiceField(django_filters.fields.ModelChoiceField):
+    """A user as the pages name one (full name, else user name), in ``user_order``; a
+    deactivated user is marked, and the user looking at the list (``me``, set by the view)
+    too, and comes first.
+
+    There is no notion of a service account to leave out: a machine client (the ERP) is a
+    user with an API token like any other (docs/api.md), and may be responsible for parties."""
+
+    iterator = UserChoiceIterator
     me: int | None = None
 
     def to_python(self, value: Any) -> Any:
@@ -78,7 +116,8 @@ class ResponsibleFilter(django_filters.ModelChoiceFilter):
 
 
 def users() -> QuerySet[Any]:
-    return get_user_model().objects.order_by("first_name", "last_name", "username")
+    # The choices are put in order in Python (``user_order``); the query needs none.
+    return get_user_model().objects.order_by()
 
 
 # What the party list and its API read besides the filters: the UI's cursor and sort, DRF's

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -93,11 +92,7 @@ def party_list(request: HttpRequest) -> HttpResponse:
     form.fields["status"].widget.attrs["size"] = len(form.fields["status"].choices)
     form.fields["q"].widget.attrs["enterkeyhint"] = "search"
     # "Meine Kunden" is the usual choice: the user looking comes first, marked.
-    responsible = form.fields["responsible"]
-    responsible.me = request.user.pk
-    responsible.queryset = responsible.queryset.order_by(
-        Case(When(pk=request.user.pk, then=0), default=1), "first_name", "last_name", "username"
-    )
+    form.fields["responsible"].me = request.user.pk
     return render(
         request,
         "parties/list.html",

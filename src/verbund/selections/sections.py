@@ -6,7 +6,6 @@ counted when the user opens the hierarchy's line; where every member has revenue
 says so."""
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -53,7 +52,7 @@ def party_sections(request: HttpRequest, party: Party) -> list[Section]:
                 "type_key": found["type_key"],
                 "type_name": found["type_name"],
                 "size": found["size"],
-                "query": urlencode(filters),
+                "query": selectors.list_query(filters),
                 "root_id": found["root_id"],
                 "count_url": reverse(
                     "selection-white-space", args=[found["root_id"], found["type_key"]]

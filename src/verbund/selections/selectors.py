@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -51,6 +52,14 @@ UNDECIDED_HITS = (HitStatus.OPEN, HitStatus.PENDING)
 
 # --- membership -------------------------------------------------------------------------------
 
+# The party filters naming the members of a hierarchy: the hierarchy type, and whether they
+# are the whole tree from the party's ultimate parent (else the party's subtree).
+MEMBERSHIPS: dict[str, tuple[str, bool]] = {
+    "group": ("group", True),
+    "chain": ("chain", True),
+    "association": ("settlement", False),
+}
+
 
 def members_q(
     type_key: str,
@@ -60,11 +69,18 @@ def members_q(
     as_of: dt.date | None = None,
     depth_min: int | None = None,
     depth_max: int | None = None,
+    no_revenue: tuple[dt.date | None, dt.date | None] | None = None,
 ) -> Q:
     """The members of ``party_id``'s tree along the hierarchy type ``type_key``: the whole tree
     from its ultimate parent (``whole_tree``) or the party's subtree, on ``as_of`` (today when
     None), at ``depth_min`` to ``depth_max`` levels below the top. A party in no tree is a
-    tree of one."""
+    tree of one.
+
+    ``no_revenue`` (first, last month, either open): only the members without revenue then
+    (``without_revenue``), tested on the member ids inside the membership subquery. Tested on
+    the party rows instead, PostgreSQL joined every party to the members before probing their
+    months (a hash semi-join over a scan of all parties), 2.6-3.4x the raw count that probes
+    the months from the closure (200,000 parties, a 20,000-member group, docs/revenue.md)."""
     try:
         type_id = hierarchy.hierarchy_type_id(type_key)
     except ValidationError:
@@ -74,12 +90,14 @@ def members_q(
         hierarchy.ensure_current(type_id)
         root = hierarchy.top_ancestor(party_id, type_id) if whole_tree else int(party_id)
         if not hierarchy.in_tree(root, type_id):
-            return Q(pk=root) if low == 0 else Q(pk__in=[])
+            return _alone(root, no_revenue) if low == 0 else Q(pk__in=[])
         today = ClosureEntry.objects.filter(type_id=type_id, ancestor_id=root)
         if low:
             today = today.filter(depth__gte=low)
         if depth_max is not None:
             today = today.filter(depth__lte=depth_max)
+        if no_revenue is not None:
+            today = today.filter(no_revenue_condition(OuterRef("descendant_id"), *no_revenue))
         return Q(pk__in=today.values("descendant_id"))
     root = hierarchy.top_ancestor(party_id, type_id, on=as_of) if whole_tree else int(party_id)
     on_day = {"type_id": type_id, "valid_from__lte": as_of, "valid_to__gte": as_of}
@@ -100,8 +118,17 @@ def members_q(
             rows = rows.filter(levels__gte=above_root + low)
         if depth_max is not None:
             rows = rows.filter(levels__lte=above_root + depth_max)
+    if no_revenue is not None:
+        rows = rows.filter(no_revenue_condition(OuterRef("descendant_id"), *no_revenue))
     q = Q(pk__in=rows.values("descendant_id"))
-    return q | Q(pk=root) if low == 0 else q
+    return q | _alone(root, no_revenue) if low == 0 else q
+
+
+def _alone(party_id: int, no_revenue: tuple[dt.date | None, dt.date | None] | None) -> Q:
+    """The party itself as a member (of a tree of one, or the top of a dated tree)."""
+    if no_revenue is None:
+        return Q(pk=party_id)
+    return Q(pk=party_id) & Q(no_revenue_condition(OuterRef("pk"), *no_revenue))
 
 
 # --- revenue ----------------------------------------------------------------------------------
@@ -186,12 +213,18 @@ def without_revenue(
 ) -> QuerySet[Party]:
     """Parties with no revenue (no month with an amount other than zero) from ``first`` to
     ``last``, either end open."""
-    rows = RevenueMonth.objects.filter(party_id=OuterRef("pk")).exclude(amount_cents=0)
+    return qs.filter(no_revenue_condition(OuterRef("pk"), first, last))
+
+
+def no_revenue_condition(party: OuterRef, first: dt.date | None, last: dt.date | None) -> Any:
+    """No revenue from ``first`` to ``last`` (either open) for the party whose id ``party``
+    names in the enclosing query: a party row's ``pk`` or a closure row's ``descendant_id``."""
+    rows = RevenueMonth.objects.filter(party_id=party).exclude(amount_cents=0)
     if first is not None:
         rows = rows.filter(month__gte=first)
     if last is not None:
         rows = rows.filter(month__lte=last)
-    return qs.filter(~Exists(rows))
+    return ~Exists(rows)
 
 
 # --- screening, duplicates, relationships -----------------------------------------------------
@@ -270,6 +303,12 @@ def as_query(filters: dict[str, Any]) -> QueryDict:
     return query
 
 
+def list_query(filters: dict[str, Any]) -> str:
+    """The party list's query string for these filters (a list repeats the parameter): every
+    link to the party list with a selection's or the white space's filters."""
+    return urlencode(filters, doseq=True)
+
+
 def count(filters: dict[str, Any]) -> int:
     """How many parties the filters select now: one ``COUNT(*)``."""
     rows = parties(filters).order_by()
@@ -302,9 +341,25 @@ def white_space_filters(
     """The filters of "white space": the members of the party's group, chain or association
     that are no customers (no revenue in the last 12 months)."""
     first, last = last_twelve_months(today)
-    name = {"group": "group", "chain": "chain", "settlement": "association"}[type_key]
     return {
-        name: str(party_id),
+        _member_filter(type_key): str(party_id),
         "no_revenue_from": f"{first:%Y-%m}",
         "no_revenue_to": f"{last:%Y-%m}",
     }
+
+
+def white_space_count(party_id: int, type_key: str, today: dt.date | None = None) -> int:
+    """``count(white_space_filters(...))``: the same conditions (``members_q`` as the member
+    filter applies it, carrying "no revenue"; merged records left out), without building the
+    party list's FilterSet and form for two filters (about 2 ms of Python, a sixth of the raw
+    count on SQLite at 20,000 members)."""
+    first, last = last_twelve_months(today)
+    key, whole_tree = MEMBERSHIPS[_member_filter(type_key)]
+    members = members_q(key, party_id, whole_tree=whole_tree, no_revenue=(first, last))
+    rows = Party.objects.filter(members, merged_into__isnull=True).order_by()
+    with no_jit():
+        return rows.count()
+
+
+def _member_filter(type_key: str) -> str:
+    return next(name for name, (key, _whole) in MEMBERSHIPS.items() if key == type_key)

@@ -7,7 +7,6 @@ Every read goes through ``selections.selectors``, every write through ``selectio
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import (
@@ -46,11 +45,6 @@ def _by_field(exc: ValidationError) -> dict[str, list[str]]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"filters": exc.messages}
 
 
-def list_query(filters: dict[str, Any]) -> str:
-    """The party list's query string for these filters (a list repeats the parameter)."""
-    return urlencode(filters, doseq=True)
-
-
 @requires(PERMISSION)
 def selection_list(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.visible(request.user).order_by("name", "id"))
@@ -81,8 +75,8 @@ def white_space_count(request: HttpRequest, party_id: int, type_key: str) -> Htt
     link = {
         "type_name": hierarchy.hierarchy_type(type_key).name,
         "size": hierarchy.group_size(party_id, type_key),
-        "count": selectors.count(filters),
-        "query": list_query(filters),
+        "count": selectors.white_space_count(party_id, type_key),
+        "query": selectors.list_query(filters),
     }
     return render(request, "selections/white_space_count.html", {"link": link})
 
@@ -131,7 +125,7 @@ def selection_create(request: HttpRequest) -> HttpResponse:
         request,
         "selections/form.html",
         {
-            "filters_query": list_query(filters),
+            "filters_query": selectors.list_query(filters),
             "described": described,
             "count": count,
             "name": name,
@@ -165,7 +159,7 @@ def selection_detail(request: HttpRequest, selection_id: int) -> HttpResponse:
             "problems": problems,
             "count": count,
             "parties": first,
-            "list_query": list_query(selection.filters),
+            "list_query": selectors.list_query(selection.filters),
             "is_owner": selection.owner_id == request.user.pk,
             "role_label": describe.role_name(
                 selection.shared_with.name if selection.shared_with else None
