@@ -43,6 +43,36 @@ def format_number(value: int | float | Decimal | None, decimals: int | None = No
     return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
+def format_percent(value: Decimal | str | float | None) -> str:
+    """A percentage for display with the decimals it has, none added: "12,5 %" in German,
+    "12.5%" in English; text that is no number stays as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value)).normalize()
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    exponent = number.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return _("%(number)s%%") % {"number": format_number(number, decimals)}
+
+
+def format_money(amount: Decimal | str | None, currency: str, decimals: int = 2) -> str:
+    """An amount in its currency: euros as the revenue pages show them ("10,00 €"), any other
+    currency with its code ("10,00 CHF"); text that is no number stays as it is."""
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        return "" if amount is None else str(amount)
+    if not value.is_finite():
+        return str(amount)
+    if currency == "EUR":
+        return format_euros(value, decimals)
+    return f"{format_number(value, decimals)} {currency}"
+
+
 def format_count(shown: int, total: int, *, first: int = 1, capped: bool = False) -> str:
     """How many of how many rows a list shows, the one wording of every list (design brief 7a):
     "50 von 1.234" in German, "50 of 1,234" in English; from a later page of a list that knows

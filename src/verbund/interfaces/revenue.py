@@ -212,7 +212,13 @@ def import_revenue(
             out.outcome(key, "updated")
             if len(out.diffs) < 50:
                 out.diffs.append(
-                    {"row": row_no, "key": key, "before": str(have[1]), "after": str(amount)}
+                    {
+                        "row": row_no,
+                        "key": key,
+                        "before": str(have[1]),
+                        "after": str(amount),
+                        "currencies": [have[2], currency],
+                    }
                 )
     if new_rows:
         do_bulk_load_months(

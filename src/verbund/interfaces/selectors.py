@@ -7,7 +7,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Max, QuerySet
 from django.utils.text import capfirst
 
-from verbund.core.formatting import format_date, format_number
+from verbund.core.formatting import format_date, format_money, format_number, format_percent
 from verbund.interfaces.engine.values import LINK_VALUES, PARTY_FIELDS
 from verbund.interfaces.models import ImportRun, ImportStatus
 from verbund.parties.models import Party
@@ -60,12 +60,18 @@ def stored_values(value: object) -> list[str]:
 def _shown(name: str, value: object) -> str:
     if value in (None, ""):
         return "—"
-    return format_date(str(value)) if name in DATE_FIELDS else str(value)
+    if name in DATE_FIELDS:
+        return format_date(str(value))
+    if name == "share":
+        # Stored as the share's canonical text ("12.5"): a percentage in the reader's decimals.
+        return format_percent(str(value))
+    return str(value)
 
 
 def change_text(diff: dict[str, Any], labels: dict[str, str]) -> str:
     """One sampled difference of a run's report as people read it: a party's or a link's
-    changed fields ("Ort: Köln → Bonn; Name: …"), or a revenue figure's amounts ("10,00 → 12,50").
+    changed fields ("Ort: Köln → Bonn; Name: …"), or a revenue figure's amounts in their
+    currencies ("10,00 € → 12,50 CHF"; runs before the currencies were kept: "10,00 → 12,50").
     A link's values are stored by position (``LINK_VALUES``); only those that differ are said."""
     changes = diff.get("changes")
     before, after = diff.get("before"), diff.get("after")
@@ -77,7 +83,14 @@ def change_text(diff: dict[str, Any], labels: dict[str, str]) -> str:
             for name, pair in changes.items()
         )
     if not isinstance(before, list) and not isinstance(after, list):
-        # A revenue figure: an amount, in the reader's decimals.
+        # A revenue figure: an amount in the reader's decimals, with its currency where the
+        # run kept it (a change of currency alone would read "10,00 → 10,00").
+        currencies = diff.get("currencies")
+        if isinstance(currencies, list) and len(currencies) == 2:
+            return (
+                f"{format_money(_text(before), str(currencies[0]))} → "
+                f"{format_money(_text(after), str(currencies[1]))}"
+            )
         return f"{_amount(before)} → {_amount(after)}"
     return f"{' · '.join(stored_values(before))} → {' · '.join(stored_values(after))}"
 
@@ -90,6 +103,10 @@ def _link_changes(before: list[Any], after: list[Any]) -> dict[str, tuple[Any, A
         for name, old, new in zip(LINK_VALUES, before, after, strict=True)
         if old != new
     }
+
+
+def _text(value: object) -> str:
+    return "—" if value in (None, "") else str(value)
 
 
 def _amount(value: object) -> str:

@@ -1,6 +1,7 @@
 """Template filters for amounts, numbers and dates: ``{% load verbund_format %}``, then
-``{{ cents|eur }}``, ``{{ euros|eur_whole }}``, ``{{ count|num }}`` or ``{{ day|day }}``; and
-``{% list_count page %}``, the "50 von 1.234" every list shows."""
+``{{ cents|eur }}``, ``{{ euros|eur_whole }}``, ``{{ count|num }}`` or ``{{ day|day }}``; a user
+as ``{{ actor|user_name }}``; and ``{% list_count page %}``, the "50 von 1.234" every list
+shows."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,6 +10,7 @@ from typing import Any
 from django import template
 from django.core.paginator import Page
 
+from verbund.core import formatting
 from verbund.core.countries import country_name
 from verbund.core.formatting import format_date, format_eur, format_eur_whole, format_number
 from verbund.core.forms import show_day, show_month
@@ -75,3 +77,10 @@ def countries(codes: object) -> str:
         return ""
     items = [codes] if isinstance(codes, str) else list(codes)  # type: ignore[call-overload]
     return ", ".join(country_name(c) for c in items)
+
+
+@register.filter
+def user_name(user: Any) -> str:
+    """A user as the pages and the history name one (``core.formatting.user_name``): the full
+    name, else the user name; no user is "". Reads only the user's own fields: no query."""
+    return "" if user is None else formatting.user_name(user)

@@ -1,10 +1,11 @@
 """Numbers and dates in messages follow the language: "20.000 Zeilen", "am 20.02.2015"."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.utils import translation
 
-from verbund.core.formatting import format_date, format_number
+from verbund.core.formatting import format_date, format_money, format_number, format_percent
 
 
 def test_numbers_are_grouped_in_the_language_of_the_user():
@@ -21,3 +22,24 @@ def test_dates_read_as_the_user_writes_them():
         assert format_date(None) == ""
     with translation.override("en"):
         assert format_date(dt.date(2015, 2, 20)) == "20 Feb 2015"  # unambiguous (decision 0029)
+
+
+def test_a_percentage_keeps_its_decimals_and_the_languages_sign():
+    with translation.override("de"):
+        assert format_percent("12.5") == "12,5\u00a0%"
+        assert format_percent(Decimal("25.0000")) == "25\u00a0%"
+        assert format_percent("1E+2") == "100\u00a0%"
+        assert format_percent("0.0001") == "0,0001\u00a0%"
+        assert (format_percent(None), format_percent(""), format_percent("x")) == ("", "", "x")
+    with translation.override("en"):
+        assert format_percent("12.5") == "12.5%"
+
+
+def test_an_amount_names_its_currency_and_euros_read_as_on_the_revenue_pages():
+    with translation.override("de"):
+        assert format_money("10.00", "CHF") == "10,00 CHF"
+        assert format_money(Decimal("1234.5"), "EUR") == "1.234,50 €"
+        assert format_money("abc", "EUR") == "abc"
+    with translation.override("en"):
+        assert format_money("1234.5", "USD") == "1,234.50 USD"
+        assert format_money("10", "EUR") == "€10.00"

@@ -261,7 +261,8 @@ class PartyImport:
         atomic = ctx.atomic
         writes = PartyInsert(self.writer, fields, ctx.source)
         create_buf: list[tuple[str, list[str], int, tuple[str, str, str] | None]] = []
-        update_buf: list[tuple[int, list[str], str, int]] = []
+        # (id, values, key, row, whether the row names the postcode: update_parties pads only then)
+        update_buf: list[tuple[int, list[str], str, int, bool]] = []
         merged_targets: dict[int, int] = {}
         created_pos = array("l")
         name_at = fields.index("name") if "name" in fields else -1
@@ -269,9 +270,10 @@ class PartyImport:
         kind_at = fields.index("kind") if "kind" in fields else -1
         first_at = fields.index("first_name") if "first_name" in fields else -1
         person_names = min(name_at, kind_at, first_at, last_at) >= 0
+        postcode_at = fields.index("postcode") if "postcode" in fields else -1
         postcode_country = (
-            (fields.index("postcode"), fields.index("country"))
-            if "postcode" in fields and "country" in fields
+            (postcode_at, fields.index("country"))
+            if postcode_at >= 0 and "country" in fields
             else None
         )
         failed = False
@@ -353,6 +355,9 @@ class PartyImport:
                     seen_new[key] = len(new_row)
                     new_row.append(row_no)
                     new_id.append(0)
+                # Only a postcode the row names is padded: an absent one is the party's, as
+                # stored (decision 0059; ``verbund party postcodes`` fixes those).
+                names_postcode = postcode_at >= 0 and cleaned[postcode_at] is not None
                 if None in cleaned:
                     stored = self.stored(idx) if idx is not None else {}
                     cleaned = [
@@ -361,7 +366,7 @@ class PartyImport:
                         else v
                         for i, (f, v) in enumerate(zip(fields, cleaned, strict=True))
                     ]
-                    if postcode_country is not None and cleaned[postcode_country[0]]:
+                    if postcode_country is not None and names_postcode and cleaned[postcode_at]:
                         # A blank country cell: the postcode follows the country the party
                         # keeps or gets (the row check pads only where the row names one).
                         at, country = postcode_country
@@ -414,7 +419,7 @@ class PartyImport:
                         out.counts["unchanged"] += 1
                         out.outcome(key, "unchanged")
                     else:
-                        update_buf.append((pid, cleaned, key, row_no))
+                        update_buf.append((pid, cleaned, key, row_no, names_postcode))
                 # A link to write unless the import's current one already is what the row asks
                 # for (spelled out here: it runs for every row).
                 need = False

@@ -352,16 +352,17 @@ _DERIVE_FROM = ["kind", "name", "name2", "number", "city", "postcode", "vat_id",
 
 def update_parties(
     load: BulkLoad,
-    buf: list[tuple[int, list[str], str, int]],
+    buf: list[tuple[int, list[str], str, int, bool]],
     fields: list[str],
     ctx: Context,
     out: Outcome,
 ) -> None:
-    """Write changed parties (``(id, cleaned, key, row)``): their fields, search columns and
-    the changed fields' before and after in each party's history."""
+    """Write changed parties (``(id, cleaned, key, row, whether the row names the postcode)``):
+    their fields, search columns and the changed fields' before and after in each party's
+    history."""
     # The sole-trader mark follows kind and legal form (parties.rules.is_sole_trader).
     sole = "legal_form" in fields or "kind" in fields
-    # Without a country column the postcode follows the country the party has.
+    # Without a country column a postcode the row names follows the country the party has.
     pad = "postcode" in fields and "country" not in fields
     want = list(
         dict.fromkeys(
@@ -385,13 +386,13 @@ def update_parties(
     ]
     params = []
     history: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
-    for pid, cleaned, key, row_no in buf:
+    for pid, cleaned, key, row_no, names_postcode in buf:
         cur = current.get(pid)
         if cur is None:
             continue
         new = dict(cur)
         new.update(zip(fields, cleaned, strict=True))
-        if pad and new["postcode"]:
+        if pad and names_postcode and new["postcode"]:
             new["postcode"] = rules.normal_postcode(cur["country"] or "", new["postcode"])
         # A person's blank name is the one made of first and last name, as a new one gets.
         if new["kind"] == PartyKind.PERSON and not new["name"]:

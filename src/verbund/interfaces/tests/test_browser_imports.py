@@ -17,6 +17,7 @@ from verbund.interfaces import actions
 from verbund.interfaces.models import ImportRun, ImportStatus
 from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party
+from verbund.revenue.actions import do_set_currency_rate
 from verbund.web.testing import browser_login, browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -211,3 +212,31 @@ def test_on_a_phone_the_import_history_reads_without_sideways_scrolling(
     page.set_viewport_size({"width": 1024, "height": 800})
     fits(page)
     assert "Quelle:" not in history.inner_text()
+
+
+def test_a_changed_share_and_currency_read_in_german_and_fit_a_phone(live_server, page):
+    parties = [{"external_id": "K1", "name": "A AG"}, {"external_id": "K2", "name": "B AG"}]
+    actions.do_sync(actor=None, kind="parties", source="sap", records=parties)
+    link = {"type": "group", "from": "K1", "to": "K2", "share": "50"}
+    actions.do_sync(actor=None, kind="relationships", source="sap", records=[link])
+    shared, _ = actions.do_sync(
+        actor=None, kind="relationships", source="sap", records=[{**link, "share": "12.5"}]
+    )
+    do_set_currency_rate(actor=None, currency="CHF", month="2025-01", per_eur="1.05")
+    revenue = {"party": "K1", "month": "2025-01", "amount": "10.00"}
+    actions.do_sync(actor=None, kind="revenue", source="sap", records=[revenue])
+    moved, _ = actions.do_sync(
+        actor=None, kind="revenue", source="sap", records=[{**revenue, "currency": "CHF"}]
+    )
+    login(page, live_server.url)
+    for run, text in (
+        (shared, "Anteil (%): 50\u00a0% → 12,5\u00a0%"),
+        (moved, "10,00 € → 10,00 CHF"),
+    ):
+        page.goto(f"{live_server.url}/imports/{run.pk}/")
+        assert page.locator("[data-testid=run-diffs] .changes-cell").inner_text() == text
+        fits(page)
+        page.set_viewport_size({"width": 390, "height": 800})
+        fits(page, 390)
+        shoot(page, f"import-run-{run.kind}-de-390")
+        page.set_viewport_size({"width": 1024, "height": 800})

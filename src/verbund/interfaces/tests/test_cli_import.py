@@ -224,3 +224,15 @@ def test_a_dry_run_says_what_would_be_written_and_each_change_in_words(capsys, w
     lines = out.splitlines()
     assert "created 1" in lines[1] and "would" not in out
     assert "  changed: row 2, K1: City: Köln → Bonn" in lines and "  archived: K3" in lines
+
+
+def test_errors_past_the_fiftieth_are_counted_with_an_ellipsis_as_the_pages_write_it(
+    capsys, write: Write
+):
+    rows = "".join(f"K{i};;x\n" for i in range(1, 1056))  # 1,055 rows without a name
+    path = write("kunden.csv", "id;name;email\n" + rows)
+    code, out, _err = run_cli(capsys, "import", "parties", str(path))
+    assert code != 0
+    more = [line for line in out.splitlines() if "more errors" in line]
+    assert more == ["  … and 1,005 more errors (see the run report: --json)"], more
+    assert "..." not in out

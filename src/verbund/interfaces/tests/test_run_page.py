@@ -1,6 +1,7 @@
 """The run page says a sampled change in the words of ``selectors.change_text``, the same
 function the command line uses: a party's fields, a link's values, a revenue figure."""
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,7 @@ from django.utils import translation
 
 from verbund.interfaces import selectors
 from verbund.interfaces.actions import do_sync
+from verbund.revenue.actions import do_set_currency_rate
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +58,41 @@ def test_the_run_page_says_each_sampled_change_as_the_command_line_does(steward:
     assert cells(steward.get(f"/imports/{moved.pk}/").content.decode()) == ["Ort: Köln → Bonn"]
 
     assert cells(steward.get(f"/imports/{noted.pk}/").content.decode()) == ["Notiz: alt → neu"]
-    assert cells(steward.get(f"/imports/{raised.pk}/").content.decode()) == ["10,00 → 12,50"]
+    assert cells(steward.get(f"/imports/{raised.pk}/").content.decode()) == ["10,00 € → 12,50 €"]
+
+
+def test_a_links_share_reads_as_a_percentage_in_the_readers_language(steward: Client) -> None:
+    parties = [{"external_id": "K1", "name": "A AG"}, {"external_id": "K2", "name": "B AG"}]
+    do_sync(actor=None, kind="parties", source="sap", records=parties)
+    link = {"type": "group", "from": "K1", "to": "K2", "share": "50"}
+    first, _ = do_sync(actor=None, kind="relationships", source="sap", records=[link])
+    assert first.status == "done", first.report
+    changed, _ = do_sync(
+        actor=None, kind="relationships", source="sap", records=[{**link, "share": "12,5"}]
+    )
+    assert cells(steward.get(f"/imports/{changed.pk}/").content.decode()) == [
+        "Anteil (%): 50\u00a0% → 12,5\u00a0%"
+    ]
+    english = steward.get(f"/imports/{changed.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert cells(english.content.decode()) == ["Share (%): 50% → 12.5%"]
+
+
+def test_a_revenue_figure_whose_currency_alone_changed_says_both_currencies(
+    steward: Client,
+) -> None:
+    do_sync(actor=None, kind="parties", source="sap", records=[{"external_id": "K1", "name": "A"}])
+    for currency, rate in (("CHF", "1.05"), ("USD", "0.9")):
+        do_set_currency_rate(actor=None, currency=currency, month=dt.date(2025, 1, 1), per_eur=rate)
+    revenue = {"party": "K1", "month": "2025-01", "amount": "10.00", "currency": "CHF"}
+    do_sync(actor=None, kind="revenue", source="sap", records=[revenue])
+    moved, _ = do_sync(
+        actor=None, kind="revenue", source="sap", records=[{**revenue, "currency": "USD"}]
+    )
+    assert cells(steward.get(f"/imports/{moved.pk}/").content.decode()) == ["10,00 CHF → 10,00 USD"]
+    # A run recorded before the currencies were kept says its amounts alone.
+    with translation.override("de"):
+        old = {"row": 2, "key": "K1", "before": "10.00", "after": "12.5"}
+        assert selectors.change_text(old, {}) == "10,00 → 12,50"
 
 
 def test_a_links_changed_dates_read_as_dates_and_its_unchanged_values_are_not_repeated() -> None:

@@ -93,7 +93,7 @@ def test_the_report_names_twenty_and_counts_the_rest(cli) -> None:
     assert code == 0, err
     assert out.splitlines()[0].startswith("Deutsche Postleitzahlen mit vier Ziffern: 23 ")
     assert out.count("→ 01067") == 20
-    assert "  ... und 3 weitere" in out.splitlines()
+    assert "  … und 3 weitere" in out.splitlines()
 
 
 def test_apply_pads_only_german_four_digit_postcodes_each_with_a_history_record(

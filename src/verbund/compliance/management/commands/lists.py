@@ -14,6 +14,7 @@ from verbund.compliance.models import ListUpdate, ListVersion, SanctionsList
 from verbund.compliance.parsers import PARSERS
 from verbund.compliance.selectors import version_changes
 from verbund.compliance.sources import SourceError, read_source
+from verbund.core.formatting import format_number
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 
 
@@ -139,7 +140,7 @@ class Command(VerbundCommand):
                         ids = v.diff.get(kind, [])
                         if ids:
                             self.stdout.write(
-                                f"    {label}: {', '.join(ids[:50])}{' ...' if len(ids) > 50 else ''}"
+                                f"    {label}: {', '.join(ids[:50])}{' …' if len(ids) > 50 else ''}"
                             )
 
     def update(self, options: dict[str, Any]) -> None:
@@ -176,8 +177,11 @@ class Command(VerbundCommand):
                 if part["total"] > len(part["rows"]):
                     self.stdout.write(
                         "  "
-                        + _("... and %(n)s more %(kind)s")
-                        % {"n": part["total"] - len(part["rows"]), "kind": labels[kind]}
+                        + _("… and %(n)s more %(kind)s")
+                        % {
+                            "n": format_number(part["total"] - len(part["rows"])),
+                            "kind": labels[kind],
+                        }
                     )
         for run, what in (
             (update.entry_run, _("new and changed entries")),

@@ -99,7 +99,7 @@ class Command(VerbundCommand):
         started = time.perf_counter()
         fresh = not Party.objects.exists()
         self.stdout.write(
-            _("Generating %(size)s demo parties (seed %(seed)s) ...")
+            _("Generating %(size)s demo parties (seed %(seed)s) …")
             % {"size": _n(size), "seed": seed}
         )
         result = do_load_demo(

@@ -230,7 +230,7 @@ class Command(VerbundCommand):
         more = int(run.report.get("errors_total", 0)) - 50
         if more > 0:
             self.stdout.write(
-                "  " + _("... and %(n)s more errors (see the run report: --json)") % {"n": _n(more)}
+                "  " + _("… and %(n)s more errors (see the run report: --json)") % {"n": _n(more)}
             )
         for w in run.report.get("warnings", [])[:20]:
             self.stdout.write(

@@ -169,7 +169,7 @@ class Command(VerbundCommand):
                 )
             if len(fixes) > SHOWN_POSTCODES:
                 self.stdout.write(
-                    "  " + _("... and %(n)s more") % {"n": _n(len(fixes) - SHOWN_POSTCODES)}
+                    "  " + _("… and %(n)s more") % {"n": _n(len(fixes) - SHOWN_POSTCODES)}
                 )
         if not options["apply"]:
             if fixes:

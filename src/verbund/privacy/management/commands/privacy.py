@@ -15,6 +15,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from verbund.core.cli import actor_from, add_actor_argument, refusal
+from verbund.core.formatting import format_number
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.selectors import find_party
 from verbund.privacy import actions
@@ -177,7 +178,9 @@ class Command(VerbundCommand):
                     f"  {pid}{'  ' + _('(legal hold)') if pid in result.held else ''}"
                 )
             if len(d.party_ids) > 50:
-                self.stdout.write("  " + _("... and %(n)s more") % {"n": len(d.party_ids) - 50})
+                self.stdout.write(
+                    "  " + _("… and %(n)s more") % {"n": format_number(len(d.party_ids) - 50)}
+                )
         if options["apply"]:
             self.stdout.write(_("%(n)s erased, %(held)s kept under a legal hold, %(refused)s refused.") % {
                 "n": len(result.erased), "held": len(result.held), "refused": len(result.refused)})  # fmt: skip

@@ -134,7 +134,7 @@ class Command(VerbundCommand):
             metavar="PERCENT",
             help=gettext_lazy("Ownership share, 0 < share <= 100 (types with shares only)."),
         )
-        parser.add_argument("--source", help=gettext_lazy("manual, erp, gleif, import, ..."))
+        parser.add_argument("--source", help=gettext_lazy("manual, erp, gleif, import, …"))
         parser.add_argument(
             "--external-ref",
             dest="external_ref",
