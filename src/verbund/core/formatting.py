@@ -9,6 +9,8 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from verbund.core.text import fold
+
 
 def format_euros(amount: Decimal, decimals: int = 2) -> str:
     """An EUR amount for display: "1.686.666,63 €" in German, "€1,686,666.63" in English."""
@@ -105,3 +107,12 @@ def format_date(value: dt.date | str | None) -> str:
 def user_name(user: Any) -> str:
     """A user as the pages and the history name one: the full name, else the user name."""
     return str(user.get_full_name() or user.get_username())
+
+
+def user_order(user: Any, me: int | None = None) -> tuple[Any, ...]:
+    """Where a user stands in a list of users to choose from: ``me`` (the user looking) first,
+    then as a list of people is read, last name, first name (folded: case and umlauts, so
+    SQLite and PostgreSQL, whose collations differ, give one order); a user without a name by
+    user name among them."""
+    last, first, username = user.last_name.strip(), user.first_name.strip(), user.username
+    return (user.pk != me, fold(last or first or username), fold(first), username, user.pk)

@@ -10,7 +10,6 @@ a mistyped filter never answers as if it were not there.
 """
 
 import copy
-import unicodedata
 from functools import cache
 from typing import Any
 
@@ -26,29 +25,12 @@ from django.utils.translation import gettext_lazy as _
 
 from verbund.core import extensions
 from verbund.core.filters import IdFilter, YesNoFilter
-from verbund.core.formatting import user_name
+from verbund.core.formatting import user_name, user_order
 from verbund.core.forms import id_param
 from verbund.core.security import check_search
 from verbund.core.serializers import ID_MAX
 from verbund.parties.models import Party, PartyKind, PartyStatus
 from verbund.parties.selectors import text_search
-
-
-def user_order(user: Any, me: int | None = None) -> tuple[Any, ...]:
-    """Where a user stands among the choices: ``me`` (the user looking) first, then by the name
-    the pages show (``core.formatting.user_name``) as a list of people is read, last name,
-    first name; a user without a name by user name among them. Sorted here, not by the
-    database, so that SQLite and PostgreSQL (whose collations differ on case and umlauts)
-    offer the same order."""
-    last, first, username = user.last_name.strip(), user.first_name.strip(), user.username
-    return (user.pk != me, _folded(last or first or username), _folded(first), username, user.pk)
-
-
-def _folded(text: str) -> str:
-    """Case and accents folded, as a German list sorts (Özdemir beside Ostermann, not after Zander)."""
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    ).casefold()
 
 
 class _UsersByName(forms.models.ModelChoiceIterator):
