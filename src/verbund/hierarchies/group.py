@@ -173,27 +173,38 @@ def contact_type_ids() -> list[int]:
         return [int(r[0]) for r in cur.fetchall()]
 
 
-def _pairs_sql(group: Members, types: list[int] | None, day: dt.date) -> tuple[str, list[Any]]:
+def _pairs_sql(
+    group: Members, types: list[int] | None, day: dt.date, *, persons: bool = False
+) -> tuple[str, list[Any]]:
     """(person, member) pairs of the group's contacts, as SQL; the reader keeps the pairs whose
     person is ``person_ok``. (Its kind is checked there, not here: the persons filed under a
     member then come from the organisation index alone.) ``types``: the contact types' ids,
-    or None to read them in the same statement (``_contact_types_sql``)."""
-    sql = (
-        f"SELECT p.id AS pid, p.organisation_id AS mid FROM {PT} p"
-        f" WHERE p.organisation_id IN ({group.sql})"
+    or None to read them in the same statement (``_contact_types_sql``). ``persons``: the
+    person column alone, a person linked twice there twice (for ``IN``, which needs no
+    de-duplication of pairs)."""
+    # One member is compared as a value: the planners then read its contacts straight from
+    # the indexes, with no join to the member's own row first.
+    among, among_params = (
+        ("= %s", [group.only]) if group.only is not None else (f"IN ({group.sql})", group.params)
     )
-    params = list(group.params)
+    pid, mid, union = (
+        ("p.id", "", " UNION ALL")
+        if persons
+        else ("p.id AS pid", ", p.organisation_id AS mid", " UNION")
+    )
+    sql = f"SELECT {pid}{mid} FROM {PT} p WHERE p.organisation_id {among}"
+    params = list(among_params)
     if types is None:
         marks, type_params = _contact_types_sql()
     else:
         marks, type_params = ", ".join(["%s"] * len(types)), list(types)
     if type_params:
         sql += (
-            f" UNION SELECT r.from_party_id, r.to_party_id FROM {RT} r"
-            f" WHERE r.to_party_id IN ({group.sql}) AND r.type_id IN ({marks})"
+            f"{union} SELECT r.from_party_id{', r.to_party_id' if not persons else ''} FROM {RT} r"
+            f" WHERE r.to_party_id {among} AND r.type_id IN ({marks})"
             f" AND {engine.valid_sql('r')}"
         )
-        params += [*group.params, *type_params, day, day]
+        params += [*among_params, *type_params, day, day]
     return sql, params
 
 
@@ -326,11 +337,10 @@ def search_contacts(member_id: int, text: str, limit: int = 10) -> ContactMatche
     needle = text.strip()
     if not fold(needle):
         return ContactMatches([], False)
-    pairs, params = _pairs_sql(_one_member(member_id), None, engine.today())
+    ids, params = _pairs_sql(_one_member(member_id), None, engine.today(), persons=True)
     # The persons' ids, then each person's row, filtered (no second read of the row, as
     # joining ``_contacts_sql`` would take). PostgreSQL is told to: from the words it may read
     # the whole table instead, unable to tell a member's few thousand contacts from the matches.
-    ids = f"SELECT pr.pid FROM ({pairs}) pr"
     among = f"= ANY(ARRAY({ids}))" if connection.vendor == "postgresql" else f"IN ({ids})"
     contact = RawSQL(  # noqa: S611 - our SQL, the values as parameters
         f"{PT}.id {among} AND {person_ok(PT)}",
