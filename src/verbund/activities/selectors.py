@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from verbund.core.text import fold
 from verbund.hierarchies import group
 from verbund.parties.models import Party, PartyKind
 
@@ -52,15 +51,17 @@ def contact_choices(organisation: Party, limit: int | None = None) -> list[tuple
     return sorted(seen.items(), key=lambda item: (item[1].casefold(), item[0]))
 
 
-def find_contacts(organisation: Party, query: str, limit: int = 10) -> list[tuple[int, str]]:
-    """The organisation's contacts today whose name or position holds ``query`` (any case,
-    umlauts spelled out or not: folded as the party search folds, "haendler" finds
-    "Händler"), by name, at most ``limit``: the form's search when the contacts are too many
-    to list."""
-    needle = fold(query)
-    if not needle:
-        return []
-    return [c for c in contact_choices(organisation) if needle in fold(c[1])][:limit]
+def find_contacts(
+    organisation: Party, query: str, limit: int = 10
+) -> tuple[list[tuple[int, str]], bool]:
+    """The organisation's contacts today whose name holds every word of ``query`` (folded as
+    the party search folds: "haendler" finds "Händler") or whose position holds it, by name,
+    at most ``limit`` (id, label), and whether more match: the form's search when the contacts
+    are too many to list. The database filters (``hierarchies.group.search_contacts``)."""
+    if organisation.kind != PartyKind.ORGANISATION:
+        return [], False
+    found = group.search_contacts(organisation.pk, query, limit)
+    return [(p.pk, contact_label(p.display_name, p.position)) for p in found.parties], found.more
 
 
 def is_contact(organisation: Party, person_id: int) -> bool:

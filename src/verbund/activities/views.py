@@ -17,6 +17,9 @@ from verbund.core.permissions import requires
 from verbund.core.views import HtmxHttpRequest
 from verbund.parties.models import Party
 
+# The search under the contact field shows this many matches, and says when there are more.
+CONTACT_RESULTS = 10
+
 
 def _section(
     request: HttpRequest, party: Party, form: ActivityForm | None = None, status: int = 200
@@ -116,9 +119,9 @@ def contact_pick(request: HttpRequest, party_id: int) -> HttpResponse:
         context = {"party": party, "chosen": chosen, "field_id": field_id}
         return render(request, "activities/_contact_picker.html", context)
     query = request.GET.get("contact_query", "").strip()[:200]
-    results = selectors.find_contacts(party, query)
+    results, more = selectors.find_contacts(party, query, limit=CONTACT_RESULTS)
     return render(
         request,
         "activities/_contact_results.html",
-        {"party": party, "query": query, "results": results, "field_id": field_id},
+        {"party": party, "query": query, "results": results, "more": more, "field_id": field_id},
     )

@@ -8,6 +8,7 @@ BENCHMARKS: dict[str, str] = {
     "api": "verbund.bench.api",
     "hierarchy": "verbund.bench.hierarchy",
     "group": "verbund.bench.group",
+    "contacts": "verbund.bench.contacts",
     "revenue": "verbund.bench.revenue",
     "selections": "verbund.bench.selections",
     "import": "verbund.bench.imports",

@@ -22,15 +22,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from verbund.core.forms import parse_day
 from verbund.core.paging import ListCount, list_count
 from verbund.core.serializers import ID_MAX
+from verbund.core.text import fold
 from verbund.hierarchies import engine, selectors
 from verbund.hierarchies.engine import CT, PT, RT
 from verbund.hierarchies.models import ClosureEntry
+from verbund.parties.models import Party
+from verbund.parties.selectors import word_search
 from verbund.relationships.models import KindRule, RelationshipType, Structure
 
 PAGE_SIZE = 50
@@ -154,30 +158,53 @@ CONTACT_COLUMNS = (
 )  # fmt: skip
 
 
-def contact_type_ids() -> list[int]:
+def _contact_types_sql() -> tuple[str, list[Any]]:
     """Network types whose from-side is a person: the links that make a person a contact."""
-    return list(
-        RelationshipType.objects.filter(
-            structure=Structure.NETWORK, from_kind=KindRule.PERSON
-        ).values_list("id", flat=True)
+    return (
+        f"SELECT id FROM {RelationshipType._meta.db_table} WHERE structure = %s AND from_kind = %s",
+        [Structure.NETWORK, KindRule.PERSON],
     )
 
 
-def _pairs_sql(group: Members, types: list[int], day: dt.date) -> tuple[str, list[Any]]:
-    """(person, member) pairs of the group's contacts, as SQL."""
-    sql = (
-        f"SELECT p.id AS pid, p.organisation_id AS mid FROM {PT} p"
-        f" WHERE p.organisation_id IN ({group.sql}) AND p.kind = 'person'"
+def contact_type_ids() -> list[int]:
+    """The ids of the contact types (``_contact_types_sql``)."""
+    with connection.cursor() as cur:
+        cur.execute(*_contact_types_sql())
+        return [int(r[0]) for r in cur.fetchall()]
+
+
+def _pairs_sql(
+    group: Members, types: list[int] | None, day: dt.date, *, persons: bool = False
+) -> tuple[str, list[Any]]:
+    """(person, member) pairs of the group's contacts, as SQL; the reader keeps the pairs whose
+    person is ``person_ok``. (Its kind is checked there, not here: the persons filed under a
+    member then come from the organisation index alone.) ``types``: the contact types' ids,
+    or None to read them in the same statement (``_contact_types_sql``). ``persons``: the
+    person column alone, a person linked twice there twice (for ``IN``, which needs no
+    de-duplication of pairs)."""
+    # One member is compared as a value: the planners then read its contacts straight from
+    # the indexes, with no join to the member's own row first.
+    among, among_params = (
+        ("= %s", [group.only]) if group.only is not None else (f"IN ({group.sql})", group.params)
     )
-    params = list(group.params)
-    if types:
-        marks = ", ".join(["%s"] * len(types))
+    pid, mid, union = (
+        ("p.id", "", " UNION ALL")
+        if persons
+        else ("p.id AS pid", ", p.organisation_id AS mid", " UNION")
+    )
+    sql = f"SELECT {pid}{mid} FROM {PT} p WHERE p.organisation_id {among}"
+    params = list(among_params)
+    if types is None:
+        marks, type_params = _contact_types_sql()
+    else:
+        marks, type_params = ", ".join(["%s"] * len(types)), list(types)
+    if type_params:
         sql += (
-            f" UNION SELECT r.from_party_id, r.to_party_id FROM {RT} r"
-            f" WHERE r.to_party_id IN ({group.sql}) AND r.type_id IN ({marks})"
+            f"{union} SELECT r.from_party_id{', r.to_party_id' if not persons else ''} FROM {RT} r"
+            f" WHERE r.to_party_id {among} AND r.type_id IN ({marks})"
             f" AND {engine.valid_sql('r')}"
         )
-        params += [*group.params, *types, day, day]
+        params += [*among_params, *type_params, day, day]
     return sql, params
 
 
@@ -258,7 +285,13 @@ def _keys(sql: str, params: list[Any]) -> list[Key]:
         return [(int(d), int(m), str(n), int(p)) for d, m, n, p in cur.fetchall()]
 
 
-PERSON_OK = "c.kind = 'person' AND c.merged_into_id IS NULL AND c.archived = %s"
+def person_ok(alias: str) -> str:
+    """The party ``alias`` may be listed as a contact: a person, neither merged nor archived
+    (one parameter: False)."""
+    return f"{alias}.kind = 'person' AND {alias}.merged_into_id IS NULL AND {alias}.archived = %s"
+
+
+PERSON_OK = person_ok("c")
 
 
 def _fk_contact_keys(group: Members, after: list[Any] | None, limit: int) -> list[Key]:
@@ -281,6 +314,49 @@ def _fk_contact_keys(group: Members, after: list[Any] | None, limit: int) -> lis
         " ORDER BY c.name, c.id LIMIT %s",
         [single, False, *extra, limit],
     )
+
+
+@dataclass
+class ContactMatches:
+    """Contacts found by ``search_contacts``: ``parties`` (id, names, position loaded), and
+    ``more`` when others match as well."""
+
+    parties: list[Party]
+    more: bool
+
+
+def search_contacts(member_id: int, text: str, limit: int = 10) -> ContactMatches:
+    """The contacts of the member ``member_id`` today (the rows ``contacts`` lists for it and
+    ``_contacts_sql`` counts) whose name holds every word of ``text`` as the party search finds
+    words (``parties.selectors.word_search`` over the stored, folded ``search_text``:
+    "haendler" finds "Händler"), or whose position holds ``text`` (any case), by folded name,
+    at most ``limit``; ``more`` says others match too.
+
+    The database filters and stops after ``limit + 1`` rows: one query, whatever the member's
+    number of contacts."""
+    needle = text.strip()
+    if not fold(needle):
+        return ContactMatches([], False)
+    ids, params = _pairs_sql(_one_member(member_id), None, engine.today(), persons=True)
+    # The persons' ids, then each person's row, filtered (no second read of the row, as
+    # joining ``_contacts_sql`` would take). PostgreSQL is told to: from the words it may read
+    # the whole table instead, unable to tell a member's few thousand contacts from the matches.
+    among = f"= ANY(ARRAY({ids}))" if connection.vendor == "postgresql" else f"IN ({ids})"
+    contact = RawSQL(  # noqa: S611 - our SQL, the values as parameters
+        f"{PT}.id {among} AND {person_ok(PT)}",
+        [*params, False],
+        output_field=BooleanField(),
+    )
+    # Combined with "&", so the contacts' SQL appears once (with "|" it would be each side's).
+    matching = word_search(Party.objects.all(), needle) | Party.objects.filter(
+        position__icontains=needle
+    )
+    found = list(
+        (Party.objects.filter(contact) & matching)
+        .only("id", "kind", "name", "title", "first_name", "last_name", "position")
+        .order_by("search_text", "id")[: limit + 1]
+    )
+    return ContactMatches(found[:limit], len(found) > limit)
 
 
 def is_contact(member_id: int, person_id: int) -> bool:
@@ -372,6 +448,17 @@ def _contact_rows(keys: list[Key]) -> list[dict[str, Any]]:
     return rows
 
 
+def _one_member(member_id: int) -> Members:
+    """The member alone, as the group whose contacts are its own."""
+    return Members(
+        root=member_id,
+        type_id=0,
+        sql=f"SELECT id FROM {PT} WHERE id = %s",
+        params=[member_id],
+        only=member_id,
+    )
+
+
 def contact_counts(member_ids: list[int]) -> dict[int, int]:
     """Contacts per member, for the given members (a page of them, tree nodes)."""
     if not member_ids:
@@ -383,7 +470,7 @@ def contact_counts(member_ids: list[int]) -> dict[int, int]:
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT pr.mid, COUNT(*) FROM ({pairs}) pr JOIN {PT} c ON c.id = pr.pid"
-            " WHERE c.merged_into_id IS NULL AND c.archived = %s GROUP BY pr.mid",
+            f" WHERE {PERSON_OK} GROUP BY pr.mid",
             [*params, False],
         )
         return {int(m): int(n) for m, n in cur.fetchall()}

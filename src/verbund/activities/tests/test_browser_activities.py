@@ -68,7 +68,7 @@ def phone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 def test_on_a_phone_an_editor_finds_the_contact_among_many_by_searching(
-    live_server: Any, phone: Any, monkeypatch: pytest.MonkeyPatch
+    live_server: Any, phone: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     from verbund.activities import forms
 
@@ -81,6 +81,11 @@ def test_on_a_phone_an_editor_finds_the_contact_among_many_by_searching(
             actor=None, kind=PartyKind.PERSON, first_name=first, last_name=last,
             organisation=kunde, position="Einkauf" if first == "Hanna" else "",
         )  # fmt: skip
+    for i in range(11):
+        do_create_party(
+            actor=None, kind=PartyKind.PERSON, first_name="Berta", last_name=f"Berger{i:02d}",
+            organisation=kunde,
+        )  # fmt: skip
     do_create_party(actor=None, kind=PartyKind.PERSON, first_name="Fritz", last_name="Fremd")
     page = phone
     base = live_server.url
@@ -91,6 +96,11 @@ def test_on_a_phone_an_editor_finds_the_contact_among_many_by_searching(
     page.get_by_text("Aktivität erfassen").click()
     assert form.locator("select[name=contact]").count() == 0
     search = form.get_by_label("Ansprechpartner")
+    # Twelve Bergers: ten shown, and a note that there are more.
+    search.fill("berger")
+    form.get_by_text("Weitere Treffer \N{EN DASH} bitte genauer suchen.").wait_for()
+    assert form.locator("[data-testid=contact-result]").count() == 10
+    page.screenshot(path=tmp_path / "contact-search-390-de.png", full_page=True)
     search.fill("fremd")
     form.get_by_text("Kein Ansprechpartner zu „fremd“ gefunden.").wait_for()
     search.fill("händ")
@@ -109,3 +119,44 @@ def test_on_a_phone_an_editor_finds_the_contact_among_many_by_searching(
     named.wait_for()
     assert named.inner_text() == "mit Hanna Händler"
     assert Activity.objects.get().contact.last_name == "Händler"  # type: ignore[union-attr]
+
+
+def test_in_english_the_search_says_there_are_more_and_picks_a_contact(
+    live_server: Any, page: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from verbund.activities import forms
+
+    monkeypatch.setattr(forms, "CONTACT_SELECT_LIMIT", 2)
+    ensure_builtin_types()
+    selectors.forget_type_ids()
+    kunde = do_create_party(actor=None, kind=PartyKind.ORGANISATION, name="Kunde AG", city="Köln")
+    for i in range(12):
+        do_create_party(
+            actor=None, kind=PartyKind.PERSON, first_name="Jürgen", last_name=f"Müller{i:02d}",
+            organisation=kunde, position="Geschäftsführung" if i == 7 else "",
+        )  # fmt: skip
+    base = live_server.url
+    browser_login(page, base, "editor")
+    page.goto(f"{base}/parties/{kunde.pk}/")
+    page.locator("[data-testid=lang-en]").click()
+    page.wait_for_load_state()
+    form = page.locator("[data-testid=activity-form]")
+    form.wait_for(state="attached")
+    page.get_by_text("Log activity").click()
+    search = form.get_by_label("Contact person")
+    search.fill("mueller")
+    form.get_by_text("More matches \N{EN DASH} please narrow the search.").wait_for()
+    assert form.locator("[data-testid=contact-result]").count() == 10
+    page.screenshot(path=tmp_path / "contact-search-1024-en.png", full_page=True)
+    search.fill("Muller07")  # not found: the umlaut is ü or ue, as in the party search
+    form.get_by_text("No contact found for “Muller07”.").wait_for()
+    search.fill("geschäftsf")
+    result = form.locator("[data-testid=contact-result]")
+    result.wait_for()
+    assert result.all_inner_texts() == ["Jürgen Müller07 · Geschäftsführung"]
+    result.click()
+    form.locator("[data-testid=contact-picked]").get_by_text("Jürgen Müller07").wait_for()
+    form.get_by_label("Subject").fill("Call back")
+    form.get_by_role("button", name="Save").click()
+    page.locator("[data-testid=activity-contact-name]").wait_for()
+    assert Activity.objects.get().contact.last_name == "Müller07"  # type: ignore[union-attr]

@@ -14,6 +14,9 @@ from verbund.relationships.actions import do_create_relationship
 
 pytestmark = pytest.mark.django_db
 
+# The note under ten matches when there are more.
+MORE_DE = "Weitere Treffer \N{EN DASH} bitte genauer suchen."
+MORE_EN = "More matches \N{EN DASH} please narrow the search."
 BODY = {"kind": "call", "happened_at": "2026-11-20T09:30", "subject": "Anruf"}
 
 
@@ -124,3 +127,75 @@ def test_only_who_may_log_or_correct_activities_searches_the_contacts(
     pick = reverse("activity-contact-pick", args=[kunde["org"].pk])
     assert client_for("viewer").get(pick, {"contact_query": "Hanna"}).status_code == 403
     assert "Hanna" in client_for("editor").get(pick, {"contact_query": "Hanna"}).text
+
+
+def test_a_keystroke_takes_a_fixed_number_of_queries_whatever_the_number_of_contacts(
+    client: Any, kunde: dict[str, Any], make_user: Any, person: Any,
+    django_assert_num_queries: Any,
+) -> None:  # fmt: skip
+    client.force_login(make_user("editor"))
+    pick = reverse("activity-contact-pick", args=[kunde["org"].pk])
+    client.get(pick, {"contact_query": "händ"})  # the session's first read done
+    # Session, user and permissions (4), the party, the matches (hierarchies.group).
+    with django_assert_num_queries(6):
+        assert "Hanna Händler" in client.get(pick, {"contact_query": "händ"}).text
+    for i in range(200):
+        if i % 2:
+            person("Heinz", f"Händler{i:03d}", organisation=kunde["org"])
+        else:
+            linked = person("Heinz", f"Händler{i:03d}")
+            do_create_relationship(
+                actor=None, type="contact", from_party=linked, to_party=kunde["org"]
+            )
+    with django_assert_num_queries(6):
+        found = client.get(pick, {"contact_query": "haendler"}).text
+    assert found.count('data-testid="contact-result"') == 10
+    assert MORE_DE in found
+
+
+def test_ten_matches_show_without_the_more_note_and_eleven_with_it(
+    client: Any, kunde: dict[str, Any], make_user: Any, person: Any
+) -> None:
+    client.force_login(make_user("editor"))
+    pick = reverse("activity-contact-pick", args=[kunde["org"].pk])
+    for i in range(9):
+        person("Berta", f"Berger{i}", organisation=kunde["org"])
+    # Bernd Berger and nine more: all shown, by name, nothing more to say.
+    ten = client.get(pick, {"contact_query": "berger"}).text
+    assert ten.count('data-testid="contact-result"') == 10 and "Weitere Treffer" not in ten
+    assert ten.index("Bernd Berger") < ten.index("Berta Berger0") < ten.index("Berta Berger8")
+    person("Berta", "Berger9", organisation=kunde["org"])
+    eleven = client.get(pick, {"contact_query": "berger"}).text
+    assert eleven.count('data-testid="contact-result"') == 10
+    assert MORE_DE in eleven
+    client.cookies["django_language"] = "en"
+    english = client.get(pick, {"contact_query": "berger"}, HTTP_ACCEPT_LANGUAGE="en").text
+    assert MORE_EN in english
+
+
+@pytest.mark.parametrize("party_id", [987654, 2**63, 2**70])
+def test_the_contact_search_of_no_party_is_a_404(
+    client: Any, kunde: dict[str, Any], make_user: Any, party_id: int
+) -> None:
+    client.force_login(make_user("editor"))
+    pick = f"/parties/{party_id}/activities/contacts/"
+    assert client.get(pick, {"contact_query": "Hanna"}).status_code == 404
+    assert client.get(pick, {"chosen": kunde["linked"].pk}).status_code == 404
+
+
+def test_the_contact_search_refuses_who_may_not_view_parties_and_bad_values(
+    client_for: Any, kunde: dict[str, Any], make_user: Any, client: Any
+) -> None:
+    pick = reverse("activity-contact-pick", args=[kunde["org"].pk])
+    client.force_login(make_user(None))  # no role: may not see the party at all
+    assert client.get(pick, {"contact_query": "Hanna"}).status_code == 403
+    assert client.get(pick, {"chosen": kunde["linked"].pk}).status_code == 403
+    editor = client_for("editor")
+    for chosen in ("abc", "-1", "0", str(2**70), "1.5", "null,null"):
+        answer = editor.get(pick, {"chosen": chosen})
+        assert answer.status_code == 200 and 'name="contact" value=""' in answer.text, chosen
+    for query in ("%", "_", "\\", "'", "a" * 5000, "\x00"):
+        assert editor.get(pick, {"contact_query": query}).status_code == 200, query
+    # A person's file has no contacts to search.
+    person_pick = reverse("activity-contact-pick", args=[kunde["linked"].pk])
+    assert "Kein Ansprechpartner" in editor.get(person_pick, {"contact_query": "Hanna"}).text
