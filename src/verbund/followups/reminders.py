@@ -83,11 +83,9 @@ class Links:
 def subject_line(reminder: Reminder) -> str:
     """The mail's subject, in the active language: what is overdue and what is due today."""
     parts = []
-    overdue = len(reminder.overdue) + reminder.more
-    if overdue:
-        parts.append(ngettext("%(n)s overdue", "%(n)s overdue", overdue) % {"n": overdue})
-    if reminder.today:
-        n = len(reminder.today)
+    if n := reminder.overdue_count:
+        parts.append(ngettext("%(n)s overdue", "%(n)s overdue", n) % {"n": n})
+    if n := reminder.today_count:
         parts.append(ngettext("%(n)s due today", "%(n)s due today", n) % {"n": n})
     return _("Follow-ups: %(what)s") % {"what": ", ".join(parts)}
 
@@ -119,8 +117,7 @@ def body(reminder: Reminder, day: dt.date, links: Links) -> str:
             lines.append(f"  {link}")
     if reminder.more:
         lines.append(
-            ngettext("… and %(n)s more (overdue).", "… and %(n)s more (overdue).", reminder.more)
-            % {"n": reminder.more}
+            ngettext("… and %(n)s more.", "… and %(n)s more.", reminder.more) % {"n": reminder.more}
         )
     lines.append("")
     if links.follow_ups:

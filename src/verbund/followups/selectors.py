@@ -117,17 +117,23 @@ READ_PERMISSION = "followups.view_followup"
 @dataclass
 class Reminder:
     """One user's reminder mail for a day: the open follow-ups assigned to them that are due on
-    or before it, overdue first (``MAIL_LIMIT`` of them; ``more`` counts the rest)."""
+    or before it, overdue first (``MAIL_LIMIT`` of them), and how many there are of each."""
 
     user: Any
     language: str
     overdue: list[FollowUp] = field(default_factory=list)
     today: list[FollowUp] = field(default_factory=list)
-    more: int = 0
+    overdue_count: int = 0
+    today_count: int = 0
 
     @property
     def count(self) -> int:
-        return len(self.overdue) + len(self.today) + self.more
+        return self.overdue_count + self.today_count
+
+    @property
+    def more(self) -> int:
+        """How many are not listed."""
+        return self.count - len(self.overdue) - len(self.today)
 
 
 def reminder_recipients() -> QuerySet[Any]:
@@ -194,12 +200,15 @@ def reminders_due(day: dt.date, default_language: str) -> Iterator[Reminder]:
             user = row.assigned_to
             profile = getattr(user, "profile", None)
             current = Reminder(user, profile.language if profile else default_language)
-        if current.count >= MAIL_LIMIT:
-            current.more += 1
-        elif row.due_on < day:
-            current.overdue.append(row)
+        listed = current.count < MAIL_LIMIT
+        if row.due_on < day:
+            current.overdue_count += 1
+            if listed:
+                current.overdue.append(row)
         else:
-            current.today.append(row)
+            current.today_count += 1
+            if listed:
+                current.today.append(row)
     if current is not None:
         yield current
 

@@ -322,13 +322,17 @@ def test_an_address_the_server_refuses_skips_that_user_only(
 def test_a_long_list_is_cut_and_the_rest_counted(sales, org, monkeypatch, mailoutbox):
     monkeypatch.setattr(selectors, "MAIL_LIMIT", 2)
     party = org()
-    for n in range(4):
-        follow_up(sales, party, -n, f"Nummer {n}")
+    for n, days in enumerate((-2, -1, 0, 0)):
+        follow_up(sales, party, days, f"Nummer {n}")
     out = remind()
-    body = mail_to("vertrieb@example.de").body
-    assert "4 Ihrer Wiedervorlagen" in body
-    assert body.count("\n- ") == 2 and "… und 2 weitere (überfällig)." in body
+    message = mail_to("vertrieb@example.de")
+    # The subject counts all, those beyond the list (due today here) too.
+    assert message.subject == "Wiedervorlagen: 2 überfällig, 2 heute fällig"
+    assert "4 Ihrer Wiedervorlagen" in message.body
+    assert message.body.count("\n- ") == 2 and "Nummer 1" in message.body
+    assert "… und 2 weitere." in message.body and "Nummer 2" not in message.body
     assert "4 Erinnerungen an 1 Benutzer versandt." in out
+    assert ReminderMail.objects.get().follow_ups == 4
 
 
 def test_the_queries_of_a_run_do_not_grow_with_the_users(make_user, org, mailoutbox):

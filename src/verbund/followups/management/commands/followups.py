@@ -116,6 +116,5 @@ class Command(VerbundCommand):
             if reminder.more:
                 self.stdout.write("  " + _("... and %(n)s more") % {"n": reminder.more})
         self.stdout.write(
-            _("Dry run (nothing sent): %(reminders)s to %(users)s.")
-            % summary(follow_ups, users)
+            _("Dry run (nothing sent): %(reminders)s to %(users)s.") % summary(follow_ups, users)
         )
