@@ -278,6 +278,26 @@ VERBUND_SCREENING_FOUR_EYES = env_bool("VERBUND_SCREENING_FOUR_EYES", False)
 # at most 8.
 VERBUND_SCREENING_WORKERS = int(os.environ.get("VERBUND_SCREENING_WORKERS", "0"))
 
+# Outgoing mail (the daily follow-up reminders, `verbund followups remind`): an SMTP server,
+# named by VERBUND_EMAIL_HOST; without it no mail is sent and the command says so. Port 587 with
+# STARTTLS is what mail providers offer for submission; VERBUND_EMAIL_USE_SSL=1 is for port 465.
+# The timeout keeps a cron job from hanging on a server that does not answer.
+EMAIL_BACKEND = os.environ.get(
+    "VERBUND_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("VERBUND_EMAIL_HOST", "").strip()
+EMAIL_PORT = int(os.environ.get("VERBUND_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("VERBUND_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("VERBUND_EMAIL_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("VERBUND_EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("VERBUND_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = int(os.environ.get("VERBUND_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("VERBUND_EMAIL_FROM", "verbund@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address users open Verbund at (https://crm.example.de), for links in mails; a command has
+# no request to take it from. Unset, mails carry no links rather than wrong ones.
+VERBUND_BASE_URL = os.environ.get("VERBUND_BASE_URL", "").strip().rstrip("/")
+
 # The empty choice of every filter drop-down reads "alle"/"all", not "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("all")
 

@@ -53,6 +53,25 @@ def do_set_language(user: Any, language: str) -> UserProfile:
     return profile
 
 
+@transaction.atomic
+def do_set_reminder_mail(user: Any, enabled: bool) -> UserProfile:
+    """Switch the user's daily reminder mail on or off (their own choice, audited as the
+    language is); setting it as it is records nothing."""
+    profile, _ = UserProfile.objects.select_for_update().get_or_create(user=user)
+    if profile.reminder_mail == enabled:
+        return profile
+    profile.reminder_mail = enabled
+    profile.save(update_fields=["reminder_mail"])
+    audit.record(
+        actor=user,
+        action="profile.reminder_mail",
+        obj=profile,
+        before={"reminder_mail": not enabled},
+        after={"reminder_mail": enabled},
+    )
+    return profile
+
+
 # Read on every customer file opened (core/prepared.py).
 _PROFILE = Prepared(lambda user: UserProfile.objects.filter(user_id=user), user=int)
 

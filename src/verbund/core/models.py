@@ -65,7 +65,8 @@ class NumberSequence(models.Model):
 
 
 class UserProfile(models.Model):
-    """Per-user preferences: the UI language and recently opened party files."""
+    """Per-user preferences: the UI language, recently opened party files and whether the daily
+    reminder mail comes (``reminder_mail``; a user without a profile gets it)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -74,6 +75,7 @@ class UserProfile(models.Model):
         _("language"), max_length=8, choices=settings.LANGUAGES, default="de"
     )
     recent_party_ids = models.JSONField(default=list, blank=True)
+    reminder_mail = models.BooleanField(_("daily reminder by e-mail"), default=True)
 
     class Meta:
         verbose_name = _("user profile")

@@ -1,5 +1,5 @@
 """Every write to follow-ups: create, change, complete (logging an activity on the way),
-reopen and delete. Atomic and audited."""
+reopen and delete, atomic and audited; and the record of the reminder mails sent."""
 
 import datetime as dt
 from typing import Any
@@ -15,7 +15,7 @@ from verbund.activities.models import ActivityKind
 from verbund.core import audit
 from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.followups import rules
-from verbund.followups.models import FollowUp
+from verbund.followups.models import FollowUp, ReminderMail
 from verbund.parties.models import Party
 
 EDITABLE_FIELDS = {"due_on", "assigned_to", "subject", "note"}
@@ -243,3 +243,31 @@ def do_delete_follow_up(follow_up: FollowUp, *, actor: Any) -> bool:
     )
     locked.delete()
     return True
+
+
+# Who was reminded for which day is kept this long (a run's --day goes back at most this far
+# with any effect); older rows are pruned by the next run.
+REMINDERS_KEPT_DAYS = 400
+
+
+@transaction.atomic
+def do_record_reminder_mails(day: dt.date, sent: list[tuple[int, int]]) -> int:
+    """Record that the users ``sent`` names (``(user_id, follow-ups)``) were mailed the reminder
+    of ``day``, in one statement; a user recorded already (a run at the same time) stays as
+    recorded. Not in the audit trail: no business data changes, and these rows are the record
+    of what was mailed to whom (decision 0064)."""
+    if not sent:
+        return 0
+    ReminderMail.objects.bulk_create(
+        [ReminderMail(user_id=user_id, day=day, follow_ups=n) for user_id, n in sent],
+        ignore_conflicts=True,
+    )
+    return len(sent)
+
+
+@transaction.atomic
+def do_prune_reminder_mails(today: dt.date) -> int:
+    """Forget the reminder records older than ``REMINDERS_KEPT_DAYS``."""
+    cutoff = today - dt.timedelta(days=REMINDERS_KEPT_DAYS)
+    deleted, _rows = ReminderMail.objects.filter(day__lt=cutoff).delete()
+    return deleted

@@ -93,3 +93,33 @@ class FollowUp(models.Model):
     @property
     def is_open(self) -> bool:
         return self.done_at is None
+
+
+class ReminderMail(models.Model):
+    """That ``user`` was mailed the reminder of ``day`` (``verbund followups remind``), with how
+    many follow-ups: a second run for the same day passes them over (unique per user and day).
+
+    Written only by ``actions.do_record_reminder_mails``, in batches as the mails go out; holds
+    no party data (the mail's content is not kept). Old rows are pruned by the command."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (user, day) serves it
+        verbose_name=_("user"),
+    )
+    day = models.DateField(_("day"))
+    follow_ups = models.PositiveIntegerField(_("follow-ups"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder mail")
+        verbose_name_plural = _("reminder mails")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="remindermail_once_a_day")
+        ]
+        indexes = [models.Index(fields=["day"], name="remindermail_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day.isoformat()}"

@@ -4,6 +4,7 @@ from verbund.followups import views
 
 urlpatterns = [
     path("follow-ups/", views.follow_up_list, name="follow-up-page"),
+    path("follow-ups/reminder-mail/", views.reminder_mail, name="follow-up-reminder-mail"),
     path(
         "parties/<int:party_id>/follow-ups/new/",
         views.follow_up_create,

@@ -1,5 +1,6 @@
 """Follow-up pages: create, change, complete, reopen and delete on the customer file (HTMX,
-answered with the re-rendered section, or a redirect), and the list of follow-ups."""
+answered with the re-rendered section, or a redirect), the list of follow-ups and, on it, the
+user's choice of the daily reminder mail."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from verbund.core.actions import do_set_reminder_mail
 from verbund.core.forms import apply_errors
 from verbund.core.permissions import requires
 from verbund.core.views import HtmxHttpRequest
@@ -177,5 +179,20 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
             "next": request.get_full_path(),
             "can_change_follow_up": request.user.has_perm("followups.change_followup"),
             "can_log_activity": request.user.has_perm(LOG_PERMISSION),
+            "reminder_mail": selectors.reminder_mail_on(request.user),
         },
     )
+
+
+@require_http_methods(["POST"])
+@requires("followups.view_followup")
+def reminder_mail(request: HttpRequest) -> HttpResponse:
+    """Switch one's own daily reminder mail on or off (the list's checkbox); back to the list."""
+    enabled = request.POST.get("reminder_mail") == "on"
+    do_set_reminder_mail(request.user, enabled)
+    if enabled:
+        messages.success(request, _("The daily reminder by e-mail is switched on."))
+    else:
+        messages.success(request, _("The daily reminder by e-mail is switched off."))
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/follow-ups/") else "follow-up-page")

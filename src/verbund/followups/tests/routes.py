@@ -83,6 +83,8 @@ ROUTES += [
     Page("follow-up-undone", "post", WRITERS, kwargs={"follow_up_id": "follow_up"}, ok=(302,)),
     Page("follow-up-delete", allowed=WRITERS, kwargs={"follow_up_id": "follow_up"}),
     Page("follow-up-delete", "post", WRITERS, kwargs={"follow_up_id": "follow_up"}, ok=(302,)),
+    # Everyone who reads follow-ups chooses their own reminder mail.
+    Page("follow-up-reminder-mail", "post", body=lambda w: {"reminder_mail": "on"}, ok=(302,)),
 ]
 
 

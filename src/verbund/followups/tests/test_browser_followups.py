@@ -1,6 +1,8 @@
 """In headless Chromium, German UI: an editor creates a follow-up on a file, finds it on the
 start page as due today (and one from before as overdue), marks it done saying what happened,
-and the activity appears in the file's activities. Skips where no Chromium is installed."""
+and the activity appears in the file's activities. On a phone the list reads as blocks without
+sideways scrolling, and its checkbox switches the daily reminder mail off. Skips where no
+Chromium is installed."""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -10,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from verbund.activities.models import Activity
+from verbund.core.models import UserProfile
 from verbund.followups.actions import do_create_follow_up
 from verbund.followups.models import FollowUp
 from verbund.parties.actions import do_create_party
@@ -74,3 +77,57 @@ def test_a_follow_up_is_created_shown_on_the_start_page_and_done_logging_an_acti
     timeline.wait_for()
     assert "Zurückrufen wegen Rahmenvertrag" in timeline.inner_text()
     assert "Erreicht; Vertrag kommt per Post." in timeline.inner_text()
+
+
+def test_on_a_phone_the_list_reads_as_blocks_and_the_daily_mail_is_switched_off(
+    live_server: Any, page: Any
+) -> None:
+    ensure_builtin_types()
+    base = live_server.url
+    user = browser_login(page, base, "editor")
+    today = timezone.localdate()
+    for n in range(3):
+        party = do_create_party(
+            actor=None, kind=PartyKind.ORGANISATION, name=f"Eurowerk Einkauf Südwest GmbH {n}"
+        )
+        do_create_follow_up(
+            actor=user,
+            party=party,
+            due_on=today + dt.timedelta(days=n - 1),
+            subject="Angebot für die Lieferung von Ersatzteilen nachfassen und Rahmenvertrag "
+            "besprechen",
+            note="Herr Schmidt ist ab Mittwoch wieder im Haus; vorher nicht anrufen.",
+        )
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{base}/follow-ups/")
+    rows = page.locator("[data-testid=follow-up-row]")
+    assert rows.count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    table = page.locator("[data-testid=follow-up-list]")
+    assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=follow-up-list] *')]"
+        ".map(e => e.getBoundingClientRect().right))"
+    )
+    assert widest <= 390
+    # A block: the date over party and subject, the assignee named ("Zuständig: …").
+    first = rows.first
+    assert (
+        first.locator("td.when").bounding_box()["y"]
+        < first.locator("td.follow-up-what").bounding_box()["y"]
+    )
+    assert "Zuständig: browser-editor" in first.inner_text()
+    assert "überfällig" in first.inner_text()
+
+    checkbox = page.get_by_label("Tägliche Erinnerung per E-Mail")
+    assert checkbox.is_checked()
+    checkbox.uncheck()
+    page.locator("[data-testid=reminder-mail-form]").get_by_role("button", name="Speichern").click()
+    page.get_by_text("Die tägliche Erinnerung per E-Mail ist ausgeschaltet.").wait_for()
+    assert not page.get_by_label("Tägliche Erinnerung per E-Mail").is_checked()
+    assert UserProfile.objects.get(user=user).reminder_mail is False
+
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.reload()
+    assert "Zuständig:" not in table.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
