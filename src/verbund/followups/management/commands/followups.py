@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from verbund.core.formatting import user_name
+from verbund.core.formatting import format_number, user_name
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.followups import actions, reminders, selectors
 
@@ -114,7 +114,9 @@ class Command(VerbundCommand):
             for follow_up in [*reminder.overdue, *reminder.today]:
                 self.stdout.write(f"  {reminders.item_line(follow_up, day)}")
             if reminder.more:
-                self.stdout.write("  " + _("... and %(n)s more") % {"n": reminder.more})
+                self.stdout.write(
+                    "  " + _("… and %(n)s more") % {"n": format_number(reminder.more)}
+                )
         self.stdout.write(
             _("Dry run (nothing sent): %(reminders)s to %(users)s.") % summary(follow_ups, users)
         )
