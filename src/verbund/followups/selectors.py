@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from verbund.core.formatting import user_name
+from verbund.core.formatting import user_name, user_order
 from verbund.core.models import UserProfile
 from verbund.followups.models import FollowUp, ReminderMail
 from verbund.parties.models import Party
@@ -95,17 +95,18 @@ def agenda(user: Any, today: dt.date) -> Agenda:
 
 
 def assignable_users() -> QuerySet[Any]:
-    """Who a follow-up may be assigned to: active users, by name."""
-    return get_user_model().objects.filter(is_active=True).order_by("username")
+    """Who a follow-up may be assigned to: active users (``user_choices`` puts them in order)."""
+    return get_user_model().objects.filter(is_active=True)
 
 
 def user_choices(current: Any = None) -> list[tuple[int, str]]:
     """(id, name) of the assignable users; ``current`` (a deactivated assignee of an existing
-    follow-up) stays choosable so that editing its text does not reassign it."""
+    follow-up) stays choosable so that editing its text does not reassign it. In the order
+    every list of users to choose from has (``core.formatting.user_order``)."""
     users = list(assignable_users())
     if current is not None and current not in users:
         users.append(current)
-    return [(u.pk, user_name(u)) for u in users]
+    return [(u.pk, user_name(u)) for u in sorted(users, key=user_order)]
 
 
 # A reminder mail lists this many follow-ups at most; the rest are counted (the list has them).

@@ -275,3 +275,21 @@ def test_the_file_section_s_and_the_start_page_s_query_counts_stay(client_of, ed
         "/",
         lambda: do_create_follow_up(actor=editor, party=party, due_on=_day(1), subject="Noch eine"),
     )
+
+
+def test_assignees_are_offered_by_last_name_as_every_user_choice_is(django_user_model):
+    from verbund.followups.selectors import user_choices
+
+    zander = django_user_model.objects.create_user(
+        "a.zander", first_name="Anna", last_name="Zander"
+    )
+    bert = django_user_model.objects.create_user("bert")
+    oezdemir = django_user_model.objects.create_user("c.o", first_name="Can", last_name="Özdemir")
+    gone = django_user_model.objects.create_user("alt", last_name="Alt", is_active=False)
+    names = [name for pk, name in user_choices() if pk in {zander.pk, bert.pk, oezdemir.pk}]
+    # "Özdemir" folds to "oezdemir": between "bert" and "Zander", not after "Zander".
+    assert names == ["bert", "Can Özdemir", "Anna Zander"]
+    assert gone.pk not in {pk for pk, _name in user_choices()}
+    # A deactivated assignee of the follow-up being edited stays choosable, in order.
+    ids = [pk for pk, _name in user_choices(gone) if pk in {gone.pk, bert.pk}]
+    assert ids == [gone.pk, bert.pk]
