@@ -206,6 +206,16 @@ HIDDEN_CHANGES = {
 }  # fmt: skip
 
 
+def register_actions(family: str, family_label: Any, labels: dict[str, Any]) -> None:
+    """Let an app above core name its records in words (from its ``ready()``, as it registers
+    object links): ``family_label`` for any ``family.*`` action, ``labels`` for single ones.
+    An app names only its own family, so it cannot relabel another's records."""
+    if stray := [a for a in labels if not a.startswith(family + ".")]:
+        raise ValueError(f"actions outside the family {family!r}: {stray}")
+    ACTION_FAMILIES.setdefault(family, family_label)
+    ACTION_LABELS.update(labels)
+
+
 def action_label(action: str) -> str:
     """A readable, translated name for an audit action; never the internal key."""
     label = ACTION_LABELS.get(action) or ACTION_FAMILIES.get(action.split(".", 1)[0])

@@ -17,14 +17,15 @@ class FollowUpsConfig(VerbundAppConfig):
         from verbund.core import audit
 
         # The file's history names these records in words; core keeps the labels of the apps
-        # below it, a higher app adds its own (as object links are registered).
-        audit.ACTION_LABELS.update(
+        # below it, a higher app registers its own.
+        audit.register_actions(
+            "followup",
+            _("Follow-up changed"),
             {
                 "followup.create": _("Follow-up created"),
                 "followup.update": _("Follow-up changed"),
                 "followup.complete": _("Follow-up done"),
                 "followup.reopen": _("Follow-up reopened"),
                 "followup.delete": _("Follow-up deleted"),
-            }
+            },
         )
-        audit.ACTION_FAMILIES.setdefault("followup", _("Follow-up changed"))
