@@ -15,7 +15,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from verbund.core.cli import actor_from, add_actor_argument, refusal
-from verbund.core.formatting import format_number
+from verbund.core.formatting import format_date, format_number
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.selectors import find_party
 from verbund.privacy import actions
@@ -134,7 +134,7 @@ class Command(VerbundCommand):
                 )
                 self.stdout.write(
                     _("Legal hold on party %(id)s until %(date)s.")
-                    % {"id": party.pk, "date": hold.until.isoformat()}
+                    % {"id": party.pk, "date": format_date(hold.until)}
                 )
             elif verb == "lift":
                 n = actions.do_lift_hold(party, actor=actor, reason=options["reason"])
@@ -171,7 +171,7 @@ class Command(VerbundCommand):
         for d in result.due:
             self.stdout.write(
                 _("%(rule)s (before %(cutoff)s): %(n)s due")
-                % {"rule": d.rule.description, "cutoff": d.cutoff.isoformat(), "n": len(d.party_ids)}
+                % {"rule": d.rule.description, "cutoff": format_date(d.cutoff), "n": format_number(len(d.party_ids))}
             )  # fmt: skip
             for pid in d.party_ids[:50]:
                 self.stdout.write(
