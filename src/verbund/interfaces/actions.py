@@ -185,6 +185,9 @@ def do_create_run(
                 _("%(file)s: cannot be read (%(reason)s).")
                 % {"file": str(path), "reason": exc.strerror or type(exc).__name__}
             ) from None
+    else:
+        # No file: a batch (the API's), which says what it is in ``fmt``.
+        run.format = fmt
     run.save()
     audit.record(
         actor=actor,
@@ -607,10 +610,11 @@ def do_sync(
         skip_invalid=not atomic,
         channel="api",
     )
-    run.file_hash = hashlib.sha256(
-        json.dumps(records, sort_keys=True, default=str).encode()
-    ).hexdigest()
-    run.file_size = len(records)
+    # The batch stands in for a file: its hash and size are those of its JSON (the size was
+    # the number of records once, which the run page showed as bytes).
+    body = json.dumps(records, sort_keys=True, default=str).encode()
+    run.file_hash = hashlib.sha256(body).hexdigest()
+    run.file_size = len(body)
     run.save(update_fields=["file_hash", "file_size"])
     outcome = do_execute_run(run, records=records)
     return run, outcome

@@ -16,6 +16,8 @@ FORMAT_LABELS = {
     "xlsx": _("Excel workbook (XLSX)"),
     "jsonl": _("JSON Lines"),
     "gleif-rr": _("GLEIF relationships (RR)"),
+    # Not a file format one uploads: a batch the ERP sent through the API.
+    "api": _("API batch (JSON)"),
 }
 MAPPING_LABELS = {
     "generic": _("Generic (columns as fields)"),

@@ -130,3 +130,14 @@ def test_a_source_only_a_dry_run_named_is_not_offered_again(steward: Client) -> 
     offered = re.search(r'<datalist id="import-sources">(.*?)</datalist>', html)
     assert offered is not None
     assert re.findall(r'<option value="([^"]+)">', offered.group(1)) == ["SAP"]
+
+
+def test_an_api_batch_says_so_as_its_format_with_the_size_of_its_json(steward: Client) -> None:
+    records = [{"external_id": f"K{i}", "name": f"Firma {i} GmbH"} for i in range(40)]
+    run, _ = do_sync(actor=None, kind="parties", source="sap", records=records)
+    # The size of the batch's JSON, not the number of its records (40 showed as "40 Bytes").
+    assert run.file_size > 40 * len('{"external_id": "K0", "name": "Firma 0 GmbH"}') // 2
+    page = steward.get(f"/imports/{run.pk}/").content.decode()
+    facts = re.search(r"<dt>Format</dt><dd>(.*?)</dd>", page)
+    assert facts is not None and facts.group(1).startswith("API-Stapel (JSON) · ")
+    assert "Byte" not in facts.group(1) or "KB" in facts.group(1)
