@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from verbund.core.formatting import user_name
 from verbund.core.jobs import ClaimedRun
 
 # A run's counts by key, as people read them; a GLEIF skip reason not named here is shown as
@@ -153,7 +154,7 @@ class ImportRun(ClaimedRun):
     def actor_label(self) -> str:
         """Who started the run, as the pages show it."""
         if self.actor is not None:
-            return str(self.actor)
+            return user_name(self.actor)
         return self.actor_name or "—"
 
     @property
