@@ -14,6 +14,7 @@ from verbund.activities.models import Activity
 from verbund.activities.sections import timeline_context
 from verbund.core.forms import apply_errors, id_param
 from verbund.core.permissions import requires
+from verbund.core.security import search_problem
 from verbund.core.views import HtmxHttpRequest
 from verbund.parties.models import Party
 
@@ -118,10 +119,15 @@ def contact_pick(request: HttpRequest, party_id: int) -> HttpResponse:
             chosen = (person.pk, selectors.contact_label(person.display_name, person.position))
         context = {"party": party, "chosen": chosen, "field_id": field_id}
         return render(request, "activities/_contact_picker.html", context)
-    query = request.GET.get("contact_query", "").strip()[:200]
-    results, more = selectors.find_contacts(party, query, limit=CONTACT_RESULTS)
+    query = request.GET.get("contact_query", "").strip()
+    # The party search's limits (length, words), said as it says them.
+    if problem := search_problem(query):
+        results, more = [], False
+    else:
+        results, more = selectors.find_contacts(party, query, limit=CONTACT_RESULTS)
+    context = {"party": party, "query": query[:200], "results": results, "more": more}
     return render(
         request,
         "activities/_contact_results.html",
-        {"party": party, "query": query, "results": results, "more": more, "field_id": field_id},
+        {**context, "field_id": field_id, "problem": problem},
     )

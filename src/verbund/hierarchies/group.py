@@ -327,14 +327,16 @@ class ContactMatches:
 
 def search_contacts(member_id: int, text: str, limit: int = 10) -> ContactMatches:
     """The contacts of the member ``member_id`` today (the rows ``contacts`` lists for it and
-    ``_contacts_sql`` counts) whose name holds every word of ``text`` as the party search finds
-    words (``parties.selectors.word_search`` over the stored, folded ``search_text``:
-    "haendler" finds "Händler"), or whose position holds ``text`` (any case), by folded name,
-    at most ``limit``; ``more`` says others match too.
+    ``_contacts_sql`` counts) that the party search finds for ``text`` (every word in the
+    stored, folded ``search_text``: "haendler" finds "Händler"; like the party search, that
+    holds the number, postcode and city besides the name), or whose position holds ``text``
+    (unfolded; SQLite ignores the case of ASCII letters only), by folded name, at most
+    ``limit``; ``more`` says others match too. Control characters in ``text`` are dropped
+    (PostgreSQL refuses a NUL, and SQLite would end the pattern there).
 
     The database filters and stops after ``limit + 1`` rows: one query, whatever the member's
     number of contacts."""
-    needle = text.strip()
+    needle = "".join(ch for ch in text if ch.isprintable()).strip()
     if not fold(needle):
         return ContactMatches([], False)
     ids, params = _pairs_sql(_one_member(member_id), None, engine.today(), persons=True)

@@ -199,3 +199,20 @@ def test_the_contact_search_refuses_who_may_not_view_parties_and_bad_values(
     # A person's file has no contacts to search.
     person_pick = reverse("activity-contact-pick", args=[kunde["linked"].pk])
     assert "Kein Ansprechpartner" in editor.get(person_pick, {"contact_query": "Hanna"}).text
+
+
+def test_a_control_character_in_the_search_is_dropped_and_too_many_words_are_said(
+    client_for: Any, kunde: dict[str, Any]
+) -> None:
+    pick = reverse("activity-contact-pick", args=[kunde["org"].pk])
+    editor = client_for("editor")
+    # PostgreSQL refused a NUL (a 500); SQLite ended the pattern there and listed everyone.
+    for query in ("Han\x00na", "\x00x", "%\x00", "Hanna\x07"):
+        answer = editor.get(pick, {"contact_query": query})
+        assert answer.status_code == 200, repr(query)
+        shown = answer.text.count('data-testid="contact-result"')
+        assert shown == (1 if query.startswith("Han") else 0), (repr(query), answer.text)
+    # The party search's limits hold here too, said as the party search says them.
+    many = editor.get(pick, {"contact_query": " ".join(f"w{i}" for i in range(13))})
+    assert many.status_code == 200
+    assert 'data-testid="contact-problem"' in many.text and "höchstens 12" in many.text
