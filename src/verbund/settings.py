@@ -9,8 +9,10 @@ import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core.databases import database_config
@@ -23,6 +25,20 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_number(name: str, default: int | float) -> Any:
+    """A number from the environment, of the default's type; unset or blank: the default. A
+    value that is no such number stops the start with a message naming the variable (a bare
+    ValueError from int() named neither)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return type(default)(value)
+    except ValueError:
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise ImproperlyConfigured(f"{name}={value!r} is not {kind}.") from None
 
 
 def secret_key(path: Path) -> str:
@@ -197,7 +213,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # --trusted-proxy` has the WSGI server take the scheme from its X-Forwarded-Proto; for a server
 # that passes the header on instead, VERBUND_TRUSTED_PROXY (the proxy's address) has Django
 # read it. Without a trusted proxy the header is never believed: anyone could send it.
-SECURE_HSTS_SECONDS = int(os.environ.get("VERBUND_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_SECONDS = env_number("VERBUND_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VERBUND_HSTS_SUBDOMAINS", False)
 TRUSTED_PROXY = os.environ.get("VERBUND_TRUSTED_PROXY", "").strip()
 if TRUSTED_PROXY:
@@ -225,8 +241,8 @@ CONTENT_SECURITY_POLICY = {
 # lock logging in for that user name or address for this many minutes. The lock ends by
 # itself; `verbund axes_reset` lifts it early. Failures during the lock do not extend it.
 AXES_ENABLED = env_bool("VERBUND_LOGIN_LOCKOUT", True)
-AXES_FAILURE_LIMIT = int(os.environ.get("VERBUND_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("VERBUND_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_number("VERBUND_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_number("VERBUND_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -236,8 +252,8 @@ AXES_VERBOSE = False
 # Failed API authentication (a wrong token, missing credentials) per address: after this many
 # within the window, every API request from that address is answered 429 until the window ends.
 # Authenticated requests are never counted.
-VERBUND_API_AUTH_FAILURE_LIMIT = int(os.environ.get("VERBUND_API_AUTH_FAILURE_LIMIT", "20"))
-VERBUND_API_AUTH_WINDOW = int(os.environ.get("VERBUND_API_AUTH_WINDOW", "900"))
+VERBUND_API_AUTH_FAILURE_LIMIT = env_number("VERBUND_API_AUTH_FAILURE_LIMIT", 20)
+VERBUND_API_AUTH_WINDOW = env_number("VERBUND_API_AUTH_WINDOW", 900)
 # Two-factor login (TOTP, django-otp): optional for everyone; with VERBUND_REQUIRE_2FA=1 users
 # of the admin and compliance roles (and superusers) must set it up before they can do
 # anything else. API tokens are not affected.
@@ -245,8 +261,8 @@ VERBUND_REQUIRE_2FA = env_bool("VERBUND_REQUIRE_2FA", False)
 VERBUND_2FA_ROLES = ["admin", "compliance", "privacy"]
 # Data protection: retention periods in years per rule (0 turns a rule off; docs/privacy.md).
 VERBUND_PRIVACY_RETENTION = {
-    "archived_contacts": int(os.environ.get("VERBUND_RETENTION_ARCHIVED_CONTACTS", "3")),
-    "inactive_persons": int(os.environ.get("VERBUND_RETENTION_INACTIVE_PERSONS", "10")),
+    "archived_contacts": env_number("VERBUND_RETENTION_ARCHIVED_CONTACTS", 3),
+    "inactive_persons": env_number("VERBUND_RETENTION_INACTIVE_PERSONS", 10),
 }
 # The controller (Art. 4 No. 7 GDPR) the printed access answer names: name, postal address
 # (lines separated by "|"), whom to contact about data protection, and to whom the data goes.
@@ -259,7 +275,7 @@ VERBUND_PRIVACY_CONTROLLER = {
 OTP_TOTP_ISSUER = os.environ.get("VERBUND_2FA_ISSUER", "Verbund")
 
 # Uploads are bounded: imports stream files to disk, but never more than this.
-VERBUND_MAX_UPLOAD_BYTES = int(os.environ.get("VERBUND_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
+VERBUND_MAX_UPLOAD_BYTES = env_number("VERBUND_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(
     os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(64 * 1024 * 1024))
 )
@@ -272,11 +288,11 @@ VERBUND_IMPORT_DIR = os.environ.get("VERBUND_IMPORT_DIR", str(Path.cwd() / "impo
 
 # Sanctions screening: the score from which a match is a hit, and whether confirming a hit
 # needs a second reviewer (four-eyes principle).
-VERBUND_SCREENING_THRESHOLD = float(os.environ.get("VERBUND_SCREENING_THRESHOLD", "0.70"))
+VERBUND_SCREENING_THRESHOLD = env_number("VERBUND_SCREENING_THRESHOLD", 0.70)
 VERBUND_SCREENING_FOUR_EYES = env_bool("VERBUND_SCREENING_FOUR_EYES", False)
 # Processes for a screening run over many parties (full runs, list updates); 0: one per core,
 # at most 8.
-VERBUND_SCREENING_WORKERS = int(os.environ.get("VERBUND_SCREENING_WORKERS", "0"))
+VERBUND_SCREENING_WORKERS = env_number("VERBUND_SCREENING_WORKERS", 0)
 
 # Outgoing mail (the daily follow-up reminders, `verbund followups remind`): an SMTP server,
 # named by VERBUND_EMAIL_HOST; without it no mail is sent and the command says so. Port 587 with
@@ -286,12 +302,12 @@ EMAIL_BACKEND = os.environ.get(
     "VERBUND_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("VERBUND_EMAIL_HOST", "").strip()
-EMAIL_PORT = int(os.environ.get("VERBUND_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("VERBUND_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("VERBUND_EMAIL_PASSWORD", "")
 EMAIL_USE_SSL = env_bool("VERBUND_EMAIL_USE_SSL", False)
+EMAIL_PORT = env_number("VERBUND_EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
 EMAIL_USE_TLS = env_bool("VERBUND_EMAIL_USE_TLS", not EMAIL_USE_SSL)
-EMAIL_TIMEOUT = int(os.environ.get("VERBUND_EMAIL_TIMEOUT", "30"))
+EMAIL_TIMEOUT = env_number("VERBUND_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("VERBUND_EMAIL_FROM", "verbund@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address users open Verbund at (https://crm.example.de), for links in mails; a command has
@@ -381,6 +397,6 @@ LOGGING = {
 # a run of another host whose heartbeat is older than VERBUND_JOB_STALE_SECONDS is failed (runs
 # of this host are judged by whether their process still exists); servers and workers look for
 # such runs when they start and then this often.
-VERBUND_JOB_HEARTBEAT_SECONDS = float(os.environ.get("VERBUND_JOB_HEARTBEAT_SECONDS", "30"))
-VERBUND_JOB_STALE_SECONDS = float(os.environ.get("VERBUND_JOB_STALE_SECONDS", "300"))
-VERBUND_JOB_SWEEP_SECONDS = float(os.environ.get("VERBUND_JOB_SWEEP_SECONDS", "300"))
+VERBUND_JOB_HEARTBEAT_SECONDS = env_number("VERBUND_JOB_HEARTBEAT_SECONDS", 30.0)
+VERBUND_JOB_STALE_SECONDS = env_number("VERBUND_JOB_STALE_SECONDS", 300.0)
+VERBUND_JOB_SWEEP_SECONDS = env_number("VERBUND_JOB_SWEEP_SECONDS", 300.0)

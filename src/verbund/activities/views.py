@@ -121,13 +121,19 @@ def contact_pick(request: HttpRequest, party_id: int) -> HttpResponse:
         return render(request, "activities/_contact_picker.html", context)
     query = request.GET.get("contact_query", "").strip()
     # The party search's limits (length, words), said as it says them.
-    if problem := search_problem(query):
-        results, more = [], False
-    else:
+    results: list[tuple[int, str]] = []
+    more = False
+    if not (problem := search_problem(query)):
         results, more = selectors.find_contacts(party, query, limit=CONTACT_RESULTS)
-    context = {"party": party, "query": query[:200], "results": results, "more": more}
     return render(
         request,
         "activities/_contact_results.html",
-        {**context, "field_id": field_id, "problem": problem},
+        {
+            "party": party,
+            "query": query[:200],
+            "results": results,
+            "more": more,
+            "field_id": field_id,
+            "problem": problem,
+        },
     )

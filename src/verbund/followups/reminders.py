@@ -20,7 +20,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from verbund.core.formatting import user_name
+from verbund.core.formatting import format_number, user_name
 from verbund.followups import actions, selectors
 from verbund.followups.selectors import Reminder
 
@@ -84,9 +84,9 @@ def subject_line(reminder: Reminder) -> str:
     """The mail's subject, in the active language: what is overdue and what is due today."""
     parts = []
     if n := reminder.overdue_count:
-        parts.append(ngettext("%(n)s overdue", "%(n)s overdue", n) % {"n": n})
+        parts.append(ngettext("%(n)s overdue", "%(n)s overdue", n) % {"n": format_number(n)})
     if n := reminder.today_count:
-        parts.append(ngettext("%(n)s due today", "%(n)s due today", n) % {"n": n})
+        parts.append(ngettext("%(n)s due today", "%(n)s due today", n) % {"n": format_number(n)})
     return _("Follow-ups: %(what)s") % {"what": ", ".join(parts)}
 
 
@@ -108,7 +108,7 @@ def body(reminder: Reminder, day: dt.date, links: Links) -> str:
             "%(n)s follow-ups of yours are due on %(day)s or overdue:",
             reminder.count,
         )
-        % {"n": reminder.count, "day": date_text(day)},
+        % {"n": format_number(reminder.count), "day": date_text(day)},
         "",
     ]
     for follow_up in [*reminder.overdue, *reminder.today]:
@@ -117,7 +117,8 @@ def body(reminder: Reminder, day: dt.date, links: Links) -> str:
             lines.append(f"  {link}")
     if reminder.more:
         lines.append(
-            ngettext("… and %(n)s more.", "… and %(n)s more.", reminder.more) % {"n": reminder.more}
+            ngettext("… and %(n)s more.", "… and %(n)s more.", reminder.more)
+            % {"n": format_number(reminder.more)}
         )
     lines.append("")
     if links.follow_ups:
@@ -165,7 +166,9 @@ def send_reminders(
     on_sent: Callable[[Reminder], None] = lambda r: None,
 ) -> Outcome:
     """Mail each reminder through one connection; record the users mailed in batches, and
-    whatever was mailed when the server fails. A refused address skips that user only."""
+    whatever was mailed when the server fails. A refused address or a mail rejected for good
+    (5xx) skips that user only; the server unreachable, a passing error (4xx) or the sender
+    refused ends the run."""
     outcome = Outcome()
     links = Links(base_url)
     pending: list[tuple[int, int]] = []
@@ -182,9 +185,21 @@ def send_reminders(
             outcome.error = _failure(exc)
             return outcome
         for reminder in reminders:
+            message = compose(reminder, day, links, connection)
             try:
-                compose(reminder, day, links, connection).send()
-            except smtplib.SMTPRecipientsRefused:
+                message.send()
+            except (smtplib.SMTPRecipientsRefused, ValueError):
+                # Refused by the server, or an address Django cannot write (ValueError from
+                # sanitize_address): this user only.
+                outcome.refused.append(reminder.user.email)
+                continue
+            except smtplib.SMTPResponseException as exc:
+                if exc.smtp_code < 500 or isinstance(exc, smtplib.SMTPSenderRefused):
+                    # A passing trouble (4xx) or the sender refused: no mail goes out now.
+                    outcome.error = _failure(exc)
+                    break
+                # This mail rejected for good (5xx after the data): the others may pass, and
+                # a user after it must not wait for a mail that never goes.
                 outcome.refused.append(reminder.user.email)
                 continue
             except MAIL_ERRORS as exc:

@@ -39,10 +39,16 @@ def _back(request: HtmxHttpRequest, follow_up: FollowUp) -> HttpResponse:
     file."""
     if request.htmx:
         return _section(request, follow_up.party)
-    target = request.POST.get("next", "")
-    if target.startswith("/follow-ups/"):
+    if target := _list_page(request):
         return redirect(target)
     return redirect("party-detail", party_id=follow_up.party_id)
+
+
+def _list_page(request: HttpRequest) -> str:
+    """The ``next`` the form carries when it is the follow-ups list (with its filters), else
+    "": a path of this site's list only, never another host."""
+    target = request.POST.get("next", "")
+    return target if target.startswith("/follow-ups/") else ""
 
 
 def _follow_up(follow_up_id: int) -> FollowUp:
@@ -194,5 +200,4 @@ def reminder_mail(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The daily reminder by e-mail is switched on."))
     else:
         messages.success(request, _("The daily reminder by e-mail is switched off."))
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/follow-ups/") else "follow-up-page")
+    return redirect(_list_page(request) or "follow-up-page")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.core.mail.message import sanitize_address
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -314,9 +315,57 @@ def test_an_address_the_server_refuses_skips_that_user_only(
     out = remind()
 
     assert [m.to for m in mailoutbox] == [["gut@example.de"]]
-    assert "Der Mailserver hat die Adresse kaputt@example.de abgelehnt" in out
+    assert "Der Mailserver hat die Mail an kaputt@example.de abgelehnt" in out
     assert "1 Erinnerung an 1 Benutzer versandt." in out
     assert list(ReminderMail.objects.values_list("user__username", flat=True)) == ["gut"]
+
+
+def test_a_mail_rejected_for_good_or_an_unwritable_address_skips_that_user_only(
+    make_user, org, monkeypatch, mailoutbox
+):
+    party = org()
+    for name in ("a1", "bad2", "c3", "d4"):
+        email = "x2@b@c.de" if name == "d4" else f"{name}@example.de"
+        follow_up(make_user("viewer", username=name, email=email), party, 0, "A")
+    real_send = EmailBackend.send_messages
+
+    def rejecting(self: Any, messages: Any) -> int:
+        # What the SMTP backend does first with each address (the test's backend does not).
+        sanitize_address(messages[0].to[0], "utf-8")
+        if messages[0].to == ["bad2@example.de"]:
+            raise smtplib.SMTPDataError(554, b"content rejected")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", rejecting)
+    out = remind()
+    # Before, the run stopped at bad2 and c3 waited for ever (bad2 was never recorded); the
+    # unwritable stored address was a traceback.
+    assert sorted(m.to[0] for m in mailoutbox) == ["a1@example.de", "c3@example.de"]
+    assert "Der Mailserver hat die Mail an bad2@example.de abgelehnt" in out
+    assert "Der Mailserver hat die Mail an x2@b@c.de abgelehnt" in out
+    assert "2 Erinnerungen an 2 Benutzer versandt." in out
+    assert sorted(ReminderMail.objects.values_list("user__username", flat=True)) == ["a1", "c3"]
+
+
+def test_a_passing_server_error_ends_the_run_and_the_next_run_goes_on(
+    make_user, org, monkeypatch, mailoutbox
+):
+    party = org()
+    for name in ("a1", "b2"):
+        follow_up(make_user("viewer", username=name, email=f"{name}@example.de"), party, 0, "A")
+    real_send = EmailBackend.send_messages
+
+    def busy(self: Any, messages: Any) -> int:
+        if messages[0].to == ["b2@example.de"]:
+            raise smtplib.SMTPDataError(451, b"try again later")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", busy)
+    with pytest.raises(CommandError, match="try again later"):
+        remind()
+    assert [m.to for m in mailoutbox] == [["a1@example.de"]]
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    assert "1 Erinnerung an 1 Benutzer versandt." in remind()
 
 
 def test_a_long_list_is_cut_and_the_rest_counted(sales, org, monkeypatch, mailoutbox):

@@ -31,8 +31,9 @@ def _date(value: str) -> dt.date:
 
 def summary(follow_ups: int, users: int) -> dict[str, str]:
     return {
-        "reminders": ngettext("%(n)s reminder", "%(n)s reminders", follow_ups) % {"n": follow_ups},
-        "users": ngettext("%(n)s user", "%(n)s users", users) % {"n": users},
+        "reminders": ngettext("%(n)s reminder", "%(n)s reminders", follow_ups)
+        % {"n": format_number(follow_ups)},
+        "users": ngettext("%(n)s user", "%(n)s users", users) % {"n": format_number(users)},
     }
 
 
@@ -80,7 +81,7 @@ class Command(VerbundCommand):
         outcome = reminders.send_reminders(reminders.due(day), day, base_url=base_url, on_sent=sent)
         for address in outcome.refused:
             self.stderr.write(
-                _("The mail server refused the address %(address)s; no reminder for it.")
+                _("The mail server refused the mail to %(address)s; no reminder for it.")
                 % {"address": address}
             )
         if already:
@@ -90,7 +91,7 @@ class Command(VerbundCommand):
                     "%(n)s users were reminded for %(day)s already.",
                     already,
                 )
-                % {"n": already, "day": reminders.date_text(day)}
+                % {"n": format_number(already), "day": reminders.date_text(day)}
             )
         self.stdout.write(
             _("%(reminders)s sent to %(users)s.") % summary(outcome.follow_ups, outcome.users)
