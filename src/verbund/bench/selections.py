@@ -22,9 +22,11 @@ without revenue in the last 12 months (none on the bench data, which have every 
 "no revenue since this month" (every member: the data end last month), and the group filter
 alone: the count when the customer file's line is opened (``selectors.white_space_count``,
 which ``selections.views.white_space_count`` answers), the party list's count
-(``selectors.count``) and its page (``/parties/`` with those filters), each against the bare
-closure join with ``NOT EXISTS`` on the monthly rows, timed alternately with it; and the
-section as every file of a member loads it (``selections.sections.party_sections``).
+(``selectors.count``), its first page's rows (the FilterSet's query and keyset paging by name)
+and the whole page (``/parties/`` with those filters: rendering included, for information),
+each against the bare closure join (members not merged) with ``NOT EXISTS`` on the monthly
+rows, timed alternately with it; and the section as every file of a member loads it
+(``selections.sections.party_sections``).
 ``--clock cpu`` times this process's CPU instead of the wall clock: steadier on a shared
 machine, and meaningful on SQLite only (PostgreSQL works in its own processes).
 
@@ -235,9 +237,11 @@ def _white_space(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
     a member's file."""
     from django.test import Client, RequestFactory
 
+    from verbund.core.paging import keyset_page
     from verbund.hierarchies import selectors as hierarchy
     from verbund.hierarchies.models import ClosureEntry
     from verbund.parties.models import Party
+    from verbund.parties.selectors import LIST_FIELDS
     from verbund.revenue.models import RevenueMonth
     from verbund.selections import rules, sections, selectors
 
@@ -315,10 +319,23 @@ def _white_space(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
             )
             table.append((f"{name} ({expected:,}): count when opened", t_app, t_raw))
         t_app, t_raw = paired_median_ms(lambda: selectors.count(filters), raw_count, repeat, clock)
+
+        def page_rows() -> list[Any]:
+            qs = selectors.parties(filters).only(*LIST_FIELDS)
+            return keyset_page(qs, "name", "", PAGE, keep=lambda p: not p.merged_into_id).rows
+
+        raw_page_ids = [int(r[0]) for r in rows(page_sql, params)][:PAGE]
+        if [p.pk for p in page_rows()] != raw_page_ids:
+            got = -1
+            stdout.write(f"WRONG: {name}: the first page differs\n")
+        t_rows, t_raw_rows = paired_median_ms(
+            page_rows, lambda: rows(page_sql, params), repeat, clock
+        )
         t_page, t_raw_page = paired_median_ms(
             page_view, lambda: rows(page_sql, params), repeat, clock
         )
         table.append((f"{name} ({expected:,}): party list count", t_app, t_raw))
+        table.append((f"{name}: first page (rows)", t_rows, t_raw_rows))
         table.append((f"{name}: party list page", t_page, t_raw_page))
         return got == expected
 

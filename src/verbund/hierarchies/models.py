@@ -63,6 +63,18 @@ class ClosureEntry(ClosureKeys):
     - At most one row per (type, ancestor, descendant): kept by the engine, not by an index.
     """
 
+    # Named from the party's side, so that a filter on parties joins today's closure rows with
+    # the public ORM (``selections.selectors.members_q``: on SQLite an inner join reads the
+    # members as the raw query does, where ``id IN (subquery)`` first builds a temporary index
+    # of their ids). No column or index changes.
+    descendant = models.ForeignKey(
+        "parties.Party",
+        on_delete=models.CASCADE,
+        related_name="closure_as_member",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("descendant"),
+    )
     depth = models.PositiveIntegerField(_("depth"))
     # The descendant's parent today (null for a root), repeated on each of its rows so that a
     # whole group with its tree shape comes from one index range, without a join per member.

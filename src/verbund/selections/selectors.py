@@ -3,7 +3,8 @@ may open.
 
 Every condition is a subquery on the party rows (``IN`` / ``EXISTS`` / a correlated sum), so
 filters combine freely, a party is counted once, and the count and the first page of the list
-are one statement each. Memberships read hierarchies' closure tables (today's, or the dated
+are one statement each; today's memberships alone are an inner join to the closure rows (one
+row per member, see ``members_q``). Memberships read hierarchies' closure tables (today's, or the dated
 one for another day), revenue the per-party figures (the yearly pre-aggregates for whole
 years, the monthly rows otherwise).
 """
@@ -91,6 +92,16 @@ def members_q(
         root = hierarchy.top_ancestor(party_id, type_id) if whole_tree else int(party_id)
         if not hierarchy.in_tree(root, type_id):
             return _alone(root, no_revenue) if low == 0 else Q(pk__in=[])
+        if no_revenue is None:
+            # An inner join to the closure rows (one per member: the engine keeps one row per
+            # type, ancestor and descendant). Each filter() call joins anew, so two member
+            # filters ask both memberships; for AND only, as every caller combines it.
+            member = {"closure_as_member__type_id": type_id, "closure_as_member__ancestor_id": root}
+            if low:
+                member["closure_as_member__depth__gte"] = low
+            if depth_max is not None:
+                member["closure_as_member__depth__lte"] = depth_max
+            return Q(**member)
         today = ClosureEntry.objects.filter(type_id=type_id, ancestor_id=root)
         if low:
             today = today.filter(depth__gte=low)

@@ -9,7 +9,10 @@ import pytest
 
 from verbund.compliance.actions import do_import_list
 from verbund.compliance.tests import fixtures
+from verbund.parties.models import Party
 from verbund.quality.actions import do_record_candidates
+from verbund.relationships.actions import do_create_relationship
+from verbund.selections import selectors
 from verbund.selections.tests.conftest import LAST_YEAR, THIS_YEAR, ids, names
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +68,28 @@ def test_chain_and_association_select_their_members(api, world):
     assert select(api, world, association=world["verband"].pk, depth_min=1, depth_max=1) == {
         "mitglied1",
         "mitglied2",
+    }
+
+
+def test_two_member_filters_select_the_parties_in_both_each_once(api, world):
+    # Each of today's member filters joins its own closure rows (selectors._MemberJoin).
+    do_create_relationship(
+        actor=None, type="chain", from_party=world["handel"], to_party=world["zentrale"]
+    )
+    both = {"group": world["sued"].pk, "chain": world["filiale1"].pk}
+    assert select(api, world, **both) == {"handel"}
+    assert selectors.count(both) == 1
+    assert select(api, world, **both, depth_min=2) == set()
+    assert selectors.count({"group": world["holding"].pk, "depth_min": 1}) == 3
+
+
+def test_the_members_of_a_group_read_inside_another_query_are_the_same(world):
+    members = selectors.parties({"group": world["nord"].pk}).values("pk")
+    outer = Party.objects.filter(pk__in=members).exclude(pk=world["nord"].pk)
+    assert names(world, set(outer.values_list("pk", flat=True))) == {
+        "holding",
+        "handel",
+        "sued",
     }
 
 
