@@ -7,6 +7,8 @@ product's default (German). ``C`` and ``POSIX`` name no language, so servers wit
 the default.
 """
 
+import argparse
+import datetime as dt
 import os
 from typing import Any, cast
 
@@ -76,6 +78,17 @@ def interpolate_lazy(message: str, values: dict[str, Any]) -> str:
         return str(message) % values
 
     return cast(str, lazy(text, str)())
+
+
+def iso_date(value: str) -> dt.date:
+    """An argparse ``type`` for a date option (``--day``, ``--until``): YYYY-MM-DD, else the
+    usage error names the value."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}
+        ) from None
 
 
 class VerbundCommand(BaseCommand):

@@ -5,7 +5,6 @@ a second run for the same day mails nobody twice. Exit status 1, with one line n
 server, when no mail server is configured or it fails.
 """
 
-import argparse
 import datetime as dt
 from typing import Any
 
@@ -16,17 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from verbund.core.formatting import format_number, user_name
-from verbund.core.management.base import VerbundCommand, gettext_lazy
+from verbund.core.management.base import VerbundCommand, gettext_lazy, iso_date
 from verbund.followups import actions, reminders, selectors
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}
-        ) from None
 
 
 def summary(follow_ups: int, users: int) -> dict[str, str]:
@@ -54,7 +44,7 @@ class Command(VerbundCommand):
             help=gettext_lazy("Only list who would get which reminder; send nothing."),
         )
         remind.add_argument(
-            "--day", type=_date, help=gettext_lazy("The day (YYYY-MM-DD; default: today).")
+            "--day", type=iso_date, help=gettext_lazy("The day (YYYY-MM-DD; default: today).")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

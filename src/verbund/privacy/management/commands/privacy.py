@@ -3,9 +3,7 @@
 Every act runs through ``verbund.privacy.actions`` and is written to the privacy log.
 """
 
-import argparse
 import csv
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -16,20 +14,11 @@ from django.utils.translation import gettext as _
 
 from verbund.core.cli import actor_from, add_actor_argument, refusal
 from verbund.core.formatting import format_date, format_number
-from verbund.core.management.base import VerbundCommand, gettext_lazy
+from verbund.core.management.base import VerbundCommand, gettext_lazy, iso_date
 from verbund.parties.selectors import find_party
 from verbund.privacy import actions
 
 REF_HELP = gettext_lazy("Id, number or ERP key SOURCE:ID.")
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}
-        ) from None
 
 
 class Command(VerbundCommand):
@@ -59,7 +48,7 @@ class Command(VerbundCommand):
         hold = sub.add_parser("hold", help=gettext_lazy("Keep a party's data until a date."))
         hold.add_argument("ref", help=REF_HELP)
         hold.add_argument(
-            "--until", required=True, type=_date, help=gettext_lazy("Date (YYYY-MM-DD).")
+            "--until", required=True, type=iso_date, help=gettext_lazy("Date (YYYY-MM-DD).")
         )
         hold.add_argument(
             "--reason", required=True, help=gettext_lazy("Why the data must be kept.")
