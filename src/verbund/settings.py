@@ -276,9 +276,7 @@ OTP_TOTP_ISSUER = os.environ.get("VERBUND_2FA_ISSUER", "Verbund")
 
 # Uploads are bounded: imports stream files to disk, but never more than this.
 VERBUND_MAX_UPLOAD_BYTES = env_number("VERBUND_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(
-    os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(64 * 1024 * 1024))
-)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_number("DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 

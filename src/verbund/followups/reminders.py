@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.message import sanitize_address
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -53,6 +54,13 @@ def mail_problem() -> str | None:
         )
     if settings.EMAIL_USE_TLS and settings.EMAIL_USE_SSL:
         return _("VERBUND_EMAIL_USE_TLS and VERBUND_EMAIL_USE_SSL exclude each other; set one.")
+    try:
+        # Checked here: a sender Django cannot write would read as every recipient refused.
+        sanitize_address(settings.DEFAULT_FROM_EMAIL, "utf-8")
+    except ValueError:
+        return _("VERBUND_EMAIL_FROM is no e-mail address: %(value)s") % {
+            "value": settings.DEFAULT_FROM_EMAIL
+        }
     return None
 
 
@@ -199,7 +207,11 @@ def send_reminders(
                     outcome.error = _failure(exc)
                     break
                 # This mail rejected for good (5xx after the data): the others may pass, and
-                # a user after it must not wait for a mail that never goes.
+                # a user after it must not wait for a mail that never goes. A refusal of the
+                # data leaves the transaction open (smtplib resets only elsewhere).
+                with contextlib.suppress(*MAIL_ERRORS):
+                    if (smtp := getattr(connection, "connection", None)) is not None:
+                        smtp.rset()
                 outcome.refused.append(reminder.user.email)
                 continue
             except MAIL_ERRORS as exc:

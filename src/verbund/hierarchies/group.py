@@ -331,12 +331,13 @@ def search_contacts(member_id: int, text: str, limit: int = 10) -> ContactMatche
     stored, folded ``search_text``: "haendler" finds "Händler"; like the party search, that
     holds the number, postcode and city besides the name), or whose position holds ``text``
     (unfolded; SQLite ignores the case of ASCII letters only), by folded name, at most
-    ``limit``; ``more`` says others match too. Control characters in ``text`` are dropped
-    (PostgreSQL refuses a NUL, and SQLite would end the pattern there).
+    ``limit``; ``more`` says others match too. Characters that do not print in ``text`` count
+    as spaces (PostgreSQL refuses a NUL, and SQLite would end the pattern there).
 
     The database filters and stops after ``limit + 1`` rows: one query, whatever the member's
     number of contacts."""
-    needle = "".join(ch for ch in text if ch.isprintable()).strip()
+    # A tab or a non-breaking space (pasted from a mail) separates words, as fold() reads it.
+    needle = "".join(ch if ch.isprintable() else " " for ch in text).strip()
     if not fold(needle):
         return ContactMatches([], False)
     ids, params = _pairs_sql(_one_member(member_id), None, engine.today(), persons=True)

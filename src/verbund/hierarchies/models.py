@@ -61,6 +61,8 @@ class ClosureEntry(ClosureKeys):
       alone. The second also finds the rows a move deletes: a subtree member's rows deeper
       than its own depth below the subtree root.
     - At most one row per (type, ancestor, descendant): kept by the engine, not by an index.
+      The party list's member filters join these rows (``closure_as_member``), so a duplicate
+      would list a party twice; `verbund check hierarchies` counts rows and reports one.
     """
 
     # Named from the party's side, so that a filter on parties joins today's closure rows with

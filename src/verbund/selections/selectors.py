@@ -2,11 +2,12 @@
 may open.
 
 Every condition is a subquery on the party rows (``IN`` / ``EXISTS`` / a correlated sum), so
-filters combine freely, a party is counted once, and the count and the first page of the list
-are one statement each; today's memberships alone are an inner join to the closure rows (one
-row per member, see ``members_q``). Memberships read hierarchies' closure tables (today's, or the dated
-one for another day), revenue the per-party figures (the yearly pre-aggregates for whole
-years, the monthly rows otherwise).
+filters combine (with AND, as the filter set does), a party is counted once, and the count and
+the first page of the list are one statement each. Today's memberships are the exception: an
+inner join to the closure rows (one row per member, see ``members_q``), right under AND only.
+Memberships read hierarchies' closure tables (today's, or the dated one for another day),
+revenue the per-party figures (the yearly pre-aggregates for whole years, the monthly rows
+otherwise).
 """
 
 import datetime as dt

@@ -423,6 +423,17 @@ def test_a_day_that_is_no_date_is_refused(cli):
     assert code == 2 and "morgen ist kein Datum (JJJJ-MM-TT)." in err
 
 
+def test_a_sender_that_is_no_address_is_said_before_any_mail(sales, org, settings, cli):
+    settings.DEFAULT_FROM_EMAIL = "a@b@c"
+    follow_up(sales, org(), 0, "Anrufen")
+
+    code, _out, err = cli()
+
+    # Before, each recipient was reported as refused and the run ended "successfully".
+    assert code == 1 and "VERBUND_EMAIL_FROM" in err and "a@b@c" in err
+    assert not ReminderMail.objects.exists()
+
+
 def test_tls_and_ssl_together_are_refused_as_settings(settings):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = True
     assert "schließen einander aus" in (reminders.mail_problem() or "")

@@ -72,7 +72,7 @@ def test_chain_and_association_select_their_members(api, world):
 
 
 def test_two_member_filters_select_the_parties_in_both_each_once(api, world):
-    # Each of today's member filters joins its own closure rows (selectors._MemberJoin).
+    # Each of today's member filters joins its own closure rows (selectors.members_q).
     do_create_relationship(
         actor=None, type="chain", from_party=world["handel"], to_party=world["zentrale"]
     )
