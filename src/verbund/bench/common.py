@@ -81,23 +81,22 @@ def median_ms(
 
 
 def paired_median_ms(
-    app: Callable[[], Any],
-    raw: Callable[[], Any],
+    fns: Sequence[Callable[[], Any]],
     repeat: int,
     clock: Callable[[], float] = time.perf_counter,
-) -> tuple[float, float]:
-    """Median milliseconds of ``app`` and of ``raw``, called alternately ``repeat`` times each
-    after one warm-up call of each: on a shared machine a busy spell then falls on both sides
-    of the ratio alike, not on whichever ran during it."""
-    app()
-    raw()
-    times: tuple[list[float], list[float]] = ([], [])
+) -> list[float]:
+    """Median milliseconds of each of ``fns`` (the application's and its raw baseline), called
+    in turn ``repeat`` times each after one warm-up call of each: on a shared machine a busy
+    spell then falls on every side of a ratio alike, not on whichever ran during it."""
+    for fn in fns:
+        fn()
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        for fn, out in ((app, times[0]), (raw, times[1])):
+        for fn, out in zip(fns, times, strict=True):
             start = clock()
             fn()
             out.append((clock() - start) * 1000)
-    return statistics.median(times[0]), statistics.median(times[1])
+    return [statistics.median(t) for t in times]
 
 
 def ratio(app: float, raw: float | None) -> float | None:

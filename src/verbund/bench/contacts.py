@@ -16,11 +16,9 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from typing import Any, TextIO
 
 from django.db import connection, transaction
@@ -29,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from verbund.bench import hierarchy
-from verbund.bench.common import bench_dir, ratio, rows, scalar
+from verbund.bench.common import bench_dir, paired_median_ms, ratio, rows, scalar
 from verbund.core.text import fold
 from verbund.parties.derive import derive_search_columns
 from verbund.parties.models import Party
@@ -181,20 +179,6 @@ def _bench_user() -> Any:
     return user
 
 
-def paired_ms(fns: list[Callable[[], Any]], repeat: int) -> list[float]:
-    """Median milliseconds of each of ``fns``, called in turn ``repeat`` times after a warm-up:
-    on a busy machine the load then weighs on each alike, and their ratio holds."""
-    times: list[list[float]] = [[] for _ in fns]
-    for fn in fns:
-        fn()
-    for _ in range(repeat):
-        for fn, seen in zip(fns, times, strict=True):
-            start = time.perf_counter()
-            fn()
-            seen.append((time.perf_counter() - start) * 1000)
-    return [statistics.median(t) for t in times]
-
-
 def measure(firm: int, repeat: int, out: TextIO) -> None:
     from django.test import Client
 
@@ -219,7 +203,7 @@ def measure(firm: int, repeat: int, out: TextIO) -> None:
             view()
         queries = len(seen.captured_queries)
         sql, params = _raw_sql(firm, query)
-        view_ms, sel_ms, raw_ms = paired_ms(
+        view_ms, sel_ms, raw_ms = paired_median_ms(
             [
                 view,
                 lambda q=query: selectors.find_contacts(organisation, q),  # type: ignore[misc]

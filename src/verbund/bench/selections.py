@@ -315,10 +315,12 @@ def _white_space(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
             opened = selectors.white_space_count(root, "group")
             got = got if opened == expected else opened
             t_app, t_raw = paired_median_ms(
-                lambda: selectors.white_space_count(root, "group"), raw_count, repeat, clock
+                [lambda: selectors.white_space_count(root, "group"), raw_count], repeat, clock
             )
             table.append((f"{name} ({expected:,}): count when opened", t_app, t_raw))
-        t_app, t_raw = paired_median_ms(lambda: selectors.count(filters), raw_count, repeat, clock)
+        t_app, t_raw = paired_median_ms(
+            [lambda: selectors.count(filters), raw_count], repeat, clock
+        )
 
         def page_rows() -> list[Any]:
             qs = selectors.parties(filters).only(*LIST_FIELDS)
@@ -329,10 +331,10 @@ def _white_space(root: int, options: dict[str, Any], stdout: TextIO) -> bool:
             got = -1
             stdout.write(f"WRONG: {name}: the first page differs\n")
         t_rows, t_raw_rows = paired_median_ms(
-            page_rows, lambda: rows(page_sql, params), repeat, clock
+            [page_rows, lambda: rows(page_sql, params)], repeat, clock
         )
         t_page, t_raw_page = paired_median_ms(
-            page_view, lambda: rows(page_sql, params), repeat, clock
+            [page_view, lambda: rows(page_sql, params)], repeat, clock
         )
         table.append((f"{name} ({expected:,}): party list count", t_app, t_raw))
         table.append((f"{name}: first page (rows)", t_rows, t_raw_rows))

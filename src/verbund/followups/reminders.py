@@ -17,11 +17,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import sanitize_address
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from verbund.core.formatting import format_number, user_name
+from verbund.core.formatting import format_date, format_number, user_name
 from verbund.followups import actions, selectors
 from verbund.followups.selectors import Reminder
 
@@ -32,10 +32,6 @@ RECORD_EVERY = 100
 # What a failed conversation with the mail server raises (a refused connection, a name that does
 # not resolve and a timeout are OSErrors).
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
-
-
-class MailServerError(Exception):
-    """The mail server could not be reached or refused the mail; the message names it."""
 
 
 def mail_server() -> str:
@@ -62,10 +58,6 @@ def mail_problem() -> str | None:
             "value": settings.DEFAULT_FROM_EMAIL
         }
     return None
-
-
-def date_text(day: dt.date) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 # A party's path differs only in its id: reversed once per run with this stand-in (reversing it
@@ -103,7 +95,7 @@ def item_line(follow_up: Any, day: dt.date) -> str:
     state = _("overdue") if follow_up.due_on < day else _("today")
     party = follow_up.party
     where = f"{party.display_name} ({party.number})"
-    return f"{date_text(follow_up.due_on)}, {state}: {where} \u2013 {follow_up.subject}"
+    return f"{format_date(follow_up.due_on)}, {state}: {where} \u2013 {follow_up.subject}"
 
 
 def body(reminder: Reminder, day: dt.date, links: Links) -> str:
@@ -116,7 +108,7 @@ def body(reminder: Reminder, day: dt.date, links: Links) -> str:
             "%(n)s follow-ups of yours are due on %(day)s or overdue:",
             reminder.count,
         )
-        % {"n": format_number(reminder.count), "day": date_text(day)},
+        % {"n": format_number(reminder.count), "day": format_date(day)},
         "",
     ]
     for follow_up in [*reminder.overdue, *reminder.today]:

@@ -365,7 +365,8 @@ def search_contacts(member_id: int, text: str, limit: int = 10) -> ContactMatche
 def is_contact(member_id: int, person_id: int) -> bool:
     """Whether ``person_id`` is one of the contacts ``contacts`` lists for the member
     ``member_id`` today: filed under it, or linked to it by a contact type valid today;
-    neither merged nor archived. One query, whatever the member's number of contacts."""
+    neither merged nor archived. One query besides the contact types' ids, whatever the
+    member's number of contacts."""
     types = contact_type_ids()
     sql = f"SELECT 1 FROM {PT} c WHERE c.id = %s AND {PERSON_OK} AND (c.organisation_id = %s"
     params: list[Any] = [person_id, False, member_id]

@@ -62,12 +62,11 @@ class UserChoiceField(django_filters.fields.ModelChoiceField):
     def to_python(self, value: Any) -> Any:
         # Not an id in the 64-bit range: refused here, before the database (PostgreSQL cannot
         # even compare a larger one and would answer with an error).
-        if value not in self.empty_values and value != self.null_value:
-            pk = id_param(value)
-            if pk is None or not 0 < pk <= ID_MAX:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice"
-                )
+        # (id_param reads at most 18 digits, below ID_MAX; 0 is no id either.)
+        if value not in self.empty_values and value != self.null_value and not id_param(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
         return super().to_python(value)
 
     def label_from_instance(self, obj: Any) -> str:

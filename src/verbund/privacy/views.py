@@ -277,11 +277,12 @@ def privacy_log(request: HttpRequest) -> HttpResponse:
 def retention(request: HttpRequest) -> HttpResponse:
     """What the retention rules find due (a dry run), the button that applies them and the
     last runs."""
-    running = selectors.open_retention_run()
-    # While a run erases what is due, a dry run beside it would count a moving target (and
-    # read every party the rules look at): the page points to the run's progress instead.
-    result = None if running else actions.do_retention(actor=request.user, apply=False)
     runs = list(RetentionRun.objects.select_related("created_by")[:RUNS_SHOWN])
+    # The newest run is the open one if any (one at a time). While it erases what is due, a
+    # dry run beside it would count a moving target (and read every party the rules look
+    # at): the page points to the run's progress instead.
+    running = runs[0] if runs and runs[0].is_open else None
+    result = None if running else actions.do_retention(actor=request.user, apply=False)
     return render(
         request,
         "privacy/retention.html",

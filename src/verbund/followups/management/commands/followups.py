@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from verbund.core.formatting import format_number, user_name
+from verbund.core.formatting import format_date, format_number, user_name
 from verbund.core.management.base import VerbundCommand, gettext_lazy, iso_date
 from verbund.followups import actions, reminders, selectors
 
@@ -81,7 +81,7 @@ class Command(VerbundCommand):
                     "%(n)s users were reminded for %(day)s already.",
                     already,
                 )
-                % {"n": format_number(already), "day": reminders.date_text(day)}
+                % {"n": format_number(already), "day": format_date(day)}
             )
         self.stdout.write(
             _("%(reminders)s sent to %(users)s.") % summary(outcome.follow_ups, outcome.users)
