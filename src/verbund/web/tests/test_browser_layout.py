@@ -150,6 +150,29 @@ def test_the_start_pages_search_hint_is_whole_on_a_phone_in_both_languages(live_
         assert page_width(page) <= 390
 
 
+def test_a_recently_opened_long_name_stays_on_a_phones_screen(live_server, phone):
+    from verbund.core.actions import remember_recent_party
+
+    page = phone
+    sync_roles()
+    user = browser_login(page, live_server.url, "admin")
+    for name, postcode, city in (
+        ("Kuhn Holding SE", "42198", "Wuppertal"),
+        ("Kuhn Software GmbH", "30604", "Hannover"),
+        ("Agricon Beteiligungsgesellschaft mbH", "14056", "Berlin"),
+    ):
+        party = do_create_party(
+            actor=None, kind="organisation", name=name, postcode=postcode, city=city,
+            status="customer",
+        )  # fmt: skip
+        remember_recent_party(user, party.pk)
+    page.goto(f"{live_server.url}/")
+    row = page.locator("[data-testid=home-recent] tr").first
+    assert "Beteiligungsgesellschaft" in row.inner_text()
+    # A word never breaks inside itself in a table: as a table the row reached 402 px.
+    assert page_width(page) <= 390
+
+
 def test_the_party_lists_filters_fold_behind_a_button_on_a_phone(live_server, phone):
     page = phone
     sync_roles()
