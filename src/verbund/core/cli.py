@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from verbund.core.management.base import gettext_lazy
 
 # Field names whose command-line option is spelt differently.
-OPTION_OF = {"from_party": "from", "to_party": "to"}
+OPTION_OF = {"from_party": "from", "to_party": "to", "tag_names": "tag"}
 
 
 def option_name(field: str) -> str:

@@ -132,13 +132,39 @@ def _assign_number(party: Party) -> None:
     party.number = str(numbers.reserve(NUMBER_SEQUENCE))
 
 
+def tags_named(names: Iterable[str], *, field: str = "tag_names") -> list[Tag]:
+    """The tags of these names, the missing ones created: a name in its normal form
+    (``rules.normal_tag``), found whatever its case ("a-kunde" is the tag "A-Kunde",
+    ``rules.tag_key``); blank names are skipped. A bad name raises a ValidationError on
+    ``field`` naming it (``rules.tag_error``). Part of the caller's write (no audit of its own:
+    the party's change records its tags)."""
+    wanted: dict[str, str] = {}
+    for raw in names:
+        name = rules.normal_tag(raw)
+        if not name:
+            continue
+        problem = rules.tag_error(name)
+        if problem:
+            raise ValidationError({field: f"„{name[:80]}“: {problem}"})
+        wanted.setdefault(rules.tag_key(name), name)
+    if not wanted:
+        return []
+    found = {rules.tag_key(t.name): t for t in Tag.objects.filter(name__in=wanted.values())}
+    if len(found) < len(wanted):
+        # Another spelling of a stored tag: the tags are few, read them all (a database's own
+        # case folding differs: SQLite folds ASCII letters only).
+        for tag in Tag.objects.all():
+            found.setdefault(rules.tag_key(tag.name), tag)
+    for key, name in wanted.items():
+        if key not in found:
+            found[key] = Tag.objects.create(name=name)
+    return [found[key] for key in wanted]
+
+
 def _set_tags(party: Party, tags: Iterable[str | Tag]) -> None:
-    objs = []
-    for tag in tags:
-        if isinstance(tag, Tag):
-            objs.append(tag)
-        elif tag.strip():
-            objs.append(Tag.objects.get_or_create(name=tag.strip())[0])
+    given = list(tags)
+    objs = [tag for tag in given if isinstance(tag, Tag)]
+    objs += tags_named(tag for tag in given if not isinstance(tag, Tag))
     party.tags.set(objs)
 
 

@@ -17,9 +17,9 @@ from verbund.core import audit, numbers
 from verbund.core.bulk import BulkLoad, Rows, column_defaults, complete_rows, table_columns
 from verbund.core.models import NumberSequence
 from verbund.parties import rules
-from verbund.parties.actions import NUMBER_SEQUENCE
+from verbund.parties.actions import NUMBER_SEQUENCE, tags_named
 from verbund.parties.derive import derive_search_columns, person_name
-from verbund.parties.models import Party, PartyKind, Tag
+from verbund.parties.models import Party, PartyKind
 
 PARTY_TABLE = Party._meta.db_table
 PARTY_COLUMNS: tuple[str, ...] = table_columns(Party)  # the order of tuple rows
@@ -186,14 +186,12 @@ class PartyWriter:
     # -- tags
 
     def tag_ids(self, names: Iterable[str]) -> dict[str, int]:
-        """Ids of the named tags, creating the missing ones."""
-        wanted = sorted({n.strip() for n in names if n.strip()})
-        existing = dict(Tag.objects.filter(name__in=wanted).values_list("name", "id"))
-        missing = [Tag(name=n) for n in wanted if n not in existing]
-        if missing:
-            Tag.objects.bulk_create(missing)
-            existing = dict(Tag.objects.filter(name__in=wanted).values_list("name", "id"))
-        return existing
+        """Ids of the named tags by the names given, creating the missing ones (the one rule
+        of a tag's name and spelling: ``parties.actions.tags_named``)."""
+        given = sorted({n for n in names if n.strip()})
+        tags = tags_named(given)
+        by_key = {rules.tag_key(t.name): t.pk for t in tags}
+        return {n: by_key[rules.tag_key(n)] for n in given}
 
     def insert_tags(self, pairs: Iterable[tuple[int, int]]) -> int:
         """Attach tags: ``(party_id, tag_id)`` pairs. Returns the number of links written."""

@@ -29,11 +29,22 @@ from verbund.core.formatting import user_name, user_order
 from verbund.core.forms import id_param
 from verbund.core.security import check_search
 from verbund.core.serializers import ID_MAX
-from verbund.parties.models import Party, PartyKind, PartyStatus
+from verbund.parties.models import Party, PartyKind, PartyStatus, Tag
 from verbund.parties.selectors import text_search
 
 
-class _UsersByName(forms.models.ModelChoiceIterator):
+def user_choice_label(user: Any, me: int | None) -> str:
+    """A user as a choice names one: full name, else user name; the user choosing (``me``)
+    and a deactivated user marked."""
+    name = user_name(user)
+    if user.pk == me:
+        return gettext("%(name)s (me)") % {"name": name}
+    if not user.is_active:
+        return gettext("%(name)s (deactivated)") % {"name": name}
+    return name
+
+
+class UsersByName(forms.models.ModelChoiceIterator):
     """The users of the queryset in ``user_order``, read in the one query as before."""
 
     def __iter__(self) -> Any:
@@ -44,8 +55,8 @@ class _UsersByName(forms.models.ModelChoiceIterator):
             yield self.choice(user)
 
 
-class UserChoiceIterator(django_filters.fields.ModelChoiceIterator, _UsersByName):
-    """django-filter's iterator (the "nobody" choice after "all") over ``_UsersByName``."""
+class UserChoiceIterator(django_filters.fields.ModelChoiceIterator, UsersByName):
+    """django-filter's iterator (the "nobody" choice after "all") over ``UsersByName``."""
 
 
 class UserChoiceField(django_filters.fields.ModelChoiceField):
@@ -70,12 +81,7 @@ class UserChoiceField(django_filters.fields.ModelChoiceField):
         return super().to_python(value)
 
     def label_from_instance(self, obj: Any) -> str:
-        name = user_name(obj)
-        if obj.pk == self.me:
-            return gettext("%(name)s (me)") % {"name": name}
-        if not obj.is_active:
-            return gettext("%(name)s (deactivated)") % {"name": name}
-        return name
+        return user_choice_label(obj, self.me)
 
 
 class ResponsibleFilter(django_filters.ModelChoiceFilter):
@@ -129,7 +135,16 @@ class PartyFilterSet(django_filters.FilterSet):
     number = django_filters.CharFilter(label=_("Number"))
     erp_source = django_filters.CharFilter(label=_("ERP source"))
     erp_id = django_filters.CharFilter(label=_("ERP id"))
-    tag = django_filters.CharFilter(field_name="tags__name", label=_("Tag"))
+    # One tag by its name; a party holds a tag once, so no DISTINCT is needed.
+    tag = django_filters.ModelChoiceFilter(
+        queryset=Tag.objects.all(),
+        to_field_name="name",
+        field_name="tags",
+        distinct=False,
+        empty_label=_("all"),
+        label=_("Tag"),
+        help_text=_("A tag's name: the parties that carry it."),
+    )
     archived = YesNoFilter(label=_("Archived"))
     # Merged records are redirects to their survivor (decision 0040): ``merged=true`` lists only
     # them, ``false`` only the others; not given, the API lists both and the lists of the UI

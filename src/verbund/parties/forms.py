@@ -3,16 +3,30 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core.forms import id_param
-from verbund.parties.models import Party, PartyKind
+from verbund.parties.filters import UsersByName, user_choice_label
+from verbund.parties.models import Party, PartyKind, Tag
 
 PARTY_FORM_FIELDS = [
     "kind", "number", "name", "name2", "legal_form", "salutation", "title", "first_name", "last_name",
     "position", "organisation", "street", "postcode", "city", "country", "vat_id", "lei", "register_number",
-    "phone", "email", "website", "status",
+    "phone", "email", "website", "status", "responsible",
 ]  # fmt: skip
+
+
+class ResponsibleField(forms.ModelChoiceField):
+    """The user responsible for a party, chosen as the list's filter offers them: in
+    ``user_order``, the user choosing (``me``, set by the view) first and marked."""
+
+    iterator = UsersByName
+    me: int | None = None
+
+    def label_from_instance(self, obj: Any) -> str:
+        return user_choice_label(obj, self.me)
 
 
 class PartyForm(forms.ModelForm):
@@ -20,7 +34,8 @@ class PartyForm(forms.ModelForm):
         model = Party
         fields = PARTY_FORM_FIELDS
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, me: int | None = None, **kwargs: Any) -> None:
+        """``me``: the user filling the form in, offered first as the responsible user."""
         super().__init__(*args, **kwargs)
         self.fields["number"].required = False
         self.fields["number"].help_text = _("Left empty, the next free number is assigned.")
@@ -32,6 +47,29 @@ class PartyForm(forms.ModelForm):
             queryset=Party.objects.filter(kind=PartyKind.ORGANISATION),
             required=False,
             widget=forms.HiddenInput,
+        )
+        # Active users to choose from; a deactivated user stays offered while still responsible,
+        # so saving the form for another change never drops them.
+        current = self.instance.responsible_id if self.instance.pk else None
+        responsible = ResponsibleField(
+            queryset=get_user_model().objects.filter(Q(is_active=True) | Q(pk=current)),
+            required=False,
+            empty_label=_("nobody"),
+            label=_("Responsible"),
+        )
+        responsible.me = me
+        self.fields["responsible"] = responsible
+        self.fields["tags"] = forms.ModelMultipleChoiceField(
+            queryset=Tag.objects.all(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label=_("Tags"),
+            initial=list(self.instance.tags.all()) if self.instance.pk else [],
+        )
+        self.fields["tag_names"] = forms.CharField(
+            required=False,
+            label=_("New tags"),
+            help_text=_("Separated by commas, e.g. “Messe 2027, Neukunde”."),
         )
 
     def organisation_shown(self) -> Party | None:
@@ -49,3 +87,8 @@ class PartyForm(forms.ModelForm):
 
     def changes(self) -> dict[str, Any]:
         return {f: self.cleaned_data[f] for f in PARTY_FORM_FIELDS if f in self.cleaned_data}
+
+    def tags_given(self) -> list[Tag | str]:
+        """The tags ticked and the new ones typed (the action checks and finds the names)."""
+        typed = self.cleaned_data.get("tag_names") or ""
+        return [*self.cleaned_data.get("tags", []), *typed.split(",")]

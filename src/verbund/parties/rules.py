@@ -148,6 +148,31 @@ def name_error(kind: str, name: str, last_name: str) -> tuple[str, str] | None:
     return None
 
 
+# --- tags ("Merkmale") ----------------------------------------------------------------------
+TAG_LIMIT = 64
+
+
+def normal_tag(value: str) -> str:
+    """A tag as stored: no spaces around it, one space between its words."""
+    return " ".join(value.split())
+
+
+def tag_key(value: str) -> str:
+    """What makes two tags one: "a-kunde" is the tag "A-Kunde" (a second spelling of a label
+    splits the parties it should gather)."""
+    return normal_tag(value).casefold()
+
+
+def tag_error(value: str) -> str | None:
+    """A tag's name in its normal form: not empty, at most ``TAG_LIMIT`` characters, and no
+    comma (the form takes several new tags separated by commas)."""
+    if not value:
+        return _("A tag needs a name.")
+    if "," in value:
+        return _("A tag cannot contain a comma.")
+    return length_error(value, TAG_LIMIT)
+
+
 # The field checks above by field, for callers that check whatever fields they were given.
 FIELD_ERRORS = {
     "kind": kind_error,

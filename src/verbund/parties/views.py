@@ -26,7 +26,7 @@ from verbund.core.views import require_perm
 from verbund.parties.actions import do_create_party, do_update_party
 from verbund.parties.filters import PartyFilterSet, party_filterset
 from verbund.parties.forms import PartyForm
-from verbund.parties.models import Party, PartyKind
+from verbund.parties.models import Party, PartyKind, Tag
 from verbund.parties.selectors import LIST_FIELDS, NO_SUCH_PARTY, survivors
 from verbund.parties.tables import party_rows
 
@@ -36,7 +36,7 @@ PAGE_SIZE = 50
 WALK_BUDGET_S = 0.15
 # The list's own filters, the search first (it stays in sight when the others fold away on a
 # phone); the ones other apps add (party_filters) follow them.
-FILTER_FIELDS = ["q", "kind", "status", "responsible", "city", "country"]
+FILTER_FIELDS = ["q", "kind", "status", "responsible", "tag", "city", "country"]
 # This app's filters shown folded with the other apps' ("Weitere Filter").
 MORE_FILTER_FIELDS = ["postcode_from", "postcode_to"]
 CONTACTS_LIMIT = 50
@@ -183,6 +183,9 @@ _FILE_CONTACTS = Prepared(
     ).only(*LIST_FIELDS, "position", "phone", "email", "organisation_id")[:CONTACTS_LIMIT],
     organisation=int,
 )
+_FILE_TAGS = Prepared(
+    lambda party: Tag.objects.filter(parties=party).values_list("name", flat=True), party=int
+)
 _FILE_HISTORY = Prepared(
     lambda party: AuditRecord.objects.filter(party_id=party).select_related("actor")[
         :HISTORY_LIMIT
@@ -222,6 +225,7 @@ def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
         "file_actions": parts.actions,
         "file_sections": parts.sections,
         "contacts": contacts,
+        "tags": _FILE_TAGS(party=party.pk),
         "history": history,
         # Other apps' sections (revenue, screening, activities) load by HTMX right after the
         # page: the file shows at once, and a slow section never holds up the rest.
@@ -294,6 +298,7 @@ def party_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         # The company itself, not its id: the form shows it without looking it up again.
         initial={"kind": kind, "organisation": employer, **address},
+        me=request.user.pk,
     )
     duplicates: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
@@ -302,7 +307,9 @@ def party_create(request: HttpRequest) -> HttpResponse:
             duplicates = _duplicates(form.changes())
         if not duplicates:
             try:
-                party = do_create_party(actor=request.user, **form.changes())
+                party = do_create_party(
+                    actor=request.user, tags=form.tags_given(), **form.changes()
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -338,10 +345,15 @@ def _duplicates(data: dict[str, Any]) -> list[dict[str, Any]]:
 def party_edit(request: HttpRequest, party_id: int) -> HttpResponse:
     require_perm(request, "parties.change_party")
     party = get_object_or_404(Party, pk=party_id)
-    form = PartyForm(request.POST or None, instance=party)
+    form = PartyForm(request.POST or None, instance=party, me=request.user.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            do_update_party(Party.objects.get(pk=party.pk), actor=request.user, **form.changes())
+            do_update_party(
+                Party.objects.get(pk=party.pk),
+                actor=request.user,
+                tags=form.tags_given(),
+                **form.changes(),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

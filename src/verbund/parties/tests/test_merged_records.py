@@ -100,8 +100,9 @@ def test_the_list_of_merged_records_does_not_grow_with_them(client_for, org, mon
 
     grow()
     # session, user, permissions (user + groups), the page's rows, the count
-    # (list_count_queries), the survivors, the users of the "responsible" filter
+    # (list_count_queries), the survivors, the users of the "responsible" filter, the tags of
+    # the "tag" filter
     queries = assert_queries_stay(
         client_for("viewer"), reverse("party-list"), grow, params={"merged": "true"}
     )
-    assert queries == 7 + list_count_queries()
+    assert queries == 8 + list_count_queries()

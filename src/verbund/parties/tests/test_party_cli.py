@@ -95,6 +95,8 @@ def test_create_a_person_at_an_organisation_by_erp_key(cli, org):
         (("--name", "X", "--responsible", "nobody"), "responsible"),
         (("--city", "Köln"), "name"),
         (("--kind", "person", "--first-name", "Erika"), "last_name"),
+        (("--name", "X", "--tag", "Messe, 2027"), "tag_names"),
+        (("--name", "X", "--tag", "x" * 65), "tag_names"),
     ],
 )
 def test_create_refuses_bad_input_naming_the_field(cli, args, field):

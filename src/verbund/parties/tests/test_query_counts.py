@@ -48,8 +48,8 @@ def test_the_customer_file_query_count_is_pinned(
     c.get(url)  # the profile exists from now on
     # session, user, party, relationship counts per type, relationships, contacts, history (+ the types and other parties
     # named by its relationship records), profile for recent files, permissions (user + groups),
-    # the top of the group it hangs in (type, freshness, closure) and that top's name
-    with django_assert_num_queries(16):
+    # the top of the group it hangs in (type, freshness, closure) and that top's name, its tags
+    with django_assert_num_queries(17):
         c.get(url)
     # the activities timeline, loaded right after the page: session, user, party, activities,
     # permissions (user + groups)
@@ -94,20 +94,20 @@ def test_the_party_list_query_count_is_pinned(
     # session, user, permissions (user + groups), the page's rows, and "3 von 6": one query
     # over at most 10,001 rows (core.paging.list_count), the query the count added (on
     # PostgreSQL under a time limit, in a savepoint: list_count_queries), and the users the
-    # "responsible" filter offers
+    # "responsible" filter offers, and the tags the "tag" filter offers
     counted = list_count_queries()
-    with django_assert_num_queries(6 + counted):
+    with django_assert_num_queries(7 + counted):
         c.get(url)
     for i in range(5):
         org(f"Firma {i + 5}", city="Bonn")
-    assert count(c, url) == 6 + counted
+    assert count(c, url) == 7 + counted
     # a filter or a search counts before its page (the count decides how the page is read,
     # decision 0045), also when the page holds every match
-    with django_assert_num_queries(6 + counted):
+    with django_assert_num_queries(7 + counted):
         c.get(url, {"q": "Kieler"})
-    with django_assert_num_queries(6 + counted):
+    with django_assert_num_queries(7 + counted):
         c.get(url, {"city": "Kiel"})
     # more matches than the cap: the page walks the name index within a time budget
     monkeypatch.setattr(paging, "COUNT_CAP", 2)
-    with django_assert_num_queries(6 + counted + time_budget_queries()):
+    with django_assert_num_queries(7 + counted + time_budget_queries()):
         c.get(url, {"city": "Bonn"})
