@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, numbers
-from verbund.core.bulk import BulkLoad, chunks, update_by_id
+from verbund.core.bulk import BulkLoad, Rows, chunks, update_by_id
 from verbund.core.errors import refuse
 from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.parties import rules
@@ -397,3 +397,101 @@ def resolve_party(reference: str) -> Party:
             break
         seen.add(party.pk)
     return party
+
+
+# Parties changed, and progress told, per step of ``do_change_many``.
+CHANGE_STEP = 1000
+# ``do_change_many``'s default for ``responsible``: leave it as it is (None means nobody).
+KEEP = object()
+
+
+@transaction.atomic
+def do_change_many(
+    parties: Any,
+    *,
+    actor: Any,
+    responsible: Any = KEEP,
+    add_tags: Iterable[str | Tag] = (),
+    remove_tags: Iterable[Tag] = (),
+    note: str = "",
+    source: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Set the responsible user (a user, or None for nobody) and add and remove tags on every
+    party of ``parties`` (a queryset; merged records are left out: they are redirects). Returns
+    how many parties changed; a party that already is as asked writes nothing.
+
+    All or nothing, in one transaction with the parties' rows locked; a bulk write with one
+    audit record ``party.update`` per changed party, the changed fields before and after (as
+    the form's change records them: ``responsible_id``, ``tags``), ``note`` and ``source``
+    (the object that did it, e.g. the selection, which the history links). New tag names go
+    through ``tags_named`` (the one rule of a tag's name). A tag both added and removed is
+    refused. ``progress(done, total)`` after each ``CHANGE_STEP`` parties.
+
+    ``updated_at`` stays, as for the postcode fix: it is data protection's retention clock,
+    and assigning a sales rep or a label to thousands of parties is no contact with any of
+    them. No ``party_saved``: screening reads neither field
+    (``compliance.screening.SCREENED_FIELDS``). More than ``rules.CHANGE_MANY_LIMIT`` parties
+    are refused before any is locked (decision 0065)."""
+    adding = [t for t in add_tags if isinstance(t, Tag)]
+    adding += tags_named(t for t in add_tags if not isinstance(t, Tag))
+    removing = list(remove_tags)
+    if {t.pk for t in adding} & {t.pk for t in removing}:
+        raise ValidationError({"remove_tags": _("A tag cannot be added and removed at once.")})
+    new_responsible = None if responsible is KEEP or responsible is None else responsible.pk
+    live = parties.filter(merged_into__isnull=True)
+    too_many = rules.change_many_error(live.order_by().count())
+    if too_many:
+        raise ValidationError(too_many)
+    rows = list(
+        live
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", "responsible_id")
+    )
+    through = Party.tags.through
+    load = BulkLoad()
+    add_ids = {t.pk for t in adding}
+    remove_ids = {t.pk for t in removing}
+    names = {t.pk: t.name for t in [*adding, *removing]}
+    changed = 0
+    for done, step in enumerate(chunks(rows, CHANGE_STEP), start=1):
+        ids = [pk for pk, _r in step]
+        held: dict[int, set[int]] = {pk: set() for pk in ids}
+        if add_ids or remove_ids:
+            for pk, tag_id, tag_name in through.objects.filter(party_id__in=ids).values_list(
+                "party_id", "tag_id", "tag__name"
+            ):
+                held[pk].add(tag_id)
+                names[tag_id] = tag_name
+        changes = []
+        for pk, old_responsible in step:
+            before: dict[str, Any] = {}
+            after: dict[str, Any] = {}
+            if responsible is not KEEP and old_responsible != new_responsible:
+                before["responsible_id"], after["responsible_id"] = old_responsible, new_responsible
+            tags_after = (held[pk] | add_ids) - remove_ids
+            if tags_after != held[pk]:
+                before["tags"] = sorted(names[t] for t in held[pk])
+                after["tags"] = sorted(names[t] for t in tags_after)
+            if after:
+                changes.append((pk, before, after))
+        if responsible is not KEEP:
+            moved = [pk for pk, _b, a in changes if "responsible_id" in a]
+            Party.objects.filter(pk__in=moved).update(responsible_id=new_responsible)
+        if add_ids:
+            # Database ids, no table lock: every party edit writes these links too.
+            links = [(pk, t) for pk in ids for t in add_ids if t not in held[pk]]
+            load.append(Rows(through._meta.db_table, ("party_id", "tag_id"), links))
+        if remove_ids:
+            through.objects.filter(party_id__in=ids, tag_id__in=remove_ids).delete()
+        if changes:
+            audit.record_many(
+                load, actor=actor, action="party.update", object_type=
+                source._meta.label_lower if source is not None else Party._meta.label_lower,
+                object_id=source.pk if source is not None else "", note=note, changes=changes,
+            )  # fmt: skip
+        changed += len(changes)
+        if progress is not None:
+            progress(min(done * CHANGE_STEP, len(rows)), len(rows))
+    return changed

@@ -7,8 +7,10 @@ the party FilterSet does not know or a value it refuses is a 400 naming it.
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from verbund.core.serializers import StrictFieldsMixin, stored_length
+from verbund.parties.actions import KEEP, do_change_many
+from verbund.parties.models import Tag
 from verbund.parties.selectors import with_tags
 from verbund.parties.serializers import PartySerializer
 from verbund.selections import actions, rules, selectors
@@ -54,6 +58,37 @@ class SelectionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return data
 
 
+class ChangePartiesSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
+    responsible = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="An active user's id: responsible for every party; null: nobody; "
+        "left out: unchanged.",
+    )
+    add_tags = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        help_text="Tags to add (an existing tag whatever its case, else a new one).",
+    )
+    remove_tags = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=Tag.objects.all(),
+        many=True,
+        required=False,
+        help_text="Names of existing tags to remove.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if (
+            not attrs.get("add_tags")
+            and not attrs.get("remove_tags")
+            and "responsible" not in attrs
+        ):
+            raise serializers.ValidationError(_("Give responsible, add_tags or remove_tags."))
+        return attrs
+
+
 class SelectionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -67,6 +102,8 @@ class SelectionViewSet(
     queryset = Selection.objects.all()
     serializer_class = SelectionSerializer
     filter_backends: list[Any] = []
+    # Changing the parties changes parties: the party list's edit permission, as the page asks.
+    action_permissions = {"change_parties": ("selections.view_selection", "parties.change_party")}
     ordering = ["name", "id"]
 
     def get_queryset(self) -> QuerySet[Selection]:
@@ -107,6 +144,30 @@ class SelectionViewSet(
         rows = with_tags(selectors.parties(self.get_object().filters))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(PartySerializer(page, many=True).data)
+
+    @extend_schema(
+        request=ChangePartiesSerializer,
+        responses=inline_serializer("PartiesChanged", {"changed": serializers.IntegerField()}),
+    )
+    @action(detail=True, methods=["post"], url_path="change-parties")
+    def change_parties(self, request: Request, pk: Any = None) -> Response:
+        """Set the responsible user of every party the selection selects now, add tags,
+        remove tags: all or nothing, one history record per party changed (as the page's
+        "Change all…"). Answers how many parties changed."""
+        body = ChangePartiesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        selection = self.get_object()
+        data = body.validated_data
+        changed = do_change_many(
+            selectors.parties(selection.filters),
+            actor=request.user,
+            responsible=data.get("responsible", KEEP),
+            add_tags=data.get("add_tags", []),
+            remove_tags=data.get("remove_tags", []),
+            note=_("Changed for the selection “%(name)s”") % {"name": selection.name},
+            source=selection,
+        )
+        return Response({"changed": changed})
 
     @extend_schema(
         responses=inline_serializer("SelectionCount", {"count": serializers.IntegerField()})

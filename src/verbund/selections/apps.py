@@ -13,3 +13,9 @@ class SelectionsConfig(VerbundAppConfig):
     role_permissions: dict[str, list[str]] = {
         "viewer": ["view_selection", "add_selection", "change_selection", "delete_selection"],
     }
+
+    def ready(self) -> None:
+        from verbund.core import audit
+
+        # A party changed for a selection ("Change all…") links the selection in its history.
+        audit.register_object_link("selections.selection", "selection-detail")

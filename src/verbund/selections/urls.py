@@ -3,7 +3,7 @@ exports and deletion; the white space of a group counted for the customer file."
 
 from django.urls import path
 
-from verbund.selections import views
+from verbund.selections import change_views, views
 
 urlpatterns = [
     path("selections/", views.selection_list, name="selection-list"),
@@ -16,6 +16,11 @@ urlpatterns = [
         name="selection-export",
     ),
     path("selections/<int:selection_id>/delete/", views.selection_delete, name="selection-delete"),
+    path(
+        "selections/<int:selection_id>/change/",
+        change_views.selection_change,
+        name="selection-change",
+    ),
     path(
         "selections/white-space/<int:party_id>/<str:type_key>/",
         views.white_space_count,

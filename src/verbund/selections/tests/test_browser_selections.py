@@ -83,3 +83,43 @@ def test_save_reopen_and_export_a_selection(live_server, page):
     book = load_workbook(io.BytesIO(Path(path).read_bytes()))
     names = sorted(r[1] for r in list(book.active.iter_rows(values_only=True))[1:])
     assert names == ["Müller Tochter 1 GmbH", "Müller Tochter 3 GmbH"]
+
+
+def test_change_every_party_of_a_selection_after_seeing_what_and_how_many(live_server, page):
+    from django.contrib.auth.models import User
+
+    from verbund.selections.actions import do_save_selection
+
+    User.objects.create_user("anna", first_name="Anna", last_name="Arndt")
+    for name in ("Alpha GmbH", "Beta AG"):
+        do_create_party(actor=None, name=name, city="Bonn", tags=["Newsletter"])
+    do_create_party(actor=None, name="Köln KG", city="Köln", tags=["Newsletter"])
+    base = live_server.url
+    owner = browser_login(page, base, "editor")
+    selection = do_save_selection(actor=owner, name="Bonner Kunden", filters={"city": "Bonn"})
+
+    page.goto(f"{base}/selections/{selection.pk}/")
+    page.get_by_test_id("change-parties-link").click()
+    assert "Die Selektion enthält jetzt 2 Adressen." in page.content()
+    page.get_by_label("Verantwortlich").select_option(label="Anna Arndt")
+    page.get_by_label("Schlagwort ergänzen").fill("Messe 2027")
+    page.get_by_label("Schlagwort entfernen").select_option(label="Newsletter")
+    page.get_by_test_id("change-next").click()
+    summary = page.get_by_test_id("change-parties").inner_text()
+    assert "Dies ändert höchstens 2 Adressen der Selektion:" in summary
+    assert "Verantwortlich: Anna Arndt" in summary
+    assert "Schlagwort „Messe 2027“ ergänzen" in summary
+    page.get_by_test_id("change-confirm").click()
+    page.wait_for_url(f"**/selections/{selection.pk}/")
+    assert "2 Adressen geändert." in page.content()
+
+    # The file of one of them: Anna, the new tag, and the change in its history.
+    page.get_by_role("link", name="Alpha GmbH").click()
+    head = page.get_by_test_id("file-head").inner_text()
+    assert "Anna Arndt" in head and "Messe 2027" in head and "Newsletter" not in head
+    history = page.locator("#history").inner_text()
+    assert "Geändert für die Selektion „Bonner Kunden“" in history
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/selections/{selection.pk}/change/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

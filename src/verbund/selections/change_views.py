@@ -1,0 +1,143 @@
+"""Changing every party of a selection at once ("Sammeländerung"): the responsible user, a tag
+added, a tag removed. The page asks, shows how many parties it will change and what, and only
+a second step writes, through ``parties.actions.do_change_many`` (as the API's
+``change-parties`` does)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods
+
+from verbund.core.formatting import format_number, user_name, user_order
+from verbund.core.permissions import requires
+from verbund.parties.actions import KEEP, do_change_many
+from verbund.parties import rules
+from verbund.parties.filters import user_choice_label
+from verbund.parties.models import Tag
+from verbund.selections import selectors
+
+NOBODY = "none"
+
+
+class ChangePartiesForm(forms.Form):
+    """What to change; nothing chosen changes nothing (refused, so no empty run is recorded)."""
+
+    responsible = forms.ChoiceField(label=gettext_lazy("Responsible"), required=False)
+    add_tag = forms.CharField(
+        label=gettext_lazy("Add tag"),
+        required=False,
+        help_text=gettext_lazy("An existing tag or a new one."),
+    )
+    remove_tag = forms.ModelChoiceField(
+        queryset=Tag.objects.all(),
+        to_field_name="name",
+        label=gettext_lazy("Remove tag"),
+        required=False,
+        empty_label=gettext_lazy("none"),
+    )
+
+    def __init__(self, *args: Any, me: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = sorted(
+            get_user_model().objects.filter(is_active=True), key=lambda u: user_order(u, me)
+        )
+        self.users = {str(u.pk): u for u in users}
+        responsible = self.fields["responsible"]
+        assert isinstance(responsible, forms.ChoiceField)
+        responsible.choices = [
+            ("", _("unchanged")),
+            (NOBODY, _("nobody")),
+            *((str(u.pk), user_choice_label(u, me)) for u in users),
+        ]
+        self.fields["add_tag"].widget.attrs["list"] = "known-tags"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (
+            data.get("responsible") or data.get("add_tag", "").strip() or data.get("remove_tag")
+        ):
+            raise ValidationError(_("Choose what to change."))
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        """The keyword arguments of ``do_change_many``."""
+        chosen = self.cleaned_data.get("responsible") or ""
+        responsible = KEEP if not chosen else None if chosen == NOBODY else self.users[chosen]
+        add = self.cleaned_data.get("add_tag", "").strip()
+        remove = self.cleaned_data.get("remove_tag")
+        return {
+            "responsible": responsible,
+            "add_tags": [add] if add else [],
+            "remove_tags": [remove] if remove else [],
+        }
+
+    def summary(self) -> list[str]:
+        """What will change, in words."""
+        lines = []
+        chosen = self.cleaned_data.get("responsible") or ""
+        if chosen == NOBODY:
+            lines.append(_("Responsible: nobody"))
+        elif chosen:
+            lines.append(_("Responsible: %(name)s") % {"name": user_name(self.users[chosen])})
+        if add := self.cleaned_data.get("add_tag", "").strip():
+            lines.append(_("Add the tag “%(tag)s”") % {"tag": add})
+        if remove := self.cleaned_data.get("remove_tag"):
+            lines.append(_("Remove the tag “%(tag)s”") % {"tag": remove.name})
+        return lines
+
+
+@require_http_methods(["GET", "POST"])
+@requires("selections.view_selection", "parties.change_party")
+def selection_change(request: HttpRequest, selection_id: int) -> HttpResponse:
+    """Ask what to change; then show what and how many; then (``confirm``) change them."""
+    selection = get_object_or_404(selectors.visible(request.user), pk=selection_id)
+    form = ChangePartiesForm(request.POST or None, me=request.user.pk)
+    count: int | None = None
+    problems: list[str] = []
+    try:
+        count = selectors.count(selection.filters)
+    except ValidationError as exc:
+        problems = exc.messages
+    else:
+        too_many = rules.change_many_error(count)
+        problems = [too_many] if too_many else []
+    confirming = False
+    if request.method == "POST" and not problems and form.is_valid():
+        if request.POST.get("confirm") == "1":
+            try:
+                changed = do_change_many(
+                    selectors.parties(selection.filters),
+                    actor=request.user,
+                    note=_("Changed for the selection “%(name)s”") % {"name": selection.name},
+                    source=selection,
+                    **form.changes(),
+                )
+            except ValidationError as exc:
+                problems = exc.messages
+            else:
+                text = ngettext("%(count)s party changed.", "%(count)s parties changed.", changed)
+                messages.success(request, text % {"count": format_number(changed)})
+                return redirect("selection-detail", selection_id=selection.pk)
+        else:
+            confirming = True
+    return render(
+        request,
+        "selections/change.html",
+        {
+            "selection": selection,
+            "form": form,
+            "count": count,
+            "problems": problems,
+            "confirming": confirming,
+            "summary": form.summary() if confirming else [],
+            "tags": Tag.objects.values_list("name", flat=True),
+        },
+        status=400 if (form.errors or problems) else 200,
+    )
