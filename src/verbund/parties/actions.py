@@ -150,14 +150,10 @@ def tags_named(names: Iterable[str], *, field: str = "tag_names") -> list[Tag]:
     if not wanted:
         return []
     found = {rules.tag_key(t.name): t for t in Tag.objects.filter(name__in=wanted.values())}
-    if len(found) < len(wanted):
-        # Another spelling of a stored tag: the tags are few, read them all (a database's own
-        # case folding differs: SQLite folds ASCII letters only).
-        for tag in Tag.objects.all():
-            found.setdefault(rules.tag_key(tag.name), tag)
     for key, name in wanted.items():
         if key not in found:
-            found[key] = Tag.objects.create(name=name)
+            # Another spelling of a stored tag, or a new one.
+            found[key] = rules.tag_alike(name) or Tag.objects.create(name=name)
     return [found[key] for key in wanted]
 
 
@@ -443,12 +439,7 @@ def do_change_many(
     too_many = rules.change_many_error(live.order_by().count())
     if too_many:
         raise ValidationError(too_many)
-    rows = list(
-        live
-        .order_by("pk")
-        .select_for_update()
-        .values_list("pk", "responsible_id")
-    )
+    rows = list(live.order_by("pk").select_for_update().values_list("pk", "responsible_id"))
     through = Party.tags.through
     load = BulkLoad()
     add_ids = {t.pk for t in adding}
@@ -495,3 +486,91 @@ def do_change_many(
         if progress is not None:
             progress(min(done * CHANGE_STEP, len(rows)), len(rows))
     return changed
+
+
+def _retag(old: Tag, new: Tag | None, *, actor: Any, note: str) -> int:
+    """Replace the tag ``old`` on every party holding it by ``new`` (None: take it off), with
+    one audit record ``party.update`` per party (its tags before and after, the tag as the
+    record's object); returns how many parties. The caller deletes ``old``."""
+    through = Party.tags.through
+    holders = list(through.objects.filter(tag=old).values_list("party_id", flat=True))
+    load = BulkLoad()
+    for step in chunks(holders, CHANGE_STEP):
+        held: dict[int, list[str]] = {pk: [] for pk in step}
+        for pk, name in through.objects.filter(party_id__in=step).values_list(
+            "party_id", "tag__name"
+        ):
+            held[pk].append(name)
+        changes = []
+        for pk, names in held.items():
+            after = {n for n in names if n != old.name} | ({new.name} if new else set())
+            changes.append((pk, {"tags": sorted(names)}, {"tags": sorted(after)}))
+        if new is not None:
+            have = set(
+                through.objects.filter(party_id__in=step, tag=new).values_list(
+                    "party_id", flat=True
+                )
+            )
+            links = [(pk, new.pk) for pk in step if pk not in have]
+            load.append(Rows(through._meta.db_table, ("party_id", "tag_id"), links))
+        audit.record_many(
+            load, actor=actor, action="party.update", object_type=Tag._meta.label_lower,
+            object_id=(new or old).pk, note=note, changes=changes,
+        )  # fmt: skip
+    through.objects.filter(tag=old).delete()
+    return len(holders)
+
+
+@transaction.atomic
+def do_rename_tag(tag: Tag, name: str, *, actor: Any) -> Tag:
+    """Give ``tag`` another name. A name that is another tag's, whatever its case
+    (``rules.tag_key``), merges the two: the parties holding ``tag`` hold the other one
+    instead, each with a history record, and ``tag`` is deleted; the other tag is returned.
+    A bad name raises a ValidationError on ``name`` (``rules.tag_error``)."""
+    tag = Tag.objects.select_for_update().get(pk=tag.pk)
+    new_name = rules.normal_tag(name)
+    problem = rules.tag_error(new_name)
+    if problem:
+        raise ValidationError({"name": problem})
+    other = rules.tag_alike(new_name, exclude=tag.pk)
+    if other is None:
+        if new_name != tag.name:
+            before = {"name": tag.name}
+            tag.name = new_name
+            tag.save(update_fields=["name"])
+            audit.record(actor=actor, action="tag.rename", obj=tag, before=before,
+                         after={"name": new_name})  # fmt: skip
+        return tag
+    note = _("Tag “%(old)s” merged into “%(new)s”.") % {"old": tag.name, "new": other.name}
+    moved = _retag(tag, other, actor=actor, note=note)
+    audit.record(actor=actor, action="tag.merge", obj=other, before={"name": tag.name, "parties": moved},
+                 after={"name": other.name}, note=note)  # fmt: skip
+    tag.delete()
+    return other
+
+
+@transaction.atomic
+def do_delete_tag(tag: Tag, *, actor: Any) -> int:
+    """Delete ``tag``: the parties holding it lose it, each with a history record. Returns
+    how many parties held it."""
+    tag = Tag.objects.select_for_update().get(pk=tag.pk)
+    note = _("Tag “%(tag)s” deleted.") % {"tag": tag.name}
+    held = _retag(tag, None, actor=actor, note=note)
+    audit.record(actor=actor, action="tag.delete", obj=tag, before={"name": tag.name, "parties": held},
+                 note=note)  # fmt: skip
+    tag.delete()
+    return held
+
+
+@transaction.atomic
+def do_create_tag(name: str, *, actor: Any) -> Tag:
+    """A new tag, on no party yet; a name another tag has, whatever its case, is refused."""
+    new_name = rules.normal_tag(name)
+    problem = rules.tag_error(new_name)
+    if problem:
+        raise ValidationError({"name": problem})
+    if rules.tag_alike(new_name):
+        raise ValidationError({"name": _("This tag exists already.")})
+    tag = Tag.objects.create(name=new_name)
+    audit.record(actor=actor, action="tag.create", obj=tag, after={"name": new_name})
+    return tag

@@ -3,7 +3,8 @@ relationships.api; its filters from other apps come with ``party_filterset()``.)
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,9 +15,9 @@ from rest_framework.routers import DefaultRouter
 from verbund.core import extensions
 from verbund.core.schema import conflict_fields
 from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
-from verbund.parties import actions
+from verbund.parties import actions, rules
 from verbund.parties.filters import PartyFilterSet, party_filterset
-from verbund.parties.models import Party
+from verbund.parties.models import Party, Tag
 from verbund.parties.selectors import with_tags, word_search
 from verbund.parties.serializers import PartySerializer
 
@@ -130,5 +131,57 @@ class PartyViewSet(
         return Response(PartySerializer(party).data, status=status.HTTP_200_OK)
 
 
+class TagSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    # No unique validator: another tag's name merges (the action decides, and refuses it for a
+    # new tag).
+    name = serializers.CharField(max_length=rules.TAG_LIMIT)
+    parties = serializers.IntegerField(
+        source="held", read_only=True, help_text="How many parties hold the tag."
+    )
+
+    class Meta:
+        model = Tag
+        fields = ["id", "name", "parties"]
+        read_only_fields = ["id", "parties"]
+
+
+class TagViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Tags on parties, by name, each with how many parties hold it. Renaming a tag to the name
+    of another (whatever its case) merges it into that one, which is answered, and needs the
+    permission to delete tags too; deleting takes it off every party (each party's history
+    records it). The parties' own ``tag_names`` set a party's tags."""
+
+    serializer_class = TagSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        # Paged by id, as every list of the API.
+        return Tag.objects.annotate(held=Count("parties"))
+
+    def perform_create(self, serializer: Any) -> None:
+        tag = actions.do_create_tag(serializer.validated_data["name"], actor=self.request.user)
+        serializer.instance = self.get_queryset().get(pk=tag.pk)
+
+    def perform_update(self, serializer: Any) -> None:
+        tag = serializer.instance
+        name = serializer.validated_data.get("name", tag.name)
+        merging = rules.tag_alike(name, exclude=tag.pk) is not None
+        if merging and not self.request.user.has_perm("parties.delete_tag"):
+            raise PermissionDenied
+        kept = actions.do_rename_tag(tag, name, actor=self.request.user)
+        serializer.instance = self.get_queryset().get(pk=kept.pk)
+
+    def perform_destroy(self, instance: Tag) -> None:
+        actions.do_delete_tag(instance, actor=self.request.user)
+
+
 def register(router: DefaultRouter) -> None:
     router.register("parties", PartyViewSet, basename="party")
+    router.register("tags", TagViewSet, basename="tag")

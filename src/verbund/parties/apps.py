@@ -13,3 +13,18 @@ class PartiesConfig(VerbundAppConfig):
         "editor": ["add_party", "change_party", "add_tag", "change_tag"],
         "steward": ["delete_tag"],
     }
+
+    def ready(self) -> None:
+        from verbund.core import audit
+
+        # The audit trail names the tags' own records in words (a party's records are core's).
+        audit.register_actions(
+            "tag",
+            _("Tag changed"),
+            {
+                "tag.create": _("Tag created"),
+                "tag.rename": _("Tag renamed"),
+                "tag.merge": _("Tags merged"),
+                "tag.delete": _("Tag deleted"),
+            },
+        )

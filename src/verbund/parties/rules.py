@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from verbund.core.countries import ISO_COUNTRIES
 from verbund.core.formatting import format_number
-from verbund.parties.models import ErasedKey, Party, PartyKind, PartyStatus
+from verbund.parties.models import ErasedKey, Party, PartyKind, PartyStatus, Tag
 
 LEI_FORM = re.compile(r"^[0-9A-Z]{18}[0-9]{2}$")
 VAT_ID_FORM = re.compile(r"^[A-Z]{2}[0-9A-Z+*.]{2,13}$")
@@ -162,6 +162,15 @@ def tag_key(value: str) -> str:
     """What makes two tags one: "a-kunde" is the tag "A-Kunde" (a second spelling of a label
     splits the parties it should gather)."""
     return normal_tag(value).casefold()
+
+
+def tag_alike(name: str, exclude: int | None = None) -> Tag | None:
+    """The stored tag that ``name`` is (``tag_key``), other than the tag ``exclude``; None when
+    there is none. The tags are few: read them all (a database's own case folding differs:
+    SQLite folds ASCII letters only)."""
+    key = tag_key(name)
+    tags = Tag.objects.exclude(pk=exclude) if exclude is not None else Tag.objects.all()
+    return next((t for t in tags if tag_key(t.name) == key), None)
 
 
 def tag_error(value: str) -> str | None:

@@ -3,7 +3,7 @@ and edit."""
 
 from django.urls import path
 
-from verbund.parties import views
+from verbund.parties import tag_views, views
 
 urlpatterns = [
     path("parties/", views.party_list, name="party-list"),
@@ -16,4 +16,7 @@ urlpatterns = [
         name="party-sections",
     ),
     path("parties/<int:party_id>/edit/", views.party_edit, name="party-edit"),
+    path("tags/", tag_views.tag_list, name="tag-list"),
+    path("tags/<int:tag_id>/rename/", tag_views.tag_rename, name="tag-rename"),
+    path("tags/<int:tag_id>/delete/", tag_views.tag_delete, name="tag-delete"),
 ]

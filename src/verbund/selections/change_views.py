@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from verbund.core.formatting import format_number, user_name, user_order
 from verbund.core.permissions import requires
-from verbund.parties.actions import KEEP, do_change_many
 from verbund.parties import rules
+from verbund.parties.actions import KEEP, do_change_many
 from verbund.parties.filters import user_choice_label
 from verbund.parties.models import Tag
 from verbund.selections import selectors

@@ -49,3 +49,24 @@ def test_an_editor_tags_a_customer_assigns_it_and_lists_every_party_with_the_tag
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/parties/{customer.pk}/edit/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_an_editor_creates_and_renames_tags_on_the_tags_page(live_server, editor):
+    page, _user = editor
+    org("Muster Handel GmbH", city="Köln", country="DE", tags=["Mese 2026"])
+    page.goto(f"{live_server.url}/tags/")
+    page.get_by_label("Neues Schlagwort").fill("Neukunde")
+    page.get_by_role("button", name="Anlegen").click()
+    page.wait_for_load_state()
+    assert "Schlagwort „Neukunde“ angelegt." in page.content()
+    box = page.get_by_label("Name des Schlagworts „Mese 2026“")
+    box.fill("Messe 2026")
+    box.locator("xpath=..").get_by_role("button", name="Umbenennen").click()
+    page.wait_for_load_state()
+    assert "Schlagwort in „Messe 2026“ umbenannt." in page.content()
+    rows = page.get_by_test_id("tag-row")
+    assert rows.count() == 2
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["Messe 2026", "Neukunde"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -65,7 +65,9 @@ def test_the_action_changes_every_party_once_and_records_only_what_changed(bonn)
     assert c.before == {"tags": []} and c.after == {"tags": ["messe 2027"]}
     assert (a.object_type, a.object_id) == ("selections.selection", str(bonn["selection"].pk))
     # A second run finds every party as asked: nothing changes, nothing is recorded.
-    again = do_change_many(bonn_parties, actor=None, responsible=bonn["anna"], add_tags=["Messe 2027"])
+    again = do_change_many(
+        bonn_parties, actor=None, responsible=bonn["anna"], add_tags=["Messe 2027"]
+    )
     assert again == 0
     assert Tag.objects.filter(name__iexact="messe 2027").count() == 1
 
@@ -101,7 +103,9 @@ def test_the_page_asks_shows_how_many_and_what_then_changes(client_for, bonn):
     assert confirm.status_code == 200
     assert "Dies ändert höchstens 3 Adressen der Selektion:" in text
     assert "Verantwortlich: Anna Arndt" in text
-    assert "Schlagwort „Messe 2027“ ergänzen" in text and "Schlagwort „Newsletter“ entfernen" in text
+    assert (
+        "Schlagwort „Messe 2027“ ergänzen" in text and "Schlagwort „Newsletter“ entfernen" in text
+    )
     assert not Tag.objects.filter(name="Messe 2027").exists()  # nothing written yet
     done = c.post(url, {**data, "confirm": "1"}, follow=True)
     assert "3 Adressen geändert." in done.content.decode()
