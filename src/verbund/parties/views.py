@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -29,6 +29,7 @@ from verbund.parties.forms import PartyForm
 from verbund.parties.models import Party, PartyKind, Tag
 from verbund.parties.selectors import LIST_FIELDS, NO_SUCH_PARTY, survivors
 from verbund.parties.tables import party_rows
+from verbund.parties.widgets import pick_parties
 
 PAGE_SIZE = 50
 # How long a filtered list's page may walk the sort index before it sorts its matches instead
@@ -56,6 +57,10 @@ def party_list(request: HttpRequest) -> HttpResponse:
     filterset = filterset_class(params, queryset=Party.objects.only(*LIST_FIELDS))
     # A refused filter (a search too long) shows its error at the field and no rows.
     valid = filterset.is_valid()
+    # The parties the member filters name (group, chain, association), by name in the filter
+    # box and in the line above the list; an id that names none is refused as well.
+    picked = pick_parties(filterset.form)
+    valid = valid and not filterset.form.errors
     rows = filterset.qs if valid else Party.objects.none()
     # Merged records are left out (dropped in Python, see parties.selectors._base) unless the
     # filter asks for exactly them (merged=true, decision 0040): then each names its survivor.
@@ -109,6 +114,10 @@ def party_list(request: HttpRequest) -> HttpResponse:
             # use or refused: they are most of the list's rendering time, and most lists use none.
             "more_open": any(params.get(name) for name in more)
             or any(name in filterset.form.errors for name in more),
+            "picked": [
+                (p, _without(request.GET, p.name, "after", "seen").urlencode())
+                for p in (picked if valid else [])
+            ],
             "page": page,
             "count": count,
             "rows": party_rows(page.rows, survivors(page.rows)),
@@ -117,6 +126,14 @@ def party_list(request: HttpRequest) -> HttpResponse:
             "first_page": not cursor,
         },
     )
+
+
+def _without(query: QueryDict, *names: str) -> QueryDict:
+    """The query without these parameters (a filter removed, from the first page)."""
+    rest = query.copy()
+    for name in names:
+        rest.pop(name, None)
+    return rest
 
 
 def more_filter_fields(filterset_class: type[PartyFilterSet]) -> list[str]:
@@ -131,6 +148,7 @@ def party_more_filters(request: HttpRequest) -> HttpResponse:
     """The list's folded filters, fetched when the user opens them (with any values given)."""
     filterset_class = party_filterset()
     filterset = filterset_class(request.GET, queryset=Party.objects.none())
+    pick_parties(filterset.form)
     return render(
         request,
         "parties/more_filters.html",

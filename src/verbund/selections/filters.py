@@ -36,6 +36,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from verbund.core.filters import IdFilter, YesNoFilter
 from verbund.parties.models import Party
+from verbund.parties.widgets import PartyPickerWidget
 from verbund.relationships.models import RelationshipType
 from verbund.selections import rules, selectors
 from verbund.selections.selectors import MEMBERSHIPS
@@ -195,10 +196,21 @@ def without_relationship_type(
 def party_filters() -> dict[str, django_filters.Filter]:
     """The party list's filters of this app (see ``core.extensions``)."""
     return {
-        "group": MemberFilter(*MEMBERSHIPS["group"], label=_("Member of the group of party")),
-        "chain": MemberFilter(*MEMBERSHIPS["chain"], label=_("Member of the chain of party")),
+        # Chosen by name or number (parties.widgets), the id kept under the filter's name.
+        "group": MemberFilter(
+            *MEMBERSHIPS["group"],
+            label=_("Member of the group of party"),
+            widget=PartyPickerWidget(scope=_("Group of %(party)s")),
+        ),
+        "chain": MemberFilter(
+            *MEMBERSHIPS["chain"],
+            label=_("Member of the chain of party"),
+            widget=PartyPickerWidget(scope=_("Chain of %(party)s")),
+        ),
         "association": MemberFilter(
-            *MEMBERSHIPS["association"], label=_("Settled through association")
+            *MEMBERSHIPS["association"],
+            label=_("Settled through association"),
+            widget=PartyPickerWidget(scope=_("Settled through %(party)s")),
         ),
         "as_of": ParameterDateFilter(label=_("Structure as of")),
         "depth_min": ParameterNumberFilter(label=_("Level from")),

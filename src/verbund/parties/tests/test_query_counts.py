@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from verbund.activities.actions import do_create_activity
 from verbund.core import paging
-from verbund.core.testing import list_count_queries, time_budget_queries
+from verbund.core.testing import assert_queries_stay, list_count_queries, time_budget_queries
 from verbund.relationships.actions import do_create_relationship
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +111,42 @@ def test_the_party_list_query_count_is_pinned(
     monkeypatch.setattr(paging, "COUNT_CAP", 2)
     with django_assert_num_queries(7 + counted + time_budget_queries()):
         c.get(url, {"city": "Bonn"})
+
+
+def test_the_party_list_reads_its_chosen_member_filter_parties_in_one_query(
+    client_for, group, org, monkeypatch, django_assert_num_queries
+):
+    """The filter box and the line above the list name the parties of the group, chain and
+    association filters: one query for all three, and none per row."""
+    from verbund.parties import views as parties
+
+    monkeypatch.setattr(parties, "PAGE_SIZE", 3)
+    head, branch = org("Kette Zentrale GmbH"), org("Kette Filiale Eins")
+    verband = org("Einkaufsverband eG")
+    do_create_relationship(actor=None, type="chain", from_party=branch, to_party=head)
+    do_create_relationship(actor=None, type="settlement", from_party=head, to_party=verband)
+    c = client_for("viewer")
+    url = reverse("party-list")
+    c.get(url)
+    one = {"group": group["handel"].pk}
+    three = {**one, "chain": branch.pk, "association": verband.pk}
+    # The list's own (session, user, permissions (user + groups), rows, the count, the users
+    # of the "responsible" filter, the tags of the "tag" filter), the relationship types the
+    # unfolded filters offer (two fields), the member filters' own lookups
+    # (selections.selectors.members_q: the type, the closure's freshness, the top, whether it
+    # heads a tree; an association needs no top), and the chosen parties: one query.
+    base = 7 + list_count_queries() + 2 + 1
+    for params, lookups in ((one, 4), (three, 4 + 4 + 3)):
+        with django_assert_num_queries(base + lookups) as ctx:
+            c.get(url, params)
+        chosen = [q for q in ctx.captured_queries if 'WHERE "parties_party"."id" IN (' in q["sql"]]
+        assert len(chosen) == 1
+
+    def grow():
+        for i in range(6):
+            member = org(f"Müller Filiale {i}")
+            do_create_relationship(
+                actor=None, type="group", from_party=member, to_party=group["holding"]
+            )
+
+    assert_queries_stay(c, url, grow, params=three, at_most=base + 11)

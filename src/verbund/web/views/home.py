@@ -73,7 +73,8 @@ def search_results(request: HttpRequest) -> HttpResponse:
 
 @requires("parties.view_party")
 def party_picker(request: HttpRequest) -> HttpResponse:
-    """Type-ahead for choosing the other party of a relationship (HTMX)."""
+    """Type-ahead for choosing a party (HTMX): the other party of a relationship, a new parent,
+    the party of a list's member filter (``web/static/web/verbund.js`` puts the choice in)."""
     query = request.GET.get("other_query", "").strip()
     exclude = [i for i in map(id_param, request.GET.getlist("exclude")) if i is not None]
     problem = search_problem(query)
