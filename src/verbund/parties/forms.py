@@ -7,13 +7,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from verbund.core.forms import id_param
+from verbund.core.forms import DayField, id_param
 from verbund.parties.filters import UsersByName, user_choice_label
 from verbund.parties.models import Party, PartyKind, Tag
 
 PARTY_FORM_FIELDS = [
     "kind", "number", "name", "name2", "legal_form", "salutation", "title", "first_name", "last_name",
-    "position", "organisation", "street", "postcode", "city", "country", "vat_id", "lei", "register_number",
+    "position", "birth_date", "organisation", "street", "postcode", "city", "country", "vat_id", "lei", "register_number",
     "phone", "email", "website", "status", "responsible",
 ]  # fmt: skip
 
@@ -41,6 +41,12 @@ class PartyForm(forms.ModelForm):
         self.fields["number"].help_text = _("Left empty, the next free number is assigned.")
         self.fields["name"].required = False
         self.fields["country"].widget.attrs["size"] = 3
+        # A person's date of birth tells a sanctions hit on the same name from another person.
+        self.fields["birth_date"] = DayField(
+            required=False,
+            label=_("Date of birth"),
+            help_text=_("Screening tells namesakes apart by it."),
+        )
         # A person's organisation is chosen from its file ("New contact"), never from a
         # select over every organisation.
         self.fields["organisation"] = forms.ModelChoiceField(

@@ -163,3 +163,21 @@ def test_a_viewer_cannot_change_tags_or_the_responsible_user(client_for, org):
     response = c.post(reverse("party-edit", args=[party.pk]), form_data(party, tag_names="X"))
     assert response.status_code == 403
     assert Tag.objects.count() == 0
+
+
+def test_a_persons_date_of_birth_is_set_on_the_form_in_german_and_shown_on_the_file(
+    client_for, person
+):
+    erika = person("Erika", "Muster")
+    c = client_for("editor")
+    data = {"kind": "person", "number": erika.number, "first_name": "Erika",
+            "last_name": "Muster", "status": erika.status, "country": "DE",
+            "birth_date": "7.3.1961"}  # fmt: skip
+    assert c.post(reverse("party-edit", args=[erika.pk]), data).status_code == 302
+    erika.refresh_from_db()
+    assert str(erika.birth_date) == "1961-03-07"
+    page = c.get(reverse("party-detail", args=[erika.pk])).content.decode()
+    assert "Geburtsdatum" in page and "07.03.1961" in page
+    bad = c.post(reverse("party-edit", args=[erika.pk]), {**data, "birth_date": "31.02.1961"})
+    assert bad.status_code == 400
+    assert "kein Datum" in str(bad.context["form"].errors["birth_date"])
