@@ -3,10 +3,13 @@
 from collections.abc import Iterator
 from typing import IO, Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from verbund.core import exports
+from verbund.core.bulk import chunks
+from verbund.core.formatting import user_name
 from verbund.parties.models import Party
 
 CSV_CHUNK = exports.CSV_CHUNK
@@ -28,18 +31,30 @@ FIELDS = (
 
 
 def header() -> list[str]:
-    return [str(getattr(Party._meta.get_field(name), "verbose_name", name)) for name in FIELDS]
+    fields = [str(getattr(Party._meta.get_field(name), "verbose_name", name)) for name in FIELDS]
+    return [*fields, _("Responsible"), _("Tags")]
 
 
 def rows(parties: QuerySet[Party]) -> Iterator[tuple[Any, ...]]:
-    """The parties by name, as rows in ``FIELDS`` order, the status in words."""
+    """The parties by name, as rows in ``FIELDS`` order, the status in words, then the
+    responsible user's name and the tags (comma-separated), read once per chunk of rows."""
     status = Party._meta.get_field("status")
     labels = dict(status.choices or [])
     at = FIELDS.index("status")
-    for row in parties.order_by("name", "id").values_list(*FIELDS).iterator(chunk_size=CSV_CHUNK):
-        out = list(row)
-        out[at] = str(labels.get(out[at], out[at]))
-        yield tuple("" if v is None else v for v in out)
+    users = {u.pk: user_name(u) for u in get_user_model().objects.all()}
+    through = Party.tags.through
+    read = parties.order_by("name", "id").values_list("pk", "responsible_id", *FIELDS)
+    for chunk in chunks(read.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
+        tags: dict[int, list[str]] = {}
+        pairs = through.objects.filter(party_id__in=[r[0] for r in chunk]).values_list(
+            "party_id", "tag__name"
+        )
+        for pk, name in pairs.order_by("tag__name"):
+            tags.setdefault(pk, []).append(name)
+        for pk, responsible, *values in chunk:
+            values[at] = str(labels.get(values[at], values[at]))
+            values += [users.get(responsible, ""), ", ".join(tags.get(pk, []))]
+            yield tuple("" if v is None else v for v in values)
 
 
 def csv_pieces(parties: QuerySet[Party]) -> Iterator[str]:

@@ -79,6 +79,21 @@ def test_exports_hold_the_parties_and_never_a_formula(client_for, world):
     assert client.get(f"/selections/{saved.pk}/export/pdf/").status_code == 404
 
 
+def test_exports_name_the_responsible_user_and_the_tags(client_for, world, make_user):
+    anna = make_user("editor", username="anna", first_name="Anna", last_name="Arndt")
+    do_update_party(world["verband"], actor=None, responsible=anna, tags=["Newsletter", "A-Kunde"])
+    client = client_for("viewer")
+    client.post("/selections/new/", {"name": "Bonn", "filters": "city=Bonn"})
+    saved = Selection.objects.get()
+    response = client.get(f"/selections/{saved.pk}/export/xlsx/")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][-2:] == ("Verantwortlich", "Schlagwörter")
+    by_name = {r[1]: r for r in rows[1:]}
+    assert by_name["Einkaufsverband eG"][-2:] == ("Anna Arndt", "A-Kunde, Newsletter")
+    assert by_name["Mitglied Eins KG"][-2:] in (("", ""), (None, None))
+
+
 def test_only_the_owner_deletes_and_others_do_not_see_a_private_selection(client_for, world):
     owner = client_for("editor")
     owner.post("/selections/new/", {"name": "Bonn", "filters": "city=Bonn"})
