@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from verbund.core import exports
 from verbund.core.bulk import chunks
 from verbund.core.formatting import user_name
-from verbund.parties.models import Party
+from verbund.parties.models import Party, Tag
 
 CSV_CHUNK = exports.CSV_CHUNK
 FIELDS = (
@@ -42,18 +42,20 @@ def rows(parties: QuerySet[Party]) -> Iterator[tuple[Any, ...]]:
     labels = dict(status.choices or [])
     at = FIELDS.index("status")
     users = {u.pk: user_name(u) for u in get_user_model().objects.all()}
+    names = dict(Tag.objects.values_list("pk", "name"))
     through = Party.tags.through
     read = parties.order_by("name", "id").values_list("pk", "responsible_id", *FIELDS)
     for chunk in chunks(read.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
         tags: dict[int, list[str]] = {}
         pairs = through.objects.filter(party_id__in=[r[0] for r in chunk]).values_list(
-            "party_id", "tag__name"
+            "party_id", "tag_id"
         )
-        for pk, name in pairs.order_by("tag__name"):
-            tags.setdefault(pk, []).append(name)
+        for pk, tag in pairs:
+            if tag in names:  # not a tag created while the export streams
+                tags.setdefault(pk, []).append(names[tag])
         for pk, responsible, *values in chunk:
             values[at] = str(labels.get(values[at], values[at]))
-            values += [users.get(responsible, ""), ", ".join(tags.get(pk, []))]
+            values += [users.get(responsible, ""), ", ".join(sorted(tags.get(pk, [])))]
             yield tuple("" if v is None else v for v in values)
 
 
