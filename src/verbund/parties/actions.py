@@ -132,6 +132,15 @@ def _assign_number(party: Party) -> None:
     party.number = str(numbers.reserve(NUMBER_SEQUENCE))
 
 
+def _tag_name(raw: str, field: str) -> str:
+    """``raw`` in a tag's normal form, or a ValidationError on ``field`` naming it."""
+    name = rules.normal_tag(raw)
+    problem = rules.tag_error(name)
+    if problem:
+        raise ValidationError({field: f"„{name[:80]}“: {problem}" if name else problem})
+    return name
+
+
 def tags_named(names: Iterable[str], *, field: str = "tag_names") -> list[Tag]:
     """The tags of these names, the missing ones created: a name in its normal form
     (``rules.normal_tag``), found whatever its case ("a-kunde" is the tag "A-Kunde",
@@ -140,13 +149,9 @@ def tags_named(names: Iterable[str], *, field: str = "tag_names") -> list[Tag]:
     the party's change records its tags)."""
     wanted: dict[str, str] = {}
     for raw in names:
-        name = rules.normal_tag(raw)
-        if not name:
-            continue
-        problem = rules.tag_error(name)
-        if problem:
-            raise ValidationError({field: f"„{name[:80]}“: {problem}"})
-        wanted.setdefault(rules.tag_key(name), name)
+        if rules.normal_tag(raw):
+            name = _tag_name(raw, field)
+            wanted.setdefault(rules.tag_key(name), name)
     if not wanted:
         return []
     found = {rules.tag_key(t.name): t for t in Tag.objects.filter(name__in=wanted.values())}
@@ -395,7 +400,7 @@ def resolve_party(reference: str) -> Party:
     return party
 
 
-# Parties changed, and progress told, per step of ``do_change_many``.
+# Parties read and written per step of ``do_change_many`` and of a tag's merge or deletion.
 CHANGE_STEP = 1000
 # ``do_change_many``'s default for ``responsible``: leave it as it is (None means nobody).
 KEEP = object()
@@ -411,7 +416,6 @@ def do_change_many(
     remove_tags: Iterable[Tag] = (),
     note: str = "",
     source: Any = None,
-    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Set the responsible user (a user, or None for nobody) and add and remove tags on every
     party of ``parties`` (a queryset; merged records are left out: they are redirects). Returns
@@ -422,15 +426,16 @@ def do_change_many(
     the form's change records them: ``responsible_id``, ``tags``), ``note`` and ``source``
     (the object that did it, e.g. the selection, which the history links). New tag names go
     through ``tags_named`` (the one rule of a tag's name). A tag both added and removed is
-    refused. ``progress(done, total)`` after each ``CHANGE_STEP`` parties.
+    refused.
 
     ``updated_at`` stays, as for the postcode fix: it is data protection's retention clock,
     and assigning a sales rep or a label to thousands of parties is no contact with any of
     them. No ``party_saved``: screening reads neither field
     (``compliance.screening.SCREENED_FIELDS``). More than ``rules.CHANGE_MANY_LIMIT`` parties
     are refused before any is locked (decision 0065)."""
-    adding = [t for t in add_tags if isinstance(t, Tag)]
-    adding += tags_named(t for t in add_tags if not isinstance(t, Tag))
+    given = list(add_tags)
+    adding = [t for t in given if isinstance(t, Tag)]
+    adding += tags_named(t for t in given if not isinstance(t, Tag))
     removing = list(remove_tags)
     if {t.pk for t in adding} & {t.pk for t in removing}:
         raise ValidationError({"remove_tags": _("A tag cannot be added and removed at once.")})
@@ -446,7 +451,7 @@ def do_change_many(
     remove_ids = {t.pk for t in removing}
     names = {t.pk: t.name for t in [*adding, *removing]}
     changed = 0
-    for done, step in enumerate(chunks(rows, CHANGE_STEP), start=1):
+    for step in chunks(rows, CHANGE_STEP):
         ids = [pk for pk, _r in step]
         held: dict[int, set[int]] = {pk: set() for pk in ids}
         if add_ids or remove_ids:
@@ -483,8 +488,6 @@ def do_change_many(
                 object_id=source.pk if source is not None else "", note=note, changes=changes,
             )  # fmt: skip
         changed += len(changes)
-        if progress is not None:
-            progress(min(done * CHANGE_STEP, len(rows)), len(rows))
     return changed
 
 
@@ -528,10 +531,7 @@ def do_rename_tag(tag: Tag, name: str, *, actor: Any) -> Tag:
     instead, each with a history record, and ``tag`` is deleted; the other tag is returned.
     A bad name raises a ValidationError on ``name`` (``rules.tag_error``)."""
     tag = Tag.objects.select_for_update().get(pk=tag.pk)
-    new_name = rules.normal_tag(name)
-    problem = rules.tag_error(new_name)
-    if problem:
-        raise ValidationError({"name": problem})
+    new_name = _tag_name(name, "name")
     other = rules.tag_alike(new_name, exclude=tag.pk)
     if other is None:
         if new_name != tag.name:
@@ -565,10 +565,7 @@ def do_delete_tag(tag: Tag, *, actor: Any) -> int:
 @transaction.atomic
 def do_create_tag(name: str, *, actor: Any) -> Tag:
     """A new tag, on no party yet; a name another tag has, whatever its case, is refused."""
-    new_name = rules.normal_tag(name)
-    problem = rules.tag_error(new_name)
-    if problem:
-        raise ValidationError({"name": problem})
+    new_name = _tag_name(name, "name")
     if rules.tag_alike(new_name):
         raise ValidationError({"name": _("This tag exists already.")})
     tag = Tag.objects.create(name=new_name)
