@@ -160,3 +160,19 @@ def group(org: Callable[..., Party]) -> dict[str, Party]:
             actor=None, type="group", from_party=p[child], to_party=p[parent], share="100"
         )
     return p
+
+
+@pytest.fixture
+def laptop(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A Chromium page 1,024 px wide (skips where no Chromium is installed)."""
+    from verbund.web.testing import browser_page
+
+    yield from browser_page(monkeypatch, width=1024)
+
+
+@pytest.fixture
+def phone(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A Chromium page 390 px wide, a phone's."""
+    from verbund.web.testing import browser_page
+
+    yield from browser_page(monkeypatch, width=390)

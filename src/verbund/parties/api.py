@@ -145,14 +145,7 @@ class TagSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "parties"]
 
 
-class TagViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class TagViewSet(viewsets.ModelViewSet):
     """Tags on parties, by name, each with how many parties hold it. Renaming a tag to the name
     of another (whatever its case) merges it into that one, which is answered, and needs the
     permission to delete tags too; deleting takes it off every party (each party's history

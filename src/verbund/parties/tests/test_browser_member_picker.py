@@ -3,29 +3,16 @@
 filter set the filter box fits a phone (390 px) in both languages. Skips where no Chromium is
 installed."""
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 
 from verbund.core.roles import sync_roles
 from verbund.parties.actions import do_create_party
 from verbund.parties.models import Party
 from verbund.relationships.actions import do_create_relationship
-from verbund.web.testing import browser_login, browser_page
+from verbund.web.testing import browser_login
 from verbund.web.tests.test_browser import ensure_builtin_types, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def laptop(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    yield from browser_page(monkeypatch, width=1024)
-
-
-@pytest.fixture
-def phone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    yield from browser_page(monkeypatch, width=390)
 
 
 def a_group() -> dict[str, Party]:

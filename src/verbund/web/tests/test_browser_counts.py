@@ -3,7 +3,6 @@ party list "3 von 7" on each page, "3 of 7" in English, "3 von über 5" past the
 the hits queue, the import history and the duplicate queue in the same words, readable on a
 phone. Skips where no Chromium is installed."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,19 +15,9 @@ from verbund.core.roles import sync_roles
 from verbund.interfaces.actions import do_sync
 from verbund.parties.actions import do_create_party
 from verbund.quality.actions import do_record_candidates
-from verbund.web.testing import browser_login, browser_page
+from verbund.web.testing import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def laptop(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    yield from browser_page(monkeypatch, width=1024)
-
-
-@pytest.fixture
-def phone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    yield from browser_page(monkeypatch, width=390)
 
 
 def count_text(page: Any) -> str:

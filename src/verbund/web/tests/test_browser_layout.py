@@ -34,16 +34,6 @@ def open_page(monkeypatch: pytest.MonkeyPatch, width: int) -> Iterator[Any]:
     yield from shared_browser_page(monkeypatch, width=width)
 
 
-@pytest.fixture
-def laptop(monkeypatch):
-    yield from open_page(monkeypatch, 1024)
-
-
-@pytest.fixture
-def phone(monkeypatch):
-    yield from open_page(monkeypatch, 390)
-
-
 def queue_data() -> None:
     sync_roles()
     a = do_create_party(
