@@ -7,7 +7,7 @@ every other identity is refused.
 
 from django.contrib.auth.models import Group, User
 
-from verbund.core.testing import EVERYONE, FORM_OK, NOBODY, Page, Route, World
+from verbund.core.testing import EVERYONE, FORM_OK, NOBODY, WRITERS, Page, Route, World
 from verbund.parties.actions import do_create_party
 from verbund.selections.actions import do_save_selection
 
@@ -39,6 +39,13 @@ ROUTES = [
     Route("selection-parties", kwargs={"pk": "selection"}),
     Route("selection-count", kwargs={"pk": "selection"}),
     Route("party-count-list", query={"city": "Köln"}),
+    Route(
+        "selection-change-parties",
+        "post",
+        WRITERS,
+        kwargs={"pk": "selection"},
+        body=lambda w: {"add_tags": ["Messe 2027"]},
+    ),
 ]
 
 
@@ -80,5 +87,14 @@ UI_ROUTES = [
     ),
     Page("selection-delete", "get", NOBODY, kwargs={"selection_id": "selection"}),
     Page("selection-delete", "post", NOBODY, kwargs={"selection_id": "selection"}),
+    Page("selection-change", allowed=WRITERS, kwargs={"selection_id": "selection"}),
+    Page(
+        "selection-change",
+        "post",
+        WRITERS,
+        kwargs={"selection_id": "selection"},
+        body=lambda w: {"add_tag": "Messe 2027", "confirm": "1"},
+        ok=FORM_OK,
+    ),
 ]
 ROUTES += UI_ROUTES
