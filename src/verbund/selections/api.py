@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from verbund.core.serializers import StrictFieldsMixin, stored_length
+from verbund.parties import rules as party_rules
 from verbund.parties.actions import KEEP, do_change_many
 from verbund.parties.models import Tag
 from verbund.parties.selectors import with_tags
@@ -71,13 +72,20 @@ class ChangePartiesSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
         required=False,
         help_text="Tags to add (an existing tag whatever its case, else a new one).",
     )
-    remove_tags = serializers.SlugRelatedField(
-        slug_field="name",
-        queryset=Tag.objects.all(),
-        many=True,
+    remove_tags = serializers.ListField(
+        child=serializers.CharField(max_length=64),
         required=False,
-        help_text="Names of existing tags to remove.",
+        help_text="Tags to remove (existing ones, whatever their case).",
     )
+
+    def validate_remove_tags(self, names: list[str]) -> list[Tag]:
+        tags = []
+        for name in names:
+            tag = party_rules.tag_alike(name)
+            if tag is None:
+                raise serializers.ValidationError(_("No tag “%(tag)s”.") % {"tag": name[:80]})
+            tags.append(tag)
+        return tags
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (

@@ -54,7 +54,7 @@ UI_ROUTES = [
         kwargs={"tag_id": "tag"},
         body=lambda w: {"name": "B"},
         ok=FORM_OK,
-    ),  # fmt: skip
+    ),
     Page("tag-delete", allowed=STEWARDS, kwargs={"tag_id": "tag"}),
     Page("tag-delete", "post", STEWARDS, kwargs={"tag_id": "tag"}, body=lambda w: {}, ok=FORM_OK),
 ]
