@@ -16,7 +16,8 @@ party search reads its folded text.
 
 In SQL a cheap LIKE comes first (``like_filter``: each letter that has other spellings
 stands as "_", each letter pair as "%"), which lets through the texts that may hold the
-word; those are then matched exactly: on SQLite with GLOB, one pattern per way to read the
+word; those are then matched exactly: with LIKE for a word without such letters
+(``like_exact``), else on SQLite with GLOB, one pattern per way to read the
 word's letter pairs (at most ``2 ** MAX_PAIRS``), on PostgreSQL with one regular
 expression. Every row read once by LIKE (in C, no faster without the filter), a few by the
 rest: folding the column in SQL (a chain of replace() calls on SQLite, or a Python function
@@ -60,10 +61,10 @@ LETTERS, PAIRS = _letters()
 # Letters with another spelling: "_" in the LIKE filter.
 _SPELLED = {k for k, v in LETTERS.items() if len(v) > 2}
 # What may stand before a word that begins there besides the text's start: the space and the
-# signs that join words in a title or position ("Dr.-Ing.", "Einkauf/Vertrieb"). A GLOB
-# pattern per sign: after "*" a plain character is searched for in one step, a set is tried
-# at every character ("*[ /.(-]h*" made a short word's search half as long again).
-_BEFORE_WORD = " /-.(\u00a0"
+# signs that join words in a title or position ("Dr.-Ing.", "Einkauf/Vertrieb"). One pattern
+# per sign: after "*" (or "%") a plain character is searched for in one step, where a set is
+# tried at every character ("*[ /.(-]h*" made a short word's search half as long again).
+_BEFORE_WORD = " /-."
 
 
 def _places(word: str) -> list[str | tuple[str, str]]:
@@ -82,14 +83,36 @@ def _places(word: str) -> list[str | tuple[str, str]]:
     return out
 
 
-@lru_cache(maxsize=2_000)
-def like_filter(word: str) -> str:
-    """A LIKE pattern (escape "\\") that every text holding the folded ``word`` matches."""
-    body = "".join(
+def _starts(word: str) -> tuple[str, ...]:
+    """What may come before the word: anything, or for a short word nothing or a sign."""
+    return ("*",) if len(word) >= MIN_INNER else ("", *(f"*{ch}" for ch in _BEFORE_WORD))
+
+
+def _like_body(word: str) -> str:
+    return "".join(
         "%" if isinstance(p, tuple) else "_" if p in _SPELLED else p.replace("_", "\\_")
         for p in _places(word)
     )
-    return f"%{body}%"
+
+
+@lru_cache(maxsize=2_000)
+def like_filter(word: str) -> str:
+    """A LIKE pattern (escape "\\") every text holding the folded ``word`` matches: the word
+    with each letter that has other spellings as "_" and each letter pair as "%"."""
+    return f"%{_like_body(word)}%"
+
+
+@lru_cache(maxsize=2_000)
+def like_exact(word: str) -> tuple[str, ...] | None:
+    """For a word without letters that have other spellings or letter pairs, the LIKE
+    patterns that decide exactly after ``like_filter`` (LIKE ignores the case of ASCII
+    letters itself): none from ``MIN_INNER`` letters, where a word begins for a shorter
+    one. None for other words, which need GLOB or the regular expression."""
+    if any(isinstance(p, tuple) or p in _SPELLED for p in _places(word)):
+        return None
+    if len(word) >= MIN_INNER:
+        return ()
+    return tuple(f"{start.replace('*', '%')}{_like_body(word)}%" for start in _starts(word))
 
 
 def _glob_letter(ch: str) -> str:
@@ -105,9 +128,8 @@ def glob_patterns(word: str) -> tuple[str, ...]:
         else (_glob_letter(p),)
         for p in _places(word)
     ]
-    starts = ("*",) if len(word) >= MIN_INNER else ("", *(f"*{ch}" for ch in _BEFORE_WORD))
     bodies = ["".join(choice) for choice in itertools.product(*choices)]
-    return tuple(f"{start}{body}*" for start in starts for body in bodies)
+    return tuple(f"{start}{body}*" for start in _starts(word) for body in bodies)
 
 
 def _regex_letter(ch: str) -> str:

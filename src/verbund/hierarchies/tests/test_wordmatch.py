@@ -15,11 +15,17 @@ LETTERS = "abcdefghiklmnoprstuvzäöüßéèçñåøAÄÖÜÉ"
 
 
 def found(text: str, word: str) -> bool:
-    checks = " OR ".join(["? GLOB ?"] * len(wordmatch.glob_patterns(word)))
-    params: list[str] = [text, wordmatch.like_filter(word)]
-    for pattern in wordmatch.glob_patterns(word):
-        params += [text, pattern]
-    sql = f"SELECT ? LIKE ? ESCAPE '\\' AND ({checks})"
+    """As ``group._card_sql`` asks SQLite: a LIKE sieve, then LIKE or GLOB."""
+    exact = wordmatch.like_exact(word)
+    sql = "SELECT ? LIKE ? ESCAPE '\\'"
+    params = [text, wordmatch.like_filter(word)]
+    if exact is None:
+        globs = wordmatch.glob_patterns(word)
+        sql += " AND (" + " OR ".join(["? GLOB ?"] * len(globs)) + ")"
+        params += [v for p in globs for v in (text, p)]
+    elif exact:
+        sql += " AND (" + " OR ".join(["? LIKE ? ESCAPE '\\'"] * len(exact)) + ")"
+        params += [v for p in exact for v in (text, p)]
     return bool(DB.execute(sql, params).fetchone()[0])
 
 
@@ -39,7 +45,7 @@ def drop_umlauts(text: str) -> str:
 @settings(max_examples=300, deadline=None)
 @given(
     words=st.lists(st.text(LETTERS, min_size=1, max_size=9), min_size=1, max_size=3),
-    sign=st.sampled_from([" ", "/", "-", ". ", " ("]),
+    sign=st.sampled_from([" ", "/", "-", ". ", ", "]),
     data=st.data(),
 )
 def test_a_piece_of_the_text_is_found_as_shown_spelled_out_or_without_umlauts(
