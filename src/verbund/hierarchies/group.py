@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -392,15 +392,15 @@ def search_contacts(member_id: int, text: str, limit: int = 10) -> ContactMatche
     )
     # Querysets combined with "&" and "|", so the contacts' SQL appears once; the name first,
     # which finds most and is cheapest to test.
-    matching = Party.objects.all()
+    found_by: QuerySet[Party] = Party.objects.filter(contact)
     for word in dict.fromkeys(words):
         sql, card_params = _card_sql(word)
         card = RawSQL(f"({sql})", card_params, output_field=BooleanField())  # noqa: S611
-        matching &= word_search(Party.objects.all(), word) | Party.objects.filter(card)
+        found_by &= word_search(Party.objects.all(), word) | Party.objects.filter(card)
     found = list(
-        (Party.objects.filter(contact) & matching)
-        .only("id", "kind", "name", "title", "first_name", "last_name", "position")
-        .order_by("search_text", "id")[: limit + 1]
+        found_by.only(
+            "id", "kind", "name", "title", "first_name", "last_name", "position"
+        ).order_by("search_text", "id")[: limit + 1]
     )
     return ContactMatches(found[:limit], len(found) > limit)
 
