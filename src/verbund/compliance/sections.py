@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from verbund.compliance.models import Hit, HitStatus, ListKind, ListUpdate, OwnershipFlag
 from verbund.compliance.selectors import blocked_reasons, new_hits
 from verbund.core.extensions import Badge, Section
+from verbund.core.formatting import format_percent
 from verbund.core.permissions import user_has
 from verbund.core.prepared import Prepared
 
@@ -54,7 +55,10 @@ def _block_badges(party: Any) -> list[Badge]:
     if confirmed or reasons["ownership"]:
         detail = "; ".join(
             [f"{h['list']}: {h['entry']}" for h in confirmed]
-            + [f"{f['regime']} {f['share']}%" for f in reasons["ownership"]]
+            + [
+                f"{f['regime']} {format_percent(f['share'], at_most=2)}"
+                for f in reasons["ownership"]
+            ]
         )
         return [
             Badge(

@@ -16,6 +16,7 @@ from verbund.compliance.models import (
     ListVersion,
     OwnershipFlag,
 )
+from verbund.core.formatting import format_percent
 
 
 def blocked_reasons(party_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -81,8 +82,8 @@ def block_warning(party_id: int) -> str:
         f"{h['list']}: {h['entry']}" for h in reasons["hits"] if h["status"] == HitStatus.CONFIRMED
     ]
     parts += [
-        _("owned %(share)s%% by blocked parties (%(regime)s)")
-        % {"share": f["share"], "regime": f["regime"]}
+        _("owned %(share)s by blocked parties (%(regime)s)")
+        % {"share": format_percent(f["share"], at_most=2), "regime": f["regime"]}
         for f in reasons["ownership"]
     ]
     if not parts:

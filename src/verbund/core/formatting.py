@@ -45,19 +45,29 @@ def format_number(value: int | float | Decimal | None, decimals: int | None = No
     return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
-def format_percent(value: Decimal | str | float | None) -> str:
-    """A percentage for display with the decimals it has, none added: "12,5 %" in German,
-    "12.5%" in English; text that is no number stays as it is."""
+def format_percent(
+    value: Decimal | str | float | None, decimals: int | None = None, *, at_most: int | None = None
+) -> str:
+    """A percentage for display, the one way every page, chart and export writes one: "12,5 %"
+    in German (a non-breaking space), "12.5%" in English. By default with the decimals the
+    value has, none added ("25.0000" is "25 %"); ``decimals`` rounds half up to exactly as many
+    ("12,0 %", for columns of figures); ``at_most`` rounds half up to at most as many and drops
+    the zeros that end them ("33,33 %", "25,5 %", "60 %": shares). Text that is no number stays
+    as it is; None and "" are ""."""
     if value is None or value == "":
         return ""
     try:
-        number = Decimal(str(value)).normalize()
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
     if not number.is_finite():
         return str(value)
-    exponent = number.as_tuple().exponent
-    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if decimals is None:
+        if at_most is not None:
+            number = number.quantize(Decimal(1).scaleb(-at_most), rounding=ROUND_HALF_UP)
+        number = number.normalize()
+        exponent = number.as_tuple().exponent
+        decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return _("%(number)s%%") % {"number": format_number(number, decimals)}
 
 

@@ -32,7 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from verbund.core.bulk import chunks
-from verbund.core.formatting import format_eur_whole, format_number
+from verbund.core.formatting import format_eur_whole, format_number, format_percent
 from verbund.hierarchies import engine, selectors
 from verbund.hierarchies.engine import RT
 
@@ -284,22 +284,17 @@ _LABELS: dict[tuple[str, Decimal], str] = {}
 
 
 def share_label(share: Decimal | None) -> str:
-    """ "60 %", "25,5 %" (German), at most two decimals. Remembered per language and value:
-    Django's number formatting took a quarter of a 500-box chart."""
+    """A box's share as every page writes a percentage (``core.formatting.format_percent``), at
+    most two decimals: "60 %", "25,5 %", "33,33 %" in German, "25.5%" in English. Remembered
+    per language and value: Django's number formatting took a quarter of a 500-box chart."""
     if share is None:
         return ""
     key = (translation.get_language() or "", share)
     if key not in _LABELS:
         if len(_LABELS) > 10_000:
             _LABELS.clear()
-        _LABELS[key] = _share_label(share)
+        _LABELS[key] = format_percent(share, at_most=2)
     return _LABELS[key]
-
-
-def _share_label(share: Decimal) -> str:
-    value = share.quantize(Decimal("0.01"))
-    decimals = 0 if value == value.to_integral_value() else (1 if value * 10 % 1 == 0 else 2)
-    return f"{format_number(value, decimals)}\u00a0%"
 
 
 def _xy(node: ChartNode) -> tuple[float, float]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -30,11 +30,11 @@ from verbund.core.forms import parse_day
 from verbund.core.paging import ListCount, list_count
 from verbund.core.serializers import ID_MAX
 from verbund.core.text import fold
-from verbund.hierarchies import engine, selectors
+from verbund.hierarchies import engine, selectors, wordmatch
 from verbund.hierarchies.engine import CT, PT, RT
 from verbund.hierarchies.models import ClosureEntry
 from verbund.parties.models import Party
-from verbund.parties.selectors import word_search
+from verbund.parties.selectors import MIN_INNER, word_search
 from verbund.relationships.models import KindRule, RelationshipType, Structure
 
 PAGE_SIZE = 50
@@ -325,20 +325,60 @@ class ContactMatches:
     more: bool
 
 
+def _card_sql(word: str) -> tuple[str, list[Any]]:
+    """The folded query ``word`` in the person's position or title, as SQL
+    (``hierarchies.wordmatch``: "geschaeftsfuehrer" and "Geschaftsfuhrer" find
+    "Geschäftsführer"): a LIKE lets through the texts that may hold it, the exact match
+    follows (on SQLite the word as typed first, which answers most, then GLOB)."""
+    pg = connection.vendor == "postgresql"
+    like = "ILIKE %s" if pg else "LIKE %s ESCAPE '\\'"
+    exact = wordmatch.like_exact(word)
+    if exact == ():
+        check, check_params = "", []
+    elif pg:  # one regular expression costs less than ILIKE per sign
+        check, check_params = "{col} ~ %s", [wordmatch.regex(word)]
+    elif exact is not None:
+        check, check_params = " OR ".join([f"{{col}} {like}"] * len(exact)), list(exact)
+    else:
+        plain = [f"%{connection.ops.prep_for_like_query(word)}%"] * (len(word) >= MIN_INNER)
+        globs = list(wordmatch.glob_patterns(word))
+        check = " OR ".join([f"{{col}} {like}"] * len(plain) + ["{col} GLOB %s"] * len(globs))
+        check_params = [*plain, *globs]
+    sieve = wordmatch.like_filter(word)
+    sql, params = [], []
+    for column in ("position", "title"):
+        col = f"{PT}.{column}"
+        also = f" AND ({check.format(col=col)})" if check else ""
+        sql.append(f"({col} <> '' AND {col} {like}{also})")
+        params += [sieve, *check_params]
+    return " OR ".join(sql), params
+
+
 def search_contacts(member_id: int, text: str, limit: int = 10) -> ContactMatches:
     """The contacts of the member ``member_id`` today (the rows ``contacts`` lists for it and
-    ``_contacts_sql`` counts) that the party search finds for ``text`` (every word in the
-    stored, folded ``search_text``: "haendler" finds "Händler"; like the party search, that
-    holds the number, postcode and city besides the name), or whose position holds ``text``
-    (unfolded; SQLite ignores the case of ASCII letters only), by folded name, at most
+    ``_contacts_sql`` counts) of whom every word of ``text`` is found, by folded name, at most
     ``limit``; ``more`` says others match too. Characters that do not print in ``text`` count
     as spaces (PostgreSQL refuses a NUL, and SQLite would end the pattern there).
+
+    A word (folded: "Müller" is "mueller") is found in the person's stored, folded
+    ``search_text`` as the party search finds it ("haendler" finds "Händler"; that holds the
+    number, postcode and city besides the name), or in the title or position as
+    ``hierarchies.wordmatch`` finds it there: folded alike, and a vowel typed without its
+    umlaut finds it too ("geschaeftsfuehrer" and "Geschaftsfuhrer" find "Geschäftsführer").
+    From three letters anywhere, a shorter word where a word begins. The words may come from
+    name, title and position together ("Müller Einkauf").
+
+    The title is searched rather than its words ignored: the list shows "Dr. Hanna Müller",
+    and a user who types what is shown means her, not Hans Müller ("Dr. Müller" finds only
+    her); "Prof" finds the professors. A person whose title was never recorded is then not
+    found by "Dr. Müller"; "Müller" finds both.
 
     The database filters and stops after ``limit + 1`` rows: one query, whatever the member's
     number of contacts."""
     # A tab or a non-breaking space (pasted from a mail) separates words, as fold() reads it.
     needle = "".join(ch if ch.isprintable() else " " for ch in text).strip()
-    if not fold(needle):
+    words = fold(needle).split()
+    if not words:
         return ContactMatches([], False)
     ids, params = _pairs_sql(_one_member(member_id), None, engine.today(), persons=True)
     # The persons' ids, then each person's row, filtered (no second read of the row, as
@@ -350,14 +390,17 @@ def search_contacts(member_id: int, text: str, limit: int = 10) -> ContactMatche
         [*params, False],
         output_field=BooleanField(),
     )
-    # Combined with "&", so the contacts' SQL appears once (with "|" it would be each side's).
-    matching = word_search(Party.objects.all(), needle) | Party.objects.filter(
-        position__icontains=needle
-    )
+    # Querysets combined with "&" and "|", so the contacts' SQL appears once; the name first,
+    # which finds most and is cheapest to test.
+    found_by: QuerySet[Party] = Party.objects.filter(contact)
+    for word in dict.fromkeys(words):
+        sql, card_params = _card_sql(word)
+        card = RawSQL(f"({sql})", card_params, output_field=BooleanField())  # noqa: S611
+        found_by &= word_search(Party.objects.all(), word) | Party.objects.filter(card)
     found = list(
-        (Party.objects.filter(contact) & matching)
-        .only("id", "kind", "name", "title", "first_name", "last_name", "position")
-        .order_by("search_text", "id")[: limit + 1]
+        found_by.only(
+            "id", "kind", "name", "title", "first_name", "last_name", "position"
+        ).order_by("search_text", "id")[: limit + 1]
     )
     return ContactMatches(found[:limit], len(found) > limit)
 

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from verbund.core.formatting import format_eur, format_eur_whole, format_number
+from verbund.core.formatting import format_eur, format_eur_whole, format_number, format_percent
 
 THIS_COLOUR = "#4a6fa5"
 PREVIOUS_COLOUR = "#b9c7da"
@@ -53,7 +53,7 @@ def change_text(cents: int, previous: int) -> str:
         return ""
     pct = (Decimal(cents - previous) * 100 / Decimal(previous)).quantize(Decimal("0.1"))
     sign = "+" if pct > 0 else ""
-    return f", {sign}{format_number(pct, 1)} %"
+    return f", {sign}{format_percent(pct, 1)}"
 
 
 def _empty(title: str, width: int) -> SafeString:

@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from verbund.core.formatting import format_number
+from verbund.core.formatting import format_percent
 from verbund.core.forms import show_month
 from verbund.core.paging import ListCount
 from verbund.parties.models import Party
@@ -172,7 +172,7 @@ def drilldown_context(get: QueryDict, head: Party, *, limit: int | None = SHOWN)
 
 
 def _share(value: Any) -> str:
-    return "" if value is None else f"{format_number(value, 1)} %"
+    return format_percent(value, 1)
 
 
 def _compared(ranking: analysis.Ranking, asked: Period) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from verbund.core.formatting import format_percent
 from verbund.core.roles import ROLES
 from verbund.parties.filters import party_filterset
 from verbund.parties.models import Party
@@ -87,12 +88,14 @@ def _value(name: str, value: Any, field: Any, names: dict[int, str], types: dict
             return date_format(dt.date.fromisoformat(text), "SHORT_DATE_FORMAT")
         except ValueError:
             return text
-    if name in AMOUNT_FILTERS + PERCENT_FILTERS:
+    if name in PERCENT_FILTERS:
+        return format_percent(text, at_most=2)
+    if name in AMOUNT_FILTERS:
         try:
             number = number_format(Decimal(text), decimal_pos=2, use_l10n=True, force_grouping=True)
         except InvalidOperation:
             return text
-        return f"{number} €" if name in AMOUNT_FILTERS else f"{number} %"
+        return f"{number} €"
     # A model's choices are keyed by the object's id as a number (a user for "responsible").
     choices = {str(key): label for key, label in getattr(field, "choices", []) or []}
     return str(choices.get(text, text))

@@ -133,3 +133,33 @@ def test_flags_are_read_in_order_without_joining_the_parties() -> None:
 
     sql = str(OwnershipFlag.objects.filter(regime="eu").query)
     assert "parties_party" not in sql and "ORDER BY" in sql
+
+
+def test_the_blocked_share_reads_as_a_percentage_in_the_readers_language(
+    ofac: object,
+    org: Callable[..., Any],
+    reviewer: Any,
+    shareholder: Any,
+    client_for: Callable[..., Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.utils import translation
+
+    from verbund.compliance.sections import _block_badges
+    from verbund.compliance.selectors import block_warning
+
+    bank, target = org("Banco Nacional de Cuba"), org("Karibik Handel GmbH")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_create_relationship(
+            actor=None, type=shareholder, from_party=target, to_party=bank, share=Decimal("60.5")
+        )
+    _block(bank, reviewer)
+    with translation.override("en"):
+        assert "owned 60.5% by blocked parties" in block_warning(target.pk)
+        assert "60.5%" in _block_badges(target)[0].title
+    with translation.override("de"):
+        assert "zu 60,5\u00a0% im Besitz gesperrter Parteien" in block_warning(target.pk)
+    client = client_for("compliance")
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/compliance/parties/{target.pk}/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert ": 60.5%</p>" in page and "(60.5%)" in page

@@ -1,5 +1,6 @@
 """Template filters for amounts, numbers and dates: ``{% load verbund_format %}``, then
-``{{ cents|eur }}``, ``{{ euros|eur_whole }}``, ``{{ count|num }}`` or ``{{ day|day }}``; a user
+``{{ cents|eur }}``, ``{{ euros|eur_whole }}``, ``{{ count|num }}``, ``{{ share|percent:"-2" }}`` or
+``{{ day|day }}``; a user
 as ``{{ actor|user_name }}``; and ``{% list_count page %}``, the "50 von 1.234" every list
 shows."""
 
@@ -12,7 +13,13 @@ from django.core.paginator import Page
 
 from verbund.core import formatting
 from verbund.core.countries import country_name
-from verbund.core.formatting import format_date, format_eur, format_eur_whole, format_number
+from verbund.core.formatting import (
+    format_date,
+    format_eur,
+    format_eur_whole,
+    format_number,
+    format_percent,
+)
 from verbund.core.forms import show_day, show_month
 from verbund.core.paging import ListCount
 
@@ -32,6 +39,20 @@ def eur_whole(euros: Decimal | str | None) -> str:
 @register.filter
 def num(value: int | float | Decimal | None) -> str:
     return format_number(value)
+
+
+@register.filter
+def percent(value: Decimal | str | float | None, decimals: int | str | None = None) -> str:
+    """A percentage as ``core.formatting.format_percent`` writes it ("25,5 %", "25.5%" in
+    English): ``|percent`` with the decimals the value has, ``|percent:1`` with exactly one,
+    ``|percent:"-2"`` with at most two (a negative count drops the zeros that end the decimals,
+    as Django's ``floatformat`` does)."""
+    if decimals in (None, ""):
+        return format_percent(value)
+    count = int(decimals)  # type: ignore[arg-type]
+    if count < 0:
+        return format_percent(value, at_most=-count)
+    return format_percent(value, count)
 
 
 @register.simple_tag

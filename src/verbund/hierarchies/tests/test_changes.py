@@ -203,3 +203,39 @@ def test_the_change_log_takes_as_many_queries_however_many_changes(
     # Each child joins; each grandchild joins and leaves.
     assert changes_after == changes_before + 8 + 16
     assert again == first
+
+
+def test_a_share_change_reads_as_percentages_in_the_readers_language(
+    history: dict[str, Any], client_for: Callable[..., Any]
+) -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from verbund.hierarchies import changes
+
+    p = history["p"]
+    url = f"/parties/{p['a'].pk}/hierarchy/changes/?type=group&from=2025-01-01&to=2025-12-31"
+    client = client_for("viewer")
+    client.cookies["django_language"] = "en"
+    assert "50% to 75%" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
+    client.cookies["django_language"] = "de"
+    assert "50\u00a0% auf 75\u00a0%" in client.get(url, HTTP_ACCEPT_LANGUAGE="de").text
+    # The start page's list of the followed groups' changes words them alike.
+    log = changes.changes(p["a"].pk, "group", "2025-01-01", "2025-12-31")
+    group = {"party": p["a"], "type_name": "Konzern", "type_key": "group", "total": 1}
+    group["changes"] = [c for c in log["changes"] if c["kind"] == "share_changed"]
+    for language, text in (("en", "50% to 75%"), ("de", "50\u00a0% auf 75\u00a0%")):
+        with translation.override(language):
+            home = render_to_string(
+                "hierarchies/group/home_changes.html", {"groups": [group], "days": 30}
+            )
+        assert text in home, language
+
+
+def test_the_cli_writes_a_share_change_as_percentages(history: dict[str, Any]) -> None:
+    out = StringIO()
+    call_command(
+        "hierarchy", "diff", str(history["p"]["e"].pk), "--from", "2025-01-01", "--to",
+        "2025-12-31", stdout=out,
+    )  # fmt: skip
+    assert "50\u00a0% → 75\u00a0%" in out.getvalue()

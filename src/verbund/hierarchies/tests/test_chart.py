@@ -100,6 +100,19 @@ def test_shares_read_in_german():
         assert chart.share_label(Decimal("33.3333")) == "33,33\u00a0%"
 
 
+def test_shares_read_in_english_without_a_space_and_are_remembered_per_language():
+    from decimal import Decimal
+
+    share = Decimal("25.5000")
+    with translation.override("en"):
+        assert chart.share_label(share) == "25.5%"
+        assert chart.share_label(Decimal("33.3333")) == "33.33%"
+    with translation.override("de"):
+        assert chart.share_label(share) == "25,5\u00a0%"
+    with translation.override("en"):
+        assert chart.share_label(share) == "25.5%"
+
+
 @pytest.mark.django_db
 def test_the_chart_draws_the_group_from_the_top_with_the_path_marked_and_links_to_files(
     client_for, group

@@ -79,3 +79,38 @@ def test_the_search_stops_at_the_limit_by_name_and_says_there_are_more(
     assert _names(found) == ["Anna Müller1", "Anna Müller2", "Anna Müller3"] and found.more
     everyone = group.search_contacts(firm.pk, "Müller", limit=5)
     assert len(everyone.parties) == 5 and not everyone.more
+
+
+def test_the_position_is_folded_as_the_name_and_found_without_the_umlauts_too(
+    org: Callable[..., Party], person: Callable[..., Party], django_assert_num_queries: Any
+) -> None:
+    firm = org("Kunde AG")
+    person("Jürgen", "Weiß", organisation=firm, position="Geschäftsführer")
+    person("Hanna", "Schade", organisation=firm, position="Leiterin Einkauf/Qualitätssicherung")
+    person("Sören", "Groß", organisation=firm, position="Steuerprüfer")
+    for typed in ("geschaeftsfuehrer", "Geschaftsfuhrer", "GESCHÄFTSFÜHRER", "schäftsf", "fuhr"):
+        with django_assert_num_queries(1):
+            assert _names(group.search_contacts(firm.pk, typed)) == ["Jürgen Weiß"], typed
+    # A short word begins a word, after a slash too; the words may be name and position.
+    assert _names(group.search_contacts(firm.pk, "qu")) == ["Hanna Schade"]
+    assert _names(group.search_contacts(firm.pk, "schade qualitaet")) == ["Hanna Schade"]
+    assert _names(group.search_contacts(firm.pk, "eu")) == []
+    assert _names(group.search_contacts(firm.pk, "steuerpruefer")) == ["Sören Groß"]
+    assert _names(group.search_contacts(firm.pk, "Steuerprufer")) == ["Sören Groß"]
+    assert _names(group.search_contacts(firm.pk, "weiß einkauf")) == []
+
+
+def test_a_title_typed_with_the_name_finds_the_person_with_that_title(
+    org: Callable[..., Party], person: Callable[..., Party]
+) -> None:
+    firm = org("Kunde AG")
+    person("Hanna", "Müller", organisation=firm, title="Dr.")
+    person("Hans", "Müller", organisation=firm)
+    person("Eva", "Berg", organisation=firm, title="Prof. Dr.-Ing.", position="Beirat")
+    assert _names(group.search_contacts(firm.pk, "Dr. Müller")) == ["Dr. Hanna Müller"]
+    assert _names(group.search_contacts(firm.pk, "dr mueller")) == ["Dr. Hanna Müller"]
+    assert _names(group.search_contacts(firm.pk, "Müller")) == ["Dr. Hanna Müller", "Hans Müller"]
+    assert _names(group.search_contacts(firm.pk, "Prof. Berg")) == ["Prof. Dr.-Ing. Eva Berg"]
+    assert _names(group.search_contacts(firm.pk, "ing beirat")) == ["Prof. Dr.-Ing. Eva Berg"]
+    found = _names(group.search_contacts(firm.pk, "Dr"))
+    assert found == ["Prof. Dr.-Ing. Eva Berg", "Dr. Hanna Müller"]  # by name: Berg, Müller

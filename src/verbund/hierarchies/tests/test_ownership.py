@@ -125,8 +125,19 @@ def test_the_file_shows_the_beneficial_owners(
     sections = client.get(f"/parties/{holding['werk'].pk}/sections/hierarchies/").content.decode()
     assert f"/parties/{holding['werk'].pk}/ownership/" in sections
     html = client.get(f"/parties/{holding['werk'].pk}/ownership/").content.decode()
-    assert "Max Klein" in html and "26 %" in html and "26,0000" not in html
+    assert "Max Klein" in html and "26\u00a0%" in html and "26,0000" not in html
     assert client.get(f"/parties/{holding['werk'].pk}/ownership/?threshold=x").status_code == 400
+
+
+def test_the_owners_read_as_english_percentages_without_a_space(
+    holding: dict[str, Party], client_for: Callable[..., Any]
+) -> None:
+    client = client_for("viewer")
+    client.cookies["django_language"] = "en"
+    url = f"/parties/{holding['werk'].pk}/ownership/?threshold=25.5"
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "persons holding at least 25.5%" in html
+    assert ">26%<" in html and ">40%<" in html and " %" not in html
 
 
 # --- the sums against a brute-force enumeration of paths -----------------------------------

@@ -297,7 +297,7 @@ def test_list_shows_relationships_as_seen_from_the_party(cli, two, org):
     )
     code, out, _ = cli("list", parent.number)
     assert code == 0
-    assert "ist Muttergesellschaft von\tTochter GmbH" in out and "100 %" in out
+    assert "ist Muttergesellschaft von\tTochter GmbH" in out and "\t100\u00a0%" in out
     assert "ist Kunde von\tLieferant GmbH" in out
     code, out, _ = cli("list", parent.number, "--on", "2024-01-01")
     assert "Lieferant" not in out and "Tochter" in out

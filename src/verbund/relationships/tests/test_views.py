@@ -264,3 +264,17 @@ def test_a_relationships_note_shows_in_the_file_and_in_the_full_list(client_for,
     assert 'data-testid="rel-note">Rahmenvertrag 2026<' in file
     full = c.get(reverse("party-relationships", args=[supplier.pk, rel.type.key])).content.decode()
     assert "Rahmenvertrag 2026" in full
+
+
+@pytest.mark.parametrize(("language", "shown"), [("de", "51,5\u00a0%"), ("en", "51.5%")])
+def test_a_share_on_the_file_reads_as_a_percentage_of_the_page_language(
+    client_for, org, language, shown
+):
+    parent, child = org("Adler Holding AG"), org("Adler Werk GmbH")
+    do_create_relationship(
+        actor=None, type="group", from_party=child, to_party=parent, share=Decimal("51.5")
+    )
+    c = client_for("viewer")
+    c.cookies["django_language"] = language
+    page = c.get(f"/parties/{child.pk}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<td class="share">{shown}</td>' in page

@@ -177,6 +177,10 @@ def test_the_customer_files_section_compares_the_same_months(client_for, world):
     assert 'Konzern-Umsatz <span class="muted">Jan.\u2013Nov. 2025</span>' in section
     assert "<strong>1.760,00 €</strong>" in section
     assert "Jan.\u2013Nov. 2024: 1.650,00 € (+6,7 %)" in section
+    client.cookies["django_language"] = "en"
+    english = client.get(url, {"rev_year": "2025"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(+6.7%)" in english
+    client.cookies["django_language"] = "de"
     # The year chosen stays chosen, the months asked for stay in their fields; the exports
     # hold the months shown.
     assert '<option value="2025" selected>' in section

@@ -33,7 +33,7 @@ def world(org: Any) -> dict[str, Any]:
 def test_the_overview_ranks_the_groups_in_german(client_for, world):
     page = client_for("viewer").get("/revenue/", {"year": "2025"}).content.decode()
     assert "Umsatzanalyse" in page
-    assert "200,00 €" in page and "160,00 €" in page and "25,0 %" in page
+    assert "200,00 €" in page and "160,00 €" in page and "25,0\u00a0%" in page
     assert "Konzerne: 1 von 1" in page
     assert "<svg" in page and "<title>" in page
 
@@ -187,3 +187,23 @@ def test_a_partys_export_names_months_scope_structure_and_type_as_the_pages_do(
     api = api_for("viewer").get(f"/api/v1/parties/{world['h'].pk}/revenue/", params).json()
     assert api["scope"] == "group" and api["structure"] == "historic"
     assert any(m["month"] == "2025-03" for m in api["months"])
+
+
+def test_the_changes_and_shares_read_as_english_percentages_without_a_space(client_for, world):
+    from verbund.revenue.charts import change_text
+
+    client = client_for("viewer")
+    client.cookies["django_language"] = "en"
+    page = client.get("/revenue/", {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">25.0%<" in page and "25.0 %" not in page
+    assert "A up to 80% of the revenue, B the next 15%" in page
+    settlement = client.get(
+        f"/parties/{world['z'].pk}/settlement/", {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert ">25.0%<" in settlement and " %<" not in settlement
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert change_text(5000, 4000) == ", +25.0%"
+    with translation.override("de"):
+        assert change_text(5000, 4000) == ", +25,0\u00a0%"

@@ -187,7 +187,7 @@ def test_the_chart_keeps_a_place_for_months_without_revenue(org: Any, make_user:
     assert html.count("<rect") == 2 * 12 + 2
     # Tooltips give the exact figures, the previous year's and the change (#18.3).
     assert "Januar 2025: 0,00 € (Vorjahr: 0,00 €)" in html
-    assert "November 2025: 50,00 € (Vorjahr: 40,00 €, +25,0 %)" in html
+    assert "November 2025: 50,00 € (Vorjahr: 40,00 €, +25,0\u00a0%)" in html
     # The axis has values.
     assert ">0 €</text>" in html and ">100 €</text>" in html
 

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from verbund.core.cli import actor_from, add_actor_argument, refusal
-from verbund.core.formatting import format_number
+from verbund.core.formatting import format_number, format_percent
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.hierarchies import browse, changes, engine, selectors
 from verbund.hierarchies.actions import (
@@ -210,7 +210,10 @@ class Command(VerbundCommand):
             old = (c["from_parent"] or {}).get("name") or "—"
             new = (c["to_parent"] or {}).get("name") or "—"
             if c["kind"] == "share_changed":
-                detail = f"{c['share_before'] or '—'} % → {c['share_after'] or '—'} %"
+                before, after = (
+                    format_percent(c[k], at_most=2) or "—" for k in ("share_before", "share_after")
+                )
+                detail = f"{before} → {after}"
             else:
                 detail = f"{old} → {new}"
             self.stdout.write(

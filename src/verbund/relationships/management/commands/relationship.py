@@ -17,6 +17,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from verbund.core.cli import actor_from, add_actor_argument, only_given, refusal
+from verbund.core.formatting import format_percent
 from verbund.core.management.base import VerbundCommand, gettext_lazy
 from verbund.parties.selectors import find_party
 from verbund.relationships import actions
@@ -196,7 +197,7 @@ class Command(VerbundCommand):
         for seen in seen_from(party.pk, rels):
             rel = seen.relationship
             period = f"{rel.valid_from or '…'} .. {rel.valid_to or '…'}"
-            share = f"\t{rel.share.normalize():f} %" if rel.share is not None else ""
+            share = f"\t{format_percent(rel.share)}" if rel.share is not None else ""
             self.stdout.write(
                 f"{rel.pk}\t{seen.label}\t{seen.other.name} ({seen.other.number})\t{period}{share}"
             )
