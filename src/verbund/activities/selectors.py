@@ -54,10 +54,11 @@ def contact_choices(organisation: Party, limit: int | None = None) -> list[tuple
 def find_contacts(
     organisation: Party, query: str, limit: int = 10
 ) -> tuple[list[tuple[int, str]], bool]:
-    """The organisation's contacts today whose name holds every word of ``query`` (folded as
-    the party search folds: "haendler" finds "Händler") or whose position holds it, by name,
-    at most ``limit`` (id, label), and whether more match: the form's search when the contacts
-    are too many to list. The database filters (``hierarchies.group.search_contacts``)."""
+    """The organisation's contacts today of whom every word of ``query`` is in the name, the
+    title or the position (folded as the party search folds: "haendler" finds "Händler",
+    "geschaeftsfuehrer" finds "Geschäftsführer"), by name, at most ``limit`` (id, label), and
+    whether more match: the form's search when the contacts are too many to list. The
+    database filters (``hierarchies.group.search_contacts``)."""
     if organisation.kind != PartyKind.ORGANISATION:
         return [], False
     found = group.search_contacts(organisation.pk, query, limit)
