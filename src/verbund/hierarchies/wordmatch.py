@@ -8,7 +8,8 @@ dropped). It is found in a text when some spelling of it is there, case aside:
   languages...) that folds to it with its marks dropped ("e" finds "é", "a" finds "ä":
   "Geschaftsfuhrer" finds "Geschäftsführer", as people type on a phone);
 - each "ae", "oe", "ue" and "ss" of the word as those two letters or as the one letter that
-  folds to them ("geschaeftsfuehrer" finds "Geschäftsführer", "strasse" finds "Straße").
+  folds to them ("geschaeftsfuehrer" finds "Geschäftsführer", "strasse" finds "Straße"); in
+  a run of "s" any "ss" ("sss" finds "sß" and "ßs").
 
 From ``MIN_INNER`` letters a word is found anywhere, a shorter one where a word of the text
 begins (after a space or a sign, ``_BEFORE_WORD``: "qu" finds "Einkauf/Qualität"), as the
@@ -67,20 +68,63 @@ _SPELLED = {k for k, v in LETTERS.items() if len(v) > 2}
 _BEFORE_WORD = " /-."
 
 
-def _places(word: str) -> list[str | tuple[str, str]]:
-    """The word's places: a letter, another character, or a letter pair (as the first
-    ``MAX_PAIRS`` pairs only: the rest are two letters)."""
-    out: list[str | tuple[str, str]] = []
+Place = str | tuple[str, ...]
+
+
+def _run_readings(length: int) -> tuple[tuple[str, ...], ...]:
+    """A run of ``length`` "s" as a text may write it: each "ss" in it as "ss" or "ß", at any
+    place ("sss" is "sss", "ßs" or "sß")."""
+    if length <= 1:
+        return (("s",) * length,)
+    return tuple(
+        [("s", *rest) for rest in _run_readings(length - 1)]
+        + [("ß", *rest) for rest in _run_readings(length - 2)]
+    )
+
+
+def _pairs_in(place: Place) -> int:
+    return (
+        len(place) // 2
+        if isinstance(place, tuple) and place[0] == "ss"
+        else int(isinstance(place, tuple))
+    )
+
+
+def _places(word: str) -> list[Place]:
+    """The word's places: a letter, another character, a letter pair ("ae", "oe", "ue") or a
+    run of "s" (``("ss", "s", ...)``, one entry per letter, read by ``_run_readings``); as
+    letter pairs only the first ``MAX_PAIRS`` (a run of n "s" counts n // 2): the rest are
+    letters."""
+    out: list[Place] = []
     i = 0
     while i < len(word):
+        used = sum(_pairs_in(p) for p in out)
+        if word[i] == "s":
+            run = len(word[i:]) - len(word[i:].lstrip("s"))
+            if run >= 2 and used + run // 2 <= MAX_PAIRS:
+                out.append(("ss", *("s",) * (run - 1)))
+                i += run
+                continue
         pair = word[i : i + 2]
-        if pair in PAIRS and sum(isinstance(p, tuple) for p in out) < MAX_PAIRS:
+        if pair in PAIRS and pair != "ss" and used < MAX_PAIRS:
             out.append((pair[0], pair[1]))
             i += 2
         else:
             out.append(word[i])
             i += 1
     return out
+
+
+def _is_run(place: Place) -> bool:
+    return isinstance(place, tuple) and place[0] == "ss"
+
+
+def _run_texts(place: tuple[str, ...], letter: str, sharp: str) -> list[str]:
+    """A run's readings, with ``letter`` for an "s" and ``sharp`` for an "ß"."""
+    return [
+        "".join(letter if t == "s" else sharp for t in reading)
+        for reading in _run_readings(len(place))
+    ]
 
 
 def _starts(word: str) -> tuple[str, ...]:
@@ -119,15 +163,19 @@ def _glob_letter(ch: str) -> str:
     return f"[{LETTERS[ch]}]" if ch in LETTERS else ch
 
 
+def _glob_choices(p: Place) -> tuple[str, ...]:
+    if _is_run(p):
+        assert isinstance(p, tuple)
+        return tuple(_run_texts(p, _glob_letter("s"), f"[{PAIRS['ss']}]"))
+    if isinstance(p, tuple):
+        return (_glob_letter(p[0]) + _glob_letter(p[1]), f"[{PAIRS[p[0] + p[1]]}]")
+    return (_glob_letter(p),)
+
+
 @lru_cache(maxsize=2_000)
 def glob_patterns(word: str) -> tuple[str, ...]:
     """SQLite GLOB patterns of which one matches a text holding the folded ``word``."""
-    choices = [
-        (_glob_letter(p[0]) + _glob_letter(p[1]), f"[{PAIRS[p[0] + p[1]]}]")
-        if isinstance(p, tuple)
-        else (_glob_letter(p),)
-        for p in _places(word)
-    ]
+    choices = [_glob_choices(p) for p in _places(word)]
     bodies = ["".join(choice) for choice in itertools.product(*choices)]
     return tuple(f"{start}{body}*" for start in _starts(word) for body in bodies)
 
@@ -136,14 +184,18 @@ def _regex_letter(ch: str) -> str:
     return f"[{LETTERS[ch]}]" if ch in LETTERS else re.escape(ch)
 
 
+def _regex_place(p: Place) -> str:
+    if _is_run(p):
+        assert isinstance(p, tuple)
+        return "(?:" + "|".join(_run_texts(p, _regex_letter("s"), f"[{PAIRS['ss']}]")) + ")"
+    if isinstance(p, tuple):
+        return f"(?:{_regex_letter(p[0])}{_regex_letter(p[1])}|[{PAIRS[p[0] + p[1]]}])"
+    return _regex_letter(p)
+
+
 @lru_cache(maxsize=2_000)
 def regex(word: str) -> str:
     """A PostgreSQL regular expression matching a text holding the folded ``word``."""
-    body = "".join(
-        f"(?:{_regex_letter(p[0])}{_regex_letter(p[1])}|[{PAIRS[p[0] + p[1]]}])"
-        if isinstance(p, tuple)
-        else _regex_letter(p)
-        for p in _places(word)
-    )
+    body = "".join(_regex_place(p) for p in _places(word))
     before = _BEFORE_WORD.replace("-", "") + "-"  # last: no range in a bracket expression
     return body if len(word) >= MIN_INNER else f"(?:^|[{before}]){body}"

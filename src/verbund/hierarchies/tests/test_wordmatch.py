@@ -72,3 +72,6 @@ def test_a_word_is_not_found_where_it_is_not() -> None:
     assert found("Leiterin Einkauf/Qualität", "qu")
     assert found("Straße", "strasse") and found("STRASSE", "strasse")
     assert not found("Steuerberater", "stuerberater")
+    # Any "ss" of a run of "s" may be an "ß" (a left-to-right reading missed "sß").
+    assert found("sß", "sss") and found("ßs", "sss") and found("SSS", "sss")
+    assert not found("ß", "sss") and not found("ss", "sss")
