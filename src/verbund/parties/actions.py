@@ -20,7 +20,7 @@ from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.parties import rules
 from verbund.parties.derive import derive_search_columns, person_name
 from verbund.parties.models import Party, PartyKind, Tag
-from verbund.parties.signals import party_saved
+from verbund.parties.signals import party_saved, tag_renamed
 
 NUMBER_SEQUENCE = "party"
 EDITABLE_FIELDS = [
@@ -137,16 +137,17 @@ def _tag_name(raw: str, field: str) -> str:
     name = rules.normal_tag(raw)
     problem = rules.tag_error(name)
     if problem:
-        raise ValidationError({field: f"„{name[:80]}“: {problem}" if name else problem})
+        named = _("“%(tag)s”: %(problem)s") % {"tag": name[:80], "problem": problem}
+        raise ValidationError({field: named if name else problem})
     return name
 
 
-def tags_named(names: Iterable[str], *, field: str = "tag_names") -> list[Tag]:
+def tags_named(names: Iterable[str], *, actor: Any = None, field: str = "tag_names") -> list[Tag]:
     """The tags of these names, the missing ones created: a name in its normal form
     (``rules.normal_tag``), found whatever its case ("a-kunde" is the tag "A-Kunde",
     ``rules.tag_key``); blank names are skipped. A bad name raises a ValidationError on
-    ``field`` naming it (``rules.tag_error``). Part of the caller's write (no audit of its own:
-    the party's change records its tags)."""
+    ``field`` naming it (``rules.tag_error``). Part of the caller's write; a tag created is
+    recorded (``tag.create``, by ``actor``)."""
     wanted: dict[str, str] = {}
     for raw in names:
         if rules.normal_tag(raw):
@@ -155,17 +156,29 @@ def tags_named(names: Iterable[str], *, field: str = "tag_names") -> list[Tag]:
     if not wanted:
         return []
     found = {rules.tag_key(t.name): t for t in Tag.objects.filter(name__in=wanted.values())}
+    if len(found) < len(wanted):
+        # Another spelling of a stored tag (the tags are few: read them all once), or new.
+        for tag in Tag.objects.all():
+            found.setdefault(rules.tag_key(tag.name), tag)
     for key, name in wanted.items():
         if key not in found:
-            # Another spelling of a stored tag, or a new one.
-            found[key] = rules.tag_alike(name) or Tag.objects.create(name=name)
+            found[key] = _new_tag(name, actor=actor)
     return [found[key] for key in wanted]
 
 
-def _set_tags(party: Party, tags: Iterable[str | Tag]) -> None:
+def _new_tag(name: str, *, actor: Any) -> Tag:
+    """Create the tag ``name`` (checked, not yet stored in any spelling), recorded. Another
+    request creating the same name at the same moment is not an error: that tag is used."""
+    tag, created = Tag.objects.get_or_create(name=name)
+    if created:
+        audit.record(actor=actor, action="tag.create", obj=tag, after={"name": name})
+    return tag
+
+
+def _set_tags(party: Party, tags: Iterable[str | Tag], *, actor: Any) -> None:
     given = list(tags)
     objs = [tag for tag in given if isinstance(tag, Tag)]
-    objs += tags_named(tag for tag in given if not isinstance(tag, Tag))
+    objs += tags_named((tag for tag in given if not isinstance(tag, Tag)), actor=actor)
     party.tags.set(objs)
 
 
@@ -185,7 +198,7 @@ def do_create_party(*, actor: Any, tags: Iterable[str | Tag] = (), **data: Any) 
         derive_fields(party)
     party.save()
     if tags:
-        _set_tags(party, tags)
+        _set_tags(party, tags, actor=actor)
     audit.record(
         actor=actor,
         action="party.create",
@@ -225,7 +238,7 @@ def do_update_party(
         if after[k] != before[k] and k not in ("updated_at", "search_text", "phonetic")
     }
     if tags is not None:
-        _set_tags(party, tags)
+        _set_tags(party, tags, actor=actor)
         new_tags = sorted(party.tags.values_list("name", flat=True))
         if new_tags != old_tags:
             before["tags"], after["tags"] = old_tags, new_tags
@@ -434,9 +447,12 @@ def do_change_many(
     (``compliance.screening.SCREENED_FIELDS``). More than ``rules.CHANGE_MANY_LIMIT`` parties
     are refused before any is locked (decision 0065)."""
     given = list(add_tags)
-    adding = [t for t in given if isinstance(t, Tag)]
-    adding += tags_named(t for t in given if not isinstance(t, Tag))
     removing = list(remove_tags)
+    nothing = rules.nothing_to_change_error(responsible is KEEP, given, removing)
+    if nothing:
+        raise ValidationError(nothing)
+    adding = [t for t in given if isinstance(t, Tag)]
+    adding += tags_named((t for t in given if not isinstance(t, Tag)), actor=actor)
     if {t.pk for t in adding} & {t.pk for t in removing}:
         raise ValidationError({"remove_tags": _("A tag cannot be added and removed at once.")})
     new_responsible = None if responsible is KEEP or responsible is None else responsible.pk
@@ -444,7 +460,10 @@ def do_change_many(
     too_many = rules.change_many_error(live.order_by().count())
     if too_many:
         raise ValidationError(too_many)
-    rows = list(live.order_by("pk").select_for_update().values_list("pk", "responsible_id"))
+    # The parties' rows only (a filter's joined rows, e.g. tag links, stay free).
+    rows = list(
+        live.order_by("pk").select_for_update(of=("self",)).values_list("pk", "responsible_id")
+    )
     through = Party.tags.through
     load = BulkLoad()
     add_ids = {t.pk for t in adding}
@@ -494,9 +513,11 @@ def do_change_many(
 def _retag(old: Tag, new: Tag | None, *, actor: Any, note: str) -> int:
     """Replace the tag ``old`` on every party holding it by ``new`` (None: take it off), with
     one audit record ``party.update`` per party (its tags before and after, the tag as the
-    record's object); returns how many parties. The caller deletes ``old``."""
+    record's object); returns how many parties held it (merged records, which hold it too,
+    not counted, as ``selectors.tags_with_counts``). The caller deletes ``old``."""
     through = Party.tags.through
-    holders = list(through.objects.filter(tag=old).values_list("party_id", flat=True))
+    held_by = list(through.objects.filter(tag=old).values_list("party_id", "party__merged_into"))
+    holders = [pk for pk, _survivor in held_by]
     load = BulkLoad()
     for step in chunks(holders, CHANGE_STEP):
         held: dict[int, list[str]] = {pk: [] for pk in step}
@@ -521,7 +542,7 @@ def _retag(old: Tag, new: Tag | None, *, actor: Any, note: str) -> int:
             object_id=(new or old).pk, note=note, changes=changes,
         )  # fmt: skip
     through.objects.filter(tag=old).delete()
-    return len(holders)
+    return sum(1 for _pk, survivor in held_by if survivor is None)
 
 
 @transaction.atomic
@@ -540,11 +561,13 @@ def do_rename_tag(tag: Tag, name: str, *, actor: Any) -> Tag:
             tag.save(update_fields=["name"])
             audit.record(actor=actor, action="tag.rename", obj=tag, before=before,
                          after={"name": new_name})  # fmt: skip
+            tag_renamed.send(sender=Tag, old=before["name"], new=new_name, actor=actor)
         return tag
     note = _("Tag “%(old)s” merged into “%(new)s”.") % {"old": tag.name, "new": other.name}
     moved = _retag(tag, other, actor=actor, note=note)
     audit.record(actor=actor, action="tag.merge", obj=other, before={"name": tag.name, "parties": moved},
                  after={"name": other.name}, note=note)  # fmt: skip
+    tag_renamed.send(sender=Tag, old=tag.name, new=other.name, actor=actor)
     tag.delete()
     return other
 
@@ -568,6 +591,4 @@ def do_create_tag(name: str, *, actor: Any) -> Tag:
     new_name = _tag_name(name, "name")
     if rules.tag_alike(new_name):
         raise ValidationError({"name": _("This tag exists already.")})
-    tag = Tag.objects.create(name=new_name)
-    audit.record(actor=actor, action="tag.create", obj=tag, after={"name": new_name})
-    return tag
+    return _new_tag(new_name, actor=actor)

@@ -4,7 +4,7 @@ relationships.api; its filters from other apps come with ``party_filterset()``.)
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +18,7 @@ from verbund.core.serializers import NOTE_MAX_LENGTH, StrictFieldsMixin
 from verbund.parties import actions, rules
 from verbund.parties.filters import PartyFilterSet, party_filterset
 from verbund.parties.models import Party, Tag
-from verbund.parties.selectors import with_tags, word_search
+from verbund.parties.selectors import tags_with_counts, with_tags, word_search
 from verbund.parties.serializers import PartySerializer
 
 
@@ -156,7 +156,7 @@ class TagViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Tag]:
         # Paged by id, as every list of the API.
-        return Tag.objects.annotate(held=Count("parties"))
+        return tags_with_counts()
 
     def perform_create(self, serializer: Any) -> None:
         tag = actions.do_create_tag(serializer.validated_data["name"], actor=self.request.user)
@@ -165,8 +165,7 @@ class TagViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer: Any) -> None:
         tag = serializer.instance
         name = serializer.validated_data.get("name", tag.name)
-        merging = rules.tag_alike(name, exclude=tag.pk) is not None
-        if merging and not self.request.user.has_perm("parties.delete_tag"):
+        if not self.request.user.has_perms(rules.tag_rename_permissions(tag, name)):
             raise PermissionDenied
         kept = actions.do_rename_tag(tag, name, actor=self.request.user)
         serializer.instance = self.get_queryset().get(pk=kept.pk)

@@ -29,6 +29,7 @@ from verbund.core.formatting import user_name, user_order
 from verbund.core.forms import id_param
 from verbund.core.security import check_search
 from verbund.core.serializers import ID_MAX
+from verbund.parties import rules
 from verbund.parties.models import Party, PartyKind, PartyStatus, Tag
 from verbund.parties.selectors import text_search
 
@@ -84,6 +85,24 @@ class UserChoiceField(django_filters.fields.ModelChoiceField):
         return user_choice_label(obj, self.me)
 
 
+class TagChoiceField(django_filters.fields.ModelChoiceField):
+    """A tag by its name, in any case or spacing ("a-kunde" is "A-Kunde": ``rules.tag_alike``,
+    the rule the form and the API write tags by)."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            tag = rules.tag_alike(str(value)) if value not in self.empty_values else None
+            if tag is None:
+                raise
+            return tag
+
+
+class TagFilter(django_filters.ModelChoiceFilter):
+    field_class = TagChoiceField
+
+
 class ResponsibleFilter(django_filters.ModelChoiceFilter):
     field_class = UserChoiceField
 
@@ -136,14 +155,14 @@ class PartyFilterSet(django_filters.FilterSet):
     erp_source = django_filters.CharFilter(label=_("ERP source"))
     erp_id = django_filters.CharFilter(label=_("ERP id"))
     # One tag by its name; a party holds a tag once, so no DISTINCT is needed.
-    tag = django_filters.ModelChoiceFilter(
+    tag = TagFilter(
         queryset=Tag.objects.all(),
         to_field_name="name",
         field_name="tags",
         distinct=False,
         empty_label=_("all"),
         label=_("Tag"),
-        help_text=_("A tag's name: the parties that carry it."),
+        help_text=_("A tag's name (in any case): the parties that carry it."),
     )
     archived = YesNoFilter(label=_("Archived"))
     # Merged records are redirects to their survivor (decision 0040): ``merged=true`` lists only

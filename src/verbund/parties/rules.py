@@ -193,10 +193,27 @@ CHANGE_MANY_LIMIT = 10_000
 def change_many_error(count: int) -> str | None:
     if count > CHANGE_MANY_LIMIT:
         return _(
-            "%(count)s parties are more than %(limit)s changed at once: narrow the selection "
-            "(e.g. by postcode area) and change it in parts."
+            "%(count)s parties are too many to change at once (at most %(limit)s): narrow the "
+            "selection (e.g. by postcode area) and change it in parts."
         ) % {"count": format_number(count), "limit": format_number(CHANGE_MANY_LIMIT)}
     return None
+
+
+def nothing_to_change_error(
+    responsible_kept: bool, add_tags: list, remove_tags: list
+) -> str | None:
+    """A change of many parties that changes nothing is refused (no empty run is recorded)."""
+    if responsible_kept and not any(add_tags) and not any(remove_tags):
+        return _("Choose what to change.")
+    return None
+
+
+def tag_rename_permissions(tag: Tag, name: str) -> tuple[str, ...]:
+    """What renaming ``tag`` to ``name`` needs: changing tags, and deleting them too when the
+    name is another tag's (a merge deletes ``tag``)."""
+    if tag_alike(name, exclude=tag.pk) is not None:
+        return ("parties.change_tag", "parties.delete_tag")
+    return ("parties.change_tag",)
 
 
 # The field checks above by field, for callers that check whatever fields they were given.

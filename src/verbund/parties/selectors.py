@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz
@@ -29,7 +29,7 @@ from verbund.core.serializers_fast import PREFETCHED
 from verbund.core.text import fold, koelner_phonetik
 from verbund.parties import rules
 from verbund.parties.actions import resolve_party
-from verbund.parties.models import Party, display_name_of
+from verbund.parties.models import Party, Tag, display_name_of
 
 CANDIDATES_PER_QUERY = 200
 GOOD_SCORE = 85
@@ -419,3 +419,9 @@ def postcodes_to_normalise() -> list[PostcodeFix]:
         for pk, number, name, archived, country, postcode in rows
         if (normal := rules.normal_postcode(country, postcode)) != postcode
     ]
+
+
+def tags_with_counts() -> QuerySet[Tag]:
+    """The tags, each with ``held``: how many parties hold it (merged records, which are
+    redirects, not counted), as the list filtered by the tag counts them."""
+    return Tag.objects.annotate(held=Count("parties", filter=Q(parties__merged_into__isnull=True)))

@@ -10,9 +10,13 @@ own actions.
 ``relationship_ids`` the ranges of links written by the loader, ``links_changed`` whether any
 link was created or ended (imports end links, which no range lists). Receivers that keep
 derived data (sanctions screening, ownership flags) schedule their work after commit.
+
+``tag_renamed(sender, old, new, actor)`` after a tag is renamed or merged into another
+(``do_rename_tag``): what names the tag ``old`` (a saved selection's filter) names ``new``.
 """
 
 from django.dispatch import Signal
 
 party_saved = Signal()
 bulk_loaded = Signal()
+tag_renamed = Signal()

@@ -4,7 +4,6 @@ renamed (a name another tag has merges the two) or deleted. Every write through
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,10 +16,11 @@ from verbund.core.views import require_perm
 from verbund.parties import rules
 from verbund.parties.actions import do_create_tag, do_delete_tag, do_rename_tag
 from verbund.parties.models import Tag
+from verbund.parties.selectors import tags_with_counts
 
 
 def _page(request: HttpRequest, errors: dict[int | str, list[str]], status: int) -> HttpResponse:
-    tags = Tag.objects.annotate(held=Count("parties")).order_by("name")
+    tags = tags_with_counts().order_by("name")
     return render(
         request,
         "parties/tags.html",
@@ -51,9 +51,7 @@ def tag_rename(request: HttpRequest, tag_id: int) -> HttpResponse:
     needs the permission to delete tags too)."""
     tag = get_object_or_404(Tag, pk=tag_id)
     name = request.POST.get("name", "")
-    if rules.tag_alike(name, exclude=tag.pk) is not None:
-        # A merge deletes this tag.
-        require_perm(request, "parties.delete_tag")
+    require_perm(request, *rules.tag_rename_permissions(tag, name))
     old = tag.name
     try:
         kept = do_rename_tag(tag, name, actor=request.user)
@@ -72,7 +70,7 @@ def tag_rename(request: HttpRequest, tag_id: int) -> HttpResponse:
 @requires("parties.delete_tag")
 def tag_delete(request: HttpRequest, tag_id: int) -> HttpResponse:
     """What deleting a tag takes off (how many parties hold it), then the deletion."""
-    tag = get_object_or_404(Tag.objects.annotate(held=Count("parties")), pk=tag_id)
+    tag = get_object_or_404(tags_with_counts(), pk=tag_id)
     if request.method == "POST":
         held = do_delete_tag(tag, actor=request.user)
         text = ngettext(

@@ -21,7 +21,7 @@ from rest_framework.routers import DefaultRouter
 
 from verbund.core.serializers import StrictFieldsMixin, stored_length
 from verbund.parties import rules as party_rules
-from verbund.parties.actions import KEEP, do_change_many
+from verbund.parties.actions import KEEP
 from verbund.parties.models import Tag
 from verbund.parties.selectors import with_tags
 from verbund.parties.serializers import PartySerializer
@@ -68,12 +68,12 @@ class ChangePartiesSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
         "left out: unchanged.",
     )
     add_tags = serializers.ListField(
-        child=serializers.CharField(max_length=64),
+        child=serializers.CharField(max_length=party_rules.TAG_LIMIT),
         required=False,
         help_text="Tags to add (an existing tag whatever its case, else a new one).",
     )
     remove_tags = serializers.ListField(
-        child=serializers.CharField(max_length=64),
+        child=serializers.CharField(max_length=party_rules.TAG_LIMIT),
         required=False,
         help_text="Tags to remove (existing ones, whatever their case).",
     )
@@ -88,12 +88,11 @@ class ChangePartiesSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
         return tags
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if (
-            not attrs.get("add_tags")
-            and not attrs.get("remove_tags")
-            and "responsible" not in attrs
-        ):
-            raise serializers.ValidationError(_("Give responsible, add_tags or remove_tags."))
+        nothing = party_rules.nothing_to_change_error(
+            "responsible" not in attrs, attrs.get("add_tags", []), attrs.get("remove_tags", [])
+        )
+        if nothing:
+            raise serializers.ValidationError(nothing)
         return attrs
 
 
@@ -166,14 +165,12 @@ class SelectionViewSet(
         body.is_valid(raise_exception=True)
         selection = self.get_object()
         data = body.validated_data
-        changed = do_change_many(
-            selectors.parties(selection.filters),
+        changed = actions.do_change_parties(
+            selection,
             actor=request.user,
             responsible=data.get("responsible", KEEP),
             add_tags=data.get("add_tags", []),
             remove_tags=data.get("remove_tags", []),
-            note=_("Changed for the selection “%(name)s”") % {"name": selection.name},
-            source=selection,
         )
         return Response({"changed": changed})
 

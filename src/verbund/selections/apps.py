@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core.apps import VerbundAppConfig
@@ -19,3 +21,13 @@ class SelectionsConfig(VerbundAppConfig):
 
         # A party changed for a selection ("Change all…") links the selection in its history.
         audit.register_object_link("selections.selection", "selection-detail")
+
+        from verbund.parties.signals import tag_renamed
+
+        tag_renamed.connect(_on_tag_renamed, dispatch_uid="verbund.selections.tag_renamed")
+
+
+def _on_tag_renamed(sender: Any, old: str, new: str, actor: Any, **kwargs: Any) -> None:
+    from verbund.selections.actions import do_rename_tag_in_filters
+
+    do_rename_tag_in_filters(old, new, actor=actor)

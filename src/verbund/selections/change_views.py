@@ -12,16 +12,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from verbund.core.formatting import format_number, user_name, user_order
 from verbund.core.permissions import requires
 from verbund.parties import rules
-from verbund.parties.actions import KEEP, do_change_many
+from verbund.parties.actions import KEEP
 from verbund.parties.filters import user_choice_label
 from verbund.parties.models import Tag
-from verbund.selections import selectors
+from verbund.selections import actions, selectors
 
 NOBODY = "none"
 
@@ -40,7 +40,7 @@ class ChangePartiesForm(forms.Form):
         to_field_name="name",
         label=gettext_lazy("Remove tag"),
         required=False,
-        empty_label=gettext_lazy("none"),
+        empty_label=pgettext_lazy("tag", "none"),
     )
 
     def __init__(self, *args: Any, me: int | None = None, **kwargs: Any) -> None:
@@ -58,19 +58,32 @@ class ChangePartiesForm(forms.Form):
         ]
         self.fields["add_tag"].widget.attrs["list"] = "known-tags"
 
+    def clean_add_tag(self) -> str:
+        """The tag's name as it will be added: a stored tag's own spelling ("messe" adds
+        "Messe"), checked by the rule of a tag's name before the user confirms."""
+        name = rules.normal_tag(self.cleaned_data.get("add_tag", ""))
+        if not name:
+            return ""
+        problem = rules.tag_error(name)
+        if problem:
+            raise ValidationError(problem)
+        stored = rules.tag_alike(name)
+        return stored.name if stored else name
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not (
-            data.get("responsible") or data.get("add_tag", "").strip() or data.get("remove_tag")
-        ):
-            raise ValidationError(_("Choose what to change."))
+        nothing = rules.nothing_to_change_error(
+            not data.get("responsible"), [data.get("add_tag", "")], [data.get("remove_tag")]
+        )
+        if nothing:
+            raise ValidationError(nothing)
         return data
 
     def changes(self) -> dict[str, Any]:
         """The keyword arguments of ``do_change_many``."""
         chosen = self.cleaned_data.get("responsible") or ""
         responsible = KEEP if not chosen else None if chosen == NOBODY else self.users[chosen]
-        add = self.cleaned_data.get("add_tag", "").strip()
+        add = self.cleaned_data.get("add_tag", "")
         remove = self.cleaned_data.get("remove_tag")
         return {
             "responsible": responsible,
@@ -86,7 +99,7 @@ class ChangePartiesForm(forms.Form):
             lines.append(_("Responsible: nobody"))
         elif chosen:
             lines.append(_("Responsible: %(name)s") % {"name": user_name(self.users[chosen])})
-        if add := self.cleaned_data.get("add_tag", "").strip():
+        if add := self.cleaned_data.get("add_tag", ""):
             lines.append(_("Add the tag “%(tag)s”") % {"tag": add})
         if remove := self.cleaned_data.get("remove_tag"):
             lines.append(_("Remove the tag “%(tag)s”") % {"tag": remove.name})
@@ -112,13 +125,7 @@ def selection_change(request: HttpRequest, selection_id: int) -> HttpResponse:
     if request.method == "POST" and not problems and form.is_valid():
         if request.POST.get("confirm") == "1":
             try:
-                changed = do_change_many(
-                    selectors.parties(selection.filters),
-                    actor=request.user,
-                    note=_("Changed for the selection “%(name)s”") % {"name": selection.name},
-                    source=selection,
-                    **form.changes(),
-                )
+                changed = actions.do_change_parties(selection, actor=request.user, **form.changes())
             except ValidationError as exc:
                 problems = exc.messages
             else:

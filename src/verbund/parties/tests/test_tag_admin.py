@@ -122,3 +122,33 @@ def test_the_api_lists_creates_renames_merges_and_deletes_tags(api_for, org):
     assert editor.delete(f"/api/v1/tags/{newsletter.pk}/").status_code == 403
     assert steward.delete(f"/api/v1/tags/{newsletter.pk}/").status_code == 204
     assert tags_of(alpha) == ["A-Kunde"]
+
+
+def test_the_counts_leave_out_merged_records_as_the_list_does(client_for, api_for, org):
+    from verbund.parties.actions import do_mark_merged
+
+    kept = org("Alpha GmbH", tags=["X"])
+    gone = org("Alpha GmbH alt", tags=["X"])
+    do_mark_merged(gone, kept, actor=None)
+    page = client_for("viewer").get("/tags/")
+    assert {t.name: t.held for t in page.context["tags"]} == {"X": 1}
+    assert api_for("viewer").get("/api/v1/tags/").json()["results"][0]["parties"] == 1
+    done = client_for("steward").post(f"/tags/{Tag.objects.get().pk}/delete/", follow=True)
+    assert "1 Adresse trug es." in done.content.decode()
+
+
+def test_the_list_finds_a_tag_whatever_its_case(client_for, api_for, org):
+    org("Alpha GmbH", tags=["A-Kunde"])
+    org("Beta AG")
+    listed = client_for("viewer").get("/parties/", {"tag": "a-KUNDE"})
+    assert [p.name for p in listed.context["page"].rows] == ["Alpha GmbH"]
+    res = api_for("viewer").get("/api/v1/parties/", {"tag": "a-kunde"})
+    assert [p["name"] for p in res.json()["results"]] == ["Alpha GmbH"]
+
+
+def test_a_tag_created_on_the_form_is_recorded(client_for, org):
+    from verbund.core.models import AuditRecord as Record
+
+    party = org("Alpha GmbH", tags=["Messe 2027"])
+    assert Record.objects.filter(action="tag.create", object_id=str(Tag.objects.get().pk)).exists()
+    assert party.tags.count() == 1

@@ -162,7 +162,10 @@ def test_more_parties_than_the_limit_are_refused_before_any_is_changed(
     monkeypatch.setattr(rules, "CHANGE_MANY_LIMIT", 2)
     with pytest.raises(ValidationError) as refused:
         do_change_many(Party.objects.filter(city="Bonn"), actor=None, add_tags=["X"])
-    assert "3 Adressen sind mehr als 2" in refused.value.messages[0]
+    assert (
+        "3 Adressen sind zu viele für eine Änderung auf einmal (höchstens 2)"
+        in (refused.value.messages[0])
+    )
     url = f"/selections/{bonn['selection'].pk}/change/"
     page = client_for("editor").post(url, {"add_tag": "X", "confirm": "1"})
     assert page.status_code == 400
@@ -172,3 +175,41 @@ def test_more_parties_than_the_limit_are_refused_before_any_is_changed(
                    {"add_tags": ["X"]}, format="json")  # fmt: skip
     assert res.status_code == 400
     assert not Tag.objects.filter(name="X").exists()
+
+
+def test_a_bad_tag_is_refused_before_the_confirmation_and_a_stored_one_shown_as_stored(
+    client_for, bonn
+):
+    c = client_for("editor")
+    url = f"/selections/{bonn['selection'].pk}/change/"
+    bad = c.post(url, {"add_tag": "Messe, 2027"})
+    assert bad.status_code == 400 and "kein Komma" in bad.content.decode()
+    assert "change-confirm" not in bad.content.decode()
+    asked = c.post(url, {"add_tag": "  newsletter "}).content.decode()
+    assert "Schlagwort „Newsletter“ ergänzen" in asked
+
+
+def test_renaming_or_merging_a_tag_carries_over_to_the_selections_filtering_by_it(
+    client_for, org, make_user
+):
+    from verbund.parties.actions import do_rename_tag
+    from verbund.selections import selectors
+
+    org("Alpha GmbH", tags=["Mese 2026"])
+    org("Beta AG", tags=["Messe 2026"])
+    owner = make_user("editor", username="owner")
+    saved = do_save_selection(actor=owner, name="Messe", filters={"tag": "Mese 2026"})
+    other = do_save_selection(actor=owner, name="Andere", filters={"tag": "Messe 2026"})
+    mese = Tag.objects.get(name="Mese 2026")
+    do_rename_tag(mese, "Messe 2026 (alt)", actor=None)
+    saved.refresh_from_db()
+    assert saved.filters == {"tag": "Messe 2026 (alt)"}
+    assert selectors.count(saved.filters) == 1
+    do_rename_tag(Tag.objects.get(name="Messe 2026 (alt)"), "messe 2026", actor=None)
+    saved.refresh_from_db()
+    other.refresh_from_db()
+    assert saved.filters == {"tag": "Messe 2026"} and selectors.count(saved.filters) == 2
+    assert other.filters == {"tag": "Messe 2026"}
+    assert (
+        AuditRecord.objects.filter(action="selection.update", object_id=str(saved.pk)).count() == 2
+    )
