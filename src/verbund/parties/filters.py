@@ -98,6 +98,13 @@ class TagChoiceField(django_filters.fields.ModelChoiceField):
                 raise
             return tag
 
+    def prepare_value(self, value: Any) -> Any:
+        # The select shows the tag a name in another spelling found ("a-kunde": "A-Kunde").
+        if isinstance(value, str) and value:
+            tag = rules.tag_alike(value)
+            return tag.name if tag else value
+        return super().prepare_value(value)
+
 
 class TagFilter(django_filters.ModelChoiceFilter):
     field_class = TagChoiceField

@@ -142,6 +142,7 @@ def test_the_list_finds_a_tag_whatever_its_case(client_for, api_for, org):
     org("Beta AG")
     listed = client_for("viewer").get("/parties/", {"tag": "a-KUNDE"})
     assert [p.name for p in listed.context["page"].rows] == ["Alpha GmbH"]
+    assert '<option value="A-Kunde" selected>' in listed.content.decode()
     res = api_for("viewer").get("/api/v1/parties/", {"tag": "a-kunde"})
     assert [p["name"] for p in res.json()["results"]] == ["Alpha GmbH"]
 
