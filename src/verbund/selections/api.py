@@ -87,6 +87,15 @@ class ChangePartiesSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
             tags.append(tag)
         return tags
 
+    # The schema says what "nothing to change" refuses (party_rules.nothing_to_change_error).
+    request_schema = {
+        "anyOf": [
+            {"required": ["responsible"]},
+            {"required": ["add_tags"], "properties": {"add_tags": {"minItems": 1}}},
+            {"required": ["remove_tags"], "properties": {"remove_tags": {"minItems": 1}}},
+        ]
+    }
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         nothing = party_rules.nothing_to_change_error(
             "responsible" not in attrs, attrs.get("add_tags", []), attrs.get("remove_tags", [])
