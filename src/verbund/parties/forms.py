@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from verbund.core.forms import DayField, id_param
-from verbund.parties.filters import UsersByName, user_choice_label
+from verbund.parties.filters import UserChoiceField
 from verbund.parties.models import Party, PartyKind, Tag
 
 PARTY_FORM_FIELDS = [
@@ -16,17 +16,6 @@ PARTY_FORM_FIELDS = [
     "position", "birth_date", "organisation", "street", "postcode", "city", "country", "vat_id", "lei", "register_number",
     "phone", "email", "website", "status", "responsible",
 ]  # fmt: skip
-
-
-class ResponsibleField(forms.ModelChoiceField):
-    """The user responsible for a party, chosen as the list's filter offers them: in
-    ``user_order``, the user choosing (``me``, set by the view) first and marked."""
-
-    iterator = UsersByName
-    me: int | None = None
-
-    def label_from_instance(self, obj: Any) -> str:
-        return user_choice_label(obj, self.me)
 
 
 class PartyForm(forms.ModelForm):
@@ -57,7 +46,7 @@ class PartyForm(forms.ModelForm):
         # Active users to choose from; a deactivated user stays offered while still responsible,
         # so saving the form for another change never drops them.
         current = self.instance.responsible_id if self.instance.pk else None
-        responsible = ResponsibleField(
+        responsible = UserChoiceField(
             queryset=get_user_model().objects.filter(Q(is_active=True) | Q(pk=current)),
             required=False,
             empty_label=_("nobody"),

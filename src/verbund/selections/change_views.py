@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from verbund.core.formatting import format_number, user_name, user_order
+from verbund.core.formatting import format_number, user_name
 from verbund.core.permissions import requires
 from verbund.parties import rules
 from verbund.parties.actions import KEEP
-from verbund.parties.filters import user_choice_label
+from verbund.parties.filters import UserChoiceField
 from verbund.parties.models import Tag
 from verbund.selections import actions, selectors
+from verbund.selections.models import Selection
 
 NOBODY = "none"
 
@@ -29,7 +30,15 @@ NOBODY = "none"
 class ChangePartiesForm(forms.Form):
     """What to change; nothing chosen changes nothing (refused, so no empty run is recorded)."""
 
-    responsible = forms.ChoiceField(label=gettext_lazy("Responsible"), required=False)
+    # "" leaves the responsible user as is, "none" (NOBODY) makes it nobody.
+    responsible = UserChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        empty_label=gettext_lazy("unchanged"),
+        null_label=gettext_lazy("nobody"),
+        null_value=NOBODY,
+        label=gettext_lazy("Responsible"),
+    )
     add_tag = forms.CharField(
         label=gettext_lazy("Add tag"),
         required=False,
@@ -45,17 +54,7 @@ class ChangePartiesForm(forms.Form):
 
     def __init__(self, *args: Any, me: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        users = sorted(
-            get_user_model().objects.filter(is_active=True), key=lambda u: user_order(u, me)
-        )
-        self.users = {str(u.pk): u for u in users}
-        responsible = self.fields["responsible"]
-        assert isinstance(responsible, forms.ChoiceField)
-        responsible.choices = [
-            ("", _("unchanged")),
-            (NOBODY, _("nobody")),
-            *((str(u.pk), user_choice_label(u, me)) for u in users),
-        ]
+        self.fields["responsible"].me = me  # type: ignore[attr-defined]
         self.fields["add_tag"].widget.attrs["list"] = "known-tags"
 
     def clean_add_tag(self) -> str:
@@ -81,8 +80,8 @@ class ChangePartiesForm(forms.Form):
 
     def changes(self) -> dict[str, Any]:
         """The keyword arguments of ``do_change_many``."""
-        chosen = self.cleaned_data.get("responsible") or ""
-        responsible = KEEP if not chosen else None if chosen == NOBODY else self.users[chosen]
+        chosen = self.cleaned_data.get("responsible")
+        responsible = KEEP if not chosen else None if chosen == NOBODY else chosen
         add = self.cleaned_data.get("add_tag", "")
         remove = self.cleaned_data.get("remove_tag")
         return {
@@ -94,11 +93,11 @@ class ChangePartiesForm(forms.Form):
     def summary(self) -> list[str]:
         """What will change, in words."""
         lines = []
-        chosen = self.cleaned_data.get("responsible") or ""
+        chosen = self.cleaned_data.get("responsible")
         if chosen == NOBODY:
             lines.append(_("Responsible: nobody"))
         elif chosen:
-            lines.append(_("Responsible: %(name)s") % {"name": user_name(self.users[chosen])})
+            lines.append(_("Responsible: %(name)s") % {"name": user_name(chosen)})
         if add := self.cleaned_data.get("add_tag", ""):
             lines.append(_("Add the tag “%(tag)s”") % {"tag": add})
         if remove := self.cleaned_data.get("remove_tag"):
@@ -112,28 +111,33 @@ def selection_change(request: HttpRequest, selection_id: int) -> HttpResponse:
     """Ask what to change; then show what and how many; then (``confirm``) change them."""
     selection = get_object_or_404(selectors.visible(request.user), pk=selection_id)
     form = ChangePartiesForm(request.POST or None, me=request.user.pk)
+    valid = request.method == "POST" and form.is_valid()
+    if valid and request.POST.get("confirm") == "1":
+        # The action counts and refuses a stale or too big selection itself.
+        try:
+            changed = actions.do_change_parties(selection, actor=request.user, **form.changes())
+        except ValidationError as exc:
+            return _page(request, selection, form, exc.messages, confirming=False)
+        text = ngettext("%(count)s party changed.", "%(count)s parties changed.", changed)
+        messages.success(request, text % {"count": format_number(changed)})
+        return redirect("selection-detail", selection_id=selection.pk)
+    return _page(request, selection, form, [], confirming=valid)
+
+
+def _page(
+    request: HttpRequest, selection: Selection, form: ChangePartiesForm, problems: list[str],
+    *, confirming: bool,
+) -> HttpResponse:  # fmt: skip
+    """The form, or what it will change and for how many, with the selection's count."""
     count: int | None = None
-    problems: list[str] = []
     try:
         count = selectors.count(selection.filters)
     except ValidationError as exc:
-        problems = exc.messages
+        problems = problems or exc.messages
     else:
         too_many = rules.change_many_error(count)
-        problems = [too_many] if too_many else []
-    confirming = False
-    if request.method == "POST" and not problems and form.is_valid():
-        if request.POST.get("confirm") == "1":
-            try:
-                changed = actions.do_change_parties(selection, actor=request.user, **form.changes())
-            except ValidationError as exc:
-                problems = exc.messages
-            else:
-                text = ngettext("%(count)s party changed.", "%(count)s parties changed.", changed)
-                messages.success(request, text % {"count": format_number(changed)})
-                return redirect("selection-detail", selection_id=selection.pk)
-        else:
-            confirming = True
+        problems = problems or ([too_many] if too_many else [])
+    confirming = confirming and not problems
     return render(
         request,
         "selections/change.html",
