@@ -100,6 +100,7 @@ def test_change_every_party_of_a_selection_after_seeing_what_and_how_many(live_s
 
     page.goto(f"{base}/selections/{selection.pk}/")
     page.get_by_test_id("change-parties-link").click()
+    page.wait_for_url(f"**/selections/{selection.pk}/change/")
     assert "Die Selektion enthält jetzt 2 Adressen." in page.content()
     page.get_by_label("Verantwortlich").select_option(label="Anna Arndt")
     page.get_by_label("Schlagwort ergänzen").fill("Messe 2027")
