@@ -429,6 +429,8 @@ def do_change_many(
     remove_tags: Iterable[Tag] = (),
     note: str = "",
     source: Any = None,
+    background: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Set the responsible user (a user, or None for nobody) and add and remove tags on every
     party of ``parties`` (a queryset; merged records are left out: they are redirects). Returns
@@ -445,7 +447,10 @@ def do_change_many(
     and assigning a sales rep or a label to thousands of parties is no contact with any of
     them. No ``party_saved``: screening reads neither field
     (``compliance.screening.SCREENED_FIELDS``). More than ``rules.CHANGE_MANY_LIMIT`` parties
-    are refused before any is locked (decision 0065)."""
+    are refused before any is locked (decision 0065); ``background`` (a selection's change
+    run, decision 0066) allows up to ``rules.CHANGE_MANY_BACKGROUND_LIMIT``.
+    ``progress(done, total)`` after each CHANGE_STEP parties (still inside the transaction:
+    whoever shows it keeps it outside the database)."""
     given = list(add_tags)
     removing = list(remove_tags)
     nothing = rules.nothing_to_change_error(responsible is KEEP, given, removing)
@@ -457,7 +462,7 @@ def do_change_many(
         raise ValidationError({"remove_tags": _("A tag cannot be added and removed at once.")})
     new_responsible = None if responsible is KEEP or responsible is None else responsible.pk
     live = parties.filter(merged_into__isnull=True)
-    too_many = rules.change_many_error(live.order_by().count())
+    too_many = rules.change_many_error(live.order_by().count(), background=background)
     if too_many:
         raise ValidationError(too_many)
     # The parties' rows only (a filter's joined rows, e.g. tag links, stay free).
@@ -469,7 +474,9 @@ def do_change_many(
     add_ids = {t.pk for t in adding}
     remove_ids = {t.pk for t in removing}
     names = {t.pk: t.name for t in [*adding, *removing]}
-    changed = 0
+    changed = handled = 0
+    if progress is not None:
+        progress(0, len(rows))
     for step in chunks(rows, CHANGE_STEP):
         ids = [pk for pk, _r in step]
         held: dict[int, set[int]] = {pk: set() for pk in ids}
@@ -507,6 +514,9 @@ def do_change_many(
                 object_id=source.pk if source is not None else "", note=note, changes=changes,
             )  # fmt: skip
         changed += len(changes)
+        handled += len(step)
+        if progress is not None:
+            progress(handled, len(rows))
     return changed
 
 

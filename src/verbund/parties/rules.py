@@ -184,19 +184,37 @@ def tag_error(value: str) -> str | None:
 
 
 # --- changing many parties at once -----------------------------------------------------------
-# At most this many parties in one change (``parties.actions.do_change_many``, decision 0065):
-# it runs while the user waits, and on PostgreSQL every changed row costs its indexes
-# (about 0.1-0.25 ms a row measured), so 10,000 take 1-2.5 s there and 0.25 s on SQLite.
+# At most this many parties in one change while the user waits (``parties.actions.
+# do_change_many``, decision 0065): on PostgreSQL every changed row costs its indexes (about
+# 0.1-0.25 ms a row measured), so 10,000 take 1-2.5 s there and 0.25 s on SQLite. A bigger
+# selection is changed by a background run (decision 0066).
 CHANGE_MANY_LIMIT = 10_000
+# At most this many in one background run (decision 0066): all or nothing, its parties' rows
+# stay locked until it ends (about a minute on PostgreSQL at this size), so no one
+# confirmation locks the whole party table by mistake.
+CHANGE_MANY_BACKGROUND_LIMIT = 250_000
 
 
-def change_many_error(count: int) -> str | None:
-    if count > CHANGE_MANY_LIMIT:
+def change_many_error(count: int, *, background: bool = False) -> str | None:
+    """Too many parties for one change: while the user waits (more than CHANGE_MANY_LIMIT)
+    or, ``background``, in one background run (more than CHANGE_MANY_BACKGROUND_LIMIT)."""
+    if background and count > CHANGE_MANY_BACKGROUND_LIMIT:
+        return _(
+            "%(count)s parties are too many to change in one run (at most %(limit)s): narrow "
+            "the selection (e.g. by postcode area) and change it in parts."
+        ) % {"count": format_number(count), "limit": format_number(CHANGE_MANY_BACKGROUND_LIMIT)}
+    if not background and count > CHANGE_MANY_LIMIT:
         return _(
             "%(count)s parties are too many to change at once (at most %(limit)s): narrow the "
             "selection (e.g. by postcode area) and change it in parts."
         ) % {"count": format_number(count), "limit": format_number(CHANGE_MANY_LIMIT)}
     return None
+
+
+def change_many_in_background(count: int) -> bool:
+    """Whether a change of ``count`` parties runs in the background (more than the user may
+    wait for; decision 0066)."""
+    return count > CHANGE_MANY_LIMIT
 
 
 def nothing_to_change_error(

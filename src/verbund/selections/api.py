@@ -1,5 +1,7 @@
 """REST API of selections: /api/v1/selections/ (save, list, change, delete) and each
-selection's parties (``/api/v1/selections/{id}/parties/``) and count (``.../count/``).
+selection's parties (``/api/v1/selections/{id}/parties/``) and count (``.../count/``);
+changing a selection's parties (``.../change-parties/``: now, or above 10,000 a background
+run, 202) and such a run's status (``/api/v1/selection-change-runs/{id}/``, decision 0066).
 
 The filters are the query parameters of ``/api/v1/parties/`` under the same names; a name
 the party FilterSet does not know or a value it refuses is a 400 naming it.
@@ -17,6 +19,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.routers import DefaultRouter
 
 from verbund.core.serializers import StrictFieldsMixin, stored_length
@@ -25,8 +28,8 @@ from verbund.parties.actions import KEEP
 from verbund.parties.models import Tag
 from verbund.parties.selectors import with_tags
 from verbund.parties.serializers import PartySerializer
-from verbund.selections import actions, rules, selectors
-from verbund.selections.models import Selection
+from verbund.selections import actions, rules, runs, selectors
+from verbund.selections.models import ChangeRun, Selection
 
 # The only parameters of a selection's parties: its filters are its own.
 PAGE_PARAMS = {"cursor", "page_size", "format"}
@@ -105,6 +108,52 @@ class ChangePartiesSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
         return attrs
 
 
+class ChangeRunSerializer(serializers.ModelSerializer):
+    """A background change of a selection's parties (decision 0066). ``done``/``total`` and
+    ``percent`` are its progress (read from its worker while it runs); ``changed`` how many
+    parties it changed (when ``status`` is ``done``; a ``failed`` run changed none, ``error``
+    says why)."""
+
+    selection = serializers.IntegerField(source="selection_id", read_only=True, allow_null=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    done = serializers.SerializerMethodField()
+    total = serializers.SerializerMethodField()
+    percent = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="This run's status (GET).")
+    page = serializers.SerializerMethodField(help_text="This run's page in the UI.")
+
+    class Meta:
+        model = ChangeRun
+        fields = [
+            "id", "url", "page", "selection", "selection_name", "changes", "status", "done",
+            "total", "percent", "changed", "error", "created_by", "created_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def _progress(self, run: ChangeRun) -> tuple[int, int, int]:
+        cache = self.context.setdefault("progress", {})
+        if run.pk not in cache:
+            cache[run.pk] = runs.progress(run)
+        return cache[run.pk]  # type: ignore[no-any-return]
+
+    def get_done(self, run: ChangeRun) -> int:
+        return self._progress(run)[0]
+
+    def get_total(self, run: ChangeRun) -> int:
+        return self._progress(run)[1]
+
+    def get_percent(self, run: ChangeRun) -> int:
+        return self._progress(run)[2]
+
+    def get_url(self, run: ChangeRun) -> str:
+        return reverse(
+            "selection-change-run-detail", args=[run.pk], request=self.context.get("request")
+        )
+
+    def get_page(self, run: ChangeRun) -> str:
+        return reverse("selection-change-run", args=[run.pk], request=self.context.get("request"))
+
+
 class SelectionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -163,24 +212,34 @@ class SelectionViewSet(
 
     @extend_schema(
         request=ChangePartiesSerializer,
-        responses=inline_serializer("PartiesChanged", {"changed": serializers.IntegerField()}),
+        responses={
+            status.HTTP_200_OK: inline_serializer(
+                "PartiesChanged", {"changed": serializers.IntegerField()}
+            ),
+            status.HTTP_202_ACCEPTED: ChangeRunSerializer,
+        },
     )
     @action(detail=True, methods=["post"], url_path="change-parties")
     def change_parties(self, request: Request, pk: Any = None) -> Response:
         """Set the responsible user of every party the selection selects now, add tags,
         remove tags: all or nothing, one history record per party changed (as the page's
-        "Change all…"). Answers how many parties changed."""
+        "Change all…"). Up to 10,000 parties: changed now, 200 with how many changed. More
+        (up to 250,000): 202 with a background run (its ``url`` answers its status and
+        progress; all or nothing too). Refused (400) while a run of the selection is open."""
         body = ChangePartiesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         selection = self.get_object()
         data = body.validated_data
-        changed = actions.do_change_parties(
+        changed = actions.do_change_or_start(
             selection,
             actor=request.user,
             responsible=data.get("responsible", KEEP),
             add_tags=data.get("add_tags", []),
             remove_tags=data.get("remove_tags", []),
         )
+        if isinstance(changed, ChangeRun):
+            run = ChangeRunSerializer(changed, context={"request": request}).data
+            return Response(run, status=status.HTTP_202_ACCEPTED, headers={"Location": run["url"]})
         return Response({"changed": changed})
 
     @extend_schema(
@@ -191,6 +250,21 @@ class SelectionViewSet(
         """How many parties the selection selects now."""
         self._check_params(request)
         return Response({"count": selectors.count(self.get_object().filters)})
+
+
+class ChangeRunViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Background changes of a selection's parties (``change-parties`` above 10,000 parties):
+    a run's status, progress and result. Visible to whom may change parties and open the
+    selection (and to whoever started the run)."""
+
+    queryset = ChangeRun.objects.all()
+    serializer_class = ChangeRunSerializer
+    filter_backends: list[Any] = []
+    required_permission = ("selections.view_selection", "parties.change_party")
+
+    def get_queryset(self) -> QuerySet[ChangeRun]:
+        user = self.request.user
+        return runs.visible(user, selectors.visible(user))
 
 
 @extend_schema_serializer(many=False)
@@ -222,3 +296,4 @@ class FilterCountView(viewsets.ViewSet):
 def register(router: DefaultRouter) -> None:
     router.register("selections", SelectionViewSet, basename="selection")
     router.register("party-counts", FilterCountView, basename="party-count")
+    router.register("selection-change-runs", ChangeRunViewSet, basename="selection-change-run")

@@ -21,6 +21,7 @@ class SelectionsConfig(VerbundAppConfig):
 
         # A party changed for a selection ("Change all…") links the selection in its history.
         audit.register_object_link("selections.selection", "selection-detail")
+        audit.register_object_link("selections.changerun", "selection-change-run")
 
         from verbund.parties.signals import tag_renamed
 

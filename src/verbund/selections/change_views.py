@@ -1,7 +1,8 @@
 """Changing every party of a selection at once ("Sammeländerung"): the responsible user, a tag
 added, a tag removed. The page asks, shows how many parties it will change and what, and only
 a second step writes, through ``parties.actions.do_change_many`` (as the API's
-``change-parties`` does)."""
+``change-parties`` does): up to ``CHANGE_MANY_LIMIT`` parties while the user waits, more in a
+background run whose page shows its progress and then its result (decision 0066)."""
 
 from typing import Any
 
@@ -21,8 +22,9 @@ from verbund.parties import rules
 from verbund.parties.actions import KEEP
 from verbund.parties.filters import UserChoiceField
 from verbund.parties.models import Tag
-from verbund.selections import actions, selectors
-from verbund.selections.models import Selection
+from verbund.selections import actions, runs, selectors
+from verbund.selections import rules as selection_rules
+from verbund.selections.models import ChangeRun, Selection
 
 NOBODY = "none"
 
@@ -115,9 +117,11 @@ def selection_change(request: HttpRequest, selection_id: int) -> HttpResponse:
     if valid and request.POST.get("confirm") == "1":
         # The action counts and refuses a stale or too big selection itself.
         try:
-            changed = actions.do_change_parties(selection, actor=request.user, **form.changes())
+            changed = actions.do_change_or_start(selection, actor=request.user, **form.changes())
         except ValidationError as exc:
             return _page(request, selection, form, exc.messages, confirming=False)
+        if isinstance(changed, ChangeRun):
+            return redirect("selection-change-run", run_id=changed.pk)
         text = ngettext("%(count)s party changed.", "%(count)s parties changed.", changed)
         messages.success(request, text % {"count": format_number(changed)})
         return redirect("selection-detail", selection_id=selection.pk)
@@ -130,13 +134,16 @@ def _page(
 ) -> HttpResponse:  # fmt: skip
     """The form, or what it will change and for how many, with the selection's count."""
     count: int | None = None
+    running = runs.open_run(selection)
     try:
         count = selectors.count(selection.filters)
     except ValidationError as exc:
         problems = problems or exc.messages
     else:
-        too_many = rules.change_many_error(count)
+        too_many = rules.change_many_error(count, background=True)
         problems = problems or ([too_many] if too_many else [])
+    if running is not None and not problems:
+        problems = [selection_rules.change_run_open_error(True) or ""]
     confirming = confirming and not problems
     return render(
         request,
@@ -147,8 +154,42 @@ def _page(
             "count": count,
             "problems": problems,
             "confirming": confirming,
+            "background": count is not None and rules.change_many_in_background(count),
+            "limit": rules.CHANGE_MANY_LIMIT,
+            "running": running,
             "summary": form.summary() if confirming else [],
             "tags": Tag.objects.values_list("name", flat=True),
         },
         status=400 if (form.errors or problems) else 200,
     )
+
+
+@requires("selections.view_selection", "parties.change_party")
+def selection_change_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A background change of a selection's parties: its progress while it runs (the page
+    asks again every two seconds), then how many parties changed, or why it failed."""
+    run = get_object_or_404(runs.visible(request.user, selectors.visible(request.user)), pk=run_id)
+    done, total, percent = runs.progress(run)
+    template = (
+        "selections/_change_run.html"
+        if request.headers.get("HX-Request")
+        else "selections/change_run.html"
+    )
+    context = {"run": run, "done": done, "total": total, "percent": percent}
+    return render(request, template, {**context, "summary": _run_summary(run)})
+
+
+def _run_summary(run: ChangeRun) -> list[str]:
+    """What the run changes, in the words of the confirmation."""
+    lines = []
+    changes = run.changes or {}
+    if "responsible" in changes:
+        user = get_user_model().objects.filter(pk=changes["responsible"]).first()
+        lines.append(
+            _("Responsible: %(name)s") % {"name": user_name(user)}
+            if user
+            else _("Responsible: nobody")
+        )
+    lines += [_("Add the tag “%(tag)s”") % {"tag": t} for t in changes.get("add_tags", [])]
+    lines += [_("Remove the tag “%(tag)s”") % {"tag": t} for t in changes.get("remove_tags", [])]
+    return lines

@@ -186,3 +186,14 @@ def check_unique_name(owner: Any, name: str, exclude: int | None = None) -> None
         taken = taken.exclude(pk=exclude)
     if taken.exists():
         raise ValidationError({"name": [_("You already have a selection of this name.")]})
+
+
+def change_run_open_error(is_open: bool) -> str | None:
+    """One change of a selection's parties at a time: while a background run of the selection
+    is unfinished, another change (in the background or while the user waits) is refused."""
+    if is_open:
+        return _(
+            "This selection's parties are being changed in the background; wait until that run "
+            "is done."
+        )
+    return None

@@ -22,6 +22,11 @@ urlpatterns = [
         name="selection-change",
     ),
     path(
+        "selections/change-runs/<int:run_id>/",
+        change_views.selection_change_run,
+        name="selection-change-run",
+    ),
+    path(
         "selections/white-space/<int:party_id>/<str:type_key>/",
         views.white_space_count,
         name="selection-white-space",

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from verbund.core.testing import EVERYONE, FORM_OK, NOBODY, WRITERS, Page, Route, World
 from verbund.parties.actions import do_create_party
 from verbund.selections.actions import do_save_selection
+from verbund.selections.models import ChangeRun, ChangeRunStatus
 
 ROUTES = [
     Route("selection-list"),
@@ -46,6 +47,7 @@ ROUTES = [
         kwargs={"pk": "selection"},
         body=lambda w: {"add_tags": ["Messe 2027"]},
     ),
+    Route("selection-change-run-detail", allowed=WRITERS, kwargs={"pk": "run"}),
 ]
 
 
@@ -56,7 +58,11 @@ def world() -> World:
     selection = do_save_selection(
         actor=owner, name="Köln", filters={"city": "Köln"}, shared_with="viewer"
     )
-    return {"selection": selection.pk, "party": party.pk}
+    run = ChangeRun.objects.create(
+        selection=selection, selection_name=selection.name, filters=selection.filters,
+        changes={"add_tags": ["Messe 2027"]}, created_by=owner, status=ChangeRunStatus.DONE,
+    )  # fmt: skip
+    return {"selection": selection.pk, "party": party.pk, "run": run.pk}
 
 
 UI_ROUTES = [
@@ -88,6 +94,7 @@ UI_ROUTES = [
     Page("selection-delete", "get", NOBODY, kwargs={"selection_id": "selection"}),
     Page("selection-delete", "post", NOBODY, kwargs={"selection_id": "selection"}),
     Page("selection-change", allowed=WRITERS, kwargs={"selection_id": "selection"}),
+    Page("selection-change-run", allowed=WRITERS, kwargs={"run_id": "run"}),
     Page(
         "selection-change",
         "post",

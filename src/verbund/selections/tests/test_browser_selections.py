@@ -124,3 +124,52 @@ def test_change_every_party_of_a_selection_after_seeing_what_and_how_many(live_s
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/selections/{selection.pk}/change/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_change_a_selection_too_big_to_wait_for_in_the_background(live_server, page, monkeypatch):
+    """Above the limit (set to 1 here) the confirmation starts a background run (inline, as
+    the tests run jobs) and opens its page: the result, a link back to the selection; a run
+    still going shows its progress and turns into its result without a reload."""
+    from verbund.parties import rules
+    from verbund.selections import runs
+    from verbund.selections.actions import do_save_selection
+    from verbund.selections.models import ChangeRun, ChangeRunStatus
+
+    monkeypatch.setattr(rules, "CHANGE_MANY_LIMIT", 1)
+    for name in ("Alpha GmbH", "Beta AG"):
+        do_create_party(actor=None, name=name, city="Bonn")
+    base = live_server.url
+    owner = browser_login(page, base, "editor")
+    selection = do_save_selection(actor=owner, name="Bonner Kunden", filters={"city": "Bonn"})
+
+    page.goto(f"{base}/selections/{selection.pk}/change/")
+    page.get_by_label("Schlagwort ergänzen").fill("Messe 2027")
+    page.get_by_test_id("change-next").click()
+    page.get_by_test_id("change-background").wait_for()
+    assert "im Hintergrund" in page.get_by_test_id("change-background").inner_text()
+    page.get_by_test_id("change-confirm").click()
+    page.wait_for_url("**/selections/change-runs/*/")
+    result = page.get_by_test_id("change-run-result").inner_text()
+    assert "2 von 2 Adressen geändert." in result
+    page.get_by_test_id("change-run-back").click()
+    page.wait_for_url(f"**/selections/{selection.pk}/")
+
+    run = ChangeRun.objects.create(
+        selection=selection, selection_name=selection.name, filters=selection.filters,
+        changes={"add_tags": ["Messe 2028"]}, created_by=owner,
+        status=ChangeRunStatus.RUNNING, total=2,
+    )  # fmt: skip
+    runs.write_progress(run, 1, 2)
+    page.goto(f"{base}/selections/change-runs/{run.pk}/")
+    assert "1 / 2" in page.get_by_test_id("change-run-progress").inner_text()
+    # Another change of the selection meanwhile is refused, naming the run.
+    page.goto(f"{base}/selections/{selection.pk}/change/")
+    page.get_by_test_id("open-change-run").click()
+    page.wait_for_url(f"**/selections/change-runs/{run.pk}/")
+    ChangeRun.objects.filter(pk=run.pk).update(status=ChangeRunStatus.DONE, done=2, changed=2)
+    page.get_by_test_id("change-run-result").wait_for(timeout=10_000)
+    assert "2 von 2 Adressen geändert." in page.get_by_test_id("change-run-result").inner_text()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
