@@ -29,7 +29,7 @@ from verbund.core.roles import ROLES
 from verbund.hierarchies import selectors as hierarchy
 from verbund.parties.models import Party
 from verbund.parties.selectors import LIST_FIELDS
-from verbund.selections import actions, describe, exports, rules, selectors
+from verbund.selections import actions, describe, exports, rules, runs, selectors
 from verbund.selections.models import Selection
 from verbund.selections.sections import WHITE_SPACE_TYPES
 
@@ -140,7 +140,8 @@ def selection_create(request: HttpRequest) -> HttpResponse:
 
 @requires(PERMISSION, "parties.view_party")
 def selection_detail(request: HttpRequest, selection_id: int) -> HttpResponse:
-    """The selection: its filters in words, its count and its first parties by name."""
+    """The selection: its filters in words, its count and its first parties by name, and a
+    link to its background change while one is open (the user may have left its page)."""
     selection = _visible(request, selection_id)
     try:
         parties = selectors.parties(selection.filters)
@@ -161,6 +162,9 @@ def selection_detail(request: HttpRequest, selection_id: int) -> HttpResponse:
             "parties": first,
             "list_query": selectors.list_query(selection.filters),
             "is_owner": selection.owner_id == request.user.pk,
+            "running": runs.open_run(selection)
+            if request.user.has_perm("parties.change_party")
+            else None,
             "role_label": describe.role_name(
                 selection.shared_with.name if selection.shared_with else None
             ),

@@ -191,6 +191,12 @@ def test_the_change_page_names_the_open_run_and_links_it(client_for, bonn):
     assert "werden gerade im Hintergrund geändert" in text
     assert f'href="/selections/change-runs/{run.pk}/"' in text
     assert "change-confirm" not in c.post(url, {"add_tag": "X"}).content.decode()
+    detail = c.get(f"/selections/{bonn['selection'].pk}/").content.decode()
+    assert "Ihre Adressen werden gerade im Hintergrund geändert." in detail
+    assert f'href="/selections/change-runs/{run.pk}/"' in detail
+    run.status = ChangeRunStatus.DONE
+    run.save()
+    assert "change-runs" not in c.get(f"/selections/{bonn['selection'].pk}/").content.decode()
 
 
 def test_the_api_answers_202_with_the_run_and_its_status_url(api_for, bonn):
