@@ -130,9 +130,9 @@ def _note(name: str) -> str:
 
 
 def do_change_or_start(selection: Selection, *, actor: Any, **changes: Any) -> int | ChangeRun:
-    """The confirmation of "Change all…" (the page and the API): up to ``CHANGE_MANY_LIMIT`` parties
-    changed now (returns how many), more in a background run (returns the run, decision
-    0066)."""
+    """The confirmation of "Change all…" (the page and the API): up to
+    ``CHANGE_MANY_LIMIT`` parties changed now (returns how many), more in a background run
+    (returns the run, decision 0066)."""
     if party_rules.change_many_in_background(selectors.count(selection.filters)):
         return do_start_change_run(selection, actor=actor, **changes)
     return do_change_parties(selection, actor=actor, **changes)
@@ -168,8 +168,10 @@ def do_start_change_run(
             selection=locked, selection_name=locked.name, filters=locked.filters,
             changes=changes, created_by=user, total=count,
         )  # fmt: skip
-        audit.record(actor=actor, action="selection.change_run_start", obj=run,
-                     after={"selection": locked.pk, "changes": changes, "total": run.total})  # fmt: skip
+        audit.record(
+            actor=actor, action="selection.change_run_start", obj=run,
+            after={"selection": locked.pk, "changes": changes, "total": run.total},
+        )  # fmt: skip
     result = change_parties_task.enqueue(run.pk)
     if result.errors:
         # The immediate backend (tests, VERBUND_TASKS_IMMEDIATE) swallows exceptions: keep them

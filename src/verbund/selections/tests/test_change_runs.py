@@ -55,8 +55,10 @@ def open_run(bonn: dict[str, Any]) -> ChangeRun:
 def test_the_action_reports_its_progress_after_each_step(bonn, monkeypatch):
     monkeypatch.setattr(party_actions, "CHANGE_STEP", 2)
     told: list[tuple[int, int]] = []
-    changed = do_change_many(Party.objects.filter(city="Bonn"), actor=None, add_tags=["X"],
-                             background=True, progress=lambda d, t: told.append((d, t)))  # fmt: skip
+    changed = do_change_many(
+        Party.objects.filter(city="Bonn"), actor=None, add_tags=["X"], background=True,
+        progress=lambda d, t: told.append((d, t)),
+    )  # fmt: skip
     assert changed == 3
     assert told == [(0, 3), (2, 3), (3, 3)]
 
@@ -235,8 +237,10 @@ def test_a_run_is_seen_by_whom_may_change_parties_and_open_the_selection(
     api_for, client_for, bonn, make_user
 ):
     private = do_save_selection(actor=bonn["owner"], name="Privat", filters={"city": "Bonn"})
-    run = ChangeRun.objects.create(selection=private, selection_name="Privat",
-                                   created_by=bonn["owner"], status=ChangeRunStatus.DONE)  # fmt: skip
+    run = ChangeRun.objects.create(
+        selection=private, selection_name="Privat", created_by=bonn["owner"],
+        status=ChangeRunStatus.DONE,
+    )  # fmt: skip
     url = f"/api/v1/selection-change-runs/{run.pk}/"
     viewer = api_for("viewer")
     assert viewer.get(url).status_code == 403
