@@ -299,7 +299,9 @@ def parties(filters: dict[str, Any]) -> QuerySet[Party]:
     """The parties a selection's (saved, checked) filters select, as the party list shows
     them: merged records left out unless ``merged=true`` asks for exactly them (decision
     0040, ``PartyFilterSet.leaves_out_merged``)."""
-    filterset = party_filterset()(as_query(filters), queryset=Party.objects.all())
+    # The form of the given filters alone: the same query as the party list's (tested), with
+    # no form shown to build the other fields for.
+    filterset = party_filterset()(as_query(filters), queryset=Party.objects.all(), given_only=True)
     if not filterset.is_valid():
         # Saved filters were valid when saved; a value that went stale since (a relationship
         # type deleted) is refused as the API would refuse it.
