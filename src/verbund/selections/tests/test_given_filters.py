@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 # are world keys where a party is meant.
 FILTERS: list[dict[str, Any]] = [
     {},
+    {"group": "", "city": "", "no_revenue_from": "", "screening_hit": ""},
     {"q": "müller"},
     {"kind": "organisation", "status": ["customer", "prospect"]},
     {"city": "köln", "country": "de"},
