@@ -776,6 +776,14 @@ def top_ancestor(party_id: int, type_id: int, on: dt.date | None = None) -> int:
     return path[0] if path else int(party_id)
 
 
+def tree_top(party_id: int, type_id: int) -> int | None:
+    """The top of the party's tree along the type today, None when it is in no tree: one
+    index seek, answering ``top_ancestor`` and ``in_tree`` at once (a party in a tree has its
+    self row, so it has a deepest ancestor row; the top has its self row too)."""
+    rows = _rows(_TOP_SQL, [type_id, party_id])
+    return int(rows[0][0]) if rows else None
+
+
 def in_tree(party_id: int, type_id: int) -> bool:
     """Whether the party belongs to a tree of the type today (has a closure self row)."""
     return bool(

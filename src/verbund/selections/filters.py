@@ -111,10 +111,10 @@ def _int(value: Any) -> int | None:
 
 def _carrier(data: dict[str, Any]) -> str | None:
     """The member filter (the first given, in ``MEMBERSHIPS`` order) that tests "no revenue"
-    on its members' ids inside its subquery (``selectors.members_q``): for the "white space"
-    of a group PostgreSQL then probes the members' months from the closure, as the raw count
-    does (tested on the party rows, it took 2.6-3.4x). The condition is the same either way;
-    it is applied once."""
+    on its members' ids, those of the closure rows it joins today (inside its subquery for
+    another day; ``selectors.members_q``): for the "white space" of a group PostgreSQL then
+    probes the members' months from the closure, as the raw count does (tested on the party
+    rows, it took 2.6-3.4x). The condition is the same either way; it is applied once."""
     return next((name for name in MEMBERSHIPS if data.get(name) not in EMPTY), None)
 
 
@@ -161,15 +161,19 @@ class ChangeFilter(django_filters.NumberFilter):
 @extend_schema_field(OpenApiTypes.STR)
 class NoRevenueFilter(django_filters.CharFilter):
     """No revenue from ``no_revenue_from`` to ``no_revenue_to`` (either may be open); the
-    filter runs once, under ``no_revenue_from``, or not at all when a member filter carries it
-    (``_carrier``)."""
+    filter runs once, under the first of the two given (a form of the given parameters alone,
+    ``PartyFilterSet(given_only=True)``, has no other), or not at all when a member filter
+    carries it (``_carrier``)."""
 
     field_class = MonthField
 
     def filter(self, qs: QuerySet[Party], value: Any) -> QuerySet[Party]:
         data = self.parent.form.cleaned_data
         months = _no_revenue(data)
-        if self.field_name != "no_revenue_from" or months is None or _carrier(data) is not None:
+        if months is None or _carrier(data) is not None:
+            return qs
+        runs = "no_revenue_from" if months[0] is not None else "no_revenue_to"
+        if self.field_name != runs:
             return qs
         return selectors.without_revenue(qs, *months)
 

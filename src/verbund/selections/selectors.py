@@ -4,7 +4,8 @@ may open.
 Every condition is a subquery on the party rows (``IN`` / ``EXISTS`` / a correlated sum), so
 filters combine (with AND, as the filter set does), a party is counted once, and the count and
 the first page of the list are one statement each. Today's memberships are the exception: an
-inner join to the closure rows (one row per member, see ``members_q``), right under AND only.
+inner join to the closure rows (one row per member, see ``members_q``), right under AND only,
+with "no revenue" tested on the joined rows' member ids when a member filter carries it.
 Memberships read hierarchies' closure tables (today's, or the dated one for another day),
 revenue the per-party figures (the yearly pre-aggregates for whole years, the monthly rows
 otherwise).
@@ -38,7 +39,7 @@ from django.http import QueryDict
 from verbund.compliance.models import Hit, HitStatus
 from verbund.core.roles import INHERITS
 from verbund.hierarchies import selectors as hierarchy
-from verbund.hierarchies.models import ClosureEntry, DatedClosureEntry
+from verbund.hierarchies.models import DatedClosureEntry
 from verbund.parties.filters import party_filterset
 from verbund.parties.models import Party
 from verbund.quality.models import CandidateStatus, DuplicateCandidate
@@ -79,10 +80,13 @@ def members_q(
     tree of one.
 
     ``no_revenue`` (first, last month, either open): only the members without revenue then
-    (``without_revenue``), tested on the member ids inside the membership subquery. Tested on
-    the party rows instead, PostgreSQL joined every party to the members before probing their
-    months (a hash semi-join over a scan of all parties), 2.6-3.4x the raw count that probes
-    the months from the closure (200,000 parties, a 20,000-member group, docs/revenue.md)."""
+    (``without_revenue``), tested on the member ids the closure rows give (the raw query's
+    shape). Tested on the party rows of ``id IN (closure)``, PostgreSQL joined every party to
+    the members before probing their months (a hash semi-join over a scan of all parties),
+    2.6-3.4x the raw count that probes the months from the closure; inside that subquery it
+    costed the list's first page so high (a probe of closure and months per party along the
+    name index) that it ran it in parallel workers, 19x the raw page (200,000 parties, a
+    20,000-member group, docs/revenue.md)."""
     try:
         type_id = hierarchy.hierarchy_type_id(type_key)
     except ValidationError:
@@ -90,27 +94,26 @@ def members_q(
     low = depth_min or 0
     if as_of is None or as_of == dt.date.today():
         hierarchy.ensure_current(type_id)
-        root = hierarchy.top_ancestor(party_id, type_id) if whole_tree else int(party_id)
-        if not hierarchy.in_tree(root, type_id):
+        if whole_tree:
+            top = hierarchy.tree_top(party_id, type_id)
+            root, in_tree = (int(party_id), False) if top is None else (top, True)
+        else:
+            root, in_tree = int(party_id), hierarchy.in_tree(party_id, type_id)
+        if not in_tree:
             return _alone(root, no_revenue) if low == 0 else Q(pk__in=[])
-        if no_revenue is None:
-            # An inner join to the closure rows (one per member: the engine keeps one row per
-            # type, ancestor and descendant). Each filter() call joins anew, so two member
-            # filters ask both memberships; for AND only, as every caller combines it.
-            member = {"closure_as_member__type_id": type_id, "closure_as_member__ancestor_id": root}
-            if low:
-                member["closure_as_member__depth__gte"] = low
-            if depth_max is not None:
-                member["closure_as_member__depth__lte"] = depth_max
-            return Q(**member)
-        today = ClosureEntry.objects.filter(type_id=type_id, ancestor_id=root)
+        # An inner join to the closure rows (one per member: the engine keeps one row per
+        # type, ancestor and descendant). Each filter() call joins anew, so two member
+        # filters ask both memberships; for AND only, as every caller combines it.
+        member = {"closure_as_member__type_id": type_id, "closure_as_member__ancestor_id": root}
         if low:
-            today = today.filter(depth__gte=low)
+            member["closure_as_member__depth__gte"] = low
         if depth_max is not None:
-            today = today.filter(depth__lte=depth_max)
-        if no_revenue is not None:
-            today = today.filter(no_revenue_condition(OuterRef("descendant_id"), *no_revenue))
-        return Q(pk__in=today.values("descendant_id"))
+            member["closure_as_member__depth__lte"] = depth_max
+        if no_revenue is None:
+            return Q(**member)
+        # In the same Q, so the same filter() call: the OuterRef reuses this join's rows.
+        member_id = OuterRef("closure_as_member__descendant_id")
+        return Q(**member) & Q(no_revenue_condition(member_id, *no_revenue))
     root = hierarchy.top_ancestor(party_id, type_id, on=as_of) if whole_tree else int(party_id)
     on_day = {"type_id": type_id, "valid_from__lte": as_of, "valid_to__gte": as_of}
     rows = DatedClosureEntry.objects.filter(ancestor_id=root, **on_day)
@@ -296,7 +299,9 @@ def parties(filters: dict[str, Any]) -> QuerySet[Party]:
     """The parties a selection's (saved, checked) filters select, as the party list shows
     them: merged records left out unless ``merged=true`` asks for exactly them (decision
     0040, ``PartyFilterSet.leaves_out_merged``)."""
-    filterset = party_filterset()(as_query(filters), queryset=Party.objects.all())
+    # The form of the given filters alone: the same query as the party list's (tested), with
+    # no form shown to build the other fields for.
+    filterset = party_filterset()(as_query(filters), queryset=Party.objects.all(), given_only=True)
     if not filterset.is_valid():
         # Saved filters were valid when saved; a value that went stale since (a relationship
         # type deleted) is refused as the API would refuse it.

@@ -133,10 +133,11 @@ def test_the_party_list_reads_its_chosen_member_filter_parties_in_one_query(
     # The list's own (session, user, permissions (user + groups), rows, the count, the users
     # of the "responsible" filter, the tags of the "tag" filter), the relationship types the
     # unfolded filters offer (two fields), the member filters' own lookups
-    # (selections.selectors.members_q: the type, the closure's freshness, the top, whether it
-    # heads a tree; an association needs no top), and the chosen parties: one query.
+    # (selections.selectors.members_q: the type, the closure's freshness, and the top of the
+    # tree, which says as well whether there is one; an association asks whether its party
+    # heads a tree instead), and the chosen parties: one query.
     base = 7 + list_count_queries() + 2 + 1
-    for params, lookups in ((one, 4), (three, 4 + 4 + 3)):
+    for params, lookups in ((one, 3), (three, 3 + 3 + 3)):
         with django_assert_num_queries(base + lookups) as ctx:
             c.get(url, params)
         chosen = [q for q in ctx.captured_queries if 'WHERE "parties_party"."id" IN (' in q["sql"]]
