@@ -1,5 +1,5 @@
 """The white space of a group, chain or association ("Weiße Flecken"): a member filter carries
-"no revenue" inside its membership subquery (the raw count's shape), which selects exactly
+"no revenue" on the member ids of its closure rows (the raw count's shape), which selects exactly
 what the two filters select apart; the count when the customer file's line is opened is the
 party list's; and its route answers a bad id or key with a 404 or 403, never a 500."""
 
