@@ -1,7 +1,9 @@
 """Every write to follow-ups: create, change, complete (logging an activity on the way),
-reopen and delete, atomic and audited; and the record of the reminder mails sent."""
+reopen and delete, atomic and audited; and the record of the reminder mails: claimed before
+sending, released when the mail fails."""
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from verbund.activities.actions import do_create_activity
 from verbund.activities.models import ActivityKind
 from verbund.core import audit
+from verbund.core.bulk import chunks
 from verbund.core.serializers import UNKNOWN_FIELD
 from verbund.followups import rules
 from verbund.followups.models import FollowUp, ReminderMail
@@ -251,18 +254,37 @@ REMINDERS_KEPT_DAYS = 400
 
 
 @transaction.atomic
-def do_record_reminder_mails(day: dt.date, sent: list[tuple[int, int]]) -> int:
-    """Record that the users ``sent`` names (``(user_id, follow-ups)``) were mailed the reminder
-    of ``day``, in one statement; a user recorded already (a run at the same time) stays as
-    recorded. Not in the audit trail: no business data changes, and these rows are the record
-    of what was mailed to whom (decision 0064)."""
-    if not sent:
-        return 0
+def do_claim_reminder_mails(day: dt.date, wanted: list[tuple[int, int]], *, run: str) -> set[int]:
+    """Claim the reminder of ``day`` for the users ``wanted`` names (``(user_id, follow-ups)``)
+    for the run ``run``, before their mails go out; returns the users claimed. A user recorded
+    already, by this day's earlier run or by one running at the same moment on another host,
+    is not claimed: that run mails them. One insert (conflicts ignored: unique per user and
+    day) and one read of what the run holds, whatever the number of users. Not in the audit
+    trail: no business data changes, and these rows are the record of what was mailed to whom
+    (decision 0064)."""
+    if not wanted:
+        return set()
     ReminderMail.objects.bulk_create(
-        [ReminderMail(user_id=user_id, day=day, follow_ups=n) for user_id, n in sent],
+        [ReminderMail(user_id=user_id, day=day, follow_ups=n, run=run) for user_id, n in wanted],
         ignore_conflicts=True,
     )
-    return len(sent)
+    return set(
+        ReminderMail.objects.filter(
+            day=day, run=run, user_id__in=[user_id for user_id, _n in wanted]
+        ).values_list("user_id", flat=True)
+    )
+
+
+@transaction.atomic
+def do_release_reminder_mails(day: dt.date, user_ids: Iterable[int], *, run: str) -> int:
+    """Give up the run ``run``'s claims of ``day`` for these users, whose mail did not go out
+    (refused, or the run stopped before it): the next run mails them. Another run's claims
+    stay. Returns how many were released."""
+    released = 0
+    for step in chunks(sorted(user_ids), 1000):
+        deleted, _rows = ReminderMail.objects.filter(day=day, run=run, user_id__in=step).delete()
+        released += deleted
+    return released
 
 
 @transaction.atomic

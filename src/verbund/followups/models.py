@@ -96,11 +96,14 @@ class FollowUp(models.Model):
 
 
 class ReminderMail(models.Model):
-    """That ``user`` was mailed the reminder of ``day`` (``verbund followups remind``), with how
+    """That ``user`` is mailed the reminder of ``day`` (``verbund followups remind``), with how
     many follow-ups: a second run for the same day passes them over (unique per user and day).
 
-    Written only by ``actions.do_record_reminder_mails``, in batches as the mails go out; holds
-    no party data (the mail's content is not kept). Old rows are pruned by the command."""
+    Claimed before the mail goes out, by the ``run`` that sends it (``actions.
+    do_claim_reminder_mails``; a run at the same moment finds the user taken and skips them),
+    and released by that run when its mail fails (``do_release_reminder_mails``), so a row
+    stands for a mail sent, or being sent. Holds no party data (the mail's content is not
+    kept). Old rows are pruned by the command."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -112,6 +115,8 @@ class ReminderMail(models.Model):
     day = models.DateField(_("day"))
     follow_ups = models.PositiveIntegerField(_("follow-ups"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    # The run that claimed the row (random per run); empty on rows of runs before claims.
+    run = models.CharField(_("run"), max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("reminder mail")

@@ -1,14 +1,18 @@
 """The daily reminder mail (``verbund followups remind``): one plain-text mail per user listing
 the open follow-ups assigned to them that are due on or before the day, in the user's language.
 
-Mails go out through one connection to the mail server; who got one is recorded in batches of
-``RECORD_EVERY`` (a fixed number of queries per run, not one per user), and at the latest when
-the run stops, a failure of the server included: a second run for the day mails nobody twice.
+Mails go out through one connection to the mail server. Before a batch of ``CLAIM_EVERY``
+users is mailed, the run claims them (``actions.do_claim_reminder_mails``: a fixed number of
+queries per batch, not one per user); a user another run claimed, e.g. cron's run on a second
+host at the same moment, is skipped. A mail that fails gives its claim back, and so does the
+rest of the batch when the run stops, a failure of the server included
+(``do_release_reminder_mails``): the next run mails them, and nobody is mailed twice for a day.
 """
 
 import contextlib
 import datetime as dt
 import smtplib
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,14 +25,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from verbund.core.bulk import chunks
 from verbund.core.formatting import format_date, format_number, user_name
 from verbund.followups import actions, selectors
 from verbund.followups.selectors import Reminder
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-# Sent mails are recorded at least this often: a run killed outright mails at most this many
-# users again the next time.
-RECORD_EVERY = 100
+# Users claimed at once before their mails go out: a run killed outright (no chance to give
+# claims back) leaves at most this many users unmailed for the day.
+CLAIM_EVERY = 50
 # What a failed conversation with the mail server raises (a refused connection, a name that does
 # not resolve and a timeout are OSErrors).
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
@@ -165,18 +170,16 @@ def send_reminders(
     base_url: str,
     on_sent: Callable[[Reminder], None] = lambda r: None,
 ) -> Outcome:
-    """Mail each reminder through one connection; record the users mailed in batches, and
-    whatever was mailed when the server fails. A refused address or a mail rejected for good
-    (5xx) skips that user only; the server unreachable, a passing error (4xx) or the sender
-    refused ends the run."""
+    """Mail each reminder through one connection, each user claimed before their mail (in
+    batches) and skipped when another run has them; a mail that does not go out gives its
+    claim back, as do the claims not mailed yet when the run stops. A refused address or a mail
+    rejected for good (5xx) skips that user only; the server unreachable, a passing error (4xx)
+    or the sender refused ends the run."""
     outcome = Outcome()
     links = Links(base_url)
-    pending: list[tuple[int, int]] = []
-
-    def flush() -> None:
-        actions.do_record_reminder_mails(day, pending)
-        pending.clear()
-
+    run = uuid.uuid4().hex
+    # Claimed by this run and not mailed (yet): given back when the run ends.
+    unsent: set[int] = set()
     connection = get_connection(fail_silently=False)
     try:
         try:
@@ -184,43 +187,60 @@ def send_reminders(
         except MAIL_ERRORS as exc:
             outcome.error = _failure(exc)
             return outcome
-        for reminder in reminders:
-            message = compose(reminder, day, links, connection)
-            try:
-                message.send()
-            except (smtplib.SMTPRecipientsRefused, ValueError):
-                # Refused by the server, or an address Django cannot write (ValueError from
-                # sanitize_address): this user only.
-                outcome.refused.append(reminder.user.email)
-                continue
-            except smtplib.SMTPResponseException as exc:
-                if exc.smtp_code < 500 or isinstance(exc, smtplib.SMTPSenderRefused):
-                    # A passing trouble (4xx) or the sender refused: no mail goes out now.
-                    outcome.error = _failure(exc)
-                    break
-                # This mail rejected for good (5xx after the data): the others may pass, and
-                # a user after it must not wait for a mail that never goes. A refusal of the
-                # data leaves the transaction open (smtplib resets only elsewhere).
-                with contextlib.suppress(*MAIL_ERRORS):
-                    if (smtp := getattr(connection, "connection", None)) is not None:
-                        smtp.rset()
-                outcome.refused.append(reminder.user.email)
-                continue
-            except MAIL_ERRORS as exc:
-                outcome.error = _failure(exc)
+        for batch in chunks(reminders, CLAIM_EVERY):
+            claimed = actions.do_claim_reminder_mails(
+                day, [(r.user.pk, r.count) for r in batch], run=run
+            )
+            unsent |= claimed
+            for reminder in batch:
+                if reminder.user.pk not in claimed:
+                    continue  # another run mails this user
+                if not _send(compose(reminder, day, links, connection), outcome):
+                    if outcome.error:
+                        break
+                    continue
+                unsent.discard(reminder.user.pk)
+                outcome.users += 1
+                outcome.follow_ups += reminder.count
+                on_sent(reminder)
+            if outcome.error:
                 break
-            pending.append((reminder.user.pk, reminder.count))
-            outcome.users += 1
-            outcome.follow_ups += reminder.count
-            on_sent(reminder)
-            if len(pending) >= RECORD_EVERY:
-                flush()
     finally:
-        flush()
+        if unsent:
+            actions.do_release_reminder_mails(day, unsent, run=run)
         # The server going away after the last mail changes nothing: those were sent.
         with contextlib.suppress(*MAIL_ERRORS):
             connection.close()
     return outcome
+
+
+def _send(message: EmailMessage, outcome: Outcome) -> bool:
+    """Send ``message``; False when it did not go out: its address refused (named in
+    ``outcome.refused``) or the run must stop (``outcome.error``)."""
+    try:
+        message.send()
+    except (smtplib.SMTPRecipientsRefused, ValueError):
+        # Refused by the server, or an address Django cannot write (ValueError from
+        # sanitize_address): this user only.
+        outcome.refused.extend(message.to)
+        return False
+    except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code < 500 or isinstance(exc, smtplib.SMTPSenderRefused):
+            # A passing trouble (4xx) or the sender refused: no mail goes out now.
+            outcome.error = _failure(exc)
+            return False
+        # This mail rejected for good (5xx after the data): the others may pass, and a user
+        # after it must not wait for a mail that never goes. A refusal of the data leaves the
+        # transaction open (smtplib resets only elsewhere).
+        with contextlib.suppress(*MAIL_ERRORS):
+            if (smtp := getattr(message.connection, "connection", None)) is not None:
+                smtp.rset()
+        outcome.refused.extend(message.to)
+        return False
+    except MAIL_ERRORS as exc:
+        outcome.error = _failure(exc)
+        return False
+    return True
 
 
 def _failure(exc: BaseException) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from verbund.core import audit, numbers
@@ -155,24 +155,28 @@ def tags_named(names: Iterable[str], *, actor: Any = None, field: str = "tag_nam
             wanted.setdefault(rules.tag_key(name), name)
     if not wanted:
         return []
-    found = {rules.tag_key(t.name): t for t in Tag.objects.filter(name__in=wanted.values())}
-    if len(found) < len(wanted):
-        # Another spelling of a stored tag (the tags are few: read them all once), or new.
-        for tag in Tag.objects.all():
-            found.setdefault(rules.tag_key(tag.name), tag)
+    found = {t.key: t for t in Tag.objects.filter(key__in=wanted)}
     for key, name in wanted.items():
         if key not in found:
-            found[key] = _new_tag(name, actor=actor)
+            found[key], _created = _new_tag(name, actor=actor)
     return [found[key] for key in wanted]
 
 
-def _new_tag(name: str, *, actor: Any) -> Tag:
-    """Create the tag ``name`` (checked, not yet stored in any spelling), recorded. Another
-    request creating the same name at the same moment is not an error: that tag is used."""
-    tag, created = Tag.objects.get_or_create(name=name)
-    if created:
-        audit.record(actor=actor, action="tag.create", obj=tag, after={"name": name})
-    return tag
+def _new_tag(name: str, *, actor: Any) -> tuple[Tag, bool]:
+    """Create the tag ``name`` (checked, not yet stored in any spelling), recorded; returns it
+    and whether it was created here. Another request storing the name in any spelling
+    (``Tag.key``) between the caller's look-up and this insert is not an error: that tag is
+    used (the unique key refuses the second insert; the winner is read back)."""
+    try:
+        with transaction.atomic():
+            tag = Tag.objects.create(name=name)
+    except IntegrityError:
+        winner = rules.tag_alike(name)
+        if winner is None:
+            raise
+        return winner, False
+    audit.record(actor=actor, action="tag.create", obj=tag, after={"name": name})
+    return tag, True
 
 
 def _set_tags(party: Party, tags: Iterable[str | Tag], *, actor: Any) -> None:
@@ -565,14 +569,24 @@ def do_rename_tag(tag: Tag, name: str, *, actor: Any) -> Tag:
     new_name = _tag_name(name, "name")
     other = rules.tag_alike(new_name, exclude=tag.pk)
     if other is None:
-        if new_name != tag.name:
-            before = {"name": tag.name}
-            tag.name = new_name
-            tag.save(update_fields=["name"])
+        if new_name == tag.name:
+            return tag
+        before = {"name": tag.name}
+        tag.name = new_name
+        try:
+            with transaction.atomic():
+                tag.save(update_fields=["name"])  # "messe" -> "Messe" keeps its key
+        except IntegrityError:
+            # Another request stored the name in another spelling since the look-up: merge.
+            tag.name, tag.key = before["name"], rules.tag_key(before["name"])
+            other = rules.tag_alike(new_name, exclude=tag.pk)
+            if other is None:
+                raise
+        else:
             audit.record(actor=actor, action="tag.rename", obj=tag, before=before,
                          after={"name": new_name})  # fmt: skip
             tag_renamed.send(sender=Tag, old=before["name"], new=new_name, actor=actor)
-        return tag
+            return tag
     note = _("Tag “%(old)s” merged into “%(new)s”.") % {"old": tag.name, "new": other.name}
     moved = _retag(tag, other, actor=actor, note=note)
     audit.record(actor=actor, action="tag.merge", obj=other, before={"name": tag.name, "parties": moved},
@@ -601,4 +615,8 @@ def do_create_tag(name: str, *, actor: Any) -> Tag:
     new_name = _tag_name(name, "name")
     if rules.tag_alike(new_name):
         raise ValidationError({"name": _("This tag exists already.")})
-    return _new_tag(new_name, actor=actor)
+    tag, created = _new_tag(new_name, actor=actor)
+    if not created:
+        # Created by another request since the check above.
+        raise ValidationError({"name": _("This tag exists already.")})
+    return tag

@@ -5,6 +5,8 @@ other with plain foreign keys. A party is never deleted: it is archived, or merg
 survivor (``merged_into``), where its number and ERP key keep redirecting.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,18 +37,43 @@ class PartyStatus(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def tag_key(name: str) -> str:
+    """What makes two tags one (``rules.tag_key``, the rule, is this function): the name with
+    one space between its words, case-folded, so "a-kunde" is "A-Kunde" and "STRASSE" is
+    "Straße". Here, below the rules, because ``Tag.save`` stores it as ``Tag.key``, the column
+    the database keeps unique: the rule and the constraint are one function (decision 0067)."""
+    return " ".join(name.split()).casefold()
+
+
+# A case-folded character may become three ("ﬃ" -> "ffi"): room for the longest key of a name.
+TAG_KEY_LIMIT = 3 * 64
+
+
 class Tag(models.Model):
-    """A free label on parties (e.g. "A-Kunde", "Messe 2026")."""
+    """A free label on parties (e.g. "A-Kunde", "Messe 2026").
+
+    ``key`` is the name folded (``tag_key``), derived on every save and unique: two requests
+    creating "Messe" and "messe" at the same moment cannot both store theirs (the database's
+    own case folding would not do: SQLite's ``lower()`` folds ASCII letters only)."""
 
     name = models.CharField(_("name"), max_length=64, unique=True)
+    key = models.CharField(_("key"), max_length=TAG_KEY_LIMIT, editable=False)
 
     class Meta:
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["key"], name="tag_key_unique")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.key = tag_key(self.name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "key"}
+        super().save(*args, **kwargs)
 
 
 def _choice_label(choices: type[models.TextChoices], value: str) -> str:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from verbund.core.countries import ISO_COUNTRIES
 from verbund.core.formatting import format_number
 from verbund.parties.models import ErasedKey, Party, PartyKind, PartyStatus, Tag
+from verbund.parties.models import tag_key as fold_tag_name
 
 LEI_FORM = re.compile(r"^[0-9A-Z]{18}[0-9]{2}$")
 VAT_ID_FORM = re.compile(r"^[A-Z]{2}[0-9A-Z+*.]{2,13}$")
@@ -160,17 +161,20 @@ def normal_tag(value: str) -> str:
 
 def tag_key(value: str) -> str:
     """What makes two tags one: "a-kunde" is the tag "A-Kunde" (a second spelling of a label
-    splits the parties it should gather)."""
-    return normal_tag(value).casefold()
+    splits the parties it should gather). The fold is ``models.tag_key``, which ``Tag.save``
+    stores as the tag's unique ``key``: what this rule calls one tag, the database refuses to
+    store twice."""
+    return fold_tag_name(value)
 
 
 def tag_alike(name: str, exclude: int | None = None) -> Tag | None:
     """The stored tag that ``name`` is (``tag_key``), other than the tag ``exclude``; None when
-    there is none. The tags are few: read them all (a database's own case folding differs:
-    SQLite folds ASCII letters only)."""
-    key = tag_key(name)
-    tags = Tag.objects.exclude(pk=exclude) if exclude is not None else Tag.objects.all()
-    return next((t for t in tags if tag_key(t.name) == key), None)
+    there is none. Read by the stored key, not the database's own case folding (SQLite folds
+    ASCII letters only)."""
+    tags = Tag.objects.filter(key=tag_key(name))
+    if exclude is not None:
+        tags = tags.exclude(pk=exclude)
+    return tags.first()
 
 
 def tag_error(value: str) -> str | None:

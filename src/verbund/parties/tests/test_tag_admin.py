@@ -14,9 +14,10 @@ def tags_of(party: Party) -> list[str]:
     return sorted(party.tags.values_list("name", flat=True))
 
 
-def legacy_duplicate(name: str, *parties: Party) -> Tag:
-    """A tag another one is in another case, as stored before tags were matched whatever their
-    case (the actions no longer make one)."""
+def another_spelling(name: str, *parties: Party) -> Tag:
+    """A tag on these parties that is another one in all but a hyphen ("A Kunde" beside
+    "A-Kunde"): renaming it to the other's name in any case merges them. (Spellings in another
+    case only cannot be stored side by side any more: ``Tag.key``.)"""
     tag = Tag.objects.create(name=name)
     for party in parties:
         party.tags.add(tag)
@@ -47,7 +48,7 @@ def test_renaming_a_tag_keeps_its_parties_and_records_the_tag_once(client_for, o
 def test_renaming_into_another_tags_name_merges_them_with_each_partys_history(client_for, org):
     alpha = org("Alpha GmbH", tags=["Newsletter"])
     beta = org("Beta AG", tags=["A-Kunde"])
-    duplicate = legacy_duplicate("a-kunde", alpha, beta)
+    duplicate = another_spelling("A Kunde", alpha, beta)
     # An editor may rename but not delete tags; a merge deletes one.
     assert (
         client_for("editor").post(f"/tags/{duplicate.pk}/rename/", {"name": "A-KUNDE"}).status_code
@@ -58,7 +59,7 @@ def test_renaming_into_another_tags_name_merges_them_with_each_partys_history(cl
     assert tags_of(alpha) == ["A-Kunde", "Newsletter"] and tags_of(beta) == ["A-Kunde"]
     assert not Tag.objects.filter(pk=duplicate.pk).exists()
     history = AuditRecord.objects.get(party_id=alpha.pk, object_type="parties.tag")
-    assert history.before == {"tags": ["Newsletter", "a-kunde"]}
+    assert history.before == {"tags": ["A Kunde", "Newsletter"]}
     assert history.after == {"tags": ["A-Kunde", "Newsletter"]}
     assert "zusammengeführt" in history.note
 
@@ -102,16 +103,16 @@ def test_a_viewer_sees_the_tags_but_cannot_create_rename_or_delete(client_for, o
 def test_the_api_lists_creates_renames_merges_and_deletes_tags(api_for, org):
     alpha = org("Alpha GmbH", tags=["Newsletter"])
     org("Beta AG", tags=["A-Kunde"])
-    legacy_duplicate("a-kunde", alpha)
+    another_spelling("A Kunde", alpha)
     editor, steward = api_for("editor"), api_for("steward")
     listed = editor.get("/api/v1/tags/").json()["results"]
     assert [(t["name"], t["parties"]) for t in listed] == [
-        ("Newsletter", 1), ("A-Kunde", 1), ("a-kunde", 1),
+        ("Newsletter", 1), ("A-Kunde", 1), ("A Kunde", 1),
     ]  # fmt: skip
     created = editor.post("/api/v1/tags/", {"name": "Messe 2027"}, format="json")
     assert created.status_code == 201 and created.json()["parties"] == 0
     assert editor.post("/api/v1/tags/", {"name": "messe 2027"}, format="json").status_code == 400
-    small = Tag.objects.get(name="a-kunde")
+    small = Tag.objects.get(name="A Kunde")
     url = f"/api/v1/tags/{small.pk}/"
     assert editor.patch(url, {"name": "A-Kunde"}, format="json").status_code == 403
     merged = steward.patch(url, {"name": "A-Kunde"}, format="json")
