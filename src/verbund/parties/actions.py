@@ -423,6 +423,22 @@ CHANGE_STEP = 1000
 KEEP = object()
 
 
+def check_change_many(
+    responsible: Any, add_tags: Iterable[str | Tag], remove_tags: Iterable[str | Tag]
+) -> None:
+    """What ``do_change_many`` refuses before it reads a party, also checked when a background
+    run is started (decision 0066), so that it is refused there and then: nothing to change,
+    a new tag's bad name (on ``tag_names``), a tag both added and removed (any spelling)."""
+    adding = [t.name if isinstance(t, Tag) else t for t in add_tags]
+    removing = [t.name if isinstance(t, Tag) else t for t in remove_tags]
+    nothing = rules.nothing_to_change_error(responsible is KEEP, adding, removing)
+    if nothing:
+        raise ValidationError(nothing)
+    names = [_tag_name(name, "tag_names") for name in adding if rules.normal_tag(name)]
+    if {rules.tag_key(n) for n in names} & {rules.tag_key(n) for n in removing}:
+        raise ValidationError({"remove_tags": _("A tag cannot be added and removed at once.")})
+
+
 @transaction.atomic
 def do_change_many(
     parties: Any,
@@ -457,13 +473,9 @@ def do_change_many(
     whoever shows it keeps it outside the database)."""
     given = list(add_tags)
     removing = list(remove_tags)
-    nothing = rules.nothing_to_change_error(responsible is KEEP, given, removing)
-    if nothing:
-        raise ValidationError(nothing)
+    check_change_many(responsible, given, removing)
     adding = [t for t in given if isinstance(t, Tag)]
     adding += tags_named((t for t in given if not isinstance(t, Tag)), actor=actor)
-    if {t.pk for t in adding} & {t.pk for t in removing}:
-        raise ValidationError({"remove_tags": _("A tag cannot be added and removed at once.")})
     new_responsible = None if responsible is KEEP or responsible is None else responsible.pk
     live = parties.filter(merged_into__isnull=True)
     too_many = rules.change_many_error(live.order_by().count(), background=background)

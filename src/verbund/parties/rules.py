@@ -187,6 +187,15 @@ def tag_error(value: str) -> str | None:
     return length_error(value, TAG_LIMIT)
 
 
+def known_tag(name: str) -> Tag:
+    """The stored tag ``name`` is (``tag_alike``, any spelling); refused naming the name where
+    there is none (a tag to remove must exist)."""
+    tag = tag_alike(name)
+    if tag is None:
+        raise ValidationError(_("No tag “%(tag)s”.") % {"tag": name[:80]})
+    return tag
+
+
 # --- changing many parties at once -----------------------------------------------------------
 # At most this many parties in one change while the user waits (``parties.actions.
 # do_change_many``, decision 0065): on PostgreSQL every changed row costs its indexes (about

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from verbund.core import audit
 from verbund.parties import rules as party_rules
-from verbund.parties.actions import KEEP, do_change_many
+from verbund.parties.actions import KEEP, check_change_many, do_change_many
 from verbund.parties.models import Tag
 from verbund.selections import rules, runs, selectors
 from verbund.selections.models import CHANGE_RUN_OPEN, ChangeRun, ChangeRunStatus, Selection
@@ -148,10 +148,10 @@ def do_start_change_run(
     ``CHANGE_MANY_BACKGROUND_LIMIT`` parties (counted again by the run itself)."""
     from verbund.selections.tasks import change_parties_task
 
+    # Refused now what the run would refuse before reading a party (not as a failed run).
+    check_change_many(responsible, add_tags, remove_tags)
     given = [t.name if isinstance(t, Tag) else str(t) for t in add_tags]
     removing = [t.name if isinstance(t, Tag) else str(t) for t in remove_tags]
-    if nothing := party_rules.nothing_to_change_error(responsible is KEEP, given, removing):
-        raise ValidationError(nothing)
     count = selectors.count(selection.filters)
     if too_many := party_rules.change_many_error(count, background=True):
         raise ValidationError(too_many)
@@ -199,12 +199,7 @@ def do_run_change(run: ChangeRun) -> int:
             )
             if responsible is None:
                 raise ValidationError(_("The responsible user is no longer active."))
-    removing = []
-    for name in changes.get("remove_tags", []):
-        tag = party_rules.tag_alike(name)
-        if tag is None:
-            raise ValidationError(_("No tag “%(tag)s”.") % {"tag": name[:80]})
-        removing.append(tag)
+    removing = [party_rules.known_tag(name) for name in changes.get("remove_tags", [])]
     actor = run.created_by
     # The history links the selection; one deleted since leaves the parties as the object.
     selection = run.selection if run.selection_id is not None else None
@@ -215,8 +210,11 @@ def do_run_change(run: ChangeRun) -> int:
             remove_tags=removing, background=True,
             progress=lambda done, total: _progressed(run, done, total),
         )  # fmt: skip
+        # Done, also where a sweep had given the run up meanwhile (its heartbeat late): the
+        # parties are changed, so the run says so, without the sweep's reason.
         run.status, run.changed, run.finished_at = ChangeRunStatus.DONE, changed, timezone.now()
-        run.save(update_fields=["status", "changed", "done", "total", "finished_at"])
+        run.error = ""
+        run.save(update_fields=["status", "changed", "done", "total", "finished_at", "error"])
         audit.record(actor=actor, action="selection.change_run_done", obj=run,
                      after={"changed": changed, "total": run.total})  # fmt: skip
     runs.forget_progress(run)

@@ -12,9 +12,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -82,13 +86,7 @@ class ChangePartiesSerializer(StrictFieldsMixin, serializers.Serializer[Any]):
     )
 
     def validate_remove_tags(self, names: list[str]) -> list[Tag]:
-        tags = []
-        for name in names:
-            tag = party_rules.tag_alike(name)
-            if tag is None:
-                raise serializers.ValidationError(_("No tag “%(tag)s”.") % {"tag": name[:80]})
-            tags.append(tag)
-        return tags
+        return [party_rules.known_tag(name) for name in names]
 
     # The schema says what "nothing to change" refuses (party_rules.nothing_to_change_error).
     request_schema = {
@@ -115,7 +113,9 @@ class ChangeRunSerializer(serializers.ModelSerializer):
     says why)."""
 
     selection = serializers.IntegerField(source="selection_id", read_only=True, allow_null=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
     done = serializers.SerializerMethodField()
     total = serializers.SerializerMethodField()
     percent = serializers.SerializerMethodField()
@@ -218,6 +218,15 @@ class SelectionViewSet(
             ),
             status.HTTP_202_ACCEPTED: ChangeRunSerializer,
         },
+        parameters=[
+            OpenApiParameter(
+                "Location",
+                str,
+                OpenApiParameter.HEADER,
+                response=[status.HTTP_202_ACCEPTED],
+                description="The background run's status (its url).",
+            )
+        ],
     )
     @action(detail=True, methods=["post"], url_path="change-parties")
     def change_parties(self, request: Request, pk: Any = None) -> Response:

@@ -94,17 +94,25 @@ class ChangePartiesForm(forms.Form):
 
     def summary(self) -> list[str]:
         """What will change, in words."""
-        lines = []
-        chosen = self.cleaned_data.get("responsible")
-        if chosen == NOBODY:
-            lines.append(_("Responsible: nobody"))
-        elif chosen:
-            lines.append(_("Responsible: %(name)s") % {"name": user_name(chosen)})
-        if add := self.cleaned_data.get("add_tag", ""):
-            lines.append(_("Add the tag “%(tag)s”") % {"tag": add})
-        if remove := self.cleaned_data.get("remove_tag"):
-            lines.append(_("Remove the tag “%(tag)s”") % {"tag": remove.name})
-        return lines
+        changes = self.changes()
+        return describe(
+            changes["responsible"],
+            changes["add_tags"],
+            [t.name for t in changes["remove_tags"]],
+        )
+
+
+def describe(responsible: Any, add_tags: list[str], remove_tags: list[str]) -> list[str]:
+    """What a change does, in words: the confirmation's and its background run's page.
+    ``responsible`` is a user, None (nobody) or ``KEEP``."""
+    lines = []
+    if responsible is None:
+        lines.append(_("Responsible: nobody"))
+    elif responsible is not KEEP:
+        lines.append(_("Responsible: %(name)s") % {"name": user_name(responsible)})
+    lines += [_("Add the tag “%(tag)s”") % {"tag": t} for t in add_tags]
+    lines += [_("Remove the tag “%(tag)s”") % {"tag": t} for t in remove_tags]
+    return lines
 
 
 @require_http_methods(["GET", "POST"])
@@ -181,15 +189,8 @@ def selection_change_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 def _run_summary(run: ChangeRun) -> list[str]:
     """What the run changes, in the words of the confirmation."""
-    lines = []
     changes = run.changes or {}
+    responsible: Any = KEEP
     if "responsible" in changes:
-        user = get_user_model().objects.filter(pk=changes["responsible"]).first()
-        lines.append(
-            _("Responsible: %(name)s") % {"name": user_name(user)}
-            if user
-            else _("Responsible: nobody")
-        )
-    lines += [_("Add the tag “%(tag)s”") % {"tag": t} for t in changes.get("add_tags", [])]
-    lines += [_("Remove the tag “%(tag)s”") % {"tag": t} for t in changes.get("remove_tags", [])]
-    return lines
+        responsible = get_user_model().objects.filter(pk=changes["responsible"]).first()
+    return describe(responsible, changes.get("add_tags", []), changes.get("remove_tags", []))

@@ -6,6 +6,7 @@ else would see it before the commit): the worker writes it to a small file under
 ``VERBUND_IMPORT_DIR/runs``, as an import does, and the run's page reads it.
 """
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -46,7 +47,10 @@ def write_progress(run: ChangeRun, done: int, total: int) -> None:
 
 
 def forget_progress(run: ChangeRun) -> None:
-    progress_path(run).unlink(missing_ok=True)
+    """Remove the run's progress file; a file that cannot be removed stays (it is read only
+    while the run is open), and never turns a finished run into a failed one."""
+    with contextlib.suppress(OSError):
+        progress_path(run).unlink(missing_ok=True)
 
 
 def progress(run: ChangeRun) -> tuple[int, int, int]:

@@ -9,7 +9,13 @@ from verbund.selections import runs
 from verbund.selections.models import CHANGE_RUN_OPEN, ChangeRun, ChangeRunStatus
 
 # A failed run changed nothing: its one transaction was rolled back.
-fail_run = jobs.failed(ChangeRunStatus.FAILED)
+_failed = jobs.failed(ChangeRunStatus.FAILED)
+
+
+def fail_run(run: ChangeRun, reason: str) -> list[str]:
+    """Fail the run (its task, or the sweep of a dead worker's runs), its progress file gone."""
+    runs.forget_progress(run)
+    return _failed(run, reason)
 
 
 CHANGE_RUNS = jobs.RunKind(
@@ -50,4 +56,3 @@ def _fail(run: ChangeRun, reason: str) -> None:
     run.changed = 0
     fields = fail_run(run, reason)
     run.save(update_fields=[*fields, "done", "total", "changed"])
-    runs.forget_progress(run)

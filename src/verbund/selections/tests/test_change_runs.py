@@ -276,3 +276,89 @@ def test_keep_is_the_default_of_a_run_without_a_responsible_user(bonn):
     run = actions.do_start_change_run(bonn["selection"], actor=None, responsible=KEEP,
                                       add_tags=["X"])  # fmt: skip
     assert "responsible" not in run.changes and run.status == "done"
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "says"),
+    [
+        ({"add_tags": ["newsletter"], "remove_tags": ["Newsletter"]}, "remove_tags",
+         "nicht zugleich"),
+        ({"add_tags": ["a,b"]}, "tag_names", "Komma"),
+    ],
+)  # fmt: skip
+def test_what_the_run_would_refuse_is_refused_when_it_is_started(api_for, bonn, body, field, says):
+    res = api_for("editor").post(
+        f"/api/v1/selections/{bonn['selection'].pk}/change-parties/", body, format="json"
+    )
+    assert res.status_code == 400 and says in str(res.json()[field])
+    assert not ChangeRun.objects.exists()
+    assert not AuditRecord.objects.filter(action="selection.change_run_start").exists()
+
+
+def test_the_page_refuses_a_tag_both_added_and_removed_before_starting_a_run(client_for, bonn):
+    res = client_for("editor").post(
+        f"/selections/{bonn['selection'].pk}/change/",
+        {"add_tag": "Newsletter", "remove_tag": "Newsletter", "confirm": "1"},
+    )
+    assert res.status_code == 400 and "nicht zugleich" in res.content.decode()
+    assert not ChangeRun.objects.exists()
+
+
+def test_a_progress_file_that_cannot_be_removed_leaves_a_changed_run_done(bonn, monkeypatch):
+    def read_only(path: Any, missing_ok: bool = False) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr("pathlib.Path.unlink", read_only)
+    run = actions.do_start_change_run(bonn["selection"], actor=bonn["owner"], add_tags=["Messe"])
+    assert (run.status, run.changed) == ("done", 3)
+    assert Party.objects.filter(tags__name="Messe").count() == 3
+
+
+def test_a_run_done_after_a_sweep_gave_it_up_says_done_without_the_sweeps_reason(bonn):
+    run = open_run(bonn)
+    run.error = "Der Arbeitsprozess meldet sich nicht mehr."
+    run.save()
+    changed = actions.do_run_change(run)
+    run.refresh_from_db()
+    assert (run.status, run.changed, run.error) == ("done", changed, "") and changed == 3
+
+
+def test_the_sweep_fails_a_dead_workers_run_and_removes_its_progress_file(bonn):
+    from django.utils import timezone
+
+    from verbund.core import jobs
+    from verbund.selections.tasks import CHANGE_RUNS
+
+    run = open_run(bonn)
+    now = timezone.now()
+    ChangeRun.objects.filter(pk=run.pk).update(
+        worker_host=jobs.HOST, worker_pid=999_999_999, claimed_at=now, heartbeat_at=now
+    )
+    runs.write_progress(run, 2, 3)
+    assert CHANGE_RUNS in jobs.kinds()
+    jobs.do_fail_abandoned_runs()
+    run.refresh_from_db()
+    assert run.status == "failed" and run.error
+    assert not runs.progress_path(run).exists()
+
+
+def test_a_run_whose_starter_is_gone_says_null_as_its_schema_allows(api_for, bonn):
+    from drf_spectacular.generators import SchemaGenerator
+
+    run = open_run(bonn)
+    run.created_by = None
+    run.save()
+    got = api_for("editor").get(f"/api/v1/selection-change-runs/{run.pk}/").json()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    created_by = schema["components"]["schemas"]["ChangeRun"]["properties"]["created_by"]
+    assert got["created_by"] is None and created_by.get("nullable") is True
+    change = schema["paths"]["/api/v1/selections/{id}/change-parties/"]["post"]["responses"]
+    assert "Location" in change["202"]["headers"]
+
+
+def test_the_result_counts_in_the_number_of_all_the_runs_parties(client_for, bonn):
+    run = open_run(bonn)
+    run.status, run.changed, run.done = ChangeRunStatus.DONE, 1, 3
+    run.save()
+    page = client_for("editor").get(f"/selections/change-runs/{run.pk}/").content.decode()
+    assert "1 von 3 Adressen geändert." in page

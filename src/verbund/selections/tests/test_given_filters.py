@@ -49,6 +49,12 @@ FILTERS: list[dict[str, Any]] = [
     {"revenue_max": "500", "revenue_change_min": "-50", "revenue_change_max": "60"},
     {"screening_hit": "true", "duplicate": "false"},
     {"no_relationship_type": "supplier", "relationship_type": "group"},
+    {"group": "", "no_revenue_to": f"{LAST_YEAR}-12"},
+    {"group": "holding", "as_of": "2023-06-01", "no_revenue_from": f"{LAST_YEAR}-01"},
+    {"chain": "filiale1", "group": "holding", "no_revenue_to": f"{LAST_YEAR}-12"},
+    {"association": "verband", "depth_min": "0", "no_revenue_from": f"{THIS_YEAR}-01"},
+    {"no_revenue_from": "", "no_revenue_to": ""},
+    {"revenue_to": f"{LAST_YEAR}-06", "revenue_min": "1"},
 ]
 
 REFUSED: list[dict[str, Any]] = [
@@ -60,6 +66,7 @@ REFUSED: list[dict[str, Any]] = [
     {"archived": "vielleicht"},
     {"colour": "blue"},
     {"no_relationship_type": "unknown"},
+    {"tag": "kein Schlagwort"},
 ]
 
 
@@ -131,3 +138,12 @@ def test_the_group_filter_finds_its_top_in_one_read_of_the_closure(world):
     reads = [q for q in sql if "hierarchies_closureentry" in q and "COUNT(" not in q]
     assert len(reads) == 2, sql
     assert all("ORDER BY depth DESC" in q for q in reads), sql
+
+
+@pytest.mark.parametrize("filters", [{"tag": "Newsletter"}, {"tag": "newsletter", "city": "Köln"}])
+def test_a_tag_in_any_spelling_makes_the_same_query_in_either_form(world, org, filters):
+    org("Newsletter GmbH", city="Köln", tags=["Newsletter"])
+    full, given = _filtersets(filters)
+    assert full.is_valid() and given.is_valid(), (full.errors, given.errors)
+    assert str(given.qs.query) == str(full.qs.query)
+    assert list(given.qs.values_list("name", flat=True)) == ["Newsletter GmbH"]
