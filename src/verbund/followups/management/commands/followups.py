@@ -1,8 +1,9 @@
 """`verbund followups remind [--dry-run] [--day YYYY-MM-DD]`: the daily reminder mail, for cron.
 
 Each user with open follow-ups due on or before the day gets one mail (followups.reminders);
-a second run for the same day, or one at the same moment on another host, mails nobody twice. Exit status 1, with one line naming the mail
-server, when no mail server is configured or it fails.
+a second run for the same day, or one at the same moment on another host, mails nobody twice.
+Exit status 1, with one line naming the mail server, when no mail server is configured or it
+fails.
 """
 
 import datetime as dt
