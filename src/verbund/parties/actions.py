@@ -423,14 +423,18 @@ CHANGE_STEP = 1000
 KEEP = object()
 
 
+def tag_names_of(tags: Iterable[str | Tag]) -> list[str]:
+    """The names of tags given as tags or as names (a change's ``add_tags``/``remove_tags``)."""
+    return [t.name if isinstance(t, Tag) else str(t) for t in tags]
+
+
 def check_change_many(
     responsible: Any, add_tags: Iterable[str | Tag], remove_tags: Iterable[str | Tag]
 ) -> None:
     """What ``do_change_many`` refuses before it reads a party, also checked when a background
     run is started (decision 0066), so that it is refused there and then: nothing to change,
     a new tag's bad name (on ``tag_names``), a tag both added and removed (any spelling)."""
-    adding = [t.name if isinstance(t, Tag) else t for t in add_tags]
-    removing = [t.name if isinstance(t, Tag) else t for t in remove_tags]
+    adding, removing = tag_names_of(add_tags), tag_names_of(remove_tags)
     nothing = rules.nothing_to_change_error(responsible is KEEP, adding, removing)
     if nothing:
         raise ValidationError(nothing)

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 
 from verbund.core import audit
 from verbund.parties import rules as party_rules
-from verbund.parties.actions import KEEP, check_change_many, do_change_many
-from verbund.parties.models import Tag
+from verbund.parties.actions import KEEP, check_change_many, do_change_many, tag_names_of
 from verbund.selections import rules, runs, selectors
 from verbund.selections.models import CHANGE_RUN_OPEN, ChangeRun, ChangeRunStatus, Selection
 
@@ -133,26 +132,28 @@ def do_change_or_start(selection: Selection, *, actor: Any, **changes: Any) -> i
     """The confirmation of "Change all…" (the page and the API): up to
     ``CHANGE_MANY_LIMIT`` parties changed now (returns how many), more in a background run
     (returns the run, decision 0066)."""
-    if party_rules.change_many_in_background(selectors.count(selection.filters)):
-        return do_start_change_run(selection, actor=actor, **changes)
+    count = selectors.count(selection.filters)
+    if party_rules.change_many_in_background(count):
+        return do_start_change_run(selection, actor=actor, count=count, **changes)
     return do_change_parties(selection, actor=actor, **changes)
 
 
 def do_start_change_run(
     selection: Selection, *, actor: Any, responsible: Any = KEEP, add_tags: Any = (),
-    remove_tags: Any = (),
+    remove_tags: Any = (), count: int | None = None,
 ) -> ChangeRun:  # fmt: skip
     """Start changing the selection's parties in the background: a ``ChangeRun`` with the
     selection's filters now and what to change, and its job (``tasks.change_parties_task``).
     Refused while another run of the selection is open, when nothing would change, and above
-    ``CHANGE_MANY_BACKGROUND_LIMIT`` parties (counted again by the run itself)."""
+    ``CHANGE_MANY_BACKGROUND_LIMIT`` parties (counted again by the run itself). ``count``:
+    the selection's count when the caller has just made it."""
     from verbund.selections.tasks import change_parties_task
 
+    given, removing = tag_names_of(add_tags), tag_names_of(remove_tags)
     # Refused now what the run would refuse before reading a party (not as a failed run).
-    check_change_many(responsible, add_tags, remove_tags)
-    given = [t.name if isinstance(t, Tag) else str(t) for t in add_tags]
-    removing = [t.name if isinstance(t, Tag) else str(t) for t in remove_tags]
-    count = selectors.count(selection.filters)
+    check_change_many(responsible, given, removing)
+    if count is None:
+        count = selectors.count(selection.filters)
     if too_many := party_rules.change_many_error(count, background=True):
         raise ValidationError(too_many)
     changes: dict[str, Any] = {"add_tags": given, "remove_tags": removing}
